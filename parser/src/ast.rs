@@ -970,3 +970,14 @@ impl Pattern<'_> {
         }
     }
 }
+
+// The tree is walked far more than it is built: keep the enums two words wide.
+const _: () = {
+    assert!(size_of::<Statement<'_>>() == 16);
+    assert!(size_of::<Expression<'_>>() == 16);
+    assert!(size_of::<Pattern<'_>>() == 16);
+    assert!(size_of::<PropertyKey<'_>>() == 16);
+    assert!(!std::mem::needs_drop::<Program<'_>>());
+    assert!(!std::mem::needs_drop::<Statement<'_>>());
+    assert!(!std::mem::needs_drop::<Expression<'_>>());
+};
