@@ -1,0 +1,868 @@
+//! The scanner: logos matches the common tokens; strings, templates, regular expressions,
+//! numbers, comments and non-ASCII identifiers are finished by hand.
+
+use crate::token::{Kind, Token};
+use crate::{Span, chars};
+use logos::Logos;
+
+/// A lexical error: what is wrong and where.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LexError {
+    pub message: String,
+    pub span: Span,
+}
+
+impl LexError {
+    fn new(message: impl Into<String>, start: usize, end: usize) -> Self {
+        LexError {
+            message: message.into(),
+            span: Span::new(start as u32, end as u32),
+        }
+    }
+}
+
+/// What logos recognises. Anything that needs more than a regular language is only started here.
+#[derive(Logos, Clone, Copy, Debug, PartialEq, Eq)]
+#[logos(skip r"[ \t\u{000B}\u{000C}\u{00A0}\u{FEFF}\u{1680}\u{2000}-\u{200A}\u{202F}\u{205F}\u{3000}]+")]
+enum Raw {
+    #[regex(r"[\n\r\u{2028}\u{2029}]")]
+    LineTerminator,
+    #[token("//")]
+    LineComment,
+    #[token("/*")]
+    BlockComment,
+    #[token("<!--")]
+    HtmlOpenComment,
+    #[token("-->")]
+    HtmlCloseComment,
+    #[regex(r"[A-Za-z_$][A-Za-z0-9_$]*")]
+    Identifier,
+    #[regex(r"#[A-Za-z_$][A-Za-z0-9_$]*")]
+    PrivateName,
+    #[token("#")]
+    Hash,
+    #[token("\\")]
+    Backslash,
+    #[regex(r"[0-9]")]
+    #[regex(r"\.[0-9]")]
+    NumberStart,
+    #[token("\"")]
+    #[token("'")]
+    Quote,
+    #[token("`")]
+    Backtick,
+    #[token("{")]
+    LBrace,
+    #[token("}")]
+    RBrace,
+    #[token("(")]
+    LParen,
+    #[token(")")]
+    RParen,
+    #[token("[")]
+    LBracket,
+    #[token("]")]
+    RBracket,
+    #[token(".")]
+    Dot,
+    #[token("...")]
+    Ellipsis,
+    #[token(";")]
+    Semicolon,
+    #[token(",")]
+    Comma,
+    #[token("<")]
+    Less,
+    #[token(">")]
+    Greater,
+    #[token("<=")]
+    LessEq,
+    #[token(">=")]
+    GreaterEq,
+    #[token("==")]
+    EqEq,
+    #[token("!=")]
+    NotEq,
+    #[token("===")]
+    EqEqEq,
+    #[token("!==")]
+    NotEqEq,
+    #[token("+")]
+    Plus,
+    #[token("-")]
+    Minus,
+    #[token("*")]
+    Star,
+    #[token("/")]
+    Slash,
+    #[token("%")]
+    Percent,
+    #[token("**")]
+    StarStar,
+    #[token("++")]
+    PlusPlus,
+    #[token("--")]
+    MinusMinus,
+    #[token("<<")]
+    ShiftLeft,
+    #[token(">>")]
+    ShiftRight,
+    #[token(">>>")]
+    ShiftRightUnsigned,
+    #[token("&")]
+    Amp,
+    #[token("|")]
+    Pipe,
+    #[token("^")]
+    Caret,
+    #[token("!")]
+    Bang,
+    #[token("~")]
+    Tilde,
+    #[token("&&")]
+    AmpAmp,
+    #[token("||")]
+    PipePipe,
+    #[token("??")]
+    QuestionQuestion,
+    #[token("?")]
+    Question,
+    #[token("?.")]
+    QuestionDot,
+    #[token(":")]
+    Colon,
+    #[token("=")]
+    Eq,
+    #[token("+=")]
+    PlusEq,
+    #[token("-=")]
+    MinusEq,
+    #[token("*=")]
+    StarEq,
+    #[token("/=")]
+    SlashEq,
+    #[token("%=")]
+    PercentEq,
+    #[token("**=")]
+    StarStarEq,
+    #[token("<<=")]
+    ShiftLeftEq,
+    #[token(">>=")]
+    ShiftRightEq,
+    #[token(">>>=")]
+    ShiftRightUnsignedEq,
+    #[token("&=")]
+    AmpEq,
+    #[token("|=")]
+    PipeEq,
+    #[token("^=")]
+    CaretEq,
+    #[token("&&=")]
+    AmpAmpEq,
+    #[token("||=")]
+    PipePipeEq,
+    #[token("??=")]
+    QuestionQuestionEq,
+    #[token("=>")]
+    Arrow,
+    #[token("@")]
+    At,
+}
+
+impl Raw {
+    fn punctuator(self) -> Option<Kind> {
+        use Kind as K;
+        Some(match self {
+            Raw::LBrace => K::LBrace,
+            Raw::RBrace => K::RBrace,
+            Raw::LParen => K::LParen,
+            Raw::RParen => K::RParen,
+            Raw::LBracket => K::LBracket,
+            Raw::RBracket => K::RBracket,
+            Raw::Dot => K::Dot,
+            Raw::Ellipsis => K::Ellipsis,
+            Raw::Semicolon => K::Semicolon,
+            Raw::Comma => K::Comma,
+            Raw::Less => K::Less,
+            Raw::Greater => K::Greater,
+            Raw::LessEq => K::LessEq,
+            Raw::GreaterEq => K::GreaterEq,
+            Raw::EqEq => K::EqEq,
+            Raw::NotEq => K::NotEq,
+            Raw::EqEqEq => K::EqEqEq,
+            Raw::NotEqEq => K::NotEqEq,
+            Raw::Plus => K::Plus,
+            Raw::Minus => K::Minus,
+            Raw::Star => K::Star,
+            Raw::Slash => K::Slash,
+            Raw::Percent => K::Percent,
+            Raw::StarStar => K::StarStar,
+            Raw::PlusPlus => K::PlusPlus,
+            Raw::MinusMinus => K::MinusMinus,
+            Raw::ShiftLeft => K::ShiftLeft,
+            Raw::ShiftRight => K::ShiftRight,
+            Raw::ShiftRightUnsigned => K::ShiftRightUnsigned,
+            Raw::Amp => K::Amp,
+            Raw::Pipe => K::Pipe,
+            Raw::Caret => K::Caret,
+            Raw::Bang => K::Bang,
+            Raw::Tilde => K::Tilde,
+            Raw::AmpAmp => K::AmpAmp,
+            Raw::PipePipe => K::PipePipe,
+            Raw::QuestionQuestion => K::QuestionQuestion,
+            Raw::Question => K::Question,
+            Raw::QuestionDot => K::QuestionDot,
+            Raw::Colon => K::Colon,
+            Raw::Eq => K::Eq,
+            Raw::PlusEq => K::PlusEq,
+            Raw::MinusEq => K::MinusEq,
+            Raw::StarEq => K::StarEq,
+            Raw::SlashEq => K::SlashEq,
+            Raw::PercentEq => K::PercentEq,
+            Raw::StarStarEq => K::StarStarEq,
+            Raw::ShiftLeftEq => K::ShiftLeftEq,
+            Raw::ShiftRightEq => K::ShiftRightEq,
+            Raw::ShiftRightUnsignedEq => K::ShiftRightUnsignedEq,
+            Raw::AmpEq => K::AmpEq,
+            Raw::PipeEq => K::PipeEq,
+            Raw::CaretEq => K::CaretEq,
+            Raw::AmpAmpEq => K::AmpAmpEq,
+            Raw::PipePipeEq => K::PipePipeEq,
+            Raw::QuestionQuestionEq => K::QuestionQuestionEq,
+            Raw::Arrow => K::Arrow,
+            Raw::At => K::At,
+            _ => return None,
+        })
+    }
+}
+
+/// The lexer. It produces tokens in the "division" goal; the parser asks it to rescan a `/` or
+/// `/=` as a regular expression ([`Lexer::rescan_regexp`]) and a `}` as the continuation of a
+/// template ([`Lexer::rescan_template`]) where the grammar says so.
+///
+/// Cloning a lexer is cheap: the parser snapshots it to look ahead.
+#[derive(Clone)]
+pub struct Lexer<'s> {
+    source: &'s str,
+    inner: logos::Lexer<'s, Raw>,
+    /// Where `inner`'s input starts within `source`.
+    base: usize,
+    /// HTML-like comments are not recognised in modules.
+    module: bool,
+    /// Only whitespace and comments since the last line terminator (or the start): `-->` opens
+    /// a comment here.
+    at_line_start: bool,
+    hashbang: Option<Span>,
+}
+
+impl<'s> Lexer<'s> {
+    pub fn new(source: &'s str, module: bool) -> Self {
+        let mut lexer = Lexer {
+            source,
+            inner: Raw::lexer(source),
+            base: 0,
+            module,
+            at_line_start: true,
+            hashbang: None,
+        };
+        if source.starts_with("#!") {
+            let end = line_end(source, 2);
+            lexer.hashbang = Some(Span::new(2, end as u32));
+            lexer.reset(end);
+        }
+        lexer
+    }
+
+    pub fn source(&self) -> &'s str {
+        self.source
+    }
+
+    /// The text after `#!` on the first line, if the source starts with one.
+    pub fn hashbang(&self) -> Option<Span> {
+        self.hashbang
+    }
+
+    fn reset(&mut self, pos: usize) {
+        let pos = pos.min(self.source.len());
+        self.base = pos;
+        self.inner = Raw::lexer(&self.source[pos..]);
+    }
+
+    fn bytes(&self) -> &'s [u8] {
+        self.source.as_bytes()
+    }
+
+    fn byte(&self, pos: usize) -> Option<u8> {
+        self.bytes().get(pos).copied()
+    }
+
+    /// Scans the next token in the division goal.
+    pub fn next_token(&mut self) -> Result<Token, LexError> {
+        let mut flags = 0u8;
+        loop {
+            let raw = self.inner.next();
+            let range = self.inner.span();
+            let (start, end) = (self.base + range.start, self.base + range.end);
+            let raw = match raw {
+                None => {
+                    let len = self.source.len() as u32;
+                    return Ok(Token {
+                        kind: Kind::Eof,
+                        span: Span::new(len, len),
+                        flags,
+                    });
+                }
+                Some(Ok(raw)) => raw,
+                Some(Err(())) => {
+                    // Not ASCII, or a stray character. Zs whitespace is skipped by logos.
+                    let c = self.source[start..].chars().next().unwrap_or('\0');
+                    if chars::is_id_start(c) {
+                        return self.finish_identifier(start, start, flags, Kind::Identifier);
+                    }
+                    return Err(LexError::new(
+                        format!("Invalid or unexpected token '{}'", c.escape_debug()),
+                        start,
+                        start + c.len_utf8().max(1),
+                    ));
+                }
+            };
+            match raw {
+                Raw::LineTerminator => {
+                    flags |= Token::NEWLINE_BEFORE;
+                    self.at_line_start = true;
+                    continue;
+                }
+                Raw::LineComment => {
+                    let stop = line_end(self.source, end);
+                    self.reset(stop);
+                    continue;
+                }
+                Raw::BlockComment => {
+                    let Some(close) = self.source[end..].find("*/") else {
+                        return Err(LexError::new(
+                            "Unterminated comment",
+                            start,
+                            self.source.len(),
+                        ));
+                    };
+                    let body = &self.source[end..end + close];
+                    if body.contains(['\n', '\r', '\u{2028}', '\u{2029}']) {
+                        flags |= Token::NEWLINE_BEFORE;
+                        self.at_line_start = true;
+                    }
+                    self.reset(end + close + 2);
+                    continue;
+                }
+                Raw::HtmlOpenComment if !self.module => {
+                    let stop = line_end(self.source, end);
+                    self.reset(stop);
+                    continue;
+                }
+                Raw::HtmlOpenComment => {
+                    self.reset(start + 1);
+                    return self.finish(Kind::Less, start, start + 1, flags);
+                }
+                Raw::HtmlCloseComment if !self.module && self.at_line_start => {
+                    let stop = line_end(self.source, end);
+                    self.reset(stop);
+                    continue;
+                }
+                Raw::HtmlCloseComment => {
+                    self.reset(start + 2);
+                    return self.finish(Kind::MinusMinus, start, start + 2, flags);
+                }
+                Raw::Identifier => {
+                    if self.continues_identifier(end) {
+                        return self.finish_identifier(start, end, flags, Kind::Identifier);
+                    }
+                    let kind = Kind::from_name(&self.source[start..end]);
+                    return self.finish(kind, start, end, flags);
+                }
+                Raw::Backslash => {
+                    return self.finish_identifier(start, start, flags, Kind::Identifier);
+                }
+                Raw::PrivateName => {
+                    if self.continues_identifier(end) {
+                        return self.finish_identifier(start, end, flags, Kind::PrivateName);
+                    }
+                    return self.finish(Kind::PrivateName, start, end, flags);
+                }
+                Raw::Hash => {
+                    let next = self.source[end..].chars().next();
+                    if next.is_some_and(|c| c == '\\' || chars::is_id_start(c)) {
+                        return self.finish_identifier(start, end, flags, Kind::PrivateName);
+                    }
+                    return Err(LexError::new("Invalid or unexpected token '#'", start, end));
+                }
+                Raw::NumberStart => {
+                    let (end, kind, extra) = self.scan_number(start)?;
+                    self.reset(end);
+                    return self.finish(kind, start, end, flags | extra);
+                }
+                Raw::Quote => {
+                    let (end, extra) = self.scan_string(start)?;
+                    self.reset(end);
+                    return self.finish(Kind::String, start, end, flags | extra);
+                }
+                Raw::Backtick => {
+                    let (end, kind, extra) = self.scan_template(end, true)?;
+                    self.reset(end);
+                    return self.finish(kind, start, end, flags | extra);
+                }
+                Raw::QuestionDot if self.byte(end).is_some_and(|b| b.is_ascii_digit()) => {
+                    // `a?.5:b` is a conditional, not optional chaining.
+                    self.reset(start + 1);
+                    return self.finish(Kind::Question, start, start + 1, flags);
+                }
+                punct => {
+                    let Some(kind) = punct.punctuator() else {
+                        return Err(LexError::new("Invalid or unexpected token", start, end));
+                    };
+                    return self.finish(kind, start, end, flags);
+                }
+            }
+        }
+    }
+
+    fn finish(
+        &mut self,
+        kind: Kind,
+        start: usize,
+        end: usize,
+        flags: u8,
+    ) -> Result<Token, LexError> {
+        self.at_line_start = false;
+        Ok(Token {
+            kind,
+            span: Span::new(start as u32, end as u32),
+            flags,
+        })
+    }
+
+    fn continues_identifier(&self, pos: usize) -> bool {
+        match self.byte(pos) {
+            Some(b'\\') => true,
+            Some(b) if b >= 0x80 => self.source[pos..]
+                .chars()
+                .next()
+                .is_some_and(chars::is_id_continue),
+            _ => false,
+        }
+    }
+
+    /// Scans the rest of an identifier (or private name) from `pos`, where `start..pos` is the
+    /// part already known to be valid ASCII.
+    fn finish_identifier(
+        &mut self,
+        start: usize,
+        pos: usize,
+        mut flags: u8,
+        kind: Kind,
+    ) -> Result<Token, LexError> {
+        let body_start = if kind == Kind::PrivateName {
+            start + 1
+        } else {
+            start
+        };
+        let mut pos = pos;
+        loop {
+            let Some(c) = self.source[pos..].chars().next() else {
+                break;
+            };
+            let first = pos == body_start;
+            if c == '\\' {
+                let (value, next) = read_unicode_escape(self.source, pos + 1).ok_or_else(|| {
+                    LexError::new("Invalid Unicode escape sequence", pos, pos + 2)
+                })?;
+                let ok = char::from_u32(value).is_some_and(|c| {
+                    if first {
+                        chars::is_id_start(c)
+                    } else {
+                        chars::is_id_continue(c)
+                    }
+                });
+                if !ok {
+                    return Err(LexError::new("Invalid Unicode escape sequence", pos, next));
+                }
+                flags |= Token::ESCAPED;
+                pos = next;
+            } else if if first {
+                chars::is_id_start(c)
+            } else {
+                chars::is_id_continue(c)
+            } {
+                pos += c.len_utf8();
+            } else {
+                break;
+            }
+        }
+        self.reset(pos);
+        let kind = if kind == Kind::PrivateName {
+            kind
+        } else if flags & Token::ESCAPED != 0 {
+            Kind::from_name(&crate::identifier_name(&self.source[start..pos]))
+        } else {
+            Kind::from_name(&self.source[start..pos])
+        };
+        self.finish(kind, start, pos, flags)
+    }
+
+    /// Numeric literals (ECMA-262 12.9.3 and Annex B.1.1). Returns the end, the kind and flags.
+    fn scan_number(&self, start: usize) -> Result<(usize, Kind, u8), LexError> {
+        let b = self.bytes();
+        let err = |msg: &str, at: usize| Err(LexError::new(msg, start, at.max(start + 1)));
+        let mut pos = start;
+        let mut flags = 0;
+        let mut kind = Kind::Number;
+        let radix = match (b.get(pos), b.get(pos + 1)) {
+            (Some(b'0'), Some(b'x' | b'X')) => 16,
+            (Some(b'0'), Some(b'o' | b'O')) => 8,
+            (Some(b'0'), Some(b'b' | b'B')) => 2,
+            _ => 10,
+        };
+        if radix != 10 {
+            pos += 2;
+            pos = self.scan_digits(start, pos, radix, true)?;
+            if pos == start + 2 {
+                return err("Invalid number: missing digits", pos);
+            }
+            if b.get(pos) == Some(&b'n') {
+                pos += 1;
+                kind = Kind::BigInt;
+            }
+        } else if b.get(pos) == Some(&b'0') && b.get(pos + 1).is_some_and(u8::is_ascii_digit) {
+            // Legacy octal (`017`) or NonOctalDecimalIntegerLiteral (`089`).
+            flags |= Token::LEGACY_OCTAL;
+            let digits_end = pos + b[pos..].iter().take_while(|c| c.is_ascii_digit()).count();
+            let octal = b[pos..digits_end].iter().all(|c| (b'0'..=b'7').contains(c));
+            pos = digits_end;
+            if b.get(pos) == Some(&b'_') {
+                return err(
+                    "Numeric separators are not allowed in legacy octal literals",
+                    pos + 1,
+                );
+            }
+            if !octal {
+                pos = self.scan_fraction_and_exponent(start, pos)?;
+            }
+            if b.get(pos) == Some(&b'n') {
+                return err("Invalid BigInt literal", pos + 1);
+            }
+        } else {
+            let int_start = pos;
+            if b.get(pos) != Some(&b'.') {
+                pos = self.scan_digits(start, pos, 10, true)?;
+                if b.get(int_start) == Some(&b'0') && b.get(int_start + 1) == Some(&b'_') {
+                    return err("Numeric separators are not allowed after a leading 0", pos);
+                }
+            }
+            let int_end = pos;
+            if b.get(pos) == Some(&b'n') && int_end > int_start {
+                pos += 1;
+                kind = Kind::BigInt;
+            } else {
+                pos = self.scan_fraction_and_exponent(start, pos)?;
+            }
+        }
+        // The SourceCharacter after a NumericLiteral must not be an IdentifierStart or a digit.
+        if let Some(c) = self.source[pos..].chars().next()
+            && (c.is_ascii_digit() || c == '\\' || chars::is_id_start(c))
+        {
+            return err(
+                "Invalid or unexpected token after a number",
+                pos + c.len_utf8(),
+            );
+        }
+        Ok((pos, kind, flags))
+    }
+
+    /// `.digits` and `e[+-]digits` after the integer part, if present.
+    fn scan_fraction_and_exponent(&self, start: usize, mut pos: usize) -> Result<usize, LexError> {
+        let b = self.bytes();
+        if b.get(pos) == Some(&b'.') {
+            pos += 1;
+            if b.get(pos) == Some(&b'_') {
+                return Err(LexError::new(
+                    "Numeric separators must be between digits",
+                    start,
+                    pos + 1,
+                ));
+            }
+            pos = self.scan_digits(start, pos, 10, true)?;
+        }
+        if matches!(b.get(pos), Some(b'e' | b'E')) {
+            pos += 1;
+            if matches!(b.get(pos), Some(b'+' | b'-')) {
+                pos += 1;
+            }
+            let digits = pos;
+            pos = self.scan_digits(start, pos, 10, true)?;
+            if pos == digits {
+                return Err(LexError::new(
+                    "Invalid number: missing exponent",
+                    start,
+                    pos,
+                ));
+            }
+        }
+        Ok(pos)
+    }
+
+    /// Digits of `radix` with `_` separators between digits.
+    fn scan_digits(
+        &self,
+        start: usize,
+        mut pos: usize,
+        radix: u32,
+        separators: bool,
+    ) -> Result<usize, LexError> {
+        let b = self.bytes();
+        let first = pos;
+        while let Some(&c) = b.get(pos) {
+            if (c as char).is_digit(radix) {
+                pos += 1;
+            } else if c == b'_' && separators {
+                let prev_ok = pos > first && (b[pos - 1] as char).is_digit(radix);
+                let next_ok = b.get(pos + 1).is_some_and(|n| (*n as char).is_digit(radix));
+                if !prev_ok || !next_ok {
+                    return Err(LexError::new(
+                        "Numeric separators must be between digits",
+                        start,
+                        pos + 1,
+                    ));
+                }
+                pos += 1;
+            } else {
+                break;
+            }
+        }
+        Ok(pos)
+    }
+
+    /// A string literal starting at the quote at `start`. Returns its end and flags.
+    fn scan_string(&self, start: usize) -> Result<(usize, u8), LexError> {
+        let b = self.bytes();
+        let quote = b[start];
+        let mut pos = start + 1;
+        let mut flags = 0;
+        loop {
+            let Some(&c) = b.get(pos) else {
+                return Err(LexError::new("Unterminated string literal", start, pos));
+            };
+            match c {
+                _ if c == quote => return Ok((pos + 1, flags)),
+                b'\n' | b'\r' => {
+                    return Err(LexError::new("Unterminated string literal", start, pos));
+                }
+                b'\\' => {
+                    let (next, escape) = scan_escape(self.source, pos)?;
+                    match escape {
+                        Escape::Ok => {}
+                        Escape::LegacyOctal => flags |= Token::LEGACY_OCTAL,
+                        Escape::Invalid(message) => return Err(LexError::new(message, pos, next)),
+                    }
+                    pos = next;
+                }
+                _ => pos += 1,
+            }
+        }
+    }
+
+    /// A template piece after its opening `` ` `` or `}`: up to `` ` `` (the last piece) or `${`.
+    fn scan_template(&self, mut pos: usize, first: bool) -> Result<(usize, Kind, u8), LexError> {
+        let b = self.bytes();
+        let start = pos.saturating_sub(1);
+        let mut flags = 0;
+        loop {
+            let Some(&c) = b.get(pos) else {
+                return Err(LexError::new("Unterminated template literal", start, pos));
+            };
+            match c {
+                b'`' => {
+                    let kind = if first {
+                        Kind::Template
+                    } else {
+                        Kind::TemplateTail
+                    };
+                    return Ok((pos + 1, kind, flags));
+                }
+                b'$' if b.get(pos + 1) == Some(&b'{') => {
+                    let kind = if first {
+                        Kind::TemplateHead
+                    } else {
+                        Kind::TemplateMiddle
+                    };
+                    return Ok((pos + 2, kind, flags));
+                }
+                b'\\' => {
+                    let (next, escape) = scan_escape(self.source, pos)?;
+                    if escape != Escape::Ok {
+                        flags |= Token::INVALID_ESCAPE;
+                    }
+                    pos = next;
+                }
+                _ => pos += 1,
+            }
+        }
+    }
+
+    /// Rescans `token` (a `/` or `/=`) as the start of a regular expression literal.
+    pub fn rescan_regexp(&mut self, token: Token) -> Result<Token, LexError> {
+        let b = self.bytes();
+        let start = token.span.start as usize;
+        let mut pos = start + 1;
+        let mut in_class = false;
+        loop {
+            let Some(c) = self.source[pos..].chars().next() else {
+                return Err(LexError::new("Unterminated regular expression", start, pos));
+            };
+            match c {
+                '\n' | '\r' | '\u{2028}' | '\u{2029}' => {
+                    return Err(LexError::new("Unterminated regular expression", start, pos));
+                }
+                '\\' => {
+                    pos += 1;
+                    match self.source[pos..].chars().next() {
+                        None | Some('\n' | '\r' | '\u{2028}' | '\u{2029}') => {
+                            return Err(LexError::new(
+                                "Unterminated regular expression",
+                                start,
+                                pos,
+                            ));
+                        }
+                        Some(c) => pos += c.len_utf8(),
+                    }
+                    continue;
+                }
+                '[' => in_class = true,
+                ']' => in_class = false,
+                '/' if !in_class => break,
+                _ => {}
+            }
+            pos += c.len_utf8();
+        }
+        pos += 1;
+        // Flags are IdentifierPartChars; an escape among them is an error.
+        while let Some(c) = self.source[pos..].chars().next() {
+            if c == '\\' {
+                return Err(LexError::new(
+                    "Invalid regular expression flags",
+                    start,
+                    pos + 1,
+                ));
+            }
+            if !chars::is_id_continue(c) {
+                break;
+            }
+            pos += c.len_utf8();
+        }
+        let _ = b;
+        self.reset(pos);
+        self.finish(
+            Kind::RegExp,
+            start,
+            pos,
+            token.flags & Token::NEWLINE_BEFORE,
+        )
+    }
+
+    /// Rescans `token` (a `}` closing a substitution) as a template middle or tail.
+    pub fn rescan_template(&mut self, token: Token) -> Result<Token, LexError> {
+        let start = token.span.start as usize;
+        let (end, kind, flags) = self.scan_template(start + 1, false)?;
+        self.reset(end);
+        self.finish(
+            kind,
+            start,
+            end,
+            flags | (token.flags & Token::NEWLINE_BEFORE),
+        )
+    }
+}
+
+/// The offset of the next line terminator at or after `pos`, or the end of `source`.
+fn line_end(source: &str, pos: usize) -> usize {
+    source[pos..]
+        .find(['\n', '\r', '\u{2028}', '\u{2029}'])
+        .map_or(source.len(), |i| pos + i)
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Escape {
+    Ok,
+    /// `\1`..`\7`, `\0` before a digit, `\8`, `\9`: allowed in sloppy strings only.
+    LegacyOctal,
+    /// Malformed; an error in strings, an undefined cooked value in templates.
+    Invalid(&'static str),
+}
+
+/// Checks the escape sequence at `pos` (a backslash); returns where it ends.
+fn scan_escape(source: &str, pos: usize) -> Result<(usize, Escape), LexError> {
+    let b = source.as_bytes();
+    let Some(c) = source[pos + 1..].chars().next() else {
+        return Err(LexError::new("Unterminated string literal", pos, pos + 1));
+    };
+    let next = pos + 1 + c.len_utf8();
+    Ok(match c {
+        '\r' if b.get(next) == Some(&b'\n') => (next + 1, Escape::Ok),
+        'x' => {
+            let ok = b
+                .get(next..next + 2)
+                .is_some_and(|h| h.iter().all(u8::is_ascii_hexdigit));
+            if ok {
+                (next + 2, Escape::Ok)
+            } else {
+                (next, Escape::Invalid("Invalid hexadecimal escape sequence"))
+            }
+        }
+        'u' => match read_unicode_escape(source, pos + 1) {
+            Some((_, end)) => (end, Escape::Ok),
+            None => (next, Escape::Invalid("Invalid Unicode escape sequence")),
+        },
+        '0' if !b.get(next).is_some_and(u8::is_ascii_digit) => (next, Escape::Ok),
+        '0'..='7' => {
+            // LegacyOctalEscapeSequence: up to three digits, the first of which limits the rest.
+            let mut end = next;
+            let max = if c <= '3' { 2 } else { 1 };
+            for _ in 0..max {
+                if b.get(end).is_some_and(|d| (b'0'..=b'7').contains(d)) {
+                    end += 1;
+                }
+            }
+            (end, Escape::LegacyOctal)
+        }
+        '8' | '9' => (next, Escape::LegacyOctal),
+        _ => (next, Escape::Ok),
+    })
+}
+
+/// Reads `u XXXX` or `u{X...}` starting at `pos` (just after the backslash): the code point and
+/// the end offset. `None` when malformed.
+pub(crate) fn read_unicode_escape(source: &str, pos: usize) -> Option<(u32, usize)> {
+    let b = source.as_bytes();
+    if b.get(pos) != Some(&b'u') {
+        return None;
+    }
+    if b.get(pos + 1) == Some(&b'{') {
+        let mut end = pos + 2;
+        let mut value: u32 = 0;
+        while let Some(d) = b.get(end).and_then(|c| (*c as char).to_digit(16)) {
+            value = value.checked_mul(16)?.checked_add(d)?;
+            if value > 0x10FFFF {
+                return None;
+            }
+            end += 1;
+        }
+        if end == pos + 2 || b.get(end) != Some(&b'}') {
+            return None;
+        }
+        Some((value, end + 1))
+    } else {
+        let hex = b.get(pos + 1..pos + 5)?;
+        let mut value = 0;
+        for &h in hex {
+            value = value * 16 + (h as char).to_digit(16)?;
+        }
+        Some((value, pos + 5))
+    }
+}
