@@ -147,7 +147,7 @@ mod tests {
     #[test]
     fn regexp_and_templates() {
         assert_eq!(count_tokens("x = /[/]/g.test(y) / 2"), Ok(10));
-        assert_eq!(count_tokens("`a${ {b: `c${d}`} }e`"), Ok(11));
+        assert_eq!(count_tokens("`a${ {b: `c${d}`} }e`"), Ok(9));
         assert!(count_tokens("'a\nb'").is_err());
         assert_eq!(count_tokens("'a\u{2028}b'"), Ok(1));
     }
