@@ -6,6 +6,7 @@
 pub mod ast;
 mod diagnostic;
 mod early_errors;
+mod parser;
 mod regexp;
 
 pub use diagnostic::{Diagnostic, LineColumn, line_column};
@@ -35,20 +36,31 @@ impl ParseResult<'_> {
 
 /// Parses `source` as a script or module, reporting every early error of ECMA-262 and Annex B.
 pub fn parse<'a>(arena: &'a Bump, source: &'a str, options: ParseOptions) -> ParseResult<'a> {
-    // Placeholder until the parser lands: an empty program and one diagnostic.
-    let program = ast::Program {
-        span: Span::new(0, source.len() as u32),
+    let empty = ast::Program {
+        span: Span::new(0, 0),
         kind: options.kind,
         strict: options.kind == ast::SourceKind::Module,
         hashbang: None,
         directives: &[],
-        body: arena.alloc_slice_copy(&[]),
+        body: &[],
     };
-    ParseResult {
-        program,
-        errors: vec![Diagnostic::new(
-            "the parser is not written yet",
-            Span::new(0, 0),
-        )],
+    if u32::try_from(source.len()).is_err() {
+        let error = Diagnostic::new("Source text is too long (over 4 GiB)", Span::new(0, 0));
+        return ParseResult {
+            program: empty,
+            errors: vec![error],
+        };
+    }
+    let mut parser = parser::Parser::new(arena, source, options.kind);
+    match parser.parse_program(options.kind) {
+        Ok(program) => {
+            let mut errors = Vec::new();
+            early_errors::check_program(&program, source, &mut errors);
+            ParseResult { program, errors }
+        }
+        Err(error) => ParseResult {
+            program: empty,
+            errors: vec![error],
+        },
     }
 }

@@ -1,0 +1,519 @@
+//! The recursive-descent parser. Statements in `statement.rs`, expressions (precedence climbing)
+//! in `expression.rs`, functions and classes in `function.rs`, destructuring and the cover
+//! grammars in `pattern.rs`, imports and exports in `module.rs`.
+
+mod expression;
+mod function;
+mod module;
+mod pattern;
+mod statement;
+
+use crate::Diagnostic;
+use crate::ast::*;
+use bumpalo::Bump;
+use bumpalo::collections::Vec as BumpVec;
+use kiln_lexer::{Kind, LexError, Lexer, Span, Token};
+use rustc_hash::FxHashSet;
+
+pub(crate) type PResult<T> = Result<T, Diagnostic>;
+
+/// Deeper nesting than this is a SyntaxError rather than a risk to the native stack.
+const MAX_DEPTH: u32 = 400;
+
+/// Grammar parameters and the facts about the enclosing code that decide what is legal.
+#[derive(Clone, Copy, Debug, Default)]
+pub(crate) struct Context {
+    pub strict: bool,
+    pub module: bool,
+    /// `[Yield]`: inside a generator, `yield` is an operator.
+    pub generator: bool,
+    /// `[Await]`: inside an async function or a module's top level, `await` is an operator.
+    pub is_async: bool,
+    /// `[In]`: the `in` operator is allowed (cleared in a `for (` initializer).
+    pub allow_in: bool,
+    /// `return` is allowed.
+    pub in_function: bool,
+    /// Parsing formal parameters: `yield`/`await` expressions are errors.
+    pub in_parameters: bool,
+    /// In a class static block or field initializer: `await` is reserved, `arguments` is not allowed.
+    pub in_class_static_block: bool,
+    pub in_iteration: bool,
+    pub in_switch: bool,
+    /// `new.target` is allowed: inside a non-arrow function, or a class field or static block.
+    pub new_target: bool,
+    /// `super(...)` is allowed: inside a derived class constructor.
+    pub super_call: bool,
+    /// `super.x` is allowed: inside a method, accessor, field initializer or static block.
+    pub super_property: bool,
+    /// Inside a class field initializer or static block, where `arguments` is not allowed.
+    pub in_class_field: bool,
+}
+
+pub(crate) struct Label<'a> {
+    name: &'a str,
+    /// The labelled statement is a loop, so `continue label` may target it.
+    is_loop: bool,
+}
+
+pub(crate) struct Parser<'a> {
+    pub arena: &'a Bump,
+    pub source: &'a str,
+    lexer: Lexer<'a>,
+    /// The current token.
+    pub token: Token,
+    /// The end of the previous token, for node spans.
+    prev_end: u32,
+    pub ctx: Context,
+    depth: u32,
+    labels: Vec<Label<'a>>,
+    /// The first error found in an object or array literal that is an error only if the literal
+    /// stays an expression (`{a = 1}`, duplicate `__proto__`); cleared when it becomes a pattern.
+    pub cover_error: Option<Diagnostic>,
+    /// Starts of spread elements followed by a comma: not allowed as a rest element.
+    pub spread_with_trailing_comma: FxHashSet<u32>,
+    /// Positions of the latest `yield`/`await` expression and `await` identifier, for the checks
+    /// on arrow parameters that are found to be parameters only after they are parsed.
+    pub last_yield_or_await: Option<Span>,
+    pub last_await_identifier: Option<Span>,
+    /// One entry per class body being parsed: its private names and unresolved uses.
+    pub private_scopes: Vec<function::PrivateScope<'a>>,
+    /// A private name used outside any class body.
+    pub private_error: Option<Diagnostic>,
+    scratch: Vec<u16>,
+    scratch_raw: Vec<u16>,
+}
+
+impl<'a> Parser<'a> {
+    pub fn new(arena: &'a Bump, source: &'a str, kind: SourceKind) -> Self {
+        let module = kind == SourceKind::Module;
+        Parser {
+            arena,
+            source,
+            lexer: Lexer::new(source, module),
+            token: Token {
+                kind: Kind::Eof,
+                span: Span::default(),
+                flags: 0,
+            },
+            prev_end: 0,
+            ctx: Context {
+                strict: module,
+                module,
+                is_async: module,
+                allow_in: true,
+                ..Context::default()
+            },
+            depth: 0,
+            labels: Vec::new(),
+            cover_error: None,
+            spread_with_trailing_comma: FxHashSet::default(),
+            last_yield_or_await: None,
+            last_await_identifier: None,
+            private_scopes: Vec::new(),
+            private_error: None,
+            scratch: Vec::new(),
+            scratch_raw: Vec::new(),
+        }
+    }
+
+    pub fn parse_program(&mut self, kind: SourceKind) -> PResult<Program<'a>> {
+        self.advance()?;
+        let hashbang = self.lexer.hashbang().map(|span| span.text(self.source));
+        let (directives, strict) = self.parse_directives()?;
+        if strict {
+            self.ctx.strict = true;
+        }
+        let mut body = self.vec();
+        while self.token.kind != Kind::Eof {
+            body.push(self.parse_statement_list_item()?);
+        }
+        if let Some(e) = self.private_error.take() {
+            return Err(e);
+        }
+        Ok(Program {
+            span: Span::new(0, self.source.len() as u32),
+            kind,
+            strict: self.ctx.strict,
+            hashbang,
+            directives,
+            body: body.into_bump_slice(),
+        })
+    }
+
+    // ----------------------------------------------------------------------------------------
+    // Arena helpers
+
+    pub fn alloc<T: Copy>(&self, value: T) -> &'a T {
+        const { assert!(!std::mem::needs_drop::<T>()) };
+        self.arena.alloc(value)
+    }
+
+    pub fn vec<T>(&self) -> BumpVec<'a, T> {
+        BumpVec::new_in(self.arena)
+    }
+
+    pub fn alloc_str(&self, s: &str) -> &'a str {
+        self.arena.alloc_str(s)
+    }
+
+    // ----------------------------------------------------------------------------------------
+    // Tokens
+
+    pub fn kind(&self) -> Kind {
+        self.token.kind
+    }
+
+    pub fn at(&self, kind: Kind) -> bool {
+        self.token.kind == kind
+    }
+
+    pub fn start(&self) -> u32 {
+        self.token.span.start
+    }
+
+    /// The span from `start` to the end of the previous token.
+    pub fn span_from(&self, start: u32) -> Span {
+        Span::new(start, self.prev_end.max(start))
+    }
+
+    pub fn text(&self, token: Token) -> &'a str {
+        token.span.text(self.source)
+    }
+
+    fn lex_error(e: LexError) -> Diagnostic {
+        Diagnostic::new(e.message, e.span)
+    }
+
+    /// Moves to the next token (in the division goal).
+    pub fn advance(&mut self) -> PResult<()> {
+        self.prev_end = self.token.span.end;
+        self.token = self.lexer.next_token().map_err(Self::lex_error)?;
+        Ok(())
+    }
+
+    /// The token after the current one, without moving.
+    pub fn peek(&self) -> PResult<Token> {
+        let mut lexer = self.lexer.clone();
+        lexer.next_token().map_err(Self::lex_error)
+    }
+
+    /// A copy of the lexer, positioned after the current token, for looking further ahead.
+    pub fn lexer_snapshot(&self) -> Lexer<'a> {
+        self.lexer.clone()
+    }
+
+    /// Rescans the current `/` or `/=` as a regular expression literal.
+    pub fn rescan_regexp(&mut self) -> PResult<()> {
+        self.token = self
+            .lexer
+            .rescan_regexp(self.token)
+            .map_err(Self::lex_error)?;
+        Ok(())
+    }
+
+    /// Rescans the current `}` as a template middle or tail.
+    pub fn rescan_template(&mut self) -> PResult<()> {
+        self.token = self
+            .lexer
+            .rescan_template(self.token)
+            .map_err(Self::lex_error)?;
+        Ok(())
+    }
+
+    pub fn eat(&mut self, kind: Kind) -> PResult<bool> {
+        if self.at(kind) {
+            self.advance()?;
+            Ok(true)
+        } else {
+            Ok(false)
+        }
+    }
+
+    pub fn expect(&mut self, kind: Kind) -> PResult<()> {
+        if self.at(kind) {
+            self.advance()
+        } else {
+            Err(self.unexpected())
+        }
+    }
+
+    /// A plain (unescaped) contextual keyword.
+    pub fn at_contextual(&self, kind: Kind) -> bool {
+        self.at(kind) && !self.token.escaped()
+    }
+
+    /// The error for the current token being out of place.
+    pub fn unexpected(&self) -> Diagnostic {
+        let t = self.token;
+        let message = match t.kind {
+            Kind::Eof => "Unexpected end of input".to_string(),
+            Kind::String => "Unexpected string".to_string(),
+            Kind::Number | Kind::BigInt => "Unexpected number".to_string(),
+            Kind::Template | Kind::TemplateHead | Kind::TemplateMiddle | Kind::TemplateTail => {
+                "Unexpected template string".to_string()
+            }
+            Kind::Identifier => format!("Unexpected identifier '{}'", self.text(t)),
+            k if k.is_keyword() && t.escaped() => {
+                "Keyword must not contain escaped characters".to_string()
+            }
+            k if k.is_reserved_word() => format!("Unexpected token '{}'", self.text(t)),
+            k if k.is_keyword() => format!("Unexpected identifier '{}'", self.text(t)),
+            _ => format!("Unexpected token '{}'", self.text(t)),
+        };
+        Diagnostic::new(message, t.span)
+    }
+
+    pub fn error<T>(&self, message: impl Into<String>, span: Span) -> PResult<T> {
+        Err(Diagnostic::new(message, span))
+    }
+
+    /// Automatic semicolon insertion (ECMA-262 12.10): a `;`, or a `}`, the end of input, or a
+    /// line break before the offending token.
+    pub fn consume_semicolon(&mut self) -> PResult<()> {
+        if self.eat(Kind::Semicolon)? {
+            return Ok(());
+        }
+        if self.at(Kind::RBrace) || self.at(Kind::Eof) || self.token.newline_before() {
+            return Ok(());
+        }
+        Err(self.unexpected())
+    }
+
+    // ----------------------------------------------------------------------------------------
+    // Nesting
+
+    pub fn enter(&mut self) -> PResult<()> {
+        self.depth += 1;
+        if self.depth > MAX_DEPTH {
+            return self.error("Nesting too deep", self.token.span);
+        }
+        Ok(())
+    }
+
+    pub fn leave(&mut self) {
+        self.depth -= 1;
+    }
+
+    // ----------------------------------------------------------------------------------------
+    // Identifiers
+
+    /// The name of an identifier-like token, decoded and in the arena when it had escapes.
+    pub fn name_of(&self, token: Token) -> &'a str {
+        let text = self.text(token);
+        if token.escaped() {
+            let decoded = kiln_lexer::identifier_name(text);
+            self.alloc_str(&decoded)
+        } else {
+            text
+        }
+    }
+
+    /// Whether the current token can be an IdentifierReference / BindingIdentifier here
+    /// (ECMA-262 13.1.1 static semantics).
+    pub fn identifier_error(&self, token: Token) -> Option<String> {
+        let name = || self.name_of(token);
+        match token.kind {
+            Kind::Identifier => None,
+            Kind::Yield => {
+                if self.ctx.generator || self.ctx.strict {
+                    Some("'yield' is not a valid identifier here".into())
+                } else if self.ctx.in_parameters && self.ctx.generator {
+                    Some("'yield' is not a valid identifier in generator parameters".into())
+                } else {
+                    None
+                }
+            }
+            Kind::Await => {
+                if self.ctx.is_async || self.ctx.module || self.ctx.in_class_static_block {
+                    Some("'await' is not a valid identifier here".into())
+                } else {
+                    None
+                }
+            }
+            k if k.is_strict_reserved_word() => {
+                if self.ctx.strict {
+                    Some(format!("Unexpected strict mode reserved word '{}'", name()))
+                } else {
+                    None
+                }
+            }
+            k if k.is_reserved_word() => Some(format!("Unexpected reserved word '{}'", name())),
+            k if k.is_keyword() => None,
+            _ => Some(String::new()),
+        }
+    }
+
+    pub fn at_identifier(&self) -> bool {
+        self.identifier_error(self.token).is_none()
+    }
+
+    /// An IdentifierReference (or BindingIdentifier, with [`Self::check_binding_name`]).
+    pub fn parse_identifier(&mut self) -> PResult<Identifier<'a>> {
+        let t = self.token;
+        match self.identifier_error(t) {
+            None => {}
+            Some(message) if !message.is_empty() => return self.error(message, t.span),
+            Some(_) => return Err(self.unexpected()),
+        }
+        if t.kind == Kind::Await {
+            self.last_await_identifier = Some(t.span);
+        }
+        self.advance()?;
+        Ok(Identifier {
+            span: t.span,
+            name: self.name_of(t),
+        })
+    }
+
+    /// A BindingIdentifier: an identifier that may not be `eval` or `arguments` in strict code.
+    pub fn parse_binding_identifier(&mut self) -> PResult<Identifier<'a>> {
+        let id = self.parse_identifier()?;
+        self.check_binding_name(&id)?;
+        Ok(id)
+    }
+
+    pub fn check_binding_name(&self, id: &Identifier<'a>) -> PResult<()> {
+        if self.ctx.strict && (id.name == "eval" || id.name == "arguments") {
+            return self.error(
+                format!("Unexpected eval or arguments in strict mode"),
+                id.span,
+            );
+        }
+        if self.ctx.strict && is_strict_reserved_name(id.name) {
+            return self.error(
+                format!("Unexpected strict mode reserved word '{}'", id.name),
+                id.span,
+            );
+        }
+        Ok(())
+    }
+
+    /// An IdentifierName (any word, reserved or not), as after `.` or as a property key.
+    pub fn parse_identifier_name(&mut self) -> PResult<Identifier<'a>> {
+        let t = self.token;
+        if !t.kind.is_identifier_name() {
+            return Err(self.unexpected());
+        }
+        self.advance()?;
+        Ok(Identifier {
+            span: t.span,
+            name: self.name_of(t),
+        })
+    }
+
+    // ----------------------------------------------------------------------------------------
+    // Literal values
+
+    pub fn string_literal(&mut self) -> PResult<&'a StringLiteral<'a>> {
+        let t = self.token;
+        if t.legacy_octal() && self.ctx.strict {
+            return self.error(
+                "Octal escape sequences are not allowed in strict mode",
+                t.span,
+            );
+        }
+        self.advance()?;
+        let value = self.make_string(t);
+        Ok(self.alloc(value))
+    }
+
+    pub fn make_string(&mut self, t: Token) -> StringLiteral<'a> {
+        let text = self.text(t);
+        let body = text.get(1..text.len().saturating_sub(1)).unwrap_or("");
+        self.scratch.clear();
+        kiln_lexer::cook_string(body, &mut self.scratch);
+        StringLiteral {
+            span: t.span,
+            value: self.arena.alloc_slice_copy(&self.scratch),
+        }
+    }
+
+    pub fn number_literal(&mut self) -> PResult<&'a NumberLiteral<'a>> {
+        let t = self.token;
+        if t.legacy_octal() && self.ctx.strict {
+            return self.error(
+                "Octal literals and decimals with leading zeros are not allowed in strict mode",
+                t.span,
+            );
+        }
+        self.advance()?;
+        let raw = self.text(t);
+        Ok(self.alloc(NumberLiteral {
+            span: t.span,
+            value: kiln_lexer::parse_number(raw),
+            raw,
+        }))
+    }
+
+    pub fn bigint_literal(&mut self) -> PResult<&'a BigIntLiteral<'a>> {
+        let t = self.token;
+        self.advance()?;
+        let text = self.text(t);
+        let text = text.strip_suffix('n').unwrap_or(text);
+        let digits = if text.contains('_') {
+            self.alloc_str(&text.replace('_', ""))
+        } else {
+            text
+        };
+        Ok(self.alloc(BigIntLiteral {
+            span: t.span,
+            digits,
+        }))
+    }
+
+    /// A template piece's raw and cooked values; `cooked` is `None` for an invalid escape.
+    pub fn template_element(&mut self, t: Token) -> TemplateElement<'a> {
+        let text = self.text(t);
+        let open = if text.starts_with('`') || text.starts_with('}') {
+            1
+        } else {
+            0
+        };
+        let close = if text.ends_with("${") {
+            2
+        } else if text.ends_with('`') && text.len() > open {
+            1
+        } else {
+            0
+        };
+        let body = text
+            .get(open..text.len().saturating_sub(close))
+            .unwrap_or("");
+        self.scratch.clear();
+        self.scratch_raw.clear();
+        let valid = kiln_lexer::cook_template(body, &mut self.scratch, &mut self.scratch_raw);
+        let raw = self.arena.alloc_slice_copy(&self.scratch_raw);
+        let cooked = valid.then(|| &*self.arena.alloc_slice_copy(&self.scratch));
+        let span = Span::new(t.span.start + open as u32, t.span.end - close as u32);
+        TemplateElement { span, raw, cooked }
+    }
+
+    // ----------------------------------------------------------------------------------------
+    // Labels
+
+    pub fn with_labels_cleared<T>(
+        &mut self,
+        f: impl FnOnce(&mut Self) -> PResult<T>,
+    ) -> PResult<T> {
+        let saved = std::mem::take(&mut self.labels);
+        let result = f(self);
+        self.labels = saved;
+        result
+    }
+}
+
+/// Words reserved in strict code that the lexer does not give a kind of their own when escaped.
+fn is_strict_reserved_name(name: &str) -> bool {
+    matches!(
+        name,
+        "implements"
+            | "interface"
+            | "let"
+            | "package"
+            | "private"
+            | "protected"
+            | "public"
+            | "static"
+            | "yield"
+    )
+}
