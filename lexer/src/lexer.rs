@@ -500,7 +500,13 @@ impl<'s> Lexer<'s> {
         let kind = if kind == Kind::PrivateName {
             kind
         } else if flags & Token::ESCAPED != 0 {
-            Kind::from_name(&crate::identifier_name(&self.source[start..pos]))
+            match Kind::from_name(&crate::identifier_name(&self.source[start..pos])) {
+                // `yield` and `await` are identifiers in some code; the parser decides.
+                k if k.is_reserved_word() && !matches!(k, Kind::Yield | Kind::Await) => {
+                    Kind::EscapedKeyword
+                }
+                k => k,
+            }
         } else {
             Kind::from_name(&self.source[start..pos])
         };

@@ -116,6 +116,8 @@ kinds! {
     }
     others {
         Identifier = "identifier",
+        /// A reserved word written with escapes (`\u0069f`): usable only as a property name.
+        EscapedKeyword = "escaped keyword",
         PrivateName = "private name",
         Number = "number",
         BigInt = "BigInt",
@@ -191,7 +193,7 @@ impl Kind {
 
     /// Spelled like an identifier: an `IdentifierName`, usable as a property name.
     pub fn is_identifier_name(self) -> bool {
-        self == Kind::Identifier || self.is_keyword()
+        matches!(self, Kind::Identifier | Kind::EscapedKeyword) || self.is_keyword()
     }
 
     pub fn is_template_start(self) -> bool {

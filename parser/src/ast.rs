@@ -752,6 +752,9 @@ pub enum Pattern<'a> {
     Identifier(&'a Identifier<'a>),
     /// A member expression as an assignment target: `a.b = 1`, `[o[k]] = xs`.
     Member(&'a MemberExpression<'a>),
+    /// Annex B: a call as the target of `=`, a compound assignment, `++`/`--` or a `for-in/of`
+    /// head in sloppy code (`f() = 1`). Evaluating it calls `f` and then throws a ReferenceError.
+    Call(&'a CallExpression<'a>),
     Object(&'a ObjectPattern<'a>),
     Array(&'a ArrayPattern<'a>),
     /// `target = default`, inside a pattern or as a parameter with a default.
@@ -964,6 +967,7 @@ impl Pattern<'_> {
         match self {
             Pattern::Identifier(n) => n.span,
             Pattern::Member(n) => n.span,
+            Pattern::Call(n) => n.span,
             Pattern::Object(n) => n.span,
             Pattern::Array(n) => n.span,
             Pattern::Assign(n) => n.span,

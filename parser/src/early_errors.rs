@@ -1,10 +1,797 @@
-//! Early errors that need the whole tree: declarations, labels, private names, exports.
+//! Early errors that need the whole tree: declarations that clash within a scope, and a module's
+//! imports and exports (ECMA-262's LexicallyDeclaredNames / VarDeclaredNames rules, 14.2.1,
+//! 14.12.1, 14.15.1, 15.2.1, 16.2.1.1; Annex B.3.2.4 and B.3.4).
+//!
+//! Context-dependent errors (reserved words, `super`, labels, private names, ...) are found by the
+//! parser while it parses; this pass runs only on a program that parsed.
 
 use crate::Diagnostic;
-use crate::ast::Program;
+use crate::ast::*;
+use kiln_lexer::Span;
+use rustc_hash::FxHashMap;
 
 /// Appends to `errors` every early error of `program` that the parser does not find while parsing.
-#[allow(dead_code)]
-pub(crate) fn check_program(program: &Program<'_>, source: &str, errors: &mut Vec<Diagnostic>) {
-    let _ = (program, source, errors);
+pub(crate) fn check_program(program: &Program<'_>, _source: &str, errors: &mut Vec<Diagnostic>) {
+    let mut checker = Checker {
+        scopes: Vec::new(),
+        error: None,
+        strict: program.strict,
+    };
+    let module = program.kind == SourceKind::Module;
+    checker.push(if module {
+        ScopeKind::Module
+    } else {
+        ScopeKind::Function
+    });
+    for statement in program.body {
+        checker.top_level_statement(statement, module);
+    }
+    let scope = checker.pop();
+    if module && checker.error.is_none() {
+        checker.check_exports(program, &scope);
+    }
+    if let Some(e) = checker.error {
+        errors.push(e);
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum ScopeKind {
+    /// A function body, a script's top level, or a class static block: `var` stops here.
+    Function,
+    Module,
+    Block,
+    /// The parameters of a `catch` clause.
+    Catch {
+        /// `catch (e)` rather than a destructuring pattern: Annex B.3.4 lets `var e` redeclare it.
+        simple: bool,
+    },
+}
+
+#[derive(Clone, Copy, Debug)]
+struct LexicalName {
+    span: Span,
+    /// A plain `function` declaration (not async, not a generator): Annex B.3.2.4 lets these
+    /// repeat within a block in sloppy code.
+    plain_function: bool,
+}
+
+#[derive(Clone, Copy, Debug)]
+struct VarName {
+    span: Span,
+}
+
+struct Scope<'a> {
+    kind: ScopeKind,
+    lexical: FxHashMap<&'a str, LexicalName>,
+    /// Every name var-declared in this scope or a block nested in it.
+    vars: FxHashMap<&'a str, VarName>,
+    /// Parameter names of a function scope; the catch parameter names of a catch scope.
+    params: Vec<&'a str>,
+}
+
+struct Checker<'a> {
+    scopes: Vec<Scope<'a>>,
+    error: Option<Diagnostic>,
+    strict: bool,
+}
+
+impl<'a> Checker<'a> {
+    fn report(&mut self, message: String, span: Span) {
+        if self.error.is_none() {
+            self.error = Some(Diagnostic::new(message, span));
+        }
+    }
+
+    fn push(&mut self, kind: ScopeKind) {
+        self.scopes.push(Scope {
+            kind,
+            lexical: FxHashMap::default(),
+            vars: FxHashMap::default(),
+            params: Vec::new(),
+        });
+    }
+
+    /// Closes the innermost scope, checking its lexical names against the vars that reached it.
+    fn pop(&mut self) -> Scope<'a> {
+        let scope = self.scopes.pop().expect("scope stack is balanced");
+        for (name, var) in &scope.vars {
+            if scope.lexical.contains_key(name) {
+                self.report(
+                    format!("Identifier '{name}' has already been declared"),
+                    var.span,
+                );
+            }
+        }
+        if scope.kind == ScopeKind::Function {
+            for name in &scope.params {
+                if let Some(lex) = scope.lexical.get(name) {
+                    self.report(
+                        format!("Identifier '{name}' has already been declared"),
+                        lex.span,
+                    );
+                }
+            }
+        }
+        scope
+    }
+
+    fn declare_lexical(&mut self, id: &Identifier<'a>, plain_function: bool) {
+        let strict = self.strict;
+        let Some(scope) = self.scopes.last_mut() else {
+            return;
+        };
+        if let Some(previous) = scope.lexical.get(id.name) {
+            let annex_b = !strict
+                && scope.kind == ScopeKind::Block
+                && previous.plain_function
+                && plain_function;
+            if !annex_b {
+                let message = format!("Identifier '{}' has already been declared", id.name);
+                self.report(message, id.span);
+            }
+            return;
+        }
+        if let ScopeKind::Catch { .. } = scope.kind {
+            // Not reached: catch bodies are blocks of their own.
+        }
+        scope.lexical.insert(
+            id.name,
+            LexicalName {
+                span: id.span,
+                plain_function,
+            },
+        );
+    }
+
+    /// Records `var name` in every scope up to the enclosing function. `for_of`: declared by
+    /// `for (var x of ...)`, which Annex B.3.4 does not let redeclare a catch parameter.
+    fn declare_var(&mut self, id: &Identifier<'a>, for_of: bool) {
+        let mut conflict = None;
+        for scope in self.scopes.iter_mut().rev() {
+            scope.vars.entry(id.name).or_insert(VarName {
+                span: id.span,
+                for_of,
+            });
+            match scope.kind {
+                ScopeKind::Function | ScopeKind::Module => break,
+                ScopeKind::Catch { simple } => {
+                    if scope.params.contains(&id.name) && (!simple || for_of) {
+                        conflict = Some(id.span);
+                    }
+                }
+                ScopeKind::Block => {}
+            }
+        }
+        if let Some(span) = conflict {
+            self.report(
+                format!("Identifier '{}' has already been declared", id.name),
+                span,
+            );
+        }
+    }
+
+    fn top_level_statement(&mut self, statement: &Statement<'a>, module: bool) {
+        match statement {
+            // In a module, top-level functions are lexical; in a script they are var-scoped.
+            Statement::Function(f) if module => {
+                if let Some(id) = &f.id {
+                    self.declare_lexical(id, false);
+                }
+                self.function(f);
+            }
+            Statement::Import(import) => {
+                for specifier in import.specifiers {
+                    let local = match specifier {
+                        ImportSpecifier::Default(id) | ImportSpecifier::Namespace(id) => id,
+                        ImportSpecifier::Named { local, .. } => local,
+                    };
+                    self.declare_lexical(local, false);
+                }
+            }
+            Statement::ExportNamed(export) => {
+                if let Some(declaration) = &export.declaration {
+                    self.top_level_statement(declaration, module);
+                }
+            }
+            Statement::ExportDefault(export) => match export.kind {
+                ExportDefaultKind::Function(f) => {
+                    if let Some(id) = &f.id {
+                        self.declare_lexical(id, false);
+                    }
+                    self.function(f);
+                }
+                ExportDefaultKind::Class(c) => {
+                    if let Some(id) = &c.id {
+                        self.declare_lexical(id, false);
+                    }
+                    self.class(c);
+                }
+                ExportDefaultKind::Expression(e) => self.expression(&e),
+            },
+            Statement::ExportAll(_) => {}
+            _ => self.statement(statement, true),
+        }
+    }
+
+    /// Statements; `function_top_level` when directly in a function body or script, where function
+    /// declarations are var-scoped.
+    fn statement(&mut self, statement: &Statement<'a>, function_top_level: bool) {
+        if self.error.is_some() {
+            return;
+        }
+        match statement {
+            Statement::Block(block) => self.block(block.body),
+            Statement::Variable(declaration) => self.variable_declaration(declaration, false),
+            Statement::Function(f) => {
+                if let Some(id) = &f.id {
+                    if function_top_level {
+                        self.declare_var(id, false);
+                    } else {
+                        self.declare_lexical(id, !f.is_async && !f.is_generator);
+                    }
+                }
+                self.function(f);
+            }
+            Statement::Class(c) => {
+                if let Some(id) = &c.id {
+                    self.declare_lexical(id, false);
+                }
+                self.class(c);
+            }
+            Statement::Empty(_) | Statement::Debugger(_) => {}
+            Statement::Expression(e) => self.expression(&e.expression),
+            Statement::If(s) => {
+                self.expression(&s.test);
+                self.substatement(&s.consequent);
+                if let Some(alternate) = &s.alternate {
+                    self.substatement(alternate);
+                }
+            }
+            Statement::DoWhile(s) => {
+                self.substatement(&s.body);
+                self.expression(&s.test);
+            }
+            Statement::While(s) => {
+                self.expression(&s.test);
+                self.substatement(&s.body);
+            }
+            Statement::For(s) => {
+                self.push(ScopeKind::Block);
+                match &s.init {
+                    Some(ForInit::Variable(d)) => self.variable_declaration(d, false),
+                    Some(ForInit::Expression(e)) => self.expression(e),
+                    None => {}
+                }
+                if let Some(test) = &s.test {
+                    self.expression(test);
+                }
+                if let Some(update) = &s.update {
+                    self.expression(update);
+                }
+                self.substatement(&s.body);
+                self.pop();
+            }
+            Statement::ForIn(s) => self.for_in_of(&s.left, &s.right, &s.body, false),
+            Statement::ForOf(s) => self.for_in_of(&s.left, &s.right, &s.body, true),
+            Statement::Continue(_) | Statement::Break(_) => {}
+            Statement::Return(s) => {
+                if let Some(argument) = &s.argument {
+                    self.expression(argument);
+                }
+            }
+            Statement::With(s) => {
+                self.expression(&s.object);
+                self.substatement(&s.body);
+            }
+            Statement::Switch(s) => {
+                self.expression(&s.discriminant);
+                self.push(ScopeKind::Block);
+                for case in s.cases {
+                    if let Some(test) = &case.test {
+                        self.expression(test);
+                    }
+                    for statement in case.body {
+                        self.statement(statement, false);
+                    }
+                }
+                self.pop();
+            }
+            Statement::Labeled(s) => self.statement(&s.body, function_top_level),
+            Statement::Throw(s) => self.expression(&s.argument),
+            Statement::Try(s) => {
+                self.block(s.block.body);
+                if let Some(handler) = s.handler {
+                    self.catch_clause(handler);
+                }
+                if let Some(finalizer) = s.finalizer {
+                    self.block(finalizer.body);
+                }
+            }
+            Statement::Import(_)
+            | Statement::ExportNamed(_)
+            | Statement::ExportDefault(_)
+            | Statement::ExportAll(_) => {
+                self.top_level_statement(statement, true);
+            }
+        }
+    }
+
+    /// The body of `if`, a loop, `with` or a label: a function declaration there (Annex B)
+    /// behaves as if wrapped in a block.
+    fn substatement(&mut self, statement: &Statement<'a>) {
+        if matches!(statement, Statement::Function(_)) {
+            self.push(ScopeKind::Block);
+            self.statement(statement, false);
+            self.pop();
+        } else {
+            self.statement(statement, false);
+        }
+    }
+
+    fn block(&mut self, body: &[Statement<'a>]) {
+        self.push(ScopeKind::Block);
+        for statement in body {
+            self.statement(statement, false);
+        }
+        self.pop();
+    }
+
+    fn catch_clause(&mut self, clause: &CatchClause<'a>) {
+        let simple = matches!(clause.param, None | Some(Pattern::Identifier(_)));
+        self.push(ScopeKind::Catch { simple });
+        if let Some(param) = &clause.param {
+            let mut names = Vec::new();
+            bound_names(param, &mut |id| names.push(*id));
+            for id in &names {
+                let scope = self.scopes.last_mut().expect("catch scope");
+                if scope.params.contains(&id.name) {
+                    self.report(
+                        format!("Identifier '{}' has already been declared", id.name),
+                        id.span,
+                    );
+                }
+                let scope = self.scopes.last_mut().expect("catch scope");
+                scope.params.push(id.name);
+            }
+            self.pattern_expressions(param);
+        }
+        // The block's lexical names may not repeat a parameter.
+        self.push(ScopeKind::Block);
+        for statement in clause.body.body {
+            self.statement(statement, false);
+        }
+        let block = self.pop();
+        let params = &self.scopes.last().expect("catch scope").params;
+        let clash = block
+            .lexical
+            .iter()
+            .find(|(name, _)| params.contains(name))
+            .map(|(name, lex)| (name.to_string(), lex.span));
+        if let Some((name, span)) = clash {
+            self.report(
+                format!("Identifier '{name}' has already been declared"),
+                span,
+            );
+        }
+        self.pop();
+    }
+
+    fn for_in_of(
+        &mut self,
+        left: &ForHead<'a>,
+        right: &Expression<'a>,
+        body: &Statement<'a>,
+        is_of: bool,
+    ) {
+        self.push(ScopeKind::Block);
+        match left {
+            ForHead::Variable(d) => self.variable_declaration(d, is_of),
+            ForHead::Pattern(p) => self.pattern_expressions(p),
+        }
+        self.expression(right);
+        self.substatement(body);
+        self.pop();
+    }
+
+    fn variable_declaration(&mut self, declaration: &VariableDeclaration<'a>, for_of: bool) {
+        for declarator in declaration.declarations {
+            let mut names = Vec::new();
+            bound_names(&declarator.target, &mut |id| names.push(*id));
+            for id in &names {
+                if declaration.kind == VariableKind::Var {
+                    self.declare_var(id, for_of);
+                } else {
+                    self.declare_lexical(id, false);
+                }
+            }
+            self.pattern_expressions(&declarator.target);
+            if let Some(init) = &declarator.init {
+                self.expression(init);
+            }
+        }
+    }
+
+    /// Function scopes: parameters, then the body.
+    fn function(&mut self, f: &Function<'a>) {
+        let saved = self.strict;
+        self.strict = f.strict;
+        self.function_scope(f.params, f.body.statements);
+        self.strict = saved;
+    }
+
+    fn function_scope(&mut self, params: &FormalParameters<'a>, body: &[Statement<'a>]) {
+        self.push(ScopeKind::Function);
+        for p in params.items.iter().chain(params.rest.iter()) {
+            let mut names = Vec::new();
+            bound_names(p, &mut |id| names.push(id.name));
+            self.scopes
+                .last_mut()
+                .expect("function scope")
+                .params
+                .extend(names);
+            self.pattern_expressions(p);
+        }
+        for statement in body {
+            self.statement(statement, true);
+        }
+        self.pop();
+    }
+
+    fn class(&mut self, c: &Class<'a>) {
+        let saved = self.strict;
+        self.strict = true;
+        if let Some(super_class) = &c.super_class {
+            self.expression(super_class);
+        }
+        for element in c.body {
+            match element {
+                ClassElement::Method(m) => {
+                    self.property_key(&m.key);
+                    self.function(m.value);
+                }
+                ClassElement::Field(f) => {
+                    self.property_key(&f.key);
+                    if let Some(value) = &f.value {
+                        self.expression(value);
+                    }
+                }
+                ClassElement::StaticBlock(b) => {
+                    self.push(ScopeKind::Function);
+                    for statement in b.body {
+                        self.statement(statement, true);
+                    }
+                    self.pop();
+                }
+            }
+        }
+        self.strict = saved;
+    }
+
+    fn property_key(&mut self, key: &PropertyKey<'a>) {
+        if let PropertyKey::Computed(e) = key {
+            self.expression(e);
+        }
+    }
+
+    /// The expressions inside a pattern: defaults, computed keys, member targets.
+    fn pattern_expressions(&mut self, pattern: &Pattern<'a>) {
+        match pattern {
+            Pattern::Identifier(_) => {}
+            Pattern::Member(m) => self.expression(&Expression::Member(m)),
+            Pattern::Call(c) => self.expression(&Expression::Call(c)),
+            Pattern::Object(o) => {
+                for p in o.properties {
+                    self.property_key(&p.key);
+                    self.pattern_expressions(&p.value);
+                }
+                if let Some(rest) = &o.rest {
+                    self.pattern_expressions(rest);
+                }
+            }
+            Pattern::Array(a) => {
+                for p in a.elements.iter().flatten() {
+                    self.pattern_expressions(p);
+                }
+                if let Some(rest) = &a.rest {
+                    self.pattern_expressions(rest);
+                }
+            }
+            Pattern::Assign(a) => {
+                self.pattern_expressions(&a.target);
+                self.expression(&a.default);
+            }
+        }
+    }
+
+    /// Expressions hold no declarations of their own, but the functions and classes in them do.
+    fn expression(&mut self, expression: &Expression<'a>) {
+        if self.error.is_some() {
+            return;
+        }
+        match expression {
+            Expression::Identifier(_)
+            | Expression::Null(_)
+            | Expression::Boolean(_)
+            | Expression::Number(_)
+            | Expression::BigInt(_)
+            | Expression::String(_)
+            | Expression::RegExp(_)
+            | Expression::This(_)
+            | Expression::Super(_)
+            | Expression::NewTarget(_)
+            | Expression::ImportMeta(_) => {}
+            Expression::Template(t) => self.expressions(t.expressions),
+            Expression::TaggedTemplate(t) => {
+                self.expression(&t.tag);
+                self.expressions(t.quasi.expressions);
+            }
+            Expression::Array(a) => {
+                for element in a.elements {
+                    match element {
+                        ArrayElement::Hole(_) => {}
+                        ArrayElement::Expression(e) => self.expression(e),
+                        ArrayElement::Spread(s) => self.expression(&s.argument),
+                    }
+                }
+            }
+            Expression::Object(o) => {
+                for member in o.members {
+                    match member {
+                        ObjectMember::Property(p) => {
+                            self.property_key(&p.key);
+                            self.expression(&p.value);
+                        }
+                        ObjectMember::Spread(s) => self.expression(&s.argument),
+                    }
+                }
+            }
+            Expression::Function(f) => self.function(f),
+            Expression::Arrow(a) => {
+                let saved = self.strict;
+                self.strict = a.strict;
+                match a.body {
+                    ArrowBody::Block(body) => self.function_scope(a.params, body.statements),
+                    ArrowBody::Expression(e) => {
+                        self.function_scope(a.params, &[]);
+                        self.expression(&e);
+                    }
+                }
+                self.strict = saved;
+            }
+            Expression::Class(c) => self.class(c),
+            Expression::Unary(u) => self.expression(&u.argument),
+            Expression::Update(u) => self.pattern_expressions(&u.argument),
+            Expression::Binary(b) => {
+                self.expression(&b.left);
+                self.expression(&b.right);
+            }
+            Expression::Logical(l) => {
+                self.expression(&l.left);
+                self.expression(&l.right);
+            }
+            Expression::PrivateIn(p) => self.expression(&p.right),
+            Expression::Conditional(c) => {
+                self.expression(&c.test);
+                self.expression(&c.consequent);
+                self.expression(&c.alternate);
+            }
+            Expression::Assignment(a) => {
+                self.pattern_expressions(&a.target);
+                self.expression(&a.value);
+            }
+            Expression::Sequence(s) => self.expressions(s.expressions),
+            Expression::Parenthesized(p) => self.expression(&p.expression),
+            Expression::Member(m) => {
+                self.expression(&m.object);
+                if let MemberProperty::Computed(e) = &m.property {
+                    self.expression(e);
+                }
+            }
+            Expression::Call(c) => {
+                self.expression(&c.callee);
+                self.arguments(c.arguments);
+            }
+            Expression::New(n) => {
+                self.expression(&n.callee);
+                self.arguments(n.arguments);
+            }
+            Expression::OptionalChain(c) => self.expression(&c.expression),
+            Expression::Yield(y) => {
+                if let Some(argument) = &y.argument {
+                    self.expression(argument);
+                }
+            }
+            Expression::Await(a) => self.expression(&a.argument),
+            Expression::ImportCall(i) => {
+                self.expression(&i.source);
+                if let Some(options) = &i.options {
+                    self.expression(options);
+                }
+            }
+        }
+    }
+
+    fn expressions(&mut self, expressions: &[Expression<'a>]) {
+        for e in expressions {
+            self.expression(e);
+        }
+    }
+
+    fn arguments(&mut self, arguments: &[Argument<'a>]) {
+        for argument in arguments {
+            match argument {
+                Argument::Expression(e) => self.expression(e),
+                Argument::Spread(s) => self.expression(&s.argument),
+            }
+        }
+    }
+
+    /// 16.2.1.1: exported names are unique, and every local name exported without `from` is
+    /// declared in the module.
+    fn check_exports(&mut self, program: &Program<'a>, scope: &Scope<'a>) {
+        let mut exported: FxHashMap<String, Span> = FxHashMap::default();
+        let mut export_name = |this: &mut Self, name: String, span: Span| {
+            if exported.insert(name.clone(), span).is_some() {
+                this.report(format!("Duplicate export of '{name}'"), span);
+            }
+        };
+        for statement in program.body {
+            match statement {
+                Statement::ExportNamed(export) => {
+                    if let Some(declaration) = &export.declaration {
+                        let mut names = Vec::new();
+                        match declaration {
+                            Statement::Variable(d) => {
+                                for declarator in d.declarations {
+                                    bound_names(&declarator.target, &mut |id| names.push(*id));
+                                }
+                            }
+                            Statement::Function(f) => names.extend(f.id),
+                            Statement::Class(c) => names.extend(c.id),
+                            _ => {}
+                        }
+                        for id in names {
+                            export_name(self, id.name.to_string(), id.span);
+                        }
+                    }
+                    for specifier in export.specifiers {
+                        export_name(
+                            self,
+                            export_name_text(&specifier.exported),
+                            export_name_span(&specifier.exported),
+                        );
+                        if export.source.is_none()
+                            && let ModuleExportName::Identifier(local) = &specifier.local
+                            && !scope.lexical.contains_key(local.name)
+                            && !scope.vars.contains_key(local.name)
+                        {
+                            self.report(
+                                format!("Export '{}' is not defined in module", local.name),
+                                local.span,
+                            );
+                        }
+                    }
+                }
+                Statement::ExportDefault(export) => {
+                    export_name(self, "default".to_string(), export.span)
+                }
+                Statement::ExportAll(export) => {
+                    if let Some(name) = &export.exported {
+                        export_name(self, export_name_text(name), export_name_span(name));
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+}
+
+fn export_name_text(name: &ModuleExportName<'_>) -> String {
+    match name {
+        ModuleExportName::Identifier(id) => id.name.to_string(),
+        ModuleExportName::String(s) => String::from_utf16_lossy(s.value),
+    }
+}
+
+fn export_name_span(name: &ModuleExportName<'_>) -> Span {
+    match name {
+        ModuleExportName::Identifier(id) => id.span,
+        ModuleExportName::String(s) => s.span,
+    }
+}
+
+/// Calls `f` for every identifier a binding pattern binds (BoundNames).
+fn bound_names<'a>(pattern: &Pattern<'a>, f: &mut impl FnMut(&Identifier<'a>)) {
+    match pattern {
+        Pattern::Identifier(id) => f(id),
+        Pattern::Member(_) | Pattern::Call(_) => {}
+        Pattern::Object(o) => {
+            for p in o.properties {
+                bound_names(&p.value, f);
+            }
+            if let Some(rest) = &o.rest {
+                bound_names(rest, f);
+            }
+        }
+        Pattern::Array(a) => {
+            for p in a.elements.iter().flatten() {
+                bound_names(p, f);
+            }
+            if let Some(rest) = &a.rest {
+                bound_names(rest, f);
+            }
+        }
+        Pattern::Assign(a) => bound_names(&a.target, f),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::ast::SourceKind;
+    use crate::{ParseOptions, parse};
+
+    fn error(source: &str, kind: SourceKind) -> Option<String> {
+        let arena = bumpalo::Bump::new();
+        parse(&arena, source, ParseOptions { kind })
+            .errors
+            .first()
+            .map(|e| e.message.clone())
+    }
+
+    #[test]
+    fn declarations_that_clash() {
+        for source in [
+            "let a; let a;",
+            "let a; var a;",
+            "{ var a; } let a;",
+            "const a = 1; function a() {}",
+            "function f(a) { let a; }",
+            "try {} catch (e) { let e; }",
+            "try {} catch (e) { for (var e of []); }",
+            "try {} catch ([e]) { var e; }",
+            "switch (0) { case 1: let a; case 2: let a; }",
+            "for (let a;;) { var a; }",
+            "'use strict'; { function f() {} function f() {} }",
+            "{ async function f() {} function f() {} }",
+            "class C { static { var a; let a; } }",
+        ] {
+            assert!(error(source, SourceKind::Script).is_some(), "{source}");
+        }
+    }
+
+    #[test]
+    fn declarations_that_do_not() {
+        for source in [
+            "var a; var a;",
+            "function a() {} var a;",
+            "{ function f() {} function f() {} }",
+            "try {} catch (e) { var e; }",
+            "function f(a) { var a; }",
+            "let a; { let a; }",
+            "(function f() { let f; })",
+        ] {
+            assert_eq!(error(source, SourceKind::Script), None, "{source}");
+        }
+    }
+
+    #[test]
+    fn module_rules() {
+        for source in [
+            "function f() {} var f;",
+            "import a from 'm'; let a;",
+            "export var a; export { a };",
+            "export { missing };",
+            "export default 1; export default 2;",
+        ] {
+            assert!(error(source, SourceKind::Module).is_some(), "{source}");
+        }
+        assert_eq!(
+            error(
+                "var a; export { a as b, a as c }; export * from 'm';",
+                SourceKind::Module
+            ),
+            None
+        );
+    }
 }

@@ -7,7 +7,10 @@
 pub(crate) fn validate_regexp(pattern: &str, flags: &str) -> Result<(), String> {
     check_flags(flags)?;
     // The `g`, `y` and `d` flags change matching, not syntax.
-    let syntax_flags: String = flags.chars().filter(|c| matches!(c, 'i' | 'm' | 's' | 'u' | 'v')).collect();
+    let syntax_flags: String = flags
+        .chars()
+        .filter(|c| matches!(c, 'i' | 'm' | 's' | 'u' | 'v'))
+        .collect();
     regress::Regex::with_flags(pattern, syntax_flags.as_str())
         .map(|_| ())
         .map_err(|e| format!("Invalid regular expression: /{pattern}/{flags}: {e}"))
@@ -34,7 +37,9 @@ fn check_flags(flags: &str) -> Result<(), String> {
         seen |= bit;
     }
     if seen & 32 != 0 && seen & 64 != 0 {
-        return Err(format!("Invalid regular expression flags '{flags}': 'u' and 'v' cannot be combined"));
+        return Err(format!(
+            "Invalid regular expression flags '{flags}': 'u' and 'v' cannot be combined"
+        ));
     }
     Ok(())
 }
@@ -53,10 +58,23 @@ mod tests {
 
     #[test]
     fn patterns() {
-        for ok in [("a|b", ""), ("(?<x>a)\\k<x>", ""), ("\\p{Script=Greek}", "u"), ("[\\p{L}--[a-z]]", "v"), ("{", ""), ("a{,5}", "")] {
+        for ok in [
+            ("a|b", ""),
+            ("(?<x>a)\\k<x>", ""),
+            ("\\p{Script=Greek}", "u"),
+            ("[\\p{L}--[a-z]]", "v"),
+            ("{", ""),
+            ("a{,5}", ""),
+        ] {
             assert!(validate_regexp(ok.0, ok.1).is_ok(), "{ok:?}");
         }
-        for bad in [("(", ""), ("a**", ""), ("\\p{Nope}", "u"), ("{", "u"), ("(?<x>a)(?<x>b)", "")] {
+        for bad in [
+            ("(", ""),
+            ("a**", ""),
+            ("\\p{Nope}", "u"),
+            ("{", "u"),
+            ("(?<x>a)(?<x>b)", ""),
+        ] {
             assert!(validate_regexp(bad.0, bad.1).is_err(), "{bad:?}");
         }
     }

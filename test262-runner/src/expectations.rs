@@ -40,10 +40,6 @@ impl Expectations {
         self.groups.values().map(BTreeSet::len).sum()
     }
 
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
-    }
-
     /// The list after a run over `selected`: tests that passed are dropped, new failures are
     /// added as unclassified, everything outside the selection is kept as it was.
     pub fn updated(

@@ -188,7 +188,15 @@ impl<'a> Parser<'a> {
         if matches!(left, Expression::Arrow(_)) {
             return Err(self.unexpected());
         }
-        let target = if operator == AssignmentOperator::Assign {
+        let logical = matches!(
+            operator,
+            AssignmentOperator::And | AssignmentOperator::Or | AssignmentOperator::Coalesce
+        );
+        let target = if let (Expression::Call(c), false, false) = (left, self.ctx.strict, logical) {
+            Pattern::Call(c)
+        } else if logical && matches!(left, Expression::Call(_)) {
+            return self.error("Invalid left-hand side in assignment", left.span());
+        } else if operator == AssignmentOperator::Assign {
             let t = self.to_assignment_target(left, false)?;
             self.cover_error = None;
             t
@@ -232,6 +240,12 @@ impl<'a> Parser<'a> {
         if self.ctx.in_parameters {
             return self.error(
                 "Yield expression not allowed in formal parameter",
+                self.token.span,
+            );
+        }
+        if self.token.escaped() {
+            return self.error(
+                "Keyword must not contain escaped characters",
                 self.token.span,
             );
         }
@@ -1140,7 +1154,8 @@ impl<'a> Parser<'a> {
                     | Kind::Colon
                     | Kind::Eq
                     | Kind::Semicolon
-            ) && !(self.at(Kind::Async) && next.newline_before());
+            ) && !(self.at(Kind::Async) && next.newline_before())
+                && !(next.kind == Kind::Star && !self.at(Kind::Async));
             if is_modifier {
                 if self.token.escaped() {
                     return Err(self.unexpected());

@@ -301,6 +301,8 @@ impl<'a> Parser<'a> {
         self.ctx.is_async = is_async;
         self.ctx.generator = false;
         self.ctx.in_parameters = false;
+        // An arrow's body is not the static block's own code: `await` is an identifier again.
+        self.ctx.in_class_static_block = false;
         self.ctx.in_iteration = false;
         self.ctx.in_switch = false;
         let body = self.with_labels_cleared(|p| {

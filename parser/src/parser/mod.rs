@@ -337,6 +337,7 @@ impl<'a> Parser<'a> {
                     None
                 }
             }
+            Kind::EscapedKeyword => Some("Keyword must not contain escaped characters".into()),
             k if k.is_reserved_word() => Some(format!("Unexpected reserved word '{}'", name())),
             k if k.is_keyword() => None,
             _ => Some(String::new()),

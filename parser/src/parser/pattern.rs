@@ -151,6 +151,7 @@ impl<'a> Parser<'a> {
                 Ok(Pattern::Identifier(id))
             }
             Expression::Member(m) => Ok(Pattern::Member(m)),
+            Expression::Call(c) if !self.ctx.strict => Ok(Pattern::Call(c)),
             Expression::Parenthesized(p) => self.to_simple_target(p.expression),
             _ => self.error("Invalid left-hand side in assignment", expr.span()),
         }
@@ -387,6 +388,7 @@ fn check_binding_pattern(pattern: &Pattern<'_>, report: &mut impl FnMut(Span)) {
     match pattern {
         Pattern::Identifier(_) => {}
         Pattern::Member(m) => report(m.span),
+        Pattern::Call(c) => report(c.span),
         Pattern::Object(o) => {
             for p in o.properties {
                 check_binding_pattern(&p.value, report);

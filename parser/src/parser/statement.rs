@@ -574,7 +574,10 @@ impl<'a> Parser<'a> {
                 if is_await && !is_of {
                     return Err(self.unexpected());
                 }
-                let target = self.to_assignment_target(expr, false)?;
+                let target = match expr {
+                    Expression::Call(c) if !self.ctx.strict => Pattern::Call(c),
+                    _ => self.to_assignment_target(expr, false)?,
+                };
                 self.cover_error = saved_cover;
                 return self.parse_for_in_of(start, is_await, is_of, ForHead::Pattern(target));
             }
@@ -869,7 +872,7 @@ impl<'a> Parser<'a> {
 pub(crate) fn pattern_bound_names<'a>(pattern: &Pattern<'a>, f: &mut impl FnMut(&Identifier<'a>)) {
     match pattern {
         Pattern::Identifier(id) => f(id),
-        Pattern::Member(_) => {}
+        Pattern::Member(_) | Pattern::Call(_) => {}
         Pattern::Object(o) => {
             for p in o.properties {
                 pattern_bound_names(&p.value, f);
