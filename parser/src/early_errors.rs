@@ -149,10 +149,10 @@ impl<'a> Checker<'a> {
     fn declare_var(&mut self, id: &Identifier<'a>, for_of: bool) {
         let mut conflict = None;
         for scope in self.scopes.iter_mut().rev() {
-            scope.vars.entry(id.name).or_insert(VarName {
-                span: id.span,
-                for_of,
-            });
+            scope
+                .vars
+                .entry(id.name)
+                .or_insert(VarName { span: id.span });
             match scope.kind {
                 ScopeKind::Function | ScopeKind::Module => break,
                 ScopeKind::Catch { simple } => {
