@@ -148,7 +148,7 @@ impl Executor for ParseOnly {
             .frontmatter
             .negative
             .as_ref()
-            .filter(|n| n.phase == "parse");
+            .filter(|_| test.frontmatter.is_negative_in("parse"));
         match (negative, result.errors.first()) {
             (None, None) => Outcome::Pass,
             (None, Some(e)) => {
