@@ -465,32 +465,25 @@ impl<'s> Lexer<'s> {
             start
         };
         let mut pos = pos;
-        loop {
-            let Some(c) = self.source[pos..].chars().next() else {
-                break;
-            };
+        while let Some(c) = self.source[pos..].chars().next() {
             let first = pos == body_start;
+            let valid = |c: char| {
+                if first {
+                    chars::is_id_start(c)
+                } else {
+                    chars::is_id_continue(c)
+                }
+            };
             if c == '\\' {
                 let (value, next) = read_unicode_escape(self.source, pos + 1).ok_or_else(|| {
                     LexError::new("Invalid Unicode escape sequence", pos, pos + 2)
                 })?;
-                let ok = char::from_u32(value).is_some_and(|c| {
-                    if first {
-                        chars::is_id_start(c)
-                    } else {
-                        chars::is_id_continue(c)
-                    }
-                });
-                if !ok {
+                if !char::from_u32(value).is_some_and(valid) {
                     return Err(LexError::new("Invalid Unicode escape sequence", pos, next));
                 }
                 flags |= Token::ESCAPED;
                 pos = next;
-            } else if if first {
-                chars::is_id_start(c)
-            } else {
-                chars::is_id_continue(c)
-            } {
+            } else if valid(c) {
                 pos += c.len_utf8();
             } else {
                 break;

@@ -144,9 +144,9 @@ impl<'a> Checker<'a> {
         );
     }
 
-    /// Records `var name` in every scope up to the enclosing function. `for_of`: declared by
-    /// `for (var x of ...)`, which Annex B.3.4 does not let redeclare a catch parameter.
-    fn declare_var(&mut self, id: &Identifier<'a>, for_of: bool) {
+    /// Records `var name` in every scope up to the enclosing function. Annex B.3.4 lets a `var`
+    /// redeclare a simple catch parameter (`for (var e of ...)` included, as test262 has it).
+    fn declare_var(&mut self, id: &Identifier<'a>) {
         let mut conflict = None;
         for scope in self.scopes.iter_mut().rev() {
             scope
@@ -156,7 +156,7 @@ impl<'a> Checker<'a> {
             match scope.kind {
                 ScopeKind::Function | ScopeKind::Module => break,
                 ScopeKind::Catch { simple } => {
-                    if scope.params.contains(&id.name) && (!simple || for_of) {
+                    if scope.params.contains(&id.name) && !simple {
                         conflict = Some(id.span);
                     }
                 }
@@ -222,11 +222,11 @@ impl<'a> Checker<'a> {
         }
         match statement {
             Statement::Block(block) => self.block(block.body),
-            Statement::Variable(declaration) => self.variable_declaration(declaration, false),
+            Statement::Variable(declaration) => self.variable_declaration(declaration),
             Statement::Function(f) => {
                 if let Some(id) = &f.id {
                     if function_top_level {
-                        self.declare_var(id, false);
+                        self.declare_var(id);
                     } else {
                         self.declare_lexical(id, !f.is_async && !f.is_generator);
                     }
@@ -259,7 +259,7 @@ impl<'a> Checker<'a> {
             Statement::For(s) => {
                 self.push(ScopeKind::Block);
                 match &s.init {
-                    Some(ForInit::Variable(d)) => self.variable_declaration(d, false),
+                    Some(ForInit::Variable(d)) => self.variable_declaration(d),
                     Some(ForInit::Expression(e)) => self.expression(e),
                     None => {}
                 }
@@ -272,8 +272,8 @@ impl<'a> Checker<'a> {
                 self.substatement(&s.body);
                 self.pop();
             }
-            Statement::ForIn(s) => self.for_in_of(&s.left, &s.right, &s.body, false),
-            Statement::ForOf(s) => self.for_in_of(&s.left, &s.right, &s.body, true),
+            Statement::ForIn(s) => self.for_in_of(&s.left, &s.right, &s.body),
+            Statement::ForOf(s) => self.for_in_of(&s.left, &s.right, &s.body),
             Statement::Continue(_) | Statement::Break(_) => {}
             Statement::Return(s) => {
                 if let Some(argument) = &s.argument {
@@ -377,16 +377,10 @@ impl<'a> Checker<'a> {
         self.pop();
     }
 
-    fn for_in_of(
-        &mut self,
-        left: &ForHead<'a>,
-        right: &Expression<'a>,
-        body: &Statement<'a>,
-        is_of: bool,
-    ) {
+    fn for_in_of(&mut self, left: &ForHead<'a>, right: &Expression<'a>, body: &Statement<'a>) {
         self.push(ScopeKind::Block);
         match left {
-            ForHead::Variable(d) => self.variable_declaration(d, is_of),
+            ForHead::Variable(d) => self.variable_declaration(d),
             ForHead::Pattern(p) => self.pattern_expressions(p),
         }
         self.expression(right);
@@ -394,13 +388,13 @@ impl<'a> Checker<'a> {
         self.pop();
     }
 
-    fn variable_declaration(&mut self, declaration: &VariableDeclaration<'a>, for_of: bool) {
+    fn variable_declaration(&mut self, declaration: &VariableDeclaration<'a>) {
         for declarator in declaration.declarations {
             let mut names = Vec::new();
             bound_names(&declarator.target, &mut |id| names.push(*id));
             for id in &names {
                 if declaration.kind == VariableKind::Var {
-                    self.declare_var(id, for_of);
+                    self.declare_var(id);
                 } else {
                     self.declare_lexical(id, false);
                 }
@@ -522,10 +516,6 @@ impl<'a> Checker<'a> {
             | Expression::NewTarget(_)
             | Expression::ImportMeta(_) => {}
             Expression::Template(t) => self.expressions(t.expressions),
-            Expression::TaggedTemplate(t) => {
-                self.expression(&t.tag);
-                self.expressions(t.quasi.expressions);
-            }
             Expression::Array(a) => {
                 for element in a.elements {
                     match element {
@@ -562,13 +552,12 @@ impl<'a> Checker<'a> {
             Expression::Class(c) => self.class(c),
             Expression::Unary(u) => self.expression(&u.argument),
             Expression::Update(u) => self.pattern_expressions(&u.argument),
-            Expression::Binary(b) => {
-                self.expression(&b.left);
-                self.expression(&b.right);
-            }
-            Expression::Logical(l) => {
-                self.expression(&l.left);
-                self.expression(&l.right);
+            Expression::Binary(_)
+            | Expression::Logical(_)
+            | Expression::Member(_)
+            | Expression::Call(_)
+            | Expression::TaggedTemplate(_) => {
+                self.left_deep_chain(expression);
             }
             Expression::PrivateIn(p) => self.expression(&p.right),
             Expression::Conditional(c) => {
@@ -582,16 +571,6 @@ impl<'a> Checker<'a> {
             }
             Expression::Sequence(s) => self.expressions(s.expressions),
             Expression::Parenthesized(p) => self.expression(&p.expression),
-            Expression::Member(m) => {
-                self.expression(&m.object);
-                if let MemberProperty::Computed(e) = &m.property {
-                    self.expression(e);
-                }
-            }
-            Expression::Call(c) => {
-                self.expression(&c.callee);
-                self.arguments(c.arguments);
-            }
             Expression::New(n) => {
                 self.expression(&n.callee);
                 self.arguments(n.arguments);
@@ -609,6 +588,49 @@ impl<'a> Checker<'a> {
                     self.expression(options);
                 }
             }
+        }
+    }
+
+    /// `a + b + c`, `a.b.c`, `f()()`: trees as deep as the chain is long, which the parser builds
+    /// with a loop. Walk their left spine with a loop too, so a long chain cannot exhaust the stack.
+    fn left_deep_chain(&mut self, expression: &Expression<'a>) {
+        let mut spine = Vec::new();
+        let mut current = *expression;
+        loop {
+            match current {
+                Expression::Binary(b) => {
+                    spine.push(b.right);
+                    current = b.left;
+                }
+                Expression::Logical(l) => {
+                    spine.push(l.right);
+                    current = l.left;
+                }
+                Expression::Member(m) => {
+                    if let MemberProperty::Computed(e) = m.property {
+                        spine.push(e);
+                    }
+                    current = m.object;
+                }
+                Expression::Call(c) => {
+                    for argument in c.arguments {
+                        match argument {
+                            Argument::Expression(e) => spine.push(*e),
+                            Argument::Spread(s) => spine.push(s.argument),
+                        }
+                    }
+                    current = c.callee;
+                }
+                Expression::TaggedTemplate(t) => {
+                    spine.extend(t.quasi.expressions.iter().copied());
+                    current = t.tag;
+                }
+                _ => break,
+            }
+        }
+        self.expression(&current);
+        for e in spine.iter().rev() {
+            self.expression(e);
         }
     }
 
@@ -748,7 +770,6 @@ mod tests {
             "const a = 1; function a() {}",
             "function f(a) { let a; }",
             "try {} catch (e) { let e; }",
-            "try {} catch (e) { for (var e of []); }",
             "try {} catch ([e]) { var e; }",
             "switch (0) { case 1: let a; case 2: let a; }",
             "for (let a;;) { var a; }",
@@ -767,6 +788,7 @@ mod tests {
             "function a() {} var a;",
             "{ function f() {} function f() {} }",
             "try {} catch (e) { var e; }",
+            "try {} catch (e) { for (var e of []); }",
             "function f(a) { var a; }",
             "let a; { let a; }",
             "(function f() { let f; })",

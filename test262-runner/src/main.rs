@@ -463,7 +463,7 @@ fn run_all(executor: &dyn Executor, tests: &[TestCase], jobs: Option<usize>) -> 
                     r[i] = Some(outcome);
                 }
                 let n = done.fetch_add(1, Ordering::Relaxed) + 1;
-                if progress && (n % 200 == 0 || n == tests.len()) {
+                if progress && (n.is_multiple_of(200) || n == tests.len()) {
                     eprint!("\r[{n}/{}]", tests.len());
                     let _ = std::io::stderr().flush();
                 }

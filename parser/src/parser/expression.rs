@@ -49,6 +49,13 @@ enum BinaryOp {
 const EXPONENT_PRECEDENCE: u8 = 12;
 const IN_PRECEDENCE: u8 = 8;
 
+fn strip_parens(mut e: Expression<'_>) -> Expression<'_> {
+    while let Expression::Parenthesized(p) = e {
+        e = p.expression;
+    }
+    e
+}
+
 fn assignment_operator(kind: Kind) -> Option<AssignmentOperator> {
     use AssignmentOperator as A;
     use Kind as K;
@@ -194,14 +201,14 @@ impl<'a> Parser<'a> {
         );
         let target = if let (Expression::Call(c), false, false) = (left, self.ctx.strict, logical) {
             Pattern::Call(c)
-        } else if logical && matches!(left, Expression::Call(_)) {
+        } else if logical && matches!(strip_parens(left), Expression::Call(_)) {
             return self.error("Invalid left-hand side in assignment", left.span());
         } else if operator == AssignmentOperator::Assign {
-            let t = self.to_assignment_target(left, false)?;
+            let t = self.assignment_target_from(left, false)?;
             self.cover_error = None;
             t
         } else {
-            self.to_simple_target(left)?
+            self.simple_target_from(left)?
         };
         self.advance()?;
         let value = self.parse_assignment_expression()?;
@@ -329,6 +336,14 @@ impl<'a> Parser<'a> {
     }
 
     fn parse_binary(&mut self, min: u8) -> PResult<Expression<'a>> {
+        // `**` recurses for its right operand: count it like any other nesting.
+        self.enter()?;
+        let result = self.parse_binary_inner(min);
+        self.leave();
+        result
+    }
+
+    fn parse_binary_inner(&mut self, min: u8) -> PResult<Expression<'a>> {
         let start = self.start();
         let left = if self.at(Kind::PrivateName) {
             // `#x in obj` (ECMA-262 13.10 RelationalExpression : PrivateIdentifier in ShiftExpression).
@@ -447,7 +462,7 @@ impl<'a> Parser<'a> {
                 let operand_start = self.start();
                 let operand = self.parse_unary()?;
                 let _ = operand_start;
-                let argument = self.to_simple_target(operand)?;
+                let argument = self.simple_target_from(operand)?;
                 return Ok(Expression::Update(self.alloc(UpdateExpression {
                     span: self.span_from(start),
                     operator,
@@ -456,6 +471,12 @@ impl<'a> Parser<'a> {
                 })));
             }
             Kind::Await if self.await_is_operator() => {
+                if self.ctx.in_class_static_block {
+                    return self.error(
+                        "'await' is not allowed in a class static block",
+                        self.token.span,
+                    );
+                }
                 if self.ctx.in_parameters {
                     return self.error(
                         "Illegal await-expression in formal parameters",
@@ -525,7 +546,7 @@ impl<'a> Parser<'a> {
             } else {
                 UpdateOperator::Decrement
             };
-            let argument = self.to_simple_target(lhs)?;
+            let argument = self.simple_target_from(lhs)?;
             self.advance()?;
             return Ok(Expression::Update(self.alloc(UpdateExpression {
                 span: self.span_from(start),
@@ -1146,7 +1167,9 @@ impl<'a> Parser<'a> {
         let mut accessor = None;
         if self.at(Kind::Async) || self.at(Kind::Get) || self.at(Kind::Set) {
             let next = self.peek()?;
-            let is_modifier = !matches!(
+            let at_async = self.at(Kind::Async);
+            // `get`/`set` can't precede `*`: `get\n*g(){}` is a field named `get`, then a generator.
+            let ends_name = matches!(
                 next.kind,
                 Kind::LParen
                     | Kind::Comma
@@ -1154,8 +1177,8 @@ impl<'a> Parser<'a> {
                     | Kind::Colon
                     | Kind::Eq
                     | Kind::Semicolon
-            ) && !(self.at(Kind::Async) && next.newline_before())
-                && !(next.kind == Kind::Star && !self.at(Kind::Async));
+            ) || (next.kind == Kind::Star && !at_async);
+            let is_modifier = !(ends_name || (at_async && next.newline_before()));
             if is_modifier {
                 if self.token.escaped() {
                     return Err(self.unexpected());
@@ -1234,7 +1257,7 @@ impl<'a> Parser<'a> {
                 return self.error("'await' is not a valid identifier here", span);
             }
             self.cover_error = saved_cover;
-            let params = self.to_arrow_parameters(start, &items, rest)?;
+            let params = self.arrow_parameters_from(start, &items, rest)?;
             return self.parse_arrow_body(start, params, false);
         }
         if let Some(e) = self.cover_error.take() {
@@ -1352,7 +1375,7 @@ impl<'a> Parser<'a> {
                             Argument::Spread(_) => return Err(self.unexpected()),
                         }
                     }
-                    let params = self.to_arrow_parameters(start, &plain, rest)?;
+                    let params = self.arrow_parameters_from(start, &plain, rest)?;
                     return Ok(Some(self.parse_arrow_body(start, params, true)?));
                 }
                 if let Some(e) = self.cover_error.take() {
@@ -1414,7 +1437,7 @@ impl<'a> Parser<'a> {
                 let argument = self.parse_assignment_cover()?;
                 if self.at(Kind::RParen) && self.peek()?.kind == Kind::Arrow {
                     // A rest parameter of an async arrow.
-                    let target = self.to_binding_pattern(argument)?;
+                    let target = self.binding_pattern_from(argument)?;
                     self.advance()?;
                     return Ok((items, Some((target, self.span_from(start))), false));
                 }

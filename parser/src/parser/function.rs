@@ -100,9 +100,11 @@ impl<'a> Parser<'a> {
         self.ctx.super_property = kind != FunctionKind::Normal;
         self.ctx.in_class_field = false;
         self.ctx.in_class_static_block = false;
+        self.ctx.using_disallowed = false;
         self.ctx.in_iteration = false;
         self.ctx.in_switch = false;
         self.ctx.allow_in = true;
+        self.ctx.using_disallowed = false;
         let result = self.with_labels_cleared(|p| {
             p.ctx.in_parameters = true;
             let params = p.parse_formal_parameters()?;
@@ -486,8 +488,7 @@ impl<'a> Parser<'a> {
             if !matches!(
                 next.kind,
                 Kind::LParen | Kind::Eq | Kind::Semicolon | Kind::RBrace
-            ) && !(next.newline_before() && false)
-            {
+            ) {
                 if self.token.escaped() {
                     return Err(self.unexpected());
                 }
@@ -610,6 +611,7 @@ impl<'a> Parser<'a> {
         self.ctx.in_switch = false;
         self.ctx.in_parameters = false;
         self.ctx.allow_in = true;
+        self.ctx.using_disallowed = false;
         let body = self.with_labels_cleared(|p| {
             let mut body = p.vec();
             while !p.at(Kind::RBrace) {

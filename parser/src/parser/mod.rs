@@ -47,6 +47,8 @@ pub(crate) struct Context {
     pub super_property: bool,
     /// Inside a class field initializer or static block, where `arguments` is not allowed.
     pub in_class_field: bool,
+    /// `using` declarations are not allowed: a script's top level, or directly in a case clause.
+    pub using_disallowed: bool,
 }
 
 pub(crate) struct Label<'a> {
@@ -101,6 +103,7 @@ impl<'a> Parser<'a> {
                 module,
                 is_async: module,
                 allow_in: true,
+                using_disallowed: !module,
                 ..Context::default()
             },
             depth: 0,
@@ -375,10 +378,7 @@ impl<'a> Parser<'a> {
 
     pub fn check_binding_name(&self, id: &Identifier<'a>) -> PResult<()> {
         if self.ctx.strict && (id.name == "eval" || id.name == "arguments") {
-            return self.error(
-                format!("Unexpected eval or arguments in strict mode"),
-                id.span,
-            );
+            return self.error("Unexpected eval or arguments in strict mode", id.span);
         }
         if self.ctx.strict && is_strict_reserved_name(id.name) {
             return self.error(

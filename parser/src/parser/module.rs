@@ -150,7 +150,7 @@ impl<'a> Parser<'a> {
 
     /// `with { key: 'value', ... }` after a module specifier.
     fn parse_with_clause(&mut self) -> PResult<&'a [ImportAttribute<'a>]> {
-        if !self.at(Kind::With) || self.token.newline_before() && false {
+        if !self.at(Kind::With) {
             return Ok(&[]);
         }
         self.advance()?;

@@ -144,7 +144,7 @@ impl<'a> Parser<'a> {
     }
 
     /// A simple assignment target (`x`, `a.b`, `(x)`) for compound assignment and `++`/`--`.
-    pub(crate) fn to_simple_target(&mut self, expr: Expression<'a>) -> PResult<Pattern<'a>> {
+    pub(crate) fn simple_target_from(&mut self, expr: Expression<'a>) -> PResult<Pattern<'a>> {
         match expr {
             Expression::Identifier(id) => {
                 self.check_assigned_name(id)?;
@@ -152,7 +152,7 @@ impl<'a> Parser<'a> {
             }
             Expression::Member(m) => Ok(Pattern::Member(m)),
             Expression::Call(c) if !self.ctx.strict => Ok(Pattern::Call(c)),
-            Expression::Parenthesized(p) => self.to_simple_target(p.expression),
+            Expression::Parenthesized(p) => self.simple_target_from(p.expression),
             _ => self.error("Invalid left-hand side in assignment", expr.span()),
         }
     }
@@ -168,18 +168,18 @@ impl<'a> Parser<'a> {
     /// The left side of `=` or of `for (... in/of`: a simple target or a destructuring pattern.
     /// With `binding`, the result must be a binding pattern (arrow parameters): no member
     /// expressions and no parentheses.
-    pub(crate) fn to_assignment_target(
+    pub(crate) fn assignment_target_from(
         &mut self,
         expr: Expression<'a>,
         binding: bool,
     ) -> PResult<Pattern<'a>> {
         self.enter()?;
-        let result = self.to_target_inner(expr, binding);
+        let result = self.target_from_inner(expr, binding);
         self.leave();
         result
     }
 
-    fn to_target_inner(&mut self, expr: Expression<'a>, binding: bool) -> PResult<Pattern<'a>> {
+    fn target_from_inner(&mut self, expr: Expression<'a>, binding: bool) -> PResult<Pattern<'a>> {
         let invalid = |s: &Self| {
             s.error(
                 if binding {
@@ -203,7 +203,7 @@ impl<'a> Parser<'a> {
             Expression::Parenthesized(p) if !binding => match p.expression {
                 Expression::Identifier(_)
                 | Expression::Member(_)
-                | Expression::Parenthesized(_) => self.to_simple_target(p.expression),
+                | Expression::Parenthesized(_) => self.simple_target_from(p.expression),
                 _ => invalid(self),
             },
             Expression::Array(array) => {
@@ -213,7 +213,7 @@ impl<'a> Parser<'a> {
                     match element {
                         ArrayElement::Hole(_) => elements.push(None),
                         ArrayElement::Expression(e) => {
-                            elements.push(Some(self.to_target_element(*e, binding)?))
+                            elements.push(Some(self.target_element_from(*e, binding)?))
                         }
                         ArrayElement::Spread(s) => {
                             if i + 1 != array.elements.len()
@@ -227,7 +227,7 @@ impl<'a> Parser<'a> {
                                     s.argument.span(),
                                 );
                             }
-                            rest = Some(self.to_assignment_target(s.argument, binding)?);
+                            rest = Some(self.assignment_target_from(s.argument, binding)?);
                         }
                     }
                 }
@@ -274,7 +274,7 @@ impl<'a> Parser<'a> {
                                     _ => return invalid(self),
                                 }
                             } else {
-                                self.to_target_element(p.value, binding)?
+                                self.target_element_from(p.value, binding)?
                             };
                             properties.push(PatternProperty {
                                 span: p.span,
@@ -291,9 +291,9 @@ impl<'a> Parser<'a> {
                             }
                             // The rest of an object pattern is a simple target, never a pattern.
                             let target = match s.argument {
-                                Expression::Identifier(_) => self.to_assignment_target(s.argument, binding)?,
-                                Expression::Member(_) if !binding => self.to_assignment_target(s.argument, binding)?,
-                                Expression::Parenthesized(_) if !binding => self.to_simple_target(s.argument)?,
+                                Expression::Identifier(_) => self.assignment_target_from(s.argument, binding)?,
+                                Expression::Member(_) if !binding => self.assignment_target_from(s.argument, binding)?,
+                                Expression::Parenthesized(_) if !binding => self.simple_target_from(s.argument)?,
                                 _ => return self.error("`...` must be followed by an assignable reference in assignment contexts", s.argument.span()),
                             };
                             rest = Some(target);
@@ -311,7 +311,7 @@ impl<'a> Parser<'a> {
     }
 
     /// An element of a destructuring pattern: a target with an optional `= default`.
-    fn to_target_element(&mut self, expr: Expression<'a>, binding: bool) -> PResult<Pattern<'a>> {
+    fn target_element_from(&mut self, expr: Expression<'a>, binding: bool) -> PResult<Pattern<'a>> {
         if let Expression::Assignment(a) = expr
             && a.operator == AssignmentOperator::Assign
         {
@@ -327,7 +327,7 @@ impl<'a> Parser<'a> {
                 default: a.value,
             })));
         }
-        self.to_assignment_target(expr, binding)
+        self.assignment_target_from(expr, binding)
     }
 
     /// Re-checks an already converted assignment pattern as a binding pattern.
@@ -354,12 +354,12 @@ impl<'a> Parser<'a> {
     }
 
     /// A binding pattern from an expression (the rest parameter of `async(...rest) =>`).
-    pub(crate) fn to_binding_pattern(&mut self, expr: Expression<'a>) -> PResult<Pattern<'a>> {
-        self.to_assignment_target(expr, true)
+    pub(crate) fn binding_pattern_from(&mut self, expr: Expression<'a>) -> PResult<Pattern<'a>> {
+        self.assignment_target_from(expr, true)
     }
 
     /// The parameters of an arrow function from the parenthesized items before `=>`.
-    pub(crate) fn to_arrow_parameters(
+    pub(crate) fn arrow_parameters_from(
         &mut self,
         start: u32,
         items: &[Expression<'a>],
@@ -367,7 +367,7 @@ impl<'a> Parser<'a> {
     ) -> PResult<&'a FormalParameters<'a>> {
         let mut params = self.vec();
         for item in items {
-            let p = self.to_target_element(*item, true)?;
+            let p = self.target_element_from(*item, true)?;
             params.push(p);
         }
         let rest_pattern = rest.map(|(p, _)| p);

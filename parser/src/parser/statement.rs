@@ -76,9 +76,11 @@ impl<'a> Parser<'a> {
                 self.parse_lexical_declaration_statement(VariableKind::Let)
             }
             Kind::Using if self.at_using_declaration()? => {
+                self.check_using_allowed()?;
                 self.parse_lexical_declaration_statement(VariableKind::Using)
             }
             Kind::Await if self.at_await_using_declaration()? => {
+                self.check_using_allowed()?;
                 self.parse_lexical_declaration_statement(VariableKind::AwaitUsing)
             }
             Kind::Import
@@ -89,6 +91,18 @@ impl<'a> Parser<'a> {
             Kind::Export if self.ctx.module && self.depth == 1 => self.parse_export_declaration(),
             _ => self.parse_statement(),
         }
+    }
+
+    /// `using` declarations need a block of their own: not a script's top level, not directly in a
+    /// `case` or `default` clause.
+    fn check_using_allowed(&self) -> PResult<()> {
+        if self.ctx.using_disallowed {
+            return self.error(
+                "'using' declarations are not allowed here; wrap them in a block",
+                self.token.span,
+            );
+        }
+        Ok(())
     }
 
     /// `async function` with no line break between.
@@ -128,8 +142,7 @@ impl<'a> Parser<'a> {
                 || (next.kind.is_keyword()
                     && !next.kind.is_reserved_word()
                     && next.kind != Kind::In)
-                || matches!(next.kind, Kind::Yield | Kind::Await))
-            && !(next.kind == Kind::Of && !next.escaped() && false))
+                || matches!(next.kind, Kind::Yield | Kind::Await)))
     }
 
     /// `await using x` (each with no line break before it), where `await` is an operator.
@@ -339,6 +352,15 @@ impl<'a> Parser<'a> {
     /// The body of `if`, loops, `with` and labels. In sloppy code, Annex B.3.3 allows a plain
     /// function declaration as the body of an `if`.
     fn parse_substatement(&mut self) -> PResult<Statement<'a>> {
+        self.parse_substatement_with(true)
+    }
+
+    /// `forbid_labelled_function`: false for the body of a label, where `L: M: function f() {}`
+    /// is Annex B's labelled function declaration.
+    fn parse_substatement_with(
+        &mut self,
+        forbid_labelled_function: bool,
+    ) -> PResult<Statement<'a>> {
         if self.at(Kind::Let) && !self.token.escaped() {
             let next = self.peek()?;
             if next.kind == Kind::LBracket {
@@ -348,12 +370,29 @@ impl<'a> Parser<'a> {
         if self.at(Kind::Using) && self.at_using_declaration()? {
             return Err(self.lexical_in_statement_position());
         }
-        self.parse_statement()
+        let statement = self.parse_statement()?;
+        // IsLabelledFunction: `while (x) L: function f() {}` is an error even in sloppy code.
+        let mut body = &statement;
+        while let Statement::Labeled(l) = body {
+            body = &l.body;
+        }
+        if forbid_labelled_function
+            && matches!(body, Statement::Function(_))
+            && matches!(statement, Statement::Labeled(_))
+        {
+            return self.error(
+                "Labelled function declarations cannot be the body of a statement",
+                statement.span(),
+            );
+        }
+        Ok(statement)
     }
 
     pub(crate) fn parse_block(&mut self) -> PResult<&'a Block<'a>> {
         let start = self.start();
         self.expect(Kind::LBrace)?;
+        let saved = self.ctx.using_disallowed;
+        self.ctx.using_disallowed = false;
         let mut body = self.vec();
         while !self.at(Kind::RBrace) {
             if self.at(Kind::Eof) {
@@ -361,6 +400,7 @@ impl<'a> Parser<'a> {
             }
             body.push(self.parse_statement_list_item()?);
         }
+        self.ctx.using_disallowed = saved;
         self.advance()?;
         Ok(self.alloc(Block {
             span: self.span_from(start),
@@ -468,7 +508,7 @@ impl<'a> Parser<'a> {
                 let is_decl = matches!(next.kind, Kind::LBracket | Kind::LBrace | Kind::Identifier)
                     || (next.kind.is_keyword()
                         && !next.kind.is_reserved_word()
-                        && !(next.kind == Kind::Of && !next.escaped()))
+                        && (next.kind != Kind::Of || next.escaped()))
                     || matches!(next.kind, Kind::Yield | Kind::Await)
                     || (next.kind == Kind::Of && self.ctx.strict);
                 if is_decl && self.token.escaped() {
@@ -576,7 +616,7 @@ impl<'a> Parser<'a> {
                 }
                 let target = match expr {
                     Expression::Call(c) if !self.ctx.strict => Pattern::Call(c),
-                    _ => self.to_assignment_target(expr, false)?,
+                    _ => self.assignment_target_from(expr, false)?,
                 };
                 self.cover_error = saved_cover;
                 return self.parse_for_in_of(start, is_await, is_of, ForHead::Pattern(target));
@@ -732,12 +772,15 @@ impl<'a> Parser<'a> {
             };
             self.expect(Kind::Colon)?;
             let mut body = self.vec();
+            let saved_using = self.ctx.using_disallowed;
+            self.ctx.using_disallowed = true;
             while !matches!(
                 self.kind(),
                 Kind::Case | Kind::Default | Kind::RBrace | Kind::Eof
             ) {
                 body.push(self.parse_statement_list_item()?);
             }
+            self.ctx.using_disallowed = saved_using;
             cases.push(SwitchCase {
                 span: self.span_from(case_start),
                 test,
@@ -768,7 +811,7 @@ impl<'a> Parser<'a> {
                 None
             };
             let body = self.parse_block()?;
-            handler = Some(&*self.alloc(CatchClause {
+            handler = Some(self.alloc(CatchClause {
                 span: self.span_from(catch_start),
                 param,
                 body,
@@ -825,7 +868,7 @@ impl<'a> Parser<'a> {
                     Err(e) => Err(e),
                 }
             } else {
-                self.parse_substatement()
+                self.parse_substatement_with(false)
             };
             self.labels.pop();
             let body = body?;
