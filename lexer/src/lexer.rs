@@ -298,6 +298,25 @@ impl<'s> Lexer<'s> {
 
     /// Scans the next token in the division goal.
     pub fn next_token(&mut self) -> Result<Token, LexError> {
+        self.scan_token().map_err(|e| self.on_char_boundaries(e))
+    }
+
+    /// Widens an error's span to whole characters, inside the source.
+    fn on_char_boundaries(&self, mut e: LexError) -> LexError {
+        let len = self.source.len();
+        let mut start = (e.span.start as usize).min(len);
+        while !self.source.is_char_boundary(start) {
+            start -= 1;
+        }
+        let mut end = (e.span.end as usize).clamp(start, len);
+        while !self.source.is_char_boundary(end) {
+            end += 1;
+        }
+        e.span = Span::new(start as u32, end as u32);
+        e
+    }
+
+    fn scan_token(&mut self) -> Result<Token, LexError> {
         let mut flags = 0u8;
         loop {
             let raw = self.inner.next();
@@ -707,6 +726,11 @@ impl<'s> Lexer<'s> {
 
     /// Rescans `token` (a `/` or `/=`) as the start of a regular expression literal.
     pub fn rescan_regexp(&mut self, token: Token) -> Result<Token, LexError> {
+        self.scan_regexp(token)
+            .map_err(|e| self.on_char_boundaries(e))
+    }
+
+    fn scan_regexp(&mut self, token: Token) -> Result<Token, LexError> {
         let b = self.bytes();
         let start = token.span.start as usize;
         let mut pos = start + 1;
@@ -767,6 +791,11 @@ impl<'s> Lexer<'s> {
 
     /// Rescans `token` (a `}` closing a substitution) as a template middle or tail.
     pub fn rescan_template(&mut self, token: Token) -> Result<Token, LexError> {
+        self.scan_template_continuation(token)
+            .map_err(|e| self.on_char_boundaries(e))
+    }
+
+    fn scan_template_continuation(&mut self, token: Token) -> Result<Token, LexError> {
         let start = token.span.start as usize;
         let (end, kind, flags) = self.scan_template(start + 1, false)?;
         self.reset(end);

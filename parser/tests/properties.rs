@@ -1,0 +1,131 @@
+//! The parser never panics, and every span it reports lies inside the source.
+
+use kiln_parser::ast::*;
+use kiln_parser::{ParseOptions, Span, parse};
+use proptest::prelude::*;
+
+fn js_soup() -> impl Strategy<Value = String> {
+    let fragment = prop::sample::select(vec![
+        "(",
+        ")",
+        "[",
+        "]",
+        "{",
+        "}",
+        ";",
+        ",",
+        "=",
+        "=>",
+        "...",
+        "?.",
+        "?",
+        ":",
+        "+",
+        "++",
+        "**",
+        "/",
+        "`",
+        "${",
+        "'s'",
+        "1",
+        "a",
+        "b",
+        "let",
+        "var",
+        "const",
+        "async",
+        "await",
+        "yield",
+        "function",
+        "function*",
+        "class",
+        "extends",
+        "super",
+        "new",
+        "new.target",
+        "import",
+        "export",
+        "default",
+        "from",
+        "as",
+        "of",
+        "in",
+        "for",
+        "if",
+        "else",
+        "while",
+        "do",
+        "return",
+        "break",
+        "continue",
+        "switch",
+        "case",
+        "try",
+        "catch",
+        "finally",
+        "#x",
+        "static",
+        "get",
+        "set",
+        "this",
+        "delete",
+        "typeof",
+        "\n",
+        " ",
+        "/a/g",
+        "using",
+        "\\u0061",
+        "\"use strict\";",
+        "<!--",
+        "-->",
+        "label:",
+        "x.y",
+        "f()",
+        "0x1",
+        "1n",
+    ]);
+    prop::collection::vec(fragment, 0..30).prop_map(|parts| parts.join(" "))
+}
+
+fn spans_inside(source: &str, kind: SourceKind) -> Result<(), TestCaseError> {
+    let arena = bumpalo::Bump::new();
+    let result = parse(&arena, source, ParseOptions { kind });
+    let inside = |span: Span| {
+        span.start <= span.end
+            && (span.end as usize) <= source.len()
+            && source.is_char_boundary(span.start as usize)
+            && source.is_char_boundary(span.end as usize)
+    };
+    for error in &result.errors {
+        prop_assert!(
+            inside(error.span),
+            "diagnostic span {:?} outside {source:?}",
+            error.span
+        );
+    }
+    prop_assert!(inside(result.program.span));
+    for statement in result.program.body {
+        prop_assert!(
+            inside(statement.span()),
+            "statement span {:?} outside {source:?}",
+            statement.span()
+        );
+    }
+    Ok(())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(2000))]
+
+    #[test]
+    fn arbitrary_strings_never_panic(source in any::<String>()) {
+        spans_inside(&source, SourceKind::Script)?;
+        spans_inside(&source, SourceKind::Module)?;
+    }
+
+    #[test]
+    fn js_soups_never_panic(source in js_soup()) {
+        spans_inside(&source, SourceKind::Script)?;
+        spans_inside(&source, SourceKind::Module)?;
+    }
+}
