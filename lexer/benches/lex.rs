@@ -1,5 +1,8 @@
 //! Instruction counts for lexing each file of ../shared/corpus (iai-callgrind).
 
+// iai-callgrind's attribute macros expand to fully qualified paths.
+#![allow(unused_qualifications)]
+
 use iai_callgrind::{library_benchmark, library_benchmark_group, main};
 use std::hint::black_box;
 
