@@ -92,6 +92,10 @@ fn deep_nesting_is_a_syntax_error_not_a_crash() {
         "a?".repeat(n),
         format!("{}a", "a**".repeat(n)),
         format!("async function f(){{{}}}", "await ".repeat(n)),
+        format!("{}a", "(".repeat(n)),
+        "async (a = ".repeat(n),
+        "(a=(".repeat(n),
+        "a(function(){".repeat(n),
     ];
     for (i, source) in too_deep.iter().enumerate() {
         let path = temp_file(&format!("deep{i}.js"), source.as_bytes());

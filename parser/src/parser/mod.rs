@@ -18,7 +18,7 @@ use rustc_hash::FxHashSet;
 pub(crate) type PResult<T> = Result<T, Diagnostic>;
 
 /// Deeper nesting than this is a SyntaxError rather than a risk to the native stack.
-const MAX_DEPTH: u32 = 400;
+const MAX_DEPTH: u32 = 800;
 
 /// Grammar parameters and the facts about the enclosing code that decide what is legal.
 #[derive(Clone, Copy, Debug, Default)]
