@@ -64,3 +64,146 @@ pub fn parse<'a>(arena: &'a Bump, source: &'a str, options: ParseOptions) -> Par
         },
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ast::*;
+
+    fn errors(source: &str, kind: SourceKind) -> Option<String> {
+        let arena = Bump::new();
+        parse(&arena, source, ParseOptions { kind })
+            .errors
+            .first()
+            .map(|e| e.message.clone())
+    }
+
+    fn valid(source: &str) {
+        assert_eq!(errors(source, SourceKind::Script), None, "{source}");
+    }
+
+    fn invalid(source: &str) {
+        assert!(
+            errors(source, SourceKind::Script).is_some(),
+            "should fail: {source}"
+        );
+    }
+
+    #[test]
+    fn automatic_semicolon_insertion() {
+        valid("a\nb");
+        valid("return_ = 1\n++b");
+        valid("do x(); while (0) y()");
+        valid("function f() { return\n1 }");
+        invalid("a b");
+        invalid("throw\nerr");
+        invalid("for (a\n;)");
+        invalid("x\n=>1");
+        invalid("a\n++\n");
+    }
+
+    #[test]
+    fn regexp_or_division() {
+        valid("a = b / c / d");
+        valid("a = /=/g.test(x)");
+        valid("x = y\n/re/g");
+        valid("if (a) /re/.exec(b)");
+        valid("a = [/[/]/]");
+        invalid("a = /(/");
+        invalid("a = /x/gg");
+    }
+
+    #[test]
+    fn cover_grammars() {
+        valid("[a, {b = 1}] = c");
+        valid("({a = 1} = b)");
+        valid("({a = 1}) => a");
+        valid("async ({a = 1}, ...b) => a");
+        valid("(a, b) => a + b; async(a, b)");
+        valid("[(a)] = b; (a.b) = c");
+        invalid("({a = 1})");
+        invalid("({a}) = 1");
+        invalid("[...a, b] = c");
+        invalid("({...a,} = b)");
+        invalid("(a, ...b)");
+        invalid("((a)) => 1");
+        invalid("a + b = c");
+        invalid("({__proto__: 1, __proto__: 2})");
+        valid("({__proto__: a, __proto__: b} = c)");
+    }
+
+    #[test]
+    fn templates_and_escapes() {
+        valid("`a${b}c${`d${e}`}f`");
+        valid("tag`\\unicode`");
+        invalid("`\\unicode`");
+        valid("'\\u{10FFFF}' + '\\uD800'");
+        invalid("'use strict'; '\\08'");
+        invalid("'\\08'; 'use strict';");
+        valid("var \\u{61}b = 1; ab;");
+        invalid("var \\u0069f = 1;");
+        valid("({ \\u0069f: 1 }).\\u0069f");
+    }
+
+    #[test]
+    fn context_rules() {
+        valid("function* g() { yield\n1 }");
+        invalid("function* g() { var yield; }");
+        valid("function f() { var yield; }");
+        invalid("async function f() { var await; }");
+        invalid("class A { constructor() { super(); } }");
+        valid("class A extends B { constructor() { super(); } m() { return super.m(); } }");
+        invalid("function f() { super.x; }");
+        invalid("new.target");
+        valid("function f() { return () => new.target; }");
+        invalid("class A { #x; m() { return this.#y; } }");
+        valid("class A { #x; static has(o) { return #x in o; } }");
+        invalid("a ?? b || c");
+        invalid("-a ** b");
+        valid("(-a) ** b");
+        invalid("label: label: ;");
+        invalid("while (0) { continue missing; }");
+    }
+
+    #[test]
+    fn modules() {
+        assert_eq!(
+            errors(
+                "import a, * as b from 'm'; export { a as 'x y' }; await 1;",
+                SourceKind::Module
+            ),
+            None
+        );
+        assert_eq!(
+            errors(
+                "import defer * as ns from 'm'; import source s from 'm';",
+                SourceKind::Module
+            ),
+            None
+        );
+        assert_eq!(
+            errors(
+                "import j from './j.json' with { type: 'json' };",
+                SourceKind::Module
+            ),
+            None
+        );
+        assert!(errors("<!-- comment", SourceKind::Module).is_some());
+        assert!(errors("import.meta", SourceKind::Script).is_some());
+        assert!(errors("export { if };", SourceKind::Module).is_some());
+    }
+
+    #[test]
+    fn spans_cover_the_statement() {
+        let arena = Bump::new();
+        let source = "let x = 1;\nfoo(x);";
+        let result = parse(&arena, source, ParseOptions::default());
+        let spans: Vec<&str> = result
+            .program
+            .body
+            .iter()
+            .map(|s| s.span().text(source))
+            .collect();
+        assert_eq!(spans, ["let x = 1;", "foo(x);"]);
+    }
+}
