@@ -14,6 +14,7 @@ use bumpalo::Bump;
 use bumpalo::collections::Vec as BumpVec;
 use kiln_lexer::{Kind, LexError, Lexer, Span, Token};
 use rustc_hash::FxHashSet;
+use std::cell::Cell;
 
 pub(crate) type PResult<T> = Result<T, Diagnostic>;
 
@@ -61,6 +62,8 @@ pub(crate) struct Parser<'a> {
     pub arena: &'a Bump,
     pub source: &'a str,
     lexer: Lexer<'a>,
+    /// The token after `token` and the lexer just past it, once someone has peeked.
+    peeked: Cell<Option<(Token, Lexer<'a>)>>,
     /// The current token.
     pub token: Token,
     /// The end of the previous token, for node spans.
@@ -92,6 +95,7 @@ impl<'a> Parser<'a> {
             arena,
             source,
             lexer: Lexer::new(source, module),
+            peeked: Cell::new(None),
             token: Token {
                 kind: Kind::Eof,
                 span: Span::default(),
@@ -190,14 +194,26 @@ impl<'a> Parser<'a> {
     /// Moves to the next token (in the division goal).
     pub fn advance(&mut self) -> PResult<()> {
         self.prev_end = self.token.span.end;
-        self.token = self.lexer.next_token().map_err(Self::lex_error)?;
+        if let Some((token, lexer)) = self.peeked.take() {
+            self.token = token;
+            self.lexer = lexer;
+        } else {
+            self.token = self.lexer.next_token().map_err(Self::lex_error)?;
+        }
         Ok(())
     }
 
-    /// The token after the current one, without moving.
+    /// The token after the current one, without moving. The lookahead is kept, so the token is
+    /// lexed once however often it is peeked at and then consumed.
     pub fn peek(&self) -> PResult<Token> {
+        if let Some((token, lexer)) = self.peeked.take() {
+            self.peeked.set(Some((token, lexer)));
+            return Ok(token);
+        }
         let mut lexer = self.lexer.clone();
-        lexer.next_token().map_err(Self::lex_error)
+        let token = lexer.next_token().map_err(Self::lex_error)?;
+        self.peeked.set(Some((token, lexer)));
+        Ok(token)
     }
 
     /// A copy of the lexer, positioned after the current token, for looking further ahead.
@@ -207,6 +223,7 @@ impl<'a> Parser<'a> {
 
     /// Rescans the current `/` or `/=` as a regular expression literal.
     pub fn rescan_regexp(&mut self) -> PResult<()> {
+        self.peeked.take();
         self.token = self
             .lexer
             .rescan_regexp(self.token)
@@ -216,6 +233,7 @@ impl<'a> Parser<'a> {
 
     /// Rescans the current `}` as a template middle or tail.
     pub fn rescan_template(&mut self) -> PResult<()> {
+        self.peeked.take();
         self.token = self
             .lexer
             .rescan_template(self.token)
