@@ -1,0 +1,222 @@
+//! What the compiler produces: a `ScriptCode` holding every function of one script or module,
+//! archived with rkyv. The interpreter runs the archived form in place (`ArchivedScriptCode`),
+//! both after a fresh compile and after loading a cache file.
+//!
+//! The layout is provisional until the compiler lands; every change to it, or to an opcode's
+//! meaning, bumps [`BYTECODE_VERSION`].
+
+use rkyv::{Archive, Deserialize, Serialize};
+
+/// Changes whenever the archived layout or the meaning of an instruction changes; a cache file
+/// with another version is rejected.
+pub const BYTECODE_VERSION: u32 = 1;
+
+/// A string as the engine stores it: one byte per code unit when every unit fits (Latin-1),
+/// otherwise UTF-16 code units, so lone surrogates survive.
+#[derive(Archive, Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+#[rkyv(derive(Debug))]
+pub enum CodeString {
+    Latin1(Vec<u8>),
+    Utf16(Vec<u16>),
+}
+
+impl CodeString {
+    /// The compact form of `units`.
+    pub fn from_utf16(units: &[u16]) -> CodeString {
+        if units.iter().all(|&u| u <= 0xFF) {
+            CodeString::Latin1(units.iter().map(|&u| u as u8).collect())
+        } else {
+            CodeString::Utf16(units.to_vec())
+        }
+    }
+
+    pub fn from_text(s: &str) -> CodeString {
+        CodeString::from_utf16(&s.encode_utf16().collect::<Vec<_>>())
+    }
+}
+
+impl ArchivedCodeString {
+    /// For display: the string with lone surrogates replaced.
+    pub fn to_string_lossy(&self) -> String {
+        match self {
+            ArchivedCodeString::Latin1(bytes) => bytes.iter().map(|&b| b as char).collect(),
+            ArchivedCodeString::Utf16(units) => {
+                let units: Vec<u16> = units.iter().map(|u| u.to_native()).collect();
+                String::from_utf16_lossy(&units)
+            }
+        }
+    }
+}
+
+/// An entry of a function's constant pool.
+#[derive(Archive, Serialize, Deserialize, Clone, Debug, PartialEq)]
+#[rkyv(derive(Debug))]
+pub enum Constant {
+    Number(f64),
+    /// An index into [`ScriptCode::strings`].
+    String(u32),
+    /// A BigInt literal's digits as written (`0x1f`, `123`).
+    BigInt(String),
+}
+
+/// A `try` region: an exception thrown while `pc` is in `start..end` continues at `handler`.
+#[derive(Archive, Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq)]
+#[rkyv(derive(Debug))]
+pub struct Handler {
+    pub start: u32,
+    pub end: u32,
+    pub handler: u32,
+}
+
+/// One function (or the top level of a script or module).
+#[derive(Archive, Serialize, Deserialize, Clone, Debug, PartialEq)]
+#[rkyv(derive(Debug))]
+pub struct FunctionCode {
+    /// An index into [`ScriptCode::strings`], or `None` for an anonymous function.
+    pub name: Option<u32>,
+    pub bytecode: Vec<u8>,
+    pub constants: Vec<Constant>,
+    /// Indices into [`ScriptCode::functions`] of the functions this one creates (`NewClosure`).
+    pub functions: Vec<u32>,
+    pub handlers: Vec<Handler>,
+    /// `(pc, source offset)` pairs in pc order: where each instruction came from.
+    pub positions: Vec<(u32, u32)>,
+    pub register_count: u32,
+    pub parameter_count: u32,
+    pub ic_slot_count: u32,
+    /// The source text range, for `Function.prototype.toString` and stack traces.
+    pub source_start: u32,
+    pub source_end: u32,
+    pub flags: u32,
+}
+
+/// `FunctionCode::flags` bits.
+pub mod flags {
+    pub const STRICT: u32 = 1 << 0;
+    pub const ARROW: u32 = 1 << 1;
+    pub const ASYNC: u32 = 1 << 2;
+    pub const GENERATOR: u32 = 1 << 3;
+    pub const CLASS_CONSTRUCTOR: u32 = 1 << 4;
+    pub const USES_ARGUMENTS: u32 = 1 << 5;
+}
+
+/// Every function of one script or module, and the strings they name.
+#[derive(Archive, Serialize, Deserialize, Clone, Debug, PartialEq)]
+#[rkyv(derive(Debug))]
+pub struct ScriptCode {
+    pub functions: Vec<FunctionCode>,
+    pub strings: Vec<CodeString>,
+    /// The index of the top-level code in `functions`.
+    pub top_level: u32,
+    pub is_module: bool,
+}
+
+/// Why bytes are not an archived `ScriptCode`.
+#[derive(Debug)]
+pub struct ArchiveError(pub String);
+
+impl ScriptCode {
+    /// Archives the code into aligned bytes, ready to run or to write to a cache file.
+    pub fn archive(&self) -> Result<rkyv::util::AlignedVec, ArchiveError> {
+        rkyv::to_bytes::<rkyv::rancor::Error>(self).map_err(|e| ArchiveError(e.to_string()))
+    }
+}
+
+/// Checks that `bytes` hold a well-formed archive (rkyv's bytecheck: every offset and length in
+/// bounds, every enum tag valid) and returns a view into it. The bytes must be aligned as
+/// `archive` produced them. Bytecode verification is separate: see the cache's verifier.
+pub fn access(bytes: &[u8]) -> Result<&ArchivedScriptCode, ArchiveError> {
+    rkyv::access::<ArchivedScriptCode, rkyv::rancor::Error>(bytes)
+        .map_err(|e| ArchiveError(e.to_string()))
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+
+    pub(crate) fn sample() -> ScriptCode {
+        use crate::instruction::*;
+        let mut bytecode = Vec::new();
+        for i in [
+            Instruction::LoadInt {
+                dst: Reg(0),
+                value: Imm(40),
+            },
+            Instruction::LoadConst {
+                dst: Reg(1),
+                index: ConstIdx(0),
+            },
+            Instruction::Add {
+                dst: Reg(0),
+                lhs: Reg(0),
+                rhs: Reg(1),
+            },
+            Instruction::JumpIfFalse {
+                cond: Reg(0),
+                offset: JumpOffset(8),
+            },
+            Instruction::Return { value: Reg(0) },
+            Instruction::LoadUndefined { dst: Reg(0) },
+            Instruction::Return { value: Reg(0) },
+        ] {
+            i.encode(&mut bytecode);
+        }
+        ScriptCode {
+            functions: vec![FunctionCode {
+                name: None,
+                bytecode,
+                constants: vec![Constant::Number(2.0), Constant::String(0)],
+                functions: vec![],
+                handlers: vec![],
+                positions: vec![(0, 0), (3, 9)],
+                register_count: 2,
+                parameter_count: 0,
+                ic_slot_count: 0,
+                source_start: 0,
+                source_end: 12,
+                flags: flags::STRICT,
+            }],
+            strings: vec![
+                CodeString::from_text("answer"),
+                CodeString::from_utf16(&[0xD800, 0x61]),
+            ],
+            top_level: 0,
+            is_module: false,
+        }
+    }
+
+    #[test]
+    fn archive_and_access_round_trip() {
+        let code = sample();
+        let bytes = code.archive().expect("archives");
+        let archived = access(&bytes).expect("valid archive");
+        assert_eq!(archived.functions.len(), 1);
+        assert_eq!(
+            archived.functions[0].bytecode.as_slice(),
+            code.functions[0].bytecode.as_slice()
+        );
+        assert_eq!(archived.strings[0].to_string_lossy(), "answer");
+        assert!(matches!(archived.strings[1], ArchivedCodeString::Utf16(_)));
+        let back: ScriptCode =
+            rkyv::deserialize::<ScriptCode, rkyv::rancor::Error>(archived).expect("deserializes");
+        assert_eq!(back, code);
+    }
+
+    #[test]
+    fn truncated_or_flipped_archives_are_errors_not_panics() {
+        let bytes = sample().archive().expect("archives");
+        for len in 0..bytes.len() {
+            let mut copy = rkyv::util::AlignedVec::<16>::new();
+            copy.extend_from_slice(&bytes[..len]);
+            let _ = access(&copy);
+        }
+        for i in 0..bytes.len() {
+            for bit in 0..8 {
+                let mut copy = rkyv::util::AlignedVec::<16>::new();
+                copy.extend_from_slice(&bytes);
+                copy[i] ^= 1 << bit;
+                let _ = access(&copy);
+            }
+        }
+    }
+}
