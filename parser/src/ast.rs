@@ -962,7 +962,33 @@ impl Expression<'_> {
     }
 }
 
-impl Pattern<'_> {
+impl<'a> Pattern<'a> {
+    /// Calls `f` for every identifier the pattern binds, in source order (ECMA-262 BoundNames).
+    /// Member and call targets bind nothing.
+    pub fn bound_names(&self, f: &mut impl FnMut(&Identifier<'a>)) {
+        match self {
+            Pattern::Identifier(id) => f(id),
+            Pattern::Member(_) | Pattern::Call(_) => {}
+            Pattern::Object(o) => {
+                for p in o.properties {
+                    p.value.bound_names(f);
+                }
+                if let Some(rest) = &o.rest {
+                    rest.bound_names(f);
+                }
+            }
+            Pattern::Array(a) => {
+                for p in a.elements.iter().flatten() {
+                    p.bound_names(f);
+                }
+                if let Some(rest) = &a.rest {
+                    rest.bound_names(f);
+                }
+            }
+            Pattern::Assign(a) => a.target.bound_names(f),
+        }
+    }
+
     pub fn span(&self) -> Span {
         match self {
             Pattern::Identifier(n) => n.span,

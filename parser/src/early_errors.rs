@@ -342,7 +342,7 @@ impl<'a> Checker<'a> {
         self.push(ScopeKind::Catch { simple });
         if let Some(param) = &clause.param {
             let mut names = Vec::new();
-            bound_names(param, &mut |id| names.push(*id));
+            param.bound_names(&mut |id| names.push(*id));
             for id in &names {
                 let scope = self.scopes.last_mut().expect("catch scope");
                 if scope.params.contains(&id.name) {
@@ -391,7 +391,7 @@ impl<'a> Checker<'a> {
     fn variable_declaration(&mut self, declaration: &VariableDeclaration<'a>) {
         for declarator in declaration.declarations {
             let mut names = Vec::new();
-            bound_names(&declarator.target, &mut |id| names.push(*id));
+            declarator.target.bound_names(&mut |id| names.push(*id));
             for id in &names {
                 if declaration.kind == VariableKind::Var {
                     self.declare_var(id);
@@ -418,7 +418,7 @@ impl<'a> Checker<'a> {
         self.push(ScopeKind::Function);
         for p in params.items.iter().chain(params.rest.iter()) {
             let mut names = Vec::new();
-            bound_names(p, &mut |id| names.push(id.name));
+            p.bound_names(&mut |id| names.push(id.name));
             self.scopes
                 .last_mut()
                 .expect("function scope")
@@ -666,7 +666,7 @@ impl<'a> Checker<'a> {
                         match declaration {
                             Statement::Variable(d) => {
                                 for declarator in d.declarations {
-                                    bound_names(&declarator.target, &mut |id| names.push(*id));
+                                    declarator.target.bound_names(&mut |id| names.push(*id));
                                 }
                             }
                             Statement::Function(f) => names.extend(f.id),
@@ -720,31 +720,6 @@ fn export_name_span(name: &ModuleExportName<'_>) -> Span {
     match name {
         ModuleExportName::Identifier(id) => id.span,
         ModuleExportName::String(s) => s.span,
-    }
-}
-
-/// Calls `f` for every identifier a binding pattern binds (BoundNames).
-fn bound_names<'a>(pattern: &Pattern<'a>, f: &mut impl FnMut(&Identifier<'a>)) {
-    match pattern {
-        Pattern::Identifier(id) => f(id),
-        Pattern::Member(_) | Pattern::Call(_) => {}
-        Pattern::Object(o) => {
-            for p in o.properties {
-                bound_names(&p.value, f);
-            }
-            if let Some(rest) = &o.rest {
-                bound_names(rest, f);
-            }
-        }
-        Pattern::Array(a) => {
-            for p in a.elements.iter().flatten() {
-                bound_names(p, f);
-            }
-            if let Some(rest) = &a.rest {
-                bound_names(rest, f);
-            }
-        }
-        Pattern::Assign(a) => bound_names(&a.target, f),
     }
 }
 

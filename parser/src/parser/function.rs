@@ -1,6 +1,5 @@
 //! Functions, arrow functions, methods and classes (ECMA-262 15).
 
-use super::statement::pattern_bound_names;
 use super::{PResult, Parser};
 use crate::ast::*;
 use kiln_lexer::{Kind, Span};
@@ -206,7 +205,7 @@ impl<'a> Parser<'a> {
     fn recheck_parameters_strict(&self, params: &FormalParameters<'a>) -> PResult<()> {
         let mut result = Ok(());
         for p in params.items.iter().chain(params.rest.iter()) {
-            pattern_bound_names(p, &mut |id| {
+            p.bound_names(&mut |id| {
                 if result.is_ok() {
                     result = self.check_name_in_strict(id);
                 }
@@ -220,18 +219,7 @@ impl<'a> Parser<'a> {
         if id.name == "eval" || id.name == "arguments" {
             return self.error("Unexpected eval or arguments in strict mode", id.span);
         }
-        if matches!(
-            id.name,
-            "implements"
-                | "interface"
-                | "let"
-                | "package"
-                | "private"
-                | "protected"
-                | "public"
-                | "static"
-                | "yield"
-        ) {
+        if super::is_strict_reserved_name(id.name) {
             return self.error(
                 format!("Unexpected strict mode reserved word '{}'", id.name),
                 id.span,
@@ -253,7 +241,7 @@ impl<'a> Parser<'a> {
         let mut seen: Vec<&str> = Vec::new();
         let mut result = Ok(());
         for p in params.items.iter().chain(params.rest.iter()) {
-            pattern_bound_names(p, &mut |id| {
+            p.bound_names(&mut |id| {
                 if result.is_err() {
                     return;
                 }
@@ -329,7 +317,7 @@ impl<'a> Parser<'a> {
         if is_async {
             let mut bad = None;
             for p in params.items.iter().chain(params.rest.iter()) {
-                pattern_bound_names(p, &mut |id| {
+                p.bound_names(&mut |id| {
                     if id.name == "await" && bad.is_none() {
                         bad = Some(id.span);
                     }

@@ -521,8 +521,8 @@ impl<'a> Parser<'a> {
     }
 }
 
-/// Words reserved in strict code that the lexer does not give a kind of their own when escaped.
-fn is_strict_reserved_name(name: &str) -> bool {
+/// Words reserved only in strict mode code (ECMA-262 13.1.1), by name.
+pub(crate) fn is_strict_reserved_name(name: &str) -> bool {
     matches!(
         name,
         "implements"

@@ -113,10 +113,7 @@ impl<'a> Parser<'a> {
             }
         }
         self.expect_contextual(Kind::From)?;
-        if !self.at(Kind::String) {
-            return Err(self.unexpected());
-        }
-        let source = self.string_literal()?;
+        let source = self.parse_string_only()?;
         let attributes = self.parse_with_clause()?;
         self.consume_semicolon()?;
         Ok(self.alloc(ImportDeclaration {
@@ -126,6 +123,14 @@ impl<'a> Parser<'a> {
             source,
             attributes,
         }))
+    }
+
+    /// A string literal where nothing else may stand: a module specifier, an attribute value.
+    fn parse_string_only(&mut self) -> PResult<&'a StringLiteral<'a>> {
+        if !self.at(Kind::String) {
+            return Err(self.unexpected());
+        }
+        self.string_literal()
     }
 
     fn expect_contextual(&mut self, kind: Kind) -> PResult<()> {
@@ -173,10 +178,7 @@ impl<'a> Parser<'a> {
             }
             keys.push(key_units);
             self.expect(Kind::Colon)?;
-            if !self.at(Kind::String) {
-                return Err(self.unexpected());
-            }
-            let value = self.string_literal()?;
+            let value = self.parse_string_only()?;
             attributes.push(ImportAttribute {
                 span: self.span_from(start),
                 key,
@@ -202,10 +204,7 @@ impl<'a> Parser<'a> {
                     None
                 };
                 self.expect_contextual(Kind::From)?;
-                if !self.at(Kind::String) {
-                    return Err(self.unexpected());
-                }
-                let source = self.string_literal()?;
+                let source = self.parse_string_only()?;
                 let attributes = self.parse_with_clause()?;
                 self.consume_semicolon()?;
                 Ok(Statement::ExportAll(self.alloc(ExportAllDeclaration {
@@ -275,10 +274,7 @@ impl<'a> Parser<'a> {
                 }
                 let (source, attributes) = if self.at_contextual(Kind::From) {
                     self.advance()?;
-                    if !self.at(Kind::String) {
-                        return Err(self.unexpected());
-                    }
-                    let source = self.string_literal()?;
+                    let source = self.parse_string_only()?;
                     (Some(source), self.parse_with_clause()?)
                 } else {
                     if let Some(span) = first_bad_local {

@@ -1,7 +1,6 @@
 //! Binding patterns, and the cover grammars that turn expressions into patterns: destructuring
 //! assignment (ECMA-262 13.15.5) and arrow parameters (15.3).
 
-use super::statement::pattern_bound_names;
 use super::{PResult, Parser};
 use crate::ast::*;
 use kiln_lexer::{Kind, Span};
@@ -342,7 +341,7 @@ impl<'a> Parser<'a> {
             return self.error("Invalid destructuring target", span);
         }
         let mut bad = None;
-        pattern_bound_names(&pattern, &mut |id| {
+        pattern.bound_names(&mut |id| {
             if bad.is_none() && self.check_binding_name(id).is_err() {
                 bad = Some(id.span);
             }

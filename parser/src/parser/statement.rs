@@ -235,7 +235,7 @@ impl<'a> Parser<'a> {
     /// `let` may not be a lexically bound name.
     fn check_lexical_name(&self, target: &Pattern<'a>) -> PResult<()> {
         let mut bad = None;
-        pattern_bound_names(target, &mut |id| {
+        target.bound_names(&mut |id| {
             if id.name == "let" && bad.is_none() {
                 bad = Some(id.span);
             }
@@ -908,30 +908,5 @@ impl<'a> Parser<'a> {
             }
             token = lexer.next_token().map_err(Self::lex_error_pub)?;
         }
-    }
-}
-
-/// Calls `f` for every identifier a binding pattern binds.
-pub(crate) fn pattern_bound_names<'a>(pattern: &Pattern<'a>, f: &mut impl FnMut(&Identifier<'a>)) {
-    match pattern {
-        Pattern::Identifier(id) => f(id),
-        Pattern::Member(_) | Pattern::Call(_) => {}
-        Pattern::Object(o) => {
-            for p in o.properties {
-                pattern_bound_names(&p.value, f);
-            }
-            if let Some(rest) = &o.rest {
-                pattern_bound_names(rest, f);
-            }
-        }
-        Pattern::Array(a) => {
-            for p in a.elements.iter().flatten() {
-                pattern_bound_names(p, f);
-            }
-            if let Some(rest) = &a.rest {
-                pattern_bound_names(rest, f);
-            }
-        }
-        Pattern::Assign(a) => pattern_bound_names(&a.target, f),
     }
 }
