@@ -320,11 +320,7 @@ impl<'a> Parser<'a> {
         }
         self.check_cover()?;
         self.advance()?;
-        let saved_in = self.ctx.allow_in;
-        self.ctx.allow_in = true;
-        let consequent = self.parse_assignment_expression();
-        self.ctx.allow_in = saved_in;
-        let consequent = consequent?;
+        let consequent = self.with_in(|p| p.parse_assignment_expression())?;
         self.expect(Kind::Colon)?;
         let alternate = self.parse_assignment_expression()?;
         Ok(Expression::Conditional(self.alloc(ConditionalExpression {
@@ -680,11 +676,7 @@ impl<'a> Parser<'a> {
 
     /// `[expression]` after the `[`, with `in` allowed.
     fn parse_bracketed_expression(&mut self) -> PResult<Expression<'a>> {
-        let saved = self.ctx.allow_in;
-        self.ctx.allow_in = true;
-        let e = self.parse_expression();
-        self.ctx.allow_in = saved;
-        let e = e?;
+        let e = self.with_in(|p| p.parse_expression())?;
         self.expect(Kind::RBracket)?;
         Ok(e)
     }
@@ -706,27 +698,24 @@ impl<'a> Parser<'a> {
 
     pub(crate) fn parse_arguments(&mut self) -> PResult<&'a [Argument<'a>]> {
         self.expect(Kind::LParen)?;
-        let saved = self.ctx.allow_in;
-        self.ctx.allow_in = true;
-        let mut arguments = self.vec();
-        while !self.at(Kind::RParen) {
-            let start = self.start();
-            if self.eat(Kind::Ellipsis)? {
-                let argument = self.parse_assignment_expression()?;
-                arguments.push(Argument::Spread(self.alloc(SpreadElement {
-                    span: self.span_from(start),
-                    argument,
-                })));
-            } else {
-                arguments.push(Argument::Expression(self.parse_assignment_expression()?));
+        self.with_in(|p| {
+            let mut arguments = p.vec();
+            while !p.at(Kind::RParen) {
+                let start = p.start();
+                if p.eat(Kind::Ellipsis)? {
+                    let argument = p.parse_assignment_expression()?;
+                    let span = p.span_from(start);
+                    arguments.push(Argument::Spread(p.alloc(SpreadElement { span, argument })));
+                } else {
+                    arguments.push(Argument::Expression(p.parse_assignment_expression()?));
+                }
+                if !p.at(Kind::RParen) {
+                    p.expect(Kind::Comma)?;
+                }
             }
-            if !self.at(Kind::RParen) {
-                self.expect(Kind::Comma)?;
-            }
-        }
-        self.ctx.allow_in = saved;
-        self.advance()?;
-        Ok(arguments.into_bump_slice())
+            p.advance()?;
+            Ok(arguments.into_bump_slice())
+        })
     }
 
     fn parse_new(&mut self) -> PResult<Expression<'a>> {
@@ -844,29 +833,23 @@ impl<'a> Parser<'a> {
             return self.error("Cannot use import statement outside a module", t.span);
         }
         self.advance()?;
-        let saved = self.ctx.allow_in;
-        self.ctx.allow_in = true;
-        let result = (|| {
-            if self.at(Kind::Ellipsis) || self.at(Kind::RParen) {
-                return Err(self.unexpected());
+        let (source, options) = self.with_in(|p| {
+            if p.at(Kind::Ellipsis) || p.at(Kind::RParen) {
+                return Err(p.unexpected());
             }
-            let source = self.parse_assignment_expression()?;
+            let source = p.parse_assignment_expression()?;
             let mut options = None;
-            if self.eat(Kind::Comma)? && !self.at(Kind::RParen) {
-                if phase != ImportPhase::Evaluation {
-                    return Err(self.unexpected());
+            // Only plain `import(x, options)` takes options; the phase forms take one argument.
+            if p.eat(Kind::Comma)? && !p.at(Kind::RParen) {
+                if phase != ImportPhase::Evaluation || p.at(Kind::Ellipsis) {
+                    return Err(p.unexpected());
                 }
-                if self.at(Kind::Ellipsis) {
-                    return Err(self.unexpected());
-                }
-                options = Some(self.parse_assignment_expression()?);
-                self.eat(Kind::Comma)?;
+                options = Some(p.parse_assignment_expression()?);
+                p.eat(Kind::Comma)?;
             }
-            self.expect(Kind::RParen)?;
+            p.expect(Kind::RParen)?;
             Ok((source, options))
-        })();
-        self.ctx.allow_in = saved;
-        let (source, options) = result?;
+        })?;
         Ok(Expression::ImportCall(self.alloc(ImportCall {
             span: self.span_from(start),
             phase,
@@ -964,11 +947,7 @@ impl<'a> Parser<'a> {
             if done {
                 break;
             }
-            let saved = self.ctx.allow_in;
-            self.ctx.allow_in = true;
-            let e = self.parse_expression();
-            self.ctx.allow_in = saved;
-            expressions.push(e?);
+            expressions.push(self.with_in(|p| p.parse_expression())?);
             if !self.at(Kind::RBrace) {
                 return Err(self.unexpected());
             }
@@ -984,73 +963,62 @@ impl<'a> Parser<'a> {
     fn parse_array_literal(&mut self) -> PResult<Expression<'a>> {
         let start = self.start();
         self.advance()?;
-        let saved = self.ctx.allow_in;
-        self.ctx.allow_in = true;
-        let mut elements = self.vec();
-        let result = (|| {
-            while !self.at(Kind::RBracket) {
-                let el_start = self.start();
-                if self.at(Kind::Comma) {
-                    self.advance()?;
-                    elements.push(ArrayElement::Hole(self.span_from(el_start)));
+        let elements = self.with_in(|p| {
+            let mut elements = p.vec();
+            while !p.at(Kind::RBracket) {
+                let el_start = p.start();
+                if p.eat(Kind::Comma)? {
+                    elements.push(ArrayElement::Hole(p.span_from(el_start)));
                     continue;
                 }
-                if self.eat(Kind::Ellipsis)? {
-                    let argument = self.parse_assignment_cover()?;
-                    elements.push(ArrayElement::Spread(self.alloc(SpreadElement {
-                        span: self.span_from(el_start),
-                        argument,
-                    })));
-                    if self.at(Kind::Comma) {
-                        self.spread_with_trailing_comma.insert(el_start);
+                if p.eat(Kind::Ellipsis)? {
+                    let argument = p.parse_assignment_cover()?;
+                    let span = p.span_from(el_start);
+                    elements.push(ArrayElement::Spread(
+                        p.alloc(SpreadElement { span, argument }),
+                    ));
+                    if p.at(Kind::Comma) {
+                        p.spread_with_trailing_comma.insert(el_start);
                     }
                 } else {
-                    elements.push(ArrayElement::Expression(self.parse_assignment_cover()?));
+                    elements.push(ArrayElement::Expression(p.parse_assignment_cover()?));
                 }
-                if !self.at(Kind::RBracket) {
-                    self.expect(Kind::Comma)?;
+                if !p.at(Kind::RBracket) {
+                    p.expect(Kind::Comma)?;
                 }
             }
-            self.advance()
-        })();
-        self.ctx.allow_in = saved;
-        result?;
+            p.advance()?;
+            Ok(elements.into_bump_slice())
+        })?;
         Ok(Expression::Array(self.alloc(ArrayExpression {
             span: self.span_from(start),
-            elements: elements.into_bump_slice(),
+            elements,
         })))
     }
 
     fn parse_object_literal(&mut self) -> PResult<Expression<'a>> {
         let start = self.start();
         self.advance()?;
-        let saved = self.ctx.allow_in;
-        self.ctx.allow_in = true;
-        let mut members = self.vec();
-        let mut proto_count = 0;
-        let result = (|| {
-            while !self.at(Kind::RBrace) {
-                let member = self.parse_object_member(&mut proto_count)?;
+        let members = self.with_in(|p| {
+            let mut members = p.vec();
+            let mut proto_count = 0;
+            while !p.at(Kind::RBrace) {
+                let member = p.parse_object_member(&mut proto_count)?;
                 members.push(member);
-                if !self.at(Kind::RBrace) {
-                    self.expect(Kind::Comma)?;
-                    if let ObjectMember::Spread(s) = member
-                        && !self.at(Kind::RBrace)
-                    {
-                        let _ = s;
-                    }
-                    if let ObjectMember::Spread(s) = member {
-                        self.spread_with_trailing_comma.insert(s.span.start);
+                if !p.at(Kind::RBrace) {
+                    p.expect(Kind::Comma)?;
+                    // `{...rest,}` is a fine object literal but not a valid pattern.
+                    if let ObjectMember::Spread(spread) = member {
+                        p.spread_with_trailing_comma.insert(spread.span.start);
                     }
                 }
             }
-            self.advance()
-        })();
-        self.ctx.allow_in = saved;
-        result?;
+            p.advance()?;
+            Ok(members.into_bump_slice())
+        })?;
         Ok(Expression::Object(self.alloc(ObjectExpression {
             span: self.span_from(start),
-            members: members.into_bump_slice(),
+            members,
         })))
     }
 
@@ -1229,14 +1197,10 @@ impl<'a> Parser<'a> {
     ) -> PResult<Expression<'a>> {
         let start = self.start();
         self.advance()?; // (
-        let saved_in = self.ctx.allow_in;
-        self.ctx.allow_in = true;
         let saved_cover = self.cover_error.take();
         let saved_yield = self.last_yield_or_await.take();
         let saved_await_id = self.last_await_identifier.take();
-        let result = self.parse_parenthesized_items();
-        self.ctx.allow_in = saved_in;
-        let (items, rest, trailing_comma) = result?;
+        let (items, rest, trailing_comma) = self.with_in(|p| p.parse_parenthesized_items())?;
         let yield_in_params = self.last_yield_or_await;
         let await_id_in_params = self.last_await_identifier;
         self.last_yield_or_await = saved_yield.or(yield_in_params);
@@ -1345,11 +1309,7 @@ impl<'a> Parser<'a> {
                 let saved_await_id = self.last_await_identifier.take();
                 let saved_cover = self.cover_error.take();
                 self.advance()?; // (
-                let saved_in = self.ctx.allow_in;
-                self.ctx.allow_in = true;
-                let items = self.parse_async_arguments();
-                self.ctx.allow_in = saved_in;
-                let (items, rest, trailing_comma) = items?;
+                let (items, rest, trailing_comma) = self.with_in(|p| p.parse_async_arguments())?;
                 let yield_in = self.last_yield_or_await;
                 let await_id = self.last_await_identifier;
                 self.last_yield_or_await = saved_yield.or(yield_in);

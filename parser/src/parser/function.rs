@@ -298,11 +298,9 @@ impl<'a> Parser<'a> {
         let body = self.with_labels_cleared(|p| {
             if p.at(Kind::LBrace) {
                 p.ctx.in_function = true;
-                let saved_in = p.ctx.allow_in;
-                p.ctx.allow_in = true;
-                let body = p.parse_function_body(params);
-                p.ctx.allow_in = saved_in;
-                Ok(ArrowBody::Block(body?))
+                Ok(ArrowBody::Block(
+                    p.with_in(|p| p.parse_function_body(params))?,
+                ))
             } else {
                 Ok(ArrowBody::Expression(p.parse_assignment_expression()?))
             }

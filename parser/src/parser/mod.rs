@@ -507,6 +507,16 @@ impl<'a> Parser<'a> {
         TemplateElement { span, raw, cooked }
     }
 
+    /// Runs `f` with the `in` operator allowed (the grammar's `[+In]`), as inside brackets,
+    /// parentheses, templates and initializers.
+    pub fn with_in<T>(&mut self, f: impl FnOnce(&mut Self) -> PResult<T>) -> PResult<T> {
+        let saved = self.ctx.allow_in;
+        self.ctx.allow_in = true;
+        let result = f(self);
+        self.ctx.allow_in = saved;
+        result
+    }
+
     // ----------------------------------------------------------------------------------------
     // Labels
 

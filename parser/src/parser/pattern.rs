@@ -26,11 +26,7 @@ impl<'a> Parser<'a> {
         let start = self.start();
         let target = self.parse_binding_target()?;
         if self.eat(Kind::Eq)? {
-            let saved = self.ctx.allow_in;
-            self.ctx.allow_in = true;
-            let default = self.parse_assignment_expression();
-            self.ctx.allow_in = saved;
-            let default = default?;
+            let default = self.with_in(|p| p.parse_assignment_expression())?;
             return Ok(Pattern::Assign(self.alloc(AssignPattern {
                 span: self.span_from(start),
                 target,
@@ -107,11 +103,7 @@ impl<'a> Parser<'a> {
                 self.check_binding_name(id)?;
                 let target = Pattern::Identifier(id);
                 if self.eat(Kind::Eq)? {
-                    let saved = self.ctx.allow_in;
-                    self.ctx.allow_in = true;
-                    let default = self.parse_assignment_expression();
-                    self.ctx.allow_in = saved;
-                    let default = default?;
+                    let default = self.with_in(|p| p.parse_assignment_expression())?;
                     (
                         Pattern::Assign(self.alloc(AssignPattern {
                             span: self.span_from(p_start),
