@@ -9,11 +9,13 @@ use crate::Diagnostic;
 use crate::ast::*;
 use kiln_lexer::Span;
 use rustc_hash::FxHashMap;
+use smallvec::SmallVec;
 
 /// Appends to `errors` every early error of `program` that the parser does not find while parsing.
 pub(crate) fn check_program(program: &Program<'_>, _source: &str, errors: &mut Vec<Diagnostic>) {
     let mut checker = Checker {
         scopes: Vec::new(),
+        spare: Vec::new(),
         error: None,
         strict: program.strict,
     };
@@ -72,6 +74,8 @@ struct Scope<'a> {
 
 struct Checker<'a> {
     scopes: Vec<Scope<'a>>,
+    /// Closed scopes, emptied, kept for their allocations.
+    spare: Vec<Scope<'a>>,
     error: Option<Diagnostic>,
     strict: bool,
 }
@@ -84,12 +88,28 @@ impl<'a> Checker<'a> {
     }
 
     fn push(&mut self, kind: ScopeKind) {
-        self.scopes.push(Scope {
-            kind,
-            lexical: FxHashMap::default(),
-            vars: FxHashMap::default(),
-            params: Vec::new(),
-        });
+        let scope = match self.spare.pop() {
+            Some(mut scope) => {
+                scope.kind = kind;
+                scope
+            }
+            None => Scope {
+                kind,
+                lexical: FxHashMap::default(),
+                vars: FxHashMap::default(),
+                params: Vec::new(),
+            },
+        };
+        self.scopes.push(scope);
+    }
+
+    /// Closes the innermost scope and keeps its storage for the next one.
+    fn close(&mut self) {
+        let mut scope = self.pop();
+        scope.lexical.clear();
+        scope.vars.clear();
+        scope.params.clear();
+        self.spare.push(scope);
     }
 
     /// Closes the innermost scope, checking its lexical names against the vars that reached it.
@@ -270,7 +290,7 @@ impl<'a> Checker<'a> {
                     self.expression(update);
                 }
                 self.substatement(&s.body);
-                self.pop();
+                self.close();
             }
             Statement::ForIn(s) => self.for_in_of(&s.left, &s.right, &s.body),
             Statement::ForOf(s) => self.for_in_of(&s.left, &s.right, &s.body),
@@ -295,7 +315,7 @@ impl<'a> Checker<'a> {
                         self.statement(statement, false);
                     }
                 }
-                self.pop();
+                self.close();
             }
             Statement::Labeled(s) => self.statement(&s.body, function_top_level),
             Statement::Throw(s) => self.expression(&s.argument),
@@ -323,7 +343,7 @@ impl<'a> Checker<'a> {
         if matches!(statement, Statement::Function(_)) {
             self.push(ScopeKind::Block);
             self.statement(statement, false);
-            self.pop();
+            self.close();
         } else {
             self.statement(statement, false);
         }
@@ -334,14 +354,14 @@ impl<'a> Checker<'a> {
         for statement in body {
             self.statement(statement, false);
         }
-        self.pop();
+        self.close();
     }
 
     fn catch_clause(&mut self, clause: &CatchClause<'a>) {
         let simple = matches!(clause.param, None | Some(Pattern::Identifier(_)));
         self.push(ScopeKind::Catch { simple });
         if let Some(param) = &clause.param {
-            let mut names = Vec::new();
+            let mut names: SmallVec<[_; 4]> = SmallVec::new();
             param.bound_names(&mut |id| names.push(*id));
             for id in &names {
                 let scope = self.scopes.last_mut().expect("catch scope");
@@ -374,7 +394,7 @@ impl<'a> Checker<'a> {
                 span,
             );
         }
-        self.pop();
+        self.close();
     }
 
     fn for_in_of(&mut self, left: &ForHead<'a>, right: &Expression<'a>, body: &Statement<'a>) {
@@ -385,12 +405,12 @@ impl<'a> Checker<'a> {
         }
         self.expression(right);
         self.substatement(body);
-        self.pop();
+        self.close();
     }
 
     fn variable_declaration(&mut self, declaration: &VariableDeclaration<'a>) {
         for declarator in declaration.declarations {
-            let mut names = Vec::new();
+            let mut names: SmallVec<[_; 4]> = SmallVec::new();
             declarator.target.bound_names(&mut |id| names.push(*id));
             for id in &names {
                 if declaration.kind == VariableKind::Var {
@@ -417,7 +437,7 @@ impl<'a> Checker<'a> {
     fn function_scope(&mut self, params: &FormalParameters<'a>, body: &[Statement<'a>]) {
         self.push(ScopeKind::Function);
         for p in params.items.iter().chain(params.rest.iter()) {
-            let mut names = Vec::new();
+            let mut names: SmallVec<[_; 4]> = SmallVec::new();
             p.bound_names(&mut |id| names.push(id.name));
             self.scopes
                 .last_mut()
@@ -429,7 +449,7 @@ impl<'a> Checker<'a> {
         for statement in body {
             self.statement(statement, true);
         }
-        self.pop();
+        self.close();
     }
 
     fn class(&mut self, c: &Class<'a>) {
@@ -455,7 +475,7 @@ impl<'a> Checker<'a> {
                     for statement in b.body {
                         self.statement(statement, true);
                     }
-                    self.pop();
+                    self.close();
                 }
             }
         }
@@ -594,7 +614,7 @@ impl<'a> Checker<'a> {
     /// `a + b + c`, `a.b.c`, `f()()`: trees as deep as the chain is long, which the parser builds
     /// with a loop. Walk their left spine with a loop too, so a long chain cannot exhaust the stack.
     fn left_deep_chain(&mut self, expression: &Expression<'a>) {
-        let mut spine = Vec::new();
+        let mut spine: SmallVec<[Expression<'a>; 8]> = SmallVec::new();
         let mut current = *expression;
         loop {
             match current {
@@ -662,7 +682,7 @@ impl<'a> Checker<'a> {
             match statement {
                 Statement::ExportNamed(export) => {
                     if let Some(declaration) = &export.declaration {
-                        let mut names = Vec::new();
+                        let mut names: SmallVec<[_; 4]> = SmallVec::new();
                         match declaration {
                             Statement::Variable(d) => {
                                 for declarator in d.declarations {

@@ -5,6 +5,7 @@ use super::{PResult, Parser};
 use crate::Diagnostic;
 use crate::ast::*;
 use kiln_lexer::{Kind, Span};
+use smallvec::SmallVec;
 
 /// Binary operator precedence; higher binds tighter.
 fn binary_operator(kind: Kind, allow_in: bool) -> Option<(u8, BinaryOp)> {
@@ -1253,8 +1254,12 @@ impl<'a> Parser<'a> {
     #[allow(clippy::type_complexity)]
     fn parse_parenthesized_items(
         &mut self,
-    ) -> PResult<(Vec<Expression<'a>>, Option<(Pattern<'a>, Span)>, bool)> {
-        let mut items = Vec::new();
+    ) -> PResult<(
+        SmallVec<[Expression<'a>; 4]>,
+        Option<(Pattern<'a>, Span)>,
+        bool,
+    )> {
+        let mut items = SmallVec::new();
         let mut rest = None;
         let mut trailing_comma = false;
         while !self.at(Kind::RParen) {
@@ -1388,8 +1393,12 @@ impl<'a> Parser<'a> {
     #[allow(clippy::type_complexity)]
     fn parse_async_arguments(
         &mut self,
-    ) -> PResult<(Vec<Argument<'a>>, Option<(Pattern<'a>, Span)>, bool)> {
-        let mut items = Vec::new();
+    ) -> PResult<(
+        SmallVec<[Argument<'a>; 4]>,
+        Option<(Pattern<'a>, Span)>,
+        bool,
+    )> {
+        let mut items = SmallVec::new();
         let mut trailing_comma = false;
         while !self.at(Kind::RParen) {
             let start = self.start();

@@ -238,7 +238,7 @@ impl<'a> Parser<'a> {
         if !unique && !strict {
             return Ok(());
         }
-        let mut seen: Vec<&str> = Vec::new();
+        let mut seen: smallvec::SmallVec<[&str; 8]> = smallvec::SmallVec::new();
         let mut result = Ok(());
         for p in params.items.iter().chain(params.rest.iter()) {
             p.bound_names(&mut |id| {
