@@ -365,7 +365,7 @@ impl<'s> Lexer<'s> {
                         ));
                     };
                     let body = &self.source[end..end + close];
-                    if body.contains(['\n', '\r', '\u{2028}', '\u{2029}']) {
+                    if first_line_terminator(body.as_bytes()).is_some() {
                         flags |= Token::NEWLINE_BEFORE;
                         self.at_line_start = true;
                     }
@@ -810,9 +810,24 @@ impl<'s> Lexer<'s> {
 
 /// The offset of the next line terminator at or after `pos`, or the end of `source`.
 fn line_end(source: &str, pos: usize) -> usize {
-    source[pos..]
-        .find(['\n', '\r', '\u{2028}', '\u{2029}'])
-        .map_or(source.len(), |i| pos + i)
+    first_line_terminator(&source.as_bytes()[pos..]).map_or(source.len(), |i| pos + i)
+}
+
+/// The offset of the first line terminator in `bytes` (UTF-8). A byte scan: LS and PS are
+/// `E2 80 A8` and `E2 80 A9`, so only an `E2` needs a closer look.
+fn first_line_terminator(bytes: &[u8]) -> Option<usize> {
+    let mut i = 0;
+    while let Some(offset) = bytes[i..]
+        .iter()
+        .position(|&b| matches!(b, b'\n' | b'\r' | 0xE2))
+    {
+        let at = i + offset;
+        if bytes[at] != 0xE2 || matches!(bytes.get(at + 1..at + 3), Some([0x80, 0xA8 | 0xA9])) {
+            return Some(at);
+        }
+        i = at + 1;
+    }
+    None
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
