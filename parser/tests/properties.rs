@@ -129,3 +129,38 @@ proptest! {
         spans_inside(&source, SourceKind::Module)?;
     }
 }
+
+/// Real code cut short at many points, and with single characters replaced by troublesome ones:
+/// every prefix and every mutant parses to a program or a diagnostic, never a panic.
+#[test]
+fn mutated_real_code_never_panics() {
+    let path = format!(
+        "{}/../../shared/corpus/moment.js",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    let Ok(full) = std::fs::read_to_string(&path) else {
+        panic!("{path} is missing: the corpus must sit beside the repository");
+    };
+    // A slice of the file keeps the test quick in debug builds.
+    let source: String = full.chars().take(20_000).collect();
+    let boundaries: Vec<usize> = source.char_indices().map(|(i, _)| i).collect();
+    let replacements = [
+        "`", "'", "/", "{", "}", "(", "\\", "${", "\n", "=>", "*/", "#",
+    ];
+    let mut state = 0x9E37_79B9_7F4A_7C15u64;
+    let mut next = || {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        state
+    };
+    for _ in 0..300 {
+        let cut = boundaries[(next() % boundaries.len() as u64) as usize];
+        spans_inside(&source[..cut], SourceKind::Script).unwrap();
+        let at = boundaries[(next() % boundaries.len() as u64) as usize];
+        let len = source[at..].chars().next().map_or(0, char::len_utf8);
+        let replacement = replacements[(next() % replacements.len() as u64) as usize];
+        let mutant = format!("{}{}{}", &source[..at], replacement, &source[at + len..]);
+        spans_inside(&mutant, SourceKind::Script).unwrap();
+    }
+}
