@@ -141,7 +141,15 @@ fn mutated_real_code_never_panics() {
     let Ok(full) = std::fs::read_to_string(&path) else {
         panic!("{path} is missing: the corpus must sit beside the repository");
     };
-    // A slice of the file keeps the test quick in debug builds.
+    // The whole file: a large valid tree whose every span is checked.
+    let arena = bumpalo::Bump::new();
+    assert!(
+        parse(&arena, &full, ParseOptions::default())
+            .errors
+            .is_empty()
+    );
+    spans_inside(&full, SourceKind::Script).unwrap();
+    // A slice of the file keeps the mutation rounds quick in debug builds.
     let source: String = full.chars().take(20_000).collect();
     let boundaries: Vec<usize> = source.char_indices().map(|(i, _)| i).collect();
     let replacements = [
