@@ -1,0 +1,8 @@
+//! kiln-interpreter: the runtime that executes archived bytecode.
+//!
+//! Today it holds [`value`], the NaN-boxed `Value`. The heap and GC, strings, objects and shapes,
+//! realms, built-ins and the dispatch loop arrive with the compiler and interpreter issue.
+
+pub mod value;
+
+pub use value::{HeapKind, Unboxed, Value};
