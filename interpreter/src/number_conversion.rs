@@ -1,0 +1,277 @@
+//! Conversions between Numbers and strings: ECMA-262 6.1.6.1.20 Number::toString and 7.1.4.1.1
+//! StringToNumber. Radix 10 goes through `ryu-js`, which implements the spec's shortest
+//! round-tripping digits and its formatting rules.
+
+/// 6.1.6.1.20 Number::toString ( x, radix ), radix 10.
+pub fn number_to_string(x: f64) -> String {
+    ryu_js::Buffer::new().format(x).to_string()
+}
+
+/// 6.1.6.1.20 Number::toString ( x, radix ) for radix 2 to 36.
+///
+/// The spec leaves the digits of non-integral values in other radixes implementation-defined
+/// (it asks for "the shortest" only where it can); this follows V8's `DoubleToRadixCString`,
+/// which produces the digits every engine test262 tracks agrees with: fraction digits up to the
+/// double's own precision, rounded half to even, with carries propagated into the integer part.
+pub fn number_to_radix_string(x: f64, radix: u32) -> String {
+    if radix == 10 || !(2..=36).contains(&radix) {
+        return number_to_string(x);
+    }
+    if x.is_nan() {
+        return "NaN".into();
+    }
+    if x.is_infinite() {
+        return if x > 0.0 {
+            "Infinity".into()
+        } else {
+            "-Infinity".into()
+        };
+    }
+    if x == 0.0 {
+        return "0".into();
+    }
+    const DIGITS: &[u8; 36] = b"0123456789abcdefghijklmnopqrstuvwxyz";
+    let negative = x < 0.0;
+    let value = x.abs();
+    let r = f64::from(radix);
+    let mut integer = value.floor();
+    let mut fraction = value - integer;
+    // Only compute fraction digits up to the input's precision.
+    let mut delta = (0.5 * (next_up(value) - value)).max(next_up(0.0));
+    let mut fraction_digits: Vec<u8> = Vec::new();
+    if fraction >= delta {
+        loop {
+            fraction *= r;
+            delta *= r;
+            let digit = fraction as usize;
+            fraction_digits.push(DIGITS[digit]);
+            fraction -= digit as f64;
+            // Round half to even; a round-up may carry through the digits already written.
+            if (fraction > 0.5 || (fraction == 0.5 && digit & 1 == 1)) && fraction + delta > 1.0 {
+                loop {
+                    let Some(last) = fraction_digits.pop() else {
+                        integer += 1.0;
+                        break;
+                    };
+                    let d = (last as char).to_digit(36).unwrap_or(0);
+                    if d + 1 < radix {
+                        fraction_digits.push(DIGITS[(d + 1) as usize]);
+                        break;
+                    }
+                }
+                break;
+            }
+            if fraction < delta {
+                break;
+            }
+        }
+    }
+    // Integer digits; those below the double's precision are zeros.
+    let mut integer_digits: Vec<u8> = Vec::new();
+    while integer / r >= 9007199254740992.0 {
+        integer /= r;
+        integer_digits.push(b'0');
+    }
+    loop {
+        let remainder = integer % r;
+        integer_digits.push(DIGITS[remainder as usize]);
+        integer = (integer - remainder) / r;
+        if integer <= 0.0 {
+            break;
+        }
+    }
+    let mut out = String::with_capacity(integer_digits.len() + fraction_digits.len() + 2);
+    if negative {
+        out.push('-');
+    }
+    out.extend(integer_digits.iter().rev().map(|&b| b as char));
+    if !fraction_digits.is_empty() {
+        out.push('.');
+        out.extend(fraction_digits.iter().map(|&b| b as char));
+    }
+    out
+}
+
+/// The next representable double above a finite, non-negative `x`.
+fn next_up(x: f64) -> f64 {
+    f64::from_bits(x.to_bits() + 1)
+}
+
+/// StrWhiteSpaceChar: WhiteSpace or LineTerminator (ECMA-262 12.2, 12.3).
+fn is_str_whitespace(u: u16) -> bool {
+    matches!(
+        u,
+        0x09 | 0x0B | 0x0C | 0x20 | 0xA0 | 0xFEFF | 0x0A | 0x0D | 0x2028 | 0x2029 | 0x1680 | 0x2000
+            ..=0x200A | 0x202F | 0x205F | 0x3000
+    )
+}
+
+/// 7.1.4.1.1 StringToNumber ( str ): the StringNumericLiteral grammar, or NaN.
+pub fn string_to_number(units: &[u16]) -> f64 {
+    let start = units
+        .iter()
+        .position(|&u| !is_str_whitespace(u))
+        .unwrap_or(units.len());
+    let end = units
+        .iter()
+        .rposition(|&u| !is_str_whitespace(u))
+        .map_or(start, |i| i + 1);
+    let trimmed = &units[start..end];
+    if trimmed.is_empty() {
+        return 0.0;
+    }
+    // Past the whitespace everything valid is ASCII.
+    let Some(text) = trimmed
+        .iter()
+        .map(|&u| u8::try_from(u).ok().filter(u8::is_ascii).map(char::from))
+        .collect::<Option<String>>()
+    else {
+        return f64::NAN;
+    };
+    let b = text.as_bytes();
+    // NonDecimalIntegerLiteral: no sign, no separators.
+    if b.len() > 2 && b[0] == b'0' {
+        let radix = match b[1] {
+            b'x' | b'X' => 16,
+            b'o' | b'O' => 8,
+            b'b' | b'B' => 2,
+            _ => 0,
+        };
+        if radix != 0 {
+            return if b[2..].iter().all(|c| (*c as char).is_digit(radix)) {
+                kiln_lexer::parse_number(&text)
+            } else {
+                f64::NAN
+            };
+        }
+    }
+    let (sign, unsigned) = match b[0] {
+        b'+' => (1.0, &text[1..]),
+        b'-' => (-1.0, &text[1..]),
+        _ => (1.0, text.as_str()),
+    };
+    if unsigned == "Infinity" {
+        return sign * f64::INFINITY;
+    }
+    if !is_str_unsigned_decimal_literal(unsigned.as_bytes()) {
+        return f64::NAN;
+    }
+    sign * unsigned.parse::<f64>().unwrap_or(f64::NAN)
+}
+
+/// StrUnsignedDecimalLiteral: `digits [. [digits]] [exponent]` or `. digits [exponent]`.
+fn is_str_unsigned_decimal_literal(b: &[u8]) -> bool {
+    let digits = |mut i: usize| {
+        let start = i;
+        while b.get(i).is_some_and(u8::is_ascii_digit) {
+            i += 1;
+        }
+        (i, i > start)
+    };
+    let (mut i, int_digits) = digits(0);
+    let mut frac_digits = false;
+    if b.get(i) == Some(&b'.') {
+        (i, frac_digits) = digits(i + 1);
+    }
+    if !int_digits && !frac_digits {
+        return false;
+    }
+    if matches!(b.get(i), Some(b'e' | b'E')) {
+        i += 1;
+        if matches!(b.get(i), Some(b'+' | b'-')) {
+            i += 1;
+        }
+        let (end, exp_digits) = digits(i);
+        if !exp_digits {
+            return false;
+        }
+        i = end;
+    }
+    i == b.len()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn s2n(s: &str) -> f64 {
+        string_to_number(&s.encode_utf16().collect::<Vec<_>>())
+    }
+
+    #[test]
+    fn to_string_radix_10() {
+        // Expected strings are what V8 prints for the same values.
+        for (x, expected) in [
+            (0.0, "0"),
+            (-0.0, "0"),
+            (1.5, "1.5"),
+            (-1e21, "-1e+21"),
+            (1e21, "1e+21"),
+            (123456789012345680000.0, "123456789012345680000"),
+            (0.000001, "0.000001"),
+            (1e-7, "1e-7"),
+            (0.1 + 0.2, "0.30000000000000004"),
+            (f64::NAN, "NaN"),
+            (f64::NEG_INFINITY, "-Infinity"),
+            (5e-324, "5e-324"),
+            (1.7976931348623157e308, "1.7976931348623157e+308"),
+        ] {
+            assert_eq!(number_to_string(x), expected, "{x}");
+        }
+    }
+
+    #[test]
+    fn to_string_other_radixes() {
+        // Expected strings from Node 20 (`x.toString(radix)`).
+        for (x, radix, expected) in [
+            (255.0, 16, "ff"),
+            (-255.0, 2, "-11111111"),
+            (0.5, 2, "0.1"),
+            (0.1, 3, "0.0022002200220022002200220022002201"),
+            (2.71, 16, "2.b5c28f5c28f5c"),
+            (1e21, 36, "5v1j4f4ds7c000"),
+            (
+                2.0f64.powi(60),
+                2,
+                "1000000000000000000000000000000000000000000000000000000000000",
+            ),
+            (-0.0, 16, "0"),
+            (f64::NAN, 2, "NaN"),
+            (f64::INFINITY, 36, "Infinity"),
+            (
+                1.0 / 3.0,
+                2,
+                "0.010101010101010101010101010101010101010101010101010101",
+            ),
+            (123.456, 36, "3f.gez4w97ry"),
+            (-7.25, 8, "-7.2"),
+            (0.999999999999, 7, "0.6666666666666621525"),
+        ] {
+            assert_eq!(
+                number_to_radix_string(x, radix),
+                expected,
+                "{x} in radix {radix}"
+            );
+        }
+    }
+
+    #[test]
+    fn string_to_number_grammar() {
+        assert_eq!(s2n(""), 0.0);
+        assert_eq!(s2n(" \t\n\u{2028}\u{FEFF} "), 0.0);
+        assert_eq!(s2n("  12  "), 12.0);
+        assert_eq!(s2n("-.5e1"), -5.0);
+        assert_eq!(s2n("5."), 5.0);
+        assert_eq!(s2n("0x1F"), 31.0);
+        assert_eq!(s2n("0b101"), 5.0);
+        assert_eq!(s2n("0o17"), 15.0);
+        assert_eq!(s2n("-Infinity"), f64::NEG_INFINITY);
+        assert_eq!(s2n("017"), 17.0, "no legacy octal in StringToNumber");
+        for nan in [
+            "abc", "1_000", "-0x10", "0x", "1e", ".", "+", "inf", "infinity", "NaN", "1n", "١",
+        ] {
+            assert!(s2n(nan).is_nan(), "{nan:?}");
+        }
+        assert!(s2n("-0").is_sign_negative());
+    }
+}
