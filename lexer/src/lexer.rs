@@ -731,7 +731,6 @@ impl<'s> Lexer<'s> {
     }
 
     fn scan_regexp(&mut self, token: Token) -> Result<Token, LexError> {
-        let b = self.bytes();
         let start = token.span.start as usize;
         let mut pos = start + 1;
         let mut in_class = false;
@@ -779,7 +778,6 @@ impl<'s> Lexer<'s> {
             }
             pos += c.len_utf8();
         }
-        let _ = b;
         self.reset(pos);
         self.finish(
             Kind::RegExp,

@@ -173,12 +173,10 @@ impl<'a> Parser<'a> {
                 return self.finish_assignment(expr, start);
             }
             _ if self.at_identifier() && self.peek()?.kind == Kind::Arrow => {
-                let t = self.token;
                 let param = self.parse_binding_identifier()?;
                 if self.token.newline_before() {
                     return Err(self.unexpected());
                 }
-                let _ = t;
                 return self.parse_arrow_from_identifier(start, param, false);
             }
             _ => {}
@@ -189,7 +187,6 @@ impl<'a> Parser<'a> {
 
     /// The `= value` part of an assignment, if any, after its left side.
     fn finish_assignment(&mut self, left: Expression<'a>, start: u32) -> PResult<Expression<'a>> {
-        let left = self.continue_conditional(left, start)?;
         let Some(operator) = assignment_operator(self.kind()) else {
             return Ok(left);
         };
@@ -219,16 +216,6 @@ impl<'a> Parser<'a> {
             target,
             value,
         })))
-    }
-
-    /// After a full conditional expression, nothing more; after an operand that was parsed on its
-    /// own (a parenthesized expression or `async(...)`), the rest of the conditional expression.
-    fn continue_conditional(
-        &mut self,
-        left: Expression<'a>,
-        _start: u32,
-    ) -> PResult<Expression<'a>> {
-        Ok(left)
     }
 
     /// Continues a conditional expression whose first primary expression is already parsed.
@@ -456,9 +443,7 @@ impl<'a> Parser<'a> {
                     UpdateOperator::Decrement
                 };
                 self.advance()?;
-                let operand_start = self.start();
                 let operand = self.parse_unary()?;
-                let _ = operand_start;
                 let argument = self.simple_target_from(operand)?;
                 return Ok(Expression::Update(self.alloc(UpdateExpression {
                     span: self.span_from(start),
@@ -1314,7 +1299,7 @@ impl<'a> Parser<'a> {
                 let saved_await_id = self.last_await_identifier.take();
                 let saved_cover = self.cover_error.take();
                 self.advance()?; // (
-                let (items, rest, trailing_comma) = self.with_in(|p| p.parse_async_arguments())?;
+                let (items, rest, _trailing_comma) = self.with_in(|p| p.parse_async_arguments())?;
                 let yield_in = self.last_yield_or_await;
                 let await_id = self.last_await_identifier;
                 self.last_yield_or_await = saved_yield.or(yield_in);
@@ -1350,7 +1335,6 @@ impl<'a> Parser<'a> {
                 if rest.is_some() {
                     return Err(self.unexpected());
                 }
-                let _ = trailing_comma;
                 let callee = Expression::Identifier(self.alloc(Identifier {
                     span: async_token.span,
                     name: self.name_of(async_token),
@@ -1428,7 +1412,7 @@ impl<'a> Parser<'a> {
     }
 
     /// ClassHeritage: a LeftHandSideExpression.
-    pub(crate) fn parse_unary_for_heritage(&mut self) -> PResult<Expression<'a>> {
+    pub(crate) fn parse_heritage(&mut self) -> PResult<Expression<'a>> {
         self.enter()?;
         let e = self.parse_lhs();
         self.leave();

@@ -368,14 +368,11 @@ impl<'a> Parser<'a> {
     /// `class [name] [extends Heritage] { ClassBody }`; the name is required for declarations
     /// (except `export default class`).
     pub(crate) fn parse_class(&mut self, declaration: bool) -> PResult<&'a Class<'a>> {
-        self.parse_class_with(declaration, !declaration)
+        self.parse_class_with(!declaration)
     }
 
-    pub(crate) fn parse_class_with(
-        &mut self,
-        _declaration: bool,
-        name_optional: bool,
-    ) -> PResult<&'a Class<'a>> {
+    /// A class; `name_optional` for expressions and `export default class`.
+    pub(crate) fn parse_class_with(&mut self, name_optional: bool) -> PResult<&'a Class<'a>> {
         let start = self.start();
         self.expect(Kind::Class)?;
         let saved = self.ctx;
@@ -395,11 +392,9 @@ impl<'a> Parser<'a> {
         } else {
             Some(self.parse_binding_identifier()?)
         };
+        // ClassHeritage: a LeftHandSideExpression.
         let super_class = if self.eat(Kind::Extends)? {
-            let heritage_start = self.start();
-            let e = self.parse_heritage()?;
-            let _ = heritage_start;
-            Some(e)
+            Some(self.parse_heritage()?)
         } else {
             None
         };
@@ -429,14 +424,6 @@ impl<'a> Parser<'a> {
             super_class,
             body,
         }))
-    }
-
-    /// ClassHeritage: a LeftHandSideExpression.
-    fn parse_heritage(&mut self) -> PResult<Expression<'a>> {
-        let start = self.start();
-        let e = self.parse_unary_for_heritage()?;
-        let _ = start;
-        Ok(e)
     }
 
     fn parse_class_body(&mut self, derived: bool) -> PResult<&'a [ClassElement<'a>]> {

@@ -223,7 +223,7 @@ impl<'a> Parser<'a> {
                     self.advance()?;
                     ExportDefaultKind::Function(self.parse_default_function(d_start, true)?)
                 } else if self.at(Kind::Class) {
-                    ExportDefaultKind::Class(self.parse_class_with(true, true)?)
+                    ExportDefaultKind::Class(self.parse_class_with(true)?)
                 } else {
                     let e = self.parse_assignment_expression()?;
                     self.consume_semicolon()?;

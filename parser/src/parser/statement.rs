@@ -131,7 +131,8 @@ impl<'a> Parser<'a> {
         } && !self.token.escaped())
     }
 
-    /// `using x` with no line break, in a block, function or module (not a script's top level).
+    /// `using x` with no line break between: a using declaration (where one may stand is
+    /// checked by `check_using_allowed`).
     fn at_using_declaration(&self) -> PResult<bool> {
         if self.token.escaped() {
             return Ok(false);
@@ -139,9 +140,7 @@ impl<'a> Parser<'a> {
         let next = self.peek()?;
         Ok(!next.newline_before()
             && (next.kind == Kind::Identifier
-                || (next.kind.is_keyword()
-                    && !next.kind.is_reserved_word()
-                    && next.kind != Kind::In)
+                || (next.kind.is_keyword() && !next.kind.is_reserved_word())
                 || matches!(next.kind, Kind::Yield | Kind::Await)))
     }
 
