@@ -275,3 +275,175 @@ mod tests {
         assert!(s2n("-0").is_sign_negative());
     }
 }
+
+/// The exact value of a finite double as `mantissa × 2^exponent`.
+fn decompose(x: f64) -> (u64, i32) {
+    let bits = x.abs().to_bits();
+    let exponent_bits = ((bits >> 52) & 0x7FF) as i32;
+    let fraction = bits & ((1 << 52) - 1);
+    if exponent_bits == 0 {
+        (fraction, -1074)
+    } else {
+        (fraction | (1 << 52), exponent_bits - 1075)
+    }
+}
+
+/// `round(|x| / 10^scale)`, rounding half up: the integer `n` for which `n × 10^scale − |x|` is
+/// closest to zero, the larger one on a tie — the rule of toFixed, toExponential and toPrecision.
+fn round_scaled(x: f64, scale: i32) -> num_bigint::BigUint {
+    use num_bigint::BigUint;
+    let (mantissa, exponent) = decompose(x);
+    let ten = BigUint::from(10u32);
+    let mut numerator = BigUint::from(mantissa) << exponent.max(0) as usize;
+    let mut denominator = BigUint::from(1u32) << (-exponent).max(0) as usize;
+    if scale < 0 {
+        numerator *= ten.pow(scale.unsigned_abs());
+    } else {
+        denominator *= ten.pow(scale as u32);
+    }
+    (numerator * 2u32 + &denominator) / (denominator * 2u32)
+}
+
+/// The `precision` significant digits of finite, non-zero `x` (rounded half up) and the decimal
+/// exponent of the first: `x ≈ d.ddd × 10^e`.
+fn significant_digits(x: f64, precision: u32) -> (String, i32) {
+    let mut e = x.abs().log10().floor() as i32;
+    loop {
+        let digits = round_scaled(x, e - precision as i32 + 1).to_string();
+        match digits.len().cmp(&(precision as usize)) {
+            std::cmp::Ordering::Equal => return (digits, e),
+            // The estimate of e was one off (log10 is inexact near powers of ten), or rounding
+            // carried into a new digit (9.99 → 10.0).
+            std::cmp::Ordering::Greater => e += 1,
+            std::cmp::Ordering::Less => e -= 1,
+        }
+    }
+}
+
+/// The shortest digits that round-trip (as Number::toString chooses them) and the decimal
+/// exponent of the first, for finite, non-zero `x`.
+fn shortest_digits(x: f64) -> (String, i32) {
+    let text = number_to_string(x.abs());
+    let (mantissa, exponent) = match text.split_once('e') {
+        Some((m, e)) => (m.to_string(), e.parse::<i32>().unwrap_or(0)),
+        None => (text.clone(), 0),
+    };
+    let (int_part, frac_part) = mantissa.split_once('.').unwrap_or((mantissa.as_str(), ""));
+    let all = format!("{int_part}{frac_part}");
+    let leading_zeros = all.len() - all.trim_start_matches('0').len();
+    let digits = all.trim_start_matches('0').trim_end_matches('0');
+    let e = exponent + int_part.len() as i32 - 1 - leading_zeros as i32;
+    (
+        if digits.is_empty() {
+            "0".to_string()
+        } else {
+            digits.to_string()
+        },
+        e,
+    )
+}
+
+fn exponent_suffix(e: i32) -> String {
+    format!("e{}{}", if e < 0 { '-' } else { '+' }, e.unsigned_abs())
+}
+
+/// 21.1.3.3 Number.prototype.toFixed ( fractionDigits ), for `fraction_digits` in 0..=100
+/// (the caller throws the RangeError for others).
+pub fn to_fixed(x: f64, fraction_digits: u32) -> String {
+    if !x.is_finite() {
+        return number_to_string(x);
+    }
+    // Steps 8–10: the sign, and the ToString fallback from 10^21 up.
+    let sign = if x < 0.0 { "-" } else { "" };
+    if x.abs() >= 1e21 {
+        return format!("{sign}{}", number_to_string(x.abs()));
+    }
+    let f = fraction_digits as usize;
+    let n = round_scaled(x, -(fraction_digits as i32)).to_string();
+    if f == 0 {
+        return format!("{sign}{n}");
+    }
+    let padded = format!("{n:0>width$}", width = f + 1);
+    let (a, b) = padded.split_at(padded.len() - f);
+    format!("{sign}{a}.{b}")
+}
+
+/// 21.1.3.2 Number.prototype.toExponential ( fractionDigits ): `None` for as many digits as
+/// needed to round-trip; otherwise 0..=100.
+pub fn to_exponential(x: f64, fraction_digits: Option<u32>) -> String {
+    if !x.is_finite() {
+        return number_to_string(x);
+    }
+    let sign = if x < 0.0 { "-" } else { "" };
+    let (digits, e) = match fraction_digits {
+        _ if x == 0.0 => ("0".repeat(fraction_digits.unwrap_or(0) as usize + 1), 0),
+        None => shortest_digits(x),
+        Some(f) => significant_digits(x, f + 1),
+    };
+    let (a, b) = digits.split_at(1);
+    let point = if b.is_empty() { "" } else { "." };
+    format!("{sign}{a}{point}{b}{}", exponent_suffix(e))
+}
+
+/// 21.1.3.5 Number.prototype.toPrecision ( precision ), for `precision` in 1..=100.
+pub fn to_precision(x: f64, precision: u32) -> String {
+    if !x.is_finite() {
+        return number_to_string(x);
+    }
+    let sign = if x < 0.0 { "-" } else { "" };
+    let p = precision as i32;
+    let (digits, e) = if x == 0.0 {
+        ("0".repeat(precision as usize), 0)
+    } else {
+        significant_digits(x, precision)
+    };
+    if x != 0.0 && (e < -6 || e >= p) {
+        let (a, b) = digits.split_at(1);
+        let point = if b.is_empty() { "" } else { "." };
+        return format!("{sign}{a}{point}{b}{}", exponent_suffix(e));
+    }
+    if e == p - 1 {
+        return format!("{sign}{digits}");
+    }
+    if e >= 0 {
+        let (a, b) = digits.split_at(e as usize + 1);
+        return format!("{sign}{a}.{b}");
+    }
+    format!("{sign}0.{}{digits}", "0".repeat((-(e + 1)) as usize))
+}
+
+#[cfg(test)]
+mod formatting_tests {
+    use super::*;
+
+    /// Expected strings printed by Node 20 for the same calls.
+    const CASES: &str = include_str!("number_formatting_cases.txt");
+
+    #[test]
+    fn matches_node() {
+        let mut checked = 0;
+        for line in CASES
+            .lines()
+            .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        {
+            let parts: Vec<&str> = line.split('\t').collect();
+            let [method, x, arg, expected] = parts[..] else {
+                panic!("bad case line {line:?}")
+            };
+            let x: f64 = x.parse().expect("number");
+            let actual = match (method, arg) {
+                ("fixed", a) => to_fixed(x, a.parse().expect("digits")),
+                ("exp", "-") => to_exponential(x, None),
+                ("exp", a) => to_exponential(x, Some(a.parse().expect("digits"))),
+                ("prec", a) => to_precision(x, a.parse().expect("digits")),
+                _ => panic!("unknown method {method}"),
+            };
+            assert_eq!(actual, expected, "{x}.{method}({arg})");
+            checked += 1;
+        }
+        assert!(checked > 150, "only {checked} cases");
+        assert_eq!(to_fixed(-0.0, 2), "0.00");
+        assert_eq!(to_exponential(-0.0, None), "0e+0");
+        assert_eq!(to_precision(-0.0, 3), "0.00");
+    }
+}
