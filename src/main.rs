@@ -1,6 +1,8 @@
 //! The `kiln` command line.
 
 use clap::{Parser, Subcommand};
+use kiln_compiler::CodeKind;
+use kiln_interpreter::{JsError, Value, Vm};
 use kiln_parser::ast::SourceKind;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -28,12 +30,35 @@ enum Command {
         #[arg(long)]
         module: bool,
     },
+    /// Run a script. Uncaught errors print their message, location and stack, and exit 1.
+    Run {
+        /// The script to run.
+        file: PathBuf,
+        /// Run as a module (the default for `.mjs` files).
+        #[arg(long)]
+        module: bool,
+    },
+    /// Print the bytecode of every function in a script: registers, constants, jump targets
+    /// and source positions.
+    Disasm {
+        /// The script to compile and disassemble.
+        file: PathBuf,
+        /// Compile as a module (the default for `.mjs` files).
+        #[arg(long)]
+        module: bool,
+    },
 }
 
 fn main() -> ExitCode {
     match Cli::parse().command {
         Command::Check { file, module } => check(&file, module),
+        Command::Run { file, module } => run(&file, module),
+        Command::Disasm { file, module } => disasm(&file, module),
     }
+}
+
+fn is_module(path: &Path, module: bool) -> bool {
+    module || path.extension().is_some_and(|e| e == "mjs")
 }
 
 fn check(path: &Path, module: bool) -> ExitCode {
@@ -45,7 +70,7 @@ fn check(path: &Path, module: bool) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    let kind = if module || path.extension().is_some_and(|e| e == "mjs") {
+    let kind = if is_module(path, module) {
         SourceKind::Module
     } else {
         SourceKind::Script
@@ -59,6 +84,132 @@ fn check(path: &Path, module: bool) -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+fn disasm(path: &Path, module: bool) -> ExitCode {
+    let name = path.display().to_string();
+    let source = match read_source(path) {
+        Ok(source) => source,
+        Err(message) => {
+            eprintln!("error: {message}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let module = is_module(path, module);
+    let arena = bumpalo::Bump::new();
+    let kind = if module {
+        SourceKind::Module
+    } else {
+        SourceKind::Script
+    };
+    let parsed = kiln_parser::parse(&arena, &source, kiln_parser::ParseOptions { kind });
+    if let Some(error) = parsed.errors.first() {
+        eprint!("{}", error.render(&name, &source));
+        return ExitCode::FAILURE;
+    }
+    let code_kind = if module {
+        CodeKind::Module
+    } else {
+        CodeKind::Script
+    };
+    let code = match kiln_compiler::compile(&parsed.program, code_kind) {
+        Ok(code) => code,
+        Err(e) => {
+            let d = kiln_parser::Diagnostic {
+                message: e.message,
+                span: e.span,
+            };
+            eprint!("{}", d.render(&name, &source));
+            return ExitCode::FAILURE;
+        }
+    };
+    let bytes = match code.archive() {
+        Ok(bytes) => bytes,
+        Err(e) => {
+            eprintln!("error: {}", e.0);
+            return ExitCode::FAILURE;
+        }
+    };
+    match kiln_compiler::code::access(&bytes) {
+        Ok(archived) => {
+            print!(
+                "{}",
+                kiln_compiler::disasm::disassemble_with_source(archived, &source)
+            );
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("error: {}", e.0);
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run(path: &Path, module: bool) -> ExitCode {
+    let name = path.display().to_string();
+    let source = match read_source(path) {
+        Ok(source) => source,
+        Err(message) => {
+            eprintln!("error: {message}");
+            return ExitCode::FAILURE;
+        }
+    };
+    // Syntax errors get the parser's own rendering (file:line:col and a caret).
+    let kind = if is_module(path, module) {
+        SourceKind::Module
+    } else {
+        SourceKind::Script
+    };
+    {
+        let arena = bumpalo::Bump::new();
+        let parsed = kiln_parser::parse(&arena, &source, kiln_parser::ParseOptions { kind });
+        if let Some(error) = parsed.errors.first() {
+            eprint!("{}", error.render(&name, &source));
+            return ExitCode::FAILURE;
+        }
+    }
+    let mut vm = Vm::new(Box::new(kiln_interpreter::StdHost));
+    let code_kind = if kind == SourceKind::Module {
+        CodeKind::Module
+    } else {
+        CodeKind::Script
+    };
+    let result = kiln_interpreter::eval::compile(&mut vm, &source, &name, code_kind)
+        .and_then(|script| vm.run_top_level(script))
+        .and_then(|_| vm.run_jobs());
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            report_uncaught(&mut vm, error);
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// Prints an uncaught exception: `file:line:col`, the source line with a caret, then the
+/// error's stack (or its value).
+fn report_uncaught(vm: &mut Vm, error: JsError) {
+    let value = match error {
+        JsError::Throw(v) => v,
+        JsError::Terminate(reason) => {
+            eprintln!("Uncaught: {reason}");
+            return;
+        }
+    };
+    if let Some((script, offset)) = vm.exception_origin.clone() {
+        let (line, column) = script.line_column(offset);
+        let text = script.source.lines().nth(line - 1).unwrap_or("");
+        eprintln!("{}:{line}:{column}", script.name);
+        eprintln!("{text}");
+        eprintln!("{}^", " ".repeat(column.saturating_sub(1)));
+        eprintln!();
+    }
+    let shown = describe_error(vm, value);
+    eprintln!("Uncaught {shown}");
+}
+
+fn describe_error(vm: &mut Vm, value: Value) -> String {
+    kiln_interpreter::builtins::console::inspect(vm, value)
 }
 
 /// Reads a source file; invalid UTF-8 is an error naming the first bad byte.

@@ -9,7 +9,7 @@ use rkyv::{Archive, Deserialize, Serialize};
 
 /// Changes whenever the archived layout or the meaning of an instruction changes; a cache file
 /// with another version is rejected.
-pub const BYTECODE_VERSION: u32 = 1;
+pub const BYTECODE_VERSION: u32 = 2;
 
 /// A string as the engine stores it: one byte per code unit when every unit fits (Latin-1),
 /// otherwise UTF-16 code units, so lone surrogates survive.
@@ -57,6 +57,35 @@ pub enum Constant {
     String(u32),
     /// A BigInt literal's digits as written (`0x1f`, `123`).
     BigInt(String),
+    /// A tagged template site: the raw strings and the cooked ones (`None` for an invalid escape),
+    /// all indices into [`ScriptCode::strings`].
+    Template {
+        raw: Vec<u32>,
+        cooked: Vec<Option<u32>>,
+    },
+}
+
+/// The shape of a heap environment: the names of its slots, for `with`, direct `eval` and
+/// error messages.
+#[derive(Archive, Serialize, Deserialize, Clone, Debug, PartialEq)]
+#[rkyv(derive(Debug))]
+pub struct ScopeInfo {
+    /// Indices into [`ScriptCode::strings`], one per slot.
+    pub names: Vec<u32>,
+    /// Per slot: [`binding`] bits.
+    pub kinds: Vec<u8>,
+    /// A function's variable scope: direct `eval` may add `var` bindings to it.
+    pub is_function: bool,
+}
+
+/// [`ScopeInfo::kinds`] bits.
+pub mod binding {
+    /// Assigning throws a TypeError.
+    pub const CONST: u8 = 1;
+    /// `let`, `const` or `class`: created in the temporal dead zone.
+    pub const LEXICAL: u8 = 2;
+    /// Named function expression's own name: assignment is ignored (TypeError in strict code).
+    pub const SELF_NAME: u8 = 4;
 }
 
 /// A `try` region: an exception thrown while `pc` is in `start..end` continues at `handler`.
@@ -66,6 +95,8 @@ pub struct Handler {
     pub start: u32,
     pub end: u32,
     pub handler: u32,
+    /// How many environments the function had pushed at the `try`: the rest are popped.
+    pub env_depth: u32,
 }
 
 /// One function (or the top level of a script or module).
@@ -79,10 +110,14 @@ pub struct FunctionCode {
     /// Indices into [`ScriptCode::functions`] of the functions this one creates (`NewClosure`).
     pub functions: Vec<u32>,
     pub handlers: Vec<Handler>,
+    /// Environment shapes for `PushEnv`.
+    pub scopes: Vec<ScopeInfo>,
     /// `(pc, source offset)` pairs in pc order: where each instruction came from.
     pub positions: Vec<(u32, u32)>,
     pub register_count: u32,
     pub parameter_count: u32,
+    /// The function's `length`: parameters before the first default or rest.
+    pub length: u32,
     pub ic_slot_count: u32,
     /// The source text range, for `Function.prototype.toString` and stack traces.
     pub source_start: u32,
@@ -98,6 +133,18 @@ pub mod flags {
     pub const GENERATOR: u32 = 1 << 3;
     pub const CLASS_CONSTRUCTOR: u32 = 1 << 4;
     pub const USES_ARGUMENTS: u32 = 1 << 5;
+    /// A derived class constructor: `this` is bound by `super()`.
+    pub const DERIVED: u32 = 1 << 6;
+    /// A method, getter, setter or class field initialiser: not a constructor.
+    pub const METHOD: u32 = 1 << 7;
+    /// A class field initialiser or static block wrapper.
+    pub const FIELD_INIT: u32 = 1 << 8;
+    /// The closure's own environment scope index is in `scopes[0]`; pushed at entry.
+    pub const HAS_FUNCTION_ENV: u32 = 1 << 9;
+    /// Top-level code of a direct or indirect `eval`.
+    pub const EVAL: u32 = 1 << 10;
+    /// A getter or setter (named `get x` / `set x`).
+    pub const ACCESSOR: u32 = 1 << 11;
 }
 
 /// Every function of one script or module, and the strings they name.
@@ -168,9 +215,11 @@ pub(crate) mod tests {
                 constants: vec![Constant::Number(2.0), Constant::String(0)],
                 functions: vec![],
                 handlers: vec![],
+                scopes: vec![],
                 positions: vec![(0, 0), (3, 9)],
                 register_count: 2,
                 parameter_count: 0,
+                length: 0,
                 ic_slot_count: 0,
                 source_start: 0,
                 source_end: 12,

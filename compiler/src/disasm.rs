@@ -12,17 +12,41 @@ pub fn disassemble(code: &ArchivedScriptCode) -> String {
         if index > 0 {
             out.push('\n');
         }
-        disassemble_function(code, index, function, &mut out);
+        disassemble_function(code, index, function, None, &mut out);
     }
     out
+}
+
+/// As [`disassemble`], with each source line shown above the instructions compiled from it
+/// and positions given as `line:column`.
+pub fn disassemble_with_source(code: &ArchivedScriptCode, source: &str) -> String {
+    let mut out = String::new();
+    for (index, function) in code.functions.iter().enumerate() {
+        if index > 0 {
+            out.push('\n');
+        }
+        disassemble_function(code, index, function, Some(source), &mut out);
+    }
+    out
+}
+
+/// 1-based line and column of a byte offset.
+fn line_column(source: &str, offset: usize) -> (usize, usize) {
+    let offset = offset.min(source.len());
+    let before = &source[..source.floor_char_boundary(offset)];
+    let line = before.matches('\n').count() + 1;
+    let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+    (line, column)
 }
 
 fn disassemble_function(
     code: &ArchivedScriptCode,
     index: usize,
     f: &ArchivedFunctionCode,
+    source: Option<&str>,
     out: &mut String,
 ) {
+    let mut last_line = 0;
     let name = f
         .name
         .as_ref()
@@ -46,9 +70,34 @@ fn disassemble_function(
                 None => format!("<bad string {s}>"),
             },
             ArchivedConstant::BigInt(digits) => format!("{}n", digits.as_str()),
+            ArchivedConstant::Template { raw, .. } => {
+                let parts: Vec<String> = raw
+                    .iter()
+                    .map(|s| match code.strings.get(s.to_native() as usize) {
+                        Some(s) => format!("{:?}", s.to_string_lossy()),
+                        None => format!("<bad string {s}>"),
+                    })
+                    .collect();
+                format!("template [{}]", parts.join(", "))
+            }
         };
         let _ = writeln!(out, "  c{i} = {text}");
     }
+    for (i, scope) in f.scopes.iter().enumerate() {
+        let names: Vec<String> = scope
+            .names
+            .iter()
+            .map(|n| match code.strings.get(n.to_native() as usize) {
+                Some(s) => s.to_string_lossy(),
+                None => format!("<bad string {n}>"),
+            })
+            .collect();
+        let _ = writeln!(out, "  s{i} = [{}]", names.join(", "));
+    }
+    for h in f.handlers.iter() {
+        let _ = writeln!(out, "  try {}..{} -> {}", h.start, h.end, h.handler);
+    }
+    let source_text = source;
     let bytecode = f.bytecode.as_slice();
     let mut pc = 0;
     let mut positions = f.positions.iter().peekable();
@@ -59,7 +108,19 @@ fn disassemble_function(
                 break;
             }
             if p.0.to_native() as usize == pc {
-                source = format!("  ; @{}", p.1);
+                match source_text {
+                    Some(text) => {
+                        let (line, column) = line_column(text, p.1.to_native() as usize);
+                        if line != last_line {
+                            last_line = line;
+                            let shown = text.lines().nth(line - 1).unwrap_or("").trim();
+                            let shown: String = shown.chars().take(80).collect();
+                            let _ = writeln!(out, "         ; {line}: {shown}");
+                        }
+                        source = format!("  ; {line}:{column}");
+                    }
+                    None => source = format!("  ; @{}", p.1),
+                }
             }
             positions.next();
         }

@@ -1,10 +1,26 @@
 //! kiln-interpreter: the runtime that executes archived bytecode.
 //!
-//! Today it holds [`value`], the NaN-boxed `Value`, and [`number_conversion`] (Number::toString
-//! in every radix, StringToNumber, toFixed/toExponential/toPrecision). The heap and GC, strings, objects and shapes,
-//! realms, built-ins and the dispatch loop arrive with the compiler and interpreter issue.
+//! - [`value`]: the NaN-boxed `Value`; [`heap`]: typed arenas and the mark-sweep collector.
+//! - [`string`]: strings (one-byte/UTF-16, ropes) and atoms; [`object`]: objects, shapes,
+//!   elements, environments; [`property`]: the internal methods.
+//! - [`vm`]: the VM, frames, realms' host; [`interp`]: the dispatch loop; [`call`]: calls,
+//!   construction, generators and async functions; [`ops`]: conversions and operators.
+//! - [`realm`] and [`builtins`]: the intrinsics; [`eval`]: source to running code.
 
+pub mod builtins;
+pub mod call;
+pub mod eval;
+pub mod heap;
+pub mod interp;
+pub mod module;
 pub mod number_conversion;
+pub mod object;
+pub mod ops;
+pub mod property;
+pub mod realm;
+pub mod string;
 pub mod value;
+pub mod vm;
 
 pub use value::{HeapKind, Unboxed, Value};
+pub use vm::{Host, JsError, JsResult, StdHost, Vm};

@@ -36,6 +36,8 @@ pub enum Unboxed {
     Number(f64),
     /// A heap cell's kind and address (48 bits).
     Heap(HeapKind, u64),
+    /// [`Value::HOLE`].
+    Hole,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, Hash)]
@@ -66,6 +68,8 @@ impl Value {
     pub const NULL: Value = Value(boxed(TAG_SPECIAL, 1));
     pub const FALSE: Value = Value(boxed(TAG_SPECIAL, 2));
     pub const TRUE: Value = Value(boxed(TAG_SPECIAL, 3));
+    /// Never visible to JavaScript: an uninitialised binding (TDZ) or an array hole.
+    pub const HOLE: Value = Value(boxed(TAG_SPECIAL, 4));
 
     pub fn boolean(b: bool) -> Value {
         if b { Value::TRUE } else { Value::FALSE }
@@ -118,13 +122,28 @@ impl Value {
             Some(TAG_SPECIAL) => match payload {
                 0 => Unboxed::Undefined,
                 1 => Unboxed::Null,
-                p => Unboxed::Boolean(p == 3),
+                2 | 3 => Unboxed::Boolean(payload == 3),
+                _ => Unboxed::Hole,
             },
             Some(TAG_INT32) => Unboxed::Int32(payload as u32 as i32),
             Some(TAG_STRING) => Unboxed::Heap(HeapKind::String, payload),
             Some(TAG_SYMBOL) => Unboxed::Heap(HeapKind::Symbol, payload),
             Some(TAG_BIGINT) => Unboxed::Heap(HeapKind::BigInt, payload),
             Some(_) => Unboxed::Heap(HeapKind::Object, payload),
+        }
+    }
+
+    pub fn is_hole(self) -> bool {
+        self == Value::HOLE
+    }
+
+    pub fn as_bool(self) -> Option<bool> {
+        if self == Value::TRUE {
+            Some(true)
+        } else if self == Value::FALSE {
+            Some(false)
+        } else {
+            None
         }
     }
 
@@ -172,6 +191,12 @@ impl Value {
     }
 }
 
+impl Default for Value {
+    fn default() -> Self {
+        Value::UNDEFINED
+    }
+}
+
 impl fmt::Debug for Value {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self.unbox() {
@@ -181,6 +206,7 @@ impl fmt::Debug for Value {
             Unboxed::Int32(i) => write!(f, "{i}"),
             Unboxed::Number(n) => write!(f, "{n:?}"),
             Unboxed::Heap(kind, address) => write!(f, "{kind:?}@{address:#x}"),
+            Unboxed::Hole => write!(f, "<hole>"),
         }
     }
 }

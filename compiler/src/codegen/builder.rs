@@ -1,0 +1,163 @@
+//! `FunctionBuilder`: the bytecode, constants, registers and jump patching of one function under
+//! construction.
+
+use crate::code::{Constant, FunctionCode, Handler, ScopeInfo};
+use crate::instruction::{Instruction, JumpOffset, Reg};
+
+/// A forward jump waiting for its target: the start of the instruction and its end (the offset is
+/// the last four bytes).
+#[derive(Clone, Copy, Debug)]
+pub struct Patch {
+    start: usize,
+    end: usize,
+}
+
+/// A position jumps can go back to.
+#[derive(Clone, Copy, Debug)]
+pub struct Label(pub usize);
+
+#[derive(Default)]
+pub struct FunctionBuilder {
+    pub bytecode: Vec<u8>,
+    pub constants: Vec<Constant>,
+    pub functions: Vec<u32>,
+    pub handlers: Vec<Handler>,
+    pub scopes: Vec<ScopeInfo>,
+    pub positions: Vec<(u32, u32)>,
+    next_register: u32,
+    max_register: u32,
+    pub ic_slots: u32,
+    /// Environments pushed by this function's code and not yet popped, at this point of the code.
+    pub env_depth: u32,
+    last_position: u32,
+}
+
+impl FunctionBuilder {
+    pub fn new(parameter_count: u32) -> FunctionBuilder {
+        FunctionBuilder {
+            next_register: parameter_count,
+            max_register: parameter_count,
+            last_position: u32::MAX,
+            ..FunctionBuilder::default()
+        }
+    }
+
+    pub fn emit(&mut self, instruction: Instruction) {
+        instruction.encode(&mut self.bytecode);
+    }
+
+    /// Records that the next instruction comes from source offset `offset`.
+    pub fn position(&mut self, offset: u32) {
+        if offset == self.last_position {
+            return;
+        }
+        self.last_position = offset;
+        let pc = self.bytecode.len() as u32;
+        if let Some(last) = self.positions.last_mut()
+            && last.0 == pc
+        {
+            last.1 = offset;
+            return;
+        }
+        self.positions.push((pc, offset));
+    }
+
+    /// Emits a jump whose target is set later by [`FunctionBuilder::patch_here`].
+    pub fn emit_jump(&mut self, make: impl FnOnce(JumpOffset) -> Instruction) -> Patch {
+        let start = self.bytecode.len();
+        self.emit(make(JumpOffset(0)));
+        Patch {
+            start,
+            end: self.bytecode.len(),
+        }
+    }
+
+    pub fn patch_here(&mut self, patch: Patch) {
+        let target = self.bytecode.len();
+        self.patch_to(patch, Label(target));
+    }
+
+    pub fn patch_to(&mut self, patch: Patch, label: Label) {
+        let offset = (label.0 as i64 - patch.start as i64) as i32;
+        self.bytecode[patch.end - 4..patch.end].copy_from_slice(&offset.to_le_bytes());
+    }
+
+    pub fn label(&self) -> Label {
+        Label(self.bytecode.len())
+    }
+
+    /// Emits a jump back (or forward) to a known label.
+    pub fn emit_jump_to(&mut self, label: Label, make: impl FnOnce(JumpOffset) -> Instruction) {
+        let start = self.bytecode.len();
+        self.emit(make(JumpOffset((label.0 as i64 - start as i64) as i32)));
+    }
+
+    pub fn alloc(&mut self) -> Reg {
+        let r = Reg(self.next_register);
+        self.next_register += 1;
+        self.max_register = self.max_register.max(self.next_register);
+        r
+    }
+
+    /// `n` consecutive registers; the first is returned.
+    pub fn alloc_n(&mut self, n: u32) -> Reg {
+        let r = Reg(self.next_register);
+        self.next_register += n;
+        self.max_register = self.max_register.max(self.next_register);
+        r
+    }
+
+    /// The register mark to return to with [`FunctionBuilder::release`].
+    pub fn mark(&self) -> u32 {
+        self.next_register
+    }
+
+    pub fn release(&mut self, mark: u32) {
+        self.next_register = mark;
+    }
+
+    pub fn constant(&mut self, constant: Constant) -> u32 {
+        if let Some(i) = self.constants.iter().position(|c| match (c, &constant) {
+            (Constant::Number(a), Constant::Number(b)) => a.to_bits() == b.to_bits(),
+            (Constant::String(a), Constant::String(b)) => a == b,
+            _ => false,
+        }) {
+            return i as u32;
+        }
+        self.constants.push(constant);
+        (self.constants.len() - 1) as u32
+    }
+
+    pub fn ic(&mut self) -> u32 {
+        self.ic_slots += 1;
+        self.ic_slots - 1
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    pub fn finish(
+        self,
+        name: Option<u32>,
+        parameter_count: u32,
+        length: u32,
+        source_start: u32,
+        source_end: u32,
+        flags: u32,
+    ) -> FunctionCode {
+        FunctionCode {
+            name,
+            bytecode: self.bytecode,
+            constants: self.constants,
+            functions: self.functions,
+            handlers: self.handlers,
+            scopes: self.scopes,
+            positions: self.positions,
+            register_count: self.max_register.max(1),
+            parameter_count,
+            length,
+            ic_slot_count: self.ic_slots,
+            source_start,
+            source_end,
+            flags,
+        }
+    }
+}

@@ -1,0 +1,1213 @@
+//! Expressions. Every expression is compiled into a destination register chosen by the caller.
+
+use super::{CompileResult, Compiler, Location, error};
+use crate::code::Constant;
+use crate::instruction::{ConstIdx, Count, FuncIdx, IcSlot, Imm, Instruction as I, Reg};
+use crate::scope::{TAG_SELF_NAME, node};
+use kiln_parser::ast::*;
+
+/// A reference: where a read or a write goes.
+pub enum Reference<'a> {
+    Binding(&'a str),
+    Named {
+        object: Reg,
+        name: crate::instruction::NameIdx,
+    },
+    Keyed {
+        object: Reg,
+        key: Reg,
+    },
+    Private {
+        object: Reg,
+        name: Reg,
+    },
+    Super {
+        this: Reg,
+        key: Reg,
+    },
+}
+
+pub fn binary_instruction(op: BinaryOperator, dst: Reg, lhs: Reg, rhs: Reg) -> I {
+    use BinaryOperator as B;
+    match op {
+        B::Equal => I::LooseEqual { dst, lhs, rhs },
+        B::NotEqual => I::LooseNotEqual { dst, lhs, rhs },
+        B::StrictEqual => I::StrictEqual { dst, lhs, rhs },
+        B::StrictNotEqual => I::StrictNotEqual { dst, lhs, rhs },
+        B::Less => I::Less { dst, lhs, rhs },
+        B::LessEqual => I::LessEqual { dst, lhs, rhs },
+        B::Greater => I::Greater { dst, lhs, rhs },
+        B::GreaterEqual => I::GreaterEqual { dst, lhs, rhs },
+        B::ShiftLeft => I::ShiftLeft { dst, lhs, rhs },
+        B::ShiftRight => I::ShiftRight { dst, lhs, rhs },
+        B::ShiftRightUnsigned => I::ShiftRightUnsigned { dst, lhs, rhs },
+        B::Add => I::Add { dst, lhs, rhs },
+        B::Subtract => I::Sub { dst, lhs, rhs },
+        B::Multiply => I::Mul { dst, lhs, rhs },
+        B::Divide => I::Div { dst, lhs, rhs },
+        B::Remainder => I::Rem { dst, lhs, rhs },
+        B::Exponent => I::Exp { dst, lhs, rhs },
+        B::BitOr => I::BitOr { dst, lhs, rhs },
+        B::BitXor => I::BitXor { dst, lhs, rhs },
+        B::BitAnd => I::BitAnd { dst, lhs, rhs },
+        B::In => I::In { dst, lhs, rhs },
+        B::Instanceof => I::InstanceOf { dst, lhs, rhs },
+    }
+}
+
+pub fn compound_operator(op: AssignmentOperator) -> Option<BinaryOperator> {
+    use AssignmentOperator as A;
+    use BinaryOperator as B;
+    Some(match op {
+        A::Add => B::Add,
+        A::Subtract => B::Subtract,
+        A::Multiply => B::Multiply,
+        A::Divide => B::Divide,
+        A::Remainder => B::Remainder,
+        A::Exponent => B::Exponent,
+        A::ShiftLeft => B::ShiftLeft,
+        A::ShiftRight => B::ShiftRight,
+        A::ShiftRightUnsigned => B::ShiftRightUnsigned,
+        A::BitOr => B::BitOr,
+        A::BitXor => B::BitXor,
+        A::BitAnd => B::BitAnd,
+        A::Assign | A::And | A::Or | A::Coalesce => return None,
+    })
+}
+
+/// Whether an anonymous function definition here takes its name from the binding it is
+/// assigned to (ECMA-262 IsAnonymousFunctionDefinition).
+pub fn is_anonymous_function(e: &Expression<'_>) -> bool {
+    match e {
+        Expression::Function(f) => f.id.is_none(),
+        Expression::Arrow(_) => true,
+        Expression::Class(c) => c.id.is_none(),
+        _ => false,
+    }
+}
+
+impl<'a> Compiler<'a> {
+    pub fn expression(&mut self, e: &'a Expression<'a>, dst: Reg) -> CompileResult<()> {
+        stacker::maybe_grow(64 * 1024, 1024 * 1024, || {
+            let mark = self.f.mark();
+            let result = self.expression_inner(e, dst);
+            self.f.release(mark);
+            result
+        })
+    }
+
+    /// An expression that names an anonymous function after `name` (a string index).
+    pub fn named_expression(
+        &mut self,
+        e: &'a Expression<'a>,
+        dst: Reg,
+        name: u32,
+    ) -> CompileResult<()> {
+        match e {
+            Expression::Function(f) if f.id.is_none() => {
+                let index = self.function_expression(f, Some(name))?;
+                self.emit(I::NewClosure {
+                    dst,
+                    function: FuncIdx(index),
+                });
+                Ok(())
+            }
+            Expression::Arrow(a) => {
+                let index = self.arrow(a, Some(name))?;
+                self.emit(I::NewClosure {
+                    dst,
+                    function: FuncIdx(index),
+                });
+                Ok(())
+            }
+            Expression::Class(c) if c.id.is_none() => self.class(c, dst, Some(name)),
+            Expression::Parenthesized(p) if is_anonymous_function(&p.expression) => {
+                // `(function(){})` is still an anonymous function definition... but not for
+                // naming purposes: the spec names only the bare form.
+                self.expression(e, dst)
+            }
+            _ => self.expression(e, dst),
+        }
+    }
+
+    /// Loads a number literal.
+    pub fn number(&mut self, value: f64, dst: Reg) {
+        let i = value as i32;
+        if f64::from(i) == value && !(i == 0 && value.is_sign_negative()) {
+            self.emit(I::LoadInt { dst, value: Imm(i) });
+        } else {
+            let c = self.f.constant(Constant::Number(value));
+            self.emit(I::LoadConst {
+                dst,
+                index: ConstIdx(c),
+            });
+        }
+    }
+
+    fn expression_inner(&mut self, e: &'a Expression<'a>, dst: Reg) -> CompileResult<()> {
+        match e {
+            Expression::Identifier(id) => self.load_binding(id.name, dst)?,
+            Expression::Null(_) => self.emit(I::LoadNull { dst }),
+            Expression::Boolean(b) => self.emit(if b.value {
+                I::LoadTrue { dst }
+            } else {
+                I::LoadFalse { dst }
+            }),
+            Expression::Number(n) => self.number(n.value, dst),
+            Expression::BigInt(b) => {
+                let c = self.f.constant(Constant::BigInt(b.digits.to_string()));
+                self.emit(I::LoadConst {
+                    dst,
+                    index: ConstIdx(c),
+                });
+            }
+            Expression::String(s) => {
+                let c = self.string_constant(s.value);
+                self.emit(I::LoadConst { dst, index: c });
+            }
+            Expression::RegExp(r) => {
+                let pattern = self.text_constant(r.pattern);
+                let flags = self.text_constant(r.flags);
+                self.at(r.span);
+                self.emit(I::NewRegExp {
+                    dst,
+                    pattern,
+                    flags,
+                });
+            }
+            Expression::Template(t) => self.template(t, dst)?,
+            Expression::TaggedTemplate(t) => self.tagged_template(t, dst)?,
+            Expression::This(_) => self.load_binding("this", dst)?,
+            Expression::Super(s) => return error("'super' keyword unexpected here", *s),
+            Expression::Array(a) => self.array(a, dst)?,
+            Expression::Object(o) => self.object(o, dst)?,
+            Expression::Function(f) => self.function_value(f, dst)?,
+            Expression::Arrow(a) => {
+                let index = self.arrow(a, None)?;
+                self.emit(I::NewClosure {
+                    dst,
+                    function: FuncIdx(index),
+                });
+            }
+            Expression::Class(c) => self.class(c, dst, None)?,
+            Expression::Unary(u) => self.unary(u, dst)?,
+            Expression::Update(u) => self.update(u, dst)?,
+            Expression::Binary(b) => self.binary(b, dst)?,
+            Expression::Logical(l) => {
+                self.expression(&l.left, dst)?;
+                let skip = match l.operator {
+                    LogicalOperator::And => self.f.emit_jump(|o| I::JumpIfFalse {
+                        cond: dst,
+                        offset: o,
+                    }),
+                    LogicalOperator::Or => self.f.emit_jump(|o| I::JumpIfTrue {
+                        cond: dst,
+                        offset: o,
+                    }),
+                    LogicalOperator::Coalesce => self.f.emit_jump(|o| I::JumpIfNotNullish {
+                        cond: dst,
+                        offset: o,
+                    }),
+                };
+                self.expression(&l.right, dst)?;
+                self.f.patch_here(skip);
+            }
+            Expression::PrivateIn(p) => {
+                let object = self.f.alloc();
+                self.expression(&p.right, object)?;
+                let name = self.f.alloc();
+                self.load_private_name(p.name.name, name);
+                self.emit(I::HasPrivate { dst, object, name });
+            }
+            Expression::Conditional(c) => {
+                self.expression(&c.test, dst)?;
+                let to_else = self.f.emit_jump(|o| I::JumpIfFalse {
+                    cond: dst,
+                    offset: o,
+                });
+                self.expression(&c.consequent, dst)?;
+                let to_end = self.f.emit_jump(|o| I::Jump { offset: o });
+                self.f.patch_here(to_else);
+                self.expression(&c.alternate, dst)?;
+                self.f.patch_here(to_end);
+            }
+            Expression::Assignment(a) => self.assignment(a, dst)?,
+            Expression::Sequence(s) => {
+                for x in s.expressions {
+                    self.expression(x, dst)?;
+                }
+            }
+            Expression::Parenthesized(p) => self.expression(&p.expression, dst)?,
+            Expression::Member(m) => self.member(m, dst)?,
+            Expression::Call(c) => self.call(c, dst)?,
+            Expression::New(n) => {
+                let callee = self.f.alloc();
+                self.expression(&n.callee, callee)?;
+                self.at(n.span);
+                if n.arguments.iter().any(|a| matches!(a, Argument::Spread(_))) {
+                    let array = self.f.alloc();
+                    self.spread_arguments(n.arguments, array)?;
+                    self.at(n.span);
+                    self.emit(I::NewSpread { dst, callee, array });
+                } else {
+                    let (args, count) = self.arguments(n.arguments)?;
+                    self.at(n.span);
+                    self.emit(I::New {
+                        dst,
+                        callee,
+                        args,
+                        count: Count(count),
+                    });
+                }
+            }
+            Expression::OptionalChain(o) => {
+                self.optional_exits.push(Vec::new());
+                let result = self.expression(&o.expression, dst);
+                let exits = self.optional_exits.pop().unwrap_or_default();
+                result?;
+                if !exits.is_empty() {
+                    let done = self.f.emit_jump(|o| I::Jump { offset: o });
+                    for p in exits {
+                        self.f.patch_here(p);
+                    }
+                    self.emit(I::LoadUndefined { dst });
+                    self.f.patch_here(done);
+                }
+            }
+            Expression::Yield(y) => self.yield_expression(y, dst)?,
+            Expression::Await(a) => {
+                self.expression(&a.argument, dst)?;
+                self.at(a.span);
+                self.emit(I::Await { dst, value: dst });
+            }
+            Expression::NewTarget(_) => self.load_binding("new.target", dst)?,
+            Expression::ImportMeta(_) => self.emit(I::ImportMeta { dst }),
+            Expression::ImportCall(i) => {
+                let specifier = self.f.alloc();
+                self.expression(&i.source, specifier)?;
+                let options = self.f.alloc();
+                match &i.options {
+                    Some(o) => self.expression(o, options)?,
+                    None => self.emit(I::LoadUndefined { dst: options }),
+                }
+                self.at(i.span);
+                self.emit(I::ImportCall {
+                    dst,
+                    specifier,
+                    options,
+                });
+            }
+        }
+        Ok(())
+    }
+
+    fn function_value(&mut self, f: &'a Function<'a>, dst: Reg) -> CompileResult<()> {
+        let index = self.function_expression(f, None)?;
+        // A named function expression whose own name is captured gets an environment holding it.
+        let self_scope = self.tree.scope_of(node(f, TAG_SELF_NAME));
+        match self_scope {
+            Some(id) if self.tree.get(id).has_env() => {
+                let info = self.scope_info(id);
+                self.emit(I::PushEnv { scope: info });
+                self.emit(I::NewClosure {
+                    dst,
+                    function: FuncIdx(index),
+                });
+                self.emit(I::SetEnv {
+                    depth: Count(0),
+                    slot: Count(0),
+                    src: dst,
+                });
+                self.emit(I::PopEnv {});
+            }
+            _ => self.emit(I::NewClosure {
+                dst,
+                function: FuncIdx(index),
+            }),
+        }
+        Ok(())
+    }
+
+    pub fn arrow(&mut self, a: &'a ArrowFunction<'a>, name: Option<u32>) -> CompileResult<u32> {
+        let mut fl = crate::code::flags::ARROW;
+        if a.is_async {
+            fl |= crate::code::flags::ASYNC;
+        }
+        let body = match &a.body {
+            ArrowBody::Expression(e) => super::Body::Expression(e),
+            ArrowBody::Block(b) => super::Body::Statements(b),
+        };
+        self.compile_function(
+            super::FunctionSpec {
+                key: node(a, 0),
+                name,
+                params: Some(a.params),
+                body,
+                span: a.span,
+                flags: fl,
+            },
+            a.strict,
+            None,
+        )
+    }
+
+    fn template(&mut self, t: &'a TemplateLiteral<'a>, dst: Reg) -> CompileResult<()> {
+        let first = t.quasis[0].cooked.unwrap_or(&[]);
+        let c = self.string_constant(first);
+        self.emit(I::LoadConst { dst, index: c });
+        let part = self.f.alloc();
+        for (expr, quasi) in t.expressions.iter().zip(&t.quasis[1..]) {
+            self.expression(expr, part)?;
+            self.emit(I::ToString {
+                dst: part,
+                src: part,
+            });
+            self.emit(I::Add {
+                dst,
+                lhs: dst,
+                rhs: part,
+            });
+            let text = quasi.cooked.unwrap_or(&[]);
+            if !text.is_empty() {
+                let c = self.string_constant(text);
+                self.emit(I::LoadConst {
+                    dst: part,
+                    index: c,
+                });
+                self.emit(I::Add {
+                    dst,
+                    lhs: dst,
+                    rhs: part,
+                });
+            }
+        }
+        Ok(())
+    }
+
+    fn tagged_template(&mut self, t: &'a TaggedTemplate<'a>, dst: Reg) -> CompileResult<()> {
+        let callee = self.f.alloc();
+        let this = self.f.alloc();
+        self.callee_and_this(&t.tag, callee, this)?;
+        let count = t.quasi.expressions.len() as u32 + 1;
+        let args = self.f.alloc_n(count);
+        let raw: Vec<u32> = t.quasi.quasis.iter().map(|q| self.string(q.raw)).collect();
+        let cooked: Vec<Option<u32>> = t
+            .quasi
+            .quasis
+            .iter()
+            .map(|q| q.cooked.map(|c| self.string(c)))
+            .collect();
+        let site = self.f.constants.len() as u32;
+        self.f.constants.push(Constant::Template { raw, cooked });
+        self.emit(I::GetTemplateObject {
+            dst: args,
+            index: ConstIdx(site),
+        });
+        for (i, e) in t.quasi.expressions.iter().enumerate() {
+            self.expression(e, Reg(args.0 + 1 + i as u32))?;
+        }
+        self.at(t.span);
+        self.emit(I::Call {
+            dst,
+            callee,
+            this,
+            args,
+            count: Count(count),
+        });
+        Ok(())
+    }
+
+    fn array(&mut self, a: &'a ArrayExpression<'a>, dst: Reg) -> CompileResult<()> {
+        let array = self.f.alloc();
+        self.emit(I::NewArray { dst: array });
+        let v = self.f.alloc();
+        for el in a.elements {
+            match el {
+                ArrayElement::Hole(_) => self.emit(I::ArrayPushHole { array }),
+                ArrayElement::Expression(e) => {
+                    self.expression(e, v)?;
+                    self.emit(I::ArrayPush { array, value: v });
+                }
+                ArrayElement::Spread(s) => {
+                    self.expression(&s.argument, v)?;
+                    self.at(s.span);
+                    self.emit(I::ArraySpread { array, iterable: v });
+                }
+            }
+        }
+        self.emit(I::Move { dst, src: array });
+        Ok(())
+    }
+
+    /// Evaluates a property key into `dst` as a property key value, and returns its string
+    /// index when it is static (for naming functions).
+    pub fn property_key(&mut self, key: &'a PropertyKey<'a>, dst: Reg) -> CompileResult<()> {
+        match key {
+            PropertyKey::Identifier(id) => {
+                let c = self.text_constant(id.name);
+                self.emit(I::LoadConst { dst, index: c });
+            }
+            PropertyKey::String(s) => {
+                let c = self.string_constant(s.value);
+                self.emit(I::LoadConst { dst, index: c });
+            }
+            PropertyKey::Number(n) => {
+                let text = crate::keys::number_key(n.value);
+                let c = self.text_constant(&text);
+                self.emit(I::LoadConst { dst, index: c });
+            }
+            PropertyKey::BigInt(b) => {
+                let text = crate::keys::bigint_key(b.digits);
+                let c = self.text_constant(&text);
+                self.emit(I::LoadConst { dst, index: c });
+            }
+            PropertyKey::Computed(e) => {
+                self.expression(e, dst)?;
+                self.emit(I::ToPropertyKey { dst, src: dst });
+            }
+            PropertyKey::Private(p) => self.load_private_name(p.name, dst),
+        }
+        Ok(())
+    }
+
+    /// The static name of a key, as a string index.
+    pub fn static_key(&mut self, key: &PropertyKey<'a>) -> Option<u32> {
+        match key {
+            PropertyKey::Identifier(id) => Some(self.name(id.name).0),
+            PropertyKey::String(s) => Some(self.string(s.value)),
+            PropertyKey::Number(n) => Some(self.name(&crate::keys::number_key(n.value)).0),
+            PropertyKey::BigInt(b) => Some(self.name(&crate::keys::bigint_key(b.digits)).0),
+            PropertyKey::Private(p) => Some(self.name(&format!("#{}", p.name)).0),
+            PropertyKey::Computed(_) => None,
+        }
+    }
+
+    pub fn load_private_name(&mut self, name: &str, dst: Reg) {
+        let loc = self.resolve(name, true);
+        match loc {
+            Location::Env { depth, slot, .. } => self.emit(I::GetEnv {
+                dst,
+                depth: Count(depth),
+                slot: Count(slot),
+            }),
+            Location::Register { reg, .. } => self.emit(I::Move { dst, src: reg }),
+            _ => {
+                let n = self.name(&format!("#{name}"));
+                self.emit(I::GetName { dst, name: n });
+            }
+        }
+    }
+
+    fn object(&mut self, o: &'a ObjectExpression<'a>, dst: Reg) -> CompileResult<()> {
+        let object = self.f.alloc();
+        self.emit(I::NewObject { dst: object });
+        let key = self.f.alloc();
+        let value = self.f.alloc();
+        for member in o.members {
+            match member {
+                ObjectMember::Spread(s) => {
+                    self.expression(&s.argument, value)?;
+                    self.emit(I::CopyDataProperties {
+                        target: object,
+                        source: value,
+                        excluded: value,
+                        count: Count(0),
+                    });
+                }
+                ObjectMember::Property(p) => {
+                    let is_proto = !p.shorthand
+                        && !p.method
+                        && p.kind == PropertyKind::Init
+                        && match p.key {
+                            PropertyKey::Identifier(id) => id.name == "__proto__",
+                            PropertyKey::String(s) => {
+                                s.value == "__proto__".encode_utf16().collect::<Vec<_>>()
+                            }
+                            _ => false,
+                        };
+                    if is_proto {
+                        self.expression(&p.value, value)?;
+                        self.emit(I::SetLiteralPrototype { object, value });
+                        continue;
+                    }
+                    let static_name = self.static_key(&p.key);
+                    if p.kind == PropertyKind::Init && !p.method {
+                        if let (PropertyKey::Identifier(_) | PropertyKey::String(_), Some(n)) =
+                            (&p.key, static_name)
+                        {
+                            self.named_expression(&p.value, value, n)?;
+                            self.emit(I::DefineNamed {
+                                object,
+                                name: crate::instruction::NameIdx(n),
+                                value,
+                            });
+                            continue;
+                        }
+                        self.property_key(&p.key, key)?;
+                        match static_name {
+                            Some(n) => self.named_expression(&p.value, value, n)?,
+                            None if is_anonymous_function(&p.value) => {
+                                self.expression(&p.value, value)?;
+                                self.emit(I::SetFunctionName {
+                                    function: value,
+                                    key,
+                                    prefix: Count(0),
+                                });
+                            }
+                            None => self.expression(&p.value, value)?,
+                        }
+                        self.emit(I::DefineKeyed { object, key, value });
+                        continue;
+                    }
+                    // Methods, getters and setters.
+                    self.property_key(&p.key, key)?;
+                    let Expression::Function(f) = p.value else {
+                        return error("a method without a function", p.span);
+                    };
+                    let index = self.method_function(f, static_name)?;
+                    self.emit(I::NewClosure {
+                        dst: value,
+                        function: FuncIdx(index),
+                    });
+                    let kind = match p.kind {
+                        PropertyKind::Init => 0,
+                        PropertyKind::Get => 1,
+                        PropertyKind::Set => 2,
+                    };
+                    self.emit(I::DefineMethod {
+                        object,
+                        key,
+                        function: value,
+                        kind: Count(kind | 4),
+                    });
+                }
+            }
+        }
+        self.emit(I::Move { dst, src: object });
+        Ok(())
+    }
+
+    /// A method, getter or setter's function (not a constructor; has a home object).
+    pub fn method_function(
+        &mut self,
+        f: &'a Function<'a>,
+        name: Option<u32>,
+    ) -> CompileResult<u32> {
+        let mut fl = crate::code::flags::METHOD;
+        if f.is_async {
+            fl |= crate::code::flags::ASYNC;
+        }
+        if f.is_generator {
+            fl |= crate::code::flags::GENERATOR;
+        }
+        self.compile_function(
+            super::FunctionSpec {
+                key: node(f, 0),
+                name,
+                params: Some(f.params),
+                body: super::Body::Statements(f.body),
+                span: f.span,
+                flags: fl,
+            },
+            f.strict,
+            None,
+        )
+    }
+
+    fn unary(&mut self, u: &'a UnaryExpression<'a>, dst: Reg) -> CompileResult<()> {
+        match u.operator {
+            UnaryOperator::Typeof => {
+                if let Expression::Identifier(id) = unparenthesize(&u.argument) {
+                    match self.resolve(id.name, false) {
+                        Location::Global => {
+                            let n = self.name(id.name);
+                            self.emit(I::TypeOfGlobal { dst, name: n });
+                            return Ok(());
+                        }
+                        Location::Dynamic => {
+                            let n = self.name(id.name);
+                            self.emit(I::TypeOfName { dst, name: n });
+                            return Ok(());
+                        }
+                        _ => {}
+                    }
+                }
+                self.expression(&u.argument, dst)?;
+                self.emit(I::TypeOf { dst, src: dst });
+            }
+            UnaryOperator::Delete => self.delete(&u.argument, dst)?,
+            op => {
+                self.expression(&u.argument, dst)?;
+                self.at(u.span);
+                self.emit(match op {
+                    UnaryOperator::Minus => I::Negate { dst, src: dst },
+                    UnaryOperator::Plus => I::ToNumber { dst, src: dst },
+                    UnaryOperator::Not => I::Not { dst, src: dst },
+                    UnaryOperator::BitNot => I::BitNot { dst, src: dst },
+                    _ => I::LoadUndefined { dst },
+                });
+            }
+        }
+        Ok(())
+    }
+
+    fn delete(&mut self, e: &'a Expression<'a>, dst: Reg) -> CompileResult<()> {
+        match unparenthesize(e) {
+            Expression::Member(m) => {
+                if let Expression::Super(_) = m.object {
+                    // `delete super.x` evaluates the key, then throws a ReferenceError.
+                    if let MemberProperty::Computed(k) = &m.property {
+                        self.expression(k, dst)?;
+                    }
+                    let message = self.text_constant("Unsupported reference to 'super'");
+                    self.emit(I::ThrowError {
+                        kind: Count(1),
+                        message,
+                    });
+                    return Ok(());
+                }
+                let object = self.f.alloc();
+                self.expression(&m.object, object)?;
+                self.optional_check(m.optional, object);
+                let key = self.f.alloc();
+                match &m.property {
+                    MemberProperty::Static(id) => {
+                        let c = self.text_constant(id.name);
+                        self.emit(I::LoadConst { dst: key, index: c });
+                    }
+                    MemberProperty::Computed(k) => self.expression(k, key)?,
+                    MemberProperty::Private(_) => {
+                        return error("private fields cannot be deleted", m.span);
+                    }
+                }
+                self.at(m.span);
+                self.emit(I::DeleteKeyed { dst, object, key });
+            }
+            Expression::OptionalChain(o) => {
+                self.optional_exits.push(Vec::new());
+                let result = self.delete(&o.expression, dst);
+                let exits = self.optional_exits.pop().unwrap_or_default();
+                result?;
+                if !exits.is_empty() {
+                    let done = self.f.emit_jump(|o| I::Jump { offset: o });
+                    for p in exits {
+                        self.f.patch_here(p);
+                    }
+                    self.emit(I::LoadTrue { dst });
+                    self.f.patch_here(done);
+                }
+            }
+            Expression::Identifier(id) => match self.resolve(id.name, false) {
+                Location::Global | Location::Dynamic => {
+                    let n = self.name(id.name);
+                    self.emit(I::DeleteName { dst, name: n });
+                }
+                _ => self.emit(I::LoadFalse { dst }),
+            },
+            other => {
+                self.expression(other, dst)?;
+                self.emit(I::LoadTrue { dst });
+            }
+        }
+        Ok(())
+    }
+
+    fn binary(&mut self, b: &'a BinaryExpression<'a>, dst: Reg) -> CompileResult<()> {
+        // Left-deep chains are compiled iteratively: `a + b + c` folds into `dst`.
+        let mut chain = vec![b];
+        let mut left = &b.left;
+        while let Expression::Binary(inner) = left {
+            chain.push(inner);
+            left = &inner.left;
+        }
+        self.expression(left, dst)?;
+        let rhs = self.f.alloc();
+        for node in chain.into_iter().rev() {
+            // The left value must not change while the right side runs: it is in `dst`, a
+            // register no binding owns.
+            self.expression(&node.right, rhs)?;
+            self.at(node.span);
+            self.emit(binary_instruction(node.operator, dst, dst, rhs));
+        }
+        Ok(())
+    }
+
+    pub fn member(&mut self, m: &'a MemberExpression<'a>, dst: Reg) -> CompileResult<()> {
+        if let Expression::Super(_) = m.object {
+            let this = self.f.alloc();
+            self.load_binding("this", this)?;
+            let key = self.f.alloc();
+            self.member_key(&m.property, key)?;
+            self.at(m.span);
+            self.emit(I::GetSuper {
+                dst,
+                this_value: this,
+                key,
+            });
+            return Ok(());
+        }
+        let object = self.f.alloc();
+        self.expression(&m.object, object)?;
+        self.optional_check(m.optional, object);
+        self.at(m.span);
+        self.get_property(object, &m.property, dst)
+    }
+
+    fn optional_check(&mut self, optional: bool, value: Reg) {
+        if optional {
+            let p = self.f.emit_jump(|o| I::JumpIfNullish {
+                cond: value,
+                offset: o,
+            });
+            if let Some(exits) = self.optional_exits.last_mut() {
+                exits.push(p);
+            }
+        }
+    }
+
+    fn member_key(&mut self, property: &'a MemberProperty<'a>, dst: Reg) -> CompileResult<()> {
+        match property {
+            MemberProperty::Static(id) => {
+                let c = self.text_constant(id.name);
+                self.emit(I::LoadConst { dst, index: c });
+            }
+            MemberProperty::Computed(k) => {
+                self.expression(k, dst)?;
+                self.emit(I::ToPropertyKey { dst, src: dst });
+            }
+            MemberProperty::Private(p) => self.load_private_name(p.name, dst),
+        }
+        Ok(())
+    }
+
+    fn get_property(
+        &mut self,
+        object: Reg,
+        property: &'a MemberProperty<'a>,
+        dst: Reg,
+    ) -> CompileResult<()> {
+        match property {
+            MemberProperty::Static(id) => {
+                let name = self.name(id.name);
+                let ic = self.f.ic();
+                self.emit(I::GetNamed {
+                    dst,
+                    object,
+                    name,
+                    ic: IcSlot(ic),
+                });
+            }
+            MemberProperty::Computed(k) => {
+                let key = self.f.alloc();
+                self.expression(k, key)?;
+                self.emit(I::GetKeyed { dst, object, key });
+            }
+            MemberProperty::Private(p) => {
+                let name = self.f.alloc();
+                self.load_private_name(p.name, name);
+                self.emit(I::GetPrivate { dst, object, name });
+            }
+        }
+        Ok(())
+    }
+
+    /// Evaluates a callee, and the `this` a call of it gets.
+    fn callee_and_this(
+        &mut self,
+        callee: &'a Expression<'a>,
+        dst: Reg,
+        this: Reg,
+    ) -> CompileResult<()> {
+        match callee {
+            Expression::Member(m) if !matches!(m.object, Expression::Super(_)) => {
+                self.expression(&m.object, this)?;
+                self.optional_check(m.optional, this);
+                self.at(m.span);
+                self.get_property(this, &m.property, dst)?;
+            }
+            Expression::Member(m) => {
+                self.load_binding("this", this)?;
+                let key = self.f.alloc();
+                self.member_key(&m.property, key)?;
+                self.emit(I::GetSuper {
+                    dst,
+                    this_value: this,
+                    key,
+                });
+            }
+            Expression::Parenthesized(p) if matches!(p.expression, Expression::Member(_)) => {
+                self.callee_and_this(&p.expression, dst, this)?;
+            }
+            Expression::Identifier(id)
+                if matches!(self.resolve(id.name, false), Location::Dynamic) =>
+            {
+                let n = self.name(id.name);
+                self.emit(I::GetNameAndThis {
+                    dst,
+                    this_dst: this,
+                    name: n,
+                });
+            }
+            _ => {
+                self.expression(callee, dst)?;
+                self.emit(I::LoadUndefined { dst: this });
+            }
+        }
+        Ok(())
+    }
+
+    /// Arguments in consecutive registers; returns the first and the count.
+    fn arguments(&mut self, args: &'a [Argument<'a>]) -> CompileResult<(Reg, u32)> {
+        let count = args.len() as u32;
+        let first = self.f.alloc_n(count.max(1));
+        for (i, a) in args.iter().enumerate() {
+            if let Argument::Expression(e) = a {
+                self.expression(e, Reg(first.0 + i as u32))?;
+            }
+        }
+        Ok((first, count))
+    }
+
+    fn spread_arguments(&mut self, args: &'a [Argument<'a>], array: Reg) -> CompileResult<()> {
+        self.emit(I::NewArray { dst: array });
+        let v = self.f.alloc();
+        for a in args {
+            match a {
+                Argument::Expression(e) => {
+                    self.expression(e, v)?;
+                    self.emit(I::ArrayPush { array, value: v });
+                }
+                Argument::Spread(s) => {
+                    self.expression(&s.argument, v)?;
+                    self.emit(I::ArraySpread { array, iterable: v });
+                }
+            }
+        }
+        Ok(())
+    }
+
+    pub fn call(&mut self, c: &'a CallExpression<'a>, dst: Reg) -> CompileResult<()> {
+        let spread = c.arguments.iter().any(|a| matches!(a, Argument::Spread(_)));
+        if let Expression::Super(_) = c.callee {
+            return self.super_call(c, dst, spread);
+        }
+        let callee = self.f.alloc();
+        let this = self.f.alloc();
+        if let Expression::Identifier(id) = c.callee
+            && id.name == "eval"
+            && !c.optional
+            && !spread
+        {
+            self.load_binding("eval", callee)?;
+            let (args, count) = self.arguments(c.arguments)?;
+            self.at(c.span);
+            self.emit(I::CallEval {
+                dst,
+                callee,
+                args,
+                count: Count(count),
+            });
+            return Ok(());
+        }
+        self.callee_and_this(&c.callee, callee, this)?;
+        self.optional_check(c.optional, callee);
+        if spread {
+            let array = self.f.alloc();
+            self.spread_arguments(c.arguments, array)?;
+            self.at(c.span);
+            self.emit(I::CallSpread {
+                dst,
+                callee,
+                this,
+                array,
+            });
+        } else {
+            let (args, count) = self.arguments(c.arguments)?;
+            self.at(c.span);
+            self.emit(I::Call {
+                dst,
+                callee,
+                this,
+                args,
+                count: Count(count),
+            });
+        }
+        Ok(())
+    }
+
+    fn super_call(
+        &mut self,
+        c: &'a CallExpression<'a>,
+        dst: Reg,
+        spread: bool,
+    ) -> CompileResult<()> {
+        let function = self.f.alloc();
+        let new_target = self.f.alloc();
+        self.load_binding("%fn", function)?;
+        self.load_binding("new.target", new_target)?;
+        if spread {
+            let array = self.f.alloc();
+            self.spread_arguments(c.arguments, array)?;
+            self.at(c.span);
+            self.emit(I::SuperCallSpread {
+                dst,
+                function,
+                new_target,
+                array,
+            });
+        } else {
+            let (args, count) = self.arguments(c.arguments)?;
+            self.at(c.span);
+            self.emit(I::SuperCall {
+                dst,
+                function,
+                new_target,
+                args,
+                count: Count(count),
+            });
+        }
+        // Bind `this` (a second super() throws), then run the field initialisers.
+        let old = self.f.alloc();
+        self.load_this_unchecked(old)?;
+        let message = self.text_constant("Super constructor may only be called once");
+        let hole = self.f.alloc();
+        self.emit(I::LoadHole { dst: hole });
+        let fresh = self.f.emit_jump(|o| I::JumpIfStrictEqual {
+            lhs: old,
+            rhs: hole,
+            offset: o,
+        });
+        self.emit(I::ThrowError {
+            kind: Count(1),
+            message,
+        });
+        self.f.patch_here(fresh);
+        self.store_binding("this", dst, true)?;
+        self.emit(I::InitializeInstance {
+            object: dst,
+            function,
+        });
+        Ok(())
+    }
+
+    /// `this` without the TDZ check (to test whether `super()` already ran).
+    fn load_this_unchecked(&mut self, dst: Reg) -> CompileResult<()> {
+        match self.resolve("this", false) {
+            Location::Register { reg, .. } => self.emit(I::Move { dst, src: reg }),
+            Location::Env { depth, slot, .. } => self.emit(I::GetEnv {
+                dst,
+                depth: Count(depth),
+                slot: Count(slot),
+            }),
+            _ => self.emit(I::LoadThis { dst }),
+        }
+        Ok(())
+    }
+
+    fn yield_expression(&mut self, y: &'a YieldExpression<'a>, dst: Reg) -> CompileResult<()> {
+        if y.delegate {
+            return self.yield_delegate(y, dst);
+        }
+        match &y.argument {
+            Some(a) => self.expression(a, dst)?,
+            None => self.emit(I::LoadUndefined { dst }),
+        }
+        if self.state.is_async {
+            self.emit(I::Await { dst, value: dst });
+        }
+        let mode = self.f.alloc();
+        self.at(y.span);
+        self.emit(I::Yield {
+            dst,
+            mode,
+            value: dst,
+        });
+        if self.state.is_async {
+            // A `return(v)` request awaits `v` before returning.
+            let two = self.f.alloc();
+            self.emit(I::LoadInt {
+                dst: two,
+                value: Imm(2),
+            });
+            let not_return = self.f.emit_jump(|o| I::JumpIfStrictEqual {
+                lhs: mode,
+                rhs: two,
+                offset: o,
+            });
+            let skip = self.f.emit_jump(|o| I::Jump { offset: o });
+            self.f.patch_here(not_return);
+            self.emit(I::Await { dst, value: dst });
+            self.emit_return(dst)?;
+            self.f.patch_here(skip);
+        } else {
+            self.after_resume(dst, mode);
+        }
+        Ok(())
+    }
+
+    /// `yield* iterable` (ECMA-262 15.5.5), as a loop over the inner iterator.
+    fn yield_delegate(&mut self, y: &'a YieldExpression<'a>, dst: Reg) -> CompileResult<()> {
+        let iterable = self.f.alloc();
+        if let Some(a) = &y.argument {
+            self.expression(a, iterable)?;
+        }
+        let iterator = self.f.alloc_n(2);
+        self.emit(I::GetIterator {
+            dst: iterator,
+            object: iterable,
+            kind: Count(u32::from(self.state.is_async)),
+        });
+        let received = self.f.alloc();
+        let mode = self.f.alloc();
+        let result = self.f.alloc();
+        let done = self.f.alloc();
+        let method = self.f.alloc();
+        let t = self.f.alloc();
+        self.emit(I::LoadUndefined { dst: received });
+        self.emit(I::LoadInt {
+            dst: mode,
+            value: Imm(0),
+        });
+        let top = self.f.label();
+        // mode 0: next(received); 1: throw(received); 2: return(received)
+        self.emit(I::LoadInt {
+            dst: t,
+            value: Imm(0),
+        });
+        let not_next = self.f.emit_jump(|o| I::JumpIfStrictEqual {
+            lhs: mode,
+            rhs: t,
+            offset: o,
+        });
+        // Not next: throw or return.
+        self.emit(I::LoadInt {
+            dst: t,
+            value: Imm(1),
+        });
+        let is_throw = self.f.emit_jump(|o| I::JumpIfStrictEqual {
+            lhs: mode,
+            rhs: t,
+            offset: o,
+        });
+        // return(received)
+        let return_name = self.name("return");
+        self.emit(I::GetMethod {
+            dst: method,
+            object: iterator,
+            name: return_name,
+        });
+        let has_return = self.f.emit_jump(|o| I::JumpIfNotUndefined {
+            cond: method,
+            offset: o,
+        });
+        if self.state.is_async {
+            self.emit(I::Await {
+                dst: received,
+                value: received,
+            });
+        }
+        self.emit_return(received)?;
+        self.f.patch_here(has_return);
+        self.emit(I::Call {
+            dst: result,
+            callee: method,
+            this: iterator,
+            args: received,
+            count: Count(1),
+        });
+        if self.state.is_async {
+            self.emit(I::Await {
+                dst: result,
+                value: result,
+            });
+        }
+        self.emit(I::RequireObject { src: result });
+        self.emit(I::IteratorResultUnpack {
+            done,
+            value: t,
+            result,
+        });
+        let return_not_done = self.f.emit_jump(|o| I::JumpIfFalse {
+            cond: done,
+            offset: o,
+        });
+        self.emit_return(t)?;
+        self.f.patch_here(is_throw);
+        // throw(received)
+        let throw_name = self.name("throw");
+        self.emit(I::GetMethod {
+            dst: method,
+            object: iterator,
+            name: throw_name,
+        });
+        let has_throw = self.f.emit_jump(|o| I::JumpIfNotUndefined {
+            cond: method,
+            offset: o,
+        });
+        self.emit(I::IteratorClose { iterator });
+        let message = self.text_constant("The iterator does not provide a 'throw' method");
+        self.emit(I::ThrowError {
+            kind: Count(0),
+            message,
+        });
+        self.f.patch_here(has_throw);
+        self.emit(I::Call {
+            dst: result,
+            callee: method,
+            this: iterator,
+            args: received,
+            count: Count(1),
+        });
+        let after_call = self.f.emit_jump(|o| I::Jump { offset: o });
+        self.f.patch_here(not_next);
+        self.emit(I::IteratorNext {
+            dst: result,
+            iterator,
+            value: received,
+        });
+        self.f.patch_here(after_call);
+        if self.state.is_async {
+            self.emit(I::Await {
+                dst: result,
+                value: result,
+            });
+        }
+        self.emit(I::RequireObject { src: result });
+        self.f.patch_here(return_not_done);
+        // Done: the value of the yield* expression.
+        self.emit(I::IteratorResultUnpack {
+            done,
+            value: t,
+            result,
+        });
+        let finished = self.f.emit_jump(|o| I::JumpIfTrue {
+            cond: done,
+            offset: o,
+        });
+        if self.state.is_async {
+            self.emit(I::Yield {
+                dst: received,
+                mode,
+                value: t,
+            });
+        } else {
+            // The inner result object is handed out as is.
+            self.emit(I::YieldDelegate {
+                dst: received,
+                mode,
+                value: result,
+            });
+        }
+        self.f.emit_jump_to(top, |o| I::Jump { offset: o });
+        self.f.patch_here(finished);
+        self.emit(I::Move { dst, src: t });
+        Ok(())
+    }
+}
+
+pub fn unparenthesize<'x, 'a>(mut e: &'x Expression<'a>) -> &'x Expression<'a> {
+    while let Expression::Parenthesized(p) = e {
+        e = &p.expression;
+    }
+    e
+}

@@ -1,0 +1,788 @@
+//! Statements: declarations, control flow, loops, `switch`, `try`, labels and the routing of
+//! `break`/`continue`/`return` through `finally` blocks and open iterators.
+
+use super::{CompileResult, Compiler, Control, Exit, error};
+use crate::code::Handler;
+use crate::instruction::{Count, Imm, Instruction as I, Reg};
+use crate::scope::{TAG_BODY, node};
+use kiln_parser::ast::*;
+
+impl<'a> Compiler<'a> {
+    pub fn statements(&mut self, list: &'a [Statement<'a>]) -> CompileResult<()> {
+        for s in list {
+            self.statement(s)?;
+        }
+        Ok(())
+    }
+
+    pub fn statement(&mut self, statement: &'a Statement<'a>) -> CompileResult<()> {
+        let labels = std::mem::take(&mut self.state.pending_labels);
+        let mark = self.f.mark();
+        self.at(statement.span());
+        let result = self.statement_inner(statement, labels);
+        self.f.release(mark);
+        result
+    }
+
+    fn statement_inner(
+        &mut self,
+        statement: &'a Statement<'a>,
+        labels: Vec<&'a str>,
+    ) -> CompileResult<()> {
+        let is_loop = matches!(
+            statement,
+            Statement::For(_)
+                | Statement::ForIn(_)
+                | Statement::ForOf(_)
+                | Statement::While(_)
+                | Statement::DoWhile(_)
+        );
+        if !labels.is_empty() && !is_loop && !matches!(statement, Statement::Labeled(_)) {
+            // A labelled non-loop statement: only `break label` targets it.
+            self.state.controls.push(Control::Breakable {
+                labels,
+                is_loop: false,
+                unlabelled_break: false,
+                breaks: Vec::new(),
+                continues: Vec::new(),
+                env_depth: self.f.env_depth,
+            });
+            let result = self.statement_inner(statement, Vec::new());
+            self.finish_breakable(None);
+            return result;
+        }
+        match statement {
+            Statement::Block(b) => {
+                let outer = self.enter_scope(node(*b, 0), b.body)?;
+                self.statements(b.body)?;
+                self.leave_scope(outer);
+            }
+            Statement::Variable(v) => self.variable_declaration(v)?,
+            Statement::Function(f) => self.annex_b_copy(f)?,
+            Statement::Class(c) => {
+                let r = self.f.alloc();
+                self.class(c, r, None)?;
+                if let Some(id) = &c.id {
+                    self.store_binding(id.name, r, true)?;
+                }
+            }
+            Statement::Empty(_) | Statement::Debugger(_) => {}
+            Statement::Expression(e) => match self.state.completion {
+                Some(c) => self.expression(&e.expression, c)?,
+                None => {
+                    let r = self.f.alloc();
+                    self.expression(&e.expression, r)?;
+                }
+            },
+            Statement::If(s) => {
+                let cond = self.f.alloc();
+                self.expression(&s.test, cond)?;
+                let to_else = self.f.emit_jump(|o| I::JumpIfFalse { cond, offset: o });
+                self.sub_statement(&s.consequent)?;
+                match &s.alternate {
+                    Some(alt) => {
+                        let to_end = self.f.emit_jump(|o| I::Jump { offset: o });
+                        self.f.patch_here(to_else);
+                        self.sub_statement(alt)?;
+                        self.f.patch_here(to_end);
+                    }
+                    None => self.f.patch_here(to_else),
+                }
+            }
+            Statement::While(s) => {
+                self.push_loop(labels);
+                let start = self.f.label();
+                let cond = self.f.alloc();
+                self.expression(&s.test, cond)?;
+                let exit = self.f.emit_jump(|o| I::JumpIfFalse { cond, offset: o });
+                self.sub_statement(&s.body)?;
+                self.patch_continues(start);
+                self.f.emit_jump_to(start, |o| I::Jump { offset: o });
+                self.f.patch_here(exit);
+                self.finish_breakable(None);
+            }
+            Statement::DoWhile(s) => {
+                self.push_loop(labels);
+                let start = self.f.label();
+                self.sub_statement(&s.body)?;
+                let test = self.f.label();
+                self.patch_continues(test);
+                let cond = self.f.alloc();
+                self.expression(&s.test, cond)?;
+                self.f
+                    .emit_jump_to(start, |o| I::JumpIfTrue { cond, offset: o });
+                self.finish_breakable(None);
+            }
+            Statement::For(s) => self.for_statement(s, labels)?,
+            Statement::ForIn(s) => self.for_in(s, labels)?,
+            Statement::ForOf(s) => self.for_of(s, labels)?,
+            Statement::Continue(j) => self.jump(j, true)?,
+            Statement::Break(j) => self.jump(j, false)?,
+            Statement::Return(r) => {
+                let v = self.f.alloc();
+                match &r.argument {
+                    Some(e) => self.expression(e, v)?,
+                    None => self.emit(I::LoadUndefined { dst: v }),
+                }
+                if self.state.is_async && self.state.is_generator && r.argument.is_some() {
+                    self.emit(I::Await { dst: v, value: v });
+                }
+                self.emit_return(v)?;
+            }
+            Statement::With(w) => {
+                let o = self.f.alloc();
+                self.expression(&w.object, o)?;
+                self.emit(I::PushWithEnv { object: o });
+                self.f.env_depth += 1;
+                let outer = self.state.scope;
+                self.state.scope = self.tree.scope_of(node(*w, 0)).or(outer);
+                self.sub_statement(&w.body)?;
+                self.state.scope = outer;
+                self.emit(I::PopEnv {});
+                self.f.env_depth -= 1;
+            }
+            Statement::Switch(s) => self.switch(s, labels)?,
+            Statement::Labeled(l) => {
+                let mut labels = labels;
+                labels.push(l.label.name);
+                self.state.pending_labels = labels;
+                let mark = self.f.mark();
+                let result = self.sub_statement(&l.body);
+                self.state.pending_labels.clear();
+                self.f.release(mark);
+                result?;
+            }
+            Statement::Throw(t) => {
+                let v = self.f.alloc();
+                self.expression(&t.argument, v)?;
+                self.at(t.span);
+                self.emit(I::Throw { value: v });
+            }
+            Statement::Try(t) => self.try_statement(t)?,
+            Statement::Import(_) | Statement::ExportAll(_) => {}
+            Statement::ExportNamed(e) => {
+                if let Some(d) = &e.declaration {
+                    self.statement(d)?;
+                }
+            }
+            Statement::ExportDefault(d) => match &d.kind {
+                ExportDefaultKind::Function(_) => {}
+                ExportDefaultKind::Class(c) => {
+                    let r = self.f.alloc();
+                    let default = self.name("default").0;
+                    self.class(c, r, Some(default))?;
+                    let name = c.id.map_or("*default*", |id| id.name);
+                    self.store_binding(name, r, true)?;
+                }
+                ExportDefaultKind::Expression(e) => {
+                    let r = self.f.alloc();
+                    let default = self.name("default").0;
+                    self.named_expression(e, r, default)?;
+                    self.store_binding("*default*", r, true)?;
+                }
+            },
+        }
+        Ok(())
+    }
+
+    /// The body of an `if`, loop or label: a lone function declaration gets its own scope.
+    fn sub_statement(&mut self, statement: &'a Statement<'a>) -> CompileResult<()> {
+        if let Statement::Function(f) = statement {
+            let outer =
+                self.enter_scope(node(*f, TAG_BODY + 1), std::slice::from_ref(statement))?;
+            self.statement(statement)?;
+            self.leave_scope(outer);
+            Ok(())
+        } else {
+            self.statement(statement)
+        }
+    }
+
+    /// Annex B.3.3: evaluating a block-level function declaration in sloppy code copies the
+    /// block's binding to the function-level `var` of the same name.
+    fn annex_b_copy(&mut self, f: &'a Function<'a>) -> CompileResult<()> {
+        let Some(id) = &f.id else { return Ok(()) };
+        if self.state.strict || f.is_async || f.is_generator {
+            return Ok(());
+        }
+        let current = self.scope();
+        let var_scope = crate::scope::Analyzer::var_scope_of(&self.tree, current);
+        if var_scope == current {
+            return Ok(());
+        }
+        let scope = self.tree.get(var_scope);
+        let Some(i) = scope.find(id.name) else {
+            return Ok(());
+        };
+        if scope.bindings[i].kind != crate::scope::BindingKind::Var
+            && scope.bindings[i].kind != crate::scope::BindingKind::Function
+        {
+            return Ok(());
+        }
+        // Skip when an enclosing block (between here and the function) declares the name
+        // lexically: the var copy would clash.
+        let mut walk = self.tree.get(current).parent;
+        while let Some(w) = walk {
+            if w == var_scope {
+                break;
+            }
+            let s = self.tree.get(w);
+            if let Some(j) = s.find(id.name)
+                && s.bindings[j].kind != crate::scope::BindingKind::Var
+            {
+                return Ok(());
+            }
+            walk = s.parent;
+        }
+        let mark = self.f.mark();
+        let r = self.f.alloc();
+        self.load_binding(id.name, r)?;
+        let loc = self.resolve_from(current, id.name, false, Some(var_scope));
+        if var_scope_is_global(self, var_scope) {
+            let n = self.name(id.name);
+            let ic = self.f.ic();
+            self.emit(I::SetGlobal {
+                name: n,
+                src: r,
+                ic: crate::instruction::IcSlot(ic),
+            });
+        } else {
+            self.store_location(id.name, loc, r, true);
+        }
+        self.f.release(mark);
+        Ok(())
+    }
+
+    pub fn variable_declaration(&mut self, v: &'a VariableDeclaration<'a>) -> CompileResult<()> {
+        for d in v.declarations {
+            self.at(d.span);
+            match (&d.init, v.kind) {
+                (None, VariableKind::Var) => {}
+                (None, _) => {
+                    let r = self.f.alloc();
+                    self.emit(I::LoadUndefined { dst: r });
+                    self.bind_pattern(&d.target, r, true)?;
+                }
+                (Some(init), kind) => {
+                    let r = self.f.alloc();
+                    match &d.target {
+                        Pattern::Identifier(id) => {
+                            let name = self.name(id.name).0;
+                            self.named_expression(init, r, name)?;
+                        }
+                        _ => self.expression(init, r)?,
+                    }
+                    self.bind_pattern(&d.target, r, kind != VariableKind::Var)?;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    // -----------------------------------------------------------------------------------------
+    // Loops and jumps
+
+    fn push_loop(&mut self, labels: Vec<&'a str>) {
+        self.state.controls.push(Control::Breakable {
+            labels,
+            is_loop: true,
+            unlabelled_break: true,
+            breaks: Vec::new(),
+            continues: Vec::new(),
+            env_depth: self.f.env_depth,
+        });
+    }
+
+    /// Points the innermost breakable's `continue` jumps at `label`.
+    fn patch_continues(&mut self, label: super::Label) {
+        let patches = match self.state.controls.last_mut() {
+            Some(Control::Breakable { continues, .. }) => std::mem::take(continues),
+            _ => Vec::new(),
+        };
+        for p in patches {
+            self.f.patch_to(p, label);
+        }
+    }
+
+    /// Pops the innermost breakable and points its `break` jumps here.
+    fn finish_breakable(&mut self, _: Option<()>) {
+        if let Some(Control::Breakable { breaks, .. }) = self.state.controls.pop() {
+            for p in breaks {
+                self.f.patch_here(p);
+            }
+        }
+    }
+
+    fn jump(&mut self, j: &JumpStatement<'a>, is_continue: bool) -> CompileResult<()> {
+        let target = self.state.controls.iter().rposition(|c| match c {
+            Control::Breakable {
+                labels,
+                is_loop,
+                unlabelled_break,
+                ..
+            } => match &j.label {
+                Some(l) => labels.contains(&l.name) && (!is_continue || *is_loop),
+                None => {
+                    if is_continue {
+                        *is_loop
+                    } else {
+                        *unlabelled_break
+                    }
+                }
+            },
+            _ => false,
+        });
+        let Some(target) = target else {
+            return error("a break or continue without a target", j.span);
+        };
+        self.exit(
+            Exit::Jump {
+                target,
+                is_continue,
+            },
+            None,
+        )
+    }
+
+    /// Emits an abrupt exit from the current position: closes iterators, runs `finally`
+    /// blocks (by jumping into them with a completion kind), pops environments, then jumps.
+    fn exit(&mut self, exit: Exit, return_value: Option<Reg>) -> CompileResult<()> {
+        let stop = match exit {
+            Exit::Jump { target, .. } => target + 1,
+            Exit::Return => 0,
+        };
+        let mut i = self.state.controls.len();
+        while i > stop {
+            i -= 1;
+            match self.state.controls[i].clone() {
+                Control::Iterator { iterator, .. } => {
+                    let continues_own_loop =
+                        matches!(exit, Exit::Jump { target, is_continue: true } if target + 1 == i);
+                    if !continues_own_loop {
+                        self.emit(I::IteratorClose { iterator });
+                    }
+                }
+                Control::Finally {
+                    kind,
+                    value,
+                    env_depth,
+                    exits,
+                } => {
+                    let index = exits.len() as i32;
+                    self.emit(I::LoadInt {
+                        dst: kind,
+                        value: Imm(2 + index),
+                    });
+                    if let Some(v) = return_value {
+                        self.emit(I::Move { dst: value, src: v });
+                    }
+                    self.pop_envs_to(env_depth);
+                    let patch = self.f.emit_jump(|o| I::Jump { offset: o });
+                    if let Control::Finally { exits, .. } = &mut self.state.controls[i] {
+                        exits.push((patch, exit));
+                    }
+                    return Ok(());
+                }
+                _ => {}
+            }
+        }
+        match exit {
+            Exit::Return => {
+                let v = return_value.expect("a return value");
+                self.pop_envs_to(0);
+                self.emit(I::Return { value: v });
+            }
+            Exit::Jump {
+                target,
+                is_continue,
+            } => {
+                let Control::Breakable { env_depth, .. } = self.state.controls[target] else {
+                    unreachable!("jump targets are breakables");
+                };
+                self.pop_envs_to(env_depth);
+                let patch = self.f.emit_jump(|o| I::Jump { offset: o });
+                if let Control::Breakable {
+                    breaks, continues, ..
+                } = &mut self.state.controls[target]
+                {
+                    if is_continue {
+                        continues.push(patch);
+                    } else {
+                        breaks.push(patch);
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Emits `PopEnv` down to `depth` without changing the tracked depth (the code after a jump
+    /// is still inside the environments).
+    fn pop_envs_to(&mut self, depth: u32) {
+        for _ in depth..self.f.env_depth {
+            self.emit(I::PopEnv {});
+        }
+    }
+
+    /// `return value` from here, through `finally` blocks and iterators.
+    pub fn emit_return(&mut self, value: Reg) -> CompileResult<()> {
+        if self.state.derived {
+            // A derived constructor returning undefined returns its `this`.
+            let skip = self.f.emit_jump(|o| I::JumpIfNotUndefined {
+                cond: value,
+                offset: o,
+            });
+            self.load_binding("this", value)?;
+            self.f.patch_here(skip);
+        }
+        self.exit(Exit::Return, Some(value))
+    }
+
+    pub fn emit_return_raw(&mut self, value: Reg) -> CompileResult<()> {
+        self.emit_return(value)
+    }
+
+    fn for_statement(
+        &mut self,
+        s: &'a ForStatement<'a>,
+        labels: Vec<&'a str>,
+    ) -> CompileResult<()> {
+        let outer = self.enter_scope(node(s, 0), &[])?;
+        let per_iteration = self.state.scope != outer
+            && self
+                .state
+                .scope
+                .is_some_and(|id| self.tree.get(id).has_env());
+        match &s.init {
+            Some(ForInit::Variable(v)) => self.variable_declaration(v)?,
+            Some(ForInit::Expression(e)) => {
+                let r = self.f.alloc();
+                self.expression(e, r)?;
+            }
+            None => {}
+        }
+        if per_iteration {
+            self.emit(I::CloneEnv {});
+        }
+        self.push_loop(labels);
+        let start = self.f.label();
+        let mut exit = None;
+        if let Some(test) = &s.test {
+            let cond = self.f.alloc();
+            self.expression(test, cond)?;
+            exit = Some(self.f.emit_jump(|o| I::JumpIfFalse { cond, offset: o }));
+        }
+        self.sub_statement(&s.body)?;
+        let next = self.f.label();
+        self.patch_continues(next);
+        if per_iteration {
+            self.emit(I::CloneEnv {});
+        }
+        if let Some(update) = &s.update {
+            let r = self.f.alloc();
+            self.expression(update, r)?;
+        }
+        self.f.emit_jump_to(start, |o| I::Jump { offset: o });
+        if let Some(exit) = exit {
+            self.f.patch_here(exit);
+        }
+        self.finish_breakable(None);
+        self.leave_scope(outer);
+        Ok(())
+    }
+
+    /// Binds a for-in/of head to `value`: a declaration in a fresh per-iteration scope, or an
+    /// assignment target.
+    fn bind_for_head(&mut self, left: &'a ForHead<'a>, value: Reg) -> CompileResult<()> {
+        match left {
+            ForHead::Variable(v) => {
+                let d = &v.declarations[0];
+                self.bind_pattern(&d.target, value, v.kind != VariableKind::Var)
+            }
+            ForHead::Pattern(p) => self.assign_pattern(p, value),
+        }
+    }
+
+    fn for_in(&mut self, s: &'a ForInStatement<'a>, labels: Vec<&'a str>) -> CompileResult<()> {
+        // Annex B: `for (var x = init in o)` assigns the initialiser first.
+        if let ForHead::Variable(v) = &s.left
+            && let Some(init) = &v.declarations[0].init
+        {
+            let r = self.f.alloc();
+            self.expression(init, r)?;
+            self.bind_pattern(&v.declarations[0].target, r, false)?;
+        }
+        let object = self.f.alloc();
+        let outer = self.enter_scope(node(s, 0), &[])?;
+        self.expression(&s.right, object)?;
+        self.leave_scope(outer);
+        let e = self.f.alloc();
+        self.emit(I::ForInEnumerate { dst: e, object });
+        self.push_loop(labels);
+        let start = self.f.label();
+        let key = self.f.alloc();
+        let done = self.f.emit_jump(|o| I::ForInNext {
+            dst: key,
+            iterator: e,
+            offset: o,
+        });
+        let outer = self.enter_scope(node(s, 0), &[])?;
+        self.bind_for_head(&s.left, key)?;
+        self.sub_statement(&s.body)?;
+        self.leave_scope(outer);
+        self.patch_continues(start);
+        self.f.emit_jump_to(start, |o| I::Jump { offset: o });
+        self.f.patch_here(done);
+        self.finish_breakable(None);
+        Ok(())
+    }
+
+    fn for_of(&mut self, s: &'a ForOfStatement<'a>, labels: Vec<&'a str>) -> CompileResult<()> {
+        let object = self.f.alloc();
+        let outer = self.enter_scope(node(s, 0), &[])?;
+        self.expression(&s.right, object)?;
+        self.leave_scope(outer);
+        let iterator = self.f.alloc_n(2);
+        self.emit(I::GetIterator {
+            dst: iterator,
+            object,
+            kind: Count(u32::from(s.is_await)),
+        });
+        self.push_loop(labels);
+        self.state.controls.push(Control::Iterator {
+            iterator,
+            is_async: s.is_await,
+        });
+        let start = self.f.label();
+        let value = self.f.alloc();
+        let done;
+        if s.is_await {
+            let result = self.f.alloc();
+            let undefined = self.f.alloc();
+            self.emit(I::LoadUndefined { dst: undefined });
+            self.emit(I::IteratorNext {
+                dst: result,
+                iterator,
+                value: undefined,
+            });
+            self.emit(I::Await {
+                dst: result,
+                value: result,
+            });
+            self.emit(I::RequireObject { src: result });
+            let is_done = self.f.alloc();
+            self.emit(I::IteratorResultUnpack {
+                done: is_done,
+                value,
+                result,
+            });
+            done = self.f.emit_jump(|o| I::JumpIfTrue {
+                cond: is_done,
+                offset: o,
+            });
+        } else {
+            done = self.f.emit_jump(|o| I::IteratorStep {
+                dst: value,
+                iterator,
+                offset: o,
+            });
+        }
+        let body_start = self.f.label().0 as u32;
+        let env_depth = self.f.env_depth;
+        let outer = self.enter_scope(node(s, 0), &[])?;
+        self.bind_for_head(&s.left, value)?;
+        self.sub_statement(&s.body)?;
+        self.leave_scope(outer);
+        let body_end = self.f.label().0 as u32;
+        // `continue` goes back to the next step, keeping the iterator open.
+        self.state.controls.pop();
+        self.patch_continues(start);
+        self.state.controls.push(Control::Iterator {
+            iterator,
+            is_async: s.is_await,
+        });
+        self.f.emit_jump_to(start, |o| I::Jump { offset: o });
+        // A throw from the body closes the iterator and propagates.
+        let handler = self.f.label().0 as u32;
+        self.f.handlers.push(Handler {
+            start: body_start,
+            end: body_end,
+            handler,
+            env_depth,
+        });
+        let exception = self.f.alloc();
+        self.emit(I::Catch { dst: exception });
+        self.emit(I::IteratorCloseThrow { iterator });
+        self.emit(I::Throw { value: exception });
+        self.f.patch_here(done);
+        self.state.controls.pop();
+        self.finish_breakable(None);
+        Ok(())
+    }
+
+    fn switch(&mut self, s: &'a SwitchStatement<'a>, labels: Vec<&'a str>) -> CompileResult<()> {
+        let d = self.f.alloc();
+        self.expression(&s.discriminant, d)?;
+        let outer = self.enter_scope(node(s, 0), &[])?;
+        for case in s.cases {
+            self.hoist_functions(case.body, true)?;
+        }
+        self.state.controls.push(Control::Breakable {
+            labels,
+            is_loop: false,
+            unlabelled_break: true,
+            breaks: Vec::new(),
+            continues: Vec::new(),
+            env_depth: self.f.env_depth,
+        });
+        let mut case_jumps = Vec::new();
+        let t = self.f.alloc();
+        for case in s.cases {
+            if let Some(test) = &case.test {
+                self.expression(test, t)?;
+                case_jumps.push(Some(self.f.emit_jump(|o| I::JumpIfStrictEqual {
+                    lhs: d,
+                    rhs: t,
+                    offset: o,
+                })));
+            } else {
+                case_jumps.push(None);
+            }
+        }
+        let to_default = self.f.emit_jump(|o| I::Jump { offset: o });
+        let mut default_seen = false;
+        for (case, jump) in s.cases.iter().zip(case_jumps) {
+            match jump {
+                Some(p) => self.f.patch_here(p),
+                None => {
+                    self.f.patch_here(to_default);
+                    default_seen = true;
+                }
+            }
+            self.statements(case.body)?;
+        }
+        if !default_seen {
+            self.f.patch_here(to_default);
+        }
+        self.finish_breakable(None);
+        self.leave_scope(outer);
+        Ok(())
+    }
+
+    fn try_statement(&mut self, t: &'a TryStatement<'a>) -> CompileResult<()> {
+        let env_depth = self.f.env_depth;
+        let finally_regs = t.finalizer.map(|_| (self.f.alloc(), self.f.alloc()));
+        if let Some((kind, value)) = finally_regs {
+            self.state.controls.push(Control::Finally {
+                kind,
+                value,
+                exits: Vec::new(),
+                env_depth,
+            });
+        }
+        let try_start = self.f.label().0 as u32;
+        let outer = self.enter_scope(node(t.block, 0), t.block.body)?;
+        self.statements(t.block.body)?;
+        self.leave_scope(outer);
+        let try_end = self.f.label().0 as u32;
+        let mut to_finally = Vec::new();
+        to_finally.push(self.f.emit_jump(|o| I::Jump { offset: o }));
+        if let Some(h) = t.handler {
+            let handler = self.f.label().0 as u32;
+            self.f.handlers.push(Handler {
+                start: try_start,
+                end: try_end,
+                handler,
+                env_depth,
+            });
+            let exception = self.f.alloc();
+            self.emit(I::Catch { dst: exception });
+            let outer = self.enter_scope(node(h, 0), &[])?;
+            if let Some(p) = &h.param {
+                self.bind_pattern(p, exception, true)?;
+            }
+            let inner = self.enter_scope(node(h.body, 0), h.body.body)?;
+            self.statements(h.body.body)?;
+            self.leave_scope(inner);
+            self.leave_scope(outer);
+            to_finally.push(self.f.emit_jump(|o| I::Jump { offset: o }));
+        }
+        let catch_end = self.f.label().0 as u32;
+        let Some((kind, value)) = finally_regs else {
+            for p in to_finally {
+                self.f.patch_here(p);
+            }
+            return Ok(());
+        };
+        let Some(Control::Finally { exits, .. }) = self.state.controls.pop() else {
+            unreachable!("the finally control");
+        };
+        // Exceptions from the try block and the catch block run the finally, then rethrow.
+        let throw_handler = self.f.label().0 as u32;
+        self.f.handlers.push(Handler {
+            start: try_start,
+            end: catch_end,
+            handler: throw_handler,
+            env_depth,
+        });
+        self.emit(I::Catch { dst: value });
+        self.emit(I::LoadInt {
+            dst: kind,
+            value: Imm(1),
+        });
+        let to_body = self.f.emit_jump(|o| I::Jump { offset: o });
+        for p in to_finally {
+            self.f.patch_here(p);
+        }
+        self.emit(I::LoadInt {
+            dst: kind,
+            value: Imm(0),
+        });
+        self.f.patch_here(to_body);
+        for (p, _) in &exits {
+            self.f.patch_here(*p);
+        }
+        let finalizer = t.finalizer.expect("a finally block");
+        let outer = self.enter_scope(node(finalizer, 0), finalizer.body)?;
+        self.statements(finalizer.body)?;
+        self.leave_scope(outer);
+        // Dispatch on how the finally was entered.
+        let t1 = self.f.alloc();
+        self.emit(I::LoadInt {
+            dst: t1,
+            value: Imm(1),
+        });
+        let not_throw = self.f.emit_jump(|o| I::JumpIfStrictEqual {
+            lhs: kind,
+            rhs: t1,
+            offset: o,
+        });
+        let skip_throw = self.f.emit_jump(|o| I::Jump { offset: o });
+        self.f.patch_here(not_throw);
+        self.emit(I::Throw { value });
+        self.f.patch_here(skip_throw);
+        for (index, (_, exit)) in exits.into_iter().enumerate() {
+            self.emit(I::LoadInt {
+                dst: t1,
+                value: Imm(2 + index as i32),
+            });
+            let matches = self.f.emit_jump(|o| I::JumpIfStrictEqual {
+                lhs: kind,
+                rhs: t1,
+                offset: o,
+            });
+            let skip = self.f.emit_jump(|o| I::Jump { offset: o });
+            self.f.patch_here(matches);
+            match exit {
+                Exit::Return => self.exit(Exit::Return, Some(value))?,
+                jump => self.exit(jump, None)?,
+            }
+            self.f.patch_here(skip);
+        }
+        Ok(())
+    }
+}
+
+fn var_scope_is_global(c: &Compiler<'_>, id: crate::scope::ScopeId) -> bool {
+    c.tree.get(id).kind == crate::scope::ScopeKind::Script
+}

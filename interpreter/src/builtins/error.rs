@@ -1,0 +1,194 @@
+//! 20.5 Error objects: Error, the NativeError constructors and AggregateError.
+
+use super::arg;
+use crate::heap::ObjRef;
+use crate::object::{Object, ObjectKind, PropertyKey, attrs};
+use crate::value::Value;
+use crate::vm::{JsResult, Vm};
+
+const NATIVE_ERRORS: [&str; 6] = [
+    "EvalError",
+    "RangeError",
+    "ReferenceError",
+    "SyntaxError",
+    "TypeError",
+    "URIError",
+];
+
+pub fn init(vm: &mut Vm) {
+    let op = vm.intrinsics().object_prototype;
+    let error_proto = vm.new_plain_object(op);
+    let realm = vm.realm as usize;
+    vm.realms[realm]
+        .error_prototypes
+        .insert("Error", error_proto);
+    let error = vm.make_constructor("Error", 1, error_call, Some(error_construct), error_proto);
+    vm.define_method(error, "captureStackTrace", 1, capture_stack_trace);
+    let name = vm.string("Error");
+    let nk = PropertyKey::String(vm.names.name);
+    vm.define_data(error_proto, nk, name, attrs::HIDDEN);
+    let empty = vm.string("");
+    let mk = PropertyKey::String(vm.names.message);
+    vm.define_data(error_proto, mk, empty, attrs::HIDDEN);
+    vm.define_method(error_proto, "toString", 0, to_string);
+    for kind in NATIVE_ERRORS {
+        let proto = vm.new_plain_object(error_proto);
+        vm.realms[realm].error_prototypes.insert(kind, proto);
+        let ctor = vm.make_constructor(
+            kind,
+            1,
+            native_error_call,
+            Some(native_error_construct),
+            proto,
+        );
+        vm.obj_mut(ctor).proto = Some(error);
+        let n = vm.string(kind);
+        vm.define_data(proto, nk, n, attrs::HIDDEN);
+        vm.define_data(proto, mk, empty, attrs::HIDDEN);
+    }
+    let proto = vm.new_plain_object(error_proto);
+    vm.realms[realm]
+        .error_prototypes
+        .insert("AggregateError", proto);
+    let ctor = vm.make_constructor(
+        "AggregateError",
+        2,
+        aggregate_call,
+        Some(aggregate_construct),
+        proto,
+    );
+    vm.obj_mut(ctor).proto = Some(error);
+    let n = vm.string("AggregateError");
+    vm.define_data(proto, nk, n, attrs::HIDDEN);
+    vm.define_data(proto, mk, empty, attrs::HIDDEN);
+}
+
+/// The name of the constructor being called (its `name` property).
+fn callee_kind(vm: &mut Vm) -> &'static str {
+    let Some(f) = vm.current_native else {
+        return "Error";
+    };
+    let realm = vm.realm as usize;
+    for (name, ctor) in &vm.realms[realm].constructors {
+        if *ctor == f {
+            return name;
+        }
+    }
+    "Error"
+}
+
+/// 20.5.1.1 Error ( message [ , options ] ), shared by the NativeErrors.
+fn make(
+    vm: &mut Vm,
+    kind: &'static str,
+    new_target: Value,
+    message: Value,
+    options: Value,
+) -> JsResult<ObjRef> {
+    let proto = match new_target.as_object() {
+        Some(_) => {
+            let fallback = vm.intrinsics().error_prototype(kind);
+            let pk = PropertyKey::String(vm.names.prototype);
+            let nt = new_target.as_object().expect("object");
+            let p = vm.get(nt, pk, new_target)?;
+            match p.as_object() {
+                Some(p) => p,
+                None => {
+                    let realm = vm.function_realm(nt)?;
+                    let _ = fallback;
+                    vm.realms[realm as usize].error_prototype(kind)
+                }
+            }
+        }
+        None => vm.intrinsics().error_prototype(kind),
+    };
+    let o = vm.alloc(Object::new(Some(proto), ObjectKind::Error));
+    if !message.is_undefined() {
+        let m = vm.to_string(message)?;
+        let mk = PropertyKey::String(vm.names.message);
+        vm.define_data(o, mk, m.value(), attrs::HIDDEN);
+    }
+    // 20.5.8.1 InstallErrorCause
+    if let Some(opts) = options.as_object() {
+        let ck = PropertyKey::String(vm.names.cause);
+        if vm.has_property(opts, ck)? {
+            let cause = vm.get(opts, ck, options)?;
+            vm.define_data(o, ck, cause, attrs::HIDDEN);
+        }
+    }
+    vm.attach_stack(o);
+    Ok(o)
+}
+
+fn error_call(vm: &mut Vm, _: Value, args: &[Value]) -> JsResult<Value> {
+    Ok(make(vm, "Error", Value::UNDEFINED, arg(args, 0), arg(args, 1))?.value())
+}
+
+fn error_construct(vm: &mut Vm, args: &[Value], nt: ObjRef) -> JsResult<Value> {
+    Ok(make(vm, "Error", nt.value(), arg(args, 0), arg(args, 1))?.value())
+}
+
+fn native_error_call(vm: &mut Vm, _: Value, args: &[Value]) -> JsResult<Value> {
+    let kind = callee_kind(vm);
+    Ok(make(vm, kind, Value::UNDEFINED, arg(args, 0), arg(args, 1))?.value())
+}
+
+fn native_error_construct(vm: &mut Vm, args: &[Value], nt: ObjRef) -> JsResult<Value> {
+    let kind = callee_kind(vm);
+    Ok(make(vm, kind, nt.value(), arg(args, 0), arg(args, 1))?.value())
+}
+
+/// 20.5.7.1 AggregateError ( errors, message [ , options ] )
+fn aggregate(vm: &mut Vm, nt: Value, args: &[Value]) -> JsResult<Value> {
+    let o = make(vm, "AggregateError", nt, arg(args, 1), arg(args, 2))?;
+    vm.handles.push(o.value());
+    let errors = super::iterator::iterate_to_vec(vm, arg(args, 0))?;
+    let list = vm.new_array(errors);
+    let key = vm.key("errors");
+    vm.define_data(o, key, list.value(), attrs::HIDDEN);
+    Ok(o.value())
+}
+
+fn aggregate_call(vm: &mut Vm, _: Value, args: &[Value]) -> JsResult<Value> {
+    aggregate(vm, Value::UNDEFINED, args)
+}
+
+fn aggregate_construct(vm: &mut Vm, args: &[Value], nt: ObjRef) -> JsResult<Value> {
+    aggregate(vm, nt.value(), args)
+}
+
+fn capture_stack_trace(vm: &mut Vm, _: Value, args: &[Value]) -> JsResult<Value> {
+    if let Some(o) = arg(args, 0).as_object() {
+        vm.attach_stack(o);
+    }
+    Ok(Value::UNDEFINED)
+}
+
+/// 20.5.3.4 Error.prototype.toString
+fn to_string(vm: &mut Vm, this: Value, _: &[Value]) -> JsResult<Value> {
+    let Some(o) = this.as_object() else {
+        return Err(vm.type_error("Error.prototype.toString called on non-object"));
+    };
+    let nk = PropertyKey::String(vm.names.name);
+    let name = vm.get(o, nk, this)?;
+    let name = if name.is_undefined() {
+        "Error".to_string()
+    } else {
+        vm.to_rust_string(name)?
+    };
+    let mk = PropertyKey::String(vm.names.message);
+    let msg = vm.get(o, mk, this)?;
+    let msg = if msg.is_undefined() {
+        String::new()
+    } else {
+        vm.to_rust_string(msg)?
+    };
+    let text = if name.is_empty() {
+        msg
+    } else if msg.is_empty() {
+        name
+    } else {
+        format!("{name}: {msg}")
+    };
+    Ok(vm.string(&text))
+}

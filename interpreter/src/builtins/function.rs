@@ -1,0 +1,406 @@
+//! 20.2 Function objects: closures and classes made by the bytecode, the Function constructor,
+//! and `Function.prototype` (`call`, `apply`, `bind`, `toString`, `@@hasInstance`).
+
+use super::arg;
+use crate::heap::{EnvRef, ObjRef};
+use crate::object::{
+    BoundFunction, Closure, ConstructorKind, Object, ObjectKind, Property, PropertyKey, Slot, attrs,
+};
+use crate::value::Value;
+use crate::vm::{JsResult, LoadedScript, Vm};
+use kiln_compiler::code::flags;
+use std::rc::Rc;
+
+pub fn init(vm: &mut Vm) {
+    let fp = vm.intrinsics().function_prototype;
+    let length = PropertyKey::String(vm.names.length);
+    vm.define_data(fp, length, Value::int32(0), attrs::CONFIGURABLE);
+    let name = PropertyKey::String(vm.names.name);
+    let empty = vm.string("");
+    vm.define_data(fp, name, empty, attrs::CONFIGURABLE);
+    let ctor = vm.make_constructor("Function", 1, function_call, Some(function_construct), fp);
+    let realm = vm.realm as usize;
+    vm.realms[realm].function_constructor = ctor;
+    vm.define_method(fp, "apply", 2, apply);
+    vm.define_method(fp, "bind", 1, bind);
+    vm.define_method(fp, "call", 1, call);
+    vm.define_method(fp, "toString", 0, to_string);
+    let has_instance = vm.symbols.has_instance;
+    let f = vm.native_function("[Symbol.hasInstance]", 1, has_instance_fn, None);
+    vm.define_data(fp, PropertyKey::Symbol(has_instance), f.value(), 0);
+    // %ThrowTypeError% (10.2.4.1): frozen, nameless, used for poisoned accessors.
+    let thrower = vm.native_function("", 0, throw_type_error, None);
+    let name_key = PropertyKey::String(vm.names.name);
+    let length_key = PropertyKey::String(vm.names.length);
+    vm.define_data(thrower, name_key, empty, 0);
+    vm.define_data(thrower, length_key, Value::int32(0), 0);
+    vm.obj_mut(thrower).extensible = false;
+    vm.realms[realm].throw_type_error = thrower;
+    for key in ["caller", "arguments"] {
+        let k = vm.key(key);
+        vm.define_own_property_raw(
+            fp,
+            k,
+            Property {
+                slot: Slot::Accessor {
+                    get: thrower.value(),
+                    set: thrower.value(),
+                },
+                attrs: attrs::CONFIGURABLE | attrs::ACCESSOR,
+            },
+        );
+    }
+}
+
+fn throw_type_error(vm: &mut Vm, _: Value, _: &[Value]) -> JsResult<Value> {
+    Err(vm.type_error(
+        "'caller', 'callee', and 'arguments' properties may not be accessed on strict mode functions or the arguments objects for calls to them",
+    ))
+}
+
+fn function_call(vm: &mut Vm, _: Value, args: &[Value]) -> JsResult<Value> {
+    create_dynamic_function(vm, args, "function")
+}
+
+fn function_construct(vm: &mut Vm, args: &[Value], _: ObjRef) -> JsResult<Value> {
+    create_dynamic_function(vm, args, "function")
+}
+
+/// 20.2.1.1.1 CreateDynamicFunction
+pub fn create_dynamic_function(vm: &mut Vm, args: &[Value], kind: &str) -> JsResult<Value> {
+    let mut params = Vec::new();
+    let body = if args.is_empty() {
+        String::new()
+    } else {
+        for a in &args[..args.len() - 1] {
+            params.push(vm.to_rust_string(*a)?);
+        }
+        vm.to_rust_string(args[args.len() - 1])?
+    };
+    let params = params.join(",");
+    // The parameters and the body must each parse on their own: a body cannot close the
+    // function early, a parameter list cannot open its body.
+    let source = format!("({kind} anonymous({params}\n) {{\n{body}\n}})");
+    let check_body = format!("({kind} anonymous() {{\n{body}\n}})");
+    let check_params = format!("({kind} anonymous({params}\n) {{}})");
+    for text in [&check_body, &check_params] {
+        let arena = bumpalo::Bump::new();
+        let parsed = kiln_parser::parse(&arena, text, kiln_parser::ParseOptions::default());
+        if let Some(e) = parsed.errors.first() {
+            return Err(vm.syntax_error(&e.message));
+        }
+    }
+    let f = crate::eval::run_source(vm, &source, "anonymous", false)?;
+    Ok(f)
+}
+
+fn this_function(vm: &mut Vm, this: Value, method: &str) -> JsResult<()> {
+    if !vm.is_callable(this) {
+        return Err(vm.type_error(&format!(
+            "Function.prototype.{method} called on a value that is not a function"
+        )));
+    }
+    Ok(())
+}
+
+/// 20.2.3.3 Function.prototype.call
+fn call(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
+    this_function(vm, this, "call")?;
+    let rest = args.get(1..).unwrap_or(&[]);
+    vm.call(this, arg(args, 0), rest)
+}
+
+/// 20.2.3.1 Function.prototype.apply
+fn apply(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
+    this_function(vm, this, "apply")?;
+    let list = arg(args, 1);
+    if list.is_nullish() {
+        return vm.call(this, arg(args, 0), &[]);
+    }
+    let list = create_list_from_array_like(vm, list)?;
+    vm.call(this, arg(args, 0), &list)
+}
+
+/// 7.3.18 CreateListFromArrayLike
+pub fn create_list_from_array_like(vm: &mut Vm, v: Value) -> JsResult<Vec<Value>> {
+    let Some(o) = v.as_object() else {
+        return Err(vm.type_error("CreateListFromArrayLike called on non-object"));
+    };
+    let length_key = PropertyKey::String(vm.names.length);
+    let len = vm.get(o, length_key, v)?;
+    let len = vm.to_length(len)? as u64;
+    if len > 10_000_000 {
+        return Err(vm.range_error("Too many arguments in function call"));
+    }
+    let mut out = Vec::with_capacity(len as usize);
+    for i in 0..len {
+        let key = if i < u64::from(u32::MAX) {
+            PropertyKey::Index(i as u32)
+        } else {
+            vm.key(&i.to_string())
+        };
+        out.push(vm.get(o, key, v)?);
+    }
+    Ok(out)
+}
+
+/// 20.2.3.2 Function.prototype.bind
+fn bind(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
+    this_function(vm, this, "bind")?;
+    let target = this.as_object().expect("callable");
+    let proto = vm.get_prototype_of(target)?;
+    let bound = vm.alloc(Object::new(
+        proto,
+        ObjectKind::Bound(Box::new(BoundFunction {
+            target,
+            this: arg(args, 0),
+            args: args.get(1..).unwrap_or(&[]).to_vec(),
+        })),
+    ));
+    let length_key = PropertyKey::String(vm.names.length);
+    let mut length = 0.0;
+    if vm.get_own_property(target, length_key)?.is_some() {
+        let l = vm.get(target, length_key, this)?;
+        if let Some(n) = l.as_number() {
+            if n == f64::INFINITY {
+                length = f64::INFINITY;
+            } else if n.is_finite() {
+                let n = n.trunc();
+                length = (n - (args.len().saturating_sub(1)) as f64).max(0.0);
+            }
+        }
+    }
+    vm.define_data(
+        bound,
+        length_key,
+        Value::number(length),
+        attrs::CONFIGURABLE,
+    );
+    let name_key = PropertyKey::String(vm.names.name);
+    let name = vm.get(target, name_key, this)?;
+    let name = if let Some(s) = name.as_string() {
+        vm.rust_string(s)
+    } else {
+        String::new()
+    };
+    let name = vm.string(&format!("bound {name}"));
+    vm.define_data(bound, name_key, name, attrs::CONFIGURABLE);
+    Ok(bound.value())
+}
+
+/// 20.2.3.5 Function.prototype.toString
+fn to_string(vm: &mut Vm, this: Value, _: &[Value]) -> JsResult<Value> {
+    let Some(o) = this.as_object() else {
+        return Err(vm.type_error("Function.prototype.toString requires that 'this' be a Function"));
+    };
+    let text = match &vm.obj(o).kind {
+        ObjectKind::Function(c) => {
+            let f = c.script.function(c.function);
+            let (start, end) = (
+                f.source_start.to_native() as usize,
+                f.source_end.to_native() as usize,
+            );
+            c.script
+                .source
+                .get(start..end)
+                .map(str::to_string)
+                .unwrap_or_else(|| "function () { [native code] }".to_string())
+        }
+        ObjectKind::Native(_) | ObjectKind::Bound(_) => {
+            let key = PropertyKey::String(vm.names.name);
+            let name = match vm.own_property_raw(o, key).map(|p| p.slot) {
+                Some(Slot::Data(n)) if n.is_string() => vm.to_rust_string(n)?,
+                _ => String::new(),
+            };
+            format!("function {name}() {{ [native code] }}")
+        }
+        ObjectKind::Proxy { callable: true, .. } => "function () { [native code] }".to_string(),
+        _ => {
+            return Err(
+                vm.type_error("Function.prototype.toString requires that 'this' be a Function")
+            );
+        }
+    };
+    Ok(vm.string(&text))
+}
+
+/// 20.2.3.6 Function.prototype [ @@hasInstance ]
+fn has_instance_fn(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
+    Ok(Value::boolean(
+        vm.ordinary_has_instance(this, arg(args, 0))?,
+    ))
+}
+
+impl Vm {
+    /// A new closure of `script.functions[index]` over `env` (the `NewClosure` instruction).
+    pub fn make_closure(
+        &mut self,
+        script: &Rc<LoadedScript>,
+        index: u32,
+        env: Option<EnvRef>,
+        this: Value,
+        creator: Value,
+    ) -> ObjRef {
+        let code = script.function(index);
+        let fl = code.flags.to_native();
+        let is_arrow = fl & flags::ARROW != 0;
+        let is_async = fl & flags::ASYNC != 0;
+        let is_generator = fl & flags::GENERATOR != 0;
+        let realm = self.intrinsics();
+        let proto = match (is_async, is_generator) {
+            (true, true) => realm.async_generator_function_prototype,
+            (false, true) => realm.generator_function_prototype,
+            (true, false) => realm.async_function_prototype,
+            (false, false) => realm.function_prototype,
+        };
+        let constructor_kind = if is_arrow || is_async || is_generator || fl & flags::METHOD != 0 {
+            ConstructorKind::None
+        } else {
+            ConstructorKind::Base
+        };
+        let home = if is_arrow {
+            creator.as_object().and_then(|c| match &self.obj(c).kind {
+                ObjectKind::Function(cl) => cl.home,
+                _ => None,
+            })
+        } else {
+            None
+        };
+        let closure = Closure {
+            script: script.clone(),
+            function: index,
+            env,
+            this_value: if is_arrow { this } else { Value::UNDEFINED },
+            home,
+            fields: None,
+            constructor_kind,
+            is_class_constructor: false,
+            realm: self.realm,
+        };
+        let f = self.alloc(Object::new(
+            Some(proto),
+            ObjectKind::Function(Box::new(closure)),
+        ));
+        self.function_properties(f, script, index);
+        if constructor_kind == ConstructorKind::Base {
+            let p = self.new_object();
+            let ck = PropertyKey::String(self.names.constructor);
+            self.define_data(p, ck, f.value(), attrs::HIDDEN);
+            let pk = PropertyKey::String(self.names.prototype);
+            self.define_data(f, pk, p.value(), attrs::WRITABLE);
+        } else if is_generator {
+            let gp = if is_async {
+                self.intrinsics().async_generator_prototype
+            } else {
+                self.intrinsics().generator_prototype
+            };
+            let p = self.new_object_with_proto(Some(gp));
+            let pk = PropertyKey::String(self.names.prototype);
+            self.define_data(f, pk, p.value(), attrs::WRITABLE);
+        }
+        f
+    }
+
+    /// `length` and `name` of a new closure.
+    fn function_properties(&mut self, f: ObjRef, script: &Rc<LoadedScript>, index: u32) {
+        let code = script.function(index);
+        let length = code.length.to_native();
+        let name = code.name.as_ref().map(|n| n.to_native());
+        let is_accessor = code.flags.to_native() & flags::ACCESSOR != 0;
+        let _ = is_accessor;
+        let lk = PropertyKey::String(self.names.length);
+        self.define_data(f, lk, Value::int32(length as i32), attrs::CONFIGURABLE);
+        let name_value = match name {
+            Some(n) => self.script_string(script, n),
+            None => self.string(""),
+        };
+        let nk = PropertyKey::String(self.names.name);
+        self.define_data(f, nk, name_value, attrs::CONFIGURABLE);
+    }
+
+    /// ClassDefinitionEvaluation's constructor and prototype (the `NewClass` instruction).
+    pub fn make_class(
+        &mut self,
+        script: &Rc<LoadedScript>,
+        index: u32,
+        env: Option<EnvRef>,
+        derived: bool,
+        heritage: Value,
+    ) -> JsResult<(ObjRef, ObjRef)> {
+        let (proto_parent, ctor_parent) = if !derived {
+            let r = self.intrinsics();
+            (Some(r.object_prototype), r.function_prototype)
+        } else if heritage.is_null() {
+            (None, self.intrinsics().function_prototype)
+        } else {
+            if !self.is_constructor(heritage) {
+                let d = self.describe(heritage);
+                return Err(self.type_error(&format!(
+                    "Class extends value {d} is not a constructor or null"
+                )));
+            }
+            let h = heritage.as_object().expect("a constructor");
+            let pk = PropertyKey::String(self.names.prototype);
+            let pp = self.get(h, pk, heritage)?;
+            if !(pp.is_object() || pp.is_null()) {
+                return Err(
+                    self.type_error("Class extends value does not have valid prototype property")
+                );
+            }
+            (pp.as_object(), h)
+        };
+        let proto = self.new_object_with_proto(proto_parent);
+        let closure = Closure {
+            script: script.clone(),
+            function: index,
+            env,
+            this_value: Value::UNDEFINED,
+            home: Some(proto),
+            fields: None,
+            constructor_kind: if derived {
+                ConstructorKind::Derived
+            } else {
+                ConstructorKind::Base
+            },
+            is_class_constructor: true,
+            realm: self.realm,
+        };
+        let f = self.alloc(Object::new(
+            Some(ctor_parent),
+            ObjectKind::Function(Box::new(closure)),
+        ));
+        self.function_properties(f, script, index);
+        let pk = PropertyKey::String(self.names.prototype);
+        self.define_data(f, pk, proto.value(), 0);
+        let ck = PropertyKey::String(self.names.constructor);
+        self.define_data(proto, ck, f.value(), attrs::HIDDEN);
+        Ok((f, proto))
+    }
+
+    /// 10.2.9 SetFunctionName
+    pub fn set_function_name(&mut self, f: ObjRef, key: PropertyKey, prefix: Option<&str>) {
+        let mut name = match key {
+            PropertyKey::Symbol(s) => {
+                let d = self.heap.symbols.get(s.0).description;
+                match d.as_string() {
+                    Some(ds) => {
+                        let text = self.rust_string(ds);
+                        if self.heap.symbols.get(s.0).private.is_some() {
+                            text
+                        } else {
+                            format!("[{text}]")
+                        }
+                    }
+                    None => String::new(),
+                }
+            }
+            other => self.key_text(other),
+        };
+        if let Some(p) = prefix {
+            name = format!("{p} {name}");
+        }
+        let v = self.string(&name);
+        let nk = PropertyKey::String(self.names.name);
+        self.define_data(f, nk, v, attrs::CONFIGURABLE);
+    }
+}

@@ -1,0 +1,412 @@
+//! 27.1 Iteration: the iterator protocol operations, %IteratorPrototype%, array and string
+//! iterators, and async-from-sync iterators.
+
+use super::arg;
+use crate::heap::ObjRef;
+use crate::object::{Elements, Object, ObjectKind, PropertyKey, attrs};
+use crate::value::Value;
+use crate::vm::{JsError, JsResult, Vm};
+
+pub fn init(vm: &mut Vm) {
+    let op = vm.intrinsics().object_prototype;
+    let iterator_proto = vm.new_plain_object(op);
+    let it = vm.symbols.iterator;
+    vm.define_symbol_method(iterator_proto, it, "[Symbol.iterator]", 0, return_this);
+    let async_proto = vm.new_plain_object(op);
+    let ait = vm.symbols.async_iterator;
+    vm.define_symbol_method(async_proto, ait, "[Symbol.asyncIterator]", 0, return_this);
+    let array_it = vm.new_plain_object(iterator_proto);
+    vm.define_method(array_it, "next", 0, array_iterator_next);
+    let tag = vm.symbols.to_string_tag;
+    let t = vm.string("Array Iterator");
+    vm.define_data(array_it, PropertyKey::Symbol(tag), t, attrs::CONFIGURABLE);
+    let string_it = vm.new_plain_object(iterator_proto);
+    vm.define_method(string_it, "next", 0, string_iterator_next);
+    let t = vm.string("String Iterator");
+    vm.define_data(string_it, PropertyKey::Symbol(tag), t, attrs::CONFIGURABLE);
+    let from_sync = vm.new_plain_object(async_proto);
+    vm.define_method(from_sync, "next", 1, async_from_sync_next);
+    vm.define_method(from_sync, "return", 1, async_from_sync_return);
+    vm.define_method(from_sync, "throw", 1, async_from_sync_throw);
+    let realm = vm.realm as usize;
+    let r = &mut vm.realms[realm];
+    r.iterator_prototype = iterator_proto;
+    r.async_iterator_prototype = async_proto;
+    r.array_iterator_prototype = array_it;
+    r.string_iterator_prototype = string_it;
+    r.async_from_sync_iterator_prototype = from_sync;
+}
+
+fn return_this(_: &mut Vm, this: Value, _: &[Value]) -> JsResult<Value> {
+    Ok(this)
+}
+
+/// 7.4.14 CreateIteratorResultObject
+pub fn iter_result(vm: &mut Vm, value: Value, done: bool) -> Value {
+    let o = vm.new_object();
+    vm.define_data(
+        o,
+        PropertyKey::String(vm.names.value),
+        value,
+        attrs::DEFAULT,
+    );
+    vm.define_data(
+        o,
+        PropertyKey::String(vm.names.done),
+        Value::boolean(done),
+        attrs::DEFAULT,
+    );
+    o.value()
+}
+
+/// 7.4.3 GetIterator(obj, sync): the iterator and its `next` method.
+pub fn get_iterator(vm: &mut Vm, v: Value) -> JsResult<(Value, Value)> {
+    let key = PropertyKey::Symbol(vm.symbols.iterator);
+    let method = vm.get_method(v, key)?;
+    if method.is_undefined() {
+        let d = vm.describe(v);
+        return Err(vm.type_error(&format!("{d} is not iterable")));
+    }
+    get_iterator_from_method(vm, v, method)
+}
+
+pub fn get_iterator_from_method(vm: &mut Vm, v: Value, method: Value) -> JsResult<(Value, Value)> {
+    let it = vm.call(method, v, &[])?;
+    let Some(o) = it.as_object() else {
+        return Err(vm.type_error("Result of the Symbol.iterator method is not an object"));
+    };
+    let next = vm.get(o, PropertyKey::String(vm.names.next), it)?;
+    Ok((it, next))
+}
+
+/// GetIterator(obj, async), with CreateAsyncFromSyncIterator as the fallback.
+pub fn get_async_iterator(vm: &mut Vm, v: Value) -> JsResult<(Value, Value)> {
+    let key = PropertyKey::Symbol(vm.symbols.async_iterator);
+    let method = vm.get_method(v, key)?;
+    if method.is_undefined() {
+        let (sync, next) = get_iterator(vm, v)?;
+        let proto = vm.intrinsics().async_from_sync_iterator_prototype;
+        let wrapper = vm.new_plain_object(proto);
+        let k1 = vm.key("%sync");
+        let k2 = vm.key("%next");
+        vm.define_data(wrapper, k1, sync, 0);
+        vm.define_data(wrapper, k2, next, 0);
+        let n = vm.get(wrapper, PropertyKey::String(vm.names.next), wrapper.value())?;
+        return Ok((wrapper.value(), n));
+    }
+    get_iterator_from_method(vm, v, method)
+}
+
+/// IteratorStepValue: the next value, or `None` when done.
+pub fn step(vm: &mut Vm, it: Value, next: Value) -> JsResult<Option<Value>> {
+    // Fast path: an unmodified array iterator.
+    if let Some(o) = it.as_object()
+        && let ObjectKind::ArrayIterator { .. } = vm.obj(o).kind
+        && next.as_object() == Some(vm.array_iterator_next_fn())
+    {
+        let r = array_iterator_step(vm, o)?;
+        return Ok(r);
+    }
+    let result = vm.call(next, it, &[])?;
+    let Some(r) = result.as_object() else {
+        let d = vm.describe(result);
+        return Err(vm.type_error(&format!("Iterator result {d} is not an object")));
+    };
+    let done = vm.get(r, PropertyKey::String(vm.names.done), result)?;
+    if vm.to_boolean(done) {
+        return Ok(None);
+    }
+    Ok(Some(vm.get(
+        r,
+        PropertyKey::String(vm.names.value),
+        result,
+    )?))
+}
+
+/// 7.4.11 IteratorClose for a normal completion.
+pub fn close(vm: &mut Vm, it: Value) -> JsResult<()> {
+    let key = PropertyKey::String(vm.names.return_);
+    let ret = vm.get_method(it, key)?;
+    if ret.is_undefined() {
+        return Ok(());
+    }
+    let result = vm.call(ret, it, &[])?;
+    if !result.is_object() {
+        return Err(vm.type_error("Iterator result is not an object"));
+    }
+    Ok(())
+}
+
+/// Every value an iterable yields (spread, `Array.from`, `new Set(iterable)`...).
+pub fn iterate_to_vec(vm: &mut Vm, v: Value) -> JsResult<Vec<Value>> {
+    let (it, next) = get_iterator(vm, v)?;
+    let mark = vm.handles.len();
+    vm.handles.push(it);
+    vm.handles.push(next);
+    let mut out = Vec::new();
+    let result = loop {
+        match step(vm, it, next) {
+            Ok(Some(x)) => {
+                vm.handles.push(x);
+                out.push(x);
+            }
+            Ok(None) => break Ok(out),
+            Err(e) => break Err(e),
+        }
+    };
+    vm.handles.truncate(mark);
+    result
+}
+
+impl Vm {
+    fn array_iterator_next_fn(&mut self) -> ObjRef {
+        let proto = self.intrinsics().array_iterator_prototype;
+        match self
+            .own_property_raw(proto, PropertyKey::String(self.names.next))
+            .map(|p| p.slot)
+        {
+            Some(crate::object::Slot::Data(v)) => v.as_object().unwrap_or(proto),
+            _ => proto,
+        }
+    }
+}
+
+/// CreateArrayIterator
+pub fn create_array_iterator(vm: &mut Vm, object: Value, kind: u8) -> Value {
+    let proto = vm.intrinsics().array_iterator_prototype;
+    vm.alloc(Object::new(
+        Some(proto),
+        ObjectKind::ArrayIterator {
+            object,
+            index: 0,
+            kind,
+        },
+    ))
+    .value()
+}
+
+fn array_iterator_step(vm: &mut Vm, o: ObjRef) -> JsResult<Option<Value>> {
+    let ObjectKind::ArrayIterator {
+        object,
+        index,
+        kind,
+    } = vm.obj(o).kind
+    else {
+        return Ok(None);
+    };
+    if object.is_undefined() {
+        return Ok(None);
+    }
+    let target = object.as_object().expect("an object");
+    let len = if let ObjectKind::Array = vm.obj(target).kind {
+        u64::from(vm.obj(target).length)
+    } else {
+        let l = vm.get(target, PropertyKey::String(vm.names.length), object)?;
+        vm.to_length(l)? as u64
+    };
+    if u64::from(index) >= len {
+        if let ObjectKind::ArrayIterator { object, .. } = &mut vm.obj_mut(o).kind {
+            *object = Value::UNDEFINED;
+        }
+        return Ok(None);
+    }
+    if let ObjectKind::ArrayIterator { index, .. } = &mut vm.obj_mut(o).kind {
+        *index += 1;
+    }
+    let k = Value::number(f64::from(index));
+    Ok(Some(match kind {
+        0 => k,
+        1 => {
+            if let Elements::Dense(v) = &vm.obj(target).elements
+                && let Some(&x) = v.get(index as usize)
+                && !x.is_hole()
+                && vm.obj(target).is_array()
+            {
+                x
+            } else {
+                vm.get(target, PropertyKey::Index(index), object)?
+            }
+        }
+        _ => {
+            let v = vm.get(target, PropertyKey::Index(index), object)?;
+            vm.new_array(vec![k, v]).value()
+        }
+    }))
+}
+
+/// 23.1.5.2.1 %ArrayIteratorPrototype%.next
+fn array_iterator_next(vm: &mut Vm, this: Value, _: &[Value]) -> JsResult<Value> {
+    let Some(o) = this
+        .as_object()
+        .filter(|&o| matches!(vm.obj(o).kind, ObjectKind::ArrayIterator { .. }))
+    else {
+        return Err(vm.type_error("next method called on incompatible receiver"));
+    };
+    match array_iterator_step(vm, o)? {
+        Some(v) => Ok(iter_result(vm, v, false)),
+        None => Ok(iter_result(vm, Value::UNDEFINED, true)),
+    }
+}
+
+/// 22.1.5.1 %StringIteratorPrototype%.next: by code points.
+fn string_iterator_next(vm: &mut Vm, this: Value, _: &[Value]) -> JsResult<Value> {
+    let Some(o) = this.as_object() else {
+        return Err(vm.type_error("next method called on incompatible receiver"));
+    };
+    let ObjectKind::StringIterator { string, position } = vm.obj(o).kind else {
+        return Err(vm.type_error("next method called on incompatible receiver"));
+    };
+    let Some(s) = string.as_string() else {
+        return Ok(iter_result(vm, Value::UNDEFINED, true));
+    };
+    let units = vm.units(s);
+    let p = position as usize;
+    if p >= units.len() {
+        if let ObjectKind::StringIterator { string, .. } = &mut vm.obj_mut(o).kind {
+            *string = Value::UNDEFINED;
+        }
+        return Ok(iter_result(vm, Value::UNDEFINED, true));
+    }
+    let len = if (0xD800..0xDC00).contains(&units[p])
+        && p + 1 < units.len()
+        && (0xDC00..0xE000).contains(&units[p + 1])
+    {
+        2
+    } else {
+        1
+    };
+    let piece = vm.string_from_units(&units[p..p + len]);
+    if let ObjectKind::StringIterator { position, .. } = &mut vm.obj_mut(o).kind {
+        *position += len as u32;
+    }
+    Ok(iter_result(vm, piece, false))
+}
+
+fn sync_parts(vm: &mut Vm, this: Value) -> JsResult<(Value, Value)> {
+    let o = this.as_object().expect("an async-from-sync iterator");
+    let k1 = vm.key("%sync");
+    let k2 = vm.key("%next");
+    let s = vm.get(o, k1, this)?;
+    let n = vm.get(o, k2, this)?;
+    Ok((s, n))
+}
+
+/// 27.1.6.4 AsyncFromSyncIteratorContinuation: a promise of the result with its value awaited.
+fn continuation(
+    vm: &mut Vm,
+    result: Value,
+    sync: Value,
+    close_on_rejection: bool,
+) -> JsResult<Value> {
+    let Some(r) = result.as_object() else {
+        return Err(vm.type_error("Iterator result is not an object"));
+    };
+    let done = vm.get(r, PropertyKey::String(vm.names.done), result)?;
+    let done = vm.to_boolean(done);
+    let value = vm.get(r, PropertyKey::String(vm.names.value), result)?;
+    let promise = crate::builtins::promise::new_promise(vm);
+    vm.handles.push(promise.value());
+    let value_wrapper = match crate::builtins::promise::promise_resolve_intrinsic(vm, value) {
+        Ok(p) => p,
+        Err(JsError::Throw(e)) => {
+            if !done && close_on_rejection {
+                let _ = close(vm, sync);
+            }
+            crate::builtins::promise::reject_promise(vm, promise.value(), e);
+            return Ok(promise.value());
+        }
+        Err(e) => return Err(e),
+    };
+    let on_fulfilled = vm.native_closure("", 1, unwrap_fulfilled, vec![Value::boolean(done)]);
+    let on_rejected = if !done && close_on_rejection {
+        vm.native_closure("", 1, close_and_rethrow, vec![sync])
+    } else {
+        vm.native_closure("", 1, rethrow, vec![])
+    };
+    crate::builtins::promise::perform_then(
+        vm,
+        value_wrapper,
+        on_fulfilled.value(),
+        on_rejected.value(),
+        Some(promise.value()),
+    )?;
+    Ok(promise.value())
+}
+
+fn unwrap_fulfilled(vm: &mut Vm, _: Value, args: &[Value]) -> JsResult<Value> {
+    let done = vm.native_data().first().copied().unwrap_or(Value::FALSE);
+    let d = vm.to_boolean(done);
+    Ok(iter_result(vm, arg(args, 0), d))
+}
+
+fn rethrow(_: &mut Vm, _: Value, args: &[Value]) -> JsResult<Value> {
+    Err(JsError::Throw(arg(args, 0)))
+}
+
+fn close_and_rethrow(vm: &mut Vm, _: Value, args: &[Value]) -> JsResult<Value> {
+    let sync = vm.native_data().first().copied().unwrap_or_default();
+    let _ = close(vm, sync);
+    Err(JsError::Throw(arg(args, 0)))
+}
+
+fn async_from_sync_next(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
+    let (sync, next) = sync_parts(vm, this)?;
+    let call_args: Vec<Value> = args.first().copied().into_iter().collect();
+    match vm.call(next, sync, &call_args) {
+        Ok(r) => continuation(vm, r, sync, true),
+        Err(JsError::Throw(e)) => Ok(crate::builtins::promise::rejected(vm, e)),
+        Err(e) => Err(e),
+    }
+}
+
+fn async_from_sync_return(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
+    let (sync, _) = sync_parts(vm, this)?;
+    let key = PropertyKey::String(vm.names.return_);
+    let method = match vm.get_method(sync, key) {
+        Ok(m) => m,
+        Err(JsError::Throw(e)) => return Ok(crate::builtins::promise::rejected(vm, e)),
+        Err(e) => return Err(e),
+    };
+    if method.is_undefined() {
+        let r = iter_result(vm, arg(args, 0), true);
+        return Ok(crate::builtins::promise::resolved(vm, r));
+    }
+    let call_args: Vec<Value> = args.first().copied().into_iter().collect();
+    match vm.call(method, sync, &call_args) {
+        Ok(r) if !r.is_object() => {
+            let e = vm.make_error("TypeError", "iterator result is not an object");
+            Ok(crate::builtins::promise::rejected(vm, e))
+        }
+        Ok(r) => continuation(vm, r, sync, false),
+        Err(JsError::Throw(e)) => Ok(crate::builtins::promise::rejected(vm, e)),
+        Err(e) => Err(e),
+    }
+}
+
+fn async_from_sync_throw(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
+    let (sync, _) = sync_parts(vm, this)?;
+    let key = PropertyKey::String(vm.names.throw);
+    let method = match vm.get_method(sync, key) {
+        Ok(m) => m,
+        Err(JsError::Throw(e)) => return Ok(crate::builtins::promise::rejected(vm, e)),
+        Err(e) => return Err(e),
+    };
+    if method.is_undefined() {
+        let _ = close(vm, sync);
+        let e = vm.make_error(
+            "TypeError",
+            "The iterator does not provide a 'throw' method",
+        );
+        return Ok(crate::builtins::promise::rejected(vm, e));
+    }
+    let call_args: Vec<Value> = args.first().copied().into_iter().collect();
+    match vm.call(method, sync, &call_args) {
+        Ok(r) if !r.is_object() => {
+            let e = vm.make_error("TypeError", "iterator result is not an object");
+            Ok(crate::builtins::promise::rejected(vm, e))
+        }
+        Ok(r) => continuation(vm, r, sync, true),
+        Err(JsError::Throw(e)) => Ok(crate::builtins::promise::rejected(vm, e)),
+        Err(e) => Err(e),
+    }
+}

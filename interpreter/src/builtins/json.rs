@@ -1,0 +1,537 @@
+//! 25.5 The JSON object.
+
+use super::arg;
+use crate::heap::ObjRef;
+use crate::object::{ObjectKind, PropertyKey, attrs};
+use crate::value::Value;
+use crate::vm::{JsResult, Vm};
+
+pub fn init(vm: &mut Vm) {
+    let op = vm.intrinsics().object_prototype;
+    let json = vm.new_plain_object(op);
+    vm.define_global("JSON", json.value());
+    vm.define_method(json, "parse", 2, parse);
+    vm.define_method(json, "stringify", 3, stringify);
+    let tag = vm.symbols.to_string_tag;
+    let t = vm.string("JSON");
+    vm.define_data(json, PropertyKey::Symbol(tag), t, attrs::CONFIGURABLE);
+}
+
+struct Parser<'s> {
+    s: &'s [u16],
+    i: usize,
+    depth: usize,
+}
+
+impl Parser<'_> {
+    fn ws(&mut self) {
+        while self.i < self.s.len() && matches!(self.s[self.i], 0x20 | 0x09 | 0x0A | 0x0D) {
+            self.i += 1;
+        }
+    }
+    fn peek(&self) -> Option<u16> {
+        self.s.get(self.i).copied()
+    }
+}
+
+fn json_error(vm: &mut Vm, p: &Parser<'_>) -> crate::vm::JsError {
+    let what = match p.peek() {
+        Some(c) => format!(
+            "Unexpected token '{}' in JSON at position {}",
+            char::from_u32(u32::from(c)).unwrap_or('?'),
+            p.i
+        ),
+        None => "Unexpected end of JSON input".to_string(),
+    };
+    vm.syntax_error(&what)
+}
+
+fn parse_value(vm: &mut Vm, p: &mut Parser<'_>) -> JsResult<Value> {
+    p.ws();
+    p.depth += 1;
+    if p.depth > 5000 {
+        return Err(vm.range_error("JSON nesting too deep"));
+    }
+    let result = match p.peek() {
+        Some(0x7B) => {
+            p.i += 1;
+            let o = vm.new_object();
+            vm.handles.push(o.value());
+            p.ws();
+            if p.peek() == Some(0x7D) {
+                p.i += 1;
+            } else {
+                loop {
+                    p.ws();
+                    if p.peek() != Some(0x22) {
+                        return Err(json_error(vm, p));
+                    }
+                    let k = parse_string(vm, p)?;
+                    p.ws();
+                    if p.peek() != Some(0x3A) {
+                        return Err(json_error(vm, p));
+                    }
+                    p.i += 1;
+                    let v = parse_value(vm, p)?;
+                    let key = vm.key_from_units(&k);
+                    vm.create_data_property(o, key, v)?;
+                    p.ws();
+                    match p.peek() {
+                        Some(0x2C) => p.i += 1,
+                        Some(0x7D) => {
+                            p.i += 1;
+                            break;
+                        }
+                        _ => return Err(json_error(vm, p)),
+                    }
+                }
+            }
+            o.value()
+        }
+        Some(0x5B) => {
+            p.i += 1;
+            let mut items = Vec::new();
+            p.ws();
+            if p.peek() == Some(0x5D) {
+                p.i += 1;
+            } else {
+                loop {
+                    let v = parse_value(vm, p)?;
+                    vm.handles.push(v);
+                    items.push(v);
+                    p.ws();
+                    match p.peek() {
+                        Some(0x2C) => p.i += 1,
+                        Some(0x5D) => {
+                            p.i += 1;
+                            break;
+                        }
+                        _ => return Err(json_error(vm, p)),
+                    }
+                }
+            }
+            vm.new_array(items).value()
+        }
+        Some(0x22) => {
+            let s = parse_string(vm, p)?;
+            vm.string_from_units(&s)
+        }
+        Some(c) if c == u16::from(b'-') || (0x30..=0x39).contains(&c) => parse_number(vm, p)?,
+        _ => {
+            for (word, v) in [
+                ("true", Value::TRUE),
+                ("false", Value::FALSE),
+                ("null", Value::NULL),
+            ] {
+                let w: Vec<u16> = word.encode_utf16().collect();
+                if p.s[p.i..].starts_with(&w) {
+                    p.i += w.len();
+                    p.depth -= 1;
+                    return Ok(v);
+                }
+            }
+            return Err(json_error(vm, p));
+        }
+    };
+    p.depth -= 1;
+    Ok(result)
+}
+
+fn parse_number(vm: &mut Vm, p: &mut Parser<'_>) -> JsResult<Value> {
+    let start = p.i;
+    let digit = |c: Option<u16>| c.is_some_and(|c| (0x30..=0x39).contains(&c));
+    if p.peek() == Some(u16::from(b'-')) {
+        p.i += 1;
+    }
+    if p.peek() == Some(0x30) {
+        p.i += 1;
+    } else if digit(p.peek()) {
+        while digit(p.peek()) {
+            p.i += 1;
+        }
+    } else {
+        return Err(json_error(vm, p));
+    }
+    if p.peek() == Some(u16::from(b'.')) {
+        p.i += 1;
+        if !digit(p.peek()) {
+            return Err(json_error(vm, p));
+        }
+        while digit(p.peek()) {
+            p.i += 1;
+        }
+    }
+    if matches!(p.peek(), Some(0x65 | 0x45)) {
+        p.i += 1;
+        if matches!(p.peek(), Some(0x2B | 0x2D)) {
+            p.i += 1;
+        }
+        if !digit(p.peek()) {
+            return Err(json_error(vm, p));
+        }
+        while digit(p.peek()) {
+            p.i += 1;
+        }
+    }
+    let text = String::from_utf16_lossy(&p.s[start..p.i]);
+    Ok(Value::number(text.parse::<f64>().unwrap_or(f64::NAN)))
+}
+
+fn parse_string(vm: &mut Vm, p: &mut Parser<'_>) -> JsResult<Vec<u16>> {
+    p.i += 1;
+    let mut out = Vec::new();
+    loop {
+        let Some(c) = p.peek() else {
+            return Err(json_error(vm, p));
+        };
+        p.i += 1;
+        match c {
+            0x22 => return Ok(out),
+            0x5C => {
+                let Some(e) = p.peek() else {
+                    return Err(json_error(vm, p));
+                };
+                p.i += 1;
+                match e {
+                    0x22 | 0x5C | 0x2F => out.push(e),
+                    0x62 => out.push(8),
+                    0x66 => out.push(12),
+                    0x6E => out.push(10),
+                    0x72 => out.push(13),
+                    0x74 => out.push(9),
+                    0x75 => {
+                        let hex = p.s.get(p.i..p.i + 4).map(String::from_utf16_lossy);
+                        match hex.and_then(|h| {
+                            u16::from_str_radix(&h, 16)
+                                .ok()
+                                .filter(|_| h.chars().all(|c| c.is_ascii_hexdigit()))
+                        }) {
+                            Some(u) => {
+                                out.push(u);
+                                p.i += 4;
+                            }
+                            None => return Err(json_error(vm, p)),
+                        }
+                    }
+                    _ => {
+                        p.i -= 1;
+                        return Err(json_error(vm, p));
+                    }
+                }
+            }
+            c if c < 0x20 => {
+                p.i -= 1;
+                return Err(json_error(vm, p));
+            }
+            c => out.push(c),
+        }
+    }
+}
+
+/// 25.5.1 JSON.parse
+fn parse(vm: &mut Vm, _: Value, args: &[Value]) -> JsResult<Value> {
+    let text = vm.to_string(arg(args, 0))?;
+    let units = vm.units(text);
+    let mut p = Parser {
+        s: &units,
+        i: 0,
+        depth: 0,
+    };
+    let v = parse_value(vm, &mut p)?;
+    p.ws();
+    if p.i != units.len() {
+        return Err(json_error(vm, &p));
+    }
+    let reviver = arg(args, 1);
+    if vm.is_callable(reviver) {
+        let root = vm.new_object();
+        let empty = vm.key("");
+        vm.create_data_property_or_throw(root, empty, v)?;
+        return internalize(vm, root, empty, reviver, 0);
+    }
+    Ok(v)
+}
+
+fn internalize(
+    vm: &mut Vm,
+    holder: ObjRef,
+    name: PropertyKey,
+    reviver: Value,
+    depth: usize,
+) -> JsResult<Value> {
+    if depth > 5000 {
+        return Err(vm.range_error("JSON nesting too deep"));
+    }
+    let val = vm.get(holder, name, holder.value())?;
+    if let Some(o) = val.as_object() {
+        if super::array::is_array(vm, val)? {
+            let len = super::array::length_of(vm, o)?;
+            let mut i = 0.0;
+            while i < len {
+                let k = super::array::index_key(vm, i);
+                let nv = internalize(vm, o, k, reviver, depth + 1)?;
+                if nv.is_undefined() {
+                    vm.delete(o, k)?;
+                } else {
+                    vm.create_data_property(o, k, nv)?;
+                }
+                i += 1.0;
+            }
+        } else {
+            let keys = super::object::enumerable_own(vm, o, 0)?;
+            for k in keys {
+                let key = vm.to_property_key(k)?;
+                let nv = internalize(vm, o, key, reviver, depth + 1)?;
+                if nv.is_undefined() {
+                    vm.delete(o, key)?;
+                } else {
+                    vm.create_data_property(o, key, nv)?;
+                }
+            }
+        }
+    }
+    let n = vm.key_value(name);
+    vm.call(reviver, holder.value(), &[n, val])
+}
+
+struct Stringifier {
+    replacer: Value,
+    property_list: Option<Vec<PropertyKey>>,
+    gap: Vec<u16>,
+    indent: Vec<u16>,
+    stack: Vec<ObjRef>,
+}
+
+fn quote(s: &[u16], out: &mut Vec<u16>) {
+    out.push(0x22);
+    let mut i = 0;
+    while i < s.len() {
+        let c = s[i];
+        match c {
+            0x22 => out.extend_from_slice(&[0x5C, 0x22]),
+            0x5C => out.extend_from_slice(&[0x5C, 0x5C]),
+            8 => out.extend_from_slice(&[0x5C, u16::from(b'b')]),
+            12 => out.extend_from_slice(&[0x5C, u16::from(b'f')]),
+            10 => out.extend_from_slice(&[0x5C, u16::from(b'n')]),
+            13 => out.extend_from_slice(&[0x5C, u16::from(b'r')]),
+            9 => out.extend_from_slice(&[0x5C, u16::from(b't')]),
+            c if c < 0x20 => out.extend(format!("\\u{c:04x}").encode_utf16()),
+            0xD800..=0xDBFF if i + 1 < s.len() && (0xDC00..0xE000).contains(&s[i + 1]) => {
+                out.push(c);
+                out.push(s[i + 1]);
+                i += 1;
+            }
+            0xD800..=0xDFFF => out.extend(format!("\\u{c:04x}").encode_utf16()),
+            c => out.push(c),
+        }
+        i += 1;
+    }
+    out.push(0x22);
+}
+
+fn serialize(
+    vm: &mut Vm,
+    st: &mut Stringifier,
+    holder: ObjRef,
+    key: PropertyKey,
+    out: &mut Vec<u16>,
+) -> JsResult<bool> {
+    let mut value = vm.get(holder, key, holder.value())?;
+    if value.is_object() || value.as_bigint().is_some() {
+        let tk = vm.key("toJSON");
+        let to_json = vm.get_v(value, tk)?;
+        if vm.is_callable(to_json) {
+            let k = vm.key_value(key);
+            value = vm.call(to_json, value, &[k])?;
+        }
+    }
+    if !st.replacer.is_undefined() {
+        let k = vm.key_value(key);
+        value = vm.call(st.replacer, holder.value(), &[k, value])?;
+    }
+    if let Some(o) = value.as_object() {
+        match vm.obj(o).kind {
+            ObjectKind::Number(_) => value = Value::number(vm.to_number(value)?),
+            ObjectKind::String(_) => value = vm.to_string(value)?.value(),
+            ObjectKind::Boolean(b) => value = Value::boolean(b),
+            ObjectKind::BigInt(b) => value = b.value(),
+            _ => {}
+        }
+    }
+    if value.is_null() {
+        out.extend("null".encode_utf16());
+        return Ok(true);
+    }
+    if let Some(b) = value.as_bool() {
+        out.extend((if b { "true" } else { "false" }).encode_utf16());
+        return Ok(true);
+    }
+    if let Some(s) = value.as_string() {
+        let units = vm.units(s);
+        quote(&units, out);
+        return Ok(true);
+    }
+    if let Some(n) = value.as_number() {
+        if n.is_finite() {
+            out.extend(crate::number_conversion::number_to_string(n).encode_utf16());
+        } else {
+            out.extend("null".encode_utf16());
+        }
+        return Ok(true);
+    }
+    if value.as_bigint().is_some() {
+        return Err(vm.type_error("Do not know how to serialize a BigInt"));
+    }
+    let Some(o) = value.as_object() else {
+        return Ok(false);
+    };
+    if vm.is_callable(value) {
+        return Ok(false);
+    }
+    if st.stack.contains(&o) {
+        return Err(vm.type_error("Converting circular structure to JSON"));
+    }
+    if st.stack.len() > 5000 {
+        return Err(vm.range_error("Maximum call stack size exceeded"));
+    }
+    st.stack.push(o);
+    let stepback = st.indent.clone();
+    st.indent.extend_from_slice(&st.gap.clone());
+    let is_array = super::array::is_array(vm, value)?;
+    let mut parts: Vec<Vec<u16>> = Vec::new();
+    if is_array {
+        let len = super::array::length_of(vm, o)?;
+        let mut i = 0.0;
+        while i < len {
+            let k = super::array::index_key(vm, i);
+            let mut part = Vec::new();
+            if !serialize(vm, st, o, k, &mut part)? {
+                part = "null".encode_utf16().collect();
+            }
+            parts.push(part);
+            i += 1.0;
+        }
+    } else {
+        let keys = match &st.property_list {
+            Some(list) => list.clone(),
+            None => {
+                let ks = super::object::enumerable_own(vm, o, 0)?;
+                let mut keys = Vec::new();
+                for k in ks {
+                    keys.push(vm.to_property_key(k)?);
+                }
+                keys
+            }
+        };
+        for k in keys {
+            let mut part = Vec::new();
+            let kv = vm.key_value(k);
+            let ks = vm.to_string(kv)?;
+            let kunits = vm.units(ks);
+            quote(&kunits, &mut part);
+            part.push(u16::from(b':'));
+            if !st.gap.is_empty() {
+                part.push(u16::from(b' '));
+            }
+            if serialize(vm, st, o, k, &mut part)? {
+                parts.push(part);
+            }
+        }
+    }
+    let (open, close) = if is_array { (0x5B, 0x5D) } else { (0x7B, 0x7D) };
+    out.push(open);
+    if !parts.is_empty() {
+        if st.gap.is_empty() {
+            for (i, p) in parts.iter().enumerate() {
+                if i > 0 {
+                    out.push(u16::from(b','));
+                }
+                out.extend_from_slice(p);
+            }
+        } else {
+            for (i, p) in parts.iter().enumerate() {
+                if i > 0 {
+                    out.push(u16::from(b','));
+                }
+                out.push(10);
+                out.extend_from_slice(&st.indent);
+                out.extend_from_slice(p);
+            }
+            out.push(10);
+            out.extend_from_slice(&stepback);
+        }
+    }
+    out.push(close);
+    st.stack.pop();
+    st.indent = stepback;
+    Ok(true)
+}
+
+/// 25.5.2 JSON.stringify
+fn stringify(vm: &mut Vm, _: Value, args: &[Value]) -> JsResult<Value> {
+    let replacer = arg(args, 1);
+    let mut st = Stringifier {
+        replacer: Value::UNDEFINED,
+        property_list: None,
+        gap: Vec::new(),
+        indent: Vec::new(),
+        stack: Vec::new(),
+    };
+    if vm.is_callable(replacer) {
+        st.replacer = replacer;
+    } else if super::array::is_array(vm, replacer)? {
+        let ro = replacer.as_object().expect("an array");
+        let len = super::array::length_of(vm, ro)?;
+        let mut list: Vec<PropertyKey> = Vec::new();
+        let mut i = 0.0;
+        while i < len {
+            let k = super::array::index_key(vm, i);
+            let v = vm.get(ro, k, replacer)?;
+            let item = if v.is_string() {
+                Some(v)
+            } else if v.is_number() {
+                Some(vm.to_string(v)?.value())
+            } else if let Some(o) = v.as_object() {
+                match vm.obj(o).kind {
+                    ObjectKind::String(_) | ObjectKind::Number(_) => Some(vm.to_string(v)?.value()),
+                    _ => None,
+                }
+            } else {
+                None
+            };
+            if let Some(item) = item {
+                let key = vm.to_property_key(item)?;
+                if !list.contains(&key) {
+                    list.push(key);
+                }
+            }
+            i += 1.0;
+        }
+        st.property_list = Some(list);
+    }
+    let mut space = arg(args, 2);
+    if let Some(o) = space.as_object() {
+        match vm.obj(o).kind {
+            ObjectKind::Number(_) => space = Value::number(vm.to_number(space)?),
+            ObjectKind::String(_) => space = vm.to_string(space)?.value(),
+            _ => {}
+        }
+    }
+    if let Some(n) = space.as_number() {
+        let n = n.clamp(0.0, 10.0) as usize;
+        st.gap = vec![u16::from(b' '); n];
+    } else if let Some(s) = space.as_string() {
+        let u = vm.units(s);
+        st.gap = u[..u.len().min(10)].to_vec();
+    }
+    let wrapper = vm.new_object();
+    vm.handles.push(wrapper.value());
+    let empty = vm.key("");
+    vm.create_data_property_or_throw(wrapper, empty, arg(args, 0))?;
+    let mut out = Vec::new();
+    if serialize(vm, &mut st, wrapper, empty, &mut out)? {
+        Ok(vm.string_from_units(&out))
+    } else {
+        Ok(Value::UNDEFINED)
+    }
+}

@@ -1,0 +1,52 @@
+//! The built-in objects, one module per spec object. Each algorithm follows its spec steps,
+//! with the section in a comment.
+
+pub mod array;
+pub mod collections;
+pub mod console;
+pub mod error;
+pub mod function;
+pub mod generator;
+pub mod global;
+pub mod iterator;
+pub mod json;
+pub mod math;
+pub mod number;
+pub mod object;
+pub mod promise;
+pub mod proxy;
+pub mod reflect;
+pub mod regexp;
+pub mod string;
+pub mod symbol;
+
+use crate::value::Value;
+use crate::vm::Vm;
+
+/// The argument at `i`, or undefined.
+pub fn arg(args: &[Value], i: usize) -> Value {
+    args.get(i).copied().unwrap_or(Value::UNDEFINED)
+}
+
+/// Installs every built-in into realm `realm` (the current realm).
+pub fn install(vm: &mut Vm, realm: u32) {
+    let _ = realm;
+    function::init(vm);
+    object::init(vm);
+    symbol::init(vm);
+    error::init(vm);
+    iterator::init(vm);
+    array::init(vm);
+    string::init(vm);
+    number::init(vm);
+    math::init(vm);
+    json::init(vm);
+    generator::init(vm);
+    promise::init(vm);
+    reflect::init(vm);
+    proxy::init(vm);
+    regexp::init(vm);
+    collections::init(vm);
+    global::init(vm);
+    console::init(vm);
+}

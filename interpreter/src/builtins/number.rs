@@ -1,0 +1,310 @@
+//! 21.1 Number, 20.3 Boolean and 21.2 BigInt objects.
+
+use super::arg;
+use crate::heap::ObjRef;
+use crate::number_conversion::{number_to_radix_string, to_exponential, to_fixed, to_precision};
+use crate::object::{Object, ObjectKind, PropertyKey, attrs};
+use crate::value::Value;
+use crate::vm::{JsResult, Vm};
+
+pub fn init(vm: &mut Vm) {
+    let op = vm.intrinsics().object_prototype;
+    let proto = vm.alloc(Object::new(Some(op), ObjectKind::Number(0.0)));
+    let realm = vm.realm as usize;
+    vm.realms[realm].number_prototype = proto;
+    let ctor = vm.make_constructor("Number", 1, number_call, Some(number_construct), proto);
+    for (name, value) in [
+        ("EPSILON", f64::EPSILON),
+        ("MAX_SAFE_INTEGER", 9007199254740991.0),
+        ("MAX_VALUE", f64::MAX),
+        ("MIN_SAFE_INTEGER", -9007199254740991.0),
+        ("MIN_VALUE", 5e-324),
+        ("NaN", f64::NAN),
+        ("NEGATIVE_INFINITY", f64::NEG_INFINITY),
+        ("POSITIVE_INFINITY", f64::INFINITY),
+    ] {
+        let k = vm.key(name);
+        vm.define_data(ctor, k, Value::number(value), 0);
+    }
+    vm.define_method(ctor, "isFinite", 1, is_finite);
+    vm.define_method(ctor, "isInteger", 1, is_integer);
+    vm.define_method(ctor, "isNaN", 1, is_nan);
+    vm.define_method(ctor, "isSafeInteger", 1, is_safe_integer);
+    vm.define_method(proto, "toExponential", 1, to_exponential_fn);
+    vm.define_method(proto, "toFixed", 1, to_fixed_fn);
+    vm.define_method(proto, "toLocaleString", 0, to_string);
+    vm.define_method(proto, "toPrecision", 1, to_precision_fn);
+    vm.define_method(proto, "toString", 1, to_string);
+    vm.define_method(proto, "valueOf", 0, value_of);
+
+    let bproto = vm.alloc(Object::new(Some(op), ObjectKind::Boolean(false)));
+    vm.realms[realm].boolean_prototype = bproto;
+    vm.make_constructor("Boolean", 1, boolean_call, Some(boolean_construct), bproto);
+    vm.define_method(bproto, "toString", 0, boolean_to_string);
+    vm.define_method(bproto, "valueOf", 0, boolean_value_of);
+
+    let giproto = vm.new_plain_object(op);
+    vm.realms[realm].bigint_prototype = giproto;
+    let bctor = vm.make_constructor("BigInt", 1, bigint_call, Some(bigint_construct), giproto);
+    vm.define_method(bctor, "asIntN", 2, as_int_n);
+    vm.define_method(bctor, "asUintN", 2, as_uint_n);
+    vm.define_method(giproto, "toString", 0, bigint_to_string);
+    vm.define_method(giproto, "toLocaleString", 0, bigint_to_string);
+    vm.define_method(giproto, "valueOf", 0, bigint_value_of);
+    let tag = vm.symbols.to_string_tag;
+    let t = vm.string("BigInt");
+    vm.define_data(giproto, PropertyKey::Symbol(tag), t, attrs::CONFIGURABLE);
+}
+
+fn number_call(vm: &mut Vm, _: Value, args: &[Value]) -> JsResult<Value> {
+    if args.is_empty() {
+        return Ok(Value::int32(0));
+    }
+    let n = vm.to_numeric(args[0])?;
+    if let Some(b) = n.as_bigint() {
+        return Ok(Value::number(
+            num_traits::ToPrimitive::to_f64(vm.bigint(b)).unwrap_or(f64::NAN),
+        ));
+    }
+    Ok(n)
+}
+
+fn number_construct(vm: &mut Vm, args: &[Value], nt: ObjRef) -> JsResult<Value> {
+    let n = number_call(vm, Value::UNDEFINED, args)?
+        .as_number()
+        .unwrap_or(0.0);
+    let proto = vm.prototype_from_constructor(nt.value(), |r| r.number_prototype)?;
+    Ok(vm
+        .alloc(Object::new(Some(proto), ObjectKind::Number(n)))
+        .value())
+}
+
+fn is_finite(_: &mut Vm, _: Value, args: &[Value]) -> JsResult<Value> {
+    Ok(Value::boolean(
+        arg(args, 0).as_number().is_some_and(f64::is_finite),
+    ))
+}
+
+fn is_integer(_: &mut Vm, _: Value, args: &[Value]) -> JsResult<Value> {
+    Ok(Value::boolean(
+        arg(args, 0)
+            .as_number()
+            .is_some_and(|n| n.is_finite() && n.trunc() == n),
+    ))
+}
+
+fn is_nan(_: &mut Vm, _: Value, args: &[Value]) -> JsResult<Value> {
+    Ok(Value::boolean(
+        arg(args, 0).as_number().is_some_and(f64::is_nan),
+    ))
+}
+
+fn is_safe_integer(_: &mut Vm, _: Value, args: &[Value]) -> JsResult<Value> {
+    Ok(Value::boolean(arg(args, 0).as_number().is_some_and(|n| {
+        n.is_finite() && n.trunc() == n && n.abs() <= 9007199254740991.0
+    })))
+}
+
+/// 21.1.3.7.1 ThisNumberValue
+fn this_number(vm: &mut Vm, this: Value) -> JsResult<f64> {
+    if let Some(n) = this.as_number() {
+        return Ok(n);
+    }
+    if let Some(o) = this.as_object()
+        && let ObjectKind::Number(n) = vm.obj(o).kind
+    {
+        return Ok(n);
+    }
+    Err(vm.type_error("Number.prototype method called on incompatible receiver"))
+}
+
+fn value_of(vm: &mut Vm, this: Value, _: &[Value]) -> JsResult<Value> {
+    Ok(Value::number(this_number(vm, this)?))
+}
+
+fn to_string(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
+    let x = this_number(vm, this)?;
+    let radix = if arg(args, 0).is_undefined() {
+        10.0
+    } else {
+        vm.to_integer_or_infinity(arg(args, 0))?
+    };
+    if !(2.0..=36.0).contains(&radix) {
+        return Err(vm.range_error("toString() radix must be between 2 and 36"));
+    }
+    let text = number_to_radix_string(x, radix as u32);
+    Ok(vm.string(&text))
+}
+
+fn to_fixed_fn(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
+    let x = this_number(vm, this)?;
+    let f = vm.to_integer_or_infinity(arg(args, 0))?;
+    if !(0.0..=100.0).contains(&f) {
+        return Err(vm.range_error("toFixed() digits argument must be between 0 and 100"));
+    }
+    if !x.is_finite() {
+        return Ok(vm.number_string(x));
+    }
+    let text = to_fixed(x, f as u32);
+    Ok(vm.string(&text))
+}
+
+fn to_exponential_fn(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
+    let x = this_number(vm, this)?;
+    let f = vm.to_integer_or_infinity(arg(args, 0))?;
+    if !x.is_finite() {
+        return Ok(vm.number_string(x));
+    }
+    if !(0.0..=100.0).contains(&f) {
+        return Err(vm.range_error("toExponential() argument must be between 0 and 100"));
+    }
+    let digits = if arg(args, 0).is_undefined() {
+        None
+    } else {
+        Some(f as u32)
+    };
+    let text = to_exponential(x, digits);
+    Ok(vm.string(&text))
+}
+
+fn to_precision_fn(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
+    let x = this_number(vm, this)?;
+    if arg(args, 0).is_undefined() {
+        return Ok(vm.number_string(x));
+    }
+    let p = vm.to_integer_or_infinity(arg(args, 0))?;
+    if !x.is_finite() {
+        return Ok(vm.number_string(x));
+    }
+    if !(1.0..=100.0).contains(&p) {
+        return Err(vm.range_error("toPrecision() argument must be between 1 and 100"));
+    }
+    let text = to_precision(x, p as u32);
+    Ok(vm.string(&text))
+}
+
+fn boolean_call(vm: &mut Vm, _: Value, args: &[Value]) -> JsResult<Value> {
+    Ok(Value::boolean(vm.to_boolean(arg(args, 0))))
+}
+
+fn boolean_construct(vm: &mut Vm, args: &[Value], nt: ObjRef) -> JsResult<Value> {
+    let b = vm.to_boolean(arg(args, 0));
+    let proto = vm.prototype_from_constructor(nt.value(), |r| r.boolean_prototype)?;
+    Ok(vm
+        .alloc(Object::new(Some(proto), ObjectKind::Boolean(b)))
+        .value())
+}
+
+fn this_boolean(vm: &mut Vm, this: Value) -> JsResult<bool> {
+    if let Some(b) = this.as_bool() {
+        return Ok(b);
+    }
+    if let Some(o) = this.as_object()
+        && let ObjectKind::Boolean(b) = vm.obj(o).kind
+    {
+        return Ok(b);
+    }
+    Err(vm.type_error("Boolean.prototype method called on incompatible receiver"))
+}
+
+fn boolean_to_string(vm: &mut Vm, this: Value, _: &[Value]) -> JsResult<Value> {
+    let b = this_boolean(vm, this)?;
+    Ok(vm.string(if b { "true" } else { "false" }))
+}
+
+fn boolean_value_of(vm: &mut Vm, this: Value, _: &[Value]) -> JsResult<Value> {
+    Ok(Value::boolean(this_boolean(vm, this)?))
+}
+
+/// 7.1.13 ToBigInt
+pub fn to_bigint(vm: &mut Vm, v: Value) -> JsResult<num_bigint::BigInt> {
+    let p = vm.to_primitive(v, crate::ops::Hint::Number)?;
+    if let Some(b) = p.as_bigint() {
+        return Ok(vm.bigint(b).clone());
+    }
+    if let Some(b) = p.as_bool() {
+        return Ok(num_bigint::BigInt::from(u8::from(b)));
+    }
+    if p.is_string() {
+        let s = vm.to_rust_string(p)?;
+        return match crate::ops::parse_bigint_string(&s) {
+            Some(b) => Ok(b),
+            None => Err(vm.syntax_error(&format!("Cannot convert {s} to a BigInt"))),
+        };
+    }
+    let d = vm.describe(p);
+    Err(vm.type_error(&format!("Cannot convert {d} to a BigInt")))
+}
+
+fn bigint_call(vm: &mut Vm, _: Value, args: &[Value]) -> JsResult<Value> {
+    let v = arg(args, 0);
+    let p = vm.to_primitive(v, crate::ops::Hint::Number)?;
+    if let Some(n) = p.as_number() {
+        if !n.is_finite() || n.trunc() != n {
+            return Err(vm.range_error(&format!(
+                "The number {n} cannot be converted to a BigInt because it is not an integer"
+            )));
+        }
+        let b =
+            num_bigint::BigInt::parse_bytes(format!("{n:.0}").as_bytes(), 10).unwrap_or_default();
+        return Ok(vm.new_bigint(b));
+    }
+    let b = to_bigint(vm, p)?;
+    Ok(vm.new_bigint(b))
+}
+
+fn bigint_construct(vm: &mut Vm, _: &[Value], _: ObjRef) -> JsResult<Value> {
+    Err(vm.type_error("BigInt is not a constructor"))
+}
+
+fn this_bigint(vm: &mut Vm, this: Value) -> JsResult<num_bigint::BigInt> {
+    if let Some(b) = this.as_bigint() {
+        return Ok(vm.bigint(b).clone());
+    }
+    if let Some(o) = this.as_object()
+        && let ObjectKind::BigInt(b) = vm.obj(o).kind
+    {
+        return Ok(vm.bigint(b).clone());
+    }
+    Err(vm.type_error("BigInt.prototype method called on incompatible receiver"))
+}
+
+fn bigint_to_string(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
+    let b = this_bigint(vm, this)?;
+    let radix = if arg(args, 0).is_undefined() {
+        10.0
+    } else {
+        vm.to_integer_or_infinity(arg(args, 0))?
+    };
+    if !(2.0..=36.0).contains(&radix) {
+        return Err(vm.range_error("toString() radix must be between 2 and 36"));
+    }
+    let text = b.to_str_radix(radix as u32);
+    Ok(vm.string(&text))
+}
+
+fn bigint_value_of(vm: &mut Vm, this: Value, _: &[Value]) -> JsResult<Value> {
+    let b = this_bigint(vm, this)?;
+    Ok(vm.new_bigint(b))
+}
+
+fn as_n(vm: &mut Vm, args: &[Value], signed: bool) -> JsResult<Value> {
+    let bits = vm.to_index(arg(args, 0))?;
+    let b = to_bigint(vm, arg(args, 1))?;
+    if bits > 1 << 20 {
+        return Ok(vm.new_bigint(b));
+    }
+    let modulus = num_bigint::BigInt::from(1) << bits as usize;
+    let mut r = ((b % &modulus) + &modulus) % &modulus;
+    if signed && bits > 0 && r >= (&modulus >> 1usize) {
+        r -= modulus;
+    }
+    Ok(vm.new_bigint(r))
+}
+
+fn as_int_n(vm: &mut Vm, _: Value, args: &[Value]) -> JsResult<Value> {
+    as_n(vm, args, true)
+}
+fn as_uint_n(vm: &mut Vm, _: Value, args: &[Value]) -> JsResult<Value> {
+    as_n(vm, args, false)
+}

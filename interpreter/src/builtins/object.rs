@@ -1,0 +1,657 @@
+//! 20.1 Object objects.
+
+use super::arg;
+use crate::heap::ObjRef;
+use crate::object::{ObjectKind, PropertyKey, attrs};
+use crate::property::Descriptor;
+use crate::value::Value;
+use crate::vm::{JsResult, Vm};
+
+pub fn init(vm: &mut Vm) {
+    let op = vm.intrinsics().object_prototype;
+    let ctor = vm.make_constructor("Object", 1, object_call, Some(object_construct), op);
+    let realm = vm.realm as usize;
+    vm.realms[realm].object_constructor = ctor;
+    let statics: &[(&str, u32, crate::object::NativeFn)] = &[
+        ("assign", 2, assign),
+        ("create", 2, create),
+        ("defineProperties", 2, define_properties),
+        ("defineProperty", 3, define_property),
+        ("entries", 1, entries),
+        ("freeze", 1, freeze),
+        ("fromEntries", 1, from_entries),
+        ("getOwnPropertyDescriptor", 2, get_own_property_descriptor),
+        ("getOwnPropertyDescriptors", 1, get_own_property_descriptors),
+        ("getOwnPropertyNames", 1, get_own_property_names),
+        ("getOwnPropertySymbols", 1, get_own_property_symbols),
+        ("getPrototypeOf", 1, get_prototype_of),
+        ("groupBy", 2, group_by),
+        ("hasOwn", 2, has_own),
+        ("is", 2, is),
+        ("isExtensible", 1, is_extensible),
+        ("isFrozen", 1, is_frozen),
+        ("isSealed", 1, is_sealed),
+        ("keys", 1, keys),
+        ("preventExtensions", 1, prevent_extensions),
+        ("seal", 1, seal),
+        ("setPrototypeOf", 2, set_prototype_of),
+        ("values", 1, values),
+    ];
+    for (name, length, f) in statics {
+        vm.define_method(ctor, name, *length, *f);
+    }
+    let methods: &[(&str, u32, crate::object::NativeFn)] = &[
+        ("hasOwnProperty", 1, has_own_property),
+        ("isPrototypeOf", 1, is_prototype_of),
+        ("propertyIsEnumerable", 1, property_is_enumerable),
+        ("toLocaleString", 0, to_locale_string),
+        ("toString", 0, to_string),
+        ("valueOf", 0, value_of),
+        ("__defineGetter__", 2, define_getter_legacy),
+        ("__defineSetter__", 2, define_setter_legacy),
+        ("__lookupGetter__", 1, lookup_getter_legacy),
+        ("__lookupSetter__", 1, lookup_setter_legacy),
+    ];
+    for (name, length, f) in methods {
+        vm.define_method(op, name, *length, *f);
+    }
+    let getter = vm.native_function("get __proto__", 0, proto_get, None);
+    let setter = vm.native_function("set __proto__", 1, proto_set, None);
+    let key = vm.key("__proto__");
+    vm.define_own_property_raw(
+        op,
+        key,
+        crate::object::Property {
+            slot: crate::object::Slot::Accessor {
+                get: getter.value(),
+                set: setter.value(),
+            },
+            attrs: attrs::CONFIGURABLE | attrs::ACCESSOR,
+        },
+    );
+}
+
+fn object_call(vm: &mut Vm, _: Value, args: &[Value]) -> JsResult<Value> {
+    let v = arg(args, 0);
+    if v.is_nullish() {
+        return Ok(vm.new_object().value());
+    }
+    Ok(vm.to_object(v)?.value())
+}
+
+/// 20.1.1.1 Object ( [ value ] )
+fn object_construct(vm: &mut Vm, args: &[Value], new_target: ObjRef) -> JsResult<Value> {
+    let own = vm.current_native.map(|f| f.value());
+    if Some(new_target.value()) != own {
+        let proto = vm.prototype_from_constructor(new_target.value(), |r| r.object_prototype)?;
+        return Ok(vm.new_object_with_proto(Some(proto)).value());
+    }
+    object_call(vm, Value::UNDEFINED, args)
+}
+
+fn to_obj(vm: &mut Vm, v: Value) -> JsResult<ObjRef> {
+    vm.to_object(v)
+}
+
+/// 20.1.2.1 Object.assign
+fn assign(vm: &mut Vm, _: Value, args: &[Value]) -> JsResult<Value> {
+    let to = to_obj(vm, arg(args, 0))?;
+    for &source in args.iter().skip(1) {
+        if source.is_nullish() {
+            continue;
+        }
+        let from = vm.to_object(source)?;
+        for key in vm.own_property_keys(from)? {
+            if let Some(p) = vm.get_own_property(from, key)?
+                && p.attrs & attrs::ENUMERABLE != 0
+            {
+                let v = vm.get(from, key, from.value())?;
+                vm.set_or_throw(to, key, v, true)?;
+            }
+        }
+    }
+    Ok(to.value())
+}
+
+/// 20.1.2.2 Object.create
+fn create(vm: &mut Vm, _: Value, args: &[Value]) -> JsResult<Value> {
+    let proto = arg(args, 0);
+    if !(proto.is_object() || proto.is_null()) {
+        return Err(vm.type_error("Object prototype may only be an Object or null"));
+    }
+    let o = vm.new_object_with_proto(proto.as_object());
+    let props = arg(args, 1);
+    if !props.is_undefined() {
+        object_define_properties(vm, o, props)?;
+    }
+    Ok(o.value())
+}
+
+/// 6.2.6.5 ToPropertyDescriptor
+pub fn to_descriptor(vm: &mut Vm, v: Value) -> JsResult<Descriptor> {
+    let Some(o) = v.as_object() else {
+        return Err(vm.type_error("Property description must be an object"));
+    };
+    let mut d = Descriptor::default();
+    let fields = [
+        vm.names.enumerable,
+        vm.names.configurable,
+        vm.names.value,
+        vm.names.writable,
+        vm.names.get,
+        vm.names.set,
+    ];
+    for (i, name) in fields.into_iter().enumerate() {
+        let key = PropertyKey::String(name);
+        if vm.has_property(o, key)? {
+            let x = vm.get(o, key, v)?;
+            match i {
+                0 => d.enumerable = Some(vm.to_boolean(x)),
+                1 => d.configurable = Some(vm.to_boolean(x)),
+                2 => d.value = Some(x),
+                3 => d.writable = Some(vm.to_boolean(x)),
+                4 => {
+                    if !x.is_undefined() && !vm.is_callable(x) {
+                        return Err(vm.type_error("Getter must be a function"));
+                    }
+                    d.get = Some(x);
+                }
+                _ => {
+                    if !x.is_undefined() && !vm.is_callable(x) {
+                        return Err(vm.type_error("Setter must be a function"));
+                    }
+                    d.set = Some(x);
+                }
+            }
+        }
+    }
+    if d.is_accessor() && d.is_data() {
+        return Err(vm.type_error(
+            "Invalid property descriptor. Cannot both specify accessors and a value or writable attribute",
+        ));
+    }
+    Ok(d)
+}
+
+/// 6.2.6.4 FromPropertyDescriptor
+pub fn from_descriptor(vm: &mut Vm, d: Option<Descriptor>) -> Value {
+    let Some(d) = d else {
+        return Value::UNDEFINED;
+    };
+    let o = vm.new_object();
+    let n = [
+        (vm.names.value, d.value),
+        (vm.names.writable, d.writable.map(Value::boolean)),
+        (vm.names.get, d.get),
+        (vm.names.set, d.set),
+        (vm.names.enumerable, d.enumerable.map(Value::boolean)),
+        (vm.names.configurable, d.configurable.map(Value::boolean)),
+    ];
+    for (name, v) in n {
+        if let Some(v) = v {
+            vm.define_data(o, PropertyKey::String(name), v, attrs::DEFAULT);
+        }
+    }
+    o.value()
+}
+
+fn object_define_properties(vm: &mut Vm, o: ObjRef, props: Value) -> JsResult<()> {
+    let p = vm.to_object(props)?;
+    let mut descriptors = Vec::new();
+    for key in vm.own_property_keys(p)? {
+        if let Some(prop) = vm.get_own_property(p, key)?
+            && prop.attrs & attrs::ENUMERABLE != 0
+        {
+            let dv = vm.get(p, key, p.value())?;
+            descriptors.push((key, to_descriptor(vm, dv)?));
+        }
+    }
+    for (key, d) in descriptors {
+        vm.define_property_or_throw(o, key, d)?;
+    }
+    Ok(())
+}
+
+fn require_object(vm: &mut Vm, v: Value, what: &str) -> JsResult<ObjRef> {
+    match v.as_object() {
+        Some(o) => Ok(o),
+        None => Err(vm.type_error(&format!("{what} called on non-object"))),
+    }
+}
+
+fn define_properties(vm: &mut Vm, _: Value, args: &[Value]) -> JsResult<Value> {
+    let o = require_object(vm, arg(args, 0), "Object.defineProperties")?;
+    object_define_properties(vm, o, arg(args, 1))?;
+    Ok(o.value())
+}
+
+/// 20.1.2.4 Object.defineProperty
+fn define_property(vm: &mut Vm, _: Value, args: &[Value]) -> JsResult<Value> {
+    let o = require_object(vm, arg(args, 0), "Object.defineProperty")?;
+    let key = vm.to_property_key(arg(args, 1))?;
+    let d = to_descriptor(vm, arg(args, 2))?;
+    vm.define_property_or_throw(o, key, d)?;
+    Ok(o.value())
+}
+
+/// EnumerableOwnProperties(O, kind): 0 keys, 1 values, 2 entries.
+pub fn enumerable_own(vm: &mut Vm, o: ObjRef, kind: u8) -> JsResult<Vec<Value>> {
+    let mut out = Vec::new();
+    for key in vm.own_property_keys(o)? {
+        if let PropertyKey::Symbol(_) = key {
+            continue;
+        }
+        if let Some(p) = vm.get_own_property(o, key)?
+            && p.attrs & attrs::ENUMERABLE != 0
+        {
+            let k = vm.key_value(key);
+            match kind {
+                0 => out.push(k),
+                1 => out.push(vm.get(o, key, o.value())?),
+                _ => {
+                    let v = vm.get(o, key, o.value())?;
+                    out.push(vm.new_array(vec![k, v]).value());
+                }
+            }
+        }
+    }
+    Ok(out)
+}
+
+fn keys(vm: &mut Vm, _: Value, args: &[Value]) -> JsResult<Value> {
+    let o = vm.to_object(arg(args, 0))?;
+    let v = enumerable_own(vm, o, 0)?;
+    Ok(vm.new_array(v).value())
+}
+
+fn values(vm: &mut Vm, _: Value, args: &[Value]) -> JsResult<Value> {
+    let o = vm.to_object(arg(args, 0))?;
+    let v = enumerable_own(vm, o, 1)?;
+    Ok(vm.new_array(v).value())
+}
+
+fn entries(vm: &mut Vm, _: Value, args: &[Value]) -> JsResult<Value> {
+    let o = vm.to_object(arg(args, 0))?;
+    let v = enumerable_own(vm, o, 2)?;
+    Ok(vm.new_array(v).value())
+}
+
+/// 7.3.15 SetIntegrityLevel (`frozen`: true for freeze, false for seal)
+pub fn set_integrity(vm: &mut Vm, o: ObjRef, frozen: bool) -> JsResult<bool> {
+    if !vm.prevent_extensions(o)? {
+        return Ok(false);
+    }
+    for key in vm.own_property_keys(o)? {
+        let d = if frozen {
+            match vm.get_own_property(o, key)? {
+                Some(p) if p.is_accessor() => Descriptor {
+                    configurable: Some(false),
+                    ..Default::default()
+                },
+                Some(_) => Descriptor {
+                    configurable: Some(false),
+                    writable: Some(false),
+                    ..Default::default()
+                },
+                None => continue,
+            }
+        } else {
+            Descriptor {
+                configurable: Some(false),
+                ..Default::default()
+            }
+        };
+        vm.define_property_or_throw(o, key, d)?;
+    }
+    Ok(true)
+}
+
+/// 7.3.16 TestIntegrityLevel
+pub fn test_integrity(vm: &mut Vm, o: ObjRef, frozen: bool) -> JsResult<bool> {
+    if vm.is_extensible(o)? {
+        return Ok(false);
+    }
+    for key in vm.own_property_keys(o)? {
+        if let Some(p) = vm.get_own_property(o, key)? {
+            if p.attrs & attrs::CONFIGURABLE != 0 {
+                return Ok(false);
+            }
+            if frozen && !p.is_accessor() && p.attrs & attrs::WRITABLE != 0 {
+                return Ok(false);
+            }
+        }
+    }
+    Ok(true)
+}
+
+fn freeze(vm: &mut Vm, _: Value, args: &[Value]) -> JsResult<Value> {
+    let v = arg(args, 0);
+    if let Some(o) = v.as_object()
+        && !set_integrity(vm, o, true)?
+    {
+        return Err(vm.type_error("Cannot freeze"));
+    }
+    Ok(v)
+}
+
+fn seal(vm: &mut Vm, _: Value, args: &[Value]) -> JsResult<Value> {
+    let v = arg(args, 0);
+    if let Some(o) = v.as_object()
+        && !set_integrity(vm, o, false)?
+    {
+        return Err(vm.type_error("Cannot seal"));
+    }
+    Ok(v)
+}
+
+fn is_frozen(vm: &mut Vm, _: Value, args: &[Value]) -> JsResult<Value> {
+    match arg(args, 0).as_object() {
+        Some(o) => Ok(Value::boolean(test_integrity(vm, o, true)?)),
+        None => Ok(Value::TRUE),
+    }
+}
+
+fn is_sealed(vm: &mut Vm, _: Value, args: &[Value]) -> JsResult<Value> {
+    match arg(args, 0).as_object() {
+        Some(o) => Ok(Value::boolean(test_integrity(vm, o, false)?)),
+        None => Ok(Value::TRUE),
+    }
+}
+
+fn is_extensible(vm: &mut Vm, _: Value, args: &[Value]) -> JsResult<Value> {
+    match arg(args, 0).as_object() {
+        Some(o) => Ok(Value::boolean(vm.is_extensible(o)?)),
+        None => Ok(Value::FALSE),
+    }
+}
+
+fn prevent_extensions(vm: &mut Vm, _: Value, args: &[Value]) -> JsResult<Value> {
+    let v = arg(args, 0);
+    if let Some(o) = v.as_object()
+        && !vm.prevent_extensions(o)?
+    {
+        return Err(vm.type_error("Cannot prevent extensions"));
+    }
+    Ok(v)
+}
+
+fn from_entries(vm: &mut Vm, _: Value, args: &[Value]) -> JsResult<Value> {
+    let iterable = arg(args, 0);
+    if iterable.is_nullish() {
+        return Err(vm.type_error("Object.fromEntries requires an iterable"));
+    }
+    let o = vm.new_object();
+    vm.handles.push(o.value());
+    let (it, next) = super::iterator::get_iterator(vm, iterable)?;
+    vm.handles.push(it);
+    while let Some(entry) = super::iterator::step(vm, it, next)? {
+        let result = (|| {
+            let Some(e) = entry.as_object() else {
+                return Err(vm.type_error("Iterator value is not an entry object"));
+            };
+            let k = vm.get(e, PropertyKey::Index(0), entry)?;
+            let v = vm.get(e, PropertyKey::Index(1), entry)?;
+            let key = vm.to_property_key(k)?;
+            vm.create_data_property_or_throw(o, key, v)
+        })();
+        if let Err(e) = result {
+            let _ = super::iterator::close(vm, it);
+            return Err(e);
+        }
+    }
+    Ok(o.value())
+}
+
+fn get_own_property_descriptor(vm: &mut Vm, _: Value, args: &[Value]) -> JsResult<Value> {
+    let o = vm.to_object(arg(args, 0))?;
+    let key = vm.to_property_key(arg(args, 1))?;
+    let p = vm.get_own_property(o, key)?;
+    let d = p.map(|p| Descriptor::from_property(&p));
+    Ok(from_descriptor(vm, d))
+}
+
+fn get_own_property_descriptors(vm: &mut Vm, _: Value, args: &[Value]) -> JsResult<Value> {
+    let o = vm.to_object(arg(args, 0))?;
+    let result = vm.new_object();
+    for key in vm.own_property_keys(o)? {
+        let p = vm.get_own_property(o, key)?;
+        let d = p.map(|p| Descriptor::from_property(&p));
+        if d.is_some() {
+            let dv = from_descriptor(vm, d);
+            vm.create_data_property_or_throw(result, key, dv)?;
+        }
+    }
+    Ok(result.value())
+}
+
+fn get_own_property_names(vm: &mut Vm, _: Value, args: &[Value]) -> JsResult<Value> {
+    let o = vm.to_object(arg(args, 0))?;
+    let mut out = Vec::new();
+    for key in vm.own_property_keys(o)? {
+        if !matches!(key, PropertyKey::Symbol(_)) {
+            out.push(vm.key_value(key));
+        }
+    }
+    Ok(vm.new_array(out).value())
+}
+
+fn get_own_property_symbols(vm: &mut Vm, _: Value, args: &[Value]) -> JsResult<Value> {
+    let o = vm.to_object(arg(args, 0))?;
+    let mut out = Vec::new();
+    for key in vm.own_property_keys(o)? {
+        if let PropertyKey::Symbol(s) = key {
+            out.push(s.value());
+        }
+    }
+    Ok(vm.new_array(out).value())
+}
+
+fn get_prototype_of(vm: &mut Vm, _: Value, args: &[Value]) -> JsResult<Value> {
+    let o = vm.to_object(arg(args, 0))?;
+    Ok(vm.get_prototype_of(o)?.map_or(Value::NULL, |p| p.value()))
+}
+
+fn set_prototype_of(vm: &mut Vm, _: Value, args: &[Value]) -> JsResult<Value> {
+    let o = arg(args, 0);
+    if o.is_nullish() {
+        return Err(vm.type_error("Object.setPrototypeOf called on null or undefined"));
+    }
+    let proto = arg(args, 1);
+    if !(proto.is_object() || proto.is_null()) {
+        return Err(vm.type_error("Object prototype may only be an Object or null"));
+    }
+    if let Some(obj) = o.as_object()
+        && !vm.set_prototype_of(obj, proto.as_object())?
+    {
+        return Err(vm.type_error("Cannot set prototype"));
+    }
+    Ok(o)
+}
+
+fn group_by(vm: &mut Vm, _: Value, args: &[Value]) -> JsResult<Value> {
+    let groups = super::collections::group_by(vm, arg(args, 0), arg(args, 1), true)?;
+    let o = vm.new_object_with_proto(None);
+    for (k, values) in groups {
+        let arr = vm.new_array(values);
+        let key = vm.to_property_key(k)?;
+        vm.create_data_property_or_throw(o, key, arr.value())?;
+    }
+    Ok(o.value())
+}
+
+fn has_own(vm: &mut Vm, _: Value, args: &[Value]) -> JsResult<Value> {
+    let o = vm.to_object(arg(args, 0))?;
+    let key = vm.to_property_key(arg(args, 1))?;
+    Ok(Value::boolean(vm.get_own_property(o, key)?.is_some()))
+}
+
+fn is(vm: &mut Vm, _: Value, args: &[Value]) -> JsResult<Value> {
+    Ok(Value::boolean(vm.same_value(arg(args, 0), arg(args, 1))))
+}
+
+/// 20.1.3.2 Object.prototype.hasOwnProperty
+fn has_own_property(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
+    let key = vm.to_property_key(arg(args, 0))?;
+    let o = vm.to_object(this)?;
+    Ok(Value::boolean(vm.get_own_property(o, key)?.is_some()))
+}
+
+fn is_prototype_of(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
+    let Some(mut v) = arg(args, 0).as_object() else {
+        return Ok(Value::FALSE);
+    };
+    let o = vm.to_object(this)?;
+    loop {
+        match vm.get_prototype_of(v)? {
+            Some(p) if p == o => return Ok(Value::TRUE),
+            Some(p) => v = p,
+            None => return Ok(Value::FALSE),
+        }
+    }
+}
+
+fn property_is_enumerable(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
+    let key = vm.to_property_key(arg(args, 0))?;
+    let o = vm.to_object(this)?;
+    Ok(Value::boolean(
+        vm.get_own_property(o, key)?
+            .is_some_and(|p| p.attrs & attrs::ENUMERABLE != 0),
+    ))
+}
+
+fn to_locale_string(vm: &mut Vm, this: Value, _: &[Value]) -> JsResult<Value> {
+    let key = PropertyKey::String(vm.names.to_string);
+    let f = vm.get_v(this, key)?;
+    vm.call(f, this, &[])
+}
+
+/// 20.1.3.6 Object.prototype.toString
+pub fn to_string(vm: &mut Vm, this: Value, _: &[Value]) -> JsResult<Value> {
+    if this.is_undefined() {
+        return Ok(vm.string("[object Undefined]"));
+    }
+    if this.is_null() {
+        return Ok(vm.string("[object Null]"));
+    }
+    let o = vm.to_object(this)?;
+    let builtin = if crate::builtins::array::is_array(vm, o.value())? {
+        "Array"
+    } else {
+        match &vm.obj(o).kind {
+            ObjectKind::Arguments { .. } => "Arguments",
+            ObjectKind::Function(_) | ObjectKind::Native(_) | ObjectKind::Bound(_) => "Function",
+            ObjectKind::Proxy { callable: true, .. } => "Function",
+            ObjectKind::Error => "Error",
+            ObjectKind::Boolean(_) => "Boolean",
+            ObjectKind::Number(_) => "Number",
+            ObjectKind::String(_) => "String",
+            ObjectKind::Date(_) => "Date",
+            ObjectKind::RegExp(_) => "RegExp",
+            _ => "Object",
+        }
+    };
+    let tag_key = PropertyKey::Symbol(vm.symbols.to_string_tag);
+    let tag = vm.get(o, tag_key, o.value())?;
+    let tag = match tag.as_string() {
+        Some(s) => vm.rust_string(s),
+        None => builtin.to_string(),
+    };
+    Ok(vm.string(&format!("[object {tag}]")))
+}
+
+fn value_of(vm: &mut Vm, this: Value, _: &[Value]) -> JsResult<Value> {
+    Ok(vm.to_object(this)?.value())
+}
+
+fn proto_get(vm: &mut Vm, this: Value, _: &[Value]) -> JsResult<Value> {
+    let o = vm.to_object(this)?;
+    Ok(vm.get_prototype_of(o)?.map_or(Value::NULL, |p| p.value()))
+}
+
+fn proto_set(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
+    if this.is_nullish() {
+        return Err(vm.type_error("Object.prototype.__proto__ called on null or undefined"));
+    }
+    let proto = arg(args, 0);
+    if !(proto.is_object() || proto.is_null()) {
+        return Ok(Value::UNDEFINED);
+    }
+    let Some(o) = this.as_object() else {
+        return Ok(Value::UNDEFINED);
+    };
+    if !vm.set_prototype_of(o, proto.as_object())? {
+        return Err(vm.type_error("Object.prototype.__proto__ setter failed"));
+    }
+    Ok(Value::UNDEFINED)
+}
+
+fn define_getter_legacy(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
+    let o = vm.to_object(this)?;
+    let g = arg(args, 1);
+    if !vm.is_callable(g) {
+        return Err(vm.type_error("Object.prototype.__defineGetter__: Expecting function"));
+    }
+    let key = vm.to_property_key(arg(args, 0))?;
+    vm.define_property_or_throw(
+        o,
+        key,
+        Descriptor {
+            get: Some(g),
+            enumerable: Some(true),
+            configurable: Some(true),
+            ..Default::default()
+        },
+    )?;
+    Ok(Value::UNDEFINED)
+}
+
+fn define_setter_legacy(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
+    let o = vm.to_object(this)?;
+    let s = arg(args, 1);
+    if !vm.is_callable(s) {
+        return Err(vm.type_error("Object.prototype.__defineSetter__: Expecting function"));
+    }
+    let key = vm.to_property_key(arg(args, 0))?;
+    vm.define_property_or_throw(
+        o,
+        key,
+        Descriptor {
+            set: Some(s),
+            enumerable: Some(true),
+            configurable: Some(true),
+            ..Default::default()
+        },
+    )?;
+    Ok(Value::UNDEFINED)
+}
+
+fn lookup_accessor(vm: &mut Vm, this: Value, args: &[Value], getter: bool) -> JsResult<Value> {
+    let mut o = vm.to_object(this)?;
+    let key = vm.to_property_key(arg(args, 0))?;
+    loop {
+        if let Some(p) = vm.get_own_property(o, key)? {
+            return Ok(match p.slot {
+                crate::object::Slot::Accessor { get, set } => {
+                    if getter {
+                        get
+                    } else {
+                        set
+                    }
+                }
+                _ => Value::UNDEFINED,
+            });
+        }
+        match vm.get_prototype_of(o)? {
+            Some(p) => o = p,
+            None => return Ok(Value::UNDEFINED),
+        }
+    }
+}
+
+fn lookup_getter_legacy(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
+    lookup_accessor(vm, this, args, true)
+}
+
+fn lookup_setter_legacy(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
+    lookup_accessor(vm, this, args, false)
+}

@@ -1,0 +1,483 @@
+//! 10.5 Proxy exotic objects and 28.2 the Proxy constructor.
+
+use super::arg;
+use crate::heap::ObjRef;
+use crate::object::{Object, ObjectKind, Property, PropertyKey, attrs};
+use crate::property::Descriptor;
+use crate::value::Value;
+use crate::vm::{JsResult, Vm};
+
+pub fn init(vm: &mut Vm) {
+    let ctor = vm.native_function("Proxy", 2, proxy_call, Some(proxy_construct));
+    vm.define_global("Proxy", ctor.value());
+    vm.define_method(ctor, "revocable", 2, revocable);
+}
+
+fn proxy_call(vm: &mut Vm, _: Value, _: &[Value]) -> JsResult<Value> {
+    Err(vm.type_error("Constructor Proxy requires 'new'"))
+}
+
+/// 10.5.14 ProxyCreate
+fn create(vm: &mut Vm, target: Value, handler: Value) -> JsResult<ObjRef> {
+    let (Some(t), Some(h)) = (target.as_object(), handler.as_object()) else {
+        return Err(vm.type_error("Cannot create proxy with a non-object as target or handler"));
+    };
+    let callable = vm.is_callable(target);
+    let constructor = vm.is_constructor(target);
+    Ok(vm.alloc(Object::new(
+        None,
+        ObjectKind::Proxy {
+            target: Some(t),
+            handler: Some(h),
+            callable,
+            constructor,
+        },
+    )))
+}
+
+fn proxy_construct(vm: &mut Vm, args: &[Value], _: ObjRef) -> JsResult<Value> {
+    Ok(create(vm, arg(args, 0), arg(args, 1))?.value())
+}
+
+fn revocable(vm: &mut Vm, _: Value, args: &[Value]) -> JsResult<Value> {
+    let p = create(vm, arg(args, 0), arg(args, 1))?;
+    let revoke = vm.native_closure("", 0, revoke_fn, vec![p.value()]);
+    let o = vm.new_object();
+    let pk = vm.key("proxy");
+    let rk = vm.key("revoke");
+    vm.define_data(o, pk, p.value(), attrs::DEFAULT);
+    vm.define_data(o, rk, revoke.value(), attrs::DEFAULT);
+    Ok(o.value())
+}
+
+fn revoke_fn(vm: &mut Vm, _: Value, _: &[Value]) -> JsResult<Value> {
+    let data = vm.native_data();
+    if let Some(p) = data.first().and_then(|v| v.as_object())
+        && let ObjectKind::Proxy {
+            target, handler, ..
+        } = &mut vm.obj_mut(p).kind
+    {
+        *target = None;
+        *handler = None;
+    }
+    if let Some(f) = vm.current_native
+        && let ObjectKind::Native(n) = &mut vm.obj_mut(f).kind
+    {
+        n.data.clear();
+    }
+    Ok(Value::UNDEFINED)
+}
+
+/// The target, the handler and the trap `name` (undefined when the handler has none).
+fn trap(vm: &mut Vm, proxy: ObjRef, name: &str) -> JsResult<(ObjRef, ObjRef, Value)> {
+    let (target, handler) = vm.proxy_parts(proxy).unwrap_or((None, None));
+    let (Some(t), Some(h)) = (target, handler) else {
+        return Err(vm.type_error(&format!(
+            "Cannot perform '{name}' on a proxy that has been revoked"
+        )));
+    };
+    let key = vm.key(name);
+    let f = vm.get_method(h.value(), key)?;
+    Ok((t, h, f))
+}
+
+pub fn get_prototype_of(vm: &mut Vm, p: ObjRef) -> JsResult<Option<ObjRef>> {
+    let (t, h, f) = trap(vm, p, "getPrototypeOf")?;
+    if f.is_undefined() {
+        return vm.get_prototype_of(t);
+    }
+    let r = vm.call(f, h.value(), &[t.value()])?;
+    if !(r.is_object() || r.is_null()) {
+        return Err(
+            vm.type_error("'getPrototypeOf' on proxy: trap returned neither object nor null")
+        );
+    }
+    if !vm.is_extensible(t)? {
+        let tp = vm.get_prototype_of(t)?;
+        if tp != r.as_object() {
+            return Err(vm.type_error("'getPrototypeOf' on proxy: proxy target is non-extensible but the trap did not return its actual prototype"));
+        }
+    }
+    Ok(r.as_object())
+}
+
+pub fn set_prototype_of(vm: &mut Vm, p: ObjRef, proto: Option<ObjRef>) -> JsResult<bool> {
+    let (t, h, f) = trap(vm, p, "setPrototypeOf")?;
+    if f.is_undefined() {
+        return vm.set_prototype_of(t, proto);
+    }
+    let pv = proto.map_or(Value::NULL, |o| o.value());
+    let r = vm.call(f, h.value(), &[t.value(), pv])?;
+    if !vm.to_boolean(r) {
+        return Ok(false);
+    }
+    if !vm.is_extensible(t)? && vm.get_prototype_of(t)? != proto {
+        return Err(vm.type_error("'setPrototypeOf' on proxy: trap returned truish for setting a new prototype on the non-extensible proxy target"));
+    }
+    Ok(true)
+}
+
+pub fn is_extensible(vm: &mut Vm, p: ObjRef) -> JsResult<bool> {
+    let (t, h, f) = trap(vm, p, "isExtensible")?;
+    if f.is_undefined() {
+        return vm.is_extensible(t);
+    }
+    let r = vm.call(f, h.value(), &[t.value()])?;
+    let r = vm.to_boolean(r);
+    if r != vm.is_extensible(t)? {
+        return Err(vm.type_error(
+            "'isExtensible' on proxy: trap result does not reflect extensibility of proxy target",
+        ));
+    }
+    Ok(r)
+}
+
+pub fn prevent_extensions(vm: &mut Vm, p: ObjRef) -> JsResult<bool> {
+    let (t, h, f) = trap(vm, p, "preventExtensions")?;
+    if f.is_undefined() {
+        return vm.prevent_extensions(t);
+    }
+    let r = vm.call(f, h.value(), &[t.value()])?;
+    let r = vm.to_boolean(r);
+    if r && vm.is_extensible(t)? {
+        return Err(vm.type_error(
+            "'preventExtensions' on proxy: trap returned truish but the proxy target is extensible",
+        ));
+    }
+    Ok(r)
+}
+
+/// 10.5.5 [[GetOwnProperty]]
+pub fn get_own_property(vm: &mut Vm, p: ObjRef, key: PropertyKey) -> JsResult<Option<Property>> {
+    let (t, h, f) = trap(vm, p, "getOwnPropertyDescriptor")?;
+    if f.is_undefined() {
+        return vm.get_own_property(t, key);
+    }
+    let k = vm.key_value(key);
+    let r = vm.call(f, h.value(), &[t.value(), k])?;
+    if !(r.is_object() || r.is_undefined()) {
+        return Err(vm.type_error(
+            "'getOwnPropertyDescriptor' on proxy: trap returned neither object nor undefined",
+        ));
+    }
+    let target_desc = vm.get_own_property(t, key)?;
+    if r.is_undefined() {
+        let Some(td) = target_desc else {
+            return Ok(None);
+        };
+        if td.attrs & attrs::CONFIGURABLE == 0 {
+            return Err(vm.type_error("'getOwnPropertyDescriptor' on proxy: trap returned undefined for a non-configurable property"));
+        }
+        if !vm.is_extensible(t)? {
+            return Err(vm.type_error("'getOwnPropertyDescriptor' on proxy: trap returned undefined for a property of a non-extensible target"));
+        }
+        return Ok(None);
+    }
+    let extensible = vm.is_extensible(t)?;
+    let mut d = super::object::to_descriptor(vm, r)?;
+    // CompletePropertyDescriptor
+    if !d.is_accessor() {
+        d.value.get_or_insert(Value::UNDEFINED);
+        d.writable.get_or_insert(false);
+    } else {
+        d.get.get_or_insert(Value::UNDEFINED);
+        d.set.get_or_insert(Value::UNDEFINED);
+    }
+    d.enumerable.get_or_insert(false);
+    d.configurable.get_or_insert(false);
+    if !vm.validate_and_apply(None, key, extensible, d, target_desc) {
+        return Err(vm.type_error(
+            "'getOwnPropertyDescriptor' on proxy: trap returned an incompatible descriptor",
+        ));
+    }
+    if d.configurable == Some(false) {
+        match target_desc {
+            None => return Err(vm.type_error("'getOwnPropertyDescriptor' on proxy: trap reported non-configurability for a missing property")),
+            Some(td) if td.attrs & attrs::CONFIGURABLE != 0 => {
+                return Err(vm.type_error("'getOwnPropertyDescriptor' on proxy: trap reported non-configurability for a configurable property"));
+            }
+            Some(td) => {
+                if d.writable == Some(false) && !td.is_accessor() && td.attrs & attrs::WRITABLE != 0 {
+                    return Err(vm.type_error("'getOwnPropertyDescriptor' on proxy: trap reported non-writable for a writable property"));
+                }
+            }
+        }
+    }
+    Ok(Some(descriptor_to_property(&d)))
+}
+
+fn descriptor_to_property(d: &Descriptor) -> Property {
+    let mut a = 0;
+    if d.enumerable == Some(true) {
+        a |= attrs::ENUMERABLE;
+    }
+    if d.configurable == Some(true) {
+        a |= attrs::CONFIGURABLE;
+    }
+    if d.is_accessor() {
+        Property {
+            slot: crate::object::Slot::Accessor {
+                get: d.get.unwrap_or(Value::UNDEFINED),
+                set: d.set.unwrap_or(Value::UNDEFINED),
+            },
+            attrs: a | attrs::ACCESSOR,
+        }
+    } else {
+        if d.writable == Some(true) {
+            a |= attrs::WRITABLE;
+        }
+        Property::data(d.value.unwrap_or(Value::UNDEFINED), a)
+    }
+}
+
+/// 10.5.6 [[DefineOwnProperty]]
+pub fn define_own_property(
+    vm: &mut Vm,
+    p: ObjRef,
+    key: PropertyKey,
+    desc: Descriptor,
+) -> JsResult<bool> {
+    let (t, h, f) = trap(vm, p, "defineProperty")?;
+    if f.is_undefined() {
+        return vm.define_own_property(t, key, desc);
+    }
+    let dv = super::object::from_descriptor(vm, Some(desc));
+    let k = vm.key_value(key);
+    let r = vm.call(f, h.value(), &[t.value(), k, dv])?;
+    if !vm.to_boolean(r) {
+        return Ok(false);
+    }
+    let target_desc = vm.get_own_property(t, key)?;
+    let extensible = vm.is_extensible(t)?;
+    let setting_non_configurable = desc.configurable == Some(false);
+    match target_desc {
+        None => {
+            if !extensible {
+                return Err(vm.type_error("'defineProperty' on proxy: trap returned truish for adding a property to a non-extensible target"));
+            }
+            if setting_non_configurable {
+                return Err(vm.type_error("'defineProperty' on proxy: trap returned truish for defining a non-configurable property which does not exist on the target"));
+            }
+        }
+        Some(td) => {
+            if !vm.validate_and_apply(None, key, extensible, desc, Some(td)) {
+                return Err(vm.type_error(
+                    "'defineProperty' on proxy: trap returned truish for an incompatible property",
+                ));
+            }
+            if setting_non_configurable && td.attrs & attrs::CONFIGURABLE != 0 {
+                return Err(vm.type_error("'defineProperty' on proxy: trap returned truish for defining a non-configurable property which is configurable on the target"));
+            }
+            if !td.is_accessor()
+                && td.attrs & attrs::CONFIGURABLE == 0
+                && td.attrs & attrs::WRITABLE != 0
+                && desc.writable == Some(false)
+            {
+                return Err(vm.type_error("'defineProperty' on proxy: trap returned truish for defining a non-writable property which is writable on the target"));
+            }
+        }
+    }
+    Ok(true)
+}
+
+pub fn has(vm: &mut Vm, p: ObjRef, key: PropertyKey) -> JsResult<bool> {
+    let (t, h, f) = trap(vm, p, "has")?;
+    if f.is_undefined() {
+        return vm.has_property(t, key);
+    }
+    let k = vm.key_value(key);
+    let r = vm.call(f, h.value(), &[t.value(), k])?;
+    let r = vm.to_boolean(r);
+    if !r && let Some(td) = vm.get_own_property(t, key)? {
+        if td.attrs & attrs::CONFIGURABLE == 0 {
+            return Err(vm.type_error(
+                "'has' on proxy: trap returned falsish for a non-configurable property",
+            ));
+        }
+        if !vm.is_extensible(t)? {
+            return Err(vm.type_error(
+                "'has' on proxy: trap returned falsish for a property of a non-extensible target",
+            ));
+        }
+    }
+    Ok(r)
+}
+
+pub fn get(vm: &mut Vm, p: ObjRef, key: PropertyKey, receiver: Value) -> JsResult<Value> {
+    let (t, h, f) = trap(vm, p, "get")?;
+    if f.is_undefined() {
+        return vm.get(t, key, receiver);
+    }
+    let k = vm.key_value(key);
+    let v = vm.call(f, h.value(), &[t.value(), k, receiver])?;
+    if let Some(td) = vm.get_own_property(t, key)?
+        && td.attrs & attrs::CONFIGURABLE == 0
+    {
+        match td.slot {
+            crate::object::Slot::Data(tv) if td.attrs & attrs::WRITABLE == 0 => {
+                if !vm.same_value(v, tv) {
+                    return Err(vm.type_error("'get' on proxy: the value of a non-writable, non-configurable property must be reported as is"));
+                }
+            }
+            crate::object::Slot::Accessor { get, .. } if get.is_undefined() => {
+                if !v.is_undefined() {
+                    return Err(vm.type_error("'get' on proxy: a non-configurable accessor without a getter must report undefined"));
+                }
+            }
+            _ => {}
+        }
+    }
+    Ok(v)
+}
+
+pub fn set(
+    vm: &mut Vm,
+    p: ObjRef,
+    key: PropertyKey,
+    value: Value,
+    receiver: Value,
+) -> JsResult<bool> {
+    let (t, h, f) = trap(vm, p, "set")?;
+    if f.is_undefined() {
+        return vm.set(t, key, value, receiver);
+    }
+    let k = vm.key_value(key);
+    let r = vm.call(f, h.value(), &[t.value(), k, value, receiver])?;
+    if !vm.to_boolean(r) {
+        return Ok(false);
+    }
+    if let Some(td) = vm.get_own_property(t, key)?
+        && td.attrs & attrs::CONFIGURABLE == 0
+    {
+        match td.slot {
+            crate::object::Slot::Data(tv) if td.attrs & attrs::WRITABLE == 0 => {
+                if !vm.same_value(value, tv) {
+                    return Err(vm.type_error("'set' on proxy: trap returned truish for a non-writable, non-configurable property with a different value"));
+                }
+            }
+            crate::object::Slot::Accessor { set, .. } if set.is_undefined() => {
+                return Err(vm.type_error("'set' on proxy: trap returned truish for a non-configurable accessor without a setter"));
+            }
+            _ => {}
+        }
+    }
+    Ok(true)
+}
+
+pub fn delete(vm: &mut Vm, p: ObjRef, key: PropertyKey) -> JsResult<bool> {
+    let (t, h, f) = trap(vm, p, "deleteProperty")?;
+    if f.is_undefined() {
+        return vm.delete(t, key);
+    }
+    let k = vm.key_value(key);
+    let r = vm.call(f, h.value(), &[t.value(), k])?;
+    if !vm.to_boolean(r) {
+        return Ok(false);
+    }
+    if let Some(td) = vm.get_own_property(t, key)? {
+        if td.attrs & attrs::CONFIGURABLE == 0 {
+            return Err(vm.type_error(
+                "'deleteProperty' on proxy: trap returned truish for a non-configurable property",
+            ));
+        }
+        if !vm.is_extensible(t)? {
+            return Err(vm.type_error("'deleteProperty' on proxy: trap returned truish for a property of a non-extensible target"));
+        }
+    }
+    Ok(true)
+}
+
+/// 10.5.11 [[OwnPropertyKeys]]
+pub fn own_keys(vm: &mut Vm, p: ObjRef) -> JsResult<Vec<PropertyKey>> {
+    let (t, h, f) = trap(vm, p, "ownKeys")?;
+    if f.is_undefined() {
+        return vm.own_property_keys(t);
+    }
+    let r = vm.call(f, h.value(), &[t.value()])?;
+    let Some(ro) = r.as_object() else {
+        return Err(vm.type_error("'ownKeys' on proxy: trap returned a non-object"));
+    };
+    let len = super::array::length_of(vm, ro)?;
+    let mut keys = Vec::new();
+    let mut i = 0.0;
+    while i < len {
+        let k = super::array::index_key(vm, i);
+        let v = vm.get(ro, k, r)?;
+        if !(v.is_string() || v.as_symbol().is_some()) {
+            return Err(vm.type_error(
+                "'ownKeys' on proxy: trap result elements must be strings or symbols",
+            ));
+        }
+        let key = vm.to_property_key(v)?;
+        if keys.contains(&key) {
+            return Err(vm.type_error("'ownKeys' on proxy: trap returned duplicate entries"));
+        }
+        keys.push(key);
+        i += 1.0;
+    }
+    let extensible = vm.is_extensible(t)?;
+    let target_keys = vm.own_property_keys(t)?;
+    let mut configurable = Vec::new();
+    let mut non_configurable = Vec::new();
+    for k in target_keys {
+        match vm.get_own_property(t, k)? {
+            Some(d) if d.attrs & attrs::CONFIGURABLE == 0 => non_configurable.push(k),
+            _ => configurable.push(k),
+        }
+    }
+    if extensible && non_configurable.is_empty() {
+        return Ok(keys);
+    }
+    let mut unchecked = keys.clone();
+    for k in non_configurable {
+        match unchecked.iter().position(|x| *x == k) {
+            Some(i) => {
+                unchecked.remove(i);
+            }
+            None => {
+                return Err(vm.type_error(
+                    "'ownKeys' on proxy: trap result did not include a non-configurable key",
+                ));
+            }
+        }
+    }
+    if extensible {
+        return Ok(keys);
+    }
+    for k in configurable {
+        match unchecked.iter().position(|x| *x == k) {
+            Some(i) => {
+                unchecked.remove(i);
+            }
+            None => return Err(vm.type_error("'ownKeys' on proxy: trap result did not include every key of a non-extensible target")),
+        }
+    }
+    if !unchecked.is_empty() {
+        return Err(vm.type_error(
+            "'ownKeys' on proxy: trap returned extra keys for a non-extensible target",
+        ));
+    }
+    Ok(keys)
+}
+
+pub fn call(vm: &mut Vm, p: ObjRef, this: Value, args: &[Value]) -> JsResult<Value> {
+    let (t, h, f) = trap(vm, p, "apply")?;
+    if f.is_undefined() {
+        return vm.call(t.value(), this, args);
+    }
+    let list = vm.new_array(args.to_vec());
+    vm.call(f, h.value(), &[t.value(), this, list.value()])
+}
+
+pub fn construct(vm: &mut Vm, p: ObjRef, args: &[Value], new_target: Value) -> JsResult<Value> {
+    let (t, h, f) = trap(vm, p, "construct")?;
+    if f.is_undefined() {
+        return vm.construct(t.value(), args, new_target);
+    }
+    let list = vm.new_array(args.to_vec());
+    let r = vm.call(f, h.value(), &[t.value(), list.value(), new_target])?;
+    if !r.is_object() {
+        return Err(vm.type_error("'construct' on proxy: trap returned non-object"));
+    }
+    Ok(r)
+}

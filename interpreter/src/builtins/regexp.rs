@@ -1,0 +1,729 @@
+//! 22.2 RegExp objects, on the `regress` engine.
+
+use super::arg;
+use crate::heap::{ObjRef, Traced};
+use crate::object::{Object, ObjectKind, PropertyKey, attrs};
+use crate::value::Value;
+use crate::vm::{JsResult, Vm};
+use std::rc::Rc;
+
+pub struct RegExpData {
+    pub regex: Rc<regress::Regex>,
+    pub source: Value,
+    pub flags: String,
+}
+
+impl RegExpData {
+    pub fn trace(&self, out: &mut Vec<Traced>) {
+        out.push(Traced::Value(self.source));
+    }
+}
+
+pub fn init(vm: &mut Vm) {
+    let op = vm.intrinsics().object_prototype;
+    let proto = vm.new_plain_object(op);
+    let realm = vm.realm as usize;
+    vm.realms[realm].regexp_prototype = proto;
+    let ctor = vm.make_constructor("RegExp", 2, regexp_call, Some(regexp_construct), proto);
+    let species = vm.symbols.species;
+    let getter = vm.native_function("get [Symbol.species]", 0, |_, this, _| Ok(this), None);
+    vm.define_own_property_raw(
+        ctor,
+        PropertyKey::Symbol(species),
+        crate::object::Property {
+            slot: crate::object::Slot::Accessor {
+                get: getter.value(),
+                set: Value::UNDEFINED,
+            },
+            attrs: attrs::CONFIGURABLE | attrs::ACCESSOR,
+        },
+    );
+    vm.define_method(proto, "exec", 1, exec);
+    vm.define_method(proto, "test", 1, test);
+    vm.define_method(proto, "toString", 0, to_string);
+    vm.define_getter(proto, "source", source);
+    vm.define_getter(proto, "flags", flags);
+    for (name, f) in [
+        ("dotAll", dot_all as crate::object::NativeFn),
+        ("global", global),
+        ("hasIndices", has_indices),
+        ("ignoreCase", ignore_case),
+        ("multiline", multiline),
+        ("sticky", sticky),
+        ("unicode", unicode),
+        ("unicodeSets", unicode_sets),
+    ] {
+        vm.define_getter(proto, name, f);
+    }
+    let w = (
+        vm.symbols.match_,
+        vm.symbols.replace,
+        vm.symbols.search,
+        vm.symbols.split,
+    );
+    vm.define_symbol_method(proto, w.0, "[Symbol.match]", 1, symbol_match);
+    vm.define_symbol_method(proto, w.1, "[Symbol.replace]", 2, symbol_replace);
+    vm.define_symbol_method(proto, w.2, "[Symbol.search]", 1, symbol_search);
+    vm.define_symbol_method(proto, w.3, "[Symbol.split]", 2, symbol_split);
+}
+
+/// 22.2.3.1 RegExpCreate / RegExpInitialize for literals and the constructor.
+pub fn regexp_create(vm: &mut Vm, pattern: Value, flags: Value) -> JsResult<Value> {
+    let proto = vm.intrinsics().regexp_prototype;
+    initialize(vm, proto, pattern, flags)
+}
+
+fn initialize(vm: &mut Vm, proto: ObjRef, pattern: Value, flags: Value) -> JsResult<Value> {
+    let p = if pattern.is_undefined() {
+        String::new()
+    } else {
+        vm.to_rust_string(pattern)?
+    };
+    let f = if flags.is_undefined() {
+        String::new()
+    } else {
+        vm.to_rust_string(flags)?
+    };
+    for (i, c) in f.chars().enumerate() {
+        if !"dgimsuyv".contains(c) || f[..i].contains(c) {
+            return Err(vm.syntax_error(&format!("Invalid regular expression flags '{f}'")));
+        }
+    }
+    if f.contains('u') && f.contains('v') {
+        return Err(vm.syntax_error(&format!("Invalid regular expression flags '{f}'")));
+    }
+    let engine_flags: String = f.chars().filter(|c| "imsuv".contains(*c)).collect();
+    let regex = match regress::Regex::with_flags(&p, engine_flags.as_str()) {
+        Ok(r) => r,
+        Err(e) => {
+            return Err(vm.syntax_error(&format!("Invalid regular expression: /{p}/{f}: {e}")));
+        }
+    };
+    let source = if p.is_empty() {
+        vm.string("(?:)")
+    } else {
+        let escaped = escape_source(&p);
+        vm.string(&escaped)
+    };
+    let o = vm.alloc(Object::new(
+        Some(proto),
+        ObjectKind::RegExp(Box::new(RegExpData {
+            regex: Rc::new(regex),
+            source,
+            flags: f,
+        })),
+    ));
+    let lk = PropertyKey::String(vm.names.last_index);
+    vm.define_data(o, lk, Value::int32(0), attrs::WRITABLE);
+    Ok(o.value())
+}
+
+/// EscapeRegExpPattern: `/` and line terminators escaped so the source round-trips.
+fn escape_source(p: &str) -> String {
+    let mut out = String::new();
+    let mut in_class = false;
+    let mut chars = p.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' => {
+                out.push(c);
+                if let Some(n) = chars.next() {
+                    out.push(n);
+                }
+            }
+            '[' => {
+                in_class = true;
+                out.push(c);
+            }
+            ']' => {
+                in_class = false;
+                out.push(c);
+            }
+            '/' if !in_class => out.push_str("\\/"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\u{2028}' => out.push_str("\\u2028"),
+            '\u{2029}' => out.push_str("\\u2029"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+fn regexp_call(vm: &mut Vm, _: Value, args: &[Value]) -> JsResult<Value> {
+    let pattern = arg(args, 0);
+    let flags = arg(args, 1);
+    if let Some(o) = pattern.as_object()
+        && matches!(vm.obj(o).kind, ObjectKind::RegExp(_))
+        && flags.is_undefined()
+    {
+        let ck = PropertyKey::String(vm.names.constructor);
+        let c = vm.get(o, ck, pattern)?;
+        if c.as_object() == vm.current_native {
+            return Ok(pattern);
+        }
+    }
+    let proto = vm.intrinsics().regexp_prototype;
+    construct_with(vm, proto, pattern, flags)
+}
+
+fn regexp_construct(vm: &mut Vm, args: &[Value], nt: ObjRef) -> JsResult<Value> {
+    let proto = vm.prototype_from_constructor(nt.value(), |r| r.regexp_prototype)?;
+    construct_with(vm, proto, arg(args, 0), arg(args, 1))
+}
+
+fn construct_with(vm: &mut Vm, proto: ObjRef, pattern: Value, flags: Value) -> JsResult<Value> {
+    if let Some(o) = pattern.as_object()
+        && let ObjectKind::RegExp(d) = &vm.obj(o).kind
+    {
+        let source = d.source;
+        let original_flags = d.flags.clone();
+        let f = if flags.is_undefined() {
+            vm.string(&original_flags)
+        } else {
+            flags
+        };
+        let raw = vm.to_rust_string(source)?;
+        let raw = if raw == "(?:)" {
+            String::new()
+        } else {
+            raw.replace("\\/", "/")
+        };
+        let p = vm.string(&raw);
+        return initialize(vm, proto, p, f);
+    }
+    initialize(vm, proto, pattern, flags)
+}
+
+fn data(vm: &mut Vm, this: Value, method: &str) -> JsResult<(ObjRef, Rc<regress::Regex>, String)> {
+    if let Some(o) = this.as_object()
+        && let ObjectKind::RegExp(d) = &vm.obj(o).kind
+    {
+        return Ok((o, d.regex.clone(), d.flags.clone()));
+    }
+    Err(vm.type_error(&format!(
+        "RegExp.prototype.{method} requires that 'this' be a RegExp object"
+    )))
+}
+
+/// 22.2.7.2 RegExpBuiltinExec
+fn builtin_exec(vm: &mut Vm, r: ObjRef, s: Value) -> JsResult<Value> {
+    let (_, regex, flags) = data(vm, r.value(), "exec")?;
+    let lk = PropertyKey::String(vm.names.last_index);
+    let li = vm.get(r, lk, r.value())?;
+    let last_index = vm.to_length(li)?;
+    let global = flags.contains('g');
+    let sticky = flags.contains('y');
+    let has_indices = flags.contains('d');
+    let full_unicode = flags.contains('u') || flags.contains('v');
+    let start = if global || sticky { last_index } else { 0.0 };
+    let s_ref = vm.to_string(s)?;
+    let units = vm.units(s_ref);
+    if start > units.len() as f64 {
+        if global || sticky {
+            vm.set_or_throw(r, lk, Value::int32(0), true)?;
+        }
+        return Ok(Value::NULL);
+    }
+    let start = start as usize;
+    let found = if full_unicode {
+        regex.find_from_utf16(&units, start).next()
+    } else {
+        regex.find_from_ucs2(&units, start).next()
+    };
+    let m = match found {
+        Some(m) if !sticky || m.start() == start => m,
+        _ => {
+            if global || sticky {
+                vm.set_or_throw(r, lk, Value::int32(0), true)?;
+            }
+            return Ok(Value::NULL);
+        }
+    };
+    if global || sticky {
+        vm.set_or_throw(r, lk, Value::number(m.end() as f64), true)?;
+    }
+    let mut values = vec![vm.string_from_units(&units[m.range()])];
+    for cap in &m.captures {
+        values.push(match cap {
+            Some(range) => vm.string_from_units(&units[range.clone()]),
+            None => Value::UNDEFINED,
+        });
+    }
+    let a = vm.new_array(values.clone());
+    vm.handles.push(a.value());
+    let ik = vm.key("index");
+    vm.create_data_property_or_throw(a, ik, Value::number(m.start() as f64))?;
+    let input_key = vm.key("input");
+    vm.create_data_property_or_throw(a, input_key, s_ref.value())?;
+    let named: Vec<(String, Option<std::ops::Range<usize>>)> =
+        m.named_groups().map(|(n, r)| (n.to_string(), r)).collect();
+    let groups = if named.is_empty() {
+        Value::UNDEFINED
+    } else {
+        let g = vm.new_object_with_proto(None);
+        for (name, range) in &named {
+            let v = match range {
+                Some(range) => vm.string_from_units(&units[range.clone()]),
+                None => Value::UNDEFINED,
+            };
+            let k = vm.key(name);
+            vm.create_data_property_or_throw(g, k, v)?;
+        }
+        g.value()
+    };
+    let gk = vm.key("groups");
+    vm.create_data_property_or_throw(a, gk, groups)?;
+    if has_indices {
+        let mut pairs = Vec::new();
+        for i in 0..=m.captures.len() {
+            pairs.push(match m.group(i) {
+                Some(range) => vm
+                    .new_array(vec![
+                        Value::number(range.start as f64),
+                        Value::number(range.end as f64),
+                    ])
+                    .value(),
+                None => Value::UNDEFINED,
+            });
+        }
+        let indices = vm.new_array(pairs);
+        let group_indices = if named.is_empty() {
+            Value::UNDEFINED
+        } else {
+            let g = vm.new_object_with_proto(None);
+            for (name, range) in &named {
+                let v = match range {
+                    Some(range) => vm
+                        .new_array(vec![
+                            Value::number(range.start as f64),
+                            Value::number(range.end as f64),
+                        ])
+                        .value(),
+                    None => Value::UNDEFINED,
+                };
+                let k = vm.key(name);
+                vm.create_data_property_or_throw(g, k, v)?;
+            }
+            g.value()
+        };
+        vm.create_data_property_or_throw(indices, gk, group_indices)?;
+        let dk = vm.key("indices");
+        vm.create_data_property_or_throw(a, dk, indices.value())?;
+    }
+    Ok(a.value())
+}
+
+/// 22.2.7.1 RegExpExec
+fn regexp_exec(vm: &mut Vm, r: ObjRef, s: Value) -> JsResult<Value> {
+    let ek = vm.key("exec");
+    let exec_fn = vm.get(r, ek, r.value())?;
+    if vm.is_callable(exec_fn) {
+        let result = vm.call(exec_fn, r.value(), &[s])?;
+        if !(result.is_object() || result.is_null()) {
+            return Err(
+                vm.type_error("RegExp exec method returned something other than an Object or null")
+            );
+        }
+        return Ok(result);
+    }
+    data(vm, r.value(), "exec")?;
+    builtin_exec(vm, r, s)
+}
+
+fn exec(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
+    let (r, _, _) = data(vm, this, "exec")?;
+    let s = vm.to_string(arg(args, 0))?;
+    builtin_exec(vm, r, s.value())
+}
+
+fn require_object(vm: &mut Vm, this: Value, method: &str) -> JsResult<ObjRef> {
+    match this.as_object() {
+        Some(o) => Ok(o),
+        None => Err(vm.type_error(&format!("RegExp.prototype.{method} called on a non-object"))),
+    }
+}
+
+fn test(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
+    let r = require_object(vm, this, "test")?;
+    let s = vm.to_string(arg(args, 0))?;
+    let m = regexp_exec(vm, r, s.value())?;
+    Ok(Value::boolean(!m.is_null()))
+}
+
+fn to_string(vm: &mut Vm, this: Value, _: &[Value]) -> JsResult<Value> {
+    let r = require_object(vm, this, "toString")?;
+    let sk = vm.key("source");
+    let fk = vm.key("flags");
+    let s = vm.get(r, sk, this)?;
+    let s = vm.to_rust_string(s)?;
+    let f = vm.get(r, fk, this)?;
+    let f = vm.to_rust_string(f)?;
+    Ok(vm.string(&format!("/{s}/{f}")))
+}
+
+fn source(vm: &mut Vm, this: Value, _: &[Value]) -> JsResult<Value> {
+    let Some(o) = this.as_object() else {
+        return Err(vm.type_error("RegExp.prototype.source getter called on non-object"));
+    };
+    if let ObjectKind::RegExp(d) = &vm.obj(o).kind {
+        return Ok(d.source);
+    }
+    if o == vm.intrinsics().regexp_prototype {
+        return Ok(vm.string("(?:)"));
+    }
+    Err(vm.type_error("RegExp.prototype.source getter called on non-RegExp object"))
+}
+
+/// 22.2.6.4 get RegExp.prototype.flags
+fn flags(vm: &mut Vm, this: Value, _: &[Value]) -> JsResult<Value> {
+    let r = require_object(vm, this, "flags")?;
+    let mut out = String::new();
+    for (c, name) in [
+        ('d', "hasIndices"),
+        ('g', "global"),
+        ('i', "ignoreCase"),
+        ('m', "multiline"),
+        ('s', "dotAll"),
+        ('u', "unicode"),
+        ('v', "unicodeSets"),
+        ('y', "sticky"),
+    ] {
+        let k = vm.key(name);
+        let v = vm.get(r, k, this)?;
+        if vm.to_boolean(v) {
+            out.push(c);
+        }
+    }
+    Ok(vm.string(&out))
+}
+
+fn flag(vm: &mut Vm, this: Value, c: char, name: &str) -> JsResult<Value> {
+    let Some(o) = this.as_object() else {
+        return Err(vm.type_error(&format!(
+            "RegExp.prototype.{name} getter called on non-object"
+        )));
+    };
+    if let ObjectKind::RegExp(d) = &vm.obj(o).kind {
+        return Ok(Value::boolean(d.flags.contains(c)));
+    }
+    if o == vm.intrinsics().regexp_prototype {
+        return Ok(Value::UNDEFINED);
+    }
+    Err(vm.type_error(&format!(
+        "RegExp.prototype.{name} getter called on non-RegExp object"
+    )))
+}
+
+fn dot_all(vm: &mut Vm, this: Value, _: &[Value]) -> JsResult<Value> {
+    flag(vm, this, 's', "dotAll")
+}
+fn global(vm: &mut Vm, this: Value, _: &[Value]) -> JsResult<Value> {
+    flag(vm, this, 'g', "global")
+}
+fn has_indices(vm: &mut Vm, this: Value, _: &[Value]) -> JsResult<Value> {
+    flag(vm, this, 'd', "hasIndices")
+}
+fn ignore_case(vm: &mut Vm, this: Value, _: &[Value]) -> JsResult<Value> {
+    flag(vm, this, 'i', "ignoreCase")
+}
+fn multiline(vm: &mut Vm, this: Value, _: &[Value]) -> JsResult<Value> {
+    flag(vm, this, 'm', "multiline")
+}
+fn sticky(vm: &mut Vm, this: Value, _: &[Value]) -> JsResult<Value> {
+    flag(vm, this, 'y', "sticky")
+}
+fn unicode(vm: &mut Vm, this: Value, _: &[Value]) -> JsResult<Value> {
+    flag(vm, this, 'u', "unicode")
+}
+fn unicode_sets(vm: &mut Vm, this: Value, _: &[Value]) -> JsResult<Value> {
+    flag(vm, this, 'v', "unicodeSets")
+}
+
+fn flags_of(vm: &mut Vm, r: ObjRef) -> JsResult<String> {
+    let fk = vm.key("flags");
+    let f = vm.get(r, fk, r.value())?;
+    vm.to_rust_string(f)
+}
+
+fn advance(vm: &mut Vm, r: ObjRef, s: &[u16], unicode: bool) -> JsResult<()> {
+    let lk = PropertyKey::String(vm.names.last_index);
+    let li = vm.get(r, lk, r.value())?;
+    let i = vm.to_length(li)?;
+    let next = if unicode && (i as usize) < s.len() {
+        i + super::string::code_point_at_units(s, i as usize).1 as f64
+    } else {
+        i + 1.0
+    };
+    vm.set_or_throw(r, lk, Value::number(next), true)
+}
+
+/// 22.2.6.8 RegExp.prototype [ @@match ]
+fn symbol_match(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
+    let r = require_object(vm, this, "[Symbol.match]")?;
+    let s = vm.to_string(arg(args, 0))?;
+    let f = flags_of(vm, r)?;
+    if !f.contains('g') {
+        return regexp_exec(vm, r, s.value());
+    }
+    let unicode = f.contains('u') || f.contains('v');
+    let lk = PropertyKey::String(vm.names.last_index);
+    vm.set_or_throw(r, lk, Value::int32(0), true)?;
+    let units = vm.units(s).to_vec();
+    let mut found = Vec::new();
+    loop {
+        let result = regexp_exec(vm, r, s.value())?;
+        let Some(ro) = result.as_object() else {
+            return Ok(if found.is_empty() {
+                Value::NULL
+            } else {
+                vm.new_array(found).value()
+            });
+        };
+        let m = vm.get(ro, PropertyKey::Index(0), result)?;
+        let ms = vm.to_string(m)?;
+        vm.handles.push(ms.value());
+        if vm.string_len(ms) == 0 {
+            advance(vm, r, &units, unicode)?;
+        }
+        found.push(ms.value());
+    }
+}
+
+/// 22.2.6.11 RegExp.prototype [ @@replace ]
+fn symbol_replace(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
+    let r = require_object(vm, this, "[Symbol.replace]")?;
+    let s = vm.to_string(arg(args, 0))?;
+    let units = vm.units(s).to_vec();
+    let mut replace_value = arg(args, 1);
+    let functional = vm.is_callable(replace_value);
+    if !functional {
+        replace_value = vm.to_string(replace_value)?.value();
+    }
+    let f = flags_of(vm, r)?;
+    let global = f.contains('g');
+    let unicode = f.contains('u') || f.contains('v');
+    let lk = PropertyKey::String(vm.names.last_index);
+    if global {
+        vm.set_or_throw(r, lk, Value::int32(0), true)?;
+    }
+    let mut results = Vec::new();
+    loop {
+        let result = regexp_exec(vm, r, s.value())?;
+        if result.is_null() {
+            break;
+        }
+        vm.handles.push(result);
+        results.push(result);
+        if !global {
+            break;
+        }
+        let ro = result.as_object().expect("an object");
+        let m = vm.get(ro, PropertyKey::Index(0), result)?;
+        let ms = vm.to_string(m)?;
+        if vm.string_len(ms) == 0 {
+            advance(vm, r, &units, unicode)?;
+        }
+    }
+    let mut out = Vec::new();
+    let mut next_position = 0usize;
+    for result in results {
+        let ro = result.as_object().expect("an object");
+        let ncaptures = super::array::length_of(vm, ro)?.max(1.0) as usize - 1;
+        let m = vm.get(ro, PropertyKey::Index(0), result)?;
+        let matched = vm.to_string(m)?;
+        let matched = vm.units(matched).to_vec();
+        let ik = vm.key("index");
+        let pos = vm.get(ro, ik, result)?;
+        let position = vm
+            .to_integer_or_infinity(pos)?
+            .clamp(0.0, units.len() as f64) as usize;
+        let mut captures = Vec::new();
+        let mut capture_values = Vec::new();
+        for n in 1..=ncaptures {
+            let c = vm.get(ro, PropertyKey::Index(n as u32), result)?;
+            if c.is_undefined() {
+                captures.push(None);
+                capture_values.push(Value::UNDEFINED);
+            } else {
+                let cs = vm.to_string(c)?;
+                captures.push(Some(vm.units(cs).to_vec()));
+                capture_values.push(cs.value());
+            }
+        }
+        let gk = vm.key("groups");
+        let named = vm.get(ro, gk, result)?;
+        let replacement = if functional {
+            let mut call_args = vec![vm.string_from_units(&matched)];
+            call_args.extend(capture_values);
+            call_args.push(Value::number(position as f64));
+            call_args.push(s.value());
+            if !named.is_undefined() {
+                call_args.push(named);
+            }
+            let v = vm.call(replace_value, Value::UNDEFINED, &call_args)?;
+            let vs = vm.to_string(v)?;
+            vm.units(vs).to_vec()
+        } else {
+            let template = vm
+                .units(replace_value.as_string().expect("a string"))
+                .to_vec();
+            let named_obj = if named.is_undefined() {
+                None
+            } else {
+                Some(vm.to_object(named)?)
+            };
+            // Named groups are read up front (GetSubstitution reads them in order).
+            let mut named_values: Vec<(Vec<u16>, Option<Vec<u16>>)> = Vec::new();
+            if let Some(no) = named_obj {
+                let mut i = 0;
+                while i < template.len() {
+                    if template[i] == u16::from(b'$')
+                        && template.get(i + 1) == Some(&u16::from(b'<'))
+                        && let Some(end) =
+                            template[i + 2..].iter().position(|&u| u == u16::from(b'>'))
+                    {
+                        let name = template[i + 2..i + 2 + end].to_vec();
+                        let key = vm.key_from_units(&name);
+                        let v = vm.get(no, key, no.value())?;
+                        let text = if v.is_undefined() {
+                            None
+                        } else {
+                            let vs = vm.to_string(v)?;
+                            Some(vm.units(vs).to_vec())
+                        };
+                        named_values.push((name, text));
+                        i += end + 3;
+                        continue;
+                    }
+                    i += 1;
+                }
+            }
+            let lookup = |name: &[u16]| -> Option<Vec<u16>> {
+                named_values
+                    .iter()
+                    .find(|(n, _)| n == name)
+                    .and_then(|(_, v)| v.clone())
+            };
+            let named_fn: Option<&dyn Fn(&[u16]) -> Option<Vec<u16>>> = if named_obj.is_some() {
+                Some(&lookup)
+            } else {
+                None
+            };
+            super::string::get_substitution(
+                &matched, &units, position, &captures, named_fn, &template,
+            )
+        };
+        if position >= next_position {
+            out.extend_from_slice(&units[next_position..position]);
+            out.extend(replacement);
+            next_position = (position + matched.len()).min(units.len());
+        }
+    }
+    out.extend_from_slice(&units[next_position.min(units.len())..]);
+    Ok(vm.string_from_units(&out))
+}
+
+fn symbol_search(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
+    let r = require_object(vm, this, "[Symbol.search]")?;
+    let s = vm.to_string(arg(args, 0))?;
+    let lk = PropertyKey::String(vm.names.last_index);
+    let previous = vm.get(r, lk, this)?;
+    if !vm.same_value(previous, Value::int32(0)) {
+        vm.set_or_throw(r, lk, Value::int32(0), true)?;
+    }
+    let result = regexp_exec(vm, r, s.value())?;
+    let current = vm.get(r, lk, this)?;
+    if !vm.same_value(current, previous) {
+        vm.set_or_throw(r, lk, previous, true)?;
+    }
+    match result.as_object() {
+        None => Ok(Value::int32(-1)),
+        Some(ro) => {
+            let ik = vm.key("index");
+            vm.get(ro, ik, result)
+        }
+    }
+}
+
+/// 22.2.6.14 RegExp.prototype [ @@split ]
+fn symbol_split(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
+    let r = require_object(vm, this, "[Symbol.split]")?;
+    let s = vm.to_string(arg(args, 0))?;
+    let units = vm.units(s).to_vec();
+    let default = vm
+        .intrinsics()
+        .constructors
+        .get("RegExp")
+        .copied()
+        .map_or(Value::UNDEFINED, |c| c.value());
+    let c = super::promise::species_constructor(vm, r, default)?;
+    let f = flags_of(vm, r)?;
+    let unicode = f.contains('u') || f.contains('v');
+    let new_flags = if f.contains('y') {
+        f.clone()
+    } else {
+        format!("{f}y")
+    };
+    let nf = vm.string(&new_flags);
+    let splitter = vm.construct(c, &[this, nf], c)?;
+    let so = splitter.as_object().expect("an object");
+    vm.handles.push(splitter);
+    let lim = if arg(args, 1).is_undefined() {
+        u32::MAX
+    } else {
+        vm.to_uint32(arg(args, 1))?
+    };
+    let mut parts = Vec::new();
+    if lim == 0 {
+        return Ok(vm.new_array(parts).value());
+    }
+    if units.is_empty() {
+        let z = regexp_exec(vm, so, s.value())?;
+        if z.is_null() {
+            parts.push(s.value());
+        }
+        return Ok(vm.new_array(parts).value());
+    }
+    let lk = PropertyKey::String(vm.names.last_index);
+    let mut p = 0usize;
+    let mut q = 0usize;
+    while q < units.len() {
+        vm.set_or_throw(so, lk, Value::number(q as f64), true)?;
+        let z = regexp_exec(vm, so, s.value())?;
+        let Some(zo) = z.as_object() else {
+            q += if unicode {
+                super::string::code_point_at_units(&units, q).1
+            } else {
+                1
+            };
+            continue;
+        };
+        let e = vm.get(so, lk, splitter)?;
+        let e = (vm.to_length(e)? as usize).min(units.len());
+        if e == p {
+            q += if unicode {
+                super::string::code_point_at_units(&units, q).1
+            } else {
+                1
+            };
+            continue;
+        }
+        parts.push(vm.string_from_units(&units[p..q]));
+        if parts.len() as u32 == lim {
+            return Ok(vm.new_array(parts).value());
+        }
+        p = e;
+        let n = super::array::length_of(vm, zo)?.max(1.0) as u32 - 1;
+        for i in 1..=n {
+            let v = vm.get(zo, PropertyKey::Index(i), z)?;
+            parts.push(v);
+            if parts.len() as u32 == lim {
+                return Ok(vm.new_array(parts).value());
+            }
+        }
+        q = p;
+    }
+    parts.push(vm.string_from_units(&units[p.min(units.len())..]));
+    Ok(vm.new_array(parts).value())
+}

@@ -1,0 +1,768 @@
+//! 22.1 String objects (the common methods; the rest belong to the standard-library issue).
+
+use super::arg;
+use crate::heap::{ObjRef, StrRef};
+use crate::object::{Object, ObjectKind, PropertyKey, attrs};
+use crate::value::Value;
+use crate::vm::{JsResult, Vm};
+
+pub fn init(vm: &mut Vm) {
+    let op = vm.intrinsics().object_prototype;
+    let empty = vm.string("").as_string().expect("a string");
+    let proto = vm.alloc(Object::new(Some(op), ObjectKind::String(empty)));
+    let realm = vm.realm as usize;
+    vm.realms[realm].string_prototype = proto;
+    let ctor = vm.make_constructor("String", 1, string_call, Some(string_construct), proto);
+    vm.define_method(ctor, "fromCharCode", 1, from_char_code);
+    vm.define_method(ctor, "fromCodePoint", 1, from_code_point);
+    vm.define_method(ctor, "raw", 1, raw);
+    let methods: &[(&str, u32, crate::object::NativeFn)] = &[
+        ("at", 1, at),
+        ("charAt", 1, char_at),
+        ("charCodeAt", 1, char_code_at),
+        ("codePointAt", 1, code_point_at),
+        ("concat", 1, concat),
+        ("endsWith", 1, ends_with),
+        ("includes", 1, includes),
+        ("indexOf", 1, index_of),
+        ("isWellFormed", 0, is_well_formed),
+        ("lastIndexOf", 1, last_index_of),
+        ("localeCompare", 1, locale_compare),
+        ("padEnd", 1, pad_end),
+        ("padStart", 1, pad_start),
+        ("repeat", 1, repeat),
+        ("replace", 2, replace),
+        ("replaceAll", 2, replace_all),
+        ("slice", 2, slice),
+        ("split", 2, split),
+        ("startsWith", 1, starts_with),
+        ("substr", 2, substr),
+        ("substring", 2, substring),
+        ("toLocaleLowerCase", 0, to_lower_case),
+        ("toLocaleUpperCase", 0, to_upper_case),
+        ("toLowerCase", 0, to_lower_case),
+        ("toString", 0, value_of),
+        ("toUpperCase", 0, to_upper_case),
+        ("toWellFormed", 0, to_well_formed),
+        ("trim", 0, trim),
+        ("trimEnd", 0, trim_end),
+        ("trimStart", 0, trim_start),
+        ("valueOf", 0, value_of),
+    ];
+    for (name, length, f) in methods {
+        vm.define_method(proto, name, *length, *f);
+    }
+    let it = vm.symbols.iterator;
+    vm.define_symbol_method(proto, it, "[Symbol.iterator]", 0, iterator);
+}
+
+fn string_call(vm: &mut Vm, _: Value, args: &[Value]) -> JsResult<Value> {
+    if args.is_empty() {
+        return Ok(vm.string(""));
+    }
+    if let Some(s) = args[0].as_symbol() {
+        let text = super::symbol::descriptive_string(vm, s);
+        return Ok(vm.string(&text));
+    }
+    Ok(vm.to_string(args[0])?.value())
+}
+
+fn string_construct(vm: &mut Vm, args: &[Value], nt: ObjRef) -> JsResult<Value> {
+    let s = if args.is_empty() {
+        vm.string("").as_string().expect("a string")
+    } else {
+        vm.to_string(args[0])?
+    };
+    let proto = vm.prototype_from_constructor(nt.value(), |r| r.string_prototype)?;
+    Ok(vm
+        .alloc(Object::new(Some(proto), ObjectKind::String(s)))
+        .value())
+}
+
+/// `this` as a string (RequireObjectCoercible + ToString).
+fn this_string(vm: &mut Vm, this: Value, name: &str) -> JsResult<Vec<u16>> {
+    if this.is_nullish() {
+        return Err(vm.type_error(&format!(
+            "String.prototype.{name} called on null or undefined"
+        )));
+    }
+    let s = vm.to_string(this)?;
+    Ok(vm.units(s).to_vec())
+}
+
+fn string_of(vm: &mut Vm, v: Value) -> JsResult<Vec<u16>> {
+    let s = vm.to_string(v)?;
+    Ok(vm.units(s).to_vec())
+}
+
+fn value_of(vm: &mut Vm, this: Value, _: &[Value]) -> JsResult<Value> {
+    if this.is_string() {
+        return Ok(this);
+    }
+    if let Some(o) = this.as_object()
+        && let ObjectKind::String(s) = vm.obj(o).kind
+    {
+        return Ok(s.value());
+    }
+    Err(vm.type_error("String.prototype.valueOf requires that 'this' be a String"))
+}
+
+fn from_char_code(vm: &mut Vm, _: Value, args: &[Value]) -> JsResult<Value> {
+    let mut units = Vec::with_capacity(args.len());
+    for &a in args {
+        units.push(vm.to_uint32(a)? as u16);
+    }
+    Ok(vm.string_from_units(&units))
+}
+
+fn from_code_point(vm: &mut Vm, _: Value, args: &[Value]) -> JsResult<Value> {
+    let mut units = Vec::new();
+    for &a in args {
+        let n = vm.to_number(a)?;
+        if n.fract() != 0.0 || !(0.0..=1114111.0).contains(&n) {
+            return Err(vm.range_error(&format!("Invalid code point {n}")));
+        }
+        push_code_point(&mut units, n as u32);
+    }
+    Ok(vm.string_from_units(&units))
+}
+
+pub fn push_code_point(units: &mut Vec<u16>, cp: u32) {
+    if cp < 0x10000 {
+        units.push(cp as u16);
+    } else {
+        let c = cp - 0x10000;
+        units.push(0xD800 + (c >> 10) as u16);
+        units.push(0xDC00 + (c & 0x3FF) as u16);
+    }
+}
+
+/// 22.1.2.4 String.raw
+fn raw(vm: &mut Vm, _: Value, args: &[Value]) -> JsResult<Value> {
+    let cooked = vm.to_object(arg(args, 0))?;
+    let rk = PropertyKey::String(vm.names.raw);
+    let raw = vm.get(cooked, rk, cooked.value())?;
+    let literals = vm.to_object(raw)?;
+    let len = super::array::length_of(vm, literals)?;
+    let mut out = Vec::new();
+    let mut i = 0.0;
+    while i < len {
+        let key = super::array::index_key(vm, i);
+        let seg = vm.get(literals, key, literals.value())?;
+        out.extend(string_of(vm, seg)?);
+        if i + 1.0 >= len {
+            break;
+        }
+        if let Some(&sub) = args.get(i as usize + 1) {
+            out.extend(string_of(vm, sub)?);
+        }
+        i += 1.0;
+    }
+    Ok(vm.string_from_units(&out))
+}
+
+fn at(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
+    let s = this_string(vm, this, "at")?;
+    let len = s.len() as f64;
+    let r = vm.to_integer_or_infinity(arg(args, 0))?;
+    let k = if r >= 0.0 { r } else { len + r };
+    if k < 0.0 || k >= len {
+        return Ok(Value::UNDEFINED);
+    }
+    Ok(vm.string_from_units(&s[k as usize..k as usize + 1]))
+}
+
+fn char_at(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
+    let s = this_string(vm, this, "charAt")?;
+    let p = vm.to_integer_or_infinity(arg(args, 0))?;
+    if p < 0.0 || p >= s.len() as f64 {
+        return Ok(vm.string(""));
+    }
+    Ok(vm.string_from_units(&s[p as usize..p as usize + 1]))
+}
+
+fn char_code_at(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
+    let s = this_string(vm, this, "charCodeAt")?;
+    let p = vm.to_integer_or_infinity(arg(args, 0))?;
+    if p < 0.0 || p >= s.len() as f64 {
+        return Ok(Value::number(f64::NAN));
+    }
+    Ok(Value::int32(i32::from(s[p as usize])))
+}
+
+pub fn code_point_at_units(s: &[u16], i: usize) -> (u32, usize) {
+    let first = s[i];
+    if (0xD800..0xDC00).contains(&first) && i + 1 < s.len() && (0xDC00..0xE000).contains(&s[i + 1])
+    {
+        let cp = 0x10000 + ((u32::from(first) - 0xD800) << 10) + (u32::from(s[i + 1]) - 0xDC00);
+        return (cp, 2);
+    }
+    (u32::from(first), 1)
+}
+
+fn code_point_at(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
+    let s = this_string(vm, this, "codePointAt")?;
+    let p = vm.to_integer_or_infinity(arg(args, 0))?;
+    if p < 0.0 || p >= s.len() as f64 {
+        return Ok(Value::UNDEFINED);
+    }
+    Ok(Value::int32(code_point_at_units(&s, p as usize).0 as i32))
+}
+
+fn concat(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
+    let mut s = this_string(vm, this, "concat")?;
+    for &a in args {
+        s.extend(string_of(vm, a)?);
+    }
+    Ok(vm.string_from_units(&s))
+}
+
+fn is_regexp(vm: &mut Vm, v: Value) -> JsResult<bool> {
+    let Some(o) = v.as_object() else {
+        return Ok(false);
+    };
+    let key = PropertyKey::Symbol(vm.symbols.match_);
+    let m = vm.get(o, key, v)?;
+    if !m.is_undefined() {
+        return Ok(vm.to_boolean(m));
+    }
+    Ok(matches!(vm.obj(o).kind, ObjectKind::RegExp(_)))
+}
+
+fn find(haystack: &[u16], needle: &[u16], from: usize) -> Option<usize> {
+    if needle.is_empty() {
+        return (from <= haystack.len()).then_some(from);
+    }
+    if needle.len() > haystack.len() {
+        return None;
+    }
+    (from..=haystack.len() - needle.len()).find(|&i| &haystack[i..i + needle.len()] == needle)
+}
+
+fn ends_with(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
+    let s = this_string(vm, this, "endsWith")?;
+    if is_regexp(vm, arg(args, 0))? {
+        return Err(vm.type_error(
+            "First argument to String.prototype.endsWith must not be a regular expression",
+        ));
+    }
+    let search = string_of(vm, arg(args, 0))?;
+    let len = s.len() as f64;
+    let end = if arg(args, 1).is_undefined() {
+        len
+    } else {
+        vm.to_integer_or_infinity(arg(args, 1))?.clamp(0.0, len)
+    } as usize;
+    if search.len() > end {
+        return Ok(Value::FALSE);
+    }
+    Ok(Value::boolean(s[end - search.len()..end] == search[..]))
+}
+
+fn starts_with(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
+    let s = this_string(vm, this, "startsWith")?;
+    if is_regexp(vm, arg(args, 0))? {
+        return Err(vm.type_error(
+            "First argument to String.prototype.startsWith must not be a regular expression",
+        ));
+    }
+    let search = string_of(vm, arg(args, 0))?;
+    let start = vm
+        .to_integer_or_infinity(arg(args, 1))?
+        .clamp(0.0, s.len() as f64) as usize;
+    if start + search.len() > s.len() {
+        return Ok(Value::FALSE);
+    }
+    Ok(Value::boolean(s[start..start + search.len()] == search[..]))
+}
+
+fn includes(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
+    let s = this_string(vm, this, "includes")?;
+    if is_regexp(vm, arg(args, 0))? {
+        return Err(vm.type_error(
+            "First argument to String.prototype.includes must not be a regular expression",
+        ));
+    }
+    let search = string_of(vm, arg(args, 0))?;
+    let start = vm
+        .to_integer_or_infinity(arg(args, 1))?
+        .clamp(0.0, s.len() as f64) as usize;
+    Ok(Value::boolean(find(&s, &search, start).is_some()))
+}
+
+fn index_of(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
+    let s = this_string(vm, this, "indexOf")?;
+    let search = string_of(vm, arg(args, 0))?;
+    let start = vm
+        .to_integer_or_infinity(arg(args, 1))?
+        .clamp(0.0, s.len() as f64) as usize;
+    Ok(Value::number(
+        find(&s, &search, start).map_or(-1.0, |i| i as f64),
+    ))
+}
+
+fn last_index_of(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
+    let s = this_string(vm, this, "lastIndexOf")?;
+    let search = string_of(vm, arg(args, 0))?;
+    let n = vm.to_number(arg(args, 1))?;
+    let pos = if n.is_nan() { f64::INFINITY } else { n.trunc() };
+    let start = pos.clamp(0.0, s.len() as f64) as usize;
+    if search.len() > s.len() {
+        return Ok(Value::int32(-1));
+    }
+    let max = start.min(s.len() - search.len());
+    for i in (0..=max).rev() {
+        if s[i..i + search.len()] == search[..] {
+            return Ok(Value::number(i as f64));
+        }
+    }
+    Ok(Value::int32(-1))
+}
+
+fn locale_compare(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
+    let s = this_string(vm, this, "localeCompare")?;
+    let t = string_of(vm, arg(args, 0))?;
+    let a = String::from_utf16_lossy(&s);
+    let b = String::from_utf16_lossy(&t);
+    Ok(Value::int32(match a.cmp(&b) {
+        std::cmp::Ordering::Less => -1,
+        std::cmp::Ordering::Equal => 0,
+        std::cmp::Ordering::Greater => 1,
+    }))
+}
+
+fn pad(vm: &mut Vm, this: Value, args: &[Value], at_start: bool) -> JsResult<Value> {
+    let s = this_string(vm, this, "padStart")?;
+    let max = vm.to_length(arg(args, 0))?;
+    if max <= s.len() as f64 {
+        return Ok(vm.string_from_units(&s));
+    }
+    let filler = if arg(args, 1).is_undefined() {
+        vec![u16::from(b' ')]
+    } else {
+        string_of(vm, arg(args, 1))?
+    };
+    if filler.is_empty() {
+        return Ok(vm.string_from_units(&s));
+    }
+    if max > f64::from(1u32 << 29) {
+        return Err(vm.range_error("Invalid string length"));
+    }
+    let fill_len = max as usize - s.len();
+    let fill: Vec<u16> = filler.iter().copied().cycle().take(fill_len).collect();
+    let out = if at_start {
+        [fill, s].concat()
+    } else {
+        [s, fill].concat()
+    };
+    Ok(vm.string_from_units(&out))
+}
+
+fn pad_start(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
+    pad(vm, this, args, true)
+}
+fn pad_end(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
+    pad(vm, this, args, false)
+}
+
+fn repeat(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
+    let s = this_string(vm, this, "repeat")?;
+    let n = vm.to_integer_or_infinity(arg(args, 0))?;
+    if !(0.0..f64::INFINITY).contains(&n) {
+        return Err(vm.range_error(&format!("Invalid count value: {n}")));
+    }
+    if s.is_empty() || n == 0.0 {
+        return Ok(vm.string(""));
+    }
+    if s.len() as f64 * n > f64::from(1u32 << 29) {
+        return Err(vm.range_error("Invalid string length"));
+    }
+    Ok(vm.string_from_units(&s.repeat(n as usize)))
+}
+
+/// 22.1.3.19.1 GetSubstitution
+pub fn get_substitution(
+    matched: &[u16],
+    s: &[u16],
+    position: usize,
+    captures: &[Option<Vec<u16>>],
+    named: Option<&dyn Fn(&[u16]) -> Option<Vec<u16>>>,
+    replacement: &[u16],
+) -> Vec<u16> {
+    let mut out = Vec::new();
+    let mut i = 0;
+    let m = captures.len();
+    while i < replacement.len() {
+        let c = replacement[i];
+        if c == u16::from(b'$') && i + 1 < replacement.len() {
+            let n = replacement[i + 1];
+            if n == u16::from(b'$') {
+                out.push(c);
+                i += 2;
+                continue;
+            }
+            if n == u16::from(b'&') {
+                out.extend_from_slice(matched);
+                i += 2;
+                continue;
+            }
+            if n == u16::from(b'`') {
+                out.extend_from_slice(&s[..position.min(s.len())]);
+                i += 2;
+                continue;
+            }
+            if n == u16::from(b'\'') {
+                let end = (position + matched.len()).min(s.len());
+                out.extend_from_slice(&s[end..]);
+                i += 2;
+                continue;
+            }
+            if (u16::from(b'0')..=u16::from(b'9')).contains(&n) {
+                let d1 = usize::from(n - u16::from(b'0'));
+                let two = replacement
+                    .get(i + 2)
+                    .filter(|&&d| (u16::from(b'0')..=u16::from(b'9')).contains(&d))
+                    .map(|&d| d1 * 10 + usize::from(d - u16::from(b'0')));
+                if let Some(k) = two
+                    && k >= 1
+                    && k <= m
+                {
+                    if let Some(cap) = &captures[k - 1] {
+                        out.extend_from_slice(cap);
+                    }
+                    i += 3;
+                    continue;
+                }
+                if d1 >= 1 && d1 <= m {
+                    if let Some(cap) = &captures[d1 - 1] {
+                        out.extend_from_slice(cap);
+                    }
+                    i += 2;
+                    continue;
+                }
+            }
+            if n == u16::from(b'<')
+                && let Some(named) = named
+            {
+                if let Some(end) = replacement[i + 2..]
+                    .iter()
+                    .position(|&u| u == u16::from(b'>'))
+                {
+                    let name = &replacement[i + 2..i + 2 + end];
+                    if let Some(v) = named(name) {
+                        out.extend_from_slice(&v);
+                    }
+                    i += end + 3;
+                    continue;
+                }
+            }
+        }
+        out.push(c);
+        i += 1;
+    }
+    out
+}
+
+fn replace_impl(vm: &mut Vm, this: Value, args: &[Value], all: bool) -> JsResult<Value> {
+    if this.is_nullish() {
+        return Err(vm.type_error("String.prototype.replace called on null or undefined"));
+    }
+    let search_value = arg(args, 0);
+    let replace_value = arg(args, 1);
+    if !search_value.is_nullish() {
+        if all && is_regexp(vm, search_value)? {
+            let fk = vm.key("flags");
+            let flags = vm.get_v(search_value, fk)?;
+            if flags.is_nullish() {
+                return Err(vm.type_error("replaceAll: flags is null or undefined"));
+            }
+            let f = string_of(vm, flags)?;
+            if !f.contains(&u16::from(b'g')) {
+                return Err(vm.type_error("replaceAll must be called with a global RegExp"));
+            }
+        }
+        let key = PropertyKey::Symbol(vm.symbols.replace);
+        let replacer = vm.get_method(search_value, key)?;
+        if !replacer.is_undefined() {
+            return vm.call(replacer, search_value, &[this, replace_value]);
+        }
+    }
+    let s = string_of(vm, this)?;
+    let search = string_of(vm, search_value)?;
+    let functional = vm.is_callable(replace_value);
+    let replacement = if functional {
+        Vec::new()
+    } else {
+        string_of(vm, replace_value)?
+    };
+    let mut positions = Vec::new();
+    let mut from = 0;
+    while let Some(p) = find(&s, &search, from) {
+        positions.push(p);
+        if !all {
+            break;
+        }
+        from = p + search.len().max(1);
+        if from > s.len() {
+            break;
+        }
+    }
+    let mut out = Vec::new();
+    let mut end = 0;
+    let sv = vm.string_from_units(&s);
+    for p in positions {
+        out.extend_from_slice(&s[end..p]);
+        let piece = if functional {
+            let m = vm.string_from_units(&search);
+            let r = vm.call(
+                replace_value,
+                Value::UNDEFINED,
+                &[m, Value::number(p as f64), sv],
+            )?;
+            string_of(vm, r)?
+        } else {
+            get_substitution(&search, &s, p, &[], None, &replacement)
+        };
+        out.extend(piece);
+        end = p + search.len();
+    }
+    out.extend_from_slice(&s[end.min(s.len())..]);
+    Ok(vm.string_from_units(&out))
+}
+
+fn replace(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
+    replace_impl(vm, this, args, false)
+}
+fn replace_all(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
+    replace_impl(vm, this, args, true)
+}
+
+fn slice(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
+    let s = this_string(vm, this, "slice")?;
+    let len = s.len() as f64;
+    let rel = |vm: &mut Vm, v: Value, default: f64| -> JsResult<f64> {
+        if v.is_undefined() {
+            return Ok(default);
+        }
+        let r = vm.to_integer_or_infinity(v)?;
+        Ok(if r < 0.0 {
+            (len + r).max(0.0)
+        } else {
+            r.min(len)
+        })
+    };
+    let from = rel(vm, arg(args, 0), 0.0)?;
+    let to = rel(vm, arg(args, 1), len)?;
+    if from >= to {
+        return Ok(vm.string(""));
+    }
+    Ok(vm.string_from_units(&s[from as usize..to as usize]))
+}
+
+/// 22.1.3.23 String.prototype.split
+fn split(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
+    if this.is_nullish() {
+        return Err(vm.type_error("String.prototype.split called on null or undefined"));
+    }
+    let separator = arg(args, 0);
+    let limit = arg(args, 1);
+    if !separator.is_nullish() {
+        let key = PropertyKey::Symbol(vm.symbols.split);
+        let splitter = vm.get_method(separator, key)?;
+        if !splitter.is_undefined() {
+            return vm.call(splitter, separator, &[this, limit]);
+        }
+    }
+    let s = string_of(vm, this)?;
+    let lim = if limit.is_undefined() {
+        u32::MAX
+    } else {
+        vm.to_uint32(limit)?
+    };
+    let r = string_of(vm, separator)?;
+    if lim == 0 {
+        return Ok(vm.new_array(Vec::new()).value());
+    }
+    if separator.is_undefined() {
+        let v = vm.string_from_units(&s);
+        return Ok(vm.new_array(vec![v]).value());
+    }
+    let mut parts = Vec::new();
+    if r.is_empty() {
+        for &u in s.iter().take(lim as usize) {
+            parts.push(vm.string_from_units(&[u]));
+        }
+        return Ok(vm.new_array(parts).value());
+    }
+    if s.is_empty() {
+        let v = vm.string_from_units(&s);
+        return Ok(vm.new_array(vec![v]).value());
+    }
+    let mut start = 0;
+    while let Some(p) = find(&s, &r, start) {
+        parts.push(vm.string_from_units(&s[start..p]));
+        if parts.len() as u32 >= lim {
+            return Ok(vm.new_array(parts).value());
+        }
+        start = p + r.len();
+    }
+    parts.push(vm.string_from_units(&s[start..]));
+    Ok(vm.new_array(parts).value())
+}
+
+fn substr(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
+    let s = this_string(vm, this, "substr")?;
+    let size = s.len() as f64;
+    let mut start = vm.to_integer_or_infinity(arg(args, 0))?;
+    if start == f64::NEG_INFINITY {
+        start = 0.0;
+    } else if start < 0.0 {
+        start = (size + start).max(0.0);
+    } else {
+        start = start.min(size);
+    }
+    let length = if arg(args, 1).is_undefined() {
+        size
+    } else {
+        vm.to_integer_or_infinity(arg(args, 1))?
+    };
+    let end = (start + length).min(size);
+    if start >= end {
+        return Ok(vm.string(""));
+    }
+    Ok(vm.string_from_units(&s[start as usize..end as usize]))
+}
+
+fn substring(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
+    let s = this_string(vm, this, "substring")?;
+    let len = s.len() as f64;
+    let a = vm.to_integer_or_infinity(arg(args, 0))?.clamp(0.0, len);
+    let b = if arg(args, 1).is_undefined() {
+        len
+    } else {
+        vm.to_integer_or_infinity(arg(args, 1))?.clamp(0.0, len)
+    };
+    let (from, to) = if a < b { (a, b) } else { (b, a) };
+    Ok(vm.string_from_units(&s[from as usize..to as usize]))
+}
+
+fn to_lower_case(vm: &mut Vm, this: Value, _: &[Value]) -> JsResult<Value> {
+    let s = this_string(vm, this, "toLowerCase")?;
+    let text = String::from_utf16_lossy(&s);
+    if s.iter().any(|u| (0xD800..0xE000).contains(u)) {
+        // Keep lone surrogates: map per code point.
+        let mut out = Vec::new();
+        let mut i = 0;
+        while i < s.len() {
+            let (cp, n) = code_point_at_units(&s, i);
+            match char::from_u32(cp) {
+                Some(c) => {
+                    for l in c.to_lowercase() {
+                        push_code_point(&mut out, l as u32);
+                    }
+                }
+                None => out.push(s[i]),
+            }
+            i += n;
+        }
+        return Ok(vm.string_from_units(&out));
+    }
+    Ok(vm.string(&text.to_lowercase()))
+}
+
+fn to_upper_case(vm: &mut Vm, this: Value, _: &[Value]) -> JsResult<Value> {
+    let s = this_string(vm, this, "toUpperCase")?;
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < s.len() {
+        let (cp, n) = code_point_at_units(&s, i);
+        match char::from_u32(cp) {
+            Some(c) => {
+                for u in c.to_uppercase() {
+                    push_code_point(&mut out, u as u32);
+                }
+            }
+            None => out.push(s[i]),
+        }
+        i += n;
+    }
+    Ok(vm.string_from_units(&out))
+}
+
+fn is_well_formed(vm: &mut Vm, this: Value, _: &[Value]) -> JsResult<Value> {
+    let s = this_string(vm, this, "isWellFormed")?;
+    Ok(Value::boolean(
+        char::decode_utf16(s.iter().copied()).all(|c| c.is_ok()),
+    ))
+}
+
+fn to_well_formed(vm: &mut Vm, this: Value, _: &[Value]) -> JsResult<Value> {
+    let s = this_string(vm, this, "toWellFormed")?;
+    let mut out = Vec::with_capacity(s.len());
+    for c in char::decode_utf16(s.iter().copied()) {
+        let c = c.unwrap_or('\u{FFFD}');
+        let mut buf = [0u16; 2];
+        out.extend_from_slice(c.encode_utf16(&mut buf));
+    }
+    Ok(vm.string_from_units(&out))
+}
+
+/// WhiteSpace and LineTerminator code points (12.2, 12.3).
+pub fn is_js_whitespace(u: u16) -> bool {
+    matches!(
+        u,
+        0x09 | 0x0A | 0x0B | 0x0C | 0x0D | 0x20 | 0xA0 | 0x1680 | 0x2000
+            ..=0x200A | 0x2028 | 0x2029 | 0x202F | 0x205F | 0x3000 | 0xFEFF
+    )
+}
+
+fn trim_impl(vm: &mut Vm, this: Value, start: bool, end: bool) -> JsResult<Value> {
+    let s = this_string(vm, this, "trim")?;
+    let mut a = 0;
+    let mut b = s.len();
+    if start {
+        while a < b && is_js_whitespace(s[a]) {
+            a += 1;
+        }
+    }
+    if end {
+        while b > a && is_js_whitespace(s[b - 1]) {
+            b -= 1;
+        }
+    }
+    Ok(vm.string_from_units(&s[a..b]))
+}
+
+fn trim(vm: &mut Vm, this: Value, _: &[Value]) -> JsResult<Value> {
+    trim_impl(vm, this, true, true)
+}
+fn trim_start(vm: &mut Vm, this: Value, _: &[Value]) -> JsResult<Value> {
+    trim_impl(vm, this, true, false)
+}
+fn trim_end(vm: &mut Vm, this: Value, _: &[Value]) -> JsResult<Value> {
+    trim_impl(vm, this, false, true)
+}
+
+fn iterator(vm: &mut Vm, this: Value, _: &[Value]) -> JsResult<Value> {
+    let s = this_string(vm, this, "[Symbol.iterator]")?;
+    let sv = vm.string_from_units(&s);
+    let proto = vm.intrinsics().string_iterator_prototype;
+    Ok(vm
+        .alloc(Object::new(
+            Some(proto),
+            ObjectKind::StringIterator {
+                string: sv,
+                position: 0,
+            },
+        ))
+        .value())
+}
+
+pub fn string_units_of(vm: &mut Vm, s: StrRef) -> Vec<u16> {
+    vm.units(s).to_vec()
+}
+
+pub fn define_string_length(vm: &mut Vm, o: ObjRef, len: u32) {
+    let key = PropertyKey::String(vm.names.length);
+    vm.define_data(o, key, Value::int32(len as i32), attrs::CONFIGURABLE);
+}

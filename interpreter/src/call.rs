@@ -1,0 +1,463 @@
+//! Calls and construction: [[Call]] and [[Construct]] for closures, built-ins, bound functions and
+//! proxies; frame set-up; generators and async functions suspending and resuming their frames.
+//!
+//! A call from JavaScript to a closure pushes a frame and stays in the dispatch loop. A call from
+//! native code (`Vm::call`) pushes a frame that returns to native code and runs the loop until
+//! that frame finishes; this re-entry is bounded by the remaining Rust stack.
+
+use crate::heap::ObjRef;
+use crate::object::{
+    ConstructorKind, Generator, GeneratorState, Object, ObjectKind, PropertyKey, SavedFrame, Slot,
+};
+use crate::value::Value;
+use crate::vm::{Frame, JsError, JsResult, ReturnTo, Vm};
+use kiln_compiler::code::flags;
+
+/// What a finished or suspended frame hands back.
+pub enum Completion {
+    /// Continue the dispatch loop in the caller.
+    Continue,
+    /// Leave the dispatch loop with this value.
+    Native(Value),
+}
+
+impl Vm {
+    fn check_stack(&mut self) -> JsResult<()> {
+        if self.frames.len() >= self.max_frames
+            || stacker::remaining_stack().is_some_and(|r| r < 192 * 1024)
+        {
+            return Err(self.range_error("Maximum call stack size exceeded"));
+        }
+        Ok(())
+    }
+
+    /// [[Call]] from native code.
+    pub fn call(&mut self, f: Value, this: Value, args: &[Value]) -> JsResult<Value> {
+        let Some(o) = f.as_object() else {
+            let text = self.describe(f);
+            return Err(self.type_error(&format!("{text} is not a function")));
+        };
+        match &self.obj(o).kind {
+            ObjectKind::Function(c) => {
+                if c.is_class_constructor {
+                    return Err(
+                        self.type_error("Class constructor cannot be invoked without 'new'")
+                    );
+                }
+                self.check_stack()?;
+                self.push_closure_frame(o, this, args, Value::UNDEFINED, ReturnTo::Native, false)?;
+                self.run(None)
+            }
+            ObjectKind::Native(_) => self.call_native(o, this, args),
+            ObjectKind::Bound(b) => {
+                let target = b.target.value();
+                let bound_this = b.this;
+                let mut all = b.args.clone();
+                all.extend_from_slice(args);
+                self.check_stack()?;
+                self.call(target, bound_this, &all)
+            }
+            ObjectKind::Proxy { callable: true, .. } => {
+                self.check_stack()?;
+                crate::builtins::proxy::call(self, o, this, args)
+            }
+            _ => {
+                let text = self.describe(f);
+                Err(self.type_error(&format!("{text} is not a function")))
+            }
+        }
+    }
+
+    pub fn call_native(&mut self, o: ObjRef, this: Value, args: &[Value]) -> JsResult<Value> {
+        let (call, realm) = match &self.obj(o).kind {
+            ObjectKind::Native(n) => (n.call, n.realm),
+            _ => unreachable!("a native function"),
+        };
+        self.check_stack()?;
+        let saved_native = self.current_native.replace(o);
+        let saved_realm = std::mem::replace(&mut self.realm, realm);
+        let handles = self.handles.len();
+        self.handles.push(this);
+        self.handles.extend_from_slice(args);
+        self.native_depth += 1;
+        let result = call(self, this, args);
+        self.native_depth -= 1;
+        self.handles.truncate(handles);
+        self.realm = saved_realm;
+        self.current_native = saved_native;
+        result
+    }
+
+    /// [[Construct]]
+    pub fn construct(&mut self, f: Value, args: &[Value], new_target: Value) -> JsResult<Value> {
+        let Some(o) = f.as_object() else {
+            return Err(self.type_error("not a constructor"));
+        };
+        if !self.is_constructor(f) {
+            let text = self.describe(f);
+            return Err(self.type_error(&format!("{text} is not a constructor")));
+        }
+        self.check_stack()?;
+        match &self.obj(o).kind {
+            ObjectKind::Function(_) => {
+                let this = self.construct_this(o, new_target)?;
+                self.push_closure_frame(o, this, args, new_target, ReturnTo::Native, true)?;
+                self.run(None)
+            }
+            ObjectKind::Native(n) => {
+                let ctor = n.construct.expect("a constructor");
+                let realm = n.realm;
+                let nt = new_target.as_object().expect("an object new.target");
+                let saved_native = self.current_native.replace(o);
+                let saved_realm = std::mem::replace(&mut self.realm, realm);
+                let handles = self.handles.len();
+                self.handles.push(new_target);
+                self.handles.extend_from_slice(args);
+                let result = ctor(self, args, nt);
+                self.handles.truncate(handles);
+                self.realm = saved_realm;
+                self.current_native = saved_native;
+                result
+            }
+            ObjectKind::Bound(b) => {
+                let target = b.target.value();
+                let mut all = b.args.clone();
+                all.extend_from_slice(args);
+                let nt = if new_target == f { target } else { new_target };
+                self.construct(target, &all, nt)
+            }
+            ObjectKind::Proxy { .. } => {
+                crate::builtins::proxy::construct(self, o, args, new_target)
+            }
+            _ => Err(self.type_error("not a constructor")),
+        }
+    }
+
+    /// The `this` a base constructor starts with: OrdinaryCreateFromConstructor(newTarget).
+    pub fn construct_this(&mut self, f: ObjRef, new_target: Value) -> JsResult<Value> {
+        if let ObjectKind::Function(c) = &self.obj(f).kind
+            && c.constructor_kind == ConstructorKind::Derived
+        {
+            return Ok(Value::HOLE);
+        }
+        let proto = self.prototype_from_constructor(new_target, |r| r.object_prototype)?;
+        Ok(self.new_object_with_proto(Some(proto)).value())
+    }
+
+    /// 10.1.14 GetPrototypeFromConstructor
+    pub fn prototype_from_constructor(
+        &mut self,
+        new_target: Value,
+        default: fn(&crate::realm::Realm) -> ObjRef,
+    ) -> JsResult<ObjRef> {
+        let Some(nt) = new_target.as_object() else {
+            return Ok(default(self.intrinsics()));
+        };
+        let key = PropertyKey::String(self.names.prototype);
+        let proto = self.get(nt, key, new_target)?;
+        match proto.as_object() {
+            Some(p) => Ok(p),
+            None => {
+                let realm = self.function_realm(nt)?;
+                Ok(default(&self.realms[realm as usize]))
+            }
+        }
+    }
+
+    /// 7.3.24 GetFunctionRealm
+    pub fn function_realm(&mut self, f: ObjRef) -> JsResult<u32> {
+        match &self.obj(f).kind {
+            ObjectKind::Function(c) => Ok(c.realm),
+            ObjectKind::Native(n) => Ok(n.realm),
+            ObjectKind::Bound(b) => {
+                let t = b.target;
+                self.function_realm(t)
+            }
+            ObjectKind::Proxy { target, .. } => match target {
+                Some(t) => {
+                    let t = *t;
+                    self.function_realm(t)
+                }
+                None => Err(self.type_error("Cannot perform operation on a revoked proxy")),
+            },
+            _ => Ok(self.realm),
+        }
+    }
+
+    /// A short description of a value for error messages.
+    pub fn describe(&mut self, v: Value) -> String {
+        if let Some(s) = v.as_string() {
+            return format!("\"{}\"", self.rust_string(s));
+        }
+        if v.as_symbol().is_some() {
+            return "Symbol()".to_string();
+        }
+        if let Some(o) = v.as_object() {
+            if self.is_callable(v) {
+                let key = PropertyKey::String(self.names.name);
+                if let Some(Slot::Data(n)) = self.own_property_raw(o, key).map(|p| p.slot)
+                    && let Some(s) = n.as_string()
+                {
+                    return format!("function {}", self.rust_string(s));
+                }
+                return "function".to_string();
+            }
+            return if self.obj(o).is_array() {
+                "array".to_string()
+            } else {
+                "object".to_string()
+            };
+        }
+        match self.to_string(v) {
+            Ok(s) => self.rust_string(s),
+            Err(_) => "value".to_string(),
+        }
+    }
+
+    /// Pushes a frame for a closure call; generator and async function objects are created here.
+    pub fn push_closure_frame(
+        &mut self,
+        callee: ObjRef,
+        this: Value,
+        args: &[Value],
+        new_target: Value,
+        return_to: ReturnTo,
+        is_construct: bool,
+    ) -> JsResult<()> {
+        if self.frames.len() >= self.max_frames {
+            return Err(self.range_error("Maximum call stack size exceeded"));
+        }
+        let (script, function, env, arrow_this, realm) = match &self.obj(callee).kind {
+            ObjectKind::Function(c) => (c.script.clone(), c.function, c.env, c.this_value, c.realm),
+            _ => unreachable!("a closure"),
+        };
+        let code = script.function(function);
+        let fl = code.flags.to_native();
+        let strict = fl & flags::STRICT != 0;
+        let this = if fl & flags::ARROW != 0 {
+            arrow_this
+        } else if strict || is_construct {
+            this
+        } else if this.is_nullish() {
+            self.realms[realm as usize].global_this.value()
+        } else if this.is_object() {
+            this
+        } else {
+            self.to_object(this)?.value()
+        };
+        let register_count = code.register_count.to_native() as usize;
+        let parameter_count = code.parameter_count.to_native() as usize;
+        let base = self.registers.len();
+        self.registers
+            .resize(base + register_count, Value::UNDEFINED);
+        let n = args.len().min(parameter_count).min(register_count);
+        self.registers[base..base + n].copy_from_slice(&args[..n]);
+        let extra_args = if args.len() > parameter_count {
+            args[parameter_count..].to_vec()
+        } else {
+            Vec::new()
+        };
+        let mut generator = None;
+        let mut promise = None;
+        if fl & flags::GENERATOR != 0 {
+            let is_async = fl & flags::ASYNC != 0;
+            let key = PropertyKey::String(self.names.prototype);
+            let proto = match self.own_property_raw(callee, key).map(|p| p.slot) {
+                Some(Slot::Data(p)) if p.is_object() => p.as_object(),
+                _ => {
+                    let r = &self.realms[realm as usize];
+                    Some(if is_async {
+                        r.async_generator_prototype
+                    } else {
+                        r.generator_prototype
+                    })
+                }
+            };
+            let g = self.alloc(Object::new(
+                proto,
+                ObjectKind::Generator(Box::new(Generator {
+                    state: GeneratorState::Executing,
+                    started: false,
+                    saved: None,
+                    queue: Default::default(),
+                    is_async,
+                })),
+            ));
+            generator = Some(g);
+        } else if fl & flags::ASYNC != 0 {
+            let p = crate::builtins::promise::new_promise(self);
+            let holder = self.alloc(Object::new(
+                None,
+                ObjectKind::AsyncFunction(Box::new(Generator {
+                    state: GeneratorState::Executing,
+                    started: true,
+                    saved: None,
+                    queue: Default::default(),
+                    is_async: true,
+                })),
+            ));
+            generator = Some(holder);
+            promise = Some(p.value());
+        }
+        self.frames.push(Frame {
+            script,
+            function,
+            callee: callee.value(),
+            pc: 0,
+            base,
+            register_count,
+            env,
+            env_depth: 0,
+            this,
+            new_target,
+            argc: args.len(),
+            extra_args,
+            return_to,
+            is_construct,
+            generator,
+            promise,
+            resume_value: 0,
+            resume_mode: 0,
+            realm,
+            strict,
+        });
+        Ok(())
+    }
+
+    /// Pops the top frame and hands `value` to where it returns, applying the rules of
+    /// constructors, generators and async functions.
+    pub fn finish_frame(&mut self, value: Value) -> JsResult<Completion> {
+        let frame = self.frames.pop().expect("a frame");
+        self.registers.truncate(frame.base);
+        let mut result = value;
+        if frame.is_construct && !result.is_object() {
+            let derived = matches!(
+                frame.callee.as_object().map(|c| &self.obj(c).kind),
+                Some(ObjectKind::Function(c)) if c.constructor_kind == ConstructorKind::Derived
+            );
+            if derived {
+                if !result.is_undefined() {
+                    self.frames.push(frame);
+                    let e =
+                        self.type_error("Derived constructors may only return object or undefined");
+                    self.frames.pop();
+                    return Err(e);
+                }
+                // `undefined` from a derived constructor is replaced by `this` in the bytecode.
+            } else {
+                result = frame.this;
+            }
+        }
+        if let Some(p) = frame.promise {
+            crate::builtins::promise::resolve_promise(self, p, value)?;
+            result = p;
+        }
+        if let Some(g) = frame.generator
+            && let ObjectKind::Generator(gen_state) = &mut self.obj_mut(g).kind
+        {
+            gen_state.state = GeneratorState::Completed;
+            if gen_state.is_async {
+                crate::builtins::generator::async_generator_complete(self, g, value, false)?;
+                result = Value::UNDEFINED;
+            } else {
+                result = crate::builtins::iterator::iter_result(self, value, true);
+            }
+        }
+        Ok(match frame.return_to {
+            ReturnTo::Native => Completion::Native(result),
+            ReturnTo::Register(r) => {
+                let caller = self.frames.last().expect("a caller");
+                let at = caller.base + r as usize;
+                self.registers[at] = result;
+                Completion::Continue
+            }
+        })
+    }
+
+    /// Suspends the top frame into its generator or async function object.
+    pub fn suspend_frame(&mut self, resume_value: u32, resume_mode: u32) -> (ObjRef, Frame) {
+        let mut frame = self.frames.pop().expect("a frame");
+        let registers = self.registers[frame.base..].to_vec();
+        self.registers.truncate(frame.base);
+        frame.resume_value = resume_value;
+        frame.resume_mode = resume_mode;
+        let holder = frame.generator.expect("a generator frame");
+        let return_to = frame.return_to;
+        let promise = frame.promise;
+        let snapshot = Frame {
+            script: frame.script.clone(),
+            extra_args: std::mem::take(&mut frame.extra_args),
+            ..frame_copy(&frame)
+        };
+        match &mut self.obj_mut(holder).kind {
+            ObjectKind::Generator(g) | ObjectKind::AsyncFunction(g) => {
+                g.saved = Some(SavedFrame {
+                    frame: snapshot,
+                    registers,
+                });
+            }
+            _ => unreachable!("a generator"),
+        }
+        let _ = (return_to, promise);
+        (holder, frame)
+    }
+
+    /// Resumes a suspended frame: `mode` 0 next (value into the resume register), 1 throw,
+    /// 2 return. Runs until the frame suspends again or finishes; returns what it hands out.
+    pub fn resume_frame(&mut self, holder: ObjRef, mode: u32, value: Value) -> JsResult<Value> {
+        let saved = match &mut self.obj_mut(holder).kind {
+            ObjectKind::Generator(g) | ObjectKind::AsyncFunction(g) => {
+                g.state = GeneratorState::Executing;
+                g.saved.take()
+            }
+            _ => None,
+        };
+        let Some(saved) = saved else {
+            return Err(self.type_error("Generator is already running"));
+        };
+        self.check_stack()?;
+        let mut frame = saved.frame;
+        frame.base = self.registers.len();
+        frame.return_to = ReturnTo::Native;
+        self.registers.extend_from_slice(&saved.registers);
+        let base = frame.base;
+        let (rv, rm) = (frame.resume_value as usize, frame.resume_mode as usize);
+        self.frames.push(frame);
+        if mode == 1 {
+            return self.run(Some(JsError::Throw(value)));
+        }
+        if rv < saved.registers.len() {
+            self.registers[base + rv] = value;
+        }
+        if rm < saved.registers.len() {
+            self.registers[base + rm] = Value::int32(mode as i32);
+        }
+        self.run(None)
+    }
+}
+
+/// A copy of a frame's plain fields (the caller moves the vectors).
+fn frame_copy(f: &Frame) -> Frame {
+    Frame {
+        script: f.script.clone(),
+        function: f.function,
+        callee: f.callee,
+        pc: f.pc,
+        base: f.base,
+        register_count: f.register_count,
+        env: f.env,
+        env_depth: f.env_depth,
+        this: f.this,
+        new_target: f.new_target,
+        argc: f.argc,
+        extra_args: Vec::new(),
+        return_to: f.return_to,
+        is_construct: f.is_construct,
+        generator: f.generator,
+        promise: f.promise,
+        resume_value: f.resume_value,
+        resume_mode: f.resume_mode,
+        realm: f.realm,
+        strict: f.strict,
+    }
+}

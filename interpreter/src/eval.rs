@@ -1,0 +1,125 @@
+//! From source text to a running script: parse, compile, archive, load — the one path every
+//! script, `eval` and `Function` body takes, so the archived form is what always runs.
+
+use crate::value::Value;
+use crate::vm::{Frame, JsResult, LoadedScript, ReturnTo, Vm};
+use kiln_compiler::CodeKind;
+use kiln_parser::ast::SourceKind;
+use std::rc::Rc;
+
+/// Parses and compiles `source`, archives the code and loads it for running.
+pub fn compile(
+    vm: &mut Vm,
+    source: &str,
+    name: &str,
+    kind: CodeKind,
+) -> JsResult<Rc<LoadedScript>> {
+    let arena = bumpalo::Bump::new();
+    let source_kind = if kind == CodeKind::Module {
+        SourceKind::Module
+    } else {
+        SourceKind::Script
+    };
+    let parsed = kiln_parser::parse(
+        &arena,
+        source,
+        kiln_parser::ParseOptions { kind: source_kind },
+    );
+    if let Some(e) = parsed.errors.first() {
+        return Err(vm.syntax_error(&e.message));
+    }
+    let code = match kiln_compiler::compile(&parsed.program, kind) {
+        Ok(c) => c,
+        Err(e) => return Err(vm.syntax_error(&e.message)),
+    };
+    load(vm, &code, source, name)
+}
+
+/// Archives compiled code and loads the archive.
+pub fn load(
+    vm: &mut Vm,
+    code: &kiln_compiler::ScriptCode,
+    source: &str,
+    name: &str,
+) -> JsResult<Rc<LoadedScript>> {
+    let bytes = match code.archive() {
+        Ok(b) => b,
+        Err(e) => return Err(vm.type_error(&format!("cannot archive code: {}", e.0))),
+    };
+    let script = match LoadedScript::new(bytes, source.into(), name.into(), vm.realm) {
+        Ok(s) => Rc::new(s),
+        Err(e) => return Err(vm.type_error(&format!("invalid code archive: {e}"))),
+    };
+    vm.scripts.retain(|s| Rc::strong_count(s) > 1);
+    vm.scripts.push(script.clone());
+    Ok(script)
+}
+
+/// Compiles direct `eval` code.
+pub fn compile_eval(
+    vm: &mut Vm,
+    text: &str,
+    strict: bool,
+    _in_function: bool,
+) -> JsResult<Rc<LoadedScript>> {
+    compile(vm, text, "eval", CodeKind::Eval { strict })
+}
+
+/// Runs global code (a script, indirect eval or a dynamic function's source) in the current
+/// realm and returns its completion value.
+pub fn run_source(vm: &mut Vm, text: &str, name: &str, indirect_eval: bool) -> JsResult<Value> {
+    let kind = if indirect_eval {
+        CodeKind::Eval { strict: false }
+    } else {
+        CodeKind::Script
+    };
+    let script = compile(vm, text, name, kind)?;
+    vm.run_top_level(script)
+}
+
+impl Vm {
+    /// Runs a loaded script's top-level code as global code.
+    pub fn run_top_level(&mut self, script: Rc<LoadedScript>) -> JsResult<Value> {
+        let top = script.code().top_level.to_native();
+        let code = script.function(top);
+        let register_count = code.register_count.to_native() as usize;
+        let strict = code.flags.to_native() & kiln_compiler::code::flags::STRICT != 0;
+        let base = self.registers.len();
+        self.registers
+            .resize(base + register_count, Value::UNDEFINED);
+        let this = self.intrinsics().global_this.value();
+        let realm = self.realm;
+        self.frames.push(Frame {
+            script,
+            function: top,
+            callee: Value::UNDEFINED,
+            pc: 0,
+            base,
+            register_count,
+            env: None,
+            env_depth: 0,
+            this,
+            new_target: Value::UNDEFINED,
+            argc: 0,
+            extra_args: Vec::new(),
+            return_to: ReturnTo::Native,
+            is_construct: false,
+            generator: None,
+            promise: None,
+            resume_value: 0,
+            resume_mode: 0,
+            realm,
+            strict,
+        });
+        self.run(None)
+    }
+
+    /// Compiles and runs a script; then runs the promise jobs it queued.
+    pub fn run_script(&mut self, source: &str, name: &str) -> JsResult<Value> {
+        let v = run_source(self, source, name, false)?;
+        self.handles.push(v);
+        let r = self.run_jobs();
+        self.handles.pop();
+        r.map(|_| v)
+    }
+}

@@ -1,0 +1,251 @@
+//! The heap: typed arenas of cells addressed by index, and a precise mark-sweep collector.
+//!
+//! A [`Value`] that refers to a string, symbol, BigInt or object carries the cell's index in its
+//! 48-bit payload; environments are addressed by [`EnvRef`]. Cells never move. Collection runs
+//! only at safepoints of the dispatch loop (see `Vm::safepoint`), marking from the roots the VM
+//! hands in and sweeping every arena. In gc-stress mode a freed cell is never reused, so a stale
+//! reference fails loudly ("use of a collected cell") instead of reading another cell.
+//!
+//! The arenas are plain `Vec`s of `Option`s: no `unsafe` is needed anywhere in the heap.
+
+use crate::value::{HeapKind, Value};
+
+macro_rules! refs {
+    ($($name:ident),*) => {$(
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub struct $name(pub u32);
+    )*};
+}
+refs!(ObjRef, StrRef, SymRef, BigRef, EnvRef);
+
+impl ObjRef {
+    pub fn value(self) -> Value {
+        Value::heap(HeapKind::Object, u64::from(self.0))
+    }
+}
+impl StrRef {
+    pub fn value(self) -> Value {
+        Value::heap(HeapKind::String, u64::from(self.0))
+    }
+}
+impl SymRef {
+    pub fn value(self) -> Value {
+        Value::heap(HeapKind::Symbol, u64::from(self.0))
+    }
+}
+impl BigRef {
+    pub fn value(self) -> Value {
+        Value::heap(HeapKind::BigInt, u64::from(self.0))
+    }
+}
+
+impl Value {
+    pub fn as_object(self) -> Option<ObjRef> {
+        match self.as_heap() {
+            Some((HeapKind::Object, i)) => Some(ObjRef(i as u32)),
+            _ => None,
+        }
+    }
+    pub fn as_string(self) -> Option<StrRef> {
+        match self.as_heap() {
+            Some((HeapKind::String, i)) => Some(StrRef(i as u32)),
+            _ => None,
+        }
+    }
+    pub fn as_symbol(self) -> Option<SymRef> {
+        match self.as_heap() {
+            Some((HeapKind::Symbol, i)) => Some(SymRef(i as u32)),
+            _ => None,
+        }
+    }
+    pub fn as_bigint(self) -> Option<BigRef> {
+        match self.as_heap() {
+            Some((HeapKind::BigInt, i)) => Some(BigRef(i as u32)),
+            _ => None,
+        }
+    }
+    pub fn is_object(self) -> bool {
+        self.as_object().is_some()
+    }
+    pub fn is_string(self) -> bool {
+        self.as_string().is_some()
+    }
+}
+
+/// One arena of cells of type `T`.
+pub struct Arena<T> {
+    cells: Vec<Option<T>>,
+    marks: Vec<bool>,
+    free: Vec<u32>,
+}
+
+impl<T> Default for Arena<T> {
+    fn default() -> Self {
+        Arena {
+            cells: Vec::new(),
+            marks: Vec::new(),
+            free: Vec::new(),
+        }
+    }
+}
+
+impl<T> Arena<T> {
+    pub fn alloc(&mut self, value: T) -> u32 {
+        if let Some(i) = self.free.pop() {
+            self.cells[i as usize] = Some(value);
+            return i;
+        }
+        self.cells.push(Some(value));
+        self.marks.push(false);
+        (self.cells.len() - 1) as u32
+    }
+
+    pub fn get(&self, i: u32) -> &T {
+        match self.cells.get(i as usize) {
+            Some(Some(cell)) => cell,
+            _ => panic!("use of a collected cell ({i})"),
+        }
+    }
+
+    pub fn get_mut(&mut self, i: u32) -> &mut T {
+        match self.cells.get_mut(i as usize) {
+            Some(Some(cell)) => cell,
+            _ => panic!("use of a collected cell ({i})"),
+        }
+    }
+
+    pub fn live(&self) -> usize {
+        self.cells.len() - self.free.len()
+    }
+
+    /// Marks cell `i`; true when it was not marked before.
+    fn mark(&mut self, i: u32) -> bool {
+        match self.marks.get_mut(i as usize) {
+            Some(m) if !*m => {
+                *m = true;
+                true
+            }
+            _ => false,
+        }
+    }
+
+    /// Frees every unmarked cell and clears the marks; returns how many were freed.
+    fn sweep(&mut self, reuse: bool) -> usize {
+        let mut freed = 0;
+        for (i, (cell, mark)) in self.cells.iter_mut().zip(self.marks.iter_mut()).enumerate() {
+            if *mark {
+                *mark = false;
+            } else if cell.is_some() {
+                *cell = None;
+                freed += 1;
+                if reuse {
+                    self.free.push(i as u32);
+                }
+            }
+        }
+        freed
+    }
+}
+
+/// Something the collector reaches.
+#[derive(Clone, Copy, Debug)]
+pub enum Traced {
+    Value(Value),
+    Env(EnvRef),
+}
+
+/// Cells report what they reference.
+pub trait Trace {
+    fn trace(&self, out: &mut Vec<Traced>);
+}
+
+pub struct Heap {
+    pub strings: Arena<crate::string::JsString>,
+    pub symbols: Arena<crate::object::Symbol>,
+    pub bigints: Arena<num_bigint::BigInt>,
+    pub objects: Arena<crate::object::Object>,
+    pub envs: Arena<crate::object::Env>,
+    /// Allocations since the last collection.
+    pub allocated: usize,
+    /// Collect when `allocated` passes this.
+    pub threshold: usize,
+    /// Collect at every safepoint and never reuse freed cells.
+    pub gc_stress: bool,
+    pub collections: usize,
+}
+
+impl Default for Heap {
+    fn default() -> Self {
+        Heap {
+            strings: Arena::default(),
+            symbols: Arena::default(),
+            bigints: Arena::default(),
+            objects: Arena::default(),
+            envs: Arena::default(),
+            allocated: 0,
+            threshold: 100_000,
+            gc_stress: false,
+            collections: 0,
+        }
+    }
+}
+
+impl Heap {
+    pub fn should_collect(&self) -> bool {
+        self.gc_stress || self.allocated >= self.threshold
+    }
+
+    pub fn live_cells(&self) -> usize {
+        self.strings.live()
+            + self.symbols.live()
+            + self.bigints.live()
+            + self.objects.live()
+            + self.envs.live()
+    }
+
+    /// Marks everything reachable from `roots`, then sweeps.
+    pub fn collect(&mut self, roots: Vec<Traced>) {
+        let mut work = roots;
+        let mut scratch = Vec::new();
+        while let Some(item) = work.pop() {
+            match item {
+                Traced::Env(e) => {
+                    if self.envs.mark(e.0) {
+                        self.envs.get(e.0).trace(&mut scratch);
+                    }
+                }
+                Traced::Value(v) => match v.as_heap() {
+                    Some((HeapKind::String, i)) => {
+                        if self.strings.mark(i as u32) {
+                            self.strings.get(i as u32).trace(&mut scratch);
+                        }
+                    }
+                    Some((HeapKind::Symbol, i)) => {
+                        if self.symbols.mark(i as u32) {
+                            self.symbols.get(i as u32).trace(&mut scratch);
+                        }
+                    }
+                    Some((HeapKind::BigInt, i)) => {
+                        self.bigints.mark(i as u32);
+                    }
+                    Some((HeapKind::Object, i)) => {
+                        if self.objects.mark(i as u32) {
+                            self.objects.get(i as u32).trace(&mut scratch);
+                        }
+                    }
+                    None => {}
+                },
+            }
+            work.append(&mut scratch);
+        }
+        let reuse = !self.gc_stress;
+        self.strings.sweep(reuse);
+        self.symbols.sweep(reuse);
+        self.bigints.sweep(reuse);
+        self.objects.sweep(reuse);
+        self.envs.sweep(reuse);
+        self.allocated = 0;
+        self.threshold = (self.live_cells() * 2).max(100_000);
+        self.collections += 1;
+    }
+}

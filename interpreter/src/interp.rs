@@ -1,0 +1,2442 @@
+//! The dispatch loop: decodes the archived bytecode of the top frame and executes it.
+//!
+//! JavaScript-to-JavaScript calls push a frame and continue here (no Rust recursion); `return`
+//! pops it. Exceptions unwind through the handler tables; safepoints (calls and backward jumps)
+//! run the collector and the termination checks.
+
+use crate::call::Completion;
+use crate::heap::{EnvRef, ObjRef};
+use crate::object::{
+    Env, EnvKind, GeneratorState, ObjectKind, PrivateElement, PropertyKey, ScopeNames, Slot, attrs,
+};
+use crate::ops::{Op, number_op};
+use crate::property::Descriptor;
+use crate::string::Atom;
+use crate::value::Value;
+use crate::vm::{JsError, JsResult, LoadedScript, ReturnTo, Vm};
+use kiln_compiler::code::{ArchivedConstant, flags};
+use kiln_compiler::instruction::{Instruction as I, Reg};
+use std::rc::Rc;
+
+/// Where a name was found on the environment chain.
+enum NameRef {
+    Slot(EnvRef, usize),
+    Extra(EnvRef, usize),
+    Object(ObjRef),
+    GlobalLexical,
+    GlobalObject,
+    Unresolvable,
+}
+
+impl Vm {
+    /// Runs the dispatch loop until the frame that returns to native code finishes.
+    pub fn run(&mut self, initial: Option<JsError>) -> JsResult<Value> {
+        let mut pending = initial;
+        'outer: loop {
+            if let Some(error) = pending.take() {
+                match self.unwind(error) {
+                    Ok(None) => {}
+                    Ok(Some(v)) => return Ok(v),
+                    Err(e) => return Err(e),
+                }
+            }
+            let fi = self.frames.len() - 1;
+            let script = self.frames[fi].script.clone();
+            let function = self.frames[fi].function;
+            let base = self.frames[fi].base;
+            let mut pc = self.frames[fi].pc;
+            self.realm = self.frames[fi].realm;
+            let code = script.function(function);
+            let bytecode = code.bytecode.as_slice();
+
+            macro_rules! r {
+                ($reg:expr) => {
+                    self.registers[base + $reg.0 as usize]
+                };
+            }
+            macro_rules! tri {
+                ($e:expr) => {
+                    match $e {
+                        Ok(v) => v,
+                        Err(e) => {
+                            self.frames[fi].pc = pc;
+                            self.note_origin(&e);
+                            pending = Some(e);
+                            continue 'outer;
+                        }
+                    }
+                };
+            }
+            macro_rules! jump {
+                ($start:expr, $offset:expr) => {{
+                    let target = ($start as i64 + i64::from($offset.0)) as usize;
+                    if $offset.0 < 0 {
+                        self.frames[fi].pc = target;
+                        tri!(self.check_interrupt());
+                        self.safepoint();
+                    }
+                    pc = target;
+                }};
+            }
+            macro_rules! deliver {
+                ($completion:expr) => {
+                    match $completion {
+                        Completion::Continue => continue 'outer,
+                        Completion::Native(v) => return Ok(v),
+                    }
+                };
+            }
+
+            loop {
+                let start = pc;
+                let (instruction, len) = match kiln_compiler::Instruction::decode(bytecode, pc) {
+                    Ok(d) => d,
+                    Err(e) => {
+                        let err = self.type_error(&format!("invalid bytecode at {pc}: {e}"));
+                        self.frames[fi].pc = pc + 1;
+                        pending = Some(err);
+                        continue 'outer;
+                    }
+                };
+                pc += len;
+                match instruction {
+                    I::Move { dst, src } => r!(dst) = r!(src),
+                    I::LoadUndefined { dst } => r!(dst) = Value::UNDEFINED,
+                    I::LoadNull { dst } => r!(dst) = Value::NULL,
+                    I::LoadTrue { dst } => r!(dst) = Value::TRUE,
+                    I::LoadFalse { dst } => r!(dst) = Value::FALSE,
+                    I::LoadInt { dst, value } => r!(dst) = Value::int32(value.0),
+                    I::LoadConst { dst, index } => {
+                        r!(dst) = tri!(self.constant(&script, function, index.0));
+                    }
+                    I::LoadHole { dst } => r!(dst) = Value::HOLE,
+                    I::CheckHole { src, name } => {
+                        if r!(src).is_hole() {
+                            let n = self.script_atom(&script, name.0);
+                            tri!(Err(self.tdz_error(n)));
+                        }
+                    }
+                    I::LoadThis { dst } => r!(dst) = self.frames[fi].this,
+                    I::LoadNewTarget { dst } => r!(dst) = self.frames[fi].new_target,
+                    I::LoadCallee { dst } => r!(dst) = self.frames[fi].callee,
+                    I::CreateArguments { dst, mapped } => {
+                        let v = tri!(self.create_arguments(fi, mapped.0));
+                        r!(dst) = v;
+                    }
+                    I::CreateRest { dst, start } => {
+                        let args = self.frame_arguments(fi);
+                        let rest = args.get(start.0 as usize..).unwrap_or(&[]).to_vec();
+                        r!(dst) = self.new_array(rest).value();
+                    }
+                    I::Add { dst, lhs, rhs } => {
+                        let (a, b) = (r!(lhs), r!(rhs));
+                        r!(dst) = tri!(self.add(a, b));
+                    }
+                    I::Sub { dst, lhs, rhs } => {
+                        let (a, b) = (r!(lhs), r!(rhs));
+                        r!(dst) = match (a.as_int32(), b.as_int32()) {
+                            (Some(x), Some(y)) => match x.checked_sub(y) {
+                                Some(v) => Value::int32(v),
+                                None => Value::number(f64::from(x) - f64::from(y)),
+                            },
+                            _ => tri!(self.numeric_op(Op::Sub, a, b)),
+                        };
+                    }
+                    I::Mul { dst, lhs, rhs } => {
+                        let (a, b) = (r!(lhs), r!(rhs));
+                        r!(dst) = match (a.as_number(), b.as_number()) {
+                            (Some(x), Some(y)) => Value::number(x * y),
+                            _ => tri!(self.numeric_op(Op::Mul, a, b)),
+                        };
+                    }
+                    I::Div { dst, lhs, rhs } => {
+                        let (a, b) = (r!(lhs), r!(rhs));
+                        r!(dst) = match (a.as_number(), b.as_number()) {
+                            (Some(x), Some(y)) => Value::number(x / y),
+                            _ => tri!(self.numeric_op(Op::Div, a, b)),
+                        };
+                    }
+                    I::Rem { dst, lhs, rhs } => {
+                        let (a, b) = (r!(lhs), r!(rhs));
+                        r!(dst) = match (a.as_int32(), b.as_int32()) {
+                            (Some(x), Some(y)) if x >= 0 && y > 0 => Value::int32(x % y),
+                            _ => tri!(self.numeric_op(Op::Rem, a, b)),
+                        };
+                    }
+                    I::Exp { dst, lhs, rhs } => {
+                        let (a, b) = (r!(lhs), r!(rhs));
+                        r!(dst) = tri!(self.numeric_op(Op::Exp, a, b));
+                    }
+                    I::BitAnd { dst, lhs, rhs } => {
+                        let (a, b) = (r!(lhs), r!(rhs));
+                        r!(dst) = match (a.as_int32(), b.as_int32()) {
+                            (Some(x), Some(y)) => Value::int32(x & y),
+                            _ => tri!(self.numeric_op(Op::BitAnd, a, b)),
+                        };
+                    }
+                    I::BitOr { dst, lhs, rhs } => {
+                        let (a, b) = (r!(lhs), r!(rhs));
+                        r!(dst) = match (a.as_int32(), b.as_int32()) {
+                            (Some(x), Some(y)) => Value::int32(x | y),
+                            _ => tri!(self.numeric_op(Op::BitOr, a, b)),
+                        };
+                    }
+                    I::BitXor { dst, lhs, rhs } => {
+                        let (a, b) = (r!(lhs), r!(rhs));
+                        r!(dst) = match (a.as_int32(), b.as_int32()) {
+                            (Some(x), Some(y)) => Value::int32(x ^ y),
+                            _ => tri!(self.numeric_op(Op::BitXor, a, b)),
+                        };
+                    }
+                    I::ShiftLeft { dst, lhs, rhs } => {
+                        let (a, b) = (r!(lhs), r!(rhs));
+                        r!(dst) = match (a.as_int32(), b.as_int32()) {
+                            (Some(x), Some(y)) => Value::int32(x.wrapping_shl(y as u32 & 31)),
+                            _ => tri!(self.numeric_op(Op::Shl, a, b)),
+                        };
+                    }
+                    I::ShiftRight { dst, lhs, rhs } => {
+                        let (a, b) = (r!(lhs), r!(rhs));
+                        r!(dst) = match (a.as_int32(), b.as_int32()) {
+                            (Some(x), Some(y)) => Value::int32(x >> (y as u32 & 31)),
+                            _ => tri!(self.numeric_op(Op::Shr, a, b)),
+                        };
+                    }
+                    I::ShiftRightUnsigned { dst, lhs, rhs } => {
+                        let (a, b) = (r!(lhs), r!(rhs));
+                        r!(dst) = tri!(self.numeric_op(Op::Ushr, a, b));
+                    }
+                    I::StrictEqual { dst, lhs, rhs } => {
+                        let (a, b) = (r!(lhs), r!(rhs));
+                        r!(dst) = Value::boolean(self.strict_equals(a, b));
+                    }
+                    I::StrictNotEqual { dst, lhs, rhs } => {
+                        let (a, b) = (r!(lhs), r!(rhs));
+                        r!(dst) = Value::boolean(!self.strict_equals(a, b));
+                    }
+                    I::LooseEqual { dst, lhs, rhs } => {
+                        let (a, b) = (r!(lhs), r!(rhs));
+                        r!(dst) = Value::boolean(tri!(self.loose_equals(a, b)));
+                    }
+                    I::LooseNotEqual { dst, lhs, rhs } => {
+                        let (a, b) = (r!(lhs), r!(rhs));
+                        r!(dst) = Value::boolean(!tri!(self.loose_equals(a, b)));
+                    }
+                    I::Less { dst, lhs, rhs } => {
+                        let (a, b) = (r!(lhs), r!(rhs));
+                        r!(dst) = Value::boolean(tri!(self.less_than(a, b, true)) == Some(true));
+                    }
+                    I::Greater { dst, lhs, rhs } => {
+                        let (a, b) = (r!(lhs), r!(rhs));
+                        r!(dst) = Value::boolean(tri!(self.less_than(b, a, false)) == Some(true));
+                    }
+                    I::LessEqual { dst, lhs, rhs } => {
+                        let (a, b) = (r!(lhs), r!(rhs));
+                        r!(dst) = Value::boolean(tri!(self.less_than(b, a, false)) == Some(false));
+                    }
+                    I::GreaterEqual { dst, lhs, rhs } => {
+                        let (a, b) = (r!(lhs), r!(rhs));
+                        r!(dst) = Value::boolean(tri!(self.less_than(a, b, true)) == Some(false));
+                    }
+                    I::In { dst, lhs, rhs } => {
+                        let (a, b) = (r!(lhs), r!(rhs));
+                        let Some(o) = b.as_object() else {
+                            tri!(Err(self.type_error(
+                                "Cannot use 'in' operator to search for a key in a non-object"
+                            )));
+                            unreachable!()
+                        };
+                        let key = tri!(self.to_property_key(a));
+                        r!(dst) = Value::boolean(tri!(self.has_property(o, key)));
+                    }
+                    I::InstanceOf { dst, lhs, rhs } => {
+                        let (a, b) = (r!(lhs), r!(rhs));
+                        r!(dst) = Value::boolean(tri!(self.instance_of(a, b)));
+                    }
+                    I::Not { dst, src } => {
+                        let v = r!(src);
+                        r!(dst) = Value::boolean(!self.to_boolean(v));
+                    }
+                    I::Negate { dst, src } => {
+                        let v = r!(src);
+                        r!(dst) = match v.as_int32() {
+                            Some(i) if i != 0 && i != i32::MIN => Value::int32(-i),
+                            _ => {
+                                let n = tri!(self.to_numeric(v));
+                                match n.as_bigint() {
+                                    Some(b) => {
+                                        let neg = -self.bigint(b).clone();
+                                        self.new_bigint(neg)
+                                    }
+                                    None => Value::number(-n.as_number().unwrap_or(f64::NAN)),
+                                }
+                            }
+                        };
+                    }
+                    I::BitNot { dst, src } => {
+                        let v = r!(src);
+                        r!(dst) = match v.as_int32() {
+                            Some(i) => Value::int32(!i),
+                            None => {
+                                let n = tri!(self.to_numeric(v));
+                                match n.as_bigint() {
+                                    Some(b) => {
+                                        let x = -self.bigint(b).clone() - 1;
+                                        self.new_bigint(x)
+                                    }
+                                    None => Value::int32(!crate::ops::f64_to_int32(
+                                        n.as_number().unwrap_or(f64::NAN),
+                                    )),
+                                }
+                            }
+                        };
+                    }
+                    I::ToNumber { dst, src } => {
+                        let v = r!(src);
+                        r!(dst) = if v.is_number() {
+                            v
+                        } else {
+                            Value::number(tri!(self.to_number(v)))
+                        };
+                    }
+                    I::ToNumeric { dst, src } => {
+                        let v = r!(src);
+                        r!(dst) = tri!(self.to_numeric(v));
+                    }
+                    I::Increment { dst, src } | I::Decrement { dst, src } => {
+                        let delta = if matches!(instruction, I::Increment { .. }) {
+                            1
+                        } else {
+                            -1
+                        };
+                        let v = r!(src);
+                        r!(dst) = match v.as_int32().and_then(|i| i.checked_add(delta)) {
+                            Some(i) => Value::int32(i),
+                            None => match v.as_bigint() {
+                                Some(b) => {
+                                    let x = self.bigint(b).clone() + delta;
+                                    self.new_bigint(x)
+                                }
+                                None => Value::number(
+                                    v.as_number().unwrap_or(f64::NAN) + f64::from(delta),
+                                ),
+                            },
+                        };
+                    }
+                    I::TypeOf { dst, src } => {
+                        let v = r!(src);
+                        let t = self.type_of(v);
+                        r!(dst) = self.string(t);
+                    }
+                    I::ToString { dst, src } => {
+                        let v = r!(src);
+                        r!(dst) = tri!(self.to_string(v)).value();
+                    }
+                    I::ToPropertyKey { dst, src } => {
+                        let v = r!(src);
+                        if !(v.is_string()
+                            || v.as_symbol().is_some()
+                            || v.as_int32().is_some_and(|i| i >= 0))
+                        {
+                            let key = tri!(self.to_property_key(v));
+                            r!(dst) = match key {
+                                PropertyKey::Index(i) if i <= i32::MAX as u32 => {
+                                    Value::int32(i as i32)
+                                }
+                                k => self.key_value(k),
+                            };
+                        } else {
+                            r!(dst) = v;
+                        }
+                    }
+                    I::RequireObjectCoercible { src } => {
+                        if r!(src).is_nullish() {
+                            let v = r!(src);
+                            let text = if v.is_null() { "null" } else { "undefined" };
+                            tri!(Err(self.type_error(&format!(
+                                "Cannot destructure '{text}' as it is {text}."
+                            ))));
+                        }
+                    }
+                    I::Jump { offset } => jump!(start, offset),
+                    I::JumpIfTrue { cond, offset } => {
+                        let v = r!(cond);
+                        if self.to_boolean(v) {
+                            jump!(start, offset);
+                        }
+                    }
+                    I::JumpIfFalse { cond, offset } => {
+                        let v = r!(cond);
+                        if !self.to_boolean(v) {
+                            jump!(start, offset);
+                        }
+                    }
+                    I::JumpIfNullish { cond, offset } => {
+                        if r!(cond).is_nullish() {
+                            jump!(start, offset);
+                        }
+                    }
+                    I::JumpIfNotNullish { cond, offset } => {
+                        if !r!(cond).is_nullish() {
+                            jump!(start, offset);
+                        }
+                    }
+                    I::JumpIfUndefined { cond, offset } => {
+                        if r!(cond).is_undefined() {
+                            jump!(start, offset);
+                        }
+                    }
+                    I::JumpIfNotUndefined { cond, offset } => {
+                        if !r!(cond).is_undefined() {
+                            jump!(start, offset);
+                        }
+                    }
+                    I::JumpIfStrictEqual { lhs, rhs, offset } => {
+                        let (a, b) = (r!(lhs), r!(rhs));
+                        if self.strict_equals(a, b) {
+                            jump!(start, offset);
+                        }
+                    }
+                    I::Nop {} => {}
+                    I::PushEnv { scope } => {
+                        let names = self.scope_names(&script, function, scope.0);
+                        let slots = names
+                            .kinds
+                            .iter()
+                            .map(|k| {
+                                if k & kiln_compiler::code::binding::LEXICAL != 0 {
+                                    Value::HOLE
+                                } else {
+                                    Value::UNDEFINED
+                                }
+                            })
+                            .collect();
+                        let parent = self.frames[fi].env;
+                        let env = self.new_env(Env {
+                            parent,
+                            slots,
+                            kind: EnvKind::Declarative {
+                                names,
+                                extra: Vec::new(),
+                            },
+                        });
+                        self.frames[fi].env = Some(env);
+                        self.frames[fi].env_depth += 1;
+                    }
+                    I::PushWithEnv { object } => {
+                        let v = r!(object);
+                        let o = tri!(self.to_object(v));
+                        let parent = self.frames[fi].env;
+                        let env = self.new_env(Env {
+                            parent,
+                            slots: Vec::new(),
+                            kind: EnvKind::Object(o),
+                        });
+                        self.frames[fi].env = Some(env);
+                        self.frames[fi].env_depth += 1;
+                    }
+                    I::PopEnv {} => {
+                        if let Some(e) = self.frames[fi].env {
+                            self.frames[fi].env = self.heap.envs.get(e.0).parent;
+                            self.frames[fi].env_depth = self.frames[fi].env_depth.saturating_sub(1);
+                        }
+                    }
+                    I::CloneEnv {} => {
+                        if let Some(e) = self.frames[fi].env {
+                            let old = self.heap.envs.get(e.0);
+                            let copy = Env {
+                                parent: old.parent,
+                                slots: old.slots.clone(),
+                                kind: match &old.kind {
+                                    EnvKind::Declarative { names, extra } => EnvKind::Declarative {
+                                        names: names.clone(),
+                                        extra: extra.clone(),
+                                    },
+                                    EnvKind::Object(o) => EnvKind::Object(*o),
+                                },
+                            };
+                            let env = self.new_env(copy);
+                            self.frames[fi].env = Some(env);
+                        }
+                    }
+                    I::GetEnv { dst, depth, slot } => {
+                        let env = self.env_at(fi, depth.0);
+                        r!(dst) = self.heap.envs.get(env.0).slots[slot.0 as usize];
+                    }
+                    I::GetEnvChecked {
+                        dst,
+                        depth,
+                        slot,
+                        name,
+                    } => {
+                        let env = self.env_at(fi, depth.0);
+                        let v = self.heap.envs.get(env.0).slots[slot.0 as usize];
+                        if v.is_hole() {
+                            let n = self.script_atom(&script, name.0);
+                            tri!(Err(self.tdz_error(n)));
+                        }
+                        r!(dst) = v;
+                    }
+                    I::SetEnv { depth, slot, src } => {
+                        let env = self.env_at(fi, depth.0);
+                        let v = r!(src);
+                        self.heap.envs.get_mut(env.0).slots[slot.0 as usize] = v;
+                    }
+                    I::GetGlobal { dst, name, .. } => {
+                        let n = self.script_atom(&script, name.0);
+                        r!(dst) = tri!(self.get_global(n));
+                    }
+                    I::TypeOfGlobal { dst, name } => {
+                        let n = self.script_atom(&script, name.0);
+                        let v = match self.realms[self.realm as usize].global_lexicals.get(&n) {
+                            Some(&(v, _)) => {
+                                if v.is_hole() {
+                                    tri!(Err(self.tdz_error(n)));
+                                }
+                                v
+                            }
+                            None => {
+                                let g = self.intrinsics().global_object;
+                                let key = self.atom_to_key(n);
+                                if tri!(self.has_property(g, key)) {
+                                    tri!(self.get(g, key, g.value()))
+                                } else {
+                                    Value::UNDEFINED
+                                }
+                            }
+                        };
+                        let t = self.type_of(v);
+                        r!(dst) = self.string(t);
+                    }
+                    I::SetGlobal { name, src, .. } => {
+                        let n = self.script_atom(&script, name.0);
+                        let v = r!(src);
+                        let strict = self.frames[fi].strict;
+                        tri!(self.set_global(n, v, strict));
+                    }
+                    I::DeclareGlobalVar { name } => {
+                        let n = self.script_atom(&script, name.0);
+                        tri!(self.declare_global_var(n));
+                    }
+                    I::DeclareGlobalFunction { name, src } => {
+                        let n = self.script_atom(&script, name.0);
+                        let v = r!(src);
+                        tri!(self.declare_global_function(n, v));
+                    }
+                    I::DeclareGlobalLexical { name, kind } => {
+                        let n = self.script_atom(&script, name.0);
+                        tri!(self.declare_global_lexical(n, kind.0 == 1));
+                    }
+                    I::InitGlobalLexical { name, src } => {
+                        let n = self.script_atom(&script, name.0);
+                        let v = r!(src);
+                        let realm = self.realm as usize;
+                        if let Some(entry) = self.realms[realm].global_lexicals.get_mut(&n) {
+                            entry.0 = v;
+                        }
+                    }
+                    I::GetName { dst, name } => {
+                        let n = self.script_atom(&script, name.0);
+                        let env = self.frames[fi].env;
+                        r!(dst) = tri!(self.get_name(env, n)).0;
+                    }
+                    I::GetNameAndThis {
+                        dst,
+                        this_dst,
+                        name,
+                    } => {
+                        let n = self.script_atom(&script, name.0);
+                        let env = self.frames[fi].env;
+                        let (v, this) = tri!(self.get_name(env, n));
+                        r!(dst) = v;
+                        r!(this_dst) = this;
+                    }
+                    I::TypeOfName { dst, name } => {
+                        let n = self.script_atom(&script, name.0);
+                        let env = self.frames[fi].env;
+                        let found = tri!(self.resolve_name(env, n));
+                        let v = if matches!(found, NameRef::Unresolvable) {
+                            Value::UNDEFINED
+                        } else {
+                            tri!(self.read_name(found, n)).0
+                        };
+                        let t = self.type_of(v);
+                        r!(dst) = self.string(t);
+                    }
+                    I::SetName { name, src } | I::InitName { name, src } => {
+                        let n = self.script_atom(&script, name.0);
+                        let v = r!(src);
+                        let env = self.frames[fi].env;
+                        let strict = self.frames[fi].strict;
+                        let init = matches!(instruction, I::InitName { .. });
+                        tri!(self.set_name(env, n, v, strict, init));
+                    }
+                    I::DeleteName { dst, name } => {
+                        let n = self.script_atom(&script, name.0);
+                        let env = self.frames[fi].env;
+                        r!(dst) = Value::boolean(tri!(self.delete_name(env, n)));
+                    }
+                    I::DeclareEvalVar { name } => {
+                        let n = self.script_atom(&script, name.0);
+                        let env = self.frames[fi].env;
+                        tri!(self.declare_eval_var(env, n, None));
+                    }
+                    I::DeclareEvalFunction { name, src } => {
+                        let n = self.script_atom(&script, name.0);
+                        let env = self.frames[fi].env;
+                        let v = r!(src);
+                        tri!(self.declare_eval_var(env, n, Some(v)));
+                    }
+                    I::GetNamed {
+                        dst,
+                        object,
+                        name,
+                        ic,
+                    } => {
+                        let o = r!(object);
+                        if let Some(obj) = o.as_object() {
+                            let object_ref = self.obj(obj);
+                            if let Some(shape) = object_ref.shape {
+                                let cache = script.feedback.borrow()[function as usize]
+                                    .get(ic.0 as usize)
+                                    .copied()
+                                    .unwrap_or_default();
+                                if cache.state == 1 && cache.shape == shape.0 {
+                                    if let Slot::Data(v) = object_ref.slots[cache.slot as usize] {
+                                        r!(dst) = v;
+                                        continue;
+                                    }
+                                }
+                            }
+                        }
+                        let n = self.script_atom(&script, name.0);
+                        let key = self.atom_to_key(n);
+                        if let Some(obj) = o.as_object() {
+                            self.fill_ic(&script, function, ic.0, obj, key);
+                            r!(dst) = tri!(self.get(obj, key, o));
+                        } else {
+                            if o.is_nullish() {
+                                let k = self.key_text(key);
+                                let what = if o.is_null() { "null" } else { "undefined" };
+                                tri!(Err(self.type_error(&format!(
+                                    "Cannot read properties of {what} (reading '{k}')"
+                                ))));
+                            }
+                            r!(dst) = tri!(self.get_v(o, key));
+                        }
+                    }
+                    I::SetNamed {
+                        object,
+                        name,
+                        value,
+                        ic,
+                    } => {
+                        let o = r!(object);
+                        let v = r!(value);
+                        if let Some(obj) = o.as_object() {
+                            let object_ref = self.obj(obj);
+                            if let Some(shape) = object_ref.shape {
+                                let cache = script.feedback.borrow()[function as usize]
+                                    .get(ic.0 as usize)
+                                    .copied()
+                                    .unwrap_or_default();
+                                if cache.state == 2 && cache.shape == shape.0 {
+                                    self.obj_mut(obj).slots[cache.slot as usize] = Slot::Data(v);
+                                    continue;
+                                }
+                            }
+                        }
+                        let n = self.script_atom(&script, name.0);
+                        let key = self.atom_to_key(n);
+                        let strict = self.frames[fi].strict;
+                        tri!(self.put_value(o, key, v, strict));
+                        if let Some(obj) = o.as_object() {
+                            self.fill_set_ic(&script, function, ic.0, obj, key);
+                        }
+                    }
+                    I::GetKeyed { dst, object, key } => {
+                        let o = r!(object);
+                        let k = r!(key);
+                        if let (Some(obj), Some(i)) = (o.as_object(), k.as_int32())
+                            && i >= 0
+                            && let crate::object::Elements::Dense(v) = &self.obj(obj).elements
+                            && let Some(&x) = v.get(i as usize)
+                            && !x.is_hole()
+                            && !matches!(self.obj(obj).kind, ObjectKind::Arguments { .. })
+                        {
+                            r!(dst) = x;
+                            continue;
+                        }
+                        if o.is_nullish() {
+                            let what = if o.is_null() { "null" } else { "undefined" };
+                            let k = tri!(self.to_property_key(k));
+                            let k = self.key_text(k);
+                            tri!(Err(self.type_error(&format!(
+                                "Cannot read properties of {what} (reading '{k}')"
+                            ))));
+                        }
+                        let key = tri!(self.to_property_key(k));
+                        r!(dst) = tri!(self.get_v(o, key));
+                    }
+                    I::SetKeyed { object, key, value } => {
+                        let o = r!(object);
+                        let k = r!(key);
+                        let v = r!(value);
+                        if let (Some(obj), Some(i)) = (o.as_object(), k.as_int32())
+                            && i >= 0
+                            && !matches!(
+                                self.obj(obj).kind,
+                                ObjectKind::Arguments { .. } | ObjectKind::Proxy { .. }
+                            )
+                            && let crate::object::Elements::Dense(elems) =
+                                &mut self.obj_mut(obj).elements
+                            && let Some(x) = elems.get_mut(i as usize)
+                            && !x.is_hole()
+                        {
+                            *x = v;
+                            continue;
+                        }
+                        let strict = self.frames[fi].strict;
+                        if o.is_nullish() {
+                            let what = if o.is_null() { "null" } else { "undefined" };
+                            tri!(Err(
+                                self.type_error(&format!("Cannot set properties of {what}"))
+                            ));
+                        }
+                        let key = tri!(self.to_property_key(k));
+                        tri!(self.put_value(o, key, v, strict));
+                    }
+                    I::DefineNamed {
+                        object,
+                        name,
+                        value,
+                    } => {
+                        let o = r!(object).as_object().expect("an object literal");
+                        let v = r!(value);
+                        let n = self.script_atom(&script, name.0);
+                        let key = self.atom_to_key(n);
+                        tri!(self.create_data_property_or_throw(o, key, v));
+                    }
+                    I::DefineKeyed { object, key, value } => {
+                        let Some(o) = r!(object).as_object() else {
+                            tri!(Err(self.type_error("Cannot define a field on a non-object")));
+                            unreachable!()
+                        };
+                        let k = r!(key);
+                        let v = r!(value);
+                        let key = tri!(self.to_property_key(k));
+                        tri!(self.create_data_property_or_throw(o, key, v));
+                    }
+                    I::DefineMethod {
+                        object,
+                        key,
+                        function: f,
+                        kind,
+                    } => {
+                        let o = r!(object).as_object().expect("an object");
+                        let k = r!(key);
+                        let fv = r!(f);
+                        let key = tri!(self.to_property_key(k));
+                        if let Some(fo) = fv.as_object()
+                            && let ObjectKind::Function(c) = &mut self.obj_mut(fo).kind
+                        {
+                            c.home = Some(o);
+                        }
+                        let enumerable = kind.0 & 4 != 0;
+                        let desc = match kind.0 & 3 {
+                            1 => Descriptor {
+                                get: Some(fv),
+                                enumerable: Some(enumerable),
+                                configurable: Some(true),
+                                ..Default::default()
+                            },
+                            2 => Descriptor {
+                                set: Some(fv),
+                                enumerable: Some(enumerable),
+                                configurable: Some(true),
+                                ..Default::default()
+                            },
+                            _ => Descriptor::data(fv, true, enumerable, true),
+                        };
+                        tri!(self.define_property_or_throw(o, key, desc));
+                    }
+                    I::SetLiteralPrototype { object, value } => {
+                        let o = r!(object).as_object().expect("an object literal");
+                        let v = r!(value);
+                        if v.is_object() || v.is_null() {
+                            tri!(self.set_prototype_of(o, v.as_object()));
+                        }
+                    }
+                    I::DeleteKeyed { dst, object, key } => {
+                        let o = r!(object);
+                        let k = r!(key);
+                        let obj = tri!(self.to_object(o));
+                        let key = tri!(self.to_property_key(k));
+                        let ok = tri!(self.delete(obj, key));
+                        if !ok && self.frames[fi].strict {
+                            let k = self.key_text(key);
+                            tri!(Err(self.type_error(&format!(
+                                "Cannot delete property '{k}' of object"
+                            ))));
+                        }
+                        r!(dst) = Value::boolean(ok);
+                    }
+                    I::GetSuper {
+                        dst,
+                        this_value,
+                        key,
+                    } => {
+                        let this = r!(this_value);
+                        let k = r!(key);
+                        let proto = tri!(self.super_base(fi));
+                        let key = tri!(self.to_property_key(k));
+                        r!(dst) = tri!(self.get(proto, key, this));
+                    }
+                    I::SetSuper {
+                        this_value,
+                        key,
+                        value,
+                    } => {
+                        let this = r!(this_value);
+                        let k = r!(key);
+                        let v = r!(value);
+                        let proto = tri!(self.super_base(fi));
+                        let key = tri!(self.to_property_key(k));
+                        let ok = tri!(self.set(proto, key, v, this));
+                        if !ok && self.frames[fi].strict {
+                            let k = self.key_text(key);
+                            tri!(Err(self.type_error(&format!(
+                                "Cannot assign to read only property '{k}'"
+                            ))));
+                        }
+                    }
+                    I::GetPrivate { dst, object, name } => {
+                        let o = r!(object);
+                        let n = r!(name);
+                        r!(dst) = tri!(self.private_get(o, n));
+                    }
+                    I::SetPrivate {
+                        object,
+                        name,
+                        value,
+                    } => {
+                        let (o, n, v) = (r!(object), r!(name), r!(value));
+                        tri!(self.private_set(o, n, v));
+                    }
+                    I::DefinePrivate {
+                        object,
+                        name,
+                        value,
+                    } => {
+                        let (o, n, v) = (r!(object), r!(name), r!(value));
+                        tri!(self.private_define(o, n, v));
+                    }
+                    I::HasPrivate { dst, object, name } => {
+                        let (o, n) = (r!(object), r!(name));
+                        let Some(obj) = o.as_object() else {
+                            tri!(Err(self.type_error(
+                                "Cannot use 'in' operator to search for a private field in a non-object"
+                            )));
+                            unreachable!()
+                        };
+                        let sym = n.as_symbol().expect("a private name");
+                        let found = self.obj(obj).private.iter().any(|(s, _)| *s == sym);
+                        r!(dst) = Value::boolean(found);
+                    }
+                    I::NewPrivateName { dst, name } => {
+                        let n = self.script_atom(&script, name.0);
+                        let d = self.atom_value(n);
+                        let s = self.new_symbol(d);
+                        self.heap.symbols.get_mut(s.0).private = Some(Box::default());
+                        r!(dst) = s.value();
+                    }
+                    I::SetPrivateMethod {
+                        name,
+                        function: f,
+                        kind,
+                    } => {
+                        let s = r!(name).as_symbol().expect("a private name");
+                        let fv = r!(f);
+                        if let Some(p) = self.heap.symbols.get_mut(s.0).private.as_mut() {
+                            match kind.0 {
+                                1 => p.getter = Some(fv),
+                                2 => p.setter = Some(fv),
+                                _ => p.method = Some(fv),
+                            }
+                        }
+                    }
+                    I::NewObject { dst } => {
+                        r!(dst) = self.new_object().value();
+                    }
+                    I::NewArray { dst } => {
+                        r!(dst) = self.new_array(Vec::new()).value();
+                    }
+                    I::ArrayPush { array, value } => {
+                        let a = r!(array).as_object().expect("an array literal");
+                        let v = r!(value);
+                        self.array_literal_push(a, v);
+                    }
+                    I::ArrayPushHole { array } => {
+                        let a = r!(array).as_object().expect("an array literal");
+                        let object = self.obj_mut(a);
+                        object.length += 1;
+                        if let crate::object::Elements::Dense(v) = &mut object.elements {
+                            v.push(Value::HOLE);
+                        }
+                    }
+                    I::ArraySpread { array, iterable } => {
+                        let a = r!(array).as_object().expect("an array literal");
+                        let it = r!(iterable);
+                        self.frames[fi].pc = pc;
+                        let values = tri!(crate::builtins::iterator::iterate_to_vec(self, it));
+                        for v in values {
+                            self.array_literal_push(a, v);
+                        }
+                    }
+                    I::CopyDataProperties {
+                        target,
+                        source,
+                        excluded,
+                        count,
+                    } => {
+                        let t = r!(target).as_object().expect("an object");
+                        let s = r!(source);
+                        let mut skip = Vec::new();
+                        for i in 0..count.0 {
+                            let k = r!(Reg(excluded.0 + i));
+                            skip.push(tri!(self.to_property_key(k)));
+                        }
+                        tri!(self.copy_data_properties(t, s, &skip));
+                    }
+                    I::NewRegExp {
+                        dst,
+                        pattern,
+                        flags: fl,
+                    } => {
+                        let p = tri!(self.constant(&script, function, pattern.0));
+                        let f = tri!(self.constant(&script, function, fl.0));
+                        r!(dst) = tri!(crate::builtins::regexp::regexp_create(self, p, f));
+                    }
+                    I::GetTemplateObject { dst, index } => {
+                        r!(dst) = self.template_object(&script, function, index.0);
+                    }
+                    I::NewClosure { dst, function: f } => {
+                        let env = self.frames[fi].env;
+                        let this = self.frames[fi].this;
+                        let callee = self.frames[fi].callee;
+                        r!(dst) = self.make_closure(&script, f.0, env, this, callee).value();
+                    }
+                    I::NewClass {
+                        dst,
+                        function: f,
+                        heritage,
+                        derived,
+                    } => {
+                        let h = r!(heritage);
+                        let env = self.frames[fi].env;
+                        let (ctor, proto) =
+                            tri!(self.make_class(&script, f.0, env, derived.0 == 1, h));
+                        r!(dst) = ctor.value();
+                        r!(Reg(dst.0 + 1)) = proto.value();
+                    }
+                    I::SetFunctionName {
+                        function: f,
+                        key,
+                        prefix,
+                    } => {
+                        let fv = r!(f);
+                        let k = r!(key);
+                        if let Some(fo) = fv.as_object() {
+                            let key = tri!(self.to_property_key(k));
+                            let p = match prefix.0 {
+                                1 => Some("get"),
+                                2 => Some("set"),
+                                _ => None,
+                            };
+                            self.set_function_name(fo, key, p);
+                        }
+                    }
+                    I::SetClassFields {
+                        constructor,
+                        initializer,
+                    } => {
+                        let c = r!(constructor).as_object().expect("a class");
+                        let i = r!(initializer).as_object();
+                        if let ObjectKind::Function(cl) = &mut self.obj_mut(c).kind {
+                            cl.fields = i;
+                        }
+                    }
+                    I::SetHomeObject { function: f, home } => {
+                        let fo = r!(f).as_object().expect("a function");
+                        let h = r!(home).as_object();
+                        if let ObjectKind::Function(cl) = &mut self.obj_mut(fo).kind {
+                            cl.home = h;
+                        }
+                    }
+                    I::Call {
+                        dst,
+                        callee,
+                        this,
+                        args,
+                        count,
+                    } => {
+                        self.frames[fi].pc = start;
+                        tri!(self.check_interrupt());
+                        self.safepoint();
+                        self.frames[fi].pc = pc;
+                        let f = r!(callee);
+                        let t = r!(this);
+                        let a = base + args.0 as usize;
+                        let argv: smallvec::SmallVec<[Value; 8]> = self.registers
+                            [a..a + count.0 as usize]
+                            .iter()
+                            .copied()
+                            .collect();
+                        if let Some(fo) = f.as_object()
+                            && let ObjectKind::Function(c) = &self.obj(fo).kind
+                            && !c.is_class_constructor
+                        {
+                            tri!(self.push_closure_frame(
+                                fo,
+                                t,
+                                &argv,
+                                Value::UNDEFINED,
+                                ReturnTo::Register(dst.0),
+                                false
+                            ));
+                            continue 'outer;
+                        }
+                        r!(dst) = tri!(self.call(f, t, &argv));
+                    }
+                    I::CallSpread {
+                        dst,
+                        callee,
+                        this,
+                        array,
+                    } => {
+                        self.frames[fi].pc = pc;
+                        let f = r!(callee);
+                        let t = r!(this);
+                        let argv = self.array_values(r!(array));
+                        r!(dst) = tri!(self.call(f, t, &argv));
+                    }
+                    I::CallEval {
+                        dst,
+                        callee,
+                        args,
+                        count,
+                    } => {
+                        self.frames[fi].pc = pc;
+                        let f = r!(callee);
+                        let a = base + args.0 as usize;
+                        let argv: Vec<Value> = self.registers[a..a + count.0 as usize].to_vec();
+                        if f.as_object() == Some(self.intrinsics().eval) {
+                            match argv.first() {
+                                Some(&src) if src.is_string() => {
+                                    r!(dst) = tri!(self.direct_eval(fi, src));
+                                }
+                                Some(&v) => r!(dst) = v,
+                                None => r!(dst) = Value::UNDEFINED,
+                            }
+                        } else {
+                            r!(dst) = tri!(self.call(f, Value::UNDEFINED, &argv));
+                        }
+                    }
+                    I::New {
+                        dst,
+                        callee,
+                        args,
+                        count,
+                    } => {
+                        self.frames[fi].pc = start;
+                        tri!(self.check_interrupt());
+                        self.safepoint();
+                        self.frames[fi].pc = pc;
+                        let f = r!(callee);
+                        let a = base + args.0 as usize;
+                        let argv: smallvec::SmallVec<[Value; 8]> = self.registers
+                            [a..a + count.0 as usize]
+                            .iter()
+                            .copied()
+                            .collect();
+                        if !self.is_constructor(f) {
+                            let text = self.describe(f);
+                            tri!(Err(self.type_error(&format!("{text} is not a constructor"))));
+                        }
+                        if let Some(fo) = f.as_object()
+                            && let ObjectKind::Function(_) = &self.obj(fo).kind
+                        {
+                            let this = tri!(self.construct_this(fo, f));
+                            tri!(self.push_closure_frame(
+                                fo,
+                                this,
+                                &argv,
+                                f,
+                                ReturnTo::Register(dst.0),
+                                true
+                            ));
+                            continue 'outer;
+                        }
+                        r!(dst) = tri!(self.construct(f, &argv, f));
+                    }
+                    I::NewSpread { dst, callee, array } => {
+                        self.frames[fi].pc = pc;
+                        let f = r!(callee);
+                        let argv = self.array_values(r!(array));
+                        if !self.is_constructor(f) {
+                            let text = self.describe(f);
+                            tri!(Err(self.type_error(&format!("{text} is not a constructor"))));
+                        }
+                        r!(dst) = tri!(self.construct(f, &argv, f));
+                    }
+                    I::SuperCall {
+                        dst,
+                        function: f,
+                        new_target,
+                        args,
+                        count,
+                    } => {
+                        self.frames[fi].pc = pc;
+                        let fv = r!(f);
+                        let nt = r!(new_target);
+                        let a = base + args.0 as usize;
+                        let argv: Vec<Value> = self.registers[a..a + count.0 as usize].to_vec();
+                        r!(dst) = tri!(self.super_call(fv, nt, &argv));
+                    }
+                    I::SuperCallSpread {
+                        dst,
+                        function: f,
+                        new_target,
+                        array,
+                    } => {
+                        self.frames[fi].pc = pc;
+                        let fv = r!(f);
+                        let nt = r!(new_target);
+                        let argv = self.array_values(r!(array));
+                        r!(dst) = tri!(self.super_call(fv, nt, &argv));
+                    }
+                    I::SuperCallForward {
+                        dst,
+                        function: f,
+                        new_target,
+                    } => {
+                        self.frames[fi].pc = pc;
+                        let fv = r!(f);
+                        let nt = r!(new_target);
+                        let argv = self.frame_arguments(fi);
+                        r!(dst) = tri!(self.super_call(fv, nt, &argv));
+                    }
+                    I::InitializeInstance {
+                        object,
+                        function: f,
+                    } => {
+                        self.frames[fi].pc = pc;
+                        let o = r!(object);
+                        let fv = r!(f);
+                        let init = fv.as_object().and_then(|fo| match &self.obj(fo).kind {
+                            ObjectKind::Function(c) => c.fields,
+                            _ => None,
+                        });
+                        if let Some(init) = init {
+                            tri!(self.call(init.value(), o, &[]));
+                        }
+                    }
+                    I::Return { value } => {
+                        let v = r!(value);
+                        self.frames[fi].pc = pc;
+                        let completion = tri!(self.finish_frame(v));
+                        deliver!(completion);
+                    }
+                    I::Throw { value } => {
+                        let v = r!(value);
+                        tri!(Err(JsError::Throw(v)));
+                    }
+                    I::ThrowError { kind, message } => {
+                        let m = tri!(self.constant(&script, function, message.0));
+                        let text = self.to_rust_string(m).unwrap_or_default();
+                        let k = match kind.0 {
+                            0 => "TypeError",
+                            1 => "ReferenceError",
+                            2 => "SyntaxError",
+                            _ => "RangeError",
+                        };
+                        let e = self.throw_error(k, &text);
+                        tri!(Err(e));
+                    }
+                    I::Catch { dst } => {
+                        r!(dst) = std::mem::replace(&mut self.thrown, Value::UNDEFINED);
+                    }
+                    I::GetIterator { dst, object, kind } => {
+                        self.frames[fi].pc = pc;
+                        let o = r!(object);
+                        let (it, next) = if kind.0 == 1 {
+                            tri!(crate::builtins::iterator::get_async_iterator(self, o))
+                        } else {
+                            tri!(crate::builtins::iterator::get_iterator(self, o))
+                        };
+                        r!(dst) = it;
+                        r!(Reg(dst.0 + 1)) = next;
+                    }
+                    I::IteratorStep {
+                        dst,
+                        iterator,
+                        offset,
+                    } => {
+                        self.frames[fi].pc = pc;
+                        let it = r!(iterator);
+                        let next = r!(Reg(iterator.0 + 1));
+                        match tri!(crate::builtins::iterator::step(self, it, next)) {
+                            Some(v) => r!(dst) = v,
+                            None => jump!(start, offset),
+                        }
+                    }
+                    I::IteratorNext {
+                        dst,
+                        iterator,
+                        value,
+                    } => {
+                        self.frames[fi].pc = pc;
+                        let it = r!(iterator);
+                        let next = r!(Reg(iterator.0 + 1));
+                        let v = r!(value);
+                        r!(dst) = tri!(self.call(next, it, &[v]));
+                    }
+                    I::IteratorClose { iterator } => {
+                        self.frames[fi].pc = pc;
+                        let it = r!(iterator);
+                        tri!(crate::builtins::iterator::close(self, it));
+                    }
+                    I::IteratorCloseThrow { iterator } => {
+                        self.frames[fi].pc = pc;
+                        let it = r!(iterator);
+                        if let Err(JsError::Terminate(t)) =
+                            crate::builtins::iterator::close(self, it)
+                        {
+                            tri!(Err(JsError::Terminate(t)));
+                        }
+                    }
+                    I::ForInEnumerate { dst, object } => {
+                        let o = r!(object);
+                        r!(dst) = tri!(self.for_in_enumerate(o));
+                    }
+                    I::ForInNext {
+                        dst,
+                        iterator,
+                        offset,
+                    } => {
+                        let it = r!(iterator);
+                        match tri!(self.for_in_next(it)) {
+                            Some(k) => r!(dst) = k,
+                            None => jump!(start, offset),
+                        }
+                    }
+                    I::IteratorResultUnpack {
+                        done,
+                        value,
+                        result,
+                    } => {
+                        self.frames[fi].pc = pc;
+                        let res = r!(result);
+                        let o = tri!(self.require_object(res));
+                        let d = tri!(self.get(o, PropertyKey::String(self.names.done), res));
+                        let d = self.to_boolean(d);
+                        r!(done) = Value::boolean(d);
+                        let v = tri!(self.get(o, PropertyKey::String(self.names.value), res));
+                        r!(value) = v;
+                    }
+                    I::RequireObject { src } => {
+                        let v = r!(src);
+                        tri!(self.require_object(v));
+                    }
+                    I::GetMethod { dst, object, name } => {
+                        self.frames[fi].pc = pc;
+                        let o = r!(object);
+                        let n = self.script_atom(&script, name.0);
+                        let key = self.atom_to_key(n);
+                        r!(dst) = tri!(self.get_method(o, key));
+                    }
+                    I::Yield { dst, mode, value } | I::YieldDelegate { dst, mode, value } => {
+                        let v = r!(value);
+                        self.frames[fi].pc = pc;
+                        let raw = matches!(instruction, I::YieldDelegate { .. });
+                        let completion = tri!(self.yield_frame(dst.0, mode.0, v, raw));
+                        deliver!(completion);
+                    }
+                    I::Await { dst, value } => {
+                        let v = r!(value);
+                        self.frames[fi].pc = pc;
+                        let completion = tri!(self.await_frame(dst.0, v));
+                        deliver!(completion);
+                    }
+                    I::NewIteratorResult { dst, value, done } => {
+                        let v = r!(value);
+                        r!(dst) = crate::builtins::iterator::iter_result(self, v, done.0 == 1);
+                    }
+                    I::ImportMeta { dst } => {
+                        r!(dst) = tri!(crate::module::import_meta(self, &script));
+                    }
+                    I::ImportCall {
+                        dst,
+                        specifier,
+                        options,
+                    } => {
+                        self.frames[fi].pc = pc;
+                        let s = r!(specifier);
+                        let o = r!(options);
+                        r!(dst) = crate::module::dynamic_import(self, &script, s, o);
+                    }
+                }
+            }
+        }
+    }
+
+    /// Records where an exception started, for uncaught-error reports.
+    fn note_origin(&mut self, e: &JsError) {
+        if let JsError::Throw(v) = e
+            && self.origin_value != Some(*v)
+            && let Some(frame) = self.frames.last()
+        {
+            let f = frame.script.function(frame.function);
+            let offset = crate::vm::position_of(f, frame.pc.saturating_sub(1));
+            self.exception_origin = Some((frame.script.clone(), offset));
+            self.origin_value = Some(*v);
+        }
+    }
+
+    /// Unwinds to the nearest handler. `Ok(None)`: continue in the frame that catches;
+    /// `Ok(Some(v))`: an async function turned the exception into a rejection and returned to
+    /// native code; `Err`: no handler before native code.
+    fn unwind(&mut self, error: JsError) -> JsResult<Option<Value>> {
+        loop {
+            let Some(frame) = self.frames.last() else {
+                return Err(error);
+            };
+            if let JsError::Throw(value) = error {
+                let f = frame.script.function(frame.function);
+                let pc = frame.pc.saturating_sub(1) as u32;
+                let handler = f
+                    .handlers
+                    .iter()
+                    .find(|h| h.start.to_native() <= pc && pc < h.end.to_native())
+                    .map(|h| (h.handler.to_native(), h.env_depth.to_native()));
+                if let Some((target, depth)) = handler {
+                    let fi = self.frames.len() - 1;
+                    while self.frames[fi].env_depth > depth {
+                        if let Some(e) = self.frames[fi].env {
+                            self.frames[fi].env = self.heap.envs.get(e.0).parent;
+                        }
+                        self.frames[fi].env_depth -= 1;
+                    }
+                    self.frames[fi].pc = target as usize;
+                    self.thrown = value;
+                    return Ok(None);
+                }
+                // An async function rejects its promise instead of throwing.
+                if let Some(p) = frame.promise {
+                    let frame = self.frames.pop().expect("a frame");
+                    self.registers.truncate(frame.base);
+                    crate::builtins::promise::reject_promise(self, p, value);
+                    match frame.return_to {
+                        ReturnTo::Native => return Ok(Some(p)),
+                        ReturnTo::Register(r) => {
+                            let caller = self.frames.last().expect("a caller");
+                            let at = caller.base + r as usize;
+                            self.registers[at] = p;
+                            return Ok(None);
+                        }
+                    }
+                }
+            }
+            let frame = self.frames.pop().expect("a frame");
+            self.registers.truncate(frame.base);
+            if let Some(g) = frame.generator
+                && let ObjectKind::Generator(state) = &mut self.obj_mut(g).kind
+            {
+                state.state = GeneratorState::Completed;
+                state.saved = None;
+                if state.is_async
+                    && let JsError::Throw(v) = error
+                {
+                    crate::builtins::generator::async_generator_complete(self, g, v, true)?;
+                    if frame.return_to == ReturnTo::Native {
+                        return Ok(Some(Value::UNDEFINED));
+                    }
+                    continue;
+                }
+            }
+            if frame.return_to == ReturnTo::Native {
+                return Err(error);
+            }
+        }
+    }
+
+    // -----------------------------------------------------------------------------------------
+    // Helpers of the dispatch loop
+
+    pub fn script_atom(&mut self, script: &LoadedScript, index: u32) -> Atom {
+        if let Some(Some(a)) = script.atoms.borrow().get(index as usize) {
+            return *a;
+        }
+        let units: Vec<u16> = match &script.code().strings[index as usize] {
+            kiln_compiler::code::ArchivedCodeString::Latin1(b) => {
+                b.iter().map(|&b| u16::from(b)).collect()
+            }
+            kiln_compiler::code::ArchivedCodeString::Utf16(u) => {
+                u.iter().map(|u| u.to_native()).collect()
+            }
+        };
+        let atom = self.atoms.intern(&units);
+        if let Some(slot) = script.atoms.borrow_mut().get_mut(index as usize) {
+            *slot = Some(atom);
+        }
+        atom
+    }
+
+    pub fn script_string(&mut self, script: &LoadedScript, index: u32) -> Value {
+        let atom = self.script_atom(script, index);
+        self.atom_value(atom)
+    }
+
+    pub fn atom_to_key(&self, atom: Atom) -> PropertyKey {
+        match crate::string::array_index(self.atoms.units(atom)) {
+            Some(i) => PropertyKey::Index(i),
+            None => PropertyKey::String(atom),
+        }
+    }
+
+    fn constant(
+        &mut self,
+        script: &Rc<LoadedScript>,
+        function: u32,
+        index: u32,
+    ) -> JsResult<Value> {
+        if let Some(&v) = script.constant_strings.borrow().get(&(function, index)) {
+            return Ok(v);
+        }
+        let f = script.function(function);
+        let Some(c) = f.constants.get(index as usize) else {
+            return Err(self.type_error("invalid constant index"));
+        };
+        let v = match c {
+            ArchivedConstant::Number(n) => return Ok(Value::number(n.to_native())),
+            ArchivedConstant::String(s) => self.script_string(script, s.to_native()),
+            ArchivedConstant::BigInt(digits) => {
+                let b =
+                    kiln_compiler::keys::parse_bigint_literal(digits.as_str()).unwrap_or_default();
+                self.new_bigint(b)
+            }
+            ArchivedConstant::Template { .. } => Value::UNDEFINED,
+        };
+        script
+            .constant_strings
+            .borrow_mut()
+            .insert((function, index), v);
+        Ok(v)
+    }
+
+    fn scope_names(&mut self, script: &LoadedScript, function: u32, scope: u32) -> Rc<ScopeNames> {
+        if let Some(n) = script.scope_names.borrow().get(&(function, scope)) {
+            return n.clone();
+        }
+        let info = &script.function(function).scopes[scope as usize];
+        let indices: Vec<u32> = info.names.iter().map(|n| n.to_native()).collect();
+        let kinds: Vec<u8> = info.kinds.iter().copied().collect();
+        let is_function = info.is_function;
+        let names = indices
+            .into_iter()
+            .map(|i| self.script_atom(script, i))
+            .collect();
+        let rc = Rc::new(ScopeNames {
+            names,
+            kinds,
+            is_function,
+        });
+        script
+            .scope_names
+            .borrow_mut()
+            .insert((function, scope), rc.clone());
+        rc
+    }
+
+    pub fn new_env(&mut self, env: Env) -> EnvRef {
+        self.heap.allocated += 1;
+        EnvRef(self.heap.envs.alloc(env))
+    }
+
+    fn env_at(&self, fi: usize, depth: u32) -> EnvRef {
+        let mut e = self.frames[fi].env.expect("an environment");
+        for _ in 0..depth {
+            e = self
+                .heap
+                .envs
+                .get(e.0)
+                .parent
+                .expect("an outer environment");
+        }
+        e
+    }
+
+    fn tdz_error(&mut self, name: Atom) -> JsError {
+        let n = self.atoms.to_rust(name);
+        if n == "this" {
+            return self.reference_error(
+                "Must call super constructor in derived class before accessing 'this' or returning from derived constructor",
+            );
+        }
+        self.reference_error(&format!("Cannot access '{n}' before initialization"))
+    }
+
+    fn fill_ic(
+        &mut self,
+        script: &LoadedScript,
+        function: u32,
+        ic: u32,
+        o: ObjRef,
+        key: PropertyKey,
+    ) {
+        let object = self.obj(o);
+        let Some(shape) = object.shape else { return };
+        if matches!(
+            object.kind,
+            ObjectKind::Proxy { .. } | ObjectKind::Arguments { .. }
+        ) || (object.is_array() && key == PropertyKey::String(self.names.length))
+        {
+            return;
+        }
+        if let Some(&slot) = self.shapes.get(shape).index.get(&key)
+            && let Some(entry) =
+                script.feedback.borrow_mut()[function as usize].get_mut(ic as usize)
+        {
+            *entry = crate::vm::InlineCache {
+                shape: shape.0,
+                slot,
+                state: 1,
+            };
+        }
+    }
+
+    fn fill_set_ic(
+        &mut self,
+        script: &LoadedScript,
+        function: u32,
+        ic: u32,
+        o: ObjRef,
+        key: PropertyKey,
+    ) {
+        let object = self.obj(o);
+        let Some(shape) = object.shape else { return };
+        if matches!(
+            object.kind,
+            ObjectKind::Proxy { .. } | ObjectKind::Arguments { .. } | ObjectKind::Array
+        ) {
+            return;
+        }
+        let s = self.shapes.get(shape);
+        if let Some(&slot) = s.index.get(&key)
+            && s.keys[slot as usize].1 == attrs::DEFAULT
+            && let Some(entry) =
+                script.feedback.borrow_mut()[function as usize].get_mut(ic as usize)
+        {
+            *entry = crate::vm::InlineCache {
+                shape: shape.0,
+                slot,
+                state: 2,
+            };
+        }
+    }
+
+    /// PutValue for a property reference.
+    pub fn put_value(
+        &mut self,
+        base: Value,
+        key: PropertyKey,
+        v: Value,
+        strict: bool,
+    ) -> JsResult<()> {
+        let ok = match base.as_object() {
+            Some(o) => self.set(o, key, v, base)?,
+            None => {
+                if base.is_nullish() {
+                    let k = self.key_text(key);
+                    let what = if base.is_null() { "null" } else { "undefined" };
+                    return Err(self
+                        .type_error(&format!("Cannot set properties of {what} (setting '{k}')")));
+                }
+                let proto = self.prototype_for_primitive(base)?;
+                self.set(proto, key, v, base)?
+            }
+        };
+        if !ok && strict {
+            let k = self.key_text(key);
+            return Err(self.type_error(&format!(
+                "Cannot assign to read only property '{k}' of object"
+            )));
+        }
+        Ok(())
+    }
+
+    pub fn require_object(&mut self, v: Value) -> JsResult<ObjRef> {
+        match v.as_object() {
+            Some(o) => Ok(o),
+            None => {
+                let d = self.describe(v);
+                Err(self.type_error(&format!("Iterator result {d} is not an object")))
+            }
+        }
+    }
+
+    /// 7.3.11 GetMethod
+    pub fn get_method(&mut self, v: Value, key: PropertyKey) -> JsResult<Value> {
+        let f = self.get_v(v, key)?;
+        if f.is_nullish() {
+            return Ok(Value::UNDEFINED);
+        }
+        if !self.is_callable(f) {
+            let k = self.key_text(key);
+            return Err(self.type_error(&format!("{k} is not a function")));
+        }
+        Ok(f)
+    }
+
+    fn array_literal_push(&mut self, a: ObjRef, v: Value) {
+        let object = self.obj_mut(a);
+        let index = object.length;
+        if let crate::object::Elements::Dense(elems) = &mut object.elements
+            && elems.len() == index as usize
+        {
+            elems.push(v);
+            object.length += 1;
+            return;
+        }
+        self.define_own_property_raw(
+            a,
+            PropertyKey::Index(index),
+            crate::object::Property::data(v, attrs::DEFAULT),
+        );
+    }
+
+    /// The values of an array built by the compiler (spread arguments).
+    fn array_values(&self, v: Value) -> Vec<Value> {
+        let Some(o) = v.as_object() else {
+            return Vec::new();
+        };
+        let object = self.obj(o);
+        match &object.elements {
+            crate::object::Elements::Dense(e) => e
+                .iter()
+                .map(|&x| if x.is_hole() { Value::UNDEFINED } else { x })
+                .collect(),
+            crate::object::Elements::Sparse(m) => (0..object.length)
+                .map(|i| match m.get(&i).map(|p| p.slot) {
+                    Some(Slot::Data(x)) => x,
+                    _ => Value::UNDEFINED,
+                })
+                .collect(),
+        }
+    }
+
+    /// All arguments of frame `fi`.
+    pub fn frame_arguments(&self, fi: usize) -> Vec<Value> {
+        let frame = &self.frames[fi];
+        let f = frame.script.function(frame.function);
+        let params = f.parameter_count.to_native() as usize;
+        let n = frame.argc.min(params);
+        let mut args = self.registers[frame.base..frame.base + n].to_vec();
+        args.extend_from_slice(&frame.extra_args);
+        args
+    }
+
+    fn create_arguments(&mut self, fi: usize, mapped: u32) -> JsResult<Value> {
+        let args = self.frame_arguments(fi);
+        let realm = self.intrinsics();
+        let proto = realm.object_prototype;
+        let values_fn = realm.array_values;
+        let thrower = realm.throw_type_error;
+        let argc = args.len() as u32;
+        let env = self.frames[fi].env;
+        let mapping = if mapped > 0 {
+            env.map(|e| (e, mapped.min(argc)))
+        } else {
+            None
+        };
+        let mut object =
+            crate::object::Object::new(Some(proto), ObjectKind::Arguments { mapped: mapping });
+        object.elements = crate::object::Elements::Dense(args);
+        let o = self.alloc(object);
+        self.unmapped_arguments.retain(|(obj, _)| *obj != o.0);
+        let length = PropertyKey::String(self.names.length);
+        self.define_data(o, length, Value::int32(argc as i32), attrs::HIDDEN);
+        let iterator = PropertyKey::Symbol(self.symbols.iterator);
+        self.define_data(o, iterator, values_fn.value(), attrs::HIDDEN);
+        let callee_key = PropertyKey::String(self.names.callee);
+        if mapping.is_some() || (mapped > 0 && !self.frames[fi].strict) {
+            let callee = self.frames[fi].callee;
+            self.define_data(o, callee_key, callee, attrs::HIDDEN);
+        } else if !self.frames[fi].strict && mapped == 0 && self.sloppy_simple(fi) {
+            let callee = self.frames[fi].callee;
+            self.define_data(o, callee_key, callee, attrs::HIDDEN);
+        } else {
+            self.define_own_property_raw(
+                o,
+                callee_key,
+                crate::object::Property {
+                    slot: Slot::Accessor {
+                        get: thrower.value(),
+                        set: thrower.value(),
+                    },
+                    attrs: attrs::ACCESSOR,
+                },
+            );
+        }
+        Ok(o.value())
+    }
+
+    /// A sloppy function with simple parameters but no mapped slots (no parameters).
+    fn sloppy_simple(&self, fi: usize) -> bool {
+        let frame = &self.frames[fi];
+        let f = frame.script.function(frame.function);
+        !frame.strict && f.parameter_count.to_native() == 0
+    }
+
+    /// The object `super.x` starts its lookup at: the home object's prototype.
+    fn super_base(&mut self, fi: usize) -> JsResult<ObjRef> {
+        let callee = self.frames[fi].callee;
+        let home = callee.as_object().and_then(|c| match &self.obj(c).kind {
+            ObjectKind::Function(cl) => cl.home,
+            _ => None,
+        });
+        let Some(home) = home else {
+            return Err(self.syntax_error("'super' keyword unexpected here"));
+        };
+        match self.get_prototype_of(home)? {
+            Some(p) => Ok(p),
+            None => Err(self.type_error("Cannot read properties of null (super)")),
+        }
+    }
+
+    fn super_call(
+        &mut self,
+        function: Value,
+        new_target: Value,
+        args: &[Value],
+    ) -> JsResult<Value> {
+        let f = function.as_object().expect("the constructor");
+        let parent = self.get_prototype_of(f)?;
+        let parent = parent.map_or(Value::NULL, |p| p.value());
+        if !self.is_constructor(parent) {
+            return Err(self.type_error("Super constructor is not a constructor"));
+        }
+        self.construct(parent, args, new_target)
+    }
+
+    fn private_entry(&mut self, o: Value, name: Value) -> JsResult<(ObjRef, usize)> {
+        let sym = name.as_symbol().expect("a private name");
+        let Some(obj) = o.as_object() else {
+            return Err(self.type_error("Cannot read private member from a non-object"));
+        };
+        match self.obj(obj).private.iter().position(|(s, _)| *s == sym) {
+            Some(i) => Ok((obj, i)),
+            None => {
+                let d = self.heap.symbols.get(sym.0).description;
+                let n = d
+                    .as_string()
+                    .map(|s| self.rust_string(s))
+                    .unwrap_or_default();
+                Err(self.type_error(&format!(
+                    "Cannot read private member {n} from an object whose class did not declare it"
+                )))
+            }
+        }
+    }
+
+    fn private_get(&mut self, o: Value, name: Value) -> JsResult<Value> {
+        let (obj, i) = self.private_entry(o, name)?;
+        match self.obj(obj).private[i].1 {
+            PrivateElement::Field(v) | PrivateElement::Method(v) => Ok(v),
+            PrivateElement::Accessor { get, .. } => {
+                if get.is_undefined() {
+                    return Err(self.type_error("'#x' was defined without a getter"));
+                }
+                self.call(get, o, &[])
+            }
+        }
+    }
+
+    fn private_set(&mut self, o: Value, name: Value, v: Value) -> JsResult<()> {
+        let (obj, i) = self.private_entry(o, name)?;
+        match self.obj(obj).private[i].1 {
+            PrivateElement::Field(_) => {
+                self.obj_mut(obj).private[i].1 = PrivateElement::Field(v);
+                Ok(())
+            }
+            PrivateElement::Method(_) => Err(self.type_error("Private method is not writable")),
+            PrivateElement::Accessor { set, .. } => {
+                if set.is_undefined() {
+                    return Err(self.type_error("'#x' was defined without a setter"));
+                }
+                self.call(set, o, &[v])?;
+                Ok(())
+            }
+        }
+    }
+
+    fn private_define(&mut self, o: Value, name: Value, v: Value) -> JsResult<()> {
+        let sym = name.as_symbol().expect("a private name");
+        let Some(obj) = o.as_object() else {
+            return Err(self.type_error("Cannot define a private member on a non-object"));
+        };
+        if self.obj(obj).private.iter().any(|(s, _)| *s == sym) {
+            return Err(
+                self.type_error("Cannot initialize private members twice on the same object")
+            );
+        }
+        let element = match self.heap.symbols.get(sym.0).private.as_deref() {
+            Some(p) if p.method.is_some() => PrivateElement::Method(p.method.unwrap_or_default()),
+            Some(p) if p.getter.is_some() || p.setter.is_some() => PrivateElement::Accessor {
+                get: p.getter.unwrap_or(Value::UNDEFINED),
+                set: p.setter.unwrap_or(Value::UNDEFINED),
+            },
+            _ => PrivateElement::Field(v),
+        };
+        if matches!(self.obj(obj).kind, ObjectKind::Proxy { .. }) {
+            // Proxies get private fields like any object (the proxy itself, not its target).
+        }
+        self.obj_mut(obj).private.push((sym, element));
+        Ok(())
+    }
+
+    /// 7.3.25 CopyDataProperties
+    pub fn copy_data_properties(
+        &mut self,
+        target: ObjRef,
+        source: Value,
+        excluded: &[PropertyKey],
+    ) -> JsResult<()> {
+        if source.is_nullish() {
+            return Ok(());
+        }
+        let from = self.to_object(source)?;
+        let keys = self.own_property_keys(from)?;
+        for key in keys {
+            if excluded.contains(&key) {
+                continue;
+            }
+            if let Some(p) = self.get_own_property(from, key)?
+                && p.attrs & attrs::ENUMERABLE != 0
+            {
+                let v = self.get(from, key, from.value())?;
+                self.create_data_property_or_throw(target, key, v)?;
+            }
+        }
+        Ok(())
+    }
+
+    fn template_object(&mut self, script: &Rc<LoadedScript>, function: u32, index: u32) -> Value {
+        if let Some(o) = script.templates.borrow().get(&(function, index)) {
+            return o.value();
+        }
+        let (raw, cooked): (Vec<u32>, Vec<Option<u32>>) =
+            match &script.function(function).constants[index as usize] {
+                ArchivedConstant::Template { raw, cooked } => (
+                    raw.iter().map(|r| r.to_native()).collect(),
+                    cooked
+                        .iter()
+                        .map(|c| c.as_ref().map(|c| c.to_native()))
+                        .collect(),
+                ),
+                _ => (Vec::new(), Vec::new()),
+            };
+        let raw_values: Vec<Value> = raw.iter().map(|&s| self.script_string(script, s)).collect();
+        let cooked_values: Vec<Value> = cooked
+            .iter()
+            .map(|c| match c {
+                Some(s) => self.script_string(script, *s),
+                None => Value::UNDEFINED,
+            })
+            .collect();
+        let raw_array = self.new_array(raw_values);
+        let template = self.new_array(cooked_values);
+        crate::builtins::object::set_integrity(self, raw_array, true).ok();
+        let raw_key = PropertyKey::String(self.names.raw);
+        self.define_data(template, raw_key, raw_array.value(), 0);
+        crate::builtins::object::set_integrity(self, template, true).ok();
+        script
+            .templates
+            .borrow_mut()
+            .insert((function, index), template);
+        template.value()
+    }
+
+    // -----------------------------------------------------------------------------------------
+    // Global and dynamic names
+
+    fn get_global(&mut self, name: Atom) -> JsResult<Value> {
+        let realm = self.realm as usize;
+        if let Some(&(v, _)) = self.realms[realm].global_lexicals.get(&name) {
+            if v.is_hole() {
+                return Err(self.tdz_error(name));
+            }
+            return Ok(v);
+        }
+        let g = self.realms[realm].global_object;
+        let key = self.atom_to_key(name);
+        // Fast path: an own data property of the global object.
+        if let Some(p) = self.own_property_raw(g, key)
+            && let Slot::Data(v) = p.slot
+            && self.proxy_parts(g).is_none()
+        {
+            return Ok(v);
+        }
+        if self.has_property(g, key)? {
+            return self.get(g, key, g.value());
+        }
+        let n = self.atoms.to_rust(name);
+        Err(self.reference_error(&format!("{n} is not defined")))
+    }
+
+    fn set_global(&mut self, name: Atom, v: Value, strict: bool) -> JsResult<()> {
+        let realm = self.realm as usize;
+        if let Some(&(old, constant)) = self.realms[realm].global_lexicals.get(&name) {
+            if old.is_hole() {
+                return Err(self.tdz_error(name));
+            }
+            if constant {
+                let n = self.atoms.to_rust(name);
+                return Err(self.type_error(&format!("Assignment to constant variable '{n}'.")));
+            }
+            if let Some(entry) = self.realms[realm].global_lexicals.get_mut(&name) {
+                entry.0 = v;
+            }
+            return Ok(());
+        }
+        let g = self.realms[realm].global_object;
+        let key = self.atom_to_key(name);
+        if strict && !self.has_property(g, key)? {
+            let n = self.atoms.to_rust(name);
+            return Err(self.reference_error(&format!("{n} is not defined")));
+        }
+        let ok = self.set(g, key, v, g.value())?;
+        if !ok && strict {
+            let n = self.atoms.to_rust(name);
+            return Err(self.type_error(&format!("Cannot assign to read only property '{n}'")));
+        }
+        Ok(())
+    }
+
+    fn declare_global_var(&mut self, name: Atom) -> JsResult<()> {
+        let realm = self.realm as usize;
+        if self.realms[realm].global_lexicals.contains_key(&name) {
+            let n = self.atoms.to_rust(name);
+            return Err(self.syntax_error(&format!("Identifier '{n}' has already been declared")));
+        }
+        let g = self.realms[realm].global_object;
+        let key = self.atom_to_key(name);
+        if self.get_own_property(g, key)?.is_none() && self.is_extensible(g)? {
+            self.define_property_or_throw(
+                g,
+                key,
+                Descriptor::data(Value::UNDEFINED, true, true, false),
+            )?;
+        }
+        Ok(())
+    }
+
+    fn declare_global_function(&mut self, name: Atom, v: Value) -> JsResult<()> {
+        let realm = self.realm as usize;
+        if self.realms[realm].global_lexicals.contains_key(&name) {
+            let n = self.atoms.to_rust(name);
+            return Err(self.syntax_error(&format!("Identifier '{n}' has already been declared")));
+        }
+        let g = self.realms[realm].global_object;
+        let key = self.atom_to_key(name);
+        let existing = self.get_own_property(g, key)?;
+        let desc = match existing {
+            None => {
+                if !self.is_extensible(g)? {
+                    let n = self.atoms.to_rust(name);
+                    return Err(self.type_error(&format!("Cannot declare global function '{n}'")));
+                }
+                Descriptor::data(v, true, true, false)
+            }
+            Some(p) if p.attrs & attrs::CONFIGURABLE != 0 => Descriptor::data(v, true, true, false),
+            Some(p) => {
+                if p.is_accessor()
+                    || p.attrs & (attrs::WRITABLE | attrs::ENUMERABLE)
+                        != (attrs::WRITABLE | attrs::ENUMERABLE)
+                {
+                    let n = self.atoms.to_rust(name);
+                    return Err(self.type_error(&format!("Cannot redefine global function '{n}'")));
+                }
+                Descriptor {
+                    value: Some(v),
+                    ..Default::default()
+                }
+            }
+        };
+        self.define_property_or_throw(g, key, desc)?;
+        self.set(g, key, v, g.value())?;
+        Ok(())
+    }
+
+    fn declare_global_lexical(&mut self, name: Atom, constant: bool) -> JsResult<()> {
+        let realm = self.realm as usize;
+        let g = self.realms[realm].global_object;
+        let key = self.atom_to_key(name);
+        let restricted = self
+            .get_own_property(g, key)?
+            .is_some_and(|p| p.attrs & attrs::CONFIGURABLE == 0);
+        if self.realms[realm].global_lexicals.contains_key(&name) || restricted {
+            let n = self.atoms.to_rust(name);
+            return Err(self.syntax_error(&format!("Identifier '{n}' has already been declared")));
+        }
+        self.realms[realm]
+            .global_lexicals
+            .insert(name, (Value::HOLE, constant));
+        Ok(())
+    }
+
+    fn resolve_name(&mut self, env: Option<EnvRef>, name: Atom) -> JsResult<NameRef> {
+        let mut e = env;
+        while let Some(env_ref) = e {
+            let env = self.heap.envs.get(env_ref.0);
+            let parent = env.parent;
+            match &env.kind {
+                EnvKind::Declarative { names, extra } => {
+                    if let Some(i) = names.names.iter().position(|n| *n == name) {
+                        return Ok(NameRef::Slot(env_ref, i));
+                    }
+                    if let Some(i) = extra.iter().position(|(n, _)| *n == name) {
+                        return Ok(NameRef::Extra(env_ref, i));
+                    }
+                }
+                EnvKind::Object(o) => {
+                    let o = *o;
+                    let key = self.atom_to_key(name);
+                    if self.has_property(o, key)? {
+                        let unscopables = PropertyKey::Symbol(self.symbols.unscopables);
+                        let u = self.get(o, unscopables, o.value())?;
+                        let blocked = match u.as_object() {
+                            Some(uo) => {
+                                let b = self.get(uo, key, u)?;
+                                self.to_boolean(b)
+                            }
+                            None => false,
+                        };
+                        if !blocked {
+                            return Ok(NameRef::Object(o));
+                        }
+                    }
+                }
+            }
+            e = parent;
+        }
+        let realm = self.realm as usize;
+        if self.realms[realm].global_lexicals.contains_key(&name) {
+            return Ok(NameRef::GlobalLexical);
+        }
+        let g = self.realms[realm].global_object;
+        let key = self.atom_to_key(name);
+        if self.has_property(g, key)? {
+            return Ok(NameRef::GlobalObject);
+        }
+        Ok(NameRef::Unresolvable)
+    }
+
+    fn read_name(&mut self, found: NameRef, name: Atom) -> JsResult<(Value, Value)> {
+        match found {
+            NameRef::Slot(e, i) => {
+                let v = self.heap.envs.get(e.0).slots[i];
+                if v.is_hole() {
+                    return Err(self.tdz_error(name));
+                }
+                Ok((v, Value::UNDEFINED))
+            }
+            NameRef::Extra(e, i) => match &self.heap.envs.get(e.0).kind {
+                EnvKind::Declarative { extra, .. } => Ok((extra[i].1, Value::UNDEFINED)),
+                _ => Ok((Value::UNDEFINED, Value::UNDEFINED)),
+            },
+            NameRef::Object(o) => {
+                let key = self.atom_to_key(name);
+                // The binding may have been deleted since HasBinding: strict mode would throw.
+                let v = self.get(o, key, o.value())?;
+                Ok((v, o.value()))
+            }
+            NameRef::GlobalLexical | NameRef::GlobalObject => {
+                Ok((self.get_global(name)?, Value::UNDEFINED))
+            }
+            NameRef::Unresolvable => {
+                let n = self.atoms.to_rust(name);
+                Err(self.reference_error(&format!("{n} is not defined")))
+            }
+        }
+    }
+
+    fn get_name(&mut self, env: Option<EnvRef>, name: Atom) -> JsResult<(Value, Value)> {
+        let found = self.resolve_name(env, name)?;
+        if matches!(found, NameRef::Unresolvable) {
+            match self.atoms.to_rust(name).as_str() {
+                "this" => {
+                    let g = self.intrinsics().global_this;
+                    return Ok((g.value(), Value::UNDEFINED));
+                }
+                "new.target" => return Ok((Value::UNDEFINED, Value::UNDEFINED)),
+                _ => {}
+            }
+        }
+        self.read_name(found, name)
+    }
+
+    fn set_name(
+        &mut self,
+        env: Option<EnvRef>,
+        name: Atom,
+        v: Value,
+        strict: bool,
+        init: bool,
+    ) -> JsResult<()> {
+        match self.resolve_name(env, name)? {
+            NameRef::Slot(e, i) => {
+                let (old, kind) = {
+                    let env = self.heap.envs.get(e.0);
+                    let kind = match &env.kind {
+                        EnvKind::Declarative { names, .. } => names.kinds[i],
+                        _ => 0,
+                    };
+                    (env.slots[i], kind)
+                };
+                if !init {
+                    if old.is_hole() {
+                        return Err(self.tdz_error(name));
+                    }
+                    if kind & kiln_compiler::code::binding::SELF_NAME != 0 {
+                        if strict {
+                            let n = self.atoms.to_rust(name);
+                            return Err(
+                                self.type_error(&format!("Assignment to constant variable '{n}'."))
+                            );
+                        }
+                        return Ok(());
+                    }
+                    if kind & kiln_compiler::code::binding::CONST != 0 {
+                        let n = self.atoms.to_rust(name);
+                        return Err(
+                            self.type_error(&format!("Assignment to constant variable '{n}'."))
+                        );
+                    }
+                }
+                self.heap.envs.get_mut(e.0).slots[i] = v;
+                Ok(())
+            }
+            NameRef::Extra(e, i) => {
+                if let EnvKind::Declarative { extra, .. } = &mut self.heap.envs.get_mut(e.0).kind {
+                    extra[i].1 = v;
+                }
+                Ok(())
+            }
+            NameRef::Object(o) => {
+                let key = self.atom_to_key(name);
+                let still_there = self.has_property(o, key)?;
+                if !still_there && strict {
+                    let n = self.atoms.to_rust(name);
+                    return Err(self.reference_error(&format!("{n} is not defined")));
+                }
+                let ok = self.set(o, key, v, o.value())?;
+                if !ok && strict {
+                    let n = self.atoms.to_rust(name);
+                    return Err(
+                        self.type_error(&format!("Cannot assign to read only property '{n}'"))
+                    );
+                }
+                Ok(())
+            }
+            NameRef::GlobalLexical | NameRef::GlobalObject | NameRef::Unresolvable => {
+                if init {
+                    let realm = self.realm as usize;
+                    if let Some(entry) = self.realms[realm].global_lexicals.get_mut(&name) {
+                        entry.0 = v;
+                        return Ok(());
+                    }
+                }
+                self.set_global(name, v, strict)
+            }
+        }
+    }
+
+    fn delete_name(&mut self, env: Option<EnvRef>, name: Atom) -> JsResult<bool> {
+        match self.resolve_name(env, name)? {
+            NameRef::Slot(..) | NameRef::GlobalLexical => Ok(false),
+            NameRef::Extra(e, i) => {
+                if let EnvKind::Declarative { extra, .. } = &mut self.heap.envs.get_mut(e.0).kind {
+                    extra.remove(i);
+                }
+                Ok(true)
+            }
+            NameRef::Object(o) => {
+                let key = self.atom_to_key(name);
+                self.delete(o, key)
+            }
+            NameRef::GlobalObject => {
+                let g = self.intrinsics().global_object;
+                let key = self.atom_to_key(name);
+                self.delete(g, key)
+            }
+            NameRef::Unresolvable => Ok(true),
+        }
+    }
+
+    /// `var` (or function) declared by sloppy direct eval code: into the nearest function's
+    /// environment, or the global object.
+    fn declare_eval_var(
+        &mut self,
+        env: Option<EnvRef>,
+        name: Atom,
+        value: Option<Value>,
+    ) -> JsResult<()> {
+        let mut e = env;
+        while let Some(env_ref) = e {
+            let env = self.heap.envs.get(env_ref.0);
+            let parent = env.parent;
+            if let EnvKind::Declarative { names, extra } = &env.kind {
+                if let Some(i) = names.names.iter().position(|n| *n == name) {
+                    let kind = names.kinds[i];
+                    if kind & kiln_compiler::code::binding::LEXICAL != 0 {
+                        let n = self.atoms.to_rust(name);
+                        return Err(self
+                            .syntax_error(&format!("Identifier '{n}' has already been declared")));
+                    }
+                    if names.is_function {
+                        if let Some(v) = value {
+                            self.heap.envs.get_mut(env_ref.0).slots[i] = v;
+                        }
+                        return Ok(());
+                    }
+                }
+                if names.is_function {
+                    let existing = extra.iter().position(|(n, _)| *n == name);
+                    if let EnvKind::Declarative { extra, .. } =
+                        &mut self.heap.envs.get_mut(env_ref.0).kind
+                    {
+                        match existing {
+                            Some(i) => {
+                                if let Some(v) = value {
+                                    extra[i].1 = v;
+                                }
+                            }
+                            None => extra.push((name, value.unwrap_or(Value::UNDEFINED))),
+                        }
+                    }
+                    return Ok(());
+                }
+            }
+            e = parent;
+        }
+        let realm = self.realm as usize;
+        if self.realms[realm].global_lexicals.contains_key(&name) {
+            let n = self.atoms.to_rust(name);
+            return Err(self.syntax_error(&format!("Identifier '{n}' has already been declared")));
+        }
+        let g = self.realms[realm].global_object;
+        let key = self.atom_to_key(name);
+        match value {
+            Some(v) => {
+                let existing = self.get_own_property(g, key)?;
+                let desc = match existing {
+                    Some(p) if p.attrs & attrs::CONFIGURABLE == 0 => Descriptor {
+                        value: Some(v),
+                        ..Default::default()
+                    },
+                    _ => Descriptor::data(v, true, true, true),
+                };
+                self.define_property_or_throw(g, key, desc)?;
+            }
+            None => {
+                if self.get_own_property(g, key)?.is_none() {
+                    self.define_property_or_throw(
+                        g,
+                        key,
+                        Descriptor::data(Value::UNDEFINED, true, true, true),
+                    )?;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    // -----------------------------------------------------------------------------------------
+    // for-in
+
+    fn for_in_enumerate(&mut self, v: Value) -> JsResult<Value> {
+        let mut keys = Vec::new();
+        let mut visited = rustc_hash::FxHashSet::default();
+        if !v.is_nullish() {
+            let mut o = Some(self.to_object(v)?);
+            while let Some(cur) = o {
+                for key in self.own_property_keys(cur)? {
+                    if let PropertyKey::Symbol(_) = key {
+                        continue;
+                    }
+                    if !visited.insert(key) {
+                        continue;
+                    }
+                    if let Some(p) = self.get_own_property(cur, key)?
+                        && p.attrs & attrs::ENUMERABLE != 0
+                    {
+                        let kv = self.key_value(key);
+                        keys.push((kv, cur));
+                    }
+                }
+                o = self.get_prototype_of(cur)?;
+            }
+        }
+        let objects: Vec<Value> = keys.iter().map(|(_, o)| o.value()).collect();
+        let mut all = Vec::with_capacity(keys.len() * 2);
+        for ((k, _), o) in keys.iter().zip(objects) {
+            all.push(*k);
+            all.push(o);
+        }
+        let it = crate::object::ForInIterator {
+            object: v,
+            keys: all,
+            visited: Default::default(),
+            position: 0,
+        };
+        let o = self.alloc(crate::object::Object::new(
+            None,
+            ObjectKind::ForIn(Box::new(it)),
+        ));
+        Ok(o.value())
+    }
+
+    fn for_in_next(&mut self, it: Value) -> JsResult<Option<Value>> {
+        let o = it.as_object().expect("an enumerator");
+        loop {
+            let (key, holder) = match &mut self.obj_mut(o).kind {
+                ObjectKind::ForIn(f) => {
+                    if f.position + 1 >= f.keys.len() + 1 || f.position >= f.keys.len() {
+                        return Ok(None);
+                    }
+                    let k = f.keys[f.position];
+                    let h = f.keys[f.position + 1];
+                    f.position += 2;
+                    (k, h)
+                }
+                _ => return Ok(None),
+            };
+            // A key deleted before it is reached is skipped.
+            let holder = holder.as_object().expect("a holder");
+            let pk = self.to_property_key(key)?;
+            if self.get_own_property(holder, pk)?.is_some() {
+                return Ok(Some(key));
+            }
+        }
+    }
+
+    // -----------------------------------------------------------------------------------------
+    // Generators and async functions
+
+    fn yield_frame(
+        &mut self,
+        dst: u32,
+        mode: u32,
+        value: Value,
+        raw: bool,
+    ) -> JsResult<Completion> {
+        let (holder, frame) = self.suspend_frame(dst, mode);
+        let (started, is_async) = match &mut self.obj_mut(holder).kind {
+            ObjectKind::Generator(g) => {
+                let started = g.started;
+                g.started = true;
+                g.state = if started {
+                    GeneratorState::SuspendedYield
+                } else {
+                    GeneratorState::SuspendedStart
+                };
+                (started, g.is_async)
+            }
+            _ => (true, false),
+        };
+        let result = if !started {
+            holder.value()
+        } else if is_async {
+            crate::builtins::generator::async_generator_yield(self, holder, value)?;
+            Value::UNDEFINED
+        } else if raw {
+            value
+        } else {
+            crate::builtins::iterator::iter_result(self, value, false)
+        };
+        Ok(match frame.return_to {
+            ReturnTo::Native => Completion::Native(result),
+            ReturnTo::Register(r) => {
+                let caller = self.frames.last().expect("a caller");
+                let at = caller.base + r as usize;
+                self.registers[at] = result;
+                Completion::Continue
+            }
+        })
+    }
+
+    fn await_frame(&mut self, dst: u32, value: Value) -> JsResult<Completion> {
+        let promise = crate::builtins::promise::promise_resolve_intrinsic(self, value)?;
+        let (holder, frame) = self.suspend_frame(dst, u32::MAX);
+        crate::builtins::promise::await_promise(self, promise, holder);
+        let result = frame.promise.unwrap_or(Value::UNDEFINED);
+        Ok(match frame.return_to {
+            ReturnTo::Native => Completion::Native(result),
+            ReturnTo::Register(r) => {
+                let caller = self.frames.last().expect("a caller");
+                let at = caller.base + r as usize;
+                self.registers[at] = result;
+                Completion::Continue
+            }
+        })
+    }
+
+    // -----------------------------------------------------------------------------------------
+    // Direct eval
+
+    fn direct_eval(&mut self, fi: usize, source: Value) -> JsResult<Value> {
+        let strict = self.frames[fi].strict;
+        let text = self.to_rust_string(source)?;
+        let frame = &self.frames[fi];
+        let env = frame.env;
+        let this = frame.this;
+        let new_target = frame.new_target;
+        let callee = frame.callee;
+        let in_function = frame.script.function(frame.function).flags.to_native() & (flags::EVAL)
+            == 0
+            && frame.callee.is_object();
+        let script = crate::eval::compile_eval(self, &text, strict, in_function)?;
+        let top = script.code().top_level.to_native();
+        let realm = self.realm;
+        let code = script.function(top);
+        let register_count = code.register_count.to_native() as usize;
+        let eval_strict = code.flags.to_native() & flags::STRICT != 0;
+        let base = self.registers.len();
+        self.registers
+            .resize(base + register_count, Value::UNDEFINED);
+        self.frames.push(crate::vm::Frame {
+            script,
+            function: top,
+            callee,
+            pc: 0,
+            base,
+            register_count,
+            env,
+            env_depth: 0,
+            this,
+            new_target,
+            argc: 0,
+            extra_args: Vec::new(),
+            return_to: ReturnTo::Native,
+            is_construct: false,
+            generator: None,
+            promise: None,
+            resume_value: 0,
+            resume_mode: 0,
+            realm,
+            strict: eval_strict,
+        });
+        self.run(None)
+    }
+}

@@ -1,0 +1,560 @@
+//! Objects: property keys, shapes (hidden classes with a transition tree) and dictionary mode,
+//! indexed elements (dense with a sparse fallback), the kinds of exotic and built-in objects,
+//! symbols and environments.
+
+use crate::heap::{EnvRef, ObjRef, StrRef, SymRef, Trace, Traced};
+use crate::string::Atom;
+use crate::value::Value;
+use rustc_hash::FxHashMap;
+use std::collections::BTreeMap;
+use std::rc::Rc;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum PropertyKey {
+    /// A canonical array index (`0` to `2^32 - 2`).
+    Index(u32),
+    String(Atom),
+    Symbol(SymRef),
+}
+
+/// Property attribute bits.
+pub mod attrs {
+    pub const WRITABLE: u8 = 1;
+    pub const ENUMERABLE: u8 = 2;
+    pub const CONFIGURABLE: u8 = 4;
+    /// The slot holds a getter/setter pair (WRITABLE is then meaningless).
+    pub const ACCESSOR: u8 = 8;
+    /// Writable, enumerable and configurable: what assignment creates.
+    pub const DEFAULT: u8 = WRITABLE | ENUMERABLE | CONFIGURABLE;
+    /// Writable and configurable, not enumerable: built-in methods.
+    pub const HIDDEN: u8 = WRITABLE | CONFIGURABLE;
+}
+
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Slot {
+    Data(Value),
+    Accessor { get: Value, set: Value },
+}
+
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Property {
+    pub slot: Slot,
+    pub attrs: u8,
+}
+
+impl Property {
+    pub fn data(value: Value, attrs: u8) -> Property {
+        Property {
+            slot: Slot::Data(value),
+            attrs,
+        }
+    }
+    pub fn is_accessor(&self) -> bool {
+        self.attrs & attrs::ACCESSOR != 0
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct ShapeId(pub u32);
+
+/// A hidden class: the ordered keys and attributes of an object's named properties.
+pub struct Shape {
+    pub keys: Rc<Vec<(PropertyKey, u8)>>,
+    pub index: Rc<FxHashMap<PropertyKey, u32>>,
+    transitions: FxHashMap<(PropertyKey, u8), ShapeId>,
+}
+
+/// Objects with more named properties than this leave the shape tree.
+const MAX_SHAPED_PROPERTIES: usize = 64;
+
+pub struct Shapes {
+    shapes: Vec<Shape>,
+    /// Symbols used as keys in some shape: kept alive as long as the shapes are (a GC root).
+    pub symbol_keys: Vec<SymRef>,
+}
+
+impl Default for Shapes {
+    fn default() -> Self {
+        Shapes {
+            shapes: vec![Shape {
+                keys: Rc::new(Vec::new()),
+                index: Rc::new(FxHashMap::default()),
+                transitions: FxHashMap::default(),
+            }],
+            symbol_keys: Vec::new(),
+        }
+    }
+}
+
+impl Shapes {
+    pub const EMPTY: ShapeId = ShapeId(0);
+
+    pub fn get(&self, id: ShapeId) -> &Shape {
+        &self.shapes[id.0 as usize]
+    }
+
+    /// The shape after adding `key` with `attrs` to `from`, or `None` when the object should
+    /// become a dictionary.
+    pub fn add(&mut self, from: ShapeId, key: PropertyKey, attrs: u8) -> Option<ShapeId> {
+        if let Some(&to) = self.shapes[from.0 as usize].transitions.get(&(key, attrs)) {
+            return Some(to);
+        }
+        let parent = &self.shapes[from.0 as usize];
+        if parent.keys.len() >= MAX_SHAPED_PROPERTIES {
+            return None;
+        }
+        if let PropertyKey::Symbol(s) = key {
+            self.symbol_keys.push(s);
+        }
+        let parent = &self.shapes[from.0 as usize];
+        let mut keys = (*parent.keys).clone();
+        let mut index = (*parent.index).clone();
+        index.insert(key, keys.len() as u32);
+        keys.push((key, attrs));
+        let id = ShapeId(self.shapes.len() as u32);
+        self.shapes.push(Shape {
+            keys: Rc::new(keys),
+            index: Rc::new(index),
+            transitions: FxHashMap::default(),
+        });
+        self.shapes[from.0 as usize]
+            .transitions
+            .insert((key, attrs), id);
+        Some(id)
+    }
+}
+
+/// Named properties of an object in dictionary mode.
+#[derive(Default, Clone)]
+pub struct Dictionary {
+    pub keys: Vec<(PropertyKey, u8)>,
+    pub index: FxHashMap<PropertyKey, u32>,
+}
+
+/// Indexed properties.
+pub enum Elements {
+    /// `Value::HOLE` marks a missing index; every present one is a default data property.
+    Dense(Vec<Value>),
+    Sparse(BTreeMap<u32, Property>),
+}
+
+/// How a closure's `this` and construction behave.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ConstructorKind {
+    /// Not a constructor (arrows, methods, generators, async functions).
+    None,
+    Base,
+    Derived,
+}
+
+pub struct Closure {
+    pub script: Rc<crate::vm::LoadedScript>,
+    pub function: u32,
+    pub env: Option<EnvRef>,
+    /// An arrow's `this` where its creator's `this` was not captured (the top level).
+    pub this_value: Value,
+    pub home: Option<ObjRef>,
+    /// A class constructor's field initialiser.
+    pub fields: Option<ObjRef>,
+    pub constructor_kind: ConstructorKind,
+    pub is_class_constructor: bool,
+    pub realm: u32,
+}
+
+pub type NativeFn = fn(&mut crate::vm::Vm, Value, &[Value]) -> crate::vm::JsResult<Value>;
+/// A native constructor: `(vm, args, new_target)`.
+pub type NativeCtor = fn(&mut crate::vm::Vm, &[Value], ObjRef) -> crate::vm::JsResult<Value>;
+
+pub struct NativeFunction {
+    pub call: NativeFn,
+    pub construct: Option<NativeCtor>,
+    pub realm: u32,
+    /// State for closures made by built-ins (promise resolving functions and the like).
+    pub data: Vec<Value>,
+}
+
+pub struct BoundFunction {
+    pub target: ObjRef,
+    pub this: Value,
+    pub args: Vec<Value>,
+}
+
+/// A suspended generator or async function: the saved frame.
+pub struct SavedFrame {
+    pub frame: crate::vm::Frame,
+    pub registers: Vec<Value>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum GeneratorState {
+    SuspendedStart,
+    SuspendedYield,
+    Executing,
+    Completed,
+}
+
+pub struct Generator {
+    pub state: GeneratorState,
+    /// The body has reached its initial suspension (parameters are bound).
+    pub started: bool,
+    pub saved: Option<SavedFrame>,
+    /// Async generators: the queue of `{ completion, promise capability }` requests.
+    pub queue: std::collections::VecDeque<AsyncGeneratorRequest>,
+    pub is_async: bool,
+}
+
+pub struct AsyncGeneratorRequest {
+    pub mode: u8,
+    pub value: Value,
+    pub promise: ObjRef,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PromiseState {
+    Pending,
+    Fulfilled,
+    Rejected,
+}
+
+pub struct Promise {
+    pub state: PromiseState,
+    pub result: Value,
+    pub fulfill_reactions: Vec<Reaction>,
+    pub reject_reactions: Vec<Reaction>,
+    pub handled: bool,
+}
+
+#[derive(Clone, Copy, Debug)]
+pub enum ReactionHandler {
+    Value(Value),
+    /// Resume the suspended async function or generator `object` (`Await`).
+    Resume(ObjRef),
+}
+
+#[derive(Clone, Copy, Debug)]
+pub struct Reaction {
+    /// The derived promise's capability: promise, resolve, reject (undefined for awaits).
+    pub capability: Option<(Value, Value, Value)>,
+    pub handler: ReactionHandler,
+    pub is_reject: bool,
+}
+
+pub struct ForInIterator {
+    pub object: Value,
+    pub keys: Vec<Value>,
+    pub visited: rustc_hash::FxHashSet<PropertyKey>,
+    pub position: usize,
+}
+
+pub enum PrivateElement {
+    Field(Value),
+    Method(Value),
+    Accessor { get: Value, set: Value },
+}
+
+pub enum ObjectKind {
+    Ordinary,
+    Array,
+    Function(Box<Closure>),
+    Native(Box<NativeFunction>),
+    Bound(Box<BoundFunction>),
+    Error,
+    Boolean(bool),
+    Number(f64),
+    String(StrRef),
+    Symbol(SymRef),
+    BigInt(crate::heap::BigRef),
+    /// Mapped arguments alias the first `count` slots of `env`.
+    Arguments {
+        mapped: Option<(EnvRef, u32)>,
+    },
+    Generator(Box<Generator>),
+    /// A suspended async function's frame (it has no other object).
+    AsyncFunction(Box<Generator>),
+    Promise(Box<Promise>),
+    /// A revoked proxy has neither target nor handler; `callable`/`constructor` come from the
+    /// target at creation.
+    Proxy {
+        target: Option<ObjRef>,
+        handler: Option<ObjRef>,
+        callable: bool,
+        constructor: bool,
+    },
+    ForIn(Box<ForInIterator>),
+    /// %ArrayIteratorPrototype% instances: `kind` 0 keys, 1 values, 2 entries.
+    ArrayIterator {
+        object: Value,
+        index: u32,
+        kind: u8,
+    },
+    StringIterator {
+        string: Value,
+        position: u32,
+    },
+    RegExp(Box<crate::builtins::regexp::RegExpData>),
+    Map(Box<crate::builtins::collections::MapData>),
+    Set(Box<crate::builtins::collections::MapData>),
+    MapIterator {
+        map: Value,
+        index: usize,
+        kind: u8,
+    },
+    SetIterator {
+        set: Value,
+        index: usize,
+        kind: u8,
+    },
+    Date(f64),
+    /// A module namespace exotic object.
+    Namespace,
+}
+
+pub struct Object {
+    pub proto: Option<ObjRef>,
+    pub extensible: bool,
+    pub kind: ObjectKind,
+    /// `None` in dictionary mode.
+    pub shape: Option<ShapeId>,
+    pub dictionary: Option<Box<Dictionary>>,
+    /// Named property values, in key order.
+    pub slots: Vec<Slot>,
+    pub elements: Elements,
+    /// Arrays: `length`; whether it is writable.
+    pub length: u32,
+    pub length_writable: bool,
+    /// Private fields, methods and accessors, keyed by private name.
+    pub private: Vec<(SymRef, PrivateElement)>,
+    /// The realm a function or built-in object belongs to.
+    pub is_html_dda: bool,
+}
+
+impl Object {
+    pub fn new(proto: Option<ObjRef>, kind: ObjectKind) -> Object {
+        Object {
+            proto,
+            extensible: true,
+            kind,
+            shape: Some(Shapes::EMPTY),
+            dictionary: None,
+            slots: Vec::new(),
+            elements: Elements::Dense(Vec::new()),
+            length: 0,
+            length_writable: true,
+            private: Vec::new(),
+            is_html_dda: false,
+        }
+    }
+
+    pub fn is_array(&self) -> bool {
+        matches!(self.kind, ObjectKind::Array)
+    }
+
+    pub fn is_callable(&self) -> bool {
+        match &self.kind {
+            ObjectKind::Function(_) | ObjectKind::Native(_) | ObjectKind::Bound(_) => true,
+            ObjectKind::Proxy { callable, .. } => *callable,
+            _ => false,
+        }
+    }
+}
+
+/// A symbol; private names are symbols no code can enumerate.
+pub struct Symbol {
+    pub description: Value,
+    pub private: Option<Box<PrivateName>>,
+}
+
+#[derive(Default)]
+pub struct PrivateName {
+    pub method: Option<Value>,
+    pub getter: Option<Value>,
+    pub setter: Option<Value>,
+}
+
+impl Trace for Symbol {
+    fn trace(&self, out: &mut Vec<Traced>) {
+        out.push(Traced::Value(self.description));
+        if let Some(p) = &self.private {
+            for v in [p.method, p.getter, p.setter].into_iter().flatten() {
+                out.push(Traced::Value(v));
+            }
+        }
+    }
+}
+
+/// The names of an environment's slots (from the function's `ScopeInfo`), as atoms.
+pub struct ScopeNames {
+    pub names: Vec<Atom>,
+    pub kinds: Vec<u8>,
+    pub is_function: bool,
+}
+
+pub enum EnvKind {
+    Declarative {
+        names: Rc<ScopeNames>,
+        /// `var`s that sloppy direct `eval` added.
+        extra: Vec<(Atom, Value)>,
+    },
+    /// `with (object)`.
+    Object(ObjRef),
+}
+
+pub struct Env {
+    pub parent: Option<EnvRef>,
+    pub slots: Vec<Value>,
+    pub kind: EnvKind,
+}
+
+impl Trace for Env {
+    fn trace(&self, out: &mut Vec<Traced>) {
+        if let Some(p) = self.parent {
+            out.push(Traced::Env(p));
+        }
+        out.extend(self.slots.iter().map(|&v| Traced::Value(v)));
+        match &self.kind {
+            EnvKind::Declarative { extra, .. } => {
+                out.extend(extra.iter().map(|(_, v)| Traced::Value(*v)));
+            }
+            EnvKind::Object(o) => out.push(Traced::Value(o.value())),
+        }
+    }
+}
+
+fn trace_slot(slot: &Slot, out: &mut Vec<Traced>) {
+    match *slot {
+        Slot::Data(v) => out.push(Traced::Value(v)),
+        Slot::Accessor { get, set } => {
+            out.push(Traced::Value(get));
+            out.push(Traced::Value(set));
+        }
+    }
+}
+
+pub fn trace_frame(frame: &crate::vm::Frame, out: &mut Vec<Traced>) {
+    out.push(Traced::Value(frame.callee));
+    out.push(Traced::Value(frame.this));
+    out.push(Traced::Value(frame.new_target));
+    if let Some(e) = frame.env {
+        out.push(Traced::Env(e));
+    }
+    out.extend(frame.extra_args.iter().map(|&v| Traced::Value(v)));
+    if let Some(g) = frame.generator {
+        out.push(Traced::Value(g.value()));
+    }
+    if let Some(p) = frame.promise {
+        out.push(Traced::Value(p));
+    }
+}
+
+impl Trace for Object {
+    fn trace(&self, out: &mut Vec<Traced>) {
+        if let Some(p) = self.proto {
+            out.push(Traced::Value(p.value()));
+        }
+        for s in &self.slots {
+            trace_slot(s, out);
+        }
+        if let Some(d) = &self.dictionary {
+            for (k, _) in &d.keys {
+                if let PropertyKey::Symbol(s) = k {
+                    out.push(Traced::Value(s.value()));
+                }
+            }
+        }
+        // Symbol keys in shapes are kept alive by the objects that use them.
+        if self.dictionary.is_none() {
+            // Shapes are not traced by the heap: symbols keyed there are reached through the
+            // object's own tracing of its slots' keys, done by the VM (see Vm::roots).
+        }
+        match &self.elements {
+            Elements::Dense(v) => out.extend(v.iter().map(|&v| Traced::Value(v))),
+            Elements::Sparse(m) => {
+                for p in m.values() {
+                    trace_slot(&p.slot, out);
+                }
+            }
+        }
+        for (name, element) in &self.private {
+            out.push(Traced::Value(name.value()));
+            match element {
+                PrivateElement::Field(v) | PrivateElement::Method(v) => out.push(Traced::Value(*v)),
+                PrivateElement::Accessor { get, set } => {
+                    out.push(Traced::Value(*get));
+                    out.push(Traced::Value(*set));
+                }
+            }
+        }
+        match &self.kind {
+            ObjectKind::Function(c) => {
+                if let Some(e) = c.env {
+                    out.push(Traced::Env(e));
+                }
+                out.push(Traced::Value(c.this_value));
+                if let Some(h) = c.home {
+                    out.push(Traced::Value(h.value()));
+                }
+                if let Some(f) = c.fields {
+                    out.push(Traced::Value(f.value()));
+                }
+            }
+            ObjectKind::Native(n) => out.extend(n.data.iter().map(|&v| Traced::Value(v))),
+            ObjectKind::Bound(b) => {
+                out.push(Traced::Value(b.target.value()));
+                out.push(Traced::Value(b.this));
+                out.extend(b.args.iter().map(|&v| Traced::Value(v)));
+            }
+            ObjectKind::String(s) => out.push(Traced::Value(s.value())),
+            ObjectKind::Symbol(s) => out.push(Traced::Value(s.value())),
+            ObjectKind::BigInt(b) => out.push(Traced::Value(b.value())),
+            ObjectKind::Arguments {
+                mapped: Some((env, _)),
+            } => out.push(Traced::Env(*env)),
+            ObjectKind::Generator(g) | ObjectKind::AsyncFunction(g) => {
+                if let Some(saved) = &g.saved {
+                    trace_frame(&saved.frame, out);
+                    out.extend(saved.registers.iter().map(|&v| Traced::Value(v)));
+                }
+                for r in &g.queue {
+                    out.push(Traced::Value(r.value));
+                    out.push(Traced::Value(r.promise.value()));
+                }
+            }
+            ObjectKind::Promise(p) => {
+                out.push(Traced::Value(p.result));
+                for r in p.fulfill_reactions.iter().chain(&p.reject_reactions) {
+                    trace_reaction(r, out);
+                }
+            }
+            ObjectKind::Proxy {
+                target, handler, ..
+            } => {
+                for o in [target, handler].into_iter().flatten() {
+                    out.push(Traced::Value(o.value()));
+                }
+            }
+            ObjectKind::ForIn(f) => {
+                out.push(Traced::Value(f.object));
+                out.extend(f.keys.iter().map(|&v| Traced::Value(v)));
+            }
+            ObjectKind::ArrayIterator { object, .. } => out.push(Traced::Value(*object)),
+            ObjectKind::StringIterator { string, .. } => out.push(Traced::Value(*string)),
+            ObjectKind::RegExp(r) => r.trace(out),
+            ObjectKind::Map(m) | ObjectKind::Set(m) => m.trace(out),
+            ObjectKind::MapIterator { map, .. } => out.push(Traced::Value(*map)),
+            ObjectKind::SetIterator { set, .. } => out.push(Traced::Value(*set)),
+            _ => {}
+        }
+    }
+}
+
+pub fn trace_reaction(r: &Reaction, out: &mut Vec<Traced>) {
+    if let Some((a, b, c)) = r.capability {
+        out.push(Traced::Value(a));
+        out.push(Traced::Value(b));
+        out.push(Traced::Value(c));
+    }
+    match r.handler {
+        ReactionHandler::Value(v) => out.push(Traced::Value(v)),
+        ReactionHandler::Resume(o) => out.push(Traced::Value(o.value())),
+    }
+}

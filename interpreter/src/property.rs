@@ -1,0 +1,951 @@
+//! The object internal methods (ECMA-262 10.1 ordinary objects, 10.4 exotic objects, 10.5
+//! proxies): [[GetOwnProperty]], [[DefineOwnProperty]], [[HasProperty]], [[Get]], [[Set]],
+//! [[Delete]], [[OwnPropertyKeys]], [[GetPrototypeOf]], [[SetPrototypeOf]], [[IsExtensible]],
+//! [[PreventExtensions]], over shapes, dictionaries and elements.
+
+use crate::heap::ObjRef;
+use crate::object::{Dictionary, Elements, ObjectKind, Property, PropertyKey, Slot, attrs};
+use crate::value::Value;
+use crate::vm::{JsResult, Vm};
+use std::collections::BTreeMap;
+
+/// A property descriptor with absent fields (ECMA-262 6.2.6).
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct Descriptor {
+    pub value: Option<Value>,
+    pub writable: Option<bool>,
+    pub get: Option<Value>,
+    pub set: Option<Value>,
+    pub enumerable: Option<bool>,
+    pub configurable: Option<bool>,
+}
+
+impl Descriptor {
+    pub fn data(value: Value, writable: bool, enumerable: bool, configurable: bool) -> Self {
+        Descriptor {
+            value: Some(value),
+            writable: Some(writable),
+            enumerable: Some(enumerable),
+            configurable: Some(configurable),
+            ..Default::default()
+        }
+    }
+    pub fn is_accessor(&self) -> bool {
+        self.get.is_some() || self.set.is_some()
+    }
+    pub fn is_data(&self) -> bool {
+        self.value.is_some() || self.writable.is_some()
+    }
+    pub fn from_property(p: &Property) -> Descriptor {
+        let enumerable = Some(p.attrs & attrs::ENUMERABLE != 0);
+        let configurable = Some(p.attrs & attrs::CONFIGURABLE != 0);
+        match p.slot {
+            Slot::Data(v) => Descriptor {
+                value: Some(v),
+                writable: Some(p.attrs & attrs::WRITABLE != 0),
+                enumerable,
+                configurable,
+                ..Default::default()
+            },
+            Slot::Accessor { get, set } => Descriptor {
+                get: Some(get),
+                set: Some(set),
+                enumerable,
+                configurable,
+                ..Default::default()
+            },
+        }
+    }
+}
+
+const DENSE_GAP: u32 = 1024;
+
+impl Vm {
+    // -----------------------------------------------------------------------------------------
+    // Raw storage: no validation, no JavaScript
+
+    /// The own property as stored (elements, array length, shapes, dictionary). String exotic
+    /// indices and proxies are handled by [`Vm::get_own_property`].
+    pub fn own_property_raw(&self, o: ObjRef, key: PropertyKey) -> Option<Property> {
+        let object = self.obj(o);
+        match key {
+            PropertyKey::Index(i) => {
+                if let ObjectKind::Arguments {
+                    mapped: Some((env, count)),
+                } = &object.kind
+                    && i < *count
+                {
+                    if let Elements::Dense(v) = &object.elements
+                        && let Some(&x) = v.get(i as usize)
+                        && !x.is_hole()
+                    {
+                        let value = self.heap.envs.get(env.0).slots[i as usize];
+                        return Some(Property::data(value, attrs::DEFAULT));
+                    }
+                }
+                match &object.elements {
+                    Elements::Dense(v) => match v.get(i as usize) {
+                        Some(&x) if !x.is_hole() => Some(Property::data(x, attrs::DEFAULT)),
+                        _ => None,
+                    },
+                    Elements::Sparse(m) => m.get(&i).copied(),
+                }
+            }
+            PropertyKey::String(a) if object.is_array() && a == self.names.length => {
+                let mut at = 0;
+                if object.length_writable {
+                    at |= attrs::WRITABLE;
+                }
+                Some(Property::data(Value::number(f64::from(object.length)), at))
+            }
+            _ => {
+                if let Some(shape) = object.shape {
+                    let shape = self.shapes.get(shape);
+                    let &i = shape.index.get(&key)?;
+                    Some(Property {
+                        slot: object.slots[i as usize],
+                        attrs: shape.keys[i as usize].1,
+                    })
+                } else {
+                    let d = object.dictionary.as_ref()?;
+                    let &i = d.index.get(&key)?;
+                    Some(Property {
+                        slot: object.slots[i as usize],
+                        attrs: d.keys[i as usize].1,
+                    })
+                }
+            }
+        }
+    }
+
+    fn to_dictionary(&mut self, o: ObjRef) {
+        let object = self.obj(o);
+        let Some(shape) = object.shape else { return };
+        let shape = self.shapes.get(shape);
+        let d = Dictionary {
+            keys: (*shape.keys).clone(),
+            index: (*shape.index).clone(),
+        };
+        let object = self.obj_mut(o);
+        object.shape = None;
+        object.dictionary = Some(Box::new(d));
+    }
+
+    fn to_sparse(&mut self, o: ObjRef) {
+        let object = self.obj_mut(o);
+        if let Elements::Dense(v) = &object.elements {
+            let mut m = BTreeMap::new();
+            for (i, &x) in v.iter().enumerate() {
+                if !x.is_hole() {
+                    m.insert(i as u32, Property::data(x, attrs::DEFAULT));
+                }
+            }
+            object.elements = Elements::Sparse(m);
+        }
+    }
+
+    /// Stores `p` under `key`, adding or replacing. Arrays grow their length for indices.
+    pub fn define_own_property_raw(&mut self, o: ObjRef, key: PropertyKey, p: Property) -> bool {
+        match key {
+            PropertyKey::Index(i) => {
+                if let ObjectKind::Arguments {
+                    mapped: Some((env, count)),
+                } = self.obj(o).kind
+                    && i < count
+                {
+                    if let Slot::Data(v) = p.slot
+                        && p.attrs == attrs::DEFAULT
+                    {
+                        self.heap.envs.get_mut(env.0).slots[i as usize] = v;
+                    } else {
+                        self.unmap_argument(o, i);
+                    }
+                }
+                let dense_ok = p.attrs == attrs::DEFAULT && matches!(p.slot, Slot::Data(_));
+                let object = self.obj_mut(o);
+                if object.is_array() && i >= object.length {
+                    object.length = i + 1;
+                }
+                match &mut object.elements {
+                    Elements::Dense(v) if dense_ok => {
+                        let Slot::Data(value) = p.slot else {
+                            unreachable!()
+                        };
+                        let idx = i as usize;
+                        if idx < v.len() {
+                            v[idx] = value;
+                            return true;
+                        }
+                        if i <= v.len() as u32 + DENSE_GAP {
+                            v.resize(idx, Value::HOLE);
+                            v.push(value);
+                            return true;
+                        }
+                    }
+                    Elements::Sparse(m) => {
+                        m.insert(i, p);
+                        return true;
+                    }
+                    Elements::Dense(_) => {}
+                }
+                self.to_sparse(o);
+                if let Elements::Sparse(m) = &mut self.obj_mut(o).elements {
+                    m.insert(i, p);
+                }
+                true
+            }
+            _ => {
+                let object = self.obj(o);
+                if let Some(shape) = object.shape {
+                    let s = self.shapes.get(shape);
+                    if let Some(&i) = s.index.get(&key) {
+                        if s.keys[i as usize].1 == p.attrs {
+                            self.obj_mut(o).slots[i as usize] = p.slot;
+                            return true;
+                        }
+                        self.to_dictionary(o);
+                    } else {
+                        match self.shapes.add(shape, key, p.attrs) {
+                            Some(next) => {
+                                let object = self.obj_mut(o);
+                                object.shape = Some(next);
+                                object.slots.push(p.slot);
+                                return true;
+                            }
+                            None => self.to_dictionary(o),
+                        }
+                    }
+                }
+                let object = self.obj_mut(o);
+                let d = object.dictionary.get_or_insert_with(Default::default);
+                match d.index.get(&key) {
+                    Some(&i) => {
+                        d.keys[i as usize].1 = p.attrs;
+                        object.slots[i as usize] = p.slot;
+                    }
+                    None => {
+                        d.index.insert(key, d.keys.len() as u32);
+                        d.keys.push((key, p.attrs));
+                        object.slots.push(p.slot);
+                    }
+                }
+                true
+            }
+        }
+    }
+
+    fn unmap_argument(&mut self, o: ObjRef, i: u32) {
+        // Copy the current value out, then stop aliasing this index.
+        let value = match self.obj(o).kind {
+            ObjectKind::Arguments {
+                mapped: Some((env, _)),
+            } => self.heap.envs.get(env.0).slots[i as usize],
+            _ => return,
+        };
+        self.unmapped_arguments.insert((o.0, i));
+        let object = self.obj_mut(o);
+        if let Elements::Dense(v) = &mut object.elements
+            && (i as usize) < v.len()
+        {
+            v[i as usize] = value;
+        }
+    }
+
+    pub fn delete_raw(&mut self, o: ObjRef, key: PropertyKey) {
+        match key {
+            PropertyKey::Index(i) => {
+                if matches!(self.obj(o).kind, ObjectKind::Arguments { mapped: Some(_) }) {
+                    self.unmapped_arguments.insert((o.0, i));
+                }
+                match &mut self.obj_mut(o).elements {
+                    Elements::Dense(v) => {
+                        if (i as usize) < v.len() {
+                            v[i as usize] = Value::HOLE;
+                            while v.last() == Some(&Value::HOLE) {
+                                v.pop();
+                            }
+                        }
+                    }
+                    Elements::Sparse(m) => {
+                        m.remove(&i);
+                    }
+                }
+            }
+            _ => {
+                self.to_dictionary(o);
+                let object = self.obj_mut(o);
+                let Some(d) = object.dictionary.as_mut() else {
+                    return;
+                };
+                if let Some(i) = d.index.remove(&key) {
+                    d.keys.remove(i as usize);
+                    object.slots.remove(i as usize);
+                    for (j, (k, _)) in d.keys.iter().enumerate().skip(i as usize) {
+                        d.index.insert(*k, j as u32);
+                    }
+                }
+            }
+        }
+    }
+
+    // -----------------------------------------------------------------------------------------
+    // Internal methods
+
+    pub fn proxy_parts(&self, o: ObjRef) -> Option<(Option<ObjRef>, Option<ObjRef>)> {
+        match self.obj(o).kind {
+            ObjectKind::Proxy {
+                target, handler, ..
+            } => Some((target, handler)),
+            _ => None,
+        }
+    }
+
+    /// [[GetOwnProperty]]
+    pub fn get_own_property(&mut self, o: ObjRef, key: PropertyKey) -> JsResult<Option<Property>> {
+        if self.proxy_parts(o).is_some() {
+            return crate::builtins::proxy::get_own_property(self, o, key);
+        }
+        if let Some(p) = self.own_property_raw(o, key) {
+            if let ObjectKind::Arguments { mapped: Some(_) } = self.obj(o).kind
+                && let PropertyKey::Index(i) = key
+                && self.unmapped_arguments.contains(&(o.0, i))
+            {
+                return Ok(match &self.obj(o).elements {
+                    Elements::Dense(v) => v
+                        .get(i as usize)
+                        .filter(|x| !x.is_hole())
+                        .map(|&x| Property::data(x, attrs::DEFAULT)),
+                    Elements::Sparse(m) => m.get(&i).copied(),
+                });
+            }
+            return Ok(Some(p));
+        }
+        if let ObjectKind::String(s) = self.obj(o).kind {
+            match key {
+                PropertyKey::Index(i) if i < self.string_len(s) => {
+                    let units = self.units(s);
+                    let c = self.string_from_units(&units[i as usize..i as usize + 1]);
+                    return Ok(Some(Property::data(c, attrs::ENUMERABLE)));
+                }
+                PropertyKey::String(a) if a == self.names.length => {
+                    let len = self.string_len(s);
+                    return Ok(Some(Property::data(Value::int32(len as i32), 0)));
+                }
+                _ => {}
+            }
+        }
+        Ok(None)
+    }
+
+    /// [[DefineOwnProperty]] (ECMA-262 10.1.6.1 with 10.4.2.1 for arrays).
+    pub fn define_own_property(
+        &mut self,
+        o: ObjRef,
+        key: PropertyKey,
+        desc: Descriptor,
+    ) -> JsResult<bool> {
+        if self.proxy_parts(o).is_some() {
+            return crate::builtins::proxy::define_own_property(self, o, key, desc);
+        }
+        let object = self.obj(o);
+        if object.is_array() {
+            if key == PropertyKey::String(self.names.length) {
+                return self.array_set_length(o, desc);
+            }
+            if let PropertyKey::Index(i) = key
+                && i >= object.length
+                && !object.length_writable
+            {
+                return Ok(false);
+            }
+        }
+        if let ObjectKind::String(s) = object.kind
+            && let PropertyKey::Index(i) = key
+            && i < self.string_len(s)
+        {
+            let current = self.get_own_property(o, key)?;
+            return Ok(self.validate_and_apply(None, key, false, desc, current));
+        }
+        let current = self.get_own_property(o, key)?;
+        let extensible = self.obj(o).extensible;
+        // Mapped arguments: a define that makes the index non-writable keeps its value mapped
+        // until then (10.4.4.2).
+        if let ObjectKind::Arguments { mapped: Some(_) } = self.obj(o).kind
+            && let PropertyKey::Index(i) = key
+            && current.is_some()
+            && !self.unmapped_arguments.contains(&(o.0, i))
+        {
+            let mut d = desc;
+            if d.is_data() && d.value.is_none() && d.writable == Some(false) {
+                d.value = current.and_then(|p| match p.slot {
+                    Slot::Data(v) => Some(v),
+                    _ => None,
+                });
+            }
+            let ok = self.validate_and_apply(Some(o), key, extensible, d, current);
+            if ok {
+                if desc.is_accessor() {
+                    self.unmap_argument(o, i);
+                } else {
+                    if let Some(v) = desc.value
+                        && let ObjectKind::Arguments {
+                            mapped: Some((env, _)),
+                        } = self.obj(o).kind
+                    {
+                        self.heap.envs.get_mut(env.0).slots[i as usize] = v;
+                    }
+                    if desc.writable == Some(false) {
+                        self.unmap_argument(o, i);
+                    }
+                }
+            }
+            return Ok(ok);
+        }
+        Ok(self.validate_and_apply(Some(o), key, extensible, desc, current))
+    }
+
+    /// 10.1.6.3 ValidateAndApplyPropertyDescriptor
+    pub fn validate_and_apply(
+        &mut self,
+        o: Option<ObjRef>,
+        key: PropertyKey,
+        extensible: bool,
+        desc: Descriptor,
+        current: Option<Property>,
+    ) -> bool {
+        let Some(current) = current else {
+            if !extensible {
+                return false;
+            }
+            if let Some(o) = o {
+                let mut a = 0;
+                if desc.enumerable == Some(true) {
+                    a |= attrs::ENUMERABLE;
+                }
+                if desc.configurable == Some(true) {
+                    a |= attrs::CONFIGURABLE;
+                }
+                let p = if desc.is_accessor() {
+                    Property {
+                        slot: Slot::Accessor {
+                            get: desc.get.unwrap_or(Value::UNDEFINED),
+                            set: desc.set.unwrap_or(Value::UNDEFINED),
+                        },
+                        attrs: a | attrs::ACCESSOR,
+                    }
+                } else {
+                    if desc.writable == Some(true) {
+                        a |= attrs::WRITABLE;
+                    }
+                    Property::data(desc.value.unwrap_or(Value::UNDEFINED), a)
+                };
+                self.define_own_property_raw(o, key, p);
+            }
+            return true;
+        };
+        let cur = Descriptor::from_property(&current);
+        let configurable = current.attrs & attrs::CONFIGURABLE != 0;
+        if !configurable {
+            if desc.configurable == Some(true) {
+                return false;
+            }
+            if let Some(e) = desc.enumerable
+                && e != (current.attrs & attrs::ENUMERABLE != 0)
+            {
+                return false;
+            }
+            let generic = !desc.is_accessor() && !desc.is_data();
+            if !generic && desc.is_accessor() != current.is_accessor() {
+                return false;
+            }
+            if current.is_accessor() {
+                if let Some(g) = desc.get
+                    && !self.same_value(g, cur.get.unwrap_or(Value::UNDEFINED))
+                {
+                    return false;
+                }
+                if let Some(s) = desc.set
+                    && !self.same_value(s, cur.set.unwrap_or(Value::UNDEFINED))
+                {
+                    return false;
+                }
+            } else if cur.writable == Some(false) {
+                if desc.writable == Some(true) {
+                    return false;
+                }
+                if let Some(v) = desc.value
+                    && !self.same_value(v, cur.value.unwrap_or(Value::UNDEFINED))
+                {
+                    return false;
+                }
+            }
+        }
+        let Some(o) = o else { return true };
+        let mut a = current.attrs & (attrs::ENUMERABLE | attrs::CONFIGURABLE);
+        if let Some(e) = desc.enumerable {
+            a = (a & !attrs::ENUMERABLE) | if e { attrs::ENUMERABLE } else { 0 };
+        }
+        if let Some(c) = desc.configurable {
+            a = (a & !attrs::CONFIGURABLE) | if c { attrs::CONFIGURABLE } else { 0 };
+        }
+        let p = if desc.is_accessor() || (!desc.is_data() && current.is_accessor()) {
+            let (mut get, mut set) = match current.slot {
+                Slot::Accessor { get, set } => (get, set),
+                Slot::Data(_) => (Value::UNDEFINED, Value::UNDEFINED),
+            };
+            if let Some(g) = desc.get {
+                get = g;
+            }
+            if let Some(s) = desc.set {
+                set = s;
+            }
+            Property {
+                slot: Slot::Accessor { get, set },
+                attrs: a | attrs::ACCESSOR,
+            }
+        } else {
+            let (mut value, mut writable) = match current.slot {
+                Slot::Data(v) => (v, current.attrs & attrs::WRITABLE != 0),
+                Slot::Accessor { .. } => (Value::UNDEFINED, false),
+            };
+            if let Some(v) = desc.value {
+                value = v;
+            }
+            if let Some(w) = desc.writable {
+                writable = w;
+            }
+            if writable {
+                a |= attrs::WRITABLE;
+            }
+            Property::data(value, a)
+        };
+        self.define_own_property_raw(o, key, p);
+        true
+    }
+
+    /// 10.4.2.4 ArraySetLength
+    fn array_set_length(&mut self, o: ObjRef, desc: Descriptor) -> JsResult<bool> {
+        let Some(value) = desc.value else {
+            // Only attributes: validate against the length property as it stands.
+            let length_key = PropertyKey::String(self.names.length);
+            let current = self.own_property_raw(o, length_key);
+            if desc.configurable == Some(true)
+                || desc.enumerable == Some(true)
+                || desc.is_accessor()
+            {
+                return Ok(false);
+            }
+            let writable = self.obj(o).length_writable;
+            if desc.writable == Some(true) && !writable {
+                return Ok(false);
+            }
+            let _ = current;
+            if desc.writable == Some(false) {
+                self.obj_mut(o).length_writable = false;
+            }
+            return Ok(true);
+        };
+        let new_len = self.to_uint32(value)?;
+        let number = self.to_number(value)?;
+        if f64::from(new_len) != number {
+            return Err(self.range_error("Invalid array length"));
+        }
+        if desc.configurable == Some(true) || desc.enumerable == Some(true) || desc.is_accessor() {
+            return Ok(false);
+        }
+        let old_len = self.obj(o).length;
+        let writable = self.obj(o).length_writable;
+        if new_len == old_len {
+            if desc.writable == Some(true) && !writable {
+                return Ok(false);
+            }
+            if desc.writable == Some(false) {
+                self.obj_mut(o).length_writable = false;
+            }
+            return Ok(true);
+        }
+        if !writable {
+            return Ok(false);
+        }
+        if new_len > old_len {
+            self.obj_mut(o).length = new_len;
+            if desc.writable == Some(false) {
+                self.obj_mut(o).length_writable = false;
+            }
+            return Ok(true);
+        }
+        // Shrinking: delete from the end; stop at a non-configurable element.
+        let mut ok = true;
+        let mut final_len = new_len;
+        let object = self.obj_mut(o);
+        match &mut object.elements {
+            Elements::Dense(v) => {
+                if v.len() > new_len as usize {
+                    v.truncate(new_len as usize);
+                }
+            }
+            Elements::Sparse(m) => {
+                let keys: Vec<u32> = m.range(new_len..).map(|(k, _)| *k).collect();
+                for k in keys.into_iter().rev() {
+                    if m[&k].attrs & attrs::CONFIGURABLE == 0 {
+                        final_len = k + 1;
+                        ok = false;
+                        break;
+                    }
+                    m.remove(&k);
+                }
+            }
+        }
+        object.length = final_len;
+        if desc.writable == Some(false) {
+            object.length_writable = false;
+        }
+        Ok(ok)
+    }
+
+    /// [[HasProperty]]
+    pub fn has_property(&mut self, o: ObjRef, key: PropertyKey) -> JsResult<bool> {
+        let mut cur = o;
+        loop {
+            if self.proxy_parts(cur).is_some() {
+                return crate::builtins::proxy::has(self, cur, key);
+            }
+            if self.get_own_property(cur, key)?.is_some() {
+                return Ok(true);
+            }
+            match self.obj(cur).proto {
+                Some(p) => cur = p,
+                None => return Ok(false),
+            }
+        }
+    }
+
+    /// [[Get]]
+    pub fn get(&mut self, o: ObjRef, key: PropertyKey, receiver: Value) -> JsResult<Value> {
+        let mut cur = o;
+        let mut steps = 0u32;
+        loop {
+            if self.proxy_parts(cur).is_some() {
+                return crate::builtins::proxy::get(self, cur, key, receiver);
+            }
+            // Fast path: a plain stored property.
+            let found = match self.own_property_raw(cur, key) {
+                Some(p) if !matches!(self.obj(cur).kind, ObjectKind::Arguments { .. }) => Some(p),
+                _ => self.get_own_property(cur, key)?,
+            };
+            if let Some(p) = found {
+                return match p.slot {
+                    Slot::Data(v) => Ok(v),
+                    Slot::Accessor { get, .. } => {
+                        if get.is_undefined() {
+                            Ok(Value::UNDEFINED)
+                        } else {
+                            self.call(get, receiver, &[])
+                        }
+                    }
+                };
+            }
+            match self.obj(cur).proto {
+                Some(p) => cur = p,
+                None => return Ok(Value::UNDEFINED),
+            }
+            steps += 1;
+            if steps > 100_000 {
+                return Err(self.range_error("Maximum prototype chain length exceeded"));
+            }
+        }
+    }
+
+    /// `GetV`: [[Get]] on any value (primitives use their prototype).
+    pub fn get_v(&mut self, v: Value, key: PropertyKey) -> JsResult<Value> {
+        if let Some(o) = v.as_object() {
+            return self.get(o, key, v);
+        }
+        if let Some(s) = v.as_string() {
+            match key {
+                PropertyKey::String(a) if a == self.names.length => {
+                    return Ok(Value::int32(self.string_len(s) as i32));
+                }
+                PropertyKey::Index(i) if i < self.string_len(s) => {
+                    let units = self.units(s);
+                    return Ok(self.string_from_units(&units[i as usize..i as usize + 1]));
+                }
+                _ => {}
+            }
+        }
+        let proto = self.prototype_for_primitive(v)?;
+        self.get(proto, key, v)
+    }
+
+    pub fn prototype_for_primitive(&mut self, v: Value) -> JsResult<ObjRef> {
+        let r = self.intrinsics();
+        Ok(if v.is_string() {
+            r.string_prototype
+        } else if v.is_number() {
+            r.number_prototype
+        } else if v.as_bool().is_some() {
+            r.boolean_prototype
+        } else if v.as_symbol().is_some() {
+            r.symbol_prototype
+        } else if v.as_bigint().is_some() {
+            r.bigint_prototype
+        } else {
+            let text = if v.is_null() { "null" } else { "undefined" };
+            return Err(self.type_error(&format!("Cannot read properties of {text}")));
+        })
+    }
+
+    /// [[Set]] (10.1.9.2 OrdinarySetWithOwnDescriptor)
+    pub fn set(
+        &mut self,
+        o: ObjRef,
+        key: PropertyKey,
+        value: Value,
+        receiver: Value,
+    ) -> JsResult<bool> {
+        let mut cur = o;
+        let own_desc = loop {
+            if self.proxy_parts(cur).is_some() {
+                return crate::builtins::proxy::set(self, cur, key, value, receiver);
+            }
+            if let Some(p) = self.get_own_property(cur, key)? {
+                break Some(p);
+            }
+            match self.obj(cur).proto {
+                Some(p) => cur = p,
+                None => break None,
+            }
+        };
+        match own_desc {
+            Some(Property {
+                slot: Slot::Accessor { set, .. },
+                ..
+            }) => {
+                if set.is_undefined() {
+                    return Ok(false);
+                }
+                self.call(set, receiver, &[value])?;
+                Ok(true)
+            }
+            Some(p) if p.attrs & attrs::WRITABLE == 0 => Ok(false),
+            _ => {
+                let Some(r) = receiver.as_object() else {
+                    return Ok(false);
+                };
+                // Fast path: the receiver is the holder and stores the property plainly.
+                if r == cur
+                    && own_desc.is_some()
+                    && self.proxy_parts(r).is_none()
+                    && !matches!(
+                        self.obj(r).kind,
+                        ObjectKind::Arguments { .. } | ObjectKind::String(_)
+                    )
+                    && !(self.obj(r).is_array() && key == PropertyKey::String(self.names.length))
+                {
+                    let p = own_desc.expect("checked");
+                    return Ok(self.define_own_property_raw(
+                        r,
+                        key,
+                        Property::data(value, p.attrs),
+                    ));
+                }
+                match self.get_own_property(r, key)? {
+                    Some(existing) => {
+                        if existing.is_accessor() || existing.attrs & attrs::WRITABLE == 0 {
+                            return Ok(false);
+                        }
+                        self.define_own_property(
+                            r,
+                            key,
+                            Descriptor {
+                                value: Some(value),
+                                ..Default::default()
+                            },
+                        )
+                    }
+                    None => {
+                        self.define_own_property(r, key, Descriptor::data(value, true, true, true))
+                    }
+                }
+            }
+        }
+    }
+
+    /// `Set(O, P, V, Throw)`.
+    pub fn set_or_throw(
+        &mut self,
+        o: ObjRef,
+        key: PropertyKey,
+        value: Value,
+        throw: bool,
+    ) -> JsResult<()> {
+        let ok = self.set(o, key, value, o.value())?;
+        if !ok && throw {
+            let k = self.key_text(key);
+            return Err(self.type_error(&format!("Cannot assign to read only property '{k}'")));
+        }
+        Ok(())
+    }
+
+    /// CreateDataProperty
+    pub fn create_data_property(
+        &mut self,
+        o: ObjRef,
+        key: PropertyKey,
+        value: Value,
+    ) -> JsResult<bool> {
+        self.define_own_property(o, key, Descriptor::data(value, true, true, true))
+    }
+
+    pub fn create_data_property_or_throw(
+        &mut self,
+        o: ObjRef,
+        key: PropertyKey,
+        value: Value,
+    ) -> JsResult<()> {
+        if !self.create_data_property(o, key, value)? {
+            let k = self.key_text(key);
+            return Err(self.type_error(&format!("Cannot define property '{k}'")));
+        }
+        Ok(())
+    }
+
+    pub fn define_property_or_throw(
+        &mut self,
+        o: ObjRef,
+        key: PropertyKey,
+        desc: Descriptor,
+    ) -> JsResult<()> {
+        if !self.define_own_property(o, key, desc)? {
+            let k = self.key_text(key);
+            return Err(self.type_error(&format!("Cannot redefine property: {k}")));
+        }
+        Ok(())
+    }
+
+    /// [[Delete]]
+    pub fn delete(&mut self, o: ObjRef, key: PropertyKey) -> JsResult<bool> {
+        if self.proxy_parts(o).is_some() {
+            return crate::builtins::proxy::delete(self, o, key);
+        }
+        match self.get_own_property(o, key)? {
+            None => Ok(true),
+            Some(p) if p.attrs & attrs::CONFIGURABLE != 0 => {
+                self.delete_raw(o, key);
+                Ok(true)
+            }
+            Some(_) => Ok(false),
+        }
+    }
+
+    /// [[OwnPropertyKeys]]: indices ascending, then strings and symbols in creation order.
+    pub fn own_property_keys(&mut self, o: ObjRef) -> JsResult<Vec<PropertyKey>> {
+        if self.proxy_parts(o).is_some() {
+            return crate::builtins::proxy::own_keys(self, o);
+        }
+        let mut keys = Vec::new();
+        let object = self.obj(o);
+        if let ObjectKind::String(s) = object.kind {
+            let len = self.string_len(s);
+            keys.extend((0..len).map(PropertyKey::Index));
+        }
+        let object = self.obj(o);
+        match &object.elements {
+            Elements::Dense(v) => {
+                for (i, x) in v.iter().enumerate() {
+                    if !x.is_hole() {
+                        keys.push(PropertyKey::Index(i as u32));
+                    }
+                }
+            }
+            Elements::Sparse(m) => keys.extend(m.keys().map(|&i| PropertyKey::Index(i))),
+        }
+        if object.is_array() {
+            keys.push(PropertyKey::String(self.names.length));
+        }
+        if let ObjectKind::String(_) = object.kind {
+            keys.push(PropertyKey::String(self.names.length));
+        }
+        let named: Vec<PropertyKey> = match object.shape {
+            Some(shape) => self
+                .shapes
+                .get(shape)
+                .keys
+                .iter()
+                .map(|(k, _)| *k)
+                .collect(),
+            None => object
+                .dictionary
+                .as_ref()
+                .map(|d| d.keys.iter().map(|(k, _)| *k).collect())
+                .unwrap_or_default(),
+        };
+        keys.extend(named.iter().filter(|k| matches!(k, PropertyKey::String(_))));
+        keys.extend(named.iter().filter(|k| matches!(k, PropertyKey::Symbol(_))));
+        Ok(keys)
+    }
+
+    /// [[GetPrototypeOf]]
+    pub fn get_prototype_of(&mut self, o: ObjRef) -> JsResult<Option<ObjRef>> {
+        if self.proxy_parts(o).is_some() {
+            return crate::builtins::proxy::get_prototype_of(self, o);
+        }
+        Ok(self.obj(o).proto)
+    }
+
+    /// [[SetPrototypeOf]] (10.1.2.1 OrdinarySetPrototypeOf)
+    pub fn set_prototype_of(&mut self, o: ObjRef, proto: Option<ObjRef>) -> JsResult<bool> {
+        if self.proxy_parts(o).is_some() {
+            return crate::builtins::proxy::set_prototype_of(self, o, proto);
+        }
+        let current = self.obj(o).proto;
+        if current == proto {
+            return Ok(true);
+        }
+        if !self.obj(o).extensible {
+            return Ok(false);
+        }
+        if o == self.intrinsics().object_prototype && self.realm_of_object_prototype(o) {
+            // %Object.prototype% is an immutable prototype exotic object.
+            return Ok(false);
+        }
+        let mut p = proto;
+        while let Some(q) = p {
+            if q == o {
+                return Ok(false);
+            }
+            if self.proxy_parts(q).is_some() {
+                break;
+            }
+            p = self.obj(q).proto;
+        }
+        self.obj_mut(o).proto = proto;
+        Ok(true)
+    }
+
+    fn realm_of_object_prototype(&self, o: ObjRef) -> bool {
+        self.realms.iter().any(|r| r.object_prototype == o)
+    }
+
+    /// [[IsExtensible]]
+    pub fn is_extensible(&mut self, o: ObjRef) -> JsResult<bool> {
+        if self.proxy_parts(o).is_some() {
+            return crate::builtins::proxy::is_extensible(self, o);
+        }
+        Ok(self.obj(o).extensible)
+    }
+
+    /// [[PreventExtensions]]
+    pub fn prevent_extensions(&mut self, o: ObjRef) -> JsResult<bool> {
+        if self.proxy_parts(o).is_some() {
+            return crate::builtins::proxy::prevent_extensions(self, o);
+        }
+        self.obj_mut(o).extensible = false;
+        Ok(true)
+    }
+
+    /// Object literal / class `DefineMethod`-style definition that never fails for fresh objects.
+    pub fn define_hidden(&mut self, o: ObjRef, key: PropertyKey, value: Value) {
+        self.define_own_property_raw(o, key, Property::data(value, attrs::HIDDEN));
+    }
+}

@@ -1,0 +1,884 @@
+//! The virtual machine: heap, realms, the register stack and call frames, the job queue, and
+//! the helpers every built-in uses (allocation, errors, rooting).
+
+use crate::heap::{EnvRef, Heap, ObjRef, StrRef, SymRef, Traced};
+use crate::object::{
+    Object, ObjectKind, Property, PropertyKey, ScopeNames, Shapes, Symbol, attrs, trace_frame,
+};
+use crate::string::{Atom, Atoms, JsString};
+use crate::value::Value;
+use kiln_compiler::code::{ArchivedFunctionCode, ArchivedScriptCode};
+use rustc_hash::FxHashMap;
+use std::cell::RefCell;
+use std::collections::VecDeque;
+use std::rc::Rc;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+/// An abrupt completion: a thrown value, or a termination nothing can catch.
+#[derive(Clone, Debug)]
+pub enum JsError {
+    Throw(Value),
+    /// Timeout, interrupt or heap limit: unwinds every frame; `catch` and `finally` do not run.
+    Terminate(String),
+}
+
+pub type JsResult<T> = Result<T, JsError>;
+
+/// An archived script loaded for running, with its per-run state beside the read-only bytes.
+pub struct LoadedScript {
+    bytes: rkyv::util::AlignedVec<16>,
+    pub source: Rc<str>,
+    pub name: Rc<str>,
+    pub realm: u32,
+    /// Per string index: its atom, interned on first use.
+    pub atoms: RefCell<Vec<Option<Atom>>>,
+    /// Per function: the inline caches of its property accesses (shape → slot).
+    pub feedback: RefCell<Vec<Vec<InlineCache>>>,
+    /// Per (function, scope): the atoms of an environment's slot names.
+    pub scope_names: RefCell<FxHashMap<(u32, u32), Rc<ScopeNames>>>,
+    /// Per (function, constant): the template object of a tagged template site.
+    pub templates: RefCell<FxHashMap<(u32, u32), ObjRef>>,
+    /// Per (function, constant): materialised string constants.
+    pub constant_strings: RefCell<FxHashMap<(u32, u32), Value>>,
+    /// The module record, for module code.
+    pub module: RefCell<Option<ObjRef>>,
+}
+
+#[derive(Clone, Copy, Debug, Default)]
+pub struct InlineCache {
+    pub shape: u32,
+    pub slot: u32,
+    /// 0 empty, 1 own data property at `slot` of objects with `shape`.
+    pub state: u8,
+}
+
+impl LoadedScript {
+    /// Wraps bytes that `kiln_compiler::code::access` accepted.
+    pub fn new(
+        bytes: rkyv::util::AlignedVec<16>,
+        source: Rc<str>,
+        name: Rc<str>,
+        realm: u32,
+    ) -> Result<LoadedScript, String> {
+        let code = kiln_compiler::code::access(&bytes).map_err(|e| e.0)?;
+        let strings = code.strings.len();
+        let functions: Vec<Vec<InlineCache>> = code
+            .functions
+            .iter()
+            .map(|f| vec![InlineCache::default(); f.ic_slot_count.to_native() as usize])
+            .collect();
+        Ok(LoadedScript {
+            bytes,
+            source,
+            name,
+            realm,
+            atoms: RefCell::new(vec![None; strings]),
+            feedback: RefCell::new(functions),
+            scope_names: RefCell::new(FxHashMap::default()),
+            templates: RefCell::new(FxHashMap::default()),
+            constant_strings: RefCell::new(FxHashMap::default()),
+            module: RefCell::new(None),
+        })
+    }
+
+    pub fn code(&self) -> &ArchivedScriptCode {
+        // SAFETY: `new` validated these exact bytes with rkyv's bytecheck (`code::access`), and
+        // they are never mutated afterwards (the field is private and only read here).
+        unsafe { rkyv::access_unchecked::<ArchivedScriptCode>(&self.bytes) }
+    }
+
+    pub fn function(&self, index: u32) -> &ArchivedFunctionCode {
+        &self.code().functions[index as usize]
+    }
+
+    pub fn bytes(&self) -> &[u8] {
+        &self.bytes
+    }
+
+    /// The 1-based line and column of a source offset.
+    pub fn line_column(&self, offset: u32) -> (usize, usize) {
+        let offset = (offset as usize).min(self.source.len());
+        let before = &self.source[..self.source.floor_char_boundary(offset)];
+        let line = before.matches('\n').count() + 1;
+        let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+        (line, column)
+    }
+}
+
+/// Where a finished frame's result goes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ReturnTo {
+    /// Into register `r` of the calling frame.
+    Register(u32),
+    /// Out of the dispatch loop, to the native code that started it.
+    Native,
+}
+
+pub struct Frame {
+    pub script: Rc<LoadedScript>,
+    pub function: u32,
+    pub callee: Value,
+    pub pc: usize,
+    pub base: usize,
+    pub register_count: usize,
+    pub env: Option<EnvRef>,
+    pub env_depth: u32,
+    pub this: Value,
+    pub new_target: Value,
+    pub argc: usize,
+    /// Arguments past the declared parameters (the rest live in the first registers).
+    pub extra_args: Vec<Value>,
+    pub return_to: ReturnTo,
+    pub is_construct: bool,
+    /// The generator or async function object this frame runs for.
+    pub generator: Option<ObjRef>,
+    /// An async function's result promise.
+    pub promise: Option<Value>,
+    /// Registers a `Yield`/`Await` resumes into: the value and the mode.
+    pub resume_value: u32,
+    pub resume_mode: u32,
+    pub realm: u32,
+    pub strict: bool,
+}
+
+pub enum Job {
+    /// Run a promise reaction with its argument (ECMA-262 27.2.2.1 NewPromiseReactionJob).
+    Reaction(crate::object::Reaction, Value),
+    /// 27.2.2.2 NewPromiseResolveThenableJob.
+    ResolveThenable {
+        promise: Value,
+        thenable: Value,
+        then: Value,
+    },
+    /// A host callback (e.g. async module evaluation steps).
+    Callback(Value, Vec<Value>),
+}
+
+/// What the embedder provides.
+pub trait Host {
+    /// `print` and `console.log`: one line of output.
+    fn print(&mut self, line: &str);
+    fn print_error(&mut self, line: &str) {
+        self.print(line);
+    }
+    /// Loads a module's source for `specifier` imported from `referrer` (a file name).
+    fn load_module(&mut self, specifier: &str, referrer: &str) -> Result<(String, String), String> {
+        let _ = (specifier, referrer);
+        Err("modules are not supported by this host".to_string())
+    }
+}
+
+/// The default host: stdout and stderr.
+pub struct StdHost;
+
+impl Host for StdHost {
+    fn print(&mut self, line: &str) {
+        println!("{line}");
+    }
+    fn print_error(&mut self, line: &str) {
+        eprintln!("{line}");
+    }
+}
+
+pub struct WellKnownSymbols {
+    pub async_iterator: SymRef,
+    pub has_instance: SymRef,
+    pub is_concat_spreadable: SymRef,
+    pub iterator: SymRef,
+    pub match_: SymRef,
+    pub match_all: SymRef,
+    pub replace: SymRef,
+    pub search: SymRef,
+    pub species: SymRef,
+    pub split: SymRef,
+    pub to_primitive: SymRef,
+    pub to_string_tag: SymRef,
+    pub unscopables: SymRef,
+}
+
+pub struct Vm {
+    pub heap: Heap,
+    pub shapes: Shapes,
+    pub atoms: Atoms,
+    pub realms: Vec<crate::realm::Realm>,
+    pub realm: u32,
+    pub registers: Vec<Value>,
+    pub frames: Vec<Frame>,
+    /// Values native code keeps alive across calls into JavaScript.
+    pub handles: Vec<Value>,
+    pub jobs: VecDeque<Job>,
+    pub scripts: Vec<Rc<LoadedScript>>,
+    pub symbols: WellKnownSymbols,
+    pub symbol_registry: FxHashMap<Vec<u16>, SymRef>,
+    pub host: Box<dyn Host>,
+    /// Set to stop the running code at the next check (timeouts, Ctrl-C).
+    pub interrupt: Arc<AtomicBool>,
+    pub deadline: Option<std::time::Instant>,
+    pub ticks: u64,
+    /// Where the exception being thrown started: (script, source offset).
+    pub exception_origin: Option<(Rc<LoadedScript>, u32)>,
+    /// The `stack` text of the last exception's origin frame list.
+    pub max_frames: usize,
+    pub modules: crate::module::ModuleMap,
+    /// Whether `kiln-test262` style `$262` hooks are installed.
+    pub html_dda: Option<ObjRef>,
+    /// Atoms the engine looks up often.
+    pub names: Names,
+    /// The native function being called (for [`Vm::native_data`]).
+    pub current_native: Option<ObjRef>,
+    /// Indices of mapped arguments objects that no longer alias their parameter.
+    pub unmapped_arguments: rustc_hash::FxHashSet<(u32, u32)>,
+    /// How deep native code has re-entered the dispatch loop.
+    pub native_depth: usize,
+    /// The exception a handler is about to catch (`Catch` reads it).
+    pub thrown: Value,
+    /// The exception value `exception_origin` describes.
+    pub origin_value: Option<Value>,
+    /// Arrays being joined (cycle detection in `Array.prototype.join`).
+    pub join_stack: Vec<ObjRef>,
+    /// `Math.random` state.
+    pub random_state: u64,
+}
+
+/// Atoms for property names the engine itself uses.
+pub struct Names {
+    pub length: Atom,
+    pub prototype: Atom,
+    pub constructor: Atom,
+    pub name: Atom,
+    pub message: Atom,
+    pub next: Atom,
+    pub done: Atom,
+    pub value: Atom,
+    pub then: Atom,
+    pub get: Atom,
+    pub set: Atom,
+    pub writable: Atom,
+    pub enumerable: Atom,
+    pub configurable: Atom,
+    pub callee: Atom,
+    pub caller: Atom,
+    pub arguments: Atom,
+    pub to_string: Atom,
+    pub value_of: Atom,
+    pub return_: Atom,
+    pub throw: Atom,
+    pub cause: Atom,
+    pub raw: Atom,
+    pub stack: Atom,
+    pub last_index: Atom,
+}
+
+impl Names {
+    fn new(atoms: &mut Atoms) -> Names {
+        let mut a = |s: &str| atoms.intern_str(s);
+        Names {
+            length: a("length"),
+            prototype: a("prototype"),
+            constructor: a("constructor"),
+            name: a("name"),
+            message: a("message"),
+            next: a("next"),
+            done: a("done"),
+            value: a("value"),
+            then: a("then"),
+            get: a("get"),
+            set: a("set"),
+            writable: a("writable"),
+            enumerable: a("enumerable"),
+            configurable: a("configurable"),
+            callee: a("callee"),
+            caller: a("caller"),
+            arguments: a("arguments"),
+            to_string: a("toString"),
+            value_of: a("valueOf"),
+            return_: a("return"),
+            throw: a("throw"),
+            cause: a("cause"),
+            raw: a("raw"),
+            stack: a("stack"),
+            last_index: a("lastIndex"),
+        }
+    }
+}
+
+pub fn atom_key(atom: Atom) -> PropertyKey {
+    PropertyKey::String(atom)
+}
+
+impl Vm {
+    pub fn new(host: Box<dyn Host>) -> Vm {
+        let mut heap = Heap::default();
+        let mut make = |name: &str, heap: &mut Heap| {
+            let units: Vec<u16> = format!("Symbol.{name}").encode_utf16().collect();
+            let d = heap.strings.alloc(JsString::from_units(&units));
+            SymRef(heap.symbols.alloc(Symbol {
+                description: StrRef(d).value(),
+                private: None,
+            }))
+        };
+        let symbols = WellKnownSymbols {
+            async_iterator: make("asyncIterator", &mut heap),
+            has_instance: make("hasInstance", &mut heap),
+            is_concat_spreadable: make("isConcatSpreadable", &mut heap),
+            iterator: make("iterator", &mut heap),
+            match_: make("match", &mut heap),
+            match_all: make("matchAll", &mut heap),
+            replace: make("replace", &mut heap),
+            search: make("search", &mut heap),
+            species: make("species", &mut heap),
+            split: make("split", &mut heap),
+            to_primitive: make("toPrimitive", &mut heap),
+            to_string_tag: make("toStringTag", &mut heap),
+            unscopables: make("unscopables", &mut heap),
+        };
+        let mut atoms = Atoms::default();
+        let names = Names::new(&mut atoms);
+        let mut vm = Vm {
+            heap,
+            shapes: Shapes::default(),
+            atoms,
+            names,
+            current_native: None,
+            unmapped_arguments: Default::default(),
+            native_depth: 0,
+            thrown: Value::UNDEFINED,
+            origin_value: None,
+            join_stack: Vec::new(),
+            random_state: 0x9E37_79B9_7F4A_7C15,
+            realms: Vec::new(),
+            realm: 0,
+            registers: Vec::with_capacity(1 << 16),
+            frames: Vec::new(),
+            handles: Vec::new(),
+            jobs: VecDeque::new(),
+            scripts: Vec::new(),
+            symbols,
+            symbol_registry: FxHashMap::default(),
+            host,
+            interrupt: Arc::new(AtomicBool::new(false)),
+            deadline: None,
+            ticks: 0,
+            exception_origin: None,
+            max_frames: 10_000,
+            modules: crate::module::ModuleMap::default(),
+            html_dda: None,
+        };
+        crate::realm::create(&mut vm);
+        vm
+    }
+
+    /// Creates another realm (`$262.createRealm`, `vm.createContext`); returns its index.
+    pub fn create_realm(&mut self) -> u32 {
+        let saved = self.realm;
+        let index = crate::realm::create(self);
+        self.realm = saved;
+        index
+    }
+
+    pub fn intrinsics(&self) -> &crate::realm::Realm {
+        &self.realms[self.realm as usize]
+    }
+
+    // -----------------------------------------------------------------------------------------
+    // Allocation
+
+    pub fn alloc(&mut self, object: Object) -> ObjRef {
+        self.heap.allocated += 1;
+        ObjRef(self.heap.objects.alloc(object))
+    }
+
+    pub fn obj(&self, o: ObjRef) -> &Object {
+        self.heap.objects.get(o.0)
+    }
+
+    pub fn obj_mut(&mut self, o: ObjRef) -> &mut Object {
+        self.heap.objects.get_mut(o.0)
+    }
+
+    pub fn new_object(&mut self) -> ObjRef {
+        let proto = self.intrinsics().object_prototype;
+        self.alloc(Object::new(Some(proto), ObjectKind::Ordinary))
+    }
+
+    pub fn new_object_with_proto(&mut self, proto: Option<ObjRef>) -> ObjRef {
+        self.alloc(Object::new(proto, ObjectKind::Ordinary))
+    }
+
+    pub fn new_array(&mut self, values: Vec<Value>) -> ObjRef {
+        let proto = self.intrinsics().array_prototype;
+        let mut o = Object::new(Some(proto), ObjectKind::Array);
+        o.length = values.len() as u32;
+        o.elements = crate::object::Elements::Dense(values);
+        self.alloc(o)
+    }
+
+    pub fn string(&mut self, s: &str) -> Value {
+        let units: Vec<u16> = s.encode_utf16().collect();
+        self.string_from_units(&units)
+    }
+
+    pub fn string_from_units(&mut self, units: &[u16]) -> Value {
+        self.heap.allocated += 1;
+        StrRef(self.heap.strings.alloc(JsString::from_units(units))).value()
+    }
+
+    pub fn atom_value(&mut self, atom: Atom) -> Value {
+        let units = self.atoms.units(atom).to_vec();
+        self.string_from_units(&units)
+    }
+
+    pub fn intern(&mut self, s: &str) -> Atom {
+        self.atoms.intern_str(s)
+    }
+
+    pub fn key(&mut self, s: &str) -> PropertyKey {
+        let units: Vec<u16> = s.encode_utf16().collect();
+        self.key_from_units(&units)
+    }
+
+    pub fn key_from_units(&mut self, units: &[u16]) -> PropertyKey {
+        match crate::string::array_index(units) {
+            Some(i) => PropertyKey::Index(i),
+            None => PropertyKey::String(self.atoms.intern(units)),
+        }
+    }
+
+    pub fn new_symbol(&mut self, description: Value) -> SymRef {
+        self.heap.allocated += 1;
+        SymRef(self.heap.symbols.alloc(Symbol {
+            description,
+            private: None,
+        }))
+    }
+
+    /// The key's value as JavaScript sees it: a string or a symbol.
+    pub fn key_value(&mut self, key: PropertyKey) -> Value {
+        match key {
+            PropertyKey::Index(i) => self.string(&i.to_string()),
+            PropertyKey::String(a) => self.atom_value(a),
+            PropertyKey::Symbol(s) => s.value(),
+        }
+    }
+
+    /// The key as text, for messages.
+    pub fn key_text(&self, key: PropertyKey) -> String {
+        match key {
+            PropertyKey::Index(i) => i.to_string(),
+            PropertyKey::String(a) => self.atoms.to_rust(a),
+            PropertyKey::Symbol(s) => {
+                let d = self.heap.symbols.get(s.0).description;
+                match d.as_string() {
+                    Some(st) => format!("Symbol({})", self.rust_string(st)),
+                    None => "Symbol()".to_string(),
+                }
+            }
+        }
+    }
+
+    // -----------------------------------------------------------------------------------------
+    // Strings
+
+    /// The code units of a string, flattening a rope.
+    pub fn units(&mut self, s: StrRef) -> Rc<[u16]> {
+        if let Some(u) = self.heap.strings.get(s.0).flat_units() {
+            return u.into();
+        }
+        let flat = self.flatten(s);
+        flat.into()
+    }
+
+    fn flatten(&mut self, s: StrRef) -> Vec<u16> {
+        // Iterative: ropes can be very deep after long concatenation loops.
+        let mut out = Vec::with_capacity(self.heap.strings.get(s.0).len as usize);
+        let mut stack = vec![s];
+        while let Some(t) = stack.pop() {
+            match &self.heap.strings.get(t.0).data {
+                crate::string::StrData::Latin1(b) => out.extend(b.iter().map(|&b| u16::from(b))),
+                crate::string::StrData::Utf16(u) => out.extend_from_slice(u),
+                crate::string::StrData::Rope(a, b) => {
+                    stack.push(*b);
+                    stack.push(*a);
+                }
+            }
+        }
+        let flat = JsString::from_units(&out);
+        *self.heap.strings.get_mut(s.0) = flat;
+        out
+    }
+
+    pub fn string_len(&self, s: StrRef) -> u32 {
+        self.heap.strings.get(s.0).len
+    }
+
+    pub fn rust_string(&self, s: StrRef) -> String {
+        match self.heap.strings.get(s.0).flat_units() {
+            Some(u) => String::from_utf16_lossy(&u),
+            None => {
+                let mut out = Vec::new();
+                let mut stack = vec![s];
+                while let Some(t) = stack.pop() {
+                    match &self.heap.strings.get(t.0).data {
+                        crate::string::StrData::Latin1(b) => {
+                            out.extend(b.iter().map(|&b| u16::from(b)))
+                        }
+                        crate::string::StrData::Utf16(u) => out.extend_from_slice(u),
+                        crate::string::StrData::Rope(a, b) => {
+                            stack.push(*b);
+                            stack.push(*a);
+                        }
+                    }
+                }
+                String::from_utf16_lossy(&out)
+            }
+        }
+    }
+
+    /// `a + b` for strings: a rope when the result is long.
+    pub fn concat(&mut self, a: StrRef, b: StrRef) -> JsResult<Value> {
+        let la = self.string_len(a);
+        let lb = self.string_len(b);
+        if la == 0 {
+            return Ok(b.value());
+        }
+        if lb == 0 {
+            return Ok(a.value());
+        }
+        let len = la as u64 + lb as u64;
+        if len > (1 << 30) - 25 {
+            return Err(self.range_error("Invalid string length"));
+        }
+        self.heap.allocated += 1;
+        if len < 32 {
+            let mut units = self.units(a).to_vec();
+            units.extend_from_slice(&self.units(b));
+            return Ok(self.string_from_units(&units));
+        }
+        Ok(StrRef(self.heap.strings.alloc(JsString {
+            data: crate::string::StrData::Rope(a, b),
+            len: len as u32,
+        }))
+        .value())
+    }
+
+    // -----------------------------------------------------------------------------------------
+    // Errors
+
+    /// A new error object of the intrinsic `kind` ("TypeError", ...) with `message`.
+    pub fn make_error(&mut self, kind: &str, message: &str) -> Value {
+        let proto = self.intrinsics().error_prototype(kind);
+        let o = self.alloc(Object::new(Some(proto), ObjectKind::Error));
+        let m = self.string(message);
+        let key = self.key("message");
+        self.define_data(o, key, m, attrs::HIDDEN);
+        self.attach_stack(o);
+        o.value()
+    }
+
+    /// Defines `stack` on a new error: its message line and the frames, as V8 writes them.
+    pub fn attach_stack(&mut self, o: ObjRef) {
+        let mut text = String::new();
+        let header = self.error_header(o);
+        text.push_str(&header);
+        for line in self.stack_lines() {
+            text.push_str("\n    at ");
+            text.push_str(&line);
+        }
+        let v = self.string(&text);
+        let key = self.key("stack");
+        self.define_data(o, key, v, attrs::HIDDEN);
+    }
+
+    fn error_header(&mut self, o: ObjRef) -> String {
+        let name_key = self.key("name");
+        let message_key = self.key("message");
+        let name = self
+            .get_data_along_chain(o, name_key)
+            .and_then(|v| v.as_string())
+            .map_or_else(|| "Error".to_string(), |s| self.rust_string(s));
+        let message = self
+            .get_data_along_chain(o, message_key)
+            .and_then(|v| v.as_string())
+            .map(|s| self.rust_string(s))
+            .unwrap_or_default();
+        if message.is_empty() {
+            name
+        } else {
+            format!("{name}: {message}")
+        }
+    }
+
+    /// A data property's value found without running getters.
+    pub fn get_data_along_chain(&self, o: ObjRef, key: PropertyKey) -> Option<Value> {
+        let mut cur = Some(o);
+        let mut guard = 0;
+        while let Some(c) = cur {
+            if let Some(p) = self.own_property_raw(c, key) {
+                return match p.slot {
+                    crate::object::Slot::Data(v) => Some(v),
+                    _ => None,
+                };
+            }
+            cur = self.obj(c).proto;
+            guard += 1;
+            if guard > 10_000 {
+                return None;
+            }
+        }
+        None
+    }
+
+    /// The frames as `name (file:line:col)`, innermost first.
+    pub fn stack_lines(&self) -> Vec<String> {
+        let mut lines = Vec::new();
+        for frame in self.frames.iter().rev().take(10) {
+            let f = frame.script.function(frame.function);
+            let name = f
+                .name
+                .as_ref()
+                .and_then(|n| frame.script.code().strings.get(n.to_native() as usize))
+                .map(|s| s.to_string_lossy());
+            let offset = position_of(f, frame.pc.saturating_sub(1));
+            let (line, col) = frame.script.line_column(offset);
+            let place = format!("{}:{line}:{col}", frame.script.name);
+            match name {
+                Some(n) if !n.is_empty() => lines.push(format!("{n} ({place})")),
+                _ => lines.push(place),
+            }
+        }
+        lines
+    }
+
+    pub fn throw_error(&mut self, kind: &str, message: &str) -> JsError {
+        JsError::Throw(self.make_error(kind, message))
+    }
+
+    pub fn type_error(&mut self, message: &str) -> JsError {
+        self.throw_error("TypeError", message)
+    }
+
+    pub fn range_error(&mut self, message: &str) -> JsError {
+        self.throw_error("RangeError", message)
+    }
+
+    pub fn reference_error(&mut self, message: &str) -> JsError {
+        self.throw_error("ReferenceError", message)
+    }
+
+    pub fn syntax_error(&mut self, message: &str) -> JsError {
+        self.throw_error("SyntaxError", message)
+    }
+
+    // -----------------------------------------------------------------------------------------
+    // Garbage collection
+
+    /// Called at safepoints: collects when the heap asks for it.
+    pub fn safepoint(&mut self) {
+        if self.heap.should_collect() {
+            self.collect_garbage();
+        }
+    }
+
+    pub fn collect_garbage(&mut self) {
+        let mut roots: Vec<Traced> = Vec::new();
+        roots.extend(self.registers.iter().map(|&v| Traced::Value(v)));
+        roots.extend(self.handles.iter().map(|&v| Traced::Value(v)));
+        roots.push(Traced::Value(self.thrown));
+        if let Some(v) = self.origin_value {
+            roots.push(Traced::Value(v));
+        }
+        for f in &self.frames {
+            trace_frame(f, &mut roots);
+        }
+        for realm in &self.realms {
+            realm.trace(&mut roots);
+        }
+        for job in &self.jobs {
+            match job {
+                Job::Reaction(r, v) => {
+                    crate::object::trace_reaction(r, &mut roots);
+                    roots.push(Traced::Value(*v));
+                }
+                Job::ResolveThenable {
+                    promise,
+                    thenable,
+                    then,
+                } => {
+                    roots.push(Traced::Value(*promise));
+                    roots.push(Traced::Value(*thenable));
+                    roots.push(Traced::Value(*then));
+                }
+                Job::Callback(f, args) => {
+                    roots.push(Traced::Value(*f));
+                    roots.extend(args.iter().map(|&v| Traced::Value(v)));
+                }
+            }
+        }
+        for s in &self.scripts {
+            roots.extend(
+                s.templates
+                    .borrow()
+                    .values()
+                    .map(|o| Traced::Value(o.value())),
+            );
+            roots.extend(
+                s.constant_strings
+                    .borrow()
+                    .values()
+                    .map(|&v| Traced::Value(v)),
+            );
+            if let Some(m) = *s.module.borrow() {
+                roots.push(Traced::Value(m.value()));
+            }
+        }
+        let w = &self.symbols;
+        for s in [
+            w.async_iterator,
+            w.has_instance,
+            w.is_concat_spreadable,
+            w.iterator,
+            w.match_,
+            w.match_all,
+            w.replace,
+            w.search,
+            w.species,
+            w.split,
+            w.to_primitive,
+            w.to_string_tag,
+            w.unscopables,
+        ] {
+            roots.push(Traced::Value(s.value()));
+        }
+        roots.extend(
+            self.symbol_registry
+                .values()
+                .map(|s| Traced::Value(s.value())),
+        );
+        roots.extend(
+            self.shapes
+                .symbol_keys
+                .iter()
+                .map(|s| Traced::Value(s.value())),
+        );
+        self.modules.trace(&mut roots);
+        if let Some(o) = self.html_dda {
+            roots.push(Traced::Value(o.value()));
+        }
+        self.heap.collect(roots);
+    }
+
+    /// Termination checks at backward jumps and calls.
+    pub fn check_interrupt(&mut self) -> JsResult<()> {
+        self.ticks += 1;
+        if self.ticks & 0x3FF == 0 {
+            if self.interrupt.load(Ordering::Relaxed) {
+                return Err(JsError::Terminate(
+                    "Script execution was interrupted".into(),
+                ));
+            }
+            if let Some(deadline) = self.deadline
+                && std::time::Instant::now() >= deadline
+            {
+                return Err(JsError::Terminate("Script execution timed out".into()));
+            }
+        }
+        Ok(())
+    }
+
+    /// Runs queued promise jobs until none are left.
+    pub fn run_jobs(&mut self) -> JsResult<()> {
+        while let Some(job) = self.jobs.pop_front() {
+            crate::builtins::promise::run_job(self, job)?;
+        }
+        Ok(())
+    }
+}
+
+/// The source offset of the instruction at `pc` (the last position at or before it).
+pub fn position_of(f: &ArchivedFunctionCode, pc: usize) -> u32 {
+    let positions = f.positions.as_slice();
+    let i = positions.partition_point(|p| p.0.to_native() as usize <= pc);
+    if i == 0 {
+        f.source_start.to_native()
+    } else {
+        positions[i - 1].1.to_native()
+    }
+}
+
+impl Vm {
+    /// Defines (or overwrites) a data property without checks: for building fresh objects.
+    pub fn define_data(&mut self, o: ObjRef, key: PropertyKey, value: Value, attributes: u8) {
+        let _ = self.define_own_property_raw(o, key, Property::data(value, attributes));
+    }
+
+    /// Defines a built-in method `name` with `length`.
+    pub fn define_method(
+        &mut self,
+        o: ObjRef,
+        name: &str,
+        length: u32,
+        f: crate::object::NativeFn,
+    ) -> ObjRef {
+        let func = self.native_function(name, length, f, None);
+        let key = self.key(name);
+        self.define_data(o, key, func.value(), attrs::HIDDEN);
+        func
+    }
+
+    /// A built-in function object.
+    pub fn native_function(
+        &mut self,
+        name: &str,
+        length: u32,
+        call: crate::object::NativeFn,
+        construct: Option<crate::object::NativeCtor>,
+    ) -> ObjRef {
+        let proto = self.intrinsics().function_prototype;
+        let f = self.alloc(Object::new(
+            Some(proto),
+            ObjectKind::Native(Box::new(crate::object::NativeFunction {
+                call,
+                construct,
+                realm: self.realm,
+                data: Vec::new(),
+            })),
+        ));
+        let length_key = self.key("length");
+        self.define_data(
+            f,
+            length_key,
+            Value::int32(length as i32),
+            attrs::CONFIGURABLE,
+        );
+        let name_value = self.string(name);
+        let name_key = self.key("name");
+        self.define_data(f, name_key, name_value, attrs::CONFIGURABLE);
+        f
+    }
+
+    /// A built-in closure carrying `data` (read back with [`Vm::native_data`]).
+    pub fn native_closure(
+        &mut self,
+        name: &str,
+        length: u32,
+        call: crate::object::NativeFn,
+        data: Vec<Value>,
+    ) -> ObjRef {
+        let f = self.native_function(name, length, call, None);
+        if let ObjectKind::Native(n) = &mut self.obj_mut(f).kind {
+            n.data = data;
+        }
+        f
+    }
+
+    /// The data of the native closure being called.
+    pub fn native_data(&self) -> Vec<Value> {
+        self.current_native
+            .and_then(|f| match &self.obj(f).kind {
+                ObjectKind::Native(n) => Some(n.data.clone()),
+                _ => None,
+            })
+            .unwrap_or_default()
+    }
+}
