@@ -175,7 +175,13 @@ fn run(path: &Path, module: bool) -> ExitCode {
         CodeKind::Script
     };
     let result = kiln_interpreter::eval::compile(&mut vm, &source, &name, code_kind)
-        .and_then(|script| vm.run_top_level(script))
+        .and_then(|script| {
+            if code_kind == CodeKind::Module {
+                vm.run_module_top_level(script)
+            } else {
+                vm.run_top_level(script)
+            }
+        })
         .and_then(|_| vm.run_jobs());
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -19,6 +19,10 @@ pub enum Completion {
     Continue,
     /// Leave the dispatch loop with this value.
     Native(Value),
+    /// The finished frame's caller (now on top) throws this.
+    Throw(JsError),
+    /// The frame returned to native code with this exception.
+    NativeThrow(JsError),
 }
 
 impl Vm {

@@ -2,7 +2,7 @@
 //! script, `eval` and `Function` body takes, so the archived form is what always runs.
 
 use crate::value::Value;
-use crate::vm::{Frame, JsResult, LoadedScript, ReturnTo, Vm};
+use crate::vm::{Frame, JsError, JsResult, LoadedScript, ReturnTo, Vm};
 use kiln_compiler::CodeKind;
 use kiln_parser::ast::SourceKind;
 use std::rc::Rc;
@@ -80,6 +80,47 @@ pub fn run_source(vm: &mut Vm, text: &str, name: &str, indirect_eval: bool) -> J
 impl Vm {
     /// Runs a loaded script's top-level code as global code.
     pub fn run_top_level(&mut self, script: Rc<LoadedScript>) -> JsResult<Value> {
+        let this = self.intrinsics().global_this.value();
+        self.run_code(script, this)
+    }
+
+    /// Runs module code (`this` is undefined) as an async body, so top-level `await` works,
+    /// then runs the jobs; a rejection of the body is the module's error. Imports are not
+    /// linked yet.
+    pub fn run_module_top_level(&mut self, script: Rc<LoadedScript>) -> JsResult<Value> {
+        let promise = crate::builtins::promise::new_promise(self);
+        let holder = self.alloc(crate::object::Object::new(
+            None,
+            crate::object::ObjectKind::AsyncFunction(Box::new(crate::object::Generator {
+                state: crate::object::GeneratorState::Executing,
+                started: true,
+                saved: None,
+                queue: Default::default(),
+                is_async: true,
+            })),
+        ));
+        self.handles.push(promise.value());
+        let result = self.run_code_with(script, Value::UNDEFINED, Some(holder), Some(promise.value()));
+        let result = result.and_then(|_| self.run_jobs());
+        self.handles.pop();
+        result?;
+        match crate::builtins::promise::promise_state_for_host(self, promise.value()) {
+            Some((crate::object::PromiseState::Rejected, reason)) => Err(JsError::Throw(reason)),
+            _ => Ok(Value::UNDEFINED),
+        }
+    }
+
+    fn run_code(&mut self, script: Rc<LoadedScript>, this: Value) -> JsResult<Value> {
+        self.run_code_with(script, this, None, None)
+    }
+
+    fn run_code_with(
+        &mut self,
+        script: Rc<LoadedScript>,
+        this: Value,
+        generator: Option<crate::heap::ObjRef>,
+        promise: Option<Value>,
+    ) -> JsResult<Value> {
         let top = script.code().top_level.to_native();
         let code = script.function(top);
         let register_count = code.register_count.to_native() as usize;
@@ -104,8 +145,8 @@ impl Vm {
             extra_args: Vec::new(),
             return_to: ReturnTo::Native,
             is_construct: false,
-            generator: None,
-            promise: None,
+            generator,
+            promise,
             resume_value: 0,
             resume_mode: 0,
             realm,

@@ -83,6 +83,12 @@ impl Vm {
                     match $completion {
                         Completion::Continue => continue 'outer,
                         Completion::Native(v) => return Ok(v),
+                        Completion::Throw(e) => {
+                            self.note_origin(&e);
+                            pending = Some(e);
+                            continue 'outer;
+                        }
+                        Completion::NativeThrow(e) => return Err(e),
                     }
                 };
             }

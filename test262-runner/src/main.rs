@@ -1,9 +1,10 @@
 //! kiln-test262: runs the test262 conformance suite against Kiln.
 //!
 //! Each test file runs in every mode its flags ask for (sloppy and strict by default); it passes
-//! only if every mode passes. Modes of execution (today: parse only) implement [`Executor`], so
-//! running, via-cache and gc-stress modes slot in beside it.
+//! only if every mode passes. Modes of execution (parse only, run, gc-stress) implement
+//! [`Executor`].
 
+mod execute;
 mod expectations;
 mod frontmatter;
 
@@ -40,6 +41,9 @@ struct Args {
     /// Only parse each test: it passes when it parses exactly when it is not a parse-negative test.
     #[arg(long)]
     parse_only: bool,
+    /// Collect garbage at every safepoint and never reuse freed cells (execution mode).
+    #[arg(long)]
+    gc_stress: bool,
     /// Only tests with at least one of these features (comma-separated).
     #[arg(long, value_delimiter = ',')]
     features: Vec<String>,
@@ -181,12 +185,6 @@ impl Executor for ParseOnly {
 
 fn main() -> ExitCode {
     let args = Args::parse();
-    if !args.parse_only {
-        eprintln!("kiln-test262: only --parse-only is available until the interpreter lands");
-        return ExitCode::from(2);
-    }
-    let executor: &dyn Executor = &ParseOnly;
-
     let suite = args
         .test262_dir
         .clone()
@@ -200,6 +198,13 @@ fn main() -> ExitCode {
         );
         return ExitCode::from(2);
     }
+    let execute;
+    let executor: &dyn Executor = if args.parse_only {
+        &ParseOnly
+    } else {
+        execute = execute::Execute::new(&suite, args.gc_stress);
+        &execute
+    };
 
     let prefixes: Vec<String> = args
         .paths

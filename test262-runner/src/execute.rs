@@ -1,0 +1,257 @@
+//! Execution mode: each test runs in a fresh VM with the harness files, `$262` and `print`, as
+//! test262's INTERPRETING.md describes.
+
+use crate::{Executor, Mode, Outcome, TestCase};
+use kiln_compiler::CodeKind;
+use kiln_interpreter::{Host, JsError, JsResult, Value, Vm};
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::path::Path;
+use std::rc::Rc;
+use std::time::{Duration, Instant};
+
+/// How long one test may run before the engine's interrupt stops it.
+const TIME_BUDGET: Duration = Duration::from_secs(10);
+
+pub struct Execute {
+    harness: HashMap<String, String>,
+    pub gc_stress: bool,
+}
+
+impl Execute {
+    /// Loads every harness file once.
+    pub fn new(suite: &Path, gc_stress: bool) -> Execute {
+        let mut harness = HashMap::new();
+        if let Ok(entries) = std::fs::read_dir(suite.join("harness")) {
+            for entry in entries.flatten() {
+                let name = entry.file_name().to_string_lossy().into_owned();
+                if let Ok(text) = std::fs::read_to_string(entry.path()) {
+                    harness.insert(name, text);
+                }
+            }
+        }
+        Execute { harness, gc_stress }
+    }
+}
+
+/// Collects `print` output.
+struct CaptureHost(Rc<RefCell<Vec<String>>>);
+
+impl Host for CaptureHost {
+    fn print(&mut self, line: &str) {
+        self.0.borrow_mut().push(line.to_string());
+    }
+}
+
+impl Executor for Execute {
+    fn name(&self) -> &'static str {
+        if self.gc_stress { "gc-stress" } else { "run" }
+    }
+
+    fn run(&self, test: &TestCase, mode: Mode) -> Outcome {
+        let output = Rc::new(RefCell::new(Vec::new()));
+        let mut vm = Vm::new(Box::new(CaptureHost(output.clone())));
+        vm.heap.gc_stress = self.gc_stress;
+        vm.deadline = Some(Instant::now() + TIME_BUDGET);
+        install_262(&mut vm);
+        let fm = &test.frontmatter;
+        let is_async = fm.has_flag("async");
+        let mut includes: Vec<&str> = Vec::new();
+        if !fm.has_flag("raw") {
+            includes.extend(["assert.js", "sta.js"]);
+            if is_async {
+                includes.push("doneprintHandle.js");
+            }
+        }
+        includes.extend(fm.includes.iter().map(String::as_str));
+        for name in includes {
+            let Some(text) = self.harness.get(name) else {
+                return Outcome::Fail(format!("missing harness file {name}"));
+            };
+            if let Err(e) = run_global(&mut vm, text, name, CodeKind::Script) {
+                let m = describe(&mut vm, e);
+                return Outcome::Fail(format!("{mode:?}: harness {name} failed: {m}"));
+            }
+        }
+        let source = match mode {
+            Mode::Strict => format!("\"use strict\";\n{}", test.source),
+            _ => test.source.clone(),
+        };
+        let kind = if mode == Mode::Module {
+            CodeKind::Module
+        } else {
+            CodeKind::Script
+        };
+        let negative = fm.negative.as_ref();
+        let compiled = kiln_interpreter::eval::compile(&mut vm, &source, &test.name, kind);
+        let script = match compiled {
+            Ok(s) => s,
+            Err(e) => {
+                return match negative {
+                    Some(n) if n.phase == "parse" || n.phase == "early" => {
+                        check_error(&mut vm, e, &n.error_type, mode)
+                    }
+                    _ => {
+                        let m = describe(&mut vm, e);
+                        Outcome::Fail(format!("{mode:?}: does not compile: {m}"))
+                    }
+                };
+            }
+        };
+        if let Some(n) = negative
+            && (n.phase == "parse" || n.phase == "early")
+        {
+            return Outcome::Fail(format!(
+                "{mode:?}: expected {} at parse time, but it compiled",
+                n.error_type
+            ));
+        }
+        let result = if mode == Mode::Module {
+            vm.run_module_top_level(script)
+        } else {
+            vm.run_top_level(script)
+        };
+        let result = result.and_then(|_| vm.run_jobs());
+        match (result, negative) {
+            (Err(e), Some(n)) => check_error(&mut vm, e, &n.error_type, mode),
+            (Ok(()), Some(n)) => Outcome::Fail(format!(
+                "{mode:?}: expected {} at {}, but it ran to completion",
+                n.error_type, n.phase
+            )),
+            (Err(e), None) => {
+                let m = describe(&mut vm, e);
+                Outcome::Fail(format!("{mode:?}: {m}"))
+            }
+            (Ok(()), None) => {
+                if !is_async {
+                    return Outcome::Pass;
+                }
+                let lines = output.borrow();
+                if let Some(f) = lines.iter().find(|l| l.starts_with("Test262:AsyncTestFailure")) {
+                    return Outcome::Fail(format!("{mode:?}: {f}"));
+                }
+                if lines.iter().any(|l| l == "Test262:AsyncTestComplete") {
+                    Outcome::Pass
+                } else {
+                    Outcome::Fail(format!("{mode:?}: async test did not call $DONE"))
+                }
+            }
+        }
+    }
+}
+
+fn run_global(vm: &mut Vm, text: &str, name: &str, kind: CodeKind) -> JsResult<Value> {
+    let script = kiln_interpreter::eval::compile(vm, text, name, kind)?;
+    vm.run_top_level(script)
+}
+
+/// Whether the thrown value is an error of `expected` (by its constructor's name).
+fn check_error(vm: &mut Vm, e: JsError, expected: &str, mode: Mode) -> Outcome {
+    let JsError::Throw(v) = e else {
+        let m = describe(vm, e);
+        return Outcome::Fail(format!("{mode:?}: expected {expected}, got {m}"));
+    };
+    let name = error_name(vm, v);
+    if name.as_deref() == Some(expected) {
+        Outcome::Pass
+    } else {
+        let m = describe(vm, JsError::Throw(v));
+        Outcome::Fail(format!("{mode:?}: expected {expected}, got {m}"))
+    }
+}
+
+fn error_name(vm: &mut Vm, v: Value) -> Option<String> {
+    let o = v.as_object()?;
+    let ck = vm.key("constructor");
+    let c = vm.get(o, ck, v).ok()?;
+    let co = c.as_object()?;
+    let nk = vm.key("name");
+    let n = vm.get(co, nk, c).ok()?;
+    let s = n.as_string()?;
+    Some(vm.rust_string(s))
+}
+
+fn describe(vm: &mut Vm, e: JsError) -> String {
+    match e {
+        JsError::Terminate(reason) => format!("terminated: {reason}"),
+        JsError::Throw(v) => {
+            let name = error_name(vm, v).unwrap_or_else(|| "value".into());
+            let message = v.as_object().and_then(|o| {
+                let mk = vm.key("message");
+                vm.get(o, mk, v).ok().and_then(|m| m.as_string()).map(|s| vm.rust_string(s))
+            });
+            match message {
+                Some(m) => format!("{name}: {m}"),
+                None => {
+                    let text = kiln_interpreter::builtins::console::inspect(vm, v);
+                    format!("threw {text}")
+                }
+            }
+        }
+    }
+}
+
+/// Defines `$262` in the current realm.
+fn install_262(vm: &mut Vm) {
+    let realm = vm.realm;
+    let o = vm.new_object();
+    let g = vm.intrinsics().global_object;
+    let gk = vm.key("global");
+    vm.define_data(o, gk, g.value(), kiln_interpreter::object::attrs::HIDDEN);
+    let data = vec![Value::int32(realm as i32)];
+    for (name, len, f) in [
+        ("createRealm", 0, create_realm as kiln_interpreter::object::NativeFn),
+        ("evalScript", 1, eval_script),
+        ("gc", 0, gc),
+        ("detachArrayBuffer", 1, detach_array_buffer),
+    ] {
+        let func = vm.native_closure(name, len, f, data.clone());
+        let k = vm.key(name);
+        vm.define_data(o, k, func.value(), kiln_interpreter::object::attrs::HIDDEN);
+    }
+    let dda = vm.native_function("IsHTMLDDA", 0, |_, _, _| Ok(Value::NULL), None);
+    vm.obj_mut(dda).is_html_dda = true;
+    let dk = vm.key("IsHTMLDDA");
+    vm.define_data(o, dk, dda.value(), kiln_interpreter::object::attrs::HIDDEN);
+    vm.define_global("$262", o.value());
+}
+
+fn data_realm(vm: &Vm) -> u32 {
+    vm.native_data()
+        .first()
+        .and_then(|v| v.as_int32())
+        .unwrap_or(0) as u32
+}
+
+fn create_realm(vm: &mut Vm, _: Value, _: &[Value]) -> JsResult<Value> {
+    let saved = vm.realm;
+    let index = vm.create_realm();
+    vm.realm = index;
+    install_262(vm);
+    let g = vm.intrinsics().global_object;
+    let key = vm.key("$262");
+    let v = vm.get(g, key, g.value());
+    vm.realm = saved;
+    v
+}
+
+fn eval_script(vm: &mut Vm, _: Value, args: &[Value]) -> JsResult<Value> {
+    let realm = data_realm(vm);
+    let source = args.first().copied().unwrap_or(Value::UNDEFINED);
+    let text = vm.to_rust_string(source)?;
+    let saved = vm.realm;
+    vm.realm = realm;
+    let r = run_global(vm, &text, "evalScript", CodeKind::Script);
+    vm.realm = saved;
+    r
+}
+
+fn gc(vm: &mut Vm, _: Value, _: &[Value]) -> JsResult<Value> {
+    // Collection happens at the next safepoint, where every live value is rooted.
+    vm.heap.threshold = 0;
+    Ok(Value::UNDEFINED)
+}
+
+fn detach_array_buffer(vm: &mut Vm, _: Value, _: &[Value]) -> JsResult<Value> {
+    Err(vm.type_error("ArrayBuffer is not implemented yet"))
+}
