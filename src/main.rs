@@ -76,7 +76,11 @@ fn check(path: &Path, module: bool) -> ExitCode {
         SourceKind::Script
     };
     let arena = bumpalo::Bump::new();
-    let result = kiln_parser::parse(&arena, &source, kiln_parser::ParseOptions { kind });
+    let result = kiln_parser::parse(
+        &arena,
+        &source,
+        kiln_parser::ParseOptions { kind, eval: None },
+    );
     match result.errors.first() {
         None => ExitCode::SUCCESS,
         Some(error) => {
@@ -102,7 +106,11 @@ fn disasm(path: &Path, module: bool) -> ExitCode {
     } else {
         SourceKind::Script
     };
-    let parsed = kiln_parser::parse(&arena, &source, kiln_parser::ParseOptions { kind });
+    let parsed = kiln_parser::parse(
+        &arena,
+        &source,
+        kiln_parser::ParseOptions { kind, eval: None },
+    );
     if let Some(error) = parsed.errors.first() {
         eprint!("{}", error.render(&name, &source));
         return ExitCode::FAILURE;
@@ -162,7 +170,11 @@ fn run(path: &Path, module: bool) -> ExitCode {
     };
     {
         let arena = bumpalo::Bump::new();
-        let parsed = kiln_parser::parse(&arena, &source, kiln_parser::ParseOptions { kind });
+        let parsed = kiln_parser::parse(
+            &arena,
+            &source,
+            kiln_parser::ParseOptions { kind, eval: None },
+        );
         if let Some(error) = parsed.errors.first() {
             eprint!("{}", error.render(&name, &source));
             return ExitCode::FAILURE;

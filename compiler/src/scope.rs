@@ -81,6 +81,8 @@ pub struct Scope<'a> {
     pub sloppy_eval: bool,
     /// Somewhere inside, a direct `eval` runs (strict or not).
     pub contains_eval: bool,
+    /// Parameters with defaults or patterns: each is in its TDZ until bound.
+    pub parameter_tdz: bool,
 }
 
 impl<'a> Scope<'a> {
@@ -200,6 +202,7 @@ impl<'a> Analyzer<'a> {
             strict,
             sloppy_eval: false,
             contains_eval: false,
+            parameter_tdz: false,
         });
         self.tree.by_node.insert(key, id);
         self.current = id;
@@ -938,6 +941,9 @@ impl<'a> Analyzer<'a> {
         body: &[Statement<'a>],
         key: usize,
     ) {
+        if !params.is_simple {
+            self.scope(function).parameter_tdz = true;
+        }
         self.parameters(function, params);
         let strict = self.strict();
         // A separate variable scope when parameters have expressions that closures may capture.
@@ -979,6 +985,9 @@ impl<'a> Analyzer<'a> {
         let id = self.push(ScopeKind::Function { arrow: true }, node(a, 0), a.strict);
         match a.body {
             ArrowBody::Expression(e) => {
+                if !a.params.is_simple {
+                    self.scope(id).parameter_tdz = true;
+                }
                 self.parameters(id, a.params);
                 self.expression(&e);
             }

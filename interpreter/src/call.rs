@@ -341,11 +341,13 @@ impl Vm {
             );
             if derived {
                 if !result.is_undefined() {
-                    self.frames.push(frame);
+                    // Thrown in the caller, after the constructor's frame is gone.
                     let e =
                         self.type_error("Derived constructors may only return object or undefined");
-                    self.frames.pop();
-                    return Err(e);
+                    return Ok(match frame.return_to {
+                        ReturnTo::Native => Completion::NativeThrow(e),
+                        ReturnTo::Register(_) => Completion::Throw(e),
+                    });
                 }
                 // `undefined` from a derived constructor is replaced by `this` in the bytecode.
             } else {

@@ -14,6 +14,16 @@ pub fn compile(
     name: &str,
     kind: CodeKind,
 ) -> JsResult<Rc<LoadedScript>> {
+    compile_in(vm, source, name, kind, None)
+}
+
+fn compile_in(
+    vm: &mut Vm,
+    source: &str,
+    name: &str,
+    kind: CodeKind,
+    eval: Option<kiln_parser::EvalContext>,
+) -> JsResult<Rc<LoadedScript>> {
     let arena = bumpalo::Bump::new();
     let source_kind = if kind == CodeKind::Module {
         SourceKind::Module
@@ -23,7 +33,10 @@ pub fn compile(
     let parsed = kiln_parser::parse(
         &arena,
         source,
-        kiln_parser::ParseOptions { kind: source_kind },
+        kiln_parser::ParseOptions {
+            kind: source_kind,
+            eval,
+        },
     );
     if let Some(e) = parsed.errors.first() {
         return Err(vm.syntax_error(&e.message));
@@ -55,14 +68,16 @@ pub fn load(
     Ok(script)
 }
 
-/// Compiles direct `eval` code.
+/// Compiles direct `eval` code with what its caller allows.
 pub fn compile_eval(
     vm: &mut Vm,
     text: &str,
-    strict: bool,
-    _in_function: bool,
+    context: kiln_parser::EvalContext,
 ) -> JsResult<Rc<LoadedScript>> {
-    compile(vm, text, "eval", CodeKind::Eval { strict })
+    let kind = CodeKind::Eval {
+        strict: context.strict,
+    };
+    compile_in(vm, text, "eval", kind, Some(context))
 }
 
 /// Runs global code (a script, indirect eval or a dynamic function's source) in the current
@@ -100,7 +115,12 @@ impl Vm {
             })),
         ));
         self.handles.push(promise.value());
-        let result = self.run_code_with(script, Value::UNDEFINED, Some(holder), Some(promise.value()));
+        let result = self.run_code_with(
+            script,
+            Value::UNDEFINED,
+            Some(holder),
+            Some(promise.value()),
+        );
         let result = result.and_then(|_| self.run_jobs());
         self.handles.pop();
         result?;

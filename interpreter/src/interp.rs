@@ -2401,6 +2401,26 @@ impl Vm {
     // -----------------------------------------------------------------------------------------
     // Direct eval
 
+    /// What the code calling `eval` allows: `new.target`, `super`, `arguments`.
+    fn eval_context(&self, fi: usize, strict: bool) -> kiln_parser::EvalContext {
+        let frame = &self.frames[fi];
+        let mut context = kiln_parser::EvalContext {
+            strict,
+            ..Default::default()
+        };
+        if let Some(c) = frame.callee.as_object()
+            && let ObjectKind::Function(closure) = &self.obj(c).kind
+        {
+            let fl = closure.script.function(closure.function).flags.to_native();
+            context.new_target = fl & flags::ARROW == 0 || frame.new_target.is_object();
+            context.super_property = closure.home.is_some();
+            context.super_call =
+                closure.constructor_kind == crate::object::ConstructorKind::Derived;
+            context.in_class_field = fl & flags::FIELD_INIT != 0;
+        }
+        context
+    }
+
     fn direct_eval(&mut self, fi: usize, source: Value) -> JsResult<Value> {
         let strict = self.frames[fi].strict;
         let text = self.to_rust_string(source)?;
@@ -2409,10 +2429,8 @@ impl Vm {
         let this = frame.this;
         let new_target = frame.new_target;
         let callee = frame.callee;
-        let in_function = frame.script.function(frame.function).flags.to_native() & (flags::EVAL)
-            == 0
-            && frame.callee.is_object();
-        let script = crate::eval::compile_eval(self, &text, strict, in_function)?;
+        let context = self.eval_context(fi, strict);
+        let script = crate::eval::compile_eval(self, &text, context)?;
         let top = script.code().top_level.to_native();
         let realm = self.realm;
         let code = script.function(top);

@@ -32,7 +32,7 @@ fn parse((source, kind): (String, SourceKind)) -> usize {
     let result = kiln_parser::parse(
         &arena,
         black_box(&source),
-        kiln_parser::ParseOptions { kind },
+        kiln_parser::ParseOptions { kind, eval: None },
     );
     black_box(result.program.body.len() + result.errors.len())
 }

@@ -115,7 +115,7 @@ fn main() {
             let input = source.clone();
             let outcome = std::panic::catch_unwind(move || {
                 let arena = bumpalo::Bump::new();
-                let result = parse(&arena, &input, ParseOptions { kind });
+                let result = parse(&arena, &input, ParseOptions { kind, eval: None });
                 for error in &result.errors {
                     assert!(
                         error.span.start <= error.span.end

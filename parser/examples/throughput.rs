@@ -45,7 +45,11 @@ fn main() {
         });
         let parse = median_seconds(runs, || {
             let arena = bumpalo::Bump::new();
-            let result = kiln_parser::parse(&arena, &source, kiln_parser::ParseOptions { kind });
+            let result = kiln_parser::parse(
+                &arena,
+                &source,
+                kiln_parser::ParseOptions { kind, eval: None },
+            );
             assert!(
                 result.errors.is_empty(),
                 "{}: {:?}",

@@ -750,7 +750,7 @@ mod tests {
 
     fn error(source: &str, kind: SourceKind) -> Option<String> {
         let arena = bumpalo::Bump::new();
-        parse(&arena, source, ParseOptions { kind })
+        parse(&arena, source, ParseOptions { kind, eval: None })
             .errors
             .first()
             .map(|e| e.message.clone())

@@ -19,6 +19,23 @@ use bumpalo::Bump;
 pub struct ParseOptions {
     /// `Module` for ES modules (always strict, `await` reserved, `import`/`export` allowed).
     pub kind: ast::SourceKind,
+    /// For direct `eval` code: what the surrounding code allows.
+    pub eval: Option<EvalContext>,
+}
+
+/// What direct `eval` code inherits from the code that calls it (ECMA-262 19.2.1.1 PerformEval).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct EvalContext {
+    /// The caller is strict code.
+    pub strict: bool,
+    /// Inside a non-arrow function: `new.target` is allowed.
+    pub new_target: bool,
+    /// Inside a method: `super.x` is allowed.
+    pub super_property: bool,
+    /// Inside a derived constructor: `super()` is allowed.
+    pub super_call: bool,
+    /// Inside a class field initializer: `arguments` is not allowed.
+    pub in_class_field: bool,
 }
 
 /// The outcome of a parse: a program and, when the source is not valid, its syntax errors.
@@ -52,6 +69,13 @@ pub fn parse<'a>(arena: &'a Bump, source: &'a str, options: ParseOptions) -> Par
         };
     }
     let mut parser = parser::Parser::new(arena, source, options.kind);
+    if let Some(e) = options.eval {
+        parser.ctx.strict |= e.strict;
+        parser.ctx.new_target |= e.new_target;
+        parser.ctx.super_property |= e.super_property;
+        parser.ctx.super_call |= e.super_call;
+        parser.ctx.in_class_field |= e.in_class_field;
+    }
     match parser.parse_program(options.kind) {
         Ok(program) => {
             let mut errors = Vec::new();
@@ -72,7 +96,7 @@ mod tests {
 
     fn errors(source: &str, kind: SourceKind) -> Option<String> {
         let arena = Bump::new();
-        parse(&arena, source, ParseOptions { kind })
+        parse(&arena, source, ParseOptions { kind, eval: None })
             .errors
             .first()
             .map(|e| e.message.clone())

@@ -89,7 +89,7 @@ fn js_soup() -> impl Strategy<Value = String> {
 
 fn spans_inside(source: &str, kind: SourceKind) -> Result<(), TestCaseError> {
     let arena = bumpalo::Bump::new();
-    let result = parse(&arena, source, ParseOptions { kind });
+    let result = parse(&arena, source, ParseOptions { kind, eval: None });
     let inside = |span: Span| {
         span.start <= span.end
             && (span.end as usize) <= source.len()

@@ -127,7 +127,10 @@ impl Executor for Execute {
                     return Outcome::Pass;
                 }
                 let lines = output.borrow();
-                if let Some(f) = lines.iter().find(|l| l.starts_with("Test262:AsyncTestFailure")) {
+                if let Some(f) = lines
+                    .iter()
+                    .find(|l| l.starts_with("Test262:AsyncTestFailure"))
+                {
                     return Outcome::Fail(format!("{mode:?}: {f}"));
                 }
                 if lines.iter().any(|l| l == "Test262:AsyncTestComplete") {
@@ -178,7 +181,10 @@ fn describe(vm: &mut Vm, e: JsError) -> String {
             let name = error_name(vm, v).unwrap_or_else(|| "value".into());
             let message = v.as_object().and_then(|o| {
                 let mk = vm.key("message");
-                vm.get(o, mk, v).ok().and_then(|m| m.as_string()).map(|s| vm.rust_string(s))
+                vm.get(o, mk, v)
+                    .ok()
+                    .and_then(|m| m.as_string())
+                    .map(|s| vm.rust_string(s))
             });
             match message {
                 Some(m) => format!("{name}: {m}"),
@@ -200,7 +206,11 @@ fn install_262(vm: &mut Vm) {
     vm.define_data(o, gk, g.value(), kiln_interpreter::object::attrs::HIDDEN);
     let data = vec![Value::int32(realm as i32)];
     for (name, len, f) in [
-        ("createRealm", 0, create_realm as kiln_interpreter::object::NativeFn),
+        (
+            "createRealm",
+            0,
+            create_realm as kiln_interpreter::object::NativeFn,
+        ),
         ("evalScript", 1, eval_script),
         ("gc", 0, gc),
         ("detachArrayBuffer", 1, detach_array_buffer),

@@ -159,7 +159,11 @@ impl Executor for ParseOnly {
             }
             Mode::Module => (test.source.as_str(), kiln_parser::ast::SourceKind::Module),
         };
-        let result = kiln_parser::parse(&arena, source, kiln_parser::ParseOptions { kind });
+        let result = kiln_parser::parse(
+            &arena,
+            source,
+            kiln_parser::ParseOptions { kind, eval: None },
+        );
         let negative = test
             .frontmatter
             .negative

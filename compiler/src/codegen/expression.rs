@@ -78,7 +78,7 @@ pub fn compound_operator(op: AssignmentOperator) -> Option<BinaryOperator> {
 /// Whether an anonymous function definition here takes its name from the binding it is
 /// assigned to (ECMA-262 IsAnonymousFunctionDefinition).
 pub fn is_anonymous_function(e: &Expression<'_>) -> bool {
-    match e {
+    match unparenthesize(e) {
         Expression::Function(f) => f.id.is_none(),
         Expression::Arrow(_) => true,
         Expression::Class(c) => c.id.is_none(),
@@ -121,10 +121,11 @@ impl<'a> Compiler<'a> {
                 Ok(())
             }
             Expression::Class(c) if c.id.is_none() => self.class(c, dst, Some(name)),
-            Expression::Parenthesized(p) if is_anonymous_function(&p.expression) => {
-                // `(function(){})` is still an anonymous function definition... but not for
-                // naming purposes: the spec names only the bare form.
-                self.expression(e, dst)
+            // NamedEvaluation looks through parentheses: `x = (function () {})` names it `x`.
+            Expression::Parenthesized(p)
+                if is_anonymous_function(unparenthesize(&p.expression)) =>
+            {
+                self.named_expression(&p.expression, dst, name)
             }
             _ => self.expression(e, dst),
         }

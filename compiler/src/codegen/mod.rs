@@ -265,7 +265,7 @@ impl<'a> Compiler<'a> {
             };
             names.push(self.name(&name).0);
             let mut k = 0;
-            if b.kind.is_lexical() {
+            if b.kind.is_lexical() || (b.kind == BindingKind::Parameter && scope.parameter_tdz) {
                 k |= binding::LEXICAL;
             }
             if matches!(b.kind, BindingKind::Const | BindingKind::Import) {
@@ -423,7 +423,8 @@ impl<'a> Compiler<'a> {
                 if dynamic && !private {
                     return Location::Dynamic;
                 }
-                let lexical = b.kind.is_lexical();
+                let lexical =
+                    b.kind.is_lexical() || (b.kind == BindingKind::Parameter && s.parameter_tdz);
                 let constant = matches!(b.kind, BindingKind::Const | BindingKind::Import);
                 match s.kind {
                     ScopeKind::Script => {
