@@ -37,6 +37,9 @@ enum Command {
         /// Run as a module (the default for `.mjs` files).
         #[arg(long)]
         module: bool,
+        /// Collect garbage at every safepoint and never reuse freed cells (finds rooting bugs).
+        #[arg(long)]
+        gc_stress: bool,
     },
     /// Print the bytecode of every function in a script: registers, constants, jump targets
     /// and source positions.
@@ -52,7 +55,11 @@ enum Command {
 fn main() -> ExitCode {
     match Cli::parse().command {
         Command::Check { file, module } => check(&file, module),
-        Command::Run { file, module } => run(&file, module),
+        Command::Run {
+            file,
+            module,
+            gc_stress,
+        } => run(&file, module, gc_stress),
         Command::Disasm { file, module } => disasm(&file, module),
     }
 }
@@ -153,7 +160,7 @@ fn disasm(path: &Path, module: bool) -> ExitCode {
     }
 }
 
-fn run(path: &Path, module: bool) -> ExitCode {
+fn run(path: &Path, module: bool, gc_stress: bool) -> ExitCode {
     let name = path.display().to_string();
     let source = match read_source(path) {
         Ok(source) => source,
@@ -181,6 +188,7 @@ fn run(path: &Path, module: bool) -> ExitCode {
         }
     }
     let mut vm = Vm::new(Box::new(kiln_interpreter::StdHost));
+    vm.heap.gc_stress = gc_stress;
     let code_kind = if kind == SourceKind::Module {
         CodeKind::Module
     } else {

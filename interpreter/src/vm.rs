@@ -789,7 +789,34 @@ impl Vm {
     /// Runs queued promise jobs until none are left.
     pub fn run_jobs(&mut self) -> JsResult<()> {
         while let Some(job) = self.jobs.pop_front() {
-            crate::builtins::promise::run_job(self, job)?;
+            // The job's values are only in Rust locals while it runs: root them.
+            let mark = self.handles.len();
+            let mut roots = Vec::new();
+            match &job {
+                Job::Reaction(r, v) => {
+                    crate::object::trace_reaction(r, &mut roots);
+                    roots.push(Traced::Value(*v));
+                }
+                Job::ResolveThenable {
+                    promise,
+                    thenable,
+                    then,
+                } => {
+                    roots.extend([*promise, *thenable, *then].map(Traced::Value));
+                }
+                Job::Callback(f, args) => {
+                    roots.push(Traced::Value(*f));
+                    roots.extend(args.iter().map(|&v| Traced::Value(v)));
+                }
+            }
+            for r in roots {
+                if let Traced::Value(v) = r {
+                    self.handles.push(v);
+                }
+            }
+            let result = crate::builtins::promise::run_job(self, job);
+            self.handles.truncate(mark);
+            result?;
         }
         Ok(())
     }

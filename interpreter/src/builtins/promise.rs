@@ -344,13 +344,19 @@ pub fn promise_resolve(vm: &mut Vm, c: Value, x: Value) -> JsResult<Value> {
         }
     }
     let cap = new_capability(vm, c)?;
-    cap.resolve(vm, x)?;
+    let mark = vm.handles.len();
+    vm.handles.extend([cap.promise, cap.resolve, cap.reject, x]);
+    let r = cap.resolve(vm, x);
+    vm.handles.truncate(mark);
+    r?;
     Ok(cap.promise)
 }
 
 pub fn resolved(vm: &mut Vm, v: Value) -> Value {
     let p = new_promise(vm);
+    vm.handles.push(p.value());
     let _ = resolve_promise(vm, p.value(), v);
+    vm.handles.pop();
     p.value()
 }
 
