@@ -67,6 +67,10 @@ trait Operand: Sized + Copy {
     fn decode(bytes: &[u8], width: Width) -> Option<(Self, usize)>;
     /// A value of this operand built from `v`, for tests that cover every instruction.
     fn example(v: u32) -> Self;
+    /// Bytes the operand takes without a width prefix.
+    const NARROW: usize = 1;
+    /// Reads the operand at `bytes[at..]` without a prefix; `bytes` is long enough.
+    fn from_narrow(bytes: &[u8], at: usize) -> Self;
 }
 
 fn unsigned_width(v: u32) -> Width {
@@ -106,6 +110,10 @@ macro_rules! unsigned_operand {
             fn example(v: u32) -> Self {
                 $t(v)
             }
+            #[inline(always)]
+            fn from_narrow(bytes: &[u8], at: usize) -> Self {
+                $t(u32::from(bytes[at]))
+            }
         }
     )*};
 }
@@ -137,6 +145,10 @@ impl Operand for Imm {
     fn example(v: u32) -> Self {
         Imm(v as i32)
     }
+    #[inline(always)]
+    fn from_narrow(bytes: &[u8], at: usize) -> Self {
+        Imm(i32::from(bytes[at] as i8))
+    }
 }
 
 impl Operand for JumpOffset {
@@ -155,6 +167,16 @@ impl Operand for JumpOffset {
     }
     fn example(v: u32) -> Self {
         JumpOffset(-(v as i32))
+    }
+    const NARROW: usize = 4;
+    #[inline(always)]
+    fn from_narrow(bytes: &[u8], at: usize) -> Self {
+        JumpOffset(i32::from_le_bytes([
+            bytes[at],
+            bytes[at + 1],
+            bytes[at + 2],
+            bytes[at + 3],
+        ]))
     }
 }
 
@@ -339,6 +361,31 @@ macro_rules! instructions {
                     })*
                 };
                 Ok((instruction, at - pc))
+            }
+
+            /// Decodes the instruction at `pc`, taking a fast path for the common case of no width
+            /// prefix; equivalent to [`Instruction::decode`] and as safe on any bytes.
+            #[inline(always)]
+            pub fn decode_fast(bytes: &[u8], pc: usize) -> Result<(Instruction, usize), DecodeError> {
+                let Some(&first) = bytes.get(pc) else {
+                    return Err(DecodeError::Truncated);
+                };
+                match Opcode::from_byte(first) {
+                    $(Some(Opcode::$name) => {
+                        const SIZE: usize = 1 $(+ <$kind as Operand>::NARROW)*;
+                        let Some(b) = bytes.get(pc..pc + SIZE) else {
+                            return Err(DecodeError::Truncated);
+                        };
+                        #[allow(unused_mut, unused_variables)]
+                        let mut at = 1;
+                        $(
+                            let $field = <$kind as Operand>::from_narrow(b, at);
+                            at += <$kind as Operand>::NARROW;
+                        )*
+                        Ok((Instruction::$name { $($field),* }, SIZE))
+                    })*
+                    _ => Instruction::decode(bytes, pc),
+                }
             }
 
             /// The operands as the disassembler shows them, in table order.
@@ -707,6 +754,23 @@ mod tests {
                 let prefix = usize::from(instruction.width() > Width::Narrow);
                 let _ = width_bytes;
                 assert_eq!(bytes[1 + prefix], instruction.opcode() as u8);
+            }
+        }
+    }
+
+    #[test]
+    fn the_fast_decoder_agrees_with_the_checked_one() {
+        for v in [0u32, 7, 200, 300, 70_000] {
+            for instruction in every_instruction(v) {
+                let mut bytes = Vec::new();
+                instruction.encode(&mut bytes);
+                for cut in 0..=bytes.len() {
+                    assert_eq!(
+                        Instruction::decode_fast(&bytes[..cut], 0),
+                        Instruction::decode(&bytes[..cut], 0),
+                        "{instruction} cut at {cut}"
+                    );
+                }
             }
         }
     }

@@ -95,7 +95,8 @@ impl Vm {
 
             loop {
                 let start = pc;
-                let (instruction, len) = match kiln_compiler::Instruction::decode(bytecode, pc) {
+                let (instruction, len) = match kiln_compiler::Instruction::decode_fast(bytecode, pc)
+                {
                     Ok(d) => d,
                     Err(e) => {
                         let err = self.type_error(&format!("invalid bytecode at {pc}: {e}"));

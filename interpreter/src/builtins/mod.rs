@@ -39,6 +39,7 @@ pub fn install(vm: &mut Vm, realm: u32) {
     array::init(vm);
     string::init(vm);
     number::init(vm);
+    number::init_date(vm);
     math::init(vm);
     json::init(vm);
     generator::init(vm);

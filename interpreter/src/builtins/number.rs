@@ -308,3 +308,54 @@ fn as_int_n(vm: &mut Vm, _: Value, args: &[Value]) -> JsResult<Value> {
 fn as_uint_n(vm: &mut Vm, _: Value, args: &[Value]) -> JsResult<Value> {
     as_n(vm, args, false)
 }
+
+/// A minimal `Date` (21.4): the constructor, `Date.now`, `getTime`/`valueOf`. The complete
+/// object (parsing, local time, every getter and setter) belongs to the standard-library issue.
+pub fn init_date(vm: &mut Vm) {
+    let op = vm.intrinsics().object_prototype;
+    let proto = vm.new_plain_object(op);
+    let realm = vm.realm as usize;
+    vm.realms[realm].date_prototype = proto;
+    let ctor = vm.make_constructor("Date", 7, date_call, Some(date_construct), proto);
+    vm.define_method(ctor, "now", 0, |_, _, _| Ok(Value::number(now_ms())));
+    vm.define_method(proto, "getTime", 0, date_value);
+    vm.define_method(proto, "valueOf", 0, date_value);
+}
+
+fn now_ms() -> f64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0.0, |d| d.as_millis() as f64)
+}
+
+fn date_call(vm: &mut Vm, _: Value, _: &[Value]) -> JsResult<Value> {
+    Ok(vm.string("Date"))
+}
+
+fn date_construct(vm: &mut Vm, args: &[Value], nt: ObjRef) -> JsResult<Value> {
+    let t = match args {
+        [] => now_ms(),
+        [v] => {
+            let n = vm.to_number(*v)?;
+            if n.is_finite() && n.abs() <= 8.64e15 {
+                n.trunc() + 0.0
+            } else {
+                f64::NAN
+            }
+        }
+        _ => return Err(vm.type_error("Date with several arguments is not implemented yet")),
+    };
+    let proto = vm.prototype_from_constructor(nt.value(), |r| r.date_prototype)?;
+    Ok(vm
+        .alloc(Object::new(Some(proto), ObjectKind::Date(t)))
+        .value())
+}
+
+fn date_value(vm: &mut Vm, this: Value, _: &[Value]) -> JsResult<Value> {
+    if let Some(o) = this.as_object()
+        && let ObjectKind::Date(t) = vm.obj(o).kind
+    {
+        return Ok(Value::number(t));
+    }
+    Err(vm.type_error("this is not a Date object"))
+}
