@@ -18,6 +18,27 @@ use kiln_compiler::code::{ArchivedConstant, flags};
 use kiln_compiler::instruction::{Instruction as I, Reg};
 use std::rc::Rc;
 
+/// `a == b` when it needs no conversion: numbers, identical non-NaN bits, and `null`/`undefined`
+/// against anything that is not an object (objects may be IsHTMLDDA).
+fn quick_loose_equals(a: Value, b: Value) -> Option<bool> {
+    if let (Some(x), Some(y)) = (a.as_number(), b.as_number()) {
+        return Some(x == y);
+    }
+    if a == b {
+        return Some(true);
+    }
+    if a.is_nullish() && !b.is_object() {
+        return Some(b.is_nullish());
+    }
+    if b.is_nullish() && !a.is_object() {
+        return Some(a.is_nullish());
+    }
+    if a.is_object() && b.is_object() {
+        return Some(false);
+    }
+    None
+}
+
 /// Where a name was found on the environment chain.
 enum NameRef {
     Slot(EnvRef, usize),
@@ -178,6 +199,11 @@ impl Vm {
                         let (a, b) = (r!(lhs), r!(rhs));
                         r!(dst) = match (a.as_int32(), b.as_int32()) {
                             (Some(x), Some(y)) => Value::int32(x & y),
+                            _ if a.is_number() && b.is_number() => number_op(
+                                Op::BitAnd,
+                                a.as_number().unwrap_or(0.0),
+                                b.as_number().unwrap_or(0.0),
+                            ),
                             _ => tri!(self.numeric_op(Op::BitAnd, a, b)),
                         };
                     }
@@ -185,6 +211,11 @@ impl Vm {
                         let (a, b) = (r!(lhs), r!(rhs));
                         r!(dst) = match (a.as_int32(), b.as_int32()) {
                             (Some(x), Some(y)) => Value::int32(x | y),
+                            _ if a.is_number() && b.is_number() => number_op(
+                                Op::BitOr,
+                                a.as_number().unwrap_or(0.0),
+                                b.as_number().unwrap_or(0.0),
+                            ),
                             _ => tri!(self.numeric_op(Op::BitOr, a, b)),
                         };
                     }
@@ -192,6 +223,11 @@ impl Vm {
                         let (a, b) = (r!(lhs), r!(rhs));
                         r!(dst) = match (a.as_int32(), b.as_int32()) {
                             (Some(x), Some(y)) => Value::int32(x ^ y),
+                            _ if a.is_number() && b.is_number() => number_op(
+                                Op::BitXor,
+                                a.as_number().unwrap_or(0.0),
+                                b.as_number().unwrap_or(0.0),
+                            ),
                             _ => tri!(self.numeric_op(Op::BitXor, a, b)),
                         };
                     }
@@ -199,6 +235,11 @@ impl Vm {
                         let (a, b) = (r!(lhs), r!(rhs));
                         r!(dst) = match (a.as_int32(), b.as_int32()) {
                             (Some(x), Some(y)) => Value::int32(x.wrapping_shl(y as u32 & 31)),
+                            _ if a.is_number() && b.is_number() => number_op(
+                                Op::Shl,
+                                a.as_number().unwrap_or(0.0),
+                                b.as_number().unwrap_or(0.0),
+                            ),
                             _ => tri!(self.numeric_op(Op::Shl, a, b)),
                         };
                     }
@@ -206,12 +247,27 @@ impl Vm {
                         let (a, b) = (r!(lhs), r!(rhs));
                         r!(dst) = match (a.as_int32(), b.as_int32()) {
                             (Some(x), Some(y)) => Value::int32(x >> (y as u32 & 31)),
+                            _ if a.is_number() && b.is_number() => number_op(
+                                Op::Shr,
+                                a.as_number().unwrap_or(0.0),
+                                b.as_number().unwrap_or(0.0),
+                            ),
                             _ => tri!(self.numeric_op(Op::Shr, a, b)),
                         };
                     }
                     I::ShiftRightUnsigned { dst, lhs, rhs } => {
                         let (a, b) = (r!(lhs), r!(rhs));
-                        r!(dst) = tri!(self.numeric_op(Op::Ushr, a, b));
+                        r!(dst) = match (a.as_int32(), b.as_int32()) {
+                            (Some(x), Some(y)) => {
+                                Value::number(f64::from((x as u32) >> (y as u32 & 31)))
+                            }
+                            _ if a.is_number() && b.is_number() => number_op(
+                                Op::Ushr,
+                                a.as_number().unwrap_or(0.0),
+                                b.as_number().unwrap_or(0.0),
+                            ),
+                            _ => tri!(self.numeric_op(Op::Ushr, a, b)),
+                        };
                     }
                     I::StrictEqual { dst, lhs, rhs } => {
                         let (a, b) = (r!(lhs), r!(rhs));
@@ -223,11 +279,17 @@ impl Vm {
                     }
                     I::LooseEqual { dst, lhs, rhs } => {
                         let (a, b) = (r!(lhs), r!(rhs));
-                        r!(dst) = Value::boolean(tri!(self.loose_equals(a, b)));
+                        r!(dst) = Value::boolean(match quick_loose_equals(a, b) {
+                            Some(r) => r,
+                            None => tri!(self.loose_equals(a, b)),
+                        });
                     }
                     I::LooseNotEqual { dst, lhs, rhs } => {
                         let (a, b) = (r!(lhs), r!(rhs));
-                        r!(dst) = Value::boolean(!tri!(self.loose_equals(a, b)));
+                        r!(dst) = Value::boolean(!match quick_loose_equals(a, b) {
+                            Some(r) => r,
+                            None => tri!(self.loose_equals(a, b)),
+                        });
                     }
                     I::Less { dst, lhs, rhs } => {
                         let (a, b) = (r!(lhs), r!(rhs));
@@ -603,13 +665,21 @@ impl Vm {
                         let o = r!(object);
                         if let Some(obj) = o.as_object() {
                             let object_ref = self.obj(obj);
-                            if let Some(shape) = object_ref.shape {
-                                let cache = script.feedback.borrow()[function as usize]
-                                    .get(ic.0 as usize)
-                                    .copied()
-                                    .unwrap_or_default();
-                                if cache.state == 1 && cache.shape == shape.0 {
+                            if let Some(shape) = object_ref.shape
+                                && let Some(cache) = script.ic_lookup(function, ic.0, shape.0)
+                            {
+                                if cache.state == 1 {
                                     if let Slot::Data(v) = object_ref.slots[cache.slot as usize] {
+                                        r!(dst) = v;
+                                        continue;
+                                    }
+                                } else if cache.state == 3
+                                    && object_ref.proto == Some(ObjRef(cache.holder))
+                                {
+                                    let holder = self.obj(ObjRef(cache.holder));
+                                    if holder.shape.map(|s| s.0) == Some(cache.holder_shape)
+                                        && let Slot::Data(v) = holder.slots[cache.slot as usize]
+                                    {
                                         r!(dst) = v;
                                         continue;
                                     }
@@ -643,9 +713,8 @@ impl Vm {
                         if let Some(obj) = o.as_object() {
                             let object_ref = self.obj(obj);
                             if let Some(shape) = object_ref.shape {
-                                let cache = script.feedback.borrow()[function as usize]
-                                    .get(ic.0 as usize)
-                                    .copied()
+                                let cache = script
+                                    .ic_lookup(function, ic.0, shape.0)
                                     .unwrap_or_default();
                                 if cache.state == 2 && cache.shape == shape.0 {
                                     self.obj_mut(obj).slots[cache.slot as usize] = Slot::Data(v);
@@ -1510,15 +1579,46 @@ impl Vm {
         {
             return;
         }
-        if let Some(&slot) = self.shapes.get(shape).index.get(&key)
-            && let Some(entry) =
-                script.feedback.borrow_mut()[function as usize].get_mut(ic as usize)
+        if let Some(&slot) = self.shapes.get(shape).index.get(&key) {
+            {
+                script.ic_insert(
+                    function,
+                    ic,
+                    crate::vm::InlineCache {
+                        shape: shape.0,
+                        slot,
+                        state: 1,
+                        ..Default::default()
+                    },
+                );
+            }
+            return;
+        }
+        // Not own: cache a hit on the prototype.
+        let Some(proto) = object.proto else { return };
+        let holder = self.obj(proto);
+        let Some(holder_shape) = holder.shape else {
+            return;
+        };
+        if matches!(
+            holder.kind,
+            ObjectKind::Proxy { .. } | ObjectKind::String(_) | ObjectKind::Arguments { .. }
+        ) || (holder.is_array() && key == PropertyKey::String(self.names.length))
         {
-            *entry = crate::vm::InlineCache {
-                shape: shape.0,
-                slot,
-                state: 1,
-            };
+            return;
+        }
+        if let Some(&slot) = self.shapes.get(holder_shape).index.get(&key) {
+            script.ic_insert(
+                function,
+                ic,
+                crate::vm::InlineCache {
+                    shape: shape.0,
+                    slot,
+                    state: 3,
+                    holder: proto.0,
+                    holder_shape: holder_shape.0,
+                },
+            );
         }
     }
 
@@ -1541,14 +1641,17 @@ impl Vm {
         let s = self.shapes.get(shape);
         if let Some(&slot) = s.index.get(&key)
             && s.keys[slot as usize].1 == attrs::DEFAULT
-            && let Some(entry) =
-                script.feedback.borrow_mut()[function as usize].get_mut(ic as usize)
         {
-            *entry = crate::vm::InlineCache {
-                shape: shape.0,
-                slot,
-                state: 2,
-            };
+            script.ic_insert(
+                function,
+                ic,
+                crate::vm::InlineCache {
+                    shape: shape.0,
+                    slot,
+                    state: 2,
+                    ..Default::default()
+                },
+            );
         }
     }
 

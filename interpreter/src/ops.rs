@@ -301,7 +301,23 @@ impl Vm {
         if self.string_len(a) != self.string_len(b) {
             return false;
         }
-        self.units(a) == self.units(b)
+        use crate::string::StrData;
+        for s in [a, b] {
+            if let StrData::Rope(..) = self.heap.strings.get(s.0).data {
+                self.units(s);
+            }
+        }
+        match (
+            &self.heap.strings.get(a.0).data,
+            &self.heap.strings.get(b.0).data,
+        ) {
+            (StrData::Latin1(x), StrData::Latin1(y)) => x == y,
+            (StrData::Utf16(x), StrData::Utf16(y)) => x == y,
+            (StrData::Latin1(x), StrData::Utf16(y)) | (StrData::Utf16(y), StrData::Latin1(x)) => {
+                x.iter().zip(y.iter()).all(|(&p, &q)| u16::from(p) == q)
+            }
+            _ => false,
+        }
     }
 
     /// 7.2.10 SameValue

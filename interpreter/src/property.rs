@@ -667,8 +667,8 @@ impl Vm {
                     return Ok(Value::int32(self.string_len(s) as i32));
                 }
                 PropertyKey::Index(i) if i < self.string_len(s) => {
-                    let units = self.units(s);
-                    return Ok(self.string_from_units(&units[i as usize..i as usize + 1]));
+                    let u = self.unit_at(s, i as usize).unwrap_or(0);
+                    return Ok(self.single_unit_string(u));
                 }
                 _ => {}
             }

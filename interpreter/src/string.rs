@@ -8,7 +8,7 @@ use std::rc::Rc;
 
 pub enum StrData {
     Latin1(Box<[u8]>),
-    Utf16(Box<[u16]>),
+    Utf16(Rc<[u16]>),
     /// `left + right`, not yet flattened.
     Rope(StrRef, StrRef),
 }
@@ -39,11 +39,21 @@ impl JsString {
         }
     }
 
-    /// The units of a flat string (`None` for a rope).
-    pub fn flat_units(&self) -> Option<Vec<u16>> {
+    /// The units of a flat string (`None` for a rope): shared for UTF-16 storage, widened for
+    /// one-byte storage.
+    pub fn flat_units(&self) -> Option<Rc<[u16]>> {
         match &self.data {
             StrData::Latin1(b) => Some(b.iter().map(|&b| u16::from(b)).collect()),
-            StrData::Utf16(u) => Some(u.to_vec()),
+            StrData::Utf16(u) => Some(u.clone()),
+            StrData::Rope(..) => None,
+        }
+    }
+
+    /// The unit at `i` of a flat string.
+    pub fn unit_at(&self, i: usize) -> Option<u16> {
+        match &self.data {
+            StrData::Latin1(b) => b.get(i).map(|&b| u16::from(b)),
+            StrData::Utf16(u) => u.get(i).copied(),
             StrData::Rope(..) => None,
         }
     }

@@ -45,15 +45,55 @@ pub struct LoadedScript {
     pub module: RefCell<Option<ObjRef>>,
 }
 
+/// Shapes an inline cache remembers per site (polymorphic up to this many).
+pub const IC_WAYS: usize = 4;
+
 #[derive(Clone, Copy, Debug, Default)]
 pub struct InlineCache {
     pub shape: u32,
     pub slot: u32,
-    /// 0 empty, 1 own data property at `slot` of objects with `shape`.
+    /// 0 empty; 1 own data property at `slot` of objects with `shape`; 2 the same for stores;
+    /// 3 a data property at `slot` of the prototype `holder` (whose shape is `holder_shape`).
     pub state: u8,
+    pub holder: u32,
+    pub holder_shape: u32,
 }
 
 impl LoadedScript {
+    /// The cached entry of site `ic` in `function` for objects of `shape`.
+    pub fn ic_lookup(&self, function: u32, ic: u32, shape: u32) -> Option<InlineCache> {
+        let feedback = self.feedback.borrow();
+        let start = ic as usize * IC_WAYS;
+        feedback
+            .get(function as usize)?
+            .get(start..start + IC_WAYS)?
+            .iter()
+            .find(|c| c.state != 0 && c.shape == shape)
+            .copied()
+    }
+
+    /// Records `entry` for site `ic`, replacing the entry for the same shape, else an empty
+    /// way, else the oldest.
+    pub fn ic_insert(&self, function: u32, ic: u32, entry: InlineCache) {
+        let mut feedback = self.feedback.borrow_mut();
+        let start = ic as usize * IC_WAYS;
+        let Some(ways) = feedback
+            .get_mut(function as usize)
+            .and_then(|f| f.get_mut(start..start + IC_WAYS))
+        else {
+            return;
+        };
+        if let Some(w) = ways
+            .iter_mut()
+            .find(|c| c.state == 0 || c.shape == entry.shape)
+        {
+            *w = entry;
+            return;
+        }
+        ways.rotate_right(1);
+        ways[0] = entry;
+    }
+
     /// Wraps bytes that `kiln_compiler::code::access` accepted.
     pub fn new(
         bytes: rkyv::util::AlignedVec<16>,
@@ -66,7 +106,7 @@ impl LoadedScript {
         let functions: Vec<Vec<InlineCache>> = code
             .functions
             .iter()
-            .map(|f| vec![InlineCache::default(); f.ic_slot_count.to_native() as usize])
+            .map(|f| vec![InlineCache::default(); f.ic_slot_count.to_native() as usize * IC_WAYS])
             .collect();
         Ok(LoadedScript {
             bytes,
@@ -239,6 +279,8 @@ pub struct Vm {
     pub join_stack: Vec<ObjRef>,
     /// `Math.random` state.
     pub random_state: u64,
+    /// The one-byte one-unit strings, made on first use (a GC root).
+    pub single_chars: Vec<Value>,
 }
 
 /// Atoms for property names the engine itself uses.
@@ -347,6 +389,7 @@ impl Vm {
             origin_value: None,
             join_stack: Vec::new(),
             random_state: 0x9E37_79B9_7F4A_7C15,
+            single_chars: Vec::new(),
             realms: Vec::new(),
             realm: 0,
             registers: Vec::with_capacity(1 << 16),
@@ -424,6 +467,21 @@ impl Vm {
         StrRef(self.heap.strings.alloc(JsString::from_units(units))).value()
     }
 
+    /// A one-unit string; the 256 one-byte ones are shared.
+    pub fn single_unit_string(&mut self, u: u16) -> Value {
+        if u < 256 {
+            if let Some(&v) = self.single_chars.get(u as usize) {
+                return v;
+            }
+            if self.single_chars.is_empty() {
+                let all: Vec<Value> = (0..256u16).map(|c| self.string_from_units(&[c])).collect();
+                self.single_chars = all;
+                return self.single_chars[u as usize];
+            }
+        }
+        self.string_from_units(&[u])
+    }
+
     pub fn atom_value(&mut self, atom: Atom) -> Value {
         let units = self.atoms.units(atom).to_vec();
         self.string_from_units(&units)
@@ -483,10 +541,18 @@ impl Vm {
     /// The code units of a string, flattening a rope.
     pub fn units(&mut self, s: StrRef) -> Rc<[u16]> {
         if let Some(u) = self.heap.strings.get(s.0).flat_units() {
-            return u.into();
+            return u;
         }
         let flat = self.flatten(s);
         flat.into()
+    }
+
+    /// The code unit at `i` (flattening a rope first), or `None` past the end.
+    pub fn unit_at(&mut self, s: StrRef, i: usize) -> Option<u16> {
+        if let crate::string::StrData::Rope(..) = self.heap.strings.get(s.0).data {
+            self.flatten(s);
+        }
+        self.heap.strings.get(s.0).unit_at(i)
     }
 
     fn flatten(&mut self, s: StrRef) -> Vec<u16> {
@@ -514,7 +580,7 @@ impl Vm {
 
     pub fn rust_string(&self, s: StrRef) -> String {
         match self.heap.strings.get(s.0).flat_units() {
-            Some(u) => String::from_utf16_lossy(&u),
+            Some(u) => String::from_utf16_lossy(&u[..]),
             None => {
                 let mut out = Vec::new();
                 let mut stack = vec![s];
@@ -685,6 +751,7 @@ impl Vm {
         roots.extend(self.registers.iter().map(|&v| Traced::Value(v)));
         roots.extend(self.handles.iter().map(|&v| Traced::Value(v)));
         roots.push(Traced::Value(self.thrown));
+        roots.extend(self.single_chars.iter().map(|&v| Traced::Value(v)));
         if let Some(v) = self.origin_value {
             roots.push(Traced::Value(v));
         }

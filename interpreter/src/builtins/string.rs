@@ -80,14 +80,18 @@ fn string_construct(vm: &mut Vm, args: &[Value], nt: ObjRef) -> JsResult<Value> 
 }
 
 /// `this` as a string (RequireObjectCoercible + ToString).
-fn this_string(vm: &mut Vm, this: Value, name: &str) -> JsResult<Vec<u16>> {
+fn this_string(vm: &mut Vm, this: Value, name: &str) -> JsResult<std::rc::Rc<[u16]>> {
+    let s = this_str(vm, this, name)?;
+    Ok(vm.units(s))
+}
+
+fn this_str(vm: &mut Vm, this: Value, name: &str) -> JsResult<StrRef> {
     if this.is_nullish() {
         return Err(vm.type_error(&format!(
             "String.prototype.{name} called on null or undefined"
         )));
     }
-    let s = vm.to_string(this)?;
-    Ok(vm.units(s).to_vec())
+    vm.to_string(this)
 }
 
 fn string_of(vm: &mut Vm, v: Value) -> JsResult<Vec<u16>> {
@@ -173,21 +177,27 @@ fn at(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
 }
 
 fn char_at(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
-    let s = this_string(vm, this, "charAt")?;
+    let s = this_str(vm, this, "charAt")?;
     let p = vm.to_integer_or_infinity(arg(args, 0))?;
-    if p < 0.0 || p >= s.len() as f64 {
+    if p < 0.0 || p >= f64::from(vm.string_len(s)) {
         return Ok(vm.string(""));
     }
-    Ok(vm.string_from_units(&s[p as usize..p as usize + 1]))
+    let u = vm.unit_at(s, p as usize).unwrap_or(0);
+    Ok(vm.single_unit_string(u))
 }
 
 fn char_code_at(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
-    let s = this_string(vm, this, "charCodeAt")?;
-    let p = vm.to_integer_or_infinity(arg(args, 0))?;
-    if p < 0.0 || p >= s.len() as f64 {
+    let s = this_str(vm, this, "charCodeAt")?;
+    let p = match arg(args, 0).as_int32() {
+        Some(i) => f64::from(i),
+        None => vm.to_integer_or_infinity(arg(args, 0))?,
+    };
+    if p < 0.0 || p >= f64::from(vm.string_len(s)) {
         return Ok(Value::number(f64::NAN));
     }
-    Ok(Value::int32(i32::from(s[p as usize])))
+    Ok(Value::int32(i32::from(
+        vm.unit_at(s, p as usize).unwrap_or(0),
+    )))
 }
 
 pub fn code_point_at_units(s: &[u16], i: usize) -> (u32, usize) {
@@ -210,7 +220,7 @@ fn code_point_at(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
 }
 
 fn concat(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
-    let mut s = this_string(vm, this, "concat")?;
+    let mut s = this_string(vm, this, "concat")?.to_vec();
     for &a in args {
         s.extend(string_of(vm, a)?);
     }
@@ -335,7 +345,7 @@ fn pad(vm: &mut Vm, this: Value, args: &[Value], at_start: bool) -> JsResult<Val
     let s = this_string(vm, this, "padStart")?;
     let max = vm.to_length(arg(args, 0))?;
     if max <= s.len() as f64 {
-        return Ok(vm.string_from_units(&s));
+        return Ok(vm.string_from_units(&s[..]));
     }
     let filler = if arg(args, 1).is_undefined() {
         vec![u16::from(b' ')]
@@ -343,7 +353,7 @@ fn pad(vm: &mut Vm, this: Value, args: &[Value], at_start: bool) -> JsResult<Val
         string_of(vm, arg(args, 1))?
     };
     if filler.is_empty() {
-        return Ok(vm.string_from_units(&s));
+        return Ok(vm.string_from_units(&s[..]));
     }
     if max > f64::from(1u32 << 29) {
         return Err(vm.range_error("Invalid string length"));
@@ -351,9 +361,9 @@ fn pad(vm: &mut Vm, this: Value, args: &[Value], at_start: bool) -> JsResult<Val
     let fill_len = max as usize - s.len();
     let fill: Vec<u16> = filler.iter().copied().cycle().take(fill_len).collect();
     let out = if at_start {
-        [fill, s].concat()
+        [&fill[..], &s[..]].concat()
     } else {
-        [s, fill].concat()
+        [&s[..], &fill[..]].concat()
     };
     Ok(vm.string_from_units(&out))
 }
