@@ -13,6 +13,22 @@ use crate::value::Value;
 use crate::vm::{Frame, JsError, JsResult, ReturnTo, Vm};
 use kiln_compiler::code::flags;
 
+/// Where a new frame's arguments come from.
+#[derive(Clone, Copy)]
+enum Args<'a> {
+    Slice(&'a [Value]),
+    Registers { start: usize, count: usize },
+}
+
+impl Args<'_> {
+    fn len(&self) -> usize {
+        match self {
+            Args::Slice(a) => a.len(),
+            Args::Registers { count, .. } => *count,
+        }
+    }
+}
+
 /// What a finished or suspended frame hands back.
 pub enum Completion {
     /// Continue the dispatch loop in the caller.
@@ -228,6 +244,42 @@ impl Vm {
         return_to: ReturnTo,
         is_construct: bool,
     ) -> JsResult<()> {
+        self.push_frame_with(
+            callee,
+            this,
+            Args::Slice(args),
+            new_target,
+            return_to,
+            is_construct,
+        )
+    }
+
+    /// Pushes a frame whose arguments are `count` registers of the stack from `start` (a call
+    /// from the dispatch loop: no copy through a temporary list).
+    #[allow(clippy::too_many_arguments)]
+    pub fn push_closure_frame_from_registers(
+        &mut self,
+        callee: ObjRef,
+        this: Value,
+        start: usize,
+        count: usize,
+        new_target: Value,
+        return_to: ReturnTo,
+        is_construct: bool,
+    ) -> JsResult<()> {
+        let args = Args::Registers { start, count };
+        self.push_frame_with(callee, this, args, new_target, return_to, is_construct)
+    }
+
+    fn push_frame_with(
+        &mut self,
+        callee: ObjRef,
+        this: Value,
+        args: Args<'_>,
+        new_target: Value,
+        return_to: ReturnTo,
+        is_construct: bool,
+    ) -> JsResult<()> {
         if self.frames.len() >= self.max_frames {
             return Err(self.range_error("Maximum call stack size exceeded"));
         }
@@ -252,15 +304,26 @@ impl Vm {
         let register_count = code.register_count.to_native() as usize;
         let parameter_count = code.parameter_count.to_native() as usize;
         let base = self.registers.len();
+        let argc = args.len();
+        let n = argc.min(parameter_count).min(register_count);
+        let extra_args = match args {
+            Args::Slice(a) => {
+                self.registers.extend_from_slice(&a[..n]);
+                a.get(parameter_count..)
+                    .map(<[Value]>::to_vec)
+                    .unwrap_or_default()
+            }
+            Args::Registers { start, count } => {
+                self.registers.extend_from_within(start..start + n);
+                if count > parameter_count {
+                    self.registers[start + parameter_count..start + count].to_vec()
+                } else {
+                    Vec::new()
+                }
+            }
+        };
         self.registers
             .resize(base + register_count, Value::UNDEFINED);
-        let n = args.len().min(parameter_count).min(register_count);
-        self.registers[base..base + n].copy_from_slice(&args[..n]);
-        let extra_args = if args.len() > parameter_count {
-            args[parameter_count..].to_vec()
-        } else {
-            Vec::new()
-        };
         let mut generator = None;
         let mut promise = None;
         if fl & flags::GENERATOR != 0 {
@@ -314,7 +377,7 @@ impl Vm {
             env_depth: 0,
             this,
             new_target,
-            argc: args.len(),
+            argc,
             extra_args,
             return_to,
             is_construct,

@@ -1063,25 +1063,26 @@ impl Vm {
                         let f = r!(callee);
                         let t = r!(this);
                         let a = base + args.0 as usize;
-                        let argv: smallvec::SmallVec<[Value; 8]> = self.registers
-                            [a..a + count.0 as usize]
-                            .iter()
-                            .copied()
-                            .collect();
                         if let Some(fo) = f.as_object()
                             && let ObjectKind::Function(c) = &self.obj(fo).kind
                             && !c.is_class_constructor
                         {
-                            tri!(self.push_closure_frame(
+                            tri!(self.push_closure_frame_from_registers(
                                 fo,
                                 t,
-                                &argv,
+                                a,
+                                count.0 as usize,
                                 Value::UNDEFINED,
                                 ReturnTo::Register(dst.0),
                                 false
                             ));
                             continue 'outer;
                         }
+                        let argv: smallvec::SmallVec<[Value; 8]> = self.registers
+                            [a..a + count.0 as usize]
+                            .iter()
+                            .copied()
+                            .collect();
                         r!(dst) = tri!(self.call(f, t, &argv));
                     }
                     I::CallSpread {
