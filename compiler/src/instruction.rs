@@ -373,14 +373,13 @@ macro_rules! instructions {
                 match Opcode::from_byte(first) {
                     $(Some(Opcode::$name) => {
                         const SIZE: usize = 1 $(+ <$kind as Operand>::NARROW)*;
-                        let Some(b) = bytes.get(pc..pc + SIZE) else {
+                        let Some(_b) = bytes.get(pc..pc + SIZE) else {
                             return Err(DecodeError::Truncated);
                         };
-                        #[allow(unused_mut, unused_variables)]
-                        let mut at = 1;
+                        let _at = 1;
                         $(
-                            let $field = <$kind as Operand>::from_narrow(b, at);
-                            at += <$kind as Operand>::NARROW;
+                            let $field = <$kind as Operand>::from_narrow(_b, _at);
+                            let _at = _at + <$kind as Operand>::NARROW;
                         )*
                         Ok((Instruction::$name { $($field),* }, SIZE))
                     })*
@@ -459,7 +458,7 @@ instructions! {
     LoadNewTarget { dst: Reg }
     /// `dst = ` the running function object
     LoadCallee { dst: Reg }
-    /// `dst = ` a new arguments object; mapped to the environment's first `mapped` slots when non-zero
+    /// `dst = ` a new arguments object: unmapped when `mapped` is 0, else mapped to the environment's first `mapped - 1` slots
     CreateArguments { dst: Reg, mapped: Count }
     /// `dst = ` an array of the arguments from index `start` on
     CreateRest { dst: Reg, start: Count }

@@ -148,7 +148,6 @@ impl Vm {
         let base = self.registers.len();
         self.registers
             .resize(base + register_count, Value::UNDEFINED);
-        let this = self.intrinsics().global_this.value();
         let realm = self.realm;
         self.frames.push(Frame {
             script,

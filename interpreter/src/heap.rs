@@ -215,25 +215,19 @@ impl Heap {
                     }
                 }
                 Traced::Value(v) => match v.as_heap() {
-                    Some((HeapKind::String, i)) => {
-                        if self.strings.mark(i as u32) {
-                            self.strings.get(i as u32).trace(&mut scratch);
-                        }
+                    Some((HeapKind::String, i)) if self.strings.mark(i as u32) => {
+                        self.strings.get(i as u32).trace(&mut scratch);
                     }
-                    Some((HeapKind::Symbol, i)) => {
-                        if self.symbols.mark(i as u32) {
-                            self.symbols.get(i as u32).trace(&mut scratch);
-                        }
+                    Some((HeapKind::Symbol, i)) if self.symbols.mark(i as u32) => {
+                        self.symbols.get(i as u32).trace(&mut scratch);
                     }
                     Some((HeapKind::BigInt, i)) => {
                         self.bigints.mark(i as u32);
                     }
-                    Some((HeapKind::Object, i)) => {
-                        if self.objects.mark(i as u32) {
-                            self.objects.get(i as u32).trace(&mut scratch);
-                        }
+                    Some((HeapKind::Object, i)) if self.objects.mark(i as u32) => {
+                        self.objects.get(i as u32).trace(&mut scratch);
                     }
-                    None => {}
+                    _ => {}
                 },
             }
             work.append(&mut scratch);

@@ -1765,8 +1765,9 @@ impl Vm {
         let thrower = realm.throw_type_error;
         let argc = args.len() as u32;
         let env = self.frames[fi].env;
-        let mapping = if mapped > 0 {
-            env.map(|e| (e, mapped.min(argc)))
+        // `mapped` is the mapped parameter count plus one; 0 means an unmapped object.
+        let mapping = if mapped > 1 {
+            env.map(|e| (e, (mapped - 1).min(argc)))
         } else {
             None
         };
@@ -1780,10 +1781,7 @@ impl Vm {
         let iterator = PropertyKey::Symbol(self.symbols.iterator);
         self.define_data(o, iterator, values_fn.value(), attrs::HIDDEN);
         let callee_key = PropertyKey::String(self.names.callee);
-        if mapping.is_some() || (mapped > 0 && !self.frames[fi].strict) {
-            let callee = self.frames[fi].callee;
-            self.define_data(o, callee_key, callee, attrs::HIDDEN);
-        } else if !self.frames[fi].strict && mapped == 0 && self.sloppy_simple(fi) {
+        if mapped > 0 {
             let callee = self.frames[fi].callee;
             self.define_data(o, callee_key, callee, attrs::HIDDEN);
         } else {
@@ -1800,13 +1798,6 @@ impl Vm {
             );
         }
         Ok(o.value())
-    }
-
-    /// A sloppy function with simple parameters but no mapped slots (no parameters).
-    fn sloppy_simple(&self, fi: usize) -> bool {
-        let frame = &self.frames[fi];
-        let f = frame.script.function(frame.function);
-        !frame.strict && f.parameter_count.to_native() == 0
     }
 
     /// The object `super.x` starts its lookup at: the home object's prototype.
@@ -2423,7 +2414,7 @@ impl Vm {
         loop {
             let (key, holder) = match &mut self.obj_mut(o).kind {
                 ObjectKind::ForIn(f) => {
-                    if f.position + 1 >= f.keys.len() + 1 || f.position >= f.keys.len() {
+                    if f.position + 1 >= f.keys.len() {
                         return Ok(None);
                     }
                     let k = f.keys[f.position];

@@ -754,7 +754,7 @@ pub fn compare_bigint_number(b: &BigInt, n: f64) -> Option<std::cmp::Ordering> {
     let fb = if floor.abs() < 1e36 {
         fb
     } else {
-        num_bigint::BigInt::parse_bytes(format!("{floor:.0}").as_bytes(), 10).unwrap_or(fb)
+        BigInt::parse_bytes(format!("{floor:.0}").as_bytes(), 10).unwrap_or(fb)
     };
     match b.cmp(&fb) {
         Ordering::Equal => Some(if n > floor {

@@ -74,14 +74,12 @@ impl Vm {
                     mapped: Some((env, count)),
                 } = &object.kind
                     && i < *count
+                    && let Elements::Dense(v) = &object.elements
+                    && let Some(&x) = v.get(i as usize)
+                    && !x.is_hole()
                 {
-                    if let Elements::Dense(v) = &object.elements
-                        && let Some(&x) = v.get(i as usize)
-                        && !x.is_hole()
-                    {
-                        let value = self.heap.envs.get(env.0).slots[i as usize];
-                        return Some(Property::data(value, attrs::DEFAULT));
-                    }
+                    let value = self.heap.envs.get(env.0).slots[i as usize];
+                    return Some(Property::data(value, attrs::DEFAULT));
                 }
                 match &object.elements {
                     Elements::Dense(v) => match v.get(i as usize) {
@@ -118,7 +116,7 @@ impl Vm {
         }
     }
 
-    fn to_dictionary(&mut self, o: ObjRef) {
+    fn make_dictionary(&mut self, o: ObjRef) {
         let object = self.obj(o);
         let Some(shape) = object.shape else { return };
         let shape = self.shapes.get(shape);
@@ -131,7 +129,7 @@ impl Vm {
         object.dictionary = Some(Box::new(d));
     }
 
-    fn to_sparse(&mut self, o: ObjRef) {
+    fn make_sparse(&mut self, o: ObjRef) {
         let object = self.obj_mut(o);
         if let Elements::Dense(v) = &object.elements {
             let mut m = BTreeMap::new();
@@ -188,7 +186,7 @@ impl Vm {
                     }
                     Elements::Dense(_) => {}
                 }
-                self.to_sparse(o);
+                self.make_sparse(o);
                 if let Elements::Sparse(m) = &mut self.obj_mut(o).elements {
                     m.insert(i, p);
                 }
@@ -203,7 +201,7 @@ impl Vm {
                             self.obj_mut(o).slots[i as usize] = p.slot;
                             return true;
                         }
-                        self.to_dictionary(o);
+                        self.make_dictionary(o);
                     } else {
                         match self.shapes.add(shape, key, p.attrs) {
                             Some(next) => {
@@ -212,7 +210,7 @@ impl Vm {
                                 object.slots.push(p.slot);
                                 return true;
                             }
-                            None => self.to_dictionary(o),
+                            None => self.make_dictionary(o),
                         }
                     }
                 }
@@ -272,7 +270,7 @@ impl Vm {
                 }
             }
             _ => {
-                self.to_dictionary(o);
+                self.make_dictionary(o);
                 let object = self.obj_mut(o);
                 let Some(d) = object.dictionary.as_mut() else {
                     return;
@@ -734,7 +732,7 @@ impl Vm {
                 };
                 // Fast path: the receiver is the holder and stores the property plainly.
                 if r == cur
-                    && own_desc.is_some()
+                    && let Some(p) = own_desc
                     && self.proxy_parts(r).is_none()
                     && !matches!(
                         self.obj(r).kind,
@@ -742,7 +740,6 @@ impl Vm {
                     )
                     && !(self.obj(r).is_array() && key == PropertyKey::String(self.names.length))
                 {
-                    let p = own_desc.expect("checked");
                     return Ok(self.define_own_property_raw(
                         r,
                         key,

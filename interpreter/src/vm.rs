@@ -352,7 +352,7 @@ pub fn atom_key(atom: Atom) -> PropertyKey {
 impl Vm {
     pub fn new(host: Box<dyn Host>) -> Vm {
         let mut heap = Heap::default();
-        let mut make = |name: &str, heap: &mut Heap| {
+        let make = |name: &str, heap: &mut Heap| {
             let units: Vec<u16> = format!("Symbol.{name}").encode_utf16().collect();
             let d = heap.strings.alloc(JsString::from_units(&units));
             SymRef(heap.symbols.alloc(Symbol {

@@ -899,7 +899,7 @@ impl<'a> Compiler<'a> {
                 "arguments" => {
                     let params = spec.params;
                     let mapped = !strict && params.is_some_and(|p| p.is_simple);
-                    let mapped_count = if mapped { parameter_count } else { 0 };
+                    let mapped_count = if mapped { parameter_count + 1 } else { 0 };
                     self.emit(I::CreateArguments {
                         dst: r,
                         mapped: Count(mapped_count),

@@ -555,8 +555,7 @@ impl<'a> Compiler<'a> {
         });
         let start = self.f.label();
         let value = self.f.alloc();
-        let done;
-        if s.is_await {
+        let done = if s.is_await {
             let result = self.f.alloc();
             let undefined = self.f.alloc();
             self.emit(I::LoadUndefined { dst: undefined });
@@ -576,17 +575,17 @@ impl<'a> Compiler<'a> {
                 value,
                 result,
             });
-            done = self.f.emit_jump(|o| I::JumpIfTrue {
+            self.f.emit_jump(|o| I::JumpIfTrue {
                 cond: is_done,
                 offset: o,
-            });
+            })
         } else {
-            done = self.f.emit_jump(|o| I::IteratorStep {
+            self.f.emit_jump(|o| I::IteratorStep {
                 dst: value,
                 iterator,
                 offset: o,
-            });
-        }
+            })
+        };
         let body_start = self.f.label().0 as u32;
         let env_depth = self.f.env_depth;
         let outer = self.enter_scope(node(s, 0), &[])?;

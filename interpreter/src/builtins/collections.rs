@@ -120,7 +120,7 @@ fn requires_new(vm: &mut Vm, _: Value, _: &[Value]) -> JsResult<Value> {
 /// Normalises -0 to +0 (keys compare with SameValueZero).
 fn normalize(v: Value) -> Value {
     match v.as_number() {
-        Some(n) if n == 0.0 => Value::int32(0),
+        Some(0.0) => Value::int32(0),
         _ => v,
     }
 }

@@ -116,11 +116,7 @@ fn parse_float(vm: &mut Vm, _: Value, args: &[Value]) -> JsResult<Value> {
         }
     }
     let lit = &text[..i];
-    let lit = if lit.ends_with('.') {
-        &lit[..lit.len() - 1]
-    } else {
-        lit
-    };
+    let lit = lit.strip_suffix('.').unwrap_or(lit);
     let lit = lit.replace("+.", "0.").replace("-.", "-0.");
     let lit = if lit.starts_with('.') {
         format!("0{lit}")

@@ -3,7 +3,7 @@
 use super::arg;
 use crate::object::{PropertyKey, attrs};
 use crate::value::Value;
-use crate::vm::{JsResult, Vm};
+use crate::vm::Vm;
 
 pub fn init(vm: &mut Vm) {
     let op = vm.intrinsics().object_prototype;
@@ -58,7 +58,7 @@ pub fn init(vm: &mut Vm) {
         "round" => |x| {
             if !x.is_finite() || x == 0.0 { return x; }
             if x > 0.0 && x < 0.5 { return 0.0; }
-            if x < 0.0 && x >= -0.5 { return -0.0; }
+            if (-0.5..0.0).contains(&x) { return -0.0; }
             (x + 0.5).floor()
         },
         "sign" => |x| if x.is_nan() || x == 0.0 { x } else { x.signum() },

@@ -314,15 +314,13 @@ pub fn get(vm: &mut Vm, p: ObjRef, key: PropertyKey, receiver: Value) -> JsResul
         && td.attrs & attrs::CONFIGURABLE == 0
     {
         match td.slot {
-            crate::object::Slot::Data(tv) if td.attrs & attrs::WRITABLE == 0 => {
-                if !vm.same_value(v, tv) {
-                    return Err(vm.type_error("'get' on proxy: the value of a non-writable, non-configurable property must be reported as is"));
-                }
+            crate::object::Slot::Data(tv)
+                if td.attrs & attrs::WRITABLE == 0 && !vm.same_value(v, tv) =>
+            {
+                return Err(vm.type_error("'get' on proxy: the value of a non-writable, non-configurable property must be reported as is"));
             }
-            crate::object::Slot::Accessor { get, .. } if get.is_undefined() => {
-                if !v.is_undefined() {
-                    return Err(vm.type_error("'get' on proxy: a non-configurable accessor without a getter must report undefined"));
-                }
+            crate::object::Slot::Accessor { get, .. } if get.is_undefined() && !v.is_undefined() => {
+                return Err(vm.type_error("'get' on proxy: a non-configurable accessor without a getter must report undefined"));
             }
             _ => {}
         }
@@ -350,10 +348,10 @@ pub fn set(
         && td.attrs & attrs::CONFIGURABLE == 0
     {
         match td.slot {
-            crate::object::Slot::Data(tv) if td.attrs & attrs::WRITABLE == 0 => {
-                if !vm.same_value(value, tv) {
-                    return Err(vm.type_error("'set' on proxy: trap returned truish for a non-writable, non-configurable property with a different value"));
-                }
+            crate::object::Slot::Data(tv)
+                if td.attrs & attrs::WRITABLE == 0 && !vm.same_value(value, tv) =>
+            {
+                return Err(vm.type_error("'set' on proxy: trap returned truish for a non-writable, non-configurable property with a different value"));
             }
             crate::object::Slot::Accessor { set, .. } if set.is_undefined() => {
                 return Err(vm.type_error("'set' on proxy: trap returned truish for a non-configurable accessor without a setter"));

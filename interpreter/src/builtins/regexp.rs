@@ -84,7 +84,7 @@ fn initialize(vm: &mut Vm, proto: ObjRef, pattern: Value, flags: Value) -> JsRes
     } else {
         vm.to_rust_string(flags)?
     };
-    for (i, c) in f.chars().enumerate() {
+    for (i, c) in f.char_indices() {
         if !"dgimsuyv".contains(c) || f[..i].contains(c) {
             return Err(vm.syntax_error(&format!("Invalid regular expression flags '{f}'")));
         }
@@ -605,7 +605,7 @@ fn symbol_replace(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
                     .find(|(n, _)| n == name)
                     .and_then(|(_, v)| v.clone())
             };
-            let named_fn: Option<&dyn Fn(&[u16]) -> Option<Vec<u16>>> = if named_obj.is_some() {
+            let named_fn: Option<super::string::NamedGroups<'_>> = if named_obj.is_some() {
                 Some(&lookup)
             } else {
                 None

@@ -390,13 +390,16 @@ fn repeat(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
     Ok(vm.string_from_units(&s.repeat(n as usize)))
 }
 
+/// Looks up a named capture group's text for `$<name>`.
+pub type NamedGroups<'a> = &'a dyn Fn(&[u16]) -> Option<Vec<u16>>;
+
 /// 22.1.3.19.1 GetSubstitution
 pub fn get_substitution(
     matched: &[u16],
     s: &[u16],
     position: usize,
     captures: &[Option<Vec<u16>>],
-    named: Option<&dyn Fn(&[u16]) -> Option<Vec<u16>>>,
+    named: Option<NamedGroups<'_>>,
     replacement: &[u16],
 ) -> Vec<u16> {
     let mut out = Vec::new();
@@ -453,18 +456,16 @@ pub fn get_substitution(
             }
             if n == u16::from(b'<')
                 && let Some(named) = named
-            {
-                if let Some(end) = replacement[i + 2..]
+                && let Some(end) = replacement[i + 2..]
                     .iter()
                     .position(|&u| u == u16::from(b'>'))
-                {
-                    let name = &replacement[i + 2..i + 2 + end];
-                    if let Some(v) = named(name) {
-                        out.extend_from_slice(&v);
-                    }
-                    i += end + 3;
-                    continue;
+            {
+                let name = &replacement[i + 2..i + 2 + end];
+                if let Some(v) = named(name) {
+                    out.extend_from_slice(&v);
                 }
+                i += end + 3;
+                continue;
             }
         }
         out.push(c);
