@@ -127,3 +127,77 @@ fn deep_nesting_is_a_syntax_error_not_a_crash() {
         );
     }
 }
+
+#[test]
+fn run_prints_with_console_and_print() {
+    let path = temp_file(
+        "hello.js",
+        b"console.log('hello', 1 + 2, [1, 'a'], { k: true });\nprint(`${2 ** 10}`);\n",
+    );
+    let out = kiln(&["run", path.to_str().unwrap()]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        "hello 3 [ 1, 'a' ] { k: true }\n1024\n"
+    );
+}
+
+#[test]
+fn uncaught_error_shows_location_caret_and_stack() {
+    let path = temp_file(
+        "throws.js",
+        b"function inner() {\n  throw new TypeError('boom');\n}\nfunction outer() { inner(); }\nouter();\n",
+    );
+    let out = kiln(&["run", path.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("throws.js:2:3\n"), "{stderr}");
+    assert!(
+        stderr.contains("  throw new TypeError('boom');\n  ^\n"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("Uncaught TypeError: boom"), "{stderr}");
+    assert!(stderr.contains("at inner ("), "{stderr}");
+    assert!(stderr.contains("at outer ("), "{stderr}");
+}
+
+#[test]
+fn run_under_gc_stress_gives_the_same_output() {
+    let program = b"let a = [];\nfor (let i = 0; i < 200; i++) a.push({ i, s: 'x' + i });\nclass P { #v; constructor(v) { this.#v = v; } get v() { return this.#v; } }\nfunction* g() { for (const o of a) yield new P(o.i).v; }\nlet sum = 0;\nfor (const v of g()) sum += v;\nPromise.resolve(sum).then((s) => print(s, a[199].s));\n";
+    let path = temp_file("gc.js", program);
+    let normal = kiln(&["run", path.to_str().unwrap()]);
+    let stressed = kiln(&["run", "--gc-stress", path.to_str().unwrap()]);
+    assert!(normal.status.success() && stressed.status.success());
+    assert_eq!(String::from_utf8_lossy(&normal.stdout), "19900 x199\n");
+    assert_eq!(normal.stdout, stressed.stdout);
+}
+
+#[test]
+fn disasm_shows_functions_and_source_lines() {
+    let path = temp_file("dis.js", b"function twice(x) {\n  return x * 2;\n}\n");
+    let out = kiln(&["disasm", path.to_str().unwrap()]);
+    assert!(out.status.success());
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("function 1 twice: "), "{text}");
+    assert!(text.contains("; 2: return x * 2;"), "{text}");
+    assert!(text.contains("Mul r"), "{text}");
+}
+
+#[test]
+fn runaway_recursion_is_a_range_error() {
+    let path = temp_file("deep.js", b"function f() { return f(); }\ntry { f(); } catch (e) { print(e instanceof RangeError, e.message); }\n");
+    let out = kiln(&["run", path.to_str().unwrap()]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        "true Maximum call stack size exceeded\n"
+    );
+}

@@ -163,4 +163,62 @@ function 0 <anonymous> (top level): 2 registers, 0 parameters, 0 IC slots
 ";
         assert_eq!(text, expected);
     }
+
+    /// A compiled program, disassembled with its source lines: the bytecode a reader sees from
+    /// `kiln disasm`. Review the diff when it changes; it is the compiler's observable output.
+    #[test]
+    fn compiled_program_snapshot() {
+        let source = r#"function add(a, b) {
+  return a + b;
+}
+let total = 0;
+for (let i = 0; i < 3; i++) total = add(total, i);
+"#;
+        let arena = bumpalo::Bump::new();
+        let parsed = kiln_parser::parse(&arena, source, kiln_parser::ParseOptions::default());
+        assert!(parsed.errors.is_empty());
+        let code = crate::compile(&parsed.program, crate::CodeKind::Script).expect("compiles");
+        let bytes = code.archive().expect("archives");
+        let text = super::disassemble_with_source(access(&bytes).expect("valid"), source);
+        let expected = r#"function 0 <anonymous> (top level): 8 registers, 0 parameters, 3 IC slots
+      0  LoadUndefined r0
+      2  DeclareGlobalLexical n0, #0
+      5  NewClosure r1, f1
+      8  DeclareGlobalFunction n1, r1
+         ; 4: let total = 0;
+     11  LoadInt r1, 0  ; 4:5
+     14  InitGlobalLexical n0, r1
+         ; 5: for (let i = 0; i < 3; i++) total = add(total, i);
+     17  LoadHole r1  ; 5:1
+     19  LoadInt r2, 0  ; 5:10
+     22  Move r1, r2
+     25  Move r3, r1
+     28  LoadInt r4, 3
+     31  Less r3, r3, r4  ; 5:17
+     35  JumpIfFalse r3, +49 (to 84)
+     41  GetGlobal r4, n1, ic0  ; 5:29
+     45  LoadUndefined r5
+     47  GetGlobal r6, n0, ic1
+     51  Move r7, r1
+     54  Call r0, r4, r5, r6, #2  ; 5:37
+     60  SetGlobal n0, r0, ic2  ; 5:29
+     64  Move r5, r1
+     67  ToNumeric r5, r5  ; 5:24
+     70  Increment r6, r5
+     73  Move r1, r6
+     76  Move r4, r5
+     79  Jump -54 (to 25)
+     84  Return r0
+
+function 1 add: 4 registers, 2 parameters, 0 IC slots
+         ; 2: return a + b;
+      0  Move r2, r0  ; 2:3
+      3  Move r3, r1
+      6  Add r2, r2, r3  ; 2:10
+     10  Return r2
+     12  LoadUndefined r2
+     14  Return r2
+"#;
+        assert_eq!(text, expected);
+    }
 }

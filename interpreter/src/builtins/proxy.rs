@@ -319,7 +319,9 @@ pub fn get(vm: &mut Vm, p: ObjRef, key: PropertyKey, receiver: Value) -> JsResul
             {
                 return Err(vm.type_error("'get' on proxy: the value of a non-writable, non-configurable property must be reported as is"));
             }
-            crate::object::Slot::Accessor { get, .. } if get.is_undefined() && !v.is_undefined() => {
+            crate::object::Slot::Accessor { get, .. }
+                if get.is_undefined() && !v.is_undefined() =>
+            {
                 return Err(vm.type_error("'get' on proxy: a non-configurable accessor without a getter must report undefined"));
             }
             _ => {}

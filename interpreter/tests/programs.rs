@@ -1,0 +1,101 @@
+//! Whole programs through the one path: parse, compile, archive, load, run.
+
+use kiln_interpreter::{Host, JsError, Vm};
+use std::cell::RefCell;
+use std::rc::Rc;
+
+struct Capture(Rc<RefCell<Vec<String>>>);
+
+impl Host for Capture {
+    fn print(&mut self, line: &str) {
+        self.0.borrow_mut().push(line.to_string());
+    }
+}
+
+/// Runs `source` (and its promise jobs) and returns the printed lines.
+fn run(source: &str, gc_stress: bool) -> Result<Vec<String>, String> {
+    let out = Rc::new(RefCell::new(Vec::new()));
+    let mut vm = Vm::new(Box::new(Capture(out.clone())));
+    vm.heap.gc_stress = gc_stress;
+    match vm.run_script(source, "test.js") {
+        Ok(_) => Ok(out.borrow().clone()),
+        Err(JsError::Throw(v)) => Err(kiln_interpreter::builtins::console::inspect(&mut vm, v)),
+        Err(JsError::Terminate(t)) => Err(t),
+    }
+}
+
+fn check(source: &str, expected: &[&str]) {
+    for gc_stress in [false, true] {
+        let lines = run(source, gc_stress).unwrap_or_else(|e| panic!("{source}: {e}"));
+        assert_eq!(lines, expected, "gc_stress={gc_stress}: {source}");
+    }
+}
+
+#[test]
+fn closures_capture_per_iteration_bindings() {
+    check(
+        "const fs = []; for (let i = 0; i < 3; i++) fs.push(() => i); print(fs.map(f => f()).join());",
+        &["0,1,2"],
+    );
+}
+
+#[test]
+fn classes_with_private_members_and_super() {
+    check(
+        "class A { #n = 1; static s = 'S'; get n() { return this.#n; } m() { return 'A'; }
+                   static has(o) { return #n in o; } }
+         class B extends A { constructor() { super(); this.k = 2; } m() { return super.m() + 'B'; } }
+         const b = new B(); print(b.n, b.k, b.m(), B.s, A.has(b), A.has({}));",
+        &["1 2 AB S true false"],
+    );
+}
+
+#[test]
+fn generators_and_destructuring() {
+    check(
+        "function* g() { const x = yield 1; yield x * 2; return 9; }
+         const it = g(); const a = it.next().value; const b = it.next(21).value;
+         const [p, , ...rest] = [1, 2, 3, 4]; const { q = 5, ...others } = { r: 6 };
+         print(a, b, p, rest.join(), q, others.r);",
+        &["1 42 1 3,4 5 6"],
+    );
+}
+
+#[test]
+fn finally_runs_on_break_return_and_throw() {
+    check(
+        "const log = [];
+         function f() { try { return 'r'; } finally { log.push('f1'); } }
+         outer: for (const x of [1, 2]) { try { if (x === 1) continue outer; break outer; } finally { log.push('f' + x); } }
+         try { try { throw new Error('e'); } finally { log.push('f3'); } } catch (e) { log.push(e.message); }
+         print(f(), log.join());",
+        &["r f1,f2,f3,e,f1"],
+    );
+}
+
+#[test]
+fn async_functions_and_promise_order() {
+    check(
+        "const log = [];
+         (async () => { log.push('a'); await null; log.push('c'); })();
+         Promise.resolve().then(() => log.push('d'));
+         log.push('b');
+         setTimeoutLike();
+         function setTimeoutLike() { Promise.resolve().then(() => Promise.resolve()).then(() => print(log.join())); }",
+        &["a,b,c,d"],
+    );
+}
+
+#[test]
+fn uncaught_errors_are_errors() {
+    let e = run("null.x", false).expect_err("throws");
+    assert!(e.contains("TypeError"), "{e}");
+    let e = run("let a = 1; a = 2; const c = 1; c = 2;", false).expect_err("throws");
+    assert!(e.contains("Assignment to constant variable"), "{e}");
+}
+
+#[test]
+fn deep_recursion_does_not_overflow_the_rust_stack() {
+    let e = run("function f(n) { return f(n + 1) + 1; } f(0);", false).expect_err("throws");
+    assert!(e.contains("Maximum call stack size exceeded"), "{e}");
+}
