@@ -194,15 +194,15 @@ fn run(path: &Path, module: bool, gc_stress: bool) -> ExitCode {
     } else {
         CodeKind::Script
     };
-    let result = kiln_interpreter::eval::compile(&mut vm, &source, &name, code_kind)
-        .and_then(|script| {
-            if code_kind == CodeKind::Module {
-                vm.run_module_top_level(script)
-            } else {
-                vm.run_top_level(script)
-            }
-        })
-        .and_then(|_| vm.run_jobs());
+    let result = if code_kind == CodeKind::Module {
+        let full = std::fs::canonicalize(path).map_or(name.clone(), |p| p.display().to_string());
+        vm.run_module(&source, &full)
+    } else {
+        kiln_interpreter::eval::compile(&mut vm, &source, &name, code_kind)
+            .and_then(|script| vm.run_top_level(script))
+            .map(|_| ())
+    }
+    .and_then(|_| vm.run_jobs());
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {

@@ -9,7 +9,7 @@ use rkyv::{Archive, Deserialize, Serialize};
 
 /// Changes whenever the archived layout or the meaning of an instruction changes; a cache file
 /// with another version is rejected.
-pub const BYTECODE_VERSION: u32 = 2;
+pub const BYTECODE_VERSION: u32 = 3;
 
 /// A string as the engine stores it: one byte per code unit when every unit fits (Latin-1),
 /// otherwise UTF-16 code units, so lone surrogates survive.
@@ -156,6 +156,43 @@ pub struct ScriptCode {
     /// The index of the top-level code in `functions`.
     pub top_level: u32,
     pub is_module: bool,
+    /// For modules: what the linker needs.
+    pub module: Option<ModuleInfo>,
+}
+
+/// A module's requests, imports and exports (ECMA-262 16.2.1.6 Source Text Module Records).
+/// Names and specifiers are indices into [`ScriptCode::strings`]; slots index the module
+/// environment, whose layout is the top-level function's `scopes[env_scope]`.
+#[derive(Archive, Serialize, Deserialize, Clone, Debug, PartialEq, Default)]
+#[rkyv(derive(Debug))]
+pub struct ModuleInfo {
+    pub requests: Vec<u32>,
+    pub env_scope: u32,
+    pub imports: Vec<ImportEntry>,
+    /// `(export name, slot)`.
+    pub local_exports: Vec<(u32, u32)>,
+    pub indirect_exports: Vec<IndirectExport>,
+    /// Request indices of `export * from`.
+    pub star_exports: Vec<u32>,
+    pub has_top_level_await: bool,
+}
+
+#[derive(Archive, Serialize, Deserialize, Clone, Debug, PartialEq)]
+#[rkyv(derive(Debug))]
+pub struct ImportEntry {
+    pub request: u32,
+    /// `None` for `import * as x`.
+    pub name: Option<u32>,
+    pub slot: u32,
+}
+
+#[derive(Archive, Serialize, Deserialize, Clone, Debug, PartialEq)]
+#[rkyv(derive(Debug))]
+pub struct IndirectExport {
+    pub export_name: u32,
+    pub request: u32,
+    /// `None` for `export * as name from`.
+    pub import_name: Option<u32>,
 }
 
 /// Why bytes are not an archived `ScriptCode`.
@@ -231,6 +268,7 @@ pub(crate) mod tests {
             ],
             top_level: 0,
             is_module: false,
+            module: None,
         }
     }
 

@@ -722,6 +722,8 @@ instructions! {
     NewIteratorResult { dst: Reg, value: Reg, done: Count }
 
     // ----- modules
+    /// `dst = ` the imported binding in `env[depth].slots[slot]` (through its link to the exporting module; ReferenceError in its TDZ)
+    GetImport { dst: Reg, depth: Count, slot: Count, name: NameIdx }
     /// `dst = import.meta`
     ImportMeta { dst: Reg }
     /// `dst = import(specifier, options)`

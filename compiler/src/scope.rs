@@ -184,6 +184,14 @@ pub fn analyze<'a>(program: &Program<'a>, kind: CodeKind) -> ScopeTree<'a> {
     let root = a.push(scope_kind, node(program, 0), strict);
     a.hoist_function_body(program.body, root, root);
     a.statements(program.body);
+    if kind == CodeKind::Module {
+        // A module's bindings live in its environment, which importers link to.
+        for b in &mut a.tree.scopes[root.0 as usize].bindings {
+            if b.kind != BindingKind::Implicit {
+                b.captured = true;
+            }
+        }
+    }
     a.tree
 }
 

@@ -120,6 +120,7 @@ impl Vm {
             Value::UNDEFINED,
             Some(holder),
             Some(promise.value()),
+            None,
         );
         let result = result.and_then(|_| self.run_jobs());
         self.handles.pop();
@@ -131,15 +132,16 @@ impl Vm {
     }
 
     fn run_code(&mut self, script: Rc<LoadedScript>, this: Value) -> JsResult<Value> {
-        self.run_code_with(script, this, None, None)
+        self.run_code_with(script, this, None, None, None)
     }
 
-    fn run_code_with(
+    pub(crate) fn run_code_with(
         &mut self,
         script: Rc<LoadedScript>,
         this: Value,
         generator: Option<crate::heap::ObjRef>,
         promise: Option<Value>,
+        env: Option<crate::heap::EnvRef>,
     ) -> JsResult<Value> {
         let top = script.code().top_level.to_native();
         let code = script.function(top);
@@ -156,7 +158,7 @@ impl Vm {
             pc: 0,
             base,
             register_count,
-            env: None,
+            env,
             env_depth: 0,
             this,
             new_target: Value::UNDEFINED,

@@ -1349,6 +1349,25 @@ impl Vm {
                         let v = r!(value);
                         r!(dst) = crate::builtins::iterator::iter_result(self, v, done.0 == 1);
                     }
+                    I::GetImport {
+                        dst,
+                        depth,
+                        slot,
+                        name,
+                    } => {
+                        let env = self.env_at(fi, depth.0);
+                        let mut v = self.heap.envs.get(env.0).slots[slot.0 as usize];
+                        if let Some(o) = v.as_object()
+                            && let ObjectKind::ImportBinding { env, slot } = self.obj(o).kind
+                        {
+                            v = self.heap.envs.get(env.0).slots[slot as usize];
+                        }
+                        if v.is_hole() {
+                            let n = self.script_atom(&script, name.0);
+                            tri!(Err(self.tdz_error(n)));
+                        }
+                        r!(dst) = v;
+                    }
                     I::ImportMeta { dst } => {
                         r!(dst) = tri!(crate::module::import_meta(self, &script));
                     }
@@ -1511,7 +1530,12 @@ impl Vm {
         Ok(v)
     }
 
-    fn scope_names(&mut self, script: &LoadedScript, function: u32, scope: u32) -> Rc<ScopeNames> {
+    pub(crate) fn scope_names(
+        &mut self,
+        script: &LoadedScript,
+        function: u32,
+        scope: u32,
+    ) -> Rc<ScopeNames> {
         if let Some(n) = script.scope_names.borrow().get(&(function, scope)) {
             return n.clone();
         }

@@ -1,19 +1,479 @@
-//! ES modules. The module map and the host hooks live here; linking and evaluation of Cyclic
-//! Module Records are not built yet (see the compiler and interpreter issue's notes), so
-//! `import()` rejects and module code runs only when it has no imports or exports.
+//! ES modules (ECMA-262 16.2.1): Source Text Module Records loaded through the host, linked
+//! (each module's environment is created, then every import is bound to the exporting
+//! module's binding — live, through an `ImportBinding` cell), evaluated depth-first with cycles,
+//! module namespace objects, `import.meta` and dynamic `import()`.
+//!
+//! Not yet as the spec has it: evaluation is synchronous — a module whose body awaits is driven
+//! to completion by running the job queue before its importers run, instead of the
+//! async-module machinery of 16.2.1.5.3 — and import attributes are ignored.
 
-use crate::heap::Traced;
+use crate::heap::{EnvRef, ObjRef, Traced};
+use crate::object::{Env, EnvKind, NamespaceTarget, Object, ObjectKind, PropertyKey, attrs};
 use crate::value::Value;
-use crate::vm::{JsResult, LoadedScript, Vm};
+use crate::vm::{JsError, JsResult, LoadedScript, Vm};
+use rustc_hash::FxHashMap;
+use std::rc::Rc;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Status {
+    New,
+    Linked,
+    Evaluating,
+    Evaluated,
+}
+
+pub struct ModuleRecord {
+    pub name: String,
+    pub script: Rc<LoadedScript>,
+    pub env: Option<EnvRef>,
+    /// Module indices of the requests, in order.
+    pub requested: Vec<usize>,
+    pub status: Status,
+    pub error: Option<Value>,
+    pub namespace: Option<ObjRef>,
+    requests: Vec<String>,
+    imports: Vec<(usize, Option<String>, u32)>,
+    local_exports: Vec<(String, u32)>,
+    indirect_exports: Vec<(String, usize, Option<String>)>,
+    star_exports: Vec<usize>,
+}
 
 #[derive(Default)]
 pub struct ModuleMap {
-    pub records: Vec<Value>,
+    pub records: Vec<ModuleRecord>,
+    pub by_name: FxHashMap<String, usize>,
 }
 
 impl ModuleMap {
     pub fn trace(&self, out: &mut Vec<Traced>) {
-        out.extend(self.records.iter().map(|&v| Traced::Value(v)));
+        for r in &self.records {
+            if let Some(e) = r.env {
+                out.push(Traced::Env(e));
+            }
+            if let Some(n) = r.namespace {
+                out.push(Traced::Value(n.value()));
+            }
+            if let Some(e) = r.error {
+                out.push(Traced::Value(e));
+            }
+        }
+    }
+}
+
+/// Where an export resolves to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Resolution {
+    Binding(usize, u32),
+    Namespace(usize),
+}
+
+/// The text of string `index` of a script.
+fn text(script: &LoadedScript, index: u32) -> String {
+    script
+        .code()
+        .strings
+        .get(index as usize)
+        .map(|s| s.to_string_lossy())
+        .unwrap_or_default()
+}
+
+impl Vm {
+    /// Compiles a module and registers it under `name`; returns its index.
+    fn add_module(&mut self, source: &str, name: &str) -> JsResult<usize> {
+        if let Some(&i) = self.modules.by_name.get(name) {
+            return Ok(i);
+        }
+        let script = crate::eval::compile(self, source, name, kiln_compiler::CodeKind::Module)?;
+        let info = script.code().module.as_ref().map(|m| {
+            let requests: Vec<String> = m
+                .requests
+                .iter()
+                .map(|r| text(&script, r.to_native()))
+                .collect();
+            let imports = m
+                .imports
+                .iter()
+                .map(|i| {
+                    (
+                        i.request.to_native() as usize,
+                        i.name.as_ref().map(|n| text(&script, n.to_native())),
+                        i.slot.to_native(),
+                    )
+                })
+                .collect();
+            let local_exports = m
+                .local_exports
+                .iter()
+                .map(|e| (text(&script, e.0.to_native()), e.1.to_native()))
+                .collect();
+            let indirect_exports = m
+                .indirect_exports
+                .iter()
+                .map(|e| {
+                    (
+                        text(&script, e.export_name.to_native()),
+                        e.request.to_native() as usize,
+                        e.import_name.as_ref().map(|n| text(&script, n.to_native())),
+                    )
+                })
+                .collect();
+            let star_exports = m
+                .star_exports
+                .iter()
+                .map(|r| r.to_native() as usize)
+                .collect();
+            (
+                requests,
+                imports,
+                local_exports,
+                indirect_exports,
+                star_exports,
+            )
+        });
+        let (requests, imports, local_exports, indirect_exports, star_exports) =
+            info.unwrap_or_default();
+        let index = self.modules.records.len();
+        self.modules.records.push(ModuleRecord {
+            name: name.to_string(),
+            script,
+            env: None,
+            requested: Vec::new(),
+            status: Status::New,
+            error: None,
+            namespace: None,
+            requests,
+            imports,
+            local_exports,
+            indirect_exports,
+            star_exports,
+        });
+        self.modules.by_name.insert(name.to_string(), index);
+        Ok(index)
+    }
+
+    /// Loads `specifier` imported from the module or script `referrer` through the host.
+    fn load_requested(&mut self, specifier: &str, referrer: &str) -> JsResult<usize> {
+        match self.host.load_module(specifier, referrer) {
+            Ok((resolved, source)) => match self.modules.by_name.get(&resolved) {
+                Some(&i) => Ok(i),
+                None => self.add_module(&source, &resolved),
+            },
+            Err(message) => {
+                Err(self.type_error(&format!("Cannot load module '{specifier}': {message}")))
+            }
+        }
+    }
+
+    /// Loads every module `root` depends on, transitively.
+    fn load_graph(&mut self, root: usize) -> JsResult<()> {
+        let mut work = vec![root];
+        while let Some(m) = work.pop() {
+            if !self.modules.records[m].requested.is_empty()
+                || self.modules.records[m].requests.is_empty()
+            {
+                continue;
+            }
+            let requests = self.modules.records[m].requests.clone();
+            let referrer = self.modules.records[m].name.clone();
+            let mut requested = Vec::new();
+            for r in requests {
+                let i = self.load_requested(&r, &referrer)?;
+                requested.push(i);
+                work.push(i);
+            }
+            self.modules.records[m].requested = requested;
+        }
+        Ok(())
+    }
+
+    /// 16.2.1.6.3 ResolveExport
+    fn resolve_export(
+        &self,
+        m: usize,
+        name: &str,
+        seen: &mut Vec<(usize, String)>,
+    ) -> Result<Option<Resolution>, ()> {
+        if seen.iter().any(|(x, n)| *x == m && n == name) {
+            return Ok(None);
+        }
+        seen.push((m, name.to_string()));
+        let record = &self.modules.records[m];
+        if let Some((_, slot)) = record.local_exports.iter().find(|(n, _)| n == name) {
+            return Ok(Some(Resolution::Binding(m, *slot)));
+        }
+        if let Some((_, req, import)) = record.indirect_exports.iter().find(|(n, _, _)| n == name) {
+            let Some(&target) = record.requested.get(*req) else {
+                return Ok(None);
+            };
+            return match import {
+                None => Ok(Some(Resolution::Namespace(target))),
+                Some(import) => self.resolve_export(target, import, seen),
+            };
+        }
+        if name == "default" {
+            return Ok(None);
+        }
+        let mut star: Option<Resolution> = None;
+        for req in &record.star_exports {
+            let Some(&target) = record.requested.get(*req) else {
+                continue;
+            };
+            match self.resolve_export(target, name, seen)? {
+                None => {}
+                Some(r) => match star {
+                    None => star = Some(r),
+                    Some(s) if s != r => return Err(()),
+                    Some(_) => {}
+                },
+            }
+        }
+        Ok(star)
+    }
+
+    /// 16.2.1.6.2 GetExportedNames
+    fn exported_names(&self, m: usize, seen: &mut Vec<usize>) -> Vec<String> {
+        if seen.contains(&m) {
+            return Vec::new();
+        }
+        seen.push(m);
+        let record = &self.modules.records[m];
+        let mut names: Vec<String> = record
+            .local_exports
+            .iter()
+            .map(|(n, _)| n.clone())
+            .collect();
+        names.extend(record.indirect_exports.iter().map(|(n, _, _)| n.clone()));
+        for req in &record.star_exports {
+            let Some(&target) = record.requested.get(*req) else {
+                continue;
+            };
+            for n in self.exported_names(target, seen) {
+                if n != "default" && !names.contains(&n) {
+                    names.push(n);
+                }
+            }
+        }
+        names
+    }
+
+    /// Creates the environments of every unlinked module reachable from `root`, then binds
+    /// their imports (16.2.1.5.1 Link, InitializeEnvironment).
+    fn link(&mut self, root: usize) -> JsResult<()> {
+        let mut order = Vec::new();
+        let mut stack = vec![root];
+        while let Some(m) = stack.pop() {
+            if order.contains(&m) || self.modules.records[m].status != Status::New {
+                continue;
+            }
+            order.push(m);
+            stack.extend(self.modules.records[m].requested.iter().copied());
+        }
+        for &m in &order {
+            let script = self.modules.records[m].script.clone();
+            let top = script.code().top_level.to_native();
+            let scope = script
+                .code()
+                .module
+                .as_ref()
+                .map_or(0, |i| i.env_scope.to_native());
+            let names = self.scope_names(&script, top, scope);
+            let slots = names
+                .kinds
+                .iter()
+                .map(|k| {
+                    if k & kiln_compiler::code::binding::LEXICAL != 0 {
+                        Value::HOLE
+                    } else {
+                        Value::UNDEFINED
+                    }
+                })
+                .collect();
+            let env = self.new_env(Env {
+                parent: None,
+                slots,
+                kind: EnvKind::Declarative {
+                    names,
+                    extra: Vec::new(),
+                },
+            });
+            self.modules.records[m].env = Some(env);
+            self.modules.records[m].status = Status::Linked;
+        }
+        for &m in &order {
+            let imports = self.modules.records[m].imports.clone();
+            let env = self.modules.records[m].env.expect("an environment");
+            for (req, name, slot) in imports {
+                let Some(&target) = self.modules.records[m].requested.get(req) else {
+                    continue;
+                };
+                let value = match name {
+                    None => self.module_namespace(target)?.value(),
+                    Some(name) => match self.resolve_export(target, &name, &mut Vec::new()) {
+                        Ok(Some(Resolution::Binding(tm, tslot))) => {
+                            let tenv = self.modules.records[tm].env.expect("a linked module");
+                            self.alloc(Object::new(
+                                None,
+                                ObjectKind::ImportBinding {
+                                    env: tenv,
+                                    slot: tslot,
+                                },
+                            ))
+                            .value()
+                        }
+                        Ok(Some(Resolution::Namespace(tm))) => self.module_namespace(tm)?.value(),
+                        Ok(None) => {
+                            let from = self.modules.records[target].name.clone();
+                            return Err(self.syntax_error(&format!(
+                                "The requested module '{from}' does not provide an export named '{name}'"
+                            )));
+                        }
+                        Err(()) => {
+                            let from = self.modules.records[target].name.clone();
+                            return Err(self.syntax_error(&format!(
+                                "The requested module '{from}' contains conflicting star exports for name '{name}'"
+                            )));
+                        }
+                    },
+                };
+                if let Some(s) = self.heap.envs.get_mut(env.0).slots.get_mut(slot as usize) {
+                    *s = value;
+                }
+            }
+            // Indirect exports must resolve too (16.2.1.5.1 step 9.a).
+            let indirect = self.modules.records[m].indirect_exports.clone();
+            for (export, _, _) in indirect {
+                if !matches!(
+                    self.resolve_export(m, &export, &mut Vec::new()),
+                    Ok(Some(_))
+                ) {
+                    let name = self.modules.records[m].name.clone();
+                    return Err(self.syntax_error(&format!(
+                        "The module '{name}' cannot resolve its export '{export}'"
+                    )));
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// 16.2.1.10 GetModuleNamespace
+    pub fn module_namespace(&mut self, m: usize) -> JsResult<ObjRef> {
+        if let Some(n) = self.modules.records[m].namespace {
+            return Ok(n);
+        }
+        let ns = self.alloc(Object::new(None, ObjectKind::Namespace(Box::default())));
+        self.modules.records[m].namespace = Some(ns);
+        let tag = PropertyKey::Symbol(self.symbols.to_string_tag);
+        let module_text = self.string("Module");
+        self.define_data(ns, tag, module_text, 0);
+        self.obj_mut(ns).extensible = false;
+        let mut names = self.exported_names(m, &mut Vec::new());
+        names.sort_by(|a, b| a.encode_utf16().cmp(b.encode_utf16()));
+        let mut entries = Vec::new();
+        for name in names {
+            let target = match self.resolve_export(m, &name, &mut Vec::new()) {
+                Ok(Some(Resolution::Binding(tm, slot))) => match self.modules.records[tm].env {
+                    Some(env) => NamespaceTarget::Binding(env, slot),
+                    None => continue,
+                },
+                Ok(Some(Resolution::Namespace(tm))) => {
+                    NamespaceTarget::Namespace(self.module_namespace(tm)?)
+                }
+                _ => continue,
+            };
+            let atom = self.intern(&name);
+            entries.push((atom, target));
+        }
+        if let ObjectKind::Namespace(e) = &mut self.obj_mut(ns).kind {
+            **e = entries;
+        }
+        Ok(ns)
+    }
+
+    /// 16.2.1.5.3 Evaluate, depth-first (synchronously; see the module docs).
+    fn evaluate_module(&mut self, m: usize) -> JsResult<()> {
+        match self.modules.records[m].status {
+            Status::Evaluated => {
+                return match self.modules.records[m].error {
+                    Some(e) => Err(JsError::Throw(e)),
+                    None => Ok(()),
+                };
+            }
+            Status::Evaluating => return Ok(()),
+            Status::New => self.link(m)?,
+            Status::Linked => {}
+        }
+        self.modules.records[m].status = Status::Evaluating;
+        let requested = self.modules.records[m].requested.clone();
+        for r in requested {
+            if let Err(e) = self.evaluate_module(r) {
+                self.fail_module(m, &e);
+                return Err(e);
+            }
+        }
+        let script = self.modules.records[m].script.clone();
+        let env = self.modules.records[m].env;
+        let result = self.run_module_body(script, env);
+        self.modules.records[m].status = Status::Evaluated;
+        if let Err(e) = &result {
+            self.fail_module(m, e);
+        }
+        result
+    }
+
+    fn fail_module(&mut self, m: usize, e: &JsError) {
+        self.modules.records[m].status = Status::Evaluated;
+        if let JsError::Throw(v) = e {
+            self.modules.records[m].error = Some(*v);
+        }
+    }
+
+    /// Runs a module body as an async function body in its environment; if it awaits, runs the
+    /// job queue until it settles.
+    fn run_module_body(&mut self, script: Rc<LoadedScript>, env: Option<EnvRef>) -> JsResult<()> {
+        let promise = crate::builtins::promise::new_promise(self);
+        let holder = self.alloc(Object::new(
+            None,
+            ObjectKind::AsyncFunction(Box::new(crate::object::Generator {
+                state: crate::object::GeneratorState::Executing,
+                started: true,
+                saved: None,
+                queue: Default::default(),
+                is_async: true,
+            })),
+        ));
+        self.handles.push(promise.value());
+        let result = self.run_code_with(
+            script,
+            Value::UNDEFINED,
+            Some(holder),
+            Some(promise.value()),
+            env,
+        );
+        let pending = |vm: &Vm| {
+            matches!(
+                crate::builtins::promise::promise_state_for_host(vm, promise.value()),
+                Some((crate::object::PromiseState::Pending, _))
+            )
+        };
+        let result = match result {
+            Ok(_) if pending(self) => self.run_jobs(),
+            other => other.map(|_| ()),
+        };
+        self.handles.pop();
+        result?;
+        match crate::builtins::promise::promise_state_for_host(self, promise.value()) {
+            Some((crate::object::PromiseState::Rejected, reason)) => Err(JsError::Throw(reason)),
+            _ => Ok(()),
+        }
+    }
+
+    /// Loads, links and evaluates `source` as the module `name` (the CLI's and test262's entry).
+    pub fn run_module(&mut self, source: &str, name: &str) -> JsResult<()> {
+        let m = self.add_module(source, name)?;
+        self.load_graph(m)?;
+        self.link(m)?;
+        self.evaluate_module(m)
     }
 }
 
@@ -25,26 +485,33 @@ pub fn import_meta(vm: &mut Vm, script: &LoadedScript) -> JsResult<Value> {
     let o = vm.new_object_with_proto(None);
     let url = vm.string(&format!("file://{}", script.name));
     let key = vm.key("url");
-    vm.define_data(o, key, url, crate::object::attrs::DEFAULT);
+    vm.define_data(o, key, url, attrs::DEFAULT);
     *script.module.borrow_mut() = Some(o);
     Ok(o.value())
 }
 
-/// `import(specifier)`: a promise; rejected until module loading lands.
+/// `import(specifier)`: a promise of the module's namespace.
 pub fn dynamic_import(
     vm: &mut Vm,
-    _script: &LoadedScript,
+    script: &LoadedScript,
     specifier: Value,
     _options: Value,
 ) -> Value {
-    let text = match vm.to_rust_string(specifier) {
-        Ok(t) => t,
-        Err(crate::vm::JsError::Throw(e)) => return crate::builtins::promise::rejected(vm, e),
-        Err(_) => String::new(),
-    };
-    let e = vm.make_error(
-        "TypeError",
-        &format!("Cannot import '{text}': module loading is not implemented yet"),
-    );
-    crate::builtins::promise::rejected(vm, e)
+    let referrer = script.name.to_string();
+    let result = (|| {
+        let text = vm.to_rust_string(specifier)?;
+        let m = vm.load_requested(&text, &referrer)?;
+        vm.load_graph(m)?;
+        vm.link(m)?;
+        vm.evaluate_module(m)?;
+        Ok(vm.module_namespace(m)?.value())
+    })();
+    match result {
+        Ok(ns) => crate::builtins::promise::resolved(vm, ns),
+        Err(JsError::Throw(e)) => crate::builtins::promise::rejected(vm, e),
+        Err(JsError::Terminate(_)) => {
+            let e = vm.make_error("Error", "import() was terminated");
+            crate::builtins::promise::rejected(vm, e)
+        }
+    }
 }

@@ -246,6 +246,12 @@ pub struct ForInIterator {
     pub position: usize,
 }
 
+#[derive(Clone, Copy, Debug)]
+pub enum NamespaceTarget {
+    Binding(EnvRef, u32),
+    Namespace(ObjRef),
+}
+
 pub enum PrivateElement {
     Field(Value),
     Method(Value),
@@ -305,8 +311,13 @@ pub enum ObjectKind {
         kind: u8,
     },
     Date(f64),
-    /// A module namespace exotic object.
-    Namespace,
+    /// A module namespace exotic object: its exports, sorted by name.
+    Namespace(Box<Vec<(Atom, NamespaceTarget)>>),
+    /// An import's link to the exporting module's binding (lives in the importer's environment).
+    ImportBinding {
+        env: EnvRef,
+        slot: u32,
+    },
 }
 
 pub struct Object {
@@ -541,6 +552,15 @@ impl Trace for Object {
             ObjectKind::RegExp(r) => r.trace(out),
             ObjectKind::Map(m) | ObjectKind::Set(m) => m.trace(out),
             ObjectKind::MapIterator { map, .. } => out.push(Traced::Value(*map)),
+            ObjectKind::Namespace(entries) => {
+                for (_, t) in entries.iter() {
+                    match t {
+                        NamespaceTarget::Binding(e, _) => out.push(Traced::Env(*e)),
+                        NamespaceTarget::Namespace(o) => out.push(Traced::Value(o.value())),
+                    }
+                }
+            }
+            ObjectKind::ImportBinding { env, .. } => out.push(Traced::Env(*env)),
             ObjectKind::SetIterator { set, .. } => out.push(Traced::Value(*set)),
             _ => {}
         }

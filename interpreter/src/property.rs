@@ -4,7 +4,9 @@
 //! [[PreventExtensions]], over shapes, dictionaries and elements.
 
 use crate::heap::ObjRef;
-use crate::object::{Dictionary, Elements, ObjectKind, Property, PropertyKey, Slot, attrs};
+use crate::object::{
+    Dictionary, Elements, NamespaceTarget, ObjectKind, Property, PropertyKey, Slot, attrs,
+};
 use crate::value::Value;
 use crate::vm::{JsResult, Vm};
 use std::collections::BTreeMap;
@@ -298,10 +300,59 @@ impl Vm {
         }
     }
 
+    /// For a module namespace and a string key: `Some(export)` (`None` inside when the name is
+    /// not exported). `None` for other objects and symbol keys.
+    fn namespace_lookup(&self, o: ObjRef, key: PropertyKey) -> Option<Option<NamespaceTarget>> {
+        let ObjectKind::Namespace(entries) = &self.obj(o).kind else {
+            return None;
+        };
+        let atom = match key {
+            PropertyKey::String(a) => a,
+            PropertyKey::Index(i) => {
+                let units: Vec<u16> = i.to_string().encode_utf16().collect();
+                return Some(
+                    entries
+                        .iter()
+                        .find(|(a, _)| self.atoms.units(*a) == &units[..])
+                        .map(|(_, t)| *t),
+                );
+            }
+            PropertyKey::Symbol(_) => return None,
+        };
+        Some(entries.iter().find(|(a, _)| *a == atom).map(|(_, t)| *t))
+    }
+
+    /// The value of a namespace export (ReferenceError while its binding is uninitialised).
+    fn namespace_value(&mut self, target: NamespaceTarget, key: PropertyKey) -> JsResult<Value> {
+        match target {
+            NamespaceTarget::Namespace(n) => Ok(n.value()),
+            NamespaceTarget::Binding(env, slot) => {
+                let v = self.heap.envs.get(env.0).slots[slot as usize];
+                if v.is_hole() {
+                    let k = self.key_text(key);
+                    return Err(
+                        self.reference_error(&format!("Cannot access '{k}' before initialization"))
+                    );
+                }
+                Ok(v)
+            }
+        }
+    }
+
     /// [[GetOwnProperty]]
     pub fn get_own_property(&mut self, o: ObjRef, key: PropertyKey) -> JsResult<Option<Property>> {
         if self.proxy_parts(o).is_some() {
             return crate::builtins::proxy::get_own_property(self, o, key);
+        }
+        if let Some(found) = self.namespace_lookup(o, key) {
+            // 10.4.6.5: exports are writable, enumerable, non-configurable data properties.
+            return match found {
+                Some(t) => {
+                    let v = self.namespace_value(t, key)?;
+                    Ok(Some(Property::data(v, attrs::WRITABLE | attrs::ENUMERABLE)))
+                }
+                None => Ok(None),
+            };
         }
         if let Some(p) = self.own_property_raw(o, key) {
             if let ObjectKind::Arguments { mapped: Some(_) } = self.obj(o).kind
@@ -344,6 +395,23 @@ impl Vm {
     ) -> JsResult<bool> {
         if self.proxy_parts(o).is_some() {
             return crate::builtins::proxy::define_own_property(self, o, key, desc);
+        }
+        if self.namespace_lookup(o, key).is_some() {
+            // 10.4.6.6
+            let Some(current) = self.get_own_property(o, key)? else {
+                return Ok(false);
+            };
+            if desc.configurable == Some(true)
+                || desc.enumerable == Some(false)
+                || desc.is_accessor()
+                || desc.writable == Some(false)
+            {
+                return Ok(false);
+            }
+            return Ok(match (desc.value, current.slot) {
+                (Some(v), Slot::Data(c)) => self.same_value(v, c),
+                _ => true,
+            });
         }
         let object = self.obj(o);
         if object.is_array() {
@@ -604,6 +672,9 @@ impl Vm {
     /// [[HasProperty]]
     pub fn has_property(&mut self, o: ObjRef, key: PropertyKey) -> JsResult<bool> {
         let mut cur = o;
+        if let Some(found) = self.namespace_lookup(o, key) {
+            return Ok(found.is_some());
+        }
         loop {
             if self.proxy_parts(cur).is_some() {
                 return crate::builtins::proxy::has(self, cur, key);
@@ -701,6 +772,9 @@ impl Vm {
         value: Value,
         receiver: Value,
     ) -> JsResult<bool> {
+        if self.namespace_lookup(o, key).is_some() {
+            return Ok(false);
+        }
         let mut cur = o;
         let own_desc = loop {
             if self.proxy_parts(cur).is_some() {
@@ -825,6 +899,9 @@ impl Vm {
         if self.proxy_parts(o).is_some() {
             return crate::builtins::proxy::delete(self, o, key);
         }
+        if let Some(found) = self.namespace_lookup(o, key) {
+            return Ok(found.is_none());
+        }
         match self.get_own_property(o, key)? {
             None => Ok(true),
             Some(p) if p.attrs & attrs::CONFIGURABLE != 0 => {
@@ -842,6 +919,9 @@ impl Vm {
         }
         let mut keys = Vec::new();
         let object = self.obj(o);
+        if let ObjectKind::Namespace(entries) = &object.kind {
+            keys.extend(entries.iter().map(|(a, _)| PropertyKey::String(*a)));
+        }
         if let ObjectKind::String(s) = object.kind {
             let len = self.string_len(s);
             keys.extend((0..len).map(PropertyKey::Index));

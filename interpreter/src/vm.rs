@@ -219,6 +219,22 @@ impl Host for StdHost {
     fn print_error(&mut self, line: &str) {
         eprintln!("{line}");
     }
+    fn load_module(&mut self, specifier: &str, referrer: &str) -> Result<(String, String), String> {
+        load_module_file(specifier, referrer)
+    }
+}
+
+/// Resolves `specifier` relative to the file `referrer` and reads it: the file-system loader of
+/// the CLI and the test262 runner. The resolved name is the canonical path.
+pub fn load_module_file(specifier: &str, referrer: &str) -> Result<(String, String), String> {
+    let base = std::path::Path::new(referrer)
+        .parent()
+        .unwrap_or(std::path::Path::new("."));
+    let path = base.join(specifier);
+    let resolved = std::fs::canonicalize(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+    let source =
+        std::fs::read_to_string(&resolved).map_err(|e| format!("{}: {e}", resolved.display()))?;
+    Ok((resolved.display().to_string(), source))
 }
 
 pub struct WellKnownSymbols {

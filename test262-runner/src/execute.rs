@@ -15,6 +15,7 @@ const TIME_BUDGET: Duration = Duration::from_secs(10);
 
 pub struct Execute {
     harness: HashMap<String, String>,
+    test_root: std::path::PathBuf,
     pub gc_stress: bool,
 }
 
@@ -30,7 +31,13 @@ impl Execute {
                 }
             }
         }
-        Execute { harness, gc_stress }
+        let test_root =
+            std::fs::canonicalize(suite.join("test")).unwrap_or_else(|_| suite.join("test"));
+        Execute {
+            harness,
+            test_root,
+            gc_stress,
+        }
     }
 }
 
@@ -40,6 +47,9 @@ struct CaptureHost(Rc<RefCell<Vec<String>>>);
 impl Host for CaptureHost {
     fn print(&mut self, line: &str) {
         self.0.borrow_mut().push(line.to_string());
+    }
+    fn load_module(&mut self, specifier: &str, referrer: &str) -> Result<(String, String), String> {
+        kiln_interpreter::vm::load_module_file(specifier, referrer)
     }
 }
 
@@ -83,7 +93,13 @@ impl Executor for Execute {
             CodeKind::Script
         };
         let negative = fm.negative.as_ref();
-        let compiled = kiln_interpreter::eval::compile(&mut vm, &source, &test.name, kind);
+        // The full path names the code: module and import() specifiers resolve against it.
+        let path = self.test_root.join(&test.name).display().to_string();
+        if mode == Mode::Module {
+            let result = vm.run_module(&source, &path).and_then(|_| vm.run_jobs());
+            return self.finish(&mut vm, result, negative, mode, is_async, &output);
+        }
+        let compiled = kiln_interpreter::eval::compile(&mut vm, &source, &path, kind);
         let script = match compiled {
             Ok(s) => s,
             Err(e) => {
@@ -106,20 +122,31 @@ impl Executor for Execute {
                 n.error_type
             ));
         }
-        let result = if mode == Mode::Module {
-            vm.run_module_top_level(script)
-        } else {
-            vm.run_top_level(script)
-        };
-        let result = result.and_then(|_| vm.run_jobs());
+        let result = vm.run_top_level(script).and_then(|_| vm.run_jobs());
+        self.finish(&mut vm, result, negative, mode, is_async, &output)
+    }
+}
+
+impl Execute {
+    /// Judges a run: its completion against the negative expectation, and `$DONE` for async
+    /// tests.
+    fn finish(
+        &self,
+        vm: &mut Vm,
+        result: JsResult<()>,
+        negative: Option<&crate::frontmatter::Negative>,
+        mode: Mode,
+        is_async: bool,
+        output: &Rc<RefCell<Vec<String>>>,
+    ) -> Outcome {
         match (result, negative) {
-            (Err(e), Some(n)) => check_error(&mut vm, e, &n.error_type, mode),
+            (Err(e), Some(n)) => check_error(vm, e, &n.error_type, mode),
             (Ok(()), Some(n)) => Outcome::Fail(format!(
                 "{mode:?}: expected {} at {}, but it ran to completion",
                 n.error_type, n.phase
             )),
             (Err(e), None) => {
-                let m = describe(&mut vm, e);
+                let m = describe(vm, e);
                 Outcome::Fail(format!("{mode:?}: {m}"))
             }
             (Ok(()), None) => {

@@ -277,6 +277,9 @@ impl<'a> Compiler<'a> {
             }
             Expression::Yield(y) => self.yield_expression(y, dst)?,
             Expression::Await(a) => {
+                if self.parked_depth() == 0 {
+                    self.top_level_await = true;
+                }
                 self.expression(&a.argument, dst)?;
                 self.at(a.span);
                 self.emit(I::Await { dst, value: dst });

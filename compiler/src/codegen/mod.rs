@@ -9,6 +9,7 @@
 mod builder;
 mod class;
 mod expression;
+mod module;
 mod pattern;
 mod statement;
 
@@ -42,9 +43,17 @@ pub fn compile(program: &Program<'_>, kind: CodeKind) -> CompileResult<ScriptCod
         parked: Vec::new(),
         code_kind: kind,
         optional_exits: Vec::new(),
+        module_env_scope: None,
+        top_level_await: false,
     };
     let top = compiler.top_level(program)?;
+    let module = if kind == CodeKind::Module {
+        Some(compiler.module_info(program))
+    } else {
+        None
+    };
     Ok(ScriptCode {
+        module,
         functions: compiler
             .functions
             .into_iter()
@@ -73,6 +82,8 @@ pub enum Location {
         slot: u32,
         lexical: bool,
         constant: bool,
+        /// A module import: the slot links to the exporting module's binding.
+        import: bool,
     },
     Global,
     /// Looked up by name on the environment chain at run time.
@@ -160,6 +171,10 @@ pub struct Compiler<'a> {
     code_kind: CodeKind,
     /// The short-circuit jumps of the optional chains being compiled, innermost last.
     pub optional_exits: Vec<Vec<Patch>>,
+    /// A module's environment layout index in the top-level function.
+    module_env_scope: Option<u32>,
+    /// Whether `await` appears at a module's top level.
+    pub top_level_await: bool,
 }
 
 /// What a function's body is.
@@ -298,7 +313,11 @@ impl<'a> Compiler<'a> {
         };
         self.state.scope = Some(id);
         let scope = self.tree.get(id).clone();
-        if scope.has_env() {
+        if scope.kind == ScopeKind::Module {
+            // The linker creates the module environment (importers link to it before the
+            // body runs); the frame starts inside it.
+            self.module_env_scope = Some(self.scope_info(id).0);
+        } else if scope.has_env() {
             let info = self.scope_info(id);
             self.emit(I::PushEnv { scope: info });
             self.f.env_depth += 1;
@@ -463,6 +482,7 @@ impl<'a> Compiler<'a> {
                         slot: self.slot_of(id, i),
                         lexical,
                         constant,
+                        import: b.kind == BindingKind::Import,
                     };
                 }
                 return match self.state.locals.get(&(id.0, i as u32)) {
@@ -514,6 +534,20 @@ impl<'a> Compiler<'a> {
                     let n = self.name(name);
                     self.emit(I::CheckHole { src: dst, name: n });
                 }
+            }
+            Location::Env {
+                depth,
+                slot,
+                import: true,
+                ..
+            } => {
+                let n = self.name(name);
+                self.emit(I::GetImport {
+                    dst,
+                    depth: Count(depth),
+                    slot: Count(slot),
+                    name: n,
+                });
             }
             Location::Env {
                 depth,
@@ -636,6 +670,7 @@ impl<'a> Compiler<'a> {
                 slot,
                 lexical,
                 constant,
+                ..
             } => {
                 if !init && (lexical || constant) {
                     let mark = self.f.mark();
@@ -958,11 +993,13 @@ impl<'a> Compiler<'a> {
                                     slot,
                                     lexical,
                                     constant,
+                                    import,
                                 } => Location::Env {
                                     depth: depth + depth_adjust,
                                     slot,
                                     lexical,
                                     constant,
+                                    import,
                                 },
                                 other => other,
                             };

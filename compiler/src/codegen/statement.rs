@@ -538,6 +538,9 @@ impl<'a> Compiler<'a> {
     }
 
     fn for_of(&mut self, s: &'a ForOfStatement<'a>, labels: Vec<&'a str>) -> CompileResult<()> {
+        if s.is_await && self.parked_depth() == 0 {
+            self.top_level_await = true;
+        }
         let object = self.f.alloc();
         let outer = self.enter_scope(node(s, 0), &[])?;
         self.expression(&s.right, object)?;
