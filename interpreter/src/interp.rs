@@ -422,9 +422,9 @@ impl Vm {
                         if r!(src).is_nullish() {
                             let v = r!(src);
                             let text = if v.is_null() { "null" } else { "undefined" };
-                            tri!(Err(self.type_error(&format!(
-                                "Cannot destructure '{text}' as it is {text}."
-                            ))));
+                            tri!(Err(
+                                self.type_error(&format!("Cannot read properties of {text}"))
+                            ));
                         }
                     }
                     I::Jump { offset } => jump!(start, offset),

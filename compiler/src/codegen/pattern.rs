@@ -291,7 +291,9 @@ impl<'a> Compiler<'a> {
                 });
             }
             Reference::Keyed { object, key } => {
-                // The key is converted once, before the get and the set.
+                // GetValue: a null or undefined base throws before the key is converted; the
+                // key is converted once, for the get and the set.
+                self.emit(I::RequireObjectCoercible { src: object });
                 self.emit(I::ToPropertyKey { dst: key, src: key });
                 self.emit(I::GetKeyed { dst, object, key });
             }

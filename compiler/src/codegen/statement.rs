@@ -51,6 +51,24 @@ impl<'a> Compiler<'a> {
             self.finish_breakable(None);
             return result;
         }
+        // Statements whose completion value starts out undefined (ECMA-262 UpdateEmpty): for the
+        // completion value of a script or eval.
+        if let Some(c) = self.state.completion
+            && matches!(
+                statement,
+                Statement::If(_)
+                    | Statement::DoWhile(_)
+                    | Statement::While(_)
+                    | Statement::For(_)
+                    | Statement::ForIn(_)
+                    | Statement::ForOf(_)
+                    | Statement::Switch(_)
+                    | Statement::Try(_)
+                    | Statement::With(_)
+            )
+        {
+            self.emit(I::LoadUndefined { dst: c });
+        }
         match statement {
             Statement::Block(b) => {
                 let outer = self.enter_scope(node(*b, 0), b.body)?;
