@@ -39,6 +39,41 @@ fn quick_loose_equals(a: Value, b: Value) -> Option<bool> {
     None
 }
 
+/// The inline-cache "shape" of global variable reads (the global object may be a dictionary).
+const GLOBAL_IC: u32 = u32::MAX;
+
+/// The slot of an own named property of `o`, in shape or dictionary order.
+fn own_slot(
+    o: &crate::object::Object,
+    shapes: &crate::object::Shapes,
+    key: PropertyKey,
+) -> Option<u32> {
+    match o.shape {
+        Some(s) => shapes.get(s).index.get(&key).copied(),
+        None => o.dictionary.as_ref()?.index.get(&key).copied(),
+    }
+}
+
+/// The value at `slot` of the global object if that slot still holds the data property `atom`.
+fn global_slot(
+    g: &crate::object::Object,
+    shapes: &crate::object::Shapes,
+    slot: u32,
+    atom: u32,
+) -> Option<Value> {
+    let (key, attributes) = match g.shape {
+        Some(s) => *shapes.get(s).keys.get(slot as usize)?,
+        None => *g.dictionary.as_ref()?.keys.get(slot as usize)?,
+    };
+    if key != PropertyKey::String(Atom(atom)) || attributes & attrs::ACCESSOR != 0 {
+        return None;
+    }
+    match g.slots.get(slot as usize)? {
+        Slot::Data(v) => Some(*v),
+        Slot::Accessor { .. } => None,
+    }
+}
+
 /// Where a name was found on the environment chain.
 enum NameRef {
     Slot(EnvRef, usize),
@@ -551,9 +586,39 @@ impl Vm {
                         let v = r!(src);
                         self.heap.envs.get_mut(env.0).slots[slot.0 as usize] = v;
                     }
-                    I::GetGlobal { dst, name, .. } => {
+                    I::GetGlobal { dst, name, ic } => {
+                        // Cached: a data property of the global object at a known slot (checked
+                        // against the key there), when no global lexical binding shadows it.
+                        let realm = &self.realms[self.realm as usize];
+                        if realm.global_lexicals.is_empty()
+                            && let Some(cache) = script.ic_lookup(function, ic.0, GLOBAL_IC)
+                        {
+                            let g = self.obj(realm.global_object);
+                            if let Some(v) = global_slot(g, &self.shapes, cache.slot, cache.holder)
+                            {
+                                r!(dst) = v;
+                                continue;
+                            }
+                        }
                         let n = self.script_atom(&script, name.0);
                         r!(dst) = tri!(self.get_global(n));
+                        let g = self.realms[self.realm as usize].global_object;
+                        let key = self.atom_to_key(n);
+                        if let Some(slot) = own_slot(self.obj(g), &self.shapes, key)
+                            && let PropertyKey::String(atom) = key
+                        {
+                            script.ic_insert(
+                                function,
+                                ic.0,
+                                crate::vm::InlineCache {
+                                    shape: GLOBAL_IC,
+                                    slot,
+                                    state: 4,
+                                    holder: atom.0,
+                                    holder_shape: 0,
+                                },
+                            );
+                        }
                     }
                     I::TypeOfGlobal { dst, name } => {
                         let n = self.script_atom(&script, name.0);
