@@ -752,6 +752,19 @@ impl Vm {
                             }
                         }
                         let n = self.script_atom(&script, name.0);
+                        if n == self.names.length {
+                            // `array.length` and `string.length` without a lookup.
+                            if let Some(obj) = o.as_object()
+                                && self.obj(obj).is_array()
+                            {
+                                r!(dst) = Value::number(f64::from(self.obj(obj).length));
+                                continue;
+                            }
+                            if let Some(s) = o.as_string() {
+                                r!(dst) = Value::int32(self.string_len(s) as i32);
+                                continue;
+                            }
+                        }
                         let key = self.atom_to_key(n);
                         if let Some(obj) = o.as_object() {
                             self.fill_ic(&script, function, ic.0, obj, key);
