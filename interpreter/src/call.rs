@@ -13,6 +13,17 @@ use crate::value::Value;
 use crate::vm::{Frame, JsError, JsResult, ReturnTo, Vm};
 use kiln_compiler::code::flags;
 
+/// The fields of a finished frame that decide where its result goes.
+struct Finished {
+    base: usize,
+    is_construct: bool,
+    callee: Value,
+    this: Value,
+    promise: Option<Value>,
+    generator: Option<ObjRef>,
+    return_to: ReturnTo,
+}
+
 /// Where a new frame's arguments come from.
 #[derive(Clone, Copy)]
 enum Args<'a> {
@@ -394,7 +405,20 @@ impl Vm {
     /// Pops the top frame and hands `value` to where it returns, applying the rules of
     /// constructors, generators and async functions.
     pub fn finish_frame(&mut self, value: Value) -> JsResult<Completion> {
-        let frame = self.frames.pop().expect("a frame");
+        // Read what is needed and drop the frame in place (no move of the whole frame).
+        let frame = {
+            let f = self.frames.last().expect("a frame");
+            Finished {
+                base: f.base,
+                is_construct: f.is_construct,
+                callee: f.callee,
+                this: f.this,
+                promise: f.promise,
+                generator: f.generator,
+                return_to: f.return_to,
+            }
+        };
+        self.frames.truncate(self.frames.len() - 1);
         self.registers.truncate(frame.base);
         let mut result = value;
         if frame.is_construct && !result.is_object() {
