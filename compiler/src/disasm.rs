@@ -189,26 +189,27 @@ for (let i = 0; i < 3; i++) total = add(total, i);
      11  LoadInt r1, 0  ; 4:5
      14  InitGlobalLexical n0, r1
          ; 5: for (let i = 0; i < 3; i++) total = add(total, i);
-     17  LoadHole r1  ; 5:1
-     19  LoadInt r2, 0  ; 5:10
-     22  Move r1, r2
-     25  Move r3, r1
-     28  LoadInt r4, 3
-     31  Less r3, r3, r4  ; 5:17
-     35  JumpIfFalse r3, +49 (to 84)
-     41  GetGlobal r4, n1, ic0  ; 5:29
-     45  LoadUndefined r5
-     47  GetGlobal r6, n0, ic1
-     51  Move r7, r1
-     54  Call r0, r4, r5, r6, #2  ; 5:37
-     60  SetGlobal n0, r0, ic2  ; 5:29
-     64  Move r5, r1
-     67  ToNumeric r5, r5  ; 5:24
-     70  Increment r6, r5
-     73  Move r1, r6
-     76  Move r4, r5
-     79  Jump -54 (to 25)
-     84  Return r0
+     17  LoadUndefined r0  ; 5:1
+     19  LoadHole r1
+     21  LoadInt r2, 0  ; 5:10
+     24  Move r1, r2
+     27  Move r3, r1
+     30  LoadInt r4, 3
+     33  Less r3, r3, r4  ; 5:17
+     37  JumpIfFalse r3, +49 (to 86)
+     43  GetGlobal r4, n1, ic0  ; 5:29
+     47  LoadUndefined r5
+     49  GetGlobal r6, n0, ic1
+     53  Move r7, r1
+     56  Call r0, r4, r5, r6, #2  ; 5:37
+     62  SetGlobal n0, r0, ic2  ; 5:29
+     66  Move r5, r1
+     69  ToNumeric r5, r5  ; 5:24
+     72  Increment r6, r5
+     75  Move r1, r6
+     78  Move r4, r5
+     81  Jump -54 (to 27)
+     86  Return r0
 
 function 1 add: 4 registers, 2 parameters, 0 IC slots
          ; 2: return a + b;

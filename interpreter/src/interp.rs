@@ -126,7 +126,7 @@ impl Vm {
             macro_rules! jump {
                 ($start:expr, $offset:expr) => {{
                     let target = ($start as i64 + i64::from($offset.0)) as usize;
-                    if $offset.0 < 0 {
+                    if $offset.0 <= 0 {
                         self.frames[fi].pc = target;
                         tri!(self.check_interrupt());
                         self.safepoint();

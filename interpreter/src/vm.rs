@@ -271,7 +271,11 @@ pub struct Vm {
     /// Set to stop the running code at the next check (timeouts, Ctrl-C).
     pub interrupt: Arc<AtomicBool>,
     pub deadline: Option<std::time::Instant>,
+    /// Safepoints (calls and backward jumps) passed so far.
     pub ticks: u64,
+    /// Terminate once `ticks` reaches this: an instruction budget that, unlike a deadline, gives
+    /// the same cut-off point on every run.
+    pub tick_budget: Option<u64>,
     /// Where the exception being thrown started: (script, source offset).
     pub exception_origin: Option<(Rc<LoadedScript>, u32)>,
     /// The `stack` text of the last exception's origin frame list.
@@ -419,6 +423,7 @@ impl Vm {
             interrupt: Arc::new(AtomicBool::new(false)),
             deadline: None,
             ticks: 0,
+            tick_budget: None,
             exception_origin: None,
             max_frames: 10_000,
             modules: crate::module::ModuleMap::default(),
@@ -854,6 +859,13 @@ impl Vm {
     /// Termination checks at backward jumps and calls.
     pub fn check_interrupt(&mut self) -> JsResult<()> {
         self.ticks += 1;
+        if let Some(budget) = self.tick_budget
+            && self.ticks >= budget
+        {
+            return Err(JsError::Terminate(
+                "Script execution exceeded its budget".into(),
+            ));
+        }
         if self.ticks & 0x3FF == 0 {
             if self.interrupt.load(Ordering::Relaxed) {
                 return Err(JsError::Terminate(

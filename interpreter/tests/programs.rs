@@ -99,3 +99,21 @@ fn deep_recursion_does_not_overflow_the_rust_stack() {
     let e = run("function f(n) { return f(n + 1) + 1; } f(0);", false).expect_err("throws");
     assert!(e.contains("Maximum call stack size exceeded"), "{e}");
 }
+
+#[test]
+fn budgets_and_interrupts_terminate_runaway_loops() {
+    let mut vm = Vm::new(Box::new(Capture(Rc::default())));
+    vm.tick_budget = Some(100_000);
+    let r = vm.run_script(
+        "try { while (true) {} } finally { print('never'); }",
+        "loop.js",
+    );
+    assert!(matches!(r, Err(JsError::Terminate(_))), "{r:?}");
+    let mut vm = Vm::new(Box::new(Capture(Rc::default())));
+    vm.deadline = Some(std::time::Instant::now() + std::time::Duration::from_millis(50));
+    let r = vm.run_script("for (;;) {}", "loop.js");
+    assert!(matches!(r, Err(JsError::Terminate(_))), "{r:?}");
+    // The VM is usable afterwards.
+    vm.deadline = None;
+    assert!(vm.run_script("1 + 1", "after.js").is_ok());
+}
