@@ -123,8 +123,13 @@ pub enum Control<'a> {
         exits: Vec<(Patch, Exit)>,
         env_depth: u32,
     },
-    /// A `for-of` loop's iterator: closed when a jump leaves the loop.
-    Iterator { iterator: Reg, is_async: bool },
+    /// A `for-of` loop's or an array pattern's iterator: closed when a jump leaves it — for a
+    /// pattern only while its `done` register is false.
+    Iterator {
+        iterator: Reg,
+        is_async: bool,
+        done: Option<Reg>,
+    },
     /// A `for-in` enumerator or other region with nothing to undo.
     Marker,
 }

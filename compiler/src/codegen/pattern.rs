@@ -144,6 +144,12 @@ impl<'a> Compiler<'a> {
         self.emit(I::LoadFalse { dst: done });
         let region_start = self.f.label().0 as u32;
         let env_depth = self.f.env_depth;
+        // A `return` (generator `return()` at a `yield` in a default) closes the iterator too.
+        self.state.controls.push(super::Control::Iterator {
+            iterator,
+            is_async: false,
+            done: Some(done),
+        });
         for element in a.elements {
             self.step(iterator, done, v);
             if let Some(p) = element {
@@ -172,6 +178,7 @@ impl<'a> Compiler<'a> {
             self.emit(I::LoadTrue { dst: done });
             self.bind_or_assign(rest, array, init)?;
         }
+        self.state.controls.pop();
         let region_end = self.f.label().0 as u32;
         // Finished without exhausting the iterator: close it.
         let skip_close = self.f.emit_jump(|o| I::JumpIfTrue {

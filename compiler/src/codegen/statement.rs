@@ -373,11 +373,21 @@ impl<'a> Compiler<'a> {
         while i > stop {
             i -= 1;
             match self.state.controls[i].clone() {
-                Control::Iterator { iterator, .. } => {
+                Control::Iterator { iterator, done, .. } => {
                     let continues_own_loop =
                         matches!(exit, Exit::Jump { target, is_continue: true } if target + 1 == i);
                     if !continues_own_loop {
-                        self.emit(I::IteratorClose { iterator });
+                        match done {
+                            Some(done) => {
+                                let skip = self.f.emit_jump(|o| I::JumpIfTrue {
+                                    cond: done,
+                                    offset: o,
+                                });
+                                self.emit(I::IteratorClose { iterator });
+                                self.f.patch_here(skip);
+                            }
+                            None => self.emit(I::IteratorClose { iterator }),
+                        }
                     }
                 }
                 Control::Finally {
@@ -573,6 +583,7 @@ impl<'a> Compiler<'a> {
         self.state.controls.push(Control::Iterator {
             iterator,
             is_async: s.is_await,
+            done: None,
         });
         let start = self.f.label();
         let value = self.f.alloc();
@@ -620,6 +631,7 @@ impl<'a> Compiler<'a> {
         self.state.controls.push(Control::Iterator {
             iterator,
             is_async: s.is_await,
+            done: None,
         });
         self.f.emit_jump_to(start, |o| I::Jump { offset: o });
         // A throw from the body closes the iterator and propagates.
