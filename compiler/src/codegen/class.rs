@@ -220,7 +220,7 @@ impl<'a> Compiler<'a> {
     }
 
     /// The string index of `prefix` + the string `name`.
-    fn prefixed(&mut self, name: u32, prefix: &str) -> u32 {
+    pub(crate) fn prefixed(&mut self, name: u32, prefix: &str) -> u32 {
         let mut units: Vec<u16> = prefix.encode_utf16().collect();
         units.extend(self.string_units(name));
         self.string(&units)

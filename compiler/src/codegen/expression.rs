@@ -568,16 +568,29 @@ impl<'a> Compiler<'a> {
                     let Expression::Function(f) = p.value else {
                         return error("a method without a function", p.span);
                     };
-                    let index = self.method_function(f, static_name)?;
-                    self.emit(I::NewClosure {
-                        dst: value,
-                        function: FuncIdx(index),
-                    });
                     let kind = match p.kind {
                         PropertyKind::Init => 0,
                         PropertyKind::Get => 1,
                         PropertyKind::Set => 2,
                     };
+                    // Accessors are named `get x` / `set x`; computed keys are named at run time.
+                    let fn_name = match (kind, static_name) {
+                        (1, Some(n)) => Some(self.prefixed(n, "get ")),
+                        (2, Some(n)) => Some(self.prefixed(n, "set ")),
+                        (_, n) => n,
+                    };
+                    let index = self.method_function(f, fn_name)?;
+                    self.emit(I::NewClosure {
+                        dst: value,
+                        function: FuncIdx(index),
+                    });
+                    if static_name.is_none() {
+                        self.emit(I::SetFunctionName {
+                            function: value,
+                            key,
+                            prefix: Count(kind),
+                        });
+                    }
                     self.emit(I::DefineMethod {
                         object,
                         key,

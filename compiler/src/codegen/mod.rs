@@ -392,7 +392,9 @@ impl<'a> Compiler<'a> {
             let name = f.id.map_or("*default*", |id| id.name);
             let mark = self.f.mark();
             let r = self.f.alloc();
-            let index = self.function_expression(f, None)?;
+            // `export default function () {}` is named "default".
+            let default_name = f.id.is_none().then(|| self.name("default").0);
+            let index = self.function_expression(f, default_name)?;
             self.emit(I::NewClosure {
                 dst: r,
                 function: FuncIdx(index),
