@@ -68,61 +68,55 @@ fn is_module(path: &Path, module: bool) -> bool {
     module || path.extension().is_some_and(|e| e == "mjs")
 }
 
-fn check(path: &Path, module: bool) -> ExitCode {
+/// A source file read and parsed: its display name and text, or the exit after printing why
+/// not (an unreadable file, or the SyntaxError with file:line:col and a caret).
+fn parsed_source(path: &Path, kind: SourceKind) -> Result<(String, String), ExitCode> {
     let name = path.display().to_string();
-    let source = match read_source(path) {
-        Ok(source) => source,
-        Err(message) => {
-            eprintln!("error: {message}");
-            return ExitCode::FAILURE;
-        }
-    };
-    let kind = if is_module(path, module) {
-        SourceKind::Module
-    } else {
-        SourceKind::Script
-    };
+    let source = read_source(path).map_err(|message| {
+        eprintln!("error: {message}");
+        ExitCode::FAILURE
+    })?;
     let arena = bumpalo::Bump::new();
     let result = kiln_parser::parse(
         &arena,
         &source,
         kiln_parser::ParseOptions { kind, eval: None },
     );
-    match result.errors.first() {
-        None => ExitCode::SUCCESS,
-        Some(error) => {
-            eprint!("{}", error.render(&name, &source));
-            ExitCode::FAILURE
-        }
+    if let Some(error) = result.errors.first() {
+        eprint!("{}", error.render(&name, &source));
+        return Err(ExitCode::FAILURE);
+    }
+    Ok((name, source))
+}
+
+fn source_kind(path: &Path, module: bool) -> SourceKind {
+    if is_module(path, module) {
+        SourceKind::Module
+    } else {
+        SourceKind::Script
+    }
+}
+
+fn check(path: &Path, module: bool) -> ExitCode {
+    match parsed_source(path, source_kind(path, module)) {
+        Ok(_) => ExitCode::SUCCESS,
+        Err(code) => code,
     }
 }
 
 fn disasm(path: &Path, module: bool) -> ExitCode {
-    let name = path.display().to_string();
-    let source = match read_source(path) {
-        Ok(source) => source,
-        Err(message) => {
-            eprintln!("error: {message}");
-            return ExitCode::FAILURE;
-        }
+    let kind = source_kind(path, module);
+    let (name, source) = match parsed_source(path, kind) {
+        Ok(parsed) => parsed,
+        Err(code) => return code,
     };
-    let module = is_module(path, module);
     let arena = bumpalo::Bump::new();
-    let kind = if module {
-        SourceKind::Module
-    } else {
-        SourceKind::Script
-    };
     let parsed = kiln_parser::parse(
         &arena,
         &source,
         kiln_parser::ParseOptions { kind, eval: None },
     );
-    if let Some(error) = parsed.errors.first() {
-        eprint!("{}", error.render(&name, &source));
-        return ExitCode::FAILURE;
-    }
-    let code_kind = if module {
+    let code_kind = if kind == SourceKind::Module {
         CodeKind::Module
     } else {
         CodeKind::Script
@@ -161,32 +155,12 @@ fn disasm(path: &Path, module: bool) -> ExitCode {
 }
 
 fn run(path: &Path, module: bool, gc_stress: bool) -> ExitCode {
-    let name = path.display().to_string();
-    let source = match read_source(path) {
-        Ok(source) => source,
-        Err(message) => {
-            eprintln!("error: {message}");
-            return ExitCode::FAILURE;
-        }
-    };
     // Syntax errors get the parser's own rendering (file:line:col and a caret).
-    let kind = if is_module(path, module) {
-        SourceKind::Module
-    } else {
-        SourceKind::Script
+    let kind = source_kind(path, module);
+    let (name, source) = match parsed_source(path, kind) {
+        Ok(parsed) => parsed,
+        Err(code) => return code,
     };
-    {
-        let arena = bumpalo::Bump::new();
-        let parsed = kiln_parser::parse(
-            &arena,
-            &source,
-            kiln_parser::ParseOptions { kind, eval: None },
-        );
-        if let Some(error) = parsed.errors.first() {
-            eprint!("{}", error.render(&name, &source));
-            return ExitCode::FAILURE;
-        }
-    }
     let mut vm = Vm::new(Box::new(kiln_interpreter::StdHost));
     vm.heap.gc_stress = gc_stress;
     let code_kind = if kind == SourceKind::Module {

@@ -30,13 +30,10 @@ pub fn disassemble_with_source(code: &ArchivedScriptCode, source: &str) -> Strin
     out
 }
 
-/// 1-based line and column of a byte offset.
+/// 1-based line and column of a byte offset (the parser's definition, as diagnostics use).
 fn line_column(source: &str, offset: usize) -> (usize, usize) {
-    let offset = offset.min(source.len());
-    let before = &source[..source.floor_char_boundary(offset)];
-    let line = before.matches('\n').count() + 1;
-    let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
-    (line, column)
+    let at = kiln_parser::line_column(source, offset);
+    (at.line as usize, at.column as usize)
 }
 
 fn disassemble_function(

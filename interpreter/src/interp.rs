@@ -1675,26 +1675,17 @@ impl Vm {
     ) {
         let object = self.obj(o);
         let Some(shape) = object.shape else { return };
-        if matches!(
-            object.kind,
-            ObjectKind::Proxy { .. } | ObjectKind::Arguments { .. }
-        ) || (object.is_array() && key == PropertyKey::String(self.names.length))
-        {
+        if !self.plain_lookup(object, key) {
             return;
         }
         if let Some(&slot) = self.shapes.get(shape).index.get(&key) {
-            {
-                script.ic_insert(
-                    function,
-                    ic,
-                    crate::vm::InlineCache {
-                        shape: shape.0,
-                        slot,
-                        state: 1,
-                        ..Default::default()
-                    },
-                );
-            }
+            let entry = crate::vm::InlineCache {
+                shape: shape.0,
+                slot,
+                state: 1,
+                ..Default::default()
+            };
+            script.ic_insert(function, ic, entry);
             return;
         }
         // Not own: cache a hit on the prototype.
@@ -1703,11 +1694,7 @@ impl Vm {
         let Some(holder_shape) = holder.shape else {
             return;
         };
-        if matches!(
-            holder.kind,
-            ObjectKind::Proxy { .. } | ObjectKind::String(_) | ObjectKind::Arguments { .. }
-        ) || (holder.is_array() && key == PropertyKey::String(self.names.length))
-        {
+        if !self.plain_lookup(holder, key) {
             return;
         }
         if let Some(&slot) = self.shapes.get(holder_shape).index.get(&key) {
@@ -1723,6 +1710,16 @@ impl Vm {
                 },
             );
         }
+    }
+
+    /// Whether `key` on `object` is found by its shape alone (no exotic behaviour to bypass).
+    fn plain_lookup(&self, object: &crate::object::Object, key: PropertyKey) -> bool {
+        let exotic = matches!(
+            object.kind,
+            ObjectKind::Proxy { .. } | ObjectKind::String(_) | ObjectKind::Arguments { .. }
+        );
+        let array_length = object.is_array() && key == PropertyKey::String(self.names.length);
+        !exotic && !array_length
     }
 
     fn fill_set_ic(

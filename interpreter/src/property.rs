@@ -912,6 +912,15 @@ impl Vm {
         }
     }
 
+    /// 7.3.10 DeletePropertyOrThrow
+    pub fn delete_or_throw(&mut self, o: ObjRef, key: PropertyKey) -> JsResult<()> {
+        if !self.delete(o, key)? {
+            let k = self.key_text(key);
+            return Err(self.type_error(&format!("Cannot delete property '{k}'")));
+        }
+        Ok(())
+    }
+
     /// [[OwnPropertyKeys]]: indices ascending, then strings and symbols in creation order.
     pub fn own_property_keys(&mut self, o: ObjRef) -> JsResult<Vec<PropertyKey>> {
         if self.proxy_parts(o).is_some() {

@@ -160,6 +160,23 @@ impl Vm {
         );
     }
 
+    /// `get [Symbol.species]() { return this; }` on a constructor.
+    pub fn define_species_getter(&mut self, ctor: ObjRef) {
+        let species = self.symbols.species;
+        let getter = self.native_function("get [Symbol.species]", 0, |_, this, _| Ok(this), None);
+        self.define_own_property_raw(
+            ctor,
+            PropertyKey::Symbol(species),
+            crate::object::Property {
+                slot: crate::object::Slot::Accessor {
+                    get: getter.value(),
+                    set: Value::UNDEFINED,
+                },
+                attrs: attrs::CONFIGURABLE | attrs::ACCESSOR,
+            },
+        );
+    }
+
     /// A symbol-keyed method such as `[Symbol.iterator]`.
     pub fn define_symbol_method(
         &mut self,

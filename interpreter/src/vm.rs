@@ -138,11 +138,8 @@ impl LoadedScript {
 
     /// The 1-based line and column of a source offset.
     pub fn line_column(&self, offset: u32) -> (usize, usize) {
-        let offset = (offset as usize).min(self.source.len());
-        let before = &self.source[..self.source.floor_char_boundary(offset)];
-        let line = before.matches('\n').count() + 1;
-        let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
-        (line, column)
+        let at = kiln_parser::line_column(&self.source, offset as usize);
+        (at.line as usize, at.column as usize)
     }
 }
 

@@ -19,19 +19,7 @@ pub fn init(vm: &mut Vm) {
     vm.define_method(ctor, "isArray", 1, is_array_fn);
     vm.define_method(ctor, "of", 0, of);
     vm.define_method(ctor, "from", 1, from);
-    let species = vm.symbols.species;
-    let getter = vm.native_function("get [Symbol.species]", 0, |_, this, _| Ok(this), None);
-    vm.define_own_property_raw(
-        ctor,
-        PropertyKey::Symbol(species),
-        crate::object::Property {
-            slot: crate::object::Slot::Accessor {
-                get: getter.value(),
-                set: Value::UNDEFINED,
-            },
-            attrs: attrs::CONFIGURABLE | attrs::ACCESSOR,
-        },
-    );
+    vm.define_species_getter(ctor);
     let methods: &[(&str, u32, crate::object::NativeFn)] = &[
         ("at", 1, at),
         ("concat", 1, concat),
@@ -415,8 +403,8 @@ fn copy_within(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
         if vm.has_property(o, fk)? {
             let v = vm.get(o, fk, o.value())?;
             vm.set_or_throw(o, tk, v, true)?;
-        } else if !vm.delete(o, tk)? {
-            return Err(vm.type_error("Cannot delete property"));
+        } else {
+            vm.delete_or_throw(o, tk)?;
         }
         from += dir;
         to += dir;
@@ -786,9 +774,7 @@ fn pop(vm: &mut Vm, this: Value, _: &[Value]) -> JsResult<Value> {
     }
     let key = index_key(vm, len - 1.0);
     let v = vm.get(o, key, o.value())?;
-    if !vm.delete(o, key)? {
-        return Err(vm.type_error("Cannot delete array element"));
-    }
+    vm.delete_or_throw(o, key)?;
     set_length(vm, o, len - 1.0)?;
     Ok(v)
 }
@@ -896,14 +882,10 @@ fn reverse(vm: &mut Vm, this: Value, _: &[Value]) -> JsResult<Value> {
             }
             (false, true) => {
                 vm.set_or_throw(o, lk, uv, true)?;
-                if !vm.delete(o, uk)? {
-                    return Err(vm.type_error("Cannot delete property"));
-                }
+                vm.delete_or_throw(o, uk)?;
             }
             (true, false) => {
-                if !vm.delete(o, lk)? {
-                    return Err(vm.type_error("Cannot delete property"));
-                }
+                vm.delete_or_throw(o, lk)?;
                 vm.set_or_throw(o, uk, lv, true)?;
             }
             (false, false) => {}
@@ -928,15 +910,13 @@ fn shift(vm: &mut Vm, this: Value, _: &[Value]) -> JsResult<Value> {
         if vm.has_property(o, from)? {
             let v = vm.get(o, from, o.value())?;
             vm.set_or_throw(o, to, v, true)?;
-        } else if !vm.delete(o, to)? {
-            return Err(vm.type_error("Cannot delete property"));
+        } else {
+            vm.delete_or_throw(o, to)?;
         }
         k += 1.0;
     }
     let last = index_key(vm, len - 1.0);
-    if !vm.delete(o, last)? {
-        return Err(vm.type_error("Cannot delete property"));
-    }
+    vm.delete_or_throw(o, last)?;
     set_length(vm, o, len - 1.0)?;
     Ok(first)
 }
@@ -956,8 +936,8 @@ fn unshift(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
             if vm.has_property(o, from)? {
                 let v = vm.get(o, from, o.value())?;
                 vm.set_or_throw(o, to, v, true)?;
-            } else if !vm.delete(o, to)? {
-                return Err(vm.type_error("Cannot delete property"));
+            } else {
+                vm.delete_or_throw(o, to)?;
             }
             k -= 1.0;
         }
@@ -1030,17 +1010,15 @@ fn splice(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
             if vm.has_property(o, from)? {
                 let v = vm.get(o, from, o.value())?;
                 vm.set_or_throw(o, to, v, true)?;
-            } else if !vm.delete(o, to)? {
-                return Err(vm.type_error("Cannot delete property"));
+            } else {
+                vm.delete_or_throw(o, to)?;
             }
             k += 1.0;
         }
         let mut k = len;
         while k > len - delete_count + insert {
             let key = index_key(vm, k - 1.0);
-            if !vm.delete(o, key)? {
-                return Err(vm.type_error("Cannot delete property"));
-            }
+            vm.delete_or_throw(o, key)?;
             k -= 1.0;
         }
     } else if insert > delete_count {
@@ -1051,8 +1029,8 @@ fn splice(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
             if vm.has_property(o, from)? {
                 let v = vm.get(o, from, o.value())?;
                 vm.set_or_throw(o, to, v, true)?;
-            } else if !vm.delete(o, to)? {
-                return Err(vm.type_error("Cannot delete property"));
+            } else {
+                vm.delete_or_throw(o, to)?;
             }
             k -= 1.0;
         }
@@ -1189,9 +1167,7 @@ fn sort(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
     }
     while k < len {
         let key = index_key(vm, k);
-        if !vm.delete(o, key)? {
-            return Err(vm.type_error("Cannot delete property"));
-        }
+        vm.delete_or_throw(o, key)?;
         k += 1.0;
     }
     Ok(o.value())

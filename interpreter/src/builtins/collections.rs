@@ -53,7 +53,7 @@ pub fn init(vm: &mut Vm) {
     vm.define_getter(map_proto, "size", map_size);
     let t = vm.string("Map");
     vm.define_data(map_proto, PropertyKey::Symbol(tag), t, attrs::CONFIGURABLE);
-    species(vm, map);
+    vm.define_species_getter(map);
     let map_it = vm.new_plain_object(ip);
     vm.define_method(map_it, "next", 0, map_iterator_next);
     let t = vm.string("Map Iterator");
@@ -83,7 +83,7 @@ pub fn init(vm: &mut Vm) {
     vm.define_getter(set_proto, "size", set_size);
     let t = vm.string("Set");
     vm.define_data(set_proto, PropertyKey::Symbol(tag), t, attrs::CONFIGURABLE);
-    species(vm, set);
+    vm.define_species_getter(set);
     let set_it = vm.new_plain_object(ip);
     vm.define_method(set_it, "next", 0, set_iterator_next);
     let t = vm.string("Set Iterator");
@@ -95,22 +95,6 @@ pub fn init(vm: &mut Vm) {
     r.set_prototype = set_proto;
     r.map_iterator_prototype = map_it;
     r.set_iterator_prototype = set_it;
-}
-
-fn species(vm: &mut Vm, ctor: ObjRef) {
-    let species = vm.symbols.species;
-    let getter = vm.native_function("get [Symbol.species]", 0, |_, this, _| Ok(this), None);
-    vm.define_own_property_raw(
-        ctor,
-        PropertyKey::Symbol(species),
-        crate::object::Property {
-            slot: crate::object::Slot::Accessor {
-                get: getter.value(),
-                set: Value::UNDEFINED,
-            },
-            attrs: attrs::CONFIGURABLE | attrs::ACCESSOR,
-        },
-    );
 }
 
 fn requires_new(vm: &mut Vm, _: Value, _: &[Value]) -> JsResult<Value> {

@@ -38,19 +38,7 @@ pub fn init(vm: &mut Vm) {
     vm.define_method(ctor, "race", 1, race);
     vm.define_method(ctor, "withResolvers", 0, with_resolvers);
     vm.define_method(ctor, "try", 1, promise_try);
-    let species = vm.symbols.species;
-    let getter = vm.native_function("get [Symbol.species]", 0, |_, this, _| Ok(this), None);
-    vm.define_own_property_raw(
-        ctor,
-        PropertyKey::Symbol(species),
-        crate::object::Property {
-            slot: crate::object::Slot::Accessor {
-                get: getter.value(),
-                set: Value::UNDEFINED,
-            },
-            attrs: attrs::CONFIGURABLE | attrs::ACCESSOR,
-        },
-    );
+    vm.define_species_getter(ctor);
 }
 
 pub fn new_promise(vm: &mut Vm) -> ObjRef {

@@ -25,19 +25,7 @@ pub fn init(vm: &mut Vm) {
     let realm = vm.realm as usize;
     vm.realms[realm].regexp_prototype = proto;
     let ctor = vm.make_constructor("RegExp", 2, regexp_call, Some(regexp_construct), proto);
-    let species = vm.symbols.species;
-    let getter = vm.native_function("get [Symbol.species]", 0, |_, this, _| Ok(this), None);
-    vm.define_own_property_raw(
-        ctor,
-        PropertyKey::Symbol(species),
-        crate::object::Property {
-            slot: crate::object::Slot::Accessor {
-                get: getter.value(),
-                set: Value::UNDEFINED,
-            },
-            attrs: attrs::CONFIGURABLE | attrs::ACCESSOR,
-        },
-    );
+    vm.define_species_getter(ctor);
     vm.define_method(proto, "exec", 1, exec);
     vm.define_method(proto, "test", 1, test);
     vm.define_method(proto, "toString", 0, to_string);

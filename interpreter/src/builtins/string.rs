@@ -657,47 +657,33 @@ fn substring(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
     Ok(vm.string_from_units(&s[from as usize..to as usize]))
 }
 
-fn to_lower_case(vm: &mut Vm, this: Value, _: &[Value]) -> JsResult<Value> {
-    let s = this_string(vm, this, "toLowerCase")?;
-    let text = String::from_utf16_lossy(&s);
-    if s.iter().any(|u| (0xD800..0xE000).contains(u)) {
-        // Keep lone surrogates: map per code point.
-        let mut out = Vec::new();
-        let mut i = 0;
-        while i < s.len() {
-            let (cp, n) = code_point_at_units(&s, i);
-            match char::from_u32(cp) {
-                Some(c) => {
-                    for l in c.to_lowercase() {
-                        push_code_point(&mut out, l as u32);
-                    }
-                }
-                None => out.push(s[i]),
-            }
-            i += n;
-        }
-        return Ok(vm.string_from_units(&out));
-    }
-    Ok(vm.string(&text.to_lowercase()))
-}
-
-fn to_upper_case(vm: &mut Vm, this: Value, _: &[Value]) -> JsResult<Value> {
-    let s = this_string(vm, this, "toUpperCase")?;
-    let mut out = Vec::new();
+/// Full Unicode case mapping by code point; lone surrogates are kept as they are.
+fn map_case(vm: &mut Vm, this: Value, name: &str, lower: bool) -> JsResult<Value> {
+    let s = this_string(vm, this, name)?;
+    let mut out = Vec::with_capacity(s.len());
     let mut i = 0;
     while i < s.len() {
         let (cp, n) = code_point_at_units(&s, i);
         match char::from_u32(cp) {
-            Some(c) => {
-                for u in c.to_uppercase() {
-                    push_code_point(&mut out, u as u32);
-                }
-            }
+            Some(c) if lower => c
+                .to_lowercase()
+                .for_each(|l| push_code_point(&mut out, l as u32)),
+            Some(c) => c
+                .to_uppercase()
+                .for_each(|u| push_code_point(&mut out, u as u32)),
             None => out.push(s[i]),
         }
         i += n;
     }
     Ok(vm.string_from_units(&out))
+}
+
+fn to_lower_case(vm: &mut Vm, this: Value, _: &[Value]) -> JsResult<Value> {
+    map_case(vm, this, "toLowerCase", true)
+}
+
+fn to_upper_case(vm: &mut Vm, this: Value, _: &[Value]) -> JsResult<Value> {
+    map_case(vm, this, "toUpperCase", false)
 }
 
 fn is_well_formed(vm: &mut Vm, this: Value, _: &[Value]) -> JsResult<Value> {
