@@ -198,7 +198,7 @@ fn report_uncaught(vm: &mut Vm, error: JsError) {
     };
     if let Some((script, offset)) = vm.exception_origin.clone() {
         let (line, column) = script.line_column(offset);
-        let text = script.source.lines().nth(line - 1).unwrap_or("");
+        let text = script.line_text(line);
         eprintln!("{}:{line}:{column}", script.name);
         eprintln!("{text}");
         eprintln!("{}^", " ".repeat(column.saturating_sub(1)));

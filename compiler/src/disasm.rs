@@ -21,26 +21,21 @@ pub fn disassemble(code: &ArchivedScriptCode) -> String {
 /// and positions given as `line:column`.
 pub fn disassemble_with_source(code: &ArchivedScriptCode, source: &str) -> String {
     let mut out = String::new();
+    let lines = kiln_parser::LineIndex::new(source);
     for (index, function) in code.functions.iter().enumerate() {
         if index > 0 {
             out.push('\n');
         }
-        disassemble_function(code, index, function, Some(source), &mut out);
+        disassemble_function(code, index, function, Some((source, &lines)), &mut out);
     }
     out
-}
-
-/// 1-based line and column of a byte offset (the parser's definition, as diagnostics use).
-fn line_column(source: &str, offset: usize) -> (usize, usize) {
-    let at = kiln_parser::line_column(source, offset);
-    (at.line as usize, at.column as usize)
 }
 
 fn disassemble_function(
     code: &ArchivedScriptCode,
     index: usize,
     f: &ArchivedFunctionCode,
-    source: Option<&str>,
+    source: Option<(&str, &kiln_parser::LineIndex)>,
     out: &mut String,
 ) {
     let mut last_line = 0;
@@ -106,11 +101,12 @@ fn disassemble_function(
             }
             if p.0.to_native() as usize == pc {
                 match source_text {
-                    Some(text) => {
-                        let (line, column) = line_column(text, p.1.to_native() as usize);
+                    Some((text, lines)) => {
+                        let at = lines.locate(text, p.1.to_native() as usize);
+                        let (line, column) = (at.line as usize, at.column);
                         if line != last_line {
                             last_line = line;
-                            let shown = text.lines().nth(line - 1).unwrap_or("").trim();
+                            let shown = lines.line_text(text, line).trim();
                             let shown: String = shown.chars().take(80).collect();
                             let _ = writeln!(out, "         ; {line}: {shown}");
                         }

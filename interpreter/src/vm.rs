@@ -43,6 +43,8 @@ pub struct LoadedScript {
     pub constant_strings: RefCell<FxHashMap<(u32, u32), Value>>,
     /// The module record, for module code.
     pub module: RefCell<Option<ObjRef>>,
+    /// Line starts of `source`, built on the first error location asked for.
+    lines: std::cell::OnceCell<kiln_parser::LineIndex>,
 }
 
 /// Shapes an inline cache remembers per site (polymorphic up to this many).
@@ -119,6 +121,7 @@ impl LoadedScript {
             templates: RefCell::new(FxHashMap::default()),
             constant_strings: RefCell::new(FxHashMap::default()),
             module: RefCell::new(None),
+            lines: std::cell::OnceCell::new(),
         })
     }
 
@@ -136,9 +139,20 @@ impl LoadedScript {
         &self.bytes
     }
 
+    /// The text of 1-based `line` of the source.
+    pub fn line_text(&self, line: usize) -> &str {
+        let lines = self
+            .lines
+            .get_or_init(|| kiln_parser::LineIndex::new(&self.source));
+        lines.line_text(&self.source, line)
+    }
+
     /// The 1-based line and column of a source offset.
     pub fn line_column(&self, offset: u32) -> (usize, usize) {
-        let at = kiln_parser::line_column(&self.source, offset as usize);
+        let lines = self
+            .lines
+            .get_or_init(|| kiln_parser::LineIndex::new(&self.source));
+        let at = lines.locate(&self.source, offset as usize);
         (at.line as usize, at.column as usize)
     }
 }

@@ -94,8 +94,68 @@ fn line_bounds(source: &str, offset: usize) -> (usize, usize) {
     (start, end)
 }
 
+/// The start of every line of a source text, so that many offsets can be located without
+/// rescanning from the start (stack traces and the disassembler of a 9 MB file).
+#[derive(Clone, Debug)]
+pub struct LineIndex {
+    /// Byte offsets where lines begin; the first is 0.
+    starts: Vec<usize>,
+}
+
+impl LineIndex {
+    pub fn new(source: &str) -> LineIndex {
+        let mut starts = vec![0];
+        let mut chars = source.char_indices().peekable();
+        while let Some((i, c)) = chars.next() {
+            if is_line_terminator(c) {
+                if c == '\r' && chars.peek().is_some_and(|&(_, next)| next == '\n') {
+                    continue;
+                }
+                starts.push(i + c.len_utf8());
+            }
+        }
+        LineIndex { starts }
+    }
+
+    /// The same answer as [`line_column`], in logarithmic time plus the line's length.
+    pub fn locate(&self, source: &str, offset: usize) -> LineColumn {
+        let offset = clamp_to_char_boundary(source, offset);
+        let line = self.starts.partition_point(|&s| s <= offset).max(1);
+        let start = self.starts[line - 1].min(offset);
+        let column = source
+            .get(start..offset)
+            .map_or(0, |text| text.chars().count()) as u32
+            + 1;
+        LineColumn {
+            line: line as u32,
+            column,
+        }
+    }
+
+    /// The text of 1-based `line`, without its terminator ("" past the end).
+    pub fn line_text<'s>(&self, source: &'s str, line: usize) -> &'s str {
+        let Some(&start) = self.starts.get(line.wrapping_sub(1)) else {
+            return "";
+        };
+        let end = self.starts.get(line).copied().unwrap_or(source.len());
+        source
+            .get(start..end)
+            .unwrap_or("")
+            .trim_end_matches(is_line_terminator)
+    }
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn line_index_agrees_with_line_column() {
+        let src = "a\r\nb\u{2028}cd\ne\r\rf\u{2029}";
+        let index = LineIndex::new(src);
+        for offset in 0..=src.len() + 2 {
+            assert_eq!(index.locate(src, offset), line_column(src, offset), "{offset}");
+        }
+    }
+
     use super::*;
 
     #[test]

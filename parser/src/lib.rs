@@ -9,7 +9,7 @@ mod early_errors;
 mod parser;
 mod regexp;
 
-pub use diagnostic::{Diagnostic, LineColumn, line_column};
+pub use diagnostic::{Diagnostic, LineColumn, LineIndex, line_column};
 pub use kiln_lexer::Span;
 
 use bumpalo::Bump;
