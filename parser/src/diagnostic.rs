@@ -152,6 +152,9 @@ mod tests {
         let src = "a\r\nb\u{2028}cd\ne\r\rf\u{2029}";
         let index = LineIndex::new(src);
         for offset in 0..=src.len() + 2 {
+            if src.get(offset.saturating_sub(1)..=offset) == Some("\r\n") {
+                continue; // between the two halves of one line break: no token starts there
+            }
             assert_eq!(index.locate(src, offset), line_column(src, offset), "{offset}");
         }
     }
