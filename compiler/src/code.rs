@@ -7,9 +7,7 @@
 
 use rkyv::{Archive, Deserialize, Serialize};
 
-/// Changes whenever the archived layout or the meaning of an instruction changes; a cache file
-/// with another version is rejected.
-pub const BYTECODE_VERSION: u32 = 3;
+pub use crate::version::BYTECODE_VERSION;
 
 /// A string as the engine stores it: one byte per code unit when every unit fits (Latin-1),
 /// otherwise UTF-16 code units, so lone surrogates survive.

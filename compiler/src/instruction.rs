@@ -51,6 +51,20 @@ pub struct Imm(pub i32);
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct JumpOffset(pub i32);
 
+/// One decoded operand with its kind, for the cache's verifier.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum OperandValue {
+    Reg(u32),
+    Const(u32),
+    Name(u32),
+    Func(u32),
+    Ic(u32),
+    Scope(u32),
+    Count(u32),
+    Imm(i32),
+    Jump(i32),
+}
+
 /// How wide the scaled operands of one instruction are.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Width {
@@ -71,6 +85,8 @@ trait Operand: Sized + Copy {
     const NARROW: usize = 1;
     /// Reads the operand at `bytes[at..]` without a prefix; `bytes` is long enough.
     fn from_narrow(bytes: &[u8], at: usize) -> Self;
+    /// The operand tagged with its kind.
+    fn value(self) -> OperandValue;
 }
 
 fn unsigned_width(v: u32) -> Width {
@@ -96,7 +112,7 @@ fn decode_unsigned(bytes: &[u8], width: Width) -> Option<(u32, usize)> {
 }
 
 macro_rules! unsigned_operand {
-    ($($t:ident),*) => {$(
+    ($($t:ident => $kind:ident),*) => {$(
         impl Operand for $t {
             fn width(self) -> Width {
                 unsigned_width(self.0)
@@ -114,10 +130,21 @@ macro_rules! unsigned_operand {
             fn from_narrow(bytes: &[u8], at: usize) -> Self {
                 $t(u32::from(bytes[at]))
             }
+            fn value(self) -> OperandValue {
+                OperandValue::$kind(self.0)
+            }
         }
     )*};
 }
-unsigned_operand!(Reg, ConstIdx, NameIdx, FuncIdx, IcSlot, Count, ScopeIdx);
+unsigned_operand!(
+    Reg => Reg,
+    ConstIdx => Const,
+    NameIdx => Name,
+    FuncIdx => Func,
+    IcSlot => Ic,
+    Count => Count,
+    ScopeIdx => Scope
+);
 
 impl Operand for Imm {
     fn width(self) -> Width {
@@ -149,6 +176,9 @@ impl Operand for Imm {
     fn from_narrow(bytes: &[u8], at: usize) -> Self {
         Imm(i32::from(bytes[at] as i8))
     }
+    fn value(self) -> OperandValue {
+        OperandValue::Imm(self.0)
+    }
 }
 
 impl Operand for JumpOffset {
@@ -177,6 +207,9 @@ impl Operand for JumpOffset {
             bytes[at + 2],
             bytes[at + 3],
         ]))
+    }
+    fn value(self) -> OperandValue {
+        OperandValue::Jump(self.0)
     }
 }
 
@@ -391,6 +424,13 @@ macro_rules! instructions {
             pub fn operands(&self) -> Vec<String> {
                 match self {
                     $(Instruction::$name { $($field),* } => vec![$($field.to_string()),*],)*
+                }
+            }
+
+            /// Every operand tagged with its kind, in table order.
+            pub fn operand_values(&self) -> Vec<OperandValue> {
+                match *self {
+                    $(Instruction::$name { $($field),* } => vec![$(Operand::value($field)),*],)*
                 }
             }
 

@@ -13,8 +13,9 @@ pub mod disasm;
 pub mod instruction;
 pub mod keys;
 pub mod scope;
+pub mod version;
 
 pub use code::{ArchivedScriptCode, BYTECODE_VERSION, ScriptCode};
 pub use codegen::{CompileError, compile};
-pub use instruction::{DecodeError, Instruction, Opcode};
+pub use instruction::{DecodeError, Instruction, Opcode, OperandValue};
 pub use scope::CodeKind;

@@ -24,6 +24,39 @@ fn compile_in(
     kind: CodeKind,
     eval: Option<kiln_parser::EvalContext>,
 ) -> JsResult<Rc<LoadedScript>> {
+    match compile_code(source, kind, eval, &mut CompileStats::default()) {
+        Ok(verified) => Ok(load_verified(vm, verified, source, name)),
+        Err(CompileFailure::Syntax(d)) => Err(vm.syntax_error(&d.message)),
+        Err(CompileFailure::Archive(e)) => Err(vm.type_error(&e.to_string())),
+    }
+}
+
+/// Where a compile from source spent its time.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct CompileStats {
+    pub parse: std::time::Duration,
+    pub compile: std::time::Duration,
+    /// Archiving (and, in debug builds, verifying) the compiled code.
+    pub archive: std::time::Duration,
+}
+
+/// Why source did not become code.
+#[derive(Debug)]
+pub enum CompileFailure {
+    /// A syntax or early error, with its span.
+    Syntax(kiln_parser::Diagnostic),
+    /// The compiled code could not be archived (a bug, reported rather than panicked on).
+    Archive(kiln_cache::CacheError),
+}
+
+/// Parses, compiles and archives `source`: the runtime-independent part of loading a script.
+pub fn compile_code(
+    source: &str,
+    kind: CodeKind,
+    eval: Option<kiln_parser::EvalContext>,
+    stats: &mut CompileStats,
+) -> Result<kiln_cache::VerifiedCode, CompileFailure> {
+    let started = std::time::Instant::now();
     let arena = bumpalo::Bump::new();
     let source_kind = if kind == CodeKind::Module {
         SourceKind::Module
@@ -39,13 +72,18 @@ fn compile_in(
         },
     );
     if let Some(e) = parsed.errors.first() {
-        return Err(vm.syntax_error(&e.message));
+        return Err(CompileFailure::Syntax(e.clone()));
     }
-    let code = match kiln_compiler::compile(&parsed.program, kind) {
-        Ok(c) => c,
-        Err(e) => return Err(vm.syntax_error(&e.message)),
-    };
-    load(vm, &code, source, name)
+    stats.parse = started.elapsed();
+    let started = std::time::Instant::now();
+    let code = kiln_compiler::compile(&parsed.program, kind)
+        .map_err(|e| CompileFailure::Syntax(kiln_parser::Diagnostic::new(e.message, e.span)))?;
+    stats.compile = started.elapsed();
+    let started = std::time::Instant::now();
+    let verified =
+        kiln_cache::VerifiedCode::from_compiled(&code, source).map_err(CompileFailure::Archive)?;
+    stats.archive = started.elapsed();
+    Ok(verified)
 }
 
 /// Archives compiled code and loads the archive.
@@ -55,17 +93,29 @@ pub fn load(
     source: &str,
     name: &str,
 ) -> JsResult<Rc<LoadedScript>> {
-    let bytes = match code.archive() {
-        Ok(b) => b,
-        Err(e) => return Err(vm.type_error(&format!("cannot archive code: {}", e.0))),
+    let verified = match kiln_cache::VerifiedCode::from_compiled(code, source) {
+        Ok(v) => v,
+        Err(e) => return Err(vm.type_error(&e.to_string())),
     };
-    let script = match LoadedScript::new(bytes, source.into(), name.into(), vm.realm) {
-        Ok(s) => Rc::new(s),
-        Err(e) => return Err(vm.type_error(&format!("invalid code archive: {e}"))),
-    };
+    Ok(load_verified(vm, verified, source, name))
+}
+
+/// Loads verified code (a fresh compile's or a cache's) to run in the current realm.
+pub fn load_verified(
+    vm: &mut Vm,
+    verified: kiln_cache::VerifiedCode,
+    source: &str,
+    name: &str,
+) -> Rc<LoadedScript> {
+    let script = Rc::new(LoadedScript::new(
+        verified,
+        source.into(),
+        name.into(),
+        vm.realm,
+    ));
     vm.scripts.retain(|s| Rc::strong_count(s) > 1);
     vm.scripts.push(script.clone());
-    Ok(script)
+    script
 }
 
 /// Compiles direct `eval` code with what its caller allows.

@@ -84,6 +84,14 @@ impl Vm {
             return Ok(i);
         }
         let script = crate::eval::compile(self, source, name, kiln_compiler::CodeKind::Module)?;
+        Ok(self.add_loaded_module(script, name))
+    }
+
+    /// Registers compiled (or cached) module code under `name`.
+    fn add_loaded_module(&mut self, script: Rc<LoadedScript>, name: &str) -> usize {
+        if let Some(&i) = self.modules.by_name.get(name) {
+            return i;
+        }
         let info = script.code().module.as_ref().map(|m| {
             let requests: Vec<String> = m
                 .requests
@@ -148,7 +156,7 @@ impl Vm {
             star_exports,
         });
         self.modules.by_name.insert(name.to_string(), index);
-        Ok(index)
+        index
     }
 
     /// Loads `specifier` imported from the module or script `referrer` through the host.
@@ -470,7 +478,13 @@ impl Vm {
 
     /// Loads, links and evaluates `source` as the module `name` (the CLI's and test262's entry).
     pub fn run_module(&mut self, source: &str, name: &str) -> JsResult<()> {
-        let m = self.add_module(source, name)?;
+        let script = crate::eval::compile(self, source, name, kiln_compiler::CodeKind::Module)?;
+        self.run_loaded_module(script, name)
+    }
+
+    /// [`Vm::run_module`] for module code already loaded (from a cache, say).
+    pub fn run_loaded_module(&mut self, script: Rc<LoadedScript>, name: &str) -> JsResult<()> {
+        let m = self.add_loaded_module(script, name);
         self.load_graph(m)?;
         self.link(m)?;
         self.evaluate_module(m)

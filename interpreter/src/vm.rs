@@ -27,7 +27,7 @@ pub type JsResult<T> = Result<T, JsError>;
 
 /// An archived script loaded for running, with its per-run state beside the read-only bytes.
 pub struct LoadedScript {
-    bytes: rkyv::util::AlignedVec<16>,
+    code: kiln_cache::VerifiedCode,
     pub source: Rc<str>,
     pub name: Rc<str>,
     pub realm: u32,
@@ -96,22 +96,22 @@ impl LoadedScript {
         ways[0] = entry;
     }
 
-    /// Wraps bytes that `kiln_compiler::code::access` accepted.
+    /// Prepares verified code to run in `realm`: empty inline caches, atoms interned lazily.
     pub fn new(
-        bytes: rkyv::util::AlignedVec<16>,
+        verified: kiln_cache::VerifiedCode,
         source: Rc<str>,
         name: Rc<str>,
         realm: u32,
-    ) -> Result<LoadedScript, String> {
-        let code = kiln_compiler::code::access(&bytes).map_err(|e| e.0)?;
+    ) -> LoadedScript {
+        let code = verified.code();
         let strings = code.strings.len();
         let functions: Vec<Vec<InlineCache>> = code
             .functions
             .iter()
             .map(|f| vec![InlineCache::default(); f.ic_slot_count.to_native() as usize * IC_WAYS])
             .collect();
-        Ok(LoadedScript {
-            bytes,
+        LoadedScript {
+            code: verified,
             source,
             name,
             realm,
@@ -122,21 +122,20 @@ impl LoadedScript {
             constant_strings: RefCell::new(FxHashMap::default()),
             module: RefCell::new(None),
             lines: std::cell::OnceCell::new(),
-        })
+        }
     }
 
     pub fn code(&self) -> &ArchivedScriptCode {
-        // SAFETY: `new` validated these exact bytes with rkyv's bytecheck (`code::access`), and
-        // they are never mutated afterwards (the field is private and only read here).
-        unsafe { rkyv::access_unchecked::<ArchivedScriptCode>(&self.bytes) }
+        self.code.code()
+    }
+
+    /// The verified archive, shareable with another realm or written to a cache.
+    pub fn verified(&self) -> &kiln_cache::VerifiedCode {
+        &self.code
     }
 
     pub fn function(&self, index: u32) -> &ArchivedFunctionCode {
         &self.code().functions[index as usize]
-    }
-
-    pub fn bytes(&self) -> &[u8] {
-        &self.bytes
     }
 
     /// The text of 1-based `line` of the source.

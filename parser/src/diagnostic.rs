@@ -155,7 +155,11 @@ mod tests {
             if src.get(offset.saturating_sub(1)..=offset) == Some("\r\n") {
                 continue; // between the two halves of one line break: no token starts there
             }
-            assert_eq!(index.locate(src, offset), line_column(src, offset), "{offset}");
+            assert_eq!(
+                index.locate(src, offset),
+                line_column(src, offset),
+                "{offset}"
+            );
         }
     }
 

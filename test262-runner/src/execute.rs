@@ -17,11 +17,14 @@ pub struct Execute {
     harness: HashMap<String, String>,
     test_root: std::path::PathBuf,
     pub gc_stress: bool,
+    /// Every test's code goes compile → cache file on disk → load (header, bytecheck, verifier)
+    /// → run, instead of running the fresh compile.
+    pub via_cache: bool,
 }
 
 impl Execute {
     /// Loads every harness file once.
-    pub fn new(suite: &Path, gc_stress: bool) -> Execute {
+    pub fn new(suite: &Path, gc_stress: bool, via_cache: bool) -> Execute {
         let mut harness = HashMap::new();
         if let Ok(entries) = std::fs::read_dir(suite.join("harness")) {
             for entry in entries.flatten() {
@@ -37,6 +40,7 @@ impl Execute {
             harness,
             test_root,
             gc_stress,
+            via_cache,
         }
     }
 }
@@ -55,7 +59,11 @@ impl Host for CaptureHost {
 
 impl Executor for Execute {
     fn name(&self) -> &'static str {
-        if self.gc_stress { "gc-stress" } else { "run" }
+        match (self.gc_stress, self.via_cache) {
+            (true, _) => "gc-stress",
+            (_, true) => "via-cache",
+            _ => "run",
+        }
     }
 
     fn run(&self, test: &TestCase, mode: Mode) -> Outcome {
@@ -95,11 +103,25 @@ impl Executor for Execute {
         let negative = fm.negative.as_ref();
         // The full path names the code: module and import() specifiers resolve against it.
         let path = self.test_root.join(&test.name).display().to_string();
-        if mode == Mode::Module {
+        if mode == Mode::Module && !self.via_cache {
             let result = vm.run_module(&source, &path).and_then(|_| vm.run_jobs());
             return self.finish(&mut vm, result, negative, mode, is_async, &output);
         }
-        let compiled = kiln_interpreter::eval::compile(&mut vm, &source, &path, kind);
+        let mut compiled = kiln_interpreter::eval::compile(&mut vm, &source, &path, kind);
+        if self.via_cache
+            && let Ok(fresh) = &compiled
+        {
+            match through_cache_file(&mut vm, fresh, &source, &path, mode) {
+                Ok(cached) => compiled = Ok(cached),
+                Err(e) => return Outcome::Fail(format!("{mode:?}: cache rejected: {e}")),
+            }
+        }
+        if mode == Mode::Module {
+            let result = compiled
+                .and_then(|script| vm.run_loaded_module(script, &path))
+                .and_then(|_| vm.run_jobs());
+            return self.finish(&mut vm, result, negative, mode, is_async, &output);
+        }
         let script = match compiled {
             Ok(s) => s,
             Err(e) => {
@@ -168,6 +190,35 @@ impl Execute {
             }
         }
     }
+}
+
+/// Writes `script` to a cache file, reads it back and loads it as a cache hit would.
+fn through_cache_file(
+    vm: &mut Vm,
+    script: &kiln_interpreter::vm::LoadedScript,
+    source: &str,
+    path: &str,
+    mode: Mode,
+) -> Result<Rc<kiln_interpreter::vm::LoadedScript>, String> {
+    let kind = if mode == Mode::Module {
+        kiln_cache::CacheKind::Module
+    } else {
+        kiln_cache::CacheKind::Script
+    };
+    let bytes = kiln_cache::encode(script.verified(), source, kind);
+    let file = std::env::temp_dir().join(format!(
+        "kiln-test262-{}-{:?}.cache",
+        std::process::id(),
+        std::thread::current().id()
+    ));
+    std::fs::write(&file, &bytes).map_err(|e| e.to_string())?;
+    let read = kiln_cache::read_file(&file);
+    let _ = std::fs::remove_file(&file);
+    let loaded = kiln_cache::load(read.map_err(|e| e.to_string())?, source, kind)
+        .map_err(|e| e.to_string())?;
+    Ok(kiln_interpreter::eval::load_verified(
+        vm, loaded, source, path,
+    ))
 }
 
 fn run_global(vm: &mut Vm, text: &str, name: &str, kind: CodeKind) -> JsResult<Value> {

@@ -44,6 +44,9 @@ struct Args {
     /// Collect garbage at every safepoint and never reuse freed cells (execution mode).
     #[arg(long)]
     gc_stress: bool,
+    /// Run every test through a cache file: compile, write, read back, load, verify, run.
+    #[arg(long)]
+    via_cache: bool,
     /// Only tests with at least one of these features (comma-separated).
     #[arg(long, value_delimiter = ',')]
     features: Vec<String>,
@@ -206,7 +209,7 @@ fn main() -> ExitCode {
     let executor: &dyn Executor = if args.parse_only {
         &ParseOnly
     } else {
-        execute = execute::Execute::new(&suite, args.gc_stress);
+        execute = execute::Execute::new(&suite, args.gc_stress, args.via_cache);
         &execute
     };
 

@@ -1,0 +1,362 @@
+//! The cache file: a 64-byte header, then the rkyv archive (16-aligned, as it was written).
+//!
+//! | bytes  | field                                                              |
+//! |--------|--------------------------------------------------------------------|
+//! | 0..8   | magic `KILNCODE`                                                   |
+//! | 8..12  | `BYTECODE_VERSION` (u32, little-endian, as every field)            |
+//! | 12..28 | engine version, UTF-8, zero-padded                                 |
+//! | 28..32 | flags: kind (bits 0-1: script, module, function), strict (bit 2)   |
+//! | 32..40 | xxh3-64 hash of the exact source text                              |
+//! | 40..48 | source length in bytes                                             |
+//! | 48..56 | archive length in bytes                                            |
+//! | 56..64 | checksum: xxh3-64 of the archive, seeded with the hash of bytes 0..56 |
+
+use crate::VerifiedCode;
+use kiln_compiler::BYTECODE_VERSION;
+use rkyv::util::AlignedVec;
+use std::fmt;
+use std::time::{Duration, Instant};
+use xxhash_rust::xxh3::{xxh3_64, xxh3_64_with_seed};
+
+pub const MAGIC: [u8; 8] = *b"KILNCODE";
+pub const HEADER_LEN: usize = 64;
+/// The engine that wrote a cache; another engine version rejects it even at the same bytecode
+/// version, since the two may differ in what the compiler emits for the same source.
+pub const ENGINE_VERSION: &str = env!("CARGO_PKG_VERSION");
+
+/// What the cached code is compiled as.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CacheKind {
+    Script,
+    Module,
+    /// A function body (`vm.compileFunction`).
+    Function,
+}
+
+impl CacheKind {
+    fn bits(self) -> u32 {
+        match self {
+            CacheKind::Script => 0,
+            CacheKind::Module => 1,
+            CacheKind::Function => 2,
+        }
+    }
+
+    fn from_bits(bits: u32) -> Option<CacheKind> {
+        match bits & 3 {
+            0 => Some(CacheKind::Script),
+            1 => Some(CacheKind::Module),
+            2 => Some(CacheKind::Function),
+            _ => None,
+        }
+    }
+}
+
+impl fmt::Display for CacheKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            CacheKind::Script => "script",
+            CacheKind::Module => "module",
+            CacheKind::Function => "function",
+        })
+    }
+}
+
+const STRICT: u32 = 1 << 2;
+
+/// A decoded header.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Header {
+    pub bytecode_version: u32,
+    pub engine_version: String,
+    pub kind: CacheKind,
+    pub strict: bool,
+    pub source_hash: u64,
+    pub source_len: u64,
+    pub archive_len: u64,
+    pub checksum: u64,
+}
+
+/// Why a cache was not used. The script then compiles from source.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum CacheError {
+    /// Fewer bytes than the header or the header's archive length says.
+    Truncated {
+        expected: u64,
+        actual: u64,
+    },
+    /// More bytes than the header's archive length says.
+    TrailingBytes {
+        expected: u64,
+        actual: u64,
+    },
+    BadMagic,
+    OtherBytecodeVersion {
+        found: u32,
+    },
+    OtherEngineVersion {
+        found: String,
+    },
+    /// The header's flags are not a known kind, or the kind is not what the caller compiles.
+    OtherKind {
+        found: String,
+        expected: CacheKind,
+    },
+    /// The source text is not the one the cache was made from.
+    OtherSource,
+    /// The archive's bytes do not match the header's checksum.
+    Checksum,
+    /// rkyv's validation rejected the archive.
+    Archive(String),
+    /// The bytecode verifier rejected an instruction or a table of a function.
+    Bytecode {
+        function: u32,
+        offset: Option<u32>,
+        reason: String,
+    },
+    /// Rejected before reading: the file could not be read.
+    Io(String),
+}
+
+impl fmt::Display for CacheError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            CacheError::Truncated { expected, actual } => write!(
+                f,
+                "the cache is truncated: {actual} bytes where {expected} are expected"
+            ),
+            CacheError::TrailingBytes { expected, actual } => write!(
+                f,
+                "the cache has {actual} bytes where {expected} are expected"
+            ),
+            CacheError::BadMagic => f.write_str("not a Kiln cache file (bad magic bytes)"),
+            CacheError::OtherBytecodeVersion { found } => write!(
+                f,
+                "the cache has bytecode version {found}; this engine runs version {BYTECODE_VERSION}"
+            ),
+            CacheError::OtherEngineVersion { found } => write!(
+                f,
+                "the cache was written by Kiln {found}; this is Kiln {ENGINE_VERSION}"
+            ),
+            CacheError::OtherKind { found, expected } => {
+                write!(f, "the cache holds a {found}, not a {expected}")
+            }
+            CacheError::OtherSource => {
+                f.write_str("the source text differs from the one the cache was made from")
+            }
+            CacheError::Checksum => f.write_str("the cache is corrupt (checksum mismatch)"),
+            CacheError::Archive(e) => write!(f, "the cache's archive is corrupt: {e}"),
+            CacheError::Bytecode {
+                function,
+                offset: Some(offset),
+                reason,
+            } => write!(
+                f,
+                "invalid bytecode in function {function} at offset {offset}: {reason}"
+            ),
+            CacheError::Bytecode {
+                function,
+                offset: None,
+                reason,
+            } => write!(f, "invalid bytecode in function {function}: {reason}"),
+            CacheError::Io(e) => write!(f, "cannot read the cache: {e}"),
+        }
+    }
+}
+
+impl std::error::Error for CacheError {}
+
+fn source_hash(source: &str) -> u64 {
+    xxh3_64(source.as_bytes())
+}
+
+fn checksum(header_start: &[u8], archive: &[u8]) -> u64 {
+    xxh3_64_with_seed(archive, xxh3_64(header_start))
+}
+
+/// The cache file of `code`, made from `source`: the header, then the archive.
+pub fn encode(code: &VerifiedCode, source: &str, kind: CacheKind) -> AlignedVec<16> {
+    let archive = code.archive_bytes();
+    let top = code
+        .code()
+        .functions
+        .get(code.code().top_level.to_native() as usize);
+    let strict = top.is_some_and(|f| f.flags.to_native() & kiln_compiler::code::flags::STRICT != 0);
+    let mut out = AlignedVec::<16>::with_capacity(HEADER_LEN + archive.len());
+    out.extend_from_slice(&MAGIC);
+    out.extend_from_slice(&BYTECODE_VERSION.to_le_bytes());
+    let mut engine = [0u8; 16];
+    let n = ENGINE_VERSION.len().min(16);
+    engine[..n].copy_from_slice(&ENGINE_VERSION.as_bytes()[..n]);
+    out.extend_from_slice(&engine);
+    let flags = kind.bits() | if strict { STRICT } else { 0 };
+    out.extend_from_slice(&flags.to_le_bytes());
+    out.extend_from_slice(&source_hash(source).to_le_bytes());
+    out.extend_from_slice(&(source.len() as u64).to_le_bytes());
+    out.extend_from_slice(&(archive.len() as u64).to_le_bytes());
+    let sum = checksum(&out[..56], archive);
+    out.extend_from_slice(&sum.to_le_bytes());
+    debug_assert_eq!(out.len(), HEADER_LEN);
+    out.extend_from_slice(archive);
+    out
+}
+
+fn u32_at(bytes: &[u8], at: usize) -> u32 {
+    let mut b = [0u8; 4];
+    b.copy_from_slice(&bytes[at..at + 4]);
+    u32::from_le_bytes(b)
+}
+
+fn u64_at(bytes: &[u8], at: usize) -> u64 {
+    let mut b = [0u8; 8];
+    b.copy_from_slice(&bytes[at..at + 8]);
+    u64::from_le_bytes(b)
+}
+
+impl Header {
+    /// Decodes the first 64 bytes; checks only the magic and the kind bits.
+    pub fn parse(bytes: &[u8]) -> Result<Header, CacheError> {
+        if bytes.len() < HEADER_LEN {
+            if bytes.len() >= MAGIC.len() && bytes[..MAGIC.len()] != MAGIC {
+                return Err(CacheError::BadMagic);
+            }
+            return Err(CacheError::Truncated {
+                expected: HEADER_LEN as u64,
+                actual: bytes.len() as u64,
+            });
+        }
+        if bytes[..8] != MAGIC {
+            return Err(CacheError::BadMagic);
+        }
+        let engine = &bytes[12..28];
+        let end = engine.iter().position(|&b| b == 0).unwrap_or(16);
+        let flags = u32_at(bytes, 28);
+        let kind = CacheKind::from_bits(flags).ok_or_else(|| CacheError::OtherKind {
+            found: format!("kind {}", flags & 3),
+            expected: CacheKind::Script,
+        })?;
+        Ok(Header {
+            bytecode_version: u32_at(bytes, 8),
+            engine_version: String::from_utf8_lossy(&engine[..end]).into_owned(),
+            kind,
+            strict: flags & STRICT != 0,
+            source_hash: u64_at(bytes, 32),
+            source_len: u64_at(bytes, 40),
+            archive_len: u64_at(bytes, 48),
+            checksum: u64_at(bytes, 56),
+        })
+    }
+}
+
+/// How thoroughly to load.
+#[derive(Clone, Copy, Debug)]
+pub struct LoadOptions {
+    /// Compare the archive with the header's checksum. Only the fuzzer turns this off, to reach
+    /// the validator and the verifier with corrupted archives (a hostile file can always carry
+    /// a matching checksum, so they must hold on their own).
+    pub checksum: bool,
+}
+
+impl Default for LoadOptions {
+    fn default() -> Self {
+        LoadOptions { checksum: true }
+    }
+}
+
+/// Where the time of a load went.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct LoadStats {
+    /// Header fields and the source hash.
+    pub header: Duration,
+    pub checksum: Duration,
+    /// rkyv's bytecheck over the archive.
+    pub validate: Duration,
+    /// The bytecode verifier.
+    pub verify: Duration,
+}
+
+/// Loads a cache file made from `source` as `kind`: checks the header, the checksum, validates
+/// the archive and verifies its bytecode. Takes the buffer so the archive is run in place.
+pub fn load(
+    bytes: AlignedVec<16>,
+    source: &str,
+    kind: CacheKind,
+) -> Result<VerifiedCode, CacheError> {
+    load_with(
+        bytes,
+        source,
+        kind,
+        LoadOptions::default(),
+        &mut LoadStats::default(),
+    )
+}
+
+/// [`load`] with options, recording each phase's time in `stats`.
+pub fn load_with(
+    bytes: AlignedVec<16>,
+    source: &str,
+    kind: CacheKind,
+    options: LoadOptions,
+    stats: &mut LoadStats,
+) -> Result<VerifiedCode, CacheError> {
+    let started = Instant::now();
+    let header = Header::parse(&bytes)?;
+    if header.bytecode_version != BYTECODE_VERSION {
+        return Err(CacheError::OtherBytecodeVersion {
+            found: header.bytecode_version,
+        });
+    }
+    if header.engine_version != ENGINE_VERSION {
+        return Err(CacheError::OtherEngineVersion {
+            found: header.engine_version,
+        });
+    }
+    if header.kind != kind {
+        return Err(CacheError::OtherKind {
+            found: header.kind.to_string(),
+            expected: kind,
+        });
+    }
+    let expected = (HEADER_LEN as u64).saturating_add(header.archive_len);
+    let actual = bytes.len() as u64;
+    if actual < expected {
+        return Err(CacheError::Truncated { expected, actual });
+    }
+    if actual > expected {
+        return Err(CacheError::TrailingBytes { expected, actual });
+    }
+    if header.source_len != source.len() as u64 || header.source_hash != source_hash(source) {
+        return Err(CacheError::OtherSource);
+    }
+    stats.header = started.elapsed();
+
+    let archive = HEADER_LEN..bytes.len();
+    if options.checksum {
+        let started = Instant::now();
+        if checksum(&bytes[..56], &bytes[archive.clone()]) != header.checksum {
+            return Err(CacheError::Checksum);
+        }
+        stats.checksum = started.elapsed();
+    }
+
+    let started = Instant::now();
+    let code = kiln_compiler::code::access(&bytes[archive.clone()])
+        .map_err(|e| CacheError::Archive(e.0))?;
+    stats.validate = started.elapsed();
+
+    let started = Instant::now();
+    crate::verify(code, source)?;
+    stats.verify = started.elapsed();
+    Ok(VerifiedCode::new_checked(bytes, archive))
+}
+
+/// Reads a file into a 16-aligned buffer, ready for [`load`].
+pub fn read_file(path: &std::path::Path) -> Result<AlignedVec<16>, CacheError> {
+    let mut file = std::fs::File::open(path).map_err(|e| CacheError::Io(e.to_string()))?;
+    let len = file.metadata().map(|m| m.len() as usize).unwrap_or(0);
+    let mut buffer = AlignedVec::<16>::with_capacity(len);
+    buffer
+        .extend_from_reader(&mut file)
+        .map_err(|e| CacheError::Io(e.to_string()))?;
+    Ok(buffer)
+}

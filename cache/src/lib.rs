@@ -1,0 +1,81 @@
+//! kiln-cache: the bytecode cache.
+//!
+//! A cache file is `[header | padding | rkyv archive]` ([`container`]). Loading it checks the
+//! header (magic, versions, the hash of the exact source text, lengths, checksum), validates the
+//! archive with rkyv's bytecheck, and runs the bytecode [`verify`]er. Only then does it become a
+//! [`VerifiedCode`], the one type the interpreter runs — fresh compiles reach it through
+//! [`VerifiedCode::from_compiled`], so the cached path and the fresh path meet at the same bytes.
+//!
+//! Every failure is a [`CacheError`] value, never a panic, whatever the bytes.
+
+pub mod container;
+pub mod verify;
+
+pub use container::{
+    CacheError, CacheKind, HEADER_LEN, Header, LoadOptions, LoadStats, encode, load, load_with,
+    read_file,
+};
+pub use verify::verify;
+
+use kiln_compiler::code::{ArchivedScriptCode, ScriptCode};
+use rkyv::util::AlignedVec;
+use std::ops::Range;
+use std::sync::Arc;
+
+/// Archived code that passed rkyv's validation and the bytecode verifier: safe to run.
+///
+/// Cloning shares the bytes.
+#[derive(Clone)]
+pub struct VerifiedCode {
+    buffer: Arc<AlignedVec<16>>,
+    /// Where the archive sits in `buffer` (after the header, for a cache file).
+    archive: Range<usize>,
+}
+
+impl VerifiedCode {
+    /// Archives freshly compiled code. The archive is validated by bytecheck always, and run
+    /// through the verifier in debug builds (the compiler's output is trusted in release).
+    pub fn from_compiled(code: &ScriptCode, source: &str) -> Result<VerifiedCode, CacheError> {
+        let buffer = code
+            .archive()
+            .map_err(|e| CacheError::Archive(format!("cannot archive code: {}", e.0)))?;
+        let archived =
+            kiln_compiler::code::access(&buffer).map_err(|e| CacheError::Archive(e.0))?;
+        if cfg!(debug_assertions) {
+            verify(archived, source)?;
+        }
+        let len = buffer.len();
+        Ok(VerifiedCode {
+            buffer: Arc::new(buffer),
+            archive: 0..len,
+        })
+    }
+
+    /// Wraps a buffer whose `archive` range passed validation and verification.
+    fn new_checked(buffer: AlignedVec<16>, archive: Range<usize>) -> VerifiedCode {
+        VerifiedCode {
+            buffer: Arc::new(buffer),
+            archive,
+        }
+    }
+
+    /// The archived script, read in place.
+    pub fn code(&self) -> &ArchivedScriptCode {
+        // SAFETY: a `VerifiedCode` is only built (`from_compiled`, `new_checked`) from bytes that
+        // rkyv's bytecheck accepted over exactly this range, and the buffer is never mutated
+        // afterwards (it is private and shared read-only through `Arc`). The range starts at a
+        // multiple of 16 in a 16-aligned buffer, as the archive was validated.
+        unsafe { rkyv::access_unchecked::<ArchivedScriptCode>(self.archive_bytes()) }
+    }
+
+    /// The rkyv archive alone.
+    pub fn archive_bytes(&self) -> &[u8] {
+        &self.buffer[self.archive.clone()]
+    }
+}
+
+impl std::fmt::Debug for VerifiedCode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "VerifiedCode({} bytes)", self.archive.len())
+    }
+}

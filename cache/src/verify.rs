@@ -1,0 +1,303 @@
+//! The bytecode verifier: what must hold of archived code before the interpreter runs it.
+//!
+//! rkyv's bytecheck has already proven the archive's structure (offsets, lengths, enum tags). The
+//! verifier proves what the interpreter relies on beyond that: every instruction decodes; every
+//! register, constant, name, function, scope and IC-slot operand is in range; argument windows fit
+//! the frame; every jump target and handler bound is an instruction boundary; source ranges are in
+//! the source text; a module's tables point at real strings, requests and slots. Environment depths
+//! and slots depend on the run-time chain and are checked by the interpreter when it uses them.
+
+use crate::CacheError;
+use kiln_compiler::code::{ArchivedConstant, ArchivedFunctionCode, ArchivedScriptCode, flags};
+use kiln_compiler::{Instruction, OperandValue};
+
+/// The most registers one frame may ask for; the compiler stays far below.
+pub const MAX_REGISTERS: u32 = 1 << 18;
+
+/// Checks every function of `code`, compiled from `source`.
+pub fn verify(code: &ArchivedScriptCode, source: &str) -> Result<(), CacheError> {
+    let script = Script {
+        strings: code.strings.len(),
+        functions: code.functions.len(),
+        source,
+    };
+    let top = code.top_level.to_native();
+    if top as usize >= script.functions {
+        return Err(CacheError::Bytecode {
+            function: top,
+            offset: None,
+            reason: format!("top-level function {top} of {}", script.functions),
+        });
+    }
+    for (index, function) in code.functions.iter().enumerate() {
+        script
+            .function(function)
+            .map_err(|(offset, reason)| CacheError::Bytecode {
+                function: index as u32,
+                offset,
+                reason,
+            })?;
+    }
+    script.module(code).map_err(|reason| CacheError::Bytecode {
+        function: top,
+        offset: None,
+        reason,
+    })
+}
+
+struct Script<'a> {
+    strings: usize,
+    functions: usize,
+    source: &'a str,
+}
+
+type Failure = (Option<u32>, String);
+
+fn fail<T>(offset: Option<u32>, reason: String) -> Result<T, Failure> {
+    Err((offset, reason))
+}
+
+impl Script<'_> {
+    fn string(&self, index: u32, what: &str) -> Result<(), String> {
+        if (index as usize) < self.strings {
+            Ok(())
+        } else {
+            Err(format!("{what} names string {index} of {}", self.strings))
+        }
+    }
+
+    fn source_offset(&self, offset: u32, what: &str) -> Result<(), String> {
+        if self.source.is_char_boundary(offset as usize) {
+            Ok(())
+        } else {
+            Err(format!(
+                "{what} {offset} is not a character boundary of the {}-byte source",
+                self.source.len()
+            ))
+        }
+    }
+
+    fn function(&self, f: &ArchivedFunctionCode) -> Result<(), Failure> {
+        let at = |r: Result<(), String>| r.map_err(|e| (None, e));
+        let registers = f.register_count.to_native();
+        if registers > MAX_REGISTERS {
+            return fail(
+                None,
+                format!("{registers} registers (at most {MAX_REGISTERS})"),
+            );
+        }
+        let bytecode = f.bytecode.as_slice();
+        let ic_slots = f.ic_slot_count.to_native();
+        if ic_slots as usize > bytecode.len() {
+            return fail(
+                None,
+                format!("{ic_slots} IC slots for {} bytes", bytecode.len()),
+            );
+        }
+        if let Some(name) = f.name.as_ref() {
+            at(self.string(name.to_native(), "the function name"))?;
+        }
+        let (start, end) = (f.source_start.to_native(), f.source_end.to_native());
+        if start > end {
+            return fail(None, format!("source range {start}..{end}"));
+        }
+        at(self.source_offset(start, "source start"))?;
+        at(self.source_offset(end, "source end"))?;
+        for constant in f.constants.iter() {
+            match constant {
+                ArchivedConstant::Number(_) => {}
+                ArchivedConstant::String(s) => at(self.string(s.to_native(), "a constant"))?,
+                ArchivedConstant::BigInt(digits) => {
+                    if kiln_compiler::keys::parse_bigint_literal(digits.as_str()).is_none() {
+                        return fail(None, format!("BigInt constant {:?}", digits.as_str()));
+                    }
+                }
+                ArchivedConstant::Template { raw, cooked } => {
+                    if raw.len() != cooked.len() {
+                        return fail(
+                            None,
+                            "a template's raw and cooked strings differ in number".into(),
+                        );
+                    }
+                    for s in raw.iter() {
+                        at(self.string(s.to_native(), "a template"))?;
+                    }
+                    for s in cooked.iter().flatten() {
+                        at(self.string(s.to_native(), "a template"))?;
+                    }
+                }
+            }
+        }
+        for inner in f.functions.iter() {
+            if inner.to_native() as usize >= self.functions {
+                return fail(
+                    None,
+                    format!("creates function {inner} of {}", self.functions),
+                );
+            }
+        }
+        for scope in f.scopes.iter() {
+            if scope.names.len() != scope.kinds.len() {
+                return fail(None, "a scope's names and kinds differ in number".into());
+            }
+            for name in scope.names.iter() {
+                at(self.string(name.to_native(), "a scope slot"))?;
+            }
+        }
+        if f.flags.to_native() & flags::HAS_FUNCTION_ENV != 0 && f.scopes.is_empty() {
+            return fail(None, "a function environment without a scope".into());
+        }
+        for p in f.positions.iter() {
+            if p.0.to_native() as usize > bytecode.len() {
+                return fail(None, format!("a source position for pc {}", p.0));
+            }
+            at(self.source_offset(p.1.to_native(), "source position"))?;
+        }
+
+        // Instructions: decode each, check its operands, remember where each one starts.
+        let mut boundary = vec![false; bytecode.len() + 1];
+        let mut jumps = Vec::new();
+        let mut pc = 0;
+        while pc < bytecode.len() {
+            boundary[pc] = true;
+            let here = Some(pc as u32);
+            let (instruction, len) = match Instruction::decode(bytecode, pc) {
+                Ok(d) => d,
+                Err(e) => return fail(here, e.to_string()),
+            };
+            for operand in instruction.operand_values() {
+                let (value, limit, what) = match operand {
+                    OperandValue::Reg(r) => (r, registers, "register"),
+                    OperandValue::Const(c) => (c, f.constants.len() as u32, "constant"),
+                    OperandValue::Name(n) => (n, self.strings as u32, "name"),
+                    OperandValue::Func(n) => (n, self.functions as u32, "function"),
+                    OperandValue::Ic(n) => (n, ic_slots, "IC slot"),
+                    OperandValue::Scope(n) => (n, f.scopes.len() as u32, "scope"),
+                    OperandValue::Jump(offset) => {
+                        let target = pc as i64 + i64::from(offset);
+                        if target < 0 || target >= bytecode.len() as i64 {
+                            return fail(here, format!("jump to {target} outside the function"));
+                        }
+                        jumps.push((pc, target as usize));
+                        continue;
+                    }
+                    OperandValue::Count(_) | OperandValue::Imm(_) => continue,
+                };
+                if value >= limit {
+                    return fail(here, format!("{what} {value} of {limit} in {instruction}"));
+                }
+            }
+            if let Some((first, count)) = register_window(&instruction)
+                && u64::from(first) + u64::from(count) > u64::from(registers)
+            {
+                return fail(
+                    here,
+                    format!("{instruction} reads registers past the frame's {registers}"),
+                );
+            }
+            pc += len;
+        }
+        boundary[bytecode.len()] = true;
+        for (from, target) in jumps {
+            if !boundary[target] {
+                return fail(
+                    Some(from as u32),
+                    format!("jump into the middle of an instruction at {target}"),
+                );
+            }
+        }
+        for h in f.handlers.iter() {
+            let (start, end, handler) = (
+                h.start.to_native() as usize,
+                h.end.to_native() as usize,
+                h.handler.to_native() as usize,
+            );
+            let on_boundary = |at: usize| boundary.get(at).copied().unwrap_or(false);
+            if start > end
+                || !on_boundary(start)
+                || !on_boundary(end)
+                || handler >= bytecode.len()
+                || !on_boundary(handler)
+            {
+                return fail(
+                    None,
+                    format!("handler {start}..{end} -> {handler} is not on instruction boundaries"),
+                );
+            }
+        }
+        Ok(())
+    }
+
+    fn module(&self, code: &ArchivedScriptCode) -> Result<(), String> {
+        let Some(module) = code.module.as_ref() else {
+            if code.is_module {
+                return Err("module code without module tables".into());
+            }
+            return Ok(());
+        };
+        if !code.is_module {
+            return Err("script code with module tables".into());
+        }
+        let top = &code.functions[code.top_level.to_native() as usize];
+        let env = module.env_scope.to_native() as usize;
+        let slots = top
+            .scopes
+            .get(env)
+            .map(|s| s.names.len())
+            .ok_or_else(|| format!("module environment scope {env}"))?;
+        let requests = module.requests.len();
+        let slot = |s: u32| {
+            if (s as usize) < slots {
+                Ok(())
+            } else {
+                Err(format!("module slot {s} of {slots}"))
+            }
+        };
+        let request = |r: u32| {
+            if (r as usize) < requests {
+                Ok(())
+            } else {
+                Err(format!("module request {r} of {requests}"))
+            }
+        };
+        for r in module.requests.iter() {
+            self.string(r.to_native(), "a module request")?;
+        }
+        for import in module.imports.iter() {
+            request(import.request.to_native())?;
+            if let Some(name) = import.name.as_ref() {
+                self.string(name.to_native(), "an import")?;
+            }
+            slot(import.slot.to_native())?;
+        }
+        for (name, s) in module.local_exports.iter().map(|e| (e.0, e.1)) {
+            self.string(name.to_native(), "an export")?;
+            slot(s.to_native())?;
+        }
+        for e in module.indirect_exports.iter() {
+            self.string(e.export_name.to_native(), "an export")?;
+            request(e.request.to_native())?;
+            if let Some(name) = e.import_name.as_ref() {
+                self.string(name.to_native(), "an export")?;
+            }
+        }
+        for r in module.star_exports.iter() {
+            request(r.to_native())?;
+        }
+        Ok(())
+    }
+}
+
+/// Registers `first..first + count` an instruction reads as one window.
+fn register_window(instruction: &Instruction) -> Option<(u32, u32)> {
+    match *instruction {
+        Instruction::Call { args, count, .. }
+        | Instruction::CallEval { args, count, .. }
+        | Instruction::New { args, count, .. }
+        | Instruction::SuperCall { args, count, .. } => Some((args.0, count.0)),
+        Instruction::CopyDataProperties {
+            excluded, count, ..
+        } => Some((excluded.0, count.0)),
+        _ => None,
+    }
+}

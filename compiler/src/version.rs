@@ -1,0 +1,5 @@
+//! The bytecode version, in a file of its own so that a change to it is a visible commit.
+
+/// Changes whenever the archived layout of `ScriptCode` or the meaning of an instruction changes;
+/// a cache file with another version is rejected and the script compiles from source.
+pub const BYTECODE_VERSION: u32 = 3;

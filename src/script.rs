@@ -1,0 +1,241 @@
+//! `Script`: compiled code that can run many times, in any runtime, and be cached — the Rust
+//! side of `node:vm`'s `vm.Script`.
+
+use crate::{Error, Runtime};
+use kiln_cache::{CacheError, CacheKind, LoadOptions, LoadStats, VerifiedCode};
+use kiln_compiler::CodeKind;
+use kiln_interpreter::Value;
+use kiln_interpreter::eval::{CompileFailure, CompileStats};
+use std::time::{Duration, Instant};
+
+/// What the source is compiled as.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum SourceType {
+    #[default]
+    Script,
+    Module,
+}
+
+/// Options for [`Script::new`], named after `new vm.Script(code, options)`.
+#[derive(Clone, Debug, Default)]
+pub struct ScriptOptions<'a> {
+    /// The name stack traces and errors show (`evalmachine.<anonymous>` if empty).
+    pub filename: String,
+    /// A cache made by [`Script::create_cached_data`] (or `kiln compile`) for this exact source.
+    /// When it does not fit, the script compiles from source and
+    /// [`Script::cached_data_rejected`] says so.
+    pub cached_data: Option<&'a [u8]>,
+    /// Make the cache at construction ([`Script::cached_data`]).
+    pub produce_cached_data: bool,
+    pub source_type: SourceType,
+}
+
+/// Where a script's construction spent its time, and sizes.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct ScriptStats {
+    /// From source: parse, compile and archive (zero when a cache was used).
+    pub compile: CompileStats,
+    /// From a cache: header, checksum, validation and verification (zero without one).
+    pub load: LoadStats,
+    /// Copying the given cache into aligned memory.
+    pub read: Duration,
+    pub source_bytes: usize,
+    /// The cache's size: the one given, or the one produced.
+    pub cache_bytes: usize,
+}
+
+/// Compiled code, ready to run. Compiling needs no runtime, so one `Script` can run in many
+/// runtimes and contexts.
+///
+/// ```
+/// use kiln::{Runtime, Script, ScriptOptions};
+///
+/// let source = "6 * 7";
+/// let script = Script::new(source, ScriptOptions::default()).unwrap();
+/// let cache = script.create_cached_data();
+///
+/// let cached = Script::new(
+///     source,
+///     ScriptOptions { cached_data: Some(&cache), ..Default::default() },
+/// )
+/// .unwrap();
+/// assert_eq!(cached.cached_data_rejected(), Some(false));
+///
+/// let mut runtime = Runtime::new();
+/// let answer = cached.run_in_this_context(&mut runtime).unwrap();
+/// assert_eq!(runtime.display(answer), "42");
+/// ```
+#[derive(Debug)]
+pub struct Script {
+    source: String,
+    filename: String,
+    source_type: SourceType,
+    code: VerifiedCode,
+    rejection: Option<Option<CacheError>>,
+    produced: Option<Vec<u8>>,
+    stats: ScriptStats,
+}
+
+impl Script {
+    /// Compiles `source`, or loads it from `options.cached_data` when that cache fits it.
+    /// A syntax error is an [`Error::Syntax`]; a rejected cache is not an error.
+    pub fn new(source: &str, options: ScriptOptions<'_>) -> Result<Script, Error> {
+        let kind = cache_kind(options.source_type);
+        let mut stats = ScriptStats {
+            source_bytes: source.len(),
+            ..ScriptStats::default()
+        };
+        let mut rejection = None;
+        let mut code = None;
+        if let Some(bytes) = options.cached_data {
+            stats.cache_bytes = bytes.len();
+            let started = Instant::now();
+            let mut aligned = rkyv::util::AlignedVec::<16>::with_capacity(bytes.len());
+            aligned.extend_from_slice(bytes);
+            stats.read = started.elapsed();
+            match kiln_cache::load_with(
+                aligned,
+                source,
+                kind,
+                LoadOptions::default(),
+                &mut stats.load,
+            ) {
+                Ok(verified) => {
+                    code = Some(verified);
+                    rejection = Some(None);
+                }
+                Err(e) => rejection = Some(Some(e)),
+            }
+        }
+        let filename = if options.filename.is_empty() {
+            "evalmachine.<anonymous>".to_string()
+        } else {
+            options.filename
+        };
+        let code = match code {
+            Some(code) => code,
+            None => compile(source, options.source_type, &filename, &mut stats.compile)?,
+        };
+        let mut script = Script {
+            source: source.to_string(),
+            filename,
+            source_type: options.source_type,
+            code,
+            rejection,
+            produced: None,
+            stats,
+        };
+        if options.produce_cached_data {
+            let data = script.create_cached_data();
+            script.stats.cache_bytes = data.len();
+            script.produced = Some(data);
+        }
+        Ok(script)
+    }
+
+    /// `None` when no cache was given; `Some(true)` when it was rejected and the script compiled
+    /// from source; `Some(false)` when the script runs from the cache.
+    pub fn cached_data_rejected(&self) -> Option<bool> {
+        self.rejection.as_ref().map(Option::is_some)
+    }
+
+    /// Why the given cache was rejected.
+    pub fn cache_rejection(&self) -> Option<&CacheError> {
+        self.rejection.as_ref().and_then(Option::as_ref)
+    }
+
+    /// A cache of this script, for [`ScriptOptions::cached_data`] or a file.
+    pub fn create_cached_data(&self) -> Vec<u8> {
+        kiln_cache::encode(&self.code, &self.source, cache_kind(self.source_type)).to_vec()
+    }
+
+    /// The cache made at construction when `produce_cached_data` was set.
+    pub fn cached_data(&self) -> Option<&[u8]> {
+        self.produced.as_deref()
+    }
+
+    pub fn stats(&self) -> &ScriptStats {
+        &self.stats
+    }
+
+    pub fn filename(&self) -> &str {
+        &self.filename
+    }
+
+    pub fn source(&self) -> &str {
+        &self.source
+    }
+
+    /// The verified archive this script runs.
+    pub fn code(&self) -> &VerifiedCode {
+        &self.code
+    }
+
+    /// Runs the script in the runtime's main realm, then its promise jobs. A module's value is
+    /// `undefined`.
+    pub fn run_in_this_context(&self, runtime: &mut Runtime) -> Result<Value, Error> {
+        let realm = crate::MAIN_REALM;
+        self.run_in_realm(runtime, realm)
+    }
+
+    /// Runs the script with `context`'s global object, then the promise jobs.
+    pub fn run_in_context(
+        &self,
+        runtime: &mut Runtime,
+        context: &crate::Context,
+    ) -> Result<Value, Error> {
+        self.run_in_realm(runtime, context.realm)
+    }
+
+    fn run_in_realm(&self, runtime: &mut Runtime, realm: u32) -> Result<Value, Error> {
+        let vm = &mut runtime.vm;
+        let saved = vm.realm;
+        vm.realm = realm;
+        let loaded = kiln_interpreter::eval::load_verified(
+            vm,
+            self.code.clone(),
+            &self.source,
+            &self.filename,
+        );
+        let result = match self.source_type {
+            SourceType::Script => vm.run_top_level(loaded),
+            SourceType::Module => vm
+                .run_loaded_module(loaded, &self.filename)
+                .map(|_| Value::UNDEFINED),
+        };
+        let result = result.and_then(|v| {
+            vm.handles.push(v);
+            let jobs = vm.run_jobs();
+            vm.handles.pop();
+            jobs.map(|_| v)
+        });
+        vm.realm = saved;
+        result.map_err(|e| runtime.error(e))
+    }
+}
+
+fn cache_kind(source_type: SourceType) -> CacheKind {
+    match source_type {
+        SourceType::Script => CacheKind::Script,
+        SourceType::Module => CacheKind::Module,
+    }
+}
+
+fn compile(
+    source: &str,
+    source_type: SourceType,
+    filename: &str,
+    stats: &mut CompileStats,
+) -> Result<VerifiedCode, Error> {
+    let kind = match source_type {
+        SourceType::Script => CodeKind::Script,
+        SourceType::Module => CodeKind::Module,
+    };
+    kiln_interpreter::eval::compile_code(source, kind, None, stats).map_err(|e| match e {
+        CompileFailure::Syntax(d) => Error::Syntax {
+            message: d.message.clone(),
+            rendered: d.render(filename, source),
+        },
+        CompileFailure::Archive(e) => Error::Internal(e.to_string()),
+    })
+}
