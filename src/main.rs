@@ -1,11 +1,12 @@
 //! The `kiln` command line.
 
 use clap::{Parser, Subcommand};
-use kiln_compiler::CodeKind;
-use kiln_interpreter::{JsError, Value, Vm};
+use kiln::{Runtime, Script, ScriptOptions, SourceType};
+use kiln_interpreter::{Value, Vm};
 use kiln_parser::ast::SourceKind;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::time::{Duration, Instant};
 
 #[derive(Parser)]
 #[command(
@@ -34,17 +35,37 @@ enum Command {
     Run {
         /// The script to run.
         file: PathBuf,
+        /// A cache made by `kiln compile`: run from it when it fits the script; otherwise say
+        /// why on stderr and compile from source.
+        cache: Option<PathBuf>,
         /// Run as a module (the default for `.mjs` files).
         #[arg(long)]
         module: bool,
         /// Collect garbage at every safepoint and never reuse freed cells (finds rooting bugs).
         #[arg(long)]
         gc_stress: bool,
+        /// Print each phase's time and the source and cache sizes on stderr.
+        #[arg(long)]
+        stats: bool,
     },
-    /// Print the bytecode of every function in a script: registers, constants, jump targets
-    /// and source positions.
+    /// Compile a script to a cache file that `kiln run FILE CACHE` starts from without parsing
+    /// or compiling.
+    Compile {
+        /// The script to compile.
+        file: PathBuf,
+        /// Where to write the cache (default: the script's path with the extension `.cache`).
+        cache: Option<PathBuf>,
+        /// Compile as a module (the default for `.mjs` files).
+        #[arg(long)]
+        module: bool,
+        /// Print each phase's time and the source and cache sizes on stderr.
+        #[arg(long)]
+        stats: bool,
+    },
+    /// Print the bytecode of every function in a script or a cache file: registers, constants,
+    /// jump targets and source positions.
     Disasm {
-        /// The script to compile and disassemble.
+        /// The script to compile and disassemble, or a cache file.
         file: PathBuf,
         /// Compile as a module (the default for `.mjs` files).
         #[arg(long)]
@@ -57,9 +78,17 @@ fn main() -> ExitCode {
         Command::Check { file, module } => check(&file, module),
         Command::Run {
             file,
+            cache,
             module,
             gc_stress,
-        } => run(&file, module, gc_stress),
+            stats,
+        } => run(&file, cache.as_deref(), module, gc_stress, stats),
+        Command::Compile {
+            file,
+            cache,
+            module,
+            stats,
+        } => compile(&file, cache.as_deref(), module, stats),
         Command::Disasm { file, module } => disasm(&file, module),
     }
 }
@@ -105,82 +134,213 @@ fn check(path: &Path, module: bool) -> ExitCode {
 }
 
 fn disasm(path: &Path, module: bool) -> ExitCode {
-    let kind = source_kind(path, module);
-    let (name, source) = match parsed_source(path, kind) {
-        Ok(parsed) => parsed,
-        Err(code) => return code,
-    };
-    let arena = bumpalo::Bump::new();
-    let parsed = kiln_parser::parse(
-        &arena,
-        &source,
-        kiln_parser::ParseOptions { kind, eval: None },
-    );
-    let code_kind = if kind == SourceKind::Module {
-        CodeKind::Module
-    } else {
-        CodeKind::Script
-    };
-    let code = match kiln_compiler::compile(&parsed.program, code_kind) {
-        Ok(code) => code,
-        Err(e) => {
-            let d = kiln_parser::Diagnostic {
-                message: e.message,
-                span: e.span,
-            };
-            eprint!("{}", d.render(&name, &source));
-            return ExitCode::FAILURE;
-        }
-    };
-    let bytes = match code.archive() {
+    let bytes = match kiln_cache::read_file(path) {
         Ok(bytes) => bytes,
         Err(e) => {
-            eprintln!("error: {}", e.0);
+            eprintln!("error: {}: {e}", path.display());
             return ExitCode::FAILURE;
         }
     };
-    match kiln_compiler::code::access(&bytes) {
-        Ok(archived) => {
+    if bytes.starts_with(&kiln_cache::MAGIC) {
+        return match kiln_cache::inspect(bytes) {
+            Ok((header, code)) => {
+                println!(
+                    "cache {}: {} (strict: {}), bytecode version {}, Kiln {}, source {} bytes (xxh3 {:016x}), archive {} bytes",
+                    path.display(),
+                    header.kind,
+                    header.strict,
+                    header.bytecode_version,
+                    header.engine_version,
+                    header.source_len,
+                    header.source_hash,
+                    header.archive_len
+                );
+                print!("{}", kiln_compiler::disasm::disassemble(code.code()));
+                ExitCode::SUCCESS
+            }
+            Err(e) => {
+                eprintln!("error: {}: {e}", path.display());
+                ExitCode::FAILURE
+            }
+        };
+    }
+    let (name, source) = match read(path) {
+        Ok(read) => read,
+        Err(code) => return code,
+    };
+    let options = ScriptOptions {
+        filename: name,
+        source_type: source_type(path, module),
+        ..ScriptOptions::default()
+    };
+    match Script::new(&source, options) {
+        Ok(script) => {
             print!(
                 "{}",
-                kiln_compiler::disasm::disassemble_with_source(archived, &source)
+                kiln_compiler::disasm::disassemble_with_source(script.code().code(), &source)
             );
             ExitCode::SUCCESS
         }
         Err(e) => {
-            eprintln!("error: {}", e.0);
+            eprintln!("{e}");
             ExitCode::FAILURE
         }
     }
 }
 
-fn run(path: &Path, module: bool, gc_stress: bool) -> ExitCode {
-    // Syntax errors get the parser's own rendering (file:line:col and a caret).
-    let kind = source_kind(path, module);
-    let (name, source) = match parsed_source(path, kind) {
-        Ok(parsed) => parsed,
+fn source_type(path: &Path, module: bool) -> SourceType {
+    if is_module(path, module) {
+        SourceType::Module
+    } else {
+        SourceType::Script
+    }
+}
+
+/// Reads a source file: its display name and text, or the exit after printing why not.
+fn read(path: &Path) -> Result<(String, String), ExitCode> {
+    match read_source(path) {
+        Ok(source) => Ok((path.display().to_string(), source)),
+        Err(message) => {
+            eprintln!("error: {message}");
+            Err(ExitCode::FAILURE)
+        }
+    }
+}
+
+/// The name a script runs under: modules get their full path, so relative imports resolve.
+fn script_name(path: &Path, source_type: SourceType) -> String {
+    match source_type {
+        SourceType::Module => std::fs::canonicalize(path)
+            .map_or_else(|_| path.display().to_string(), |p| p.display().to_string()),
+        SourceType::Script => path.display().to_string(),
+    }
+}
+
+fn compile(path: &Path, cache: Option<&Path>, module: bool, stats: bool) -> ExitCode {
+    let (_, source) = match read(path) {
+        Ok(read) => read,
         Err(code) => return code,
     };
-    let mut vm = Vm::new(Box::new(kiln_interpreter::StdHost));
-    vm.heap.gc_stress = gc_stress;
-    let code_kind = if kind == SourceKind::Module {
-        CodeKind::Module
-    } else {
-        CodeKind::Script
+    let source_type = source_type(path, module);
+    let options = ScriptOptions {
+        filename: script_name(path, source_type),
+        source_type,
+        produce_cached_data: true,
+        ..ScriptOptions::default()
     };
-    let result = if code_kind == CodeKind::Module {
-        let full = std::fs::canonicalize(path).map_or(name.clone(), |p| p.display().to_string());
-        vm.run_module(&source, &full)
-    } else {
-        kiln_interpreter::eval::compile(&mut vm, &source, &name, code_kind)
-            .and_then(|script| vm.run_top_level(script))
-            .map(|_| ())
+    let started = Instant::now();
+    let script = match Script::new(&source, options) {
+        Ok(script) => script,
+        Err(e) => {
+            eprintln!("{e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let built = started.elapsed();
+    let target = cache.map_or_else(|| path.with_extension("cache"), Path::to_path_buf);
+    let data = script.cached_data().unwrap_or_default();
+    let started = Instant::now();
+    if let Err(e) = std::fs::write(&target, data) {
+        eprintln!("error: cannot write {}: {e}", target.display());
+        return ExitCode::FAILURE;
     }
-    .and_then(|_| vm.run_jobs());
+    if stats {
+        let s = script.stats();
+        eprintln!(
+            "kiln compile: source {} bytes, cache {} bytes ({:.2}x)",
+            s.source_bytes,
+            s.cache_bytes,
+            s.cache_bytes as f64 / s.source_bytes.max(1) as f64
+        );
+        phase("parse", s.compile.parse);
+        phase("compile", s.compile.compile);
+        phase("archive", s.compile.archive);
+        phase(
+            "encode",
+            built.saturating_sub(s.compile.parse + s.compile.compile + s.compile.archive),
+        );
+        phase("write", started.elapsed());
+    }
+    ExitCode::SUCCESS
+}
+
+fn phase(name: &str, time: Duration) {
+    eprintln!("  {name:<9}{:>10.3} ms", time.as_secs_f64() * 1e3);
+}
+
+fn run(path: &Path, cache: Option<&Path>, module: bool, gc_stress: bool, stats: bool) -> ExitCode {
+    let (_, source) = match read(path) {
+        Ok(read) => read,
+        Err(code) => return code,
+    };
+    let started = Instant::now();
+    let cached = match cache.map(std::fs::read).transpose() {
+        Ok(bytes) => bytes,
+        Err(e) => {
+            eprintln!(
+                "kiln: cannot read the cache {}: {e}; running from source",
+                cache
+                    .map(Path::display)
+                    .map(|d| d.to_string())
+                    .unwrap_or_default()
+            );
+            None
+        }
+    };
+    let read_cache = started.elapsed();
+    let source_type = source_type(path, module);
+    let options = ScriptOptions {
+        filename: script_name(path, source_type),
+        source_type,
+        cached_data: cached.as_deref(),
+        ..ScriptOptions::default()
+    };
+    let script = match Script::new(&source, options) {
+        Ok(script) => script,
+        Err(e) => {
+            eprint!("{}", e.to_string().trim_end());
+            eprintln!();
+            return ExitCode::FAILURE;
+        }
+    };
+    if let (Some(reason), Some(cache)) = (script.cache_rejection(), cache) {
+        eprintln!(
+            "kiln: cache {} rejected: {reason}; running from source",
+            cache.display()
+        );
+    }
+    let mut runtime = Runtime::new();
+    runtime.vm.heap.gc_stress = gc_stress;
+    let started = Instant::now();
+    let result = script.run_in_this_context(&mut runtime);
+    let execute = started.elapsed();
+    if stats {
+        let s = script.stats();
+        let from = match script.cached_data_rejected() {
+            Some(false) => "cache",
+            _ => "source",
+        };
+        eprintln!(
+            "kiln run: from {from}; source {} bytes, cache {} bytes",
+            s.source_bytes, s.cache_bytes
+        );
+        if from == "cache" {
+            phase("read", read_cache + s.read);
+            phase("header", s.load.header);
+            phase("checksum", s.load.checksum);
+            phase("validate", s.load.validate);
+            phase("verify", s.load.verify);
+        } else {
+            phase("parse", s.compile.parse);
+            phase("compile", s.compile.compile);
+            phase("archive", s.compile.archive);
+        }
+        phase("execute", execute);
+    }
     match result {
-        Ok(()) => ExitCode::SUCCESS,
+        Ok(_) => ExitCode::SUCCESS,
         Err(error) => {
-            report_uncaught(&mut vm, error);
+            report_uncaught(&mut runtime, error);
             ExitCode::FAILURE
         }
     }
@@ -188,14 +348,15 @@ fn run(path: &Path, module: bool, gc_stress: bool) -> ExitCode {
 
 /// Prints an uncaught exception: `file:line:col`, the source line with a caret, then the
 /// error's stack (or its value).
-fn report_uncaught(vm: &mut Vm, error: JsError) {
+fn report_uncaught(runtime: &mut Runtime, error: kiln::Error) {
     let value = match error {
-        JsError::Throw(v) => v,
-        JsError::Terminate(reason) => {
-            eprintln!("Uncaught: {reason}");
+        kiln::Error::Thrown { value, .. } => value,
+        other => {
+            eprintln!("{other}");
             return;
         }
     };
+    let vm = &mut runtime.vm;
     if let Some((script, offset)) = vm.exception_origin.clone() {
         let (line, column) = script.line_column(offset);
         let text = script.line_text(line);

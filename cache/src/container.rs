@@ -350,6 +350,43 @@ pub fn load_with(
     Ok(VerifiedCode::new_checked(bytes, archive))
 }
 
+/// Checks a cache file without its source, to show what it holds (`kiln disasm x.cache`): every
+/// check of [`load`] but the source's hash, and source offsets only against the source length.
+/// The result is for reading only; running needs [`load`] with the source.
+pub fn inspect(bytes: AlignedVec<16>) -> Result<(Header, Inspected), CacheError> {
+    let header = Header::parse(&bytes)?;
+    if header.bytecode_version != BYTECODE_VERSION {
+        return Err(CacheError::OtherBytecodeVersion {
+            found: header.bytecode_version,
+        });
+    }
+    let expected = (HEADER_LEN as u64).saturating_add(header.archive_len);
+    let actual = bytes.len() as u64;
+    if actual < expected {
+        return Err(CacheError::Truncated { expected, actual });
+    }
+    if actual > expected {
+        return Err(CacheError::TrailingBytes { expected, actual });
+    }
+    let archive = HEADER_LEN..bytes.len();
+    if checksum(&bytes[..56], &bytes[archive.clone()]) != header.checksum {
+        return Err(CacheError::Checksum);
+    }
+    let code = kiln_compiler::code::access(&bytes[archive.clone()])
+        .map_err(|e| CacheError::Archive(e.0))?;
+    crate::verify::verify_against(code, crate::verify::Source::Length(header.source_len))?;
+    Ok((header, Inspected(VerifiedCode::new_checked(bytes, archive))))
+}
+
+/// A cache file's code checked without its source: readable, not runnable.
+pub struct Inspected(VerifiedCode);
+
+impl Inspected {
+    pub fn code(&self) -> &kiln_compiler::ArchivedScriptCode {
+        self.0.code()
+    }
+}
+
 /// Reads a file into a 16-aligned buffer, ready for [`load`].
 pub fn read_file(path: &std::path::Path) -> Result<AlignedVec<16>, CacheError> {
     let mut file = std::fs::File::open(path).map_err(|e| CacheError::Io(e.to_string()))?;

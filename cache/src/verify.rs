@@ -9,13 +9,27 @@
 
 use crate::CacheError;
 use kiln_compiler::code::{ArchivedConstant, ArchivedFunctionCode, ArchivedScriptCode, flags};
-use kiln_compiler::{Instruction, OperandValue};
+use kiln_compiler::{Instruction, Opcode, OperandKind};
 
 /// The most registers one frame may ask for; the compiler stays far below.
 pub const MAX_REGISTERS: u32 = 1 << 18;
 
 /// Checks every function of `code`, compiled from `source`.
 pub fn verify(code: &ArchivedScriptCode, source: &str) -> Result<(), CacheError> {
+    verify_against(code, Source::Text(source))
+}
+
+/// What the verifier knows of the source: its text, or (to inspect a cache file alone) only its
+/// length. Code verified against a length alone must not be run, since offsets into the text may
+/// fall inside a character.
+#[derive(Clone, Copy)]
+pub enum Source<'a> {
+    Text(&'a str),
+    Length(u64),
+}
+
+/// [`verify`] against what is known of the source.
+pub fn verify_against(code: &ArchivedScriptCode, source: Source<'_>) -> Result<(), CacheError> {
     let script = Script {
         strings: code.strings.len(),
         functions: code.functions.len(),
@@ -48,7 +62,7 @@ pub fn verify(code: &ArchivedScriptCode, source: &str) -> Result<(), CacheError>
 struct Script<'a> {
     strings: usize,
     functions: usize,
-    source: &'a str,
+    source: Source<'a>,
 }
 
 type Failure = (Option<u32>, String);
@@ -67,12 +81,15 @@ impl Script<'_> {
     }
 
     fn source_offset(&self, offset: u32, what: &str) -> Result<(), String> {
-        if self.source.is_char_boundary(offset as usize) {
+        let (ok, len) = match self.source {
+            Source::Text(text) => (text.is_char_boundary(offset as usize), text.len() as u64),
+            Source::Length(len) => (u64::from(offset) <= len, len),
+        };
+        if ok {
             Ok(())
         } else {
             Err(format!(
-                "{what} {offset} is not a character boundary of the {}-byte source",
-                self.source.len()
+                "{what} {offset} is not a character boundary of the {len}-byte source"
             ))
         }
     }
@@ -157,45 +174,92 @@ impl Script<'_> {
         // Instructions: decode each, check its operands, remember where each one starts.
         let mut boundary = vec![false; bytecode.len() + 1];
         let mut jumps = Vec::new();
+        // Limits per operand kind; `u32::MAX` for kinds that any value suits.
+        let mut limits = [u32::MAX; 9];
+        limits[OperandKind::Reg as usize] = registers;
+        limits[OperandKind::Const as usize] = f.constants.len() as u32;
+        limits[OperandKind::Name as usize] = self.strings as u32;
+        limits[OperandKind::Func as usize] = self.functions as u32;
+        limits[OperandKind::Ic as usize] = ic_slots;
+        limits[OperandKind::Scope as usize] = f.scopes.len() as u32;
         let mut pc = 0;
         while pc < bytecode.len() {
             boundary[pc] = true;
             let here = Some(pc as u32);
-            let (instruction, len) = match Instruction::decode(bytecode, pc) {
-                Ok(d) => d,
-                Err(e) => return fail(here, e.to_string()),
+            // What `Instruction::decode` would say, for the error message.
+            let explain = |reason: &str| -> Failure {
+                match Instruction::decode(bytecode, pc) {
+                    Ok((instruction, _)) => (here, format!("{reason} in {instruction}")),
+                    Err(e) => (here, e.to_string()),
+                }
             };
-            for operand in instruction.operand_values() {
-                let (value, limit, what) = match operand {
-                    OperandValue::Reg(r) => (r, registers, "register"),
-                    OperandValue::Const(c) => (c, f.constants.len() as u32, "constant"),
-                    OperandValue::Name(n) => (n, self.strings as u32, "name"),
-                    OperandValue::Func(n) => (n, self.functions as u32, "function"),
-                    OperandValue::Ic(n) => (n, ic_slots, "IC slot"),
-                    OperandValue::Scope(n) => (n, f.scopes.len() as u32, "scope"),
-                    OperandValue::Jump(offset) => {
+            let mut at = pc;
+            let mut width = 1;
+            let mut byte = bytecode[at];
+            if byte == Opcode::Wide as u8 || byte == Opcode::ExtraWide as u8 {
+                width = if byte == Opcode::Wide as u8 { 2 } else { 4 };
+                at += 1;
+                byte = *bytecode.get(at).ok_or_else(|| explain("a lone prefix"))?;
+            }
+            let opcode = match Opcode::from_byte(byte) {
+                Some(Opcode::Wide | Opcode::ExtraWide) | None => return Err(explain("")),
+                Some(op) => op,
+            };
+            at += 1;
+            let kinds = opcode.operand_kinds();
+            let mut values = [0u32; 8];
+            for (i, &kind) in kinds.iter().enumerate() {
+                let n = if kind == OperandKind::Jump { 4 } else { width };
+                let raw = bytecode
+                    .get(at..at + n)
+                    .ok_or_else(|| explain("truncated"))?;
+                at += n;
+                match kind {
+                    OperandKind::Jump => {
+                        let offset = i32::from_le_bytes([raw[0], raw[1], raw[2], raw[3]]);
                         let target = pc as i64 + i64::from(offset);
                         if target < 0 || target >= bytecode.len() as i64 {
                             return fail(here, format!("jump to {target} outside the function"));
                         }
                         jumps.push((pc, target as usize));
-                        continue;
                     }
-                    OperandValue::Count(_) | OperandValue::Imm(_) => continue,
-                };
-                if value >= limit {
-                    return fail(here, format!("{what} {value} of {limit} in {instruction}"));
+                    OperandKind::Imm => {}
+                    OperandKind::Count => {
+                        if let Some(v) = values.get_mut(i) {
+                            *v = unsigned(raw);
+                        }
+                    }
+                    _ => {
+                        let value = unsigned(raw);
+                        if let Some(v) = values.get_mut(i) {
+                            *v = value;
+                        }
+                        let limit = limits[kind as usize];
+                        if value >= limit {
+                            return Err(explain(&format!("{kind:?} {value} of {limit}")));
+                        }
+                    }
                 }
             }
-            if let Some((first, count)) = register_window(&instruction)
-                && u64::from(first) + u64::from(count) > u64::from(registers)
+            // Argument windows: `first..first + count`, the last two operands of these.
+            if matches!(
+                opcode,
+                Opcode::Call
+                    | Opcode::CallEval
+                    | Opcode::New
+                    | Opcode::SuperCall
+                    | Opcode::CopyDataProperties
+            ) && kinds.len() >= 2
             {
-                return fail(
-                    here,
-                    format!("{instruction} reads registers past the frame's {registers}"),
-                );
+                let (first, count) = (values[kinds.len() - 2], values[kinds.len() - 1]);
+                if u64::from(first) + u64::from(count) > u64::from(registers) {
+                    return Err(explain(&format!(
+                        "registers {first}..{} past the frame's {registers}",
+                        u64::from(first) + u64::from(count)
+                    )));
+                }
             }
-            pc += len;
+            pc = at;
         }
         boundary[bytecode.len()] = true;
         for (from, target) in jumps {
@@ -288,16 +352,13 @@ impl Script<'_> {
     }
 }
 
-/// Registers `first..first + count` an instruction reads as one window.
-fn register_window(instruction: &Instruction) -> Option<(u32, u32)> {
-    match *instruction {
-        Instruction::Call { args, count, .. }
-        | Instruction::CallEval { args, count, .. }
-        | Instruction::New { args, count, .. }
-        | Instruction::SuperCall { args, count, .. } => Some((args.0, count.0)),
-        Instruction::CopyDataProperties {
-            excluded, count, ..
-        } => Some((excluded.0, count.0)),
-        _ => None,
+/// A little-endian operand of 1, 2 or 4 bytes.
+#[inline(always)]
+fn unsigned(raw: &[u8]) -> u32 {
+    match *raw {
+        [a] => u32::from(a),
+        [a, b] => u32::from(u16::from_le_bytes([a, b])),
+        [a, b, c, d] => u32::from_le_bytes([a, b, c, d]),
+        _ => u32::MAX,
     }
 }

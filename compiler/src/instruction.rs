@@ -65,6 +65,20 @@ pub enum OperandValue {
     Jump(i32),
 }
 
+/// The kind of an operand, without its value.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum OperandKind {
+    Reg,
+    Const,
+    Name,
+    Func,
+    Ic,
+    Scope,
+    Count,
+    Imm,
+    Jump,
+}
+
 /// How wide the scaled operands of one instruction are.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Width {
@@ -87,6 +101,7 @@ trait Operand: Sized + Copy {
     fn from_narrow(bytes: &[u8], at: usize) -> Self;
     /// The operand tagged with its kind.
     fn value(self) -> OperandValue;
+    const KIND: OperandKind;
 }
 
 fn unsigned_width(v: u32) -> Width {
@@ -133,6 +148,7 @@ macro_rules! unsigned_operand {
             fn value(self) -> OperandValue {
                 OperandValue::$kind(self.0)
             }
+            const KIND: OperandKind = OperandKind::$kind;
         }
     )*};
 }
@@ -179,6 +195,7 @@ impl Operand for Imm {
     fn value(self) -> OperandValue {
         OperandValue::Imm(self.0)
     }
+    const KIND: OperandKind = OperandKind::Imm;
 }
 
 impl Operand for JumpOffset {
@@ -211,6 +228,7 @@ impl Operand for JumpOffset {
     fn value(self) -> OperandValue {
         OperandValue::Jump(self.0)
     }
+    const KIND: OperandKind = OperandKind::Jump;
 }
 
 impl fmt::Display for Reg {
@@ -320,6 +338,13 @@ macro_rules! instructions {
                 }
             }
 
+            /// The kinds of the instruction's operands, in table order (none for prefixes).
+            #[inline]
+            pub fn operand_kinds(self) -> &'static [OperandKind] {
+                const KINDS: &[&[OperandKind]] = &[&[], &[], $(&[$(<$kind as Operand>::KIND),*]),*];
+                KINDS[self as usize]
+            }
+
             /// The one-line description from the table.
             pub fn doc(self) -> &'static str {
                 match self {
@@ -427,11 +452,20 @@ macro_rules! instructions {
                 }
             }
 
-            /// Every operand tagged with its kind, in table order.
-            pub fn operand_values(&self) -> Vec<OperandValue> {
+            /// Calls `visit` with every operand tagged with its kind, in table order; stops at
+            /// the first error.
+            #[inline]
+            pub fn try_for_each_operand<E>(
+                &self,
+                mut visit: impl FnMut(OperandValue) -> Result<(), E>,
+            ) -> Result<(), E> {
+                let _ = &mut visit;
                 match *self {
-                    $(Instruction::$name { $($field),* } => vec![$(Operand::value($field)),*],)*
+                    $(Instruction::$name { $($field),* } => {
+                        $(visit(Operand::value($field))?;)*
+                    })*
                 }
+                Ok(())
             }
 
             /// An instance of `opcode` with every operand built from `v` (`None` for prefixes).

@@ -17,5 +17,5 @@ pub mod version;
 
 pub use code::{ArchivedScriptCode, BYTECODE_VERSION, ScriptCode};
 pub use codegen::{CompileError, compile};
-pub use instruction::{DecodeError, Instruction, Opcode, OperandValue};
+pub use instruction::{DecodeError, Instruction, Opcode, OperandKind, OperandValue};
 pub use scope::CodeKind;

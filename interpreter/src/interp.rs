@@ -564,8 +564,7 @@ impl Vm {
                         }
                     }
                     I::GetEnv { dst, depth, slot } => {
-                        let env = self.env_at(fi, depth.0);
-                        r!(dst) = self.heap.envs.get(env.0).slots[slot.0 as usize];
+                        r!(dst) = tri!(self.env_slot(fi, depth.0, slot.0)).1;
                     }
                     I::GetEnvChecked {
                         dst,
@@ -573,8 +572,7 @@ impl Vm {
                         slot,
                         name,
                     } => {
-                        let env = self.env_at(fi, depth.0);
-                        let v = self.heap.envs.get(env.0).slots[slot.0 as usize];
+                        let (_, v) = tri!(self.env_slot(fi, depth.0, slot.0));
                         if v.is_hole() {
                             let n = self.script_atom(&script, name.0);
                             tri!(Err(self.tdz_error(n)));
@@ -582,7 +580,7 @@ impl Vm {
                         r!(dst) = v;
                     }
                     I::SetEnv { depth, slot, src } => {
-                        let env = self.env_at(fi, depth.0);
+                        let (env, _) = tri!(self.env_slot(fi, depth.0, slot.0));
                         let v = r!(src);
                         self.heap.envs.get_mut(env.0).slots[slot.0 as usize] = v;
                     }
@@ -865,7 +863,7 @@ impl Vm {
                         name,
                         value,
                     } => {
-                        let o = r!(object).as_object().expect("an object literal");
+                        let o = tri!(self.expect_object(r!(object), "an object literal"));
                         let v = r!(value);
                         let n = self.script_atom(&script, name.0);
                         let key = self.atom_to_key(n);
@@ -887,7 +885,7 @@ impl Vm {
                         function: f,
                         kind,
                     } => {
-                        let o = r!(object).as_object().expect("an object");
+                        let o = tri!(self.expect_object(r!(object), "an object"));
                         let k = r!(key);
                         let fv = r!(f);
                         let key = tri!(self.to_property_key(k));
@@ -915,7 +913,7 @@ impl Vm {
                         tri!(self.define_property_or_throw(o, key, desc));
                     }
                     I::SetLiteralPrototype { object, value } => {
-                        let o = r!(object).as_object().expect("an object literal");
+                        let o = tri!(self.expect_object(r!(object), "an object literal"));
                         let v = r!(value);
                         if v.is_object() || v.is_null() {
                             tri!(self.set_prototype_of(o, v.as_object()));
@@ -993,7 +991,7 @@ impl Vm {
                             )));
                             unreachable!()
                         };
-                        let sym = n.as_symbol().expect("a private name");
+                        let sym = tri!(self.expect_private_name(n));
                         let found = self.obj(obj).private.iter().any(|(s, _)| *s == sym);
                         r!(dst) = Value::boolean(found);
                     }
@@ -1009,7 +1007,7 @@ impl Vm {
                         function: f,
                         kind,
                     } => {
-                        let s = r!(name).as_symbol().expect("a private name");
+                        let s = tri!(self.expect_private_name(r!(name)));
                         let fv = r!(f);
                         if let Some(p) = self.heap.symbols.get_mut(s.0).private.as_mut() {
                             match kind.0 {
@@ -1026,12 +1024,12 @@ impl Vm {
                         r!(dst) = self.new_array(Vec::new()).value();
                     }
                     I::ArrayPush { array, value } => {
-                        let a = r!(array).as_object().expect("an array literal");
+                        let a = tri!(self.expect_object(r!(array), "an array literal"));
                         let v = r!(value);
                         self.array_literal_push(a, v);
                     }
                     I::ArrayPushHole { array } => {
-                        let a = r!(array).as_object().expect("an array literal");
+                        let a = tri!(self.expect_object(r!(array), "an array literal"));
                         let object = self.obj_mut(a);
                         object.length += 1;
                         if let crate::object::Elements::Dense(v) = &mut object.elements {
@@ -1039,7 +1037,7 @@ impl Vm {
                         }
                     }
                     I::ArraySpread { array, iterable } => {
-                        let a = r!(array).as_object().expect("an array literal");
+                        let a = tri!(self.expect_object(r!(array), "an array literal"));
                         let it = r!(iterable);
                         self.frames[fi].pc = pc;
                         let values = tri!(crate::builtins::iterator::iterate_to_vec(self, it));
@@ -1053,7 +1051,7 @@ impl Vm {
                         excluded,
                         count,
                     } => {
-                        let t = r!(target).as_object().expect("an object");
+                        let t = tri!(self.expect_object(r!(target), "an object"));
                         let s = r!(source);
                         let mut skip = Vec::new();
                         for i in 0..count.0 {
@@ -1114,14 +1112,14 @@ impl Vm {
                         constructor,
                         initializer,
                     } => {
-                        let c = r!(constructor).as_object().expect("a class");
+                        let c = tri!(self.expect_object(r!(constructor), "a class"));
                         let i = r!(initializer).as_object();
                         if let ObjectKind::Function(cl) = &mut self.obj_mut(c).kind {
                             cl.fields = i;
                         }
                     }
                     I::SetHomeObject { function: f, home } => {
-                        let fo = r!(f).as_object().expect("a function");
+                        let fo = tri!(self.expect_object(r!(f), "a function"));
                         let h = r!(home).as_object();
                         if let ObjectKind::Function(cl) = &mut self.obj_mut(fo).kind {
                             cl.home = h;
@@ -1433,12 +1431,18 @@ impl Vm {
                         slot,
                         name,
                     } => {
-                        let env = self.env_at(fi, depth.0);
-                        let mut v = self.heap.envs.get(env.0).slots[slot.0 as usize];
+                        let (_, mut v) = tri!(self.env_slot(fi, depth.0, slot.0));
                         if let Some(o) = v.as_object()
                             && let ObjectKind::ImportBinding { env, slot } = self.obj(o).kind
                         {
-                            v = self.heap.envs.get(env.0).slots[slot as usize];
+                            v = self
+                                .heap
+                                .envs
+                                .get(env.0)
+                                .slots
+                                .get(slot as usize)
+                                .copied()
+                                .unwrap_or(Value::HOLE);
                         }
                         if v.is_hole() {
                             let n = self.script_atom(&script, name.0);
@@ -1642,17 +1646,47 @@ impl Vm {
         EnvRef(self.heap.envs.alloc(env))
     }
 
-    fn env_at(&self, fi: usize, depth: u32) -> EnvRef {
-        let mut e = self.frames[fi].env.expect("an environment");
+    /// The environment `depth` levels out from the frame's innermost one.
+    fn env_at(&mut self, fi: usize, depth: u32) -> JsResult<EnvRef> {
+        let mut e = self.frames[fi].env;
         for _ in 0..depth {
-            e = self
-                .heap
-                .envs
-                .get(e.0)
-                .parent
-                .expect("an outer environment");
+            e = e.and_then(|e| self.heap.envs.get(e.0).parent);
         }
-        e
+        match e {
+            Some(e) => Ok(e),
+            None => Err(self.invalid_bytecode("an environment deeper than the chain")),
+        }
+    }
+
+    /// Slot `slot` of environment `depth` of the frame.
+    fn env_slot(&mut self, fi: usize, depth: u32, slot: u32) -> JsResult<(EnvRef, Value)> {
+        let env = self.env_at(fi, depth)?;
+        match self.heap.envs.get(env.0).slots.get(slot as usize) {
+            Some(&v) => Ok((env, v)),
+            None => Err(self.invalid_bytecode("an environment slot out of range")),
+        }
+    }
+
+    /// The error for code that breaks what the compiler guarantees — reachable only through a
+    /// cache file forged past the verifier's static checks.
+    pub(crate) fn invalid_bytecode(&mut self, what: &str) -> JsError {
+        self.type_error(&format!("invalid bytecode: {what}"))
+    }
+
+    /// `v` as an object, where the compiler guarantees one.
+    fn expect_object(&mut self, v: Value, what: &str) -> JsResult<ObjRef> {
+        match v.as_object() {
+            Some(o) => Ok(o),
+            None => Err(self.invalid_bytecode(&format!("expected {what}"))),
+        }
+    }
+
+    /// `v` as a private name, where the compiler guarantees one.
+    fn expect_private_name(&mut self, v: Value) -> JsResult<crate::heap::SymRef> {
+        match v.as_symbol() {
+            Some(s) => Ok(s),
+            None => Err(self.invalid_bytecode("expected a private name")),
+        }
     }
 
     fn tdz_error(&mut self, name: Atom) -> JsError {
@@ -1921,7 +1955,7 @@ impl Vm {
         new_target: Value,
         args: &[Value],
     ) -> JsResult<Value> {
-        let f = function.as_object().expect("the constructor");
+        let f = self.expect_object(function, "the constructor")?;
         let parent = self.get_prototype_of(f)?;
         let parent = parent.map_or(Value::NULL, |p| p.value());
         if !self.is_constructor(parent) {
@@ -1931,7 +1965,7 @@ impl Vm {
     }
 
     fn private_entry(&mut self, o: Value, name: Value) -> JsResult<(ObjRef, usize)> {
-        let sym = name.as_symbol().expect("a private name");
+        let sym = self.expect_private_name(name)?;
         let Some(obj) = o.as_object() else {
             return Err(self.type_error("Cannot read private member from a non-object"));
         };
@@ -1982,7 +2016,7 @@ impl Vm {
     }
 
     fn private_define(&mut self, o: Value, name: Value, v: Value) -> JsResult<()> {
-        let sym = name.as_symbol().expect("a private name");
+        let sym = self.expect_private_name(name)?;
         let Some(obj) = o.as_object() else {
             return Err(self.type_error("Cannot define a private member on a non-object"));
         };
@@ -2509,7 +2543,7 @@ impl Vm {
     }
 
     fn for_in_next(&mut self, it: Value) -> JsResult<Option<Value>> {
-        let o = it.as_object().expect("an enumerator");
+        let o = self.expect_object(it, "an enumerator")?;
         loop {
             let (key, holder) = match &mut self.obj_mut(o).kind {
                 ObjectKind::ForIn(f) => {
@@ -2524,7 +2558,7 @@ impl Vm {
                 _ => return Ok(None),
             };
             // A key deleted before it is reached is skipped.
-            let holder = holder.as_object().expect("a holder");
+            let holder = self.expect_object(holder, "a holder")?;
             let pk = self.to_property_key(key)?;
             if self.get_own_property(holder, pk)?.is_some() {
                 return Ok(Some(key));
@@ -2542,6 +2576,9 @@ impl Vm {
         value: Value,
         raw: bool,
     ) -> JsResult<Completion> {
+        if self.frames.last().is_none_or(|f| f.generator.is_none()) {
+            return Err(self.invalid_bytecode("a yield outside a generator"));
+        }
         let (holder, frame) = self.suspend_frame(dst, mode);
         let (started, is_async) = match &mut self.obj_mut(holder).kind {
             ObjectKind::Generator(g) => {
@@ -2579,6 +2616,9 @@ impl Vm {
 
     fn await_frame(&mut self, dst: u32, value: Value) -> JsResult<Completion> {
         let promise = crate::builtins::promise::promise_resolve_intrinsic(self, value)?;
+        if self.frames.last().is_none_or(|f| f.generator.is_none()) {
+            return Err(self.invalid_bytecode("an await outside an async function"));
+        }
         let (holder, frame) = self.suspend_frame(dst, u32::MAX);
         crate::builtins::promise::await_promise(self, promise, holder);
         let result = frame.promise.unwrap_or(Value::UNDEFINED);

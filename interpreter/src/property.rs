@@ -80,7 +80,14 @@ impl Vm {
                     && let Some(&x) = v.get(i as usize)
                     && !x.is_hole()
                 {
-                    let value = self.heap.envs.get(env.0).slots[i as usize];
+                    let value = self
+                        .heap
+                        .envs
+                        .get(env.0)
+                        .slots
+                        .get(i as usize)
+                        .copied()
+                        .unwrap_or_default();
                     return Some(Property::data(value, attrs::DEFAULT));
                 }
                 match &object.elements {

@@ -1,0 +1,270 @@
+//! The bytecode cache end to end: round trips, rejections, and corrupted caches that must be
+//! rejected or run without a panic.
+
+use kiln::{Runtime, Script, ScriptOptions, SourceType};
+use kiln_cache::{CacheError, CacheKind, LoadOptions, LoadStats};
+use kiln_interpreter::{Host, JsError, Vm};
+use std::cell::RefCell;
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::rc::Rc;
+
+struct Capture(Rc<RefCell<Vec<String>>>);
+
+impl Host for Capture {
+    fn print(&mut self, line: &str) {
+        self.0.borrow_mut().push(line.to_string());
+    }
+}
+
+/// Programs that touch most of the instruction set: closures, classes, generators, async,
+/// destructuring, exceptions, templates, regexps, getters, spread, labelled loops, `with`.
+const PROGRAMS: &[&str] = &[
+    r#"
+function fib(n) { return n < 2 ? n : fib(n - 1) + fib(n - 2); }
+let total = 0;
+for (let i = 0; i < 10; i++) total += fib(i);
+print(`total ${total}`);
+"#,
+    r#"
+"use strict";
+class Point {
+  #x; static count = 0;
+  constructor(x, y) { this.#x = x; this.y = y; Point.count++; }
+  get x() { return this.#x; }
+  *[Symbol.iterator]() { yield this.#x; yield this.y; }
+}
+class Point3 extends Point { constructor(x, y, z) { super(x, y); this.z = z; } }
+const p = new Point3(1, 2, 3);
+const [a, b] = p;
+const { y, ...rest } = p;
+try { null.f(); } catch ({ message }) { print(message.length > 0); }
+print(a, b, y, JSON.stringify(rest), Point.count, /(\d+)-(\d+)/.exec("10-20")[2]);
+async function f() { await null; return [...'hi'].map((c, i) => c + i).join(); }
+f().then(v => print(v));
+"#,
+    r#"
+var o = { a: 1, get b() { return this.a + 1; } };
+with (o) { print(a + b); }
+outer: for (var i in { p: 1, q: 2 }) { for (;;) { if (i === 'q') break outer; continue outer; } }
+function args() { return arguments.length + [].slice.call(arguments).reduce((s, v) => s + v, 0); }
+print(args(1, 2, 3), typeof eval, eval("1 + 1"), new Function("a", "return a * 2")(21));
+label: { print(`x${1}y${2}z`); break label; }
+print(String.raw`a\n${1}`, 2n ** 64n, (function () { return this; }).call(7) instanceof Number);
+"#,
+];
+
+#[derive(Debug, PartialEq)]
+enum Outcome {
+    Printed(Vec<String>),
+    Threw(String),
+    Terminated,
+}
+
+/// Runs verified code with an instruction budget, collecting what it prints.
+fn run_code(code: kiln_cache::VerifiedCode, source: &str) -> Outcome {
+    let out = Rc::new(RefCell::new(Vec::new()));
+    let mut vm = Vm::new(Box::new(Capture(out.clone())));
+    vm.tick_budget = Some(2_000_000);
+    let loaded = kiln_interpreter::eval::load_verified(&mut vm, code, source, "test.js");
+    match vm.run_top_level(loaded).and_then(|_| vm.run_jobs()) {
+        Ok(()) => Outcome::Printed(out.borrow().clone()),
+        Err(JsError::Throw(v)) => {
+            Outcome::Threw(kiln_interpreter::builtins::console::inspect(&mut vm, v))
+        }
+        Err(JsError::Terminate(_)) => Outcome::Terminated,
+    }
+}
+
+fn cache_of(source: &str) -> Vec<u8> {
+    Script::new(source, ScriptOptions::default())
+        .expect("compiles")
+        .create_cached_data()
+}
+
+fn load(
+    bytes: &[u8],
+    source: &str,
+    checksum: bool,
+) -> Result<kiln_cache::VerifiedCode, CacheError> {
+    let mut aligned = rkyv::util::AlignedVec::<16>::new();
+    aligned.extend_from_slice(bytes);
+    kiln_cache::load_with(
+        aligned,
+        source,
+        CacheKind::Script,
+        LoadOptions { checksum },
+        &mut LoadStats::default(),
+    )
+}
+
+#[test]
+fn a_cache_runs_like_the_source() {
+    for source in PROGRAMS {
+        let bytes = cache_of(source);
+        let fresh = run_code(
+            Script::new(source, ScriptOptions::default())
+                .unwrap()
+                .code()
+                .clone(),
+            source,
+        );
+        assert!(matches!(fresh, Outcome::Printed(_)), "{fresh:?}");
+        let cached = run_code(load(&bytes, source, true).expect("loads"), source);
+        assert_eq!(fresh, cached);
+    }
+}
+
+#[test]
+fn script_api_reports_rejections_and_compiles_anyway() {
+    let source = PROGRAMS[0];
+    let cache = cache_of(source);
+    let edited = format!("{source}\n// edited");
+    let script = Script::new(
+        &edited,
+        ScriptOptions {
+            cached_data: Some(&cache),
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    assert_eq!(script.cached_data_rejected(), Some(true));
+    assert_eq!(script.cache_rejection(), Some(&CacheError::OtherSource));
+    let mut runtime = Runtime::new();
+    assert!(script.run_in_this_context(&mut runtime).is_ok());
+
+    let as_module = Script::new(
+        source,
+        ScriptOptions {
+            cached_data: Some(&cache),
+            source_type: SourceType::Module,
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    assert!(matches!(
+        as_module.cache_rejection(),
+        Some(CacheError::OtherKind { .. })
+    ));
+
+    let none = Script::new(source, ScriptOptions::default()).unwrap();
+    assert_eq!(none.cached_data_rejected(), None);
+    let produced = Script::new(
+        source,
+        ScriptOptions {
+            produce_cached_data: true,
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    assert_eq!(produced.cached_data(), Some(cache.as_slice()));
+}
+
+#[test]
+fn a_module_cache_round_trips() {
+    let source = "export const x = 40 + 2; globalThis.seen = x;";
+    let script = Script::new(
+        source,
+        ScriptOptions {
+            source_type: SourceType::Module,
+            filename: "/virtual/m.mjs".into(),
+            produce_cached_data: true,
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    let cached = Script::new(
+        source,
+        ScriptOptions {
+            source_type: SourceType::Module,
+            filename: "/virtual/m.mjs".into(),
+            cached_data: script.cached_data(),
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    assert_eq!(cached.cached_data_rejected(), Some(false));
+    let mut runtime = Runtime::new();
+    cached.run_in_this_context(&mut runtime).unwrap();
+    let seen = Script::new("seen", ScriptOptions::default()).unwrap();
+    let v = seen.run_in_this_context(&mut runtime).unwrap();
+    assert_eq!(runtime.display(v), "42");
+}
+
+#[test]
+fn contexts_have_their_own_globals() {
+    let mut runtime = Runtime::new();
+    let context = runtime.create_context();
+    let set = Script::new("var answer = 42; typeof Array", ScriptOptions::default()).unwrap();
+    set.run_in_context(&mut runtime, &context).unwrap();
+    let get = Script::new("typeof answer", ScriptOptions::default()).unwrap();
+    let here = get.run_in_this_context(&mut runtime).unwrap();
+    assert_eq!(runtime.display(here), "'undefined'");
+    let there = get.run_in_context(&mut runtime, &context).unwrap();
+    assert_eq!(runtime.display(there), "'number'");
+}
+
+/// Every truncation is rejected; every single-byte flip is rejected or behaves identically.
+#[test]
+fn every_truncation_and_byte_flip_of_small_caches_is_rejected_or_harmless() {
+    for source in PROGRAMS {
+        let bytes = cache_of(source);
+        let expected = run_code(load(&bytes, source, true).unwrap(), source);
+        for len in 0..bytes.len() {
+            assert!(
+                load(&bytes[..len], source, true).is_err(),
+                "truncated at {len}"
+            );
+        }
+        for at in 0..bytes.len() {
+            for mask in [0xFF, 0x01] {
+                let mut copy = bytes.clone();
+                copy[at] ^= mask;
+                if let Ok(code) = load(&copy, source, true) {
+                    assert_eq!(run_code(code, source), expected, "flip at {at}");
+                }
+            }
+        }
+    }
+}
+
+/// A hostile file carries a matching checksum, so with the checksum off the validator, the
+/// verifier and the interpreter must hold on their own: every flip loads and runs without a
+/// panic (it may be rejected, throw, or behave differently).
+#[test]
+fn byte_flips_past_the_checksum_never_panic() {
+    let mut panics = Vec::new();
+    let mut counts = [0usize; 3];
+    for (p, source) in PROGRAMS.iter().enumerate() {
+        let bytes = cache_of(source);
+        for at in kiln_cache::HEADER_LEN..bytes.len() {
+            for mask in [0xFF, 0x01, 0x80] {
+                let mut copy = bytes.clone();
+                copy[at] ^= mask;
+                let result = catch_unwind(AssertUnwindSafe(|| match load(&copy, source, false) {
+                    Ok(code) => {
+                        run_code(code, source);
+                        1
+                    }
+                    Err(_) => 0,
+                }));
+                match result {
+                    Ok(i) => counts[i] += 1,
+                    Err(_) => {
+                        counts[2] += 1;
+                        panics.push(format!("program {p}, byte {at} ^ {mask:#x}"));
+                    }
+                }
+            }
+        }
+    }
+    eprintln!(
+        "flips past the checksum: {} rejected, {} loaded and ran, {} panicked",
+        counts[0], counts[1], counts[2]
+    );
+    assert!(
+        panics.is_empty(),
+        "{} panics: {:?}",
+        panics.len(),
+        &panics[..panics.len().min(20)]
+    );
+}
