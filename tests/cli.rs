@@ -201,3 +201,92 @@ fn runaway_recursion_is_a_range_error() {
         "true Maximum call stack size exceeded\n"
     );
 }
+
+#[test]
+fn compile_then_run_from_the_cache() {
+    let path = temp_file(
+        "cached.js",
+        b"function greet(n) { return `hello ${n}`; }\nconsole.log(greet('cache'), [1, 2, 3].map(x => x * 2));\n",
+    );
+    let file = path.to_str().unwrap();
+    let out = kiln(&["compile", file, "--stats"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let stats = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stats.contains("parse") && stats.contains("cache"),
+        "{stats}"
+    );
+    let cache = path.with_extension("cache");
+    assert!(
+        cache.exists(),
+        "the default cache name is beside the source"
+    );
+
+    let out = kiln(&["run", file, cache.to_str().unwrap(), "--stats"]);
+    assert!(out.status.success());
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        "hello cache [ 2, 4, 6 ]\n"
+    );
+    let stats = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stats.contains("from cache") && stats.contains("verify"),
+        "{stats}"
+    );
+    assert!(!stats.contains("rejected"), "{stats}");
+
+    let out = kiln(&["disasm", cache.to_str().unwrap()]);
+    assert!(out.status.success());
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.starts_with("cache ") && text.contains("function 1 greet"),
+        "{text}"
+    );
+}
+
+#[test]
+fn a_stale_or_corrupt_cache_is_reported_and_the_source_runs() {
+    let path = temp_file("stale.js", b"print('old');\n");
+    let file = path.to_str().unwrap();
+    let cache = temp_file("stale.cache", b"");
+    assert!(
+        kiln(&["compile", file, cache.to_str().unwrap()])
+            .status
+            .success()
+    );
+    std::fs::write(&path, "print('new');\n").unwrap();
+    let out = kiln(&["run", file, cache.to_str().unwrap()]);
+    assert!(out.status.success());
+    assert_eq!(String::from_utf8_lossy(&out.stdout), "new\n");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("rejected: the source text differs"),
+        "{stderr}"
+    );
+
+    let mut bytes = std::fs::read(&cache).unwrap();
+    let last = bytes.len() - 1;
+    bytes[last] ^= 1;
+    std::fs::write(&cache, &bytes).unwrap();
+    std::fs::write(&path, "print('old');\n").unwrap();
+    let out = kiln(&["run", file, cache.to_str().unwrap()]);
+    assert_eq!(String::from_utf8_lossy(&out.stdout), "old\n");
+    assert!(String::from_utf8_lossy(&out.stderr).contains("checksum"));
+}
+
+#[test]
+fn a_module_runs_from_its_cache() {
+    let dep = temp_file("dep.mjs", b"export const n = 41;\n");
+    let main = dep.with_file_name("main.mjs");
+    std::fs::write(&main, "import { n } from './dep.mjs';\nprint(n + 1);\n").unwrap();
+    let file = main.to_str().unwrap();
+    assert!(kiln(&["compile", file]).status.success());
+    let cache = main.with_extension("cache");
+    let out = kiln(&["run", file, cache.to_str().unwrap(), "--stats"]);
+    assert_eq!(String::from_utf8_lossy(&out.stdout), "42\n");
+    assert!(String::from_utf8_lossy(&out.stderr).contains("from cache"));
+}
