@@ -236,8 +236,14 @@ fn byte_flips_past_the_checksum_never_panic() {
     let mut counts = [0usize; 3];
     for (p, source) in PROGRAMS.iter().enumerate() {
         let bytes = cache_of(source);
+        // Three masks per byte in release builds; one in debug builds (CI's `cargo test`).
+        let masks: &[u8] = if cfg!(debug_assertions) {
+            &[0xFF]
+        } else {
+            &[0xFF, 0x01, 0x80]
+        };
         for at in kiln_cache::HEADER_LEN..bytes.len() {
-            for mask in [0xFF, 0x01, 0x80] {
+            for &mask in masks {
                 let mut copy = bytes.clone();
                 copy[at] ^= mask;
                 let result = catch_unwind(AssertUnwindSafe(|| match load(&copy, source, false) {

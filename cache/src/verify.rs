@@ -259,6 +259,28 @@ impl Script<'_> {
                     )));
                 }
             }
+            // Instructions that use a register pair `r, r + 1`.
+            if matches!(
+                opcode,
+                Opcode::NewClass
+                    | Opcode::GetIterator
+                    | Opcode::IteratorStep
+                    | Opcode::IteratorNext
+            ) {
+                let pair = match Instruction::decode(bytecode, pc) {
+                    Ok((Instruction::NewClass { dst, .. }, _))
+                    | Ok((Instruction::GetIterator { dst, .. }, _)) => dst.0,
+                    Ok((Instruction::IteratorStep { iterator, .. }, _))
+                    | Ok((Instruction::IteratorNext { iterator, .. }, _)) => iterator.0,
+                    _ => return Err(explain("")),
+                };
+                if u64::from(pair) + 1 >= u64::from(registers) {
+                    return Err(explain(&format!(
+                        "register pair r{pair}, r{} past the frame's {registers}",
+                        u64::from(pair) + 1
+                    )));
+                }
+            }
             pc = at;
         }
         boundary[bytecode.len()] = true;
