@@ -8,6 +8,7 @@
 //!
 //! The arenas are plain `Vec`s of `Option`s: no `unsafe` is needed anywhere in the heap.
 
+use crate::object::ObjectKind;
 use crate::value::{HeapKind, Value};
 
 macro_rules! refs {
@@ -172,6 +173,9 @@ pub struct Heap {
     /// Collect at every safepoint and never reuse freed cells.
     pub gc_stress: bool,
     pub collections: usize,
+    /// Finalization registries with cells whose targets died in a collection: the VM queues
+    /// their cleanup jobs.
+    pub finalization_pending: Vec<ObjRef>,
 }
 
 impl Default for Heap {
@@ -186,6 +190,7 @@ impl Default for Heap {
             threshold: 100_000,
             gc_stress: false,
             collections: 0,
+            finalization_pending: Vec::new(),
         }
     }
 }
@@ -203,9 +208,20 @@ impl Heap {
             + self.envs.live()
     }
 
-    /// Marks everything reachable from `roots`, then sweeps.
-    pub fn collect(&mut self, roots: Vec<Traced>) {
-        let mut work = roots;
+    /// Whether `v` is a primitive or a marked cell (valid during a collection).
+    fn is_live(&self, v: Value) -> bool {
+        let marked = |marks: &Vec<bool>, i: u64| marks.get(i as usize).copied().unwrap_or(false);
+        match v.as_heap() {
+            Some((HeapKind::Object, i)) => marked(&self.objects.marks, i),
+            Some((HeapKind::Symbol, i)) => marked(&self.symbols.marks, i),
+            Some((HeapKind::String, i)) => marked(&self.strings.marks, i),
+            Some((HeapKind::BigInt, i)) => marked(&self.bigints.marks, i),
+            None => true,
+        }
+    }
+
+    /// Marks everything reachable from `work`, recording the weak holders it meets.
+    fn mark_from(&mut self, work: &mut Vec<Traced>, weak: &mut Vec<u32>) {
         let mut scratch = Vec::new();
         while let Some(item) = work.pop() {
             match item {
@@ -225,12 +241,67 @@ impl Heap {
                         self.bigints.mark(i as u32);
                     }
                     Some((HeapKind::Object, i)) if self.objects.mark(i as u32) => {
-                        self.objects.get(i as u32).trace(&mut scratch);
+                        let object = self.objects.get(i as u32);
+                        if matches!(
+                            object.kind,
+                            ObjectKind::WeakMap(_)
+                                | ObjectKind::WeakSet(_)
+                                | ObjectKind::WeakRef(_)
+                                | ObjectKind::FinalizationRegistry(_)
+                        ) {
+                            weak.push(i as u32);
+                        }
+                        object.trace(&mut scratch);
                     }
                     _ => {}
                 },
             }
             work.append(&mut scratch);
+        }
+    }
+
+    /// Marks everything reachable from `roots`, settles weak references, then sweeps.
+    pub fn collect(&mut self, roots: Vec<Traced>) {
+        let mut work = roots;
+        let mut weak = Vec::new();
+        self.mark_from(&mut work, &mut weak);
+        // Ephemerons: a WeakMap value is reachable when its map and its key are; marking values
+        // can make more keys reachable, so repeat until nothing changes.
+        loop {
+            for &holder in &weak {
+                if let ObjectKind::WeakMap(data) = &self.objects.get(holder).kind {
+                    for &(key, value) in data.entries.values() {
+                        if self.is_live(key) && !self.is_live(value) {
+                            work.push(Traced::Value(value));
+                        }
+                    }
+                }
+            }
+            if work.is_empty() {
+                break;
+            }
+            self.mark_from(&mut work, &mut weak);
+        }
+        // Drop what died from the weak holders.
+        for &holder in &weak {
+            let mut kind =
+                std::mem::replace(&mut self.objects.get_mut(holder).kind, ObjectKind::Ordinary);
+            match &mut kind {
+                ObjectKind::WeakMap(data) | ObjectKind::WeakSet(data) => {
+                    data.entries.retain(|_, (key, _)| self.is_live(*key));
+                }
+                ObjectKind::WeakRef(target) if !self.is_live(*target) => {
+                    *target = Value::UNDEFINED;
+                }
+                ObjectKind::FinalizationRegistry(registry) => {
+                    let died = registry.collect_dead(|v| self.is_live(v));
+                    if died {
+                        self.finalization_pending.push(ObjRef(holder));
+                    }
+                }
+                _ => {}
+            }
+            self.objects.get_mut(holder).kind = kind;
         }
         let reuse = !self.gc_stress;
         self.strings.sweep(reuse);

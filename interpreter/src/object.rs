@@ -311,6 +311,13 @@ pub enum ObjectKind {
         kind: u8,
     },
     Date(f64),
+    /// Entries held weakly: the collector drops an entry whose key is otherwise unreachable and
+    /// marks a value only through its live key (an ephemeron).
+    WeakMap(Box<crate::builtins::weak::WeakData>),
+    WeakSet(Box<crate::builtins::weak::WeakData>),
+    /// The target, or undefined once collected.
+    WeakRef(Value),
+    FinalizationRegistry(Box<crate::builtins::weak::Registry>),
     /// A module namespace exotic object: its exports, sorted by name.
     Namespace(Box<Vec<(Atom, NamespaceTarget)>>),
     /// An import's link to the exporting module's binding (lives in the importer's environment).
@@ -562,6 +569,8 @@ impl Trace for Object {
             }
             ObjectKind::ImportBinding { env, .. } => out.push(Traced::Env(*env)),
             ObjectKind::SetIterator { set, .. } => out.push(Traced::Value(*set)),
+            // Keys and targets are weak: see `Heap::collect`.
+            ObjectKind::FinalizationRegistry(r) => r.trace(out),
             _ => {}
         }
     }

@@ -277,6 +277,9 @@ pub struct Vm {
     pub scripts: Vec<Rc<LoadedScript>>,
     pub symbols: WellKnownSymbols,
     pub symbol_registry: FxHashMap<Vec<u16>, SymRef>,
+    /// Targets of WeakRefs created or dereferenced in the current job (AddToKeptObjects): kept
+    /// alive until the job ends.
+    pub kept_alive: Vec<Value>,
     pub host: Box<dyn Host>,
     /// Set to stop the running code at the next check (timeouts, Ctrl-C).
     pub interrupt: Arc<AtomicBool>,
@@ -429,6 +432,7 @@ impl Vm {
             scripts: Vec::new(),
             symbols,
             symbol_registry: FxHashMap::default(),
+            kept_alive: Vec::new(),
             host,
             interrupt: Arc::new(AtomicBool::new(false)),
             deadline: None,
@@ -781,6 +785,7 @@ impl Vm {
         let mut roots: Vec<Traced> = Vec::new();
         roots.extend(self.registers.iter().map(|&v| Traced::Value(v)));
         roots.extend(self.handles.iter().map(|&v| Traced::Value(v)));
+        roots.extend(self.kept_alive.iter().map(|&v| Traced::Value(v)));
         roots.push(Traced::Value(self.thrown));
         roots.extend(self.single_chars.iter().map(|&v| Traced::Value(v)));
         if let Some(v) = self.origin_value {
@@ -864,6 +869,7 @@ impl Vm {
             roots.push(Traced::Value(o.value()));
         }
         self.heap.collect(roots);
+        self.queue_finalization_cleanups();
     }
 
     /// Termination checks at backward jumps and calls.
@@ -894,6 +900,8 @@ impl Vm {
     /// Runs queued promise jobs until none are left.
     pub fn run_jobs(&mut self) -> JsResult<()> {
         while let Some(job) = self.jobs.pop_front() {
+            // ClearKeptObjects: the synchronous run before this job has ended.
+            self.kept_alive.clear();
             // The job's values are only in Rust locals while it runs: root them.
             let mark = self.handles.len();
             let mut roots = Vec::new();

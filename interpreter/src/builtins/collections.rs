@@ -1,16 +1,25 @@
-//! 24.1 Map and 24.2 Set objects (insertion-ordered, SameValueZero keys), and the grouping
-//! helper shared with `Object.groupBy`.
+//! The ordered hash table behind Map and Set (24.1, 24.2), and the grouping helper shared by
+//! `Object.groupBy` and `Map.groupBy`.
+//!
+//! Entries keep insertion order in a vector; a hash index (consistent with SameValueZero) finds
+//! them in constant time. A deleted entry becomes a hole, so a live iterator keeps its place, as
+//! the spec's "empty" entries do.
 
-use super::arg;
 use crate::heap::{ObjRef, Traced};
-use crate::object::{Object, ObjectKind, PropertyKey, attrs};
+use crate::object::ObjectKind;
 use crate::value::Value;
 use crate::vm::{JsResult, Vm};
+use rustc_hash::{FxHashMap, FxHasher};
+use smallvec::SmallVec;
+use std::hash::{Hash, Hasher};
 
-/// Entries in insertion order; deleted entries become `None` so live iterators keep their place.
 #[derive(Default)]
 pub struct MapData {
+    /// `(key, value)` in insertion order; a set stores `(value, value)`.
     pub entries: Vec<Option<(Value, Value)>>,
+    /// Hash of a key → the indices of live entries with that hash.
+    index: FxHashMap<u64, SmallVec<[u32; 1]>>,
+    live: usize,
 }
 
 impl MapData {
@@ -20,434 +29,158 @@ impl MapData {
             out.push(Traced::Value(*v));
         }
     }
-}
 
-pub fn init(vm: &mut Vm) {
-    let op = vm.intrinsics().object_prototype;
-    let ip = vm.intrinsics().iterator_prototype;
-    let tag = vm.symbols.to_string_tag;
-    let it = vm.symbols.iterator;
-
-    let map_proto = vm.new_plain_object(op);
-    let map = vm.make_constructor("Map", 0, requires_new, Some(map_construct), map_proto);
-    vm.define_method(map, "groupBy", 2, map_group_by);
-    for (name, len, f) in [
-        ("clear", 0, map_clear as crate::object::NativeFn),
-        ("delete", 1, map_delete),
-        ("forEach", 1, map_for_each),
-        ("get", 1, map_get),
-        ("has", 1, map_has),
-        ("set", 2, map_set),
-        ("keys", 0, map_keys),
-        ("values", 0, map_values),
-    ] {
-        vm.define_method(map_proto, name, len, f);
+    /// Live entries.
+    pub fn len(&self) -> usize {
+        self.live
     }
-    let entries = vm.define_method(map_proto, "entries", 0, map_entries);
-    vm.define_data(
-        map_proto,
-        PropertyKey::Symbol(it),
-        entries.value(),
-        attrs::HIDDEN,
-    );
-    vm.define_getter(map_proto, "size", map_size);
-    let t = vm.string("Map");
-    vm.define_data(map_proto, PropertyKey::Symbol(tag), t, attrs::CONFIGURABLE);
-    vm.define_species_getter(map);
-    let map_it = vm.new_plain_object(ip);
-    vm.define_method(map_it, "next", 0, map_iterator_next);
-    let t = vm.string("Map Iterator");
-    vm.define_data(map_it, PropertyKey::Symbol(tag), t, attrs::CONFIGURABLE);
 
-    let set_proto = vm.new_plain_object(op);
-    let set = vm.make_constructor("Set", 0, requires_new, Some(set_construct), set_proto);
-    for (name, len, f) in [
-        ("add", 1, set_add as crate::object::NativeFn),
-        ("clear", 0, set_clear),
-        ("delete", 1, set_delete),
-        ("forEach", 1, set_for_each),
-        ("has", 1, set_has),
-        ("entries", 0, set_entries),
-    ] {
-        vm.define_method(set_proto, name, len, f);
+    pub fn is_empty(&self) -> bool {
+        self.live == 0
     }
-    let values = vm.define_method(set_proto, "values", 0, set_values);
-    let vk = vm.key("keys");
-    vm.define_data(set_proto, vk, values.value(), attrs::HIDDEN);
-    vm.define_data(
-        set_proto,
-        PropertyKey::Symbol(it),
-        values.value(),
-        attrs::HIDDEN,
-    );
-    vm.define_getter(set_proto, "size", set_size);
-    let t = vm.string("Set");
-    vm.define_data(set_proto, PropertyKey::Symbol(tag), t, attrs::CONFIGURABLE);
-    vm.define_species_getter(set);
-    let set_it = vm.new_plain_object(ip);
-    vm.define_method(set_it, "next", 0, set_iterator_next);
-    let t = vm.string("Set Iterator");
-    vm.define_data(set_it, PropertyKey::Symbol(tag), t, attrs::CONFIGURABLE);
-
-    let realm = vm.realm as usize;
-    let r = &mut vm.realms[realm];
-    r.map_prototype = map_proto;
-    r.set_prototype = set_proto;
-    r.map_iterator_prototype = map_it;
-    r.set_iterator_prototype = set_it;
-}
-
-fn requires_new(vm: &mut Vm, _: Value, _: &[Value]) -> JsResult<Value> {
-    Err(vm.type_error("Constructor requires 'new'"))
 }
 
 /// Normalises -0 to +0 (keys compare with SameValueZero).
-fn normalize(v: Value) -> Value {
+pub fn normalize(v: Value) -> Value {
     match v.as_number() {
         Some(0.0) => Value::int32(0),
         _ => v,
     }
 }
 
-fn find(vm: &mut Vm, data: &[Option<(Value, Value)>], key: Value) -> Option<usize> {
-    let key = normalize(key);
-    // Identity first (cheap), then SameValueZero for strings, doubles and BigInts.
-    if let Some(i) = data.iter().position(|e| e.is_some_and(|(k, _)| k == key)) {
-        return Some(i);
-    }
-    if key.is_object()
-        || key.as_symbol().is_some()
-        || key.as_int32().is_some()
-        || key.as_bool().is_some()
-        || key.is_nullish()
-    {
-        return None;
-    }
-    let keys: Vec<(usize, Value)> = data
-        .iter()
-        .enumerate()
-        .filter_map(|(i, e)| e.map(|(k, _)| (i, k)))
-        .collect();
-    keys.into_iter()
-        .find(|&(_, k)| vm.same_value_zero(k, key))
-        .map(|(i, _)| i)
-}
-
-fn this_map(vm: &mut Vm, this: Value, want_set: bool, method: &str) -> JsResult<ObjRef> {
-    if let Some(o) = this.as_object() {
-        match vm.obj(o).kind {
-            ObjectKind::Map(_) if !want_set => return Ok(o),
-            ObjectKind::Set(_) if want_set => return Ok(o),
-            _ => {}
+/// A hash consistent with SameValueZero: strings and BigInts by content, everything else by
+/// its bits (equal Numbers have equal bits after `normalize`; there is one NaN).
+fn hash_key(vm: &mut Vm, key: Value) -> u64 {
+    let mut h = FxHasher::default();
+    if let Some(s) = key.as_string() {
+        vm.unit_at(s, 0); // flattens a rope
+        match &vm.heap.strings.get(s.0).data {
+            crate::string::StrData::Latin1(bytes) => {
+                for &b in bytes.iter() {
+                    h.write_u16(u16::from(b));
+                }
+            }
+            crate::string::StrData::Utf16(units) => {
+                for &u in units.iter() {
+                    h.write_u16(u);
+                }
+            }
+            crate::string::StrData::Rope(..) => {}
         }
+        h.write_u8(1);
+    } else if let Some(b) = key.as_bigint() {
+        vm.heap.bigints.get(b.0).hash(&mut h);
+        h.write_u8(2);
+    } else {
+        h.write_u64(key.to_bits());
     }
-    Err(vm.type_error(&format!("Method {method} called on incompatible receiver")))
+    h.finish()
 }
 
-fn entries_mut(vm: &mut Vm, o: ObjRef) -> &mut Vec<Option<(Value, Value)>> {
-    match &mut vm.obj_mut(o).kind {
-        ObjectKind::Map(m) | ObjectKind::Set(m) => &mut m.entries,
-        _ => unreachable!("a collection"),
-    }
-}
-
-fn entries_of(vm: &Vm, o: ObjRef) -> Vec<Option<(Value, Value)>> {
+fn data(vm: &Vm, o: ObjRef) -> Option<&MapData> {
     match &vm.obj(o).kind {
-        ObjectKind::Map(m) | ObjectKind::Set(m) => m.entries.clone(),
-        _ => Vec::new(),
+        ObjectKind::Map(m) | ObjectKind::Set(m) => Some(m),
+        _ => None,
     }
 }
 
-fn map_construct(vm: &mut Vm, args: &[Value], nt: ObjRef) -> JsResult<Value> {
-    let proto = vm.prototype_from_constructor(nt.value(), |r| r.map_prototype)?;
-    let m = vm.alloc(Object::new(Some(proto), ObjectKind::Map(Box::default())));
-    let iterable = arg(args, 0);
-    if iterable.is_nullish() {
-        return Ok(m.value());
+fn data_mut(vm: &mut Vm, o: ObjRef) -> Option<&mut MapData> {
+    match &mut vm.obj_mut(o).kind {
+        ObjectKind::Map(m) | ObjectKind::Set(m) => Some(m),
+        _ => None,
     }
-    vm.handles.push(m.value());
-    let sk = vm.key("set");
-    let adder = vm.get(m, sk, m.value())?;
-    if !vm.is_callable(adder) {
-        return Err(vm.type_error("Map.prototype.set is not a function"));
-    }
-    let (it, next) = super::iterator::get_iterator(vm, iterable)?;
-    vm.handles.push(it);
-    while let Some(entry) = super::iterator::step(vm, it, next)? {
-        let r = (|| {
-            let Some(e) = entry.as_object() else {
-                let d = vm.describe(entry);
-                return Err(vm.type_error(&format!("Iterator value {d} is not an entry object")));
-            };
-            let k = vm.get(e, PropertyKey::Index(0), entry)?;
-            let v = vm.get(e, PropertyKey::Index(1), entry)?;
-            vm.call(adder, m.value(), &[k, v])
-        })();
-        if let Err(e) = r {
-            let _ = super::iterator::close(vm, it);
-            return Err(e);
+}
+
+/// The index of `key`'s entry in collection `o`.
+pub fn find(vm: &mut Vm, o: ObjRef, key: Value) -> Option<usize> {
+    let key = normalize(key);
+    let hash = hash_key(vm, key);
+    let candidates = data(vm, o)?.index.get(&hash)?.clone();
+    for i in candidates {
+        let Some(Some((k, _))) = data(vm, o)?.entries.get(i as usize).copied() else {
+            continue;
+        };
+        if k == key || vm.same_value_zero(k, key) {
+            return Some(i as usize);
         }
     }
-    Ok(m.value())
+    None
 }
 
-fn set_construct(vm: &mut Vm, args: &[Value], nt: ObjRef) -> JsResult<Value> {
-    let proto = vm.prototype_from_constructor(nt.value(), |r| r.set_prototype)?;
-    let s = vm.alloc(Object::new(Some(proto), ObjectKind::Set(Box::default())));
-    let iterable = arg(args, 0);
-    if iterable.is_nullish() {
-        return Ok(s.value());
-    }
-    vm.handles.push(s.value());
-    let ak = vm.key("add");
-    let adder = vm.get(s, ak, s.value())?;
-    if !vm.is_callable(adder) {
-        return Err(vm.type_error("Set.prototype.add is not a function"));
-    }
-    let (it, next) = super::iterator::get_iterator(vm, iterable)?;
-    vm.handles.push(it);
-    while let Some(v) = super::iterator::step(vm, it, next)? {
-        if let Err(e) = vm.call(adder, s.value(), &[v]) {
-            let _ = super::iterator::close(vm, it);
-            return Err(e);
+/// Sets `key` to `value`: in place if present, else appended.
+pub fn insert(vm: &mut Vm, o: ObjRef, key: Value, value: Value) {
+    let key = normalize(key);
+    if let Some(i) = find(vm, o, key) {
+        if let Some(Some(entry)) = data_mut(vm, o).and_then(|d| d.entries.get_mut(i)) {
+            entry.1 = value;
         }
+        return;
     }
-    Ok(s.value())
-}
-
-fn map_get(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
-    let o = this_map(vm, this, false, "Map.prototype.get")?;
-    let data = entries_of(vm, o);
-    Ok(find(vm, &data, arg(args, 0))
-        .and_then(|i| data[i])
-        .map_or(Value::UNDEFINED, |(_, v)| v))
-}
-
-fn map_has(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
-    let o = this_map(vm, this, false, "Map.prototype.has")?;
-    let data = entries_of(vm, o);
-    Ok(Value::boolean(find(vm, &data, arg(args, 0)).is_some()))
-}
-
-fn map_set(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
-    let o = this_map(vm, this, false, "Map.prototype.set")?;
-    let data = entries_of(vm, o);
-    let key = normalize(arg(args, 0));
-    match find(vm, &data, key) {
-        Some(i) => entries_mut(vm, o)[i] = Some((key, arg(args, 1))),
-        None => entries_mut(vm, o).push(Some((key, arg(args, 1)))),
-    }
-    Ok(this)
-}
-
-fn map_delete(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
-    let o = this_map(vm, this, false, "Map.prototype.delete")?;
-    let data = entries_of(vm, o);
-    match find(vm, &data, arg(args, 0)) {
-        Some(i) => {
-            entries_mut(vm, o)[i] = None;
-            Ok(Value::TRUE)
-        }
-        None => Ok(Value::FALSE),
+    let hash = hash_key(vm, key);
+    if let Some(d) = data_mut(vm, o) {
+        let i = d.entries.len() as u32;
+        d.entries.push(Some((key, value)));
+        d.index.entry(hash).or_default().push(i);
+        d.live += 1;
     }
 }
 
-fn map_clear(vm: &mut Vm, this: Value, _: &[Value]) -> JsResult<Value> {
-    let o = this_map(vm, this, false, "Map.prototype.clear")?;
-    for e in entries_mut(vm, o).iter_mut() {
-        *e = None;
-    }
-    Ok(Value::UNDEFINED)
-}
-
-fn map_size(vm: &mut Vm, this: Value, _: &[Value]) -> JsResult<Value> {
-    let o = this_map(vm, this, false, "get Map.prototype.size")?;
-    Ok(Value::number(
-        entries_of(vm, o).iter().flatten().count() as f64
-    ))
-}
-
-fn map_for_each(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
-    let o = this_map(vm, this, false, "Map.prototype.forEach")?;
-    let f = arg(args, 0);
-    if !vm.is_callable(f) {
-        return Err(vm.type_error("Map.prototype.forEach: callback is not a function"));
-    }
-    let mut i = 0;
-    loop {
-        let data = entries_of(vm, o);
-        if i >= data.len() {
-            break;
-        }
-        if let Some((k, v)) = data[i] {
-            vm.call(f, arg(args, 1), &[v, k, this])?;
-        }
-        i += 1;
-    }
-    Ok(Value::UNDEFINED)
-}
-
-fn map_iterator(vm: &mut Vm, this: Value, kind: u8, method: &str) -> JsResult<Value> {
-    let o = this_map(vm, this, false, method)?;
-    let proto = vm.intrinsics().map_iterator_prototype;
-    Ok(vm
-        .alloc(Object::new(
-            Some(proto),
-            ObjectKind::MapIterator {
-                map: o.value(),
-                index: 0,
-                kind,
-            },
-        ))
-        .value())
-}
-
-fn map_keys(vm: &mut Vm, this: Value, _: &[Value]) -> JsResult<Value> {
-    map_iterator(vm, this, 0, "Map.prototype.keys")
-}
-fn map_values(vm: &mut Vm, this: Value, _: &[Value]) -> JsResult<Value> {
-    map_iterator(vm, this, 1, "Map.prototype.values")
-}
-fn map_entries(vm: &mut Vm, this: Value, _: &[Value]) -> JsResult<Value> {
-    map_iterator(vm, this, 2, "Map.prototype.entries")
-}
-
-fn collection_iterator_next(vm: &mut Vm, this: Value, want_set: bool) -> JsResult<Value> {
-    let Some(it) = this.as_object() else {
-        return Err(vm.type_error("next called on incompatible receiver"));
+/// Removes `key`; whether it was present.
+pub fn remove(vm: &mut Vm, o: ObjRef, key: Value) -> bool {
+    let key = normalize(key);
+    let Some(i) = find(vm, o, key) else {
+        return false;
     };
-    let (target, index, kind) = match vm.obj(it).kind {
-        ObjectKind::MapIterator { map, index, kind } if !want_set => (map, index, kind),
-        ObjectKind::SetIterator { set, index, kind } if want_set => (set, index, kind),
-        _ => return Err(vm.type_error("next called on incompatible receiver")),
-    };
-    let Some(t) = target.as_object() else {
-        return Ok(super::iterator::iter_result(vm, Value::UNDEFINED, true));
-    };
-    let data = entries_of(vm, t);
-    let mut i = index;
-    while i < data.len() && data[i].is_none() {
-        i += 1;
-    }
-    let next_state = |vm: &mut Vm, index: usize, done: bool| match &mut vm.obj_mut(it).kind {
-        ObjectKind::MapIterator { map, index: ix, .. }
-        | ObjectKind::SetIterator {
-            set: map,
-            index: ix,
-            ..
-        } => {
-            *ix = index;
-            if done {
-                *map = Value::UNDEFINED;
+    let hash = hash_key(vm, key);
+    if let Some(d) = data_mut(vm, o) {
+        d.entries[i] = None;
+        d.live -= 1;
+        if let Some(list) = d.index.get_mut(&hash) {
+            list.retain(|&mut j| j as usize != i);
+            if list.is_empty() {
+                d.index.remove(&hash);
             }
         }
-        _ => {}
-    };
-    if i >= data.len() {
-        next_state(vm, i, true);
-        return Ok(super::iterator::iter_result(vm, Value::UNDEFINED, true));
     }
-    next_state(vm, i + 1, false);
-    let (k, v) = data[i].expect("present");
-    let result = match kind {
-        0 => k,
-        1 => v,
-        _ => vm.new_array(vec![k, v]).value(),
-    };
-    Ok(super::iterator::iter_result(vm, result, false))
+    true
 }
 
-fn map_iterator_next(vm: &mut Vm, this: Value, _: &[Value]) -> JsResult<Value> {
-    collection_iterator_next(vm, this, false)
-}
-
-fn set_iterator_next(vm: &mut Vm, this: Value, _: &[Value]) -> JsResult<Value> {
-    collection_iterator_next(vm, this, true)
-}
-
-fn set_add(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
-    let o = this_map(vm, this, true, "Set.prototype.add")?;
-    let data = entries_of(vm, o);
-    let key = normalize(arg(args, 0));
-    if find(vm, &data, key).is_none() {
-        entries_mut(vm, o).push(Some((key, key)));
-    }
-    Ok(this)
-}
-
-fn set_has(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
-    let o = this_map(vm, this, true, "Set.prototype.has")?;
-    let data = entries_of(vm, o);
-    Ok(Value::boolean(find(vm, &data, arg(args, 0)).is_some()))
-}
-
-fn set_delete(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
-    let o = this_map(vm, this, true, "Set.prototype.delete")?;
-    let data = entries_of(vm, o);
-    match find(vm, &data, arg(args, 0)) {
-        Some(i) => {
-            entries_mut(vm, o)[i] = None;
-            Ok(Value::TRUE)
+/// Empties the collection (existing iterators see the end, then anything added later).
+pub fn clear(vm: &mut Vm, o: ObjRef) {
+    if let Some(d) = data_mut(vm, o) {
+        for e in d.entries.iter_mut() {
+            *e = None;
         }
-        None => Ok(Value::FALSE),
+        d.index.clear();
+        d.live = 0;
     }
 }
 
-fn set_clear(vm: &mut Vm, this: Value, _: &[Value]) -> JsResult<Value> {
-    let o = this_map(vm, this, true, "Set.prototype.clear")?;
-    for e in entries_mut(vm, o).iter_mut() {
-        *e = None;
-    }
-    Ok(Value::UNDEFINED)
+/// The entry at `i`, if live.
+pub fn entry(vm: &Vm, o: ObjRef, i: usize) -> Option<(Value, Value)> {
+    data(vm, o)?.entries.get(i).copied().flatten()
 }
 
-fn set_size(vm: &mut Vm, this: Value, _: &[Value]) -> JsResult<Value> {
-    let o = this_map(vm, this, true, "get Set.prototype.size")?;
-    Ok(Value::number(
-        entries_of(vm, o).iter().flatten().count() as f64
-    ))
+/// One past the last entry index (holes included).
+pub fn end(vm: &Vm, o: ObjRef) -> usize {
+    data(vm, o).map_or(0, |d| d.entries.len())
 }
 
-fn set_for_each(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
-    let o = this_map(vm, this, true, "Set.prototype.forEach")?;
-    let f = arg(args, 0);
-    if !vm.is_callable(f) {
-        return Err(vm.type_error("Set.prototype.forEach: callback is not a function"));
-    }
-    let mut i = 0;
-    loop {
-        let data = entries_of(vm, o);
-        if i >= data.len() {
-            break;
-        }
-        if let Some((k, _)) = data[i] {
-            vm.call(f, arg(args, 1), &[k, k, this])?;
+/// Live entries.
+pub fn size(vm: &Vm, o: ObjRef) -> usize {
+    data(vm, o).map_or(0, MapData::len)
+}
+
+/// The first live entry at or after `i`: its index and contents.
+pub fn next_entry(vm: &Vm, o: ObjRef, mut i: usize) -> Option<(usize, (Value, Value))> {
+    let d = data(vm, o)?;
+    while i < d.entries.len() {
+        if let Some(e) = d.entries[i] {
+            return Some((i, e));
         }
         i += 1;
     }
-    Ok(Value::UNDEFINED)
-}
-
-fn set_iterator(vm: &mut Vm, this: Value, kind: u8, method: &str) -> JsResult<Value> {
-    let o = this_map(vm, this, true, method)?;
-    let proto = vm.intrinsics().set_iterator_prototype;
-    Ok(vm
-        .alloc(Object::new(
-            Some(proto),
-            ObjectKind::SetIterator {
-                set: o.value(),
-                index: 0,
-                kind,
-            },
-        ))
-        .value())
-}
-
-fn set_values(vm: &mut Vm, this: Value, _: &[Value]) -> JsResult<Value> {
-    set_iterator(vm, this, 1, "Set.prototype.values")
-}
-fn set_entries(vm: &mut Vm, this: Value, _: &[Value]) -> JsResult<Value> {
-    set_iterator(vm, this, 2, "Set.prototype.entries")
+    None
 }
 
 /// 7.3.35 GroupBy: property keys (`Object.groupBy`) or SameValueZero keys (`Map.groupBy`).
@@ -502,17 +235,4 @@ pub fn group_by(
         k += 1.0;
     }
     Ok(groups)
-}
-
-fn map_group_by(vm: &mut Vm, _: Value, args: &[Value]) -> JsResult<Value> {
-    let groups = group_by(vm, arg(args, 0), arg(args, 1), false)?;
-    let proto = vm.intrinsics().map_prototype;
-    let mut data = MapData::default();
-    for (k, values) in groups {
-        let a = vm.new_array(values);
-        data.entries.push(Some((k, a.value())));
-    }
-    Ok(vm
-        .alloc(Object::new(Some(proto), ObjectKind::Map(Box::new(data))))
-        .value())
 }

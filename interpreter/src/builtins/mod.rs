@@ -10,6 +10,7 @@ pub mod generator;
 pub mod global;
 pub mod iterator;
 pub mod json;
+pub mod map;
 pub mod math;
 pub mod number;
 pub mod object;
@@ -17,8 +18,10 @@ pub mod promise;
 pub mod proxy;
 pub mod reflect;
 pub mod regexp;
+pub mod set;
 pub mod string;
 pub mod symbol;
+pub mod weak;
 
 use crate::value::Value;
 use crate::vm::Vm;
@@ -47,7 +50,9 @@ pub fn install(vm: &mut Vm, realm: u32) {
     reflect::init(vm);
     proxy::init(vm);
     regexp::init(vm);
-    collections::init(vm);
+    map::init(vm);
+    set::init(vm);
+    weak::init(vm);
     global::init(vm);
     console::init(vm);
 }
