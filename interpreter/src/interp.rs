@@ -1484,7 +1484,7 @@ impl Vm {
     /// Unwinds to the nearest handler. `Ok(None)`: continue in the frame that catches;
     /// `Ok(Some(v))`: an async function turned the exception into a rejection and returned to
     /// native code; `Err`: no handler before native code.
-    fn unwind(&mut self, error: JsError) -> JsResult<Option<Value>> {
+    fn unwind(&mut self, mut error: JsError) -> JsResult<Option<Value>> {
         loop {
             let Some(frame) = self.frames.last() else {
                 return Err(error);
@@ -1507,6 +1507,13 @@ impl Vm {
                     }
                     self.frames[fi].pc = target as usize;
                     self.thrown = value;
+                    // Entering a handler counts like a backward jump: a loop made of throws
+                    // (which a forged cache can build) still meets the budget and the collector.
+                    if let Err(stop) = self.check_interrupt() {
+                        error = stop;
+                        continue;
+                    }
+                    self.safepoint();
                     return Ok(None);
                 }
                 // An async function rejects its promise instead of throwing.
