@@ -298,6 +298,10 @@ impl Vm {
             ObjectKind::Function(c) => (c.script.clone(), c.function, c.env, c.this_value, c.realm),
             _ => unreachable!("a closure"),
         };
+        let needed = script.function(function).register_count.to_native() as usize;
+        if self.registers.len() + needed > crate::vm::MAX_REGISTER_STACK {
+            return Err(self.range_error("Maximum call stack size exceeded"));
+        }
         let code = script.function(function);
         let fl = code.flags.to_native();
         let strict = fl & flags::STRICT != 0;

@@ -318,6 +318,13 @@ pub enum ObjectKind {
     /// The target, or undefined once collected.
     WeakRef(Value),
     FinalizationRegistry(Box<crate::builtins::weak::Registry>),
+    /// An iterator helper (`map`, `filter`, ...): a generator written as a state machine.
+    IteratorHelper(Box<crate::builtins::iterator_helpers::Helper>),
+    /// What `Iterator.from` wraps a non-Iterator iterator in.
+    WrappedIterator {
+        iterator: Value,
+        next: Value,
+    },
     /// A module namespace exotic object: its exports, sorted by name.
     Namespace(Box<Vec<(Atom, NamespaceTarget)>>),
     /// An import's link to the exporting module's binding (lives in the importer's environment).
@@ -571,6 +578,11 @@ impl Trace for Object {
             ObjectKind::SetIterator { set, .. } => out.push(Traced::Value(*set)),
             // Keys and targets are weak: see `Heap::collect`.
             ObjectKind::FinalizationRegistry(r) => r.trace(out),
+            ObjectKind::IteratorHelper(h) => h.trace(out),
+            ObjectKind::WrappedIterator { iterator, next } => {
+                out.push(Traced::Value(*iterator));
+                out.push(Traced::Value(*next));
+            }
             _ => {}
         }
     }

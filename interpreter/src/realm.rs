@@ -76,6 +76,8 @@ realm!(
     weak_set_prototype,
     weak_ref_prototype,
     finalization_registry_prototype,
+    iterator_helper_prototype,
+    wrap_for_valid_iterator_prototype,
     date_prototype,
     eval,
     throw_type_error,

@@ -47,6 +47,10 @@ pub struct LoadedScript {
     lines: std::cell::OnceCell<kiln_parser::LineIndex>,
 }
 
+/// The most values the register stack of all frames may hold (32 MiB): deep recursion through
+/// frames with many registers is a RangeError, not an exhausted machine.
+pub const MAX_REGISTER_STACK: usize = 1 << 22;
+
 /// Shapes an inline cache remembers per site (polymorphic up to this many).
 pub const IC_WAYS: usize = 4;
 

@@ -9,6 +9,7 @@ pub mod function;
 pub mod generator;
 pub mod global;
 pub mod iterator;
+pub mod iterator_helpers;
 pub mod json;
 pub mod map;
 pub mod math;
@@ -39,6 +40,7 @@ pub fn install(vm: &mut Vm, realm: u32) {
     symbol::init(vm);
     error::init(vm);
     iterator::init(vm);
+    iterator_helpers::init(vm);
     array::init(vm);
     string::init(vm);
     number::init(vm);
