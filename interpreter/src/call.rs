@@ -294,6 +294,9 @@ impl Vm {
         if self.frames.len() >= self.max_frames {
             return Err(self.range_error("Maximum call stack size exceeded"));
         }
+        // A call counts like a backward jump: a program whose only loop is recursion (a tree
+        // of calls) still meets the budget, the deadline and the interrupt.
+        self.check_interrupt()?;
         let (script, function, env, arrow_this, realm) = match &self.obj(callee).kind {
             ObjectKind::Function(c) => (c.script.clone(), c.function, c.env, c.this_value, c.realm),
             _ => unreachable!("a closure"),

@@ -298,6 +298,14 @@ pub enum ObjectKind {
         position: u32,
     },
     RegExp(Box<crate::builtins::regexp::RegExpData>),
+    /// %RegExpStringIterator% (`matchAll`).
+    RegExpStringIterator {
+        regexp: Value,
+        string: Value,
+        global: bool,
+        unicode: bool,
+        done: bool,
+    },
     Map(Box<crate::builtins::collections::MapData>),
     Set(Box<crate::builtins::collections::MapData>),
     MapIterator {
@@ -564,6 +572,10 @@ impl Trace for Object {
             ObjectKind::ArrayIterator { object, .. } => out.push(Traced::Value(*object)),
             ObjectKind::StringIterator { string, .. } => out.push(Traced::Value(*string)),
             ObjectKind::RegExp(r) => r.trace(out),
+            ObjectKind::RegExpStringIterator { regexp, string, .. } => {
+                out.push(Traced::Value(*regexp));
+                out.push(Traced::Value(*string));
+            }
             ObjectKind::Map(m) | ObjectKind::Set(m) => m.trace(out),
             ObjectKind::MapIterator { map, .. } => out.push(Traced::Value(*map)),
             ObjectKind::Namespace(entries) => {

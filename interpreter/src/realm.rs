@@ -78,6 +78,7 @@ realm!(
     finalization_registry_prototype,
     iterator_helper_prototype,
     wrap_for_valid_iterator_prototype,
+    regexp_string_iterator_prototype,
     date_prototype,
     eval,
     throw_type_error,

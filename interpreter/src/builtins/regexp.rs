@@ -53,6 +53,129 @@ pub fn init(vm: &mut Vm) {
     vm.define_symbol_method(proto, w.1, "[Symbol.replace]", 2, symbol_replace);
     vm.define_symbol_method(proto, w.2, "[Symbol.search]", 1, symbol_search);
     vm.define_symbol_method(proto, w.3, "[Symbol.split]", 2, symbol_split);
+    let match_all = vm.symbols.match_all;
+    vm.define_symbol_method(proto, match_all, "[Symbol.matchAll]", 1, symbol_match_all);
+
+    let ip = vm.intrinsics().iterator_prototype;
+    let iterator_proto = vm.new_plain_object(ip);
+    vm.define_method(iterator_proto, "next", 0, string_iterator_next);
+    let tag = vm.symbols.to_string_tag;
+    let t = vm.string("RegExp String Iterator");
+    vm.define_data(
+        iterator_proto,
+        PropertyKey::Symbol(tag),
+        t,
+        attrs::CONFIGURABLE,
+    );
+    vm.realms[realm].regexp_string_iterator_prototype = iterator_proto;
+}
+
+/// 22.2.6.9 RegExp.prototype [ @@matchAll ] ( string )
+fn symbol_match_all(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
+    let r = require_object(vm, this, "[Symbol.matchAll]")?;
+    let s = vm.to_string(arg(args, 0))?;
+    let depth = vm.handles.len();
+    vm.handles.push(s.value());
+    let result = (|| {
+        let default = vm
+            .intrinsics()
+            .constructors
+            .get("RegExp")
+            .map_or(Value::UNDEFINED, |c| c.value());
+        let c = super::promise::species_constructor(vm, r, default)?;
+        vm.handles.push(c);
+        let fk = vm.key("flags");
+        let flags = vm.get(r, fk, r.value())?;
+        let flags = vm.to_string(flags)?;
+        vm.handles.push(flags.value());
+        let matcher = vm.construct(c, &[r.value(), flags.value()], c)?;
+        vm.handles.push(matcher);
+        let lk = PropertyKey::String(vm.names.last_index);
+        let li = vm.get(r, lk, r.value())?;
+        let last_index = vm.to_length(li)?;
+        let Some(m) = matcher.as_object() else {
+            return Err(vm.type_error("The species constructor did not return an object"));
+        };
+        vm.set_or_throw(m, lk, Value::number(last_index), true)?;
+        let f = vm.rust_string(flags);
+        let proto = vm.intrinsics().regexp_string_iterator_prototype;
+        Ok(vm
+            .alloc(Object::new(
+                Some(proto),
+                ObjectKind::RegExpStringIterator {
+                    regexp: matcher,
+                    string: s.value(),
+                    global: f.contains('g'),
+                    unicode: f.contains('u') || f.contains('v'),
+                    done: false,
+                },
+            ))
+            .value())
+    })();
+    vm.handles.truncate(depth);
+    result
+}
+
+/// 22.2.9.2.1 %RegExpStringIteratorPrototype%.next ( )
+fn string_iterator_next(vm: &mut Vm, this: Value, _: &[Value]) -> JsResult<Value> {
+    let state = this.as_object().and_then(|o| match vm.obj(o).kind {
+        ObjectKind::RegExpStringIterator {
+            regexp,
+            string,
+            global,
+            unicode,
+            done,
+        } => Some((o, regexp, string, global, unicode, done)),
+        _ => None,
+    });
+    let Some((it, regexp, string, global, unicode, done)) = state else {
+        return Err(vm.type_error(
+            "Method %RegExpStringIterator%.prototype.next called on incompatible receiver",
+        ));
+    };
+    let finish = |vm: &mut Vm| {
+        if let ObjectKind::RegExpStringIterator { done, .. } = &mut vm.obj_mut(it).kind {
+            *done = true;
+        }
+        super::iterator::iter_result(vm, Value::UNDEFINED, true)
+    };
+    if done {
+        return Ok(finish(vm));
+    }
+    let Some(r) = regexp.as_object() else {
+        return Ok(finish(vm));
+    };
+    let result = regexp_exec(vm, r, string);
+    let m = match result {
+        Ok(m) => m,
+        Err(e) => {
+            finish(vm);
+            return Err(e);
+        }
+    };
+    let Some(mo) = m.as_object() else {
+        return Ok(finish(vm));
+    };
+    if !global {
+        finish(vm);
+        return Ok(super::iterator::iter_result(vm, m, false));
+    }
+    vm.handles.push(m);
+    let advanced = (|| {
+        let first = vm.get(mo, PropertyKey::Index(0), m)?;
+        let ms = vm.to_string(first)?;
+        if vm.string_len(ms) == 0 {
+            let units = match string.as_string() {
+                Some(s) => vm.units(s).to_vec(),
+                None => Vec::new(),
+            };
+            advance(vm, r, &units, unicode)?;
+        }
+        Ok(())
+    })();
+    vm.handles.pop();
+    advanced?;
+    Ok(super::iterator::iter_result(vm, m, false))
 }
 
 /// 22.2.3.1 RegExpCreate / RegExpInitialize for literals and the constructor.

@@ -27,6 +27,10 @@ pub fn init(vm: &mut Vm) {
         ("indexOf", 1, index_of),
         ("isWellFormed", 0, is_well_formed),
         ("lastIndexOf", 1, last_index_of),
+        ("match", 1, match_),
+        ("matchAll", 1, match_all),
+        ("normalize", 0, normalize),
+        ("search", 1, search),
         ("localeCompare", 1, locale_compare),
         ("padEnd", 1, pad_end),
         ("padStart", 1, pad_start),
@@ -54,6 +58,222 @@ pub fn init(vm: &mut Vm) {
     }
     let it = vm.symbols.iterator;
     vm.define_symbol_method(proto, it, "[Symbol.iterator]", 0, iterator);
+    // B.2.2.15-16: trimLeft and trimRight are the same functions as trimStart and trimEnd.
+    for (alias, name) in [("trimLeft", "trimStart"), ("trimRight", "trimEnd")] {
+        let key = vm.key(name);
+        if let Ok(f) = vm.get(proto, key, proto.value()) {
+            let alias = vm.key(alias);
+            vm.define_data(proto, alias, f, attrs::HIDDEN);
+        }
+    }
+    // B.2.2.2-14 the HTML methods.
+    for (name, length, f) in [
+        ("anchor", 1, anchor as crate::object::NativeFn),
+        ("big", 0, big),
+        ("blink", 0, blink),
+        ("bold", 0, bold),
+        ("fixed", 0, fixed),
+        ("fontcolor", 1, fontcolor),
+        ("fontsize", 1, fontsize),
+        ("italics", 0, italics),
+        ("link", 1, link),
+        ("small", 0, small),
+        ("strike", 0, strike),
+        ("sub", 0, sub),
+        ("sup", 0, sup),
+    ] {
+        vm.define_method(proto, name, length, f);
+    }
+}
+
+/// 22.1.3.13 String.prototype.match, 22.1.3.22 search: delegate to the argument's
+/// `@@match`/`@@search`, else to a new RegExp's.
+fn match_or_search(vm: &mut Vm, this: Value, args: &[Value], search: bool) -> JsResult<Value> {
+    let name = if search { "search" } else { "match" };
+    if this.is_nullish() {
+        return Err(vm.type_error(&format!(
+            "String.prototype.{name} called on null or undefined"
+        )));
+    }
+    let regexp = arg(args, 0);
+    let symbol = if search {
+        vm.symbols.search
+    } else {
+        vm.symbols.match_
+    };
+    if !regexp.is_nullish() {
+        let matcher = vm.get_method(regexp, PropertyKey::Symbol(symbol))?;
+        if !matcher.is_undefined() {
+            return vm.call(matcher, regexp, &[this]);
+        }
+    }
+    let s = vm.to_string(this)?;
+    let depth = vm.handles.len();
+    vm.handles.push(s.value());
+    let result = super::regexp::regexp_create(vm, regexp, Value::UNDEFINED).and_then(|rx| {
+        vm.handles.push(rx);
+        let f = vm.get_method(rx, PropertyKey::Symbol(symbol))?;
+        vm.call(f, rx, &[s.value()])
+    });
+    vm.handles.truncate(depth);
+    result
+}
+
+fn match_(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
+    match_or_search(vm, this, args, false)
+}
+
+fn search(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
+    match_or_search(vm, this, args, true)
+}
+
+/// 22.1.3.14 String.prototype.matchAll ( regexp )
+fn match_all(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
+    if this.is_nullish() {
+        return Err(vm.type_error("String.prototype.matchAll called on null or undefined"));
+    }
+    let regexp = arg(args, 0);
+    if !regexp.is_nullish() {
+        if is_regexp(vm, regexp)? {
+            let fk = vm.key("flags");
+            let flags = vm.get_v(regexp, fk)?;
+            if flags.is_nullish() {
+                return Err(vm.type_error("String.prototype.matchAll: flags is null or undefined"));
+            }
+            let f = string_of(vm, flags)?;
+            if !f.contains(&u16::from(b'g')) {
+                return Err(vm.type_error(
+                    "String.prototype.matchAll called with a non-global RegExp argument",
+                ));
+            }
+        }
+        let key = PropertyKey::Symbol(vm.symbols.match_all);
+        let matcher = vm.get_method(regexp, key)?;
+        if !matcher.is_undefined() {
+            return vm.call(matcher, regexp, &[this]);
+        }
+    }
+    let s = vm.to_string(this)?;
+    let depth = vm.handles.len();
+    vm.handles.push(s.value());
+    let g = vm.string("g");
+    let result = super::regexp::regexp_create(vm, regexp, g).and_then(|rx| {
+        vm.handles.push(rx);
+        let key = PropertyKey::Symbol(vm.symbols.match_all);
+        let f = vm.get_method(rx, key)?;
+        vm.call(f, rx, &[s.value()])
+    });
+    vm.handles.truncate(depth);
+    result
+}
+
+/// 22.1.3.15 String.prototype.normalize ( [ form ] ): lone surrogates pass through untouched.
+fn normalize(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
+    use unicode_normalization::UnicodeNormalization;
+    let s = this_string(vm, this, "normalize")?;
+    let form = arg(args, 0);
+    let form = if form.is_undefined() {
+        "NFC".to_string()
+    } else {
+        let f = vm.to_string(form)?;
+        vm.rust_string(f)
+    };
+    if !matches!(form.as_str(), "NFC" | "NFD" | "NFKC" | "NFKD") {
+        return Err(vm.range_error(&format!(
+            "The normalization form should be one of NFC, NFD, NFKC, NFKD; got {form}"
+        )));
+    }
+    let mut out: Vec<u16> = Vec::with_capacity(s.len());
+    let mut run = String::new();
+    let flush = |run: &mut String, out: &mut Vec<u16>| {
+        let normalized: String = match form.as_str() {
+            "NFC" => run.nfc().collect(),
+            "NFD" => run.nfd().collect(),
+            "NFKC" => run.nfkc().collect(),
+            _ => run.nfkd().collect(),
+        };
+        out.extend(normalized.encode_utf16());
+        run.clear();
+    };
+    for unit in char::decode_utf16(s.iter().copied()) {
+        match unit {
+            Ok(c) => run.push(c),
+            Err(lone) => {
+                flush(&mut run, &mut out);
+                out.push(lone.unpaired_surrogate());
+            }
+        }
+    }
+    flush(&mut run, &mut out);
+    Ok(vm.string_from_units(&out))
+}
+
+/// B.2.2.2.1 CreateHTML ( string, tag, attribute, value )
+fn create_html(
+    vm: &mut Vm,
+    this: Value,
+    name: &str,
+    tag: &str,
+    attribute: Option<(&str, Value)>,
+) -> JsResult<Value> {
+    let s = this_string(vm, this, name)?;
+    let mut out: Vec<u16> = format!("<{tag}").encode_utf16().collect();
+    if let Some((attribute, value)) = attribute {
+        let v = string_of(vm, value)?;
+        out.extend(format!(" {attribute}=\"").encode_utf16());
+        for unit in v {
+            if unit == u16::from(b'"') {
+                out.extend("&quot;".encode_utf16());
+            } else {
+                out.push(unit);
+            }
+        }
+        out.push(u16::from(b'"'));
+    }
+    out.push(u16::from(b'>'));
+    out.extend_from_slice(&s);
+    out.extend(format!("</{tag}>").encode_utf16());
+    Ok(vm.string_from_units(&out))
+}
+
+fn anchor(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
+    create_html(vm, this, "anchor", "a", Some(("name", arg(args, 0))))
+}
+fn big(vm: &mut Vm, this: Value, _: &[Value]) -> JsResult<Value> {
+    create_html(vm, this, "big", "big", None)
+}
+fn blink(vm: &mut Vm, this: Value, _: &[Value]) -> JsResult<Value> {
+    create_html(vm, this, "blink", "blink", None)
+}
+fn bold(vm: &mut Vm, this: Value, _: &[Value]) -> JsResult<Value> {
+    create_html(vm, this, "bold", "b", None)
+}
+fn fixed(vm: &mut Vm, this: Value, _: &[Value]) -> JsResult<Value> {
+    create_html(vm, this, "fixed", "tt", None)
+}
+fn fontcolor(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
+    create_html(vm, this, "fontcolor", "font", Some(("color", arg(args, 0))))
+}
+fn fontsize(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
+    create_html(vm, this, "fontsize", "font", Some(("size", arg(args, 0))))
+}
+fn italics(vm: &mut Vm, this: Value, _: &[Value]) -> JsResult<Value> {
+    create_html(vm, this, "italics", "i", None)
+}
+fn link(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
+    create_html(vm, this, "link", "a", Some(("href", arg(args, 0))))
+}
+fn small(vm: &mut Vm, this: Value, _: &[Value]) -> JsResult<Value> {
+    create_html(vm, this, "small", "small", None)
+}
+fn strike(vm: &mut Vm, this: Value, _: &[Value]) -> JsResult<Value> {
+    create_html(vm, this, "strike", "strike", None)
+}
+fn sub(vm: &mut Vm, this: Value, _: &[Value]) -> JsResult<Value> {
+    create_html(vm, this, "sub", "sub", None)
+}
+fn sup(vm: &mut Vm, this: Value, _: &[Value]) -> JsResult<Value> {
+    create_html(vm, this, "sup", "sup", None)
 }
 
 fn string_call(vm: &mut Vm, _: Value, args: &[Value]) -> JsResult<Value> {
