@@ -30,6 +30,8 @@ pub fn init(vm: &mut Vm) {
         ("encodeURIComponent", 1, encode_uri_component),
         ("decodeURI", 1, decode_uri),
         ("decodeURIComponent", 1, decode_uri_component),
+        ("escape", 1, escape),
+        ("unescape", 1, unescape),
     ] {
         let f = vm.native_function(name, len, f, None);
         vm.define_global(name, f.value());
@@ -297,3 +299,59 @@ fn decode_uri_component(vm: &mut Vm, _: Value, args: &[Value]) -> JsResult<Value
 }
 
 pub fn unused(_: PropertyKey) {}
+
+/// B.2.1.1 escape ( string )
+fn escape(vm: &mut Vm, _: Value, args: &[Value]) -> JsResult<Value> {
+    let s = vm.to_string(arg(args, 0))?;
+    let units = vm.units(s);
+    let mut out: Vec<u16> = Vec::with_capacity(units.len());
+    for &c in units.iter() {
+        let plain = c < 128
+            && (char::from(c as u8).is_ascii_alphanumeric() || b"@*_+-./".contains(&(c as u8)));
+        if plain {
+            out.push(c);
+        } else if c < 256 {
+            out.extend(format!("%{c:02X}").encode_utf16());
+        } else {
+            out.extend(format!("%u{c:04X}").encode_utf16());
+        }
+    }
+    Ok(vm.string_from_units(&out))
+}
+
+/// B.2.1.2 unescape ( string )
+fn unescape(vm: &mut Vm, _: Value, args: &[Value]) -> JsResult<Value> {
+    let s = vm.to_string(arg(args, 0))?;
+    let units = vm.units(s);
+    let hex = |from: usize, count: usize| -> Option<u16> {
+        let digits = units.get(from..from + count)?;
+        let mut v: u16 = 0;
+        for &d in digits {
+            let digit = char::from_u32(u32::from(d))?.to_digit(16)?;
+            v = v * 16 + digit as u16;
+        }
+        Some(v)
+    };
+    let mut out: Vec<u16> = Vec::with_capacity(units.len());
+    let mut k = 0;
+    while k < units.len() {
+        let c = units[k];
+        if c == u16::from(b'%') {
+            if units.get(k + 1) == Some(&u16::from(b'u'))
+                && let Some(v) = hex(k + 2, 4)
+            {
+                out.push(v);
+                k += 6;
+                continue;
+            }
+            if let Some(v) = hex(k + 1, 2) {
+                out.push(v);
+                k += 3;
+                continue;
+            }
+        }
+        out.push(c);
+        k += 1;
+    }
+    Ok(vm.string_from_units(&out))
+}

@@ -27,6 +27,7 @@ pub fn init(vm: &mut Vm) {
     let ctor = vm.make_constructor("RegExp", 2, regexp_call, Some(regexp_construct), proto);
     vm.define_species_getter(ctor);
     vm.define_method(proto, "exec", 1, exec);
+    vm.define_method(proto, "compile", 2, compile);
     vm.define_method(proto, "test", 1, test);
     vm.define_method(proto, "toString", 0, to_string);
     vm.define_getter(proto, "source", source);
@@ -227,6 +228,39 @@ fn initialize(vm: &mut Vm, proto: ObjRef, pattern: Value, flags: Value) -> JsRes
     let lk = PropertyKey::String(vm.names.last_index);
     vm.define_data(o, lk, Value::int32(0), attrs::WRITABLE);
     Ok(o.value())
+}
+
+/// B.2.4.1 RegExp.prototype.compile ( pattern, flags ): reinitialises the receiver in place.
+fn compile(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
+    let Some(o) = this
+        .as_object()
+        .filter(|&o| matches!(vm.obj(o).kind, ObjectKind::RegExp(_)))
+    else {
+        return Err(vm.type_error("RegExp.prototype.compile called on incompatible receiver"));
+    };
+    let (pattern, flags) = (arg(args, 0), arg(args, 1));
+    let (p, f) = match pattern.as_object().map(|p| &vm.obj(p).kind) {
+        Some(ObjectKind::RegExp(data)) => {
+            if !flags.is_undefined() {
+                return Err(
+                    vm.type_error("Cannot supply flags when constructing one RegExp from another")
+                );
+            }
+            let flags = data.flags.clone();
+            (data.source, vm.string(&flags))
+        }
+        _ => (pattern, flags),
+    };
+    let proto = vm.intrinsics().regexp_prototype;
+    let fresh = initialize(vm, proto, p, f)?;
+    let Some(fresh) = fresh.as_object() else {
+        return Ok(this);
+    };
+    let data = std::mem::replace(&mut vm.obj_mut(fresh).kind, ObjectKind::Ordinary);
+    vm.obj_mut(o).kind = data;
+    let lk = PropertyKey::String(vm.names.last_index);
+    vm.set_or_throw(o, lk, Value::int32(0), true)?;
+    Ok(this)
 }
 
 /// EscapeRegExpPattern: `/` and line terminators escaped so the source round-trips.
