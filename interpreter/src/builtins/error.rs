@@ -24,6 +24,7 @@ pub fn init(vm: &mut Vm) {
         .insert("Error", error_proto);
     let error = vm.make_constructor("Error", 1, error_call, Some(error_construct), error_proto);
     vm.define_method(error, "captureStackTrace", 1, capture_stack_trace);
+    vm.define_method(error, "isError", 1, is_error);
     let name = vm.string("Error");
     let nk = PropertyKey::String(vm.names.name);
     vm.define_data(error_proto, nk, name, attrs::HIDDEN);
@@ -191,4 +192,11 @@ fn to_string(vm: &mut Vm, this: Value, _: &[Value]) -> JsResult<Value> {
         format!("{name}: {msg}")
     };
     Ok(vm.string(&text))
+}
+
+/// Error.isError ( arg ): whether `arg` has an [[ErrorData]] slot (any realm, not spoofable).
+fn is_error(vm: &mut Vm, _: Value, args: &[Value]) -> JsResult<Value> {
+    Ok(Value::boolean(arg(args, 0).as_object().is_some_and(|o| {
+        matches!(vm.obj(o).kind, ObjectKind::Error)
+    })))
 }

@@ -59,7 +59,9 @@ pub fn init(vm: &mut Vm) {
             if !x.is_finite() || x == 0.0 { return x; }
             if x > 0.0 && x < 0.5 { return 0.0; }
             if (-0.5..0.0).contains(&x) { return -0.0; }
-            (x + 0.5).floor()
+            // Not floor(x + 0.5): that sum rounds for 0.5 - ε/4 and for odd integers past 2^52.
+            let r = x.floor();
+            if x - r >= 0.5 { r + 1.0 } else { r }
         },
         "sign" => |x| if x.is_nan() || x == 0.0 { x } else { x.signum() },
         "sin" => f64::sin,
