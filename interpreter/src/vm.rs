@@ -252,7 +252,9 @@ pub fn load_module_file(specifier: &str, referrer: &str) -> Result<(String, Stri
 }
 
 pub struct WellKnownSymbols {
+    pub async_dispose: SymRef,
     pub async_iterator: SymRef,
+    pub dispose: SymRef,
     pub has_instance: SymRef,
     pub is_concat_spreadable: SymRef,
     pub iterator: SymRef,
@@ -398,7 +400,9 @@ impl Vm {
             }))
         };
         let symbols = WellKnownSymbols {
+            async_dispose: make("asyncDispose", &mut heap),
             async_iterator: make("asyncIterator", &mut heap),
+            dispose: make("dispose", &mut heap),
             has_instance: make("hasInstance", &mut heap),
             is_concat_spreadable: make("isConcatSpreadable", &mut heap),
             iterator: make("iterator", &mut heap),
@@ -841,7 +845,9 @@ impl Vm {
         }
         let w = &self.symbols;
         for s in [
+            w.async_dispose,
             w.async_iterator,
+            w.dispose,
             w.has_instance,
             w.is_concat_spreadable,
             w.iterator,

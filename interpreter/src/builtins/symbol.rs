@@ -16,7 +16,9 @@ pub fn init(vm: &mut Vm) {
     vm.define_method(ctor, "keyFor", 1, key_for);
     let w = &vm.symbols;
     let well_known = [
+        ("asyncDispose", w.async_dispose),
         ("asyncIterator", w.async_iterator),
+        ("dispose", w.dispose),
         ("hasInstance", w.has_instance),
         ("isConcatSpreadable", w.is_concat_spreadable),
         ("iterator", w.iterator),
