@@ -274,3 +274,67 @@ fn byte_flips_past_the_checksum_never_panic() {
         &panics[..panics.len().min(20)]
     );
 }
+
+mod generated {
+    //! Generated programs run the same from a cache file's bytes as from a fresh compile.
+
+    use super::*;
+    use proptest::prelude::*;
+
+    /// Expressions over the integers, strings, the variables `a`, `b`, `c`, arrays, objects,
+    /// closures and calls — enough to reach most instruction kinds, including throwing ones.
+    fn expression() -> impl Strategy<Value = String> {
+        let leaf = prop_oneof![
+            (-20i32..20).prop_map(|n| n.to_string()),
+            prop::sample::select(vec!["a", "b", "c", "'x'", "null", "undefined", "1.5", "2n"])
+                .prop_map(str::to_string),
+        ];
+        leaf.prop_recursive(4, 48, 3, |inner| {
+            prop_oneof![
+                (
+                    inner.clone(),
+                    prop::sample::select(vec![
+                        "+", "-", "*", "%", "<", "===", "==", "&&", "||", "??", "&", "<<", "**",
+                    ]),
+                    inner.clone()
+                )
+                    .prop_map(|(l, op, r)| format!("({l} {op} {r})")),
+                (inner.clone(), inner.clone(), inner.clone())
+                    .prop_map(|(c, t, e)| format!("({c} ? {t} : {e})")),
+                prop::collection::vec(inner.clone(), 0..3)
+                    .prop_map(|items| format!("[{}]", items.join(", "))),
+                (inner.clone(), inner.clone()).prop_map(|(k, v)| format!("({{ k: {k}, v: {v} }})")),
+                inner.clone().prop_map(|e| format!("((x) => x + {e})(1)")),
+                inner.clone().prop_map(|e| format!("String({e})")),
+                inner.clone().prop_map(|e| format!("({e}).length")),
+                inner.clone().prop_map(|e| format!("typeof {e}")),
+                inner.prop_map(|e| format!("[1, 2, 3].map((v) => v * {e})")),
+            ]
+        })
+    }
+
+    fn program() -> impl Strategy<Value = String> {
+        (expression(), expression(), expression(), expression()).prop_map(|(a, b, c, out)| {
+            format!(
+                "let a = {a};\nlet b = {b};\nfunction f(c) {{ return {c}; }}\nlet c = f(a);\n\
+                 try {{ print(JSON.stringify({out})); }} catch (e) {{ print('caught ' + e.name); }}\n\
+                 print(String(a), String(b), String(c));\n"
+            )
+        })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 200, ..ProptestConfig::default() })]
+
+        #[test]
+        fn a_generated_program_runs_the_same_from_its_cache(source in program()) {
+            let Ok(script) = Script::new(&source, ScriptOptions::default()) else {
+                return Ok(()); // a syntax error has nothing to cache
+            };
+            let fresh = run_code(script.code().clone(), &source);
+            let bytes = script.create_cached_data();
+            let cached = run_code(load(&bytes, &source, true).expect("a fresh cache loads"), &source);
+            prop_assert_eq!(fresh, cached);
+        }
+    }
+}
