@@ -248,6 +248,29 @@ impl Header {
     }
 }
 
+fn check_bytecode_version(header: &Header) -> Result<(), CacheError> {
+    if header.bytecode_version == BYTECODE_VERSION {
+        Ok(())
+    } else {
+        Err(CacheError::OtherBytecodeVersion {
+            found: header.bytecode_version,
+        })
+    }
+}
+
+/// The file holds exactly the header and the archive the header announces.
+fn check_length(bytes: &[u8], header: &Header) -> Result<(), CacheError> {
+    let expected = (HEADER_LEN as u64).saturating_add(header.archive_len);
+    let actual = bytes.len() as u64;
+    if actual < expected {
+        Err(CacheError::Truncated { expected, actual })
+    } else if actual > expected {
+        Err(CacheError::TrailingBytes { expected, actual })
+    } else {
+        Ok(())
+    }
+}
+
 /// How thoroughly to load.
 #[derive(Clone, Copy, Debug)]
 pub struct LoadOptions {
@@ -301,11 +324,7 @@ pub fn load_with(
 ) -> Result<VerifiedCode, CacheError> {
     let started = Instant::now();
     let header = Header::parse(&bytes)?;
-    if header.bytecode_version != BYTECODE_VERSION {
-        return Err(CacheError::OtherBytecodeVersion {
-            found: header.bytecode_version,
-        });
-    }
+    check_bytecode_version(&header)?;
     if header.engine_version != ENGINE_VERSION {
         return Err(CacheError::OtherEngineVersion {
             found: header.engine_version,
@@ -317,14 +336,7 @@ pub fn load_with(
             expected: kind,
         });
     }
-    let expected = (HEADER_LEN as u64).saturating_add(header.archive_len);
-    let actual = bytes.len() as u64;
-    if actual < expected {
-        return Err(CacheError::Truncated { expected, actual });
-    }
-    if actual > expected {
-        return Err(CacheError::TrailingBytes { expected, actual });
-    }
+    check_length(&bytes, &header)?;
     if header.source_len != source.len() as u64 || header.source_hash != source_hash(source) {
         return Err(CacheError::OtherSource);
     }
@@ -355,19 +367,8 @@ pub fn load_with(
 /// The result is for reading only; running needs [`load`] with the source.
 pub fn inspect(bytes: AlignedVec<16>) -> Result<(Header, Inspected), CacheError> {
     let header = Header::parse(&bytes)?;
-    if header.bytecode_version != BYTECODE_VERSION {
-        return Err(CacheError::OtherBytecodeVersion {
-            found: header.bytecode_version,
-        });
-    }
-    let expected = (HEADER_LEN as u64).saturating_add(header.archive_len);
-    let actual = bytes.len() as u64;
-    if actual < expected {
-        return Err(CacheError::Truncated { expected, actual });
-    }
-    if actual > expected {
-        return Err(CacheError::TrailingBytes { expected, actual });
-    }
+    check_bytecode_version(&header)?;
+    check_length(&bytes, &header)?;
     let archive = HEADER_LEN..bytes.len();
     if checksum(&bytes[..56], &bytes[archive.clone()]) != header.checksum {
         return Err(CacheError::Checksum);

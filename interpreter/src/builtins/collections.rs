@@ -91,32 +91,55 @@ fn data_mut(vm: &mut Vm, o: ObjRef) -> Option<&mut MapData> {
     }
 }
 
-/// The index of `key`'s entry in collection `o`.
-pub fn find(vm: &mut Vm, o: ObjRef, key: Value) -> Option<usize> {
-    let key = normalize(key);
+/// The hash of normalised `key` and the index of its entry in collection `o`, if present.
+fn lookup(vm: &mut Vm, o: ObjRef, key: Value) -> (u64, Option<usize>) {
     let hash = hash_key(vm, key);
-    let candidates = data(vm, o)?.index.get(&hash)?.clone();
+    let Some(candidates) = data(vm, o).and_then(|d| d.index.get(&hash)).cloned() else {
+        return (hash, None);
+    };
     for i in candidates {
-        let Some(Some((k, _))) = data(vm, o)?.entries.get(i as usize).copied() else {
+        let Some(Some((k, _))) = data(vm, o).and_then(|d| d.entries.get(i as usize)).copied()
+        else {
             continue;
         };
         if k == key || vm.same_value_zero(k, key) {
-            return Some(i as usize);
+            return (hash, Some(i as usize));
         }
     }
-    None
+    (hash, None)
+}
+
+/// The index of `key`'s entry in collection `o`.
+pub fn find(vm: &mut Vm, o: ObjRef, key: Value) -> Option<usize> {
+    lookup(vm, o, normalize(key)).1
 }
 
 /// Sets `key` to `value`: in place if present, else appended.
 pub fn insert(vm: &mut Vm, o: ObjRef, key: Value, value: Value) {
     let key = normalize(key);
-    if let Some(i) = find(vm, o, key) {
-        if let Some(Some(entry)) = data_mut(vm, o).and_then(|d| d.entries.get_mut(i)) {
-            entry.1 = value;
+    match lookup(vm, o, key) {
+        (_, Some(i)) => {
+            if let Some(Some(entry)) = data_mut(vm, o).and_then(|d| d.entries.get_mut(i)) {
+                entry.1 = value;
+            }
         }
-        return;
+        (hash, None) => append(vm, o, hash, key, value),
     }
-    let hash = hash_key(vm, key);
+}
+
+/// Appends `key` unless present (a set's add); whether it was added.
+pub fn add(vm: &mut Vm, o: ObjRef, key: Value) -> bool {
+    let key = normalize(key);
+    match lookup(vm, o, key) {
+        (_, Some(_)) => false,
+        (hash, None) => {
+            append(vm, o, hash, key, key);
+            true
+        }
+    }
+}
+
+fn append(vm: &mut Vm, o: ObjRef, hash: u64, key: Value, value: Value) {
     if let Some(d) = data_mut(vm, o) {
         let i = d.entries.len() as u32;
         d.entries.push(Some((key, value)));
@@ -127,11 +150,9 @@ pub fn insert(vm: &mut Vm, o: ObjRef, key: Value, value: Value) {
 
 /// Removes `key`; whether it was present.
 pub fn remove(vm: &mut Vm, o: ObjRef, key: Value) -> bool {
-    let key = normalize(key);
-    let Some(i) = find(vm, o, key) else {
+    let (hash, Some(i)) = lookup(vm, o, normalize(key)) else {
         return false;
     };
-    let hash = hash_key(vm, key);
     if let Some(d) = data_mut(vm, o) {
         d.entries[i] = None;
         d.live -= 1;

@@ -91,24 +91,33 @@ fn construct(vm: &mut Vm, args: &[Value], nt: ObjRef) -> JsResult<Value> {
     if !vm.is_callable(adder) {
         return Err(vm.type_error("Set.prototype.add is not a function"));
     }
+    add_values_from_iterable(vm, s.value(), iterable, adder)?;
+    Ok(s.value())
+}
+
+/// Calls `adder` on `target` with each value of `iterable` (the loop of the Set and WeakSet
+/// constructors), closing the iterator if a call throws.
+pub(super) fn add_values_from_iterable(
+    vm: &mut Vm,
+    target: Value,
+    iterable: Value,
+    adder: Value,
+) -> JsResult<()> {
     let (it, next) = super::iterator::get_iterator(vm, iterable)?;
     vm.handles.push(it);
     while let Some(v) = super::iterator::step(vm, it, next)? {
-        if let Err(e) = vm.call(adder, s.value(), &[v]) {
+        if let Err(e) = vm.call(adder, target, &[v]) {
             let _ = super::iterator::close(vm, it);
             return Err(e);
         }
     }
-    Ok(s.value())
+    Ok(())
 }
 
 /// 24.2.4.1 Set.prototype.add ( value )
 fn add(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
     let s = this_set(vm, this, "add")?;
-    let v = collections::normalize(arg(args, 0));
-    if collections::find(vm, s, v).is_none() {
-        collections::insert(vm, s, v, v);
-    }
+    collections::add(vm, s, arg(args, 0));
     Ok(this)
 }
 
@@ -256,7 +265,7 @@ fn copy_of(vm: &mut Vm, s: ObjRef) -> ObjRef {
     let result = new_set(vm);
     let mut i = 0;
     while let Some((at, (k, _))) = collections::next_entry(vm, s, i) {
-        collections::insert(vm, result, k, k);
+        collections::add(vm, result, k);
         i = at + 1;
     }
     result
@@ -284,10 +293,7 @@ fn union(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
         let result = copy_of(vm, s);
         vm.handles.push(result.value());
         while let Some(v) = super::iterator::step(vm, it, next)? {
-            let v = collections::normalize(v);
-            if collections::find(vm, result, v).is_none() {
-                collections::insert(vm, result, v, v);
-            }
+            collections::add(vm, result, v);
         }
         Ok(result.value())
     })
@@ -303,19 +309,16 @@ fn intersection(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
             let mut i = 0;
             while let Some((at, (e, _))) = collections::next_entry(vm, s, i) {
                 i = at + 1;
-                if other_has(vm, &other, e)? && collections::find(vm, result, e).is_none() {
-                    collections::insert(vm, result, e, e);
+                if other_has(vm, &other, e)? {
+                    collections::add(vm, result, e);
                 }
             }
         } else {
             let (it, next) = keys_iterator(vm, &other)?;
             vm.handles.extend([it, next]);
             while let Some(v) = super::iterator::step(vm, it, next)? {
-                let v = collections::normalize(v);
-                if collections::find(vm, s, v).is_some()
-                    && collections::find(vm, result, v).is_none()
-                {
-                    collections::insert(vm, result, v, v);
+                if collections::find(vm, s, v).is_some() {
+                    collections::add(vm, result, v);
                 }
             }
         }
@@ -365,7 +368,7 @@ fn symmetric_difference(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Va
                     collections::remove(vm, result, v);
                 }
             } else if !already {
-                collections::insert(vm, result, v, v);
+                collections::add(vm, result, v);
             }
         }
         Ok(result.value())

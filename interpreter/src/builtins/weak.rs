@@ -305,14 +305,7 @@ fn weak_set_construct(vm: &mut Vm, args: &[Value], nt: ObjRef) -> JsResult<Value
     if !vm.is_callable(adder) {
         return Err(vm.type_error("WeakSet.prototype.add is not a function"));
     }
-    let (it, next) = super::iterator::get_iterator(vm, iterable)?;
-    vm.handles.push(it);
-    while let Some(v) = super::iterator::step(vm, it, next)? {
-        if let Err(e) = vm.call(adder, s.value(), &[v]) {
-            let _ = super::iterator::close(vm, it);
-            return Err(e);
-        }
-    }
+    super::set::add_values_from_iterable(vm, s.value(), iterable, adder)?;
     Ok(s.value())
 }
 
