@@ -30,6 +30,27 @@ pub struct ScriptOptions<'a> {
     pub source_type: SourceType,
 }
 
+/// Limits for one run: a wall-clock timeout and an instruction budget (ticks: backward jumps,
+/// calls and exception handlers), each ending the run with [`Error::Terminated`].
+///
+/// ```
+/// use kiln::{Error, RunOptions, Runtime, Script, ScriptOptions};
+/// use std::time::Duration;
+///
+/// let mut runtime = Runtime::new();
+/// let context = runtime.create_context();
+/// let spin = Script::new("for (;;) {}", ScriptOptions::default()).unwrap();
+/// let limits = RunOptions { timeout: Some(Duration::from_millis(20)), budget: None };
+/// assert!(matches!(spin.run_in_context_with(&mut runtime, &context, limits), Err(Error::Terminated(_))));
+/// let budget = RunOptions { timeout: None, budget: Some(10_000) };
+/// assert!(matches!(spin.run_in_context_with(&mut runtime, &context, budget), Err(Error::Terminated(_))));
+/// ```
+#[derive(Clone, Copy, Debug, Default)]
+pub struct RunOptions {
+    pub timeout: Option<Duration>,
+    pub budget: Option<u64>,
+}
+
 /// Where a script's construction spent its time, and sizes.
 #[derive(Clone, Copy, Debug, Default)]
 pub struct ScriptStats {
@@ -185,6 +206,27 @@ impl Script {
         context: &crate::Context,
     ) -> Result<Value, Error> {
         self.run_in_realm(runtime, context.realm)
+    }
+
+    /// [`Script::run_in_context`] with a timeout or an instruction budget.
+    pub fn run_in_context_with(
+        &self,
+        runtime: &mut Runtime,
+        context: &crate::Context,
+        options: RunOptions,
+    ) -> Result<Value, Error> {
+        let vm = &mut runtime.vm;
+        let (deadline, budget) = (vm.deadline, vm.tick_budget);
+        if let Some(t) = options.timeout {
+            vm.deadline = Some(Instant::now() + t);
+        }
+        if let Some(b) = options.budget {
+            vm.tick_budget = Some(vm.ticks.saturating_add(b));
+        }
+        let result = self.run_in_realm(runtime, context.realm);
+        runtime.vm.deadline = deadline;
+        runtime.vm.tick_budget = budget;
+        result
     }
 
     fn run_in_realm(&self, runtime: &mut Runtime, realm: u32) -> Result<Value, Error> {

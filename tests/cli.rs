@@ -290,3 +290,55 @@ fn a_module_runs_from_its_cache() {
     assert_eq!(String::from_utf8_lossy(&out.stdout), "42\n");
     assert!(String::from_utf8_lossy(&out.stderr).contains("from cache"));
 }
+
+/// `../shared/vm-examples`: each program prints exactly its `.out` file, from source and from a
+/// cache made by `kiln compile`.
+#[test]
+fn the_vm_examples_print_their_expected_output_from_source_and_from_caches() {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/vm-examples");
+    let mut programs: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .expect("../shared/vm-examples beside the clone")
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "mjs"))
+        .collect();
+    programs.sort();
+    assert_eq!(programs.len(), 5);
+    for program in programs {
+        let expected = std::fs::read_to_string(program.with_extension("out")).unwrap();
+        let name = program.file_name().unwrap().to_string_lossy().to_string();
+        let source = program.to_str().unwrap();
+        let out = kiln(&["run", source]);
+        assert_eq!(String::from_utf8_lossy(&out.stdout), expected, "{name}");
+        assert!(
+            out.status.success(),
+            "{name}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let cache = temp_file(&format!("{name}.cache"), b"");
+        let made = kiln(&["compile", source, cache.to_str().unwrap()]);
+        assert!(made.status.success(), "{name}");
+        let out = kiln(&["run", "--stats", source, cache.to_str().unwrap()]);
+        assert_eq!(
+            String::from_utf8_lossy(&out.stdout),
+            expected,
+            "{name} from its cache"
+        );
+        assert!(
+            String::from_utf8_lossy(&out.stderr).contains("from cache"),
+            "{name} did not run from its cache"
+        );
+    }
+}
+
+#[test]
+fn scripts_get_require_module_and_process() {
+    let path = temp_file(
+        "cjs.js",
+        b"const vm = require('vm');\nconsole.log(vm === require('node:vm'), typeof module.exports, typeof process.env, vm.runInNewContext('x * 2', { x: 21 }));\ntry { require('./nope'); } catch (e) { console.log(e.code); }\n",
+    );
+    let out = kiln(&["run", path.to_str().unwrap()]);
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        "true object object 42\nMODULE_NOT_FOUND\n"
+    );
+}

@@ -76,8 +76,12 @@ impl Vm {
                     );
                 }
                 self.check_stack()?;
+                let saved_realm = self.realm;
                 self.push_closure_frame(o, this, args, Value::UNDEFINED, ReturnTo::Native, false)?;
-                self.run(None)
+                let result = self.run(None);
+                // The nested run switched to the callee's realm.
+                self.realm = saved_realm;
+                result
             }
             ObjectKind::Native(_) => self.call_native(o, this, args),
             ObjectKind::Bound(b) => {
@@ -132,8 +136,11 @@ impl Vm {
         match &self.obj(o).kind {
             ObjectKind::Function(_) => {
                 let this = self.construct_this(o, new_target)?;
+                let saved_realm = self.realm;
                 self.push_closure_frame(o, this, args, new_target, ReturnTo::Native, true)?;
-                self.run(None)
+                let result = self.run(None);
+                self.realm = saved_realm;
+                result
             }
             ObjectKind::Native(n) => {
                 let ctor = n.construct.expect("a constructor");
@@ -179,7 +186,7 @@ impl Vm {
     pub fn prototype_from_constructor(
         &mut self,
         new_target: Value,
-        default: fn(&crate::realm::Realm) -> ObjRef,
+        default: impl Fn(&crate::realm::Realm) -> ObjRef,
     ) -> JsResult<ObjRef> {
         let Some(nt) = new_target.as_object() else {
             return Ok(default(self.intrinsics()));

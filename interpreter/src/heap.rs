@@ -10,6 +10,7 @@
 
 use crate::object::ObjectKind;
 use crate::value::{HeapKind, Value};
+use rustc_hash::FxHashMap;
 
 macro_rules! refs {
     ($($name:ident),*) => {$(
@@ -119,6 +120,16 @@ impl<T> Arena<T> {
         self.cells.len() - self.free.len()
     }
 
+    /// Whether cell `i` holds a value (it was not swept).
+    pub fn is_allocated(&self, i: u32) -> bool {
+        self.cells.get(i as usize).is_some_and(Option::is_some)
+    }
+
+    /// Every cell in use.
+    pub fn iter_live(&self) -> impl Iterator<Item = &T> {
+        self.cells.iter().flatten()
+    }
+
     /// Marks cell `i`; true when it was not marked before.
     fn mark(&mut self, i: u32) -> bool {
         match self.marks.get_mut(i as usize) {
@@ -153,6 +164,8 @@ impl<T> Arena<T> {
 pub enum Traced {
     Value(Value),
     Env(EnvRef),
+    /// A realm (by index): its intrinsics and global stay while anything of it lives.
+    Realm(u32),
 }
 
 /// Cells report what they reference.
@@ -221,10 +234,11 @@ impl Heap {
     }
 
     /// Marks everything reachable from `work`, recording the weak holders it meets.
-    fn mark_from(&mut self, work: &mut Vec<Traced>, weak: &mut Vec<u32>) {
+    fn mark_from(&mut self, work: &mut Vec<Traced>, weak: &mut Vec<u32>, realms: &mut RealmMarks) {
         let mut scratch = Vec::new();
         while let Some(item) = work.pop() {
             match item {
+                Traced::Realm(r) => realms.reach(r),
                 Traced::Env(e) => {
                     if self.envs.mark(e.0) {
                         self.envs.get(e.0).trace(&mut scratch);
@@ -260,14 +274,42 @@ impl Heap {
         }
     }
 
-    /// Marks everything reachable from `roots`, settles weak references, then sweeps.
-    pub fn collect(&mut self, roots: Vec<Traced>) {
+    /// Marks everything reachable from `roots`, settles weak references, then sweeps. A realm
+    /// met while marking is traced through `realms` (its intrinsics and global); a context's
+    /// realm lives while its sandbox does (`contexts`: sandbox object index to realm). Returns
+    /// which realms were reached.
+    pub fn collect(
+        &mut self,
+        roots: Vec<Traced>,
+        realms: &[crate::realm::Realm],
+        contexts: &FxHashMap<u32, u32>,
+    ) -> Vec<bool> {
         let mut work = roots;
         let mut weak = Vec::new();
-        self.mark_from(&mut work, &mut weak);
+        let mut reached = RealmMarks {
+            marks: vec![false; realms.len()],
+            pending: Vec::new(),
+        };
+        self.mark_from(&mut work, &mut weak, &mut reached);
         // Ephemerons: a WeakMap value is reachable when its map and its key are; marking values
-        // can make more keys reachable, so repeat until nothing changes.
+        // can make more keys reachable, so repeat until nothing changes. Realms likewise.
         loop {
+            for (&sandbox, &realm) in contexts {
+                if self
+                    .objects
+                    .marks
+                    .get(sandbox as usize)
+                    .copied()
+                    .unwrap_or(false)
+                {
+                    reached.reach(realm);
+                }
+            }
+            for r in std::mem::take(&mut reached.pending) {
+                if let Some(realm) = realms.get(r as usize) {
+                    realm.trace(&mut work);
+                }
+            }
             for &holder in &weak {
                 if let ObjectKind::WeakMap(data) = &self.objects.get(holder).kind {
                     for &(key, value) in data.entries.values() {
@@ -277,10 +319,10 @@ impl Heap {
                     }
                 }
             }
-            if work.is_empty() {
+            if work.is_empty() && reached.pending.is_empty() {
                 break;
             }
-            self.mark_from(&mut work, &mut weak);
+            self.mark_from(&mut work, &mut weak, &mut reached);
         }
         // Drop what died from the weak holders.
         for &holder in &weak {
@@ -312,5 +354,23 @@ impl Heap {
         self.allocated = 0;
         self.threshold = (self.live_cells() * 2).max(100_000);
         self.collections += 1;
+        reached.marks
+    }
+}
+
+/// The realms a collection has reached, and those whose contents still need tracing.
+struct RealmMarks {
+    marks: Vec<bool>,
+    pending: Vec<u32>,
+}
+
+impl RealmMarks {
+    fn reach(&mut self, r: u32) {
+        if let Some(m) = self.marks.get_mut(r as usize)
+            && !*m
+        {
+            *m = true;
+            self.pending.push(r);
+        }
     }
 }

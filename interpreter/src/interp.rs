@@ -589,6 +589,7 @@ impl Vm {
                         // against the key there), when no global lexical binding shadows it.
                         let realm = &self.realms[self.realm as usize];
                         if realm.global_lexicals.is_empty()
+                            && realm.sandbox.is_none()
                             && let Some(cache) = script.ic_lookup(function, ic.0, GLOBAL_IC)
                         {
                             let g = self.obj(realm.global_object);
@@ -2126,6 +2127,7 @@ impl Vm {
         if let Some(p) = self.own_property_raw(g, key)
             && let Slot::Data(v) = p.slot
             && self.proxy_parts(g).is_none()
+            && self.realms[realm].sandbox.is_none()
         {
             return Ok(v);
         }
@@ -2664,6 +2666,7 @@ impl Vm {
     }
 
     fn direct_eval(&mut self, fi: usize, source: Value) -> JsResult<Value> {
+        self.ensure_can_compile_strings()?;
         let strict = self.frames[fi].strict;
         let text = self.to_rust_string(source)?;
         let frame = &self.frames[fi];

@@ -9,6 +9,7 @@
 
 pub mod builtins;
 pub mod call;
+pub mod context;
 pub mod eval;
 pub mod heap;
 pub mod interp;

@@ -31,11 +31,24 @@ pub struct ModuleRecord {
     pub status: Status,
     pub error: Option<Value>,
     pub namespace: Option<ObjRef>,
+    /// A module whose exports the host or a JavaScript function provides (no body runs).
+    pub synthetic: Option<Synthetic>,
     requests: Vec<String>,
     imports: Vec<(usize, Option<String>, u32)>,
     local_exports: Vec<(String, u32)>,
     indirect_exports: Vec<(String, usize, Option<String>)>,
     star_exports: Vec<usize>,
+}
+
+/// Builds a host module's exports (`node:vm`, say): names and values.
+pub type HostModule = fn(&mut Vm) -> JsResult<Vec<(String, Value)>>;
+
+/// How a synthetic module gets its export values when it evaluates.
+pub enum Synthetic {
+    /// Values a host module builder made when it was loaded.
+    Values(Vec<(String, Value)>),
+    /// `vm.SyntheticModule`'s evaluation steps: called with `this` as the given object.
+    Steps { function: Value, this: Value },
 }
 
 #[derive(Default)]
@@ -47,6 +60,7 @@ pub struct ModuleMap {
 impl ModuleMap {
     pub fn trace(&self, out: &mut Vec<Traced>) {
         for r in &self.records {
+            out.push(Traced::Realm(r.script.realm));
             if let Some(e) = r.env {
                 out.push(Traced::Env(e));
             }
@@ -55,6 +69,16 @@ impl ModuleMap {
             }
             if let Some(e) = r.error {
                 out.push(Traced::Value(e));
+            }
+            match &r.synthetic {
+                Some(Synthetic::Values(values)) => {
+                    out.extend(values.iter().map(|(_, v)| Traced::Value(*v)));
+                }
+                Some(Synthetic::Steps { function, this }) => {
+                    out.push(Traced::Value(*function));
+                    out.push(Traced::Value(*this));
+                }
+                None => {}
             }
         }
     }
@@ -149,6 +173,7 @@ impl Vm {
             status: Status::New,
             error: None,
             namespace: None,
+            synthetic: None,
             requests,
             imports,
             local_exports,
@@ -161,6 +186,13 @@ impl Vm {
 
     /// Loads `specifier` imported from the module or script `referrer` through the host.
     fn load_requested(&mut self, specifier: &str, referrer: &str) -> JsResult<usize> {
+        // Host modules answer to their name with or without the `node:` scheme.
+        let host_name = format!("node:{specifier}");
+        for name in [specifier, host_name.as_str()] {
+            if let Some(&build) = self.host_modules.get(name) {
+                return self.load_host_module(name, build);
+            }
+        }
         match self.host.load_module(specifier, referrer) {
             Ok((resolved, source)) => match self.modules.by_name.get(&resolved) {
                 Some(&i) => Ok(i),
@@ -170,6 +202,145 @@ impl Vm {
                 Err(self.type_error(&format!("Cannot load module '{specifier}': {message}")))
             }
         }
+    }
+
+    /// The host module `name` (built once per runtime).
+    pub fn load_host_module(&mut self, name: &str, build: HostModule) -> JsResult<usize> {
+        if let Some(&i) = self.modules.by_name.get(name) {
+            return Ok(i);
+        }
+        let values = build(self)?;
+        let names: Vec<String> = values.iter().map(|(n, _)| n.clone()).collect();
+        self.add_synthetic_module(name, &names, Synthetic::Values(values))
+    }
+
+    /// Registers a synthetic module exporting `names` (16.2.1.8 CreateSyntheticModule): its
+    /// code only declares and exports one binding per name.
+    pub fn add_synthetic_module(
+        &mut self,
+        name: &str,
+        names: &[String],
+        synthetic: Synthetic,
+    ) -> JsResult<usize> {
+        let mut source = String::new();
+        if !names.is_empty() {
+            let locals: Vec<String> = (0..names.len()).map(|i| format!("e{i}")).collect();
+            let specifiers: Vec<String> = names
+                .iter()
+                .enumerate()
+                .map(|(i, n)| format!("e{i} as {}", json_string(n)))
+                .collect();
+            source = format!(
+                "let {};\nexport {{ {} }};\n",
+                locals.join(", "),
+                specifiers.join(", ")
+            );
+        }
+        let script = crate::eval::compile(self, &source, name, kiln_compiler::CodeKind::Module)?;
+        let m = self.add_loaded_module(script, name);
+        self.modules.records[m].synthetic = Some(synthetic);
+        Ok(m)
+    }
+
+    /// SetSyntheticModuleExport: writes the binding of export `name`; false if there is none
+    /// (or the module is not linked yet).
+    pub fn set_module_export(&mut self, m: usize, name: &str, value: Value) -> bool {
+        let Some(record) = self.modules.records.get(m) else {
+            return false;
+        };
+        let (Some(env), Some(&(_, slot))) = (
+            record.env,
+            record.local_exports.iter().find(|(n, _)| n == name),
+        ) else {
+            return false;
+        };
+        match self.heap.envs.get_mut(env.0).slots.get_mut(slot as usize) {
+            Some(cell) => {
+                *cell = value;
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// Evaluates a synthetic module: every export starts undefined, then the host's values or
+    /// the evaluation steps fill them.
+    fn evaluate_synthetic(&mut self, m: usize) -> JsResult<()> {
+        let names: Vec<String> = self.modules.records[m]
+            .local_exports
+            .iter()
+            .map(|(n, _)| n.clone())
+            .collect();
+        for n in &names {
+            self.set_module_export(m, n, Value::UNDEFINED);
+        }
+        match &self.modules.records[m].synthetic {
+            Some(Synthetic::Values(values)) => {
+                for (n, v) in values.clone() {
+                    self.set_module_export(m, &n, v);
+                }
+                Ok(())
+            }
+            Some(Synthetic::Steps { function, this }) => {
+                let (f, this) = (*function, *this);
+                self.call(f, this, &[]).map(|_| ())
+            }
+            None => Ok(()),
+        }
+    }
+
+    /// Registers module code for `node:vm`'s `SourceTextModule`: its requests are bound by
+    /// [`Vm::set_module_requested`], never through the host.
+    pub fn add_vm_module(&mut self, script: Rc<LoadedScript>, name: &str) -> usize {
+        self.add_loaded_module(script, name)
+    }
+
+    /// The specifiers module `m` requests, in order.
+    pub fn module_requests(&self, m: usize) -> Vec<String> {
+        self.modules
+            .records
+            .get(m)
+            .map(|r| r.requests.clone())
+            .unwrap_or_default()
+    }
+
+    /// Binds module `m`'s requests to modules (what a `node:vm` linker chose).
+    pub fn set_module_requested(&mut self, m: usize, requested: Vec<usize>) {
+        if let Some(r) = self.modules.records.get_mut(m) {
+            r.requested = requested;
+        }
+    }
+
+    /// Sets the `this` of a synthetic module's evaluation steps.
+    pub fn set_synthetic_this(&mut self, m: usize, value: Value) {
+        if let Some(Synthetic::Steps { this, .. }) = self
+            .modules
+            .records
+            .get_mut(m)
+            .and_then(|r| r.synthetic.as_mut())
+        {
+            *this = value;
+        }
+    }
+
+    /// Loads what module `m` requests and creates its environment (module environments are
+    /// made at link time).
+    pub fn link_module(&mut self, m: usize) -> JsResult<()> {
+        self.load_graph(m)?;
+        self.link(m)
+    }
+
+    /// The module registered under `name`.
+    pub fn module_index(&self, name: &str) -> Option<usize> {
+        self.modules.by_name.get(name).copied()
+    }
+
+    /// Links and evaluates module `m` and its dependencies; returns its namespace.
+    pub fn evaluate_module_namespace(&mut self, m: usize) -> JsResult<ObjRef> {
+        self.load_graph(m)?;
+        self.link(m)?;
+        self.evaluate_module(m)?;
+        self.module_namespace(m)
     }
 
     /// Loads every module `root` depends on, transitively.
@@ -421,7 +592,11 @@ impl Vm {
         }
         let script = self.modules.records[m].script.clone();
         let env = self.modules.records[m].env;
-        let result = self.run_module_body(script, env);
+        let result = if self.modules.records[m].synthetic.is_some() {
+            self.evaluate_synthetic(m)
+        } else {
+            self.run_module_body(script, env)
+        };
         self.modules.records[m].status = Status::Evaluated;
         if let Err(e) = &result {
             self.fail_module(m, e);
@@ -528,4 +703,19 @@ pub fn dynamic_import(
             crate::builtins::promise::rejected(vm, e)
         }
     }
+}
+
+/// `s` as a JavaScript string literal.
+fn json_string(s: &str) -> String {
+    let mut out = String::from("\"");
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            c if (c as u32) < 0x20 => out.push_str(&format!("\\u{:04x}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
 }

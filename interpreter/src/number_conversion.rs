@@ -447,3 +447,66 @@ mod formatting_tests {
         assert_eq!(to_precision(-0.0, 3), "0.00");
     }
 }
+
+/// The IEEE 754 binary16 nearest to `x` (ties to even), as bits: what Float16Array stores and
+/// `Math.f16round` rounds through.
+pub fn f64_to_f16_bits(x: f64) -> u16 {
+    let sign: u16 = if x.is_sign_negative() { 0x8000 } else { 0 };
+    if x.is_nan() {
+        return 0x7E00;
+    }
+    let a = x.abs();
+    if a >= 65520.0 {
+        // Past the largest finite half (65504) by at least half a step: infinity.
+        return sign | 0x7C00;
+    }
+    if a < f64::powi(2.0, -14) {
+        // Subnormal (or zero): multiples of 2^-24. The scaling is exact.
+        let n = (a * f64::powi(2.0, 24)).round_ties_even();
+        return sign | n as u16;
+    }
+    let e = ((a.to_bits() >> 52) & 0x7FF) as i32 - 1023;
+    // The significand scaled to [1024, 2048), rounded; 2048 carries into the exponent.
+    let n = (a * f64::powi(2.0, 10 - e)).round_ties_even() as u16;
+    sign | ((((e + 15) as u16) << 10) + (n - 1024))
+}
+
+/// The value of binary16 `bits`.
+pub fn f16_bits_to_f64(bits: u16) -> f64 {
+    let sign = if bits & 0x8000 != 0 { -1.0 } else { 1.0 };
+    let exponent = i32::from((bits >> 10) & 0x1F);
+    let mantissa = f64::from(bits & 0x3FF);
+    sign * match exponent {
+        0 => mantissa * f64::powi(2.0, -24),
+        31 if mantissa == 0.0 => f64::INFINITY,
+        31 => f64::NAN,
+        _ => (1024.0 + mantissa) * f64::powi(2.0, exponent - 25),
+    }
+}
+
+#[cfg(test)]
+mod f16_tests {
+    use super::*;
+
+    #[test]
+    fn f16_rounds_to_nearest_even_across_the_range() {
+        let round = |x: f64| f16_bits_to_f64(f64_to_f16_bits(x));
+        assert_eq!(round(1.0), 1.0);
+        assert_eq!(round(65504.0), 65504.0);
+        assert_eq!(round(65519.99), 65504.0);
+        assert_eq!(round(65520.0), f64::INFINITY);
+        assert_eq!(round(5.960464477539063e-8), 5.960464477539063e-8);
+        // Just above half the smallest subnormal rounds up, exactly half rounds to even (0).
+        assert_eq!(round(2.980232238769532e-8), 5.960464477539063e-8);
+        assert_eq!(round(2.9802322387695312e-8), 0.0);
+        assert_eq!(round(1.0 + f64::powi(2.0, -11)), 1.0);
+        assert_eq!(
+            round(1.0 + 3.0 * f64::powi(2.0, -11)),
+            1.0 + f64::powi(2.0, -9)
+        );
+        assert!(round(f64::NAN).is_nan());
+        assert!(round(-0.0).is_sign_negative());
+        assert_eq!(round(6.103515625e-5), 6.103515625e-5);
+        assert_eq!(round(6.1e-5), 6.097555160522461e-5);
+    }
+}

@@ -319,6 +319,18 @@ pub enum ObjectKind {
         kind: u8,
     },
     Date(f64),
+    /// An ArrayBuffer or SharedArrayBuffer.
+    ArrayBuffer(Box<crate::builtins::array_buffer::BufferData>),
+    /// An integer-indexed exotic object (10.4.5).
+    TypedArray(Box<crate::builtins::typed_array::TypedArrayData>),
+    DataView(Box<crate::builtins::data_view::ViewData>),
+    /// The global object of a context whose properties live on a sandbox object (`node:vm`'s
+    /// contextified objects): lookups, assignments, declarations and deletes go to the sandbox
+    /// first (see `crate::context`).
+    SandboxGlobal(ObjRef),
+    /// Data an embedder attaches to an object (e.g. a `vm.Script`'s compiled code). It holds
+    /// no JavaScript values.
+    HostData(Rc<dyn std::any::Any>),
     /// Entries held weakly: the collector drops an entry whose key is otherwise unreachable and
     /// marks a value only through its live key (an ephemeron).
     WeakMap(Box<crate::builtins::weak::WeakData>),
@@ -348,7 +360,8 @@ pub struct Object {
     pub kind: ObjectKind,
     /// `None` in dictionary mode.
     pub shape: Option<ShapeId>,
-    pub dictionary: Option<Box<Dictionary>>,
+    /// Shared between a realm template's objects and their copies until one changes.
+    pub dictionary: Option<Rc<Dictionary>>,
     /// Named property values, in key order.
     pub slots: Vec<Slot>,
     pub elements: Elements,
@@ -464,6 +477,7 @@ fn trace_slot(slot: &Slot, out: &mut Vec<Traced>) {
 }
 
 pub fn trace_frame(frame: &crate::vm::Frame, out: &mut Vec<Traced>) {
+    out.push(Traced::Realm(frame.realm));
     out.push(Traced::Value(frame.callee));
     out.push(Traced::Value(frame.this));
     out.push(Traced::Value(frame.new_target));
@@ -519,6 +533,7 @@ impl Trace for Object {
         }
         match &self.kind {
             ObjectKind::Function(c) => {
+                out.push(Traced::Realm(c.realm));
                 if let Some(e) = c.env {
                     out.push(Traced::Env(e));
                 }
@@ -530,7 +545,10 @@ impl Trace for Object {
                     out.push(Traced::Value(f.value()));
                 }
             }
-            ObjectKind::Native(n) => out.extend(n.data.iter().map(|&v| Traced::Value(v))),
+            ObjectKind::Native(n) => {
+                out.push(Traced::Realm(n.realm));
+                out.extend(n.data.iter().map(|&v| Traced::Value(v)));
+            }
             ObjectKind::Bound(b) => {
                 out.push(Traced::Value(b.target.value()));
                 out.push(Traced::Value(b.this));
@@ -588,6 +606,10 @@ impl Trace for Object {
             }
             ObjectKind::ImportBinding { env, .. } => out.push(Traced::Env(*env)),
             ObjectKind::SetIterator { set, .. } => out.push(Traced::Value(*set)),
+            ObjectKind::ArrayBuffer(b) => out.push(Traced::Value(b.detach_key)),
+            ObjectKind::TypedArray(t) => t.trace(out),
+            ObjectKind::DataView(v) => v.trace(out),
+            ObjectKind::SandboxGlobal(sandbox) => out.push(Traced::Value(sandbox.value())),
             // Keys and targets are weak: see `Heap::collect`.
             ObjectKind::FinalizationRegistry(r) => r.trace(out),
             ObjectKind::IteratorHelper(h) => h.trace(out),

@@ -62,6 +62,14 @@ impl Vm {
             }
             return Ok(result);
         }
+        self.ordinary_to_primitive(v, hint)
+    }
+
+    /// 7.1.1.1 OrdinaryToPrimitive
+    pub fn ordinary_to_primitive(&mut self, v: Value, hint: Hint) -> JsResult<Value> {
+        let Some(o) = v.as_object() else {
+            return Ok(v);
+        };
         let order = if hint == Hint::String {
             [self.names.to_string, self.names.value_of]
         } else {

@@ -3,6 +3,8 @@
 //! [[Delete]], [[OwnPropertyKeys]], [[GetPrototypeOf]], [[SetPrototypeOf]], [[IsExtensible]],
 //! [[PreventExtensions]], over shapes, dictionaries and elements.
 
+use crate::builtins::typed_array;
+use crate::context;
 use crate::heap::ObjRef;
 use crate::object::{
     Dictionary, Elements, NamespaceTarget, ObjectKind, Property, PropertyKey, Slot, attrs,
@@ -10,6 +12,7 @@ use crate::object::{
 use crate::value::Value;
 use crate::vm::{JsResult, Vm};
 use std::collections::BTreeMap;
+use std::rc::Rc;
 
 /// A property descriptor with absent fields (ECMA-262 6.2.6).
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
@@ -125,7 +128,7 @@ impl Vm {
         }
     }
 
-    fn make_dictionary(&mut self, o: ObjRef) {
+    pub(crate) fn make_dictionary(&mut self, o: ObjRef) {
         let object = self.obj(o);
         let Some(shape) = object.shape else { return };
         let shape = self.shapes.get(shape);
@@ -135,7 +138,7 @@ impl Vm {
         };
         let object = self.obj_mut(o);
         object.shape = None;
-        object.dictionary = Some(Box::new(d));
+        object.dictionary = Some(Rc::new(d));
     }
 
     fn make_sparse(&mut self, o: ObjRef) {
@@ -224,7 +227,7 @@ impl Vm {
                     }
                 }
                 let object = self.obj_mut(o);
-                let d = object.dictionary.get_or_insert_with(Default::default);
+                let d = Rc::make_mut(object.dictionary.get_or_insert_with(Default::default));
                 match d.index.get(&key) {
                     Some(&i) => {
                         d.keys[i as usize].1 = p.attrs;
@@ -281,7 +284,7 @@ impl Vm {
             _ => {
                 self.make_dictionary(o);
                 let object = self.obj_mut(o);
-                let Some(d) = object.dictionary.as_mut() else {
+                let Some(d) = object.dictionary.as_mut().map(Rc::make_mut) else {
                     return;
                 };
                 if let Some(i) = d.index.remove(&key) {
@@ -351,6 +354,14 @@ impl Vm {
         if self.proxy_parts(o).is_some() {
             return crate::builtins::proxy::get_own_property(self, o, key);
         }
+        if let Some(found) = typed_array::exotic_get_own(self, o, key) {
+            return Ok(found.map(|v| Property::data(v, attrs::DEFAULT)));
+        }
+        if let Some(sandbox) = context::sandbox_of(self, o)
+            && let Some(p) = self.get_own_property(sandbox, key)?
+        {
+            return Ok(Some(p));
+        }
         if let Some(found) = self.namespace_lookup(o, key) {
             // 10.4.6.5: exports are writable, enumerable, non-configurable data properties.
             return match found {
@@ -402,6 +413,14 @@ impl Vm {
     ) -> JsResult<bool> {
         if self.proxy_parts(o).is_some() {
             return crate::builtins::proxy::define_own_property(self, o, key, desc);
+        }
+        if let Some(result) = typed_array::exotic_define(self, o, key, &desc) {
+            return result;
+        }
+        if let Some(sandbox) = context::sandbox_of(self, o)
+            && let Some(done) = context::define(self, sandbox, o, key, desc)?
+        {
+            return Ok(done);
         }
         if self.namespace_lookup(o, key).is_some() {
             // 10.4.6.6
@@ -686,6 +705,14 @@ impl Vm {
             if self.proxy_parts(cur).is_some() {
                 return crate::builtins::proxy::has(self, cur, key);
             }
+            if let Some(found) = typed_array::exotic_has(self, cur, key) {
+                return Ok(found);
+            }
+            if let Some(sandbox) = context::sandbox_of(self, cur)
+                && context::sandbox_has(self, sandbox, key)?
+            {
+                return Ok(true);
+            }
             if self.get_own_property(cur, key)?.is_some() {
                 return Ok(true);
             }
@@ -704,10 +731,21 @@ impl Vm {
             if self.proxy_parts(cur).is_some() {
                 return crate::builtins::proxy::get(self, cur, key, receiver);
             }
+            if let Some(sandbox) = context::sandbox_of(self, cur)
+                && context::sandbox_has(self, sandbox, key)?
+            {
+                return self.get(sandbox, key, sandbox.value());
+            }
             // Fast path: a plain stored property.
             let found = match self.own_property_raw(cur, key) {
                 Some(p) if !matches!(self.obj(cur).kind, ObjectKind::Arguments { .. }) => Some(p),
-                _ => self.get_own_property(cur, key)?,
+                _ => {
+                    if let Some(found) = typed_array::exotic_get_own(self, cur, key) {
+                        // 10.4.5.4: a numeric key never reaches the prototype.
+                        return Ok(found.unwrap_or(Value::UNDEFINED));
+                    }
+                    self.get_own_property(cur, key)?
+                }
             };
             if let Some(p) = found {
                 return match p.slot {
@@ -782,10 +820,27 @@ impl Vm {
         if self.namespace_lookup(o, key).is_some() {
             return Ok(false);
         }
+        if let Some(sandbox) = context::sandbox_of(self, o)
+            && receiver == o.value()
+        {
+            return context::set(self, sandbox, o, key, value);
+        }
         let mut cur = o;
         let own_desc = loop {
             if self.proxy_parts(cur).is_some() {
                 return crate::builtins::proxy::set(self, cur, key, value, receiver);
+            }
+            // 10.4.5.5 [[Set]] of a typed array for a numeric key.
+            if typed_array::typed_array(self, cur).is_some()
+                && let Some(index) = typed_array::numeric_index(self, key)
+            {
+                if receiver == cur.value() {
+                    typed_array::set_element(self, cur, index, value)?;
+                    return Ok(true);
+                }
+                if !typed_array::exotic_has(self, cur, key).unwrap_or(false) {
+                    return Ok(true);
+                }
             }
             if let Some(p) = self.get_own_property(cur, key)? {
                 break Some(p);
@@ -909,6 +964,14 @@ impl Vm {
         if let Some(found) = self.namespace_lookup(o, key) {
             return Ok(found.is_none());
         }
+        if let Some(deletable) = typed_array::exotic_delete(self, o, key) {
+            return Ok(deletable);
+        }
+        if let Some(sandbox) = context::sandbox_of(self, o)
+            && self.get_own_property(sandbox, key)?.is_some()
+        {
+            return self.delete(sandbox, key);
+        }
         match self.get_own_property(o, key)? {
             None => Ok(true),
             Some(p) if p.attrs & attrs::CONFIGURABLE != 0 => {
@@ -941,6 +1004,9 @@ impl Vm {
         if let ObjectKind::String(s) = object.kind {
             let len = self.string_len(s);
             keys.extend((0..len).map(PropertyKey::Index));
+        }
+        if let ObjectKind::TypedArray(_) = object.kind {
+            keys.extend(typed_array::exotic_index_keys(self, o));
         }
         let object = self.obj(o);
         match &object.elements {
@@ -975,6 +1041,9 @@ impl Vm {
         };
         keys.extend(named.iter().filter(|k| matches!(k, PropertyKey::String(_))));
         keys.extend(named.iter().filter(|k| matches!(k, PropertyKey::Symbol(_))));
+        if let Some(sandbox) = context::sandbox_of(self, o) {
+            return context::own_keys(self, sandbox, keys);
+        }
         Ok(keys)
     }
 

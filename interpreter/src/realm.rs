@@ -2,7 +2,7 @@
 //! one heap.
 
 use crate::heap::{ObjRef, Traced};
-use crate::object::{Object, ObjectKind, PropertyKey, attrs};
+use crate::object::{Elements, Object, ObjectKind, PropertyKey, Slot, attrs};
 use crate::string::Atom;
 use crate::value::Value;
 use crate::vm::Vm;
@@ -20,15 +20,59 @@ macro_rules! realm {
             pub error_prototypes: FxHashMap<&'static str, ObjRef>,
             /// Constructors by name, for `$262` and host lookups.
             pub constructors: FxHashMap<&'static str, ObjRef>,
+            /// The concrete typed array prototypes and constructors, by element type.
+            pub typed_array_prototypes: [ObjRef; 12],
+            pub typed_array_constructors: [ObjRef; 12],
+            /// The object whose properties back this realm's global (`vm.createContext(sandbox)`).
+            pub sandbox: Option<ObjRef>,
+            /// HostEnsureCanCompileStrings: `eval` and the Function constructors may compile.
+            pub code_generation_strings: bool,
+            /// Kept even when unreachable (the main realm, the template, an embedder's
+            /// `Context`): the collector frees only realms made by scripts.
+            pub pinned: bool,
+            /// Collected: its objects are gone and its index may be reused.
+            pub dead: bool,
         }
 
         impl Realm {
-            fn empty() -> Realm {
+            pub(crate) fn empty() -> Realm {
                 Realm {
                     $($field: UNSET,)*
                     global_lexicals: FxHashMap::default(),
                     error_prototypes: FxHashMap::default(),
                     constructors: FxHashMap::default(),
+                    typed_array_prototypes: [UNSET; 12],
+                    typed_array_constructors: [UNSET; 12],
+                    sandbox: None,
+                    code_generation_strings: true,
+                    pinned: false,
+                    dead: false,
+                }
+            }
+
+            /// Every object reference the realm holds, for [`clone_realm`] to redirect.
+            fn references(&mut self) -> Vec<&mut ObjRef> {
+                let mut refs: Vec<&mut ObjRef> = vec![$(&mut self.$field,)*];
+                refs.extend(self.error_prototypes.values_mut());
+                refs.extend(self.constructors.values_mut());
+                refs.extend(self.typed_array_prototypes.iter_mut());
+                refs.extend(self.typed_array_constructors.iter_mut());
+                refs.extend(self.sandbox.iter_mut());
+                refs
+            }
+
+            fn copy(&self) -> Realm {
+                Realm {
+                    $($field: self.$field,)*
+                    global_lexicals: self.global_lexicals.clone(),
+                    error_prototypes: self.error_prototypes.clone(),
+                    constructors: self.constructors.clone(),
+                    typed_array_prototypes: self.typed_array_prototypes,
+                    typed_array_constructors: self.typed_array_constructors,
+                    sandbox: self.sandbox,
+                    code_generation_strings: self.code_generation_strings,
+                    pinned: false,
+                    dead: false,
                 }
             }
 
@@ -39,6 +83,14 @@ macro_rules! realm {
                 }
                 out.extend(self.error_prototypes.values().map(|o| Traced::Value(o.value())));
                 out.extend(self.constructors.values().map(|o| Traced::Value(o.value())));
+                if let Some(s) = self.sandbox {
+                    out.push(Traced::Value(s.value()));
+                }
+                for o in self.typed_array_prototypes.iter().chain(&self.typed_array_constructors) {
+                    if *o != UNSET {
+                        out.push(Traced::Value(o.value()));
+                    }
+                }
             }
         }
     };
@@ -58,6 +110,8 @@ realm!(
     iterator_prototype,
     async_iterator_prototype,
     array_iterator_prototype,
+    // The original %ArrayIteratorPrototype%.next (the fast path of IteratorStep checks it).
+    array_iterator_next,
     string_iterator_prototype,
     generator_prototype,
     generator_function_prototype,
@@ -80,6 +134,12 @@ realm!(
     wrap_for_valid_iterator_prototype,
     regexp_string_iterator_prototype,
     date_prototype,
+    array_buffer_prototype,
+    array_buffer_constructor,
+    shared_array_buffer_prototype,
+    data_view_prototype,
+    typed_array_prototype,
+    typed_array_constructor,
     eval,
     throw_type_error,
     array_values,
@@ -96,6 +156,141 @@ impl Realm {
             .copied()
             .unwrap_or(self.object_prototype)
     }
+}
+
+/// A pristine realm no code runs in, and the objects its creation allocated: new realms are
+/// copies of it (see [`clone_realm`]).
+pub struct Template {
+    pub realm: u32,
+    pub objects: Vec<ObjRef>,
+}
+
+/// A new realm: a copy of the template realm's objects (built on first use), about ten times
+/// cheaper than installing every built-in afresh. Falls back to [`create`] if the template
+/// holds an object kind the copy does not know.
+pub fn create_from_template(vm: &mut Vm) -> u32 {
+    if vm.realm_template.is_none() {
+        vm.recording = Some(Vec::new());
+        let realm = create(vm);
+        vm.realms[realm as usize].pinned = true;
+        let objects = vm.recording.take().unwrap_or_default();
+        vm.realm_template = Some(Template { realm, objects });
+    }
+    match clone_realm(vm) {
+        Some(index) => index,
+        None => create(vm),
+    }
+}
+
+/// The template's object with its kind copied, or `None` for a kind a fresh realm never has.
+fn copy_object(o: &Object) -> Option<Object> {
+    let kind = match &o.kind {
+        ObjectKind::Ordinary => ObjectKind::Ordinary,
+        ObjectKind::Array => ObjectKind::Array,
+        ObjectKind::Error => ObjectKind::Error,
+        ObjectKind::Boolean(b) => ObjectKind::Boolean(*b),
+        ObjectKind::Number(n) => ObjectKind::Number(*n),
+        ObjectKind::String(s) => ObjectKind::String(*s),
+        ObjectKind::Date(t) => ObjectKind::Date(*t),
+        ObjectKind::Native(n) => ObjectKind::Native(Box::new(crate::object::NativeFunction {
+            call: n.call,
+            construct: n.construct,
+            realm: n.realm,
+            data: n.data.clone(),
+        })),
+        _ => return None,
+    };
+    if !o.private.is_empty() {
+        return None;
+    }
+    Some(Object {
+        proto: o.proto,
+        extensible: o.extensible,
+        kind,
+        shape: o.shape,
+        dictionary: o.dictionary.clone(),
+        slots: o.slots.clone(),
+        elements: match &o.elements {
+            Elements::Dense(v) => Elements::Dense(v.clone()),
+            Elements::Sparse(m) => Elements::Sparse(m.clone()),
+        },
+        length: o.length,
+        length_writable: o.length_writable,
+        private: Vec::new(),
+        is_html_dda: o.is_html_dda,
+    })
+}
+
+/// Copies the template realm: every object it allocated, with references among them
+/// redirected to the copies and built-ins belonging to the new realm.
+fn clone_realm(vm: &mut Vm) -> Option<u32> {
+    let template = vm.realm_template.take()?;
+    let result = clone_from(vm, &template);
+    vm.realm_template = Some(template);
+    result
+}
+
+fn clone_from(vm: &mut Vm, template: &Template) -> Option<u32> {
+    let objects = &template.objects;
+    let index = vm
+        .free_realms
+        .last()
+        .copied()
+        .unwrap_or(vm.realms.len() as u32);
+    // The template's objects were allocated together: a dense table maps them to copies.
+    let low = objects.iter().map(|o| o.0).min()?;
+    let high = objects.iter().map(|o| o.0).max()?;
+    let mut map = vec![u32::MAX; (high - low + 1) as usize];
+    let mut fresh = Vec::with_capacity(objects.len());
+    for &o in objects {
+        let copy = copy_object(vm.obj(o))?;
+        let n = vm.alloc(copy);
+        map[(o.0 - low) as usize] = n.0;
+        fresh.push(n);
+    }
+    let find = |o: ObjRef| -> Option<ObjRef> {
+        let i = o.0.checked_sub(low)? as usize;
+        map.get(i).copied().filter(|&n| n != u32::MAX).map(ObjRef)
+    };
+    let redirect = |v: Value| match v.as_object().and_then(find) {
+        Some(n) => n.value(),
+        None => v,
+    };
+    let redirect_slot = |slot: &mut Slot| match slot {
+        Slot::Data(v) => *v = redirect(*v),
+        Slot::Accessor { get, set } => {
+            *get = redirect(*get);
+            *set = redirect(*set);
+        }
+    };
+    for &n in &fresh {
+        let object = vm.obj_mut(n);
+        if let Some(np) = object.proto.and_then(find) {
+            object.proto = Some(np);
+        }
+        object.slots.iter_mut().for_each(redirect_slot);
+        match &mut object.elements {
+            Elements::Dense(values) => values.iter_mut().for_each(|v| *v = redirect(*v)),
+            Elements::Sparse(m) => m.values_mut().for_each(|p| redirect_slot(&mut p.slot)),
+        }
+        if let ObjectKind::Native(f) = &mut object.kind {
+            f.realm = index;
+            f.data.iter_mut().for_each(|v| *v = redirect(*v));
+        }
+    }
+    let mut realm = vm.realms[template.realm as usize].copy();
+    for r in realm.references() {
+        if let Some(n) = find(*r) {
+            *r = n;
+        }
+    }
+    if index as usize == vm.realms.len() {
+        vm.realms.push(realm);
+    } else {
+        vm.free_realms.pop();
+        vm.realms[index as usize] = realm;
+    }
+    Some(index)
 }
 
 /// Creates a realm with every intrinsic and a global object; returns its index.
@@ -158,7 +353,7 @@ impl Vm {
             o,
             key,
             crate::object::Property {
-                slot: crate::object::Slot::Accessor {
+                slot: Slot::Accessor {
                     get: getter.value(),
                     set: Value::UNDEFINED,
                 },
@@ -175,7 +370,7 @@ impl Vm {
             ctor,
             PropertyKey::Symbol(species),
             crate::object::Property {
-                slot: crate::object::Slot::Accessor {
+                slot: Slot::Accessor {
                     get: getter.value(),
                     set: Value::UNDEFINED,
                 },

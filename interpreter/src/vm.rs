@@ -3,7 +3,8 @@
 
 use crate::heap::{EnvRef, Heap, ObjRef, StrRef, SymRef, Traced};
 use crate::object::{
-    Object, ObjectKind, Property, PropertyKey, ScopeNames, Shapes, Symbol, attrs, trace_frame,
+    Elements, Object, ObjectKind, Property, PropertyKey, ScopeNames, Shapes, Slot, Symbol, attrs,
+    trace_frame,
 };
 use crate::string::{Atom, Atoms, JsString};
 use crate::value::Value;
@@ -274,6 +275,16 @@ pub struct Vm {
     pub shapes: Shapes,
     pub atoms: Atoms,
     pub realms: Vec<crate::realm::Realm>,
+    /// Context objects (sandboxes and `DONT_CONTEXTIFY` globals) by object index, to realms.
+    pub contexts: FxHashMap<u32, u32>,
+    /// The pristine realm new realms are copied from (made on the first `create_realm`).
+    pub realm_template: Option<crate::realm::Template>,
+    /// While set, every object allocated is listed here (building the realm template).
+    pub recording: Option<Vec<ObjRef>>,
+    /// Indices of collected realms, for reuse.
+    pub free_realms: Vec<u32>,
+    /// Modules the host provides by name (`node:vm`), built on first import.
+    pub host_modules: FxHashMap<String, crate::module::HostModule>,
     pub realm: u32,
     pub registers: Vec<Value>,
     pub frames: Vec<Frame>,
@@ -295,6 +306,10 @@ pub struct Vm {
     /// Terminate once `ticks` reaches this: an instruction budget that, unlike a deadline, gives
     /// the same cut-off point on every run.
     pub tick_budget: Option<u64>,
+    /// Terminate the running code when a collection finds more live bytes than this
+    /// (estimated by [`Vm::heap_size_estimate`]); the host goes on.
+    pub heap_limit: Option<usize>,
+    heap_limit_hit: bool,
     /// Where the exception being thrown started: (script, source offset).
     pub exception_origin: Option<(Rc<LoadedScript>, u32)>,
     /// The `stack` text of the last exception's origin frame list.
@@ -432,6 +447,11 @@ impl Vm {
             random_state: 0x9E37_79B9_7F4A_7C15,
             single_chars: Vec::new(),
             realms: Vec::new(),
+            contexts: FxHashMap::default(),
+            realm_template: None,
+            recording: None,
+            free_realms: Vec::new(),
+            host_modules: FxHashMap::default(),
             realm: 0,
             registers: Vec::with_capacity(1 << 16),
             frames: Vec::new(),
@@ -446,19 +466,22 @@ impl Vm {
             deadline: None,
             ticks: 0,
             tick_budget: None,
+            heap_limit: None,
+            heap_limit_hit: false,
             exception_origin: None,
             max_frames: 10_000,
             modules: crate::module::ModuleMap::default(),
             html_dda: None,
         };
-        crate::realm::create(&mut vm);
+        let main = crate::realm::create(&mut vm);
+        vm.realms[main as usize].pinned = true;
         vm
     }
 
     /// Creates another realm (`$262.createRealm`, `vm.createContext`); returns its index.
     pub fn create_realm(&mut self) -> u32 {
         let saved = self.realm;
-        let index = crate::realm::create(self);
+        let index = crate::realm::create_from_template(self);
         self.realm = saved;
         index
     }
@@ -472,7 +495,11 @@ impl Vm {
 
     pub fn alloc(&mut self, object: Object) -> ObjRef {
         self.heap.allocated += 1;
-        ObjRef(self.heap.objects.alloc(object))
+        let o = ObjRef(self.heap.objects.alloc(object));
+        if let Some(list) = &mut self.recording {
+            list.push(o);
+        }
+        o
     }
 
     pub fn obj(&self, o: ObjRef) -> &Object {
@@ -496,7 +523,7 @@ impl Vm {
         let proto = self.intrinsics().array_prototype;
         let mut o = Object::new(Some(proto), ObjectKind::Array);
         o.length = values.len() as u32;
-        o.elements = crate::object::Elements::Dense(values);
+        o.elements = Elements::Dense(values);
         self.alloc(o)
     }
 
@@ -725,7 +752,7 @@ impl Vm {
         while let Some(c) = cur {
             if let Some(p) = self.own_property_raw(c, key) {
                 return match p.slot {
-                    crate::object::Slot::Data(v) => Some(v),
+                    Slot::Data(v) => Some(v),
                     _ => None,
                 };
             }
@@ -793,6 +820,10 @@ impl Vm {
         let mut roots: Vec<Traced> = Vec::new();
         roots.extend(self.registers.iter().map(|&v| Traced::Value(v)));
         roots.extend(self.handles.iter().map(|&v| Traced::Value(v)));
+        if let Some(t) = &self.realm_template {
+            // Every object the template allocated stays: copies are made from the list.
+            roots.extend(t.objects.iter().map(|o| Traced::Value(o.value())));
+        }
         roots.extend(self.kept_alive.iter().map(|&v| Traced::Value(v)));
         roots.push(Traced::Value(self.thrown));
         roots.extend(self.single_chars.iter().map(|&v| Traced::Value(v)));
@@ -802,8 +833,13 @@ impl Vm {
         for f in &self.frames {
             trace_frame(f, &mut roots);
         }
-        for realm in &self.realms {
-            realm.trace(&mut roots);
+        // Realms are reached like cells: from their functions, frames, modules and sandboxes;
+        // the pinned ones and the current one are roots.
+        roots.push(Traced::Realm(self.realm));
+        for (i, realm) in self.realms.iter().enumerate() {
+            if realm.pinned {
+                roots.push(Traced::Realm(i as u32));
+            }
         }
         for job in &self.jobs {
             match job {
@@ -878,8 +914,29 @@ impl Vm {
         if let Some(o) = self.html_dda {
             roots.push(Traced::Value(o.value()));
         }
-        self.heap.collect(roots);
+        let reached = self.heap.collect(roots, &self.realms, &self.contexts);
+        self.free_unreached_realms(&reached);
+        if let Some(limit) = self.heap_limit {
+            self.heap_limit_hit = self.heap_size_estimate() > limit;
+        }
         self.queue_finalization_cleanups();
+    }
+
+    /// Frees the realms the last collection did not reach: their objects are already swept.
+    fn free_unreached_realms(&mut self, reached: &[bool]) {
+        for (i, &alive) in reached.iter().enumerate() {
+            let realm = &mut self.realms[i];
+            if alive || realm.pinned || realm.dead {
+                continue;
+            }
+            *realm = crate::realm::Realm::empty();
+            realm.dead = true;
+            self.free_realms.push(i as u32);
+        }
+        let objects = &self.heap.objects;
+        let realms = &self.realms;
+        self.contexts
+            .retain(|&o, &mut r| objects.is_allocated(o) && !realms[r as usize].dead);
     }
 
     /// Termination checks at backward jumps and calls.
@@ -892,7 +949,16 @@ impl Vm {
                 "Script execution exceeded its budget".into(),
             ));
         }
+        if self.heap_limit_hit {
+            self.heap_limit_hit = false;
+            return Err(JsError::Terminate("Heap limit exceeded".into()));
+        }
         if self.ticks & 0x3FF == 0 {
+            if self.heap_limit.is_some() && self.ticks & 0xFFFF == 0 {
+                // Measure at the next safepoint: growth that allocates no cells (long arrays)
+                // does not advance the collector's own schedule.
+                self.heap.threshold = 0;
+            }
             if self.interrupt.load(Ordering::Relaxed) {
                 return Err(JsError::Terminate(
                     "Script execution was interrupted".into(),
@@ -909,7 +975,13 @@ impl Vm {
 
     /// Runs queued promise jobs until none are left.
     pub fn run_jobs(&mut self) -> JsResult<()> {
-        while let Some(job) = self.jobs.pop_front() {
+        while self.run_one_job()? {}
+        Ok(())
+    }
+
+    /// Runs the oldest queued job; false when there was none.
+    pub fn run_one_job(&mut self) -> JsResult<bool> {
+        if let Some(job) = self.jobs.pop_front() {
             // ClearKeptObjects: the synchronous run before this job has ended.
             self.kept_alive.clear();
             // The job's values are only in Rust locals while it runs: root them.
@@ -940,8 +1012,56 @@ impl Vm {
             let result = crate::builtins::promise::run_job(self, job);
             self.handles.truncate(mark);
             result?;
+            return Ok(true);
         }
-        Ok(())
+        Ok(false)
+    }
+
+    /// Whether the interrupt flag (not a deadline) stopped the run.
+    pub fn interrupted(&self) -> bool {
+        self.interrupt.load(Ordering::Relaxed)
+    }
+
+    /// An estimate of the bytes the heap holds: live cells at their sizes, plus buffer bytes.
+    pub fn heap_size_estimate(&self) -> usize {
+        let cells = self.heap.objects.live() * size_of::<Object>()
+            + self.heap.strings.live() * size_of::<JsString>()
+            + self.heap.envs.live() * size_of::<crate::object::Env>()
+            + self.heap.bigints.live() * size_of::<num_bigint::BigInt>()
+            + self.heap.symbols.live() * size_of::<Symbol>();
+        let contents: usize = self
+            .heap
+            .objects
+            .iter_live()
+            .map(|o| {
+                let elements = match &o.elements {
+                    Elements::Dense(v) => v.len() * size_of::<Value>(),
+                    Elements::Sparse(m) => m.len() * 2 * size_of::<Property>(),
+                };
+                let buffer = match &o.kind {
+                    ObjectKind::ArrayBuffer(b) => b.bytes.len(),
+                    _ => 0,
+                };
+                o.slots.len() * size_of::<Slot>() + elements + buffer
+            })
+            .sum();
+        let text: usize = self
+            .heap
+            .strings
+            .iter_live()
+            .map(|s| match &s.data {
+                crate::string::StrData::Latin1(b) => b.len(),
+                crate::string::StrData::Utf16(u) => u.len() * 2,
+                crate::string::StrData::Rope(..) => 0,
+            })
+            .sum();
+        let env_slots: usize = self
+            .heap
+            .envs
+            .iter_live()
+            .map(|e| e.slots.len() * size_of::<Value>())
+            .sum();
+        cells + contents + text + env_slots
     }
 }
 

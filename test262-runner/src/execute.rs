@@ -340,6 +340,11 @@ fn gc(vm: &mut Vm, _: Value, _: &[Value]) -> JsResult<Value> {
     Ok(Value::UNDEFINED)
 }
 
-fn detach_array_buffer(vm: &mut Vm, _: Value, _: &[Value]) -> JsResult<Value> {
-    Err(vm.type_error("ArrayBuffer is not implemented yet"))
+fn detach_array_buffer(vm: &mut Vm, _: Value, args: &[Value]) -> JsResult<Value> {
+    let buffer = args.first().and_then(|v| v.as_object());
+    let Some(buffer) = buffer else {
+        return Err(vm.type_error("detachArrayBuffer needs an ArrayBuffer"));
+    };
+    kiln_interpreter::builtins::array_buffer::detach(vm, buffer, Value::UNDEFINED)?;
+    Ok(Value::NULL)
 }

@@ -71,6 +71,12 @@ struct Args {
     /// Print every failure with its reason.
     #[arg(short, long)]
     verbose: bool,
+    /// Write the pass figures (the whole run, each top folder, each table row) to this file.
+    #[arg(long)]
+    write_summary: Option<PathBuf>,
+    /// Fail unless this committed summary matches the run's figures exactly.
+    #[arg(long)]
+    check_summary: Option<PathBuf>,
 }
 
 /// How a test file's source is presented to the engine (test262's INTERPRETING.md).
@@ -294,6 +300,35 @@ fn main() -> ExitCode {
     }
 
     let mut code = ExitCode::SUCCESS;
+    let summary = render_summary(&table, passed, total, executor.name(), &prefixes);
+    if let Some(path) = &args.write_summary {
+        match std::fs::write(path, &summary) {
+            Ok(()) => println!("summary: wrote {}", path.display()),
+            Err(e) => {
+                eprintln!("kiln-test262: cannot write {}: {e}", path.display());
+                code = ExitCode::FAILURE;
+            }
+        }
+    }
+    if let Some(path) = &args.check_summary {
+        let committed = std::fs::read_to_string(path).unwrap_or_default();
+        if committed == summary {
+            println!("summary: {} matches this run", path.display());
+        } else {
+            println!(
+                "SUMMARY MISMATCH: {} differs from this run's figures; rewrite it with --write-summary",
+                path.display()
+            );
+            for (old, new) in committed
+                .lines()
+                .zip(summary.lines())
+                .filter(|(a, b)| a != b)
+            {
+                println!("  committed: {old}\n  this run:  {new}");
+            }
+            code = ExitCode::FAILURE;
+        }
+    }
     let expectations_path = args.expectations_file.clone().unwrap_or_else(|| {
         Path::new(env!("CARGO_MANIFEST_DIR"))
             .join("expectations")
@@ -363,6 +398,37 @@ fn main() -> ExitCode {
     }
     println!("test262: {passed} passed, {failed} failed, {skipped} skipped");
     code
+}
+
+/// The committed summary: a Markdown table of the run's figures, top folders first.
+fn render_summary(
+    table: &BTreeMap<String, (usize, usize)>,
+    passed: usize,
+    total: usize,
+    mode: &str,
+    prefixes: &[String],
+) -> String {
+    let mut top: BTreeMap<&str, (usize, usize)> = BTreeMap::new();
+    for (row, (p, t)) in table {
+        let entry = top.entry(row.split('/').next().unwrap_or("")).or_default();
+        entry.0 += p;
+        entry.1 += t;
+    }
+    let line = |name: &str, p: usize, t: usize| {
+        format!("| {name} | {p} | {t} | {:.2}% |\n", percent(p, t))
+    };
+    let mut out = format!(
+        "# test262 summary: {} ({mode} mode)\n\nWritten by `kiln-test262 --write-summary`; `.ci/run` fails when a run's figures differ.\n\n| folder | passed | files | % |\n|---|---:|---:|---:|\n",
+        prefixes.join(" ")
+    );
+    out += &line("**all**", passed, total);
+    for (name, (p, t)) in &top {
+        out += &line(&format!("**{name}/**"), *p, *t);
+    }
+    for (name, (p, t)) in table {
+        out += &line(name, *p, *t);
+    }
+    out
 }
 
 /// The table row of a test: its folder, at most two levels under `test/` (`built-ins/Array`).

@@ -5,7 +5,7 @@ use crate::heap::ObjRef;
 use crate::object::{Object, ObjectKind, PropertyKey, attrs};
 use crate::property::Descriptor;
 use crate::value::Value;
-use crate::vm::{JsError, JsResult, Vm};
+use crate::vm::{JsResult, Vm};
 
 pub fn init(vm: &mut Vm) {
     let op = vm.intrinsics().object_prototype;
@@ -1044,42 +1044,38 @@ fn splice(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
 }
 
 /// SortCompare with an optional comparator; undefined sorts last (handled by the caller).
-fn sort_values(vm: &mut Vm, mut items: Vec<Value>, comparator: Value) -> JsResult<Vec<Value>> {
-    // A merge sort (stable) that can propagate errors from the comparator.
-    let mut error: Option<JsError> = None;
-    let mut cmp = |vm: &mut Vm, a: Value, b: Value| -> std::cmp::Ordering {
-        if error.is_some() {
-            return std::cmp::Ordering::Equal;
-        }
-        let r = if comparator.is_undefined() {
-            (|| {
-                let sa = vm.to_string(a)?;
-                let sb = vm.to_string(b)?;
-                let ua = vm.units(sa);
-                let ub = vm.units(sb);
-                Ok(ua.cmp(&ub))
-            })()
+fn sort_values(vm: &mut Vm, items: Vec<Value>, comparator: Value) -> JsResult<Vec<Value>> {
+    merge_sort(vm, items, &mut |vm, a, b| {
+        if comparator.is_undefined() {
+            let sa = vm.to_string(a)?;
+            let sb = vm.to_string(b)?;
+            let ua = vm.units(sa);
+            let ub = vm.units(sb);
+            Ok(ua.cmp(&ub))
         } else {
-            (|| {
-                let v = vm.call(comparator, Value::UNDEFINED, &[a, b])?;
-                let n = vm.to_number(v)?;
-                Ok(if n < 0.0 {
-                    std::cmp::Ordering::Less
-                } else if n > 0.0 {
-                    std::cmp::Ordering::Greater
-                } else {
-                    std::cmp::Ordering::Equal
-                })
-            })()
-        };
-        match r {
-            Ok(o) => o,
-            Err(e) => {
-                error = Some(e);
-                std::cmp::Ordering::Equal
-            }
+            compare_with(vm, comparator, a, b)
         }
-    };
+    })
+}
+
+/// The result of a user comparator as an ordering (NaN counts as equal).
+pub(super) fn compare_with(
+    vm: &mut Vm,
+    comparator: Value,
+    a: Value,
+    b: Value,
+) -> JsResult<std::cmp::Ordering> {
+    let v = vm.call(comparator, Value::UNDEFINED, &[a, b])?;
+    let n = vm.to_number(v)?;
+    Ok(n.partial_cmp(&0.0).unwrap_or(std::cmp::Ordering::Equal))
+}
+
+/// A stable merge sort whose comparison may throw; the first error ends the sort.
+pub(super) fn merge_sort(
+    vm: &mut Vm,
+    mut items: Vec<Value>,
+    compare: &mut dyn FnMut(&mut Vm, Value, Value) -> JsResult<std::cmp::Ordering>,
+) -> JsResult<Vec<Value>> {
     let n = items.len();
     let mut buffer = items.clone();
     let mut width = 1;
@@ -1090,7 +1086,7 @@ fn sort_values(vm: &mut Vm, mut items: Vec<Value>, comparator: Value) -> JsResul
             let end = (i + 2 * width).min(n);
             let (mut l, mut r, mut k) = (i, mid, i);
             while l < mid && r < end {
-                if cmp(vm, items[r], items[l]) == std::cmp::Ordering::Less {
+                if compare(vm, items[r], items[l])? == std::cmp::Ordering::Less {
                     buffer[k] = items[r];
                     r += 1;
                 } else {
@@ -1099,25 +1095,15 @@ fn sort_values(vm: &mut Vm, mut items: Vec<Value>, comparator: Value) -> JsResul
                 }
                 k += 1;
             }
-            while l < mid {
-                buffer[k] = items[l];
-                l += 1;
-                k += 1;
-            }
-            while r < end {
-                buffer[k] = items[r];
-                r += 1;
-                k += 1;
-            }
+            buffer[k..k + (mid - l)].copy_from_slice(&items[l..mid]);
+            k += mid - l;
+            buffer[k..k + (end - r)].copy_from_slice(&items[r..end]);
             i += 2 * width;
         }
         std::mem::swap(&mut items, &mut buffer);
         width *= 2;
     }
-    match error {
-        Some(e) => Err(e),
-        None => Ok(items),
-    }
+    Ok(items)
 }
 
 fn collect_for_sort(

@@ -194,6 +194,53 @@ fn inspect_at(vm: &mut Vm, v: Value, depth: usize, seen: &mut Vec<ObjRef>) -> St
             seen.pop();
             return format!("Set({}) {{{}}}", parts.len(), wrap(&parts));
         }
+        ObjectKind::TypedArray(ta) => {
+            let ta = **ta;
+            let len = super::typed_array::length_of(vm, &ta).unwrap_or(0);
+            let mut parts: Vec<String> = (0..len.min(100))
+                .map(|i| {
+                    let v = super::typed_array::get_element(vm, &ta, i as f64);
+                    inspect_at(vm, v, depth + 1, seen)
+                })
+                .collect();
+            if len > 100 {
+                parts.push(format!("... {} more items", len - 100));
+            }
+            return format!("{}({len}) [{}]", ta.element.name(), wrap(&parts));
+        }
+        ObjectKind::ArrayBuffer(b) => {
+            let class = if b.shared {
+                "SharedArrayBuffer"
+            } else {
+                "ArrayBuffer"
+            };
+            if b.detached {
+                return format!("{class} {{ (detached), byteLength: 0 }}");
+            }
+            let bytes: Vec<String> = b
+                .bytes
+                .iter()
+                .take(50)
+                .map(|x| format!("{x:02x}"))
+                .collect();
+            let more = if b.bytes.len() > 50 {
+                format!(" ... {} more bytes", b.bytes.len() - 50)
+            } else {
+                String::new()
+            };
+            return format!(
+                "{class} {{ [Uint8Contents]: <{}{more}>, byteLength: {} }}",
+                bytes.join(" "),
+                b.bytes.len()
+            );
+        }
+        ObjectKind::Date(t) => {
+            return if t.is_nan() {
+                "Invalid Date".to_string()
+            } else {
+                super::date::iso_string(*t)
+            };
+        }
         ObjectKind::Array => "",
         _ => "",
     };

@@ -68,6 +68,7 @@ fn function_construct(vm: &mut Vm, args: &[Value], _: ObjRef) -> JsResult<Value>
 
 /// 20.2.1.1.1 CreateDynamicFunction
 pub fn create_dynamic_function(vm: &mut Vm, args: &[Value], kind: &str) -> JsResult<Value> {
+    vm.ensure_can_compile_strings()?;
     let mut params = Vec::new();
     let body = if args.is_empty() {
         String::new()
@@ -78,9 +79,15 @@ pub fn create_dynamic_function(vm: &mut Vm, args: &[Value], kind: &str) -> JsRes
         vm.to_rust_string(args[args.len() - 1])?
     };
     let params = params.join(",");
-    // The parameters and the body must each parse on their own: a body cannot close the
-    // function early, a parameter list cannot open its body.
+    check_dynamic_function(vm, kind, &params, &body)?;
     let source = format!("({kind} anonymous({params}\n) {{\n{body}\n}})");
+    let f = crate::eval::run_source(vm, &source, "anonymous", false)?;
+    Ok(f)
+}
+
+/// The parameters and the body of a dynamic function must each parse on their own: a body
+/// cannot close the function early, a parameter list cannot open its body.
+pub fn check_dynamic_function(vm: &mut Vm, kind: &str, params: &str, body: &str) -> JsResult<()> {
     let check_body = format!("({kind} anonymous() {{\n{body}\n}})");
     let check_params = format!("({kind} anonymous({params}\n) {{}})");
     for text in [&check_body, &check_params] {
@@ -89,9 +96,25 @@ pub fn create_dynamic_function(vm: &mut Vm, args: &[Value], kind: &str) -> JsRes
         if let Some(e) = parsed.errors.first() {
             return Err(vm.syntax_error(&e.message));
         }
+        // One parenthesised function spanning the whole text: the body did not close it
+        // early (`}); (function () {` and `})(function () {` parse, but differently).
+        let whole = match parsed.program.body {
+            [kiln_parser::ast::Statement::Expression(s)] => match s.expression {
+                kiln_parser::ast::Expression::Parenthesized(p) => match p.expression {
+                    kiln_parser::ast::Expression::Function(f) => {
+                        f.span.end as usize + 1 == text.len()
+                    }
+                    _ => false,
+                },
+                _ => false,
+            },
+            _ => false,
+        };
+        if !whole {
+            return Err(vm.syntax_error("The function body or parameters end the function early"));
+        }
     }
-    let f = crate::eval::run_source(vm, &source, "anonymous", false)?;
-    Ok(f)
+    Ok(())
 }
 
 fn this_function(vm: &mut Vm, this: Value, method: &str) -> JsResult<()> {

@@ -54,6 +54,7 @@ fn indirect_eval(vm: &mut Vm, _: Value, args: &[Value]) -> JsResult<Value> {
     if !x.is_string() {
         return Ok(x);
     }
+    vm.ensure_can_compile_strings()?;
     let text = vm.to_rust_string(x)?;
     crate::eval::run_source(vm, &text, "eval", true)
 }

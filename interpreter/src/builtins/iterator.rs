@@ -16,7 +16,7 @@ pub fn init(vm: &mut Vm) {
     let ait = vm.symbols.async_iterator;
     vm.define_symbol_method(async_proto, ait, "[Symbol.asyncIterator]", 0, return_this);
     let array_it = vm.new_plain_object(iterator_proto);
-    vm.define_method(array_it, "next", 0, array_iterator_next);
+    let array_next = vm.define_method(array_it, "next", 0, array_iterator_next);
     let tag = vm.symbols.to_string_tag;
     let t = vm.string("Array Iterator");
     vm.define_data(array_it, PropertyKey::Symbol(tag), t, attrs::CONFIGURABLE);
@@ -33,6 +33,7 @@ pub fn init(vm: &mut Vm) {
     r.iterator_prototype = iterator_proto;
     r.async_iterator_prototype = async_proto;
     r.array_iterator_prototype = array_it;
+    r.array_iterator_next = array_next;
     r.string_iterator_prototype = string_it;
     r.async_from_sync_iterator_prototype = from_sync;
 }
@@ -102,7 +103,7 @@ pub fn step(vm: &mut Vm, it: Value, next: Value) -> JsResult<Option<Value>> {
     // Fast path: an unmodified array iterator.
     if let Some(o) = it.as_object()
         && let ObjectKind::ArrayIterator { .. } = vm.obj(o).kind
-        && next.as_object() == Some(vm.array_iterator_next_fn())
+        && next.as_object() == Some(vm.intrinsics().array_iterator_next)
     {
         let r = array_iterator_step(vm, o)?;
         return Ok(r);
@@ -158,19 +159,6 @@ pub fn iterate_to_vec(vm: &mut Vm, v: Value) -> JsResult<Vec<Value>> {
     result
 }
 
-impl Vm {
-    fn array_iterator_next_fn(&mut self) -> ObjRef {
-        let proto = self.intrinsics().array_iterator_prototype;
-        match self
-            .own_property_raw(proto, PropertyKey::String(self.names.next))
-            .map(|p| p.slot)
-        {
-            Some(crate::object::Slot::Data(v)) => v.as_object().unwrap_or(proto),
-            _ => proto,
-        }
-    }
-}
-
 /// CreateArrayIterator
 pub fn create_array_iterator(vm: &mut Vm, object: Value, kind: u8) -> Value {
     let proto = vm.intrinsics().array_iterator_prototype;
@@ -200,6 +188,15 @@ fn array_iterator_step(vm: &mut Vm, o: ObjRef) -> JsResult<Option<Value>> {
     let target = object.as_object().expect("an object");
     let len = if let ObjectKind::Array = vm.obj(target).kind {
         u64::from(vm.obj(target).length)
+    } else if let Some(ta) = super::typed_array::typed_array(vm, target) {
+        match super::typed_array::length_of(vm, &ta) {
+            Some(len) => len as u64,
+            None => {
+                return Err(
+                    vm.type_error("Cannot iterate over a detached or out-of-bounds typed array")
+                );
+            }
+        }
     } else {
         let l = vm.get(target, PropertyKey::String(vm.names.length), object)?;
         vm.to_length(l)? as u64

@@ -51,6 +51,10 @@ pub fn init(vm: &mut Vm) {
         "expm1" => f64::exp_m1,
         "floor" => f64::floor,
         "fround" => |x| f64::from(x as f32),
+        "f16round" => |x| {
+            use crate::number_conversion::{f16_bits_to_f64, f64_to_f16_bits};
+            f16_bits_to_f64(f64_to_f16_bits(x))
+        },
         "log" => f64::ln,
         "log1p" => f64::ln_1p,
         "log10" => f64::log10,

@@ -2,8 +2,12 @@
 //! with the section in a comment.
 
 pub mod array;
+pub mod array_buffer;
+pub mod atomics;
 pub mod collections;
 pub mod console;
+pub mod data_view;
+pub mod date;
 pub mod error;
 pub mod function;
 pub mod generator;
@@ -22,6 +26,8 @@ pub mod regexp;
 pub mod set;
 pub mod string;
 pub mod symbol;
+pub mod typed_array;
+pub mod uint8_base64;
 pub mod weak;
 
 use crate::value::Value;
@@ -44,7 +50,7 @@ pub fn install(vm: &mut Vm, realm: u32) {
     array::init(vm);
     string::init(vm);
     number::init(vm);
-    number::init_date(vm);
+    date::init(vm);
     math::init(vm);
     json::init(vm);
     generator::init(vm);
@@ -55,6 +61,10 @@ pub fn install(vm: &mut Vm, realm: u32) {
     map::init(vm);
     set::init(vm);
     weak::init(vm);
+    array_buffer::init(vm);
+    typed_array::init(vm);
+    data_view::init(vm);
+    atomics::init(vm);
     global::init(vm);
     console::init(vm);
 }

@@ -1,0 +1,495 @@
+//! 25.1 ArrayBuffer and 25.2 SharedArrayBuffer objects: fixed-length, resizable and growable
+//! byte buffers. One agent runs JavaScript, so a shared buffer is an ordinary block of bytes that
+//! cannot be detached.
+
+use super::arg;
+use crate::heap::ObjRef;
+use crate::object::{Object, ObjectKind, PropertyKey, attrs};
+use crate::value::Value;
+use crate::vm::{JsResult, Vm};
+
+/// The largest buffer Kiln allocates (2 GiB); larger requests are a RangeError, as
+/// CreateByteDataBlock allows.
+pub const MAX_BYTE_LENGTH: u64 = 1 << 31;
+
+/// The slots of an ArrayBuffer or SharedArrayBuffer.
+#[derive(Default)]
+pub struct BufferData {
+    /// [[ArrayBufferData]]: empty once detached.
+    pub bytes: Vec<u8>,
+    pub detached: bool,
+    /// [[ArrayBufferMaxByteLength]]: present for resizable (and growable shared) buffers.
+    pub max_byte_length: Option<usize>,
+    pub shared: bool,
+    /// [[ArrayBufferDetachKey]]
+    pub detach_key: Value,
+}
+
+impl BufferData {
+    pub fn is_fixed_length(&self) -> bool {
+        self.max_byte_length.is_none()
+    }
+}
+
+pub fn init(vm: &mut Vm) {
+    let op = vm.intrinsics().object_prototype;
+    let tag = vm.symbols.to_string_tag;
+
+    let proto = vm.new_plain_object(op);
+    let ctor = vm.make_constructor(
+        "ArrayBuffer",
+        1,
+        super::map::requires_new,
+        Some(construct_array_buffer),
+        proto,
+    );
+    vm.define_method(ctor, "isView", 1, is_view);
+    vm.define_species_getter(ctor);
+    vm.define_getter(proto, "byteLength", byte_length);
+    vm.define_getter(proto, "maxByteLength", max_byte_length);
+    vm.define_getter(proto, "resizable", resizable);
+    vm.define_getter(proto, "detached", detached);
+    vm.define_method(proto, "resize", 1, resize);
+    vm.define_method(proto, "slice", 2, slice);
+    vm.define_method(proto, "transfer", 0, transfer);
+    vm.define_method(proto, "transferToFixedLength", 0, transfer_to_fixed_length);
+    let t = vm.string("ArrayBuffer");
+    vm.define_data(proto, PropertyKey::Symbol(tag), t, attrs::CONFIGURABLE);
+
+    let shared_proto = vm.new_plain_object(op);
+    let shared = vm.make_constructor(
+        "SharedArrayBuffer",
+        1,
+        super::map::requires_new,
+        Some(construct_shared_array_buffer),
+        shared_proto,
+    );
+    vm.define_species_getter(shared);
+    vm.define_getter(shared_proto, "byteLength", shared_byte_length);
+    vm.define_getter(shared_proto, "growable", growable);
+    vm.define_getter(shared_proto, "maxByteLength", shared_max_byte_length);
+    vm.define_method(shared_proto, "grow", 1, grow);
+    vm.define_method(shared_proto, "slice", 2, shared_slice);
+    let t = vm.string("SharedArrayBuffer");
+    vm.define_data(
+        shared_proto,
+        PropertyKey::Symbol(tag),
+        t,
+        attrs::CONFIGURABLE,
+    );
+
+    let realm = vm.realm as usize;
+    vm.realms[realm].array_buffer_prototype = proto;
+    vm.realms[realm].array_buffer_constructor = ctor;
+    vm.realms[realm].shared_array_buffer_prototype = shared_proto;
+}
+
+/// The buffer slots of `o`, if it is an ArrayBuffer or SharedArrayBuffer.
+pub fn buffer_data(vm: &Vm, o: ObjRef) -> Option<&BufferData> {
+    match &vm.obj(o).kind {
+        ObjectKind::ArrayBuffer(b) => Some(b),
+        _ => None,
+    }
+}
+
+pub fn buffer_data_mut(vm: &mut Vm, o: ObjRef) -> Option<&mut BufferData> {
+    match &mut vm.obj_mut(o).kind {
+        ObjectKind::ArrayBuffer(b) => Some(b),
+        _ => None,
+    }
+}
+
+/// IsDetachedBuffer (a non-buffer counts as detached, which the verifier-free callers rely on).
+pub fn is_detached(vm: &Vm, buffer: ObjRef) -> bool {
+    buffer_data(vm, buffer).is_none_or(|b| b.detached)
+}
+
+/// ArrayBufferByteLength (0 when detached).
+pub fn byte_length_of(vm: &Vm, buffer: ObjRef) -> usize {
+    buffer_data(vm, buffer).map_or(0, |b| b.bytes.len())
+}
+
+/// A zeroed block of `len` bytes, or a RangeError (CreateByteDataBlock).
+fn create_byte_block(vm: &mut Vm, len: u64) -> JsResult<Vec<u8>> {
+    if len > MAX_BYTE_LENGTH || vm.heap_limit.is_some_and(|limit| len > limit as u64) {
+        return Err(vm.range_error(&format!("Array buffer allocation of {len} bytes failed")));
+    }
+    let mut bytes = Vec::new();
+    if bytes.try_reserve_exact(len as usize).is_err() {
+        return Err(vm.range_error(&format!("Array buffer allocation of {len} bytes failed")));
+    }
+    bytes.resize(len as usize, 0);
+    Ok(bytes)
+}
+
+/// 25.1.3.1 AllocateArrayBuffer (and 25.2.2.1 AllocateSharedArrayBuffer when `shared`).
+pub fn allocate(
+    vm: &mut Vm,
+    new_target: Value,
+    byte_length: u64,
+    max_byte_length: Option<u64>,
+    shared: bool,
+) -> JsResult<ObjRef> {
+    if let Some(max) = max_byte_length
+        && byte_length > max
+    {
+        return Err(vm.range_error("The byte length exceeds the maximum byte length"));
+    }
+    let proto = if shared {
+        vm.prototype_from_constructor(new_target, |r| r.shared_array_buffer_prototype)?
+    } else {
+        vm.prototype_from_constructor(new_target, |r| r.array_buffer_prototype)?
+    };
+    if max_byte_length.is_some_and(|m| m > MAX_BYTE_LENGTH) {
+        return Err(vm.range_error("Invalid array buffer max length"));
+    }
+    let bytes = create_byte_block(vm, byte_length)?;
+    let data = BufferData {
+        bytes,
+        detached: false,
+        max_byte_length: max_byte_length.map(|m| m as usize),
+        shared,
+        detach_key: Value::UNDEFINED,
+    };
+    Ok(vm.alloc(Object::new(
+        Some(proto),
+        ObjectKind::ArrayBuffer(Box::new(data)),
+    )))
+}
+
+/// A new %ArrayBuffer% of the current realm holding `bytes`.
+pub fn new_array_buffer(vm: &mut Vm, bytes: Vec<u8>) -> ObjRef {
+    let proto = vm.intrinsics().array_buffer_prototype;
+    let data = BufferData {
+        bytes,
+        ..Default::default()
+    };
+    vm.alloc(Object::new(
+        Some(proto),
+        ObjectKind::ArrayBuffer(Box::new(data)),
+    ))
+}
+
+/// 25.1.3.5 DetachArrayBuffer
+pub fn detach(vm: &mut Vm, buffer: ObjRef, key: Value) -> JsResult<()> {
+    let Some(data) = buffer_data(vm, buffer) else {
+        return Err(vm.type_error("Cannot detach something that is not an ArrayBuffer"));
+    };
+    if data.shared {
+        return Err(vm.type_error("Cannot detach a SharedArrayBuffer"));
+    }
+    let matches = data.detach_key == key;
+    if !matches {
+        return Err(vm.type_error("The ArrayBuffer's detach key does not match"));
+    }
+    if let Some(data) = buffer_data_mut(vm, buffer) {
+        data.bytes = Vec::new();
+        data.detached = true;
+    }
+    Ok(())
+}
+
+/// 25.1.3.4 CloneArrayBuffer: a new %ArrayBuffer% with `len` bytes of `src` from `offset`.
+pub fn clone_array_buffer(vm: &mut Vm, src: ObjRef, offset: usize, len: usize) -> JsResult<ObjRef> {
+    let mut bytes = create_byte_block(vm, len as u64)?;
+    if let Some(data) = buffer_data(vm, src)
+        && let Some(from) = data.bytes.get(offset..offset + len)
+    {
+        bytes.copy_from_slice(from);
+    }
+    Ok(new_array_buffer(vm, bytes))
+}
+
+/// 25.1.3.7 GetArrayBufferMaxByteLengthOption
+fn max_byte_length_option(vm: &mut Vm, options: Value) -> JsResult<Option<u64>> {
+    let Some(o) = options.as_object() else {
+        return Ok(None);
+    };
+    let key = vm.key("maxByteLength");
+    let max = vm.get(o, key, options)?;
+    if max.is_undefined() {
+        return Ok(None);
+    }
+    Ok(Some(vm.to_index(max)?))
+}
+
+/// 25.1.4.1 ArrayBuffer ( length [ , options ] )
+fn construct_array_buffer(vm: &mut Vm, args: &[Value], nt: ObjRef) -> JsResult<Value> {
+    let byte_length = vm.to_index(arg(args, 0))?;
+    let max = max_byte_length_option(vm, arg(args, 1))?;
+    Ok(allocate(vm, nt.value(), byte_length, max, false)?.value())
+}
+
+/// 25.2.3.1 SharedArrayBuffer ( length [ , options ] )
+fn construct_shared_array_buffer(vm: &mut Vm, args: &[Value], nt: ObjRef) -> JsResult<Value> {
+    let byte_length = vm.to_index(arg(args, 0))?;
+    let max = max_byte_length_option(vm, arg(args, 1))?;
+    Ok(allocate(vm, nt.value(), byte_length, max, true)?.value())
+}
+
+/// 25.1.5.1 ArrayBuffer.isView ( arg )
+fn is_view(vm: &mut Vm, _: Value, args: &[Value]) -> JsResult<Value> {
+    let view = arg(args, 0).as_object().is_some_and(|o| {
+        matches!(
+            vm.obj(o).kind,
+            ObjectKind::TypedArray(_) | ObjectKind::DataView(_)
+        )
+    });
+    Ok(Value::boolean(view))
+}
+
+/// RequireInternalSlot(O, [[ArrayBufferData]]) with the shared-ness the method wants.
+fn this_buffer(vm: &mut Vm, this: Value, shared: bool, method: &str) -> JsResult<ObjRef> {
+    if let Some(o) = this.as_object()
+        && let Some(data) = buffer_data(vm, o)
+        && data.shared == shared
+    {
+        return Ok(o);
+    }
+    let class = if shared {
+        "SharedArrayBuffer"
+    } else {
+        "ArrayBuffer"
+    };
+    Err(vm.type_error(&format!(
+        "Method {class}.prototype.{method} called on incompatible receiver"
+    )))
+}
+
+/// 25.1.6.1 get ArrayBuffer.prototype.byteLength
+fn byte_length(vm: &mut Vm, this: Value, _: &[Value]) -> JsResult<Value> {
+    let o = this_buffer(vm, this, false, "byteLength")?;
+    Ok(Value::number(byte_length_of(vm, o) as f64))
+}
+
+/// 25.2.5.2 get SharedArrayBuffer.prototype.byteLength
+fn shared_byte_length(vm: &mut Vm, this: Value, _: &[Value]) -> JsResult<Value> {
+    let o = this_buffer(vm, this, true, "byteLength")?;
+    Ok(Value::number(byte_length_of(vm, o) as f64))
+}
+
+/// 25.1.6.4 get ArrayBuffer.prototype.maxByteLength
+fn max_byte_length(vm: &mut Vm, this: Value, _: &[Value]) -> JsResult<Value> {
+    let o = this_buffer(vm, this, false, "maxByteLength")?;
+    Ok(max_byte_length_of(vm, o))
+}
+
+/// 25.2.5.5 get SharedArrayBuffer.prototype.maxByteLength
+fn shared_max_byte_length(vm: &mut Vm, this: Value, _: &[Value]) -> JsResult<Value> {
+    let o = this_buffer(vm, this, true, "maxByteLength")?;
+    Ok(max_byte_length_of(vm, o))
+}
+
+fn max_byte_length_of(vm: &Vm, o: ObjRef) -> Value {
+    let n = match buffer_data(vm, o) {
+        Some(d) if !d.detached => d.max_byte_length.unwrap_or(d.bytes.len()),
+        _ => 0,
+    };
+    Value::number(n as f64)
+}
+
+/// 25.1.6.5 get ArrayBuffer.prototype.resizable
+fn resizable(vm: &mut Vm, this: Value, _: &[Value]) -> JsResult<Value> {
+    let o = this_buffer(vm, this, false, "resizable")?;
+    let fixed = buffer_data(vm, o).is_none_or(BufferData::is_fixed_length);
+    Ok(Value::boolean(!fixed))
+}
+
+/// 25.2.5.4 get SharedArrayBuffer.prototype.growable
+fn growable(vm: &mut Vm, this: Value, _: &[Value]) -> JsResult<Value> {
+    let o = this_buffer(vm, this, true, "growable")?;
+    let fixed = buffer_data(vm, o).is_none_or(BufferData::is_fixed_length);
+    Ok(Value::boolean(!fixed))
+}
+
+/// get ArrayBuffer.prototype.detached
+fn detached(vm: &mut Vm, this: Value, _: &[Value]) -> JsResult<Value> {
+    let o = this_buffer(vm, this, false, "detached")?;
+    Ok(Value::boolean(is_detached(vm, o)))
+}
+
+/// 25.1.6.6 ArrayBuffer.prototype.resize ( newLength )
+fn resize(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
+    let o = this_buffer(vm, this, false, "resize")?;
+    if buffer_data(vm, o).is_some_and(BufferData::is_fixed_length) {
+        return Err(vm.type_error(
+            "Method ArrayBuffer.prototype.resize called on a fixed-length ArrayBuffer",
+        ));
+    }
+    let new_length = vm.to_index(arg(args, 0))?;
+    if is_detached(vm, o) {
+        return Err(vm.type_error("Cannot resize a detached ArrayBuffer"));
+    }
+    let max = buffer_data(vm, o)
+        .and_then(|d| d.max_byte_length)
+        .unwrap_or(0);
+    if new_length > max as u64 {
+        return Err(vm.range_error(
+            "ArrayBuffer.prototype.resize: the new length exceeds the maximum byte length",
+        ));
+    }
+    if let Some(data) = buffer_data_mut(vm, o) {
+        data.bytes.resize(new_length as usize, 0);
+    }
+    Ok(Value::UNDEFINED)
+}
+
+/// 25.2.5.3 SharedArrayBuffer.prototype.grow ( newLength )
+fn grow(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
+    let o = this_buffer(vm, this, true, "grow")?;
+    if buffer_data(vm, o).is_some_and(BufferData::is_fixed_length) {
+        return Err(vm.type_error(
+            "Method SharedArrayBuffer.prototype.grow called on a fixed-length SharedArrayBuffer",
+        ));
+    }
+    let new_length = vm.to_index(arg(args, 0))?;
+    let (current, max) = buffer_data(vm, o)
+        .map(|d| (d.bytes.len(), d.max_byte_length.unwrap_or(0)))
+        .unwrap_or_default();
+    if new_length > max as u64 {
+        return Err(vm.range_error(
+            "SharedArrayBuffer.prototype.grow: the new length exceeds the maximum byte length",
+        ));
+    }
+    if new_length < current as u64 {
+        return Err(vm.range_error("SharedArrayBuffer.prototype.grow cannot shrink a buffer"));
+    }
+    if let Some(data) = buffer_data_mut(vm, o) {
+        data.bytes.resize(new_length as usize, 0);
+    }
+    Ok(Value::UNDEFINED)
+}
+
+/// Resolves a relative `start`/`end` pair against `len` (the slice arithmetic of 25.1.6.7).
+fn relative_range(vm: &mut Vm, start: Value, end: Value, len: usize) -> JsResult<(usize, usize)> {
+    let len = len as f64;
+    let clamp = |r: f64| {
+        if r < 0.0 {
+            (len + r).max(0.0)
+        } else {
+            r.min(len)
+        }
+    };
+    let first = clamp(vm.to_integer_or_infinity(start)?);
+    let fin = if end.is_undefined() {
+        len
+    } else {
+        clamp(vm.to_integer_or_infinity(end)?)
+    };
+    Ok((first as usize, fin.max(first) as usize))
+}
+
+/// 25.1.6.7 ArrayBuffer.prototype.slice and 25.2.5.6 SharedArrayBuffer.prototype.slice
+fn slice_impl(vm: &mut Vm, this: Value, args: &[Value], shared: bool) -> JsResult<Value> {
+    let o = this_buffer(vm, this, shared, "slice")?;
+    if is_detached(vm, o) {
+        return Err(vm.type_error("Cannot slice a detached ArrayBuffer"));
+    }
+    let len = byte_length_of(vm, o);
+    let (first, fin) = relative_range(vm, arg(args, 0), arg(args, 1), len)?;
+    let new_len = fin - first;
+    let default = if shared {
+        vm.intrinsics()
+            .constructors
+            .get("SharedArrayBuffer")
+            .copied()
+    } else {
+        Some(vm.intrinsics().array_buffer_constructor)
+    };
+    let default = default.map_or(Value::UNDEFINED, ObjRef::value);
+    let ctor = super::promise::species_constructor(vm, o, default)?;
+    let new = vm.construct(ctor, &[Value::number(new_len as f64)], ctor)?;
+    let class = if shared {
+        "SharedArrayBuffer"
+    } else {
+        "ArrayBuffer"
+    };
+    let Some(n) = new
+        .as_object()
+        .filter(|&n| buffer_data(vm, n).is_some_and(|d| d.shared == shared))
+    else {
+        return Err(vm.type_error(&format!("The species constructor did not make an {class}")));
+    };
+    if is_detached(vm, n) {
+        return Err(vm.type_error("The species constructor made a detached ArrayBuffer"));
+    }
+    if n == o {
+        return Err(vm.type_error(&format!(
+            "The species constructor returned the same {class}"
+        )));
+    }
+    if byte_length_of(vm, n) < new_len {
+        return Err(vm.type_error(&format!("The species constructor made a too small {class}")));
+    }
+    if is_detached(vm, o) {
+        return Err(vm.type_error("The ArrayBuffer was detached during slice"));
+    }
+    let current = byte_length_of(vm, o);
+    if first < current {
+        let count = new_len.min(current - first);
+        let from: Vec<u8> = buffer_data(vm, o)
+            .map(|d| d.bytes[first..first + count].to_vec())
+            .unwrap_or_default();
+        if let Some(to) = buffer_data_mut(vm, n) {
+            to.bytes[..count].copy_from_slice(&from);
+        }
+    }
+    Ok(new)
+}
+
+fn slice(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
+    slice_impl(vm, this, args, false)
+}
+
+fn shared_slice(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
+    slice_impl(vm, this, args, true)
+}
+
+/// 25.1.3.3 ArrayBufferCopyAndDetach
+fn copy_and_detach(
+    vm: &mut Vm,
+    this: Value,
+    new_length: Value,
+    preserve_resizability: bool,
+    method: &str,
+) -> JsResult<Value> {
+    let o = this_buffer(vm, this, false, method)?;
+    let new_byte_length = if new_length.is_undefined() {
+        byte_length_of(vm, o) as u64
+    } else {
+        vm.to_index(new_length)?
+    };
+    if is_detached(vm, o) {
+        return Err(vm.type_error(&format!(
+            "Cannot perform ArrayBuffer.prototype.{method} on a detached ArrayBuffer"
+        )));
+    }
+    let data = buffer_data(vm, o).expect("checked by this_buffer");
+    let new_max = if preserve_resizability {
+        data.max_byte_length.map(|m| m as u64)
+    } else {
+        None
+    };
+    if !data.detach_key.is_undefined() {
+        return Err(vm.type_error("This ArrayBuffer cannot be detached"));
+    }
+    let proto_ctor = vm.intrinsics().array_buffer_constructor;
+    let new = allocate(vm, proto_ctor.value(), new_byte_length, new_max, false)?;
+    let old = std::mem::take(&mut buffer_data_mut(vm, o).expect("a buffer").bytes);
+    let copy = old.len().min(new_byte_length as usize);
+    if let Some(to) = buffer_data_mut(vm, new) {
+        to.bytes[..copy].copy_from_slice(&old[..copy]);
+    }
+    detach(vm, o, Value::UNDEFINED)?;
+    Ok(new.value())
+}
+
+/// 25.1.6.8 ArrayBuffer.prototype.transfer ( [ newLength ] )
+fn transfer(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
+    copy_and_detach(vm, this, arg(args, 0), true, "transfer")
+}
+
+/// 25.1.6.9 ArrayBuffer.prototype.transferToFixedLength ( [ newLength ] )
+fn transfer_to_fixed_length(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
+    copy_and_detach(vm, this, arg(args, 0), false, "transferToFixedLength")
+}

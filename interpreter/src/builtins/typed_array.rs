@@ -1,0 +1,1545 @@
+//! 23.2 TypedArray objects: %TypedArray%, its prototype, the twelve concrete constructors, and
+//! the integer-indexed exotic behaviour (10.4.5) that [`crate::property`] calls into.
+//!
+//! Element bytes are stored little-endian (the spec leaves typed arrays' byte order to the
+//! implementation; DataView chooses per call).
+
+use super::arg;
+use super::array_buffer::{self, buffer_data, buffer_data_mut};
+use crate::heap::{ObjRef, Traced};
+use crate::object::{Object, ObjectKind, PropertyKey, attrs};
+use crate::value::Value;
+use crate::vm::{JsResult, Vm};
+use std::cmp::Ordering;
+
+/// 23.2 Table 71: the element types.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ElementType {
+    Int8,
+    Uint8,
+    Uint8Clamped,
+    Int16,
+    Uint16,
+    Int32,
+    Uint32,
+    Float16,
+    Float32,
+    Float64,
+    BigInt64,
+    BigUint64,
+}
+
+impl ElementType {
+    pub const ALL: [ElementType; 12] = [
+        ElementType::Int8,
+        ElementType::Uint8,
+        ElementType::Uint8Clamped,
+        ElementType::Int16,
+        ElementType::Uint16,
+        ElementType::Int32,
+        ElementType::Uint32,
+        ElementType::Float16,
+        ElementType::Float32,
+        ElementType::Float64,
+        ElementType::BigInt64,
+        ElementType::BigUint64,
+    ];
+
+    /// The element size in bytes.
+    pub fn size(self) -> usize {
+        match self {
+            ElementType::Int8 | ElementType::Uint8 | ElementType::Uint8Clamped => 1,
+            ElementType::Int16 | ElementType::Uint16 | ElementType::Float16 => 2,
+            ElementType::Int32 | ElementType::Uint32 | ElementType::Float32 => 4,
+            ElementType::Float64 | ElementType::BigInt64 | ElementType::BigUint64 => 8,
+        }
+    }
+
+    /// The constructor's name.
+    pub fn name(self) -> &'static str {
+        match self {
+            ElementType::Int8 => "Int8Array",
+            ElementType::Uint8 => "Uint8Array",
+            ElementType::Uint8Clamped => "Uint8ClampedArray",
+            ElementType::Int16 => "Int16Array",
+            ElementType::Uint16 => "Uint16Array",
+            ElementType::Int32 => "Int32Array",
+            ElementType::Uint32 => "Uint32Array",
+            ElementType::Float16 => "Float16Array",
+            ElementType::Float32 => "Float32Array",
+            ElementType::Float64 => "Float64Array",
+            ElementType::BigInt64 => "BigInt64Array",
+            ElementType::BigUint64 => "BigUint64Array",
+        }
+    }
+
+    /// IsBigIntElementType
+    pub fn is_bigint(self) -> bool {
+        matches!(self, ElementType::BigInt64 | ElementType::BigUint64)
+    }
+
+    /// Integer types other than Uint8Clamped: the ones Atomics accepts.
+    pub fn is_integer(self) -> bool {
+        !matches!(
+            self,
+            ElementType::Uint8Clamped
+                | ElementType::Float16
+                | ElementType::Float32
+                | ElementType::Float64
+        )
+    }
+
+    pub fn index(self) -> usize {
+        self as usize
+    }
+}
+
+/// An element's numeric value: a Number, or the low 64 bits of a BigInt.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Element {
+    Number(f64),
+    BigInt(u64),
+}
+
+/// ToNumber or ToBigInt, as the element type asks.
+pub fn to_element(vm: &mut Vm, ty: ElementType, v: Value) -> JsResult<Element> {
+    if ty.is_bigint() {
+        let b = super::number::to_bigint(vm, v)?;
+        Ok(Element::BigInt(low_64_bits(&b)))
+    } else {
+        Ok(Element::Number(vm.to_number(v)?))
+    }
+}
+
+/// The BigInt modulo 2^64, as bits (ToBigInt64 and ToBigUint64 both start here).
+pub fn low_64_bits(b: &num_bigint::BigInt) -> u64 {
+    let bytes = b.to_signed_bytes_le();
+    let fill = if b.sign() == num_bigint::Sign::Minus {
+        0xFF
+    } else {
+        0
+    };
+    let mut out = [fill; 8];
+    for (o, &x) in out.iter_mut().zip(bytes.iter()) {
+        *o = x;
+    }
+    u64::from_le_bytes(out)
+}
+
+/// The element as a JavaScript value.
+pub fn element_value(vm: &mut Vm, ty: ElementType, e: Element) -> Value {
+    match (e, ty) {
+        (Element::BigInt(bits), ElementType::BigInt64) => {
+            vm.new_bigint(num_bigint::BigInt::from(bits as i64))
+        }
+        (Element::BigInt(bits), _) => vm.new_bigint(num_bigint::BigInt::from(bits)),
+        (Element::Number(n), _) => Value::number(n),
+    }
+}
+
+/// 7.1.11 ToUint8Clamp
+fn to_uint8_clamp(n: f64) -> u8 {
+    if n.is_nan() || n <= 0.0 {
+        return 0;
+    }
+    if n >= 255.0 {
+        return 255;
+    }
+    let f = n.floor();
+    if f + 0.5 < n {
+        return f as u8 + 1;
+    }
+    if n < f + 0.5 {
+        return f as u8;
+    }
+    let f = f as u8;
+    if f % 2 == 1 { f + 1 } else { f }
+}
+
+/// 25.1.3.17 NumericToRawBytes: the element's bits (the low `size` bytes count).
+fn raw_bits(ty: ElementType, e: Element) -> u64 {
+    match e {
+        Element::BigInt(bits) => bits,
+        Element::Number(n) => {
+            let int = || crate::ops::f64_to_int32(n) as u32 as u64;
+            match ty {
+                ElementType::Uint8Clamped => u64::from(to_uint8_clamp(n)),
+                ElementType::Float16 => u64::from(crate::number_conversion::f64_to_f16_bits(n)),
+                ElementType::Float32 => u64::from((n as f32).to_bits()),
+                ElementType::Float64 => n.to_bits(),
+                ElementType::BigInt64 | ElementType::BigUint64 => 0,
+                _ => int(),
+            }
+        }
+    }
+}
+
+/// Writes `e` as `ty` into `out` (at least `ty.size()` bytes).
+pub fn encode(ty: ElementType, e: Element, little_endian: bool, out: &mut [u8]) {
+    let size = ty.size();
+    let bits = raw_bits(ty, e);
+    if little_endian {
+        out[..size].copy_from_slice(&bits.to_le_bytes()[..size]);
+    } else {
+        out[..size].copy_from_slice(&bits.to_be_bytes()[8 - size..]);
+    }
+}
+
+/// 25.1.3.15 RawBytesToNumeric
+pub fn decode(ty: ElementType, bytes: &[u8], little_endian: bool) -> Element {
+    let size = ty.size();
+    let mut raw = [0u8; 8];
+    let bits = if little_endian {
+        raw[..size].copy_from_slice(&bytes[..size]);
+        u64::from_le_bytes(raw)
+    } else {
+        raw[8 - size..].copy_from_slice(&bytes[..size]);
+        u64::from_be_bytes(raw)
+    };
+    let n = match ty {
+        ElementType::Int8 => f64::from(bits as u8 as i8),
+        ElementType::Uint8 | ElementType::Uint8Clamped => f64::from(bits as u8),
+        ElementType::Int16 => f64::from(bits as u16 as i16),
+        ElementType::Uint16 => f64::from(bits as u16),
+        ElementType::Int32 => f64::from(bits as u32 as i32),
+        ElementType::Uint32 => f64::from(bits as u32),
+        ElementType::Float16 => crate::number_conversion::f16_bits_to_f64(bits as u16),
+        ElementType::Float32 => f64::from(f32::from_bits(bits as u32)),
+        ElementType::Float64 => f64::from_bits(bits),
+        ElementType::BigInt64 | ElementType::BigUint64 => return Element::BigInt(bits),
+    };
+    Element::Number(n)
+}
+
+/// The slots of a typed array.
+#[derive(Clone, Copy, Debug)]
+pub struct TypedArrayData {
+    pub element: ElementType,
+    /// [[ViewedArrayBuffer]]
+    pub buffer: ObjRef,
+    pub byte_offset: usize,
+    /// [[ArrayLength]]: `None` for a length-tracking view of a resizable buffer.
+    pub array_length: Option<usize>,
+}
+
+impl TypedArrayData {
+    pub fn trace(&self, out: &mut Vec<Traced>) {
+        out.push(Traced::Value(self.buffer.value()));
+    }
+}
+
+/// The typed array slots of `o`.
+pub fn typed_array(vm: &Vm, o: ObjRef) -> Option<TypedArrayData> {
+    match &vm.obj(o).kind {
+        ObjectKind::TypedArray(t) => Some(**t),
+        _ => None,
+    }
+}
+
+/// TypedArrayLength of a fresh witness record, or `None` when IsTypedArrayOutOfBounds (which
+/// includes a detached buffer).
+pub fn length_of(vm: &Vm, ta: &TypedArrayData) -> Option<usize> {
+    let data = buffer_data(vm, ta.buffer)?;
+    if data.detached {
+        return None;
+    }
+    let buffer_len = data.bytes.len();
+    let size = ta.element.size();
+    match ta.array_length {
+        Some(n) => (ta.byte_offset + n * size <= buffer_len).then_some(n),
+        None => (ta.byte_offset <= buffer_len).then(|| (buffer_len - ta.byte_offset) / size),
+    }
+}
+
+/// The element at `index`, when the index is valid.
+pub fn read(vm: &Vm, ta: &TypedArrayData, index: usize) -> Option<Element> {
+    if index >= length_of(vm, ta)? {
+        return None;
+    }
+    let data = buffer_data(vm, ta.buffer)?;
+    let at = ta.byte_offset + index * ta.element.size();
+    Some(decode(ta.element, &data.bytes[at..], true))
+}
+
+/// Stores `e` at `index` when the index is valid; returns whether it did.
+pub fn write(vm: &mut Vm, ta: &TypedArrayData, index: usize, e: Element) -> bool {
+    if length_of(vm, ta).is_none_or(|len| index >= len) {
+        return false;
+    }
+    let at = ta.byte_offset + index * ta.element.size();
+    match buffer_data_mut(vm, ta.buffer) {
+        Some(data) => {
+            encode(ta.element, e, true, &mut data.bytes[at..]);
+            true
+        }
+        None => false,
+    }
+}
+
+/// 10.4.5.14 IsValidIntegerIndex, for a numeric index already known to be one.
+fn valid_index(vm: &Vm, ta: &TypedArrayData, index: f64) -> Option<usize> {
+    if index.fract() != 0.0 || (index == 0.0 && index.is_sign_negative()) || index < 0.0 {
+        return None;
+    }
+    let len = length_of(vm, ta)?;
+    (index < len as f64).then_some(index as usize)
+}
+
+/// 10.4.5.15 TypedArrayGetElement
+pub fn get_element(vm: &mut Vm, ta: &TypedArrayData, index: f64) -> Value {
+    match valid_index(vm, ta, index).and_then(|i| read(vm, ta, i)) {
+        Some(e) => element_value(vm, ta.element, e),
+        None => Value::UNDEFINED,
+    }
+}
+
+/// 10.4.5.16 TypedArraySetElement: converts `v` first, then stores it if the index is valid.
+pub fn set_element(vm: &mut Vm, o: ObjRef, index: f64, v: Value) -> JsResult<()> {
+    let Some(ta) = typed_array(vm, o) else {
+        return Ok(());
+    };
+    let e = to_element(vm, ta.element, v)?;
+    if let Some(i) = valid_index(vm, &ta, index) {
+        write(vm, &ta, i, e);
+    }
+    Ok(())
+}
+
+/// 7.1.21 CanonicalNumericIndexString, for a property key.
+pub fn numeric_index(vm: &Vm, key: PropertyKey) -> Option<f64> {
+    match key {
+        PropertyKey::Index(i) => Some(f64::from(i)),
+        PropertyKey::Symbol(_) => None,
+        PropertyKey::String(atom) => {
+            let units = vm.atoms.units(atom);
+            let first = *units.first()?;
+            if !(first == u16::from(b'-')
+                || (u16::from(b'0')..=u16::from(b'9')).contains(&first)
+                || first == u16::from(b'I')
+                || first == u16::from(b'N'))
+            {
+                return None;
+            }
+            if units == [u16::from(b'-'), u16::from(b'0')] {
+                return Some(-0.0);
+            }
+            let n = crate::number_conversion::string_to_number(units);
+            let text = crate::number_conversion::number_to_string(n);
+            text.encode_utf16().eq(units.iter().copied()).then_some(n)
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// 10.4.5 Integer-indexed exotic objects: the parts of the essential methods for numeric keys.
+// Each returns `None` when the key is not numeric (the ordinary method applies).
+
+/// [[GetOwnProperty]] for a numeric key.
+pub fn exotic_get_own(vm: &mut Vm, o: ObjRef, key: PropertyKey) -> Option<Option<Value>> {
+    let ta = typed_array(vm, o)?;
+    let index = numeric_index(vm, key)?;
+    let v = get_element(vm, &ta, index);
+    Some((!v.is_undefined()).then_some(v))
+}
+
+/// [[HasProperty]] for a numeric key.
+pub fn exotic_has(vm: &Vm, o: ObjRef, key: PropertyKey) -> Option<bool> {
+    let ta = typed_array(vm, o)?;
+    let index = numeric_index(vm, key)?;
+    Some(valid_index(vm, &ta, index).is_some())
+}
+
+/// [[DefineOwnProperty]] for a numeric key (10.4.5.3 step 1.b).
+pub fn exotic_define(
+    vm: &mut Vm,
+    o: ObjRef,
+    key: PropertyKey,
+    desc: &crate::property::Descriptor,
+) -> Option<JsResult<bool>> {
+    let ta = typed_array(vm, o)?;
+    let index = numeric_index(vm, key)?;
+    if valid_index(vm, &ta, index).is_none()
+        || desc.configurable == Some(false)
+        || desc.enumerable == Some(false)
+        || desc.is_accessor()
+        || desc.writable == Some(false)
+    {
+        return Some(Ok(false));
+    }
+    if let Some(v) = desc.value
+        && let Err(e) = set_element(vm, o, index, v)
+    {
+        return Some(Err(e));
+    }
+    Some(Ok(true))
+}
+
+/// [[Delete]] for a numeric key.
+pub fn exotic_delete(vm: &Vm, o: ObjRef, key: PropertyKey) -> Option<bool> {
+    let ta = typed_array(vm, o)?;
+    let index = numeric_index(vm, key)?;
+    Some(valid_index(vm, &ta, index).is_none())
+}
+
+/// The index keys of [[OwnPropertyKeys]].
+pub fn exotic_index_keys(vm: &Vm, o: ObjRef) -> Vec<PropertyKey> {
+    let Some(ta) = typed_array(vm, o) else {
+        return Vec::new();
+    };
+    let len = length_of(vm, &ta).unwrap_or(0);
+    (0..len.min(u32::MAX as usize) as u32)
+        .map(PropertyKey::Index)
+        .collect()
+}
+
+// ---------------------------------------------------------------------------------------------
+// Construction
+
+pub fn init(vm: &mut Vm) {
+    let op = vm.intrinsics().object_prototype;
+    let it = vm.symbols.iterator;
+    let tag = vm.symbols.to_string_tag;
+
+    // 23.2.1 %TypedArray% and 23.2.3 %TypedArray.prototype%
+    let proto = vm.new_plain_object(op);
+    let ctor = vm.native_function("TypedArray", 0, abstract_call, Some(abstract_construct));
+    let pk = PropertyKey::String(vm.names.prototype);
+    vm.define_data(ctor, pk, proto.value(), 0);
+    let ck = PropertyKey::String(vm.names.constructor);
+    vm.define_data(proto, ck, ctor.value(), attrs::HIDDEN);
+    vm.define_method(ctor, "from", 1, from);
+    vm.define_method(ctor, "of", 0, of);
+    vm.define_species_getter(ctor);
+
+    vm.define_getter(proto, "buffer", buffer);
+    vm.define_getter(proto, "byteLength", byte_length);
+    vm.define_getter(proto, "byteOffset", byte_offset);
+    vm.define_getter(proto, "length", length);
+    let tag_getter = vm.native_function("get [Symbol.toStringTag]", 0, to_string_tag, None);
+    vm.define_own_property_raw(
+        proto,
+        PropertyKey::Symbol(tag),
+        crate::object::Property {
+            slot: crate::object::Slot::Accessor {
+                get: tag_getter.value(),
+                set: Value::UNDEFINED,
+            },
+            attrs: attrs::CONFIGURABLE | attrs::ACCESSOR,
+        },
+    );
+    for (name, len, f) in [
+        ("at", 1, at as crate::object::NativeFn),
+        ("copyWithin", 2, copy_within),
+        ("entries", 0, entries),
+        ("every", 1, every),
+        ("fill", 1, fill),
+        ("filter", 1, filter),
+        ("find", 1, find),
+        ("findIndex", 1, find_index),
+        ("findLast", 1, find_last),
+        ("findLastIndex", 1, find_last_index),
+        ("forEach", 1, for_each),
+        ("includes", 1, includes),
+        ("indexOf", 1, index_of),
+        ("join", 1, join),
+        ("keys", 0, keys),
+        ("lastIndexOf", 1, last_index_of),
+        ("map", 1, map),
+        ("reduce", 1, reduce),
+        ("reduceRight", 1, reduce_right),
+        ("reverse", 0, reverse),
+        ("set", 1, set),
+        ("slice", 2, slice),
+        ("some", 1, some),
+        ("sort", 1, sort),
+        ("subarray", 2, subarray),
+        ("toLocaleString", 0, to_locale_string),
+        ("toReversed", 0, to_reversed),
+        ("toSorted", 1, to_sorted),
+        ("with", 2, with),
+    ] {
+        vm.define_method(proto, name, len, f);
+    }
+    let values = vm.define_method(proto, "values", 0, values);
+    vm.define_data(
+        proto,
+        PropertyKey::Symbol(it),
+        values.value(),
+        attrs::HIDDEN,
+    );
+    // 23.2.3.32: the same function object as Array.prototype.toString.
+    let ap = vm.intrinsics().array_prototype;
+    let tk = vm.key("toString");
+    if let Some(p) = vm.own_property_raw(ap, tk)
+        && let crate::object::Slot::Data(f) = p.slot
+    {
+        vm.define_data(proto, tk, f, attrs::HIDDEN);
+    }
+
+    // 23.2.6 the concrete constructors
+    let mut prototypes = [proto; 12];
+    let mut constructors = [ctor; 12];
+    for ty in ElementType::ALL {
+        let p = vm.new_plain_object(proto);
+        let construct: crate::object::NativeCtor = match ty {
+            ElementType::Int8 => construct_typed::<0>,
+            ElementType::Uint8 => construct_typed::<1>,
+            ElementType::Uint8Clamped => construct_typed::<2>,
+            ElementType::Int16 => construct_typed::<3>,
+            ElementType::Uint16 => construct_typed::<4>,
+            ElementType::Int32 => construct_typed::<5>,
+            ElementType::Uint32 => construct_typed::<6>,
+            ElementType::Float16 => construct_typed::<7>,
+            ElementType::Float32 => construct_typed::<8>,
+            ElementType::Float64 => construct_typed::<9>,
+            ElementType::BigInt64 => construct_typed::<10>,
+            ElementType::BigUint64 => construct_typed::<11>,
+        };
+        let c = vm.make_constructor(ty.name(), 3, super::map::requires_new, Some(construct), p);
+        vm.obj_mut(c).proto = Some(ctor);
+        let bk = vm.key("BYTES_PER_ELEMENT");
+        let size = Value::int32(ty.size() as i32);
+        vm.define_data(c, bk, size, 0);
+        vm.define_data(p, bk, size, 0);
+        prototypes[ty.index()] = p;
+        constructors[ty.index()] = c;
+    }
+    super::uint8_base64::init(vm, prototypes[ElementType::Uint8.index()]);
+    super::uint8_base64::init_constructor(vm, constructors[ElementType::Uint8.index()]);
+
+    let realm = vm.realm as usize;
+    let r = &mut vm.realms[realm];
+    r.typed_array_prototype = proto;
+    r.typed_array_constructor = ctor;
+    r.typed_array_prototypes = prototypes;
+    r.typed_array_constructors = constructors;
+}
+
+fn abstract_call(vm: &mut Vm, _: Value, _: &[Value]) -> JsResult<Value> {
+    Err(vm.type_error("Constructor TypedArray requires 'new'"))
+}
+
+fn abstract_construct(vm: &mut Vm, _: &[Value], _: ObjRef) -> JsResult<Value> {
+    Err(vm.type_error("Abstract class TypedArray not directly constructable"))
+}
+
+/// 23.2.5.1 TypedArray ( ...args ) for the element type numbered `T`.
+fn construct_typed<const T: usize>(vm: &mut Vm, args: &[Value], nt: ObjRef) -> JsResult<Value> {
+    let ty = ElementType::ALL[T];
+    let first = arg(args, 0);
+    let Some(source) = first.as_object() else {
+        // 23.2.5.1 step 6: a length.
+        let length = vm.to_index(first)?;
+        let proto = prototype_for(vm, nt.value(), ty)?;
+        return Ok(allocate(vm, proto, ty, length)?.value());
+    };
+    let proto = prototype_for(vm, nt.value(), ty)?;
+    if let Some(src) = typed_array(vm, source) {
+        return Ok(from_typed_array(vm, proto, ty, &src)?.value());
+    }
+    if buffer_data(vm, source).is_some() {
+        return Ok(from_array_buffer(vm, proto, ty, source, arg(args, 1), arg(args, 2))?.value());
+    }
+    let key = PropertyKey::Symbol(vm.symbols.iterator);
+    let using_iterator = vm.get_method(first, key)?;
+    let values = if !using_iterator.is_undefined() {
+        iterable_to_list(vm, first, using_iterator)?
+    } else {
+        // 23.2.5.1.5 InitializeTypedArrayFromArrayLike
+        let len = super::array::length_of(vm, source)?;
+        let o = allocate(vm, proto, ty, len as u64)?;
+        vm.handles.push(o.value());
+        for k in 0..len as usize {
+            let v = vm.get(source, PropertyKey::Index(k as u32), first)?;
+            set_element(vm, o, k as f64, v)?;
+        }
+        return Ok(o.value());
+    };
+    // 23.2.5.1.4 InitializeTypedArrayFromList
+    let o = allocate(vm, proto, ty, values.len() as u64)?;
+    vm.handles.push(o.value());
+    for (k, v) in values.into_iter().enumerate() {
+        set_element(vm, o, k as f64, v)?;
+    }
+    Ok(o.value())
+}
+
+/// The values an iterable produces, each rooted in `vm.handles` (IteratorToList).
+fn iterable_to_list(vm: &mut Vm, v: Value, method: Value) -> JsResult<Vec<Value>> {
+    let (it, next) = super::iterator::get_iterator_from_method(vm, v, method)?;
+    vm.handles.push(it);
+    let mut values = Vec::new();
+    while let Some(x) = super::iterator::step(vm, it, next)? {
+        vm.handles.push(x);
+        values.push(x);
+    }
+    Ok(values)
+}
+
+/// GetPrototypeFromConstructor with the element type's prototype as the default.
+fn prototype_for(vm: &mut Vm, new_target: Value, ty: ElementType) -> JsResult<ObjRef> {
+    vm.prototype_from_constructor(new_target, move |r| r.typed_array_prototypes[ty.index()])
+}
+
+/// AllocateTypedArray with a length: a new buffer of `length` elements.
+fn allocate(vm: &mut Vm, proto: ObjRef, ty: ElementType, length: u64) -> JsResult<ObjRef> {
+    let bytes = length.saturating_mul(ty.size() as u64);
+    let ab = vm.intrinsics().array_buffer_constructor;
+    vm.handles.push(proto.value());
+    let buffer = array_buffer::allocate(vm, ab.value(), bytes, None, false)?;
+    Ok(new_typed_array(
+        vm,
+        proto,
+        ty,
+        buffer,
+        0,
+        Some(length as usize),
+    ))
+}
+
+fn new_typed_array(
+    vm: &mut Vm,
+    proto: ObjRef,
+    ty: ElementType,
+    buffer: ObjRef,
+    byte_offset: usize,
+    array_length: Option<usize>,
+) -> ObjRef {
+    let data = TypedArrayData {
+        element: ty,
+        buffer,
+        byte_offset,
+        array_length,
+    };
+    vm.alloc(Object::new(
+        Some(proto),
+        ObjectKind::TypedArray(Box::new(data)),
+    ))
+}
+
+/// A new typed array of `ty` over `buffer` in the current realm (for hosts and `Uint8Array`
+/// results).
+pub fn create(vm: &mut Vm, ty: ElementType, buffer: ObjRef) -> ObjRef {
+    let proto = vm.intrinsics().typed_array_prototypes[ty.index()];
+    let len = array_buffer::byte_length_of(vm, buffer) / ty.size();
+    new_typed_array(vm, proto, ty, buffer, 0, Some(len))
+}
+
+/// 23.2.5.1.2 InitializeTypedArrayFromTypedArray
+fn from_typed_array(
+    vm: &mut Vm,
+    proto: ObjRef,
+    ty: ElementType,
+    src: &TypedArrayData,
+) -> JsResult<ObjRef> {
+    let Some(len) = length_of(vm, src) else {
+        return Err(
+            vm.type_error("Cannot construct a typed array from a detached or out-of-bounds one")
+        );
+    };
+    if ty.is_bigint() != src.element.is_bigint() {
+        return Err(vm.type_error(&format!(
+            "Cannot mix BigInt and Number typed arrays ({} from {})",
+            ty.name(),
+            src.element.name()
+        )));
+    }
+    let o = allocate(vm, proto, ty, len as u64)?;
+    let dst = typed_array(vm, o).expect("just made");
+    if ty == src.element {
+        let count = len * ty.size();
+        let from: Vec<u8> = buffer_data(vm, src.buffer)
+            .map(|d| d.bytes[src.byte_offset..src.byte_offset + count].to_vec())
+            .unwrap_or_default();
+        if let Some(to) = buffer_data_mut(vm, dst.buffer) {
+            to.bytes[..count].copy_from_slice(&from);
+        }
+    } else {
+        for i in 0..len {
+            if let Some(e) = read(vm, src, i) {
+                write(vm, &dst, i, e);
+            }
+        }
+    }
+    Ok(o)
+}
+
+/// 23.2.5.1.3 InitializeTypedArrayFromArrayBuffer
+fn from_array_buffer(
+    vm: &mut Vm,
+    proto: ObjRef,
+    ty: ElementType,
+    buffer: ObjRef,
+    byte_offset: Value,
+    length: Value,
+) -> JsResult<ObjRef> {
+    let size = ty.size() as u64;
+    let offset = vm.to_index(byte_offset)?;
+    if offset % size != 0 {
+        return Err(vm.range_error(&format!(
+            "start offset of {} should be a multiple of {size}",
+            ty.name()
+        )));
+    }
+    let fixed = buffer_data(vm, buffer).is_some_and(|d| d.is_fixed_length());
+    let new_length = if length.is_undefined() {
+        None
+    } else {
+        Some(vm.to_index(length)?)
+    };
+    if array_buffer::is_detached(vm, buffer) {
+        return Err(vm.type_error("Cannot construct a typed array on a detached ArrayBuffer"));
+    }
+    let buffer_len = array_buffer::byte_length_of(vm, buffer) as u64;
+    let array_length = match new_length {
+        None if !fixed => {
+            if offset > buffer_len {
+                return Err(vm.range_error(&format!(
+                    "Start offset {offset} is outside the bounds of the buffer"
+                )));
+            }
+            None
+        }
+        None => {
+            if !buffer_len.is_multiple_of(size) {
+                return Err(vm.range_error(&format!(
+                    "byte length of {} should be a multiple of {size}",
+                    ty.name()
+                )));
+            }
+            if offset > buffer_len {
+                return Err(vm.range_error(&format!(
+                    "Start offset {offset} is outside the bounds of the buffer"
+                )));
+            }
+            Some(((buffer_len - offset) / size) as usize)
+        }
+        Some(n) => {
+            if offset.saturating_add(n.saturating_mul(size)) > buffer_len {
+                return Err(vm.range_error(&format!("Invalid typed array length: {n}")));
+            }
+            Some(n as usize)
+        }
+    };
+    Ok(new_typed_array(
+        vm,
+        proto,
+        ty,
+        buffer,
+        offset as usize,
+        array_length,
+    ))
+}
+
+/// 23.2.4.4 ValidateTypedArray: the array and its current length.
+fn validate(vm: &mut Vm, this: Value, method: &str) -> JsResult<(ObjRef, TypedArrayData, usize)> {
+    let Some((o, ta)) = this
+        .as_object()
+        .and_then(|o| typed_array(vm, o).map(|t| (o, t)))
+    else {
+        return Err(vm.type_error(&format!(
+            "Method %TypedArray%.prototype.{method} called on incompatible receiver"
+        )));
+    };
+    match length_of(vm, &ta) {
+        Some(len) => Ok((o, ta, len)),
+        None => Err(vm.type_error(&format!(
+            "Cannot perform %TypedArray%.prototype.{method} on a detached or out-of-bounds typed array"
+        ))),
+    }
+}
+
+/// 23.2.4.2 TypedArrayCreateFromConstructor
+fn create_from_constructor(vm: &mut Vm, ctor: Value, args: &[Value]) -> JsResult<ObjRef> {
+    let new = vm.construct(ctor, args, ctor)?;
+    let (o, _, len) = validate(vm, new, "constructor")
+        .map_err(|_| vm.type_error("The constructor did not make a valid typed array"))?;
+    if let [n] = args
+        && let Some(n) = n.as_number()
+        && (len as f64) < n
+    {
+        return Err(vm.type_error(&format!(
+            "The constructor made a typed array of length {len}, {n} were asked for"
+        )));
+    }
+    Ok(o)
+}
+
+/// 23.2.4.1 TypedArraySpeciesCreate
+fn species_create(vm: &mut Vm, exemplar: ObjRef, args: &[Value]) -> JsResult<ObjRef> {
+    let ty = typed_array(vm, exemplar).expect("a typed array").element;
+    let default = vm.intrinsics().typed_array_constructors[ty.index()].value();
+    let ctor = super::promise::species_constructor(vm, exemplar, default)?;
+    let result = create_from_constructor(vm, ctor, args)?;
+    let rty = typed_array(vm, result).expect("validated").element;
+    if rty.is_bigint() != ty.is_bigint() {
+        return Err(
+            vm.type_error("The species constructor made a typed array of another content type")
+        );
+    }
+    Ok(result)
+}
+
+/// 23.2.4.3 TypedArrayCreateSameType
+fn create_same_type(vm: &mut Vm, ty: ElementType, len: usize) -> JsResult<ObjRef> {
+    let proto = vm.intrinsics().typed_array_prototypes[ty.index()];
+    allocate(vm, proto, ty, len as u64)
+}
+
+/// 23.2.2.1 %TypedArray%.from ( source [ , mapper [ , thisArg ] ] )
+fn from(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
+    if !vm.is_constructor(this) {
+        return Err(vm.type_error("%TypedArray%.from: this is not a constructor"));
+    }
+    let (source, mapper, this_arg) = (arg(args, 0), arg(args, 1), arg(args, 2));
+    if !mapper.is_undefined() && !vm.is_callable(mapper) {
+        return Err(vm.type_error("%TypedArray%.from: the mapper is not a function"));
+    }
+    let key = PropertyKey::Symbol(vm.symbols.iterator);
+    let using_iterator = vm.get_method(source, key)?;
+    let map = |vm: &mut Vm, v: Value, k: usize| -> JsResult<Value> {
+        if mapper.is_undefined() {
+            Ok(v)
+        } else {
+            vm.call(mapper, this_arg, &[v, Value::number(k as f64)])
+        }
+    };
+    if !using_iterator.is_undefined() {
+        let values = iterable_to_list(vm, source, using_iterator)?;
+        let target = create_from_constructor(vm, this, &[Value::number(values.len() as f64)])?;
+        vm.handles.push(target.value());
+        for (k, v) in values.into_iter().enumerate() {
+            let mapped = map(vm, v, k)?;
+            vm.set_or_throw(target, PropertyKey::Index(k as u32), mapped, true)?;
+        }
+        return Ok(target.value());
+    }
+    let array_like = vm.to_object(source)?;
+    vm.handles.push(array_like.value());
+    let len = super::array::length_of(vm, array_like)?;
+    let target = create_from_constructor(vm, this, &[Value::number(len)])?;
+    vm.handles.push(target.value());
+    for k in 0..len as usize {
+        let key = super::array::index_key(vm, k as f64);
+        let v = vm.get(array_like, key, array_like.value())?;
+        let mapped = map(vm, v, k)?;
+        vm.set_or_throw(target, key, mapped, true)?;
+    }
+    Ok(target.value())
+}
+
+/// 23.2.2.2 %TypedArray%.of ( ...items )
+fn of(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
+    if !vm.is_constructor(this) {
+        return Err(vm.type_error("%TypedArray%.of: this is not a constructor"));
+    }
+    let target = create_from_constructor(vm, this, &[Value::number(args.len() as f64)])?;
+    vm.handles.push(target.value());
+    for (k, &v) in args.iter().enumerate() {
+        vm.set_or_throw(target, PropertyKey::Index(k as u32), v, true)?;
+    }
+    Ok(target.value())
+}
+
+// ---------------------------------------------------------------------------------------------
+// 23.2.3 Properties of %TypedArray.prototype%
+
+fn this_typed_array(vm: &mut Vm, this: Value, name: &str) -> JsResult<(ObjRef, TypedArrayData)> {
+    match this
+        .as_object()
+        .and_then(|o| typed_array(vm, o).map(|t| (o, t)))
+    {
+        Some(found) => Ok(found),
+        None => Err(vm.type_error(&format!(
+            "Method get %TypedArray%.prototype.{name} called on incompatible receiver"
+        ))),
+    }
+}
+
+/// 23.2.3.2 get %TypedArray%.prototype.buffer
+fn buffer(vm: &mut Vm, this: Value, _: &[Value]) -> JsResult<Value> {
+    let (_, ta) = this_typed_array(vm, this, "buffer")?;
+    Ok(ta.buffer.value())
+}
+
+/// 23.2.3.3 get %TypedArray%.prototype.byteLength
+fn byte_length(vm: &mut Vm, this: Value, _: &[Value]) -> JsResult<Value> {
+    let (_, ta) = this_typed_array(vm, this, "byteLength")?;
+    let n = length_of(vm, &ta).unwrap_or(0) * ta.element.size();
+    Ok(Value::number(n as f64))
+}
+
+/// 23.2.3.4 get %TypedArray%.prototype.byteOffset
+fn byte_offset(vm: &mut Vm, this: Value, _: &[Value]) -> JsResult<Value> {
+    let (_, ta) = this_typed_array(vm, this, "byteOffset")?;
+    let n = if length_of(vm, &ta).is_some() {
+        ta.byte_offset
+    } else {
+        0
+    };
+    Ok(Value::number(n as f64))
+}
+
+/// 23.2.3.21 get %TypedArray%.prototype.length
+fn length(vm: &mut Vm, this: Value, _: &[Value]) -> JsResult<Value> {
+    let (_, ta) = this_typed_array(vm, this, "length")?;
+    Ok(Value::number(length_of(vm, &ta).unwrap_or(0) as f64))
+}
+
+/// 23.2.3.38 get %TypedArray%.prototype [ %Symbol.toStringTag% ]
+fn to_string_tag(vm: &mut Vm, this: Value, _: &[Value]) -> JsResult<Value> {
+    match this.as_object().and_then(|o| typed_array(vm, o)) {
+        Some(ta) => Ok(vm.string(ta.element.name())),
+        None => Ok(Value::UNDEFINED),
+    }
+}
+
+/// Resolves a relative index (`at`, `slice`, `fill`, ...) against `len`.
+fn relative(vm: &mut Vm, v: Value, len: usize, default: f64) -> JsResult<usize> {
+    let r = if v.is_undefined() {
+        default
+    } else {
+        vm.to_integer_or_infinity(v)?
+    };
+    let len = len as f64;
+    Ok(if r < 0.0 {
+        (len + r).max(0.0)
+    } else {
+        r.min(len)
+    } as usize)
+}
+
+fn element_at(vm: &mut Vm, o: ObjRef, k: usize) -> Value {
+    match typed_array(vm, o) {
+        Some(ta) => get_element(vm, &ta, k as f64),
+        None => Value::UNDEFINED,
+    }
+}
+
+/// 23.2.3.1 %TypedArray%.prototype.at ( index )
+fn at(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
+    let (o, _, len) = validate(vm, this, "at")?;
+    let r = vm.to_integer_or_infinity(arg(args, 0))?;
+    let k = if r >= 0.0 { r } else { len as f64 + r };
+    if k < 0.0 || k >= len as f64 {
+        return Ok(Value::UNDEFINED);
+    }
+    Ok(element_at(vm, o, k as usize))
+}
+
+/// 23.2.3.6 %TypedArray%.prototype.copyWithin ( target, start [ , end ] )
+fn copy_within(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
+    let (o, ta, len) = validate(vm, this, "copyWithin")?;
+    let to = relative(vm, arg(args, 0), len, 0.0)?;
+    let from = relative(vm, arg(args, 1), len, 0.0)?;
+    let fin = relative(vm, arg(args, 2), len, len as f64)?;
+    let count = fin.saturating_sub(from).min(len - to);
+    if count > 0 {
+        let Some(len) = length_of(vm, &ta) else {
+            return Err(vm.type_error("The typed array was detached during copyWithin"));
+        };
+        let size = ta.element.size();
+        let limit = len * size + ta.byte_offset;
+        let to_byte = to * size + ta.byte_offset;
+        let from_byte = from * size + ta.byte_offset;
+        // The byte-by-byte loop stops at the limit; a memmove of the part inside it is the same.
+        let count_bytes = (count * size)
+            .min(limit.saturating_sub(from_byte))
+            .min(limit.saturating_sub(to_byte));
+        if let Some(data) = buffer_data_mut(vm, ta.buffer) {
+            data.bytes
+                .copy_within(from_byte..from_byte + count_bytes, to_byte);
+        }
+    }
+    Ok(o.value())
+}
+
+/// 23.2.3.7 %TypedArray%.prototype.entries ( )
+fn entries(vm: &mut Vm, this: Value, _: &[Value]) -> JsResult<Value> {
+    let (o, _, _) = validate(vm, this, "entries")?;
+    Ok(super::iterator::create_array_iterator(vm, o.value(), 2))
+}
+
+/// 23.2.3.20 %TypedArray%.prototype.keys ( )
+fn keys(vm: &mut Vm, this: Value, _: &[Value]) -> JsResult<Value> {
+    let (o, _, _) = validate(vm, this, "keys")?;
+    Ok(super::iterator::create_array_iterator(vm, o.value(), 0))
+}
+
+/// 23.2.3.37 %TypedArray%.prototype.values ( )
+fn values(vm: &mut Vm, this: Value, _: &[Value]) -> JsResult<Value> {
+    let (o, _, _) = validate(vm, this, "values")?;
+    Ok(super::iterator::create_array_iterator(vm, o.value(), 1))
+}
+
+fn require_callable(vm: &mut Vm, f: Value, method: &str) -> JsResult<()> {
+    if vm.is_callable(f) {
+        return Ok(());
+    }
+    let d = vm.describe(f);
+    Err(vm.type_error(&format!(
+        "%TypedArray%.prototype.{method}: {d} is not a function"
+    )))
+}
+
+/// Calls `callback(value, index, o)` for each index in `order` until `stop` says so; returns
+/// the index and value it stopped at.
+fn visit(
+    vm: &mut Vm,
+    this: Value,
+    args: &[Value],
+    method: &str,
+    backwards: bool,
+    stop: fn(&Vm, Value) -> bool,
+) -> JsResult<Option<(usize, Value)>> {
+    let (o, _, len) = validate(vm, this, method)?;
+    let (f, this_arg) = (arg(args, 0), arg(args, 1));
+    require_callable(vm, f, method)?;
+    for i in 0..len {
+        let k = if backwards { len - 1 - i } else { i };
+        let v = element_at(vm, o, k);
+        let r = vm.call(f, this_arg, &[v, Value::number(k as f64), o.value()])?;
+        if stop(vm, r) {
+            return Ok(Some((k, v)));
+        }
+    }
+    Ok(None)
+}
+
+/// 23.2.3.8 %TypedArray%.prototype.every ( callback [ , thisArg ] )
+fn every(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
+    let stopped = visit(vm, this, args, "every", false, |vm, r| !vm.to_boolean(r))?;
+    Ok(Value::boolean(stopped.is_none()))
+}
+
+/// 23.2.3.27 %TypedArray%.prototype.some ( callback [ , thisArg ] )
+fn some(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
+    let stopped = visit(vm, this, args, "some", false, |vm, r| vm.to_boolean(r))?;
+    Ok(Value::boolean(stopped.is_some()))
+}
+
+/// 23.2.3.16 %TypedArray%.prototype.forEach ( callback [ , thisArg ] )
+fn for_each(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
+    visit(vm, this, args, "forEach", false, |_, _| false)?;
+    Ok(Value::UNDEFINED)
+}
+
+/// 23.2.3.11 %TypedArray%.prototype.find ( predicate [ , thisArg ] )
+fn find(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
+    let found = visit(vm, this, args, "find", false, |vm, r| vm.to_boolean(r))?;
+    Ok(found.map_or(Value::UNDEFINED, |(_, v)| v))
+}
+
+/// 23.2.3.12 %TypedArray%.prototype.findIndex ( predicate [ , thisArg ] )
+fn find_index(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
+    let found = visit(vm, this, args, "findIndex", false, |vm, r| vm.to_boolean(r))?;
+    Ok(Value::number(found.map_or(-1.0, |(k, _)| k as f64)))
+}
+
+/// 23.2.3.13 %TypedArray%.prototype.findLast ( predicate [ , thisArg ] )
+fn find_last(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
+    let found = visit(vm, this, args, "findLast", true, |vm, r| vm.to_boolean(r))?;
+    Ok(found.map_or(Value::UNDEFINED, |(_, v)| v))
+}
+
+/// 23.2.3.14 %TypedArray%.prototype.findLastIndex ( predicate [ , thisArg ] )
+fn find_last_index(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
+    let found = visit(vm, this, args, "findLastIndex", true, |vm, r| {
+        vm.to_boolean(r)
+    })?;
+    Ok(Value::number(found.map_or(-1.0, |(k, _)| k as f64)))
+}
+
+/// 23.2.3.9 %TypedArray%.prototype.fill ( value [ , start [ , end ] ] )
+fn fill(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
+    let (o, ta, len) = validate(vm, this, "fill")?;
+    let value = to_element(vm, ta.element, arg(args, 0))?;
+    let start = relative(vm, arg(args, 1), len, 0.0)?;
+    let end = relative(vm, arg(args, 2), len, len as f64)?;
+    let Some(len) = length_of(vm, &ta) else {
+        return Err(vm.type_error("The typed array was detached during fill"));
+    };
+    for k in start..end.min(len) {
+        write(vm, &ta, k, value);
+    }
+    Ok(o.value())
+}
+
+/// 23.2.3.10 %TypedArray%.prototype.filter ( callback [ , thisArg ] )
+fn filter(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
+    let (o, _, len) = validate(vm, this, "filter")?;
+    let (f, this_arg) = (arg(args, 0), arg(args, 1));
+    require_callable(vm, f, "filter")?;
+    let mut kept = Vec::new();
+    for k in 0..len {
+        let v = element_at(vm, o, k);
+        let r = vm.call(f, this_arg, &[v, Value::number(k as f64), o.value()])?;
+        if vm.to_boolean(r) {
+            vm.handles.push(v);
+            kept.push(v);
+        }
+    }
+    let a = species_create(vm, o, &[Value::number(kept.len() as f64)])?;
+    vm.handles.push(a.value());
+    for (n, v) in kept.into_iter().enumerate() {
+        vm.set_or_throw(a, PropertyKey::Index(n as u32), v, true)?;
+    }
+    Ok(a.value())
+}
+
+/// 23.2.3.17 %TypedArray%.prototype.includes ( searchElement [ , fromIndex ] )
+fn includes(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
+    let (o, _, len) = validate(vm, this, "includes")?;
+    if len == 0 {
+        return Ok(Value::FALSE);
+    }
+    let n = vm.to_integer_or_infinity(arg(args, 1))?;
+    if n == f64::INFINITY {
+        return Ok(Value::FALSE);
+    }
+    let start = if n >= 0.0 {
+        n as usize
+    } else {
+        (len as f64 + n).max(0.0) as usize
+    };
+    let target = arg(args, 0);
+    for k in start..len {
+        let v = element_at(vm, o, k);
+        if vm.same_value_zero(v, target) {
+            return Ok(Value::TRUE);
+        }
+    }
+    Ok(Value::FALSE)
+}
+
+/// 23.2.3.18 %TypedArray%.prototype.indexOf ( searchElement [ , fromIndex ] )
+fn index_of(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
+    let (o, _, len) = validate(vm, this, "indexOf")?;
+    if len == 0 {
+        return Ok(Value::int32(-1));
+    }
+    let n = vm.to_integer_or_infinity(arg(args, 1))?;
+    if n == f64::INFINITY {
+        return Ok(Value::int32(-1));
+    }
+    let start = if n >= 0.0 {
+        n as usize
+    } else {
+        (len as f64 + n).max(0.0) as usize
+    };
+    let target = arg(args, 0);
+    let Some(ta) = typed_array(vm, o) else {
+        return Ok(Value::int32(-1));
+    };
+    for k in start..len {
+        if valid_index(vm, &ta, k as f64).is_none() {
+            continue;
+        }
+        let v = element_at(vm, o, k);
+        if vm.strict_equals(v, target) {
+            return Ok(Value::number(k as f64));
+        }
+    }
+    Ok(Value::int32(-1))
+}
+
+/// 23.2.3.22 %TypedArray%.prototype.lastIndexOf ( searchElement [ , fromIndex ] )
+fn last_index_of(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
+    let (o, ta, len) = validate(vm, this, "lastIndexOf")?;
+    if len == 0 {
+        return Ok(Value::int32(-1));
+    }
+    let n = if args.len() > 1 {
+        vm.to_integer_or_infinity(args[1])?
+    } else {
+        len as f64 - 1.0
+    };
+    if n == f64::NEG_INFINITY {
+        return Ok(Value::int32(-1));
+    }
+    let mut k = if n >= 0.0 {
+        n.min(len as f64 - 1.0)
+    } else {
+        len as f64 + n
+    };
+    let target = arg(args, 0);
+    while k >= 0.0 {
+        if valid_index(vm, &ta, k).is_some() {
+            let v = element_at(vm, o, k as usize);
+            if vm.strict_equals(v, target) {
+                return Ok(Value::number(k));
+            }
+        }
+        k -= 1.0;
+    }
+    Ok(Value::int32(-1))
+}
+
+/// 23.2.3.19 %TypedArray%.prototype.join ( separator )
+fn join(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
+    let (o, _, len) = validate(vm, this, "join")?;
+    let sep: Vec<u16> = if arg(args, 0).is_undefined() {
+        vec![u16::from(b',')]
+    } else {
+        let s = vm.to_string(arg(args, 0))?;
+        vm.units(s).to_vec()
+    };
+    let mut out: Vec<u16> = Vec::new();
+    for k in 0..len {
+        if k > 0 {
+            out.extend_from_slice(&sep);
+        }
+        let v = element_at(vm, o, k);
+        if !v.is_undefined() {
+            let s = vm.to_string(v)?;
+            out.extend_from_slice(&vm.units(s));
+        }
+        if out.len() > (1 << 29) {
+            return Err(vm.range_error("Invalid string length"));
+        }
+    }
+    Ok(vm.string_from_units(&out))
+}
+
+/// 23.2.3.23 %TypedArray%.prototype.map ( callback [ , thisArg ] )
+fn map(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
+    let (o, _, len) = validate(vm, this, "map")?;
+    let (f, this_arg) = (arg(args, 0), arg(args, 1));
+    require_callable(vm, f, "map")?;
+    let a = species_create(vm, o, &[Value::number(len as f64)])?;
+    vm.handles.push(a.value());
+    for k in 0..len {
+        let v = element_at(vm, o, k);
+        let mapped = vm.call(f, this_arg, &[v, Value::number(k as f64), o.value()])?;
+        vm.set_or_throw(a, PropertyKey::Index(k as u32), mapped, true)?;
+    }
+    Ok(a.value())
+}
+
+/// 23.2.3.24 and 23.2.3.25 reduce and reduceRight
+fn reduce_impl(vm: &mut Vm, this: Value, args: &[Value], right: bool) -> JsResult<Value> {
+    let method = if right { "reduceRight" } else { "reduce" };
+    let (o, _, len) = validate(vm, this, method)?;
+    let f = arg(args, 0);
+    require_callable(vm, f, method)?;
+    let order = |i: usize| if right { len - 1 - i } else { i };
+    let mut i = 0;
+    let mut acc = if args.len() > 1 {
+        args[1]
+    } else {
+        if len == 0 {
+            return Err(vm.type_error("Reduce of empty array with no initial value"));
+        }
+        i = 1;
+        element_at(vm, o, order(0))
+    };
+    let mark = vm.handles.len();
+    while i < len {
+        let k = order(i);
+        let v = element_at(vm, o, k);
+        vm.handles.truncate(mark);
+        vm.handles.push(acc);
+        acc = vm.call(
+            f,
+            Value::UNDEFINED,
+            &[acc, v, Value::number(k as f64), o.value()],
+        )?;
+        i += 1;
+    }
+    Ok(acc)
+}
+
+fn reduce(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
+    reduce_impl(vm, this, args, false)
+}
+
+fn reduce_right(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
+    reduce_impl(vm, this, args, true)
+}
+
+/// 23.2.3.26 %TypedArray%.prototype.reverse ( )
+fn reverse(vm: &mut Vm, this: Value, _: &[Value]) -> JsResult<Value> {
+    let (o, ta, len) = validate(vm, this, "reverse")?;
+    let size = ta.element.size();
+    if let Some(data) = buffer_data_mut(vm, ta.buffer) {
+        let bytes = &mut data.bytes[ta.byte_offset..ta.byte_offset + len * size];
+        // Reverse the elements: reverse all bytes, then each element's bytes back.
+        bytes.reverse();
+        for chunk in bytes.chunks_exact_mut(size) {
+            chunk.reverse();
+        }
+    }
+    Ok(o.value())
+}
+
+/// 23.2.3.28 %TypedArray%.prototype.set ( source [ , offset ] )
+fn set(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
+    let Some((target, _)) = this
+        .as_object()
+        .and_then(|o| typed_array(vm, o).map(|t| (o, t)))
+    else {
+        return Err(
+            vm.type_error("Method %TypedArray%.prototype.set called on incompatible receiver")
+        );
+    };
+    let offset = vm.to_integer_or_infinity(arg(args, 1))?;
+    if offset < 0.0 {
+        return Err(vm.range_error("offset is out of bounds"));
+    }
+    let source = arg(args, 0);
+    if let Some(s) = source.as_object()
+        && let Some(src) = typed_array(vm, s)
+    {
+        set_from_typed_array(vm, target, offset, &src)?;
+    } else {
+        set_from_array_like(vm, target, offset, source)?;
+    }
+    Ok(Value::UNDEFINED)
+}
+
+/// 23.2.3.28.1 SetTypedArrayFromTypedArray
+fn set_from_typed_array(
+    vm: &mut Vm,
+    target: ObjRef,
+    offset: f64,
+    src: &TypedArrayData,
+) -> JsResult<()> {
+    let ta = typed_array(vm, target).expect("a typed array");
+    let Some(target_len) = length_of(vm, &ta) else {
+        return Err(vm.type_error("Cannot set into a detached or out-of-bounds typed array"));
+    };
+    let Some(src_len) = length_of(vm, src) else {
+        return Err(vm.type_error("Cannot set from a detached or out-of-bounds typed array"));
+    };
+    if ta.element.is_bigint() != src.element.is_bigint() {
+        return Err(vm.type_error("Cannot mix BigInt and Number typed arrays"));
+    }
+    if offset == f64::INFINITY || src_len as f64 + offset > target_len as f64 {
+        return Err(vm.range_error("offset is out of bounds"));
+    }
+    let offset = offset as usize;
+    // Read everything first: source and target may share a buffer.
+    if ta.element == src.element {
+        let size = ta.element.size();
+        let from: Vec<u8> = buffer_data(vm, src.buffer)
+            .map(|d| d.bytes[src.byte_offset..src.byte_offset + src_len * size].to_vec())
+            .unwrap_or_default();
+        let at = ta.byte_offset + offset * size;
+        if let Some(data) = buffer_data_mut(vm, ta.buffer) {
+            data.bytes[at..at + from.len()].copy_from_slice(&from);
+        }
+    } else {
+        let elements: Vec<Element> = (0..src_len).filter_map(|i| read(vm, src, i)).collect();
+        for (i, e) in elements.into_iter().enumerate() {
+            write(vm, &ta, offset + i, e);
+        }
+    }
+    Ok(())
+}
+
+/// 23.2.3.28.2 SetTypedArrayFromArrayLike
+fn set_from_array_like(vm: &mut Vm, target: ObjRef, offset: f64, source: Value) -> JsResult<()> {
+    let ta = typed_array(vm, target).expect("a typed array");
+    let Some(target_len) = length_of(vm, &ta) else {
+        return Err(vm.type_error("Cannot set into a detached or out-of-bounds typed array"));
+    };
+    let src = vm.to_object(source)?;
+    vm.handles.push(src.value());
+    let src_len = super::array::length_of(vm, src)?;
+    if offset == f64::INFINITY || src_len + offset > target_len as f64 {
+        return Err(vm.range_error("offset is out of bounds"));
+    }
+    for k in 0..src_len as usize {
+        let v = vm.get(src, PropertyKey::Index(k as u32), src.value())?;
+        set_element(vm, target, offset + k as f64, v)?;
+    }
+    Ok(())
+}
+
+/// 23.2.3.29 %TypedArray%.prototype.slice ( start, end )
+fn slice(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
+    let (o, ta, len) = validate(vm, this, "slice")?;
+    let start = relative(vm, arg(args, 0), len, 0.0)?;
+    let end = relative(vm, arg(args, 1), len, len as f64)?;
+    let count = end.saturating_sub(start);
+    let a = species_create(vm, o, &[Value::number(count as f64)])?;
+    if count == 0 {
+        return Ok(a.value());
+    }
+    let Some(len) = length_of(vm, &ta) else {
+        return Err(vm.type_error("The typed array was detached during slice"));
+    };
+    let end = end.min(len);
+    let target = typed_array(vm, a).expect("validated");
+    if target.element == ta.element {
+        // Byte by byte, in order (the target may view the same buffer).
+        let size = ta.element.size();
+        let mut from = start * size + ta.byte_offset;
+        let mut to = target.byte_offset;
+        let limit = (end * size + ta.byte_offset).min(from + count * size);
+        while from < limit {
+            let Some(byte) = buffer_data(vm, ta.buffer).and_then(|d| d.bytes.get(from).copied())
+            else {
+                break;
+            };
+            match buffer_data_mut(vm, target.buffer).and_then(|d| d.bytes.get_mut(to)) {
+                Some(slot) => *slot = byte,
+                None => break,
+            }
+            from += 1;
+            to += 1;
+        }
+    } else {
+        vm.handles.push(a.value());
+        for (n, k) in (start..end).enumerate() {
+            let v = element_at(vm, o, k);
+            vm.set_or_throw(a, PropertyKey::Index(n as u32), v, true)?;
+        }
+    }
+    Ok(a.value())
+}
+
+/// SortCompare for typed arrays without a comparator: numeric, -0 before +0, NaN last.
+fn compare_numeric(vm: &Vm, a: Value, b: Value) -> Ordering {
+    if let (Some(x), Some(y)) = (a.as_bigint(), b.as_bigint()) {
+        return vm.bigint(x).cmp(vm.bigint(y));
+    }
+    let (x, y) = (a.as_number().unwrap_or(0.0), b.as_number().unwrap_or(0.0));
+    match (x.is_nan(), y.is_nan()) {
+        (true, true) => Ordering::Equal,
+        (true, false) => Ordering::Greater,
+        (false, true) => Ordering::Less,
+        _ => x.total_cmp(&y),
+    }
+}
+
+/// The array's elements sorted by `comparator` (or numerically).
+fn sorted_values(vm: &mut Vm, o: ObjRef, len: usize, comparator: Value) -> JsResult<Vec<Value>> {
+    let mut items = Vec::with_capacity(len);
+    for k in 0..len {
+        let v = element_at(vm, o, k);
+        vm.handles.push(v);
+        items.push(v);
+    }
+    super::array::merge_sort(vm, items, &mut |vm, a, b| {
+        if comparator.is_undefined() {
+            Ok(compare_numeric(vm, a, b))
+        } else {
+            super::array::compare_with(vm, comparator, a, b)
+        }
+    })
+}
+
+/// 23.2.3.30 %TypedArray%.prototype.sort ( comparator )
+fn sort(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
+    let comparator = arg(args, 0);
+    if !comparator.is_undefined() && !vm.is_callable(comparator) {
+        return Err(vm.type_error("The comparison function must be either a function or undefined"));
+    }
+    let (o, _, len) = validate(vm, this, "sort")?;
+    let sorted = sorted_values(vm, o, len, comparator)?;
+    for (k, v) in sorted.into_iter().enumerate() {
+        set_element(vm, o, k as f64, v)?;
+    }
+    Ok(o.value())
+}
+
+/// 23.2.3.34 %TypedArray%.prototype.toSorted ( comparator )
+fn to_sorted(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
+    let comparator = arg(args, 0);
+    if !comparator.is_undefined() && !vm.is_callable(comparator) {
+        return Err(vm.type_error("The comparison function must be either a function or undefined"));
+    }
+    let (o, ta, len) = validate(vm, this, "toSorted")?;
+    let a = create_same_type(vm, ta.element, len)?;
+    vm.handles.push(a.value());
+    let sorted = sorted_values(vm, o, len, comparator)?;
+    for (k, v) in sorted.into_iter().enumerate() {
+        set_element(vm, a, k as f64, v)?;
+    }
+    Ok(a.value())
+}
+
+/// 23.2.3.33 %TypedArray%.prototype.toReversed ( )
+fn to_reversed(vm: &mut Vm, this: Value, _: &[Value]) -> JsResult<Value> {
+    let (o, ta, len) = validate(vm, this, "toReversed")?;
+    let a = create_same_type(vm, ta.element, len)?;
+    let dst = typed_array(vm, a).expect("just made");
+    for k in 0..len {
+        if let Some(e) = read(vm, &ta, len - 1 - k) {
+            write(vm, &dst, k, e);
+        }
+    }
+    let _ = o;
+    Ok(a.value())
+}
+
+/// 23.2.3.36 %TypedArray%.prototype.with ( index, value )
+fn with(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
+    let (o, ta, len) = validate(vm, this, "with")?;
+    let r = vm.to_integer_or_infinity(arg(args, 0))?;
+    let actual = if r >= 0.0 { r } else { len as f64 + r };
+    let value = to_element(vm, ta.element, arg(args, 1))?;
+    if valid_index(vm, &ta, actual).is_none() {
+        return Err(vm.range_error("Invalid typed array index"));
+    }
+    let a = create_same_type(vm, ta.element, len)?;
+    let dst = typed_array(vm, a).expect("just made");
+    for k in 0..len {
+        let e = if k as f64 == actual {
+            Some(value)
+        } else {
+            read(vm, &ta, k)
+        };
+        if let Some(e) = e {
+            write(vm, &dst, k, e);
+        }
+    }
+    let _ = o;
+    Ok(a.value())
+}
+
+/// 23.2.3.31 %TypedArray%.prototype.subarray ( start, end )
+fn subarray(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
+    let Some((o, ta)) = this
+        .as_object()
+        .and_then(|o| typed_array(vm, o).map(|t| (o, t)))
+    else {
+        return Err(
+            vm.type_error("Method %TypedArray%.prototype.subarray called on incompatible receiver")
+        );
+    };
+    let src_len = length_of(vm, &ta).unwrap_or(0);
+    let start = relative(vm, arg(args, 0), src_len, 0.0)?;
+    let size = ta.element.size();
+    let begin = Value::number((ta.byte_offset + start * size) as f64);
+    let end = arg(args, 1);
+    let args = if ta.array_length.is_none() && end.is_undefined() {
+        vec![ta.buffer.value(), begin]
+    } else {
+        let end = relative(vm, end, src_len, src_len as f64)?;
+        let new_len = end.saturating_sub(start);
+        vec![ta.buffer.value(), begin, Value::number(new_len as f64)]
+    };
+    Ok(species_create(vm, o, &args)?.value())
+}
+
+/// 23.2.3.32 %TypedArray%.prototype.toLocaleString ( )
+fn to_locale_string(vm: &mut Vm, this: Value, _: &[Value]) -> JsResult<Value> {
+    let (o, _, len) = validate(vm, this, "toLocaleString")?;
+    let mut out = Vec::new();
+    for k in 0..len {
+        if k > 0 {
+            out.push(u16::from(b','));
+        }
+        let v = element_at(vm, o, k);
+        if !v.is_nullish() {
+            let lk = vm.key("toLocaleString");
+            let f = vm.get_v(v, lk)?;
+            let s = vm.call(f, v, &[])?;
+            let s = vm.to_string(s)?;
+            out.extend_from_slice(&vm.units(s));
+        }
+    }
+    Ok(vm.string_from_units(&out))
+}

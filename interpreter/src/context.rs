@@ -1,0 +1,138 @@
+//! Contexts: realms made for a host (`node:vm`'s `vm.createContext`). A context may be backed by
+//! a sandbox object — a contextified object — whose properties the context's global object
+//! forwards to, both ways: a global lookup finds the sandbox's property first, an assignment or a
+//! `var`/function declaration lands on the sandbox, `delete` removes it there, and the global's
+//! keys are the sandbox's keys followed by its own (the built-ins).
+//!
+//! Unlike Node, a lookup does not reach the sandbox's %Object.prototype%: the outer realm's
+//! `constructor`, `hasOwnProperty` and friends would hand the context the outer `Function` (the
+//! classic `this.constructor.constructor('return process')()` escape). Properties on other
+//! prototypes of the sandbox (a class instance's methods) are found.
+
+use crate::heap::ObjRef;
+use crate::object::{ObjectKind, Property, PropertyKey, Slot, attrs};
+use crate::property::Descriptor;
+use crate::value::Value;
+use crate::vm::{JsResult, Vm};
+
+impl Vm {
+    /// A new realm whose global object forwards to `sandbox`; returns the realm.
+    pub fn create_sandboxed_realm(&mut self, sandbox: ObjRef) -> u32 {
+        let realm = self.create_realm();
+        let global = self.realms[realm as usize].global_object;
+        // Dictionary mode: no shape-keyed inline cache may ever skip the forwarding.
+        self.make_dictionary(global);
+        self.obj_mut(global).kind = ObjectKind::SandboxGlobal(sandbox);
+        self.realms[realm as usize].sandbox = Some(sandbox);
+        self.contexts.insert(sandbox.0, realm);
+        realm
+    }
+
+    /// A new realm whose ordinary global object is its context object (`DONT_CONTEXTIFY`).
+    pub fn create_plain_context(&mut self) -> u32 {
+        let realm = self.create_realm();
+        let global = self.realms[realm as usize].global_object;
+        self.contexts.insert(global.0, realm);
+        realm
+    }
+
+    /// The realm `o` is the context object of (a sandbox, or a `DONT_CONTEXTIFY` global).
+    pub fn context_realm(&self, o: ObjRef) -> Option<u32> {
+        self.contexts.get(&o.0).copied()
+    }
+
+    /// HostEnsureCanCompileStrings: an EvalError when the current realm forbids compiling
+    /// strings (`codeGeneration: { strings: false }`).
+    pub fn ensure_can_compile_strings(&mut self) -> JsResult<()> {
+        if self.intrinsics().code_generation_strings {
+            return Ok(());
+        }
+        Err(self.throw_error(
+            "EvalError",
+            "Code generation from strings disallowed for this context",
+        ))
+    }
+}
+
+/// The sandbox behind `o`, when `o` is a sandboxed global object.
+pub fn sandbox_of(vm: &Vm, o: ObjRef) -> Option<ObjRef> {
+    match vm.obj(o).kind {
+        ObjectKind::SandboxGlobal(sandbox) => Some(sandbox),
+        _ => None,
+    }
+}
+
+fn is_object_prototype(vm: &Vm, o: ObjRef) -> bool {
+    vm.realms.iter().any(|r| r.object_prototype == o)
+}
+
+/// Whether a lookup of `key` finds it on the sandbox (its own properties, then its prototypes
+/// short of any %Object.prototype%).
+pub fn sandbox_has(vm: &mut Vm, sandbox: ObjRef, key: PropertyKey) -> JsResult<bool> {
+    let mut cur = Some(sandbox);
+    let mut steps = 0;
+    while let Some(o) = cur {
+        if is_object_prototype(vm, o) || steps > 10_000 {
+            return Ok(false);
+        }
+        if vm.proxy_parts(o).is_some() {
+            return vm.has_property(o, key);
+        }
+        if vm.get_own_property(o, key)?.is_some() {
+            return Ok(true);
+        }
+        cur = vm.get_prototype_of(o)?;
+        steps += 1;
+    }
+    Ok(false)
+}
+
+/// [[Set]] on a sandboxed global: refused when the global's own property is read-only,
+/// otherwise an assignment to the sandbox.
+pub fn set(
+    vm: &mut Vm,
+    sandbox: ObjRef,
+    global: ObjRef,
+    key: PropertyKey,
+    value: Value,
+) -> JsResult<bool> {
+    if vm.get_own_property(sandbox, key)?.is_none()
+        && let Some(Property {
+            slot: Slot::Data(_),
+            attrs: a,
+        }) = vm.own_property_raw(global, key)
+        && a & attrs::WRITABLE == 0
+    {
+        return Ok(false);
+    }
+    vm.set(sandbox, key, value, sandbox.value())
+}
+
+/// [[DefineOwnProperty]] on a sandboxed global: declarations and `defineProperty` land on the
+/// sandbox, except where the global already has a non-configurable property of its own (the
+/// built-in `undefined`, `NaN`, `Infinity`).
+pub fn define(
+    vm: &mut Vm,
+    sandbox: ObjRef,
+    global: ObjRef,
+    key: PropertyKey,
+    desc: Descriptor,
+) -> JsResult<Option<bool>> {
+    if let Some(p) = vm.own_property_raw(global, key)
+        && p.attrs & attrs::CONFIGURABLE == 0
+    {
+        return Ok(None);
+    }
+    vm.define_own_property(sandbox, key, desc).map(Some)
+}
+
+/// [[OwnPropertyKeys]] of a sandboxed global: the sandbox's keys, then the global's others.
+pub fn own_keys(vm: &mut Vm, sandbox: ObjRef, own: Vec<PropertyKey>) -> JsResult<Vec<PropertyKey>> {
+    let mut keys = vm.own_property_keys(sandbox)?;
+    for k in own {
+        if !keys.contains(&k) {
+            keys.push(k);
+        }
+    }
+    Ok(keys)
+}

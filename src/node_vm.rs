@@ -1,0 +1,1227 @@
+//! `node:vm` for JavaScript: the host module behind `import vm from 'node:vm'` and
+//! `require('node:vm')`, built on [`crate::Script`] and the interpreter's contexts.
+//!
+//! Done: `Script` (`cachedData`, `produceCachedData`, `createCachedData`, `runIn*Context` with
+//! `timeout`), `createScript`, `createContext` (sandbox forwarding, `DONT_CONTEXTIFY`,
+//! `codeGeneration`, `name`/`origin` validated), `isContext`, `runInContext`, `runInNewContext`,
+//! `runInThisContext`, `compileFunction` (`params`, `parsingContext`, `contextExtensions`,
+//! `cachedData`/`produceCachedData`), `constants`, `measureMemory`, `SourceTextModule` and
+//! `SyntheticModule` (link, evaluate, namespace, status, setExport). Not yet: `lineOffset`/
+//! `columnOffset` in stack traces, `breakOnSigint`, `microtaskMode`, `importModuleDynamically`,
+//! `initializeImportMeta`, `vm.Module` as a base class.
+
+use crate::{Script, ScriptOptions, SourceType};
+use kiln_interpreter::builtins::{array_buffer, typed_array};
+use kiln_interpreter::heap::ObjRef;
+use kiln_interpreter::object::{NativeFn, Object, ObjectKind, PropertyKey, attrs};
+use kiln_interpreter::{JsError, JsResult, Value, Vm};
+use std::rc::Rc;
+
+/// The module's name (`vm` without the scheme finds it too).
+pub const SPECIFIER: &str = "node:vm";
+
+/// Makes `node:vm` importable in `vm`.
+pub fn register(vm: &mut Vm) {
+    vm.host_modules.insert(SPECIFIER.to_string(), exports);
+}
+
+fn arg(args: &[Value], i: usize) -> Value {
+    args.get(i).copied().unwrap_or(Value::UNDEFINED)
+}
+
+// ---------------------------------------------------------------------------------------------
+// Node's errors
+
+/// An error of `kind` with Node's `code` property.
+fn node_error(vm: &mut Vm, kind: &str, code: &str, message: &str) -> JsError {
+    let e = vm.make_error(kind, message);
+    if let Some(o) = e.as_object() {
+        let key = vm.key("code");
+        let c = vm.string(code);
+        vm.define_data(o, key, c, attrs::HIDDEN | attrs::ENUMERABLE);
+    }
+    JsError::Throw(e)
+}
+
+/// How Node's messages describe a received value.
+fn received(vm: &mut Vm, v: Value) -> String {
+    if v.is_undefined() {
+        return "Received undefined".into();
+    }
+    if v.is_null() {
+        return "Received null".into();
+    }
+    if vm.is_callable(v) {
+        let name = v
+            .as_object()
+            .and_then(|o| vm.get_data_along_chain(o, PropertyKey::String(vm.names.name)))
+            .and_then(|n| n.as_string())
+            .map(|s| vm.rust_string(s))
+            .unwrap_or_default();
+        return format!("Received function {name}");
+    }
+    if let Some(o) = v.as_object() {
+        let ctor = vm
+            .get_data_along_chain(o, PropertyKey::String(vm.names.constructor))
+            .and_then(|c| c.as_object())
+            .and_then(|c| vm.get_data_along_chain(c, PropertyKey::String(vm.names.name)))
+            .and_then(|n| n.as_string())
+            .map(|s| vm.rust_string(s));
+        return match ctor {
+            Some(name) if !name.is_empty() => format!("Received an instance of {name}"),
+            _ => "Received [Object: null prototype]".into(),
+        };
+    }
+    let mut shown = kiln_interpreter::builtins::console::inspect(vm, v);
+    if shown.chars().count() > 28 {
+        shown = format!("{}...", shown.chars().take(25).collect::<String>());
+    }
+    format!("Received type {} ({shown})", vm.type_of(v))
+}
+
+fn invalid_arg_type(vm: &mut Vm, name: &str, expected: &str, v: Value) -> JsError {
+    let what = if name.contains('.') {
+        "property"
+    } else {
+        "argument"
+    };
+    let r = received(vm, v);
+    node_error(
+        vm,
+        "TypeError",
+        "ERR_INVALID_ARG_TYPE",
+        &format!("The \"{name}\" {what} must be {expected}. {r}"),
+    )
+}
+
+fn expect_string(vm: &mut Vm, v: Value, name: &str) -> JsResult<String> {
+    match v.as_string() {
+        Some(s) => Ok(vm.rust_string(s)),
+        None => Err(invalid_arg_type(vm, name, "of type string", v)),
+    }
+}
+
+/// An options argument: undefined or an object (ERR_INVALID_ARG_TYPE otherwise).
+fn options_object(vm: &mut Vm, v: Value, name: &str) -> JsResult<Option<ObjRef>> {
+    if v.is_undefined() {
+        return Ok(None);
+    }
+    match v.as_object() {
+        Some(o) if !vm.is_callable(v) => Ok(Some(o)),
+        _ => Err(invalid_arg_type(vm, name, "of type object", v)),
+    }
+}
+
+fn option(vm: &mut Vm, options: Option<ObjRef>, name: &str) -> JsResult<Value> {
+    match options {
+        Some(o) => {
+            let key = vm.key(name);
+            vm.get(o, key, o.value())
+        }
+        None => Ok(Value::UNDEFINED),
+    }
+}
+
+fn string_option(
+    vm: &mut Vm,
+    options: Option<ObjRef>,
+    name: &str,
+    prefix: &str,
+) -> JsResult<Option<String>> {
+    let v = option(vm, options, name)?;
+    if v.is_undefined() {
+        return Ok(None);
+    }
+    expect_string(vm, v, &format!("{prefix}.{name}")).map(Some)
+}
+
+fn bool_option(vm: &mut Vm, options: Option<ObjRef>, name: &str, prefix: &str) -> JsResult<bool> {
+    let v = option(vm, options, name)?;
+    if v.is_undefined() {
+        return Ok(false);
+    }
+    match v.as_bool() {
+        Some(b) => Ok(b),
+        None => Err(invalid_arg_type(
+            vm,
+            &format!("{prefix}.{name}"),
+            "of type boolean",
+            v,
+        )),
+    }
+}
+
+/// `timeout`: a whole number of milliseconds in 1..=2^32-1.
+fn timeout_option(vm: &mut Vm, options: Option<ObjRef>) -> JsResult<Option<u64>> {
+    let v = option(vm, options, "timeout")?;
+    if v.is_undefined() {
+        return Ok(None);
+    }
+    let Some(n) = v.as_number() else {
+        return Err(invalid_arg_type(vm, "options.timeout", "of type number", v));
+    };
+    if n.fract() != 0.0 || !(1.0..=4294967295.0).contains(&n) {
+        let shown = kiln_interpreter::builtins::console::inspect(vm, v);
+        let expected = if n.fract() != 0.0 || n.is_nan() {
+            "an integer"
+        } else {
+            ">= 1 && <= 4294967295"
+        };
+        return Err(node_error(
+            vm,
+            "RangeError",
+            "ERR_OUT_OF_RANGE",
+            &format!(
+                "The value of \"options.timeout\" is out of range. It must be {expected}. Received {shown}"
+            ),
+        ));
+    }
+    Ok(Some(n as u64))
+}
+
+/// The bytes of an ArrayBufferView (`cachedData`).
+fn view_bytes(vm: &mut Vm, v: Value, name: &str) -> JsResult<Vec<u8>> {
+    if let Some(o) = v.as_object() {
+        match &vm.obj(o).kind {
+            ObjectKind::TypedArray(ta) => {
+                let ta = **ta;
+                let len = typed_array::length_of(vm, &ta).unwrap_or(0) * ta.element.size();
+                if let Some(b) = array_buffer::buffer_data(vm, ta.buffer) {
+                    return Ok(b.bytes[ta.byte_offset..ta.byte_offset + len].to_vec());
+                }
+            }
+            ObjectKind::DataView(view) => {
+                let view = **view;
+                if let Some(b) = array_buffer::buffer_data(vm, view.buffer) {
+                    let end = view
+                        .byte_length
+                        .map_or(b.bytes.len(), |n| view.byte_offset + n)
+                        .min(b.bytes.len());
+                    return Ok(b.bytes[view.byte_offset.min(end)..end].to_vec());
+                }
+            }
+            _ => {}
+        }
+    }
+    Err(invalid_arg_type(
+        vm,
+        name,
+        "an instance of Buffer, TypedArray, or DataView",
+        v,
+    ))
+}
+
+fn uint8_array(vm: &mut Vm, bytes: Vec<u8>) -> Value {
+    let buffer = array_buffer::new_array_buffer(vm, bytes);
+    typed_array::create(vm, typed_array::ElementType::Uint8, buffer).value()
+}
+
+// ---------------------------------------------------------------------------------------------
+// The module object
+
+fn exports(vm: &mut Vm) -> JsResult<Vec<(String, Value)>> {
+    let o = vm.new_object();
+    let mut named = Vec::new();
+    let functions: [(&str, u32, NativeFn); 8] = [
+        ("createContext", 0, create_context),
+        ("isContext", 1, is_context),
+        ("runInContext", 2, run_in_context),
+        ("runInNewContext", 1, run_in_new_context),
+        ("runInThisContext", 1, run_in_this_context),
+        ("compileFunction", 1, compile_function),
+        ("createScript", 1, create_script),
+        ("measureMemory", 0, measure_memory),
+    ];
+    for (name, len, f) in functions {
+        let func = vm.define_method(o, name, len, f);
+        named.push((name.to_string(), func.value()));
+    }
+    let script = class(
+        vm,
+        "Script",
+        script_construct,
+        &[
+            ("runInThisContext", 0, script_run_in_this_context),
+            ("runInContext", 1, script_run_in_context),
+            ("runInNewContext", 0, script_run_in_new_context),
+            ("createCachedData", 0, script_create_cached_data),
+        ],
+    );
+    let module = class(
+        vm,
+        "Module",
+        module_construct,
+        &[("link", 1, module_link), ("evaluate", 0, module_evaluate)],
+    );
+    for (name, f) in [
+        ("identifier", module_identifier as NativeFn),
+        ("status", module_status),
+        ("error", module_error),
+        ("namespace", module_namespace),
+        ("context", module_context),
+    ] {
+        let proto = prototype_of(vm, module);
+        vm.define_getter(proto, name, f);
+    }
+    let source_text = class(
+        vm,
+        "SourceTextModule",
+        source_text_module_construct,
+        &[("createCachedData", 0, module_create_cached_data)],
+    );
+    let synthetic = class(
+        vm,
+        "SyntheticModule",
+        synthetic_module_construct,
+        &[("setExport", 2, synthetic_set_export)],
+    );
+    for sub in [source_text, synthetic] {
+        let module_proto = prototype_of(vm, module);
+        let proto = prototype_of(vm, sub);
+        vm.obj_mut(proto).proto = Some(module_proto);
+        vm.obj_mut(sub).proto = Some(module);
+    }
+    for (name, c) in [
+        ("Script", script),
+        ("Module", module),
+        ("SourceTextModule", source_text),
+        ("SyntheticModule", synthetic),
+    ] {
+        let key = vm.key(name);
+        vm.define_data(o, key, c.value(), attrs::HIDDEN | attrs::ENUMERABLE);
+        named.push((name.to_string(), c.value()));
+    }
+    let constants = vm.new_object();
+    for name in ["USE_MAIN_CONTEXT_DEFAULT_LOADER", "DONT_CONTEXTIFY"] {
+        let description = vm.string(&format!("vm_{}", name.to_ascii_lowercase()));
+        let symbol = vm.new_symbol(description);
+        let key = vm.key(name);
+        vm.define_data(constants, key, symbol.value(), attrs::ENUMERABLE);
+    }
+    kiln_interpreter::builtins::object::set_integrity(vm, constants, true)?;
+    let ck = vm.key("constants");
+    vm.define_data(o, ck, constants.value(), attrs::HIDDEN | attrs::ENUMERABLE);
+    named.push(("constants".to_string(), constants.value()));
+    named.push(("default".to_string(), o.value()));
+    Ok(named)
+}
+
+fn prototype_of(vm: &mut Vm, ctor: ObjRef) -> ObjRef {
+    vm.get_data_along_chain(ctor, PropertyKey::String(vm.names.prototype))
+        .and_then(|p| p.as_object())
+        .unwrap_or(ctor)
+}
+
+/// A constructor `name` whose prototype has `methods`.
+fn class(
+    vm: &mut Vm,
+    name: &'static str,
+    construct: kiln_interpreter::object::NativeCtor,
+    methods: &[(&str, u32, NativeFn)],
+) -> ObjRef {
+    let op = vm.intrinsics().object_prototype;
+    let proto = vm.new_plain_object(op);
+    let ctor = vm.native_function(name, 1, requires_new, Some(construct));
+    let pk = PropertyKey::String(vm.names.prototype);
+    vm.define_data(ctor, pk, proto.value(), 0);
+    let ck = PropertyKey::String(vm.names.constructor);
+    vm.define_data(proto, ck, ctor.value(), attrs::HIDDEN);
+    for &(m, len, f) in methods {
+        vm.define_method(proto, m, len, f);
+    }
+    ctor
+}
+
+fn requires_new(vm: &mut Vm, _: Value, _: &[Value]) -> JsResult<Value> {
+    Err(node_error(
+        vm,
+        "TypeError",
+        "ERR_CONSTRUCT_CALL_REQUIRED",
+        "Class constructor cannot be invoked without 'new'",
+    ))
+}
+
+/// The module's export `name` (the module is loaded by whoever calls into it).
+fn export(vm: &mut Vm, name: &str) -> Value {
+    let Some(m) = vm.module_index(SPECIFIER) else {
+        return Value::UNDEFINED;
+    };
+    let Ok(ns) = vm.evaluate_module_namespace(m) else {
+        return Value::UNDEFINED;
+    };
+    let key = vm.key(name);
+    vm.get(ns, key, ns.value()).unwrap_or(Value::UNDEFINED)
+}
+
+/// One of the `constants` symbols.
+fn constant(vm: &mut Vm, name: &str) -> Value {
+    let c = export(vm, "constants");
+    let key = vm.key(name);
+    c.as_object()
+        .and_then(|c| vm.get_data_along_chain(c, key))
+        .unwrap_or(Value::UNDEFINED)
+}
+
+// ---------------------------------------------------------------------------------------------
+// Contexts
+
+/// 'vm.createContext([contextObject[, options]])'
+fn create_context(vm: &mut Vm, _: Value, args: &[Value]) -> JsResult<Value> {
+    let object = arg(args, 0);
+    let options = options_object(vm, arg(args, 1), "options")?;
+    let name = string_option(vm, options, "name", "options")?;
+    let _origin = string_option(vm, options, "origin", "options")?;
+    let _ = name;
+    let codegen = option(vm, options, "codeGeneration")?;
+    let codegen = options_object(vm, codegen, "options.codeGeneration")?;
+    let strings = option(vm, codegen, "strings")?;
+    let wasm = option(vm, codegen, "wasm")?;
+    for (v, n) in [(strings, "strings"), (wasm, "wasm")] {
+        if !v.is_undefined() && v.as_bool().is_none() {
+            return Err(invalid_arg_type(
+                vm,
+                &format!("options.codeGeneration.{n}"),
+                "of type boolean",
+                v,
+            ));
+        }
+    }
+    let microtask = string_option(vm, options, "microtaskMode", "options")?;
+    if let Some(m) = microtask
+        && m != "afterEvaluate"
+    {
+        return Err(node_error(
+            vm,
+            "TypeError",
+            "ERR_INVALID_ARG_VALUE",
+            &format!(
+                "The property 'options.microtaskMode' must be one of: 'afterEvaluate', undefined. Received '{m}'"
+            ),
+        ));
+    }
+    let dont_contextify = constant(vm, "DONT_CONTEXTIFY");
+    let realm = if object == dont_contextify && !object.is_undefined() {
+        vm.create_plain_context()
+    } else if object.is_undefined() {
+        let sandbox = vm.new_object();
+        vm.handles.push(sandbox.value());
+        vm.create_sandboxed_realm(sandbox)
+    } else {
+        let Some(sandbox) = object.as_object() else {
+            return Err(invalid_arg_type(
+                vm,
+                "contextObject",
+                "of type object",
+                object,
+            ));
+        };
+        if vm.context_realm(sandbox).is_some() {
+            return Ok(object);
+        }
+        vm.create_sandboxed_realm(sandbox)
+    };
+    vm.realms[realm as usize].code_generation_strings = strings.as_bool().unwrap_or(true);
+    let r = &vm.realms[realm as usize];
+    Ok(r.sandbox.unwrap_or(r.global_object).value())
+}
+
+/// `vm.isContext(object)`
+fn is_context(vm: &mut Vm, _: Value, args: &[Value]) -> JsResult<Value> {
+    let v = arg(args, 0);
+    let Some(o) = v.as_object() else {
+        return Err(invalid_arg_type(vm, "object", "of type object", v));
+    };
+    Ok(Value::boolean(vm.context_realm(o).is_some()))
+}
+
+/// The realm of a contextified object argument.
+fn context_argument(vm: &mut Vm, v: Value) -> JsResult<u32> {
+    match v.as_object().and_then(|o| vm.context_realm(o)) {
+        Some(realm) => Ok(realm),
+        None => Err(invalid_arg_type(
+            vm,
+            "contextifiedObject",
+            "an vm.Context",
+            v,
+        )),
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Scripts
+
+/// Script options shared by `new vm.Script` and the `runIn*` shorthands.
+fn script_options(vm: &mut Vm, v: Value) -> JsResult<(Option<ObjRef>, String)> {
+    if let Some(s) = v.as_string() {
+        return Ok((None, vm.rust_string(s)));
+    }
+    let options = options_object(vm, v, "options")?;
+    let filename = string_option(vm, options, "filename", "options")?.unwrap_or_default();
+    for n in ["lineOffset", "columnOffset"] {
+        let x = option(vm, options, n)?;
+        if !x.is_undefined() && !x.as_number().is_some_and(|n| n.fract() == 0.0) {
+            return Err(invalid_arg_type(
+                vm,
+                &format!("options.{n}"),
+                "of type number",
+                x,
+            ));
+        }
+    }
+    Ok((options, filename))
+}
+
+/// Compiles a `vm.Script` from `code` and its options; returns the script and whether a cache
+/// was given.
+fn make_script(vm: &mut Vm, code: Value, options: Value) -> JsResult<(Script, Option<ObjRef>)> {
+    let source = expect_string(vm, code, "code")?;
+    let (options, filename) = script_options(vm, options)?;
+    let cached = option(vm, options, "cachedData")?;
+    let cached = if cached.is_undefined() {
+        None
+    } else {
+        Some(view_bytes(vm, cached, "options.cachedData")?)
+    };
+    let produce = bool_option(vm, options, "produceCachedData", "options")?;
+    let script = Script::new(
+        &source,
+        ScriptOptions {
+            filename,
+            cached_data: cached.as_deref(),
+            produce_cached_data: produce,
+            source_type: SourceType::Script,
+        },
+    )
+    .map_err(|e| syntax_error(vm, e))?;
+    Ok((script, options))
+}
+
+fn syntax_error(vm: &mut Vm, e: crate::Error) -> JsError {
+    match e {
+        crate::Error::Syntax { message, .. } => vm.syntax_error(&message),
+        other => vm.type_error(&other.to_string()),
+    }
+}
+
+/// `new vm.Script(code[, options])`
+fn script_construct(vm: &mut Vm, args: &[Value], nt: ObjRef) -> JsResult<Value> {
+    let (script, _) = make_script(vm, arg(args, 0), arg(args, 1))?;
+    let proto = vm.prototype_from_constructor(nt.value(), |r| r.object_prototype)?;
+    let o = script_object(vm, script, proto);
+    Ok(o.value())
+}
+
+fn script_object(vm: &mut Vm, script: Script, proto: ObjRef) -> ObjRef {
+    let rejected = script.cached_data_rejected();
+    let produced = script.cached_data().map(<[u8]>::to_vec);
+    let o = vm.alloc(Object::new(
+        Some(proto),
+        ObjectKind::HostData(Rc::new(script)),
+    ));
+    if let Some(r) = rejected {
+        let k = vm.key("cachedDataRejected");
+        vm.define_data(o, k, Value::boolean(r), attrs::DEFAULT);
+    }
+    if let Some(bytes) = produced {
+        let k = vm.key("cachedDataProduced");
+        vm.define_data(o, k, Value::TRUE, attrs::DEFAULT);
+        let data = uint8_array(vm, bytes);
+        let k = vm.key("cachedData");
+        vm.define_data(o, k, data, attrs::DEFAULT);
+    }
+    let k = vm.key("sourceMapURL");
+    vm.define_data(o, k, Value::UNDEFINED, attrs::DEFAULT);
+    o
+}
+
+/// `vm.createScript(code[, options])`
+fn create_script(vm: &mut Vm, _: Value, args: &[Value]) -> JsResult<Value> {
+    let ctor = export(vm, "Script");
+    vm.construct(ctor, &[arg(args, 0), arg(args, 1)], ctor)
+}
+
+fn this_script(vm: &mut Vm, this: Value) -> JsResult<Rc<dyn std::any::Any>> {
+    if let Some(o) = this.as_object()
+        && let ObjectKind::HostData(data) = &vm.obj(o).kind
+        && data.is::<Script>()
+    {
+        return Ok(data.clone());
+    }
+    Err(invalid_arg_type(vm, "this", "an instance of Script", this))
+}
+
+/// Runs `script` in `realm` under the run options (`timeout`); a timeout becomes Node's
+/// ERR_SCRIPT_EXECUTION_TIMEOUT error and the program goes on.
+fn run_script(vm: &mut Vm, script: &Script, realm: u32, options: Value) -> JsResult<Value> {
+    let options = if options.is_string() {
+        None
+    } else {
+        options_object(vm, options, "options")?
+    };
+    let timeout = timeout_option(vm, options)?;
+    let _display_errors = option(vm, options, "displayErrors")?;
+    let break_on_sigint = bool_option(vm, options, "breakOnSigint", "options")?;
+    let _ = break_on_sigint;
+    with_timeout(vm, timeout, |vm| {
+        let saved = vm.realm;
+        vm.realm = realm;
+        let loaded = kiln_interpreter::eval::load_verified(
+            vm,
+            script.code().clone(),
+            script.source(),
+            script.filename(),
+        );
+        let result = vm.run_top_level(loaded);
+        vm.realm = saved;
+        result
+    })
+}
+
+/// Runs `f` with a deadline `timeout` ms away (or the outer one, if sooner).
+fn with_timeout(
+    vm: &mut Vm,
+    timeout: Option<u64>,
+    f: impl FnOnce(&mut Vm) -> JsResult<Value>,
+) -> JsResult<Value> {
+    let Some(ms) = timeout else {
+        let result = f(vm);
+        return heap_limit_error(vm, result);
+    };
+    let outer = vm.deadline;
+    let ours = std::time::Instant::now() + std::time::Duration::from_millis(ms);
+    vm.deadline = Some(outer.map_or(ours, |o| o.min(ours)));
+    let result = f(vm);
+    vm.deadline = outer;
+    match result {
+        Err(JsError::Terminate(reason))
+            if reason == "Script execution timed out"
+                && outer.is_none_or(|o| std::time::Instant::now() < o) =>
+        {
+            Err(node_error(
+                vm,
+                "Error",
+                "ERR_SCRIPT_EXECUTION_TIMEOUT",
+                &format!("Script execution timed out after {ms}ms"),
+            ))
+        }
+        other => heap_limit_error(vm, other),
+    }
+}
+
+/// The heap limit stopping code inside a context: an error the caller can catch. What the code
+/// allocated is freed once nothing reaches it (a context the caller still holds keeps it).
+fn heap_limit_error(vm: &mut Vm, result: JsResult<Value>) -> JsResult<Value> {
+    match result {
+        Err(JsError::Terminate(reason)) if reason == "Heap limit exceeded" => Err(node_error(
+            vm,
+            "RangeError",
+            "ERR_KILN_HEAP_LIMIT",
+            "The script exceeded the runtime's heap limit",
+        )),
+        other => other,
+    }
+}
+
+fn script_run_in_this_context(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
+    let data = this_script(vm, this)?;
+    let script = data.downcast_ref::<Script>().expect("checked");
+    let realm = vm.realm;
+    run_script(vm, script, realm, arg(args, 0))
+}
+
+fn script_run_in_context(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
+    let data = this_script(vm, this)?;
+    let script = data.downcast_ref::<Script>().expect("checked");
+    let realm = context_argument(vm, arg(args, 0))?;
+    run_script(vm, script, realm, arg(args, 1))
+}
+
+fn script_run_in_new_context(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
+    let data = this_script(vm, this)?;
+    let script = data.downcast_ref::<Script>().expect("checked");
+    let context = create_context(vm, Value::UNDEFINED, &[arg(args, 0), arg(args, 1)])?;
+    vm.handles.push(context);
+    let realm = context_argument(vm, context)?;
+    run_script(vm, script, realm, arg(args, 1))
+}
+
+fn script_create_cached_data(vm: &mut Vm, this: Value, _: &[Value]) -> JsResult<Value> {
+    let data = this_script(vm, this)?;
+    let script = data.downcast_ref::<Script>().expect("checked");
+    let bytes = script.create_cached_data();
+    Ok(uint8_array(vm, bytes))
+}
+
+/// `vm.runInThisContext(code[, options])`
+fn run_in_this_context(vm: &mut Vm, _: Value, args: &[Value]) -> JsResult<Value> {
+    let (script, _) = make_script(vm, arg(args, 0), arg(args, 1))?;
+    let realm = vm.realm;
+    run_script(vm, &script, realm, arg(args, 1))
+}
+
+/// `vm.runInContext(code, contextifiedObject[, options])`
+fn run_in_context(vm: &mut Vm, _: Value, args: &[Value]) -> JsResult<Value> {
+    let (script, _) = make_script(vm, arg(args, 0), arg(args, 2))?;
+    let realm = context_argument(vm, arg(args, 1))?;
+    run_script(vm, &script, realm, arg(args, 2))
+}
+
+/// `vm.runInNewContext(code[, contextObject[, options]])`
+fn run_in_new_context(vm: &mut Vm, _: Value, args: &[Value]) -> JsResult<Value> {
+    let (script, _) = make_script(vm, arg(args, 0), arg(args, 2))?;
+    let context = create_context(vm, Value::UNDEFINED, &[arg(args, 1), arg(args, 2)])?;
+    vm.handles.push(context);
+    let realm = context_argument(vm, context)?;
+    run_script(vm, &script, realm, arg(args, 2))
+}
+
+// ---------------------------------------------------------------------------------------------
+// compileFunction
+
+/// `vm.compileFunction(code[, params[, options]])`
+fn compile_function(vm: &mut Vm, _: Value, args: &[Value]) -> JsResult<Value> {
+    let body = expect_string(vm, arg(args, 0), "code")?;
+    let params_value = arg(args, 1);
+    let mut params = Vec::new();
+    if !params_value.is_undefined() {
+        let list = match params_value.as_object() {
+            Some(o) if vm.obj(o).is_array() => {
+                kiln_interpreter::builtins::function::create_list_from_array_like(vm, params_value)?
+            }
+            _ => {
+                return Err(invalid_arg_type(
+                    vm,
+                    "params",
+                    "an instance of Array",
+                    params_value,
+                ));
+            }
+        };
+        for (i, p) in list.into_iter().enumerate() {
+            params.push(expect_string(vm, p, &format!("params[{i}]"))?);
+        }
+    }
+    let options = options_object(vm, arg(args, 2), "options")?;
+    let realm = match option(vm, options, "parsingContext")? {
+        v if v.is_undefined() => vm.realm,
+        v => context_argument(vm, v).map_err(|_| {
+            invalid_arg_type(vm, "options.parsingContext", "an instance of Context", v)
+        })?,
+    };
+    let extensions = option(vm, options, "contextExtensions")?;
+    let extensions = if extensions.is_undefined() {
+        Vec::new()
+    } else {
+        if !extensions.as_object().is_some_and(|o| vm.obj(o).is_array()) {
+            return Err(invalid_arg_type(
+                vm,
+                "options.contextExtensions",
+                "an instance of Array",
+                extensions,
+            ));
+        }
+        let list =
+            kiln_interpreter::builtins::function::create_list_from_array_like(vm, extensions)?;
+        for (i, e) in list.iter().enumerate() {
+            if !e.is_object() {
+                return Err(invalid_arg_type(
+                    vm,
+                    &format!("options.contextExtensions[{i}]"),
+                    "of type object",
+                    *e,
+                ));
+            }
+        }
+        list
+    };
+    // The parameters and the body must each parse alone: a body cannot close the wrapper.
+    let params = params.join(", ");
+    kiln_interpreter::builtins::function::check_dynamic_function(vm, "function", &params, &body)?;
+    let function = format!("function ({params}) {{\n{body}\n}}");
+    let source = if extensions.is_empty() {
+        format!("({function})")
+    } else {
+        let withs: String = (0..extensions.len())
+            .map(|i| format!("with (kilnContextExtensions[{i}]) "))
+            .collect();
+        format!("(function (kilnContextExtensions) {{ {withs}return {function}; }})")
+    };
+    let filename = string_option(vm, options, "filename", "options")?.unwrap_or_default();
+    let code = vm.string(&source);
+    let script_options = vm.new_object();
+    let fk = vm.key("filename");
+    let fv = vm.string(&filename);
+    vm.define_data(script_options, fk, fv, attrs::DEFAULT);
+    for name in ["cachedData", "produceCachedData"] {
+        let v = option(vm, options, name)?;
+        let k = vm.key(name);
+        vm.define_data(script_options, k, v, attrs::DEFAULT);
+    }
+    let (script, _) = make_script(vm, code, script_options.value())?;
+    let rejected = script.cached_data_rejected();
+    let produced = script.cached_data().map(<[u8]>::to_vec);
+    let mut f = run_script(vm, &script, realm, Value::UNDEFINED)?;
+    if !extensions.is_empty() {
+        let list = vm.new_array(extensions).value();
+        f = vm.call(f, Value::UNDEFINED, &[list])?;
+    }
+    if let Some(o) = f.as_object() {
+        if let Some(r) = rejected {
+            let k = vm.key("cachedDataRejected");
+            vm.define_data(o, k, Value::boolean(r), attrs::DEFAULT);
+        }
+        if let Some(bytes) = produced {
+            let k = vm.key("cachedDataProduced");
+            vm.define_data(o, k, Value::TRUE, attrs::DEFAULT);
+            let data = uint8_array(vm, bytes);
+            let k = vm.key("cachedData");
+            vm.define_data(o, k, data, attrs::DEFAULT);
+        }
+    }
+    Ok(f)
+}
+
+// ---------------------------------------------------------------------------------------------
+// measureMemory
+
+/// `vm.measureMemory([options])`: a promise of the heap's figures.
+fn measure_memory(vm: &mut Vm, _: Value, args: &[Value]) -> JsResult<Value> {
+    let options = options_object(vm, arg(args, 0), "options")?;
+    let mode = string_option(vm, options, "mode", "options")?;
+    if let Some(m) = &mode
+        && m != "summary"
+        && m != "detailed"
+    {
+        return Err(node_error(
+            vm,
+            "TypeError",
+            "ERR_INVALID_ARG_VALUE",
+            &format!(
+                "The property 'options.mode' must be one of: 'summary', 'detailed'. Received '{m}'"
+            ),
+        ));
+    }
+    let bytes = vm.heap_size_estimate() as f64;
+    let total = vm.new_object();
+    let k = vm.key("jsMemoryEstimate");
+    vm.define_data(total, k, Value::number(bytes), attrs::DEFAULT);
+    let range = vm.new_array(vec![Value::number(bytes), Value::number(bytes)]);
+    let k = vm.key("jsMemoryRange");
+    vm.define_data(total, k, range.value(), attrs::DEFAULT);
+    let result = vm.new_object();
+    let k = vm.key("total");
+    vm.define_data(result, k, total.value(), attrs::DEFAULT);
+    Ok(kiln_interpreter::builtins::promise::resolved(
+        vm,
+        result.value(),
+    ))
+}
+
+// ---------------------------------------------------------------------------------------------
+// Modules
+
+/// A `vm.Module`'s host data: its module record and context.
+struct ModuleData {
+    index: usize,
+    identifier: String,
+    realm: u32,
+    /// `link()` has bound every request.
+    linked: bool,
+    source: Option<(String, kiln_cache::VerifiedCode)>,
+}
+
+fn this_module(vm: &mut Vm, this: Value) -> JsResult<(ObjRef, Rc<dyn std::any::Any>)> {
+    if let Some(o) = this.as_object()
+        && let ObjectKind::HostData(data) = &vm.obj(o).kind
+        && data.is::<std::cell::RefCell<ModuleData>>()
+    {
+        return Ok((o, data.clone()));
+    }
+    Err(invalid_arg_type(vm, "this", "an instance of Module", this))
+}
+
+fn module_data(data: &Rc<dyn std::any::Any>) -> &std::cell::RefCell<ModuleData> {
+    data.downcast_ref().expect("checked by this_module")
+}
+
+fn module_construct(vm: &mut Vm, _: &[Value], _: ObjRef) -> JsResult<Value> {
+    Err(node_error(
+        vm,
+        "TypeError",
+        "ERR_ILLEGAL_CONSTRUCTOR",
+        "Illegal constructor",
+    ))
+}
+
+/// The options every module takes: `identifier` and `context`.
+fn module_options(vm: &mut Vm, options: Option<ObjRef>) -> JsResult<(Option<String>, u32)> {
+    let identifier = string_option(vm, options, "identifier", "options")?;
+    let context = option(vm, options, "context")?;
+    let realm = if context.is_undefined() {
+        vm.realm
+    } else {
+        context_argument(vm, context).map_err(|_| {
+            invalid_arg_type(vm, "options.context", "an instance of Context", context)
+        })?
+    };
+    Ok((identifier, realm))
+}
+
+fn module_object(vm: &mut Vm, nt: ObjRef, data: ModuleData) -> JsResult<ObjRef> {
+    let proto = vm.prototype_from_constructor(nt.value(), |r| r.object_prototype)?;
+    Ok(vm.alloc(Object::new(
+        Some(proto),
+        ObjectKind::HostData(Rc::new(std::cell::RefCell::new(data))),
+    )))
+}
+
+static MODULE_COUNT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+
+fn unique_name(identifier: &Option<String>) -> (String, String) {
+    let n = MODULE_COUNT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let shown = identifier
+        .clone()
+        .unwrap_or_else(|| format!("vm:module({n})"));
+    (format!("{shown}#vm{n}"), shown)
+}
+
+/// `new vm.SourceTextModule(code[, options])`: parsed (and compiled) at once.
+fn source_text_module_construct(vm: &mut Vm, args: &[Value], nt: ObjRef) -> JsResult<Value> {
+    let source = expect_string(vm, arg(args, 0), "sourceText")?;
+    let options = options_object(vm, arg(args, 1), "options")?;
+    let (identifier, realm) = module_options(vm, options)?;
+    let cached = option(vm, options, "cachedData")?;
+    let cached = if cached.is_undefined() {
+        None
+    } else {
+        Some(view_bytes(vm, cached, "options.cachedData")?)
+    };
+    let (name, shown) = unique_name(&identifier);
+    let script = Script::new(
+        &source,
+        ScriptOptions {
+            filename: shown.clone(),
+            cached_data: cached.as_deref(),
+            produce_cached_data: false,
+            source_type: SourceType::Module,
+        },
+    )
+    .map_err(|e| syntax_error(vm, e))?;
+    let saved = vm.realm;
+    vm.realm = realm;
+    let loaded = kiln_interpreter::eval::load_verified(vm, script.code().clone(), &source, &shown);
+    let index = vm.add_vm_module(loaded, &name);
+    vm.realm = saved;
+    let data = ModuleData {
+        index,
+        identifier: shown,
+        realm,
+        linked: false,
+        source: Some((source, script.code().clone())),
+    };
+    let o = module_object(vm, nt, data)?;
+    if let Some(r) = script.cached_data_rejected() {
+        let k = vm.key("cachedDataRejected");
+        vm.define_data(o, k, Value::boolean(r), attrs::DEFAULT);
+    }
+    let requests = vm.module_requests(index);
+    let list: Vec<Value> = requests.iter().map(|r| vm.string(r)).collect();
+    let arr = vm.new_array(list);
+    let k = vm.key("dependencySpecifiers");
+    vm.define_data(o, k, arr.value(), attrs::DEFAULT);
+    Ok(o.value())
+}
+
+/// `new vm.SyntheticModule(exportNames, evaluateCallback[, options])`
+fn synthetic_module_construct(vm: &mut Vm, args: &[Value], nt: ObjRef) -> JsResult<Value> {
+    let names_value = arg(args, 0);
+    if !names_value
+        .as_object()
+        .is_some_and(|o| vm.obj(o).is_array())
+    {
+        return Err(invalid_arg_type(
+            vm,
+            "exportNames",
+            "an instance of Array",
+            names_value,
+        ));
+    }
+    let list = kiln_interpreter::builtins::function::create_list_from_array_like(vm, names_value)?;
+    let mut names: Vec<String> = Vec::new();
+    for (i, v) in list.into_iter().enumerate() {
+        let n = expect_string(vm, v, &format!("exportNames[{i}]"))?;
+        if names.contains(&n) {
+            return Err(node_error(
+                vm,
+                "TypeError",
+                "ERR_INVALID_ARG_VALUE",
+                &format!("The argument 'exportNames.{n}' is duplicated. Received '{n}'"),
+            ));
+        }
+        names.push(n);
+    }
+    let callback = arg(args, 1);
+    if !vm.is_callable(callback) {
+        return Err(invalid_arg_type(
+            vm,
+            "evaluateCallback",
+            "of type function",
+            callback,
+        ));
+    }
+    let options = options_object(vm, arg(args, 2), "options")?;
+    let (identifier, realm) = module_options(vm, options)?;
+    let (name, shown) = unique_name(&identifier);
+    let saved = vm.realm;
+    vm.realm = realm;
+    // The evaluation steps get `this` once the object exists; start with a placeholder.
+    let index = vm.add_synthetic_module(
+        &name,
+        &names,
+        kiln_interpreter::module::Synthetic::Steps {
+            function: callback,
+            this: Value::UNDEFINED,
+        },
+    );
+    vm.realm = saved;
+    let index = index?;
+    let data = ModuleData {
+        index,
+        identifier: shown,
+        realm,
+        linked: false,
+        source: None,
+    };
+    let o = module_object(vm, nt, data)?;
+    vm.set_synthetic_this(index, o.value());
+    Ok(o.value())
+}
+
+fn module_identifier(vm: &mut Vm, this: Value, _: &[Value]) -> JsResult<Value> {
+    let (_, data) = this_module(vm, this)?;
+    let id = module_data(&data).borrow().identifier.clone();
+    Ok(vm.string(&id))
+}
+
+fn module_context(vm: &mut Vm, this: Value, _: &[Value]) -> JsResult<Value> {
+    let (_, data) = this_module(vm, this)?;
+    let realm = module_data(&data).borrow().realm;
+    let r = &vm.realms[realm as usize];
+    Ok(r.sandbox.unwrap_or(r.global_object).value())
+}
+
+fn status_text(vm: &Vm, data: &ModuleData) -> &'static str {
+    use kiln_interpreter::module::Status;
+    let record = &vm.modules.records[data.index];
+    match record.status {
+        Status::New if data.linked => "linked",
+        Status::New => "unlinked",
+        Status::Linked => "linked",
+        Status::Evaluating => "evaluating",
+        Status::Evaluated if record.error.is_some() => "errored",
+        Status::Evaluated => "evaluated",
+    }
+}
+
+fn module_status(vm: &mut Vm, this: Value, _: &[Value]) -> JsResult<Value> {
+    let (_, data) = this_module(vm, this)?;
+    let text = status_text(vm, &module_data(&data).borrow());
+    Ok(vm.string(text))
+}
+
+fn module_error(vm: &mut Vm, this: Value, _: &[Value]) -> JsResult<Value> {
+    let (_, data) = this_module(vm, this)?;
+    let d = module_data(&data).borrow();
+    if status_text(vm, &d) != "errored" {
+        drop(d);
+        return Err(node_error(
+            vm,
+            "Error",
+            "ERR_VM_MODULE_STATUS",
+            "Module status must be errored",
+        ));
+    }
+    Ok(vm.modules.records[d.index]
+        .error
+        .unwrap_or(Value::UNDEFINED))
+}
+
+fn module_namespace(vm: &mut Vm, this: Value, _: &[Value]) -> JsResult<Value> {
+    let (_, data) = this_module(vm, this)?;
+    let (index, status) = {
+        let d = module_data(&data).borrow();
+        (d.index, status_text(vm, &d))
+    };
+    if status == "unlinked" {
+        return Err(node_error(
+            vm,
+            "Error",
+            "ERR_VM_MODULE_STATUS",
+            "Module status must not be unlinked or linking",
+        ));
+    }
+    Ok(vm.module_namespace(index)?.value())
+}
+
+/// Waits for `v` if it is a promise (running jobs), and returns its value.
+fn settle(vm: &mut Vm, v: Value) -> JsResult<Value> {
+    use kiln_interpreter::builtins::promise::promise_state_for_host;
+    use kiln_interpreter::object::PromiseState;
+    if promise_state_for_host(vm, v).is_none() {
+        return Ok(v);
+    }
+    vm.handles.push(v);
+    loop {
+        match promise_state_for_host(vm, v) {
+            Some((PromiseState::Fulfilled, x)) => return Ok(x),
+            Some((PromiseState::Rejected, e)) => return Err(JsError::Throw(e)),
+            _ => {
+                if !vm.run_one_job()? {
+                    return Err(node_error(
+                        vm,
+                        "Error",
+                        "ERR_VM_MODULE_LINK_FAILURE",
+                        "the linker's promise never settled",
+                    ));
+                }
+            }
+        }
+    }
+}
+
+/// `module.link(linker)`: asks the linker for every request, recursively.
+fn module_link(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
+    let result = (|| {
+        let (o, data) = this_module(vm, this)?;
+        let linker = arg(args, 0);
+        if !vm.is_callable(linker) {
+            return Err(invalid_arg_type(vm, "linker", "of type function", linker));
+        }
+        if status_text(vm, &module_data(&data).borrow()) != "unlinked" {
+            return Err(node_error(
+                vm,
+                "Error",
+                "ERR_VM_MODULE_ALREADY_LINKED",
+                "Module has already been linked",
+            ));
+        }
+        link_recursively(vm, o, linker, &mut Vec::new())
+    })();
+    Ok(match result {
+        Ok(()) => kiln_interpreter::builtins::promise::resolved(vm, Value::UNDEFINED),
+        Err(JsError::Throw(e)) => kiln_interpreter::builtins::promise::rejected(vm, e),
+        Err(e) => return Err(e),
+    })
+}
+
+fn link_recursively(
+    vm: &mut Vm,
+    module: ObjRef,
+    linker: Value,
+    seen: &mut Vec<ObjRef>,
+) -> JsResult<()> {
+    if seen.contains(&module) {
+        return Ok(());
+    }
+    seen.push(module);
+    let (_, data) = this_module(vm, module.value())?;
+    let (index, linked) = {
+        let d = module_data(&data).borrow();
+        (d.index, d.linked)
+    };
+    if linked {
+        return Ok(());
+    }
+    let mut requested = Vec::new();
+    for specifier in vm.module_requests(index) {
+        let s = vm.string(&specifier);
+        let attributes = vm.new_object();
+        let r = vm.call(
+            linker,
+            Value::UNDEFINED,
+            &[s, module.value(), attributes.value()],
+        )?;
+        let r = settle(vm, r)?;
+        let target = match r.as_object().and_then(|o| this_module(vm, o.value()).ok()) {
+            Some((t, _)) => t,
+            None => {
+                return Err(node_error(
+                    vm,
+                    "Error",
+                    "ERR_VM_MODULE_NOT_MODULE",
+                    "Provided module is not an instance of Module",
+                ));
+            }
+        };
+        vm.handles.push(target.value());
+        let (_, tdata) = this_module(vm, target.value())?;
+        requested.push(module_data(&tdata).borrow().index);
+        link_recursively(vm, target, linker, seen)?;
+    }
+    vm.set_module_requested(index, requested);
+    module_data(&data).borrow_mut().linked = true;
+    Ok(())
+}
+
+/// `module.evaluate([options])`: a promise of undefined, rejected with the module's error.
+fn module_evaluate(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
+    let (_, data) = this_module(vm, this)?;
+    let options = options_object(vm, arg(args, 0), "options")?;
+    let timeout = timeout_option(vm, options)?;
+    let (index, realm, status) = {
+        let d = module_data(&data).borrow();
+        (d.index, d.realm, status_text(vm, &d))
+    };
+    if !matches!(status, "linked" | "evaluated" | "errored" | "evaluating") {
+        return Err(node_error(
+            vm,
+            "Error",
+            "ERR_VM_MODULE_STATUS",
+            "Module status must be one of linked, evaluated, or errored",
+        ));
+    }
+    let result = with_timeout(vm, timeout, |vm| {
+        let saved = vm.realm;
+        vm.realm = realm;
+        let r = vm
+            .evaluate_module_namespace(index)
+            .map(|_| Value::UNDEFINED);
+        vm.realm = saved;
+        r
+    });
+    Ok(match result {
+        Ok(_) => kiln_interpreter::builtins::promise::resolved(vm, Value::UNDEFINED),
+        Err(JsError::Throw(e)) => kiln_interpreter::builtins::promise::rejected(vm, e),
+        Err(e) => return Err(e),
+    })
+}
+
+fn module_create_cached_data(vm: &mut Vm, this: Value, _: &[Value]) -> JsResult<Value> {
+    let (_, data) = this_module(vm, this)?;
+    let bytes = match &module_data(&data).borrow().source {
+        Some((source, code)) => {
+            kiln_cache::encode(code, source, kiln_cache::CacheKind::Module).to_vec()
+        }
+        None => Vec::new(),
+    };
+    Ok(uint8_array(vm, bytes))
+}
+
+/// `syntheticModule.setExport(name, value)`
+fn synthetic_set_export(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
+    let (_, data) = this_module(vm, this)?;
+    let name = expect_string(vm, arg(args, 0), "name")?;
+    let index = module_data(&data).borrow().index;
+    if vm.modules.records[index].env.is_none() {
+        return Err(node_error(
+            vm,
+            "Error",
+            "ERR_VM_MODULE_STATUS",
+            "Module status must be linked, evaluating or evaluated",
+        ));
+    }
+    if !vm.set_module_export(index, &name, arg(args, 1)) {
+        return Err(vm.reference_error(&format!("Export '{name}' is not defined in module")));
+    }
+    Ok(Value::UNDEFINED)
+}

@@ -1,0 +1,434 @@
+//! `node:vm` from JavaScript: each test runs a module that imports `node:vm` and checks what it
+//! prints, line by line. The rows follow the issue: the host module, contexts and the sandbox
+//! forwarding rules, code generation limits, timeouts, `Script` and its caches,
+//! `compileFunction`, the module state machine, and the escapes a sandbox must stop.
+
+use kiln::{Runtime, Script, ScriptOptions, SourceType};
+use kiln_interpreter::Host;
+use std::cell::RefCell;
+use std::rc::Rc;
+
+struct Capture(Rc<RefCell<Vec<String>>>);
+
+impl Host for Capture {
+    fn print(&mut self, line: &str) {
+        self.0.borrow_mut().push(line.to_string());
+    }
+}
+
+/// Runs `source` as a module and returns what it printed (and the uncaught error, if any).
+fn run(source: &str) -> Vec<String> {
+    run_with_heap_limit(source, None)
+}
+
+fn run_with_heap_limit(source: &str, limit: Option<usize>) -> Vec<String> {
+    let lines = Rc::new(RefCell::new(Vec::new()));
+    let mut runtime = Runtime::with_host(Box::new(Capture(lines.clone())));
+    runtime.set_heap_limit(limit);
+    let script = Script::new(
+        source,
+        ScriptOptions {
+            filename: "test.mjs".into(),
+            source_type: SourceType::Module,
+            ..Default::default()
+        },
+    )
+    .expect("the test parses");
+    if let Err(e) = script.run_in_this_context(&mut runtime) {
+        lines.borrow_mut().push(format!("UNCAUGHT {e}"));
+    }
+    lines.take()
+}
+
+fn check(source: &str, expected: &[&str]) {
+    let got = run(source);
+    assert_eq!(got, expected, "\nsource:\n{source}");
+}
+
+#[test]
+fn the_host_module_exports_everything_by_name_and_as_default() {
+    check(
+        r#"
+import vm, * as ns from 'node:vm';
+import { Script, createContext, constants } from 'vm';
+const names = ['Script', 'createScript', 'createContext', 'isContext', 'runInContext',
+  'runInNewContext', 'runInThisContext', 'compileFunction', 'measureMemory', 'constants',
+  'Module', 'SourceTextModule', 'SyntheticModule'];
+console.log(names.every(n => n in vm && ns[n] === vm[n]));
+console.log(Script === vm.Script, createContext === vm.createContext);
+console.log(typeof constants.DONT_CONTEXTIFY, typeof constants.USE_MAIN_CONTEXT_DEFAULT_LOADER);
+console.log(Object.isFrozen(constants));
+"#,
+        &["true", "true true", "symbol symbol", "true"],
+    );
+}
+
+#[test]
+fn a_sandbox_backs_the_context_global_both_ways() {
+    check(
+        r#"
+import vm from 'node:vm';
+const sandbox = { a: 1, get g() { return 'getter'; } };
+const ctx = vm.createContext(sandbox);
+console.log(ctx === sandbox, vm.isContext(sandbox), vm.isContext({}));
+// Reads, including accessors and later changes from outside.
+sandbox.later = 'seen';
+console.log(vm.runInContext('[a, g, later].join()', ctx));
+// Writes and declarations land on the sandbox; lexical declarations do not.
+vm.runInContext('a = 2; var v = 3; function f() { return 4; } let l = 5; const c = 6; class K {}', ctx);
+console.log(sandbox.a, sandbox.v, typeof sandbox.f, sandbox.f(), 'l' in sandbox, 'c' in sandbox, 'K' in sandbox);
+console.log(vm.runInContext('l + c', ctx));
+// Descriptors, defineProperty and delete go through to the sandbox.
+vm.runInContext('Object.defineProperty(globalThis, "d", { value: 7, enumerable: false })', ctx);
+console.log(Object.getOwnPropertyDescriptor(sandbox, 'd').value, Object.getOwnPropertyDescriptor(sandbox, 'd').enumerable);
+console.log(vm.runInContext('Object.getOwnPropertyDescriptor(globalThis, "a").value', ctx));
+console.log(vm.runInContext('delete globalThis.a', ctx), 'a' in sandbox);
+console.log(vm.runInContext('Object.keys(globalThis).includes("v")', ctx));
+// The context's global is not the sandbox, and has its own built-ins.
+console.log(vm.runInContext('this', ctx) !== sandbox, vm.runInContext('Array', ctx) !== Array);
+console.log(vm.runInContext('typeof Array', ctx), vm.runInContext('globalThis === this', ctx));
+"#,
+        &[
+            "true true false",
+            "1,getter,seen",
+            "2 3 function 4 false false false",
+            "11",
+            "7 false",
+            "2",
+            "true false",
+            "true",
+            "true true",
+            "function true",
+        ],
+    );
+}
+
+#[test]
+fn dont_contextify_gives_an_ordinary_freezable_global() {
+    check(
+        r#"
+import vm from 'node:vm';
+const g = vm.createContext(vm.constants.DONT_CONTEXTIFY);
+console.log(vm.isContext(g), vm.runInContext('globalThis', g) === g, typeof g.Array);
+vm.runInContext('Object.freeze(globalThis); var x = 1;', g);
+console.log(Object.isFrozen(g), vm.runInContext('typeof x', g));
+"#,
+        &["true true function", "true undefined"],
+    );
+}
+
+#[test]
+fn code_generation_from_strings_can_be_forbidden() {
+    check(
+        r#"
+import vm from 'node:vm';
+const ctx = vm.createContext({}, { codeGeneration: { strings: false, wasm: false } });
+for (const code of ['eval("1")', 'new Function("return 1")', 'Function("return 1")',
+    '(function*(){}).constructor("yield 1")', '(async function(){}).constructor("")',
+    '(async function*(){}).constructor("")', '(0, eval)("1")']) {
+  try { vm.runInContext(code, ctx); console.log('ran', code); }
+  catch (e) { console.log(e.name, e instanceof vm.runInContext('EvalError', ctx)); }
+}
+// The host may still compile code into the context.
+console.log(vm.runInContext('1 + 1', ctx), vm.compileFunction('return 3', [], { parsingContext: ctx })());
+try { vm.createContext({}, { codeGeneration: { strings: 1 } }); }
+catch (e) { console.log(e.code, e.message); }
+try { vm.createContext({}, { codeGeneration: 1 }); }
+catch (e) { console.log(e.code); }
+"#,
+        &[
+            "EvalError true",
+            "EvalError true",
+            "EvalError true",
+            "EvalError true",
+            "EvalError true",
+            "EvalError true",
+            "EvalError true",
+            "2 3",
+            "ERR_INVALID_ARG_TYPE The \"options.codeGeneration.strings\" property must be of type boolean. Received type number (1)",
+            "ERR_INVALID_ARG_TYPE",
+        ],
+    );
+}
+
+#[test]
+fn a_timeout_stops_the_script_and_the_program_goes_on() {
+    check(
+        r#"
+import vm from 'node:vm';
+const started = Date.now();
+try { vm.runInNewContext('while (true) {}', {}, { timeout: 50 }); }
+catch (e) { console.log(e.code, e.message); }
+const elapsed = Date.now() - started;
+console.log(elapsed >= 50 && elapsed < 150);
+const ctx = vm.createContext({});
+try { vm.runInContext('for (;;) { try {} finally {} }', ctx, { timeout: 20 }); }
+catch (e) { console.log(e.code); }
+console.log(vm.runInContext('6 * 7', ctx));
+for (const t of [0, -1, 1.5, 2 ** 32]) {
+  try { vm.runInThisContext('1', { timeout: t }); } catch (e) { console.log(e.code); }
+}
+try { vm.runInThisContext('1', { timeout: '5' }); } catch (e) { console.log(e.code, e.message); }
+"#,
+        &[
+            "ERR_SCRIPT_EXECUTION_TIMEOUT Script execution timed out after 50ms",
+            "true",
+            "ERR_SCRIPT_EXECUTION_TIMEOUT",
+            "42",
+            "ERR_OUT_OF_RANGE",
+            "ERR_OUT_OF_RANGE",
+            "ERR_OUT_OF_RANGE",
+            "ERR_OUT_OF_RANGE",
+            "ERR_INVALID_ARG_TYPE The \"options.timeout\" property must be of type number. Received type string ('5')",
+        ],
+    );
+}
+
+#[test]
+fn new_contexts_cannot_reach_the_outer_realm() {
+    check(
+        r#"
+import vm from 'node:vm';
+const outer = globalThis;
+// The classic escapes: the constructor of the global, of a function, of an error.
+const escapes = [
+  'this.constructor.constructor("return globalThis")()',
+  'constructor.constructor("return globalThis")()',
+  '(() => {}).constructor("return globalThis")()',
+  'new Error().constructor.constructor("return globalThis")()',
+  'Object.getPrototypeOf(globalThis).constructor.constructor("return globalThis")()',
+];
+for (const [name, ctx] of [['sandbox', vm.createContext({})],
+                           ['empty', vm.createContext()],
+                           ['plain', vm.createContext(vm.constants.DONT_CONTEXTIFY)]]) {
+  console.log(name, escapes.map(e => vm.runInContext(e, ctx) === outer).some(Boolean));
+}
+const locked = vm.createContext({}, { codeGeneration: { strings: false } });
+console.log(escapes.map(e => { try { vm.runInContext(e, locked); return 'ran'; } catch (x) { return x.name; } }).join());
+// Handing in an outer object hands in its realm.
+const handed = vm.createContext({ f: Function });
+console.log(vm.runInContext('f("return globalThis")()', handed) === outer);
+"#,
+        &[
+            "sandbox false",
+            "empty false",
+            "plain false",
+            "EvalError,EvalError,EvalError,EvalError,EvalError",
+            "true",
+        ],
+    );
+}
+
+#[test]
+fn scripts_make_use_and_reject_caches() {
+    check(
+        r#"
+import vm from 'node:vm';
+const code = 'globalThis.n = (globalThis.n || 0) + 1; n';
+const s = new vm.Script(code, { filename: 'a.js', produceCachedData: true });
+console.log(s.cachedDataProduced, s.cachedData instanceof Uint8Array, s.cachedData.length > 64);
+console.log('cachedDataRejected' in s);
+const again = new vm.Script(code, { cachedData: s.createCachedData() });
+console.log(again.cachedDataRejected, again.runInThisContext(), again.runInThisContext());
+const view = new DataView(s.cachedData.buffer);
+console.log(new vm.Script(code, { cachedData: view }).cachedDataRejected);
+const other = new vm.Script('n * 10', { cachedData: s.cachedData });
+console.log(other.cachedDataRejected, other.runInThisContext());
+const bytes = s.createCachedData(); bytes[100] ^= 1;
+console.log(new vm.Script(code, { cachedData: bytes }).cachedDataRejected);
+try { new vm.Script(code, { cachedData: 'x' }); } catch (e) { console.log(e.code); }
+try { new vm.Script('let let = 1'); } catch (e) { console.log(e.name); }
+const ctx = vm.createContext({ n: 100 });
+console.log(s.runInContext(ctx), ctx.n, s.runInNewContext({ n: 5 }));
+console.log(vm.createScript('1 + 1').runInThisContext());
+"#,
+        &[
+            "true true true",
+            "false",
+            "false 1 2",
+            "false",
+            "true 20",
+            "true",
+            "ERR_INVALID_ARG_TYPE",
+            "SyntaxError",
+            "101 101 6",
+            "2",
+        ],
+    );
+}
+
+#[test]
+fn compile_function_takes_params_contexts_and_extensions() {
+    check(
+        r#"
+import vm from 'node:vm';
+const add = vm.compileFunction('return a + b', ['a', 'b']);
+console.log(add(2, 3), typeof add);
+try { vm.compileFunction('}); (function() {', []); } catch (e) { console.log(e.name); }
+try { vm.compileFunction('return 1', 'a'); } catch (e) { console.log(e.code); }
+const ctx = vm.createContext({ x: 10 });
+console.log(vm.compileFunction('return x + Array.length', [], { parsingContext: ctx })());
+const withExt = vm.compileFunction('return y * 2', [], { contextExtensions: [{ y: 21 }] });
+console.log(withExt());
+const cached = vm.compileFunction('return 1', [], { produceCachedData: true });
+console.log(cached.cachedDataProduced, cached.cachedData instanceof Uint8Array);
+const reused = vm.compileFunction('return 1', [], { cachedData: cached.cachedData });
+console.log(reused.cachedDataRejected, reused());
+"#,
+        &[
+            "5 function",
+            "SyntaxError",
+            "ERR_INVALID_ARG_TYPE",
+            "11",
+            "42",
+            "true true",
+            "false 1",
+        ],
+    );
+}
+
+#[test]
+fn modules_walk_their_state_machine() {
+    check(
+        r#"
+import vm from 'node:vm';
+const ctx = vm.createContext({ shared: 'ctx' });
+const dep = new vm.SourceTextModule('export const x = 20 + (typeof shared === "string" ? 1 : 0);', { context: ctx, identifier: 'dep' });
+const main = new vm.SourceTextModule('import { x } from "dep"; export const y = x * 2;', { context: ctx });
+console.log(main.status, dep.identifier, main.dependencySpecifiers.join());
+try { main.namespace; } catch (e) { console.log(e.code); }
+try { await main.evaluate(); } catch (e) { console.log(e.code); }
+await main.link(async (specifier, referrer) => { console.log('link', specifier, referrer === main); return dep; });
+console.log(main.status, dep.status);
+try { await main.link(() => dep); } catch (e) { console.log(e.code); }
+await main.evaluate();
+console.log(main.status, main.namespace.y, dep.namespace.x);
+const bad = new vm.SourceTextModule('throw new TypeError("boom")');
+await bad.link(() => {});
+try { await bad.evaluate(); } catch (e) { console.log('rejected', e.message); }
+console.log(bad.status, bad.error.message);
+try { dep.error; } catch (e) { console.log(e.code); }
+try { new vm.SourceTextModule('export {'); } catch (e) { console.log(e.name); }
+const lonely = new vm.SourceTextModule('import "missing";');
+try { await lonely.link(() => 42); } catch (e) { console.log(e.code); }
+// A cycle links and evaluates.
+const a = new vm.SourceTextModule('import { b } from "b"; export const a = "a"; export const both = () => a + b;');
+const b = new vm.SourceTextModule('import { a } from "a"; export const b = "b";');
+await a.link(s => (s === 'a' ? a : b));
+await a.evaluate();
+console.log(a.namespace.both(), b.status);
+try { new vm.Module(); } catch (e) { console.log(e.code); }
+"#,
+        &[
+            "unlinked dep dep",
+            "ERR_VM_MODULE_STATUS",
+            "ERR_VM_MODULE_STATUS",
+            "link dep true",
+            "linked linked",
+            "ERR_VM_MODULE_ALREADY_LINKED",
+            "evaluated 42 21",
+            "rejected boom",
+            "errored boom",
+            "ERR_VM_MODULE_STATUS",
+            "SyntaxError",
+            "ERR_VM_MODULE_NOT_MODULE",
+            "ab evaluated",
+            "ERR_ILLEGAL_CONSTRUCTOR",
+        ],
+    );
+}
+
+#[test]
+fn synthetic_modules_export_live_bindings() {
+    check(
+        r#"
+import vm from 'node:vm';
+const syn = new vm.SyntheticModule(['count', 'bump'], function () {
+  this.setExport('count', 0);
+  this.setExport('bump', () => { count++; this.setExport('count', count); });
+});
+let count = 0;
+try { syn.setExport('count', 1); } catch (e) { console.log(e.code); }
+const user = new vm.SourceTextModule('import { count, bump } from "syn"; export function read() { return count; } export { bump };');
+await user.link(() => syn);
+await user.evaluate();
+console.log(user.namespace.read());
+user.namespace.bump(); user.namespace.bump();
+console.log(user.namespace.read(), syn.namespace.count);
+try { syn.setExport('nope', 1); } catch (e) { console.log(e.name); }
+try { new vm.SyntheticModule(['a', 'a'], () => {}); } catch (e) { console.log(e.code); }
+try { new vm.SyntheticModule(['a'], 1); } catch (e) { console.log(e.code); }
+"#,
+        &[
+            "ERR_VM_MODULE_STATUS",
+            "0",
+            "2 2",
+            "ReferenceError",
+            "ERR_INVALID_ARG_VALUE",
+            "ERR_INVALID_ARG_TYPE",
+        ],
+    );
+}
+
+#[test]
+fn measure_memory_reports_the_heap() {
+    check(
+        r#"
+import vm from 'node:vm';
+const before = (await vm.measureMemory()).total.jsMemoryEstimate;
+const keep = new Array(100000).fill(0).map((_, i) => ({ i }));
+const after = (await vm.measureMemory({ mode: 'detailed' })).total;
+console.log(before > 0, after.jsMemoryEstimate > before, after.jsMemoryRange.length, keep.length);
+try { vm.measureMemory({ mode: 'all' }); } catch (e) { console.log(e.code); }
+"#,
+        &["true true 2 100000", "ERR_INVALID_ARG_VALUE"],
+    );
+}
+
+#[test]
+fn a_context_that_allocates_without_end_hits_the_heap_limit_and_the_host_goes_on() {
+    let got = run_with_heap_limit(
+        r#"
+import vm from 'node:vm';
+for (const code of ['const a = []; for (;;) a.push({ a: [1, 2, 3] });',
+                    'let s = []; for (;;) s.push("x".repeat(1000) + Math.random());',
+                    'new ArrayBuffer(1 << 30)']) {
+  try { vm.runInNewContext(code, {}, { timeout: 10000 }); }
+  catch (e) { console.log(e.code || e.name); }
+}
+console.log(vm.runInNewContext('[1, 2, 3].map(x => x * 2).join()'));
+"#,
+        Some(48 << 20),
+    );
+    assert_eq!(
+        got,
+        [
+            "ERR_KILN_HEAP_LIMIT",
+            "ERR_KILN_HEAP_LIMIT",
+            "RangeError",
+            "2,4,6"
+        ]
+    );
+}
+
+#[test]
+fn contexts_are_collected_when_unreachable() {
+    let lines = Rc::new(RefCell::new(Vec::new()));
+    let mut runtime = Runtime::with_host(Box::new(Capture(lines.clone())));
+    let script = Script::new(
+        "import vm from 'node:vm'; for (let i = 0; i < 3000; i++) vm.runInNewContext('globalThis.big = new Array(1000).fill(1)');",
+        ScriptOptions {
+            source_type: SourceType::Module,
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    script.run_in_this_context(&mut runtime).unwrap();
+    runtime.vm.collect_garbage();
+    let live = runtime.vm.realms.iter().filter(|r| !r.dead).count();
+    assert!(
+        live < 10,
+        "{live} realms still live after 3,000 dropped contexts"
+    );
+    assert!(runtime.vm.heap.objects.live() < 20_000);
+}
