@@ -13,7 +13,8 @@
 use crate::{Script, ScriptOptions, SourceType};
 use kiln_interpreter::builtins::{array_buffer, typed_array};
 use kiln_interpreter::heap::ObjRef;
-use kiln_interpreter::object::{NativeFn, Object, ObjectKind, PropertyKey, attrs};
+use kiln_interpreter::heap::Traced;
+use kiln_interpreter::object::{HostObject, NativeFn, Object, ObjectKind, PropertyKey, attrs};
 use kiln_interpreter::{JsError, JsResult, Value, Vm};
 use std::rc::Rc;
 
@@ -23,6 +24,8 @@ pub const SPECIFIER: &str = "node:vm";
 /// Makes `node:vm` importable in `vm`.
 pub fn register(vm: &mut Vm) {
     vm.host_modules.insert(SPECIFIER.to_string(), exports);
+    vm.dynamic_import_hook = Some(dynamic_import);
+    vm.import_meta_hook = Some(initialize_import_meta);
 }
 
 fn arg(args: &[Value], i: usize) -> Value {
@@ -267,7 +270,13 @@ fn exports(vm: &mut Vm) -> JsResult<Vec<(String, Value)>> {
         vm,
         "SourceTextModule",
         source_text_module_construct,
-        &[("createCachedData", 0, module_create_cached_data)],
+        &[
+            ("createCachedData", 0, module_create_cached_data),
+            ("linkRequests", 1, module_link_requests),
+            ("instantiate", 0, module_instantiate),
+            ("hasTopLevelAwait", 0, module_has_top_level_await),
+            ("hasAsyncGraph", 0, module_has_async_graph),
+        ],
     );
     let synthetic = class(
         vm,
@@ -471,11 +480,87 @@ fn script_options(vm: &mut Vm, v: Value) -> JsResult<(Option<ObjRef>, String)> {
     Ok((options, filename))
 }
 
-/// Compiles a `vm.Script` from `code` and its options; returns the script and whether a cache
-/// was given.
-fn make_script(vm: &mut Vm, code: Value, options: Value) -> JsResult<(Script, Option<ObjRef>)> {
+/// A compiled `vm.Script` (or `compileFunction` wrapper) with what running it needs.
+struct VmScript {
+    script: Script,
+    line_offset: i64,
+    column_offset: i64,
+    /// The `ImportHooks` object its code gets as host-defined data.
+    hooks: Value,
+}
+
+impl HostObject for VmScript {
+    fn trace(&self, out: &mut Vec<Traced>) {
+        out.push(Traced::Value(self.hooks));
+    }
+}
+
+/// What `import()` and `import.meta` inside vm code call: the callbacks, and the object they
+/// get as the referrer (the Script, module or compiled function).
+struct ImportHooks {
+    referrer: std::cell::Cell<Value>,
+    import_dynamically: Value,
+    initialize_import_meta: Value,
+}
+
+impl HostObject for ImportHooks {
+    fn trace(&self, out: &mut Vec<Traced>) {
+        out.push(Traced::Value(self.referrer.get()));
+        out.push(Traced::Value(self.import_dynamically));
+        out.push(Traced::Value(self.initialize_import_meta));
+    }
+}
+
+/// An `ImportHooks` object for the options' `importModuleDynamically` (and
+/// `initializeImportMeta`, for modules).
+fn import_hooks(vm: &mut Vm, options: Option<ObjRef>) -> JsResult<Value> {
+    let dynamic = option(vm, options, "importModuleDynamically")?;
+    let main_loader = constant(vm, "USE_MAIN_CONTEXT_DEFAULT_LOADER");
+    if !dynamic.is_undefined() && dynamic != main_loader && !vm.is_callable(dynamic) {
+        return Err(invalid_arg_type(
+            vm,
+            "options.importModuleDynamically",
+            "of type function or vm.constants.USE_MAIN_CONTEXT_DEFAULT_LOADER",
+            dynamic,
+        ));
+    }
+    let meta = option(vm, options, "initializeImportMeta")?;
+    if !meta.is_undefined() && !vm.is_callable(meta) {
+        return Err(invalid_arg_type(
+            vm,
+            "options.initializeImportMeta",
+            "of type function",
+            meta,
+        ));
+    }
+    let hooks = ImportHooks {
+        referrer: std::cell::Cell::new(Value::UNDEFINED),
+        import_dynamically: dynamic,
+        initialize_import_meta: meta,
+    };
+    let o = vm.alloc(Object::new(None, ObjectKind::HostData(Rc::new(hooks))));
+    Ok(o.value())
+}
+
+fn set_referrer(vm: &Vm, hooks: Value, referrer: Value) {
+    if let Some(o) = hooks.as_object()
+        && let ObjectKind::HostData(d) = &vm.obj(o).kind
+        && let Some(h) = d.downcast::<ImportHooks>()
+    {
+        h.referrer.set(referrer);
+    }
+}
+
+/// Compiles a `vm.Script` from `code` and its options.
+fn make_script(vm: &mut Vm, code: Value, options: Value) -> JsResult<VmScript> {
     let source = expect_string(vm, code, "code")?;
     let (options, filename) = script_options(vm, options)?;
+    let offset = |vm: &mut Vm, name: &str| -> JsResult<i64> {
+        let v = option(vm, options, name)?;
+        Ok(v.as_number().unwrap_or(0.0) as i64)
+    };
+    let line_offset = offset(vm, "lineOffset")?;
+    let column_offset = offset(vm, "columnOffset")?;
     let cached = option(vm, options, "cachedData")?;
     let cached = if cached.is_undefined() {
         None
@@ -483,6 +568,8 @@ fn make_script(vm: &mut Vm, code: Value, options: Value) -> JsResult<(Script, Op
         Some(view_bytes(vm, cached, "options.cachedData")?)
     };
     let produce = bool_option(vm, options, "produceCachedData", "options")?;
+    let hooks = import_hooks(vm, options)?;
+    vm.handles.push(hooks);
     let script = Script::new(
         &source,
         ScriptOptions {
@@ -493,7 +580,12 @@ fn make_script(vm: &mut Vm, code: Value, options: Value) -> JsResult<(Script, Op
         },
     )
     .map_err(|e| syntax_error(vm, e))?;
-    Ok((script, options))
+    Ok(VmScript {
+        script,
+        line_offset,
+        column_offset,
+        hooks,
+    })
 }
 
 fn syntax_error(vm: &mut Vm, e: crate::Error) -> JsError {
@@ -505,19 +597,21 @@ fn syntax_error(vm: &mut Vm, e: crate::Error) -> JsError {
 
 /// `new vm.Script(code[, options])`
 fn script_construct(vm: &mut Vm, args: &[Value], nt: ObjRef) -> JsResult<Value> {
-    let (script, _) = make_script(vm, arg(args, 0), arg(args, 1))?;
+    let script = make_script(vm, arg(args, 0), arg(args, 1))?;
     let proto = vm.prototype_from_constructor(nt.value(), |r| r.object_prototype)?;
     let o = script_object(vm, script, proto);
     Ok(o.value())
 }
 
-fn script_object(vm: &mut Vm, script: Script, proto: ObjRef) -> ObjRef {
-    let rejected = script.cached_data_rejected();
-    let produced = script.cached_data().map(<[u8]>::to_vec);
+fn script_object(vm: &mut Vm, script: VmScript, proto: ObjRef) -> ObjRef {
+    let rejected = script.script.cached_data_rejected();
+    let produced = script.script.cached_data().map(<[u8]>::to_vec);
+    let hooks = script.hooks;
     let o = vm.alloc(Object::new(
         Some(proto),
         ObjectKind::HostData(Rc::new(script)),
     ));
+    set_referrer(vm, hooks, o.value());
     if let Some(r) = rejected {
         let k = vm.key("cachedDataRejected");
         vm.define_data(o, k, Value::boolean(r), attrs::DEFAULT);
@@ -540,10 +634,10 @@ fn create_script(vm: &mut Vm, _: Value, args: &[Value]) -> JsResult<Value> {
     vm.construct(ctor, &[arg(args, 0), arg(args, 1)], ctor)
 }
 
-fn this_script(vm: &mut Vm, this: Value) -> JsResult<Rc<dyn std::any::Any>> {
+fn this_script(vm: &mut Vm, this: Value) -> JsResult<Rc<dyn HostObject>> {
     if let Some(o) = this.as_object()
         && let ObjectKind::HostData(data) = &vm.obj(o).kind
-        && data.is::<Script>()
+        && data.downcast::<VmScript>().is_some()
     {
         return Ok(data.clone());
     }
@@ -552,7 +646,8 @@ fn this_script(vm: &mut Vm, this: Value) -> JsResult<Rc<dyn std::any::Any>> {
 
 /// Runs `script` in `realm` under the run options (`timeout`); a timeout becomes Node's
 /// ERR_SCRIPT_EXECUTION_TIMEOUT error and the program goes on.
-fn run_script(vm: &mut Vm, script: &Script, realm: u32, options: Value) -> JsResult<Value> {
+fn run_script(vm: &mut Vm, vm_script: &VmScript, realm: u32, options: Value) -> JsResult<Value> {
+    let script = &vm_script.script;
     let options = if options.is_string() {
         None
     } else {
@@ -571,6 +666,9 @@ fn run_script(vm: &mut Vm, script: &Script, realm: u32, options: Value) -> JsRes
             script.source(),
             script.filename(),
         );
+        loaded.line_offset.set(vm_script.line_offset);
+        loaded.column_offset.set(vm_script.column_offset);
+        loaded.host_defined.set(Some(vm_script.hooks));
         let result = vm.run_top_level(loaded);
         vm.realm = saved;
         result
@@ -624,21 +722,21 @@ fn heap_limit_error(vm: &mut Vm, result: JsResult<Value>) -> JsResult<Value> {
 
 fn script_run_in_this_context(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
     let data = this_script(vm, this)?;
-    let script = data.downcast_ref::<Script>().expect("checked");
+    let script = data.downcast::<VmScript>().expect("checked");
     let realm = vm.realm;
     run_script(vm, script, realm, arg(args, 0))
 }
 
 fn script_run_in_context(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
     let data = this_script(vm, this)?;
-    let script = data.downcast_ref::<Script>().expect("checked");
+    let script = data.downcast::<VmScript>().expect("checked");
     let realm = context_argument(vm, arg(args, 0))?;
     run_script(vm, script, realm, arg(args, 1))
 }
 
 fn script_run_in_new_context(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
     let data = this_script(vm, this)?;
-    let script = data.downcast_ref::<Script>().expect("checked");
+    let script = data.downcast::<VmScript>().expect("checked");
     let context = create_context(vm, Value::UNDEFINED, &[arg(args, 0), arg(args, 1)])?;
     vm.handles.push(context);
     let realm = context_argument(vm, context)?;
@@ -647,28 +745,28 @@ fn script_run_in_new_context(vm: &mut Vm, this: Value, args: &[Value]) -> JsResu
 
 fn script_create_cached_data(vm: &mut Vm, this: Value, _: &[Value]) -> JsResult<Value> {
     let data = this_script(vm, this)?;
-    let script = data.downcast_ref::<Script>().expect("checked");
-    let bytes = script.create_cached_data();
+    let script = data.downcast::<VmScript>().expect("checked");
+    let bytes = script.script.create_cached_data();
     Ok(uint8_array(vm, bytes))
 }
 
 /// `vm.runInThisContext(code[, options])`
 fn run_in_this_context(vm: &mut Vm, _: Value, args: &[Value]) -> JsResult<Value> {
-    let (script, _) = make_script(vm, arg(args, 0), arg(args, 1))?;
+    let script = make_script(vm, arg(args, 0), arg(args, 1))?;
     let realm = vm.realm;
     run_script(vm, &script, realm, arg(args, 1))
 }
 
 /// `vm.runInContext(code, contextifiedObject[, options])`
 fn run_in_context(vm: &mut Vm, _: Value, args: &[Value]) -> JsResult<Value> {
-    let (script, _) = make_script(vm, arg(args, 0), arg(args, 2))?;
+    let script = make_script(vm, arg(args, 0), arg(args, 2))?;
     let realm = context_argument(vm, arg(args, 1))?;
     run_script(vm, &script, realm, arg(args, 2))
 }
 
 /// `vm.runInNewContext(code[, contextObject[, options]])`
 fn run_in_new_context(vm: &mut Vm, _: Value, args: &[Value]) -> JsResult<Value> {
-    let (script, _) = make_script(vm, arg(args, 0), arg(args, 2))?;
+    let script = make_script(vm, arg(args, 0), arg(args, 2))?;
     let context = create_context(vm, Value::UNDEFINED, &[arg(args, 1), arg(args, 2)])?;
     vm.handles.push(context);
     let realm = context_argument(vm, context)?;
@@ -757,10 +855,16 @@ fn compile_function(vm: &mut Vm, _: Value, args: &[Value]) -> JsResult<Value> {
         let k = vm.key(name);
         vm.define_data(script_options, k, v, attrs::DEFAULT);
     }
-    let (script, _) = make_script(vm, code, script_options.value())?;
-    let rejected = script.cached_data_rejected();
-    let produced = script.cached_data().map(<[u8]>::to_vec);
+    for name in ["importModuleDynamically", "lineOffset", "columnOffset"] {
+        let v = option(vm, options, name)?;
+        let k = vm.key(name);
+        vm.define_data(script_options, k, v, attrs::DEFAULT);
+    }
+    let script = make_script(vm, code, script_options.value())?;
+    let rejected = script.script.cached_data_rejected();
+    let produced = script.script.cached_data().map(<[u8]>::to_vec);
     let mut f = run_script(vm, &script, realm, Value::UNDEFINED)?;
+    set_referrer(vm, script.hooks, f);
     if !extensions.is_empty() {
         let list = vm.new_array(extensions).value();
         f = vm.call(f, Value::UNDEFINED, &[list])?;
@@ -828,20 +932,35 @@ struct ModuleData {
     /// `link()` has bound every request.
     linked: bool,
     source: Option<(String, kiln_cache::VerifiedCode)>,
+    /// The module's `ImportHooks` object (undefined for synthetic modules).
+    hooks: Value,
+    /// `linkRequests` was given these module objects (kept alive with the module).
+    linked_modules: Vec<Value>,
 }
 
-fn this_module(vm: &mut Vm, this: Value) -> JsResult<(ObjRef, Rc<dyn std::any::Any>)> {
+/// A module object's data.
+struct ModuleCell(std::cell::RefCell<ModuleData>);
+
+impl HostObject for ModuleCell {
+    fn trace(&self, out: &mut Vec<Traced>) {
+        let d = self.0.borrow();
+        out.push(Traced::Value(d.hooks));
+        out.extend(d.linked_modules.iter().map(|&v| Traced::Value(v)));
+    }
+}
+
+fn this_module(vm: &mut Vm, this: Value) -> JsResult<(ObjRef, Rc<dyn HostObject>)> {
     if let Some(o) = this.as_object()
         && let ObjectKind::HostData(data) = &vm.obj(o).kind
-        && data.is::<std::cell::RefCell<ModuleData>>()
+        && data.downcast::<ModuleCell>().is_some()
     {
         return Ok((o, data.clone()));
     }
     Err(invalid_arg_type(vm, "this", "an instance of Module", this))
 }
 
-fn module_data(data: &Rc<dyn std::any::Any>) -> &std::cell::RefCell<ModuleData> {
-    data.downcast_ref().expect("checked by this_module")
+fn module_data(data: &Rc<dyn HostObject>) -> &std::cell::RefCell<ModuleData> {
+    &data.downcast::<ModuleCell>().expect("checked by this_module").0
 }
 
 fn module_construct(vm: &mut Vm, _: &[Value], _: ObjRef) -> JsResult<Value> {
@@ -871,7 +990,7 @@ fn module_object(vm: &mut Vm, nt: ObjRef, data: ModuleData) -> JsResult<ObjRef> 
     let proto = vm.prototype_from_constructor(nt.value(), |r| r.object_prototype)?;
     Ok(vm.alloc(Object::new(
         Some(proto),
-        ObjectKind::HostData(Rc::new(std::cell::RefCell::new(data))),
+        ObjectKind::HostData(Rc::new(ModuleCell(std::cell::RefCell::new(data)))),
     )))
 }
 
@@ -907,9 +1026,12 @@ fn source_text_module_construct(vm: &mut Vm, args: &[Value], nt: ObjRef) -> JsRe
         },
     )
     .map_err(|e| syntax_error(vm, e))?;
+    let hooks = import_hooks(vm, options)?;
+    vm.handles.push(hooks);
     let saved = vm.realm;
     vm.realm = realm;
     let loaded = kiln_interpreter::eval::load_verified(vm, script.code().clone(), &source, &shown);
+    loaded.host_defined.set(Some(hooks));
     let index = vm.add_vm_module(loaded, &name);
     vm.realm = saved;
     let data = ModuleData {
@@ -918,8 +1040,11 @@ fn source_text_module_construct(vm: &mut Vm, args: &[Value], nt: ObjRef) -> JsRe
         realm,
         linked: false,
         source: Some((source, script.code().clone())),
+        hooks,
+        linked_modules: Vec::new(),
     };
     let o = module_object(vm, nt, data)?;
+    set_referrer(vm, hooks, o.value());
     if let Some(r) = script.cached_data_rejected() {
         let k = vm.key("cachedDataRejected");
         vm.define_data(o, k, Value::boolean(r), attrs::DEFAULT);
@@ -929,6 +1054,24 @@ fn source_text_module_construct(vm: &mut Vm, args: &[Value], nt: ObjRef) -> JsRe
     let arr = vm.new_array(list);
     let k = vm.key("dependencySpecifiers");
     vm.define_data(o, k, arr.value(), attrs::DEFAULT);
+    // moduleRequests: frozen { specifier, attributes } records.
+    let mut records = Vec::new();
+    for r in &requests {
+        let record = vm.new_object();
+        let specifier = vm.string(r);
+        let attributes = vm.new_object();
+        kiln_interpreter::builtins::object::set_integrity(vm, attributes, true)?;
+        for (k, v) in [("specifier", specifier), ("attributes", attributes.value())] {
+            let key = vm.key(k);
+            vm.define_data(record, key, v, attrs::ENUMERABLE);
+        }
+        kiln_interpreter::builtins::object::set_integrity(vm, record, true)?;
+        records.push(record.value());
+    }
+    let list = vm.new_array(records);
+    kiln_interpreter::builtins::object::set_integrity(vm, list, true)?;
+    let k = vm.key("moduleRequests");
+    vm.define_data(o, k, list.value(), attrs::DEFAULT);
     Ok(o.value())
 }
 
@@ -991,6 +1134,8 @@ fn synthetic_module_construct(vm: &mut Vm, args: &[Value], nt: ObjRef) -> JsResu
         realm,
         linked: false,
         source: None,
+        hooks: Value::UNDEFINED,
+        linked_modules: Vec::new(),
     };
     let o = module_object(vm, nt, data)?;
     vm.set_synthetic_this(index, o.value());
@@ -1225,3 +1370,158 @@ fn synthetic_set_export(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Va
     }
     Ok(Value::UNDEFINED)
 }
+
+/// `module.linkRequests(modules)`: binds each of the module's requests, in order, to a module.
+fn module_link_requests(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
+    let (_, data) = this_module(vm, this)?;
+    let list = arg(args, 0);
+    if !list.as_object().is_some_and(|o| vm.obj(o).is_array()) {
+        return Err(invalid_arg_type(vm, "modules", "an instance of Array", list));
+    }
+    let modules = kiln_interpreter::builtins::function::create_list_from_array_like(vm, list)?;
+    let index = module_data(&data).borrow().index;
+    let wanted = vm.module_requests(index).len();
+    if modules.len() != wanted {
+        return Err(node_error(
+            vm,
+            "Error",
+            "ERR_MODULE_LINK_MISMATCH",
+            &format!(
+                "The module has {wanted} requests but {} modules were given",
+                modules.len()
+            ),
+        ));
+    }
+    let mut requested = Vec::new();
+    for m in &modules {
+        let Ok((_, d)) = this_module(vm, *m) else {
+            return Err(node_error(
+                vm,
+                "Error",
+                "ERR_VM_MODULE_NOT_MODULE",
+                "Provided module is not an instance of Module",
+            ));
+        };
+        requested.push(module_data(&d).borrow().index);
+    }
+    vm.set_module_requested(index, requested);
+    let mut d = module_data(&data).borrow_mut();
+    d.linked = true;
+    d.linked_modules = modules;
+    Ok(Value::UNDEFINED)
+}
+
+/// `module.instantiate()`: the module's requests must be linked; creates the environments of
+/// its graph.
+fn module_instantiate(vm: &mut Vm, this: Value, _: &[Value]) -> JsResult<Value> {
+    let (_, data) = this_module(vm, this)?;
+    let (index, linked) = {
+        let d = module_data(&data).borrow();
+        (d.index, d.linked || vm.module_requests(d.index).is_empty())
+    };
+    if !linked {
+        return Err(node_error(
+            vm,
+            "Error",
+            "ERR_VM_MODULE_LINK_FAILURE",
+            "The module's requests are not linked (call linkRequests first)",
+        ));
+    }
+    module_data(&data).borrow_mut().linked = true;
+    vm.link_module(index)?;
+    Ok(Value::UNDEFINED)
+}
+
+fn module_has_top_level_await(vm: &mut Vm, this: Value, _: &[Value]) -> JsResult<Value> {
+    let (_, data) = this_module(vm, this)?;
+    let index = module_data(&data).borrow().index;
+    Ok(Value::boolean(vm.module_has_top_level_await(index)))
+}
+
+/// Whether the module or anything it (transitively) imports awaits at the top level.
+fn module_has_async_graph(vm: &mut Vm, this: Value, _: &[Value]) -> JsResult<Value> {
+    let (_, data) = this_module(vm, this)?;
+    let index = module_data(&data).borrow().index;
+    let mut seen = vec![index];
+    let mut work = vec![index];
+    while let Some(m) = work.pop() {
+        if vm.module_has_top_level_await(m) {
+            return Ok(Value::TRUE);
+        }
+        for &r in &vm.modules.records[m].requested {
+            if !seen.contains(&r) {
+                seen.push(r);
+                work.push(r);
+            }
+        }
+    }
+    Ok(Value::FALSE)
+}
+
+/// The callbacks behind host-defined data: (referrer, importModuleDynamically,
+/// initializeImportMeta).
+fn hooks_of(vm: &Vm, holder: Value) -> Option<(Value, Value, Value)> {
+    let o = holder.as_object()?;
+    match &vm.obj(o).kind {
+        ObjectKind::HostData(d) => d
+            .downcast::<ImportHooks>()
+            .map(|h| (h.referrer.get(), h.import_dynamically, h.initialize_import_meta)),
+        _ => None,
+    }
+}
+
+/// `import()` inside code compiled by `node:vm`: the namespace of the module the
+/// `importModuleDynamically` callback returns, the main context's loader for
+/// `USE_MAIN_CONTEXT_DEFAULT_LOADER`, or ERR_VM_DYNAMIC_IMPORT_CALLBACK_MISSING.
+fn dynamic_import(vm: &mut Vm, holder: Value, specifier: Value, options: Value) -> JsResult<Value> {
+    let Some((referrer, callback, _)) = hooks_of(vm, holder) else {
+        return Err(vm.type_error("import() is not available here"));
+    };
+    if callback.is_undefined() {
+        return Err(node_error(
+            vm,
+            "TypeError",
+            "ERR_VM_DYNAMIC_IMPORT_CALLBACK_MISSING",
+            "A dynamic import callback was not specified.",
+        ));
+    }
+    if callback == constant(vm, "USE_MAIN_CONTEXT_DEFAULT_LOADER") {
+        let text = vm.to_rust_string(specifier)?;
+        let base = std::env::current_dir()
+            .map(|d| d.join("[eval]").display().to_string())
+            .unwrap_or_default();
+        return vm.import_from(&text, &base);
+    }
+    let attributes = match options.as_object() {
+        Some(o) => {
+            let k = vm.key("with");
+            vm.get(o, k, options)?
+        }
+        None => Value::UNDEFINED,
+    };
+    let attributes = if attributes.is_undefined() {
+        vm.new_object().value()
+    } else {
+        attributes
+    };
+    let result = vm.call(callback, Value::UNDEFINED, &[specifier, referrer, attributes])?;
+    let result = settle(vm, result)?;
+    match this_module(vm, result) {
+        Ok((_, data)) => {
+            let index = module_data(&data).borrow().index;
+            Ok(vm.module_namespace(index)?.value())
+        }
+        Err(_) => Ok(result),
+    }
+}
+
+/// `import.meta` of a `SourceTextModule`: `initializeImportMeta(meta, module)` fills it.
+fn initialize_import_meta(vm: &mut Vm, holder: Value, meta: ObjRef) -> JsResult<()> {
+    if let Some((referrer, _, init)) = hooks_of(vm, holder)
+        && !init.is_undefined()
+    {
+        vm.call(init, Value::UNDEFINED, &[meta.value(), referrer])?;
+    }
+    Ok(())
+}
+

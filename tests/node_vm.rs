@@ -432,3 +432,68 @@ fn contexts_are_collected_when_unreachable() {
     );
     assert!(runtime.vm.heap.objects.live() < 20_000);
 }
+
+#[test]
+fn dynamic_import_import_meta_and_offsets_reach_the_host_callbacks() {
+    check(
+        r#"
+import vm from 'node:vm';
+try { await vm.runInThisContext('import("x")'); } catch (e) { console.log(e.code, e.message); }
+const dep = new vm.SourceTextModule('export const v = 5;');
+await dep.link(() => {}); await dep.evaluate();
+const script = new vm.Script('import("anything")', { importModuleDynamically(spec, referrer, attributes) {
+  console.log('asked', spec, referrer === script, typeof attributes); return dep; } });
+console.log((await script.runInThisContext()).v);
+const f = vm.compileFunction('return import("z")', [], { importModuleDynamically: () => dep });
+console.log((await f()).v);
+try { new vm.Script('1', { importModuleDynamically: 1 }); } catch (e) { console.log(e.code); }
+const m = new vm.SourceTextModule('export const url = import.meta.url; export const tla = await 1;',
+  { identifier: 'meta-test', initializeImportMeta(meta, module) { meta.url = 'vm:' + module.identifier; } });
+console.log(m.hasTopLevelAwait(), JSON.stringify(m.moduleRequests));
+await m.link(() => {}); await m.evaluate();
+console.log(m.namespace.url, m.hasAsyncGraph());
+try { new vm.Script('\n\nthrow new Error("where")', { filename: 'off.js', lineOffset: 10, columnOffset: 5 }).runInThisContext(); }
+catch (e) { console.log(e.stack.split('\n')[1].trim()); }
+try { new vm.Script('throw new Error("first line")', { filename: 'col.js', columnOffset: 5 }).runInThisContext(); }
+catch (e) { console.log(e.stack.split('\n')[1].trim()); }
+"#,
+        &[
+            "ERR_VM_DYNAMIC_IMPORT_CALLBACK_MISSING A dynamic import callback was not specified.",
+            "asked anything true object",
+            "5",
+            "5",
+            "ERR_INVALID_ARG_TYPE",
+            "true []",
+            "vm:meta-test true",
+            "at off.js:13:7",
+            "at col.js:1:12",
+        ],
+    );
+}
+
+#[test]
+fn link_requests_and_instantiate_link_by_hand() {
+    check(
+        r#"
+import vm from 'node:vm';
+const dep = new vm.SourceTextModule('export const v = 21;');
+const main = new vm.SourceTextModule('import { v } from "dep"; export default v * 2;');
+console.log(JSON.stringify(main.moduleRequests), Object.isFrozen(main.moduleRequests), main.hasTopLevelAwait(), main.hasAsyncGraph());
+try { main.instantiate(); } catch (e) { console.log(e.code); }
+try { main.linkRequests([]); } catch (e) { console.log(e.code); }
+dep.linkRequests([]);
+main.linkRequests([dep]);
+main.instantiate();
+console.log(main.status);
+await main.evaluate();
+console.log(main.namespace.default, dep.status);
+"#,
+        &[
+            r#"[{"specifier":"dep","attributes":{}}] true false false"#,
+            "ERR_VM_MODULE_LINK_FAILURE",
+            "ERR_MODULE_LINK_MISMATCH",
+            "linked",
+            "42 evaluated",
+        ],
+    );
+}

@@ -330,6 +330,23 @@ impl Vm {
         self.link(m)
     }
 
+    /// Whether module `m`'s code awaits at its top level.
+    pub fn module_has_top_level_await(&self, m: usize) -> bool {
+        self.modules.records.get(m).is_some_and(|r| {
+            r.script
+                .code()
+                .module
+                .as_ref()
+                .is_some_and(|info| info.has_top_level_await)
+        })
+    }
+
+    /// `import(specifier)` through the host's loader, relative to `referrer`: the namespace.
+    pub fn import_from(&mut self, specifier: &str, referrer: &str) -> JsResult<Value> {
+        let m = self.load_requested(specifier, referrer)?;
+        Ok(self.evaluate_module_namespace(m)?.value())
+    }
+
     /// The module registered under `name`.
     pub fn module_index(&self, name: &str) -> Option<usize> {
         self.modules.by_name.get(name).copied()
@@ -672,10 +689,14 @@ pub fn import_meta(vm: &mut Vm, script: &LoadedScript) -> JsResult<Value> {
         return Ok(m.value());
     }
     let o = vm.new_object_with_proto(None);
+    *script.module.borrow_mut() = Some(o);
+    if let (Some(data), Some(hook)) = (script.host_defined.get(), vm.import_meta_hook) {
+        hook(vm, data, o)?;
+        return Ok(o.value());
+    }
     let url = vm.string(&format!("file://{}", script.name));
     let key = vm.key("url");
     vm.define_data(o, key, url, attrs::DEFAULT);
-    *script.module.borrow_mut() = Some(o);
     Ok(o.value())
 }
 
@@ -686,6 +707,16 @@ pub fn dynamic_import(
     specifier: Value,
     _options: Value,
 ) -> Value {
+    if let (Some(data), Some(hook)) = (script.host_defined.get(), vm.dynamic_import_hook) {
+        return match hook(vm, data, specifier, _options) {
+            Ok(v) => crate::builtins::promise::resolved(vm, v),
+            Err(JsError::Throw(e)) => crate::builtins::promise::rejected(vm, e),
+            Err(JsError::Terminate(_)) => {
+                let e = vm.make_error("Error", "import() was terminated");
+                crate::builtins::promise::rejected(vm, e)
+            }
+        };
+    }
     let referrer = script.name.to_string();
     let result = (|| {
         let text = vm.to_rust_string(specifier)?;

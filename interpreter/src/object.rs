@@ -328,9 +328,8 @@ pub enum ObjectKind {
     /// contextified objects): lookups, assignments, declarations and deletes go to the sandbox
     /// first (see `crate::context`).
     SandboxGlobal(ObjRef),
-    /// Data an embedder attaches to an object (e.g. a `vm.Script`'s compiled code). It holds
-    /// no JavaScript values.
-    HostData(Rc<dyn std::any::Any>),
+    /// Data an embedder attaches to an object (e.g. a `vm.Script`'s compiled code).
+    HostData(Rc<dyn HostObject>),
     /// Entries held weakly: the collector drops an entry whose key is otherwise unreachable and
     /// marks a value only through its live key (an ephemeron).
     WeakMap(Box<crate::builtins::weak::WeakData>),
@@ -352,6 +351,20 @@ pub enum ObjectKind {
         env: EnvRef,
         slot: u32,
     },
+}
+
+/// What a host keeps inside an object (`ObjectKind::HostData`): any Rust data, with the
+/// JavaScript values it holds reported to the collector.
+pub trait HostObject: std::any::Any {
+    /// Pushes every JavaScript value the data holds.
+    fn trace(&self, _out: &mut Vec<Traced>) {}
+}
+
+impl dyn HostObject {
+    /// The data as `T`, if it is one.
+    pub fn downcast<T: HostObject>(&self) -> Option<&T> {
+        (self as &dyn std::any::Any).downcast_ref()
+    }
 }
 
 pub struct Object {
@@ -610,6 +623,7 @@ impl Trace for Object {
             ObjectKind::TypedArray(t) => t.trace(out),
             ObjectKind::DataView(v) => v.trace(out),
             ObjectKind::SandboxGlobal(sandbox) => out.push(Traced::Value(sandbox.value())),
+            ObjectKind::HostData(data) => data.trace(out),
             // Keys and targets are weak: see `Heap::collect`.
             ObjectKind::FinalizationRegistry(r) => r.trace(out),
             ObjectKind::IteratorHelper(h) => h.trace(out),

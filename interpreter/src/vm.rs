@@ -46,6 +46,13 @@ pub struct LoadedScript {
     pub module: RefCell<Option<ObjRef>>,
     /// Line starts of `source`, built on the first error location asked for.
     lines: std::cell::OnceCell<kiln_parser::LineIndex>,
+    /// Added to the positions stack traces show (`vm.Script`'s `lineOffset`; `columnOffset`
+    /// counts on the first line only).
+    pub line_offset: std::cell::Cell<i64>,
+    pub column_offset: std::cell::Cell<i64>,
+    /// What the host attached to the code (`node:vm`: its `importModuleDynamically` and
+    /// `initializeImportMeta` callbacks). Kept alive with the script.
+    pub host_defined: std::cell::Cell<Option<Value>>,
 }
 
 /// The most values the register stack of all frames may hold (32 MiB): deep recursion through
@@ -127,6 +134,9 @@ impl LoadedScript {
             constant_strings: RefCell::new(FxHashMap::default()),
             module: RefCell::new(None),
             lines: std::cell::OnceCell::new(),
+            line_offset: std::cell::Cell::new(0),
+            column_offset: std::cell::Cell::new(0),
+            host_defined: std::cell::Cell::new(None),
         }
     }
 
@@ -158,6 +168,20 @@ impl LoadedScript {
             .get_or_init(|| kiln_parser::LineIndex::new(&self.source));
         let at = lines.locate(&self.source, offset as usize);
         (at.line as usize, at.column as usize)
+    }
+
+    /// [`LoadedScript::line_column`] shifted by the host's offsets, for stack traces.
+    pub fn reported_line_column(&self, offset: u32) -> (i64, i64) {
+        let (line, column) = self.line_column(offset);
+        let column_offset = if line == 1 {
+            self.column_offset.get()
+        } else {
+            0
+        };
+        (
+            line as i64 + self.line_offset.get(),
+            column as i64 + column_offset,
+        )
     }
 }
 
@@ -306,6 +330,12 @@ pub struct Vm {
     /// Terminate once `ticks` reaches this: an instruction budget that, unlike a deadline, gives
     /// the same cut-off point on every run.
     pub tick_budget: Option<u64>,
+    /// The host's `import()` for code it marked with [`LoadedScript::host_defined`]: called
+    /// with that value, the specifier and the attributes; returns a promise or a namespace.
+    pub dynamic_import_hook: Option<fn(&mut Vm, Value, Value, Value) -> JsResult<Value>>,
+    /// The host's `import.meta` initialiser for such code: called with the value and the new
+    /// `import.meta` object.
+    pub import_meta_hook: Option<fn(&mut Vm, Value, ObjRef) -> JsResult<()>>,
     /// Terminate the running code when a collection finds more live bytes than this
     /// (estimated by [`Vm::heap_size_estimate`]); the host goes on.
     pub heap_limit: Option<usize>,
@@ -466,6 +496,8 @@ impl Vm {
             deadline: None,
             ticks: 0,
             tick_budget: None,
+            dynamic_import_hook: None,
+            import_meta_hook: None,
             heap_limit: None,
             heap_limit_hit: false,
             exception_origin: None,
@@ -776,7 +808,7 @@ impl Vm {
                 .and_then(|n| frame.script.code().strings.get(n.to_native() as usize))
                 .map(|s| s.to_string_lossy());
             let offset = position_of(f, frame.pc.saturating_sub(1));
-            let (line, col) = frame.script.line_column(offset);
+            let (line, col) = frame.script.reported_line_column(offset);
             let place = format!("{}:{line}:{col}", frame.script.name);
             match name {
                 Some(n) if !n.is_empty() => lines.push(format!("{n} ({place})")),
@@ -877,6 +909,9 @@ impl Vm {
             );
             if let Some(m) = *s.module.borrow() {
                 roots.push(Traced::Value(m.value()));
+            }
+            if let Some(v) = s.host_defined.get() {
+                roots.push(Traced::Value(v));
             }
         }
         let w = &self.symbols;
