@@ -396,7 +396,7 @@ fn create_context(vm: &mut Vm, _: Value, args: &[Value]) -> JsResult<Value> {
         }
     }
     let microtask = string_option(vm, options, "microtaskMode", "options")?;
-    if let Some(m) = microtask
+    if let Some(m) = &microtask
         && m != "afterEvaluate"
     {
         return Err(node_error(
@@ -430,6 +430,10 @@ fn create_context(vm: &mut Vm, _: Value, args: &[Value]) -> JsResult<Value> {
         vm.create_sandboxed_realm(sandbox)
     };
     vm.realms[realm as usize].code_generation_strings = strings.as_bool().unwrap_or(true);
+    if microtask.is_some() {
+        // Its promise jobs run right after each evaluation in it, within the same timeout.
+        vm.realms[realm as usize].jobs = Some(Default::default());
+    }
     let r = &vm.realms[realm as usize];
     Ok(r.sandbox.unwrap_or(r.global_object).value())
 }
@@ -656,23 +660,55 @@ fn run_script(vm: &mut Vm, vm_script: &VmScript, realm: u32, options: Value) -> 
     let timeout = timeout_option(vm, options)?;
     let _display_errors = option(vm, options, "displayErrors")?;
     let break_on_sigint = bool_option(vm, options, "breakOnSigint", "options")?;
-    let _ = break_on_sigint;
-    with_timeout(vm, timeout, |vm| {
-        let saved = vm.realm;
-        vm.realm = realm;
-        let loaded = kiln_interpreter::eval::load_verified(
+    let run = |vm: &mut Vm| {
+        with_timeout(vm, timeout, |vm| {
+            let saved = vm.realm;
+            vm.realm = realm;
+            let loaded = kiln_interpreter::eval::load_verified(
+                vm,
+                script.code().clone(),
+                script.source(),
+                script.filename(),
+            );
+            loaded.line_offset.set(vm_script.line_offset);
+            loaded.column_offset.set(vm_script.column_offset);
+            loaded.host_defined.set(Some(vm_script.hooks));
+            let result = vm.run_top_level(loaded).and_then(|v| {
+                vm.handles.push(v);
+                vm.run_realm_jobs(realm).map(|_| v)
+            });
+            vm.realm = saved;
+            result
+        })
+    };
+    if break_on_sigint {
+        with_sigint(vm, run)
+    } else {
+        run(vm)
+    }
+}
+
+/// Runs `f` with SIGINT setting the interrupt flag: a Ctrl-C stops the code with
+/// ERR_SCRIPT_EXECUTION_INTERRUPTED instead of ending the process.
+fn with_sigint(vm: &mut Vm, f: impl FnOnce(&mut Vm) -> JsResult<Value>) -> JsResult<Value> {
+    let flag = vm.interrupt.clone();
+    let registered = signal_hook::flag::register(signal_hook::consts::SIGINT, flag);
+    let result = f(vm);
+    if let Ok(id) = registered {
+        signal_hook::low_level::unregister(id);
+    }
+    let interrupted = vm
+        .interrupt
+        .swap(false, std::sync::atomic::Ordering::Relaxed);
+    match result {
+        Err(JsError::Terminate(_)) if interrupted => Err(node_error(
             vm,
-            script.code().clone(),
-            script.source(),
-            script.filename(),
-        );
-        loaded.line_offset.set(vm_script.line_offset);
-        loaded.column_offset.set(vm_script.column_offset);
-        loaded.host_defined.set(Some(vm_script.hooks));
-        let result = vm.run_top_level(loaded);
-        vm.realm = saved;
-        result
-    })
+            "Error",
+            "ERR_SCRIPT_EXECUTION_INTERRUPTED",
+            "Script execution was interrupted by `SIGINT`",
+        )),
+        other => other,
+    }
 }
 
 /// Runs `f` with a deadline `timeout` ms away (or the outer one, if sooner).
@@ -960,7 +996,10 @@ fn this_module(vm: &mut Vm, this: Value) -> JsResult<(ObjRef, Rc<dyn HostObject>
 }
 
 fn module_data(data: &Rc<dyn HostObject>) -> &std::cell::RefCell<ModuleData> {
-    &data.downcast::<ModuleCell>().expect("checked by this_module").0
+    &data
+        .downcast::<ModuleCell>()
+        .expect("checked by this_module")
+        .0
 }
 
 fn module_construct(vm: &mut Vm, _: &[Value], _: ObjRef) -> JsResult<Value> {
@@ -1376,7 +1415,12 @@ fn module_link_requests(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Va
     let (_, data) = this_module(vm, this)?;
     let list = arg(args, 0);
     if !list.as_object().is_some_and(|o| vm.obj(o).is_array()) {
-        return Err(invalid_arg_type(vm, "modules", "an instance of Array", list));
+        return Err(invalid_arg_type(
+            vm,
+            "modules",
+            "an instance of Array",
+            list,
+        ));
     }
     let modules = kiln_interpreter::builtins::function::create_list_from_array_like(vm, list)?;
     let index = module_data(&data).borrow().index;
@@ -1463,9 +1507,13 @@ fn module_has_async_graph(vm: &mut Vm, this: Value, _: &[Value]) -> JsResult<Val
 fn hooks_of(vm: &Vm, holder: Value) -> Option<(Value, Value, Value)> {
     let o = holder.as_object()?;
     match &vm.obj(o).kind {
-        ObjectKind::HostData(d) => d
-            .downcast::<ImportHooks>()
-            .map(|h| (h.referrer.get(), h.import_dynamically, h.initialize_import_meta)),
+        ObjectKind::HostData(d) => d.downcast::<ImportHooks>().map(|h| {
+            (
+                h.referrer.get(),
+                h.import_dynamically,
+                h.initialize_import_meta,
+            )
+        }),
         _ => None,
     }
 }
@@ -1504,7 +1552,11 @@ fn dynamic_import(vm: &mut Vm, holder: Value, specifier: Value, options: Value) 
     } else {
         attributes
     };
-    let result = vm.call(callback, Value::UNDEFINED, &[specifier, referrer, attributes])?;
+    let result = vm.call(
+        callback,
+        Value::UNDEFINED,
+        &[specifier, referrer, attributes],
+    )?;
     let result = settle(vm, result)?;
     match this_module(vm, result) {
         Ok((_, data)) => {
@@ -1524,4 +1576,3 @@ fn initialize_import_meta(vm: &mut Vm, holder: Value, meta: ObjRef) -> JsResult<
     }
     Ok(())
 }
-

@@ -342,3 +342,27 @@ fn scripts_get_require_module_and_process() {
         "true object object 42\nMODULE_NOT_FOUND\n"
     );
 }
+
+#[test]
+fn break_on_sigint_interrupts_the_script_and_the_program_goes_on() {
+    let path = temp_file(
+        "sigint.mjs",
+        b"import vm from 'node:vm';\nconsole.log('ready');\ntry { vm.runInThisContext('while (true) {}', { breakOnSigint: true }); } catch (e) { console.log(e.code); }\nconsole.log('continues');\n",
+    );
+    let mut child = Command::new(env!("CARGO_BIN_EXE_kiln"))
+        .args(["run", path.to_str().unwrap()])
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("kiln runs");
+    std::thread::sleep(std::time::Duration::from_millis(500));
+    let killed = Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .expect("kill runs");
+    assert!(killed.success());
+    let out = child.wait_with_output().expect("kiln ends");
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        "ready\nERR_SCRIPT_EXECUTION_INTERRUPTED\ncontinues\n"
+    );
+}

@@ -497,3 +497,32 @@ console.log(main.namespace.default, dep.status);
         ],
     );
 }
+
+#[test]
+fn after_evaluate_contexts_run_their_own_jobs_within_the_timeout() {
+    check(
+        r#"
+import vm from 'node:vm';
+const log = [];
+const ctx = vm.createContext({ log }, { microtaskMode: 'afterEvaluate' });
+vm.runInContext('Promise.resolve().then(() => log.push("context job"))', ctx);
+log.push('after runInContext');
+console.log(log.join(' | '));
+const plain = vm.createContext({ log: [] });
+vm.runInContext('Promise.resolve().then(() => log.push("plain job"))', plain);
+console.log(plain.log.length);
+await null;
+console.log(plain.log.join());
+try { vm.runInContext('(async () => { for (;;) await null; })()', ctx, { timeout: 50 }); }
+catch (e) { console.log(e.code); }
+try { vm.createContext({}, { microtaskMode: 'sometimes' }); } catch (e) { console.log(e.code); }
+"#,
+        &[
+            "context job | after runInContext",
+            "0",
+            "plain job",
+            "ERR_SCRIPT_EXECUTION_TIMEOUT",
+            "ERR_INVALID_ARG_VALUE",
+        ],
+    );
+}

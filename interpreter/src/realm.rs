@@ -32,6 +32,9 @@ macro_rules! realm {
             pub pinned: bool,
             /// Collected: its objects are gone and its index may be reused.
             pub dead: bool,
+            /// Its own job queue (`microtaskMode: 'afterEvaluate'`), run by the host after
+            /// each evaluation in the realm.
+            pub jobs: Option<std::collections::VecDeque<crate::vm::Job>>,
         }
 
         impl Realm {
@@ -47,6 +50,7 @@ macro_rules! realm {
                     code_generation_strings: true,
                     pinned: false,
                     dead: false,
+                    jobs: None,
                 }
             }
 
@@ -73,6 +77,7 @@ macro_rules! realm {
                     code_generation_strings: self.code_generation_strings,
                     pinned: false,
                     dead: false,
+                    jobs: None,
                 }
             }
 
@@ -85,6 +90,9 @@ macro_rules! realm {
                 out.extend(self.constructors.values().map(|o| Traced::Value(o.value())));
                 if let Some(s) = self.sandbox {
                     out.push(Traced::Value(s.value()));
+                }
+                for job in self.jobs.iter().flatten() {
+                    job.trace(out);
                 }
                 for o in self.typed_array_prototypes.iter().chain(&self.typed_array_constructors) {
                     if *o != UNSET {

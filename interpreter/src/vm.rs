@@ -234,6 +234,26 @@ pub enum Job {
     Callback(Value, Vec<Value>),
 }
 
+impl Job {
+    pub fn trace(&self, out: &mut Vec<Traced>) {
+        match self {
+            Job::Reaction(r, v) => {
+                crate::object::trace_reaction(r, out);
+                out.push(Traced::Value(*v));
+            }
+            Job::ResolveThenable {
+                promise,
+                thenable,
+                then,
+            } => out.extend([*promise, *thenable, *then].map(Traced::Value)),
+            Job::Callback(f, args) => {
+                out.push(Traced::Value(*f));
+                out.extend(args.iter().map(|&v| Traced::Value(v)));
+            }
+        }
+    }
+}
+
 /// What the embedder provides.
 pub trait Host {
     /// `print` and `console.log`: one line of output.
@@ -874,25 +894,7 @@ impl Vm {
             }
         }
         for job in &self.jobs {
-            match job {
-                Job::Reaction(r, v) => {
-                    crate::object::trace_reaction(r, &mut roots);
-                    roots.push(Traced::Value(*v));
-                }
-                Job::ResolveThenable {
-                    promise,
-                    thenable,
-                    then,
-                } => {
-                    roots.push(Traced::Value(*promise));
-                    roots.push(Traced::Value(*thenable));
-                    roots.push(Traced::Value(*then));
-                }
-                Job::Callback(f, args) => {
-                    roots.push(Traced::Value(*f));
-                    roots.extend(args.iter().map(|&v| Traced::Value(v)));
-                }
-            }
+            job.trace(&mut roots);
         }
         for s in &self.scripts {
             roots.extend(
@@ -1016,40 +1018,48 @@ impl Vm {
 
     /// Runs the oldest queued job; false when there was none.
     pub fn run_one_job(&mut self) -> JsResult<bool> {
-        if let Some(job) = self.jobs.pop_front() {
-            // ClearKeptObjects: the synchronous run before this job has ended.
-            self.kept_alive.clear();
-            // The job's values are only in Rust locals while it runs: root them.
-            let mark = self.handles.len();
-            let mut roots = Vec::new();
-            match &job {
-                Job::Reaction(r, v) => {
-                    crate::object::trace_reaction(r, &mut roots);
-                    roots.push(Traced::Value(*v));
-                }
-                Job::ResolveThenable {
-                    promise,
-                    thenable,
-                    then,
-                } => {
-                    roots.extend([*promise, *thenable, *then].map(Traced::Value));
-                }
-                Job::Callback(f, args) => {
-                    roots.push(Traced::Value(*f));
-                    roots.extend(args.iter().map(|&v| Traced::Value(v)));
-                }
-            }
-            for r in roots {
-                if let Traced::Value(v) = r {
-                    self.handles.push(v);
-                }
-            }
-            let result = crate::builtins::promise::run_job(self, job);
-            self.handles.truncate(mark);
-            result?;
-            return Ok(true);
+        match self.jobs.pop_front() {
+            Some(job) => self.run_job(job).map(|_| true),
+            None => Ok(false),
         }
-        Ok(false)
+    }
+
+    /// HostEnqueuePromiseJob: into the current realm's own queue when it has one (a context
+    /// with `microtaskMode: 'afterEvaluate'`), else the runtime's.
+    pub fn enqueue_job(&mut self, job: Job) {
+        match &mut self.realms[self.realm as usize].jobs {
+            Some(queue) => queue.push_back(job),
+            None => self.jobs.push_back(job),
+        }
+    }
+
+    /// Runs the jobs queued in `realm`'s own queue until it is empty.
+    pub fn run_realm_jobs(&mut self, realm: u32) -> JsResult<()> {
+        while let Some(job) = self.realms[realm as usize]
+            .jobs
+            .as_mut()
+            .and_then(VecDeque::pop_front)
+        {
+            self.run_job(job)?;
+        }
+        Ok(())
+    }
+
+    fn run_job(&mut self, job: Job) -> JsResult<()> {
+        // ClearKeptObjects: the synchronous run before this job has ended.
+        self.kept_alive.clear();
+        // The job's values are only in Rust locals while it runs: root them.
+        let mark = self.handles.len();
+        let mut roots = Vec::new();
+        job.trace(&mut roots);
+        for r in roots {
+            if let Traced::Value(v) = r {
+                self.handles.push(v);
+            }
+        }
+        let result = crate::builtins::promise::run_job(self, job);
+        self.handles.truncate(mark);
+        result
     }
 
     /// Whether the interrupt flag (not a deadline) stopped the run.

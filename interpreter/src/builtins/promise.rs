@@ -89,7 +89,7 @@ fn settle(vm: &mut Vm, p: Value, value: Value, rejected: bool) {
         _ => return,
     };
     for r in reactions {
-        vm.jobs.push_back(Job::Reaction(r, value));
+        vm.enqueue_job(Job::Reaction(r, value));
     }
 }
 
@@ -120,7 +120,7 @@ pub fn resolve_promise(vm: &mut Vm, p: Value, resolution: Value) -> JsResult<()>
         settle(vm, p, resolution, false);
         return Ok(());
     }
-    vm.jobs.push_back(Job::ResolveThenable {
+    vm.enqueue_job(Job::ResolveThenable {
         promise: p,
         thenable: resolution,
         then,
@@ -295,7 +295,7 @@ fn add_reactions(vm: &mut Vm, p: Value, fulfill: Reaction, reject: Reaction) {
     } else {
         reject
     };
-    vm.jobs.push_back(Job::Reaction(reaction, result));
+    vm.enqueue_job(Job::Reaction(reaction, result));
 }
 
 /// `await`: resume `holder` when `p` settles.
