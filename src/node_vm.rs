@@ -611,6 +611,7 @@ fn script_object(vm: &mut Vm, script: VmScript, proto: ObjRef) -> ObjRef {
     let rejected = script.script.cached_data_rejected();
     let produced = script.script.cached_data().map(<[u8]>::to_vec);
     let hooks = script.hooks;
+    let map_url = source_map_url(script.script.source());
     let o = vm.alloc(Object::new(
         Some(proto),
         ObjectKind::HostData(Rc::new(script)),
@@ -628,8 +629,22 @@ fn script_object(vm: &mut Vm, script: VmScript, proto: ObjRef) -> ObjRef {
         vm.define_data(o, k, data, attrs::DEFAULT);
     }
     let k = vm.key("sourceMapURL");
-    vm.define_data(o, k, Value::UNDEFINED, attrs::DEFAULT);
+    let url = match map_url {
+        Some(u) => vm.string(&u),
+        None => Value::UNDEFINED,
+    };
+    vm.define_data(o, k, url, attrs::DEFAULT);
     o
+}
+
+/// The URL of the source's last `//# sourceMappingURL=` comment.
+fn source_map_url(source: &str) -> Option<String> {
+    source.lines().rev().find_map(|line| {
+        let rest = line.trim().strip_prefix("//")?.trim_start();
+        let rest = rest.strip_prefix('#').or_else(|| rest.strip_prefix('@'))?;
+        let url = rest.trim_start().strip_prefix("sourceMappingURL=")?.trim();
+        (!url.is_empty()).then(|| url.to_string())
+    })
 }
 
 /// `vm.createScript(code[, options])`
@@ -1339,7 +1354,19 @@ fn link_recursively(
         };
         vm.handles.push(target.value());
         let (_, tdata) = this_module(vm, target.value())?;
-        requested.push(module_data(&tdata).borrow().index);
+        let (target_index, target_realm) = {
+            let t = module_data(&tdata).borrow();
+            (t.index, t.realm)
+        };
+        if target_realm != module_data(&data).borrow().realm {
+            return Err(node_error(
+                vm,
+                "Error",
+                "ERR_VM_MODULE_DIFFERENT_CONTEXT",
+                "Linked modules must use the same context",
+            ));
+        }
+        requested.push(target_index);
         link_recursively(vm, target, linker, seen)?;
     }
     vm.set_module_requested(index, requested);

@@ -526,3 +526,17 @@ try { vm.createContext({}, { microtaskMode: 'sometimes' }); } catch (e) { consol
         ],
     );
 }
+
+#[test]
+fn scripts_report_source_maps_and_modules_stay_in_one_context() {
+    check(
+        r#"
+import vm from 'node:vm';
+console.log(new vm.Script('1\n//# sourceMappingURL=app.js.map').sourceMapURL, new vm.Script('1').sourceMapURL);
+const other = new vm.SourceTextModule('export default 1', { context: vm.createContext() });
+const m = new vm.SourceTextModule('import x from "o";');
+try { await m.link(() => other); } catch (e) { console.log(e.code); }
+"#,
+        &["app.js.map undefined", "ERR_VM_MODULE_DIFFERENT_CONTEXT"],
+    );
+}
