@@ -349,7 +349,7 @@ fn break_on_sigint_interrupts_the_script_and_the_program_goes_on() {
         "sigint.mjs",
         b"import vm from 'node:vm';\nconsole.log('ready');\ntry { vm.runInThisContext('while (true) {}', { breakOnSigint: true }); } catch (e) { console.log(e.code); }\nconsole.log('continues');\n",
     );
-    let mut child = Command::new(env!("CARGO_BIN_EXE_kiln"))
+    let child = Command::new(env!("CARGO_BIN_EXE_kiln"))
         .args(["run", path.to_str().unwrap()])
         .stdout(std::process::Stdio::piped())
         .spawn()

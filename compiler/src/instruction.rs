@@ -670,6 +670,12 @@ instructions! {
     DeclareEvalVar { name: NameIdx }
     /// declare function `names[name] = src` in the variable environment of direct `eval` code
     DeclareEvalFunction { name: NameIdx, src: Reg }
+    /// Annex B: declare `var names[name]` for a block function of `eval` code unless an
+    /// enclosing binding blocks it; `dst = ` whether it did
+    DeclareEvalAnnexBVar { dst: Reg, name: NameIdx }
+    /// assign the binding `names[name]` found by walking the environment chain from `depth`
+    /// environments out (Annex B copies into an `eval`'s variable environment)
+    SetNameAt { name: NameIdx, src: Reg, depth: Count }
 
     // ----- properties
     /// `dst = object.names[name]`, cached in `ic`

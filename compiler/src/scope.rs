@@ -83,6 +83,9 @@ pub struct Scope<'a> {
     pub contains_eval: bool,
     /// Parameters with defaults or patterns: each is in its TDZ until bound.
     pub parameter_tdz: bool,
+    /// Of an `eval` scope's `var` bindings, those only Annex B block functions declare: they are
+    /// created at run time only when no enclosing binding blocks them (B.3.2.3).
+    pub annex_b_only: Vec<&'a str>,
 }
 
 impl<'a> Scope<'a> {
@@ -158,6 +161,9 @@ pub const TAG_LOOP_BODY: usize = 1;
 pub struct Analyzer<'a> {
     tree: ScopeTree<'a>,
     current: ScopeId,
+    /// While hoisting: the lexically declared names of each enclosing block, (functions, the
+    /// others), innermost last.
+    block_lexicals: Vec<(Vec<&'a str>, Vec<&'a str>)>,
 }
 
 /// What kind of code is analysed.
@@ -180,6 +186,7 @@ pub fn analyze<'a>(program: &Program<'a>, kind: CodeKind) -> ScopeTree<'a> {
     let mut a = Analyzer {
         tree: ScopeTree::default(),
         current: ScopeId(0),
+        block_lexicals: Vec::new(),
     };
     let root = a.push(scope_kind, node(program, 0), strict);
     a.hoist_function_body(program.body, root, root);
@@ -211,6 +218,7 @@ impl<'a> Analyzer<'a> {
             sloppy_eval: false,
             contains_eval: false,
             parameter_tdz: false,
+            annex_b_only: Vec::new(),
         });
         self.tree.by_node.insert(key, id);
         self.current = id;
@@ -253,9 +261,12 @@ impl<'a> Analyzer<'a> {
         var_scope: ScopeId,
         lexical_scope: ScopeId,
     ) {
+        // The body's own lexical declarations block Annex B vars like an enclosing block's.
+        self.enter_block_lexicals(body.iter().filter(|s| !matches!(s, Statement::Function(_))));
         for statement in body {
             self.hoist_vars(statement, var_scope);
         }
+        self.block_lexicals.pop();
         for statement in body {
             match statement {
                 Statement::Function(f) => {
@@ -327,18 +338,22 @@ impl<'a> Analyzer<'a> {
         let declare_var = |a: &mut Self, v: &VariableDeclaration<'a>| {
             if v.kind == VariableKind::Var {
                 for d in v.declarations {
-                    d.target
-                        .bound_names(&mut |id| a.declare(scope, id.name, BindingKind::Var));
+                    d.target.bound_names(&mut |id| {
+                        a.declare(scope, id.name, BindingKind::Var);
+                        a.scope(scope).annex_b_only.retain(|n| *n != id.name);
+                    });
                 }
             }
         };
         match statement {
             Statement::Variable(v) => declare_var(self, v),
             Statement::Block(b) => {
+                self.enter_block_lexicals(b.body.iter());
                 for s in b.body {
                     self.hoist_vars(s, scope);
                     self.annex_b_function(s, scope);
                 }
+                self.block_lexicals.pop();
             }
             Statement::If(s) => {
                 self.hoist_vars(&s.consequent, scope);
@@ -351,51 +366,78 @@ impl<'a> Analyzer<'a> {
             Statement::DoWhile(s) => self.hoist_vars(&s.body, scope),
             Statement::While(s) => self.hoist_vars(&s.body, scope),
             Statement::For(s) => {
-                if let Some(ForInit::Variable(v)) = &s.init {
-                    declare_var(self, v);
-                }
-                self.hoist_vars(&s.body, scope);
+                let head = match &s.init {
+                    Some(ForInit::Variable(v)) => {
+                        declare_var(self, v);
+                        Some(*v)
+                    }
+                    _ => None,
+                };
+                self.hoist_loop_body(&s.body, head, scope);
             }
             Statement::ForIn(s) => {
-                if let ForHead::Variable(v) = &s.left {
-                    declare_var(self, v);
-                }
-                self.hoist_vars(&s.body, scope);
+                let head = match &s.left {
+                    ForHead::Variable(v) => {
+                        declare_var(self, v);
+                        Some(*v)
+                    }
+                    _ => None,
+                };
+                self.hoist_loop_body(&s.body, head, scope);
             }
             Statement::ForOf(s) => {
-                if let ForHead::Variable(v) = &s.left {
-                    declare_var(self, v);
-                }
-                self.hoist_vars(&s.body, scope);
+                let head = match &s.left {
+                    ForHead::Variable(v) => {
+                        declare_var(self, v);
+                        Some(*v)
+                    }
+                    _ => None,
+                };
+                self.hoist_loop_body(&s.body, head, scope);
             }
             Statement::With(s) => self.hoist_vars(&s.body, scope),
             Statement::Switch(s) => {
+                self.enter_block_lexicals(s.cases.iter().flat_map(|c| c.body.iter()));
                 for case in s.cases {
                     for st in case.body {
                         self.hoist_vars(st, scope);
                         self.annex_b_function(st, scope);
                     }
                 }
+                self.block_lexicals.pop();
             }
             Statement::Labeled(s) => {
                 self.hoist_vars(&s.body, scope);
                 self.annex_b_function(&s.body, scope);
             }
             Statement::Try(s) => {
-                for st in s.block.body {
-                    self.hoist_vars(st, scope);
-                    self.annex_b_function(st, scope);
+                // A destructuring catch parameter blocks Annex B vars; a simple one does not
+                // (B.3.4).
+                let mut catch_names = Vec::new();
+                if let Some(h) = s.handler
+                    && let Some(p) = &h.param
+                    && !matches!(p, Pattern::Identifier(_))
+                {
+                    p.bound_names(&mut |id| catch_names.push(id.name));
                 }
-                if let Some(h) = s.handler {
-                    for st in h.body.body {
+                let blocks = [
+                    (Some(s.block.body), false),
+                    (s.handler.map(|h| h.body.body), true),
+                    (s.finalizer.map(|f| f.body), false),
+                ];
+                for (body, is_catch) in blocks {
+                    let Some(body) = body else { continue };
+                    if is_catch {
+                        self.block_lexicals.push((Vec::new(), catch_names.clone()));
+                    }
+                    self.enter_block_lexicals(body.iter());
+                    for st in body {
                         self.hoist_vars(st, scope);
                         self.annex_b_function(st, scope);
                     }
-                }
-                if let Some(f) = s.finalizer {
-                    for st in f.body {
-                        self.hoist_vars(st, scope);
-                        self.annex_b_function(st, scope);
+                    self.block_lexicals.pop();
+                    if is_catch {
+                        self.block_lexicals.pop();
                     }
                 }
             }
@@ -408,6 +450,47 @@ impl<'a> Analyzer<'a> {
         }
     }
 
+    /// A loop body, inside the `let`/`const` bindings of its head.
+    fn hoist_loop_body(
+        &mut self,
+        body: &Statement<'a>,
+        head: Option<&'a VariableDeclaration<'a>>,
+        scope: ScopeId,
+    ) {
+        let mut names = Vec::new();
+        if let Some(v) = head
+            && v.kind != VariableKind::Var
+        {
+            for d in v.declarations {
+                d.target.bound_names(&mut |id| names.push(id.name));
+            }
+        }
+        self.block_lexicals.push((Vec::new(), names));
+        self.hoist_vars(body, scope);
+        self.block_lexicals.pop();
+    }
+
+    /// Notes the lexical declarations of a block being hoisted through.
+    fn enter_block_lexicals<'s>(&mut self, body: impl Iterator<Item = &'s Statement<'a>>)
+    where
+        'a: 's,
+    {
+        let (mut functions, mut others) = (Vec::new(), Vec::new());
+        for statement in body {
+            match statement {
+                Statement::Function(f) => functions.extend(f.id.as_ref().map(|id| id.name)),
+                Statement::Class(c) => others.extend(c.id.as_ref().map(|id| id.name)),
+                Statement::Variable(v) if v.kind != VariableKind::Var => {
+                    for d in v.declarations {
+                        d.target.bound_names(&mut |id| others.push(id.name));
+                    }
+                }
+                _ => {}
+            }
+        }
+        self.block_lexicals.push((functions, others));
+    }
+
     /// Annex B.3.3: a plain function declared in a block of sloppy code also gets a `var` binding
     /// in its function, unless that would clash with a lexical declaration.
     fn annex_b_function(&mut self, statement: &Statement<'a>, var_scope: ScopeId) {
@@ -418,7 +501,8 @@ impl<'a> Analyzer<'a> {
             return;
         }
         let Some(id) = &f.id else { return };
-        if let Some(i) = self.tree.get(var_scope).find(id.name) {
+        let existing = self.tree.get(var_scope).find(id.name);
+        if let Some(i) = existing {
             let kind = self.tree.get(var_scope).bindings[i].kind;
             if kind.is_lexical() {
                 return;
@@ -427,7 +511,24 @@ impl<'a> Analyzer<'a> {
                 return;
             }
         }
-        // Clashes with lexical bindings of enclosing blocks are found when the block is entered.
+        // A `var` would be an early error next to a lexical declaration of an enclosing block
+        // or of the body (the innermost block's own functions excepted: `f` is one of them).
+        let blocked =
+            self.block_lexicals
+                .iter()
+                .rev()
+                .enumerate()
+                .any(|(depth, (functions, others))| {
+                    others.contains(&id.name) || (depth > 0 && functions.contains(&id.name))
+                });
+        if blocked {
+            return;
+        }
+        if self.tree.get(var_scope).kind == ScopeKind::Eval && existing.is_none() {
+            self.scope(var_scope).annex_b_only.push(id.name);
+        }
+        // Elsewhere, clashes with lexical bindings of enclosing blocks are found when the block
+        // is entered.
         self.declare(var_scope, id.name, BindingKind::Var);
     }
 

@@ -714,6 +714,21 @@ impl Vm {
                         let env = self.frames[fi].env;
                         tri!(self.declare_eval_var(env, n, None));
                     }
+                    I::DeclareEvalAnnexBVar { dst, name } => {
+                        let n = self.script_atom(&script, name.0);
+                        let env = self.frames[fi].env;
+                        r!(dst) = Value::boolean(tri!(self.declare_eval_annex_b_var(env, n)));
+                    }
+                    I::SetNameAt { name, src, depth } => {
+                        let n = self.script_atom(&script, name.0);
+                        let v = r!(src);
+                        let mut env = self.frames[fi].env;
+                        for _ in 0..depth.0 {
+                            env = env.and_then(|e| self.heap.envs.get(e.0).parent);
+                        }
+                        let strict = self.frames[fi].strict;
+                        tri!(self.set_name(env, n, v, strict, false));
+                    }
                     I::DeclareEvalFunction { name, src } => {
                         let n = self.script_atom(&script, name.0);
                         let env = self.frames[fi].env;
@@ -2430,6 +2445,43 @@ impl Vm {
 
     /// `var` (or function) declared by sloppy direct eval code: into the nearest function's
     /// environment, or the global object.
+    /// B.3.2.3 for a block function `name` of `eval` code: no `var` when a binding of that name
+    /// lies between the eval and its variable environment, or when the global cannot take
+    /// one; otherwise the `var` (undefined) as for `var name`. Returns whether it was made.
+    fn declare_eval_annex_b_var(&mut self, env: Option<EnvRef>, name: Atom) -> JsResult<bool> {
+        let mut e = env;
+        while let Some(env_ref) = e {
+            let env = self.heap.envs.get(env_ref.0);
+            if let EnvKind::Declarative { names, .. } = &env.kind {
+                if names.names.contains(&name) {
+                    if names.is_function {
+                        // Already a binding of the function: the var exists.
+                        return Ok(true);
+                    }
+                    return Ok(false);
+                }
+                if names.is_function {
+                    break;
+                }
+            }
+            e = env.parent;
+        }
+        if e.is_none() {
+            let realm = self.realm as usize;
+            if self.realms[realm].global_lexicals.contains_key(&name) {
+                return Ok(false);
+            }
+            // CanDeclareGlobalVar
+            let g = self.realms[realm].global_object;
+            let key = self.atom_to_key(name);
+            if self.get_own_property(g, key)?.is_none() && !self.is_extensible(g)? {
+                return Ok(false);
+            }
+        }
+        self.declare_eval_var(env, name, None)?;
+        Ok(true)
+    }
+
     fn declare_eval_var(
         &mut self,
         env: Option<EnvRef>,

@@ -55,6 +55,11 @@ pub struct LoadedScript {
     pub host_defined: std::cell::Cell<Option<Value>>,
 }
 
+/// The host's `import()` for code it marked: `(vm, host-defined value, specifier, options)`.
+pub type DynamicImportHook = fn(&mut Vm, Value, Value, Value) -> JsResult<Value>;
+/// The host's `import.meta` initialiser: `(vm, host-defined value, the new object)`.
+pub type ImportMetaHook = fn(&mut Vm, Value, ObjRef) -> JsResult<()>;
+
 /// The most values the register stack of all frames may hold (32 MiB): deep recursion through
 /// frames with many registers is a RangeError, not an exhausted machine.
 pub const MAX_REGISTER_STACK: usize = 1 << 22;
@@ -352,10 +357,10 @@ pub struct Vm {
     pub tick_budget: Option<u64>,
     /// The host's `import()` for code it marked with [`LoadedScript::host_defined`]: called
     /// with that value, the specifier and the attributes; returns a promise or a namespace.
-    pub dynamic_import_hook: Option<fn(&mut Vm, Value, Value, Value) -> JsResult<Value>>,
+    pub dynamic_import_hook: Option<DynamicImportHook>,
     /// The host's `import.meta` initialiser for such code: called with the value and the new
     /// `import.meta` object.
-    pub import_meta_hook: Option<fn(&mut Vm, Value, ObjRef) -> JsResult<()>>,
+    pub import_meta_hook: Option<ImportMetaHook>,
     /// Terminate the running code when a collection finds more live bytes than this
     /// (estimated by [`Vm::heap_size_estimate`]); the host goes on.
     pub heap_limit: Option<usize>,

@@ -163,6 +163,8 @@ pub struct FunctionState<'a> {
     completion: Option<Reg>,
     /// A class field initialiser: `arguments` and the like are not here.
     is_class_field_init: bool,
+    /// `eval` code: the registers saying whether each Annex B block function's `var` was made.
+    pub annex_b_flags: Vec<(&'a str, Reg)>,
 }
 
 pub struct Compiler<'a> {
@@ -299,7 +301,12 @@ impl<'a> Compiler<'a> {
         self.f.scopes.push(ScopeInfo {
             names,
             kinds,
-            is_function: scope.is_function() || scope.kind == ScopeKind::FunctionBody,
+            // The environments `var`s of sloppy direct `eval` may land in: a function's. (A
+            // script's go to the global object, an eval's own to its caller's.)
+            is_function: matches!(
+                scope.kind,
+                ScopeKind::Function { .. } | ScopeKind::FunctionBody
+            ),
         });
         ScopeIdx(self.f.scopes.len() as u32 - 1)
     }
@@ -797,13 +804,22 @@ impl<'a> Compiler<'a> {
                 self.hoist_functions(program.body, false)?;
             }
             ScopeKind::Eval if !scope.strict => {
+                // EvalDeclarationInstantiation: functions first (one that cannot be declared
+                // throws before any `var` exists), then `var`s.
+                self.hoist_functions(program.body, false)?;
                 for b in &scope.bindings {
-                    if b.kind == BindingKind::Var {
+                    if b.kind == BindingKind::Var && !scope.annex_b_only.contains(&b.name) {
                         let n = self.name(b.name);
                         self.emit(I::DeclareEvalVar { name: n });
                     }
                 }
-                self.hoist_functions(program.body, false)?;
+                // B.3.2.3: block functions' vars, unless a binding outside the eval blocks them.
+                for &name in &scope.annex_b_only {
+                    let n = self.name(name);
+                    let made = self.f.alloc();
+                    self.emit(I::DeclareEvalAnnexBVar { dst: made, name: n });
+                    self.state.annex_b_flags.push((name, made));
+                }
             }
             _ => {
                 self.hoist_functions(program.body, false)?;

@@ -238,7 +238,9 @@ impl<'a> Compiler<'a> {
             return Ok(());
         }
         // Skip when an enclosing block (between here and the function) declares the name
-        // lexically: the var copy would clash.
+        // lexically: the var copy would clash. In `eval` code a simple catch parameter does not
+        // (B.3.4; patterns were excluded when the var was declared).
+        let in_eval = self.tree.get(var_scope).kind == crate::scope::ScopeKind::Eval;
         let mut walk = self.tree.get(current).parent;
         while let Some(w) = walk {
             if w == var_scope {
@@ -247,10 +249,14 @@ impl<'a> Compiler<'a> {
             let s = self.tree.get(w);
             if let Some(j) = s.find(id.name)
                 && s.bindings[j].kind != crate::scope::BindingKind::Var
+                && !(in_eval && s.bindings[j].kind == crate::scope::BindingKind::CatchParameter)
             {
                 return Ok(());
             }
             walk = s.parent;
+        }
+        if in_eval {
+            return self.annex_b_copy_in_eval(id.name, current, var_scope);
         }
         let mark = self.f.mark();
         let r = self.f.alloc();
@@ -268,6 +274,49 @@ impl<'a> Compiler<'a> {
             self.store_location(id.name, loc, r, true);
         }
         self.f.release(mark);
+        Ok(())
+    }
+
+    /// The copy for `eval` code: only when the `var` was made, into the binding found from the
+    /// eval's own environment outwards (the blocks in between hold `f` itself).
+    fn annex_b_copy_in_eval(
+        &mut self,
+        name: &'a str,
+        current: crate::scope::ScopeId,
+        eval_scope: crate::scope::ScopeId,
+    ) -> CompileResult<()> {
+        let flag = self
+            .state
+            .annex_b_flags
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map(|&(_, r)| r);
+        let skip = flag.map(|cond| self.f.emit_jump(|o| I::JumpIfFalse { cond, offset: o }));
+        let mut depth = 0;
+        let mut walk = Some(current);
+        while let Some(w) = walk {
+            if w == eval_scope {
+                break;
+            }
+            let s = self.tree.get(w);
+            if s.has_env() {
+                depth += 1;
+            }
+            walk = s.parent;
+        }
+        let mark = self.f.mark();
+        let r = self.f.alloc();
+        self.load_binding(name, r)?;
+        let n = self.name(name);
+        self.emit(I::SetNameAt {
+            name: n,
+            src: r,
+            depth: Count(depth),
+        });
+        self.f.release(mark);
+        if let Some(p) = skip {
+            self.f.patch_here(p);
+        }
         Ok(())
     }
 
