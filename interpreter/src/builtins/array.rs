@@ -214,6 +214,9 @@ fn from(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
                 vm.create_data_property_or_throw(o, PropertyKey::Index(k), v)
             })();
             if let Err(e) = result {
+                if let crate::vm::JsError::Throw(v) = &e {
+                    vm.handles.push(*v);
+                }
                 let _ = super::iterator::close(vm, it);
                 return Err(e);
             }
@@ -227,6 +230,7 @@ fn from(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
     } else {
         array_create(vm, len, None)?.value()
     };
+    vm.handles.push(a);
     let o = a.as_object().expect("an object");
     let mut k = 0.0;
     while k < len {

@@ -568,6 +568,7 @@ fn promise_try(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
         return Err(vm.type_error("Promise.try called on a non-object"));
     }
     let cap = new_capability(vm, this)?;
+    vm.handles.extend([cap.promise, cap.resolve, cap.reject]);
     let rest = args.get(1..).unwrap_or(&[]);
     match vm.call(arg(args, 0), Value::UNDEFINED, rest) {
         Ok(v) => cap.resolve(vm, v)?,
@@ -583,15 +584,17 @@ fn combinator(vm: &mut Vm, this: Value, iterable: Value, kind: u8) -> JsResult<V
     let mark = vm.handles.len();
     vm.handles.extend([cap.promise, cap.resolve, cap.reject]);
     let result = combinator_inner(vm, this, iterable, kind, cap);
-    vm.handles.truncate(mark);
-    match result {
+    // The capability stays rooted while a rejection calls into JavaScript.
+    let result = match result {
         Ok(v) => Ok(v),
         Err(JsError::Throw(e)) => {
-            cap.reject(vm, e)?;
-            Ok(cap.promise)
+            vm.handles.push(e);
+            cap.reject(vm, e).map(|_| cap.promise)
         }
         Err(e) => Err(e),
-    }
+    };
+    vm.handles.truncate(mark);
+    result
 }
 
 fn combinator_inner(
@@ -632,6 +635,7 @@ fn combinator_inner(
                 );
             }
             let p = vm.call(resolve_fn, c, &[next_value])?;
+            vm.handles.push(p);
             let data = vec![
                 values.value(),
                 Value::int32(index as i32),
@@ -660,6 +664,7 @@ fn combinator_inner(
                 ),
                 _ => (cap_resolve_value(&cap), cap_reject_value(&cap)),
             };
+            vm.handles.extend([on_fulfilled, on_rejected]);
             if kind != 3 {
                 bump(vm, remaining, 1.0);
             }
@@ -669,6 +674,10 @@ fn combinator_inner(
             Ok(())
         })();
         if let Err(e) = step_result {
+            // Closing runs JavaScript: keep the error alive through it.
+            if let JsError::Throw(v) = &e {
+                vm.handles.push(*v);
+            }
             let _ = super::iterator::close(vm, it);
             return Err(e);
         }
