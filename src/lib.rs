@@ -38,6 +38,8 @@ impl Runtime {
         Runtime::with_host(Box::new(kiln_interpreter::StdHost))
     }
 
+    /// A runtime whose output and module loading go through `host` (tests capture output this
+    /// way).
     pub fn with_host(host: Box<dyn kiln_interpreter::Host>) -> Runtime {
         let mut vm = Vm::new(host);
         node_vm::register(&mut vm);

@@ -160,6 +160,7 @@ impl SyntheticModule {
         })
     }
 
+    /// The module, for linking, evaluating and reading its exports.
     pub fn module(&self) -> Module {
         self.module
     }
@@ -249,6 +250,7 @@ impl Module {
         runtime.get(ns, name)
     }
 
+    /// Where the module is in its life (`vm.Module`'s `status`).
     pub fn status(&self, runtime: &Runtime) -> ModuleStatus {
         let record = &runtime.vm.modules.records[self.index];
         match record.status {

@@ -27,6 +27,7 @@ pub struct ScriptOptions<'a> {
     pub cached_data: Option<&'a [u8]>,
     /// Make the cache at construction ([`Script::cached_data`]).
     pub produce_cached_data: bool,
+    /// Script or module code.
     pub source_type: SourceType,
 }
 
@@ -47,7 +48,9 @@ pub struct ScriptOptions<'a> {
 /// ```
 #[derive(Clone, Copy, Debug, Default)]
 pub struct RunOptions {
+    /// Wall-clock time the run may take.
     pub timeout: Option<Duration>,
+    /// Ticks (backward jumps, calls, handler entries) the run may take.
     pub budget: Option<u64>,
 }
 
@@ -60,6 +63,7 @@ pub struct ScriptStats {
     pub load: LoadStats,
     /// Copying the given cache into aligned memory.
     pub read: Duration,
+    /// The source's size in bytes.
     pub source_bytes: usize,
     /// The cache's size: the one given, or the one produced.
     pub cache_bytes: usize,
@@ -175,14 +179,17 @@ impl Script {
         self.produced.as_deref()
     }
 
+    /// Where construction spent its time, and sizes.
     pub fn stats(&self) -> &ScriptStats {
         &self.stats
     }
 
+    /// The name errors and stack traces show.
     pub fn filename(&self) -> &str {
         &self.filename
     }
 
+    /// The source text the script was made from.
     pub fn source(&self) -> &str {
         &self.source
     }
