@@ -349,20 +349,25 @@ fn break_on_sigint_interrupts_the_script_and_the_program_goes_on() {
         "sigint.mjs",
         b"import vm from 'node:vm';\nconsole.log('ready');\ntry { vm.runInThisContext('while (true) {}', { breakOnSigint: true }); } catch (e) { console.log(e.code); }\nconsole.log('continues');\n",
     );
-    let child = Command::new(env!("CARGO_BIN_EXE_kiln"))
+    use std::io::{BufRead, Read};
+    let mut child = Command::new(env!("CARGO_BIN_EXE_kiln"))
         .args(["run", path.to_str().unwrap()])
         .stdout(std::process::Stdio::piped())
         .spawn()
         .expect("kiln runs");
-    std::thread::sleep(std::time::Duration::from_millis(500));
+    let mut stdout = std::io::BufReader::new(child.stdout.take().expect("piped"));
+    let mut first = String::new();
+    stdout.read_line(&mut first).expect("kiln prints");
+    assert_eq!(first, "ready\n");
+    // The loop starts right after `ready`; give it time to be inside it.
+    std::thread::sleep(std::time::Duration::from_millis(300));
     let killed = Command::new("kill")
         .args(["-INT", &child.id().to_string()])
         .status()
         .expect("kill runs");
     assert!(killed.success());
-    let out = child.wait_with_output().expect("kiln ends");
-    assert_eq!(
-        String::from_utf8_lossy(&out.stdout),
-        "ready\nERR_SCRIPT_EXECUTION_INTERRUPTED\ncontinues\n"
-    );
+    let mut rest = String::new();
+    stdout.read_to_string(&mut rest).expect("kiln prints");
+    assert!(child.wait().expect("kiln ends").success());
+    assert_eq!(rest, "ERR_SCRIPT_EXECUTION_INTERRUPTED\ncontinues\n");
 }
