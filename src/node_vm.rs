@@ -6,9 +6,9 @@
 //! `codeGeneration`, `name`/`origin` validated), `isContext`, `runInContext`, `runInNewContext`,
 //! `runInThisContext`, `compileFunction` (`params`, `parsingContext`, `contextExtensions`,
 //! `cachedData`/`produceCachedData`), `constants`, `measureMemory`, `SourceTextModule` and
-//! `SyntheticModule` (link, evaluate, namespace, status, setExport). Not yet: `lineOffset`/
-//! `columnOffset` in stack traces, `breakOnSigint`, `microtaskMode`, `importModuleDynamically`,
-//! `initializeImportMeta`, `vm.Module` as a base class.
+//! `SyntheticModule` (link, evaluate, namespace, status, setExport), offsets in stack traces,
+//! `displayErrors`, `breakOnSigint`, `microtaskMode`, `importModuleDynamically`,
+//! `initializeImportMeta`.
 
 use crate::{Script, ScriptOptions, SourceType};
 use kiln_interpreter::builtins::{array_buffer, typed_array};
@@ -592,11 +592,67 @@ fn make_script(vm: &mut Vm, code: Value, options: Value) -> JsResult<VmScript> {
     })
 }
 
+/// A compile error as Node reports it: a SyntaxError whose stack starts with the place, the
+/// source line and carets under the offending token.
 fn syntax_error(vm: &mut Vm, e: crate::Error) -> JsError {
     match e {
-        crate::Error::Syntax { message, .. } => vm.syntax_error(&message),
+        crate::Error::Syntax { message, rendered } => {
+            let error = vm.syntax_error(&message);
+            let mut lines = rendered.lines();
+            let place = lines.next().and_then(|l| l.split(": SyntaxError:").next());
+            let text = lines
+                .next()
+                .and_then(|l| l.split_once(" | "))
+                .map(|(_, t)| t);
+            let carets = lines
+                .next()
+                .and_then(|l| l.split_once(" | "))
+                .map(|(_, c)| c);
+            if let (Some(place), Some(text), Some(carets), JsError::Throw(v)) =
+                (place, text, carets, &error)
+            {
+                // `file:line:col` → `file:line`
+                let file_line = place.rsplit_once(':').map_or(place, |(fl, _)| fl);
+                decorate_stack(vm, *v, &format!("{file_line}\n{text}\n{carets}\n\n"));
+            }
+            error
+        }
         other => vm.type_error(&other.to_string()),
     }
+}
+
+/// Prefixes an error object's `stack` with `header` (Node's "arrow message").
+fn decorate_stack(vm: &mut Vm, error: Value, header: &str) {
+    let Some(o) = error.as_object() else { return };
+    let key = PropertyKey::String(vm.names.stack);
+    let Some(stack) = vm.get_data_along_chain(o, key).and_then(|s| s.as_string()) else {
+        return;
+    };
+    let text = format!("{header}{}", vm.rust_string(stack));
+    let v = vm.string(&text);
+    vm.define_data(o, key, v, attrs::HIDDEN);
+}
+
+/// `displayErrors`: an error thrown by the script's own code gets the line it came from, with a
+/// caret, in front of its stack.
+fn display_error(vm: &mut Vm, script: &VmScript, error: &JsError) {
+    let JsError::Throw(v) = error else { return };
+    let Some((origin, offset)) = vm.exception_origin.clone() else {
+        return;
+    };
+    if origin.source.as_ref() != script.script.source() || *origin.name != *script.script.filename()
+    {
+        return;
+    }
+    let (line, column) = origin.line_column(offset);
+    let (reported, _) = origin.reported_line_column(offset);
+    let text = origin.line_text(line).to_string();
+    let header = format!(
+        "{}:{reported}\n{text}\n{}^\n\n",
+        origin.name,
+        " ".repeat(column.saturating_sub(1))
+    );
+    decorate_stack(vm, *v, &header);
 }
 
 /// `new vm.Script(code[, options])`
@@ -673,7 +729,16 @@ fn run_script(vm: &mut Vm, vm_script: &VmScript, realm: u32, options: Value) -> 
         options_object(vm, options, "options")?
     };
     let timeout = timeout_option(vm, options)?;
-    let _display_errors = option(vm, options, "displayErrors")?;
+    let display_errors = option(vm, options, "displayErrors")?;
+    if !display_errors.is_undefined() && display_errors.as_bool().is_none() {
+        return Err(invalid_arg_type(
+            vm,
+            "options.displayErrors",
+            "of type boolean",
+            display_errors,
+        ));
+    }
+    let display_errors = display_errors.as_bool().unwrap_or(true);
     let break_on_sigint = bool_option(vm, options, "breakOnSigint", "options")?;
     let run = |vm: &mut Vm| {
         with_timeout(vm, timeout, |vm| {
@@ -696,11 +761,15 @@ fn run_script(vm: &mut Vm, vm_script: &VmScript, realm: u32, options: Value) -> 
             result
         })
     };
-    if break_on_sigint {
+    let result = if break_on_sigint {
         with_sigint(vm, run)
     } else {
         run(vm)
+    };
+    if display_errors && let Err(e) = &result {
+        display_error(vm, vm_script, e);
     }
+    result
 }
 
 /// Runs `f` with SIGINT setting the interrupt flag: a Ctrl-C stops the code with

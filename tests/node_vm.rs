@@ -452,9 +452,9 @@ const m = new vm.SourceTextModule('export const url = import.meta.url; export co
 console.log(m.hasTopLevelAwait(), JSON.stringify(m.moduleRequests));
 await m.link(() => {}); await m.evaluate();
 console.log(m.namespace.url, m.hasAsyncGraph());
-try { new vm.Script('\n\nthrow new Error("where")', { filename: 'off.js', lineOffset: 10, columnOffset: 5 }).runInThisContext(); }
+try { new vm.Script('\n\nthrow new Error("where")', { filename: 'off.js', lineOffset: 10, columnOffset: 5 }).runInThisContext({ displayErrors: false }); }
 catch (e) { console.log(e.stack.split('\n')[1].trim()); }
-try { new vm.Script('throw new Error("first line")', { filename: 'col.js', columnOffset: 5 }).runInThisContext(); }
+try { new vm.Script('throw new Error("first line")', { filename: 'col.js', columnOffset: 5 }).runInThisContext({ displayErrors: false }); }
 catch (e) { console.log(e.stack.split('\n')[1].trim()); }
 "#,
         &[
@@ -538,5 +538,27 @@ const m = new vm.SourceTextModule('import x from "o";');
 try { await m.link(() => other); } catch (e) { console.log(e.code); }
 "#,
         &["app.js.map undefined", "ERR_VM_MODULE_DIFFERENT_CONTEXT"],
+    );
+}
+
+#[test]
+fn display_errors_puts_the_offending_line_in_front_of_the_stack() {
+    check(
+        r#"
+import vm from 'node:vm';
+try { new vm.Script('let x = 1;\nlet let = 1', { filename: 'x.js' }); }
+catch (e) { console.log(JSON.stringify(e.stack.split('\n').slice(0, 4)), e.name); }
+try { vm.runInThisContext('1;\n  throw new Error("boom")', { filename: 'y.js' }); }
+catch (e) { console.log(JSON.stringify(e.stack.split('\n').slice(0, 6))); }
+try { vm.runInThisContext('throw new Error("boom")', { filename: 'y.js', displayErrors: false }); }
+catch (e) { console.log(JSON.stringify(e.stack.split('\n').slice(0, 2))); }
+try { vm.runInThisContext('1', { displayErrors: 1 }); } catch (e) { console.log(e.code); }
+"#,
+        &[
+            r#"["x.js:2","let let = 1","    ^^^",""] SyntaxError"#,
+            r#"["y.js:2","  throw new Error(\"boom\")","  ^","","Error: boom","    at y.js:2:9"]"#,
+            r#"["Error: boom","    at y.js:1:7"]"#,
+            "ERR_INVALID_ARG_TYPE",
+        ],
     );
 }
