@@ -562,3 +562,40 @@ try { vm.runInThisContext('1', { displayErrors: 1 }); } catch (e) { console.log(
         ],
     );
 }
+
+#[test]
+fn option_validation_module_caches_context_getter_and_module_timeouts() {
+    check(
+        r#"
+import vm from 'node:vm';
+for (const options of [{ name: 1 }, { origin: {} }, { codeGeneration: { wasm: 'no' } }, 5]) {
+  try { vm.createContext({}, options); console.log('accepted'); } catch (e) { console.log(e.code); }
+}
+const ctx = vm.createContext({}, { name: 'ctx', origin: 'https://example.org', codeGeneration: { wasm: false } });
+const source = 'export const answer = 42;';
+const first = new vm.SourceTextModule(source, { context: ctx });
+const cache = first.createCachedData();
+const second = new vm.SourceTextModule(source, { context: ctx, cachedData: cache });
+const wrong = new vm.SourceTextModule('export const other = 1;', { cachedData: cache });
+console.log(cache instanceof Uint8Array, second.cachedDataRejected, wrong.cachedDataRejected, second.context === ctx);
+await second.link(() => {}); await second.evaluate();
+console.log(second.namespace.answer);
+const spin = new vm.SourceTextModule('for (;;) {}');
+await spin.link(() => {});
+try { await spin.evaluate({ timeout: 30 }); } catch (e) { console.log(e.code); }
+const loader = new vm.Script('import("node:vm").then(m => typeof m.default.Script)',
+  { importModuleDynamically: vm.constants.USE_MAIN_CONTEXT_DEFAULT_LOADER });
+console.log(await loader.runInThisContext());
+"#,
+        &[
+            "ERR_INVALID_ARG_TYPE",
+            "ERR_INVALID_ARG_TYPE",
+            "ERR_INVALID_ARG_TYPE",
+            "ERR_INVALID_ARG_TYPE",
+            "true false true true",
+            "42",
+            "ERR_SCRIPT_EXECUTION_TIMEOUT",
+            "function",
+        ],
+    );
+}
