@@ -376,23 +376,13 @@ impl<'a> Analyzer<'a> {
                 self.hoist_loop_body(&s.body, head, scope);
             }
             Statement::ForIn(s) => {
-                let head = match &s.left {
-                    ForHead::Variable(v) => {
-                        declare_var(self, v);
-                        Some(*v)
-                    }
-                    _ => None,
-                };
+                let head = head_declaration(&s.left);
+                head.iter().for_each(|v| declare_var(self, v));
                 self.hoist_loop_body(&s.body, head, scope);
             }
             Statement::ForOf(s) => {
-                let head = match &s.left {
-                    ForHead::Variable(v) => {
-                        declare_var(self, v);
-                        Some(*v)
-                    }
-                    _ => None,
-                };
+                let head = head_declaration(&s.left);
+                head.iter().for_each(|v| declare_var(self, v));
                 self.hoist_loop_body(&s.body, head, scope);
             }
             Statement::With(s) => self.hoist_vars(&s.body, scope),
@@ -1194,5 +1184,13 @@ impl<'a> Analyzer<'a> {
         let id = self.push(ScopeKind::Function { arrow: false }, node(f, 0), true);
         self.function_body(id, f.params, f.body.statements, node(f, 0));
         self.pop(outer);
+    }
+}
+
+/// The declaration in a `for-in`/`for-of` head, if it declares.
+fn head_declaration<'a>(left: &ForHead<'a>) -> Option<&'a VariableDeclaration<'a>> {
+    match left {
+        ForHead::Variable(v) => Some(*v),
+        _ => None,
     }
 }

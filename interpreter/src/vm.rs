@@ -1067,11 +1067,6 @@ impl Vm {
         result
     }
 
-    /// Whether the interrupt flag (not a deadline) stopped the run.
-    pub fn interrupted(&self) -> bool {
-        self.interrupt.load(Ordering::Relaxed)
-    }
-
     /// An estimate of the bytes the heap holds: live cells at their sizes, plus buffer bytes.
     pub fn heap_size_estimate(&self) -> usize {
         let cells = self.heap.objects.live() * size_of::<Object>()

@@ -1462,7 +1462,7 @@ fn to_sorted(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
 
 /// 23.2.3.33 %TypedArray%.prototype.toReversed ( )
 fn to_reversed(vm: &mut Vm, this: Value, _: &[Value]) -> JsResult<Value> {
-    let (o, ta, len) = validate(vm, this, "toReversed")?;
+    let (_, ta, len) = validate(vm, this, "toReversed")?;
     let a = create_same_type(vm, ta.element, len)?;
     let dst = typed_array(vm, a).expect("just made");
     for k in 0..len {
@@ -1470,13 +1470,12 @@ fn to_reversed(vm: &mut Vm, this: Value, _: &[Value]) -> JsResult<Value> {
             write(vm, &dst, k, e);
         }
     }
-    let _ = o;
     Ok(a.value())
 }
 
 /// 23.2.3.36 %TypedArray%.prototype.with ( index, value )
 fn with(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
-    let (o, ta, len) = validate(vm, this, "with")?;
+    let (_, ta, len) = validate(vm, this, "with")?;
     let r = vm.to_integer_or_infinity(arg(args, 0))?;
     let actual = if r >= 0.0 { r } else { len as f64 + r };
     let value = to_element(vm, ta.element, arg(args, 1))?;
@@ -1495,7 +1494,6 @@ fn with(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
             write(vm, &dst, k, e);
         }
     }
-    let _ = o;
     Ok(a.value())
 }
 
