@@ -371,3 +371,33 @@ fn break_on_sigint_interrupts_the_script_and_the_program_goes_on() {
     assert!(child.wait().expect("kiln ends").success());
     assert_eq!(rest, "ERR_SCRIPT_EXECUTION_INTERRUPTED\ncontinues\n");
 }
+
+#[test]
+fn temporal_computes_with_dates_times_and_time_zones() {
+    let script = br#"
+const d = Temporal.PlainDate.from("2024-02-28");
+console.log(d.add({ days: 2 }).toString(), d.dayOfWeek, d.inLeapYear);
+const z = Temporal.ZonedDateTime.from("2024-03-10T01:30[America/New_York]");
+console.log(z.add({ hours: 1 }).toString(), z.hoursInDay);
+console.log(Temporal.Duration.from({ hours: 36 }).round({ largestUnit: "day" }).toString());
+console.log(new Date(0).toTemporalInstant().toString(), Temporal.Now.timeZoneId());
+"#;
+    let path = temp_file("temporal.js", script);
+    let out = Command::new(env!("CARGO_BIN_EXE_kiln"))
+        .args(["run", path.to_str().unwrap()])
+        .env("TZ", "Asia/Tokyo")
+        .output()
+        .expect("kiln runs");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        "2024-03-01 3 true\n\
+         2024-03-10T03:30:00-04:00[America/New_York] 23\n\
+         P1DT12H\n\
+         1970-01-01T00:00:00Z Asia/Tokyo\n"
+    );
+}

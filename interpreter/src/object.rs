@@ -319,6 +319,8 @@ pub enum ObjectKind {
         kind: u8,
     },
     Date(f64),
+    /// A Temporal object (Duration, Instant, PlainDate, ...).
+    Temporal(Box<crate::builtins::temporal::TemporalValue>),
     /// An ArrayBuffer or SharedArrayBuffer.
     ArrayBuffer(Box<crate::builtins::array_buffer::BufferData>),
     /// An integer-indexed exotic object (10.4.5).

@@ -154,6 +154,14 @@ realm!(
     function_constructor,
     object_constructor,
     array_constructor,
+    temporal_duration_prototype,
+    temporal_instant_prototype,
+    temporal_plain_date_prototype,
+    temporal_plain_time_prototype,
+    temporal_plain_date_time_prototype,
+    temporal_plain_year_month_prototype,
+    temporal_plain_month_day_prototype,
+    temporal_zoned_date_time_prototype,
 );
 
 impl Realm {
@@ -200,6 +208,7 @@ fn copy_object(o: &Object) -> Option<Object> {
         ObjectKind::Number(n) => ObjectKind::Number(*n),
         ObjectKind::String(s) => ObjectKind::String(*s),
         ObjectKind::Date(t) => ObjectKind::Date(*t),
+        ObjectKind::Temporal(t) => ObjectKind::Temporal(t.clone()),
         ObjectKind::Native(n) => ObjectKind::Native(Box::new(crate::object::NativeFunction {
             call: n.call,
             construct: n.construct,

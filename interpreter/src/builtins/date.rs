@@ -271,6 +271,7 @@ pub fn init(vm: &mut Vm) {
         ("toLocaleTimeString", 0, to_locale_time_string),
         ("toString", 0, to_string),
         ("toTimeString", 0, to_time_string),
+        ("toTemporalInstant", 0, to_temporal_instant),
         ("valueOf", 0, value_of),
     ] {
         vm.define_method(proto, name, len, f);
@@ -293,6 +294,15 @@ fn now_ms() -> f64 {
     std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0.0, |d| d.as_millis() as f64)
+}
+
+/// 21.4.4.46 Date.prototype.toTemporalInstant ( ): the time value as a Temporal.Instant.
+fn to_temporal_instant(vm: &mut Vm, this: Value, _: &[Value]) -> JsResult<Value> {
+    let t = this_time(vm, this)?;
+    if t.is_nan() {
+        return Err(vm.range_error("Invalid Date has no Temporal.Instant"));
+    }
+    super::temporal::instant_from_epoch_milliseconds(vm, t)
 }
 
 /// thisTimeValue

@@ -26,6 +26,7 @@ pub mod regexp;
 pub mod set;
 pub mod string;
 pub mod symbol;
+pub mod temporal;
 pub mod typed_array;
 pub mod uint8_base64;
 pub mod weak;
@@ -51,6 +52,7 @@ pub fn install(vm: &mut Vm, realm: u32) {
     string::init(vm);
     number::init(vm);
     date::init(vm);
+    temporal::init(vm);
     math::init(vm);
     json::init(vm);
     generator::init(vm);
