@@ -774,7 +774,7 @@ instructions! {
     GetIterator { dst: Reg, object: Reg, kind: Count }
     /// `dst = ` the next value of the iterator in `iterator`/`iterator + 1`; when done, `pc += offset`
     IteratorStep { dst: Reg, iterator: Reg, offset: JumpOffset }
-    /// `dst = ` the raw result of calling the iterator's `next` with `value`
+    /// `dst = ` the raw result of calling the iterator's `next` with `value` (with no argument when `value` is the hole)
     IteratorNext { dst: Reg, iterator: Reg, value: Reg }
     /// IteratorClose of the iterator in `iterator` (a normal completion)
     IteratorClose { iterator: Reg }
@@ -794,7 +794,7 @@ instructions! {
     // ----- generators and async functions
     /// suspend the generator, handing `value` out; on resume `dst = ` the sent value and `mode = ` 0 next, 1 throw, 2 return
     Yield { dst: Reg, mode: Reg, value: Reg }
-    /// suspend the generator, handing out `value` (an iterator result from `yield*`) unwrapped
+    /// `yield*`'s yield: like Yield, but a throw request resumes with `mode = 1` (the loop hands it to the inner iterator); a sync generator hands out `value` (the inner iterator result) unwrapped
     YieldDelegate { dst: Reg, mode: Reg, value: Reg }
     /// suspend until `value` settles; on resume `dst = ` its value (a rejection throws)
     Await { dst: Reg, value: Reg }

@@ -511,6 +511,8 @@ impl Vm {
 
     /// Resumes a suspended frame: `mode` 0 next (value into the resume register), 1 throw,
     /// 2 return. Runs until the frame suspends again or finishes; returns what it hands out.
+    /// Resumes a suspended generator frame: `mode` 0 next, 1 throw, 2 return. A throw is
+    /// thrown at the yield unless the yield delegates (`yield*`), whose loop forwards it.
     pub fn resume_frame(&mut self, holder: ObjRef, mode: u32, value: Value) -> JsResult<Value> {
         let saved = match &mut self.obj_mut(holder).kind {
             ObjectKind::Generator(g) | ObjectKind::AsyncFunction(g) => {
@@ -528,9 +530,16 @@ impl Vm {
         frame.return_to = ReturnTo::Native;
         self.registers.extend_from_slice(&saved.registers);
         let base = frame.base;
-        let (rv, rm) = (frame.resume_value as usize, frame.resume_mode as usize);
+        // An `await` suspends with no mode register (u32::MAX).
+        let delegates = frame.resume_mode != u32::MAX && frame.resume_mode & DELEGATING_YIELD != 0;
+        let rv = frame.resume_value as usize;
+        let rm = if delegates {
+            (frame.resume_mode & !DELEGATING_YIELD) as usize
+        } else {
+            frame.resume_mode as usize
+        };
         self.frames.push(frame);
-        if mode == 1 {
+        if mode == 1 && !delegates {
             return self.run(Some(JsError::Throw(value)));
         }
         if rv < saved.registers.len() {
@@ -542,6 +551,9 @@ impl Vm {
         self.run(None)
     }
 }
+
+/// Set in a frame's `resume_mode` when it is suspended at a `yield*` (YieldDelegate).
+pub const DELEGATING_YIELD: u32 = 1 << 31;
 
 /// A copy of a frame's plain fields (the caller moves the vectors).
 fn frame_copy(f: &Frame) -> Frame {

@@ -1368,7 +1368,8 @@ impl Vm {
                         let it = r!(iterator);
                         let next = r!(Reg(iterator.0 + 1));
                         let v = r!(value);
-                        r!(dst) = tri!(self.call(next, it, &[v]));
+                        let args: &[Value] = if v.is_hole() { &[] } else { &[v] };
+                        r!(dst) = tri!(self.call(next, it, args));
                     }
                     I::IteratorClose { iterator } => {
                         self.frames[fi].pc = pc;
@@ -2640,7 +2641,12 @@ impl Vm {
         if self.frames.last().is_none_or(|f| f.generator.is_none()) {
             return Err(self.invalid_bytecode("a yield outside a generator"));
         }
-        let (holder, frame) = self.suspend_frame(dst, mode);
+        let resume_mode = if raw {
+            mode | crate::call::DELEGATING_YIELD
+        } else {
+            mode
+        };
+        let (holder, frame) = self.suspend_frame(dst, resume_mode);
         let (started, is_async) = match &mut self.obj_mut(holder).kind {
             ObjectKind::Generator(g) => {
                 let started = g.started;

@@ -1201,20 +1201,14 @@ impl<'a> Compiler<'a> {
             cond: done,
             offset: o,
         });
-        if self.state.is_async {
-            self.emit(I::Yield {
-                dst: received,
-                mode,
-                value: t,
-            });
-        } else {
-            // The inner result object is handed out as is.
-            self.emit(I::YieldDelegate {
-                dst: received,
-                mode,
-                value: result,
-            });
-        }
+        // A delegating yield: `throw()` requests come back here (mode 1) for the inner
+        // iterator instead of throwing at the yield. A sync generator hands the inner result
+        // object out as is; an async one yields its value.
+        self.emit(I::YieldDelegate {
+            dst: received,
+            mode,
+            value: if self.state.is_async { t } else { result },
+        });
         self.f.emit_jump_to(top, |o| I::Jump { offset: o });
         self.f.patch_here(finished);
         self.emit(I::Move { dst, src: t });

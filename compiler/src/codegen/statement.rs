@@ -638,8 +638,9 @@ impl<'a> Compiler<'a> {
         let value = self.f.alloc();
         let done = if s.is_await {
             let result = self.f.alloc();
+            // The hole: `next()` is called with no argument.
             let undefined = self.f.alloc();
-            self.emit(I::LoadUndefined { dst: undefined });
+            self.emit(I::LoadHole { dst: undefined });
             self.emit(I::IteratorNext {
                 dst: result,
                 iterator,

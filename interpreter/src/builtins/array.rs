@@ -19,6 +19,7 @@ pub fn init(vm: &mut Vm) {
     vm.define_method(ctor, "isArray", 1, is_array_fn);
     vm.define_method(ctor, "of", 0, of);
     vm.define_method(ctor, "from", 1, from);
+    vm.define_method(ctor, "fromAsync", 1, super::array_from_async::from_async);
     vm.define_species_getter(ctor);
     let methods: &[(&str, u32, crate::object::NativeFn)] = &[
         ("at", 1, at),

@@ -389,7 +389,12 @@ fn async_from_sync_throw(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<V
         Err(e) => return Err(e),
     };
     if method.is_undefined() {
-        let _ = close(vm, sync);
+        // Closing first; an error while closing is the rejection.
+        match close(vm, sync) {
+            Ok(()) => {}
+            Err(JsError::Throw(e)) => return Ok(crate::builtins::promise::rejected(vm, e)),
+            Err(e) => return Err(e),
+        }
         let e = vm.make_error(
             "TypeError",
             "The iterator does not provide a 'throw' method",

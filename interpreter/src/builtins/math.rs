@@ -74,8 +74,8 @@ pub fn init(vm: &mut Vm) {
         "tan" => f64::tan,
         "tanh" => f64::tanh,
         "trunc" => f64::trunc,
-        "f16round" => |x| f64::from(half_round(x)),
     }
+    vm.define_method(math, "sumPrecise", 1, sum_precise);
     vm.define_method(math, "atan2", 2, |vm, _, args| {
         let y = vm.to_number(arg(args, 0))?;
         let x = vm.to_number(arg(args, 1))?;
@@ -153,27 +153,116 @@ pub fn init(vm: &mut Vm) {
     });
 }
 
-/// Rounds to the nearest IEEE binary16 value (ties to even), as a float.
-fn half_round(x: f64) -> f32 {
-    if !x.is_finite() || x == 0.0 {
-        return x as f32;
+/// Math.sumPrecise ( items ): the exact sum of the Numbers an iterable yields, rounded once.
+fn sum_precise(vm: &mut Vm, _: Value, args: &[Value]) -> crate::vm::JsResult<Value> {
+    #[derive(PartialEq)]
+    enum State {
+        MinusZero,
+        Finite,
+        PlusInfinity,
+        MinusInfinity,
+        NotANumber,
     }
-    let a = x.abs();
-    if a >= 65520.0 {
-        return if x > 0.0 {
-            f32::INFINITY
-        } else {
-            f32::NEG_INFINITY
+    let items = arg(args, 0);
+    if items.is_nullish() {
+        return Err(vm.type_error("Math.sumPrecise takes an iterable of numbers"));
+    }
+    let (iterator, next) = super::iterator::get_iterator(vm, items)?;
+    vm.handles.push(iterator);
+    let mut state = State::MinusZero;
+    // The exact sum, in units of 2^-1074 (the smallest subnormal), so every double is an
+    // integer multiple of the unit.
+    let mut sum = num_bigint::BigInt::from(0);
+    let result = loop {
+        let n = match super::iterator::step(vm, iterator, next) {
+            Ok(Some(v)) => v,
+            Ok(None) => break Ok(()),
+            Err(e) => break Err(e),
         };
+        let Some(n) = n.as_number() else {
+            let error = vm.type_error("Math.sumPrecise: every item must be a Number");
+            let _ = super::iterator::close(vm, iterator);
+            break Err(error);
+        };
+        if state == State::NotANumber {
+            continue;
+        }
+        if n.is_nan() {
+            state = State::NotANumber;
+        } else if n == f64::INFINITY {
+            state = if state == State::MinusInfinity {
+                State::NotANumber
+            } else {
+                State::PlusInfinity
+            };
+        } else if n == f64::NEG_INFINITY {
+            state = if state == State::PlusInfinity {
+                State::NotANumber
+            } else {
+                State::MinusInfinity
+            };
+        } else if !(n == 0.0 && n.is_sign_negative())
+            && matches!(state, State::MinusZero | State::Finite)
+        {
+            state = State::Finite;
+            sum += double_in_units(n);
+        }
+    };
+    vm.handles.pop();
+    result?;
+    Ok(Value::number(match state {
+        State::NotANumber => f64::NAN,
+        State::PlusInfinity => f64::INFINITY,
+        State::MinusInfinity => f64::NEG_INFINITY,
+        State::MinusZero => -0.0,
+        State::Finite => units_to_double(&sum),
+    }))
+}
+
+/// A finite double as an integer count of 2^-1074.
+fn double_in_units(n: f64) -> num_bigint::BigInt {
+    let bits = n.to_bits();
+    let exponent = ((bits >> 52) & 0x7FF) as i64;
+    let fraction = bits & ((1 << 52) - 1);
+    let (mantissa, shift) = if exponent == 0 {
+        (fraction, 0)
+    } else {
+        (fraction | (1 << 52), exponent - 1)
+    };
+    let magnitude = num_bigint::BigInt::from(mantissa) << shift;
+    if n < 0.0 { -magnitude } else { magnitude }
+}
+
+/// 2^k as a double (0 or infinity outside the range).
+fn power_of_two(k: i64) -> f64 {
+    if k > 1023 {
+        f64::INFINITY
+    } else if k >= -1022 {
+        f64::from_bits(((k + 1023) as u64) << 52)
+    } else if k >= -1074 {
+        f64::from_bits(1u64 << (k + 1074))
+    } else {
+        0.0
     }
-    // Quantum: subnormals 2^-24, otherwise 2^(e-10).
-    let e = a.log2().floor().max(-14.0);
-    let quantum = 2f64.powf(e - 10.0);
-    let q = a / quantum;
-    let mut r = q.round();
-    if (q - q.trunc() - 0.5).abs() < f64::EPSILON * q && r % 2.0 != 0.0 {
-        r -= 1.0;
+}
+
+/// An integer count of 2^-1074 rounded to the nearest double, ties to even.
+fn units_to_double(sum: &num_bigint::BigInt) -> f64 {
+    use num_traits::{Signed, ToPrimitive, Zero};
+    if sum.is_zero() {
+        return 0.0;
     }
-    let v = r * quantum;
-    (if x < 0.0 { -v } else { v }) as f32
+    let magnitude = sum.abs().to_biguint().unwrap_or_default();
+    let bits = magnitude.bits() as i64;
+    let shift = (bits - 53).max(0);
+    let mut q = (&magnitude >> shift).to_u64().unwrap_or(0);
+    if shift > 0 {
+        let remainder = &magnitude - (num_bigint::BigUint::from(q) << shift);
+        let half = num_bigint::BigUint::from(1u8) << (shift - 1);
+        if remainder > half || (remainder == half && q % 2 == 1) {
+            q += 1;
+        }
+    }
+    let value = q as f64 * power_of_two(shift - 1074);
+    if sum.is_negative() { -value } else { value }
 }

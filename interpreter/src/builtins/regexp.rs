@@ -26,6 +26,7 @@ pub fn init(vm: &mut Vm) {
     vm.realms[realm].regexp_prototype = proto;
     let ctor = vm.make_constructor("RegExp", 2, regexp_call, Some(regexp_construct), proto);
     vm.define_species_getter(ctor);
+    vm.define_method(ctor, "escape", 1, escape);
     vm.define_method(proto, "exec", 1, exec);
     vm.define_method(proto, "compile", 2, compile);
     vm.define_method(proto, "test", 1, test);
@@ -69,6 +70,66 @@ pub fn init(vm: &mut Vm) {
         attrs::CONFIGURABLE,
     );
     vm.realms[realm].regexp_string_iterator_prototype = iterator_proto;
+}
+
+/// 22.2.5.1 RegExp.escape ( S )
+fn escape(vm: &mut Vm, _: Value, args: &[Value]) -> JsResult<Value> {
+    let Some(s) = arg(args, 0).as_string() else {
+        return Err(vm.type_error("RegExp.escape takes a string"));
+    };
+    let units = vm.units(s);
+    let mut out: Vec<u16> = Vec::with_capacity(units.len() * 2);
+    let push_str = |out: &mut Vec<u16>, text: &str| out.extend(text.encode_utf16());
+    for (i, c) in char::decode_utf16(units.iter().copied()).enumerate() {
+        match c {
+            // A leading digit or ASCII letter.
+            Ok(c) if i == 0 && c.is_ascii_alphanumeric() => {
+                push_str(&mut out, &format!("\\x{:02x}", c as u32));
+            }
+            Ok(c) => encode_for_regexp_escape(&mut out, c),
+            // A lone surrogate.
+            Err(e) => push_str(&mut out, &format!("\\u{:04x}", e.unpaired_surrogate())),
+        }
+    }
+    Ok(vm.string_from_units(&out))
+}
+
+/// 22.2.5.1.1 EncodeForRegExpEscape ( c )
+fn encode_for_regexp_escape(out: &mut Vec<u16>, c: char) {
+    let push_str = |out: &mut Vec<u16>, text: &str| out.extend(text.encode_utf16());
+    if "^$\\.*+?()[]{}|/".contains(c) {
+        out.push(u16::from(b'\\'));
+        push_str(out, c.encode_utf8(&mut [0; 4]));
+        return;
+    }
+    let control = match c {
+        '\t' => Some("\\t"),
+        '\n' => Some("\\n"),
+        '\u{b}' => Some("\\v"),
+        '\u{c}' => Some("\\f"),
+        '\r' => Some("\\r"),
+        _ => None,
+    };
+    if let Some(escape) = control {
+        push_str(out, escape);
+        return;
+    }
+    let white_space_or_line_terminator = matches!(
+        c,
+        '\u{feff}' | '\u{2028}' | '\u{2029}' | '\u{20}' | '\u{a0}' | '\u{1680}' | '\u{2000}'
+            ..='\u{200a}' | '\u{202f}' | '\u{205f}' | '\u{3000}'
+    );
+    if ",-=<>#&!%:;@~'`\"".contains(c) || white_space_or_line_terminator {
+        if (c as u32) <= 0xff {
+            push_str(out, &format!("\\x{:02x}", c as u32));
+        } else {
+            for unit in c.encode_utf16(&mut [0; 2]) {
+                push_str(out, &format!("\\u{:04x}", unit));
+            }
+        }
+        return;
+    }
+    push_str(out, c.encode_utf8(&mut [0; 4]));
 }
 
 /// 22.2.6.9 RegExp.prototype [ @@matchAll ] ( string )
