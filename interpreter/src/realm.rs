@@ -35,6 +35,8 @@ macro_rules! realm {
             /// Its own job queue (`microtaskMode: 'afterEvaluate'`), run by the host after
             /// each evaluation in the realm.
             pub jobs: Option<std::collections::VecDeque<crate::vm::Job>>,
+            /// The legacy static properties of `RegExp` (None: invalidated).
+            pub regexp_statics: Option<Box<crate::builtins::regexp::LegacyStatics>>,
         }
 
         impl Realm {
@@ -51,6 +53,7 @@ macro_rules! realm {
                     pinned: false,
                     dead: false,
                     jobs: None,
+                    regexp_statics: None,
                 }
             }
 
@@ -78,6 +81,7 @@ macro_rules! realm {
                     pinned: false,
                     dead: false,
                     jobs: None,
+                    regexp_statics: Some(Box::default()),
                 }
             }
 

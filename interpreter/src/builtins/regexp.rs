@@ -9,14 +9,31 @@ use std::rc::Rc;
 
 pub struct RegExpData {
     pub regex: Rc<regress::Regex>,
+    /// The escaped source (`source`).
     pub source: Value,
+    /// [[OriginalSource]]: the pattern as given.
+    pub original_source: Value,
     pub flags: String,
+    /// [[Realm]] and [[LegacyFeaturesEnabled]] (Annex B legacy RegExp features): matches of a
+    /// RegExp made by its own realm's `RegExp` update that realm's `RegExp.$1` and friends.
+    pub realm: u32,
+    pub legacy_features: bool,
 }
 
 impl RegExpData {
     pub fn trace(&self, out: &mut Vec<Traced>) {
         out.push(Traced::Value(self.source));
+        out.push(Traced::Value(self.original_source));
     }
+}
+
+/// The legacy static properties of a realm's `RegExp` (`RegExp.input`, `lastMatch`, `$1`...):
+/// the last successful match of a legacy-enabled RegExp of the realm.
+#[derive(Clone, Default)]
+pub struct LegacyStatics {
+    pub input: Rc<[u16]>,
+    pub matched: std::ops::Range<usize>,
+    pub captures: Vec<Option<std::ops::Range<usize>>>,
 }
 
 pub fn init(vm: &mut Vm) {
@@ -27,6 +44,7 @@ pub fn init(vm: &mut Vm) {
     let ctor = vm.make_constructor("RegExp", 2, regexp_call, Some(regexp_construct), proto);
     vm.define_species_getter(ctor);
     vm.define_method(ctor, "escape", 1, escape);
+    define_legacy_accessors(vm, ctor);
     vm.define_method(proto, "exec", 1, exec);
     vm.define_method(proto, "compile", 2, compile);
     vm.define_method(proto, "test", 1, test);
@@ -243,10 +261,18 @@ fn string_iterator_next(vm: &mut Vm, this: Value, _: &[Value]) -> JsResult<Value
 /// 22.2.3.1 RegExpCreate / RegExpInitialize for literals and the constructor.
 pub fn regexp_create(vm: &mut Vm, pattern: Value, flags: Value) -> JsResult<Value> {
     let proto = vm.intrinsics().regexp_prototype;
-    initialize(vm, proto, pattern, flags)
+    initialize(vm, proto, pattern, flags, true)
 }
 
-fn initialize(vm: &mut Vm, proto: ObjRef, pattern: Value, flags: Value) -> JsResult<Value> {
+/// RegExpAlloc and RegExpInitialize: a RegExp with prototype `proto`; `legacy_features` when
+/// made by the current realm's own `RegExp`.
+fn initialize(
+    vm: &mut Vm,
+    proto: ObjRef,
+    pattern: Value,
+    flags: Value,
+    legacy_features: bool,
+) -> JsResult<Value> {
     let p = if pattern.is_undefined() {
         String::new()
     } else {
@@ -278,12 +304,19 @@ fn initialize(vm: &mut Vm, proto: ObjRef, pattern: Value, flags: Value) -> JsRes
         let escaped = escape_source(&p);
         vm.string(&escaped)
     };
+    vm.handles.push(source);
+    let original_source = vm.string(&p);
+    vm.handles.pop();
+    let realm = vm.realm;
     let o = vm.alloc(Object::new(
         Some(proto),
         ObjectKind::RegExp(Box::new(RegExpData {
             regex: Rc::new(regex),
             source,
+            original_source,
             flags: f,
+            realm,
+            legacy_features,
         })),
     ));
     let lk = PropertyKey::String(vm.names.last_index);
@@ -293,12 +326,17 @@ fn initialize(vm: &mut Vm, proto: ObjRef, pattern: Value, flags: Value) -> JsRes
 
 /// B.2.4.1 RegExp.prototype.compile ( pattern, flags ): reinitialises the receiver in place.
 fn compile(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
-    let Some(o) = this
-        .as_object()
-        .filter(|&o| matches!(vm.obj(o).kind, ObjectKind::RegExp(_)))
-    else {
+    let Some((o, realm, legacy)) = this.as_object().and_then(|o| match &vm.obj(o).kind {
+        ObjectKind::RegExp(d) => Some((o, d.realm, d.legacy_features)),
+        _ => None,
+    }) else {
         return Err(vm.type_error("RegExp.prototype.compile called on incompatible receiver"));
     };
+    if realm != vm.realm || !legacy {
+        return Err(vm.type_error(
+            "RegExp.prototype.compile: only RegExps made by this realm's own RegExp recompile",
+        ));
+    }
     let (pattern, flags) = (arg(args, 0), arg(args, 1));
     let (p, f) = match pattern.as_object().map(|p| &vm.obj(p).kind) {
         Some(ObjectKind::RegExp(data)) => {
@@ -308,12 +346,12 @@ fn compile(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
                 );
             }
             let flags = data.flags.clone();
-            (data.source, vm.string(&flags))
+            (data.original_source, vm.string(&flags))
         }
         _ => (pattern, flags),
     };
     let proto = vm.intrinsics().regexp_prototype;
-    let fresh = initialize(vm, proto, p, f)?;
+    let fresh = initialize(vm, proto, p, f, true)?;
     let Some(fresh) = fresh.as_object() else {
         return Ok(this);
     };
@@ -357,48 +395,88 @@ fn escape_source(p: &str) -> String {
 }
 
 fn regexp_call(vm: &mut Vm, _: Value, args: &[Value]) -> JsResult<Value> {
-    let pattern = arg(args, 0);
-    let flags = arg(args, 1);
-    if let Some(o) = pattern.as_object()
-        && matches!(vm.obj(o).kind, ObjectKind::RegExp(_))
-        && flags.is_undefined()
-    {
-        let ck = PropertyKey::String(vm.names.constructor);
-        let c = vm.get(o, ck, pattern)?;
-        if c.as_object() == vm.current_native {
-            return Ok(pattern);
-        }
-    }
-    let proto = vm.intrinsics().regexp_prototype;
-    construct_with(vm, proto, pattern, flags)
+    let active = vm.current_native.map_or(Value::UNDEFINED, |f| f.value());
+    construct_regexp(vm, arg(args, 0), arg(args, 1), None, active)
 }
 
 fn regexp_construct(vm: &mut Vm, args: &[Value], nt: ObjRef) -> JsResult<Value> {
-    let proto = vm.prototype_from_constructor(nt.value(), |r| r.regexp_prototype)?;
-    construct_with(vm, proto, arg(args, 0), arg(args, 1))
+    construct_regexp(vm, arg(args, 0), arg(args, 1), Some(nt), nt.value())
 }
 
-fn construct_with(vm: &mut Vm, proto: ObjRef, pattern: Value, flags: Value) -> JsResult<Value> {
-    if let Some(o) = pattern.as_object()
-        && let ObjectKind::RegExp(d) = &vm.obj(o).kind
-    {
-        let source = d.source;
-        let original_flags = d.flags.clone();
-        let f = if flags.is_undefined() {
-            vm.string(&original_flags)
-        } else {
-            flags
-        };
-        let raw = vm.to_rust_string(source)?;
-        let raw = if raw == "(?:)" {
-            String::new()
-        } else {
-            raw.replace("\\/", "/")
-        };
-        let p = vm.string(&raw);
-        return initialize(vm, proto, p, f);
+/// 22.2.4.1 RegExp ( pattern, flags ): `new_target` is None for a call, whose NewTarget is the
+/// active function `this_constructor`.
+fn construct_regexp(
+    vm: &mut Vm,
+    pattern: Value,
+    flags: Value,
+    new_target: Option<ObjRef>,
+    this_constructor: Value,
+) -> JsResult<Value> {
+    let pattern_is_regexp = is_regexp(vm, pattern)?;
+    if new_target.is_none() && pattern_is_regexp && flags.is_undefined() {
+        let o = pattern
+            .as_object()
+            .expect("IsRegExp is only true of objects");
+        let ck = PropertyKey::String(vm.names.constructor);
+        let c = vm.get(o, ck, pattern)?;
+        if vm.same_value(c, this_constructor) {
+            return Ok(pattern);
+        }
     }
-    initialize(vm, proto, pattern, flags)
+    let (p, f) = match pattern.as_object().map(|o| &vm.obj(o).kind) {
+        Some(ObjectKind::RegExp(d)) => {
+            let original = d.original_source;
+            let f = if flags.is_undefined() {
+                let text = d.flags.clone();
+                vm.string(&text)
+            } else {
+                flags
+            };
+            (original, f)
+        }
+        _ if pattern_is_regexp => {
+            let o = pattern
+                .as_object()
+                .expect("IsRegExp is only true of objects");
+            let sk = vm.key("source");
+            let p = vm.get(o, sk, pattern)?;
+            vm.handles.push(p);
+            let f = if flags.is_undefined() {
+                let fk = vm.key("flags");
+                vm.get(o, fk, pattern)
+            } else {
+                Ok(flags)
+            };
+            vm.handles.pop();
+            (p, f?)
+        }
+        _ => (pattern, flags),
+    };
+    let this_realm_regexp = vm.intrinsics().constructors.get("RegExp").copied();
+    let nt = new_target.map_or(this_constructor, |o| o.value());
+    let legacy = this_realm_regexp.is_some_and(|c| c.value() == nt);
+    let proto = match new_target {
+        Some(nt) => vm.prototype_from_constructor(nt.value(), |r| r.regexp_prototype)?,
+        None => vm.intrinsics().regexp_prototype,
+    };
+    let mark = vm.handles.len();
+    vm.handles.extend([p, f]);
+    let r = initialize(vm, proto, p, f, legacy);
+    vm.handles.truncate(mark);
+    r
+}
+
+/// 7.2.8 IsRegExp
+fn is_regexp(vm: &mut Vm, v: Value) -> JsResult<bool> {
+    let Some(o) = v.as_object() else {
+        return Ok(false);
+    };
+    let key = PropertyKey::Symbol(vm.symbols.match_);
+    let matcher = vm.get(o, key, v)?;
+    if !matcher.is_undefined() {
+        return Ok(vm.to_boolean(matcher));
+    }
+    Ok(matches!(vm.obj(o).kind, ObjectKind::RegExp(_)))
 }
 
 fn data(vm: &mut Vm, this: Value, method: &str) -> JsResult<(ObjRef, Rc<regress::Regex>, String)> {
@@ -449,6 +527,7 @@ fn builtin_exec(vm: &mut Vm, r: ObjRef, s: Value) -> JsResult<Value> {
     if global || sticky {
         vm.set_or_throw(r, lk, Value::number(m.end() as f64), true)?;
     }
+    update_legacy_statics(vm, r, &units, &m);
     let mut values = vec![vm.string_from_units(&units[m.range()])];
     for cap in &m.captures {
         values.push(match cap {
@@ -932,4 +1011,170 @@ fn symbol_split(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
     }
     parts.push(vm.string_from_units(&units[p.min(units.len())..]));
     Ok(vm.new_array(parts).value())
+}
+
+// ---------------------------------------------------------------------------------------------
+// Annex B legacy RegExp features: RegExp.input ($_), lastMatch ($&), lastParen ($+),
+// leftContext ($`), rightContext ($'), $1-$9
+
+/// UpdateLegacyRegExpStaticProperties, or InvalidateLegacyRegExpStaticProperties for a RegExp
+/// of another realm or a subclass.
+fn update_legacy_statics(vm: &mut Vm, r: ObjRef, input: &Rc<[u16]>, m: &regress::Match) {
+    let (realm, legacy) = match &vm.obj(r).kind {
+        ObjectKind::RegExp(d) => (d.realm, d.legacy_features),
+        _ => return,
+    };
+    let current = vm.realm as usize;
+    vm.realms[current].regexp_statics = if realm == vm.realm && legacy {
+        Some(Box::new(LegacyStatics {
+            input: input.clone(),
+            matched: m.range(),
+            captures: m.captures.clone(),
+        }))
+    } else {
+        None
+    };
+}
+
+#[derive(Clone, Copy)]
+enum LegacyProperty {
+    Input,
+    LastMatch,
+    LastParen,
+    LeftContext,
+    RightContext,
+    Paren(usize),
+}
+
+fn define_legacy_accessors(vm: &mut Vm, ctor: ObjRef) {
+    let realm = vm.realm as usize;
+    vm.realms[realm].regexp_statics = Some(Box::default());
+    let getters: [(&str, crate::object::NativeFn); 14] = [
+        ("$1", |vm, this, _| {
+            legacy_get(vm, this, LegacyProperty::Paren(1))
+        }),
+        ("$2", |vm, this, _| {
+            legacy_get(vm, this, LegacyProperty::Paren(2))
+        }),
+        ("$3", |vm, this, _| {
+            legacy_get(vm, this, LegacyProperty::Paren(3))
+        }),
+        ("$4", |vm, this, _| {
+            legacy_get(vm, this, LegacyProperty::Paren(4))
+        }),
+        ("$5", |vm, this, _| {
+            legacy_get(vm, this, LegacyProperty::Paren(5))
+        }),
+        ("$6", |vm, this, _| {
+            legacy_get(vm, this, LegacyProperty::Paren(6))
+        }),
+        ("$7", |vm, this, _| {
+            legacy_get(vm, this, LegacyProperty::Paren(7))
+        }),
+        ("$8", |vm, this, _| {
+            legacy_get(vm, this, LegacyProperty::Paren(8))
+        }),
+        ("$9", |vm, this, _| {
+            legacy_get(vm, this, LegacyProperty::Paren(9))
+        }),
+        ("lastMatch", |vm, this, _| {
+            legacy_get(vm, this, LegacyProperty::LastMatch)
+        }),
+        ("lastParen", |vm, this, _| {
+            legacy_get(vm, this, LegacyProperty::LastParen)
+        }),
+        ("leftContext", |vm, this, _| {
+            legacy_get(vm, this, LegacyProperty::LeftContext)
+        }),
+        ("rightContext", |vm, this, _| {
+            legacy_get(vm, this, LegacyProperty::RightContext)
+        }),
+        ("input", |vm, this, _| {
+            legacy_get(vm, this, LegacyProperty::Input)
+        }),
+    ];
+    let aliases = [
+        ("lastMatch", "$&"),
+        ("lastParen", "$+"),
+        ("leftContext", "$`"),
+        ("rightContext", "$'"),
+        ("input", "$_"),
+    ];
+    for (name, getter) in getters {
+        let get = vm.native_function(&format!("get {name}"), 0, getter, None);
+        let set = if name == "input" {
+            vm.native_function("set input", 1, legacy_set_input, None)
+                .value()
+        } else {
+            Value::UNDEFINED
+        };
+        let names = std::iter::once(name).chain(
+            aliases
+                .iter()
+                .filter(|(long, _)| *long == name)
+                .map(|(_, short)| *short),
+        );
+        for n in names.collect::<Vec<_>>() {
+            let key = vm.key(n);
+            vm.define_own_property_raw(
+                ctor,
+                key,
+                crate::object::Property {
+                    slot: crate::object::Slot::Accessor {
+                        get: get.value(),
+                        set,
+                    },
+                    attrs: attrs::CONFIGURABLE | attrs::ACCESSOR,
+                },
+            );
+        }
+    }
+}
+
+/// The current realm's `RegExp` must be the receiver (GetLegacyRegExpStaticProperty step 2).
+fn check_legacy_receiver(vm: &mut Vm, this: Value) -> JsResult<()> {
+    let own = vm.intrinsics().constructors.get("RegExp").copied();
+    if own.is_some_and(|c| c.value() == this) {
+        Ok(())
+    } else {
+        Err(vm.type_error("RegExp legacy static properties are only read from RegExp itself"))
+    }
+}
+
+/// GetLegacyRegExpStaticProperty
+fn legacy_get(vm: &mut Vm, this: Value, property: LegacyProperty) -> JsResult<Value> {
+    check_legacy_receiver(vm, this)?;
+    let Some(statics) = vm.intrinsics().regexp_statics.clone() else {
+        return Err(vm.type_error(
+            "RegExp legacy static properties are unavailable after a match of another realm's or a subclass's RegExp",
+        ));
+    };
+    let units = &statics.input;
+    let range = match property {
+        LegacyProperty::Input => 0..units.len(),
+        LegacyProperty::LastMatch => statics.matched.clone(),
+        LegacyProperty::LastParen => statics.captures.last().cloned().flatten().unwrap_or(0..0),
+        LegacyProperty::LeftContext => 0..statics.matched.start,
+        LegacyProperty::RightContext => statics.matched.end..units.len(),
+        LegacyProperty::Paren(n) => statics
+            .captures
+            .get(n - 1)
+            .cloned()
+            .flatten()
+            .unwrap_or(0..0),
+    };
+    Ok(vm.string_from_units(units.get(range).unwrap_or(&[])))
+}
+
+/// SetLegacyRegExpStaticProperty for `RegExp.input`.
+fn legacy_set_input(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
+    check_legacy_receiver(vm, this)?;
+    let s = vm.to_string(arg(args, 0))?;
+    let units = vm.units(s);
+    let realm = vm.realm as usize;
+    let statics = vm.realms[realm]
+        .regexp_statics
+        .get_or_insert_with(Box::default);
+    statics.input = units;
+    Ok(Value::UNDEFINED)
 }
