@@ -46,7 +46,7 @@ enum Command {
         /// Run as a module (the default for `.mjs` files).
         #[arg(long)]
         module: bool,
-        /// Collect garbage at every safepoint and never reuse freed cells (finds rooting bugs).
+        /// Collect garbage at every safepoint after an allocation and never reuse freed cells (finds rooting bugs).
         #[arg(long)]
         gc_stress: bool,
         /// Print each phase's time and the source and cache sizes on stderr.

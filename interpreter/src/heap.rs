@@ -79,6 +79,9 @@ pub struct Arena<T> {
     cells: Vec<Option<T>>,
     marks: Vec<bool>,
     free: Vec<u32>,
+    /// The indices of the cells in use, so a sweep visits those and not every cell ever made
+    /// (under gc-stress, freed cells are never reused and would pile up).
+    occupied: Vec<u32>,
 }
 
 impl<T> Default for Arena<T> {
@@ -87,19 +90,23 @@ impl<T> Default for Arena<T> {
             cells: Vec::new(),
             marks: Vec::new(),
             free: Vec::new(),
+            occupied: Vec::new(),
         }
     }
 }
 
 impl<T> Arena<T> {
     pub fn alloc(&mut self, value: T) -> u32 {
-        if let Some(i) = self.free.pop() {
+        let i = if let Some(i) = self.free.pop() {
             self.cells[i as usize] = Some(value);
-            return i;
-        }
-        self.cells.push(Some(value));
-        self.marks.push(false);
-        (self.cells.len() - 1) as u32
+            i
+        } else {
+            self.cells.push(Some(value));
+            self.marks.push(false);
+            (self.cells.len() - 1) as u32
+        };
+        self.occupied.push(i);
+        i
     }
 
     pub fn get(&self, i: u32) -> &T {
@@ -117,7 +124,7 @@ impl<T> Arena<T> {
     }
 
     pub fn live(&self) -> usize {
-        self.cells.len() - self.free.len()
+        self.occupied.len()
     }
 
     /// Whether cell `i` holds a value (it was not swept).
@@ -127,7 +134,9 @@ impl<T> Arena<T> {
 
     /// Every cell in use.
     pub fn iter_live(&self) -> impl Iterator<Item = &T> {
-        self.cells.iter().flatten()
+        self.occupied
+            .iter()
+            .filter_map(|&i| self.cells.get(i as usize).and_then(Option::as_ref))
     }
 
     /// Marks cell `i`; true when it was not marked before.
@@ -144,17 +153,20 @@ impl<T> Arena<T> {
     /// Frees every unmarked cell and clears the marks; returns how many were freed.
     fn sweep(&mut self, reuse: bool) -> usize {
         let mut freed = 0;
-        for (i, (cell, mark)) in self.cells.iter_mut().zip(self.marks.iter_mut()).enumerate() {
+        let (cells, marks, free) = (&mut self.cells, &mut self.marks, &mut self.free);
+        self.occupied.retain(|&i| {
+            let mark = &mut marks[i as usize];
             if *mark {
                 *mark = false;
-            } else if cell.is_some() {
-                *cell = None;
-                freed += 1;
-                if reuse {
-                    self.free.push(i as u32);
-                }
+                return true;
             }
-        }
+            cells[i as usize] = None;
+            freed += 1;
+            if reuse {
+                free.push(i);
+            }
+            false
+        });
         freed
     }
 }
@@ -183,7 +195,7 @@ pub struct Heap {
     pub allocated: usize,
     /// Collect when `allocated` passes this.
     pub threshold: usize,
-    /// Collect at every safepoint and never reuse freed cells.
+    /// Collect at every safepoint that follows an allocation, and never reuse freed cells.
     pub gc_stress: bool,
     pub collections: usize,
     /// Finalization registries with cells whose targets died in a collection: the VM queues
@@ -209,8 +221,13 @@ impl Default for Heap {
 }
 
 impl Heap {
+    /// Under gc-stress: at every safepoint reached after an allocation.
     pub fn should_collect(&self) -> bool {
-        self.gc_stress || self.allocated >= self.threshold
+        if self.gc_stress {
+            self.allocated > 0
+        } else {
+            self.allocated >= self.threshold
+        }
     }
 
     pub fn live_cells(&self) -> usize {

@@ -41,7 +41,7 @@ struct Args {
     /// Only parse each test: it passes when it parses exactly when it is not a parse-negative test.
     #[arg(long)]
     parse_only: bool,
-    /// Collect garbage at every safepoint and never reuse freed cells (execution mode).
+    /// Collect garbage at every safepoint after an allocation and never reuse freed cells (execution mode).
     #[arg(long)]
     gc_stress: bool,
     /// Run every test through a cache file: compile, write, read back, load, verify, run.
