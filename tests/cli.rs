@@ -401,3 +401,76 @@ console.log(new Date(0).toTemporalInstant().toString(), Temporal.Now.timeZoneId(
          1970-01-01T00:00:00Z Asia/Tokyo\n"
     );
 }
+
+#[test]
+fn require_loads_files_json_and_cycles_once() {
+    let dir = std::env::temp_dir().join(format!("kiln-cli-{}-require", std::process::id()));
+    std::fs::create_dir_all(dir.join("lib")).expect("temp dir");
+    std::fs::write(
+        dir.join("lib/index.js"),
+        "exports.name = 'lib'; exports.twice = require('../b').value * 2; exports.dir = __dirname.endsWith('lib');\n",
+    )
+    .expect("write");
+    std::fs::write(
+        dir.join("b.js"),
+        "#!/usr/bin/env node\nconst a = require('./a'); module.exports = { value: 21, sawPartialA: a.partial };\n",
+    )
+    .expect("write");
+    std::fs::write(
+        dir.join("a.js"),
+        "exports.partial = true; exports.b = require('./b.js');\n",
+    )
+    .expect("write");
+    std::fs::write(dir.join("data.json"), r#"{ "list": [1, 2, 3] }"#).expect("write");
+    let main = dir.join("main.js");
+    std::fs::write(
+        &main,
+        "const a = require('./a'); const lib = require('./lib');\n\
+         console.log(lib.name, lib.twice, lib.dir, a.b.sawPartialA, require('./b') === a.b);\n\
+         console.log(require('./data.json').list.length);\n\
+         try { require('./missing'); } catch (e) { console.log(e.code); }\n",
+    )
+    .expect("write");
+    let out = kiln(&["run", main.to_str().unwrap()]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        "lib 42 true true true\n3\nMODULE_NOT_FOUND\n"
+    );
+}
+
+#[test]
+fn typescript_transpiles_a_snippet_through_transpile_module() {
+    let typescript =
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus/typescript.js");
+    assert!(typescript.is_file(), "the corpus is beside the clone");
+    let script = format!(
+        "const ts = require({:?});\n\
+         const out = ts.transpileModule('const x: number = 1; enum E {{ A, B }} export default function f(a: string): E {{ return E.B; }}',\n\
+           {{ compilerOptions: {{ module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2020 }} }});\n\
+         console.log(out.outputText);\n",
+        typescript.canonicalize().unwrap().display().to_string()
+    );
+    let path = temp_file("transpile.js", script.as_bytes());
+    let out = kiln(&["run", path.to_str().unwrap()]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    // The same text Node prints for this script.
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        "\"use strict\";\n\
+         Object.defineProperty(exports, \"__esModule\", { value: true });\n\
+         exports.default = f;\n\
+         const x = 1;\n\
+         var E;\n\
+         (function (E) {\n    E[E[\"A\"] = 0] = \"A\";\n    E[E[\"B\"] = 1] = \"B\";\n})(E || (E = {}));\n\
+         function f(a) { return E.B; }\n\n"
+    );
+}
