@@ -319,6 +319,8 @@ pub enum ObjectKind {
         kind: u8,
     },
     Date(f64),
+    /// The result of `JSON.rawJSON` ([[IsRawJSON]]).
+    RawJson,
     /// A Temporal object (Duration, Instant, PlainDate, ...).
     Temporal(Box<crate::builtins::temporal::TemporalValue>),
     /// An ArrayBuffer or SharedArrayBuffer.

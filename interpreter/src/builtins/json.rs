@@ -12,6 +12,8 @@ pub fn init(vm: &mut Vm) {
     vm.define_global("JSON", json.value());
     vm.define_method(json, "parse", 2, parse);
     vm.define_method(json, "stringify", 3, stringify);
+    vm.define_method(json, "rawJSON", 1, raw_json);
+    vm.define_method(json, "isRawJSON", 1, is_raw_json);
     let tag = vm.symbols.to_string_tag;
     let t = vm.string("JSON");
     vm.define_data(json, PropertyKey::Symbol(tag), t, attrs::CONFIGURABLE);
@@ -228,6 +230,44 @@ fn parse_string(vm: &mut Vm, p: &mut Parser<'_>) -> JsResult<Vec<u16>> {
     }
 }
 
+/// JSON.rawJSON ( text ) (JSON.parse source text access): a frozen, prototype-less object
+/// whose `rawJSON` text `JSON.stringify` emits as it is.
+fn raw_json(vm: &mut Vm, _: Value, args: &[Value]) -> JsResult<Value> {
+    let text = vm.to_string(arg(args, 0))?;
+    let units = vm.units(text);
+    let blank = |u: &u16| matches!(*u, 0x09 | 0x0A | 0x0D | 0x20);
+    if units.is_empty() || units.first().is_some_and(blank) || units.last().is_some_and(blank) {
+        return Err(
+            vm.syntax_error("JSON.rawJSON: the text is empty or starts or ends with whitespace")
+        );
+    }
+    if matches!(units[0], 0x5B | 0x7B) {
+        return Err(vm.syntax_error("JSON.rawJSON: the text must be a primitive JSON value"));
+    }
+    let mut p = Parser {
+        s: &units,
+        i: 0,
+        depth: 0,
+    };
+    parse_value(vm, &mut p)?;
+    if p.i != units.len() {
+        return Err(json_error(vm, &p));
+    }
+    let o = vm.alloc(crate::object::Object::new(None, ObjectKind::RawJson));
+    let key = vm.key("rawJSON");
+    vm.define_data(o, key, text.value(), attrs::ENUMERABLE);
+    vm.prevent_extensions(o)?;
+    Ok(o.value())
+}
+
+/// JSON.isRawJSON ( O )
+fn is_raw_json(vm: &mut Vm, _: Value, args: &[Value]) -> JsResult<Value> {
+    let raw = arg(args, 0)
+        .as_object()
+        .is_some_and(|o| matches!(vm.obj(o).kind, ObjectKind::RawJson));
+    Ok(Value::boolean(raw))
+}
+
 /// 25.5.1 JSON.parse
 fn parse(vm: &mut Vm, _: Value, args: &[Value]) -> JsResult<Value> {
     let text = vm.to_string(arg(args, 0))?;
@@ -357,6 +397,15 @@ fn serialize(
             ObjectKind::BigInt(b) => value = b.value(),
             _ => {}
         }
+    }
+    if let Some(o) = value.as_object()
+        && matches!(vm.obj(o).kind, ObjectKind::RawJson)
+    {
+        let key = vm.key("rawJSON");
+        let raw = vm.get(o, key, value)?;
+        let text = vm.to_string(raw)?;
+        out.extend_from_slice(&vm.units(text));
+        return Ok(true);
     }
     if value.is_null() {
         out.extend("null".encode_utf16());

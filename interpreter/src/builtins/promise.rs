@@ -36,6 +36,8 @@ pub fn init(vm: &mut Vm) {
     vm.define_method(ctor, "allSettled", 1, all_settled);
     vm.define_method(ctor, "any", 1, any);
     vm.define_method(ctor, "race", 1, race);
+    vm.define_method(ctor, "allKeyed", 1, all_keyed);
+    vm.define_method(ctor, "allSettledKeyed", 1, all_settled_keyed);
     vm.define_method(ctor, "withResolvers", 0, with_resolvers);
     vm.define_method(ctor, "try", 1, promise_try);
     vm.define_species_getter(ctor);
@@ -612,17 +614,50 @@ fn combinator_inner(
     if !vm.is_callable(resolve_fn) {
         return Err(vm.type_error("Promise resolve is not a function"));
     }
-    let (it, next) = super::iterator::get_iterator(vm, iterable)?;
-    vm.handles.push(it);
-    // The shared state: values array, remaining counter (in a Number box), the capability.
+    // allKeyed and allSettledKeyed (kinds 4 and 5) take the own enumerable properties of an
+    // object and work as all and allSettled over their values.
+    let keyed = kind >= KEYED;
+    let kind = if keyed { kind - KEYED } else { kind };
+    let mut source = if keyed {
+        let Some(o) = iterable.as_object() else {
+            return Err(vm.type_error("Promise.allKeyed takes an object of promises"));
+        };
+        let keys = vm.own_property_keys(o)?;
+        Entries::Keys(o, keys.into_iter())
+    } else {
+        let (it, next) = super::iterator::get_iterator(vm, iterable)?;
+        vm.handles.push(it);
+        Entries::Iterator(it, next)
+    };
+    // The shared state: values array, remaining counter (in a Number box), the capability, and
+    // for the keyed variants the keys.
     let values = vm.new_array(Vec::new());
     vm.handles.push(values.value());
     let remaining = vm.alloc(Object::new(None, ObjectKind::Number(1.0)));
     vm.handles.push(remaining.value());
+    let keys = if keyed {
+        let k = vm.new_array(Vec::new());
+        vm.handles.push(k.value());
+        k.value()
+    } else {
+        Value::UNDEFINED
+    };
     let mut index = 0u32;
     loop {
-        let next_value = match super::iterator::step(vm, it, next) {
-            Ok(Some(v)) => v,
+        let next_value = match source.next(vm) {
+            Ok(Some((key, v))) => {
+                if let Some(k) = keys.as_object() {
+                    vm.handles.push(v);
+                    let kv = vm.key_value(key);
+                    vm.define_own_property_raw(
+                        k,
+                        PropertyKey::Index(index),
+                        crate::object::Property::data(kv, attrs::DEFAULT),
+                    );
+                    vm.handles.pop();
+                }
+                v
+            }
             Ok(None) => break,
             Err(e) => return Err(e),
         };
@@ -644,6 +679,7 @@ fn combinator_inner(
                 cap.resolve,
                 cap.reject,
                 Value::FALSE,
+                keys,
             ];
             let called = vm.alloc(Object::new(None, ObjectKind::Boolean(false)));
             let mut data = data;
@@ -678,7 +714,9 @@ fn combinator_inner(
             if let JsError::Throw(v) = &e {
                 vm.handles.push(*v);
             }
-            let _ = super::iterator::close(vm, it);
+            if let Entries::Iterator(it, _) = source {
+                let _ = super::iterator::close(vm, it);
+            }
             return Err(e);
         }
         index += 1;
@@ -696,10 +734,61 @@ fn combinator_inner(
             );
             cap.reject(vm, e)?;
         } else {
-            cap.resolve(vm, values.value())?;
+            let result = combined_result(vm, values, keys);
+            cap.resolve(vm, result)?;
         }
     }
     Ok(cap.promise)
+}
+
+/// The kinds of the keyed combinators are the unkeyed ones plus this.
+const KEYED: u8 = 4;
+
+/// Where a combinator's inputs come from: an iterator, or an object's own keys.
+enum Entries {
+    Iterator(Value, Value),
+    Keys(ObjRef, std::vec::IntoIter<PropertyKey>),
+}
+
+impl Entries {
+    /// The next input (with its key, for the keyed variants): the iterator's next value, or
+    /// the value of the next own enumerable property.
+    fn next(&mut self, vm: &mut Vm) -> JsResult<Option<(PropertyKey, Value)>> {
+        match self {
+            Entries::Iterator(it, next) => {
+                Ok(super::iterator::step(vm, *it, *next)?.map(|v| (PropertyKey::Index(0), v)))
+            }
+            Entries::Keys(o, keys) => {
+                for key in keys.by_ref() {
+                    let Some(desc) = vm.get_own_property(*o, key)? else {
+                        continue;
+                    };
+                    if desc.attrs & attrs::ENUMERABLE == 0 {
+                        continue;
+                    }
+                    let v = vm.get(*o, key, o.value())?;
+                    return Ok(Some((key, v)));
+                }
+                Ok(None)
+            }
+        }
+    }
+}
+
+/// The values array, or for the keyed variants CreateKeyedPromiseCombinatorResultObject: an
+/// object without a prototype mapping each key to its value.
+fn combined_result(vm: &mut Vm, values: ObjRef, keys: Value) -> Value {
+    let Some(k) = keys.as_object() else {
+        return values.value();
+    };
+    let (names, vals) = (array_values(vm, k), array_values(vm, values));
+    let o = vm.new_object_with_proto(None);
+    for (name, v) in names.into_iter().zip(vals) {
+        if let Ok(key) = vm.to_property_key(name) {
+            vm.define_own_property_raw(o, key, crate::object::Property::data(v, attrs::DEFAULT));
+        }
+    }
+    o.value()
 }
 
 fn cap_resolve_value(cap: &Capability) -> Value {
@@ -768,10 +857,8 @@ fn element_common(vm: &mut Vm, value: Value, wrap: Option<(&str, &str)>) -> JsRe
             resolve: data[4],
             reject: data[5],
         };
-        if wrap == Some(("rejected-any", "")) {
-            unreachable!()
-        }
-        return Ok(values.value()).and_then(|v| cap.resolve(vm, v).map(|_| Value::UNDEFINED));
+        let result = combined_result(vm, values, data.get(7).copied().unwrap_or_default());
+        return cap.resolve(vm, result).map(|_| Value::UNDEFINED);
     }
     Ok(Value::UNDEFINED)
 }
@@ -839,6 +926,16 @@ fn any(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
 
 fn race(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
     combinator(vm, this, arg(args, 0), 3)
+}
+
+/// Promise.allKeyed ( promises ) (the await-dictionary proposal)
+fn all_keyed(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
+    combinator(vm, this, arg(args, 0), KEYED)
+}
+
+/// Promise.allSettledKeyed ( promises )
+fn all_settled_keyed(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
+    combinator(vm, this, arg(args, 0), KEYED + 1)
 }
 
 pub fn promise_state_for_host(vm: &Vm, p: Value) -> Option<(PromiseState, Value)> {
