@@ -79,9 +79,9 @@ pub struct Arena<T> {
     cells: Vec<Option<T>>,
     marks: Vec<bool>,
     free: Vec<u32>,
-    /// The indices of the cells in use, so a sweep visits those and not every cell ever made
-    /// (under gc-stress, freed cells are never reused and would pile up).
-    occupied: Vec<u32>,
+    /// Under gc-stress (freed cells are never reused, so they pile up): the indices of the
+    /// cells in use, so a sweep visits those and not every cell ever made.
+    occupied: Option<Vec<u32>>,
 }
 
 impl<T> Default for Arena<T> {
@@ -90,7 +90,7 @@ impl<T> Default for Arena<T> {
             cells: Vec::new(),
             marks: Vec::new(),
             free: Vec::new(),
-            occupied: Vec::new(),
+            occupied: None,
         }
     }
 }
@@ -105,8 +105,20 @@ impl<T> Arena<T> {
             self.marks.push(false);
             (self.cells.len() - 1) as u32
         };
-        self.occupied.push(i);
+        if let Some(occupied) = &mut self.occupied {
+            occupied.push(i);
+        }
         i
+    }
+
+    /// Keeps the list of cells in use from now on (see `occupied`).
+    fn track_occupied(&mut self) {
+        let cells = &self.cells;
+        self.occupied = Some(
+            (0..cells.len() as u32)
+                .filter(|&i| cells[i as usize].is_some())
+                .collect(),
+        );
     }
 
     pub fn get(&self, i: u32) -> &T {
@@ -124,7 +136,10 @@ impl<T> Arena<T> {
     }
 
     pub fn live(&self) -> usize {
-        self.occupied.len()
+        match &self.occupied {
+            Some(occupied) => occupied.len(),
+            None => self.cells.len() - self.free.len(),
+        }
     }
 
     /// Whether cell `i` holds a value (it was not swept).
@@ -134,9 +149,7 @@ impl<T> Arena<T> {
 
     /// Every cell in use.
     pub fn iter_live(&self) -> impl Iterator<Item = &T> {
-        self.occupied
-            .iter()
-            .filter_map(|&i| self.cells.get(i as usize).and_then(Option::as_ref))
+        self.cells.iter().flatten()
     }
 
     /// Marks cell `i`; true when it was not marked before.
@@ -154,19 +167,29 @@ impl<T> Arena<T> {
     fn sweep(&mut self, reuse: bool) -> usize {
         let mut freed = 0;
         let (cells, marks, free) = (&mut self.cells, &mut self.marks, &mut self.free);
-        self.occupied.retain(|&i| {
+        let count = marks.len() as u32;
+        let mut sweep_cell = |i: u32| -> bool {
             let mark = &mut marks[i as usize];
             if *mark {
                 *mark = false;
                 return true;
             }
-            cells[i as usize] = None;
-            freed += 1;
-            if reuse {
-                free.push(i);
+            if cells[i as usize].take().is_some() {
+                freed += 1;
+                if reuse {
+                    free.push(i);
+                }
             }
             false
-        });
+        };
+        match &mut self.occupied {
+            Some(occupied) => occupied.retain(|&i| sweep_cell(i)),
+            None => {
+                for i in 0..count {
+                    sweep_cell(i);
+                }
+            }
+        }
         freed
     }
 }
@@ -221,6 +244,19 @@ impl Default for Heap {
 }
 
 impl Heap {
+    /// Turns gc-stress on or off: collect at every safepoint after an allocation, never reuse
+    /// a freed cell.
+    pub fn set_gc_stress(&mut self, on: bool) {
+        self.gc_stress = on;
+        if on {
+            self.strings.track_occupied();
+            self.symbols.track_occupied();
+            self.bigints.track_occupied();
+            self.objects.track_occupied();
+            self.envs.track_occupied();
+        }
+    }
+
     /// Under gc-stress: at every safepoint reached after an allocation.
     pub fn should_collect(&self) -> bool {
         if self.gc_stress {

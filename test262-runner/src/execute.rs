@@ -69,7 +69,7 @@ impl Executor for Execute {
     fn run(&self, test: &TestCase, mode: Mode) -> Outcome {
         let output = Rc::new(RefCell::new(Vec::new()));
         let mut vm = Vm::new(Box::new(CaptureHost(output.clone())));
-        vm.heap.gc_stress = self.gc_stress;
+        vm.heap.set_gc_stress(self.gc_stress);
         // A collection at every safepoint makes big tests many times slower.
         let budget = if self.gc_stress {
             TIME_BUDGET * 10
