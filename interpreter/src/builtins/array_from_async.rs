@@ -148,7 +148,7 @@ fn start(vm: &mut Vm, st: &FromAsync, state: Value, c: Value, args: &[Value]) ->
             super::iterator::get_iterator_from_method(vm, items, using_async)?
         } else {
             let (sync, next) = super::iterator::get_iterator_from_method(vm, items, using_sync)?;
-            async_from_sync(vm, sync, next)?
+            super::iterator::create_async_from_sync(vm, sync, next)?
         };
         st.iterator.set(iterator);
         st.next.set(next);
@@ -171,18 +171,6 @@ fn start(vm: &mut Vm, st: &FromAsync, state: Value, c: Value, args: &[Value]) ->
     };
     st.target.set(a);
     element_step(vm, st, state)
-}
-
-/// CreateAsyncFromSyncIterator.
-fn async_from_sync(vm: &mut Vm, sync: Value, next: Value) -> JsResult<(Value, Value)> {
-    let proto = vm.intrinsics().async_from_sync_iterator_prototype;
-    let wrapper = vm.new_plain_object(proto);
-    let k1 = vm.key("%sync");
-    let k2 = vm.key("%next");
-    vm.define_data(wrapper, k1, sync, 0);
-    vm.define_data(wrapper, k2, next, 0);
-    let n = vm.get(wrapper, PropertyKey::String(vm.names.next), wrapper.value())?;
-    Ok((wrapper.value(), n))
 }
 
 /// Await(v): continues in [`resume`] with `awaiting` when `v` settles.

@@ -86,16 +86,21 @@ pub fn get_async_iterator(vm: &mut Vm, v: Value) -> JsResult<(Value, Value)> {
     let method = vm.get_method(v, key)?;
     if method.is_undefined() {
         let (sync, next) = get_iterator(vm, v)?;
-        let proto = vm.intrinsics().async_from_sync_iterator_prototype;
-        let wrapper = vm.new_plain_object(proto);
-        let k1 = vm.key("%sync");
-        let k2 = vm.key("%next");
-        vm.define_data(wrapper, k1, sync, 0);
-        vm.define_data(wrapper, k2, next, 0);
-        let n = vm.get(wrapper, PropertyKey::String(vm.names.next), wrapper.value())?;
-        return Ok((wrapper.value(), n));
+        return create_async_from_sync(vm, sync, next);
     }
     get_iterator_from_method(vm, v, method)
+}
+
+/// 27.1.6.1 CreateAsyncFromSyncIterator: the wrapper and its `next` method.
+pub fn create_async_from_sync(vm: &mut Vm, sync: Value, next: Value) -> JsResult<(Value, Value)> {
+    let proto = vm.intrinsics().async_from_sync_iterator_prototype;
+    let wrapper = vm.new_plain_object(proto);
+    let k1 = vm.key("%sync");
+    let k2 = vm.key("%next");
+    vm.define_data(wrapper, k1, sync, 0);
+    vm.define_data(wrapper, k2, next, 0);
+    let n = vm.get(wrapper, PropertyKey::String(vm.names.next), wrapper.value())?;
+    Ok((wrapper.value(), n))
 }
 
 /// IteratorStepValue: the next value, or `None` when done.

@@ -15,7 +15,7 @@ use crate::vm::{JsResult, Vm};
 use num_traits::ToPrimitive;
 use temporal_rs::fields::ZonedDateTimeFields;
 use temporal_rs::options::{
-    DisplayOffset, DisplayTimeZone, OffsetDisambiguation, ToStringRoundingOptions, Unit,
+    DisplayOffset, DisplayTimeZone, OffsetDisambiguation, ToStringRoundingOptions,
 };
 use temporal_rs::partial::PartialZonedDateTime;
 use temporal_rs::provider::TransitionDirection;
@@ -335,14 +335,7 @@ fn to_string(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
     let smallest_unit = unit_option(vm, options, "smallestUnit")?;
     let display_time_zone: DisplayTimeZone =
         parsed_option(vm, options, "timeZoneName")?.unwrap_or_default();
-    if let Some(unit) = smallest_unit
-        && !matches!(
-            unit,
-            Unit::Minute | Unit::Second | Unit::Millisecond | Unit::Microsecond | Unit::Nanosecond
-        )
-    {
-        return Err(vm.range_error("smallestUnit must be a time unit from minute down"));
-    }
+    super::check_to_string_unit(vm, smallest_unit)?;
     let s = z
         .to_ixdtf_string(
             display_offset,
