@@ -52,7 +52,47 @@ pub fn install(vm: &mut Vm, filename: &str, argv: &[String]) {
         vm.define_data(process, key, value, attrs::DEFAULT);
     }
     vm.define_method(process, "cwd", 0, cwd);
+    vm.define_method(process, "memoryUsage", 0, memory_usage);
     vm.define_global("process", process.value());
+}
+
+/// `process.memoryUsage()` as Node reports it: `rss` (the process's resident memory), and the
+/// heap's own accounting — `heapUsed` and `heapTotal` (every cell and side table now, garbage
+/// not yet collected included: Kiln's heap has no reserved space apart), `external` and `arrayBuffers` (ArrayBuffer backing stores) — plus Kiln's
+/// `heapLive` (what survived the last collection) and `collections`.
+fn memory_usage(vm: &mut Vm, _: Value, _: &[Value]) -> JsResult<Value> {
+    let stats = vm.heap_stats();
+    let buffers: usize = vm
+        .heap
+        .objects
+        .iter_live()
+        .map(|o| match &o.kind {
+            kiln_interpreter::object::ObjectKind::ArrayBuffer(b) => b.bytes.capacity(),
+            _ => 0,
+        })
+        .sum();
+    let result = vm.new_object();
+    for (name, value) in [
+        ("rss", resident_bytes()),
+        ("heapTotal", stats.total_bytes),
+        ("heapUsed", stats.total_bytes),
+        ("external", buffers),
+        ("arrayBuffers", buffers),
+        ("heapLive", stats.live_bytes),
+        ("collections", stats.collections),
+    ] {
+        let key = vm.key(name);
+        vm.define_data(result, key, Value::number(value as f64), attrs::DEFAULT);
+    }
+    Ok(result.value())
+}
+
+/// The process's resident set in bytes (Linux: `/proc/self/statm`; 0 where unknown).
+fn resident_bytes() -> usize {
+    std::fs::read_to_string("/proc/self/statm")
+        .ok()
+        .and_then(|s| s.split_whitespace().nth(1)?.parse::<usize>().ok())
+        .map_or(0, |pages| pages * 4096)
 }
 
 fn cwd(vm: &mut Vm, _: Value, _: &[Value]) -> JsResult<Value> {

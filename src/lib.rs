@@ -130,7 +130,7 @@ impl Runtime {
     /// assert_eq!(runtime.display(three), "3");
     /// ```
     pub fn set_heap_limit(&mut self, bytes: Option<usize>) {
-        self.vm.heap_limit = bytes;
+        self.vm.heap.limit = bytes;
     }
 
     /// `vm.compileFunction`: a function with `params` and `body` in `context`. A body that

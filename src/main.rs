@@ -298,7 +298,7 @@ fn run(
         Err(code) => return code,
     };
     let started = Instant::now();
-    let cached = match cache.map(std::fs::read).transpose() {
+    let cached = match cache.map(read_bounded).transpose() {
         Ok(bytes) => bytes,
         Err(e) => {
             eprintln!(
@@ -380,6 +380,13 @@ fn run(
 fn report_uncaught(runtime: &mut Runtime, error: kiln::Error) {
     let value = match error {
         kiln::Error::Thrown { value, .. } => value,
+        kiln::Error::Terminated(reason) if reason == kiln_interpreter::vm::HEAP_LIMIT_EXCEEDED => {
+            let stats = runtime.vm.heap_stats();
+            let limit = stats.limit.unwrap_or(0) >> 20;
+            eprintln!("kiln: stopped: the script passed the heap limit of {limit} MB");
+            eprintln!("kiln: {}", stats.summary());
+            return;
+        }
         other => {
             eprintln!("{other}");
             return;
@@ -402,9 +409,27 @@ fn describe_error(vm: &mut Vm, value: Value) -> String {
     kiln_interpreter::builtins::console::inspect(vm, value)
 }
 
+/// Reads a whole file of at most `kiln_cache::MAX_FILE_BYTES`: endless inputs (`/dev/zero`) and
+/// enormous ones are an error, not an exhausted machine.
+fn read_bounded(path: &Path) -> std::io::Result<Vec<u8>> {
+    use std::io::Read;
+    let limit = kiln_cache::MAX_FILE_BYTES;
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)?
+        .take(limit + 1)
+        .read_to_end(&mut bytes)?;
+    if bytes.len() as u64 > limit {
+        return Err(std::io::Error::other(format!(
+            "larger than the {} MiB a script or cache may be",
+            limit >> 20
+        )));
+    }
+    Ok(bytes)
+}
+
 /// Reads a source file; invalid UTF-8 is an error naming the first bad byte.
 fn read_source(path: &Path) -> Result<String, String> {
-    let bytes = std::fs::read(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    let bytes = read_bounded(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
     String::from_utf8(bytes).map_err(|e| {
         format!(
             "{} is not valid UTF-8 (byte offset {})",

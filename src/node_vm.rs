@@ -1025,7 +1025,7 @@ fn measure_memory(vm: &mut Vm, _: Value, args: &[Value]) -> JsResult<Value> {
             ),
         ));
     }
-    let bytes = vm.heap_size_estimate() as f64;
+    let bytes = vm.heap.stats().total_bytes as f64;
     let total = vm.new_object();
     let k = vm.key("jsMemoryEstimate");
     vm.define_data(total, k, Value::number(bytes), attrs::DEFAULT);

@@ -474,3 +474,29 @@ fn typescript_transpiles_a_snippet_through_transpile_module() {
          function f(a) { return E.B; }\n\n"
     );
 }
+
+#[test]
+fn a_script_past_the_heap_limit_stops_with_a_message() {
+    let path = temp_file(
+        "hog.js",
+        b"const keep = [];\nfor (let i = 0; ; i++) keep.push('x'.repeat(1e6) + i);\n",
+    );
+    let out = kiln(&["run", "--heap-limit", "32", path.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("kiln: stopped: the script passed the heap limit of 32 MB"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("in use: strings"), "{stderr}");
+}
+
+#[test]
+fn endless_input_files_are_an_error() {
+    let out = kiln(&["check", "/dev/zero"]);
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("larger than the 512 MiB"), "{stderr}");
+    let out = kiln(&["disasm", "/dev/zero"]);
+    assert_eq!(out.status.code(), Some(1));
+}

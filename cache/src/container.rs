@@ -390,11 +390,24 @@ impl Inspected {
 
 /// Reads a file into a 16-aligned buffer, ready for [`load`].
 pub fn read_file(path: &std::path::Path) -> Result<AlignedVec<16>, CacheError> {
-    let mut file = std::fs::File::open(path).map_err(|e| CacheError::Io(e.to_string()))?;
-    let len = file.metadata().map(|m| m.len() as usize).unwrap_or(0);
-    let mut buffer = AlignedVec::<16>::with_capacity(len);
+    use std::io::Read;
+    let file = std::fs::File::open(path).map_err(|e| CacheError::Io(e.to_string()))?;
+    let len = file.metadata().map(|m| m.len()).unwrap_or(0);
+    let mut buffer = AlignedVec::<16>::with_capacity(len.min(MAX_FILE_BYTES) as usize);
+    // Endless or enormous inputs (`/dev/zero`, a pipe) stop at the bound instead of exhausting
+    // memory.
     buffer
-        .extend_from_reader(&mut file)
+        .extend_from_reader(&mut file.take(MAX_FILE_BYTES + 1))
         .map_err(|e| CacheError::Io(e.to_string()))?;
+    if buffer.len() as u64 > MAX_FILE_BYTES {
+        return Err(CacheError::Io(format!(
+            "larger than the {} MiB a cache or script file may be",
+            MAX_FILE_BYTES >> 20
+        )));
+    }
     Ok(buffer)
 }
+
+/// The largest file `read_file` reads: a script cannot be longer than the longest string
+/// (2^29 code units, as in V8), and its cache is smaller than that.
+pub const MAX_FILE_BYTES: u64 = 1 << 29;

@@ -12,8 +12,8 @@ pub mod container;
 pub mod verify;
 
 pub use container::{
-    CacheError, CacheKind, HEADER_LEN, Header, Inspected, LoadOptions, LoadStats, MAGIC, encode,
-    inspect, load, load_with, read_file,
+    CacheError, CacheKind, HEADER_LEN, Header, Inspected, LoadOptions, LoadStats, MAGIC,
+    MAX_FILE_BYTES, encode, inspect, load, load_with, read_file,
 };
 pub use verify::verify;
 

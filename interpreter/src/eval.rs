@@ -114,6 +114,7 @@ pub fn load_verified(
         vm.realm,
     ));
     vm.scripts.retain(|s| Rc::strong_count(s) > 1);
+    vm.heap.note_growth(script.heap_bytes());
     vm.scripts.push(script.clone());
     script
 }

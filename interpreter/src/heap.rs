@@ -7,6 +7,13 @@
 //! reference fails loudly ("use of a collected cell") instead of reading another cell.
 //!
 //! The arenas are plain `Vec`s of `Option`s: no `unsafe` is needed anywhere in the heap.
+//!
+//! The heap counts bytes, not only cells: every cell reports what it holds outside its arena
+//! slot ([`HeapSize`]), allocation adds that to a running count, code that grows a cell's
+//! storage afterwards says so ([`Heap::note_growth`]), and the engine's side tables (atoms,
+//! shapes, compiled code) report their sizes ([`Heap::external`]). A collection is due when the
+//! bytes allocated since the last one reach twice the bytes that survived it (with a floor), sooner
+//! as the live heap nears a host's limit. See `docs/GC.md`.
 
 use crate::object::ObjectKind;
 use crate::value::{HeapKind, Value};
@@ -74,11 +81,55 @@ impl Value {
     }
 }
 
+/// What the system allocator costs per block beyond the bytes asked for (headers, size-class
+/// rounding), about: measured against the resident set of programs keeping many small objects.
+pub const ALLOCATION_OVERHEAD: usize = 16;
+
+/// The cost of one separately allocated buffer of `bytes` (none for an empty one).
+pub fn buffer_bytes(bytes: usize) -> usize {
+    if bytes == 0 {
+        0
+    } else {
+        bytes + ALLOCATION_OVERHEAD
+    }
+}
+
+/// Bytes a cell holds outside its arena slot: string data, element and property storage,
+/// buffers, digits, tables. Capacities, not lengths, where the storage can hold more.
+pub trait HeapSize {
+    fn payload_bytes(&self) -> usize;
+}
+
+impl HeapSize for num_bigint::BigInt {
+    fn payload_bytes(&self) -> usize {
+        buffer_bytes(self.bits().div_ceil(64) as usize * 8)
+    }
+}
+
+/// Cells per chunk of an arena (a power of two).
+const CHUNK: usize = 1 << 12;
+
+/// A fixed-size block of cell slots: an arena grows a chunk at a time, so growing never copies
+/// the cells already there nor holds two copies of them at once.
+type Chunk<T> = Box<[Option<T>; CHUNK]>;
+
+fn new_chunk<T>() -> Chunk<T> {
+    let slots: Box<[Option<T>]> = (0..CHUNK).map(|_| None).collect();
+    match slots.try_into() {
+        Ok(chunk) => chunk,
+        Err(_) => unreachable!("a chunk has CHUNK slots"),
+    }
+}
+
 /// One arena of cells of type `T`.
 pub struct Arena<T> {
-    cells: Vec<Option<T>>,
+    chunks: Vec<Chunk<T>>,
+    /// Slots handed out so far (used or freed): indices below this.
+    len: usize,
     marks: Vec<bool>,
     free: Vec<u32>,
+    /// Bytes of the cells that survived the last collection (their slots and payloads).
+    live_bytes: usize,
     /// Under gc-stress (freed cells are never reused, so they pile up): the indices of the
     /// cells in use, so a sweep visits those and not every cell ever made.
     occupied: Option<Vec<u32>>,
@@ -87,24 +138,49 @@ pub struct Arena<T> {
 impl<T> Default for Arena<T> {
     fn default() -> Self {
         Arena {
-            cells: Vec::new(),
+            chunks: Vec::new(),
+            len: 0,
             marks: Vec::new(),
             free: Vec::new(),
+            live_bytes: 0,
             occupied: None,
         }
     }
 }
 
-impl<T> Arena<T> {
-    pub fn alloc(&mut self, value: T) -> u32 {
-        let i = if let Some(i) = self.free.pop() {
-            self.cells[i as usize] = Some(value);
-            i
-        } else {
-            self.cells.push(Some(value));
-            self.marks.push(false);
-            (self.cells.len() - 1) as u32
+impl<T: HeapSize> Arena<T> {
+    /// What one cell costs: its slot in the arena and its payload.
+    fn cell_bytes(value: &T) -> usize {
+        size_of::<Option<T>>() + size_of::<bool>() + value.payload_bytes()
+    }
+
+    fn slot(&self, i: u32) -> Option<&Option<T>> {
+        let i = i as usize;
+        Some(&self.chunks.get(i / CHUNK)?[i % CHUNK])
+    }
+
+    fn slot_mut(&mut self, i: u32) -> Option<&mut Option<T>> {
+        let i = i as usize;
+        Some(&mut self.chunks.get_mut(i / CHUNK)?[i % CHUNK])
+    }
+
+    /// Stores `value` in a free slot and returns its index; adds its bytes to `allocated`.
+    fn alloc(&mut self, value: T, allocated: &mut usize) -> u32 {
+        *allocated += Self::cell_bytes(&value);
+        let i = match self.free.pop() {
+            Some(i) => i,
+            None => {
+                if self.len == self.chunks.len() * CHUNK {
+                    self.chunks.push(new_chunk());
+                }
+                self.marks.push(false);
+                self.len += 1;
+                (self.len - 1) as u32
+            }
         };
+        if let Some(slot) = self.slot_mut(i) {
+            *slot = Some(value);
+        }
         if let Some(occupied) = &mut self.occupied {
             occupied.push(i);
         }
@@ -113,23 +189,21 @@ impl<T> Arena<T> {
 
     /// Keeps the list of cells in use from now on (see `occupied`).
     fn track_occupied(&mut self) {
-        let cells = &self.cells;
-        self.occupied = Some(
-            (0..cells.len() as u32)
-                .filter(|&i| cells[i as usize].is_some())
-                .collect(),
-        );
+        let occupied = (0..self.len as u32)
+            .filter(|&i| self.is_allocated(i))
+            .collect();
+        self.occupied = Some(occupied);
     }
 
     pub fn get(&self, i: u32) -> &T {
-        match self.cells.get(i as usize) {
+        match self.slot(i) {
             Some(Some(cell)) => cell,
             _ => panic!("use of a collected cell ({i})"),
         }
     }
 
     pub fn get_mut(&mut self, i: u32) -> &mut T {
-        match self.cells.get_mut(i as usize) {
+        match self.slot_mut(i) {
             Some(Some(cell)) => cell,
             _ => panic!("use of a collected cell ({i})"),
         }
@@ -138,18 +212,18 @@ impl<T> Arena<T> {
     pub fn live(&self) -> usize {
         match &self.occupied {
             Some(occupied) => occupied.len(),
-            None => self.cells.len() - self.free.len(),
+            None => self.len - self.free.len(),
         }
     }
 
     /// Whether cell `i` holds a value (it was not swept).
     pub fn is_allocated(&self, i: u32) -> bool {
-        self.cells.get(i as usize).is_some_and(Option::is_some)
+        self.slot(i).is_some_and(Option::is_some)
     }
 
     /// Every cell in use.
     pub fn iter_live(&self) -> impl Iterator<Item = &T> {
-        self.cells.iter().flatten()
+        self.chunks.iter().flat_map(|c| c.iter()).flatten()
     }
 
     /// Marks cell `i`; true when it was not marked before.
@@ -163,18 +237,44 @@ impl<T> Arena<T> {
         }
     }
 
-    /// Frees every unmarked cell and clears the marks; returns how many were freed.
+    /// Cells in use and their bytes, counted now (garbage not yet collected included).
+    pub fn measure(&self) -> KindStats {
+        let mut stats = KindStats::default();
+        for cell in self.iter_live() {
+            stats.cells += 1;
+            stats.bytes += Self::cell_bytes(cell);
+        }
+        stats.bytes += self.overhead_bytes();
+        stats.live_bytes = self.live_bytes;
+        stats
+    }
+
+    /// The arena's own storage beyond the cells in use: empty slots, marks, the free list.
+    fn overhead_bytes(&self) -> usize {
+        let in_use = self.live();
+        (self.chunks.len() * CHUNK - in_use) * size_of::<Option<T>>()
+            + (self.marks.capacity() - in_use) * size_of::<bool>()
+            + self.free.capacity() * size_of::<u32>()
+            + self.chunks.capacity() * size_of::<Chunk<T>>()
+    }
+
+    /// Frees every unmarked cell and clears the marks; returns how many were freed. Counts the
+    /// bytes of the survivors into `live_bytes`.
     fn sweep(&mut self, reuse: bool) -> usize {
         let mut freed = 0;
-        let (cells, marks, free) = (&mut self.cells, &mut self.marks, &mut self.free);
-        let count = marks.len() as u32;
+        let mut live = 0;
+        let (chunks, marks, free) = (&mut self.chunks, &mut self.marks, &mut self.free);
         let mut sweep_cell = |i: u32| -> bool {
             let mark = &mut marks[i as usize];
+            let slot = &mut chunks[i as usize / CHUNK][i as usize % CHUNK];
             if *mark {
                 *mark = false;
+                if let Some(cell) = slot {
+                    live += Self::cell_bytes(cell);
+                }
                 return true;
             }
-            if cells[i as usize].take().is_some() {
+            if slot.take().is_some() {
                 freed += 1;
                 if reuse {
                     free.push(i);
@@ -185,12 +285,41 @@ impl<T> Arena<T> {
         match &mut self.occupied {
             Some(occupied) => occupied.retain(|&i| sweep_cell(i)),
             None => {
-                for i in 0..count {
+                for i in 0..self.len as u32 {
                     sweep_cell(i);
                 }
             }
         }
+        if reuse {
+            self.release_empty_tail();
+        }
+        // Free slots are reusable room, not live data: counting them would let every
+        // collection's allowance grow the next (see `Heap::finish_collection`).
+        self.live_bytes = live;
         freed
+    }
+
+    /// Gives back the trailing chunks no cell uses any more: a heap that shrank far below its
+    /// peak returns the memory.
+    fn release_empty_tail(&mut self) {
+        let mut len = self.len;
+        while len > 0 && !self.is_allocated(len as u32 - 1) {
+            len -= 1;
+        }
+        // Keep one empty chunk as slack, so a heap at a chunk boundary does not churn.
+        let keep = (len.div_ceil(CHUNK) + 1).min(self.chunks.len());
+        if keep == self.chunks.len() {
+            return;
+        }
+        self.chunks.truncate(keep);
+        self.len = len;
+        self.marks.truncate(len);
+        self.free.retain(|&i| (i as usize) < len);
+        if self.marks.capacity() > 2 * len.max(CHUNK) {
+            self.marks.shrink_to(len);
+            self.free.shrink_to(self.free.len());
+            self.chunks.shrink_to(keep);
+        }
     }
 }
 
@@ -208,16 +337,112 @@ pub trait Trace {
     fn trace(&self, out: &mut Vec<Traced>);
 }
 
+/// Bytes the heap may allocate between collections however small the live heap is.
+pub const MIN_COLLECTION_BYTES: usize = 8 << 20;
+
+/// The cells and bytes of one kind of memory.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct KindStats {
+    /// Cells in use now (0 for side tables, which are not cells).
+    pub cells: usize,
+    /// Bytes in use now, garbage not yet collected included.
+    pub bytes: usize,
+    /// Bytes that survived the last collection.
+    pub live_bytes: usize,
+}
+
+/// Memory of the engine's side tables, outside the cells: reported by their owners.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct ExternalBytes {
+    /// Interned property names.
+    pub atoms: usize,
+    /// Hidden classes and their transition tables.
+    pub shapes: usize,
+    /// Loaded compiled code and its per-run tables (inline caches, constants).
+    pub code: usize,
+    /// Realms' own tables (intrinsics lists, module maps).
+    pub realms: usize,
+}
+
+impl ExternalBytes {
+    pub fn total(&self) -> usize {
+        self.atoms + self.shapes + self.code + self.realms
+    }
+}
+
+/// What [`Heap::stats`] reports: each kind's cells and bytes, and the collector's state.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct HeapStats {
+    pub strings: KindStats,
+    pub symbols: KindStats,
+    pub bigints: KindStats,
+    pub objects: KindStats,
+    pub environments: KindStats,
+    /// Atoms, shapes, code and realms (bytes only).
+    pub external: ExternalBytes,
+    /// Every kind's bytes now.
+    pub total_bytes: usize,
+    /// Every kind's bytes after the last collection.
+    pub live_bytes: usize,
+    /// Bytes allocated (or grown) since the last collection.
+    pub allocated_bytes: usize,
+    /// Collections so far.
+    pub collections: usize,
+    /// The host's limit, if any.
+    pub limit: Option<usize>,
+}
+
+impl HeapStats {
+    /// One line on where the bytes are, largest kind first: `objects 40.1 MB (300,000 cells), ...`.
+    pub fn summary(&self) -> String {
+        let mb = |b: usize| format!("{:.1} MB", b as f64 / (1 << 20) as f64);
+        let mut kinds = vec![
+            ("objects", self.objects.bytes, self.objects.cells),
+            ("strings", self.strings.bytes, self.strings.cells),
+            (
+                "environments",
+                self.environments.bytes,
+                self.environments.cells,
+            ),
+            ("BigInts", self.bigints.bytes, self.bigints.cells),
+            ("symbols", self.symbols.bytes, self.symbols.cells),
+            ("code", self.external.code, 0),
+            ("atoms", self.external.atoms, 0),
+            ("shapes", self.external.shapes, 0),
+            ("realms", self.external.realms, 0),
+        ];
+        kinds.sort_by_key(|k| std::cmp::Reverse(k.1));
+        let parts: Vec<String> = kinds
+            .iter()
+            .filter(|k| k.1 > 0)
+            .map(|&(name, bytes, cells)| match cells {
+                0 => format!("{name} {}", mb(bytes)),
+                _ => format!("{name} {} ({cells} cells)", mb(bytes)),
+            })
+            .collect();
+        format!("{} in use: {}", mb(self.total_bytes), parts.join(", "))
+    }
+}
+
 pub struct Heap {
     pub strings: Arena<crate::string::JsString>,
     pub symbols: Arena<crate::object::Symbol>,
     pub bigints: Arena<num_bigint::BigInt>,
     pub objects: Arena<crate::object::Object>,
     pub envs: Arena<crate::object::Env>,
-    /// Allocations since the last collection.
-    pub allocated: usize,
-    /// Collect when `allocated` passes this.
-    pub threshold: usize,
+    /// Bytes allocated since the last collection: new cells, and what cells grew by after
+    /// their allocation (elements, slots, tables, flattened ropes, loaded code).
+    allocated: usize,
+    /// The side tables' sizes, kept current by their owners.
+    pub external: ExternalBytes,
+    /// Bytes (cells and side tables) that survived the last collection.
+    live_bytes: usize,
+    /// Collect once this many bytes were allocated since the last collection.
+    next_collection: usize,
+    /// Set by an allocation that brings the heap near its limit: collect at the next safepoint.
+    collection_requested: bool,
+    /// The host's limit on live bytes.
+    pub limit: Option<usize>,
     /// Collect at every safepoint that follows an allocation, and never reuse freed cells.
     pub gc_stress: bool,
     pub collections: usize,
@@ -235,7 +460,11 @@ impl Default for Heap {
             objects: Arena::default(),
             envs: Arena::default(),
             allocated: 0,
-            threshold: 100_000,
+            external: ExternalBytes::default(),
+            live_bytes: 0,
+            next_collection: MIN_COLLECTION_BYTES,
+            collection_requested: false,
+            limit: None,
             gc_stress: false,
             collections: 0,
             finalization_pending: Vec::new(),
@@ -257,12 +486,102 @@ impl Heap {
         }
     }
 
-    /// Under gc-stress: at every safepoint reached after an allocation.
+    pub fn alloc_string(&mut self, s: crate::string::JsString) -> StrRef {
+        StrRef(self.strings.alloc(s, &mut self.allocated))
+    }
+
+    pub fn alloc_symbol(&mut self, s: crate::object::Symbol) -> SymRef {
+        SymRef(self.symbols.alloc(s, &mut self.allocated))
+    }
+
+    pub fn alloc_bigint(&mut self, b: num_bigint::BigInt) -> BigRef {
+        BigRef(self.bigints.alloc(b, &mut self.allocated))
+    }
+
+    pub fn alloc_object(&mut self, o: crate::object::Object) -> ObjRef {
+        ObjRef(self.objects.alloc(o, &mut self.allocated))
+    }
+
+    pub fn alloc_env(&mut self, e: crate::object::Env) -> EnvRef {
+        EnvRef(self.envs.alloc(e, &mut self.allocated))
+    }
+
+    /// Bytes allocated since the last collection: new cells, growth of old ones, side tables
+    /// (atoms, shapes and code report their growth through [`Heap::note_growth`]).
+    pub fn allocated_bytes(&self) -> usize {
+        self.allocated
+    }
+
+    /// Records that storage outside the arenas grew by `bytes`: a cell's elements or table
+    /// after its allocation, or a side table.
+    pub fn note_growth(&mut self, bytes: usize) {
+        self.allocated += bytes;
+    }
+
+    /// Bytes that survived the last collection.
+    pub fn live_bytes(&self) -> usize {
+        self.live_bytes
+    }
+
+    /// An upper bound of the bytes in use now: the survivors of the last collection and all
+    /// allocated since.
+    pub fn used_bytes(&self) -> usize {
+        self.live_bytes + self.allocated_bytes()
+    }
+
+    /// Whether a request for `bytes` more can never fit under the limit, even once every
+    /// garbage cell is freed. When it may fit only after a collection, asks for one.
+    pub fn exceeds_limit(&mut self, bytes: usize) -> bool {
+        let Some(limit) = self.limit else {
+            return false;
+        };
+        if self.live_bytes.saturating_add(bytes) > limit {
+            return true;
+        }
+        if self.used_bytes().saturating_add(bytes) > limit {
+            self.collection_requested = true;
+        }
+        false
+    }
+
+    /// Asks for a collection at the next safepoint.
+    pub fn request_collection(&mut self) {
+        self.collection_requested = true;
+    }
+
+    /// At a safepoint: whether to collect now.
     pub fn should_collect(&self) -> bool {
         if self.gc_stress {
-            self.allocated > 0
+            self.allocated_bytes() > 0
         } else {
-            self.allocated >= self.threshold
+            self.collection_requested || self.allocated_bytes() >= self.next_collection
+        }
+    }
+
+    /// Each kind's cells and bytes now; `external` is the side tables' report.
+    pub fn stats(&self) -> HeapStats {
+        let strings = self.strings.measure();
+        let symbols = self.symbols.measure();
+        let bigints = self.bigints.measure();
+        let objects = self.objects.measure();
+        let environments = self.envs.measure();
+        let total_bytes = [strings, symbols, bigints, objects, environments]
+            .iter()
+            .map(|k| k.bytes)
+            .sum::<usize>()
+            + self.external.total();
+        HeapStats {
+            strings,
+            symbols,
+            bigints,
+            objects,
+            environments,
+            external: self.external,
+            total_bytes,
+            live_bytes: self.live_bytes,
+            allocated_bytes: self.allocated_bytes(),
+            collections: self.collections,
+            limit: self.limit,
         }
     }
 
@@ -404,10 +723,34 @@ impl Heap {
         self.bigints.sweep(reuse);
         self.objects.sweep(reuse);
         self.envs.sweep(reuse);
-        self.allocated = 0;
-        self.threshold = (self.live_cells() * 2).max(100_000);
         self.collections += 1;
         reached.marks
+    }
+
+    /// After a collection and once the side tables have reported their sizes: the live bytes,
+    /// and when the next collection is due. The heap may grow by twice what survived (at least
+    /// [`MIN_COLLECTION_BYTES`]) before the next one, which keeps the cost of marking a large
+    /// live heap small against the work between collections; near a limit, by a quarter of what is
+    /// left under it, so garbage never carries the heap far past it.
+    pub fn finish_collection(&mut self) {
+        self.allocated = 0;
+        self.collection_requested = false;
+        self.live_bytes = self.strings.live_bytes
+            + self.symbols.live_bytes
+            + self.bigints.live_bytes
+            + self.objects.live_bytes
+            + self.envs.live_bytes
+            + self.external.total();
+        let mut budget = (self.live_bytes * 2).max(MIN_COLLECTION_BYTES);
+        if let Some(limit) = self.limit {
+            budget = budget.min((limit.saturating_sub(self.live_bytes) / 4).max(64 << 10));
+        }
+        self.next_collection = budget;
+    }
+
+    /// Whether the last collection left more live bytes than the limit allows.
+    pub fn over_limit(&self) -> bool {
+        self.limit.is_some_and(|limit| self.live_bytes > limit)
     }
 }
 

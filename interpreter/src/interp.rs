@@ -1049,7 +1049,10 @@ impl Vm {
                         let object = self.obj_mut(a);
                         object.length += 1;
                         if let crate::object::Elements::Dense(v) = &mut object.elements {
+                            let before = v.capacity();
                             v.push(Value::HOLE);
+                            let grown = (v.capacity() - before) * size_of::<Value>();
+                            self.heap.note_growth(grown);
                         }
                     }
                     I::ArraySpread { array, iterable } => {
@@ -1587,7 +1590,7 @@ impl Vm {
                 u.iter().map(|u| u.to_native()).collect()
             }
         };
-        let atom = self.atoms.intern(&units);
+        let atom = self.intern_units(&units);
         if let Some(slot) = script.atoms.borrow_mut().get_mut(index as usize) {
             *slot = Some(atom);
         }
@@ -1666,8 +1669,7 @@ impl Vm {
     }
 
     pub fn new_env(&mut self, env: Env) -> EnvRef {
-        self.heap.allocated += 1;
-        EnvRef(self.heap.envs.alloc(env))
+        self.heap.alloc_env(env)
     }
 
     /// The environment `depth` levels out from the frame's innermost one.
@@ -1872,8 +1874,11 @@ impl Vm {
         if let crate::object::Elements::Dense(elems) = &mut object.elements
             && elems.len() == index as usize
         {
+            let before = elems.capacity();
             elems.push(v);
+            let grown = (elems.capacity() - before) * size_of::<Value>();
             object.length += 1;
+            self.heap.note_growth(grown);
             return;
         }
         self.define_own_property_raw(

@@ -71,6 +71,8 @@ pub struct Shapes {
     shapes: Vec<Shape>,
     /// Symbols used as keys in some shape: kept alive as long as the shapes are (a GC root).
     pub symbol_keys: Vec<SymRef>,
+    /// The shapes' key lists and tables.
+    table_bytes: usize,
 }
 
 impl Default for Shapes {
@@ -82,12 +84,20 @@ impl Default for Shapes {
                 transitions: FxHashMap::default(),
             }],
             symbol_keys: Vec::new(),
+            table_bytes: 0,
         }
     }
 }
 
 impl Shapes {
     pub const EMPTY: ShapeId = ShapeId(0);
+
+    /// Bytes the shape tree holds.
+    pub fn heap_bytes(&self) -> usize {
+        self.table_bytes
+            + self.shapes.capacity() * size_of::<Shape>()
+            + self.symbol_keys.capacity() * size_of::<SymRef>()
+    }
 
     pub fn get(&self, id: ShapeId) -> &Shape {
         &self.shapes[id.0 as usize]
@@ -111,6 +121,11 @@ impl Shapes {
         let mut index = (*parent.index).clone();
         index.insert(key, keys.len() as u32);
         keys.push((key, attrs));
+        // Each shape owns a copy of its keys and their index, and one transition entry.
+        self.table_bytes += keys.capacity() * size_of::<(PropertyKey, u8)>()
+            + index.capacity() * (size_of::<(PropertyKey, u32)>() + 1)
+            + size_of::<((PropertyKey, u8), ShapeId)>()
+            + 2 * 2 * size_of::<usize>();
         let id = ShapeId(self.shapes.len() as u32);
         self.shapes.push(Shape {
             keys: Rc::new(keys),
@@ -510,6 +525,114 @@ pub fn trace_frame(frame: &crate::vm::Frame, out: &mut Vec<Traced>) {
     }
 }
 
+/// Bytes of a `Vec`'s buffer.
+fn vec_bytes<T>(v: &Vec<T>) -> usize {
+    crate::heap::buffer_bytes(v.capacity() * size_of::<T>())
+}
+
+impl crate::heap::HeapSize for Object {
+    fn payload_bytes(&self) -> usize {
+        let elements = match &self.elements {
+            Elements::Dense(v) => vec_bytes(v),
+            // A B-tree node per few entries; about a key, a property and a pointer each.
+            Elements::Sparse(m) => m.len() * (size_of::<u32>() + size_of::<Property>() + 16),
+        };
+        let dictionary = self.dictionary.as_ref().map_or(0, |d| {
+            vec_bytes(&d.keys) + d.index.capacity() * (size_of::<(PropertyKey, u32)>() + 1)
+        });
+        let kind = match &self.kind {
+            ObjectKind::Ordinary
+            | ObjectKind::Array
+            | ObjectKind::Error
+            | ObjectKind::Boolean(_)
+            | ObjectKind::Number(_)
+            | ObjectKind::String(_)
+            | ObjectKind::Symbol(_)
+            | ObjectKind::BigInt(_)
+            | ObjectKind::Arguments { .. }
+            | ObjectKind::Proxy { .. }
+            | ObjectKind::ArrayIterator { .. }
+            | ObjectKind::StringIterator { .. }
+            | ObjectKind::RegExpStringIterator { .. }
+            | ObjectKind::MapIterator { .. }
+            | ObjectKind::SetIterator { .. }
+            | ObjectKind::Date(_)
+            | ObjectKind::RawJson
+            | ObjectKind::SandboxGlobal(_)
+            | ObjectKind::WeakRef(_)
+            | ObjectKind::WrappedIterator { .. }
+            | ObjectKind::ImportBinding { .. } => 0,
+            ObjectKind::Function(_) => size_of::<Closure>(),
+            ObjectKind::Native(n) => size_of::<NativeFunction>() + vec_bytes(&n.data),
+            ObjectKind::Bound(b) => size_of::<BoundFunction>() + vec_bytes(&b.args),
+            ObjectKind::Generator(g) | ObjectKind::AsyncFunction(g) => {
+                size_of::<Generator>()
+                    + g.saved.as_ref().map_or(0, |s| {
+                        vec_bytes(&s.registers) + s.frame.extra_args.capacity() * 8
+                    })
+                    + g.queue.capacity() * size_of::<AsyncGeneratorRequest>()
+            }
+            ObjectKind::Promise(p) => {
+                size_of::<Promise>()
+                    + vec_bytes(&p.fulfill_reactions)
+                    + vec_bytes(&p.reject_reactions)
+            }
+            ObjectKind::ForIn(f) => {
+                size_of::<ForInIterator>()
+                    + vec_bytes(&f.keys)
+                    + f.visited.capacity() * (size_of::<PropertyKey>() + 1)
+            }
+            // The compiled pattern's size is not exposed by the matcher: an estimate.
+            ObjectKind::RegExp(r) => {
+                size_of::<crate::builtins::regexp::RegExpData>() + r.flags.capacity() + 256
+            }
+            ObjectKind::Map(m) | ObjectKind::Set(m) => {
+                size_of::<crate::builtins::collections::MapData>() + m.heap_bytes()
+            }
+            ObjectKind::Temporal(_) => size_of::<crate::builtins::temporal::TemporalValue>(),
+            ObjectKind::ArrayBuffer(b) => {
+                size_of::<crate::builtins::array_buffer::BufferData>() + b.bytes.capacity()
+            }
+            ObjectKind::TypedArray(_) => size_of::<crate::builtins::typed_array::TypedArrayData>(),
+            ObjectKind::DataView(_) => size_of::<crate::builtins::data_view::ViewData>(),
+            // The host's data is the host's to account for.
+            ObjectKind::HostData(_) => 0,
+            ObjectKind::WeakMap(w) | ObjectKind::WeakSet(w) => {
+                size_of::<crate::builtins::weak::WeakData>()
+                    + w.entries.capacity() * (size_of::<(u64, (Value, Value))>() + 1)
+            }
+            ObjectKind::FinalizationRegistry(r) => {
+                size_of::<crate::builtins::weak::Registry>()
+                    + vec_bytes(&r.cells)
+                    + vec_bytes(&r.pending)
+            }
+            ObjectKind::IteratorHelper(_) => size_of::<crate::builtins::iterator_helpers::Helper>(),
+            ObjectKind::Namespace(entries) => vec_bytes(entries),
+        };
+        // A boxed kind is one more block.
+        let kind = crate::heap::buffer_bytes(kind);
+        vec_bytes(&self.slots) + elements + dictionary + vec_bytes(&self.private) + kind
+    }
+}
+
+impl crate::heap::HeapSize for Env {
+    fn payload_bytes(&self) -> usize {
+        let extra = match &self.kind {
+            EnvKind::Declarative { extra, .. } => vec_bytes(extra),
+            EnvKind::Object(_) => 0,
+        };
+        vec_bytes(&self.slots) + extra
+    }
+}
+
+impl crate::heap::HeapSize for Symbol {
+    fn payload_bytes(&self) -> usize {
+        self.private
+            .as_ref()
+            .map_or(0, |_| size_of::<PrivateName>())
+    }
+}
+
 impl Trace for Object {
     fn trace(&self, out: &mut Vec<Traced>) {
         if let Some(p) = self.proto {
@@ -635,7 +758,19 @@ impl Trace for Object {
                 out.push(Traced::Value(*iterator));
                 out.push(Traced::Value(*next));
             }
-            _ => {}
+            // Weak holders: keys and targets are weak, and a WeakMap's values are marked
+            // through their live keys (see `Heap::collect`).
+            ObjectKind::WeakMap(_) | ObjectKind::WeakSet(_) | ObjectKind::WeakRef(_) => {}
+            // Nothing that refers to the heap (listed, so a new kind cannot be forgotten).
+            ObjectKind::Ordinary
+            | ObjectKind::Array
+            | ObjectKind::Error
+            | ObjectKind::Boolean(_)
+            | ObjectKind::Number(_)
+            | ObjectKind::Arguments { mapped: None }
+            | ObjectKind::Date(_)
+            | ObjectKind::RawJson
+            | ObjectKind::Temporal(_) => {}
         }
     }
 }

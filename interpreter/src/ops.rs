@@ -21,8 +21,7 @@ impl Vm {
     }
 
     pub fn new_bigint(&mut self, b: BigInt) -> Value {
-        self.heap.allocated += 1;
-        BigRef(self.heap.bigints.alloc(b)).value()
+        self.heap.alloc_bigint(b).value()
     }
 
     /// 7.1.2 ToBoolean

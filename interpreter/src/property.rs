@@ -65,6 +65,14 @@ impl Descriptor {
 
 const DENSE_GAP: u32 = 1024;
 
+/// What one more sparse element costs, about: its key, its property and its share of a B-tree
+/// node.
+const SPARSE_ENTRY_BYTES: usize = size_of::<u32>() + size_of::<Property>() + 16;
+
+/// What one more property of a dictionary-mode object costs, about: its key, its slot and its
+/// index entry.
+const DICTIONARY_ENTRY_BYTES: usize = 2 * size_of::<(PropertyKey, u32)>() + size_of::<Slot>() + 8;
+
 impl Vm {
     // -----------------------------------------------------------------------------------------
     // Raw storage: no validation, no JavaScript
@@ -187,13 +195,17 @@ impl Vm {
                             return true;
                         }
                         if i <= v.len() as u32 + DENSE_GAP {
+                            let before = v.capacity();
                             v.resize(idx, Value::HOLE);
                             v.push(value);
+                            let grown = (v.capacity() - before) * size_of::<Value>();
+                            self.heap.note_growth(grown);
                             return true;
                         }
                     }
                     Elements::Sparse(m) => {
                         m.insert(i, p);
+                        self.heap.note_growth(SPARSE_ENTRY_BYTES);
                         return true;
                     }
                     Elements::Dense(_) => {}
@@ -202,6 +214,7 @@ impl Vm {
                 if let Elements::Sparse(m) = &mut self.obj_mut(o).elements {
                     m.insert(i, p);
                 }
+                self.heap.note_growth(SPARSE_ENTRY_BYTES);
                 true
             }
             _ => {
@@ -215,11 +228,18 @@ impl Vm {
                         }
                         self.make_dictionary(o);
                     } else {
-                        match self.shapes.add(shape, key, p.attrs) {
+                        let shapes_before = self.shapes.heap_bytes();
+                        let added = self.shapes.add(shape, key, p.attrs);
+                        let grown = self.shapes.heap_bytes() - shapes_before;
+                        self.heap.note_growth(grown);
+                        match added {
                             Some(next) => {
                                 let object = self.obj_mut(o);
                                 object.shape = Some(next);
+                                let before = object.slots.capacity();
                                 object.slots.push(p.slot);
+                                let grown = (object.slots.capacity() - before) * size_of::<Slot>();
+                                self.heap.note_growth(grown);
                                 return true;
                             }
                             None => self.make_dictionary(o),
@@ -237,6 +257,7 @@ impl Vm {
                         d.index.insert(key, d.keys.len() as u32);
                         d.keys.push((key, p.attrs));
                         object.slots.push(p.slot);
+                        self.heap.note_growth(DICTIONARY_ENTRY_BYTES);
                     }
                 }
                 true

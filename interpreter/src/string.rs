@@ -59,6 +59,17 @@ impl JsString {
     }
 }
 
+impl crate::heap::HeapSize for JsString {
+    fn payload_bytes(&self) -> usize {
+        match &self.data {
+            StrData::Latin1(b) => crate::heap::buffer_bytes(b.len()),
+            // Shared with other strings at times; counted in each (an upper bound).
+            StrData::Utf16(u) => crate::heap::buffer_bytes(2 * u.len() + 2 * size_of::<usize>()),
+            StrData::Rope(..) => 0,
+        }
+    }
+}
+
 impl Trace for JsString {
     fn trace(&self, out: &mut Vec<Traced>) {
         if let StrData::Rope(a, b) = self.data {
@@ -76,6 +87,8 @@ pub struct Atom(pub u32);
 pub struct Atoms {
     ids: FxHashMap<Rc<[u16]>, Atom>,
     names: Vec<Rc<[u16]>>,
+    /// The names' text and reference counts.
+    text_bytes: usize,
 }
 
 impl Atoms {
@@ -84,10 +97,18 @@ impl Atoms {
             return a;
         }
         let rc: Rc<[u16]> = units.into();
+        self.text_bytes += 2 * units.len() + 2 * size_of::<usize>();
         let atom = Atom(self.names.len() as u32);
         self.names.push(rc.clone());
         self.ids.insert(rc, atom);
         atom
+    }
+
+    /// Bytes the atom table holds: names, the lookup table and the list.
+    pub fn heap_bytes(&self) -> usize {
+        self.text_bytes
+            + self.ids.capacity() * (size_of::<(Rc<[u16]>, Atom)>() + 1)
+            + self.names.capacity() * size_of::<Rc<[u16]>>()
     }
 
     pub fn intern_str(&mut self, s: &str) -> Atom {

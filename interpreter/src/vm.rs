@@ -26,6 +26,9 @@ pub enum JsError {
 
 pub type JsResult<T> = Result<T, JsError>;
 
+/// The reason of the termination a heap over its limit causes.
+pub const HEAP_LIMIT_EXCEEDED: &str = "Heap limit exceeded";
+
 /// An archived script loaded for running, with its per-run state beside the read-only bytes.
 pub struct LoadedScript {
     code: kiln_cache::VerifiedCode,
@@ -147,6 +150,29 @@ impl LoadedScript {
 
     pub fn code(&self) -> &ArchivedScriptCode {
         self.code.code()
+    }
+
+    /// Bytes the loaded script holds: its archive, its source and its per-run tables. (An
+    /// archive shared with another script is counted in each: an upper bound.)
+    pub fn heap_bytes(&self) -> usize {
+        let feedback: usize = self
+            .feedback
+            .borrow()
+            .iter()
+            .map(|f| f.capacity() * size_of::<InlineCache>() + size_of::<Vec<InlineCache>>())
+            .sum();
+        let tables = (self.scope_names.borrow().len()
+            + self.templates.borrow().len()
+            + self.constant_strings.borrow().len())
+            * 4
+            * size_of::<usize>();
+        size_of::<LoadedScript>()
+            + self.code.archive_bytes().len()
+            + self.source.len()
+            + self.name.len()
+            + self.atoms.borrow().capacity() * size_of::<Option<Atom>>()
+            + feedback
+            + tables
     }
 
     /// The verified archive, shareable with another realm or written to a cache.
@@ -361,9 +387,7 @@ pub struct Vm {
     /// The host's `import.meta` initialiser for such code: called with the value and the new
     /// `import.meta` object.
     pub import_meta_hook: Option<ImportMetaHook>,
-    /// Terminate the running code when a collection finds more live bytes than this
-    /// (estimated by [`Vm::heap_size_estimate`]); the host goes on.
-    pub heap_limit: Option<usize>,
+    /// A collection found more live bytes than the heap's limit: terminate at the next check.
     heap_limit_hit: bool,
     /// Where the exception being thrown started: (script, source offset).
     pub exception_origin: Option<(Rc<LoadedScript>, u32)>,
@@ -463,11 +487,11 @@ impl Vm {
         let mut heap = Heap::default();
         let make = |name: &str, heap: &mut Heap| {
             let units: Vec<u16> = format!("Symbol.{name}").encode_utf16().collect();
-            let d = heap.strings.alloc(JsString::from_units(&units));
-            SymRef(heap.symbols.alloc(Symbol {
-                description: StrRef(d).value(),
+            let d = heap.alloc_string(JsString::from_units(&units));
+            heap.alloc_symbol(Symbol {
+                description: d.value(),
                 private: None,
-            }))
+            })
         };
         let symbols = WellKnownSymbols {
             async_dispose: make("asyncDispose", &mut heap),
@@ -523,7 +547,6 @@ impl Vm {
             tick_budget: None,
             dynamic_import_hook: None,
             import_meta_hook: None,
-            heap_limit: None,
             heap_limit_hit: false,
             exception_origin: None,
             max_frames: 10_000,
@@ -551,8 +574,7 @@ impl Vm {
     // Allocation
 
     pub fn alloc(&mut self, object: Object) -> ObjRef {
-        self.heap.allocated += 1;
-        let o = ObjRef(self.heap.objects.alloc(object));
+        let o = self.heap.alloc_object(object);
         if let Some(list) = &mut self.recording {
             list.push(o);
         }
@@ -590,8 +612,7 @@ impl Vm {
     }
 
     pub fn string_from_units(&mut self, units: &[u16]) -> Value {
-        self.heap.allocated += 1;
-        StrRef(self.heap.strings.alloc(JsString::from_units(units))).value()
+        self.heap.alloc_string(JsString::from_units(units)).value()
     }
 
     /// A one-unit string; the 256 one-byte ones are shared.
@@ -615,7 +636,17 @@ impl Vm {
     }
 
     pub fn intern(&mut self, s: &str) -> Atom {
-        self.atoms.intern_str(s)
+        let units: Vec<u16> = s.encode_utf16().collect();
+        self.intern_units(&units)
+    }
+
+    /// The atom of `units`, counting a new one's bytes as allocated.
+    pub fn intern_units(&mut self, units: &[u16]) -> Atom {
+        let before = self.atoms.heap_bytes();
+        let atom = self.atoms.intern(units);
+        let grown = self.atoms.heap_bytes() - before;
+        self.heap.note_growth(grown);
+        atom
     }
 
     pub fn key(&mut self, s: &str) -> PropertyKey {
@@ -626,16 +657,15 @@ impl Vm {
     pub fn key_from_units(&mut self, units: &[u16]) -> PropertyKey {
         match crate::string::array_index(units) {
             Some(i) => PropertyKey::Index(i),
-            None => PropertyKey::String(self.atoms.intern(units)),
+            None => PropertyKey::String(self.intern_units(units)),
         }
     }
 
     pub fn new_symbol(&mut self, description: Value) -> SymRef {
-        self.heap.allocated += 1;
-        SymRef(self.heap.symbols.alloc(Symbol {
+        self.heap.alloc_symbol(Symbol {
             description,
             private: None,
-        }))
+        })
     }
 
     /// The key's value as JavaScript sees it: a string or a symbol.
@@ -697,6 +727,8 @@ impl Vm {
             }
         }
         let flat = JsString::from_units(&out);
+        self.heap
+            .note_growth(crate::heap::HeapSize::payload_bytes(&flat));
         *self.heap.strings.get_mut(s.0) = flat;
         out
     }
@@ -742,17 +774,18 @@ impl Vm {
         if len > (1 << 30) - 25 {
             return Err(self.range_error("Invalid string length"));
         }
-        self.heap.allocated += 1;
         if len < 32 {
             let mut units = self.units(a).to_vec();
             units.extend_from_slice(&self.units(b));
             return Ok(self.string_from_units(&units));
         }
-        Ok(StrRef(self.heap.strings.alloc(JsString {
-            data: crate::string::StrData::Rope(a, b),
-            len: len as u32,
-        }))
-        .value())
+        Ok(self
+            .heap
+            .alloc_string(JsString {
+                data: crate::string::StrData::Rope(a, b),
+                len: len as u32,
+            })
+            .value())
     }
 
     // -----------------------------------------------------------------------------------------
@@ -958,10 +991,38 @@ impl Vm {
         }
         let reached = self.heap.collect(roots, &self.realms, &self.contexts);
         self.free_unreached_realms(&reached);
-        if let Some(limit) = self.heap_limit {
-            self.heap_limit_hit = self.heap_size_estimate() > limit;
-        }
+        // Code that only the swept closures ran is dropped with them.
+        self.scripts.retain(|s| Rc::strong_count(s) > 1);
+        self.heap.external = self.external_bytes();
+        self.heap.finish_collection();
+        self.heap_limit_hit = self.heap.over_limit();
         self.queue_finalization_cleanups();
+    }
+
+    /// The sizes of the side tables outside the cells: atoms, shapes, loaded code, realms.
+    fn external_bytes(&self) -> crate::heap::ExternalBytes {
+        crate::heap::ExternalBytes {
+            atoms: self.atoms.heap_bytes(),
+            shapes: self.shapes.heap_bytes(),
+            code: self.scripts.iter().map(|s| s.heap_bytes()).sum(),
+            realms: self.realms.len() * size_of::<crate::realm::Realm>(),
+        }
+    }
+
+    /// Each kind's cells and bytes now (see [`crate::heap::HeapStats`]).
+    pub fn heap_stats(&mut self) -> crate::heap::HeapStats {
+        self.heap.external = self.external_bytes();
+        self.heap.stats()
+    }
+
+    /// Checks that `bytes` more can be allocated before a large allocation (a long string, a
+    /// buffer, many elements): past the heap's limit this terminates the run (in `node:vm`, a
+    /// catchable `ERR_KILN_HEAP_LIMIT`) instead of allocating.
+    pub fn reserve(&mut self, bytes: usize) -> JsResult<()> {
+        if self.heap.exceeds_limit(bytes) {
+            return Err(JsError::Terminate(HEAP_LIMIT_EXCEEDED.into()));
+        }
+        Ok(())
     }
 
     /// Frees the realms the last collection did not reach: their objects are already swept.
@@ -993,14 +1054,9 @@ impl Vm {
         }
         if self.heap_limit_hit {
             self.heap_limit_hit = false;
-            return Err(JsError::Terminate("Heap limit exceeded".into()));
+            return Err(JsError::Terminate(HEAP_LIMIT_EXCEEDED.into()));
         }
         if self.ticks & 0x3FF == 0 {
-            if self.heap_limit.is_some() && self.ticks & 0xFFFF == 0 {
-                // Measure at the next safepoint: growth that allocates no cells (long arrays)
-                // does not advance the collector's own schedule.
-                self.heap.threshold = 0;
-            }
             if self.interrupt.load(Ordering::Relaxed) {
                 return Err(JsError::Terminate(
                     "Script execution was interrupted".into(),
@@ -1065,48 +1121,6 @@ impl Vm {
         let result = crate::builtins::promise::run_job(self, job);
         self.handles.truncate(mark);
         result
-    }
-
-    /// An estimate of the bytes the heap holds: live cells at their sizes, plus buffer bytes.
-    pub fn heap_size_estimate(&self) -> usize {
-        let cells = self.heap.objects.live() * size_of::<Object>()
-            + self.heap.strings.live() * size_of::<JsString>()
-            + self.heap.envs.live() * size_of::<crate::object::Env>()
-            + self.heap.bigints.live() * size_of::<num_bigint::BigInt>()
-            + self.heap.symbols.live() * size_of::<Symbol>();
-        let contents: usize = self
-            .heap
-            .objects
-            .iter_live()
-            .map(|o| {
-                let elements = match &o.elements {
-                    Elements::Dense(v) => v.len() * size_of::<Value>(),
-                    Elements::Sparse(m) => m.len() * 2 * size_of::<Property>(),
-                };
-                let buffer = match &o.kind {
-                    ObjectKind::ArrayBuffer(b) => b.bytes.len(),
-                    _ => 0,
-                };
-                o.slots.len() * size_of::<Slot>() + elements + buffer
-            })
-            .sum();
-        let text: usize = self
-            .heap
-            .strings
-            .iter_live()
-            .map(|s| match &s.data {
-                crate::string::StrData::Latin1(b) => b.len(),
-                crate::string::StrData::Utf16(u) => u.len() * 2,
-                crate::string::StrData::Rope(..) => 0,
-            })
-            .sum();
-        let env_slots: usize = self
-            .heap
-            .envs
-            .iter_live()
-            .map(|e| e.slots.len() * size_of::<Value>())
-            .sum();
-        cells + contents + text + env_slots
     }
 }
 

@@ -342,7 +342,7 @@ fn eval_script(vm: &mut Vm, _: Value, args: &[Value]) -> JsResult<Value> {
 
 fn gc(vm: &mut Vm, _: Value, _: &[Value]) -> JsResult<Value> {
     // Collection happens at the next safepoint, where every live value is rooted.
-    vm.heap.threshold = 0;
+    vm.heap.request_collection();
     Ok(Value::UNDEFINED)
 }
 

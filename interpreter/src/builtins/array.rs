@@ -796,9 +796,13 @@ fn push(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
         && v.len() == object.length as usize
         && (object.length as usize + args.len()) < u32::MAX as usize
     {
+        let before = v.capacity();
         v.extend_from_slice(args);
+        let grown = (v.capacity() - before) * size_of::<Value>();
         object.length = v.len() as u32;
-        return Ok(Value::number(f64::from(object.length)));
+        let length = object.length;
+        vm.heap.note_growth(grown);
+        return Ok(Value::number(f64::from(length)));
     }
     let len = length_of(vm, o)?;
     if len + args.len() as f64 > 9007199254740991.0 {

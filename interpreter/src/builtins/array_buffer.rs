@@ -111,15 +111,37 @@ pub fn byte_length_of(vm: &Vm, buffer: ObjRef) -> usize {
 
 /// A zeroed block of `len` bytes, or a RangeError (CreateByteDataBlock).
 fn create_byte_block(vm: &mut Vm, len: u64) -> JsResult<Vec<u8>> {
-    if len > MAX_BYTE_LENGTH || vm.heap_limit.is_some_and(|limit| len > limit as u64) {
+    if len > MAX_BYTE_LENGTH {
         return Err(vm.range_error(&format!("Array buffer allocation of {len} bytes failed")));
     }
+    vm.reserve(len as usize)?;
     let mut bytes = Vec::new();
     if bytes.try_reserve_exact(len as usize).is_err() {
         return Err(vm.range_error(&format!("Array buffer allocation of {len} bytes failed")));
     }
     bytes.resize(len as usize, 0);
     Ok(bytes)
+}
+
+/// Resizes a buffer's block in place, within the heap's limit and what the system grants.
+fn resize_block(vm: &mut Vm, o: ObjRef, new_length: usize) -> JsResult<()> {
+    let current = buffer_data(vm, o).map_or(0, |d| d.bytes.len());
+    if new_length > current {
+        vm.reserve(new_length - current)?;
+    }
+    let Some(data) = buffer_data_mut(vm, o) else {
+        return Ok(());
+    };
+    let before = data.bytes.capacity();
+    if new_length > current && data.bytes.try_reserve_exact(new_length - current).is_err() {
+        return Err(vm.range_error(&format!(
+            "Array buffer allocation of {new_length} bytes failed"
+        )));
+    }
+    data.bytes.resize(new_length, 0);
+    let grown = data.bytes.capacity().saturating_sub(before);
+    vm.heap.note_growth(grown);
+    Ok(())
 }
 
 /// 25.1.3.1 AllocateArrayBuffer (and 25.2.2.1 AllocateSharedArrayBuffer when `shared`).
@@ -328,9 +350,7 @@ fn resize(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
             "ArrayBuffer.prototype.resize: the new length exceeds the maximum byte length",
         ));
     }
-    if let Some(data) = buffer_data_mut(vm, o) {
-        data.bytes.resize(new_length as usize, 0);
-    }
+    resize_block(vm, o, new_length as usize)?;
     Ok(Value::UNDEFINED)
 }
 
@@ -354,9 +374,7 @@ fn grow(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
     if new_length < current as u64 {
         return Err(vm.range_error("SharedArrayBuffer.prototype.grow cannot shrink a buffer"));
     }
-    if let Some(data) = buffer_data_mut(vm, o) {
-        data.bytes.resize(new_length as usize, 0);
-    }
+    resize_block(vm, o, new_length as usize)?;
     Ok(Value::UNDEFINED)
 }
 

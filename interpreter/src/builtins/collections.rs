@@ -23,6 +23,12 @@ pub struct MapData {
 }
 
 impl MapData {
+    /// Bytes the entry list and the hash index hold.
+    pub fn heap_bytes(&self) -> usize {
+        self.entries.capacity() * size_of::<Option<(Value, Value)>>()
+            + self.index.capacity() * (size_of::<(u64, SmallVec<[u32; 1]>)>() + 1)
+    }
+
     pub fn trace(&self, out: &mut Vec<Traced>) {
         for (k, v) in self.entries.iter().flatten() {
             out.push(Traced::Value(*k));
@@ -141,10 +147,13 @@ pub fn add(vm: &mut Vm, o: ObjRef, key: Value) -> bool {
 
 fn append(vm: &mut Vm, o: ObjRef, hash: u64, key: Value, value: Value) {
     if let Some(d) = data_mut(vm, o) {
+        let before = d.heap_bytes();
         let i = d.entries.len() as u32;
         d.entries.push(Some((key, value)));
         d.index.entry(hash).or_default().push(i);
         d.live += 1;
+        let grown = d.heap_bytes().saturating_sub(before);
+        vm.heap.note_growth(grown);
     }
 }
 

@@ -201,12 +201,12 @@ fn bind(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
     );
     let name_key = PropertyKey::String(vm.names.name);
     let name = vm.get(target, name_key, this)?;
-    let name = if let Some(s) = name.as_string() {
-        vm.rust_string(s)
-    } else {
-        String::new()
+    // "bound " + name, as a rope: a chain of binds shares its names instead of copying them.
+    let prefix = vm.string("bound ");
+    let name = match (prefix.as_string(), name.as_string()) {
+        (Some(prefix), Some(name)) => vm.concat(prefix, name)?,
+        _ => prefix,
     };
-    let name = vm.string(&format!("bound {name}"));
     vm.define_data(bound, name_key, name, attrs::CONFIGURABLE);
     Ok(bound.value())
 }
