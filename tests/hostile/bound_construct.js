@@ -1,0 +1,4 @@
+// expect: RangeError
+// expect: end
+const b = boundChain(function () {}, 1e5);
+check(() => new b());

@@ -1,0 +1,4 @@
+// expect: RangeError
+// expect: end
+const b = boundChain(function () { return 1; }, 1e5);
+check(() => Reflect.apply(b, null, []));
