@@ -111,13 +111,19 @@ impl Vm {
                 result
             }
             ObjectKind::Native(_) => self.call_native(o, this, args),
-            ObjectKind::Bound(b) => {
-                let target = b.target.value();
-                let bound_this = b.this;
-                let mut all = b.args.clone();
-                all.extend_from_slice(args);
+            ObjectKind::Bound(_) => {
+                // 10.4.1.1 [[Call]] of a bound function calls its target with the bound `this`
+                // and the bound arguments first: down a chain of bound functions, a loop.
+                let mut target = o;
+                let mut this = this;
+                let mut all = args.to_vec();
+                while let ObjectKind::Bound(b) = &self.obj(target).kind {
+                    this = b.this;
+                    all.splice(0..0, b.args.iter().copied());
+                    target = b.target;
+                }
                 self.check_stack()?;
-                self.call(target, bound_this, &all)
+                self.call(target.value(), this, &all)
             }
             ObjectKind::Proxy { callable: true, .. } => {
                 self.check_stack()?;
@@ -184,12 +190,19 @@ impl Vm {
                 self.current_native = saved_native;
                 result
             }
-            ObjectKind::Bound(b) => {
-                let target = b.target.value();
-                let mut all = b.args.clone();
-                all.extend_from_slice(args);
-                let nt = if new_target == f { target } else { new_target };
-                self.construct(target, &all, nt)
+            ObjectKind::Bound(_) => {
+                // 10.4.1.2 [[Construct]] of a bound function, down a chain of them as a loop.
+                let mut target = o;
+                let mut new_target = new_target;
+                let mut all = args.to_vec();
+                while let ObjectKind::Bound(b) = &self.obj(target).kind {
+                    all.splice(0..0, b.args.iter().copied());
+                    if new_target == target.value() {
+                        new_target = b.target.value();
+                    }
+                    target = b.target;
+                }
+                self.construct(target.value(), &all, new_target)
             }
             ObjectKind::Proxy { .. } => {
                 crate::builtins::proxy::construct(self, o, args, new_target)

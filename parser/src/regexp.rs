@@ -20,9 +20,10 @@ pub(crate) fn validate_regexp(pattern: &str, flags: &str) -> Result<(), String> 
 /// tree's `Drop` all recurse over that tree, and a disjunction `a|b|c|...` is a right-leaning chain
 /// one level deeper per alternative, so this bounds alternatives as well as groups.
 pub const MAX_REGEXP_DEPTH: usize = 10_000;
-/// The native stack `regress` may use for a pattern at that bound (a debug build's need, with
-/// room to spare); it runs on a segment of this size when less is left.
-const REGEXP_STACK_SIZE: usize = 16 << 20;
+/// The native stack `regress` may use per level of its tree (a debug build's need, with room to
+/// spare), and for the rest of its work.
+const REGEXP_STACK_PER_LEVEL: usize = 2 * 1024;
+const REGEXP_STACK_BASE: usize = 256 * 1024;
 
 /// Compiles a pattern with `regress` (`flags` are its syntax flags, `imsuv`). A pattern whose tree
 /// would be deeper than [`MAX_REGEXP_DEPTH`] is refused, the same way for literals and for
@@ -33,10 +34,12 @@ const REGEXP_STACK_SIZE: usize = 16 << 20;
 /// the pattern's length and no fixed segment fits every pattern; the bound is far above what
 /// hand-written or generated patterns in the wild reach.
 pub fn compile_regexp(pattern: &str, flags: &str) -> Result<regress::Regex, String> {
-    if regexp_tree_depth(pattern, flags.contains('v')) > MAX_REGEXP_DEPTH {
+    let depth = regexp_tree_depth(pattern, flags.contains('v'));
+    if depth > MAX_REGEXP_DEPTH {
         return Err("Regular expression too large".to_string());
     }
-    stacker::maybe_grow(REGEXP_STACK_SIZE, REGEXP_STACK_SIZE, || {
+    let needed = REGEXP_STACK_BASE + depth * REGEXP_STACK_PER_LEVEL;
+    stacker::maybe_grow(needed, 2 * needed, || {
         regress::Regex::with_flags(pattern, flags).map_err(|e| e.to_string())
     })
 }

@@ -1,4 +1,4 @@
-// expect: RangeError
+// expect: ok object
 // expect: end
 const b = boundChain(function () {}, 1e5);
 check(() => new b());

@@ -8,6 +8,6 @@
 check(() => console.log(nestedObject(1e5)));
 check(() => console.log(nestedArray(1e5)));
 let p = Promise.reject(1);
-for (let i = 0; i < 1e5; i++) { p.catch(() => {}); p = Promise.reject(p); }
+for (let i = 0; i < 3e4; i++) { p.catch(() => {}); p = Promise.reject(p); }
 p.catch(() => {});
 check(() => console.log(p));
