@@ -97,9 +97,7 @@ fn run_all(files: &[PathBuf], threads: usize, stack: usize) -> Vec<String> {
                         let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
                         let Some(path) = files.get(i) else { break };
                         let source = std::fs::read_to_string(path).expect("a program");
-                        let started = std::time::Instant::now();
                         let got = run(&source);
-                        eprintln!("TIME {:?} {}", started.elapsed(), path.display());
                         let want = expected(&source);
                         if !matches(&want, &got) {
                             failures.lock().unwrap().push(format!(

@@ -1,4 +1,4 @@
 // expect: ok object
 // expect: end
-const b = boundChain(function () {}, 1e5);
+const b = boundChain(function () {}, 3e4);
 check(() => new b());

@@ -1,4 +1,4 @@
 // expect: RangeError
 // expect: end
-const b = boundChain(function () {}, 1e5);
+const b = boundChain(function () {}, 3e4);
 check(() => ({}) instanceof b);
