@@ -49,8 +49,10 @@ fn json_error(vm: &mut Vm, p: &Parser<'_>) -> crate::vm::JsError {
 
 fn parse_value(vm: &mut Vm, p: &mut Parser<'_>) -> JsResult<Value> {
     p.ws();
-    // Arrays and objects recurse once per level of nesting.
-    vm.check_native_stack()?;
+    if matches!(p.peek(), Some(0x7B | 0x5B)) {
+        // Arrays and objects recurse once per level of nesting.
+        vm.check_native_stack()?;
+    }
     let result = match p.peek() {
         Some(0x7B) => {
             p.i += 1;
