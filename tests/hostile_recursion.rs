@@ -215,7 +215,11 @@ fn module_chain(dir: &Path, n: usize, link: impl Fn(usize) -> String, last: &str
 fn deep_module_graphs_end_in_a_range_error_or_run() {
     // 40,000 aborted a release build before the guard (both graphs); linking is quadratic in the
     // number of modules, so debug builds, whose frames are larger, use fewer.
-    let n = if cfg!(debug_assertions) { 10_000 } else { 40_000 };
+    let n = if cfg!(debug_assertions) {
+        10_000
+    } else {
+        40_000
+    };
     let dir = temp_dir("imports");
     module_chain(
         &dir,
