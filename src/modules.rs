@@ -209,6 +209,10 @@ impl Module {
         if seen.contains(&self.index) {
             return Ok(());
         }
+        // One level of recursion per import on the path from the root.
+        if let Err(e) = runtime.vm.check_native_stack() {
+            return Err(runtime.error(e));
+        }
         seen.push(self.index);
         let mut requested = Vec::new();
         for specifier in self.requests(runtime) {

@@ -1391,6 +1391,8 @@ fn link_recursively(
     if seen.contains(&module) {
         return Ok(());
     }
+    // One level of recursion per import on the path from the root.
+    vm.check_native_stack()?;
     seen.push(module);
     let (_, data) = this_module(vm, module.value())?;
     let (index, linked) = {

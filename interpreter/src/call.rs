@@ -13,6 +13,14 @@ use crate::value::Value;
 use crate::vm::{Frame, JsError, JsResult, ReturnTo, Vm};
 use kiln_compiler::code::flags;
 
+/// Whether the current thread's native stack is within [`NATIVE_STACK_RED_ZONE`] of its end,
+/// for the few places that cannot throw and must stop descending instead (`Vm::check_native_stack`
+/// is the same test for everything else).
+#[inline]
+pub fn native_stack_low() -> bool {
+    stacker::remaining_stack().is_some_and(|r| r < NATIVE_STACK_RED_ZONE)
+}
+
 /// The fields of a finished frame that decide where its result goes.
 struct Finished {
     base: usize,
@@ -52,14 +60,33 @@ pub enum Completion {
     NativeThrow(JsError),
 }
 
+/// How much native stack must be left for the engine to enter one more level of recursion.
+///
+/// Between two checks the engine runs a bounded amount of native code (a dispatch loop entry, a
+/// property lookup, a built-in's step, creating the RangeError itself); debug builds' frames are
+/// several times larger than release builds', so this margin is sized for them.
+const NATIVE_STACK_RED_ZONE: usize = 256 * 1024;
+
 impl Vm {
-    fn check_stack(&mut self) -> JsResult<()> {
-        if self.frames.len() >= self.max_frames
-            || stacker::remaining_stack().is_some_and(|r| r < 192 * 1024)
-        {
+    /// The one guard on native recursion: every path of the engine that can recurse without
+    /// bound (calls from native code, proxy traps, bound-function chains, prototype walks that
+    /// cannot be loops, built-ins that descend into their arguments, eval, module linking)
+    /// calls this before it goes one level deeper. It measures the stack of the current thread,
+    /// so it holds on any thread whatever its stack size.
+    #[inline]
+    pub fn check_native_stack(&mut self) -> JsResult<()> {
+        if native_stack_low() {
             return Err(self.range_error("Maximum call stack size exceeded"));
         }
         Ok(())
+    }
+
+    /// The frame limit for JavaScript calls, then the native stack.
+    pub(crate) fn check_stack(&mut self) -> JsResult<()> {
+        if self.frames.len() >= self.max_frames {
+            return Err(self.range_error("Maximum call stack size exceeded"));
+        }
+        self.check_native_stack()
     }
 
     /// [[Call]] from native code.
@@ -84,13 +111,19 @@ impl Vm {
                 result
             }
             ObjectKind::Native(_) => self.call_native(o, this, args),
-            ObjectKind::Bound(b) => {
-                let target = b.target.value();
-                let bound_this = b.this;
-                let mut all = b.args.clone();
-                all.extend_from_slice(args);
+            ObjectKind::Bound(_) => {
+                // 10.4.1.1 [[Call]] of a bound function calls its target with the bound `this`
+                // and the bound arguments first: down a chain of bound functions, a loop.
+                let mut target = o;
+                let mut this = this;
+                let mut all = args.to_vec();
+                while let ObjectKind::Bound(b) = &self.obj(target).kind {
+                    this = b.this;
+                    all.splice(0..0, b.args.iter().copied());
+                    target = b.target;
+                }
                 self.check_stack()?;
-                self.call(target, bound_this, &all)
+                self.call(target.value(), this, &all)
             }
             ObjectKind::Proxy { callable: true, .. } => {
                 self.check_stack()?;
@@ -157,12 +190,19 @@ impl Vm {
                 self.current_native = saved_native;
                 result
             }
-            ObjectKind::Bound(b) => {
-                let target = b.target.value();
-                let mut all = b.args.clone();
-                all.extend_from_slice(args);
-                let nt = if new_target == f { target } else { new_target };
-                self.construct(target, &all, nt)
+            ObjectKind::Bound(_) => {
+                // 10.4.1.2 [[Construct]] of a bound function, down a chain of them as a loop.
+                let mut target = o;
+                let mut new_target = new_target;
+                let mut all = args.to_vec();
+                while let ObjectKind::Bound(b) = &self.obj(target).kind {
+                    all.splice(0..0, b.args.iter().copied());
+                    if new_target == target.value() {
+                        new_target = b.target.value();
+                    }
+                    target = b.target;
+                }
+                self.construct(target.value(), &all, new_target)
             }
             ObjectKind::Proxy { .. } => {
                 crate::builtins::proxy::construct(self, o, args, new_target)
@@ -203,22 +243,21 @@ impl Vm {
     }
 
     /// 7.3.24 GetFunctionRealm
-    pub fn function_realm(&mut self, f: ObjRef) -> JsResult<u32> {
-        match &self.obj(f).kind {
-            ObjectKind::Function(c) => Ok(c.realm),
-            ObjectKind::Native(n) => Ok(n.realm),
-            ObjectKind::Bound(b) => {
-                let t = b.target;
-                self.function_realm(t)
-            }
-            ObjectKind::Proxy { target, .. } => match target {
-                Some(t) => {
-                    let t = *t;
-                    self.function_realm(t)
-                }
-                None => Err(self.type_error("Cannot perform operation on a revoked proxy")),
-            },
-            _ => Ok(self.realm),
+    pub fn function_realm(&mut self, mut f: ObjRef) -> JsResult<u32> {
+        // A loop down chains of bound functions and proxies, which can be as long as memory allows.
+        loop {
+            f = match &self.obj(f).kind {
+                ObjectKind::Function(c) => return Ok(c.realm),
+                ObjectKind::Native(n) => return Ok(n.realm),
+                ObjectKind::Bound(b) => b.target,
+                ObjectKind::Proxy { target, .. } => match target {
+                    Some(t) => *t,
+                    None => {
+                        return Err(self.type_error("Cannot perform operation on a revoked proxy"));
+                    }
+                },
+                _ => return Ok(self.realm),
+            };
         }
     }
 

@@ -69,6 +69,8 @@ fn is_object_prototype(vm: &Vm, o: ObjRef) -> bool {
 /// Whether a lookup of `key` finds it on the sandbox (its own properties, then its prototypes
 /// short of any %Object.prototype%).
 pub fn sandbox_has(vm: &mut Vm, sandbox: ObjRef, key: PropertyKey) -> JsResult<bool> {
+    // A sandbox can itself be a sandboxed global: each forwarding is a level of recursion.
+    vm.check_native_stack()?;
     let mut cur = Some(sandbox);
     let mut steps = 0;
     while let Some(o) = cur {
@@ -96,6 +98,8 @@ pub fn set(
     key: PropertyKey,
     value: Value,
 ) -> JsResult<bool> {
+    // A sandbox can itself be a sandboxed global: each forwarding is a level of recursion.
+    vm.check_native_stack()?;
     if vm.get_own_property(sandbox, key)?.is_none()
         && let Some(Property {
             slot: Slot::Data(_),
@@ -118,6 +122,8 @@ pub fn define(
     key: PropertyKey,
     desc: Descriptor,
 ) -> JsResult<Option<bool>> {
+    // A sandbox can itself be a sandboxed global: each forwarding is a level of recursion.
+    vm.check_native_stack()?;
     if let Some(p) = vm.own_property_raw(global, key)
         && p.attrs & attrs::CONFIGURABLE == 0
     {
@@ -128,6 +134,8 @@ pub fn define(
 
 /// [[OwnPropertyKeys]] of a sandboxed global: the sandbox's keys, then the global's others.
 pub fn own_keys(vm: &mut Vm, sandbox: ObjRef, own: Vec<PropertyKey>) -> JsResult<Vec<PropertyKey>> {
+    // A sandbox can itself be a sandboxed global: each forwarding is a level of recursion.
+    vm.check_native_stack()?;
     let mut keys = vm.own_property_keys(sandbox)?;
     for k in own {
         if !keys.contains(&k) {

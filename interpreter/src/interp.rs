@@ -2729,6 +2729,8 @@ impl Vm {
     }
 
     fn direct_eval(&mut self, fi: usize, source: Value) -> JsResult<Value> {
+        // The eval code runs in a nested dispatch loop, a level of native recursion.
+        self.check_stack()?;
         self.ensure_can_compile_strings()?;
         let strict = self.frames[fi].strict;
         let text = self.to_rust_string(source)?;

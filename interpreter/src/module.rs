@@ -91,6 +91,15 @@ enum Resolution {
     Namespace(usize),
 }
 
+/// Why ResolveExport found no single binding.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum ResolveError {
+    /// Two `export *` provide the name (16.2.1.6.3's "ambiguous").
+    Ambiguous,
+    /// The chain of re-exports is deeper than the native stack allows.
+    TooDeep,
+}
+
 /// The text of string `index` of a script.
 fn text(script: &LoadedScript, index: u32) -> String {
     script
@@ -388,7 +397,11 @@ impl Vm {
         m: usize,
         name: &str,
         seen: &mut Vec<(usize, String)>,
-    ) -> Result<Option<Resolution>, ()> {
+    ) -> Result<Option<Resolution>, ResolveError> {
+        // Each re-export in a chain is a level of recursion.
+        if crate::call::native_stack_low() {
+            return Err(ResolveError::TooDeep);
+        }
         if seen.iter().any(|(x, n)| *x == m && n == name) {
             return Ok(None);
         }
@@ -418,7 +431,7 @@ impl Vm {
                 None => {}
                 Some(r) => match star {
                     None => star = Some(r),
-                    Some(s) if s != r => return Err(()),
+                    Some(s) if s != r => return Err(ResolveError::Ambiguous),
                     Some(_) => {}
                 },
             }
@@ -427,9 +440,13 @@ impl Vm {
     }
 
     /// 16.2.1.6.2 GetExportedNames
-    fn exported_names(&self, m: usize, seen: &mut Vec<usize>) -> Vec<String> {
+    /// `None` when a chain of `export *` is deeper than the native stack allows.
+    fn exported_names(&self, m: usize, seen: &mut Vec<usize>) -> Option<Vec<String>> {
         if seen.contains(&m) {
-            return Vec::new();
+            return Some(Vec::new());
+        }
+        if crate::call::native_stack_low() {
+            return None;
         }
         seen.push(m);
         let record = &self.modules.records[m];
@@ -443,13 +460,13 @@ impl Vm {
             let Some(&target) = record.requested.get(*req) else {
                 continue;
             };
-            for n in self.exported_names(target, seen) {
+            for n in self.exported_names(target, seen)? {
                 if n != "default" && !names.contains(&n) {
                     names.push(n);
                 }
             }
         }
-        names
+        Some(names)
     }
 
     /// Creates the environments of every unlinked module reachable from `root`, then binds
@@ -523,7 +540,10 @@ impl Vm {
                                 "The requested module '{from}' does not provide an export named '{name}'"
                             )));
                         }
-                        Err(()) => {
+                        Err(ResolveError::TooDeep) => {
+                            return Err(self.range_error("Maximum call stack size exceeded"));
+                        }
+                        Err(ResolveError::Ambiguous) => {
                             let from = self.modules.records[target].name.clone();
                             return Err(self.syntax_error(&format!(
                                 "The requested module '{from}' contains conflicting star exports for name '{name}'"
@@ -538,10 +558,11 @@ impl Vm {
             // Indirect exports must resolve too (16.2.1.5.1 step 9.a).
             let indirect = self.modules.records[m].indirect_exports.clone();
             for (export, _, _) in indirect {
-                if !matches!(
-                    self.resolve_export(m, &export, &mut Vec::new()),
-                    Ok(Some(_))
-                ) {
+                let resolved = self.resolve_export(m, &export, &mut Vec::new());
+                if resolved == Err(ResolveError::TooDeep) {
+                    return Err(self.range_error("Maximum call stack size exceeded"));
+                }
+                if !matches!(resolved, Ok(Some(_))) {
                     let name = self.modules.records[m].name.clone();
                     return Err(self.syntax_error(&format!(
                         "The module '{name}' cannot resolve its export '{export}'"
@@ -557,13 +578,17 @@ impl Vm {
         if let Some(n) = self.modules.records[m].namespace {
             return Ok(n);
         }
+        // `export * as ns` chains make namespaces of namespaces.
+        self.check_native_stack()?;
+        let Some(mut names) = self.exported_names(m, &mut Vec::new()) else {
+            return Err(self.range_error("Maximum call stack size exceeded"));
+        };
         let ns = self.alloc(Object::new(None, ObjectKind::Namespace(Box::default())));
         self.modules.records[m].namespace = Some(ns);
         let tag = PropertyKey::Symbol(self.symbols.to_string_tag);
         let module_text = self.string("Module");
         self.define_data(ns, tag, module_text, 0);
         self.obj_mut(ns).extensible = false;
-        let mut names = self.exported_names(m, &mut Vec::new());
         names.sort_by(|a, b| a.encode_utf16().cmp(b.encode_utf16()));
         let mut entries = Vec::new();
         for name in names {
@@ -574,6 +599,9 @@ impl Vm {
                 },
                 Ok(Some(Resolution::Namespace(tm))) => {
                     NamespaceTarget::Namespace(self.module_namespace(tm)?)
+                }
+                Err(ResolveError::TooDeep) => {
+                    return Err(self.range_error("Maximum call stack size exceeded"));
                 }
                 _ => continue,
             };
@@ -588,6 +616,8 @@ impl Vm {
 
     /// 16.2.1.5.3 Evaluate, depth-first (synchronously; see the module docs).
     fn evaluate_module(&mut self, m: usize) -> JsResult<()> {
+        // InnerModuleEvaluation recurses once per import on the path from the root.
+        self.check_native_stack()?;
         match self.modules.records[m].status {
             Status::Evaluated => {
                 return match self.modules.records[m].error {

@@ -246,17 +246,23 @@ impl Vm {
     }
 
     pub fn is_constructor(&self, v: Value) -> bool {
-        match v.as_object() {
-            Some(o) => match &self.obj(o).kind {
+        let Some(mut o) = v.as_object() else {
+            return false;
+        };
+        // A loop down a chain of bound functions, which can be as long as memory allows.
+        loop {
+            return match &self.obj(o).kind {
                 ObjectKind::Function(c) => {
                     c.constructor_kind != crate::object::ConstructorKind::None
                 }
                 ObjectKind::Native(n) => n.construct.is_some(),
-                ObjectKind::Bound(b) => self.is_constructor(b.target.value()),
+                ObjectKind::Bound(b) => {
+                    o = b.target;
+                    continue;
+                }
                 ObjectKind::Proxy { constructor, .. } => *constructor,
                 _ => false,
-            },
-            None => false,
+            };
         }
     }
 
@@ -603,6 +609,8 @@ impl Vm {
         let co = c.as_object().expect("callable");
         if let ObjectKind::Bound(b) = &self.obj(co).kind {
             let target = b.target.value();
+            // InstanceofOperator on the target: a chain of bound functions recurses per link.
+            self.check_native_stack()?;
             return self.instance_of(v, target);
         }
         let Some(mut o) = v.as_object() else {

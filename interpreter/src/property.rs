@@ -378,10 +378,12 @@ impl Vm {
         if let Some(found) = typed_array::exotic_get_own(self, o, key) {
             return Ok(found.map(|v| Property::data(v, attrs::DEFAULT)));
         }
-        if let Some(sandbox) = context::sandbox_of(self, o)
-            && let Some(p) = self.get_own_property(sandbox, key)?
-        {
-            return Ok(Some(p));
+        if let Some(sandbox) = context::sandbox_of(self, o) {
+            // A sandbox can itself be a sandboxed global: each forwarding is a level deeper.
+            self.check_native_stack()?;
+            if let Some(p) = self.get_own_property(sandbox, key)? {
+                return Ok(Some(p));
+            }
         }
         if let Some(found) = self.namespace_lookup(o, key) {
             // 10.4.6.5: exports are writable, enumerable, non-configurable data properties.
@@ -747,7 +749,6 @@ impl Vm {
     /// [[Get]]
     pub fn get(&mut self, o: ObjRef, key: PropertyKey, receiver: Value) -> JsResult<Value> {
         let mut cur = o;
-        let mut steps = 0u32;
         loop {
             if self.proxy_parts(cur).is_some() {
                 return crate::builtins::proxy::get(self, cur, key, receiver);
@@ -780,13 +781,11 @@ impl Vm {
                     }
                 };
             }
+            // Ordinary prototype chains cannot be cyclic ([[SetPrototypeOf]] refuses, and a
+            // proxy on the chain leaves this loop), so the walk needs no bound of its own.
             match self.obj(cur).proto {
                 Some(p) => cur = p,
                 None => return Ok(Value::UNDEFINED),
-            }
-            steps += 1;
-            if steps > 100_000 {
-                return Err(self.range_error("Maximum prototype chain length exceeded"));
             }
         }
     }

@@ -11,6 +11,7 @@ mod regexp;
 
 pub use diagnostic::{Diagnostic, LineColumn, LineIndex, line_column};
 pub use kiln_lexer::Span;
+pub use regexp::{MAX_REGEXP_DEPTH, compile_regexp};
 
 use bumpalo::Bump;
 

@@ -104,18 +104,25 @@ pub fn init(vm: &mut Vm) {
     );
 }
 
-/// 7.2.2 IsArray (proxies forward to their target).
+/// 7.2.2 IsArray (proxies forward to their target: a loop, since a chain of proxies can be
+/// as long as memory allows).
 pub fn is_array(vm: &mut Vm, v: Value) -> JsResult<bool> {
-    let Some(o) = v.as_object() else {
+    let Some(mut o) = v.as_object() else {
         return Ok(false);
     };
-    match vm.obj(o).kind {
-        ObjectKind::Array => Ok(true),
-        ObjectKind::Proxy { target, .. } => match target {
-            Some(t) => is_array(vm, t.value()),
-            None => Err(vm.type_error("Cannot perform 'IsArray' on a proxy that has been revoked")),
-        },
-        _ => Ok(false),
+    loop {
+        match vm.obj(o).kind {
+            ObjectKind::Array => return Ok(true),
+            ObjectKind::Proxy { target, .. } => match target {
+                Some(t) => o = t,
+                None => {
+                    return Err(
+                        vm.type_error("Cannot perform 'IsArray' on a proxy that has been revoked")
+                    );
+                }
+            },
+            _ => return Ok(false),
+        }
     }
 }
 
@@ -585,6 +592,7 @@ fn flatten_into(
     depth: f64,
     mapper: Option<(Value, Value)>,
 ) -> JsResult<f64> {
+    vm.check_native_stack()?;
     let mut target_index = start;
     let mut k = 0.0;
     while k < len {

@@ -142,6 +142,7 @@ fn inspect_at(vm: &mut Vm, v: Value, depth: usize, seen: &mut Vec<ObjRef>) -> St
                 .unwrap_or_default();
             return format!("/{src}/{}", d.flags);
         }
+        ObjectKind::Promise(_) if depth > 2 => return "[Promise]".to_string(),
         ObjectKind::Promise(p) => {
             let state = match p.state {
                 crate::object::PromiseState::Pending => "<pending>".to_string(),

@@ -22,7 +22,6 @@ pub fn init(vm: &mut Vm) {
 struct Parser<'s> {
     s: &'s [u16],
     i: usize,
-    depth: usize,
 }
 
 impl Parser<'_> {
@@ -50,9 +49,9 @@ fn json_error(vm: &mut Vm, p: &Parser<'_>) -> crate::vm::JsError {
 
 fn parse_value(vm: &mut Vm, p: &mut Parser<'_>) -> JsResult<Value> {
     p.ws();
-    p.depth += 1;
-    if p.depth > 5000 {
-        return Err(vm.range_error("JSON nesting too deep"));
+    if matches!(p.peek(), Some(0x7B | 0x5B)) {
+        // Arrays and objects recurse once per level of nesting.
+        vm.check_native_stack()?;
     }
     let result = match p.peek() {
         Some(0x7B) => {
@@ -128,14 +127,12 @@ fn parse_value(vm: &mut Vm, p: &mut Parser<'_>) -> JsResult<Value> {
                 let w: Vec<u16> = word.encode_utf16().collect();
                 if p.s[p.i..].starts_with(&w) {
                     p.i += w.len();
-                    p.depth -= 1;
                     return Ok(v);
                 }
             }
             return Err(json_error(vm, p));
         }
     };
-    p.depth -= 1;
     Ok(result)
 }
 
@@ -244,11 +241,7 @@ fn raw_json(vm: &mut Vm, _: Value, args: &[Value]) -> JsResult<Value> {
     if matches!(units[0], 0x5B | 0x7B) {
         return Err(vm.syntax_error("JSON.rawJSON: the text must be a primitive JSON value"));
     }
-    let mut p = Parser {
-        s: &units,
-        i: 0,
-        depth: 0,
-    };
+    let mut p = Parser { s: &units, i: 0 };
     parse_value(vm, &mut p)?;
     if p.i != units.len() {
         return Err(json_error(vm, &p));
@@ -272,11 +265,7 @@ fn is_raw_json(vm: &mut Vm, _: Value, args: &[Value]) -> JsResult<Value> {
 fn parse(vm: &mut Vm, _: Value, args: &[Value]) -> JsResult<Value> {
     let text = vm.to_string(arg(args, 0))?;
     let units = vm.units(text);
-    let mut p = Parser {
-        s: &units,
-        i: 0,
-        depth: 0,
-    };
+    let mut p = Parser { s: &units, i: 0 };
     let v = parse_value(vm, &mut p)?;
     p.ws();
     if p.i != units.len() {
@@ -287,21 +276,13 @@ fn parse(vm: &mut Vm, _: Value, args: &[Value]) -> JsResult<Value> {
         let root = vm.new_object();
         let empty = vm.key("");
         vm.create_data_property_or_throw(root, empty, v)?;
-        return internalize(vm, root, empty, reviver, 0);
+        return internalize(vm, root, empty, reviver);
     }
     Ok(v)
 }
 
-fn internalize(
-    vm: &mut Vm,
-    holder: ObjRef,
-    name: PropertyKey,
-    reviver: Value,
-    depth: usize,
-) -> JsResult<Value> {
-    if depth > 5000 {
-        return Err(vm.range_error("JSON nesting too deep"));
-    }
+fn internalize(vm: &mut Vm, holder: ObjRef, name: PropertyKey, reviver: Value) -> JsResult<Value> {
+    vm.check_native_stack()?;
     let val = vm.get(holder, name, holder.value())?;
     if let Some(o) = val.as_object() {
         if super::array::is_array(vm, val)? {
@@ -309,7 +290,7 @@ fn internalize(
             let mut i = 0.0;
             while i < len {
                 let k = super::array::index_key(vm, i);
-                let nv = internalize(vm, o, k, reviver, depth + 1)?;
+                let nv = internalize(vm, o, k, reviver)?;
                 if nv.is_undefined() {
                     vm.delete(o, k)?;
                 } else {
@@ -321,7 +302,7 @@ fn internalize(
             let keys = super::object::enumerable_own(vm, o, 0)?;
             for k in keys {
                 let key = vm.to_property_key(k)?;
-                let nv = internalize(vm, o, key, reviver, depth + 1)?;
+                let nv = internalize(vm, o, key, reviver)?;
                 if nv.is_undefined() {
                     vm.delete(o, key)?;
                 } else {
@@ -440,9 +421,7 @@ fn serialize(
     if st.stack.contains(&o) {
         return Err(vm.type_error("Converting circular structure to JSON"));
     }
-    if st.stack.len() > 5000 {
-        return Err(vm.range_error("Maximum call stack size exceeded"));
-    }
+    vm.check_native_stack()?;
     st.stack.push(o);
     let stepback = st.indent.clone();
     st.indent.extend_from_slice(&st.gap.clone());

@@ -69,7 +69,11 @@ fn revoke_fn(vm: &mut Vm, _: Value, _: &[Value]) -> JsResult<Value> {
 }
 
 /// The target, the handler and the trap `name` (undefined when the handler has none).
+///
+/// Every internal method of a proxy starts here, and each one forwards to its target's, so a
+/// chain of proxies recurses once per link: the native-stack guard sits here, once for all.
 fn trap(vm: &mut Vm, proxy: ObjRef, name: &str) -> JsResult<(ObjRef, ObjRef, Value)> {
+    vm.check_native_stack()?;
     let (target, handler) = vm.proxy_parts(proxy).unwrap_or((None, None));
     let (Some(t), Some(h)) = (target, handler) else {
         return Err(vm.type_error(&format!(

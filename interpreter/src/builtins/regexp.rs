@@ -292,7 +292,7 @@ fn initialize(
         return Err(vm.syntax_error(&format!("Invalid regular expression flags '{f}'")));
     }
     let engine_flags: String = f.chars().filter(|c| "imsuv".contains(*c)).collect();
-    let regex = match regress::Regex::with_flags(&p, engine_flags.as_str()) {
+    let regex = match kiln_parser::compile_regexp(&p, engine_flags.as_str()) {
         Ok(r) => r,
         Err(e) => {
             return Err(vm.syntax_error(&format!("Invalid regular expression: /{p}/{f}: {e}")));

@@ -20,6 +20,11 @@ pub(crate) type PResult<T> = Result<T, Diagnostic>;
 
 /// Deeper nesting than this is a SyntaxError rather than a risk to the native stack.
 const MAX_DEPTH: u32 = 800;
+/// Nesting is a SyntaxError too when less native stack than this is left, whatever the depth:
+/// a backstop for parsing on a small stack (a thread's, in a debug build), where 800 levels need
+/// more than there is. Compiling from source (`kiln_interpreter::eval::compile_code`) makes sure
+/// there is enough for `MAX_DEPTH`, so this rarely decides.
+const STACK_RED_ZONE: usize = 128 * 1024;
 
 /// Grammar parameters and the facts about the enclosing code that decide what is legal.
 #[derive(Clone, Copy, Debug, Default)]
@@ -305,7 +310,8 @@ impl<'a> Parser<'a> {
 
     pub fn enter(&mut self) -> PResult<()> {
         self.depth += 1;
-        if self.depth > MAX_DEPTH {
+        if self.depth > MAX_DEPTH || stacker::remaining_stack().is_some_and(|r| r < STACK_RED_ZONE)
+        {
             return self.error("Nesting too deep", self.token.span);
         }
         Ok(())

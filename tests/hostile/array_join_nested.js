@@ -1,0 +1,6 @@
+// expect: RangeError
+// expect: RangeError
+// expect: end
+const a = nestedArray(1e5);
+check(() => a.join());
+check(() => String(a));

@@ -1,0 +1,4 @@
+// expect: ok object
+// expect: end
+const b = boundChain(function () {}, 3e4);
+check(() => new b());

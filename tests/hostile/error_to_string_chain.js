@@ -1,0 +1,5 @@
+// expect: RangeError
+// expect: end
+const e = new Error('m');
+Object.defineProperty(e, 'name', { get() { return String(e); } });
+check(() => String(e));

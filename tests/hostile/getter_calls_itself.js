@@ -1,0 +1,4 @@
+// expect: RangeError
+// expect: end
+const o = { get x() { return this.x; } };
+check(() => o.x);

@@ -1,0 +1,4 @@
+// expect: RangeError
+// expect: end
+const o = { toJSON() { return JSON.stringify(o); } };
+check(() => JSON.stringify(o));

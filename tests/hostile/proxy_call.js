@@ -1,0 +1,4 @@
+// expect: RangeError
+// expect: end
+const f = proxyChain(function () { return 1; }, 1e5);
+check(() => f());

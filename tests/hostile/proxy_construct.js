@@ -1,0 +1,4 @@
+// expect: RangeError
+// expect: end
+const f = proxyChain(function () {}, 1e5);
+check(() => new f());

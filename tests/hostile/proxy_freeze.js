@@ -1,0 +1,6 @@
+// expect: RangeError
+// expect: RangeError
+// expect: end
+const p = proxyChain({ a: 1 }, 1e5);
+check(() => Object.freeze(p));
+check(() => Object.isFrozen(p));

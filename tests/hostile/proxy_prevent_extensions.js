@@ -1,0 +1,4 @@
+// expect: RangeError | ok object
+// expect: end
+const p = proxyChain({}, 1e5);
+check(() => Object.preventExtensions(p));

@@ -1,0 +1,4 @@
+// expect: RangeError
+// expect: end
+const p = proxyChain({}, 1e5);
+check(() => { p.x = 1; });

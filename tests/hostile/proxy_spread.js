@@ -1,0 +1,4 @@
+// expect: RangeError
+// expect: end
+const p = proxyChain({ a: 1 }, 1e5);
+check(() => ({ ...p }));

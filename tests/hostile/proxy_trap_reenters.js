@@ -1,0 +1,4 @@
+// expect: RangeError
+// expect: end
+const p = new Proxy({}, { get(t, k, r) { return r[k]; } });
+check(() => p.x);

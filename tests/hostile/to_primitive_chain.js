@@ -1,0 +1,4 @@
+// expect: RangeError
+// expect: end
+const o = { [Symbol.toPrimitive]() { return o + 1; } };
+check(() => o + 1);

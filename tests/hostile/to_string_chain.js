@@ -1,0 +1,4 @@
+// expect: RangeError
+// expect: end
+const o = { toString() { return String(o); } };
+check(() => `${o}`);

@@ -1,0 +1,4 @@
+// expect: RangeError
+// expect: end
+const o = { valueOf() { return +o; } };
+check(() => o * 2);
