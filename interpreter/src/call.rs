@@ -57,6 +57,7 @@ impl Vm {
     /// into it first: the dispatch loop publishes only to `Vm::published_pc`, so this is where a
     /// caller's frame learns the operation it is in when a getter, `valueOf` or callback runs
     /// above it. (A call from the loop, returning to a register, saved it already.)
+    #[inline(always)]
     pub fn push_frame(&mut self, frame: Frame) {
         if matches!(frame.return_to, ReturnTo::Native)
             && let Some(top) = self.frames.last_mut()
@@ -70,10 +71,18 @@ impl Vm {
     /// Pops the top frame; the caller's saved pc is published again, so native code that goes on
     /// running for the caller reports the caller's place. (A frame suspended by `Yield` or
     /// `Await` has saved its own pc for resuming.)
+    #[inline(always)]
     pub fn pop_frame(&mut self) -> Option<Frame> {
         let frame = self.frames.pop()?;
         self.published_pc = self.frames.last().map_or(0, |f| f.pc);
         Some(frame)
+    }
+
+    /// [`Vm::pop_frame`] for a frame nobody keeps: dropped in place, not moved out.
+    #[inline(always)]
+    fn discard_frame(&mut self) {
+        self.frames.truncate(self.frames.len().saturating_sub(1));
+        self.published_pc = self.frames.last().map_or(0, |f| f.pc);
     }
 
     /// The pc (one past the executing instruction) of frame `i`: the published one for the
@@ -465,7 +474,7 @@ impl Vm {
                 return_to: f.return_to,
             }
         };
-        self.pop_frame();
+        self.discard_frame();
         self.registers.truncate(frame.base);
         let mut result = value;
         if frame.is_construct && !result.is_object() {
