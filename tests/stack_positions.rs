@@ -218,3 +218,28 @@ fn module_top_level_error_from_a_getter() {
     assert!(stderr.contains("getter.mjs:1:29)"), "{stderr}");
     assert!(stderr.contains("getter.mjs:4:5"), "{stderr}");
 }
+
+#[test]
+fn generators_constructors_and_a_second_callback_from_native_code() {
+    let body = "function* gen() {\n  yield 1;\n  throw new Error('g');\n}\nfunction main() {\n  const g = gen();\n  g.next();\n  return g.next();\n}";
+    assert_eq!(
+        frames("gen.js", body),
+        ["gen (gen.js:3:9)", "main (gen.js:8:12)", "gen.js:10:7"]
+    );
+    let body = "class C { constructor(x) {\n    if (x) throw new Error('c'); } }\nfunction main() { return 1 +\n  new C(1); }";
+    assert_eq!(
+        frames("new.js", body),
+        ["C (new.js:2:18)", "main (new.js:4:3)", "new.js:5:7"]
+    );
+    // JSON.stringify calls the first toJSON, which returns; the second one throws: the frame of
+    // `main` still shows the call of stringify, not where the first toJSON's frame stopped.
+    let body = "const o = { toJSON() { return 1; } };\nconst bad = { toJSON() { throw new Error('j'); } };\nfunction main() {\n  return JSON.stringify([o,\n    bad]);\n}";
+    assert_eq!(
+        frames("json.js", body),
+        [
+            "toJSON (json.js:2:32)",
+            "main (json.js:4:15)",
+            "json.js:7:7"
+        ]
+    );
+}
