@@ -137,3 +137,13 @@ fn arguments_mapping_ends_at_delete_and_redefinition() {
         &["1,2 4,9 5,1 4, 7,8 2"],
     );
 }
+
+#[test]
+fn to_locale_string_groups_digits_whatever_the_locale() {
+    check(
+        "print((1234567.891).toLocaleString('en-US'), (1234567.891).toLocaleString(),
+               (-0.0005).toLocaleString('de-DE'), (12345678901234567890n).toLocaleString('en'),
+               Date.parse('2020-01-01T24:00:01Z'), Date.parse('2020-01-01T24:00:00Z'));",
+        &["1,234,567.891 1,234,567.891 -0.001 12,345,678,901,234,567,890 NaN 1577923200000"],
+    );
+}
