@@ -243,3 +243,18 @@ fn generators_constructors_and_a_second_callback_from_native_code() {
         ]
     );
 }
+
+#[test]
+fn for_of_iteration() {
+    // `next` results point at the binding, a value that is not iterable at itself (Node 20).
+    let body = "const it = { [Symbol.iterator]() { return { next() { return 5; } }; } };\nfunction main() {\n  let s = 0;\n  for (const v of\n       it) s += v;\n}";
+    assert_eq!(
+        frames("forof.js", body),
+        ["main (forof.js:4:14)", "forof.js:7:7"]
+    );
+    let body = "function main() {\n  let s = 0, x;\n  for (x of\n       5) s += x;\n}";
+    assert_eq!(
+        frames("forof2.js", body),
+        ["main (forof2.js:4:8)", "forof2.js:6:7"]
+    );
+}
