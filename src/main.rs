@@ -54,7 +54,7 @@ enum Command {
         stats: bool,
         /// Stop code whose live heap passes this many megabytes (inside `vm.runInContext` and
         /// friends it is a catchable `ERR_KILN_HEAP_LIMIT` RangeError).
-        #[arg(long, value_name = "MB")]
+        #[arg(long, value_name = "MB", value_parser = parse_heap_limit)]
         heap_limit: Option<usize>,
     },
     /// Compile a script to a cache file that `kiln run FILE CACHE` starts from without parsing
@@ -98,7 +98,7 @@ fn main() -> ExitCode {
             module,
             gc_stress,
             stats,
-            heap_limit.map(|mb| mb << 20),
+            heap_limit,
         ),
         Command::Compile {
             file,
@@ -437,4 +437,14 @@ fn read_source(path: &Path) -> Result<String, String> {
             e.utf8_error().valid_up_to()
         )
     })
+}
+
+/// `--heap-limit MB` in bytes; a count of megabytes too large for the address space is an error
+/// (shifting it would wrap, to 0 for some values, which stops every program at once).
+fn parse_heap_limit(text: &str) -> Result<usize, String> {
+    let mb: usize = text
+        .parse()
+        .map_err(|e| format!("not a number of megabytes: {e}"))?;
+    mb.checked_mul(1 << 20)
+        .ok_or_else(|| format!("at most {} megabytes", usize::MAX >> 20))
 }

@@ -500,3 +500,29 @@ fn endless_input_files_are_an_error() {
     let out = kiln(&["disasm", "/dev/zero"]);
     assert_eq!(out.status.code(), Some(1));
 }
+
+#[test]
+fn heap_limit_too_large_is_a_usage_error() {
+    let path = temp_file("heap.js", b"console.log(1);\n");
+    let out = kiln(&[
+        "run",
+        "--heap-limit",
+        "99999999999999999",
+        path.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("--heap-limit"), "{stderr}");
+    assert!(
+        stderr.contains("at most 17592186044415 megabytes"),
+        "{stderr}"
+    );
+    // A limit that fits still runs the program.
+    let out = kiln(&["run", "--heap-limit", "64", path.to_str().unwrap()]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(String::from_utf8_lossy(&out.stdout), "1\n");
+}

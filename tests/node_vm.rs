@@ -220,6 +220,65 @@ console.log(vm.runInContext('f("return globalThis")()', handed) === outer);
 }
 
 #[test]
+fn every_kind_of_sandbox_keeps_the_outer_function_out() {
+    // Node lets all of these but the null-prototype sandbox reach the outer `Function` (through
+    // %Object.prototype%, %Array.prototype%, … or the class); Kiln stops the sandbox lookup at
+    // built-in prototypes and takes `constructor` only from the sandbox itself.
+    check(
+        r#"
+import vm from 'node:vm';
+const outer = globalThis;
+class K { constructor() { this.field = 1; } m() { return 'm'; } }
+const kinds = {
+  plain: () => ({}),
+  proxy: () => new Proxy({}, {}),
+  array: () => [1, 2],
+  map: () => new Map(),
+  date: () => new Date(0),
+  error: () => new Error('x'),
+  instance: () => new K(),
+  nullproto: () => Object.create(null),
+};
+const escapes = [
+  'this.constructor.constructor("return globalThis")()',
+  'constructor.constructor("return globalThis")()',
+  'this.constructor.constructor.constructor("return globalThis")()',
+  'toString.constructor("return globalThis")()',
+  'Object.getPrototypeOf(globalThis).constructor.constructor("return globalThis")()',
+];
+for (const [name, make] of Object.entries(kinds)) {
+  const ctx = vm.createContext(make());
+  const reached = escapes.map(e => { try { return vm.runInContext(e, ctx) === outer; } catch { return false; } });
+  const inner = vm.runInContext('this.constructor.constructor("return globalThis")()', ctx);
+  console.log(name, reached.some(Boolean), inner === vm.runInContext('globalThis', ctx));
+}
+// Built-in methods of the sandbox's prototypes are not found; its own data and a class's own
+// methods are.
+console.log(vm.runInContext('typeof push + typeof getTime + typeof get', vm.createContext([])));
+console.log(vm.runInContext('typeof getTime', vm.createContext(new Date(0))));
+console.log(vm.runInContext('length + this[1]', vm.createContext([1, 2])));
+console.log(vm.runInContext('message', vm.createContext(new Error('msg'))));
+console.log(vm.runInContext('field + m()', vm.createContext(new K())));
+"#,
+        &[
+            "plain false true",
+            "proxy false true",
+            "array false true",
+            "map false true",
+            "date false true",
+            "error false true",
+            "instance false true",
+            "nullproto false true",
+            "undefinedundefinedundefined",
+            "undefined",
+            "4",
+            "msg",
+            "1m",
+        ],
+    );
+}
+
+#[test]
 fn scripts_make_use_and_reject_caches() {
     check(
         r#"

@@ -68,6 +68,48 @@ pub enum Completion {
 const NATIVE_STACK_RED_ZONE: usize = 256 * 1024;
 
 impl Vm {
+    /// Pushes a frame. For a call from native code the running frame's published pc is saved
+    /// into it first: the dispatch loop publishes only to `Vm::published_pc`, so this is where a
+    /// caller's frame learns the operation it is in when a getter, `valueOf` or callback runs
+    /// above it. (A call from the loop, returning to a register, saved it already.)
+    #[inline(always)]
+    pub fn push_frame(&mut self, frame: Frame) {
+        if matches!(frame.return_to, ReturnTo::Native)
+            && let Some(top) = self.frames.last_mut()
+        {
+            top.pc = self.published_pc;
+        }
+        self.published_pc = frame.pc;
+        self.frames.push(frame);
+    }
+
+    /// Pops the top frame; the caller's saved pc is published again, so native code that goes on
+    /// running for the caller reports the caller's place. (A frame suspended by `Yield` or
+    /// `Await` has saved its own pc for resuming.)
+    #[inline(always)]
+    pub fn pop_frame(&mut self) -> Option<Frame> {
+        let frame = self.frames.pop()?;
+        self.published_pc = self.frames.last().map_or(0, |f| f.pc);
+        Some(frame)
+    }
+
+    /// [`Vm::pop_frame`] for a frame nobody keeps: dropped in place, not moved out.
+    #[inline(always)]
+    fn discard_frame(&mut self) {
+        self.frames.truncate(self.frames.len().saturating_sub(1));
+        self.published_pc = self.frames.last().map_or(0, |f| f.pc);
+    }
+
+    /// The pc (one past the executing instruction) of frame `i`: the published one for the
+    /// running frame, the saved one for its callers.
+    pub fn frame_pc(&self, i: usize) -> usize {
+        if i + 1 == self.frames.len() {
+            self.published_pc
+        } else {
+            self.frames[i].pc
+        }
+    }
+
     /// The one guard on native recursion: every path of the engine that can recurse without
     /// bound (calls from native code, proxy traps, bound-function chains, prototype walks that
     /// cannot be loops, built-ins that descend into their arguments, eval, module linking)
@@ -430,7 +472,7 @@ impl Vm {
             generator = Some(holder);
             promise = Some(p.value());
         }
-        self.frames.push(Frame {
+        self.push_frame(Frame {
             script,
             function,
             callee: callee.value(),
@@ -471,7 +513,7 @@ impl Vm {
                 return_to: f.return_to,
             }
         };
-        self.frames.truncate(self.frames.len() - 1);
+        self.discard_frame();
         self.registers.truncate(frame.base);
         let mut result = value;
         if frame.is_construct && !result.is_object() {
@@ -522,7 +564,7 @@ impl Vm {
 
     /// Suspends the top frame into its generator or async function object.
     pub fn suspend_frame(&mut self, resume_value: u32, resume_mode: u32) -> (ObjRef, Frame) {
-        let mut frame = self.frames.pop().expect("a frame");
+        let mut frame = self.pop_frame().expect("a frame");
         let registers = self.registers[frame.base..].to_vec();
         self.registers.truncate(frame.base);
         frame.resume_value = resume_value;
@@ -577,7 +619,7 @@ impl Vm {
         } else {
             frame.resume_mode as usize
         };
-        self.frames.push(frame);
+        self.push_frame(frame);
         if mode == 1 && !delegates {
             return self.run(Some(JsError::Throw(value)));
         }

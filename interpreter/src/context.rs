@@ -4,10 +4,18 @@
 //! `var`/function declaration lands on the sandbox, `delete` removes it there, and the global's
 //! keys are the sandbox's keys followed by its own (the built-ins).
 //!
-//! Unlike Node, a lookup does not reach the sandbox's %Object.prototype%: the outer realm's
-//! `constructor`, `hasOwnProperty` and friends would hand the context the outer `Function` (the
-//! classic `this.constructor.constructor('return process')()` escape). Properties on other
-//! prototypes of the sandbox (a class instance's methods) are found.
+//! Unlike Node, a lookup does not reach the built-in prototypes behind the sandbox: the outer
+//! realm's `constructor`, `hasOwnProperty`, `push`, `getTime` and friends would hand the context
+//! the outer `Function` (the classic `this.constructor.constructor('return process')()` escape,
+//! which Node allows for every sandbox but a null-prototype one). The walk stops at the first
+//! built-in prototype — a realm's %Object.prototype%, or any prototype whose own `constructor`
+//! is a built-in function (%Array.prototype%, %Map.prototype%, %Date.prototype%,
+//! %Error.prototype%, …) — and takes `constructor` only from the sandbox itself, never from a
+//! prototype (a class instance's `constructor` is the outer class, whose own `constructor` is the
+//! outer `Function`). A proxy sandbox is walked the same way, through its
+//! `getOwnPropertyDescriptor` and `getPrototypeOf` traps. Properties on other prototypes of the
+//! sandbox (a class instance's methods) are found: functions the host hands in, as own
+//! properties or methods, carry the host's realm, as in Node.
 
 use crate::heap::ObjRef;
 use crate::object::{ObjectKind, Property, PropertyKey, Slot, attrs};
@@ -66,19 +74,40 @@ fn is_object_prototype(vm: &Vm, o: ObjRef) -> bool {
     vm.realms.iter().any(|r| r.object_prototype == o)
 }
 
-/// Whether a lookup of `key` finds it on the sandbox (its own properties, then its prototypes
-/// short of any %Object.prototype%).
+/// Whether a sandbox lookup stops at the prototype `o`: a realm's %Object.prototype%, or another
+/// built-in prototype, known by its own `constructor` being a built-in function.
+fn is_builtin_prototype(vm: &Vm, o: ObjRef) -> bool {
+    if is_object_prototype(vm, o) {
+        return true;
+    }
+    if vm.proxy_parts(o).is_some() {
+        return false;
+    }
+    let constructor = PropertyKey::String(vm.names.constructor);
+    matches!(
+        vm.own_property_raw(o, constructor),
+        Some(Property { slot: Slot::Data(c), .. })
+            if c.as_object().is_some_and(|c| matches!(vm.obj(c).kind, ObjectKind::Native(_)))
+    )
+}
+
+/// Whether a lookup of `key` finds it on the sandbox: its own properties, then its prototypes
+/// short of the first built-in one, `constructor` only as the sandbox's own (see the module
+/// comment).
 pub fn sandbox_has(vm: &mut Vm, sandbox: ObjRef, key: PropertyKey) -> JsResult<bool> {
     // A sandbox can itself be a sandboxed global: each forwarding is a level of recursion.
     vm.check_native_stack()?;
+    let constructor = PropertyKey::String(vm.names.constructor);
     let mut cur = Some(sandbox);
     let mut steps = 0;
     while let Some(o) = cur {
-        if is_object_prototype(vm, o) || steps > 10_000 {
+        let stop = if steps == 0 {
+            is_object_prototype(vm, o)
+        } else {
+            key == constructor || is_builtin_prototype(vm, o)
+        };
+        if stop || steps > 10_000 {
             return Ok(false);
-        }
-        if vm.proxy_parts(o).is_some() {
-            return vm.has_property(o, key);
         }
         if vm.get_own_property(o, key)?.is_some() {
             return Ok(true);

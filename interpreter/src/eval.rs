@@ -229,7 +229,7 @@ impl Vm {
         self.registers
             .resize(base + register_count, Value::UNDEFINED);
         let realm = self.realm;
-        self.frames.push(Frame {
+        self.push_frame(Frame {
             script,
             function: top,
             callee: Value::UNDEFINED,

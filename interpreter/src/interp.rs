@@ -101,6 +101,7 @@ impl Vm {
             let function = self.frames[fi].function;
             let base = self.frames[fi].base;
             let mut pc = self.frames[fi].pc;
+            self.published_pc = pc;
             self.realm = self.frames[fi].realm;
             let code = script.function(function);
             let bytecode = code.bytecode.as_slice();
@@ -162,6 +163,12 @@ impl Vm {
                     }
                 };
                 pc += len;
+                // The sync point, one store per instruction: the running frame's pc (one past
+                // this instruction) is published before anything can allocate, throw or call.
+                // Frame pushes and pops keep `published_pc` and the frames' saved pcs in step
+                // (`Vm::push_frame`, `Vm::pop_frame`), so a stack trace taken in a getter, a
+                // `valueOf` or a callback this instruction runs shows where this frame is.
+                self.published_pc = pc;
                 match instruction {
                     I::Move { dst, src } => r!(dst) = r!(src),
                     I::LoadUndefined { dst } => r!(dst) = Value::UNDEFINED,
@@ -1538,7 +1545,7 @@ impl Vm {
                 }
                 // An async function rejects its promise instead of throwing.
                 if let Some(p) = frame.promise {
-                    let frame = self.frames.pop().expect("a frame");
+                    let frame = self.pop_frame().expect("a frame");
                     self.registers.truncate(frame.base);
                     crate::builtins::promise::reject_promise(self, p, value);
                     match frame.return_to {
@@ -1552,7 +1559,7 @@ impl Vm {
                     }
                 }
             }
-            let frame = self.frames.pop().expect("a frame");
+            let frame = self.pop_frame().expect("a frame");
             self.registers.truncate(frame.base);
             if let Some(g) = frame.generator
                 && let ObjectKind::Generator(state) = &mut self.obj_mut(g).kind
@@ -2749,7 +2756,7 @@ impl Vm {
         let base = self.registers.len();
         self.registers
             .resize(base + register_count, Value::UNDEFINED);
-        self.frames.push(crate::vm::Frame {
+        self.push_frame(crate::vm::Frame {
             script,
             function: top,
             callee,

@@ -87,6 +87,7 @@ impl Vm {
                     mapped: Some((env, count)),
                 } = &object.kind
                     && i < *count
+                    && !self.unmapped_arguments.contains(&(o.0, i))
                     && let Elements::Dense(v) = &object.elements
                     && let Some(&x) = v.get(i as usize)
                     && !x.is_hole()
@@ -170,6 +171,9 @@ impl Vm {
                     mapped: Some((env, count)),
                 } = self.obj(o).kind
                     && i < count
+                    // 10.4.4: once deleted or redefined, the index is no longer mapped, even if
+                    // a property of that name comes back.
+                    && !self.unmapped_arguments.contains(&(o.0, i))
                 {
                     if let Slot::Data(v) = p.slot
                         && p.attrs == attrs::DEFAULT

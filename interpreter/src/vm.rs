@@ -363,6 +363,10 @@ pub struct Vm {
     pub realm: u32,
     pub registers: Vec<Value>,
     pub frames: Vec<Frame>,
+    /// The running frame's pc, stored by the dispatch loop before every instruction (the sync
+    /// point); `push_frame` saves it into the caller's frame, `pop_frame` restores it from the
+    /// caller's. Read a frame's pc through `frame_pc`.
+    pub published_pc: usize,
     /// Values native code keeps alive across calls into JavaScript.
     pub handles: Vec<Value>,
     pub jobs: VecDeque<Job>,
@@ -534,6 +538,7 @@ impl Vm {
             realm: 0,
             registers: Vec::with_capacity(1 << 16),
             frames: Vec::new(),
+            published_pc: 0,
             handles: Vec::new(),
             jobs: VecDeque::new(),
             scripts: Vec::new(),
@@ -858,14 +863,14 @@ impl Vm {
     /// The frames as `name (file:line:col)`, innermost first.
     pub fn stack_lines(&self) -> Vec<String> {
         let mut lines = Vec::new();
-        for frame in self.frames.iter().rev().take(10) {
+        for (i, frame) in self.frames.iter().enumerate().rev().take(10) {
             let f = frame.script.function(frame.function);
             let name = f
                 .name
                 .as_ref()
                 .and_then(|n| frame.script.code().strings.get(n.to_native() as usize))
                 .map(|s| s.to_string_lossy());
-            let offset = position_of(f, frame.pc.saturating_sub(1));
+            let offset = position_of(f, self.frame_pc(i).saturating_sub(1));
             let (line, col) = frame.script.reported_line_column(offset);
             let place = format!("{}:{line}:{col}", frame.script.name);
             match name {

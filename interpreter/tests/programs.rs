@@ -117,3 +117,33 @@ fn budgets_and_interrupts_terminate_runaway_loops() {
     vm.deadline = None;
     assert!(vm.run_script("1 + 1", "after.js").is_ok());
 }
+
+#[test]
+fn arguments_mapping_ends_at_delete_and_redefinition() {
+    // 10.4.4: after `delete`, or a define with an accessor or `writable: false`, the index no
+    // longer aliases the parameter, whatever is stored there afterwards.
+    check(
+        "function f(a) { delete arguments[0]; arguments[0] = 2; return [a, arguments[0]]; }
+         function g(a) { Object.defineProperty(arguments, '0', { get() { return 9; } });
+                         arguments[0] = 3; a = 4; return [a, arguments[0]]; }
+         function h(a) { Object.defineProperty(arguments, '0', { writable: false }); a = 5;
+                         return [a, arguments[0]]; }
+         function k(a) { delete arguments[0]; a = 4; return [a, arguments[0]]; }
+         function m(a) { delete arguments[0]; Object.defineProperty(arguments, '0',
+                         { value: 6, writable: true, enumerable: true, configurable: true });
+                         a = 7; arguments[0] = 8; return [a, arguments[0]]; }
+         function n(a) { arguments[0] = 2; return a; }
+         print(f(1).join(), g(1).join(), h(1).join(), k(1).join(), m(1).join(), n(1));",
+        &["1,2 4,9 5,1 4, 7,8 2"],
+    );
+}
+
+#[test]
+fn to_locale_string_groups_digits_whatever_the_locale() {
+    check(
+        "print((1234567.891).toLocaleString('en-US'), (1234567.891).toLocaleString(),
+               (-0.0005).toLocaleString('de-DE'), (12345678901234567890n).toLocaleString('en'),
+               Date.parse('2020-01-01T24:00:01Z'), Date.parse('2020-01-01T24:00:00Z'));",
+        &["1,234,567.891 1,234,567.891 -0.001 12,345,678,901,234,567,890 NaN 1577923200000"],
+    );
+}

@@ -595,6 +595,8 @@ pub enum BinaryOperator {
 pub struct BinaryExpression<'a> {
     pub span: Span,
     pub operator: BinaryOperator,
+    /// The operator token: where a stack trace points when the operation throws.
+    pub operator_span: Span,
     pub left: Expression<'a>,
     pub right: Expression<'a>,
 }
@@ -661,6 +663,8 @@ pub enum AssignmentOperator {
 pub struct AssignmentExpression<'a> {
     pub span: Span,
     pub operator: AssignmentOperator,
+    /// The operator token: where a stack trace points when storing to a property throws.
+    pub operator_span: Span,
     /// Any pattern for `=`; only [`Pattern::Identifier`] or [`Pattern::Member`] otherwise.
     pub target: Pattern<'a>,
     pub value: Expression<'a>,

@@ -4,6 +4,7 @@ use super::{CompileResult, Compiler, Location, error};
 use crate::code::Constant;
 use crate::instruction::{ConstIdx, Count, FuncIdx, IcSlot, Imm, Instruction as I, Reg};
 use crate::scope::{TAG_SELF_NAME, node};
+use kiln_lexer::Span;
 use kiln_parser::ast::*;
 
 /// A reference: where a read or a write goes.
@@ -25,6 +26,24 @@ pub enum Reference<'a> {
         this: Reg,
         key: Reg,
     },
+}
+
+/// Where a stack trace points for a property access: the property name of `a.b` (so a
+/// multi-line chain shows the failing link, as V8 does), else the whole member expression.
+fn member_position(m: &MemberExpression<'_>) -> Span {
+    match &m.property {
+        MemberProperty::Static(id) => id.span,
+        _ => m.span,
+    }
+}
+
+/// Where a stack trace points for a call: the property name of a method call `a.b()`, else the
+/// call's start.
+fn call_position(c: &CallExpression<'_>) -> Span {
+    match unparenthesize(&c.callee) {
+        Expression::Member(m) => member_position(m),
+        _ => c.span,
+    }
 }
 
 pub fn binary_instruction(op: BinaryOperator, dst: Reg, lhs: Reg, rhs: Reg) -> I {
@@ -147,7 +166,10 @@ impl<'a> Compiler<'a> {
 
     fn expression_inner(&mut self, e: &'a Expression<'a>, dst: Reg) -> CompileResult<()> {
         match e {
-            Expression::Identifier(id) => self.load_binding(id.name, dst)?,
+            Expression::Identifier(id) => {
+                self.at(id.span);
+                self.load_binding(id.name, dst)?
+            }
             Expression::Null(_) => self.emit(I::LoadNull { dst }),
             Expression::Boolean(b) => self.emit(if b.value {
                 I::LoadTrue { dst }
@@ -362,6 +384,7 @@ impl<'a> Compiler<'a> {
         let part = self.f.alloc();
         for (expr, quasi) in t.expressions.iter().zip(&t.quasis[1..]) {
             self.expression(expr, part)?;
+            self.at(expr.span());
             self.emit(I::ToString {
                 dst: part,
                 src: part,
@@ -743,7 +766,7 @@ impl<'a> Compiler<'a> {
             // The left value must not change while the right side runs: it is in `dst`, a
             // register no binding owns.
             self.expression(&node.right, rhs)?;
-            self.at(node.span);
+            self.at(node.operator_span);
             self.emit(binary_instruction(node.operator, dst, dst, rhs));
         }
         Ok(())
@@ -766,7 +789,7 @@ impl<'a> Compiler<'a> {
         let object = self.f.alloc();
         self.expression(&m.object, object)?;
         self.optional_check(m.optional, object);
-        self.at(m.span);
+        self.at(member_position(m));
         self.get_property(object, &m.property, dst)
     }
 
@@ -839,7 +862,7 @@ impl<'a> Compiler<'a> {
             Expression::Member(m) if !matches!(m.object, Expression::Super(_)) => {
                 self.expression(&m.object, this)?;
                 self.optional_check(m.optional, this);
-                self.at(m.span);
+                self.at(member_position(m));
                 self.get_property(this, &m.property, dst)?;
             }
             Expression::Member(m) => {
@@ -931,7 +954,7 @@ impl<'a> Compiler<'a> {
         if spread {
             let array = self.f.alloc();
             self.spread_arguments(c.arguments, array)?;
-            self.at(c.span);
+            self.at(call_position(c));
             self.emit(I::CallSpread {
                 dst,
                 callee,
@@ -940,7 +963,7 @@ impl<'a> Compiler<'a> {
             });
         } else {
             let (args, count) = self.arguments(c.arguments)?;
-            self.at(c.span);
+            self.at(call_position(c));
             self.emit(I::Call {
                 dst,
                 callee,

@@ -358,7 +358,7 @@ impl<'a> Compiler<'a> {
                         let _ = key;
                     }
                     self.expression(&a.value, dst)?;
-                    self.at(a.span);
+                    self.at(a.operator_span);
                     self.put_reference(&reference, dst)?;
                 }
                 pattern => {
@@ -392,7 +392,7 @@ impl<'a> Compiler<'a> {
                     }
                     _ => self.expression(&a.value, dst)?,
                 }
-                self.at(a.span);
+                self.at(a.operator_span);
                 self.put_reference(&reference, dst)?;
                 self.f.patch_here(skip);
             }
@@ -402,7 +402,7 @@ impl<'a> Compiler<'a> {
                 let rhs = self.f.alloc();
                 self.expression(&a.value, rhs)?;
                 let binary = compound_operator(op).expect("a compound operator");
-                self.at(a.span);
+                self.at(a.operator_span);
                 self.emit(super::expression::binary_instruction(binary, dst, dst, rhs));
                 self.put_reference(&reference, dst)?;
             }

@@ -623,6 +623,7 @@ impl<'a> Compiler<'a> {
         self.expression(&s.right, object)?;
         self.leave_scope(outer);
         let iterator = self.f.alloc_n(2);
+        self.at(s.right.span());
         self.emit(I::GetIterator {
             dst: iterator,
             object,
@@ -636,6 +637,11 @@ impl<'a> Compiler<'a> {
         });
         let start = self.f.label();
         let value = self.f.alloc();
+        // An error from the iterator's `next` points at the binding, as V8's do.
+        self.at(match &s.left {
+            ForHead::Variable(d) => d.declarations.first().map_or(d.span, |v| v.target.span()),
+            ForHead::Pattern(p) => p.span(),
+        });
         let done = if s.is_await {
             let result = self.f.alloc();
             // The hole: `next()` is called with no argument.

@@ -1096,7 +1096,12 @@ fn parse_legacy(s: &str) -> Option<f64> {
         }
         hms[0] = hms[0] % 12.0 + if pm { 12.0 } else { 0.0 };
     }
-    if hms[0] > 24.0 || hms[1] > 59.0 || hms[2] > 59.0 {
+    // Hour 24 is only midnight at the end of the day, as in the ISO format (V8 agrees).
+    if hms[0] > 24.0
+        || hms[1] > 59.0
+        || hms[2] > 59.0
+        || (hms[0] == 24.0 && (hms[1], hms[2], hms[3]) != (0.0, 0.0, 0.0))
+    {
         return None;
     }
     let local = make_date(
@@ -1136,6 +1141,31 @@ mod tests {
         assert_eq!(parse_iso("+275760-09-13T00:00:00.001Z"), None);
         assert_eq!(parse_iso("-000000-01-01T00:00:00Z"), None);
         assert_eq!(parse_iso("2000-02-30"), None);
+        // 24:00 is valid only as 24:00:00.000, and neither parser takes another field past
+        // its range.
+        let midnight = parse_iso("2020-01-02T00:00:00Z");
+        assert!(midnight.is_some());
+        assert_eq!(parse_date("2020-01-01T24:00:00Z"), midnight.unwrap());
+        assert_eq!(parse_date("2020-01-01T24:00:00.000Z"), midnight.unwrap());
+        for bad in [
+            "2020-01-01T24:00:01Z",
+            "2020-01-01T24:00:00.001Z",
+            "2020-01-01T24:01Z",
+            "2020-01-01T25:00Z",
+            "2020-01-01T23:60Z",
+            "2020-01-01T23:59:60Z",
+            "2020-13-01",
+            "2020-00-01",
+            "2020-01-00",
+            "2020-01-32",
+            "2020-01-01T10:00+24:00",
+            "2020-01-01T10:00+23:60",
+            "Jan 1 2020 24:00:01",
+            "Jan 1 2020 24:30",
+            "2020/01/01 24:00:01",
+        ] {
+            assert!(parse_date(bad).is_nan(), "{bad}");
+        }
         assert_eq!(parse_iso("1970-01-01T00:00:00+01:00"), Some(-MS_PER_HOUR));
         assert_eq!(iso_string(0.0), "1970-01-01T00:00:00.000Z");
         assert_eq!(iso_string(-62198755200000.0), "-000001-01-01T00:00:00.000Z");

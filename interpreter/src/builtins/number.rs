@@ -32,7 +32,7 @@ pub fn init(vm: &mut Vm) {
     vm.define_method(ctor, "isSafeInteger", 1, is_safe_integer);
     vm.define_method(proto, "toExponential", 1, to_exponential_fn);
     vm.define_method(proto, "toFixed", 1, to_fixed_fn);
-    vm.define_method(proto, "toLocaleString", 0, to_string);
+    vm.define_method(proto, "toLocaleString", 0, to_locale_string);
     vm.define_method(proto, "toPrecision", 1, to_precision_fn);
     vm.define_method(proto, "toString", 1, to_string);
     vm.define_method(proto, "valueOf", 0, value_of);
@@ -49,7 +49,7 @@ pub fn init(vm: &mut Vm) {
     vm.define_method(bctor, "asIntN", 2, as_int_n);
     vm.define_method(bctor, "asUintN", 2, as_uint_n);
     vm.define_method(giproto, "toString", 0, bigint_to_string);
-    vm.define_method(giproto, "toLocaleString", 0, bigint_to_string);
+    vm.define_method(giproto, "toLocaleString", 0, bigint_to_locale_string);
     vm.define_method(giproto, "valueOf", 0, bigint_value_of);
     let tag = vm.symbols.to_string_tag;
     let t = vm.string("BigInt");
@@ -134,6 +134,104 @@ fn to_string(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
     }
     let text = number_to_radix_string(x, radix as u32);
     Ok(vm.string(&text))
+}
+
+/// 21.1.3.4 Number.prototype.toLocaleString ( [ reserved1 [ , reserved2 ] ] )
+///
+/// Kiln has no ECMA-402 (Intl), so this is the implementation-defined form the spec allows:
+/// always the en-US default of `Intl.NumberFormat` — thousands grouped with `,`, at most three
+/// fraction digits rounded half away from zero from the shortest decimal form, `∞` for
+/// infinities — whatever locale is asked for. The arguments are ignored: reading them as a radix
+/// (as `toString` does) turned `toLocaleString('en-US')` into a RangeError or a wrong number.
+fn to_locale_string(vm: &mut Vm, this: Value, _: &[Value]) -> JsResult<Value> {
+    let x = this_number(vm, this)?;
+    Ok(vm.string(&en_us_number(x)))
+}
+
+/// `x` as en-US `Intl.NumberFormat` prints it by default (see `to_locale_string`).
+pub fn en_us_number(x: f64) -> String {
+    if x.is_nan() {
+        return "NaN".to_string();
+    }
+    let sign = if x.is_sign_negative() { "-" } else { "" };
+    if x.is_infinite() {
+        return format!("{sign}∞");
+    }
+    // The shortest round-trip digits `d.ddd` and exponent, as ICU starts from.
+    let sci = format!("{:e}", x.abs());
+    let (mantissa, exponent) = sci.split_once('e').unwrap_or((&sci, "0"));
+    let mut digits: Vec<u8> = mantissa
+        .bytes()
+        .filter(u8::is_ascii_digit)
+        .map(|d| d - b'0')
+        .collect();
+    // `point`: how many of `digits` come before the decimal point.
+    let mut point = exponent.parse::<i64>().unwrap_or(0) + 1;
+    if point < 0 {
+        let zeros = point.unsigned_abs() as usize;
+        digits.splice(0..0, std::iter::repeat_n(0, zeros));
+        point = 0;
+    }
+    let point = point as usize;
+    if digits.len() < point {
+        digits.resize(point, 0);
+    }
+    // Round to three fraction digits, half away from zero.
+    let keep = point + 3;
+    let mut point = point;
+    if digits.len() > keep {
+        let up = digits[keep] >= 5;
+        digits.truncate(keep);
+        if up {
+            let mut i = keep;
+            loop {
+                if i == 0 {
+                    digits.insert(0, 1);
+                    point += 1;
+                    break;
+                }
+                i -= 1;
+                if digits[i] == 9 {
+                    digits[i] = 0;
+                } else {
+                    digits[i] += 1;
+                    break;
+                }
+            }
+        }
+    }
+    let integer: String = digits[..point]
+        .iter()
+        .map(|d| char::from(b'0' + d))
+        .collect();
+    let mut fraction: String = digits[point..]
+        .iter()
+        .map(|d| char::from(b'0' + d))
+        .collect();
+    while fraction.ends_with('0') {
+        fraction.pop();
+    }
+    let mut out = format!(
+        "{sign}{}",
+        group_thousands(if integer.is_empty() { "0" } else { &integer })
+    );
+    if !fraction.is_empty() {
+        out.push('.');
+        out.push_str(&fraction);
+    }
+    out
+}
+
+/// Decimal digits with a `,` between groups of three from the right.
+fn group_thousands(digits: &str) -> String {
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
 }
 
 fn to_fixed_fn(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
@@ -283,6 +381,19 @@ fn bigint_to_string(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value>
     Ok(vm.string(&text))
 }
 
+/// 21.2.3.2 BigInt.prototype.toLocaleString ( [ reserved1 [ , reserved2 ] ] ): en-US grouping
+/// whatever the locale, as for Number (see `to_locale_string`).
+fn bigint_to_locale_string(vm: &mut Vm, this: Value, _: &[Value]) -> JsResult<Value> {
+    let b = this_bigint(vm, this)?;
+    let text = b.magnitude().to_string();
+    let sign = if b.sign() == num_bigint::Sign::Minus {
+        "-"
+    } else {
+        ""
+    };
+    Ok(vm.string(&format!("{sign}{}", group_thousands(&text))))
+}
+
 fn bigint_value_of(vm: &mut Vm, this: Value, _: &[Value]) -> JsResult<Value> {
     let b = this_bigint(vm, this)?;
     Ok(vm.new_bigint(b))
@@ -307,4 +418,33 @@ fn as_int_n(vm: &mut Vm, _: Value, args: &[Value]) -> JsResult<Value> {
 }
 fn as_uint_n(vm: &mut Vm, _: Value, args: &[Value]) -> JsResult<Value> {
     as_n(vm, args, false)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::en_us_number;
+
+    #[test]
+    fn locale_strings_are_en_us() {
+        for (x, text) in [
+            (1234567.891, "1,234,567.891"),
+            (2f64.powi(70), "1,180,591,620,717,411,300,000"),
+            (1e21, "1,000,000,000,000,000,000,000"),
+            (-0.0, "-0"),
+            (f64::NAN, "NaN"),
+            (f64::NEG_INFINITY, "-∞"),
+            (0.0005, "0.001"),
+            (0.0015, "0.002"),
+            (1.0005, "1.001"),
+            (-1234.5678, "-1,234.568"),
+            (123.0, "123"),
+            (1e-7, "0"),
+            (999.9999, "1,000"),
+            (5e-324, "0"),
+            (100.0, "100"),
+            (0.5, "0.5"),
+        ] {
+            assert_eq!(en_us_number(x), text, "{x}");
+        }
+    }
 }

@@ -208,11 +208,13 @@ impl<'a> Parser<'a> {
         } else {
             self.simple_target_from(left)?
         };
+        let operator_span = self.token.span;
         self.advance()?;
         let value = self.parse_assignment_expression()?;
         Ok(Expression::Assignment(self.alloc(AssignmentExpression {
             span: self.span_from(start),
             operator,
+            operator_span,
             target,
             value,
         })))
@@ -390,6 +392,7 @@ impl<'a> Parser<'a> {
                 BinaryOp::Binary(operator) => Expression::Binary(self.alloc(BinaryExpression {
                     span,
                     operator,
+                    operator_span,
                     left,
                     right,
                 })),
@@ -1099,6 +1102,7 @@ impl<'a> Parser<'a> {
             Expression::Assignment(self.alloc(AssignmentExpression {
                 span: self.span_from(start),
                 operator: AssignmentOperator::Assign,
+                operator_span: eq,
                 target,
                 value: default,
             }))
