@@ -465,6 +465,11 @@ impl Vm {
     }
 
     fn bigint_op(&mut self, op: Op, x: BigInt, y: BigInt) -> JsResult<BigInt> {
+        if x.bits().max(y.bits()) > 1 << 14 {
+            // Such an operation costs more than the thousand instructions between the dispatch
+            // loop's clock reads, so a loop of them would overrun a deadline by seconds.
+            self.check_interrupt_now()?;
+        }
         let r = self.bigint_op_unchecked(op, x, y)?;
         // Results the estimates below let through are at most about twice the limit.
         self.check_bigint_bits(r.bits() as f64)?;

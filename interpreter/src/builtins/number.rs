@@ -227,6 +227,9 @@ pub fn to_bigint(vm: &mut Vm, v: Value) -> JsResult<num_bigint::BigInt> {
     }
     if p.is_string() {
         let s = vm.to_rust_string(p)?;
+        if s.len() > 4096 {
+            vm.check_interrupt_now()?;
+        }
         return match crate::ops::string_to_bigint(&s) {
             Ok(b) => Ok(b),
             Err(crate::ops::StringToBigIntError::TooLarge) => {

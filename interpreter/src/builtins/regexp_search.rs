@@ -9,9 +9,10 @@
 //! cannot be stopped either, so it is left to finish on its own and its answer is dropped.
 //!
 //! The price: such a thread burns a core until its search ends, possibly for the life of the
-//! process. At most [`MAX_RUNAWAY_SEARCHES`] searches run off-thread at once; past that,
-//! searches run on this thread again, with no deadline. Searches with no deadline, or with
-//! patterns that cannot backtrack badly, always run here, at no extra cost.
+//! process. At most [`MAX_RUNAWAY_SEARCHES`] searches run off-thread at once; past that, a
+//! search waits for one of them to end (checking the deadline meanwhile), so the deadline
+//! still holds but the search may never start. Searches with no deadline, or with patterns
+//! that cannot backtrack badly, always run here, at no extra cost.
 
 use std::rc::Rc;
 use std::sync::Arc;
@@ -79,14 +80,22 @@ pub fn find(
     start: usize,
     full_unicode: bool,
 ) -> JsResult<Option<regress::Match>> {
-    if !risky || vm.deadline.is_none() || OFF_THREAD.load(Ordering::Relaxed) >= MAX_RUNAWAY_SEARCHES
-    {
+    if !risky || vm.deadline.is_none() {
         return Ok(search(regex, units, start, full_unicode));
+    }
+    // Take a slot, waiting while runaway searches hold all of them.
+    while OFF_THREAD
+        .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |n| {
+            (n < MAX_RUNAWAY_SEARCHES).then_some(n + 1)
+        })
+        .is_err()
+    {
+        std::thread::sleep(POLL);
+        vm.check_interrupt_now()?;
     }
     let (tx, rx) = mpsc::sync_channel(1);
     let worker_regex = Arc::clone(regex);
     let text: Arc<[u16]> = Arc::from(&units[..]);
-    OFF_THREAD.fetch_add(1, Ordering::Relaxed);
     let spawned = std::thread::Builder::new()
         .name("kiln-regexp-search".into())
         .spawn(move || {
@@ -117,7 +126,13 @@ mod tests {
 
     #[test]
     fn quantified_groups_and_backreferences_are_risky() {
-        for p in [r"(a+)+$", r"(a|a)*b", r"(.*a){20}", r"(\w)\1*", r"(?<x>a)\k<x>"] {
+        for p in [
+            r"(a+)+$",
+            r"(a|a)*b",
+            r"(.*a){20}",
+            r"(\w)\1*",
+            r"(?<x>a)\k<x>",
+        ] {
             assert!(may_backtrack_badly(p), "{p}");
         }
         for p in [r"a+b*", r"^\s+|\s+$", r"[)]+", r"\)+", r"(ab)?c", r"[\1]"] {
