@@ -40,9 +40,17 @@ impl Vm {
     /// The termination check after a chunk of bulk work: reads the interrupt flag and the
     /// clock now, instead of at the next 1024th tick.
     pub fn check_interrupt_now(&mut self) -> JsResult<()> {
-        // `check_interrupt` reads them when the incremented count is a multiple of 1024.
-        self.ticks |= 0x3FF;
-        self.check_interrupt()
+        self.check_interrupt()?;
+        let expired = self
+            .deadline
+            .is_some_and(|d| std::time::Instant::now() >= d);
+        if expired || self.interrupt.load(std::sync::atomic::Ordering::Relaxed) {
+            // `check_interrupt` reads them, and says which fired, when the incremented count
+            // is a multiple of 1024. (Only then: the count also paces heap-limit measurements.)
+            self.ticks |= 0x3FF;
+            return self.check_interrupt();
+        }
+        Ok(())
     }
 
     /// `RangeError: Invalid string length`, for a string that would pass [`MAX_STRING_LENGTH`].
@@ -120,11 +128,17 @@ impl StringBuilder {
         for chunk in piece.chunks(BULK_CHUNK) {
             try_reserve(vm, &mut self.units, chunk.len())?;
             self.units.extend_from_slice(chunk);
-            self.unchecked += chunk.len();
-            if self.unchecked >= BULK_CHUNK {
-                self.unchecked = 0;
-                vm.check_interrupt_now()?;
-            }
+            self.copied(vm, chunk.len())?;
+        }
+        Ok(())
+    }
+
+    /// Counts `n` units copied, checking for termination every [`BULK_CHUNK`].
+    fn copied(&mut self, vm: &mut Vm, n: usize) -> JsResult<()> {
+        self.unchecked += n;
+        if self.unchecked >= BULK_CHUNK {
+            self.unchecked = 0;
+            vm.check_interrupt_now()?;
         }
         Ok(())
     }
@@ -146,7 +160,7 @@ impl StringBuilder {
             let n = (total - done).min(done).min((BULK_CHUNK / p).max(1) * p);
             self.units.extend_from_within(start..start + n);
             done += n;
-            vm.check_interrupt_now()?;
+            self.copied(vm, n)?;
         }
         Ok(())
     }
