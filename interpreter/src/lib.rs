@@ -6,6 +6,7 @@
 //! - [`vm`]: the VM, frames, realms' host; [`interp`]: the dispatch loop; [`call`]: calls,
 //!   construction, generators and async functions; [`ops`]: conversions and operators.
 //! - [`realm`] and [`builtins`]: the intrinsics; [`eval`]: source to running code.
+//! - [`limits`]: termination checks inside built-ins, the maximum string and BigInt sizes.
 
 pub mod builtins;
 pub mod call;
@@ -13,6 +14,7 @@ pub mod context;
 pub mod eval;
 pub mod heap;
 pub mod interp;
+pub mod limits;
 pub mod module;
 pub mod number_conversion;
 pub mod object;

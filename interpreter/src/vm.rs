@@ -776,9 +776,7 @@ impl Vm {
             return Ok(a.value());
         }
         let len = la as u64 + lb as u64;
-        if len > (1 << 30) - 25 {
-            return Err(self.range_error("Invalid string length"));
-        }
+        self.check_string_length(len as f64)?;
         if len < 32 {
             let mut units = self.units(a).to_vec();
             units.extend_from_slice(&self.units(b));

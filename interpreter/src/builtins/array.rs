@@ -2,6 +2,7 @@
 
 use super::arg;
 use crate::heap::ObjRef;
+use crate::limits::StringBuilder;
 use crate::object::{Object, ObjectKind, PropertyKey, attrs};
 use crate::property::Descriptor;
 use crate::value::Value;
@@ -242,6 +243,7 @@ fn from(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
     let o = a.as_object().expect("an object");
     let mut k = 0.0;
     while k < len {
+        vm.check_interrupt_native()?;
         let key = index_key(vm, k);
         let v = vm.get(array_like, key, array_like.value())?;
         let v = if mapping {
@@ -376,6 +378,7 @@ fn concat(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
             }
             let mut k = 0.0;
             while k < len {
+                vm.check_interrupt_native()?;
                 let key = index_key(vm, k);
                 if vm.has_property(eo, key)? {
                     let v = vm.get(eo, key, e)?;
@@ -410,6 +413,7 @@ fn copy_within(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
         1.0
     };
     while count > 0.0 {
+        vm.check_interrupt_native()?;
         let fk = index_key(vm, from);
         let tk = index_key(vm, to);
         if vm.has_property(o, fk)? {
@@ -458,6 +462,7 @@ fn each(
     let this_arg = arg(args, 1);
     let mut k = if reverse { len - 1.0 } else { 0.0 };
     while if reverse { k >= 0.0 } else { k < len } {
+        vm.check_interrupt_native()?;
         let key = index_key(vm, k);
         let present = !skip_holes || vm.has_property(o, key)?;
         if present {
@@ -576,6 +581,7 @@ fn fill(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
     let mut k = relative_index(vm, arg(args, 1), len, 0.0)?;
     let fin = relative_index(vm, arg(args, 2), len, len)?;
     while k < fin {
+        vm.check_interrupt_native()?;
         let key = index_key(vm, k);
         vm.set_or_throw(o, key, arg(args, 0), true)?;
         k += 1.0;
@@ -596,6 +602,7 @@ fn flatten_into(
     let mut target_index = start;
     let mut k = 0.0;
     while k < len {
+        vm.check_interrupt_native()?;
         let key = index_key(vm, k);
         if vm.has_property(source, key)? {
             let mut element = vm.get(source, key, source.value())?;
@@ -649,6 +656,7 @@ fn includes(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
     }
     let mut k = relative_index(vm, arg(args, 1), len, 0.0)?;
     while k < len {
+        vm.check_interrupt_native()?;
         let key = index_key(vm, k);
         let v = vm.get(o, key, o.value())?;
         if vm.same_value_zero(v, arg(args, 0)) {
@@ -667,6 +675,7 @@ fn index_of(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
     }
     let mut k = relative_index(vm, arg(args, 1), len, 0.0)?;
     while k < len {
+        vm.check_interrupt_native()?;
         let key = index_key(vm, k);
         if vm.has_property(o, key)? {
             let v = vm.get(o, key, o.value())?;
@@ -695,6 +704,7 @@ fn last_index_of(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
         len - 1.0
     };
     while k >= 0.0 {
+        vm.check_interrupt_native()?;
         let key = index_key(vm, k);
         if vm.has_property(o, key)? {
             let v = vm.get(o, key, o.value())?;
@@ -720,26 +730,27 @@ fn join(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
         let s = vm.to_string(arg(args, 0))?;
         vm.units(s).to_vec()
     };
+    // The separators alone may be too long, as in V8: no element is read then.
+    vm.check_string_length((len - 1.0).max(0.0) * sep.len() as f64)?;
     vm.join_stack.push(o);
     let result = (|| {
-        let mut out: Vec<u16> = Vec::new();
+        let mut out = StringBuilder::new();
         let mut k = 0.0;
         while k < len {
+            vm.check_interrupt_native()?;
             if k > 0.0 {
-                out.extend_from_slice(&sep);
+                out.push_units(vm, &sep)?;
             }
             let key = index_key(vm, k);
             let v = vm.get(o, key, o.value())?;
             if !v.is_nullish() {
                 let s = vm.to_string(v)?;
-                out.extend_from_slice(&vm.units(s));
-            }
-            if out.len() > (1 << 29) {
-                return Err(vm.range_error("Invalid string length"));
+                let units = vm.units(s);
+                out.push_units(vm, &units)?;
             }
             k += 1.0;
         }
-        Ok(vm.string_from_units(&out))
+        Ok(out.finish(vm))
     })();
     vm.join_stack.pop();
     result
@@ -758,11 +769,13 @@ fn to_string(vm: &mut Vm, this: Value, _: &[Value]) -> JsResult<Value> {
 fn to_locale_string(vm: &mut Vm, this: Value, _: &[Value]) -> JsResult<Value> {
     let o = vm.to_object(this)?;
     let len = length_of(vm, o)?;
-    let mut out = Vec::new();
+    vm.check_string_length((len - 1.0).max(0.0))?;
+    let mut out = StringBuilder::new();
     let mut k = 0.0;
     while k < len {
+        vm.check_interrupt_native()?;
         if k > 0.0 {
-            out.push(u16::from(b','));
+            out.push(vm, u16::from(b','))?;
         }
         let key = index_key(vm, k);
         let v = vm.get(o, key, o.value())?;
@@ -771,11 +784,12 @@ fn to_locale_string(vm: &mut Vm, this: Value, _: &[Value]) -> JsResult<Value> {
             let f = vm.get_v(v, lk)?;
             let s = vm.call(f, v, &[])?;
             let s = vm.to_string(s)?;
-            out.extend_from_slice(&vm.units(s));
+            let units = vm.units(s);
+            out.push_units(vm, &units)?;
         }
         k += 1.0;
     }
-    Ok(vm.string_from_units(&out))
+    Ok(out.finish(vm))
 }
 
 fn pop(vm: &mut Vm, this: Value, _: &[Value]) -> JsResult<Value> {
@@ -839,6 +853,7 @@ fn reduce_impl(vm: &mut Vm, this: Value, args: &[Value], right: bool) -> JsResul
     } else {
         let mut found = None;
         while in_range(k) {
+            vm.check_interrupt_native()?;
             let key = index_key(vm, k);
             if vm.has_property(o, key)? {
                 found = Some(vm.get(o, key, o.value())?);
@@ -853,6 +868,7 @@ fn reduce_impl(vm: &mut Vm, this: Value, args: &[Value], right: bool) -> JsResul
         }
     };
     while in_range(k) {
+        vm.check_interrupt_native()?;
         let key = index_key(vm, k);
         if vm.has_property(o, key)? {
             let v = vm.get(o, key, o.value())?;
@@ -877,6 +893,7 @@ fn reverse(vm: &mut Vm, this: Value, _: &[Value]) -> JsResult<Value> {
     let middle = (len / 2.0).floor();
     let mut lower = 0.0;
     while lower != middle {
+        vm.check_interrupt_native()?;
         let upper = len - lower - 1.0;
         let lk = index_key(vm, lower);
         let uk = index_key(vm, upper);
@@ -922,6 +939,7 @@ fn shift(vm: &mut Vm, this: Value, _: &[Value]) -> JsResult<Value> {
     let first = vm.get(o, PropertyKey::Index(0), o.value())?;
     let mut k = 1.0;
     while k < len {
+        vm.check_interrupt_native()?;
         let from = index_key(vm, k);
         let to = index_key(vm, k - 1.0);
         if vm.has_property(o, from)? {
@@ -948,6 +966,7 @@ fn unshift(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
         }
         let mut k = len;
         while k > 0.0 {
+            vm.check_interrupt_native()?;
             let from = index_key(vm, k - 1.0);
             let to = index_key(vm, k + n - 1.0);
             if vm.has_property(o, from)? {
@@ -976,6 +995,7 @@ fn slice(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
     vm.handles.push(a.value());
     let mut n = 0.0;
     while k < fin {
+        vm.check_interrupt_native()?;
         let key = index_key(vm, k);
         if vm.has_property(o, key)? {
             let v = vm.get(o, key, o.value())?;
@@ -1009,6 +1029,7 @@ fn splice(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
     vm.handles.push(a.value());
     let mut k = 0.0;
     while k < delete_count {
+        vm.check_interrupt_native()?;
         let from = index_key(vm, start + k);
         if vm.has_property(o, from)? {
             let v = vm.get(o, from, o.value())?;
@@ -1022,6 +1043,7 @@ fn splice(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
     if insert < delete_count {
         let mut k = start;
         while k < len - delete_count {
+            vm.check_interrupt_native()?;
             let from = index_key(vm, k + delete_count);
             let to = index_key(vm, k + insert);
             if vm.has_property(o, from)? {
@@ -1034,6 +1056,7 @@ fn splice(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
         }
         let mut k = len;
         while k > len - delete_count + insert {
+            vm.check_interrupt_native()?;
             let key = index_key(vm, k - 1.0);
             vm.delete_or_throw(o, key)?;
             k -= 1.0;
@@ -1041,6 +1064,7 @@ fn splice(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
     } else if insert > delete_count {
         let mut k = len - delete_count;
         while k > start {
+            vm.check_interrupt_native()?;
             let from = index_key(vm, k + delete_count - 1.0);
             let to = index_key(vm, k + insert - 1.0);
             if vm.has_property(o, from)? {
@@ -1103,6 +1127,7 @@ pub(super) fn merge_sort(
             let end = (i + 2 * width).min(n);
             let (mut l, mut r, mut k) = (i, mid, i);
             while l < mid && r < end {
+                vm.check_interrupt_native()?;
                 if compare(vm, items[r], items[l])? == std::cmp::Ordering::Less {
                     buffer[k] = items[r];
                     r += 1;
@@ -1133,6 +1158,7 @@ fn collect_for_sort(
     let mut undefined = 0;
     let mut k = 0.0;
     while k < len {
+        vm.check_interrupt_native()?;
         let key = index_key(vm, k);
         if !skip_holes || vm.has_property(o, key)? {
             let v = vm.get(o, key, o.value())?;
@@ -1169,6 +1195,7 @@ fn sort(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
         k += 1.0;
     }
     while k < len {
+        vm.check_interrupt_native()?;
         let key = index_key(vm, k);
         vm.delete_or_throw(o, key)?;
         k += 1.0;
@@ -1200,6 +1227,7 @@ fn to_reversed(vm: &mut Vm, this: Value, _: &[Value]) -> JsResult<Value> {
     vm.handles.push(a.value());
     let mut k = 0.0;
     while k < len {
+        vm.check_interrupt_native()?;
         let from = index_key(vm, len - k - 1.0);
         let v = vm.get(o, from, o.value())?;
         let to = index_key(vm, k);
@@ -1230,6 +1258,7 @@ fn to_spliced(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
     let mut i = 0.0;
     let mut r = start + skip;
     while i < start {
+        vm.check_interrupt_native()?;
         let k = index_key(vm, i);
         let v = vm.get(o, k, o.value())?;
         vm.create_data_property_or_throw(a, k, v)?;
@@ -1241,6 +1270,7 @@ fn to_spliced(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
         i += 1.0;
     }
     while i < new_len {
+        vm.check_interrupt_native()?;
         let from = index_key(vm, r);
         let v = vm.get(o, from, o.value())?;
         let k = index_key(vm, i);
@@ -1263,6 +1293,7 @@ fn with(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
     vm.handles.push(a.value());
     let mut k = 0.0;
     while k < len {
+        vm.check_interrupt_native()?;
         let key = index_key(vm, k);
         let v = if k == actual {
             arg(args, 1)

@@ -79,6 +79,9 @@ pub fn create_dynamic_function(vm: &mut Vm, args: &[Value], kind: &str) -> JsRes
         vm.to_rust_string(args[args.len() - 1])?
     };
     let params = params.join(",");
+    // The source text becomes the function's `toString()`.
+    let units = params.encode_utf16().count() + body.encode_utf16().count() + kind.len() + 20;
+    vm.check_string_length(units as f64)?;
     check_dynamic_function(vm, kind, &params, &body)?;
     let source = format!("({kind} anonymous({params}\n) {{\n{body}\n}})");
     let f = crate::eval::run_source(vm, &source, "anonymous", false)?;

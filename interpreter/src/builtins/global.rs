@@ -200,6 +200,11 @@ fn encode(vm: &mut Vm, v: Value, extra: &str) -> JsResult<Value> {
     let mut out = String::new();
     let mut i = 0;
     while i < units.len() {
+        if i % 4096 == 0 {
+            // Each unit may become nine ("%E0%A0%80"): check as the text grows.
+            vm.check_interrupt_now()?;
+            vm.check_string_length(out.len() as f64)?;
+        }
         let u = units[i];
         if u < 128 {
             let c = u as u8 as char;
@@ -220,6 +225,7 @@ fn encode(vm: &mut Vm, v: Value, extra: &str) -> JsResult<Value> {
         }
         i += n;
     }
+    vm.check_string_length(out.len() as f64)?;
     Ok(vm.string(&out))
 }
 
@@ -306,7 +312,12 @@ fn escape(vm: &mut Vm, _: Value, args: &[Value]) -> JsResult<Value> {
     let s = vm.to_string(arg(args, 0))?;
     let units = vm.units(s);
     let mut out: Vec<u16> = Vec::with_capacity(units.len());
-    for &c in units.iter() {
+    for (i, &c) in units.iter().enumerate() {
+        if i % 4096 == 0 {
+            // Each unit may become six ("%u0100").
+            vm.check_interrupt_now()?;
+            vm.check_string_length(out.len() as f64)?;
+        }
         let plain = c < 128
             && (char::from(c as u8).is_ascii_alphanumeric() || b"@*_+-./".contains(&(c as u8)));
         if plain {
@@ -317,6 +328,7 @@ fn escape(vm: &mut Vm, _: Value, args: &[Value]) -> JsResult<Value> {
             out.extend(format!("%u{c:04X}").encode_utf16());
         }
     }
+    vm.check_string_length(out.len() as f64)?;
     Ok(vm.string_from_units(&out))
 }
 

@@ -2,6 +2,7 @@
 
 use super::arg;
 use crate::heap::ObjRef;
+use crate::limits::try_reserve;
 use crate::object::{ObjectKind, PropertyKey, attrs};
 use crate::value::Value;
 use crate::vm::{JsResult, Vm};
@@ -48,6 +49,7 @@ fn json_error(vm: &mut Vm, p: &Parser<'_>) -> crate::vm::JsError {
 }
 
 fn parse_value(vm: &mut Vm, p: &mut Parser<'_>) -> JsResult<Value> {
+    vm.check_interrupt_native()?;
     p.ws();
     if matches!(p.peek(), Some(0x7B | 0x5B)) {
         // Arrays and objects recurse once per level of nesting.
@@ -289,6 +291,7 @@ fn internalize(vm: &mut Vm, holder: ObjRef, name: PropertyKey, reviver: Value) -
             let len = super::array::length_of(vm, o)?;
             let mut i = 0.0;
             while i < len {
+                vm.check_interrupt_native()?;
                 let k = super::array::index_key(vm, i);
                 let nv = internalize(vm, o, k, reviver)?;
                 if nv.is_undefined() {
@@ -323,10 +326,15 @@ struct Stringifier {
     stack: Vec<ObjRef>,
 }
 
-fn quote(s: &[u16], out: &mut Vec<u16>) {
+/// QuoteJSONString, appended to `out`.
+fn quote(vm: &mut Vm, s: &[u16], out: &mut Vec<u16>) -> JsResult<()> {
+    try_reserve(vm, out, s.len() + 2)?;
     out.push(0x22);
     let mut i = 0;
     while i < s.len() {
+        if i % 4096 == 0 {
+            check_length(vm, out)?;
+        }
         let c = s[i];
         match c {
             0x22 => out.extend_from_slice(&[0x5C, 0x22]),
@@ -348,6 +356,26 @@ fn quote(s: &[u16], out: &mut Vec<u16>) {
         i += 1;
     }
     out.push(0x22);
+    Ok(())
+}
+
+/// The text built so far may not pass the maximum string length; long work checks for
+/// termination here too.
+fn check_length(vm: &mut Vm, out: &[u16]) -> JsResult<()> {
+    vm.check_interrupt_native()?;
+    vm.check_string_length(out.len() as f64)
+}
+
+/// Before a member of an object or array: a comma after the first, and with a gap, a new line
+/// and the indent.
+fn separate(st: &Stringifier, out: &mut Vec<u16>, first: bool) {
+    if !first {
+        out.push(u16::from(b','));
+    }
+    if !st.gap.is_empty() {
+        out.push(10);
+        out.extend_from_slice(&st.indent);
+    }
 }
 
 fn serialize(
@@ -385,7 +413,9 @@ fn serialize(
         let key = vm.key("rawJSON");
         let raw = vm.get(o, key, value)?;
         let text = vm.to_string(raw)?;
-        out.extend_from_slice(&vm.units(text));
+        let units = vm.units(text);
+        try_reserve(vm, out, units.len())?;
+        out.extend_from_slice(&units);
         return Ok(true);
     }
     if value.is_null() {
@@ -398,7 +428,7 @@ fn serialize(
     }
     if let Some(s) = value.as_string() {
         let units = vm.units(s);
-        quote(&units, out);
+        quote(vm, &units, out)?;
         return Ok(true);
     }
     if let Some(n) = value.as_number() {
@@ -426,17 +456,22 @@ fn serialize(
     let stepback = st.indent.clone();
     st.indent.extend_from_slice(&st.gap.clone());
     let is_array = super::array::is_array(vm, value)?;
-    let mut parts: Vec<Vec<u16>> = Vec::new();
+    let (open, close) = if is_array { (0x5B, 0x5D) } else { (0x7B, 0x7D) };
+    out.push(open);
+    // Members are written straight into `out`; an object member whose value serializes to
+    // nothing is cut off again.
+    let mut first = true;
     if is_array {
         let len = super::array::length_of(vm, o)?;
         let mut i = 0.0;
         while i < len {
+            separate(st, out, first);
+            first = false;
             let k = super::array::index_key(vm, i);
-            let mut part = Vec::new();
-            if !serialize(vm, st, o, k, &mut part)? {
-                part = "null".encode_utf16().collect();
+            if !serialize(vm, st, o, k, out)? {
+                out.extend("null".encode_utf16());
             }
-            parts.push(part);
+            check_length(vm, out)?;
             i += 1.0;
         }
     } else {
@@ -452,42 +487,27 @@ fn serialize(
             }
         };
         for k in keys {
-            let mut part = Vec::new();
+            let mark = out.len();
+            separate(st, out, first);
             let kv = vm.key_value(k);
             let ks = vm.to_string(kv)?;
             let kunits = vm.units(ks);
-            quote(&kunits, &mut part);
-            part.push(u16::from(b':'));
+            quote(vm, &kunits, out)?;
+            out.push(u16::from(b':'));
             if !st.gap.is_empty() {
-                part.push(u16::from(b' '));
+                out.push(u16::from(b' '));
             }
-            if serialize(vm, st, o, k, &mut part)? {
-                parts.push(part);
+            if serialize(vm, st, o, k, out)? {
+                first = false;
+            } else {
+                out.truncate(mark);
             }
+            check_length(vm, out)?;
         }
     }
-    let (open, close) = if is_array { (0x5B, 0x5D) } else { (0x7B, 0x7D) };
-    out.push(open);
-    if !parts.is_empty() {
-        if st.gap.is_empty() {
-            for (i, p) in parts.iter().enumerate() {
-                if i > 0 {
-                    out.push(u16::from(b','));
-                }
-                out.extend_from_slice(p);
-            }
-        } else {
-            for (i, p) in parts.iter().enumerate() {
-                if i > 0 {
-                    out.push(u16::from(b','));
-                }
-                out.push(10);
-                out.extend_from_slice(&st.indent);
-                out.extend_from_slice(p);
-            }
-            out.push(10);
-            out.extend_from_slice(&stepback);
-        }
+    if !first && !st.gap.is_empty() {
+        out.push(10);
+        out.extend_from_slice(&stepback);
     }
     out.push(close);
     st.stack.pop();
@@ -558,6 +578,7 @@ fn stringify(vm: &mut Vm, _: Value, args: &[Value]) -> JsResult<Value> {
     vm.create_data_property_or_throw(wrapper, empty, arg(args, 0))?;
     let mut out = Vec::new();
     if serialize(vm, &mut st, wrapper, empty, &mut out)? {
+        check_length(vm, &out)?;
         Ok(vm.string_from_units(&out))
     } else {
         Ok(Value::UNDEFINED)

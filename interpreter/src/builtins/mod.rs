@@ -24,6 +24,7 @@ pub mod promise;
 pub mod proxy;
 pub mod reflect;
 pub mod regexp;
+pub mod regexp_search;
 pub mod set;
 pub mod string;
 pub mod symbol;

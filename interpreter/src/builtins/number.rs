@@ -325,9 +325,17 @@ pub fn to_bigint(vm: &mut Vm, v: Value) -> JsResult<num_bigint::BigInt> {
     }
     if p.is_string() {
         let s = vm.to_rust_string(p)?;
-        return match crate::ops::parse_bigint_string(&s) {
-            Some(b) => Ok(b),
-            None => Err(vm.syntax_error(&format!("Cannot convert {s} to a BigInt"))),
+        if s.len() > 4096 {
+            vm.check_interrupt_now()?;
+        }
+        return match crate::ops::string_to_bigint(&s) {
+            Ok(b) => Ok(b),
+            Err(crate::ops::StringToBigIntError::TooLarge) => {
+                Err(vm.range_error("Maximum BigInt size exceeded"))
+            }
+            Err(crate::ops::StringToBigIntError::Syntax) => {
+                Err(vm.syntax_error(&format!("Cannot convert {s} to a BigInt")))
+            }
         };
     }
     let d = vm.describe(p);
@@ -377,7 +385,11 @@ fn bigint_to_string(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value>
     if !(2.0..=36.0).contains(&radix) {
         return Err(vm.range_error("toString() radix must be between 2 and 36"));
     }
-    let text = b.to_str_radix(radix as u32);
+    let mut text = String::new();
+    if b.sign() == num_bigint::Sign::Minus {
+        text.push('-');
+    }
+    radix_digits(vm, b.magnitude(), radix as u32, 0, &mut text)?;
     Ok(vm.string(&text))
 }
 
@@ -394,6 +406,31 @@ fn bigint_to_locale_string(vm: &mut Vm, this: Value, _: &[Value]) -> JsResult<Va
     Ok(vm.string(&format!("{sign}{}", group_thousands(&text))))
 }
 
+/// Appends the digits of `n` in `radix`, zero-padded to `width`. A large number is split in
+/// two by a power of the radix and each half converted in turn, checking for termination in
+/// between: converting a maximum-size BigInt to decimal takes tens of milliseconds.
+fn radix_digits(
+    vm: &mut Vm,
+    n: &num_bigint::BigUint,
+    radix: u32,
+    width: usize,
+    out: &mut String,
+) -> JsResult<()> {
+    if n.bits() <= 1 << 16 || radix.is_power_of_two() {
+        let digits = n.to_str_radix(radix);
+        out.extend(std::iter::repeat_n('0', width.saturating_sub(digits.len())));
+        out.push_str(&digits);
+        return Ok(());
+    }
+    vm.check_interrupt_now()?;
+    // n has at least this many digits, so the high half is not zero.
+    let digits = (n.bits() - 1) as f64 / f64::from(radix).log2();
+    let low = (digits / 2.0) as u32;
+    let (high, rest) = num_integer::Integer::div_rem(n, &num_bigint::BigUint::from(radix).pow(low));
+    radix_digits(vm, &high, radix, width.saturating_sub(low as usize), out)?;
+    radix_digits(vm, &rest, radix, low as usize, out)
+}
+
 fn bigint_value_of(vm: &mut Vm, this: Value, _: &[Value]) -> JsResult<Value> {
     let b = this_bigint(vm, this)?;
     Ok(vm.new_bigint(b))
@@ -402,7 +439,12 @@ fn bigint_value_of(vm: &mut Vm, this: Value, _: &[Value]) -> JsResult<Value> {
 fn as_n(vm: &mut Vm, args: &[Value], signed: bool) -> JsResult<Value> {
     let bits = vm.to_index(arg(args, 0))?;
     let b = to_bigint(vm, arg(args, 1))?;
-    if bits > 1 << 20 {
+    if bits > crate::limits::MAX_BIGINT_BITS {
+        // Every BigInt fits in that many bits, signed or not, except a negative one taken
+        // unsigned: 2^bits + b is wider than the maximum BigInt.
+        if !signed && b.sign() == num_bigint::Sign::Minus {
+            return Err(vm.range_error("Maximum BigInt size exceeded"));
+        }
         return Ok(vm.new_bigint(b));
     }
     let modulus = num_bigint::BigInt::from(1) << bits as usize;

@@ -6,9 +6,12 @@ use crate::object::{Object, ObjectKind, PropertyKey, attrs};
 use crate::value::Value;
 use crate::vm::{JsResult, Vm};
 use std::rc::Rc;
+use std::sync::Arc;
 
 pub struct RegExpData {
-    pub regex: Rc<regress::Regex>,
+    pub regex: Arc<regress::Regex>,
+    /// Whether the pattern can backtrack badly (searches then honour the deadline).
+    pub risky: bool,
     /// The escaped source (`source`).
     pub source: Value,
     /// [[OriginalSource]]: the pattern as given.
@@ -311,7 +314,8 @@ fn initialize(
     let o = vm.alloc(Object::new(
         Some(proto),
         ObjectKind::RegExp(Box::new(RegExpData {
-            regex: Rc::new(regex),
+            regex: Arc::new(regex),
+            risky: super::regexp_search::may_backtrack_badly(&p),
             source,
             original_source,
             flags: f,
@@ -479,11 +483,13 @@ fn is_regexp(vm: &mut Vm, v: Value) -> JsResult<bool> {
     Ok(matches!(vm.obj(o).kind, ObjectKind::RegExp(_)))
 }
 
-fn data(vm: &mut Vm, this: Value, method: &str) -> JsResult<(ObjRef, Rc<regress::Regex>, String)> {
+type Data = (ObjRef, Arc<regress::Regex>, bool, String);
+
+fn data(vm: &mut Vm, this: Value, method: &str) -> JsResult<Data> {
     if let Some(o) = this.as_object()
         && let ObjectKind::RegExp(d) = &vm.obj(o).kind
     {
-        return Ok((o, d.regex.clone(), d.flags.clone()));
+        return Ok((o, d.regex.clone(), d.risky, d.flags.clone()));
     }
     Err(vm.type_error(&format!(
         "RegExp.prototype.{method} requires that 'this' be a RegExp object"
@@ -492,7 +498,7 @@ fn data(vm: &mut Vm, this: Value, method: &str) -> JsResult<(ObjRef, Rc<regress:
 
 /// 22.2.7.2 RegExpBuiltinExec
 fn builtin_exec(vm: &mut Vm, r: ObjRef, s: Value) -> JsResult<Value> {
-    let (_, regex, flags) = data(vm, r.value(), "exec")?;
+    let (_, regex, risky, flags) = data(vm, r.value(), "exec")?;
     let lk = PropertyKey::String(vm.names.last_index);
     let li = vm.get(r, lk, r.value())?;
     let last_index = vm.to_length(li)?;
@@ -510,11 +516,7 @@ fn builtin_exec(vm: &mut Vm, r: ObjRef, s: Value) -> JsResult<Value> {
         return Ok(Value::NULL);
     }
     let start = start as usize;
-    let found = if full_unicode {
-        regex.find_from_utf16(&units, start).next()
-    } else {
-        regex.find_from_ucs2(&units, start).next()
-    };
+    let found = super::regexp_search::find(vm, &regex, risky, &units, start, full_unicode)?;
     let m = match found {
         Some(m) if !sticky || m.start() == start => m,
         _ => {
@@ -617,7 +619,7 @@ fn regexp_exec(vm: &mut Vm, r: ObjRef, s: Value) -> JsResult<Value> {
 }
 
 fn exec(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
-    let (r, _, _) = data(vm, this, "exec")?;
+    let (r, _, _, _) = data(vm, this, "exec")?;
     let s = vm.to_string(arg(args, 0))?;
     builtin_exec(vm, r, s.value())
 }
@@ -757,6 +759,7 @@ fn symbol_match(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
     let units = vm.units(s).to_vec();
     let mut found = Vec::new();
     loop {
+        vm.check_interrupt_native()?;
         let result = regexp_exec(vm, r, s.value())?;
         let Some(ro) = result.as_object() else {
             return Ok(if found.is_empty() {
@@ -794,6 +797,7 @@ fn symbol_replace(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
     }
     let mut results = Vec::new();
     loop {
+        vm.check_interrupt_native()?;
         let result = regexp_exec(vm, r, s.value())?;
         if result.is_null() {
             break;
@@ -810,9 +814,10 @@ fn symbol_replace(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
             advance(vm, r, &units, unicode)?;
         }
     }
-    let mut out = Vec::new();
+    let mut out = crate::limits::StringBuilder::new();
     let mut next_position = 0usize;
     for result in results {
+        vm.check_interrupt_native()?;
         let ro = result.as_object().expect("an object");
         let ncaptures = super::array::length_of(vm, ro)?.max(1.0) as usize - 1;
         let m = vm.get(ro, PropertyKey::Index(0), result)?;
@@ -900,13 +905,13 @@ fn symbol_replace(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
             )
         };
         if position >= next_position {
-            out.extend_from_slice(&units[next_position..position]);
-            out.extend(replacement);
+            out.push_units(vm, &units[next_position..position])?;
+            out.push_units(vm, &replacement)?;
             next_position = (position + matched.len()).min(units.len());
         }
     }
-    out.extend_from_slice(&units[next_position.min(units.len())..]);
-    Ok(vm.string_from_units(&out))
+    out.push_units(vm, &units[next_position.min(units.len())..])?;
+    Ok(out.finish(vm))
 }
 
 fn symbol_search(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
@@ -974,6 +979,7 @@ fn symbol_split(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
     let mut p = 0usize;
     let mut q = 0usize;
     while q < units.len() {
+        vm.check_interrupt_native()?;
         vm.set_or_throw(so, lk, Value::number(q as f64), true)?;
         let z = regexp_exec(vm, so, s.value())?;
         let Some(zo) = z.as_object() else {

@@ -2,6 +2,7 @@
 
 use super::arg;
 use crate::heap::{ObjRef, StrRef};
+use crate::limits::StringBuilder;
 use crate::object::{Object, ObjectKind, PropertyKey, attrs};
 use crate::value::Value;
 use crate::vm::{JsResult, Vm};
@@ -197,6 +198,14 @@ fn normalize(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
     };
     for unit in char::decode_utf16(s.iter().copied()) {
         match unit {
+            // No ASCII character composes with what precedes it or reorders, so a run may
+            // end before one: long strings are normalized a piece at a time.
+            Ok(c) if c.is_ascii() && run.len() >= 4096 => {
+                flush(&mut run, &mut out);
+                vm.check_interrupt_now()?;
+                vm.check_string_length(out.len() as f64)?;
+                run.push(c);
+            }
             Ok(c) => run.push(c),
             Err(lone) => {
                 flush(&mut run, &mut out);
@@ -205,6 +214,7 @@ fn normalize(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
         }
     }
     flush(&mut run, &mut out);
+    vm.check_string_length(out.len() as f64)?;
     Ok(vm.string_from_units(&out))
 }
 
@@ -368,21 +378,24 @@ fn raw(vm: &mut Vm, _: Value, args: &[Value]) -> JsResult<Value> {
     let raw = vm.get(cooked, rk, cooked.value())?;
     let literals = vm.to_object(raw)?;
     let len = super::array::length_of(vm, literals)?;
-    let mut out = Vec::new();
+    let mut out = StringBuilder::new();
     let mut i = 0.0;
     while i < len {
+        vm.check_interrupt_native()?;
         let key = super::array::index_key(vm, i);
         let seg = vm.get(literals, key, literals.value())?;
-        out.extend(string_of(vm, seg)?);
+        let seg = string_of(vm, seg)?;
+        out.push_units(vm, &seg)?;
         if i + 1.0 >= len {
             break;
         }
         if let Some(&sub) = args.get(i as usize + 1) {
-            out.extend(string_of(vm, sub)?);
+            let sub = string_of(vm, sub)?;
+            out.push_units(vm, &sub)?;
         }
         i += 1.0;
     }
-    Ok(vm.string_from_units(&out))
+    Ok(out.finish(vm))
 }
 
 fn at(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
@@ -440,11 +453,14 @@ fn code_point_at(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
 }
 
 fn concat(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
-    let mut s = this_string(vm, this, "concat")?.to_vec();
+    let s = this_string(vm, this, "concat")?;
+    let mut out = StringBuilder::new();
+    out.push_units(vm, &s)?;
     for &a in args {
-        s.extend(string_of(vm, a)?);
+        let piece = string_of(vm, a)?;
+        out.push_units(vm, &piece)?;
     }
-    Ok(vm.string_from_units(&s))
+    Ok(out.finish(vm))
 }
 
 fn is_regexp(vm: &mut Vm, v: Value) -> JsResult<bool> {
@@ -575,17 +591,19 @@ fn pad(vm: &mut Vm, this: Value, args: &[Value], at_start: bool) -> JsResult<Val
     if filler.is_empty() {
         return Ok(vm.string_from_units(&s[..]));
     }
-    if max > f64::from(1u32 << 29) {
-        return Err(vm.range_error("Invalid string length"));
-    }
+    vm.check_string_length(max)?;
     let fill_len = max as usize - s.len();
-    let fill: Vec<u16> = filler.iter().copied().cycle().take(fill_len).collect();
-    let out = if at_start {
-        [&fill[..], &s[..]].concat()
-    } else {
-        [&s[..], &fill[..]].concat()
-    };
-    Ok(vm.string_from_units(&out))
+    let mut out = StringBuilder::new();
+    out.reserve(vm, max as usize)?;
+    if !at_start {
+        out.push_units(vm, &s)?;
+    }
+    out.push_repeated(vm, &filler, fill_len / filler.len())?;
+    out.push_units(vm, &filler[..fill_len % filler.len()])?;
+    if at_start {
+        out.push_units(vm, &s)?;
+    }
+    Ok(out.finish(vm))
 }
 
 fn pad_start(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
@@ -604,10 +622,11 @@ fn repeat(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
     if s.is_empty() || n == 0.0 {
         return Ok(vm.string(""));
     }
-    if s.len() as f64 * n > f64::from(1u32 << 29) {
-        return Err(vm.range_error("Invalid string length"));
-    }
-    Ok(vm.string_from_units(&s.repeat(n as usize)))
+    vm.check_string_length(s.len() as f64 * n)?;
+    let mut out = StringBuilder::new();
+    out.reserve(vm, s.len() * n as usize)?;
+    out.push_repeated(vm, &s, n as usize)?;
+    Ok(out.finish(vm))
 }
 
 /// Looks up a named capture group's text for `$<name>`.
@@ -729,6 +748,7 @@ fn replace_impl(vm: &mut Vm, this: Value, args: &[Value], all: bool) -> JsResult
     let mut positions = Vec::new();
     let mut from = 0;
     while let Some(p) = find(&s, &search, from) {
+        vm.check_interrupt_native()?;
         positions.push(p);
         if !all {
             break;
@@ -738,11 +758,12 @@ fn replace_impl(vm: &mut Vm, this: Value, args: &[Value], all: bool) -> JsResult
             break;
         }
     }
-    let mut out = Vec::new();
+    let mut out = StringBuilder::new();
     let mut end = 0;
     let sv = vm.string_from_units(&s);
     for p in positions {
-        out.extend_from_slice(&s[end..p]);
+        vm.check_interrupt_native()?;
+        out.push_units(vm, &s[end..p])?;
         let piece = if functional {
             let m = vm.string_from_units(&search);
             let r = vm.call(
@@ -754,11 +775,11 @@ fn replace_impl(vm: &mut Vm, this: Value, args: &[Value], all: bool) -> JsResult
         } else {
             get_substitution(&search, &s, p, &[], None, &replacement)
         };
-        out.extend(piece);
+        out.push_units(vm, &piece)?;
         end = p + search.len();
     }
-    out.extend_from_slice(&s[end.min(s.len())..]);
-    Ok(vm.string_from_units(&out))
+    out.push_units(vm, &s[end.min(s.len())..])?;
+    Ok(out.finish(vm))
 }
 
 fn replace(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
@@ -821,6 +842,7 @@ fn split(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
     let mut parts = Vec::new();
     if r.is_empty() {
         for &u in s.iter().take(lim as usize) {
+            vm.check_interrupt_native()?;
             parts.push(vm.string_from_units(&[u]));
         }
         return Ok(vm.new_array(parts).value());
@@ -831,6 +853,7 @@ fn split(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
     }
     let mut start = 0;
     while let Some(p) = find(&s, &r, start) {
+        vm.check_interrupt_native()?;
         parts.push(vm.string_from_units(&s[start..p]));
         if parts.len() as u32 >= lim {
             return Ok(vm.new_array(parts).value());
@@ -883,6 +906,11 @@ fn map_case(vm: &mut Vm, this: Value, name: &str, lower: bool) -> JsResult<Value
     let mut out = Vec::with_capacity(s.len());
     let mut i = 0;
     while i < s.len() {
+        if i % 4096 == 0 {
+            vm.check_interrupt_now()?;
+            // Upper-casing can make a string longer ("ﬃ" is "FFI").
+            vm.check_string_length(out.len() as f64)?;
+        }
         let (cp, n) = code_point_at_units(&s, i);
         match char::from_u32(cp) {
             Some(c) if lower => c
@@ -895,6 +923,7 @@ fn map_case(vm: &mut Vm, this: Value, name: &str, lower: bool) -> JsResult<Value
         }
         i += n;
     }
+    vm.check_string_length(out.len() as f64)?;
     Ok(vm.string_from_units(&out))
 }
 
@@ -916,7 +945,10 @@ fn is_well_formed(vm: &mut Vm, this: Value, _: &[Value]) -> JsResult<Value> {
 fn to_well_formed(vm: &mut Vm, this: Value, _: &[Value]) -> JsResult<Value> {
     let s = this_string(vm, this, "toWellFormed")?;
     let mut out = Vec::with_capacity(s.len());
-    for c in char::decode_utf16(s.iter().copied()) {
+    for (i, c) in char::decode_utf16(s.iter().copied()).enumerate() {
+        if i % 4096 == 0 {
+            vm.check_interrupt_now()?;
+        }
         let c = c.unwrap_or('\u{FFFD}');
         let mut buf = [0u16; 2];
         out.extend_from_slice(c.encode_utf16(&mut buf));

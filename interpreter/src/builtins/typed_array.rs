@@ -550,6 +550,7 @@ fn construct_typed<const T: usize>(vm: &mut Vm, args: &[Value], nt: ObjRef) -> J
         let o = allocate(vm, proto, ty, len as u64)?;
         vm.handles.push(o.value());
         for k in 0..len as usize {
+            vm.check_interrupt_native()?;
             let v = vm.get(source, PropertyKey::Index(k as u32), first)?;
             set_element(vm, o, k as f64, v)?;
         }
@@ -656,6 +657,7 @@ fn from_typed_array(
         }
     } else {
         for i in 0..len {
+            vm.check_interrupt_native()?;
             if let Some(e) = read(vm, src, i) {
                 write(vm, &dst, i, e);
             }
@@ -820,6 +822,7 @@ fn from(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
     let target = create_from_constructor(vm, this, &[Value::number(len)])?;
     vm.handles.push(target.value());
     for k in 0..len as usize {
+        vm.check_interrupt_native()?;
         let key = super::array::index_key(vm, k as f64);
         let v = vm.get(array_like, key, array_like.value())?;
         let mapped = map(vm, v, k)?;
@@ -996,6 +999,7 @@ fn visit(
     let (f, this_arg) = (arg(args, 0), arg(args, 1));
     require_callable(vm, f, method)?;
     for i in 0..len {
+        vm.check_interrupt_native()?;
         let k = if backwards { len - 1 - i } else { i };
         let v = element_at(vm, o, k);
         let r = vm.call(f, this_arg, &[v, Value::number(k as f64), o.value()])?;
@@ -1060,6 +1064,7 @@ fn fill(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
         return Err(vm.type_error("The typed array was detached during fill"));
     };
     for k in start..end.min(len) {
+        vm.check_interrupt_native()?;
         write(vm, &ta, k, value);
     }
     Ok(o.value())
@@ -1072,6 +1077,7 @@ fn filter(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
     require_callable(vm, f, "filter")?;
     let mut kept = Vec::new();
     for k in 0..len {
+        vm.check_interrupt_native()?;
         let v = element_at(vm, o, k);
         let r = vm.call(f, this_arg, &[v, Value::number(k as f64), o.value()])?;
         if vm.to_boolean(r) {
@@ -1104,6 +1110,7 @@ fn includes(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
     };
     let target = arg(args, 0);
     for k in start..len {
+        vm.check_interrupt_native()?;
         let v = element_at(vm, o, k);
         if vm.same_value_zero(v, target) {
             return Ok(Value::TRUE);
@@ -1132,6 +1139,7 @@ fn index_of(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
         return Ok(Value::int32(-1));
     };
     for k in start..len {
+        vm.check_interrupt_native()?;
         if valid_index(vm, &ta, k as f64).is_none() {
             continue;
         }
@@ -1184,21 +1192,20 @@ fn join(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
         let s = vm.to_string(arg(args, 0))?;
         vm.units(s).to_vec()
     };
-    let mut out: Vec<u16> = Vec::new();
+    let mut out = crate::limits::StringBuilder::new();
     for k in 0..len {
+        vm.check_interrupt_native()?;
         if k > 0 {
-            out.extend_from_slice(&sep);
+            out.push_units(vm, &sep)?;
         }
         let v = element_at(vm, o, k);
         if !v.is_undefined() {
             let s = vm.to_string(v)?;
-            out.extend_from_slice(&vm.units(s));
-        }
-        if out.len() > (1 << 29) {
-            return Err(vm.range_error("Invalid string length"));
+            let units = vm.units(s);
+            out.push_units(vm, &units)?;
         }
     }
-    Ok(vm.string_from_units(&out))
+    Ok(out.finish(vm))
 }
 
 /// 23.2.3.23 %TypedArray%.prototype.map ( callback [ , thisArg ] )
@@ -1209,6 +1216,7 @@ fn map(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
     let a = species_create(vm, o, &[Value::number(len as f64)])?;
     vm.handles.push(a.value());
     for k in 0..len {
+        vm.check_interrupt_native()?;
         let v = element_at(vm, o, k);
         let mapped = vm.call(f, this_arg, &[v, Value::number(k as f64), o.value()])?;
         vm.set_or_throw(a, PropertyKey::Index(k as u32), mapped, true)?;
@@ -1350,6 +1358,7 @@ fn set_from_array_like(vm: &mut Vm, target: ObjRef, offset: f64, source: Value) 
         return Err(vm.range_error("offset is out of bounds"));
     }
     for k in 0..src_len as usize {
+        vm.check_interrupt_native()?;
         let v = vm.get(src, PropertyKey::Index(k as u32), src.value())?;
         set_element(vm, target, offset + k as f64, v)?;
     }
@@ -1417,6 +1426,7 @@ fn compare_numeric(vm: &Vm, a: Value, b: Value) -> Ordering {
 fn sorted_values(vm: &mut Vm, o: ObjRef, len: usize, comparator: Value) -> JsResult<Vec<Value>> {
     let mut items = Vec::with_capacity(len);
     for k in 0..len {
+        vm.check_interrupt_native()?;
         let v = element_at(vm, o, k);
         vm.handles.push(v);
         items.push(v);
@@ -1466,6 +1476,7 @@ fn to_reversed(vm: &mut Vm, this: Value, _: &[Value]) -> JsResult<Value> {
     let a = create_same_type(vm, ta.element, len)?;
     let dst = typed_array(vm, a).expect("just made");
     for k in 0..len {
+        vm.check_interrupt_native()?;
         if let Some(e) = read(vm, &ta, len - 1 - k) {
             write(vm, &dst, k, e);
         }
@@ -1485,6 +1496,7 @@ fn with(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
     let a = create_same_type(vm, ta.element, len)?;
     let dst = typed_array(vm, a).expect("just made");
     for k in 0..len {
+        vm.check_interrupt_native()?;
         let e = if k as f64 == actual {
             Some(value)
         } else {
@@ -1527,6 +1539,7 @@ fn to_locale_string(vm: &mut Vm, this: Value, _: &[Value]) -> JsResult<Value> {
     let (o, _, len) = validate(vm, this, "toLocaleString")?;
     let mut out = Vec::new();
     for k in 0..len {
+        vm.check_interrupt_native()?;
         if k > 0 {
             out.push(u16::from(b','));
         }

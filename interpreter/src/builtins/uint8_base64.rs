@@ -302,9 +302,15 @@ fn to_base64(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
         }
         None => false,
     };
+    if let Some(len) = typed_array::length_of(vm, &ta) {
+        vm.check_string_length((len.div_ceil(3) * 4) as f64)?;
+    }
     let bytes = bytes_of(vm, &ta)?;
     let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
-    for chunk in bytes.chunks(3) {
+    for (i, chunk) in bytes.chunks(3).enumerate() {
+        if i % 4096 == 0 {
+            vm.check_interrupt_now()?;
+        }
         let n = chunk
             .iter()
             .chain(std::iter::repeat(&0))
@@ -330,11 +336,23 @@ fn to_base64(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
     Ok(vm.string(&out))
 }
 
+const HEX_DIGITS: &[u8; 16] = b"0123456789abcdef";
+
 /// Uint8Array.prototype.toHex ( )
 fn to_hex(vm: &mut Vm, this: Value, _: &[Value]) -> JsResult<Value> {
     let (_, ta) = this_uint8(vm, this, "toHex")?;
+    if let Some(len) = typed_array::length_of(vm, &ta) {
+        vm.check_string_length(len as f64 * 2.0)?;
+    }
     let bytes = bytes_of(vm, &ta)?;
-    let out: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+    let mut out = String::with_capacity(bytes.len() * 2);
+    for (i, b) in bytes.iter().enumerate() {
+        if i % 4096 == 0 {
+            vm.check_interrupt_now()?;
+        }
+        out.push(char::from(HEX_DIGITS[usize::from(b >> 4)]));
+        out.push(char::from(HEX_DIGITS[usize::from(b & 15)]));
+    }
     Ok(vm.string(&out))
 }
 

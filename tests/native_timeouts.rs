@@ -1,0 +1,284 @@
+//! Native work under `node:vm` timeouts: programs whose time goes into one built-in call
+//! (a backtracking RegExp, BigInt arithmetic, array algorithms over length 2^32 − 1, string and
+//! JSON builders) run with `{ timeout: 100 }` from a host module, which measures how long each
+//! took. Every one must end with ERR_SCRIPT_EXECUTION_TIMEOUT or a RangeError within 250 ms,
+//! and the host must go on. Also: the maximum string length and BigInt size.
+
+use kiln::{Runtime, Script, ScriptOptions, SourceType};
+use kiln_interpreter::Host;
+use std::cell::RefCell;
+use std::rc::Rc;
+
+struct Capture(Rc<RefCell<Vec<String>>>);
+
+impl Host for Capture {
+    fn print(&mut self, line: &str) {
+        self.0.borrow_mut().push(line.to_string());
+    }
+}
+
+/// Runs `source` as a module and returns what it printed (and the uncaught error, if any).
+fn run(source: &str) -> Vec<String> {
+    let lines = Rc::new(RefCell::new(Vec::new()));
+    let mut runtime = Runtime::with_host(Box::new(Capture(lines.clone())));
+    let script = Script::new(
+        source,
+        ScriptOptions {
+            filename: "test.mjs".into(),
+            source_type: SourceType::Module,
+            ..Default::default()
+        },
+    )
+    .expect("the test parses");
+    if let Err(e) = script.run_in_this_context(&mut runtime) {
+        lines.borrow_mut().push(format!("UNCAUGHT {e}"));
+    }
+    lines.take()
+}
+
+/// The host side: `hostile(name, code, sandbox?)` runs `code` in a new context with a 100 ms
+/// timeout and prints `name: timeout`, `name: RangeError` or what else happened, followed by
+/// the elapsed time when it was `LIMIT` ms or more.
+const HOST: &str = r#"
+import vm from 'node:vm';
+function outcome(e) {
+  if (e && e.code === 'ERR_SCRIPT_EXECUTION_TIMEOUT') return 'timeout';
+  if (e && e.name === 'RangeError') return 'RangeError';
+  return 'threw ' + String(e);
+}
+function report(name, started, result) {
+  const ms = Date.now() - started;
+  console.log(name + ': ' + result + (ms < LIMIT ? '' : ' after ' + ms + ' ms'));
+}
+globalThis.hostile = (name, code, sandbox = {}) => {
+  const started = Date.now();
+  let result;
+  try { vm.runInNewContext(code, sandbox, { timeout: 100 }); result = 'completed'; }
+  catch (e) { result = outcome(e); }
+  report(name, started, result);
+};
+globalThis.hostileModule = async (name, code) => {
+  const m = new vm.SourceTextModule(code);
+  await m.link(() => {});
+  const started = Date.now();
+  let result;
+  try { await m.evaluate({ timeout: 100 }); result = 'completed'; }
+  catch (e) { result = outcome(e); }
+  report(name, started, result);
+};
+"#;
+
+/// Runs the host with `cases` and checks each line: `name: outcome`, with one of the outcomes
+/// allowed for it, in time; then the host's own last line.
+fn check(cases: &str, expected: &[(&str, &[&str])]) {
+    let source =
+        format!("const LIMIT = {LIMIT_MS};\n{HOST}\n{cases}\nconsole.log('host goes on', 6 * 7);");
+    let got = run(&source);
+    assert_eq!(got.len(), expected.len() + 1, "output: {got:#?}");
+    for (line, (name, outcomes)) in got.iter().zip(expected) {
+        let allowed = outcomes.iter().any(|o| *line == format!("{name}: {o}"));
+        assert!(allowed, "{line:?} should be `{name}: ` one of {outcomes:?}");
+    }
+    assert_eq!(got.last().unwrap(), "host goes on 42");
+}
+
+/// How long a hostile program may take, timeout included. Unoptimised builds convert and copy
+/// large strings and BigInts an order of magnitude more slowly between two checks, so they are
+/// held to a looser bound; the outcome is checked the same.
+const LIMIT_MS: u64 = if cfg!(debug_assertions) { 2000 } else { 250 };
+
+const TIMEOUT: &[&str] = &["timeout"];
+/// A RangeError thrown before the work starts; on a loaded machine the 100 ms may already have
+/// passed by then (the size checks themselves are tested without timeouts below).
+const RANGE_ERROR: &[&str] = &["RangeError", "timeout"];
+const EITHER: &[&str] = &["timeout", "RangeError"];
+
+#[test]
+fn backtracking_regexps_stop_at_the_timeout() {
+    check(
+        r#"
+// Inputs sized for searches of about half a second to a second: long enough that only the
+// timeout ends them, short enough that the search threads left behind end soon too.
+hostile('nested plus', "/(a+)+$/.test('a'.repeat(23) + 'b')");
+hostile('alternation star', "/(a|a)*b/.test('a'.repeat(22))");
+hostile('repeated group', "/(.*a){20}/.test('a'.repeat(19) + 'b'.repeat(100))");
+hostile('backreference in a starred group', "/^((a)\\2*)+$/.test('a'.repeat(23) + 'b')");
+hostile('nested plus with a backreference', "/^(a+)+\\1$/.test('a'.repeat(24) + 'b')");
+hostile('through replace', "'a'.repeat(22).replace(/(a|a)*b/g, '')");
+hostile('through split', "('a'.repeat(23) + 'b').split(/(a+)+$/)");
+hostile('through matchAll', "[...('a'.repeat(23) + 'b').matchAll(/(a+)+$/g)]");
+await hostileModule('in a module', "/(a+)+$/.test('a'.repeat(23) + 'b');");
+// Searches that end give their answers: with no timeout, and under one with a pattern that
+// cannot backtrack badly. (A risky pattern under a timeout may have to wait for the searches
+// left running above.)
+console.log('answers: ' + vm.runInNewContext("/(a+)+$/.test('aaa')") + ' ' + vm.runInNewContext("/a+b/.exec('xaab')[0]", {}, { timeout: 100 }));
+"#,
+        &[
+            ("nested plus", TIMEOUT),
+            ("alternation star", TIMEOUT),
+            ("repeated group", TIMEOUT),
+            ("backreference in a starred group", TIMEOUT),
+            ("nested plus with a backreference", TIMEOUT),
+            ("through replace", TIMEOUT),
+            ("through split", TIMEOUT),
+            ("through matchAll", TIMEOUT),
+            ("in a module", TIMEOUT),
+            ("answers", &["true aab"]),
+        ],
+    );
+}
+
+#[test]
+fn bigint_arithmetic_is_bounded_and_stops() {
+    check(
+        r#"
+hostile('huge power', '3n ** 300000000n');
+hostile('power then toString', '(7n ** 10000000n).toString()');
+hostile('huge shift', '1n << (2n ** 40n)');
+hostile('squaring past the limit', 'let x = 2n ** 600000n; x * x');
+hostile('parsing past the limit', "BigInt('9'.repeat(400000))");
+hostile('toString in a loop', 'const x = 7n ** 300000n; for (;;) x.toString()');
+hostile('multiplying in a loop', 'const x = 3n ** 300000n; for (;;) x * x');
+"#,
+        &[
+            ("huge power", RANGE_ERROR),
+            ("power then toString", RANGE_ERROR),
+            ("huge shift", RANGE_ERROR),
+            ("squaring past the limit", RANGE_ERROR),
+            ("parsing past the limit", RANGE_ERROR),
+            ("toString in a loop", TIMEOUT),
+            ("multiplying in a loop", TIMEOUT),
+        ],
+    );
+}
+
+#[test]
+fn array_algorithms_over_huge_lengths_stop() {
+    let huge = "var a = []; a.length = 2 ** 32 - 1; ";
+    let cases: Vec<(&str, String, &[&str])> = vec![
+        ("join", format!("{huge}a.join()"), RANGE_ERROR),
+        (
+            "join of an array-like",
+            "Array.prototype.join.call({ length: 2 ** 53 - 1 }, '')".into(),
+            TIMEOUT,
+        ),
+        ("toString", format!("{huge}String(a)"), RANGE_ERROR),
+        ("includes", format!("{huge}a.includes(1)"), TIMEOUT),
+        ("indexOf", format!("{huge}a.indexOf(1)"), TIMEOUT),
+        ("lastIndexOf", format!("{huge}a.lastIndexOf(1)"), TIMEOUT),
+        ("concat", format!("{huge}[].concat(a)"), TIMEOUT),
+        ("fill", format!("{huge}a.fill(0)"), TIMEOUT),
+        ("copyWithin", format!("{huge}a.copyWithin(1, 0)"), TIMEOUT),
+        ("reverse", format!("{huge}a.reverse()"), TIMEOUT),
+        ("slice", format!("{huge}a.slice()"), TIMEOUT),
+        ("splice", format!("{huge}a.splice(0, 2 ** 32 - 2)"), TIMEOUT),
+        ("sort of holes", format!("{huge}a.sort()"), TIMEOUT),
+        ("sort", "a.sort()".into(), TIMEOUT),
+        (
+            "typed array indexOf",
+            "new Uint8Array(2 ** 24).indexOf(1)".into(),
+            TIMEOUT,
+        ),
+    ];
+    let mut source =
+        String::from("const big = []; for (let i = 0; i < 2 ** 19; i++) big.push(String(-i));\n");
+    for (name, code, _) in &cases {
+        let sandbox = if *name == "sort" { "{ a: big }" } else { "{}" };
+        source.push_str(&format!("hostile({name:?}, {code:?}, {sandbox});\n"));
+    }
+    let expected: Vec<(&str, &[&str])> = cases.iter().map(|(n, _, o)| (*n, *o)).collect();
+    check(&source, &expected);
+}
+
+#[test]
+fn string_and_json_builders_stop() {
+    check(
+        r#"
+hostile('replaceAll with $`', "'x'.repeat(2 ** 16).replaceAll('', '$`')");
+hostile('normalize', "'x'.repeat(2 ** 24).normalize('NFD')");
+hostile('toUpperCase', "'ab'.repeat(2 ** 23).toUpperCase()");
+hostile('JSON.stringify of a long array', 'JSON.stringify(new Array(2 ** 28))');
+hostile('JSON.parse of a long array', 'JSON.parse(s)', { s: '[' + '0,'.repeat(2 ** 21) + '0]' });
+hostile('repeat past the maximum', "'x'.repeat(2 ** 29)");
+hostile('padEnd past the maximum', "'x'.padEnd(2 ** 30)");
+hostile('split into characters', "'x'.repeat(2 ** 24).split('')");
+hostile('encodeURIComponent', "encodeURIComponent('\\u0800'.repeat(2 ** 23))");
+"#,
+        &[
+            ("replaceAll with $`", EITHER),
+            ("normalize", TIMEOUT),
+            ("toUpperCase", TIMEOUT),
+            ("JSON.stringify of a long array", EITHER),
+            ("JSON.parse of a long array", TIMEOUT),
+            ("repeat past the maximum", RANGE_ERROR),
+            ("padEnd past the maximum", RANGE_ERROR),
+            ("split into characters", TIMEOUT),
+            ("encodeURIComponent", TIMEOUT),
+        ],
+    );
+}
+
+#[test]
+fn strings_stop_at_the_maximum_length() {
+    let got = run(r#"
+function attempt(f) {
+  try { return String(f()); } catch (e) { return e.name + ': ' + e.message; }
+}
+// Ropes reach the limit without building anything: 2^20 doubled nine times is 2^29.
+console.log(attempt(() => { let s = 'x'.repeat(2 ** 20); for (let i = 0; i < 9; i++) s += s; return s.length; }));
+console.log(attempt(() => { let s = 'x'.repeat(2 ** 20); for (let i = 0; i < 8; i++) s += s; return s.length; }));
+console.log(attempt(() => 'x'.repeat(2 ** 29 - 23)));
+console.log(attempt(() => 'ab'.padStart(2 ** 29 - 23, 'c')));
+console.log(attempt(() => new Array(2 ** 20).join('x'.repeat(2 ** 10))));
+console.log(attempt(() => { let s = 'x'.repeat(2 ** 20); for (let i = 0; i < 8; i++) s += s; return `${s}${s}`; }));
+"#);
+    assert_eq!(
+        got,
+        [
+            "RangeError: Invalid string length",
+            "268435456",
+            "RangeError: Invalid string length",
+            "RangeError: Invalid string length",
+            "RangeError: Invalid string length",
+            "RangeError: Invalid string length",
+        ]
+    );
+}
+
+#[test]
+fn bigints_have_a_maximum_size_and_as_uint_n_respects_it() {
+    let got = run(r#"
+function attempt(f) {
+  try { return String(f()); } catch (e) { return e.name + ': ' + e.message; }
+}
+console.log(attempt(() => BigInt.asUintN(2 ** 21, -1n)));
+console.log(attempt(() => BigInt.asUintN(2 ** 21, 5n)));
+console.log(attempt(() => BigInt.asIntN(2 ** 21, -1n)));
+console.log(attempt(() => BigInt.asUintN(2 ** 20, -1n).toString(16) === 'f'.repeat(2 ** 18)));
+console.log(attempt(() => BigInt.asUintN(64, -1n) === 2n ** 64n - 1n));
+console.log(attempt(() => (2n ** (2n ** 20n - 1n)).toString(2).length));
+console.log(attempt(() => 2n ** (2n ** 20n)));
+console.log(attempt(() => (-1n) ** (2n ** 64n) + 0n ** (2n ** 64n) + 1n ** (2n ** 64n)));
+console.log(attempt(() => BigInt('9'.repeat(400000))));
+console.log(attempt(() => BigInt('0x' + 'f'.repeat(2 ** 18)) === BigInt.asUintN(2 ** 20, -1n)));
+console.log(attempt(() => 3n ** 300000000n));
+console.log(attempt(() => 1n << (2n ** 40n)));
+"#);
+    assert_eq!(
+        got,
+        [
+            "RangeError: Maximum BigInt size exceeded",
+            "5",
+            "-1",
+            "true",
+            "true",
+            "1048576",
+            "RangeError: Maximum BigInt size exceeded",
+            "2",
+            "RangeError: Maximum BigInt size exceeded",
+            "true",
+            "RangeError: Maximum BigInt size exceeded",
+            "RangeError: Maximum BigInt size exceeded",
+        ]
+    );
+}
