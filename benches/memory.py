@@ -21,10 +21,10 @@ KILN = os.path.join(ROOT, "target", "release", "kiln")
 PROGRAMS = {
     "repeat-1e6 x20000": "for (var i = 0; i < 20000; i++) { var s = 'x'.repeat(1e6); }",
     "uint8array-1e6 x10000": "for (var i = 0; i < 10000; i++) { var a = new Uint8Array(1e6); }",
-    "array-fill-125000 x1000": "for (var i = 0; i < 1000; i++) { var a = new Array(125000).fill(1); }",
-    "json-stringify x2000": (
+    "array-fill-125000 x200": "for (var i = 0; i < 200; i++) { var a = new Array(125000).fill(1); }",
+    "json-stringify x200": (
         "var d = Array.from({ length: 20000 }, (_, j) => ({ j, s: 'text' }));"
-        "for (var i = 0; i < 2000; i++) { var s = JSON.stringify(d); }"
+        "for (var i = 0; i < 200; i++) { var s = JSON.stringify(d); }"
     ),
 }
 
