@@ -3,7 +3,11 @@
 //!
 //! Entries keep insertion order in a vector; a hash index (consistent with SameValueZero) finds
 //! them in constant time. A deleted entry becomes a hole, so a live iterator keeps its place, as
-//! the spec's "empty" entries do.
+//! the spec's "empty" entries do. Positions are logical: `base` counts the entries dropped from
+//! the front, so the holes before the first live entry (all of them after `clear`) are given
+//! back without moving any iterator — a position before `base` was a hole, and reads as the
+//! first entry still there. A map used as a queue or cleared in a loop stays the size of its
+//! live entries.
 
 use crate::heap::{ObjRef, Traced};
 use crate::object::ObjectKind;
@@ -17,8 +21,12 @@ use std::hash::{Hash, Hasher};
 pub struct MapData {
     /// `(key, value)` in insertion order; a set stores `(value, value)`.
     pub entries: Vec<Option<(Value, Value)>>,
-    /// Hash of a key → the indices of live entries with that hash.
-    index: FxHashMap<u64, SmallVec<[u32; 1]>>,
+    /// The position of `entries[0]`: how many entries were dropped from the front.
+    base: usize,
+    /// How many holes `entries` starts with.
+    leading_holes: usize,
+    /// Hash of a key → the positions of live entries with that hash.
+    index: FxHashMap<u64, SmallVec<[u64; 1]>>,
     live: usize,
 }
 
@@ -26,7 +34,40 @@ impl MapData {
     /// Bytes the entry list and the hash index hold.
     pub fn heap_bytes(&self) -> usize {
         self.entries.capacity() * size_of::<Option<(Value, Value)>>()
-            + self.index.capacity() * (size_of::<(u64, SmallVec<[u32; 1]>)>() + 1)
+            + self.index.capacity() * (size_of::<(u64, SmallVec<[u64; 1]>)>() + 1)
+    }
+
+    /// The entry at position `i`, if live.
+    fn at(&self, i: usize) -> Option<(Value, Value)> {
+        self.entries
+            .get(i.checked_sub(self.base)?)
+            .copied()
+            .flatten()
+    }
+
+    /// After the entry at index `p` of `entries` became a hole: counts the holes at the front
+    /// (each entry is passed once), and drops them once they are at least half the list (each
+    /// entry is moved at most once per halving), giving back unused capacity.
+    fn hole_made(&mut self, p: usize) {
+        if p == self.leading_holes {
+            while self
+                .entries
+                .get(self.leading_holes)
+                .is_some_and(Option::is_none)
+            {
+                self.leading_holes += 1;
+            }
+        }
+        let holes = self.leading_holes;
+        if holes == 0 || holes < self.entries.len() / 2 {
+            return;
+        }
+        self.entries.drain(..holes);
+        self.base += holes;
+        self.leading_holes = 0;
+        if self.entries.capacity() > 4 * self.entries.len().max(4) {
+            self.entries.shrink_to(2 * self.entries.len());
+        }
     }
 
     pub fn trace(&self, out: &mut Vec<Traced>) {
@@ -104,8 +145,7 @@ fn lookup(vm: &mut Vm, o: ObjRef, key: Value) -> (u64, Option<usize>) {
         return (hash, None);
     };
     for i in candidates {
-        let Some(Some((k, _))) = data(vm, o).and_then(|d| d.entries.get(i as usize)).copied()
-        else {
+        let Some((k, _)) = data(vm, o).and_then(|d| d.at(i as usize)) else {
             continue;
         };
         if k == key || vm.same_value_zero(k, key) {
@@ -125,7 +165,9 @@ pub fn insert(vm: &mut Vm, o: ObjRef, key: Value, value: Value) {
     let key = normalize(key);
     match lookup(vm, o, key) {
         (_, Some(i)) => {
-            if let Some(Some(entry)) = data_mut(vm, o).and_then(|d| d.entries.get_mut(i)) {
+            if let Some(d) = data_mut(vm, o)
+                && let Some(Some(entry)) = d.entries.get_mut(i - d.base)
+            {
                 entry.1 = value;
             }
         }
@@ -148,7 +190,7 @@ pub fn add(vm: &mut Vm, o: ObjRef, key: Value) -> bool {
 fn append(vm: &mut Vm, o: ObjRef, hash: u64, key: Value, value: Value) {
     if let Some(d) = data_mut(vm, o) {
         let before = d.heap_bytes();
-        let i = d.entries.len() as u32;
+        let i = (d.base + d.entries.len()) as u64;
         d.entries.push(Some((key, value)));
         d.index.entry(hash).or_default().push(i);
         d.live += 1;
@@ -163,7 +205,8 @@ pub fn remove(vm: &mut Vm, o: ObjRef, key: Value) -> bool {
         return false;
     };
     if let Some(d) = data_mut(vm, o) {
-        d.entries[i] = None;
+        let p = i - d.base;
+        d.entries[p] = None;
         d.live -= 1;
         if let Some(list) = d.index.get_mut(&hash) {
             list.retain(|&mut j| j as usize != i);
@@ -171,6 +214,7 @@ pub fn remove(vm: &mut Vm, o: ObjRef, key: Value) -> bool {
                 d.index.remove(&hash);
             }
         }
+        d.hole_made(p);
     }
     true
 }
@@ -178,22 +222,22 @@ pub fn remove(vm: &mut Vm, o: ObjRef, key: Value) -> bool {
 /// Empties the collection (existing iterators see the end, then anything added later).
 pub fn clear(vm: &mut Vm, o: ObjRef) {
     if let Some(d) = data_mut(vm, o) {
-        for e in d.entries.iter_mut() {
-            *e = None;
-        }
-        d.index.clear();
+        d.base += d.entries.len();
+        d.leading_holes = 0;
+        d.entries = Vec::new();
+        d.index = FxHashMap::default();
         d.live = 0;
     }
 }
 
 /// The entry at `i`, if live.
 pub fn entry(vm: &Vm, o: ObjRef, i: usize) -> Option<(Value, Value)> {
-    data(vm, o)?.entries.get(i).copied().flatten()
+    data(vm, o)?.at(i)
 }
 
 /// One past the last entry index (holes included).
 pub fn end(vm: &Vm, o: ObjRef) -> usize {
-    data(vm, o).map_or(0, |d| d.entries.len())
+    data(vm, o).map_or(0, |d| d.base + d.entries.len())
 }
 
 /// Live entries.
@@ -202,13 +246,14 @@ pub fn size(vm: &Vm, o: ObjRef) -> usize {
 }
 
 /// The first live entry at or after `i`: its index and contents.
-pub fn next_entry(vm: &Vm, o: ObjRef, mut i: usize) -> Option<(usize, (Value, Value))> {
+pub fn next_entry(vm: &Vm, o: ObjRef, i: usize) -> Option<(usize, (Value, Value))> {
     let d = data(vm, o)?;
-    while i < d.entries.len() {
-        if let Some(e) = d.entries[i] {
-            return Some((i, e));
+    let mut j = i.saturating_sub(d.base);
+    while j < d.entries.len() {
+        if let Some(e) = d.entries[j] {
+            return Some((d.base + j, e));
         }
-        i += 1;
+        j += 1;
     }
     None
 }
