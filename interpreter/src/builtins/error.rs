@@ -104,6 +104,22 @@ fn make(
         None => vm.intrinsics().error_prototype(kind),
     };
     let o = vm.alloc(Object::new(Some(proto), ObjectKind::Error));
+    // ToString of the message and the `cause` lookup can run JavaScript.
+    let mark = vm.handles.len();
+    vm.handles.push(o.value());
+    let result = install_message_and_cause(vm, o, message, options);
+    vm.handles.truncate(mark);
+    result?;
+    vm.attach_stack(o);
+    Ok(o)
+}
+
+fn install_message_and_cause(
+    vm: &mut Vm,
+    o: ObjRef,
+    message: Value,
+    options: Value,
+) -> JsResult<()> {
     if !message.is_undefined() {
         let m = vm.to_string(message)?;
         let mk = PropertyKey::String(vm.names.message);
@@ -117,8 +133,7 @@ fn make(
             vm.define_data(o, ck, cause, attrs::HIDDEN);
         }
     }
-    vm.attach_stack(o);
-    Ok(o)
+    Ok(())
 }
 
 fn error_call(vm: &mut Vm, _: Value, args: &[Value]) -> JsResult<Value> {

@@ -285,7 +285,23 @@ fn parse(vm: &mut Vm, _: Value, args: &[Value]) -> JsResult<Value> {
 
 fn internalize(vm: &mut Vm, holder: ObjRef, name: PropertyKey, reviver: Value) -> JsResult<Value> {
     vm.check_native_stack()?;
+    // The reviver runs JavaScript that may detach the holder and the value from everything
+    // else: both stay rooted while this level works on them.
+    let mark = vm.handles.len();
+    vm.handles.push(holder.value());
+    let result = internalize_rooted(vm, holder, name, reviver);
+    vm.handles.truncate(mark);
+    result
+}
+
+fn internalize_rooted(
+    vm: &mut Vm,
+    holder: ObjRef,
+    name: PropertyKey,
+    reviver: Value,
+) -> JsResult<Value> {
     let val = vm.get(holder, name, holder.value())?;
+    vm.handles.push(val);
     if let Some(o) = val.as_object() {
         if super::array::is_array(vm, val)? {
             let len = super::array::length_of(vm, o)?;
@@ -302,9 +318,14 @@ fn internalize(vm: &mut Vm, holder: ObjRef, name: PropertyKey, reviver: Value) -
                 i += 1.0;
             }
         } else {
-            let keys = super::object::enumerable_own(vm, o, 0)?;
-            for k in keys {
-                let key = vm.to_property_key(k)?;
+            // The key strings are rooted by nothing once returned: make them property keys
+            // (atoms) before the reviver runs.
+            let names = super::object::enumerable_own(vm, o, 0)?;
+            let mut keys = Vec::with_capacity(names.len());
+            for k in names {
+                keys.push(vm.to_property_key(k)?);
+            }
+            for key in keys {
                 let nv = internalize(vm, o, key, reviver)?;
                 if nv.is_undefined() {
                     vm.delete(o, key)?;
@@ -385,18 +406,37 @@ fn serialize(
     key: PropertyKey,
     out: &mut Vec<u16>,
 ) -> JsResult<bool> {
+    // `toJSON`, the replacer and getters run JavaScript, and the value they return may be
+    // reachable from nowhere else: the holder and each value stay rooted at this level.
+    let mark = vm.handles.len();
+    vm.handles.push(holder.value());
+    let result = serialize_rooted(vm, st, holder, key, out);
+    vm.handles.truncate(mark);
+    result
+}
+
+fn serialize_rooted(
+    vm: &mut Vm,
+    st: &mut Stringifier,
+    holder: ObjRef,
+    key: PropertyKey,
+    out: &mut Vec<u16>,
+) -> JsResult<bool> {
     let mut value = vm.get(holder, key, holder.value())?;
+    vm.handles.push(value);
     if value.is_object() || value.as_bigint().is_some() {
         let tk = vm.key("toJSON");
         let to_json = vm.get_v(value, tk)?;
         if vm.is_callable(to_json) {
             let k = vm.key_value(key);
             value = vm.call(to_json, value, &[k])?;
+            vm.handles.push(value);
         }
     }
     if !st.replacer.is_undefined() {
         let k = vm.key_value(key);
         value = vm.call(st.replacer, holder.value(), &[k, value])?;
+        vm.handles.push(value);
     }
     if let Some(o) = value.as_object() {
         match vm.obj(o).kind {

@@ -196,20 +196,36 @@ pub fn from_descriptor(vm: &mut Vm, d: Option<Descriptor>) -> Value {
 }
 
 fn object_define_properties(vm: &mut Vm, o: ObjRef, props: Value) -> JsResult<()> {
-    let p = vm.to_object(props)?;
-    let mut descriptors = Vec::new();
-    for key in vm.own_property_keys(p)? {
-        if let Some(prop) = vm.get_own_property(p, key)?
-            && prop.attrs & attrs::ENUMERABLE != 0
-        {
-            let dv = vm.get(p, key, p.value())?;
-            descriptors.push((key, to_descriptor(vm, dv)?));
+    // Getters and traps run JavaScript while the target, the properties object, the keys and
+    // the descriptors read so far are only here: root them all.
+    let mark = vm.handles.len();
+    vm.handles.extend([o.value(), props]);
+    let result = (|| {
+        let p = vm.to_object(props)?;
+        vm.handles.push(p.value());
+        let keys = vm.own_property_keys(p)?;
+        root_keys(vm, &keys);
+        let mut descriptors = Vec::new();
+        for key in keys {
+            if let Some(prop) = vm.get_own_property(p, key)?
+                && prop.attrs & attrs::ENUMERABLE != 0
+            {
+                let dv = vm.get(p, key, p.value())?;
+                vm.handles.push(dv);
+                let d = to_descriptor(vm, dv)?;
+                // Getters on the descriptor object may have made these values afresh.
+                vm.handles
+                    .extend([d.value, d.get, d.set].into_iter().flatten());
+                descriptors.push((key, d));
+            }
         }
-    }
-    for (key, d) in descriptors {
-        vm.define_property_or_throw(o, key, d)?;
-    }
-    Ok(())
+        for (key, d) in descriptors {
+            vm.define_property_or_throw(o, key, d)?;
+        }
+        Ok(())
+    })();
+    vm.handles.truncate(mark);
+    result
 }
 
 fn require_object(vm: &mut Vm, v: Value, what: &str) -> JsResult<ObjRef> {
@@ -236,6 +252,16 @@ fn define_property(vm: &mut Vm, _: Value, args: &[Value]) -> JsResult<Value> {
 
 /// EnumerableOwnProperties(O, kind): 0 keys, 1 values, 2 entries.
 pub fn enumerable_own(vm: &mut Vm, o: ObjRef, kind: u8) -> JsResult<Vec<Value>> {
+    // Getters and proxy traps run JavaScript: the object and every value gathered so far stay
+    // rooted until the caller has them.
+    let mark = vm.handles.len();
+    vm.handles.push(o.value());
+    let result = enumerable_own_rooted(vm, o, kind);
+    vm.handles.truncate(mark);
+    result
+}
+
+fn enumerable_own_rooted(vm: &mut Vm, o: ObjRef, kind: u8) -> JsResult<Vec<Value>> {
     let mut out = Vec::new();
     for key in vm.own_property_keys(o)? {
         if let PropertyKey::Symbol(_) = key {
@@ -245,14 +271,17 @@ pub fn enumerable_own(vm: &mut Vm, o: ObjRef, kind: u8) -> JsResult<Vec<Value>> 
             && p.attrs & attrs::ENUMERABLE != 0
         {
             let k = vm.key_value(key);
-            match kind {
-                0 => out.push(k),
-                1 => out.push(vm.get(o, key, o.value())?),
+            vm.handles.push(k);
+            let item = match kind {
+                0 => k,
+                1 => vm.get(o, key, o.value())?,
                 _ => {
                     let v = vm.get(o, key, o.value())?;
-                    out.push(vm.new_array(vec![k, v]).value());
+                    vm.new_array(vec![k, v]).value()
                 }
-            }
+            };
+            vm.handles.push(item);
+            out.push(item);
         }
     }
     Ok(out)
@@ -385,15 +414,20 @@ fn from_entries(vm: &mut Vm, _: Value, args: &[Value]) -> JsResult<Value> {
     let (it, next) = super::iterator::get_iterator(vm, iterable)?;
     vm.handles.push(it);
     while let Some(entry) = super::iterator::step(vm, it, next)? {
+        let mark = vm.handles.len();
+        vm.handles.push(entry);
         let result = (|| {
             let Some(e) = entry.as_object() else {
                 return Err(vm.type_error("Iterator value is not an entry object"));
             };
             let k = vm.get(e, PropertyKey::Index(0), entry)?;
+            vm.handles.push(k);
             let v = vm.get(e, PropertyKey::Index(1), entry)?;
+            vm.handles.push(v);
             let key = vm.to_property_key(k)?;
             vm.create_data_property_or_throw(o, key, v)
         })();
+        vm.handles.truncate(mark);
         if let Err(e) = result {
             let _ = super::iterator::close(vm, it);
             return Err(e);
@@ -413,15 +447,34 @@ fn get_own_property_descriptor(vm: &mut Vm, _: Value, args: &[Value]) -> JsResul
 fn get_own_property_descriptors(vm: &mut Vm, _: Value, args: &[Value]) -> JsResult<Value> {
     let o = vm.to_object(arg(args, 0))?;
     let result = vm.new_object();
-    for key in vm.own_property_keys(o)? {
-        let p = vm.get_own_property(o, key)?;
-        let d = p.map(|p| Descriptor::from_property(&p));
-        if d.is_some() {
-            let dv = from_descriptor(vm, d);
-            vm.create_data_property_or_throw(result, key, dv)?;
+    // Proxy traps run JavaScript: the object, the result and the keys (symbols a trap made)
+    // stay rooted.
+    let mark = vm.handles.len();
+    vm.handles.extend([o.value(), result.value()]);
+    let filled = (|| {
+        let keys = vm.own_property_keys(o)?;
+        root_keys(vm, &keys);
+        for key in keys {
+            let p = vm.get_own_property(o, key)?;
+            let d = p.map(|p| Descriptor::from_property(&p));
+            if d.is_some() {
+                let dv = from_descriptor(vm, d);
+                vm.create_data_property_or_throw(result, key, dv)?;
+            }
+        }
+        Ok(())
+    })();
+    vm.handles.truncate(mark);
+    filled.map(|()| result.value())
+}
+
+/// Roots the symbols among `keys` (a proxy's `ownKeys` trap may have made them).
+fn root_keys(vm: &mut Vm, keys: &[PropertyKey]) {
+    for &key in keys {
+        if let PropertyKey::Symbol(s) = key {
+            vm.handles.push(s.value());
         }
     }
-    Ok(result.value())
 }
 
 fn get_own_property_names(vm: &mut Vm, _: Value, args: &[Value]) -> JsResult<Value> {
