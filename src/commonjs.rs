@@ -95,6 +95,19 @@ fn resident_bytes() -> usize {
         .map_or(0, |pages| pages * 4096)
 }
 
+/// The process's peak resident set in bytes since it started this program (Linux: `VmHWM` in
+/// `/proc/self/status`, which, unlike `getrusage`, does not count the image of the process that
+/// spawned it before `exec`; 0 where unknown).
+pub fn peak_resident_bytes() -> usize {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            let line = s.lines().find(|l| l.starts_with("VmHWM:"))?;
+            line.split_whitespace().nth(1)?.parse::<usize>().ok()
+        })
+        .map_or(0, |kb| kb * 1024)
+}
+
 fn cwd(vm: &mut Vm, _: Value, _: &[Value]) -> JsResult<Value> {
     let dir = std::env::current_dir()
         .map(|p| p.display().to_string())

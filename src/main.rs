@@ -13,6 +13,27 @@ use std::time::{Duration, Instant};
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
+/// mimalloc's `arena_eager_commit` (its position in `mi_option_e`, mimalloc 3; the crate names
+/// no constant for it). Eagerly committed arenas are never purged on Linux, so every page the
+/// process ever touched stays resident: a script that makes garbage keeps its peak for good.
+/// Off, freed pages go back to the system; measured: an empty script 18 MB → 8 MB peak RSS,
+/// richards 27 → 13 MB, a script stopped at `--heap-limit 64` 112 → 73 MB, at no cost in time.
+#[cfg(target_os = "linux")]
+const MI_OPTION_ARENA_EAGER_COMMIT: libmimalloc_sys::mi_option_t = 4;
+
+/// Runs before mimalloc initialises (its constructor has priority 101) and reserves its first
+/// arena, which is when the option is read; setting it from `main` would be too late.
+#[cfg(target_os = "linux")]
+#[used]
+#[unsafe(link_section = ".init_array.00100")]
+static CONFIGURE_ALLOCATOR: extern "C" fn() = configure_allocator;
+
+#[cfg(target_os = "linux")]
+extern "C" fn configure_allocator() {
+    // SAFETY: sets one entry of mimalloc's option table; nothing else runs yet.
+    unsafe { libmimalloc_sys::mi_option_set(MI_OPTION_ARENA_EAGER_COMMIT, 0) };
+}
+
 #[derive(Parser)]
 #[command(
     name = "kiln",
@@ -365,6 +386,8 @@ fn run(
             phase("archive", s.compile.archive);
         }
         phase("execute", execute);
+        let peak = kiln::commonjs::peak_resident_bytes() as f64 / (1 << 20) as f64;
+        eprintln!("  peak RSS {peak:8.1} MB");
     }
     match result {
         Ok(_) => ExitCode::SUCCESS,

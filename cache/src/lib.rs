@@ -68,6 +68,12 @@ impl VerifiedCode {
         unsafe { rkyv::access_unchecked::<ArchivedScriptCode>(self.archive_bytes()) }
     }
 
+    /// Bytes the buffer holding the archive takes (its capacity: it may hold more than the
+    /// archive), with the header of its shared allocation.
+    pub fn heap_bytes(&self) -> usize {
+        self.buffer.capacity() + 2 * size_of::<usize>()
+    }
+
     /// The rkyv archive alone.
     pub fn archive_bytes(&self) -> &[u8] {
         &self.buffer[self.archive.clone()]

@@ -94,6 +94,24 @@ pub fn buffer_bytes(bytes: usize) -> usize {
     }
 }
 
+/// The block a hash table (hashbrown's layout, as `HashMap`, `HashSet` and `FxHashMap` use)
+/// allocates for `capacity` entries of `entry` bytes: a power-of-two number of buckets, at most
+/// 7/8 of them full (3/4 under eight), each with its entry and a control byte, and one more
+/// group of control bytes.
+pub fn hash_table_bytes(capacity: usize, entry: usize) -> usize {
+    if capacity == 0 {
+        return 0;
+    }
+    let buckets = if capacity < 4 {
+        4
+    } else if capacity < 8 {
+        8
+    } else {
+        (capacity * 8 / 7).next_power_of_two()
+    };
+    buffer_bytes(buckets * (entry + 1) + 16)
+}
+
 /// Bytes a cell holds outside its arena slot: string data, element and property storage,
 /// buffers, digits, tables. Capacities, not lengths, where the storage can hold more.
 pub trait HeapSize {

@@ -2,7 +2,7 @@
 //! indexed elements (dense with a sparse fallback), the kinds of exotic and built-in objects,
 //! symbols and environments.
 
-use crate::heap::{EnvRef, ObjRef, StrRef, SymRef, Trace, Traced};
+use crate::heap::{EnvRef, ObjRef, StrRef, SymRef, Trace, Traced, buffer_bytes, hash_table_bytes};
 use crate::string::Atom;
 use crate::value::Value;
 use rustc_hash::FxHashMap;
@@ -122,19 +122,27 @@ impl Shapes {
         index.insert(key, keys.len() as u32);
         keys.push((key, attrs));
         // Each shape owns a copy of its keys and their index, and one transition entry.
-        self.table_bytes += keys.capacity() * size_of::<(PropertyKey, u8)>()
-            + index.capacity() * (size_of::<(PropertyKey, u32)>() + 1)
-            + size_of::<((PropertyKey, u8), ShapeId)>()
-            + 2 * 2 * size_of::<usize>();
+        // Each shape owns a copy of its keys and their index (each in an `Rc`), and its
+        // parent's transition table grows by an entry.
+        let rc_header = 2 * size_of::<usize>();
+        self.table_bytes += buffer_bytes(keys.capacity() * size_of::<(PropertyKey, u8)>())
+            + buffer_bytes(rc_header + size_of::<Vec<(PropertyKey, u8)>>())
+            + hash_table_bytes(index.capacity(), size_of::<(PropertyKey, u32)>())
+            + buffer_bytes(rc_header + size_of::<FxHashMap<PropertyKey, u32>>());
         let id = ShapeId(self.shapes.len() as u32);
         self.shapes.push(Shape {
             keys: Rc::new(keys),
             index: Rc::new(index),
             transitions: FxHashMap::default(),
         });
-        self.shapes[from.0 as usize]
-            .transitions
-            .insert((key, attrs), id);
+        let transitions = &mut self.shapes[from.0 as usize].transitions;
+        let before = transitions.capacity();
+        transitions.insert((key, attrs), id);
+        if transitions.capacity() != before {
+            let entry = size_of::<((PropertyKey, u8), ShapeId)>();
+            self.table_bytes += hash_table_bytes(transitions.capacity(), entry);
+            self.table_bytes -= hash_table_bytes(before, entry);
+        }
         Some(id)
     }
 }
@@ -467,6 +475,15 @@ pub struct ScopeNames {
     pub is_function: bool,
 }
 
+impl ScopeNames {
+    /// Bytes the name and kind lists hold, beside the struct itself.
+    pub fn heap_bytes(&self) -> usize {
+        size_of::<ScopeNames>()
+            + buffer_bytes(self.names.capacity() * size_of::<Atom>())
+            + buffer_bytes(self.kinds.capacity())
+    }
+}
+
 pub enum EnvKind {
     Declarative {
         names: Rc<ScopeNames>,
@@ -527,7 +544,7 @@ pub fn trace_frame(frame: &crate::vm::Frame, out: &mut Vec<Traced>) {
 
 /// Bytes of a `Vec`'s buffer.
 fn vec_bytes<T>(v: &Vec<T>) -> usize {
-    crate::heap::buffer_bytes(v.capacity() * size_of::<T>())
+    buffer_bytes(v.capacity() * size_of::<T>())
 }
 
 impl crate::heap::HeapSize for Object {
@@ -538,7 +555,8 @@ impl crate::heap::HeapSize for Object {
             Elements::Sparse(m) => m.len() * (size_of::<u32>() + size_of::<Property>() + 16),
         };
         let dictionary = self.dictionary.as_ref().map_or(0, |d| {
-            vec_bytes(&d.keys) + d.index.capacity() * (size_of::<(PropertyKey, u32)>() + 1)
+            vec_bytes(&d.keys)
+                + hash_table_bytes(d.index.capacity(), size_of::<(PropertyKey, u32)>())
         });
         let kind = match &self.kind {
             ObjectKind::Ordinary
@@ -580,7 +598,7 @@ impl crate::heap::HeapSize for Object {
             ObjectKind::ForIn(f) => {
                 size_of::<ForInIterator>()
                     + vec_bytes(&f.keys)
-                    + f.visited.capacity() * (size_of::<PropertyKey>() + 1)
+                    + hash_table_bytes(f.visited.capacity(), size_of::<PropertyKey>())
             }
             // The compiled pattern's size is not exposed by the matcher: an estimate.
             ObjectKind::RegExp(r) => {
@@ -599,7 +617,7 @@ impl crate::heap::HeapSize for Object {
             ObjectKind::HostData(_) => 0,
             ObjectKind::WeakMap(w) | ObjectKind::WeakSet(w) => {
                 size_of::<crate::builtins::weak::WeakData>()
-                    + w.entries.capacity() * (size_of::<(u64, (Value, Value))>() + 1)
+                    + hash_table_bytes(w.entries.capacity(), size_of::<(u64, (Value, Value))>())
             }
             ObjectKind::FinalizationRegistry(r) => {
                 size_of::<crate::builtins::weak::Registry>()
@@ -610,7 +628,7 @@ impl crate::heap::HeapSize for Object {
             ObjectKind::Namespace(entries) => vec_bytes(entries),
         };
         // A boxed kind is one more block.
-        let kind = crate::heap::buffer_bytes(kind);
+        let kind = buffer_bytes(kind);
         vec_bytes(&self.slots) + elements + dictionary + vec_bytes(&self.private) + kind
     }
 }

@@ -97,7 +97,7 @@ impl Atoms {
             return a;
         }
         let rc: Rc<[u16]> = units.into();
-        self.text_bytes += 2 * units.len() + 2 * size_of::<usize>();
+        self.text_bytes += crate::heap::buffer_bytes(2 * units.len() + 2 * size_of::<usize>());
         let atom = Atom(self.names.len() as u32);
         self.names.push(rc.clone());
         self.ids.insert(rc, atom);
@@ -107,8 +107,8 @@ impl Atoms {
     /// Bytes the atom table holds: names, the lookup table and the list.
     pub fn heap_bytes(&self) -> usize {
         self.text_bytes
-            + self.ids.capacity() * (size_of::<(Rc<[u16]>, Atom)>() + 1)
-            + self.names.capacity() * size_of::<Rc<[u16]>>()
+            + crate::heap::hash_table_bytes(self.ids.capacity(), size_of::<(Rc<[u16]>, Atom)>())
+            + crate::heap::buffer_bytes(self.names.capacity() * size_of::<Rc<[u16]>>())
     }
 
     pub fn intern_str(&mut self, s: &str) -> Atom {

@@ -155,24 +155,40 @@ impl LoadedScript {
     /// Bytes the loaded script holds: its archive, its source and its per-run tables. (An
     /// archive shared with another script is counted in each: an upper bound.)
     pub fn heap_bytes(&self) -> usize {
+        use crate::heap::{buffer_bytes, hash_table_bytes};
         let feedback: usize = self
             .feedback
             .borrow()
             .iter()
-            .map(|f| f.capacity() * size_of::<InlineCache>() + size_of::<Vec<InlineCache>>())
+            .map(|f| buffer_bytes(f.capacity() * size_of::<InlineCache>()))
+            .sum::<usize>()
+            + buffer_bytes(self.feedback.borrow().capacity() * size_of::<Vec<InlineCache>>());
+        let scope_names: usize = self
+            .scope_names
+            .borrow()
+            .values()
+            .map(|names| buffer_bytes(2 * size_of::<usize>() + names.heap_bytes()))
             .sum();
-        let tables = (self.scope_names.borrow().len()
-            + self.templates.borrow().len()
-            + self.constant_strings.borrow().len())
-            * 4
-            * size_of::<usize>();
-        size_of::<LoadedScript>()
-            + self.code.archive_bytes().len()
-            + self.source.len()
-            + self.name.len()
-            + self.atoms.borrow().capacity() * size_of::<Option<Atom>>()
+        let tables = hash_table_bytes(
+            self.scope_names.borrow().capacity(),
+            size_of::<((u32, u32), Rc<ScopeNames>)>(),
+        ) + hash_table_bytes(
+            self.templates.borrow().capacity(),
+            size_of::<((u32, u32), ObjRef)>(),
+        ) + hash_table_bytes(
+            self.constant_strings.borrow().capacity(),
+            size_of::<((u32, u32), Value)>(),
+        );
+        let lines = self.lines.get().map_or(0, |l| l.heap_bytes());
+        buffer_bytes(2 * size_of::<usize>() + size_of::<LoadedScript>())
+            + self.code.heap_bytes()
+            + buffer_bytes(self.source.len())
+            + buffer_bytes(self.name.len())
+            + buffer_bytes(self.atoms.borrow().capacity() * size_of::<Option<Atom>>())
             + feedback
+            + scope_names
             + tables
+            + lines
     }
 
     /// The verified archive, shareable with another realm or written to a cache.

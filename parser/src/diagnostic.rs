@@ -103,6 +103,11 @@ pub struct LineIndex {
 }
 
 impl LineIndex {
+    /// Bytes the table of line starts holds.
+    pub fn heap_bytes(&self) -> usize {
+        self.starts.capacity() * size_of::<usize>()
+    }
+
     pub fn new(source: &str) -> LineIndex {
         let mut starts = vec![0];
         let mut chars = source.char_indices().peekable();

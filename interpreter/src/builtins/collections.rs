@@ -33,8 +33,11 @@ pub struct MapData {
 impl MapData {
     /// Bytes the entry list and the hash index hold.
     pub fn heap_bytes(&self) -> usize {
-        self.entries.capacity() * size_of::<Option<(Value, Value)>>()
-            + self.index.capacity() * (size_of::<(u64, SmallVec<[u64; 1]>)>() + 1)
+        crate::heap::buffer_bytes(self.entries.capacity() * size_of::<Option<(Value, Value)>>())
+            + crate::heap::hash_table_bytes(
+                self.index.capacity(),
+                size_of::<(u64, SmallVec<[u64; 1]>)>(),
+            )
     }
 
     /// The entry at position `i`, if live.
