@@ -33,17 +33,16 @@ pub struct VerifiedCode {
 }
 
 impl VerifiedCode {
-    /// Archives freshly compiled code. The archive is validated by bytecheck always, and run
-    /// through the verifier in debug builds (the compiler's output is trusted in release).
+    /// Archives freshly compiled code. The archive is validated by bytecheck and run through
+    /// the verifier, as a cache file is: the dispatch loop relies on the verifier's proof (every
+    /// operand in range, every jump on an instruction) instead of checking as it runs.
     pub fn from_compiled(code: &ScriptCode, source: &str) -> Result<VerifiedCode, CacheError> {
         let buffer = code
             .archive()
             .map_err(|e| CacheError::Archive(format!("cannot archive code: {}", e.0)))?;
         let archived =
             kiln_compiler::code::access(&buffer).map_err(|e| CacheError::Archive(e.0))?;
-        if cfg!(debug_assertions) {
-            verify(archived, source)?;
-        }
+        verify(archived, source)?;
         let len = buffer.len();
         Ok(VerifiedCode {
             buffer: Arc::new(buffer),

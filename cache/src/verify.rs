@@ -183,6 +183,7 @@ impl Script<'_> {
         limits[OperandKind::Ic as usize] = ic_slots;
         limits[OperandKind::Scope as usize] = f.scopes.len() as u32;
         let mut pc = 0;
+        let mut last = None;
         while pc < bytecode.len() {
             boundary[pc] = true;
             let here = Some(pc as u32);
@@ -205,6 +206,7 @@ impl Script<'_> {
                 Some(Opcode::Wide | Opcode::ExtraWide) | None => return Err(explain("")),
                 Some(op) => op,
             };
+            last = Some((pc, opcode));
             at += 1;
             let kinds = opcode.operand_kinds();
             let mut values = [0u32; 8];
@@ -282,6 +284,21 @@ impl Script<'_> {
                 }
             }
             pc = at;
+        }
+        // The dispatch loop reads instructions without bounds checks: control must never run
+        // off the end of the bytecode, so the last instruction is one that does not fall through.
+        match last {
+            Some((_, Opcode::Return | Opcode::Throw | Opcode::ThrowError | Opcode::Jump)) => {}
+            Some((at, opcode)) => {
+                return fail(
+                    Some(at as u32),
+                    format!(
+                        "the bytecode ends with {}, which falls through",
+                        opcode.name()
+                    ),
+                );
+            }
+            None => return fail(None, "a function without bytecode".to_string()),
         }
         boundary[bytecode.len()] = true;
         for (from, target) in jumps {

@@ -99,6 +99,11 @@ trait Operand: Sized + Copy {
     const NARROW: usize = 1;
     /// Reads the operand at `bytes[at..]` without a prefix; `bytes` is long enough.
     fn from_narrow(bytes: &[u8], at: usize) -> Self;
+    /// Reads the operand at `p` without a prefix.
+    ///
+    /// # Safety
+    /// `p` points to at least `NARROW` readable bytes.
+    unsafe fn read_narrow(p: *const u8) -> Self;
     /// The operand tagged with its kind.
     fn value(self) -> OperandValue;
     const KIND: OperandKind;
@@ -144,6 +149,11 @@ macro_rules! unsigned_operand {
             #[inline(always)]
             fn from_narrow(bytes: &[u8], at: usize) -> Self {
                 $t(u32::from(bytes[at]))
+            }
+            #[inline(always)]
+            unsafe fn read_narrow(p: *const u8) -> Self {
+                // SAFETY: the caller promises one readable byte at `p`.
+                $t(u32::from(unsafe { *p }))
             }
             fn value(self) -> OperandValue {
                 OperandValue::$kind(self.0)
@@ -192,6 +202,11 @@ impl Operand for Imm {
     fn from_narrow(bytes: &[u8], at: usize) -> Self {
         Imm(i32::from(bytes[at] as i8))
     }
+    #[inline(always)]
+    unsafe fn read_narrow(p: *const u8) -> Self {
+        // SAFETY: the caller promises one readable byte at `p`.
+        Imm(i32::from(unsafe { *p } as i8))
+    }
     fn value(self) -> OperandValue {
         OperandValue::Imm(self.0)
     }
@@ -224,6 +239,13 @@ impl Operand for JumpOffset {
             bytes[at + 2],
             bytes[at + 3],
         ]))
+    }
+    #[inline(always)]
+    unsafe fn read_narrow(p: *const u8) -> Self {
+        // SAFETY: the caller promises four readable bytes at `p`.
+        JumpOffset(i32::from_le_bytes(unsafe {
+            p.cast::<[u8; 4]>().read_unaligned()
+        }))
     }
     fn value(self) -> OperandValue {
         OperandValue::Jump(self.0)
@@ -442,6 +464,42 @@ macro_rules! instructions {
                         Ok((Instruction::$name { $($field),* }, SIZE))
                     })*
                     _ => Instruction::decode(bytes, pc),
+                }
+            }
+
+            /// Decodes the instruction at `pc` of bytecode the cache's verifier accepted, without
+            /// checks: the fast path of the dispatch loop.
+            ///
+            /// # Safety
+            /// `bytes` passed `kiln_cache::verify` (every instruction decodes, none runs past the
+            /// end) and `pc` is the start of one of its instructions.
+            #[inline(always)]
+            pub unsafe fn decode_verified(bytes: &[u8], pc: usize) -> (Instruction, usize) {
+                debug_assert!(Instruction::decode(bytes, pc).is_ok(), "unverified bytecode at {pc}");
+                // SAFETY: `pc` starts an instruction, so it is in bounds.
+                let p = unsafe { bytes.as_ptr().add(pc) };
+                // SAFETY: as above: the opcode byte at `pc` is readable.
+                let first = unsafe { *p };
+                // SAFETY: the verifier decoded this byte as an opcode, so it names a variant
+                // of the `u8`-represented `Opcode`.
+                let opcode: Opcode = unsafe { core::mem::transmute::<u8, Opcode>(first) };
+                match opcode {
+                    $(Opcode::$name => {
+                        const SIZE: usize = 1 $(+ <$kind as Operand>::NARROW)*;
+                        let _at = 1;
+                        $(
+                            // SAFETY: the whole instruction, `SIZE` bytes from `pc`, is in
+                            // bounds (the verifier decoded it).
+                            let $field = unsafe { <$kind as Operand>::read_narrow(p.add(_at)) };
+                            let _at = _at + <$kind as Operand>::NARROW;
+                        )*
+                        (Instruction::$name { $($field),* }, SIZE)
+                    })*
+                    Opcode::Wide | Opcode::ExtraWide => match Instruction::decode(bytes, pc) {
+                        Ok(decoded) => decoded,
+                        // SAFETY: the verifier decoded this prefixed instruction.
+                        Err(_) => unsafe { core::hint::unreachable_unchecked() },
+                    },
                 }
             }
 

@@ -20,7 +20,9 @@ use std::rc::Rc;
 
 /// `a == b` when it needs no conversion: numbers, identical non-NaN bits, and `null`/`undefined`
 /// against anything that is not an object (objects may be IsHTMLDDA).
-fn quick_loose_equals(a: Value, b: Value) -> Option<bool> {
+/// `a == b` where no conversion can run; `None` otherwise. `html_dda` says whether an object
+/// that equals `null` and `undefined` (`$262.IsHTMLDDA`) exists.
+fn quick_loose_equals(a: Value, b: Value, html_dda: bool) -> Option<bool> {
     if let (Some(x), Some(y)) = (a.as_number(), b.as_number()) {
         return Some(x == y);
     }
@@ -34,6 +36,10 @@ fn quick_loose_equals(a: Value, b: Value) -> Option<bool> {
         return Some(a.is_nullish());
     }
     if a.is_object() && b.is_object() {
+        return Some(false);
+    }
+    if !html_dda && (a.is_nullish() || b.is_nullish()) {
+        // One side is nullish, the other an object: objects never equal null or undefined.
         return Some(false);
     }
     None
@@ -108,7 +114,11 @@ impl Vm {
 
             macro_rules! r {
                 ($reg:expr) => {
-                    self.registers[base + $reg.0 as usize]
+                    self.registers[
+                        // SAFETY: `$reg` is a register operand of the verified code this frame
+                        // runs, or a register its verified window or pair covers.
+                        unsafe { crate::verified::RegisterIndex::new(base, $reg) }
+                    ]
                 };
             }
             macro_rules! tri {
@@ -152,16 +162,9 @@ impl Vm {
 
             loop {
                 let start = pc;
-                let (instruction, len) = match kiln_compiler::Instruction::decode_fast(bytecode, pc)
-                {
-                    Ok(d) => d,
-                    Err(e) => {
-                        let err = self.type_error(&format!("invalid bytecode at {pc}: {e}"));
-                        self.frames[fi].pc = pc + 1;
-                        pending = Some(err);
-                        continue 'outer;
-                    }
-                };
+                // SAFETY: `bytecode` is verified and `pc` is on one of its instructions: the
+                // function's start, a decoded length on, a verified jump, handler or saved pc.
+                let (instruction, len) = unsafe { crate::verified::decode(bytecode, pc) };
                 pc += len;
                 // The sync point, one store per instruction: the running frame's pc (one past
                 // this instruction) is published before anything can allocate, throw or call.
@@ -321,17 +324,22 @@ impl Vm {
                     }
                     I::LooseEqual { dst, lhs, rhs } => {
                         let (a, b) = (r!(lhs), r!(rhs));
-                        r!(dst) = Value::boolean(match quick_loose_equals(a, b) {
-                            Some(r) => r,
-                            None => tri!(self.loose_equals(a, b)),
-                        });
+                        r!(dst) = Value::boolean(
+                            match quick_loose_equals(a, b, self.html_dda.is_some()) {
+                                Some(r) => r,
+                                None => tri!(self.loose_equals(a, b)),
+                            },
+                        );
                     }
                     I::LooseNotEqual { dst, lhs, rhs } => {
                         let (a, b) = (r!(lhs), r!(rhs));
-                        r!(dst) = Value::boolean(!match quick_loose_equals(a, b) {
-                            Some(r) => r,
-                            None => tri!(self.loose_equals(a, b)),
-                        });
+                        r!(dst) =
+                            Value::boolean(
+                                !match quick_loose_equals(a, b, self.html_dda.is_some()) {
+                                    Some(r) => r,
+                                    None => tri!(self.loose_equals(a, b)),
+                                },
+                            );
                     }
                     I::Less { dst, lhs, rhs } => {
                         let (a, b) = (r!(lhs), r!(rhs));

@@ -23,6 +23,7 @@ pub mod property;
 pub mod realm;
 pub mod string;
 pub mod value;
+pub mod verified;
 pub mod vm;
 
 pub use value::{HeapKind, Unboxed, Value};
