@@ -134,6 +134,19 @@ impl Vm {
                     }
                 };
             }
+            // A relational comparison: int32s and doubles here (NaN compares false, as the
+            // spec's `undefined` result does), anything else through `$slow`.
+            macro_rules! compare {
+                ($a:expr, $b:expr, $op:tt, $slow:block) => {
+                    match ($a.as_int32(), $b.as_int32()) {
+                        (Some(x), Some(y)) => x $op y,
+                        _ => match ($a.as_number(), $b.as_number()) {
+                            (Some(x), Some(y)) => x $op y,
+                            _ => $slow,
+                        },
+                    }
+                };
+            }
             macro_rules! jump {
                 ($start:expr, $offset:expr) => {{
                     let target = ($start as i64 + i64::from($offset.0)) as usize;
@@ -203,7 +216,16 @@ impl Vm {
                     }
                     I::Add { dst, lhs, rhs } => {
                         let (a, b) = (r!(lhs), r!(rhs));
-                        r!(dst) = tri!(self.add(a, b));
+                        r!(dst) = match (a.as_int32(), b.as_int32()) {
+                            (Some(x), Some(y)) => match x.checked_add(y) {
+                                Some(v) => Value::int32(v),
+                                None => Value::number(f64::from(x) + f64::from(y)),
+                            },
+                            _ => match (a.as_number(), b.as_number()) {
+                                (Some(x), Some(y)) => Value::number(x + y),
+                                _ => tri!(self.add(a, b)),
+                            },
+                        };
                     }
                     I::Sub { dst, lhs, rhs } => {
                         let (a, b) = (r!(lhs), r!(rhs));
@@ -343,19 +365,27 @@ impl Vm {
                     }
                     I::Less { dst, lhs, rhs } => {
                         let (a, b) = (r!(lhs), r!(rhs));
-                        r!(dst) = Value::boolean(tri!(self.less_than(a, b, true)) == Some(true));
+                        r!(dst) = Value::boolean(compare!(a, b, <, {
+                            tri!(self.less_than(a, b, true)) == Some(true)
+                        }));
                     }
                     I::Greater { dst, lhs, rhs } => {
                         let (a, b) = (r!(lhs), r!(rhs));
-                        r!(dst) = Value::boolean(tri!(self.less_than(b, a, false)) == Some(true));
+                        r!(dst) = Value::boolean(compare!(a, b, >, {
+                            tri!(self.less_than(b, a, false)) == Some(true)
+                        }));
                     }
                     I::LessEqual { dst, lhs, rhs } => {
                         let (a, b) = (r!(lhs), r!(rhs));
-                        r!(dst) = Value::boolean(tri!(self.less_than(b, a, false)) == Some(false));
+                        r!(dst) = Value::boolean(compare!(a, b, <=, {
+                            tri!(self.less_than(b, a, false)) == Some(false)
+                        }));
                     }
                     I::GreaterEqual { dst, lhs, rhs } => {
                         let (a, b) = (r!(lhs), r!(rhs));
-                        r!(dst) = Value::boolean(tri!(self.less_than(a, b, true)) == Some(false));
+                        r!(dst) = Value::boolean(compare!(a, b, >=, {
+                            tri!(self.less_than(a, b, true)) == Some(false)
+                        }));
                     }
                     I::In { dst, lhs, rhs } => {
                         let (a, b) = (r!(lhs), r!(rhs));
