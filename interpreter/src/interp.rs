@@ -909,6 +909,12 @@ impl Vm {
                             *x = v;
                             continue;
                         }
+                        if let (Some(obj), Some(i)) = (o.as_object(), k.as_int32())
+                            && i >= 0
+                            && self.write_element_fast(obj, i as u32, v)
+                        {
+                            continue;
+                        }
                         let strict = self.frames[fi].strict;
                         if o.is_nullish() {
                             let what = if o.is_null() { "null" } else { "undefined" };

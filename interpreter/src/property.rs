@@ -65,6 +65,16 @@ impl Descriptor {
 
 const DENSE_GAP: u32 = 1024;
 
+/// Kinds whose integer-keyed properties are ordinary (no exotic [[GetOwnProperty]] or [[Set]]
+/// for indices): a write to a hole or one past the end of a dense array may skip the generic
+/// [[Set]] when every object on the chain is one of these.
+fn ordinary_elements(kind: &ObjectKind) -> bool {
+    matches!(
+        kind,
+        ObjectKind::Ordinary | ObjectKind::Array | ObjectKind::Function(_) | ObjectKind::Native(_)
+    )
+}
+
 /// What one more sparse element costs, about: its key, its property and its share of a B-tree
 /// node.
 const SPARSE_ENTRY_BYTES: usize = size_of::<u32>() + size_of::<Property>() + 16;
@@ -74,6 +84,55 @@ const SPARSE_ENTRY_BYTES: usize = size_of::<u32>() + size_of::<Property>() + 16;
 const DICTIONARY_ENTRY_BYTES: usize = 2 * size_of::<(PropertyKey, u32)>() + size_of::<Slot>() + 8;
 
 impl Vm {
+    /// `o[i] = v` where the element is a hole or one past the end of `o`'s dense elements, and
+    /// nothing can observe the difference from OrdinarySet: `o` and its prototypes have ordinary
+    /// elements, all plain data (dense), and `o` is extensible (and, for an array, its length
+    /// writable or already past `i`). Then the write defines a new writable, enumerable,
+    /// configurable data element, exactly as [[Set]] would. Returns whether it wrote.
+    pub fn write_element_fast(&mut self, o: ObjRef, i: u32, v: Value) -> bool {
+        let object = self.obj(o);
+        if !ordinary_elements(&object.kind) || !object.extensible {
+            return false;
+        }
+        let Elements::Dense(elements) = &object.elements else {
+            return false;
+        };
+        let idx = i as usize;
+        let appends = idx == elements.len();
+        if !appends && elements.get(idx).is_none_or(|x| !x.is_hole()) {
+            return false;
+        }
+        if object.is_array() && i >= object.length && (!object.length_writable || i == u32::MAX) {
+            return false;
+        }
+        // Prototypes: a setter or a read-only element there would change the outcome; dense
+        // elements hold neither, and ordinary kinds have no exotic element behaviour.
+        let mut proto = object.proto;
+        while let Some(p) = proto {
+            let p = self.obj(p);
+            if !ordinary_elements(&p.kind) || !matches!(p.elements, Elements::Dense(_)) {
+                return false;
+            }
+            proto = p.proto;
+        }
+        let object = self.obj_mut(o);
+        if object.is_array() && i >= object.length {
+            object.length = i + 1;
+        }
+        let Elements::Dense(elements) = &mut object.elements else {
+            return false;
+        };
+        if appends {
+            let before = elements.capacity();
+            elements.push(v);
+            let grown = (elements.capacity() - before) * size_of::<Value>();
+            self.heap.note_growth(grown);
+        } else {
+            elements[idx] = v;
+        }
+        true
+    }
+
     // -----------------------------------------------------------------------------------------
     // Raw storage: no validation, no JavaScript
 

@@ -147,3 +147,21 @@ fn to_locale_string_groups_digits_whatever_the_locale() {
         &["1,234,567.891 1,234,567.891 -0.001 12,345,678,901,234,567,890 NaN 1577923200000"],
     );
 }
+
+#[test]
+fn element_writes_to_holes_and_past_the_end_keep_set_semantics() {
+    // The dispatch loop writes holes and appends directly when nothing can observe it; each
+    // case here must still see what [[Set]] does.
+    check(
+        "const a = new Array(3); a[0] = 1; a[3] = 4; print(a.length, a.join());
+         let seen = 0; Object.defineProperty(Array.prototype, 5, { set(v) { seen = v; }, configurable: true });
+         const b = []; b.length = 6; b[5] = 7; print(seen, b.hasOwnProperty(5)); delete Array.prototype[5];
+         const f = Object.freeze([1, , 3]); f[1] = 2; f[3] = 4; print(f.length, 1 in f);
+         const l = [1, , 3]; Object.defineProperty(l, 'length', { writable: false }); l[1] = 2; l[3] = 4;
+         print(l.length, l[1], 3 in l);
+         const p = Object.create(Object.defineProperty([], 0, { value: 'ro', writable: false }));
+         p[0] = 'w'; print(Object.keys(p).length, p[0]);
+         const s = Object.preventExtensions([, 2]); s[0] = 1; print(0 in s);",
+        &["4 1,,,4", "7 false", "3 false", "3 2 false", "0 ro", "false"],
+    );
+}
