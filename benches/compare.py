@@ -3,14 +3,16 @@
 
 One command, side by side in one run: every engine runs every program `--runs` times
 (interleaved, so machine noise hits all engines alike) and the median is reported, with Kiln's
-time as a ratio of each anchor's and the geometric mean of the ratios.
+time as a ratio of each anchor's and the geometric mean of the ratios, and each engine's median
+peak RSS.
 
-    python3 benches/compare.py [--runs 5] [--scale 1.0] [--markdown]
+    QJS=$(../shared/anchors/build-qjs.sh) python3 benches/compare.py [--runs 5] [--scale 1.0] [--markdown]
 
-Kiln is timed as a whole process (`kiln run`), as are Boa and Node. QuickJS comes from PyPI's
-`quickjs` module (QuickJS 2021-03-27) and is timed inside the process around `eval`, so its
-figure has no start-up cost: the comparison is conservative for Kiln. Anchors that are not
-installed are reported as missing, not skipped silently.
+Every engine is timed as a whole process: `kiln run`, QuickJS 2025-09-13's `qjs` built from
+../shared/anchors (the binary named by `QJS`, else the script's default output path), Boa's
+`boa` and `node --jitless`. Anchors that are not there are reported as missing, not skipped
+silently. Peak RSS comes from GNU time (`/usr/bin/time`): a child's own `ru_maxrss` would count
+this Python's image, forked before `exec`.
 """
 
 import argparse
@@ -30,15 +32,8 @@ PROGRAMS = [
     "3d-cube", "access-nbody", "crypto-md5", "string-base64",
 ]
 
-QJS_DRIVER = r"""
-import quickjs, sys, time
-src = open(sys.argv[1]).read()
-ctx = quickjs.Context()
-ctx.add_callable("print", lambda *a: None)
-t = time.perf_counter()
-ctx.eval(src)
-print("%.6f" % (time.perf_counter() - t))
-"""
+QJS_DEFAULT = "/tmp/kiln-anchor-quickjs-2025-09-13/qjs"
+GNU_TIME = "/usr/bin/time"
 
 
 def kiln_binary():
@@ -50,10 +45,22 @@ def kiln_binary():
 
 
 def timed(cmd):
+    """(seconds, peak RSS in MB or NaN, the completed process) of one run of `cmd`."""
+    measured = os.path.exists(GNU_TIME)
+    if measured:
+        cmd = [GNU_TIME, "-f", "KILN-PEAK-RSS %M"] + cmd
     start = time.perf_counter()
     result = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     elapsed = time.perf_counter() - start
-    return elapsed, result
+    rss = float("nan")
+    if measured:
+        lines = result.stderr.splitlines()
+        if lines and lines[-1].startswith("KILN-PEAK-RSS "):
+            rss = int(lines[-1].split()[1]) / 1024
+            result.stderr = "\n".join(lines[:-1])
+        if result.returncode == 0 and "exited with non-zero status" in result.stderr:
+            result.returncode = 1
+    return elapsed, rss, result
 
 
 def main():
@@ -65,18 +72,10 @@ def main():
 
     kiln = kiln_binary()
     engines = {"kiln": lambda f: timed([kiln, "run", f])}
-    have_qjs = subprocess.run([sys.executable, "-c", "import quickjs"], capture_output=True).returncode == 0
-    driver = tempfile.NamedTemporaryFile("w", suffix=".py", delete=False)
-    driver.write(QJS_DRIVER)
-    driver.close()
+    qjs = os.environ.get("QJS") or QJS_DEFAULT
+    have_qjs = os.path.exists(qjs)
     if have_qjs:
-        def run_qjs(f):
-            elapsed, r = timed([sys.executable, driver.name, f])
-            try:
-                return float(r.stdout.strip().splitlines()[-1]), r
-            except (ValueError, IndexError):
-                return elapsed, r
-        engines["quickjs"] = run_qjs
+        engines["quickjs"] = lambda f: timed([qjs, f])
     boa = shutil.which("boa")
     if boa:
         engines["boa"] = lambda f: timed([boa, f])
@@ -87,6 +86,7 @@ def main():
 
     tmp = tempfile.mkdtemp()
     times = {e: {} for e in engines}
+    peaks = {e: {} for e in engines}
     for name in PROGRAMS:
         src = open(os.path.join(BENCH, name + ".js")).read()
         path = os.path.join(tmp, name + ".js")
@@ -95,16 +95,19 @@ def main():
             out.write(src)
         for e in engines:
             times[e][name] = []
+            peaks[e][name] = []
         for _ in range(args.runs):
             for e, run in engines.items():
-                elapsed, result = run(path)
+                elapsed, rss, result = run(path)
                 if result.returncode != 0:
                     print(f"{e} failed on {name}: {result.stderr.strip()[:200]}", file=sys.stderr)
                     elapsed = float("nan")
                 times[e][name].append(elapsed)
+                peaks[e][name].append(rss)
 
     anchors = [e for e in engines if e != "kiln"]
-    header = ["program", "kiln (s)"] + [f"{a} (s)" for a in anchors] + [f"kiln / {a}" for a in anchors]
+    header = (["program", "kiln (s)"] + [f"{a} (s)" for a in anchors]
+              + [f"kiln / {a}" for a in anchors] + [f"{e} MB" for e in engines])
     rows = []
     ratios = {a: [] for a in anchors}
     for name in PROGRAMS:
@@ -116,11 +119,14 @@ def main():
             r = k / statistics.median(times[a][name])
             ratios[a].append(r)
             row.append(f"{r:.2f}x")
+        for e in engines:
+            row.append(f"{statistics.median(peaks[e][name]):.1f}")
         rows.append(row)
     geo = ["geometric mean", "", *[""] * len(anchors)]
     for a in anchors:
         vals = [r for r in ratios[a] if r > 0 and not math.isnan(r)]
         geo.append(f"{math.exp(sum(map(math.log, vals)) / len(vals)):.2f}x" if vals else "n/a")
+    geo += [""] * len(engines)
     rows.append(geo)
     if args.markdown:
         print("| " + " | ".join(header) + " |")
