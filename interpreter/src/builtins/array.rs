@@ -867,12 +867,15 @@ fn reduce_impl(vm: &mut Vm, this: Value, args: &[Value], right: bool) -> JsResul
             None => return Err(vm.type_error("Reduce of empty array with no initial value")),
         }
     };
+    let mark = vm.handles.len();
     while in_range(k) {
         vm.check_interrupt_native()?;
         let key = index_key(vm, k);
+        // `has_property` and `get` can run JavaScript while the accumulator is only here.
+        vm.handles.truncate(mark);
+        vm.handles.push(acc);
         if vm.has_property(o, key)? {
             let v = vm.get(o, key, o.value())?;
-            vm.handles.push(acc);
             acc = vm.call(f, Value::UNDEFINED, &[acc, v, Value::number(k), o.value()])?;
         }
         k += step;

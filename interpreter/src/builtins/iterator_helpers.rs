@@ -603,19 +603,30 @@ fn reduce_body(vm: &mut Vm, it: Value, next: Value, f: Value, args: &[Value]) ->
     } else {
         (args[1], 0.0)
     };
+    // Not `each`: its pop after the body released the new accumulator, not the value, so the
+    // accumulator was unrooted while `next` ran.
     let depth = vm.handles.len();
-    vm.handles.push(accumulator);
-    let result = each(vm, it, next, start, |vm, value, counter| {
-        accumulator = vm.call(
+    let mut counter = start;
+    let result = loop {
+        vm.handles.truncate(depth);
+        vm.handles.push(accumulator);
+        let value = match step(vm, it, next) {
+            Ok(Some(value)) => value,
+            Ok(None) => break Ok(accumulator),
+            Err(e) => break Err(e),
+        };
+        match vm.call(
             f,
             Value::UNDEFINED,
             &[accumulator, value, Value::number(counter)],
-        )?;
-        vm.handles.push(accumulator);
-        Ok(None)
-    });
+        ) {
+            Ok(v) => accumulator = v,
+            Err(e) => break Err(close_with(vm, it, e)),
+        }
+        counter += 1.0;
+    };
     vm.handles.truncate(depth);
-    result.map(|_| accumulator)
+    result
 }
 
 /// 27.1.4.12 Iterator.prototype.toArray ( )

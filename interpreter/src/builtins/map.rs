@@ -99,15 +99,20 @@ pub(super) fn add_entries_from_iterable(
     let (it, next) = super::iterator::get_iterator(vm, iterable)?;
     vm.handles.push(it);
     while let Some(entry) = super::iterator::step(vm, it, next)? {
+        // The entry and its key may be held by nothing else while the getters run.
+        let mark = vm.handles.len();
+        vm.handles.push(entry);
         let r = (|| {
             let Some(e) = entry.as_object() else {
                 let d = vm.describe(entry);
                 return Err(vm.type_error(&format!("Iterator value {d} is not an entry object")));
             };
             let k = vm.get(e, PropertyKey::Index(0), entry)?;
+            vm.handles.push(k);
             let v = vm.get(e, PropertyKey::Index(1), entry)?;
             vm.call(adder, target, &[k, v])
         })();
+        vm.handles.truncate(mark);
         if let Err(e) = r {
             let _ = super::iterator::close(vm, it);
             return Err(e);

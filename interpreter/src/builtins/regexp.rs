@@ -459,13 +459,15 @@ fn construct_regexp(
     let this_realm_regexp = vm.intrinsics().constructors.get("RegExp").copied();
     let nt = new_target.map_or(this_constructor, |o| o.value());
     let legacy = this_realm_regexp.is_some_and(|c| c.value() == nt);
-    let proto = match new_target {
-        Some(nt) => vm.prototype_from_constructor(nt.value(), |r| r.regexp_prototype)?,
-        None => vm.intrinsics().regexp_prototype,
-    };
+    // Reading new.target's prototype can run JavaScript, and `p` and `f` may be strings made
+    // above that nothing else holds.
     let mark = vm.handles.len();
     vm.handles.extend([p, f]);
-    let r = initialize(vm, proto, p, f, legacy);
+    let r = match new_target {
+        Some(nt) => vm.prototype_from_constructor(nt.value(), |r| r.regexp_prototype),
+        None => Ok(vm.intrinsics().regexp_prototype),
+    }
+    .and_then(|proto| initialize(vm, proto, p, f, legacy));
     vm.handles.truncate(mark);
     r
 }
