@@ -198,10 +198,9 @@ fn load_file(
         let message = format!("Cannot read module '{filename}': {e}");
         vm.throw_error("Error", &message)
     })?;
-    let mark = vm.handles.len();
-    let result = (|| {
+    vm.handle_scope(|vm| {
         let module = vm.new_object();
-        vm.handles.push(module.value());
+        vm.root(module.value());
         let exports = vm.new_object();
         vm.define_data(module, exports_key, exports.value(), attrs::DEFAULT);
         let fk = vm.key("filename");
@@ -221,26 +220,24 @@ fn load_file(
         let source =
             format!("(function (exports, require, module, __filename, __dirname) {{{body}\n}})");
         let wrapper = kiln_interpreter::eval::run_source(vm, &source, &filename, false)?;
-        vm.handles.push(wrapper);
+        vm.root(wrapper);
         let dir = path
             .parent()
             .map(|p| p.display().to_string())
             .unwrap_or_default();
         let require = make_require(vm, &dir, cache.value());
-        vm.handles.push(require);
+        vm.root(require);
         let d = vm.string(&dir);
-        vm.handles.push(d);
+        vm.root(d);
         let f = vm.string(&filename);
-        vm.handles.push(f);
+        vm.root(f);
         vm.call(
             wrapper,
             exports.value(),
             &[exports.value(), require, module.value(), f, d],
         )?;
         vm.get(module, exports_key, module.value())
-    })();
-    vm.handles.truncate(mark);
-    result
+    })
 }
 
 /// `JSON.parse(text)` of the current realm.

@@ -170,10 +170,8 @@ impl Runtime {
     /// Calls `f` with `this` and `args`, then runs the promise jobs.
     pub fn call(&mut self, f: Value, this: Value, args: &[Value]) -> Result<Value, Error> {
         let result = self.vm.call(f, this, args).and_then(|v| {
-            self.vm.handles.push(v);
-            let jobs = self.vm.run_jobs();
-            self.vm.handles.pop();
-            jobs.map(|_| v)
+            self.vm.with_roots(&[v], Vm::run_jobs)?;
+            Ok(v)
         });
         result.map_err(|e| self.error(e))
     }
@@ -204,7 +202,7 @@ impl Runtime {
     /// Keeps `value` alive for the life of the runtime (values the host holds are not roots
     /// otherwise; the collector runs while code runs).
     pub fn keep(&mut self, value: Value) {
-        self.vm.handles.push(value);
+        self.vm.root_for_life(value);
     }
 
     /// `value` as `console.log` shows it.

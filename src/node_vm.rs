@@ -413,7 +413,7 @@ fn create_context(vm: &mut Vm, _: Value, args: &[Value]) -> JsResult<Value> {
         vm.create_plain_context()
     } else if object.is_undefined() {
         let sandbox = vm.new_object();
-        vm.handles.push(sandbox.value());
+        vm.root(sandbox.value());
         vm.create_sandboxed_realm(sandbox)
     } else {
         let Some(sandbox) = object.as_object() else {
@@ -573,7 +573,7 @@ fn make_script(vm: &mut Vm, code: Value, options: Value) -> JsResult<VmScript> {
     };
     let produce = bool_option(vm, options, "produceCachedData", "options")?;
     let hooks = import_hooks(vm, options)?;
-    vm.handles.push(hooks);
+    vm.root(hooks);
     let script = Script::new(
         &source,
         ScriptOptions {
@@ -754,7 +754,7 @@ fn run_script(vm: &mut Vm, vm_script: &VmScript, realm: u32, options: Value) -> 
             loaded.column_offset.set(vm_script.column_offset);
             loaded.host_defined.set(Some(vm_script.hooks));
             let result = vm.run_top_level(loaded).and_then(|v| {
-                vm.handles.push(v);
+                vm.root(v);
                 vm.run_realm_jobs(realm).map(|_| v)
             });
             vm.realm = saved;
@@ -858,7 +858,7 @@ fn script_run_in_new_context(vm: &mut Vm, this: Value, args: &[Value]) -> JsResu
     let data = this_script(vm, this)?;
     let script = data.downcast::<VmScript>().expect("checked");
     let context = create_context(vm, Value::UNDEFINED, &[arg(args, 0), arg(args, 1)])?;
-    vm.handles.push(context);
+    vm.root(context);
     let realm = context_argument(vm, context)?;
     run_script(vm, script, realm, arg(args, 1))
 }
@@ -888,7 +888,7 @@ fn run_in_context(vm: &mut Vm, _: Value, args: &[Value]) -> JsResult<Value> {
 fn run_in_new_context(vm: &mut Vm, _: Value, args: &[Value]) -> JsResult<Value> {
     let script = make_script(vm, arg(args, 0), arg(args, 2))?;
     let context = create_context(vm, Value::UNDEFINED, &[arg(args, 1), arg(args, 2)])?;
-    vm.handles.push(context);
+    vm.root(context);
     let realm = context_argument(vm, context)?;
     run_script(vm, &script, realm, arg(args, 2))
 }
@@ -1150,7 +1150,7 @@ fn source_text_module_construct(vm: &mut Vm, args: &[Value], nt: ObjRef) -> JsRe
     )
     .map_err(|e| syntax_error(vm, e))?;
     let hooks = import_hooks(vm, options)?;
-    vm.handles.push(hooks);
+    vm.root(hooks);
     let saved = vm.realm;
     vm.realm = realm;
     let loaded = kiln_interpreter::eval::load_verified(vm, script.code().clone(), &source, &shown);
@@ -1338,7 +1338,7 @@ fn settle(vm: &mut Vm, v: Value) -> JsResult<Value> {
     if promise_state_for_host(vm, v).is_none() {
         return Ok(v);
     }
-    vm.handles.push(v);
+    vm.root(v);
     loop {
         match promise_state_for_host(vm, v) {
             Some((PromiseState::Fulfilled, x)) => return Ok(x),
@@ -1423,7 +1423,7 @@ fn link_recursively(
                 ));
             }
         };
-        vm.handles.push(target.value());
+        vm.root(target.value());
         let (_, tdata) = this_module(vm, target.value())?;
         let (target_index, target_realm) = {
             let t = module_data(&tdata).borrow();

@@ -253,10 +253,8 @@ impl Script {
                 .map(|_| Value::UNDEFINED),
         };
         let result = result.and_then(|v| {
-            vm.handles.push(v);
-            let jobs = vm.run_jobs();
-            vm.handles.pop();
-            jobs.map(|_| v)
+            vm.with_roots(&[v], |vm| vm.run_jobs())?;
+            Ok(v)
         });
         vm.realm = saved;
         result.map_err(|e| runtime.error(e))

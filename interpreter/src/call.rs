@@ -186,13 +186,18 @@ impl Vm {
         self.check_stack()?;
         let saved_native = self.current_native.replace(o);
         let saved_realm = std::mem::replace(&mut self.realm, realm);
-        let handles = self.handles.len();
-        self.handles.push(this);
-        self.handles.extend_from_slice(args);
-        self.native_depth += 1;
-        let result = call(self, this, args);
-        self.native_depth -= 1;
-        self.handles.truncate(handles);
+        // The native's own scope: its `this` and arguments, and whatever it roots, stay rooted
+        // until it returns.
+        let result = self.handle_scope(|vm| {
+            vm.root(this);
+            for &a in args {
+                vm.root(a);
+            }
+            vm.native_depth += 1;
+            let result = call(vm, this, args);
+            vm.native_depth -= 1;
+            result
+        });
         self.realm = saved_realm;
         self.current_native = saved_native;
         result
@@ -223,11 +228,13 @@ impl Vm {
                 let nt = new_target.as_object().expect("an object new.target");
                 let saved_native = self.current_native.replace(o);
                 let saved_realm = std::mem::replace(&mut self.realm, realm);
-                let handles = self.handles.len();
-                self.handles.push(new_target);
-                self.handles.extend_from_slice(args);
-                let result = ctor(self, args, nt);
-                self.handles.truncate(handles);
+                let result = self.handle_scope(|vm| {
+                    vm.root(new_target);
+                    for &a in args {
+                        vm.root(a);
+                    }
+                    ctor(vm, args, nt)
+                });
                 self.realm = saved_realm;
                 self.current_native = saved_native;
                 result

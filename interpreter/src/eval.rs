@@ -190,17 +190,16 @@ impl Vm {
                 is_async: true,
             })),
         ));
-        self.handles.push(promise.value());
-        let result = self.run_code_with(
-            script,
-            Value::UNDEFINED,
-            Some(holder),
-            Some(promise.value()),
-            None,
-        );
-        let result = result.and_then(|_| self.run_jobs());
-        self.handles.pop();
-        result?;
+        self.with_roots(&[promise.value()], |vm| {
+            vm.run_code_with(
+                script,
+                Value::UNDEFINED,
+                Some(holder),
+                Some(promise.value()),
+                None,
+            )?;
+            vm.run_jobs()
+        })?;
         match crate::builtins::promise::promise_state_for_host(self, promise.value()) {
             Some((crate::object::PromiseState::Rejected, reason)) => Err(JsError::Throw(reason)),
             _ => Ok(Value::UNDEFINED),
@@ -257,9 +256,7 @@ impl Vm {
     /// Compiles and runs a script; then runs the promise jobs it queued.
     pub fn run_script(&mut self, source: &str, name: &str) -> JsResult<Value> {
         let v = run_source(self, source, name, false)?;
-        self.handles.push(v);
-        let r = self.run_jobs();
-        self.handles.pop();
-        r.map(|_| v)
+        self.with_roots(&[v], Vm::run_jobs)?;
+        Ok(v)
     }
 }

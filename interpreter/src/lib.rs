@@ -3,8 +3,9 @@
 //! - [`value`]: the NaN-boxed `Value`; [`heap`]: typed arenas and the mark-sweep collector.
 //! - [`string`]: strings (one-byte/UTF-16, ropes) and atoms; [`object`]: objects, shapes,
 //!   elements, environments; [`property`]: the internal methods.
-//! - [`vm`]: the VM, frames, realms' host; [`interp`]: the dispatch loop; [`call`]: calls,
-//!   construction, generators and async functions; [`ops`]: conversions and operators.
+//! - [`vm`]: the VM, frames, realms' host; [`handles`]: the scopes native code roots values in;
+//!   [`interp`]: the dispatch loop; [`call`]: calls, construction, generators and async
+//!   functions; [`ops`]: conversions and operators.
 //! - [`realm`] and [`builtins`]: the intrinsics; [`eval`]: source to running code.
 //! - [`limits`]: termination checks inside built-ins, the maximum string and BigInt sizes.
 
@@ -12,6 +13,7 @@ pub mod builtins;
 pub mod call;
 pub mod context;
 pub mod eval;
+pub mod handles;
 pub mod heap;
 pub mod interp;
 pub mod limits;

@@ -672,26 +672,22 @@ impl Vm {
                 is_async: true,
             })),
         ));
-        self.handles.push(promise.value());
-        let result = self.run_code_with(
-            script,
-            Value::UNDEFINED,
-            Some(holder),
-            Some(promise.value()),
-            env,
-        );
         let pending = |vm: &Vm| {
             matches!(
                 crate::builtins::promise::promise_state_for_host(vm, promise.value()),
                 Some((crate::object::PromiseState::Pending, _))
             )
         };
-        let result = match result {
-            Ok(_) if pending(self) => self.run_jobs(),
-            other => other.map(|_| ()),
-        };
-        self.handles.pop();
-        result?;
+        self.with_roots(&[promise.value()], |vm| {
+            vm.run_code_with(
+                script,
+                Value::UNDEFINED,
+                Some(holder),
+                Some(promise.value()),
+                env,
+            )?;
+            if pending(vm) { vm.run_jobs() } else { Ok(()) }
+        })?;
         match crate::builtins::promise::promise_state_for_host(self, promise.value()) {
             Some((crate::object::PromiseState::Rejected, reason)) => Err(JsError::Throw(reason)),
             _ => Ok(()),

@@ -383,8 +383,9 @@ pub struct Vm {
     /// point); `push_frame` saves it into the caller's frame, `pop_frame` restores it from the
     /// caller's. Read a frame's pc through `frame_pc`.
     pub published_pc: usize,
-    /// Values native code keeps alive across calls into JavaScript.
-    pub handles: Vec<Value>,
+    /// Values native code keeps alive across calls into JavaScript: only through
+    /// [`Vm::handle_scope`] and [`Vm::root`] (`handles.rs`).
+    pub(crate) handles: crate::handles::Handles,
     pub jobs: VecDeque<Job>,
     pub scripts: Vec<Rc<LoadedScript>>,
     pub symbols: WellKnownSymbols,
@@ -555,7 +556,7 @@ impl Vm {
             registers: Vec::with_capacity(1 << 16),
             frames: Vec::new(),
             published_pc: 0,
-            handles: Vec::new(),
+            handles: Default::default(),
             jobs: VecDeque::new(),
             scripts: Vec::new(),
             symbols,
@@ -928,7 +929,7 @@ impl Vm {
     pub fn collect_garbage(&mut self) {
         let mut roots: Vec<Traced> = Vec::new();
         roots.extend(self.registers.iter().map(|&v| Traced::Value(v)));
-        roots.extend(self.handles.iter().map(|&v| Traced::Value(v)));
+        roots.extend(self.handles.iter().map(Traced::Value));
         if let Some(t) = &self.realm_template {
             // Every object the template allocated stays: copies are made from the list.
             roots.extend(t.objects.iter().map(|o| Traced::Value(o.value())));
@@ -1129,17 +1130,16 @@ impl Vm {
         // ClearKeptObjects: the synchronous run before this job has ended.
         self.kept_alive.clear();
         // The job's values are only in Rust locals while it runs: root them.
-        let mark = self.handles.len();
         let mut roots = Vec::new();
         job.trace(&mut roots);
-        for r in roots {
-            if let Traced::Value(v) = r {
-                self.handles.push(v);
+        self.handle_scope(|vm| {
+            for r in roots {
+                if let Traced::Value(v) = r {
+                    vm.root(v);
+                }
             }
-        }
-        let result = crate::builtins::promise::run_job(self, job);
-        self.handles.truncate(mark);
-        result
+            crate::builtins::promise::run_job(vm, job)
+        })
     }
 }
 

@@ -165,3 +165,45 @@ fn element_writes_to_holes_and_past_the_end_keep_set_semantics() {
         &["4 1,,,4", "7 false", "3 false", "3 2 false", "0 ro", "false"],
     );
 }
+
+// Rooting bugs found while moving built-ins to handle scopes: each was a "use of a collected
+// cell" under gc-stress, a value held only in a Rust local while a getter or trap ran.
+
+#[test]
+fn reduce_keeps_the_accumulator_rooted_while_getters_and_next_run() {
+    check(
+        "const a = [1, 2, 3];
+         Object.defineProperty(a, 1, { get() { const junk = [{}, {}]; return 2; } });
+         const r = a.reduce((acc, v) => ({ sum: (acc.sum || 0) + v, last: [v] }), {});
+         function* g() { for (let i = 0; i < 4; i++) { const junk = [String(i), { i }]; yield i; } }
+         const s = g().reduce((acc, v) => ({ sum: acc.sum + v, last: [v] }), { sum: 0 });
+         print(r.sum, r.last[0], s.sum, s.last[0]);",
+        &["6 3 6 3"],
+    );
+}
+
+#[test]
+fn regexp_constructor_roots_pattern_and_flags_while_new_target_is_read() {
+    check(
+        "function NT() {}
+         const nt = new Proxy(NT, { get(t, k) { const junk = [String(k), { k }]; return t[k]; } });
+         const source = Object.getOwnPropertyDescriptor(RegExp.prototype, 'source').get;
+         const r = Reflect.construct(RegExp, [/ab+c/gi], nt);
+         const like = { [Symbol.match]: true, source: 'x' + 'y', flags: 'g' + 'm' };
+         const r2 = Reflect.construct(RegExp, [like], nt);
+         print(source.call(r), RegExp.prototype.exec.call(r, 'xabbc')[0], source.call(r2));",
+        &["ab+c abbc xy"],
+    );
+}
+
+#[test]
+fn map_constructor_roots_each_entry_key_while_the_value_getter_runs() {
+    check(
+        "const entry = { get 0() { return { key: 'k' + 1 }; },
+                         get 1() { const junk = [String(1), { a: 1 }]; return 2; } };
+         const m = new Map([entry]);
+         new WeakMap([entry]);
+         for (const [k, v] of m) print(k.key, v);",
+        &["k1 2"],
+    );
+}

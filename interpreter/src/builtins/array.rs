@@ -205,9 +205,9 @@ fn from(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
             vm.new_array(Vec::new()).value()
         };
         let o = a.as_object().expect("an object");
-        vm.handles.push(a);
+        vm.root(a);
         let (it, next) = super::iterator::get_iterator_from_method(vm, items, using)?;
-        vm.handles.push(it);
+        vm.root(it);
         let mut k = 0u32;
         loop {
             let Some(v) = super::iterator::step(vm, it, next)? else {
@@ -224,7 +224,7 @@ fn from(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
             })();
             if let Err(e) = result {
                 if let crate::vm::JsError::Throw(v) = &e {
-                    vm.handles.push(*v);
+                    vm.root(*v);
                 }
                 let _ = super::iterator::close(vm, it);
                 return Err(e);
@@ -239,7 +239,7 @@ fn from(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
     } else {
         array_create(vm, len, None)?.value()
     };
-    vm.handles.push(a);
+    vm.root(a);
     let o = a.as_object().expect("an object");
     let mut k = 0.0;
     while k < len {
@@ -365,7 +365,7 @@ fn is_concat_spreadable(vm: &mut Vm, v: Value) -> JsResult<bool> {
 fn concat(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
     let o = vm.to_object(this)?;
     let a = species_create(vm, o, 0.0)?;
-    vm.handles.push(a.value());
+    vm.root(a.value());
     let mut n = 0.0;
     let mut items = vec![o.value()];
     items.extend_from_slice(args);
@@ -549,7 +549,7 @@ fn map(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
     let len = length_of(vm, o)?;
     callback(vm, arg(args, 0), "map")?;
     let a = species_create(vm, o, len)?;
-    vm.handles.push(a.value());
+    vm.root(a.value());
     each(vm, o.value(), args, "map", true, false, |vm, k, _, r| {
         let key = index_key(vm, k);
         vm.create_data_property_or_throw(a, key, r)?;
@@ -562,7 +562,7 @@ fn filter(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
     let o = vm.to_object(this)?;
     callback(vm, arg(args, 0), "filter")?;
     let a = species_create(vm, o, 0.0)?;
-    vm.handles.push(a.value());
+    vm.root(a.value());
     let mut to = 0.0;
     each(vm, o.value(), args, "filter", true, false, |vm, _, v, r| {
         if vm.to_boolean(r) {
@@ -633,7 +633,7 @@ fn flat(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
         vm.to_integer_or_infinity(arg(args, 0))?.max(0.0)
     };
     let a = species_create(vm, o, 0.0)?;
-    vm.handles.push(a.value());
+    vm.root(a.value());
     flatten_into(vm, a, o, len, 0.0, depth, None)?;
     Ok(a.value())
 }
@@ -643,7 +643,7 @@ fn flat_map(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
     let len = length_of(vm, o)?;
     callback(vm, arg(args, 0), "flatMap")?;
     let a = species_create(vm, o, 0.0)?;
-    vm.handles.push(a.value());
+    vm.root(a.value());
     flatten_into(vm, a, o, len, 0.0, 1.0, Some((arg(args, 0), arg(args, 1))))?;
     Ok(a.value())
 }
@@ -870,11 +870,14 @@ fn reduce_impl(vm: &mut Vm, this: Value, args: &[Value], right: bool) -> JsResul
     while in_range(k) {
         vm.check_interrupt_native()?;
         let key = index_key(vm, k);
-        if vm.has_property(o, key)? {
+        // `has_property` and `get` can run JavaScript while the accumulator is only here.
+        acc = vm.with_roots(&[acc], |vm| {
+            if !vm.has_property(o, key)? {
+                return Ok(acc);
+            }
             let v = vm.get(o, key, o.value())?;
-            vm.handles.push(acc);
-            acc = vm.call(f, Value::UNDEFINED, &[acc, v, Value::number(k), o.value()])?;
-        }
+            vm.call(f, Value::UNDEFINED, &[acc, v, Value::number(k), o.value()])
+        })?;
         k += step;
     }
     Ok(acc)
@@ -992,7 +995,7 @@ fn slice(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
     let fin = relative_index(vm, arg(args, 1), len, len)?;
     let count = (fin - k).max(0.0);
     let a = species_create(vm, o, count)?;
-    vm.handles.push(a.value());
+    vm.root(a.value());
     let mut n = 0.0;
     while k < fin {
         vm.check_interrupt_native()?;
@@ -1026,7 +1029,7 @@ fn splice(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
         return Err(vm.type_error("Splice would exceed the maximum array length"));
     }
     let a = species_create(vm, o, delete_count)?;
-    vm.handles.push(a.value());
+    vm.root(a.value());
     let mut k = 0.0;
     while k < delete_count {
         vm.check_interrupt_native()?;
@@ -1165,7 +1168,7 @@ fn collect_for_sort(
             if v.is_undefined() {
                 undefined += 1;
             } else {
-                vm.handles.push(v);
+                vm.root(v);
                 values.push(v);
             }
         }
@@ -1211,7 +1214,7 @@ fn to_sorted(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
     let o = vm.to_object(this)?;
     let len = length_of(vm, o)?;
     let a = array_create(vm, len, None)?;
-    vm.handles.push(a.value());
+    vm.root(a.value());
     let (values, undefined) = collect_for_sort(vm, o, len, false)?;
     let mut sorted = sort_values(vm, values, comparator)?;
     sorted.extend(std::iter::repeat_n(Value::UNDEFINED, undefined));
@@ -1224,7 +1227,7 @@ fn to_reversed(vm: &mut Vm, this: Value, _: &[Value]) -> JsResult<Value> {
     let o = vm.to_object(this)?;
     let len = length_of(vm, o)?;
     let a = array_create(vm, len, None)?;
-    vm.handles.push(a.value());
+    vm.root(a.value());
     let mut k = 0.0;
     while k < len {
         vm.check_interrupt_native()?;
@@ -1254,7 +1257,7 @@ fn to_spliced(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
         return Err(vm.type_error("Invalid array length"));
     }
     let a = array_create(vm, new_len, None)?;
-    vm.handles.push(a.value());
+    vm.root(a.value());
     let mut i = 0.0;
     let mut r = start + skip;
     while i < start {
@@ -1290,7 +1293,7 @@ fn with(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
         return Err(vm.range_error("Invalid index"));
     }
     let a = array_create(vm, len, None)?;
-    vm.handles.push(a.value());
+    vm.root(a.value());
     let mut k = 0.0;
     while k < len {
         vm.check_interrupt_native()?;

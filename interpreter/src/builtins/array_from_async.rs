@@ -88,10 +88,7 @@ fn with_state<R>(vm: &mut Vm, state: Value, f: impl FnOnce(&mut Vm, &FromAsync) 
     let data = state_of(vm, state);
     let fallback = FromAsync::default();
     let st = data.downcast::<FromAsync>().unwrap_or(&fallback);
-    vm.handles.push(state);
-    let r = f(vm, st);
-    vm.handles.pop();
-    r
+    vm.with_roots(&[state], |vm| f(vm, st))
 }
 
 pub fn from_async(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
@@ -176,15 +173,13 @@ fn start(vm: &mut Vm, st: &FromAsync, state: Value, c: Value, args: &[Value]) ->
 /// Await(v): continues in [`resume`] with `awaiting` when `v` settles.
 fn await_value(vm: &mut Vm, state: Value, v: Value, awaiting: Awaiting) -> JsResult<()> {
     let p = promise_resolve_intrinsic(vm, v)?;
-    let mark = vm.handles.len();
-    vm.handles.push(p);
-    let tag = Value::int32(awaiting as i32);
-    let on_fulfilled = vm.native_closure("", 1, fulfilled, vec![state, tag]);
-    vm.handles.push(on_fulfilled.value());
-    let on_rejected = vm.native_closure("", 1, rejected, vec![state, tag]);
-    let r = perform_then(vm, p, on_fulfilled.value(), on_rejected.value(), None);
-    vm.handles.truncate(mark);
-    r
+    vm.with_roots(&[p], |vm| {
+        let tag = Value::int32(awaiting as i32);
+        let on_fulfilled = vm.native_closure("", 1, fulfilled, vec![state, tag]);
+        vm.root(on_fulfilled.value());
+        let on_rejected = vm.native_closure("", 1, rejected, vec![state, tag]);
+        perform_then(vm, p, on_fulfilled.value(), on_rejected.value(), None)
+    })
 }
 
 fn fulfilled(vm: &mut Vm, _: Value, args: &[Value]) -> JsResult<Value> {

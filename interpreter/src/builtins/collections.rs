@@ -275,11 +275,11 @@ pub fn group_by(
         return Err(vm.type_error("groupBy: callback is not a function"));
     }
     let (it, next) = super::iterator::get_iterator(vm, items)?;
-    vm.handles.push(it);
+    vm.root(it);
     let mut groups: Vec<(Value, Vec<Value>)> = Vec::new();
     let mut k = 0.0;
     while let Some(v) = super::iterator::step(vm, it, next)? {
-        vm.handles.push(v);
+        vm.root(v);
         let key = match vm.call(callback, Value::UNDEFINED, &[v, Value::number(k)]) {
             Ok(key) => key,
             Err(e) => {
@@ -298,7 +298,7 @@ pub fn group_by(
         } else {
             normalize(key)
         };
-        vm.handles.push(key);
+        vm.root(key);
         let mut found = None;
         for (i, (g, _)) in groups.iter().enumerate() {
             if vm.same_value_zero(*g, key) {

@@ -105,11 +105,9 @@ fn make(
     };
     let o = vm.alloc(Object::new(Some(proto), ObjectKind::Error));
     // ToString of the message and the `cause` lookup can run JavaScript.
-    let mark = vm.handles.len();
-    vm.handles.push(o.value());
-    let result = install_message_and_cause(vm, o, message, options);
-    vm.handles.truncate(mark);
-    result?;
+    vm.with_roots(&[o.value()], |vm| {
+        install_message_and_cause(vm, o, message, options)
+    })?;
     vm.attach_stack(o);
     Ok(o)
 }
@@ -157,7 +155,7 @@ fn native_error_construct(vm: &mut Vm, args: &[Value], nt: ObjRef) -> JsResult<V
 /// 20.5.7.1 AggregateError ( errors, message [ , options ] )
 fn aggregate(vm: &mut Vm, nt: Value, args: &[Value]) -> JsResult<Value> {
     let o = make(vm, "AggregateError", nt, arg(args, 1), arg(args, 2))?;
-    vm.handles.push(o.value());
+    vm.root(o.value());
     let errors = super::iterator::iterate_to_vec(vm, arg(args, 0))?;
     let list = vm.new_array(errors);
     let key = vm.key("errors");

@@ -146,22 +146,14 @@ pub fn close(vm: &mut Vm, it: Value) -> JsResult<()> {
 /// Every value an iterable yields (spread, `Array.from`, `new Set(iterable)`...).
 pub fn iterate_to_vec(vm: &mut Vm, v: Value) -> JsResult<Vec<Value>> {
     let (it, next) = get_iterator(vm, v)?;
-    let mark = vm.handles.len();
-    vm.handles.push(it);
-    vm.handles.push(next);
-    let mut out = Vec::new();
-    let result = loop {
-        match step(vm, it, next) {
-            Ok(Some(x)) => {
-                vm.handles.push(x);
-                out.push(x);
-            }
-            Ok(None) => break Ok(out),
-            Err(e) => break Err(e),
+    vm.with_roots(&[it, next], |vm| {
+        let mut out = Vec::new();
+        while let Some(x) = step(vm, it, next)? {
+            vm.root(x);
+            out.push(x);
         }
-    };
-    vm.handles.truncate(mark);
-    result
+        Ok(out)
+    })
 }
 
 /// CreateArrayIterator
@@ -307,7 +299,7 @@ fn continuation(
     let done = vm.to_boolean(done);
     let value = vm.get(r, PropertyKey::String(vm.names.value), result)?;
     let promise = crate::builtins::promise::new_promise(vm);
-    vm.handles.push(promise.value());
+    vm.root(promise.value());
     let value_wrapper = match crate::builtins::promise::promise_resolve_intrinsic(vm, value) {
         Ok(p) => p,
         Err(JsError::Throw(e)) => {

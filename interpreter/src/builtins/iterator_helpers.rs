@@ -386,9 +386,9 @@ fn helper_step(vm: &mut Vm, h: ObjRef) -> JsResult<Option<Value>> {
                 let Some(value) = step(vm, it, next)? else {
                     return Ok(None);
                 };
-                vm.handles.push(value);
-                let selected = vm.call(f, Value::UNDEFINED, &[value, Value::number(counter)]);
-                vm.handles.pop();
+                let selected = vm.with_roots(&[value], |vm| {
+                    vm.call(f, Value::UNDEFINED, &[value, Value::number(counter)])
+                });
                 let selected = selected.map_err(|e| close_with(vm, it, e))?;
                 helper(vm, h).counter += 1.0;
                 if vm.to_boolean(selected) {
@@ -546,13 +546,8 @@ fn eager<T>(
 ) -> JsResult<T> {
     let o = this_object(vm, this, method)?;
     let f = callable_or_close(vm, o, f, method)?;
-    let depth = vm.handles.len();
-    let result = get_iterator_direct(vm, o).and_then(|(it, next)| {
-        vm.handles.extend([it, next, f]);
-        body(vm, it, next, f)
-    });
-    vm.handles.truncate(depth);
-    result
+    let (it, next) = get_iterator_direct(vm, o)?;
+    vm.with_roots(&[it, next, f], |vm| body(vm, it, next, f))
 }
 
 /// Runs `body(value, counter)` over the iterator until it returns `Some`; closes the iterator
@@ -566,16 +561,10 @@ fn each(
 ) -> JsResult<Option<Value>> {
     let mut counter = start;
     while let Some(value) = step(vm, it, next)? {
-        vm.handles.push(value);
-        let r = body(vm, value, counter);
-        vm.handles.pop();
-        match r {
+        match vm.with_roots(&[value], |vm| body(vm, value, counter)) {
             Ok(None) => {}
             Ok(Some(result)) => {
-                vm.handles.push(result);
-                let closed = close(vm, it);
-                vm.handles.pop();
-                closed?;
+                vm.with_roots(&[result], |vm| close(vm, it))?;
                 return Ok(Some(result));
             }
             Err(e) => return Err(close_with(vm, it, e)),
@@ -603,41 +592,35 @@ fn reduce_body(vm: &mut Vm, it: Value, next: Value, f: Value, args: &[Value]) ->
     } else {
         (args[1], 0.0)
     };
-    let depth = vm.handles.len();
-    vm.handles.push(accumulator);
-    let result = each(vm, it, next, start, |vm, value, counter| {
-        accumulator = vm.call(
-            f,
-            Value::UNDEFINED,
-            &[accumulator, value, Value::number(counter)],
-        )?;
-        vm.handles.push(accumulator);
-        Ok(None)
-    });
-    vm.handles.truncate(depth);
-    result.map(|_| accumulator)
+    // Not `each`: the accumulator must stay rooted across the step that fetches the next value.
+    let mut counter = start;
+    loop {
+        let Some(value) = vm.with_roots(&[accumulator], |vm| step(vm, it, next))? else {
+            return Ok(accumulator);
+        };
+        accumulator = vm
+            .call(
+                f,
+                Value::UNDEFINED,
+                &[accumulator, value, Value::number(counter)],
+            )
+            .map_err(|e| close_with(vm, it, e))?;
+        counter += 1.0;
+    }
 }
 
 /// 27.1.4.12 Iterator.prototype.toArray ( )
 fn to_array(vm: &mut Vm, this: Value, _: &[Value]) -> JsResult<Value> {
     let o = this_object(vm, this, "toArray")?;
-    let depth = vm.handles.len();
     let (it, next) = get_iterator_direct(vm, o)?;
-    vm.handles.extend([it, next]);
-    let mut items = Vec::new();
-    let result = loop {
-        match step(vm, it, next) {
-            Ok(Some(v)) => {
-                vm.handles.push(v);
-                items.push(v);
-            }
-            Ok(None) => break Ok(()),
-            Err(e) => break Err(e),
+    vm.with_roots(&[it, next], |vm| {
+        let mut items = Vec::new();
+        while let Some(v) = step(vm, it, next)? {
+            vm.root(v);
+            items.push(v);
         }
-    };
-    let array = result.map(|_| vm.new_array(items).value());
-    vm.handles.truncate(depth);
-    array
+        Ok(vm.new_array(items).value())
+    })
 }
 
 /// 27.1.4.6 Iterator.prototype.forEach ( procedure )

@@ -59,7 +59,7 @@ fn parse_value(vm: &mut Vm, p: &mut Parser<'_>) -> JsResult<Value> {
         Some(0x7B) => {
             p.i += 1;
             let o = vm.new_object();
-            vm.handles.push(o.value());
+            vm.root(o.value());
             p.ws();
             if p.peek() == Some(0x7D) {
                 p.i += 1;
@@ -100,7 +100,7 @@ fn parse_value(vm: &mut Vm, p: &mut Parser<'_>) -> JsResult<Value> {
             } else {
                 loop {
                     let v = parse_value(vm, p)?;
-                    vm.handles.push(v);
+                    vm.root(v);
                     items.push(v);
                     p.ws();
                     match p.peek() {
@@ -287,11 +287,9 @@ fn internalize(vm: &mut Vm, holder: ObjRef, name: PropertyKey, reviver: Value) -
     vm.check_native_stack()?;
     // The reviver runs JavaScript that may detach the holder and the value from everything
     // else: both stay rooted while this level works on them.
-    let mark = vm.handles.len();
-    vm.handles.push(holder.value());
-    let result = internalize_rooted(vm, holder, name, reviver);
-    vm.handles.truncate(mark);
-    result
+    vm.with_roots(&[holder.value()], |vm| {
+        internalize_rooted(vm, holder, name, reviver)
+    })
 }
 
 fn internalize_rooted(
@@ -301,7 +299,7 @@ fn internalize_rooted(
     reviver: Value,
 ) -> JsResult<Value> {
     let val = vm.get(holder, name, holder.value())?;
-    vm.handles.push(val);
+    vm.root(val);
     if let Some(o) = val.as_object() {
         if super::array::is_array(vm, val)? {
             let len = super::array::length_of(vm, o)?;
@@ -408,11 +406,9 @@ fn serialize(
 ) -> JsResult<bool> {
     // `toJSON`, the replacer and getters run JavaScript, and the value they return may be
     // reachable from nowhere else: the holder and each value stay rooted at this level.
-    let mark = vm.handles.len();
-    vm.handles.push(holder.value());
-    let result = serialize_rooted(vm, st, holder, key, out);
-    vm.handles.truncate(mark);
-    result
+    vm.with_roots(&[holder.value()], |vm| {
+        serialize_rooted(vm, st, holder, key, out)
+    })
 }
 
 fn serialize_rooted(
@@ -423,20 +419,20 @@ fn serialize_rooted(
     out: &mut Vec<u16>,
 ) -> JsResult<bool> {
     let mut value = vm.get(holder, key, holder.value())?;
-    vm.handles.push(value);
+    vm.root(value);
     if value.is_object() || value.as_bigint().is_some() {
         let tk = vm.key("toJSON");
         let to_json = vm.get_v(value, tk)?;
         if vm.is_callable(to_json) {
             let k = vm.key_value(key);
             value = vm.call(to_json, value, &[k])?;
-            vm.handles.push(value);
+            vm.root(value);
         }
     }
     if !st.replacer.is_undefined() {
         let k = vm.key_value(key);
         value = vm.call(st.replacer, holder.value(), &[k, value])?;
-        vm.handles.push(value);
+        vm.root(value);
     }
     if let Some(o) = value.as_object() {
         match vm.obj(o).kind {
@@ -613,7 +609,7 @@ fn stringify(vm: &mut Vm, _: Value, args: &[Value]) -> JsResult<Value> {
         st.gap = u[..u.len().min(10)].to_vec();
     }
     let wrapper = vm.new_object();
-    vm.handles.push(wrapper.value());
+    vm.root(wrapper.value());
     let empty = vm.key("");
     vm.create_data_property_or_throw(wrapper, empty, arg(args, 0))?;
     let mut out = Vec::new();

@@ -79,7 +79,7 @@ fn construct(vm: &mut Vm, args: &[Value], nt: ObjRef) -> JsResult<Value> {
     if iterable.is_nullish() {
         return Ok(m.value());
     }
-    vm.handles.push(m.value());
+    vm.root(m.value());
     let sk = vm.key("set");
     let adder = vm.get(m, sk, m.value())?;
     if !vm.is_callable(adder) {
@@ -97,17 +97,19 @@ pub(super) fn add_entries_from_iterable(
     adder: Value,
 ) -> JsResult<()> {
     let (it, next) = super::iterator::get_iterator(vm, iterable)?;
-    vm.handles.push(it);
+    vm.root(it);
     while let Some(entry) = super::iterator::step(vm, it, next)? {
-        let r = (|| {
+        // The entry and its key may be held by nothing else while the getters run.
+        let r = vm.with_roots(&[entry], |vm| {
             let Some(e) = entry.as_object() else {
                 let d = vm.describe(entry);
                 return Err(vm.type_error(&format!("Iterator value {d} is not an entry object")));
             };
             let k = vm.get(e, PropertyKey::Index(0), entry)?;
+            vm.root(k);
             let v = vm.get(e, PropertyKey::Index(1), entry)?;
             vm.call(adder, target, &[k, v])
-        })();
+        });
         if let Err(e) = r {
             let _ = super::iterator::close(vm, it);
             return Err(e);
@@ -124,12 +126,11 @@ fn group_by(vm: &mut Vm, _: Value, args: &[Value]) -> JsResult<Value> {
         Some(proto),
         ObjectKind::Map(Box::<MapData>::default()),
     ));
-    vm.handles.push(m.value());
+    vm.root(m.value());
     for (k, values) in groups {
         let a = vm.new_array(values);
         collections::insert(vm, m, k, a.value());
     }
-    vm.handles.pop();
     Ok(m.value())
 }
 

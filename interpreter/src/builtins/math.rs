@@ -168,7 +168,7 @@ fn sum_precise(vm: &mut Vm, _: Value, args: &[Value]) -> crate::vm::JsResult<Val
         return Err(vm.type_error("Math.sumPrecise takes an iterable of numbers"));
     }
     let (iterator, next) = super::iterator::get_iterator(vm, items)?;
-    vm.handles.push(iterator);
+    vm.root(iterator);
     let mut state = State::MinusZero;
     // The exact sum, in units of 2^-1074 (the smallest subnormal), so every double is an
     // integer multiple of the unit.
@@ -208,7 +208,6 @@ fn sum_precise(vm: &mut Vm, _: Value, args: &[Value]) -> crate::vm::JsResult<Val
             sum += double_in_units(n);
         }
     };
-    vm.handles.pop();
     result?;
     Ok(Value::number(match state {
         State::NotANumber => f64::NAN,

@@ -198,11 +198,9 @@ pub fn from_descriptor(vm: &mut Vm, d: Option<Descriptor>) -> Value {
 fn object_define_properties(vm: &mut Vm, o: ObjRef, props: Value) -> JsResult<()> {
     // Getters and traps run JavaScript while the target, the properties object, the keys and
     // the descriptors read so far are only here: root them all.
-    let mark = vm.handles.len();
-    vm.handles.extend([o.value(), props]);
-    let result = (|| {
+    vm.with_roots(&[o.value(), props], |vm| {
         let p = vm.to_object(props)?;
-        vm.handles.push(p.value());
+        vm.root(p.value());
         let keys = vm.own_property_keys(p)?;
         root_keys(vm, &keys);
         let mut descriptors = Vec::new();
@@ -211,11 +209,12 @@ fn object_define_properties(vm: &mut Vm, o: ObjRef, props: Value) -> JsResult<()
                 && prop.attrs & attrs::ENUMERABLE != 0
             {
                 let dv = vm.get(p, key, p.value())?;
-                vm.handles.push(dv);
+                vm.root(dv);
                 let d = to_descriptor(vm, dv)?;
                 // Getters on the descriptor object may have made these values afresh.
-                vm.handles
-                    .extend([d.value, d.get, d.set].into_iter().flatten());
+                for v in [d.value, d.get, d.set].into_iter().flatten() {
+                    vm.root(v);
+                }
                 descriptors.push((key, d));
             }
         }
@@ -223,9 +222,7 @@ fn object_define_properties(vm: &mut Vm, o: ObjRef, props: Value) -> JsResult<()
             vm.define_property_or_throw(o, key, d)?;
         }
         Ok(())
-    })();
-    vm.handles.truncate(mark);
-    result
+    })
 }
 
 fn require_object(vm: &mut Vm, v: Value, what: &str) -> JsResult<ObjRef> {
@@ -254,11 +251,7 @@ fn define_property(vm: &mut Vm, _: Value, args: &[Value]) -> JsResult<Value> {
 pub fn enumerable_own(vm: &mut Vm, o: ObjRef, kind: u8) -> JsResult<Vec<Value>> {
     // Getters and proxy traps run JavaScript: the object and every value gathered so far stay
     // rooted until the caller has them.
-    let mark = vm.handles.len();
-    vm.handles.push(o.value());
-    let result = enumerable_own_rooted(vm, o, kind);
-    vm.handles.truncate(mark);
-    result
+    vm.with_roots(&[o.value()], |vm| enumerable_own_rooted(vm, o, kind))
 }
 
 fn enumerable_own_rooted(vm: &mut Vm, o: ObjRef, kind: u8) -> JsResult<Vec<Value>> {
@@ -271,7 +264,7 @@ fn enumerable_own_rooted(vm: &mut Vm, o: ObjRef, kind: u8) -> JsResult<Vec<Value
             && p.attrs & attrs::ENUMERABLE != 0
         {
             let k = vm.key_value(key);
-            vm.handles.push(k);
+            vm.root(k);
             let item = match kind {
                 0 => k,
                 1 => vm.get(o, key, o.value())?,
@@ -280,7 +273,7 @@ fn enumerable_own_rooted(vm: &mut Vm, o: ObjRef, kind: u8) -> JsResult<Vec<Value
                     vm.new_array(vec![k, v]).value()
                 }
             };
-            vm.handles.push(item);
+            vm.root(item);
             out.push(item);
         }
     }
@@ -410,24 +403,21 @@ fn from_entries(vm: &mut Vm, _: Value, args: &[Value]) -> JsResult<Value> {
         return Err(vm.type_error("Object.fromEntries requires an iterable"));
     }
     let o = vm.new_object();
-    vm.handles.push(o.value());
+    vm.root(o.value());
     let (it, next) = super::iterator::get_iterator(vm, iterable)?;
-    vm.handles.push(it);
+    vm.root(it);
     while let Some(entry) = super::iterator::step(vm, it, next)? {
-        let mark = vm.handles.len();
-        vm.handles.push(entry);
-        let result = (|| {
+        let result = vm.with_roots(&[entry], |vm| {
             let Some(e) = entry.as_object() else {
                 return Err(vm.type_error("Iterator value is not an entry object"));
             };
             let k = vm.get(e, PropertyKey::Index(0), entry)?;
-            vm.handles.push(k);
+            vm.root(k);
             let v = vm.get(e, PropertyKey::Index(1), entry)?;
-            vm.handles.push(v);
+            vm.root(v);
             let key = vm.to_property_key(k)?;
             vm.create_data_property_or_throw(o, key, v)
-        })();
-        vm.handles.truncate(mark);
+        });
         if let Err(e) = result {
             let _ = super::iterator::close(vm, it);
             return Err(e);
@@ -449,9 +439,7 @@ fn get_own_property_descriptors(vm: &mut Vm, _: Value, args: &[Value]) -> JsResu
     let result = vm.new_object();
     // Proxy traps run JavaScript: the object, the result and the keys (symbols a trap made)
     // stay rooted.
-    let mark = vm.handles.len();
-    vm.handles.extend([o.value(), result.value()]);
-    let filled = (|| {
+    vm.with_roots(&[o.value(), result.value()], |vm| {
         let keys = vm.own_property_keys(o)?;
         root_keys(vm, &keys);
         for key in keys {
@@ -462,17 +450,15 @@ fn get_own_property_descriptors(vm: &mut Vm, _: Value, args: &[Value]) -> JsResu
                 vm.create_data_property_or_throw(result, key, dv)?;
             }
         }
-        Ok(())
-    })();
-    vm.handles.truncate(mark);
-    filled.map(|()| result.value())
+        Ok(result.value())
+    })
 }
 
 /// Roots the symbols among `keys` (a proxy's `ownKeys` trap may have made them).
 fn root_keys(vm: &mut Vm, keys: &[PropertyKey]) {
     for &key in keys {
         if let PropertyKey::Symbol(s) = key {
-            vm.handles.push(s.value());
+            vm.root(s.value());
         }
     }
 }

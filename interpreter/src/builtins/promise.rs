@@ -334,19 +334,17 @@ pub fn promise_resolve(vm: &mut Vm, c: Value, x: Value) -> JsResult<Value> {
         }
     }
     let cap = new_capability(vm, c)?;
-    let mark = vm.handles.len();
-    vm.handles.extend([cap.promise, cap.resolve, cap.reject, x]);
-    let r = cap.resolve(vm, x);
-    vm.handles.truncate(mark);
-    r?;
+    vm.with_roots(&[cap.promise, cap.resolve, cap.reject, x], |vm| {
+        cap.resolve(vm, x)
+    })?;
     Ok(cap.promise)
 }
 
 pub fn resolved(vm: &mut Vm, v: Value) -> Value {
     let p = new_promise(vm);
-    vm.handles.push(p.value());
-    let _ = resolve_promise(vm, p.value(), v);
-    vm.handles.pop();
+    vm.with_roots(&[p.value()], |vm| {
+        let _ = resolve_promise(vm, p.value(), v);
+    });
     p.value()
 }
 
@@ -423,10 +421,10 @@ fn promise_construct(vm: &mut Vm, args: &[Value], new_target: ObjRef) -> JsResul
     }
     let proto = vm.prototype_from_constructor(new_target.value(), |r| r.promise_prototype)?;
     let p = new_promise_with_proto(vm, proto);
-    vm.handles.push(p.value());
+    vm.root(p.value());
     let (resolve, reject) = resolving_functions(vm, p.value());
-    vm.handles.push(resolve);
-    vm.handles.push(reject);
+    vm.root(resolve);
+    vm.root(reject);
     match vm.call(executor, Value::UNDEFINED, &[resolve, reject]) {
         Ok(_) => {}
         Err(JsError::Throw(e)) => {
@@ -570,7 +568,9 @@ fn promise_try(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
         return Err(vm.type_error("Promise.try called on a non-object"));
     }
     let cap = new_capability(vm, this)?;
-    vm.handles.extend([cap.promise, cap.resolve, cap.reject]);
+    vm.root(cap.promise);
+    vm.root(cap.resolve);
+    vm.root(cap.reject);
     let rest = args.get(1..).unwrap_or(&[]);
     match vm.call(arg(args, 0), Value::UNDEFINED, rest) {
         Ok(v) => cap.resolve(vm, v)?,
@@ -583,20 +583,17 @@ fn promise_try(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
 /// The combinators (27.2.4.1-5): `kind` 0 all, 1 allSettled, 2 any, 3 race.
 fn combinator(vm: &mut Vm, this: Value, iterable: Value, kind: u8) -> JsResult<Value> {
     let cap = new_capability(vm, this)?;
-    let mark = vm.handles.len();
-    vm.handles.extend([cap.promise, cap.resolve, cap.reject]);
-    let result = combinator_inner(vm, this, iterable, kind, cap);
-    // The capability stays rooted while a rejection calls into JavaScript.
-    let result = match result {
-        Ok(v) => Ok(v),
-        Err(JsError::Throw(e)) => {
-            vm.handles.push(e);
-            cap.reject(vm, e).map(|_| cap.promise)
+    vm.with_roots(&[cap.promise, cap.resolve, cap.reject], |vm| {
+        // The capability stays rooted while a rejection calls into JavaScript.
+        match combinator_inner(vm, this, iterable, kind, cap) {
+            Ok(v) => Ok(v),
+            Err(JsError::Throw(e)) => {
+                vm.root(e);
+                cap.reject(vm, e).map(|_| cap.promise)
+            }
+            Err(e) => Err(e),
         }
-        Err(e) => Err(e),
-    };
-    vm.handles.truncate(mark);
-    result
+    })
 }
 
 fn combinator_inner(
@@ -626,18 +623,18 @@ fn combinator_inner(
         Entries::Keys(o, keys.into_iter())
     } else {
         let (it, next) = super::iterator::get_iterator(vm, iterable)?;
-        vm.handles.push(it);
+        vm.root(it);
         Entries::Iterator(it, next)
     };
     // The shared state: values array, remaining counter (in a Number box), the capability, and
     // for the keyed variants the keys.
     let values = vm.new_array(Vec::new());
-    vm.handles.push(values.value());
+    vm.root(values.value());
     let remaining = vm.alloc(Object::new(None, ObjectKind::Number(1.0)));
-    vm.handles.push(remaining.value());
+    vm.root(remaining.value());
     let keys = if keyed {
         let k = vm.new_array(Vec::new());
-        vm.handles.push(k.value());
+        vm.root(k.value());
         k.value()
     } else {
         Value::UNDEFINED
@@ -647,14 +644,14 @@ fn combinator_inner(
         let next_value = match source.next(vm) {
             Ok(Some((key, v))) => {
                 if let Some(k) = keys.as_object() {
-                    vm.handles.push(v);
-                    let kv = vm.key_value(key);
-                    vm.define_own_property_raw(
-                        k,
-                        PropertyKey::Index(index),
-                        crate::object::Property::data(kv, attrs::DEFAULT),
-                    );
-                    vm.handles.pop();
+                    vm.with_roots(&[v], |vm| {
+                        let kv = vm.key_value(key);
+                        vm.define_own_property_raw(
+                            k,
+                            PropertyKey::Index(index),
+                            crate::object::Property::data(kv, attrs::DEFAULT),
+                        );
+                    });
                 }
                 v
             }
@@ -670,7 +667,7 @@ fn combinator_inner(
                 );
             }
             let p = vm.call(resolve_fn, c, &[next_value])?;
-            vm.handles.push(p);
+            vm.root(p);
             let data = vec![
                 values.value(),
                 Value::int32(index as i32),
@@ -700,7 +697,8 @@ fn combinator_inner(
                 ),
                 _ => (cap_resolve_value(&cap), cap_reject_value(&cap)),
             };
-            vm.handles.extend([on_fulfilled, on_rejected]);
+            vm.root(on_fulfilled);
+            vm.root(on_rejected);
             if kind != 3 {
                 bump(vm, remaining, 1.0);
             }
@@ -712,7 +710,7 @@ fn combinator_inner(
         if let Err(e) = step_result {
             // Closing runs JavaScript: keep the error alive through it.
             if let JsError::Throw(v) = &e {
-                vm.handles.push(*v);
+                vm.root(*v);
             }
             if let Entries::Iterator(it, _) = source {
                 let _ = super::iterator::close(vm, it);

@@ -157,22 +157,20 @@ fn encode_for_regexp_escape(out: &mut Vec<u16>, c: char) {
 fn symbol_match_all(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
     let r = require_object(vm, this, "[Symbol.matchAll]")?;
     let s = vm.to_string(arg(args, 0))?;
-    let depth = vm.handles.len();
-    vm.handles.push(s.value());
-    let result = (|| {
+    vm.with_roots(&[s.value()], |vm| {
         let default = vm
             .intrinsics()
             .constructors
             .get("RegExp")
             .map_or(Value::UNDEFINED, |c| c.value());
         let c = super::promise::species_constructor(vm, r, default)?;
-        vm.handles.push(c);
+        vm.root(c);
         let fk = vm.key("flags");
         let flags = vm.get(r, fk, r.value())?;
         let flags = vm.to_string(flags)?;
-        vm.handles.push(flags.value());
+        vm.root(flags.value());
         let matcher = vm.construct(c, &[r.value(), flags.value()], c)?;
-        vm.handles.push(matcher);
+        vm.root(matcher);
         let lk = PropertyKey::String(vm.names.last_index);
         let li = vm.get(r, lk, r.value())?;
         let last_index = vm.to_length(li)?;
@@ -194,9 +192,7 @@ fn symbol_match_all(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value>
                 },
             ))
             .value())
-    })();
-    vm.handles.truncate(depth);
-    result
+    })
 }
 
 /// 22.2.9.2.1 %RegExpStringIteratorPrototype%.next ( )
@@ -243,8 +239,7 @@ fn string_iterator_next(vm: &mut Vm, this: Value, _: &[Value]) -> JsResult<Value
         finish(vm);
         return Ok(super::iterator::iter_result(vm, m, false));
     }
-    vm.handles.push(m);
-    let advanced = (|| {
+    vm.with_roots(&[m], |vm| {
         let first = vm.get(mo, PropertyKey::Index(0), m)?;
         let ms = vm.to_string(first)?;
         if vm.string_len(ms) == 0 {
@@ -255,9 +250,7 @@ fn string_iterator_next(vm: &mut Vm, this: Value, _: &[Value]) -> JsResult<Value
             advance(vm, r, &units, unicode)?;
         }
         Ok(())
-    })();
-    vm.handles.pop();
-    advanced?;
+    })?;
     Ok(super::iterator::iter_result(vm, m, false))
 }
 
@@ -307,9 +300,7 @@ fn initialize(
         let escaped = escape_source(&p);
         vm.string(&escaped)
     };
-    vm.handles.push(source);
-    let original_source = vm.string(&p);
-    vm.handles.pop();
+    let original_source = vm.with_roots(&[source], |vm| vm.string(&p));
     let realm = vm.realm;
     let o = vm.alloc(Object::new(
         Some(proto),
@@ -444,30 +435,28 @@ fn construct_regexp(
                 .expect("IsRegExp is only true of objects");
             let sk = vm.key("source");
             let p = vm.get(o, sk, pattern)?;
-            vm.handles.push(p);
             let f = if flags.is_undefined() {
                 let fk = vm.key("flags");
-                vm.get(o, fk, pattern)
+                vm.with_roots(&[p], |vm| vm.get(o, fk, pattern))?
             } else {
-                Ok(flags)
+                flags
             };
-            vm.handles.pop();
-            (p, f?)
+            (p, f)
         }
         _ => (pattern, flags),
     };
     let this_realm_regexp = vm.intrinsics().constructors.get("RegExp").copied();
     let nt = new_target.map_or(this_constructor, |o| o.value());
     let legacy = this_realm_regexp.is_some_and(|c| c.value() == nt);
-    let proto = match new_target {
-        Some(nt) => vm.prototype_from_constructor(nt.value(), |r| r.regexp_prototype)?,
-        None => vm.intrinsics().regexp_prototype,
-    };
-    let mark = vm.handles.len();
-    vm.handles.extend([p, f]);
-    let r = initialize(vm, proto, p, f, legacy);
-    vm.handles.truncate(mark);
-    r
+    // Reading new.target's prototype can run JavaScript, and `p` and `f` may be strings made
+    // above that nothing else holds.
+    vm.with_roots(&[p, f], |vm| {
+        let proto = match new_target {
+            Some(nt) => vm.prototype_from_constructor(nt.value(), |r| r.regexp_prototype)?,
+            None => vm.intrinsics().regexp_prototype,
+        };
+        initialize(vm, proto, p, f, legacy)
+    })
 }
 
 /// 7.2.8 IsRegExp
@@ -538,7 +527,7 @@ fn builtin_exec(vm: &mut Vm, r: ObjRef, s: Value) -> JsResult<Value> {
         });
     }
     let a = vm.new_array(values.clone());
-    vm.handles.push(a.value());
+    vm.root(a.value());
     let ik = vm.key("index");
     vm.create_data_property_or_throw(a, ik, Value::number(m.start() as f64))?;
     let input_key = vm.key("input");
@@ -770,7 +759,7 @@ fn symbol_match(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
         };
         let m = vm.get(ro, PropertyKey::Index(0), result)?;
         let ms = vm.to_string(m)?;
-        vm.handles.push(ms.value());
+        vm.root(ms.value());
         if vm.string_len(ms) == 0 {
             advance(vm, r, &units, unicode)?;
         }
@@ -802,7 +791,7 @@ fn symbol_replace(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
         if result.is_null() {
             break;
         }
-        vm.handles.push(result);
+        vm.root(result);
         results.push(result);
         if !global {
             break;
@@ -958,7 +947,7 @@ fn symbol_split(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
     let nf = vm.string(&new_flags);
     let splitter = vm.construct(c, &[this, nf], c)?;
     let so = splitter.as_object().expect("an object");
-    vm.handles.push(splitter);
+    vm.root(splitter);
     let lim = if arg(args, 1).is_undefined() {
         u32::MAX
     } else {

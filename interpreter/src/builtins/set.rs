@@ -85,7 +85,7 @@ fn construct(vm: &mut Vm, args: &[Value], nt: ObjRef) -> JsResult<Value> {
     if iterable.is_nullish() {
         return Ok(s.value());
     }
-    vm.handles.push(s.value());
+    vm.root(s.value());
     let ak = vm.key("add");
     let adder = vm.get(s, ak, s.value())?;
     if !vm.is_callable(adder) {
@@ -104,7 +104,7 @@ pub(super) fn add_values_from_iterable(
     adder: Value,
 ) -> JsResult<()> {
     let (it, next) = super::iterator::get_iterator(vm, iterable)?;
-    vm.handles.push(it);
+    vm.root(it);
     while let Some(v) = super::iterator::step(vm, it, next)? {
         if let Err(e) = vm.call(adder, target, &[v]) {
             let _ = super::iterator::close(vm, it);
@@ -205,7 +205,7 @@ fn get_set_record(vm: &mut Vm, obj: Value) -> JsResult<SetRecord> {
     let Some(o) = obj.as_object() else {
         return Err(vm.type_error("The argument must be a set-like object"));
     };
-    vm.handles.push(obj);
+    vm.root(obj);
     let size_key = vm.key("size");
     let raw_size = vm.get(o, size_key, obj)?;
     let num_size = vm.to_number(raw_size)?;
@@ -222,13 +222,13 @@ fn get_set_record(vm: &mut Vm, obj: Value) -> JsResult<SetRecord> {
     }
     let has_key = vm.key("has");
     let has = vm.get(o, has_key, obj)?;
-    vm.handles.push(has);
+    vm.root(has);
     if !vm.is_callable(has) {
         return Err(vm.type_error("The set-like object's 'has' is not a function"));
     }
     let keys_key = vm.key("keys");
     let keys = vm.get(o, keys_key, obj)?;
-    vm.handles.push(keys);
+    vm.root(keys);
     if !vm.is_callable(keys) {
         return Err(vm.type_error("The set-like object's 'keys' is not a function"));
     }
@@ -271,17 +271,17 @@ fn copy_of(vm: &mut Vm, s: ObjRef) -> ObjRef {
     result
 }
 
-/// GetSetRecord(`other`), then `body` with it; everything either roots on the handle stack
-/// is released afterwards.
+/// GetSetRecord(`other`), then `body` with it, in one handle scope: what either roots is
+/// released afterwards.
 fn with_set_record<T>(
     vm: &mut Vm,
     other: Value,
     body: impl FnOnce(&mut Vm, SetRecord) -> JsResult<T>,
 ) -> JsResult<T> {
-    let depth = vm.handles.len();
-    let result = get_set_record(vm, other).and_then(|record| body(vm, record));
-    vm.handles.truncate(depth);
-    result
+    vm.handle_scope(|vm| {
+        let record = get_set_record(vm, other)?;
+        body(vm, record)
+    })
 }
 
 /// 24.2.4.19 Set.prototype.union ( other )
@@ -289,9 +289,10 @@ fn union(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
     let s = this_set(vm, this, "union")?;
     with_set_record(vm, arg(args, 0), |vm, other| {
         let (it, next) = keys_iterator(vm, &other)?;
-        vm.handles.extend([it, next]);
+        vm.root(it);
+        vm.root(next);
         let result = copy_of(vm, s);
-        vm.handles.push(result.value());
+        vm.root(result.value());
         while let Some(v) = super::iterator::step(vm, it, next)? {
             collections::add(vm, result, v);
         }
@@ -304,7 +305,7 @@ fn intersection(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
     let s = this_set(vm, this, "intersection")?;
     with_set_record(vm, arg(args, 0), |vm, other| {
         let result = new_set(vm);
-        vm.handles.push(result.value());
+        vm.root(result.value());
         if collections::size(vm, s) as f64 <= other.size {
             let mut i = 0;
             while let Some((at, (e, _))) = collections::next_entry(vm, s, i) {
@@ -315,7 +316,8 @@ fn intersection(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
             }
         } else {
             let (it, next) = keys_iterator(vm, &other)?;
-            vm.handles.extend([it, next]);
+            vm.root(it);
+            vm.root(next);
             while let Some(v) = super::iterator::step(vm, it, next)? {
                 if collections::find(vm, s, v).is_some() {
                     collections::add(vm, result, v);
@@ -331,7 +333,7 @@ fn difference(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
     let s = this_set(vm, this, "difference")?;
     with_set_record(vm, arg(args, 0), |vm, other| {
         let result = copy_of(vm, s);
-        vm.handles.push(result.value());
+        vm.root(result.value());
         if collections::size(vm, s) as f64 <= other.size {
             let this_size = collections::end(vm, result);
             for index in 0..this_size {
@@ -343,7 +345,8 @@ fn difference(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
             }
         } else {
             let (it, next) = keys_iterator(vm, &other)?;
-            vm.handles.extend([it, next]);
+            vm.root(it);
+            vm.root(next);
             while let Some(v) = super::iterator::step(vm, it, next)? {
                 collections::remove(vm, result, v);
             }
@@ -357,9 +360,10 @@ fn symmetric_difference(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Va
     let s = this_set(vm, this, "symmetricDifference")?;
     with_set_record(vm, arg(args, 0), |vm, other| {
         let (it, next) = keys_iterator(vm, &other)?;
-        vm.handles.extend([it, next]);
+        vm.root(it);
+        vm.root(next);
         let result = copy_of(vm, s);
-        vm.handles.push(result.value());
+        vm.root(result.value());
         while let Some(v) = super::iterator::step(vm, it, next)? {
             let v = collections::normalize(v);
             let already = collections::find(vm, result, v).is_some();
@@ -401,7 +405,8 @@ fn is_superset_of(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
             return Ok(Value::FALSE);
         }
         let (it, next) = keys_iterator(vm, &other)?;
-        vm.handles.extend([it, next]);
+        vm.root(it);
+        vm.root(next);
         while let Some(v) = super::iterator::step(vm, it, next)? {
             if collections::find(vm, s, v).is_none() {
                 super::iterator::close(vm, it)?;
@@ -426,7 +431,8 @@ fn is_disjoint_from(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value>
             }
         } else {
             let (it, next) = keys_iterator(vm, &other)?;
-            vm.handles.extend([it, next]);
+            vm.root(it);
+            vm.root(next);
             while let Some(v) = super::iterator::step(vm, it, next)? {
                 if collections::find(vm, s, v).is_some() {
                     super::iterator::close(vm, it)?;

@@ -109,15 +109,12 @@ fn match_or_search(vm: &mut Vm, this: Value, args: &[Value], search: bool) -> Js
         }
     }
     let s = vm.to_string(this)?;
-    let depth = vm.handles.len();
-    vm.handles.push(s.value());
-    let result = super::regexp::regexp_create(vm, regexp, Value::UNDEFINED).and_then(|rx| {
-        vm.handles.push(rx);
+    vm.with_roots(&[s.value()], |vm| {
+        let rx = super::regexp::regexp_create(vm, regexp, Value::UNDEFINED)?;
+        vm.root(rx);
         let f = vm.get_method(rx, PropertyKey::Symbol(symbol))?;
         vm.call(f, rx, &[s.value()])
-    });
-    vm.handles.truncate(depth);
-    result
+    })
 }
 
 fn match_(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
@@ -155,17 +152,14 @@ fn match_all(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
         }
     }
     let s = vm.to_string(this)?;
-    let depth = vm.handles.len();
-    vm.handles.push(s.value());
-    let g = vm.string("g");
-    let result = super::regexp::regexp_create(vm, regexp, g).and_then(|rx| {
-        vm.handles.push(rx);
+    vm.with_roots(&[s.value()], |vm| {
+        let g = vm.string("g");
+        let rx = super::regexp::regexp_create(vm, regexp, g)?;
+        vm.root(rx);
         let key = PropertyKey::Symbol(vm.symbols.match_all);
         let f = vm.get_method(rx, key)?;
         vm.call(f, rx, &[s.value()])
-    });
-    vm.handles.truncate(depth);
-    result
+    })
 }
 
 /// 22.1.3.15 String.prototype.normalize ( [ form ] ): lone surrogates pass through untouched.

@@ -548,7 +548,7 @@ fn construct_typed<const T: usize>(vm: &mut Vm, args: &[Value], nt: ObjRef) -> J
         // 23.2.5.1.5 InitializeTypedArrayFromArrayLike
         let len = super::array::length_of(vm, source)?;
         let o = allocate(vm, proto, ty, len as u64)?;
-        vm.handles.push(o.value());
+        vm.root(o.value());
         for k in 0..len as usize {
             vm.check_interrupt_native()?;
             let v = vm.get(source, PropertyKey::Index(k as u32), first)?;
@@ -558,20 +558,20 @@ fn construct_typed<const T: usize>(vm: &mut Vm, args: &[Value], nt: ObjRef) -> J
     };
     // 23.2.5.1.4 InitializeTypedArrayFromList
     let o = allocate(vm, proto, ty, values.len() as u64)?;
-    vm.handles.push(o.value());
+    vm.root(o.value());
     for (k, v) in values.into_iter().enumerate() {
         set_element(vm, o, k as f64, v)?;
     }
     Ok(o.value())
 }
 
-/// The values an iterable produces, each rooted in `vm.handles` (IteratorToList).
+/// The values an iterable produces, each rooted in the caller's handle scope (IteratorToList).
 fn iterable_to_list(vm: &mut Vm, v: Value, method: Value) -> JsResult<Vec<Value>> {
     let (it, next) = super::iterator::get_iterator_from_method(vm, v, method)?;
-    vm.handles.push(it);
+    vm.root(it);
     let mut values = Vec::new();
     while let Some(x) = super::iterator::step(vm, it, next)? {
-        vm.handles.push(x);
+        vm.root(x);
         values.push(x);
     }
     Ok(values)
@@ -586,7 +586,7 @@ fn prototype_for(vm: &mut Vm, new_target: Value, ty: ElementType) -> JsResult<Ob
 fn allocate(vm: &mut Vm, proto: ObjRef, ty: ElementType, length: u64) -> JsResult<ObjRef> {
     let bytes = length.saturating_mul(ty.size() as u64);
     let ab = vm.intrinsics().array_buffer_constructor;
-    vm.handles.push(proto.value());
+    vm.root(proto.value());
     let buffer = array_buffer::allocate(vm, ab.value(), bytes, None, false)?;
     Ok(new_typed_array(
         vm,
@@ -809,7 +809,7 @@ fn from(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
     if !using_iterator.is_undefined() {
         let values = iterable_to_list(vm, source, using_iterator)?;
         let target = create_from_constructor(vm, this, &[Value::number(values.len() as f64)])?;
-        vm.handles.push(target.value());
+        vm.root(target.value());
         for (k, v) in values.into_iter().enumerate() {
             let mapped = map(vm, v, k)?;
             vm.set_or_throw(target, PropertyKey::Index(k as u32), mapped, true)?;
@@ -817,10 +817,10 @@ fn from(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
         return Ok(target.value());
     }
     let array_like = vm.to_object(source)?;
-    vm.handles.push(array_like.value());
+    vm.root(array_like.value());
     let len = super::array::length_of(vm, array_like)?;
     let target = create_from_constructor(vm, this, &[Value::number(len)])?;
-    vm.handles.push(target.value());
+    vm.root(target.value());
     for k in 0..len as usize {
         vm.check_interrupt_native()?;
         let key = super::array::index_key(vm, k as f64);
@@ -837,7 +837,7 @@ fn of(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
         return Err(vm.type_error("%TypedArray%.of: this is not a constructor"));
     }
     let target = create_from_constructor(vm, this, &[Value::number(args.len() as f64)])?;
-    vm.handles.push(target.value());
+    vm.root(target.value());
     for (k, &v) in args.iter().enumerate() {
         vm.set_or_throw(target, PropertyKey::Index(k as u32), v, true)?;
     }
@@ -1081,12 +1081,12 @@ fn filter(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
         let v = element_at(vm, o, k);
         let r = vm.call(f, this_arg, &[v, Value::number(k as f64), o.value()])?;
         if vm.to_boolean(r) {
-            vm.handles.push(v);
+            vm.root(v);
             kept.push(v);
         }
     }
     let a = species_create(vm, o, &[Value::number(kept.len() as f64)])?;
-    vm.handles.push(a.value());
+    vm.root(a.value());
     for (n, v) in kept.into_iter().enumerate() {
         vm.set_or_throw(a, PropertyKey::Index(n as u32), v, true)?;
     }
@@ -1214,7 +1214,7 @@ fn map(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
     let (f, this_arg) = (arg(args, 0), arg(args, 1));
     require_callable(vm, f, "map")?;
     let a = species_create(vm, o, &[Value::number(len as f64)])?;
-    vm.handles.push(a.value());
+    vm.root(a.value());
     for k in 0..len {
         vm.check_interrupt_native()?;
         let v = element_at(vm, o, k);
@@ -1241,17 +1241,16 @@ fn reduce_impl(vm: &mut Vm, this: Value, args: &[Value], right: bool) -> JsResul
         i = 1;
         element_at(vm, o, order(0))
     };
-    let mark = vm.handles.len();
     while i < len {
         let k = order(i);
         let v = element_at(vm, o, k);
-        vm.handles.truncate(mark);
-        vm.handles.push(acc);
-        acc = vm.call(
-            f,
-            Value::UNDEFINED,
-            &[acc, v, Value::number(k as f64), o.value()],
-        )?;
+        acc = vm.with_roots(&[acc], |vm| {
+            vm.call(
+                f,
+                Value::UNDEFINED,
+                &[acc, v, Value::number(k as f64), o.value()],
+            )
+        })?;
         i += 1;
     }
     Ok(acc)
@@ -1352,7 +1351,7 @@ fn set_from_array_like(vm: &mut Vm, target: ObjRef, offset: f64, source: Value) 
         return Err(vm.type_error("Cannot set into a detached or out-of-bounds typed array"));
     };
     let src = vm.to_object(source)?;
-    vm.handles.push(src.value());
+    vm.root(src.value());
     let src_len = super::array::length_of(vm, src)?;
     if offset == f64::INFINITY || src_len + offset > target_len as f64 {
         return Err(vm.range_error("offset is out of bounds"));
@@ -1399,7 +1398,7 @@ fn slice(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
             to += 1;
         }
     } else {
-        vm.handles.push(a.value());
+        vm.root(a.value());
         for (n, k) in (start..end).enumerate() {
             let v = element_at(vm, o, k);
             vm.set_or_throw(a, PropertyKey::Index(n as u32), v, true)?;
@@ -1428,7 +1427,7 @@ fn sorted_values(vm: &mut Vm, o: ObjRef, len: usize, comparator: Value) -> JsRes
     for k in 0..len {
         vm.check_interrupt_native()?;
         let v = element_at(vm, o, k);
-        vm.handles.push(v);
+        vm.root(v);
         items.push(v);
     }
     super::array::merge_sort(vm, items, &mut |vm, a, b| {
@@ -1462,7 +1461,7 @@ fn to_sorted(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
     }
     let (o, ta, len) = validate(vm, this, "toSorted")?;
     let a = create_same_type(vm, ta.element, len)?;
-    vm.handles.push(a.value());
+    vm.root(a.value());
     let sorted = sorted_values(vm, o, len, comparator)?;
     for (k, v) in sorted.into_iter().enumerate() {
         set_element(vm, a, k as f64, v)?;

@@ -203,7 +203,7 @@ fn weak_map_construct(vm: &mut Vm, args: &[Value], nt: ObjRef) -> JsResult<Value
     if iterable.is_nullish() {
         return Ok(m.value());
     }
-    vm.handles.push(m.value());
+    vm.root(m.value());
     let sk = vm.key("set");
     let adder = vm.get(m, sk, m.value())?;
     if !vm.is_callable(adder) {
@@ -299,7 +299,7 @@ fn weak_set_construct(vm: &mut Vm, args: &[Value], nt: ObjRef) -> JsResult<Value
     if iterable.is_nullish() {
         return Ok(s.value());
     }
-    vm.handles.push(s.value());
+    vm.root(s.value());
     let ak = vm.key("add");
     let adder = vm.get(s, ak, s.value())?;
     if !vm.is_callable(adder) {
