@@ -7,12 +7,14 @@
 use crate::call::Completion;
 use crate::heap::{EnvRef, ObjRef};
 use crate::object::{
-    Env, EnvKind, GeneratorState, ObjectKind, PrivateElement, PropertyKey, ScopeNames, Slot, attrs,
+    Env, EnvKind, GeneratorState, ObjectKind, PrivateElement, PropertyKey, ScopeNames, ShapeId,
+    Slot, attrs,
 };
 use crate::ops::{Op, number_op};
 use crate::property::Descriptor;
 use crate::string::Atom;
 use crate::value::Value;
+use crate::vm::IcState;
 use crate::vm::{JsError, JsResult, LoadedScript, ReturnTo, Vm};
 use kiln_compiler::code::{ArchivedConstant, flags};
 use kiln_compiler::instruction::{Instruction as I, Reg};
@@ -657,10 +659,11 @@ impl Vm {
                                 crate::vm::InlineCache {
                                     shape: GLOBAL_IC,
                                     slot,
-                                    state: 4,
+                                    state: IcState::Global,
                                     holder: atom.0,
-                                    holder_shape: 0,
+                                    ..Default::default()
                                 },
+                                None,
                             );
                         }
                     }
@@ -792,21 +795,17 @@ impl Vm {
                             if let Some(shape) = object_ref.shape
                                 && let Some(cache) = script.ic_lookup(function, ic.0, shape.0)
                             {
-                                if cache.state == 1 {
+                                if cache.state == IcState::Own {
                                     if let Slot::Data(v) = object_ref.slots[cache.slot as usize] {
                                         r!(dst) = v;
                                         continue;
                                     }
-                                } else if cache.state == 3
-                                    && object_ref.proto == Some(ObjRef(cache.holder))
+                                } else if cache.state == IcState::Proto
+                                    && let Some(v) = self
+                                        .proto_ic_hit(object_ref, &cache, &script, function, ic.0)
                                 {
-                                    let holder = self.obj(ObjRef(cache.holder));
-                                    if holder.shape.map(|s| s.0) == Some(cache.holder_shape)
-                                        && let Slot::Data(v) = holder.slots[cache.slot as usize]
-                                    {
-                                        r!(dst) = v;
-                                        continue;
-                                    }
+                                    r!(dst) = v;
+                                    continue;
                                 }
                             }
                         }
@@ -853,7 +852,7 @@ impl Vm {
                                 let cache = script
                                     .ic_lookup(function, ic.0, shape.0)
                                     .unwrap_or_default();
-                                if cache.state == 2 && cache.shape == shape.0 {
+                                if cache.state == IcState::Store && cache.shape == shape.0 {
                                     self.obj_mut(obj).slots[cache.slot as usize] = Slot::Data(v);
                                     continue;
                                 }
@@ -1793,34 +1792,109 @@ impl Vm {
             let entry = crate::vm::InlineCache {
                 shape: shape.0,
                 slot,
-                state: 1,
+                state: IcState::Own,
                 ..Default::default()
             };
-            script.ic_insert(function, ic, entry);
+            script.ic_insert(function, ic, entry, None);
             return;
         }
-        // Not own: cache a hit on the prototype.
-        let Some(proto) = object.proto else { return };
-        let holder = self.obj(proto);
-        let Some(holder_shape) = holder.shape else {
+        // Not own: cache a hit on a prototype, at most `IC_MAX_CHAIN` prototypes up, all with
+        // shapes and none exotic (an element key never reaches here: elements are not in
+        // shapes, so only named keys are cached).
+        if matches!(key, PropertyKey::Index(_)) {
             return;
+        }
+        let mut entry = crate::vm::InlineCache {
+            shape: shape.0,
+            state: IcState::Proto,
+            ..Default::default()
         };
-        if !self.plain_lookup(holder, key) {
-            return;
+        let mut chain: crate::vm::ProtoChain = Default::default();
+        let mut next = object.proto;
+        while let Some(p) = next {
+            let holder = self.obj(p);
+            let Some(holder_shape) = holder.shape else {
+                return;
+            };
+            if !self.plain_lookup(holder, key) {
+                return;
+            }
+            if let Some(&slot) = self.shapes.get(holder_shape).index.get(&key) {
+                entry.slot = slot;
+                entry.holder = p.0;
+                entry.holder_shape = holder_shape.0;
+                let chain = (entry.depth > 0).then_some(chain);
+                script.ic_insert(function, ic, entry, chain);
+                return;
+            }
+            let depth = entry.depth as usize;
+            if depth == crate::vm::IC_MAX_CHAIN {
+                return;
+            }
+            chain[depth] = (p.0, holder_shape.0);
+            entry.depth += 1;
+            next = holder.proto;
         }
-        if let Some(&slot) = self.shapes.get(holder_shape).index.get(&key) {
-            script.ic_insert(
-                function,
-                ic,
-                crate::vm::InlineCache {
-                    shape: shape.0,
-                    slot,
-                    state: 3,
-                    holder: proto.0,
-                    holder_shape: holder_shape.0,
-                },
-            );
+    }
+
+    /// The value a prototype-hit cache entry names for `object` (whose shape is the entry's),
+    /// if the chain still holds: each prototype on the way is the same object with the same
+    /// shape, and the holder has its shape. Each link is read from a live object, so every
+    /// object looked at is alive.
+    #[inline]
+    fn proto_ic_hit(
+        &self,
+        object: &crate::object::Object,
+        cache: &crate::vm::InlineCache,
+        script: &LoadedScript,
+        function: u32,
+        ic: u32,
+    ) -> Option<Value> {
+        let next = if cache.depth == 0 {
+            object.proto
+        } else {
+            self.walk_ic_chain(object, cache, script, function, ic)?
+        };
+        let holder_ref = ObjRef(cache.holder);
+        if next != Some(holder_ref) {
+            return None;
         }
+        let holder = self.obj(holder_ref);
+        if holder.shape != Some(ShapeId(cache.holder_shape)) {
+            return None;
+        }
+        match holder.slots[cache.slot as usize] {
+            Slot::Data(v) => Some(v),
+            Slot::Accessor { .. } => None,
+        }
+    }
+
+    /// For a prototype hit past the first prototype: follows the cached chain from `object`,
+    /// each prototype the same object with the same shape; returns what should be the holder.
+    #[cold]
+    #[inline(never)]
+    fn walk_ic_chain(
+        &self,
+        object: &crate::object::Object,
+        cache: &crate::vm::InlineCache,
+        script: &LoadedScript,
+        function: u32,
+        ic: u32,
+    ) -> Option<Option<ObjRef>> {
+        let chain = script.ic_chain(function, ic, cache.shape)?;
+        let mut next = object.proto;
+        for &(p, shape) in &chain[..cache.depth as usize] {
+            let p = ObjRef(p);
+            if next != Some(p) {
+                return None;
+            }
+            let o = self.obj(p);
+            if o.shape != Some(ShapeId(shape)) {
+                return None;
+            }
+            next = o.proto;
+        }
+        Some(next)
     }
 
     /// Whether `key` on `object` is found by its shape alone (no exotic behaviour to bypass).
@@ -1859,9 +1933,10 @@ impl Vm {
                 crate::vm::InlineCache {
                     shape: shape.0,
                     slot,
-                    state: 2,
+                    state: IcState::Store,
                     ..Default::default()
                 },
+                None,
             );
         }
     }

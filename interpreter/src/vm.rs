@@ -39,6 +39,9 @@ pub struct LoadedScript {
     pub atoms: RefCell<Vec<Option<Atom>>>,
     /// Per function: the inline caches of its property accesses (shape → slot).
     pub feedback: RefCell<Vec<Vec<InlineCache>>>,
+    /// Per (function, IC site, receiver shape): the chain of a prototype hit past the first
+    /// prototype (rare, so kept out of the entries the hot path copies).
+    pub proto_chains: RefCell<FxHashMap<(u32, u32, u32), ProtoChain>>,
     /// Per (function, scope): the atoms of an environment's slot names.
     pub scope_names: RefCell<FxHashMap<(u32, u32), Rc<ScopeNames>>>,
     /// Per (function, constant): the template object of a tagged template site.
@@ -70,16 +73,41 @@ pub const MAX_REGISTER_STACK: usize = 1 << 22;
 /// Shapes an inline cache remembers per site (polymorphic up to this many).
 pub const IC_WAYS: usize = 4;
 
+/// What an inline-cache entry knows.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum IcState {
+    #[default]
+    Empty,
+    /// A load of the own data property at `slot` of objects with `shape`.
+    Own,
+    /// A store to the own writable data property at `slot` of objects with `shape`.
+    Store,
+    /// A load of the data property at `slot` of the prototype `holder` (whose shape is
+    /// `holder_shape`), reached from objects with `shape` through the `depth` prototypes in
+    /// `depth` prototypes (kept in the script's `proto_chains`, with their shapes, none of
+    /// which has the key).
+    Proto,
+    /// A global variable: the global object's property at `slot`, whose key is the atom
+    /// `holder` (checked on use: the global object may be a dictionary).
+    Global,
+}
+
+/// The most prototypes between a receiver and the holder of a cached prototype hit.
+pub const IC_MAX_CHAIN: usize = 3;
+
 #[derive(Clone, Copy, Debug, Default)]
 pub struct InlineCache {
     pub shape: u32,
     pub slot: u32,
-    /// 0 empty; 1 own data property at `slot` of objects with `shape`; 2 the same for stores;
-    /// 3 a data property at `slot` of the prototype `holder` (whose shape is `holder_shape`).
-    pub state: u8,
+    pub state: IcState,
+    pub depth: u8,
     pub holder: u32,
     pub holder_shape: u32,
 }
+
+/// The prototypes between a receiver and the holder of a cached prototype hit, with their
+/// shapes: (object, shape) pairs, the first `depth` used.
+pub type ProtoChain = [(u32, u32); IC_MAX_CHAIN];
 
 impl LoadedScript {
     /// The cached entry of site `ic` in `function` for objects of `shape`.
@@ -90,30 +118,50 @@ impl LoadedScript {
             .get(function as usize)?
             .get(start..start + IC_WAYS)?
             .iter()
-            .find(|c| c.state != 0 && c.shape == shape)
+            .find(|c| c.state != IcState::Empty && c.shape == shape)
             .copied()
     }
 
+    /// The prototypes a `Proto` entry of site `ic` for `shape` passes through.
+    pub fn ic_chain(&self, function: u32, ic: u32, shape: u32) -> Option<ProtoChain> {
+        self.proto_chains
+            .borrow()
+            .get(&(function, ic, shape))
+            .copied()
+    }
+
+    /// Records `entry` (and, for a prototype hit past the first prototype, its `chain`) for
+    /// site `ic`, replacing the entry for the same shape, else an empty way, else the oldest.
+    pub fn ic_insert(&self, function: u32, ic: u32, entry: InlineCache, chain: Option<ProtoChain>) {
+        let evicted = self.ic_way_insert(function, ic, entry);
+        let mut chains = self.proto_chains.borrow_mut();
+        if let Some(old) = evicted.filter(|e| e.depth > 0) {
+            chains.remove(&(function, ic, old.shape));
+        }
+        if let Some(chain) = chain {
+            chains.insert((function, ic, entry.shape), chain);
+        }
+    }
+
     /// Records `entry` for site `ic`, replacing the entry for the same shape, else an empty
-    /// way, else the oldest.
-    pub fn ic_insert(&self, function: u32, ic: u32, entry: InlineCache) {
+    /// way, else the oldest; returns the entry it replaced.
+    fn ic_way_insert(&self, function: u32, ic: u32, entry: InlineCache) -> Option<InlineCache> {
         let mut feedback = self.feedback.borrow_mut();
         let start = ic as usize * IC_WAYS;
         let Some(ways) = feedback
             .get_mut(function as usize)
             .and_then(|f| f.get_mut(start..start + IC_WAYS))
         else {
-            return;
+            return None;
         };
         if let Some(w) = ways
             .iter_mut()
-            .find(|c| c.state == 0 || c.shape == entry.shape)
+            .find(|c| c.state == IcState::Empty || c.shape == entry.shape)
         {
-            *w = entry;
-            return;
+            return Some(std::mem::replace(w, entry));
         }
         ways.rotate_right(1);
-        ways[0] = entry;
+        Some(std::mem::replace(&mut ways[0], entry))
     }
 
     /// Prepares verified code to run in `realm`: empty inline caches, atoms interned lazily.
@@ -137,6 +185,7 @@ impl LoadedScript {
             realm,
             atoms: RefCell::new(vec![None; strings]),
             feedback: RefCell::new(functions),
+            proto_chains: RefCell::new(FxHashMap::default()),
             scope_names: RefCell::new(FxHashMap::default()),
             templates: RefCell::new(FxHashMap::default()),
             constant_strings: RefCell::new(FxHashMap::default()),
@@ -178,6 +227,9 @@ impl LoadedScript {
         ) + hash_table_bytes(
             self.constant_strings.borrow().capacity(),
             size_of::<((u32, u32), Value)>(),
+        ) + hash_table_bytes(
+            self.proto_chains.borrow().capacity(),
+            size_of::<((u32, u32, u32), ProtoChain)>(),
         );
         let lines = self.lines.get().map_or(0, |l| l.heap_bytes());
         buffer_bytes(2 * size_of::<usize>() + size_of::<LoadedScript>())

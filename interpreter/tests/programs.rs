@@ -207,3 +207,24 @@ fn map_constructor_roots_each_entry_key_while_the_value_getter_runs() {
         &["k1 2"],
     );
 }
+
+#[test]
+fn property_caches_see_changes_anywhere_on_the_prototype_chain() {
+    // A load site caches hits up to three prototypes up; each change below must be seen.
+    check(
+        "function A() {} A.prototype.m = function () { return 'A'; };
+         function B() {} B.prototype = Object.create(A.prototype);
+         function C() {} C.prototype = Object.create(B.prototype);
+         function D() {} D.prototype = Object.create(C.prototype);
+         const c = new C(), d = new D(); const seen = [];
+         const call = o => o.m();
+         for (let i = 0; i < 3; i++) seen.push(call(c) + call(d));
+         B.prototype.m = function () { return 'B'; }; seen.push(call(c) + call(d));
+         delete B.prototype.m; seen.push(call(c) + call(d));
+         A.prototype.m = function () { return 'A2'; }; seen.push(call(c) + call(d));
+         Object.setPrototypeOf(C.prototype, { m() { return 'X'; } }); seen.push(call(c) + call(d));
+         C.prototype.m = function () { return 'C'; }; seen.push(call(c) + call(d));
+         print(seen.join());",
+        &["AA,AA,AA,BB,AA,A2A2,XX,CC"],
+    );
+}
