@@ -148,12 +148,9 @@ impl LoadedScript {
     fn ic_way_insert(&self, function: u32, ic: u32, entry: InlineCache) -> Option<InlineCache> {
         let mut feedback = self.feedback.borrow_mut();
         let start = ic as usize * IC_WAYS;
-        let Some(ways) = feedback
+        let ways = feedback
             .get_mut(function as usize)
-            .and_then(|f| f.get_mut(start..start + IC_WAYS))
-        else {
-            return None;
-        };
+            .and_then(|f| f.get_mut(start..start + IC_WAYS))?;
         if let Some(w) = ways
             .iter_mut()
             .find(|c| c.state == IcState::Empty || c.shape == entry.shape)
