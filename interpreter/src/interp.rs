@@ -22,9 +22,9 @@ use std::rc::Rc;
 
 /// `a == b` when it needs no conversion: numbers, identical non-NaN bits, and `null`/`undefined`
 /// against anything that is not an object (objects may be IsHTMLDDA).
-/// `a == b` where no conversion can run; `None` otherwise. `html_dda` says whether an object
-/// that equals `null` and `undefined` (`$262.IsHTMLDDA`) exists.
-fn quick_loose_equals(a: Value, b: Value, html_dda: bool) -> Option<bool> {
+/// `a == b` where no conversion can run; `None` otherwise. `is_html_dda` says whether an
+/// object equals `null` and `undefined` (`$262.IsHTMLDDA`, Annex B's [[IsHTMLDDA]]).
+fn quick_loose_equals(a: Value, b: Value, is_html_dda: impl Fn(ObjRef) -> bool) -> Option<bool> {
     if let (Some(x), Some(y)) = (a.as_number(), b.as_number()) {
         return Some(x == y);
     }
@@ -40,9 +40,12 @@ fn quick_loose_equals(a: Value, b: Value, html_dda: bool) -> Option<bool> {
     if a.is_object() && b.is_object() {
         return Some(false);
     }
-    if !html_dda && (a.is_nullish() || b.is_nullish()) {
-        // One side is nullish, the other an object: objects never equal null or undefined.
-        return Some(false);
+    // One side nullish, the other an object: equal only for an [[IsHTMLDDA]] object.
+    if let Some(o) = a.as_object().filter(|_| b.is_nullish()) {
+        return Some(is_html_dda(o));
+    }
+    if let Some(o) = b.as_object().filter(|_| a.is_nullish()) {
+        return Some(is_html_dda(o));
     }
     None
 }
@@ -349,7 +352,7 @@ impl Vm {
                     I::LooseEqual { dst, lhs, rhs } => {
                         let (a, b) = (r!(lhs), r!(rhs));
                         r!(dst) = Value::boolean(
-                            match quick_loose_equals(a, b, self.html_dda.is_some()) {
+                            match quick_loose_equals(a, b, |o| self.obj(o).is_html_dda) {
                                 Some(r) => r,
                                 None => tri!(self.loose_equals(a, b)),
                             },
@@ -357,13 +360,12 @@ impl Vm {
                     }
                     I::LooseNotEqual { dst, lhs, rhs } => {
                         let (a, b) = (r!(lhs), r!(rhs));
-                        r!(dst) =
-                            Value::boolean(
-                                !match quick_loose_equals(a, b, self.html_dda.is_some()) {
-                                    Some(r) => r,
-                                    None => tri!(self.loose_equals(a, b)),
-                                },
-                            );
+                        r!(dst) = Value::boolean(!match quick_loose_equals(a, b, |o| {
+                            self.obj(o).is_html_dda
+                        }) {
+                            Some(r) => r,
+                            None => tri!(self.loose_equals(a, b)),
+                        });
                     }
                     I::Less { dst, lhs, rhs } => {
                         let (a, b) = (r!(lhs), r!(rhs));
