@@ -104,6 +104,12 @@ trait Operand: Sized + Copy {
     /// # Safety
     /// `p` points to at least `NARROW` readable bytes.
     unsafe fn read_narrow(p: *const u8) -> Self;
+    /// Reads the operand at `p` after a `Wide` (`width` 2) or `ExtraWide` (4) prefix; returns
+    /// it and the bytes it took.
+    ///
+    /// # Safety
+    /// `p` points to at least that many readable bytes.
+    unsafe fn read_scaled(p: *const u8, width: usize) -> (Self, usize);
     /// The operand tagged with its kind.
     fn value(self) -> OperandValue;
     const KIND: OperandKind;
@@ -154,6 +160,18 @@ macro_rules! unsigned_operand {
             unsafe fn read_narrow(p: *const u8) -> Self {
                 // SAFETY: the caller promises one readable byte at `p`.
                 $t(u32::from(unsafe { *p }))
+            }
+            #[inline(always)]
+            unsafe fn read_scaled(p: *const u8, width: usize) -> (Self, usize) {
+                // SAFETY: the caller promises `width` readable bytes at `p`.
+                let v = unsafe {
+                    if width == 2 {
+                        u32::from(u16::from_le_bytes(p.cast::<[u8; 2]>().read_unaligned()))
+                    } else {
+                        u32::from_le_bytes(p.cast::<[u8; 4]>().read_unaligned())
+                    }
+                };
+                ($t(v), width)
             }
             fn value(self) -> OperandValue {
                 OperandValue::$kind(self.0)
@@ -207,6 +225,18 @@ impl Operand for Imm {
         // SAFETY: the caller promises one readable byte at `p`.
         Imm(i32::from(unsafe { *p } as i8))
     }
+    #[inline(always)]
+    unsafe fn read_scaled(p: *const u8, width: usize) -> (Self, usize) {
+        // SAFETY: the caller promises `width` readable bytes at `p`.
+        let v = unsafe {
+            if width == 2 {
+                i32::from(i16::from_le_bytes(p.cast::<[u8; 2]>().read_unaligned()))
+            } else {
+                i32::from_le_bytes(p.cast::<[u8; 4]>().read_unaligned())
+            }
+        };
+        (Imm(v), width)
+    }
     fn value(self) -> OperandValue {
         OperandValue::Imm(self.0)
     }
@@ -246,6 +276,11 @@ impl Operand for JumpOffset {
         JumpOffset(i32::from_le_bytes(unsafe {
             p.cast::<[u8; 4]>().read_unaligned()
         }))
+    }
+    #[inline(always)]
+    unsafe fn read_scaled(p: *const u8, _width: usize) -> (Self, usize) {
+        // SAFETY: jump offsets are four bytes whatever the prefix; the caller promises them.
+        (unsafe { Self::read_narrow(p) }, 4)
     }
     fn value(self) -> OperandValue {
         OperandValue::Jump(self.0)
@@ -495,11 +530,37 @@ macro_rules! instructions {
                         )*
                         (Instruction::$name { $($field),* }, SIZE)
                     })*
-                    Opcode::Wide | Opcode::ExtraWide => match Instruction::decode(bytes, pc) {
-                        Ok(decoded) => decoded,
-                        // SAFETY: the verifier decoded this prefixed instruction.
-                        Err(_) => unsafe { core::hint::unreachable_unchecked() },
-                    },
+                    // SAFETY: the verifier decoded this prefixed instruction.
+                    Opcode::Wide | Opcode::ExtraWide => unsafe { Self::decode_verified_prefixed(bytes, pc) },
+                }
+            }
+
+            /// [`Instruction::decode_verified`] for an instruction with a width prefix, out of
+            /// line (it is rare: functions with more than 255 registers or constants).
+            ///
+            /// # Safety
+            /// As [`Instruction::decode_verified`], and the byte at `pc` is a prefix.
+            #[inline(never)]
+            unsafe fn decode_verified_prefixed(bytes: &[u8], pc: usize) -> (Instruction, usize) {
+                // SAFETY: `pc` and the opcode after the prefix are in bounds (verified).
+                let p = unsafe { bytes.as_ptr().add(pc) };
+                // SAFETY: the prefix byte at `pc` is in bounds.
+                let prefix = unsafe { *p };
+                let width = if prefix == Opcode::Wide as u8 { 2 } else { 4 };
+                // SAFETY: the verifier decoded this byte as an opcode.
+                let opcode: Opcode = unsafe { core::mem::transmute::<u8, Opcode>(*p.add(1)) };
+                match opcode {
+                    $(Opcode::$name => {
+                        let _at = 2;
+                        $(
+                            // SAFETY: the whole prefixed instruction is in bounds (verified).
+                            let ($field, n) = unsafe { <$kind as Operand>::read_scaled(p.add(_at), width) };
+                            let _at = _at + n;
+                        )*
+                        (Instruction::$name { $($field),* }, _at)
+                    })*
+                    // SAFETY: the verifier rejects a prefix after a prefix.
+                    Opcode::Wide | Opcode::ExtraWide => unsafe { core::hint::unreachable_unchecked() },
                 }
             }
 
@@ -911,6 +972,30 @@ mod tests {
                     );
                 }
             }
+        }
+    }
+
+    #[test]
+    fn the_verified_decoder_agrees_with_the_checked_one() {
+        for v in [0u32, 7, 200, 300, 70_000] {
+            for instruction in every_instruction(v) {
+                let mut bytes = vec![Opcode::Nop as u8];
+                instruction.encode(&mut bytes);
+                // SAFETY: `bytes` holds two whole, valid instructions; 1 starts the second.
+                let fast = unsafe { Instruction::decode_verified(&bytes, 1) };
+                assert_eq!(Ok(fast), Instruction::decode(&bytes, 1), "{instruction}");
+            }
+        }
+        for value in [-1, -128, -129, -40_000, i32::MIN, i32::MAX] {
+            let instruction = Instruction::LoadInt {
+                dst: Reg(0),
+                value: Imm(value),
+            };
+            let mut bytes = Vec::new();
+            instruction.encode(&mut bytes);
+            // SAFETY: as above.
+            let fast = unsafe { Instruction::decode_verified(&bytes, 0) };
+            assert_eq!(fast, (instruction, bytes.len()));
         }
     }
 

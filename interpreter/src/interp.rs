@@ -239,7 +239,10 @@ impl Vm {
                                 Some(v) => Value::int32(v),
                                 None => Value::number(f64::from(x) - f64::from(y)),
                             },
-                            _ => tri!(self.numeric_op(Op::Sub, a, b)),
+                            _ => match (a.as_number(), b.as_number()) {
+                                (Some(x), Some(y)) => Value::number(x - y),
+                                _ => tri!(self.numeric_op(Op::Sub, a, b)),
+                            },
                         };
                     }
                     I::Mul { dst, lhs, rhs } => {
@@ -414,6 +417,7 @@ impl Vm {
                         let v = r!(src);
                         r!(dst) = match v.as_int32() {
                             Some(i) if i != 0 && i != i32::MIN => Value::int32(-i),
+                            _ if v.is_number() => Value::number(-v.as_number().unwrap_or(f64::NAN)),
                             _ => {
                                 let n = tri!(self.to_numeric(v));
                                 match n.as_bigint() {
@@ -454,7 +458,11 @@ impl Vm {
                     }
                     I::ToNumeric { dst, src } => {
                         let v = r!(src);
-                        r!(dst) = tri!(self.to_numeric(v));
+                        r!(dst) = if v.is_number() {
+                            v
+                        } else {
+                            tri!(self.to_numeric(v))
+                        };
                     }
                     I::Increment { dst, src } | I::Decrement { dst, src } => {
                         let delta = if matches!(instruction, I::Increment { .. }) {

@@ -228,3 +228,19 @@ fn property_caches_see_changes_anywhere_on_the_prototype_chain() {
         &["AA,AA,AA,BB,AA,A2A2,XX,CC"],
     );
 }
+
+#[test]
+fn operands_read_in_place_keep_evaluation_order() {
+    // Binary operators read local variables in place; a right side that assigns the left
+    // variable must still see the left value taken first.
+    check(
+        "function f(a, b) {
+           const r = [a + (a = 5), a, b - b++, b, a * 2 + a, (b = 1) + b];
+           let c = 3; r.push(c + (() => c = 10)(), c);
+           let d = 2; r.push(d + d + d, d << d, d in { 2: 0 }, d === d);
+           return r.join();
+         }
+         print(f(1, 2));",
+        &["6,5,0,3,15,2,13,10,6,8,true,true"],
+    );
+}

@@ -760,16 +760,54 @@ impl<'a> Compiler<'a> {
             chain.push(inner);
             left = &inner.left;
         }
-        self.expression(left, dst)?;
-        let rhs = self.f.alloc();
+        // A local variable is read in place, without a copy: on the right always (the operator
+        // runs right after), on the left when the right side cannot assign it (a literal or
+        // another local). Otherwise the left value goes to `dst`, a register no binding owns,
+        // so it cannot change while the right side runs.
+        let innermost = chain[chain.len() - 1];
+        let mut lhs = match self.local_operand(left) {
+            Some(reg)
+                if is_literal(&innermost.right)
+                    || self.local_operand(&innermost.right).is_some() =>
+            {
+                reg
+            }
+            _ => {
+                self.expression(left, dst)?;
+                dst
+            }
+        };
+        let temp = self.f.alloc();
         for node in chain.into_iter().rev() {
-            // The left value must not change while the right side runs: it is in `dst`, a
-            // register no binding owns.
-            self.expression(&node.right, rhs)?;
+            let rhs = match self.local_operand(&node.right) {
+                Some(reg) => reg,
+                None => {
+                    self.expression(&node.right, temp)?;
+                    temp
+                }
+            };
             self.at(node.operator_span);
-            self.emit(binary_instruction(node.operator, dst, dst, rhs));
+            self.emit(binary_instruction(node.operator, dst, lhs, rhs));
+            lhs = dst;
         }
         Ok(())
+    }
+
+    /// The register of `e` when it is a local variable read with nothing to check (no
+    /// temporal dead zone): an operand can then name it directly instead of a copy.
+    fn local_operand(&self, e: &'a Expression<'a>) -> Option<Reg> {
+        let Expression::Identifier(id) = unparenthesize(e) else {
+            return None;
+        };
+        if id.name == "this" {
+            return None;
+        }
+        match self.resolve(id.name, false) {
+            Location::Register { reg, lexical, .. } if !lexical || self.is_initialized(id.name) => {
+                Some(reg)
+            }
+            _ => None,
+        }
     }
 
     pub fn member(&mut self, m: &'a MemberExpression<'a>, dst: Reg) -> CompileResult<()> {
@@ -1237,6 +1275,17 @@ impl<'a> Compiler<'a> {
         self.emit(I::Move { dst, src: t });
         Ok(())
     }
+}
+
+/// Whether `e` is a literal: evaluating it runs nothing and assigns nothing.
+fn is_literal(e: &Expression<'_>) -> bool {
+    matches!(
+        unparenthesize(e),
+        Expression::Number(_)
+            | Expression::String(_)
+            | Expression::Boolean(_)
+            | Expression::Null(_)
+    )
 }
 
 pub fn unparenthesize<'x, 'a>(mut e: &'x Expression<'a>) -> &'x Expression<'a> {
