@@ -30,6 +30,9 @@ pub struct VerifiedCode {
     buffer: Arc<AlignedVec<16>>,
     /// Where the archive sits in `buffer` (after the header, for a cache file).
     archive: Range<usize>,
+    /// Where in `buffer` the archive's root object starts: found once, as the interpreter asks
+    /// for the code at every call.
+    root: usize,
 }
 
 impl VerifiedCode {
@@ -44,27 +47,39 @@ impl VerifiedCode {
             kiln_compiler::code::access(&buffer).map_err(|e| CacheError::Archive(e.0))?;
         verify(archived, source)?;
         let len = buffer.len();
-        Ok(VerifiedCode {
-            buffer: Arc::new(buffer),
-            archive: 0..len,
-        })
+        Ok(VerifiedCode::new_checked(buffer, 0..len))
     }
 
     /// Wraps a buffer whose `archive` range passed validation and verification.
     fn new_checked(buffer: AlignedVec<16>, archive: Range<usize>) -> VerifiedCode {
+        // SAFETY: as in `code` below: bytecheck accepted exactly this range.
+        let root =
+            unsafe { rkyv::access_unchecked::<ArchivedScriptCode>(&buffer[archive.clone()]) };
+        let root = root as *const ArchivedScriptCode as usize - buffer.as_ptr() as usize;
         VerifiedCode {
             buffer: Arc::new(buffer),
             archive,
+            root,
         }
     }
 
     /// The archived script, read in place.
+    #[inline]
     pub fn code(&self) -> &ArchivedScriptCode {
         // SAFETY: a `VerifiedCode` is only built (`from_compiled`, `new_checked`) from bytes that
-        // rkyv's bytecheck accepted over exactly this range, and the buffer is never mutated
-        // afterwards (it is private and shared read-only through `Arc`). The range starts at a
-        // multiple of 16 in a 16-aligned buffer, as the archive was validated.
-        unsafe { rkyv::access_unchecked::<ArchivedScriptCode>(self.archive_bytes()) }
+        // rkyv's bytecheck accepted over exactly the `archive` range, and the buffer is never
+        // mutated or moved afterwards (it is private, its heap block shared read-only through
+        // `Arc`; moving the `AlignedVec` into the `Arc` does not move its bytes). `root` is where
+        // rkyv's `access_unchecked` found the root object in that range, computed once in
+        // `new_checked`; the range starts at a multiple of 16 in a 16-aligned buffer, as
+        // validated, so the object there is aligned.
+        unsafe {
+            &*self
+                .buffer
+                .as_ptr()
+                .add(self.root)
+                .cast::<ArchivedScriptCode>()
+        }
     }
 
     /// Bytes the buffer holding the archive takes (its capacity: it may hold more than the

@@ -186,32 +186,29 @@ for (let i = 0; i < 3; i++) total = add(total, i);
      19  LoadHole r1
      21  LoadInt r2, 0  ; 5:10
      24  Move r1, r2
-     27  Move r3, r1  ; 5:17
-     30  LoadInt r4, 3
-     33  Less r3, r3, r4  ; 5:19
-     37  JumpIfFalse r3, +49 (to 86)
-     43  GetGlobal r4, n1, ic0  ; 5:37
-     47  LoadUndefined r5
-     49  GetGlobal r6, n0, ic1  ; 5:41
-     53  Move r7, r1  ; 5:48
-     56  Call r0, r4, r5, r6, #2  ; 5:37
-     62  SetGlobal n0, r0, ic2  ; 5:29
-     66  Move r5, r1
-     69  ToNumeric r5, r5  ; 5:24
-     72  Increment r6, r5
-     75  Move r1, r6
-     78  Move r4, r5
-     81  Jump -54 (to 27)
-     86  Return r0
+     27  LoadInt r4, 3
+     30  Less r3, r1, r4  ; 5:19
+     34  JumpIfFalse r3, +49 (to 83)
+     40  GetGlobal r4, n1, ic0  ; 5:37
+     44  LoadUndefined r5
+     46  GetGlobal r6, n0, ic1  ; 5:41
+     50  Move r7, r1  ; 5:48
+     53  Call r0, r4, r5, r6, #2  ; 5:37
+     59  SetGlobal n0, r0, ic2  ; 5:29
+     63  Move r5, r1
+     66  ToNumeric r5, r5  ; 5:24
+     69  Increment r6, r5
+     72  Move r1, r6
+     75  Move r4, r5
+     78  Jump -51 (to 27)
+     83  Return r0
 
 function 1 add: 4 registers, 2 parameters, 0 IC slots
          ; 2: return a + b;
-      0  Move r2, r0  ; 2:10
-      3  Move r3, r1  ; 2:14
-      6  Add r2, r2, r3  ; 2:12
-     10  Return r2
-     12  LoadUndefined r2
-     14  Return r2
+      0  Add r2, r0, r1  ; 2:12
+      4  Return r2
+      6  LoadUndefined r2
+      8  Return r2
 "#;
         assert_eq!(text, expected);
     }

@@ -350,6 +350,10 @@ impl Vm {
         return_to: ReturnTo,
         is_construct: bool,
     ) -> JsResult<()> {
+        // A call counts like a backward jump: a program whose only loop is recursion (a tree
+        // of calls) still meets the budget, the deadline and the interrupt. (The dispatch
+        // loop's `Call` checks before `push_closure_frame_from_registers`.)
+        self.check_interrupt()?;
         self.push_frame_with(
             callee,
             this,
@@ -361,7 +365,8 @@ impl Vm {
     }
 
     /// Pushes a frame whose arguments are `count` registers of the stack from `start` (a call
-    /// from the dispatch loop: no copy through a temporary list).
+    /// from the dispatch loop: no copy through a temporary list; the loop has checked the
+    /// interrupt).
     #[allow(clippy::too_many_arguments)]
     pub fn push_closure_frame_from_registers(
         &mut self,
@@ -389,9 +394,6 @@ impl Vm {
         if self.frames.len() >= self.max_frames {
             return Err(self.range_error("Maximum call stack size exceeded"));
         }
-        // A call counts like a backward jump: a program whose only loop is recursion (a tree
-        // of calls) still meets the budget, the deadline and the interrupt.
-        self.check_interrupt()?;
         let (script, function, env, arrow_this, realm) = match &self.obj(callee).kind {
             ObjectKind::Function(c) => (c.script.clone(), c.function, c.env, c.this_value, c.realm),
             _ => unreachable!("a closure"),
