@@ -97,8 +97,6 @@ trait Operand: Sized + Copy {
     fn example(v: u32) -> Self;
     /// Bytes the operand takes without a width prefix.
     const NARROW: usize = 1;
-    /// Reads the operand at `bytes[at..]` without a prefix; `bytes` is long enough.
-    fn from_narrow(bytes: &[u8], at: usize) -> Self;
     /// Reads the operand at `p` without a prefix.
     ///
     /// # Safety
@@ -137,6 +135,22 @@ fn decode_unsigned(bytes: &[u8], width: Width) -> Option<(u32, usize)> {
     Some((u32::from_le_bytes(buf), n))
 }
 
+/// The little-endian bits of a prefixed operand: two bytes after `Wide`, four after `ExtraWide`.
+///
+/// # Safety
+/// `p` points to at least `width` readable bytes.
+#[inline(always)]
+unsafe fn read_scaled_bits(p: *const u8, width: usize) -> u32 {
+    // SAFETY: the caller's promise.
+    unsafe {
+        if width == 2 {
+            u32::from(u16::from_le_bytes(p.cast::<[u8; 2]>().read_unaligned()))
+        } else {
+            u32::from_le_bytes(p.cast::<[u8; 4]>().read_unaligned())
+        }
+    }
+}
+
 macro_rules! unsigned_operand {
     ($($t:ident => $kind:ident),*) => {$(
         impl Operand for $t {
@@ -153,10 +167,6 @@ macro_rules! unsigned_operand {
                 $t(v)
             }
             #[inline(always)]
-            fn from_narrow(bytes: &[u8], at: usize) -> Self {
-                $t(u32::from(bytes[at]))
-            }
-            #[inline(always)]
             unsafe fn read_narrow(p: *const u8) -> Self {
                 // SAFETY: the caller promises one readable byte at `p`.
                 $t(u32::from(unsafe { *p }))
@@ -164,14 +174,7 @@ macro_rules! unsigned_operand {
             #[inline(always)]
             unsafe fn read_scaled(p: *const u8, width: usize) -> (Self, usize) {
                 // SAFETY: the caller promises `width` readable bytes at `p`.
-                let v = unsafe {
-                    if width == 2 {
-                        u32::from(u16::from_le_bytes(p.cast::<[u8; 2]>().read_unaligned()))
-                    } else {
-                        u32::from_le_bytes(p.cast::<[u8; 4]>().read_unaligned())
-                    }
-                };
-                ($t(v), width)
+                ($t(unsafe { read_scaled_bits(p, width) }), width)
             }
             fn value(self) -> OperandValue {
                 OperandValue::$kind(self.0)
@@ -217,10 +220,6 @@ impl Operand for Imm {
         Imm(v as i32)
     }
     #[inline(always)]
-    fn from_narrow(bytes: &[u8], at: usize) -> Self {
-        Imm(i32::from(bytes[at] as i8))
-    }
-    #[inline(always)]
     unsafe fn read_narrow(p: *const u8) -> Self {
         // SAFETY: the caller promises one readable byte at `p`.
         Imm(i32::from(unsafe { *p } as i8))
@@ -228,12 +227,12 @@ impl Operand for Imm {
     #[inline(always)]
     unsafe fn read_scaled(p: *const u8, width: usize) -> (Self, usize) {
         // SAFETY: the caller promises `width` readable bytes at `p`.
-        let v = unsafe {
-            if width == 2 {
-                i32::from(i16::from_le_bytes(p.cast::<[u8; 2]>().read_unaligned()))
-            } else {
-                i32::from_le_bytes(p.cast::<[u8; 4]>().read_unaligned())
-            }
+        let bits = unsafe { read_scaled_bits(p, width) };
+        // Sign-extended from the width it was written at.
+        let v = if width == 2 {
+            i32::from(bits as u16 as i16)
+        } else {
+            bits as i32
         };
         (Imm(v), width)
     }
@@ -261,15 +260,6 @@ impl Operand for JumpOffset {
         JumpOffset(-(v as i32))
     }
     const NARROW: usize = 4;
-    #[inline(always)]
-    fn from_narrow(bytes: &[u8], at: usize) -> Self {
-        JumpOffset(i32::from_le_bytes([
-            bytes[at],
-            bytes[at + 1],
-            bytes[at + 2],
-            bytes[at + 3],
-        ]))
-    }
     #[inline(always)]
     unsafe fn read_narrow(p: *const u8) -> Self {
         // SAFETY: the caller promises four readable bytes at `p`.
@@ -476,30 +466,6 @@ macro_rules! instructions {
                     })*
                 };
                 Ok((instruction, at - pc))
-            }
-
-            /// Decodes the instruction at `pc`, taking a fast path for the common case of no width
-            /// prefix; equivalent to [`Instruction::decode`] and as safe on any bytes.
-            #[inline(always)]
-            pub fn decode_fast(bytes: &[u8], pc: usize) -> Result<(Instruction, usize), DecodeError> {
-                let Some(&first) = bytes.get(pc) else {
-                    return Err(DecodeError::Truncated);
-                };
-                match Opcode::from_byte(first) {
-                    $(Some(Opcode::$name) => {
-                        const SIZE: usize = 1 $(+ <$kind as Operand>::NARROW)*;
-                        let Some(_b) = bytes.get(pc..pc + SIZE) else {
-                            return Err(DecodeError::Truncated);
-                        };
-                        let _at = 1;
-                        $(
-                            let $field = <$kind as Operand>::from_narrow(_b, _at);
-                            let _at = _at + <$kind as Operand>::NARROW;
-                        )*
-                        Ok((Instruction::$name { $($field),* }, SIZE))
-                    })*
-                    _ => Instruction::decode(bytes, pc),
-                }
             }
 
             /// Decodes the instruction at `pc` of bytecode the cache's verifier accepted, without
@@ -954,23 +920,6 @@ mod tests {
                 let prefix = usize::from(instruction.width() > Width::Narrow);
                 let _ = width_bytes;
                 assert_eq!(bytes[1 + prefix], instruction.opcode() as u8);
-            }
-        }
-    }
-
-    #[test]
-    fn the_fast_decoder_agrees_with_the_checked_one() {
-        for v in [0u32, 7, 200, 300, 70_000] {
-            for instruction in every_instruction(v) {
-                let mut bytes = Vec::new();
-                instruction.encode(&mut bytes);
-                for cut in 0..=bytes.len() {
-                    assert_eq!(
-                        Instruction::decode_fast(&bytes[..cut], 0),
-                        Instruction::decode(&bytes[..cut], 0),
-                        "{instruction} cut at {cut}"
-                    );
-                }
             }
         }
     }

