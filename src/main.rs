@@ -355,7 +355,7 @@ fn run(
         );
     }
     let mut runtime = Runtime::new();
-    runtime.vm.heap.set_gc_stress(gc_stress);
+    runtime.vm.set_gc_stress(gc_stress);
     runtime.set_heap_limit(heap_limit);
     if source_type == SourceType::Script {
         let argv: Vec<String> = std::env::args().collect();

@@ -11,6 +11,8 @@
 //! The stack is private to this module: there is no push or truncate to forget. (A guard that
 //! truncates on drop cannot do this: it would hold the `&mut Vm` the body needs.)
 
+use crate::heap::Traced;
+use crate::object::{PropertyKey, trace_key};
 use crate::value::Value;
 use crate::vm::Vm;
 
@@ -18,6 +20,8 @@ use crate::vm::Vm;
 #[derive(Default)]
 pub struct Handles {
     scoped: Vec<Value>,
+    /// Property keys native code holds across calls (their atoms are collected too).
+    keys: Vec<PropertyKey>,
     /// How many scopes are open: rooting outside every scope is a bug (it would never be
     /// released).
     depth: usize,
@@ -26,9 +30,17 @@ pub struct Handles {
 }
 
 impl Handles {
-    /// Every rooted value, for the collector's root walk.
-    pub(crate) fn iter(&self) -> impl Iterator<Item = Value> + '_ {
-        self.scoped.iter().chain(&self.permanent).copied()
+    /// Every rooted value and key, for the collector's root walk.
+    pub(crate) fn trace(&self, out: &mut Vec<Traced>) {
+        out.extend(
+            self.scoped
+                .iter()
+                .chain(&self.permanent)
+                .map(|&v| Traced::Value(v)),
+        );
+        for &key in &self.keys {
+            trace_key(key, out);
+        }
     }
 }
 
@@ -38,10 +50,12 @@ impl Vm {
     #[inline]
     pub fn handle_scope<R>(&mut self, f: impl FnOnce(&mut Vm) -> R) -> R {
         let mark = self.handles.scoped.len();
+        let keys_mark = self.handles.keys.len();
         self.handles.depth += 1;
         let result = f(self);
         self.handles.depth -= 1;
         self.handles.scoped.truncate(mark);
+        self.handles.keys.truncate(keys_mark);
         result
     }
 
@@ -50,6 +64,29 @@ impl Vm {
     pub fn root(&mut self, v: Value) {
         debug_assert!(self.handles.depth > 0, "Vm::root outside a handle scope");
         self.handles.scoped.push(v);
+    }
+
+    /// Keeps `key`'s atom (or symbol) alive until the innermost open handle scope ends: for a
+    /// key held across a call that may collect, when nothing else may keep it (a key made from
+    /// a string or number, or one an object may lose meanwhile).
+    #[inline]
+    pub fn root_key(&mut self, key: PropertyKey) {
+        debug_assert!(
+            self.handles.depth > 0,
+            "Vm::root_key outside a handle scope"
+        );
+        if !matches!(key, PropertyKey::Index(_)) {
+            self.handles.keys.push(key);
+        }
+    }
+
+    /// [`Vm::root_key`] for each of `keys`.
+    pub fn root_keys(&mut self, keys: &[PropertyKey]) {
+        debug_assert!(
+            self.handles.depth > 0,
+            "Vm::root_keys outside a handle scope"
+        );
+        self.handles.keys.extend_from_slice(keys);
     }
 
     /// Runs `f` in a new handle scope with `roots` rooted.

@@ -348,6 +348,10 @@ pub enum Traced {
     Env(EnvRef),
     /// A realm (by index): its intrinsics and global stay while anything of it lives.
     Realm(u32),
+    /// An interned property name.
+    Atom(crate::string::Atom),
+    /// A hidden class, with its ancestors and their keys.
+    Shape(crate::object::ShapeId),
 }
 
 /// Cells report what they reference.
@@ -624,14 +628,27 @@ impl Heap {
     }
 
     /// Marks everything reachable from `work`, recording the weak holders it meets.
-    fn mark_from(&mut self, work: &mut Vec<Traced>, weak: &mut Vec<u32>, realms: &mut RealmMarks) {
+    fn mark_from(&mut self, work: &mut Vec<Traced>, weak: &mut Vec<u32>, side: &mut SideMarks) {
         while let Some(item) = work.pop() {
             // Children go straight onto the work list (no second buffer), and those that need
             // no marking are dropped at once: the list's peak stays near the number of cells
             // still to visit, which matters for a heap near its limit.
             let pending = work.len();
             match item {
-                Traced::Realm(r) => realms.reach(r),
+                Traced::Realm(r) => side.realms.reach(r),
+                Traced::Atom(a) => {
+                    mark_bit(&mut side.atoms, a.0);
+                }
+                Traced::Shape(mut shape) => {
+                    // The shape and its ancestors, each with the key it added: marked once.
+                    while mark_bit(&mut side.shapes, shape.0) {
+                        let Some((parent, key)) = side.shape_links.link(shape) else {
+                            break;
+                        };
+                        crate::object::trace_key(key, work);
+                        shape = parent;
+                    }
+                }
                 Traced::Env(e) => {
                     if self.envs.mark(e.0) {
                         self.envs.get(e.0).trace(work);
@@ -666,7 +683,7 @@ impl Heap {
             let mut kept = pending;
             for j in pending..work.len() {
                 let item = work[j];
-                if self.needs_marking(item) {
+                if self.needs_marking(item, side) {
                     work[kept] = item;
                     kept += 1;
                 }
@@ -676,31 +693,42 @@ impl Heap {
     }
 
     /// Whether a traced item may still need marking: not a primitive, not a marked cell.
-    fn needs_marking(&self, item: Traced) -> bool {
+    fn needs_marking(&self, item: Traced, side: &SideMarks) -> bool {
+        let unmarked = |marks: &Vec<bool>, i: u32| !marks.get(i as usize).copied().unwrap_or(true);
         match item {
             Traced::Value(v) => v.as_heap().is_some() && !self.is_live(v),
-            Traced::Env(e) => !self.envs.marks.get(e.0 as usize).copied().unwrap_or(true),
+            Traced::Env(e) => unmarked(&self.envs.marks, e.0),
             Traced::Realm(_) => true,
+            Traced::Atom(a) => unmarked(&side.atoms, a.0),
+            Traced::Shape(s) => unmarked(&side.shapes, s.0),
         }
     }
 
-    /// Marks everything reachable from `roots`, settles weak references, then sweeps. A realm
-    /// met while marking is traced through `realms` (its intrinsics and global); a context's
-    /// realm lives while its sandbox does (`contexts`: sandbox object index to realm). Returns
-    /// which realms were reached.
+    /// Marks everything reachable from `roots`, settles weak references, then sweeps the
+    /// cells. A realm met while marking is traced through `realms` (its intrinsics and global);
+    /// a context's realm lives while its sandbox does (`contexts`: sandbox object index to
+    /// realm). Returns what was reached beside the cells: realms, shapes (found through
+    /// `shapes`) and atoms, for their owners to sweep.
     pub fn collect(
         &mut self,
         roots: Vec<Traced>,
         realms: &[crate::realm::Realm],
         contexts: &FxHashMap<u32, u32>,
-    ) -> Vec<bool> {
+        shapes: &crate::object::Shapes,
+        atoms: usize,
+    ) -> Reached {
         let mut work = roots;
         let mut weak = Vec::new();
-        let mut reached = RealmMarks {
-            marks: vec![false; realms.len()],
-            pending: Vec::new(),
+        let mut side = SideMarks {
+            realms: RealmMarks {
+                marks: vec![false; realms.len()],
+                pending: Vec::new(),
+            },
+            shapes: vec![false; shapes.len()],
+            atoms: vec![false; atoms],
+            shape_links: shapes,
         };
-        self.mark_from(&mut work, &mut weak, &mut reached);
+        self.mark_from(&mut work, &mut weak, &mut side);
         // Ephemerons: a WeakMap value is reachable when its map and its key are; marking values
         // can make more keys reachable, so repeat until nothing changes. Realms likewise.
         loop {
@@ -712,10 +740,10 @@ impl Heap {
                     .copied()
                     .unwrap_or(false)
                 {
-                    reached.reach(realm);
+                    side.realms.reach(realm);
                 }
             }
-            for r in std::mem::take(&mut reached.pending) {
+            for r in std::mem::take(&mut side.realms.pending) {
                 if let Some(realm) = realms.get(r as usize) {
                     realm.trace(&mut work);
                 }
@@ -729,10 +757,10 @@ impl Heap {
                     }
                 }
             }
-            if work.is_empty() && reached.pending.is_empty() {
+            if work.is_empty() && side.realms.pending.is_empty() {
                 break;
             }
-            self.mark_from(&mut work, &mut weak, &mut reached);
+            self.mark_from(&mut work, &mut weak, &mut side);
         }
         // Drop what died from the weak holders.
         for &holder in &weak {
@@ -762,7 +790,11 @@ impl Heap {
         self.objects.sweep(reuse);
         self.envs.sweep(reuse);
         self.collections += 1;
-        reached.marks
+        Reached {
+            realms: side.realms.marks,
+            shapes: side.shapes,
+            atoms: side.atoms,
+        }
     }
 
     /// After a collection and once the side tables have reported their sizes: the live bytes,
@@ -790,6 +822,33 @@ impl Heap {
     pub fn over_limit(&self) -> bool {
         self.limit.is_some_and(|limit| self.live_bytes > limit)
     }
+}
+
+/// Sets mark `i`; true when it was not set before (false too for an id past the list).
+fn mark_bit(marks: &mut [bool], i: u32) -> bool {
+    match marks.get_mut(i as usize) {
+        Some(m) if !*m => {
+            *m = true;
+            true
+        }
+        _ => false,
+    }
+}
+
+/// What a collection reached beside the cells, by index: realms, shapes and atoms.
+pub struct Reached {
+    pub realms: Vec<bool>,
+    pub shapes: Vec<bool>,
+    pub atoms: Vec<bool>,
+}
+
+/// The marks of what is not a cell, during a collection.
+struct SideMarks<'a> {
+    realms: RealmMarks,
+    shapes: Vec<bool>,
+    atoms: Vec<bool>,
+    /// Where marking a shape finds its parent and key.
+    shape_links: &'a crate::object::Shapes,
 }
 
 /// The realms a collection has reached, and those whose contents still need tracing.

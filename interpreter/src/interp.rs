@@ -2218,19 +2218,24 @@ impl Vm {
             return Ok(());
         }
         let from = self.to_object(source)?;
-        let keys = self.own_property_keys(from)?;
-        for key in keys {
-            if excluded.contains(&key) {
-                continue;
+        self.with_roots(&[from.value(), target.value()], |vm| {
+            let keys = vm.own_property_keys(from)?;
+            // Getters and traps run between the keys' uses.
+            vm.root_keys(&keys);
+            vm.root_keys(excluded);
+            for key in keys {
+                if excluded.contains(&key) {
+                    continue;
+                }
+                if let Some(p) = vm.get_own_property(from, key)?
+                    && p.attrs & attrs::ENUMERABLE != 0
+                {
+                    let v = vm.get(from, key, from.value())?;
+                    vm.create_data_property_or_throw(target, key, v)?;
+                }
             }
-            if let Some(p) = self.get_own_property(from, key)?
-                && p.attrs & attrs::ENUMERABLE != 0
-            {
-                let v = self.get(from, key, from.value())?;
-                self.create_data_property_or_throw(target, key, v)?;
-            }
-        }
-        Ok(())
+            Ok(())
+        })
     }
 
     fn template_object(&mut self, script: &Rc<LoadedScript>, function: u32, index: u32) -> Value {
@@ -2709,24 +2714,32 @@ impl Vm {
         let mut keys = Vec::new();
         let mut visited = rustc_hash::FxHashSet::default();
         if !v.is_nullish() {
-            let mut o = Some(self.to_object(v)?);
-            while let Some(cur) = o {
-                for key in self.own_property_keys(cur)? {
-                    if let PropertyKey::Symbol(_) = key {
-                        continue;
+            // Traps run while the list grows: what it holds is rooted.
+            self.handle_scope(|vm| {
+                let mut o = Some(vm.to_object(v)?);
+                while let Some(cur) = o {
+                    vm.root(cur.value());
+                    let own = vm.own_property_keys(cur)?;
+                    vm.root_keys(&own);
+                    for key in own {
+                        if let PropertyKey::Symbol(_) = key {
+                            continue;
+                        }
+                        if !visited.insert(key) {
+                            continue;
+                        }
+                        if let Some(p) = vm.get_own_property(cur, key)?
+                            && p.attrs & attrs::ENUMERABLE != 0
+                        {
+                            let kv = vm.key_value(key);
+                            vm.root(kv);
+                            keys.push((kv, cur));
+                        }
                     }
-                    if !visited.insert(key) {
-                        continue;
-                    }
-                    if let Some(p) = self.get_own_property(cur, key)?
-                        && p.attrs & attrs::ENUMERABLE != 0
-                    {
-                        let kv = self.key_value(key);
-                        keys.push((kv, cur));
-                    }
+                    o = vm.get_prototype_of(cur)?;
                 }
-                o = self.get_prototype_of(cur)?;
-            }
+                Ok(())
+            })?;
         }
         let objects: Vec<Value> = keys.iter().map(|(_, o)| o.value()).collect();
         let mut all = Vec::with_capacity(keys.len() * 2);

@@ -62,15 +62,53 @@ pub struct Shape {
     pub keys: Rc<Vec<(PropertyKey, u8)>>,
     pub index: Rc<FxHashMap<PropertyKey, u32>>,
     transitions: FxHashMap<(PropertyKey, u8), ShapeId>,
+    /// The shape this one was added to (its keys are this one's but the last); `None` for
+    /// the empty shape and freed ones.
+    parent: Option<ShapeId>,
+}
+
+impl Shape {
+    fn empty() -> Shape {
+        Shape {
+            keys: Rc::new(Vec::new()),
+            index: Rc::new(FxHashMap::default()),
+            transitions: FxHashMap::default(),
+            parent: None,
+        }
+    }
+
+    /// What the shape holds outside its slot in the table: its key list and index (each in
+    /// an `Rc`) and its transition table.
+    fn bytes(&self) -> usize {
+        if self.keys.is_empty() {
+            return 0;
+        }
+        let rc_header = 2 * size_of::<usize>();
+        buffer_bytes(self.keys.capacity() * size_of::<(PropertyKey, u8)>())
+            + buffer_bytes(rc_header + size_of::<Vec<(PropertyKey, u8)>>())
+            + hash_table_bytes(self.index.capacity(), size_of::<(PropertyKey, u32)>())
+            + buffer_bytes(rc_header + size_of::<FxHashMap<PropertyKey, u32>>())
+            + transition_bytes(self.transitions.capacity())
+    }
+}
+
+fn transition_bytes(capacity: usize) -> usize {
+    hash_table_bytes(capacity, size_of::<((PropertyKey, u8), ShapeId)>())
 }
 
 /// Objects with more named properties than this leave the shape tree.
 const MAX_SHAPED_PROPERTIES: usize = 64;
 
+/// The shape tree. Shapes are collected: a collection marks the shapes of the objects it
+/// reaches and those inline caches name, with their ancestors (so a constructor's objects keep
+/// finding the same transitions); the rest are unlinked from their parents and their ids
+/// reused.
 pub struct Shapes {
     shapes: Vec<Shape>,
-    /// Symbols used as keys in some shape: kept alive as long as the shapes are (a GC root).
-    pub symbol_keys: Vec<SymRef>,
+    /// Freed ids, reused by the next shapes made.
+    free: Vec<u32>,
+    /// Under gc-stress freed ids are never reused, and using a freed shape fails loudly.
+    pub gc_stress: bool,
     /// The shapes' key lists and tables.
     table_bytes: usize,
 }
@@ -78,12 +116,9 @@ pub struct Shapes {
 impl Default for Shapes {
     fn default() -> Self {
         Shapes {
-            shapes: vec![Shape {
-                keys: Rc::new(Vec::new()),
-                index: Rc::new(FxHashMap::default()),
-                transitions: FxHashMap::default(),
-            }],
-            symbol_keys: Vec::new(),
+            shapes: vec![Shape::empty()],
+            free: Vec::new(),
+            gc_stress: false,
             table_bytes: 0,
         }
     }
@@ -96,11 +131,30 @@ impl Shapes {
     pub fn heap_bytes(&self) -> usize {
         self.table_bytes
             + self.shapes.capacity() * size_of::<Shape>()
-            + self.symbol_keys.capacity() * size_of::<SymRef>()
+            + self.free.capacity() * size_of::<u32>()
     }
 
     pub fn get(&self, id: ShapeId) -> &Shape {
-        &self.shapes[id.0 as usize]
+        let shape = &self.shapes[id.0 as usize];
+        if self.gc_stress && id != Self::EMPTY && shape.parent.is_none() {
+            panic!("use of a collected shape ({})", id.0);
+        }
+        shape
+    }
+
+    /// How many shape ids exist (freed ones included): the size of a collection's mark list.
+    pub fn len(&self) -> usize {
+        self.shapes.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.shapes.is_empty()
+    }
+
+    /// The shape `id` was made from and the key it added (what marking `id` must also mark).
+    pub fn link(&self, id: ShapeId) -> Option<(ShapeId, PropertyKey)> {
+        let shape = self.shapes.get(id.0 as usize)?;
+        Some((shape.parent?, shape.keys.last()?.0))
     }
 
     /// The shape after adding `key` with `attrs` to `from`, or `None` when the object should
@@ -113,37 +167,79 @@ impl Shapes {
         if parent.keys.len() >= MAX_SHAPED_PROPERTIES {
             return None;
         }
-        if let PropertyKey::Symbol(s) = key {
-            self.symbol_keys.push(s);
-        }
-        let parent = &self.shapes[from.0 as usize];
         let mut keys = (*parent.keys).clone();
         let mut index = (*parent.index).clone();
         index.insert(key, keys.len() as u32);
         keys.push((key, attrs));
-        // Each shape owns a copy of its keys and their index, and one transition entry.
-        // Each shape owns a copy of its keys and their index (each in an `Rc`), and its
-        // parent's transition table grows by an entry.
-        let rc_header = 2 * size_of::<usize>();
-        self.table_bytes += buffer_bytes(keys.capacity() * size_of::<(PropertyKey, u8)>())
-            + buffer_bytes(rc_header + size_of::<Vec<(PropertyKey, u8)>>())
-            + hash_table_bytes(index.capacity(), size_of::<(PropertyKey, u32)>())
-            + buffer_bytes(rc_header + size_of::<FxHashMap<PropertyKey, u32>>());
-        let id = ShapeId(self.shapes.len() as u32);
-        self.shapes.push(Shape {
+        let shape = Shape {
             keys: Rc::new(keys),
             index: Rc::new(index),
             transitions: FxHashMap::default(),
-        });
+            parent: Some(from),
+        };
+        self.table_bytes += shape.bytes();
+        let id = match self.free.pop() {
+            Some(id) => {
+                self.shapes[id as usize] = shape;
+                ShapeId(id)
+            }
+            None => {
+                self.shapes.push(shape);
+                ShapeId(self.shapes.len() as u32 - 1)
+            }
+        };
+        // The parent's transition table grows by an entry.
         let transitions = &mut self.shapes[from.0 as usize].transitions;
         let before = transitions.capacity();
         transitions.insert((key, attrs), id);
-        if transitions.capacity() != before {
-            let entry = size_of::<((PropertyKey, u8), ShapeId)>();
-            self.table_bytes += hash_table_bytes(transitions.capacity(), entry);
-            self.table_bytes -= hash_table_bytes(before, entry);
-        }
+        self.table_bytes += transition_bytes(transitions.capacity());
+        self.table_bytes -= transition_bytes(before);
         Some(id)
+    }
+
+    /// Frees every shape not in `marks` (indexed by id; marking a shape marks its ancestors)
+    /// but the empty one, unlinking it from its parent; returns how many were freed.
+    pub fn sweep(&mut self, marks: &[bool]) -> usize {
+        let mut freed = 0;
+        for id in 1..self.shapes.len() {
+            if marks.get(id).copied().unwrap_or(false) || self.shapes[id].parent.is_none() {
+                continue;
+            }
+            let shape = std::mem::replace(&mut self.shapes[id], Shape::empty());
+            self.table_bytes -= shape.bytes();
+            if let (Some(parent), Some(&(key, attrs))) = (shape.parent, shape.keys.last()) {
+                let transitions = &mut self.shapes[parent.0 as usize].transitions;
+                if transitions.get(&(key, attrs)) == Some(&ShapeId(id as u32)) {
+                    let before = transitions.capacity();
+                    transitions.remove(&(key, attrs));
+                    if transitions.is_empty() {
+                        transitions.shrink_to_fit();
+                    }
+                    self.table_bytes += transition_bytes(transitions.capacity());
+                    self.table_bytes -= transition_bytes(before);
+                }
+            }
+            freed += 1;
+            if !self.gc_stress {
+                self.free.push(id as u32);
+            }
+        }
+        if freed > 0 && !self.gc_stress {
+            // Freed ids at the end go; the rest are handed out lowest first, so the table
+            // can shrink back after a peak.
+            while self.shapes.len() > 1 && self.shapes.last().is_some_and(|s| s.parent.is_none())
+            {
+                self.shapes.pop();
+            }
+            let len = self.shapes.len() as u32;
+            self.free.retain(|&id| id < len);
+            self.free.sort_unstable_by(|a, b| b.cmp(a));
+            if self.shapes.capacity() > 2 * self.shapes.len().max(64) {
+                self.shapes.shrink_to_fit();
+                self.free.shrink_to_fit();
+            }
+        }
+        freed
     }
 }
 
@@ -507,11 +603,25 @@ impl Trace for Env {
         }
         out.extend(self.slots.iter().map(|&v| Traced::Value(v)));
         match &self.kind {
-            EnvKind::Declarative { extra, .. } => {
-                out.extend(extra.iter().map(|(_, v)| Traced::Value(*v)));
+            EnvKind::Declarative { names, extra } => {
+                // Direct `eval` looks names up by atom.
+                out.extend(names.names.iter().map(|&a| Traced::Atom(a)));
+                for &(name, v) in extra {
+                    out.push(Traced::Atom(name));
+                    out.push(Traced::Value(v));
+                }
             }
             EnvKind::Object(o) => out.push(Traced::Value(o.value())),
         }
+    }
+}
+
+/// What a property key keeps alive: its atom or its symbol.
+pub fn trace_key(key: PropertyKey, out: &mut Vec<Traced>) {
+    match key {
+        PropertyKey::Index(_) => {}
+        PropertyKey::String(a) => out.push(Traced::Atom(a)),
+        PropertyKey::Symbol(s) => out.push(Traced::Value(s.value())),
     }
 }
 
@@ -659,17 +769,13 @@ impl Trace for Object {
         for s in &self.slots {
             trace_slot(s, out);
         }
-        if let Some(d) = &self.dictionary {
-            for (k, _) in &d.keys {
-                if let PropertyKey::Symbol(s) = k {
-                    out.push(Traced::Value(s.value()));
-                }
-            }
+        if let Some(shape) = self.shape {
+            out.push(Traced::Shape(shape));
         }
-        // Symbol keys in shapes are kept alive by the objects that use them.
-        if self.dictionary.is_none() {
-            // Shapes are not traced by the heap: symbols keyed there are reached through the
-            // object's own tracing of its slots' keys, done by the VM (see Vm::roots).
+        if let Some(d) = &self.dictionary {
+            for &(k, _) in &d.keys {
+                trace_key(k, out);
+            }
         }
         match &self.elements {
             Elements::Dense(v) => out.extend(v.iter().map(|&v| Traced::Value(v))),
@@ -744,6 +850,9 @@ impl Trace for Object {
             ObjectKind::ForIn(f) => {
                 out.push(Traced::Value(f.object));
                 out.extend(f.keys.iter().map(|&v| Traced::Value(v)));
+                for &k in &f.visited {
+                    trace_key(k, out);
+                }
             }
             ObjectKind::ArrayIterator { object, .. } => out.push(Traced::Value(*object)),
             ObjectKind::StringIterator { string, .. } => out.push(Traced::Value(*string)),
@@ -755,7 +864,8 @@ impl Trace for Object {
             ObjectKind::Map(m) | ObjectKind::Set(m) => m.trace(out),
             ObjectKind::MapIterator { map, .. } => out.push(Traced::Value(*map)),
             ObjectKind::Namespace(entries) => {
-                for (_, t) in entries.iter() {
+                for (name, t) in entries.iter() {
+                    out.push(Traced::Atom(*name));
                     match t {
                         NamespaceTarget::Binding(e, _) => out.push(Traced::Env(*e)),
                         NamespaceTarget::Namespace(o) => out.push(Traced::Value(o.value())),

@@ -3,6 +3,7 @@
 use crate::heap::{BigRef, ObjRef, StrRef};
 use crate::number_conversion::{number_to_string, string_to_number};
 use crate::object::{Object, ObjectKind, PropertyKey};
+use crate::string::Atom;
 use crate::value::{HeapKind, Unboxed, Value};
 use crate::vm::{JsResult, Vm};
 use num_bigint::BigInt;
@@ -212,8 +213,22 @@ impl Vm {
             return Ok(PropertyKey::Symbol(s));
         }
         let s = self.to_string(p)?;
+        Ok(self.string_key(s))
+    }
+
+    /// The property key of string `s`; a named key's atom is remembered by the string (and
+    /// kept alive by it).
+    pub fn string_key(&mut self, s: StrRef) -> PropertyKey {
+        let cached = self.heap.strings.get(s.0).atom;
+        if cached != crate::string::NO_ATOM {
+            return PropertyKey::String(Atom(cached));
+        }
         let units = self.units(s);
-        Ok(self.key_from_units(&units))
+        let key = self.key_from_units(&units);
+        if let PropertyKey::String(atom) = key {
+            self.heap.strings.get_mut(s.0).atom = atom.0;
+        }
+        key
     }
 
     /// 7.1.18 ToObject

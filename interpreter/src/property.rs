@@ -293,7 +293,7 @@ impl Vm {
                     } else {
                         let shapes_before = self.shapes.heap_bytes();
                         let added = self.shapes.add(shape, key, p.attrs);
-                        let grown = self.shapes.heap_bytes() - shapes_before;
+                        let grown = self.shapes.heap_bytes().saturating_sub(shapes_before);
                         self.heap.note_growth(grown);
                         match added {
                             Some(next) => {

@@ -87,8 +87,9 @@ macro_rules! realm {
 
             pub fn trace(&self, out: &mut Vec<Traced>) {
                 $(if self.$field != UNSET { out.push(Traced::Value(self.$field.value())); })*
-                for (v, _) in self.global_lexicals.values() {
-                    out.push(Traced::Value(*v));
+                for (&name, &(v, _)) in &self.global_lexicals {
+                    out.push(Traced::Atom(name));
+                    out.push(Traced::Value(v));
                 }
                 out.extend(self.error_prototypes.values().map(|o| Traced::Value(o.value())));
                 out.extend(self.constructors.values().map(|o| Traced::Value(o.value())));

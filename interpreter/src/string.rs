@@ -16,7 +16,14 @@ pub enum StrData {
 pub struct JsString {
     pub data: StrData,
     pub len: u32,
+    /// The atom of this string once it was used as a property key (`NO_ATOM` before): later
+    /// uses skip the interning, and a live string keeps its atom alive, so a key made from a
+    /// string native code holds stays valid as long as the string does.
+    pub atom: u32,
 }
+
+/// [`JsString::atom`] of a string not (yet) used as a named key.
+pub const NO_ATOM: u32 = u32::MAX;
 
 impl JsString {
     pub fn from_units(units: &[u16]) -> JsString {
@@ -28,6 +35,7 @@ impl JsString {
         JsString {
             data,
             len: units.len() as u32,
+            atom: NO_ATOM,
         }
     }
 
@@ -36,6 +44,7 @@ impl JsString {
         JsString {
             data: StrData::Latin1(bytes.into_boxed_slice()),
             len,
+            atom: NO_ATOM,
         }
     }
 
@@ -76,6 +85,9 @@ impl Trace for JsString {
             out.push(Traced::Value(a.value()));
             out.push(Traced::Value(b.value()));
         }
+        if self.atom != NO_ATOM {
+            out.push(Traced::Atom(Atom(self.atom)));
+        }
     }
 }
 
@@ -83,13 +95,27 @@ impl Trace for JsString {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct Atom(pub u32);
 
+/// The interned property names. Atoms are collected: a collection marks the atoms it reaches
+/// (from shapes, dictionaries, environments' names, loaded code, realms and the keys native
+/// code rooted) and frees the rest, whose ids are reused. The atoms made while the VM was
+/// built (the names the engine itself uses) are never freed.
 #[derive(Default)]
 pub struct Atoms {
     ids: FxHashMap<Rc<[u16]>, Atom>,
-    names: Vec<Rc<[u16]>>,
+    /// By id: the name, `None` for a freed atom.
+    names: Vec<Option<Rc<[u16]>>>,
+    /// Freed ids, reused by the next atoms made.
+    free: Vec<u32>,
+    /// Atoms below this id are never freed.
+    permanent: u32,
+    /// Under gc-stress freed ids are never reused, and using a freed atom fails loudly.
+    pub gc_stress: bool,
     /// The names' text and reference counts.
     text_bytes: usize,
 }
+
+/// What a freed atom reads as outside gc-stress (it is never looked up by a live key).
+const FREED_NAME: &[u16] = &[];
 
 impl Atoms {
     pub fn intern(&mut self, units: &[u16]) -> Atom {
@@ -97,9 +123,17 @@ impl Atoms {
             return a;
         }
         let rc: Rc<[u16]> = units.into();
-        self.text_bytes += crate::heap::buffer_bytes(2 * units.len() + 2 * size_of::<usize>());
-        let atom = Atom(self.names.len() as u32);
-        self.names.push(rc.clone());
+        self.text_bytes += name_bytes(units.len());
+        let atom = match self.free.pop() {
+            Some(id) => {
+                self.names[id as usize] = Some(rc.clone());
+                Atom(id)
+            }
+            None => {
+                self.names.push(Some(rc.clone()));
+                Atom(self.names.len() as u32 - 1)
+            }
+        };
         self.ids.insert(rc, atom);
         atom
     }
@@ -108,7 +142,8 @@ impl Atoms {
     pub fn heap_bytes(&self) -> usize {
         self.text_bytes
             + crate::heap::hash_table_bytes(self.ids.capacity(), size_of::<(Rc<[u16]>, Atom)>())
-            + crate::heap::buffer_bytes(self.names.capacity() * size_of::<Rc<[u16]>>())
+            + crate::heap::buffer_bytes(self.names.capacity() * size_of::<Option<Rc<[u16]>>>())
+            + crate::heap::buffer_bytes(self.free.capacity() * size_of::<u32>())
     }
 
     pub fn intern_str(&mut self, s: &str) -> Atom {
@@ -117,12 +152,74 @@ impl Atoms {
     }
 
     pub fn units(&self, atom: Atom) -> &[u16] {
-        &self.names[atom.0 as usize]
+        match self.names.get(atom.0 as usize) {
+            Some(Some(name)) => name,
+            // Under gc-stress a freed atom is never reused: reaching one is a rooting bug.
+            _ if self.gc_stress => panic!("use of a collected atom ({})", atom.0),
+            _ => FREED_NAME,
+        }
     }
 
     pub fn to_rust(&self, atom: Atom) -> String {
         String::from_utf16_lossy(self.units(atom))
     }
+
+    /// How many atom ids exist (freed ones included): the size of a collection's mark list.
+    pub fn len(&self) -> usize {
+        self.names.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.names.is_empty()
+    }
+
+    /// From now on, the atoms made so far are never freed.
+    pub fn make_permanent(&mut self) {
+        self.permanent = self.names.len() as u32;
+    }
+
+    /// Frees every atom not in `marks` (indexed by id) except the permanent ones; returns how
+    /// many were freed.
+    pub fn sweep(&mut self, marks: &[bool]) -> usize {
+        let mut freed = 0;
+        for id in self.permanent as usize..self.names.len() {
+            if marks.get(id).copied().unwrap_or(false) {
+                continue;
+            }
+            let Some(name) = self.names[id].take() else {
+                continue;
+            };
+            self.ids.remove(&name);
+            self.text_bytes -= name_bytes(name.len());
+            freed += 1;
+            if !self.gc_stress {
+                self.free.push(id as u32);
+            }
+        }
+        if freed > 0 && !self.gc_stress {
+            // Freed ids at the end go; the rest are handed out lowest first, so the table
+            // can shrink back after a peak.
+            while self.names.len() > self.permanent as usize && self.names.last() == Some(&None) {
+                self.names.pop();
+            }
+            let len = self.names.len() as u32;
+            self.free.retain(|&id| id < len);
+            self.free.sort_unstable_by(|a, b| b.cmp(a));
+            if self.names.capacity() > 2 * self.names.len().max(64) {
+                self.names.shrink_to_fit();
+                self.free.shrink_to_fit();
+            }
+            if self.ids.capacity() > 4 * self.ids.len().max(64) {
+                self.ids.shrink_to_fit();
+            }
+        }
+        freed
+    }
+}
+
+/// What one interned name costs: its `Rc` block of units.
+fn name_bytes(units: usize) -> usize {
+    crate::heap::buffer_bytes(2 * units + 2 * size_of::<usize>())
 }
 
 /// Whether `units` is a canonical array index (`"0"`, `"42"`, not `"01"`), and which.

@@ -3,8 +3,8 @@
 
 use crate::heap::{EnvRef, Heap, ObjRef, StrRef, SymRef, Traced};
 use crate::object::{
-    Elements, Object, ObjectKind, Property, PropertyKey, ScopeNames, Shapes, Slot, Symbol, attrs,
-    trace_frame,
+    Elements, Object, ObjectKind, Property, PropertyKey, ScopeNames, ShapeId, Shapes, Slot, Symbol,
+    attrs, trace_frame,
 };
 use crate::string::{Atom, Atoms, JsString};
 use crate::value::Value;
@@ -110,6 +110,38 @@ pub struct InlineCache {
 pub type ProtoChain = [(u32, u32); IC_MAX_CHAIN];
 
 impl LoadedScript {
+    /// What the code keeps alive beside cells: the atoms of its names and the shapes its
+    /// inline caches name (an entry must never outlive its shape: the id would be reused).
+    pub fn trace_names_and_shapes(&self, out: &mut Vec<Traced>) {
+        out.extend(
+            self.atoms
+                .borrow()
+                .iter()
+                .flatten()
+                .map(|&a| Traced::Atom(a)),
+        );
+        for names in self.scope_names.borrow().values() {
+            out.extend(names.names.iter().map(|&a| Traced::Atom(a)));
+        }
+        for cache in self.feedback.borrow().iter().flatten() {
+            match cache.state {
+                IcState::Empty | IcState::Global => {}
+                IcState::Own | IcState::Store => out.push(Traced::Shape(ShapeId(cache.shape))),
+                IcState::Proto => {
+                    out.push(Traced::Shape(ShapeId(cache.shape)));
+                    out.push(Traced::Shape(ShapeId(cache.holder_shape)));
+                }
+            }
+        }
+        for chain in self.proto_chains.borrow().values() {
+            out.extend(
+                chain
+                    .iter()
+                    .map(|&(_, shape)| Traced::Shape(ShapeId(shape))),
+            );
+        }
+    }
+
     /// The cached entry of site `ic` in `function` for objects of `shape`.
     pub fn ic_lookup(&self, function: u32, ic: u32, shape: u32) -> Option<InlineCache> {
         let feedback = self.feedback.borrow();
@@ -626,7 +658,17 @@ impl Vm {
         };
         let main = crate::realm::create(&mut vm);
         vm.realms[main as usize].pinned = true;
+        // The names the engine itself uses (its built-ins' and the well-known ones) stay.
+        vm.atoms.make_permanent();
         vm
+    }
+
+    /// Turns gc-stress on or off: collect at every safepoint after an allocation; never reuse
+    /// a freed cell, atom or shape, so a reference to one fails loudly.
+    pub fn set_gc_stress(&mut self, on: bool) {
+        self.heap.set_gc_stress(on);
+        self.atoms.gc_stress = on;
+        self.shapes.gc_stress = on;
     }
 
     /// Creates another realm (`$262.createRealm`, `vm.createContext`); returns its index.
@@ -715,7 +757,7 @@ impl Vm {
     pub fn intern_units(&mut self, units: &[u16]) -> Atom {
         let before = self.atoms.heap_bytes();
         let atom = self.atoms.intern(units);
-        let grown = self.atoms.heap_bytes() - before;
+        let grown = self.atoms.heap_bytes().saturating_sub(before);
         self.heap.note_growth(grown);
         atom
     }
@@ -853,6 +895,7 @@ impl Vm {
             .alloc_string(JsString {
                 data: crate::string::StrData::Rope(a, b),
                 len: len as u32,
+                atom: crate::string::NO_ATOM,
             })
             .value())
     }
@@ -978,7 +1021,7 @@ impl Vm {
     pub fn collect_garbage(&mut self) {
         let mut roots: Vec<Traced> = Vec::new();
         roots.extend(self.registers.iter().map(|&v| Traced::Value(v)));
-        roots.extend(self.handles.iter().map(Traced::Value));
+        self.handles.trace(&mut roots);
         if let Some(t) = &self.realm_template {
             // Every object the template allocated stays: copies are made from the list.
             roots.extend(t.objects.iter().map(|o| Traced::Value(o.value())));
@@ -1022,6 +1065,7 @@ impl Vm {
             if let Some(v) = s.host_defined.get() {
                 roots.push(Traced::Value(v));
             }
+            s.trace_names_and_shapes(&mut roots);
         }
         let w = &self.symbols;
         for s in [
@@ -1048,18 +1092,20 @@ impl Vm {
                 .values()
                 .map(|s| Traced::Value(s.value())),
         );
-        roots.extend(
-            self.shapes
-                .symbol_keys
-                .iter()
-                .map(|s| Traced::Value(s.value())),
-        );
         self.modules.trace(&mut roots);
         if let Some(o) = self.html_dda {
             roots.push(Traced::Value(o.value()));
         }
-        let reached = self.heap.collect(roots, &self.realms, &self.contexts);
-        self.free_unreached_realms(&reached);
+        let reached = self.heap.collect(
+            roots,
+            &self.realms,
+            &self.contexts,
+            &self.shapes,
+            self.atoms.len(),
+        );
+        self.free_unreached_realms(&reached.realms);
+        self.shapes.sweep(&reached.shapes);
+        self.atoms.sweep(&reached.atoms);
         // Code that only the swept closures ran is dropped with them.
         self.scripts.retain(|s| Rc::strong_count(s) > 1);
         self.heap.external = self.external_bytes();

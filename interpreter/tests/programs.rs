@@ -16,7 +16,7 @@ impl Host for Capture {
 fn run(source: &str, gc_stress: bool) -> Result<Vec<String>, String> {
     let out = Rc::new(RefCell::new(Vec::new()));
     let mut vm = Vm::new(Box::new(Capture(out.clone())));
-    vm.heap.set_gc_stress(gc_stress);
+    vm.set_gc_stress(gc_stress);
     match vm.run_script(source, "test.js") {
         Ok(_) => Ok(out.borrow().clone()),
         Err(JsError::Throw(v)) => Err(kiln_interpreter::builtins::console::inspect(&mut vm, v)),

@@ -69,7 +69,7 @@ impl Executor for Execute {
     fn run(&self, test: &TestCase, mode: Mode) -> Outcome {
         let output = Rc::new(RefCell::new(Vec::new()));
         let mut vm = Vm::new(Box::new(CaptureHost(output.clone())));
-        vm.heap.set_gc_stress(self.gc_stress);
+        vm.set_gc_stress(self.gc_stress);
         // A collection at every safepoint makes big tests many times slower: the slowest,
         // decodeURI's and decodeURIComponent's 65,536-iteration loops (S15.1.3.*_A2.5_T1), run a
         // full collection per iteration and take 100-170 s on the 2-core machine alone, about

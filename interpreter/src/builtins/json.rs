@@ -323,14 +323,18 @@ fn internalize_rooted(
             for k in names {
                 keys.push(vm.to_property_key(k)?);
             }
-            for key in keys {
-                let nv = internalize(vm, o, key, reviver)?;
-                if nv.is_undefined() {
-                    vm.delete(o, key)?;
-                } else {
-                    vm.create_data_property(o, key, nv)?;
+            vm.handle_scope(|vm| {
+                vm.root_keys(&keys);
+                for key in keys {
+                    let nv = internalize(vm, o, key, reviver)?;
+                    if nv.is_undefined() {
+                        vm.delete(o, key)?;
+                    } else {
+                        vm.create_data_property(o, key, nv)?;
+                    }
                 }
-            }
+                Ok(())
+            })?;
         }
     }
     let n = vm.key_value(name);
@@ -522,24 +526,29 @@ fn serialize_rooted(
                 keys
             }
         };
-        for k in keys {
-            let mark = out.len();
-            separate(st, out, first);
-            let kv = vm.key_value(k);
-            let ks = vm.to_string(kv)?;
-            let kunits = vm.units(ks);
-            quote(vm, &kunits, out)?;
-            out.push(u16::from(b':'));
-            if !st.gap.is_empty() {
-                out.push(u16::from(b' '));
+        // Getters and `toJSON` run between the keys' uses; the scope ends with this object.
+        vm.handle_scope(|vm| -> JsResult<()> {
+            vm.root_keys(&keys);
+            for k in keys {
+                let mark = out.len();
+                separate(st, out, first);
+                let kv = vm.key_value(k);
+                let ks = vm.to_string(kv)?;
+                let kunits = vm.units(ks);
+                quote(vm, &kunits, out)?;
+                out.push(u16::from(b':'));
+                if !st.gap.is_empty() {
+                    out.push(u16::from(b' '));
+                }
+                if serialize(vm, st, o, k, out)? {
+                    first = false;
+                } else {
+                    out.truncate(mark);
+                }
+                check_length(vm, out)?;
             }
-            if serialize(vm, st, o, k, out)? {
-                first = false;
-            } else {
-                out.truncate(mark);
-            }
-            check_length(vm, out)?;
-        }
+            Ok(())
+        })?;
     }
     if !first && !st.gap.is_empty() {
         out.push(10);
@@ -586,6 +595,8 @@ fn stringify(vm: &mut Vm, _: Value, args: &[Value]) -> JsResult<Value> {
             if let Some(item) = item {
                 let key = vm.to_property_key(item)?;
                 if !list.contains(&key) {
+                    // Kept for the whole call (getters run while it is built and used).
+                    vm.root_key(key);
                     list.push(key);
                 }
             }

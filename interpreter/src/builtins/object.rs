@@ -101,7 +101,11 @@ fn assign(vm: &mut Vm, _: Value, args: &[Value]) -> JsResult<Value> {
             continue;
         }
         let from = vm.to_object(source)?;
-        for key in vm.own_property_keys(from)? {
+        vm.root(from.value());
+        // Getters and traps run between the keys' uses.
+        let keys = vm.own_property_keys(from)?;
+        vm.root_keys(&keys);
+        for key in keys {
             if let Some(p) = vm.get_own_property(from, key)?
                 && p.attrs & attrs::ENUMERABLE != 0
             {
@@ -202,7 +206,7 @@ fn object_define_properties(vm: &mut Vm, o: ObjRef, props: Value) -> JsResult<()
         let p = vm.to_object(props)?;
         vm.root(p.value());
         let keys = vm.own_property_keys(p)?;
-        root_keys(vm, &keys);
+        vm.root_keys(&keys);
         let mut descriptors = Vec::new();
         for key in keys {
             if let Some(prop) = vm.get_own_property(p, key)?
@@ -242,6 +246,9 @@ fn define_properties(vm: &mut Vm, _: Value, args: &[Value]) -> JsResult<Value> {
 fn define_property(vm: &mut Vm, _: Value, args: &[Value]) -> JsResult<Value> {
     let o = require_object(vm, arg(args, 0), "Object.defineProperty")?;
     let key = vm.to_property_key(arg(args, 1))?;
+    // The descriptor's getters run before the key is used (a key made from a number has
+    // nothing else keeping its atom).
+    vm.root_key(key);
     let d = to_descriptor(vm, arg(args, 2))?;
     vm.define_property_or_throw(o, key, d)?;
     Ok(o.value())
@@ -256,7 +263,9 @@ pub fn enumerable_own(vm: &mut Vm, o: ObjRef, kind: u8) -> JsResult<Vec<Value>> 
 
 fn enumerable_own_rooted(vm: &mut Vm, o: ObjRef, kind: u8) -> JsResult<Vec<Value>> {
     let mut out = Vec::new();
-    for key in vm.own_property_keys(o)? {
+    let keys = vm.own_property_keys(o)?;
+    vm.root_keys(&keys);
+    for key in keys {
         if let PropertyKey::Symbol(_) = key {
             continue;
         }
@@ -303,7 +312,9 @@ pub fn set_integrity(vm: &mut Vm, o: ObjRef, frozen: bool) -> JsResult<bool> {
     if !vm.prevent_extensions(o)? {
         return Ok(false);
     }
-    for key in vm.own_property_keys(o)? {
+    let keys = vm.own_property_keys(o)?;
+    vm.root_keys(&keys);
+    for key in keys {
         let d = if frozen {
             match vm.get_own_property(o, key)? {
                 Some(p) if p.is_accessor() => Descriptor {
@@ -333,7 +344,9 @@ pub fn test_integrity(vm: &mut Vm, o: ObjRef, frozen: bool) -> JsResult<bool> {
     if vm.is_extensible(o)? {
         return Ok(false);
     }
-    for key in vm.own_property_keys(o)? {
+    let keys = vm.own_property_keys(o)?;
+    vm.root_keys(&keys);
+    for key in keys {
         if let Some(p) = vm.get_own_property(o, key)? {
             if p.attrs & attrs::CONFIGURABLE != 0 {
                 return Ok(false);
@@ -441,7 +454,7 @@ fn get_own_property_descriptors(vm: &mut Vm, _: Value, args: &[Value]) -> JsResu
     // stay rooted.
     vm.with_roots(&[o.value(), result.value()], |vm| {
         let keys = vm.own_property_keys(o)?;
-        root_keys(vm, &keys);
+        vm.root_keys(&keys);
         for key in keys {
             let p = vm.get_own_property(o, key)?;
             let d = p.map(|p| Descriptor::from_property(&p));
@@ -452,15 +465,6 @@ fn get_own_property_descriptors(vm: &mut Vm, _: Value, args: &[Value]) -> JsResu
         }
         Ok(result.value())
     })
-}
-
-/// Roots the symbols among `keys` (a proxy's `ownKeys` trap may have made them).
-fn root_keys(vm: &mut Vm, keys: &[PropertyKey]) {
-    for &key in keys {
-        if let PropertyKey::Symbol(s) = key {
-            vm.root(s.value());
-        }
-    }
 }
 
 fn get_own_property_names(vm: &mut Vm, _: Value, args: &[Value]) -> JsResult<Value> {

@@ -620,6 +620,8 @@ fn combinator_inner(
             return Err(vm.type_error("Promise.allKeyed takes an object of promises"));
         };
         let keys = vm.own_property_keys(o)?;
+        // Read through getters one by one: kept until the call returns.
+        vm.root_keys(&keys);
         Entries::Keys(o, keys.into_iter())
     } else {
         let (it, next) = super::iterator::get_iterator(vm, iterable)?;

@@ -80,12 +80,23 @@ fn trap(vm: &mut Vm, proxy: ObjRef, name: &str) -> JsResult<(ObjRef, ObjRef, Val
             "Cannot perform '{name}' on a proxy that has been revoked"
         )));
     };
+    // A trap may revoke the proxy, leaving the target and handler only here.
+    vm.root(t.value());
+    vm.root(h.value());
     let key = vm.key(name);
     let f = vm.get_method(h.value(), key)?;
     Ok((t, h, f))
 }
 
+// Each internal method runs in a handle scope of its own, where `trap` roots the target and
+// the handler and the method roots its key: a trap runs JavaScript, which may revoke the proxy
+// or drop the last other reference to the key's atom, before the method checks the target.
+
 pub fn get_prototype_of(vm: &mut Vm, p: ObjRef) -> JsResult<Option<ObjRef>> {
+    vm.handle_scope(|vm| get_prototype_of_trapped(vm, p))
+}
+
+fn get_prototype_of_trapped(vm: &mut Vm, p: ObjRef) -> JsResult<Option<ObjRef>> {
     let (t, h, f) = trap(vm, p, "getPrototypeOf")?;
     if f.is_undefined() {
         return vm.get_prototype_of(t);
@@ -106,6 +117,10 @@ pub fn get_prototype_of(vm: &mut Vm, p: ObjRef) -> JsResult<Option<ObjRef>> {
 }
 
 pub fn set_prototype_of(vm: &mut Vm, p: ObjRef, proto: Option<ObjRef>) -> JsResult<bool> {
+    vm.handle_scope(|vm| set_prototype_of_trapped(vm, p, proto))
+}
+
+fn set_prototype_of_trapped(vm: &mut Vm, p: ObjRef, proto: Option<ObjRef>) -> JsResult<bool> {
     let (t, h, f) = trap(vm, p, "setPrototypeOf")?;
     if f.is_undefined() {
         return vm.set_prototype_of(t, proto);
@@ -122,6 +137,10 @@ pub fn set_prototype_of(vm: &mut Vm, p: ObjRef, proto: Option<ObjRef>) -> JsResu
 }
 
 pub fn is_extensible(vm: &mut Vm, p: ObjRef) -> JsResult<bool> {
+    vm.handle_scope(|vm| is_extensible_trapped(vm, p))
+}
+
+fn is_extensible_trapped(vm: &mut Vm, p: ObjRef) -> JsResult<bool> {
     let (t, h, f) = trap(vm, p, "isExtensible")?;
     if f.is_undefined() {
         return vm.is_extensible(t);
@@ -137,6 +156,10 @@ pub fn is_extensible(vm: &mut Vm, p: ObjRef) -> JsResult<bool> {
 }
 
 pub fn prevent_extensions(vm: &mut Vm, p: ObjRef) -> JsResult<bool> {
+    vm.handle_scope(|vm| prevent_extensions_trapped(vm, p))
+}
+
+fn prevent_extensions_trapped(vm: &mut Vm, p: ObjRef) -> JsResult<bool> {
     let (t, h, f) = trap(vm, p, "preventExtensions")?;
     if f.is_undefined() {
         return vm.prevent_extensions(t);
@@ -153,6 +176,17 @@ pub fn prevent_extensions(vm: &mut Vm, p: ObjRef) -> JsResult<bool> {
 
 /// 10.5.5 [[GetOwnProperty]]
 pub fn get_own_property(vm: &mut Vm, p: ObjRef, key: PropertyKey) -> JsResult<Option<Property>> {
+    vm.handle_scope(|vm| {
+        vm.root_key(key);
+        get_own_property_trapped(vm, p, key)
+    })
+}
+
+fn get_own_property_trapped(
+    vm: &mut Vm,
+    p: ObjRef,
+    key: PropertyKey,
+) -> JsResult<Option<Property>> {
     let (t, h, f) = trap(vm, p, "getOwnPropertyDescriptor")?;
     if f.is_undefined() {
         return vm.get_own_property(t, key);
@@ -241,6 +275,18 @@ pub fn define_own_property(
     key: PropertyKey,
     desc: Descriptor,
 ) -> JsResult<bool> {
+    vm.handle_scope(|vm| {
+        vm.root_key(key);
+        define_own_property_trapped(vm, p, key, desc)
+    })
+}
+
+fn define_own_property_trapped(
+    vm: &mut Vm,
+    p: ObjRef,
+    key: PropertyKey,
+    desc: Descriptor,
+) -> JsResult<bool> {
     let (t, h, f) = trap(vm, p, "defineProperty")?;
     if f.is_undefined() {
         return vm.define_own_property(t, key, desc);
@@ -285,6 +331,13 @@ pub fn define_own_property(
 }
 
 pub fn has(vm: &mut Vm, p: ObjRef, key: PropertyKey) -> JsResult<bool> {
+    vm.handle_scope(|vm| {
+        vm.root_key(key);
+        has_trapped(vm, p, key)
+    })
+}
+
+fn has_trapped(vm: &mut Vm, p: ObjRef, key: PropertyKey) -> JsResult<bool> {
     let (t, h, f) = trap(vm, p, "has")?;
     if f.is_undefined() {
         return vm.has_property(t, key);
@@ -308,6 +361,13 @@ pub fn has(vm: &mut Vm, p: ObjRef, key: PropertyKey) -> JsResult<bool> {
 }
 
 pub fn get(vm: &mut Vm, p: ObjRef, key: PropertyKey, receiver: Value) -> JsResult<Value> {
+    vm.handle_scope(|vm| {
+        vm.root_key(key);
+        get_trapped(vm, p, key, receiver)
+    })
+}
+
+fn get_trapped(vm: &mut Vm, p: ObjRef, key: PropertyKey, receiver: Value) -> JsResult<Value> {
     let (t, h, f) = trap(vm, p, "get")?;
     if f.is_undefined() {
         return vm.get(t, key, receiver);
@@ -335,6 +395,19 @@ pub fn get(vm: &mut Vm, p: ObjRef, key: PropertyKey, receiver: Value) -> JsResul
 }
 
 pub fn set(
+    vm: &mut Vm,
+    p: ObjRef,
+    key: PropertyKey,
+    value: Value,
+    receiver: Value,
+) -> JsResult<bool> {
+    vm.handle_scope(|vm| {
+        vm.root_key(key);
+        set_trapped(vm, p, key, value, receiver)
+    })
+}
+
+fn set_trapped(
     vm: &mut Vm,
     p: ObjRef,
     key: PropertyKey,
@@ -369,6 +442,13 @@ pub fn set(
 }
 
 pub fn delete(vm: &mut Vm, p: ObjRef, key: PropertyKey) -> JsResult<bool> {
+    vm.handle_scope(|vm| {
+        vm.root_key(key);
+        delete_trapped(vm, p, key)
+    })
+}
+
+fn delete_trapped(vm: &mut Vm, p: ObjRef, key: PropertyKey) -> JsResult<bool> {
     let (t, h, f) = trap(vm, p, "deleteProperty")?;
     if f.is_undefined() {
         return vm.delete(t, key);
@@ -393,11 +473,22 @@ pub fn delete(vm: &mut Vm, p: ObjRef, key: PropertyKey) -> JsResult<bool> {
 
 /// 10.5.11 [[OwnPropertyKeys]]
 pub fn own_keys(vm: &mut Vm, p: ObjRef) -> JsResult<Vec<PropertyKey>> {
+    vm.handle_scope(|vm| own_keys_trapped(vm, p))
+}
+
+fn own_keys_trapped(vm: &mut Vm, p: ObjRef) -> JsResult<Vec<PropertyKey>> {
     let (t, h, f) = trap(vm, p, "ownKeys")?;
     if f.is_undefined() {
         return vm.own_property_keys(t);
     }
+    // The trap's result is read through getters and the target's keys through traps: the
+    // target (a revoking trap may drop it), the result and the keys gathered are rooted.
+    vm.with_roots(&[t.value()], |vm| own_keys_from_trap(vm, t, h, f))
+}
+
+fn own_keys_from_trap(vm: &mut Vm, t: ObjRef, h: ObjRef, f: Value) -> JsResult<Vec<PropertyKey>> {
     let r = vm.call(f, h.value(), &[t.value()])?;
+    vm.root(r);
     let Some(ro) = r.as_object() else {
         return Err(vm.type_error("'ownKeys' on proxy: trap returned a non-object"));
     };
@@ -416,11 +507,13 @@ pub fn own_keys(vm: &mut Vm, p: ObjRef) -> JsResult<Vec<PropertyKey>> {
         if keys.contains(&key) {
             return Err(vm.type_error("'ownKeys' on proxy: trap returned duplicate entries"));
         }
+        vm.root_key(key);
         keys.push(key);
         i += 1.0;
     }
     let extensible = vm.is_extensible(t)?;
     let target_keys = vm.own_property_keys(t)?;
+    vm.root_keys(&target_keys);
     let mut configurable = Vec::new();
     let mut non_configurable = Vec::new();
     for k in target_keys {
@@ -465,6 +558,10 @@ pub fn own_keys(vm: &mut Vm, p: ObjRef) -> JsResult<Vec<PropertyKey>> {
 }
 
 pub fn call(vm: &mut Vm, p: ObjRef, this: Value, args: &[Value]) -> JsResult<Value> {
+    vm.handle_scope(|vm| call_trapped(vm, p, this, args))
+}
+
+fn call_trapped(vm: &mut Vm, p: ObjRef, this: Value, args: &[Value]) -> JsResult<Value> {
     let (t, h, f) = trap(vm, p, "apply")?;
     if f.is_undefined() {
         return vm.call(t.value(), this, args);
@@ -474,6 +571,10 @@ pub fn call(vm: &mut Vm, p: ObjRef, this: Value, args: &[Value]) -> JsResult<Val
 }
 
 pub fn construct(vm: &mut Vm, p: ObjRef, args: &[Value], new_target: Value) -> JsResult<Value> {
+    vm.handle_scope(|vm| construct_trapped(vm, p, args, new_target))
+}
+
+fn construct_trapped(vm: &mut Vm, p: ObjRef, args: &[Value], new_target: Value) -> JsResult<Value> {
     let (t, h, f) = trap(vm, p, "construct")?;
     if f.is_undefined() {
         return vm.construct(t.value(), args, new_target);

@@ -65,6 +65,8 @@ fn construct(vm: &mut Vm, _: Value, args: &[Value]) -> JsResult<Value> {
 fn define_property(vm: &mut Vm, _: Value, args: &[Value]) -> JsResult<Value> {
     let o = target(vm, arg(args, 0), "defineProperty")?;
     let key = vm.to_property_key(arg(args, 1))?;
+    // The descriptor's getters run before the key is used.
+    vm.root_key(key);
     let d: Descriptor = super::object::to_descriptor(vm, arg(args, 2))?;
     Ok(Value::boolean(vm.define_own_property(o, key, d)?))
 }
