@@ -290,3 +290,40 @@ console.log(attempt(() => 1n << (2n ** 40n)));
         ]
     );
 }
+
+/// With no deadline, a host's watchdog thread that sets the interrupt flag stops a
+/// backtracking search too (it runs on a search thread while another holder of the flag
+/// exists), and the runtime goes on.
+#[test]
+fn an_interrupt_from_another_thread_stops_a_backtracking_regexp() {
+    let _alone = ONE_AT_A_TIME
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
+    let mut runtime = Runtime::new();
+    let flag = runtime.vm.interrupt.clone();
+    let watchdog = std::thread::spawn(move || {
+        std::thread::sleep(std::time::Duration::from_millis(100));
+        flag.store(true, std::sync::atomic::Ordering::Relaxed);
+    });
+    let script = Script::new(
+        "/(a+)+$/.test('a'.repeat(40) + 'b')",
+        ScriptOptions::default(),
+    )
+    .expect("parses");
+    let started = std::time::Instant::now();
+    let result = script.run_in_this_context(&mut runtime);
+    let elapsed = started.elapsed();
+    watchdog.join().expect("the watchdog ends");
+    assert!(result.is_err(), "the search was stopped: {result:?}");
+    assert!(
+        elapsed < std::time::Duration::from_millis(250),
+        "stopped after {elapsed:?}"
+    );
+    runtime
+        .vm
+        .interrupt
+        .store(false, std::sync::atomic::Ordering::Relaxed);
+    let after = Script::new("1 + 1", ScriptOptions::default()).expect("parses");
+    let value = after.run_in_this_context(&mut runtime).expect("runs after");
+    assert_eq!(value.as_int32(), Some(2));
+}

@@ -227,8 +227,7 @@ impl Shapes {
         if freed > 0 && !self.gc_stress {
             // Freed ids at the end go; the rest are handed out lowest first, so the table
             // can shrink back after a peak.
-            while self.shapes.len() > 1 && self.shapes.last().is_some_and(|s| s.parent.is_none())
-            {
+            while self.shapes.len() > 1 && self.shapes.last().is_some_and(|s| s.parent.is_none()) {
                 self.shapes.pop();
             }
             let len = self.shapes.len() as u32;

@@ -3,7 +3,7 @@
 //! `regress` backtracks, so some patterns take exponential time (`/(a+)+$/` on `"aaa…ab"`), and
 //! regress 0.12 has no step limit, interrupt hook or input abstraction a caller can implement
 //! (its `InputIndexer` and `Executor` traits are private): once a search starts on this thread
-//! nothing can stop it. So while a deadline is set, a search with a pattern that can backtrack
+//! nothing can stop it. So while a deadline is set or another thread can set the interrupt flag, a search with a pattern that can backtrack
 //! badly runs on a search thread (a small pool, kept between searches), and this thread waits
 //! for it, checking the interrupt flag and the deadline. When either fires the run terminates
 //! as anywhere else; the search thread cannot be stopped either, so it is left to finish on
@@ -13,8 +13,9 @@
 //! process. At most [`MAX_RUNAWAY_SEARCHES`] search threads exist; while runaway searches hold
 //! all of them, a search waits for one to end (checking the deadline meanwhile), so the
 //! deadline still holds but the search may never start. Each search handed over costs a copy
-//! of the subject and two thread wake-ups. Searches with no deadline, or with patterns that
-//! cannot backtrack badly, always run here, at no extra cost.
+//! of the subject and two thread wake-ups. Searches that nothing could stop (no deadline, and
+//! no other holder of the interrupt flag: a watchdog thread, `breakOnSigint`'s signal handler),
+//! or with patterns that cannot backtrack badly, always run here, at no extra cost.
 
 use std::rc::Rc;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -140,7 +141,10 @@ pub fn find(
     start: usize,
     full_unicode: bool,
 ) -> JsResult<Option<regress::Match>> {
-    if !risky || vm.deadline.is_none() {
+    // Only a deadline, or an interrupt flag another thread (a watchdog, a signal handler) can
+    // set, can stop a search; with neither, handing it over gains nothing.
+    let stoppable = vm.deadline.is_some() || Arc::strong_count(&vm.interrupt) > 1;
+    if !risky || !stoppable {
         return Ok(search(regex, units, start, full_unicode));
     }
     // Wait while runaway searches hold every thread.
