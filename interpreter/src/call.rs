@@ -123,6 +123,16 @@ impl Vm {
         Ok(())
     }
 
+    /// Checks that `count` more registers fit on the register stack: it never grows past
+    /// [`crate::vm::MAX_REGISTER_STACK`], the size it was allocated at, so it never moves.
+    #[inline]
+    pub(crate) fn reserve_registers(&mut self, count: usize) -> JsResult<()> {
+        if self.registers.len() + count > crate::vm::MAX_REGISTER_STACK {
+            return Err(self.range_error("Maximum call stack size exceeded"));
+        }
+        Ok(())
+    }
+
     /// The frame limit for JavaScript calls, then the native stack.
     pub(crate) fn check_stack(&mut self) -> JsResult<()> {
         if self.frames.len() >= self.max_frames {
@@ -399,9 +409,7 @@ impl Vm {
             _ => unreachable!("a closure"),
         };
         let needed = script.function(function).register_count.to_native() as usize;
-        if self.registers.len() + needed > crate::vm::MAX_REGISTER_STACK {
-            return Err(self.range_error("Maximum call stack size exceeded"));
-        }
+        self.reserve_registers(needed)?;
         let code = script.function(function);
         let fl = code.flags.to_native();
         let strict = fl & flags::STRICT != 0;
@@ -615,6 +623,7 @@ impl Vm {
             return Err(self.type_error("Generator is already running"));
         };
         self.check_stack()?;
+        self.reserve_registers(saved.registers.len())?;
         let mut frame = saved.frame;
         frame.base = self.registers.len();
         frame.return_to = ReturnTo::Native;

@@ -224,6 +224,7 @@ impl Vm {
         let code = script.function(top);
         let register_count = code.register_count.to_native() as usize;
         let strict = code.flags.to_native() & kiln_compiler::code::flags::STRICT != 0;
+        self.reserve_registers(register_count)?;
         let base = self.registers.len();
         self.registers
             .resize(base + register_count, Value::UNDEFINED);

@@ -116,14 +116,15 @@ impl Vm {
             self.realm = self.frames[fi].realm;
             let code = script.function(function);
             let bytecode = code.bytecode.as_slice();
+            let register_count = self.frames[fi].register_count;
+            // SAFETY: this frame runs verified code and was pushed with its registers; the
+            // register stack never moves (it is allocated at its full size).
+            let mut window =
+                unsafe { crate::verified::Window::new(&mut self.registers, base, register_count) };
 
             macro_rules! r {
                 ($reg:expr) => {
-                    self.registers[
-                        // SAFETY: `$reg` is a register operand of the verified code this frame
-                        // runs, or a register its verified window or pair covers.
-                        unsafe { crate::verified::RegisterIndex::new(base, $reg) }
-                    ]
+                    window[$reg]
                 };
             }
             macro_rules! tri {
@@ -2897,6 +2898,7 @@ impl Vm {
         let code = script.function(top);
         let register_count = code.register_count.to_native() as usize;
         let eval_strict = code.flags.to_native() & flags::STRICT != 0;
+        self.reserve_registers(register_count)?;
         let base = self.registers.len();
         self.registers
             .resize(base + register_count, Value::UNDEFINED);

@@ -8,9 +8,11 @@
 //! the function's `register_count` (argument windows and register pairs included). The loop only
 //! moves `pc` by an instruction's length, a verified jump or handler, or a saved pc, so it always
 //! sits on an instruction start. And every frame is pushed with `base + register_count` registers
-//! (`push_frame_with`, `Vm::eval_code`, generator resumption), which stay while the frame runs
-//! (only frames above it truncate the stack, down to their own base). So the loop can read
-//! instructions and registers without checking again. Debug builds check anyway.
+//! (`push_frame_with`, `Vm::eval_code`, direct eval, generator resumption), which stay while the
+//! frame runs (only frames above it truncate the stack, down to their own base), in a buffer
+//! allocated once at the stack's maximum size (`Vm::reserve_registers` refuses growth past it),
+//! so it never moves. So the loop can read instructions and registers without checking again,
+//! registers through a pointer to the frame's first one. Debug builds check anyway.
 
 use crate::value::Value;
 use kiln_compiler::Instruction;
@@ -28,36 +30,59 @@ pub unsafe fn decode(bytecode: &[u8], pc: usize) -> (Instruction, usize) {
     unsafe { Instruction::decode_verified(bytecode, pc) }
 }
 
-/// The index of register `r` of the frame whose window starts at `base`, for
-/// `vm.registers[...]` without a bounds check.
+/// The registers of the running frame, addressed from their first: `window[r]` without a
+/// bounds check or a reload of the stack's buffer.
 #[derive(Clone, Copy)]
-pub struct RegisterIndex(usize);
+pub struct Window {
+    first: *mut Value,
+    #[cfg(debug_assertions)]
+    count: usize,
+}
 
-impl RegisterIndex {
+impl Window {
     /// # Safety
-    /// `r` is a register operand of the verified code the frame at `base` runs, and that frame
-    /// is running (its `base + register_count` registers exist).
+    /// `base..base + count` are the registers of a running frame of verified code, and the
+    /// stack's buffer never moves while the window is used (`Vm::registers` is allocated once
+    /// at its full size: see `crate::vm::MAX_REGISTER_STACK`).
     #[inline(always)]
-    pub unsafe fn new(base: usize, r: Reg) -> RegisterIndex {
-        RegisterIndex(base + r.0 as usize)
+    pub unsafe fn new(registers: &mut Vec<Value>, base: usize, count: usize) -> Window {
+        debug_assert!(base + count <= registers.len());
+        let _ = count;
+        Window {
+            // SAFETY: `base` is within the stack (the caller's promise).
+            first: unsafe { registers.as_mut_ptr().add(base) },
+            #[cfg(debug_assertions)]
+            count,
+        }
     }
 }
 
-impl Index<RegisterIndex> for Vec<Value> {
+impl Index<Reg> for Window {
     type Output = Value;
     #[inline(always)]
-    fn index(&self, i: RegisterIndex) -> &Value {
-        debug_assert!(i.0 < self.len(), "register {} past the stack", i.0);
-        // SAFETY: `RegisterIndex::new`'s contract: the register is inside the running frame.
-        unsafe { self.get_unchecked(i.0) }
+    fn index(&self, r: Reg) -> &Value {
+        #[cfg(debug_assertions)]
+        debug_assert!(
+            (r.0 as usize) < self.count,
+            "register {} past the window",
+            r.0
+        );
+        // SAFETY: the verifier proved every register operand below the frame's register count,
+        // and `Window::new`'s contract keeps those registers where `first` points.
+        unsafe { &*self.first.add(r.0 as usize) }
     }
 }
 
-impl IndexMut<RegisterIndex> for Vec<Value> {
+impl IndexMut<Reg> for Window {
     #[inline(always)]
-    fn index_mut(&mut self, i: RegisterIndex) -> &mut Value {
-        debug_assert!(i.0 < self.len(), "register {} past the stack", i.0);
+    fn index_mut(&mut self, r: Reg) -> &mut Value {
+        #[cfg(debug_assertions)]
+        debug_assert!(
+            (r.0 as usize) < self.count,
+            "register {} past the window",
+            r.0
+        );
         // SAFETY: as for `index`.
-        unsafe { self.get_unchecked_mut(i.0) }
+        unsafe { &mut *self.first.add(r.0 as usize) }
     }
 }

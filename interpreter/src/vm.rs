@@ -634,7 +634,9 @@ impl Vm {
             free_realms: Vec::new(),
             host_modules: FxHashMap::default(),
             realm: 0,
-            registers: Vec::with_capacity(1 << 16),
+            // Allocated once at its full size (address space only until used): the buffer
+            // never moves, which the dispatch loop's register windows rely on.
+            registers: Vec::with_capacity(MAX_REGISTER_STACK),
             frames: Vec::new(),
             published_pc: 0,
             handles: Default::default(),
