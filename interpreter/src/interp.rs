@@ -117,6 +117,8 @@ impl Vm {
             let code = script.function(function);
             let bytecode = code.bytecode.as_slice();
             let register_count = self.frames[fi].register_count;
+            let feedback: &[std::cell::Cell<crate::vm::InlineCache>] =
+                script.feedback.get(function as usize).map_or(&[], |f| f);
             // SAFETY: this frame runs verified code and was pushed with its registers; the
             // register stack never moves (it is allocated at its full size).
             let mut window =
@@ -650,7 +652,11 @@ impl Vm {
                         let realm = &self.realms[self.realm as usize];
                         if realm.global_lexicals.is_empty()
                             && realm.sandbox.is_none()
-                            && let Some(cache) = script.ic_lookup(function, ic.0, GLOBAL_IC)
+                            && let Some(cache) = crate::vm::ic_find(
+                                // SAFETY: `ic` is an `Ic` operand of this verified function.
+                                unsafe { crate::verified::ic_ways(feedback, ic.0) },
+                                GLOBAL_IC,
+                            )
                         {
                             let g = self.obj(realm.global_object);
                             if let Some(v) = global_slot(g, &self.shapes, cache.slot, cache.holder)
@@ -806,7 +812,11 @@ impl Vm {
                         if let Some(obj) = o.as_object() {
                             let object_ref = self.obj(obj);
                             if let Some(shape) = object_ref.shape
-                                && let Some(cache) = script.ic_lookup(function, ic.0, shape.0)
+                                && let Some(cache) = crate::vm::ic_find(
+                                    // SAFETY: `ic` is an `Ic` operand of this verified function.
+                                    unsafe { crate::verified::ic_ways(feedback, ic.0) },
+                                    shape.0,
+                                )
                             {
                                 if cache.state == IcState::Own {
                                     if let Slot::Data(v) = object_ref.slots[cache.slot as usize] {
@@ -862,9 +872,12 @@ impl Vm {
                         if let Some(obj) = o.as_object() {
                             let object_ref = self.obj(obj);
                             if let Some(shape) = object_ref.shape {
-                                let cache = script
-                                    .ic_lookup(function, ic.0, shape.0)
-                                    .unwrap_or_default();
+                                let cache = crate::vm::ic_find(
+                                    // SAFETY: `ic` is an `Ic` operand of this verified function.
+                                    unsafe { crate::verified::ic_ways(feedback, ic.0) },
+                                    shape.0,
+                                )
+                                .unwrap_or_default();
                                 if cache.state == IcState::Store && cache.shape == shape.0 {
                                     self.obj_mut(obj).slots[cache.slot as usize] = Slot::Data(v);
                                     continue;

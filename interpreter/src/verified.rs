@@ -86,3 +86,20 @@ impl IndexMut<Reg> for Window {
         unsafe { &mut *self.first.add(r.0 as usize) }
     }
 }
+
+/// The inline-cache ways of site `ic` in a function's feedback list, without a bounds check.
+///
+/// # Safety
+/// `feedback` is the list `LoadedScript::new` made for a function of verified code
+/// (`ic_slot_count * IC_WAYS` entries) and `ic` an `Ic` operand of that function, which the
+/// verifier proved below its `ic_slot_count`.
+#[inline(always)]
+pub unsafe fn ic_ways(
+    feedback: &[std::cell::Cell<crate::vm::InlineCache>],
+    ic: u32,
+) -> &[std::cell::Cell<crate::vm::InlineCache>] {
+    let start = ic as usize * crate::vm::IC_WAYS;
+    debug_assert!(start + crate::vm::IC_WAYS <= feedback.len());
+    // SAFETY: the caller's promise: the site's ways are inside the list.
+    unsafe { feedback.get_unchecked(start..start + crate::vm::IC_WAYS) }
+}

@@ -10,7 +10,7 @@ use crate::string::{Atom, Atoms, JsString};
 use crate::value::Value;
 use kiln_compiler::code::{ArchivedFunctionCode, ArchivedScriptCode};
 use rustc_hash::FxHashMap;
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::collections::VecDeque;
 use std::rc::Rc;
 use std::sync::Arc;
@@ -37,8 +37,9 @@ pub struct LoadedScript {
     pub realm: u32,
     /// Per string index: its atom, interned on first use.
     pub atoms: RefCell<Vec<Option<Atom>>>,
-    /// Per function: the inline caches of its property accesses (shape → slot).
-    pub feedback: RefCell<Vec<Vec<InlineCache>>>,
+    /// Per function: the inline caches of its property accesses (shape → slot), `IC_WAYS` per
+    /// site. Allocated at load and never resized (the dispatch loop keeps a function's list).
+    pub feedback: Vec<Box<[Cell<InlineCache>]>>,
     /// Per (function, IC site, receiver shape): the chain of a prototype hit past the first
     /// prototype (rare, so kept out of the entries the hot path copies).
     pub proto_chains: RefCell<FxHashMap<(u32, u32, u32), ProtoChain>>,
@@ -54,11 +55,11 @@ pub struct LoadedScript {
     lines: std::cell::OnceCell<kiln_parser::LineIndex>,
     /// Added to the positions stack traces show (`vm.Script`'s `lineOffset`; `columnOffset`
     /// counts on the first line only).
-    pub line_offset: std::cell::Cell<i64>,
-    pub column_offset: std::cell::Cell<i64>,
+    pub line_offset: Cell<i64>,
+    pub column_offset: Cell<i64>,
     /// What the host attached to the code (`node:vm`: its `importModuleDynamically` and
     /// `initializeImportMeta` callbacks). Kept alive with the script.
-    pub host_defined: std::cell::Cell<Option<Value>>,
+    pub host_defined: Cell<Option<Value>>,
 }
 
 /// The host's `import()` for code it marked: `(vm, host-defined value, specifier, options)`.
@@ -105,6 +106,14 @@ pub struct InlineCache {
     pub holder_shape: u32,
 }
 
+/// The entry among a site's `ways` for objects of `shape`.
+#[inline(always)]
+pub fn ic_find(ways: &[Cell<InlineCache>], shape: u32) -> Option<InlineCache> {
+    ways.iter()
+        .map(Cell::get)
+        .find(|c| c.state != IcState::Empty && c.shape == shape)
+}
+
 /// The prototypes between a receiver and the holder of a cached prototype hit, with their
 /// shapes: (object, shape) pairs, the first `depth` used.
 pub type ProtoChain = [(u32, u32); IC_MAX_CHAIN];
@@ -123,7 +132,7 @@ impl LoadedScript {
         for names in self.scope_names.borrow().values() {
             out.extend(names.names.iter().map(|&a| Traced::Atom(a)));
         }
-        for cache in self.feedback.borrow().iter().flatten() {
+        for cache in self.feedback.iter().flat_map(|f| f.iter()).map(Cell::get) {
             match cache.state {
                 IcState::Empty | IcState::Global => {}
                 IcState::Own | IcState::Store => out.push(Traced::Shape(ShapeId(cache.shape))),
@@ -144,14 +153,12 @@ impl LoadedScript {
 
     /// The cached entry of site `ic` in `function` for objects of `shape`.
     pub fn ic_lookup(&self, function: u32, ic: u32, shape: u32) -> Option<InlineCache> {
-        let feedback = self.feedback.borrow();
         let start = ic as usize * IC_WAYS;
-        feedback
+        let ways = self
+            .feedback
             .get(function as usize)?
-            .get(start..start + IC_WAYS)?
-            .iter()
-            .find(|c| c.state != IcState::Empty && c.shape == shape)
-            .copied()
+            .get(start..start + IC_WAYS)?;
+        ic_find(ways, shape)
     }
 
     /// The prototypes a `Proto` entry of site `ic` for `shape` passes through.
@@ -178,19 +185,24 @@ impl LoadedScript {
     /// Records `entry` for site `ic`, replacing the entry for the same shape, else an empty
     /// way, else the oldest; returns the entry it replaced.
     fn ic_way_insert(&self, function: u32, ic: u32, entry: InlineCache) -> Option<InlineCache> {
-        let mut feedback = self.feedback.borrow_mut();
         let start = ic as usize * IC_WAYS;
-        let ways = feedback
-            .get_mut(function as usize)
-            .and_then(|f| f.get_mut(start..start + IC_WAYS))?;
+        let ways = self
+            .feedback
+            .get(function as usize)?
+            .get(start..start + IC_WAYS)?;
         if let Some(w) = ways
-            .iter_mut()
-            .find(|c| c.state == IcState::Empty || c.shape == entry.shape)
+            .iter()
+            .find(|c| c.get().state == IcState::Empty || c.get().shape == entry.shape)
         {
-            return Some(std::mem::replace(w, entry));
+            return Some(w.replace(entry));
         }
-        ways.rotate_right(1);
-        Some(std::mem::replace(&mut ways[0], entry))
+        // All ways taken by other shapes: the oldest (last) goes, the others move down.
+        let evicted = ways[IC_WAYS - 1].get();
+        for i in (1..IC_WAYS).rev() {
+            ways[i].set(ways[i - 1].get());
+        }
+        ways[0].set(entry);
+        Some(evicted)
     }
 
     /// Prepares verified code to run in `realm`: empty inline caches, atoms interned lazily.
@@ -202,10 +214,15 @@ impl LoadedScript {
     ) -> LoadedScript {
         let code = verified.code();
         let strings = code.strings.len();
-        let functions: Vec<Vec<InlineCache>> = code
+        let functions: Vec<Box<[Cell<InlineCache>]>> = code
             .functions
             .iter()
-            .map(|f| vec![InlineCache::default(); f.ic_slot_count.to_native() as usize * IC_WAYS])
+            .map(|f| {
+                let ways = f.ic_slot_count.to_native() as usize * IC_WAYS;
+                (0..ways)
+                    .map(|_| Cell::new(InlineCache::default()))
+                    .collect()
+            })
             .collect();
         LoadedScript {
             code: verified,
@@ -213,16 +230,16 @@ impl LoadedScript {
             name,
             realm,
             atoms: RefCell::new(vec![None; strings]),
-            feedback: RefCell::new(functions),
+            feedback: functions,
             proto_chains: RefCell::new(FxHashMap::default()),
             scope_names: RefCell::new(FxHashMap::default()),
             templates: RefCell::new(FxHashMap::default()),
             constant_strings: RefCell::new(FxHashMap::default()),
             module: RefCell::new(None),
             lines: std::cell::OnceCell::new(),
-            line_offset: std::cell::Cell::new(0),
-            column_offset: std::cell::Cell::new(0),
-            host_defined: std::cell::Cell::new(None),
+            line_offset: Cell::new(0),
+            column_offset: Cell::new(0),
+            host_defined: Cell::new(None),
         }
     }
 
@@ -236,11 +253,10 @@ impl LoadedScript {
         use crate::heap::{buffer_bytes, hash_table_bytes};
         let feedback: usize = self
             .feedback
-            .borrow()
             .iter()
-            .map(|f| buffer_bytes(f.capacity() * size_of::<InlineCache>()))
+            .map(|f| buffer_bytes(f.len() * size_of::<InlineCache>()))
             .sum::<usize>()
-            + buffer_bytes(self.feedback.borrow().capacity() * size_of::<Vec<InlineCache>>());
+            + buffer_bytes(self.feedback.capacity() * size_of::<Box<[Cell<InlineCache>]>>());
         let scope_names: usize = self
             .scope_names
             .borrow()
