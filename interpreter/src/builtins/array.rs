@@ -276,6 +276,30 @@ pub fn index_key(vm: &mut Vm, k: f64) -> PropertyKey {
     }
 }
 
+/// HasProperty(o, k), then Get(o, k) when present. A key past the array indices is an atom
+/// only this call holds: it is rooted across the first trap (which may collect).
+fn get_present(vm: &mut Vm, o: ObjRef, k: f64) -> JsResult<Option<Value>> {
+    vm.handle_scope(|vm| {
+        let key = index_key(vm, k);
+        vm.root_key(key);
+        if !vm.has_property(o, key)? {
+            return Ok(None);
+        }
+        vm.get(o, key, o.value()).map(Some)
+    })
+}
+
+/// One step of the moves `shift`, `unshift`, `splice` and `copyWithin` make: the element at
+/// `from` goes to `to`, or `to` is deleted when `from` is absent.
+fn move_element(vm: &mut Vm, o: ObjRef, from: f64, to: f64) -> JsResult<()> {
+    let value = get_present(vm, o, from)?;
+    let to = index_key(vm, to);
+    match value {
+        Some(v) => vm.set_or_throw(o, to, v, true).map(|_| ()),
+        None => vm.delete_or_throw(o, to).map(|_| ()),
+    }
+}
+
 fn set_length(vm: &mut Vm, o: ObjRef, len: f64) -> JsResult<()> {
     let key = PropertyKey::String(vm.names.length);
     vm.set_or_throw(o, key, Value::number(len), true)
@@ -414,14 +438,7 @@ fn copy_within(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
     };
     while count > 0.0 {
         vm.check_interrupt_native()?;
-        let fk = index_key(vm, from);
-        let tk = index_key(vm, to);
-        if vm.has_property(o, fk)? {
-            let v = vm.get(o, fk, o.value())?;
-            vm.set_or_throw(o, tk, v, true)?;
-        } else {
-            vm.delete_or_throw(o, tk)?;
-        }
+        move_element(vm, o, from, to)?;
         from += dir;
         to += dir;
         count -= 1.0;
@@ -463,10 +480,13 @@ fn each(
     let mut k = if reverse { len - 1.0 } else { 0.0 };
     while if reverse { k >= 0.0 } else { k < len } {
         vm.check_interrupt_native()?;
-        let key = index_key(vm, k);
-        let present = !skip_holes || vm.has_property(o, key)?;
-        if present {
-            let v = vm.get(o, key, o.value())?;
+        let value = if skip_holes {
+            get_present(vm, o, k)?
+        } else {
+            let key = index_key(vm, k);
+            Some(vm.get(o, key, o.value())?)
+        };
+        if let Some(v) = value {
             let r = vm.call(f, this_arg, &[v, Value::number(k), o.value()])?;
             if !visit(vm, k, v, r)? {
                 break;
@@ -676,12 +696,10 @@ fn index_of(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
     let mut k = relative_index(vm, arg(args, 1), len, 0.0)?;
     while k < len {
         vm.check_interrupt_native()?;
-        let key = index_key(vm, k);
-        if vm.has_property(o, key)? {
-            let v = vm.get(o, key, o.value())?;
-            if vm.strict_equals(v, arg(args, 0)) {
-                return Ok(Value::number(k));
-            }
+        if let Some(v) = get_present(vm, o, k)?
+            && vm.strict_equals(v, arg(args, 0))
+        {
+            return Ok(Value::number(k));
         }
         k += 1.0;
     }
@@ -705,12 +723,10 @@ fn last_index_of(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
     };
     while k >= 0.0 {
         vm.check_interrupt_native()?;
-        let key = index_key(vm, k);
-        if vm.has_property(o, key)? {
-            let v = vm.get(o, key, o.value())?;
-            if vm.strict_equals(v, arg(args, 0)) {
-                return Ok(Value::number(k));
-            }
+        if let Some(v) = get_present(vm, o, k)?
+            && vm.strict_equals(v, arg(args, 0))
+        {
+            return Ok(Value::number(k));
         }
         k -= 1.0;
     }
@@ -854,13 +870,11 @@ fn reduce_impl(vm: &mut Vm, this: Value, args: &[Value], right: bool) -> JsResul
         let mut found = None;
         while in_range(k) {
             vm.check_interrupt_native()?;
-            let key = index_key(vm, k);
-            if vm.has_property(o, key)? {
-                found = Some(vm.get(o, key, o.value())?);
-                k += step;
+            found = get_present(vm, o, k)?;
+            k += step;
+            if found.is_some() {
                 break;
             }
-            k += step;
         }
         match found {
             Some(v) => v,
@@ -869,14 +883,10 @@ fn reduce_impl(vm: &mut Vm, this: Value, args: &[Value], right: bool) -> JsResul
     };
     while in_range(k) {
         vm.check_interrupt_native()?;
-        let key = index_key(vm, k);
         // `has_property` and `get` can run JavaScript while the accumulator is only here.
-        acc = vm.with_roots(&[acc], |vm| {
-            if !vm.has_property(o, key)? {
-                return Ok(acc);
-            }
-            let v = vm.get(o, key, o.value())?;
-            vm.call(f, Value::UNDEFINED, &[acc, v, Value::number(k), o.value()])
+        acc = vm.with_roots(&[acc], |vm| match get_present(vm, o, k)? {
+            Some(v) => vm.call(f, Value::UNDEFINED, &[acc, v, Value::number(k), o.value()]),
+            None => Ok(acc),
         })?;
         k += step;
     }
@@ -898,35 +908,36 @@ fn reverse(vm: &mut Vm, this: Value, _: &[Value]) -> JsResult<Value> {
     while lower != middle {
         vm.check_interrupt_native()?;
         let upper = len - lower - 1.0;
-        let lk = index_key(vm, lower);
-        let uk = index_key(vm, upper);
-        let lower_exists = vm.has_property(o, lk)?;
-        let lv = if lower_exists {
-            vm.get(o, lk, o.value())?
-        } else {
-            Value::UNDEFINED
-        };
-        let upper_exists = vm.has_property(o, uk)?;
-        let uv = if upper_exists {
-            vm.get(o, uk, o.value())?
-        } else {
-            Value::UNDEFINED
-        };
-        match (lower_exists, upper_exists) {
-            (true, true) => {
-                vm.set_or_throw(o, lk, uv, true)?;
-                vm.set_or_throw(o, uk, lv, true)?;
+        // Traps and getters run between the uses of the keys and the values: all rooted.
+        vm.handle_scope(|vm| {
+            let lk = index_key(vm, lower);
+            let uk = index_key(vm, upper);
+            vm.root_keys(&[lk, uk]);
+            let lv = get_present(vm, o, lower)?;
+            if let Some(v) = lv {
+                vm.root(v);
             }
-            (false, true) => {
-                vm.set_or_throw(o, lk, uv, true)?;
-                vm.delete_or_throw(o, uk)?;
+            let uv = get_present(vm, o, upper)?;
+            if let Some(v) = uv {
+                vm.root(v);
             }
-            (true, false) => {
-                vm.delete_or_throw(o, lk)?;
-                vm.set_or_throw(o, uk, lv, true)?;
+            match (lv, uv) {
+                (Some(lv), Some(uv)) => {
+                    vm.set_or_throw(o, lk, uv, true)?;
+                    vm.set_or_throw(o, uk, lv, true)?;
+                }
+                (None, Some(uv)) => {
+                    vm.set_or_throw(o, lk, uv, true)?;
+                    vm.delete_or_throw(o, uk)?;
+                }
+                (Some(lv), None) => {
+                    vm.delete_or_throw(o, lk)?;
+                    vm.set_or_throw(o, uk, lv, true)?;
+                }
+                (None, None) => {}
             }
-            (false, false) => {}
-        }
+            Ok(())
+        })?;
         lower += 1.0;
     }
     Ok(o.value())
@@ -943,14 +954,7 @@ fn shift(vm: &mut Vm, this: Value, _: &[Value]) -> JsResult<Value> {
     let mut k = 1.0;
     while k < len {
         vm.check_interrupt_native()?;
-        let from = index_key(vm, k);
-        let to = index_key(vm, k - 1.0);
-        if vm.has_property(o, from)? {
-            let v = vm.get(o, from, o.value())?;
-            vm.set_or_throw(o, to, v, true)?;
-        } else {
-            vm.delete_or_throw(o, to)?;
-        }
+        move_element(vm, o, k, k - 1.0)?;
         k += 1.0;
     }
     let last = index_key(vm, len - 1.0);
@@ -970,14 +974,7 @@ fn unshift(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
         let mut k = len;
         while k > 0.0 {
             vm.check_interrupt_native()?;
-            let from = index_key(vm, k - 1.0);
-            let to = index_key(vm, k + n - 1.0);
-            if vm.has_property(o, from)? {
-                let v = vm.get(o, from, o.value())?;
-                vm.set_or_throw(o, to, v, true)?;
-            } else {
-                vm.delete_or_throw(o, to)?;
-            }
+            move_element(vm, o, k - 1.0, k + n - 1.0)?;
             k -= 1.0;
         }
         for (j, &v) in args.iter().enumerate() {
@@ -999,9 +996,7 @@ fn slice(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
     let mut n = 0.0;
     while k < fin {
         vm.check_interrupt_native()?;
-        let key = index_key(vm, k);
-        if vm.has_property(o, key)? {
-            let v = vm.get(o, key, o.value())?;
+        if let Some(v) = get_present(vm, o, k)? {
             let nk = index_key(vm, n);
             vm.create_data_property_or_throw(a, nk, v)?;
         }
@@ -1033,9 +1028,7 @@ fn splice(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
     let mut k = 0.0;
     while k < delete_count {
         vm.check_interrupt_native()?;
-        let from = index_key(vm, start + k);
-        if vm.has_property(o, from)? {
-            let v = vm.get(o, from, o.value())?;
+        if let Some(v) = get_present(vm, o, start + k)? {
             let to = index_key(vm, k);
             vm.create_data_property_or_throw(a, to, v)?;
         }
@@ -1047,14 +1040,7 @@ fn splice(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
         let mut k = start;
         while k < len - delete_count {
             vm.check_interrupt_native()?;
-            let from = index_key(vm, k + delete_count);
-            let to = index_key(vm, k + insert);
-            if vm.has_property(o, from)? {
-                let v = vm.get(o, from, o.value())?;
-                vm.set_or_throw(o, to, v, true)?;
-            } else {
-                vm.delete_or_throw(o, to)?;
-            }
+            move_element(vm, o, k + delete_count, k + insert)?;
             k += 1.0;
         }
         let mut k = len;
@@ -1068,14 +1054,7 @@ fn splice(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
         let mut k = len - delete_count;
         while k > start {
             vm.check_interrupt_native()?;
-            let from = index_key(vm, k + delete_count - 1.0);
-            let to = index_key(vm, k + insert - 1.0);
-            if vm.has_property(o, from)? {
-                let v = vm.get(o, from, o.value())?;
-                vm.set_or_throw(o, to, v, true)?;
-            } else {
-                vm.delete_or_throw(o, to)?;
-            }
+            move_element(vm, o, k + delete_count - 1.0, k + insert - 1.0)?;
             k -= 1.0;
         }
     }
@@ -1162,9 +1141,13 @@ fn collect_for_sort(
     let mut k = 0.0;
     while k < len {
         vm.check_interrupt_native()?;
-        let key = index_key(vm, k);
-        if !skip_holes || vm.has_property(o, key)? {
-            let v = vm.get(o, key, o.value())?;
+        let value = if skip_holes {
+            get_present(vm, o, k)?
+        } else {
+            let key = index_key(vm, k);
+            Some(vm.get(o, key, o.value())?)
+        };
+        if let Some(v) = value {
             if v.is_undefined() {
                 undefined += 1;
             } else {
