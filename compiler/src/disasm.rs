@@ -186,22 +186,21 @@ for (let i = 0; i < 3; i++) total = add(total, i);
      19  LoadHole r1
      21  LoadInt r2, 0  ; 5:10
      24  Move r1, r2
-     27  LoadInt r4, 3
-     30  Less r3, r1, r4  ; 5:19
-     34  JumpIfFalse r3, +49 (to 83)
-     40  GetGlobal r4, n1, ic0  ; 5:37
-     44  LoadUndefined r5
-     46  GetGlobal r6, n0, ic1  ; 5:41
-     50  Move r7, r1  ; 5:48
-     53  Call r0, r4, r5, r6, #2  ; 5:37
-     59  SetGlobal n0, r0, ic2  ; 5:29
-     63  Move r5, r1
-     66  ToNumeric r5, r5  ; 5:24
-     69  Increment r6, r5
-     72  Move r1, r6
-     75  Move r4, r5
-     78  Jump -51 (to 27)
-     83  Return r0
+     27  LoadInt r3, 3
+     30  JumpIfNotLess r1, r3, +50 (to 80)  ; 5:19
+     37  GetGlobal r4, n1, ic0  ; 5:37
+     41  LoadUndefined r5
+     43  GetGlobal r6, n0, ic1  ; 5:41
+     47  Move r7, r1  ; 5:48
+     50  Call r0, r4, r5, r6, #2  ; 5:37
+     56  SetGlobal n0, r0, ic2  ; 5:29
+     60  Move r5, r1
+     63  ToNumeric r5, r5  ; 5:24
+     66  Increment r6, r5
+     69  Move r1, r6
+     72  Move r4, r5
+     75  Jump -48 (to 27)
+     80  Return r0
 
 function 1 add: 4 registers, 2 parameters, 0 IC slots
          ; 2: return a + b;

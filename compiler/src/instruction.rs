@@ -697,6 +697,20 @@ instructions! {
     JumpIfTrue { cond: Reg, offset: JumpOffset }
     /// `if !ToBoolean(cond) { pc += offset }`
     JumpIfFalse { cond: Reg, offset: JumpOffset }
+    /// `if !(lhs < rhs) { pc += offset }` (a condition's comparison and its jump in one)
+    JumpIfNotLess { lhs: Reg, rhs: Reg, offset: JumpOffset }
+    /// `if !(lhs <= rhs) { pc += offset }`
+    JumpIfNotLessEqual { lhs: Reg, rhs: Reg, offset: JumpOffset }
+    /// `if !(lhs > rhs) { pc += offset }`
+    JumpIfNotGreater { lhs: Reg, rhs: Reg, offset: JumpOffset }
+    /// `if !(lhs >= rhs) { pc += offset }`
+    JumpIfNotGreaterEqual { lhs: Reg, rhs: Reg, offset: JumpOffset }
+    /// `if lhs !== rhs { pc += offset }`
+    JumpIfStrictNotEqual { lhs: Reg, rhs: Reg, offset: JumpOffset }
+    /// `if lhs == rhs { pc += offset }`
+    JumpIfLooseEqual { lhs: Reg, rhs: Reg, offset: JumpOffset }
+    /// `if lhs != rhs { pc += offset }`
+    JumpIfLooseNotEqual { lhs: Reg, rhs: Reg, offset: JumpOffset }
     /// `if cond is undefined or null { pc += offset }`
     JumpIfNullish { cond: Reg, offset: JumpOffset }
     /// `if cond is neither undefined nor null { pc += offset }`
@@ -705,7 +719,7 @@ instructions! {
     JumpIfUndefined { cond: Reg, offset: JumpOffset }
     /// `if cond !== undefined { pc += offset }`
     JumpIfNotUndefined { cond: Reg, offset: JumpOffset }
-    /// `if lhs === rhs { pc += offset }` (switch cases)
+    /// `if lhs === rhs { pc += offset }` (switch cases, `!==` conditions)
     JumpIfStrictEqual { lhs: Reg, rhs: Reg, offset: JumpOffset }
     /// does nothing (`debugger`)
     Nop {}

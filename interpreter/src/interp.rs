@@ -537,6 +537,57 @@ impl Vm {
                             jump!(start, offset);
                         }
                     }
+                    I::JumpIfNotLess { lhs, rhs, offset } => {
+                        let (a, b) = (r!(lhs), r!(rhs));
+                        if !compare!(a, b, <, { tri!(self.less_than(a, b, true)) == Some(true) }) {
+                            jump!(start, offset);
+                        }
+                    }
+                    I::JumpIfNotLessEqual { lhs, rhs, offset } => {
+                        let (a, b) = (r!(lhs), r!(rhs));
+                        if !compare!(a, b, <=, { tri!(self.less_than(b, a, false)) == Some(false) })
+                        {
+                            jump!(start, offset);
+                        }
+                    }
+                    I::JumpIfNotGreater { lhs, rhs, offset } => {
+                        let (a, b) = (r!(lhs), r!(rhs));
+                        if !compare!(a, b, >, { tri!(self.less_than(b, a, false)) == Some(true) }) {
+                            jump!(start, offset);
+                        }
+                    }
+                    I::JumpIfNotGreaterEqual { lhs, rhs, offset } => {
+                        let (a, b) = (r!(lhs), r!(rhs));
+                        if !compare!(a, b, >=, { tri!(self.less_than(a, b, true)) == Some(false) })
+                        {
+                            jump!(start, offset);
+                        }
+                    }
+                    I::JumpIfStrictNotEqual { lhs, rhs, offset } => {
+                        if !self.strict_equals(r!(lhs), r!(rhs)) {
+                            jump!(start, offset);
+                        }
+                    }
+                    I::JumpIfLooseEqual { lhs, rhs, offset } => {
+                        let (a, b) = (r!(lhs), r!(rhs));
+                        let equal = match quick_loose_equals(a, b, |o| self.obj(o).is_html_dda) {
+                            Some(r) => r,
+                            None => tri!(self.loose_equals(a, b)),
+                        };
+                        if equal {
+                            jump!(start, offset);
+                        }
+                    }
+                    I::JumpIfLooseNotEqual { lhs, rhs, offset } => {
+                        let (a, b) = (r!(lhs), r!(rhs));
+                        let equal = match quick_loose_equals(a, b, |o| self.obj(o).is_html_dda) {
+                            Some(r) => r,
+                            None => tri!(self.loose_equals(a, b)),
+                        };
+                        if !equal {
+                            jump!(start, offset);
+                        }
+                    }
                     I::JumpIfNullish { cond, offset } => {
                         if r!(cond).is_nullish() {
                             jump!(start, offset);

@@ -1,8 +1,11 @@
 //! Expressions. Every expression is compiled into a destination register chosen by the caller.
 
+use super::builder::Patch;
 use super::{CompileResult, Compiler, Location, error};
 use crate::code::Constant;
-use crate::instruction::{ConstIdx, Count, FuncIdx, IcSlot, Imm, Instruction as I, Reg};
+use crate::instruction::{
+    ConstIdx, Count, FuncIdx, IcSlot, Imm, Instruction as I, JumpOffset, Reg,
+};
 use crate::scope::{TAG_SELF_NAME, node};
 use kiln_lexer::Span;
 use kiln_parser::ast::*;
@@ -72,6 +75,22 @@ pub fn binary_instruction(op: BinaryOperator, dst: Reg, lhs: Reg, rhs: Reg) -> I
         B::In => I::In { dst, lhs, rhs },
         B::Instanceof => I::InstanceOf { dst, lhs, rhs },
     }
+}
+
+/// The instruction that jumps when a comparison with `op` is false, if there is one.
+fn jump_unless_instruction(op: BinaryOperator) -> Option<fn(Reg, Reg, JumpOffset) -> I> {
+    use BinaryOperator as B;
+    Some(match op {
+        B::Less => |lhs, rhs, offset| I::JumpIfNotLess { lhs, rhs, offset },
+        B::LessEqual => |lhs, rhs, offset| I::JumpIfNotLessEqual { lhs, rhs, offset },
+        B::Greater => |lhs, rhs, offset| I::JumpIfNotGreater { lhs, rhs, offset },
+        B::GreaterEqual => |lhs, rhs, offset| I::JumpIfNotGreaterEqual { lhs, rhs, offset },
+        B::StrictEqual => |lhs, rhs, offset| I::JumpIfStrictNotEqual { lhs, rhs, offset },
+        B::StrictNotEqual => |lhs, rhs, offset| I::JumpIfStrictEqual { lhs, rhs, offset },
+        B::Equal => |lhs, rhs, offset| I::JumpIfLooseNotEqual { lhs, rhs, offset },
+        B::NotEqual => |lhs, rhs, offset| I::JumpIfLooseEqual { lhs, rhs, offset },
+        _ => return None,
+    })
 }
 
 pub fn compound_operator(op: AssignmentOperator) -> Option<BinaryOperator> {
@@ -243,11 +262,7 @@ impl<'a> Compiler<'a> {
                 self.emit(I::HasPrivate { dst, object, name });
             }
             Expression::Conditional(c) => {
-                self.expression(&c.test, dst)?;
-                let to_else = self.f.emit_jump(|o| I::JumpIfFalse {
-                    cond: dst,
-                    offset: o,
-                });
+                let to_else = self.jump_unless(&c.test)?;
                 self.expression(&c.consequent, dst)?;
                 let to_end = self.f.emit_jump(|o| I::Jump { offset: o });
                 self.f.patch_here(to_else);
@@ -791,6 +806,37 @@ impl<'a> Compiler<'a> {
             lhs = dst;
         }
         Ok(())
+    }
+
+    /// Evaluates `test` and emits a jump taken when it is falsy, to be patched to its target.
+    /// A comparison (`<`, `===`, `!=`, ...) and its jump are one instruction: no boolean is
+    /// stored and tested. Operands are read as `binary` reads them.
+    pub fn jump_unless(&mut self, test: &'a Expression<'a>) -> CompileResult<Patch> {
+        if let Expression::Binary(b) = unparenthesize(test)
+            && let Some(make) = jump_unless_instruction(b.operator)
+        {
+            let lhs = match self.local_operand(&b.left) {
+                Some(reg) if is_literal(&b.right) || self.local_operand(&b.right).is_some() => reg,
+                _ => {
+                    let reg = self.f.alloc();
+                    self.expression(&b.left, reg)?;
+                    reg
+                }
+            };
+            let rhs = match self.local_operand(&b.right) {
+                Some(reg) => reg,
+                None => {
+                    let reg = self.f.alloc();
+                    self.expression(&b.right, reg)?;
+                    reg
+                }
+            };
+            self.at(b.operator_span);
+            return Ok(self.f.emit_jump(|offset| make(lhs, rhs, offset)));
+        }
+        let cond = self.f.alloc();
+        self.expression(test, cond)?;
+        Ok(self.f.emit_jump(|offset| I::JumpIfFalse { cond, offset }))
     }
 
     /// The register of `e` when it is a local variable read with nothing to check (no

@@ -93,9 +93,7 @@ impl<'a> Compiler<'a> {
                 }
             },
             Statement::If(s) => {
-                let cond = self.f.alloc();
-                self.expression(&s.test, cond)?;
-                let to_else = self.f.emit_jump(|o| I::JumpIfFalse { cond, offset: o });
+                let to_else = self.jump_unless(&s.test)?;
                 self.sub_statement(&s.consequent)?;
                 match &s.alternate {
                     Some(alt) => {
@@ -110,9 +108,7 @@ impl<'a> Compiler<'a> {
             Statement::While(s) => {
                 self.push_loop(labels);
                 let start = self.f.label();
-                let cond = self.f.alloc();
-                self.expression(&s.test, cond)?;
-                let exit = self.f.emit_jump(|o| I::JumpIfFalse { cond, offset: o });
+                let exit = self.jump_unless(&s.test)?;
                 self.sub_statement(&s.body)?;
                 self.patch_continues(start);
                 self.f.emit_jump_to(start, |o| I::Jump { offset: o });
@@ -545,9 +541,7 @@ impl<'a> Compiler<'a> {
         let start = self.f.label();
         let mut exit = None;
         if let Some(test) = &s.test {
-            let cond = self.f.alloc();
-            self.expression(test, cond)?;
-            exit = Some(self.f.emit_jump(|o| I::JumpIfFalse { cond, offset: o }));
+            exit = Some(self.jump_unless(test)?);
         }
         self.sub_statement(&s.body)?;
         let next = self.f.label();
