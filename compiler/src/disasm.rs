@@ -187,20 +187,16 @@ for (let i = 0; i < 3; i++) total = add(total, i);
      21  LoadInt r2, 0  ; 5:10
      24  Move r1, r2
      27  LoadInt r3, 3
-     30  JumpIfNotLess r1, r3, +50 (to 80)  ; 5:19
+     30  JumpIfNotLess r1, r3, +38 (to 68)  ; 5:19
      37  GetGlobal r4, n1, ic0  ; 5:37
      41  LoadUndefined r5
      43  GetGlobal r6, n0, ic1  ; 5:41
      47  Move r7, r1  ; 5:48
      50  Call r0, r4, r5, r6, #2  ; 5:37
      56  SetGlobal n0, r0, ic2  ; 5:29
-     60  Move r5, r1
-     63  ToNumeric r5, r5  ; 5:24
-     66  Increment r6, r5
-     69  Move r1, r6
-     72  Move r4, r5
-     75  Jump -48 (to 27)
-     80  Return r0
+     60  Increment r1, r1  ; 5:24
+     63  Jump -36 (to 27)
+     68  Return r0
 
 function 1 add: 4 registers, 2 parameters, 0 IC slots
          ; 2: return a + b;

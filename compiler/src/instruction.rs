@@ -677,9 +677,9 @@ instructions! {
     ToNumber { dst: Reg, src: Reg }
     /// `dst = ToNumeric(src)`
     ToNumeric { dst: Reg, src: Reg }
-    /// `dst = src + 1` on a numeric
+    /// `dst = ToNumeric(src) + 1`
     Increment { dst: Reg, src: Reg }
-    /// `dst = src - 1` on a numeric
+    /// `dst = ToNumeric(src) - 1`
     Decrement { dst: Reg, src: Reg }
     /// `dst = typeof src`
     TypeOf { dst: Reg, src: Reg }

@@ -475,7 +475,10 @@ impl Vm {
                         } else {
                             -1
                         };
-                        let v = r!(src);
+                        let mut v = r!(src);
+                        if !v.is_number() && v.as_bigint().is_none() {
+                            v = tri!(self.to_numeric(v));
+                        }
                         r!(dst) = match v.as_int32().and_then(|i| i.checked_add(delta)) {
                             Some(i) => Value::int32(i),
                             None => match v.as_bigint() {

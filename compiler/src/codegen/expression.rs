@@ -271,8 +271,11 @@ impl<'a> Compiler<'a> {
             }
             Expression::Assignment(a) => self.assignment(a, dst)?,
             Expression::Sequence(s) => {
-                for x in s.expressions {
-                    self.expression(x, dst)?;
+                if let Some((last, first)) = s.expressions.split_last() {
+                    for x in first {
+                        self.effect(x)?;
+                    }
+                    self.expression(last, dst)?;
                 }
             }
             Expression::Parenthesized(p) => self.expression(&p.expression, dst)?,
@@ -841,6 +844,28 @@ impl<'a> Compiler<'a> {
 
     /// The register of `e` when it is a local variable read with nothing to check (no
     /// temporal dead zone): an operand can then name it directly instead of a copy.
+    /// The register of local variable `name` when an assignment may write it in place:
+    /// initialized, not a constant.
+    pub fn mutable_local(&self, name: &str) -> Option<Reg> {
+        match self.resolve(name, false) {
+            Location::Register {
+                reg,
+                lexical,
+                constant: false,
+            } if name != "this" && (!lexical || self.is_initialized(name)) => Some(reg),
+            _ => None,
+        }
+    }
+
+    /// Evaluates `e` for its effects only: its value goes to a scratch register, or nowhere.
+    pub fn effect(&mut self, e: &'a Expression<'a>) -> CompileResult<()> {
+        if let Expression::Update(u) = unparenthesize(e) {
+            return self.update_for_effect(u);
+        }
+        let r = self.f.alloc();
+        self.expression(e, r)
+    }
+
     fn local_operand(&self, e: &'a Expression<'a>) -> Option<Reg> {
         let Expression::Identifier(id) = unparenthesize(e) else {
             return None;

@@ -415,7 +415,10 @@ impl<'a> Compiler<'a> {
         let old = self.f.alloc();
         self.get_reference(&reference, old)?;
         self.at(u.span);
-        self.emit(I::ToNumeric { dst: old, src: old });
+        if !u.prefix {
+            // The result is the old value as a numeric (`Increment` converts on its own).
+            self.emit(I::ToNumeric { dst: old, src: old });
+        }
         let new = self.f.alloc();
         match u.operator {
             UpdateOperator::Increment => self.emit(I::Increment { dst: new, src: old }),
@@ -425,5 +428,22 @@ impl<'a> Compiler<'a> {
         let result = if u.prefix { new } else { old };
         self.emit(I::Move { dst, src: result });
         Ok(())
+    }
+
+    /// `x++`, `--x` and the like whose value nobody reads (a statement, a `for` update): on a
+    /// local variable, one instruction that updates its register in place.
+    pub fn update_for_effect(&mut self, u: &'a UpdateExpression<'a>) -> CompileResult<()> {
+        if let Pattern::Identifier(id) = &u.argument
+            && let Some(reg) = self.mutable_local(id.name)
+        {
+            self.at(u.span);
+            self.emit(match u.operator {
+                UpdateOperator::Increment => I::Increment { dst: reg, src: reg },
+                UpdateOperator::Decrement => I::Decrement { dst: reg, src: reg },
+            });
+            return Ok(());
+        }
+        let dst = self.f.alloc();
+        self.update(u, dst)
     }
 }

@@ -87,10 +87,7 @@ impl<'a> Compiler<'a> {
             Statement::Empty(_) | Statement::Debugger(_) => {}
             Statement::Expression(e) => match self.state.completion {
                 Some(c) => self.expression(&e.expression, c)?,
-                None => {
-                    let r = self.f.alloc();
-                    self.expression(&e.expression, r)?;
-                }
+                None => self.effect(&e.expression)?,
             },
             Statement::If(s) => {
                 let to_else = self.jump_unless(&s.test)?;
@@ -550,8 +547,7 @@ impl<'a> Compiler<'a> {
             self.emit(I::CloneEnv {});
         }
         if let Some(update) = &s.update {
-            let r = self.f.alloc();
-            self.expression(update, r)?;
+            self.effect(update)?;
         }
         self.f.emit_jump_to(start, |o| I::Jump { offset: o });
         if let Some(exit) = exit {
