@@ -175,7 +175,7 @@ impl Script<'_> {
         let mut boundary = vec![false; bytecode.len() + 1];
         let mut jumps = Vec::new();
         // Limits per operand kind; `u32::MAX` for kinds that any value suits.
-        let mut limits = [u32::MAX; 9];
+        let mut limits = [u32::MAX; 10];
         limits[OperandKind::Reg as usize] = registers;
         limits[OperandKind::Const as usize] = f.constants.len() as u32;
         limits[OperandKind::Name as usize] = self.strings as u32;
@@ -211,7 +211,11 @@ impl Script<'_> {
             let kinds = opcode.operand_kinds();
             let mut values = [0u32; 8];
             for (i, &kind) in kinds.iter().enumerate() {
-                let n = if kind == OperandKind::Jump { 4 } else { width };
+                let n = if matches!(kind, OperandKind::Jump | OperandKind::Int32) {
+                    4
+                } else {
+                    width
+                };
                 let raw = bytecode
                     .get(at..at + n)
                     .ok_or_else(|| explain("truncated"))?;
@@ -225,7 +229,7 @@ impl Script<'_> {
                         }
                         jumps.push((pc, target as usize));
                     }
-                    OperandKind::Imm => {}
+                    OperandKind::Imm | OperandKind::Int32 => {}
                     OperandKind::Count => {
                         if let Some(v) = values.get_mut(i) {
                             *v = unsigned(raw);

@@ -51,6 +51,10 @@ pub struct Imm(pub i32);
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct JumpOffset(pub i32);
 
+/// A 32-bit immediate integer, always four bytes (an instruction's other operands stay narrow).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Int32(pub i32);
+
 /// One decoded operand with its kind, for the cache's verifier.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum OperandValue {
@@ -63,6 +67,7 @@ pub enum OperandValue {
     Count(u32),
     Imm(i32),
     Jump(i32),
+    Int32(i32),
 }
 
 /// The kind of an operand, without its value.
@@ -77,6 +82,7 @@ pub enum OperandKind {
     Count,
     Imm,
     Jump,
+    Int32,
 }
 
 /// How wide the scaled operands of one instruction are.
@@ -278,6 +284,42 @@ impl Operand for JumpOffset {
     const KIND: OperandKind = OperandKind::Jump;
 }
 
+impl Operand for Int32 {
+    fn width(self) -> Width {
+        Width::Narrow
+    }
+    fn encode(self, _width: Width, out: &mut Vec<u8>) {
+        out.extend_from_slice(&self.0.to_le_bytes());
+    }
+    fn decode(bytes: &[u8], _width: Width) -> Option<(Self, usize)> {
+        let raw = bytes.get(..4)?;
+        Some((
+            Int32(i32::from_le_bytes([raw[0], raw[1], raw[2], raw[3]])),
+            4,
+        ))
+    }
+    fn example(v: u32) -> Self {
+        Int32(v as i32 - 7)
+    }
+    const NARROW: usize = 4;
+    #[inline(always)]
+    unsafe fn read_narrow(p: *const u8) -> Self {
+        // SAFETY: the caller promises four readable bytes at `p`.
+        Int32(i32::from_le_bytes(unsafe {
+            p.cast::<[u8; 4]>().read_unaligned()
+        }))
+    }
+    #[inline(always)]
+    unsafe fn read_scaled(p: *const u8, _width: usize) -> (Self, usize) {
+        // SAFETY: 32-bit immediates are four bytes whatever the prefix; the caller promises them.
+        (unsafe { Self::read_narrow(p) }, 4)
+    }
+    fn value(self) -> OperandValue {
+        OperandValue::Int32(self.0)
+    }
+    const KIND: OperandKind = OperandKind::Int32;
+}
+
 impl fmt::Display for Reg {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "r{}", self.0)
@@ -314,6 +356,11 @@ impl fmt::Display for Count {
     }
 }
 impl fmt::Display for Imm {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.0)
+    }
+}
+impl fmt::Display for Int32 {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}", self.0)
     }
@@ -663,6 +710,22 @@ instructions! {
     Greater { dst: Reg, lhs: Reg, rhs: Reg }
     /// `dst = lhs >= rhs`
     GreaterEqual { dst: Reg, lhs: Reg, rhs: Reg }
+    /// `dst = lhs + value`
+    AddInt { dst: Reg, lhs: Reg, value: Int32 }
+    /// `dst = lhs - value`
+    SubInt { dst: Reg, lhs: Reg, value: Int32 }
+    /// `dst = lhs & value`
+    BitAndInt { dst: Reg, lhs: Reg, value: Int32 }
+    /// `dst = lhs | value`
+    BitOrInt { dst: Reg, lhs: Reg, value: Int32 }
+    /// `dst = lhs ^ value`
+    BitXorInt { dst: Reg, lhs: Reg, value: Int32 }
+    /// `dst = lhs << value`
+    ShiftLeftInt { dst: Reg, lhs: Reg, value: Int32 }
+    /// `dst = lhs >> value`
+    ShiftRightInt { dst: Reg, lhs: Reg, value: Int32 }
+    /// `dst = lhs >>> value`
+    ShiftRightUnsignedInt { dst: Reg, lhs: Reg, value: Int32 }
     /// `dst = lhs in rhs`
     In { dst: Reg, lhs: Reg, rhs: Reg }
     /// `dst = lhs instanceof rhs`

@@ -157,6 +157,23 @@ impl Vm {
                     }
                 };
             }
+            // A bitwise operator with a 32-bit immediate on the right: int32s at once, other
+            // Numbers through `number_op`, anything else through `numeric_op`.
+            macro_rules! int_operand {
+                ($dst:expr, $lhs:expr, $value:expr, $op:ident, $int:tt) => {
+                    int_operand!($dst, $lhs, $value, $op, |x: i32, k: i32| x $int k)
+                };
+                ($dst:expr, $lhs:expr, $value:expr, $op:ident, $int:expr) => {{
+                    let (a, k) = (r!($lhs), $value.0);
+                    r!($dst) = match a.as_int32() {
+                        Some(x) => Value::int32($int(x, k)),
+                        None => match a.as_number() {
+                            Some(x) => number_op(Op::$op, x, f64::from(k)),
+                            None => tri!(self.numeric_op(Op::$op, a, Value::int32(k))),
+                        },
+                    };
+                }};
+            }
             macro_rules! jump {
                 ($start:expr, $offset:expr) => {{
                     let target = ($start as i64 + i64::from($offset.0)) as usize;
@@ -347,6 +364,53 @@ impl Vm {
                                 b.as_number().unwrap_or(0.0),
                             ),
                             _ => tri!(self.numeric_op(Op::Ushr, a, b)),
+                        };
+                    }
+                    I::AddInt { dst, lhs, value } => {
+                        let (a, k) = (r!(lhs), value.0);
+                        r!(dst) = match a.as_int32() {
+                            Some(x) => match x.checked_add(k) {
+                                Some(v) => Value::int32(v),
+                                None => Value::number(f64::from(x) + f64::from(k)),
+                            },
+                            None => match a.as_number() {
+                                Some(x) => Value::number(x + f64::from(k)),
+                                None => tri!(self.add(a, Value::int32(k))),
+                            },
+                        };
+                    }
+                    I::SubInt { dst, lhs, value } => {
+                        let (a, k) = (r!(lhs), value.0);
+                        r!(dst) = match a.as_int32() {
+                            Some(x) => match x.checked_sub(k) {
+                                Some(v) => Value::int32(v),
+                                None => Value::number(f64::from(x) - f64::from(k)),
+                            },
+                            None => match a.as_number() {
+                                Some(x) => Value::number(x - f64::from(k)),
+                                None => tri!(self.numeric_op(Op::Sub, a, Value::int32(k))),
+                            },
+                        };
+                    }
+                    I::BitAndInt { dst, lhs, value } => int_operand!(dst, lhs, value, BitAnd, &),
+                    I::BitOrInt { dst, lhs, value } => int_operand!(dst, lhs, value, BitOr, |),
+                    I::BitXorInt { dst, lhs, value } => int_operand!(dst, lhs, value, BitXor, ^),
+                    I::ShiftLeftInt { dst, lhs, value } => {
+                        int_operand!(dst, lhs, value, Shl, |x: i32, k: i32| x
+                            .wrapping_shl(k as u32 & 31))
+                    }
+                    I::ShiftRightInt { dst, lhs, value } => {
+                        int_operand!(dst, lhs, value, Shr, |x: i32, k: i32| x
+                            .wrapping_shr(k as u32 & 31))
+                    }
+                    I::ShiftRightUnsignedInt { dst, lhs, value } => {
+                        let (a, k) = (r!(lhs), value.0);
+                        r!(dst) = match a.as_int32() {
+                            Some(x) => Value::number(f64::from((x as u32) >> (k as u32 & 31))),
+                            None => match a.as_number() {
+                                Some(x) => number_op(Op::Ushr, x, f64::from(k)),
+                                None => tri!(self.numeric_op(Op::Ushr, a, Value::int32(k))),
+                            },
                         };
                     }
                     I::StrictEqual { dst, lhs, rhs } => {

@@ -4,7 +4,7 @@ use super::builder::Patch;
 use super::{CompileResult, Compiler, Location, error};
 use crate::code::Constant;
 use crate::instruction::{
-    ConstIdx, Count, FuncIdx, IcSlot, Imm, Instruction as I, JumpOffset, Reg,
+    ConstIdx, Count, FuncIdx, IcSlot, Imm, Instruction as I, Int32, JumpOffset, Reg,
 };
 use crate::scope::{TAG_SELF_NAME, node};
 use kiln_lexer::Span;
@@ -75,6 +75,32 @@ pub fn binary_instruction(op: BinaryOperator, dst: Reg, lhs: Reg, rhs: Reg) -> I
         B::In => I::In { dst, lhs, rhs },
         B::Instanceof => I::InstanceOf { dst, lhs, rhs },
     }
+}
+
+/// `lhs op k` with an immediate `k`, for the operators that have such a form.
+pub fn int_operand_instruction(op: BinaryOperator, dst: Reg, lhs: Reg, k: i32) -> Option<I> {
+    use BinaryOperator as B;
+    let value = Int32(k);
+    Some(match op {
+        B::Add => I::AddInt { dst, lhs, value },
+        B::Subtract => I::SubInt { dst, lhs, value },
+        B::BitAnd => I::BitAndInt { dst, lhs, value },
+        B::BitOr => I::BitOrInt { dst, lhs, value },
+        B::BitXor => I::BitXorInt { dst, lhs, value },
+        B::ShiftLeft => I::ShiftLeftInt { dst, lhs, value },
+        B::ShiftRight => I::ShiftRightInt { dst, lhs, value },
+        B::ShiftRightUnsigned => I::ShiftRightUnsignedInt { dst, lhs, value },
+        _ => return None,
+    })
+}
+
+/// The value of `e` when it is an integer literal that fits 32 bits.
+pub fn int32_literal(e: &Expression<'_>) -> Option<i32> {
+    let Expression::Number(n) = unparenthesize(e) else {
+        return None;
+    };
+    let k = n.value as i32;
+    (f64::from(k) == n.value && !(n.value == 0.0 && n.value.is_sign_negative())).then_some(k)
 }
 
 /// The instruction that jumps when a comparison with `op` is false, if there is one.
@@ -797,6 +823,14 @@ impl<'a> Compiler<'a> {
         };
         let temp = self.f.alloc();
         for node in chain.into_iter().rev() {
+            if let Some(k) = int32_literal(&node.right)
+                && let Some(op) = int_operand_instruction(node.operator, dst, lhs, k)
+            {
+                self.at(node.operator_span);
+                self.emit(op);
+                lhs = dst;
+                continue;
+            }
             let rhs = match self.local_operand(&node.right) {
                 Some(reg) => reg,
                 None => {

@@ -399,11 +399,21 @@ impl<'a> Compiler<'a> {
             op => {
                 let reference = self.reference(&a.target)?;
                 self.get_reference(&reference, dst)?;
-                let rhs = self.f.alloc();
-                self.expression(&a.value, rhs)?;
                 let binary = compound_operator(op).expect("a compound operator");
-                self.at(a.operator_span);
-                self.emit(super::expression::binary_instruction(binary, dst, dst, rhs));
+                let immediate = super::expression::int32_literal(&a.value)
+                    .and_then(|k| super::expression::int_operand_instruction(binary, dst, dst, k));
+                match immediate {
+                    Some(instruction) => {
+                        self.at(a.operator_span);
+                        self.emit(instruction);
+                    }
+                    None => {
+                        let rhs = self.f.alloc();
+                        self.expression(&a.value, rhs)?;
+                        self.at(a.operator_span);
+                        self.emit(super::expression::binary_instruction(binary, dst, dst, rhs));
+                    }
+                }
                 self.put_reference(&reference, dst)?;
             }
         }
