@@ -965,6 +965,15 @@ impl Vm {
                         Property::data(value, p.attrs),
                     ));
                 }
+                // Fast path: a new property on the ordinary, extensible object the lookup
+                // started from (so it has no own property of that name) is added plainly.
+                if own_desc.is_none() && r == o && self.adds_plainly(r, key) {
+                    return Ok(self.define_own_property_raw(
+                        r,
+                        key,
+                        Property::data(value, attrs::DEFAULT),
+                    ));
+                }
                 match self.get_own_property(r, key)? {
                     Some(existing) => {
                         if existing.is_accessor() || existing.attrs & attrs::WRITABLE == 0 {
@@ -984,6 +993,24 @@ impl Vm {
                     }
                 }
             }
+        }
+    }
+
+    /// Whether a new data property `key` on `o` is an ordinary definition with nothing to
+    /// validate: `o` is extensible and its [[DefineOwnProperty]] is the ordinary one for `key`.
+    fn adds_plainly(&self, o: ObjRef, key: PropertyKey) -> bool {
+        let object = self.obj(o);
+        if !object.extensible {
+            return false;
+        }
+        match object.kind {
+            ObjectKind::Ordinary | ObjectKind::Function(_) | ObjectKind::Error => true,
+            // Indices and `length` of an array move its length.
+            ObjectKind::Array => {
+                !matches!(key, PropertyKey::Index(_))
+                    && key != PropertyKey::String(self.names.length)
+            }
+            _ => false,
         }
     }
 
