@@ -45,6 +45,12 @@ pub struct ScriptOptions<'a> {
 /// assert!(matches!(spin.run_in_context_with(&mut runtime, &context, limits), Err(Error::Terminated(_))));
 /// let budget = RunOptions { timeout: None, budget: Some(10_000) };
 /// assert!(matches!(spin.run_in_context_with(&mut runtime, &context, budget), Err(Error::Terminated(_))));
+/// // The budget is exact: 100 iterations take 100 backward jumps.
+/// let hundred = Script::new("for (let i = 0; i < 100; i++) {}", ScriptOptions::default()).unwrap();
+/// let just_under = RunOptions { timeout: None, budget: Some(99) };
+/// assert!(hundred.run_in_context_with(&mut runtime, &context, just_under).is_err());
+/// let enough = RunOptions { timeout: None, budget: Some(101) };
+/// assert!(hundred.run_in_context_with(&mut runtime, &context, enough).is_ok());
 /// ```
 #[derive(Clone, Copy, Debug, Default)]
 pub struct RunOptions {
@@ -228,11 +234,12 @@ impl Script {
             vm.deadline = Some(Instant::now() + t);
         }
         if let Some(b) = options.budget {
-            vm.tick_budget = Some(vm.ticks.saturating_add(b));
+            let budget = Some(vm.ticks.saturating_add(b));
+            vm.set_tick_budget(budget);
         }
         let result = self.run_in_realm(runtime, context.realm);
         runtime.vm.deadline = deadline;
-        runtime.vm.tick_budget = budget;
+        runtime.vm.set_tick_budget(budget);
         result
     }
 

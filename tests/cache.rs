@@ -64,7 +64,7 @@ enum Outcome {
 fn run_code(code: kiln_cache::VerifiedCode, source: &str) -> Outcome {
     let out = Rc::new(RefCell::new(Vec::new()));
     let mut vm = Vm::new(Box::new(Capture(out.clone())));
-    vm.tick_budget = Some(2_000_000);
+    vm.set_tick_budget(Some(2_000_000));
     let loaded = kiln_interpreter::eval::load_verified(&mut vm, code, source, "test.js");
     match vm.run_top_level(loaded).and_then(|_| vm.run_jobs()) {
         Ok(()) => Outcome::Printed(out.borrow().clone()),

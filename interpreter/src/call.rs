@@ -408,9 +408,9 @@ impl Vm {
             ObjectKind::Function(c) => (c.script.clone(), c.function, c.env, c.this_value, c.realm),
             _ => unreachable!("a closure"),
         };
-        let needed = script.function(function).register_count.to_native() as usize;
-        self.reserve_registers(needed)?;
         let code = script.function(function);
+        let register_count = code.register_count.to_native() as usize;
+        self.reserve_registers(register_count)?;
         let fl = code.flags.to_native();
         let strict = fl & flags::STRICT != 0;
         let this = if fl & flags::ARROW != 0 {
@@ -424,7 +424,6 @@ impl Vm {
         } else {
             self.to_object(this)?.value()
         };
-        let register_count = code.register_count.to_native() as usize;
         let parameter_count = code.parameter_count.to_native() as usize;
         let base = self.registers.len();
         let argc = args.len();

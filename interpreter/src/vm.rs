@@ -497,8 +497,12 @@ pub struct Vm {
     /// Safepoints (calls and backward jumps) passed so far.
     pub ticks: u64,
     /// Terminate once `ticks` reaches this: an instruction budget that, unlike a deadline, gives
-    /// the same cut-off point on every run.
+    /// the same cut-off point on every run. Set it with [`Vm::set_tick_budget`].
     pub tick_budget: Option<u64>,
+    /// The tick at which `check_interrupt` looks at anything: the next multiple of 1024 (when
+    /// the interrupt flag and the clock are read) or the budget, whichever comes first; 0 when
+    /// a check is due now (the heap passed its limit, the budget changed).
+    check_at: u64,
     /// The host's `import()` for code it marked with [`LoadedScript::host_defined`]: called
     /// with that value, the specifier and the attributes; returns a promise or a namespace.
     pub dynamic_import_hook: Option<DynamicImportHook>,
@@ -666,6 +670,7 @@ impl Vm {
             deadline: None,
             ticks: 0,
             tick_budget: None,
+            check_at: 0,
             dynamic_import_hook: None,
             import_meta_hook: None,
             heap_limit_hit: false,
@@ -1129,6 +1134,9 @@ impl Vm {
         self.heap.external = self.external_bytes();
         self.heap.finish_collection();
         self.heap_limit_hit = self.heap.over_limit();
+        if self.heap_limit_hit {
+            self.check_at = 0;
+        }
         self.queue_finalization_cleanups();
     }
 
@@ -1176,8 +1184,32 @@ impl Vm {
     }
 
     /// Termination checks at backward jumps and calls.
+    #[inline(always)]
     pub fn check_interrupt(&mut self) -> JsResult<()> {
         self.ticks += 1;
+        if self.ticks < self.check_at {
+            return Ok(());
+        }
+        self.check_interrupt_due()
+    }
+
+    /// Sets (or clears) the tick budget; the next check sees it.
+    pub fn set_tick_budget(&mut self, budget: Option<u64>) {
+        self.tick_budget = budget;
+        self.check_at = 0;
+    }
+
+    /// The checks `check_interrupt` makes when `check_at` is reached.
+    #[cold]
+    #[inline(never)]
+    fn check_interrupt_due(&mut self) -> JsResult<()> {
+        let next_boundary = (self.ticks | 0x3FF) + 1;
+        self.check_at = match self.tick_budget {
+            Some(budget) if budget > self.ticks => next_boundary.min(budget),
+            // Spent: every check from now on fails.
+            Some(_) => self.ticks + 1,
+            None => next_boundary,
+        };
         if let Some(budget) = self.tick_budget
             && self.ticks >= budget
         {
