@@ -50,6 +50,23 @@ fn quick_loose_equals(a: Value, b: Value, is_html_dda: impl Fn(ObjRef) -> bool) 
     None
 }
 
+/// `==` when neither value's cell need be looked at: two int32s, the same value that is not a
+/// Number (the same object, string, symbol...), or `undefined`/`null` against a primitive.
+/// Small enough to inline where `quick_loose_equals` is not.
+#[inline(always)]
+fn trivially_loose_equal(a: Value, b: Value) -> Option<bool> {
+    if let (Some(x), Some(y)) = (a.as_int32(), b.as_int32()) {
+        return Some(x == y);
+    }
+    if a == b && !a.is_number() {
+        return Some(true);
+    }
+    if b.is_nullish() && !a.is_object() {
+        return Some(a.is_nullish());
+    }
+    None
+}
+
 /// The inline-cache "shape" of global variable reads (the global object may be a dictionary).
 const GLOBAL_IC: u32 = u32::MAX;
 
@@ -424,7 +441,9 @@ impl Vm {
                     I::LooseEqual { dst, lhs, rhs } => {
                         let (a, b) = (r!(lhs), r!(rhs));
                         r!(dst) = Value::boolean(
-                            match quick_loose_equals(a, b, |o| self.obj(o).is_html_dda) {
+                            match trivially_loose_equal(a, b)
+                                .or_else(|| quick_loose_equals(a, b, |o| self.obj(o).is_html_dda))
+                            {
                                 Some(r) => r,
                                 None => tri!(self.loose_equals(a, b)),
                             },
@@ -432,9 +451,9 @@ impl Vm {
                     }
                     I::LooseNotEqual { dst, lhs, rhs } => {
                         let (a, b) = (r!(lhs), r!(rhs));
-                        r!(dst) = Value::boolean(!match quick_loose_equals(a, b, |o| {
-                            self.obj(o).is_html_dda
-                        }) {
+                        r!(dst) = Value::boolean(!match trivially_loose_equal(a, b)
+                            .or_else(|| quick_loose_equals(a, b, |o| self.obj(o).is_html_dda))
+                        {
                             Some(r) => r,
                             None => tri!(self.loose_equals(a, b)),
                         });
@@ -637,7 +656,9 @@ impl Vm {
                     }
                     I::JumpIfLooseEqual { lhs, rhs, offset } => {
                         let (a, b) = (r!(lhs), r!(rhs));
-                        let equal = match quick_loose_equals(a, b, |o| self.obj(o).is_html_dda) {
+                        let equal = match trivially_loose_equal(a, b)
+                            .or_else(|| quick_loose_equals(a, b, |o| self.obj(o).is_html_dda))
+                        {
                             Some(r) => r,
                             None => tri!(self.loose_equals(a, b)),
                         };
@@ -647,7 +668,9 @@ impl Vm {
                     }
                     I::JumpIfLooseNotEqual { lhs, rhs, offset } => {
                         let (a, b) = (r!(lhs), r!(rhs));
-                        let equal = match quick_loose_equals(a, b, |o| self.obj(o).is_html_dda) {
+                        let equal = match trivially_loose_equal(a, b)
+                            .or_else(|| quick_loose_equals(a, b, |o| self.obj(o).is_html_dda))
+                        {
                             Some(r) => r,
                             None => tri!(self.loose_equals(a, b)),
                         };
