@@ -61,6 +61,12 @@ fn idle() -> std::sync::MutexGuard<'static, Vec<mpsc::Sender<Job>>> {
 }
 
 /// An idle search thread, or a new one while fewer than the maximum are alive.
+/// Search threads busy now: searches running, runaway ones a timeout gave up on included. A
+/// host can wait for them to end before it measures time or reports CPU use.
+pub fn busy_search_threads() -> usize {
+    THREADS.load(Ordering::Relaxed).saturating_sub(idle().len())
+}
+
 fn search_thread() -> Option<mpsc::Sender<Job>> {
     if let Some(thread) = idle().pop() {
         return Some(thread);
