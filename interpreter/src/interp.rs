@@ -83,6 +83,7 @@ fn own_slot(
 }
 
 /// The value at `slot` of the global object if that slot still holds the data property `atom`.
+#[inline(always)]
 fn global_slot(
     g: &crate::object::Object,
     shapes: &crate::object::Shapes,
@@ -1368,7 +1369,6 @@ impl Vm {
                         args,
                         count,
                     } => {
-                        self.frames[fi].pc = start;
                         tri!(self.check_interrupt());
                         self.safepoint();
                         self.frames[fi].pc = pc;
@@ -1437,7 +1437,6 @@ impl Vm {
                         args,
                         count,
                     } => {
-                        self.frames[fi].pc = start;
                         tri!(self.check_interrupt());
                         self.safepoint();
                         self.frames[fi].pc = pc;
@@ -1890,6 +1889,7 @@ impl Vm {
     }
 
     /// The environment `depth` levels out from the frame's innermost one.
+    #[inline]
     fn env_at(&mut self, fi: usize, depth: u32) -> JsResult<EnvRef> {
         let mut e = self.frames[fi].env;
         for _ in 0..depth {
@@ -1902,6 +1902,7 @@ impl Vm {
     }
 
     /// Slot `slot` of environment `depth` of the frame.
+    #[inline]
     fn env_slot(&mut self, fi: usize, depth: u32, slot: u32) -> JsResult<(EnvRef, Value)> {
         let env = self.env_at(fi, depth)?;
         match self.heap.envs.get(env.0).slots.get(slot as usize) {
@@ -1912,16 +1913,26 @@ impl Vm {
 
     /// The error for code that breaks what the compiler guarantees — reachable only through a
     /// cache file forged past the verifier's static checks.
+    #[cold]
+    #[inline(never)]
     pub(crate) fn invalid_bytecode(&mut self, what: &str) -> JsError {
         self.type_error(&format!("invalid bytecode: {what}"))
     }
 
     /// `v` as an object, where the compiler guarantees one.
+    #[inline(always)]
     fn expect_object(&mut self, v: Value, what: &str) -> JsResult<ObjRef> {
         match v.as_object() {
             Some(o) => Ok(o),
-            None => Err(self.invalid_bytecode(&format!("expected {what}"))),
+            None => Err(self.expected_operand(what)),
         }
+    }
+
+    /// The error of an operand the compiler guarantees but the bytecode lacks.
+    #[cold]
+    #[inline(never)]
+    fn expected_operand(&mut self, what: &str) -> JsError {
+        self.invalid_bytecode(&format!("expected {what}"))
     }
 
     /// `v` as a private name, where the compiler guarantees one.
