@@ -152,9 +152,7 @@ fn for_each(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
 /// 24.2.4.9 Set.prototype.has ( value )
 fn has(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
     let s = this_set(vm, this, "has")?;
-    Ok(Value::boolean(
-        collections::find(vm, s, arg(args, 0)).is_some(),
-    ))
+    Ok(Value::boolean(collections::has(vm, s, arg(args, 0))))
 }
 
 /// 24.2.4.14 get Set.prototype.size
@@ -319,7 +317,7 @@ fn intersection(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
             vm.root(it);
             vm.root(next);
             while let Some(v) = super::iterator::step(vm, it, next)? {
-                if collections::find(vm, s, v).is_some() {
+                if collections::has(vm, s, v) {
                     collections::add(vm, result, v);
                 }
             }
@@ -335,11 +333,11 @@ fn difference(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
         let result = copy_of(vm, s);
         vm.root(result.value());
         if collections::size(vm, s) as f64 <= other.size {
-            let this_size = collections::end(vm, result);
-            for index in 0..this_size {
-                if let Some((e, _)) = collections::entry(vm, result, index)
-                    && other_has(vm, &other, e)?
-                {
+            // The result is not visible to the calls of `has`: none can add to it.
+            let mut i = 0;
+            while let Some((at, (e, _))) = collections::next_entry(vm, result, i) {
+                i = at + 1;
+                if other_has(vm, &other, e)? {
                     collections::remove(vm, result, e);
                 }
             }
@@ -366,8 +364,8 @@ fn symmetric_difference(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Va
         vm.root(result.value());
         while let Some(v) = super::iterator::step(vm, it, next)? {
             let v = collections::normalize(v);
-            let already = collections::find(vm, result, v).is_some();
-            if collections::find(vm, s, v).is_some() {
+            let already = collections::has(vm, result, v);
+            if collections::has(vm, s, v) {
                 if already {
                     collections::remove(vm, result, v);
                 }
@@ -408,7 +406,7 @@ fn is_superset_of(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
         vm.root(it);
         vm.root(next);
         while let Some(v) = super::iterator::step(vm, it, next)? {
-            if collections::find(vm, s, v).is_none() {
+            if !collections::has(vm, s, v) {
                 super::iterator::close(vm, it)?;
                 return Ok(Value::FALSE);
             }
@@ -434,7 +432,7 @@ fn is_disjoint_from(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value>
             vm.root(it);
             vm.root(next);
             while let Some(v) = super::iterator::step(vm, it, next)? {
-                if collections::find(vm, s, v).is_some() {
+                if collections::has(vm, s, v) {
                     super::iterator::close(vm, it)?;
                     return Ok(Value::FALSE);
                 }
