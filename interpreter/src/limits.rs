@@ -31,6 +31,12 @@ pub const MAX_BIGINT_BITS: u64 = 1 << 20;
 /// Units copied between two clock reads by builders of bulk data ([`StringBuilder`]).
 const BULK_CHUNK: usize = 1 << 16;
 
+/// Bytes of bulk memory work (zeroing, filling, copying or converting a buffer) between two
+/// termination checks ([`Vm::in_chunks`]). Measured on a release build: zeroing freshly
+/// allocated memory runs at about 2.5 GB/s (its pages are faulted in as it goes), so a
+/// 2 GiB `ArrayBuffer` took 0.9 s with no check; a chunk takes under 2 ms.
+pub const BULK_BYTES: usize = 1 << 22;
+
 impl Vm {
     /// The dispatch loop's termination check, for a built-in doing one unit of work (an
     /// element visited, a comparison, a match): counts a tick and reads the clock every 1024.
@@ -51,6 +57,28 @@ impl Vm {
             // is a multiple of 1024. (Only then: the count also paces heap-limit measurements.)
             self.ticks |= 0x3FF;
             return self.check_interrupt();
+        }
+        Ok(())
+    }
+
+    /// Runs `step` over consecutive ranges that cover `0..len`, each at most `chunk` long,
+    /// with a termination check between two of them: bulk work over a length the script chose
+    /// stops at a deadline like any loop. Work of one chunk runs with no check at all.
+    /// `step` must not run JavaScript (it gets the `Vm` to reach the heap's cells).
+    pub fn in_chunks(
+        &mut self,
+        len: usize,
+        chunk: usize,
+        mut step: impl FnMut(&mut Vm, std::ops::Range<usize>),
+    ) -> JsResult<()> {
+        let mut start = 0;
+        while start < len {
+            let end = len.min(start.saturating_add(chunk.max(1)));
+            step(self, start..end);
+            start = end;
+            if start < len {
+                self.check_interrupt_now()?;
+            }
         }
         Ok(())
     }
