@@ -175,10 +175,10 @@ pub fn normalize(v: Value) -> Value {
 
 /// A hash consistent with SameValueZero: strings and BigInts by content, everything else by
 /// its bits (equal Numbers have equal bits after `normalize`; there is one NaN).
-fn hash_key(vm: &mut Vm, key: Value) -> u64 {
+fn hash_key(vm: &mut Vm, key: Value) -> JsResult<u64> {
     let mut h = FxHasher::default();
     if let Some(s) = key.as_string() {
-        vm.unit_at(s, 0); // flattens a rope
+        vm.flatten_checked(s)?;
         match &vm.heap.strings.get(s.0).data {
             crate::string::StrData::Latin1(bytes) => {
                 for &b in bytes.iter() {
@@ -199,7 +199,7 @@ fn hash_key(vm: &mut Vm, key: Value) -> u64 {
     } else {
         h.write_u64(key.to_bits());
     }
-    h.finish()
+    Ok(h.finish())
 }
 
 fn data(vm: &Vm, o: ObjRef) -> Option<&MapData> {
@@ -217,37 +217,38 @@ fn data_mut(vm: &mut Vm, o: ObjRef) -> Option<&mut MapData> {
 }
 
 /// The hash of normalised `key` and the index in `entries` of its entry in `o`, if present.
-fn lookup(vm: &mut Vm, o: ObjRef, key: Value) -> (u64, Option<usize>) {
-    let hash = hash_key(vm, key);
+/// (Fails only when flattening a long string key is terminated.)
+fn lookup(vm: &mut Vm, o: ObjRef, key: Value) -> JsResult<(u64, Option<usize>)> {
+    let hash = hash_key(vm, key)?;
     let Some(candidates) = data(vm, o).and_then(|d| d.index.get(&hash)).cloned() else {
-        return (hash, None);
+        return Ok((hash, None));
     };
     for i in candidates {
         let Some((k, _)) = data(vm, o).and_then(|d| d.entries.get(i as usize)?.live()) else {
             continue;
         };
         if k == key || vm.same_value_zero(k, key) {
-            return (hash, Some(i as usize));
+            return Ok((hash, Some(i as usize)));
         }
     }
-    (hash, None)
+    Ok((hash, None))
 }
 
 /// The value stored under `key` in collection `o`.
-pub fn get(vm: &mut Vm, o: ObjRef, key: Value) -> Option<Value> {
-    let i = lookup(vm, o, normalize(key)).1?;
-    Some(data(vm, o)?.entries[i].value)
+pub fn get(vm: &mut Vm, o: ObjRef, key: Value) -> JsResult<Option<Value>> {
+    let found = lookup(vm, o, normalize(key))?.1;
+    Ok(found.and_then(|i| Some(data(vm, o)?.entries[i].value)))
 }
 
 /// Whether collection `o` has `key`.
-pub fn has(vm: &mut Vm, o: ObjRef, key: Value) -> bool {
-    lookup(vm, o, normalize(key)).1.is_some()
+pub fn has(vm: &mut Vm, o: ObjRef, key: Value) -> JsResult<bool> {
+    Ok(lookup(vm, o, normalize(key))?.1.is_some())
 }
 
 /// Sets `key` to `value`: in place if present, else appended.
-pub fn insert(vm: &mut Vm, o: ObjRef, key: Value, value: Value) {
+pub fn insert(vm: &mut Vm, o: ObjRef, key: Value, value: Value) -> JsResult<()> {
     let key = normalize(key);
-    match lookup(vm, o, key) {
+    match lookup(vm, o, key)? {
         (_, Some(i)) => {
             if let Some(d) = data_mut(vm, o) {
                 d.entries[i].value = value;
@@ -255,18 +256,19 @@ pub fn insert(vm: &mut Vm, o: ObjRef, key: Value, value: Value) {
         }
         (hash, None) => append(vm, o, hash, key, value),
     }
+    Ok(())
 }
 
 /// Appends `key` unless present (a set's add); whether it was added.
-pub fn add(vm: &mut Vm, o: ObjRef, key: Value) -> bool {
+pub fn add(vm: &mut Vm, o: ObjRef, key: Value) -> JsResult<bool> {
     let key = normalize(key);
-    match lookup(vm, o, key) {
+    Ok(match lookup(vm, o, key)? {
         (_, Some(_)) => false,
         (hash, None) => {
             append(vm, o, hash, key, key);
             true
         }
-    }
+    })
 }
 
 fn append(vm: &mut Vm, o: ObjRef, hash: u64, key: Value, value: Value) {
@@ -290,9 +292,9 @@ fn append(vm: &mut Vm, o: ObjRef, hash: u64, key: Value, value: Value) {
 }
 
 /// Removes `key`; whether it was present.
-pub fn remove(vm: &mut Vm, o: ObjRef, key: Value) -> bool {
-    let (hash, Some(i)) = lookup(vm, o, normalize(key)) else {
-        return false;
+pub fn remove(vm: &mut Vm, o: ObjRef, key: Value) -> JsResult<bool> {
+    let (hash, Some(i)) = lookup(vm, o, normalize(key))? else {
+        return Ok(false);
     };
     if let Some(d) = data_mut(vm, o) {
         if let Some(list) = d.index.get_mut(&hash) {
@@ -303,7 +305,7 @@ pub fn remove(vm: &mut Vm, o: ObjRef, key: Value) -> bool {
         }
         d.make_hole(i);
     }
-    true
+    Ok(true)
 }
 
 /// Empties the collection (existing iterators see the end, then anything added later).

@@ -209,7 +209,7 @@ fn normalize(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
     }
     flush(&mut run, &mut out);
     vm.check_string_length(out.len() as f64)?;
-    Ok(vm.string_from_units(&out))
+    vm.string_from_long_units(&out)
 }
 
 /// B.2.2.2.1 CreateHTML ( string, tag, attribute, value )
@@ -225,7 +225,7 @@ fn create_html(
     if let Some((attribute, value)) = attribute {
         let v = string_of(vm, value)?;
         out.extend(format!(" {attribute}=\"").encode_utf16());
-        for unit in v {
+        for &unit in v.iter() {
             if unit == u16::from(b'"') {
                 out.extend("&quot;".encode_utf16());
             } else {
@@ -237,7 +237,7 @@ fn create_html(
     out.push(u16::from(b'>'));
     out.extend_from_slice(&s);
     out.extend(format!("</{tag}>").encode_utf16());
-    Ok(vm.string_from_units(&out))
+    vm.string_from_long_units(&out)
 }
 
 fn anchor(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
@@ -306,7 +306,7 @@ fn string_construct(vm: &mut Vm, args: &[Value], nt: ObjRef) -> JsResult<Value> 
 /// `this` as a string (RequireObjectCoercible + ToString).
 fn this_string(vm: &mut Vm, this: Value, name: &str) -> JsResult<std::rc::Rc<[u16]>> {
     let s = this_str(vm, this, name)?;
-    Ok(vm.units(s))
+    vm.units_checked(s)
 }
 
 fn this_str(vm: &mut Vm, this: Value, name: &str) -> JsResult<StrRef> {
@@ -318,9 +318,9 @@ fn this_str(vm: &mut Vm, this: Value, name: &str) -> JsResult<StrRef> {
     vm.to_string(this)
 }
 
-fn string_of(vm: &mut Vm, v: Value) -> JsResult<Vec<u16>> {
+fn string_of(vm: &mut Vm, v: Value) -> JsResult<std::rc::Rc<[u16]>> {
     let s = vm.to_string(v)?;
-    Ok(vm.units(s).to_vec())
+    vm.units_checked(s)
 }
 
 fn value_of(vm: &mut Vm, this: Value, _: &[Value]) -> JsResult<Value> {
@@ -340,7 +340,7 @@ fn from_char_code(vm: &mut Vm, _: Value, args: &[Value]) -> JsResult<Value> {
     for &a in args {
         units.push(vm.to_uint32(a)? as u16);
     }
-    Ok(vm.string_from_units(&units))
+    vm.string_from_long_units(&units)
 }
 
 fn from_code_point(vm: &mut Vm, _: Value, args: &[Value]) -> JsResult<Value> {
@@ -352,7 +352,7 @@ fn from_code_point(vm: &mut Vm, _: Value, args: &[Value]) -> JsResult<Value> {
         }
         push_code_point(&mut units, n as u32);
     }
-    Ok(vm.string_from_units(&units))
+    vm.string_from_long_units(&units)
 }
 
 pub fn push_code_point(units: &mut Vec<u16>, cp: u32) {
@@ -389,7 +389,7 @@ fn raw(vm: &mut Vm, _: Value, args: &[Value]) -> JsResult<Value> {
         }
         i += 1.0;
     }
-    Ok(out.finish(vm))
+    out.finish(vm)
 }
 
 fn at(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
@@ -400,11 +400,12 @@ fn at(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
     if k < 0.0 || k >= len {
         return Ok(Value::UNDEFINED);
     }
-    Ok(vm.string_from_units(&s[k as usize..k as usize + 1]))
+    vm.string_from_long_units(&s[k as usize..k as usize + 1])
 }
 
 fn char_at(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
     let s = this_str(vm, this, "charAt")?;
+    vm.flatten_checked(s)?;
     let p = vm.to_integer_or_infinity(arg(args, 0))?;
     if p < 0.0 || p >= f64::from(vm.string_len(s)) {
         return Ok(vm.string(""));
@@ -415,6 +416,7 @@ fn char_at(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
 
 fn char_code_at(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
     let s = this_str(vm, this, "charCodeAt")?;
+    vm.flatten_checked(s)?;
     let p = match arg(args, 0).as_int32() {
         Some(i) => f64::from(i),
         None => vm.to_integer_or_infinity(arg(args, 0))?,
@@ -454,7 +456,7 @@ fn concat(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
         let piece = string_of(vm, a)?;
         out.push_units(vm, &piece)?;
     }
-    Ok(out.finish(vm))
+    out.finish(vm)
 }
 
 fn is_regexp(vm: &mut Vm, v: Value) -> JsResult<bool> {
@@ -575,15 +577,15 @@ fn pad(vm: &mut Vm, this: Value, args: &[Value], at_start: bool) -> JsResult<Val
     let s = this_string(vm, this, "padStart")?;
     let max = vm.to_length(arg(args, 0))?;
     if max <= s.len() as f64 {
-        return Ok(vm.string_from_units(&s[..]));
+        return vm.string_from_long_units(&s[..]);
     }
     let filler = if arg(args, 1).is_undefined() {
-        vec![u16::from(b' ')]
+        std::rc::Rc::from([u16::from(b' ')])
     } else {
         string_of(vm, arg(args, 1))?
     };
     if filler.is_empty() {
-        return Ok(vm.string_from_units(&s[..]));
+        return vm.string_from_long_units(&s[..]);
     }
     vm.check_string_length(max)?;
     let fill_len = max as usize - s.len();
@@ -597,7 +599,7 @@ fn pad(vm: &mut Vm, this: Value, args: &[Value], at_start: bool) -> JsResult<Val
     if at_start {
         out.push_units(vm, &s)?;
     }
-    Ok(out.finish(vm))
+    out.finish(vm)
 }
 
 fn pad_start(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
@@ -620,7 +622,7 @@ fn repeat(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
     let mut out = StringBuilder::new();
     out.reserve(vm, s.len() * n as usize)?;
     out.push_repeated(vm, &s, n as usize)?;
-    Ok(out.finish(vm))
+    out.finish(vm)
 }
 
 /// Looks up a named capture group's text for `$<name>`.
@@ -731,11 +733,13 @@ fn replace_impl(vm: &mut Vm, this: Value, args: &[Value], all: bool) -> JsResult
             return vm.call(replacer, search_value, &[this, replace_value]);
         }
     }
-    let s = string_of(vm, this)?;
+    let sv = vm.to_string(this)?.value();
+    vm.root(sv);
+    let s = string_of(vm, sv)?;
     let search = string_of(vm, search_value)?;
     let functional = vm.is_callable(replace_value);
     let replacement = if functional {
-        Vec::new()
+        std::rc::Rc::from([])
     } else {
         string_of(vm, replace_value)?
     };
@@ -754,18 +758,17 @@ fn replace_impl(vm: &mut Vm, this: Value, args: &[Value], all: bool) -> JsResult
     }
     let mut out = StringBuilder::new();
     let mut end = 0;
-    let sv = vm.string_from_units(&s);
     for p in positions {
         vm.check_interrupt_native()?;
         out.push_units(vm, &s[end..p])?;
         let piece = if functional {
-            let m = vm.string_from_units(&search);
+            let m = vm.string_from_long_units(&search)?;
             let r = vm.call(
                 replace_value,
                 Value::UNDEFINED,
                 &[m, Value::number(p as f64), sv],
             )?;
-            string_of(vm, r)?
+            string_of(vm, r)?.to_vec()
         } else {
             get_substitution(&search, &s, p, &[], None, &replacement)
         };
@@ -773,7 +776,7 @@ fn replace_impl(vm: &mut Vm, this: Value, args: &[Value], all: bool) -> JsResult
         end = p + search.len();
     }
     out.push_units(vm, &s[end.min(s.len())..])?;
-    Ok(out.finish(vm))
+    out.finish(vm)
 }
 
 fn replace(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
@@ -802,7 +805,7 @@ fn slice(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
     if from >= to {
         return Ok(vm.string(""));
     }
-    Ok(vm.string_from_units(&s[from as usize..to as usize]))
+    vm.string_from_long_units(&s[from as usize..to as usize])
 }
 
 /// 22.1.3.23 String.prototype.split
@@ -819,7 +822,9 @@ fn split(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
             return vm.call(splitter, separator, &[this, limit]);
         }
     }
-    let s = string_of(vm, this)?;
+    let sv = vm.to_string(this)?.value();
+    vm.root(sv);
+    let s = string_of(vm, sv)?;
     let lim = if limit.is_undefined() {
         u32::MAX
     } else {
@@ -830,8 +835,7 @@ fn split(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
         return Ok(vm.new_array(Vec::new()).value());
     }
     if separator.is_undefined() {
-        let v = vm.string_from_units(&s);
-        return Ok(vm.new_array(vec![v]).value());
+        return Ok(vm.new_array(vec![sv]).value());
     }
     let mut parts = Vec::new();
     if r.is_empty() {
@@ -842,19 +846,18 @@ fn split(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
         return Ok(vm.new_array(parts).value());
     }
     if s.is_empty() {
-        let v = vm.string_from_units(&s);
-        return Ok(vm.new_array(vec![v]).value());
+        return Ok(vm.new_array(vec![sv]).value());
     }
     let mut start = 0;
     while let Some(p) = find(&s, &r, start) {
         vm.check_interrupt_native()?;
-        parts.push(vm.string_from_units(&s[start..p]));
+        parts.push(vm.string_from_long_units(&s[start..p])?);
         if parts.len() as u32 >= lim {
             return Ok(vm.new_array(parts).value());
         }
         start = p + r.len();
     }
-    parts.push(vm.string_from_units(&s[start..]));
+    parts.push(vm.string_from_long_units(&s[start..])?);
     Ok(vm.new_array(parts).value())
 }
 
@@ -878,7 +881,7 @@ fn substr(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
     if start >= end {
         return Ok(vm.string(""));
     }
-    Ok(vm.string_from_units(&s[start as usize..end as usize]))
+    vm.string_from_long_units(&s[start as usize..end as usize])
 }
 
 fn substring(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
@@ -891,7 +894,7 @@ fn substring(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
         vm.to_integer_or_infinity(arg(args, 1))?.clamp(0.0, len)
     };
     let (from, to) = if a < b { (a, b) } else { (b, a) };
-    Ok(vm.string_from_units(&s[from as usize..to as usize]))
+    vm.string_from_long_units(&s[from as usize..to as usize])
 }
 
 /// Full Unicode case mapping by code point; lone surrogates are kept as they are.
@@ -918,7 +921,7 @@ fn map_case(vm: &mut Vm, this: Value, name: &str, lower: bool) -> JsResult<Value
         i += n;
     }
     vm.check_string_length(out.len() as f64)?;
-    Ok(vm.string_from_units(&out))
+    vm.string_from_long_units(&out)
 }
 
 fn to_lower_case(vm: &mut Vm, this: Value, _: &[Value]) -> JsResult<Value> {
@@ -947,7 +950,7 @@ fn to_well_formed(vm: &mut Vm, this: Value, _: &[Value]) -> JsResult<Value> {
         let mut buf = [0u16; 2];
         out.extend_from_slice(c.encode_utf16(&mut buf));
     }
-    Ok(vm.string_from_units(&out))
+    vm.string_from_long_units(&out)
 }
 
 /// WhiteSpace and LineTerminator code points (12.2, 12.3).
@@ -973,7 +976,7 @@ fn trim_impl(vm: &mut Vm, this: Value, start: bool, end: bool) -> JsResult<Value
             b -= 1;
         }
     }
-    Ok(vm.string_from_units(&s[a..b]))
+    vm.string_from_long_units(&s[a..b])
 }
 
 fn trim(vm: &mut Vm, this: Value, _: &[Value]) -> JsResult<Value> {
@@ -987,8 +990,7 @@ fn trim_end(vm: &mut Vm, this: Value, _: &[Value]) -> JsResult<Value> {
 }
 
 fn iterator(vm: &mut Vm, this: Value, _: &[Value]) -> JsResult<Value> {
-    let s = this_string(vm, this, "[Symbol.iterator]")?;
-    let sv = vm.string_from_units(&s);
+    let sv = this_str(vm, this, "[Symbol.iterator]")?.value();
     let proto = vm.intrinsics().string_iterator_prototype;
     Ok(vm
         .alloc(Object::new(

@@ -1254,7 +1254,7 @@ fn join(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
             out.push_units(vm, &units)?;
         }
     }
-    Ok(out.finish(vm))
+    out.finish(vm)
 }
 
 /// 23.2.3.23 %TypedArray%.prototype.map ( callback [ , thisArg ] )
