@@ -2,7 +2,7 @@
 
 use super::arg;
 use crate::heap::{ObjRef, StrRef};
-use crate::limits::StringBuilder;
+use crate::limits::{STRING_CHUNK, StringBuilder};
 use crate::object::{Object, ObjectKind, PropertyKey, attrs};
 use crate::value::Value;
 use crate::vm::{JsResult, Vm};
@@ -471,14 +471,61 @@ fn is_regexp(vm: &mut Vm, v: Value) -> JsResult<bool> {
     Ok(matches!(vm.obj(o).kind, ObjectKind::RegExp(_)))
 }
 
-fn find(haystack: &[u16], needle: &[u16], from: usize) -> Option<usize> {
-    if needle.is_empty() {
-        return (from <= haystack.len()).then_some(from);
+/// The first position at or after `from` where `needle` occurs in `haystack`. A position costs
+/// up to `needle.len()` comparisons, so the positions are tried a chunk of comparisons at a
+/// time, with termination checks between.
+fn find(vm: &mut Vm, haystack: &[u16], needle: &[u16], from: usize) -> JsResult<Option<usize>> {
+    let Some(&first) = needle.first() else {
+        return Ok((from <= haystack.len()).then_some(from));
+    };
+    let Some(last) = haystack.len().checked_sub(needle.len()) else {
+        return Ok(None);
+    };
+    let positions_per_chunk = (STRING_CHUNK / needle.len()).max(1);
+    let mut start = from;
+    while start <= last {
+        let end = last.min(start + positions_per_chunk - 1);
+        let mut i = start;
+        while let Some(k) = haystack[i..=end].iter().position(|&u| u == first) {
+            i += k;
+            if haystack[i..i + needle.len()] == *needle {
+                return Ok(Some(i));
+            }
+            i += 1;
+            if i > end {
+                break;
+            }
+        }
+        start = end + 1;
+        if start <= last {
+            vm.check_interrupt_now()?;
+        }
     }
-    if needle.len() > haystack.len() {
-        return None;
+    Ok(None)
+}
+
+/// The last position at or before `from` where `needle` occurs in `haystack`, checking for
+/// termination as [`find`] does.
+fn rfind(vm: &mut Vm, haystack: &[u16], needle: &[u16], from: usize) -> JsResult<Option<usize>> {
+    let Some(last) = haystack.len().checked_sub(needle.len()) else {
+        return Ok(None);
+    };
+    let positions_per_chunk = (STRING_CHUNK / needle.len().max(1)).max(1);
+    let mut end = from.min(last) + 1;
+    while end > 0 {
+        let start = end.saturating_sub(positions_per_chunk);
+        if let Some(i) = (start..end)
+            .rev()
+            .find(|&i| haystack[i..i + needle.len()] == *needle)
+        {
+            return Ok(Some(i));
+        }
+        end = start;
+        if end > 0 {
+            vm.check_interrupt_now()?;
+        }
     }
-    (from..=haystack.len() - needle.len()).find(|&i| &haystack[i..i + needle.len()] == needle)
+    Ok(None)
 }
 
 fn ends_with(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
@@ -529,7 +576,7 @@ fn includes(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
     let start = vm
         .to_integer_or_infinity(arg(args, 1))?
         .clamp(0.0, s.len() as f64) as usize;
-    Ok(Value::boolean(find(&s, &search, start).is_some()))
+    Ok(Value::boolean(find(vm, &s, &search, start)?.is_some()))
 }
 
 fn index_of(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
@@ -539,7 +586,7 @@ fn index_of(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
         .to_integer_or_infinity(arg(args, 1))?
         .clamp(0.0, s.len() as f64) as usize;
     Ok(Value::number(
-        find(&s, &search, start).map_or(-1.0, |i| i as f64),
+        find(vm, &s, &search, start)?.map_or(-1.0, |i| i as f64),
     ))
 }
 
@@ -549,16 +596,10 @@ fn last_index_of(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
     let n = vm.to_number(arg(args, 1))?;
     let pos = if n.is_nan() { f64::INFINITY } else { n.trunc() };
     let start = pos.clamp(0.0, s.len() as f64) as usize;
-    if search.len() > s.len() {
-        return Ok(Value::int32(-1));
-    }
-    let max = start.min(s.len() - search.len());
-    for i in (0..=max).rev() {
-        if s[i..i + search.len()] == search[..] {
-            return Ok(Value::number(i as f64));
-        }
-    }
-    Ok(Value::int32(-1))
+    Ok(match rfind(vm, &s, &search, start)? {
+        Some(i) => Value::number(i as f64),
+        None => Value::int32(-1),
+    })
 }
 
 fn locale_compare(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
@@ -745,7 +786,7 @@ fn replace_impl(vm: &mut Vm, this: Value, args: &[Value], all: bool) -> JsResult
     };
     let mut positions = Vec::new();
     let mut from = 0;
-    while let Some(p) = find(&s, &search, from) {
+    while let Some(p) = find(vm, &s, &search, from)? {
         vm.check_interrupt_native()?;
         positions.push(p);
         if !all {
@@ -849,7 +890,7 @@ fn split(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
         return Ok(vm.new_array(vec![sv]).value());
     }
     let mut start = 0;
-    while let Some(p) = find(&s, &r, start) {
+    while let Some(p) = find(vm, &s, &r, start)? {
         vm.check_interrupt_native()?;
         parts.push(vm.string_from_long_units(&s[start..p])?);
         if parts.len() as u32 >= lim {
