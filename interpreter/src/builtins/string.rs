@@ -190,14 +190,13 @@ fn normalize(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
         out.extend(normalized.encode_utf16());
         run.clear();
     };
+    let mut unchecked = 0;
     for unit in char::decode_utf16(s.iter().copied()) {
         match unit {
-            // No ASCII character composes with what precedes it or reorders, so a run may
-            // end before one: long strings are normalized a piece at a time.
-            Ok(c) if c.is_ascii() && run.len() >= 4096 => {
+            // A run may end where normalization has a boundary: long strings are normalized
+            // a piece at a time.
+            Ok(c) if run.len() >= 4096 && boundary_before(c, &form) => {
                 flush(&mut run, &mut out);
-                vm.check_interrupt_now()?;
-                vm.check_string_length(out.len() as f64)?;
                 run.push(c);
             }
             Ok(c) => run.push(c),
@@ -206,10 +205,44 @@ fn normalize(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
                 out.push(lone.unpaired_surrogate());
             }
         }
+        unchecked += 1;
+        if unchecked == 1 << 16 {
+            unchecked = 0;
+            vm.check_interrupt_now()?;
+            vm.check_string_length(out.len() as f64)?;
+        }
     }
     flush(&mut run, &mut out);
     vm.check_string_length(out.len() as f64)?;
     vm.string_from_long_units(&out)
+}
+
+/// Whether text followed by `c` normalizes as the text alone followed by `c`'s part (a
+/// normalization boundary, UAX #15 section 9.1): `c`'s decomposition in `form` starts with a
+/// starter, which in the composing forms must not compose with what precedes it (the
+/// characters whose quick check says "maybe").
+fn boundary_before(c: char, form: &str) -> bool {
+    use unicode_normalization::char::{
+        canonical_combining_class, decompose_canonical, decompose_compatible,
+    };
+    use unicode_normalization::{IsNormalized, is_nfc_quick};
+    if c.is_ascii() {
+        return true;
+    }
+    let mut first = None;
+    let mut keep_first = |d: char| {
+        first.get_or_insert(d);
+    };
+    match form {
+        "NFC" | "NFD" => decompose_canonical(c, &mut keep_first),
+        _ => decompose_compatible(c, &mut keep_first),
+    }
+    let Some(first) = first else {
+        return false;
+    };
+    canonical_combining_class(first) == 0
+        && (matches!(form, "NFD" | "NFKD")
+            || is_nfc_quick(std::iter::once(first)) == IsNormalized::Yes)
 }
 
 /// B.2.2.2.1 CreateHTML ( string, tag, attribute, value )
