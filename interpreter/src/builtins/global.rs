@@ -75,7 +75,28 @@ fn parse_float(vm: &mut Vm, _: Value, args: &[Value]) -> JsResult<Value> {
         .iter()
         .position(|&u| !super::string::is_js_whitespace(u))
         .unwrap_or(units.len());
-    let text = String::from_utf16_lossy(&units[start..]);
+    // Only a prefix of these characters can be part of a StrDecimalLiteral.
+    let len = units[start..]
+        .iter()
+        .position(|&u| {
+            !matches!(
+                u8::try_from(u),
+                Ok(b'0'..=b'9'
+                    | b'+'
+                    | b'-'
+                    | b'.'
+                    | b'e'
+                    | b'E'
+                    | b'I'
+                    | b'n'
+                    | b'f'
+                    | b'i'
+                    | b't'
+                    | b'y')
+            )
+        })
+        .unwrap_or(units.len() - start);
+    let text = String::from_utf16_lossy(&units[start..start + len]);
     for prefix in ["Infinity", "+Infinity"] {
         if text.starts_with(prefix) {
             return Ok(Value::number(f64::INFINITY));
