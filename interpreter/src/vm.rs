@@ -807,6 +807,17 @@ impl Vm {
         self.heap.strings.get(s.0).unit_at(i)
     }
 
+    /// [`Vm::unit_at`] for a string whose length a script chose: a rope is flattened with
+    /// termination checks.
+    pub fn unit_at_checked(&mut self, s: StrRef, i: usize) -> JsResult<Option<u16>> {
+        let string = self.heap.strings.get(s.0);
+        if !matches!(string.data, StrData::Rope(..)) {
+            return Ok(string.unit_at(i));
+        }
+        self.flatten_checked(s)?;
+        Ok(self.heap.strings.get(s.0).unit_at(i))
+    }
+
     /// Makes rope `s` flat, for callers that cannot fail: with no termination checks.
     fn flatten(&mut self, s: StrRef) {
         let mut copy = RopeCopy::new(s, self.string_len(s) as usize);
@@ -1337,99 +1348,95 @@ impl Vm {
 }
 
 /// A rope being copied into flat storage, a bounded amount of work at a time, so that a long
-/// one can be flattened between termination checks. First a walk over the rope finds whether
-/// any leaf needs two bytes a unit; then the leaves are copied in order, a long leaf in parts.
+/// one can be flattened between termination checks. The leaves are copied in order, a long
+/// leaf in parts, one byte a unit until a two-byte leaf turns up; then what is copied so far
+/// is widened (a bounded amount at a time too) and the rest copied two bytes a unit.
 struct RopeCopy {
     len: usize,
-    /// Nodes still to look at for a two-byte leaf, the next on top.
-    scan: Vec<StrRef>,
     /// Nodes still to copy, the next on top; its first `offset` units are copied.
     stack: Vec<StrRef>,
     offset: usize,
-    /// Made once the scan is done.
-    out: Option<FlatUnits>,
+    out: FlatUnits,
 }
 
 enum FlatUnits {
     Latin1(Vec<u8>),
-    Utf16(UnitsWriter),
+    /// Two-byte storage, and the one-byte units copied before it was needed, of which the
+    /// first `widened` are in it.
+    Utf16 {
+        units: UnitsWriter,
+        narrow: Vec<u8>,
+        widened: usize,
+    },
 }
 
 impl RopeCopy {
     fn new(s: StrRef, len: usize) -> RopeCopy {
         RopeCopy {
             len,
-            scan: vec![s],
             stack: vec![s],
             offset: 0,
-            out: None,
+            out: FlatUnits::Latin1(Vec::with_capacity(len)),
         }
     }
 
     /// Does up to `budget` units of work — a node looked at, a code unit copied; whether the
     /// copy is complete.
     fn step(&mut self, strings: &crate::heap::Arena<JsString>, mut budget: usize) -> bool {
-        if self.out.is_none() {
-            let mut wide = false;
-            while let Some(t) = self.scan.pop() {
-                if budget == 0 {
-                    self.scan.push(t);
-                    return false;
-                }
-                budget -= 1;
-                match &strings.get(t.0).data {
-                    StrData::Latin1(_) => {}
-                    StrData::Utf16(_) => {
-                        wide = true;
-                        self.scan = Vec::new();
-                    }
-                    StrData::Rope(a, b) => {
-                        self.scan.push(*b);
-                        self.scan.push(*a);
-                    }
-                }
+        if let FlatUnits::Utf16 {
+            units,
+            narrow,
+            widened,
+        } = &mut self.out
+            && *widened < narrow.len()
+        {
+            let end = narrow.len().min(widened.saturating_add(budget));
+            units.push_latin1(&narrow[*widened..end]);
+            budget -= end - *widened;
+            *widened = end;
+            if end < narrow.len() {
+                return false;
             }
-            self.out = Some(match wide {
-                true => FlatUnits::Utf16(UnitsWriter::new(self.len)),
-                false => FlatUnits::Latin1(Vec::with_capacity(self.len)),
-            });
+            *narrow = Vec::new();
         }
-        let Some(out) = &mut self.out else {
-            return false;
-        };
         while let Some(&t) = self.stack.last() {
             if budget == 0 {
                 return false;
             }
-            let leaf_len = match &strings.get(t.0).data {
-                StrData::Rope(a, b) => {
+            let end = match (&strings.get(t.0).data, &mut self.out) {
+                (StrData::Rope(a, b), _) => {
                     self.stack.pop();
                     self.stack.push(*b);
                     self.stack.push(*a);
                     budget -= 1;
                     continue;
                 }
-                StrData::Latin1(bytes) => {
+                (StrData::Latin1(bytes), out) => {
                     let end = bytes.len().min(self.offset.saturating_add(budget));
                     let piece = &bytes[self.offset..end];
                     match out {
                         FlatUnits::Latin1(v) => v.extend_from_slice(piece),
-                        FlatUnits::Utf16(w) => w.push_latin1(piece),
+                        FlatUnits::Utf16 { units, .. } => units.push_latin1(piece),
                     }
-                    bytes.len()
+                    (end, bytes.len())
                 }
-                StrData::Utf16(units) => {
-                    let end = units.len().min(self.offset.saturating_add(budget));
-                    let piece = &units[self.offset..end];
-                    match out {
-                        // The scan found no two-byte leaf.
-                        FlatUnits::Latin1(v) => v.extend(piece.iter().map(|&u| u as u8)),
-                        FlatUnits::Utf16(w) => w.push_units(piece),
-                    }
-                    units.len()
+                (StrData::Utf16(_), FlatUnits::Latin1(v)) => {
+                    // The first two-byte leaf: widen what is copied, then go on with it.
+                    let narrow = std::mem::take(v);
+                    self.out = FlatUnits::Utf16 {
+                        units: UnitsWriter::new(self.len),
+                        narrow,
+                        widened: 0,
+                    };
+                    return self.step(strings, budget);
+                }
+                (StrData::Utf16(leaf), FlatUnits::Utf16 { units, .. }) => {
+                    let end = leaf.len().min(self.offset.saturating_add(budget));
+                    units.push_units(&leaf[self.offset..end]);
+                    (end, leaf.len())
                 }
             };
-            let end = leaf_len.min(self.offset.saturating_add(budget));
+            let (end, leaf_len) = end;
             budget -= end - self.offset;
             if end == leaf_len {
                 self.stack.pop();
@@ -1444,12 +1451,11 @@ impl RopeCopy {
     /// Replaces rope `s` by the flat string copied.
     fn store(self, vm: &mut Vm, s: StrRef) {
         let flat = match self.out {
-            Some(FlatUnits::Latin1(bytes)) => JsString::from_latin1(bytes),
-            Some(FlatUnits::Utf16(units)) => JsString {
+            FlatUnits::Latin1(bytes) => JsString::from_latin1(bytes),
+            FlatUnits::Utf16 { units, .. } => JsString {
                 data: StrData::Utf16(units.finish()),
                 len: self.len as u32,
             },
-            None => return,
         };
         vm.heap
             .note_growth(crate::heap::HeapSize::payload_bytes(&flat));

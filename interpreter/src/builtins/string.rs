@@ -438,18 +438,16 @@ fn at(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
 
 fn char_at(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
     let s = this_str(vm, this, "charAt")?;
-    vm.flatten_checked(s)?;
     let p = vm.to_integer_or_infinity(arg(args, 0))?;
     if p < 0.0 || p >= f64::from(vm.string_len(s)) {
         return Ok(vm.string(""));
     }
-    let u = vm.unit_at(s, p as usize).unwrap_or(0);
+    let u = vm.unit_at_checked(s, p as usize)?.unwrap_or(0);
     Ok(vm.single_unit_string(u))
 }
 
 fn char_code_at(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
     let s = this_str(vm, this, "charCodeAt")?;
-    vm.flatten_checked(s)?;
     let p = match arg(args, 0).as_int32() {
         Some(i) => f64::from(i),
         None => vm.to_integer_or_infinity(arg(args, 0))?,
@@ -458,7 +456,7 @@ fn char_code_at(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
         return Ok(Value::number(f64::NAN));
     }
     Ok(Value::int32(i32::from(
-        vm.unit_at(s, p as usize).unwrap_or(0),
+        vm.unit_at_checked(s, p as usize)?.unwrap_or(0),
     )))
 }
 
