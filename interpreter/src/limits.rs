@@ -15,6 +15,8 @@
 
 use crate::value::Value;
 use crate::vm::{JsError, JsResult, Vm};
+use std::mem::MaybeUninit;
+use std::rc::Rc;
 
 /// The longest string, in UTF-16 code units: V8's limit on 64-bit targets (2^29 − 24), so
 /// scripts that probe it see the same `RangeError` as in Node.
@@ -30,6 +32,16 @@ pub const MAX_BIGINT_BITS: u64 = 1 << 20;
 
 /// Units copied between two clock reads by builders of bulk data ([`StringBuilder`]).
 const BULK_CHUNK: usize = 1 << 16;
+
+/// Bytes of bulk memory work (zeroing, filling, copying or converting a buffer) between two
+/// termination checks ([`Vm::in_chunks`]). Measured on a release build: zeroing freshly
+/// allocated memory runs at about 2.5 GB/s (its pages are faulted in as it goes), so a
+/// 2 GiB `ArrayBuffer` took 0.9 s with no check; a chunk takes under 2 ms.
+pub const BULK_BYTES: usize = 1 << 22;
+
+/// Code units flattened, widened or narrowed between two termination checks by string work
+/// on long strings: about a millisecond's worth. Shorter strings take the plain paths.
+pub const STRING_CHUNK: usize = 1 << 20;
 
 impl Vm {
     /// The dispatch loop's termination check, for a built-in doing one unit of work (an
@@ -51,6 +63,28 @@ impl Vm {
             // is a multiple of 1024. (Only then: the count also paces heap-limit measurements.)
             self.ticks |= 0x3FF;
             return self.check_interrupt();
+        }
+        Ok(())
+    }
+
+    /// Runs `step` over consecutive ranges that cover `0..len`, each at most `chunk` long,
+    /// with a termination check between two of them: bulk work over a length the script chose
+    /// stops at a deadline like any loop. Work of one chunk runs with no check at all.
+    /// `step` must not run JavaScript (it gets the `Vm` to reach the heap's cells).
+    pub fn in_chunks(
+        &mut self,
+        len: usize,
+        chunk: usize,
+        mut step: impl FnMut(&mut Vm, std::ops::Range<usize>),
+    ) -> JsResult<()> {
+        let mut start = 0;
+        while start < len {
+            let end = len.min(start.saturating_add(chunk.max(1)));
+            step(self, start..end);
+            start = end;
+            if start < len {
+                self.check_interrupt_now()?;
+            }
         }
         Ok(())
     }
@@ -173,11 +207,61 @@ impl StringBuilder {
     }
 
     /// The string built, as a value.
-    pub fn finish(self, vm: &mut Vm) -> Value {
-        vm.string_from_units(&self.units)
+    pub fn finish(self, vm: &mut Vm) -> JsResult<Value> {
+        vm.string_from_long_units(&self.units)
     }
 
     pub fn into_units(self) -> Vec<u16> {
         self.units
+    }
+}
+
+/// The storage of a UTF-16 string being written front to back in pieces, so that a long one
+/// can be made between termination checks with no copy afterwards: units not yet written are
+/// never read, and `finish` fills any left (none, when the pieces add up) with zeros.
+pub struct UnitsWriter {
+    units: Rc<[MaybeUninit<u16>]>,
+    written: usize,
+}
+
+impl UnitsWriter {
+    pub fn new(len: usize) -> UnitsWriter {
+        UnitsWriter {
+            units: Rc::new_uninit_slice(len),
+            written: 0,
+        }
+    }
+
+    /// The part not yet written.
+    fn rest(&mut self) -> &mut [MaybeUninit<u16>] {
+        let units = Rc::get_mut(&mut self.units).expect("a writer's storage is its own");
+        &mut units[self.written..]
+    }
+
+    /// Appends as much of `piece` as there is room for.
+    pub fn push_units(&mut self, piece: &[u16]) {
+        let rest = self.rest();
+        let n = piece.len().min(rest.len());
+        rest[..n].write_copy_of_slice(&piece[..n]);
+        self.written += n;
+    }
+
+    /// Appends as much of `bytes`, widened, as there is room for.
+    pub fn push_latin1(&mut self, bytes: &[u8]) {
+        let rest = self.rest();
+        let n = bytes.len().min(rest.len());
+        for (out, &b) in rest[..n].iter_mut().zip(bytes) {
+            out.write(u16::from(b));
+        }
+        self.written += n;
+    }
+
+    pub fn finish(mut self) -> Rc<[u16]> {
+        for unit in self.rest() {
+            unit.write(0);
+        }
+        // SAFETY: every unit is initialised: `written` counts the units the pushes wrote, all
+        // before the rest, and the loop above wrote the rest.
+        unsafe { self.units.assume_init() }
     }
 }

@@ -117,8 +117,15 @@ pub fn string_to_number(units: &[u16]) -> f64 {
         .rposition(|&u| !is_str_whitespace(u))
         .map_or(start, |i| i + 1);
     let trimmed = &units[start..end];
-    if trimmed.is_empty() {
+    let Some(&first) = trimmed.first() else {
         return 0.0;
+    };
+    // Every StrNumericLiteral starts so: a long string that cannot be one is not copied.
+    if !matches!(
+        u8::try_from(first),
+        Ok(b'0'..=b'9' | b'.' | b'+' | b'-' | b'I')
+    ) {
+        return f64::NAN;
     }
     // Past the whitespace everything valid is ASCII.
     let Some(text) = trimmed

@@ -96,7 +96,7 @@ impl Vm {
             Unboxed::Null => Ok(0.0),
             Unboxed::Boolean(b) => Ok(if b { 1.0 } else { 0.0 }),
             Unboxed::Heap(HeapKind::String, i) => {
-                let units = self.units(StrRef(i as u32));
+                let units = self.units_checked(StrRef(i as u32))?;
                 Ok(string_to_number(&units))
             }
             Unboxed::Heap(HeapKind::Symbol, _) => {
@@ -594,8 +594,8 @@ impl Vm {
             (pa, pb)
         };
         if let (Some(x), Some(y)) = (pa.as_string(), pb.as_string()) {
-            let ux = self.units(x);
-            let uy = self.units(y);
+            let ux = self.units_checked(x)?;
+            let uy = self.units_checked(y)?;
             return Ok(Some(ux < uy));
         }
         if let (Some(x), Some(y)) = (pa.as_bigint(), pb.as_string()) {

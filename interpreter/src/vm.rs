@@ -2,11 +2,12 @@
 //! the helpers every built-in uses (allocation, errors, rooting).
 
 use crate::heap::{EnvRef, Heap, ObjRef, StrRef, SymRef, Traced};
+use crate::limits::{STRING_CHUNK, UnitsWriter};
 use crate::object::{
     Elements, Object, ObjectKind, Property, PropertyKey, ScopeNames, ShapeId, Shapes, Slot, Symbol,
     attrs, trace_frame,
 };
-use crate::string::{Atom, Atoms, JsString};
+use crate::string::{Atom, Atoms, JsString, StrData};
 use crate::value::Value;
 use kiln_compiler::code::{ArchivedFunctionCode, ArchivedScriptCode};
 use rustc_hash::FxHashMap;
@@ -833,40 +834,108 @@ impl Vm {
 
     /// The code units of a string, flattening a rope.
     pub fn units(&mut self, s: StrRef) -> Rc<[u16]> {
-        if let Some(u) = self.heap.strings.get(s.0).flat_units() {
-            return u;
+        if let StrData::Rope(..) = self.heap.strings.get(s.0).data {
+            self.flatten(s);
         }
-        let flat = self.flatten(s);
-        flat.into()
+        self.heap
+            .strings
+            .get(s.0)
+            .flat_units()
+            .expect("a flattened string is flat")
+    }
+
+    /// [`Vm::units`] for a string whose length a script chose: a long one is flattened and
+    /// widened a chunk at a time, with termination checks between.
+    pub fn units_checked(&mut self, s: StrRef) -> JsResult<Rc<[u16]>> {
+        let len = self.string_len(s) as usize;
+        if len <= STRING_CHUNK {
+            return Ok(self.units(s));
+        }
+        self.flatten_checked(s)?;
+        if let StrData::Utf16(units) = &self.heap.strings.get(s.0).data {
+            return Ok(units.clone());
+        }
+        let mut wide = UnitsWriter::new(len);
+        self.in_chunks(len, STRING_CHUNK, |vm, r| {
+            if let StrData::Latin1(bytes) = &vm.heap.strings.get(s.0).data {
+                wide.push_latin1(&bytes[r]);
+            }
+        })?;
+        Ok(wide.finish())
     }
 
     /// The code unit at `i` (flattening a rope first), or `None` past the end.
     pub fn unit_at(&mut self, s: StrRef, i: usize) -> Option<u16> {
-        if let crate::string::StrData::Rope(..) = self.heap.strings.get(s.0).data {
+        if let StrData::Rope(..) = self.heap.strings.get(s.0).data {
             self.flatten(s);
         }
         self.heap.strings.get(s.0).unit_at(i)
     }
 
-    fn flatten(&mut self, s: StrRef) -> Vec<u16> {
-        // Iterative: ropes can be very deep after long concatenation loops.
-        let mut out = Vec::with_capacity(self.heap.strings.get(s.0).len as usize);
-        let mut stack = vec![s];
-        while let Some(t) = stack.pop() {
-            match &self.heap.strings.get(t.0).data {
-                crate::string::StrData::Latin1(b) => out.extend(b.iter().map(|&b| u16::from(b))),
-                crate::string::StrData::Utf16(u) => out.extend_from_slice(u),
-                crate::string::StrData::Rope(a, b) => {
-                    stack.push(*b);
-                    stack.push(*a);
-                }
-            }
+    /// [`Vm::unit_at`] for a string whose length a script chose: a rope is flattened with
+    /// termination checks.
+    pub fn unit_at_checked(&mut self, s: StrRef, i: usize) -> JsResult<Option<u16>> {
+        let string = self.heap.strings.get(s.0);
+        if !matches!(string.data, StrData::Rope(..)) {
+            return Ok(string.unit_at(i));
         }
-        let flat = JsString::from_units(&out);
-        self.heap
-            .note_growth(crate::heap::HeapSize::payload_bytes(&flat));
-        *self.heap.strings.get_mut(s.0) = flat;
-        out
+        self.flatten_checked(s)?;
+        Ok(self.heap.strings.get(s.0).unit_at(i))
+    }
+
+    /// Makes rope `s` flat, for callers that cannot fail: with no termination checks.
+    fn flatten(&mut self, s: StrRef) {
+        let mut copy = RopeCopy::new(s, self.string_len(s) as usize);
+        while !copy.step(&self.heap.strings, usize::MAX) {}
+        copy.store(self, s);
+    }
+
+    /// Makes `s` flat if it is a rope, a chunk at a time with termination checks between (when
+    /// one fires, `s` stays a rope).
+    pub fn flatten_checked(&mut self, s: StrRef) -> JsResult<()> {
+        if !matches!(self.heap.strings.get(s.0).data, StrData::Rope(..)) {
+            return Ok(());
+        }
+        let len = self.string_len(s) as usize;
+        self.reserve(len)?;
+        let mut copy = RopeCopy::new(s, len);
+        while !copy.step(&self.heap.strings, STRING_CHUNK) {
+            self.check_interrupt_now()?;
+        }
+        copy.store(self, s);
+        Ok(())
+    }
+
+    /// [`Vm::string_from_units`] for units whose number a script chose: a long string is
+    /// stored a chunk at a time, with termination checks between.
+    pub fn string_from_long_units(&mut self, units: &[u16]) -> JsResult<Value> {
+        if units.len() <= STRING_CHUNK {
+            return Ok(self.string_from_units(units));
+        }
+        let mut bytes = Vec::new();
+        crate::limits::try_reserve(self, &mut bytes, units.len())?;
+        let mut one_byte = true;
+        self.in_chunks(units.len(), STRING_CHUNK, |_, r| {
+            let piece = &units[r];
+            one_byte = one_byte && piece.iter().all(|&u| u <= 0xFF);
+            if one_byte {
+                bytes.extend(piece.iter().map(|&u| u as u8));
+            }
+        })?;
+        let string = if one_byte {
+            JsString::from_latin1(bytes)
+        } else {
+            drop(bytes);
+            let mut wide = UnitsWriter::new(units.len());
+            self.in_chunks(units.len(), STRING_CHUNK, |_, r| {
+                wide.push_units(&units[r]);
+            })?;
+            JsString {
+                data: StrData::Utf16(wide.finish()),
+                len: units.len() as u32,
+            }
+        };
+        Ok(self.heap.alloc_string(string).value())
     }
 
     pub fn string_len(&self, s: StrRef) -> u32 {
@@ -881,11 +950,9 @@ impl Vm {
                 let mut stack = vec![s];
                 while let Some(t) = stack.pop() {
                     match &self.heap.strings.get(t.0).data {
-                        crate::string::StrData::Latin1(b) => {
-                            out.extend(b.iter().map(|&b| u16::from(b)))
-                        }
-                        crate::string::StrData::Utf16(u) => out.extend_from_slice(u),
-                        crate::string::StrData::Rope(a, b) => {
+                        StrData::Latin1(b) => out.extend(b.iter().map(|&b| u16::from(b))),
+                        StrData::Utf16(u) => out.extend_from_slice(u),
+                        StrData::Rope(a, b) => {
                             stack.push(*b);
                             stack.push(*a);
                         }
@@ -916,7 +983,7 @@ impl Vm {
         Ok(self
             .heap
             .alloc_string(JsString {
-                data: crate::string::StrData::Rope(a, b),
+                data: StrData::Rope(a, b),
                 len: len as u32,
                 atom: crate::string::NO_ATOM,
             })
@@ -1373,5 +1440,121 @@ impl Vm {
                 _ => None,
             })
             .unwrap_or_default()
+    }
+}
+
+/// A rope being copied into flat storage, a bounded amount of work at a time, so that a long
+/// one can be flattened between termination checks. The leaves are copied in order, a long
+/// leaf in parts, one byte a unit until a two-byte leaf turns up; then what is copied so far
+/// is widened (a bounded amount at a time too) and the rest copied two bytes a unit.
+struct RopeCopy {
+    len: usize,
+    /// Nodes still to copy, the next on top; its first `offset` units are copied.
+    stack: Vec<StrRef>,
+    offset: usize,
+    out: FlatUnits,
+}
+
+enum FlatUnits {
+    Latin1(Vec<u8>),
+    /// Two-byte storage, and the one-byte units copied before it was needed, of which the
+    /// first `widened` are in it.
+    Utf16 {
+        units: UnitsWriter,
+        narrow: Vec<u8>,
+        widened: usize,
+    },
+}
+
+impl RopeCopy {
+    fn new(s: StrRef, len: usize) -> RopeCopy {
+        RopeCopy {
+            len,
+            stack: vec![s],
+            offset: 0,
+            out: FlatUnits::Latin1(Vec::with_capacity(len)),
+        }
+    }
+
+    /// Does up to `budget` units of work — a node looked at, a code unit copied; whether the
+    /// copy is complete.
+    fn step(&mut self, strings: &crate::heap::Arena<JsString>, mut budget: usize) -> bool {
+        if let FlatUnits::Utf16 {
+            units,
+            narrow,
+            widened,
+        } = &mut self.out
+            && *widened < narrow.len()
+        {
+            let end = narrow.len().min(widened.saturating_add(budget));
+            units.push_latin1(&narrow[*widened..end]);
+            budget -= end - *widened;
+            *widened = end;
+            if end < narrow.len() {
+                return false;
+            }
+            *narrow = Vec::new();
+        }
+        while let Some(&t) = self.stack.last() {
+            if budget == 0 {
+                return false;
+            }
+            let end = match (&strings.get(t.0).data, &mut self.out) {
+                (StrData::Rope(a, b), _) => {
+                    self.stack.pop();
+                    self.stack.push(*b);
+                    self.stack.push(*a);
+                    budget -= 1;
+                    continue;
+                }
+                (StrData::Latin1(bytes), out) => {
+                    let end = bytes.len().min(self.offset.saturating_add(budget));
+                    let piece = &bytes[self.offset..end];
+                    match out {
+                        FlatUnits::Latin1(v) => v.extend_from_slice(piece),
+                        FlatUnits::Utf16 { units, .. } => units.push_latin1(piece),
+                    }
+                    (end, bytes.len())
+                }
+                (StrData::Utf16(_), FlatUnits::Latin1(v)) => {
+                    // The first two-byte leaf: widen what is copied, then go on with it.
+                    let narrow = std::mem::take(v);
+                    self.out = FlatUnits::Utf16 {
+                        units: UnitsWriter::new(self.len),
+                        narrow,
+                        widened: 0,
+                    };
+                    return self.step(strings, budget);
+                }
+                (StrData::Utf16(leaf), FlatUnits::Utf16 { units, .. }) => {
+                    let end = leaf.len().min(self.offset.saturating_add(budget));
+                    units.push_units(&leaf[self.offset..end]);
+                    (end, leaf.len())
+                }
+            };
+            let (end, leaf_len) = end;
+            budget -= end - self.offset;
+            if end == leaf_len {
+                self.stack.pop();
+                self.offset = 0;
+            } else {
+                self.offset = end;
+            }
+        }
+        true
+    }
+
+    /// Replaces rope `s` by the flat string copied.
+    fn store(self, vm: &mut Vm, s: StrRef) {
+        let flat = match self.out {
+            FlatUnits::Latin1(bytes) => JsString::from_latin1(bytes),
+            FlatUnits::Utf16 { units, .. } => JsString {
+                data: StrData::Utf16(units.finish()),
+                len: self.len as u32,
+            },
+        };
+        vm.heap
+            .note_growth(crate::heap::HeapSize::payload_bytes(&flat));
+        *vm.heap.strings.get_mut(s.0) = flat;
     }
 }

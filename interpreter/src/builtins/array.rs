@@ -766,7 +766,7 @@ fn join(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
             }
             k += 1.0;
         }
-        Ok(out.finish(vm))
+        out.finish(vm)
     })();
     vm.join_stack.pop();
     result
@@ -805,7 +805,7 @@ fn to_locale_string(vm: &mut Vm, this: Value, _: &[Value]) -> JsResult<Value> {
         }
         k += 1.0;
     }
-    Ok(out.finish(vm))
+    out.finish(vm)
 }
 
 fn pop(vm: &mut Vm, this: Value, _: &[Value]) -> JsResult<Value> {

@@ -4,6 +4,7 @@
 
 use super::arg;
 use crate::heap::ObjRef;
+use crate::limits::BULK_BYTES;
 use crate::object::{Object, ObjectKind, PropertyKey, attrs};
 use crate::value::Value;
 use crate::vm::{JsResult, Vm};
@@ -109,8 +110,9 @@ pub fn byte_length_of(vm: &Vm, buffer: ObjRef) -> usize {
     buffer_data(vm, buffer).map_or(0, |b| b.bytes.len())
 }
 
-/// A zeroed block of `len` bytes, or a RangeError (CreateByteDataBlock).
-fn create_byte_block(vm: &mut Vm, len: u64) -> JsResult<Vec<u8>> {
+/// An empty vector with room for `len` bytes, or a RangeError: past the largest buffer, past
+/// the heap's limit, or refused by the system.
+fn reserve_byte_block(vm: &mut Vm, len: u64) -> JsResult<Vec<u8>> {
     if len > MAX_BYTE_LENGTH {
         return Err(vm.range_error(&format!("Array buffer allocation of {len} bytes failed")));
     }
@@ -119,29 +121,100 @@ fn create_byte_block(vm: &mut Vm, len: u64) -> JsResult<Vec<u8>> {
     if bytes.try_reserve_exact(len as usize).is_err() {
         return Err(vm.range_error(&format!("Array buffer allocation of {len} bytes failed")));
     }
-    bytes.resize(len as usize, 0);
     Ok(bytes)
 }
 
-/// Resizes a buffer's block in place, within the heap's limit and what the system grants.
-fn resize_block(vm: &mut Vm, o: ObjRef, new_length: usize) -> JsResult<()> {
-    let current = buffer_data(vm, o).map_or(0, |d| d.bytes.len());
-    if new_length > current {
-        vm.reserve(new_length - current)?;
-    }
-    let Some(data) = buffer_data_mut(vm, o) else {
+/// A zeroed block of `len` bytes, or a RangeError (CreateByteDataBlock). Zeroed a chunk at a
+/// time: faulting in the pages is most of what a large buffer costs.
+fn create_byte_block(vm: &mut Vm, len: u64) -> JsResult<Vec<u8>> {
+    let mut bytes = reserve_byte_block(vm, len)?;
+    vm.in_chunks(len as usize, BULK_BYTES, |_, r| bytes.resize(r.end, 0))?;
+    Ok(bytes)
+}
+
+/// Grows (with zeros, a chunk at a time) or shrinks `bytes` to `new_length`, within the
+/// heap's limit and what the system grants. When the run is terminated part way, `bytes`
+/// keeps its length.
+fn resize_bytes(vm: &mut Vm, bytes: &mut Vec<u8>, new_length: usize) -> JsResult<()> {
+    let current = bytes.len();
+    if new_length <= current {
+        bytes.truncate(new_length);
         return Ok(());
-    };
-    let before = data.bytes.capacity();
-    if new_length > current && data.bytes.try_reserve_exact(new_length - current).is_err() {
+    }
+    vm.reserve(new_length - current)?;
+    let before = bytes.capacity();
+    if before < new_length && current > BULK_BYTES {
+        // Reallocating would copy the old bytes in one step: copy them a chunk at a time.
+        let mut grown = reserve_byte_block(vm, new_length as u64)?;
+        vm.in_chunks(current, BULK_BYTES, |_, r| {
+            grown.extend_from_slice(&bytes[r])
+        })?;
+        *bytes = grown;
+    } else if bytes.try_reserve_exact(new_length - current).is_err() {
         return Err(vm.range_error(&format!(
             "Array buffer allocation of {new_length} bytes failed"
         )));
     }
-    data.bytes.resize(new_length, 0);
-    let grown = data.bytes.capacity().saturating_sub(before);
-    vm.heap.note_growth(grown);
-    Ok(())
+    vm.heap.note_growth(bytes.capacity().saturating_sub(before));
+    let zeroed = vm.in_chunks(new_length - current, BULK_BYTES, |_, r| {
+        bytes.resize(current + r.end, 0);
+    });
+    if zeroed.is_err() {
+        bytes.truncate(current);
+    }
+    zeroed
+}
+
+/// Resizes a buffer's block in place (its bytes are moved out meanwhile: nothing else reads
+/// them while no JavaScript runs).
+fn resize_block(vm: &mut Vm, o: ObjRef, new_length: usize) -> JsResult<()> {
+    let Some(data) = buffer_data_mut(vm, o) else {
+        return Ok(());
+    };
+    let mut bytes = std::mem::take(&mut data.bytes);
+    let resized = resize_bytes(vm, &mut bytes, new_length);
+    if let Some(data) = buffer_data_mut(vm, o) {
+        data.bytes = bytes;
+    }
+    resized
+}
+
+/// Copies `len` bytes of buffer `src` from `from` to buffer `dst` at `to` — within one buffer,
+/// as a memmove — a chunk at a time. Both ranges must be in bounds.
+pub fn copy_bytes(
+    vm: &mut Vm,
+    src: ObjRef,
+    from: usize,
+    dst: ObjRef,
+    to: usize,
+    len: usize,
+) -> JsResult<()> {
+    if src == dst {
+        // Moving up, the chunks go from the end down, so that none reads bytes an earlier one
+        // wrote.
+        let backwards = to > from;
+        return vm.in_chunks(len, BULK_BYTES, |vm, r| {
+            let r = if backwards {
+                len - r.end..len - r.start
+            } else {
+                r
+            };
+            if let Some(d) = buffer_data_mut(vm, src) {
+                d.bytes
+                    .copy_within(from + r.start..from + r.end, to + r.start);
+            }
+        });
+    }
+    let mut chunk = Vec::new();
+    vm.in_chunks(len, BULK_BYTES, |vm, r| {
+        chunk.clear();
+        if let Some(d) = buffer_data(vm, src) {
+            chunk.extend_from_slice(&d.bytes[from + r.start..from + r.end]);
+        }
+        if let Some(d) = buffer_data_mut(vm, dst) {
+            d.bytes[to + r.start..to + r.start + chunk.len()].copy_from_slice(&chunk);
+        }
+    })
 }
 
 /// 25.1.3.1 AllocateArrayBuffer (and 25.2.2.1 AllocateSharedArrayBuffer when `shared`).
@@ -211,14 +284,17 @@ pub fn detach(vm: &mut Vm, buffer: ObjRef, key: Value) -> JsResult<()> {
     Ok(())
 }
 
-/// 25.1.3.4 CloneArrayBuffer: a new %ArrayBuffer% with `len` bytes of `src` from `offset`.
+/// 25.1.3.4 CloneArrayBuffer: a new %ArrayBuffer% with `len` bytes of `src` from `offset`
+/// (zeros for any part past its end).
 pub fn clone_array_buffer(vm: &mut Vm, src: ObjRef, offset: usize, len: usize) -> JsResult<ObjRef> {
-    let mut bytes = create_byte_block(vm, len as u64)?;
-    if let Some(data) = buffer_data(vm, src)
-        && let Some(from) = data.bytes.get(offset..offset + len)
-    {
-        bytes.copy_from_slice(from);
-    }
+    let mut bytes = reserve_byte_block(vm, len as u64)?;
+    vm.in_chunks(len, BULK_BYTES, |vm, r| {
+        let from = buffer_data(vm, src).and_then(|d| d.bytes.get(offset + r.start..offset + r.end));
+        match from {
+            Some(from) => bytes.extend_from_slice(from),
+            None => bytes.resize(r.end, 0),
+        }
+    })?;
     Ok(new_array_buffer(vm, bytes))
 }
 
@@ -445,12 +521,7 @@ fn slice_impl(vm: &mut Vm, this: Value, args: &[Value], shared: bool) -> JsResul
     let current = byte_length_of(vm, o);
     if first < current {
         let count = new_len.min(current - first);
-        let from: Vec<u8> = buffer_data(vm, o)
-            .map(|d| d.bytes[first..first + count].to_vec())
-            .unwrap_or_default();
-        if let Some(to) = buffer_data_mut(vm, n) {
-            to.bytes[..count].copy_from_slice(&from);
-        }
+        copy_bytes(vm, o, first, n, 0, count)?;
     }
     Ok(new)
 }
@@ -491,13 +562,28 @@ fn copy_and_detach(
     if !data.detach_key.is_undefined() {
         return Err(vm.type_error("This ArrayBuffer cannot be detached"));
     }
-    let proto_ctor = vm.intrinsics().array_buffer_constructor;
-    let new = allocate(vm, proto_ctor.value(), new_byte_length, new_max, false)?;
-    let old = std::mem::take(&mut buffer_data_mut(vm, o).expect("a buffer").bytes);
-    let copy = old.len().min(new_byte_length as usize);
-    if let Some(to) = buffer_data_mut(vm, new) {
-        to.bytes[..copy].copy_from_slice(&old[..copy]);
+    // AllocateArrayBuffer's checks; then the new buffer takes over the old one's block instead
+    // of copying it, grown or cut to the new length.
+    if new_max.is_some_and(|max| new_byte_length > max) {
+        return Err(vm.range_error("The byte length exceeds the maximum byte length"));
     }
+    if new_byte_length > MAX_BYTE_LENGTH {
+        return Err(vm.range_error(&format!(
+            "Array buffer allocation of {new_byte_length} bytes failed"
+        )));
+    }
+    let proto_ctor = vm.intrinsics().array_buffer_constructor;
+    let new = allocate(vm, proto_ctor.value(), 0, new_max, false)?;
+    let mut bytes = std::mem::take(&mut buffer_data_mut(vm, o).expect("a buffer").bytes);
+    let new_length = new_byte_length as usize;
+    if let Err(e) = resize_bytes(vm, &mut bytes, new_length) {
+        buffer_data_mut(vm, o).expect("a buffer").bytes = bytes;
+        return Err(e);
+    }
+    if new_length < bytes.capacity() / 2 {
+        bytes.shrink_to_fit();
+    }
+    buffer_data_mut(vm, new).expect("a buffer").bytes = bytes;
     detach(vm, o, Value::UNDEFINED)?;
     Ok(new.value())
 }

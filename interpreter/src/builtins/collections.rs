@@ -2,12 +2,18 @@
 //! `Object.groupBy` and `Map.groupBy`.
 //!
 //! Entries keep insertion order in a vector; a hash index (consistent with SameValueZero) finds
-//! them in constant time. A deleted entry becomes a hole, so a live iterator keeps its place, as
-//! the spec's "empty" entries do. Positions are logical: `base` counts the entries dropped from
-//! the front, so the holes before the first live entry (all of them after `clear`) are given
-//! back without moving any iterator — a position before `base` was a hole, and reads as the
-//! first entry still there. A map used as a queue or cleared in a loop stays the size of its
-//! live entries.
+//! them in constant time. A deleted entry becomes a hole, so iteration in progress is not
+//! disturbed, as the spec's "empty" entries are not. Once holes are half the vector, it is
+//! compacted (as V8's OrderedHashTable rehashes and QuickJS frees its deleted records): the live
+//! entries move down, and the vector and the index give back what they no longer need. A map
+//! that keeps adding and deleting, at either end or in the middle, stays the size of its live
+//! entries.
+//!
+//! Iterators (and the native loops of `forEach` and the set methods) hold a *position*, not an
+//! index into the vector: each entry is numbered when it is added, numbers only grow, and
+//! compaction keeps them. An iterator at position `p` continues with the first live entry
+//! numbered `p` or more wherever compaction moved it, so it sees the entries added after it
+//! started and none of the deleted ones, and no table needs to know its iterators.
 
 use crate::heap::{ObjRef, Traced};
 use crate::object::ObjectKind;
@@ -17,67 +23,136 @@ use rustc_hash::{FxHashMap, FxHasher};
 use smallvec::SmallVec;
 use std::hash::{Hash, Hasher};
 
+/// One entry: `(key, value)`, or a hole (`key` is `Value::HOLE`, which no script can make)
+/// until the next compaction.
+#[derive(Clone, Copy)]
+struct Entry {
+    key: Value,
+    value: Value,
+    /// The entry's number in insertion order: what iterators hold.
+    position: usize,
+}
+
+impl Entry {
+    fn live(&self) -> Option<(Value, Value)> {
+        (self.key != Value::HOLE).then_some((self.key, self.value))
+    }
+}
+
 #[derive(Default)]
 pub struct MapData {
-    /// `(key, value)` in insertion order; a set stores `(value, value)`.
-    pub entries: Vec<Option<(Value, Value)>>,
-    /// The position of `entries[0]`: how many entries were dropped from the front.
-    base: usize,
-    /// How many holes `entries` starts with.
-    leading_holes: usize,
-    /// Hash of a key → the positions of live entries with that hash.
+    /// Live entries and holes, in insertion order (so in increasing `position`).
+    entries: Vec<Entry>,
+    /// The position the next entry gets: one past every position handed out.
+    next_position: usize,
+    /// Hash of a key → the indices in `entries` of live entries with that hash.
     index: FxHashMap<u64, SmallVec<[u64; 1]>>,
     live: usize,
+    /// `(p, i)`: the first entry numbered `p` or more is at `entries[i]` — where the last walk
+    /// stopped, so a walk in step costs no search. Compaction and `clear` forget it.
+    cursor: (usize, usize),
 }
 
 impl MapData {
     /// Bytes the entry list and the hash index hold.
     pub fn heap_bytes(&self) -> usize {
-        crate::heap::buffer_bytes(self.entries.capacity() * size_of::<Option<(Value, Value)>>())
+        crate::heap::buffer_bytes(self.entries.capacity() * size_of::<Entry>())
             + crate::heap::hash_table_bytes(
                 self.index.capacity(),
                 size_of::<(u64, SmallVec<[u64; 1]>)>(),
             )
     }
 
-    /// The entry at position `i`, if live.
-    fn at(&self, i: usize) -> Option<(Value, Value)> {
-        self.entries
-            .get(i.checked_sub(self.base)?)
-            .copied()
-            .flatten()
+    /// The index in `entries` of the first entry numbered `position` or more (`entries.len()`
+    /// when there is none).
+    fn index_of_position(&self, position: usize) -> usize {
+        if self.cursor.0 == position && self.cursor.1 <= self.entries.len() {
+            return self.cursor.1;
+        }
+        let Some(first) = self.entries.first() else {
+            return 0;
+        };
+        // Positions grow by at least one per entry, so the entry sought is no further than it
+        // would be if none had been compacted away — and exactly there if none was.
+        let Some(bound) = position.checked_sub(first.position) else {
+            return 0;
+        };
+        if self
+            .entries
+            .get(bound)
+            .is_some_and(|e| e.position == position)
+        {
+            return bound;
+        }
+        let end = self.entries.len().min(bound + 1);
+        self.entries[..end].partition_point(|e| e.position < position)
     }
 
-    /// After the entry at index `p` of `entries` became a hole: counts the holes at the front
-    /// (each entry is passed once), and drops them once they are at least half the list (each
-    /// entry is moved at most once per halving), giving back unused capacity.
-    fn hole_made(&mut self, p: usize) {
-        if p == self.leading_holes {
-            while self
-                .entries
-                .get(self.leading_holes)
-                .is_some_and(Option::is_none)
-            {
-                self.leading_holes += 1;
+    /// Turns `entries[i]` into a hole, and compacts once holes are at least half the entries
+    /// (each compaction moves at most as many entries as deletions made holes since the last).
+    fn make_hole(&mut self, i: usize) {
+        self.entries[i].key = Value::HOLE;
+        self.entries[i].value = Value::UNDEFINED;
+        self.live -= 1;
+        if 2 * (self.entries.len() - self.live) >= self.entries.len() {
+            self.compact();
+        }
+    }
+
+    /// Drops the holes: live entries move down, keeping their positions; the index follows.
+    fn compact(&mut self) {
+        let holes = self.entries.len() - self.live;
+        let leading = self
+            .entries
+            .iter()
+            .take_while(|e| e.key == Value::HOLE)
+            .count();
+        if leading == holes {
+            // A map used as a queue: every entry moves down by the same amount.
+            self.entries.drain(..leading);
+            for list in self.index.values_mut() {
+                for i in list.iter_mut() {
+                    *i -= leading as u64;
+                }
+            }
+        } else {
+            let mut moved_to = Vec::with_capacity(self.entries.len());
+            let mut kept = 0;
+            for i in 0..self.entries.len() {
+                moved_to.push(kept as u64);
+                let e = self.entries[i];
+                if e.key != Value::HOLE {
+                    self.entries[kept] = e;
+                    kept += 1;
+                }
+            }
+            self.entries.truncate(kept);
+            for list in self.index.values_mut() {
+                for i in list.iter_mut() {
+                    *i = moved_to[*i as usize];
+                }
             }
         }
-        let holes = self.leading_holes;
-        if holes == 0 || holes < self.entries.len() / 2 {
-            return;
+        let kept = self.entries.len();
+        if self.entries.capacity() > 4 * kept.max(4) {
+            self.entries.shrink_to(2 * kept);
         }
-        self.entries.drain(..holes);
-        self.base += holes;
-        self.leading_holes = 0;
-        if self.entries.capacity() > 4 * self.entries.len().max(4) {
-            self.entries.shrink_to(2 * self.entries.len());
+        if self.index.capacity() > 4 * self.index.len().max(4) {
+            self.index.shrink_to(2 * self.index.len());
         }
+        self.cursor = (0, 0);
     }
 
     pub fn trace(&self, out: &mut Vec<Traced>) {
-        for (k, v) in self.entries.iter().flatten() {
-            out.push(Traced::Value(*k));
-            out.push(Traced::Value(*v));
+        for (k, v) in self.entries.iter().filter_map(Entry::live) {
+            out.push(Traced::Value(k));
+            out.push(Traced::Value(v));
         }
+    }
+
+    /// The live entries, in order.
+    pub fn live_entries(&self) -> impl Iterator<Item = (Value, Value)> + '_ {
+        self.entries.iter().filter_map(Entry::live)
     }
 
     /// Live entries.
@@ -100,10 +175,10 @@ pub fn normalize(v: Value) -> Value {
 
 /// A hash consistent with SameValueZero: strings and BigInts by content, everything else by
 /// its bits (equal Numbers have equal bits after `normalize`; there is one NaN).
-fn hash_key(vm: &mut Vm, key: Value) -> u64 {
+fn hash_key(vm: &mut Vm, key: Value) -> JsResult<u64> {
     let mut h = FxHasher::default();
     if let Some(s) = key.as_string() {
-        vm.unit_at(s, 0); // flattens a rope
+        vm.flatten_checked(s)?;
         match &vm.heap.strings.get(s.0).data {
             crate::string::StrData::Latin1(bytes) => {
                 for &b in bytes.iter() {
@@ -124,7 +199,7 @@ fn hash_key(vm: &mut Vm, key: Value) -> u64 {
     } else {
         h.write_u64(key.to_bits());
     }
-    h.finish()
+    Ok(h.finish())
 }
 
 fn data(vm: &Vm, o: ObjRef) -> Option<&MapData> {
@@ -141,61 +216,75 @@ fn data_mut(vm: &mut Vm, o: ObjRef) -> Option<&mut MapData> {
     }
 }
 
-/// The hash of normalised `key` and the index of its entry in collection `o`, if present.
-fn lookup(vm: &mut Vm, o: ObjRef, key: Value) -> (u64, Option<usize>) {
-    let hash = hash_key(vm, key);
+/// The hash of normalised `key` and the index in `entries` of its entry in `o`, if present.
+/// (Fails only when flattening a long string key is terminated.)
+fn lookup(vm: &mut Vm, o: ObjRef, key: Value) -> JsResult<(u64, Option<usize>)> {
+    let hash = hash_key(vm, key)?;
     let Some(candidates) = data(vm, o).and_then(|d| d.index.get(&hash)).cloned() else {
-        return (hash, None);
+        return Ok((hash, None));
     };
     for i in candidates {
-        let Some((k, _)) = data(vm, o).and_then(|d| d.at(i as usize)) else {
+        let Some((k, _)) = data(vm, o).and_then(|d| d.entries.get(i as usize)?.live()) else {
             continue;
         };
         if k == key || vm.same_value_zero(k, key) {
-            return (hash, Some(i as usize));
+            return Ok((hash, Some(i as usize)));
         }
     }
-    (hash, None)
+    Ok((hash, None))
 }
 
-/// The index of `key`'s entry in collection `o`.
-pub fn find(vm: &mut Vm, o: ObjRef, key: Value) -> Option<usize> {
-    lookup(vm, o, normalize(key)).1
+/// The value stored under `key` in collection `o`.
+pub fn get(vm: &mut Vm, o: ObjRef, key: Value) -> JsResult<Option<Value>> {
+    let found = lookup(vm, o, normalize(key))?.1;
+    Ok(found.and_then(|i| Some(data(vm, o)?.entries[i].value)))
+}
+
+/// Whether collection `o` has `key`.
+pub fn has(vm: &mut Vm, o: ObjRef, key: Value) -> JsResult<bool> {
+    Ok(lookup(vm, o, normalize(key))?.1.is_some())
 }
 
 /// Sets `key` to `value`: in place if present, else appended.
-pub fn insert(vm: &mut Vm, o: ObjRef, key: Value, value: Value) {
+pub fn insert(vm: &mut Vm, o: ObjRef, key: Value, value: Value) -> JsResult<()> {
     let key = normalize(key);
-    match lookup(vm, o, key) {
+    match lookup(vm, o, key)? {
         (_, Some(i)) => {
-            if let Some(d) = data_mut(vm, o)
-                && let Some(Some(entry)) = d.entries.get_mut(i - d.base)
-            {
-                entry.1 = value;
+            if let Some(d) = data_mut(vm, o) {
+                d.entries[i].value = value;
             }
         }
         (hash, None) => append(vm, o, hash, key, value),
     }
+    Ok(())
 }
 
 /// Appends `key` unless present (a set's add); whether it was added.
-pub fn add(vm: &mut Vm, o: ObjRef, key: Value) -> bool {
+pub fn add(vm: &mut Vm, o: ObjRef, key: Value) -> JsResult<bool> {
     let key = normalize(key);
-    match lookup(vm, o, key) {
+    Ok(match lookup(vm, o, key)? {
         (_, Some(_)) => false,
         (hash, None) => {
             append(vm, o, hash, key, key);
             true
         }
-    }
+    })
 }
 
 fn append(vm: &mut Vm, o: ObjRef, hash: u64, key: Value, value: Value) {
+    debug_assert!(key != Value::HOLE, "a hole marks a deleted entry");
     if let Some(d) = data_mut(vm, o) {
         let before = d.heap_bytes();
-        let i = (d.base + d.entries.len()) as u64;
-        d.entries.push(Some((key, value)));
-        d.index.entry(hash).or_default().push(i);
+        d.index
+            .entry(hash)
+            .or_default()
+            .push(d.entries.len() as u64);
+        d.entries.push(Entry {
+            key,
+            value,
+            position: d.next_position,
+        });
+        d.next_position += 1;
         d.live += 1;
         let grown = d.heap_bytes().saturating_sub(before);
         vm.heap.note_growth(grown);
@@ -203,44 +292,36 @@ fn append(vm: &mut Vm, o: ObjRef, hash: u64, key: Value, value: Value) {
 }
 
 /// Removes `key`; whether it was present.
-pub fn remove(vm: &mut Vm, o: ObjRef, key: Value) -> bool {
-    let (hash, Some(i)) = lookup(vm, o, normalize(key)) else {
-        return false;
+pub fn remove(vm: &mut Vm, o: ObjRef, key: Value) -> JsResult<bool> {
+    let (hash, Some(i)) = lookup(vm, o, normalize(key))? else {
+        return Ok(false);
     };
     if let Some(d) = data_mut(vm, o) {
-        let p = i - d.base;
-        d.entries[p] = None;
-        d.live -= 1;
         if let Some(list) = d.index.get_mut(&hash) {
             list.retain(|&mut j| j as usize != i);
             if list.is_empty() {
                 d.index.remove(&hash);
             }
         }
-        d.hole_made(p);
+        d.make_hole(i);
     }
-    true
+    Ok(true)
 }
 
 /// Empties the collection (existing iterators see the end, then anything added later).
 pub fn clear(vm: &mut Vm, o: ObjRef) {
     if let Some(d) = data_mut(vm, o) {
-        d.base += d.entries.len();
-        d.leading_holes = 0;
         d.entries = Vec::new();
         d.index = FxHashMap::default();
         d.live = 0;
+        d.cursor = (0, 0);
     }
 }
 
-/// The entry at `i`, if live.
-pub fn entry(vm: &Vm, o: ObjRef, i: usize) -> Option<(Value, Value)> {
-    data(vm, o)?.at(i)
-}
-
-/// One past the last entry index (holes included).
+/// One past the last position handed out: where an iterator that has seen every entry
+/// stands.
 pub fn end(vm: &Vm, o: ObjRef) -> usize {
-    data(vm, o).map_or(0, |d| d.base + d.entries.len())
+    data(vm, o).map_or(0, |d| d.next_position)
 }
 
 /// Live entries.
@@ -248,15 +329,17 @@ pub fn size(vm: &Vm, o: ObjRef) -> usize {
     data(vm, o).map_or(0, MapData::len)
 }
 
-/// The first live entry at or after `i`: its index and contents.
-pub fn next_entry(vm: &Vm, o: ObjRef, i: usize) -> Option<(usize, (Value, Value))> {
-    let d = data(vm, o)?;
-    let mut j = i.saturating_sub(d.base);
-    while j < d.entries.len() {
-        if let Some(e) = d.entries[j] {
-            return Some((d.base + j, e));
+/// The first live entry at `position` or after: its position and contents. A walk passes
+/// `position + 1` of the entry it was given to see the next one.
+pub fn next_entry(vm: &mut Vm, o: ObjRef, position: usize) -> Option<(usize, (Value, Value))> {
+    let d = data_mut(vm, o)?;
+    let mut i = d.index_of_position(position);
+    while let Some(e) = d.entries.get(i) {
+        if let Some(kv) = e.live() {
+            d.cursor = (e.position + 1, i + 1);
+            return Some((e.position, kv));
         }
-        j += 1;
+        i += 1;
     }
     None
 }

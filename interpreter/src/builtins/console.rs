@@ -164,7 +164,7 @@ fn inspect_at(vm: &mut Vm, v: Value, depth: usize, seen: &mut Vec<ObjRef>) -> St
             return format!("Promise {{ {state} }}");
         }
         ObjectKind::Map(m) => {
-            let entries: Vec<(Value, Value)> = m.entries.iter().flatten().copied().collect();
+            let entries: Vec<(Value, Value)> = m.live_entries().collect();
             if depth > 2 {
                 return "[Map]".to_string();
             }
@@ -183,7 +183,7 @@ fn inspect_at(vm: &mut Vm, v: Value, depth: usize, seen: &mut Vec<ObjRef>) -> St
             return format!("Map({}) {{{}}}", parts.len(), wrap(&parts));
         }
         ObjectKind::Set(m) => {
-            let entries: Vec<Value> = m.entries.iter().flatten().map(|(k, _)| *k).collect();
+            let entries: Vec<Value> = m.live_entries().map(|(k, _)| k).collect();
             if depth > 2 {
                 return "[Set]".to_string();
             }

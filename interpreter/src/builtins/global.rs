@@ -70,12 +70,33 @@ fn is_nan(vm: &mut Vm, _: Value, args: &[Value]) -> JsResult<Value> {
 /// 19.2.4 parseFloat
 fn parse_float(vm: &mut Vm, _: Value, args: &[Value]) -> JsResult<Value> {
     let s = vm.to_string(arg(args, 0))?;
-    let units = vm.units(s);
+    let units = vm.units_checked(s)?;
     let start = units
         .iter()
         .position(|&u| !super::string::is_js_whitespace(u))
         .unwrap_or(units.len());
-    let text = String::from_utf16_lossy(&units[start..]);
+    // Only a prefix of these characters can be part of a StrDecimalLiteral.
+    let len = units[start..]
+        .iter()
+        .position(|&u| {
+            !matches!(
+                u8::try_from(u),
+                Ok(b'0'..=b'9'
+                    | b'+'
+                    | b'-'
+                    | b'.'
+                    | b'e'
+                    | b'E'
+                    | b'I'
+                    | b'n'
+                    | b'f'
+                    | b'i'
+                    | b't'
+                    | b'y')
+            )
+        })
+        .unwrap_or(units.len() - start);
+    let text = String::from_utf16_lossy(&units[start..start + len]);
     for prefix in ["Infinity", "+Infinity"] {
         if text.starts_with(prefix) {
             return Ok(Value::number(f64::INFINITY));
@@ -132,7 +153,7 @@ fn parse_float(vm: &mut Vm, _: Value, args: &[Value]) -> JsResult<Value> {
 /// 19.2.5 parseInt
 fn parse_int(vm: &mut Vm, _: Value, args: &[Value]) -> JsResult<Value> {
     let s = vm.to_string(arg(args, 0))?;
-    let units = vm.units(s).to_vec();
+    let units = vm.units_checked(s)?;
     let mut r = vm.to_int32(arg(args, 1))?;
     let mut i = units
         .iter()
@@ -196,7 +217,7 @@ const URI_UNESCAPED_MARK: &str = "-_.!~*'()";
 
 fn encode(vm: &mut Vm, v: Value, extra: &str) -> JsResult<Value> {
     let s = vm.to_string(v)?;
-    let units = vm.units(s).to_vec();
+    let units = vm.units_checked(s)?;
     let mut out = String::new();
     let mut i = 0;
     while i < units.len() {
@@ -289,7 +310,7 @@ fn decode(vm: &mut Vm, v: Value, reserved: &str) -> JsResult<Value> {
         }
         i = j;
     }
-    Ok(vm.string_from_units(&out))
+    vm.string_from_long_units(&out)
 }
 
 fn encode_uri(vm: &mut Vm, _: Value, args: &[Value]) -> JsResult<Value> {
@@ -329,7 +350,7 @@ fn escape(vm: &mut Vm, _: Value, args: &[Value]) -> JsResult<Value> {
         }
     }
     vm.check_string_length(out.len() as f64)?;
-    Ok(vm.string_from_units(&out))
+    vm.string_from_long_units(&out)
 }
 
 /// B.2.1.2 unescape ( string )
@@ -366,5 +387,5 @@ fn unescape(vm: &mut Vm, _: Value, args: &[Value]) -> JsResult<Value> {
         out.push(c);
         k += 1;
     }
-    Ok(vm.string_from_units(&out))
+    vm.string_from_long_units(&out)
 }

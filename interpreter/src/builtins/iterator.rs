@@ -105,6 +105,9 @@ pub fn create_async_from_sync(vm: &mut Vm, sync: Value, next: Value) -> JsResult
 
 /// IteratorStepValue: the next value, or `None` when done.
 pub fn step(vm: &mut Vm, it: Value, next: Value) -> JsResult<Option<Value>> {
+    // Native loops over an iterator (spread, `Array.from`, `new Set(iterable)`...) reach no
+    // safepoint when its `next` is native too.
+    vm.check_interrupt_native()?;
     // Fast path: an unmodified array iterator.
     if let Some(o) = it.as_object()
         && let ObjectKind::ArrayIterator { .. } = vm.obj(o).kind
@@ -253,23 +256,20 @@ fn string_iterator_next(vm: &mut Vm, this: Value, _: &[Value]) -> JsResult<Value
     let Some(s) = string.as_string() else {
         return Ok(iter_result(vm, Value::UNDEFINED, true));
     };
-    let units = vm.units(s);
+    // Unit by unit: the whole string's units would be a copy per step for one-byte strings.
     let p = position as usize;
-    if p >= units.len() {
+    let Some(first) = vm.unit_at(s, p) else {
         if let ObjectKind::StringIterator { string, .. } = &mut vm.obj_mut(o).kind {
             *string = Value::UNDEFINED;
         }
         return Ok(iter_result(vm, Value::UNDEFINED, true));
-    }
-    let len = if (0xD800..0xDC00).contains(&units[p])
-        && p + 1 < units.len()
-        && (0xDC00..0xE000).contains(&units[p + 1])
-    {
-        2
-    } else {
-        1
     };
-    let piece = vm.string_from_units(&units[p..p + len]);
+    let (piece, len) = match vm.unit_at(s, p + 1) {
+        Some(second) if (0xD800..0xDC00).contains(&first) && (0xDC00..0xE000).contains(&second) => {
+            (vm.string_from_units(&[first, second]), 2)
+        }
+        _ => (vm.single_unit_string(first), 1),
+    };
     if let ObjectKind::StringIterator { position, .. } = &mut vm.obj_mut(o).kind {
         *position += len as u32;
     }

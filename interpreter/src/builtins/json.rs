@@ -117,7 +117,7 @@ fn parse_value(vm: &mut Vm, p: &mut Parser<'_>) -> JsResult<Value> {
         }
         Some(0x22) => {
             let s = parse_string(vm, p)?;
-            vm.string_from_units(&s)
+            vm.string_from_long_units(&s)?
         }
         Some(c) if c == u16::from(b'-') || (0x30..=0x39).contains(&c) => parse_number(vm, p)?,
         _ => {
@@ -233,7 +233,7 @@ fn parse_string(vm: &mut Vm, p: &mut Parser<'_>) -> JsResult<Vec<u16>> {
 /// whose `rawJSON` text `JSON.stringify` emits as it is.
 fn raw_json(vm: &mut Vm, _: Value, args: &[Value]) -> JsResult<Value> {
     let text = vm.to_string(arg(args, 0))?;
-    let units = vm.units(text);
+    let units = vm.units_checked(text)?;
     let blank = |u: &u16| matches!(*u, 0x09 | 0x0A | 0x0D | 0x20);
     if units.is_empty() || units.first().is_some_and(blank) || units.last().is_some_and(blank) {
         return Err(
@@ -266,7 +266,7 @@ fn is_raw_json(vm: &mut Vm, _: Value, args: &[Value]) -> JsResult<Value> {
 /// 25.5.1 JSON.parse
 fn parse(vm: &mut Vm, _: Value, args: &[Value]) -> JsResult<Value> {
     let text = vm.to_string(arg(args, 0))?;
-    let units = vm.units(text);
+    let units = vm.units_checked(text)?;
     let mut p = Parser { s: &units, i: 0 };
     let v = parse_value(vm, &mut p)?;
     p.ws();
@@ -453,7 +453,7 @@ fn serialize_rooted(
         let key = vm.key("rawJSON");
         let raw = vm.get(o, key, value)?;
         let text = vm.to_string(raw)?;
-        let units = vm.units(text);
+        let units = vm.units_checked(text)?;
         try_reserve(vm, out, units.len())?;
         out.extend_from_slice(&units);
         return Ok(true);
@@ -467,7 +467,7 @@ fn serialize_rooted(
         return Ok(true);
     }
     if let Some(s) = value.as_string() {
-        let units = vm.units(s);
+        let units = vm.units_checked(s)?;
         quote(vm, &units, out)?;
         return Ok(true);
     }
@@ -626,7 +626,7 @@ fn stringify(vm: &mut Vm, _: Value, args: &[Value]) -> JsResult<Value> {
     let mut out = Vec::new();
     if serialize(vm, &mut st, wrapper, empty, &mut out)? {
         check_length(vm, &out)?;
-        Ok(vm.string_from_units(&out))
+        vm.string_from_long_units(&out)
     } else {
         Ok(Value::UNDEFINED)
     }

@@ -129,7 +129,7 @@ fn group_by(vm: &mut Vm, _: Value, args: &[Value]) -> JsResult<Value> {
     vm.root(m.value());
     for (k, values) in groups {
         let a = vm.new_array(values);
-        collections::insert(vm, m, k, a.value());
+        collections::insert(vm, m, k, a.value())?;
     }
     Ok(m.value())
 }
@@ -144,7 +144,7 @@ fn clear(vm: &mut Vm, this: Value, _: &[Value]) -> JsResult<Value> {
 /// 24.1.3.3 Map.prototype.delete ( key )
 fn delete(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
     let m = this_map(vm, this, "delete")?;
-    Ok(Value::boolean(collections::remove(vm, m, arg(args, 0))))
+    Ok(Value::boolean(collections::remove(vm, m, arg(args, 0))?))
 }
 
 /// 24.1.3.5 Map.prototype.forEach ( callbackfn [ , thisArg ] )
@@ -165,23 +165,19 @@ fn for_each(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
 /// 24.1.3.6 Map.prototype.get ( key )
 fn get(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
     let m = this_map(vm, this, "get")?;
-    Ok(collections::find(vm, m, arg(args, 0))
-        .and_then(|i| collections::entry(vm, m, i))
-        .map_or(Value::UNDEFINED, |(_, v)| v))
+    Ok(collections::get(vm, m, arg(args, 0))?.unwrap_or(Value::UNDEFINED))
 }
 
 /// 24.1.3.7 Map.prototype.has ( key )
 fn has(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
     let m = this_map(vm, this, "has")?;
-    Ok(Value::boolean(
-        collections::find(vm, m, arg(args, 0)).is_some(),
-    ))
+    Ok(Value::boolean(collections::has(vm, m, arg(args, 0))?))
 }
 
 /// 24.1.3.9 Map.prototype.set ( key, value )
 fn set(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
     let m = this_map(vm, this, "set")?;
-    collections::insert(vm, m, arg(args, 0), arg(args, 1));
+    collections::insert(vm, m, arg(args, 0), arg(args, 1))?;
     Ok(this)
 }
 
@@ -189,10 +185,10 @@ fn set(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
 fn get_or_insert(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
     let m = this_map(vm, this, "getOrInsert")?;
     let key = arg(args, 0);
-    if let Some((_, v)) = collections::find(vm, m, key).and_then(|i| collections::entry(vm, m, i)) {
+    if let Some(v) = collections::get(vm, m, key)? {
         return Ok(v);
     }
-    collections::insert(vm, m, key, arg(args, 1));
+    collections::insert(vm, m, key, arg(args, 1))?;
     Ok(arg(args, 1))
 }
 
@@ -204,11 +200,11 @@ fn get_or_insert_computed(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<
         return Err(vm.type_error("Map.prototype.getOrInsertComputed: callback is not a function"));
     }
     let key = collections::normalize(arg(args, 0));
-    if let Some((_, v)) = collections::find(vm, m, key).and_then(|i| collections::entry(vm, m, i)) {
+    if let Some(v) = collections::get(vm, m, key)? {
         return Ok(v);
     }
     let value = vm.call(callback, Value::UNDEFINED, &[key])?;
-    collections::insert(vm, m, key, value);
+    collections::insert(vm, m, key, value)?;
     Ok(value)
 }
 

@@ -98,7 +98,7 @@ fn escape(vm: &mut Vm, _: Value, args: &[Value]) -> JsResult<Value> {
     let Some(s) = arg(args, 0).as_string() else {
         return Err(vm.type_error("RegExp.escape takes a string"));
     };
-    let units = vm.units(s);
+    let units = vm.units_checked(s)?;
     let mut out: Vec<u16> = Vec::with_capacity(units.len() * 2);
     let push_str = |out: &mut Vec<u16>, text: &str| out.extend(text.encode_utf16());
     for (i, c) in char::decode_utf16(units.iter().copied()).enumerate() {
@@ -112,7 +112,7 @@ fn escape(vm: &mut Vm, _: Value, args: &[Value]) -> JsResult<Value> {
             Err(e) => push_str(&mut out, &format!("\\u{:04x}", e.unpaired_surrogate())),
         }
     }
-    Ok(vm.string_from_units(&out))
+    vm.string_from_long_units(&out)
 }
 
 /// 22.2.5.1.1 EncodeForRegExpEscape ( c )
@@ -497,7 +497,7 @@ fn builtin_exec(vm: &mut Vm, r: ObjRef, s: Value) -> JsResult<Value> {
     let full_unicode = flags.contains('u') || flags.contains('v');
     let start = if global || sticky { last_index } else { 0.0 };
     let s_ref = vm.to_string(s)?;
-    let units = vm.units(s_ref);
+    let units = vm.units_checked(s_ref)?;
     if start > units.len() as f64 {
         if global || sticky {
             vm.set_or_throw(r, lk, Value::int32(0), true)?;
@@ -519,10 +519,10 @@ fn builtin_exec(vm: &mut Vm, r: ObjRef, s: Value) -> JsResult<Value> {
         vm.set_or_throw(r, lk, Value::number(m.end() as f64), true)?;
     }
     update_legacy_statics(vm, r, &units, &m);
-    let mut values = vec![vm.string_from_units(&units[m.range()])];
+    let mut values = vec![vm.string_from_long_units(&units[m.range()])?];
     for cap in &m.captures {
         values.push(match cap {
-            Some(range) => vm.string_from_units(&units[range.clone()]),
+            Some(range) => vm.string_from_long_units(&units[range.clone()])?,
             None => Value::UNDEFINED,
         });
     }
@@ -540,7 +540,7 @@ fn builtin_exec(vm: &mut Vm, r: ObjRef, s: Value) -> JsResult<Value> {
         let g = vm.new_object_with_proto(None);
         for (name, range) in &named {
             let v = match range {
-                Some(range) => vm.string_from_units(&units[range.clone()]),
+                Some(range) => vm.string_from_long_units(&units[range.clone()])?,
                 None => Value::UNDEFINED,
             };
             let k = vm.key(name);
@@ -745,7 +745,7 @@ fn symbol_match(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
     let unicode = f.contains('u') || f.contains('v');
     let lk = PropertyKey::String(vm.names.last_index);
     vm.set_or_throw(r, lk, Value::int32(0), true)?;
-    let units = vm.units(s).to_vec();
+    let units = vm.units_checked(s)?;
     let mut found = Vec::new();
     loop {
         vm.check_interrupt_native()?;
@@ -771,7 +771,7 @@ fn symbol_match(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
 fn symbol_replace(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
     let r = require_object(vm, this, "[Symbol.replace]")?;
     let s = vm.to_string(arg(args, 0))?;
-    let units = vm.units(s).to_vec();
+    let units = vm.units_checked(s)?;
     let mut replace_value = arg(args, 1);
     let functional = vm.is_callable(replace_value);
     if !functional {
@@ -833,7 +833,7 @@ fn symbol_replace(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
         let gk = vm.key("groups");
         let named = vm.get(ro, gk, result)?;
         let replacement = if functional {
-            let mut call_args = vec![vm.string_from_units(&matched)];
+            let mut call_args = vec![vm.string_from_long_units(&matched)?];
             call_args.extend(capture_values);
             call_args.push(Value::number(position as f64));
             call_args.push(s.value());
@@ -900,7 +900,7 @@ fn symbol_replace(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
         }
     }
     out.push_units(vm, &units[next_position.min(units.len())..])?;
-    Ok(out.finish(vm))
+    out.finish(vm)
 }
 
 fn symbol_search(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
@@ -929,7 +929,7 @@ fn symbol_search(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
 fn symbol_split(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
     let r = require_object(vm, this, "[Symbol.split]")?;
     let s = vm.to_string(arg(args, 0))?;
-    let units = vm.units(s).to_vec();
+    let units = vm.units_checked(s)?;
     let default = vm
         .intrinsics()
         .constructors
@@ -989,7 +989,7 @@ fn symbol_split(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
             };
             continue;
         }
-        parts.push(vm.string_from_units(&units[p..q]));
+        parts.push(vm.string_from_long_units(&units[p..q])?);
         if parts.len() as u32 == lim {
             return Ok(vm.new_array(parts).value());
         }
@@ -1004,7 +1004,7 @@ fn symbol_split(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
         }
         q = p;
     }
-    parts.push(vm.string_from_units(&units[p.min(units.len())..]));
+    parts.push(vm.string_from_long_units(&units[p.min(units.len())..])?);
     Ok(vm.new_array(parts).value())
 }
 
@@ -1158,7 +1158,7 @@ fn legacy_get(vm: &mut Vm, this: Value, property: LegacyProperty) -> JsResult<Va
             .flatten()
             .unwrap_or(0..0),
     };
-    Ok(vm.string_from_units(units.get(range).unwrap_or(&[])))
+    vm.string_from_long_units(units.get(range).unwrap_or(&[]))
 }
 
 /// SetLegacyRegExpStaticProperty for `RegExp.input`.

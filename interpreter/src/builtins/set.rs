@@ -117,7 +117,7 @@ pub(super) fn add_values_from_iterable(
 /// 24.2.4.1 Set.prototype.add ( value )
 fn add(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
     let s = this_set(vm, this, "add")?;
-    collections::add(vm, s, arg(args, 0));
+    collections::add(vm, s, arg(args, 0))?;
     Ok(this)
 }
 
@@ -131,7 +131,7 @@ fn clear(vm: &mut Vm, this: Value, _: &[Value]) -> JsResult<Value> {
 /// 24.2.4.4 Set.prototype.delete ( value )
 fn delete(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
     let s = this_set(vm, this, "delete")?;
-    Ok(Value::boolean(collections::remove(vm, s, arg(args, 0))))
+    Ok(Value::boolean(collections::remove(vm, s, arg(args, 0))?))
 }
 
 /// 24.2.4.8 Set.prototype.forEach ( callbackfn [ , thisArg ] )
@@ -152,9 +152,7 @@ fn for_each(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
 /// 24.2.4.9 Set.prototype.has ( value )
 fn has(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
     let s = this_set(vm, this, "has")?;
-    Ok(Value::boolean(
-        collections::find(vm, s, arg(args, 0)).is_some(),
-    ))
+    Ok(Value::boolean(collections::has(vm, s, arg(args, 0))?))
 }
 
 /// 24.2.4.14 get Set.prototype.size
@@ -261,14 +259,14 @@ fn other_has(vm: &mut Vm, record: &SetRecord, e: Value) -> JsResult<bool> {
 }
 
 /// A new set holding the elements of `s`.
-fn copy_of(vm: &mut Vm, s: ObjRef) -> ObjRef {
+fn copy_of(vm: &mut Vm, s: ObjRef) -> JsResult<ObjRef> {
     let result = new_set(vm);
     let mut i = 0;
     while let Some((at, (k, _))) = collections::next_entry(vm, s, i) {
-        collections::add(vm, result, k);
+        collections::add(vm, result, k)?;
         i = at + 1;
     }
-    result
+    Ok(result)
 }
 
 /// GetSetRecord(`other`), then `body` with it, in one handle scope: what either roots is
@@ -291,10 +289,10 @@ fn union(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
         let (it, next) = keys_iterator(vm, &other)?;
         vm.root(it);
         vm.root(next);
-        let result = copy_of(vm, s);
+        let result = copy_of(vm, s)?;
         vm.root(result.value());
         while let Some(v) = super::iterator::step(vm, it, next)? {
-            collections::add(vm, result, v);
+            collections::add(vm, result, v)?;
         }
         Ok(result.value())
     })
@@ -311,7 +309,7 @@ fn intersection(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
             while let Some((at, (e, _))) = collections::next_entry(vm, s, i) {
                 i = at + 1;
                 if other_has(vm, &other, e)? {
-                    collections::add(vm, result, e);
+                    collections::add(vm, result, e)?;
                 }
             }
         } else {
@@ -319,8 +317,8 @@ fn intersection(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
             vm.root(it);
             vm.root(next);
             while let Some(v) = super::iterator::step(vm, it, next)? {
-                if collections::find(vm, s, v).is_some() {
-                    collections::add(vm, result, v);
+                if collections::has(vm, s, v)? {
+                    collections::add(vm, result, v)?;
                 }
             }
         }
@@ -332,15 +330,15 @@ fn intersection(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
 fn difference(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
     let s = this_set(vm, this, "difference")?;
     with_set_record(vm, arg(args, 0), |vm, other| {
-        let result = copy_of(vm, s);
+        let result = copy_of(vm, s)?;
         vm.root(result.value());
         if collections::size(vm, s) as f64 <= other.size {
-            let this_size = collections::end(vm, result);
-            for index in 0..this_size {
-                if let Some((e, _)) = collections::entry(vm, result, index)
-                    && other_has(vm, &other, e)?
-                {
-                    collections::remove(vm, result, e);
+            // The result is not visible to the calls of `has`: none can add to it.
+            let mut i = 0;
+            while let Some((at, (e, _))) = collections::next_entry(vm, result, i) {
+                i = at + 1;
+                if other_has(vm, &other, e)? {
+                    collections::remove(vm, result, e)?;
                 }
             }
         } else {
@@ -348,7 +346,7 @@ fn difference(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
             vm.root(it);
             vm.root(next);
             while let Some(v) = super::iterator::step(vm, it, next)? {
-                collections::remove(vm, result, v);
+                collections::remove(vm, result, v)?;
             }
         }
         Ok(result.value())
@@ -362,17 +360,17 @@ fn symmetric_difference(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Va
         let (it, next) = keys_iterator(vm, &other)?;
         vm.root(it);
         vm.root(next);
-        let result = copy_of(vm, s);
+        let result = copy_of(vm, s)?;
         vm.root(result.value());
         while let Some(v) = super::iterator::step(vm, it, next)? {
             let v = collections::normalize(v);
-            let already = collections::find(vm, result, v).is_some();
-            if collections::find(vm, s, v).is_some() {
+            let already = collections::has(vm, result, v)?;
+            if collections::has(vm, s, v)? {
                 if already {
-                    collections::remove(vm, result, v);
+                    collections::remove(vm, result, v)?;
                 }
             } else if !already {
-                collections::add(vm, result, v);
+                collections::add(vm, result, v)?;
             }
         }
         Ok(result.value())
@@ -408,7 +406,7 @@ fn is_superset_of(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
         vm.root(it);
         vm.root(next);
         while let Some(v) = super::iterator::step(vm, it, next)? {
-            if collections::find(vm, s, v).is_none() {
+            if !collections::has(vm, s, v)? {
                 super::iterator::close(vm, it)?;
                 return Ok(Value::FALSE);
             }
@@ -434,7 +432,7 @@ fn is_disjoint_from(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value>
             vm.root(it);
             vm.root(next);
             while let Some(v) = super::iterator::step(vm, it, next)? {
-                if collections::find(vm, s, v).is_some() {
+                if collections::has(vm, s, v)? {
                     super::iterator::close(vm, it)?;
                     return Ok(Value::FALSE);
                 }

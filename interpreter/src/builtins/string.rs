@@ -2,7 +2,7 @@
 
 use super::arg;
 use crate::heap::{ObjRef, StrRef};
-use crate::limits::StringBuilder;
+use crate::limits::{STRING_CHUNK, StringBuilder};
 use crate::object::{Object, ObjectKind, PropertyKey, attrs};
 use crate::value::Value;
 use crate::vm::{JsResult, Vm};
@@ -190,14 +190,13 @@ fn normalize(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
         out.extend(normalized.encode_utf16());
         run.clear();
     };
+    let mut unchecked = 0;
     for unit in char::decode_utf16(s.iter().copied()) {
         match unit {
-            // No ASCII character composes with what precedes it or reorders, so a run may
-            // end before one: long strings are normalized a piece at a time.
-            Ok(c) if c.is_ascii() && run.len() >= 4096 => {
+            // A run may end where normalization has a boundary: long strings are normalized
+            // a piece at a time.
+            Ok(c) if run.len() >= 4096 && boundary_before(c, &form) => {
                 flush(&mut run, &mut out);
-                vm.check_interrupt_now()?;
-                vm.check_string_length(out.len() as f64)?;
                 run.push(c);
             }
             Ok(c) => run.push(c),
@@ -206,10 +205,44 @@ fn normalize(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
                 out.push(lone.unpaired_surrogate());
             }
         }
+        unchecked += 1;
+        if unchecked == 1 << 16 {
+            unchecked = 0;
+            vm.check_interrupt_now()?;
+            vm.check_string_length(out.len() as f64)?;
+        }
     }
     flush(&mut run, &mut out);
     vm.check_string_length(out.len() as f64)?;
-    Ok(vm.string_from_units(&out))
+    vm.string_from_long_units(&out)
+}
+
+/// Whether text followed by `c` normalizes as the text alone followed by `c`'s part (a
+/// normalization boundary, UAX #15 section 9.1): `c`'s decomposition in `form` starts with a
+/// starter, which in the composing forms must not compose with what precedes it (the
+/// characters whose quick check says "maybe").
+fn boundary_before(c: char, form: &str) -> bool {
+    use unicode_normalization::char::{
+        canonical_combining_class, decompose_canonical, decompose_compatible,
+    };
+    use unicode_normalization::{IsNormalized, is_nfc_quick};
+    if c.is_ascii() {
+        return true;
+    }
+    let mut first = None;
+    let mut keep_first = |d: char| {
+        first.get_or_insert(d);
+    };
+    match form {
+        "NFC" | "NFD" => decompose_canonical(c, &mut keep_first),
+        _ => decompose_compatible(c, &mut keep_first),
+    }
+    let Some(first) = first else {
+        return false;
+    };
+    canonical_combining_class(first) == 0
+        && (matches!(form, "NFD" | "NFKD")
+            || is_nfc_quick(std::iter::once(first)) == IsNormalized::Yes)
 }
 
 /// B.2.2.2.1 CreateHTML ( string, tag, attribute, value )
@@ -225,7 +258,7 @@ fn create_html(
     if let Some((attribute, value)) = attribute {
         let v = string_of(vm, value)?;
         out.extend(format!(" {attribute}=\"").encode_utf16());
-        for unit in v {
+        for &unit in v.iter() {
             if unit == u16::from(b'"') {
                 out.extend("&quot;".encode_utf16());
             } else {
@@ -237,7 +270,7 @@ fn create_html(
     out.push(u16::from(b'>'));
     out.extend_from_slice(&s);
     out.extend(format!("</{tag}>").encode_utf16());
-    Ok(vm.string_from_units(&out))
+    vm.string_from_long_units(&out)
 }
 
 fn anchor(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
@@ -306,7 +339,7 @@ fn string_construct(vm: &mut Vm, args: &[Value], nt: ObjRef) -> JsResult<Value> 
 /// `this` as a string (RequireObjectCoercible + ToString).
 fn this_string(vm: &mut Vm, this: Value, name: &str) -> JsResult<std::rc::Rc<[u16]>> {
     let s = this_str(vm, this, name)?;
-    Ok(vm.units(s))
+    vm.units_checked(s)
 }
 
 fn this_str(vm: &mut Vm, this: Value, name: &str) -> JsResult<StrRef> {
@@ -318,9 +351,9 @@ fn this_str(vm: &mut Vm, this: Value, name: &str) -> JsResult<StrRef> {
     vm.to_string(this)
 }
 
-fn string_of(vm: &mut Vm, v: Value) -> JsResult<Vec<u16>> {
+fn string_of(vm: &mut Vm, v: Value) -> JsResult<std::rc::Rc<[u16]>> {
     let s = vm.to_string(v)?;
-    Ok(vm.units(s).to_vec())
+    vm.units_checked(s)
 }
 
 fn value_of(vm: &mut Vm, this: Value, _: &[Value]) -> JsResult<Value> {
@@ -340,7 +373,7 @@ fn from_char_code(vm: &mut Vm, _: Value, args: &[Value]) -> JsResult<Value> {
     for &a in args {
         units.push(vm.to_uint32(a)? as u16);
     }
-    Ok(vm.string_from_units(&units))
+    vm.string_from_long_units(&units)
 }
 
 fn from_code_point(vm: &mut Vm, _: Value, args: &[Value]) -> JsResult<Value> {
@@ -352,7 +385,7 @@ fn from_code_point(vm: &mut Vm, _: Value, args: &[Value]) -> JsResult<Value> {
         }
         push_code_point(&mut units, n as u32);
     }
-    Ok(vm.string_from_units(&units))
+    vm.string_from_long_units(&units)
 }
 
 pub fn push_code_point(units: &mut Vec<u16>, cp: u32) {
@@ -389,7 +422,7 @@ fn raw(vm: &mut Vm, _: Value, args: &[Value]) -> JsResult<Value> {
         }
         i += 1.0;
     }
-    Ok(out.finish(vm))
+    out.finish(vm)
 }
 
 fn at(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
@@ -400,7 +433,7 @@ fn at(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
     if k < 0.0 || k >= len {
         return Ok(Value::UNDEFINED);
     }
-    Ok(vm.string_from_units(&s[k as usize..k as usize + 1]))
+    vm.string_from_long_units(&s[k as usize..k as usize + 1])
 }
 
 fn char_at(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
@@ -409,7 +442,7 @@ fn char_at(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
     if p < 0.0 || p >= f64::from(vm.string_len(s)) {
         return Ok(vm.string(""));
     }
-    let u = vm.unit_at(s, p as usize).unwrap_or(0);
+    let u = vm.unit_at_checked(s, p as usize)?.unwrap_or(0);
     Ok(vm.single_unit_string(u))
 }
 
@@ -423,7 +456,7 @@ fn char_code_at(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
         return Ok(Value::number(f64::NAN));
     }
     Ok(Value::int32(i32::from(
-        vm.unit_at(s, p as usize).unwrap_or(0),
+        vm.unit_at_checked(s, p as usize)?.unwrap_or(0),
     )))
 }
 
@@ -454,7 +487,7 @@ fn concat(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
         let piece = string_of(vm, a)?;
         out.push_units(vm, &piece)?;
     }
-    Ok(out.finish(vm))
+    out.finish(vm)
 }
 
 fn is_regexp(vm: &mut Vm, v: Value) -> JsResult<bool> {
@@ -469,14 +502,61 @@ fn is_regexp(vm: &mut Vm, v: Value) -> JsResult<bool> {
     Ok(matches!(vm.obj(o).kind, ObjectKind::RegExp(_)))
 }
 
-fn find(haystack: &[u16], needle: &[u16], from: usize) -> Option<usize> {
-    if needle.is_empty() {
-        return (from <= haystack.len()).then_some(from);
+/// The first position at or after `from` where `needle` occurs in `haystack`. A position costs
+/// up to `needle.len()` comparisons, so the positions are tried a chunk of comparisons at a
+/// time, with termination checks between.
+fn find(vm: &mut Vm, haystack: &[u16], needle: &[u16], from: usize) -> JsResult<Option<usize>> {
+    let Some(&first) = needle.first() else {
+        return Ok((from <= haystack.len()).then_some(from));
+    };
+    let Some(last) = haystack.len().checked_sub(needle.len()) else {
+        return Ok(None);
+    };
+    let positions_per_chunk = (STRING_CHUNK / needle.len()).max(1);
+    let mut start = from;
+    while start <= last {
+        let end = last.min(start + positions_per_chunk - 1);
+        let mut i = start;
+        while let Some(k) = haystack[i..=end].iter().position(|&u| u == first) {
+            i += k;
+            if haystack[i..i + needle.len()] == *needle {
+                return Ok(Some(i));
+            }
+            i += 1;
+            if i > end {
+                break;
+            }
+        }
+        start = end + 1;
+        if start <= last {
+            vm.check_interrupt_now()?;
+        }
     }
-    if needle.len() > haystack.len() {
-        return None;
+    Ok(None)
+}
+
+/// The last position at or before `from` where `needle` occurs in `haystack`, checking for
+/// termination as [`find`] does.
+fn rfind(vm: &mut Vm, haystack: &[u16], needle: &[u16], from: usize) -> JsResult<Option<usize>> {
+    let Some(last) = haystack.len().checked_sub(needle.len()) else {
+        return Ok(None);
+    };
+    let positions_per_chunk = (STRING_CHUNK / needle.len().max(1)).max(1);
+    let mut end = from.min(last) + 1;
+    while end > 0 {
+        let start = end.saturating_sub(positions_per_chunk);
+        if let Some(i) = (start..end)
+            .rev()
+            .find(|&i| haystack[i..i + needle.len()] == *needle)
+        {
+            return Ok(Some(i));
+        }
+        end = start;
+        if end > 0 {
+            vm.check_interrupt_now()?;
+        }
     }
-    (from..=haystack.len() - needle.len()).find(|&i| &haystack[i..i + needle.len()] == needle)
+    Ok(None)
 }
 
 fn ends_with(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
@@ -527,7 +607,7 @@ fn includes(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
     let start = vm
         .to_integer_or_infinity(arg(args, 1))?
         .clamp(0.0, s.len() as f64) as usize;
-    Ok(Value::boolean(find(&s, &search, start).is_some()))
+    Ok(Value::boolean(find(vm, &s, &search, start)?.is_some()))
 }
 
 fn index_of(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
@@ -537,7 +617,7 @@ fn index_of(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
         .to_integer_or_infinity(arg(args, 1))?
         .clamp(0.0, s.len() as f64) as usize;
     Ok(Value::number(
-        find(&s, &search, start).map_or(-1.0, |i| i as f64),
+        find(vm, &s, &search, start)?.map_or(-1.0, |i| i as f64),
     ))
 }
 
@@ -547,16 +627,10 @@ fn last_index_of(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
     let n = vm.to_number(arg(args, 1))?;
     let pos = if n.is_nan() { f64::INFINITY } else { n.trunc() };
     let start = pos.clamp(0.0, s.len() as f64) as usize;
-    if search.len() > s.len() {
-        return Ok(Value::int32(-1));
-    }
-    let max = start.min(s.len() - search.len());
-    for i in (0..=max).rev() {
-        if s[i..i + search.len()] == search[..] {
-            return Ok(Value::number(i as f64));
-        }
-    }
-    Ok(Value::int32(-1))
+    Ok(match rfind(vm, &s, &search, start)? {
+        Some(i) => Value::number(i as f64),
+        None => Value::int32(-1),
+    })
 }
 
 fn locale_compare(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
@@ -575,15 +649,15 @@ fn pad(vm: &mut Vm, this: Value, args: &[Value], at_start: bool) -> JsResult<Val
     let s = this_string(vm, this, "padStart")?;
     let max = vm.to_length(arg(args, 0))?;
     if max <= s.len() as f64 {
-        return Ok(vm.string_from_units(&s[..]));
+        return vm.string_from_long_units(&s[..]);
     }
     let filler = if arg(args, 1).is_undefined() {
-        vec![u16::from(b' ')]
+        std::rc::Rc::from([u16::from(b' ')])
     } else {
         string_of(vm, arg(args, 1))?
     };
     if filler.is_empty() {
-        return Ok(vm.string_from_units(&s[..]));
+        return vm.string_from_long_units(&s[..]);
     }
     vm.check_string_length(max)?;
     let fill_len = max as usize - s.len();
@@ -597,7 +671,7 @@ fn pad(vm: &mut Vm, this: Value, args: &[Value], at_start: bool) -> JsResult<Val
     if at_start {
         out.push_units(vm, &s)?;
     }
-    Ok(out.finish(vm))
+    out.finish(vm)
 }
 
 fn pad_start(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
@@ -620,7 +694,7 @@ fn repeat(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
     let mut out = StringBuilder::new();
     out.reserve(vm, s.len() * n as usize)?;
     out.push_repeated(vm, &s, n as usize)?;
-    Ok(out.finish(vm))
+    out.finish(vm)
 }
 
 /// Looks up a named capture group's text for `$<name>`.
@@ -731,17 +805,19 @@ fn replace_impl(vm: &mut Vm, this: Value, args: &[Value], all: bool) -> JsResult
             return vm.call(replacer, search_value, &[this, replace_value]);
         }
     }
-    let s = string_of(vm, this)?;
+    let sv = vm.to_string(this)?.value();
+    vm.root(sv);
+    let s = string_of(vm, sv)?;
     let search = string_of(vm, search_value)?;
     let functional = vm.is_callable(replace_value);
     let replacement = if functional {
-        Vec::new()
+        std::rc::Rc::from([])
     } else {
         string_of(vm, replace_value)?
     };
     let mut positions = Vec::new();
     let mut from = 0;
-    while let Some(p) = find(&s, &search, from) {
+    while let Some(p) = find(vm, &s, &search, from)? {
         vm.check_interrupt_native()?;
         positions.push(p);
         if !all {
@@ -754,18 +830,17 @@ fn replace_impl(vm: &mut Vm, this: Value, args: &[Value], all: bool) -> JsResult
     }
     let mut out = StringBuilder::new();
     let mut end = 0;
-    let sv = vm.string_from_units(&s);
     for p in positions {
         vm.check_interrupt_native()?;
         out.push_units(vm, &s[end..p])?;
         let piece = if functional {
-            let m = vm.string_from_units(&search);
+            let m = vm.string_from_long_units(&search)?;
             let r = vm.call(
                 replace_value,
                 Value::UNDEFINED,
                 &[m, Value::number(p as f64), sv],
             )?;
-            string_of(vm, r)?
+            string_of(vm, r)?.to_vec()
         } else {
             get_substitution(&search, &s, p, &[], None, &replacement)
         };
@@ -773,7 +848,7 @@ fn replace_impl(vm: &mut Vm, this: Value, args: &[Value], all: bool) -> JsResult
         end = p + search.len();
     }
     out.push_units(vm, &s[end.min(s.len())..])?;
-    Ok(out.finish(vm))
+    out.finish(vm)
 }
 
 fn replace(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
@@ -802,7 +877,7 @@ fn slice(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
     if from >= to {
         return Ok(vm.string(""));
     }
-    Ok(vm.string_from_units(&s[from as usize..to as usize]))
+    vm.string_from_long_units(&s[from as usize..to as usize])
 }
 
 /// 22.1.3.23 String.prototype.split
@@ -819,7 +894,9 @@ fn split(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
             return vm.call(splitter, separator, &[this, limit]);
         }
     }
-    let s = string_of(vm, this)?;
+    let sv = vm.to_string(this)?.value();
+    vm.root(sv);
+    let s = string_of(vm, sv)?;
     let lim = if limit.is_undefined() {
         u32::MAX
     } else {
@@ -830,8 +907,7 @@ fn split(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
         return Ok(vm.new_array(Vec::new()).value());
     }
     if separator.is_undefined() {
-        let v = vm.string_from_units(&s);
-        return Ok(vm.new_array(vec![v]).value());
+        return Ok(vm.new_array(vec![sv]).value());
     }
     let mut parts = Vec::new();
     if r.is_empty() {
@@ -842,19 +918,18 @@ fn split(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
         return Ok(vm.new_array(parts).value());
     }
     if s.is_empty() {
-        let v = vm.string_from_units(&s);
-        return Ok(vm.new_array(vec![v]).value());
+        return Ok(vm.new_array(vec![sv]).value());
     }
     let mut start = 0;
-    while let Some(p) = find(&s, &r, start) {
+    while let Some(p) = find(vm, &s, &r, start)? {
         vm.check_interrupt_native()?;
-        parts.push(vm.string_from_units(&s[start..p]));
+        parts.push(vm.string_from_long_units(&s[start..p])?);
         if parts.len() as u32 >= lim {
             return Ok(vm.new_array(parts).value());
         }
         start = p + r.len();
     }
-    parts.push(vm.string_from_units(&s[start..]));
+    parts.push(vm.string_from_long_units(&s[start..])?);
     Ok(vm.new_array(parts).value())
 }
 
@@ -878,7 +953,7 @@ fn substr(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
     if start >= end {
         return Ok(vm.string(""));
     }
-    Ok(vm.string_from_units(&s[start as usize..end as usize]))
+    vm.string_from_long_units(&s[start as usize..end as usize])
 }
 
 fn substring(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
@@ -891,7 +966,7 @@ fn substring(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
         vm.to_integer_or_infinity(arg(args, 1))?.clamp(0.0, len)
     };
     let (from, to) = if a < b { (a, b) } else { (b, a) };
-    Ok(vm.string_from_units(&s[from as usize..to as usize]))
+    vm.string_from_long_units(&s[from as usize..to as usize])
 }
 
 /// Full Unicode case mapping by code point; lone surrogates are kept as they are.
@@ -918,7 +993,7 @@ fn map_case(vm: &mut Vm, this: Value, name: &str, lower: bool) -> JsResult<Value
         i += n;
     }
     vm.check_string_length(out.len() as f64)?;
-    Ok(vm.string_from_units(&out))
+    vm.string_from_long_units(&out)
 }
 
 fn to_lower_case(vm: &mut Vm, this: Value, _: &[Value]) -> JsResult<Value> {
@@ -947,7 +1022,7 @@ fn to_well_formed(vm: &mut Vm, this: Value, _: &[Value]) -> JsResult<Value> {
         let mut buf = [0u16; 2];
         out.extend_from_slice(c.encode_utf16(&mut buf));
     }
-    Ok(vm.string_from_units(&out))
+    vm.string_from_long_units(&out)
 }
 
 /// WhiteSpace and LineTerminator code points (12.2, 12.3).
@@ -973,7 +1048,7 @@ fn trim_impl(vm: &mut Vm, this: Value, start: bool, end: bool) -> JsResult<Value
             b -= 1;
         }
     }
-    Ok(vm.string_from_units(&s[a..b]))
+    vm.string_from_long_units(&s[a..b])
 }
 
 fn trim(vm: &mut Vm, this: Value, _: &[Value]) -> JsResult<Value> {
@@ -987,8 +1062,7 @@ fn trim_end(vm: &mut Vm, this: Value, _: &[Value]) -> JsResult<Value> {
 }
 
 fn iterator(vm: &mut Vm, this: Value, _: &[Value]) -> JsResult<Value> {
-    let s = this_string(vm, this, "[Symbol.iterator]")?;
-    let sv = vm.string_from_units(&s);
+    let sv = this_str(vm, this, "[Symbol.iterator]")?.value();
     let proto = vm.intrinsics().string_iterator_prototype;
     Ok(vm
         .alloc(Object::new(
