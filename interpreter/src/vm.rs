@@ -933,6 +933,7 @@ impl Vm {
             JsString {
                 data: StrData::Utf16(wide.finish()),
                 len: units.len() as u32,
+                atom: crate::string::NO_ATOM,
             }
         };
         Ok(self.heap.alloc_string(string).value())
@@ -1546,13 +1547,16 @@ impl RopeCopy {
 
     /// Replaces rope `s` by the flat string copied.
     fn store(self, vm: &mut Vm, s: StrRef) {
-        let flat = match self.out {
+        let mut flat = match self.out {
             FlatUnits::Latin1(bytes) => JsString::from_latin1(bytes),
             FlatUnits::Utf16 { units, .. } => JsString {
                 data: StrData::Utf16(units.finish()),
                 len: self.len as u32,
+                atom: crate::string::NO_ATOM,
             },
         };
+        // The flattened rope is the same string: it keeps the atom it may have as a key.
+        flat.atom = vm.heap.strings.get(s.0).atom;
         vm.heap
             .note_growth(crate::heap::HeapSize::payload_bytes(&flat));
         *vm.heap.strings.get_mut(s.0) = flat;

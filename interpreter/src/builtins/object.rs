@@ -312,9 +312,18 @@ pub fn set_integrity(vm: &mut Vm, o: ObjRef, frozen: bool) -> JsResult<bool> {
     if !vm.prevent_extensions(o)? {
         return Ok(false);
     }
-    let keys = vm.own_property_keys(o)?;
-    vm.root_keys(&keys);
-    for key in keys {
+    // Traps run between the keys' uses; the scope is this call's (the interpreter freezes
+    // template objects outside any native call).
+    vm.handle_scope(|vm| {
+        let keys = vm.own_property_keys(o)?;
+        vm.root_keys(&keys);
+        freeze_or_seal_keys(vm, o, &keys, frozen)
+    })?;
+    Ok(true)
+}
+
+fn freeze_or_seal_keys(vm: &mut Vm, o: ObjRef, keys: &[PropertyKey], frozen: bool) -> JsResult<()> {
+    for &key in keys {
         let d = if frozen {
             match vm.get_own_property(o, key)? {
                 Some(p) if p.is_accessor() => Descriptor {
@@ -336,7 +345,7 @@ pub fn set_integrity(vm: &mut Vm, o: ObjRef, frozen: bool) -> JsResult<bool> {
         };
         vm.define_property_or_throw(o, key, d)?;
     }
-    Ok(true)
+    Ok(())
 }
 
 /// 7.3.16 TestIntegrityLevel
@@ -344,19 +353,21 @@ pub fn test_integrity(vm: &mut Vm, o: ObjRef, frozen: bool) -> JsResult<bool> {
     if vm.is_extensible(o)? {
         return Ok(false);
     }
-    let keys = vm.own_property_keys(o)?;
-    vm.root_keys(&keys);
-    for key in keys {
-        if let Some(p) = vm.get_own_property(o, key)? {
-            if p.attrs & attrs::CONFIGURABLE != 0 {
-                return Ok(false);
-            }
-            if frozen && !p.is_accessor() && p.attrs & attrs::WRITABLE != 0 {
-                return Ok(false);
+    vm.handle_scope(|vm| {
+        let keys = vm.own_property_keys(o)?;
+        vm.root_keys(&keys);
+        for key in keys {
+            if let Some(p) = vm.get_own_property(o, key)? {
+                if p.attrs & attrs::CONFIGURABLE != 0 {
+                    return Ok(false);
+                }
+                if frozen && !p.is_accessor() && p.attrs & attrs::WRITABLE != 0 {
+                    return Ok(false);
+                }
             }
         }
-    }
-    Ok(true)
+        Ok(true)
+    })
 }
 
 fn freeze(vm: &mut Vm, _: Value, args: &[Value]) -> JsResult<Value> {
