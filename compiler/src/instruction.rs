@@ -248,77 +248,47 @@ impl Operand for Imm {
     const KIND: OperandKind = OperandKind::Imm;
 }
 
-impl Operand for JumpOffset {
-    fn width(self) -> Width {
-        Width::Narrow
-    }
-    fn encode(self, _width: Width, out: &mut Vec<u8>) {
-        out.extend_from_slice(&self.0.to_le_bytes());
-    }
-    fn decode(bytes: &[u8], _width: Width) -> Option<(Self, usize)> {
-        let raw = bytes.get(..4)?;
-        Some((
-            JumpOffset(i32::from_le_bytes([raw[0], raw[1], raw[2], raw[3]])),
-            4,
-        ))
-    }
-    fn example(v: u32) -> Self {
-        JumpOffset(-(v as i32))
-    }
-    const NARROW: usize = 4;
-    #[inline(always)]
-    unsafe fn read_narrow(p: *const u8) -> Self {
-        // SAFETY: the caller promises four readable bytes at `p`.
-        JumpOffset(i32::from_le_bytes(unsafe {
-            p.cast::<[u8; 4]>().read_unaligned()
-        }))
-    }
-    #[inline(always)]
-    unsafe fn read_scaled(p: *const u8, _width: usize) -> (Self, usize) {
-        // SAFETY: jump offsets are four bytes whatever the prefix; the caller promises them.
-        (unsafe { Self::read_narrow(p) }, 4)
-    }
-    fn value(self) -> OperandValue {
-        OperandValue::Jump(self.0)
-    }
-    const KIND: OperandKind = OperandKind::Jump;
+/// Operands that are four bytes whatever the prefix: jump offsets (patched in place after
+/// emitting) and 32-bit immediates (a large constant does not widen the other operands).
+macro_rules! four_byte_operand {
+    ($($t:ident => $kind:ident, example: |$v:ident| $example:expr);*) => {$(
+        impl Operand for $t {
+            fn width(self) -> Width {
+                Width::Narrow
+            }
+            fn encode(self, _width: Width, out: &mut Vec<u8>) {
+                out.extend_from_slice(&self.0.to_le_bytes());
+            }
+            fn decode(bytes: &[u8], _width: Width) -> Option<(Self, usize)> {
+                let raw = bytes.get(..4)?;
+                Some(($t(i32::from_le_bytes([raw[0], raw[1], raw[2], raw[3]])), 4))
+            }
+            fn example($v: u32) -> Self {
+                $example
+            }
+            const NARROW: usize = 4;
+            #[inline(always)]
+            unsafe fn read_narrow(p: *const u8) -> Self {
+                // SAFETY: the caller promises four readable bytes at `p`.
+                $t(i32::from_le_bytes(unsafe { p.cast::<[u8; 4]>().read_unaligned() }))
+            }
+            #[inline(always)]
+            unsafe fn read_scaled(p: *const u8, _width: usize) -> (Self, usize) {
+                // SAFETY: four bytes whatever the prefix; the caller promises them.
+                (unsafe { Self::read_narrow(p) }, 4)
+            }
+            fn value(self) -> OperandValue {
+                OperandValue::$kind(self.0)
+            }
+            const KIND: OperandKind = OperandKind::$kind;
+        }
+    )*};
 }
 
-impl Operand for Int32 {
-    fn width(self) -> Width {
-        Width::Narrow
-    }
-    fn encode(self, _width: Width, out: &mut Vec<u8>) {
-        out.extend_from_slice(&self.0.to_le_bytes());
-    }
-    fn decode(bytes: &[u8], _width: Width) -> Option<(Self, usize)> {
-        let raw = bytes.get(..4)?;
-        Some((
-            Int32(i32::from_le_bytes([raw[0], raw[1], raw[2], raw[3]])),
-            4,
-        ))
-    }
-    fn example(v: u32) -> Self {
-        Int32(v as i32 - 7)
-    }
-    const NARROW: usize = 4;
-    #[inline(always)]
-    unsafe fn read_narrow(p: *const u8) -> Self {
-        // SAFETY: the caller promises four readable bytes at `p`.
-        Int32(i32::from_le_bytes(unsafe {
-            p.cast::<[u8; 4]>().read_unaligned()
-        }))
-    }
-    #[inline(always)]
-    unsafe fn read_scaled(p: *const u8, _width: usize) -> (Self, usize) {
-        // SAFETY: 32-bit immediates are four bytes whatever the prefix; the caller promises them.
-        (unsafe { Self::read_narrow(p) }, 4)
-    }
-    fn value(self) -> OperandValue {
-        OperandValue::Int32(self.0)
-    }
-    const KIND: OperandKind = OperandKind::Int32;
-}
+four_byte_operand!(
+    JumpOffset => Jump, example: |v| JumpOffset(-(v as i32));
+    Int32 => Int32, example: |v| Int32(v as i32 - 7)
+);
 
 impl fmt::Display for Reg {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

@@ -124,6 +124,27 @@ impl HeapSize for num_bigint::BigInt {
     }
 }
 
+/// After a sweep of a side table whose ids are reused (atoms, shapes): drops the freed entries
+/// at the end of `table` (never below `keep`), so that the free list holds only ids inside it,
+/// hands the rest out lowest first, and gives spare capacity back after a peak.
+pub fn trim_freed_tail<T>(
+    table: &mut Vec<T>,
+    free: &mut Vec<u32>,
+    keep: usize,
+    is_freed: impl Fn(&T) -> bool,
+) {
+    while table.len() > keep && table.last().is_some_and(&is_freed) {
+        table.pop();
+    }
+    let len = table.len() as u32;
+    free.retain(|&id| id < len);
+    free.sort_unstable_by(|a, b| b.cmp(a));
+    if table.capacity() > 2 * table.len().max(64) {
+        table.shrink_to_fit();
+        free.shrink_to_fit();
+    }
+}
+
 /// Cells per chunk of an arena (a power of two).
 const CHUNK: usize = 1 << 12;
 

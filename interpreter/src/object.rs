@@ -225,18 +225,10 @@ impl Shapes {
             }
         }
         if freed > 0 && !self.gc_stress {
-            // Freed ids at the end go; the rest are handed out lowest first, so the table
-            // can shrink back after a peak.
-            while self.shapes.len() > 1 && self.shapes.last().is_some_and(|s| s.parent.is_none()) {
-                self.shapes.pop();
-            }
-            let len = self.shapes.len() as u32;
-            self.free.retain(|&id| id < len);
-            self.free.sort_unstable_by(|a, b| b.cmp(a));
-            if self.shapes.capacity() > 2 * self.shapes.len().max(64) {
-                self.shapes.shrink_to_fit();
-                self.free.shrink_to_fit();
-            }
+            // The empty shape (id 0) has no parent but is never freed.
+            crate::heap::trim_freed_tail(&mut self.shapes, &mut self.free, 1, |s| {
+                s.parent.is_none()
+            });
         }
         freed
     }

@@ -197,18 +197,8 @@ impl Atoms {
             }
         }
         if freed > 0 && !self.gc_stress {
-            // Freed ids at the end go; the rest are handed out lowest first, so the table
-            // can shrink back after a peak.
-            while self.names.len() > self.permanent as usize && self.names.last() == Some(&None) {
-                self.names.pop();
-            }
-            let len = self.names.len() as u32;
-            self.free.retain(|&id| id < len);
-            self.free.sort_unstable_by(|a, b| b.cmp(a));
-            if self.names.capacity() > 2 * self.names.len().max(64) {
-                self.names.shrink_to_fit();
-                self.free.shrink_to_fit();
-            }
+            let keep = self.permanent as usize;
+            crate::heap::trim_freed_tail(&mut self.names, &mut self.free, keep, Option::is_none);
             if self.ids.capacity() > 4 * self.ids.len().max(64) {
                 self.ids.shrink_to_fit();
             }

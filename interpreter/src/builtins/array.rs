@@ -289,6 +289,15 @@ fn get_present(vm: &mut Vm, o: ObjRef, k: f64) -> JsResult<Option<Value>> {
     })
 }
 
+/// The element at `k`: `None` for a hole when `skip_holes`, else Get(o, k) whatever is there.
+fn get_element(vm: &mut Vm, o: ObjRef, k: f64, skip_holes: bool) -> JsResult<Option<Value>> {
+    if skip_holes {
+        return get_present(vm, o, k);
+    }
+    let key = index_key(vm, k);
+    vm.get(o, key, o.value()).map(Some)
+}
+
 /// One step of the moves `shift`, `unshift`, `splice` and `copyWithin` make: the element at
 /// `from` goes to `to`, or `to` is deleted when `from` is absent.
 fn move_element(vm: &mut Vm, o: ObjRef, from: f64, to: f64) -> JsResult<()> {
@@ -480,12 +489,7 @@ fn each(
     let mut k = if reverse { len - 1.0 } else { 0.0 };
     while if reverse { k >= 0.0 } else { k < len } {
         vm.check_interrupt_native()?;
-        let value = if skip_holes {
-            get_present(vm, o, k)?
-        } else {
-            let key = index_key(vm, k);
-            Some(vm.get(o, key, o.value())?)
-        };
+        let value = get_element(vm, o, k, skip_holes)?;
         if let Some(v) = value {
             let r = vm.call(f, this_arg, &[v, Value::number(k), o.value()])?;
             if !visit(vm, k, v, r)? {
@@ -1141,12 +1145,7 @@ fn collect_for_sort(
     let mut k = 0.0;
     while k < len {
         vm.check_interrupt_native()?;
-        let value = if skip_holes {
-            get_present(vm, o, k)?
-        } else {
-            let key = index_key(vm, k);
-            Some(vm.get(o, key, o.value())?)
-        };
+        let value = get_element(vm, o, k, skip_holes)?;
         if let Some(v) = value {
             if v.is_undefined() {
                 undefined += 1;
