@@ -10,7 +10,7 @@ use crate::object::{
     ConstructorKind, Generator, GeneratorState, Object, ObjectKind, PropertyKey, SavedFrame, Slot,
 };
 use crate::value::Value;
-use crate::vm::{Frame, JsError, JsResult, ReturnTo, Vm};
+use crate::vm::{Frame, FrameExtra, JsError, JsResult, ReturnTo, Vm};
 use kiln_compiler::code::flags;
 
 /// Whether the current thread's native stack is within [`NATIVE_STACK_RED_ZONE`] of its end,
@@ -428,24 +428,63 @@ impl Vm {
         let base = self.registers.len();
         let argc = args.len();
         let n = argc.min(parameter_count).min(register_count);
-        let extra_args = match args {
+        match args {
             Args::Slice(a) => {
                 self.registers.extend_from_slice(&a[..n]);
-                a.get(parameter_count..)
-                    .map(<[Value]>::to_vec)
-                    .unwrap_or_default()
+                self.registers
+                    .resize(base + register_count, Value::UNDEFINED);
             }
-            Args::Registers { start, count } => {
-                self.registers.extend_from_within(start..start + n);
-                if count > parameter_count {
-                    self.registers[start + parameter_count..start + count].to_vec()
-                } else {
-                    Vec::new()
-                }
-            }
+            // SAFETY: `reserve_registers` succeeded above, `n` is at most `register_count`, and
+            // `start..start + count` is a verified `Call`/`New` argument window of the caller.
+            Args::Registers { start, .. } => unsafe {
+                crate::verified::push_registers(&mut self.registers, start, n, register_count)
+            },
+        }
+        let extra = if argc > parameter_count || fl & (flags::GENERATOR | flags::ASYNC) != 0 {
+            Some(self.frame_extra(callee, args, parameter_count, fl, realm))
+        } else {
+            None
         };
-        self.registers
-            .resize(base + register_count, Value::UNDEFINED);
+        self.push_frame(Frame {
+            script,
+            callee: callee.value(),
+            this,
+            new_target,
+            pc: 0,
+            base,
+            env,
+            function,
+            register_count: register_count as u32,
+            argc: argc as u32,
+            env_depth: 0,
+            realm,
+            return_to,
+            is_construct,
+            strict,
+            extra,
+        });
+        Ok(())
+    }
+
+    /// The extras of a frame for `callee` that has arguments past its parameters or is a
+    /// generator or async function (whose object is made here).
+    #[cold]
+    #[inline(never)]
+    fn frame_extra(
+        &mut self,
+        callee: ObjRef,
+        args: Args<'_>,
+        parameter_count: usize,
+        fl: u32,
+        realm: u32,
+    ) -> Box<FrameExtra> {
+        let extra_args = match args {
+            Args::Slice(a) => a.get(parameter_count..).unwrap_or_default().to_vec(),
+            Args::Registers { start, count } if count > parameter_count => {
+                self.registers[start + parameter_count..start + count].to_vec()
+            }
+            Args::Registers { .. } => Vec::new(),
+        };
         let mut generator = None;
         let mut promise = None;
         if fl & flags::GENERATOR != 0 {
@@ -488,34 +527,35 @@ impl Vm {
             generator = Some(holder);
             promise = Some(p.value());
         }
-        self.push_frame(Frame {
-            script,
-            function,
-            callee: callee.value(),
-            pc: 0,
-            base,
-            register_count,
-            env,
-            env_depth: 0,
-            this,
-            new_target,
-            argc,
+        Box::new(FrameExtra {
             extra_args,
-            return_to,
-            is_construct,
             generator,
             promise,
-            resume_value: 0,
-            resume_mode: 0,
-            realm,
-            strict,
-        });
-        Ok(())
+            ..FrameExtra::default()
+        })
     }
 
     /// Pops the top frame and hands `value` to where it returns, applying the rules of
     /// constructors, generators and async functions.
+    #[inline]
     pub fn finish_frame(&mut self, value: Value) -> JsResult<Completion> {
+        // The common case: a plain call returning into a register of the calling frame.
+        let f = self.frames.last().expect("a frame");
+        if let (ReturnTo::Register(r), false, None) = (f.return_to, f.is_construct, &f.extra) {
+            let base = f.base;
+            self.discard_frame();
+            self.registers.truncate(base);
+            let caller = self.frames.last().expect("a caller");
+            let at = caller.base + r as usize;
+            self.registers[at] = value;
+            return Ok(Completion::Continue);
+        }
+        self.finish_frame_with(value)
+    }
+
+    /// [`Vm::finish_frame`] for constructors, generators, async functions and returns to
+    /// native code.
+    fn finish_frame_with(&mut self, value: Value) -> JsResult<Completion> {
         // Read what is needed and drop the frame in place (no move of the whole frame).
         let frame = {
             let f = self.frames.last().expect("a frame");
@@ -524,8 +564,8 @@ impl Vm {
                 is_construct: f.is_construct,
                 callee: f.callee,
                 this: f.this,
-                promise: f.promise,
-                generator: f.generator,
+                promise: f.promise(),
+                generator: f.generator(),
                 return_to: f.return_to,
             }
         };
@@ -578,32 +618,29 @@ impl Vm {
         })
     }
 
-    /// Suspends the top frame into its generator or async function object.
-    pub fn suspend_frame(&mut self, resume_value: u32, resume_mode: u32) -> (ObjRef, Frame) {
+    /// Suspends the top frame into its generator or async function object. Returns the
+    /// holder, where the frame returned to, and an async function's promise.
+    pub fn suspend_frame(
+        &mut self,
+        resume_value: u32,
+        resume_mode: u32,
+    ) -> (ObjRef, ReturnTo, Option<Value>) {
         let mut frame = self.pop_frame().expect("a frame");
         let registers = self.registers[frame.base..].to_vec();
         self.registers.truncate(frame.base);
-        frame.resume_value = resume_value;
-        frame.resume_mode = resume_mode;
-        let holder = frame.generator.expect("a generator frame");
+        let extra = frame.extra.as_mut().expect("a generator frame");
+        extra.resume_value = resume_value;
+        extra.resume_mode = resume_mode;
+        let holder = extra.generator.expect("a generator frame");
+        let promise = extra.promise;
         let return_to = frame.return_to;
-        let promise = frame.promise;
-        let snapshot = Frame {
-            script: frame.script.clone(),
-            extra_args: std::mem::take(&mut frame.extra_args),
-            ..frame_copy(&frame)
-        };
         match &mut self.obj_mut(holder).kind {
             ObjectKind::Generator(g) | ObjectKind::AsyncFunction(g) => {
-                g.saved = Some(SavedFrame {
-                    frame: snapshot,
-                    registers,
-                });
+                g.saved = Some(SavedFrame { frame, registers });
             }
             _ => unreachable!("a generator"),
         }
-        let _ = (return_to, promise);
-        (holder, frame)
+        (holder, return_to, promise)
     }
 
     /// Resumes a suspended frame: `mode` 0 next (value into the resume register), 1 throw,
@@ -628,13 +665,17 @@ impl Vm {
         frame.return_to = ReturnTo::Native;
         self.registers.extend_from_slice(&saved.registers);
         let base = frame.base;
+        let (resume_value, resume_mode) = frame
+            .extra
+            .as_ref()
+            .map_or((0, 0), |e| (e.resume_value, e.resume_mode));
         // An `await` suspends with no mode register (u32::MAX).
-        let delegates = frame.resume_mode != u32::MAX && frame.resume_mode & DELEGATING_YIELD != 0;
-        let rv = frame.resume_value as usize;
+        let delegates = resume_mode != u32::MAX && resume_mode & DELEGATING_YIELD != 0;
+        let rv = resume_value as usize;
         let rm = if delegates {
-            (frame.resume_mode & !DELEGATING_YIELD) as usize
+            (resume_mode & !DELEGATING_YIELD) as usize
         } else {
-            frame.resume_mode as usize
+            resume_mode as usize
         };
         self.push_frame(frame);
         if mode == 1 && !delegates {
@@ -652,29 +693,3 @@ impl Vm {
 
 /// Set in a frame's `resume_mode` when it is suspended at a `yield*` (YieldDelegate).
 pub const DELEGATING_YIELD: u32 = 1 << 31;
-
-/// A copy of a frame's plain fields (the caller moves the vectors).
-fn frame_copy(f: &Frame) -> Frame {
-    Frame {
-        script: f.script.clone(),
-        function: f.function,
-        callee: f.callee,
-        pc: f.pc,
-        base: f.base,
-        register_count: f.register_count,
-        env: f.env,
-        env_depth: f.env_depth,
-        this: f.this,
-        new_target: f.new_target,
-        argc: f.argc,
-        extra_args: Vec::new(),
-        return_to: f.return_to,
-        is_construct: f.is_construct,
-        generator: f.generator,
-        promise: f.promise,
-        resume_value: f.resume_value,
-        resume_mode: f.resume_mode,
-        realm: f.realm,
-        strict: f.strict,
-    }
-}

@@ -235,21 +235,17 @@ impl Vm {
             callee: Value::UNDEFINED,
             pc: 0,
             base,
-            register_count,
+            register_count: register_count as u32,
             env,
             env_depth: 0,
             this,
             new_target: Value::UNDEFINED,
             argc: 0,
-            extra_args: Vec::new(),
             return_to: ReturnTo::Native,
             is_construct: false,
-            generator,
-            promise,
-            resume_value: 0,
-            resume_mode: 0,
             realm,
             strict,
+            extra: crate::vm::FrameExtra::new(Vec::new(), generator, promise),
         });
         self.run(None)
     }

@@ -134,7 +134,7 @@ impl Vm {
             self.realm = self.frames[fi].realm;
             let code = script.function(function);
             let bytecode = code.bytecode.as_slice();
-            let register_count = self.frames[fi].register_count;
+            let register_count = self.frames[fi].register_count as usize;
             let feedback: &[std::cell::Cell<crate::vm::InlineCache>] =
                 script.feedback.get(function as usize).map_or(&[], |f| f);
             // SAFETY: this frame runs verified code and was pushed with its registers; the
@@ -1442,29 +1442,31 @@ impl Vm {
                         self.frames[fi].pc = pc;
                         let f = r!(callee);
                         let a = base + args.0 as usize;
-                        let argv: smallvec::SmallVec<[Value; 8]> = self.registers
-                            [a..a + count.0 as usize]
-                            .iter()
-                            .copied()
-                            .collect();
-                        if !self.is_constructor(f) {
-                            let text = self.describe(f);
-                            tri!(Err(self.type_error(&format!("{text} is not a constructor"))));
-                        }
                         if let Some(fo) = f.as_object()
-                            && let ObjectKind::Function(_) = &self.obj(fo).kind
+                            && let ObjectKind::Function(c) = &self.obj(fo).kind
+                            && c.constructor_kind != crate::object::ConstructorKind::None
                         {
                             let this = tri!(self.construct_this(fo, f));
-                            tri!(self.push_closure_frame(
+                            tri!(self.push_closure_frame_from_registers(
                                 fo,
                                 this,
-                                &argv,
+                                a,
+                                count.0 as usize,
                                 f,
                                 ReturnTo::Register(dst.0),
                                 true
                             ));
                             continue 'outer;
                         }
+                        if !self.is_constructor(f) {
+                            let text = self.describe(f);
+                            tri!(Err(self.type_error(&format!("{text} is not a constructor"))));
+                        }
+                        let argv: smallvec::SmallVec<[Value; 8]> = self.registers
+                            [a..a + count.0 as usize]
+                            .iter()
+                            .copied()
+                            .collect();
                         r!(dst) = tri!(self.construct(f, &argv, f));
                     }
                     I::NewSpread { dst, callee, array } => {
@@ -1753,7 +1755,7 @@ impl Vm {
                     return Ok(None);
                 }
                 // An async function rejects its promise instead of throwing.
-                if let Some(p) = frame.promise {
+                if let Some(p) = frame.promise() {
                     let frame = self.pop_frame().expect("a frame");
                     self.registers.truncate(frame.base);
                     crate::builtins::promise::reject_promise(self, p, value);
@@ -1770,7 +1772,7 @@ impl Vm {
             }
             let frame = self.pop_frame().expect("a frame");
             self.registers.truncate(frame.base);
-            if let Some(g) = frame.generator
+            if let Some(g) = frame.generator()
                 && let ObjectKind::Generator(state) = &mut self.obj_mut(g).kind
             {
                 state.state = GeneratorState::Completed;
@@ -2217,9 +2219,9 @@ impl Vm {
         let frame = &self.frames[fi];
         let f = frame.script.function(frame.function);
         let params = f.parameter_count.to_native() as usize;
-        let n = frame.argc.min(params);
+        let n = (frame.argc as usize).min(params);
         let mut args = self.registers[frame.base..frame.base + n].to_vec();
-        args.extend_from_slice(&frame.extra_args);
+        args.extend_from_slice(frame.extra_args());
         args
     }
 
@@ -2960,7 +2962,7 @@ impl Vm {
         value: Value,
         raw: bool,
     ) -> JsResult<Completion> {
-        if self.frames.last().is_none_or(|f| f.generator.is_none()) {
+        if self.frames.last().is_none_or(|f| f.generator().is_none()) {
             return Err(self.invalid_bytecode("a yield outside a generator"));
         }
         let resume_mode = if raw {
@@ -2968,7 +2970,7 @@ impl Vm {
         } else {
             mode
         };
-        let (holder, frame) = self.suspend_frame(dst, resume_mode);
+        let (holder, return_to, _) = self.suspend_frame(dst, resume_mode);
         let (started, is_async) = match &mut self.obj_mut(holder).kind {
             ObjectKind::Generator(g) => {
                 let started = g.started;
@@ -2992,7 +2994,7 @@ impl Vm {
         } else {
             crate::builtins::iterator::iter_result(self, value, false)
         };
-        Ok(match frame.return_to {
+        Ok(match return_to {
             ReturnTo::Native => Completion::Native(result),
             ReturnTo::Register(r) => {
                 let caller = self.frames.last().expect("a caller");
@@ -3005,13 +3007,13 @@ impl Vm {
 
     fn await_frame(&mut self, dst: u32, value: Value) -> JsResult<Completion> {
         let promise = crate::builtins::promise::promise_resolve_intrinsic(self, value)?;
-        if self.frames.last().is_none_or(|f| f.generator.is_none()) {
+        if self.frames.last().is_none_or(|f| f.generator().is_none()) {
             return Err(self.invalid_bytecode("an await outside an async function"));
         }
-        let (holder, frame) = self.suspend_frame(dst, u32::MAX);
+        let (holder, return_to, async_promise) = self.suspend_frame(dst, u32::MAX);
         crate::builtins::promise::await_promise(self, promise, holder);
-        let result = frame.promise.unwrap_or(Value::UNDEFINED);
-        Ok(match frame.return_to {
+        let result = async_promise.unwrap_or(Value::UNDEFINED);
+        Ok(match return_to {
             ReturnTo::Native => Completion::Native(result),
             ReturnTo::Register(r) => {
                 let caller = self.frames.last().expect("a caller");
@@ -3073,21 +3075,17 @@ impl Vm {
             callee,
             pc: 0,
             base,
-            register_count,
+            register_count: register_count as u32,
             env,
             env_depth: 0,
             this,
             new_target,
             argc: 0,
-            extra_args: Vec::new(),
             return_to: ReturnTo::Native,
             is_construct: false,
-            generator: None,
-            promise: None,
-            resume_value: 0,
-            resume_mode: 0,
             realm,
             strict: eval_strict,
+            extra: None,
         });
         self.run(None)
     }

@@ -634,12 +634,14 @@ pub fn trace_frame(frame: &crate::vm::Frame, out: &mut Vec<Traced>) {
     if let Some(e) = frame.env {
         out.push(Traced::Env(e));
     }
-    out.extend(frame.extra_args.iter().map(|&v| Traced::Value(v)));
-    if let Some(g) = frame.generator {
-        out.push(Traced::Value(g.value()));
-    }
-    if let Some(p) = frame.promise {
-        out.push(Traced::Value(p));
+    if let Some(extra) = &frame.extra {
+        out.extend(extra.extra_args.iter().map(|&v| Traced::Value(v)));
+        if let Some(g) = extra.generator {
+            out.push(Traced::Value(g.value()));
+        }
+        if let Some(p) = extra.promise {
+            out.push(Traced::Value(p));
+        }
     }
 }
 
@@ -687,7 +689,10 @@ impl crate::heap::HeapSize for Object {
             ObjectKind::Generator(g) | ObjectKind::AsyncFunction(g) => {
                 size_of::<Generator>()
                     + g.saved.as_ref().map_or(0, |s| {
-                        vec_bytes(&s.registers) + s.frame.extra_args.capacity() * 8
+                        vec_bytes(&s.registers)
+                            + s.frame.extra.as_ref().map_or(0, |e| {
+                                size_of::<crate::vm::FrameExtra>() + vec_bytes(&e.extra_args)
+                            })
                     })
                     + g.queue.capacity() * size_of::<AsyncGeneratorRequest>()
             }

@@ -103,3 +103,28 @@ pub unsafe fn ic_ways(
     // SAFETY: the caller's promise: the site's ways are inside the list.
     unsafe { feedback.get_unchecked(start..start + crate::vm::IC_WAYS) }
 }
+
+/// Pushes a new frame's `count` registers onto the register stack: the first `n` copied from
+/// `registers[from..from + n]` (the caller's argument window), the rest `undefined`.
+///
+/// # Safety
+/// `Vm::reserve_registers(count)` succeeded (so the stack's buffer, allocated at its maximum
+/// size, has room), `n <= count`, and `from..from + n` lies within the stack: the argument
+/// window of a `Call`/`New` instruction of verified code, which the verifier proved below the
+/// calling frame's register count.
+#[inline(always)]
+pub unsafe fn push_registers(registers: &mut Vec<Value>, from: usize, n: usize, count: usize) {
+    let len = registers.len();
+    debug_assert!(from + n <= len && n <= count && len + count <= registers.capacity());
+    // SAFETY: the source is initialised (below `len`), the destination is the spare capacity
+    // the caller reserved, so they do not overlap; every new register is written before the
+    // length covers it.
+    unsafe {
+        let p = registers.as_mut_ptr();
+        std::ptr::copy_nonoverlapping(p.add(from), p.add(len), n);
+        for i in n..count {
+            p.add(len + i).write(Value::UNDEFINED);
+        }
+        registers.set_len(len + count);
+    }
+}

@@ -339,22 +339,33 @@ pub enum ReturnTo {
     Native,
 }
 
+/// A call's record on the frame stack. Kept small (a call writes one, a return reads one):
+/// what only generator, async and over-supplied calls need lives in [`FrameExtra`].
 pub struct Frame {
     pub script: Rc<LoadedScript>,
-    pub function: u32,
     pub callee: Value,
-    pub pc: usize,
-    pub base: usize,
-    pub register_count: usize,
-    pub env: Option<EnvRef>,
-    pub env_depth: u32,
     pub this: Value,
     pub new_target: Value,
-    pub argc: usize,
-    /// Arguments past the declared parameters (the rest live in the first registers).
-    pub extra_args: Vec<Value>,
+    pub pc: usize,
+    pub base: usize,
+    pub env: Option<EnvRef>,
+    pub function: u32,
+    pub register_count: u32,
+    pub argc: u32,
+    pub env_depth: u32,
+    pub realm: u32,
     pub return_to: ReturnTo,
     pub is_construct: bool,
+    pub strict: bool,
+    /// `None` for a plain call with no arguments past its parameters.
+    pub extra: Option<Box<FrameExtra>>,
+}
+
+/// The parts of a frame most calls do not have.
+#[derive(Default)]
+pub struct FrameExtra {
+    /// Arguments past the declared parameters (the rest live in the first registers).
+    pub extra_args: Vec<Value>,
     /// The generator or async function object this frame runs for.
     pub generator: Option<ObjRef>,
     /// An async function's result promise.
@@ -362,8 +373,39 @@ pub struct Frame {
     /// Registers a `Yield`/`Await` resumes into: the value and the mode.
     pub resume_value: u32,
     pub resume_mode: u32,
-    pub realm: u32,
-    pub strict: bool,
+}
+
+impl FrameExtra {
+    /// The extras of a new frame, boxed only when there are any.
+    pub fn new(
+        extra_args: Vec<Value>,
+        generator: Option<ObjRef>,
+        promise: Option<Value>,
+    ) -> Option<Box<FrameExtra>> {
+        if extra_args.is_empty() && generator.is_none() && promise.is_none() {
+            return None;
+        }
+        Some(Box::new(FrameExtra {
+            extra_args,
+            generator,
+            promise,
+            ..FrameExtra::default()
+        }))
+    }
+}
+
+impl Frame {
+    pub fn extra_args(&self) -> &[Value] {
+        self.extra.as_ref().map_or(&[], |e| &e.extra_args)
+    }
+
+    pub fn generator(&self) -> Option<ObjRef> {
+        self.extra.as_ref().and_then(|e| e.generator)
+    }
+
+    pub fn promise(&self) -> Option<Value> {
+        self.extra.as_ref().and_then(|e| e.promise)
+    }
 }
 
 pub enum Job {
