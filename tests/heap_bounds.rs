@@ -665,3 +665,28 @@ fn iterators_keep_their_place_across_compactions() {
         ]
     );
 }
+
+#[test]
+fn recaching_a_prototype_that_keeps_changing_does_not_grow_the_watch_list() {
+    // Each round caches a load through `proto` (watching it), then changes `proto`'s
+    // prototype (which ends the watch) without allocating: the list of watched objects must
+    // not grow with the rounds.
+    let mut vm = Vm::new(Box::new(Capture(Rc::new(RefCell::new(Vec::new())))));
+    vm.run_script(
+        "const a = { m: 1 }, b = { m: 2 }, proto = Object.create(a), o = Object.create(proto);
+         const get = x => x.m;
+         let sum = 0;
+         for (let i = 0; i < 200000; i++) {
+             sum += get(o);
+             Object.setPrototypeOf(proto, i % 2 ? a : b);
+         }
+         if (sum !== 300000) throw new Error('wrong sum ' + sum);",
+        "watch.js",
+    )
+    .expect("the program runs");
+    assert!(
+        vm.heap.watched.capacity() <= 4096,
+        "watch list capacity {}",
+        vm.heap.watched.capacity()
+    );
+}

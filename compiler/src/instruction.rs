@@ -819,7 +819,7 @@ instructions! {
     /// `object[key] = value`
     SetKeyed { object: Reg, key: Reg, value: Reg }
     /// CreateDataPropertyOrThrow(object, names[name], value) (object literals)
-    DefineNamed { object: Reg, name: NameIdx, value: Reg }
+    DefineNamed { object: Reg, name: NameIdx, value: Reg, ic: IcSlot }
     /// CreateDataPropertyOrThrow(object, key, value) (object literals, class fields)
     DefineKeyed { object: Reg, key: Reg, value: Reg }
     /// define method `function` on `object` under `key`; `kind`: 0 method, 1 getter, 2 setter, +4 enumerable

@@ -492,6 +492,12 @@ pub struct Heap {
     /// Finalization registries with cells whose targets died in a collection: the VM queues
     /// their cleanup jobs.
     pub finalization_pending: Vec<ObjRef>,
+    /// Bumped whenever an object some inline cache relies on changes layout or dies: entries
+    /// filled at an older epoch no longer hold (see `crate::vm::InlineCache`).
+    pub proto_epoch: u64,
+    /// The objects marked `watched` (and some that no longer are): a collection that frees
+    /// one bumps the epoch, since its id may come back as another object.
+    pub watched: Vec<ObjRef>,
 }
 
 impl Default for Heap {
@@ -511,6 +517,8 @@ impl Default for Heap {
             gc_stress: false,
             collections: 0,
             finalization_pending: Vec::new(),
+            proto_epoch: 0,
+            watched: Vec::new(),
         }
     }
 }
@@ -803,6 +811,21 @@ impl Heap {
                 _ => {}
             }
             self.objects.get_mut(holder).kind = kind;
+        }
+        // A watched object that dies invalidates the caches that rely on it.
+        let mut watched = std::mem::take(&mut self.watched);
+        let mut died = false;
+        watched.retain(|&o| {
+            let still = self.objects.get(o.0).watched;
+            if !self.is_live(o.value()) {
+                died |= still;
+                return false;
+            }
+            still
+        });
+        self.watched = watched;
+        if died {
+            self.proto_epoch += 1;
         }
         let reuse = !self.gc_stress;
         self.strings.sweep(reuse);

@@ -103,6 +103,34 @@ fn global_slot(
     }
 }
 
+/// [`crate::vm::InlineCache::holder`] of a `Proto` entry that caches a miss.
+const NO_HOLDER: u32 = u32::MAX;
+
+/// Whether objects of this kind have property behaviour their shape does not show, so no
+/// inline cache may hit them by shape: proxies, string wrappers' indices and `length`,
+/// arguments' mapped indices, namespaces' exports, contextified globals' sandboxes, typed
+/// arrays' numeric keys.
+fn exotic_for_ic(kind: &ObjectKind) -> bool {
+    matches!(
+        kind,
+        ObjectKind::Proxy { .. }
+            | ObjectKind::String(_)
+            | ObjectKind::Arguments { .. }
+            | ObjectKind::Namespace(_)
+            | ObjectKind::SandboxGlobal(_)
+            | ObjectKind::TypedArray(_)
+    )
+}
+
+/// Whether objects of this kind add a named property by shape alone (their
+/// [[DefineOwnProperty]] for a name is the ordinary one).
+fn adds_by_shape(kind: &ObjectKind) -> bool {
+    matches!(
+        kind,
+        ObjectKind::Ordinary | ObjectKind::Function(_) | ObjectKind::Error
+    )
+}
+
 /// Where a name was found on the environment chain.
 enum NameRef {
     Slot(EnvRef, usize),
@@ -824,7 +852,6 @@ impl Vm {
                                     holder: atom.0,
                                     ..Default::default()
                                 },
-                                None,
                             );
                         }
                     }
@@ -966,8 +993,7 @@ impl Vm {
                                         continue;
                                     }
                                 } else if cache.state == IcState::Proto
-                                    && let Some(v) = self
-                                        .proto_ic_hit(object_ref, &cache, &script, function, ic.0)
+                                    && let Some(v) = self.proto_ic_hit(object_ref, &cache)
                                 {
                                     r!(dst) = v;
                                     continue;
@@ -1011,17 +1037,24 @@ impl Vm {
                     } => {
                         let o = r!(object);
                         let v = r!(value);
+                        let mut before = None;
                         if let Some(obj) = o.as_object() {
                             let object_ref = self.obj(obj);
-                            if let Some(shape) = object_ref.shape {
-                                let cache = crate::vm::ic_find(
+                            before = object_ref.shape;
+                            if let Some(shape) = object_ref.shape
+                                && let Some(cache) = crate::vm::ic_find(
                                     // SAFETY: `ic` is an `Ic` operand of this verified function.
                                     unsafe { crate::verified::ic_ways(feedback, ic.0) },
                                     shape.0,
                                 )
-                                .unwrap_or_default();
-                                if cache.state == IcState::Store && cache.shape == shape.0 {
+                            {
+                                if cache.state == IcState::Store {
                                     self.obj_mut(obj).slots[cache.slot as usize] = Slot::Data(v);
+                                    continue;
+                                }
+                                if cache.state == IcState::Add
+                                    && self.add_by_ic(obj, &cache, v, true)
+                                {
                                     continue;
                                 }
                             }
@@ -1031,7 +1064,7 @@ impl Vm {
                         let strict = self.frames[fi].strict;
                         tri!(self.put_value(o, key, v, strict));
                         if let Some(obj) = o.as_object() {
-                            self.fill_set_ic(&script, function, ic.0, obj, key);
+                            self.fill_set_ic(&script, function, ic.0, obj, key, before, false);
                         }
                     }
                     I::GetKeyed { dst, object, key } => {
@@ -1096,12 +1129,26 @@ impl Vm {
                         object,
                         name,
                         value,
+                        ic,
                     } => {
                         let o = tri!(self.expect_object(r!(object), "an object literal"));
                         let v = r!(value);
+                        let before = self.obj(o).shape;
+                        if let Some(shape) = before
+                            && let Some(cache) = crate::vm::ic_find(
+                                // SAFETY: `ic` is an `Ic` operand of this verified function.
+                                unsafe { crate::verified::ic_ways(feedback, ic.0) },
+                                shape.0,
+                            )
+                            && cache.state == IcState::Add
+                            && self.add_by_ic(o, &cache, v, false)
+                        {
+                            continue;
+                        }
                         let n = self.script_atom(&script, name.0);
                         let key = self.atom_to_key(n);
                         tri!(self.create_data_property_or_throw(o, key, v));
+                        self.fill_set_ic(&script, function, ic.0, o, key, before, true);
                     }
                     I::DefineKeyed { object, key, value } => {
                         let Some(o) = r!(object).as_object() else {
@@ -1965,7 +2012,7 @@ impl Vm {
     ) {
         let object = self.obj(o);
         let Some(shape) = object.shape else { return };
-        if !self.plain_lookup(object, key) {
+        if !self.shape_says_all(object, key) {
             return;
         }
         if let Some(&slot) = self.shapes.get(shape).index.get(&key) {
@@ -1975,118 +2022,99 @@ impl Vm {
                 state: IcState::Own,
                 ..Default::default()
             };
-            script.ic_insert(function, ic, entry, None);
+            script.ic_insert(function, ic, entry);
             return;
         }
-        // Not own: cache a hit on a prototype, at most `IC_MAX_CHAIN` prototypes up, all with
-        // shapes and none exotic. Only named keys: elements are not in shapes, so a shape says
+        // Not own: cache a hit on a prototype, every object on the way shaped and plain (and
+        // watched from now on). Only named keys: elements are not in shapes, so a shape says
         // nothing about whether an object has an element.
         if matches!(key, PropertyKey::Index(_)) {
             return;
         }
-        let mut entry = crate::vm::InlineCache {
-            shape: shape.0,
-            state: IcState::Proto,
-            ..Default::default()
+        let proto = object.proto;
+        let Some((holder, slot)) = self.watch_chain(proto, key) else {
+            return;
         };
-        let mut chain: crate::vm::ProtoChain = Default::default();
-        let mut next = object.proto;
-        while let Some(p) = next {
-            let holder = self.obj(p);
-            let Some(holder_shape) = holder.shape else {
-                return;
+        let entry = crate::vm::InlineCache {
+            shape: shape.0,
+            slot,
+            state: IcState::Proto,
+            holder: holder.0,
+            proto: proto.map_or(crate::vm::NO_PROTO, |p| p.0),
+            epoch: self.heap.proto_epoch,
+        };
+        script.ic_insert(function, ic, entry);
+    }
+
+    /// Walks the prototypes from `proto` to the first that has `key`, watching each (see
+    /// `crate::vm::InlineCache`): that holder and the key's slot, or `(ObjRef(NO_HOLDER), 0)`
+    /// when no prototype has it. `None` when a shape cannot say (a dictionary or an exotic
+    /// object on the way).
+    fn watch_chain(&mut self, proto: Option<ObjRef>, key: PropertyKey) -> Option<(ObjRef, u32)> {
+        let mut next = proto;
+        let mut chain = smallvec::SmallVec::<[ObjRef; 8]>::new();
+        let found = loop {
+            let Some(p) = next else {
+                break (ObjRef(NO_HOLDER), 0);
             };
-            if !self.plain_lookup(holder, key) {
-                return;
+            let object = self.obj(p);
+            let shape = object.shape?;
+            if !self.shape_says_all(object, key) {
+                return None;
             }
-            if let Some(&slot) = self.shapes.get(holder_shape).index.get(&key) {
-                entry.slot = slot;
-                entry.holder = p.0;
-                entry.holder_shape = holder_shape.0;
-                let chain = (entry.depth > 0).then_some(chain);
-                script.ic_insert(function, ic, entry, chain);
-                return;
+            chain.push(p);
+            if let Some(&slot) = self.shapes.get(shape).index.get(&key) {
+                break (p, slot);
             }
-            let depth = entry.depth as usize;
-            if depth == crate::vm::IC_MAX_CHAIN {
-                return;
-            }
-            chain[depth] = (p.0, holder_shape.0);
-            entry.depth += 1;
-            next = holder.proto;
+            next = object.proto;
+        };
+        for p in chain {
+            self.watch_layout(p);
         }
+        Some(found)
     }
 
     /// The value a prototype-hit cache entry names for `object` (whose shape is the entry's),
-    /// if the chain still holds: each prototype on the way is the same object with the same
-    /// shape, and the holder has its shape. Each link is read from a live object, so every
-    /// object looked at is alive.
+    /// if it still holds: the same prototype, no watched object changed since (so the holder
+    /// has the key in the same slot, and nothing before it has the key), and `object` not
+    /// exotic (a kind is not part of a shape). An entry with no holder caches a miss.
     #[inline]
     fn proto_ic_hit(
         &self,
         object: &crate::object::Object,
         cache: &crate::vm::InlineCache,
-        script: &LoadedScript,
-        function: u32,
-        ic: u32,
     ) -> Option<Value> {
-        let next = if cache.depth == 0 {
-            object.proto
-        } else {
-            self.walk_ic_chain(object, cache, script, function, ic)?
-        };
-        let holder_ref = ObjRef(cache.holder);
-        if next != Some(holder_ref) {
+        if object.proto.map_or(crate::vm::NO_PROTO, |p| p.0) != cache.proto
+            || self.heap.proto_epoch != cache.epoch
+            || exotic_for_ic(&object.kind)
+        {
             return None;
         }
-        let holder = self.obj(holder_ref);
-        if holder.shape != Some(ShapeId(cache.holder_shape)) {
-            return None;
+        if cache.holder == NO_HOLDER {
+            return Some(Value::UNDEFINED);
         }
-        match holder.slots[cache.slot as usize] {
-            Slot::Data(v) => Some(v),
+        match self
+            .obj(ObjRef(cache.holder))
+            .slots
+            .get(cache.slot as usize)?
+        {
+            Slot::Data(v) => Some(*v),
             Slot::Accessor { .. } => None,
         }
     }
 
-    /// For a prototype hit past the first prototype: follows the cached chain from `object`,
-    /// each prototype the same object with the same shape; returns what should be the holder.
-    #[cold]
-    #[inline(never)]
-    fn walk_ic_chain(
-        &self,
-        object: &crate::object::Object,
-        cache: &crate::vm::InlineCache,
-        script: &LoadedScript,
-        function: u32,
-        ic: u32,
-    ) -> Option<Option<ObjRef>> {
-        let chain = script.ic_chain(function, ic, cache.shape)?;
-        let mut next = object.proto;
-        for &(p, shape) in &chain[..cache.depth as usize] {
-            let p = ObjRef(p);
-            if next != Some(p) {
-                return None;
-            }
-            let o = self.obj(p);
-            if o.shape != Some(ShapeId(shape)) {
-                return None;
-            }
-            next = o.proto;
-        }
-        Some(next)
-    }
-
-    /// Whether `key` on `object` is found by its shape alone (no exotic behaviour to bypass).
-    fn plain_lookup(&self, object: &crate::object::Object, key: PropertyKey) -> bool {
-        let exotic = matches!(
-            object.kind,
-            ObjectKind::Proxy { .. } | ObjectKind::String(_) | ObjectKind::Arguments { .. }
-        );
+    /// Whether `object`'s shape says all about its own property `key`: no exotic behaviour
+    /// to bypass.
+    fn shape_says_all(&self, object: &crate::object::Object, key: PropertyKey) -> bool {
         let array_length = object.is_array() && key == PropertyKey::String(self.names.length);
-        !exotic && !array_length
+        !exotic_for_ic(&object.kind) && !array_length
     }
 
+    /// Caches a store to `key` on `o` that just happened: a write to an existing writable
+    /// data property, or an add (`o` went from shape `before` to the shape that adds `key`).
+    /// An assignment's add is cached only when no prototype has the key (`defining` is a
+    /// definition, which does not look at prototypes).
+    #[allow(clippy::too_many_arguments)]
     fn fill_set_ic(
         &mut self,
         script: &LoadedScript,
@@ -2094,31 +2122,85 @@ impl Vm {
         ic: u32,
         o: ObjRef,
         key: PropertyKey,
+        before: Option<ShapeId>,
+        defining: bool,
     ) {
         let object = self.obj(o);
         let Some(shape) = object.shape else { return };
-        if matches!(
-            object.kind,
-            ObjectKind::Proxy { .. } | ObjectKind::Arguments { .. } | ObjectKind::Array
-        ) {
+        if !self.shape_says_all(object, key) || matches!(key, PropertyKey::Index(_)) {
             return;
         }
         let s = self.shapes.get(shape);
-        if let Some(&slot) = s.index.get(&key)
-            && s.keys[slot as usize].1 == attrs::DEFAULT
-        {
-            script.ic_insert(
-                function,
-                ic,
-                crate::vm::InlineCache {
-                    shape: shape.0,
-                    slot,
-                    state: IcState::Store,
-                    ..Default::default()
-                },
-                None,
-            );
+        let Some(&slot) = s.index.get(&key) else {
+            return;
+        };
+        if s.keys[slot as usize].1 != attrs::DEFAULT {
+            return;
         }
+        if before == Some(shape) {
+            let entry = crate::vm::InlineCache {
+                shape: shape.0,
+                slot,
+                state: IcState::Store,
+                ..Default::default()
+            };
+            script.ic_insert(function, ic, entry);
+            return;
+        }
+        let Some(from) = before else { return };
+        if self.shapes.link(shape) != Some((from, key))
+            || !object.extensible
+            || !adds_by_shape(&object.kind)
+        {
+            return;
+        }
+        let proto = object.proto;
+        if !defining && self.watch_chain(proto, key) != Some((ObjRef(NO_HOLDER), 0)) {
+            return;
+        }
+        let entry = crate::vm::InlineCache {
+            shape: from.0,
+            slot,
+            state: IcState::Add,
+            holder: shape.0,
+            proto: proto.map_or(crate::vm::NO_PROTO, |p| p.0),
+            epoch: self.heap.proto_epoch,
+        };
+        script.ic_insert(function, ic, entry);
+    }
+
+    /// Adds property `slot` of an `Add` cache entry's shape to `o` (whose shape is the
+    /// entry's) with value `v`, if the entry holds: `o` is still extensible and ordinary and,
+    /// for an assignment (`check_prototypes`), has the prototype the entry saw at the epoch
+    /// it was filled at.
+    #[inline]
+    fn add_by_ic(
+        &mut self,
+        o: ObjRef,
+        cache: &crate::vm::InlineCache,
+        v: Value,
+        check_prototypes: bool,
+    ) -> bool {
+        let object = self.obj(o);
+        if !object.extensible
+            || !adds_by_shape(&object.kind)
+            || check_prototypes
+                && (object.proto.map_or(crate::vm::NO_PROTO, |p| p.0) != cache.proto
+                    || self.heap.proto_epoch != cache.epoch)
+        {
+            return false;
+        }
+        self.layout_changing(o);
+        let object = self.obj_mut(o);
+        debug_assert_eq!(object.slots.len(), cache.slot as usize);
+        object.shape = Some(ShapeId(cache.holder));
+        let before = object.slots.capacity();
+        object.slots.push(Slot::Data(v));
+        let grown = (object.slots.capacity() - before) * size_of::<Slot>();
+        if grown != 0 {
+            self.heap.note_growth(grown);
+        }
+        true
     }
 
     /// PutValue for a property reference.

@@ -499,6 +499,9 @@ pub struct Object {
     pub private: Vec<(SymRef, PrivateElement)>,
     /// The realm a function or built-in object belongs to.
     pub is_html_dda: bool,
+    /// Some inline cache relies on this object's layout (it is a prototype on a cached
+    /// chain): a change to it bumps `Heap::proto_epoch` (see `crate::vm::InlineCache`).
+    pub watched: bool,
 }
 
 impl Object {
@@ -515,6 +518,7 @@ impl Object {
             length_writable: true,
             private: Vec::new(),
             is_html_dda: false,
+            watched: false,
         }
     }
 

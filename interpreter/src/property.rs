@@ -197,6 +197,7 @@ impl Vm {
     }
 
     pub(crate) fn make_dictionary(&mut self, o: ObjRef) {
+        self.layout_changing(o);
         let object = self.obj(o);
         let Some(shape) = object.shape else { return };
         let shape = self.shapes.get(shape);
@@ -297,6 +298,7 @@ impl Vm {
                         self.heap.note_growth(grown);
                         match added {
                             Some(next) => {
+                                self.layout_changing(o);
                                 let object = self.obj_mut(o);
                                 object.shape = Some(next);
                                 let before = object.slots.capacity();
@@ -309,6 +311,7 @@ impl Vm {
                         }
                     }
                 }
+                self.layout_changing(o);
                 let object = self.obj_mut(o);
                 let d = Rc::make_mut(object.dictionary.get_or_insert_with(Default::default));
                 match d.index.get(&key) {
@@ -1191,8 +1194,40 @@ impl Vm {
             }
             p = self.obj(q).proto;
         }
+        self.layout_changing(o);
         self.obj_mut(o).proto = proto;
         Ok(true)
+    }
+
+    /// Before `o`'s keys, their attributes or its prototype change: inline caches that rely
+    /// on its layout stop holding (see `crate::vm::InlineCache`).
+    #[inline]
+    pub(crate) fn layout_changing(&mut self, o: ObjRef) {
+        let object = self.obj_mut(o);
+        if object.watched {
+            object.watched = false;
+            self.heap.proto_epoch += 1;
+        }
+    }
+
+    /// Makes inline caches rely on `o`'s layout: its next change bumps the epoch.
+    pub(crate) fn watch_layout(&mut self, o: ObjRef) {
+        let object = self.obj_mut(o);
+        if object.watched {
+            return;
+        }
+        object.watched = true;
+        // The list keeps objects no longer watched until a collection; a program that keeps
+        // changing and re-caching the same prototype without allocating would grow it without
+        // bound, so it is pruned to the watched objects, once each, whenever it is full.
+        let list = &mut self.heap.watched;
+        if list.len() == list.capacity() && list.len() >= 1024 {
+            let objects = &self.heap.objects;
+            list.retain(|&w| objects.is_allocated(w.0) && objects.get(w.0).watched);
+            list.sort_unstable_by_key(|w| w.0);
+            list.dedup();
+        }
+        self.heap.watched.push(o);
     }
 
     fn realm_of_object_prototype(&self, o: ObjRef) -> bool {

@@ -240,6 +240,7 @@ fn copy_object(o: &Object) -> Option<Object> {
         length_writable: o.length_writable,
         private: Vec::new(),
         is_html_dda: o.is_html_dda,
+        watched: false,
     })
 }
 

@@ -41,9 +41,6 @@ pub struct LoadedScript {
     /// Per function: the inline caches of its property accesses (shape → slot), `IC_WAYS` per
     /// site. Allocated at load and never resized (the dispatch loop keeps a function's list).
     pub feedback: Vec<Box<[Cell<InlineCache>]>>,
-    /// Per (function, IC site, receiver shape): the chain of a prototype hit past the first
-    /// prototype (rare, so kept out of the entries the hot path copies).
-    pub proto_chains: RefCell<FxHashMap<(u32, u32, u32), ProtoChain>>,
     /// Per (function, scope): the atoms of an environment's slot names.
     pub scope_names: RefCell<FxHashMap<(u32, u32), Rc<ScopeNames>>>,
     /// Per (function, constant): the template object of a tagged template site.
@@ -84,28 +81,42 @@ pub enum IcState {
     Own,
     /// A store to the own writable data property at `slot` of objects with `shape`.
     Store,
-    /// A load of the data property at `slot` of the prototype `holder` (whose shape is
-    /// `holder_shape`), reached from objects with `shape` through the `depth` prototypes in
-    /// `depth` prototypes (kept in the script's `proto_chains`, with their shapes, none of
-    /// which has the key).
+    /// A load of the data property at `slot` of the prototype `holder`, for objects with
+    /// `shape` whose prototype is `proto`, while the prototype epoch is `epoch` (see
+    /// [`InlineCache`]).
     Proto,
+    /// A store that adds the property: objects with `shape` (extensible, ordinary) go to
+    /// shape `holder`, the value to the new `slot`. For an assignment, only while the
+    /// prototype is `proto` and the epoch `epoch` (no prototype has the key); a definition
+    /// (`DefineNamed`) does not look at prototypes.
+    Add,
     /// A global variable: the global object's property at `slot`, whose key is the atom
     /// `holder` (checked on use: the global object may be a dictionary).
     Global,
 }
 
-/// The most prototypes between a receiver and the holder of a cached prototype hit.
-pub const IC_MAX_CHAIN: usize = 3;
-
+/// One way of an inline-cache site.
+///
+/// Entries that depend on prototypes (`Proto`, `Add`) do not re-check the chain: filling one
+/// *watches* every prototype on it (`Object::watched`), a watched object that changes layout
+/// (a property added, deleted or reconfigured, its prototype set) or is collected bumps
+/// `Heap::proto_epoch`, and an entry holds only while the epoch is the one it was filled at.
 #[derive(Clone, Copy, Debug, Default)]
 pub struct InlineCache {
     pub shape: u32,
     pub slot: u32,
     pub state: IcState,
-    pub depth: u8,
+    /// `Proto`: the object holding the property; `Add`: the shape after the add; `Global`:
+    /// the key's atom.
     pub holder: u32,
-    pub holder_shape: u32,
+    /// `Proto`/`Add`: the receiver's prototype when filled (`NO_PROTO` for none).
+    pub proto: u32,
+    /// `Proto`/`Add`: `Heap::proto_epoch` when filled.
+    pub epoch: u64,
 }
+
+/// [`InlineCache::proto`] of a receiver with no prototype.
+pub const NO_PROTO: u32 = u32::MAX;
 
 /// The entry among a site's `ways` for objects of `shape`.
 #[inline(always)]
@@ -114,10 +125,6 @@ pub fn ic_find(ways: &[Cell<InlineCache>], shape: u32) -> Option<InlineCache> {
         .map(Cell::get)
         .find(|c| c.state != IcState::Empty && c.shape == shape)
 }
-
-/// The prototypes between a receiver and the holder of a cached prototype hit, with their
-/// shapes: (object, shape) pairs, the first `depth` used.
-pub type ProtoChain = [(u32, u32); IC_MAX_CHAIN];
 
 impl LoadedScript {
     /// What the code keeps alive beside cells: the atoms of its names and the shapes its
@@ -136,19 +143,14 @@ impl LoadedScript {
         for cache in self.feedback.iter().flat_map(|f| f.iter()).map(Cell::get) {
             match cache.state {
                 IcState::Empty | IcState::Global => {}
-                IcState::Own | IcState::Store => out.push(Traced::Shape(ShapeId(cache.shape))),
-                IcState::Proto => {
+                IcState::Own | IcState::Store | IcState::Proto => {
+                    out.push(Traced::Shape(ShapeId(cache.shape)))
+                }
+                IcState::Add => {
                     out.push(Traced::Shape(ShapeId(cache.shape)));
-                    out.push(Traced::Shape(ShapeId(cache.holder_shape)));
+                    out.push(Traced::Shape(ShapeId(cache.holder)));
                 }
             }
-        }
-        for chain in self.proto_chains.borrow().values() {
-            out.extend(
-                chain
-                    .iter()
-                    .map(|&(_, shape)| Traced::Shape(ShapeId(shape))),
-            );
         }
     }
 
@@ -162,48 +164,28 @@ impl LoadedScript {
         ic_find(ways, shape)
     }
 
-    /// The prototypes a `Proto` entry of site `ic` for `shape` passes through.
-    pub fn ic_chain(&self, function: u32, ic: u32, shape: u32) -> Option<ProtoChain> {
-        self.proto_chains
-            .borrow()
-            .get(&(function, ic, shape))
-            .copied()
-    }
-
-    /// Records `entry` (and, for a prototype hit past the first prototype, its `chain`) for
-    /// site `ic`, replacing the entry for the same shape, else an empty way, else the oldest.
-    pub fn ic_insert(&self, function: u32, ic: u32, entry: InlineCache, chain: Option<ProtoChain>) {
-        let evicted = self.ic_way_insert(function, ic, entry);
-        let mut chains = self.proto_chains.borrow_mut();
-        if let Some(old) = evicted.filter(|e| e.depth > 0) {
-            chains.remove(&(function, ic, old.shape));
-        }
-        if let Some(chain) = chain {
-            chains.insert((function, ic, entry.shape), chain);
-        }
-    }
-
     /// Records `entry` for site `ic`, replacing the entry for the same shape, else an empty
-    /// way, else the oldest; returns the entry it replaced.
-    fn ic_way_insert(&self, function: u32, ic: u32, entry: InlineCache) -> Option<InlineCache> {
+    /// way, else the oldest (the others move down).
+    pub fn ic_insert(&self, function: u32, ic: u32, entry: InlineCache) {
         let start = ic as usize * IC_WAYS;
-        let ways = self
+        let Some(ways) = self
             .feedback
-            .get(function as usize)?
-            .get(start..start + IC_WAYS)?;
+            .get(function as usize)
+            .and_then(|f| f.get(start..start + IC_WAYS))
+        else {
+            return;
+        };
         if let Some(w) = ways
             .iter()
             .find(|c| c.get().state == IcState::Empty || c.get().shape == entry.shape)
         {
-            return Some(w.replace(entry));
+            w.set(entry);
+            return;
         }
-        // All ways taken by other shapes: the oldest (last) goes, the others move down.
-        let evicted = ways[IC_WAYS - 1].get();
         for i in (1..IC_WAYS).rev() {
             ways[i].set(ways[i - 1].get());
         }
         ways[0].set(entry);
-        Some(evicted)
     }
 
     /// Prepares verified code to run in `realm`: empty inline caches, atoms interned lazily.
@@ -232,7 +214,6 @@ impl LoadedScript {
             realm,
             atoms: RefCell::new(vec![None; strings]),
             feedback: functions,
-            proto_chains: RefCell::new(FxHashMap::default()),
             scope_names: RefCell::new(FxHashMap::default()),
             templates: RefCell::new(FxHashMap::default()),
             constant_strings: RefCell::new(FxHashMap::default()),
@@ -273,9 +254,6 @@ impl LoadedScript {
         ) + hash_table_bytes(
             self.constant_strings.borrow().capacity(),
             size_of::<((u32, u32), Value)>(),
-        ) + hash_table_bytes(
-            self.proto_chains.borrow().capacity(),
-            size_of::<((u32, u32, u32), ProtoChain)>(),
         );
         let lines = self.lines.get().map_or(0, |l| l.heap_bytes());
         buffer_bytes(2 * size_of::<usize>() + size_of::<LoadedScript>())

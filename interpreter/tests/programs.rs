@@ -230,6 +230,97 @@ fn property_caches_see_changes_anywhere_on_the_prototype_chain() {
 }
 
 #[test]
+fn add_caches_respect_setters_readonly_prototypes_and_extensibility() {
+    // `this.x = v` in a constructor and object literals cache the shape transition; each
+    // change below must end the cached add.
+    check(
+        "function P() { this.x = 1; this.y = 2; }
+         const log = [];
+         const make = () => { const p = new P(); return [p.x, p.y, Object.keys(p).join('')].join(':'); };
+         for (let i = 0; i < 3; i++) log.push(make());
+         Object.defineProperty(P.prototype, 'y', { set(v) { this.z = v * 10; }, configurable: true });
+         log.push(make() + ':' + new P().z);
+         delete P.prototype.y; log.push(make());
+         Object.defineProperty(Object.prototype, 'x', { value: 0, writable: false, configurable: true });
+         log.push(make());
+         delete Object.prototype.x; log.push(make());
+         const set = (o, v) => { o.w = v; return o; };
+         const a = set({}, 1), b = set({}, 2), sealed = Object.preventExtensions({});
+         'use strict';
+         log.push(a.w + b.w, String(set(sealed, 3).w));
+         const lit = v => ({ k: v, j: v + 1 });
+         log.push(JSON.stringify([lit(1), lit(2), lit(3)]));
+         const proto = { set k(v) { log.push('setter'); } };
+         const withProto = v => { const o = Object.create(proto); o.k = v; return Object.keys(o).length; };
+         log.push(withProto(1), withProto(2));
+         print(log.join());",
+        // The output of node 20 for the same program.
+        &[concat!(
+            "1:2:xy,1:2:xy,1:2:xy,1::xz:20,1:2:xy,0:2:y,1:2:xy,3,undefined,",
+            r#"[{"k":1,"j":2},{"k":2,"j":3},{"k":3,"j":4}],setter,setter,0,0"#
+        )],
+    );
+}
+
+#[test]
+fn a_cache_never_takes_a_new_object_for_the_collected_prototype_whose_id_it_reuses() {
+    let out = Rc::new(RefCell::new(Vec::new()));
+    let mut vm = Vm::new(Box::new(Capture(out.clone())));
+    let p = vm
+        .run_script(
+            "var get = o => o.q; var p = { q: 'right' };
+             print(get(Object.create(p)) + get(Object.create(p))); p",
+            "fill.js",
+        )
+        .unwrap();
+    let id = p.as_object().unwrap().0;
+    vm.run_script("p = null;", "drop.js").unwrap();
+    vm.collect_garbage();
+    assert!(
+        !vm.heap.objects.is_allocated(id),
+        "the prototype was collected"
+    );
+    // New objects take the freed ids: one of them takes the prototype's, with another layout
+    // (its first slot holds 'wrong').
+    vm.run_script(
+        "var xs = []; for (var i = 0; i < 5000; i++) xs.push({ z: 'wrong' });",
+        "reuse.js",
+    )
+    .unwrap();
+    assert!(vm.heap.objects.is_allocated(id), "the id was reused");
+    vm.define_global("successor", kiln_interpreter::heap::ObjRef(id).value());
+    vm.run_script("print(String(get(Object.create(successor))));", "hit.js")
+        .unwrap();
+    assert_eq!(*out.borrow(), ["rightright", "undefined"]);
+}
+
+#[test]
+fn cached_misses_and_prototypes_that_change() {
+    // A load that finds nothing caches the miss; a prototype that gains the key, a receiver
+    // that changes prototype, and prototypes made and dropped in a loop must all be seen.
+    check(
+        "const get = o => o.q;
+         const log = [];
+         const base = {}; const o = Object.create(base);
+         for (let i = 0; i < 3; i++) log.push(String(get(o)));
+         base.q = 'base'; log.push(get(o));
+         Object.setPrototypeOf(o, { q: 'other' }); log.push(get(o));
+         for (let round = 0; round < 20; round++) {
+             const p = round % 2 ? { q: round } : {};
+             const c = Object.create(p);
+             let junk = []; for (let i = 0; i < 2000; i++) junk.push({ i });
+             log.push(String(get(c)));
+         }
+         print(log.join());",
+        &[concat!(
+            "undefined,undefined,undefined,base,other,undefined,1,undefined,3,undefined,5,",
+            "undefined,7,undefined,9,undefined,11,undefined,13,undefined,15,undefined,17,",
+            "undefined,19"
+        )],
+    );
+}
+
+#[test]
 fn operands_read_in_place_keep_evaluation_order() {
     // Binary operators read local variables in place; a right side that assigns the left
     // variable must still see the left value taken first.

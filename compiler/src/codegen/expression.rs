@@ -607,10 +607,12 @@ impl<'a> Compiler<'a> {
                             (&p.key, static_name)
                         {
                             self.named_expression(&p.value, value, n)?;
+                            let ic = self.f.ic();
                             self.emit(I::DefineNamed {
                                 object,
                                 name: crate::instruction::NameIdx(n),
                                 value,
+                                ic: IcSlot(ic),
                             });
                             continue;
                         }
