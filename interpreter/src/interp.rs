@@ -2453,7 +2453,7 @@ impl Vm {
         if matches!(self.obj(obj).kind, ObjectKind::Proxy { .. }) {
             // Proxies get private fields like any object (the proxy itself, not its target).
         }
-        self.obj_mut(obj).private.push((sym, element));
+        self.obj_mut(obj).private.push(sym, element);
         Ok(())
     }
 

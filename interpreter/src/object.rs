@@ -245,7 +245,8 @@ pub struct Dictionary {
 pub enum Elements {
     /// `Value::HOLE` marks a missing index; every present one is a default data property.
     Dense(Vec<Value>),
-    Sparse(BTreeMap<u32, Property>),
+    /// Boxed: most objects are dense, and the box keeps `Elements` (in every object) small.
+    Sparse(Box<BTreeMap<u32, Property>>),
 }
 
 /// How a closure's `this` and construction behave.
@@ -481,6 +482,39 @@ impl dyn HostObject {
     }
 }
 
+/// An object's private fields, methods and accessors, keyed by private name: nothing at all
+/// (one null pointer) for the objects that have none, nearly all of them.
+#[derive(Default)]
+pub struct PrivateElements(Option<Box<Vec<(SymRef, PrivateElement)>>>);
+
+impl PrivateElements {
+    pub fn push(&mut self, name: SymRef, element: PrivateElement) {
+        self.0.get_or_insert_default().push((name, element));
+    }
+
+    fn heap_bytes(&self) -> usize {
+        self.0
+            .as_ref()
+            .map_or(0, |v| size_of::<Vec<(SymRef, PrivateElement)>>() + vec_bytes(v))
+    }
+}
+
+impl std::ops::Deref for PrivateElements {
+    type Target = [(SymRef, PrivateElement)];
+    fn deref(&self) -> &Self::Target {
+        self.0.as_deref().map_or(&[], |v| v.as_slice())
+    }
+}
+
+impl std::ops::DerefMut for PrivateElements {
+    fn deref_mut(&mut self) -> &mut Self::Target {
+        match &mut self.0 {
+            Some(v) => v.as_mut_slice(),
+            None => &mut [],
+        }
+    }
+}
+
 pub struct Object {
     pub proto: Option<ObjRef>,
     pub extensible: bool,
@@ -496,7 +530,7 @@ pub struct Object {
     pub length: u32,
     pub length_writable: bool,
     /// Private fields, methods and accessors, keyed by private name.
-    pub private: Vec<(SymRef, PrivateElement)>,
+    pub private: PrivateElements,
     /// The realm a function or built-in object belongs to.
     pub is_html_dda: bool,
     /// Some inline cache relies on this object's layout (it is a prototype on a cached
@@ -516,7 +550,7 @@ impl Object {
             elements: Elements::Dense(Vec::new()),
             length: 0,
             length_writable: true,
-            private: Vec::new(),
+            private: PrivateElements::default(),
             is_html_dda: false,
             watched: false,
         }
@@ -739,7 +773,7 @@ impl crate::heap::HeapSize for Object {
         };
         // A boxed kind is one more block.
         let kind = buffer_bytes(kind);
-        vec_bytes(&self.slots) + elements + dictionary + vec_bytes(&self.private) + kind
+        vec_bytes(&self.slots) + elements + dictionary + self.private.heap_bytes() + kind
     }
 }
 
@@ -785,7 +819,7 @@ impl Trace for Object {
                 }
             }
         }
-        for (name, element) in &self.private {
+        for (name, element) in self.private.iter() {
             out.push(Traced::Value(name.value()));
             match element {
                 PrivateElement::Field(v) | PrivateElement::Method(v) => out.push(Traced::Value(*v)),

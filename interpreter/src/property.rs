@@ -219,7 +219,7 @@ impl Vm {
                     m.insert(i as u32, Property::data(x, attrs::DEFAULT));
                 }
             }
-            object.elements = Elements::Sparse(m);
+            object.elements = Elements::Sparse(Box::new(m));
         }
     }
 

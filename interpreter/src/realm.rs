@@ -238,7 +238,7 @@ fn copy_object(o: &Object) -> Option<Object> {
         },
         length: o.length,
         length_writable: o.length_writable,
-        private: Vec::new(),
+        private: Default::default(),
         is_html_dda: o.is_html_dda,
         watched: false,
     })
