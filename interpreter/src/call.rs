@@ -200,9 +200,7 @@ impl Vm {
         // until it returns.
         let result = self.handle_scope(|vm| {
             vm.root(this);
-            for &a in args {
-                vm.root(a);
-            }
+            vm.root_all(args);
             vm.native_depth += 1;
             let result = call(vm, this, args);
             vm.native_depth -= 1;

@@ -66,6 +66,16 @@ impl Vm {
         self.handles.scoped.push(v);
     }
 
+    /// [`Vm::root`] for each of `values`.
+    #[inline]
+    pub fn root_all(&mut self, values: &[Value]) {
+        debug_assert!(
+            self.handles.depth > 0,
+            "Vm::root_all outside a handle scope"
+        );
+        self.handles.scoped.extend_from_slice(values);
+    }
+
     /// Keeps `key`'s atom (or symbol) alive until the innermost open handle scope ends: for a
     /// key held across a call that may collect, when nothing else may keep it (a key made from
     /// a string or number, or one an object may lose meanwhile).

@@ -999,6 +999,16 @@ impl Vm {
                                     continue;
                                 }
                             }
+                        } else if o.is_string()
+                            && let Some(cache) = crate::vm::ic_find(
+                                // SAFETY: `ic` is an `Ic` operand of this verified function.
+                                unsafe { crate::verified::ic_ways(feedback, ic.0) },
+                                crate::vm::STRING_RECEIVER,
+                            )
+                            && let Some(v) = self.string_ic_hit(&cache)
+                        {
+                            r!(dst) = v;
+                            continue;
                         }
                         let n = self.script_atom(&script, name.0);
                         if n == self.names.length {
@@ -1025,6 +1035,9 @@ impl Vm {
                                 tri!(Err(self.type_error(&format!(
                                     "Cannot read properties of {what} (reading '{k}')"
                                 ))));
+                            }
+                            if o.is_string() {
+                                self.fill_string_ic(&script, function, ic.0, key);
                             }
                             r!(dst) = tri!(self.get_v(o, key));
                         }
@@ -1437,11 +1450,9 @@ impl Vm {
                             ));
                             continue 'outer;
                         }
-                        let argv: smallvec::SmallVec<[Value; 8]> = self.registers
-                            [a..a + count.0 as usize]
-                            .iter()
-                            .copied()
-                            .collect();
+                        let argv = smallvec::SmallVec::<[Value; 8]>::from_slice(
+                            &self.registers[a..a + count.0 as usize],
+                        );
                         r!(dst) = tri!(self.call(f, t, &argv));
                     }
                     I::CallSpread {
@@ -1509,11 +1520,9 @@ impl Vm {
                             let text = self.describe(f);
                             tri!(Err(self.type_error(&format!("{text} is not a constructor"))));
                         }
-                        let argv: smallvec::SmallVec<[Value; 8]> = self.registers
-                            [a..a + count.0 as usize]
-                            .iter()
-                            .copied()
-                            .collect();
+                        let argv = smallvec::SmallVec::<[Value; 8]>::from_slice(
+                            &self.registers[a..a + count.0 as usize],
+                        );
                         r!(dst) = tri!(self.construct(f, &argv, f));
                     }
                     I::NewSpread { dst, callee, array } => {
@@ -2103,11 +2112,63 @@ impl Vm {
         }
     }
 
+    /// Caches a load of `key` from a primitive string: a property of the realm's
+    /// `String.prototype` or its chain (a string's own properties are its indices and
+    /// `length`, which never come here).
+    fn fill_string_ic(&mut self, script: &LoadedScript, function: u32, ic: u32, key: PropertyKey) {
+        if matches!(key, PropertyKey::Index(_)) || key == PropertyKey::String(self.names.length) {
+            return;
+        }
+        let proto = self.intrinsics().string_prototype;
+        let Some((holder, slot)) = self.watch_chain(Some(proto), key) else {
+            return;
+        };
+        let entry = crate::vm::InlineCache {
+            shape: crate::vm::STRING_RECEIVER,
+            slot,
+            state: IcState::Proto,
+            holder: holder.0,
+            proto: proto.0,
+            epoch: self.heap.proto_epoch,
+        };
+        script.ic_insert(function, ic, entry);
+    }
+
+    /// The value a primitive-string entry names, if it holds: the current realm's
+    /// `String.prototype` is the one it was filled for, and the epoch is the same.
+    #[inline]
+    fn string_ic_hit(&self, cache: &crate::vm::InlineCache) -> Option<Value> {
+        if cache.state != IcState::Proto
+            || self.intrinsics().string_prototype.0 != cache.proto
+            || self.heap.proto_epoch != cache.epoch
+        {
+            return None;
+        }
+        if cache.holder == NO_HOLDER {
+            return Some(Value::UNDEFINED);
+        }
+        match self
+            .obj(ObjRef(cache.holder))
+            .slots
+            .get(cache.slot as usize)?
+        {
+            Slot::Data(v) => Some(*v),
+            Slot::Accessor { .. } => None,
+        }
+    }
+
     /// Whether `object`'s shape says all about its own property `key`: no exotic behaviour
-    /// to bypass.
+    /// for that key to bypass. (A string wrapper such as `String.prototype` is exotic only
+    /// for indices and `length`, arguments objects only for indices.)
     fn shape_says_all(&self, object: &crate::object::Object, key: PropertyKey) -> bool {
-        let array_length = object.is_array() && key == PropertyKey::String(self.names.length);
-        !exotic_for_ic(&object.kind) && !array_length
+        let index = matches!(key, PropertyKey::Index(_));
+        let length = key == PropertyKey::String(self.names.length);
+        match object.kind {
+            ObjectKind::String(_) => !index && !length,
+            ObjectKind::Arguments { .. } => !index,
+            ObjectKind::Array => !length,
+            ref kind => !exotic_for_ic(kind),
+        }
     }
 
     /// Caches a store to `key` on `o` that just happened: a write to an existing writable

@@ -485,6 +485,8 @@ impl dyn HostObject {
 /// An object's private fields, methods and accessors, keyed by private name: nothing at all
 /// (one null pointer) for the objects that have none, nearly all of them.
 #[derive(Default)]
+// One pointer in every object (a `Vec` would be three words; nearly all are empty).
+#[allow(clippy::box_collection)]
 pub struct PrivateElements(Option<Box<Vec<(SymRef, PrivateElement)>>>);
 
 impl PrivateElements {
@@ -493,9 +495,9 @@ impl PrivateElements {
     }
 
     fn heap_bytes(&self) -> usize {
-        self.0
-            .as_ref()
-            .map_or(0, |v| size_of::<Vec<(SymRef, PrivateElement)>>() + vec_bytes(v))
+        self.0.as_ref().map_or(0, |v| {
+            size_of::<Vec<(SymRef, PrivateElement)>>() + vec_bytes(v)
+        })
     }
 }
 

@@ -115,6 +115,10 @@ pub struct InlineCache {
     pub epoch: u64,
 }
 
+/// [`InlineCache::shape`] of an entry for primitive string receivers (whose properties are
+/// their realm's `String.prototype`'s, indices and `length` aside); no shape has this id.
+pub const STRING_RECEIVER: u32 = u32::MAX - 1;
+
 /// [`InlineCache::proto`] of a receiver with no prototype.
 pub const NO_PROTO: u32 = u32::MAX;
 
@@ -143,6 +147,8 @@ impl LoadedScript {
         for cache in self.feedback.iter().flat_map(|f| f.iter()).map(Cell::get) {
             match cache.state {
                 IcState::Empty | IcState::Global => {}
+                // Primitive strings' entries name no shape.
+                IcState::Proto if cache.shape == STRING_RECEIVER => {}
                 IcState::Own | IcState::Store | IcState::Proto => {
                     out.push(Traced::Shape(ShapeId(cache.shape)))
                 }
