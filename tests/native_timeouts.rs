@@ -342,6 +342,35 @@ hostile('normalize Hangul NFD', "s.normalize('NFD')", { s: '\uac00'.repeat(2 ** 
     );
 }
 
+/// Single steps over two strings of 2^29 units, each one operator or one lookup: comparing
+/// (ropes flattened, long strings compared a chunk at a time), indexing, using as a key.
+#[test]
+fn huge_string_steps_stop() {
+    check(
+        r#"
+// Ropes of 2^29 − 1536 units, as above; flat two-byte strings of 2^29 − 24 units.
+const rope = (unit) => { let s = unit.repeat(2 ** 20 - 3); for (let i = 0; i < 9; i++) s += s; return s; };
+const wide = () => '\u0101'.repeat(2 ** 29 - 24);
+hostile('=== on two ropes', 's === t', { s: rope('x'), t: rope('x') });
+hostile('!== on two ropes', 's !== t', { s: rope('x'), t: rope('x') });
+hostile('== on two ropes', 's == t', { s: rope('x'), t: rope('x') });
+hostile('switch on two ropes', 'switch (s) { case t: 1 }', { s: rope('x'), t: rope('x') });
+hostile('includes of a rope', '[t].includes(s)', { s: rope('x'), t: rope('x') });
+hostile('=== on two flat two-byte strings', 's === t', { s: wide(), t: wide() });
+hostile('< on two flat two-byte strings', 's < t', { s: wide(), t: wide() });
+"#,
+        &[
+            ("=== on two ropes", TIMEOUT),
+            ("!== on two ropes", TIMEOUT),
+            ("== on two ropes", TIMEOUT),
+            ("switch on two ropes", TIMEOUT),
+            ("includes of a rope", TIMEOUT),
+            ("=== on two flat two-byte strings", TIMEOUT),
+            ("< on two flat two-byte strings", TIMEOUT),
+        ],
+    );
+}
+
 #[test]
 fn strings_stop_at_the_maximum_length() {
     // Not timed itself, but its big strings and numbers would slow the tests that are.

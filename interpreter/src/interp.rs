@@ -433,11 +433,11 @@ impl Vm {
                     }
                     I::StrictEqual { dst, lhs, rhs } => {
                         let (a, b) = (r!(lhs), r!(rhs));
-                        r!(dst) = Value::boolean(self.strict_equals(a, b));
+                        r!(dst) = Value::boolean(tri!(self.strict_equals(a, b)));
                     }
                     I::StrictNotEqual { dst, lhs, rhs } => {
                         let (a, b) = (r!(lhs), r!(rhs));
-                        r!(dst) = Value::boolean(!self.strict_equals(a, b));
+                        r!(dst) = Value::boolean(!tri!(self.strict_equals(a, b)));
                     }
                     I::LooseEqual { dst, lhs, rhs } => {
                         let (a, b) = (r!(lhs), r!(rhs));
@@ -651,7 +651,7 @@ impl Vm {
                         }
                     }
                     I::JumpIfStrictNotEqual { lhs, rhs, offset } => {
-                        if !self.strict_equals(r!(lhs), r!(rhs)) {
+                        if !tri!(self.strict_equals(r!(lhs), r!(rhs))) {
                             jump!(start, offset);
                         }
                     }
@@ -701,7 +701,7 @@ impl Vm {
                     }
                     I::JumpIfStrictEqual { lhs, rhs, offset } => {
                         let (a, b) = (r!(lhs), r!(rhs));
-                        if self.strict_equals(a, b) {
+                        if tri!(self.strict_equals(a, b)) {
                             jump!(start, offset);
                         }
                     }

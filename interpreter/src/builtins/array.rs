@@ -683,7 +683,7 @@ fn includes(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
         vm.check_interrupt_native()?;
         let key = index_key(vm, k);
         let v = vm.get(o, key, o.value())?;
-        if vm.same_value_zero(v, arg(args, 0)) {
+        if vm.same_value_zero(v, arg(args, 0))? {
             return Ok(Value::TRUE);
         }
         k += 1.0;
@@ -701,7 +701,7 @@ fn index_of(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
     while k < len {
         vm.check_interrupt_native()?;
         if let Some(v) = get_present(vm, o, k)?
-            && vm.strict_equals(v, arg(args, 0))
+            && vm.strict_equals(v, arg(args, 0))?
         {
             return Ok(Value::number(k));
         }
@@ -728,7 +728,7 @@ fn last_index_of(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
     while k >= 0.0 {
         vm.check_interrupt_native()?;
         if let Some(v) = get_present(vm, o, k)?
-            && vm.strict_equals(v, arg(args, 0))
+            && vm.strict_equals(v, arg(args, 0))?
         {
             return Ok(Value::number(k));
         }

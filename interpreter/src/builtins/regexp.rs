@@ -414,7 +414,7 @@ fn construct_regexp(
             .expect("IsRegExp is only true of objects");
         let ck = PropertyKey::String(vm.names.constructor);
         let c = vm.get(o, ck, pattern)?;
-        if vm.same_value(c, this_constructor) {
+        if vm.same_value(c, this_constructor)? {
             return Ok(pattern);
         }
     }
@@ -908,12 +908,12 @@ fn symbol_search(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
     let s = vm.to_string(arg(args, 0))?;
     let lk = PropertyKey::String(vm.names.last_index);
     let previous = vm.get(r, lk, this)?;
-    if !vm.same_value(previous, Value::int32(0)) {
+    if !vm.same_value(previous, Value::int32(0))? {
         vm.set_or_throw(r, lk, Value::int32(0), true)?;
     }
     let result = regexp_exec(vm, r, s.value())?;
     let current = vm.get(r, lk, this)?;
-    if !vm.same_value(current, previous) {
+    if !vm.same_value(current, previous)? {
         vm.set_or_throw(r, lk, previous, true)?;
     }
     match result.as_object() {

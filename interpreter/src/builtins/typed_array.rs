@@ -1161,7 +1161,7 @@ fn includes(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
     for k in start..len {
         vm.check_interrupt_native()?;
         let v = element_at(vm, o, k);
-        if vm.same_value_zero(v, target) {
+        if vm.same_value_zero(v, target)? {
             return Ok(Value::TRUE);
         }
     }
@@ -1193,7 +1193,7 @@ fn index_of(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
             continue;
         }
         let v = element_at(vm, o, k);
-        if vm.strict_equals(v, target) {
+        if vm.strict_equals(v, target)? {
             return Ok(Value::number(k as f64));
         }
     }
@@ -1223,7 +1223,7 @@ fn last_index_of(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
     while k >= 0.0 {
         if valid_index(vm, &ta, k).is_some() {
             let v = element_at(vm, o, k as usize);
-            if vm.strict_equals(v, target) {
+            if vm.strict_equals(v, target)? {
                 return Ok(Value::number(k));
             }
         }
