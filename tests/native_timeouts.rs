@@ -358,6 +358,9 @@ hostile('switch on two ropes', 'switch (s) { case t: 1 }', { s: rope('x'), t: ro
 hostile('includes of a rope', '[t].includes(s)', { s: rope('x'), t: rope('x') });
 hostile('=== on two flat two-byte strings', 's === t', { s: wide(), t: wide() });
 hostile('< on two flat two-byte strings', 's < t', { s: wide(), t: wide() });
+hostile('indexing a rope', 's[5]', { s: rope('x') });
+hostile('indexing a String object of a rope', 'new String(s)[5]', { s: rope('x') });
+hostile('iterating a rope', 'for (const c of s) break', { s: rope('x') });
 "#,
         &[
             ("=== on two ropes", TIMEOUT),
@@ -367,6 +370,9 @@ hostile('< on two flat two-byte strings', 's < t', { s: wide(), t: wide() });
             ("includes of a rope", TIMEOUT),
             ("=== on two flat two-byte strings", TIMEOUT),
             ("< on two flat two-byte strings", TIMEOUT),
+            ("indexing a rope", TIMEOUT),
+            ("indexing a String object of a rope", TIMEOUT),
+            ("iterating a rope", TIMEOUT),
         ],
     );
 }

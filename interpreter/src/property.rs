@@ -476,8 +476,8 @@ impl Vm {
         if let ObjectKind::String(s) = self.obj(o).kind {
             match key {
                 PropertyKey::Index(i) if i < self.string_len(s) => {
-                    let units = self.units(s);
-                    let c = self.string_from_units(&units[i as usize..i as usize + 1]);
+                    let u = self.unit_at_checked(s, i as usize)?.unwrap_or(0);
+                    let c = self.single_unit_string(u);
                     return Ok(Some(Property::data(c, attrs::ENUMERABLE)));
                 }
                 PropertyKey::String(a) if a == self.names.length => {
@@ -864,7 +864,7 @@ impl Vm {
                     return Ok(Value::int32(self.string_len(s) as i32));
                 }
                 PropertyKey::Index(i) if i < self.string_len(s) => {
-                    let u = self.unit_at(s, i as usize).unwrap_or(0);
+                    let u = self.unit_at_checked(s, i as usize)?.unwrap_or(0);
                     return Ok(self.single_unit_string(u));
                 }
                 _ => {}

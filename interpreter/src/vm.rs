@@ -864,15 +864,7 @@ impl Vm {
         Ok(wide.finish())
     }
 
-    /// The code unit at `i` (flattening a rope first), or `None` past the end.
-    pub fn unit_at(&mut self, s: StrRef, i: usize) -> Option<u16> {
-        if let StrData::Rope(..) = self.heap.strings.get(s.0).data {
-            self.flatten(s);
-        }
-        self.heap.strings.get(s.0).unit_at(i)
-    }
-
-    /// [`Vm::unit_at`] for a string whose length a script chose: a rope is flattened with
+    /// The code unit at `i`, or `None` past the end. A rope is flattened first, with
     /// termination checks.
     pub fn unit_at_checked(&mut self, s: StrRef, i: usize) -> JsResult<Option<u16>> {
         let string = self.heap.strings.get(s.0);
