@@ -361,6 +361,8 @@ hostile('< on two flat two-byte strings', 's < t', { s: wide(), t: wide() });
 hostile('indexing a rope', 's[5]', { s: rope('x') });
 hostile('indexing a String object of a rope', 'new String(s)[5]', { s: rope('x') });
 hostile('iterating a rope', 'for (const c of s) break', { s: rope('x') });
+hostile('a rope as a property key', 'const o = {}; o[s] = 1', { s: rope('x') });
+hostile('a flat string as a property key', 'const o = {}; o[s] = 1', { s: 'x'.repeat(2 ** 29 - 24) });
 "#,
         &[
             ("=== on two ropes", TIMEOUT),
@@ -373,6 +375,8 @@ hostile('iterating a rope', 'for (const c of s) break', { s: rope('x') });
             ("indexing a rope", TIMEOUT),
             ("indexing a String object of a rope", TIMEOUT),
             ("iterating a rope", TIMEOUT),
+            ("a rope as a property key", TIMEOUT),
+            ("a flat string as a property key", TIMEOUT),
         ],
     );
 }

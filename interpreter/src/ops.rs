@@ -4,7 +4,7 @@ use crate::heap::{BigRef, ObjRef, StrRef};
 use crate::limits::STRING_CHUNK;
 use crate::number_conversion::{number_to_string, string_to_number};
 use crate::object::{Object, ObjectKind, PropertyKey};
-use crate::string::{Atom, StrData};
+use crate::string::{Atom, LONG_NAME, NameDigest, StrData};
 use crate::value::{HeapKind, Unboxed, Value};
 use crate::vm::{JsResult, Vm};
 use num_bigint::BigInt;
@@ -214,22 +214,61 @@ impl Vm {
             return Ok(PropertyKey::Symbol(s));
         }
         let s = self.to_string(p)?;
-        Ok(self.string_key(s))
+        self.string_key(s)
     }
 
     /// The property key of string `s`; a named key's atom is remembered by the string (and
-    /// kept alive by it).
-    pub fn string_key(&mut self, s: StrRef) -> PropertyKey {
+    /// kept alive by it). Fails only when interning a long name is terminated.
+    pub fn string_key(&mut self, s: StrRef) -> JsResult<PropertyKey> {
         let cached = self.heap.strings.get(s.0).atom;
         if cached != crate::string::NO_ATOM {
-            return PropertyKey::String(Atom(cached));
+            return Ok(PropertyKey::String(Atom(cached)));
+        }
+        if self.string_len(s) as usize > LONG_NAME {
+            return self.long_string_key(s);
         }
         let units = self.units(s);
         let key = self.key_from_units(&units);
         if let PropertyKey::String(atom) = key {
             self.heap.strings.get_mut(s.0).atom = atom.0;
         }
-        key
+        Ok(key)
+    }
+
+    /// [`Vm::string_key`] of a string longer than [`LONG_NAME`] (never an array index): its
+    /// units are flattened, digested and compared with the long names of the same digest a
+    /// chunk at a time, with termination checks between.
+    #[cold]
+    fn long_string_key(&mut self, s: StrRef) -> JsResult<PropertyKey> {
+        let units = self.units_checked(s)?;
+        let mut digest = NameDigest::default();
+        self.in_chunks(units.len(), STRING_CHUNK, |_, r| digest.add(&units[r]))?;
+        let digest = digest.finish();
+        let mut found = None;
+        for candidate in self.atoms.long_candidates(digest, units.len()) {
+            let mut same = true;
+            self.in_chunks(units.len(), STRING_CHUNK, |vm, r| {
+                same = same && vm.atoms.units(candidate)[r.clone()] == units[r];
+            })?;
+            if same {
+                found = Some(candidate);
+                break;
+            }
+        }
+        let atom = match found {
+            Some(atom) => atom,
+            None => {
+                // The table keeps the units (shared with `s` when it has two-byte storage).
+                self.reserve(2 * units.len())?;
+                let before = self.atoms.heap_bytes();
+                let atom = self.atoms.add_long(units, digest);
+                let grown = self.atoms.heap_bytes().saturating_sub(before);
+                self.heap.note_growth(grown);
+                atom
+            }
+        };
+        self.heap.strings.get_mut(s.0).atom = atom.0;
+        Ok(PropertyKey::String(atom))
     }
 
     /// 7.1.18 ToObject
