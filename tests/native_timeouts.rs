@@ -381,6 +381,35 @@ hostile('a flat string as a property key', 'const o = {}; o[s] = 1', { s: 'x'.re
     );
 }
 
+/// Searches that cannot backtrack badly but run over long subjects go to a search thread
+/// under a timeout like backtracking ones; one that ends gives its answer.
+#[test]
+fn long_regexp_searches_stop() {
+    check(
+        r#"
+// About 2.5 s of searching over 2^29 units, 0.5 s over 2^27.
+hostile('sticky exec', 'const r = /y/y; r.exec(s)', { s: 'x'.repeat(2 ** 29 - 24) });
+hostile('exec over two-byte units', '/y/.exec(s)', { s: '\u0101'.repeat(2 ** 27) });
+hostile('test', '/[^x]/.test(s)', { s: 'x'.repeat(2 ** 27) });
+const s = 'b'.repeat(2 ** 21) + 'a' + 'c'.repeat(2 ** 21);
+console.log('answers: ' + vm.runInNewContext("[/a/.exec(s).index, /a(c+)/.exec(s)[1].length, s.search(/a/), /z/.test(s)].join(' ')", { s }, { timeout: 1000 }));
+"#,
+        &[
+            ("sticky exec", TIMEOUT),
+            ("exec over two-byte units", TIMEOUT),
+            ("test", TIMEOUT),
+            ("answers", &["2097152 2097152 2097152 false"]),
+        ],
+    );
+    // The searches given up on go on for seconds on their threads; wait for them.
+    let waited = std::time::Instant::now();
+    while kiln_interpreter::builtins::regexp_search::busy_search_threads() > 0
+        && waited.elapsed() < std::time::Duration::from_secs(60)
+    {
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+}
+
 #[test]
 fn strings_stop_at_the_maximum_length() {
     // Not timed itself, but its big strings and numbers would slow the tests that are.
