@@ -342,8 +342,9 @@ hostile('normalize Hangul NFD', "s.normalize('NFD')", { s: '\uac00'.repeat(2 ** 
     );
 }
 
-/// Single steps over two strings of 2^29 units, each one operator or one lookup: comparing
-/// (ropes flattened, long strings compared a chunk at a time), indexing, using as a key.
+/// Single steps over strings of up to 2^29 units, each one operator, lookup or call:
+/// comparing (ropes flattened, long strings compared a chunk at a time), indexing, using as
+/// a key, compiling as source text.
 #[test]
 fn huge_string_steps_stop() {
     check(
@@ -363,6 +364,13 @@ hostile('indexing a String object of a rope', 'new String(s)[5]', { s: rope('x')
 hostile('iterating a rope', 'for (const c of s) break', { s: rope('x') });
 hostile('a rope as a property key', 'const o = {}; o[s] = 1', { s: rope('x') });
 hostile('a flat string as a property key', 'const o = {}; o[s] = 1', { s: 'x'.repeat(2 ** 29 - 24) });
+// Source text: past the maximum length a RangeError before any of it is built; within it,
+// converted for the parser a chunk at a time.
+hostile('new Function past the maximum', 'new Function(s)', { s: 'x'.repeat(2 ** 29 - 24) });
+hostile('new Function with long parameters', 'new Function(s, s, "")', { s: 'x'.repeat(2 ** 28) });
+hostile('eval of a long identifier', 'eval(s)', { s: 'x'.repeat(2 ** 29 - 24) });
+hostile('indirect eval of a long comment', '(0, eval)(s)', { s: '//' + 'x'.repeat(2 ** 29 - 26) });
+hostile('new Function of a long comment', 'new Function(s)', { s: '//' + 'x'.repeat(2 ** 28) });
 "#,
         &[
             ("=== on two ropes", TIMEOUT),
@@ -377,6 +385,11 @@ hostile('a flat string as a property key', 'const o = {}; o[s] = 1', { s: 'x'.re
             ("iterating a rope", TIMEOUT),
             ("a rope as a property key", TIMEOUT),
             ("a flat string as a property key", TIMEOUT),
+            ("new Function past the maximum", RANGE_ERROR),
+            ("new Function with long parameters", RANGE_ERROR),
+            ("eval of a long identifier", TIMEOUT),
+            ("indirect eval of a long comment", TIMEOUT),
+            ("new Function of a long comment", TIMEOUT),
         ],
     );
 }

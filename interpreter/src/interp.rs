@@ -3050,7 +3050,8 @@ impl Vm {
         self.check_stack()?;
         self.ensure_can_compile_strings()?;
         let strict = self.frames[fi].strict;
-        let text = self.to_rust_string(source)?;
+        let source = self.to_string(source)?;
+        let text = self.source_text(source)?;
         let frame = &self.frames[fi];
         let env = frame.env;
         let this = frame.this;

@@ -931,6 +931,43 @@ impl Vm {
         Ok(self.heap.alloc_string(string).value())
     }
 
+    /// The text of `s` for the parser (lone surrogates replaced, as in [`Vm::rust_string`]): a
+    /// long string is flattened and converted a chunk at a time, with termination checks.
+    pub fn source_text(&mut self, s: StrRef) -> JsResult<String> {
+        let len = self.string_len(s) as usize;
+        if len <= STRING_CHUNK {
+            return Ok(self.rust_string(s));
+        }
+        self.flatten_checked(s)?;
+        let mut text = String::new();
+        if text.try_reserve(len).is_err() {
+            return Err(self.range_error("Out of memory"));
+        }
+        let mut start = 0;
+        while start < len {
+            let mut end = len.min(start + STRING_CHUNK);
+            match &self.heap.strings.get(s.0).data {
+                StrData::Latin1(bytes) => {
+                    text.extend(bytes[start..end].iter().map(|&b| char::from(b)))
+                }
+                StrData::Utf16(units) => {
+                    // A chunk does not end between the two halves of a surrogate pair.
+                    if end < len && (0xD800..0xDC00).contains(&units[end - 1]) {
+                        end += 1;
+                    }
+                    let piece = char::decode_utf16(units[start..end].iter().copied());
+                    text.extend(piece.map(|c| c.unwrap_or(char::REPLACEMENT_CHARACTER)));
+                }
+                StrData::Rope(..) => unreachable!("flattened above"),
+            }
+            start = end;
+            if start < len {
+                self.check_interrupt_now()?;
+            }
+        }
+        Ok(text)
+    }
+
     pub fn string_len(&self, s: StrRef) -> u32 {
         self.heap.strings.get(s.0).len
     }

@@ -55,7 +55,7 @@ fn indirect_eval(vm: &mut Vm, _: Value, args: &[Value]) -> JsResult<Value> {
         return Ok(x);
     }
     vm.ensure_can_compile_strings()?;
-    let text = vm.to_rust_string(x)?;
+    let text = vm.source_text(x.as_string().expect("a string"))?;
     crate::eval::run_source(vm, &text, "eval", true)
 }
 
