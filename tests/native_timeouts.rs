@@ -364,6 +364,11 @@ hostile('indexing a String object of a rope', 'new String(s)[5]', { s: rope('x')
 hostile('iterating a rope', 'for (const c of s) break', { s: rope('x') });
 hostile('a rope as a property key', 'const o = {}; o[s] = 1', { s: rope('x') });
 hostile('a flat string as a property key', 'const o = {}; o[s] = 1', { s: 'x'.repeat(2 ** 29 - 24) });
+// Built-ins that took a rope's units whole.
+hostile('Symbol.for of a rope', 'Symbol.for(s)', { s: rope('x') });
+hostile('sorting two ropes', '[s, t].sort()', { s: rope('x'), t: rope('x') });
+hostile('a rope as a join separator', '[1, 2].join(s)', { s: rope('x') });
+hostile('escape of a rope', 'escape(s)', { s: rope('x') });
 // Source text: past the maximum length a RangeError before any of it is built; within it,
 // converted for the parser a chunk at a time.
 hostile('new Function past the maximum', 'new Function(s)', { s: 'x'.repeat(2 ** 29 - 24) });
@@ -385,6 +390,10 @@ hostile('new Function of a long comment', 'new Function(s)', { s: '//' + 'x'.rep
             ("iterating a rope", TIMEOUT),
             ("a rope as a property key", TIMEOUT),
             ("a flat string as a property key", TIMEOUT),
+            ("Symbol.for of a rope", TIMEOUT),
+            ("sorting two ropes", TIMEOUT),
+            ("a rope as a join separator", TIMEOUT),
+            ("escape of a rope", TIMEOUT),
             ("new Function past the maximum", RANGE_ERROR),
             ("new Function with long parameters", RANGE_ERROR),
             ("eval of a long identifier", TIMEOUT),

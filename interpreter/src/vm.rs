@@ -832,8 +832,10 @@ impl Vm {
     // -----------------------------------------------------------------------------------------
     // Strings
 
-    /// The code units of a string, flattening a rope.
+    /// The code units of a string known to be short (at most [`STRING_CHUNK`] units),
+    /// flattening a rope with no termination check; [`Vm::units_checked`] for any other.
     pub fn units(&mut self, s: StrRef) -> Rc<[u16]> {
+        debug_assert!(self.string_len(s) as usize <= STRING_CHUNK);
         if let StrData::Rope(..) = self.heap.strings.get(s.0).data {
             self.flatten(s);
         }
@@ -875,7 +877,7 @@ impl Vm {
         Ok(self.heap.strings.get(s.0).unit_at(i))
     }
 
-    /// Makes rope `s` flat, for callers that cannot fail: with no termination checks.
+    /// Makes rope `s` flat with no termination checks: for [`Vm::units`] of a short string.
     fn flatten(&mut self, s: StrRef) {
         let mut copy = RopeCopy::new(s, self.string_len(s) as usize);
         while !copy.step(&self.heap.strings, usize::MAX) {}
