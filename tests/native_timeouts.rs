@@ -342,6 +342,96 @@ hostile('normalize Hangul NFD', "s.normalize('NFD')", { s: '\uac00'.repeat(2 ** 
     );
 }
 
+/// Single steps over strings of up to 2^29 units, each one operator, lookup or call:
+/// comparing (ropes flattened, long strings compared a chunk at a time), indexing, using as
+/// a key, compiling as source text.
+#[test]
+fn huge_string_steps_stop() {
+    check(
+        r#"
+// Ropes of 2^29 − 1536 units, as above; flat two-byte strings of 2^29 − 24 units.
+const rope = (unit) => { let s = unit.repeat(2 ** 20 - 3); for (let i = 0; i < 9; i++) s += s; return s; };
+const wide = () => '\u0101'.repeat(2 ** 29 - 24);
+hostile('=== on two ropes', 's === t', { s: rope('x'), t: rope('x') });
+hostile('!== on two ropes', 's !== t', { s: rope('x'), t: rope('x') });
+hostile('== on two ropes', 's == t', { s: rope('x'), t: rope('x') });
+hostile('switch on two ropes', 'switch (s) { case t: 1 }', { s: rope('x'), t: rope('x') });
+hostile('includes of a rope', '[t].includes(s)', { s: rope('x'), t: rope('x') });
+hostile('=== on two flat two-byte strings', 's === t', { s: wide(), t: wide() });
+hostile('< on two flat two-byte strings', 's < t', { s: wide(), t: wide() });
+hostile('indexing a rope', 's[5]', { s: rope('x') });
+hostile('indexing a String object of a rope', 'new String(s)[5]', { s: rope('x') });
+hostile('iterating a rope', 'for (const c of s) break', { s: rope('x') });
+hostile('a rope as a property key', 'const o = {}; o[s] = 1', { s: rope('x') });
+hostile('a flat string as a property key', 'const o = {}; o[s] = 1', { s: 'x'.repeat(2 ** 29 - 24) });
+// Built-ins that took a rope's units whole.
+hostile('Symbol.for of a rope', 'Symbol.for(s)', { s: rope('x') });
+hostile('sorting two ropes', '[s, t].sort()', { s: rope('x'), t: rope('x') });
+hostile('a rope as a join separator', '[1, 2].join(s)', { s: rope('x') });
+hostile('escape of a rope', 'escape(s)', { s: rope('x') });
+// Source text: past the maximum length a RangeError before any of it is built; within it,
+// converted for the parser a chunk at a time.
+hostile('new Function past the maximum', 'new Function(s)', { s: 'x'.repeat(2 ** 29 - 24) });
+hostile('new Function with long parameters', 'new Function(s, s, "")', { s: 'x'.repeat(2 ** 28) });
+hostile('eval of a long identifier', 'eval(s)', { s: 'x'.repeat(2 ** 29 - 24) });
+hostile('indirect eval of a long comment', '(0, eval)(s)', { s: '//' + 'x'.repeat(2 ** 29 - 26) });
+hostile('new Function of a long comment', 'new Function(s)', { s: '//' + 'x'.repeat(2 ** 28) });
+"#,
+        &[
+            ("=== on two ropes", TIMEOUT),
+            ("!== on two ropes", TIMEOUT),
+            ("== on two ropes", TIMEOUT),
+            ("switch on two ropes", TIMEOUT),
+            ("includes of a rope", TIMEOUT),
+            ("=== on two flat two-byte strings", TIMEOUT),
+            ("< on two flat two-byte strings", TIMEOUT),
+            ("indexing a rope", TIMEOUT),
+            ("indexing a String object of a rope", TIMEOUT),
+            ("iterating a rope", TIMEOUT),
+            ("a rope as a property key", TIMEOUT),
+            ("a flat string as a property key", TIMEOUT),
+            ("Symbol.for of a rope", TIMEOUT),
+            ("sorting two ropes", TIMEOUT),
+            ("a rope as a join separator", TIMEOUT),
+            ("escape of a rope", TIMEOUT),
+            ("new Function past the maximum", RANGE_ERROR),
+            ("new Function with long parameters", RANGE_ERROR),
+            ("eval of a long identifier", TIMEOUT),
+            ("indirect eval of a long comment", TIMEOUT),
+            ("new Function of a long comment", TIMEOUT),
+        ],
+    );
+}
+
+/// Searches that cannot backtrack badly but run over long subjects go to a search thread
+/// under a timeout like backtracking ones; one that ends gives its answer.
+#[test]
+fn long_regexp_searches_stop() {
+    check(
+        r#"
+// About 2.5 s of searching over 2^29 units, 0.5 s over 2^27.
+hostile('sticky exec', 'const r = /y/y; r.exec(s)', { s: 'x'.repeat(2 ** 29 - 24) });
+hostile('exec over two-byte units', '/y/.exec(s)', { s: '\u0101'.repeat(2 ** 27) });
+hostile('test', '/[^x]/.test(s)', { s: 'x'.repeat(2 ** 27) });
+const s = 'b'.repeat(2 ** 21) + 'a' + 'c'.repeat(2 ** 21);
+console.log('answers: ' + vm.runInNewContext("[/a/.exec(s).index, /a(c+)/.exec(s)[1].length, s.search(/a/), /z/.test(s)].join(' ')", { s }, { timeout: 1000 }));
+"#,
+        &[
+            ("sticky exec", TIMEOUT),
+            ("exec over two-byte units", TIMEOUT),
+            ("test", TIMEOUT),
+            ("answers", &["2097152 2097152 2097152 false"]),
+        ],
+    );
+    // The searches given up on go on for seconds on their threads; wait for them.
+    let waited = std::time::Instant::now();
+    while kiln_interpreter::builtins::regexp_search::busy_search_threads() > 0
+        && waited.elapsed() < std::time::Duration::from_secs(60)
+    {
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+}
+
 #[test]
 fn strings_stop_at_the_maximum_length() {
     // Not timed itself, but its big strings and numbers would slow the tests that are.

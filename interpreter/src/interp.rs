@@ -461,11 +461,11 @@ impl Vm {
                     }
                     I::StrictEqual { dst, lhs, rhs } => {
                         let (a, b) = (r!(lhs), r!(rhs));
-                        r!(dst) = Value::boolean(self.strict_equals(a, b));
+                        r!(dst) = Value::boolean(tri!(self.strict_equals(a, b)));
                     }
                     I::StrictNotEqual { dst, lhs, rhs } => {
                         let (a, b) = (r!(lhs), r!(rhs));
-                        r!(dst) = Value::boolean(!self.strict_equals(a, b));
+                        r!(dst) = Value::boolean(!tri!(self.strict_equals(a, b)));
                     }
                     I::LooseEqual { dst, lhs, rhs } => {
                         let (a, b) = (r!(lhs), r!(rhs));
@@ -679,7 +679,7 @@ impl Vm {
                         }
                     }
                     I::JumpIfStrictNotEqual { lhs, rhs, offset } => {
-                        if !self.strict_equals(r!(lhs), r!(rhs)) {
+                        if !tri!(self.strict_equals(r!(lhs), r!(rhs))) {
                             jump!(start, offset);
                         }
                     }
@@ -729,7 +729,7 @@ impl Vm {
                     }
                     I::JumpIfStrictEqual { lhs, rhs, offset } => {
                         let (a, b) = (r!(lhs), r!(rhs));
-                        if self.strict_equals(a, b) {
+                        if tri!(self.strict_equals(a, b)) {
                             jump!(start, offset);
                         }
                     }
@@ -3195,7 +3195,8 @@ impl Vm {
         self.check_stack()?;
         self.ensure_can_compile_strings()?;
         let strict = self.frames[fi].strict;
-        let text = self.to_rust_string(source)?;
+        let source = self.to_string(source)?;
+        let text = self.source_text(source)?;
         let frame = &self.frames[fi];
         let env = frame.env;
         let this = frame.this;

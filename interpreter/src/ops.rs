@@ -1,9 +1,10 @@
 //! Type conversions (ECMA-262 7.1), comparisons (7.2) and the operators of 13.15.
 
 use crate::heap::{BigRef, ObjRef, StrRef};
+use crate::limits::STRING_CHUNK;
 use crate::number_conversion::{number_to_string, string_to_number};
 use crate::object::{Object, ObjectKind, PropertyKey};
-use crate::string::Atom;
+use crate::string::{Atom, LONG_NAME, NameDigest, StrData};
 use crate::value::{HeapKind, Unboxed, Value};
 use crate::vm::{JsResult, Vm};
 use num_bigint::BigInt;
@@ -213,22 +214,61 @@ impl Vm {
             return Ok(PropertyKey::Symbol(s));
         }
         let s = self.to_string(p)?;
-        Ok(self.string_key(s))
+        self.string_key(s)
     }
 
     /// The property key of string `s`; a named key's atom is remembered by the string (and
-    /// kept alive by it).
-    pub fn string_key(&mut self, s: StrRef) -> PropertyKey {
+    /// kept alive by it). Fails only when interning a long name is terminated.
+    pub fn string_key(&mut self, s: StrRef) -> JsResult<PropertyKey> {
         let cached = self.heap.strings.get(s.0).atom;
         if cached != crate::string::NO_ATOM {
-            return PropertyKey::String(Atom(cached));
+            return Ok(PropertyKey::String(Atom(cached)));
+        }
+        if self.string_len(s) as usize > LONG_NAME {
+            return self.long_string_key(s);
         }
         let units = self.units(s);
         let key = self.key_from_units(&units);
         if let PropertyKey::String(atom) = key {
             self.heap.strings.get_mut(s.0).atom = atom.0;
         }
-        key
+        Ok(key)
+    }
+
+    /// [`Vm::string_key`] of a string longer than [`LONG_NAME`] (never an array index): its
+    /// units are flattened, digested and compared with the long names of the same digest a
+    /// chunk at a time, with termination checks between.
+    #[cold]
+    fn long_string_key(&mut self, s: StrRef) -> JsResult<PropertyKey> {
+        let units = self.units_checked(s)?;
+        let mut digest = NameDigest::default();
+        self.in_chunks(units.len(), STRING_CHUNK, |_, r| digest.add(&units[r]))?;
+        let digest = digest.finish();
+        let mut found = None;
+        for candidate in self.atoms.long_candidates(digest, units.len()) {
+            let mut same = true;
+            self.in_chunks(units.len(), STRING_CHUNK, |vm, r| {
+                same = same && vm.atoms.units(candidate)[r.clone()] == units[r];
+            })?;
+            if same {
+                found = Some(candidate);
+                break;
+            }
+        }
+        let atom = match found {
+            Some(atom) => atom,
+            None => {
+                // The table keeps the units (shared with `s` when it has two-byte storage).
+                self.reserve(2 * units.len())?;
+                let before = self.atoms.heap_bytes();
+                let atom = self.atoms.add_long(units, digest);
+                let grown = self.atoms.heap_bytes().saturating_sub(before);
+                self.heap.note_growth(grown);
+                atom
+            }
+        };
+        self.heap.strings.get_mut(s.0).atom = atom.0;
+        Ok(PropertyKey::String(atom))
     }
 
     /// 7.1.18 ToObject
@@ -303,68 +343,93 @@ impl Vm {
         }
     }
 
-    /// 7.2.15 IsStrictlyEqual
-    pub fn strict_equals(&mut self, a: Value, b: Value) -> bool {
+    /// 7.2.15 IsStrictlyEqual. Fallible only through the termination checks of comparing two
+    /// long strings.
+    pub fn strict_equals(&mut self, a: Value, b: Value) -> JsResult<bool> {
         if a == b {
-            return !a.as_number().is_some_and(f64::is_nan);
+            return Ok(!a.as_number().is_some_and(f64::is_nan));
         }
-        match (a.unbox(), b.unbox()) {
+        Ok(match (a.unbox(), b.unbox()) {
             (Unboxed::Int32(_) | Unboxed::Number(_), Unboxed::Int32(_) | Unboxed::Number(_)) => {
                 a.as_number() == b.as_number()
             }
             (Unboxed::Heap(HeapKind::String, x), Unboxed::Heap(HeapKind::String, y)) => {
-                self.string_equals(StrRef(x as u32), StrRef(y as u32))
+                return self.string_equals(StrRef(x as u32), StrRef(y as u32));
             }
             (Unboxed::Heap(HeapKind::BigInt, x), Unboxed::Heap(HeapKind::BigInt, y)) => {
                 self.heap.bigints.get(x as u32) == self.heap.bigints.get(y as u32)
             }
             _ => false,
-        }
+        })
     }
 
-    pub fn string_equals(&mut self, a: StrRef, b: StrRef) -> bool {
+    /// Whether two strings have the same code units. Short flat strings compare at once;
+    /// ropes and long strings (whose length a script chose) go through
+    /// [`Vm::compare_strings`], which checks for termination.
+    pub fn string_equals(&mut self, a: StrRef, b: StrRef) -> JsResult<bool> {
         if a == b {
-            return true;
+            return Ok(true);
         }
-        if self.string_len(a) != self.string_len(b) {
-            return false;
+        let len = self.string_len(a);
+        if len != self.string_len(b) {
+            return Ok(false);
         }
-        use crate::string::StrData;
-        for s in [a, b] {
-            if let StrData::Rope(..) = self.heap.strings.get(s.0).data {
-                self.units(s);
+        if len as usize <= STRING_CHUNK
+            && let Some(order) = compare_flat(
+                &self.heap.strings.get(a.0).data,
+                &self.heap.strings.get(b.0).data,
+                0..len as usize,
+            )
+        {
+            return Ok(order.is_eq());
+        }
+        Ok(self.compare_strings(a, b)?.is_eq())
+    }
+
+    /// The order of two strings by their code units (7.2.13 IsLessThan, step 3): ropes are
+    /// flattened and long strings compared a chunk at a time, with termination checks between.
+    pub fn compare_strings(&mut self, a: StrRef, b: StrRef) -> JsResult<std::cmp::Ordering> {
+        self.flatten_checked(a)?;
+        self.flatten_checked(b)?;
+        let (la, lb) = (self.string_len(a) as usize, self.string_len(b) as usize);
+        let common = la.min(lb);
+        let mut start = 0;
+        loop {
+            let end = common.min(start + STRING_CHUNK);
+            let order = compare_flat(
+                &self.heap.strings.get(a.0).data,
+                &self.heap.strings.get(b.0).data,
+                start..end,
+            )
+            .expect("flattened strings");
+            if order.is_ne() {
+                return Ok(order);
             }
-        }
-        match (
-            &self.heap.strings.get(a.0).data,
-            &self.heap.strings.get(b.0).data,
-        ) {
-            (StrData::Latin1(x), StrData::Latin1(y)) => x == y,
-            (StrData::Utf16(x), StrData::Utf16(y)) => x == y,
-            (StrData::Latin1(x), StrData::Utf16(y)) | (StrData::Utf16(y), StrData::Latin1(x)) => {
-                x.iter().zip(y.iter()).all(|(&p, &q)| u16::from(p) == q)
+            if end == common {
+                return Ok(la.cmp(&lb));
             }
-            _ => false,
+            start = end;
+            self.check_interrupt_now()?;
         }
     }
 
     /// 7.2.10 SameValue
-    pub fn same_value(&mut self, a: Value, b: Value) -> bool {
+    pub fn same_value(&mut self, a: Value, b: Value) -> JsResult<bool> {
         match (a.as_number(), b.as_number()) {
             (Some(x), Some(y)) => {
                 if x.is_nan() && y.is_nan() {
-                    return true;
+                    return Ok(true);
                 }
-                x == y && x.is_sign_negative() == y.is_sign_negative()
+                Ok(x == y && x.is_sign_negative() == y.is_sign_negative())
             }
             _ => self.strict_equals(a, b),
         }
     }
 
     /// 7.2.11 SameValueZero
-    pub fn same_value_zero(&mut self, a: Value, b: Value) -> bool {
+    pub fn same_value_zero(&mut self, a: Value, b: Value) -> JsResult<bool> {
         match (a.as_number(), b.as_number()) {
-            (Some(x), Some(y)) => (x.is_nan() && y.is_nan()) || x == y,
+            (Some(x), Some(y)) => Ok((x.is_nan() && y.is_nan()) || x == y),
             _ => self.strict_equals(a, b),
         }
     }
@@ -381,7 +446,7 @@ impl Vm {
         }
         let same_type = std::mem::discriminant(&kind_of(a)) == std::mem::discriminant(&kind_of(b));
         if same_type {
-            return Ok(self.strict_equals(a, b));
+            return self.strict_equals(a, b);
         }
         if a.is_nullish() || b.is_nullish() {
             return Ok(false);
@@ -594,9 +659,7 @@ impl Vm {
             (pa, pb)
         };
         if let (Some(x), Some(y)) = (pa.as_string(), pb.as_string()) {
-            let ux = self.units_checked(x)?;
-            let uy = self.units_checked(y)?;
-            return Ok(Some(ux < uy));
+            return Ok(Some(self.compare_strings(x, y)?.is_lt()));
         }
         if let (Some(x), Some(y)) = (pa.as_bigint(), pb.as_string()) {
             let s = self.to_rust_string(y.value())?;
@@ -862,4 +925,32 @@ pub fn compare_bigint_number(b: &BigInt, n: f64) -> Option<std::cmp::Ordering> {
 
 fn bigint_equals_number(b: &BigInt, n: f64) -> bool {
     compare_bigint_number(b, n) == Some(std::cmp::Ordering::Equal)
+}
+
+/// The order of the units at `range` in two flat strings; `None` if either is a rope.
+fn compare_flat(
+    a: &StrData,
+    b: &StrData,
+    range: std::ops::Range<usize>,
+) -> Option<std::cmp::Ordering> {
+    Some(match (a, b) {
+        (StrData::Latin1(x), StrData::Latin1(y)) => x[range.clone()].cmp(&y[range]),
+        (StrData::Utf16(x), StrData::Utf16(y)) => x[range.clone()].cmp(&y[range]),
+        (StrData::Latin1(x), StrData::Utf16(y)) => {
+            compare_latin1_utf16(&x[range.clone()], &y[range])
+        }
+        (StrData::Utf16(x), StrData::Latin1(y)) => {
+            compare_latin1_utf16(&y[range.clone()], &x[range]).reverse()
+        }
+        _ => return None,
+    })
+}
+
+/// The order of one-byte units `x` and two-byte units `y` of the same length.
+fn compare_latin1_utf16(x: &[u8], y: &[u16]) -> std::cmp::Ordering {
+    x.iter()
+        .zip(y)
+        .map(|(&p, &q)| u16::from(p).cmp(&q))
+        .find(|o| o.is_ne())
+        .unwrap_or(std::cmp::Ordering::Equal)
 }

@@ -479,8 +479,8 @@ impl Vm {
         if let ObjectKind::String(s) = self.obj(o).kind {
             match key {
                 PropertyKey::Index(i) if i < self.string_len(s) => {
-                    let units = self.units(s);
-                    let c = self.string_from_units(&units[i as usize..i as usize + 1]);
+                    let u = self.unit_at_checked(s, i as usize)?.unwrap_or(0);
+                    let c = self.single_unit_string(u);
                     return Ok(Some(Property::data(c, attrs::ENUMERABLE)));
                 }
                 PropertyKey::String(a) if a == self.names.length => {
@@ -524,7 +524,7 @@ impl Vm {
                 return Ok(false);
             }
             return Ok(match (desc.value, current.slot) {
-                (Some(v), Slot::Data(c)) => self.same_value(v, c),
+                (Some(v), Slot::Data(c)) => self.same_value(v, c)?,
                 _ => true,
             });
         }
@@ -545,7 +545,7 @@ impl Vm {
             && i < self.string_len(s)
         {
             let current = self.get_own_property(o, key)?;
-            return Ok(self.validate_and_apply(None, key, false, desc, current));
+            return self.validate_and_apply(None, key, false, desc, current);
         }
         let current = self.get_own_property(o, key)?;
         let extensible = self.obj(o).extensible;
@@ -563,7 +563,7 @@ impl Vm {
                     _ => None,
                 });
             }
-            let ok = self.validate_and_apply(Some(o), key, extensible, d, current);
+            let ok = self.validate_and_apply(Some(o), key, extensible, d, current)?;
             if ok {
                 if desc.is_accessor() {
                     self.unmap_argument(o, i);
@@ -582,7 +582,7 @@ impl Vm {
             }
             return Ok(ok);
         }
-        Ok(self.validate_and_apply(Some(o), key, extensible, desc, current))
+        self.validate_and_apply(Some(o), key, extensible, desc, current)
     }
 
     /// 10.1.6.3 ValidateAndApplyPropertyDescriptor
@@ -593,10 +593,10 @@ impl Vm {
         extensible: bool,
         desc: Descriptor,
         current: Option<Property>,
-    ) -> bool {
+    ) -> JsResult<bool> {
         let Some(current) = current else {
             if !extensible {
-                return false;
+                return Ok(false);
             }
             if let Some(o) = o {
                 let mut a = 0;
@@ -622,46 +622,46 @@ impl Vm {
                 };
                 self.define_own_property_raw(o, key, p);
             }
-            return true;
+            return Ok(true);
         };
         let cur = Descriptor::from_property(&current);
         let configurable = current.attrs & attrs::CONFIGURABLE != 0;
         if !configurable {
             if desc.configurable == Some(true) {
-                return false;
+                return Ok(false);
             }
             if let Some(e) = desc.enumerable
                 && e != (current.attrs & attrs::ENUMERABLE != 0)
             {
-                return false;
+                return Ok(false);
             }
             let generic = !desc.is_accessor() && !desc.is_data();
             if !generic && desc.is_accessor() != current.is_accessor() {
-                return false;
+                return Ok(false);
             }
             if current.is_accessor() {
                 if let Some(g) = desc.get
-                    && !self.same_value(g, cur.get.unwrap_or(Value::UNDEFINED))
+                    && !self.same_value(g, cur.get.unwrap_or(Value::UNDEFINED))?
                 {
-                    return false;
+                    return Ok(false);
                 }
                 if let Some(s) = desc.set
-                    && !self.same_value(s, cur.set.unwrap_or(Value::UNDEFINED))
+                    && !self.same_value(s, cur.set.unwrap_or(Value::UNDEFINED))?
                 {
-                    return false;
+                    return Ok(false);
                 }
             } else if cur.writable == Some(false) {
                 if desc.writable == Some(true) {
-                    return false;
+                    return Ok(false);
                 }
                 if let Some(v) = desc.value
-                    && !self.same_value(v, cur.value.unwrap_or(Value::UNDEFINED))
+                    && !self.same_value(v, cur.value.unwrap_or(Value::UNDEFINED))?
                 {
-                    return false;
+                    return Ok(false);
                 }
             }
         }
-        let Some(o) = o else { return true };
+        let Some(o) = o else { return Ok(true) };
         let mut a = current.attrs & (attrs::ENUMERABLE | attrs::CONFIGURABLE);
         if let Some(e) = desc.enumerable {
             a = (a & !attrs::ENUMERABLE) | if e { attrs::ENUMERABLE } else { 0 };
@@ -701,7 +701,7 @@ impl Vm {
             Property::data(value, a)
         };
         self.define_own_property_raw(o, key, p);
-        true
+        Ok(true)
     }
 
     /// 10.4.2.4 ArraySetLength
@@ -867,7 +867,7 @@ impl Vm {
                     return Ok(Value::int32(self.string_len(s) as i32));
                 }
                 PropertyKey::Index(i) if i < self.string_len(s) => {
-                    let u = self.unit_at(s, i as usize).unwrap_or(0);
+                    let u = self.unit_at_checked(s, i as usize)?.unwrap_or(0);
                     return Ok(self.single_unit_string(u));
                 }
                 _ => {}

@@ -3,7 +3,9 @@
 //! for property keys.
 
 use crate::heap::{StrRef, Trace, Traced};
+use crate::limits::STRING_CHUNK;
 use rustc_hash::FxHashMap;
+use std::hash::{Hash, Hasher};
 use std::rc::Rc;
 
 pub enum StrData {
@@ -101,7 +103,13 @@ pub struct Atom(pub u32);
 /// built (the names the engine itself uses) are never freed.
 #[derive(Default)]
 pub struct Atoms {
+    /// The names of at most [`LONG_NAME`] units.
     ids: FxHashMap<Rc<[u16]>, Atom>,
+    /// The longer names, with their [`NameDigest`]s: hashing one of those whole takes too long
+    /// to do between two termination checks (and `ids` would hash it again as it grows), so
+    /// [`Vm::string_key`](crate::vm::Vm::string_key) digests and compares it a chunk at a
+    /// time. There are few: each holds megabytes.
+    long: Vec<(u64, Atom)>,
     /// By id: the name, `None` for a freed atom.
     names: Vec<Option<Rc<[u16]>>>,
     /// Freed ids, reused by the next atoms made.
@@ -119,23 +127,61 @@ const FREED_NAME: &[u16] = &[];
 
 impl Atoms {
     pub fn intern(&mut self, units: &[u16]) -> Atom {
+        if units.len() > LONG_NAME {
+            return self.intern_long(units);
+        }
         if let Some(&a) = self.ids.get(units) {
             return a;
         }
         let rc: Rc<[u16]> = units.into();
-        self.text_bytes += name_bytes(units.len());
-        let atom = match self.free.pop() {
+        let atom = self.add(rc.clone());
+        self.ids.insert(rc, atom);
+        atom
+    }
+
+    /// [`Atoms::intern`] of a long name, with no termination checks.
+    #[cold]
+    fn intern_long(&mut self, units: &[u16]) -> Atom {
+        let mut digest = NameDigest::default();
+        units.chunks(STRING_CHUNK).for_each(|c| digest.add(c));
+        let digest = digest.finish();
+        let found = self
+            .long_candidates(digest, units.len())
+            .into_iter()
+            .find(|&a| self.units(a) == units);
+        found.unwrap_or_else(|| self.add_long(units.into(), digest))
+    }
+
+    /// The long names with `digest` and `len` units.
+    pub fn long_candidates(&self, digest: u64, len: usize) -> Vec<Atom> {
+        self.long
+            .iter()
+            .filter(|&&(d, a)| d == digest && self.units(a).len() == len)
+            .map(|&(_, a)| a)
+            .collect()
+    }
+
+    /// A new atom for a name of more than [`LONG_NAME`] units, not yet interned, whose
+    /// [`NameDigest`] is `digest`.
+    pub fn add_long(&mut self, name: Rc<[u16]>, digest: u64) -> Atom {
+        let atom = self.add(name);
+        self.long.push((digest, atom));
+        atom
+    }
+
+    /// A new atom for `name`, in a freed id if there is one.
+    fn add(&mut self, name: Rc<[u16]>) -> Atom {
+        self.text_bytes += name_bytes(name.len());
+        match self.free.pop() {
             Some(id) => {
-                self.names[id as usize] = Some(rc.clone());
+                self.names[id as usize] = Some(name);
                 Atom(id)
             }
             None => {
-                self.names.push(Some(rc.clone()));
+                self.names.push(Some(name));
                 Atom(self.names.len() as u32 - 1)
             }
-        };
-        self.ids.insert(rc, atom);
-        atom
+        }
     }
 
     /// Bytes the atom table holds: names, the lookup table and the list.
@@ -144,6 +190,7 @@ impl Atoms {
             + crate::heap::hash_table_bytes(self.ids.capacity(), size_of::<(Rc<[u16]>, Atom)>())
             + crate::heap::buffer_bytes(self.names.capacity() * size_of::<Option<Rc<[u16]>>>())
             + crate::heap::buffer_bytes(self.free.capacity() * size_of::<u32>())
+            + crate::heap::buffer_bytes(self.long.capacity() * size_of::<(u64, Atom)>())
     }
 
     pub fn intern_str(&mut self, s: &str) -> Atom {
@@ -189,7 +236,11 @@ impl Atoms {
             let Some(name) = self.names[id].take() else {
                 continue;
             };
-            self.ids.remove(&name);
+            if name.len() > LONG_NAME {
+                self.long.retain(|&(_, a)| a.0 != id as u32);
+            } else {
+                self.ids.remove(&name);
+            }
             self.text_bytes -= name_bytes(name.len());
             freed += 1;
             if !self.gc_stress {
@@ -204,6 +255,24 @@ impl Atoms {
             }
         }
         freed
+    }
+}
+
+/// Names longer than this many units are [`Atoms::long`] ones.
+pub const LONG_NAME: usize = STRING_CHUNK;
+
+/// The hash of a long name, made from its [`STRING_CHUNK`]-unit chunks in order, so that a
+/// caller can check for termination between two.
+#[derive(Default)]
+pub struct NameDigest(rustc_hash::FxHasher);
+
+impl NameDigest {
+    pub fn add(&mut self, chunk: &[u16]) {
+        chunk.hash(&mut self.0);
+    }
+
+    pub fn finish(&self) -> u64 {
+        self.0.finish()
     }
 }
 

@@ -858,8 +858,10 @@ impl Vm {
     // -----------------------------------------------------------------------------------------
     // Strings
 
-    /// The code units of a string, flattening a rope.
+    /// The code units of a string known to be short (at most [`STRING_CHUNK`] units),
+    /// flattening a rope with no termination check; [`Vm::units_checked`] for any other.
     pub fn units(&mut self, s: StrRef) -> Rc<[u16]> {
+        debug_assert!(self.string_len(s) as usize <= STRING_CHUNK);
         if let StrData::Rope(..) = self.heap.strings.get(s.0).data {
             self.flatten(s);
         }
@@ -890,15 +892,7 @@ impl Vm {
         Ok(wide.finish())
     }
 
-    /// The code unit at `i` (flattening a rope first), or `None` past the end.
-    pub fn unit_at(&mut self, s: StrRef, i: usize) -> Option<u16> {
-        if let StrData::Rope(..) = self.heap.strings.get(s.0).data {
-            self.flatten(s);
-        }
-        self.heap.strings.get(s.0).unit_at(i)
-    }
-
-    /// [`Vm::unit_at`] for a string whose length a script chose: a rope is flattened with
+    /// The code unit at `i`, or `None` past the end. A rope is flattened first, with
     /// termination checks.
     pub fn unit_at_checked(&mut self, s: StrRef, i: usize) -> JsResult<Option<u16>> {
         let string = self.heap.strings.get(s.0);
@@ -909,7 +903,7 @@ impl Vm {
         Ok(self.heap.strings.get(s.0).unit_at(i))
     }
 
-    /// Makes rope `s` flat, for callers that cannot fail: with no termination checks.
+    /// Makes rope `s` flat with no termination checks: for [`Vm::units`] of a short string.
     fn flatten(&mut self, s: StrRef) {
         let mut copy = RopeCopy::new(s, self.string_len(s) as usize);
         while !copy.step(&self.heap.strings, usize::MAX) {}
@@ -963,6 +957,43 @@ impl Vm {
             }
         };
         Ok(self.heap.alloc_string(string).value())
+    }
+
+    /// The text of `s` for the parser (lone surrogates replaced, as in [`Vm::rust_string`]): a
+    /// long string is flattened and converted a chunk at a time, with termination checks.
+    pub fn source_text(&mut self, s: StrRef) -> JsResult<String> {
+        let len = self.string_len(s) as usize;
+        if len <= STRING_CHUNK {
+            return Ok(self.rust_string(s));
+        }
+        self.flatten_checked(s)?;
+        let mut text = String::new();
+        if text.try_reserve(len).is_err() {
+            return Err(self.range_error("Out of memory"));
+        }
+        let mut start = 0;
+        while start < len {
+            let mut end = len.min(start + STRING_CHUNK);
+            match &self.heap.strings.get(s.0).data {
+                StrData::Latin1(bytes) => {
+                    text.extend(bytes[start..end].iter().map(|&b| char::from(b)))
+                }
+                StrData::Utf16(units) => {
+                    // A chunk does not end between the two halves of a surrogate pair.
+                    if end < len && (0xD800..0xDC00).contains(&units[end - 1]) {
+                        end += 1;
+                    }
+                    let piece = char::decode_utf16(units[start..end].iter().copied());
+                    text.extend(piece.map(|c| c.unwrap_or(char::REPLACEMENT_CHARACTER)));
+                }
+                StrData::Rope(..) => unreachable!("flattened above"),
+            }
+            start = end;
+            if start < len {
+                self.check_interrupt_now()?;
+            }
+        }
+        Ok(text)
     }
 
     pub fn string_len(&self, s: StrRef) -> u32 {

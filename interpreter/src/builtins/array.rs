@@ -683,7 +683,7 @@ fn includes(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
         vm.check_interrupt_native()?;
         let key = index_key(vm, k);
         let v = vm.get(o, key, o.value())?;
-        if vm.same_value_zero(v, arg(args, 0)) {
+        if vm.same_value_zero(v, arg(args, 0))? {
             return Ok(Value::TRUE);
         }
         k += 1.0;
@@ -701,7 +701,7 @@ fn index_of(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
     while k < len {
         vm.check_interrupt_native()?;
         if let Some(v) = get_present(vm, o, k)?
-            && vm.strict_equals(v, arg(args, 0))
+            && vm.strict_equals(v, arg(args, 0))?
         {
             return Ok(Value::number(k));
         }
@@ -728,7 +728,7 @@ fn last_index_of(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
     while k >= 0.0 {
         vm.check_interrupt_native()?;
         if let Some(v) = get_present(vm, o, k)?
-            && vm.strict_equals(v, arg(args, 0))
+            && vm.strict_equals(v, arg(args, 0))?
         {
             return Ok(Value::number(k));
         }
@@ -748,7 +748,7 @@ fn join(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
         vec![u16::from(b',')]
     } else {
         let s = vm.to_string(arg(args, 0))?;
-        vm.units(s).to_vec()
+        vm.units_checked(s)?.to_vec()
     };
     // The separators alone may be too long, as in V8: no element is read then.
     vm.check_string_length((len - 1.0).max(0.0) * sep.len() as f64)?;
@@ -765,7 +765,7 @@ fn join(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
             let v = vm.get(o, key, o.value())?;
             if !v.is_nullish() {
                 let s = vm.to_string(v)?;
-                let units = vm.units(s);
+                let units = vm.units_checked(s)?;
                 out.push_units(vm, &units)?;
             }
             k += 1.0;
@@ -804,7 +804,7 @@ fn to_locale_string(vm: &mut Vm, this: Value, _: &[Value]) -> JsResult<Value> {
             let f = vm.get_v(v, lk)?;
             let s = vm.call(f, v, &[])?;
             let s = vm.to_string(s)?;
-            let units = vm.units(s);
+            let units = vm.units_checked(s)?;
             out.push_units(vm, &units)?;
         }
         k += 1.0;
@@ -1076,9 +1076,7 @@ fn sort_values(vm: &mut Vm, items: Vec<Value>, comparator: Value) -> JsResult<Ve
         if comparator.is_undefined() {
             let sa = vm.to_string(a)?;
             let sb = vm.to_string(b)?;
-            let ua = vm.units(sa);
-            let ub = vm.units(sb);
-            Ok(ua.cmp(&ub))
+            vm.compare_strings(sa, sb)
         } else {
             compare_with(vm, comparator, a, b)
         }

@@ -227,7 +227,7 @@ fn lookup(vm: &mut Vm, o: ObjRef, key: Value) -> JsResult<(u64, Option<usize>)> 
         let Some((k, _)) = data(vm, o).and_then(|d| d.entries.get(i as usize)?.live()) else {
             continue;
         };
-        if k == key || vm.same_value_zero(k, key) {
+        if k == key || vm.same_value_zero(k, key)? {
             return Ok((hash, Some(i as usize)));
         }
     }
@@ -384,7 +384,7 @@ pub fn group_by(
         vm.root(key);
         let mut found = None;
         for (i, (g, _)) in groups.iter().enumerate() {
-            if vm.same_value_zero(*g, key) {
+            if vm.same_value_zero(*g, key)? {
                 found = Some(i);
                 break;
             }

@@ -69,19 +69,27 @@ fn function_construct(vm: &mut Vm, args: &[Value], _: ObjRef) -> JsResult<Value>
 /// 20.2.1.1.1 CreateDynamicFunction
 pub fn create_dynamic_function(vm: &mut Vm, args: &[Value], kind: &str) -> JsResult<Value> {
     vm.ensure_can_compile_strings()?;
-    let mut params = Vec::new();
-    let body = if args.is_empty() {
-        String::new()
-    } else {
-        for a in &args[..args.len() - 1] {
-            params.push(vm.to_rust_string(*a)?);
-        }
-        vm.to_rust_string(args[args.len() - 1])?
-    };
-    let params = params.join(",");
+    // Steps 7-12: every argument converted first (a `toString` may run), then the length of
+    // the source text checked before any of it is built.
+    let mut strings = Vec::new();
+    for &a in args {
+        let s = vm.to_string(a)?;
+        vm.root(s.value());
+        strings.push(s);
+    }
+    let joined: usize = strings.iter().map(|&s| vm.string_len(s) as usize).sum();
     // The source text becomes the function's `toString()`.
-    let units = params.encode_utf16().count() + body.encode_utf16().count() + kind.len() + 20;
+    let units = joined + strings.len() + kind.len() + 20;
     vm.check_string_length(units as f64)?;
+    let body = match strings.pop() {
+        Some(s) => vm.source_text(s)?,
+        None => String::new(),
+    };
+    let mut params = Vec::new();
+    for s in strings {
+        params.push(vm.source_text(s)?);
+    }
+    let params = params.join(",");
     check_dynamic_function(vm, kind, &params, &body)?;
     let source = format!("({kind} anonymous({params}\n) {{\n{body}\n}})");
     let f = crate::eval::run_source(vm, &source, "anonymous", false)?;

@@ -55,7 +55,7 @@ fn indirect_eval(vm: &mut Vm, _: Value, args: &[Value]) -> JsResult<Value> {
         return Ok(x);
     }
     vm.ensure_can_compile_strings()?;
-    let text = vm.to_rust_string(x)?;
+    let text = vm.source_text(x.as_string().expect("a string"))?;
     crate::eval::run_source(vm, &text, "eval", true)
 }
 
@@ -252,7 +252,7 @@ fn encode(vm: &mut Vm, v: Value, extra: &str) -> JsResult<Value> {
 
 fn decode(vm: &mut Vm, v: Value, reserved: &str) -> JsResult<Value> {
     let s = vm.to_string(v)?;
-    let units = vm.units(s).to_vec();
+    let units = vm.units_checked(s)?.to_vec();
     let mut out: Vec<u16> = Vec::new();
     let mut i = 0;
     let hex = |units: &[u16], i: usize| -> Option<u8> {
@@ -331,7 +331,7 @@ pub fn unused(_: PropertyKey) {}
 /// B.2.1.1 escape ( string )
 fn escape(vm: &mut Vm, _: Value, args: &[Value]) -> JsResult<Value> {
     let s = vm.to_string(arg(args, 0))?;
-    let units = vm.units(s);
+    let units = vm.units_checked(s)?;
     let mut out: Vec<u16> = Vec::with_capacity(units.len());
     for (i, &c) in units.iter().enumerate() {
         if i % 4096 == 0 {
@@ -356,7 +356,7 @@ fn escape(vm: &mut Vm, _: Value, args: &[Value]) -> JsResult<Value> {
 /// B.2.1.2 unescape ( string )
 fn unescape(vm: &mut Vm, _: Value, args: &[Value]) -> JsResult<Value> {
     let s = vm.to_string(arg(args, 0))?;
-    let units = vm.units(s);
+    let units = vm.units_checked(s)?;
     let hex = |from: usize, count: usize| -> Option<u16> {
         let digits = units.get(from..from + count)?;
         let mut v: u16 = 0;

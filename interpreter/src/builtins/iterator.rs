@@ -258,13 +258,13 @@ fn string_iterator_next(vm: &mut Vm, this: Value, _: &[Value]) -> JsResult<Value
     };
     // Unit by unit: the whole string's units would be a copy per step for one-byte strings.
     let p = position as usize;
-    let Some(first) = vm.unit_at(s, p) else {
+    let Some(first) = vm.unit_at_checked(s, p)? else {
         if let ObjectKind::StringIterator { string, .. } = &mut vm.obj_mut(o).kind {
             *string = Value::UNDEFINED;
         }
         return Ok(iter_result(vm, Value::UNDEFINED, true));
     };
-    let (piece, len) = match vm.unit_at(s, p + 1) {
+    let (piece, len) = match vm.unit_at_checked(s, p + 1)? {
         Some(second) if (0xD800..0xDC00).contains(&first) && (0xDC00..0xE000).contains(&second) => {
             (vm.string_from_units(&[first, second]), 2)
         }

@@ -534,7 +534,7 @@ fn serialize_rooted(
                 separate(st, out, first);
                 let kv = vm.key_value(k);
                 let ks = vm.to_string(kv)?;
-                let kunits = vm.units(ks);
+                let kunits = vm.units_checked(ks)?;
                 quote(vm, &kunits, out)?;
                 out.push(u16::from(b':'));
                 if !st.gap.is_empty() {
@@ -616,7 +616,7 @@ fn stringify(vm: &mut Vm, _: Value, args: &[Value]) -> JsResult<Value> {
         let n = n.clamp(0.0, 10.0) as usize;
         st.gap = vec![u16::from(b' '); n];
     } else if let Some(s) = space.as_string() {
-        let u = vm.units(s);
+        let u = vm.units_checked(s)?;
         st.gap = u[..u.len().min(10)].to_vec();
     }
     let wrapper = vm.new_object();

@@ -540,7 +540,7 @@ fn has_own(vm: &mut Vm, _: Value, args: &[Value]) -> JsResult<Value> {
 }
 
 fn is(vm: &mut Vm, _: Value, args: &[Value]) -> JsResult<Value> {
-    Ok(Value::boolean(vm.same_value(arg(args, 0), arg(args, 1))))
+    Ok(Value::boolean(vm.same_value(arg(args, 0), arg(args, 1))?))
 }
 
 /// 20.1.3.2 Object.prototype.hasOwnProperty

@@ -329,7 +329,7 @@ pub fn promise_resolve(vm: &mut Vm, c: Value, x: Value) -> JsResult<Value> {
         let xo = x.as_object().expect("a promise");
         let ck = PropertyKey::String(vm.names.constructor);
         let ctor = vm.get(xo, ck, x)?;
-        if vm.same_value(ctor, c) {
+        if vm.same_value(ctor, c)? {
             return Ok(x);
         }
     }

@@ -223,7 +223,7 @@ fn get_own_property_trapped(
     }
     d.enumerable.get_or_insert(false);
     d.configurable.get_or_insert(false);
-    if !vm.validate_and_apply(None, key, extensible, d, target_desc) {
+    if !vm.validate_and_apply(None, key, extensible, d, target_desc)? {
         return Err(vm.type_error(
             "'getOwnPropertyDescriptor' on proxy: trap returned an incompatible descriptor",
         ));
@@ -310,7 +310,7 @@ fn define_own_property_trapped(
             }
         }
         Some(td) => {
-            if !vm.validate_and_apply(None, key, extensible, desc, Some(td)) {
+            if !vm.validate_and_apply(None, key, extensible, desc, Some(td))? {
                 return Err(vm.type_error(
                     "'defineProperty' on proxy: trap returned truish for an incompatible property",
                 ));
@@ -379,7 +379,7 @@ fn get_trapped(vm: &mut Vm, p: ObjRef, key: PropertyKey, receiver: Value) -> JsR
     {
         match td.slot {
             crate::object::Slot::Data(tv)
-                if td.attrs & attrs::WRITABLE == 0 && !vm.same_value(v, tv) =>
+                if td.attrs & attrs::WRITABLE == 0 && !vm.same_value(v, tv)? =>
             {
                 return Err(vm.type_error("'get' on proxy: the value of a non-writable, non-configurable property must be reported as is"));
             }
@@ -428,7 +428,7 @@ fn set_trapped(
     {
         match td.slot {
             crate::object::Slot::Data(tv)
-                if td.attrs & attrs::WRITABLE == 0 && !vm.same_value(value, tv) =>
+                if td.attrs & attrs::WRITABLE == 0 && !vm.same_value(value, tv)? =>
             {
                 return Err(vm.type_error("'set' on proxy: trap returned truish for a non-writable, non-configurable property with a different value"));
             }

@@ -244,7 +244,7 @@ fn string_iterator_next(vm: &mut Vm, this: Value, _: &[Value]) -> JsResult<Value
         let ms = vm.to_string(first)?;
         if vm.string_len(ms) == 0 {
             let units = match string.as_string() {
-                Some(s) => vm.units(s).to_vec(),
+                Some(s) => vm.units_checked(s)?.to_vec(),
                 None => Vec::new(),
             };
             advance(vm, r, &units, unicode)?;
@@ -414,7 +414,7 @@ fn construct_regexp(
             .expect("IsRegExp is only true of objects");
         let ck = PropertyKey::String(vm.names.constructor);
         let c = vm.get(o, ck, pattern)?;
-        if vm.same_value(c, this_constructor) {
+        if vm.same_value(c, this_constructor)? {
             return Ok(pattern);
         }
     }
@@ -811,7 +811,7 @@ fn symbol_replace(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
         let ncaptures = super::array::length_of(vm, ro)?.max(1.0) as usize - 1;
         let m = vm.get(ro, PropertyKey::Index(0), result)?;
         let matched = vm.to_string(m)?;
-        let matched = vm.units(matched).to_vec();
+        let matched = vm.units_checked(matched)?.to_vec();
         let ik = vm.key("index");
         let pos = vm.get(ro, ik, result)?;
         let position = vm
@@ -826,7 +826,7 @@ fn symbol_replace(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
                 capture_values.push(Value::UNDEFINED);
             } else {
                 let cs = vm.to_string(c)?;
-                captures.push(Some(vm.units(cs).to_vec()));
+                captures.push(Some(vm.units_checked(cs)?.to_vec()));
                 capture_values.push(cs.value());
             }
         }
@@ -842,10 +842,10 @@ fn symbol_replace(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
             }
             let v = vm.call(replace_value, Value::UNDEFINED, &call_args)?;
             let vs = vm.to_string(v)?;
-            vm.units(vs).to_vec()
+            vm.units_checked(vs)?.to_vec()
         } else {
             let template = vm
-                .units(replace_value.as_string().expect("a string"))
+                .units_checked(replace_value.as_string().expect("a string"))?
                 .to_vec();
             let named_obj = if named.is_undefined() {
                 None
@@ -869,7 +869,7 @@ fn symbol_replace(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
                             None
                         } else {
                             let vs = vm.to_string(v)?;
-                            Some(vm.units(vs).to_vec())
+                            Some(vm.units_checked(vs)?.to_vec())
                         };
                         named_values.push((name, text));
                         i += end + 3;
@@ -908,12 +908,12 @@ fn symbol_search(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
     let s = vm.to_string(arg(args, 0))?;
     let lk = PropertyKey::String(vm.names.last_index);
     let previous = vm.get(r, lk, this)?;
-    if !vm.same_value(previous, Value::int32(0)) {
+    if !vm.same_value(previous, Value::int32(0))? {
         vm.set_or_throw(r, lk, Value::int32(0), true)?;
     }
     let result = regexp_exec(vm, r, s.value())?;
     let current = vm.get(r, lk, this)?;
-    if !vm.same_value(current, previous) {
+    if !vm.same_value(current, previous)? {
         vm.set_or_throw(r, lk, previous, true)?;
     }
     match result.as_object() {
@@ -1165,7 +1165,7 @@ fn legacy_get(vm: &mut Vm, this: Value, property: LegacyProperty) -> JsResult<Va
 fn legacy_set_input(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
     check_legacy_receiver(vm, this)?;
     let s = vm.to_string(arg(args, 0))?;
-    let units = vm.units(s);
+    let units = vm.units_checked(s)?;
     let realm = vm.realm as usize;
     let statics = vm.realms[realm]
         .regexp_statics

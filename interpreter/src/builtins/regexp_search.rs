@@ -15,7 +15,9 @@
 //! deadline still holds but the search may never start. Each search handed over costs a copy
 //! of the subject and two thread wake-ups. Searches that nothing could stop (no deadline, and
 //! no other holder of the interrupt flag: a watchdog thread, `breakOnSigint`'s signal handler),
-//! or with patterns that cannot backtrack badly, always run here, at no extra cost.
+//! or with patterns that cannot backtrack badly on a subject of at most [`LONG_SUBJECT`] units,
+//! always run here, at no extra cost. A longer subject goes to a search thread whatever the
+//! pattern, since even a linear search over it outlasts a short timeout.
 
 use std::rc::Rc;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -23,10 +25,17 @@ use std::sync::mpsc;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use crate::limits::STRING_CHUNK;
 use crate::vm::{JsResult, Vm};
 
 /// How many searches may run off-thread at once: the search threads alive, busy or idle.
 pub const MAX_RUNAWAY_SEARCHES: usize = 8;
+
+/// Subjects longer than this many units (from where the search starts) are searched on a
+/// search thread whenever the search can be stopped. Measured on a release build: a search
+/// that fails (`/y/` in a string of `x`s) takes about 6 ns a unit, so 6 ms here, 3 s over a
+/// string of 2^29 units; patterns doing more at each place take longer.
+pub const LONG_SUBJECT: usize = 1 << 20;
 
 /// How often the waiting thread checks the interrupt flag and the deadline.
 const POLL: Duration = Duration::from_millis(2);
@@ -138,7 +147,8 @@ fn search(
 }
 
 /// The first match of `regex` in `units` at or after `start`; terminates the run if the
-/// deadline passes or the interrupt flag is set while a search of a `risky` pattern runs.
+/// deadline passes or the interrupt flag is set while a search of a `risky` pattern, or over
+/// more than [`LONG_SUBJECT`] units, runs.
 pub fn find(
     vm: &mut Vm,
     regex: &Arc<regress::Regex>,
@@ -150,9 +160,13 @@ pub fn find(
     // Only a deadline, or an interrupt flag another thread (a watchdog, a signal handler) can
     // set, can stop a search; with neither, handing it over gains nothing.
     let stoppable = vm.deadline.is_some() || Arc::strong_count(&vm.interrupt) > 1;
-    if !risky || !stoppable {
+    let long = units.len().saturating_sub(start) > LONG_SUBJECT;
+    if !(risky || long) || !stoppable {
         return Ok(search(regex, units, start, full_unicode));
     }
+    // Copied before a thread is taken: a thread taken and then not given a job would never
+    // rejoin the pool.
+    let text = shared_copy(vm, units)?;
     // Wait while runaway searches hold every thread.
     let thread = loop {
         if let Some(thread) = search_thread() {
@@ -164,7 +178,7 @@ pub fn find(
     let (answer, rx) = mpsc::sync_channel(1);
     let job = Job {
         regex: Arc::clone(regex),
-        text: Arc::from(&units[..]),
+        text,
         start,
         full_unicode,
         answer,
@@ -182,6 +196,19 @@ pub fn find(
             }
         }
     }
+}
+
+/// A copy of `units` another thread can read, made a chunk at a time with termination checks
+/// between (the subject can be 1 GiB).
+fn shared_copy(vm: &mut Vm, units: &[u16]) -> JsResult<Arc<[u16]>> {
+    let mut text = Arc::<[u16]>::new_uninit_slice(units.len());
+    let slots = Arc::get_mut(&mut text).expect("a new Arc is unique");
+    vm.in_chunks(units.len(), STRING_CHUNK, |_, r| {
+        slots[r.clone()].write_copy_of_slice(&units[r]);
+    })?;
+    // SAFETY: `in_chunks` returned `Ok`, so its ranges covered `0..units.len()` and every
+    // slot was written.
+    Ok(unsafe { text.assume_init() })
 }
 
 #[cfg(test)]

@@ -1075,10 +1075,6 @@ fn iterator(vm: &mut Vm, this: Value, _: &[Value]) -> JsResult<Value> {
         .value())
 }
 
-pub fn string_units_of(vm: &mut Vm, s: StrRef) -> Vec<u16> {
-    vm.units(s).to_vec()
-}
-
 pub fn define_string_length(vm: &mut Vm, o: ObjRef, len: u32) {
     let key = PropertyKey::String(vm.names.length);
     vm.define_data(o, key, Value::int32(len as i32), attrs::CONFIGURABLE);

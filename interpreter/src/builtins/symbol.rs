@@ -68,7 +68,7 @@ fn symbol_construct(vm: &mut Vm, _: &[Value], _: ObjRef) -> JsResult<Value> {
 
 fn symbol_for(vm: &mut Vm, _: Value, args: &[Value]) -> JsResult<Value> {
     let s = vm.to_string(arg(args, 0))?;
-    let units = vm.units(s).to_vec();
+    let units = vm.units_checked(s)?.to_vec();
     if let Some(&sym) = vm.symbol_registry.get(&units) {
         return Ok(sym.value());
     }

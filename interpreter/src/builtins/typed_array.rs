@@ -1161,7 +1161,7 @@ fn includes(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
     for k in start..len {
         vm.check_interrupt_native()?;
         let v = element_at(vm, o, k);
-        if vm.same_value_zero(v, target) {
+        if vm.same_value_zero(v, target)? {
             return Ok(Value::TRUE);
         }
     }
@@ -1193,7 +1193,7 @@ fn index_of(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
             continue;
         }
         let v = element_at(vm, o, k);
-        if vm.strict_equals(v, target) {
+        if vm.strict_equals(v, target)? {
             return Ok(Value::number(k as f64));
         }
     }
@@ -1223,7 +1223,7 @@ fn last_index_of(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
     while k >= 0.0 {
         if valid_index(vm, &ta, k).is_some() {
             let v = element_at(vm, o, k as usize);
-            if vm.strict_equals(v, target) {
+            if vm.strict_equals(v, target)? {
                 return Ok(Value::number(k));
             }
         }
@@ -1239,7 +1239,7 @@ fn join(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
         vec![u16::from(b',')]
     } else {
         let s = vm.to_string(arg(args, 0))?;
-        vm.units(s).to_vec()
+        vm.units_checked(s)?.to_vec()
     };
     let mut out = crate::limits::StringBuilder::new();
     for k in 0..len {
@@ -1250,7 +1250,7 @@ fn join(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
         let v = element_at(vm, o, k);
         if !v.is_undefined() {
             let s = vm.to_string(v)?;
-            let units = vm.units(s);
+            let units = vm.units_checked(s)?;
             out.push_units(vm, &units)?;
         }
     }
@@ -1626,7 +1626,7 @@ fn to_locale_string(vm: &mut Vm, this: Value, _: &[Value]) -> JsResult<Value> {
             let f = vm.get_v(v, lk)?;
             let s = vm.call(f, v, &[])?;
             let s = vm.to_string(s)?;
-            out.extend_from_slice(&vm.units(s));
+            out.extend_from_slice(&vm.units_checked(s)?);
         }
     }
     Ok(vm.string_from_units(&out))

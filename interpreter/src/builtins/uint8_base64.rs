@@ -108,7 +108,7 @@ fn last_chunk_option(vm: &mut Vm, options: Option<ObjRef>) -> JsResult<LastChunk
 
 fn string_argument(vm: &mut Vm, v: Value) -> JsResult<Vec<u16>> {
     match v.as_string() {
-        Some(s) => Ok(vm.units(s).to_vec()),
+        Some(s) => Ok(vm.units_checked(s)?.to_vec()),
         None => Err(vm.type_error("The argument must be a string")),
     }
 }
