@@ -103,6 +103,21 @@ fn global_slot(
     }
 }
 
+/// Whether the global object's property at `slot` is writable (its key checked by
+/// [`global_slot`]).
+#[inline(always)]
+fn global_writable(g: &crate::object::Object, shapes: &crate::object::Shapes, slot: u32) -> bool {
+    let attributes = match g.shape {
+        Some(s) => shapes.get(s).keys.get(slot as usize).map(|k| k.1),
+        None => g
+            .dictionary
+            .as_ref()
+            .and_then(|d| d.keys.get(slot as usize))
+            .map(|k| k.1),
+    };
+    attributes.is_some_and(|a| a & attrs::WRITABLE != 0)
+}
+
 /// [`crate::vm::InlineCache::holder`] of a `Proto` entry that caches a miss.
 const NO_HOLDER: u32 = u32::MAX;
 
@@ -818,42 +833,21 @@ impl Vm {
                     }
                     I::GetGlobal { dst, name, ic } => {
                         // Cached: a data property of the global object at a known slot (checked
-                        // against the key there), when no global lexical binding shadows it.
-                        let realm = &self.realms[self.realm as usize];
-                        if realm.global_lexicals.is_empty()
-                            && realm.sandbox.is_none()
-                            && let Some(cache) = crate::vm::ic_find(
-                                // SAFETY: `ic` is an `Ic` operand of this verified function.
-                                unsafe { crate::verified::ic_ways(feedback, ic.0) },
-                                GLOBAL_IC,
-                            )
+                        // against the key there), while no global lexical binding shadows it.
+                        if let Some(cache) = crate::vm::ic_find(
+                            // SAFETY: `ic` is an `Ic` operand of this verified function.
+                            unsafe { crate::verified::ic_ways(feedback, ic.0) },
+                            GLOBAL_IC,
+                        ) && let Some(g) = self.global_ic_holds(&cache)
+                            && let Some(v) =
+                                global_slot(self.obj(g), &self.shapes, cache.slot, cache.holder)
                         {
-                            let g = self.obj(realm.global_object);
-                            if let Some(v) = global_slot(g, &self.shapes, cache.slot, cache.holder)
-                            {
-                                r!(dst) = v;
-                                continue;
-                            }
+                            r!(dst) = v;
+                            continue;
                         }
                         let n = self.script_atom(&script, name.0);
                         r!(dst) = tri!(self.get_global(n));
-                        let g = self.realms[self.realm as usize].global_object;
-                        let key = self.atom_to_key(n);
-                        if let Some(slot) = own_slot(self.obj(g), &self.shapes, key)
-                            && let PropertyKey::String(atom) = key
-                        {
-                            script.ic_insert(
-                                function,
-                                ic.0,
-                                crate::vm::InlineCache {
-                                    shape: GLOBAL_IC,
-                                    slot,
-                                    state: IcState::Global,
-                                    holder: atom.0,
-                                    ..Default::default()
-                                },
-                            );
-                        }
+                        self.fill_global_ic(&script, function, ic.0, n, false);
                     }
                     I::TypeOfGlobal { dst, name } => {
                         let n = self.script_atom(&script, name.0);
@@ -877,11 +871,24 @@ impl Vm {
                         let t = self.type_of(v);
                         r!(dst) = self.string(t);
                     }
-                    I::SetGlobal { name, src, .. } => {
-                        let n = self.script_atom(&script, name.0);
+                    I::SetGlobal { name, src, ic } => {
                         let v = r!(src);
+                        if let Some(cache) = crate::vm::ic_find(
+                            // SAFETY: `ic` is an `Ic` operand of this verified function.
+                            unsafe { crate::verified::ic_ways(feedback, ic.0) },
+                            GLOBAL_IC,
+                        ) && let Some(g) = self.global_ic_holds(&cache)
+                            && global_slot(self.obj(g), &self.shapes, cache.slot, cache.holder)
+                                .is_some()
+                            && global_writable(self.obj(g), &self.shapes, cache.slot)
+                        {
+                            self.obj_mut(g).slots[cache.slot as usize] = Slot::Data(v);
+                            continue;
+                        }
+                        let n = self.script_atom(&script, name.0);
                         let strict = self.frames[fi].strict;
                         tri!(self.set_global(n, v, strict));
+                        self.fill_global_ic(&script, function, ic.0, n, true);
                     }
                     I::DeclareGlobalVar { name } => {
                         let n = self.script_atom(&script, name.0);
@@ -2110,6 +2117,59 @@ impl Vm {
             Slot::Data(v) => Some(*v),
             Slot::Accessor { .. } => None,
         }
+    }
+
+    /// The global object a `Global` cache entry may read, if the entry holds: it was filled in
+    /// the current realm (not a contextified one, whose globals live on the sandbox) when the
+    /// realm had as many global lexical bindings as now (they are never removed, so a new one,
+    /// which may shadow the cached name, ends every entry).
+    #[inline(always)]
+    fn global_ic_holds(&self, cache: &crate::vm::InlineCache) -> Option<ObjRef> {
+        let realm = &self.realms[self.realm as usize];
+        (cache.proto == self.realm
+            && cache.epoch == realm.global_lexicals.len() as u64
+            && realm.sandbox.is_none())
+        .then_some(realm.global_object)
+    }
+
+    /// Caches a global variable's slot after a load (or, `writing`, a store) that went the
+    /// slow way: a data property of the global object that no lexical binding shadows.
+    fn fill_global_ic(
+        &mut self,
+        script: &LoadedScript,
+        function: u32,
+        ic: u32,
+        name: Atom,
+        writing: bool,
+    ) {
+        let realm = &self.realms[self.realm as usize];
+        if realm.sandbox.is_some() || realm.global_lexicals.contains_key(&name) {
+            return;
+        }
+        let lexicals = realm.global_lexicals.len() as u64;
+        let g = self.obj(realm.global_object);
+        let key = self.atom_to_key(name);
+        let Some(slot) = own_slot(g, &self.shapes, key) else {
+            return;
+        };
+        if writing && !global_writable(g, &self.shapes, slot) {
+            return;
+        }
+        let PropertyKey::String(atom) = key else {
+            return;
+        };
+        script.ic_insert(
+            function,
+            ic,
+            crate::vm::InlineCache {
+                shape: GLOBAL_IC,
+                slot,
+                state: IcState::Global,
+                holder: atom.0,
+                proto: self.realm,
+                epoch: lexicals,
+            },
+        );
     }
 
     /// Caches a load of `key` from a primitive string: a property of the realm's

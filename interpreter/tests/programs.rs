@@ -295,6 +295,31 @@ fn a_cache_never_takes_a_new_object_for_the_collected_prototype_whose_id_it_reus
 }
 
 #[test]
+fn global_variable_caches_see_lexical_shadowing_accessors_and_read_only_properties() {
+    let out = Rc::new(RefCell::new(Vec::new()));
+    let mut vm = Vm::new(Box::new(Capture(out.clone())));
+    vm.run_script(
+        "var get = () => x, set = v => { x = v; };
+         var getY = () => y, setZ = v => { z = v; };
+         x = 1; y = 'data'; z = 'z0';
+         for (let i = 0; i < 3; i++) { get(); set(i); getY(); setZ(i); }
+         Object.defineProperty(globalThis, 'y', { get() { return 'accessor'; }, configurable: true });
+         Object.defineProperty(globalThis, 'z', { writable: false });
+         setZ('ignored');
+         print([get(), getY(), z].join());",
+        "first.js",
+    )
+    .unwrap();
+    // A later script's lexical binding shadows the global object's `x` for every cached site.
+    vm.run_script(
+        "let x = 'lexical'; print(get()); set('assigned'); print([get(), globalThis.x].join());",
+        "second.js",
+    )
+    .unwrap();
+    assert_eq!(*out.borrow(), ["2,accessor,2", "lexical", "assigned,2"]);
+}
+
+#[test]
 fn cached_misses_and_prototypes_that_change() {
     // A load that finds nothing caches the miss; a prototype that gains the key, a receiver
     // that changes prototype, and prototypes made and dropped in a loop must all be seen.
