@@ -622,6 +622,9 @@ instructions! {
     LoadFalse { dst: Reg }
     /// `dst = value` (a small integer)
     LoadInt { dst: Reg, value: Imm }
+    /// `dst = value`, for an integer past one byte: a fixed four-byte operand, where `LoadInt`
+    /// would need a width prefix (decoded out of line)
+    LoadInt32 { dst: Reg, value: Int32 }
     /// `dst = constants[index]` (a number, string or BigInt)
     LoadConst { dst: Reg, index: ConstIdx }
     /// `dst = <hole>`: the marker of a binding in its temporal dead zone

@@ -280,6 +280,7 @@ impl Vm {
                     I::LoadTrue { dst } => r!(dst) = Value::TRUE,
                     I::LoadFalse { dst } => r!(dst) = Value::FALSE,
                     I::LoadInt { dst, value } => r!(dst) = Value::int32(value.0),
+                    I::LoadInt32 { dst, value } => r!(dst) = Value::int32(value.0),
                     I::LoadConst { dst, index } => {
                         r!(dst) = tri!(self.constant(&script, function, index.0));
                     }

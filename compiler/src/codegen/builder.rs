@@ -43,6 +43,15 @@ impl FunctionBuilder {
     }
 
     pub fn emit(&mut self, instruction: Instruction) {
+        let instruction = match instruction {
+            Instruction::LoadInt { dst, value } if i8::try_from(value.0).is_err() => {
+                Instruction::LoadInt32 {
+                    dst,
+                    value: crate::instruction::Int32(value.0),
+                }
+            }
+            other => other,
+        };
         instruction.encode(&mut self.bytecode);
     }
 
