@@ -606,7 +606,14 @@ impl<'a> Compiler<'a> {
                         if let (PropertyKey::Identifier(_) | PropertyKey::String(_), Some(n)) =
                             (&p.key, static_name)
                         {
-                            self.named_expression(&p.value, value, n)?;
+                            // A local variable's value is defined from its register.
+                            let value = match self.local_operand(&p.value) {
+                                Some(reg) => reg,
+                                None => {
+                                    self.named_expression(&p.value, value, n)?;
+                                    value
+                                }
+                            };
                             let ic = self.f.ic();
                             self.emit(I::DefineNamed {
                                 object,
@@ -895,11 +902,86 @@ impl<'a> Compiler<'a> {
 
     /// Evaluates `e` for its effects only: its value goes to a scratch register, or nowhere.
     pub fn effect(&mut self, e: &'a Expression<'a>) -> CompileResult<()> {
-        if let Expression::Update(u) = unparenthesize(e) {
-            return self.update_for_effect(u);
+        match unparenthesize(e) {
+            Expression::Update(u) => return self.update_for_effect(u),
+            Expression::Assignment(a) if a.operator == AssignmentOperator::Assign => {
+                if let Pattern::Member(m) = &a.target
+                    && let MemberProperty::Static(id) = &m.property
+                    && !matches!(m.object, Expression::Super(_))
+                {
+                    return self.named_store_for_effect(
+                        &m.object,
+                        id.name,
+                        &a.value,
+                        a.operator_span,
+                    );
+                }
+            }
+            _ => {}
         }
         let r = self.f.alloc();
         self.expression(e, r)
+    }
+
+    /// `object.name = value` whose result is unused: `object` and `value` are read in place
+    /// when they are local variables (or `this`), with no copies. The object is evaluated
+    /// before the value, so it is read in place only when the value cannot assign it (a
+    /// literal or a local); a local value is read at the store, after the object, which no
+    /// code in between can change.
+    fn named_store_for_effect(
+        &mut self,
+        object: &'a Expression<'a>,
+        name: &str,
+        value: &'a Expression<'a>,
+        span: Span,
+    ) -> CompileResult<()> {
+        let value_local = self.local_operand(value);
+        let stable = is_literal(value) || value_local.is_some();
+        let object = match self.object_operand(object) {
+            Some(reg) if stable => reg,
+            _ => {
+                let r = self.f.alloc();
+                self.expression(object, r)?;
+                r
+            }
+        };
+        let value = match value_local {
+            Some(reg) => reg,
+            None => {
+                let r = self.f.alloc();
+                self.expression(value, r)?;
+                r
+            }
+        };
+        self.at(span);
+        let name = self.name(name);
+        let ic = self.f.ic();
+        self.emit(I::SetNamed {
+            object,
+            name,
+            value,
+            ic: IcSlot(ic),
+        });
+        Ok(())
+    }
+
+    /// The register of a local variable or of `this` (outside derived constructors, where it
+    /// may still be uninitialised), read in place.
+    fn object_operand(&self, e: &'a Expression<'a>) -> Option<Reg> {
+        if let Expression::This(_) = unparenthesize(e) {
+            if self.state.derived || self.in_derived_constructor() {
+                return None;
+            }
+            return match self.resolve("this", false) {
+                Location::Register {
+                    reg,
+                    lexical: false,
+                    ..
+                } => Some(reg),
+                _ => None,
+            };
+        }
+        self.local_operand(e)
     }
 
     fn local_operand(&self, e: &'a Expression<'a>) -> Option<Reg> {
