@@ -82,14 +82,15 @@ fn own_slot(
     }
 }
 
-/// The value at `slot` of the global object if that slot still holds the data property `atom`.
+/// The value and attributes at `slot` of the global object if that slot still holds the data
+/// property `atom`.
 #[inline(always)]
 fn global_slot(
     g: &crate::object::Object,
     shapes: &crate::object::Shapes,
     slot: u32,
     atom: u32,
-) -> Option<Value> {
+) -> Option<(Value, u8)> {
     let (key, attributes) = match g.shape {
         Some(s) => *shapes.get(s).keys.get(slot as usize)?,
         None => *g.dictionary.as_ref()?.keys.get(slot as usize)?,
@@ -98,24 +99,9 @@ fn global_slot(
         return None;
     }
     match g.slots.get(slot as usize)? {
-        Slot::Data(v) => Some(*v),
+        Slot::Data(v) => Some((*v, attributes)),
         Slot::Accessor { .. } => None,
     }
-}
-
-/// Whether the global object's property at `slot` is writable (its key checked by
-/// [`global_slot`]).
-#[inline(always)]
-fn global_writable(g: &crate::object::Object, shapes: &crate::object::Shapes, slot: u32) -> bool {
-    let attributes = match g.shape {
-        Some(s) => shapes.get(s).keys.get(slot as usize).map(|k| k.1),
-        None => g
-            .dictionary
-            .as_ref()
-            .and_then(|d| d.keys.get(slot as usize))
-            .map(|k| k.1),
-    };
-    attributes.is_some_and(|a| a & attrs::WRITABLE != 0)
 }
 
 /// [`crate::vm::InlineCache::holder`] of a `Proto` entry that caches a miss.
@@ -840,7 +826,7 @@ impl Vm {
                             unsafe { crate::verified::ic_ways(feedback, ic.0) },
                             GLOBAL_IC,
                         ) && let Some(g) = self.global_ic_holds(&cache)
-                            && let Some(v) =
+                            && let Some((v, _)) =
                                 global_slot(self.obj(g), &self.shapes, cache.slot, cache.holder)
                         {
                             r!(dst) = v;
@@ -880,8 +866,7 @@ impl Vm {
                             GLOBAL_IC,
                         ) && let Some(g) = self.global_ic_holds(&cache)
                             && global_slot(self.obj(g), &self.shapes, cache.slot, cache.holder)
-                                .is_some()
-                            && global_writable(self.obj(g), &self.shapes, cache.slot)
+                                .is_some_and(|(_, a)| a & attrs::WRITABLE != 0)
                         {
                             self.obj_mut(g).slots[cache.slot as usize] = Slot::Data(v);
                             continue;
@@ -2107,6 +2092,12 @@ impl Vm {
         {
             return None;
         }
+        self.cached_holder_value(cache)
+    }
+
+    /// The data property a holding `Proto` entry names: `undefined` for a cached miss.
+    #[inline]
+    fn cached_holder_value(&self, cache: &crate::vm::InlineCache) -> Option<Value> {
         if cache.holder == NO_HOLDER {
             return Some(Value::UNDEFINED);
         }
@@ -2150,15 +2141,15 @@ impl Vm {
         let lexicals = realm.global_lexicals.len() as u64;
         let g = self.obj(realm.global_object);
         let key = self.atom_to_key(name);
-        let Some(slot) = own_slot(g, &self.shapes, key) else {
+        let (Some(slot), PropertyKey::String(atom)) = (own_slot(g, &self.shapes, key), key) else {
             return;
         };
-        if writing && !global_writable(g, &self.shapes, slot) {
+        let Some((_, attributes)) = global_slot(g, &self.shapes, slot, atom.0) else {
+            return;
+        };
+        if writing && attributes & attrs::WRITABLE == 0 {
             return;
         }
-        let PropertyKey::String(atom) = key else {
-            return;
-        };
         script.ic_insert(
             function,
             ic,
@@ -2205,17 +2196,7 @@ impl Vm {
         {
             return None;
         }
-        if cache.holder == NO_HOLDER {
-            return Some(Value::UNDEFINED);
-        }
-        match self
-            .obj(ObjRef(cache.holder))
-            .slots
-            .get(cache.slot as usize)?
-        {
-            Slot::Data(v) => Some(*v),
-            Slot::Accessor { .. } => None,
-        }
+        self.cached_holder_value(cache)
     }
 
     /// Whether `object`'s shape says all about its own property `key`: no exotic behaviour

@@ -955,14 +955,7 @@ impl<'a> Compiler<'a> {
         };
         self.at(span);
         let name = self.name(name);
-        let ic = self.f.ic();
-        self.emit(I::SetNamed {
-            object,
-            name,
-            value,
-            ic: IcSlot(ic),
-        });
-        Ok(())
+        self.put_reference(&Reference::Named { object, name }, value)
     }
 
     /// The register of a local variable or of `this` (outside derived constructors, where it
