@@ -78,9 +78,7 @@ globalThis.hostileModule = async (name, code) => {
 /// Runs the host with `cases` and checks each line: `name: outcome`, with one of the outcomes
 /// allowed for it, in time; then the host's own last line.
 fn check(cases: &str, expected: &[(&str, &[&str])]) {
-    let _alone = ONE_AT_A_TIME
-        .lock()
-        .unwrap_or_else(|poisoned| poisoned.into_inner());
+    let _alone = alone();
     let source =
         format!("const LIMIT = {LIMIT_MS};\n{HOST}\n{cases}\nconsole.log('host goes on', 6 * 7);");
     let got = run(&source);
@@ -90,6 +88,22 @@ fn check(cases: &str, expected: &[(&str, &[&str])]) {
         assert!(allowed, "{line:?} should be `{name}: ` one of {outcomes:?}");
     }
     assert_eq!(got.last().unwrap(), "host goes on 42");
+}
+
+/// Takes [`ONE_AT_A_TIME`], then waits for the searches that an earlier test's timeouts gave
+/// up on: they go on for up to seconds on their threads, each burning a core, and would slow
+/// the measured work on a 2-core machine.
+fn alone() -> std::sync::MutexGuard<'static, ()> {
+    let guard = ONE_AT_A_TIME
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
+    let waited = std::time::Instant::now();
+    while kiln_interpreter::builtins::regexp_search::busy_search_threads() > 0
+        && waited.elapsed() < std::time::Duration::from_secs(60)
+    {
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    guard
 }
 
 /// How long a hostile program may take, timeout included. Unoptimised builds convert and copy
@@ -139,14 +153,6 @@ console.log('answers: ' + vm.runInNewContext("/(a+)+$/.test('aaa')") + ' ' + vm.
             ("answers", &["true aab"]),
         ],
     );
-    // The searches the timeouts gave up on go on for up to a second each on their threads;
-    // the tests after this one measure times, so wait for them.
-    let waited = std::time::Instant::now();
-    while kiln_interpreter::builtins::regexp_search::busy_search_threads() > 0
-        && waited.elapsed() < std::time::Duration::from_secs(30)
-    {
-        std::thread::sleep(std::time::Duration::from_millis(20));
-    }
 }
 
 #[test]
@@ -423,21 +429,12 @@ console.log('answers: ' + vm.runInNewContext("[/a/.exec(s).index, /a(c+)/.exec(s
             ("answers", &["2097152 2097152 2097152 false"]),
         ],
     );
-    // The searches given up on go on for seconds on their threads; wait for them.
-    let waited = std::time::Instant::now();
-    while kiln_interpreter::builtins::regexp_search::busy_search_threads() > 0
-        && waited.elapsed() < std::time::Duration::from_secs(60)
-    {
-        std::thread::sleep(std::time::Duration::from_millis(20));
-    }
 }
 
 #[test]
 fn strings_stop_at_the_maximum_length() {
     // Not timed itself, but its big strings and numbers would slow the tests that are.
-    let _alone = ONE_AT_A_TIME
-        .lock()
-        .unwrap_or_else(|poisoned| poisoned.into_inner());
+    let _alone = alone();
     let got = run(r#"
 function attempt(f) {
   try { return String(f()); } catch (e) { return e.name + ': ' + e.message; }
@@ -466,9 +463,7 @@ console.log(attempt(() => { let s = 'x'.repeat(2 ** 20); for (let i = 0; i < 8; 
 #[test]
 fn bigints_have_a_maximum_size_and_as_uint_n_respects_it() {
     // Not timed itself, but its big strings and numbers would slow the tests that are.
-    let _alone = ONE_AT_A_TIME
-        .lock()
-        .unwrap_or_else(|poisoned| poisoned.into_inner());
+    let _alone = alone();
     let got = run(r#"
 function attempt(f) {
   try { return String(f()); } catch (e) { return e.name + ': ' + e.message; }
@@ -510,9 +505,7 @@ console.log(attempt(() => 1n << (2n ** 40n)));
 /// exists), and the runtime goes on.
 #[test]
 fn an_interrupt_from_another_thread_stops_a_backtracking_regexp() {
-    let _alone = ONE_AT_A_TIME
-        .lock()
-        .unwrap_or_else(|poisoned| poisoned.into_inner());
+    let _alone = alone();
     let mut runtime = Runtime::new();
     let flag = runtime.vm.interrupt.clone();
     let watchdog = std::thread::spawn(move || {
