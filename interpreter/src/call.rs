@@ -406,10 +406,11 @@ impl Vm {
             ObjectKind::Function(c) => (c.script.clone(), c.function, c.env, c.this_value, c.realm),
             _ => unreachable!("a closure"),
         };
-        let code = script.function(function);
-        let register_count = code.register_count.to_native() as usize;
+        let header = script.loaded_function(function);
+        let register_count = header.register_count as usize;
+        let parameter_count = header.parameter_count as usize;
+        let fl = header.flags;
         self.reserve_registers(register_count)?;
-        let fl = code.flags.to_native();
         let strict = fl & flags::STRICT != 0;
         let this = if fl & flags::ARROW != 0 {
             arrow_this
@@ -422,7 +423,6 @@ impl Vm {
         } else {
             self.to_object(this)?.value()
         };
-        let parameter_count = code.parameter_count.to_native() as usize;
         let base = self.registers.len();
         let argc = args.len();
         let n = argc.min(parameter_count).min(register_count);
@@ -443,7 +443,16 @@ impl Vm {
         } else {
             None
         };
-        self.push_frame(Frame {
+        if matches!(return_to, ReturnTo::Native)
+            && let Some(top) = self.frames.last_mut()
+        {
+            top.pc = self.published_pc;
+        }
+        self.published_pc = 0;
+        // Written straight into the frame stack: a `push` of a frame built first would copy it
+        // through the native stack (and stall on the copy).
+        let slot = crate::verified::next_slot(&mut self.frames);
+        slot.write(Frame {
             script,
             callee: callee.value(),
             this,
@@ -461,6 +470,8 @@ impl Vm {
             strict,
             extra,
         });
+        // SAFETY: the slot `next_slot` gave was just written.
+        unsafe { crate::verified::commit_slot(&mut self.frames) };
         Ok(())
     }
 

@@ -123,6 +123,10 @@ fn exotic_for_ic(kind: &ObjectKind) -> bool {
     )
 }
 
+/// How many prototypes [`Vm::element_absent_on_chain`] looks through before it leaves the
+/// question to the generic [[Get]].
+const ELEMENT_MISS_DEPTH: usize = 16;
+
 /// Whether objects of this kind add a named property by shape alone (their
 /// [[DefineOwnProperty]] for a name is the ordinary one).
 fn adds_by_shape(kind: &ObjectKind) -> bool {
@@ -143,6 +147,58 @@ enum NameRef {
 }
 
 impl Vm {
+    /// Whether index `i` is absent from `o` and all its prototypes, each an object whose
+    /// elements are all its indexed properties (not exotic for the IC, so no proxy, typed
+    /// array, string wrapper, arguments object, namespace or sandboxed global): then [[Get]]
+    /// of `i` is `undefined` with no code run. `false` when unsure.
+    fn element_absent_on_chain(&self, o: ObjRef, i: u32) -> bool {
+        let mut current = Some(o);
+        for _ in 0..ELEMENT_MISS_DEPTH {
+            let Some(c) = current else {
+                return true;
+            };
+            let object = self.obj(c);
+            if exotic_for_ic(&object.kind) {
+                return false;
+            }
+            let present = match &object.elements {
+                crate::object::Elements::Dense(v) => {
+                    v.get(i as usize).is_some_and(|x| !x.is_hole())
+                }
+                crate::object::Elements::Sparse(m) => m.contains_key(&i),
+            };
+            if present {
+                return false;
+            }
+            current = object.proto;
+        }
+        false
+    }
+
+    /// `GetKeyed` past its dense-element fast path: out of the loop, which keeps the loop's
+    /// code small.
+    #[inline(never)]
+    fn get_keyed_slow(&mut self, o: Value, k: Value) -> JsResult<Value> {
+        // A read past the end or of a hole, with no element there on the prototypes either:
+        // `undefined` without the generic [[Get]] walk.
+        if let (Some(obj), Some(i)) = (o.as_object(), k.as_int32())
+            && i >= 0
+            && self.element_absent_on_chain(obj, i as u32)
+        {
+            return Ok(Value::UNDEFINED);
+        }
+        if o.is_nullish() {
+            let what = if o.is_null() { "null" } else { "undefined" };
+            let k = self.to_property_key(k)?;
+            let k = self.key_text(k);
+            return Err(
+                self.type_error(&format!("Cannot read properties of {what} (reading '{k}')"))
+            );
+        }
+        let key = self.to_property_key(k)?;
+        self.get_v(o, key)
+    }
+
     /// Runs the dispatch loop until the frame that returns to native code finishes.
     pub fn run(&mut self, initial: Option<JsError>) -> JsResult<Value> {
         let mut pending = initial;
@@ -164,8 +220,10 @@ impl Vm {
             let code = script.function(function);
             let bytecode = code.bytecode.as_slice();
             let register_count = self.frames[fi].register_count as usize;
-            let feedback: &[std::cell::Cell<crate::vm::InlineCache>] =
-                script.feedback.get(function as usize).map_or(&[], |f| f);
+            let feedback: &[std::cell::Cell<crate::vm::InlineCache>] = script
+                .functions
+                .get(function as usize)
+                .map_or(&[], |f| &f.feedback);
             // SAFETY: this frame runs verified code and was pushed with its registers; the
             // register stack never moves (it is allocated at its full size).
             let mut window =
@@ -174,19 +232,6 @@ impl Vm {
             macro_rules! r {
                 ($reg:expr) => {
                     window[$reg]
-                };
-            }
-            macro_rules! tri {
-                ($e:expr) => {
-                    match $e {
-                        Ok(v) => v,
-                        Err(e) => {
-                            self.frames[fi].pc = pc;
-                            self.note_origin(&e);
-                            pending = Some(e);
-                            continue 'outer;
-                        }
-                    }
                 };
             }
             // A relational comparison: Numbers here (NaN compares false, as the spec's
@@ -247,7 +292,17 @@ impl Vm {
                 };
             }
 
-            loop {
+            let error = 'dispatch: loop {
+                macro_rules! tri {
+                    ($e:expr) => {
+                        match $e {
+                            Ok(v) => v,
+                            // One handler for every site, after the loop: the loop's code stays
+                            // small.
+                            Err(e) => break 'dispatch e,
+                        }
+                    };
+                }
                 let start = pc;
                 // SAFETY: `bytecode` is verified and `pc` is on one of its instructions: the
                 // function's start, a decoded length on, a verified jump, handler or saved pc.
@@ -1086,16 +1141,7 @@ impl Vm {
                             r!(dst) = x;
                             continue;
                         }
-                        if o.is_nullish() {
-                            let what = if o.is_null() { "null" } else { "undefined" };
-                            let k = tri!(self.to_property_key(k));
-                            let k = self.key_text(k);
-                            tri!(Err(self.type_error(&format!(
-                                "Cannot read properties of {what} (reading '{k}')"
-                            ))));
-                        }
-                        let key = tri!(self.to_property_key(k));
-                        r!(dst) = tri!(self.get_v(o, key));
+                        r!(dst) = tri!(self.get_keyed_slow(o, k));
                     }
                     I::SetKeyed { object, key, value } => {
                         let o = r!(object);
@@ -1751,7 +1797,10 @@ impl Vm {
                         r!(dst) = crate::module::dynamic_import(self, &script, s, o);
                     }
                 }
-            }
+            };
+            self.frames[fi].pc = pc;
+            self.note_origin(&error);
+            pending = Some(error);
         }
     }
 

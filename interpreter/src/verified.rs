@@ -97,11 +97,12 @@ impl IndexMut<Reg> for Window {
 pub unsafe fn ic_ways(
     feedback: &[std::cell::Cell<crate::vm::InlineCache>],
     ic: u32,
-) -> &[std::cell::Cell<crate::vm::InlineCache>] {
+) -> &crate::vm::IcWays {
     let start = ic as usize * crate::vm::IC_WAYS;
     debug_assert!(start + crate::vm::IC_WAYS <= feedback.len());
-    // SAFETY: the caller's promise: the site's ways are inside the list.
-    unsafe { feedback.get_unchecked(start..start + crate::vm::IC_WAYS) }
+    // SAFETY: the caller's promise: the site's `IC_WAYS` ways are inside the list, so the
+    // array reference covers initialised entries of it.
+    unsafe { &*feedback.as_ptr().add(start).cast::<crate::vm::IcWays>() }
 }
 
 /// Pushes a new frame's `count` registers onto the register stack: the first `n` copied from
@@ -127,4 +128,31 @@ pub unsafe fn push_registers(registers: &mut Vec<Value>, from: usize, n: usize, 
         }
         registers.set_len(len + count);
     }
+}
+
+/// The uninitialised slot past the end of `stack`, made if there is no room: a new element
+/// written there in place, then [`commit_slot`], never passes through a temporary.
+#[inline(always)]
+pub fn next_slot<T>(stack: &mut Vec<T>) -> &mut std::mem::MaybeUninit<T> {
+    if stack.len() == stack.capacity() {
+        grow(stack);
+    }
+    &mut stack.spare_capacity_mut()[0]
+}
+
+#[cold]
+#[inline(never)]
+fn grow<T>(stack: &mut Vec<T>) {
+    stack.reserve(stack.len().max(16));
+}
+
+/// Counts the slot [`next_slot`] gave as part of `stack`.
+///
+/// # Safety
+/// The slot `next_slot(stack)` returned has been written, and `stack` has not changed since.
+#[inline(always)]
+pub unsafe fn commit_slot<T>(stack: &mut Vec<T>) {
+    debug_assert!(stack.len() < stack.capacity());
+    // SAFETY: the caller's promise: the element at `len` is initialised, within capacity.
+    unsafe { stack.set_len(stack.len() + 1) }
 }

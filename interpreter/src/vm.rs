@@ -38,9 +38,9 @@ pub struct LoadedScript {
     pub realm: u32,
     /// Per string index: its atom, interned on first use.
     pub atoms: RefCell<Vec<Option<Atom>>>,
-    /// Per function: the inline caches of its property accesses (shape → slot), `IC_WAYS` per
-    /// site. Allocated at load and never resized (the dispatch loop keeps a function's list).
-    pub feedback: Vec<Box<[Cell<InlineCache>]>>,
+    /// Per function: what a call reads of its header, and its inline caches. Allocated at
+    /// load and never resized (the dispatch loop keeps a function's cache list).
+    pub functions: Box<[LoadedFunction]>,
     /// Per (function, scope): the atoms of an environment's slot names.
     pub scope_names: RefCell<FxHashMap<(u32, u32), Rc<ScopeNames>>>,
     /// Per (function, constant): the template object of a tagged template site.
@@ -58,6 +58,17 @@ pub struct LoadedScript {
     /// What the host attached to the code (`node:vm`: its `importModuleDynamically` and
     /// `initializeImportMeta` callbacks). Kept alive with the script.
     pub host_defined: Cell<Option<Value>>,
+}
+
+/// One function of a loaded script: the header fields a call reads, copied out of the archive
+/// (one load each instead of a walk through the archive's relative pointers), and the inline
+/// caches of its property accesses (shape → slot), `IC_WAYS` per site.
+pub struct LoadedFunction {
+    pub register_count: u32,
+    pub parameter_count: u32,
+    /// `kiln_compiler::code::flags`.
+    pub flags: u32,
+    pub feedback: Box<[Cell<InlineCache>]>,
 }
 
 /// The host's `import()` for code it marked: `(vm, host-defined value, specifier, options)`.
@@ -122,12 +133,16 @@ pub const STRING_RECEIVER: u32 = u32::MAX - 1;
 /// [`InlineCache::proto`] of a receiver with no prototype.
 pub const NO_PROTO: u32 = u32::MAX;
 
-/// The entry among a site's `ways` for objects of `shape`.
+/// The ways of one inline-cache site.
+pub type IcWays = [Cell<InlineCache>; IC_WAYS];
+
+/// The entry among a site's `ways` for objects of `shape`. (A fixed-size array: the search
+/// unrolls, and most sites hit their first way.)
 #[inline(always)]
-pub fn ic_find(ways: &[Cell<InlineCache>], shape: u32) -> Option<InlineCache> {
+pub fn ic_find(ways: &IcWays, shape: u32) -> Option<InlineCache> {
     ways.iter()
         .map(Cell::get)
-        .find(|c| c.state != IcState::Empty && c.shape == shape)
+        .find(|c| c.shape == shape && c.state != IcState::Empty)
 }
 
 impl LoadedScript {
@@ -144,7 +159,12 @@ impl LoadedScript {
         for names in self.scope_names.borrow().values() {
             out.extend(names.names.iter().map(|&a| Traced::Atom(a)));
         }
-        for cache in self.feedback.iter().flat_map(|f| f.iter()).map(Cell::get) {
+        for cache in self
+            .functions
+            .iter()
+            .flat_map(|f| f.feedback.iter())
+            .map(Cell::get)
+        {
             match cache.state {
                 IcState::Empty | IcState::Global => {}
                 // Primitive strings' entries name no shape.
@@ -164,10 +184,11 @@ impl LoadedScript {
     pub fn ic_lookup(&self, function: u32, ic: u32, shape: u32) -> Option<InlineCache> {
         let start = ic as usize * IC_WAYS;
         let ways = self
-            .feedback
+            .functions
             .get(function as usize)?
+            .feedback
             .get(start..start + IC_WAYS)?;
-        ic_find(ways, shape)
+        ic_find(ways.try_into().ok()?, shape)
     }
 
     /// Records `entry` for site `ic`, replacing the entry for the same shape, else an empty
@@ -175,9 +196,9 @@ impl LoadedScript {
     pub fn ic_insert(&self, function: u32, ic: u32, entry: InlineCache) {
         let start = ic as usize * IC_WAYS;
         let Some(ways) = self
-            .feedback
+            .functions
             .get(function as usize)
-            .and_then(|f| f.get(start..start + IC_WAYS))
+            .and_then(|f| f.feedback.get(start..start + IC_WAYS))
         else {
             return;
         };
@@ -203,14 +224,16 @@ impl LoadedScript {
     ) -> LoadedScript {
         let code = verified.code();
         let strings = code.strings.len();
-        let functions: Vec<Box<[Cell<InlineCache>]>> = code
+        let functions = code
             .functions
             .iter()
-            .map(|f| {
-                let ways = f.ic_slot_count.to_native() as usize * IC_WAYS;
-                (0..ways)
+            .map(|f| LoadedFunction {
+                register_count: f.register_count.to_native(),
+                parameter_count: f.parameter_count.to_native(),
+                flags: f.flags.to_native(),
+                feedback: (0..f.ic_slot_count.to_native() as usize * IC_WAYS)
                     .map(|_| Cell::new(InlineCache::default()))
-                    .collect()
+                    .collect(),
             })
             .collect();
         LoadedScript {
@@ -219,7 +242,7 @@ impl LoadedScript {
             name,
             realm,
             atoms: RefCell::new(vec![None; strings]),
-            feedback: functions,
+            functions,
             scope_names: RefCell::new(FxHashMap::default()),
             templates: RefCell::new(FxHashMap::default()),
             constant_strings: RefCell::new(FxHashMap::default()),
@@ -239,12 +262,12 @@ impl LoadedScript {
     /// archive shared with another script is counted in each: an upper bound.)
     pub fn heap_bytes(&self) -> usize {
         use crate::heap::{buffer_bytes, hash_table_bytes};
-        let feedback: usize = self
-            .feedback
+        let functions: usize = self
+            .functions
             .iter()
-            .map(|f| buffer_bytes(f.len() * size_of::<InlineCache>()))
+            .map(|f| buffer_bytes(f.feedback.len() * size_of::<InlineCache>()))
             .sum::<usize>()
-            + buffer_bytes(self.feedback.capacity() * size_of::<Box<[Cell<InlineCache>]>>());
+            + buffer_bytes(self.functions.len() * size_of::<LoadedFunction>());
         let scope_names: usize = self
             .scope_names
             .borrow()
@@ -267,7 +290,7 @@ impl LoadedScript {
             + buffer_bytes(self.source.len())
             + buffer_bytes(self.name.len())
             + buffer_bytes(self.atoms.borrow().capacity() * size_of::<Option<Atom>>())
-            + feedback
+            + functions
             + scope_names
             + tables
             + lines
@@ -280,6 +303,12 @@ impl LoadedScript {
 
     pub fn function(&self, index: u32) -> &ArchivedFunctionCode {
         &self.code().functions[index as usize]
+    }
+
+    /// The header and caches of function `index`.
+    #[inline(always)]
+    pub fn loaded_function(&self, index: u32) -> &LoadedFunction {
+        &self.functions[index as usize]
     }
 
     /// The text of 1-based `line` of the source.
