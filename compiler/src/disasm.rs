@@ -184,19 +184,17 @@ for (let i = 0; i < 3; i++) total = add(total, i);
          ; 5: for (let i = 0; i < 3; i++) total = add(total, i);
      17  LoadUndefined r0  ; 5:1
      19  LoadHole r1
-     21  LoadInt r2, 0  ; 5:10
-     24  Move r1, r2
-     27  LoadInt r3, 3
-     30  JumpIfNotLess r1, r3, +38 (to 68)  ; 5:19
-     37  GetGlobal r4, n1, ic0  ; 5:37
-     41  LoadUndefined r5
-     43  GetGlobal r6, n0, ic1  ; 5:41
-     47  Move r7, r1  ; 5:48
-     50  Call r0, r4, r5, r6, #2  ; 5:37
-     56  SetGlobal n0, r0, ic2  ; 5:29
-     60  Increment r1, r1  ; 5:24
-     63  Jump -36 (to 27)
-     68  Return r0
+     21  LoadInt r1, 0  ; 5:10
+     24  LoadInt r2, 3
+     27  JumpIfNotLess r1, r2, +36 (to 63)  ; 5:19
+     34  GetGlobal r3, n1, ic0  ; 5:37
+     38  GetGlobal r6, n0, ic1  ; 5:41
+     42  Move r7, r1  ; 5:48
+     45  Call r0, r3, r5, r6, #2  ; 5:37
+     51  SetGlobal n0, r0, ic2  ; 5:29
+     55  Increment r1, r1  ; 5:24
+     58  Jump -34 (to 24)
+     63  Return r0
 
 function 1 add: 4 registers, 2 parameters, 0 IC slots
          ; 2: return a + b;

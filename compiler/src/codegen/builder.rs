@@ -30,6 +30,8 @@ pub struct FunctionBuilder {
     /// Environments pushed by this function's code and not yet popped, at this point of the code.
     pub env_depth: u32,
     last_position: u32,
+    /// The register [`FunctionBuilder::undefined_register`] reserved, once asked for.
+    undefined: Option<Reg>,
 }
 
 impl FunctionBuilder {
@@ -102,18 +104,43 @@ impl FunctionBuilder {
     }
 
     pub fn alloc(&mut self) -> Reg {
-        let r = Reg(self.next_register);
-        self.next_register += 1;
-        self.max_register = self.max_register.max(self.next_register);
+        self.alloc_n(1)
+    }
+
+    /// A register that holds `undefined` for the whole of every run of the function: one that
+    /// was never handed out (so it starts `undefined`, as every register past the arguments
+    /// does), reserved on first use and never given to [`FunctionBuilder::alloc`], so nothing
+    /// writes it. A plain call's `this`, or `return;`, reads it instead of a `LoadUndefined`.
+    pub fn undefined_register(&mut self) -> Reg {
+        if let Some(r) = self.undefined {
+            return r;
+        }
+        let r = Reg(self.max_register);
+        self.max_register += 1;
+        self.undefined = Some(r);
         r
+    }
+
+    /// Whether the next register [`FunctionBuilder::alloc`] gives has never been handed out
+    /// in this function: it still holds the `undefined` every frame's registers start with
+    /// (the interpreter fills a new frame's registers past its arguments with `undefined`).
+    pub fn next_is_fresh(&self) -> bool {
+        self.next_register >= self.max_register
     }
 
     /// `n` consecutive registers; the first is returned.
     pub fn alloc_n(&mut self, n: u32) -> Reg {
-        let r = Reg(self.next_register);
-        self.next_register += n;
+        let mut start = self.next_register;
+        // The window goes past the reserved `undefined` register, never over it.
+        if let Some(u) = self.undefined
+            && start <= u.0
+            && u.0 < start + n
+        {
+            start = u.0 + 1;
+        }
+        self.next_register = start + n;
         self.max_register = self.max_register.max(self.next_register);
-        r
+        Reg(start)
     }
 
     /// The register mark to return to with [`FunctionBuilder::release`].

@@ -96,11 +96,18 @@ pub fn int_operand_instruction(op: BinaryOperator, dst: Reg, lhs: Reg, k: i32) -
 
 /// The value of `e` when it is an integer literal that fits 32 bits.
 pub fn int32_literal(e: &Expression<'_>) -> Option<i32> {
-    let Expression::Number(n) = unparenthesize(e) else {
-        return None;
+    let value = match unparenthesize(e) {
+        Expression::Number(n) => n.value,
+        Expression::Unary(u) if u.operator == UnaryOperator::Minus => {
+            match unparenthesize(&u.argument) {
+                Expression::Number(n) => -n.value,
+                _ => return None,
+            }
+        }
+        _ => return None,
     };
-    let k = n.value as i32;
-    (f64::from(k) == n.value && !(n.value == 0.0 && n.value.is_sign_negative())).then_some(k)
+    let k = value as i32;
+    (f64::from(k) == value && !(value == 0.0 && value.is_sign_negative())).then_some(k)
 }
 
 /// The instruction that jumps when a comparison with `op` is false, if there is one.
@@ -458,7 +465,7 @@ impl<'a> Compiler<'a> {
     fn tagged_template(&mut self, t: &'a TaggedTemplate<'a>, dst: Reg) -> CompileResult<()> {
         let callee = self.f.alloc();
         let this = self.f.alloc();
-        self.callee_and_this(&t.tag, callee, this)?;
+        let this = self.callee_and_this(&t.tag, callee, this)?;
         let count = t.quasi.expressions.len() as u32 + 1;
         let args = self.f.alloc_n(count);
         let raw: Vec<u32> = t.quasi.quasis.iter().map(|q| self.string(q.raw)).collect();
@@ -729,14 +736,32 @@ impl<'a> Compiler<'a> {
                 self.emit(I::TypeOf { dst, src: dst });
             }
             UnaryOperator::Delete => self.delete(&u.argument, dst)?,
+            // `-1`, `+1`: folded into the literal.
+            UnaryOperator::Minus | UnaryOperator::Plus
+                if let Expression::Number(n) = unparenthesize(&u.argument) =>
+            {
+                let value = if u.operator == UnaryOperator::Minus {
+                    -n.value
+                } else {
+                    n.value
+                };
+                self.number(value, dst);
+            }
             op => {
-                self.expression(&u.argument, dst)?;
+                // A local operand is read in place; anything else is computed into `dst`.
+                let src = match self.local_operand(&u.argument) {
+                    Some(r) => r,
+                    None => {
+                        self.expression(&u.argument, dst)?;
+                        dst
+                    }
+                };
                 self.at(u.span);
                 self.emit(match op {
-                    UnaryOperator::Minus => I::Negate { dst, src: dst },
-                    UnaryOperator::Plus => I::ToNumber { dst, src: dst },
-                    UnaryOperator::Not => I::Not { dst, src: dst },
-                    UnaryOperator::BitNot => I::BitNot { dst, src: dst },
+                    UnaryOperator::Minus => I::Negate { dst, src },
+                    UnaryOperator::Plus => I::ToNumber { dst, src },
+                    UnaryOperator::Not => I::Not { dst, src },
+                    UnaryOperator::BitNot => I::BitNot { dst, src },
                     _ => I::LoadUndefined { dst },
                 });
             }
@@ -905,6 +930,11 @@ impl<'a> Compiler<'a> {
         match unparenthesize(e) {
             Expression::Update(u) => return self.update_for_effect(u),
             Expression::Assignment(a) if a.operator == AssignmentOperator::Assign => {
+                if let Pattern::Identifier(id) = &a.target
+                    && self.value_into_local(id.name, &a.value, false)?
+                {
+                    return Ok(());
+                }
                 if let Pattern::Member(m) = &a.target
                     && let MemberProperty::Static(id) = &m.property
                     && !matches!(m.object, Expression::Super(_))
@@ -921,6 +951,44 @@ impl<'a> Compiler<'a> {
         }
         let r = self.f.alloc();
         self.expression(e, r)
+    }
+
+    /// `name = value` (or, with `init`, a declaration's `name = value`) where `value` is a call,
+    /// a `new` or a literal and `name` a local in a register that may be written now (with `init` any, else
+    /// a `var` or an initialised `let`): the result goes straight into the variable's register,
+    /// with no copy. Safe because a call instruction writes its destination last, after it has
+    /// read its callee and arguments, and not at all when it throws: the variable is never
+    /// seen half-assigned. Returns whether it compiled the assignment.
+    pub fn value_into_local(
+        &mut self,
+        name: &str,
+        value: &'a Expression<'a>,
+        init: bool,
+    ) -> CompileResult<bool> {
+        let value = unparenthesize(value);
+        let writes_last = match value {
+            Expression::Call(c) => !matches!(c.callee, Expression::Super(_)),
+            Expression::New(_) => true,
+            // One load, which cannot throw.
+            _ => is_literal(value),
+        };
+        if !writes_last {
+            return Ok(false);
+        }
+        let reg = match self.resolve(name, false) {
+            Location::Register {
+                reg,
+                lexical,
+                constant,
+            } if init || (!constant && (!lexical || self.is_initialized(name))) => reg,
+            _ => return Ok(false),
+        };
+        self.expression(value, reg)?;
+        if init {
+            // Marks a lexical binding initialised; the value is in place already.
+            self.store_binding(name, reg, true)?;
+        }
+        Ok(true)
     }
 
     /// `object.name = value` whose result is unused: `object` and `value` are read in place
@@ -1071,13 +1139,14 @@ impl<'a> Compiler<'a> {
         Ok(())
     }
 
-    /// Evaluates a callee, and the `this` a call of it gets.
+    /// Evaluates a callee, and the `this` a call of it gets: into `this`, or, for a plain
+    /// call, the function's `undefined` register. Returns the register that holds it.
     fn callee_and_this(
         &mut self,
         callee: &'a Expression<'a>,
         dst: Reg,
         this: Reg,
-    ) -> CompileResult<()> {
+    ) -> CompileResult<Reg> {
         match callee {
             Expression::Member(m) if !matches!(m.object, Expression::Super(_)) => {
                 self.expression(&m.object, this)?;
@@ -1096,7 +1165,7 @@ impl<'a> Compiler<'a> {
                 });
             }
             Expression::Parenthesized(p) if matches!(p.expression, Expression::Member(_)) => {
-                self.callee_and_this(&p.expression, dst, this)?;
+                return self.callee_and_this(&p.expression, dst, this);
             }
             Expression::Identifier(id)
                 if matches!(self.resolve(id.name, false), Location::Dynamic) =>
@@ -1110,10 +1179,10 @@ impl<'a> Compiler<'a> {
             }
             _ => {
                 self.expression(callee, dst)?;
-                self.emit(I::LoadUndefined { dst: this });
+                return Ok(self.f.undefined_register());
             }
         }
-        Ok(())
+        Ok(this)
     }
 
     /// Arguments in consecutive registers; returns the first and the count.
@@ -1169,7 +1238,7 @@ impl<'a> Compiler<'a> {
             });
             return Ok(());
         }
-        self.callee_and_this(&c.callee, callee, this)?;
+        let this = self.callee_and_this(&c.callee, callee, this)?;
         self.optional_check(c.optional, callee);
         if spread {
             let array = self.f.alloc();
@@ -1461,13 +1530,18 @@ impl<'a> Compiler<'a> {
 
 /// Whether `e` is a literal: evaluating it runs nothing and assigns nothing.
 fn is_literal(e: &Expression<'_>) -> bool {
-    matches!(
-        unparenthesize(e),
+    match unparenthesize(e) {
         Expression::Number(_)
-            | Expression::String(_)
-            | Expression::Boolean(_)
-            | Expression::Null(_)
-    )
+        | Expression::String(_)
+        | Expression::Boolean(_)
+        | Expression::Null(_) => true,
+        // Folded into a number.
+        Expression::Unary(u) => {
+            matches!(u.operator, UnaryOperator::Minus | UnaryOperator::Plus)
+                && matches!(unparenthesize(&u.argument), Expression::Number(_))
+        }
+        _ => false,
+    }
 }
 
 pub fn unparenthesize<'x, 'a>(mut e: &'x Expression<'a>) -> &'x Expression<'a> {

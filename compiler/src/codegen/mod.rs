@@ -1123,11 +1123,12 @@ impl<'a> Compiler<'a> {
             {
                 continue;
             }
+            let fresh = self.f.next_is_fresh();
             let r = self.f.alloc();
             self.state.locals.insert((id.0, i as u32), r);
             if b.kind.is_lexical() {
                 self.emit(I::LoadHole { dst: r });
-            } else {
+            } else if !fresh {
                 self.emit(I::LoadUndefined { dst: r });
             }
         }

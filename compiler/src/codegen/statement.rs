@@ -324,6 +324,11 @@ impl<'a> Compiler<'a> {
                     self.bind_pattern(&d.target, r, true)?;
                 }
                 (Some(init), kind) => {
+                    if let Pattern::Identifier(id) = &d.target
+                        && self.value_into_local(id.name, init, true)?
+                    {
+                        continue;
+                    }
                     let r = self.f.alloc();
                     match &d.target {
                         Pattern::Identifier(id) => {
