@@ -954,7 +954,7 @@ impl<'a> Compiler<'a> {
     }
 
     /// `name = value` (or, with `init`, a declaration's `name = value`) where `value` is a call,
-    /// a `new` or a literal and `name` a local in a register that may be written now (with `init` any, else
+    /// a `new`, a literal or another local and `name` a local in a register that may be written now (with `init` any, else
     /// a `var` or an initialised `let`): the result goes straight into the variable's register,
     /// with no copy. Safe because a call instruction writes its destination last, after it has
     /// read its callee and arguments, and not at all when it throws: the variable is never
@@ -969,8 +969,8 @@ impl<'a> Compiler<'a> {
         let writes_last = match value {
             Expression::Call(c) => !matches!(c.callee, Expression::Super(_)),
             Expression::New(_) => true,
-            // One load, which cannot throw.
-            _ => is_literal(value),
+            // One load or copy, which cannot throw.
+            _ => is_literal(value) || self.local_operand(value).is_some(),
         };
         if !writes_last {
             return Ok(false);
@@ -1074,8 +1074,19 @@ impl<'a> Compiler<'a> {
             });
             return Ok(());
         }
-        let object = self.f.alloc();
-        self.expression(&m.object, object)?;
+        // A local object is read in place when the key cannot assign it.
+        let key_is_stable = match &m.property {
+            MemberProperty::Computed(k) => cannot_assign_locals(k, 16),
+            MemberProperty::Static(_) | MemberProperty::Private(_) => true,
+        };
+        let object = match self.object_operand(&m.object) {
+            Some(reg) if key_is_stable => reg,
+            _ => {
+                let object = self.f.alloc();
+                self.expression(&m.object, object)?;
+                object
+            }
+        };
         self.optional_check(m.optional, object);
         self.at(member_position(m));
         self.get_property(object, &m.property, dst)
@@ -1529,6 +1540,54 @@ impl<'a> Compiler<'a> {
 }
 
 /// Whether `e` is a literal: evaluating it runs nothing and assigns nothing.
+/// Whether evaluating `e` can assign no local variable held in a register: it has no
+/// assignment, update, `yield` or `await` (calls are fine: a function cannot reach another
+/// function's register locals, and code with a direct `eval` keeps none). A whitelist, looked
+/// at `depth` levels deep at most.
+fn cannot_assign_locals(e: &Expression<'_>, depth: u32) -> bool {
+    if depth == 0 {
+        return false;
+    }
+    let d = depth - 1;
+    match unparenthesize(e) {
+        Expression::Identifier(_)
+        | Expression::This(_)
+        | Expression::Null(_)
+        | Expression::Boolean(_)
+        | Expression::Number(_)
+        | Expression::String(_) => true,
+        Expression::Unary(u) => cannot_assign_locals(&u.argument, d),
+        Expression::Binary(b) => {
+            cannot_assign_locals(&b.left, d) && cannot_assign_locals(&b.right, d)
+        }
+        Expression::Logical(l) => {
+            cannot_assign_locals(&l.left, d) && cannot_assign_locals(&l.right, d)
+        }
+        Expression::Conditional(c) => {
+            cannot_assign_locals(&c.test, d)
+                && cannot_assign_locals(&c.consequent, d)
+                && cannot_assign_locals(&c.alternate, d)
+        }
+        Expression::Member(m) => {
+            !matches!(m.object, Expression::Super(_))
+                && cannot_assign_locals(&m.object, d)
+                && match &m.property {
+                    MemberProperty::Computed(k) => cannot_assign_locals(k, d),
+                    MemberProperty::Static(_) | MemberProperty::Private(_) => true,
+                }
+        }
+        Expression::Call(c) => {
+            !matches!(c.callee, Expression::Super(_))
+                && cannot_assign_locals(&c.callee, d)
+                && c.arguments.iter().all(|a| match a {
+                    Argument::Expression(x) => cannot_assign_locals(x, d),
+                    Argument::Spread(_) => false,
+                })
+        }
+        _ => false,
+    }
+}
+
 fn is_literal(e: &Expression<'_>) -> bool {
     match unparenthesize(e) {
         Expression::Number(_)
