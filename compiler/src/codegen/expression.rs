@@ -1045,7 +1045,7 @@ impl<'a> Compiler<'a> {
         self.local_operand(e)
     }
 
-    fn local_operand(&self, e: &'a Expression<'a>) -> Option<Reg> {
+    pub fn local_operand(&self, e: &'a Expression<'a>) -> Option<Reg> {
         let Expression::Identifier(id) = unparenthesize(e) else {
             return None;
         };

@@ -1038,9 +1038,18 @@ impl<'a> Compiler<'a> {
                 }
                 self.statements(body.statements)?;
                 let _ = outer;
-                let r = self.f.alloc();
-                self.emit(I::LoadUndefined { dst: r });
-                self.emit_return(r)?;
+                // Falling off the end returns the undefined register, unless the end cannot
+                // be reached after a last `return` (then reserving one would only make every
+                // frame a register longer) or `undefined` becomes a derived constructor's `this`.
+                let ends_in_return = matches!(body.statements.last(), Some(Statement::Return(_)));
+                if self.state.derived || ends_in_return {
+                    let r = self.f.alloc();
+                    self.emit(I::LoadUndefined { dst: r });
+                    self.emit_return(r)?;
+                } else {
+                    let r = self.f.undefined_register();
+                    self.emit_return(r)?;
+                }
             }
             Body::Expression(e) => {
                 self.declare_function_locals(id)?;

@@ -130,6 +130,21 @@ impl<'a> Compiler<'a> {
             Statement::Continue(j) => self.jump(j, true)?,
             Statement::Break(j) => self.jump(j, false)?,
             Statement::Return(r) => {
+                // A local or nothing is returned from its register (or the undefined one), with
+                // no copy, unless the return writes its value register: a derived constructor
+                // (`undefined` becomes `this`) or an async generator (the value is awaited).
+                let async_generator = self.state.is_async && self.state.is_generator;
+                let in_place = !(self.state.derived || async_generator);
+                if in_place {
+                    let v = match &r.argument {
+                        Some(e) => self.local_operand(e),
+                        None => Some(self.f.undefined_register()),
+                    };
+                    if let Some(v) = v {
+                        self.emit_return(v)?;
+                        return Ok(());
+                    }
+                }
                 let v = self.f.alloc();
                 match &r.argument {
                     Some(e) => self.expression(e, v)?,
