@@ -173,7 +173,7 @@ for (let i = 0; i < 3; i++) total = add(total, i);
         let code = crate::compile(&parsed.program, crate::CodeKind::Script).expect("compiles");
         let bytes = code.archive().expect("archives");
         let text = super::disassemble_with_source(access(&bytes).expect("valid"), source);
-        let expected = r#"function 0 <anonymous> (top level): 8 registers, 0 parameters, 3 IC slots
+        let expected = r#"function 0 <anonymous> (top level): 7 registers, 0 parameters, 3 IC slots
       0  LoadUndefined r0
       2  DeclareGlobalLexical n0, #0
       5  NewClosure r1, f1
@@ -188,9 +188,9 @@ for (let i = 0; i < 3; i++) total = add(total, i);
      24  LoadInt r2, 3
      27  JumpIfNotLess r1, r2, +36 (to 63)  ; 5:19
      34  GetGlobal r3, n1, ic0  ; 5:37
-     38  GetGlobal r6, n0, ic1  ; 5:41
-     42  Move r7, r1  ; 5:48
-     45  Call r0, r3, r5, r6, #2  ; 5:37
+     38  GetGlobal r5, n0, ic1  ; 5:41
+     42  Move r6, r1  ; 5:48
+     45  Call r0, r3, r4, r5, #2  ; 5:37
      51  SetGlobal n0, r0, ic2  ; 5:29
      55  Increment r1, r1  ; 5:24
      58  Jump -34 (to 24)

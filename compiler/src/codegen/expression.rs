@@ -464,8 +464,7 @@ impl<'a> Compiler<'a> {
 
     fn tagged_template(&mut self, t: &'a TaggedTemplate<'a>, dst: Reg) -> CompileResult<()> {
         let callee = self.f.alloc();
-        let this = self.f.alloc();
-        let this = self.callee_and_this(&t.tag, callee, this)?;
+        let this = self.callee_and_this(&t.tag, callee)?;
         let count = t.quasi.expressions.len() as u32 + 1;
         let args = self.f.alloc_n(count);
         let raw: Vec<u32> = t.quasi.quasis.iter().map(|q| self.string(q.raw)).collect();
@@ -1152,20 +1151,18 @@ impl<'a> Compiler<'a> {
 
     /// Evaluates a callee, and the `this` a call of it gets: into `this`, or, for a plain
     /// call, the function's `undefined` register. Returns the register that holds it.
-    fn callee_and_this(
-        &mut self,
-        callee: &'a Expression<'a>,
-        dst: Reg,
-        this: Reg,
-    ) -> CompileResult<Reg> {
+    fn callee_and_this(&mut self, callee: &'a Expression<'a>, dst: Reg) -> CompileResult<Reg> {
         match callee {
             Expression::Member(m) if !matches!(m.object, Expression::Super(_)) => {
+                let this = self.f.alloc();
                 self.expression(&m.object, this)?;
                 self.optional_check(m.optional, this);
                 self.at(member_position(m));
                 self.get_property(this, &m.property, dst)?;
+                Ok(this)
             }
             Expression::Member(m) => {
+                let this = self.f.alloc();
                 self.load_binding("this", this)?;
                 let key = self.f.alloc();
                 self.member_key(&m.property, key)?;
@@ -1174,26 +1171,28 @@ impl<'a> Compiler<'a> {
                     this_value: this,
                     key,
                 });
+                Ok(this)
             }
             Expression::Parenthesized(p) if matches!(p.expression, Expression::Member(_)) => {
-                return self.callee_and_this(&p.expression, dst, this);
+                self.callee_and_this(&p.expression, dst)
             }
             Expression::Identifier(id)
                 if matches!(self.resolve(id.name, false), Location::Dynamic) =>
             {
+                let this = self.f.alloc();
                 let n = self.name(id.name);
                 self.emit(I::GetNameAndThis {
                     dst,
                     this_dst: this,
                     name: n,
                 });
+                Ok(this)
             }
             _ => {
                 self.expression(callee, dst)?;
-                return Ok(self.f.undefined_register());
+                Ok(self.f.undefined_register())
             }
         }
-        Ok(this)
     }
 
     /// Arguments in consecutive registers; returns the first and the count.
@@ -1232,7 +1231,6 @@ impl<'a> Compiler<'a> {
             return self.super_call(c, dst, spread);
         }
         let callee = self.f.alloc();
-        let this = self.f.alloc();
         if let Expression::Identifier(id) = c.callee
             && id.name == "eval"
             && !c.optional
@@ -1249,7 +1247,7 @@ impl<'a> Compiler<'a> {
             });
             return Ok(());
         }
-        let this = self.callee_and_this(&c.callee, callee, this)?;
+        let this = self.callee_and_this(&c.callee, callee)?;
         self.optional_check(c.optional, callee);
         if spread {
             let array = self.f.alloc();
