@@ -74,13 +74,20 @@ impl Vm {
     /// above it. (A call from the loop, returning to a register, saved it already.)
     #[inline(always)]
     pub fn push_frame(&mut self, frame: Frame) {
-        if matches!(frame.return_to, ReturnTo::Native)
+        self.publish_for_push(frame.return_to, frame.pc);
+        self.frames.push(frame);
+    }
+
+    /// [`Vm::push_frame`]'s bookkeeping of the published pc, for a frame returning to
+    /// `return_to` that starts at `pc`.
+    #[inline(always)]
+    fn publish_for_push(&mut self, return_to: ReturnTo, pc: usize) {
+        if matches!(return_to, ReturnTo::Native)
             && let Some(top) = self.frames.last_mut()
         {
             top.pc = self.published_pc;
         }
-        self.published_pc = frame.pc;
-        self.frames.push(frame);
+        self.published_pc = pc;
     }
 
     /// Pops the top frame; the caller's saved pc is published again, so native code that goes on
@@ -443,14 +450,7 @@ impl Vm {
         } else {
             None
         };
-        if matches!(return_to, ReturnTo::Native)
-            && let Some(top) = self.frames.last_mut()
-        {
-            top.pc = self.published_pc;
-        }
-        self.published_pc = 0;
-        // Written straight into the frame stack: a `push` of a frame built first would copy it
-        // through the native stack (and stall on the copy).
+        self.publish_for_push(return_to, 0);
         let slot = crate::verified::next_slot(&mut self.frames);
         slot.write(Frame {
             script,

@@ -131,19 +131,15 @@ pub unsafe fn push_registers(registers: &mut Vec<Value>, from: usize, n: usize, 
 }
 
 /// The uninitialised slot past the end of `stack`, made if there is no room: a new element
-/// written there in place, then [`commit_slot`], never passes through a temporary.
+/// written there in place, then [`commit_slot`], never passes through a temporary that a
+/// `push` would copy (a frame record built and then pushed was copied through the native stack,
+/// and the copy stalled on its own stores).
 #[inline(always)]
 pub fn next_slot<T>(stack: &mut Vec<T>) -> &mut std::mem::MaybeUninit<T> {
     if stack.len() == stack.capacity() {
         grow(stack);
     }
     &mut stack.spare_capacity_mut()[0]
-}
-
-#[cold]
-#[inline(never)]
-fn grow<T>(stack: &mut Vec<T>) {
-    stack.reserve(stack.len().max(16));
 }
 
 /// Counts the slot [`next_slot`] gave as part of `stack`.
@@ -155,4 +151,10 @@ pub unsafe fn commit_slot<T>(stack: &mut Vec<T>) {
     debug_assert!(stack.len() < stack.capacity());
     // SAFETY: the caller's promise: the element at `len` is initialised, within capacity.
     unsafe { stack.set_len(stack.len() + 1) }
+}
+
+#[cold]
+#[inline(never)]
+fn grow<T>(stack: &mut Vec<T>) {
+    stack.reserve(stack.len().max(16));
 }

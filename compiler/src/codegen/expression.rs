@@ -95,17 +95,29 @@ pub fn int_operand_instruction(op: BinaryOperator, dst: Reg, lhs: Reg, k: i32) -
 }
 
 /// The value of `e` when it is an integer literal that fits 32 bits.
-pub fn int32_literal(e: &Expression<'_>) -> Option<i32> {
-    let value = match unparenthesize(e) {
-        Expression::Number(n) => n.value,
-        Expression::Unary(u) if u.operator == UnaryOperator::Minus => {
-            match unparenthesize(&u.argument) {
-                Expression::Number(n) => -n.value,
-                _ => return None,
-            }
-        }
-        _ => return None,
+/// The value of a number literal, also behind a sign (`-1`, `+1`), which the compiler folds.
+fn number_literal(e: &Expression<'_>) -> Option<f64> {
+    match unparenthesize(e) {
+        Expression::Number(n) => Some(n.value),
+        Expression::Unary(u) => signed_number(u),
+        _ => None,
+    }
+}
+
+/// `-n` or `+n` of a number literal `n`, folded.
+fn signed_number(u: &UnaryExpression<'_>) -> Option<f64> {
+    let Expression::Number(n) = unparenthesize(&u.argument) else {
+        return None;
     };
+    match u.operator {
+        UnaryOperator::Minus => Some(-n.value),
+        UnaryOperator::Plus => Some(n.value),
+        _ => None,
+    }
+}
+
+pub fn int32_literal(e: &Expression<'_>) -> Option<i32> {
+    let value = number_literal(e)?;
     let k = value as i32;
     (f64::from(k) == value && !(value == 0.0 && value.is_sign_negative())).then_some(k)
 }
@@ -736,16 +748,7 @@ impl<'a> Compiler<'a> {
             }
             UnaryOperator::Delete => self.delete(&u.argument, dst)?,
             // `-1`, `+1`: folded into the literal.
-            UnaryOperator::Minus | UnaryOperator::Plus
-                if let Expression::Number(n) = unparenthesize(&u.argument) =>
-            {
-                let value = if u.operator == UnaryOperator::Minus {
-                    -n.value
-                } else {
-                    n.value
-                };
-                self.number(value, dst);
-            }
+            _ if let Some(value) = signed_number(u) => self.number(value, dst),
             op => {
                 // A local operand is read in place; anything else is computed into `dst`.
                 let src = match self.local_operand(&u.argument) {
@@ -1587,18 +1590,11 @@ fn cannot_assign_locals(e: &Expression<'_>, depth: u32) -> bool {
 }
 
 fn is_literal(e: &Expression<'_>) -> bool {
-    match unparenthesize(e) {
-        Expression::Number(_)
-        | Expression::String(_)
-        | Expression::Boolean(_)
-        | Expression::Null(_) => true,
-        // Folded into a number.
-        Expression::Unary(u) => {
-            matches!(u.operator, UnaryOperator::Minus | UnaryOperator::Plus)
-                && matches!(unparenthesize(&u.argument), Expression::Number(_))
-        }
-        _ => false,
-    }
+    number_literal(e).is_some()
+        || matches!(
+            unparenthesize(e),
+            Expression::String(_) | Expression::Boolean(_) | Expression::Null(_)
+        )
 }
 
 pub fn unparenthesize<'x, 'a>(mut e: &'x Expression<'a>) -> &'x Expression<'a> {
