@@ -409,11 +409,17 @@ impl Vm {
         if self.frames.len() >= self.max_frames {
             return Err(self.range_error("Maximum call stack size exceeded"));
         }
-        let (script, function, env, arrow_this, realm) = match &self.obj(callee).kind {
-            ObjectKind::Function(c) => (c.script.clone(), c.function, c.env, c.this_value, c.realm),
+        let (script, function, header, env, arrow_this, realm) = match &self.obj(callee).kind {
+            ObjectKind::Function(c) => (
+                c.script.clone(),
+                c.function,
+                c.header,
+                c.env,
+                c.this_value,
+                c.realm,
+            ),
             _ => unreachable!("a closure"),
         };
-        let header = script.loaded_function(function);
         let register_count = header.register_count as usize;
         let parameter_count = header.parameter_count as usize;
         let fl = header.flags;

@@ -202,6 +202,9 @@ impl Vm {
     /// Runs the dispatch loop until the frame that returns to native code finishes.
     pub fn run(&mut self, initial: Option<JsError>) -> JsResult<Value> {
         let mut pending = initial;
+        // The running frame's script, kept across frame switches: a call or a return within one
+        // script (nearly all of them) takes no reference count.
+        let mut script: Option<Rc<LoadedScript>> = None;
         'outer: loop {
             if let Some(error) = pending.take() {
                 match self.unwind(error) {
@@ -211,19 +214,20 @@ impl Vm {
                 }
             }
             let fi = self.frames.len() - 1;
-            let script = self.frames[fi].script.clone();
+            let frame_script = &self.frames[fi].script;
+            let script: &Rc<LoadedScript> = match &mut script {
+                Some(s) if Rc::ptr_eq(s, frame_script) => s,
+                other => other.insert(frame_script.clone()),
+            };
             let function = self.frames[fi].function;
             let base = self.frames[fi].base;
             let mut pc = self.frames[fi].pc;
             self.published_pc = pc;
             self.realm = self.frames[fi].realm;
-            let code = script.function(function);
-            let bytecode = code.bytecode.as_slice();
             let register_count = self.frames[fi].register_count as usize;
-            let feedback: &[std::cell::Cell<crate::vm::InlineCache>] = script
-                .functions
-                .get(function as usize)
-                .map_or(&[], |f| &f.feedback);
+            let loaded = script.loaded_function(function);
+            let bytecode = loaded.bytecode.get();
+            let feedback: &[std::cell::Cell<crate::vm::InlineCache>] = &loaded.feedback;
             // SAFETY: this frame runs verified code and was pushed with its registers; the
             // register stack never moves (it is allocated at its full size).
             let mut window =

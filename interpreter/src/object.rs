@@ -261,6 +261,8 @@ pub enum ConstructorKind {
 pub struct Closure {
     pub script: Rc<crate::vm::LoadedScript>,
     pub function: u32,
+    /// `script`'s header of `function`.
+    pub header: crate::vm::FunctionHeader,
     pub env: Option<EnvRef>,
     /// An arrow's `this` where its creator's `this` was not captured (the top level).
     pub this_value: Value,

@@ -30,6 +30,25 @@ pub unsafe fn decode(bytecode: &[u8], pc: usize) -> (Instruction, usize) {
     unsafe { Instruction::decode_verified(bytecode, pc) }
 }
 
+/// A function's bytecode inside the archive of the script that holds this: one load reaches it,
+/// where the archive's relative pointers take a walk of several (paid at every call and return).
+pub struct ArchiveSlice(*const [u8]);
+
+impl ArchiveSlice {
+    /// # Safety
+    /// `bytes` lives in a buffer that is neither freed nor written while this value lives (the
+    /// loaded script's archive: a heap buffer it keeps behind an `Arc` and never mutates).
+    pub unsafe fn new(bytes: &[u8]) -> ArchiveSlice {
+        ArchiveSlice(bytes)
+    }
+
+    #[inline(always)]
+    pub fn get(&self) -> &[u8] {
+        // SAFETY: `new`'s promise: the bytes outlive `self`, unchanged.
+        unsafe { &*self.0 }
+    }
+}
+
 /// The registers of the running frame, addressed from their first: `window[r]` without a
 /// bounds check or a reload of the stack's buffer.
 #[derive(Clone, Copy)]

@@ -64,11 +64,20 @@ pub struct LoadedScript {
 /// (one load each instead of a walk through the archive's relative pointers), and the inline
 /// caches of its property accesses (shape → slot), `IC_WAYS` per site.
 pub struct LoadedFunction {
+    pub header: FunctionHeader,
+    pub feedback: Box<[Cell<InlineCache>]>,
+    /// The function's verified bytecode, inside `LoadedScript::code`.
+    pub bytecode: crate::verified::ArchiveSlice,
+}
+
+/// What a call reads of a function's header (copied into each closure too, so a call reaches
+/// it in one load from the callee).
+#[derive(Clone, Copy, Debug)]
+pub struct FunctionHeader {
     pub register_count: u32,
     pub parameter_count: u32,
     /// `kiln_compiler::code::flags`.
     pub flags: u32,
-    pub feedback: Box<[Cell<InlineCache>]>,
 }
 
 /// The host's `import()` for code it marked: `(vm, host-defined value, specifier, options)`.
@@ -228,12 +237,17 @@ impl LoadedScript {
             .functions
             .iter()
             .map(|f| LoadedFunction {
-                register_count: f.register_count.to_native(),
-                parameter_count: f.parameter_count.to_native(),
-                flags: f.flags.to_native(),
+                header: FunctionHeader {
+                    register_count: f.register_count.to_native(),
+                    parameter_count: f.parameter_count.to_native(),
+                    flags: f.flags.to_native(),
+                },
                 feedback: (0..f.ic_slot_count.to_native() as usize * IC_WAYS)
                     .map(|_| Cell::new(InlineCache::default()))
                     .collect(),
+                // SAFETY: the bytes are in `verified`'s archive, which the script made here
+                // owns (moved in below, never mutated) for as long as it holds this function.
+                bytecode: unsafe { crate::verified::ArchiveSlice::new(f.bytecode.as_slice()) },
             })
             .collect();
         LoadedScript {

@@ -303,6 +303,7 @@ impl Vm {
         let closure = Closure {
             script: script.clone(),
             function: index,
+            header: script.loaded_function(index).header,
             env,
             this_value: if is_arrow { this } else { Value::UNDEFINED },
             home,
@@ -387,6 +388,7 @@ impl Vm {
         let closure = Closure {
             script: script.clone(),
             function: index,
+            header: script.loaded_function(index).header,
             env,
             this_value: Value::UNDEFINED,
             home: Some(proto),
