@@ -327,12 +327,12 @@ impl Vm {
                     I::LoadInt { dst, value } => r!(dst) = Value::int32(value.0),
                     I::LoadInt32 { dst, value } => r!(dst) = Value::int32(value.0),
                     I::LoadConst { dst, index } => {
-                        r!(dst) = tri!(self.constant(&script, function, index.0));
+                        r!(dst) = tri!(self.constant(script, function, index.0));
                     }
                     I::LoadHole { dst } => r!(dst) = Value::HOLE,
                     I::CheckHole { src, name } => {
                         if r!(src).is_hole() {
-                            let n = self.script_atom(&script, name.0);
+                            let n = self.script_atom(script, name.0);
                             tri!(Err(self.tdz_error(n)));
                         }
                     }
@@ -796,7 +796,7 @@ impl Vm {
                     }
                     I::Nop {} => {}
                     I::PushEnv { scope } => {
-                        let names = self.scope_names(&script, function, scope.0);
+                        let names = self.scope_names(script, function, scope.0);
                         let slots = names
                             .kinds
                             .iter()
@@ -867,7 +867,7 @@ impl Vm {
                     } => {
                         let (_, v) = tri!(self.env_slot(fi, depth.0, slot.0));
                         if v.is_hole() {
-                            let n = self.script_atom(&script, name.0);
+                            let n = self.script_atom(script, name.0);
                             tri!(Err(self.tdz_error(n)));
                         }
                         r!(dst) = v;
@@ -891,12 +891,12 @@ impl Vm {
                             r!(dst) = v;
                             continue;
                         }
-                        let n = self.script_atom(&script, name.0);
+                        let n = self.script_atom(script, name.0);
                         r!(dst) = tri!(self.get_global(n));
-                        self.fill_global_ic(&script, function, ic.0, n, false);
+                        self.fill_global_ic(script, function, ic.0, n, false);
                     }
                     I::TypeOfGlobal { dst, name } => {
-                        let n = self.script_atom(&script, name.0);
+                        let n = self.script_atom(script, name.0);
                         let v = match self.realms[self.realm as usize].global_lexicals.get(&n) {
                             Some(&(v, _)) => {
                                 if v.is_hole() {
@@ -930,26 +930,26 @@ impl Vm {
                             self.obj_mut(g).slots[cache.slot as usize] = Slot::Data(v);
                             continue;
                         }
-                        let n = self.script_atom(&script, name.0);
+                        let n = self.script_atom(script, name.0);
                         let strict = self.frames[fi].strict;
                         tri!(self.set_global(n, v, strict));
-                        self.fill_global_ic(&script, function, ic.0, n, true);
+                        self.fill_global_ic(script, function, ic.0, n, true);
                     }
                     I::DeclareGlobalVar { name } => {
-                        let n = self.script_atom(&script, name.0);
+                        let n = self.script_atom(script, name.0);
                         tri!(self.declare_global_var(n));
                     }
                     I::DeclareGlobalFunction { name, src } => {
-                        let n = self.script_atom(&script, name.0);
+                        let n = self.script_atom(script, name.0);
                         let v = r!(src);
                         tri!(self.declare_global_function(n, v));
                     }
                     I::DeclareGlobalLexical { name, kind } => {
-                        let n = self.script_atom(&script, name.0);
+                        let n = self.script_atom(script, name.0);
                         tri!(self.declare_global_lexical(n, kind.0 == 1));
                     }
                     I::InitGlobalLexical { name, src } => {
-                        let n = self.script_atom(&script, name.0);
+                        let n = self.script_atom(script, name.0);
                         let v = r!(src);
                         let realm = self.realm as usize;
                         if let Some(entry) = self.realms[realm].global_lexicals.get_mut(&n) {
@@ -957,7 +957,7 @@ impl Vm {
                         }
                     }
                     I::GetName { dst, name } => {
-                        let n = self.script_atom(&script, name.0);
+                        let n = self.script_atom(script, name.0);
                         let env = self.frames[fi].env;
                         r!(dst) = tri!(self.get_name(env, n)).0;
                     }
@@ -966,14 +966,14 @@ impl Vm {
                         this_dst,
                         name,
                     } => {
-                        let n = self.script_atom(&script, name.0);
+                        let n = self.script_atom(script, name.0);
                         let env = self.frames[fi].env;
                         let (v, this) = tri!(self.get_name(env, n));
                         r!(dst) = v;
                         r!(this_dst) = this;
                     }
                     I::TypeOfName { dst, name } => {
-                        let n = self.script_atom(&script, name.0);
+                        let n = self.script_atom(script, name.0);
                         let env = self.frames[fi].env;
                         let found = tri!(self.resolve_name(env, n));
                         let v = if matches!(found, NameRef::Unresolvable) {
@@ -985,7 +985,7 @@ impl Vm {
                         r!(dst) = self.string(t);
                     }
                     I::SetName { name, src } | I::InitName { name, src } => {
-                        let n = self.script_atom(&script, name.0);
+                        let n = self.script_atom(script, name.0);
                         let v = r!(src);
                         let env = self.frames[fi].env;
                         let strict = self.frames[fi].strict;
@@ -993,22 +993,22 @@ impl Vm {
                         tri!(self.set_name(env, n, v, strict, init));
                     }
                     I::DeleteName { dst, name } => {
-                        let n = self.script_atom(&script, name.0);
+                        let n = self.script_atom(script, name.0);
                         let env = self.frames[fi].env;
                         r!(dst) = Value::boolean(tri!(self.delete_name(env, n)));
                     }
                     I::DeclareEvalVar { name } => {
-                        let n = self.script_atom(&script, name.0);
+                        let n = self.script_atom(script, name.0);
                         let env = self.frames[fi].env;
                         tri!(self.declare_eval_var(env, n, None));
                     }
                     I::DeclareEvalAnnexBVar { dst, name } => {
-                        let n = self.script_atom(&script, name.0);
+                        let n = self.script_atom(script, name.0);
                         let env = self.frames[fi].env;
                         r!(dst) = Value::boolean(tri!(self.declare_eval_annex_b_var(env, n)));
                     }
                     I::SetNameAt { name, src, depth } => {
-                        let n = self.script_atom(&script, name.0);
+                        let n = self.script_atom(script, name.0);
                         let v = r!(src);
                         let mut env = self.frames[fi].env;
                         for _ in 0..depth.0 {
@@ -1018,7 +1018,7 @@ impl Vm {
                         tri!(self.set_name(env, n, v, strict, false));
                     }
                     I::DeclareEvalFunction { name, src } => {
-                        let n = self.script_atom(&script, name.0);
+                        let n = self.script_atom(script, name.0);
                         let env = self.frames[fi].env;
                         let v = r!(src);
                         tri!(self.declare_eval_var(env, n, Some(v)));
@@ -1062,7 +1062,7 @@ impl Vm {
                             r!(dst) = v;
                             continue;
                         }
-                        let n = self.script_atom(&script, name.0);
+                        let n = self.script_atom(script, name.0);
                         if n == self.names.length {
                             // `array.length` and `string.length` without a lookup.
                             if let Some(obj) = o.as_object()
@@ -1078,7 +1078,7 @@ impl Vm {
                         }
                         let key = self.atom_to_key(n);
                         if let Some(obj) = o.as_object() {
-                            self.fill_ic(&script, function, ic.0, obj, key);
+                            self.fill_ic(script, function, ic.0, obj, key);
                             r!(dst) = tri!(self.get(obj, key, o));
                         } else {
                             if o.is_nullish() {
@@ -1089,7 +1089,7 @@ impl Vm {
                                 ))));
                             }
                             if o.is_string() {
-                                self.fill_string_ic(&script, function, ic.0, key);
+                                self.fill_string_ic(script, function, ic.0, key);
                             }
                             r!(dst) = tri!(self.get_v(o, key));
                         }
@@ -1124,12 +1124,12 @@ impl Vm {
                                 }
                             }
                         }
-                        let n = self.script_atom(&script, name.0);
+                        let n = self.script_atom(script, name.0);
                         let key = self.atom_to_key(n);
                         let strict = self.frames[fi].strict;
                         tri!(self.put_value(o, key, v, strict));
                         if let Some(obj) = o.as_object() {
-                            self.fill_set_ic(&script, function, ic.0, obj, key, before, false);
+                            self.fill_set_ic(script, function, ic.0, obj, key, before, false);
                         }
                     }
                     I::GetKeyed { dst, object, key } => {
@@ -1201,10 +1201,10 @@ impl Vm {
                         {
                             continue;
                         }
-                        let n = self.script_atom(&script, name.0);
+                        let n = self.script_atom(script, name.0);
                         let key = self.atom_to_key(n);
                         tri!(self.create_data_property_or_throw(o, key, v));
-                        self.fill_set_ic(&script, function, ic.0, o, key, before, true);
+                        self.fill_set_ic(script, function, ic.0, o, key, before, true);
                     }
                     I::DefineKeyed { object, key, value } => {
                         let Some(o) = r!(object).as_object() else {
@@ -1333,7 +1333,7 @@ impl Vm {
                         r!(dst) = Value::boolean(found);
                     }
                     I::NewPrivateName { dst, name } => {
-                        let n = self.script_atom(&script, name.0);
+                        let n = self.script_atom(script, name.0);
                         let d = self.atom_value(n);
                         let s = self.new_symbol(d);
                         self.heap.symbols.get_mut(s.0).private = Some(Box::default());
@@ -1405,18 +1405,18 @@ impl Vm {
                         pattern,
                         flags: fl,
                     } => {
-                        let p = tri!(self.constant(&script, function, pattern.0));
-                        let f = tri!(self.constant(&script, function, fl.0));
+                        let p = tri!(self.constant(script, function, pattern.0));
+                        let f = tri!(self.constant(script, function, fl.0));
                         r!(dst) = tri!(crate::builtins::regexp::regexp_create(self, p, f));
                     }
                     I::GetTemplateObject { dst, index } => {
-                        r!(dst) = self.template_object(&script, function, index.0);
+                        r!(dst) = self.template_object(script, function, index.0);
                     }
                     I::NewClosure { dst, function: f } => {
                         let env = self.frames[fi].env;
                         let this = self.frames[fi].this;
                         let callee = self.frames[fi].callee;
-                        r!(dst) = self.make_closure(&script, f.0, env, this, callee).value();
+                        r!(dst) = self.make_closure(script, f.0, env, this, callee).value();
                     }
                     I::NewClass {
                         dst,
@@ -1427,7 +1427,7 @@ impl Vm {
                         let h = r!(heritage);
                         let env = self.frames[fi].env;
                         let (ctor, proto) =
-                            tri!(self.make_class(&script, f.0, env, derived.0 == 1, h));
+                            tri!(self.make_class(script, f.0, env, derived.0 == 1, h));
                         r!(dst) = ctor.value();
                         r!(Reg(dst.0 + 1)) = proto.value();
                     }
@@ -1641,7 +1641,7 @@ impl Vm {
                         tri!(Err(JsError::Throw(v)));
                     }
                     I::ThrowError { kind, message } => {
-                        let m = tri!(self.constant(&script, function, message.0));
+                        let m = tri!(self.constant(script, function, message.0));
                         let text = self.to_rust_string(m).unwrap_or_default();
                         let k = match kind.0 {
                             0 => "TypeError",
@@ -1741,7 +1741,7 @@ impl Vm {
                     I::GetMethod { dst, object, name } => {
                         self.frames[fi].pc = pc;
                         let o = r!(object);
-                        let n = self.script_atom(&script, name.0);
+                        let n = self.script_atom(script, name.0);
                         let key = self.atom_to_key(n);
                         r!(dst) = tri!(self.get_method(o, key));
                     }
@@ -1782,13 +1782,13 @@ impl Vm {
                                 .unwrap_or(Value::HOLE);
                         }
                         if v.is_hole() {
-                            let n = self.script_atom(&script, name.0);
+                            let n = self.script_atom(script, name.0);
                             tri!(Err(self.tdz_error(n)));
                         }
                         r!(dst) = v;
                     }
                     I::ImportMeta { dst } => {
-                        r!(dst) = tri!(crate::module::import_meta(self, &script));
+                        r!(dst) = tri!(crate::module::import_meta(self, script));
                     }
                     I::ImportCall {
                         dst,
@@ -1798,7 +1798,7 @@ impl Vm {
                         self.frames[fi].pc = pc;
                         let s = r!(specifier);
                         let o = r!(options);
-                        r!(dst) = crate::module::dynamic_import(self, &script, s, o);
+                        r!(dst) = crate::module::dynamic_import(self, script, s, o);
                     }
                 }
             };
