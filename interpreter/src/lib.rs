@@ -16,6 +16,7 @@ pub mod eval;
 mod globals;
 pub mod handles;
 pub mod heap;
+mod inline_cache;
 pub mod interp;
 pub mod limits;
 pub mod module;
