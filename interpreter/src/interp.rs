@@ -1881,30 +1881,6 @@ impl Vm {
         Ok(v)
     }
 
-    /// The error for code that breaks what the compiler guarantees — reachable only through a
-    /// cache file forged past the verifier's static checks.
-    #[cold]
-    #[inline(never)]
-    pub(crate) fn invalid_bytecode(&mut self, what: &str) -> JsError {
-        self.type_error(&format!("invalid bytecode: {what}"))
-    }
-
-    /// `v` as an object, where the compiler guarantees one.
-    #[inline(always)]
-    fn expect_object(&mut self, v: Value, what: &str) -> JsResult<ObjRef> {
-        match v.as_object() {
-            Some(o) => Ok(o),
-            None => Err(self.expected_operand(what)),
-        }
-    }
-
-    /// The error of an operand the compiler guarantees but the bytecode lacks.
-    #[cold]
-    #[inline(never)]
-    fn expected_operand(&mut self, what: &str) -> JsError {
-        self.invalid_bytecode(&format!("expected {what}"))
-    }
-
     /// `v` as a private name, where the compiler guarantees one.
     fn expect_private_name(&mut self, v: Value) -> JsResult<crate::heap::SymRef> {
         match v.as_symbol() {

@@ -18,6 +18,7 @@ pub mod handles;
 pub mod heap;
 mod inline_cache;
 pub mod interp;
+mod invalid_bytecode;
 pub mod limits;
 pub mod module;
 mod names;
