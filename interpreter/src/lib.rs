@@ -25,6 +25,7 @@ mod names;
 pub mod number_conversion;
 pub mod object;
 pub mod ops;
+mod private_names;
 pub mod property;
 pub mod realm;
 pub mod string;
