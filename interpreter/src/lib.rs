@@ -32,6 +32,7 @@ pub mod string;
 pub mod value;
 pub mod verified;
 pub mod vm;
+mod yield_await;
 
 pub use value::{HeapKind, Unboxed, Value};
 pub use vm::{Host, JsError, JsResult, StdHost, Vm};
