@@ -29,6 +29,7 @@ mod private_names;
 pub mod property;
 pub mod realm;
 pub mod string;
+mod templates;
 pub mod value;
 pub mod verified;
 pub mod vm;
