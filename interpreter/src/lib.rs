@@ -13,6 +13,7 @@ pub mod builtins;
 pub mod call;
 pub mod context;
 pub mod eval;
+mod for_in;
 mod globals;
 pub mod handles;
 pub mod heap;
