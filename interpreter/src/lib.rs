@@ -12,6 +12,7 @@
 pub mod builtins;
 pub mod call;
 pub mod context;
+mod direct_eval;
 pub mod eval;
 mod for_in;
 mod globals;
