@@ -11,13 +11,10 @@ use crate::names::NameRef;
 use crate::object::{Env, EnvKind, GeneratorState, ObjectKind, PropertyKey, Slot, attrs};
 use crate::ops::{Op, number_op};
 use crate::property::Descriptor;
-use crate::string::Atom;
 use crate::value::Value;
 use crate::vm::IcState;
-use crate::vm::{JsError, JsResult, LoadedScript, ReturnTo, Vm};
-use kiln_compiler::code::ArchivedConstant;
+use crate::vm::{JsError, JsResult, ReturnTo, Vm};
 use kiln_compiler::instruction::{Instruction as I, Reg};
-use std::rc::Rc;
 
 /// `a == b` when it needs no conversion: numbers, identical non-NaN bits, and `null`/`undefined`
 /// against anything that is not an object (objects may be IsHTMLDDA).
@@ -1817,67 +1814,6 @@ impl Vm {
 
     // -----------------------------------------------------------------------------------------
     // Helpers of the dispatch loop
-
-    pub fn script_atom(&mut self, script: &LoadedScript, index: u32) -> Atom {
-        if let Some(Some(a)) = script.atoms.borrow().get(index as usize) {
-            return *a;
-        }
-        let units: Vec<u16> = match &script.code().strings[index as usize] {
-            kiln_compiler::code::ArchivedCodeString::Latin1(b) => {
-                b.iter().map(|&b| u16::from(b)).collect()
-            }
-            kiln_compiler::code::ArchivedCodeString::Utf16(u) => {
-                u.iter().map(|u| u.to_native()).collect()
-            }
-        };
-        let atom = self.intern_units(&units);
-        if let Some(slot) = script.atoms.borrow_mut().get_mut(index as usize) {
-            *slot = Some(atom);
-        }
-        atom
-    }
-
-    pub fn script_string(&mut self, script: &LoadedScript, index: u32) -> Value {
-        let atom = self.script_atom(script, index);
-        self.atom_value(atom)
-    }
-
-    pub fn atom_to_key(&self, atom: Atom) -> PropertyKey {
-        match crate::string::array_index(self.atoms.units(atom)) {
-            Some(i) => PropertyKey::Index(i),
-            None => PropertyKey::String(atom),
-        }
-    }
-
-    fn constant(
-        &mut self,
-        script: &Rc<LoadedScript>,
-        function: u32,
-        index: u32,
-    ) -> JsResult<Value> {
-        if let Some(&v) = script.constant_strings.borrow().get(&(function, index)) {
-            return Ok(v);
-        }
-        let f = script.function(function);
-        let Some(c) = f.constants.get(index as usize) else {
-            return Err(self.type_error("invalid constant index"));
-        };
-        let v = match c {
-            ArchivedConstant::Number(n) => return Ok(Value::number(n.to_native())),
-            ArchivedConstant::String(s) => self.script_string(script, s.to_native()),
-            ArchivedConstant::BigInt(digits) => {
-                let b =
-                    kiln_compiler::keys::parse_bigint_literal(digits.as_str()).unwrap_or_default();
-                self.new_bigint(b)
-            }
-            ArchivedConstant::Template { .. } => Value::UNDEFINED,
-        };
-        script
-            .constant_strings
-            .borrow_mut()
-            .insert((function, index), v);
-        Ok(v)
-    }
 
     /// PutValue for a property reference.
     pub fn put_value(

@@ -30,6 +30,7 @@ pub mod ops;
 mod private_names;
 pub mod property;
 pub mod realm;
+mod script_constants;
 pub mod string;
 mod templates;
 pub mod value;
