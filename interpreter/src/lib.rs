@@ -9,6 +9,7 @@
 //! - [`realm`] and [`builtins`]: the intrinsics; [`eval`]: source to running code.
 //! - [`limits`]: termination checks inside built-ins, the maximum string and BigInt sizes.
 
+mod arguments;
 pub mod builtins;
 pub mod call;
 pub mod context;
