@@ -33,6 +33,7 @@ pub mod property;
 pub mod realm;
 mod script_constants;
 pub mod string;
+mod super_keyword;
 mod templates;
 pub mod value;
 pub mod verified;
