@@ -10,6 +10,7 @@
 //! - [`limits`]: termination checks inside built-ins, the maximum string and BigInt sizes.
 
 mod arguments;
+mod array_literals;
 pub mod builtins;
 pub mod call;
 pub mod context;
