@@ -28,6 +28,7 @@ pub mod module;
 mod names;
 pub mod number_conversion;
 pub mod object;
+mod object_operations;
 pub mod ops;
 mod private_names;
 pub mod property;
