@@ -6,6 +6,10 @@
 //! - [`vm`]: the VM, frames, realms' host; [`handles`]: the scopes native code roots values in;
 //!   [`interp`]: the dispatch loop; [`call`]: calls, construction, generators and async
 //!   functions; [`ops`]: conversions and operators.
+//! - Beside the loop, what its instructions call: `names` (environments, names looked up at run
+//!   time) and `globals`; `inline_cache`; `script_constants` and `templates`; `arguments`,
+//!   `super_keyword`, `private_names`, `for_in`, `yield_await`, `direct_eval`, `array_literals`;
+//!   `object_operations` (PutValue, GetMethod, CopyDataProperties); `invalid_bytecode`.
 //! - [`realm`] and [`builtins`]: the intrinsics; [`eval`]: source to running code.
 //! - [`limits`]: termination checks inside built-ins, the maximum string and BigInt sizes.
 
