@@ -6,27 +6,45 @@
 //! - [`vm`]: the VM, frames, realms' host; [`handles`]: the scopes native code roots values in;
 //!   [`interp`]: the dispatch loop; [`call`]: calls, construction, generators and async
 //!   functions; [`ops`]: conversions and operators.
+//! - Beside the loop, what its instructions call: `names` (environments, names looked up at run
+//!   time) and `globals`; `inline_cache`; `script_constants` and `templates`; `arguments`,
+//!   `super_keyword`, `private_names`, `for_in`, `yield_await`, `direct_eval`, `array_literals`;
+//!   `object_operations` (PutValue, GetMethod, CopyDataProperties); `invalid_bytecode`.
 //! - [`realm`] and [`builtins`]: the intrinsics; [`eval`]: source to running code.
 //! - [`limits`]: termination checks inside built-ins, the maximum string and BigInt sizes.
 
+mod arguments;
+mod array_literals;
 pub mod builtins;
 pub mod call;
 pub mod context;
+mod direct_eval;
 pub mod eval;
+mod for_in;
+mod globals;
 pub mod handles;
 pub mod heap;
+mod inline_cache;
 pub mod interp;
+mod invalid_bytecode;
 pub mod limits;
 pub mod module;
+mod names;
 pub mod number_conversion;
 pub mod object;
+mod object_operations;
 pub mod ops;
+mod private_names;
 pub mod property;
 pub mod realm;
+mod script_constants;
 pub mod string;
+mod super_keyword;
+mod templates;
 pub mod value;
 pub mod verified;
 pub mod vm;
+mod yield_await;
 
 pub use value::{HeapKind, Unboxed, Value};
 pub use vm::{Host, JsError, JsResult, StdHost, Vm};

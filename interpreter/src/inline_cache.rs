@@ -1,0 +1,384 @@
+//! The inline caches' fill and hit checks: own and prototype loads, loads from primitive
+//! strings, global variables, stores and adds. The loop looks an entry up; these decide what an
+//! entry may cache and whether it still holds (`docs/ARCHITECTURE.md` describes the scheme).
+
+use crate::heap::ObjRef;
+use crate::object::{ObjectKind, PropertyKey, ShapeId, Slot, attrs};
+use crate::string::Atom;
+use crate::value::Value;
+use crate::vm::{IcState, LoadedScript, Vm};
+
+/// The inline-cache "shape" of global variable reads (the global object may be a dictionary).
+pub(crate) const GLOBAL_IC: u32 = u32::MAX;
+
+/// The slot of an own named property of `o`, in shape or dictionary order.
+fn own_slot(
+    o: &crate::object::Object,
+    shapes: &crate::object::Shapes,
+    key: PropertyKey,
+) -> Option<u32> {
+    match o.shape {
+        Some(s) => shapes.get(s).index.get(&key).copied(),
+        None => o.dictionary.as_ref()?.index.get(&key).copied(),
+    }
+}
+
+/// The value and attributes at `slot` of the global object if that slot still holds the data
+/// property `atom`.
+#[inline(always)]
+pub(crate) fn global_slot(
+    g: &crate::object::Object,
+    shapes: &crate::object::Shapes,
+    slot: u32,
+    atom: u32,
+) -> Option<(Value, u8)> {
+    let (key, attributes) = match g.shape {
+        Some(s) => *shapes.get(s).keys.get(slot as usize)?,
+        None => *g.dictionary.as_ref()?.keys.get(slot as usize)?,
+    };
+    if key != PropertyKey::String(Atom(atom)) || attributes & attrs::ACCESSOR != 0 {
+        return None;
+    }
+    match g.slots.get(slot as usize)? {
+        Slot::Data(v) => Some((*v, attributes)),
+        Slot::Accessor { .. } => None,
+    }
+}
+
+/// [`crate::vm::InlineCache::holder`] of a `Proto` entry that caches a miss.
+const NO_HOLDER: u32 = u32::MAX;
+
+/// Whether objects of this kind have property behaviour their shape does not show, so no
+/// inline cache may hit them by shape: proxies, string wrappers' indices and `length`,
+/// arguments' mapped indices, namespaces' exports, contextified globals' sandboxes, typed
+/// arrays' numeric keys.
+pub(crate) fn exotic_for_ic(kind: &ObjectKind) -> bool {
+    matches!(
+        kind,
+        ObjectKind::Proxy { .. }
+            | ObjectKind::String(_)
+            | ObjectKind::Arguments { .. }
+            | ObjectKind::Namespace(_)
+            | ObjectKind::SandboxGlobal(_)
+            | ObjectKind::TypedArray(_)
+    )
+}
+
+/// Whether objects of this kind add a named property by shape alone (their
+/// [[DefineOwnProperty]] for a name is the ordinary one).
+fn adds_by_shape(kind: &ObjectKind) -> bool {
+    matches!(
+        kind,
+        ObjectKind::Ordinary | ObjectKind::Function(_) | ObjectKind::Error
+    )
+}
+
+impl Vm {
+    pub(crate) fn fill_ic(
+        &mut self,
+        script: &LoadedScript,
+        function: u32,
+        ic: u32,
+        o: ObjRef,
+        key: PropertyKey,
+    ) {
+        let object = self.obj(o);
+        let Some(shape) = object.shape else { return };
+        if !self.shape_says_all(object, key) {
+            return;
+        }
+        if let Some(&slot) = self.shapes.get(shape).index.get(&key) {
+            let entry = crate::vm::InlineCache {
+                shape: shape.0,
+                slot,
+                state: IcState::Own,
+                ..Default::default()
+            };
+            script.ic_insert(function, ic, entry);
+            return;
+        }
+        // Not own: cache a hit on a prototype, every object on the way shaped and plain (and
+        // watched from now on). Only named keys: elements are not in shapes, so a shape says
+        // nothing about whether an object has an element.
+        if matches!(key, PropertyKey::Index(_)) {
+            return;
+        }
+        let proto = object.proto;
+        let Some((holder, slot)) = self.watch_chain(proto, key) else {
+            return;
+        };
+        let entry = crate::vm::InlineCache {
+            shape: shape.0,
+            slot,
+            state: IcState::Proto,
+            holder: holder.0,
+            proto: proto.map_or(crate::vm::NO_PROTO, |p| p.0),
+            epoch: self.heap.proto_epoch,
+        };
+        script.ic_insert(function, ic, entry);
+    }
+
+    /// Walks the prototypes from `proto` to the first that has `key`, watching each (see
+    /// `crate::vm::InlineCache`): that holder and the key's slot, or `(ObjRef(NO_HOLDER), 0)`
+    /// when no prototype has it. `None` when a shape cannot say (a dictionary or an exotic
+    /// object on the way).
+    fn watch_chain(&mut self, proto: Option<ObjRef>, key: PropertyKey) -> Option<(ObjRef, u32)> {
+        let mut next = proto;
+        let mut chain = smallvec::SmallVec::<[ObjRef; 8]>::new();
+        let found = loop {
+            let Some(p) = next else {
+                break (ObjRef(NO_HOLDER), 0);
+            };
+            let object = self.obj(p);
+            let shape = object.shape?;
+            if !self.shape_says_all(object, key) {
+                return None;
+            }
+            chain.push(p);
+            if let Some(&slot) = self.shapes.get(shape).index.get(&key) {
+                break (p, slot);
+            }
+            next = object.proto;
+        };
+        for p in chain {
+            self.watch_layout(p);
+        }
+        Some(found)
+    }
+
+    /// The value a prototype-hit cache entry names for `object` (whose shape is the entry's),
+    /// if it still holds: the same prototype, no watched object changed since (so the holder
+    /// has the key in the same slot, and nothing before it has the key), and `object` not
+    /// exotic (a kind is not part of a shape). An entry with no holder caches a miss.
+    #[inline]
+    pub(crate) fn proto_ic_hit(
+        &self,
+        object: &crate::object::Object,
+        cache: &crate::vm::InlineCache,
+    ) -> Option<Value> {
+        if object.proto.map_or(crate::vm::NO_PROTO, |p| p.0) != cache.proto
+            || self.heap.proto_epoch != cache.epoch
+            || exotic_for_ic(&object.kind)
+        {
+            return None;
+        }
+        self.cached_holder_value(cache)
+    }
+
+    /// The data property a holding `Proto` entry names: `undefined` for a cached miss.
+    #[inline]
+    fn cached_holder_value(&self, cache: &crate::vm::InlineCache) -> Option<Value> {
+        if cache.holder == NO_HOLDER {
+            return Some(Value::UNDEFINED);
+        }
+        match self
+            .obj(ObjRef(cache.holder))
+            .slots
+            .get(cache.slot as usize)?
+        {
+            Slot::Data(v) => Some(*v),
+            Slot::Accessor { .. } => None,
+        }
+    }
+
+    /// The global object a `Global` cache entry may read, if the entry holds: it was filled in
+    /// the current realm (not a contextified one, whose globals live on the sandbox) when the
+    /// realm had as many global lexical bindings as now (they are never removed, so a new one,
+    /// which may shadow the cached name, ends every entry).
+    #[inline(always)]
+    pub(crate) fn global_ic_holds(&self, cache: &crate::vm::InlineCache) -> Option<ObjRef> {
+        let realm = &self.realms[self.realm as usize];
+        (cache.proto == self.realm
+            && cache.epoch == realm.global_lexicals.len() as u64
+            && realm.sandbox.is_none())
+        .then_some(realm.global_object)
+    }
+
+    /// Caches a global variable's slot after a load (or, `writing`, a store) that went the
+    /// slow way: a data property of the global object that no lexical binding shadows.
+    pub(crate) fn fill_global_ic(
+        &mut self,
+        script: &LoadedScript,
+        function: u32,
+        ic: u32,
+        name: Atom,
+        writing: bool,
+    ) {
+        let realm = &self.realms[self.realm as usize];
+        if realm.sandbox.is_some() || realm.global_lexicals.contains_key(&name) {
+            return;
+        }
+        let lexicals = realm.global_lexicals.len() as u64;
+        let g = self.obj(realm.global_object);
+        let key = self.atom_to_key(name);
+        let (Some(slot), PropertyKey::String(atom)) = (own_slot(g, &self.shapes, key), key) else {
+            return;
+        };
+        let Some((_, attributes)) = global_slot(g, &self.shapes, slot, atom.0) else {
+            return;
+        };
+        if writing && attributes & attrs::WRITABLE == 0 {
+            return;
+        }
+        script.ic_insert(
+            function,
+            ic,
+            crate::vm::InlineCache {
+                shape: GLOBAL_IC,
+                slot,
+                state: IcState::Global,
+                holder: atom.0,
+                proto: self.realm,
+                epoch: lexicals,
+            },
+        );
+    }
+
+    /// Caches a load of `key` from a primitive string: a property of the realm's
+    /// `String.prototype` or its chain (a string's own properties are its indices and
+    /// `length`, which never come here).
+    pub(crate) fn fill_string_ic(
+        &mut self,
+        script: &LoadedScript,
+        function: u32,
+        ic: u32,
+        key: PropertyKey,
+    ) {
+        if matches!(key, PropertyKey::Index(_)) || key == PropertyKey::String(self.names.length) {
+            return;
+        }
+        let proto = self.intrinsics().string_prototype;
+        let Some((holder, slot)) = self.watch_chain(Some(proto), key) else {
+            return;
+        };
+        let entry = crate::vm::InlineCache {
+            shape: crate::vm::STRING_RECEIVER,
+            slot,
+            state: IcState::Proto,
+            holder: holder.0,
+            proto: proto.0,
+            epoch: self.heap.proto_epoch,
+        };
+        script.ic_insert(function, ic, entry);
+    }
+
+    /// The value a primitive-string entry names, if it holds: the current realm's
+    /// `String.prototype` is the one it was filled for, and the epoch is the same.
+    #[inline]
+    pub(crate) fn string_ic_hit(&self, cache: &crate::vm::InlineCache) -> Option<Value> {
+        if cache.state != IcState::Proto
+            || self.intrinsics().string_prototype.0 != cache.proto
+            || self.heap.proto_epoch != cache.epoch
+        {
+            return None;
+        }
+        self.cached_holder_value(cache)
+    }
+
+    /// Whether `object`'s shape says all about its own property `key`: no exotic behaviour
+    /// for that key to bypass. (A string wrapper such as `String.prototype` is exotic only
+    /// for indices and `length`, arguments objects only for indices.)
+    fn shape_says_all(&self, object: &crate::object::Object, key: PropertyKey) -> bool {
+        let index = matches!(key, PropertyKey::Index(_));
+        let length = key == PropertyKey::String(self.names.length);
+        match object.kind {
+            ObjectKind::String(_) => !index && !length,
+            ObjectKind::Arguments { .. } => !index,
+            ObjectKind::Array => !length,
+            ref kind => !exotic_for_ic(kind),
+        }
+    }
+
+    /// Caches a store to `key` on `o` that just happened: a write to an existing writable
+    /// data property, or an add (`o` went from shape `before` to the shape that adds `key`).
+    /// An assignment's add is cached only when no prototype has the key (`defining` is a
+    /// definition, which does not look at prototypes).
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) fn fill_set_ic(
+        &mut self,
+        script: &LoadedScript,
+        function: u32,
+        ic: u32,
+        o: ObjRef,
+        key: PropertyKey,
+        before: Option<ShapeId>,
+        defining: bool,
+    ) {
+        let object = self.obj(o);
+        let Some(shape) = object.shape else { return };
+        if !self.shape_says_all(object, key) || matches!(key, PropertyKey::Index(_)) {
+            return;
+        }
+        let s = self.shapes.get(shape);
+        let Some(&slot) = s.index.get(&key) else {
+            return;
+        };
+        if s.keys[slot as usize].1 != attrs::DEFAULT {
+            return;
+        }
+        if before == Some(shape) {
+            let entry = crate::vm::InlineCache {
+                shape: shape.0,
+                slot,
+                state: IcState::Store,
+                ..Default::default()
+            };
+            script.ic_insert(function, ic, entry);
+            return;
+        }
+        let Some(from) = before else { return };
+        if self.shapes.link(shape) != Some((from, key))
+            || !object.extensible
+            || !adds_by_shape(&object.kind)
+        {
+            return;
+        }
+        let proto = object.proto;
+        if !defining && self.watch_chain(proto, key) != Some((ObjRef(NO_HOLDER), 0)) {
+            return;
+        }
+        let entry = crate::vm::InlineCache {
+            shape: from.0,
+            slot,
+            state: IcState::Add,
+            holder: shape.0,
+            proto: proto.map_or(crate::vm::NO_PROTO, |p| p.0),
+            epoch: self.heap.proto_epoch,
+        };
+        script.ic_insert(function, ic, entry);
+    }
+
+    /// Adds property `slot` of an `Add` cache entry's shape to `o` (whose shape is the
+    /// entry's) with value `v`, if the entry holds: `o` is still extensible and ordinary and,
+    /// for an assignment (`check_prototypes`), has the prototype the entry saw at the epoch
+    /// it was filled at.
+    #[inline]
+    pub(crate) fn add_by_ic(
+        &mut self,
+        o: ObjRef,
+        cache: &crate::vm::InlineCache,
+        v: Value,
+        check_prototypes: bool,
+    ) -> bool {
+        let object = self.obj(o);
+        if !object.extensible
+            || !adds_by_shape(&object.kind)
+            || check_prototypes
+                && (object.proto.map_or(crate::vm::NO_PROTO, |p| p.0) != cache.proto
+                    || self.heap.proto_epoch != cache.epoch)
+        {
+            return false;
+        }
+        self.layout_changing(o);
+        let object = self.obj_mut(o);
+        debug_assert_eq!(object.slots.len(), cache.slot as usize);
+        object.shape = Some(ShapeId(cache.holder));
+        let before = object.slots.capacity();
+        object.slots.push(Slot::Data(v));
+        let grown = (object.slots.capacity() - before) * size_of::<Slot>();
+        if grown != 0 {
+            self.heap.note_growth(grown);
+        }
+        true
+    }
+}

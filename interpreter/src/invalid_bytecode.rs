@@ -1,0 +1,32 @@
+//! Bytecode that breaks what the compiler guarantees, reachable only through a cache file forged
+//! past the verifier's static checks: its error, and the operand checks that raise it.
+
+use crate::heap::ObjRef;
+use crate::value::Value;
+use crate::vm::{JsError, JsResult, Vm};
+
+impl Vm {
+    /// The error for code that breaks what the compiler guarantees — reachable only through a
+    /// cache file forged past the verifier's static checks.
+    #[cold]
+    #[inline(never)]
+    pub(crate) fn invalid_bytecode(&mut self, what: &str) -> JsError {
+        self.type_error(&format!("invalid bytecode: {what}"))
+    }
+
+    /// `v` as an object, where the compiler guarantees one.
+    #[inline(always)]
+    pub(crate) fn expect_object(&mut self, v: Value, what: &str) -> JsResult<ObjRef> {
+        match v.as_object() {
+            Some(o) => Ok(o),
+            None => Err(self.expected_operand(what)),
+        }
+    }
+
+    /// The error of an operand the compiler guarantees but the bytecode lacks.
+    #[cold]
+    #[inline(never)]
+    fn expected_operand(&mut self, what: &str) -> JsError {
+        self.invalid_bytecode(&format!("expected {what}"))
+    }
+}
