@@ -13,8 +13,9 @@ use crate::ops::{Op, number_op};
 use crate::property::Descriptor;
 use crate::value::Value;
 use crate::vm::IcState;
-use crate::vm::{JsError, JsResult, ReturnTo, Vm};
+use crate::vm::{JsError, JsResult, LoadedScript, ReturnTo, Vm};
 use kiln_compiler::instruction::{Instruction as I, Reg};
+use std::rc::Rc;
 
 /// `a == b` when it needs no conversion: numbers, identical non-NaN bits, and `null`/`undefined`
 /// against anything that is not an object (objects may be IsHTMLDDA).
