@@ -480,10 +480,11 @@ pub struct Heap {
     pub external: ExternalBytes,
     /// Bytes (cells and side tables) that survived the last collection.
     live_bytes: usize,
-    /// Collect once this many bytes were allocated since the last collection.
+    /// Collect at the first safepoint once this many bytes were allocated since the last
+    /// collection: the budget [`Heap::finish_collection`] sets, 0 when a collection was asked
+    /// for (an allocation brought the heap near its limit), 1 under gc-stress. (One compare at
+    /// every safepoint.)
     next_collection: usize,
-    /// Set by an allocation that brings the heap near its limit: collect at the next safepoint.
-    collection_requested: bool,
     /// The host's limit on live bytes.
     pub limit: Option<usize>,
     /// Collect at every safepoint that follows an allocation, and never reuse freed cells.
@@ -512,7 +513,6 @@ impl Default for Heap {
             external: ExternalBytes::default(),
             live_bytes: 0,
             next_collection: MIN_COLLECTION_BYTES,
-            collection_requested: false,
             limit: None,
             gc_stress: false,
             collections: 0,
@@ -529,6 +529,7 @@ impl Heap {
     pub fn set_gc_stress(&mut self, on: bool) {
         self.gc_stress = on;
         if on {
+            self.next_collection = 1;
             self.strings.track_occupied();
             self.symbols.track_occupied();
             self.bigints.track_occupied();
@@ -590,23 +591,20 @@ impl Heap {
             return true;
         }
         if self.used_bytes().saturating_add(bytes) > limit {
-            self.collection_requested = true;
+            self.request_collection();
         }
         false
     }
 
     /// Asks for a collection at the next safepoint.
     pub fn request_collection(&mut self) {
-        self.collection_requested = true;
+        // Under gc-stress a collection follows any allocation anyway.
+        self.next_collection = self.next_collection.min(usize::from(self.gc_stress));
     }
 
     /// At a safepoint: whether to collect now.
     pub fn should_collect(&self) -> bool {
-        if self.gc_stress {
-            self.allocated_bytes() > 0
-        } else {
-            self.collection_requested || self.allocated_bytes() >= self.next_collection
-        }
+        self.allocated >= self.next_collection
     }
 
     /// Each kind's cells and bytes now; `external` is the side tables' report.
@@ -848,7 +846,6 @@ impl Heap {
     /// left under it, so garbage never carries the heap far past it.
     pub fn finish_collection(&mut self) {
         self.allocated = 0;
-        self.collection_requested = false;
         self.live_bytes = self.strings.live_bytes
             + self.symbols.live_bytes
             + self.bigints.live_bytes
@@ -859,7 +856,7 @@ impl Heap {
         if let Some(limit) = self.limit {
             budget = budget.min((limit.saturating_sub(self.live_bytes) / 4).max(64 << 10));
         }
-        self.next_collection = budget;
+        self.next_collection = if self.gc_stress { 1 } else { budget };
     }
 
     /// Whether the last collection left more live bytes than the limit allows.

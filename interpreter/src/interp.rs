@@ -196,7 +196,6 @@ impl Vm {
                 ($start:expr, $offset:expr) => {{
                     let target = ($start as i64 + i64::from($offset.0)) as usize;
                     if $offset.0 <= 0 {
-                        self.frames[fi].pc = target;
                         tri!(self.check_interrupt());
                         self.safepoint();
                     }
@@ -571,6 +570,11 @@ impl Vm {
                             -1
                         };
                         let mut v = r!(src);
+                        // An int32 that stays one first: the loop counter's case.
+                        if let Some(i) = v.as_int32().and_then(|i| i.checked_add(delta)) {
+                            r!(dst) = Value::int32(i);
+                            continue;
+                        }
                         if !v.is_number() && v.as_bigint().is_none() {
                             v = tri!(self.to_numeric(v));
                         }
