@@ -48,18 +48,20 @@ fn quick_loose_equals(a: Value, b: Value, is_html_dda: impl Fn(ObjRef) -> bool) 
 }
 
 /// `==` when neither value's cell need be looked at: two int32s, the same value that is not a
-/// Number (the same object, string, symbol...), or `undefined`/`null` against a primitive.
+/// Number (the same object, string, symbol...), or `undefined`/`null` against a primitive —
+/// or against anything while no [[IsHTMLDDA]] object exists (`dda_possible` false: then
+/// `x == null` for an object `x` is false without a look at the object).
 /// Small enough to inline where `quick_loose_equals` is not.
 #[inline(always)]
-fn trivially_loose_equal(a: Value, b: Value) -> Option<bool> {
+fn trivially_loose_equal(a: Value, b: Value, dda_possible: bool) -> Option<bool> {
     if let (Some(x), Some(y)) = (a.as_int32(), b.as_int32()) {
         return Some(x == y);
     }
     if a == b && !a.is_number() {
         return Some(true);
     }
-    if b.is_nullish() && !a.is_object() {
-        return Some(a.is_nullish());
+    if (a.is_nullish() || b.is_nullish()) && (!dda_possible || (!a.is_object() && !b.is_object())) {
+        return Some(a.is_nullish() && b.is_nullish());
     }
     None
 }
@@ -452,7 +454,7 @@ impl Vm {
                     I::LooseEqual { dst, lhs, rhs } => {
                         let (a, b) = (r!(lhs), r!(rhs));
                         r!(dst) = Value::boolean(
-                            match trivially_loose_equal(a, b)
+                            match trivially_loose_equal(a, b, self.html_dda_made)
                                 .or_else(|| quick_loose_equals(a, b, |o| self.obj(o).is_html_dda))
                             {
                                 Some(r) => r,
@@ -462,12 +464,13 @@ impl Vm {
                     }
                     I::LooseNotEqual { dst, lhs, rhs } => {
                         let (a, b) = (r!(lhs), r!(rhs));
-                        r!(dst) = Value::boolean(!match trivially_loose_equal(a, b)
-                            .or_else(|| quick_loose_equals(a, b, |o| self.obj(o).is_html_dda))
-                        {
-                            Some(r) => r,
-                            None => tri!(self.loose_equals(a, b)),
-                        });
+                        r!(dst) =
+                            Value::boolean(!match trivially_loose_equal(a, b, self.html_dda_made)
+                                .or_else(|| quick_loose_equals(a, b, |o| self.obj(o).is_html_dda))
+                            {
+                                Some(r) => r,
+                                None => tri!(self.loose_equals(a, b)),
+                            });
                     }
                     I::Less { dst, lhs, rhs } => {
                         let (a, b) = (r!(lhs), r!(rhs));
@@ -672,7 +675,7 @@ impl Vm {
                     }
                     I::JumpIfLooseEqual { lhs, rhs, offset } => {
                         let (a, b) = (r!(lhs), r!(rhs));
-                        let equal = match trivially_loose_equal(a, b)
+                        let equal = match trivially_loose_equal(a, b, self.html_dda_made)
                             .or_else(|| quick_loose_equals(a, b, |o| self.obj(o).is_html_dda))
                         {
                             Some(r) => r,
@@ -684,7 +687,7 @@ impl Vm {
                     }
                     I::JumpIfLooseNotEqual { lhs, rhs, offset } => {
                         let (a, b) = (r!(lhs), r!(rhs));
-                        let equal = match trivially_loose_equal(a, b)
+                        let equal = match trivially_loose_equal(a, b, self.html_dda_made)
                             .or_else(|| quick_loose_equals(a, b, |o| self.obj(o).is_html_dda))
                         {
                             Some(r) => r,

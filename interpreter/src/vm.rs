@@ -550,6 +550,9 @@ pub struct Vm {
     /// point); `push_frame` saves it into the caller's frame, `pop_frame` restores it from the
     /// caller's. Read a frame's pc through `frame_pc`.
     pub published_pc: usize,
+    /// Whether any object was made [[IsHTMLDDA]] (`Vm::make_html_dda`): until one is, `==`
+    /// against `null`/`undefined` needs no look at an object operand.
+    pub html_dda_made: bool,
     /// Values native code keeps alive across calls into JavaScript: only through
     /// [`Vm::handle_scope`] and [`Vm::root`] (`handles.rs`).
     pub(crate) handles: crate::handles::Handles,
@@ -729,6 +732,7 @@ impl Vm {
             registers: Vec::with_capacity(MAX_REGISTER_STACK),
             frames: Vec::new(),
             published_pc: 0,
+            html_dda_made: false,
             handles: Default::default(),
             jobs: VecDeque::new(),
             scripts: Vec::new(),
@@ -1203,6 +1207,14 @@ impl Vm {
     // Garbage collection
 
     /// Called at safepoints: collects when the heap asks for it.
+    /// Makes `o` an [[IsHTMLDDA]] object (Annex B's `document.all`; test262's
+    /// `$262.IsHTMLDDA`): it is falsy, `typeof` says "undefined", and it equals `null` and
+    /// `undefined` under `==`.
+    pub fn make_html_dda(&mut self, o: ObjRef) {
+        self.obj_mut(o).is_html_dda = true;
+        self.html_dda_made = true;
+    }
+
     pub fn safepoint(&mut self) {
         if self.heap.should_collect() {
             self.collect_garbage();

@@ -307,7 +307,7 @@ fn install_262(vm: &mut Vm) {
         vm.define_data(o, k, func.value(), kiln_interpreter::object::attrs::HIDDEN);
     }
     let dda = vm.native_function("IsHTMLDDA", 0, |_, _, _| Ok(Value::NULL), None);
-    vm.obj_mut(dda).is_html_dda = true;
+    vm.make_html_dda(dda);
     let dk = vm.key("IsHTMLDDA");
     vm.define_data(o, dk, dda.value(), kiln_interpreter::object::attrs::HIDDEN);
     vm.define_global("$262", o.value());
