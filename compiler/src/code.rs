@@ -143,6 +143,9 @@ pub mod flags {
     pub const EVAL: u32 = 1 << 10;
     /// A getter or setter (named `get x` / `set x`).
     pub const ACCESSOR: u32 = 1 << 11;
+    /// `this` is in the register after the parameters from the start: the call writes it
+    /// there (where it is below the register count), and no `LoadThis` runs.
+    pub const THIS_REGISTER: u32 = 1 << 12;
 }
 
 /// Every function of one script or module, and the strings they name.

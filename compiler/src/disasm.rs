@@ -49,9 +49,15 @@ fn disassemble_function(
     } else {
         ""
     };
+    // Where a call puts `this` (no instruction loads it).
+    let this = if f.flags.to_native() & crate::code::flags::THIS_REGISTER != 0 {
+        format!(", this in r{}", f.parameter_count)
+    } else {
+        String::new()
+    };
     let _ = writeln!(
         out,
-        "function {index} {name}{top}: {} registers, {} parameters, {} IC slots",
+        "function {index} {name}{top}: {} registers, {} parameters{this}, {} IC slots",
         f.register_count, f.parameter_count, f.ic_slot_count
     );
     for (i, constant) in f.constants.iter().enumerate() {

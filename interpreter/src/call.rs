@@ -444,11 +444,20 @@ impl Vm {
                 self.registers.extend_from_slice(&a[..n]);
                 self.registers
                     .resize(base + register_count, Value::UNDEFINED);
+                if let Some(r) = self.registers.get_mut(base + header.this_register as usize) {
+                    *r = this;
+                }
             }
             // SAFETY: `reserve_registers` succeeded above, `n` is at most `register_count`, and
             // `start..start + count` is a verified `Call`/`New` argument window of the caller.
             Args::Registers { start, .. } => unsafe {
-                crate::verified::push_registers(&mut self.registers, start, n, register_count)
+                crate::verified::push_registers(
+                    &mut self.registers,
+                    start,
+                    n,
+                    register_count,
+                    (header.this_register, this),
+                )
             },
         }
         let extra = if argc > parameter_count || fl & (flags::GENERATOR | flags::ASYNC) != 0 {

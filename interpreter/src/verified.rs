@@ -125,7 +125,8 @@ pub unsafe fn ic_ways(
 }
 
 /// Pushes a new frame's `count` registers onto the register stack: the first `n` copied from
-/// `registers[from..from + n]` (the caller's argument window), the rest `undefined`.
+/// `registers[from..from + n]` (the caller's argument window), the rest `undefined` but for
+/// `this` in `this_register` if that is below `count` (`FunctionHeader::this_register`).
 ///
 /// # Safety
 /// `Vm::reserve_registers(count)` succeeded (so the stack's buffer, allocated at its maximum
@@ -133,7 +134,13 @@ pub unsafe fn ic_ways(
 /// window of a `Call`/`New` instruction of verified code, which the verifier proved below the
 /// calling frame's register count.
 #[inline(always)]
-pub unsafe fn push_registers(registers: &mut Vec<Value>, from: usize, n: usize, count: usize) {
+pub unsafe fn push_registers(
+    registers: &mut Vec<Value>,
+    from: usize,
+    n: usize,
+    count: usize,
+    (this_register, this): (u32, Value),
+) {
     let len = registers.len();
     debug_assert!(from + n <= len && n <= count && len + count <= registers.capacity());
     // SAFETY: the source is initialised (below `len`), the destination is the spare capacity
@@ -144,6 +151,9 @@ pub unsafe fn push_registers(registers: &mut Vec<Value>, from: usize, n: usize, 
         std::ptr::copy_nonoverlapping(p.add(from), p.add(len), n);
         for i in n..count {
             p.add(len + i).write(Value::UNDEFINED);
+        }
+        if (this_register as usize) < count {
+            p.add(len + this_register as usize).write(this);
         }
         registers.set_len(len + count);
     }

@@ -9,7 +9,7 @@ use crate::object::{
 };
 use crate::string::{Atom, Atoms, JsString, StrData};
 use crate::value::Value;
-use kiln_compiler::code::{ArchivedFunctionCode, ArchivedScriptCode};
+use kiln_compiler::code::{ArchivedFunctionCode, ArchivedScriptCode, flags};
 use rustc_hash::FxHashMap;
 use std::cell::{Cell, RefCell};
 use std::collections::VecDeque;
@@ -78,6 +78,9 @@ pub struct FunctionHeader {
     pub parameter_count: u32,
     /// `kiln_compiler::code::flags`.
     pub flags: u32,
+    /// The register a call writes `this` into (`flags::THIS_REGISTER`): below
+    /// `register_count`, or `u32::MAX` for none.
+    pub this_register: u32,
 }
 
 /// The host's `import()` for code it marked: `(vm, host-defined value, specifier, options)`.
@@ -241,6 +244,13 @@ impl LoadedScript {
                     register_count: f.register_count.to_native(),
                     parameter_count: f.parameter_count.to_native(),
                     flags: f.flags.to_native(),
+                    this_register: if f.flags.to_native() & flags::THIS_REGISTER != 0
+                        && f.parameter_count < f.register_count
+                    {
+                        f.parameter_count.to_native()
+                    } else {
+                        u32::MAX
+                    },
                 },
                 feedback: (0..f.ic_slot_count.to_native() as usize * IC_WAYS)
                     .map(|_| Cell::new(InlineCache::default()))

@@ -938,16 +938,22 @@ impl<'a> Compiler<'a> {
             self.f.env_depth += 1;
             fl |= flags::HAS_FUNCTION_ENV;
         }
-        // Implicit bindings: this, new.target, the function, arguments.
-        for (i, b) in scope.bindings.iter().enumerate() {
-            if b.kind != BindingKind::Implicit {
-                continue;
-            }
+        // Implicit bindings: this, new.target, the function, arguments. `this` first: its
+        // register is then the one after the parameters, which the call fills with `this`
+        // (`flags::THIS_REGISTER`) where a `LoadThis` would run at every call.
+        let mut implicit: Vec<usize> = (0..scope.bindings.len())
+            .filter(|&i| scope.bindings[i].kind == BindingKind::Implicit)
+            .collect();
+        implicit.sort_by_key(|&i| scope.bindings[i].name != "this");
+        for i in implicit {
+            let b = &scope.bindings[i];
             let r = self.f.alloc();
             match b.name {
                 "this" => {
                     if self.state.derived {
                         self.emit(I::LoadHole { dst: r });
+                    } else if r.0 == parameter_count {
+                        fl |= flags::THIS_REGISTER;
                     } else {
                         self.emit(I::LoadThis { dst: r });
                     }
