@@ -13,6 +13,7 @@
 //! - [`realm`] and [`builtins`]: the intrinsics; [`eval`]: source to running code.
 //! - [`limits`]: termination checks inside built-ins, the maximum string and BigInt sizes.
 
+pub mod abstract_ops;
 mod arguments;
 mod array_literals;
 pub mod builtins;

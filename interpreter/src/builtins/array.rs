@@ -1,6 +1,10 @@
 //! 23.1 Array objects. Methods work on any array-like through [[Get]]/[[Set]], as the spec says.
 
 use super::arg;
+use crate::abstract_ops::iterators;
+use crate::abstract_ops::objects::length_of;
+use crate::abstract_ops::testing_comparison::is_array;
+use crate::abstract_ops::type_conversion::index_key;
 use crate::heap::ObjRef;
 use crate::limits::StringBuilder;
 use crate::object::{Object, ObjectKind, PropertyKey, attrs};
@@ -105,28 +109,6 @@ pub fn init(vm: &mut Vm) {
     );
 }
 
-/// 7.2.2 IsArray (proxies forward to their target: a loop, since a chain of proxies can be
-/// as long as memory allows).
-pub fn is_array(vm: &mut Vm, v: Value) -> JsResult<bool> {
-    let Some(mut o) = v.as_object() else {
-        return Ok(false);
-    };
-    loop {
-        match vm.obj(o).kind {
-            ObjectKind::Array => return Ok(true),
-            ObjectKind::Proxy { target, .. } => match target {
-                Some(t) => o = t,
-                None => {
-                    return Err(
-                        vm.type_error("Cannot perform 'IsArray' on a proxy that has been revoked")
-                    );
-                }
-            },
-            _ => return Ok(false),
-        }
-    }
-}
-
 fn is_array_fn(vm: &mut Vm, _: Value, args: &[Value]) -> JsResult<Value> {
     Ok(Value::boolean(is_array(vm, arg(args, 0))?))
 }
@@ -206,11 +188,11 @@ fn from(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
         };
         let o = a.as_object().expect("an object");
         vm.root(a);
-        let (it, next) = super::iterator::get_iterator_from_method(vm, items, using)?;
+        let (it, next) = iterators::get_iterator_from_method(vm, items, using)?;
         vm.root(it);
         let mut k = 0u32;
         loop {
-            let Some(v) = super::iterator::step(vm, it, next)? else {
+            let Some(v) = iterators::step(vm, it, next)? else {
                 set_length(vm, o, f64::from(k))?;
                 return Ok(a);
             };
@@ -226,7 +208,7 @@ fn from(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
                 if let crate::vm::JsError::Throw(v) = &e {
                     vm.root(*v);
                 }
-                let _ = super::iterator::close(vm, it);
+                let _ = iterators::close(vm, it);
                 return Err(e);
             }
             k += 1;
@@ -256,24 +238,6 @@ fn from(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
     }
     set_length(vm, o, len)?;
     Ok(a)
-}
-
-/// LengthOfArrayLike
-pub fn length_of(vm: &mut Vm, o: ObjRef) -> JsResult<f64> {
-    if vm.obj(o).is_array() {
-        return Ok(f64::from(vm.obj(o).length));
-    }
-    let key = PropertyKey::String(vm.names.length);
-    let l = vm.get(o, key, o.value())?;
-    vm.to_length(l)
-}
-
-pub fn index_key(vm: &mut Vm, k: f64) -> PropertyKey {
-    if k < 4294967295.0 {
-        PropertyKey::Index(k as u32)
-    } else {
-        vm.key(&crate::number_conversion::number_to_string(k))
-    }
 }
 
 /// HasProperty(o, k), then Get(o, k) when present. A key past the array indices is an atom

@@ -3,6 +3,7 @@
 //! cannot be detached.
 
 use super::arg;
+use crate::abstract_ops::objects;
 use crate::heap::ObjRef;
 use crate::limits::BULK_BYTES;
 use crate::object::{Object, ObjectKind, PropertyKey, attrs};
@@ -491,7 +492,7 @@ fn slice_impl(vm: &mut Vm, this: Value, args: &[Value], shared: bool) -> JsResul
         Some(vm.intrinsics().array_buffer_constructor)
     };
     let default = default.map_or(Value::UNDEFINED, ObjRef::value);
-    let ctor = super::promise::species_constructor(vm, o, default)?;
+    let ctor = objects::species_constructor(vm, o, default)?;
     let new = vm.construct(ctor, &[Value::number(new_len as f64)], ctor)?;
     let class = if shared {
         "SharedArrayBuffer"

@@ -1,7 +1,9 @@
-//! 27.1 Iteration: the iterator protocol operations, %IteratorPrototype%, array and string
-//! iterators, and async-from-sync iterators.
+//! 27.1 Iteration: %IteratorPrototype%, array and string iterators, and async-from-sync
+//! iterators. The iterator protocol operations (GetIterator, IteratorStepValue, IteratorClose...)
+//! are in `abstract_ops/iterators.rs`.
 
 use super::arg;
+use crate::abstract_ops::iterators::{close, iter_result};
 use crate::heap::ObjRef;
 use crate::object::{Elements, Object, ObjectKind, PropertyKey, attrs};
 use crate::value::Value;
@@ -42,55 +44,6 @@ fn return_this(_: &mut Vm, this: Value, _: &[Value]) -> JsResult<Value> {
     Ok(this)
 }
 
-/// 7.4.14 CreateIteratorResultObject
-pub fn iter_result(vm: &mut Vm, value: Value, done: bool) -> Value {
-    let o = vm.new_object();
-    vm.define_data(
-        o,
-        PropertyKey::String(vm.names.value),
-        value,
-        attrs::DEFAULT,
-    );
-    vm.define_data(
-        o,
-        PropertyKey::String(vm.names.done),
-        Value::boolean(done),
-        attrs::DEFAULT,
-    );
-    o.value()
-}
-
-/// 7.4.3 GetIterator(obj, sync): the iterator and its `next` method.
-pub fn get_iterator(vm: &mut Vm, v: Value) -> JsResult<(Value, Value)> {
-    let key = PropertyKey::Symbol(vm.symbols.iterator);
-    let method = vm.get_method(v, key)?;
-    if method.is_undefined() {
-        let d = vm.describe(v);
-        return Err(vm.type_error(&format!("{d} is not iterable")));
-    }
-    get_iterator_from_method(vm, v, method)
-}
-
-pub fn get_iterator_from_method(vm: &mut Vm, v: Value, method: Value) -> JsResult<(Value, Value)> {
-    let it = vm.call(method, v, &[])?;
-    let Some(o) = it.as_object() else {
-        return Err(vm.type_error("Result of the Symbol.iterator method is not an object"));
-    };
-    let next = vm.get(o, PropertyKey::String(vm.names.next), it)?;
-    Ok((it, next))
-}
-
-/// GetIterator(obj, async), with CreateAsyncFromSyncIterator as the fallback.
-pub fn get_async_iterator(vm: &mut Vm, v: Value) -> JsResult<(Value, Value)> {
-    let key = PropertyKey::Symbol(vm.symbols.async_iterator);
-    let method = vm.get_method(v, key)?;
-    if method.is_undefined() {
-        let (sync, next) = get_iterator(vm, v)?;
-        return create_async_from_sync(vm, sync, next);
-    }
-    get_iterator_from_method(vm, v, method)
-}
-
 /// 27.1.6.1 CreateAsyncFromSyncIterator: the wrapper and its `next` method.
 pub fn create_async_from_sync(vm: &mut Vm, sync: Value, next: Value) -> JsResult<(Value, Value)> {
     let proto = vm.intrinsics().async_from_sync_iterator_prototype;
@@ -101,62 +54,6 @@ pub fn create_async_from_sync(vm: &mut Vm, sync: Value, next: Value) -> JsResult
     vm.define_data(wrapper, k2, next, 0);
     let n = vm.get(wrapper, PropertyKey::String(vm.names.next), wrapper.value())?;
     Ok((wrapper.value(), n))
-}
-
-/// IteratorStepValue: the next value, or `None` when done.
-pub fn step(vm: &mut Vm, it: Value, next: Value) -> JsResult<Option<Value>> {
-    // Native loops over an iterator (spread, `Array.from`, `new Set(iterable)`...) reach no
-    // safepoint when its `next` is native too.
-    vm.check_interrupt_native()?;
-    // Fast path: an unmodified array iterator.
-    if let Some(o) = it.as_object()
-        && let ObjectKind::ArrayIterator { .. } = vm.obj(o).kind
-        && next.as_object() == Some(vm.intrinsics().array_iterator_next)
-    {
-        let r = array_iterator_step(vm, o)?;
-        return Ok(r);
-    }
-    let result = vm.call(next, it, &[])?;
-    let Some(r) = result.as_object() else {
-        let d = vm.describe(result);
-        return Err(vm.type_error(&format!("Iterator result {d} is not an object")));
-    };
-    let done = vm.get(r, PropertyKey::String(vm.names.done), result)?;
-    if vm.to_boolean(done) {
-        return Ok(None);
-    }
-    Ok(Some(vm.get(
-        r,
-        PropertyKey::String(vm.names.value),
-        result,
-    )?))
-}
-
-/// 7.4.11 IteratorClose for a normal completion.
-pub fn close(vm: &mut Vm, it: Value) -> JsResult<()> {
-    let key = PropertyKey::String(vm.names.return_);
-    let ret = vm.get_method(it, key)?;
-    if ret.is_undefined() {
-        return Ok(());
-    }
-    let result = vm.call(ret, it, &[])?;
-    if !result.is_object() {
-        return Err(vm.type_error("Iterator result is not an object"));
-    }
-    Ok(())
-}
-
-/// Every value an iterable yields (spread, `Array.from`, `new Set(iterable)`...).
-pub fn iterate_to_vec(vm: &mut Vm, v: Value) -> JsResult<Vec<Value>> {
-    let (it, next) = get_iterator(vm, v)?;
-    vm.with_roots(&[it, next], |vm| {
-        let mut out = Vec::new();
-        while let Some(x) = step(vm, it, next)? {
-            vm.root(x);
-            out.push(x);
-        }
-        Ok(out)
-    })
 }
 
 /// CreateArrayIterator
@@ -173,7 +70,8 @@ pub fn create_array_iterator(vm: &mut Vm, object: Value, kind: u8) -> Value {
     .value()
 }
 
-fn array_iterator_step(vm: &mut Vm, o: ObjRef) -> JsResult<Option<Value>> {
+/// One step of array iterator `o`: IteratorStepValue takes it directly when `next` is unmodified.
+pub(crate) fn array_iterator_step(vm: &mut Vm, o: ObjRef) -> JsResult<Option<Value>> {
     let ObjectKind::ArrayIterator {
         object,
         index,

@@ -6,7 +6,7 @@
 //! runs the closure from one yield to the next.
 
 use super::arg;
-use super::iterator::{close, iter_result, step};
+use crate::abstract_ops::iterators::{close, iter_result, step};
 use crate::heap::{ObjRef, Traced};
 use crate::object::{Object, ObjectKind, Property, PropertyKey, Slot, attrs};
 use crate::value::Value;
