@@ -307,7 +307,7 @@ fn exports(vm: &mut Vm) -> JsResult<Vec<(String, Value)>> {
         let key = vm.key(name);
         vm.define_data(constants, key, symbol.value(), attrs::ENUMERABLE);
     }
-    kiln_interpreter::abstract_ops::objects::set_integrity(vm, constants, true)?;
+    kiln_interpreter::abstract_ops::objects::set_integrity_level(vm, constants, true)?;
     let ck = vm.key("constants");
     vm.define_data(o, ck, constants.value(), attrs::HIDDEN | attrs::ENUMERABLE);
     named.push(("constants".to_string(), constants.value()));
@@ -1186,16 +1186,16 @@ fn source_text_module_construct(vm: &mut Vm, args: &[Value], nt: ObjRef) -> JsRe
         let record = vm.new_object();
         let specifier = vm.string(r);
         let attributes = vm.new_object();
-        kiln_interpreter::abstract_ops::objects::set_integrity(vm, attributes, true)?;
+        kiln_interpreter::abstract_ops::objects::set_integrity_level(vm, attributes, true)?;
         for (k, v) in [("specifier", specifier), ("attributes", attributes.value())] {
             let key = vm.key(k);
             vm.define_data(record, key, v, attrs::ENUMERABLE);
         }
-        kiln_interpreter::abstract_ops::objects::set_integrity(vm, record, true)?;
+        kiln_interpreter::abstract_ops::objects::set_integrity_level(vm, record, true)?;
         records.push(record.value());
     }
     let list = vm.new_array(records);
-    kiln_interpreter::abstract_ops::objects::set_integrity(vm, list, true)?;
+    kiln_interpreter::abstract_ops::objects::set_integrity_level(vm, list, true)?;
     let k = vm.key("moduleRequests");
     vm.define_data(o, k, list.value(), attrs::DEFAULT);
     Ok(o.value())

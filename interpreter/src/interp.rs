@@ -1596,7 +1596,9 @@ impl Vm {
                         self.frames[fi].pc = pc;
                         let it = r!(iterator);
                         let next = r!(Reg(iterator.0 + 1));
-                        match tri!(crate::abstract_ops::iterators::step(self, it, next)) {
+                        match tri!(crate::abstract_ops::iterators::iterator_step_value(
+                            self, it, next
+                        )) {
                             Some(v) => r!(dst) = v,
                             None => jump!(start, offset),
                         }
@@ -1616,13 +1618,13 @@ impl Vm {
                     I::IteratorClose { iterator } => {
                         self.frames[fi].pc = pc;
                         let it = r!(iterator);
-                        tri!(crate::abstract_ops::iterators::close(self, it));
+                        tri!(crate::abstract_ops::iterators::iterator_close(self, it));
                     }
                     I::IteratorCloseThrow { iterator } => {
                         self.frames[fi].pc = pc;
                         let it = r!(iterator);
                         if let Err(JsError::Terminate(t)) =
-                            crate::abstract_ops::iterators::close(self, it)
+                            crate::abstract_ops::iterators::iterator_close(self, it)
                         {
                             tri!(Err(JsError::Terminate(t)));
                         }
@@ -1682,7 +1684,11 @@ impl Vm {
                     }
                     I::NewIteratorResult { dst, value, done } => {
                         let v = r!(value);
-                        r!(dst) = crate::abstract_ops::iterators::iter_result(self, v, done.0 == 1);
+                        r!(dst) = crate::abstract_ops::iterators::create_iter_result_object(
+                            self,
+                            v,
+                            done.0 == 1,
+                        );
                     }
                     I::GetImport {
                         dst,

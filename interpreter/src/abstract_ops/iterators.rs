@@ -10,7 +10,7 @@ use crate::value::Value;
 use crate::vm::{JsResult, Vm};
 
 /// 7.4.14 CreateIteratorResultObject
-pub fn iter_result(vm: &mut Vm, value: Value, done: bool) -> Value {
+pub fn create_iter_result_object(vm: &mut Vm, value: Value, done: bool) -> Value {
     let o = vm.new_object();
     vm.define_data(
         o,
@@ -59,7 +59,7 @@ pub fn get_async_iterator(vm: &mut Vm, v: Value) -> JsResult<(Value, Value)> {
 }
 
 /// IteratorStepValue: the next value, or `None` when done.
-pub fn step(vm: &mut Vm, it: Value, next: Value) -> JsResult<Option<Value>> {
+pub fn iterator_step_value(vm: &mut Vm, it: Value, next: Value) -> JsResult<Option<Value>> {
     // Native loops over an iterator (spread, `Array.from`, `new Set(iterable)`...) reach no
     // safepoint when its `next` is native too.
     vm.check_interrupt_native()?;
@@ -88,7 +88,7 @@ pub fn step(vm: &mut Vm, it: Value, next: Value) -> JsResult<Option<Value>> {
 }
 
 /// 7.4.11 IteratorClose for a normal completion.
-pub fn close(vm: &mut Vm, it: Value) -> JsResult<()> {
+pub fn iterator_close(vm: &mut Vm, it: Value) -> JsResult<()> {
     let key = PropertyKey::String(vm.names.return_);
     let ret = vm.get_method(it, key)?;
     if ret.is_undefined() {
@@ -106,7 +106,7 @@ pub fn iterate_to_vec(vm: &mut Vm, v: Value) -> JsResult<Vec<Value>> {
     let (it, next) = get_iterator(vm, v)?;
     vm.with_roots(&[it, next], |vm| {
         let mut out = Vec::new();
-        while let Some(x) = step(vm, it, next)? {
+        while let Some(x) = iterator_step_value(vm, it, next)? {
             vm.root(x);
             out.push(x);
         }

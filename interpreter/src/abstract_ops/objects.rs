@@ -13,7 +13,7 @@ use crate::value::Value;
 use crate::vm::{JsResult, Vm};
 
 /// 7.3.15 SetIntegrityLevel (`frozen`: true for freeze, false for seal)
-pub fn set_integrity(vm: &mut Vm, o: ObjRef, frozen: bool) -> JsResult<bool> {
+pub fn set_integrity_level(vm: &mut Vm, o: ObjRef, frozen: bool) -> JsResult<bool> {
     if !vm.prevent_extensions(o)? {
         return Ok(false);
     }
@@ -54,7 +54,7 @@ fn freeze_or_seal_keys(vm: &mut Vm, o: ObjRef, keys: &[PropertyKey], frozen: boo
 }
 
 /// 7.3.16 TestIntegrityLevel
-pub fn test_integrity(vm: &mut Vm, o: ObjRef, frozen: bool) -> JsResult<bool> {
+pub fn test_integrity_level(vm: &mut Vm, o: ObjRef, frozen: bool) -> JsResult<bool> {
     if vm.is_extensible(o)? {
         return Ok(false);
     }
@@ -76,7 +76,7 @@ pub fn test_integrity(vm: &mut Vm, o: ObjRef, frozen: bool) -> JsResult<bool> {
 }
 
 /// LengthOfArrayLike
-pub fn length_of(vm: &mut Vm, o: ObjRef) -> JsResult<f64> {
+pub fn length_of_array_like(vm: &mut Vm, o: ObjRef) -> JsResult<f64> {
     if vm.obj(o).is_array() {
         return Ok(f64::from(vm.obj(o).length));
     }
@@ -130,7 +130,7 @@ pub fn species_constructor(vm: &mut Vm, o: ObjRef, default: Value) -> JsResult<V
 }
 
 /// EnumerableOwnProperties(O, kind): 0 keys, 1 values, 2 entries.
-pub fn enumerable_own(vm: &mut Vm, o: ObjRef, kind: u8) -> JsResult<Vec<Value>> {
+pub fn enumerable_own_properties(vm: &mut Vm, o: ObjRef, kind: u8) -> JsResult<Vec<Value>> {
     // Getters and proxy traps run JavaScript: the object and every value gathered so far stay
     // rooted until the caller has them.
     vm.with_roots(&[o.value()], |vm| enumerable_own_rooted(vm, o, kind))
@@ -181,12 +181,12 @@ pub fn group_by(
     vm.root(it);
     let mut groups: Vec<(Value, Vec<Value>)> = Vec::new();
     let mut k = 0.0;
-    while let Some(v) = iterators::step(vm, it, next)? {
+    while let Some(v) = iterators::iterator_step_value(vm, it, next)? {
         vm.root(v);
         let key = match vm.call(callback, Value::UNDEFINED, &[v, Value::number(k)]) {
             Ok(key) => key,
             Err(e) => {
-                let _ = iterators::close(vm, it);
+                let _ = iterators::iterator_close(vm, it);
                 return Err(e);
             }
         };
@@ -194,7 +194,7 @@ pub fn group_by(
             match vm.to_property_key(key) {
                 Ok(pk) => vm.key_value(pk),
                 Err(e) => {
-                    let _ = iterators::close(vm, it);
+                    let _ = iterators::iterator_close(vm, it);
                     return Err(e);
                 }
             }

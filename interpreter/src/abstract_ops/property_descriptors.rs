@@ -8,7 +8,7 @@ use crate::value::Value;
 use crate::vm::{JsResult, Vm};
 
 /// 6.2.6.5 ToPropertyDescriptor
-pub fn to_descriptor(vm: &mut Vm, v: Value) -> JsResult<Descriptor> {
+pub fn to_property_descriptor(vm: &mut Vm, v: Value) -> JsResult<Descriptor> {
     let Some(o) = v.as_object() else {
         return Err(vm.type_error("Property description must be an object"));
     };
@@ -54,7 +54,7 @@ pub fn to_descriptor(vm: &mut Vm, v: Value) -> JsResult<Descriptor> {
 }
 
 /// 6.2.6.4 FromPropertyDescriptor
-pub fn from_descriptor(vm: &mut Vm, d: Option<Descriptor>) -> Value {
+pub fn from_property_descriptor(vm: &mut Vm, d: Option<Descriptor>) -> Value {
     let Some(d) = d else {
         return Value::UNDEFINED;
     };

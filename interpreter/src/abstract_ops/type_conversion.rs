@@ -36,7 +36,7 @@ pub fn to_bigint(vm: &mut Vm, v: Value) -> JsResult<num_bigint::BigInt> {
 }
 
 /// 7.1.21 CanonicalNumericIndexString, for a property key.
-pub fn numeric_index(vm: &Vm, key: PropertyKey) -> Option<f64> {
+pub fn canonical_numeric_index_string(vm: &Vm, key: PropertyKey) -> Option<f64> {
     match key {
         PropertyKey::Index(i) => Some(f64::from(i)),
         PropertyKey::Symbol(_) => None,

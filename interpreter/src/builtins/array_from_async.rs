@@ -7,7 +7,7 @@ use super::arg;
 use super::array::array_create;
 use super::promise::{new_promise, perform_then, promise_resolve_intrinsic, reject_promise};
 use crate::abstract_ops::iterators;
-use crate::abstract_ops::objects::length_of;
+use crate::abstract_ops::objects::length_of_array_like;
 use crate::abstract_ops::type_conversion::index_key;
 use crate::heap::Traced;
 use crate::object::{HostObject, Object, ObjectKind, PropertyKey};
@@ -162,7 +162,7 @@ fn start(vm: &mut Vm, st: &FromAsync, state: Value, c: Value, args: &[Value]) ->
     }
     let array_like = vm.to_object(items)?;
     st.array_like.set(array_like.value());
-    let len = length_of(vm, array_like)?;
+    let len = length_of_array_like(vm, array_like)?;
     st.len.set(len);
     let a = if vm.is_constructor(c) {
         vm.construct(c, &[Value::number(len)], c)?

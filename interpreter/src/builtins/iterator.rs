@@ -3,7 +3,7 @@
 //! are in `abstract_ops/iterators.rs`.
 
 use super::arg;
-use crate::abstract_ops::iterators::{close, iter_result};
+use crate::abstract_ops::iterators::{create_iter_result_object, iterator_close};
 use crate::heap::ObjRef;
 use crate::object::{Elements, Object, ObjectKind, PropertyKey, attrs};
 use crate::value::Value;
@@ -138,8 +138,8 @@ fn array_iterator_next(vm: &mut Vm, this: Value, _: &[Value]) -> JsResult<Value>
         return Err(vm.type_error("next method called on incompatible receiver"));
     };
     match array_iterator_step(vm, o)? {
-        Some(v) => Ok(iter_result(vm, v, false)),
-        None => Ok(iter_result(vm, Value::UNDEFINED, true)),
+        Some(v) => Ok(create_iter_result_object(vm, v, false)),
+        None => Ok(create_iter_result_object(vm, Value::UNDEFINED, true)),
     }
 }
 
@@ -152,7 +152,7 @@ fn string_iterator_next(vm: &mut Vm, this: Value, _: &[Value]) -> JsResult<Value
         return Err(vm.type_error("next method called on incompatible receiver"));
     };
     let Some(s) = string.as_string() else {
-        return Ok(iter_result(vm, Value::UNDEFINED, true));
+        return Ok(create_iter_result_object(vm, Value::UNDEFINED, true));
     };
     // Unit by unit: the whole string's units would be a copy per step for one-byte strings.
     let p = position as usize;
@@ -160,7 +160,7 @@ fn string_iterator_next(vm: &mut Vm, this: Value, _: &[Value]) -> JsResult<Value
         if let ObjectKind::StringIterator { string, .. } = &mut vm.obj_mut(o).kind {
             *string = Value::UNDEFINED;
         }
-        return Ok(iter_result(vm, Value::UNDEFINED, true));
+        return Ok(create_iter_result_object(vm, Value::UNDEFINED, true));
     };
     let (piece, len) = match vm.unit_at_checked(s, p + 1)? {
         Some(second) if (0xD800..0xDC00).contains(&first) && (0xDC00..0xE000).contains(&second) => {
@@ -171,7 +171,7 @@ fn string_iterator_next(vm: &mut Vm, this: Value, _: &[Value]) -> JsResult<Value
     if let ObjectKind::StringIterator { position, .. } = &mut vm.obj_mut(o).kind {
         *position += len as u32;
     }
-    Ok(iter_result(vm, piece, false))
+    Ok(create_iter_result_object(vm, piece, false))
 }
 
 fn sync_parts(vm: &mut Vm, this: Value) -> JsResult<(Value, Value)> {
@@ -202,7 +202,7 @@ fn continuation(
         Ok(p) => p,
         Err(JsError::Throw(e)) => {
             if !done && close_on_rejection {
-                let _ = close(vm, sync);
+                let _ = iterator_close(vm, sync);
             }
             crate::builtins::promise::reject_promise(vm, promise.value(), e);
             return Ok(promise.value());
@@ -228,7 +228,7 @@ fn continuation(
 fn unwrap_fulfilled(vm: &mut Vm, _: Value, args: &[Value]) -> JsResult<Value> {
     let done = vm.native_data().first().copied().unwrap_or(Value::FALSE);
     let d = vm.to_boolean(done);
-    Ok(iter_result(vm, arg(args, 0), d))
+    Ok(create_iter_result_object(vm, arg(args, 0), d))
 }
 
 fn rethrow(_: &mut Vm, _: Value, args: &[Value]) -> JsResult<Value> {
@@ -237,7 +237,7 @@ fn rethrow(_: &mut Vm, _: Value, args: &[Value]) -> JsResult<Value> {
 
 fn close_and_rethrow(vm: &mut Vm, _: Value, args: &[Value]) -> JsResult<Value> {
     let sync = vm.native_data().first().copied().unwrap_or_default();
-    let _ = close(vm, sync);
+    let _ = iterator_close(vm, sync);
     Err(JsError::Throw(arg(args, 0)))
 }
 
@@ -260,7 +260,7 @@ fn async_from_sync_return(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<
         Err(e) => return Err(e),
     };
     if method.is_undefined() {
-        let r = iter_result(vm, arg(args, 0), true);
+        let r = create_iter_result_object(vm, arg(args, 0), true);
         return Ok(crate::builtins::promise::resolved(vm, r));
     }
     let call_args: Vec<Value> = args.first().copied().into_iter().collect();
@@ -285,7 +285,7 @@ fn async_from_sync_throw(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<V
     };
     if method.is_undefined() {
         // Closing first; an error while closing is the rejection.
-        match close(vm, sync) {
+        match iterator_close(vm, sync) {
             Ok(()) => {}
             Err(JsError::Throw(e)) => return Ok(crate::builtins::promise::rejected(vm, e)),
             Err(e) => return Err(e),

@@ -303,7 +303,7 @@ fn internalize_rooted(
     vm.root(val);
     if let Some(o) = val.as_object() {
         if testing_comparison::is_array(vm, val)? {
-            let len = objects::length_of(vm, o)?;
+            let len = objects::length_of_array_like(vm, o)?;
             let mut i = 0.0;
             while i < len {
                 vm.check_interrupt_native()?;
@@ -319,7 +319,7 @@ fn internalize_rooted(
         } else {
             // The key strings are rooted by nothing once returned: make them property keys
             // (atoms) before the reviver runs.
-            let names = objects::enumerable_own(vm, o, 0)?;
+            let names = objects::enumerable_own_properties(vm, o, 0)?;
             let mut keys = Vec::with_capacity(names.len());
             for k in names {
                 keys.push(vm.to_property_key(k)?);
@@ -503,7 +503,7 @@ fn serialize_rooted(
     // nothing is cut off again.
     let mut first = true;
     if is_array {
-        let len = objects::length_of(vm, o)?;
+        let len = objects::length_of_array_like(vm, o)?;
         let mut i = 0.0;
         while i < len {
             separate(st, out, first);
@@ -519,7 +519,7 @@ fn serialize_rooted(
         let keys = match &st.property_list {
             Some(list) => list.clone(),
             None => {
-                let ks = objects::enumerable_own(vm, o, 0)?;
+                let ks = objects::enumerable_own_properties(vm, o, 0)?;
                 let mut keys = Vec::new();
                 for k in ks {
                     keys.push(vm.to_property_key(k)?);
@@ -575,7 +575,7 @@ fn stringify(vm: &mut Vm, _: Value, args: &[Value]) -> JsResult<Value> {
         st.replacer = replacer;
     } else if testing_comparison::is_array(vm, replacer)? {
         let ro = replacer.as_object().expect("an array");
-        let len = objects::length_of(vm, ro)?;
+        let len = objects::length_of_array_like(vm, ro)?;
         let mut list: Vec<PropertyKey> = Vec::new();
         let mut i = 0.0;
         while i < len {

@@ -99,7 +99,7 @@ pub(super) fn add_entries_from_iterable(
 ) -> JsResult<()> {
     let (it, next) = iterators::get_iterator(vm, iterable)?;
     vm.root(it);
-    while let Some(entry) = iterators::step(vm, it, next)? {
+    while let Some(entry) = iterators::iterator_step_value(vm, it, next)? {
         // The entry and its key may be held by nothing else while the getters run.
         let r = vm.with_roots(&[entry], |vm| {
             let Some(e) = entry.as_object() else {
@@ -112,7 +112,7 @@ pub(super) fn add_entries_from_iterable(
             vm.call(adder, target, &[k, v])
         });
         if let Err(e) = r {
-            let _ = iterators::close(vm, it);
+            let _ = iterators::iterator_close(vm, it);
             return Err(e);
         }
     }
@@ -255,7 +255,11 @@ pub(super) fn collection_iterator_next(
         _ => return Err(vm.type_error("next called on incompatible receiver")),
     };
     let Some(t) = target.as_object() else {
-        return Ok(iterators::iter_result(vm, Value::UNDEFINED, true));
+        return Ok(iterators::create_iter_result_object(
+            vm,
+            Value::UNDEFINED,
+            true,
+        ));
     };
     let found = collections::next_entry(vm, t, index);
     let (next_index, done) = match found {
@@ -273,14 +277,18 @@ pub(super) fn collection_iterator_next(
         _ => {}
     }
     let Some((_, (k, v))) = found else {
-        return Ok(iterators::iter_result(vm, Value::UNDEFINED, true));
+        return Ok(iterators::create_iter_result_object(
+            vm,
+            Value::UNDEFINED,
+            true,
+        ));
     };
     let result = match kind {
         0 => k,
         1 => v,
         _ => vm.new_array(vec![k, v]).value(),
     };
-    Ok(iterators::iter_result(vm, result, false))
+    Ok(iterators::create_iter_result_object(vm, result, false))
 }
 
 fn iterator_next(vm: &mut Vm, this: Value, _: &[Value]) -> JsResult<Value> {

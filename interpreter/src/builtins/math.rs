@@ -175,14 +175,14 @@ fn sum_precise(vm: &mut Vm, _: Value, args: &[Value]) -> crate::vm::JsResult<Val
     // integer multiple of the unit.
     let mut sum = num_bigint::BigInt::from(0);
     let result = loop {
-        let n = match iterators::step(vm, iterator, next) {
+        let n = match iterators::iterator_step_value(vm, iterator, next) {
             Ok(Some(v)) => v,
             Ok(None) => break Ok(()),
             Err(e) => break Err(e),
         };
         let Some(n) = n.as_number() else {
             let error = vm.type_error("Math.sumPrecise: every item must be a Number");
-            let _ = iterators::close(vm, iterator);
+            let _ = iterators::iterator_close(vm, iterator);
             break Err(error);
         };
         if state == State::NotANumber {

@@ -1,8 +1,10 @@
 //! 20.1 Object objects.
 
 use super::arg;
-use crate::abstract_ops::objects::{enumerable_own, set_integrity, test_integrity};
-use crate::abstract_ops::property_descriptors::{from_descriptor, to_descriptor};
+use crate::abstract_ops::objects::{
+    enumerable_own_properties, set_integrity_level, test_integrity_level,
+};
+use crate::abstract_ops::property_descriptors::{from_property_descriptor, to_property_descriptor};
 use crate::abstract_ops::{iterators, objects};
 use crate::heap::ObjRef;
 use crate::object::{ObjectKind, PropertyKey, attrs};
@@ -149,7 +151,7 @@ fn object_define_properties(vm: &mut Vm, o: ObjRef, props: Value) -> JsResult<()
             {
                 let dv = vm.get(p, key, p.value())?;
                 vm.root(dv);
-                let d = to_descriptor(vm, dv)?;
+                let d = to_property_descriptor(vm, dv)?;
                 // Getters on the descriptor object may have made these values afresh.
                 for v in [d.value, d.get, d.set].into_iter().flatten() {
                     vm.root(v);
@@ -184,33 +186,33 @@ fn define_property(vm: &mut Vm, _: Value, args: &[Value]) -> JsResult<Value> {
     // The descriptor's getters run before the key is used (a key made from a number has
     // nothing else keeping its atom).
     vm.root_key(key);
-    let d = to_descriptor(vm, arg(args, 2))?;
+    let d = to_property_descriptor(vm, arg(args, 2))?;
     vm.define_property_or_throw(o, key, d)?;
     Ok(o.value())
 }
 
 fn keys(vm: &mut Vm, _: Value, args: &[Value]) -> JsResult<Value> {
     let o = vm.to_object(arg(args, 0))?;
-    let v = enumerable_own(vm, o, 0)?;
+    let v = enumerable_own_properties(vm, o, 0)?;
     Ok(vm.new_array(v).value())
 }
 
 fn values(vm: &mut Vm, _: Value, args: &[Value]) -> JsResult<Value> {
     let o = vm.to_object(arg(args, 0))?;
-    let v = enumerable_own(vm, o, 1)?;
+    let v = enumerable_own_properties(vm, o, 1)?;
     Ok(vm.new_array(v).value())
 }
 
 fn entries(vm: &mut Vm, _: Value, args: &[Value]) -> JsResult<Value> {
     let o = vm.to_object(arg(args, 0))?;
-    let v = enumerable_own(vm, o, 2)?;
+    let v = enumerable_own_properties(vm, o, 2)?;
     Ok(vm.new_array(v).value())
 }
 
 fn freeze(vm: &mut Vm, _: Value, args: &[Value]) -> JsResult<Value> {
     let v = arg(args, 0);
     if let Some(o) = v.as_object()
-        && !set_integrity(vm, o, true)?
+        && !set_integrity_level(vm, o, true)?
     {
         return Err(vm.type_error("Cannot freeze"));
     }
@@ -220,7 +222,7 @@ fn freeze(vm: &mut Vm, _: Value, args: &[Value]) -> JsResult<Value> {
 fn seal(vm: &mut Vm, _: Value, args: &[Value]) -> JsResult<Value> {
     let v = arg(args, 0);
     if let Some(o) = v.as_object()
-        && !set_integrity(vm, o, false)?
+        && !set_integrity_level(vm, o, false)?
     {
         return Err(vm.type_error("Cannot seal"));
     }
@@ -229,14 +231,14 @@ fn seal(vm: &mut Vm, _: Value, args: &[Value]) -> JsResult<Value> {
 
 fn is_frozen(vm: &mut Vm, _: Value, args: &[Value]) -> JsResult<Value> {
     match arg(args, 0).as_object() {
-        Some(o) => Ok(Value::boolean(test_integrity(vm, o, true)?)),
+        Some(o) => Ok(Value::boolean(test_integrity_level(vm, o, true)?)),
         None => Ok(Value::TRUE),
     }
 }
 
 fn is_sealed(vm: &mut Vm, _: Value, args: &[Value]) -> JsResult<Value> {
     match arg(args, 0).as_object() {
-        Some(o) => Ok(Value::boolean(test_integrity(vm, o, false)?)),
+        Some(o) => Ok(Value::boolean(test_integrity_level(vm, o, false)?)),
         None => Ok(Value::TRUE),
     }
 }
@@ -267,7 +269,7 @@ fn from_entries(vm: &mut Vm, _: Value, args: &[Value]) -> JsResult<Value> {
     vm.root(o.value());
     let (it, next) = iterators::get_iterator(vm, iterable)?;
     vm.root(it);
-    while let Some(entry) = iterators::step(vm, it, next)? {
+    while let Some(entry) = iterators::iterator_step_value(vm, it, next)? {
         let result = vm.with_roots(&[entry], |vm| {
             let Some(e) = entry.as_object() else {
                 return Err(vm.type_error("Iterator value is not an entry object"));
@@ -280,7 +282,7 @@ fn from_entries(vm: &mut Vm, _: Value, args: &[Value]) -> JsResult<Value> {
             vm.create_data_property_or_throw(o, key, v)
         });
         if let Err(e) = result {
-            let _ = iterators::close(vm, it);
+            let _ = iterators::iterator_close(vm, it);
             return Err(e);
         }
     }
@@ -292,7 +294,7 @@ fn get_own_property_descriptor(vm: &mut Vm, _: Value, args: &[Value]) -> JsResul
     let key = vm.to_property_key(arg(args, 1))?;
     let p = vm.get_own_property(o, key)?;
     let d = p.map(|p| Descriptor::from_property(&p));
-    Ok(from_descriptor(vm, d))
+    Ok(from_property_descriptor(vm, d))
 }
 
 fn get_own_property_descriptors(vm: &mut Vm, _: Value, args: &[Value]) -> JsResult<Value> {
@@ -307,7 +309,7 @@ fn get_own_property_descriptors(vm: &mut Vm, _: Value, args: &[Value]) -> JsResu
             let p = vm.get_own_property(o, key)?;
             let d = p.map(|p| Descriptor::from_property(&p));
             if d.is_some() {
-                let dv = from_descriptor(vm, d);
+                let dv = from_property_descriptor(vm, d);
                 vm.create_data_property_or_throw(result, key, dv)?;
             }
         }

@@ -696,7 +696,7 @@ fn combinator_inner(
                 vm.root(*v);
             }
             if let Entries::Iterator(it, _) = source {
-                let _ = iterators::close(vm, it);
+                let _ = iterators::iterator_close(vm, it);
             }
             return Err(e);
         }
@@ -737,7 +737,8 @@ impl Entries {
     fn next(&mut self, vm: &mut Vm) -> JsResult<Option<(PropertyKey, Value)>> {
         match self {
             Entries::Iterator(it, next) => {
-                Ok(iterators::step(vm, *it, *next)?.map(|v| (PropertyKey::Index(0), v)))
+                Ok(iterators::iterator_step_value(vm, *it, *next)?
+                    .map(|v| (PropertyKey::Index(0), v)))
             }
             Entries::Keys(o, keys) => {
                 for key in keys.by_ref() {

@@ -213,7 +213,7 @@ fn get_own_property_trapped(
         return Ok(None);
     }
     let extensible = vm.is_extensible(t)?;
-    let mut d = property_descriptors::to_descriptor(vm, r)?;
+    let mut d = property_descriptors::to_property_descriptor(vm, r)?;
     // CompletePropertyDescriptor
     if !d.is_accessor() {
         d.value.get_or_insert(Value::UNDEFINED);
@@ -292,7 +292,7 @@ fn define_own_property_trapped(
     if f.is_undefined() {
         return vm.define_own_property(t, key, desc);
     }
-    let dv = property_descriptors::from_descriptor(vm, Some(desc));
+    let dv = property_descriptors::from_property_descriptor(vm, Some(desc));
     let k = vm.key_value(key);
     let r = vm.call(f, h.value(), &[t.value(), k, dv])?;
     if !vm.to_boolean(r) {
@@ -493,7 +493,7 @@ fn own_keys_from_trap(vm: &mut Vm, t: ObjRef, h: ObjRef, f: Value) -> JsResult<V
     let Some(ro) = r.as_object() else {
         return Err(vm.type_error("'ownKeys' on proxy: trap returned a non-object"));
     };
-    let len = objects::length_of(vm, ro)?;
+    let len = objects::length_of_array_like(vm, ro)?;
     let mut keys = Vec::new();
     let mut i = 0.0;
     while i < len {

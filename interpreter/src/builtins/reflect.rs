@@ -68,7 +68,7 @@ fn define_property(vm: &mut Vm, _: Value, args: &[Value]) -> JsResult<Value> {
     let key = vm.to_property_key(arg(args, 1))?;
     // The descriptor's getters run before the key is used.
     vm.root_key(key);
-    let d: Descriptor = property_descriptors::to_descriptor(vm, arg(args, 2))?;
+    let d: Descriptor = property_descriptors::to_property_descriptor(vm, arg(args, 2))?;
     Ok(Value::boolean(vm.define_own_property(o, key, d)?))
 }
 
@@ -90,7 +90,7 @@ fn get_own_property_descriptor(vm: &mut Vm, _: Value, args: &[Value]) -> JsResul
     let key = vm.to_property_key(arg(args, 1))?;
     let p = vm.get_own_property(o, key)?;
     let d = p.map(|p| Descriptor::from_property(&p));
-    Ok(property_descriptors::from_descriptor(vm, d))
+    Ok(property_descriptors::from_property_descriptor(vm, d))
 }
 
 fn get_prototype_of(vm: &mut Vm, _: Value, args: &[Value]) -> JsResult<Value> {

@@ -218,7 +218,7 @@ fn string_iterator_next(vm: &mut Vm, this: Value, _: &[Value]) -> JsResult<Value
         if let ObjectKind::RegExpStringIterator { done, .. } = &mut vm.obj_mut(it).kind {
             *done = true;
         }
-        iterators::iter_result(vm, Value::UNDEFINED, true)
+        iterators::create_iter_result_object(vm, Value::UNDEFINED, true)
     };
     if done {
         return Ok(finish(vm));
@@ -239,7 +239,7 @@ fn string_iterator_next(vm: &mut Vm, this: Value, _: &[Value]) -> JsResult<Value
     };
     if !global {
         finish(vm);
-        return Ok(iterators::iter_result(vm, m, false));
+        return Ok(iterators::create_iter_result_object(vm, m, false));
     }
     vm.with_roots(&[m], |vm| {
         let first = vm.get(mo, PropertyKey::Index(0), m)?;
@@ -253,7 +253,7 @@ fn string_iterator_next(vm: &mut Vm, this: Value, _: &[Value]) -> JsResult<Value
         }
         Ok(())
     })?;
-    Ok(iterators::iter_result(vm, m, false))
+    Ok(iterators::create_iter_result_object(vm, m, false))
 }
 
 /// 22.2.3.1 RegExpCreate / RegExpInitialize for literals and the constructor.
@@ -797,7 +797,7 @@ fn symbol_replace(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
     for result in results {
         vm.check_interrupt_native()?;
         let ro = result.as_object().expect("an object");
-        let ncaptures = objects::length_of(vm, ro)?.max(1.0) as usize - 1;
+        let ncaptures = objects::length_of_array_like(vm, ro)?.max(1.0) as usize - 1;
         let m = vm.get(ro, PropertyKey::Index(0), result)?;
         let matched = vm.to_string(m)?;
         let matched = vm.units_checked(matched)?.to_vec();
@@ -983,7 +983,7 @@ fn symbol_split(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
             return Ok(vm.new_array(parts).value());
         }
         p = e;
-        let n = objects::length_of(vm, zo)?.max(1.0) as u32 - 1;
+        let n = objects::length_of_array_like(vm, zo)?.max(1.0) as u32 - 1;
         for i in 1..=n {
             let v = vm.get(zo, PropertyKey::Index(i), z)?;
             parts.push(v);

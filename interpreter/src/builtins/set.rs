@@ -106,9 +106,9 @@ pub(super) fn add_values_from_iterable(
 ) -> JsResult<()> {
     let (it, next) = iterators::get_iterator(vm, iterable)?;
     vm.root(it);
-    while let Some(v) = iterators::step(vm, it, next)? {
+    while let Some(v) = iterators::iterator_step_value(vm, it, next)? {
         if let Err(e) = vm.call(adder, target, &[v]) {
-            let _ = iterators::close(vm, it);
+            let _ = iterators::iterator_close(vm, it);
             return Err(e);
         }
     }
@@ -292,7 +292,7 @@ fn union(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
         vm.root(next);
         let result = copy_of(vm, s)?;
         vm.root(result.value());
-        while let Some(v) = iterators::step(vm, it, next)? {
+        while let Some(v) = iterators::iterator_step_value(vm, it, next)? {
             collections::add(vm, result, v)?;
         }
         Ok(result.value())
@@ -317,7 +317,7 @@ fn intersection(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
             let (it, next) = keys_iterator(vm, &other)?;
             vm.root(it);
             vm.root(next);
-            while let Some(v) = iterators::step(vm, it, next)? {
+            while let Some(v) = iterators::iterator_step_value(vm, it, next)? {
                 if collections::has(vm, s, v)? {
                     collections::add(vm, result, v)?;
                 }
@@ -346,7 +346,7 @@ fn difference(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
             let (it, next) = keys_iterator(vm, &other)?;
             vm.root(it);
             vm.root(next);
-            while let Some(v) = iterators::step(vm, it, next)? {
+            while let Some(v) = iterators::iterator_step_value(vm, it, next)? {
                 collections::remove(vm, result, v)?;
             }
         }
@@ -363,7 +363,7 @@ fn symmetric_difference(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Va
         vm.root(next);
         let result = copy_of(vm, s)?;
         vm.root(result.value());
-        while let Some(v) = iterators::step(vm, it, next)? {
+        while let Some(v) = iterators::iterator_step_value(vm, it, next)? {
             let v = collections::normalize(v);
             let already = collections::has(vm, result, v)?;
             if collections::has(vm, s, v)? {
@@ -406,9 +406,9 @@ fn is_superset_of(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
         let (it, next) = keys_iterator(vm, &other)?;
         vm.root(it);
         vm.root(next);
-        while let Some(v) = iterators::step(vm, it, next)? {
+        while let Some(v) = iterators::iterator_step_value(vm, it, next)? {
             if !collections::has(vm, s, v)? {
-                iterators::close(vm, it)?;
+                iterators::iterator_close(vm, it)?;
                 return Ok(Value::FALSE);
             }
         }
@@ -432,9 +432,9 @@ fn is_disjoint_from(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value>
             let (it, next) = keys_iterator(vm, &other)?;
             vm.root(it);
             vm.root(next);
-            while let Some(v) = iterators::step(vm, it, next)? {
+            while let Some(v) = iterators::iterator_step_value(vm, it, next)? {
                 if collections::has(vm, s, v)? {
-                    iterators::close(vm, it)?;
+                    iterators::iterator_close(vm, it)?;
                     return Ok(Value::FALSE);
                 }
             }

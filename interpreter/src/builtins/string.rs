@@ -407,7 +407,7 @@ fn raw(vm: &mut Vm, _: Value, args: &[Value]) -> JsResult<Value> {
     let rk = PropertyKey::String(vm.names.raw);
     let raw = vm.get(cooked, rk, cooked.value())?;
     let literals = vm.to_object(raw)?;
-    let len = objects::length_of(vm, literals)?;
+    let len = objects::length_of_array_like(vm, literals)?;
     let mut out = StringBuilder::new();
     let mut i = 0.0;
     while i < len {

@@ -6,7 +6,7 @@
 
 use super::arg;
 use super::array_buffer::{self, buffer_data, buffer_data_mut};
-use crate::abstract_ops::type_conversion::numeric_index;
+use crate::abstract_ops::type_conversion::canonical_numeric_index_string;
 use crate::abstract_ops::{iterators, objects, type_conversion};
 use crate::heap::{ObjRef, Traced};
 use crate::object::{Object, ObjectKind, PropertyKey, attrs};
@@ -314,7 +314,7 @@ pub fn set_element(vm: &mut Vm, o: ObjRef, index: f64, v: Value) -> JsResult<()>
 /// [[GetOwnProperty]] for a numeric key.
 pub fn exotic_get_own(vm: &mut Vm, o: ObjRef, key: PropertyKey) -> Option<Option<Value>> {
     let ta = typed_array(vm, o)?;
-    let index = numeric_index(vm, key)?;
+    let index = canonical_numeric_index_string(vm, key)?;
     let v = get_element(vm, &ta, index);
     Some((!v.is_undefined()).then_some(v))
 }
@@ -322,7 +322,7 @@ pub fn exotic_get_own(vm: &mut Vm, o: ObjRef, key: PropertyKey) -> Option<Option
 /// [[HasProperty]] for a numeric key.
 pub fn exotic_has(vm: &Vm, o: ObjRef, key: PropertyKey) -> Option<bool> {
     let ta = typed_array(vm, o)?;
-    let index = numeric_index(vm, key)?;
+    let index = canonical_numeric_index_string(vm, key)?;
     Some(valid_index(vm, &ta, index).is_some())
 }
 
@@ -334,7 +334,7 @@ pub fn exotic_define(
     desc: &crate::property::Descriptor,
 ) -> Option<JsResult<bool>> {
     let ta = typed_array(vm, o)?;
-    let index = numeric_index(vm, key)?;
+    let index = canonical_numeric_index_string(vm, key)?;
     if valid_index(vm, &ta, index).is_none()
         || desc.configurable == Some(false)
         || desc.enumerable == Some(false)
@@ -354,7 +354,7 @@ pub fn exotic_define(
 /// [[Delete]] for a numeric key.
 pub fn exotic_delete(vm: &Vm, o: ObjRef, key: PropertyKey) -> Option<bool> {
     let ta = typed_array(vm, o)?;
-    let index = numeric_index(vm, key)?;
+    let index = canonical_numeric_index_string(vm, key)?;
     Some(valid_index(vm, &ta, index).is_none())
 }
 
@@ -523,7 +523,7 @@ fn construct_typed<const T: usize>(vm: &mut Vm, args: &[Value], nt: ObjRef) -> J
         iterable_to_list(vm, first, using_iterator)?
     } else {
         // 23.2.5.1.5 InitializeTypedArrayFromArrayLike
-        let len = objects::length_of(vm, source)?;
+        let len = objects::length_of_array_like(vm, source)?;
         let o = allocate(vm, proto, ty, len as u64)?;
         vm.root(o.value());
         for k in 0..len as usize {
@@ -547,7 +547,7 @@ fn iterable_to_list(vm: &mut Vm, v: Value, method: Value) -> JsResult<Vec<Value>
     let (it, next) = iterators::get_iterator_from_method(vm, v, method)?;
     vm.root(it);
     let mut values = Vec::new();
-    while let Some(x) = iterators::step(vm, it, next)? {
+    while let Some(x) = iterators::iterator_step_value(vm, it, next)? {
         vm.root(x);
         values.push(x);
     }
@@ -828,7 +828,7 @@ fn from(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
     }
     let array_like = vm.to_object(source)?;
     vm.root(array_like.value());
-    let len = objects::length_of(vm, array_like)?;
+    let len = objects::length_of_array_like(vm, array_like)?;
     let target = create_from_constructor(vm, this, &[Value::number(len)])?;
     vm.root(target.value());
     for k in 0..len as usize {
@@ -1401,7 +1401,7 @@ fn set_from_array_like(vm: &mut Vm, target: ObjRef, offset: f64, source: Value) 
     };
     let src = vm.to_object(source)?;
     vm.root(src.value());
-    let src_len = objects::length_of(vm, src)?;
+    let src_len = objects::length_of_array_like(vm, src)?;
     if offset == f64::INFINITY || src_len + offset > target_len as f64 {
         return Err(vm.range_error("offset is out of bounds"));
     }
