@@ -41,7 +41,7 @@ pub fn init(vm: &mut Vm) {
     let ctor = vm.make_constructor(
         "ArrayBuffer",
         1,
-        super::map::requires_new,
+        super::requires_new,
         Some(construct_array_buffer),
         proto,
     );
@@ -62,7 +62,7 @@ pub fn init(vm: &mut Vm) {
     let shared = vm.make_constructor(
         "SharedArrayBuffer",
         1,
-        super::map::requires_new,
+        super::requires_new,
         Some(construct_shared_array_buffer),
         shared_proto,
     );

@@ -1,7 +1,7 @@
 //! 24.1 Map objects.
 
-use super::arg;
 use super::collections::{self, MapData};
+use super::{arg, requires_new};
 use crate::abstract_ops::{iterators, objects};
 use crate::heap::ObjRef;
 use crate::object::{Object, ObjectKind, PropertyKey, attrs};
@@ -55,10 +55,6 @@ pub fn init(vm: &mut Vm) {
     let realm = vm.realm as usize;
     vm.realms[realm].map_prototype = proto;
     vm.realms[realm].map_iterator_prototype = iterator_proto;
-}
-
-pub(super) fn requires_new(vm: &mut Vm, _: Value, _: &[Value]) -> JsResult<Value> {
-    Err(vm.type_error("Constructor requires 'new'"))
 }
 
 fn this_map(vm: &mut Vm, this: Value, method: &str) -> JsResult<ObjRef> {

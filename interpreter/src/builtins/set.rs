@@ -2,7 +2,8 @@
 
 use super::arg;
 use super::collections;
-use super::map::{collection_iterator_next, requires_new};
+use super::map::collection_iterator_next;
+use super::requires_new;
 use crate::abstract_ops::iterators;
 use crate::heap::ObjRef;
 use crate::object::{Object, ObjectKind, PropertyKey, attrs};

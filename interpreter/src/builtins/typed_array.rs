@@ -472,7 +472,7 @@ pub fn init(vm: &mut Vm) {
             ElementType::BigInt64 => construct_typed::<10>,
             ElementType::BigUint64 => construct_typed::<11>,
         };
-        let c = vm.make_constructor(ty.name(), 3, super::map::requires_new, Some(construct), p);
+        let c = vm.make_constructor(ty.name(), 3, super::requires_new, Some(construct), p);
         vm.obj_mut(c).proto = Some(ctor);
         let bk = vm.key("BYTES_PER_ELEMENT");
         let size = Value::int32(ty.size() as i32);
