@@ -4,8 +4,9 @@
 //!
 //! Most of 7.1 and 7.2 (ToPrimitive, ToNumber, ToString, ToObject, SameValue, IsLessThan...)
 //! are `Vm` methods in `ops.rs`, and the internal methods with the operations over them (Get,
-//! Set, HasProperty, DefinePropertyOrThrow...) are `Vm` methods in `property.rs`: this module
-//! holds what used to live in one built-in's file and was imported by others.
+//! Set, HasProperty, DefinePropertyOrThrow...) are `Vm` methods in `property.rs`; this module
+//! holds the shared operations that would otherwise sit in one built-in's file and be imported
+//! from there by the others.
 
 pub mod iterators;
 pub mod objects;
