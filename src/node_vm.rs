@@ -307,7 +307,7 @@ fn exports(vm: &mut Vm) -> JsResult<Vec<(String, Value)>> {
         let key = vm.key(name);
         vm.define_data(constants, key, symbol.value(), attrs::ENUMERABLE);
     }
-    kiln_interpreter::builtins::object::set_integrity(vm, constants, true)?;
+    kiln_interpreter::abstract_ops::objects::set_integrity_level(vm, constants, true)?;
     let ck = vm.key("constants");
     vm.define_data(o, ck, constants.value(), attrs::HIDDEN | attrs::ENUMERABLE);
     named.push(("constants".to_string(), constants.value()));
@@ -904,7 +904,10 @@ fn compile_function(vm: &mut Vm, _: Value, args: &[Value]) -> JsResult<Value> {
     if !params_value.is_undefined() {
         let list = match params_value.as_object() {
             Some(o) if vm.obj(o).is_array() => {
-                kiln_interpreter::builtins::function::create_list_from_array_like(vm, params_value)?
+                kiln_interpreter::abstract_ops::objects::create_list_from_array_like(
+                    vm,
+                    params_value,
+                )?
             }
             _ => {
                 return Err(invalid_arg_type(
@@ -939,7 +942,7 @@ fn compile_function(vm: &mut Vm, _: Value, args: &[Value]) -> JsResult<Value> {
             ));
         }
         let list =
-            kiln_interpreter::builtins::function::create_list_from_array_like(vm, extensions)?;
+            kiln_interpreter::abstract_ops::objects::create_list_from_array_like(vm, extensions)?;
         for (i, e) in list.iter().enumerate() {
             if !e.is_object() {
                 return Err(invalid_arg_type(
@@ -1183,16 +1186,16 @@ fn source_text_module_construct(vm: &mut Vm, args: &[Value], nt: ObjRef) -> JsRe
         let record = vm.new_object();
         let specifier = vm.string(r);
         let attributes = vm.new_object();
-        kiln_interpreter::builtins::object::set_integrity(vm, attributes, true)?;
+        kiln_interpreter::abstract_ops::objects::set_integrity_level(vm, attributes, true)?;
         for (k, v) in [("specifier", specifier), ("attributes", attributes.value())] {
             let key = vm.key(k);
             vm.define_data(record, key, v, attrs::ENUMERABLE);
         }
-        kiln_interpreter::builtins::object::set_integrity(vm, record, true)?;
+        kiln_interpreter::abstract_ops::objects::set_integrity_level(vm, record, true)?;
         records.push(record.value());
     }
     let list = vm.new_array(records);
-    kiln_interpreter::builtins::object::set_integrity(vm, list, true)?;
+    kiln_interpreter::abstract_ops::objects::set_integrity_level(vm, list, true)?;
     let k = vm.key("moduleRequests");
     vm.define_data(o, k, list.value(), attrs::DEFAULT);
     Ok(o.value())
@@ -1212,7 +1215,8 @@ fn synthetic_module_construct(vm: &mut Vm, args: &[Value], nt: ObjRef) -> JsResu
             names_value,
         ));
     }
-    let list = kiln_interpreter::builtins::function::create_list_from_array_like(vm, names_value)?;
+    let list =
+        kiln_interpreter::abstract_ops::objects::create_list_from_array_like(vm, names_value)?;
     let mut names: Vec<String> = Vec::new();
     for (i, v) in list.into_iter().enumerate() {
         let n = expect_string(vm, v, &format!("exportNames[{i}]"))?;
@@ -1520,7 +1524,7 @@ fn module_link_requests(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Va
             list,
         ));
     }
-    let modules = kiln_interpreter::builtins::function::create_list_from_array_like(vm, list)?;
+    let modules = kiln_interpreter::abstract_ops::objects::create_list_from_array_like(vm, list)?;
     let index = module_data(&data).borrow().index;
     let wanted = vm.module_requests(index).len();
     if modules.len() != wanted {

@@ -628,7 +628,8 @@ impl Vm {
                 crate::builtins::generator::async_generator_complete(self, g, value, false)?;
                 result = Value::UNDEFINED;
             } else {
-                result = crate::builtins::iterator::iter_result(self, value, true);
+                result =
+                    crate::abstract_ops::iterators::create_iter_result_object(self, value, true);
             }
         }
         Ok(match frame.return_to {

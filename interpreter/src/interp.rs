@@ -1309,7 +1309,7 @@ impl Vm {
                         let a = tri!(self.expect_object(r!(array), "an array literal"));
                         let it = r!(iterable);
                         self.frames[fi].pc = pc;
-                        let values = tri!(crate::builtins::iterator::iterate_to_vec(self, it));
+                        let values = tri!(crate::abstract_ops::iterators::iterate_to_vec(self, it));
                         for v in values {
                             self.array_literal_push(a, v);
                         }
@@ -1588,9 +1588,9 @@ impl Vm {
                         self.frames[fi].pc = pc;
                         let o = r!(object);
                         let (it, next) = if kind.0 == 1 {
-                            tri!(crate::builtins::iterator::get_async_iterator(self, o))
+                            tri!(crate::abstract_ops::iterators::get_async_iterator(self, o))
                         } else {
-                            tri!(crate::builtins::iterator::get_iterator(self, o))
+                            tri!(crate::abstract_ops::iterators::get_iterator(self, o))
                         };
                         r!(dst) = it;
                         r!(Reg(dst.0 + 1)) = next;
@@ -1603,7 +1603,9 @@ impl Vm {
                         self.frames[fi].pc = pc;
                         let it = r!(iterator);
                         let next = r!(Reg(iterator.0 + 1));
-                        match tri!(crate::builtins::iterator::step(self, it, next)) {
+                        match tri!(crate::abstract_ops::iterators::iterator_step_value(
+                            self, it, next
+                        )) {
                             Some(v) => r!(dst) = v,
                             None => jump!(start, offset),
                         }
@@ -1623,13 +1625,13 @@ impl Vm {
                     I::IteratorClose { iterator } => {
                         self.frames[fi].pc = pc;
                         let it = r!(iterator);
-                        tri!(crate::builtins::iterator::close(self, it));
+                        tri!(crate::abstract_ops::iterators::iterator_close(self, it));
                     }
                     I::IteratorCloseThrow { iterator } => {
                         self.frames[fi].pc = pc;
                         let it = r!(iterator);
                         if let Err(JsError::Terminate(t)) =
-                            crate::builtins::iterator::close(self, it)
+                            crate::abstract_ops::iterators::iterator_close(self, it)
                         {
                             tri!(Err(JsError::Terminate(t)));
                         }
@@ -1689,7 +1691,11 @@ impl Vm {
                     }
                     I::NewIteratorResult { dst, value, done } => {
                         let v = r!(value);
-                        r!(dst) = crate::builtins::iterator::iter_result(self, v, done.0 == 1);
+                        r!(dst) = crate::abstract_ops::iterators::create_iter_result_object(
+                            self,
+                            v,
+                            done.0 == 1,
+                        );
                     }
                     I::GetImport {
                         dst,

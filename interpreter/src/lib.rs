@@ -10,9 +10,13 @@
 //!   time) and `globals`; `inline_cache`; `script_constants` and `templates`; `arguments`,
 //!   `super_keyword`, `private_names`, `for_in`, `yield_await`, `direct_eval`, `array_literals`;
 //!   `object_operations` (PutValue, GetMethod, CopyDataProperties); `invalid_bytecode`.
+//! - [`abstract_ops`]: the spec's shared abstract operations (ECMA-262 section 7, and 6.2.6),
+//!   one file per subsection, which the built-ins and the loop import instead of each other's
+//!   files.
 //! - [`realm`] and [`builtins`]: the intrinsics; [`eval`]: source to running code.
 //! - [`limits`]: termination checks inside built-ins, the maximum string and BigInt sizes.
 
+pub mod abstract_ops;
 mod arguments;
 mod array_literals;
 pub mod builtins;

@@ -918,7 +918,8 @@ impl Vm {
             }
             // 10.4.5.5 [[Set]] of a typed array for a numeric key.
             if typed_array::typed_array(self, cur).is_some()
-                && let Some(index) = typed_array::numeric_index(self, key)
+                && let Some(index) =
+                    crate::abstract_ops::type_conversion::canonical_numeric_index_string(self, key)
             {
                 if receiver == cur.value() {
                     typed_array::set_element(self, cur, index, value)?;

@@ -38,10 +38,10 @@ impl Vm {
             .collect();
         let raw_array = self.new_array(raw_values);
         let template = self.new_array(cooked_values);
-        crate::builtins::object::set_integrity(self, raw_array, true).ok();
+        crate::abstract_ops::objects::set_integrity_level(self, raw_array, true).ok();
         let raw_key = PropertyKey::String(self.names.raw);
         self.define_data(template, raw_key, raw_array.value(), 0);
-        crate::builtins::object::set_integrity(self, template, true).ok();
+        crate::abstract_ops::objects::set_integrity_level(self, template, true).ok();
         script
             .templates
             .borrow_mut()

@@ -44,7 +44,7 @@ impl Vm {
         } else if raw {
             value
         } else {
-            crate::builtins::iterator::iter_result(self, value, false)
+            crate::abstract_ops::iterators::create_iter_result_object(self, value, false)
         };
         Ok(match return_to {
             ReturnTo::Native => Completion::Native(result),

@@ -1,6 +1,10 @@
 //! 23.1 Array objects. Methods work on any array-like through [[Get]]/[[Set]], as the spec says.
 
 use super::arg;
+use crate::abstract_ops::iterators;
+use crate::abstract_ops::objects::length_of_array_like;
+use crate::abstract_ops::testing_comparison::is_array;
+use crate::abstract_ops::type_conversion::index_key;
 use crate::heap::ObjRef;
 use crate::limits::StringBuilder;
 use crate::object::{Object, ObjectKind, PropertyKey, attrs};
@@ -105,28 +109,6 @@ pub fn init(vm: &mut Vm) {
     );
 }
 
-/// 7.2.2 IsArray (proxies forward to their target: a loop, since a chain of proxies can be
-/// as long as memory allows).
-pub fn is_array(vm: &mut Vm, v: Value) -> JsResult<bool> {
-    let Some(mut o) = v.as_object() else {
-        return Ok(false);
-    };
-    loop {
-        match vm.obj(o).kind {
-            ObjectKind::Array => return Ok(true),
-            ObjectKind::Proxy { target, .. } => match target {
-                Some(t) => o = t,
-                None => {
-                    return Err(
-                        vm.type_error("Cannot perform 'IsArray' on a proxy that has been revoked")
-                    );
-                }
-            },
-            _ => return Ok(false),
-        }
-    }
-}
-
 fn is_array_fn(vm: &mut Vm, _: Value, args: &[Value]) -> JsResult<Value> {
     Ok(Value::boolean(is_array(vm, arg(args, 0))?))
 }
@@ -206,11 +188,11 @@ fn from(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
         };
         let o = a.as_object().expect("an object");
         vm.root(a);
-        let (it, next) = super::iterator::get_iterator_from_method(vm, items, using)?;
+        let (it, next) = iterators::get_iterator_from_method(vm, items, using)?;
         vm.root(it);
         let mut k = 0u32;
         loop {
-            let Some(v) = super::iterator::step(vm, it, next)? else {
+            let Some(v) = iterators::iterator_step_value(vm, it, next)? else {
                 set_length(vm, o, f64::from(k))?;
                 return Ok(a);
             };
@@ -226,14 +208,14 @@ fn from(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
                 if let crate::vm::JsError::Throw(v) = &e {
                     vm.root(*v);
                 }
-                let _ = super::iterator::close(vm, it);
+                let _ = iterators::iterator_close(vm, it);
                 return Err(e);
             }
             k += 1;
         }
     }
     let array_like = vm.to_object(items)?;
-    let len = length_of(vm, array_like)?;
+    let len = length_of_array_like(vm, array_like)?;
     let a = if vm.is_constructor(this) {
         vm.construct(this, &[Value::number(len)], this)?
     } else {
@@ -256,24 +238,6 @@ fn from(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
     }
     set_length(vm, o, len)?;
     Ok(a)
-}
-
-/// LengthOfArrayLike
-pub fn length_of(vm: &mut Vm, o: ObjRef) -> JsResult<f64> {
-    if vm.obj(o).is_array() {
-        return Ok(f64::from(vm.obj(o).length));
-    }
-    let key = PropertyKey::String(vm.names.length);
-    let l = vm.get(o, key, o.value())?;
-    vm.to_length(l)
-}
-
-pub fn index_key(vm: &mut Vm, k: f64) -> PropertyKey {
-    if k < 4294967295.0 {
-        PropertyKey::Index(k as u32)
-    } else {
-        vm.key(&crate::number_conversion::number_to_string(k))
-    }
 }
 
 /// HasProperty(o, k), then Get(o, k) when present. A key past the array indices is an atom
@@ -372,7 +336,7 @@ fn relative_index(vm: &mut Vm, v: Value, len: f64, default: f64) -> JsResult<f64
 
 fn at(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
     let o = vm.to_object(this)?;
-    let len = length_of(vm, o)?;
+    let len = length_of_array_like(vm, o)?;
     let r = vm.to_integer_or_infinity(arg(args, 0))?;
     let k = if r >= 0.0 { r } else { len + r };
     if k < 0.0 || k >= len {
@@ -405,7 +369,7 @@ fn concat(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
     for e in items {
         if is_concat_spreadable(vm, e)? {
             let eo = e.as_object().expect("an object");
-            let len = length_of(vm, eo)?;
+            let len = length_of_array_like(vm, eo)?;
             if n + len > 9007199254740991.0 {
                 return Err(vm.type_error("Array length exceeds the maximum"));
             }
@@ -433,7 +397,7 @@ fn concat(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
 
 fn copy_within(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
     let o = vm.to_object(this)?;
-    let len = length_of(vm, o)?;
+    let len = length_of_array_like(vm, o)?;
     let mut to = relative_index(vm, arg(args, 0), len, 0.0)?;
     let mut from = relative_index(vm, arg(args, 1), len, 0.0)?;
     let fin = relative_index(vm, arg(args, 2), len, len)?;
@@ -482,7 +446,7 @@ fn each(
     mut visit: impl FnMut(&mut Vm, f64, Value, Value) -> JsResult<bool>,
 ) -> JsResult<ObjRef> {
     let o = vm.to_object(this)?;
-    let len = length_of(vm, o)?;
+    let len = length_of_array_like(vm, o)?;
     let f = arg(args, 0);
     callback(vm, f, name)?;
     let this_arg = arg(args, 1);
@@ -570,7 +534,7 @@ fn find_last_index(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> 
 /// 23.1.3.21 Array.prototype.map
 fn map(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
     let o = vm.to_object(this)?;
-    let len = length_of(vm, o)?;
+    let len = length_of_array_like(vm, o)?;
     callback(vm, arg(args, 0), "map")?;
     let a = species_create(vm, o, len)?;
     vm.root(a.value());
@@ -601,7 +565,7 @@ fn filter(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
 
 fn fill(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
     let o = vm.to_object(this)?;
-    let len = length_of(vm, o)?;
+    let len = length_of_array_like(vm, o)?;
     let mut k = relative_index(vm, arg(args, 1), len, 0.0)?;
     let fin = relative_index(vm, arg(args, 2), len, len)?;
     while k < fin {
@@ -635,7 +599,7 @@ fn flatten_into(
             }
             if depth > 0.0 && is_array(vm, element)? {
                 let eo = element.as_object().expect("an array");
-                let elen = length_of(vm, eo)?;
+                let elen = length_of_array_like(vm, eo)?;
                 target_index = flatten_into(vm, target, eo, elen, target_index, depth - 1.0, None)?;
             } else {
                 let tk = index_key(vm, target_index);
@@ -650,7 +614,7 @@ fn flatten_into(
 
 fn flat(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
     let o = vm.to_object(this)?;
-    let len = length_of(vm, o)?;
+    let len = length_of_array_like(vm, o)?;
     let depth = if arg(args, 0).is_undefined() {
         1.0
     } else {
@@ -664,7 +628,7 @@ fn flat(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
 
 fn flat_map(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
     let o = vm.to_object(this)?;
-    let len = length_of(vm, o)?;
+    let len = length_of_array_like(vm, o)?;
     callback(vm, arg(args, 0), "flatMap")?;
     let a = species_create(vm, o, 0.0)?;
     vm.root(a.value());
@@ -674,7 +638,7 @@ fn flat_map(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
 
 fn includes(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
     let o = vm.to_object(this)?;
-    let len = length_of(vm, o)?;
+    let len = length_of_array_like(vm, o)?;
     if len == 0.0 {
         return Ok(Value::FALSE);
     }
@@ -693,7 +657,7 @@ fn includes(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
 
 fn index_of(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
     let o = vm.to_object(this)?;
-    let len = length_of(vm, o)?;
+    let len = length_of_array_like(vm, o)?;
     if len == 0.0 {
         return Ok(Value::int32(-1));
     }
@@ -712,7 +676,7 @@ fn index_of(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
 
 fn last_index_of(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
     let o = vm.to_object(this)?;
-    let len = length_of(vm, o)?;
+    let len = length_of_array_like(vm, o)?;
     if len == 0.0 {
         return Ok(Value::int32(-1));
     }
@@ -743,7 +707,7 @@ fn join(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
     if vm.join_stack.contains(&o) {
         return Ok(vm.string(""));
     }
-    let len = length_of(vm, o)?;
+    let len = length_of_array_like(vm, o)?;
     let sep: Vec<u16> = if arg(args, 0).is_undefined() {
         vec![u16::from(b',')]
     } else {
@@ -788,7 +752,7 @@ fn to_string(vm: &mut Vm, this: Value, _: &[Value]) -> JsResult<Value> {
 
 fn to_locale_string(vm: &mut Vm, this: Value, _: &[Value]) -> JsResult<Value> {
     let o = vm.to_object(this)?;
-    let len = length_of(vm, o)?;
+    let len = length_of_array_like(vm, o)?;
     vm.check_string_length((len - 1.0).max(0.0))?;
     let mut out = StringBuilder::new();
     let mut k = 0.0;
@@ -814,7 +778,7 @@ fn to_locale_string(vm: &mut Vm, this: Value, _: &[Value]) -> JsResult<Value> {
 
 fn pop(vm: &mut Vm, this: Value, _: &[Value]) -> JsResult<Value> {
     let o = vm.to_object(this)?;
-    let len = length_of(vm, o)?;
+    let len = length_of_array_like(vm, o)?;
     if len == 0.0 {
         set_length(vm, o, 0.0)?;
         return Ok(Value::UNDEFINED);
@@ -846,7 +810,7 @@ fn push(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
         vm.heap.note_growth(grown);
         return Ok(Value::number(f64::from(length)));
     }
-    let len = length_of(vm, o)?;
+    let len = length_of_array_like(vm, o)?;
     if len + args.len() as f64 > 9007199254740991.0 {
         return Err(vm.type_error("Pushing would exceed the maximum array length"));
     }
@@ -862,7 +826,7 @@ fn push(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
 
 fn reduce_impl(vm: &mut Vm, this: Value, args: &[Value], right: bool) -> JsResult<Value> {
     let o = vm.to_object(this)?;
-    let len = length_of(vm, o)?;
+    let len = length_of_array_like(vm, o)?;
     let f = arg(args, 0);
     callback(vm, f, "reduce")?;
     let mut k = if right { len - 1.0 } else { 0.0 };
@@ -906,7 +870,7 @@ fn reduce_right(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
 
 fn reverse(vm: &mut Vm, this: Value, _: &[Value]) -> JsResult<Value> {
     let o = vm.to_object(this)?;
-    let len = length_of(vm, o)?;
+    let len = length_of_array_like(vm, o)?;
     let middle = (len / 2.0).floor();
     let mut lower = 0.0;
     while lower != middle {
@@ -949,7 +913,7 @@ fn reverse(vm: &mut Vm, this: Value, _: &[Value]) -> JsResult<Value> {
 
 fn shift(vm: &mut Vm, this: Value, _: &[Value]) -> JsResult<Value> {
     let o = vm.to_object(this)?;
-    let len = length_of(vm, o)?;
+    let len = length_of_array_like(vm, o)?;
     if len == 0.0 {
         set_length(vm, o, 0.0)?;
         return Ok(Value::UNDEFINED);
@@ -969,7 +933,7 @@ fn shift(vm: &mut Vm, this: Value, _: &[Value]) -> JsResult<Value> {
 
 fn unshift(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
     let o = vm.to_object(this)?;
-    let len = length_of(vm, o)?;
+    let len = length_of_array_like(vm, o)?;
     let n = args.len() as f64;
     if n > 0.0 {
         if len + n > 9007199254740991.0 {
@@ -991,7 +955,7 @@ fn unshift(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
 
 fn slice(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
     let o = vm.to_object(this)?;
-    let len = length_of(vm, o)?;
+    let len = length_of_array_like(vm, o)?;
     let mut k = relative_index(vm, arg(args, 0), len, 0.0)?;
     let fin = relative_index(vm, arg(args, 1), len, len)?;
     let count = (fin - k).max(0.0);
@@ -1014,7 +978,7 @@ fn slice(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
 /// 23.1.3.31 Array.prototype.splice
 fn splice(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
     let o = vm.to_object(this)?;
-    let len = length_of(vm, o)?;
+    let len = length_of_array_like(vm, o)?;
     let start = relative_index(vm, arg(args, 0), len, 0.0)?;
     let (insert, delete_count) = match args.len() {
         0 => (0.0, 0.0),
@@ -1164,7 +1128,7 @@ fn sort(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
         return Err(vm.type_error("The comparison function must be either a function or undefined"));
     }
     let o = vm.to_object(this)?;
-    let len = length_of(vm, o)?;
+    let len = length_of_array_like(vm, o)?;
     let (values, undefined) = collect_for_sort(vm, o, len, true)?;
     let sorted = sort_values(vm, values, comparator)?;
     let count = sorted.len();
@@ -1192,7 +1156,7 @@ fn to_sorted(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
         return Err(vm.type_error("The comparison function must be either a function or undefined"));
     }
     let o = vm.to_object(this)?;
-    let len = length_of(vm, o)?;
+    let len = length_of_array_like(vm, o)?;
     let a = array_create(vm, len, None)?;
     vm.root(a.value());
     let (values, undefined) = collect_for_sort(vm, o, len, false)?;
@@ -1205,7 +1169,7 @@ fn to_sorted(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
 
 fn to_reversed(vm: &mut Vm, this: Value, _: &[Value]) -> JsResult<Value> {
     let o = vm.to_object(this)?;
-    let len = length_of(vm, o)?;
+    let len = length_of_array_like(vm, o)?;
     let a = array_create(vm, len, None)?;
     vm.root(a.value());
     let mut k = 0.0;
@@ -1222,7 +1186,7 @@ fn to_reversed(vm: &mut Vm, this: Value, _: &[Value]) -> JsResult<Value> {
 
 fn to_spliced(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
     let o = vm.to_object(this)?;
-    let len = length_of(vm, o)?;
+    let len = length_of_array_like(vm, o)?;
     let start = relative_index(vm, arg(args, 0), len, 0.0)?;
     let (insert, skip) = match args.len() {
         0 => (0.0, 0.0),
@@ -1266,7 +1230,7 @@ fn to_spliced(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
 
 fn with(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
     let o = vm.to_object(this)?;
-    let len = length_of(vm, o)?;
+    let len = length_of_array_like(vm, o)?;
     let rel = vm.to_integer_or_infinity(arg(args, 0))?;
     let actual = if rel >= 0.0 { rel } else { len + rel };
     if actual >= len || actual < 0.0 {

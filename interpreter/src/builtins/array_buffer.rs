@@ -3,6 +3,7 @@
 //! cannot be detached.
 
 use super::arg;
+use crate::abstract_ops::objects;
 use crate::heap::ObjRef;
 use crate::limits::BULK_BYTES;
 use crate::object::{Object, ObjectKind, PropertyKey, attrs};
@@ -40,7 +41,7 @@ pub fn init(vm: &mut Vm) {
     let ctor = vm.make_constructor(
         "ArrayBuffer",
         1,
-        super::map::requires_new,
+        super::requires_new,
         Some(construct_array_buffer),
         proto,
     );
@@ -61,7 +62,7 @@ pub fn init(vm: &mut Vm) {
     let shared = vm.make_constructor(
         "SharedArrayBuffer",
         1,
-        super::map::requires_new,
+        super::requires_new,
         Some(construct_shared_array_buffer),
         shared_proto,
     );
@@ -491,7 +492,7 @@ fn slice_impl(vm: &mut Vm, this: Value, args: &[Value], shared: bool) -> JsResul
         Some(vm.intrinsics().array_buffer_constructor)
     };
     let default = default.map_or(Value::UNDEFINED, ObjRef::value);
-    let ctor = super::promise::species_constructor(vm, o, default)?;
+    let ctor = objects::species_constructor(vm, o, default)?;
     let new = vm.construct(ctor, &[Value::number(new_len as f64)], ctor)?;
     let class = if shared {
         "SharedArrayBuffer"

@@ -4,8 +4,11 @@
 //! error becomes the rejection of the returned promise.
 
 use super::arg;
-use super::array::{array_create, index_key, length_of};
+use super::array::array_create;
 use super::promise::{new_promise, perform_then, promise_resolve_intrinsic, reject_promise};
+use crate::abstract_ops::iterators;
+use crate::abstract_ops::objects::length_of_array_like;
+use crate::abstract_ops::type_conversion::index_key;
 use crate::heap::Traced;
 use crate::object::{HostObject, Object, ObjectKind, PropertyKey};
 use crate::value::Value;
@@ -142,9 +145,9 @@ fn start(vm: &mut Vm, st: &FromAsync, state: Value, c: Value, args: &[Value]) ->
     };
     if !using_async.is_undefined() || !using_sync.is_undefined() {
         let (iterator, next) = if !using_async.is_undefined() {
-            super::iterator::get_iterator_from_method(vm, items, using_async)?
+            iterators::get_iterator_from_method(vm, items, using_async)?
         } else {
-            let (sync, next) = super::iterator::get_iterator_from_method(vm, items, using_sync)?;
+            let (sync, next) = iterators::get_iterator_from_method(vm, items, using_sync)?;
             super::iterator::create_async_from_sync(vm, sync, next)?
         };
         st.iterator.set(iterator);
@@ -159,7 +162,7 @@ fn start(vm: &mut Vm, st: &FromAsync, state: Value, c: Value, args: &[Value]) ->
     }
     let array_like = vm.to_object(items)?;
     st.array_like.set(array_like.value());
-    let len = length_of(vm, array_like)?;
+    let len = length_of_array_like(vm, array_like)?;
     st.len.set(len);
     let a = if vm.is_constructor(c) {
         vm.construct(c, &[Value::number(len)], c)?

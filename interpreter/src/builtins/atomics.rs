@@ -5,6 +5,7 @@
 use super::arg;
 use super::array_buffer::{buffer_data, buffer_data_mut};
 use super::typed_array::{self, Element, ElementType, TypedArrayData};
+use crate::abstract_ops::type_conversion;
 use crate::object::{PropertyKey, attrs};
 use crate::value::Value;
 use crate::vm::{JsResult, Vm};
@@ -83,7 +84,7 @@ fn revalidate(vm: &mut Vm, ta: &TypedArrayData, byte_index: usize) -> JsResult<(
 /// The operand: ToBigInt or ToIntegerOrInfinity.
 fn operand(vm: &mut Vm, ty: ElementType, v: Value) -> JsResult<(Element, Value)> {
     if ty.is_bigint() {
-        let b = super::number::to_bigint(vm, v)?;
+        let b = type_conversion::to_bigint(vm, v)?;
         let bits = typed_array::low_64_bits(&b);
         let value = vm.new_bigint(b);
         Ok((Element::BigInt(bits), value))
@@ -215,7 +216,7 @@ fn wait(vm: &mut Vm, _: Value, args: &[Value]) -> JsResult<Value> {
     }
     let at = validate_access(vm, &ta, arg(args, 1))?;
     let expected = if ta.element.is_bigint() {
-        let b = super::number::to_bigint(vm, arg(args, 2))?;
+        let b = type_conversion::to_bigint(vm, arg(args, 2))?;
         typed_array::low_64_bits(&b)
     } else {
         u64::from(vm.to_int32(arg(args, 2))? as u32)

@@ -1,5 +1,4 @@
-//! The ordered hash table behind Map and Set (24.1, 24.2), and the grouping helper shared by
-//! `Object.groupBy` and `Map.groupBy`.
+//! The ordered hash table behind Map and Set (24.1, 24.2).
 //!
 //! Entries keep insertion order in a vector; a hash index (consistent with SameValueZero) finds
 //! them in constant time. A deleted entry becomes a hole, so iteration in progress is not
@@ -342,58 +341,4 @@ pub fn next_entry(vm: &mut Vm, o: ObjRef, position: usize) -> Option<(usize, (Va
         i += 1;
     }
     None
-}
-
-/// 7.3.35 GroupBy: property keys (`Object.groupBy`) or SameValueZero keys (`Map.groupBy`).
-pub fn group_by(
-    vm: &mut Vm,
-    items: Value,
-    callback: Value,
-    property_keys: bool,
-) -> JsResult<Vec<(Value, Vec<Value>)>> {
-    if items.is_nullish() {
-        return Err(vm.type_error("groupBy called on null or undefined"));
-    }
-    if !vm.is_callable(callback) {
-        return Err(vm.type_error("groupBy: callback is not a function"));
-    }
-    let (it, next) = super::iterator::get_iterator(vm, items)?;
-    vm.root(it);
-    let mut groups: Vec<(Value, Vec<Value>)> = Vec::new();
-    let mut k = 0.0;
-    while let Some(v) = super::iterator::step(vm, it, next)? {
-        vm.root(v);
-        let key = match vm.call(callback, Value::UNDEFINED, &[v, Value::number(k)]) {
-            Ok(key) => key,
-            Err(e) => {
-                let _ = super::iterator::close(vm, it);
-                return Err(e);
-            }
-        };
-        let key = if property_keys {
-            match vm.to_property_key(key) {
-                Ok(pk) => vm.key_value(pk),
-                Err(e) => {
-                    let _ = super::iterator::close(vm, it);
-                    return Err(e);
-                }
-            }
-        } else {
-            normalize(key)
-        };
-        vm.root(key);
-        let mut found = None;
-        for (i, (g, _)) in groups.iter().enumerate() {
-            if vm.same_value_zero(*g, key)? {
-                found = Some(i);
-                break;
-            }
-        }
-        match found {
-            Some(i) => groups[i].1.push(v),
-            None => groups.push((key, vec![v])),
-        }
-        k += 1.0;
-    }
-    Ok(groups)
 }

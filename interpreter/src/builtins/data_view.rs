@@ -43,13 +43,7 @@ pub fn init(vm: &mut Vm) {
     let op = vm.intrinsics().object_prototype;
     let tag = vm.symbols.to_string_tag;
     let proto = vm.new_plain_object(op);
-    vm.make_constructor(
-        "DataView",
-        1,
-        super::map::requires_new,
-        Some(construct),
-        proto,
-    );
+    vm.make_constructor("DataView", 1, super::requires_new, Some(construct), proto);
     vm.define_getter(proto, "buffer", buffer);
     vm.define_getter(proto, "byteLength", byte_length);
     vm.define_getter(proto, "byteOffset", byte_offset);

@@ -1,6 +1,7 @@
 //! 20.5 Error objects: Error, the NativeError constructors and AggregateError.
 
 use super::arg;
+use crate::abstract_ops::iterators;
 use crate::heap::ObjRef;
 use crate::object::{Object, ObjectKind, PropertyKey, attrs};
 use crate::value::Value;
@@ -156,7 +157,7 @@ fn native_error_construct(vm: &mut Vm, args: &[Value], nt: ObjRef) -> JsResult<V
 fn aggregate(vm: &mut Vm, nt: Value, args: &[Value]) -> JsResult<Value> {
     let o = make(vm, "AggregateError", nt, arg(args, 1), arg(args, 2))?;
     vm.root(o.value());
-    let errors = super::iterator::iterate_to_vec(vm, arg(args, 0))?;
+    let errors = iterators::iterate_to_vec(vm, arg(args, 0))?;
     let list = vm.new_array(errors);
     let key = vm.key("errors");
     vm.define_data(o, key, list.value(), attrs::HIDDEN);

@@ -2,6 +2,7 @@
 //! and `Function.prototype` (`call`, `apply`, `bind`, `toString`, `@@hasInstance`).
 
 use super::arg;
+use crate::abstract_ops::objects::create_list_from_array_like;
 use crate::heap::{EnvRef, ObjRef};
 use crate::object::{
     BoundFunction, Closure, ConstructorKind, Object, ObjectKind, Property, PropertyKey, Slot, attrs,
@@ -153,29 +154,6 @@ fn apply(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
     }
     let list = create_list_from_array_like(vm, list)?;
     vm.call(this, arg(args, 0), &list)
-}
-
-/// 7.3.18 CreateListFromArrayLike
-pub fn create_list_from_array_like(vm: &mut Vm, v: Value) -> JsResult<Vec<Value>> {
-    let Some(o) = v.as_object() else {
-        return Err(vm.type_error("CreateListFromArrayLike called on non-object"));
-    };
-    let length_key = PropertyKey::String(vm.names.length);
-    let len = vm.get(o, length_key, v)?;
-    let len = vm.to_length(len)? as u64;
-    if len > 10_000_000 {
-        return Err(vm.range_error("Too many arguments in function call"));
-    }
-    let mut out = Vec::with_capacity(len as usize);
-    for i in 0..len {
-        let key = if i < u64::from(u32::MAX) {
-            PropertyKey::Index(i as u32)
-        } else {
-            vm.key(&i.to_string())
-        };
-        out.push(vm.get(o, key, v)?);
-    }
-    Ok(out)
 }
 
 /// 20.2.3.2 Function.prototype.bind

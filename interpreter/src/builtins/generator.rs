@@ -2,6 +2,7 @@
 //! async generator prototypes (`next`, `return`, `throw`) with the async generator request queue.
 
 use super::arg;
+use crate::abstract_ops::iterators;
 use crate::heap::ObjRef;
 use crate::object::{AsyncGeneratorRequest, GeneratorState, ObjectKind, PropertyKey, attrs};
 use crate::value::Value;
@@ -129,8 +130,12 @@ fn generator_resume(vm: &mut Vm, this: Value, mode: u32, value: Value) -> JsResu
         GeneratorState::Executing => Err(vm.type_error("Generator is already running")),
         GeneratorState::Completed => match mode {
             1 => Err(JsError::Throw(value)),
-            2 => Ok(super::iterator::iter_result(vm, value, true)),
-            _ => Ok(super::iterator::iter_result(vm, Value::UNDEFINED, true)),
+            2 => Ok(iterators::create_iter_result_object(vm, value, true)),
+            _ => Ok(iterators::create_iter_result_object(
+                vm,
+                Value::UNDEFINED,
+                true,
+            )),
         },
         GeneratorState::SuspendedStart if mode != 0 => {
             if let ObjectKind::Generator(gen_state) = &mut vm.obj_mut(g).kind {
@@ -140,7 +145,7 @@ fn generator_resume(vm: &mut Vm, this: Value, mode: u32, value: Value) -> JsResu
             if mode == 1 {
                 Err(JsError::Throw(value))
             } else {
-                Ok(super::iterator::iter_result(vm, value, true))
+                Ok(iterators::create_iter_result_object(vm, value, true))
             }
         }
         _ => vm.resume_frame(g, mode, value),
@@ -233,7 +238,7 @@ fn resume_next(vm: &mut Vm, g: ObjRef) -> JsResult<()> {
             GeneratorState::Completed => match mode {
                 0 => {
                     pop_front(vm, g);
-                    let r = super::iterator::iter_result(vm, Value::UNDEFINED, true);
+                    let r = iterators::create_iter_result_object(vm, Value::UNDEFINED, true);
                     super::promise::resolve_promise(vm, promise.value(), r)?;
                 }
                 1 => {
@@ -271,7 +276,7 @@ fn await_return_fulfilled(vm: &mut Vm, _: Value, args: &[Value]) -> JsResult<Val
     let g = vm.native_data()[0].as_object().expect("a generator");
     set_state(vm, g, GeneratorState::Completed);
     if let Some(p) = pop_front(vm, g) {
-        let r = super::iterator::iter_result(vm, arg(args, 0), true);
+        let r = iterators::create_iter_result_object(vm, arg(args, 0), true);
         super::promise::resolve_promise(vm, p.value(), r)?;
     }
     resume_next(vm, g)?;
@@ -291,7 +296,7 @@ fn await_return_rejected(vm: &mut Vm, _: Value, args: &[Value]) -> JsResult<Valu
 /// 27.6.3.8 AsyncGeneratorYield: settle the front request, then run the next one.
 pub fn async_generator_yield(vm: &mut Vm, g: ObjRef, value: Value) -> JsResult<()> {
     if let Some(p) = pop_front(vm, g) {
-        let r = super::iterator::iter_result(vm, value, false);
+        let r = iterators::create_iter_result_object(vm, value, false);
         super::promise::resolve_promise(vm, p.value(), r)?;
     }
     resume_next(vm, g)
@@ -309,7 +314,7 @@ pub fn async_generator_complete(
         if is_throw {
             super::promise::reject_promise(vm, p.value(), value);
         } else {
-            let r = super::iterator::iter_result(vm, value, true);
+            let r = iterators::create_iter_result_object(vm, value, true);
             super::promise::resolve_promise(vm, p.value(), r)?;
         }
     }

@@ -1,7 +1,9 @@
-//! 27.1 Iteration: the iterator protocol operations, %IteratorPrototype%, array and string
-//! iterators, and async-from-sync iterators.
+//! 27.1 Iteration: %IteratorPrototype%, array and string iterators, and async-from-sync
+//! iterators. The iterator protocol operations (GetIterator, IteratorStepValue, IteratorClose...)
+//! are in `abstract_ops/iterators.rs`.
 
 use super::arg;
+use crate::abstract_ops::iterators::{create_iter_result_object, iterator_close};
 use crate::heap::ObjRef;
 use crate::object::{Elements, Object, ObjectKind, PropertyKey, attrs};
 use crate::value::Value;
@@ -42,55 +44,6 @@ fn return_this(_: &mut Vm, this: Value, _: &[Value]) -> JsResult<Value> {
     Ok(this)
 }
 
-/// 7.4.14 CreateIteratorResultObject
-pub fn iter_result(vm: &mut Vm, value: Value, done: bool) -> Value {
-    let o = vm.new_object();
-    vm.define_data(
-        o,
-        PropertyKey::String(vm.names.value),
-        value,
-        attrs::DEFAULT,
-    );
-    vm.define_data(
-        o,
-        PropertyKey::String(vm.names.done),
-        Value::boolean(done),
-        attrs::DEFAULT,
-    );
-    o.value()
-}
-
-/// 7.4.3 GetIterator(obj, sync): the iterator and its `next` method.
-pub fn get_iterator(vm: &mut Vm, v: Value) -> JsResult<(Value, Value)> {
-    let key = PropertyKey::Symbol(vm.symbols.iterator);
-    let method = vm.get_method(v, key)?;
-    if method.is_undefined() {
-        let d = vm.describe(v);
-        return Err(vm.type_error(&format!("{d} is not iterable")));
-    }
-    get_iterator_from_method(vm, v, method)
-}
-
-pub fn get_iterator_from_method(vm: &mut Vm, v: Value, method: Value) -> JsResult<(Value, Value)> {
-    let it = vm.call(method, v, &[])?;
-    let Some(o) = it.as_object() else {
-        return Err(vm.type_error("Result of the Symbol.iterator method is not an object"));
-    };
-    let next = vm.get(o, PropertyKey::String(vm.names.next), it)?;
-    Ok((it, next))
-}
-
-/// GetIterator(obj, async), with CreateAsyncFromSyncIterator as the fallback.
-pub fn get_async_iterator(vm: &mut Vm, v: Value) -> JsResult<(Value, Value)> {
-    let key = PropertyKey::Symbol(vm.symbols.async_iterator);
-    let method = vm.get_method(v, key)?;
-    if method.is_undefined() {
-        let (sync, next) = get_iterator(vm, v)?;
-        return create_async_from_sync(vm, sync, next);
-    }
-    get_iterator_from_method(vm, v, method)
-}
-
 /// 27.1.6.1 CreateAsyncFromSyncIterator: the wrapper and its `next` method.
 pub fn create_async_from_sync(vm: &mut Vm, sync: Value, next: Value) -> JsResult<(Value, Value)> {
     let proto = vm.intrinsics().async_from_sync_iterator_prototype;
@@ -101,62 +54,6 @@ pub fn create_async_from_sync(vm: &mut Vm, sync: Value, next: Value) -> JsResult
     vm.define_data(wrapper, k2, next, 0);
     let n = vm.get(wrapper, PropertyKey::String(vm.names.next), wrapper.value())?;
     Ok((wrapper.value(), n))
-}
-
-/// IteratorStepValue: the next value, or `None` when done.
-pub fn step(vm: &mut Vm, it: Value, next: Value) -> JsResult<Option<Value>> {
-    // Native loops over an iterator (spread, `Array.from`, `new Set(iterable)`...) reach no
-    // safepoint when its `next` is native too.
-    vm.check_interrupt_native()?;
-    // Fast path: an unmodified array iterator.
-    if let Some(o) = it.as_object()
-        && let ObjectKind::ArrayIterator { .. } = vm.obj(o).kind
-        && next.as_object() == Some(vm.intrinsics().array_iterator_next)
-    {
-        let r = array_iterator_step(vm, o)?;
-        return Ok(r);
-    }
-    let result = vm.call(next, it, &[])?;
-    let Some(r) = result.as_object() else {
-        let d = vm.describe(result);
-        return Err(vm.type_error(&format!("Iterator result {d} is not an object")));
-    };
-    let done = vm.get(r, PropertyKey::String(vm.names.done), result)?;
-    if vm.to_boolean(done) {
-        return Ok(None);
-    }
-    Ok(Some(vm.get(
-        r,
-        PropertyKey::String(vm.names.value),
-        result,
-    )?))
-}
-
-/// 7.4.11 IteratorClose for a normal completion.
-pub fn close(vm: &mut Vm, it: Value) -> JsResult<()> {
-    let key = PropertyKey::String(vm.names.return_);
-    let ret = vm.get_method(it, key)?;
-    if ret.is_undefined() {
-        return Ok(());
-    }
-    let result = vm.call(ret, it, &[])?;
-    if !result.is_object() {
-        return Err(vm.type_error("Iterator result is not an object"));
-    }
-    Ok(())
-}
-
-/// Every value an iterable yields (spread, `Array.from`, `new Set(iterable)`...).
-pub fn iterate_to_vec(vm: &mut Vm, v: Value) -> JsResult<Vec<Value>> {
-    let (it, next) = get_iterator(vm, v)?;
-    vm.with_roots(&[it, next], |vm| {
-        let mut out = Vec::new();
-        while let Some(x) = step(vm, it, next)? {
-            vm.root(x);
-            out.push(x);
-        }
-        Ok(out)
-    })
 }
 
 /// CreateArrayIterator
@@ -173,7 +70,8 @@ pub fn create_array_iterator(vm: &mut Vm, object: Value, kind: u8) -> Value {
     .value()
 }
 
-fn array_iterator_step(vm: &mut Vm, o: ObjRef) -> JsResult<Option<Value>> {
+/// One step of array iterator `o`: IteratorStepValue takes it directly when `next` is unmodified.
+pub(crate) fn array_iterator_step(vm: &mut Vm, o: ObjRef) -> JsResult<Option<Value>> {
     let ObjectKind::ArrayIterator {
         object,
         index,
@@ -240,8 +138,8 @@ fn array_iterator_next(vm: &mut Vm, this: Value, _: &[Value]) -> JsResult<Value>
         return Err(vm.type_error("next method called on incompatible receiver"));
     };
     match array_iterator_step(vm, o)? {
-        Some(v) => Ok(iter_result(vm, v, false)),
-        None => Ok(iter_result(vm, Value::UNDEFINED, true)),
+        Some(v) => Ok(create_iter_result_object(vm, v, false)),
+        None => Ok(create_iter_result_object(vm, Value::UNDEFINED, true)),
     }
 }
 
@@ -254,7 +152,7 @@ fn string_iterator_next(vm: &mut Vm, this: Value, _: &[Value]) -> JsResult<Value
         return Err(vm.type_error("next method called on incompatible receiver"));
     };
     let Some(s) = string.as_string() else {
-        return Ok(iter_result(vm, Value::UNDEFINED, true));
+        return Ok(create_iter_result_object(vm, Value::UNDEFINED, true));
     };
     // Unit by unit: the whole string's units would be a copy per step for one-byte strings.
     let p = position as usize;
@@ -262,7 +160,7 @@ fn string_iterator_next(vm: &mut Vm, this: Value, _: &[Value]) -> JsResult<Value
         if let ObjectKind::StringIterator { string, .. } = &mut vm.obj_mut(o).kind {
             *string = Value::UNDEFINED;
         }
-        return Ok(iter_result(vm, Value::UNDEFINED, true));
+        return Ok(create_iter_result_object(vm, Value::UNDEFINED, true));
     };
     let (piece, len) = match vm.unit_at_checked(s, p + 1)? {
         Some(second) if (0xD800..0xDC00).contains(&first) && (0xDC00..0xE000).contains(&second) => {
@@ -273,7 +171,7 @@ fn string_iterator_next(vm: &mut Vm, this: Value, _: &[Value]) -> JsResult<Value
     if let ObjectKind::StringIterator { position, .. } = &mut vm.obj_mut(o).kind {
         *position += len as u32;
     }
-    Ok(iter_result(vm, piece, false))
+    Ok(create_iter_result_object(vm, piece, false))
 }
 
 fn sync_parts(vm: &mut Vm, this: Value) -> JsResult<(Value, Value)> {
@@ -304,7 +202,7 @@ fn continuation(
         Ok(p) => p,
         Err(JsError::Throw(e)) => {
             if !done && close_on_rejection {
-                let _ = close(vm, sync);
+                let _ = iterator_close(vm, sync);
             }
             crate::builtins::promise::reject_promise(vm, promise.value(), e);
             return Ok(promise.value());
@@ -330,7 +228,7 @@ fn continuation(
 fn unwrap_fulfilled(vm: &mut Vm, _: Value, args: &[Value]) -> JsResult<Value> {
     let done = vm.native_data().first().copied().unwrap_or(Value::FALSE);
     let d = vm.to_boolean(done);
-    Ok(iter_result(vm, arg(args, 0), d))
+    Ok(create_iter_result_object(vm, arg(args, 0), d))
 }
 
 fn rethrow(_: &mut Vm, _: Value, args: &[Value]) -> JsResult<Value> {
@@ -339,7 +237,7 @@ fn rethrow(_: &mut Vm, _: Value, args: &[Value]) -> JsResult<Value> {
 
 fn close_and_rethrow(vm: &mut Vm, _: Value, args: &[Value]) -> JsResult<Value> {
     let sync = vm.native_data().first().copied().unwrap_or_default();
-    let _ = close(vm, sync);
+    let _ = iterator_close(vm, sync);
     Err(JsError::Throw(arg(args, 0)))
 }
 
@@ -362,7 +260,7 @@ fn async_from_sync_return(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<
         Err(e) => return Err(e),
     };
     if method.is_undefined() {
-        let r = iter_result(vm, arg(args, 0), true);
+        let r = create_iter_result_object(vm, arg(args, 0), true);
         return Ok(crate::builtins::promise::resolved(vm, r));
     }
     let call_args: Vec<Value> = args.first().copied().into_iter().collect();
@@ -387,7 +285,7 @@ fn async_from_sync_throw(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<V
     };
     if method.is_undefined() {
         // Closing first; an error while closing is the rejection.
-        match close(vm, sync) {
+        match iterator_close(vm, sync) {
             Ok(()) => {}
             Err(JsError::Throw(e)) => return Ok(crate::builtins::promise::rejected(vm, e)),
             Err(e) => return Err(e),

@@ -6,7 +6,9 @@
 //! runs the closure from one yield to the next.
 
 use super::arg;
-use super::iterator::{close, iter_result, step};
+use crate::abstract_ops::iterators::{
+    create_iter_result_object, iterator_close, iterator_step_value,
+};
 use crate::heap::{ObjRef, Traced};
 use crate::object::{Object, ObjectKind, Property, PropertyKey, Slot, attrs};
 use crate::value::Value;
@@ -238,7 +240,7 @@ fn this_object(vm: &mut Vm, this: Value, method: &str) -> JsResult<ObjRef> {
 /// Closes `iterator` for an abrupt completion: the original error wins.
 fn close_with(vm: &mut Vm, iterator: Value, error: JsError) -> JsError {
     if matches!(error, JsError::Throw(_)) {
-        let _ = close(vm, iterator);
+        let _ = iterator_close(vm, iterator);
     }
     error
 }
@@ -373,7 +375,7 @@ fn helper_step(vm: &mut Vm, h: ObjRef) -> JsResult<Option<Value>> {
         let counter = helper(vm, h).counter;
         match helper(vm, h).kind {
             HelperKind::Map(f) => {
-                let Some(value) = step(vm, it, next)? else {
+                let Some(value) = iterator_step_value(vm, it, next)? else {
                     return Ok(None);
                 };
                 let mapped = vm
@@ -383,7 +385,7 @@ fn helper_step(vm: &mut Vm, h: ObjRef) -> JsResult<Option<Value>> {
                 return Ok(Some(mapped));
             }
             HelperKind::Filter(f) => {
-                let Some(value) = step(vm, it, next)? else {
+                let Some(value) = iterator_step_value(vm, it, next)? else {
                     return Ok(None);
                 };
                 let selected = vm.with_roots(&[value], |vm| {
@@ -397,13 +399,13 @@ fn helper_step(vm: &mut Vm, h: ObjRef) -> JsResult<Option<Value>> {
             }
             HelperKind::Take(remaining) => {
                 if remaining == 0.0 {
-                    close(vm, it)?;
+                    iterator_close(vm, it)?;
                     return Ok(None);
                 }
                 if remaining != f64::INFINITY {
                     helper(vm, h).kind = HelperKind::Take(remaining - 1.0);
                 }
-                return step(vm, it, next);
+                return iterator_step_value(vm, it, next);
             }
             HelperKind::Drop(Some(mut remaining)) => {
                 while remaining > 0.0 {
@@ -417,9 +419,9 @@ fn helper_step(vm: &mut Vm, h: ObjRef) -> JsResult<Option<Value>> {
                 }
                 helper(vm, h).kind = HelperKind::Drop(None);
             }
-            HelperKind::Drop(None) => return step(vm, it, next),
+            HelperKind::Drop(None) => return iterator_step_value(vm, it, next),
             HelperKind::FlatMap(f, Some((inner, inner_next))) => {
-                match step(vm, inner, inner_next) {
+                match iterator_step_value(vm, inner, inner_next) {
                     Ok(Some(v)) => return Ok(Some(v)),
                     Ok(None) => {
                         helper(vm, h).kind = HelperKind::FlatMap(f, None);
@@ -429,7 +431,7 @@ fn helper_step(vm: &mut Vm, h: ObjRef) -> JsResult<Option<Value>> {
                 }
             }
             HelperKind::FlatMap(f, None) => {
-                let Some(value) = step(vm, it, next)? else {
+                let Some(value) = iterator_step_value(vm, it, next)? else {
                     return Ok(None);
                 };
                 let mapped = vm
@@ -448,16 +450,19 @@ fn helper_next(vm: &mut Vm, this: Value, _: &[Value]) -> JsResult<Value> {
     let h = helper_of(vm, this, "next")?;
     match helper(vm, h).state {
         HelperState::Executing => return Err(vm.type_error("Generator is already running")),
-        HelperState::Completed => return Ok(iter_result(vm, Value::UNDEFINED, true)),
+        HelperState::Completed => return Ok(create_iter_result_object(vm, Value::UNDEFINED, true)),
         _ => {}
     }
     helper(vm, h).state = HelperState::Executing;
     let result = helper_step(vm, h);
     let (state, out) = match result {
-        Ok(Some(v)) => (HelperState::SuspendedYield, Ok(iter_result(vm, v, false))),
+        Ok(Some(v)) => (
+            HelperState::SuspendedYield,
+            Ok(create_iter_result_object(vm, v, false)),
+        ),
         Ok(None) => (
             HelperState::Completed,
-            Ok(iter_result(vm, Value::UNDEFINED, true)),
+            Ok(create_iter_result_object(vm, Value::UNDEFINED, true)),
         ),
         Err(e) => (HelperState::Completed, Err(e)),
     };
@@ -471,7 +476,7 @@ fn helper_return(vm: &mut Vm, this: Value, _: &[Value]) -> JsResult<Value> {
     let state = helper(vm, h).state;
     match state {
         HelperState::Executing => return Err(vm.type_error("Generator is already running")),
-        HelperState::Completed => return Ok(iter_result(vm, Value::UNDEFINED, true)),
+        HelperState::Completed => return Ok(create_iter_result_object(vm, Value::UNDEFINED, true)),
         _ => {}
     }
     helper(vm, h).state = HelperState::Executing;
@@ -482,15 +487,15 @@ fn helper_return(vm: &mut Vm, this: Value, _: &[Value]) -> JsResult<Value> {
     };
     let result = (|| {
         if let Some((inner, _)) = inner
-            && let Err(e) = close(vm, inner)
+            && let Err(e) = iterator_close(vm, inner)
         {
             return Err(close_with(vm, it, e));
         }
-        close(vm, it)
+        iterator_close(vm, it)
     })();
     helper(vm, h).state = HelperState::Completed;
     result?;
-    Ok(iter_result(vm, Value::UNDEFINED, true))
+    Ok(create_iter_result_object(vm, Value::UNDEFINED, true))
 }
 
 /// 27.1.3.2.1 Iterator.from ( O )
@@ -530,7 +535,7 @@ fn wrapped_return(vm: &mut Vm, this: Value, _: &[Value]) -> JsResult<Value> {
     let (iterator, _) = wrapped(vm, this)?;
     let method = vm.get_method(iterator, PropertyKey::String(vm.names.return_))?;
     if method.is_undefined() {
-        return Ok(iter_result(vm, Value::UNDEFINED, true));
+        return Ok(create_iter_result_object(vm, Value::UNDEFINED, true));
     }
     vm.call(method, iterator, &[])
 }
@@ -560,11 +565,11 @@ fn each(
     mut body: impl FnMut(&mut Vm, Value, f64) -> JsResult<Option<Value>>,
 ) -> JsResult<Option<Value>> {
     let mut counter = start;
-    while let Some(value) = step(vm, it, next)? {
+    while let Some(value) = iterator_step_value(vm, it, next)? {
         match vm.with_roots(&[value], |vm| body(vm, value, counter)) {
             Ok(None) => {}
             Ok(Some(result)) => {
-                vm.with_roots(&[result], |vm| close(vm, it))?;
+                vm.with_roots(&[result], |vm| iterator_close(vm, it))?;
                 return Ok(Some(result));
             }
             Err(e) => return Err(close_with(vm, it, e)),
@@ -583,7 +588,7 @@ fn reduce(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
 
 fn reduce_body(vm: &mut Vm, it: Value, next: Value, f: Value, args: &[Value]) -> JsResult<Value> {
     let (mut accumulator, start) = if args.len() < 2 {
-        match step(vm, it, next)? {
+        match iterator_step_value(vm, it, next)? {
             Some(v) => (v, 1.0),
             None => {
                 return Err(vm.type_error("Reduce of empty iterator with no initial value"));
@@ -595,7 +600,8 @@ fn reduce_body(vm: &mut Vm, it: Value, next: Value, f: Value, args: &[Value]) ->
     // Not `each`: the accumulator must stay rooted across the step that fetches the next value.
     let mut counter = start;
     loop {
-        let Some(value) = vm.with_roots(&[accumulator], |vm| step(vm, it, next))? else {
+        let Some(value) = vm.with_roots(&[accumulator], |vm| iterator_step_value(vm, it, next))?
+        else {
             return Ok(accumulator);
         };
         accumulator = vm
@@ -615,7 +621,7 @@ fn to_array(vm: &mut Vm, this: Value, _: &[Value]) -> JsResult<Value> {
     let (it, next) = get_iterator_direct(vm, o)?;
     vm.with_roots(&[it, next], |vm| {
         let mut items = Vec::new();
-        while let Some(v) = step(vm, it, next)? {
+        while let Some(v) = iterator_step_value(vm, it, next)? {
             vm.root(v);
             items.push(v);
         }

@@ -1,6 +1,7 @@
 //! 25.5 The JSON object.
 
 use super::arg;
+use crate::abstract_ops::{objects, testing_comparison, type_conversion};
 use crate::heap::ObjRef;
 use crate::limits::try_reserve;
 use crate::object::{ObjectKind, PropertyKey, attrs};
@@ -301,12 +302,12 @@ fn internalize_rooted(
     let val = vm.get(holder, name, holder.value())?;
     vm.root(val);
     if let Some(o) = val.as_object() {
-        if super::array::is_array(vm, val)? {
-            let len = super::array::length_of(vm, o)?;
+        if testing_comparison::is_array(vm, val)? {
+            let len = objects::length_of_array_like(vm, o)?;
             let mut i = 0.0;
             while i < len {
                 vm.check_interrupt_native()?;
-                let k = super::array::index_key(vm, i);
+                let k = type_conversion::index_key(vm, i);
                 let nv = internalize(vm, o, k, reviver)?;
                 if nv.is_undefined() {
                     vm.delete(o, k)?;
@@ -318,7 +319,7 @@ fn internalize_rooted(
         } else {
             // The key strings are rooted by nothing once returned: make them property keys
             // (atoms) before the reviver runs.
-            let names = super::object::enumerable_own(vm, o, 0)?;
+            let names = objects::enumerable_own_properties(vm, o, 0)?;
             let mut keys = Vec::with_capacity(names.len());
             for k in names {
                 keys.push(vm.to_property_key(k)?);
@@ -495,19 +496,19 @@ fn serialize_rooted(
     st.stack.push(o);
     let stepback = st.indent.clone();
     st.indent.extend_from_slice(&st.gap.clone());
-    let is_array = super::array::is_array(vm, value)?;
+    let is_array = testing_comparison::is_array(vm, value)?;
     let (open, close) = if is_array { (0x5B, 0x5D) } else { (0x7B, 0x7D) };
     out.push(open);
     // Members are written straight into `out`; an object member whose value serializes to
     // nothing is cut off again.
     let mut first = true;
     if is_array {
-        let len = super::array::length_of(vm, o)?;
+        let len = objects::length_of_array_like(vm, o)?;
         let mut i = 0.0;
         while i < len {
             separate(st, out, first);
             first = false;
-            let k = super::array::index_key(vm, i);
+            let k = type_conversion::index_key(vm, i);
             if !serialize(vm, st, o, k, out)? {
                 out.extend("null".encode_utf16());
             }
@@ -518,7 +519,7 @@ fn serialize_rooted(
         let keys = match &st.property_list {
             Some(list) => list.clone(),
             None => {
-                let ks = super::object::enumerable_own(vm, o, 0)?;
+                let ks = objects::enumerable_own_properties(vm, o, 0)?;
                 let mut keys = Vec::new();
                 for k in ks {
                     keys.push(vm.to_property_key(k)?);
@@ -572,13 +573,13 @@ fn stringify(vm: &mut Vm, _: Value, args: &[Value]) -> JsResult<Value> {
     };
     if vm.is_callable(replacer) {
         st.replacer = replacer;
-    } else if super::array::is_array(vm, replacer)? {
+    } else if testing_comparison::is_array(vm, replacer)? {
         let ro = replacer.as_object().expect("an array");
-        let len = super::array::length_of(vm, ro)?;
+        let len = objects::length_of_array_like(vm, ro)?;
         let mut list: Vec<PropertyKey> = Vec::new();
         let mut i = 0.0;
         while i < len {
-            let k = super::array::index_key(vm, i);
+            let k = type_conversion::index_key(vm, i);
             let v = vm.get(ro, k, replacer)?;
             let item = if v.is_string() {
                 Some(v)

@@ -1,7 +1,8 @@
 //! 24.1 Map objects.
 
-use super::arg;
 use super::collections::{self, MapData};
+use super::{arg, requires_new};
+use crate::abstract_ops::{iterators, objects};
 use crate::heap::ObjRef;
 use crate::object::{Object, ObjectKind, PropertyKey, attrs};
 use crate::value::Value;
@@ -56,10 +57,6 @@ pub fn init(vm: &mut Vm) {
     vm.realms[realm].map_iterator_prototype = iterator_proto;
 }
 
-pub(super) fn requires_new(vm: &mut Vm, _: Value, _: &[Value]) -> JsResult<Value> {
-    Err(vm.type_error("Constructor requires 'new'"))
-}
-
 fn this_map(vm: &mut Vm, this: Value, method: &str) -> JsResult<ObjRef> {
     if let Some(o) = this.as_object()
         && let ObjectKind::Map(_) = vm.obj(o).kind
@@ -96,9 +93,9 @@ pub(super) fn add_entries_from_iterable(
     iterable: Value,
     adder: Value,
 ) -> JsResult<()> {
-    let (it, next) = super::iterator::get_iterator(vm, iterable)?;
+    let (it, next) = iterators::get_iterator(vm, iterable)?;
     vm.root(it);
-    while let Some(entry) = super::iterator::step(vm, it, next)? {
+    while let Some(entry) = iterators::iterator_step_value(vm, it, next)? {
         // The entry and its key may be held by nothing else while the getters run.
         let r = vm.with_roots(&[entry], |vm| {
             let Some(e) = entry.as_object() else {
@@ -111,7 +108,7 @@ pub(super) fn add_entries_from_iterable(
             vm.call(adder, target, &[k, v])
         });
         if let Err(e) = r {
-            let _ = super::iterator::close(vm, it);
+            let _ = iterators::iterator_close(vm, it);
             return Err(e);
         }
     }
@@ -120,7 +117,7 @@ pub(super) fn add_entries_from_iterable(
 
 /// 24.1.2.1 Map.groupBy ( items, callbackfn )
 fn group_by(vm: &mut Vm, _: Value, args: &[Value]) -> JsResult<Value> {
-    let groups = collections::group_by(vm, arg(args, 0), arg(args, 1), false)?;
+    let groups = objects::group_by(vm, arg(args, 0), arg(args, 1), false)?;
     let proto = vm.intrinsics().map_prototype;
     let m = vm.alloc(Object::new(
         Some(proto),
@@ -254,7 +251,11 @@ pub(super) fn collection_iterator_next(
         _ => return Err(vm.type_error("next called on incompatible receiver")),
     };
     let Some(t) = target.as_object() else {
-        return Ok(super::iterator::iter_result(vm, Value::UNDEFINED, true));
+        return Ok(iterators::create_iter_result_object(
+            vm,
+            Value::UNDEFINED,
+            true,
+        ));
     };
     let found = collections::next_entry(vm, t, index);
     let (next_index, done) = match found {
@@ -272,14 +273,18 @@ pub(super) fn collection_iterator_next(
         _ => {}
     }
     let Some((_, (k, v))) = found else {
-        return Ok(super::iterator::iter_result(vm, Value::UNDEFINED, true));
+        return Ok(iterators::create_iter_result_object(
+            vm,
+            Value::UNDEFINED,
+            true,
+        ));
     };
     let result = match kind {
         0 => k,
         1 => v,
         _ => vm.new_array(vec![k, v]).value(),
     };
-    Ok(super::iterator::iter_result(vm, result, false))
+    Ok(iterators::create_iter_result_object(vm, result, false))
 }
 
 fn iterator_next(vm: &mut Vm, this: Value, _: &[Value]) -> JsResult<Value> {

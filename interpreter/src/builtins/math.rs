@@ -1,6 +1,7 @@
 //! 21.3 The Math object.
 
 use super::arg;
+use crate::abstract_ops::iterators;
 use crate::object::{PropertyKey, attrs};
 use crate::value::Value;
 use crate::vm::Vm;
@@ -167,21 +168,21 @@ fn sum_precise(vm: &mut Vm, _: Value, args: &[Value]) -> crate::vm::JsResult<Val
     if items.is_nullish() {
         return Err(vm.type_error("Math.sumPrecise takes an iterable of numbers"));
     }
-    let (iterator, next) = super::iterator::get_iterator(vm, items)?;
+    let (iterator, next) = iterators::get_iterator(vm, items)?;
     vm.root(iterator);
     let mut state = State::MinusZero;
     // The exact sum, in units of 2^-1074 (the smallest subnormal), so every double is an
     // integer multiple of the unit.
     let mut sum = num_bigint::BigInt::from(0);
     let result = loop {
-        let n = match super::iterator::step(vm, iterator, next) {
+        let n = match iterators::iterator_step_value(vm, iterator, next) {
             Ok(Some(v)) => v,
             Ok(None) => break Ok(()),
             Err(e) => break Err(e),
         };
         let Some(n) = n.as_number() else {
             let error = vm.type_error("Math.sumPrecise: every item must be a Number");
-            let _ = super::iterator::close(vm, iterator);
+            let _ = iterators::iterator_close(vm, iterator);
             break Err(error);
         };
         if state == State::NotANumber {

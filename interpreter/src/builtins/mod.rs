@@ -34,11 +34,17 @@ pub mod uint8_base64;
 pub mod weak;
 
 use crate::value::Value;
-use crate::vm::Vm;
+use crate::vm::{JsResult, Vm};
 
 /// The argument at `i`, or undefined.
 pub fn arg(args: &[Value], i: usize) -> Value {
     args.get(i).copied().unwrap_or(Value::UNDEFINED)
+}
+
+/// The [[Call]] of a constructor that throws when called without `new` (Map, Set, the buffers,
+/// typed arrays and the weak collections).
+fn requires_new(vm: &mut Vm, _: Value, _: &[Value]) -> JsResult<Value> {
+    Err(vm.type_error("Constructor requires 'new'"))
 }
 
 /// Installs every built-in into realm `realm` (the current realm).

@@ -1,6 +1,7 @@
 //! 21.1 Number, 20.3 Boolean and 21.2 BigInt objects.
 
 use super::arg;
+use crate::abstract_ops::type_conversion::to_bigint;
 use crate::heap::ObjRef;
 use crate::number_conversion::{number_to_radix_string, to_exponential, to_fixed, to_precision};
 use crate::object::{Object, ObjectKind, PropertyKey, attrs};
@@ -312,34 +313,6 @@ fn boolean_to_string(vm: &mut Vm, this: Value, _: &[Value]) -> JsResult<Value> {
 
 fn boolean_value_of(vm: &mut Vm, this: Value, _: &[Value]) -> JsResult<Value> {
     Ok(Value::boolean(this_boolean(vm, this)?))
-}
-
-/// 7.1.13 ToBigInt
-pub fn to_bigint(vm: &mut Vm, v: Value) -> JsResult<num_bigint::BigInt> {
-    let p = vm.to_primitive(v, crate::ops::Hint::Number)?;
-    if let Some(b) = p.as_bigint() {
-        return Ok(vm.bigint(b).clone());
-    }
-    if let Some(b) = p.as_bool() {
-        return Ok(num_bigint::BigInt::from(u8::from(b)));
-    }
-    if p.is_string() {
-        let s = vm.to_rust_string(p)?;
-        if s.len() > 4096 {
-            vm.check_interrupt_now()?;
-        }
-        return match crate::ops::string_to_bigint(&s) {
-            Ok(b) => Ok(b),
-            Err(crate::ops::StringToBigIntError::TooLarge) => {
-                Err(vm.range_error("Maximum BigInt size exceeded"))
-            }
-            Err(crate::ops::StringToBigIntError::Syntax) => {
-                Err(vm.syntax_error(&format!("Cannot convert {s} to a BigInt")))
-            }
-        };
-    }
-    let d = vm.describe(p);
-    Err(vm.type_error(&format!("Cannot convert {d} to a BigInt")))
 }
 
 fn bigint_call(vm: &mut Vm, _: Value, args: &[Value]) -> JsResult<Value> {

@@ -1,6 +1,11 @@
 //! 20.1 Object objects.
 
 use super::arg;
+use crate::abstract_ops::objects::{
+    enumerable_own_properties, set_integrity_level, test_integrity_level,
+};
+use crate::abstract_ops::property_descriptors::{from_property_descriptor, to_property_descriptor};
+use crate::abstract_ops::{iterators, objects};
 use crate::heap::ObjRef;
 use crate::object::{ObjectKind, PropertyKey, attrs};
 use crate::property::Descriptor;
@@ -131,74 +136,6 @@ fn create(vm: &mut Vm, _: Value, args: &[Value]) -> JsResult<Value> {
     Ok(o.value())
 }
 
-/// 6.2.6.5 ToPropertyDescriptor
-pub fn to_descriptor(vm: &mut Vm, v: Value) -> JsResult<Descriptor> {
-    let Some(o) = v.as_object() else {
-        return Err(vm.type_error("Property description must be an object"));
-    };
-    let mut d = Descriptor::default();
-    let fields = [
-        vm.names.enumerable,
-        vm.names.configurable,
-        vm.names.value,
-        vm.names.writable,
-        vm.names.get,
-        vm.names.set,
-    ];
-    for (i, name) in fields.into_iter().enumerate() {
-        let key = PropertyKey::String(name);
-        if vm.has_property(o, key)? {
-            let x = vm.get(o, key, v)?;
-            match i {
-                0 => d.enumerable = Some(vm.to_boolean(x)),
-                1 => d.configurable = Some(vm.to_boolean(x)),
-                2 => d.value = Some(x),
-                3 => d.writable = Some(vm.to_boolean(x)),
-                4 => {
-                    if !x.is_undefined() && !vm.is_callable(x) {
-                        return Err(vm.type_error("Getter must be a function"));
-                    }
-                    d.get = Some(x);
-                }
-                _ => {
-                    if !x.is_undefined() && !vm.is_callable(x) {
-                        return Err(vm.type_error("Setter must be a function"));
-                    }
-                    d.set = Some(x);
-                }
-            }
-        }
-    }
-    if d.is_accessor() && d.is_data() {
-        return Err(vm.type_error(
-            "Invalid property descriptor. Cannot both specify accessors and a value or writable attribute",
-        ));
-    }
-    Ok(d)
-}
-
-/// 6.2.6.4 FromPropertyDescriptor
-pub fn from_descriptor(vm: &mut Vm, d: Option<Descriptor>) -> Value {
-    let Some(d) = d else {
-        return Value::UNDEFINED;
-    };
-    let o = vm.new_object();
-    let n = [
-        (vm.names.value, d.value),
-        (vm.names.writable, d.writable.map(Value::boolean)),
-        (vm.names.get, d.get),
-        (vm.names.set, d.set),
-        (vm.names.enumerable, d.enumerable.map(Value::boolean)),
-        (vm.names.configurable, d.configurable.map(Value::boolean)),
-    ];
-    for (name, v) in n {
-        if let Some(v) = v {
-            vm.define_data(o, PropertyKey::String(name), v, attrs::DEFAULT);
-        }
-    }
-    o.value()
-}
-
 fn object_define_properties(vm: &mut Vm, o: ObjRef, props: Value) -> JsResult<()> {
     // Getters and traps run JavaScript while the target, the properties object, the keys and
     // the descriptors read so far are only here: root them all.
@@ -214,7 +151,7 @@ fn object_define_properties(vm: &mut Vm, o: ObjRef, props: Value) -> JsResult<()
             {
                 let dv = vm.get(p, key, p.value())?;
                 vm.root(dv);
-                let d = to_descriptor(vm, dv)?;
+                let d = to_property_descriptor(vm, dv)?;
                 // Getters on the descriptor object may have made these values afresh.
                 for v in [d.value, d.get, d.set].into_iter().flatten() {
                     vm.root(v);
@@ -249,131 +186,33 @@ fn define_property(vm: &mut Vm, _: Value, args: &[Value]) -> JsResult<Value> {
     // The descriptor's getters run before the key is used (a key made from a number has
     // nothing else keeping its atom).
     vm.root_key(key);
-    let d = to_descriptor(vm, arg(args, 2))?;
+    let d = to_property_descriptor(vm, arg(args, 2))?;
     vm.define_property_or_throw(o, key, d)?;
     Ok(o.value())
 }
 
-/// EnumerableOwnProperties(O, kind): 0 keys, 1 values, 2 entries.
-pub fn enumerable_own(vm: &mut Vm, o: ObjRef, kind: u8) -> JsResult<Vec<Value>> {
-    // Getters and proxy traps run JavaScript: the object and every value gathered so far stay
-    // rooted until the caller has them.
-    vm.with_roots(&[o.value()], |vm| enumerable_own_rooted(vm, o, kind))
-}
-
-fn enumerable_own_rooted(vm: &mut Vm, o: ObjRef, kind: u8) -> JsResult<Vec<Value>> {
-    let mut out = Vec::new();
-    let keys = vm.own_property_keys(o)?;
-    vm.root_keys(&keys);
-    for key in keys {
-        if let PropertyKey::Symbol(_) = key {
-            continue;
-        }
-        if let Some(p) = vm.get_own_property(o, key)?
-            && p.attrs & attrs::ENUMERABLE != 0
-        {
-            let k = vm.key_value(key);
-            vm.root(k);
-            let item = match kind {
-                0 => k,
-                1 => vm.get(o, key, o.value())?,
-                _ => {
-                    let v = vm.get(o, key, o.value())?;
-                    vm.new_array(vec![k, v]).value()
-                }
-            };
-            vm.root(item);
-            out.push(item);
-        }
-    }
-    Ok(out)
-}
-
 fn keys(vm: &mut Vm, _: Value, args: &[Value]) -> JsResult<Value> {
     let o = vm.to_object(arg(args, 0))?;
-    let v = enumerable_own(vm, o, 0)?;
+    let v = enumerable_own_properties(vm, o, 0)?;
     Ok(vm.new_array(v).value())
 }
 
 fn values(vm: &mut Vm, _: Value, args: &[Value]) -> JsResult<Value> {
     let o = vm.to_object(arg(args, 0))?;
-    let v = enumerable_own(vm, o, 1)?;
+    let v = enumerable_own_properties(vm, o, 1)?;
     Ok(vm.new_array(v).value())
 }
 
 fn entries(vm: &mut Vm, _: Value, args: &[Value]) -> JsResult<Value> {
     let o = vm.to_object(arg(args, 0))?;
-    let v = enumerable_own(vm, o, 2)?;
+    let v = enumerable_own_properties(vm, o, 2)?;
     Ok(vm.new_array(v).value())
-}
-
-/// 7.3.15 SetIntegrityLevel (`frozen`: true for freeze, false for seal)
-pub fn set_integrity(vm: &mut Vm, o: ObjRef, frozen: bool) -> JsResult<bool> {
-    if !vm.prevent_extensions(o)? {
-        return Ok(false);
-    }
-    // Traps run between the keys' uses; the scope is this call's (the interpreter freezes
-    // template objects outside any native call).
-    vm.handle_scope(|vm| {
-        let keys = vm.own_property_keys(o)?;
-        vm.root_keys(&keys);
-        freeze_or_seal_keys(vm, o, &keys, frozen)
-    })?;
-    Ok(true)
-}
-
-fn freeze_or_seal_keys(vm: &mut Vm, o: ObjRef, keys: &[PropertyKey], frozen: bool) -> JsResult<()> {
-    for &key in keys {
-        let d = if frozen {
-            match vm.get_own_property(o, key)? {
-                Some(p) if p.is_accessor() => Descriptor {
-                    configurable: Some(false),
-                    ..Default::default()
-                },
-                Some(_) => Descriptor {
-                    configurable: Some(false),
-                    writable: Some(false),
-                    ..Default::default()
-                },
-                None => continue,
-            }
-        } else {
-            Descriptor {
-                configurable: Some(false),
-                ..Default::default()
-            }
-        };
-        vm.define_property_or_throw(o, key, d)?;
-    }
-    Ok(())
-}
-
-/// 7.3.16 TestIntegrityLevel
-pub fn test_integrity(vm: &mut Vm, o: ObjRef, frozen: bool) -> JsResult<bool> {
-    if vm.is_extensible(o)? {
-        return Ok(false);
-    }
-    vm.handle_scope(|vm| {
-        let keys = vm.own_property_keys(o)?;
-        vm.root_keys(&keys);
-        for key in keys {
-            if let Some(p) = vm.get_own_property(o, key)? {
-                if p.attrs & attrs::CONFIGURABLE != 0 {
-                    return Ok(false);
-                }
-                if frozen && !p.is_accessor() && p.attrs & attrs::WRITABLE != 0 {
-                    return Ok(false);
-                }
-            }
-        }
-        Ok(true)
-    })
 }
 
 fn freeze(vm: &mut Vm, _: Value, args: &[Value]) -> JsResult<Value> {
     let v = arg(args, 0);
     if let Some(o) = v.as_object()
-        && !set_integrity(vm, o, true)?
+        && !set_integrity_level(vm, o, true)?
     {
         return Err(vm.type_error("Cannot freeze"));
     }
@@ -383,7 +222,7 @@ fn freeze(vm: &mut Vm, _: Value, args: &[Value]) -> JsResult<Value> {
 fn seal(vm: &mut Vm, _: Value, args: &[Value]) -> JsResult<Value> {
     let v = arg(args, 0);
     if let Some(o) = v.as_object()
-        && !set_integrity(vm, o, false)?
+        && !set_integrity_level(vm, o, false)?
     {
         return Err(vm.type_error("Cannot seal"));
     }
@@ -392,14 +231,14 @@ fn seal(vm: &mut Vm, _: Value, args: &[Value]) -> JsResult<Value> {
 
 fn is_frozen(vm: &mut Vm, _: Value, args: &[Value]) -> JsResult<Value> {
     match arg(args, 0).as_object() {
-        Some(o) => Ok(Value::boolean(test_integrity(vm, o, true)?)),
+        Some(o) => Ok(Value::boolean(test_integrity_level(vm, o, true)?)),
         None => Ok(Value::TRUE),
     }
 }
 
 fn is_sealed(vm: &mut Vm, _: Value, args: &[Value]) -> JsResult<Value> {
     match arg(args, 0).as_object() {
-        Some(o) => Ok(Value::boolean(test_integrity(vm, o, false)?)),
+        Some(o) => Ok(Value::boolean(test_integrity_level(vm, o, false)?)),
         None => Ok(Value::TRUE),
     }
 }
@@ -428,9 +267,9 @@ fn from_entries(vm: &mut Vm, _: Value, args: &[Value]) -> JsResult<Value> {
     }
     let o = vm.new_object();
     vm.root(o.value());
-    let (it, next) = super::iterator::get_iterator(vm, iterable)?;
+    let (it, next) = iterators::get_iterator(vm, iterable)?;
     vm.root(it);
-    while let Some(entry) = super::iterator::step(vm, it, next)? {
+    while let Some(entry) = iterators::iterator_step_value(vm, it, next)? {
         let result = vm.with_roots(&[entry], |vm| {
             let Some(e) = entry.as_object() else {
                 return Err(vm.type_error("Iterator value is not an entry object"));
@@ -443,7 +282,7 @@ fn from_entries(vm: &mut Vm, _: Value, args: &[Value]) -> JsResult<Value> {
             vm.create_data_property_or_throw(o, key, v)
         });
         if let Err(e) = result {
-            let _ = super::iterator::close(vm, it);
+            let _ = iterators::iterator_close(vm, it);
             return Err(e);
         }
     }
@@ -455,7 +294,7 @@ fn get_own_property_descriptor(vm: &mut Vm, _: Value, args: &[Value]) -> JsResul
     let key = vm.to_property_key(arg(args, 1))?;
     let p = vm.get_own_property(o, key)?;
     let d = p.map(|p| Descriptor::from_property(&p));
-    Ok(from_descriptor(vm, d))
+    Ok(from_property_descriptor(vm, d))
 }
 
 fn get_own_property_descriptors(vm: &mut Vm, _: Value, args: &[Value]) -> JsResult<Value> {
@@ -470,7 +309,7 @@ fn get_own_property_descriptors(vm: &mut Vm, _: Value, args: &[Value]) -> JsResu
             let p = vm.get_own_property(o, key)?;
             let d = p.map(|p| Descriptor::from_property(&p));
             if d.is_some() {
-                let dv = from_descriptor(vm, d);
+                let dv = from_property_descriptor(vm, d);
                 vm.create_data_property_or_throw(result, key, dv)?;
             }
         }
@@ -523,7 +362,7 @@ fn set_prototype_of(vm: &mut Vm, _: Value, args: &[Value]) -> JsResult<Value> {
 }
 
 fn group_by(vm: &mut Vm, _: Value, args: &[Value]) -> JsResult<Value> {
-    let groups = super::collections::group_by(vm, arg(args, 0), arg(args, 1), true)?;
+    let groups = objects::group_by(vm, arg(args, 0), arg(args, 1), true)?;
     let o = vm.new_object_with_proto(None);
     for (k, values) in groups {
         let arr = vm.new_array(values);
@@ -588,7 +427,7 @@ pub fn to_string(vm: &mut Vm, this: Value, _: &[Value]) -> JsResult<Value> {
         return Ok(vm.string("[object Null]"));
     }
     let o = vm.to_object(this)?;
-    let builtin = if crate::builtins::array::is_array(vm, o.value())? {
+    let builtin = if crate::abstract_ops::testing_comparison::is_array(vm, o.value())? {
         "Array"
     } else {
         match &vm.obj(o).kind {

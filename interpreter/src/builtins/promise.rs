@@ -1,6 +1,8 @@
 //! 27.2 Promise objects, their jobs, and `await`.
 
 use super::arg;
+use crate::abstract_ops::iterators;
+use crate::abstract_ops::objects::species_constructor;
 use crate::heap::ObjRef;
 use crate::object::{
     Object, ObjectKind, Promise, PromiseState, PropertyKey, Reaction, ReactionHandler, attrs,
@@ -442,27 +444,6 @@ fn this_promise(vm: &mut Vm, this: Value) -> JsResult<ObjRef> {
     }
 }
 
-/// 7.3.22 SpeciesConstructor
-pub fn species_constructor(vm: &mut Vm, o: ObjRef, default: Value) -> JsResult<Value> {
-    let ck = PropertyKey::String(vm.names.constructor);
-    let c = vm.get(o, ck, o.value())?;
-    if c.is_undefined() {
-        return Ok(default);
-    }
-    let Some(co) = c.as_object() else {
-        return Err(vm.type_error("object.constructor is not an object"));
-    };
-    let sk = PropertyKey::Symbol(vm.symbols.species);
-    let s = vm.get(co, sk, c)?;
-    if s.is_nullish() {
-        return Ok(default);
-    }
-    if vm.is_constructor(s) {
-        return Ok(s);
-    }
-    Err(vm.type_error("object.constructor[Symbol.species] is not a constructor"))
-}
-
 /// 27.2.5.4 Promise.prototype.then
 fn then(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
     let p = this_promise(vm, this)?;
@@ -624,7 +605,7 @@ fn combinator_inner(
         vm.root_keys(&keys);
         Entries::Keys(o, keys.into_iter())
     } else {
-        let (it, next) = super::iterator::get_iterator(vm, iterable)?;
+        let (it, next) = iterators::get_iterator(vm, iterable)?;
         vm.root(it);
         Entries::Iterator(it, next)
     };
@@ -715,7 +696,7 @@ fn combinator_inner(
                 vm.root(*v);
             }
             if let Entries::Iterator(it, _) = source {
-                let _ = super::iterator::close(vm, it);
+                let _ = iterators::iterator_close(vm, it);
             }
             return Err(e);
         }
@@ -756,7 +737,8 @@ impl Entries {
     fn next(&mut self, vm: &mut Vm) -> JsResult<Option<(PropertyKey, Value)>> {
         match self {
             Entries::Iterator(it, next) => {
-                Ok(super::iterator::step(vm, *it, *next)?.map(|v| (PropertyKey::Index(0), v)))
+                Ok(iterators::iterator_step_value(vm, *it, *next)?
+                    .map(|v| (PropertyKey::Index(0), v)))
             }
             Entries::Keys(o, keys) => {
                 for key in keys.by_ref() {

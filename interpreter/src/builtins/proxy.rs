@@ -1,6 +1,7 @@
 //! 10.5 Proxy exotic objects and 28.2 the Proxy constructor.
 
 use super::arg;
+use crate::abstract_ops::{objects, property_descriptors, type_conversion};
 use crate::heap::ObjRef;
 use crate::object::{Object, ObjectKind, Property, PropertyKey, attrs};
 use crate::property::Descriptor;
@@ -212,7 +213,7 @@ fn get_own_property_trapped(
         return Ok(None);
     }
     let extensible = vm.is_extensible(t)?;
-    let mut d = super::object::to_descriptor(vm, r)?;
+    let mut d = property_descriptors::to_property_descriptor(vm, r)?;
     // CompletePropertyDescriptor
     if !d.is_accessor() {
         d.value.get_or_insert(Value::UNDEFINED);
@@ -291,7 +292,7 @@ fn define_own_property_trapped(
     if f.is_undefined() {
         return vm.define_own_property(t, key, desc);
     }
-    let dv = super::object::from_descriptor(vm, Some(desc));
+    let dv = property_descriptors::from_property_descriptor(vm, Some(desc));
     let k = vm.key_value(key);
     let r = vm.call(f, h.value(), &[t.value(), k, dv])?;
     if !vm.to_boolean(r) {
@@ -492,11 +493,11 @@ fn own_keys_from_trap(vm: &mut Vm, t: ObjRef, h: ObjRef, f: Value) -> JsResult<V
     let Some(ro) = r.as_object() else {
         return Err(vm.type_error("'ownKeys' on proxy: trap returned a non-object"));
     };
-    let len = super::array::length_of(vm, ro)?;
+    let len = objects::length_of_array_like(vm, ro)?;
     let mut keys = Vec::new();
     let mut i = 0.0;
     while i < len {
-        let k = super::array::index_key(vm, i);
+        let k = type_conversion::index_key(vm, i);
         let v = vm.get(ro, k, r)?;
         if !(v.is_string() || v.as_symbol().is_some()) {
             return Err(vm.type_error(

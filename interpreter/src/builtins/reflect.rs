@@ -1,6 +1,7 @@
 //! 28.1 The Reflect object.
 
 use super::arg;
+use crate::abstract_ops::{objects, property_descriptors};
 use crate::object::{PropertyKey, attrs};
 use crate::property::Descriptor;
 use crate::value::Value;
@@ -45,7 +46,7 @@ fn apply(vm: &mut Vm, _: Value, args: &[Value]) -> JsResult<Value> {
     if !vm.is_callable(f) {
         return Err(vm.type_error("Reflect.apply target is not callable"));
     }
-    let list = super::function::create_list_from_array_like(vm, arg(args, 2))?;
+    let list = objects::create_list_from_array_like(vm, arg(args, 2))?;
     vm.call(f, arg(args, 1), &list)
 }
 
@@ -58,7 +59,7 @@ fn construct(vm: &mut Vm, _: Value, args: &[Value]) -> JsResult<Value> {
     if !vm.is_constructor(nt) {
         return Err(vm.type_error("Reflect.construct newTarget is not a constructor"));
     }
-    let list = super::function::create_list_from_array_like(vm, arg(args, 1))?;
+    let list = objects::create_list_from_array_like(vm, arg(args, 1))?;
     vm.construct(f, &list, nt)
 }
 
@@ -67,7 +68,7 @@ fn define_property(vm: &mut Vm, _: Value, args: &[Value]) -> JsResult<Value> {
     let key = vm.to_property_key(arg(args, 1))?;
     // The descriptor's getters run before the key is used.
     vm.root_key(key);
-    let d: Descriptor = super::object::to_descriptor(vm, arg(args, 2))?;
+    let d: Descriptor = property_descriptors::to_property_descriptor(vm, arg(args, 2))?;
     Ok(Value::boolean(vm.define_own_property(o, key, d)?))
 }
 
@@ -89,7 +90,7 @@ fn get_own_property_descriptor(vm: &mut Vm, _: Value, args: &[Value]) -> JsResul
     let key = vm.to_property_key(arg(args, 1))?;
     let p = vm.get_own_property(o, key)?;
     let d = p.map(|p| Descriptor::from_property(&p));
-    Ok(super::object::from_descriptor(vm, d))
+    Ok(property_descriptors::from_property_descriptor(vm, d))
 }
 
 fn get_prototype_of(vm: &mut Vm, _: Value, args: &[Value]) -> JsResult<Value> {

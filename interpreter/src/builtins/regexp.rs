@@ -1,6 +1,8 @@
 //! 22.2 RegExp objects, on the `regress` engine.
 
 use super::arg;
+use crate::abstract_ops::testing_comparison::is_regexp;
+use crate::abstract_ops::{iterators, objects};
 use crate::heap::{ObjRef, Traced};
 use crate::object::{Object, ObjectKind, PropertyKey, attrs};
 use crate::value::Value;
@@ -163,7 +165,7 @@ fn symbol_match_all(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value>
             .constructors
             .get("RegExp")
             .map_or(Value::UNDEFINED, |c| c.value());
-        let c = super::promise::species_constructor(vm, r, default)?;
+        let c = objects::species_constructor(vm, r, default)?;
         vm.root(c);
         let fk = vm.key("flags");
         let flags = vm.get(r, fk, r.value())?;
@@ -216,7 +218,7 @@ fn string_iterator_next(vm: &mut Vm, this: Value, _: &[Value]) -> JsResult<Value
         if let ObjectKind::RegExpStringIterator { done, .. } = &mut vm.obj_mut(it).kind {
             *done = true;
         }
-        super::iterator::iter_result(vm, Value::UNDEFINED, true)
+        iterators::create_iter_result_object(vm, Value::UNDEFINED, true)
     };
     if done {
         return Ok(finish(vm));
@@ -237,7 +239,7 @@ fn string_iterator_next(vm: &mut Vm, this: Value, _: &[Value]) -> JsResult<Value
     };
     if !global {
         finish(vm);
-        return Ok(super::iterator::iter_result(vm, m, false));
+        return Ok(iterators::create_iter_result_object(vm, m, false));
     }
     vm.with_roots(&[m], |vm| {
         let first = vm.get(mo, PropertyKey::Index(0), m)?;
@@ -251,7 +253,7 @@ fn string_iterator_next(vm: &mut Vm, this: Value, _: &[Value]) -> JsResult<Value
         }
         Ok(())
     })?;
-    Ok(super::iterator::iter_result(vm, m, false))
+    Ok(iterators::create_iter_result_object(vm, m, false))
 }
 
 /// 22.2.3.1 RegExpCreate / RegExpInitialize for literals and the constructor.
@@ -457,19 +459,6 @@ fn construct_regexp(
         };
         initialize(vm, proto, p, f, legacy)
     })
-}
-
-/// 7.2.8 IsRegExp
-fn is_regexp(vm: &mut Vm, v: Value) -> JsResult<bool> {
-    let Some(o) = v.as_object() else {
-        return Ok(false);
-    };
-    let key = PropertyKey::Symbol(vm.symbols.match_);
-    let matcher = vm.get(o, key, v)?;
-    if !matcher.is_undefined() {
-        return Ok(vm.to_boolean(matcher));
-    }
-    Ok(matches!(vm.obj(o).kind, ObjectKind::RegExp(_)))
 }
 
 type Data = (ObjRef, Arc<regress::Regex>, bool, String);
@@ -808,7 +797,7 @@ fn symbol_replace(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
     for result in results {
         vm.check_interrupt_native()?;
         let ro = result.as_object().expect("an object");
-        let ncaptures = super::array::length_of(vm, ro)?.max(1.0) as usize - 1;
+        let ncaptures = objects::length_of_array_like(vm, ro)?.max(1.0) as usize - 1;
         let m = vm.get(ro, PropertyKey::Index(0), result)?;
         let matched = vm.to_string(m)?;
         let matched = vm.units_checked(matched)?.to_vec();
@@ -936,7 +925,7 @@ fn symbol_split(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
         .get("RegExp")
         .copied()
         .map_or(Value::UNDEFINED, |c| c.value());
-    let c = super::promise::species_constructor(vm, r, default)?;
+    let c = objects::species_constructor(vm, r, default)?;
     let f = flags_of(vm, r)?;
     let unicode = f.contains('u') || f.contains('v');
     let new_flags = if f.contains('y') {
@@ -994,7 +983,7 @@ fn symbol_split(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
             return Ok(vm.new_array(parts).value());
         }
         p = e;
-        let n = super::array::length_of(vm, zo)?.max(1.0) as u32 - 1;
+        let n = objects::length_of_array_like(vm, zo)?.max(1.0) as u32 - 1;
         for i in 1..=n {
             let v = vm.get(zo, PropertyKey::Index(i), z)?;
             parts.push(v);

@@ -2,7 +2,9 @@
 
 use super::arg;
 use super::collections;
-use super::map::{collection_iterator_next, requires_new};
+use super::map::collection_iterator_next;
+use super::requires_new;
+use crate::abstract_ops::iterators;
 use crate::heap::ObjRef;
 use crate::object::{Object, ObjectKind, PropertyKey, attrs};
 use crate::value::Value;
@@ -103,11 +105,11 @@ pub(super) fn add_values_from_iterable(
     iterable: Value,
     adder: Value,
 ) -> JsResult<()> {
-    let (it, next) = super::iterator::get_iterator(vm, iterable)?;
+    let (it, next) = iterators::get_iterator(vm, iterable)?;
     vm.root(it);
-    while let Some(v) = super::iterator::step(vm, it, next)? {
+    while let Some(v) = iterators::iterator_step_value(vm, it, next)? {
         if let Err(e) = vm.call(adder, target, &[v]) {
-            let _ = super::iterator::close(vm, it);
+            let _ = iterators::iterator_close(vm, it);
             return Err(e);
         }
     }
@@ -291,7 +293,7 @@ fn union(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
         vm.root(next);
         let result = copy_of(vm, s)?;
         vm.root(result.value());
-        while let Some(v) = super::iterator::step(vm, it, next)? {
+        while let Some(v) = iterators::iterator_step_value(vm, it, next)? {
             collections::add(vm, result, v)?;
         }
         Ok(result.value())
@@ -316,7 +318,7 @@ fn intersection(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
             let (it, next) = keys_iterator(vm, &other)?;
             vm.root(it);
             vm.root(next);
-            while let Some(v) = super::iterator::step(vm, it, next)? {
+            while let Some(v) = iterators::iterator_step_value(vm, it, next)? {
                 if collections::has(vm, s, v)? {
                     collections::add(vm, result, v)?;
                 }
@@ -345,7 +347,7 @@ fn difference(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
             let (it, next) = keys_iterator(vm, &other)?;
             vm.root(it);
             vm.root(next);
-            while let Some(v) = super::iterator::step(vm, it, next)? {
+            while let Some(v) = iterators::iterator_step_value(vm, it, next)? {
                 collections::remove(vm, result, v)?;
             }
         }
@@ -362,7 +364,7 @@ fn symmetric_difference(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Va
         vm.root(next);
         let result = copy_of(vm, s)?;
         vm.root(result.value());
-        while let Some(v) = super::iterator::step(vm, it, next)? {
+        while let Some(v) = iterators::iterator_step_value(vm, it, next)? {
             let v = collections::normalize(v);
             let already = collections::has(vm, result, v)?;
             if collections::has(vm, s, v)? {
@@ -405,9 +407,9 @@ fn is_superset_of(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
         let (it, next) = keys_iterator(vm, &other)?;
         vm.root(it);
         vm.root(next);
-        while let Some(v) = super::iterator::step(vm, it, next)? {
+        while let Some(v) = iterators::iterator_step_value(vm, it, next)? {
             if !collections::has(vm, s, v)? {
-                super::iterator::close(vm, it)?;
+                iterators::iterator_close(vm, it)?;
                 return Ok(Value::FALSE);
             }
         }
@@ -431,9 +433,9 @@ fn is_disjoint_from(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value>
             let (it, next) = keys_iterator(vm, &other)?;
             vm.root(it);
             vm.root(next);
-            while let Some(v) = super::iterator::step(vm, it, next)? {
+            while let Some(v) = iterators::iterator_step_value(vm, it, next)? {
                 if collections::has(vm, s, v)? {
-                    super::iterator::close(vm, it)?;
+                    iterators::iterator_close(vm, it)?;
                     return Ok(Value::FALSE);
                 }
             }

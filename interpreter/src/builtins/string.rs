@@ -1,6 +1,9 @@
 //! 22.1 String objects (the common methods; the rest belong to the standard-library issue).
 
 use super::arg;
+use crate::abstract_ops::objects;
+use crate::abstract_ops::testing_comparison::is_regexp;
+use crate::abstract_ops::type_conversion;
 use crate::heap::{ObjRef, StrRef};
 use crate::limits::{STRING_CHUNK, StringBuilder};
 use crate::object::{Object, ObjectKind, PropertyKey, attrs};
@@ -404,12 +407,12 @@ fn raw(vm: &mut Vm, _: Value, args: &[Value]) -> JsResult<Value> {
     let rk = PropertyKey::String(vm.names.raw);
     let raw = vm.get(cooked, rk, cooked.value())?;
     let literals = vm.to_object(raw)?;
-    let len = super::array::length_of(vm, literals)?;
+    let len = objects::length_of_array_like(vm, literals)?;
     let mut out = StringBuilder::new();
     let mut i = 0.0;
     while i < len {
         vm.check_interrupt_native()?;
-        let key = super::array::index_key(vm, i);
+        let key = type_conversion::index_key(vm, i);
         let seg = vm.get(literals, key, literals.value())?;
         let seg = string_of(vm, seg)?;
         out.push_units(vm, &seg)?;
@@ -488,18 +491,6 @@ fn concat(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
         out.push_units(vm, &piece)?;
     }
     out.finish(vm)
-}
-
-fn is_regexp(vm: &mut Vm, v: Value) -> JsResult<bool> {
-    let Some(o) = v.as_object() else {
-        return Ok(false);
-    };
-    let key = PropertyKey::Symbol(vm.symbols.match_);
-    let m = vm.get(o, key, v)?;
-    if !m.is_undefined() {
-        return Ok(vm.to_boolean(m));
-    }
-    Ok(matches!(vm.obj(o).kind, ObjectKind::RegExp(_)))
 }
 
 /// The first position at or after `from` where `needle` occurs in `haystack`. A position costs

@@ -6,6 +6,8 @@
 
 use super::arg;
 use super::array_buffer::{self, buffer_data, buffer_data_mut};
+use crate::abstract_ops::type_conversion::canonical_numeric_index_string;
+use crate::abstract_ops::{iterators, objects, type_conversion};
 use crate::heap::{ObjRef, Traced};
 use crate::object::{Object, ObjectKind, PropertyKey, attrs};
 use crate::value::Value;
@@ -104,7 +106,7 @@ pub enum Element {
 /// ToNumber or ToBigInt, as the element type asks.
 pub fn to_element(vm: &mut Vm, ty: ElementType, v: Value) -> JsResult<Element> {
     if ty.is_bigint() {
-        let b = super::number::to_bigint(vm, v)?;
+        let b = type_conversion::to_bigint(vm, v)?;
         Ok(Element::BigInt(low_64_bits(&b)))
     } else {
         Ok(Element::Number(vm.to_number(v)?))
@@ -305,31 +307,6 @@ pub fn set_element(vm: &mut Vm, o: ObjRef, index: f64, v: Value) -> JsResult<()>
     Ok(())
 }
 
-/// 7.1.21 CanonicalNumericIndexString, for a property key.
-pub fn numeric_index(vm: &Vm, key: PropertyKey) -> Option<f64> {
-    match key {
-        PropertyKey::Index(i) => Some(f64::from(i)),
-        PropertyKey::Symbol(_) => None,
-        PropertyKey::String(atom) => {
-            let units = vm.atoms.units(atom);
-            let first = *units.first()?;
-            if !(first == u16::from(b'-')
-                || (u16::from(b'0')..=u16::from(b'9')).contains(&first)
-                || first == u16::from(b'I')
-                || first == u16::from(b'N'))
-            {
-                return None;
-            }
-            if units == [u16::from(b'-'), u16::from(b'0')] {
-                return Some(-0.0);
-            }
-            let n = crate::number_conversion::string_to_number(units);
-            let text = crate::number_conversion::number_to_string(n);
-            text.encode_utf16().eq(units.iter().copied()).then_some(n)
-        }
-    }
-}
-
 // ---------------------------------------------------------------------------------------------
 // 10.4.5 Integer-indexed exotic objects: the parts of the essential methods for numeric keys.
 // Each returns `None` when the key is not numeric (the ordinary method applies).
@@ -337,7 +314,7 @@ pub fn numeric_index(vm: &Vm, key: PropertyKey) -> Option<f64> {
 /// [[GetOwnProperty]] for a numeric key.
 pub fn exotic_get_own(vm: &mut Vm, o: ObjRef, key: PropertyKey) -> Option<Option<Value>> {
     let ta = typed_array(vm, o)?;
-    let index = numeric_index(vm, key)?;
+    let index = canonical_numeric_index_string(vm, key)?;
     let v = get_element(vm, &ta, index);
     Some((!v.is_undefined()).then_some(v))
 }
@@ -345,7 +322,7 @@ pub fn exotic_get_own(vm: &mut Vm, o: ObjRef, key: PropertyKey) -> Option<Option
 /// [[HasProperty]] for a numeric key.
 pub fn exotic_has(vm: &Vm, o: ObjRef, key: PropertyKey) -> Option<bool> {
     let ta = typed_array(vm, o)?;
-    let index = numeric_index(vm, key)?;
+    let index = canonical_numeric_index_string(vm, key)?;
     Some(valid_index(vm, &ta, index).is_some())
 }
 
@@ -357,7 +334,7 @@ pub fn exotic_define(
     desc: &crate::property::Descriptor,
 ) -> Option<JsResult<bool>> {
     let ta = typed_array(vm, o)?;
-    let index = numeric_index(vm, key)?;
+    let index = canonical_numeric_index_string(vm, key)?;
     if valid_index(vm, &ta, index).is_none()
         || desc.configurable == Some(false)
         || desc.enumerable == Some(false)
@@ -377,7 +354,7 @@ pub fn exotic_define(
 /// [[Delete]] for a numeric key.
 pub fn exotic_delete(vm: &Vm, o: ObjRef, key: PropertyKey) -> Option<bool> {
     let ta = typed_array(vm, o)?;
-    let index = numeric_index(vm, key)?;
+    let index = canonical_numeric_index_string(vm, key)?;
     Some(valid_index(vm, &ta, index).is_none())
 }
 
@@ -495,7 +472,7 @@ pub fn init(vm: &mut Vm) {
             ElementType::BigInt64 => construct_typed::<10>,
             ElementType::BigUint64 => construct_typed::<11>,
         };
-        let c = vm.make_constructor(ty.name(), 3, super::map::requires_new, Some(construct), p);
+        let c = vm.make_constructor(ty.name(), 3, super::requires_new, Some(construct), p);
         vm.obj_mut(c).proto = Some(ctor);
         let bk = vm.key("BYTES_PER_ELEMENT");
         let size = Value::int32(ty.size() as i32);
@@ -546,7 +523,7 @@ fn construct_typed<const T: usize>(vm: &mut Vm, args: &[Value], nt: ObjRef) -> J
         iterable_to_list(vm, first, using_iterator)?
     } else {
         // 23.2.5.1.5 InitializeTypedArrayFromArrayLike
-        let len = super::array::length_of(vm, source)?;
+        let len = objects::length_of_array_like(vm, source)?;
         let o = allocate(vm, proto, ty, len as u64)?;
         vm.root(o.value());
         for k in 0..len as usize {
@@ -567,10 +544,10 @@ fn construct_typed<const T: usize>(vm: &mut Vm, args: &[Value], nt: ObjRef) -> J
 
 /// The values an iterable produces, each rooted in the caller's handle scope (IteratorToList).
 fn iterable_to_list(vm: &mut Vm, v: Value, method: Value) -> JsResult<Vec<Value>> {
-    let (it, next) = super::iterator::get_iterator_from_method(vm, v, method)?;
+    let (it, next) = iterators::get_iterator_from_method(vm, v, method)?;
     vm.root(it);
     let mut values = Vec::new();
-    while let Some(x) = super::iterator::step(vm, it, next)? {
+    while let Some(x) = iterators::iterator_step_value(vm, it, next)? {
         vm.root(x);
         values.push(x);
     }
@@ -804,7 +781,7 @@ fn create_from_constructor(vm: &mut Vm, ctor: Value, args: &[Value]) -> JsResult
 fn species_create(vm: &mut Vm, exemplar: ObjRef, args: &[Value]) -> JsResult<ObjRef> {
     let ty = typed_array(vm, exemplar).expect("a typed array").element;
     let default = vm.intrinsics().typed_array_constructors[ty.index()].value();
-    let ctor = super::promise::species_constructor(vm, exemplar, default)?;
+    let ctor = objects::species_constructor(vm, exemplar, default)?;
     let result = create_from_constructor(vm, ctor, args)?;
     let rty = typed_array(vm, result).expect("validated").element;
     if rty.is_bigint() != ty.is_bigint() {
@@ -851,12 +828,12 @@ fn from(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
     }
     let array_like = vm.to_object(source)?;
     vm.root(array_like.value());
-    let len = super::array::length_of(vm, array_like)?;
+    let len = objects::length_of_array_like(vm, array_like)?;
     let target = create_from_constructor(vm, this, &[Value::number(len)])?;
     vm.root(target.value());
     for k in 0..len as usize {
         vm.check_interrupt_native()?;
-        let key = super::array::index_key(vm, k as f64);
+        let key = type_conversion::index_key(vm, k as f64);
         let v = vm.get(array_like, key, array_like.value())?;
         let mapped = map(vm, v, k)?;
         vm.set_or_throw(target, key, mapped, true)?;
@@ -1424,7 +1401,7 @@ fn set_from_array_like(vm: &mut Vm, target: ObjRef, offset: f64, source: Value) 
     };
     let src = vm.to_object(source)?;
     vm.root(src.value());
-    let src_len = super::array::length_of(vm, src)?;
+    let src_len = objects::length_of_array_like(vm, src)?;
     if offset == f64::INFINITY || src_len + offset > target_len as f64 {
         return Err(vm.range_error("offset is out of bounds"));
     }

@@ -61,7 +61,7 @@ impl Registry {
 pub fn init(vm: &mut Vm) {
     let op = vm.intrinsics().object_prototype;
     let tag = vm.symbols.to_string_tag;
-    let requires_new = super::map::requires_new;
+    let requires_new = super::requires_new;
 
     let weak_map_proto = vm.new_plain_object(op);
     vm.make_constructor(

@@ -64,7 +64,7 @@ pub(super) fn create_instant(
 
 /// Epoch nanoseconds from a BigInt; outside the representable range is a RangeError.
 fn instant_from_bigint(vm: &mut Vm, v: Value) -> JsResult<Instant> {
-    let n = crate::builtins::number::to_bigint(vm, v)?;
+    let n = crate::abstract_ops::type_conversion::to_bigint(vm, v)?;
     let Some(ns) = n.to_i128() else {
         return Err(vm.range_error("the epoch nanoseconds are out of range"));
     };

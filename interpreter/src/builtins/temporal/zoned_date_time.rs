@@ -109,7 +109,7 @@ pub(super) fn create_zoned(
 
 /// 6.1.1 Temporal.ZonedDateTime ( epochNanoseconds, timeZone [ , calendar ] )
 fn construct(vm: &mut Vm, args: &[Value], new_target: ObjRef) -> JsResult<Value> {
-    let n = crate::builtins::number::to_bigint(vm, arg(args, 0))?;
+    let n = crate::abstract_ops::type_conversion::to_bigint(vm, arg(args, 0))?;
     let Some(ns) = n.to_i128() else {
         return Err(vm.range_error("the epoch nanoseconds are out of range"));
     };
