@@ -659,3 +659,17 @@ console.log(await loader.runInThisContext());
         ],
     );
 }
+
+#[test]
+fn directive_only_code_completes_with_its_string() {
+    // Issue 16, point 1 (checked against node 20).
+    check(
+        r#"
+import vm from 'node:vm';
+console.log(vm.runInNewContext('"passed";'), new vm.Script("'passed';").runInThisContext());
+console.log(eval('"use strict";'), eval('"a"; "b";'), eval('"a"; var x;'), eval('"a"; 1;'));
+console.log(eval('"a"; if (true) {}'), (0, eval)('"indirect";'));
+"#,
+        &["passed passed", "use strict b a 1", "undefined indirect"],
+    );
+}

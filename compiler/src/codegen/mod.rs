@@ -825,6 +825,17 @@ impl<'a> Compiler<'a> {
                 self.hoist_functions(program.body, false)?;
             }
         }
+        // A directive is an expression statement too: a script or eval that is only a
+        // prologue completes with its last string (`eval('"use strict";')` is "use strict").
+        if let (Some(last), ScopeKind::Script | ScopeKind::Eval) =
+            (program.directives.last(), scope.kind)
+        {
+            let c = self.string_constant(last.value.value);
+            self.emit(I::LoadConst {
+                dst: completion,
+                index: c,
+            });
+        }
         self.statements(program.body)?;
         self.emit(I::Return { value: completion });
         let mut fl = 0;
