@@ -476,7 +476,6 @@ impl Vm {
             base,
             env,
             function,
-            register_count: register_count as u32,
             argc: argc as u32,
             env_depth: 0,
             realm,
@@ -632,7 +631,13 @@ impl Vm {
                     crate::abstract_ops::iterators::create_iter_result_object(self, value, true);
             }
         }
-        Ok(match frame.return_to {
+        Ok(self.hand_back(frame.return_to, result))
+    }
+
+    /// Hands `result` of the frame just popped or suspended to where it returns: the calling
+    /// native code, or a register of the calling frame (now the top one).
+    pub(crate) fn hand_back(&mut self, return_to: ReturnTo, result: Value) -> Completion {
+        match return_to {
             ReturnTo::Native => Completion::Native(result),
             ReturnTo::Register(r) => {
                 let caller = self.frames.last().expect("a caller");
@@ -640,7 +645,7 @@ impl Vm {
                 self.registers[at] = result;
                 Completion::Continue
             }
-        })
+        }
     }
 
     /// Suspends the top frame into its generator or async function object. Returns the

@@ -56,7 +56,6 @@ impl Vm {
             callee,
             pc: 0,
             base,
-            register_count: register_count as u32,
             env,
             env_depth: 0,
             this,

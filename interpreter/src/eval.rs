@@ -235,7 +235,6 @@ impl Vm {
             callee: Value::UNDEFINED,
             pc: 0,
             base,
-            register_count: register_count as u32,
             env,
             env_depth: 0,
             this,

@@ -2,6 +2,7 @@
 //! then the global object) and the declarations of a script's top level: its `var`s, functions
 //! and lexical bindings.
 
+use crate::heap::ObjRef;
 use crate::object::{Slot, attrs};
 use crate::property::Descriptor;
 use crate::string::Atom;
@@ -63,13 +64,19 @@ impl Vm {
         Ok(())
     }
 
-    pub(crate) fn declare_global_var(&mut self, name: Atom) -> JsResult<()> {
-        let realm = self.realm as usize;
-        if self.realms[realm].global_lexicals.contains_key(&name) {
+    /// The global object where `var`/function `name` is to be declared, or the SyntaxError
+    /// when a global lexical binding of that name exists.
+    pub(crate) fn global_without_lexical(&mut self, name: Atom) -> JsResult<ObjRef> {
+        let realm = &self.realms[self.realm as usize];
+        if realm.global_lexicals.contains_key(&name) {
             let n = self.atoms.to_rust(name);
             return Err(self.syntax_error(&format!("Identifier '{n}' has already been declared")));
         }
-        let g = self.realms[realm].global_object;
+        Ok(realm.global_object)
+    }
+
+    pub(crate) fn declare_global_var(&mut self, name: Atom) -> JsResult<()> {
+        let g = self.global_without_lexical(name)?;
         let key = self.atom_to_key(name);
         if self.get_own_property(g, key)?.is_none() && self.is_extensible(g)? {
             self.define_property_or_throw(
@@ -82,12 +89,7 @@ impl Vm {
     }
 
     pub(crate) fn declare_global_function(&mut self, name: Atom, v: Value) -> JsResult<()> {
-        let realm = self.realm as usize;
-        if self.realms[realm].global_lexicals.contains_key(&name) {
-            let n = self.atoms.to_rust(name);
-            return Err(self.syntax_error(&format!("Identifier '{n}' has already been declared")));
-        }
-        let g = self.realms[realm].global_object;
+        let g = self.global_without_lexical(name)?;
         let key = self.atom_to_key(name);
         let existing = self.get_own_property(g, key)?;
         let desc = match existing {

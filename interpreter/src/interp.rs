@@ -148,8 +148,9 @@ impl Vm {
             let mut pc = self.frames[fi].pc;
             self.published_pc = pc;
             self.realm = self.frames[fi].realm;
-            let register_count = self.frames[fi].register_count as usize;
             let loaded = script.loaded_function(function);
+            // Every frame of `function` was pushed with this many registers.
+            let register_count = loaded.header.register_count as usize;
             let bytecode = loaded.bytecode.get();
             let feedback: &[std::cell::Cell<crate::vm::InlineCache>] = &loaded.feedback;
             // SAFETY: this frame runs verified code and was pushed with its registers; the

@@ -368,12 +368,7 @@ impl Vm {
             }
             e = parent;
         }
-        let realm = self.realm as usize;
-        if self.realms[realm].global_lexicals.contains_key(&name) {
-            let n = self.atoms.to_rust(name);
-            return Err(self.syntax_error(&format!("Identifier '{n}' has already been declared")));
-        }
-        let g = self.realms[realm].global_object;
+        let g = self.global_without_lexical(name)?;
         let key = self.atom_to_key(name);
         match value {
             Some(v) => {

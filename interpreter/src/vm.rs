@@ -387,7 +387,6 @@ pub struct Frame {
     pub base: usize,
     pub env: Option<EnvRef>,
     pub function: u32,
-    pub register_count: u32,
     pub argc: u32,
     pub env_depth: u32,
     pub realm: u32,

@@ -4,7 +4,7 @@
 use crate::call::Completion;
 use crate::object::{GeneratorState, ObjectKind};
 use crate::value::Value;
-use crate::vm::{JsResult, ReturnTo, Vm};
+use crate::vm::{JsResult, Vm};
 
 impl Vm {
     pub(crate) fn yield_frame(
@@ -46,15 +46,7 @@ impl Vm {
         } else {
             crate::abstract_ops::iterators::create_iter_result_object(self, value, false)
         };
-        Ok(match return_to {
-            ReturnTo::Native => Completion::Native(result),
-            ReturnTo::Register(r) => {
-                let caller = self.frames.last().expect("a caller");
-                let at = caller.base + r as usize;
-                self.registers[at] = result;
-                Completion::Continue
-            }
-        })
+        Ok(self.hand_back(return_to, result))
     }
 
     pub(crate) fn await_frame(&mut self, dst: u32, value: Value) -> JsResult<Completion> {
@@ -65,14 +57,6 @@ impl Vm {
         let (holder, return_to, async_promise) = self.suspend_frame(dst, u32::MAX);
         crate::builtins::promise::await_promise(self, promise, holder);
         let result = async_promise.unwrap_or(Value::UNDEFINED);
-        Ok(match return_to {
-            ReturnTo::Native => Completion::Native(result),
-            ReturnTo::Register(r) => {
-                let caller = self.frames.last().expect("a caller");
-                let at = caller.base + r as usize;
-                self.registers[at] = result;
-                Completion::Continue
-            }
-        })
+        Ok(self.hand_back(return_to, result))
     }
 }
