@@ -3,7 +3,7 @@
 //! entry may cache and whether it still holds (`docs/ARCHITECTURE.md` describes the scheme).
 
 use crate::heap::ObjRef;
-use crate::object::{ObjectKind, PropertyKey, ShapeId, Slot, attrs};
+use crate::object::{ObjectKind, PropertyKey, ShapeId, StoredSlot, attrs};
 use crate::string::Atom;
 use crate::value::Value;
 use crate::vm::{IcState, LoadedScript, Vm};
@@ -39,10 +39,7 @@ pub(crate) fn global_slot(
     if key != PropertyKey::String(Atom(atom)) || attributes & attrs::ACCESSOR != 0 {
         return None;
     }
-    match g.slots.get(slot as usize)? {
-        Slot::Data(v) => Some((*v, attributes)),
-        Slot::Accessor { .. } => None,
-    }
+    Some((g.slots.get(slot as usize)?.as_data()?, attributes))
 }
 
 /// [`crate::vm::InlineCache::holder`] of a `Proto` entry that caches a miss.
@@ -171,14 +168,10 @@ impl Vm {
         if cache.holder == NO_HOLDER {
             return Some(Value::UNDEFINED);
         }
-        match self
-            .obj(ObjRef(cache.holder))
+        self.obj(ObjRef(cache.holder))
             .slots
             .get(cache.slot as usize)?
-        {
-            Slot::Data(v) => Some(*v),
-            Slot::Accessor { .. } => None,
-        }
+            .as_data()
     }
 
     /// The global object a `Global` cache entry may read, if the entry holds: it was filled in
@@ -373,9 +366,7 @@ impl Vm {
         let object = self.obj_mut(o);
         debug_assert_eq!(object.slots.len(), cache.slot as usize);
         object.shape = Some(ShapeId(cache.holder));
-        let before = object.slots.capacity();
-        object.slots.push(Slot::Data(v));
-        let grown = (object.slots.capacity() - before) * size_of::<Slot>();
+        let grown = object.slots.push(StoredSlot::data(v));
         if grown != 0 {
             self.heap.note_growth(grown);
         }

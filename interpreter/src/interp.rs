@@ -8,7 +8,7 @@ use crate::call::Completion;
 use crate::heap::ObjRef;
 use crate::inline_cache::{GLOBAL_IC, exotic_for_ic, global_slot};
 use crate::names::NameRef;
-use crate::object::{Env, EnvKind, GeneratorState, ObjectKind, PropertyKey, Slot, attrs};
+use crate::object::{Env, EnvKind, GeneratorState, ObjectKind, PropertyKey, StoredSlot, attrs};
 use crate::ops::{Op, number_op};
 use crate::property::Descriptor;
 use crate::value::Value;
@@ -857,7 +857,7 @@ impl Vm {
                             && global_slot(self.obj(g), &self.shapes, cache.slot, cache.holder)
                                 .is_some_and(|(_, a)| a & attrs::WRITABLE != 0)
                         {
-                            self.obj_mut(g).slots[cache.slot as usize] = Slot::Data(v);
+                            self.obj_mut(g).slots[cache.slot as usize] = StoredSlot::data(v);
                             continue;
                         }
                         let n = self.script_atom(script, name.0);
@@ -970,7 +970,8 @@ impl Vm {
                                 )
                             {
                                 if cache.state == IcState::Own {
-                                    if let Slot::Data(v) = object_ref.slots[cache.slot as usize] {
+                                    if let Some(v) = object_ref.slots[cache.slot as usize].as_data()
+                                    {
                                         r!(dst) = v;
                                         continue;
                                     }
@@ -1044,7 +1045,8 @@ impl Vm {
                                 )
                             {
                                 if cache.state == IcState::Store {
-                                    self.obj_mut(obj).slots[cache.slot as usize] = Slot::Data(v);
+                                    self.obj_mut(obj).slots[cache.slot as usize] =
+                                        StoredSlot::data(v);
                                     continue;
                                 }
                                 if cache.state == IcState::Add

@@ -36,6 +36,135 @@ pub enum Slot {
     Accessor { get: Value, set: Value },
 }
 
+/// What an object stores for one named property, in one word: a data property's value, or a
+/// reference to the cell that holds an accessor property's getter and setter (an object of kind
+/// [`ObjectKind::AccessorPair`], which JavaScript never sees). Which of the two a slot holds is
+/// in the word itself, so a reader that expects data checks it without the property's attributes.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct StoredSlot(Value);
+
+impl StoredSlot {
+    pub fn data(value: Value) -> StoredSlot {
+        StoredSlot(value)
+    }
+
+    pub(crate) fn accessor(pair: ObjRef) -> StoredSlot {
+        StoredSlot(Value::accessor_pair(pair.0))
+    }
+
+    /// The value of a data property.
+    #[inline(always)]
+    pub fn as_data(self) -> Option<Value> {
+        match self.0.as_accessor_pair() {
+            None => Some(self.0),
+            Some(_) => None,
+        }
+    }
+
+    /// The cell with an accessor property's getter and setter.
+    pub fn as_accessor(self) -> Option<ObjRef> {
+        self.0.as_accessor_pair().map(ObjRef)
+    }
+
+    fn trace(self, out: &mut Vec<Traced>) {
+        match self.as_accessor() {
+            Some(pair) => out.push(Traced::Value(pair.value())),
+            None => out.push(Traced::Value(self.0)),
+        }
+    }
+}
+
+/// How many named-property values an object keeps in its own cell; one with more keeps them all
+/// in a block of their own. Most objects have a few properties: they need no second allocation,
+/// and reading one is a load from the cell.
+const INLINE_SLOTS: usize = 4;
+
+/// An object's named-property values, in key order.
+#[derive(Clone)]
+pub enum Slots {
+    Inline {
+        len: u8,
+        values: [StoredSlot; INLINE_SLOTS],
+    },
+    Spilled(Vec<StoredSlot>),
+}
+
+impl Default for Slots {
+    fn default() -> Self {
+        Slots::Inline {
+            len: 0,
+            values: [StoredSlot::data(Value::UNDEFINED); INLINE_SLOTS],
+        }
+    }
+}
+
+impl Slots {
+    /// Appends `slot`; returns the bytes the separate block grew by.
+    pub fn push(&mut self, slot: StoredSlot) -> usize {
+        match self {
+            Slots::Inline { len, values } => {
+                if (*len as usize) < INLINE_SLOTS {
+                    values[*len as usize] = slot;
+                    *len += 1;
+                    return 0;
+                }
+                let mut spilled = Vec::with_capacity(2 * INLINE_SLOTS);
+                spilled.extend_from_slice(&values[..]);
+                spilled.push(slot);
+                let bytes = vec_bytes(&spilled);
+                *self = Slots::Spilled(spilled);
+                bytes
+            }
+            Slots::Spilled(v) => {
+                let before = v.capacity();
+                v.push(slot);
+                (v.capacity() - before) * size_of::<StoredSlot>()
+            }
+        }
+    }
+
+    pub fn remove(&mut self, i: usize) -> StoredSlot {
+        match self {
+            Slots::Inline { len, values } => {
+                let removed = values[i];
+                values.copy_within(i + 1..*len as usize, i);
+                *len -= 1;
+                removed
+            }
+            Slots::Spilled(v) => v.remove(i),
+        }
+    }
+
+    /// Bytes of the separate block, if the values have one.
+    fn heap_bytes(&self) -> usize {
+        match self {
+            Slots::Inline { .. } => 0,
+            Slots::Spilled(v) => vec_bytes(v),
+        }
+    }
+}
+
+impl std::ops::Deref for Slots {
+    type Target = [StoredSlot];
+    #[inline(always)]
+    fn deref(&self) -> &[StoredSlot] {
+        match self {
+            Slots::Inline { len, values } => &values[..*len as usize],
+            Slots::Spilled(v) => v,
+        }
+    }
+}
+
+impl std::ops::DerefMut for Slots {
+    #[inline(always)]
+    fn deref_mut(&mut self) -> &mut [StoredSlot] {
+        match self {
+            Slots::Inline { len, values } => &mut values[..*len as usize],
+            Slots::Spilled(v) => v,
+        }
+    }
+}
+
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Property {
     pub slot: Slot,
@@ -61,20 +190,35 @@ pub struct ShapeId(pub u32);
 pub struct Shape {
     pub keys: Rc<Vec<(PropertyKey, u8)>>,
     pub index: Rc<FxHashMap<PropertyKey, u32>>,
-    transitions: FxHashMap<(PropertyKey, u8), ShapeId>,
+    /// The shapes made from this one by adding a key (boxed: most shapes have none, and every
+    /// shape, freed ones too, keeps a word for it in the table).
+    #[allow(clippy::box_collection)]
+    transitions: Option<Box<FxHashMap<(PropertyKey, u8), ShapeId>>>,
     /// The shape this one was added to (its keys are this one's but the last); `None` for
     /// the empty shape and freed ones.
     parent: Option<ShapeId>,
 }
 
 impl Shape {
-    fn empty() -> Shape {
+    /// A shape with no keys; `empty` shares its lists (freed shapes keep no allocation).
+    fn vacant(empty: &Shape) -> Shape {
         Shape {
-            keys: Rc::new(Vec::new()),
-            index: Rc::new(FxHashMap::default()),
-            transitions: FxHashMap::default(),
+            keys: empty.keys.clone(),
+            index: empty.index.clone(),
+            transitions: None,
             parent: None,
         }
+    }
+
+    fn transition(&self, key: PropertyKey, attrs: u8) -> Option<ShapeId> {
+        self.transitions.as_ref()?.get(&(key, attrs)).copied()
+    }
+
+    fn transitions_bytes(&self) -> usize {
+        self.transitions.as_ref().map_or(0, |t| {
+            buffer_bytes(size_of::<FxHashMap<(PropertyKey, u8), ShapeId>>())
+                + transition_bytes(t.capacity())
+        })
     }
 
     /// What the shape holds outside its slot in the table: its key list and index (each in
@@ -88,7 +232,7 @@ impl Shape {
             + buffer_bytes(rc_header + size_of::<Vec<(PropertyKey, u8)>>())
             + hash_table_bytes(self.index.capacity(), size_of::<(PropertyKey, u32)>())
             + buffer_bytes(rc_header + size_of::<FxHashMap<PropertyKey, u32>>())
-            + transition_bytes(self.transitions.capacity())
+            + self.transitions_bytes()
     }
 }
 
@@ -116,7 +260,12 @@ pub struct Shapes {
 impl Default for Shapes {
     fn default() -> Self {
         Shapes {
-            shapes: vec![Shape::empty()],
+            shapes: vec![Shape {
+                keys: Rc::new(Vec::new()),
+                index: Rc::new(FxHashMap::default()),
+                transitions: None,
+                parent: None,
+            }],
             free: Vec::new(),
             gc_stress: false,
             table_bytes: 0,
@@ -160,7 +309,7 @@ impl Shapes {
     /// The shape after adding `key` with `attrs` to `from`, or `None` when the object should
     /// become a dictionary.
     pub fn add(&mut self, from: ShapeId, key: PropertyKey, attrs: u8) -> Option<ShapeId> {
-        if let Some(&to) = self.shapes[from.0 as usize].transitions.get(&(key, attrs)) {
+        if let Some(to) = self.shapes[from.0 as usize].transition(key, attrs) {
             return Some(to);
         }
         let parent = &self.shapes[from.0 as usize];
@@ -174,7 +323,7 @@ impl Shapes {
         let shape = Shape {
             keys: Rc::new(keys),
             index: Rc::new(index),
-            transitions: FxHashMap::default(),
+            transitions: None,
             parent: Some(from),
         };
         self.table_bytes += shape.bytes();
@@ -189,11 +338,14 @@ impl Shapes {
             }
         };
         // The parent's transition table grows by an entry.
-        let transitions = &mut self.shapes[from.0 as usize].transitions;
-        let before = transitions.capacity();
-        transitions.insert((key, attrs), id);
-        self.table_bytes += transition_bytes(transitions.capacity());
-        self.table_bytes -= transition_bytes(before);
+        let parent = &mut self.shapes[from.0 as usize];
+        let before = parent.transitions_bytes();
+        parent
+            .transitions
+            .get_or_insert_default()
+            .insert((key, attrs), id);
+        self.table_bytes += parent.transitions_bytes();
+        self.table_bytes -= before;
         Some(id)
     }
 
@@ -205,18 +357,21 @@ impl Shapes {
             if marks.get(id).copied().unwrap_or(false) || self.shapes[id].parent.is_none() {
                 continue;
             }
-            let shape = std::mem::replace(&mut self.shapes[id], Shape::empty());
+            let vacant = Shape::vacant(&self.shapes[0]);
+            let shape = std::mem::replace(&mut self.shapes[id], vacant);
             self.table_bytes -= shape.bytes();
             if let (Some(parent), Some(&(key, attrs))) = (shape.parent, shape.keys.last()) {
-                let transitions = &mut self.shapes[parent.0 as usize].transitions;
-                if transitions.get(&(key, attrs)) == Some(&ShapeId(id as u32)) {
-                    let before = transitions.capacity();
-                    transitions.remove(&(key, attrs));
-                    if transitions.is_empty() {
-                        transitions.shrink_to_fit();
+                let parent = &mut self.shapes[parent.0 as usize];
+                if parent.transition(key, attrs) == Some(ShapeId(id as u32)) {
+                    let before = parent.transitions_bytes();
+                    if let Some(transitions) = &mut parent.transitions {
+                        transitions.remove(&(key, attrs));
+                        if transitions.is_empty() {
+                            parent.transitions = None;
+                        }
                     }
-                    self.table_bytes += transition_bytes(transitions.capacity());
-                    self.table_bytes -= transition_bytes(before);
+                    self.table_bytes += parent.transitions_bytes();
+                    self.table_bytes -= before;
                 }
             }
             freed += 1;
@@ -373,6 +528,12 @@ pub enum PrivateElement {
 
 pub enum ObjectKind {
     Ordinary,
+    /// An accessor property's getter and setter, in the cell a [`StoredSlot`] refers to: never a
+    /// JavaScript value. Never changed once made (a redefinition makes a new one).
+    AccessorPair {
+        get: Value,
+        set: Value,
+    },
     Array,
     Function(Box<Closure>),
     Native(Box<NativeFunction>),
@@ -528,7 +689,7 @@ pub struct Object {
     /// Shared between a realm template's objects and their copies until one changes.
     pub dictionary: Option<Rc<Dictionary>>,
     /// Named property values, in key order.
-    pub slots: Vec<Slot>,
+    pub slots: Slots,
     pub elements: Elements,
     /// Arrays: `length`; whether it is writable.
     pub length: u32,
@@ -550,7 +711,7 @@ impl Object {
             kind,
             shape: Some(Shapes::EMPTY),
             dictionary: None,
-            slots: Vec::new(),
+            slots: Slots::default(),
             elements: Elements::Dense(Vec::new()),
             length: 0,
             length_writable: true,
@@ -724,7 +885,8 @@ impl crate::heap::HeapSize for Object {
             | ObjectKind::SandboxGlobal(_)
             | ObjectKind::WeakRef(_)
             | ObjectKind::WrappedIterator { .. }
-            | ObjectKind::ImportBinding { .. } => 0,
+            | ObjectKind::ImportBinding { .. }
+            | ObjectKind::AccessorPair { .. } => 0,
             ObjectKind::Function(_) => size_of::<Closure>(),
             ObjectKind::Native(n) => size_of::<NativeFunction>() + vec_bytes(&n.data),
             ObjectKind::Bound(b) => size_of::<BoundFunction>() + vec_bytes(&b.args),
@@ -777,7 +939,7 @@ impl crate::heap::HeapSize for Object {
         };
         // A boxed kind is one more block.
         let kind = buffer_bytes(kind);
-        vec_bytes(&self.slots) + elements + dictionary + self.private.heap_bytes() + kind
+        self.slots.heap_bytes() + elements + dictionary + self.private.heap_bytes() + kind
     }
 }
 
@@ -804,8 +966,8 @@ impl Trace for Object {
         if let Some(p) = self.proto {
             out.push(Traced::Value(p.value()));
         }
-        for s in &self.slots {
-            trace_slot(s, out);
+        for s in self.slots.iter() {
+            s.trace(out);
         }
         if let Some(shape) = self.shape {
             out.push(Traced::Shape(shape));
@@ -923,6 +1085,10 @@ impl Trace for Object {
             ObjectKind::WrappedIterator { iterator, next } => {
                 out.push(Traced::Value(*iterator));
                 out.push(Traced::Value(*next));
+            }
+            ObjectKind::AccessorPair { get, set } => {
+                out.push(Traced::Value(*get));
+                out.push(Traced::Value(*set));
             }
             // Weak holders: keys and targets are weak, and a WeakMap's values are marked
             // through their live keys (see `Heap::collect`).

@@ -7,7 +7,8 @@ use crate::builtins::typed_array;
 use crate::context;
 use crate::heap::ObjRef;
 use crate::object::{
-    Dictionary, Elements, NamespaceTarget, ObjectKind, Property, PropertyKey, Slot, attrs,
+    Dictionary, Elements, NamespaceTarget, ObjectKind, Property, PropertyKey, Slot, StoredSlot,
+    attrs,
 };
 use crate::value::Value;
 use crate::vm::{JsResult, Vm};
@@ -81,7 +82,8 @@ const SPARSE_ENTRY_BYTES: usize = size_of::<u32>() + size_of::<Property>() + 16;
 
 /// What one more property of a dictionary-mode object costs, about: its key, its slot and its
 /// index entry.
-const DICTIONARY_ENTRY_BYTES: usize = 2 * size_of::<(PropertyKey, u32)>() + size_of::<Slot>() + 8;
+const DICTIONARY_ENTRY_BYTES: usize =
+    2 * size_of::<(PropertyKey, u32)>() + size_of::<StoredSlot>() + 8;
 
 impl Vm {
     /// `o[i] = v` where the element is a hole or one past the end of `o`'s dense elements, and
@@ -89,6 +91,7 @@ impl Vm {
     /// elements, all plain data (dense), and `o` is extensible (and, for an array, its length
     /// writable or already past `i`). Then the write defines a new writable, enumerable,
     /// configurable data element, exactly as [[Set]] would. Returns whether it wrote.
+    #[inline]
     pub fn write_element_fast(&mut self, o: ObjRef, i: u32, v: Value) -> bool {
         let object = self.obj(o);
         if !ordinary_elements(&object.kind) || !object.extensible {
@@ -181,17 +184,47 @@ impl Vm {
                     let shape = self.shapes.get(shape);
                     let &i = shape.index.get(&key)?;
                     Some(Property {
-                        slot: object.slots[i as usize],
+                        slot: self.load_slot(object.slots[i as usize]),
                         attrs: shape.keys[i as usize].1,
                     })
                 } else {
                     let d = object.dictionary.as_ref()?;
                     let &i = d.index.get(&key)?;
                     Some(Property {
-                        slot: object.slots[i as usize],
+                        slot: self.load_slot(object.slots[i as usize]),
                         attrs: d.keys[i as usize].1,
                     })
                 }
+            }
+        }
+    }
+
+    /// The property an object's slot stores: its value, or the getter and setter of its pair.
+    pub fn load_slot(&self, stored: StoredSlot) -> Slot {
+        if let Some(value) = stored.as_data() {
+            return Slot::Data(value);
+        }
+        match stored.as_accessor().map(|pair| &self.obj(pair).kind) {
+            Some(&ObjectKind::AccessorPair { get, set }) => Slot::Accessor { get, set },
+            // Only `store_slot` makes accessor references, always to a pair.
+            _ => Slot::Accessor {
+                get: Value::UNDEFINED,
+                set: Value::UNDEFINED,
+            },
+        }
+    }
+
+    /// What an object's slot stores for `slot`: an accessor's getter and setter go into a pair
+    /// cell of their own.
+    pub fn store_slot(&mut self, slot: Slot) -> StoredSlot {
+        match slot {
+            Slot::Data(value) => StoredSlot::data(value),
+            Slot::Accessor { get, set } => {
+                let pair = self.alloc(crate::object::Object::new(
+                    None,
+                    ObjectKind::AccessorPair { get, set },
+                ));
+                StoredSlot::accessor(pair)
             }
         }
     }
@@ -287,7 +320,8 @@ impl Vm {
                     let s = self.shapes.get(shape);
                     if let Some(&i) = s.index.get(&key) {
                         if s.keys[i as usize].1 == p.attrs {
-                            self.obj_mut(o).slots[i as usize] = p.slot;
+                            let stored = self.store_slot(p.slot);
+                            self.obj_mut(o).slots[i as usize] = stored;
                             return true;
                         }
                         self.make_dictionary(o);
@@ -299,11 +333,10 @@ impl Vm {
                         match added {
                             Some(next) => {
                                 self.layout_changing(o);
+                                let stored = self.store_slot(p.slot);
                                 let object = self.obj_mut(o);
                                 object.shape = Some(next);
-                                let before = object.slots.capacity();
-                                object.slots.push(p.slot);
-                                let grown = (object.slots.capacity() - before) * size_of::<Slot>();
+                                let grown = object.slots.push(stored);
                                 self.heap.note_growth(grown);
                                 return true;
                             }
@@ -312,17 +345,18 @@ impl Vm {
                     }
                 }
                 self.layout_changing(o);
+                let stored = self.store_slot(p.slot);
                 let object = self.obj_mut(o);
                 let d = Rc::make_mut(object.dictionary.get_or_insert_with(Default::default));
                 match d.index.get(&key) {
                     Some(&i) => {
                         d.keys[i as usize].1 = p.attrs;
-                        object.slots[i as usize] = p.slot;
+                        object.slots[i as usize] = stored;
                     }
                     None => {
                         d.index.insert(key, d.keys.len() as u32);
                         d.keys.push((key, p.attrs));
-                        object.slots.push(p.slot);
+                        object.slots.push(stored);
                         self.heap.note_growth(DICTIONARY_ENTRY_BYTES);
                     }
                 }

@@ -2,7 +2,7 @@
 //! one heap.
 
 use crate::heap::{ObjRef, Traced};
-use crate::object::{Elements, Object, ObjectKind, PropertyKey, Slot, attrs};
+use crate::object::{Elements, Object, ObjectKind, PropertyKey, Slot, StoredSlot, attrs};
 use crate::string::Atom;
 use crate::value::Value;
 use crate::vm::Vm;
@@ -213,6 +213,10 @@ fn copy_object(o: &Object) -> Option<Object> {
         ObjectKind::Number(n) => ObjectKind::Number(*n),
         ObjectKind::String(s) => ObjectKind::String(*s),
         ObjectKind::Date(t) => ObjectKind::Date(*t),
+        ObjectKind::AccessorPair { get, set } => ObjectKind::AccessorPair {
+            get: *get,
+            set: *set,
+        },
         ObjectKind::Temporal(t) => ObjectKind::Temporal(t.clone()),
         ObjectKind::Native(n) => ObjectKind::Native(Box::new(crate::object::NativeFunction {
             call: n.call,
@@ -291,14 +295,26 @@ fn clone_from(vm: &mut Vm, template: &Template) -> Option<u32> {
         if let Some(np) = object.proto.and_then(find) {
             object.proto = Some(np);
         }
-        object.slots.iter_mut().for_each(redirect_slot);
+        for slot in object.slots.iter_mut() {
+            *slot = match slot.as_accessor() {
+                Some(pair) => StoredSlot::accessor(find(pair).unwrap_or(pair)),
+                None => StoredSlot::data(redirect(slot.as_data().unwrap_or_default())),
+            };
+        }
         match &mut object.elements {
             Elements::Dense(values) => values.iter_mut().for_each(|v| *v = redirect(*v)),
             Elements::Sparse(m) => m.values_mut().for_each(|p| redirect_slot(&mut p.slot)),
         }
-        if let ObjectKind::Native(f) = &mut object.kind {
-            f.realm = index;
-            f.data.iter_mut().for_each(|v| *v = redirect(*v));
+        match &mut object.kind {
+            ObjectKind::Native(f) => {
+                f.realm = index;
+                f.data.iter_mut().for_each(|v| *v = redirect(*v));
+            }
+            ObjectKind::AccessorPair { get, set } => {
+                *get = redirect(*get);
+                *set = redirect(*set);
+            }
+            _ => {}
         }
     }
     let mut realm = vm.realms[template.realm as usize].copy();

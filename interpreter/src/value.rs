@@ -58,6 +58,9 @@ const TAG_STRING: u64 = 3;
 const TAG_SYMBOL: u64 = 4;
 const TAG_BIGINT: u64 = 5;
 const TAG_OBJECT: u64 = 6;
+/// Never a JavaScript value: what an object's slot holds for an accessor property, a reference
+/// to the cell with its getter and setter (see `crate::object::StoredSlot`).
+const TAG_ACCESSOR_PAIR: u64 = 7;
 
 const fn boxed(tag: u64, payload: u64) -> u64 {
     BOX_PREFIX | (tag << TAG_SHIFT) | (payload & PAYLOAD_MASK)
@@ -110,6 +113,19 @@ impl Value {
         Value(boxed(tag, address))
     }
 
+    /// A slot's reference to the accessor pair in object cell `index` (see
+    /// `crate::object::StoredSlot`; never handed to JavaScript).
+    pub fn accessor_pair(index: u32) -> Value {
+        Value(boxed(TAG_ACCESSOR_PAIR, u64::from(index)))
+    }
+
+    /// The object cell of an accessor pair reference made by [`Value::accessor_pair`].
+    #[inline(always)]
+    pub fn as_accessor_pair(self) -> Option<u32> {
+        (self.0 & (BOX_PREFIX | TAG_MASK) == boxed(TAG_ACCESSOR_PAIR, 0))
+            .then_some((self.0 & PAYLOAD_MASK) as u32)
+    }
+
     fn tag(self) -> Option<u64> {
         let is_boxed = self.0 & BOX_PREFIX == BOX_PREFIX && self.0 & TAG_MASK != 0;
         is_boxed.then_some((self.0 & TAG_MASK) >> TAG_SHIFT)
@@ -129,6 +145,8 @@ impl Value {
             Some(TAG_STRING) => Unboxed::Heap(HeapKind::String, payload),
             Some(TAG_SYMBOL) => Unboxed::Heap(HeapKind::Symbol, payload),
             Some(TAG_BIGINT) => Unboxed::Heap(HeapKind::BigInt, payload),
+            // TAG_OBJECT, and TAG_ACCESSOR_PAIR, which only a slot's `StoredSlot` holds: its
+            // readers ask `as_accessor_pair` first.
             Some(_) => Unboxed::Heap(HeapKind::Object, payload),
         }
     }
@@ -280,6 +298,22 @@ mod tests {
                 assert_eq!(v.unbox(), Unboxed::Heap(kind, address));
                 assert!(!v.is_number());
             }
+        }
+    }
+
+    #[test]
+    fn accessor_pair_references_are_neither_numbers_nor_other_references() {
+        let v = Value::accessor_pair(0x1234);
+        assert_eq!(v.as_accessor_pair(), Some(0x1234));
+        assert!(!v.is_number());
+        for other in [
+            Value::UNDEFINED,
+            Value::int32(-1),
+            Value::double(-f64::NAN),
+            Value::double(f64::from_bits(0xFFFF_FFFF_FFFF_FFFF)),
+            Value::heap(HeapKind::Object, 0x1234),
+        ] {
+            assert_eq!(other.as_accessor_pair(), None, "{other:?}");
         }
     }
 
