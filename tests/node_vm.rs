@@ -673,3 +673,137 @@ console.log(eval('"a"; if (true) {}'), (0, eval)('"indirect";'));
         &["passed passed", "use strict b a 1", "undefined indirect"],
     );
 }
+
+/// Point 3 of issue 16: the options of `runInNewContext`, `runInContext`, `runInThisContext` and
+/// `Script`'s methods: `contextCodeGeneration` reaches the new context (every call of `eval` fails
+/// there, as in V8); the context options, offsets and option objects are validated with Node's
+/// codes; a string names the file. (Kiln has no WebAssembly, so `wasm` is only validated.)
+/// Expected values from Node v20.20.2: the source below, saved as `x.mjs`, run with
+/// `node --experimental-vm-modules x.mjs`.
+#[test]
+fn run_in_new_context_options_match_node() {
+    check(
+        r#"
+import vm from 'node:vm';
+const t = (f) => { try { return String(f()); } catch (e) { return `${e.name} ${e.code} ${e.message}`; } };
+const noStrings = { contextCodeGeneration: { strings: false } };
+// contextCodeGeneration reaches the new context: eval, Function and its kin, any call of eval.
+for (const code of ['eval("1 + 1")', 'new Function("return 1")()', '(function* () {}).constructor("yield 1")',
+  '(async () => {}).constructor("return 1")', '(0, eval)("1")', 'eval(5)',
+  'try { eval("1") } catch (e) { e instanceof EvalError }'])
+  console.log(t(() => vm.runInNewContext(code, {}, noStrings)));
+console.log(t(() => new vm.Script('eval("1")').runInNewContext({}, noStrings)));
+console.log(t(() => vm.runInNewContext('eval("1")', vm.constants.DONT_CONTEXTIFY, noStrings)));
+console.log(t(() => vm.runInNewContext('eval("2")', {}, { contextCodeGeneration: { strings: true, wasm: false } })));
+// An existing context keeps its own setting.
+console.log(t(() => vm.runInNewContext('eval("3")', vm.createContext(), noStrings)));
+// The context options are validated, before the code is compiled.
+for (const options of [{ contextName: 1 }, { contextOrigin: {} }, { contextCodeGeneration: 1 },
+  { contextCodeGeneration: null }, { contextCodeGeneration: [] }, { contextCodeGeneration: { strings: 1 } },
+  { contextCodeGeneration: { wasm: 'no' } }, { microtaskMode: 5 }, { microtaskMode: 'x' },
+  { contextName: 1, lineOffset: 1.5 }])
+  console.log(t(() => vm.runInNewContext('(', {}, options)));
+console.log(t(() => new vm.Script('1').runInNewContext({}, { contextName: 1 })));
+console.log(t(() => vm.runInNewContext('1', {}, { contextName: 'n', contextOrigin: 'https://a.example' })));
+// A string third argument is the filename.
+console.log(t(() => vm.runInNewContext('1', {}, 'file.js')));
+console.log(t(() => { try { vm.runInNewContext('throw new Error("x")', {}, 'file.js'); } catch (e) { return e.stack.split('\n')[0]; } }));
+console.log(t(() => vm.runInContext('2', vm.createContext(), 'file.js')));
+console.log(t(() => vm.runInThisContext('3', 'file.js')));
+// The shorthands copy their options; Script's methods take objects only.
+console.log(t(() => vm.runInNewContext('4', {}, null)), t(() => vm.runInContext('5', vm.createContext(), 5)));
+for (const bad of ['bad', 1, null, []])
+  console.log(t(() => new vm.Script('1').runInThisContext(bad)));
+console.log(t(() => new vm.Script('1').runInContext(vm.createContext(), 'bad')));
+console.log(t(() => new vm.Script('1').runInNewContext({}, 'bad')));
+console.log(t(() => new vm.Script('1', [])), t(() => vm.runInThisContext('1', [])));
+// Contexts: what is one, and what is not an object at all.
+console.log(t(() => vm.createContext(5)), t(() => vm.isContext(() => {})), t(() => vm.runInContext('1', 5)));
+console.log(t(() => vm.runInContext('1', {})), t(() => { const c = vm.createContext(); return vm.createContext(c, { name: 1 }) === c; }));
+console.log(t(() => vm.createContext({}, { microtaskMode: 5 })));
+// The code is made a string.
+console.log(t(() => vm.runInThisContext(6)), t(() => new vm.Script(7).runInThisContext()));
+// Offsets: int32 whole numbers.
+for (const n of ['lineOffset', 'columnOffset'])
+  for (const v of [2 ** 31, -(2 ** 31) - 1, 2 ** 31 - 1, -(2 ** 31), 1.5, NaN, Infinity, '1', null, 2 ** 33, -(2 ** 33), 1e21])
+    console.log(t(() => new vm.Script('1', { [n]: v }).runInThisContext()));
+console.log(t(() => vm.runInNewContext('1', {}, { lineOffset: 2 ** 31 })));
+console.log(t(() => vm.compileFunction('1', [], { columnOffset: 0.5 })));
+console.log(t(() => new vm.SourceTextModule('1', { lineOffset: 1.5 })));
+console.log(t(() => vm.runInThisContext('1', { timeout: 2 ** 33 })));
+const m = new vm.SourceTextModule('\nthrow new Error("m")', { lineOffset: 3, columnOffset: 4, identifier: 'id.mjs' });
+await m.link(() => {});
+await m.evaluate().catch(e => console.log(e.stack.split('\n')[1]));
+"#,
+        &[
+            "EvalError undefined Code generation from strings disallowed for this context",
+            "EvalError undefined Code generation from strings disallowed for this context",
+            "EvalError undefined Code generation from strings disallowed for this context",
+            "EvalError undefined Code generation from strings disallowed for this context",
+            "EvalError undefined Code generation from strings disallowed for this context",
+            "EvalError undefined Code generation from strings disallowed for this context",
+            "true",
+            "EvalError undefined Code generation from strings disallowed for this context",
+            "EvalError undefined Code generation from strings disallowed for this context",
+            "2",
+            "3",
+            "TypeError ERR_INVALID_ARG_TYPE The \"options.contextName\" property must be of type string. Received type number (1)",
+            "TypeError ERR_INVALID_ARG_TYPE The \"options.contextOrigin\" property must be of type string. Received an instance of Object",
+            "TypeError ERR_INVALID_ARG_TYPE The \"options.contextCodeGeneration\" property must be of type object. Received type number (1)",
+            "TypeError ERR_INVALID_ARG_TYPE The \"options.contextCodeGeneration\" property must be of type object. Received null",
+            "TypeError ERR_INVALID_ARG_TYPE The \"options.contextCodeGeneration\" property must be of type object. Received an instance of Array",
+            "TypeError ERR_INVALID_ARG_TYPE The \"options.contextCodeGeneration.strings\" property must be of type boolean. Received type number (1)",
+            "TypeError ERR_INVALID_ARG_TYPE The \"options.contextCodeGeneration.wasm\" property must be of type boolean. Received type string ('no')",
+            "TypeError ERR_INVALID_ARG_TYPE The \"options.microtaskMode\" property must be of type string. Received type number (5)",
+            "TypeError ERR_INVALID_ARG_VALUE The property 'options.microtaskMode' must be one of: 'afterEvaluate', undefined. Received 'x'",
+            "TypeError ERR_INVALID_ARG_TYPE The \"options.contextName\" property must be of type string. Received type number (1)",
+            "TypeError ERR_INVALID_ARG_TYPE The \"options.contextName\" property must be of type string. Received type number (1)",
+            "1",
+            "1",
+            "file.js:1",
+            "2",
+            "3",
+            "4 5",
+            "TypeError ERR_INVALID_ARG_TYPE The \"options\" argument must be of type object. Received type string ('bad')",
+            "TypeError ERR_INVALID_ARG_TYPE The \"options\" argument must be of type object. Received type number (1)",
+            "TypeError ERR_INVALID_ARG_TYPE The \"options\" argument must be of type object. Received null",
+            "TypeError ERR_INVALID_ARG_TYPE The \"options\" argument must be of type object. Received an instance of Array",
+            "TypeError ERR_INVALID_ARG_TYPE The \"options\" argument must be of type object. Received type string ('bad')",
+            "TypeError ERR_INVALID_ARG_TYPE The \"options\" argument must be of type object. Received type string ('bad')",
+            "TypeError ERR_INVALID_ARG_TYPE The \"options\" argument must be of type object. Received an instance of Array TypeError ERR_INVALID_ARG_TYPE The \"options\" argument must be of type object. Received an instance of Array",
+            "TypeError ERR_INVALID_ARG_TYPE The \"object\" argument must be of type object. Received type number (5) TypeError ERR_INVALID_ARG_TYPE The \"object\" argument must be of type object. Received function  TypeError ERR_INVALID_ARG_TYPE The \"object\" argument must be of type object. Received type number (5)",
+            "TypeError ERR_INVALID_ARG_TYPE The \"contextifiedObject\" argument must be an vm.Context. Received an instance of Object true",
+            "TypeError ERR_INVALID_ARG_VALUE The property 'options.microtaskMode' must be one of: 'afterEvaluate', undefined. Received 5",
+            "6 7",
+            "RangeError ERR_OUT_OF_RANGE The value of \"options.lineOffset\" is out of range. It must be >= -2147483648 && <= 2147483647. Received 2147483648",
+            "RangeError ERR_OUT_OF_RANGE The value of \"options.lineOffset\" is out of range. It must be >= -2147483648 && <= 2147483647. Received -2147483649",
+            "1",
+            "1",
+            "RangeError ERR_OUT_OF_RANGE The value of \"options.lineOffset\" is out of range. It must be an integer. Received 1.5",
+            "RangeError ERR_OUT_OF_RANGE The value of \"options.lineOffset\" is out of range. It must be an integer. Received NaN",
+            "RangeError ERR_OUT_OF_RANGE The value of \"options.lineOffset\" is out of range. It must be an integer. Received Infinity",
+            "TypeError ERR_INVALID_ARG_TYPE The \"options.lineOffset\" property must be of type number. Received type string ('1')",
+            "TypeError ERR_INVALID_ARG_TYPE The \"options.lineOffset\" property must be of type number. Received null",
+            "RangeError ERR_OUT_OF_RANGE The value of \"options.lineOffset\" is out of range. It must be >= -2147483648 && <= 2147483647. Received 8_589_934_592",
+            "RangeError ERR_OUT_OF_RANGE The value of \"options.lineOffset\" is out of range. It must be >= -2147483648 && <= 2147483647. Received -8_589_934_592",
+            "RangeError ERR_OUT_OF_RANGE The value of \"options.lineOffset\" is out of range. It must be >= -2147483648 && <= 2147483647. Received 1e_+21",
+            "RangeError ERR_OUT_OF_RANGE The value of \"options.columnOffset\" is out of range. It must be >= -2147483648 && <= 2147483647. Received 2147483648",
+            "RangeError ERR_OUT_OF_RANGE The value of \"options.columnOffset\" is out of range. It must be >= -2147483648 && <= 2147483647. Received -2147483649",
+            "1",
+            "1",
+            "RangeError ERR_OUT_OF_RANGE The value of \"options.columnOffset\" is out of range. It must be an integer. Received 1.5",
+            "RangeError ERR_OUT_OF_RANGE The value of \"options.columnOffset\" is out of range. It must be an integer. Received NaN",
+            "RangeError ERR_OUT_OF_RANGE The value of \"options.columnOffset\" is out of range. It must be an integer. Received Infinity",
+            "TypeError ERR_INVALID_ARG_TYPE The \"options.columnOffset\" property must be of type number. Received type string ('1')",
+            "TypeError ERR_INVALID_ARG_TYPE The \"options.columnOffset\" property must be of type number. Received null",
+            "RangeError ERR_OUT_OF_RANGE The value of \"options.columnOffset\" is out of range. It must be >= -2147483648 && <= 2147483647. Received 8_589_934_592",
+            "RangeError ERR_OUT_OF_RANGE The value of \"options.columnOffset\" is out of range. It must be >= -2147483648 && <= 2147483647. Received -8_589_934_592",
+            "RangeError ERR_OUT_OF_RANGE The value of \"options.columnOffset\" is out of range. It must be >= -2147483648 && <= 2147483647. Received 1e_+21",
+            "RangeError ERR_OUT_OF_RANGE The value of \"options.lineOffset\" is out of range. It must be >= -2147483648 && <= 2147483647. Received 2147483648",
+            "RangeError ERR_OUT_OF_RANGE The value of \"options.columnOffset\" is out of range. It must be an integer. Received 0.5",
+            "RangeError ERR_OUT_OF_RANGE The value of \"options.lineOffset\" is out of range. It must be an integer. Received 1.5",
+            "RangeError ERR_OUT_OF_RANGE The value of \"options.timeout\" is out of range. It must be >= 1 && <= 4294967295. Received 8_589_934_592",
+            "    at id.mjs:5:7",
+        ],
+    );
+}
