@@ -807,3 +807,64 @@ await m.evaluate().catch(e => console.log(e.stack.split('\n')[1]));
         ],
     );
 }
+
+/// Point 4 of issue 16: a sandbox property whose value is the sandbox (a data property, a getter,
+/// one on its prototype, one added later) reads as the context's global inside it; descriptors and
+/// results leaving the context are not translated, as in Node (`vm.runInContext('this', ctx) ===
+/// ctx` is false there).
+/// Expected values from Node v20.20.2: the source below, saved as `x.mjs`, run with
+/// `node --experimental-vm-modules x.mjs`.
+#[test]
+fn the_sandbox_reads_as_the_global_inside_its_context() {
+    check(
+        r#"
+import vm from 'node:vm';
+// A sandbox property whose value is the sandbox reads as the context's global inside it.
+const ctx = {}; ctx.window = ctx; ctx.self = ctx; vm.createContext(ctx);
+for (const code of ['this === window', 'globalThis === window', 'this.window === this',
+  'globalThis.self.window === globalThis', '(function () { "use strict"; return window === globalThis; })()',
+  '(() => { let w = window; return w === this; })()', 'with ({}) { window === this }',
+  'Reflect.get(globalThis, "window") === globalThis', 'const { self: s } = globalThis; s === this',
+  'typeof window', '"window" in globalThis',
+  // A descriptor shows the sandbox as it is; the global itself never leaves as the sandbox.
+  'Object.getOwnPropertyDescriptor(globalThis, "window").value === globalThis',
+  'Object.getOwnPropertyDescriptor(globalThis, "window").value === window'])
+  console.log(code, '->', vm.runInContext(code, ctx));
+console.log(vm.runInContext('this', ctx) === ctx, vm.runInContext('window', ctx) === ctx,
+  vm.runInContext('[this]', ctx)[0] === ctx);
+// Getters returning the sandbox, properties found on its prototypes, properties added later.
+const g = {}; Object.defineProperty(g, 'me', { get() { return g; } }); vm.createContext(g);
+console.log(vm.runInContext('this === me && globalThis.me === globalThis', g));
+const base = {}; const derived = Object.create(base); base.up = derived; vm.createContext(derived);
+console.log(vm.runInContext('up === this', derived));
+const later = vm.createContext({}); later.again = later;
+console.log(vm.runInContext('again === this', later));
+const s = { w: null }; s.w = s;
+console.log(vm.runInNewContext('w === this', s));
+// Only the sandbox itself: an object holding it stays as it is.
+const nest = { inner: {} }; nest.inner.ref = nest; vm.createContext(nest);
+console.log(vm.runInContext('inner.ref === this', nest), vm.runInContext('inner.ref', nest) === nest);
+"#,
+        &[
+            "this === window -> true",
+            "globalThis === window -> true",
+            "this.window === this -> true",
+            "globalThis.self.window === globalThis -> true",
+            "(function () { \"use strict\"; return window === globalThis; })() -> true",
+            "(() => { let w = window; return w === this; })() -> true",
+            "with ({}) { window === this } -> true",
+            "Reflect.get(globalThis, \"window\") === globalThis -> true",
+            "const { self: s } = globalThis; s === this -> true",
+            "typeof window -> object",
+            "\"window\" in globalThis -> true",
+            "Object.getOwnPropertyDescriptor(globalThis, \"window\").value === globalThis -> false",
+            "Object.getOwnPropertyDescriptor(globalThis, \"window\").value === window -> false",
+            "false false false",
+            "true",
+            "true",
+            "true",
+            "true",
+            "false true",
+        ],
+    );
+}
