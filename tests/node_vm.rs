@@ -868,3 +868,25 @@ console.log(vm.runInContext('inner.ref === this', nest), vm.runInContext('inner.
         ],
     );
 }
+
+/// A module has no completion value: one whose last expression statement is a rejected promise
+/// evaluates (Kiln's module bodies returned it, and the promise of their evaluation adopted its
+/// state).
+/// Expected values from Node v20.20.2: the source below, saved as `x.mjs`, run with
+/// `node --experimental-vm-modules x.mjs`.
+#[test]
+fn a_module_ends_with_undefined_not_its_last_expression() {
+    check(
+        r#"
+import vm from 'node:vm';
+// A module's last expression is not its result: a rejected promise there does not fail it.
+const m = new vm.SourceTextModule('const p = Promise.reject(new Error("z")); p.catch(() => {}); p');
+await m.link(() => {});
+console.log(await m.evaluate().then(v => `resolved ${v}`, e => `rejected ${e.message}`), m.status);
+const n = new vm.SourceTextModule('42');
+await n.link(() => {});
+console.log(await n.evaluate(), n.status);
+"#,
+        &["resolved undefined evaluated", "undefined evaluated"],
+    );
+}
