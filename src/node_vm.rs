@@ -1758,10 +1758,16 @@ fn hooks_of(vm: &Vm, holder: Value) -> Option<(Value, Value, Value)> {
     }
 }
 
-/// `import()` inside code compiled by `node:vm`: the namespace of the module the
-/// `importModuleDynamically` callback returns, the main context's loader for
+/// `import()` inside code compiled by `node:vm`: what the `importModuleDynamically` callback
+/// returns (a namespace, or a `vm.Module`'s namespace: ERR_VM_MODULE_NOT_MODULE for anything
+/// else, the module's error if it is errored), the main context's loader for
 /// `USE_MAIN_CONTEXT_DEFAULT_LOADER`, or ERR_VM_DYNAMIC_IMPORT_CALLBACK_MISSING.
-fn dynamic_import(vm: &mut Vm, holder: Value, specifier: Value, options: Value) -> JsResult<Value> {
+fn dynamic_import(
+    vm: &mut Vm,
+    holder: Value,
+    specifier: Value,
+    attributes: Value,
+) -> JsResult<Value> {
     let Some((referrer, callback, _)) = hooks_of(vm, holder) else {
         return Err(vm.type_error("import() is not available here"));
     };
@@ -1780,31 +1786,37 @@ fn dynamic_import(vm: &mut Vm, holder: Value, specifier: Value, options: Value) 
             .unwrap_or_default();
         return vm.import_from(&text, &base);
     }
-    let attributes = match options.as_object() {
-        Some(o) => {
-            let k = vm.key("with");
-            vm.get(o, k, options)?
-        }
-        None => Value::UNDEFINED,
-    };
-    let attributes = if attributes.is_undefined() {
-        vm.new_object().value()
-    } else {
-        attributes
-    };
     let result = vm.call(
         callback,
         Value::UNDEFINED,
         &[specifier, referrer, attributes],
     )?;
+    // Node awaits it: a thenable is followed too.
+    vm.root(result);
+    let result = kiln_interpreter::builtins::promise::promise_resolve_intrinsic(vm, result)?;
     let result = settle(vm, result)?;
-    match this_module(vm, result) {
-        Ok((_, data)) => {
-            let index = module_data(&data).borrow().index;
-            Ok(vm.module_namespace(index)?.value())
-        }
-        Err(_) => Ok(result),
+    if result
+        .as_object()
+        .is_some_and(|o| matches!(vm.obj(o).kind, ObjectKind::Namespace(_)))
+    {
+        return Ok(result);
     }
+    if this_module(vm, result).is_err() {
+        return Err(node_error(
+            vm,
+            "Error",
+            "ERR_VM_MODULE_NOT_MODULE",
+            "Provided module is not an instance of Module",
+        ));
+    }
+    if module_status(vm, result, &[])?
+        .as_string()
+        .map(|s| vm.rust_string(s))
+        == Some("errored".into())
+    {
+        return Err(JsError::Throw(module_error(vm, result, &[])?));
+    }
+    module_namespace(vm, result, &[])
 }
 
 /// `import.meta` of a `SourceTextModule`: `initializeImportMeta(meta, module)` fills it.

@@ -890,3 +890,90 @@ console.log(await n.evaluate(), n.status);
         &["resolved undefined evaluated", "undefined evaluated"],
     );
 }
+
+/// Point 6 of issue 16: `importModuleDynamically` must give a `vm.Module` (or a namespace):
+/// anything else rejects `import()` with ERR_VM_MODULE_NOT_MODULE; an unlinked module is
+/// ERR_VM_MODULE_STATUS, an errored one rejects with its error, a thenable is followed. The
+/// attributes are a fresh null-prototype object of the `with` entries; bad options reject before
+/// the callback runs (EvaluateImportCall; V8's messages, Node 24's: Node 20's still name `assert`).
+/// Expected values from Node v20.20.2: the source below, saved as `x.mjs`, run with
+/// `node --experimental-vm-modules x.mjs`.
+#[test]
+fn dynamic_import_hooks_return_modules_and_get_null_prototype_attributes() {
+    check(
+        r#"
+import vm from 'node:vm';
+const show = async (p) => { try { const v = await p; return String(v); } catch (e) { return `${e.name} ${e.code} ${e.message}`; } };
+// What the callback returns must be a vm.Module (or a namespace): anything else rejects.
+const returns = [() => ({}), () => 5, () => undefined, () => null, () => ({ default: 1 }), async () => ({})];
+for (const ret of returns) {
+  const script = show(new vm.Script('import("x")', { importModuleDynamically: ret }).runInThisContext());
+  const fn = show(vm.compileFunction('return import("x")', [], { importModuleDynamically: ret })());
+  const m = new vm.SourceTextModule('globalThis.pending = import("x")', { importModuleDynamically: ret });
+  await m.link(() => {});
+  await m.evaluate();
+  console.log(await script, '|', await fn, '|', await show(globalThis.pending));
+}
+// A module must be linked; an errored one rejects with its error; a thenable is followed.
+const synth = async () => {
+  const m = new vm.SyntheticModule(['a'], function () { this.setExport('a', 1); });
+  await m.link(() => {});
+  return m;
+};
+const load = (ret) => show(new vm.Script('import("x").then(ns => ns.a)', { importModuleDynamically: ret }).runInThisContext());
+console.log(await load(() => new vm.SyntheticModule(['a'], () => {})));
+const evaluated = await synth(); await evaluated.evaluate();
+console.log(await load(() => evaluated), await load(async () => evaluated), await load(() => ({ then(r) { r(evaluated); } })));
+console.log(await load(() => evaluated.namespace));
+const errored = new vm.SourceTextModule('throw new SyntaxError("bad")'); await errored.link(() => {});
+await errored.evaluate().catch(() => {});
+console.log(await load(() => errored));
+console.log(await load(() => { throw new RangeError('thrown'); }), await load(() => Promise.reject(new URIError('rejected'))));
+// The attributes: a fresh null-prototype object of the `with` entries.
+const linked = await synth();
+let seen;
+const hook = (specifier, referrer, attributes) => { seen = attributes; return linked; };
+const importWith = new vm.Script('(options) => import("x", options)', { importModuleDynamically: hook }).runInThisContext();
+for (const options of [undefined, {}, { with: undefined }, { with: { type: 'json', b: 'x' } }]) {
+  await importWith(options);
+  console.log(Object.getPrototypeOf(seen) === null, JSON.stringify(seen), Object.isFrozen(seen), seen === options?.with);
+}
+const hidden = Object.defineProperty({ shown: 'y', [Symbol('s')]: 'z' }, 'hidden', { value: 'h' });
+await importWith({ with: hidden });
+console.log(JSON.stringify(seen));
+const m2 = new vm.SourceTextModule('globalThis.p2 = import("x", { with: { type: "css" } })', { importModuleDynamically: hook });
+await m2.link(() => {}); await m2.evaluate(); await globalThis.p2;
+console.log(Object.getPrototypeOf(seen) === null, JSON.stringify(seen));
+// Bad options reject before the callback runs (the messages are V8's).
+seen = 'not called';
+for (const options of [1, { with: 1 }, { with: null }, { with: { type: 1 } }, { get with() { throw new EvalError('getter'); } }])
+  console.log((await show(importWith(options))).split(' ')[0], seen);
+console.log(await show(new vm.Script('import({ toString() { throw new URIError("tostring"); } })', { importModuleDynamically: hook }).runInThisContext()));
+"#,
+        &[
+            "Error ERR_VM_MODULE_NOT_MODULE Provided module is not an instance of Module | Error ERR_VM_MODULE_NOT_MODULE Provided module is not an instance of Module | Error ERR_VM_MODULE_NOT_MODULE Provided module is not an instance of Module",
+            "Error ERR_VM_MODULE_NOT_MODULE Provided module is not an instance of Module | Error ERR_VM_MODULE_NOT_MODULE Provided module is not an instance of Module | Error ERR_VM_MODULE_NOT_MODULE Provided module is not an instance of Module",
+            "Error ERR_VM_MODULE_NOT_MODULE Provided module is not an instance of Module | Error ERR_VM_MODULE_NOT_MODULE Provided module is not an instance of Module | Error ERR_VM_MODULE_NOT_MODULE Provided module is not an instance of Module",
+            "Error ERR_VM_MODULE_NOT_MODULE Provided module is not an instance of Module | Error ERR_VM_MODULE_NOT_MODULE Provided module is not an instance of Module | Error ERR_VM_MODULE_NOT_MODULE Provided module is not an instance of Module",
+            "Error ERR_VM_MODULE_NOT_MODULE Provided module is not an instance of Module | Error ERR_VM_MODULE_NOT_MODULE Provided module is not an instance of Module | Error ERR_VM_MODULE_NOT_MODULE Provided module is not an instance of Module",
+            "Error ERR_VM_MODULE_NOT_MODULE Provided module is not an instance of Module | Error ERR_VM_MODULE_NOT_MODULE Provided module is not an instance of Module | Error ERR_VM_MODULE_NOT_MODULE Provided module is not an instance of Module",
+            "Error ERR_VM_MODULE_STATUS Module status must not be unlinked or linking",
+            "1 1 1",
+            "1",
+            "SyntaxError undefined bad",
+            "RangeError undefined thrown URIError undefined rejected",
+            "true {} false false",
+            "true {} false false",
+            "true {} false false",
+            "true {\"type\":\"json\",\"b\":\"x\"} false false",
+            "{\"shown\":\"y\"}",
+            "true {\"type\":\"css\"}",
+            "TypeError not called",
+            "TypeError not called",
+            "TypeError not called",
+            "TypeError not called",
+            "EvalError not called",
+            "URIError undefined tostring",
+        ],
+    );
+}

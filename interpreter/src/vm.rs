@@ -83,7 +83,8 @@ pub struct FunctionHeader {
     pub this_register: u32,
 }
 
-/// The host's `import()` for code it marked: `(vm, host-defined value, specifier, options)`.
+/// The host's `import()` for code it marked: `(vm, host-defined value, specifier, attributes)`,
+/// the specifier a string and the attributes a null-prototype object of strings.
 pub type DynamicImportHook = fn(&mut Vm, Value, Value, Value) -> JsResult<Value>;
 /// The host's `import.meta` initialiser: `(vm, host-defined value, the new object)`.
 pub type ImportMetaHook = fn(&mut Vm, Value, ObjRef) -> JsResult<()>;
