@@ -1288,6 +1288,15 @@ fn source_text_module_construct(vm: &mut Vm, args: &[Value], nt: ObjRef) -> JsRe
         },
     )
     .map_err(|e| syntax_error(vm, e))?;
+    // A cache that does not fit the source is an error for a module (a script only says so).
+    if script.cached_data_rejected() == Some(true) {
+        return Err(node_error(
+            vm,
+            "Error",
+            "ERR_VM_MODULE_CACHED_DATA_REJECTED",
+            "cachedData buffer was rejected",
+        ));
+    }
     let hooks = import_hooks(vm, options)?;
     vm.root(hooks);
     let saved = vm.realm;
@@ -1309,10 +1318,6 @@ fn source_text_module_construct(vm: &mut Vm, args: &[Value], nt: ObjRef) -> JsRe
     };
     let o = module_object(vm, nt, data)?;
     set_referrer(vm, hooks, o.value());
-    if let Some(r) = script.cached_data_rejected() {
-        let k = vm.key("cachedDataRejected");
-        vm.define_data(o, k, Value::boolean(r), attrs::DEFAULT);
-    }
     let requests = vm.module_requests(index);
     let list: Vec<Value> = requests.iter().map(|r| vm.string(r)).collect();
     let arr = vm.new_array(list);
@@ -1620,8 +1625,18 @@ fn module_evaluate(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> 
     })
 }
 
+/// `sourceTextModule.createCachedData()`: only before evaluation starts.
 fn module_create_cached_data(vm: &mut Vm, this: Value, _: &[Value]) -> JsResult<Value> {
     let (_, data) = this_module(vm, this)?;
+    let status = status_text(vm, &module_data(&data).borrow());
+    if matches!(status, "evaluating" | "evaluated" | "errored") {
+        return Err(node_error(
+            vm,
+            "Error",
+            "ERR_VM_MODULE_CANNOT_CREATE_CACHED_DATA",
+            "Cached data cannot be created for a module which has been evaluated",
+        ));
+    }
     let bytes = match &module_data(&data).borrow().source {
         Some((source, code)) => {
             kiln_cache::encode(code, source, kiln_cache::CacheKind::Module).to_vec()

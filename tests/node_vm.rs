@@ -623,6 +623,7 @@ try { vm.runInThisContext('1', { displayErrors: 1 }); } catch (e) { console.log(
     );
 }
 
+/// Expected values from Node v20.20.2 (`node --experimental-vm-modules x.mjs` on the source).
 #[test]
 fn option_validation_module_caches_context_getter_and_module_timeouts() {
     check(
@@ -636,8 +637,9 @@ const source = 'export const answer = 42;';
 const first = new vm.SourceTextModule(source, { context: ctx });
 const cache = first.createCachedData();
 const second = new vm.SourceTextModule(source, { context: ctx, cachedData: cache });
-const wrong = new vm.SourceTextModule('export const other = 1;', { cachedData: cache });
-console.log(cache instanceof Uint8Array, second.cachedDataRejected, wrong.cachedDataRejected, second.context === ctx);
+let wrong;
+try { new vm.SourceTextModule('export const other = 1;', { cachedData: cache }); } catch (e) { wrong = e.code; }
+console.log(cache instanceof Uint8Array, second.cachedDataRejected, wrong, second.context === ctx);
 await second.link(() => {}); await second.evaluate();
 console.log(second.namespace.answer);
 const spin = new vm.SourceTextModule('for (;;) {}');
@@ -652,7 +654,7 @@ console.log(await loader.runInThisContext());
             "ERR_INVALID_ARG_TYPE",
             "ERR_INVALID_ARG_TYPE",
             "ERR_INVALID_ARG_TYPE",
-            "true false true true",
+            "true undefined ERR_VM_MODULE_CACHED_DATA_REJECTED true",
             "42",
             "ERR_SCRIPT_EXECUTION_TIMEOUT",
             "function",
@@ -974,6 +976,60 @@ console.log(await show(new vm.Script('import({ toString() { throw new URIError("
             "TypeError not called",
             "EvalError not called",
             "URIError undefined tostring",
+        ],
+    );
+}
+
+/// Point 8 of issue 16: a SourceTextModule given cached data of another source throws
+/// ERR_VM_MODULE_CACHED_DATA_REJECTED (no `cachedDataRejected`, as in Node); `createCachedData()`
+/// once evaluation started throws ERR_VM_MODULE_CANNOT_CREATE_CACHED_DATA.
+/// Expected values from Node v20.20.2: the source below, saved as `x.mjs`, run with
+/// `node --experimental-vm-modules x.mjs`.
+#[test]
+fn module_caches_are_rejected_and_made_only_before_evaluation() {
+    check(
+        r#"
+import vm from 'node:vm';
+const t = (f) => { try { const r = f(); return r instanceof Uint8Array ? `bytes ${r.length > 0}` : String(r); } catch (e) { return `${e.name} ${e.code} ${e.message}`; } };
+const source = 'export const a = 1;';
+const first = new vm.SourceTextModule(source);
+const data = first.createCachedData();
+console.log(t(() => data), data instanceof Uint8Array);
+// The same source takes the cache; another source rejects it. (V8 compares only the sources'
+// lengths, Kiln the sources themselves: these differ in length.)
+console.log(t(() => new vm.SourceTextModule(source, { cachedData: data }).status));
+console.log(t(() => new vm.SourceTextModule('export const b = 22;', { cachedData: data })));
+console.log(t(() => new vm.SourceTextModule(source + '\n', { cachedData: data })));
+console.log(t(() => new vm.SourceTextModule(source, { cachedData: 'x' })));
+// createCachedData: before linking, after linking, after evaluating (and after failing).
+console.log(t(() => first.createCachedData()));
+await first.link(() => {});
+console.log(first.status, t(() => first.createCachedData()));
+await first.evaluate();
+console.log(first.status, t(() => first.createCachedData()));
+const failing = new vm.SourceTextModule('throw new Error("e")');
+await failing.link(() => {});
+await failing.evaluate().catch(() => {});
+console.log(failing.status, t(() => failing.createCachedData()));
+const tla = new vm.SourceTextModule('await 1;');
+await tla.link(() => {});
+const pending = tla.evaluate();
+console.log(tla.status, t(() => tla.createCachedData()));
+await pending;
+console.log(tla.status, t(() => tla.createCachedData()));
+"#,
+        &[
+            "bytes true true",
+            "unlinked",
+            "Error ERR_VM_MODULE_CACHED_DATA_REJECTED cachedData buffer was rejected",
+            "Error ERR_VM_MODULE_CACHED_DATA_REJECTED cachedData buffer was rejected",
+            "TypeError ERR_INVALID_ARG_TYPE The \"options.cachedData\" property must be an instance of Buffer, TypedArray, or DataView. Received type string ('x')",
+            "bytes true",
+            "linked bytes true",
+            "evaluated Error ERR_VM_MODULE_CANNOT_CREATE_CACHED_DATA Cached data cannot be created for a module which has been evaluated",
+            "errored Error ERR_VM_MODULE_CANNOT_CREATE_CACHED_DATA Cached data cannot be created for a module which has been evaluated",
+            "evaluated Error ERR_VM_MODULE_CANNOT_CREATE_CACHED_DATA Cached data cannot be created for a module which has been evaluated",
+            "evaluated Error ERR_VM_MODULE_CANNOT_CREATE_CACHED_DATA Cached data cannot be created for a module which has been evaluated",
         ],
     );
 }
