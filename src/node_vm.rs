@@ -600,8 +600,13 @@ fn context_argument(vm: &mut Vm, v: Value) -> JsResult<u32> {
 /// A compiled `vm.Script` (or `compileFunction` wrapper) with what running it needs.
 struct VmScript {
     script: Script,
+    /// The file name its code runs under (the script's, or `compileFunction`'s, which may be
+    /// empty).
+    name: String,
     line_offset: i64,
     column_offset: i64,
+    /// The line `column_offset` counts on (2 for a `compileFunction` body).
+    column_offset_line: usize,
     /// The `ImportHooks` object its code gets as host-defined data.
     hooks: Value,
 }
@@ -703,9 +708,11 @@ fn make_script(vm: &mut Vm, code: Value, options: Value) -> JsResult<VmScript> {
     let hooks = import_hooks(vm, options)?;
     vm.root(hooks);
     Ok(VmScript {
+        name: script.filename().to_string(),
         script,
         line_offset,
         column_offset,
+        column_offset_line: 1,
         hooks,
     })
 }
@@ -758,8 +765,7 @@ fn display_error(vm: &mut Vm, script: &VmScript, error: &JsError) {
     let Some((origin, offset)) = vm.exception_origin.clone() else {
         return;
     };
-    if origin.source.as_ref() != script.script.source() || *origin.name != *script.script.filename()
-    {
+    if origin.source.as_ref() != script.script.source() || *origin.name != *script.name {
         return;
     }
     let (line, column) = origin.line_column(offset);
@@ -862,10 +868,11 @@ fn run_script(vm: &mut Vm, vm_script: &VmScript, realm: u32, options: Value) -> 
                 vm,
                 script.code().clone(),
                 script.source(),
-                script.filename(),
+                &vm_script.name,
             );
             loaded.line_offset.set(vm_script.line_offset);
             loaded.column_offset.set(vm_script.column_offset);
+            loaded.column_offset_line.set(vm_script.column_offset_line);
             loaded.host_defined.set(Some(vm_script.hooks));
             let result = vm.run_top_level(loaded).and_then(|v| {
                 vm.root(v);
@@ -1030,9 +1037,13 @@ fn run_in_new_context(vm: &mut Vm, _: Value, args: &[Value]) -> JsResult<Value> 
 // ---------------------------------------------------------------------------------------------
 // compileFunction
 
-/// `vm.compileFunction(code[, params[, options]])`
+/// `vm.compileFunction(code[, params[, options]])`: the body is checked alone, as V8 compiles it,
+/// then wrapped in a function expression whose body starts on its second line; positions in
+/// stack traces count from the body (`<anonymous>:1:1` is its first character), shifted by the
+/// offsets.
 fn compile_function(vm: &mut Vm, _: Value, args: &[Value]) -> JsResult<Value> {
     let body = expect_string(vm, arg(args, 0), "code")?;
+    let options = options_object(vm, arg(args, 2), "options")?;
     let params_value = arg(args, 1);
     let mut params = Vec::new();
     if !params_value.is_undefined() {
@@ -1056,7 +1067,15 @@ fn compile_function(vm: &mut Vm, _: Value, args: &[Value]) -> JsResult<Value> {
             params.push(expect_string(vm, p, &format!("params[{i}]"))?);
         }
     }
-    let options = options_object(vm, arg(args, 2), "options")?;
+    let filename = string_option(vm, options, "filename", "options")?.unwrap_or_default();
+    let column_offset = int32_option(vm, options, "columnOffset")?;
+    let line_offset = int32_option(vm, options, "lineOffset")?;
+    let cached = option(vm, options, "cachedData")?;
+    if !cached.is_undefined() {
+        view_bytes(vm, cached, "options.cachedData")?;
+    }
+    let produce = option(vm, options, "produceCachedData")?;
+    bool_option(vm, options, "produceCachedData", "options")?;
     let realm = match option(vm, options, "parsingContext")? {
         v if v.is_undefined() => vm.realm,
         v => context_argument(vm, v).map_err(|_| {
@@ -1089,7 +1108,8 @@ fn compile_function(vm: &mut Vm, _: Value, args: &[Value]) -> JsResult<Value> {
         }
         list
     };
-    // The parameters and the body must each parse alone: a body cannot close the wrapper.
+    check_function_body(vm, &body, &filename, line_offset)?;
+    // The parameters must parse alone too: they cannot close the wrapper either.
     let params = params.join(", ");
     kiln_interpreter::builtins::function::check_dynamic_function(vm, "function", &params, &body)?;
     let function = format!("function ({params}) {{\n{body}\n}}");
@@ -1101,23 +1121,31 @@ fn compile_function(vm: &mut Vm, _: Value, args: &[Value]) -> JsResult<Value> {
             .collect();
         format!("(function (kilnContextExtensions) {{ {withs}return {function}; }})")
     };
-    let filename = string_option(vm, options, "filename", "options")?.unwrap_or_default();
     let code = vm.string(&source);
     let script_options = vm.new_object();
+    vm.root(script_options.value());
+    let name = if filename.is_empty() {
+        // The wrapper's compile errors were reported above; this names nothing users see.
+        "<anonymous>".to_string()
+    } else {
+        filename.clone()
+    };
     let fk = vm.key("filename");
-    let fv = vm.string(&filename);
+    let fv = vm.string(&name);
     vm.define_data(script_options, fk, fv, attrs::DEFAULT);
-    for name in ["cachedData", "produceCachedData"] {
-        let v = option(vm, options, name)?;
+    for (name, v) in [("cachedData", cached), ("produceCachedData", produce)] {
         let k = vm.key(name);
         vm.define_data(script_options, k, v, attrs::DEFAULT);
     }
-    for name in ["importModuleDynamically", "lineOffset", "columnOffset"] {
-        let v = option(vm, options, name)?;
-        let k = vm.key(name);
-        vm.define_data(script_options, k, v, attrs::DEFAULT);
-    }
-    let script = make_script(vm, code, script_options.value())?;
+    let dynamic = option(vm, options, "importModuleDynamically")?;
+    let k = vm.key("importModuleDynamically");
+    vm.define_data(script_options, k, dynamic, attrs::DEFAULT);
+    let mut script = make_script(vm, code, script_options.value())?;
+    // The body's first line is the wrapper's second.
+    script.name = filename;
+    script.line_offset = line_offset - 1;
+    script.column_offset = column_offset;
+    script.column_offset_line = 2;
     let rejected = script.script.cached_data_rejected();
     let produced = script.script.cached_data().map(<[u8]>::to_vec);
     let mut f = run_script(vm, &script, realm, Value::UNDEFINED)?;
@@ -1140,6 +1168,48 @@ fn compile_function(vm: &mut Vm, _: Value, args: &[Value]) -> JsResult<Value> {
         }
     }
     Ok(f)
+}
+
+/// A `compileFunction` body must parse alone as a function body, as V8 parses it: a stray `}`
+/// is "Unexpected token '}'" like any other syntax error. The error's stack starts with the
+/// place in the body (`file:line`, `lineOffset` added), the line and carets, as in Node.
+fn check_function_body(vm: &mut Vm, body: &str, filename: &str, line_offset: i64) -> JsResult<()> {
+    let arena = bumpalo::Bump::new();
+    let options = kiln_parser::ParseOptions {
+        kind: kiln_parser::ast::SourceKind::Script,
+        eval: Some(kiln_parser::EvalContext {
+            new_target: true,
+            function_body: true,
+            ..Default::default()
+        }),
+    };
+    let parsed = kiln_parser::parse(&arena, body, options);
+    let Some(d) = parsed.errors.first() else {
+        return Ok(());
+    };
+    let lines = kiln_parser::LineIndex::new(body);
+    let mut start = (d.span.start as usize).min(body.len());
+    while !body.is_char_boundary(start) {
+        start -= 1;
+    }
+    let at = lines.locate(body, start);
+    let text = lines.line_text(body, at.line as usize);
+    let width = body
+        .get(start..(d.span.end as usize).max(start))
+        .map_or(0, |t| {
+            t.chars().take_while(|c| !matches!(c, '\n' | '\r')).count()
+        });
+    let header = format!(
+        "{filename}:{}\n{text}\n{}{}\n\n",
+        i64::from(at.line) + line_offset,
+        " ".repeat(at.column as usize - 1),
+        "^".repeat(width)
+    );
+    let error = vm.syntax_error(&d.message);
+    if let JsError::Throw(v) = &error {
+        decorate_stack(vm, *v, &header);
+    }
+    Err(error)
 }
 
 // ---------------------------------------------------------------------------------------------

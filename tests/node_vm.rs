@@ -1033,3 +1033,72 @@ console.log(tla.status, t(() => tla.createCachedData()));
         ],
     );
 }
+
+/// Point 7 of issue 16: code compiled by `vm.compileFunction` reports positions from its body
+/// (`<anonymous>:1:7` by default), shifted by `lineOffset` and, on the body's first line,
+/// `columnOffset`; a body that closes the wrapper is a SyntaxError like any other ("Unexpected
+/// token '}'"), with Node's place, line and caret in front of its stack.
+/// Expected values from Node v20.20.2: the source below, saved as `x.mjs`, run with
+/// `node --experimental-vm-modules x.mjs`.
+#[test]
+fn compile_function_positions_count_from_the_body() {
+    check(
+        r#"
+import vm from 'node:vm';
+// The first frame of a throw inside the compiled function: the body's own line and column.
+const where = (code, options, ...args) => {
+  try { vm.compileFunction(code, options?.params ?? [], options)(...args); return 'no throw'; }
+  catch (e) { return e.stack.split('\n')[1].trim(); }
+};
+console.log(where('throw new Error("x")'));
+console.log(where('1;\n  throw new Error("x")'));
+console.log(where('throw new Error("x")', { filename: 'f.js' }));
+console.log(where('throw new Error("x")', { filename: 'f.js', lineOffset: 3 }));
+console.log(where('throw new Error("x")', { filename: 'f.js', columnOffset: 5 }));
+console.log(where('1;\nthrow new Error("x")', { filename: 'f.js', lineOffset: 2, columnOffset: 5 }));
+console.log(where('throw new Error("x")', { filename: 'f.js', columnOffset: -2, lineOffset: -3 }));
+console.log(where('throw new Error(a)', { filename: 'f.js', params: ['a', 'b'] }, 'm'));
+console.log(where('throw new Error(q)', { filename: 'f.js', contextExtensions: [{ q: 'z' }], lineOffset: 1, columnOffset: 1 }));
+console.log(where('throw new Error("x")', { filename: 'f.js', parsingContext: vm.createContext() }));
+console.log(where('function g() { throw new Error("x") }\n g()'));
+console.log(where('\n\nnull.x', { filename: 'q.js' }));
+// A body that closes the wrapper is a syntax error like any other, placed in the body.
+const syntax = (code, options) => {
+  try { vm.compileFunction(code, [], options); return 'compiled'; }
+  catch (e) { return `${e.name}: ${e.message} | ${JSON.stringify(e.stack.split('\n').slice(0, 3).join('\n'))}`; }
+};
+console.log(syntax('}); (function() {'));
+console.log(syntax('})'));
+console.log(syntax('1 }; {'));
+console.log(syntax('\n\n  1 }; {'));
+console.log(syntax('return 1 }', { filename: 'x.js', lineOffset: 3, columnOffset: 2 }));
+console.log(syntax('1;\n  a b', { filename: 'f.js', lineOffset: 2, columnOffset: 3 }));
+console.log(syntax('return new.target'));
+// The function itself is unchanged.
+const f = vm.compileFunction('return a + b', ['a', 'b']);
+console.log(f(1, 2), f.length, JSON.stringify(f.toString()));
+"#,
+        &[
+            "at <anonymous>:1:7",
+            "at <anonymous>:2:9",
+            "at f.js:1:7",
+            "at f.js:4:7",
+            "at f.js:1:12",
+            "at f.js:4:7",
+            "at f.js:-2:5",
+            "at f.js:1:7",
+            "at f.js:2:8",
+            "at f.js:1:7",
+            "at g (<anonymous>:1:22)",
+            "at q.js:3:6",
+            "SyntaxError: Unexpected token '}' | \":1\\n}); (function() {\\n^\"",
+            "SyntaxError: Unexpected token '}' | \":1\\n})\\n^\"",
+            "SyntaxError: Unexpected token '}' | \":1\\n1 }; {\\n  ^\"",
+            "SyntaxError: Unexpected token '}' | \":3\\n  1 }; {\\n    ^\"",
+            "SyntaxError: Unexpected token '}' | \"x.js:4\\nreturn 1 }\\n         ^\"",
+            "SyntaxError: Unexpected identifier 'b' | \"f.js:4\\n  a b\\n    ^\"",
+            "compiled",
+            "3 2 \"function (a, b) {\\nreturn a + b\\n}\"",
+        ],
+    );
+}
