@@ -104,15 +104,85 @@ fn expect_string(vm: &mut Vm, v: Value, name: &str) -> JsResult<String> {
     }
 }
 
-/// An options argument: undefined or an object (ERR_INVALID_ARG_TYPE otherwise).
+/// An options argument: undefined or an object that is neither a function nor an array (Node's
+/// `validateObject`; ERR_INVALID_ARG_TYPE otherwise).
 fn options_object(vm: &mut Vm, v: Value, name: &str) -> JsResult<Option<ObjRef>> {
     if v.is_undefined() {
         return Ok(None);
     }
     match v.as_object() {
-        Some(o) if !vm.is_callable(v) => Ok(Some(o)),
+        Some(o)
+            if !vm.is_callable(v)
+                && !kiln_interpreter::abstract_ops::testing_comparison::is_array(vm, v)? =>
+        {
+            Ok(Some(o))
+        }
         _ => Err(invalid_arg_type(vm, name, "of type object", v)),
     }
+}
+
+/// `{ ...options }`, as `runInContext` and `runInNewContext` copy theirs: any value, its own
+/// enumerable properties in a new object (nothing for undefined, null and most primitives).
+fn spread_options(vm: &mut Vm, options: Value) -> JsResult<ObjRef> {
+    let copy = vm.new_object();
+    vm.root(copy.value());
+    vm.copy_data_properties(copy, options, &[])?;
+    Ok(copy)
+}
+
+/// Node's ERR_OUT_OF_RANGE for `name`, whose value `v` is not `range`.
+fn out_of_range(vm: &mut Vm, name: &str, range: &str, v: Value) -> JsError {
+    let n = v.as_number().unwrap_or(f64::NAN);
+    // Whole numbers past 2^32 get `_` between groups of three digits, as in Node.
+    let shown = if n.is_finite() && n.trunc() == n && n.abs() > 4294967296.0 {
+        let text = vm.to_rust_string(v).unwrap_or_else(|_| format!("{n}"));
+        add_numerical_separator(&text)
+    } else {
+        kiln_interpreter::builtins::console::inspect(vm, v)
+    };
+    node_error(
+        vm,
+        "RangeError",
+        "ERR_OUT_OF_RANGE",
+        &format!("The value of \"{name}\" is out of range. It must be {range}. Received {shown}"),
+    )
+}
+
+/// Node's `addNumericalSeparator`: `_` before each group of three characters from the end.
+fn add_numerical_separator(text: &str) -> String {
+    let chars: Vec<char> = text.chars().collect();
+    let start = usize::from(chars.first() == Some(&'-'));
+    let mut i = chars.len();
+    let mut groups = String::new();
+    while i >= start + 4 {
+        groups = format!("_{}{groups}", chars[i - 3..i].iter().collect::<String>());
+        i -= 3;
+    }
+    format!("{}{groups}", chars[..i].iter().collect::<String>())
+}
+
+/// A number option that must be an int32 (Node's `validateInt32`), 0 when absent.
+fn int32_option(vm: &mut Vm, options: Option<ObjRef>, name: &str) -> JsResult<i64> {
+    let v = option(vm, options, name)?;
+    if v.is_undefined() {
+        return Ok(0);
+    }
+    let full = format!("options.{name}");
+    let Some(n) = v.as_number() else {
+        return Err(invalid_arg_type(vm, &full, "of type number", v));
+    };
+    if !n.is_finite() || n.trunc() != n {
+        return Err(out_of_range(vm, &full, "an integer", v));
+    }
+    if n < f64::from(i32::MIN) || n > f64::from(i32::MAX) {
+        return Err(out_of_range(
+            vm,
+            &full,
+            ">= -2147483648 && <= 2147483647",
+            v,
+        ));
+    }
+    Ok(n as i64)
 }
 
 fn option(vm: &mut Vm, options: Option<ObjRef>, name: &str) -> JsResult<Value> {
@@ -163,20 +233,15 @@ fn timeout_option(vm: &mut Vm, options: Option<ObjRef>) -> JsResult<Option<u64>>
     let Some(n) = v.as_number() else {
         return Err(invalid_arg_type(vm, "options.timeout", "of type number", v));
     };
-    if n.fract() != 0.0 || !(1.0..=4294967295.0).contains(&n) {
-        let shown = kiln_interpreter::builtins::console::inspect(vm, v);
-        let expected = if n.fract() != 0.0 || n.is_nan() {
-            "an integer"
-        } else {
-            ">= 1 && <= 4294967295"
-        };
-        return Err(node_error(
+    if !n.is_finite() || n.trunc() != n {
+        return Err(out_of_range(vm, "options.timeout", "an integer", v));
+    }
+    if !(1.0..=4294967295.0).contains(&n) {
+        return Err(out_of_range(
             vm,
-            "RangeError",
-            "ERR_OUT_OF_RANGE",
-            &format!(
-                "The value of \"options.timeout\" is out of range. It must be {expected}. Received {shown}"
-            ),
+            "options.timeout",
+            ">= 1 && <= 4294967295",
+            v,
         ));
     }
     Ok(Some(n as u64))
@@ -374,40 +439,118 @@ fn constant(vm: &mut Vm, name: &str) -> Value {
 // ---------------------------------------------------------------------------------------------
 // Contexts
 
+/// What a new context is made with: `createContext`'s options, or the `context*` options of
+/// `runInNewContext`. (`name` and `origin` are only validated: nothing in Kiln shows them; nor
+/// is `codeGeneration.wasm` kept: Kiln has no WebAssembly to forbid.)
+struct NewContextOptions {
+    /// `codeGeneration.strings`: `eval` and the `Function` constructors may compile strings.
+    strings: bool,
+    /// `microtaskMode: 'afterEvaluate'`.
+    after_evaluate: bool,
+}
+
+/// A boolean member of a `codeGeneration` object (`name` is its full name for errors).
+fn codegen_flag(vm: &mut Vm, codegen: Option<ObjRef>, key: &str, name: &str) -> JsResult<bool> {
+    let v = option(vm, codegen, key)?;
+    if v.is_undefined() {
+        return Ok(true);
+    }
+    match v.as_bool() {
+        Some(b) => Ok(b),
+        None => Err(invalid_arg_type(vm, name, "of type boolean", v)),
+    }
+}
+
+/// `microtaskMode`: `'afterEvaluate'` or undefined (Node's `validateOneOf`).
+fn microtask_mode(vm: &mut Vm, v: Value) -> JsResult<bool> {
+    if v.is_undefined() {
+        return Ok(false);
+    }
+    if let Some(s) = v.as_string()
+        && vm.rust_string(s) == "afterEvaluate"
+    {
+        return Ok(true);
+    }
+    let shown = kiln_interpreter::builtins::console::inspect(vm, v);
+    Err(node_error(
+        vm,
+        "TypeError",
+        "ERR_INVALID_ARG_VALUE",
+        &format!(
+            "The property 'options.microtaskMode' must be one of: 'afterEvaluate', undefined. Received {shown}"
+        ),
+    ))
+}
+
+/// `createContext`'s own options: `name`, `origin`, `codeGeneration`, `microtaskMode`.
+fn create_context_options(vm: &mut Vm, v: Value) -> JsResult<NewContextOptions> {
+    let options = options_object(vm, v, "options")?;
+    string_option(vm, options, "name", "options")?;
+    string_option(vm, options, "origin", "options")?;
+    let codegen = option(vm, options, "codeGeneration")?;
+    let codegen = options_object(vm, codegen, "options.codeGeneration")?;
+    let strings = codegen_flag(vm, codegen, "strings", "options.codeGeneration.strings")?;
+    codegen_flag(vm, codegen, "wasm", "options.codeGeneration.wasm")?;
+    let microtask = option(vm, options, "microtaskMode")?;
+    let after_evaluate = microtask_mode(vm, microtask)?;
+    Ok(NewContextOptions {
+        strings,
+        after_evaluate,
+    })
+}
+
+/// The options of `runInNewContext` (and `script.runInNewContext`) that describe the new
+/// context (Node's `getContextOptions`): `contextName`, `contextOrigin`,
+/// `contextCodeGeneration` and `microtaskMode`.
+fn new_context_options(vm: &mut Vm, options: Value) -> JsResult<NewContextOptions> {
+    // Node reads them off any truthy value; only objects can have them.
+    let options = options.as_object();
+    string_option(vm, options, "contextName", "options")?;
+    string_option(vm, options, "contextOrigin", "options")?;
+    let codegen = option(vm, options, "contextCodeGeneration")?;
+    let codegen = options_object(vm, codegen, "options.contextCodeGeneration")?;
+    let strings = codegen_flag(
+        vm,
+        codegen,
+        "strings",
+        "options.contextCodeGeneration.strings",
+    )?;
+    codegen_flag(vm, codegen, "wasm", "options.contextCodeGeneration.wasm")?;
+    let microtask = option(vm, options, "microtaskMode")?;
+    if !microtask.is_undefined() {
+        expect_string(vm, microtask, "options.microtaskMode")?;
+    }
+    let after_evaluate = microtask_mode(vm, microtask)?;
+    Ok(NewContextOptions {
+        strings,
+        after_evaluate,
+    })
+}
+
+/// Node's `isContext(object)`: any object but a function, or ERR_INVALID_ARG_TYPE for the
+/// argument `object`.
+fn is_context_value(vm: &mut Vm, v: Value) -> JsResult<bool> {
+    match v.as_object() {
+        Some(o) if !vm.is_callable(v) => Ok(vm.context_realm(o).is_some()),
+        _ => Err(invalid_arg_type(vm, "object", "of type object", v)),
+    }
+}
+
 /// 'vm.createContext([contextObject[, options]])'
 fn create_context(vm: &mut Vm, _: Value, args: &[Value]) -> JsResult<Value> {
     let object = arg(args, 0);
-    let options = options_object(vm, arg(args, 1), "options")?;
-    let name = string_option(vm, options, "name", "options")?;
-    let _origin = string_option(vm, options, "origin", "options")?;
-    let _ = name;
-    let codegen = option(vm, options, "codeGeneration")?;
-    let codegen = options_object(vm, codegen, "options.codeGeneration")?;
-    let strings = option(vm, codegen, "strings")?;
-    let wasm = option(vm, codegen, "wasm")?;
-    for (v, n) in [(strings, "strings"), (wasm, "wasm")] {
-        if !v.is_undefined() && v.as_bool().is_none() {
-            return Err(invalid_arg_type(
-                vm,
-                &format!("options.codeGeneration.{n}"),
-                "of type boolean",
-                v,
-            ));
-        }
+    // An existing context comes back before the options are read.
+    let dont_contextify = constant(vm, "DONT_CONTEXTIFY");
+    if !object.is_undefined() && object != dont_contextify && is_context_value(vm, object)? {
+        return Ok(object);
     }
-    let microtask = string_option(vm, options, "microtaskMode", "options")?;
-    if let Some(m) = &microtask
-        && m != "afterEvaluate"
-    {
-        return Err(node_error(
-            vm,
-            "TypeError",
-            "ERR_INVALID_ARG_VALUE",
-            &format!(
-                "The property 'options.microtaskMode' must be one of: 'afterEvaluate', undefined. Received '{m}'"
-            ),
-        ));
-    }
+    let options = create_context_options(vm, arg(args, 1))?;
+    new_context(vm, object, &options)
+}
+
+/// `createContext` once the options are read: `object` is undefined, `DONT_CONTEXTIFY`, a
+/// context (returned as it is) or an object to contextify.
+fn new_context(vm: &mut Vm, object: Value, options: &NewContextOptions) -> JsResult<Value> {
     let dont_contextify = constant(vm, "DONT_CONTEXTIFY");
     let realm = if object == dont_contextify && !object.is_undefined() {
         vm.create_plain_context()
@@ -416,21 +559,14 @@ fn create_context(vm: &mut Vm, _: Value, args: &[Value]) -> JsResult<Value> {
         vm.root(sandbox.value());
         vm.create_sandboxed_realm(sandbox)
     } else {
-        let Some(sandbox) = object.as_object() else {
-            return Err(invalid_arg_type(
-                vm,
-                "contextObject",
-                "of type object",
-                object,
-            ));
-        };
-        if vm.context_realm(sandbox).is_some() {
+        if is_context_value(vm, object)? {
             return Ok(object);
         }
+        let sandbox = object.as_object().expect("checked by is_context_value");
         vm.create_sandboxed_realm(sandbox)
     };
-    vm.realms[realm as usize].code_generation_strings = strings.as_bool().unwrap_or(true);
-    if microtask.is_some() {
+    vm.realms[realm as usize].code_generation_strings = options.strings;
+    if options.after_evaluate {
         // Its promise jobs run right after each evaluation in it, within the same timeout.
         vm.realms[realm as usize].jobs = Some(Default::default());
     }
@@ -440,55 +576,37 @@ fn create_context(vm: &mut Vm, _: Value, args: &[Value]) -> JsResult<Value> {
 
 /// `vm.isContext(object)`
 fn is_context(vm: &mut Vm, _: Value, args: &[Value]) -> JsResult<Value> {
-    let v = arg(args, 0);
-    let Some(o) = v.as_object() else {
-        return Err(invalid_arg_type(vm, "object", "of type object", v));
-    };
-    Ok(Value::boolean(vm.context_realm(o).is_some()))
+    is_context_value(vm, arg(args, 0)).map(Value::boolean)
 }
 
-/// The realm of a contextified object argument.
+/// The realm of a contextified object argument (Node's `validateContext`).
 fn context_argument(vm: &mut Vm, v: Value) -> JsResult<u32> {
-    match v.as_object().and_then(|o| vm.context_realm(o)) {
-        Some(realm) => Ok(realm),
-        None => Err(invalid_arg_type(
-            vm,
-            "contextifiedObject",
-            "an vm.Context",
-            v,
-        )),
+    if is_context_value(vm, v)?
+        && let Some(realm) = v.as_object().and_then(|o| vm.context_realm(o))
+    {
+        return Ok(realm);
     }
+    Err(invalid_arg_type(
+        vm,
+        "contextifiedObject",
+        "an vm.Context",
+        v,
+    ))
 }
 
 // ---------------------------------------------------------------------------------------------
 // Scripts
 
-/// Script options shared by `new vm.Script` and the `runIn*` shorthands.
-fn script_options(vm: &mut Vm, v: Value) -> JsResult<(Option<ObjRef>, String)> {
-    if let Some(s) = v.as_string() {
-        return Ok((None, vm.rust_string(s)));
-    }
-    let options = options_object(vm, v, "options")?;
-    let filename = string_option(vm, options, "filename", "options")?.unwrap_or_default();
-    for n in ["lineOffset", "columnOffset"] {
-        let x = option(vm, options, n)?;
-        if !x.is_undefined() && !x.as_number().is_some_and(|n| n.fract() == 0.0) {
-            return Err(invalid_arg_type(
-                vm,
-                &format!("options.{n}"),
-                "of type number",
-                x,
-            ));
-        }
-    }
-    Ok((options, filename))
-}
-
 /// A compiled `vm.Script` (or `compileFunction` wrapper) with what running it needs.
 struct VmScript {
     script: Script,
+    /// The file name its code runs under (the script's, or `compileFunction`'s, which may be
+    /// empty).
+    name: String,
     line_offset: i64,
     column_offset: i64,
+    /// The line `column_offset` counts on (2 for a `compileFunction` body).
+    column_offset_line: usize,
     /// The `ImportHooks` object its code gets as host-defined data.
     hooks: Value,
 }
@@ -555,16 +673,20 @@ fn set_referrer(vm: &Vm, hooks: Value, referrer: Value) {
     }
 }
 
-/// Compiles a `vm.Script` from `code` and its options.
+/// Compiles a `vm.Script` from `code` (made a string, as Node's `${code}` does) and its options:
+/// an object, or a string naming the file.
 fn make_script(vm: &mut Vm, code: Value, options: Value) -> JsResult<VmScript> {
-    let source = expect_string(vm, code, "code")?;
-    let (options, filename) = script_options(vm, options)?;
-    let offset = |vm: &mut Vm, name: &str| -> JsResult<i64> {
-        let v = option(vm, options, name)?;
-        Ok(v.as_number().unwrap_or(0.0) as i64)
+    let source = vm.to_rust_string(code)?;
+    let (options, filename) = match options.as_string() {
+        Some(s) => (None, Some(vm.rust_string(s))),
+        None => {
+            let options = options_object(vm, options, "options")?;
+            let filename = string_option(vm, options, "filename", "options")?;
+            (options, filename)
+        }
     };
-    let line_offset = offset(vm, "lineOffset")?;
-    let column_offset = offset(vm, "columnOffset")?;
+    let line_offset = int32_option(vm, options, "lineOffset")?;
+    let column_offset = int32_option(vm, options, "columnOffset")?;
     let cached = option(vm, options, "cachedData")?;
     let cached = if cached.is_undefined() {
         None
@@ -572,22 +694,25 @@ fn make_script(vm: &mut Vm, code: Value, options: Value) -> JsResult<VmScript> {
         Some(view_bytes(vm, cached, "options.cachedData")?)
     };
     let produce = bool_option(vm, options, "produceCachedData", "options")?;
-    let hooks = import_hooks(vm, options)?;
-    vm.root(hooks);
     let script = Script::new(
         &source,
         ScriptOptions {
-            filename,
+            filename: filename.unwrap_or_default(),
             cached_data: cached.as_deref(),
             produce_cached_data: produce,
             source_type: SourceType::Script,
         },
     )
     .map_err(|e| syntax_error(vm, e))?;
+    // Node checks the callback once the code has compiled.
+    let hooks = import_hooks(vm, options)?;
+    vm.root(hooks);
     Ok(VmScript {
+        name: script.filename().to_string(),
         script,
         line_offset,
         column_offset,
+        column_offset_line: 1,
         hooks,
     })
 }
@@ -640,8 +765,7 @@ fn display_error(vm: &mut Vm, script: &VmScript, error: &JsError) {
     let Some((origin, offset)) = vm.exception_origin.clone() else {
         return;
     };
-    if origin.source.as_ref() != script.script.source() || *origin.name != *script.script.filename()
-    {
+    if origin.source.as_ref() != script.script.source() || *origin.name != *script.name {
         return;
     }
     let (line, column) = origin.line_column(offset);
@@ -723,11 +847,7 @@ fn this_script(vm: &mut Vm, this: Value) -> JsResult<Rc<dyn HostObject>> {
 /// ERR_SCRIPT_EXECUTION_TIMEOUT error and the program goes on.
 fn run_script(vm: &mut Vm, vm_script: &VmScript, realm: u32, options: Value) -> JsResult<Value> {
     let script = &vm_script.script;
-    let options = if options.is_string() {
-        None
-    } else {
-        options_object(vm, options, "options")?
-    };
+    let options = options_object(vm, options, "options")?;
     let timeout = timeout_option(vm, options)?;
     let display_errors = option(vm, options, "displayErrors")?;
     if !display_errors.is_undefined() && display_errors.as_bool().is_none() {
@@ -748,10 +868,11 @@ fn run_script(vm: &mut Vm, vm_script: &VmScript, realm: u32, options: Value) -> 
                 vm,
                 script.code().clone(),
                 script.source(),
-                script.filename(),
+                &vm_script.name,
             );
             loaded.line_offset.set(vm_script.line_offset);
             loaded.column_offset.set(vm_script.column_offset);
+            loaded.column_offset_line.set(vm_script.column_offset_line);
             loaded.host_defined.set(Some(vm_script.hooks));
             let result = vm.run_top_level(loaded).and_then(|v| {
                 vm.root(v);
@@ -857,7 +978,8 @@ fn script_run_in_context(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<V
 fn script_run_in_new_context(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
     let data = this_script(vm, this)?;
     let script = data.downcast::<VmScript>().expect("checked");
-    let context = create_context(vm, Value::UNDEFINED, &[arg(args, 0), arg(args, 1)])?;
+    let options = new_context_options(vm, arg(args, 1))?;
+    let context = new_context(vm, arg(args, 0), &options)?;
     vm.root(context);
     let realm = context_argument(vm, context)?;
     run_script(vm, script, realm, arg(args, 1))
@@ -870,35 +992,58 @@ fn script_create_cached_data(vm: &mut Vm, this: Value, _: &[Value]) -> JsResult<
     Ok(uint8_array(vm, bytes))
 }
 
+/// Options given as a string name the file: `{ filename }`.
+fn filename_options(vm: &mut Vm, options: Value) -> Option<Value> {
+    let filename = options.as_string()?;
+    let o = vm.new_object();
+    let key = vm.key("filename");
+    vm.define_data(o, key, filename.value(), attrs::DEFAULT);
+    vm.root(o.value());
+    Some(o.value())
+}
+
 /// `vm.runInThisContext(code[, options])`
 fn run_in_this_context(vm: &mut Vm, _: Value, args: &[Value]) -> JsResult<Value> {
-    let script = make_script(vm, arg(args, 0), arg(args, 1))?;
+    let options = filename_options(vm, arg(args, 1)).unwrap_or(arg(args, 1));
+    let script = make_script(vm, arg(args, 0), options)?;
     let realm = vm.realm;
-    run_script(vm, &script, realm, arg(args, 1))
+    run_script(vm, &script, realm, options)
 }
 
 /// `vm.runInContext(code, contextifiedObject[, options])`
 fn run_in_context(vm: &mut Vm, _: Value, args: &[Value]) -> JsResult<Value> {
-    let script = make_script(vm, arg(args, 0), arg(args, 2))?;
     let realm = context_argument(vm, arg(args, 1))?;
-    run_script(vm, &script, realm, arg(args, 2))
+    let options = match filename_options(vm, arg(args, 2)) {
+        Some(o) => o,
+        None => spread_options(vm, arg(args, 2))?.value(),
+    };
+    let script = make_script(vm, arg(args, 0), options)?;
+    run_script(vm, &script, realm, options)
 }
 
-/// `vm.runInNewContext(code[, contextObject[, options]])`
+/// `vm.runInNewContext(code[, contextObject[, options]])`: the context first (with the
+/// `context*` options), then the script.
 fn run_in_new_context(vm: &mut Vm, _: Value, args: &[Value]) -> JsResult<Value> {
-    let script = make_script(vm, arg(args, 0), arg(args, 2))?;
-    let context = create_context(vm, Value::UNDEFINED, &[arg(args, 1), arg(args, 2)])?;
+    let options = filename_options(vm, arg(args, 2)).unwrap_or(arg(args, 2));
+    let context_options = new_context_options(vm, options)?;
+    let context = new_context(vm, arg(args, 1), &context_options)?;
     vm.root(context);
     let realm = context_argument(vm, context)?;
-    run_script(vm, &script, realm, arg(args, 2))
+    let options = spread_options(vm, options)?.value();
+    let script = make_script(vm, arg(args, 0), options)?;
+    run_script(vm, &script, realm, options)
 }
 
 // ---------------------------------------------------------------------------------------------
 // compileFunction
 
-/// `vm.compileFunction(code[, params[, options]])`
+/// `vm.compileFunction(code[, params[, options]])`: the body is checked alone, as V8 compiles it,
+/// then wrapped in a function expression whose body starts on its second line; positions in
+/// stack traces count from the body (`<anonymous>:1:1` is its first character), shifted by the
+/// offsets.
 fn compile_function(vm: &mut Vm, _: Value, args: &[Value]) -> JsResult<Value> {
     let body = expect_string(vm, arg(args, 0), "code")?;
+    let options = options_object(vm, arg(args, 2), "options")?;
     let params_value = arg(args, 1);
     let mut params = Vec::new();
     if !params_value.is_undefined() {
@@ -922,7 +1067,15 @@ fn compile_function(vm: &mut Vm, _: Value, args: &[Value]) -> JsResult<Value> {
             params.push(expect_string(vm, p, &format!("params[{i}]"))?);
         }
     }
-    let options = options_object(vm, arg(args, 2), "options")?;
+    let filename = string_option(vm, options, "filename", "options")?.unwrap_or_default();
+    let column_offset = int32_option(vm, options, "columnOffset")?;
+    let line_offset = int32_option(vm, options, "lineOffset")?;
+    let cached = option(vm, options, "cachedData")?;
+    if !cached.is_undefined() {
+        view_bytes(vm, cached, "options.cachedData")?;
+    }
+    let produce = option(vm, options, "produceCachedData")?;
+    bool_option(vm, options, "produceCachedData", "options")?;
     let realm = match option(vm, options, "parsingContext")? {
         v if v.is_undefined() => vm.realm,
         v => context_argument(vm, v).map_err(|_| {
@@ -955,7 +1108,8 @@ fn compile_function(vm: &mut Vm, _: Value, args: &[Value]) -> JsResult<Value> {
         }
         list
     };
-    // The parameters and the body must each parse alone: a body cannot close the wrapper.
+    check_function_body(vm, &body, &filename, line_offset)?;
+    // The parameters must parse alone too: they cannot close the wrapper either.
     let params = params.join(", ");
     kiln_interpreter::builtins::function::check_dynamic_function(vm, "function", &params, &body)?;
     let function = format!("function ({params}) {{\n{body}\n}}");
@@ -967,23 +1121,31 @@ fn compile_function(vm: &mut Vm, _: Value, args: &[Value]) -> JsResult<Value> {
             .collect();
         format!("(function (kilnContextExtensions) {{ {withs}return {function}; }})")
     };
-    let filename = string_option(vm, options, "filename", "options")?.unwrap_or_default();
     let code = vm.string(&source);
     let script_options = vm.new_object();
+    vm.root(script_options.value());
+    let name = if filename.is_empty() {
+        // The wrapper's compile errors were reported above; this names nothing users see.
+        "<anonymous>".to_string()
+    } else {
+        filename.clone()
+    };
     let fk = vm.key("filename");
-    let fv = vm.string(&filename);
+    let fv = vm.string(&name);
     vm.define_data(script_options, fk, fv, attrs::DEFAULT);
-    for name in ["cachedData", "produceCachedData"] {
-        let v = option(vm, options, name)?;
+    for (name, v) in [("cachedData", cached), ("produceCachedData", produce)] {
         let k = vm.key(name);
         vm.define_data(script_options, k, v, attrs::DEFAULT);
     }
-    for name in ["importModuleDynamically", "lineOffset", "columnOffset"] {
-        let v = option(vm, options, name)?;
-        let k = vm.key(name);
-        vm.define_data(script_options, k, v, attrs::DEFAULT);
-    }
-    let script = make_script(vm, code, script_options.value())?;
+    let dynamic = option(vm, options, "importModuleDynamically")?;
+    let k = vm.key("importModuleDynamically");
+    vm.define_data(script_options, k, dynamic, attrs::DEFAULT);
+    let mut script = make_script(vm, code, script_options.value())?;
+    // The body's first line is the wrapper's second.
+    script.name = filename;
+    script.line_offset = line_offset - 1;
+    script.column_offset = column_offset;
+    script.column_offset_line = 2;
     let rejected = script.script.cached_data_rejected();
     let produced = script.script.cached_data().map(<[u8]>::to_vec);
     let mut f = run_script(vm, &script, realm, Value::UNDEFINED)?;
@@ -1006,6 +1168,48 @@ fn compile_function(vm: &mut Vm, _: Value, args: &[Value]) -> JsResult<Value> {
         }
     }
     Ok(f)
+}
+
+/// A `compileFunction` body must parse alone as a function body, as V8 parses it: a stray `}`
+/// is "Unexpected token '}'" like any other syntax error. The error's stack starts with the
+/// place in the body (`file:line`, `lineOffset` added), the line and carets, as in Node.
+fn check_function_body(vm: &mut Vm, body: &str, filename: &str, line_offset: i64) -> JsResult<()> {
+    let arena = bumpalo::Bump::new();
+    let options = kiln_parser::ParseOptions {
+        kind: kiln_parser::ast::SourceKind::Script,
+        eval: Some(kiln_parser::EvalContext {
+            new_target: true,
+            function_body: true,
+            ..Default::default()
+        }),
+    };
+    let parsed = kiln_parser::parse(&arena, body, options);
+    let Some(d) = parsed.errors.first() else {
+        return Ok(());
+    };
+    let lines = kiln_parser::LineIndex::new(body);
+    let mut start = (d.span.start as usize).min(body.len());
+    while !body.is_char_boundary(start) {
+        start -= 1;
+    }
+    let at = lines.locate(body, start);
+    let text = lines.line_text(body, at.line as usize);
+    let width = body
+        .get(start..(d.span.end as usize).max(start))
+        .map_or(0, |t| {
+            t.chars().take_while(|c| !matches!(c, '\n' | '\r')).count()
+        });
+    let header = format!(
+        "{filename}:{}\n{text}\n{}{}\n\n",
+        i64::from(at.line) + line_offset,
+        " ".repeat(at.column as usize - 1),
+        "^".repeat(width)
+    );
+    let error = vm.syntax_error(&d.message);
+    if let JsError::Throw(v) = &error {
+        decorate_stack(vm, *v, &header);
+    }
+    Err(error)
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1134,6 +1338,8 @@ fn unique_name(identifier: &Option<String>) -> (String, String) {
 fn source_text_module_construct(vm: &mut Vm, args: &[Value], nt: ObjRef) -> JsResult<Value> {
     let source = expect_string(vm, arg(args, 0), "sourceText")?;
     let options = options_object(vm, arg(args, 1), "options")?;
+    let line_offset = int32_option(vm, options, "lineOffset")?;
+    let column_offset = int32_option(vm, options, "columnOffset")?;
     let (identifier, realm) = module_options(vm, options)?;
     let cached = option(vm, options, "cachedData")?;
     let cached = if cached.is_undefined() {
@@ -1152,12 +1358,23 @@ fn source_text_module_construct(vm: &mut Vm, args: &[Value], nt: ObjRef) -> JsRe
         },
     )
     .map_err(|e| syntax_error(vm, e))?;
+    // A cache that does not fit the source is an error for a module (a script only says so).
+    if script.cached_data_rejected() == Some(true) {
+        return Err(node_error(
+            vm,
+            "Error",
+            "ERR_VM_MODULE_CACHED_DATA_REJECTED",
+            "cachedData buffer was rejected",
+        ));
+    }
     let hooks = import_hooks(vm, options)?;
     vm.root(hooks);
     let saved = vm.realm;
     vm.realm = realm;
     let loaded = kiln_interpreter::eval::load_verified(vm, script.code().clone(), &source, &shown);
     loaded.host_defined.set(Some(hooks));
+    loaded.line_offset.set(line_offset);
+    loaded.column_offset.set(column_offset);
     let index = vm.add_vm_module(loaded, &name);
     vm.realm = saved;
     let data = ModuleData {
@@ -1171,10 +1388,6 @@ fn source_text_module_construct(vm: &mut Vm, args: &[Value], nt: ObjRef) -> JsRe
     };
     let o = module_object(vm, nt, data)?;
     set_referrer(vm, hooks, o.value());
-    if let Some(r) = script.cached_data_rejected() {
-        let k = vm.key("cachedDataRejected");
-        vm.define_data(o, k, Value::boolean(r), attrs::DEFAULT);
-    }
     let requests = vm.module_requests(index);
     let list: Vec<Value> = requests.iter().map(|r| vm.string(r)).collect();
     let arr = vm.new_array(list);
@@ -1482,8 +1695,18 @@ fn module_evaluate(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> 
     })
 }
 
+/// `sourceTextModule.createCachedData()`: only before evaluation starts.
 fn module_create_cached_data(vm: &mut Vm, this: Value, _: &[Value]) -> JsResult<Value> {
     let (_, data) = this_module(vm, this)?;
+    let status = status_text(vm, &module_data(&data).borrow());
+    if matches!(status, "evaluating" | "evaluated" | "errored") {
+        return Err(node_error(
+            vm,
+            "Error",
+            "ERR_VM_MODULE_CANNOT_CREATE_CACHED_DATA",
+            "Cached data cannot be created for a module which has been evaluated",
+        ));
+    }
     let bytes = match &module_data(&data).borrow().source {
         Some((source, code)) => {
             kiln_cache::encode(code, source, kiln_cache::CacheKind::Module).to_vec()
@@ -1620,10 +1843,16 @@ fn hooks_of(vm: &Vm, holder: Value) -> Option<(Value, Value, Value)> {
     }
 }
 
-/// `import()` inside code compiled by `node:vm`: the namespace of the module the
-/// `importModuleDynamically` callback returns, the main context's loader for
+/// `import()` inside code compiled by `node:vm`: what the `importModuleDynamically` callback
+/// returns (a namespace, or a `vm.Module`'s namespace: ERR_VM_MODULE_NOT_MODULE for anything
+/// else, the module's error if it is errored), the main context's loader for
 /// `USE_MAIN_CONTEXT_DEFAULT_LOADER`, or ERR_VM_DYNAMIC_IMPORT_CALLBACK_MISSING.
-fn dynamic_import(vm: &mut Vm, holder: Value, specifier: Value, options: Value) -> JsResult<Value> {
+fn dynamic_import(
+    vm: &mut Vm,
+    holder: Value,
+    specifier: Value,
+    attributes: Value,
+) -> JsResult<Value> {
     let Some((referrer, callback, _)) = hooks_of(vm, holder) else {
         return Err(vm.type_error("import() is not available here"));
     };
@@ -1642,31 +1871,37 @@ fn dynamic_import(vm: &mut Vm, holder: Value, specifier: Value, options: Value) 
             .unwrap_or_default();
         return vm.import_from(&text, &base);
     }
-    let attributes = match options.as_object() {
-        Some(o) => {
-            let k = vm.key("with");
-            vm.get(o, k, options)?
-        }
-        None => Value::UNDEFINED,
-    };
-    let attributes = if attributes.is_undefined() {
-        vm.new_object().value()
-    } else {
-        attributes
-    };
     let result = vm.call(
         callback,
         Value::UNDEFINED,
         &[specifier, referrer, attributes],
     )?;
+    // Node awaits it: a thenable is followed too.
+    vm.root(result);
+    let result = kiln_interpreter::builtins::promise::promise_resolve_intrinsic(vm, result)?;
     let result = settle(vm, result)?;
-    match this_module(vm, result) {
-        Ok((_, data)) => {
-            let index = module_data(&data).borrow().index;
-            Ok(vm.module_namespace(index)?.value())
-        }
-        Err(_) => Ok(result),
+    if result
+        .as_object()
+        .is_some_and(|o| matches!(vm.obj(o).kind, ObjectKind::Namespace(_)))
+    {
+        return Ok(result);
     }
+    if this_module(vm, result).is_err() {
+        return Err(node_error(
+            vm,
+            "Error",
+            "ERR_VM_MODULE_NOT_MODULE",
+            "Provided module is not an instance of Module",
+        ));
+    }
+    if module_status(vm, result, &[])?
+        .as_string()
+        .map(|s| vm.rust_string(s))
+        == Some("errored".into())
+    {
+        return Err(JsError::Throw(module_error(vm, result, &[])?));
+    }
+    module_namespace(vm, result, &[])
 }
 
 /// `import.meta` of a `SourceTextModule`: `initializeImportMeta(meta, module)` fills it.

@@ -70,6 +70,18 @@ pub fn sandbox_of(vm: &Vm, o: ObjRef) -> Option<ObjRef> {
     }
 }
 
+/// A value read through the sandboxed `global` from its `sandbox`: the sandbox itself reads as
+/// the global, so `ctx.window = ctx` makes `window === this` inside the context (Node's named
+/// property interceptor maps the sandbox to the global proxy). Only reads do: a property
+/// descriptor shows the sandbox as it is, as in Node.
+pub fn sandbox_to_global(sandbox: ObjRef, global: ObjRef, v: Value) -> Value {
+    if v == sandbox.value() {
+        global.value()
+    } else {
+        v
+    }
+}
+
 fn is_object_prototype(vm: &Vm, o: ObjRef) -> bool {
     vm.realms.iter().any(|r| r.object_prototype == o)
 }

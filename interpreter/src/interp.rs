@@ -1457,8 +1457,12 @@ impl Vm {
                                 Some(&src) if src.is_string() => {
                                     r!(dst) = tri!(self.direct_eval(fi, src));
                                 }
-                                Some(&v) => r!(dst) = v,
-                                None => r!(dst) = Value::UNDEFINED,
+                                // As in V8 (and so Node), where strings may not be compiled
+                                // every call of `eval` fails, even one with nothing to compile.
+                                other => {
+                                    tri!(self.ensure_can_compile_strings());
+                                    r!(dst) = other.copied().unwrap_or(Value::UNDEFINED);
+                                }
                             }
                         } else {
                             r!(dst) = tri!(self.call(f, Value::UNDEFINED, &argv));

@@ -726,32 +726,32 @@ pub fn import_meta(vm: &mut Vm, script: &LoadedScript) -> JsResult<Value> {
     Ok(o.value())
 }
 
-/// `import(specifier)`: a promise of the module's namespace.
+/// `import(specifier, options)`: a promise of the module's namespace (ECMA-262 13.3.10.2
+/// EvaluateImportCall from step 8). Code with host-defined data (`node:vm`'s) goes to the host's
+/// hook with the specifier as a string and the import attributes as a null-prototype object.
 pub fn dynamic_import(
     vm: &mut Vm,
     script: &LoadedScript,
     specifier: Value,
-    _options: Value,
+    options: Value,
 ) -> Value {
-    if let (Some(data), Some(hook)) = (script.host_defined.get(), vm.dynamic_import_hook) {
-        return match hook(vm, data, specifier, _options) {
-            Ok(v) => crate::builtins::promise::resolved(vm, v),
-            Err(JsError::Throw(e)) => crate::builtins::promise::rejected(vm, e),
-            Err(JsError::Terminate(_)) => {
-                let e = vm.make_error("Error", "import() was terminated");
-                crate::builtins::promise::rejected(vm, e)
-            }
-        };
-    }
-    let referrer = script.name.to_string();
-    let result = (|| {
+    let result = vm.handle_scope(|vm| {
+        // 8. Let specifierString be Completion(ToString(specifier)).
+        let specifier = vm.to_string(specifier)?.value();
+        vm.root(specifier);
+        // 9-10. The attributes.
+        let attributes = import_attributes(vm, options)?;
+        vm.root(attributes.value());
+        if let (Some(data), Some(hook)) = (script.host_defined.get(), vm.dynamic_import_hook) {
+            return hook(vm, data, specifier, attributes.value());
+        }
         let text = vm.to_rust_string(specifier)?;
-        let m = vm.load_requested(&text, &referrer)?;
+        let m = vm.load_requested(&text, &script.name)?;
         vm.load_graph(m)?;
         vm.link(m)?;
         vm.evaluate_module(m)?;
         Ok(vm.module_namespace(m)?.value())
-    })();
+    });
     match result {
         Ok(ns) => crate::builtins::promise::resolved(vm, ns),
         Err(JsError::Throw(e)) => crate::builtins::promise::rejected(vm, e),
@@ -760,6 +760,48 @@ pub fn dynamic_import(
             crate::builtins::promise::rejected(vm, e)
         }
     }
+}
+
+/// EvaluateImportCall step 10: the attributes of `import(specifier, options)`, the enumerable
+/// own string-keyed properties of `options.with`, as a null-prototype object. The messages are
+/// V8's (Node 24's).
+fn import_attributes(vm: &mut Vm, options: Value) -> JsResult<ObjRef> {
+    let attributes = vm.new_object_with_proto(None);
+    if options.is_undefined() {
+        return Ok(attributes);
+    }
+    // a. If options is not an Object, reject with a TypeError.
+    let Some(o) = options.as_object() else {
+        return Err(vm.type_error("The second argument to import() must be an object"));
+    };
+    vm.with_roots(&[attributes.value()], |vm| {
+        // b. Let attributesObj be Completion(Get(options, "with")).
+        let key = vm.key("with");
+        let with = vm.get(o, key, options)?;
+        if with.is_undefined() {
+            return Ok(attributes);
+        }
+        // c.i. If attributesObj is not an Object, reject with a TypeError.
+        let Some(w) = with.as_object() else {
+            return Err(vm.type_error("The 'with' option must be an object"));
+        };
+        // c.ii. Let entries be Completion(EnumerableOwnProperties(attributesObj, key+value)).
+        let entries = crate::abstract_ops::objects::enumerable_own_properties(vm, w, 2)?;
+        // c.iv. Each value must be a String.
+        for entry in entries {
+            let Some(pair) = entry.as_object() else {
+                continue;
+            };
+            let k = vm.get(pair, PropertyKey::Index(0), entry)?;
+            let v = vm.get(pair, PropertyKey::Index(1), entry)?;
+            if !v.is_string() {
+                return Err(vm.type_error("Import attribute value must be a string"));
+            }
+            let key = vm.to_property_key(k)?;
+            vm.define_data(attributes, key, v, attrs::DEFAULT);
+        }
+        Ok(attributes)
+    })
 }
 
 /// `s` as a JavaScript string literal.

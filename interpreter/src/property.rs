@@ -856,7 +856,8 @@ impl Vm {
             if let Some(sandbox) = context::sandbox_of(self, cur)
                 && context::sandbox_has(self, sandbox, key)?
             {
-                return self.get(sandbox, key, sandbox.value());
+                let v = self.get(sandbox, key, sandbox.value())?;
+                return Ok(context::sandbox_to_global(sandbox, cur, v));
             }
             // Fast path: a plain stored property.
             let found = match self.own_property_raw(cur, key) {

@@ -55,6 +55,9 @@ pub struct LoadedScript {
     /// counts on the first line only).
     pub line_offset: Cell<i64>,
     pub column_offset: Cell<i64>,
+    /// The line `column_offset` counts on: 1, or 2 for a `vm.compileFunction` body, which
+    /// starts on the line after its wrapper's head.
+    pub column_offset_line: Cell<usize>,
     /// What the host attached to the code (`node:vm`: its `importModuleDynamically` and
     /// `initializeImportMeta` callbacks). Kept alive with the script.
     pub host_defined: Cell<Option<Value>>,
@@ -83,7 +86,8 @@ pub struct FunctionHeader {
     pub this_register: u32,
 }
 
-/// The host's `import()` for code it marked: `(vm, host-defined value, specifier, options)`.
+/// The host's `import()` for code it marked: `(vm, host-defined value, specifier, attributes)`,
+/// the specifier a string and the attributes a null-prototype object of strings.
 pub type DynamicImportHook = fn(&mut Vm, Value, Value, Value) -> JsResult<Value>;
 /// The host's `import.meta` initialiser: `(vm, host-defined value, the new object)`.
 pub type ImportMetaHook = fn(&mut Vm, Value, ObjRef) -> JsResult<()>;
@@ -274,6 +278,7 @@ impl LoadedScript {
             lines: std::cell::OnceCell::new(),
             line_offset: Cell::new(0),
             column_offset: Cell::new(0),
+            column_offset_line: Cell::new(1),
             host_defined: Cell::new(None),
         }
     }
@@ -355,7 +360,7 @@ impl LoadedScript {
     /// [`LoadedScript::line_column`] shifted by the host's offsets, for stack traces.
     pub fn reported_line_column(&self, offset: u32) -> (i64, i64) {
         let (line, column) = self.line_column(offset);
-        let column_offset = if line == 1 {
+        let column_offset = if line == self.column_offset_line.get() {
             self.column_offset.get()
         } else {
             0
@@ -1183,7 +1188,12 @@ impl Vm {
                 .map(|s| s.to_string_lossy());
             let offset = position_of(f, self.frame_pc(i).saturating_sub(1));
             let (line, col) = frame.script.reported_line_column(offset);
-            let place = format!("{}:{line}:{col}", frame.script.name);
+            // An unnamed script shows as V8 shows it (`vm.compileFunction`'s default).
+            let file = match &*frame.script.name {
+                "" => "<anonymous>",
+                name => name,
+            };
+            let place = format!("{file}:{line}:{col}");
             match name {
                 Some(n) if !n.is_empty() => lines.push(format!("{n} ({place})")),
                 _ => lines.push(place),

@@ -37,6 +37,8 @@ pub struct EvalContext {
     pub super_call: bool,
     /// Inside a class field initializer: `arguments` is not allowed.
     pub in_class_field: bool,
+    /// The code is a function body parsed alone (`vm.compileFunction`'s): `return` is allowed.
+    pub function_body: bool,
 }
 
 /// The outcome of a parse: a program and, when the source is not valid, its syntax errors.
@@ -76,6 +78,7 @@ pub fn parse<'a>(arena: &'a Bump, source: &'a str, options: ParseOptions) -> Par
         parser.ctx.super_property |= e.super_property;
         parser.ctx.super_call |= e.super_call;
         parser.ctx.in_class_field |= e.in_class_field;
+        parser.ctx.in_function |= e.function_body;
     }
     match parser.parse_program(options.kind) {
         Ok(program) => {

@@ -778,8 +778,12 @@ impl<'a> Compiler<'a> {
         self.state.strict = self.tree.get(root).strict;
         self.state.function_scope = Some(root);
         let completion = self.f.alloc();
-        self.state.completion = Some(completion);
         self.emit(I::LoadUndefined { dst: completion });
+        // A module has no completion value: its evaluation ends with undefined (were it its last
+        // expression's value, a module ending with a rejected promise would fail as it settled).
+        if self.tree.get(root).kind != ScopeKind::Module {
+            self.state.completion = Some(completion);
+        }
         self.enter_scope(node(program, 0), program.body)?;
         let scope = self.tree.get(root).clone();
         match scope.kind {

@@ -51,10 +51,12 @@ pub fn init(vm: &mut Vm) {
 /// 19.2.1 eval (x), called indirectly: global code in this realm.
 fn indirect_eval(vm: &mut Vm, _: Value, args: &[Value]) -> JsResult<Value> {
     let x = arg(args, 0);
+    // Before step 2 (a non-string comes back as it is), as in V8 and so in Node: where strings
+    // may not be compiled, every call of `eval` fails.
+    vm.ensure_can_compile_strings()?;
     if !x.is_string() {
         return Ok(x);
     }
-    vm.ensure_can_compile_strings()?;
     let text = vm.source_text(x.as_string().expect("a string"))?;
     crate::eval::run_source(vm, &text, "eval", true)
 }
