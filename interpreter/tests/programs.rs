@@ -360,3 +360,31 @@ fn operands_read_in_place_keep_evaluation_order() {
         &["6,5,0,3,15,2,13,10,6,8,true,true"],
     );
 }
+
+/// Locals read in place as operands (no copy) only where nothing evaluated before their use
+/// can assign them: a value, key or right operand that assigns the local sees the old value
+/// used, as the spec's evaluation order says. Expected output from `node` (v20).
+#[test]
+fn stores_and_updates_read_operands_in_place_in_evaluation_order() {
+    check(
+        r#"function f() {
+  var o = {}, p = {}, k = 'a', a = 1, out = [];
+  o[k] = (k = 'b', 2); out.push(JSON.stringify(o), k);
+  var o2 = o; o.x = (o = p, 3); out.push(JSON.stringify(o2), JSON.stringify(p));
+  out.push(a + (a = 5), a);
+  var b = 2; out.push(b < (b = 1) ? 'lt' : 'ge');
+  var arr = [1, 2, 3], i = 0; arr[i] += (i = 2, 10); out.push(arr.join(), i);
+  var s = {n: 1}; s.n++; s.n += s.n; out.push(s.n);
+  var t = {v: 0}, t2 = t; t.v ||= (t = {v: 9}, 5); out.push(t2.v, t.v);
+  var z = [0, 0], j = 1; z[j] = z[j - 1] + j; out.push(z.join());
+  var c = 3; out.push(c * h(c), c);
+  function h(x) { return x + 1; }
+  var w = {}; var key = {toString() { return 'kk'; }}; w[key] = 1; out.push(Object.keys(w).join());
+  return out.join(' | ');
+}
+print(f());"#,
+        &[
+            r#"{"a":2} | b | {"a":2,"x":3} | {} | 6 | 5 | ge | 11,2,3 | 2 | 4 | 5 | 9 | 0,1 | 12 | 3 | kk"#,
+        ],
+    );
+}

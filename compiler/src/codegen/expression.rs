@@ -841,17 +841,12 @@ impl<'a> Compiler<'a> {
             left = &inner.left;
         }
         // A local variable is read in place, without a copy: on the right always (the operator
-        // runs right after), on the left when the right side cannot assign it (a literal or
-        // another local). Otherwise the left value goes to `dst`, a register no binding owns,
-        // so it cannot change while the right side runs.
+        // runs right after), on the left when the right side cannot assign it (see
+        // `cannot_assign_locals`). Otherwise the left value goes to `dst`, a register no binding
+        // owns, so it cannot change while the right side runs.
         let innermost = chain[chain.len() - 1];
         let mut lhs = match self.local_operand(left) {
-            Some(reg)
-                if is_literal(&innermost.right)
-                    || self.local_operand(&innermost.right).is_some() =>
-            {
-                reg
-            }
+            Some(reg) if cannot_assign_locals(&innermost.right, 16) => reg,
             _ => {
                 self.expression(left, dst)?;
                 dst
@@ -889,7 +884,7 @@ impl<'a> Compiler<'a> {
             && let Some(make) = jump_unless_instruction(b.operator)
         {
             let lhs = match self.local_operand(&b.left) {
-                Some(reg) if is_literal(&b.right) || self.local_operand(&b.right).is_some() => reg,
+                Some(reg) if cannot_assign_locals(&b.right, 16) => reg,
                 _ => {
                     let reg = self.f.alloc();
                     self.expression(&b.left, reg)?;
@@ -938,15 +933,27 @@ impl<'a> Compiler<'a> {
                     return Ok(());
                 }
                 if let Pattern::Member(m) = &a.target
-                    && let MemberProperty::Static(id) = &m.property
                     && !matches!(m.object, Expression::Super(_))
                 {
-                    return self.named_store_for_effect(
-                        &m.object,
-                        id.name,
-                        &a.value,
-                        a.operator_span,
-                    );
+                    match &m.property {
+                        MemberProperty::Static(id) => {
+                            return self.named_store_for_effect(
+                                &m.object,
+                                id.name,
+                                &a.value,
+                                a.operator_span,
+                            );
+                        }
+                        MemberProperty::Computed(key) => {
+                            return self.keyed_store_for_effect(
+                                &m.object,
+                                key,
+                                &a.value,
+                                a.operator_span,
+                            );
+                        }
+                        MemberProperty::Private(_) => {}
+                    }
                 }
             }
             _ => {}
@@ -995,8 +1002,8 @@ impl<'a> Compiler<'a> {
 
     /// `object.name = value` whose result is unused: `object` and `value` are read in place
     /// when they are local variables (or `this`), with no copies. The object is evaluated
-    /// before the value, so it is read in place only when the value cannot assign it (a
-    /// literal or a local); a local value is read at the store, after the object, which no
+    /// before the value, so it is read in place only when the value cannot assign it (see
+    /// `cannot_assign_locals`); a local value is read at the store, after the object, which no
     /// code in between can change.
     fn named_store_for_effect(
         &mut self,
@@ -1005,32 +1012,62 @@ impl<'a> Compiler<'a> {
         value: &'a Expression<'a>,
         span: Span,
     ) -> CompileResult<()> {
-        let value_local = self.local_operand(value);
-        let stable = is_literal(value) || value_local.is_some();
-        let object = match self.object_operand(object) {
-            Some(reg) if stable => reg,
-            _ => {
-                let r = self.f.alloc();
-                self.expression(object, r)?;
-                r
-            }
-        };
-        let value = match value_local {
-            Some(reg) => reg,
-            None => {
-                let r = self.f.alloc();
-                self.expression(value, r)?;
-                r
-            }
-        };
+        let object = self.operand_before(object, cannot_assign_locals(value, 16), true)?;
+        let value = self.operand_before(value, true, false)?;
         self.at(span);
         let name = self.name(name);
         self.put_reference(&Reference::Named { object, name }, value)
     }
 
+    /// `object[key] = value` whose result is unused, read as `named_store_for_effect` reads
+    /// its operands: each local in place when what runs after it cannot assign it. The key is
+    /// converted by the store itself, after the value ran, as before.
+    fn keyed_store_for_effect(
+        &mut self,
+        object: &'a Expression<'a>,
+        key: &'a Expression<'a>,
+        value: &'a Expression<'a>,
+        span: Span,
+    ) -> CompileResult<()> {
+        let value_is_stable = cannot_assign_locals(value, 16);
+        let object = self.operand_before(
+            object,
+            value_is_stable && cannot_assign_locals(key, 16),
+            true,
+        )?;
+        let key = self.operand_before(key, value_is_stable, false)?;
+        let value = self.operand_before(value, true, false)?;
+        self.at(span);
+        self.put_reference(&Reference::Keyed { object, key }, value)
+    }
+
+    /// The register an operand is read from: the local variable's own (or `this`'s, with
+    /// `this_too`) when `stable`, that is when nothing evaluated between here and its use can
+    /// assign it; otherwise a new register the operand is evaluated into.
+    fn operand_before(
+        &mut self,
+        e: &'a Expression<'a>,
+        stable: bool,
+        this_too: bool,
+    ) -> CompileResult<Reg> {
+        let local = if this_too {
+            self.object_operand(e)
+        } else {
+            self.local_operand(e)
+        };
+        match local {
+            Some(reg) if stable => Ok(reg),
+            _ => {
+                let r = self.f.alloc();
+                self.expression(e, r)?;
+                Ok(r)
+            }
+        }
+    }
+
     /// The register of a local variable or of `this` (outside derived constructors, where it
     /// may still be uninitialised), read in place.
-    fn object_operand(&self, e: &'a Expression<'a>) -> Option<Reg> {
+    pub(super) fn object_operand(&self, e: &'a Expression<'a>) -> Option<Reg> {
         if let Expression::This(_) = unparenthesize(e) {
             if self.state.derived || self.in_derived_constructor() {
                 return None;
@@ -1139,8 +1176,15 @@ impl<'a> Compiler<'a> {
                 });
             }
             MemberProperty::Computed(k) => {
-                let key = self.f.alloc();
-                self.expression(k, key)?;
+                // A local key is read in place: the get reads it at once.
+                let key = match self.local_operand(k) {
+                    Some(reg) => reg,
+                    None => {
+                        let key = self.f.alloc();
+                        self.expression(k, key)?;
+                        key
+                    }
+                };
                 self.emit(I::GetKeyed { dst, object, key });
             }
             MemberProperty::Private(p) => {
@@ -1545,7 +1589,7 @@ impl<'a> Compiler<'a> {
 /// assignment, update, `yield` or `await` (calls are fine: a function cannot reach another
 /// function's register locals, and code with a direct `eval` keeps none). A whitelist, looked
 /// at `depth` levels deep at most.
-fn cannot_assign_locals(e: &Expression<'_>, depth: u32) -> bool {
+pub(super) fn cannot_assign_locals(e: &Expression<'_>, depth: u32) -> bool {
     if depth == 0 {
         return false;
     }

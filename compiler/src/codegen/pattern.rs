@@ -1,7 +1,9 @@
 //! Binding and assignment targets: identifiers, members, destructuring patterns with defaults
 //! and rest elements, compound and logical assignment, `++`/`--`.
 
-use super::expression::{Reference, compound_operator, is_anonymous_function};
+use super::expression::{
+    Reference, cannot_assign_locals, compound_operator, is_anonymous_function,
+};
 use super::{CompileResult, Compiler};
 use crate::code::Handler;
 use crate::instruction::{Count, IcSlot, Instruction as I, Reg};
@@ -231,6 +233,20 @@ impl<'a> Compiler<'a> {
 
     /// Evaluates the parts of a simple assignment target (object and key).
     pub fn reference(&mut self, target: &'a Pattern<'a>) -> CompileResult<Reference<'a>> {
+        self.reference_in_place(target, false, false)
+    }
+
+    /// The reference `target` names. With `object_in_place`, which the caller gives when
+    /// nothing it evaluates between the reference and the put can assign a local (see
+    /// `cannot_assign_locals`), a local object is read from its own register if the key cannot
+    /// assign it either; with `key_in_place` (plain `=`, where nothing converts the key in its
+    /// register), so is a local key.
+    pub fn reference_in_place(
+        &mut self,
+        target: &'a Pattern<'a>,
+        object_in_place: bool,
+        key_in_place: bool,
+    ) -> CompileResult<Reference<'a>> {
         Ok(match target {
             Pattern::Identifier(id) => Reference::Binding(id.name),
             Pattern::Member(m) => {
@@ -251,16 +267,32 @@ impl<'a> Compiler<'a> {
                     }
                     return Ok(Reference::Super { this, key });
                 }
-                let object = self.f.alloc();
-                self.expression(&m.object, object)?;
+                let key_is_stable = match &m.property {
+                    MemberProperty::Computed(k) => cannot_assign_locals(k, 16),
+                    MemberProperty::Static(_) | MemberProperty::Private(_) => true,
+                };
+                let object = match self.object_operand(&m.object) {
+                    Some(reg) if object_in_place && key_is_stable => reg,
+                    _ => {
+                        let object = self.f.alloc();
+                        self.expression(&m.object, object)?;
+                        object
+                    }
+                };
                 match &m.property {
                     MemberProperty::Static(id) => Reference::Named {
                         object,
                         name: self.name(id.name),
                     },
                     MemberProperty::Computed(k) => {
-                        let key = self.f.alloc();
-                        self.expression(k, key)?;
+                        let key = match self.local_operand(k) {
+                            Some(reg) if key_in_place => reg,
+                            _ => {
+                                let key = self.f.alloc();
+                                self.expression(k, key)?;
+                                key
+                            }
+                        };
                         Reference::Keyed { object, key }
                     }
                     MemberProperty::Private(p) => {
@@ -353,10 +385,8 @@ impl<'a> Compiler<'a> {
                     self.store_binding(id.name, dst, false)?;
                 }
                 Pattern::Member(_) | Pattern::Call(_) => {
-                    let reference = self.reference(&a.target)?;
-                    if let Reference::Keyed { key, .. } = reference {
-                        let _ = key;
-                    }
+                    let stable = cannot_assign_locals(&a.value, 16);
+                    let reference = self.reference_in_place(&a.target, stable, stable)?;
                     self.expression(&a.value, dst)?;
                     self.at(a.operator_span);
                     self.put_reference(&reference, dst)?;
@@ -369,7 +399,8 @@ impl<'a> Compiler<'a> {
                 }
             },
             AssignmentOperator::And | AssignmentOperator::Or | AssignmentOperator::Coalesce => {
-                let reference = self.reference(&a.target)?;
+                let reference =
+                    self.reference_in_place(&a.target, cannot_assign_locals(&a.value, 16), false)?;
                 self.get_reference(&reference, dst)?;
                 let skip = match a.operator {
                     AssignmentOperator::And => self.f.emit_jump(|o| I::JumpIfFalse {
@@ -397,7 +428,8 @@ impl<'a> Compiler<'a> {
                 self.f.patch_here(skip);
             }
             op => {
-                let reference = self.reference(&a.target)?;
+                let reference =
+                    self.reference_in_place(&a.target, cannot_assign_locals(&a.value, 16), false)?;
                 self.get_reference(&reference, dst)?;
                 let binary = compound_operator(op).expect("a compound operator");
                 let immediate = super::expression::int32_literal(&a.value)
@@ -421,7 +453,8 @@ impl<'a> Compiler<'a> {
     }
 
     pub fn update(&mut self, u: &'a UpdateExpression<'a>, dst: Reg) -> CompileResult<()> {
-        let reference = self.reference(&u.argument)?;
+        // Nothing but the get runs between the reference and the put.
+        let reference = self.reference_in_place(&u.argument, true, false)?;
         let old = self.f.alloc();
         self.get_reference(&reference, old)?;
         self.at(u.span);
