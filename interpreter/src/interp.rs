@@ -787,7 +787,10 @@ impl Vm {
                         }
                     }
                     I::GetEnv { dst, depth, slot } => {
-                        r!(dst) = tri!(self.env_slot(fi, depth.0, slot.0)).1;
+                        let Some(env) = self.env_holding(fi, depth.0, slot.0) else {
+                            tri!(Err(self.environment_out_of_range()))
+                        };
+                        r!(dst) = self.heap.envs.get(env.0).slots[slot.0 as usize];
                     }
                     I::GetEnvChecked {
                         dst,
@@ -803,7 +806,9 @@ impl Vm {
                         r!(dst) = v;
                     }
                     I::SetEnv { depth, slot, src } => {
-                        let (env, _) = tri!(self.env_slot(fi, depth.0, slot.0));
+                        let Some(env) = self.env_holding(fi, depth.0, slot.0) else {
+                            tri!(Err(self.environment_out_of_range()))
+                        };
                         let v = r!(src);
                         self.heap.envs.get_mut(env.0).slots[slot.0 as usize] = v;
                     }

@@ -54,19 +54,6 @@ impl Vm {
         self.heap.alloc_env(env)
     }
 
-    /// The environment `depth` levels out from the frame's innermost one.
-    #[inline]
-    fn env_at(&mut self, fi: usize, depth: u32) -> JsResult<EnvRef> {
-        let mut e = self.frames[fi].env;
-        for _ in 0..depth {
-            e = e.and_then(|e| self.heap.envs.get(e.0).parent);
-        }
-        match e {
-            Some(e) => Ok(e),
-            None => Err(self.invalid_bytecode("an environment deeper than the chain")),
-        }
-    }
-
     /// Slot `slot` of environment `depth` of the frame.
     #[inline]
     pub(crate) fn env_slot(
@@ -75,11 +62,28 @@ impl Vm {
         depth: u32,
         slot: u32,
     ) -> JsResult<(EnvRef, Value)> {
-        let env = self.env_at(fi, depth)?;
-        match self.heap.envs.get(env.0).slots.get(slot as usize) {
-            Some(&v) => Ok((env, v)),
-            None => Err(self.invalid_bytecode("an environment slot out of range")),
+        match self.env_holding(fi, depth, slot) {
+            Some(env) => Ok((env, self.heap.envs.get(env.0).slots[slot as usize])),
+            None => Err(self.environment_out_of_range()),
         }
+    }
+
+    /// The environment `depth` levels out from the frame's innermost one, if it has slot
+    /// `slot`: loads only, for the loop's `GetEnv` and `SetEnv`. `None` for code whose
+    /// environment chain is not what it was compiled for (the verifier cannot check a chain
+    /// built at run time).
+    #[inline(always)]
+    pub(crate) fn env_holding(&self, fi: usize, depth: u32, slot: u32) -> Option<EnvRef> {
+        let mut e = self.frames[fi].env?;
+        for _ in 0..depth {
+            e = self.heap.envs.get(e.0).parent?;
+        }
+        ((slot as usize) < self.heap.envs.get(e.0).slots.len()).then_some(e)
+    }
+
+    #[cold]
+    pub(crate) fn environment_out_of_range(&mut self) -> JsError {
+        self.invalid_bytecode("an environment slot out of range")
     }
 
     pub(crate) fn tdz_error(&mut self, name: Atom) -> JsError {
