@@ -615,6 +615,8 @@ pub enum ObjectKind {
     /// The target, or undefined once collected.
     WeakRef(Value),
     FinalizationRegistry(Box<crate::builtins::weak::Registry>),
+    /// A DisposableStack or AsyncDisposableStack: its state and [[DisposeCapability]].
+    DisposableStack(Box<crate::builtins::disposable_stack::DisposableStackData>),
     /// An iterator helper (`map`, `filter`, ...): a generator written as a state machine.
     IteratorHelper(Box<crate::builtins::iterator_helpers::Helper>),
     /// What `Iterator.from` wraps a non-Iterator iterator in.
@@ -934,6 +936,10 @@ impl crate::heap::HeapSize for Object {
                     + vec_bytes(&r.cells)
                     + vec_bytes(&r.pending)
             }
+            ObjectKind::DisposableStack(d) => {
+                size_of::<crate::builtins::disposable_stack::DisposableStackData>()
+                    + vec_bytes(&d.resources)
+            }
             ObjectKind::IteratorHelper(_) => size_of::<crate::builtins::iterator_helpers::Helper>(),
             ObjectKind::Namespace(entries) => vec_bytes(entries),
         };
@@ -1081,6 +1087,7 @@ impl Trace for Object {
             ObjectKind::HostData(data) => data.trace(out),
             // Keys and targets are weak: see `Heap::collect`.
             ObjectKind::FinalizationRegistry(r) => r.trace(out),
+            ObjectKind::DisposableStack(d) => d.trace(out),
             ObjectKind::IteratorHelper(h) => h.trace(out),
             ObjectKind::WrappedIterator { iterator, next } => {
                 out.push(Traced::Value(*iterator));

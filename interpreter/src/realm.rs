@@ -143,6 +143,8 @@ realm!(
     weak_set_prototype,
     weak_ref_prototype,
     finalization_registry_prototype,
+    disposable_stack_prototype,
+    async_disposable_stack_prototype,
     iterator_helper_prototype,
     wrap_for_valid_iterator_prototype,
     regexp_string_iterator_prototype,

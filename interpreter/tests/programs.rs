@@ -388,3 +388,21 @@ print(f());"#,
         ],
     );
 }
+
+#[test]
+fn disposable_stacks_aggregate_errors_and_follow_a_capability_moved_by_a_getter() {
+    check(
+        "const log = [];
+         let s = new DisposableStack(), moved;
+         s.defer(() => { log.push('d1'); throw 'A'; });
+         s.use({ get [Symbol.dispose]() { moved = s.move(); return () => log.push('used'); } });
+         moved.adopt('v', v => { log.push(v); throw 'B'; });
+         try { moved.dispose(); } catch (e) { log.push(e.name, e.error, e.suppressed); }
+         const a = new AsyncDisposableStack();
+         a.use({ [Symbol.dispose]() { log.push('sync'); return Promise.reject('ignored'); } });
+         a.use(null);
+         a.defer(async () => { log.push('async'); throw { n: [1, 2, 3].map(String) }; });
+         a.disposeAsync().catch(e => print(log.join(), e.n.join()));",
+        &["v,used,d1,SuppressedError,A,B,async,sync 1,2,3"],
+    );
+}

@@ -1,4 +1,4 @@
-//! 20.5 Error objects: Error, the NativeError constructors and AggregateError.
+//! 20.5 Error objects: Error, the NativeError constructors, AggregateError and SuppressedError.
 
 use super::arg;
 use crate::abstract_ops::iterators;
@@ -63,6 +63,22 @@ pub fn init(vm: &mut Vm) {
     let n = vm.string("AggregateError");
     vm.define_data(proto, nk, n, attrs::HIDDEN);
     vm.define_data(proto, mk, empty, attrs::HIDDEN);
+
+    let proto = vm.new_plain_object(error_proto);
+    vm.realms[realm]
+        .error_prototypes
+        .insert("SuppressedError", proto);
+    let ctor = vm.make_constructor(
+        "SuppressedError",
+        3,
+        suppressed_call,
+        Some(suppressed_construct),
+        proto,
+    );
+    vm.obj_mut(ctor).proto = Some(error);
+    let n = vm.string("SuppressedError");
+    vm.define_data(proto, nk, n, attrs::HIDDEN);
+    vm.define_data(proto, mk, empty, attrs::HIDDEN);
 }
 
 /// The name of the constructor being called (its `name` property).
@@ -79,8 +95,9 @@ fn callee_kind(vm: &mut Vm) -> &'static str {
     "Error"
 }
 
-/// 20.5.1.1 Error ( message [ , options ] ), shared by the NativeErrors.
-fn make(
+/// 20.5.1.1 Error ( message [ , options ] ), shared by the NativeErrors, without the `stack`
+/// property.
+fn create(
     vm: &mut Vm,
     kind: &'static str,
     new_target: Value,
@@ -109,6 +126,18 @@ fn make(
     vm.with_roots(&[o.value()], |vm| {
         install_message_and_cause(vm, o, message, options)
     })?;
+    Ok(o)
+}
+
+/// [`create`], then the `stack` property.
+fn make(
+    vm: &mut Vm,
+    kind: &'static str,
+    new_target: Value,
+    message: Value,
+    options: Value,
+) -> JsResult<ObjRef> {
+    let o = create(vm, kind, new_target, message, options)?;
     vm.attach_stack(o);
     Ok(o)
 }
@@ -170,6 +199,44 @@ fn aggregate_call(vm: &mut Vm, _: Value, args: &[Value]) -> JsResult<Value> {
 
 fn aggregate_construct(vm: &mut Vm, args: &[Value], nt: ObjRef) -> JsResult<Value> {
     aggregate(vm, nt.value(), args)
+}
+
+/// SuppressedError ( error, suppressed, message ) (`sec-suppressederror-constructor`)
+fn suppressed(vm: &mut Vm, nt: Value, args: &[Value]) -> JsResult<Value> {
+    // 1-3. OrdinaryCreateFromConstructor, then the message (ToString can run JavaScript). It
+    // takes no options: there is no `cause`.
+    let o = create(vm, "SuppressedError", nt, arg(args, 2), Value::UNDEFINED)?;
+    // 4-5. `error`, then `suppressed`, in that order of keys: right after `message`, so the
+    // engine's own `stack` comes last.
+    define_suppressed(vm, o, arg(args, 0), arg(args, 1));
+    vm.attach_stack(o);
+    Ok(o.value())
+}
+
+fn define_suppressed(vm: &mut Vm, o: ObjRef, error: Value, suppressed: Value) {
+    let key = vm.key("error");
+    vm.define_data(o, key, error, attrs::HIDDEN);
+    let key = vm.key("suppressed");
+    vm.define_data(o, key, suppressed, attrs::HIDDEN);
+}
+
+fn suppressed_call(vm: &mut Vm, _: Value, args: &[Value]) -> JsResult<Value> {
+    suppressed(vm, Value::UNDEFINED, args)
+}
+
+fn suppressed_construct(vm: &mut Vm, args: &[Value], nt: ObjRef) -> JsResult<Value> {
+    suppressed(vm, nt.value(), args)
+}
+
+/// "A newly created SuppressedError object" with `error` and `suppressed`, as DisposeResources
+/// makes one when a disposer throws after an earlier error: no message of its own, as the
+/// spec gives it none.
+pub fn new_suppressed_error(vm: &mut Vm, error: Value, suppressed: Value) -> Value {
+    let proto = vm.intrinsics().error_prototype("SuppressedError");
+    let o = vm.alloc(Object::new(Some(proto), ObjectKind::Error));
+    define_suppressed(vm, o, error, suppressed);
+    vm.attach_stack(o);
+    o.value()
 }
 
 fn capture_stack_trace(vm: &mut Vm, _: Value, args: &[Value]) -> JsResult<Value> {

@@ -9,6 +9,7 @@ pub mod collections;
 pub mod console;
 pub mod data_view;
 pub mod date;
+pub mod disposable_stack;
 pub mod error;
 pub mod function;
 pub mod generator;
@@ -71,6 +72,7 @@ pub fn install(vm: &mut Vm, realm: u32) {
     map::init(vm);
     set::init(vm);
     weak::init(vm);
+    disposable_stack::init(vm);
     array_buffer::init(vm);
     typed_array::init(vm);
     data_view::init(vm);
