@@ -934,7 +934,9 @@ impl crate::heap::HeapSize for Object {
                     + vec_bytes(&r.cells)
                     + vec_bytes(&r.pending)
             }
-            ObjectKind::IteratorHelper(_) => size_of::<crate::builtins::iterator_helpers::Helper>(),
+            ObjectKind::IteratorHelper(h) => {
+                size_of::<crate::builtins::iterator_helpers::Helper>() + h.payload_bytes()
+            }
             ObjectKind::Namespace(entries) => vec_bytes(entries),
         };
         // A boxed kind is one more block.
