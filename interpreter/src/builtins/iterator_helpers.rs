@@ -1,12 +1,14 @@
 //! 27.1.3 The Iterator constructor, `Iterator.from` and `Iterator.concat`, the helper methods of
 //! %Iterator.prototype% (map, filter, take, drop, flatMap, reduce, toArray, forEach, some,
 //! every, find, and the proposals' chunks, windows, includes, join),
-//! %IteratorHelperPrototype% and %WrapForValidIteratorPrototype%.
+//! %IteratorHelperPrototype% and %WrapForValidIteratorPrototype%. `Iterator.zip` and
+//! `Iterator.zipKeyed` are in `iterator_zip.rs`.
 //!
 //! A helper is a generator in the spec; here it is a state machine (`Helper`) whose `step`
 //! runs the closure from one yield to the next.
 
 use super::arg;
+use super::iterator_zip::{self, Zip};
 use crate::abstract_ops::iterators::{
     create_iter_result_object, iterator_close, iterator_close_all, iterator_step_value,
 };
@@ -44,6 +46,8 @@ pub enum HelperKind {
     Chunks(Buffered),
     /// The buffer, and whether an undersized window is yielded ("allow-partial").
     Windows(Buffered, bool),
+    /// `Iterator.zip` and `Iterator.zipKeyed`: the closure of IteratorZip.
+    Zip(Box<Zip>),
 }
 
 /// The values of chunks and windows gathered so far.
@@ -108,6 +112,7 @@ impl Helper {
             HelperKind::Chunks(ref b) | HelperKind::Windows(ref b, _) => {
                 out.extend(b.buffer.iter().map(|&v| Traced::Value(v)));
             }
+            HelperKind::Zip(ref z) => z.trace(out),
             HelperKind::Take(_) | HelperKind::Drop(_) => {}
         }
     }
@@ -122,6 +127,7 @@ impl Helper {
             HelperKind::Chunks(b) | HelperKind::Windows(b, _) => {
                 buffer_bytes(b.buffer.capacity() * size_of::<Value>())
             }
+            HelperKind::Zip(z) => size_of::<Zip>() + z.payload_bytes(),
             _ => 0,
         }
     }
@@ -133,6 +139,8 @@ pub fn init(vm: &mut Vm) {
     let iterator = vm.make_constructor("Iterator", 0, requires_new, Some(construct), proto);
     vm.define_method(iterator, "from", 1, from);
     vm.define_method(iterator, "concat", 0, concat);
+    vm.define_method(iterator, "zip", 1, iterator_zip::zip);
+    vm.define_method(iterator, "zipKeyed", 1, iterator_zip::zip_keyed);
     for (name, len, f) in [
         ("map", 1, map as crate::object::NativeFn),
         ("filter", 1, filter),
@@ -628,6 +636,7 @@ fn helper_step(vm: &mut Vm, h: ObjRef) -> JsResult<Option<Value>> {
             HelperKind::Concat { .. } => return concat_step(vm, h),
             HelperKind::Chunks(_) => return chunks_step(vm, h, it, next),
             HelperKind::Windows(..) => return windows_step(vm, h, it, next),
+            HelperKind::Zip(_) => return iterator_zip::zip_step(vm, h),
         }
     }
 }
@@ -850,6 +859,7 @@ fn underlying_iterators(h: &Helper, at_start: bool) -> Vec<Value> {
         },
         // After the last, undersized array the underlying iterator is already done.
         HelperKind::Chunks(b) | HelperKind::Windows(b, _) if b.exhausted => vec![],
+        HelperKind::Zip(z) => z.open_iterators(),
         _ => vec![h.iterator],
     }
 }
