@@ -940,7 +940,9 @@ impl crate::heap::HeapSize for Object {
                 size_of::<crate::builtins::disposable_stack::DisposableStackData>()
                     + vec_bytes(&d.resources)
             }
-            ObjectKind::IteratorHelper(_) => size_of::<crate::builtins::iterator_helpers::Helper>(),
+            ObjectKind::IteratorHelper(h) => {
+                size_of::<crate::builtins::iterator_helpers::Helper>() + h.payload_bytes()
+            }
             ObjectKind::Namespace(entries) => vec_bytes(entries),
         };
         // A boxed kind is one more block.

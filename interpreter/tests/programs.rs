@@ -390,6 +390,27 @@ print(f());"#,
 }
 
 #[test]
+fn iterator_proposals_keep_their_values_rooted() {
+    // Each getter allocates, so under gc-stress a value held only in a Rust local across it
+    // would be collected.
+    check(
+        "const junk = () => [{}, String(Math.random())];
+         const padding = { get [Symbol.iterator]() { junk(); return function* () { yield 'p'; yield 'q'; yield 'r'; }; } };
+         const z = Iterator.zip([[1, 2], { get [Symbol.iterator]() { junk(); return () => [3].values(); } }],
+                                { mode: 'longest', get padding() { junk(); return padding; } });
+         print(JSON.stringify(z.toArray()));
+         const k = Iterator.zipKeyed({ a: [1], get b() { junk(); return new Set([2]); } }, { mode: 'strict' });
+         print(JSON.stringify(k.toArray()));
+         const closing = { __proto__: Iterator.prototype, next() {}, return() { junk(); return {}; } };
+         try { closing.chunks(0); } catch (e) { print(e.name); }
+         try { closing.includes(0, -1); } catch (e) { print(e.name); }
+         print(JSON.stringify(Iterator.concat([1], new Set([2])).windows(2, 'allow-partial').toArray()),
+               [1, null, { toString() { junk(); return 'x'; } }].values().join('-'));",
+        &["[[1,3],[2,\"q\"]]", "[{\"a\":1,\"b\":2}]", "RangeError", "RangeError", "[[1,2]] 1--x"],
+    );
+}
+
+#[test]
 fn disposable_stacks_aggregate_errors_and_follow_a_capability_moved_by_a_getter() {
     check(
         "const log = [];
@@ -405,4 +426,22 @@ fn disposable_stacks_aggregate_errors_and_follow_a_capability_moved_by_a_getter(
          a.disposeAsync().catch(e => print(log.join(), e.n.join()));",
         &["v,used,d1,SuppressedError,A,B,async,sync 1,2,3"],
     );
+}
+
+#[test]
+fn iterator_proposals_stop_at_a_deadline_on_endless_iterators() {
+    for source in [
+        "function* g() { for (;;) yield 1; } g().includes(2);",
+        "function* g() { for (;;) yield 1; } g().includes(1, Infinity);",
+        "function* g() { for (;;) yield 'ab'; } g().join();",
+        "function* g() { for (;;) yield 1; } g().chunks(2 ** 32 - 1).next();",
+        "function* g() { for (;;) yield 1; } g().windows(2 ** 32 - 1).next();",
+        "function* g() { for (;;) yield 1; } Iterator.concat([], g()).includes(2);",
+        "function* g() { for (;;) yield 1; } Iterator.zip([g(), g()]).includes(2);",
+    ] {
+        let mut vm = Vm::new(Box::new(Capture(Rc::default())));
+        vm.deadline = Some(std::time::Instant::now() + std::time::Duration::from_millis(50));
+        let r = vm.run_script(source, "endless.js");
+        assert!(matches!(r, Err(JsError::Terminate(_))), "{source}: {r:?}");
+    }
 }

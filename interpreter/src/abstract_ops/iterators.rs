@@ -7,7 +7,7 @@
 use crate::builtins::iterator::{array_iterator_step, create_async_from_sync};
 use crate::object::{ObjectKind, PropertyKey, attrs};
 use crate::value::Value;
-use crate::vm::{JsResult, Vm};
+use crate::vm::{JsError, JsResult, Vm};
 
 /// 7.4.14 CreateIteratorResultObject
 pub fn create_iter_result_object(vm: &mut Vm, value: Value, done: bool) -> Value {
@@ -99,6 +99,38 @@ pub fn iterator_close(vm: &mut Vm, it: Value) -> JsResult<()> {
         return Err(vm.type_error("Iterator result is not an object"));
     }
     Ok(())
+}
+
+/// 7.4.12 IteratorClose ( iteratorRecord, completion ) for any completion: a thrown value in
+/// `completion` wins over whatever closing does; otherwise an error of `return` (or a result
+/// that is not an object) is the outcome. A termination is not a completion: it runs no
+/// JavaScript and passes through.
+pub fn iterator_close_with(vm: &mut Vm, it: Value, completion: JsResult<()>) -> JsResult<()> {
+    match completion {
+        Ok(()) => iterator_close(vm, it),
+        Err(JsError::Throw(e)) => {
+            // 4-5. An error of GetMethod or Call is dropped: the original throw wins.
+            let _ = vm.with_roots(&[e], |vm| iterator_close(vm, it));
+            Err(JsError::Throw(e))
+        }
+        Err(e) => Err(e),
+    }
+}
+
+/// IteratorCloseAll ( iters, completion ) (joint iteration): closes `iters` in reverse order,
+/// each with the completion the previous closes left.
+pub fn iterator_close_all(
+    vm: &mut Vm,
+    iters: &[Value],
+    mut completion: JsResult<()>,
+) -> JsResult<()> {
+    // 1. For each element iter of iters, in reverse List order, do
+    for &it in iters.iter().rev() {
+        // a. Set completion to Completion(IteratorClose(iter, completion)).
+        completion = iterator_close_with(vm, it, completion);
+    }
+    // 2. Return ? completion.
+    completion
 }
 
 /// Every value an iterable yields (spread, `Array.from`, `new Set(iterable)`...).

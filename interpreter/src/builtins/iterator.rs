@@ -14,9 +14,25 @@ pub fn init(vm: &mut Vm) {
     let iterator_proto = vm.new_plain_object(op);
     let it = vm.symbols.iterator;
     vm.define_symbol_method(iterator_proto, it, "[Symbol.iterator]", 0, return_this);
+    let dispose = vm.symbols.dispose;
+    vm.define_symbol_method(
+        iterator_proto,
+        dispose,
+        "[Symbol.dispose]",
+        0,
+        iterator_dispose,
+    );
     let async_proto = vm.new_plain_object(op);
     let ait = vm.symbols.async_iterator;
     vm.define_symbol_method(async_proto, ait, "[Symbol.asyncIterator]", 0, return_this);
+    let async_dispose = vm.symbols.async_dispose;
+    vm.define_symbol_method(
+        async_proto,
+        async_dispose,
+        "[Symbol.asyncDispose]",
+        0,
+        async_iterator_async_dispose,
+    );
     let array_it = vm.new_plain_object(iterator_proto);
     let array_next = vm.define_method(array_it, "next", 0, array_iterator_next);
     let tag = vm.symbols.to_string_tag;
@@ -42,6 +58,64 @@ pub fn init(vm: &mut Vm) {
 
 fn return_this(_: &mut Vm, this: Value, _: &[Value]) -> JsResult<Value> {
     Ok(this)
+}
+
+/// 27.1.4.15 %Iterator.prototype% [ %Symbol.dispose% ] ( ) (explicit resource management)
+fn iterator_dispose(vm: &mut Vm, this: Value, _: &[Value]) -> JsResult<Value> {
+    // 1-2. Let return be ? GetMethod(O, "return").
+    let ret = vm.get_method(this, PropertyKey::String(vm.names.return_))?;
+    // 3. If return is not undefined, perform ? Call(return, O, « »).
+    if !ret.is_undefined() {
+        vm.call(ret, this, &[])?;
+    }
+    // 4. Return undefined.
+    Ok(Value::UNDEFINED)
+}
+
+/// 27.1.3.1 %AsyncIteratorPrototype% [ %Symbol.asyncDispose% ] ( ) (explicit resource
+/// management): a promise that settles when `return` has.
+fn async_iterator_async_dispose(vm: &mut Vm, this: Value, _: &[Value]) -> JsResult<Value> {
+    use crate::builtins::promise;
+    // 2. Let promiseCapability be ! NewPromiseCapability(%Promise%).
+    let capability = promise::new_promise(vm).value();
+    vm.root(capability);
+    let settled = (|| {
+        // 3-4. Let return be Completion(GetMethod(O, "return")); IfAbruptRejectPromise.
+        let ret = vm.get_method(this, PropertyKey::String(vm.names.return_))?;
+        // 5. If return is undefined, resolve with undefined.
+        if ret.is_undefined() {
+            return promise::resolve_promise(vm, capability, Value::UNDEFINED);
+        }
+        // 6.a-b. Let result be Completion(Call(return, O)): the tests ask for no argument.
+        let result = vm.call(ret, this, &[])?;
+        // PromiseResolve may read its "constructor" through a getter.
+        vm.root(result);
+        // 6.c-d. Let resultWrapper be Completion(PromiseResolve(%Promise%, result)).
+        let wrapper = promise::promise_resolve_intrinsic(vm, result)?;
+        // 6.e-g. Fulfil with undefined once resultWrapper fulfils; reject as it rejects.
+        vm.root(wrapper);
+        let on_fulfilled = vm.native_closure("", 1, return_undefined, vec![]);
+        promise::perform_then(
+            vm,
+            wrapper,
+            on_fulfilled.value(),
+            Value::UNDEFINED,
+            Some(capability),
+        )?;
+        Ok(())
+    })();
+    // IfAbruptRejectPromise: a thrown value rejects; a termination stays one.
+    match settled {
+        Ok(()) => {}
+        Err(JsError::Throw(e)) => promise::reject_promise(vm, capability, e),
+        Err(e) => return Err(e),
+    }
+    // 7. Return promiseCapability.[[Promise]].
+    Ok(capability)
+}
+
+fn return_undefined(_: &mut Vm, _: Value, _: &[Value]) -> JsResult<Value> {
+    Ok(Value::UNDEFINED)
 }
 
 /// 27.1.6.1 CreateAsyncFromSyncIterator: the wrapper and its `next` method.

@@ -1,15 +1,19 @@
-//! 27.1.3 The Iterator constructor and `Iterator.from`, the helper methods of
+//! 27.1.3 The Iterator constructor, `Iterator.from` and `Iterator.concat`, the helper methods of
 //! %Iterator.prototype% (map, filter, take, drop, flatMap, reduce, toArray, forEach, some,
-//! every, find), %IteratorHelperPrototype% and %WrapForValidIteratorPrototype%.
+//! every, find, and the proposals' chunks, windows, includes, join),
+//! %IteratorHelperPrototype% and %WrapForValidIteratorPrototype%. `Iterator.zip` and
+//! `Iterator.zipKeyed` are in `iterator_zip.rs`.
 //!
 //! A helper is a generator in the spec; here it is a state machine (`Helper`) whose `step`
 //! runs the closure from one yield to the next.
 
 use super::arg;
+use super::iterator_zip::{self, Zip};
 use crate::abstract_ops::iterators::{
-    create_iter_result_object, iterator_close, iterator_step_value,
+    create_iter_result_object, iterator_close, iterator_close_all, iterator_step_value,
 };
 use crate::heap::{ObjRef, Traced};
+use crate::limits::StringBuilder;
 use crate::object::{Object, ObjectKind, Property, PropertyKey, Slot, attrs};
 use crate::value::Value;
 use crate::vm::{JsError, JsResult, Vm};
@@ -32,6 +36,42 @@ pub enum HelperKind {
     Drop(Option<f64>),
     /// The mapper and the inner iterator being flattened.
     FlatMap(Value, Option<(Value, Value)>),
+    /// `Iterator.concat`: the iterables with their `Symbol.iterator` methods, how many of them
+    /// are done, and the iterator record of the one being iterated.
+    Concat {
+        iterables: Vec<(Value, Value)>,
+        done: usize,
+        inner: Option<(Value, Value)>,
+    },
+    Chunks(Buffered),
+    /// The buffer, and whether an undersized window is yielded ("allow-partial").
+    Windows(Buffered, bool),
+    /// `Iterator.zip` and `Iterator.zipKeyed`: the closure of IteratorZip.
+    Zip(Box<Zip>),
+}
+
+/// The values of chunks and windows gathered so far.
+pub struct Buffered {
+    /// chunkSize or windowSize: 1 to 2^32 - 1.
+    size: u32,
+    buffer: Vec<Value>,
+    /// The underlying iterator is done and the last, undersized array was yielded: the closure
+    /// has nothing left to close.
+    exhausted: bool,
+}
+
+impl Buffered {
+    fn new(size: u32) -> Buffered {
+        Buffered {
+            size,
+            buffer: Vec::new(),
+            exhausted: false,
+        }
+    }
+
+    fn is_full(&self) -> bool {
+        self.buffer.len() as u64 == u64::from(self.size)
+    }
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -55,7 +95,40 @@ impl Helper {
                     out.push(Traced::Value(n));
                 }
             }
+            HelperKind::Concat {
+                ref iterables,
+                inner,
+                ..
+            } => {
+                for &(method, iterable) in iterables {
+                    out.push(Traced::Value(method));
+                    out.push(Traced::Value(iterable));
+                }
+                if let Some((i, n)) = inner {
+                    out.push(Traced::Value(i));
+                    out.push(Traced::Value(n));
+                }
+            }
+            HelperKind::Chunks(ref b) | HelperKind::Windows(ref b, _) => {
+                out.extend(b.buffer.iter().map(|&v| Traced::Value(v)));
+            }
+            HelperKind::Zip(ref z) => z.trace(out),
             HelperKind::Take(_) | HelperKind::Drop(_) => {}
+        }
+    }
+
+    /// The bytes held outside the helper's own box.
+    pub fn payload_bytes(&self) -> usize {
+        use crate::heap::buffer_bytes;
+        match &self.kind {
+            HelperKind::Concat { iterables, .. } => {
+                buffer_bytes(iterables.capacity() * size_of::<(Value, Value)>())
+            }
+            HelperKind::Chunks(b) | HelperKind::Windows(b, _) => {
+                buffer_bytes(b.buffer.capacity() * size_of::<Value>())
+            }
+            HelperKind::Zip(z) => size_of::<Zip>() + z.payload_bytes(),
+            _ => 0,
         }
     }
 }
@@ -65,6 +138,9 @@ pub fn init(vm: &mut Vm) {
     let tag = vm.symbols.to_string_tag;
     let iterator = vm.make_constructor("Iterator", 0, requires_new, Some(construct), proto);
     vm.define_method(iterator, "from", 1, from);
+    vm.define_method(iterator, "concat", 0, concat);
+    vm.define_method(iterator, "zip", 1, iterator_zip::zip);
+    vm.define_method(iterator, "zipKeyed", 1, iterator_zip::zip_keyed);
     for (name, len, f) in [
         ("map", 1, map as crate::object::NativeFn),
         ("filter", 1, filter),
@@ -77,6 +153,10 @@ pub fn init(vm: &mut Vm) {
         ("some", 1, some),
         ("every", 1, every),
         ("find", 1, find),
+        ("chunks", 1, chunks),
+        ("windows", 1, windows),
+        ("includes", 1, includes),
+        ("join", 1, join),
     ] {
         vm.define_method(proto, name, len, f);
     }
@@ -206,7 +286,7 @@ fn get_iterator_direct(vm: &mut Vm, o: ObjRef) -> JsResult<(Value, Value)> {
 }
 
 /// 7.4.4 GetIteratorFlattenable ( obj, primitiveHandling )
-fn get_iterator_flattenable(
+pub(super) fn get_iterator_flattenable(
     vm: &mut Vm,
     obj: Value,
     iterate_strings: bool,
@@ -216,12 +296,15 @@ fn get_iterator_flattenable(
         let d = vm.describe(obj);
         return Err(vm.type_error(&format!("{d} is not an iterator or iterable")));
     }
-    let method = vm.get_method(obj, PropertyKey::Symbol(vm.symbols.iterator))?;
-    let iterator = if method.is_undefined() {
-        obj
-    } else {
-        vm.call(method, obj, &[])?
-    };
+    // `obj` is often fresh (a mapper's result, a value just read): kept across the getter.
+    let iterator = vm.with_roots(&[obj], |vm| {
+        let method = vm.get_method(obj, PropertyKey::Symbol(vm.symbols.iterator))?;
+        if method.is_undefined() {
+            Ok(obj)
+        } else {
+            vm.call(method, obj, &[])
+        }
+    })?;
     let Some(o) = iterator.as_object() else {
         return Err(vm.type_error("The iterator is not an object"));
     };
@@ -237,10 +320,11 @@ fn this_object(vm: &mut Vm, this: Value, method: &str) -> JsResult<ObjRef> {
     })
 }
 
-/// Closes `iterator` for an abrupt completion: the original error wins.
+/// Closes `iterator` for an abrupt completion: the original error wins. The thrown value stays
+/// rooted while `return` runs (it is often a fresh error object nothing else holds).
 fn close_with(vm: &mut Vm, iterator: Value, error: JsError) -> JsError {
-    if matches!(error, JsError::Throw(_)) {
-        let _ = iterator_close(vm, iterator);
+    if let JsError::Throw(e) = error {
+        let _ = vm.with_roots(&[e], |vm| iterator_close(vm, iterator));
     }
     error
 }
@@ -285,6 +369,12 @@ fn limit_or_close(vm: &mut Vm, o: ObjRef, limit: Value, method: &str) -> JsResul
 
 fn new_helper(vm: &mut Vm, o: ObjRef, kind: HelperKind) -> JsResult<Value> {
     let (iterator, next) = get_iterator_direct(vm, o)?;
+    Ok(alloc_helper(vm, kind, iterator, next))
+}
+
+/// CreateIteratorFromClosure(closure, "Iterator Helper", %IteratorHelperPrototype%) over the
+/// iterator record (`undefined` for closures with no single underlying iterator).
+pub(super) fn alloc_helper(vm: &mut Vm, kind: HelperKind, iterator: Value, next: Value) -> Value {
     let proto = vm.intrinsics().iterator_helper_prototype;
     let helper = Helper {
         kind,
@@ -293,12 +383,11 @@ fn new_helper(vm: &mut Vm, o: ObjRef, kind: HelperKind) -> JsResult<Value> {
         counter: 0.0,
         state: HelperState::SuspendedStart,
     };
-    Ok(vm
-        .alloc(Object::new(
-            Some(proto),
-            ObjectKind::IteratorHelper(Box::new(helper)),
-        ))
-        .value())
+    vm.alloc(Object::new(
+        Some(proto),
+        ObjectKind::IteratorHelper(Box::new(helper)),
+    ))
+    .value()
 }
 
 /// 27.1.4.8 Iterator.prototype.map ( mapper )
@@ -336,6 +425,109 @@ fn flat_map(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
     new_helper(vm, o, HelperKind::FlatMap(f, None))
 }
 
+/// Iterator.concat ( ...items ) (iterator sequencing)
+fn concat(vm: &mut Vm, _: Value, args: &[Value]) -> JsResult<Value> {
+    // 1. Let iterables be a new empty List.
+    let mut iterables = Vec::new();
+    // 2. For each element item of items, do
+    for (i, &item) in args.iter().enumerate() {
+        // a. If item is not an Object, throw a TypeError exception.
+        if !item.is_object() {
+            let d = vm.describe(item);
+            return Err(vm.type_error(&format!(
+                "Iterator.concat: argument {i} ({d}) is not an iterable object"
+            )));
+        }
+        // b. Let method be ? GetMethod(item, %Symbol.iterator%).
+        let method = vm.get_method(item, PropertyKey::Symbol(vm.symbols.iterator))?;
+        // c. If method is undefined, throw a TypeError exception.
+        if method.is_undefined() {
+            let d = vm.describe(item);
+            return Err(vm.type_error(&format!(
+                "Iterator.concat: argument {i} ({d}) has no Symbol.iterator method"
+            )));
+        }
+        // d. Append the Record { [[OpenMethod]]: method, [[Iterable]]: item } to iterables.
+        vm.root(method);
+        iterables.push((method, item));
+    }
+    // 3-6. The closure (`concat_step`) as an Iterator Helper with no [[UnderlyingIterators]].
+    let kind = HelperKind::Concat {
+        iterables,
+        done: 0,
+        inner: None,
+    };
+    Ok(alloc_helper(vm, kind, Value::UNDEFINED, Value::UNDEFINED))
+}
+
+/// chunkSize or windowSize: an integral Number (else a TypeError) from 1 to 2^32 - 1 (else a
+/// RangeError), the error closing `o`.
+fn buffer_size_or_close(vm: &mut Vm, o: ObjRef, size: Value, method: &str) -> JsResult<u32> {
+    let d = vm.describe(size);
+    let error = match size.as_number() {
+        Some(n) if n.is_finite() && n.fract() == 0.0 => {
+            if (1.0..=f64::from(u32::MAX)).contains(&n) {
+                return Ok(n as u32);
+            }
+            vm.range_error(&format!(
+                "Iterator.prototype.{method}: the size must be from 1 to 2^32 - 1, not {d}"
+            ))
+        }
+        _ => vm.type_error(&format!(
+            "Iterator.prototype.{method}: the size must be an integer, not {d}"
+        )),
+    };
+    Err(close_with(vm, o.value(), error))
+}
+
+/// Iterator.prototype.chunks ( chunkSize ) (iterator chunking)
+fn chunks(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
+    // 1-2. If O is not an Object, throw a TypeError exception.
+    let o = this_object(vm, this, "chunks")?;
+    // 3-4. A chunkSize that is not an integer in range closes O with a TypeError or RangeError.
+    let size = buffer_size_or_close(vm, o, arg(args, 0), "chunks")?;
+    // 5-9. Set iterated to ? GetIteratorDirect(O); the closure is `chunks_step`.
+    new_helper(vm, o, HelperKind::Chunks(Buffered::new(size)))
+}
+
+/// Iterator.prototype.windows ( windowSize [ , undersized ] ) (iterator chunking)
+fn windows(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
+    // 1-2. If O is not an Object, throw a TypeError exception.
+    let o = this_object(vm, this, "windows")?;
+    // 3-4. A windowSize that is not an integer in range closes O with a TypeError or
+    // RangeError.
+    let size = buffer_size_or_close(vm, o, arg(args, 0), "windows")?;
+    // 5. If undersized is undefined, set undersized to "only-full".
+    // 6. If undersized is neither "only-full" nor "allow-partial", close O with a TypeError.
+    let undersized = arg(args, 1);
+    let allow_partial = if undersized.is_undefined() || string_is(vm, undersized, "only-full") {
+        false
+    } else if string_is(vm, undersized, "allow-partial") {
+        true
+    } else {
+        let d = vm.describe(undersized);
+        let error = vm.type_error(&format!(
+            "Iterator.prototype.windows: undersized must be \"only-full\" or \"allow-partial\", \
+             not {d}"
+        ));
+        return Err(close_with(vm, o.value(), error));
+    };
+    // 7-11. Set iterated to ? GetIteratorDirect(O); the closure is `windows_step`.
+    new_helper(
+        vm,
+        o,
+        HelperKind::Windows(Buffered::new(size), allow_partial),
+    )
+}
+
+/// Whether `v` is the string `s` (no conversion: option values are compared as they are).
+pub(super) fn string_is(vm: &Vm, v: Value, s: &str) -> bool {
+    match v.as_string() {
+        Some(r) => vm.string_len(r) as usize == s.len() && vm.rust_string(r) == s,
+        None => false,
+    }
+}
+
 fn helper_of(vm: &mut Vm, this: Value, method: &str) -> JsResult<ObjRef> {
     if let Some(o) = this.as_object()
         && let ObjectKind::IteratorHelper(_) = vm.obj(o).kind
@@ -347,7 +539,7 @@ fn helper_of(vm: &mut Vm, this: Value, method: &str) -> JsResult<ObjRef> {
     )))
 }
 
-fn helper(vm: &mut Vm, o: ObjRef) -> &mut Helper {
+pub(super) fn helper(vm: &mut Vm, o: ObjRef) -> &mut Helper {
     match &mut vm.obj_mut(o).kind {
         ObjectKind::IteratorHelper(h) => h,
         _ => unreachable!("checked by helper_of"),
@@ -355,7 +547,7 @@ fn helper(vm: &mut Vm, o: ObjRef) -> &mut Helper {
 }
 
 /// 7.4.6 IteratorStep: whether the iterator is done, without reading `value`.
-fn step_done(vm: &mut Vm, it: Value, next: Value) -> JsResult<bool> {
+pub(super) fn step_done(vm: &mut Vm, it: Value, next: Value) -> JsResult<bool> {
     let result = vm.call(next, it, &[])?;
     let Some(r) = result.as_object() else {
         let d = vm.describe(result);
@@ -441,6 +633,160 @@ fn helper_step(vm: &mut Vm, h: ObjRef) -> JsResult<Option<Value>> {
                     .map_err(|e| close_with(vm, it, e))?;
                 helper(vm, h).kind = HelperKind::FlatMap(f, Some(inner));
             }
+            HelperKind::Concat { .. } => return concat_step(vm, h),
+            HelperKind::Chunks(_) => return chunks_step(vm, h, it, next),
+            HelperKind::Windows(..) => return windows_step(vm, h, it, next),
+            HelperKind::Zip(_) => return iterator_zip::zip_step(vm, h),
+        }
+    }
+}
+
+/// The closure of `Iterator.concat` (step 3), from one yield to the next.
+fn concat_step(vm: &mut Vm, h: ObjRef) -> JsResult<Option<Value>> {
+    loop {
+        let HelperKind::Concat { done, inner, .. } = helper(vm, h).kind else {
+            unreachable!("a concat helper");
+        };
+        // a.v. Repeat, while innerAlive is true,
+        if let Some((iterator, next)) = inner {
+            // 1. Let innerValue be ? IteratorStepValue(iteratorRecord).
+            match iterator_step_value(vm, iterator, next)? {
+                // 3.a. Yield(innerValue); a return while suspended closes iteratorRecord
+                // (`helper_return`).
+                Some(value) => return Ok(Some(value)),
+                // 2.a. Set innerAlive to false.
+                None => {
+                    if let HelperKind::Concat { done, inner, .. } = &mut helper(vm, h).kind {
+                        *done += 1;
+                        *inner = None;
+                    }
+                    continue;
+                }
+            }
+        }
+        // a. For each Record iterable of iterables, do
+        let item = match &helper(vm, h).kind {
+            HelperKind::Concat { iterables, .. } => iterables.get(done).copied(),
+            _ => None,
+        };
+        let Some((method, iterable)) = item else {
+            // b. Return ReturnCompletion(undefined).
+            return Ok(None);
+        };
+        // i. Let iter be ? Call(iterable.[[OpenMethod]], iterable.[[Iterable]]).
+        let iter = vm.call(method, iterable, &[])?;
+        // ii. If iter is not an Object, throw a TypeError exception.
+        let Some(o) = iter.as_object() else {
+            let d = vm.describe(iter);
+            return Err(vm.type_error(&format!(
+                "Iterator.concat: the Symbol.iterator method of argument {done} returned {d}, \
+                 not an iterator object"
+            )));
+        };
+        // iii. Let iteratorRecord be ? GetIteratorDirect(iter).
+        let record = vm.with_roots(&[iter], |vm| get_iterator_direct(vm, o))?;
+        if let HelperKind::Concat { inner, .. } = &mut helper(vm, h).kind {
+            *inner = Some(record);
+        }
+    }
+}
+
+/// The buffer of a chunks or windows helper.
+fn buffered(vm: &mut Vm, h: ObjRef) -> &mut Buffered {
+    match &mut helper(vm, h).kind {
+        HelperKind::Chunks(b) | HelperKind::Windows(b, _) => b,
+        _ => unreachable!("a chunks or windows helper"),
+    }
+}
+
+/// Appends `value` to the buffer of helper `h`, telling the heap about the growth.
+fn buffer_push(vm: &mut Vm, h: ObjRef, value: Value) -> JsResult<()> {
+    let buffer = &mut buffered(vm, h).buffer;
+    let before = buffer.capacity();
+    if buffer.try_reserve(1).is_err() {
+        return Err(vm.range_error("Out of memory while buffering iterator values"));
+    }
+    buffer.push(value);
+    let grown = (buffer.capacity() - before) * size_of::<Value>();
+    vm.heap.note_growth(grown);
+    Ok(())
+}
+
+/// CreateArrayFromList(buffer), with the buffer emptied when `take` (chunks) or kept (windows).
+fn buffer_array(vm: &mut Vm, h: ObjRef, take: bool) -> Value {
+    let buffer = &mut buffered(vm, h).buffer;
+    let items = if take {
+        std::mem::take(buffer)
+    } else {
+        buffer.clone()
+    };
+    vm.new_array(items).value()
+}
+
+/// The closure of `Iterator.prototype.chunks` (step 6), from one yield to the next.
+fn chunks_step(vm: &mut Vm, h: ObjRef, it: Value, next: Value) -> JsResult<Option<Value>> {
+    // The last chunk was undersized: after its yield the closure returns.
+    if buffered(vm, h).exhausted {
+        return Ok(None);
+    }
+    // b. Repeat,
+    loop {
+        // i. Let value be ? IteratorStepValue(iterated).
+        let Some(value) = iterator_step_value(vm, it, next)? else {
+            // ii. If value is done, then
+            //   1. If buffer is not empty, perform ? Yield(CreateArrayFromList(buffer)).
+            //   2. Return ReturnCompletion(undefined).
+            if buffered(vm, h).buffer.is_empty() {
+                return Ok(None);
+            }
+            buffered(vm, h).exhausted = true;
+            return Ok(Some(buffer_array(vm, h, true)));
+        };
+        // iii. Append value to buffer.
+        buffer_push(vm, h, value)?;
+        // iv. If the number of elements in buffer is chunkSize, then
+        if buffered(vm, h).is_full() {
+            // 1-2. Yield(CreateArrayFromList(buffer)); a return closes iterated.
+            // 3. Set buffer to a new empty List.
+            return Ok(Some(buffer_array(vm, h, true)));
+        }
+    }
+}
+
+/// The closure of `Iterator.prototype.windows` (step 8), from one yield to the next.
+fn windows_step(vm: &mut Vm, h: ObjRef, it: Value, next: Value) -> JsResult<Option<Value>> {
+    if buffered(vm, h).exhausted {
+        return Ok(None);
+    }
+    let HelperKind::Windows(_, allow_partial) = helper(vm, h).kind else {
+        unreachable!("a windows helper");
+    };
+    // b. Repeat,
+    loop {
+        // i. Let value be ? IteratorStepValue(iterated).
+        let Some(value) = iterator_step_value(vm, it, next)? else {
+            // ii. If value is done, then
+            //   1. If undersized is "allow-partial", buffer is not empty, and the number of
+            //      elements in buffer < windowSize, perform ? Yield(CreateArrayFromList(buffer)).
+            //   2. Return ReturnCompletion(undefined).
+            let b = buffered(vm, h);
+            if !allow_partial || b.buffer.is_empty() || b.is_full() {
+                return Ok(None);
+            }
+            b.exhausted = true;
+            return Ok(Some(buffer_array(vm, h, false)));
+        };
+        // iii. If the number of elements in buffer is windowSize, remove the first element.
+        let b = buffered(vm, h);
+        if b.is_full() {
+            b.buffer.remove(0);
+        }
+        // iv. Append value to buffer.
+        buffer_push(vm, h, value)?;
+        // v. If the number of elements in buffer is windowSize, then
+        if buffered(vm, h).is_full() {
+            // 1-2. Yield(CreateArrayFromList(buffer)); a return closes iterated.
+            return Ok(Some(buffer_array(vm, h, false)));
         }
     }
 }
@@ -479,23 +825,43 @@ fn helper_return(vm: &mut Vm, this: Value, _: &[Value]) -> JsResult<Value> {
         HelperState::Completed => return Ok(create_iter_result_object(vm, Value::UNDEFINED, true)),
         _ => {}
     }
-    helper(vm, h).state = HelperState::Executing;
-    let it = helper(vm, h).iterator;
-    let inner = match helper(vm, h).kind {
-        HelperKind::FlatMap(_, inner) if state == HelperState::SuspendedYield => inner,
-        _ => None,
+    // 4.a. Suspended at its start, the helper is completed before its iterators close (their
+    // `return` may call `next`, which then finds it done); at a yield it is executing while
+    // the closure runs to its end (GeneratorResumeAbrupt).
+    helper(vm, h).state = if state == HelperState::SuspendedStart {
+        HelperState::Completed
+    } else {
+        HelperState::Executing
     };
-    let result = (|| {
-        if let Some((inner, _)) = inner
-            && let Err(e) = iterator_close(vm, inner)
-        {
-            return Err(close_with(vm, it, e));
+    // Suspended at its start, a helper closes its [[UnderlyingIterators]] (step 4.c); suspended
+    // at a yield, the return completion resumes the closure, which closes what it has open (as
+    // IteratorClose or IteratorCloseAll). Both come to closing these, last opened first.
+    let iterators = underlying_iterators(helper(vm, h), state == HelperState::SuspendedStart);
+    let result = vm.handle_scope(|vm| {
+        for &it in &iterators {
+            vm.root(it);
         }
-        iterator_close(vm, it)
-    })();
+        iterator_close_all(vm, &iterators, Ok(()))
+    });
     helper(vm, h).state = HelperState::Completed;
     result?;
     Ok(create_iter_result_object(vm, Value::UNDEFINED, true))
+}
+
+/// The iterators a return closes, in the order they were opened.
+fn underlying_iterators(h: &Helper, at_start: bool) -> Vec<Value> {
+    match &h.kind {
+        HelperKind::FlatMap(_, Some((inner, _))) if !at_start => vec![h.iterator, *inner],
+        // concat's [[UnderlyingIterators]] is empty; at a yield the inner iterator is open.
+        HelperKind::Concat { inner, .. } => match inner {
+            Some((inner, _)) if !at_start => vec![*inner],
+            _ => vec![],
+        },
+        // After the last, undersized array the underlying iterator is already done.
+        HelperKind::Chunks(b) | HelperKind::Windows(b, _) if b.exhausted => vec![],
+        HelperKind::Zip(z) => z.open_iterators(),
+        _ => vec![h.iterator],
+    }
 }
 
 /// 27.1.3.2.1 Iterator.from ( O )
@@ -670,5 +1036,112 @@ fn find(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
             Ok(vm.to_boolean(r).then_some(value))
         })?;
         Ok(found.unwrap_or(Value::UNDEFINED))
+    })
+}
+
+/// Iterator.prototype.includes ( searchElement [ , skippedElements ] ) (iterator includes)
+fn includes(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
+    // 1-2. If O is not an Object, throw a TypeError exception.
+    let o = this_object(vm, this, "includes")?;
+    let search = arg(args, 0);
+    let skipped_elements = arg(args, 1);
+    // 4. If skippedElements is undefined, let toSkip be 0.
+    let to_skip = if skipped_elements.is_undefined() {
+        0.0
+    } else {
+        // 5.a. Not ±∞ nor an integral Number: close O with a TypeError.
+        let n = skipped_elements
+            .as_number()
+            .filter(|n| n.is_infinite() || (n.is_finite() && n.fract() == 0.0));
+        let Some(n) = n else {
+            let d = vm.describe(skipped_elements);
+            let error = vm.type_error(&format!(
+                "Iterator.prototype.includes: skippedElements must be an integer or \
+                 Infinity, not {d}"
+            ));
+            return Err(close_with(vm, o.value(), error));
+        };
+        n
+    };
+    // 6. A negative toSkip, or a finite one past 2^53 - 1, closes O with a RangeError.
+    if to_skip < 0.0 || (to_skip.is_finite() && to_skip > 9_007_199_254_740_991.0) {
+        let d = vm.describe(skipped_elements);
+        let error = vm.range_error(&format!(
+            "Iterator.prototype.includes: skippedElements must be from 0 to 2^53 - 1 or \
+             Infinity, not {d}"
+        ));
+        return Err(close_with(vm, o.value(), error));
+    }
+    // 7. Let skipped be 0.
+    let mut skipped = 0.0;
+    // 8. Set iterated to ? GetIteratorDirect(O).
+    let (it, next) = get_iterator_direct(vm, o)?;
+    vm.with_roots(&[it, next], |vm| {
+        // 9. Repeat,
+        loop {
+            // a-b. Let value be ? IteratorStepValue(iterated); if done, return false.
+            let Some(value) = iterator_step_value(vm, it, next)? else {
+                return Ok(Value::FALSE);
+            };
+            // c. If skipped < toSkip, set skipped to skipped + 1.
+            if skipped < to_skip {
+                skipped += 1.0;
+            // d. Else if SameValueZero(value, searchElement) is true, then
+            } else if vm
+                .same_value_zero(value, search)
+                .map_err(|e| close_with(vm, it, e))?
+            {
+                // i. Return ? IteratorClose(iterated, NormalCompletion(true)).
+                iterator_close(vm, it)?;
+                return Ok(Value::TRUE);
+            }
+        }
+    })
+}
+
+/// Iterator.prototype.join ( separator ) (iterator join)
+fn join(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
+    // 1-2. If O is not an Object, throw a TypeError exception.
+    let o = this_object(vm, this, "join")?;
+    // 4. If separator is undefined, let sep be ",".
+    // 5. Else, let sep be Completion(ToString(separator)); IfAbruptCloseIterator(sep, iterated).
+    let separator = arg(args, 0);
+    let sep: std::rc::Rc<[u16]> = if separator.is_undefined() {
+        std::rc::Rc::from([u16::from(b',')].as_slice())
+    } else {
+        let s = vm
+            .to_string(separator)
+            .map_err(|e| close_with(vm, o.value(), e))?;
+        vm.units_checked(s)?
+    };
+    // 6. Set iterated to ? GetIteratorDirect(O).
+    let (it, next) = get_iterator_direct(vm, o)?;
+    vm.with_roots(&[it, next], |vm| {
+        // 7-8. Let R be the empty String; let k be 0.
+        let mut r = StringBuilder::new();
+        let mut k = 0u64;
+        // 9. Repeat,
+        loop {
+            // a-b. Let value be ? IteratorStepValue(iterated); if done, return R.
+            let Some(value) = iterator_step_value(vm, it, next)? else {
+                return r.finish(vm);
+            };
+            // c-f. Append sep (after the first) and the value, "" for undefined and null;
+            // an abrupt ToString closes iterated, and so does a string past the length limit.
+            let appended = (|| {
+                if k > 0 {
+                    r.push_units(vm, &sep)?;
+                }
+                if !value.is_nullish() {
+                    let s = vm.to_string(value)?;
+                    let units = vm.units_checked(s)?;
+                    r.push_units(vm, &units)?;
+                }
+                Ok(())
+            })();
+            appended.map_err(|e| close_with(vm, it, e))?;
+            // g. Set k to k + 1.
+            k += 1;
+        }
     })
 }

@@ -16,6 +16,7 @@ pub mod generator;
 pub mod global;
 pub mod iterator;
 pub mod iterator_helpers;
+pub mod iterator_zip;
 pub mod json;
 pub mod map;
 pub mod math;
