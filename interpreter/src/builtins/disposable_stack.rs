@@ -78,60 +78,67 @@ fn class(is_async: bool) -> &'static str {
 }
 
 pub fn init(vm: &mut Vm) {
-    let op = vm.intrinsics().object_prototype;
-    let tag = PropertyKey::Symbol(vm.symbols.to_string_tag);
-
-    let proto = vm.new_plain_object(op);
-    vm.make_constructor(
+    let dispose_key = PropertyKey::Symbol(vm.symbols.dispose);
+    let proto = install(
+        vm,
         "DisposableStack",
-        0,
-        super::requires_new,
-        Some(construct_sync),
-        proto,
+        construct_sync,
+        [
+            ("adopt", 2, adopt_sync as NativeFn),
+            ("defer", 1, defer_sync),
+            ("move", 0, move_sync),
+            ("use", 1, use_sync),
+            ("dispose", 0, dispose),
+        ],
+        disposed_sync,
+        dispose_key,
     );
-    for (name, len, f) in [
-        ("adopt", 2, adopt_sync as NativeFn),
-        ("defer", 1, defer_sync),
-        ("move", 0, move_sync),
-        ("use", 1, use_sync),
-    ] {
-        vm.define_method(proto, name, len, f);
-    }
-    let dispose_fn = vm.define_method(proto, "dispose", 0, dispose);
-    vm.define_getter(proto, "disposed", disposed_sync);
-    // DisposableStack.prototype [ @@dispose ] is the same function object as `dispose`.
-    let key = PropertyKey::Symbol(vm.symbols.dispose);
-    vm.define_data(proto, key, dispose_fn.value(), attrs::HIDDEN);
-    let t = vm.string("DisposableStack");
-    vm.define_data(proto, tag, t, attrs::CONFIGURABLE);
-
-    let async_proto = vm.new_plain_object(op);
-    vm.make_constructor(
+    let async_dispose = PropertyKey::Symbol(vm.symbols.async_dispose);
+    let async_proto = install(
+        vm,
         "AsyncDisposableStack",
-        0,
-        super::requires_new,
-        Some(construct_async),
-        async_proto,
+        construct_async,
+        [
+            ("adopt", 2, adopt_async as NativeFn),
+            ("defer", 1, defer_async),
+            ("move", 0, move_async),
+            ("use", 1, use_async),
+            ("disposeAsync", 0, dispose_async),
+        ],
+        disposed_async,
+        async_dispose,
     );
-    for (name, len, f) in [
-        ("adopt", 2, adopt_async as NativeFn),
-        ("defer", 1, defer_async),
-        ("move", 0, move_async),
-        ("use", 1, use_async),
-    ] {
-        vm.define_method(async_proto, name, len, f);
-    }
-    let dispose_async_fn = vm.define_method(async_proto, "disposeAsync", 0, dispose_async);
-    vm.define_getter(async_proto, "disposed", disposed_async);
-    // AsyncDisposableStack.prototype [ @@asyncDispose ] is the same function as `disposeAsync`.
-    let key = PropertyKey::Symbol(vm.symbols.async_dispose);
-    vm.define_data(async_proto, key, dispose_async_fn.value(), attrs::HIDDEN);
-    let t = vm.string("AsyncDisposableStack");
-    vm.define_data(async_proto, tag, t, attrs::CONFIGURABLE);
-
     let realm = vm.realm as usize;
     vm.realms[realm].disposable_stack_prototype = proto;
     vm.realms[realm].async_disposable_stack_prototype = async_proto;
+}
+
+/// One of the two stack constructors and its prototype: `methods` (the last one the dispose
+/// method, which `dispose_key`, @@dispose or @@asyncDispose, names too: the same function
+/// object), the `disposed` getter and the toStringTag. Returns the prototype.
+fn install(
+    vm: &mut Vm,
+    name: &'static str,
+    construct: crate::object::NativeCtor,
+    methods: [(&str, u32, NativeFn); 5],
+    disposed: NativeFn,
+    dispose_key: PropertyKey,
+) -> ObjRef {
+    let op = vm.intrinsics().object_prototype;
+    let proto = vm.new_plain_object(op);
+    vm.make_constructor(name, 0, super::requires_new, Some(construct), proto);
+    let mut dispose_fn = None;
+    for (method, len, f) in methods {
+        dispose_fn = Some(vm.define_method(proto, method, len, f));
+    }
+    vm.define_getter(proto, "disposed", disposed);
+    if let Some(f) = dispose_fn {
+        vm.define_data(proto, dispose_key, f.value(), attrs::HIDDEN);
+    }
+    let tag = PropertyKey::Symbol(vm.symbols.to_string_tag);
+    let t = vm.string(name);
+    vm.define_data(proto, tag, t, attrs::CONFIGURABLE);
+    proto
 }
 
 // ---------------------------------------------------------------------------------------------

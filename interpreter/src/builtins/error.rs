@@ -34,50 +34,54 @@ pub fn init(vm: &mut Vm) {
     vm.define_data(error_proto, mk, empty, attrs::HIDDEN);
     vm.define_method(error_proto, "toString", 0, to_string);
     for kind in NATIVE_ERRORS {
-        let proto = vm.new_plain_object(error_proto);
-        vm.realms[realm].error_prototypes.insert(kind, proto);
-        let ctor = vm.make_constructor(
+        error_kind(
+            vm,
+            (error, error_proto),
             kind,
             1,
             native_error_call,
-            Some(native_error_construct),
-            proto,
+            native_error_construct,
         );
-        vm.obj_mut(ctor).proto = Some(error);
-        let n = vm.string(kind);
-        vm.define_data(proto, nk, n, attrs::HIDDEN);
-        vm.define_data(proto, mk, empty, attrs::HIDDEN);
     }
-    let proto = vm.new_plain_object(error_proto);
-    vm.realms[realm]
-        .error_prototypes
-        .insert("AggregateError", proto);
-    let ctor = vm.make_constructor(
+    error_kind(
+        vm,
+        (error, error_proto),
         "AggregateError",
         2,
         aggregate_call,
-        Some(aggregate_construct),
-        proto,
+        aggregate_construct,
     );
-    vm.obj_mut(ctor).proto = Some(error);
-    let n = vm.string("AggregateError");
-    vm.define_data(proto, nk, n, attrs::HIDDEN);
-    vm.define_data(proto, mk, empty, attrs::HIDDEN);
-
-    let proto = vm.new_plain_object(error_proto);
-    vm.realms[realm]
-        .error_prototypes
-        .insert("SuppressedError", proto);
-    let ctor = vm.make_constructor(
+    error_kind(
+        vm,
+        (error, error_proto),
         "SuppressedError",
         3,
         suppressed_call,
-        Some(suppressed_construct),
-        proto,
+        suppressed_construct,
     );
+}
+
+/// A constructor whose prototype inherits from %Error.prototype% (`parent`: %Error% and its
+/// prototype), with the prototype's `name` and empty `message`: the NativeErrors,
+/// AggregateError and SuppressedError.
+fn error_kind(
+    vm: &mut Vm,
+    (error, error_proto): (ObjRef, ObjRef),
+    kind: &'static str,
+    length: u32,
+    call: crate::object::NativeFn,
+    construct: crate::object::NativeCtor,
+) {
+    let proto = vm.new_plain_object(error_proto);
+    let realm = vm.realm as usize;
+    vm.realms[realm].error_prototypes.insert(kind, proto);
+    let ctor = vm.make_constructor(kind, length, call, Some(construct), proto);
     vm.obj_mut(ctor).proto = Some(error);
-    let n = vm.string("SuppressedError");
-    vm.define_data(proto, nk, n, attrs::HIDDEN);
+    let name = vm.string(kind);
+    let nk = PropertyKey::String(vm.names.name);
+    vm.define_data(proto, nk, name, attrs::HIDDEN);
+    let empty = vm.string("");
+    let mk = PropertyKey::String(vm.names.message);
     vm.define_data(proto, mk, empty, attrs::HIDDEN);
 }
 
