@@ -9,7 +9,7 @@ impl Vm {
     /// All arguments of frame `fi`.
     pub fn frame_arguments(&self, fi: usize) -> Vec<Value> {
         let frame = &self.frames[fi];
-        let f = frame.script.function(frame.function);
+        let f = frame.script().function(frame.function);
         let params = f.parameter_count.to_native() as usize;
         let n = (frame.argc as usize).min(params);
         let mut args = self.registers[frame.base..frame.base + n].to_vec();

@@ -208,11 +208,31 @@ impl Vm {
         let result = self.handle_scope(|vm| {
             vm.root(this);
             vm.root_all(args);
-            vm.native_depth += 1;
-            let result = call(vm, this, args);
-            vm.native_depth -= 1;
-            result
+            call(vm, this, args)
         });
+        self.realm = saved_realm;
+        self.current_native = saved_native;
+        result
+    }
+
+    /// [[Call]] of native function `o` from the dispatch loop, with `this` and `args` read
+    /// from the calling frame's registers. They stay rooted by the frame, so unlike
+    /// [`Vm::call_native`] this roots nothing; and the native runs on the loop's stack, which
+    /// had [`NATIVE_STACK_RED_ZONE`] left when the loop was entered (every entry checks), so
+    /// there is no check either: whatever the native calls back goes through `Vm::call` or
+    /// `Vm::construct`, which check.
+    #[inline]
+    pub(crate) fn call_native_from_registers(
+        &mut self,
+        o: ObjRef,
+        call: crate::object::NativeFn,
+        realm: u32,
+        this: Value,
+        args: &[Value],
+    ) -> JsResult<Value> {
+        let saved_native = self.current_native.replace(o);
+        let saved_realm = std::mem::replace(&mut self.realm, realm);
+        let result = self.handle_scope(|vm| call(vm, this, args));
         self.realm = saved_realm;
         self.current_native = saved_native;
         result
@@ -410,8 +430,9 @@ impl Vm {
             return Err(self.range_error("Maximum call stack size exceeded"));
         }
         let (script, function, header, env, arrow_this, realm) = match &self.obj(callee).kind {
+            // SAFETY: the frame roots `callee`, whose script this is.
             ObjectKind::Function(c) => (
-                c.script.clone(),
+                unsafe { crate::verified::ScriptRef::new(&c.script) },
                 c.function,
                 c.header,
                 c.env,

@@ -51,7 +51,8 @@ impl Vm {
         self.registers
             .resize(base + register_count, Value::UNDEFINED);
         self.push_frame(crate::vm::Frame {
-            script,
+            // SAFETY: the frame's extras own the script (`FrameExtra::top_level`).
+            script: unsafe { crate::verified::ScriptRef::new(&script) },
             function: top,
             callee,
             pc: 0,
@@ -65,7 +66,7 @@ impl Vm {
             is_construct: false,
             realm,
             strict: eval_strict,
-            extra: None,
+            extra: crate::vm::FrameExtra::top_level(&script, None, None),
         });
         self.run(None)
     }

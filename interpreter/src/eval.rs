@@ -230,7 +230,8 @@ impl Vm {
             .resize(base + register_count, Value::UNDEFINED);
         let realm = self.realm;
         self.push_frame(Frame {
-            script,
+            // SAFETY: the frame's extras own the script (`FrameExtra::top_level`).
+            script: unsafe { crate::verified::ScriptRef::new(&script) },
             function: top,
             callee: Value::UNDEFINED,
             pc: 0,
@@ -244,7 +245,7 @@ impl Vm {
             is_construct: false,
             realm,
             strict,
-            extra: crate::vm::FrameExtra::new(Vec::new(), generator, promise),
+            extra: crate::vm::FrameExtra::top_level(&script, generator, promise),
         });
         self.run(None)
     }

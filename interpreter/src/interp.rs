@@ -138,10 +138,10 @@ impl Vm {
                 }
             }
             let fi = self.frames.len() - 1;
-            let frame_script = &self.frames[fi].script;
+            let frame_script = self.frames[fi].script;
             let script: &Rc<LoadedScript> = match &mut script {
-                Some(s) if Rc::ptr_eq(s, frame_script) => s,
-                other => other.insert(frame_script.clone()),
+                Some(s) if frame_script.is(s) => s,
+                other => other.insert(frame_script.to_rc()),
             };
             let function = self.frames[fi].function;
             let base = self.frames[fi].base;
@@ -1433,7 +1433,14 @@ impl Vm {
                         let argv = smallvec::SmallVec::<[Value; 8]>::from_slice(
                             &self.registers[a..a + count.0 as usize],
                         );
-                        r!(dst) = tri!(self.call(f, t, &argv));
+                        r!(dst) = if let Some(fo) = f.as_object()
+                            && let ObjectKind::Native(n) = &self.obj(fo).kind
+                        {
+                            let (call, realm) = (n.call, n.realm);
+                            tri!(self.call_native_from_registers(fo, call, realm, t, &argv))
+                        } else {
+                            tri!(self.call(f, t, &argv))
+                        };
                     }
                     I::CallSpread {
                         dst,
@@ -1761,9 +1768,9 @@ impl Vm {
             && self.origin_value != Some(*v)
             && let Some(frame) = self.frames.last()
         {
-            let f = frame.script.function(frame.function);
+            let f = frame.script().function(frame.function);
             let offset = crate::vm::position_of(f, frame.pc.saturating_sub(1));
-            self.exception_origin = Some((frame.script.clone(), offset));
+            self.exception_origin = Some((frame.script.to_rc(), offset));
             self.origin_value = Some(*v);
         }
     }
@@ -1777,7 +1784,7 @@ impl Vm {
                 return Err(error);
             };
             if let JsError::Throw(value) = error {
-                let f = frame.script.function(frame.function);
+                let f = frame.script().function(frame.function);
                 let pc = frame.pc.saturating_sub(1) as u32;
                 let handler = f
                     .handlers

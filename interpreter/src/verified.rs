@@ -187,3 +187,48 @@ pub unsafe fn commit_slot<T>(stack: &mut Vec<T>) {
 fn grow<T>(stack: &mut Vec<T>) {
     stack.reserve(stack.len().max(16));
 }
+
+/// A frame's script, held without a reference count: a JS-to-JS call or return touches no
+/// count (`Vm::push_frame_with` copies the callee's pointer).
+///
+/// A frame is always pushed with an owner of its script that lives as long as the frame can
+/// run or be inspected: the closure the frame roots as its `callee` (whose
+/// `Closure::script` is this script, and the closure never changes it), or, for code with no
+/// closure of its own (a script's, module's or eval's top level), the reference-counted
+/// script in the frame's extras (`FrameExtra::script`). A suspended generator's frame is rooted
+/// through the generator, its callee with it.
+#[derive(Clone, Copy)]
+pub struct ScriptRef(std::ptr::NonNull<crate::vm::LoadedScript>);
+
+impl ScriptRef {
+    /// # Safety
+    /// The frame that holds the result holds an owner of `script` as the type's comment says.
+    #[inline(always)]
+    pub unsafe fn new(script: &std::rc::Rc<crate::vm::LoadedScript>) -> ScriptRef {
+        ScriptRef(std::ptr::NonNull::from(&**script))
+    }
+
+    #[inline(always)]
+    pub fn get(&self) -> &crate::vm::LoadedScript {
+        // SAFETY: `new`'s promise: the frame holding `self` keeps the script alive.
+        unsafe { self.0.as_ref() }
+    }
+
+    /// Whether `self` is `script`.
+    #[inline(always)]
+    pub fn is(&self, script: &std::rc::Rc<crate::vm::LoadedScript>) -> bool {
+        std::ptr::eq(self.0.as_ptr(), std::rc::Rc::as_ptr(script))
+    }
+
+    /// A counted reference, for whatever outlives the frame (a closure made in it, an error's
+    /// origin).
+    pub fn to_rc(&self) -> std::rc::Rc<crate::vm::LoadedScript> {
+        let p = self.0.as_ptr().cast_const();
+        // SAFETY: the pointer came from an `Rc` (`new` takes one) that is alive (`new`'s
+        // promise), so one more strong count may be taken and handed to `from_raw`.
+        unsafe {
+            std::rc::Rc::increment_strong_count(p);
+            std::rc::Rc::from_raw(p)
+        }
+    }
+}

@@ -384,7 +384,8 @@ pub enum ReturnTo {
 /// A call's record on the frame stack. Kept small (a call writes one, a return reads one):
 /// what only generator, async and over-supplied calls need lives in [`FrameExtra`].
 pub struct Frame {
-    pub script: Rc<LoadedScript>,
+    /// Kept alive by the callee or the extras (see `ScriptRef`).
+    pub script: crate::verified::ScriptRef,
     pub callee: Value,
     pub this: Value,
     pub new_target: Value,
@@ -414,9 +415,27 @@ pub struct FrameExtra {
     /// Registers a `Yield`/`Await` resumes into: the value and the mode.
     pub resume_value: u32,
     pub resume_mode: u32,
+    /// The owner of the frame's script when it has no closure of its own: a script's,
+    /// module's or eval's top level (see `ScriptRef`).
+    pub script: Option<Rc<LoadedScript>>,
 }
 
 impl FrameExtra {
+    /// The extras of a frame for the top level of `script` (a script's, module's or eval's,
+    /// which has no closure to keep the script alive): they own it.
+    pub fn top_level(
+        script: &Rc<LoadedScript>,
+        generator: Option<ObjRef>,
+        promise: Option<Value>,
+    ) -> Option<Box<FrameExtra>> {
+        Some(Box::new(FrameExtra {
+            generator,
+            promise,
+            script: Some(script.clone()),
+            ..FrameExtra::default()
+        }))
+    }
+
     /// The extras of a new frame, boxed only when there are any.
     pub fn new(
         extra_args: Vec<Value>,
@@ -436,6 +455,10 @@ impl FrameExtra {
 }
 
 impl Frame {
+    pub fn script(&self) -> &LoadedScript {
+        self.script.get()
+    }
+
     pub fn extra_args(&self) -> &[Value] {
         self.extra.as_ref().map_or(&[], |e| &e.extra_args)
     }
@@ -611,8 +634,6 @@ pub struct Vm {
     pub current_native: Option<ObjRef>,
     /// Indices of mapped arguments objects that no longer alias their parameter.
     pub unmapped_arguments: rustc_hash::FxHashSet<(u32, u32)>,
-    /// How deep native code has re-entered the dispatch loop.
-    pub native_depth: usize,
     /// The exception a handler is about to catch (`Catch` reads it).
     pub thrown: Value,
     /// The exception value `exception_origin` describes.
@@ -728,7 +749,6 @@ impl Vm {
             names,
             current_native: None,
             unmapped_arguments: Default::default(),
-            native_depth: 0,
             thrown: Value::UNDEFINED,
             origin_value: None,
             join_stack: Vec::new(),
@@ -1180,16 +1200,16 @@ impl Vm {
     pub fn stack_lines(&self) -> Vec<String> {
         let mut lines = Vec::new();
         for (i, frame) in self.frames.iter().enumerate().rev().take(10) {
-            let f = frame.script.function(frame.function);
+            let f = frame.script().function(frame.function);
             let name = f
                 .name
                 .as_ref()
-                .and_then(|n| frame.script.code().strings.get(n.to_native() as usize))
+                .and_then(|n| frame.script().code().strings.get(n.to_native() as usize))
                 .map(|s| s.to_string_lossy());
             let offset = position_of(f, self.frame_pc(i).saturating_sub(1));
-            let (line, col) = frame.script.reported_line_column(offset);
+            let (line, col) = frame.script().reported_line_column(offset);
             // An unnamed script shows as V8 shows it (`vm.compileFunction`'s default).
-            let file = match &*frame.script.name {
+            let file = match &*frame.script().name {
                 "" => "<anonymous>",
                 name => name,
             };
