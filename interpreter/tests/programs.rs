@@ -445,3 +445,29 @@ fn iterator_proposals_stop_at_a_deadline_on_endless_iterators() {
         assert!(matches!(r, Err(JsError::Terminate(_))), "{source}: {r:?}");
     }
 }
+
+#[test]
+fn values_written_into_locals_and_updates_for_effect_keep_their_order_and_old_values() {
+    check(
+        "var log = [];
+         var boom = { get p() { log.push('get'); throw 'thrown'; } };
+         var x = 1;
+         try { x = boom.p; } catch (e) { log.push(e, x); }
+         var y = 2, w = { valueOf() { log.push('valueOf', y); throw 'v'; } };
+         try { y = y * w; } catch (e) { log.push(e, y); }
+         function f(n) { try { var k = n.q; } catch (e) { return k; } return k; }
+         log.push(f({ q: 5 }), f(null));
+         var node = { next: { next: null, v: 2 }, v: 1 }, seen = [];
+         for (var c = node; c != null; c = c.next) seen.push(c.v);
+         log.push(seen.join());
+         var o = { n: { valueOf() { log.push('vo'); return 4; } } };
+         o.n++;
+         var p = { _v: 1, get v() { log.push('g'); return this._v; }, set v(z) { log.push('s' + z); this._v = z; } };
+         p.v++; --p.v; p['v']--;
+         var big = { b: 10n }; big.b++;
+         log.push(o.n, p._v, typeof big.b, big.b);
+         print(log.join(' '));",
+        // As node prints it.
+        &["get thrown 1 valueOf 2 v 2 5  1,2 vo g s2 g s1 g s0 5 0 bigint 11"],
+    );
+}

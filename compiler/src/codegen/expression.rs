@@ -963,10 +963,11 @@ impl<'a> Compiler<'a> {
     }
 
     /// `name = value` (or, with `init`, a declaration's `name = value`) where `value` is a call,
-    /// a `new`, a literal or another local and `name` a local in a register that may be written now (with `init` any, else
-    /// a `var` or an initialised `let`): the result goes straight into the variable's register,
-    /// with no copy. Safe because a call instruction writes its destination last, after it has
-    /// read its callee and arguments, and not at all when it throws: the variable is never
+    /// a `new`, a property read, one operator on a local, a literal or another local, and
+    /// `name` a local in a register that may be written now (with `init` any, else a `var` or
+    /// an initialised `let`): the result goes straight into the variable's register, with no
+    /// copy. Safe because each of these writes its destination with its last instruction,
+    /// after it has read its operands, and not at all when it throws: the variable is never
     /// seen half-assigned. Returns whether it compiled the assignment.
     pub fn value_into_local(
         &mut self,
@@ -978,6 +979,16 @@ impl<'a> Compiler<'a> {
         let writes_last = match value {
             Expression::Call(c) => !matches!(c.callee, Expression::Super(_)),
             Expression::New(_) => true,
+            // A property read evaluates its object and key elsewhere (or reads them in place)
+            // and writes only the result (`member`).
+            Expression::Member(m) => !matches!(m.object, Expression::Super(_)),
+            // One operator on a local read in place: the right side goes to a temporary and
+            // only the operator writes the result (`binary`). Any other left side (a chain
+            // `a + b + c` included) builds up in the destination, where the right side could
+            // read it, or a throw leave it.
+            Expression::Binary(b) => {
+                self.local_operand(&b.left).is_some() && cannot_assign_locals(&b.right, 16)
+            }
             // One load or copy, which cannot throw.
             _ => is_literal(value) || self.local_operand(value).is_some(),
         };

@@ -474,19 +474,32 @@ impl<'a> Compiler<'a> {
     }
 
     /// `x++`, `--x` and the like whose value nobody reads (a statement, a `for` update): on a
-    /// local variable, one instruction that updates its register in place.
+    /// local variable, one instruction that updates its register in place; on anything else,
+    /// get, step and put, with no copy of the old value (prefix and postfix do the same then:
+    /// `Increment` converts with ToNumeric once, as the separate conversion would).
     pub fn update_for_effect(&mut self, u: &'a UpdateExpression<'a>) -> CompileResult<()> {
+        let step = |value| match u.operator {
+            UpdateOperator::Increment => I::Increment {
+                dst: value,
+                src: value,
+            },
+            UpdateOperator::Decrement => I::Decrement {
+                dst: value,
+                src: value,
+            },
+        };
         if let Pattern::Identifier(id) = &u.argument
             && let Some(reg) = self.mutable_local(id.name)
         {
             self.at(u.span);
-            self.emit(match u.operator {
-                UpdateOperator::Increment => I::Increment { dst: reg, src: reg },
-                UpdateOperator::Decrement => I::Decrement { dst: reg, src: reg },
-            });
+            self.emit(step(reg));
             return Ok(());
         }
-        let dst = self.f.alloc();
-        self.update(u, dst)
+        let reference = self.reference_in_place(&u.argument, true, false)?;
+        let value = self.f.alloc();
+        self.get_reference(&reference, value)?;
+        self.at(u.span);
+        self.emit(step(value));
+        self.put_reference(&reference, value)
     }
 }
