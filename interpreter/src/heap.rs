@@ -49,17 +49,13 @@ impl BigRef {
 }
 
 impl Value {
+    #[inline(always)]
     pub fn as_object(self) -> Option<ObjRef> {
-        match self.as_heap() {
-            Some((HeapKind::Object, i)) => Some(ObjRef(i as u32)),
-            _ => None,
-        }
+        self.object_index().map(ObjRef)
     }
+    #[inline(always)]
     pub fn as_string(self) -> Option<StrRef> {
-        match self.as_heap() {
-            Some((HeapKind::String, i)) => Some(StrRef(i as u32)),
-            _ => None,
-        }
+        self.string_index().map(StrRef)
     }
     pub fn as_symbol(self) -> Option<SymRef> {
         match self.as_heap() {
@@ -73,9 +69,11 @@ impl Value {
             _ => None,
         }
     }
+    #[inline(always)]
     pub fn is_object(self) -> bool {
         self.as_object().is_some()
     }
+    #[inline(always)]
     pub fn is_string(self) -> bool {
         self.as_string().is_some()
     }

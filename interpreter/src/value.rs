@@ -49,6 +49,8 @@ const TAG_MASK: u64 = 0x7 << TAG_SHIFT;
 const PAYLOAD_MASK: u64 = (1 << TAG_SHIFT) - 1;
 /// The only NaN stored unboxed: quiet, positive, tag 0.
 const CANONICAL_NAN: u64 = 0x7FF8_0000_0000_0000;
+/// The smallest boxed value: every bit pattern from here up is boxed, none below.
+const FIRST_BOXED: u64 = boxed(TAG_SPECIAL, 0);
 
 // Tags (bits 48..51 under the box prefix). 0 is never used: `BOX_PREFIX` alone is the negative
 // quiet NaN, which canonicalisation never produces, so it can stay a plain double bit pattern.
@@ -126,9 +128,32 @@ impl Value {
             .then_some((self.0 & PAYLOAD_MASK) as u32)
     }
 
+    /// The tag of a boxed value. Boxed values are exactly the bit patterns from
+    /// `boxed(1, 0)` up (the prefix's 13 ones, then a non-zero tag), so one comparison tells a
+    /// double from the rest, and the 16 bits over the payload name the tag.
+    #[inline(always)]
     fn tag(self) -> Option<u64> {
-        let is_boxed = self.0 & BOX_PREFIX == BOX_PREFIX && self.0 & TAG_MASK != 0;
-        is_boxed.then_some((self.0 & TAG_MASK) >> TAG_SHIFT)
+        (self.0 >= FIRST_BOXED).then_some((self.0 & TAG_MASK) >> TAG_SHIFT)
+    }
+
+    /// Whether the value is boxed under `tag`: its top 16 bits are the prefix and the tag.
+    #[inline(always)]
+    const fn has_tag(self, tag: u64) -> bool {
+        self.0 >> TAG_SHIFT == boxed(tag, 0) >> TAG_SHIFT
+    }
+
+    /// The 32-bit cell index of an object reference (or of an accessor pair, which is an
+    /// object cell too: the collector marks it through the slot that holds it): tags 6 and 7
+    /// are the values from `boxed(TAG_OBJECT, 0)` up.
+    #[inline(always)]
+    pub fn object_index(self) -> Option<u32> {
+        (self.0 >= boxed(TAG_OBJECT, 0)).then_some(self.0 as u32)
+    }
+
+    /// The 32-bit cell index of a string reference.
+    #[inline(always)]
+    pub fn string_index(self) -> Option<u32> {
+        self.has_tag(TAG_STRING).then_some(self.0 as u32)
     }
 
     pub fn unbox(self) -> Unboxed {
@@ -178,8 +203,9 @@ impl Value {
         self == Value::UNDEFINED || self == Value::NULL
     }
 
+    #[inline(always)]
     pub fn as_int32(self) -> Option<i32> {
-        (self.tag() == Some(TAG_INT32)).then_some((self.0 & PAYLOAD_MASK) as u32 as i32)
+        self.has_tag(TAG_INT32).then_some(self.0 as u32 as i32)
     }
 
     /// The Number, in either form.
@@ -191,8 +217,9 @@ impl Value {
         }
     }
 
+    #[inline(always)]
     pub fn is_number(self) -> bool {
-        matches!(self.tag(), None | Some(TAG_INT32))
+        self.0 < FIRST_BOXED || self.has_tag(TAG_INT32)
     }
 
     /// The heap cell this value refers to, if any.
