@@ -466,8 +466,20 @@ fn values_written_into_locals_and_updates_for_effect_keep_their_order_and_old_va
          p.v++; --p.v; p['v']--;
          var big = { b: 10n }; big.b++;
          log.push(o.n, p._v, typeof big.b, big.b);
+         print(log.join(' '));
+         log = [];
+         var t = { valueOf() { log.push('t', x); throw 'no'; } };
+         x = 1; o = { p: 2, q: 3 };
+         try { x = o.p + o.q + t; } catch (e) { log.push(e, x); }
+         x = 3; x = x * 2 + x; log.push(x);
+         y = 5; y = o.p - (y = 10); log.push(y);
+         var z = 4; z = (z + 1) * z; log.push(z);
+         let v = 7; v = o.p * v - v; log.push(v);
          print(log.join(' '));",
         // As node prints it.
-        &["get thrown 1 valueOf 2 v 2 5  1,2 vo g s2 g s1 g s0 5 0 bigint 11"],
+        &[
+            "get thrown 1 valueOf 2 v 2 5  1,2 vo g s2 g s1 g s0 5 0 bigint 11",
+            "t 1 no 1 9 -8 20 7",
+        ],
     );
 }

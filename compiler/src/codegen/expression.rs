@@ -833,7 +833,19 @@ impl<'a> Compiler<'a> {
     }
 
     fn binary(&mut self, b: &'a BinaryExpression<'a>, dst: Reg) -> CompileResult<()> {
-        // Left-deep chains are compiled iteratively: `a + b + c` folds into `dst`.
+        self.binary_building_in(b, dst, dst)
+    }
+
+    /// `binary` whose left side and intermediate results (of a chain `a + b + c`) build up in
+    /// `scratch`, and whose last operator writes `dst`: with a `scratch` other than `dst`, the
+    /// only write to `dst` is the last instruction (see `value_into_local`).
+    fn binary_building_in(
+        &mut self,
+        b: &'a BinaryExpression<'a>,
+        dst: Reg,
+        scratch: Reg,
+    ) -> CompileResult<()> {
+        // Left-deep chains are compiled iteratively: `a + b + c` folds into `scratch`.
         let mut chain = vec![b];
         let mut left = &b.left;
         while let Expression::Binary(inner) = left {
@@ -842,24 +854,26 @@ impl<'a> Compiler<'a> {
         }
         // A local variable is read in place, without a copy: on the right always (the operator
         // runs right after), on the left when the right side cannot assign it (see
-        // `cannot_assign_locals`). Otherwise the left value goes to `dst`, a register no binding
-        // owns, so it cannot change while the right side runs.
+        // `cannot_assign_locals`). Otherwise the left value goes to `scratch`, a register no
+        // binding owns, so it cannot change while the right side runs.
         let innermost = chain[chain.len() - 1];
         let mut lhs = match self.local_operand(left) {
             Some(reg) if cannot_assign_locals(&innermost.right, 16) => reg,
             _ => {
-                self.expression(left, dst)?;
-                dst
+                self.expression(left, scratch)?;
+                scratch
             }
         };
         let temp = self.f.alloc();
-        for node in chain.into_iter().rev() {
+        let last = chain.len() - 1;
+        for (step, node) in chain.into_iter().rev().enumerate() {
+            let out = if step == last { dst } else { scratch };
             if let Some(k) = int32_literal(&node.right)
-                && let Some(op) = int_operand_instruction(node.operator, dst, lhs, k)
+                && let Some(op) = int_operand_instruction(node.operator, out, lhs, k)
             {
                 self.at(node.operator_span);
                 self.emit(op);
-                lhs = dst;
+                lhs = out;
                 continue;
             }
             let rhs = match self.local_operand(&node.right) {
@@ -870,8 +884,8 @@ impl<'a> Compiler<'a> {
                 }
             };
             self.at(node.operator_span);
-            self.emit(binary_instruction(node.operator, dst, lhs, rhs));
-            lhs = dst;
+            self.emit(binary_instruction(node.operator, out, lhs, rhs));
+            lhs = out;
         }
         Ok(())
     }
@@ -963,7 +977,7 @@ impl<'a> Compiler<'a> {
     }
 
     /// `name = value` (or, with `init`, a declaration's `name = value`) where `value` is a call,
-    /// a `new`, a property read, one operator on a local, a literal or another local, and
+    /// a `new`, a property read, a binary operator, a literal or another local, and
     /// `name` a local in a register that may be written now (with `init` any, else a `var` or
     /// an initialised `let`): the result goes straight into the variable's register, with no
     /// copy. Safe because each of these writes its destination with its last instruction,
@@ -982,13 +996,9 @@ impl<'a> Compiler<'a> {
             // A property read evaluates its object and key elsewhere (or reads them in place)
             // and writes only the result (`member`).
             Expression::Member(m) => !matches!(m.object, Expression::Super(_)),
-            // One operator on a local read in place: the right side goes to a temporary and
-            // only the operator writes the result (`binary`). Any other left side (a chain
-            // `a + b + c` included) builds up in the destination, where the right side could
-            // read it, or a throw leave it.
-            Expression::Binary(b) => {
-                self.local_operand(&b.left).is_some() && cannot_assign_locals(&b.right, 16)
-            }
+            // Binary operators build up in a temporary and write the result with the last
+            // one (`binary_building_in`, below).
+            Expression::Binary(_) => true,
             // One load or copy, which cannot throw.
             _ => is_literal(value) || self.local_operand(value).is_some(),
         };
@@ -1003,7 +1013,14 @@ impl<'a> Compiler<'a> {
             } if init || (!constant && (!lexical || self.is_initialized(name))) => reg,
             _ => return Ok(false),
         };
-        self.expression(value, reg)?;
+        if let Expression::Binary(b) = value {
+            let mark = self.f.mark();
+            let scratch = self.f.alloc();
+            self.binary_building_in(b, reg, scratch)?;
+            self.f.release(mark);
+        } else {
+            self.expression(value, reg)?;
+        }
         if init {
             // Marks a lexical binding initialised; the value is in place already.
             self.store_binding(name, reg, true)?;
