@@ -42,6 +42,7 @@ mod private_names;
 pub mod property;
 pub mod realm;
 mod script_constants;
+pub mod shared_memory;
 pub mod string;
 mod super_keyword;
 mod templates;
