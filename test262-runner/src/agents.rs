@@ -279,7 +279,11 @@ fn run_agent(
             .and_then(|script| vm.run_top_level(script))
             .and_then(|_| vm.run_jobs());
     if ran.is_ok() {
-        let _ = serve_broadcasts(&mut vm, agent);
+        // The script may have dropped `$262`: the agent object stays rooted meanwhile.
+        let _ = vm.handle_scope(|vm| {
+            vm.root(agent.value());
+            serve_broadcasts(vm, agent)
+        });
     }
     AGENT.with(|a| a.borrow_mut().take());
 }

@@ -374,6 +374,11 @@ pub fn allocate(
         // growing never moves bytes another agent may be using; its pages are committed as
         // they are touched.
         let capacity = max_byte_length.unwrap_or(byte_length);
+        if byte_length > MAX_BYTE_LENGTH {
+            return Err(vm.range_error(&format!(
+                "SharedArrayBuffer allocation of {byte_length} bytes failed"
+            )));
+        }
         vm.reserve(byte_length as usize)?;
         match SharedBlock::new(
             byte_length as usize,
