@@ -606,6 +606,7 @@ fn grow(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
         ));
     }
     let before = block.len();
+    vm.reserve((new_length as usize).saturating_sub(before))?;
     if !block.grow(new_length as usize) {
         return Err(vm.range_error("SharedArrayBuffer.prototype.grow cannot shrink a buffer"));
     }
