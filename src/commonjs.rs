@@ -67,7 +67,7 @@ fn memory_usage(vm: &mut Vm, _: Value, _: &[Value]) -> JsResult<Value> {
         .objects
         .iter_live()
         .map(|o| match &o.kind {
-            kiln_interpreter::object::ObjectKind::ArrayBuffer(b) => b.bytes.capacity(),
+            kiln_interpreter::object::ObjectKind::ArrayBuffer(b) => b.bytes.heap_size(),
             _ => 0,
         })
         .sum();

@@ -255,7 +255,7 @@ fn view_bytes(vm: &mut Vm, v: Value, name: &str) -> JsResult<Vec<u8>> {
                 let ta = **ta;
                 let len = typed_array::length_of(vm, &ta).unwrap_or(0) * ta.element.size();
                 if let Some(b) = array_buffer::buffer_data(vm, ta.buffer) {
-                    return Ok(b.bytes[ta.byte_offset..ta.byte_offset + len].to_vec());
+                    return Ok(b.bytes.to_vec(ta.byte_offset..ta.byte_offset + len));
                 }
             }
             ObjectKind::DataView(view) => {
@@ -265,7 +265,7 @@ fn view_bytes(vm: &mut Vm, v: Value, name: &str) -> JsResult<Vec<u8>> {
                         .byte_length
                         .map_or(b.bytes.len(), |n| view.byte_offset + n)
                         .min(b.bytes.len());
-                    return Ok(b.bytes[view.byte_offset.min(end)..end].to_vec());
+                    return Ok(b.bytes.to_vec(view.byte_offset.min(end)..end));
                 }
             }
             _ => {}

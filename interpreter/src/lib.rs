@@ -15,6 +15,8 @@
 //!   files.
 //! - [`realm`] and [`builtins`]: the intrinsics; [`eval`]: source to running code.
 //! - [`limits`]: termination checks inside built-ins, the maximum string and BigInt sizes.
+//! - [`shared_memory`]: SharedArrayBuffers' blocks and waiter lists, the one part of a runtime
+//!   other threads' runtimes may share.
 
 pub mod abstract_ops;
 mod arguments;
@@ -42,6 +44,7 @@ mod private_names;
 pub mod property;
 pub mod realm;
 mod script_constants;
+pub mod shared_memory;
 pub mod string;
 mod super_keyword;
 mod templates;

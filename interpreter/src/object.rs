@@ -921,7 +921,7 @@ impl crate::heap::HeapSize for Object {
             }
             ObjectKind::Temporal(_) => size_of::<crate::builtins::temporal::TemporalValue>(),
             ObjectKind::ArrayBuffer(b) => {
-                size_of::<crate::builtins::array_buffer::BufferData>() + b.bytes.capacity()
+                size_of::<crate::builtins::array_buffer::BufferData>() + b.bytes.heap_size()
             }
             ObjectKind::TypedArray(_) => size_of::<crate::builtins::typed_array::TypedArrayData>(),
             ObjectKind::DataView(_) => size_of::<crate::builtins::data_view::ViewData>(),

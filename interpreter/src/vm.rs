@@ -600,6 +600,11 @@ pub struct Vm {
     /// Targets of WeakRefs created or dereferenced in the current job (AddToKeptObjects): kept
     /// alive until the job ends.
     pub kept_alive: Vec<Value>,
+    /// Pending `Atomics.waitAsync` promises, settled when the job queue runs dry.
+    pub async_waits: crate::builtins::atomics::AsyncWaits,
+    /// The agent's [[CanBlock]]: whether `Atomics.wait` may suspend this thread (true unless
+    /// the host says otherwise, as a browser's main thread would).
+    pub can_block: bool,
     pub host: Box<dyn Host>,
     /// Set to stop the running code at the next check (timeouts, Ctrl-C).
     pub interrupt: Arc<AtomicBool>,
@@ -773,6 +778,8 @@ impl Vm {
             symbols,
             symbol_registry: FxHashMap::default(),
             kept_alive: Vec::new(),
+            async_waits: Default::default(),
+            can_block: true,
             host,
             interrupt: Arc::new(AtomicBool::new(false)),
             deadline: None,
@@ -1269,6 +1276,7 @@ impl Vm {
             roots.extend(t.objects.iter().map(|o| Traced::Value(o.value())));
         }
         roots.extend(self.kept_alive.iter().map(|&v| Traced::Value(v)));
+        roots.extend(self.async_waits.promises().map(Traced::Value));
         roots.push(Traced::Value(self.thrown));
         roots.extend(self.single_chars.iter().map(|&v| Traced::Value(v)));
         if let Some(v) = self.origin_value {
@@ -1455,10 +1463,20 @@ impl Vm {
         Ok(())
     }
 
-    /// Runs queued promise jobs until none are left.
+    /// Runs queued promise jobs until none are left and no `Atomics.waitAsync` is pending:
+    /// while one is, the thread waits for another agent's notification or the timeout
+    /// (bounded by the interrupt and the deadline, like any run).
     pub fn run_jobs(&mut self) -> JsResult<()> {
-        while self.run_one_job()? {}
-        Ok(())
+        use crate::builtins::atomics::settle_async_waits;
+        loop {
+            while self.run_one_job()? {
+                settle_async_waits(self, false)?;
+            }
+            if self.async_waits.is_empty() {
+                return Ok(());
+            }
+            settle_async_waits(self, true)?;
+        }
     }
 
     /// Runs the oldest queued job; false when there was none.

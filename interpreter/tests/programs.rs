@@ -483,3 +483,146 @@ fn values_written_into_locals_and_updates_for_effect_keep_their_order_and_old_va
         ],
     );
 }
+
+/// A runtime on its own thread that shares `block` as the global `sab`, runs `source` and
+/// returns what it printed and how its run ended.
+fn agent_thread(
+    block: std::sync::Arc<kiln_interpreter::shared_memory::SharedBlock>,
+    source: &'static str,
+    interrupt: Option<std::sync::Arc<std::sync::atomic::AtomicBool>>,
+) -> std::thread::JoinHandle<(Vec<String>, Result<(), String>)> {
+    std::thread::spawn(move || {
+        let out = Rc::new(RefCell::new(Vec::new()));
+        let mut vm = Vm::new(Box::new(Capture(out.clone())));
+        vm.deadline = Some(std::time::Instant::now() + std::time::Duration::from_secs(20));
+        if let Some(flag) = interrupt {
+            vm.interrupt = flag;
+        }
+        let sab = kiln_interpreter::builtins::array_buffer::new_shared(&mut vm, block);
+        vm.define_global("sab", sab.value());
+        let r = match vm.run_script(source, "agent.js") {
+            Ok(_) => Ok(()),
+            Err(JsError::Throw(v)) => Err(kiln_interpreter::builtins::console::inspect(&mut vm, v)),
+            Err(JsError::Terminate(t)) => Err(t),
+        };
+        let lines = out.borrow().clone();
+        (lines, r)
+    })
+}
+
+/// The Shared Data Block of the SharedArrayBuffer `expression` evaluates to in `vm`.
+fn block_of(
+    vm: &mut Vm,
+    expression: &str,
+) -> std::sync::Arc<kiln_interpreter::shared_memory::SharedBlock> {
+    let v = vm.run_script(expression, "block.js").expect("runs");
+    let o = v.as_object().expect("an object");
+    kiln_interpreter::builtins::array_buffer::shared_block(vm, o).expect("a SharedArrayBuffer")
+}
+
+#[test]
+fn runtimes_on_two_threads_share_memory_wait_and_notify() {
+    for gc_stress in [false, true] {
+        let out = Rc::new(RefCell::new(Vec::new()));
+        let mut vm = Vm::new(Box::new(Capture(out.clone())));
+        vm.set_gc_stress(gc_stress);
+        let block = block_of(
+            &mut vm,
+            "var sab = new SharedArrayBuffer(16); var i32 = new Int32Array(sab); sab",
+        );
+        // The other thread counts to 10,000 with Atomics.add beside this one, then waits on
+        // index 1 until this thread notifies it.
+        let agent = agent_thread(
+            block,
+            "const i32 = new Int32Array(sab);
+             for (let k = 0; k < 10000; k++) Atomics.add(i32, 0, 1);
+             Atomics.store(i32, 2, 1);
+             print(Atomics.wait(i32, 1, 0));
+             print(Atomics.load(i32, 1));",
+            None,
+        );
+        vm.run_script(
+            "for (let k = 0; k < 10000; k++) Atomics.add(i32, 0, 1);
+             while (Atomics.load(i32, 2) !== 1) {}
+             // Notify only once the agent waits: spin until notify finds it.
+             Atomics.store(i32, 1, 7);
+             while (Atomics.notify(i32, 1) === 0) {}",
+            "main.js",
+        )
+        .expect("main runs");
+        let (lines, r) = agent.join().expect("the agent thread ends");
+        r.expect("the agent runs");
+        assert_eq!(lines, ["ok", "7"]);
+        let total = vm
+            .run_script("Atomics.load(i32, 0)", "total.js")
+            .expect("runs");
+        assert_eq!(total.as_number(), Some(20000.0), "gc_stress={gc_stress}");
+    }
+}
+
+#[test]
+fn wait_async_settles_from_another_thread_and_by_timeout() {
+    for gc_stress in [false, true] {
+        let out = Rc::new(RefCell::new(Vec::new()));
+        let mut vm = Vm::new(Box::new(Capture(out.clone())));
+        vm.set_gc_stress(gc_stress);
+        let block = block_of(&mut vm, "var sab = new SharedArrayBuffer(8); sab");
+        let agent = agent_thread(
+            block,
+            "const i32 = new Int32Array(sab);
+             while (Atomics.notify(i32, 0) === 0) {}",
+            None,
+        );
+        vm.run_script(
+            "const i32 = new Int32Array(sab);
+             const a = Atomics.waitAsync(i32, 0, 0);
+             const b = Atomics.waitAsync(i32, 1, 0, 10);
+             print(a.async, b.async, Atomics.waitAsync(i32, 1, 1).value, Atomics.waitAsync(i32, 1, 0, 0).value);
+             a.value.then(v => print('a', v, [1, 2].map(String).join()));
+             b.value.then(v => print('b', v));",
+            "main.js",
+        )
+        .expect("main runs");
+        agent
+            .join()
+            .expect("the agent thread ends")
+            .1
+            .expect("the agent runs");
+        let mut lines = out.borrow().clone();
+        lines[1..].sort();
+        assert_eq!(
+            lines,
+            ["true true not-equal timed-out", "a ok 1,2", "b timed-out"],
+            "gc_stress={gc_stress}"
+        );
+    }
+}
+
+#[test]
+fn a_waiting_thread_stops_at_its_deadline_or_interrupt() {
+    let mut vm = Vm::new(Box::new(Capture(Rc::default())));
+    vm.deadline = Some(std::time::Instant::now() + std::time::Duration::from_millis(50));
+    let r = vm.run_script(
+        "Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0)",
+        "w.js",
+    );
+    assert!(matches!(r, Err(JsError::Terminate(_))), "{r:?}");
+    let r = vm.run_script(
+        "Atomics.waitAsync(new Int32Array(new SharedArrayBuffer(4)), 0, 0)",
+        "w.js",
+    );
+    assert!(matches!(r, Err(JsError::Terminate(_))), "{r:?}");
+
+    let mut vm = Vm::new(Box::new(Capture(Rc::default())));
+    let block = block_of(&mut vm, "new SharedArrayBuffer(4)");
+    let flag = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let agent = agent_thread(
+        block,
+        "Atomics.wait(new Int32Array(sab), 0, 0)",
+        Some(flag.clone()),
+    );
+    std::thread::sleep(std::time::Duration::from_millis(30));
+    flag.store(true, std::sync::atomic::Ordering::Relaxed);
+    let (_, r) = agent.join().expect("the agent thread ends");
+    assert!(r.is_err_and(|e| e.contains("interrupted")));
+}

@@ -80,8 +80,12 @@ impl Executor for Execute {
             TIME_BUDGET
         };
         vm.deadline = Some(Instant::now() + budget);
+        // The test's agents end with it, however it ends.
+        let _agents = crate::agents::Session::begin(vm.deadline, self.gc_stress);
         install_262(&mut vm);
         let fm = &test.frontmatter;
+        // The main agent can block, except in the tests written for one that cannot.
+        vm.can_block = !fm.has_flag("CanBlockIsFalse");
         let is_async = fm.has_flag("async");
         let mut includes: Vec<&str> = Vec::new();
         if !fm.has_flag("raw") {
@@ -310,6 +314,7 @@ fn install_262(vm: &mut Vm) {
     vm.make_html_dda(dda);
     let dk = vm.key("IsHTMLDDA");
     vm.define_data(o, dk, dda.value(), kiln_interpreter::object::attrs::HIDDEN);
+    crate::agents::install_main(vm, o);
     vm.define_global("$262", o.value());
 }
 

@@ -4,6 +4,7 @@
 //! only if every mode passes. Modes of execution (parse only, run, gc-stress) implement
 //! [`Executor`].
 
+mod agents;
 mod execute;
 mod expectations;
 mod frontmatter;

@@ -1,24 +1,131 @@
 //! 25.1 ArrayBuffer and 25.2 SharedArrayBuffer objects: fixed-length, resizable and growable
-//! byte buffers. One agent runs JavaScript, so a shared buffer is an ordinary block of bytes that
-//! cannot be detached.
+//! byte buffers. An ArrayBuffer owns its bytes (a `Vec<u8>` only this runtime's thread sees); a
+//! SharedArrayBuffer holds a `SharedBlock` that other agents' buffers may hold too
+//! (`shared_memory.rs`), so its bytes are read and written through [`Bytes`], never borrowed.
 
 use super::arg;
 use crate::abstract_ops::objects;
 use crate::heap::ObjRef;
 use crate::limits::BULK_BYTES;
 use crate::object::{Object, ObjectKind, PropertyKey, attrs};
+use crate::shared_memory::SharedBlock;
 use crate::value::Value;
 use crate::vm::{JsResult, Vm};
+use std::sync::Arc;
 
 /// The largest buffer Kiln allocates (2 GiB); larger requests are a RangeError, as
 /// CreateByteDataBlock allows.
 pub const MAX_BYTE_LENGTH: u64 = 1 << 31;
 
+/// A buffer's Data Block: its own bytes, or a Shared Data Block other agents may use at the
+/// same time.
+pub enum Bytes {
+    Owned(Vec<u8>),
+    Shared(Arc<SharedBlock>),
+}
+
+impl Default for Bytes {
+    fn default() -> Bytes {
+        Bytes::Owned(Vec::new())
+    }
+}
+
+impl Bytes {
+    pub fn len(&self) -> usize {
+        match self {
+            Bytes::Owned(v) => v.len(),
+            Bytes::Shared(b) => b.len(),
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The bytes this runtime's heap counts for the block (a shared block's pages past its
+    /// length are never touched, so they are not counted).
+    pub fn heap_size(&self) -> usize {
+        match self {
+            Bytes::Owned(v) => v.capacity(),
+            Bytes::Shared(b) => b.len(),
+        }
+    }
+
+    /// Copies the bytes at `at..at + out.len()` into `out`; the range must be in bounds.
+    pub fn read(&self, at: usize, out: &mut [u8]) {
+        match self {
+            Bytes::Owned(v) => out.copy_from_slice(&v[at..at + out.len()]),
+            Bytes::Shared(b) => b.read(at, out),
+        }
+    }
+
+    /// Writes `bytes` at `at`; the range must be in bounds.
+    pub fn write(&mut self, at: usize, bytes: &[u8]) {
+        match self {
+            Bytes::Owned(v) => v[at..at + bytes.len()].copy_from_slice(bytes),
+            Bytes::Shared(b) => b.write(at, bytes),
+        }
+    }
+
+    /// The bytes of `range`, copied.
+    pub fn to_vec(&self, range: std::ops::Range<usize>) -> Vec<u8> {
+        let mut out = vec![0; range.len()];
+        self.read(range.start, &mut out);
+        out
+    }
+
+    /// Runs `f` over the bytes of `range` as one mutable slice: in place for owned bytes; for
+    /// a shared block, over a copy written back afterwards (plain accesses, which the memory
+    /// model lets another agent see in pieces).
+    pub fn with_mut<R>(
+        &mut self,
+        range: std::ops::Range<usize>,
+        f: impl FnOnce(&mut [u8]) -> R,
+    ) -> R {
+        match self {
+            Bytes::Owned(v) => f(&mut v[range]),
+            Bytes::Shared(b) => {
+                let mut copy = vec![0; range.len()];
+                b.read(range.start, &mut copy);
+                let r = f(&mut copy);
+                b.write(range.start, &copy);
+                r
+            }
+        }
+    }
+
+    /// Copies the bytes of `src` to `dest`, as a memmove.
+    pub fn copy_within(&mut self, src: std::ops::Range<usize>, dest: usize) {
+        match self {
+            Bytes::Owned(v) => v.copy_within(src, dest),
+            Bytes::Shared(b) => {
+                let copy = self_copy(b, src);
+                b.write(dest, &copy);
+            }
+        }
+    }
+
+    /// The owned bytes, for the operations only an ArrayBuffer has (resize, transfer,
+    /// detach).
+    pub fn owned_mut(&mut self) -> Option<&mut Vec<u8>> {
+        match self {
+            Bytes::Owned(v) => Some(v),
+            Bytes::Shared(_) => None,
+        }
+    }
+}
+
+fn self_copy(b: &SharedBlock, src: std::ops::Range<usize>) -> Vec<u8> {
+    let mut copy = vec![0; src.len()];
+    b.read(src.start, &mut copy);
+    copy
+}
+
 /// The slots of an ArrayBuffer or SharedArrayBuffer.
 #[derive(Default)]
 pub struct BufferData {
     /// [[ArrayBufferData]]: empty once detached.
-    pub bytes: Vec<u8>,
+    pub bytes: Bytes,
     pub detached: bool,
     /// [[ArrayBufferMaxByteLength]]: present for resizable (and growable shared) buffers.
     pub max_byte_length: Option<usize>,
@@ -101,6 +208,29 @@ pub fn buffer_data_mut(vm: &mut Vm, o: ObjRef) -> Option<&mut BufferData> {
     }
 }
 
+/// The Shared Data Block of a SharedArrayBuffer, to hand to another agent.
+pub fn shared_block(vm: &Vm, o: ObjRef) -> Option<Arc<SharedBlock>> {
+    match &buffer_data(vm, o)?.bytes {
+        Bytes::Shared(block) => Some(block.clone()),
+        Bytes::Owned(_) => None,
+    }
+}
+
+/// A new %SharedArrayBuffer% of the current realm over `block`, which other agents may share.
+pub fn new_shared(vm: &mut Vm, block: Arc<SharedBlock>) -> ObjRef {
+    let proto = vm.intrinsics().shared_array_buffer_prototype;
+    let data = BufferData {
+        max_byte_length: block.growable.then(|| block.capacity()),
+        bytes: Bytes::Shared(block),
+        shared: true,
+        ..Default::default()
+    };
+    vm.alloc(Object::new(
+        Some(proto),
+        ObjectKind::ArrayBuffer(Box::new(data)),
+    ))
+}
+
 /// IsDetachedBuffer (a non-buffer counts as detached, which the verifier-free callers rely on).
 pub fn is_detached(vm: &Vm, buffer: ObjRef) -> bool {
     buffer_data(vm, buffer).is_none_or(|b| b.detached)
@@ -169,13 +299,13 @@ fn resize_bytes(vm: &mut Vm, bytes: &mut Vec<u8>, new_length: usize) -> JsResult
 /// Resizes a buffer's block in place (its bytes are moved out meanwhile: nothing else reads
 /// them while no JavaScript runs).
 fn resize_block(vm: &mut Vm, o: ObjRef, new_length: usize) -> JsResult<()> {
-    let Some(data) = buffer_data_mut(vm, o) else {
+    let Some(bytes) = buffer_data_mut(vm, o).and_then(|d| d.bytes.owned_mut()) else {
         return Ok(());
     };
-    let mut bytes = std::mem::take(&mut data.bytes);
+    let mut bytes = std::mem::take(bytes);
     let resized = resize_bytes(vm, &mut bytes, new_length);
     if let Some(data) = buffer_data_mut(vm, o) {
-        data.bytes = bytes;
+        data.bytes = Bytes::Owned(bytes);
     }
     resized
 }
@@ -210,10 +340,10 @@ pub fn copy_bytes(
     vm.in_chunks(len, BULK_BYTES, |vm, r| {
         chunk.clear();
         if let Some(d) = buffer_data(vm, src) {
-            chunk.extend_from_slice(&d.bytes[from + r.start..from + r.end]);
+            chunk = d.bytes.to_vec(from + r.start..from + r.end);
         }
         if let Some(d) = buffer_data_mut(vm, dst) {
-            d.bytes[to + r.start..to + r.start + chunk.len()].copy_from_slice(&chunk);
+            d.bytes.write(to + r.start, &chunk);
         }
     })
 }
@@ -239,7 +369,32 @@ pub fn allocate(
     if max_byte_length.is_some_and(|m| m > MAX_BYTE_LENGTH) {
         return Err(vm.range_error("Invalid array buffer max length"));
     }
-    let bytes = create_byte_block(vm, byte_length)?;
+    let bytes = if shared {
+        // The whole block is allocated now, at the largest length it may grow to, so that
+        // growing never moves bytes another agent may be using; its pages are committed as
+        // they are touched.
+        let capacity = max_byte_length.unwrap_or(byte_length);
+        if byte_length > MAX_BYTE_LENGTH {
+            return Err(vm.range_error(&format!(
+                "SharedArrayBuffer allocation of {byte_length} bytes failed"
+            )));
+        }
+        vm.reserve(byte_length as usize)?;
+        match SharedBlock::new(
+            byte_length as usize,
+            capacity as usize,
+            max_byte_length.is_some(),
+        ) {
+            Some(block) => Bytes::Shared(block),
+            None => {
+                return Err(vm.range_error(&format!(
+                    "SharedArrayBuffer allocation of {capacity} bytes failed"
+                )));
+            }
+        }
+    } else {
+        Bytes::Owned(create_byte_block(vm, byte_length)?)
+    };
     let data = BufferData {
         bytes,
         detached: false,
@@ -257,7 +412,7 @@ pub fn allocate(
 pub fn new_array_buffer(vm: &mut Vm, bytes: Vec<u8>) -> ObjRef {
     let proto = vm.intrinsics().array_buffer_prototype;
     let data = BufferData {
-        bytes,
+        bytes: Bytes::Owned(bytes),
         ..Default::default()
     };
     vm.alloc(Object::new(
@@ -279,7 +434,7 @@ pub fn detach(vm: &mut Vm, buffer: ObjRef, key: Value) -> JsResult<()> {
         return Err(vm.type_error("The ArrayBuffer's detach key does not match"));
     }
     if let Some(data) = buffer_data_mut(vm, buffer) {
-        data.bytes = Vec::new();
+        data.bytes = Bytes::default();
         data.detached = true;
     }
     Ok(())
@@ -290,9 +445,11 @@ pub fn detach(vm: &mut Vm, buffer: ObjRef, key: Value) -> JsResult<()> {
 pub fn clone_array_buffer(vm: &mut Vm, src: ObjRef, offset: usize, len: usize) -> JsResult<ObjRef> {
     let mut bytes = reserve_byte_block(vm, len as u64)?;
     vm.in_chunks(len, BULK_BYTES, |vm, r| {
-        let from = buffer_data(vm, src).and_then(|d| d.bytes.get(offset + r.start..offset + r.end));
+        let from = buffer_data(vm, src)
+            .filter(|d| offset + r.end <= d.bytes.len())
+            .map(|d| d.bytes.to_vec(offset + r.start..offset + r.end));
         match from {
-            Some(from) => bytes.extend_from_slice(from),
+            Some(from) => bytes.extend_from_slice(&from),
             None => bytes.resize(r.end, 0),
         }
     })?;
@@ -440,18 +597,21 @@ fn grow(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
         ));
     }
     let new_length = vm.to_index(arg(args, 0))?;
-    let (current, max) = buffer_data(vm, o)
-        .map(|d| (d.bytes.len(), d.max_byte_length.unwrap_or(0)))
-        .unwrap_or_default();
-    if new_length > max as u64 {
+    let Some(block) = shared_block(vm, o) else {
+        return Ok(Value::UNDEFINED);
+    };
+    if new_length > block.capacity() as u64 {
         return Err(vm.range_error(
             "SharedArrayBuffer.prototype.grow: the new length exceeds the maximum byte length",
         ));
     }
-    if new_length < current as u64 {
+    let before = block.len();
+    vm.reserve((new_length as usize).saturating_sub(before))?;
+    if !block.grow(new_length as usize) {
         return Err(vm.range_error("SharedArrayBuffer.prototype.grow cannot shrink a buffer"));
     }
-    resize_block(vm, o, new_length as usize)?;
+    vm.heap
+        .note_growth((new_length as usize).saturating_sub(before));
     Ok(Value::UNDEFINED)
 }
 
@@ -575,16 +735,23 @@ fn copy_and_detach(
     }
     let proto_ctor = vm.intrinsics().array_buffer_constructor;
     let new = allocate(vm, proto_ctor.value(), 0, new_max, false)?;
-    let mut bytes = std::mem::take(&mut buffer_data_mut(vm, o).expect("a buffer").bytes);
+    let mut bytes = match buffer_data_mut(vm, o).and_then(|d| d.bytes.owned_mut()) {
+        Some(bytes) => std::mem::take(bytes),
+        None => Vec::new(),
+    };
     let new_length = new_byte_length as usize;
     if let Err(e) = resize_bytes(vm, &mut bytes, new_length) {
-        buffer_data_mut(vm, o).expect("a buffer").bytes = bytes;
+        if let Some(d) = buffer_data_mut(vm, o) {
+            d.bytes = Bytes::Owned(bytes);
+        }
         return Err(e);
     }
     if new_length < bytes.capacity() / 2 {
         bytes.shrink_to_fit();
     }
-    buffer_data_mut(vm, new).expect("a buffer").bytes = bytes;
+    if let Some(d) = buffer_data_mut(vm, new) {
+        d.bytes = Bytes::Owned(bytes);
+    }
     detach(vm, o, Value::UNDEFINED)?;
     Ok(new.value())
 }

@@ -220,8 +220,8 @@ fn inspect_at(vm: &mut Vm, v: Value, depth: usize, seen: &mut Vec<ObjRef>) -> St
             }
             let bytes: Vec<String> = b
                 .bytes
+                .to_vec(0..b.bytes.len().min(50))
                 .iter()
-                .take(50)
                 .map(|x| format!("{x:02x}"))
                 .collect();
             let more = if b.bytes.len() > 50 {

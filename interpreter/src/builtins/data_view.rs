@@ -189,7 +189,7 @@ fn get_value<const T: usize>(vm: &mut Vm, this: Value, args: &[Value]) -> JsResu
     let little = vm.to_boolean(arg(args, 1));
     let at = view_index(vm, &view, index, ty.size())?;
     let e = buffer_data(vm, view.buffer)
-        .map(|d| typed_array::decode(ty, &d.bytes[at..], little))
+        .map(|d| typed_array::decode(ty, &d.bytes.to_vec(at..at + ty.size()), little))
         .unwrap_or(typed_array::Element::Number(0.0));
     Ok(typed_array::element_value(vm, ty, e))
 }
@@ -203,7 +203,9 @@ fn set_value<const T: usize>(vm: &mut Vm, this: Value, args: &[Value]) -> JsResu
     let little = vm.to_boolean(arg(args, 2));
     let at = view_index(vm, &view, index, ty.size())?;
     if let Some(d) = buffer_data_mut(vm, view.buffer) {
-        typed_array::encode(ty, e, little, &mut d.bytes[at..]);
+        d.bytes.with_mut(at..at + ty.size(), |out| {
+            typed_array::encode(ty, e, little, out)
+        });
     }
     Ok(Value::UNDEFINED)
 }

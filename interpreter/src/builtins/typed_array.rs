@@ -260,7 +260,10 @@ pub fn read(vm: &Vm, ta: &TypedArrayData, index: usize) -> Option<Element> {
     }
     let data = buffer_data(vm, ta.buffer)?;
     let at = ta.byte_offset + index * ta.element.size();
-    Some(decode(ta.element, &data.bytes[at..], true))
+    let mut raw = [0u8; 8];
+    let raw = &mut raw[..ta.element.size()];
+    data.bytes.read(at, raw);
+    Some(decode(ta.element, raw, true))
 }
 
 /// Stores `e` at `index` when the index is valid; returns whether it did.
@@ -271,7 +274,10 @@ pub fn write(vm: &mut Vm, ta: &TypedArrayData, index: usize, e: Element) -> bool
     let at = ta.byte_offset + index * ta.element.size();
     match buffer_data_mut(vm, ta.buffer) {
         Some(data) => {
-            encode(ta.element, e, true, &mut data.bytes[at..]);
+            let mut raw = [0u8; 8];
+            let raw = &mut raw[..ta.element.size()];
+            encode(ta.element, e, true, raw);
+            data.bytes.write(at, raw);
             true
         }
         None => false,
@@ -664,14 +670,16 @@ fn convert_elements(
         chunk.clear();
         if let Some(d) = buffer_data(vm, src.buffer) {
             let at = src.byte_offset + (from + r.start) * src_size;
-            chunk.extend_from_slice(&d.bytes[at..at + r.len() * src_size]);
+            chunk = d.bytes.to_vec(at..at + r.len() * src_size);
         }
         if let Some(d) = buffer_data_mut(vm, dst.buffer) {
             let at = dst.byte_offset + (to + r.start) * dst_size;
-            let out = d.bytes[at..].chunks_exact_mut(dst_size);
-            for (e, out) in chunk.chunks_exact(src_size).zip(out) {
-                encode(dst.element, decode(src.element, e, true), true, out);
-            }
+            d.bytes.with_mut(at..at + r.len() * dst_size, |out| {
+                let out = out.chunks_exact_mut(dst_size);
+                for (e, out) in chunk.chunks_exact(src_size).zip(out) {
+                    encode(dst.element, decode(src.element, e, true), true, out);
+                }
+            });
         }
     })
 }
@@ -1078,13 +1086,15 @@ fn fill(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
     let count = end.min(len).saturating_sub(start);
     vm.in_chunks(count, crate::limits::BULK_BYTES / size, |vm, r| {
         if let Some(d) = buffer_data_mut(vm, ta.buffer) {
-            let bytes = &mut d.bytes[first + r.start * size..first + r.end * size];
-            match size {
-                1 => bytes.fill(pattern[0]),
-                2 => fill_with::<2>(bytes, &pattern),
-                4 => fill_with::<4>(bytes, &pattern),
-                _ => fill_with::<8>(bytes, &pattern),
-            }
+            d.bytes.with_mut(
+                first + r.start * size..first + r.end * size,
+                |bytes| match size {
+                    1 => bytes.fill(pattern[0]),
+                    2 => fill_with::<2>(bytes, &pattern),
+                    4 => fill_with::<4>(bytes, &pattern),
+                    _ => fill_with::<8>(bytes, &pattern),
+                },
+            );
         }
     })?;
     Ok(o.value())
@@ -1298,13 +1308,13 @@ fn reverse(vm: &mut Vm, this: Value, _: &[Value]) -> JsResult<Value> {
     // pairs at a time.
     vm.in_chunks(len / 2, crate::limits::BULK_BYTES / size, |vm, pairs| {
         if let Some(data) = buffer_data_mut(vm, ta.buffer) {
-            let bytes = &mut data.bytes[ta.byte_offset..ta.byte_offset + len * size];
-            match size {
+            let range = ta.byte_offset..ta.byte_offset + len * size;
+            data.bytes.with_mut(range, |bytes| match size {
                 1 => swap_pairs::<1>(bytes, pairs),
                 2 => swap_pairs::<2>(bytes, pairs),
                 4 => swap_pairs::<4>(bytes, pairs),
                 _ => swap_pairs::<8>(bytes, pairs),
-            }
+            });
         }
     })?;
     Ok(o.value())
@@ -1443,9 +1453,11 @@ fn slice(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
             // period of `to - from`, as a memmove would not make them.
             vm.in_chunks(len, crate::limits::BULK_BYTES, |vm, r| {
                 if let Some(d) = buffer_data_mut(vm, ta.buffer) {
-                    for i in r {
-                        d.bytes[to + i] = d.bytes[from + i];
-                    }
+                    d.bytes.with_mut(from + r.start..to + r.end, |bytes| {
+                        for i in r.clone() {
+                            bytes[to - from + i - r.start] = bytes[i - r.start];
+                        }
+                    });
                 }
             })?;
         } else {

@@ -56,7 +56,7 @@ fn bytes_of(vm: &mut Vm, ta: &TypedArrayData) -> JsResult<Vec<u8>> {
         return Err(vm.type_error("The Uint8Array is detached or out of bounds"));
     };
     Ok(super::array_buffer::buffer_data(vm, ta.buffer)
-        .map(|d| d.bytes[ta.byte_offset..ta.byte_offset + len].to_vec())
+        .map(|d| d.bytes.to_vec(ta.byte_offset..ta.byte_offset + len))
         .unwrap_or_default())
 }
 
