@@ -626,3 +626,22 @@ fn a_waiting_thread_stops_at_its_deadline_or_interrupt() {
     let (_, r) = agent.join().expect("the agent thread ends");
     assert!(r.is_err_and(|e| e.contains("interrupted")));
 }
+
+#[test]
+fn a_method_call_reads_a_local_receiver_in_place_only_when_the_arguments_cannot_assign_it() {
+    check(
+        "var log = [];
+         function mk(n) { return { n, m(a) { log.push(this.n, typeof a == 'object' ? 'o' : a); return this; } }; }
+         var o = mk(1), p = mk(2);
+         o.m(o = p);
+         o.m(o.n);
+         o['m'](o = mk(3));
+         (o.m)(4);
+         function f() { return this.m(this.n); }
+         f.call(mk(5));
+         var q = mk(6); q.m(...[q = mk(7), 8]);
+         print(log.join(' '));",
+        // As node prints it.
+        &["1 o 2 2 2 o 3 4 5 5 6 o"],
+    );
+}

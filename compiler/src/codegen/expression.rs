@@ -476,7 +476,7 @@ impl<'a> Compiler<'a> {
 
     fn tagged_template(&mut self, t: &'a TaggedTemplate<'a>, dst: Reg) -> CompileResult<()> {
         let callee = self.f.alloc();
-        let this = self.callee_and_this(&t.tag, callee)?;
+        let this = self.callee_and_this(&t.tag, callee, false)?;
         let count = t.quasi.expressions.len() as u32 + 1;
         let args = self.f.alloc_n(count);
         let raw: Vec<u32> = t.quasi.quasis.iter().map(|q| self.string(q.raw)).collect();
@@ -1225,12 +1225,29 @@ impl<'a> Compiler<'a> {
     }
 
     /// Evaluates a callee, and the `this` a call of it gets: into `this`, or, for a plain
-    /// call, the function's `undefined` register. Returns the register that holds it.
-    fn callee_and_this(&mut self, callee: &'a Expression<'a>, dst: Reg) -> CompileResult<Reg> {
+    /// call, the function's `undefined` register. Returns the register that holds it. With
+    /// `stable_locals` (nothing evaluated after the callee, the arguments, can assign a local),
+    /// a method's object that is a local (or `this`) is read in place: `o.m(x)` copies no `o`.
+    fn callee_and_this(
+        &mut self,
+        callee: &'a Expression<'a>,
+        dst: Reg,
+        stable_locals: bool,
+    ) -> CompileResult<Reg> {
         match callee {
             Expression::Member(m) if !matches!(m.object, Expression::Super(_)) => {
-                let this = self.f.alloc();
-                self.expression(&m.object, this)?;
+                let key_is_stable = match &m.property {
+                    MemberProperty::Computed(k) => cannot_assign_locals(k, 16),
+                    MemberProperty::Static(_) | MemberProperty::Private(_) => true,
+                };
+                let this = match self.object_operand(&m.object) {
+                    Some(reg) if stable_locals && key_is_stable => reg,
+                    _ => {
+                        let this = self.f.alloc();
+                        self.expression(&m.object, this)?;
+                        this
+                    }
+                };
                 self.optional_check(m.optional, this);
                 self.at(member_position(m));
                 self.get_property(this, &m.property, dst)?;
@@ -1249,7 +1266,7 @@ impl<'a> Compiler<'a> {
                 Ok(this)
             }
             Expression::Parenthesized(p) if matches!(p.expression, Expression::Member(_)) => {
-                self.callee_and_this(&p.expression, dst)
+                self.callee_and_this(&p.expression, dst, stable_locals)
             }
             Expression::Identifier(id)
                 if matches!(self.resolve(id.name, false), Location::Dynamic) =>
@@ -1322,7 +1339,11 @@ impl<'a> Compiler<'a> {
             });
             return Ok(());
         }
-        let this = self.callee_and_this(&c.callee, callee)?;
+        let stable_locals = c.arguments.iter().all(|a| match a {
+            Argument::Expression(e) => cannot_assign_locals(e, 16),
+            Argument::Spread(s) => cannot_assign_locals(&s.argument, 16),
+        });
+        let this = self.callee_and_this(&c.callee, callee, stable_locals)?;
         self.optional_check(c.optional, callee);
         if spread {
             let array = self.f.alloc();
