@@ -45,6 +45,7 @@ mod script_constants;
 pub mod string;
 mod super_keyword;
 mod templates;
+mod using_declarations;
 pub mod value;
 pub mod verified;
 pub mod vm;

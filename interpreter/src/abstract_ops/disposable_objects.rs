@@ -59,7 +59,7 @@ pub struct AwaitFlags {
 pub fn new_dispose_capability(vm: &mut Vm) -> ObjRef {
     vm.alloc(Object::new(
         None,
-        ObjectKind::DisposableStack(Box::new(DisposableStackData::default())),
+        ObjectKind::DisposableStack(Box::default()),
     ))
 }
 
