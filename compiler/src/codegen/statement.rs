@@ -346,9 +346,8 @@ impl<'a> Compiler<'a> {
                     self.bind_pattern(&d.target, r, true)?;
                 }
                 (Some(init), kind) => {
-                    let is_using = matches!(kind, VariableKind::Using | VariableKind::AwaitUsing);
                     if let Pattern::Identifier(id) = &d.target
-                        && !is_using
+                        && !kind.is_using()
                         && self.value_into_local(id.name, init, true)?
                     {
                         continue;
@@ -557,9 +556,7 @@ impl<'a> Compiler<'a> {
                 .is_some_and(|id| self.tree.get(id).has_env());
         // `for (using x = ...; ...)`: the whole loop is the scope of the disposal.
         match &s.init {
-            Some(ForInit::Variable(v))
-                if matches!(v.kind, VariableKind::Using | VariableKind::AwaitUsing) =>
-            {
+            Some(ForInit::Variable(v)) if v.kind.is_using() => {
                 let is_async = v.kind == VariableKind::AwaitUsing;
                 self.with_disposal(is_async, |c| c.for_loop(s, labels, per_iteration))?;
             }
@@ -726,9 +723,7 @@ impl<'a> Compiler<'a> {
         };
         // `for (using x of ...)`: each iteration is the scope of the disposal.
         match &s.left {
-            ForHead::Variable(v)
-                if matches!(v.kind, VariableKind::Using | VariableKind::AwaitUsing) =>
-            {
+            ForHead::Variable(v) if v.kind.is_using() => {
                 self.with_disposal(v.kind == VariableKind::AwaitUsing, iteration)?;
             }
             _ => iteration(self)?,
@@ -831,7 +826,7 @@ impl<'a> Compiler<'a> {
     }
 
     /// The `try` block and the `catch` clause, if any; returns the jumps to their normal end
-    /// (the catch clause's own end falls through).
+    /// (a lone `try` block and the catch clause end by falling through).
     fn try_catch(&mut self, t: &'a TryStatement<'a>) -> CompileResult<Vec<Patch>> {
         let env_depth = self.f.env_depth;
         let try_start = self.f.label().0 as u32;
@@ -839,26 +834,27 @@ impl<'a> Compiler<'a> {
         self.statements(t.block.body)?;
         self.leave_scope(outer);
         let try_end = self.f.label().0 as u32;
+        let Some(h) = t.handler else {
+            return Ok(Vec::new());
+        };
         let to_end = vec![self.f.emit_jump(|o| I::Jump { offset: o })];
-        if let Some(h) = t.handler {
-            let handler = self.f.label().0 as u32;
-            self.f.handlers.push(Handler {
-                start: try_start,
-                end: try_end,
-                handler,
-                env_depth,
-            });
-            let exception = self.f.alloc();
-            self.emit(I::Catch { dst: exception });
-            let outer = self.enter_scope(node(h, 0), &[])?;
-            if let Some(p) = &h.param {
-                self.bind_pattern(p, exception, true)?;
-            }
-            let inner = self.enter_scope(node(h.body, 0), h.body.body)?;
-            self.statements(h.body.body)?;
-            self.leave_scope(inner);
-            self.leave_scope(outer);
+        let handler = self.f.label().0 as u32;
+        self.f.handlers.push(Handler {
+            start: try_start,
+            end: try_end,
+            handler,
+            env_depth,
+        });
+        let exception = self.f.alloc();
+        self.emit(I::Catch { dst: exception });
+        let outer = self.enter_scope(node(h, 0), &[])?;
+        if let Some(p) = &h.param {
+            self.bind_pattern(p, exception, true)?;
         }
+        let inner = self.enter_scope(node(h.body, 0), h.body.body)?;
+        self.statements(h.body.body)?;
+        self.leave_scope(inner);
+        self.leave_scope(outer);
         Ok(to_end)
     }
 
