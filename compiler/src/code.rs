@@ -123,6 +123,15 @@ pub struct FunctionCode {
     pub flags: u32,
 }
 
+/// What a `finally` block's completion-kind register holds (`try` and the scopes of `using`
+/// declarations): a normal completion, a throw of the value register, or the `i`th `break`,
+/// `continue` or `return` routed through the block (`FIRST_EXIT + i`).
+pub mod completion {
+    pub const NORMAL: i32 = 0;
+    pub const THROW: i32 = 1;
+    pub const FIRST_EXIT: i32 = 2;
+}
+
 /// `FunctionCode::flags` bits.
 pub mod flags {
     pub const STRICT: u32 = 1 << 0;

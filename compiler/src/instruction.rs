@@ -926,6 +926,16 @@ instructions! {
     /// `dst = ` the method `names[name]` of `object`, undefined when null or undefined
     GetMethod { dst: Reg, object: Reg, name: NameIdx }
 
+    // ----- `using` declarations (`kind`/`value`: a finally's completion registers, `code::completion`)
+    /// `dst = ` a new, empty DisposeCapability: the resources of a scope's `using` declarations
+    NewDisposeCapability { dst: Reg }
+    /// AddDisposableResource(`capability`, `value`, hint): `hint` 0 for `using`, 1 for `await using` (TypeError when `value` has no dispose method)
+    AddDisposableResource { capability: Reg, value: Reg, hint: Count }
+    /// DisposeResources(`capability`) up to its next Await: `awaited = ` the value to await, falling through; `pc += offset` once all are disposed; a disposer's error joins the completion `kind`/`value`
+    DisposeResources { capability: Reg, kind: Reg, value: Reg, awaited: Reg, offset: JumpOffset }
+    /// `error` (an awaited disposal rejected) joins the completion `kind`/`value`: a SuppressedError when that was a throw already
+    JoinDisposeError { kind: Reg, value: Reg, error: Reg }
+
     // ----- generators and async functions
     /// suspend the generator, handing `value` out; on resume `dst = ` the sent value and `mode = ` 0 next, 1 throw, 2 return
     Yield { dst: Reg, mode: Reg, value: Reg }

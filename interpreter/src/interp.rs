@@ -4,6 +4,7 @@
 //! pops it. Exceptions unwind through the handler tables; safepoints (calls and backward jumps)
 //! run the collector and the termination checks.
 
+use crate::abstract_ops::disposable_objects::DisposeStep;
 use crate::call::Completion;
 use crate::heap::ObjRef;
 use crate::inline_cache::{GLOBAL_IC, exotic_for_ic, global_slot};
@@ -1645,6 +1646,54 @@ impl Vm {
                         self.frames[fi].pc = pc;
                         let it = r!(iterator);
                         tri!(crate::abstract_ops::iterators::iterator_close(self, it));
+                    }
+                    I::NewDisposeCapability { dst } => {
+                        r!(dst) =
+                            crate::abstract_ops::disposable_objects::new_dispose_capability(self)
+                                .value();
+                    }
+                    I::AddDisposableResource {
+                        capability,
+                        value,
+                        hint,
+                    } => {
+                        self.frames[fi].pc = pc;
+                        let (c, v) = (r!(capability), r!(value));
+                        tri!(self.add_declared_resource(c, v, hint.0));
+                    }
+                    I::DisposeResources {
+                        capability,
+                        kind,
+                        value,
+                        awaited,
+                        offset,
+                    } => {
+                        self.frames[fi].pc = pc;
+                        let c = r!(capability);
+                        let completion = crate::using_declarations::FinallyCompletion {
+                            kind: r!(kind),
+                            value: r!(value),
+                        };
+                        let (now, step) = tri!(self.dispose_declared_resources(c, completion));
+                        if let Some(now) = now {
+                            r!(kind) = now.kind;
+                            r!(value) = now.value;
+                        }
+                        match step {
+                            DisposeStep::Await(v) => r!(awaited) = v,
+                            DisposeStep::Done => jump!(start, offset),
+                        }
+                    }
+                    I::JoinDisposeError { kind, value, error } => {
+                        self.frames[fi].pc = pc;
+                        let completion = crate::using_declarations::FinallyCompletion {
+                            kind: r!(kind),
+                            value: r!(value),
+                        };
+                        let e = r!(error);
+                        let now = self.join_declared_dispose_error(completion, e);
+                        r!(kind) = now.kind;
+                        r!(value) = now.value;
                     }
                     I::IteratorCloseThrow { iterator } => {
                         self.frames[fi].pc = pc;

@@ -645,3 +645,49 @@ fn a_method_call_reads_a_local_receiver_in_place_only_when_the_arguments_cannot_
         &["1 o 2 2 2 o 3 4 5 5 6 o"],
     );
 }
+
+#[test]
+fn using_declarations_dispose_at_every_exit_in_reverse_order() {
+    check(
+        "const log = [];
+         const res = (name, fail) => ({ [Symbol.dispose]() { log.push('-' + name); if (fail) throw new Error(name); } });
+         { using a = res('a'), b = res('b'); using c = null; log.push('body'); }
+         function f() { using r = res('r'); return 'ret'; }
+         log.push(f());
+         for (const i of [1, 2]) { using x = res('x' + i); if (i == 1) continue; break; }
+         for (using y of [res('y1'), res('y2')]) log.push('it');
+         let i = 0;
+         for (using z = res('z'); i < 2; i++) log.push('loop' + i);
+         outer: { using o = res('o'); switch (1) { case 1: { using s = res('s'); break outer; } } }
+         try { using e1 = res('e1', true); using e2 = res('e2', true); throw new Error('body'); }
+         catch (e) { log.push(e.name, e.error.message, e.suppressed.name, e.suppressed.error.message, e.suppressed.suppressed.message); }
+         function* g() { using r = res('g'); yield 1; yield 2; }
+         const it = g(); it.next(); it.return(); log.push('returned');
+         try { using bad = 1; } catch (e) { log.push(e instanceof TypeError); }
+         print(log.join());",
+        &["body,-b,-a,-r,ret,-x1,-x2,it,-y1,it,-y2,loop0,loop1,-z,-s,-o,-e2,-e1,SuppressedError,e1,SuppressedError,e2,body,-g,returned,true"],
+    );
+}
+
+#[test]
+fn await_using_awaits_each_disposal_and_once_for_null() {
+    check(
+        "const log = [];
+         const ares = name => ({ async [Symbol.asyncDispose]() { log.push('-' + name); await null; log.push('~' + name); } });
+         async function once() { { await using n = null; log.push('null'); } log.push('after-null'); }
+         async function f() {
+           await once();
+           { await using a = ares('a'), n = null; using s = { [Symbol.dispose]() { log.push('-s'); } }; log.push('body'); }
+           log.push('after');
+           for await (await using x of [ares('x')]) log.push('it');
+           try { await using b = { [Symbol.asyncDispose]() { return Promise.reject('rej'); } }; throw 'thrown'; }
+           catch (e) { log.push(e.name, e.error, e.suppressed); }
+           return 'done';
+         }
+         const order = [];
+         (async () => { { await using n = undefined; order.push('body'); } order.push('after'); })();
+         order.push('sync');
+         f().then(v => print(order.join(), log.join(), v));",
+        &["body,sync,after null,after-null,body,-s,-a,~a,after,it,-x,~x,SuppressedError,rej,thrown done"],
+    );
+}

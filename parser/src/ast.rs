@@ -105,6 +105,13 @@ pub enum VariableKind {
     AwaitUsing,
 }
 
+impl VariableKind {
+    /// `using` or `await using`: the bindings are resources disposed of at the end of their scope.
+    pub fn is_using(self) -> bool {
+        matches!(self, VariableKind::Using | VariableKind::AwaitUsing)
+    }
+}
+
 #[derive(Clone, Copy, Debug)]
 pub struct VariableDeclaration<'a> {
     pub span: Span,

@@ -165,6 +165,9 @@ pub struct FunctionState<'a> {
     is_class_field_init: bool,
     /// `eval` code: the registers saying whether each Annex B block function's `var` was made.
     pub annex_b_flags: Vec<(&'a str, Reg)>,
+    /// The register holding the DisposeCapability of the innermost scope of `using`
+    /// declarations.
+    dispose_capability: Option<Reg>,
 }
 
 pub struct Compiler<'a> {

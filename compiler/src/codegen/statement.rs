@@ -1,18 +1,25 @@
 //! Statements: declarations, control flow, loops, `switch`, `try`, labels and the routing of
 //! `break`/`continue`/`return` through `finally` blocks and open iterators.
 
-use super::{CompileResult, Compiler, Control, Exit, error};
-use crate::code::Handler;
+use super::{CompileResult, Compiler, Control, Exit, Patch, error};
+use crate::code::{Handler, completion};
 use crate::instruction::{Count, Imm, Instruction as I, Reg};
 use crate::scope::{TAG_BODY, node};
 use kiln_parser::ast::*;
 
 impl<'a> Compiler<'a> {
+    /// A statement list; one with `using` declarations is the scope of their disposal.
     pub fn statements(&mut self, list: &'a [Statement<'a>]) -> CompileResult<()> {
-        for s in list {
-            self.statement(s)?;
+        let each = |c: &mut Self| {
+            for s in list {
+                c.statement(s)?;
+            }
+            Ok(())
+        };
+        match using_declarations(list) {
+            Some(is_async) => self.with_disposal(is_async, each),
+            None => each(self),
         }
-        Ok(())
     }
 
     pub fn statement(&mut self, statement: &'a Statement<'a>) -> CompileResult<()> {
@@ -340,6 +347,7 @@ impl<'a> Compiler<'a> {
                 }
                 (Some(init), kind) => {
                     if let Pattern::Identifier(id) = &d.target
+                        && !kind.is_using()
                         && self.value_into_local(id.name, init, true)?
                     {
                         continue;
@@ -352,6 +360,9 @@ impl<'a> Compiler<'a> {
                         }
                         _ => self.expression(init, r)?,
                     }
+                    // InitializeBinding: the resource is added before the binding is set.
+                    self.at(d.span);
+                    self.add_disposable_resource(kind, r, d.span)?;
                     self.bind_pattern(&d.target, r, kind != VariableKind::Var)?;
                 }
             }
@@ -461,7 +472,7 @@ impl<'a> Compiler<'a> {
                     let index = exits.len() as i32;
                     self.emit(I::LoadInt {
                         dst: kind,
-                        value: Imm(2 + index),
+                        value: Imm(completion::FIRST_EXIT + index),
                     });
                     if let Some(v) = return_value {
                         self.emit(I::Move { dst: value, src: v });
@@ -543,6 +554,25 @@ impl<'a> Compiler<'a> {
                 .state
                 .scope
                 .is_some_and(|id| self.tree.get(id).has_env());
+        // `for (using x = ...; ...)`: the whole loop is the scope of the disposal.
+        match &s.init {
+            Some(ForInit::Variable(v)) if v.kind.is_using() => {
+                let is_async = v.kind == VariableKind::AwaitUsing;
+                self.with_disposal(is_async, |c| c.for_loop(s, labels, per_iteration))?;
+            }
+            _ => self.for_loop(s, labels, per_iteration)?,
+        }
+        self.leave_scope(outer);
+        Ok(())
+    }
+
+    /// A `for` statement from its initialiser on, inside the scope of its declarations.
+    fn for_loop(
+        &mut self,
+        s: &'a ForStatement<'a>,
+        labels: Vec<&'a str>,
+        per_iteration: bool,
+    ) -> CompileResult<()> {
         match &s.init {
             Some(ForInit::Variable(v)) => self.variable_declaration(v)?,
             Some(ForInit::Expression(e)) => {
@@ -574,7 +604,6 @@ impl<'a> Compiler<'a> {
             self.f.patch_here(exit);
         }
         self.finish_breakable(None);
-        self.leave_scope(outer);
         Ok(())
     }
 
@@ -584,6 +613,7 @@ impl<'a> Compiler<'a> {
         match left {
             ForHead::Variable(v) => {
                 let d = &v.declarations[0];
+                self.add_disposable_resource(v.kind, value, d.span)?;
                 self.bind_pattern(&d.target, value, v.kind != VariableKind::Var)
             }
             ForHead::Pattern(p) => self.assign_pattern(p, value),
@@ -687,8 +717,17 @@ impl<'a> Compiler<'a> {
         let body_start = self.f.label().0 as u32;
         let env_depth = self.f.env_depth;
         let outer = self.enter_scope(node(s, 0), &[])?;
-        self.bind_for_head(&s.left, value)?;
-        self.sub_statement(&s.body)?;
+        let iteration = |c: &mut Self| {
+            c.bind_for_head(&s.left, value)?;
+            c.sub_statement(&s.body)
+        };
+        // `for (using x of ...)`: each iteration is the scope of the disposal.
+        match &s.left {
+            ForHead::Variable(v) if v.kind.is_using() => {
+                self.with_disposal(v.kind == VariableKind::AwaitUsing, iteration)?;
+            }
+            _ => iteration(self)?,
+        }
         self.leave_scope(outer);
         let body_end = self.f.label().0 as u32;
         // `continue` goes back to the next step, keeping the iterator open.
@@ -768,87 +807,112 @@ impl<'a> Compiler<'a> {
     }
 
     fn try_statement(&mut self, t: &'a TryStatement<'a>) -> CompileResult<()> {
+        let Some(finalizer) = t.finalizer else {
+            let to_end = self.try_catch(t)?;
+            for p in to_end {
+                self.f.patch_here(p);
+            }
+            return Ok(());
+        };
+        self.with_finally(
+            |c| c.try_catch(t),
+            |c, _, _| {
+                let outer = c.enter_scope(node(finalizer, 0), finalizer.body)?;
+                c.statements(finalizer.body)?;
+                c.leave_scope(outer);
+                Ok(())
+            },
+        )
+    }
+
+    /// The `try` block and the `catch` clause, if any; returns the jumps to their normal end
+    /// (a lone `try` block and the catch clause end by falling through).
+    fn try_catch(&mut self, t: &'a TryStatement<'a>) -> CompileResult<Vec<Patch>> {
         let env_depth = self.f.env_depth;
-        let finally_regs = t.finalizer.map(|_| (self.f.alloc(), self.f.alloc()));
-        if let Some((kind, value)) = finally_regs {
-            self.state.controls.push(Control::Finally {
-                kind,
-                value,
-                exits: Vec::new(),
-                env_depth,
-            });
-        }
         let try_start = self.f.label().0 as u32;
         let outer = self.enter_scope(node(t.block, 0), t.block.body)?;
         self.statements(t.block.body)?;
         self.leave_scope(outer);
         let try_end = self.f.label().0 as u32;
-        let mut to_finally = Vec::new();
-        to_finally.push(self.f.emit_jump(|o| I::Jump { offset: o }));
-        if let Some(h) = t.handler {
-            let handler = self.f.label().0 as u32;
-            self.f.handlers.push(Handler {
-                start: try_start,
-                end: try_end,
-                handler,
-                env_depth,
-            });
-            let exception = self.f.alloc();
-            self.emit(I::Catch { dst: exception });
-            let outer = self.enter_scope(node(h, 0), &[])?;
-            if let Some(p) = &h.param {
-                self.bind_pattern(p, exception, true)?;
-            }
-            let inner = self.enter_scope(node(h.body, 0), h.body.body)?;
-            self.statements(h.body.body)?;
-            self.leave_scope(inner);
-            self.leave_scope(outer);
-            to_finally.push(self.f.emit_jump(|o| I::Jump { offset: o }));
-        }
-        let catch_end = self.f.label().0 as u32;
-        let Some((kind, value)) = finally_regs else {
-            for p in to_finally {
-                self.f.patch_here(p);
-            }
-            return Ok(());
+        let Some(h) = t.handler else {
+            return Ok(Vec::new());
         };
+        let to_end = vec![self.f.emit_jump(|o| I::Jump { offset: o })];
+        let handler = self.f.label().0 as u32;
+        self.f.handlers.push(Handler {
+            start: try_start,
+            end: try_end,
+            handler,
+            env_depth,
+        });
+        let exception = self.f.alloc();
+        self.emit(I::Catch { dst: exception });
+        let outer = self.enter_scope(node(h, 0), &[])?;
+        if let Some(p) = &h.param {
+            self.bind_pattern(p, exception, true)?;
+        }
+        let inner = self.enter_scope(node(h.body, 0), h.body.body)?;
+        self.statements(h.body.body)?;
+        self.leave_scope(inner);
+        self.leave_scope(outer);
+        Ok(to_end)
+    }
+
+    /// Compiles `body` so that every way out of it — its end, the jumps it returns, `break`,
+    /// `continue`, `return` or a throw — runs `finalizer` first, as `try { body } finally
+    /// { finalizer }` does. The finalizer is given the completion registers (kind and value,
+    /// `code::completion`) and may change them; after it the completion goes on its way.
+    fn with_finally(
+        &mut self,
+        body: impl FnOnce(&mut Self) -> CompileResult<Vec<Patch>>,
+        finalizer: impl FnOnce(&mut Self, Reg, Reg) -> CompileResult<()>,
+    ) -> CompileResult<()> {
+        let env_depth = self.f.env_depth;
+        let (kind, value) = (self.f.alloc(), self.f.alloc());
+        self.state.controls.push(Control::Finally {
+            kind,
+            value,
+            exits: Vec::new(),
+            env_depth,
+        });
+        let start = self.f.label().0 as u32;
+        let mut to_normal = body(self)?;
+        to_normal.push(self.f.emit_jump(|o| I::Jump { offset: o }));
+        let end = self.f.label().0 as u32;
         let Some(Control::Finally { exits, .. }) = self.state.controls.pop() else {
             unreachable!("the finally control");
         };
-        // Exceptions from the try block and the catch block run the finally, then rethrow.
+        // A throw from the body runs the finalizer, then goes on being thrown.
         let throw_handler = self.f.label().0 as u32;
         self.f.handlers.push(Handler {
-            start: try_start,
-            end: catch_end,
+            start,
+            end,
             handler: throw_handler,
             env_depth,
         });
         self.emit(I::Catch { dst: value });
         self.emit(I::LoadInt {
             dst: kind,
-            value: Imm(1),
+            value: Imm(completion::THROW),
         });
-        let to_body = self.f.emit_jump(|o| I::Jump { offset: o });
-        for p in to_finally {
+        let to_finalizer = self.f.emit_jump(|o| I::Jump { offset: o });
+        for p in to_normal {
             self.f.patch_here(p);
         }
         self.emit(I::LoadInt {
             dst: kind,
-            value: Imm(0),
+            value: Imm(completion::NORMAL),
         });
-        self.f.patch_here(to_body);
+        self.f.patch_here(to_finalizer);
         for (p, _) in &exits {
             self.f.patch_here(*p);
         }
-        let finalizer = t.finalizer.expect("a finally block");
-        let outer = self.enter_scope(node(finalizer, 0), finalizer.body)?;
-        self.statements(finalizer.body)?;
-        self.leave_scope(outer);
-        // Dispatch on how the finally was entered.
+        finalizer(self, kind, value)?;
+        // Dispatch on the completion.
         let t1 = self.f.alloc();
         self.emit(I::LoadInt {
             dst: t1,
-            value: Imm(1),
+            value: Imm(completion::THROW),
         });
         let not_throw = self.f.emit_jump(|o| I::JumpIfStrictEqual {
             lhs: kind,
@@ -862,7 +926,7 @@ impl<'a> Compiler<'a> {
         for (index, (_, exit)) in exits.into_iter().enumerate() {
             self.emit(I::LoadInt {
                 dst: t1,
-                value: Imm(2 + index as i32),
+                value: Imm(completion::FIRST_EXIT + index as i32),
             });
             let matches = self.f.emit_jump(|o| I::JumpIfStrictEqual {
                 lhs: kind,
@@ -879,6 +943,115 @@ impl<'a> Compiler<'a> {
         }
         Ok(())
     }
+
+    /// The scope of `using` declarations (the block, function body, module, loop or loop
+    /// iteration they are in): `body` runs with a new DisposeCapability in a register, to
+    /// which each declaration adds its resource, and every way out of the scope disposes of
+    /// them (DisposeResources), last added first. `is_async`: there is an `await using`, so
+    /// disposal awaits.
+    fn with_disposal(
+        &mut self,
+        is_async: bool,
+        body: impl FnOnce(&mut Self) -> CompileResult<()>,
+    ) -> CompileResult<()> {
+        if is_async && self.parked_depth() == 0 {
+            self.top_level_await = true;
+        }
+        let capability = self.f.alloc();
+        self.emit(I::NewDisposeCapability { dst: capability });
+        let outer = self.state.dispose_capability.replace(capability);
+        let result = self.with_finally(
+            |c| {
+                body(c)?;
+                Ok(Vec::new())
+            },
+            |c, kind, value| {
+                c.dispose_resources(capability, kind, value, is_async);
+                Ok(())
+            },
+        );
+        self.state.dispose_capability = outer;
+        result
+    }
+
+    /// DisposeResources(`capability`, the completion `kind`/`value`), awaiting where it says
+    /// to when `is_async`; a rejected Await is a disposer's error.
+    fn dispose_resources(&mut self, capability: Reg, kind: Reg, value: Reg, is_async: bool) {
+        let awaited = self.f.alloc();
+        let step = self.f.label();
+        let done = self.f.emit_jump(|offset| I::DisposeResources {
+            capability,
+            kind,
+            value,
+            awaited,
+            offset,
+        });
+        // Without an `await using` no step awaits: falling through is being done.
+        if is_async {
+            let await_start = self.f.label().0 as u32;
+            self.emit(I::Await {
+                dst: awaited,
+                value: awaited,
+            });
+            let await_end = self.f.label().0 as u32;
+            self.f.emit_jump_to(step, |o| I::Jump { offset: o });
+            let handler = self.f.label().0 as u32;
+            self.f.handlers.push(Handler {
+                start: await_start,
+                end: await_end,
+                handler,
+                env_depth: self.f.env_depth,
+            });
+            self.emit(I::Catch { dst: awaited });
+            self.emit(I::JoinDisposeError {
+                kind,
+                value,
+                error: awaited,
+            });
+            self.f.emit_jump_to(step, |o| I::Jump { offset: o });
+        }
+        self.f.patch_here(done);
+    }
+
+    /// Adds `value`, just bound by a `using` or `await using` declaration, to the scope's
+    /// DisposeCapability (AddDisposableResource); nothing for other declarations.
+    fn add_disposable_resource(
+        &mut self,
+        kind: VariableKind,
+        value: Reg,
+        span: kiln_lexer::Span,
+    ) -> CompileResult<()> {
+        let hint = match kind {
+            VariableKind::Using => 0,
+            VariableKind::AwaitUsing => 1,
+            _ => return Ok(()),
+        };
+        let Some(capability) = self.state.dispose_capability else {
+            return error("a `using` declaration outside a block", span);
+        };
+        self.emit(I::AddDisposableResource {
+            capability,
+            value,
+            hint: Count(hint),
+        });
+        Ok(())
+    }
+}
+
+/// Whether `list` declares `using` (`Some(false)`) or `await using` (`Some(true)`) bindings
+/// directly, making it the scope of their disposal.
+fn using_declarations(list: &[Statement<'_>]) -> Option<bool> {
+    let mut found = None;
+    for s in list {
+        if let Statement::Variable(v) = s {
+            match v.kind {
+                VariableKind::AwaitUsing => return Some(true),
+                VariableKind::Using => found = Some(false),
+                _ => {}
+            }
+        }
+    }
+    found
 }
 
 fn var_scope_is_global(c: &Compiler<'_>, id: crate::scope::ScopeId) -> bool {

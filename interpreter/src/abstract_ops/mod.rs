@@ -8,6 +8,7 @@
 //! holds the shared operations that would otherwise sit in one built-in's file and be imported
 //! from there by the others.
 
+pub mod disposable_objects;
 pub mod iterators;
 pub mod objects;
 pub mod property_descriptors;

@@ -656,14 +656,14 @@ impl<'a> Parser<'a> {
         })))
     }
 
-    /// `for (using of` is a declaration only when followed by `=`... which a for-of cannot have;
-    /// so `using of` starts a declaration only as `for (using of of x)` / `for (using of = ...;`.
+    /// `for (using of` starts a declaration only in a `for (;;)` head (`for (using of = ...;`):
+    /// a for-of's ForDeclaration has the lookahead restriction `using of`, so
+    /// `for (using of of x)` iterates `of x` into the variable `using`.
     fn using_of_is_declaration(&self) -> PResult<bool> {
         let mut lexer = self.lexer_snapshot();
         let _of = lexer.next_token().map_err(Self::lex_error_pub)?;
         let after = lexer.next_token().map_err(Self::lex_error_pub)?;
-        Ok(matches!(after.kind, Kind::Eq | Kind::Semicolon)
-            || (after.kind == Kind::Of && !after.escaped()))
+        Ok(matches!(after.kind, Kind::Eq | Kind::Semicolon))
     }
 
     fn parse_for_in_of(
