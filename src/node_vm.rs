@@ -1503,6 +1503,8 @@ fn status_text(vm: &Vm, data: &ModuleData) -> &'static str {
         Status::New => "unlinked",
         Status::Linked => "linked",
         Status::Evaluating => "evaluating",
+        // V8 reports a module whose top-level await is pending as evaluated.
+        Status::EvaluatingAsync => "evaluated",
         Status::Evaluated if record.error.is_some() => "errored",
         Status::Evaluated => "evaluated",
     }
@@ -1590,7 +1592,11 @@ fn module_link(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
                 "Module has already been linked",
             ));
         }
-        link_recursively(vm, o, linker, &mut Vec::new())
+        link_recursively(vm, o, linker, &mut Vec::new())?;
+        // Node instantiates the graph once linked: environments exist, functions are
+        // initialised and the lexical bindings are in their TDZ.
+        let index = module_data(&data).borrow().index;
+        vm.link_module(index)
     })();
     Ok(match result {
         Ok(()) => kiln_interpreter::builtins::promise::resolved(vm, Value::UNDEFINED),
@@ -1662,37 +1668,51 @@ fn link_recursively(
     Ok(())
 }
 
-/// `module.evaluate([options])`: a promise of undefined, rejected with the module's error.
+/// `module.evaluate([options])`: a promise of undefined, rejected with the module's error. As
+/// Node's is an async function, the module runs at once but every error is a rejection, and
+/// the promise settles a job after the module's evaluation promise (later, if it awaits).
 fn module_evaluate(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
-    let (_, data) = this_module(vm, this)?;
-    let options = options_object(vm, arg(args, 0), "options")?;
-    let timeout = timeout_option(vm, options)?;
-    let (index, realm, status) = {
-        let d = module_data(&data).borrow();
-        (d.index, d.realm, status_text(vm, &d))
-    };
-    if !matches!(status, "linked" | "evaluated" | "errored" | "evaluating") {
-        return Err(node_error(
-            vm,
-            "Error",
-            "ERR_VM_MODULE_STATUS",
-            "Module status must be one of linked, evaluated, or errored",
-        ));
-    }
-    let result = with_timeout(vm, timeout, |vm| {
-        let saved = vm.realm;
-        vm.realm = realm;
-        let r = vm
-            .evaluate_module_namespace(index)
-            .map(|_| Value::UNDEFINED);
-        vm.realm = saved;
-        r
-    });
-    Ok(match result {
-        Ok(_) => kiln_interpreter::builtins::promise::resolved(vm, Value::UNDEFINED),
-        Err(JsError::Throw(e)) => kiln_interpreter::builtins::promise::rejected(vm, e),
+    use kiln_interpreter::builtins::promise;
+    let evaluated = (|| {
+        let (_, data) = this_module(vm, this)?;
+        let options = options_object(vm, arg(args, 0), "options")?;
+        let timeout = timeout_option(vm, options)?;
+        let (index, realm, status) = {
+            let d = module_data(&data).borrow();
+            (d.index, d.realm, status_text(vm, &d))
+        };
+        if !matches!(status, "linked" | "evaluated" | "errored" | "evaluating") {
+            return Err(node_error(
+                vm,
+                "Error",
+                "ERR_VM_MODULE_STATUS",
+                "Module status must be one of linked, evaluated, or errored",
+            ));
+        }
+        with_timeout(vm, timeout, |vm| {
+            let saved = vm.realm;
+            vm.realm = realm;
+            let r = vm.evaluate_module(index);
+            vm.realm = saved;
+            r
+        })
+    })();
+    let evaluated = match evaluated {
+        Ok(p) => p,
+        Err(JsError::Throw(e)) => promise::rejected(vm, e),
         Err(e) => return Err(e),
-    })
+    };
+    vm.root(evaluated);
+    let result = promise::new_promise(vm).value();
+    vm.root(result);
+    promise::perform_then(
+        vm,
+        evaluated,
+        Value::UNDEFINED,
+        Value::UNDEFINED,
+        Some(result),
+    )?;
+    Ok(result)
 }
 
 /// `sourceTextModule.createCachedData()`: only before evaluation starts.
@@ -1876,10 +1896,28 @@ fn dynamic_import(
         Value::UNDEFINED,
         &[specifier, referrer, attributes],
     )?;
-    // Node awaits it: a thenable is followed too.
+    // Node awaits it (a thenable is followed too), then checks what it got.
     vm.root(result);
     let result = kiln_interpreter::builtins::promise::promise_resolve_intrinsic(vm, result)?;
-    let result = settle(vm, result)?;
+    vm.root(result);
+    let namespace = kiln_interpreter::builtins::promise::new_promise(vm).value();
+    vm.root(namespace);
+    let check = vm.native_function("", 1, imported_namespace, None);
+    kiln_interpreter::builtins::promise::perform_then(
+        vm,
+        result,
+        check.value(),
+        Value::UNDEFINED,
+        Some(namespace),
+    )?;
+    Ok(namespace)
+}
+
+/// What `importModuleDynamically` fulfilled with, as `import()`'s namespace: a namespace
+/// itself, or a `vm.Module`'s namespace (its error if it is errored); ERR_VM_MODULE_NOT_MODULE
+/// for anything else.
+fn imported_namespace(vm: &mut Vm, _: Value, args: &[Value]) -> JsResult<Value> {
+    let result = arg(args, 0);
     if result
         .as_object()
         .is_some_and(|o| matches!(vm.obj(o).kind, ObjectKind::Namespace(_)))

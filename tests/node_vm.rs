@@ -1102,3 +1102,73 @@ console.log(f(1, 2), f.length, JSON.stringify(f.toString()));
         ],
     );
 }
+
+/// Module evaluation as the spec's asynchronous module records (issue 16 point 2): the expected
+/// lines are node v20.20.2's, from `node --experimental-vm-modules FILE` with this source.
+#[test]
+fn modules_evaluate_asynchronously_as_in_node() {
+    check(
+        r#"
+import vm from 'node:vm';
+globalThis.count = 0;
+const queue = () => { for (let i = 0; i < 100; i++) Promise.resolve().then(() => count++); };
+const m = new vm.SourceTextModule('export const seen = count;');
+await m.link(() => {});
+queue();
+const p = m.evaluate();
+console.log('evaluated', count, m.status, m.namespace.seen);
+await p;
+console.log('settled', count);
+const a = new vm.SourceTextModule('export let z = 1; await 0; z = 2;');
+await a.link(() => {});
+const q = a.evaluate();
+let done = false; q.then(() => done = true);
+console.log('awaiting', a.status, a.namespace.z, done);
+await q;
+console.log('finished', a.status, a.namespace.z, done);
+const n = new vm.SourceTextModule('export const c = 1; export var v = 2;');
+await n.link(() => {});
+console.log(n.status, n.namespace.v);
+try { n.namespace.c; } catch (e) { console.log(e.name, e.message); }
+const e = new vm.SourceTextModule('await 0; throw new Error("boom")');
+await e.link(() => {});
+const ep = e.evaluate();
+console.log('failing', e.status);
+try { await ep; } catch (err) { console.log('rejected', err.message, e.status); }
+const u = new vm.SourceTextModule('');
+u.evaluate().catch(err => console.log('unlinked', err.code));
+const order = [];
+const ctx = vm.createContext({ order });
+const leaf = new vm.SourceTextModule('order.push("leaf start"); await 0; order.push("leaf end");', { context: ctx });
+const sib = new vm.SourceTextModule('order.push("sibling");', { context: ctx });
+const root = new vm.SourceTextModule('import "leaf"; import "sib"; order.push("root");', { context: ctx });
+await root.link(s => (s === 'leaf' ? leaf : sib));
+const r = root.evaluate();
+order.push('returned');
+await r;
+console.log(order.join());
+const dyn = new vm.SourceTextModule('export const p = import("x");', {
+  importModuleDynamically: async () => { order.push('hook'); return m; },
+});
+await dyn.link(() => {});
+await dyn.evaluate();
+order.length = 0;
+queue();
+const ns = await dyn.namespace.p;
+console.log('imported', ns.seen, ns === m.namespace);
+"#,
+        &[
+            "evaluated 0 evaluated 0",
+            "settled 100",
+            "awaiting evaluated 1 false",
+            "finished evaluated 2 true",
+            "linked undefined",
+            "ReferenceError Cannot access 'c' before initialization",
+            "failing evaluated",
+            "rejected boom errored",
+            "unlinked ERR_VM_MODULE_STATUS",
+            "leaf start,sibling,returned,leaf end,root",
+            "imported 0 true",
+        ],
+    );
+}
