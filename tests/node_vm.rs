@@ -1172,3 +1172,34 @@ console.log('imported', ns.seen, ns === m.namespace);
         ],
     );
 }
+
+/// Linking instantiates a module's function declarations (InitializeEnvironment): a linked,
+/// unevaluated module's namespace has them, its `var`s are undefined, its `let`s in their TDZ.
+/// Expected lines from node v20.20.2 (`node --experimental-vm-modules FILE`).
+#[test]
+fn linking_creates_a_modules_functions_before_it_runs() {
+    check(
+        r#"
+import vm from 'node:vm';
+const n = new vm.SourceTextModule('export let c = 1; export var v = 2; export function f() { return c; } export default function () {}');
+await n.link(() => {});
+console.log(n.status, typeof n.namespace.f, n.namespace.v, n.namespace.default.name);
+try { n.namespace.f(); } catch (e) { console.log(e.name); }
+const f = n.namespace.f;
+await n.evaluate();
+console.log(f === n.namespace.f, f());
+// In a cycle, the module evaluated first calls its importer's function.
+const a = new vm.SourceTextModule('import { b } from "b"; export function hello() { return "hello " + b; }');
+const b = new vm.SourceTextModule('import { hello } from "a"; export const b = "b"; export const said = hello;', {});
+await a.link(s => (s === 'a' ? a : b));
+await a.evaluate();
+console.log(b.namespace.said === a.namespace.hello, a.namespace.hello());
+"#,
+        &[
+            "linked function undefined default",
+            "ReferenceError",
+            "true 1",
+            "true hello b",
+        ],
+    );
+}

@@ -44,6 +44,8 @@ pub struct ModuleRecord {
     local_exports: Vec<(String, u32)>,
     indirect_exports: Vec<(String, usize, Option<String>)>,
     star_exports: Vec<usize>,
+    /// `(slot, function index)` of the top-level function declarations.
+    functions: Vec<(u32, u32)>,
     /// [[DFSIndex]] and [[DFSAncestorIndex]] of InnerModuleEvaluation.
     dfs_index: usize,
     dfs_ancestor_index: usize,
@@ -188,15 +190,21 @@ impl Vm {
                 .iter()
                 .map(|r| r.to_native() as usize)
                 .collect();
+            let functions = m
+                .functions
+                .iter()
+                .map(|e| (e.0.to_native(), e.1.to_native()))
+                .collect();
             (
                 requests,
                 imports,
                 local_exports,
                 indirect_exports,
                 star_exports,
+                functions,
             )
         });
-        let (requests, imports, local_exports, indirect_exports, star_exports) =
+        let (requests, imports, local_exports, indirect_exports, star_exports, functions) =
             info.unwrap_or_default();
         let index = self.modules.records.len();
         self.modules.records.push(ModuleRecord {
@@ -213,6 +221,7 @@ impl Vm {
             local_exports,
             indirect_exports,
             star_exports,
+            functions,
             dfs_index: 0,
             dfs_ancestor_index: 0,
             cycle_root: None,
@@ -561,6 +570,7 @@ impl Vm {
             });
             self.modules.records[m].env = Some(env);
             self.modules.records[m].status = Status::Linked;
+            self.instantiate_functions(m, &script, env);
         }
         for &m in &order {
             let imports = self.modules.records[m].imports.clone();
@@ -621,6 +631,20 @@ impl Vm {
             }
         }
         Ok(())
+    }
+
+    /// InitializeEnvironment step 24: the module's function declarations, created in its
+    /// environment and realm before any module of the graph runs.
+    fn instantiate_functions(&mut self, m: usize, script: &Rc<LoadedScript>, env: EnvRef) {
+        let saved = self.realm;
+        self.realm = script.realm;
+        for (slot, index) in self.modules.records[m].functions.clone() {
+            let f = self.make_closure(script, index, Some(env), Value::UNDEFINED, Value::UNDEFINED);
+            if let Some(s) = self.heap.envs.get_mut(env.0).slots.get_mut(slot as usize) {
+                *s = f.value();
+            }
+        }
+        self.realm = saved;
     }
 
     /// 16.2.1.10 GetModuleNamespace
