@@ -1203,3 +1203,45 @@ console.log(b.namespace.said === a.namespace.hello, a.namespace.hello());
         ],
     );
 }
+
+/// `link()` is asynchronous as Node's (issue 16 point 2): the linker is called at once, its
+/// answers awaited by jobs, none of the 100 queued jobs runs inside the call. Expected lines from
+/// node v20.20.2 (`node --experimental-vm-modules FILE`).
+#[test]
+fn linking_is_asynchronous_as_in_node() {
+    check(
+        r#"
+import vm from 'node:vm';
+globalThis.count = 0;
+const queue = () => { for (let i = 0; i < 100; i++) Promise.resolve().then(() => count++); };
+const dep = new vm.SourceTextModule('export const x = 1;');
+const main = new vm.SourceTextModule('import { x } from "dep"; export const y = x + 1;');
+queue();
+const p = main.link(async (specifier, referrer, extra) => {
+  console.log('linker', specifier, referrer === main, main.status, JSON.stringify(extra));
+  return dep;
+});
+console.log('link returned', count, main.status, dep.status);
+await p;
+console.log('linked', main.status, dep.status, count);
+await main.evaluate();
+console.log(main.namespace.y);
+const a = new vm.SourceTextModule('import "b"; export const a = 1;');
+const b = new vm.SourceTextModule('import "a";');
+await a.link(s => { console.log('cycle', s, a.status, b.status); return s === 'a' ? a : b; });
+console.log(a.status, b.status);
+const thrower = new vm.SourceTextModule('import "x";');
+try { await thrower.link(() => { throw new Error('no'); }); } catch (e) { console.log(e.message, thrower.status); }
+"#,
+        &[
+            "linker dep true linking {\"attributes\":{},\"assert\":{}}",
+            "link returned 0 linking unlinked",
+            "linked linked linked 100",
+            "2",
+            "cycle b linking unlinked",
+            "cycle a linking linking",
+            "linked linked",
+            "no linking",
+        ],
+    );
+}
