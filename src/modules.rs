@@ -227,14 +227,13 @@ impl Module {
         Ok(())
     }
 
-    /// Evaluates the module and what it imports, in its context; then runs the promise jobs.
+    /// Evaluates the module and what it imports, in its context; then runs the promise jobs
+    /// (which finish a module that awaits). The error is the module's.
     pub fn evaluate(&self, runtime: &mut Runtime) -> Result<(), Error> {
         let vm = &mut runtime.vm;
         let saved = vm.realm;
         vm.realm = self.context.realm;
-        let result = vm
-            .evaluate_module_namespace(self.index)
-            .and_then(|_| vm.run_jobs());
+        let result = vm.run_module_to_completion(self.index);
         vm.realm = saved;
         result.map_err(|e| runtime.error(e))
     }
@@ -266,7 +265,7 @@ impl Module {
             }
             Status::New => ModuleStatus::Unlinked,
             Status::Linked => ModuleStatus::Linked,
-            Status::Evaluating => ModuleStatus::Evaluating,
+            Status::Evaluating | Status::EvaluatingAsync => ModuleStatus::Evaluating,
             Status::Evaluated if record.error.is_some() => ModuleStatus::Errored,
             Status::Evaluated => ModuleStatus::Evaluated,
         }

@@ -1258,6 +1258,8 @@ struct ModuleData {
     realm: u32,
     /// `link()` has bound every request.
     linked: bool,
+    /// `link()` is waiting for the linker's answers.
+    linking: bool,
     source: Option<(String, kiln_cache::VerifiedCode)>,
     /// The module's `ImportHooks` object (undefined for synthetic modules).
     hooks: Value,
@@ -1385,6 +1387,7 @@ fn source_text_module_construct(vm: &mut Vm, args: &[Value], nt: ObjRef) -> JsRe
         source: Some((source, script.code().clone())),
         hooks,
         linked_modules: Vec::new(),
+        linking: false,
     };
     let o = module_object(vm, nt, data)?;
     set_referrer(vm, hooks, o.value());
@@ -1476,6 +1479,7 @@ fn synthetic_module_construct(vm: &mut Vm, args: &[Value], nt: ObjRef) -> JsResu
         source: None,
         hooks: Value::UNDEFINED,
         linked_modules: Vec::new(),
+        linking: false,
     };
     let o = module_object(vm, nt, data)?;
     vm.set_synthetic_this(index, o.value());
@@ -1499,10 +1503,13 @@ fn status_text(vm: &Vm, data: &ModuleData) -> &'static str {
     use kiln_interpreter::module::Status;
     let record = &vm.modules.records[data.index];
     match record.status {
+        Status::New if data.linking => "linking",
         Status::New if data.linked => "linked",
         Status::New => "unlinked",
         Status::Linked => "linked",
         Status::Evaluating => "evaluating",
+        // V8 reports a module whose top-level await is pending as evaluated.
+        Status::EvaluatingAsync => "evaluated",
         Status::Evaluated if record.error.is_some() => "errored",
         Status::Evaluated => "evaluated",
     }
@@ -1548,34 +1555,11 @@ fn module_namespace(vm: &mut Vm, this: Value, _: &[Value]) -> JsResult<Value> {
     Ok(vm.module_namespace(index)?.value())
 }
 
-/// Waits for `v` if it is a promise (running jobs), and returns its value.
-fn settle(vm: &mut Vm, v: Value) -> JsResult<Value> {
-    use kiln_interpreter::builtins::promise::promise_state_for_host;
-    use kiln_interpreter::object::PromiseState;
-    if promise_state_for_host(vm, v).is_none() {
-        return Ok(v);
-    }
-    vm.root(v);
-    loop {
-        match promise_state_for_host(vm, v) {
-            Some((PromiseState::Fulfilled, x)) => return Ok(x),
-            Some((PromiseState::Rejected, e)) => return Err(JsError::Throw(e)),
-            _ => {
-                if !vm.run_one_job()? {
-                    return Err(node_error(
-                        vm,
-                        "Error",
-                        "ERR_VM_MODULE_LINK_FAILURE",
-                        "the linker's promise never settled",
-                    ));
-                }
-            }
-        }
-    }
-}
-
-/// `module.link(linker)`: asks the linker for every request, recursively.
+/// `module.link(linker)`: Node's asynchronous linking. The linker is asked for every request at
+/// once, in order; each answer is awaited, checked, and linked with the same linker if it is
+/// unlinked; once all are, the graph is instantiated. No job runs inside the call.
 fn module_link(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
+    use kiln_interpreter::builtins::promise;
     let result = (|| {
         let (o, data) = this_module(vm, this)?;
         let linker = arg(args, 0);
@@ -1590,109 +1574,214 @@ fn module_link(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
                 "Module has already been linked",
             ));
         }
-        link_recursively(vm, o, linker, &mut Vec::new())
+        let linked = link_requests_async(vm, o, linker)?;
+        // Then Node instantiates the graph: environments exist, functions are initialised and
+        // the lexical bindings are in their TDZ.
+        let done = promise::new_promise(vm).value();
+        vm.root(done);
+        let instantiate = vm.native_closure("", 0, instantiate_linked, vec![o.value()]);
+        promise::perform_then(
+            vm,
+            linked,
+            instantiate.value(),
+            Value::UNDEFINED,
+            Some(done),
+        )?;
+        Ok(done)
     })();
-    Ok(match result {
-        Ok(()) => kiln_interpreter::builtins::promise::resolved(vm, Value::UNDEFINED),
-        Err(JsError::Throw(e)) => kiln_interpreter::builtins::promise::rejected(vm, e),
-        Err(e) => return Err(e),
-    })
+    match result {
+        Ok(p) => Ok(p),
+        Err(JsError::Throw(e)) => Ok(promise::rejected(vm, e)),
+        Err(e) => Err(e),
+    }
 }
 
-fn link_recursively(
-    vm: &mut Vm,
-    module: ObjRef,
-    linker: Value,
-    seen: &mut Vec<ObjRef>,
-) -> JsResult<()> {
-    if seen.contains(&module) {
-        return Ok(());
-    }
-    // One level of recursion per import on the path from the root.
-    vm.check_native_stack()?;
-    seen.push(module);
+/// Asks `linker` for each of `module`'s requests; a promise fulfilled once every answer is
+/// linked (the requests are bound then).
+fn link_requests_async(vm: &mut Vm, module: ObjRef, linker: Value) -> JsResult<Value> {
+    use kiln_interpreter::builtins::promise;
     let (_, data) = this_module(vm, module.value())?;
-    let (index, linked) = {
-        let d = module_data(&data).borrow();
-        (d.index, d.linked)
-    };
-    if linked {
-        return Ok(());
-    }
-    let mut requested = Vec::new();
-    for specifier in vm.module_requests(index) {
-        let s = vm.string(&specifier);
+    let index = module_data(&data).borrow().index;
+    module_data(&data).borrow_mut().linking = true;
+    let specifiers = vm.module_requests(index);
+    let targets = vm.new_array(Vec::new());
+    vm.root(targets.value());
+    let mut answers = Vec::new();
+    for (i, specifier) in specifiers.iter().enumerate() {
+        let s = vm.string(specifier);
+        vm.root(s);
+        let options = vm.new_object();
+        vm.root(options.value());
         let attributes = vm.new_object();
-        let r = vm.call(
+        for key in ["attributes", "assert"] {
+            let k = vm.key(key);
+            vm.define_data(options, k, attributes.value(), attrs::DEFAULT);
+        }
+        let answer = vm.call(
             linker,
             Value::UNDEFINED,
-            &[s, module.value(), attributes.value()],
+            &[s, module.value(), options.value()],
         )?;
-        let r = settle(vm, r)?;
-        let target = match r.as_object().and_then(|o| this_module(vm, o.value()).ok()) {
-            Some((t, _)) => t,
-            None => {
-                return Err(node_error(
-                    vm,
-                    "Error",
-                    "ERR_VM_MODULE_NOT_MODULE",
-                    "Provided module is not an instance of Module",
-                ));
-            }
-        };
-        vm.root(target.value());
-        let (_, tdata) = this_module(vm, target.value())?;
-        let (target_index, target_realm) = {
-            let t = module_data(&tdata).borrow();
-            (t.index, t.realm)
-        };
-        if target_realm != module_data(&data).borrow().realm {
-            return Err(node_error(
-                vm,
-                "Error",
-                "ERR_VM_MODULE_DIFFERENT_CONTEXT",
-                "Linked modules must use the same context",
-            ));
-        }
-        requested.push(target_index);
-        link_recursively(vm, target, linker, seen)?;
+        vm.root(answer);
+        let answer = promise::promise_resolve_intrinsic(vm, answer)?;
+        vm.root(answer);
+        let checked = promise::new_promise(vm).value();
+        vm.root(checked);
+        let data = vec![
+            module.value(),
+            linker,
+            targets.value(),
+            Value::number(i as f64),
+            s,
+        ];
+        let check = vm.native_closure("", 1, link_answer, data);
+        promise::perform_then(vm, answer, check.value(), Value::UNDEFINED, Some(checked))?;
+        answers.push(checked);
     }
-    vm.set_module_requested(index, requested);
-    module_data(&data).borrow_mut().linked = true;
-    Ok(())
+    let list = vm.new_array(answers);
+    vm.root(list.value());
+    let ctor = vm.intrinsics().promise_constructor;
+    let key = vm.key("all");
+    let all = vm.get(ctor, key, ctor.value())?;
+    let all = vm.call(all, ctor.value(), &[list.value()])?;
+    vm.root(all);
+    let bound = promise::new_promise(vm).value();
+    vm.root(bound);
+    let bind = vm.native_closure("", 0, bind_requests, vec![module.value(), targets.value()]);
+    vm.root(bind.value());
+    let failed = vm.native_closure("", 1, link_failed, vec![module.value()]);
+    promise::perform_then(vm, all, bind.value(), failed.value(), Some(bound))?;
+    Ok(bound)
 }
 
-/// `module.evaluate([options])`: a promise of undefined, rejected with the module's error.
-fn module_evaluate(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
-    let (_, data) = this_module(vm, this)?;
-    let options = options_object(vm, arg(args, 0), "options")?;
-    let timeout = timeout_option(vm, options)?;
-    let (index, realm, status) = {
-        let d = module_data(&data).borrow();
-        (d.index, d.realm, status_text(vm, &d))
-    };
-    if !matches!(status, "linked" | "evaluated" | "errored" | "evaluating") {
+/// One linker answer, awaited: it must be a module of the same context and not errored; an
+/// unlinked one is linked in turn (the promise returned is waited for).
+fn link_answer(vm: &mut Vm, _: Value, args: &[Value]) -> JsResult<Value> {
+    let data = vm.native_data();
+    let (module, linker, targets, i, specifier) = (data[0], data[1], data[2], data[3], data[4]);
+    let answer = arg(args, 0);
+    let Some((target, tdata)) = answer
+        .as_object()
+        .and_then(|_| this_module(vm, answer).ok())
+    else {
         return Err(node_error(
             vm,
             "Error",
-            "ERR_VM_MODULE_STATUS",
-            "Module status must be one of linked, evaluated, or errored",
+            "ERR_VM_MODULE_NOT_MODULE",
+            "Provided module is not an instance of Module",
+        ));
+    };
+    let (_, mdata) = this_module(vm, module)?;
+    if module_data(&tdata).borrow().realm != module_data(&mdata).borrow().realm {
+        return Err(node_error(
+            vm,
+            "Error",
+            "ERR_VM_MODULE_DIFFERENT_CONTEXT",
+            "Linked modules must use the same context",
         ));
     }
-    let result = with_timeout(vm, timeout, |vm| {
-        let saved = vm.realm;
-        vm.realm = realm;
-        let r = vm
-            .evaluate_module_namespace(index)
-            .map(|_| Value::UNDEFINED);
-        vm.realm = saved;
-        r
-    });
-    Ok(match result {
-        Ok(_) => kiln_interpreter::builtins::promise::resolved(vm, Value::UNDEFINED),
-        Err(JsError::Throw(e)) => kiln_interpreter::builtins::promise::rejected(vm, e),
+    if let Some(t) = targets.as_object() {
+        let k = PropertyKey::Index(i.as_number().unwrap_or(0.0) as u32);
+        vm.define_data(t, k, answer, attrs::DEFAULT);
+    }
+    let status = status_text(vm, &module_data(&tdata).borrow());
+    if status == "errored" {
+        let name = vm.rust_string(specifier.as_string().expect("a specifier"));
+        return Err(node_error(
+            vm,
+            "Error",
+            "ERR_VM_MODULE_LINK_FAILURE",
+            &format!("request for '{name}' resolved to an errored module"),
+        ));
+    }
+    if status == "unlinked" && !module_data(&tdata).borrow().linking {
+        return link_requests_async(vm, target, linker);
+    }
+    Ok(Value::UNDEFINED)
+}
+
+/// Every answer is in: the module's requests are bound to them.
+fn bind_requests(vm: &mut Vm, _: Value, _: &[Value]) -> JsResult<Value> {
+    let data = vm.native_data();
+    let (_, mdata) = this_module(vm, data[0])?;
+    let mut requested = Vec::new();
+    if let Some(t) = data[1].as_object() {
+        let n = vm.module_requests(module_data(&mdata).borrow().index).len();
+        for i in 0..n {
+            let m = vm.get(t, PropertyKey::Index(i as u32), data[1])?;
+            let (_, d) = this_module(vm, m)?;
+            requested.push(module_data(&d).borrow().index);
+        }
+    }
+    let mut d = module_data(&mdata).borrow_mut();
+    vm.set_module_requested(d.index, requested);
+    d.linking = false;
+    d.linked = true;
+    Ok(Value::UNDEFINED)
+}
+
+/// Linking failed: the module is no longer linking; the error goes on.
+fn link_failed(vm: &mut Vm, _: Value, args: &[Value]) -> JsResult<Value> {
+    let module = vm.native_data()[0];
+    let (_, data) = this_module(vm, module)?;
+    module_data(&data).borrow_mut().linking = false;
+    Err(JsError::Throw(arg(args, 0)))
+}
+
+/// The root of a `link()` is linked: instantiate its graph.
+fn instantiate_linked(vm: &mut Vm, _: Value, _: &[Value]) -> JsResult<Value> {
+    let module = vm.native_data()[0];
+    let (_, data) = this_module(vm, module)?;
+    let index = module_data(&data).borrow().index;
+    vm.link_module(index)?;
+    Ok(Value::UNDEFINED)
+}
+
+/// `module.evaluate([options])`: a promise of undefined, rejected with the module's error. As
+/// Node's is an async function, the module runs at once but every error is a rejection, and
+/// the promise settles a job after the module's evaluation promise (later, if it awaits).
+fn module_evaluate(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
+    use kiln_interpreter::builtins::promise;
+    let evaluated = (|| {
+        let (_, data) = this_module(vm, this)?;
+        let options = options_object(vm, arg(args, 0), "options")?;
+        let timeout = timeout_option(vm, options)?;
+        let (index, realm, status) = {
+            let d = module_data(&data).borrow();
+            (d.index, d.realm, status_text(vm, &d))
+        };
+        if !matches!(status, "linked" | "evaluated" | "errored" | "evaluating") {
+            return Err(node_error(
+                vm,
+                "Error",
+                "ERR_VM_MODULE_STATUS",
+                "Module status must be one of linked, evaluated, or errored",
+            ));
+        }
+        with_timeout(vm, timeout, |vm| {
+            let saved = vm.realm;
+            vm.realm = realm;
+            let r = vm.evaluate_module(index);
+            vm.realm = saved;
+            r
+        })
+    })();
+    let evaluated = match evaluated {
+        Ok(p) => p,
+        Err(JsError::Throw(e)) => promise::rejected(vm, e),
         Err(e) => return Err(e),
-    })
+    };
+    vm.root(evaluated);
+    let result = promise::new_promise(vm).value();
+    vm.root(result);
+    promise::perform_then(
+        vm,
+        evaluated,
+        Value::UNDEFINED,
+        Value::UNDEFINED,
+        Some(result),
+    )?;
+    Ok(result)
 }
 
 /// `sourceTextModule.createCachedData()`: only before evaluation starts.
@@ -1876,10 +1965,28 @@ fn dynamic_import(
         Value::UNDEFINED,
         &[specifier, referrer, attributes],
     )?;
-    // Node awaits it: a thenable is followed too.
+    // Node awaits it (a thenable is followed too), then checks what it got.
     vm.root(result);
     let result = kiln_interpreter::builtins::promise::promise_resolve_intrinsic(vm, result)?;
-    let result = settle(vm, result)?;
+    vm.root(result);
+    let namespace = kiln_interpreter::builtins::promise::new_promise(vm).value();
+    vm.root(namespace);
+    let check = vm.native_function("", 1, imported_namespace, None);
+    kiln_interpreter::builtins::promise::perform_then(
+        vm,
+        result,
+        check.value(),
+        Value::UNDEFINED,
+        Some(namespace),
+    )?;
+    Ok(namespace)
+}
+
+/// What `importModuleDynamically` fulfilled with, as `import()`'s namespace: a namespace
+/// itself, or a `vm.Module`'s namespace (its error if it is errored); ERR_VM_MODULE_NOT_MODULE
+/// for anything else.
+fn imported_namespace(vm: &mut Vm, _: Value, args: &[Value]) -> JsResult<Value> {
+    let result = arg(args, 0);
     if result
         .as_object()
         .is_some_and(|o| matches!(vm.obj(o).kind, ObjectKind::Namespace(_)))

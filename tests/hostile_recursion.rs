@@ -400,3 +400,44 @@ proptest! {
         prop_assert_eq!(got, want, "{}", source);
     }
 }
+
+#[test]
+fn deep_module_graphs_waiting_on_an_await_end_in_a_range_error_or_run() {
+    // The leaf awaits: every importer is finished by jobs (AsyncModuleExecutionFulfilled), and
+    // on a failure every one is rejected (AsyncModuleExecutionRejected), without recursing.
+    let n = if cfg!(debug_assertions) {
+        10_000
+    } else {
+        40_000
+    };
+    for (name, last, expected) in [
+        (
+            "await-ok",
+            "await 0;\nglobalThis.reached = true;\n",
+            "ok true\nend\n",
+        ),
+        (
+            "await-throw",
+            "await 0;\nthrow new TypeError('leaf');\n",
+            "threw TypeError: leaf\nend\n",
+        ),
+    ] {
+        let dir = temp_dir(name);
+        module_chain(&dir, n, |i| format!("import './m{i}.mjs';\n"), last);
+        let main = dir.join("main.mjs");
+        std::fs::write(
+            &main,
+            "try { await import('./m0.mjs'); console.log('ok', globalThis.reached); } \
+             catch (e) { console.log(e instanceof RangeError ? 'RangeError' : 'threw ' + e); }\n\
+             console.log('end');\n",
+        )
+        .unwrap();
+        let out = kiln(&["run", main.to_str().unwrap()]);
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        assert!(
+            stdout == "RangeError\nend\n" || stdout == expected,
+            "{stdout}{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+}

@@ -391,6 +391,12 @@ impl Script<'_> {
         for r in module.star_exports.iter() {
             request(r.to_native())?;
         }
+        for (s, f) in module.functions.iter().map(|e| (e.0, e.1)) {
+            slot(s.to_native())?;
+            if f.to_native() as usize >= self.functions {
+                return Err(format!("module function {f} of {}", self.functions));
+            }
+        }
         Ok(())
     }
 }

@@ -185,6 +185,10 @@ pub struct ModuleInfo {
     /// Request indices of `export * from`.
     pub star_exports: Vec<u32>,
     pub has_top_level_await: bool,
+    /// `(slot, function index)` of each top-level function declaration: the linker creates
+    /// them with the environment (InitializeEnvironment), so importers in a cycle can call them
+    /// before the module's body runs.
+    pub functions: Vec<(u32, u32)>,
 }
 
 #[derive(Archive, Serialize, Deserialize, Clone, Debug, PartialEq)]

@@ -2,7 +2,7 @@
 //! script, `eval` and `Function` body takes, so the archived form is what always runs.
 
 use crate::value::Value;
-use crate::vm::{Frame, JsError, JsResult, LoadedScript, ReturnTo, Vm};
+use crate::vm::{Frame, JsResult, LoadedScript, ReturnTo, Vm};
 use kiln_compiler::CodeKind;
 use kiln_parser::ast::SourceKind;
 use std::rc::Rc;
@@ -173,37 +173,6 @@ impl Vm {
     pub fn run_top_level(&mut self, script: Rc<LoadedScript>) -> JsResult<Value> {
         let this = self.intrinsics().global_this.value();
         self.run_code(script, this)
-    }
-
-    /// Runs module code (`this` is undefined) as an async body, so top-level `await` works,
-    /// then runs the jobs; a rejection of the body is the module's error. Imports are not
-    /// linked yet.
-    pub fn run_module_top_level(&mut self, script: Rc<LoadedScript>) -> JsResult<Value> {
-        let promise = crate::builtins::promise::new_promise(self);
-        let holder = self.alloc(crate::object::Object::new(
-            None,
-            crate::object::ObjectKind::AsyncFunction(Box::new(crate::object::Generator {
-                state: crate::object::GeneratorState::Executing,
-                started: true,
-                saved: None,
-                queue: Default::default(),
-                is_async: true,
-            })),
-        ));
-        self.with_roots(&[promise.value()], |vm| {
-            vm.run_code_with(
-                script,
-                Value::UNDEFINED,
-                Some(holder),
-                Some(promise.value()),
-                None,
-            )?;
-            vm.run_jobs()
-        })?;
-        match crate::builtins::promise::promise_state_for_host(self, promise.value()) {
-            Some((crate::object::PromiseState::Rejected, reason)) => Err(JsError::Throw(reason)),
-            _ => Ok(Value::UNDEFINED),
-        }
     }
 
     fn run_code(&mut self, script: Rc<LoadedScript>, this: Value) -> JsResult<Value> {

@@ -1,14 +1,18 @@
 //! ES modules (ECMA-262 16.2.1): Source Text Module Records loaded through the host, linked
 //! (each module's environment is created, then every import is bound to the exporting
-//! module's binding — live, through an `ImportBinding` cell), evaluated depth-first with cycles,
+//! module's binding — live, through an `ImportBinding` cell), evaluated as the spec's Cyclic
+//! Module Records (16.2.1.5.3: strongly connected components found depth-first, top-level await
+//! and the modules waiting on it continued by promise jobs, in [[AsyncEvaluationOrder]]),
 //! module namespace objects, `import.meta` and dynamic `import()`.
 //!
-//! Not yet as the spec has it: evaluation is synchronous — a module whose body awaits is driven
-//! to completion by running the job queue before its importers run, instead of the
-//! async-module machinery of 16.2.1.5.3 — and import attributes are ignored.
+//! Not yet as the spec has it: loading is synchronous (the host answers at once) and import
+//! attributes are ignored.
 
+use crate::builtins::promise::{self, promise_state_for_host};
 use crate::heap::{EnvRef, ObjRef, Traced};
-use crate::object::{Env, EnvKind, NamespaceTarget, Object, ObjectKind, PropertyKey, attrs};
+use crate::object::{
+    Env, EnvKind, NamespaceTarget, Object, ObjectKind, PromiseState, PropertyKey, attrs,
+};
 use crate::value::Value;
 use crate::vm::{JsError, JsResult, LoadedScript, Vm};
 use rustc_hash::FxHashMap;
@@ -19,6 +23,8 @@ pub enum Status {
     New,
     Linked,
     Evaluating,
+    /// `evaluating-async`: its body or a dependency awaits; jobs will finish it.
+    EvaluatingAsync,
     Evaluated,
 }
 
@@ -38,6 +44,22 @@ pub struct ModuleRecord {
     local_exports: Vec<(String, u32)>,
     indirect_exports: Vec<(String, usize, Option<String>)>,
     star_exports: Vec<usize>,
+    /// `(slot, function index)` of the top-level function declarations.
+    functions: Vec<(u32, u32)>,
+    /// [[DFSIndex]] and [[DFSAncestorIndex]] of InnerModuleEvaluation.
+    dfs_index: usize,
+    dfs_ancestor_index: usize,
+    /// [[CycleRoot]]: the first-visited module of its strongly connected component.
+    cycle_root: Option<usize>,
+    /// [[AsyncEvaluationOrder]]: `Some` from when it turned out to be asynchronous until it
+    /// finished (the spec's [[AsyncEvaluation]] is this being `Some`).
+    async_evaluation_order: Option<u64>,
+    /// [[PendingAsyncDependencies]]
+    pending_async_dependencies: usize,
+    /// [[AsyncParentModules]]: importers waiting for this module.
+    async_parent_modules: Vec<usize>,
+    /// [[TopLevelCapability]]: the promise `Evaluate()` returned with this module as the root.
+    top_level_capability: Option<Value>,
 }
 
 /// Builds a host module's exports (`node:vm`, say): names and values.
@@ -55,6 +77,8 @@ pub enum Synthetic {
 pub struct ModuleMap {
     pub records: Vec<ModuleRecord>,
     pub by_name: FxHashMap<String, usize>,
+    /// The agent's [[ModuleAsyncEvaluationCount]] (IncrementModuleAsyncEvaluationCount).
+    async_evaluation_count: u64,
 }
 
 impl ModuleMap {
@@ -69,6 +93,9 @@ impl ModuleMap {
             }
             if let Some(e) = r.error {
                 out.push(Traced::Value(e));
+            }
+            if let Some(p) = r.top_level_capability {
+                out.push(Traced::Value(p));
             }
             match &r.synthetic {
                 Some(Synthetic::Values(values)) => {
@@ -163,15 +190,21 @@ impl Vm {
                 .iter()
                 .map(|r| r.to_native() as usize)
                 .collect();
+            let functions = m
+                .functions
+                .iter()
+                .map(|e| (e.0.to_native(), e.1.to_native()))
+                .collect();
             (
                 requests,
                 imports,
                 local_exports,
                 indirect_exports,
                 star_exports,
+                functions,
             )
         });
-        let (requests, imports, local_exports, indirect_exports, star_exports) =
+        let (requests, imports, local_exports, indirect_exports, star_exports, functions) =
             info.unwrap_or_default();
         let index = self.modules.records.len();
         self.modules.records.push(ModuleRecord {
@@ -188,6 +221,14 @@ impl Vm {
             local_exports,
             indirect_exports,
             star_exports,
+            functions,
+            dfs_index: 0,
+            dfs_ancestor_index: 0,
+            cycle_root: None,
+            async_evaluation_order: None,
+            pending_async_dependencies: 0,
+            async_parent_modules: Vec::new(),
+            top_level_capability: None,
         });
         self.modules.by_name.insert(name.to_string(), index);
         index
@@ -350,10 +391,11 @@ impl Vm {
         })
     }
 
-    /// `import(specifier)` through the host's loader, relative to `referrer`: the namespace.
+    /// `import(specifier)` through the host's loader, relative to `referrer`: a promise of the
+    /// namespace, settled by jobs (the module is linked and evaluated in one).
     pub fn import_from(&mut self, specifier: &str, referrer: &str) -> JsResult<Value> {
         let m = self.load_requested(specifier, referrer)?;
-        Ok(self.evaluate_module_namespace(m)?.value())
+        Ok(self.continue_dynamic_import(m))
     }
 
     /// The module registered under `name`.
@@ -361,12 +403,29 @@ impl Vm {
         self.modules.by_name.get(name).copied()
     }
 
-    /// Links and evaluates module `m` and its dependencies; returns its namespace.
+    /// Links and evaluates module `m` and its dependencies; returns its namespace. A module that
+    /// awaits may still be evaluating (jobs finish it); one that failed at once is the error.
     pub fn evaluate_module_namespace(&mut self, m: usize) -> JsResult<ObjRef> {
         self.load_graph(m)?;
         self.link(m)?;
-        self.evaluate_module(m)?;
+        let promise = self.evaluate_module(m)?;
+        if let Some((PromiseState::Rejected, reason)) = promise_state_for_host(self, promise) {
+            return Err(JsError::Throw(reason));
+        }
         self.module_namespace(m)
+    }
+
+    /// The host's whole run of module `m`: loads, links and evaluates it, then runs the job
+    /// queue until it is empty; `Err` with the module's error if its evaluation failed.
+    pub fn run_module_to_completion(&mut self, m: usize) -> JsResult<()> {
+        self.load_graph(m)?;
+        self.link(m)?;
+        let promise = self.evaluate_module(m)?;
+        self.with_roots(&[promise], Vm::run_jobs)?;
+        match promise_state_for_host(self, promise) {
+            Some((PromiseState::Rejected, reason)) => Err(JsError::Throw(reason)),
+            _ => Ok(()),
+        }
     }
 
     /// Loads every module `root` depends on, transitively.
@@ -511,6 +570,7 @@ impl Vm {
             });
             self.modules.records[m].env = Some(env);
             self.modules.records[m].status = Status::Linked;
+            self.instantiate_functions(m, &script, env);
         }
         for &m in &order {
             let imports = self.modules.records[m].imports.clone();
@@ -573,6 +633,20 @@ impl Vm {
         Ok(())
     }
 
+    /// InitializeEnvironment step 24: the module's function declarations, created in its
+    /// environment and realm before any module of the graph runs.
+    fn instantiate_functions(&mut self, m: usize, script: &Rc<LoadedScript>, env: EnvRef) {
+        let saved = self.realm;
+        self.realm = script.realm;
+        for (slot, index) in self.modules.records[m].functions.clone() {
+            let f = self.make_closure(script, index, Some(env), Value::UNDEFINED, Value::UNDEFINED);
+            if let Some(s) = self.heap.envs.get_mut(env.0).slots.get_mut(slot as usize) {
+                *s = f.value();
+            }
+        }
+        self.realm = saved;
+    }
+
     /// 16.2.1.10 GetModuleNamespace
     pub fn module_namespace(&mut self, m: usize) -> JsResult<ObjRef> {
         if let Some(n) = self.modules.records[m].namespace {
@@ -614,54 +688,211 @@ impl Vm {
         Ok(ns)
     }
 
-    /// 16.2.1.5.3 Evaluate, depth-first (synchronously; see the module docs).
-    fn evaluate_module(&mut self, m: usize) -> JsResult<()> {
-        // InnerModuleEvaluation recurses once per import on the path from the root.
-        self.check_native_stack()?;
-        match self.modules.records[m].status {
-            Status::Evaluated => {
-                return match self.modules.records[m].error {
-                    Some(e) => Err(JsError::Throw(e)),
-                    None => Ok(()),
-                };
+    /// 16.2.1.5.3.1 Evaluate(): evaluates linked module `m` and what it imports; returns the
+    /// promise of that, settled at once unless something awaits (then by jobs). `Err` only for
+    /// a termination, or a throw while linking a module that was not linked yet.
+    pub fn evaluate_module(&mut self, m: usize) -> JsResult<Value> {
+        if self.modules.records[m].status == Status::New {
+            self.link(m)?;
+        }
+        // 2. A module evaluated (or evaluating) before answers for its whole cycle.
+        let record = &self.modules.records[m];
+        let module = match record.status {
+            Status::EvaluatingAsync | Status::Evaluated => record.cycle_root.unwrap_or(m),
+            _ => m,
+        };
+        // 3.
+        if let Some(promise) = self.modules.records[module].top_level_capability {
+            return Ok(promise);
+        }
+        // 5-6.
+        let promise = promise::new_promise(self).value();
+        self.modules.records[module].top_level_capability = Some(promise);
+        // 7.
+        let mut stack = Vec::new();
+        match self.inner_module_evaluation(module, &mut stack, 0) {
+            Ok(_) => {
+                // 9.c. Nothing awaited: settled now.
+                if self.modules.records[module]
+                    .async_evaluation_order
+                    .is_none()
+                {
+                    promise::resolve_promise(self, promise, Value::UNDEFINED)?;
+                }
+                Ok(promise)
             }
-            Status::Evaluating => return Ok(()),
-            Status::New => self.link(m)?,
+            Err(e) => {
+                // 8. Every module on the stack failed with this error.
+                let error = self.evaluation_error(&e);
+                for m in stack {
+                    let r = &mut self.modules.records[m];
+                    r.status = Status::Evaluated;
+                    r.error = Some(error);
+                }
+                let r = &mut self.modules.records[module];
+                r.status = Status::Evaluated;
+                r.error.get_or_insert(error);
+                promise::reject_promise(self, promise, error);
+                match e {
+                    JsError::Throw(_) => Ok(promise),
+                    terminated => Err(terminated),
+                }
+            }
+        }
+    }
+
+    /// The value a module's [[EvaluationError]] keeps: what was thrown, or for a termination an
+    /// Error saying so (importers evaluated later see that).
+    fn evaluation_error(&mut self, e: &JsError) -> Value {
+        match e {
+            JsError::Throw(v) => *v,
+            JsError::Terminate(message) => self.make_error("Error", message),
+        }
+    }
+
+    /// 16.2.1.5.3.2 InnerModuleEvaluation(module, stack, index)
+    fn inner_module_evaluation(
+        &mut self,
+        module: usize,
+        stack: &mut Vec<usize>,
+        mut index: usize,
+    ) -> JsResult<usize> {
+        // One level of native recursion per import on the path from the root.
+        self.check_native_stack()?;
+        let record = &self.modules.records[module];
+        // 1. A synthetic module is no Cyclic Module Record: its Evaluate() settles at once.
+        if record.synthetic.is_some() {
+            if record.status == Status::Evaluated {
+                return record.error.map_or(Ok(index), |e| Err(JsError::Throw(e)));
+            }
+            if record.status == Status::New {
+                self.link(module)?;
+            }
+            let result = self.evaluate_synthetic(module);
+            let error = result.as_ref().err().map(|e| self.evaluation_error(e));
+            let r = &mut self.modules.records[module];
+            r.status = Status::Evaluated;
+            r.error = error;
+            return result.map(|()| index);
+        }
+        match record.status {
+            // 2.
+            Status::EvaluatingAsync | Status::Evaluated => {
+                return record.error.map_or(Ok(index), |e| Err(JsError::Throw(e)));
+            }
+            // 3.
+            Status::Evaluating => return Ok(index),
+            Status::New => self.link(module)?,
             Status::Linked => {}
         }
-        self.modules.records[m].status = Status::Evaluating;
-        let requested = self.modules.records[m].requested.clone();
-        for r in requested {
-            if let Err(e) = self.evaluate_module(r) {
-                self.fail_module(m, &e);
-                return Err(e);
+        // 5-10.
+        let r = &mut self.modules.records[module];
+        r.status = Status::Evaluating;
+        r.dfs_index = index;
+        r.dfs_ancestor_index = index;
+        r.pending_async_dependencies = 0;
+        index += 1;
+        stack.push(module);
+        // 11.
+        for required in self.modules.records[module].requested.clone() {
+            index = self.inner_module_evaluation(required, stack, index)?;
+            let r = &self.modules.records[required];
+            if r.synthetic.is_some() {
+                continue;
             }
+            let mut required = required;
+            if r.status == Status::Evaluating {
+                // iii. In the same cycle.
+                let ancestor = r.dfs_ancestor_index;
+                let m = &mut self.modules.records[module];
+                m.dfs_ancestor_index = m.dfs_ancestor_index.min(ancestor);
+            } else {
+                // iv. An earlier cycle: its root has its outcome.
+                required = r.cycle_root.unwrap_or(required);
+                if let Some(e) = self.modules.records[required].error {
+                    return Err(JsError::Throw(e));
+                }
+            }
+            // v. Wait for an asynchronous dependency.
+            if self.modules.records[required]
+                .async_evaluation_order
+                .is_some()
+            {
+                self.modules.records[module].pending_async_dependencies += 1;
+                self.modules.records[required]
+                    .async_parent_modules
+                    .push(module);
+            }
+        }
+        // 12-13.
+        let has_tla = self.module_has_top_level_await(module);
+        if self.modules.records[module].pending_async_dependencies > 0 || has_tla {
+            let order = self.modules.async_evaluation_count;
+            self.modules.async_evaluation_count += 1;
+            self.modules.records[module].async_evaluation_order = Some(order);
+            if self.modules.records[module].pending_async_dependencies == 0 {
+                self.execute_async_module(module)?;
+            }
+        } else {
+            self.execute_module(module)?;
+        }
+        // 16. The root of a strongly connected component pops it off the stack.
+        let r = &self.modules.records[module];
+        if r.dfs_ancestor_index == r.dfs_index {
+            while let Some(required) = stack.pop() {
+                let r = &mut self.modules.records[required];
+                r.status = if r.async_evaluation_order.is_some() {
+                    Status::EvaluatingAsync
+                } else {
+                    Status::Evaluated
+                };
+                r.cycle_root = Some(module);
+                if required == module {
+                    break;
+                }
+            }
+        }
+        Ok(index)
+    }
+
+    /// 16.2.1.6.5 ExecuteModule() without a capability: runs the body of a module that does not
+    /// await; what it throws is the error.
+    fn execute_module(&mut self, m: usize) -> JsResult<()> {
+        let promise = promise::new_promise(self).value();
+        self.with_roots(&[promise], |vm| vm.run_module_body(m, promise))?;
+        match promise_state_for_host(self, promise) {
+            Some((PromiseState::Rejected, reason)) => Err(JsError::Throw(reason)),
+            _ => Ok(()),
+        }
+    }
+
+    /// 16.2.1.5.3.3 ExecuteAsyncModule(module): runs the body of a module that awaits, whose
+    /// settling continues the evaluation (AsyncModuleExecutionFulfilled/Rejected).
+    fn execute_async_module(&mut self, m: usize) -> JsResult<()> {
+        let promise = promise::new_promise(self).value();
+        self.with_roots(&[promise], |vm| {
+            let index = Value::number(m as f64);
+            let on_fulfilled = vm.native_closure("", 0, async_module_fulfilled, vec![index]);
+            vm.root(on_fulfilled.value());
+            let on_rejected = vm.native_closure("", 1, async_module_rejected, vec![index]);
+            promise::perform_then(vm, promise, on_fulfilled.value(), on_rejected.value(), None)?;
+            vm.run_module_body(m, promise)
+        })
+    }
+
+    /// Runs module `m`'s body (a synthetic module's steps) as an async function body in its
+    /// environment and realm, settling `promise`.
+    fn run_module_body(&mut self, m: usize, promise: Value) -> JsResult<()> {
+        if self.modules.records[m].synthetic.is_some() {
+            match self.evaluate_synthetic(m) {
+                Ok(()) => promise::resolve_promise(self, promise, Value::UNDEFINED)?,
+                Err(JsError::Throw(e)) => promise::reject_promise(self, promise, e),
+                Err(e) => return Err(e),
+            }
+            return Ok(());
         }
         let script = self.modules.records[m].script.clone();
         let env = self.modules.records[m].env;
-        let result = if self.modules.records[m].synthetic.is_some() {
-            self.evaluate_synthetic(m)
-        } else {
-            self.run_module_body(script, env)
-        };
-        self.modules.records[m].status = Status::Evaluated;
-        if let Err(e) = &result {
-            self.fail_module(m, e);
-        }
-        result
-    }
-
-    fn fail_module(&mut self, m: usize, e: &JsError) {
-        self.modules.records[m].status = Status::Evaluated;
-        if let JsError::Throw(v) = e {
-            self.modules.records[m].error = Some(*v);
-        }
-    }
-
-    /// Runs a module body as an async function body in its environment; if it awaits, runs the
-    /// job queue until it settles.
-    fn run_module_body(&mut self, script: Rc<LoadedScript>, env: Option<EnvRef>) -> JsResult<()> {
-        let promise = crate::builtins::promise::new_promise(self);
         let holder = self.alloc(Object::new(
             None,
             ObjectKind::AsyncFunction(Box::new(crate::object::Generator {
@@ -672,26 +903,138 @@ impl Vm {
                 is_async: true,
             })),
         ));
-        let pending = |vm: &Vm| {
-            matches!(
-                crate::builtins::promise::promise_state_for_host(vm, promise.value()),
-                Some((crate::object::PromiseState::Pending, _))
-            )
-        };
-        self.with_roots(&[promise.value()], |vm| {
-            vm.run_code_with(
-                script,
-                Value::UNDEFINED,
-                Some(holder),
-                Some(promise.value()),
-                env,
-            )?;
-            if pending(vm) { vm.run_jobs() } else { Ok(()) }
-        })?;
-        match crate::builtins::promise::promise_state_for_host(self, promise.value()) {
-            Some((crate::object::PromiseState::Rejected, reason)) => Err(JsError::Throw(reason)),
-            _ => Ok(()),
+        let saved = self.realm;
+        self.realm = script.realm;
+        let result = self.run_code_with(script, Value::UNDEFINED, Some(holder), Some(promise), env);
+        self.realm = saved;
+        result.map(|_| ())
+    }
+
+    /// 16.2.1.5.3.5 AsyncModuleExecutionFulfilled(module)
+    fn async_module_execution_fulfilled(&mut self, module: usize) -> JsResult<()> {
+        let r = &mut self.modules.records[module];
+        // 1. It failed meanwhile (a dependency's error reached it first).
+        if r.status == Status::Evaluated {
+            return Ok(());
         }
+        // 5-7.
+        r.async_evaluation_order = None;
+        r.status = Status::Evaluated;
+        if let Some(p) = r.top_level_capability {
+            promise::resolve_promise(self, p, Value::UNDEFINED)?;
+        }
+        // 8-10. The importers now ready, in the order they turned asynchronous.
+        let mut exec_list = self.gather_available_ancestors(module);
+        exec_list.sort_by_key(|&m| self.modules.records[m].async_evaluation_order);
+        // 12.
+        for m in exec_list {
+            if self.modules.records[m].status == Status::Evaluated {
+                continue;
+            }
+            if self.module_has_top_level_await(m) {
+                self.execute_async_module(m)?;
+                continue;
+            }
+            match self.execute_module(m) {
+                Ok(()) => {
+                    let r = &mut self.modules.records[m];
+                    r.async_evaluation_order = None;
+                    r.status = Status::Evaluated;
+                    if let Some(p) = r.top_level_capability {
+                        promise::resolve_promise(self, p, Value::UNDEFINED)?;
+                    }
+                }
+                Err(JsError::Throw(e)) => self.async_module_execution_rejected(m, e),
+                Err(e) => return Err(e),
+            }
+        }
+        Ok(())
+    }
+
+    /// 16.2.1.5.3.4 GatherAvailableAncestors(module, execList): the importers (and theirs,
+    /// through modules that do not await) left with no pending dependency. A work list stands
+    /// for the spec's recursion; the set found is the same.
+    fn gather_available_ancestors(&mut self, module: usize) -> Vec<usize> {
+        let mut exec_list = Vec::new();
+        let mut listed = rustc_hash::FxHashSet::default();
+        let mut work = vec![module];
+        while let Some(module) = work.pop() {
+            for m in self.modules.records[module].async_parent_modules.clone() {
+                let root = self.modules.records[m].cycle_root.unwrap_or(m);
+                if listed.contains(&m) || self.modules.records[root].error.is_some() {
+                    continue;
+                }
+                let r = &mut self.modules.records[m];
+                r.pending_async_dependencies = r.pending_async_dependencies.saturating_sub(1);
+                if r.pending_async_dependencies == 0 {
+                    listed.insert(m);
+                    exec_list.push(m);
+                    if !self.module_has_top_level_await(m) {
+                        work.push(m);
+                    }
+                }
+            }
+        }
+        exec_list
+    }
+
+    /// 16.2.1.5.3.6 AsyncModuleExecutionRejected(module, error): the module fails with `error`
+    /// and rejects its capability, then so do its waiting importers, depth-first as the spec's
+    /// recursion (an explicit stack here).
+    fn async_module_execution_rejected(&mut self, module: usize, error: Value) {
+        let mut stack = vec![module];
+        while let Some(m) = stack.pop() {
+            if !self.mark_evaluation_error(m, error) {
+                continue;
+            }
+            if let Some(p) = self.modules.records[m].top_level_capability {
+                promise::reject_promise(self, p, error);
+            }
+            stack.extend(self.modules.records[m].async_parent_modules.iter().rev());
+        }
+    }
+
+    /// AsyncModuleExecutionRejected steps 1-7: false when the module has already failed.
+    fn mark_evaluation_error(&mut self, m: usize, error: Value) -> bool {
+        let r = &mut self.modules.records[m];
+        if r.status == Status::Evaluated {
+            return false;
+        }
+        r.error = Some(error);
+        r.status = Status::Evaluated;
+        r.async_evaluation_order = None;
+        true
+    }
+
+    /// Links and evaluates module `m` for `import()` (16.2.1.? ContinueDynamicImport, from
+    /// step 3): in a job, as the spec's load promise settles; a promise of its namespace.
+    fn continue_dynamic_import(&mut self, m: usize) -> Value {
+        let promise = promise::new_promise(self).value();
+        self.with_roots(&[promise], |vm| {
+            // 3. LoadRequestedModules (the host loads at once).
+            let loaded = match vm.load_graph(m) {
+                Ok(()) => promise::resolved(vm, Value::UNDEFINED),
+                Err(JsError::Throw(e)) => promise::rejected(vm, e),
+                Err(JsError::Terminate(message)) => {
+                    let e = vm.make_error("Error", &message);
+                    promise::rejected(vm, e)
+                }
+            };
+            vm.root(loaded);
+            let index = Value::number(m as f64);
+            let link_and_evaluate =
+                vm.native_closure("", 0, link_and_evaluate, vec![promise, index]);
+            vm.root(link_and_evaluate.value());
+            let on_rejected = vm.native_closure("", 1, reject_import, vec![promise]);
+            let _ = promise::perform_then(
+                vm,
+                loaded,
+                link_and_evaluate.value(),
+                on_rejected.value(),
+                None,
+            );
+        });
+        promise
     }
 
     /// Loads, links and evaluates `source` as the module `name` (the CLI's and test262's entry).
@@ -703,10 +1046,75 @@ impl Vm {
     /// [`Vm::run_module`] for module code already loaded (from a cache, say).
     pub fn run_loaded_module(&mut self, script: Rc<LoadedScript>, name: &str) -> JsResult<()> {
         let m = self.add_loaded_module(script, name);
-        self.load_graph(m)?;
-        self.link(m)?;
-        self.evaluate_module(m)
+        self.run_module_to_completion(m)
     }
+}
+
+/// The module index a native closure of this file carries at `data[i]`.
+fn module_in(data: &[Value], i: usize) -> usize {
+    data.get(i).and_then(|v| v.as_number()).unwrap_or(0.0) as usize
+}
+
+/// ExecuteAsyncModule's onFulfilled.
+fn async_module_fulfilled(vm: &mut Vm, _: Value, _: &[Value]) -> JsResult<Value> {
+    let m = module_in(&vm.native_data(), 0);
+    vm.async_module_execution_fulfilled(m)?;
+    Ok(Value::UNDEFINED)
+}
+
+/// ExecuteAsyncModule's onRejected.
+fn async_module_rejected(vm: &mut Vm, _: Value, args: &[Value]) -> JsResult<Value> {
+    let m = module_in(&vm.native_data(), 0);
+    let error = args.first().copied().unwrap_or(Value::UNDEFINED);
+    vm.async_module_execution_rejected(m, error);
+    Ok(Value::UNDEFINED)
+}
+
+/// ContinueDynamicImport's linkAndEvaluateClosure: links the module, evaluates it, and
+/// resolves the import's promise with its namespace once that settles.
+fn link_and_evaluate(vm: &mut Vm, _: Value, _: &[Value]) -> JsResult<Value> {
+    let data = vm.native_data();
+    let (promise, m) = (data[0], module_in(&data, 1));
+    let evaluated = match vm.link(m).and_then(|()| vm.evaluate_module(m)) {
+        Ok(p) => p,
+        Err(JsError::Throw(e)) => {
+            promise::reject_promise(vm, promise, e);
+            return Ok(Value::UNDEFINED);
+        }
+        Err(e) => return Err(e),
+    };
+    vm.root(evaluated);
+    let on_fulfilled = vm.native_closure("", 0, resolve_import, data);
+    vm.root(on_fulfilled.value());
+    let on_rejected = vm.native_closure("", 1, reject_import, vec![promise]);
+    promise::perform_then(
+        vm,
+        evaluated,
+        on_fulfilled.value(),
+        on_rejected.value(),
+        None,
+    )?;
+    Ok(Value::UNDEFINED)
+}
+
+/// ContinueDynamicImport's fulfilledClosure: the import's promise gets the namespace.
+fn resolve_import(vm: &mut Vm, _: Value, _: &[Value]) -> JsResult<Value> {
+    let data = vm.native_data();
+    let (promise, m) = (data[0], module_in(&data, 1));
+    match vm.module_namespace(m) {
+        Ok(ns) => promise::resolve_promise(vm, promise, ns.value())?,
+        Err(JsError::Throw(e)) => promise::reject_promise(vm, promise, e),
+        Err(e) => return Err(e),
+    }
+    Ok(Value::UNDEFINED)
+}
+
+/// ContinueDynamicImport's rejectedClosure: the import's promise gets the error.
+fn reject_import(vm: &mut Vm, _: Value, args: &[Value]) -> JsResult<Value> {
+    let promise = vm.native_data()[0];
+    let error = args.first().copied().unwrap_or(Value::UNDEFINED);
+    promise::reject_promise(vm, promise, error);
+    Ok(Value::UNDEFINED)
 }
 
 /// `import.meta`: one object per module.
@@ -746,18 +1154,16 @@ pub fn dynamic_import(
             return hook(vm, data, specifier, attributes.value());
         }
         let text = vm.to_rust_string(specifier)?;
-        let m = vm.load_requested(&text, &script.name)?;
-        vm.load_graph(m)?;
-        vm.link(m)?;
-        vm.evaluate_module(m)?;
-        Ok(vm.module_namespace(m)?.value())
+        vm.import_from(&text, &script.name)
     });
     match result {
-        Ok(ns) => crate::builtins::promise::resolved(vm, ns),
-        Err(JsError::Throw(e)) => crate::builtins::promise::rejected(vm, e),
+        // The import's promise (the loader's or a hook's) as it is; a hook's namespace, wrapped.
+        Ok(p) if promise::is_promise(vm, p) => p,
+        Ok(ns) => promise::resolved(vm, ns),
+        Err(JsError::Throw(e)) => promise::rejected(vm, e),
         Err(JsError::Terminate(_)) => {
             let e = vm.make_error("Error", "import() was terminated");
-            crate::builtins::promise::rejected(vm, e)
+            promise::rejected(vm, e)
         }
     }
 }

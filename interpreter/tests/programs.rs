@@ -691,3 +691,142 @@ fn await_using_awaits_each_disposal_and_once_for_null() {
         &["body,sync,after null,after-null,body,-s,-a,~a,after,it,-x,~x,SuppressedError,rej,thrown done"],
     );
 }
+
+/// A host whose modules are strings (printing into `out`); module specifiers are their names.
+struct ModuleHost {
+    out: Rc<RefCell<Vec<String>>>,
+    modules: Vec<(String, String)>,
+}
+
+impl Host for ModuleHost {
+    fn print(&mut self, line: &str) {
+        self.out.borrow_mut().push(line.to_string());
+    }
+
+    fn load_module(&mut self, specifier: &str, _: &str) -> Result<(String, String), String> {
+        self.modules
+            .iter()
+            .find(|(name, _)| name == specifier)
+            .map(|(name, source)| (name.clone(), source.clone()))
+            .ok_or_else(|| format!("no module {specifier}"))
+    }
+}
+
+/// Runs module `main` of `modules` (then the jobs) and returns the printed lines, with the
+/// module's error as a last line `error: ...`.
+fn run_modules(modules: &[(&str, &str)], gc_stress: bool) -> Vec<String> {
+    let out = Rc::new(RefCell::new(Vec::new()));
+    let modules = modules
+        .iter()
+        .map(|(n, s)| (n.to_string(), s.to_string()))
+        .collect::<Vec<_>>();
+    let main = modules[0].1.clone();
+    let mut vm = Vm::new(Box::new(ModuleHost {
+        out: out.clone(),
+        modules,
+    }));
+    vm.set_gc_stress(gc_stress);
+    if let Err(e) = vm.run_module(&main, "main") {
+        let text = match e {
+            JsError::Throw(v) => kiln_interpreter::builtins::console::inspect(&mut vm, v),
+            JsError::Terminate(t) => t,
+        };
+        out.borrow_mut().push(format!("error: {text}"));
+    }
+    out.take()
+}
+
+fn check_modules(modules: &[(&str, &str)], expected: &[&str]) {
+    for gc_stress in [false, true] {
+        let lines = run_modules(modules, gc_stress);
+        assert_eq!(lines, expected, "gc_stress={gc_stress}: {modules:?}");
+    }
+}
+
+#[test]
+fn modules_evaluate_asynchronously_in_the_spec_order() {
+    // Siblings of an awaiting module run before it finishes; its importer waits for both, and
+    // the importers of one async module continue in the order they became asynchronous.
+    check_modules(
+        &[
+            (
+                "main",
+                "import 'slow'; import 'fast'; import 'left'; import 'right'; print('main');",
+            ),
+            (
+                "slow",
+                "print('slow starts'); await 0; await 0; print('slow ends');",
+            ),
+            ("fast", "print('fast');"),
+            ("left", "import 'slow'; print('left');"),
+            ("right", "import 'slow'; print('right');"),
+        ],
+        &["slow starts", "fast", "slow ends", "left", "right", "main"],
+    );
+}
+
+#[test]
+fn import_evaluates_its_module_in_a_job() {
+    // The jobs queued before `import()` run before the module does (as in Node).
+    check_modules(
+        &[
+            (
+                "main",
+                "globalThis.n = 0; for (let i = 0; i < 100; i++) Promise.resolve().then(() => n++);
+                 const ns = await import('dep'); print('after import', n, ns.seen);",
+            ),
+            ("dep", "export const seen = n; print('dep sees', n);"),
+        ],
+        &["dep sees 100", "after import 100 100"],
+    );
+}
+
+#[test]
+fn errors_of_awaited_dependencies_reach_every_importer() {
+    check_modules(
+        &[
+            (
+                "main",
+                "import('a').catch(e => print('a:', e)); import('b').catch(e => print('b:', e));
+                 import('a').catch(e => print('a again:', e));",
+            ),
+            ("a", "import 'bad'; print('never a');"),
+            ("b", "import 'a'; print('never b');"),
+            ("bad", "await 0; throw 'boom';"),
+        ],
+        &["a: boom", "a again: boom", "b: boom"],
+    );
+    // The root's own error is the run's.
+    check_modules(
+        &[
+            ("main", "import 'bad'; print('never');"),
+            ("bad", "await null; throw new TypeError('late');"),
+        ],
+        &["error: TypeError: late\n    at bad:1:19"],
+    );
+}
+
+#[test]
+fn long_chains_of_awaiting_modules_need_no_native_recursion() {
+    // Fulfilment and rejection walk a chain of 3000 importers without recursing natively.
+    let names: Vec<String> = (0..3000).map(|i| format!("m{i}")).collect();
+    for last in ["await 0; print('leaf');", "await 0; throw 'leaf failed';"] {
+        let mut sources: Vec<String> = (0..2999)
+            .map(|i| {
+                format!(
+                    "import '{}'; globalThis.count = (globalThis.count ?? 0) + 1;",
+                    names[i + 1]
+                )
+            })
+            .collect();
+        sources.push(last.to_string());
+        sources[0].push_str(" print('root', count);");
+        let mut modules: Vec<(&str, &str)> = vec![("main", sources[0].as_str())];
+        modules.extend((1..3000).map(|i| (names[i].as_str(), sources[i].as_str())));
+        let lines = run_modules(&modules, false);
+        assert!(
+            lines == ["leaf", "root 2999"] || lines == ["error: 'leaf failed'"],
+            "{lines:?}"
+        );
+    }
+}

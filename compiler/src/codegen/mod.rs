@@ -44,6 +44,7 @@ pub fn compile(program: &Program<'_>, kind: CodeKind) -> CompileResult<ScriptCod
         code_kind: kind,
         optional_exits: Vec::new(),
         module_env_scope: None,
+        module_functions: Vec::new(),
         top_level_await: false,
     };
     let top = compiler.top_level(program)?;
@@ -185,6 +186,9 @@ pub struct Compiler<'a> {
     module_env_scope: Option<u32>,
     /// Whether `await` appears at a module's top level.
     pub top_level_await: bool,
+    /// A module's top-level function declarations, compiled but left to the linker: (binding
+    /// name, function index).
+    module_functions: Vec<(&'a str, u32)>,
 }
 
 /// What a function's body is.
@@ -378,6 +382,31 @@ impl<'a> Compiler<'a> {
             self.f.env_depth -= 1;
         }
         self.state.scope = outer;
+    }
+
+    /// Compiles a module's top-level function declarations for the linker to instantiate
+    /// (16.2.1.6.4 InitializeEnvironment step 24): the body creates none of them.
+    fn module_functions(&mut self, statements: &'a [Statement<'a>]) -> CompileResult<()> {
+        for s in statements {
+            let f = match s {
+                Statement::Function(f) => *f,
+                Statement::ExportNamed(e) => match e.declaration {
+                    Some(Statement::Function(f)) => f,
+                    _ => continue,
+                },
+                Statement::ExportDefault(d) => match d.kind {
+                    ExportDefaultKind::Function(f) => f,
+                    _ => continue,
+                },
+                _ => continue,
+            };
+            // `export default function () {}` is named "default".
+            let default_name = f.id.is_none().then(|| self.name("default").0);
+            let index = self.function_expression(f, default_name)?;
+            self.module_functions
+                .push((f.id.map_or("*default*", |id| id.name), index));
+        }
+        Ok(())
     }
 
     /// Instantiates the function declarations among `statements` (hoisting).
@@ -828,6 +857,7 @@ impl<'a> Compiler<'a> {
                     self.state.annex_b_flags.push((name, made));
                 }
             }
+            ScopeKind::Module => self.module_functions(program.body)?,
             _ => {
                 self.hoist_functions(program.body, false)?;
             }

@@ -39,6 +39,10 @@ impl<'a> Compiler<'a> {
             has_top_level_await: self.top_level_await,
             ..ModuleInfo::default()
         };
+        info.functions = std::mem::take(&mut self.module_functions)
+            .into_iter()
+            .map(|(name, index)| (slot(self, name), index))
+            .collect();
         let request = |c: &mut Compiler<'a>, info: &mut ModuleInfo, s: &StringLiteral<'a>| {
             let id = c.string(s.value);
             match info.requests.iter().position(|&r| r == id) {
