@@ -388,17 +388,8 @@ impl<'a> Compiler<'a> {
     /// (16.2.1.6.4 InitializeEnvironment step 24): the body creates none of them.
     fn module_functions(&mut self, statements: &'a [Statement<'a>]) -> CompileResult<()> {
         for s in statements {
-            let f = match s {
-                Statement::Function(f) => *f,
-                Statement::ExportNamed(e) => match e.declaration {
-                    Some(Statement::Function(f)) => f,
-                    _ => continue,
-                },
-                Statement::ExportDefault(d) => match d.kind {
-                    ExportDefaultKind::Function(f) => f,
-                    _ => continue,
-                },
-                _ => continue,
+            let Some(f) = function_declaration(s) else {
+                continue;
             };
             // `export default function () {}` is named "default".
             let default_name = f.id.is_none().then(|| self.name("default").0);
@@ -416,17 +407,8 @@ impl<'a> Compiler<'a> {
         lexical: bool,
     ) -> CompileResult<()> {
         for s in statements {
-            let f = match s {
-                Statement::Function(f) => *f,
-                Statement::ExportNamed(e) => match e.declaration {
-                    Some(Statement::Function(f)) => f,
-                    _ => continue,
-                },
-                Statement::ExportDefault(d) => match d.kind {
-                    ExportDefaultKind::Function(f) => f,
-                    _ => continue,
-                },
-                _ => continue,
+            let Some(f) = function_declaration(s) else {
+                continue;
             };
             let name = f.id.map_or("*default*", |id| id.name);
             let mark = self.f.mark();
@@ -1307,5 +1289,22 @@ impl<'a> Compiler<'a> {
         });
         let _ = self.emit_return_raw(value);
         self.f.patch_here(skip);
+    }
+}
+
+/// The function a statement declares: `function f() {}`, also behind `export` or
+/// `export default`.
+fn function_declaration<'a>(s: &Statement<'a>) -> Option<&'a Function<'a>> {
+    match s {
+        Statement::Function(f) => Some(*f),
+        Statement::ExportNamed(e) => match e.declaration {
+            Some(Statement::Function(f)) => Some(f),
+            _ => None,
+        },
+        Statement::ExportDefault(d) => match d.kind {
+            ExportDefaultKind::Function(f) => Some(f),
+            _ => None,
+        },
+        _ => None,
     }
 }
