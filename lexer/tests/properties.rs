@@ -76,3 +76,35 @@ proptest! {
         }
     }
 }
+
+/// `Kind::from_name` turns names away by length and first letter before it compares: every
+/// keyword must still be found, and words near them must not be.
+#[test]
+fn from_name_finds_every_keyword_and_nothing_else() {
+    use kiln_lexer::Kind;
+    for &kind in Kind::KEYWORDS {
+        let name = kind.describe();
+        assert_eq!(Kind::from_name(name), kind, "{name}");
+        for other in [
+            format!("{name}s"),
+            format!("_{name}"),
+            name[..name.len() - 1].to_string(),
+            name.to_uppercase(),
+        ] {
+            assert_eq!(Kind::from_name(&other), Kind::Identifier, "{other}");
+        }
+    }
+    for name in [
+        "",
+        "a",
+        "z",
+        "zz",
+        "constructors",
+        "$",
+        "x1",
+        "iff",
+        "Function",
+    ] {
+        assert_eq!(Kind::from_name(name), Kind::Identifier, "{name}");
+    }
+}
