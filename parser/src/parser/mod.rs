@@ -11,9 +11,9 @@ mod statement;
 use crate::Diagnostic;
 use crate::ast::*;
 use bumpalo::Bump;
-use bumpalo::collections::Vec as BumpVec;
 use kiln_lexer::{Kind, LexError, Lexer, Span, Token};
 use rustc_hash::FxHashSet;
+use smallvec::SmallVec;
 use std::cell::Cell;
 
 pub(crate) type PResult<T> = Result<T, Diagnostic>;
@@ -175,8 +175,11 @@ impl<'a> Parser<'a> {
         self.arena.alloc(value)
     }
 
-    pub fn vec<T>(&self) -> BumpVec<'a, T> {
-        BumpVec::new_in(self.arena)
+    pub fn vec<T: Copy>(&self) -> ArenaList<'a, T> {
+        ArenaList {
+            arena: self.arena,
+            items: SmallVec::new(),
+        }
     }
 
     pub fn alloc_str(&self, s: &str) -> &'a str {
@@ -234,6 +237,24 @@ impl<'a> Parser<'a> {
         let token = lexer.next_token().map_err(Self::lex_error)?;
         self.peeked.set(Some((token, lexer)));
         Ok(token)
+    }
+
+    /// Whether the next token is `=>`. Most of the time a glance at the byte after the current
+    /// token's blanks rules it out, sparing the lookahead (a lexer copy) that `peek` keeps.
+    pub fn peek_is_arrow(&self) -> PResult<bool> {
+        let bytes = self.source.as_bytes();
+        let mut pos = self.token.span.end as usize;
+        while matches!(bytes.get(pos), Some(b' ' | b'\t')) {
+            pos += 1;
+        }
+        // The next token starts with `=`, or after a comment (`/`, `<!--`), another blank or a
+        // line break (which may be non-ASCII), or there is no next token.
+        match bytes.get(pos) {
+            Some(b'=' | b'/' | b'<' | b'\n' | b'\r' | 0x0B | 0x0C | 0x80..) | None => {
+                Ok(self.peek()?.kind == Kind::Arrow)
+            }
+            Some(_) => Ok(false),
+        }
     }
 
     /// A copy of the lexer, positioned after the current token, for looking further ahead.
@@ -386,16 +407,18 @@ impl<'a> Parser<'a> {
     }
 
     pub fn at_identifier(&self) -> bool {
-        self.identifier_error(self.token).is_none()
+        self.token.kind == Kind::Identifier || self.identifier_error(self.token).is_none()
     }
 
     /// An IdentifierReference (or BindingIdentifier, with [`Self::check_binding_name`]).
     pub fn parse_identifier(&mut self) -> PResult<Identifier<'a>> {
         let t = self.token;
-        match self.identifier_error(t) {
-            None => {}
-            Some(message) if !message.is_empty() => return self.error(message, t.span),
-            Some(_) => return Err(self.unexpected()),
+        if t.kind != Kind::Identifier {
+            match self.identifier_error(t) {
+                None => {}
+                Some(message) if !message.is_empty() => return self.error(message, t.span),
+                Some(_) => return Err(self.unexpected()),
+            }
         }
         if t.kind == Kind::Await {
             self.last_await_identifier = Some(t.span);
@@ -548,6 +571,33 @@ impl<'a> Parser<'a> {
         let result = f(self);
         self.labels = saved;
         result
+    }
+}
+
+/// A list being parsed: gathered off the arena and copied into it once, at its final length.
+/// Growing a `bumpalo` vector in place copies it at every doubling (the nodes parsed between
+/// two pushes sit after it in the arena) and leaves the old copies behind as dead arena memory.
+pub(crate) struct ArenaList<'a, T> {
+    arena: &'a Bump,
+    items: SmallVec<[T; 8]>,
+}
+
+impl<'a, T: Copy> ArenaList<'a, T> {
+    pub fn push(&mut self, item: T) {
+        self.items.push(item);
+    }
+
+    pub fn into_bump_slice(self) -> &'a [T] {
+        const { assert!(!std::mem::needs_drop::<T>()) };
+        self.arena.alloc_slice_copy(&self.items)
+    }
+}
+
+impl<T> std::ops::Deref for ArenaList<'_, T> {
+    type Target = [T];
+
+    fn deref(&self) -> &[T] {
+        &self.items
     }
 }
 
