@@ -91,6 +91,9 @@ pub(crate) struct Parser<'a> {
     pub private_error: Option<Diagnostic>,
     scratch: Vec<u16>,
     scratch_raw: Vec<u16>,
+    /// Where each function, arrow function and class starts, for the early-error pass to skip
+    /// expressions that hold none (in the order they were finished, so not sorted).
+    pub scope_starts: Vec<u32>,
     /// Below this stack address less than `STACK_RED_ZONE` is left: computed once, as asking
     /// `stacker` at every level (a thread-local lookup) cost about 3% of a parse.
     stack_limit: usize,
@@ -136,6 +139,7 @@ impl<'a> Parser<'a> {
             private_error: None,
             scratch: Vec::new(),
             scratch_raw: Vec::new(),
+            scope_starts: Vec::new(),
             stack_limit: match stacker::remaining_stack() {
                 Some(remaining) => (stack_address() + STACK_RED_ZONE).saturating_sub(remaining),
                 None => 0,
