@@ -25,7 +25,9 @@ impl LexError {
 #[derive(Logos, Clone, Copy, Debug, PartialEq, Eq)]
 #[logos(skip r"[ \t\u{000B}\u{000C}\u{00A0}\u{FEFF}\u{1680}\u{2000}-\u{200A}\u{202F}\u{205F}\u{3000}]+")]
 enum Raw {
-    #[regex(r"[\n\r\u{2028}\u{2029}]")]
+    /// A line break and the blanks and line breaks after it, in one token: a line's
+    /// indentation then costs no second pass through the dispatch.
+    #[regex(r"[\n\r\u{2028}\u{2029}][\n\r\u{2028}\u{2029} \t\u{000B}\u{000C}\u{00A0}\u{FEFF}\u{1680}\u{2000}-\u{200A}\u{202F}\u{205F}\u{3000}]*")]
     LineTerminator,
     #[token("//")]
     LineComment,

@@ -13,6 +13,7 @@ impl Span {
     }
 
     /// The smallest span covering both `self` and `other`.
+    #[inline]
     pub fn to(self, other: Span) -> Span {
         Span::new(self.start.min(other.start), self.end.max(other.end))
     }
@@ -26,6 +27,7 @@ impl Span {
     }
 
     /// The text this span covers; empty when the span does not fit `source`.
+    #[inline]
     pub fn text(self, source: &str) -> &str {
         source
             .get(self.start as usize..self.end as usize)

@@ -67,11 +67,36 @@ macro_rules! kinds {
 
             /// The keyword kind of an identifier name, or `Identifier`.
             pub fn from_name(name: &str) -> Kind {
-                match name {
-                    $($ktext => Kind::$k,)*
-                    _ => Kind::Identifier,
+                // Every keyword is 2 to 11 lowercase ASCII letters, so most identifiers are
+                // turned away by their length or first letter. The rest go through a match
+                // specialised for their length, where only keywords of that length are compared.
+                #[inline(always)]
+                fn keyword(name: &str) -> Kind {
+                    match name {
+                        $($ktext => Kind::$k,)*
+                        _ => Kind::Identifier,
+                    }
+                }
+                match (name.len(), name.as_bytes().first()) {
+                    (2..=11, Some(b'a'..=b'y')) => {}
+                    _ => return Kind::Identifier,
+                }
+                match name.len() {
+                    2 => keyword(name),
+                    3 => keyword(name),
+                    4 => keyword(name),
+                    5 => keyword(name),
+                    6 => keyword(name),
+                    7 => keyword(name),
+                    8 => keyword(name),
+                    9 => keyword(name),
+                    10 => keyword(name),
+                    _ => keyword(name),
                 }
             }
+
+            /// Every reserved word and contextual keyword.
+            pub const KEYWORDS: &[Kind] = &[$(Kind::$k,)*];
 
             /// A reserved word or contextual keyword (anything spelled like an identifier).
             pub fn is_keyword(self) -> bool {

@@ -76,3 +76,63 @@ proptest! {
         }
     }
 }
+
+/// `Kind::from_name` turns names away by length and first letter before it compares: every
+/// keyword must still be found, and words near them must not be.
+#[test]
+fn from_name_finds_every_keyword_and_nothing_else() {
+    use kiln_lexer::Kind;
+    for &kind in Kind::KEYWORDS {
+        let name = kind.describe();
+        assert_eq!(Kind::from_name(name), kind, "{name}");
+        for other in [
+            format!("{name}s"),
+            format!("_{name}"),
+            name[..name.len() - 1].to_string(),
+            name.to_uppercase(),
+        ] {
+            assert_eq!(Kind::from_name(&other), Kind::Identifier, "{other}");
+        }
+    }
+    for name in [
+        "",
+        "a",
+        "z",
+        "zz",
+        "constructors",
+        "$",
+        "x1",
+        "iff",
+        "Function",
+    ] {
+        assert_eq!(Kind::from_name(name), Kind::Identifier, "{name}");
+    }
+}
+
+/// A line break swallows the blanks and line breaks after it in one logos token: the next token
+/// still has its line break noted, and `-->` after an indented line start is still a comment.
+#[test]
+fn line_breaks_with_indentation() {
+    use kiln_lexer::{Kind, Lexer};
+    let source = "a\n  \n\t --> comment\n\u{2028} \u{00A0}b c\r\n\u{3000}d";
+    let mut lexer = Lexer::new(source, false);
+    let mut seen = Vec::new();
+    loop {
+        let t = lexer.next_token().expect("lexes");
+        if t.kind == Kind::Eof {
+            break;
+        }
+        seen.push((t.span.text(source).to_string(), t.newline_before()));
+    }
+    let expected = [("a", false), ("b", true), ("c", false), ("d", true)];
+    let expected: Vec<(String, bool)> = expected
+        .iter()
+        .map(|&(text, newline)| (text.to_string(), newline))
+        .collect();
+    assert_eq!(seen, expected);
+    // In a module `-->` is never a comment.
+    assert!(kiln_lexer::count_tokens("a\n  --> b").is_ok());
+    let mut module = Lexer::new("a\n  --> b", true);
+    module.next_token().expect("lexes");
+    assert_eq!(module.next_token().expect("lexes").kind, Kind::MinusMinus);
+}

@@ -12,12 +12,20 @@ use rustc_hash::FxHashMap;
 use smallvec::SmallVec;
 
 /// Appends to `errors` every early error of `program` that the parser does not find while parsing.
-pub(crate) fn check_program(program: &Program<'_>, _source: &str, errors: &mut Vec<Diagnostic>) {
+/// `scope_starts` holds, sorted, where each function, arrow function and class of the program
+/// starts.
+pub(crate) fn check_program(
+    program: &Program<'_>,
+    scope_starts: Vec<u32>,
+    errors: &mut Vec<Diagnostic>,
+) {
     let mut checker = Checker {
         scopes: Vec::new(),
         spare: Vec::new(),
         error: None,
         strict: program.strict,
+        scope_starts,
+        scope_cursor: 0,
     };
     let module = program.kind == SourceKind::Module;
     checker.push(if module {
@@ -78,6 +86,12 @@ struct Checker<'a> {
     spare: Vec<Scope<'a>>,
     error: Option<Diagnostic>,
     strict: bool,
+    /// Sorted starts of every function, arrow function and class: an expression whose span
+    /// holds none of them declares nothing, so its walk is skipped.
+    scope_starts: Vec<u32>,
+    /// The index in `scope_starts` found by the last [`Checker::holds_scope`]: the walk goes
+    /// mostly in source order, so the next answer is usually at or just after it.
+    scope_cursor: usize,
 }
 
 impl<'a> Checker<'a> {
@@ -519,9 +533,43 @@ impl<'a> Checker<'a> {
     }
 
     /// Expressions hold no declarations of their own, but the functions and classes in them do.
+    /// Whether a function, arrow function or class starts within `span`.
+    fn holds_scope(&mut self, span: Span) -> bool {
+        let starts = &self.scope_starts;
+        let first_at_or_after = |i: usize| {
+            (i == 0 || starts[i - 1] < span.start) && (i == starts.len() || starts[i] >= span.start)
+        };
+        let mut i = self.scope_cursor;
+        if !first_at_or_after(i) {
+            i = if i < starts.len() && first_at_or_after(i + 1) {
+                i + 1
+            } else {
+                starts.partition_point(|&s| s < span.start)
+            };
+        }
+        self.scope_cursor = i;
+        starts.get(i).is_some_and(|&s| s < span.end)
+    }
+
     fn expression(&mut self, expression: &Expression<'a>) {
         if self.error.is_some() {
             return;
+        }
+        match expression {
+            // Nothing to check, and nothing inside where a scope could start.
+            Expression::Identifier(_)
+            | Expression::Null(_)
+            | Expression::Boolean(_)
+            | Expression::Number(_)
+            | Expression::BigInt(_)
+            | Expression::String(_)
+            | Expression::RegExp(_)
+            | Expression::This(_)
+            | Expression::Super(_)
+            | Expression::NewTarget(_)
+            | Expression::ImportMeta(_) => return,
+            _ if !self.holds_scope(expression.span()) => return,
+            _ => {}
         }
         match expression {
             Expression::Identifier(_)

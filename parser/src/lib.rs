@@ -83,7 +83,9 @@ pub fn parse<'a>(arena: &'a Bump, source: &'a str, options: ParseOptions) -> Par
     match parser.parse_program(options.kind) {
         Ok(program) => {
             let mut errors = Vec::new();
-            early_errors::check_program(&program, source, &mut errors);
+            let mut scope_starts = std::mem::take(&mut parser.scope_starts);
+            scope_starts.sort_unstable();
+            early_errors::check_program(&program, scope_starts, &mut errors);
             ParseResult { program, errors }
         }
         Err(error) => ParseResult {
@@ -233,5 +235,33 @@ mod tests {
             .map(|s| s.span().text(source))
             .collect();
         assert_eq!(spans, ["let x = 1;", "foo(x);"]);
+    }
+
+    /// The early-error pass skips expressions in which no function, arrow function or class
+    /// starts: redeclarations nested anywhere in an expression must still be found, in source
+    /// order or not, and in code around them.
+    #[test]
+    fn redeclarations_nested_in_expressions() {
+        for wrap in [
+            "x = a + function () { BODY };",
+            "f(1, () => { BODY }, 2);",
+            "o = { m() { BODY } };",
+            "o = { get [k]() { return 1 } , set v(p) { BODY } };",
+            "c = class { static { BODY } };",
+            "c = class extends (0, class { m() { BODY } }) {};",
+            "a[b](c)[d(e, f => g)](() => { BODY });",
+            "t = `${ (() => { BODY })() }`;",
+            "(function () {}, function () {})(() => { BODY });",
+            "[x = () => { BODY }] = [];",
+            "x ? y : z ? w : async () => { BODY };",
+            "(() => 1)(); x = [1, [2, [3, () => { BODY }]]];",
+        ] {
+            valid(&wrap.replace("BODY", "let a; var b;"));
+            invalid(&wrap.replace("BODY", "let a; var a;"));
+            invalid(&format!(
+                "{}\nlet q; var q;",
+                wrap.replace("BODY", "let a;")
+            ));
+        }
     }
 }

@@ -172,7 +172,7 @@ impl<'a> Parser<'a> {
                 let expr = self.continue_from_primary(expr, start)?;
                 return self.finish_assignment(expr, start);
             }
-            _ if self.at_identifier() && self.peek()?.kind == Kind::Arrow => {
+            _ if self.at_identifier() && self.peek_is_arrow()? => {
                 let param = self.parse_binding_identifier()?;
                 if self.token.newline_before() {
                     return Err(self.unexpected());

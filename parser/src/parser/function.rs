@@ -122,6 +122,7 @@ impl<'a> Parser<'a> {
         {
             self.check_name_in_strict(id)?;
         }
+        self.scope_starts.push(start);
         Ok(self.alloc(Function {
             span: self.span_from(start),
             id,
@@ -328,6 +329,7 @@ impl<'a> Parser<'a> {
                 );
             }
         }
+        self.scope_starts.push(start);
         Ok(Expression::Arrow(self.alloc(ArrowFunction {
             span: self.span_from(start),
             is_async,
@@ -418,6 +420,7 @@ impl<'a> Parser<'a> {
                 }
             }
         }
+        self.scope_starts.push(start);
         Ok(self.alloc(Class {
             span: self.span_from(start),
             id,

@@ -11,9 +11,9 @@ mod statement;
 use crate::Diagnostic;
 use crate::ast::*;
 use bumpalo::Bump;
-use bumpalo::collections::Vec as BumpVec;
 use kiln_lexer::{Kind, LexError, Lexer, Span, Token};
 use rustc_hash::FxHashSet;
+use smallvec::SmallVec;
 use std::cell::Cell;
 
 pub(crate) type PResult<T> = Result<T, Diagnostic>;
@@ -91,6 +91,20 @@ pub(crate) struct Parser<'a> {
     pub private_error: Option<Diagnostic>,
     scratch: Vec<u16>,
     scratch_raw: Vec<u16>,
+    /// Where each function, arrow function and class starts, for the early-error pass to skip
+    /// expressions that hold none (in the order they were finished, so not sorted).
+    pub scope_starts: Vec<u32>,
+    /// Below this stack address less than `STACK_RED_ZONE` is left: computed once, as asking
+    /// `stacker` at every level (a thread-local lookup) cost about 3% of a parse.
+    stack_limit: usize,
+}
+
+/// An address in the caller's stack frame, close enough to the stack pointer for the red-zone
+/// check (the stack grows down on every platform Kiln builds for).
+#[inline(always)]
+fn stack_address() -> usize {
+    let marker = 0u8;
+    std::hint::black_box(&marker) as *const u8 as usize
 }
 
 impl<'a> Parser<'a> {
@@ -125,6 +139,11 @@ impl<'a> Parser<'a> {
             private_error: None,
             scratch: Vec::new(),
             scratch_raw: Vec::new(),
+            scope_starts: Vec::new(),
+            stack_limit: match stacker::remaining_stack() {
+                Some(remaining) => (stack_address() + STACK_RED_ZONE).saturating_sub(remaining),
+                None => 0,
+            },
         }
     }
 
@@ -160,8 +179,11 @@ impl<'a> Parser<'a> {
         self.arena.alloc(value)
     }
 
-    pub fn vec<T>(&self) -> BumpVec<'a, T> {
-        BumpVec::new_in(self.arena)
+    pub fn vec<T: Copy>(&self) -> ArenaList<'a, T> {
+        ArenaList {
+            arena: self.arena,
+            items: SmallVec::new(),
+        }
     }
 
     pub fn alloc_str(&self, s: &str) -> &'a str {
@@ -219,6 +241,24 @@ impl<'a> Parser<'a> {
         let token = lexer.next_token().map_err(Self::lex_error)?;
         self.peeked.set(Some((token, lexer)));
         Ok(token)
+    }
+
+    /// Whether the next token is `=>`. Most of the time a glance at the byte after the current
+    /// token's blanks rules it out, sparing the lookahead (a lexer copy) that `peek` keeps.
+    pub fn peek_is_arrow(&self) -> PResult<bool> {
+        let bytes = self.source.as_bytes();
+        let mut pos = self.token.span.end as usize;
+        while matches!(bytes.get(pos), Some(b' ' | b'\t')) {
+            pos += 1;
+        }
+        // The next token starts with `=`, or after a comment (`/`, `<!--`), another blank or a
+        // line break (which may be non-ASCII), or there is no next token.
+        match bytes.get(pos) {
+            Some(b'=' | b'/' | b'<' | b'\n' | b'\r' | 0x0B | 0x0C | 0x80..) | None => {
+                Ok(self.peek()?.kind == Kind::Arrow)
+            }
+            Some(_) => Ok(false),
+        }
     }
 
     /// A copy of the lexer, positioned after the current token, for looking further ahead.
@@ -310,8 +350,7 @@ impl<'a> Parser<'a> {
 
     pub fn enter(&mut self) -> PResult<()> {
         self.depth += 1;
-        if self.depth > MAX_DEPTH || stacker::remaining_stack().is_some_and(|r| r < STACK_RED_ZONE)
-        {
+        if self.depth > MAX_DEPTH || stack_address() < self.stack_limit {
             return self.error("Nesting too deep", self.token.span);
         }
         Ok(())
@@ -372,16 +411,18 @@ impl<'a> Parser<'a> {
     }
 
     pub fn at_identifier(&self) -> bool {
-        self.identifier_error(self.token).is_none()
+        self.token.kind == Kind::Identifier || self.identifier_error(self.token).is_none()
     }
 
     /// An IdentifierReference (or BindingIdentifier, with [`Self::check_binding_name`]).
     pub fn parse_identifier(&mut self) -> PResult<Identifier<'a>> {
         let t = self.token;
-        match self.identifier_error(t) {
-            None => {}
-            Some(message) if !message.is_empty() => return self.error(message, t.span),
-            Some(_) => return Err(self.unexpected()),
+        if t.kind != Kind::Identifier {
+            match self.identifier_error(t) {
+                None => {}
+                Some(message) if !message.is_empty() => return self.error(message, t.span),
+                Some(_) => return Err(self.unexpected()),
+            }
         }
         if t.kind == Kind::Await {
             self.last_await_identifier = Some(t.span);
@@ -534,6 +575,33 @@ impl<'a> Parser<'a> {
         let result = f(self);
         self.labels = saved;
         result
+    }
+}
+
+/// A list being parsed: gathered off the arena and copied into it once, at its final length.
+/// Growing a `bumpalo` vector in place copies it at every doubling (the nodes parsed between
+/// two pushes sit after it in the arena) and leaves the old copies behind as dead arena memory.
+pub(crate) struct ArenaList<'a, T> {
+    arena: &'a Bump,
+    items: SmallVec<[T; 8]>,
+}
+
+impl<'a, T: Copy> ArenaList<'a, T> {
+    pub fn push(&mut self, item: T) {
+        self.items.push(item);
+    }
+
+    pub fn into_bump_slice(self) -> &'a [T] {
+        const { assert!(!std::mem::needs_drop::<T>()) };
+        self.arena.alloc_slice_copy(&self.items)
+    }
+}
+
+impl<T> std::ops::Deref for ArenaList<'_, T> {
+    type Target = [T];
+
+    fn deref(&self) -> &[T] {
+        &self.items
     }
 }
 
