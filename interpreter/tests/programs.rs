@@ -842,3 +842,45 @@ fn awaiting_module_chains_settle() {
         );
     }
 }
+
+#[test]
+fn immutable_array_buffers_refuse_every_write() {
+    check(
+        "const ab = new ArrayBuffer(4);
+         new Uint8Array(ab).set([1, 2, 3, 4]);
+         const im = ab.transferToImmutable();
+         print(ab.detached, im.immutable, im.resizable, im.byteLength, ab.immutable);
+         const ta = new Uint8Array(im);
+         ta[0] = 9;
+         print(ta.join(), Reflect.set(ta, 1, 9), Reflect.defineProperty(ta, 1, { value: 2 }));
+         const d = Object.getOwnPropertyDescriptor(ta, 0);
+         print(d.writable, d.configurable, d.enumerable);
+         for (const f of [() => { 'use strict'; ta[0] = 1; }, () => ta.fill(0), () => ta.set([0]),
+                          () => ta.sort(), () => new DataView(im).setInt8(0, 1),
+                          () => Atomics.store(ta, 0, 1), () => im.resize(1), () => im.transfer(),
+                          () => Uint8Array.from.call(function () { return ta; }, [1])]) {
+           try { f(); print('no error'); } catch (e) { print(e.constructor.name); }
+         }
+         const s = new ArrayBuffer(8, { maxByteLength: 8 });
+         new Uint8Array(s).set([1, 2, 3, 4, 5, 6, 7, 8]);
+         const piece = s.sliceToImmutable(2, -2);
+         print(piece.immutable, new Uint8Array(piece).join(), s.detached);
+         print(new Uint8Array(im.slice(1)).join(), im.slice(1).immutable);",
+        &[
+            "true true false 4 false",
+            "1,2,3,4 false true",
+            "false false true",
+            "TypeError",
+            "TypeError",
+            "TypeError",
+            "TypeError",
+            "TypeError",
+            "TypeError",
+            "TypeError",
+            "TypeError",
+            "TypeError",
+            "true 3,4,5,6 false",
+            "2,3,4 false",
+        ],
+    );
+}
