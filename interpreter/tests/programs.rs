@@ -884,3 +884,35 @@ fn immutable_array_buffers_refuse_every_write() {
         ],
     );
 }
+
+#[test]
+fn error_stack_is_an_accessor_of_error_prototype() {
+    check(
+        "function thrower() { return new TypeError('bad'); }
+         const e = thrower();
+         print(Object.hasOwn(e, 'stack'), e.stack.split('\\n')[0], e.stack.includes('thrower'));
+         const d = Object.getOwnPropertyDescriptor(Error.prototype, 'stack');
+         print(typeof d.get, typeof d.set, d.enumerable, d.configurable, d.get.name, d.set.name);
+         print(d.get.call({}), Error.prototype.stack, d.get.call(Object.create(e)));
+         e.stack = 'replaced';
+         const own = Object.getOwnPropertyDescriptor(e, 'stack');
+         print(own.value, own.writable, own.enumerable, own.configurable);
+         for (const f of [() => d.get.call(1), () => d.set.call(e, 1),
+                          () => d.set.call(Error.prototype, '')]) {
+           try { f(); print('no error'); } catch (x) { print(x.constructor.name); }
+         }
+         const target = {};
+         Error.captureStackTrace(target);
+         print(Object.hasOwn(target, 'stack'), typeof target.stack);",
+        &[
+            "false TypeError: bad true",
+            "function function false true get stack set stack",
+            "undefined undefined undefined",
+            "replaced true true true",
+            "TypeError",
+            "TypeError",
+            "TypeError",
+            "true string",
+        ],
+    );
+}
