@@ -916,3 +916,27 @@ fn error_stack_is_an_accessor_of_error_prototype() {
         ],
     );
 }
+
+#[test]
+fn json_parse_gives_revivers_the_source_text_of_primitives() {
+    check(
+        "const seen = [];
+         const v = JSON.parse(' {\"a\": [1.50, \"x\\\\u0041\", true], \"b\": 9007199254740993, \"a2\": null} ',
+           function (k, v, ctx) { seen.push(k + '=' + ctx.source); return v; });
+         print(seen.join(' '));
+         const big = JSON.parse('9007199254740993', (k, v, { source }) => BigInt(source));
+         print(typeof big, big, JSON.stringify({ big }, (k, v) => typeof v === 'bigint' ? JSON.rawJSON(v) : v));
+         const log = [];
+         JSON.parse('[1, 2]', function (k, v, { source }) {
+           if (k === '0') this[1] = 3;
+           log.push(k + ':' + source);
+           return v;
+         });
+         print(log.join(' '), JSON.isRawJSON(JSON.rawJSON('1')), JSON.isRawJSON({}));",
+        &[
+            "0=1.50 1=\"x\\u0041\" 2=true a=undefined b=9007199254740993 a2=null =undefined",
+            "bigint 9007199254740993n {\"big\":9007199254740993}",
+            "0:1 1:undefined :undefined true false",
+        ],
+    );
+}
