@@ -940,3 +940,22 @@ fn json_parse_gives_revivers_the_source_text_of_primitives() {
         ],
     );
 }
+
+#[test]
+fn closures_in_eval_code_see_its_lexical_declarations() {
+    check(
+        "print(eval('let x = 1; (() => x)()'), typeof x);
+         print((0, eval)('const y = 2; [0].map(() => y)[0]'), typeof y);
+         print((0, eval)(\"'use strict'; var z = 3; function g() { return z; } g()\"), typeof z, typeof g);
+         function f() { return eval('class C {} let k = 4; (() => [k, typeof C])()'); }
+         print(f().join());
+         print((0, eval)('var v = 5; function h() { return v; } h()'), v, typeof h);",
+        &[
+            "1 undefined",
+            "2 undefined",
+            "3 undefined undefined",
+            "4,function",
+            "5 5 function",
+        ],
+    );
+}
