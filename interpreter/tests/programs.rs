@@ -959,3 +959,34 @@ fn closures_in_eval_code_see_its_lexical_declarations() {
         ],
     );
 }
+
+#[test]
+fn shadow_realms_pass_only_primitives_and_wrapped_functions() {
+    check(
+        "globalThis.v = 'outer';
+         const r = new ShadowRealm();
+         print(r.evaluate('globalThis.v = \"inner\"; v'), v, r.evaluate('typeof print'));
+         const add = r.evaluate('const base = 10; (a, b) => base + a + b');
+         print(typeof add, add.name, add.length, add(1, 2), Object.getPrototypeOf(add) === Function.prototype);
+         const call = r.evaluate('f => f(2)');
+         print(call(x => x * 21));
+         for (const f of [() => r.evaluate('({})'), () => r.evaluate('throw new RangeError(\"x\")'),
+                          () => call(() => ({})), () => add({}, 1), () => r.evaluate('(')]) {
+           try { f(); print('no error'); } catch (e) { print(e.constructor === TypeError ? 'TypeError' : e.constructor.name); }
+         }
+         try { ShadowRealm(); } catch (e) { print(e.constructor.name); }
+         print(Object.prototype.toString.call(r), r.evaluate('new ShadowRealm().evaluate(\"1 + 1\")'));",
+        &[
+            "inner outer function",
+            "function  2 13 true",
+            "42",
+            "TypeError",
+            "TypeError",
+            "TypeError",
+            "TypeError",
+            "SyntaxError",
+            "TypeError",
+            "[object ShadowRealm] 2",
+        ],
+    );
+}
