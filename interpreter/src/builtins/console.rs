@@ -63,7 +63,7 @@ fn data(vm: &Vm, o: ObjRef, key: PropertyKey) -> Option<Value> {
 }
 
 fn function_name(vm: &Vm, o: ObjRef) -> String {
-    data(vm, o, PropertyKey::String(vm.names.name))
+    data(vm, o, PropertyKey::String(vm.agent.names.name))
         .and_then(|v| v.as_string())
         .map(|s| vm.rust_string(s))
         .unwrap_or_default()
@@ -71,7 +71,7 @@ fn function_name(vm: &Vm, o: ObjRef) -> String {
 
 fn constructor_name(vm: &Vm, o: ObjRef) -> Option<String> {
     let proto = vm.obj(o).proto?;
-    let ctor = data(vm, proto, PropertyKey::String(vm.names.constructor))?.as_object()?;
+    let ctor = data(vm, proto, PropertyKey::String(vm.agent.names.constructor))?.as_object()?;
     let name = function_name(vm, ctor);
     (!name.is_empty()).then_some(name)
 }
@@ -116,7 +116,7 @@ fn inspect_at(vm: &mut Vm, v: Value, depth: usize, seen: &mut Vec<ObjRef>) -> St
         };
     }
     if let ObjectKind::Error = vm.obj(o).kind
-        && let Some(stack) = data(vm, o, PropertyKey::String(vm.names.stack))
+        && let Some(stack) = data(vm, o, PropertyKey::String(vm.agent.names.stack))
             .or_else(|| vm.error_stack(o))
             .and_then(|s| s.as_string())
     {
@@ -299,7 +299,8 @@ fn inspect_at(vm: &mut Vm, v: Value, depth: usize, seen: &mut Vec<ObjRef>) -> St
     let keys = vm.own_property_keys(o).unwrap_or_default();
     for key in keys {
         if is_array
-            && (matches!(key, PropertyKey::Index(_)) || key == PropertyKey::String(vm.names.length))
+            && (matches!(key, PropertyKey::Index(_))
+                || key == PropertyKey::String(vm.agent.names.length))
         {
             continue;
         }
@@ -311,7 +312,7 @@ fn inspect_at(vm: &mut Vm, v: Value, depth: usize, seen: &mut Vec<ObjRef>) -> St
         }
         let name = match key {
             PropertyKey::String(a) => {
-                let text = vm.atoms.to_rust(a);
+                let text = vm.agent.atoms.to_rust(a);
                 let plain = text
                     .chars()
                     .next()

@@ -34,10 +34,10 @@ pub fn init(vm: &mut Vm) {
     );
     vm.define_method(proto, "evaluate", 1, evaluate);
     vm.define_method(proto, "importValue", 2, import_value);
-    let tag = vm.symbols.to_string_tag;
+    let tag = vm.agent.symbols.to_string_tag;
     let t = vm.string("ShadowRealm");
     vm.define_data(proto, PropertyKey::Symbol(tag), t, attrs::CONFIGURABLE);
-    let realm = vm.realm as usize;
+    let realm = vm.stack.realm as usize;
     vm.realms[realm].shadow_realm_prototype = proto;
 }
 
@@ -79,10 +79,10 @@ fn evaluate(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
 /// in the other realm. A syntax error is the caller's SyntaxError; any other abrupt completion
 /// becomes the caller's TypeError, so no object crosses the boundary.
 fn perform_shadow_realm_eval(vm: &mut Vm, text: &str, eval_realm: u32) -> JsResult<Value> {
-    let caller_realm = vm.realm;
-    vm.realm = eval_realm;
+    let caller_realm = vm.stack.realm;
+    vm.stack.realm = eval_realm;
     let allowed = vm.ensure_can_compile_strings();
-    vm.realm = caller_realm;
+    vm.stack.realm = caller_realm;
     if let Err(e) = allowed {
         return Err(boundary_error(vm, e, "evaluate"));
     }
@@ -93,10 +93,10 @@ fn perform_shadow_realm_eval(vm: &mut Vm, text: &str, eval_realm: u32) -> JsResu
         Err(crate::eval::CompileFailure::Syntax(d)) => return Err(vm.syntax_error(&d.message)),
         Err(crate::eval::CompileFailure::Archive(e)) => return Err(vm.type_error(&e.to_string())),
     };
-    vm.realm = eval_realm;
+    vm.stack.realm = eval_realm;
     let script = crate::eval::load_verified(vm, verified, text, "ShadowRealm.evaluate");
     let result = vm.run_top_level(script);
-    vm.realm = caller_realm;
+    vm.stack.realm = caller_realm;
     match result {
         Ok(v) => vm.with_roots(&[v], |vm| get_wrapped_value(vm, caller_realm, v)),
         Err(e) => Err(boundary_error(vm, e, "evaluate")),
@@ -110,7 +110,7 @@ fn boundary_error(vm: &mut Vm, e: JsError, what: &str) -> JsError {
     let detail = v
         .as_object()
         .and_then(|o| {
-            let key = PropertyKey::String(vm.names.message);
+            let key = PropertyKey::String(vm.agent.names.message);
             vm.get_data_along_chain(o, key)
         })
         .and_then(|m| m.as_string())
@@ -136,10 +136,10 @@ fn get_wrapped_value(vm: &mut Vm, realm: u32, v: Value) -> JsResult<Value> {
 /// WrappedFunctionCreate ( callerRealm, Target ): a function of `realm` (its prototype is that
 /// realm's %Function.prototype%) that calls `target` across the boundary.
 fn wrapped_function_create(vm: &mut Vm, realm: u32, target: ObjRef) -> JsResult<Value> {
-    let saved = vm.realm;
-    vm.realm = realm;
+    let saved = vm.stack.realm;
+    vm.stack.realm = realm;
     let wrapped = vm.native_closure("", 0, wrapped_call, vec![target.value()]);
-    vm.realm = saved;
+    vm.stack.realm = saved;
     // CopyNameAndLength; an abrupt completion is a TypeError.
     let copied = vm.with_roots(&[wrapped.value()], |vm| {
         copy_name_and_length(vm, wrapped, target)
@@ -152,7 +152,7 @@ fn wrapped_function_create(vm: &mut Vm, realm: u32, target: ObjRef) -> JsResult<
 
 /// CopyNameAndLength ( F, Target ) with no prefix and no bound arguments.
 fn copy_name_and_length(vm: &mut Vm, f: ObjRef, target: ObjRef) -> JsResult<()> {
-    let length_key = PropertyKey::String(vm.names.length);
+    let length_key = PropertyKey::String(vm.agent.names.length);
     let mut length = 0.0;
     if vm.get_own_property(target, length_key)?.is_some() {
         let l = vm.get(target, length_key, target.value())?;
@@ -165,7 +165,7 @@ fn copy_name_and_length(vm: &mut Vm, f: ObjRef, target: ObjRef) -> JsResult<()> 
         }
     }
     vm.define_data(f, length_key, Value::number(length), attrs::CONFIGURABLE);
-    let name_key = PropertyKey::String(vm.names.name);
+    let name_key = PropertyKey::String(vm.agent.names.name);
     let name = vm.get(target, name_key, target.value())?;
     let name = if name.is_string() {
         name
@@ -181,7 +181,7 @@ fn copy_name_and_length(vm: &mut Vm, f: ObjRef, target: ObjRef) -> JsResult<()> 
 /// target's realm, the result back into the caller's, and a throw becomes the caller's
 /// TypeError.
 fn wrapped_call(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
-    let caller_realm = vm.realm;
+    let caller_realm = vm.stack.realm;
     let Some(target) = vm.native_data().first().and_then(|t| t.as_object()) else {
         return Err(vm.type_error("ShadowRealm: a wrapped function without a target"));
     };
@@ -222,24 +222,25 @@ fn import_value(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
     }
     let specifier = vm.rust_string(specifier);
     let referrer = vm
+        .stack
         .frames
         .last()
         .map(|f| f.script.to_rc().name.to_string())
         .unwrap_or_default();
-    let caller_realm = vm.realm;
+    let caller_realm = vm.stack.realm;
     // In the other realm: HostLoadImportedModule, then its evaluation, as `import()` does.
-    vm.realm = eval_realm;
+    vm.stack.realm = eval_realm;
     let inner = vm.import_from(&specifier, &referrer);
     let inner = match inner {
         Ok(p) if promise::is_promise(vm, p) => p,
         Ok(ns) => promise::resolved(vm, ns),
         Err(JsError::Throw(e)) => promise::rejected(vm, e),
         Err(e) => {
-            vm.realm = caller_realm;
+            vm.stack.realm = caller_realm;
             return Err(e);
         }
     };
-    vm.realm = caller_realm;
+    vm.stack.realm = caller_realm;
     vm.with_roots(&[inner], |vm| {
         let on_fulfilled = vm.native_closure("", 1, export_getter, vec![export_name]);
         vm.root(on_fulfilled.value());
@@ -275,7 +276,7 @@ fn export_getter(vm: &mut Vm, _: Value, args: &[Value]) -> JsResult<Value> {
         )));
     }
     let v = vm.get(ns, key, ns.value())?;
-    let realm = vm.realm;
+    let realm = vm.stack.realm;
     vm.with_roots(&[v], |vm| get_wrapped_value(vm, realm, v))
 }
 
