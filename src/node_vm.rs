@@ -750,12 +750,19 @@ fn syntax_error(vm: &mut Vm, e: crate::Error) -> JsError {
 fn decorate_stack(vm: &mut Vm, error: Value, header: &str) {
     let Some(o) = error.as_object() else { return };
     let key = PropertyKey::String(vm.agent.names.stack);
-    let Some(stack) = vm.get_data_along_chain(o, key).and_then(|s| s.as_string()) else {
+    // An own `stack` (set by the script or `Error.captureStackTrace`), else the text the error
+    // recorded, which `get Error.prototype.stack` returns.
+    let own = vm.get_data_along_chain(o, key).and_then(|s| s.as_string());
+    let Some(stack) = own.or_else(|| vm.error_stack(o).and_then(|s| s.as_string())) else {
         return;
     };
     let text = format!("{header}{}", vm.rust_string(stack));
     let v = vm.string(&text);
-    vm.define_data(o, key, v, attrs::HIDDEN);
+    if own.is_some() {
+        vm.define_data(o, key, v, attrs::HIDDEN);
+    } else {
+        vm.set_error_stack(o, v);
+    }
 }
 
 /// `displayErrors`: an error thrown by the script's own code gets the line it came from, with a

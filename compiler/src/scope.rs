@@ -125,7 +125,9 @@ impl<'a> Scope<'a> {
             || self.sloppy_eval
             || (!matches!(self.kind, ScopeKind::Script | ScopeKind::Eval)
                 && self.bindings.iter().any(|b| b.captured))
-            || (self.kind == ScopeKind::Eval && self.strict && !self.bindings.is_empty())
+            || (self.kind == ScopeKind::Eval
+                && ((self.strict && !self.bindings.is_empty())
+                    || self.bindings.iter().any(|b| b.captured)))
     }
 }
 
@@ -571,8 +573,17 @@ impl<'a> Analyzer<'a> {
         loop {
             let scope = &mut self.tree.scopes[id.0 as usize];
             if let Some(i) = scope.lookup(name, private) {
-                let top_level = matches!(scope.kind, ScopeKind::Script | ScopeKind::Eval)
-                    && scope.bindings[i].kind != BindingKind::Implicit;
+                // A script's bindings are global, and so are a sloppy eval's `var`s and
+                // functions (they go to the variable environment, by name): nothing to capture.
+                // Eval code's other bindings are its own, and closures capture them.
+                let kind = scope.bindings[i].kind;
+                let top_level = match scope.kind {
+                    ScopeKind::Script => kind != BindingKind::Implicit,
+                    ScopeKind::Eval => {
+                        !scope.strict && matches!(kind, BindingKind::Var | BindingKind::Function)
+                    }
+                    _ => false,
+                };
                 if (crossed_function || dynamic) && !top_level {
                     scope.bindings[i].captured = true;
                 }

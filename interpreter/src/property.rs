@@ -477,7 +477,13 @@ impl Vm {
             return crate::builtins::proxy::get_own_property(self, o, key);
         }
         if let Some(found) = typed_array::exotic_get_own(self, o, key) {
-            return Ok(found.map(|v| Property::data(v, attrs::DEFAULT)));
+            // The elements of a view of an immutable buffer are read-only and fixed.
+            let flags = if typed_array::is_immutable_view(self, o) {
+                attrs::ENUMERABLE
+            } else {
+                attrs::DEFAULT
+            };
+            return Ok(found.map(|v| Property::data(v, flags)));
         }
         if let Some(sandbox) = context::sandbox_of(self, o) {
             // A sandbox can itself be a sandboxed global: each forwarding is a level deeper.
@@ -958,6 +964,11 @@ impl Vm {
                     crate::abstract_ops::type_conversion::canonical_numeric_index_string(self, key)
             {
                 if receiver == cur.value() {
+                    if typed_array::is_immutable_view(self, cur)
+                        && typed_array::exotic_has(self, cur, key) == Some(true)
+                    {
+                        return Ok(false);
+                    }
                     typed_array::set_element(self, cur, index, value)?;
                     return Ok(true);
                 }

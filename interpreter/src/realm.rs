@@ -145,6 +145,7 @@ realm!(
     finalization_registry_prototype,
     disposable_stack_prototype,
     async_disposable_stack_prototype,
+    shadow_realm_prototype,
     iterator_helper_prototype,
     wrap_for_valid_iterator_prototype,
     regexp_string_iterator_prototype,

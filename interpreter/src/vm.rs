@@ -562,6 +562,9 @@ pub struct WellKnownSymbols {
     pub to_primitive: SymRef,
     pub to_string_tag: SymRef,
     pub unscopables: SymRef,
+    /// Not a well-known symbol: the private name under which an error object keeps its stack
+    /// text (an [[ErrorData]] of Kiln's), which `get Error.prototype.stack` returns.
+    pub error_stack: SymRef,
 }
 
 pub struct Vm {
@@ -739,6 +742,10 @@ impl Vm {
             to_primitive: make("toPrimitive", &mut heap),
             to_string_tag: make("toStringTag", &mut heap),
             unscopables: make("unscopables", &mut heap),
+            error_stack: heap.alloc_symbol(Symbol {
+                description: Value::UNDEFINED,
+                private: Some(Box::default()),
+            }),
         };
         let mut atoms = Atoms::default();
         let names = Names::new(&mut atoms);
@@ -1164,8 +1171,45 @@ impl Vm {
         o.value()
     }
 
-    /// Defines `stack` on a new error: its message line and the frames, as V8 writes them.
+    /// Records a new error's stack text (its message line and the frames, as V8 writes them),
+    /// which `get Error.prototype.stack` returns: no own property.
     pub fn attach_stack(&mut self, o: ObjRef) {
+        let text = self.stack_text(o);
+        self.set_error_stack(o, text);
+    }
+
+    /// The stack text an error recorded ([`Vm::attach_stack`]), if `o` is one that did.
+    pub fn error_stack(&self, o: ObjRef) -> Option<Value> {
+        let name = self.agent.symbols.error_stack;
+        self.obj(o)
+            .private
+            .iter()
+            .find(|(s, _)| *s == name)
+            .and_then(|(_, e)| match e {
+                crate::object::PrivateElement::Field(v) => Some(*v),
+                _ => None,
+            })
+    }
+
+    /// Replaces an error's recorded stack text.
+    pub fn set_error_stack(&mut self, o: ObjRef, text: Value) {
+        let name = self.agent.symbols.error_stack;
+        let private = &mut self.obj_mut(o).private;
+        match private.iter_mut().find(|(s, _)| *s == name) {
+            Some(entry) => entry.1 = crate::object::PrivateElement::Field(text),
+            None => private.push(name, crate::object::PrivateElement::Field(text)),
+        }
+    }
+
+    /// Defines an own `stack` data property on `o` (`Error.captureStackTrace`).
+    pub fn define_stack_property(&mut self, o: ObjRef) {
+        let v = self.stack_text(o);
+        let key = self.key("stack");
+        self.define_data(o, key, v, attrs::HIDDEN);
+    }
+
+    /// The message line of `o` and the frames of the running code.
+    fn stack_text(&mut self, o: ObjRef) -> Value {
         let mut text = String::new();
         let header = self.error_header(o);
         text.push_str(&header);
@@ -1173,9 +1217,7 @@ impl Vm {
             text.push_str("\n    at ");
             text.push_str(&line);
         }
-        let v = self.string(&text);
-        let key = self.key("stack");
-        self.define_data(o, key, v, attrs::HIDDEN);
+        self.string(&text)
     }
 
     fn error_header(&mut self, o: ObjRef) -> String {
@@ -1348,6 +1390,7 @@ impl Vm {
             w.to_primitive,
             w.to_string_tag,
             w.unscopables,
+            w.error_stack,
         ] {
             roots.push(Traced::Value(s.value()));
         }

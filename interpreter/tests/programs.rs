@@ -846,3 +846,151 @@ fn awaiting_module_chains_settle() {
         );
     }
 }
+
+#[test]
+fn immutable_array_buffers_refuse_every_write() {
+    check(
+        "const ab = new ArrayBuffer(4);
+         new Uint8Array(ab).set([1, 2, 3, 4]);
+         const im = ab.transferToImmutable();
+         print(ab.detached, im.immutable, im.resizable, im.byteLength, ab.immutable);
+         const ta = new Uint8Array(im);
+         ta[0] = 9;
+         print(ta.join(), Reflect.set(ta, 1, 9), Reflect.defineProperty(ta, 1, { value: 2 }));
+         const d = Object.getOwnPropertyDescriptor(ta, 0);
+         print(d.writable, d.configurable, d.enumerable);
+         for (const f of [() => { 'use strict'; ta[0] = 1; }, () => ta.fill(0), () => ta.set([0]),
+                          () => ta.sort(), () => new DataView(im).setInt8(0, 1),
+                          () => Atomics.store(ta, 0, 1), () => im.resize(1), () => im.transfer(),
+                          () => Uint8Array.from.call(function () { return ta; }, [1])]) {
+           try { f(); print('no error'); } catch (e) { print(e.constructor.name); }
+         }
+         const s = new ArrayBuffer(8, { maxByteLength: 8 });
+         new Uint8Array(s).set([1, 2, 3, 4, 5, 6, 7, 8]);
+         const piece = s.sliceToImmutable(2, -2);
+         print(piece.immutable, new Uint8Array(piece).join(), s.detached);
+         print(new Uint8Array(im.slice(1)).join(), im.slice(1).immutable);",
+        &[
+            "true true false 4 false",
+            "1,2,3,4 false true",
+            "false false true",
+            "TypeError",
+            "TypeError",
+            "TypeError",
+            "TypeError",
+            "TypeError",
+            "TypeError",
+            "TypeError",
+            "TypeError",
+            "TypeError",
+            "true 3,4,5,6 false",
+            "2,3,4 false",
+        ],
+    );
+}
+
+#[test]
+fn error_stack_is_an_accessor_of_error_prototype() {
+    check(
+        "function thrower() { return new TypeError('bad'); }
+         const e = thrower();
+         print(Object.hasOwn(e, 'stack'), e.stack.split('\\n')[0], e.stack.includes('thrower'));
+         const d = Object.getOwnPropertyDescriptor(Error.prototype, 'stack');
+         print(typeof d.get, typeof d.set, d.enumerable, d.configurable, d.get.name, d.set.name);
+         print(d.get.call({}), Error.prototype.stack, d.get.call(Object.create(e)));
+         e.stack = 'replaced';
+         const own = Object.getOwnPropertyDescriptor(e, 'stack');
+         print(own.value, own.writable, own.enumerable, own.configurable);
+         for (const f of [() => d.get.call(1), () => d.set.call(e, 1),
+                          () => d.set.call(Error.prototype, '')]) {
+           try { f(); print('no error'); } catch (x) { print(x.constructor.name); }
+         }
+         const target = {};
+         Error.captureStackTrace(target);
+         print(Object.hasOwn(target, 'stack'), typeof target.stack);",
+        &[
+            "false TypeError: bad true",
+            "function function false true get stack set stack",
+            "undefined undefined undefined",
+            "replaced true true true",
+            "TypeError",
+            "TypeError",
+            "TypeError",
+            "true string",
+        ],
+    );
+}
+
+#[test]
+fn json_parse_gives_revivers_the_source_text_of_primitives() {
+    check(
+        "const seen = [];
+         const v = JSON.parse(' {\"a\": [1.50, \"x\\\\u0041\", true], \"b\": 9007199254740993, \"a2\": null} ',
+           function (k, v, ctx) { seen.push(k + '=' + ctx.source); return v; });
+         print(seen.join(' '));
+         const big = JSON.parse('9007199254740993', (k, v, { source }) => BigInt(source));
+         print(typeof big, big, JSON.stringify({ big }, (k, v) => typeof v === 'bigint' ? JSON.rawJSON(v) : v));
+         const log = [];
+         JSON.parse('[1, 2]', function (k, v, { source }) {
+           if (k === '0') this[1] = 3;
+           log.push(k + ':' + source);
+           return v;
+         });
+         print(log.join(' '), JSON.isRawJSON(JSON.rawJSON('1')), JSON.isRawJSON({}));",
+        &[
+            "0=1.50 1=\"x\\u0041\" 2=true a=undefined b=9007199254740993 a2=null =undefined",
+            "bigint 9007199254740993n {\"big\":9007199254740993}",
+            "0:1 1:undefined :undefined true false",
+        ],
+    );
+}
+
+#[test]
+fn closures_in_eval_code_see_its_lexical_declarations() {
+    check(
+        "print(eval('let x = 1; (() => x)()'), typeof x);
+         print((0, eval)('const y = 2; [0].map(() => y)[0]'), typeof y);
+         print((0, eval)(\"'use strict'; var z = 3; function g() { return z; } g()\"), typeof z, typeof g);
+         function f() { return eval('class C {} let k = 4; (() => [k, typeof C])()'); }
+         print(f().join());
+         print((0, eval)('var v = 5; function h() { return v; } h()'), v, typeof h);",
+        &[
+            "1 undefined",
+            "2 undefined",
+            "3 undefined undefined",
+            "4,function",
+            "5 5 function",
+        ],
+    );
+}
+
+#[test]
+fn shadow_realms_pass_only_primitives_and_wrapped_functions() {
+    check(
+        "globalThis.v = 'outer';
+         const r = new ShadowRealm();
+         print(r.evaluate('globalThis.v = \"inner\"; v'), v, r.evaluate('typeof print'));
+         const add = r.evaluate('const base = 10; (a, b) => base + a + b');
+         print(typeof add, add.name, add.length, add(1, 2), Object.getPrototypeOf(add) === Function.prototype);
+         const call = r.evaluate('f => f(2)');
+         print(call(x => x * 21));
+         for (const f of [() => r.evaluate('({})'), () => r.evaluate('throw new RangeError(\"x\")'),
+                          () => call(() => ({})), () => add({}, 1), () => r.evaluate('(')]) {
+           try { f(); print('no error'); } catch (e) { print(e.constructor === TypeError ? 'TypeError' : e.constructor.name); }
+         }
+         try { ShadowRealm(); } catch (e) { print(e.constructor.name); }
+         print(Object.prototype.toString.call(r), r.evaluate('new ShadowRealm().evaluate(\"1 + 1\")'));",
+        &[
+            "inner outer function",
+            "function  2 13 true",
+            "42",
+            "TypeError",
+            "TypeError",
+            "TypeError",
+            "TypeError",
+            "SyntaxError",
+            "TypeError",
+            "[object ShadowRealm] 2",
+        ],
+    );
+}

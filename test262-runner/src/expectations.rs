@@ -32,6 +32,13 @@ impl Expectations {
         Expectations { groups }
     }
 
+    /// Adds another file's groups to this one (a test listed in both stays listed).
+    pub fn merge(&mut self, other: Expectations) {
+        for (reason, tests) in other.groups {
+            self.groups.entry(reason).or_default().extend(tests);
+        }
+    }
+
     pub fn contains(&self, test: &str) -> bool {
         self.groups.values().any(|tests| tests.contains(test))
     }
@@ -102,5 +109,15 @@ mod tests {
         );
         assert!(u.groups[UNCLASSIFIED].contains("new.js"));
         assert_eq!(Expectations::parse(&u.render("# h\n")), u);
+    }
+
+    #[test]
+    fn merged_files_list_the_union() {
+        let mut e = Expectations::parse("# reason: a\nx.js\n");
+        e.merge(Expectations::parse(
+            "# reason: a\ny.js\n# reason: b\nz.js\n",
+        ));
+        assert_eq!(e.len(), 3);
+        assert!(e.contains("x.js") && e.contains("y.js") && e.contains("z.js"));
     }
 }

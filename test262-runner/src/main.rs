@@ -66,9 +66,10 @@ struct Args {
     /// Rewrite the expectations file from this run.
     #[arg(long)]
     update_expectations: bool,
-    /// The expectations file (default: test262-runner/expectations/<mode>.txt).
+    /// The expectations file (default: test262-runner/expectations/<mode>.txt). Given more than
+    /// once, the listed failures are the union of the files (for checking, not for rewriting).
     #[arg(long)]
-    expectations_file: Option<PathBuf>,
+    expectations_file: Vec<PathBuf>,
     /// Print every failure with its reason.
     #[arg(short, long)]
     verbose: bool,
@@ -330,15 +331,34 @@ fn main() -> ExitCode {
             code = ExitCode::FAILURE;
         }
     }
-    let expectations_path = args.expectations_file.clone().unwrap_or_else(|| {
-        Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("expectations")
-            .join(format!("{}.txt", executor.name()))
-    });
+    let expectations_paths = if args.expectations_file.is_empty() {
+        vec![
+            Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("expectations")
+                .join(format!("{}.txt", executor.name())),
+        ]
+    } else {
+        args.expectations_file.clone()
+    };
+    if args.update_expectations && expectations_paths.len() > 1 {
+        eprintln!(
+            "kiln-test262: --update-expectations rewrites one file; give one --expectations-file"
+        );
+        return ExitCode::from(2);
+    }
+    let expectations_path = &expectations_paths[0];
     if args.expectations || args.update_expectations {
-        let known = std::fs::read_to_string(&expectations_path)
-            .map(|t| Expectations::parse(&t))
-            .unwrap_or_default();
+        let mut known = Expectations::default();
+        for path in &expectations_paths {
+            match std::fs::read_to_string(path) {
+                Ok(text) => known.merge(Expectations::parse(&text)),
+                Err(e) if args.expectations => {
+                    eprintln!("kiln-test262: cannot read {}: {e}", path.display());
+                    code = ExitCode::FAILURE;
+                }
+                Err(_) => {}
+            }
+        }
         let selected = |name: &str| {
             prefixes.is_empty() || prefixes.iter().any(|p| name.starts_with(p.as_str()))
         };
@@ -381,7 +401,7 @@ fn main() -> ExitCode {
             if let Some(dir) = expectations_path.parent() {
                 let _ = std::fs::create_dir_all(dir);
             }
-            match std::fs::write(&expectations_path, updated.render(&header)) {
+            match std::fs::write(expectations_path, updated.render(&header)) {
                 Ok(()) => println!(
                     "expectations: wrote {} tests to {}",
                     updated.len(),
@@ -397,7 +417,10 @@ fn main() -> ExitCode {
             }
         }
     }
-    println!("test262: {passed} passed, {failed} failed, {skipped} skipped");
+    println!(
+        "test262: {passed} passed, {failed} failed, {skipped} skipped ({} of {total} files do not pass)",
+        total - passed
+    );
     code
 }
 

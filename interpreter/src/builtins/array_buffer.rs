@@ -132,6 +132,9 @@ pub struct BufferData {
     pub shared: bool,
     /// [[ArrayBufferDetachKey]]
     pub detach_key: Value,
+    /// [[ArrayBufferIsImmutable]] (the immutable ArrayBuffer proposal): no view may write the
+    /// bytes, and the buffer is never resized or detached.
+    pub immutable: bool,
 }
 
 impl BufferData {
@@ -158,10 +161,13 @@ pub fn init(vm: &mut Vm) {
     vm.define_getter(proto, "maxByteLength", max_byte_length);
     vm.define_getter(proto, "resizable", resizable);
     vm.define_getter(proto, "detached", detached);
+    vm.define_getter(proto, "immutable", immutable);
     vm.define_method(proto, "resize", 1, resize);
     vm.define_method(proto, "slice", 2, slice);
     vm.define_method(proto, "transfer", 0, transfer);
     vm.define_method(proto, "transferToFixedLength", 0, transfer_to_fixed_length);
+    vm.define_method(proto, "transferToImmutable", 0, transfer_to_immutable);
+    vm.define_method(proto, "sliceToImmutable", 2, slice_to_immutable);
     let t = vm.string("ArrayBuffer");
     vm.define_data(proto, PropertyKey::Symbol(tag), t, attrs::CONFIGURABLE);
 
@@ -234,6 +240,16 @@ pub fn new_shared(vm: &mut Vm, block: Arc<SharedBlock>) -> ObjRef {
 /// IsDetachedBuffer (a non-buffer counts as detached, which the verifier-free callers rely on).
 pub fn is_detached(vm: &Vm, buffer: ObjRef) -> bool {
     buffer_data(vm, buffer).is_none_or(|b| b.detached)
+}
+
+/// IsImmutableBuffer (false for a non-buffer).
+pub fn is_immutable(vm: &Vm, buffer: ObjRef) -> bool {
+    buffer_data(vm, buffer).is_some_and(|b| b.immutable)
+}
+
+/// The TypeError of a write through a view of an immutable buffer.
+pub fn immutable_write_error(vm: &mut Vm, what: &str) -> crate::vm::JsError {
+    vm.type_error(&format!("Cannot {what}: the ArrayBuffer is immutable"))
 }
 
 /// ArrayBufferByteLength (0 when detached).
@@ -403,6 +419,7 @@ pub fn allocate(
         max_byte_length: max_byte_length.map(|m| m as usize),
         shared,
         detach_key: Value::UNDEFINED,
+        immutable: false,
     };
     Ok(vm.alloc(Object::new(
         Some(proto),
@@ -430,6 +447,9 @@ pub fn detach(vm: &mut Vm, buffer: ObjRef, key: Value) -> JsResult<()> {
     };
     if data.shared {
         return Err(vm.type_error("Cannot detach a SharedArrayBuffer"));
+    }
+    if data.immutable {
+        return Err(vm.type_error("Cannot detach an immutable ArrayBuffer"));
     }
     let matches = data.detach_key == key;
     if !matches {
@@ -566,6 +586,12 @@ fn detached(vm: &mut Vm, this: Value, _: &[Value]) -> JsResult<Value> {
     Ok(Value::boolean(is_detached(vm, o)))
 }
 
+/// get ArrayBuffer.prototype.immutable (the immutable ArrayBuffer proposal)
+fn immutable(vm: &mut Vm, this: Value, _: &[Value]) -> JsResult<Value> {
+    let o = this_buffer(vm, this, false, "immutable")?;
+    Ok(Value::boolean(is_immutable(vm, o)))
+}
+
 /// 25.1.6.6 ArrayBuffer.prototype.resize ( newLength )
 fn resize(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
     let o = this_buffer(vm, this, false, "resize")?;
@@ -577,6 +603,9 @@ fn resize(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
     let new_length = vm.to_index(arg(args, 0))?;
     if is_detached(vm, o) {
         return Err(vm.type_error("Cannot resize a detached ArrayBuffer"));
+    }
+    if is_immutable(vm, o) {
+        return Err(vm.type_error("Cannot resize an immutable ArrayBuffer"));
     }
     let max = buffer_data(vm, o)
         .and_then(|d| d.max_byte_length)
@@ -671,6 +700,9 @@ fn slice_impl(vm: &mut Vm, this: Value, args: &[Value], shared: bool) -> JsResul
     if is_detached(vm, n) {
         return Err(vm.type_error("The species constructor made a detached ArrayBuffer"));
     }
+    if is_immutable(vm, n) {
+        return Err(vm.type_error("The species constructor made an immutable ArrayBuffer"));
+    }
     if n == o {
         return Err(vm.type_error(&format!(
             "The species constructor returned the same {class}"
@@ -698,12 +730,20 @@ fn shared_slice(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
     slice_impl(vm, this, args, true)
 }
 
+/// What ArrayBufferCopyAndDetach makes of the new buffer.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Resizability {
+    Preserve,
+    FixedLength,
+    Immutable,
+}
+
 /// 25.1.3.3 ArrayBufferCopyAndDetach
 fn copy_and_detach(
     vm: &mut Vm,
     this: Value,
     new_length: Value,
-    preserve_resizability: bool,
+    resizability: Resizability,
     method: &str,
 ) -> JsResult<Value> {
     let o = this_buffer(vm, this, false, method)?;
@@ -717,8 +757,13 @@ fn copy_and_detach(
             "Cannot perform ArrayBuffer.prototype.{method} on a detached ArrayBuffer"
         )));
     }
+    if is_immutable(vm, o) {
+        return Err(vm.type_error(&format!(
+            "Cannot perform ArrayBuffer.prototype.{method} on an immutable ArrayBuffer"
+        )));
+    }
     let data = buffer_data(vm, o).expect("checked by this_buffer");
-    let new_max = if preserve_resizability {
+    let new_max = if resizability == Resizability::Preserve {
         data.max_byte_length.map(|m| m as u64)
     } else {
         None
@@ -754,6 +799,7 @@ fn copy_and_detach(
     }
     if let Some(d) = buffer_data_mut(vm, new) {
         d.bytes = Bytes::Owned(bytes);
+        d.immutable = resizability == Resizability::Immutable;
     }
     detach(vm, o, Value::UNDEFINED)?;
     Ok(new.value())
@@ -761,10 +807,56 @@ fn copy_and_detach(
 
 /// 25.1.6.8 ArrayBuffer.prototype.transfer ( [ newLength ] )
 fn transfer(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
-    copy_and_detach(vm, this, arg(args, 0), true, "transfer")
+    copy_and_detach(vm, this, arg(args, 0), Resizability::Preserve, "transfer")
 }
 
 /// 25.1.6.9 ArrayBuffer.prototype.transferToFixedLength ( [ newLength ] )
 fn transfer_to_fixed_length(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
-    copy_and_detach(vm, this, arg(args, 0), false, "transferToFixedLength")
+    copy_and_detach(
+        vm,
+        this,
+        arg(args, 0),
+        Resizability::FixedLength,
+        "transferToFixedLength",
+    )
+}
+
+/// ArrayBuffer.prototype.transferToImmutable ( [ newLength ] ) (the immutable ArrayBuffer
+/// proposal)
+fn transfer_to_immutable(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
+    copy_and_detach(
+        vm,
+        this,
+        arg(args, 0),
+        Resizability::Immutable,
+        "transferToImmutable",
+    )
+}
+
+/// ArrayBuffer.prototype.sliceToImmutable ( start, end ) (the immutable ArrayBuffer proposal)
+fn slice_to_immutable(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
+    // 1-4. A non-shared, non-detached buffer.
+    let o = this_buffer(vm, this, false, "sliceToImmutable")?;
+    if is_detached(vm, o) {
+        return Err(vm.type_error("Cannot slice a detached ArrayBuffer"));
+    }
+    // 5-9. ResolveBounds against the length before any coercion ran.
+    let len = byte_length_of(vm, o);
+    let (first, fin) = relative_range(vm, arg(args, 0), arg(args, 1), len)?;
+    let new_len = fin - first;
+    // 10-14. The coercions may have detached or shrunk the buffer.
+    if is_detached(vm, o) {
+        return Err(vm.type_error("The ArrayBuffer was detached during sliceToImmutable"));
+    }
+    if byte_length_of(vm, o) < fin {
+        return Err(vm.range_error(
+            "ArrayBuffer.prototype.sliceToImmutable: the buffer shrank below the slice's end",
+        ));
+    }
+    // 15. AllocateImmutableArrayBuffer with a copy of the bytes.
+    let new = clone_array_buffer(vm, o, first, new_len)?;
+    if let Some(d) = buffer_data_mut(vm, new) {
+        d.immutable = true;
+    }
+    Ok(new.value())
 }

@@ -65,6 +65,20 @@ fn validate_integer_array(vm: &mut Vm, v: Value, waitable: bool) -> JsResult<Typ
     Ok(ta)
 }
 
+/// ValidateIntegerTypedArray with access mode ~write~ (the immutable ArrayBuffer proposal): a
+/// view of an immutable buffer is a TypeError before any argument is read.
+fn validate_integer_array_for_write(vm: &mut Vm, v: Value) -> JsResult<TypedArrayData> {
+    if let Some(o) = v.as_object()
+        && typed_array::is_immutable_view(vm, o)
+    {
+        return Err(super::array_buffer::immutable_write_error(
+            vm,
+            "write with Atomics",
+        ));
+    }
+    validate_integer_array(vm, v, false)
+}
+
 /// 25.4.3.2 ValidateAtomicAccess: the byte index of element `index`.
 fn validate_access(vm: &mut Vm, ta: &TypedArrayData, index: Value) -> JsResult<usize> {
     let len = typed_array::length_of(vm, ta).unwrap_or(0);
@@ -142,7 +156,7 @@ fn bits_value(vm: &mut Vm, ty: ElementType, bits: u64) -> Value {
 
 /// 25.4.3.17 AtomicReadModifyWrite: stores `op(old, operand)` and returns the old value.
 fn read_modify_write(vm: &mut Vm, args: &[Value], op: fn(u64, u64) -> u64) -> JsResult<Value> {
-    let ta = validate_integer_array(vm, arg(args, 0), false)?;
+    let ta = validate_integer_array_for_write(vm, arg(args, 0))?;
     let at = validate_access(vm, &ta, arg(args, 1))?;
     let (v, _) = operand(vm, ta.element, arg(args, 2))?;
     revalidate(vm, &ta, at)?;
@@ -186,7 +200,7 @@ fn xor(vm: &mut Vm, _: Value, args: &[Value]) -> JsResult<Value> {
 
 /// 25.4.6 Atomics.compareExchange ( typedArray, index, expectedValue, replacementValue )
 fn compare_exchange(vm: &mut Vm, _: Value, args: &[Value]) -> JsResult<Value> {
-    let ta = validate_integer_array(vm, arg(args, 0), false)?;
+    let ta = validate_integer_array_for_write(vm, arg(args, 0))?;
     let at = validate_access(vm, &ta, arg(args, 1))?;
     let (expected, _) = operand(vm, ta.element, arg(args, 2))?;
     let (replacement, _) = operand(vm, ta.element, arg(args, 3))?;
@@ -223,7 +237,7 @@ fn load(vm: &mut Vm, _: Value, args: &[Value]) -> JsResult<Value> {
 
 /// 25.4.12 Atomics.store ( typedArray, index, value )
 fn store(vm: &mut Vm, _: Value, args: &[Value]) -> JsResult<Value> {
-    let ta = validate_integer_array(vm, arg(args, 0), false)?;
+    let ta = validate_integer_array_for_write(vm, arg(args, 0))?;
     let at = validate_access(vm, &ta, arg(args, 1))?;
     let (v, result) = operand(vm, ta.element, arg(args, 2))?;
     revalidate(vm, &ta, at)?;

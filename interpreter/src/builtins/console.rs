@@ -116,8 +116,9 @@ fn inspect_at(vm: &mut Vm, v: Value, depth: usize, seen: &mut Vec<ObjRef>) -> St
         };
     }
     if let ObjectKind::Error = vm.obj(o).kind
-        && let Some(stack) =
-            data(vm, o, PropertyKey::String(vm.agent.names.stack)).and_then(|s| s.as_string())
+        && let Some(stack) = data(vm, o, PropertyKey::String(vm.agent.names.stack))
+            .or_else(|| vm.error_stack(o))
+            .and_then(|s| s.as_string())
     {
         return vm.rust_string(stack);
     }

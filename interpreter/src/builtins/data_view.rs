@@ -198,6 +198,12 @@ fn get_value<const T: usize>(vm: &mut Vm, this: Value, args: &[Value]) -> JsResu
 fn set_value<const T: usize>(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
     let (_, name, ty) = ACCESSORS[T];
     let view = this_view(vm, this, name)?;
+    if array_buffer::is_immutable(vm, view.buffer) {
+        return Err(array_buffer::immutable_write_error(
+            vm,
+            &format!("perform DataView.prototype.{name}"),
+        ));
+    }
     let index = vm.to_index(arg(args, 0))?;
     let e = typed_array::to_element(vm, ty, arg(args, 1))?;
     let little = vm.to_boolean(arg(args, 2));

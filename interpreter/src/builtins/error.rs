@@ -33,6 +33,22 @@ pub fn init(vm: &mut Vm) {
     let mk = PropertyKey::String(vm.agent.names.message);
     vm.define_data(error_proto, mk, empty, attrs::HIDDEN);
     vm.define_method(error_proto, "toString", 0, to_string);
+    // The error-stack-accessor proposal: `stack` is an accessor of %Error.prototype%, and
+    // instances have no own `stack`.
+    let getter = vm.native_function("get stack", 0, get_stack, None);
+    let setter = vm.native_function("set stack", 1, set_stack, None);
+    let sk = PropertyKey::String(vm.agent.names.stack);
+    vm.define_own_property_raw(
+        error_proto,
+        sk,
+        crate::object::Property {
+            slot: crate::object::Slot::Accessor {
+                get: getter.value(),
+                set: setter.value(),
+            },
+            attrs: attrs::CONFIGURABLE | attrs::ACCESSOR,
+        },
+    );
     for kind in NATIVE_ERRORS {
         error_kind(
             vm,
@@ -243,10 +259,53 @@ pub fn new_suppressed_error(vm: &mut Vm, error: Value, suppressed: Value) -> Val
     o.value()
 }
 
+/// Error.captureStackTrace ( targetObject ) (V8's): an own `stack` data property on the
+/// object, with its message line and the frames of the code that called.
 fn capture_stack_trace(vm: &mut Vm, _: Value, args: &[Value]) -> JsResult<Value> {
-    if let Some(o) = arg(args, 0).as_object() {
-        vm.attach_stack(o);
+    let Some(o) = arg(args, 0).as_object() else {
+        return Err(vm.type_error("Error.captureStackTrace: the target is not an object"));
+    };
+    vm.define_stack_property(o);
+    Ok(Value::UNDEFINED)
+}
+
+/// get Error.prototype.stack (the error-stack-accessor proposal)
+fn get_stack(vm: &mut Vm, this: Value, _: &[Value]) -> JsResult<Value> {
+    // 1-2. A non-object receiver is a TypeError.
+    let Some(o) = this.as_object() else {
+        return Err(vm.type_error("get Error.prototype.stack called on a non-object"));
+    };
+    // 3. An object without [[ErrorData]] has no stack.
+    if !matches!(vm.obj(o).kind, ObjectKind::Error) {
+        return Ok(Value::UNDEFINED);
     }
+    // 4. The text recorded when the error was made (an error made without one has its message
+    // line alone).
+    match vm.error_stack(o) {
+        Some(text) => Ok(text),
+        None => {
+            let text = to_string(vm, this, &[])?;
+            vm.set_error_stack(o, text);
+            Ok(text)
+        }
+    }
+}
+
+/// set Error.prototype.stack (the error-stack-accessor proposal)
+fn set_stack(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
+    // 1-2. A non-object receiver is a TypeError.
+    if !this.is_object() {
+        return Err(vm.type_error("set Error.prototype.stack called on a non-object"));
+    }
+    // 3. The value must already be a string: no coercion.
+    let v = arg(args, 0);
+    if !v.is_string() {
+        return Err(vm.type_error("Error.prototype.stack can only be set to a string"));
+    }
+    // 4. An own data property on the receiver, never on %Error.prototype% itself.
+    let home = vm.intrinsics().error_prototype("Error");
+    let key = PropertyKey::String(vm.agent.names.stack);
+    super::iterator_helpers::setter_that_ignores_prototype_properties(vm, this, home, key, v)?;
     Ok(Value::UNDEFINED)
 }
 

@@ -244,7 +244,8 @@ fn get_constructor(vm: &mut Vm, _: Value, _: &[Value]) -> JsResult<Value> {
 
 fn set_constructor(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
     let key = PropertyKey::String(vm.agent.names.constructor);
-    setter_that_ignores_prototype_properties(vm, this, key, arg(args, 0))?;
+    let home = vm.intrinsics().iterator_prototype;
+    setter_that_ignores_prototype_properties(vm, this, home, key, arg(args, 0))?;
     Ok(Value::UNDEFINED)
 }
 
@@ -254,22 +255,25 @@ fn get_to_string_tag(vm: &mut Vm, _: Value, _: &[Value]) -> JsResult<Value> {
 
 fn set_to_string_tag(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
     let key = PropertyKey::Symbol(vm.agent.symbols.to_string_tag);
-    setter_that_ignores_prototype_properties(vm, this, key, arg(args, 0))?;
+    let home = vm.intrinsics().iterator_prototype;
+    setter_that_ignores_prototype_properties(vm, this, home, key, arg(args, 0))?;
     Ok(Value::UNDEFINED)
 }
 
-/// 27.1.4.14.1 SetterThatIgnoresPrototypeProperties ( thisValue, home, p, v )
-fn setter_that_ignores_prototype_properties(
+/// 27.1.4.14.1 SetterThatIgnoresPrototypeProperties ( thisValue, home, p, v ): `home` is
+/// %Iterator.prototype% or %Error.prototype%.
+pub(super) fn setter_that_ignores_prototype_properties(
     vm: &mut Vm,
     this: Value,
+    home: ObjRef,
     key: PropertyKey,
     v: Value,
 ) -> JsResult<()> {
     let Some(o) = this.as_object() else {
-        return Err(vm.type_error("Iterator.prototype setter called on a non-object"));
+        return Err(vm.type_error("A prototype's setter was called on a non-object"));
     };
-    if o == vm.intrinsics().iterator_prototype {
-        return Err(vm.type_error("Cannot assign to a read-only property of Iterator.prototype"));
+    if o == home {
+        return Err(vm.type_error("Cannot assign to a read-only property of the prototype"));
     }
     if vm.get_own_property(o, key)?.is_none() {
         vm.create_data_property_or_throw(o, key, v)

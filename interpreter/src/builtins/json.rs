@@ -49,9 +49,31 @@ fn json_error(vm: &mut Vm, p: &Parser<'_>) -> crate::vm::JsError {
     vm.syntax_error(&what)
 }
 
+/// A JSON Parse Record (JSON.parse source text access): the value made from one node of the
+/// text, where the node's text is, and the records of an array's elements or an object's
+/// members. Every value in it is rooted while the reviver runs.
+struct ParseRecord {
+    value: Value,
+    source: std::ops::Range<usize>,
+    elements: Vec<ParseRecord>,
+    entries: Vec<(PropertyKey, ParseRecord)>,
+}
+
 fn parse_value(vm: &mut Vm, p: &mut Parser<'_>) -> JsResult<Value> {
+    Ok(parse_node(vm, p, false)?.0)
+}
+
+/// Parses one value; with `record`, also its [`ParseRecord`] (rooting what it holds).
+fn parse_node(
+    vm: &mut Vm,
+    p: &mut Parser<'_>,
+    record: bool,
+) -> JsResult<(Value, Option<ParseRecord>)> {
     vm.check_interrupt_native()?;
     p.ws();
+    let start = p.i;
+    let mut elements = Vec::new();
+    let mut entries = Vec::new();
     if matches!(p.peek(), Some(0x7B | 0x5B)) {
         // Arrays and objects recurse once per level of nesting.
         vm.check_native_stack()?;
@@ -76,9 +98,13 @@ fn parse_value(vm: &mut Vm, p: &mut Parser<'_>) -> JsResult<Value> {
                         return Err(json_error(vm, p));
                     }
                     p.i += 1;
-                    let v = parse_value(vm, p)?;
+                    let (v, r) = parse_node(vm, p, record)?;
                     let key = vm.key_from_units(&k);
                     vm.create_data_property(o, key, v)?;
+                    if let Some(r) = r {
+                        vm.root_keys(&[key]);
+                        entries.push((key, r));
+                    }
                     p.ws();
                     match p.peek() {
                         Some(0x2C) => p.i += 1,
@@ -100,9 +126,10 @@ fn parse_value(vm: &mut Vm, p: &mut Parser<'_>) -> JsResult<Value> {
                 p.i += 1;
             } else {
                 loop {
-                    let v = parse_value(vm, p)?;
+                    let (v, r) = parse_node(vm, p, record)?;
                     vm.root(v);
                     items.push(v);
+                    elements.extend(r);
                     p.ws();
                     match p.peek() {
                         Some(0x2C) => p.i += 1,
@@ -130,13 +157,29 @@ fn parse_value(vm: &mut Vm, p: &mut Parser<'_>) -> JsResult<Value> {
                 let w: Vec<u16> = word.encode_utf16().collect();
                 if p.s[p.i..].starts_with(&w) {
                     p.i += w.len();
-                    return Ok(v);
+                    return Ok((v, record.then(|| leaf_record(v, start..p.i))));
                 }
             }
             return Err(json_error(vm, p));
         }
     };
-    Ok(result)
+    if !record {
+        return Ok((result, None));
+    }
+    vm.root(result);
+    let mut r = leaf_record(result, start..p.i);
+    r.elements = elements;
+    r.entries = entries;
+    Ok((result, Some(r)))
+}
+
+fn leaf_record(value: Value, source: std::ops::Range<usize>) -> ParseRecord {
+    ParseRecord {
+        value,
+        source,
+        elements: Vec::new(),
+        entries: Vec::new(),
+    }
 }
 
 fn parse_number(vm: &mut Vm, p: &mut Parser<'_>) -> JsResult<Value> {
@@ -269,27 +312,36 @@ fn parse(vm: &mut Vm, _: Value, args: &[Value]) -> JsResult<Value> {
     let text = vm.to_string(arg(args, 0))?;
     let units = vm.units_checked(text)?;
     let mut p = Parser { s: &units, i: 0 };
-    let v = parse_value(vm, &mut p)?;
+    let reviver = arg(args, 1);
+    let with_reviver = vm.is_callable(reviver);
+    let (v, record) = parse_node(vm, &mut p, with_reviver)?;
     p.ws();
     if p.i != units.len() {
         return Err(json_error(vm, &p));
     }
-    let reviver = arg(args, 1);
-    if vm.is_callable(reviver) {
+    if with_reviver {
         let root = vm.new_object();
         let empty = vm.key("");
         vm.create_data_property_or_throw(root, empty, v)?;
-        return internalize(vm, root, empty, reviver);
+        return internalize(vm, root, empty, reviver, record.as_ref(), &units);
     }
     Ok(v)
 }
 
-fn internalize(vm: &mut Vm, holder: ObjRef, name: PropertyKey, reviver: Value) -> JsResult<Value> {
+/// InternalizeJSONProperty ( holder, name, reviver, valRecord ), `text` the parsed source
+fn internalize(
+    vm: &mut Vm,
+    holder: ObjRef,
+    name: PropertyKey,
+    reviver: Value,
+    record: Option<&ParseRecord>,
+    text: &[u16],
+) -> JsResult<Value> {
     vm.check_native_stack()?;
     // The reviver runs JavaScript that may detach the holder and the value from everything
     // else: both stay rooted while this level works on them.
     vm.with_roots(&[holder.value()], |vm| {
-        internalize_rooted(vm, holder, name, reviver)
+        internalize_rooted(vm, holder, name, reviver, record, text)
     })
 }
 
@@ -298,9 +350,17 @@ fn internalize_rooted(
     holder: ObjRef,
     name: PropertyKey,
     reviver: Value,
+    record: Option<&ParseRecord>,
+    text: &[u16],
 ) -> JsResult<Value> {
     let val = vm.get(holder, name, holder.value())?;
     vm.root(val);
+    // 2-4. The record describes the value only while the value is still the one parsed (an
+    // earlier reviver call may have replaced it).
+    let record = match record {
+        Some(r) if vm.same_value(r.value, val)? => Some(r),
+        _ => None,
+    };
     if let Some(o) = val.as_object() {
         if testing_comparison::is_array(vm, val)? {
             let len = objects::length_of_array_like(vm, o)?;
@@ -308,7 +368,8 @@ fn internalize_rooted(
             while i < len {
                 vm.check_interrupt_native()?;
                 let k = type_conversion::index_key(vm, i);
-                let nv = internalize(vm, o, k, reviver)?;
+                let element = record.and_then(|r| r.elements.get(i as usize));
+                let nv = internalize(vm, o, k, reviver, element, text)?;
                 if nv.is_undefined() {
                     vm.delete(o, k)?;
                 } else {
@@ -327,7 +388,15 @@ fn internalize_rooted(
             vm.handle_scope(|vm| {
                 vm.root_keys(&keys);
                 for key in keys {
-                    let nv = internalize(vm, o, key, reviver)?;
+                    // The last member of that name made the value.
+                    let entry = record.and_then(|r| {
+                        r.entries
+                            .iter()
+                            .rev()
+                            .find(|(k, _)| *k == key)
+                            .map(|e| &e.1)
+                    });
+                    let nv = internalize(vm, o, key, reviver, entry, text)?;
                     if nv.is_undefined() {
                         vm.delete(o, key)?;
                     } else {
@@ -338,8 +407,18 @@ fn internalize_rooted(
             })?;
         }
     }
+    // 2-3. The context: a primitive's `source` is its text.
+    let context = vm.new_object();
+    vm.root(context.value());
+    if let Some(r) = record
+        && !val.is_object()
+    {
+        let source = vm.string_from_long_units(&text[r.source.clone()])?;
+        let sk = vm.key("source");
+        vm.create_data_property_or_throw(context, sk, source)?;
+    }
     let n = vm.key_value(name);
-    vm.call(reviver, holder.value(), &[n, val])
+    vm.call(reviver, holder.value(), &[n, val, context.value()])
 }
 
 struct Stringifier {

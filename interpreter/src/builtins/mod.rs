@@ -28,6 +28,7 @@ pub mod reflect;
 pub mod regexp;
 pub mod regexp_search;
 pub mod set;
+pub mod shadow_realm;
 pub mod string;
 pub mod symbol;
 pub mod temporal;
@@ -78,6 +79,7 @@ pub fn install(vm: &mut Vm, realm: u32) {
     typed_array::init(vm);
     data_view::init(vm);
     atomics::init(vm);
+    shadow_realm::init(vm);
     global::init(vm);
     console::init(vm);
 }

@@ -266,9 +266,17 @@ pub fn read(vm: &Vm, ta: &TypedArrayData, index: usize) -> Option<Element> {
     Some(decode(ta.element, raw, true))
 }
 
-/// Stores `e` at `index` when the index is valid; returns whether it did.
+/// Whether the typed array `o` views an immutable buffer (IsImmutableBuffer of its
+/// [[ViewedArrayBuffer]]).
+pub fn is_immutable_view(vm: &Vm, o: ObjRef) -> bool {
+    typed_array(vm, o).is_some_and(|ta| array_buffer::is_immutable(vm, ta.buffer))
+}
+
+/// Stores `e` at `index` when the index is valid and the buffer mutable; returns whether it
+/// did.
 pub fn write(vm: &mut Vm, ta: &TypedArrayData, index: usize, e: Element) -> bool {
-    if length_of(vm, ta).is_none_or(|len| index >= len) {
+    if length_of(vm, ta).is_none_or(|len| index >= len) || array_buffer::is_immutable(vm, ta.buffer)
+    {
         return false;
     }
     let at = ta.byte_offset + index * ta.element.size();
@@ -341,18 +349,25 @@ pub fn exotic_define(
 ) -> Option<JsResult<bool>> {
     let ta = typed_array(vm, o)?;
     let index = canonical_numeric_index_string(vm, key)?;
+    // The elements of a view of an immutable buffer are non-writable and non-configurable:
+    // only a definition that changes nothing succeeds.
+    let mutable = !array_buffer::is_immutable(vm, ta.buffer);
     if valid_index(vm, &ta, index).is_none()
-        || desc.configurable == Some(false)
+        || desc.configurable.is_some_and(|c| c != mutable)
         || desc.enumerable == Some(false)
         || desc.is_accessor()
-        || desc.writable == Some(false)
+        || desc.writable.is_some_and(|w| w != mutable)
     {
         return Some(Ok(false));
     }
-    if let Some(v) = desc.value
-        && let Err(e) = set_element(vm, o, index, v)
-    {
-        return Some(Err(e));
+    if let Some(v) = desc.value {
+        if !mutable {
+            let current = get_element(vm, &ta, index);
+            return Some(vm.same_value(v, current));
+        }
+        if let Err(e) = set_element(vm, o, index, v) {
+            return Some(Err(e));
+        }
     }
     Some(Ok(true))
 }
@@ -751,6 +766,24 @@ fn from_array_buffer(
     ))
 }
 
+/// ValidateTypedArray with access mode ~write~ (the immutable ArrayBuffer proposal): a view of
+/// an immutable buffer is a TypeError before any argument is read.
+fn validate_for_write(
+    vm: &mut Vm,
+    this: Value,
+    method: &str,
+) -> JsResult<(ObjRef, TypedArrayData, usize)> {
+    if let Some(o) = this.as_object()
+        && is_immutable_view(vm, o)
+    {
+        return Err(array_buffer::immutable_write_error(
+            vm,
+            &format!("perform %TypedArray%.prototype.{method}"),
+        ));
+    }
+    validate(vm, this, method)
+}
+
 /// 23.2.4.4 ValidateTypedArray: the array and its current length.
 fn validate(vm: &mut Vm, this: Value, method: &str) -> JsResult<(ObjRef, TypedArrayData, usize)> {
     let Some((o, ta)) = this
@@ -769,9 +802,21 @@ fn validate(vm: &mut Vm, this: Value, method: &str) -> JsResult<(ObjRef, TypedAr
     }
 }
 
-/// 23.2.4.2 TypedArrayCreateFromConstructor
-fn create_from_constructor(vm: &mut Vm, ctor: Value, args: &[Value]) -> JsResult<ObjRef> {
+/// 23.2.4.2 TypedArrayCreateFromConstructor; `write` for a result the caller writes to, which
+/// must not view an immutable buffer.
+fn create_from_constructor(
+    vm: &mut Vm,
+    ctor: Value,
+    args: &[Value],
+    write: bool,
+) -> JsResult<ObjRef> {
     let new = vm.construct(ctor, args, ctor)?;
+    if write && new.as_object().is_some_and(|o| is_immutable_view(vm, o)) {
+        return Err(array_buffer::immutable_write_error(
+            vm,
+            "fill the typed array the constructor made",
+        ));
+    }
     let (o, _, len) = validate(vm, new, "constructor")
         .map_err(|_| vm.type_error("The constructor did not make a valid typed array"))?;
     if let [n] = args
@@ -785,12 +830,12 @@ fn create_from_constructor(vm: &mut Vm, ctor: Value, args: &[Value]) -> JsResult
     Ok(o)
 }
 
-/// 23.2.4.1 TypedArraySpeciesCreate
-fn species_create(vm: &mut Vm, exemplar: ObjRef, args: &[Value]) -> JsResult<ObjRef> {
+/// 23.2.4.1 TypedArraySpeciesCreate (`write` as for [`create_from_constructor`])
+fn species_create(vm: &mut Vm, exemplar: ObjRef, args: &[Value], write: bool) -> JsResult<ObjRef> {
     let ty = typed_array(vm, exemplar).expect("a typed array").element;
     let default = vm.intrinsics().typed_array_constructors[ty.index()].value();
     let ctor = objects::species_constructor(vm, exemplar, default)?;
-    let result = create_from_constructor(vm, ctor, args)?;
+    let result = create_from_constructor(vm, ctor, args, write)?;
     let rty = typed_array(vm, result).expect("validated").element;
     if rty.is_bigint() != ty.is_bigint() {
         return Err(
@@ -826,7 +871,8 @@ fn from(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
     };
     if !using_iterator.is_undefined() {
         let values = iterable_to_list(vm, source, using_iterator)?;
-        let target = create_from_constructor(vm, this, &[Value::number(values.len() as f64)])?;
+        let target =
+            create_from_constructor(vm, this, &[Value::number(values.len() as f64)], true)?;
         vm.root(target.value());
         for (k, v) in values.into_iter().enumerate() {
             let mapped = map(vm, v, k)?;
@@ -837,7 +883,7 @@ fn from(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
     let array_like = vm.to_object(source)?;
     vm.root(array_like.value());
     let len = objects::length_of_array_like(vm, array_like)?;
-    let target = create_from_constructor(vm, this, &[Value::number(len)])?;
+    let target = create_from_constructor(vm, this, &[Value::number(len)], true)?;
     vm.root(target.value());
     for k in 0..len as usize {
         vm.check_interrupt_native()?;
@@ -854,7 +900,7 @@ fn of(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
     if !vm.is_constructor(this) {
         return Err(vm.type_error("%TypedArray%.of: this is not a constructor"));
     }
-    let target = create_from_constructor(vm, this, &[Value::number(args.len() as f64)])?;
+    let target = create_from_constructor(vm, this, &[Value::number(args.len() as f64)], true)?;
     vm.root(target.value());
     for (k, &v) in args.iter().enumerate() {
         vm.set_or_throw(target, PropertyKey::Index(k as u32), v, true)?;
@@ -950,7 +996,7 @@ fn at(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
 
 /// 23.2.3.6 %TypedArray%.prototype.copyWithin ( target, start [ , end ] )
 fn copy_within(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
-    let (o, ta, len) = validate(vm, this, "copyWithin")?;
+    let (o, ta, len) = validate_for_write(vm, this, "copyWithin")?;
     let to = relative(vm, arg(args, 0), len, 0.0)?;
     let from = relative(vm, arg(args, 1), len, 0.0)?;
     let fin = relative(vm, arg(args, 2), len, len as f64)?;
@@ -1071,7 +1117,7 @@ fn find_last_index(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> 
 
 /// 23.2.3.9 %TypedArray%.prototype.fill ( value [ , start [ , end ] ] )
 fn fill(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
-    let (o, ta, len) = validate(vm, this, "fill")?;
+    let (o, ta, len) = validate_for_write(vm, this, "fill")?;
     let value = to_element(vm, ta.element, arg(args, 0))?;
     let start = relative(vm, arg(args, 1), len, 0.0)?;
     let end = relative(vm, arg(args, 2), len, len as f64)?;
@@ -1121,7 +1167,7 @@ fn filter(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
             kept.push(v);
         }
     }
-    let a = species_create(vm, o, &[Value::number(kept.len() as f64)])?;
+    let a = species_create(vm, o, &[Value::number(kept.len() as f64)], true)?;
     vm.root(a.value());
     for (n, v) in kept.into_iter().enumerate() {
         vm.set_or_throw(a, PropertyKey::Index(n as u32), v, true)?;
@@ -1249,7 +1295,7 @@ fn map(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
     let (o, _, len) = validate(vm, this, "map")?;
     let (f, this_arg) = (arg(args, 0), arg(args, 1));
     require_callable(vm, f, "map")?;
-    let a = species_create(vm, o, &[Value::number(len as f64)])?;
+    let a = species_create(vm, o, &[Value::number(len as f64)], true)?;
     vm.root(a.value());
     for k in 0..len {
         vm.check_interrupt_native()?;
@@ -1302,7 +1348,7 @@ fn reduce_right(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
 
 /// 23.2.3.26 %TypedArray%.prototype.reverse ( )
 fn reverse(vm: &mut Vm, this: Value, _: &[Value]) -> JsResult<Value> {
-    let (o, ta, len) = validate(vm, this, "reverse")?;
+    let (o, ta, len) = validate_for_write(vm, this, "reverse")?;
     let size = ta.element.size();
     // Element `i` of the first half trades places with element `len - 1 - i`, a chunk of
     // pairs at a time.
@@ -1344,6 +1390,12 @@ fn set(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
             vm.type_error("Method %TypedArray%.prototype.set called on incompatible receiver")
         );
     };
+    if is_immutable_view(vm, target) {
+        return Err(array_buffer::immutable_write_error(
+            vm,
+            "perform %TypedArray%.prototype.set",
+        ));
+    }
     let offset = vm.to_integer_or_infinity(arg(args, 1))?;
     if offset < 0.0 {
         return Err(vm.range_error("offset is out of bounds"));
@@ -1429,7 +1481,7 @@ fn slice(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
     let start = relative(vm, arg(args, 0), len, 0.0)?;
     let end = relative(vm, arg(args, 1), len, len as f64)?;
     let count = end.saturating_sub(start);
-    let a = species_create(vm, o, &[Value::number(count as f64)])?;
+    let a = species_create(vm, o, &[Value::number(count as f64)], true)?;
     if count == 0 {
         return Ok(a.value());
     }
@@ -1512,7 +1564,7 @@ fn sort(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
     if !comparator.is_undefined() && !vm.is_callable(comparator) {
         return Err(vm.type_error("The comparison function must be either a function or undefined"));
     }
-    let (o, _, len) = validate(vm, this, "sort")?;
+    let (o, _, len) = validate_for_write(vm, this, "sort")?;
     let sorted = sorted_values(vm, o, len, comparator)?;
     for (k, v) in sorted.into_iter().enumerate() {
         set_element(vm, o, k as f64, v)?;
@@ -1597,7 +1649,7 @@ fn subarray(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
         let new_len = end.saturating_sub(start);
         vec![ta.buffer.value(), begin, Value::number(new_len as f64)]
     };
-    Ok(species_create(vm, o, &args)?.value())
+    Ok(species_create(vm, o, &args, false)?.value())
 }
 
 /// 23.2.3.32 %TypedArray%.prototype.toLocaleString ( )

@@ -383,6 +383,12 @@ fn current_length(vm: &mut Vm, ta: &TypedArrayData) -> JsResult<usize> {
 /// Uint8Array.prototype.setFromBase64 ( string [ , options ] )
 fn set_from_base64(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
     let (_, ta) = this_uint8(vm, this, "setFromBase64")?;
+    if super::array_buffer::is_immutable(vm, ta.buffer) {
+        return Err(super::array_buffer::immutable_write_error(
+            vm,
+            "perform Uint8Array.prototype.setFromBase64",
+        ));
+    }
     let s = string_argument(vm, arg(args, 0))?;
     let options = options_object(vm, arg(args, 1))?;
     let url = alphabet_option(vm, options)?;
@@ -395,6 +401,12 @@ fn set_from_base64(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> 
 /// Uint8Array.prototype.setFromHex ( string )
 fn set_from_hex(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
     let (_, ta) = this_uint8(vm, this, "setFromHex")?;
+    if super::array_buffer::is_immutable(vm, ta.buffer) {
+        return Err(super::array_buffer::immutable_write_error(
+            vm,
+            "perform Uint8Array.prototype.setFromHex",
+        ));
+    }
     let s = string_argument(vm, arg(args, 0))?;
     let len = current_length(vm, &ta)?;
     let decoded = from_hex_units(&s, len);
