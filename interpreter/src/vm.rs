@@ -523,11 +523,14 @@ pub trait Host {
 pub struct StdHost;
 
 impl Host for StdHost {
+    // A closed pipe (`kiln run x.js | head -1`) loses the output, not the process: no panic.
     fn print(&mut self, line: &str) {
-        println!("{line}");
+        use std::io::Write;
+        let _ = writeln!(std::io::stdout(), "{line}");
     }
     fn print_error(&mut self, line: &str) {
-        eprintln!("{line}");
+        use std::io::Write;
+        let _ = writeln!(std::io::stderr(), "{line}");
     }
     fn load_module(&mut self, specifier: &str, referrer: &str) -> Result<(String, String), String> {
         load_module_file(specifier, referrer)
@@ -649,6 +652,18 @@ pub struct Vm {
     pub random_state: u64,
     /// The one-byte one-unit strings, made on first use (a GC root).
     pub single_chars: Vec<Value>,
+    /// HostPromiseRejectionTracker (27.2.1.9), when the host tracks rejections: called for a
+    /// promise rejected with no handler (`Reject`) and for a rejected promise given its first
+    /// handler (`Handle`). It runs inside promise operations: it may allocate but must not call
+    /// into JavaScript.
+    pub promise_rejection_tracker: Option<fn(&mut Vm, ObjRef, RejectionOperation)>,
+}
+
+/// The operation of HostPromiseRejectionTracker.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RejectionOperation {
+    Reject,
+    Handle,
 }
 
 /// Atoms for property names the engine itself uses.
@@ -759,6 +774,7 @@ impl Vm {
             join_stack: Vec::new(),
             random_state: 0x9E37_79B9_7F4A_7C15,
             single_chars: Vec::new(),
+            promise_rejection_tracker: None,
             realms: Vec::new(),
             contexts: FxHashMap::default(),
             realm_template: None,

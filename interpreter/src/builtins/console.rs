@@ -18,7 +18,8 @@ pub fn init(vm: &mut Vm) {
     vm.define_global("print", print.value());
 }
 
-fn line(vm: &mut Vm, args: &[Value]) -> String {
+/// `console.log`'s line for `args`.
+pub fn format_log(vm: &mut Vm, args: &[Value]) -> String {
     let parts: Vec<String> = args
         .iter()
         .map(|&v| match v.as_string() {
@@ -30,13 +31,13 @@ fn line(vm: &mut Vm, args: &[Value]) -> String {
 }
 
 fn log(vm: &mut Vm, _: Value, args: &[Value]) -> JsResult<Value> {
-    let text = line(vm, args);
+    let text = format_log(vm, args);
     vm.host.print(&text);
     Ok(Value::UNDEFINED)
 }
 
 fn error(vm: &mut Vm, _: Value, args: &[Value]) -> JsResult<Value> {
-    let text = line(vm, args);
+    let text = format_log(vm, args);
     vm.host.print_error(&text);
     Ok(Value::UNDEFINED)
 }
