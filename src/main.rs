@@ -514,12 +514,14 @@ fn run(input: Input, cache: Option<&Path>, args: &[String], flags: RunFlags) -> 
     let result = script.run_in_this_context(&mut runtime);
     let result = match result {
         Ok(value) => {
-            if print {
-                let shown =
-                    kiln_interpreter::builtins::console::format_log(&mut runtime.vm, &[value]);
-                println!("{shown}");
-            }
-            finish_run(&mut runtime)
+            let printed = if print {
+                kiln_interpreter::builtins::console::format_log(&mut runtime.vm, &[value])
+                    .map(|shown| println!("{shown}"))
+                    .map_err(|e| runtime.error(e))
+            } else {
+                Ok(())
+            };
+            printed.and_then(|()| finish_run(&mut runtime))
         }
         Err(error) => Err(error),
     };

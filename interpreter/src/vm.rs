@@ -657,6 +657,8 @@ pub struct Vm {
     /// handler (`Handle`). It runs inside promise operations: it may allocate but must not call
     /// into JavaScript.
     pub promise_rejection_tracker: Option<fn(&mut Vm, ObjRef, RejectionOperation)>,
+    /// `console`'s groups, counters and timers.
+    pub console: crate::builtins::console::ConsoleState,
 }
 
 /// The operation of HostPromiseRejectionTracker.
@@ -775,6 +777,7 @@ impl Vm {
             random_state: 0x9E37_79B9_7F4A_7C15,
             single_chars: Vec::new(),
             promise_rejection_tracker: None,
+            console: Default::default(),
             realms: Vec::new(),
             contexts: FxHashMap::default(),
             realm_template: None,

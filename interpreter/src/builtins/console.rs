@@ -9,36 +9,500 @@ pub fn init(vm: &mut Vm) {
     let op = vm.intrinsics().object_prototype;
     let console = vm.new_plain_object(op);
     vm.define_global("console", console.value());
-    vm.define_method(console, "log", 0, log);
-    vm.define_method(console, "info", 0, log);
-    vm.define_method(console, "debug", 0, log);
-    vm.define_method(console, "error", 0, error);
-    vm.define_method(console, "warn", 0, error);
+    for (name, f) in [
+        ("log", log as crate::object::NativeFn),
+        ("info", log),
+        ("debug", log),
+        ("error", error),
+        ("warn", error),
+        ("dir", dir),
+        ("time", time),
+        ("timeEnd", time_end),
+        ("timeLog", time_log),
+        ("count", count),
+        ("countReset", count_reset),
+        ("assert", assert),
+        ("group", group),
+        ("groupCollapsed", group),
+        ("groupEnd", group_end),
+        ("table", table),
+        ("trace", trace),
+    ] {
+        vm.define_method(console, name, 0, f);
+    }
     let print = vm.native_function("print", 1, log, None);
     vm.define_global("print", print.value());
 }
 
-/// `console.log`'s line for `args`.
-pub fn format_log(vm: &mut Vm, args: &[Value]) -> String {
-    let parts: Vec<String> = args
-        .iter()
-        .map(|&v| match v.as_string() {
+/// What `console` remembers between calls: the `group` indentation, `count`'s counters and
+/// `time`'s start times.
+#[derive(Default)]
+pub struct ConsoleState {
+    indent: usize,
+    counts: Vec<(String, u64)>,
+    timers: Vec<(String, std::time::Instant)>,
+}
+
+/// Writes `text` (every line of it indented by the open groups) to stdout or stderr.
+fn emit(vm: &mut Vm, text: &str, to_stderr: bool) {
+    let indent = vm.console.indent;
+    let text = if indent == 0 {
+        text.to_string()
+    } else {
+        let pad = " ".repeat(indent);
+        text.split('\n')
+            .map(|l| format!("{pad}{l}"))
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    if to_stderr {
+        vm.host.print_error(&text);
+    } else {
+        vm.host.print(&text);
+    }
+}
+
+/// `console.log`'s line for `args`, as Node's `util.format`: a first string argument may hold
+/// `%s %d %i %f %j %o %O %c %%`; the arguments left over follow, separated by spaces (strings
+/// as they are, other values inspected).
+pub fn format_log(vm: &mut Vm, args: &[Value]) -> JsResult<String> {
+    let mut parts: Vec<String> = Vec::new();
+    let mut rest = args;
+    if let Some((first, tail)) = args.split_first()
+        && let Some(s) = first.as_string()
+    {
+        let template = vm.rust_string(s);
+        let mut out = String::new();
+        let mut next = 0;
+        let mut chars = template.chars().peekable();
+        while let Some(c) = chars.next() {
+            if c != '%' || tail.is_empty() {
+                out.push(c);
+                continue;
+            }
+            let Some(&spec) = chars.peek() else {
+                out.push('%');
+                break;
+            };
+            if spec == '%' {
+                chars.next();
+                out.push('%');
+                continue;
+            }
+            if !"sdifjoOc".contains(spec) || next >= tail.len() {
+                out.push('%');
+                continue;
+            }
+            chars.next();
+            let arg = tail[next];
+            next += 1;
+            out.push_str(&format_specifier(vm, spec, arg)?);
+        }
+        parts.push(out);
+        rest = &tail[next..];
+    }
+    for &v in rest {
+        parts.push(match v.as_string() {
             Some(s) => vm.rust_string(s),
             None => inspect(vm, v),
-        })
-        .collect();
-    parts.join(" ")
+        });
+    }
+    Ok(parts.join(" "))
+}
+
+/// One `%` conversion of `util.format`.
+fn format_specifier(vm: &mut Vm, spec: char, arg: Value) -> JsResult<String> {
+    Ok(match spec {
+        's' => {
+            if let Some(b) = arg.as_bigint() {
+                format!("{}n", vm.bigint(b))
+            } else if arg.as_number().is_some() || arg.as_symbol().is_some() {
+                inspect(vm, arg)
+            } else if arg.as_object().is_some() && !has_user_to_string(vm, arg) {
+                // Objects without a toString of their own show shallowly (depth 0).
+                let mut seen = Vec::new();
+                inspect_at(vm, arg, 2, &mut seen)
+            } else {
+                let s = vm.to_string(arg)?;
+                vm.rust_string(s)
+            }
+        }
+        'd' | 'i' | 'f' => {
+            if let Some(b) = arg.as_bigint() {
+                let text = vm.bigint(b).to_string();
+                return Ok(match spec {
+                    'f' => inspect(vm, Value::number(text.parse().unwrap_or(f64::NAN))),
+                    _ => format!("{text}n"),
+                });
+            }
+            if arg.as_symbol().is_some() {
+                return Ok("NaN".to_string());
+            }
+            let n = if spec == 'd' {
+                vm.to_number(arg)?
+            } else {
+                let s = vm.to_string(arg)?;
+                let text = vm.rust_string(s);
+                if spec == 'i' {
+                    parse_int_prefix(&text)
+                } else {
+                    parse_float_prefix(&text)
+                }
+            };
+            inspect(vm, Value::number(n))
+        }
+        'j' => json_stringify(vm, arg)?,
+        'o' | 'O' => inspect(vm, arg),
+        // 'c': CSS for browsers, consumed and not shown.
+        _ => String::new(),
+    })
+}
+
+/// Whether an object's `toString` is user code (then `%s` calls it): an own or inherited
+/// `toString` that is not a built-in function.
+fn has_user_to_string(vm: &mut Vm, v: Value) -> bool {
+    let Some(o) = v.as_object() else { return false };
+    if matches!(vm.obj(o).kind, ObjectKind::Error | ObjectKind::Date(_)) {
+        return false;
+    }
+    let key = PropertyKey::String(vm.names.to_string);
+    match vm.get_data_along_chain(o, key).and_then(|f| f.as_object()) {
+        Some(f) => !matches!(vm.obj(f).kind, ObjectKind::Native(_)),
+        None => false,
+    }
+}
+
+/// `parseInt(text)` for `%i`: the leading decimal integer, NaN if none.
+fn parse_int_prefix(text: &str) -> f64 {
+    let t = text.trim_start();
+    let (sign, digits) = match t.strip_prefix('-') {
+        Some(r) => (-1.0, r),
+        None => (1.0, t.strip_prefix('+').unwrap_or(t)),
+    };
+    let end = digits
+        .find(|c: char| !c.is_ascii_digit())
+        .unwrap_or(digits.len());
+    if end == 0 {
+        return f64::NAN;
+    }
+    sign * digits[..end].parse::<f64>().unwrap_or(f64::NAN)
+}
+
+/// `parseFloat(text)` for `%f`: the longest leading decimal literal, NaN if none.
+fn parse_float_prefix(text: &str) -> f64 {
+    let t = text.trim_start();
+    let body = t.strip_prefix(['-', '+']).unwrap_or(t);
+    if body.starts_with("Infinity") {
+        return if t.starts_with('-') {
+            f64::NEG_INFINITY
+        } else {
+            f64::INFINITY
+        };
+    }
+    (1..=t.len())
+        .rev()
+        .filter(|&end| t.is_char_boundary(end))
+        .map(|end| &t[..end])
+        .filter(|c| c.ends_with(|c: char| c.is_ascii_digit() || c == '.'))
+        .find_map(|c| c.parse::<f64>().ok())
+        .unwrap_or(f64::NAN)
+}
+
+/// `JSON.stringify(v)` for `%j` (`'[Circular]'` for a cyclic value, as Node).
+fn json_stringify(vm: &mut Vm, v: Value) -> JsResult<String> {
+    let global = vm.intrinsics().global_object;
+    let jk = vm.key("JSON");
+    let json = vm.get(global, jk, global.value())?;
+    let Some(json_object) = json.as_object() else {
+        return Ok("undefined".to_string());
+    };
+    let sk = vm.key("stringify");
+    let stringify = vm.get(json_object, sk, json)?;
+    match vm.call(stringify, json, &[v]) {
+        Ok(r) => Ok(match r.as_string() {
+            Some(s) => vm.rust_string(s),
+            None => "undefined".to_string(),
+        }),
+        Err(crate::vm::JsError::Throw(e)) => {
+            let message = inspect(vm, e);
+            if message.contains("ircular") {
+                Ok("[Circular]".to_string())
+            } else {
+                Err(crate::vm::JsError::Throw(e))
+            }
+        }
+        Err(e) => Err(e),
+    }
 }
 
 fn log(vm: &mut Vm, _: Value, args: &[Value]) -> JsResult<Value> {
-    let text = format_log(vm, args);
-    vm.host.print(&text);
+    let text = format_log(vm, args)?;
+    emit(vm, &text, false);
     Ok(Value::UNDEFINED)
 }
 
 fn error(vm: &mut Vm, _: Value, args: &[Value]) -> JsResult<Value> {
-    let text = format_log(vm, args);
-    vm.host.print_error(&text);
+    let text = format_log(vm, args)?;
+    emit(vm, &text, true);
+    Ok(Value::UNDEFINED)
+}
+
+/// `console.dir(value)`: the value inspected, strings quoted.
+fn dir(vm: &mut Vm, _: Value, args: &[Value]) -> JsResult<Value> {
+    let text = inspect(vm, args.first().copied().unwrap_or(Value::UNDEFINED));
+    emit(vm, &text, false);
+    Ok(Value::UNDEFINED)
+}
+
+/// The label argument of `count` and `time`: `'default'` when absent.
+fn label(vm: &mut Vm, args: &[Value]) -> JsResult<String> {
+    match args.first() {
+        Some(&v) if !v.is_undefined() => {
+            let s = vm.to_string(v)?;
+            Ok(vm.rust_string(s))
+        }
+        _ => Ok("default".to_string()),
+    }
+}
+
+fn count(vm: &mut Vm, _: Value, args: &[Value]) -> JsResult<Value> {
+    let label = label(vm, args)?;
+    let counts = &mut vm.console.counts;
+    let n = match counts.iter_mut().find(|(l, _)| *l == label) {
+        Some((_, n)) => {
+            *n += 1;
+            *n
+        }
+        None => {
+            counts.push((label.clone(), 1));
+            1
+        }
+    };
+    emit(vm, &format!("{label}: {n}"), false);
+    Ok(Value::UNDEFINED)
+}
+
+fn count_reset(vm: &mut Vm, _: Value, args: &[Value]) -> JsResult<Value> {
+    let label = label(vm, args)?;
+    match vm.console.counts.iter_mut().find(|(l, _)| *l == label) {
+        Some((_, n)) => *n = 0,
+        None => emit(
+            vm,
+            &format!("Warning: Count for '{label}' does not exist"),
+            true,
+        ),
+    }
+    Ok(Value::UNDEFINED)
+}
+
+fn time(vm: &mut Vm, _: Value, args: &[Value]) -> JsResult<Value> {
+    let label = label(vm, args)?;
+    if vm.console.timers.iter().any(|(l, _)| *l == label) {
+        let text = format!("Warning: Label '{label}' already exists for console.time()");
+        emit(vm, &text, true);
+    } else {
+        vm.console.timers.push((label, std::time::Instant::now()));
+    }
+    Ok(Value::UNDEFINED)
+}
+
+/// An elapsed time as Node prints it: `1.234ms`, seconds past 1 s, minutes past 1 min.
+fn elapsed_text(started: std::time::Instant) -> String {
+    let ms = started.elapsed().as_secs_f64() * 1e3;
+    if ms >= 60_000.0 {
+        format!("{:.3}min", ms / 60_000.0)
+    } else if ms >= 1000.0 {
+        format!("{:.3}s", ms / 1000.0)
+    } else {
+        format!("{ms:.3}ms")
+    }
+}
+
+fn time_log_or_end(vm: &mut Vm, args: &[Value], end: bool) -> JsResult<Value> {
+    let label = label(vm, args)?;
+    let Some(i) = vm.console.timers.iter().position(|(l, _)| *l == label) else {
+        let method = if end { "timeEnd" } else { "timeLog" };
+        let text = format!("Warning: No such label '{label}' for console.{method}()");
+        emit(vm, &text, true);
+        return Ok(Value::UNDEFINED);
+    };
+    let started = vm.console.timers[i].1;
+    if end {
+        vm.console.timers.remove(i);
+    }
+    let mut text = format!("{label}: {}", elapsed_text(started));
+    if !end && args.len() > 1 {
+        text.push(' ');
+        text.push_str(&format_log(vm, &args[1..])?);
+    }
+    emit(vm, &text, false);
+    Ok(Value::UNDEFINED)
+}
+
+fn time_end(vm: &mut Vm, _: Value, args: &[Value]) -> JsResult<Value> {
+    time_log_or_end(vm, args, true)
+}
+
+fn time_log(vm: &mut Vm, _: Value, args: &[Value]) -> JsResult<Value> {
+    time_log_or_end(vm, args, false)
+}
+
+/// `console.assert(value, ...message)`: on a falsy value, `Assertion failed[: message]` on
+/// stderr.
+fn assert(vm: &mut Vm, _: Value, args: &[Value]) -> JsResult<Value> {
+    let ok = args.first().is_some_and(|&v| vm.to_boolean(v));
+    if !ok {
+        let text = if args.len() > 1 {
+            let message = format_log(vm, &args[1..])?;
+            format!("Assertion failed: {message}")
+        } else {
+            "Assertion failed".to_string()
+        };
+        emit(vm, &text, true);
+    }
+    Ok(Value::UNDEFINED)
+}
+
+fn group(vm: &mut Vm, _: Value, args: &[Value]) -> JsResult<Value> {
+    if !args.is_empty() {
+        let text = format_log(vm, args)?;
+        emit(vm, &text, false);
+    }
+    vm.console.indent += 2;
+    Ok(Value::UNDEFINED)
+}
+
+fn group_end(vm: &mut Vm, _: Value, _: &[Value]) -> JsResult<Value> {
+    vm.console.indent = vm.console.indent.saturating_sub(2);
+    Ok(Value::UNDEFINED)
+}
+
+/// `console.trace(...message)`: `Trace: message` and the stack, on stderr.
+fn trace(vm: &mut Vm, _: Value, args: &[Value]) -> JsResult<Value> {
+    let message = format_log(vm, args)?;
+    let error = vm.make_error("Error", &message);
+    let stack = error
+        .as_object()
+        .and_then(|o| data(vm, o, PropertyKey::String(vm.names.stack)))
+        .and_then(|s| s.as_string())
+        .map(|s| vm.rust_string(s))
+        .unwrap_or_default();
+    // The stack's first line is `Error: message`; Node's is `Trace: message`.
+    let text = match stack.split_once('\n') {
+        Some((_, frames)) => format!("Trace: {message}\n{frames}"),
+        None => format!("Trace: {message}"),
+    };
+    emit(vm, &text, true);
+    Ok(Value::UNDEFINED)
+}
+
+/// A property key as `console.table` shows it in the index column and the header.
+fn key_text(vm: &mut Vm, key: PropertyKey) -> String {
+    match key {
+        PropertyKey::Index(i) => i.to_string(),
+        PropertyKey::String(a) => vm.atoms.to_rust(a),
+        PropertyKey::Symbol(s) => super::symbol::descriptive_string(vm, s),
+    }
+}
+
+/// The enumerable own keys of `o` (an array's `length` left out).
+fn enumerable_keys(vm: &mut Vm, o: ObjRef) -> JsResult<Vec<PropertyKey>> {
+    let length = PropertyKey::String(vm.names.length);
+    let is_array = vm.obj(o).is_array();
+    Ok(vm
+        .own_property_keys(o)?
+        .into_iter()
+        .filter(|&k| !(is_array && k == length))
+        .filter(|&k| {
+            vm.own_property_raw(o, k)
+                .is_some_and(|p| p.attrs & attrs::ENUMERABLE != 0)
+        })
+        .collect())
+}
+
+/// A row of `console.table`: its index, its cells by column, a primitive row's value.
+type TableRow = (String, Vec<(String, String)>, Option<String>);
+
+/// `console.table(data)`: the rows of an array or object as a box-drawn table, in Node's
+/// layout; anything else is logged.
+fn table(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
+    let data_value = args.first().copied().unwrap_or(Value::UNDEFINED);
+    let Some(o) = data_value.as_object() else {
+        return log(vm, this, args);
+    };
+    let mut columns: Vec<String> = Vec::new();
+    let mut has_values = false;
+    let mut rows: Vec<TableRow> = Vec::new();
+    for key in enumerable_keys(vm, o)? {
+        let index = key_text(vm, key);
+        let row = vm.get(o, key, data_value)?;
+        match row.as_object() {
+            Some(r) if !vm.is_callable(row) => {
+                let mut cells = Vec::new();
+                for k in enumerable_keys(vm, r)? {
+                    let name = key_text(vm, k);
+                    let v = vm.get(r, k, row)?;
+                    let mut seen = Vec::new();
+                    let shown = inspect_at(vm, v, 2, &mut seen);
+                    if !columns.contains(&name) {
+                        columns.push(name.clone());
+                    }
+                    cells.push((name, shown));
+                }
+                rows.push((index, cells, None));
+            }
+            _ => {
+                has_values = true;
+                let shown = inspect(vm, row);
+                rows.push((index, Vec::new(), Some(shown)));
+            }
+        }
+    }
+    let mut header = vec!["(index)".to_string()];
+    header.extend(columns.iter().cloned());
+    if has_values {
+        header.push("Values".to_string());
+    }
+    let body: Vec<Vec<String>> = rows
+        .into_iter()
+        .map(|(index, cells, value)| {
+            let mut line = vec![index];
+            for c in &columns {
+                let cell = cells.iter().find(|(n, _)| n == c).map(|(_, v)| v.clone());
+                line.push(cell.unwrap_or_default());
+            }
+            if has_values {
+                line.push(value.unwrap_or_default());
+            }
+            line
+        })
+        .collect();
+    let widths: Vec<usize> = (0..header.len())
+        .map(|i| {
+            std::iter::once(&header)
+                .chain(body.iter())
+                .map(|r| r[i].chars().count())
+                .max()
+                .unwrap_or(0)
+                + 2
+        })
+        .collect();
+    let rule = |left: &str, mid: &str, right: &str| {
+        let parts: Vec<String> = widths.iter().map(|&w| "─".repeat(w)).collect();
+        format!("{left}{}{right}", parts.join(mid))
+    };
+    let row_text = |cells: &[String]| {
+        let parts: Vec<String> = cells
+            .iter()
+            .zip(&widths)
+            .map(|(c, &w)| format!(" {c}{}", " ".repeat(w - 1 - c.chars().count())))
+            .collect();
+        format!("│{}│", parts.join("│"))
+    };
+    let mut lines = vec![rule("┌", "┬", "┐"), row_text(&header), rule("├", "┼", "┤")];
+    lines.extend(body.iter().map(|r| row_text(r)));
+    lines.push(rule("└", "┴", "┘"));
+    emit(vm, &lines.join("\n"), false);
     Ok(Value::UNDEFINED)
 }
 
