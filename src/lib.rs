@@ -11,6 +11,7 @@ mod modules;
 pub mod node_vm;
 pub mod process;
 mod script;
+pub mod web;
 
 pub use kiln_cache::{CacheError, CacheKind};
 pub use kiln_interpreter::Value;

@@ -507,6 +507,7 @@ fn run(input: Input, cache: Option<&Path>, args: &[String], flags: RunFlags) -> 
         .collect();
     kiln::process::install(&mut runtime.vm, &argv);
     kiln::event_loop::install(&mut runtime.vm);
+    kiln::web::install(&mut runtime.vm);
     if source_type == SourceType::Script {
         kiln::commonjs::install(&mut runtime.vm, &name);
     }
