@@ -23,15 +23,18 @@
     if (arguments.length === 0) throw new TypeError('The "data" argument must be specified');
     let s = `${data}`.replace(/[\t\n\f\r ]/g, '');
     if (s.length % 4 === 0) s = s.replace(/==?$/, '');
-    const bad = () => new DOMException(
-      'The string to be decoded is not correctly encoded.', 'InvalidCharacterError');
-    if (s.length % 4 === 1) throw bad();
+    for (const c of s) {
+      if (!values.has(c)) throw new DOMException('Invalid character', 'InvalidCharacterError');
+    }
+    if (s.length % 4 === 1) {
+      throw new DOMException(
+        'The string to be decoded is not correctly encoded.', 'InvalidCharacterError');
+    }
     let out = '';
     let buffer = 0;
     let bits = 0;
     for (const c of s) {
       const v = values.get(c);
-      if (v === undefined) throw bad();
       buffer = (buffer << 6) | v;
       bits += 6;
       if (bits >= 8) {

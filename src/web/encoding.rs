@@ -123,6 +123,12 @@ fn decode_utf16le(bytes: &[u8], stream: bool) -> (Vec<u16>, usize, bool) {
         .map(|p| u16::from_le_bytes([p[0], p[1]]))
         .collect();
     let mut pending = bytes.len() % 2;
+    // At the end, a lead surrogate and an odd byte after it are one error (one U+FFFD).
+    let lone_lead_then_odd_byte =
+        !stream && pending == 1 && raw.last().is_some_and(|u| (0xD800..0xDC00).contains(u));
+    if lone_lead_then_odd_byte {
+        raw.pop();
+    }
     if stream && raw.last().is_some_and(|u| (0xD800..0xDC00).contains(u)) {
         raw.pop();
         pending += 2;
