@@ -645,7 +645,8 @@ fn inspect_at(vm: &mut Vm, v: Value, depth: usize, seen: &mut Vec<ObjRef>) -> St
                 })
                 .collect();
             seen.pop();
-            return format!("Map({}) {{{}}}", parts.len(), wrap(&parts));
+            let open = format!("Map({}) {{", parts.len());
+            return format!("{open}{}}}", wrap(&parts, open.len(), depth, None));
         }
         ObjectKind::Set(m) => {
             let entries: Vec<Value> = m.live_entries().map(|(k, _)| k).collect();
@@ -658,7 +659,8 @@ fn inspect_at(vm: &mut Vm, v: Value, depth: usize, seen: &mut Vec<ObjRef>) -> St
                 .map(|&k| inspect_at(vm, k, depth + 1, seen))
                 .collect();
             seen.pop();
-            return format!("Set({}) {{{}}}", parts.len(), wrap(&parts));
+            let open = format!("Set({}) {{", parts.len());
+            return format!("{open}{}}}", wrap(&parts, open.len(), depth, None));
         }
         ObjectKind::TypedArray(ta) => {
             let ta = **ta;
@@ -672,7 +674,11 @@ fn inspect_at(vm: &mut Vm, v: Value, depth: usize, seen: &mut Vec<ObjRef>) -> St
             if len > 100 {
                 parts.push(format!("... {} more items", len - 100));
             }
-            return format!("{}({len}) [{}]", ta.element.name(), wrap(&parts));
+            let open = format!("{}({len}) [", ta.element.name());
+            if parts.is_empty() {
+                return format!("{open}]");
+            }
+            return format!("{open}{}]", wrap(&parts, open.len(), depth, Some(true)));
         }
         ObjectKind::ArrayBuffer(b) => {
             let class = if b.shared {
@@ -803,7 +809,12 @@ fn inspect_at(vm: &mut Vm, v: Value, depth: usize, seen: &mut Vec<ObjRef>) -> St
         return if parts.is_empty() {
             "[]".to_string()
         } else {
-            format!("[{}]", wrap(&parts))
+            let len = vm.obj(o).length;
+            let numeric = (0..len.min(100)).all(|i| {
+                data(vm, o, PropertyKey::Index(i))
+                    .is_some_and(|v| v.as_number().is_some() || v.as_bigint().is_some())
+            });
+            format!("[{}]", wrap(&parts, 1, depth, Some(numeric)))
         };
     }
     let name = constructor_name(vm, o);
@@ -816,13 +827,28 @@ fn inspect_at(vm: &mut Vm, v: Value, depth: usize, seen: &mut Vec<ObjRef>) -> St
     if parts.is_empty() {
         return format!("{head}{{}}");
     }
-    format!("{head}{{{}}}", wrap(&parts))
+    let open = head.len() + 1;
+    format!("{head}{{{}}}", wrap(&parts, open, depth, None))
 }
 
-/// ` a, b ` on one line when short, otherwise one item per line.
-fn wrap(parts: &[String]) -> String {
-    let total: usize = parts.iter().map(|p| p.len() + 2).sum();
-    if total <= 72 && parts.iter().all(|p| !p.contains('\n')) {
+/// The inside of an object's or array's braces, as Node's `reduceToSingleString` (with
+/// `compact: 3`, `breakLength: 80`) lays it out: ` a, b ` on one line when it fits, else one
+/// item per line. `open` is the text before the items (`{`, `Foo {`, `Uint8Array(3) [`);
+/// `depth` sets the indentation Node counts. Arrays and typed arrays of more than six items
+/// (`list`: whether all are numbers, which right-aligns them) are first grouped into columns.
+fn wrap(parts: &[String], open: usize, depth: usize, list: Option<bool>) -> String {
+    let indentation = 2 * depth;
+    let grouped = match list {
+        Some(numeric) if parts.len() > 6 => group_array_elements(parts, indentation, numeric),
+        _ => None,
+    };
+    if let Some(rows) = grouped {
+        return format!("\n  {}\n", rows.join(",\n  ").replace('\n', "\n"));
+    }
+    // isBelowBreakLength: the items, a separator each, and the start of the line fit in 80.
+    let start = parts.len() + indentation + open + 10;
+    let total = parts.len() + start + parts.iter().map(|p| p.chars().count()).sum::<usize>();
+    if total <= 80 && parts.iter().all(|p| !p.contains('\n')) {
         format!(" {} ", parts.join(", "))
     } else {
         let inner: Vec<String> = parts
@@ -831,4 +857,73 @@ fn wrap(parts: &[String]) -> String {
             .collect();
         format!("\n{}\n", inner.join(",\n"))
     }
+}
+
+/// Node's `groupArrayElements`: short items of a long array in aligned columns, as rows; `None`
+/// when they should stay one per line (too long or too uneven).
+fn group_array_elements(
+    parts: &[String],
+    indentation: usize,
+    numeric: bool,
+) -> Option<Vec<String>> {
+    const BREAK_LENGTH: usize = 80;
+    const SEPARATOR_SPACE: usize = 2;
+    // "... n more items" is not an element.
+    let count = if parts.last().is_some_and(|p| p.starts_with("... ")) {
+        parts.len() - 1
+    } else {
+        parts.len()
+    };
+    let lengths: Vec<usize> = parts[..count].iter().map(|p| p.chars().count()).collect();
+    let total: usize = lengths.iter().map(|l| l + SEPARATOR_SPACE).sum();
+    let max_length = lengths.iter().copied().max().unwrap_or(0);
+    let actual_max = max_length + SEPARATOR_SPACE;
+    if !(actual_max * 3 + indentation < BREAK_LENGTH
+        && (total as f64 / actual_max as f64 > 5.0 || max_length <= 6))
+    {
+        return None;
+    }
+    let average_bias = (actual_max as f64 - total as f64 / parts.len() as f64).sqrt();
+    let biased_max = (actual_max as f64 - 3.0 - average_bias).max(1.0);
+    let columns = ((2.5 * biased_max * count as f64).sqrt() / biased_max)
+        .round()
+        .min(((BREAK_LENGTH - indentation) / actual_max) as f64)
+        .min(3.0 * 4.0)
+        .min(15.0) as usize;
+    if columns <= 1 {
+        return None;
+    }
+    let max_line_length: Vec<usize> = (0..columns)
+        .map(|i| {
+            let widest = (i..count).step_by(columns).map(|j| lengths[j]).max();
+            widest.unwrap_or(0) + SEPARATOR_SPACE
+        })
+        .collect();
+    let pad = |text: &str, width: usize| {
+        let fill = " ".repeat(width.saturating_sub(text.chars().count()));
+        if numeric {
+            format!("{fill}{text}")
+        } else {
+            format!("{text}{fill}")
+        }
+    };
+    let mut rows = Vec::new();
+    for i in (0..count).step_by(columns) {
+        let end = (i + columns).min(count);
+        let mut row = String::new();
+        for j in i..end - 1 {
+            row.push_str(&pad(&format!("{}, ", parts[j]), max_line_length[j - i]));
+        }
+        let last = &parts[end - 1];
+        if numeric {
+            row.push_str(&pad(last, max_line_length[end - 1 - i] - SEPARATOR_SPACE));
+        } else {
+            row.push_str(last);
+        }
+        rows.push(row);
+    }
+    if count < parts.len() {
+        rows.push(parts[count].clone());
+    }
+    Some(rows)
 }
