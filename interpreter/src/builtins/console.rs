@@ -843,7 +843,7 @@ fn wrap(parts: &[String], open: usize, depth: usize, list: Option<bool>) -> Stri
         _ => None,
     };
     if let Some(rows) = grouped {
-        return format!("\n  {}\n", rows.join(",\n  ").replace('\n', "\n"));
+        return format!("\n  {}\n", rows.join(",\n  "));
     }
     // isBelowBreakLength: the items, a separator each, and the start of the line fit in 80.
     let start = parts.len() + indentation + open + 10;
