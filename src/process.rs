@@ -1,5 +1,10 @@
 //! Node's `process` object on the `kiln` command line's global (scripts and modules): `argv`,
-//! `env`, `platform`, `cwd()`, `memoryUsage()`, `exit(code)` and `exitCode`.
+//! `env`, `platform`, `cwd()`, `memoryUsage()`, `exit(code)`, `exitCode` and
+//! `stdout.write()`/`stderr.write()`.
+//!
+//! Deliberately absent: `process.nextTick`. Libraries (TypeScript's compiler among them) take
+//! `process.nextTick` with `require` as the sign of Node and then `require('fs')`, which the
+//! CLI does not have.
 //!
 //! `process.exit` ends the run at once with a termination no `catch` or `finally` can stop;
 //! the host sees [`EXIT_REASON`] and takes the code from [`exit_code`].
@@ -41,6 +46,15 @@ pub fn install(vm: &mut Vm, argv: &[String]) {
     vm.define_method(process, "cwd", 0, cwd);
     vm.define_method(process, "memoryUsage", 0, memory_usage);
     vm.define_method(process, "exit", 1, exit);
+    for (name, write) in [
+        ("stdout", write_stdout as kiln_interpreter::object::NativeFn),
+        ("stderr", write_stderr),
+    ] {
+        let stream = vm.new_object();
+        vm.define_method(stream, "write", 1, write);
+        let key = vm.key(name);
+        vm.define_data(process, key, stream.value(), attrs::DEFAULT);
+    }
     vm.define_global("process", process.value());
 }
 
@@ -69,6 +83,24 @@ fn code_of(vm: &mut Vm, value: Value) -> Option<i32> {
     }
     let n = vm.to_number(value).ok()?;
     (n.fract() == 0.0 && n.is_finite()).then_some(n as i32)
+}
+
+/// `process.stdout.write(text)` / `process.stderr.write(text)`: the text as it is, no newline.
+fn write_to(vm: &mut Vm, args: &[Value], out: &mut dyn std::io::Write) -> JsResult<Value> {
+    let chunk = args.first().copied().unwrap_or(Value::UNDEFINED);
+    let s = vm.to_string(chunk)?;
+    let text = vm.rust_string(s);
+    // A closed pipe loses the output, not the process (as `console.log`).
+    let _ = out.write_all(text.as_bytes()).and_then(|()| out.flush());
+    Ok(Value::TRUE)
+}
+
+fn write_stdout(vm: &mut Vm, _: Value, args: &[Value]) -> JsResult<Value> {
+    write_to(vm, args, &mut std::io::stdout())
+}
+
+fn write_stderr(vm: &mut Vm, _: Value, args: &[Value]) -> JsResult<Value> {
+    write_to(vm, args, &mut std::io::stderr())
 }
 
 /// The code of the last `process.exit`.

@@ -669,3 +669,39 @@ fn missing_files_directories_and_bad_utf8_have_clear_messages() {
         stderr(&out)
     );
 }
+
+#[test]
+fn process_stdout_write_writes_without_a_newline() {
+    let out = kiln(&[
+        "-e",
+        "process.stdout.write('no newline|'); process.stdout.write('done\\n'); console.log('sync')",
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(stdout(&out), "no newline|done\nsync\n");
+}
+
+#[test]
+fn vm_timeouts_work_inside_timer_callbacks() {
+    let out = kiln(&[
+        "-e",
+        "const vm = require('vm'); setTimeout(() => { \
+           try { vm.runInNewContext('while (true) {}', {}, { timeout: 20 }) } \
+           catch (e) { console.log(e.code) } \
+           setTimeout(() => console.log('loop goes on'), 1) }, 1)",
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(stdout(&out), "ERR_SCRIPT_EXECUTION_TIMEOUT\nloop goes on\n");
+}
+
+#[test]
+fn a_vm_context_gets_no_host_globals() {
+    let out = kiln(&[
+        "-p",
+        "require('vm').runInNewContext('[typeof setTimeout, typeof URL, typeof TextEncoder, \
+         typeof structuredClone, typeof performance, typeof queueMicrotask].join()')",
+    ]);
+    assert_eq!(
+        stdout(&out),
+        "undefined,undefined,undefined,undefined,undefined,undefined\n"
+    );
+}
