@@ -119,8 +119,9 @@ fn id_key(id: u32) -> PropertyKey {
     PropertyKey::Index(id)
 }
 
-fn registry() -> ObjRef {
-    with_state(|s| s.registry).expect("the event loop is installed before scripts run")
+/// The registry object; `None` before [`install`] (then nothing is registered or pending).
+fn registry() -> Option<ObjRef> {
+    with_state(|s| s.registry)
 }
 
 /// Keeps `value` in the registry under a new id.
@@ -130,12 +131,16 @@ fn register(vm: &mut Vm, value: Value) -> u32 {
         s.next_id += 1;
         id
     });
-    vm.define_data(registry(), id_key(id), value, attrs::DEFAULT);
+    if let Some(registry) = registry() {
+        vm.define_data(registry, id_key(id), value, attrs::DEFAULT);
+    }
     id
 }
 
 fn unregister(vm: &mut Vm, id: u32) {
-    vm.delete_raw(registry(), id_key(id));
+    if let Some(registry) = registry() {
+        vm.delete_raw(registry, id_key(id));
+    }
 }
 
 /// `[callback, ...rest]` for a timer function's arguments, or Node's TypeError.
@@ -358,7 +363,7 @@ fn track_rejection(vm: &mut Vm, promise: ObjRef, operation: RejectionOperation) 
             with_state(|s| s.rejections.push(id));
         }
         RejectionOperation::Handle => {
-            let registry = registry();
+            let Some(registry) = registry() else { return };
             let found = with_state(|s| s.rejections.clone())
                 .into_iter()
                 .find(|&id| {
@@ -385,7 +390,9 @@ pub enum Stop {
 pub fn after_task(vm: &mut Vm) -> Result<(), Stop> {
     vm.run_jobs().map_err(Stop::Error)?;
     let pending = with_state(|s| std::mem::take(&mut s.rejections));
-    let registry = registry();
+    let Some(registry) = registry() else {
+        return Ok(());
+    };
     let mut first = None;
     for id in pending {
         let entry = own_data(vm, registry, id_key(id));
@@ -406,8 +413,7 @@ pub fn after_task(vm: &mut Vm) -> Result<(), Stop> {
 
 /// Runs the callback stored under `id` with its arguments, then the microtasks.
 fn run_callback(vm: &mut Vm, id: u32, keep: bool) -> Result<(), Stop> {
-    let registry = registry();
-    let Some(entry) = own_data(vm, registry, id_key(id)) else {
+    let Some(entry) = registry().and_then(|r| own_data(vm, r, id_key(id))) else {
         return Ok(());
     };
     if !keep {
