@@ -180,9 +180,13 @@ fn delay(vm: &mut Vm, value: Value) -> JsResult<Duration> {
 }
 
 fn schedule(vm: &mut Vm, args: &[Value], repeat: bool) -> JsResult<Value> {
-    let entry = callback_entry(vm, args)?;
-    // Timer arguments sit after the delay: `setTimeout(f, ms, ...args)`.
+    // The callback is checked before the delay is converted, as in Node; the entry is made
+    // after, because the conversion may run JavaScript (and collect) while it is in no root.
+    let callback = args.first().copied().unwrap_or(Value::UNDEFINED);
+    callback_entry(vm, &[callback])?;
     let ms = delay(vm, args.get(1).copied().unwrap_or(Value::UNDEFINED))?;
+    // Timer arguments sit after the delay: `setTimeout(f, ms, ...args)`.
+    let entry = callback_entry(vm, args)?;
     let id = register(vm, entry);
     with_state(|s| {
         let seq = s.next_seq;

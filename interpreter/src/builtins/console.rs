@@ -433,13 +433,20 @@ fn table(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
     let mut columns: Vec<String> = Vec::new();
     let mut has_values = false;
     let mut rows: Vec<TableRow> = Vec::new();
-    for key in enumerable_keys(vm, o)? {
+    // Getters may run JavaScript: the rows and keys held here stay rooted (in this native
+    // call's handle scope) until the table is printed.
+    let keys = enumerable_keys(vm, o)?;
+    vm.root_keys(&keys);
+    for key in keys {
         let index = key_text(vm, key);
         let row = vm.get(o, key, data_value)?;
+        vm.root(row);
         match row.as_object() {
             Some(r) if !vm.is_callable(row) => {
                 let mut cells = Vec::new();
-                for k in enumerable_keys(vm, r)? {
+                let row_keys = enumerable_keys(vm, r)?;
+                vm.root_keys(&row_keys);
+                for k in row_keys {
                     let name = key_text(vm, k);
                     let v = vm.get(r, k, row)?;
                     let mut seen = Vec::new();
