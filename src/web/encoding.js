@@ -1,4 +1,5 @@
-// TextEncoder and TextDecoder (WHATWG Encoding): UTF-8, and UTF-16LE for decoding.
+// TextEncoder and TextDecoder (WHATWG Encoding): UTF-8, and UTF-16LE, UTF-16BE and
+// windows-1252 for decoding.
 (function (natives, global) {
   'use strict';
   const { utf8Encode, encodeInto, decode, kind } = natives;
@@ -7,6 +8,10 @@
       'x-unicode20utf8'].map((l) => [l, 'utf-8']),
     ...['csunicode', 'iso-10646-ucs-2', 'ucs-2', 'unicode', 'unicodefeff', 'utf-16',
       'utf-16le'].map((l) => [l, 'utf-16le']),
+    ...['unicodefffe', 'utf-16be'].map((l) => [l, 'utf-16be']),
+    ...['ansi_x3.4-1968', 'ascii', 'cp1252', 'cp819', 'csisolatin1', 'ibm819', 'iso-8859-1',
+      'iso-ir-100', 'iso8859-1', 'iso88591', 'iso_8859-1', 'iso_8859-1:1987', 'l1', 'latin1',
+      'us-ascii', 'windows-1252', 'x-cp1252'].map((l) => [l, 'windows-1252']),
   ]);
   function coded(error, code) {
     Object.defineProperty(error, 'code', { value: code, writable: true, configurable: true });

@@ -1,5 +1,6 @@
-//! The natives of `TextEncoder` and `TextDecoder` (WHATWG Encoding): UTF-8 both ways and
-//! UTF-16LE decoding, with replacement characters or, when `fatal`, errors.
+//! The natives of `TextEncoder` and `TextDecoder` (WHATWG Encoding): UTF-8 both ways, and
+//! UTF-16LE, UTF-16BE and windows-1252 (what the labels `latin1`, `ascii` and `iso-8859-1`
+//! mean) decoding, with replacement characters or, when `fatal`, errors.
 
 use super::{buffer_bytes, buffer_range, coded_error, new_uint8_array};
 use kiln_interpreter::object::ObjectKind;
@@ -65,6 +66,14 @@ pub fn decode(vm: &mut Vm, _: Value, args: &[Value]) -> JsResult<Value> {
     let bytes = buffer_bytes(vm, args, 3)?;
     let (units, pending, invalid) = if encoding == "utf-16le" {
         decode_utf16le(&bytes, stream)
+    } else if encoding == "utf-16be" {
+        let swapped: Vec<u8> = bytes
+            .chunks(2)
+            .flat_map(|p| p.iter().rev().copied().collect::<Vec<u8>>())
+            .collect();
+        decode_utf16le(&swapped, stream)
+    } else if encoding == "windows-1252" {
+        (bytes.iter().map(|&b| windows_1252(b)).collect(), 0, false)
     } else {
         let pending = if stream {
             utf8_incomplete_tail(&bytes)
@@ -149,4 +158,18 @@ fn decode_utf16le(bytes: &[u8], stream: bool) -> (Vec<u16>, usize, bool) {
         pending = 0;
     }
     (units, pending, invalid)
+}
+
+/// A windows-1252 byte as a UTF-16 code unit (the WHATWG index: it differs from Latin-1 only
+/// in 0x80..=0x9F).
+fn windows_1252(byte: u8) -> u16 {
+    const HIGH: [u16; 32] = [
+        0x20AC, 0x0081, 0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021, 0x02C6, 0x2030, 0x0160,
+        0x2039, 0x0152, 0x008D, 0x017D, 0x008F, 0x0090, 0x2018, 0x2019, 0x201C, 0x201D, 0x2022,
+        0x2013, 0x2014, 0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0x009D, 0x017E, 0x0178,
+    ];
+    match byte {
+        0x80..=0x9F => HIGH[usize::from(byte - 0x80)],
+        _ => u16::from(byte),
+    }
 }

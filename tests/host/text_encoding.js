@@ -31,3 +31,10 @@ const wide = new Uint8Array([0x3D, 0xD8, 0x00, 0xDE, 0x41, 0x00]);
 console.log(s16.decode(wide.subarray(0, 1), { stream: true }) + '|' + s16.decode(wide.subarray(1, 3), { stream: true }) + '|' + s16.decode(wide.subarray(3)));
 console.log(dec.decode(bytes.buffer), dec.decode(new DataView(bytes.buffer, 3)), dec.decode(new Uint16Array([0x6968])));
 console.log(Object.prototype.toString.call(enc), Object.prototype.toString.call(dec));
+const latin = new TextDecoder('latin1');
+// (0x80..=0x9F left out: Node 20 decodes them as Latin-1 controls, the standard and Kiln as
+// windows-1252, e.g. 0x80 is '€'.)
+console.log(latin.encoding, latin.decode(new Uint8Array([0x63, 0x61, 0x66, 0xE9, 0x20, 0xA9, 0xFF])));
+console.log(new TextDecoder('ascii').encoding, new TextDecoder('ISO-8859-1').encoding);
+const be = new TextDecoder('utf-16be');
+console.log(be.encoding, be.decode(new Uint8Array([0xFE, 0xFF, 0, 0x68, 0, 0x69, 0xD8, 0x3D, 0xDE, 0x00])));
