@@ -54,11 +54,12 @@ const SCRIPTS: [(&str, &str, &[&str]); 6] = [
 pub fn install(vm: &mut Vm) {
     let natives = vm.new_object_with_proto(None);
     vm.root_for_life(natives.value());
-    let functions: [(&str, u32, NativeFn); 11] = [
+    let functions: [(&str, u32, NativeFn); 12] = [
         ("now", 0, now),
         ("timeOrigin", 0, time_origin),
         ("kind", 1, kind),
         ("bufferSlice", 3, buffer_slice),
+        ("detach", 1, detach),
         ("utf8Encode", 1, encoding::utf8_encode),
         ("encodeInto", 4, encoding::encode_into),
         ("decode", 6, encoding::decode),
@@ -210,6 +211,13 @@ pub(crate) fn buffer_range(
 fn buffer_slice(vm: &mut Vm, _: Value, args: &[Value]) -> JsResult<Value> {
     let bytes = buffer_bytes(vm, args, 0)?;
     Ok(kiln_interpreter::builtins::array_buffer::new_array_buffer(vm, bytes).value())
+}
+
+/// Detaches an ArrayBuffer (a transferred one).
+fn detach(vm: &mut Vm, _: Value, args: &[Value]) -> JsResult<Value> {
+    let (buffer, _, _) = buffer_range(vm, args, 0)?;
+    kiln_interpreter::builtins::array_buffer::detach(vm, buffer, Value::UNDEFINED)?;
+    Ok(Value::UNDEFINED)
 }
 
 /// A new `Uint8Array` of the current realm holding `bytes`.

@@ -2,7 +2,7 @@
 // types Kiln has; anything else is a DataCloneError, as in Node.
 (function (natives, global) {
   'use strict';
-  const { kind, bufferSlice } = natives;
+  const { kind, bufferSlice, detach } = natives;
   const errorConstructors = {
     Error, EvalError, RangeError, ReferenceError, SyntaxError, TypeError, URIError,
   };
@@ -111,10 +111,29 @@
     if (arguments.length === 0) {
       throw new TypeError('The "value" argument must be specified');
     }
-    if (options?.transfer !== undefined && [...options.transfer].length > 0) {
-      throw new DOMException('Transferring is not supported', 'DataCloneError');
+    let transfer = [];
+    if (options !== undefined && options !== null && options.transfer !== undefined) {
+      const list = options.transfer;
+      if (list === null || typeof list[Symbol.iterator] !== 'function') {
+        throw new TypeError('Optional transferList argument must be an iterable');
+      }
+      transfer = [...list];
     }
-    return clone(value, new Map());
+    const listed = new Set();
+    for (const t of transfer) {
+      if (kind(t) !== 'ArrayBuffer') throw new TypeError('Found invalid object in transferList');
+      if (listed.has(t)) {
+        throw new DOMException('Transfer list contains duplicate ArrayBuffer', 'DataCloneError');
+      }
+      listed.add(t);
+    }
+    // A transferred buffer's contents move to a new buffer, which every reference to the old
+    // one in the value becomes; the old one is detached once the clone is done.
+    const memory = new Map();
+    for (const t of transfer) memory.set(t, bufferSlice(t, 0, call(byteLength, t)));
+    const result = clone(value, memory);
+    for (const t of transfer) detach(t);
+    return result;
   }
   Object.defineProperty(global, 'structuredClone', {
     value: structuredClone, writable: true, enumerable: true, configurable: true,

@@ -34,3 +34,12 @@ for (const bad of [function f() {}, Symbol('s'), new WeakMap(), Promise.resolve(
 }
 try { structuredClone(); } catch (e) { console.log(e.name); }
 console.log(structuredClone(5), structuredClone('x'), structuredClone(null));
+const transferred = new ArrayBuffer(4);
+new Uint8Array(transferred)[0] = 7;
+const moved = structuredClone({ b: transferred, view: new Uint8Array(transferred, 1) }, { transfer: [transferred] });
+console.log(transferred.byteLength, moved.b.byteLength, new Uint8Array(moved.b)[0], moved.view.buffer === moved.b, moved.view.byteOffset);
+try { structuredClone(1, { transfer: [{}] }); } catch (e) { console.log(e.name, e.message); }
+const twice = new ArrayBuffer(2);
+try { structuredClone(1, { transfer: [twice, twice] }); } catch (e) { console.log(e.name, e.message); }
+try { structuredClone(1, { transfer: 5 }); } catch (e) { console.log(e.name, e.message); }
+console.log(structuredClone(twice, { transfer: [] }).byteLength);
