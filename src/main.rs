@@ -56,6 +56,12 @@ struct Cli {
     /// Run CODE as a script and print its completion value as `console.log` would.
     #[arg(short = 'p', long = "print", value_name = "CODE")]
     print: Option<String>,
+    /// Run the program as a module (the default for `.mjs` files).
+    #[arg(long)]
+    module: bool,
+    /// Stop code whose live heap passes this many megabytes.
+    #[arg(long, value_name = "MB", value_parser = parse_heap_limit)]
+    heap_limit: Option<usize>,
     /// A script to run (`-` for stdin) and the arguments it gets in `process.argv`; with `-e`
     /// or `-p`, only arguments. With none and stdin not a terminal, the program is read from
     /// stdin.
@@ -131,7 +137,12 @@ enum Command {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let Some(command) = cli.command else {
-        return run_without_command(cli.eval, cli.print, cli.args);
+        let flags = RunFlags {
+            module: cli.module,
+            heap_limit: cli.heap_limit,
+            ..RunFlags::default()
+        };
+        return run_without_command(cli.eval, cli.print, cli.args, flags);
     };
     match command {
         Command::Check { file, module } => check(&file, module),
@@ -363,9 +374,13 @@ struct RunFlags {
 }
 
 /// `kiln -e CODE`, `kiln -p CODE`, `kiln FILE ARGS...`, and `kiln` reading stdin.
-fn run_without_command(eval: Option<String>, print: Option<String>, args: Vec<String>) -> ExitCode {
+fn run_without_command(
+    eval: Option<String>,
+    print: Option<String>,
+    args: Vec<String>,
+    flags: RunFlags,
+) -> ExitCode {
     use std::io::IsTerminal;
-    let flags = RunFlags::default();
     if let Some(code) = eval {
         return run(Input::Eval { code, print: false }, None, &args, flags);
     }
@@ -456,7 +471,11 @@ fn run(input: Input, cache: Option<&Path>, args: &[String], flags: RunFlags) -> 
         Input::Eval { code, print } => (
             code.clone(),
             "[eval]".to_string(),
-            SourceType::Script,
+            if flags.module {
+                SourceType::Module
+            } else {
+                SourceType::Script
+            },
             None,
             *print,
         ),

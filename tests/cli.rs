@@ -705,3 +705,12 @@ fn a_vm_context_gets_no_host_globals() {
         "undefined,undefined,undefined,undefined,undefined,undefined\n"
     );
 }
+
+#[test]
+fn eval_and_stdin_run_as_modules_with_module() {
+    let out = kiln(&["--module", "-e", "await null; console.log(typeof require)"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(stdout(&out), "undefined\n");
+    let out = kiln_with_stdin(&["--module"], "export const x = 1; console.log(x)");
+    assert_eq!(stdout(&out), "1\n");
+}
