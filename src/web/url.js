@@ -77,6 +77,16 @@
     toString() { return this.#parts[HREF]; }
     toJSON() { return this.#parts[HREF]; }
     get [Symbol.toStringTag]() { return 'URL'; }
+    // As Node shows a URL: its components, searchParams among them.
+    [Symbol.for('nodejs.util.inspect.custom')](depth) {
+      if (typeof depth === 'number' && depth < 0) return '[URL]';
+      const shown = Object.create({ constructor: URL });
+      for (const key of ['href', 'origin', 'protocol', 'username', 'password', 'host',
+        'hostname', 'port', 'pathname', 'search', 'searchParams', 'hash']) {
+        shown[key] = this[key];
+      }
+      return shown;
+    }
   }
 
   class URLSearchParams {
@@ -182,6 +192,14 @@
     [Symbol.iterator]() { return this.entries(); }
     toString() { return formSerialize(this.#list.flat()); }
     get [Symbol.toStringTag]() { return 'URLSearchParams'; }
+    // As Node shows URLSearchParams: `URLSearchParams { 'name' => 'value', ... }`.
+    [Symbol.for('nodejs.util.inspect.custom')](depth, options, inspect) {
+      const output = this.#list.map(([k, v]) => `${inspect(k)} => ${inspect(v)}`);
+      const length = output.reduce((total, item) => total + item.length + 2, -2);
+      if (length > 80) return `URLSearchParams {\n  ${output.join(',\n  ')} }`;
+      if (output.length > 0) return `URLSearchParams { ${output.join(', ')} }`;
+      return 'URLSearchParams {}';
+    }
   }
 
   for (const c of [URL, URLSearchParams]) {

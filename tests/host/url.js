@@ -28,3 +28,10 @@ console.log(new URLSearchParams({ x: 1, y: 'é ~*' }).toString());
 console.log(new URLSearchParams([['a', '1'], ['a', '2']]).toString());
 for (const [k, v] of new URLSearchParams('k=v&k2=v2')) console.log(k, v);
 console.log(new URLSearchParams('a=1&a=2&b=3').has('a', '2'), new URLSearchParams('a=1').size);
+// console.log of URL and URLSearchParams (util.inspect.custom), and of custom inspect methods.
+const shown = new URL("https://a.com/p?x=1&y=2#h"); console.log(shown); console.log(shown.searchParams); console.log(new URLSearchParams()); console.log({ u: new URLSearchParams("a=1") });
+console.log({ nested: { url: new URL('http://x.org') } });
+const custom = { [Symbol.for('nodejs.util.inspect.custom')]() { return 'CUSTOM!'; } };
+console.log(custom, [custom], { c: custom });
+console.log({ [Symbol.for('nodejs.util.inspect.custom')]: () => ({ replaced: true }) });
+console.log(new URLSearchParams(Array.from({ length: 12 }, (_, i) => ['key' + i, 'value' + i])));

@@ -548,6 +548,64 @@ fn constructor_name(vm: &Vm, o: ObjRef) -> Option<String> {
     (!name.is_empty()).then_some(name)
 }
 
+/// Node's `util.inspect.custom`: an object with a method under
+/// `Symbol.for('nodejs.util.inspect.custom')` (found without running getters) shows as what the
+/// method returns — a string as it is, another value inspected in its place (one level deeper
+/// if that has a custom method too, so that chains of them end). The method gets the depth
+/// left, an options object and an `inspect` function, as in Node; if it throws, the object
+/// shows as usual.
+fn custom_inspect(
+    vm: &mut Vm,
+    v: Value,
+    o: ObjRef,
+    depth: usize,
+    seen: &mut Vec<ObjRef>,
+) -> Option<String> {
+    // Custom methods returning objects with custom methods: stop somewhere.
+    const MAX_DEPTH: usize = 12;
+    if depth > MAX_DEPTH {
+        return None;
+    }
+    let units: Vec<u16> = "nodejs.util.inspect.custom".encode_utf16().collect();
+    let symbol = *vm.symbol_registry.get(&units)?;
+    let f = vm.get_data_along_chain(o, PropertyKey::Symbol(symbol))?;
+    if !vm.is_callable(f) {
+        return None;
+    }
+    vm.handle_scope(|vm| {
+        vm.root_all(&[v, f]);
+        let remaining = Value::number(2.0 - depth as f64);
+        let options = vm.new_object();
+        vm.root(options.value());
+        let depth_key = vm.key("depth");
+        vm.define_data(options, depth_key, remaining, attrs::DEFAULT);
+        let inspect_fn = vm.native_function("inspect", 1, inspect_native, None);
+        vm.root(inspect_fn.value());
+        let result = vm
+            .call(f, v, &[remaining, options.value(), inspect_fn.value()])
+            .ok()?;
+        if result == v {
+            return None;
+        }
+        if let Some(s) = result.as_string() {
+            return Some(vm.rust_string(s));
+        }
+        vm.root(result);
+        let chained = result
+            .as_object()
+            .and_then(|r| vm.get_data_along_chain(r, PropertyKey::Symbol(symbol)))
+            .is_some();
+        Some(inspect_at(vm, result, depth + usize::from(chained), seen))
+    })
+}
+
+/// The `inspect` handed to custom inspection methods: a value as `console.log` shows it
+/// nested (strings quoted).
+fn inspect_native(vm: &mut Vm, _: Value, args: &[Value]) -> JsResult<Value> {
+    let shown = inspect(vm, args.first().copied().unwrap_or(Value::UNDEFINED));
+    Ok(vm.string(&shown))
+}
+
 fn inspect_at(vm: &mut Vm, v: Value, depth: usize, seen: &mut Vec<ObjRef>) -> String {
     if let Some(s) = v.as_string() {
         let text = vm.rust_string(s);
@@ -574,6 +632,9 @@ fn inspect_at(vm: &mut Vm, v: Value, depth: usize, seen: &mut Vec<ObjRef>) -> St
     };
     if seen.contains(&o) {
         return "[Circular *1]".to_string();
+    }
+    if let Some(shown) = custom_inspect(vm, v, o, depth, seen) {
+        return shown;
     }
     if vm.is_callable(v) {
         let name = function_name(vm, o);
