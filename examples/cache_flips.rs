@@ -39,7 +39,7 @@ fn load(bytes: &[u8], source: &str, checksum: bool) -> Option<kiln_cache::Verifi
 fn run(code: kiln_cache::VerifiedCode, source: &str) -> String {
     let out = Rc::new(RefCell::new(Vec::new()));
     let mut vm = Vm::new(Box::new(Capture(out.clone())));
-    vm.tick_budget = Some(5_000_000);
+    vm.termination.tick_budget = Some(5_000_000);
     let loaded = kiln_interpreter::eval::load_verified(&mut vm, code, source, "flip.js");
     let end = match vm.run_top_level(loaded).and_then(|_| vm.run_jobs()) {
         Ok(()) => "ok".to_string(),

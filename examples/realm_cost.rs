@@ -4,9 +4,9 @@ fn main() {
     let mut rt = kiln::Runtime::new();
     let vm = &mut rt.vm;
     vm.create_realm();
-    let before = vm.heap.objects.live();
+    let before = vm.agent.heap.objects.live();
     vm.create_realm();
-    let per_realm = vm.heap.objects.live() - before;
+    let per_realm = vm.agent.heap.objects.live() - before;
     let rounds = 20_000;
     let t = std::time::Instant::now();
     for i in 0..rounds {
@@ -19,6 +19,6 @@ fn main() {
     println!(
         "{:.1} us per realm ({per_realm} objects each), {} realms allocated at the end",
         el.as_secs_f64() * 1e6 / rounds as f64,
-        vm.realms.len()
+        vm.realms.list.len()
     );
 }

@@ -18,7 +18,7 @@ pub fn install(vm: &mut Vm, filename: &str) {
         .map(|p| p.display().to_string())
         .unwrap_or_default();
     let cache = vm.new_object_with_proto(None);
-    vm.kept_alive.push(cache.value());
+    vm.agent.kept_alive.push(cache.value());
     let require = make_require(vm, &dir, cache.value());
     vm.define_global("require", require);
 

@@ -84,7 +84,7 @@ pub fn install(vm: &mut Vm) {
         vm.define_method(proto, name, 0, f);
     }
     let to_primitive = vm.native_function("[Symbol.toPrimitive]", 1, timeout_to_primitive, None);
-    let key = PropertyKey::Symbol(vm.symbols.to_primitive);
+    let key = PropertyKey::Symbol(vm.agent.symbols.to_primitive);
     vm.define_data(proto, key, to_primitive.value(), attrs::HIDDEN);
     with_state(|s| {
         *s = LoopState {

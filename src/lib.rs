@@ -133,7 +133,7 @@ impl Runtime {
     /// assert_eq!(runtime.display(three), "3");
     /// ```
     pub fn set_heap_limit(&mut self, bytes: Option<usize>) {
-        self.vm.heap.limit = bytes;
+        self.vm.agent.heap.limit = bytes;
     }
 
     /// `vm.compileFunction`: a function with `params` and `body` in `context`. A body that
@@ -157,16 +157,15 @@ impl Runtime {
     ) -> Result<Value, Error> {
         let params = params.join(", ");
         let vm = &mut self.vm;
-        let saved = vm.realm;
-        vm.realm = context.realm;
-        let result = kiln_interpreter::builtins::function::check_dynamic_function(
-            vm, "function", &params, body,
-        )
-        .and_then(|_| {
-            let source = format!("(function ({params}) {{\n{body}\n}})");
-            kiln_interpreter::eval::run_source(vm, &source, "anonymous", false)
+        let result = vm.in_realm(context.realm, |vm| {
+            kiln_interpreter::builtins::function::check_dynamic_function(
+                vm, "function", &params, body,
+            )
+            .and_then(|_| {
+                let source = format!("(function ({params}) {{\n{body}\n}})");
+                kiln_interpreter::eval::run_source(vm, &source, "anonymous", false)
+            })
         });
-        vm.realm = saved;
         result.map_err(|e| self.error(e))
     }
 

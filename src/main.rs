@@ -620,7 +620,7 @@ fn report_uncaught(runtime: &mut Runtime, error: kiln::Error) {
         }
     };
     let vm = &mut runtime.vm;
-    if let Some((script, offset)) = vm.exception_origin.clone() {
+    if let Some((script, offset)) = vm.exception_origin() {
         let (line, column) = script.line_column(offset);
         let text = script.line_text(line);
         eprintln!("{}:{line}:{column}", script.name);

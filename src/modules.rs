@@ -114,12 +114,15 @@ impl SourceTextModule {
             },
         )?;
         let vm = &mut runtime.vm;
-        let saved = vm.realm;
-        vm.realm = context.realm;
-        let loaded =
-            kiln_interpreter::eval::load_verified(vm, script.code().clone(), source, identifier);
-        let index = vm.add_vm_module(loaded, &record_name(identifier));
-        vm.realm = saved;
+        let index = vm.in_realm(context.realm, |vm| {
+            let loaded = kiln_interpreter::eval::load_verified(
+                vm,
+                script.code().clone(),
+                source,
+                identifier,
+            );
+            vm.add_vm_module(loaded, &record_name(identifier))
+        });
         Ok(SourceTextModule {
             module: Module {
                 index,
@@ -143,14 +146,13 @@ impl SyntheticModule {
     ) -> Result<SyntheticModule, Error> {
         let names: Vec<String> = names.iter().map(|n| n.to_string()).collect();
         let vm = &mut runtime.vm;
-        let saved = vm.realm;
-        vm.realm = context.realm;
-        let index = vm.add_synthetic_module(
-            &record_name("synthetic"),
-            &names,
-            Synthetic::Values(Vec::new()),
-        );
-        vm.realm = saved;
+        let index = vm.in_realm(context.realm, |vm| {
+            vm.add_synthetic_module(
+                &record_name("synthetic"),
+                &names,
+                Synthetic::Values(Vec::new()),
+            )
+        });
         let index = index.map_err(|e| runtime.error(e))?;
         Ok(SyntheticModule {
             module: Module {
@@ -231,10 +233,9 @@ impl Module {
     /// (which finish a module that awaits). The error is the module's.
     pub fn evaluate(&self, runtime: &mut Runtime) -> Result<(), Error> {
         let vm = &mut runtime.vm;
-        let saved = vm.realm;
-        vm.realm = self.context.realm;
-        let result = vm.run_module_to_completion(self.index);
-        vm.realm = saved;
+        let result = vm.in_realm(self.context.realm, |vm| {
+            vm.run_module_to_completion(self.index)
+        });
         result.map_err(|e| runtime.error(e))
     }
 

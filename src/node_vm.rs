@@ -57,7 +57,7 @@ fn received(vm: &mut Vm, v: Value) -> String {
     if vm.is_callable(v) {
         let name = v
             .as_object()
-            .and_then(|o| vm.get_data_along_chain(o, PropertyKey::String(vm.names.name)))
+            .and_then(|o| vm.get_data_along_chain(o, PropertyKey::String(vm.agent.names.name)))
             .and_then(|n| n.as_string())
             .map(|s| vm.rust_string(s))
             .unwrap_or_default();
@@ -65,9 +65,9 @@ fn received(vm: &mut Vm, v: Value) -> String {
     }
     if let Some(o) = v.as_object() {
         let ctor = vm
-            .get_data_along_chain(o, PropertyKey::String(vm.names.constructor))
+            .get_data_along_chain(o, PropertyKey::String(vm.agent.names.constructor))
             .and_then(|c| c.as_object())
-            .and_then(|c| vm.get_data_along_chain(c, PropertyKey::String(vm.names.name)))
+            .and_then(|c| vm.get_data_along_chain(c, PropertyKey::String(vm.agent.names.name)))
             .and_then(|n| n.as_string())
             .map(|s| vm.rust_string(s));
         return match ctor {
@@ -381,7 +381,7 @@ fn exports(vm: &mut Vm) -> JsResult<Vec<(String, Value)>> {
 }
 
 fn prototype_of(vm: &mut Vm, ctor: ObjRef) -> ObjRef {
-    vm.get_data_along_chain(ctor, PropertyKey::String(vm.names.prototype))
+    vm.get_data_along_chain(ctor, PropertyKey::String(vm.agent.names.prototype))
         .and_then(|p| p.as_object())
         .unwrap_or(ctor)
 }
@@ -396,9 +396,9 @@ fn class(
     let op = vm.intrinsics().object_prototype;
     let proto = vm.new_plain_object(op);
     let ctor = vm.native_function(name, 1, requires_new, Some(construct));
-    let pk = PropertyKey::String(vm.names.prototype);
+    let pk = PropertyKey::String(vm.agent.names.prototype);
     vm.define_data(ctor, pk, proto.value(), 0);
-    let ck = PropertyKey::String(vm.names.constructor);
+    let ck = PropertyKey::String(vm.agent.names.constructor);
     vm.define_data(proto, ck, ctor.value(), attrs::HIDDEN);
     for &(m, len, f) in methods {
         vm.define_method(proto, m, len, f);
@@ -749,7 +749,7 @@ fn syntax_error(vm: &mut Vm, e: crate::Error) -> JsError {
 /// Prefixes an error object's `stack` with `header` (Node's "arrow message").
 fn decorate_stack(vm: &mut Vm, error: Value, header: &str) {
     let Some(o) = error.as_object() else { return };
-    let key = PropertyKey::String(vm.names.stack);
+    let key = PropertyKey::String(vm.agent.names.stack);
     let Some(stack) = vm.get_data_along_chain(o, key).and_then(|s| s.as_string()) else {
         return;
     };
@@ -762,7 +762,7 @@ fn decorate_stack(vm: &mut Vm, error: Value, header: &str) {
 /// caret, in front of its stack.
 fn display_error(vm: &mut Vm, script: &VmScript, error: &JsError) {
     let JsError::Throw(v) = error else { return };
-    let Some((origin, offset)) = vm.exception_origin.clone() else {
+    let Some((origin, offset)) = vm.exception_origin() else {
         return;
     };
     if origin.source.as_ref() != script.script.source() || *origin.name != *script.name {
@@ -862,24 +862,22 @@ fn run_script(vm: &mut Vm, vm_script: &VmScript, realm: u32, options: Value) -> 
     let break_on_sigint = bool_option(vm, options, "breakOnSigint", "options")?;
     let run = |vm: &mut Vm| {
         with_timeout(vm, timeout, |vm| {
-            let saved = vm.realm;
-            vm.realm = realm;
-            let loaded = kiln_interpreter::eval::load_verified(
-                vm,
-                script.code().clone(),
-                script.source(),
-                &vm_script.name,
-            );
-            loaded.line_offset.set(vm_script.line_offset);
-            loaded.column_offset.set(vm_script.column_offset);
-            loaded.column_offset_line.set(vm_script.column_offset_line);
-            loaded.host_defined.set(Some(vm_script.hooks));
-            let result = vm.run_top_level(loaded).and_then(|v| {
-                vm.root(v);
-                vm.run_realm_jobs(realm).map(|_| v)
-            });
-            vm.realm = saved;
-            result
+            vm.in_realm(realm, |vm| {
+                let loaded = kiln_interpreter::eval::load_verified(
+                    vm,
+                    script.code().clone(),
+                    script.source(),
+                    &vm_script.name,
+                );
+                loaded.line_offset.set(vm_script.line_offset);
+                loaded.column_offset.set(vm_script.column_offset);
+                loaded.column_offset_line.set(vm_script.column_offset_line);
+                loaded.host_defined.set(Some(vm_script.hooks));
+                vm.run_top_level(loaded).and_then(|v| {
+                    vm.root(v);
+                    vm.run_realm_jobs(realm).map(|_| v)
+                })
+            })
         })
     };
     let result = if break_on_sigint {
@@ -896,13 +894,14 @@ fn run_script(vm: &mut Vm, vm_script: &VmScript, realm: u32, options: Value) -> 
 /// Runs `f` with SIGINT setting the interrupt flag: a Ctrl-C stops the code with
 /// ERR_SCRIPT_EXECUTION_INTERRUPTED instead of ending the process.
 fn with_sigint(vm: &mut Vm, f: impl FnOnce(&mut Vm) -> JsResult<Value>) -> JsResult<Value> {
-    let flag = vm.interrupt.clone();
+    let flag = vm.termination.interrupt.clone();
     let registered = signal_hook::flag::register(signal_hook::consts::SIGINT, flag);
     let result = f(vm);
     if let Ok(id) = registered {
         signal_hook::low_level::unregister(id);
     }
     let interrupted = vm
+        .termination
         .interrupt
         .swap(false, std::sync::atomic::Ordering::Relaxed);
     match result {
@@ -926,11 +925,11 @@ fn with_timeout(
         let result = f(vm);
         return heap_limit_error(vm, result);
     };
-    let outer = vm.deadline;
+    let outer = vm.termination.deadline;
     let ours = std::time::Instant::now() + std::time::Duration::from_millis(ms);
-    vm.deadline = Some(outer.map_or(ours, |o| o.min(ours)));
+    vm.termination.deadline = Some(outer.map_or(ours, |o| o.min(ours)));
     let result = f(vm);
-    vm.deadline = outer;
+    vm.termination.deadline = outer;
     match result {
         Err(JsError::Terminate(reason))
             if reason == "Script execution timed out"
@@ -964,7 +963,7 @@ fn heap_limit_error(vm: &mut Vm, result: JsResult<Value>) -> JsResult<Value> {
 fn script_run_in_this_context(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
     let data = this_script(vm, this)?;
     let script = data.downcast::<VmScript>().expect("checked");
-    let realm = vm.realm;
+    let realm = vm.current_realm();
     run_script(vm, script, realm, arg(args, 0))
 }
 
@@ -1006,7 +1005,7 @@ fn filename_options(vm: &mut Vm, options: Value) -> Option<Value> {
 fn run_in_this_context(vm: &mut Vm, _: Value, args: &[Value]) -> JsResult<Value> {
     let options = filename_options(vm, arg(args, 1)).unwrap_or(arg(args, 1));
     let script = make_script(vm, arg(args, 0), options)?;
-    let realm = vm.realm;
+    let realm = vm.current_realm();
     run_script(vm, &script, realm, options)
 }
 
@@ -1077,7 +1076,7 @@ fn compile_function(vm: &mut Vm, _: Value, args: &[Value]) -> JsResult<Value> {
     let produce = option(vm, options, "produceCachedData")?;
     bool_option(vm, options, "produceCachedData", "options")?;
     let realm = match option(vm, options, "parsingContext")? {
-        v if v.is_undefined() => vm.realm,
+        v if v.is_undefined() => vm.current_realm(),
         v => context_argument(vm, v).map_err(|_| {
             invalid_arg_type(vm, "options.parsingContext", "an instance of Context", v)
         })?,
@@ -1232,7 +1231,7 @@ fn measure_memory(vm: &mut Vm, _: Value, args: &[Value]) -> JsResult<Value> {
             ),
         ));
     }
-    let bytes = vm.heap.stats().total_bytes as f64;
+    let bytes = vm.agent.heap.stats().total_bytes as f64;
     let total = vm.new_object();
     let k = vm.key("jsMemoryEstimate");
     vm.define_data(total, k, Value::number(bytes), attrs::DEFAULT);
@@ -1309,7 +1308,7 @@ fn module_options(vm: &mut Vm, options: Option<ObjRef>) -> JsResult<(Option<Stri
     let identifier = string_option(vm, options, "identifier", "options")?;
     let context = option(vm, options, "context")?;
     let realm = if context.is_undefined() {
-        vm.realm
+        vm.current_realm()
     } else {
         context_argument(vm, context).map_err(|_| {
             invalid_arg_type(vm, "options.context", "an instance of Context", context)
@@ -1371,14 +1370,14 @@ fn source_text_module_construct(vm: &mut Vm, args: &[Value], nt: ObjRef) -> JsRe
     }
     let hooks = import_hooks(vm, options)?;
     vm.root(hooks);
-    let saved = vm.realm;
-    vm.realm = realm;
-    let loaded = kiln_interpreter::eval::load_verified(vm, script.code().clone(), &source, &shown);
-    loaded.host_defined.set(Some(hooks));
-    loaded.line_offset.set(line_offset);
-    loaded.column_offset.set(column_offset);
-    let index = vm.add_vm_module(loaded, &name);
-    vm.realm = saved;
+    let index = vm.in_realm(realm, |vm| {
+        let loaded =
+            kiln_interpreter::eval::load_verified(vm, script.code().clone(), &source, &shown);
+        loaded.host_defined.set(Some(hooks));
+        loaded.line_offset.set(line_offset);
+        loaded.column_offset.set(column_offset);
+        vm.add_vm_module(loaded, &name)
+    });
     let data = ModuleData {
         index,
         identifier: shown,
@@ -1458,18 +1457,17 @@ fn synthetic_module_construct(vm: &mut Vm, args: &[Value], nt: ObjRef) -> JsResu
     let options = options_object(vm, arg(args, 2), "options")?;
     let (identifier, realm) = module_options(vm, options)?;
     let (name, shown) = unique_name(&identifier);
-    let saved = vm.realm;
-    vm.realm = realm;
     // The evaluation steps get `this` once the object exists; start with a placeholder.
-    let index = vm.add_synthetic_module(
-        &name,
-        &names,
-        kiln_interpreter::module::Synthetic::Steps {
-            function: callback,
-            this: Value::UNDEFINED,
-        },
-    );
-    vm.realm = saved;
+    let index = vm.in_realm(realm, |vm| {
+        vm.add_synthetic_module(
+            &name,
+            &names,
+            kiln_interpreter::module::Synthetic::Steps {
+                function: callback,
+                this: Value::UNDEFINED,
+            },
+        )
+    });
     let index = index?;
     let data = ModuleData {
         index,
@@ -1759,11 +1757,7 @@ fn module_evaluate(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> 
             ));
         }
         with_timeout(vm, timeout, |vm| {
-            let saved = vm.realm;
-            vm.realm = realm;
-            let r = vm.evaluate_module(index);
-            vm.realm = saved;
-            r
+            vm.in_realm(realm, |vm| vm.evaluate_module(index))
         })
     })();
     let evaluated = match evaluated {

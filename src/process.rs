@@ -125,6 +125,7 @@ fn exit(vm: &mut Vm, _: Value, args: &[Value]) -> JsResult<Value> {
 fn memory_usage(vm: &mut Vm, _: Value, _: &[Value]) -> JsResult<Value> {
     let stats = vm.heap_stats();
     let buffers: usize = vm
+        .agent
         .heap
         .objects
         .iter_live()

@@ -229,41 +229,40 @@ impl Script {
         options: RunOptions,
     ) -> Result<Value, Error> {
         let vm = &mut runtime.vm;
-        let (deadline, budget) = (vm.deadline, vm.tick_budget);
+        let (deadline, budget) = (vm.termination.deadline, vm.termination.tick_budget);
         if let Some(t) = options.timeout {
-            vm.deadline = Some(Instant::now() + t);
+            vm.termination.deadline = Some(Instant::now() + t);
         }
         if let Some(b) = options.budget {
-            let budget = Some(vm.ticks.saturating_add(b));
+            let budget = Some(vm.termination.ticks.saturating_add(b));
             vm.set_tick_budget(budget);
         }
         let result = self.run_in_realm(runtime, context.realm);
-        runtime.vm.deadline = deadline;
+        runtime.vm.termination.deadline = deadline;
         runtime.vm.set_tick_budget(budget);
         result
     }
 
     fn run_in_realm(&self, runtime: &mut Runtime, realm: u32) -> Result<Value, Error> {
         let vm = &mut runtime.vm;
-        let saved = vm.realm;
-        vm.realm = realm;
-        let loaded = kiln_interpreter::eval::load_verified(
-            vm,
-            self.code.clone(),
-            &self.source,
-            &self.filename,
-        );
-        let result = match self.source_type {
-            SourceType::Script => vm.run_top_level(loaded),
-            SourceType::Module => vm
-                .run_loaded_module(loaded, &self.filename)
-                .map(|_| Value::UNDEFINED),
-        };
-        let result = result.and_then(|v| {
-            vm.with_roots(&[v], |vm| vm.run_jobs())?;
-            Ok(v)
+        let result = vm.in_realm(realm, |vm| {
+            let loaded = kiln_interpreter::eval::load_verified(
+                vm,
+                self.code.clone(),
+                &self.source,
+                &self.filename,
+            );
+            let result = match self.source_type {
+                SourceType::Script => vm.run_top_level(loaded),
+                SourceType::Module => vm
+                    .run_loaded_module(loaded, &self.filename)
+                    .map(|_| Value::UNDEFINED),
+            };
+            result.and_then(|v| {
+                vm.with_roots(&[v], |vm| vm.run_jobs())?;
+                Ok(v)
+            })
         });
-        vm.realm = saved;
         result.map_err(|e| runtime.error(e))
     }
 }

@@ -23,7 +23,7 @@ thread_local! {
 /// `sample()`: records the heap's bytes in use now (an upper bound: what survived the last
 /// collection and everything allocated since) and after the last collection.
 fn sample(vm: &mut Vm, _: Value, _: &[Value]) -> JsResult<Value> {
-    let (used, live) = (vm.heap.used_bytes(), vm.heap.live_bytes());
+    let (used, live) = (vm.agent.heap.used_bytes(), vm.agent.heap.live_bytes());
     PEAK.with(|p| {
         let (total, most_live) = p.get();
         p.set((total.max(used), most_live.max(live)));
@@ -685,8 +685,8 @@ fn recaching_a_prototype_that_keeps_changing_does_not_grow_the_watch_list() {
     )
     .expect("the program runs");
     assert!(
-        vm.heap.watched.capacity() <= 4096,
+        vm.agent.heap.watched.capacity() <= 4096,
         "watch list capacity {}",
-        vm.heap.watched.capacity()
+        vm.agent.heap.watched.capacity()
     );
 }

@@ -512,7 +512,7 @@ console.log(attempt(() => 1n << (2n ** 40n)));
 fn an_interrupt_from_another_thread_stops_a_backtracking_regexp() {
     let _alone = alone();
     let mut runtime = Runtime::new();
-    let flag = runtime.vm.interrupt.clone();
+    let flag = runtime.vm.termination.interrupt.clone();
     let watchdog = std::thread::spawn(move || {
         std::thread::sleep(std::time::Duration::from_millis(100));
         flag.store(true, std::sync::atomic::Ordering::Relaxed);
@@ -536,6 +536,7 @@ fn an_interrupt_from_another_thread_stops_a_backtracking_regexp() {
     );
     runtime
         .vm
+        .termination
         .interrupt
         .store(false, std::sync::atomic::Ordering::Relaxed);
     let after = Script::new("1 + 1", ScriptOptions::default()).expect("parses");

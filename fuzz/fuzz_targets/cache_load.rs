@@ -55,7 +55,7 @@ fn load(bytes: &[u8], source: &str, checksum: bool) -> Option<kiln_cache::Verifi
 
 fn run(code: kiln_cache::VerifiedCode, source: &str) {
     let mut vm = Vm::new(Box::new(Quiet));
-    vm.tick_budget = Some(50_000);
+    vm.termination.tick_budget = Some(50_000);
     let loaded = kiln_interpreter::eval::load_verified(&mut vm, code, source, "fuzz.js");
     let _ = vm.run_top_level(loaded).and_then(|_| vm.run_jobs());
 }

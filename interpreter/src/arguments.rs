@@ -8,11 +8,11 @@ use crate::vm::{JsResult, Vm};
 impl Vm {
     /// All arguments of frame `fi`.
     pub fn frame_arguments(&self, fi: usize) -> Vec<Value> {
-        let frame = &self.frames[fi];
+        let frame = &self.stack.frames[fi];
         let f = frame.script().function(frame.function);
         let params = f.parameter_count.to_native() as usize;
         let n = (frame.argc as usize).min(params);
-        let mut args = self.registers[frame.base..frame.base + n].to_vec();
+        let mut args = self.stack.registers[frame.base..frame.base + n].to_vec();
         args.extend_from_slice(frame.extra_args());
         args
     }
@@ -24,7 +24,7 @@ impl Vm {
         let values_fn = realm.array_values;
         let thrower = realm.throw_type_error;
         let argc = args.len() as u32;
-        let env = self.frames[fi].env;
+        let env = self.stack.frames[fi].env;
         // `mapped` is the mapped parameter count plus one; 0 means an unmapped object.
         let mapping = if mapped > 1 {
             env.map(|e| (e, (mapped - 1).min(argc)))
@@ -35,14 +35,14 @@ impl Vm {
             crate::object::Object::new(Some(proto), ObjectKind::Arguments { mapped: mapping });
         object.elements = crate::object::Elements::Dense(args);
         let o = self.alloc(object);
-        self.unmapped_arguments.retain(|(obj, _)| *obj != o.0);
-        let length = PropertyKey::String(self.names.length);
+        self.agent.unmapped_arguments.retain(|(obj, _)| *obj != o.0);
+        let length = PropertyKey::String(self.agent.names.length);
         self.define_data(o, length, Value::int32(argc as i32), attrs::HIDDEN);
-        let iterator = PropertyKey::Symbol(self.symbols.iterator);
+        let iterator = PropertyKey::Symbol(self.agent.symbols.iterator);
         self.define_data(o, iterator, values_fn.value(), attrs::HIDDEN);
-        let callee_key = PropertyKey::String(self.names.callee);
+        let callee_key = PropertyKey::String(self.agent.names.callee);
         if mapped > 0 {
-            let callee = self.frames[fi].callee;
+            let callee = self.stack.frames[fi].callee;
             self.define_data(o, callee_key, callee, attrs::HIDDEN);
         } else {
             self.define_own_property_raw(

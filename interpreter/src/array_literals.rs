@@ -17,7 +17,7 @@ impl Vm {
             elems.push(v);
             let grown = (elems.capacity() - before) * size_of::<Value>();
             object.length += 1;
-            self.heap.note_growth(grown);
+            self.agent.heap.note_growth(grown);
             return;
         }
         self.define_own_property_raw(

@@ -75,7 +75,7 @@ impl Vm {
     #[inline(always)]
     pub fn push_frame(&mut self, frame: Frame) {
         self.publish_for_push(frame.return_to, frame.pc);
-        self.frames.push(frame);
+        self.stack.frames.push(frame);
     }
 
     /// [`Vm::push_frame`]'s bookkeeping of the published pc, for a frame returning to
@@ -83,11 +83,11 @@ impl Vm {
     #[inline(always)]
     fn publish_for_push(&mut self, return_to: ReturnTo, pc: usize) {
         if matches!(return_to, ReturnTo::Native)
-            && let Some(top) = self.frames.last_mut()
+            && let Some(top) = self.stack.frames.last_mut()
         {
-            top.pc = self.published_pc;
+            top.pc = self.stack.published_pc;
         }
-        self.published_pc = pc;
+        self.stack.published_pc = pc;
     }
 
     /// Pops the top frame; the caller's saved pc is published again, so native code that goes on
@@ -95,25 +95,27 @@ impl Vm {
     /// `Await` has saved its own pc for resuming.)
     #[inline(always)]
     pub fn pop_frame(&mut self) -> Option<Frame> {
-        let frame = self.frames.pop()?;
-        self.published_pc = self.frames.last().map_or(0, |f| f.pc);
+        let frame = self.stack.frames.pop()?;
+        self.stack.published_pc = self.stack.frames.last().map_or(0, |f| f.pc);
         Some(frame)
     }
 
     /// [`Vm::pop_frame`] for a frame nobody keeps: dropped in place, not moved out.
     #[inline(always)]
     fn discard_frame(&mut self) {
-        self.frames.truncate(self.frames.len().saturating_sub(1));
-        self.published_pc = self.frames.last().map_or(0, |f| f.pc);
+        self.stack
+            .frames
+            .truncate(self.stack.frames.len().saturating_sub(1));
+        self.stack.published_pc = self.stack.frames.last().map_or(0, |f| f.pc);
     }
 
     /// The pc (one past the executing instruction) of frame `i`: the published one for the
     /// running frame, the saved one for its callers.
     pub fn frame_pc(&self, i: usize) -> usize {
-        if i + 1 == self.frames.len() {
-            self.published_pc
+        if i + 1 == self.stack.frames.len() {
+            self.stack.published_pc
         } else {
-            self.frames[i].pc
+            self.stack.frames[i].pc
         }
     }
 
@@ -134,7 +136,7 @@ impl Vm {
     /// [`crate::vm::MAX_REGISTER_STACK`], the size it was allocated at, so it never moves.
     #[inline]
     pub(crate) fn reserve_registers(&mut self, count: usize) -> JsResult<()> {
-        if self.registers.len() + count > crate::vm::MAX_REGISTER_STACK {
+        if self.stack.registers.len() + count > crate::vm::MAX_REGISTER_STACK {
             return Err(self.range_error("Maximum call stack size exceeded"));
         }
         Ok(())
@@ -142,7 +144,7 @@ impl Vm {
 
     /// The frame limit for JavaScript calls, then the native stack.
     pub(crate) fn check_stack(&mut self) -> JsResult<()> {
-        if self.frames.len() >= self.max_frames {
+        if self.stack.frames.len() >= self.stack.max_frames {
             return Err(self.range_error("Maximum call stack size exceeded"));
         }
         self.check_native_stack()
@@ -162,11 +164,11 @@ impl Vm {
                     );
                 }
                 self.check_stack()?;
-                let saved_realm = self.realm;
+                let saved_realm = self.stack.realm;
                 self.push_closure_frame(o, this, args, Value::UNDEFINED, ReturnTo::Native, false)?;
                 let result = self.run(None);
                 // The nested run switched to the callee's realm.
-                self.realm = saved_realm;
+                self.stack.realm = saved_realm;
                 result
             }
             ObjectKind::Native(_) => self.call_native(o, this, args),
@@ -201,8 +203,8 @@ impl Vm {
             _ => unreachable!("a native function"),
         };
         self.check_stack()?;
-        let saved_native = self.current_native.replace(o);
-        let saved_realm = std::mem::replace(&mut self.realm, realm);
+        let saved_native = self.stack.current_native.replace(o);
+        let saved_realm = std::mem::replace(&mut self.stack.realm, realm);
         // The native's own scope: its `this` and arguments, and whatever it roots, stay rooted
         // until it returns.
         let result = self.handle_scope(|vm| {
@@ -210,8 +212,8 @@ impl Vm {
             vm.root_all(args);
             call(vm, this, args)
         });
-        self.realm = saved_realm;
-        self.current_native = saved_native;
+        self.stack.realm = saved_realm;
+        self.stack.current_native = saved_native;
         result
     }
 
@@ -230,11 +232,11 @@ impl Vm {
         this: Value,
         args: &[Value],
     ) -> JsResult<Value> {
-        let saved_native = self.current_native.replace(o);
-        let saved_realm = std::mem::replace(&mut self.realm, realm);
+        let saved_native = self.stack.current_native.replace(o);
+        let saved_realm = std::mem::replace(&mut self.stack.realm, realm);
         let result = self.handle_scope(|vm| call(vm, this, args));
-        self.realm = saved_realm;
-        self.current_native = saved_native;
+        self.stack.realm = saved_realm;
+        self.stack.current_native = saved_native;
         result
     }
 
@@ -251,18 +253,18 @@ impl Vm {
         match &self.obj(o).kind {
             ObjectKind::Function(_) => {
                 let this = self.construct_this(o, new_target)?;
-                let saved_realm = self.realm;
+                let saved_realm = self.stack.realm;
                 self.push_closure_frame(o, this, args, new_target, ReturnTo::Native, true)?;
                 let result = self.run(None);
-                self.realm = saved_realm;
+                self.stack.realm = saved_realm;
                 result
             }
             ObjectKind::Native(n) => {
                 let ctor = n.construct.expect("a constructor");
                 let realm = n.realm;
                 let nt = new_target.as_object().expect("an object new.target");
-                let saved_native = self.current_native.replace(o);
-                let saved_realm = std::mem::replace(&mut self.realm, realm);
+                let saved_native = self.stack.current_native.replace(o);
+                let saved_realm = std::mem::replace(&mut self.stack.realm, realm);
                 let result = self.handle_scope(|vm| {
                     vm.root(new_target);
                     for &a in args {
@@ -270,8 +272,8 @@ impl Vm {
                     }
                     ctor(vm, args, nt)
                 });
-                self.realm = saved_realm;
-                self.current_native = saved_native;
+                self.stack.realm = saved_realm;
+                self.stack.current_native = saved_native;
                 result
             }
             ObjectKind::Bound(_) => {
@@ -315,7 +317,7 @@ impl Vm {
         let Some(nt) = new_target.as_object() else {
             return Ok(default(self.intrinsics()));
         };
-        let key = PropertyKey::String(self.names.prototype);
+        let key = PropertyKey::String(self.agent.names.prototype);
         let proto = self.get(nt, key, new_target)?;
         match proto.as_object() {
             Some(p) => Ok(p),
@@ -340,7 +342,7 @@ impl Vm {
                         return Err(self.type_error("Cannot perform operation on a revoked proxy"));
                     }
                 },
-                _ => return Ok(self.realm),
+                _ => return Ok(self.stack.realm),
             };
         }
     }
@@ -355,7 +357,7 @@ impl Vm {
         }
         if let Some(o) = v.as_object() {
             if self.is_callable(v) {
-                let key = PropertyKey::String(self.names.name);
+                let key = PropertyKey::String(self.agent.names.name);
                 if let Some(Slot::Data(n)) = self.own_property_raw(o, key).map(|p| p.slot)
                     && let Some(s) = n.as_string()
                 {
@@ -426,7 +428,7 @@ impl Vm {
         return_to: ReturnTo,
         is_construct: bool,
     ) -> JsResult<()> {
-        if self.frames.len() >= self.max_frames {
+        if self.stack.frames.len() >= self.stack.max_frames {
             return Err(self.range_error("Maximum call stack size exceeded"));
         }
         let (script, function, header, env, arrow_this, realm) = match &self.obj(callee).kind {
@@ -457,15 +459,20 @@ impl Vm {
         } else {
             self.to_object(this)?.value()
         };
-        let base = self.registers.len();
+        let base = self.stack.registers.len();
         let argc = args.len();
         let n = argc.min(parameter_count).min(register_count);
         match args {
             Args::Slice(a) => {
-                self.registers.extend_from_slice(&a[..n]);
-                self.registers
+                self.stack.registers.extend_from_slice(&a[..n]);
+                self.stack
+                    .registers
                     .resize(base + register_count, Value::UNDEFINED);
-                if let Some(r) = self.registers.get_mut(base + header.this_register as usize) {
+                if let Some(r) = self
+                    .stack
+                    .registers
+                    .get_mut(base + header.this_register as usize)
+                {
                     *r = this;
                 }
             }
@@ -473,7 +480,7 @@ impl Vm {
             // `start..start + count` is a verified `Call`/`New` argument window of the caller.
             Args::Registers { start, .. } => unsafe {
                 crate::verified::push_registers(
-                    &mut self.registers,
+                    &mut self.stack.registers,
                     start,
                     n,
                     register_count,
@@ -487,7 +494,7 @@ impl Vm {
             None
         };
         self.publish_for_push(return_to, 0);
-        let slot = crate::verified::next_slot(&mut self.frames);
+        let slot = crate::verified::next_slot(&mut self.stack.frames);
         slot.write(Frame {
             script,
             callee: callee.value(),
@@ -506,7 +513,7 @@ impl Vm {
             extra,
         });
         // SAFETY: the slot `next_slot` gave was just written.
-        unsafe { crate::verified::commit_slot(&mut self.frames) };
+        unsafe { crate::verified::commit_slot(&mut self.stack.frames) };
         Ok(())
     }
 
@@ -525,7 +532,7 @@ impl Vm {
         let extra_args = match args {
             Args::Slice(a) => a.get(parameter_count..).unwrap_or_default().to_vec(),
             Args::Registers { start, count } if count > parameter_count => {
-                self.registers[start + parameter_count..start + count].to_vec()
+                self.stack.registers[start + parameter_count..start + count].to_vec()
             }
             Args::Registers { .. } => Vec::new(),
         };
@@ -533,7 +540,7 @@ impl Vm {
         let mut promise = None;
         if fl & flags::GENERATOR != 0 {
             let is_async = fl & flags::ASYNC != 0;
-            let key = PropertyKey::String(self.names.prototype);
+            let key = PropertyKey::String(self.agent.names.prototype);
             let proto = match self.own_property_raw(callee, key).map(|p| p.slot) {
                 Some(Slot::Data(p)) if p.is_object() => p.as_object(),
                 _ => {
@@ -584,14 +591,14 @@ impl Vm {
     #[inline]
     pub fn finish_frame(&mut self, value: Value) -> JsResult<Completion> {
         // The common case: a plain call returning into a register of the calling frame.
-        let f = self.frames.last().expect("a frame");
+        let f = self.stack.frames.last().expect("a frame");
         if let (ReturnTo::Register(r), false, None) = (f.return_to, f.is_construct, &f.extra) {
             let base = f.base;
             self.discard_frame();
-            self.registers.truncate(base);
-            let caller = self.frames.last().expect("a caller");
+            self.stack.registers.truncate(base);
+            let caller = self.stack.frames.last().expect("a caller");
             let at = caller.base + r as usize;
-            self.registers[at] = value;
+            self.stack.registers[at] = value;
             return Ok(Completion::Continue);
         }
         self.finish_frame_with(value)
@@ -602,7 +609,7 @@ impl Vm {
     fn finish_frame_with(&mut self, value: Value) -> JsResult<Completion> {
         // Read what is needed and drop the frame in place (no move of the whole frame).
         let frame = {
-            let f = self.frames.last().expect("a frame");
+            let f = self.stack.frames.last().expect("a frame");
             Finished {
                 base: f.base,
                 is_construct: f.is_construct,
@@ -614,7 +621,7 @@ impl Vm {
             }
         };
         self.discard_frame();
-        self.registers.truncate(frame.base);
+        self.stack.registers.truncate(frame.base);
         let mut result = value;
         if frame.is_construct && !result.is_object() {
             let derived = matches!(
@@ -661,9 +668,9 @@ impl Vm {
         match return_to {
             ReturnTo::Native => Completion::Native(result),
             ReturnTo::Register(r) => {
-                let caller = self.frames.last().expect("a caller");
+                let caller = self.stack.frames.last().expect("a caller");
                 let at = caller.base + r as usize;
-                self.registers[at] = result;
+                self.stack.registers[at] = result;
                 Completion::Continue
             }
         }
@@ -677,8 +684,8 @@ impl Vm {
         resume_mode: u32,
     ) -> (ObjRef, ReturnTo, Option<Value>) {
         let mut frame = self.pop_frame().expect("a frame");
-        let registers = self.registers[frame.base..].to_vec();
-        self.registers.truncate(frame.base);
+        let registers = self.stack.registers[frame.base..].to_vec();
+        self.stack.registers.truncate(frame.base);
         let extra = frame.extra.as_mut().expect("a generator frame");
         extra.resume_value = resume_value;
         extra.resume_mode = resume_mode;
@@ -712,9 +719,9 @@ impl Vm {
         self.check_stack()?;
         self.reserve_registers(saved.registers.len())?;
         let mut frame = saved.frame;
-        frame.base = self.registers.len();
+        frame.base = self.stack.registers.len();
         frame.return_to = ReturnTo::Native;
-        self.registers.extend_from_slice(&saved.registers);
+        self.stack.registers.extend_from_slice(&saved.registers);
         let base = frame.base;
         let (resume_value, resume_mode) = frame
             .extra
@@ -733,10 +740,10 @@ impl Vm {
             return self.run(Some(JsError::Throw(value)));
         }
         if rv < saved.registers.len() {
-            self.registers[base + rv] = value;
+            self.stack.registers[base + rv] = value;
         }
         if rm < saved.registers.len() {
-            self.registers[base + rm] = Value::int32(mode as i32);
+            self.stack.registers[base + rm] = Value::int32(mode as i32);
         }
         self.run(None)
     }

@@ -32,7 +32,7 @@ impl Vm {
         self.make_dictionary(global);
         self.obj_mut(global).kind = ObjectKind::SandboxGlobal(sandbox);
         self.realms[realm as usize].sandbox = Some(sandbox);
-        self.contexts.insert(sandbox.0, realm);
+        self.realms.contexts.insert(sandbox.0, realm);
         realm
     }
 
@@ -40,13 +40,13 @@ impl Vm {
     pub fn create_plain_context(&mut self) -> u32 {
         let realm = self.create_realm();
         let global = self.realms[realm as usize].global_object;
-        self.contexts.insert(global.0, realm);
+        self.realms.contexts.insert(global.0, realm);
         realm
     }
 
     /// The realm `o` is the context object of (a sandbox, or a `DONT_CONTEXTIFY` global).
     pub fn context_realm(&self, o: ObjRef) -> Option<u32> {
-        self.contexts.get(&o.0).copied()
+        self.realms.contexts.get(&o.0).copied()
     }
 
     /// HostEnsureCanCompileStrings: an EvalError when the current realm forbids compiling
@@ -83,7 +83,7 @@ pub fn sandbox_to_global(sandbox: ObjRef, global: ObjRef, v: Value) -> Value {
 }
 
 fn is_object_prototype(vm: &Vm, o: ObjRef) -> bool {
-    vm.realms.iter().any(|r| r.object_prototype == o)
+    vm.realms.list.iter().any(|r| r.object_prototype == o)
 }
 
 /// Whether a sandbox lookup stops at the prototype `o`: a realm's %Object.prototype%, or another
@@ -95,7 +95,7 @@ fn is_builtin_prototype(vm: &Vm, o: ObjRef) -> bool {
     if vm.proxy_parts(o).is_some() {
         return false;
     }
-    let constructor = PropertyKey::String(vm.names.constructor);
+    let constructor = PropertyKey::String(vm.agent.names.constructor);
     matches!(
         vm.own_property_raw(o, constructor),
         Some(Property { slot: Slot::Data(c), .. })
@@ -109,7 +109,7 @@ fn is_builtin_prototype(vm: &Vm, o: ObjRef) -> bool {
 pub fn sandbox_has(vm: &mut Vm, sandbox: ObjRef, key: PropertyKey) -> JsResult<bool> {
     // A sandbox can itself be a sandboxed global: each forwarding is a level of recursion.
     vm.check_native_stack()?;
-    let constructor = PropertyKey::String(vm.names.constructor);
+    let constructor = PropertyKey::String(vm.agent.names.constructor);
     let mut cur = Some(sandbox);
     let mut steps = 0;
     while let Some(o) = cur {

@@ -9,7 +9,7 @@ use kiln_compiler::code::flags;
 impl Vm {
     /// What the code calling `eval` allows: `new.target`, `super`, `arguments`.
     fn eval_context(&self, fi: usize, strict: bool) -> kiln_parser::EvalContext {
-        let frame = &self.frames[fi];
+        let frame = &self.stack.frames[fi];
         let mut context = kiln_parser::EvalContext {
             strict,
             ..Default::default()
@@ -31,10 +31,10 @@ impl Vm {
         // The eval code runs in a nested dispatch loop, a level of native recursion.
         self.check_stack()?;
         self.ensure_can_compile_strings()?;
-        let strict = self.frames[fi].strict;
+        let strict = self.stack.frames[fi].strict;
         let source = self.to_string(source)?;
         let text = self.source_text(source)?;
-        let frame = &self.frames[fi];
+        let frame = &self.stack.frames[fi];
         let env = frame.env;
         let this = frame.this;
         let new_target = frame.new_target;
@@ -42,13 +42,14 @@ impl Vm {
         let context = self.eval_context(fi, strict);
         let script = crate::eval::compile_eval(self, &text, context)?;
         let top = script.code().top_level.to_native();
-        let realm = self.realm;
+        let realm = self.stack.realm;
         let code = script.function(top);
         let register_count = code.register_count.to_native() as usize;
         let eval_strict = code.flags.to_native() & flags::STRICT != 0;
         self.reserve_registers(register_count)?;
-        let base = self.registers.len();
-        self.registers
+        let base = self.stack.registers.len();
+        self.stack
+            .registers
             .resize(base + register_count, Value::UNDEFINED);
         self.push_frame(crate::vm::Frame {
             // SAFETY: the frame's extras own the script (`FrameExtra::top_level`).

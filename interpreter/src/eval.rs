@@ -136,11 +136,11 @@ pub fn load_verified(
         verified,
         source.into(),
         name.into(),
-        vm.realm,
+        vm.stack.realm,
     ));
-    vm.scripts.retain(|s| Rc::strong_count(s) > 1);
-    vm.heap.note_growth(script.heap_bytes());
-    vm.scripts.push(script.clone());
+    vm.agent.scripts.retain(|s| Rc::strong_count(s) > 1);
+    vm.agent.heap.note_growth(script.heap_bytes());
+    vm.agent.scripts.push(script.clone());
     script
 }
 
@@ -194,10 +194,11 @@ impl Vm {
         let register_count = code.register_count.to_native() as usize;
         let strict = code.flags.to_native() & kiln_compiler::code::flags::STRICT != 0;
         self.reserve_registers(register_count)?;
-        let base = self.registers.len();
-        self.registers
+        let base = self.stack.registers.len();
+        self.stack
+            .registers
             .resize(base + register_count, Value::UNDEFINED);
-        let realm = self.realm;
+        let realm = self.stack.realm;
         self.push_frame(Frame {
             // SAFETY: the frame's extras own the script (`FrameExtra::top_level`).
             script: unsafe { crate::verified::ScriptRef::new(&script) },

@@ -11,7 +11,7 @@ use crate::vm::{JsResult, Vm};
 
 impl Vm {
     pub(crate) fn get_global(&mut self, name: Atom) -> JsResult<Value> {
-        let realm = self.realm as usize;
+        let realm = self.stack.realm as usize;
         if let Some(&(v, _)) = self.realms[realm].global_lexicals.get(&name) {
             if v.is_hole() {
                 return Err(self.tdz_error(name));
@@ -31,18 +31,18 @@ impl Vm {
         if self.has_property(g, key)? {
             return self.get(g, key, g.value());
         }
-        let n = self.atoms.to_rust(name);
+        let n = self.agent.atoms.to_rust(name);
         Err(self.reference_error(&format!("{n} is not defined")))
     }
 
     pub(crate) fn set_global(&mut self, name: Atom, v: Value, strict: bool) -> JsResult<()> {
-        let realm = self.realm as usize;
+        let realm = self.stack.realm as usize;
         if let Some(&(old, constant)) = self.realms[realm].global_lexicals.get(&name) {
             if old.is_hole() {
                 return Err(self.tdz_error(name));
             }
             if constant {
-                let n = self.atoms.to_rust(name);
+                let n = self.agent.atoms.to_rust(name);
                 return Err(self.type_error(&format!("Assignment to constant variable '{n}'.")));
             }
             if let Some(entry) = self.realms[realm].global_lexicals.get_mut(&name) {
@@ -53,12 +53,12 @@ impl Vm {
         let g = self.realms[realm].global_object;
         let key = self.atom_to_key(name);
         if strict && !self.has_property(g, key)? {
-            let n = self.atoms.to_rust(name);
+            let n = self.agent.atoms.to_rust(name);
             return Err(self.reference_error(&format!("{n} is not defined")));
         }
         let ok = self.set(g, key, v, g.value())?;
         if !ok && strict {
-            let n = self.atoms.to_rust(name);
+            let n = self.agent.atoms.to_rust(name);
             return Err(self.type_error(&format!("Cannot assign to read only property '{n}'")));
         }
         Ok(())
@@ -67,9 +67,9 @@ impl Vm {
     /// The global object where `var`/function `name` is to be declared, or the SyntaxError
     /// when a global lexical binding of that name exists.
     pub(crate) fn global_without_lexical(&mut self, name: Atom) -> JsResult<ObjRef> {
-        let realm = &self.realms[self.realm as usize];
+        let realm = &self.realms[self.stack.realm as usize];
         if realm.global_lexicals.contains_key(&name) {
-            let n = self.atoms.to_rust(name);
+            let n = self.agent.atoms.to_rust(name);
             return Err(self.syntax_error(&format!("Identifier '{n}' has already been declared")));
         }
         Ok(realm.global_object)
@@ -95,7 +95,7 @@ impl Vm {
         let desc = match existing {
             None => {
                 if !self.is_extensible(g)? {
-                    let n = self.atoms.to_rust(name);
+                    let n = self.agent.atoms.to_rust(name);
                     return Err(self.type_error(&format!("Cannot declare global function '{n}'")));
                 }
                 Descriptor::data(v, true, true, false)
@@ -106,7 +106,7 @@ impl Vm {
                     || p.attrs & (attrs::WRITABLE | attrs::ENUMERABLE)
                         != (attrs::WRITABLE | attrs::ENUMERABLE)
                 {
-                    let n = self.atoms.to_rust(name);
+                    let n = self.agent.atoms.to_rust(name);
                     return Err(self.type_error(&format!("Cannot redefine global function '{n}'")));
                 }
                 Descriptor {
@@ -121,14 +121,14 @@ impl Vm {
     }
 
     pub(crate) fn declare_global_lexical(&mut self, name: Atom, constant: bool) -> JsResult<()> {
-        let realm = self.realm as usize;
+        let realm = self.stack.realm as usize;
         let g = self.realms[realm].global_object;
         let key = self.atom_to_key(name);
         let restricted = self
             .get_own_property(g, key)?
             .is_some_and(|p| p.attrs & attrs::CONFIGURABLE == 0);
         if self.realms[realm].global_lexicals.contains_key(&name) || restricted {
-            let n = self.atoms.to_rust(name);
+            let n = self.agent.atoms.to_rust(name);
             return Err(self.syntax_error(&format!("Identifier '{n}' has already been declared")));
         }
         self.realms[realm]

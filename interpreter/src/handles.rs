@@ -49,31 +49,34 @@ impl Vm {
     /// returns, whatever it returns.
     #[inline]
     pub fn handle_scope<R>(&mut self, f: impl FnOnce(&mut Vm) -> R) -> R {
-        let mark = self.handles.scoped.len();
-        let keys_mark = self.handles.keys.len();
-        self.handles.depth += 1;
+        let mark = self.agent.handles.scoped.len();
+        let keys_mark = self.agent.handles.keys.len();
+        self.agent.handles.depth += 1;
         let result = f(self);
-        self.handles.depth -= 1;
-        self.handles.scoped.truncate(mark);
-        self.handles.keys.truncate(keys_mark);
+        self.agent.handles.depth -= 1;
+        self.agent.handles.scoped.truncate(mark);
+        self.agent.handles.keys.truncate(keys_mark);
         result
     }
 
     /// Keeps `v` alive until the innermost open handle scope ends.
     #[inline]
     pub fn root(&mut self, v: Value) {
-        debug_assert!(self.handles.depth > 0, "Vm::root outside a handle scope");
-        self.handles.scoped.push(v);
+        debug_assert!(
+            self.agent.handles.depth > 0,
+            "Vm::root outside a handle scope"
+        );
+        self.agent.handles.scoped.push(v);
     }
 
     /// [`Vm::root`] for each of `values`.
     #[inline]
     pub fn root_all(&mut self, values: &[Value]) {
         debug_assert!(
-            self.handles.depth > 0,
+            self.agent.handles.depth > 0,
             "Vm::root_all outside a handle scope"
         );
-        self.handles.scoped.extend_from_slice(values);
+        self.agent.handles.scoped.extend_from_slice(values);
     }
 
     /// Keeps `key`'s atom (or symbol) alive until the innermost open handle scope ends: for a
@@ -82,28 +85,28 @@ impl Vm {
     #[inline]
     pub fn root_key(&mut self, key: PropertyKey) {
         debug_assert!(
-            self.handles.depth > 0,
+            self.agent.handles.depth > 0,
             "Vm::root_key outside a handle scope"
         );
         if !matches!(key, PropertyKey::Index(_)) {
-            self.handles.keys.push(key);
+            self.agent.handles.keys.push(key);
         }
     }
 
     /// [`Vm::root_key`] for each of `keys`.
     pub fn root_keys(&mut self, keys: &[PropertyKey]) {
         debug_assert!(
-            self.handles.depth > 0,
+            self.agent.handles.depth > 0,
             "Vm::root_keys outside a handle scope"
         );
-        self.handles.keys.extend_from_slice(keys);
+        self.agent.handles.keys.extend_from_slice(keys);
     }
 
     /// Runs `f` in a new handle scope with `roots` rooted.
     #[inline]
     pub fn with_roots<R>(&mut self, roots: &[Value], f: impl FnOnce(&mut Vm) -> R) -> R {
         self.handle_scope(|vm| {
-            vm.handles.scoped.extend_from_slice(roots);
+            vm.agent.handles.scoped.extend_from_slice(roots);
             f(vm)
         })
     }
@@ -111,6 +114,6 @@ impl Vm {
     /// Keeps `v` alive for as long as the VM lives: for values a host holds outside any call
     /// (`Runtime::keep`). Nothing releases it.
     pub fn root_for_life(&mut self, v: Value) {
-        self.handles.permanent.push(v);
+        self.agent.handles.permanent.push(v);
     }
 }

@@ -84,7 +84,7 @@ impl Vm {
         if !self.shape_says_all(object, key) {
             return;
         }
-        if let Some(&slot) = self.shapes.get(shape).index.get(&key) {
+        if let Some(&slot) = self.agent.shapes.get(shape).index.get(&key) {
             let entry = crate::vm::InlineCache {
                 shape: shape.0,
                 slot,
@@ -110,7 +110,7 @@ impl Vm {
             state: IcState::Proto,
             holder: holder.0,
             proto: proto.map_or(crate::vm::NO_PROTO, |p| p.0),
-            epoch: self.heap.proto_epoch,
+            epoch: self.agent.heap.proto_epoch,
         };
         script.ic_insert(function, ic, entry);
     }
@@ -132,7 +132,7 @@ impl Vm {
                 return None;
             }
             chain.push(p);
-            if let Some(&slot) = self.shapes.get(shape).index.get(&key) {
+            if let Some(&slot) = self.agent.shapes.get(shape).index.get(&key) {
                 break (p, slot);
             }
             next = object.proto;
@@ -154,7 +154,7 @@ impl Vm {
         cache: &crate::vm::InlineCache,
     ) -> Option<Value> {
         if object.proto.map_or(crate::vm::NO_PROTO, |p| p.0) != cache.proto
-            || self.heap.proto_epoch != cache.epoch
+            || self.agent.heap.proto_epoch != cache.epoch
             || exotic_for_ic(&object.kind)
         {
             return None;
@@ -180,8 +180,8 @@ impl Vm {
     /// which may shadow the cached name, ends every entry).
     #[inline(always)]
     pub(crate) fn global_ic_holds(&self, cache: &crate::vm::InlineCache) -> Option<ObjRef> {
-        let realm = &self.realms[self.realm as usize];
-        (cache.proto == self.realm
+        let realm = &self.realms[self.stack.realm as usize];
+        (cache.proto == self.stack.realm
             && cache.epoch == realm.global_lexicals.len() as u64
             && realm.sandbox.is_none())
         .then_some(realm.global_object)
@@ -197,17 +197,18 @@ impl Vm {
         name: Atom,
         writing: bool,
     ) {
-        let realm = &self.realms[self.realm as usize];
+        let realm = &self.realms[self.stack.realm as usize];
         if realm.sandbox.is_some() || realm.global_lexicals.contains_key(&name) {
             return;
         }
         let lexicals = realm.global_lexicals.len() as u64;
         let g = self.obj(realm.global_object);
         let key = self.atom_to_key(name);
-        let (Some(slot), PropertyKey::String(atom)) = (own_slot(g, &self.shapes, key), key) else {
+        let (Some(slot), PropertyKey::String(atom)) = (own_slot(g, &self.agent.shapes, key), key)
+        else {
             return;
         };
-        let Some((_, attributes)) = global_slot(g, &self.shapes, slot, atom.0) else {
+        let Some((_, attributes)) = global_slot(g, &self.agent.shapes, slot, atom.0) else {
             return;
         };
         if writing && attributes & attrs::WRITABLE == 0 {
@@ -221,7 +222,7 @@ impl Vm {
                 slot,
                 state: IcState::Global,
                 holder: atom.0,
-                proto: self.realm,
+                proto: self.stack.realm,
                 epoch: lexicals,
             },
         );
@@ -237,7 +238,9 @@ impl Vm {
         ic: u32,
         key: PropertyKey,
     ) {
-        if matches!(key, PropertyKey::Index(_)) || key == PropertyKey::String(self.names.length) {
+        if matches!(key, PropertyKey::Index(_))
+            || key == PropertyKey::String(self.agent.names.length)
+        {
             return;
         }
         let proto = self.intrinsics().string_prototype;
@@ -250,7 +253,7 @@ impl Vm {
             state: IcState::Proto,
             holder: holder.0,
             proto: proto.0,
-            epoch: self.heap.proto_epoch,
+            epoch: self.agent.heap.proto_epoch,
         };
         script.ic_insert(function, ic, entry);
     }
@@ -261,7 +264,7 @@ impl Vm {
     pub(crate) fn string_ic_hit(&self, cache: &crate::vm::InlineCache) -> Option<Value> {
         if cache.state != IcState::Proto
             || self.intrinsics().string_prototype.0 != cache.proto
-            || self.heap.proto_epoch != cache.epoch
+            || self.agent.heap.proto_epoch != cache.epoch
         {
             return None;
         }
@@ -273,7 +276,7 @@ impl Vm {
     /// for indices and `length`, arguments objects only for indices.)
     fn shape_says_all(&self, object: &crate::object::Object, key: PropertyKey) -> bool {
         let index = matches!(key, PropertyKey::Index(_));
-        let length = key == PropertyKey::String(self.names.length);
+        let length = key == PropertyKey::String(self.agent.names.length);
         match object.kind {
             ObjectKind::String(_) => !index && !length,
             ObjectKind::Arguments { .. } => !index,
@@ -302,7 +305,7 @@ impl Vm {
         if !self.shape_says_all(object, key) || matches!(key, PropertyKey::Index(_)) {
             return;
         }
-        let s = self.shapes.get(shape);
+        let s = self.agent.shapes.get(shape);
         let Some(&slot) = s.index.get(&key) else {
             return;
         };
@@ -320,7 +323,7 @@ impl Vm {
             return;
         }
         let Some(from) = before else { return };
-        if self.shapes.link(shape) != Some((from, key))
+        if self.agent.shapes.link(shape) != Some((from, key))
             || !object.extensible
             || !adds_by_shape(&object.kind)
         {
@@ -336,7 +339,7 @@ impl Vm {
             state: IcState::Add,
             holder: shape.0,
             proto: proto.map_or(crate::vm::NO_PROTO, |p| p.0),
-            epoch: self.heap.proto_epoch,
+            epoch: self.agent.heap.proto_epoch,
         };
         script.ic_insert(function, ic, entry);
     }
@@ -358,7 +361,7 @@ impl Vm {
             || !adds_by_shape(&object.kind)
             || check_prototypes
                 && (object.proto.map_or(crate::vm::NO_PROTO, |p| p.0) != cache.proto
-                    || self.heap.proto_epoch != cache.epoch)
+                    || self.agent.heap.proto_epoch != cache.epoch)
         {
             return false;
         }
@@ -368,7 +371,7 @@ impl Vm {
         object.shape = Some(ShapeId(cache.holder));
         let grown = object.slots.push(StoredSlot::data(v));
         if grown != 0 {
-            self.heap.note_growth(grown);
+            self.agent.heap.note_growth(grown);
         }
         true
     }

@@ -138,17 +138,17 @@ impl Vm {
                     Err(e) => return Err(e),
                 }
             }
-            let fi = self.frames.len() - 1;
-            let frame_script = self.frames[fi].script;
+            let fi = self.stack.frames.len() - 1;
+            let frame_script = self.stack.frames[fi].script;
             let script: &Rc<LoadedScript> = match &mut script {
                 Some(s) if frame_script.is(s) => s,
                 other => other.insert(frame_script.to_rc()),
             };
-            let function = self.frames[fi].function;
-            let base = self.frames[fi].base;
-            let mut pc = self.frames[fi].pc;
-            self.published_pc = pc;
-            self.realm = self.frames[fi].realm;
+            let function = self.stack.frames[fi].function;
+            let base = self.stack.frames[fi].base;
+            let mut pc = self.stack.frames[fi].pc;
+            self.stack.published_pc = pc;
+            self.stack.realm = self.stack.frames[fi].realm;
             let loaded = script.loaded_function(function);
             // Every frame of `function` was pushed with this many registers.
             let register_count = loaded.header.register_count as usize;
@@ -156,8 +156,9 @@ impl Vm {
             let feedback: &[std::cell::Cell<crate::vm::InlineCache>] = &loaded.feedback;
             // SAFETY: this frame runs verified code and was pushed with its registers; the
             // register stack never moves (it is allocated at its full size).
-            let mut window =
-                unsafe { crate::verified::Window::new(&mut self.registers, base, register_count) };
+            let mut window = unsafe {
+                crate::verified::Window::new(&mut self.stack.registers, base, register_count)
+            };
 
             macro_rules! r {
                 ($reg:expr) => {
@@ -242,7 +243,7 @@ impl Vm {
                 // Frame pushes and pops keep `published_pc` and the frames' saved pcs in step
                 // (`Vm::push_frame`, `Vm::pop_frame`), so a stack trace taken in a getter, a
                 // `valueOf` or a callback this instruction runs shows where this frame is.
-                self.published_pc = pc;
+                self.stack.published_pc = pc;
                 match instruction {
                     I::Move { dst, src } => r!(dst) = r!(src),
                     I::LoadUndefined { dst } => r!(dst) = Value::UNDEFINED,
@@ -261,9 +262,9 @@ impl Vm {
                             tri!(Err(self.tdz_error(n)));
                         }
                     }
-                    I::LoadThis { dst } => r!(dst) = self.frames[fi].this,
-                    I::LoadNewTarget { dst } => r!(dst) = self.frames[fi].new_target,
-                    I::LoadCallee { dst } => r!(dst) = self.frames[fi].callee,
+                    I::LoadThis { dst } => r!(dst) = self.stack.frames[fi].this,
+                    I::LoadNewTarget { dst } => r!(dst) = self.stack.frames[fi].new_target,
+                    I::LoadCallee { dst } => r!(dst) = self.stack.frames[fi].callee,
                     I::CreateArguments { dst, mapped } => {
                         let v = tri!(self.create_arguments(fi, mapped.0));
                         r!(dst) = v;
@@ -456,7 +457,7 @@ impl Vm {
                     I::LooseEqual { dst, lhs, rhs } => {
                         let (a, b) = (r!(lhs), r!(rhs));
                         r!(dst) = Value::boolean(
-                            match trivially_loose_equal(a, b, self.html_dda_made)
+                            match trivially_loose_equal(a, b, self.agent.html_dda_made)
                                 .or_else(|| quick_loose_equals(a, b, |o| self.obj(o).is_html_dda))
                             {
                                 Some(r) => r,
@@ -466,13 +467,16 @@ impl Vm {
                     }
                     I::LooseNotEqual { dst, lhs, rhs } => {
                         let (a, b) = (r!(lhs), r!(rhs));
-                        r!(dst) =
-                            Value::boolean(!match trivially_loose_equal(a, b, self.html_dda_made)
-                                .or_else(|| quick_loose_equals(a, b, |o| self.obj(o).is_html_dda))
-                            {
-                                Some(r) => r,
-                                None => tri!(self.loose_equals(a, b)),
-                            });
+                        r!(dst) = Value::boolean(!match trivially_loose_equal(
+                            a,
+                            b,
+                            self.agent.html_dda_made,
+                        )
+                        .or_else(|| quick_loose_equals(a, b, |o| self.obj(o).is_html_dda))
+                        {
+                            Some(r) => r,
+                            None => tri!(self.loose_equals(a, b)),
+                        });
                     }
                     I::Less { dst, lhs, rhs } => {
                         let (a, b) = (r!(lhs), r!(rhs));
@@ -677,7 +681,7 @@ impl Vm {
                     }
                     I::JumpIfLooseEqual { lhs, rhs, offset } => {
                         let (a, b) = (r!(lhs), r!(rhs));
-                        let equal = match trivially_loose_equal(a, b, self.html_dda_made)
+                        let equal = match trivially_loose_equal(a, b, self.agent.html_dda_made)
                             .or_else(|| quick_loose_equals(a, b, |o| self.obj(o).is_html_dda))
                         {
                             Some(r) => r,
@@ -689,7 +693,7 @@ impl Vm {
                     }
                     I::JumpIfLooseNotEqual { lhs, rhs, offset } => {
                         let (a, b) = (r!(lhs), r!(rhs));
-                        let equal = match trivially_loose_equal(a, b, self.html_dda_made)
+                        let equal = match trivially_loose_equal(a, b, self.agent.html_dda_made)
                             .or_else(|| quick_loose_equals(a, b, |o| self.obj(o).is_html_dda))
                         {
                             Some(r) => r,
@@ -739,7 +743,7 @@ impl Vm {
                                 }
                             })
                             .collect();
-                        let parent = self.frames[fi].env;
+                        let parent = self.stack.frames[fi].env;
                         let env = self.new_env(Env {
                             parent,
                             slots,
@@ -748,30 +752,31 @@ impl Vm {
                                 extra: Vec::new(),
                             },
                         });
-                        self.frames[fi].env = Some(env);
-                        self.frames[fi].env_depth += 1;
+                        self.stack.frames[fi].env = Some(env);
+                        self.stack.frames[fi].env_depth += 1;
                     }
                     I::PushWithEnv { object } => {
                         let v = r!(object);
                         let o = tri!(self.to_object(v));
-                        let parent = self.frames[fi].env;
+                        let parent = self.stack.frames[fi].env;
                         let env = self.new_env(Env {
                             parent,
                             slots: Vec::new(),
                             kind: EnvKind::Object(o),
                         });
-                        self.frames[fi].env = Some(env);
-                        self.frames[fi].env_depth += 1;
+                        self.stack.frames[fi].env = Some(env);
+                        self.stack.frames[fi].env_depth += 1;
                     }
                     I::PopEnv {} => {
-                        if let Some(e) = self.frames[fi].env {
-                            self.frames[fi].env = self.heap.envs.get(e.0).parent;
-                            self.frames[fi].env_depth = self.frames[fi].env_depth.saturating_sub(1);
+                        if let Some(e) = self.stack.frames[fi].env {
+                            self.stack.frames[fi].env = self.agent.heap.envs.get(e.0).parent;
+                            self.stack.frames[fi].env_depth =
+                                self.stack.frames[fi].env_depth.saturating_sub(1);
                         }
                     }
                     I::CloneEnv {} => {
-                        if let Some(e) = self.frames[fi].env {
-                            let old = self.heap.envs.get(e.0);
+                        if let Some(e) = self.stack.frames[fi].env {
+                            let old = self.agent.heap.envs.get(e.0);
                             let copy = Env {
                                 parent: old.parent,
                                 slots: old.slots.clone(),
@@ -784,14 +789,14 @@ impl Vm {
                                 },
                             };
                             let env = self.new_env(copy);
-                            self.frames[fi].env = Some(env);
+                            self.stack.frames[fi].env = Some(env);
                         }
                     }
                     I::GetEnv { dst, depth, slot } => {
                         let Some(env) = self.env_holding(fi, depth.0, slot.0) else {
                             tri!(Err(self.environment_out_of_range()))
                         };
-                        r!(dst) = self.heap.envs.get(env.0).slots[slot.0 as usize];
+                        r!(dst) = self.agent.heap.envs.get(env.0).slots[slot.0 as usize];
                     }
                     I::GetEnvChecked {
                         dst,
@@ -811,7 +816,7 @@ impl Vm {
                             tri!(Err(self.environment_out_of_range()))
                         };
                         let v = r!(src);
-                        self.heap.envs.get_mut(env.0).slots[slot.0 as usize] = v;
+                        self.agent.heap.envs.get_mut(env.0).slots[slot.0 as usize] = v;
                     }
                     I::GetGlobal { dst, name, ic } => {
                         // Cached: a data property of the global object at a known slot (checked
@@ -821,8 +826,12 @@ impl Vm {
                             unsafe { crate::verified::ic_ways(feedback, ic.0) },
                             GLOBAL_IC,
                         ) && let Some(g) = self.global_ic_holds(&cache)
-                            && let Some((v, _)) =
-                                global_slot(self.obj(g), &self.shapes, cache.slot, cache.holder)
+                            && let Some((v, _)) = global_slot(
+                                self.obj(g),
+                                &self.agent.shapes,
+                                cache.slot,
+                                cache.holder,
+                            )
                         {
                             r!(dst) = v;
                             continue;
@@ -833,7 +842,10 @@ impl Vm {
                     }
                     I::TypeOfGlobal { dst, name } => {
                         let n = self.script_atom(script, name.0);
-                        let v = match self.realms[self.realm as usize].global_lexicals.get(&n) {
+                        let v = match self.realms[self.stack.realm as usize]
+                            .global_lexicals
+                            .get(&n)
+                        {
                             Some(&(v, _)) => {
                                 if v.is_hole() {
                                     tri!(Err(self.tdz_error(n)));
@@ -860,14 +872,19 @@ impl Vm {
                             unsafe { crate::verified::ic_ways(feedback, ic.0) },
                             GLOBAL_IC,
                         ) && let Some(g) = self.global_ic_holds(&cache)
-                            && global_slot(self.obj(g), &self.shapes, cache.slot, cache.holder)
-                                .is_some_and(|(_, a)| a & attrs::WRITABLE != 0)
+                            && global_slot(
+                                self.obj(g),
+                                &self.agent.shapes,
+                                cache.slot,
+                                cache.holder,
+                            )
+                            .is_some_and(|(_, a)| a & attrs::WRITABLE != 0)
                         {
                             self.obj_mut(g).slots[cache.slot as usize] = StoredSlot::data(v);
                             continue;
                         }
                         let n = self.script_atom(script, name.0);
-                        let strict = self.frames[fi].strict;
+                        let strict = self.stack.frames[fi].strict;
                         tri!(self.set_global(n, v, strict));
                         self.fill_global_ic(script, function, ic.0, n, true);
                     }
@@ -887,14 +904,14 @@ impl Vm {
                     I::InitGlobalLexical { name, src } => {
                         let n = self.script_atom(script, name.0);
                         let v = r!(src);
-                        let realm = self.realm as usize;
+                        let realm = self.stack.realm as usize;
                         if let Some(entry) = self.realms[realm].global_lexicals.get_mut(&n) {
                             entry.0 = v;
                         }
                     }
                     I::GetName { dst, name } => {
                         let n = self.script_atom(script, name.0);
-                        let env = self.frames[fi].env;
+                        let env = self.stack.frames[fi].env;
                         r!(dst) = tri!(self.get_name(env, n)).0;
                     }
                     I::GetNameAndThis {
@@ -903,14 +920,14 @@ impl Vm {
                         name,
                     } => {
                         let n = self.script_atom(script, name.0);
-                        let env = self.frames[fi].env;
+                        let env = self.stack.frames[fi].env;
                         let (v, this) = tri!(self.get_name(env, n));
                         r!(dst) = v;
                         r!(this_dst) = this;
                     }
                     I::TypeOfName { dst, name } => {
                         let n = self.script_atom(script, name.0);
-                        let env = self.frames[fi].env;
+                        let env = self.stack.frames[fi].env;
                         let found = tri!(self.resolve_name(env, n));
                         let v = if matches!(found, NameRef::Unresolvable) {
                             Value::UNDEFINED
@@ -923,39 +940,39 @@ impl Vm {
                     I::SetName { name, src } | I::InitName { name, src } => {
                         let n = self.script_atom(script, name.0);
                         let v = r!(src);
-                        let env = self.frames[fi].env;
-                        let strict = self.frames[fi].strict;
+                        let env = self.stack.frames[fi].env;
+                        let strict = self.stack.frames[fi].strict;
                         let init = matches!(instruction, I::InitName { .. });
                         tri!(self.set_name(env, n, v, strict, init));
                     }
                     I::DeleteName { dst, name } => {
                         let n = self.script_atom(script, name.0);
-                        let env = self.frames[fi].env;
+                        let env = self.stack.frames[fi].env;
                         r!(dst) = Value::boolean(tri!(self.delete_name(env, n)));
                     }
                     I::DeclareEvalVar { name } => {
                         let n = self.script_atom(script, name.0);
-                        let env = self.frames[fi].env;
+                        let env = self.stack.frames[fi].env;
                         tri!(self.declare_eval_var(env, n, None));
                     }
                     I::DeclareEvalAnnexBVar { dst, name } => {
                         let n = self.script_atom(script, name.0);
-                        let env = self.frames[fi].env;
+                        let env = self.stack.frames[fi].env;
                         r!(dst) = Value::boolean(tri!(self.declare_eval_annex_b_var(env, n)));
                     }
                     I::SetNameAt { name, src, depth } => {
                         let n = self.script_atom(script, name.0);
                         let v = r!(src);
-                        let mut env = self.frames[fi].env;
+                        let mut env = self.stack.frames[fi].env;
                         for _ in 0..depth.0 {
-                            env = env.and_then(|e| self.heap.envs.get(e.0).parent);
+                            env = env.and_then(|e| self.agent.heap.envs.get(e.0).parent);
                         }
-                        let strict = self.frames[fi].strict;
+                        let strict = self.stack.frames[fi].strict;
                         tri!(self.set_name(env, n, v, strict, false));
                     }
                     I::DeclareEvalFunction { name, src } => {
                         let n = self.script_atom(script, name.0);
-                        let env = self.frames[fi].env;
+                        let env = self.stack.frames[fi].env;
                         let v = r!(src);
                         tri!(self.declare_eval_var(env, n, Some(v)));
                     }
@@ -1000,7 +1017,7 @@ impl Vm {
                             continue;
                         }
                         let n = self.script_atom(script, name.0);
-                        if n == self.names.length {
+                        if n == self.agent.names.length {
                             // `array.length` and `string.length` without a lookup.
                             if let Some(obj) = o.as_object()
                                 && self.obj(obj).is_array()
@@ -1064,7 +1081,7 @@ impl Vm {
                         }
                         let n = self.script_atom(script, name.0);
                         let key = self.atom_to_key(n);
-                        let strict = self.frames[fi].strict;
+                        let strict = self.stack.frames[fi].strict;
                         tri!(self.put_value(o, key, v, strict));
                         if let Some(obj) = o.as_object() {
                             self.fill_set_ic(script, function, ic.0, obj, key, before, false);
@@ -1109,7 +1126,7 @@ impl Vm {
                         {
                             continue;
                         }
-                        let strict = self.frames[fi].strict;
+                        let strict = self.stack.frames[fi].strict;
                         if o.is_nullish() {
                             let what = if o.is_null() { "null" } else { "undefined" };
                             tri!(Err(
@@ -1200,7 +1217,7 @@ impl Vm {
                         let obj = tri!(self.to_object(o));
                         let key = tri!(self.to_property_key(k));
                         let ok = tri!(self.delete(obj, key));
-                        if !ok && self.frames[fi].strict {
+                        if !ok && self.stack.frames[fi].strict {
                             let k = self.key_text(key);
                             tri!(Err(self.type_error(&format!(
                                 "Cannot delete property '{k}' of object"
@@ -1230,7 +1247,7 @@ impl Vm {
                         let proto = tri!(self.super_base(fi));
                         let key = tri!(self.to_property_key(k));
                         let ok = tri!(self.set(proto, key, v, this));
-                        if !ok && self.frames[fi].strict {
+                        if !ok && self.stack.frames[fi].strict {
                             let k = self.key_text(key);
                             tri!(Err(self.type_error(&format!(
                                 "Cannot assign to read only property '{k}'"
@@ -1274,7 +1291,7 @@ impl Vm {
                         let n = self.script_atom(script, name.0);
                         let d = self.atom_value(n);
                         let s = self.new_symbol(d);
-                        self.heap.symbols.get_mut(s.0).private = Some(Box::default());
+                        self.agent.heap.symbols.get_mut(s.0).private = Some(Box::default());
                         r!(dst) = s.value();
                     }
                     I::SetPrivateMethod {
@@ -1284,7 +1301,7 @@ impl Vm {
                     } => {
                         let s = tri!(self.expect_private_name(r!(name)));
                         let fv = r!(f);
-                        if let Some(p) = self.heap.symbols.get_mut(s.0).private.as_mut() {
+                        if let Some(p) = self.agent.heap.symbols.get_mut(s.0).private.as_mut() {
                             match kind.0 {
                                 1 => p.getter = Some(fv),
                                 2 => p.setter = Some(fv),
@@ -1311,13 +1328,13 @@ impl Vm {
                             let before = v.capacity();
                             v.push(Value::HOLE);
                             let grown = (v.capacity() - before) * size_of::<Value>();
-                            self.heap.note_growth(grown);
+                            self.agent.heap.note_growth(grown);
                         }
                     }
                     I::ArraySpread { array, iterable } => {
                         let a = tri!(self.expect_object(r!(array), "an array literal"));
                         let it = r!(iterable);
-                        self.frames[fi].pc = pc;
+                        self.stack.frames[fi].pc = pc;
                         let values = tri!(crate::abstract_ops::iterators::iterate_to_vec(self, it));
                         for v in values {
                             self.array_literal_push(a, v);
@@ -1351,9 +1368,9 @@ impl Vm {
                         r!(dst) = self.template_object(script, function, index.0);
                     }
                     I::NewClosure { dst, function: f } => {
-                        let env = self.frames[fi].env;
-                        let this = self.frames[fi].this;
-                        let callee = self.frames[fi].callee;
+                        let env = self.stack.frames[fi].env;
+                        let this = self.stack.frames[fi].this;
+                        let callee = self.stack.frames[fi].callee;
                         r!(dst) = self.make_closure(script, f.0, env, this, callee).value();
                     }
                     I::NewClass {
@@ -1363,7 +1380,7 @@ impl Vm {
                         derived,
                     } => {
                         let h = r!(heritage);
-                        let env = self.frames[fi].env;
+                        let env = self.stack.frames[fi].env;
                         let (ctor, proto) =
                             tri!(self.make_class(script, f.0, env, derived.0 == 1, h));
                         r!(dst) = ctor.value();
@@ -1412,7 +1429,7 @@ impl Vm {
                     } => {
                         tri!(self.check_interrupt());
                         self.safepoint();
-                        self.frames[fi].pc = pc;
+                        self.stack.frames[fi].pc = pc;
                         let f = r!(callee);
                         let t = r!(this);
                         let a = base + args.0 as usize;
@@ -1432,7 +1449,7 @@ impl Vm {
                             continue 'outer;
                         }
                         let argv = smallvec::SmallVec::<[Value; 8]>::from_slice(
-                            &self.registers[a..a + count.0 as usize],
+                            &self.stack.registers[a..a + count.0 as usize],
                         );
                         r!(dst) = if let Some(fo) = f.as_object()
                             && let ObjectKind::Native(n) = &self.obj(fo).kind
@@ -1449,7 +1466,7 @@ impl Vm {
                         this,
                         array,
                     } => {
-                        self.frames[fi].pc = pc;
+                        self.stack.frames[fi].pc = pc;
                         let f = r!(callee);
                         let t = r!(this);
                         let argv = self.array_values(r!(array));
@@ -1461,10 +1478,11 @@ impl Vm {
                         args,
                         count,
                     } => {
-                        self.frames[fi].pc = pc;
+                        self.stack.frames[fi].pc = pc;
                         let f = r!(callee);
                         let a = base + args.0 as usize;
-                        let argv: Vec<Value> = self.registers[a..a + count.0 as usize].to_vec();
+                        let argv: Vec<Value> =
+                            self.stack.registers[a..a + count.0 as usize].to_vec();
                         if f.as_object() == Some(self.intrinsics().eval) {
                             match argv.first() {
                                 Some(&src) if src.is_string() => {
@@ -1489,7 +1507,7 @@ impl Vm {
                     } => {
                         tri!(self.check_interrupt());
                         self.safepoint();
-                        self.frames[fi].pc = pc;
+                        self.stack.frames[fi].pc = pc;
                         let f = r!(callee);
                         let a = base + args.0 as usize;
                         if let Some(fo) = f.as_object()
@@ -1513,12 +1531,12 @@ impl Vm {
                             tri!(Err(self.type_error(&format!("{text} is not a constructor"))));
                         }
                         let argv = smallvec::SmallVec::<[Value; 8]>::from_slice(
-                            &self.registers[a..a + count.0 as usize],
+                            &self.stack.registers[a..a + count.0 as usize],
                         );
                         r!(dst) = tri!(self.construct(f, &argv, f));
                     }
                     I::NewSpread { dst, callee, array } => {
-                        self.frames[fi].pc = pc;
+                        self.stack.frames[fi].pc = pc;
                         let f = r!(callee);
                         let argv = self.array_values(r!(array));
                         if !self.is_constructor(f) {
@@ -1534,11 +1552,12 @@ impl Vm {
                         args,
                         count,
                     } => {
-                        self.frames[fi].pc = pc;
+                        self.stack.frames[fi].pc = pc;
                         let fv = r!(f);
                         let nt = r!(new_target);
                         let a = base + args.0 as usize;
-                        let argv: Vec<Value> = self.registers[a..a + count.0 as usize].to_vec();
+                        let argv: Vec<Value> =
+                            self.stack.registers[a..a + count.0 as usize].to_vec();
                         r!(dst) = tri!(self.super_call(fv, nt, &argv));
                     }
                     I::SuperCallSpread {
@@ -1547,7 +1566,7 @@ impl Vm {
                         new_target,
                         array,
                     } => {
-                        self.frames[fi].pc = pc;
+                        self.stack.frames[fi].pc = pc;
                         let fv = r!(f);
                         let nt = r!(new_target);
                         let argv = self.array_values(r!(array));
@@ -1558,7 +1577,7 @@ impl Vm {
                         function: f,
                         new_target,
                     } => {
-                        self.frames[fi].pc = pc;
+                        self.stack.frames[fi].pc = pc;
                         let fv = r!(f);
                         let nt = r!(new_target);
                         let argv = self.frame_arguments(fi);
@@ -1568,7 +1587,7 @@ impl Vm {
                         object,
                         function: f,
                     } => {
-                        self.frames[fi].pc = pc;
+                        self.stack.frames[fi].pc = pc;
                         let o = r!(object);
                         let fv = r!(f);
                         let init = fv.as_object().and_then(|fo| match &self.obj(fo).kind {
@@ -1581,7 +1600,7 @@ impl Vm {
                     }
                     I::Return { value } => {
                         let v = r!(value);
-                        self.frames[fi].pc = pc;
+                        self.stack.frames[fi].pc = pc;
                         let completion = tri!(self.finish_frame(v));
                         deliver!(completion);
                     }
@@ -1602,10 +1621,10 @@ impl Vm {
                         tri!(Err(e));
                     }
                     I::Catch { dst } => {
-                        r!(dst) = std::mem::replace(&mut self.thrown, Value::UNDEFINED);
+                        r!(dst) = std::mem::replace(&mut self.stack.thrown, Value::UNDEFINED);
                     }
                     I::GetIterator { dst, object, kind } => {
-                        self.frames[fi].pc = pc;
+                        self.stack.frames[fi].pc = pc;
                         let o = r!(object);
                         let (it, next) = if kind.0 == 1 {
                             tri!(crate::abstract_ops::iterators::get_async_iterator(self, o))
@@ -1620,7 +1639,7 @@ impl Vm {
                         iterator,
                         offset,
                     } => {
-                        self.frames[fi].pc = pc;
+                        self.stack.frames[fi].pc = pc;
                         let it = r!(iterator);
                         let next = r!(Reg(iterator.0 + 1));
                         match tri!(crate::abstract_ops::iterators::iterator_step_value(
@@ -1635,7 +1654,7 @@ impl Vm {
                         iterator,
                         value,
                     } => {
-                        self.frames[fi].pc = pc;
+                        self.stack.frames[fi].pc = pc;
                         let it = r!(iterator);
                         let next = r!(Reg(iterator.0 + 1));
                         let v = r!(value);
@@ -1643,7 +1662,7 @@ impl Vm {
                         r!(dst) = tri!(self.call(next, it, args));
                     }
                     I::IteratorClose { iterator } => {
-                        self.frames[fi].pc = pc;
+                        self.stack.frames[fi].pc = pc;
                         let it = r!(iterator);
                         tri!(crate::abstract_ops::iterators::iterator_close(self, it));
                     }
@@ -1657,7 +1676,7 @@ impl Vm {
                         value,
                         hint,
                     } => {
-                        self.frames[fi].pc = pc;
+                        self.stack.frames[fi].pc = pc;
                         let (c, v) = (r!(capability), r!(value));
                         tri!(self.add_declared_resource(c, v, hint.0));
                     }
@@ -1668,7 +1687,7 @@ impl Vm {
                         awaited,
                         offset,
                     } => {
-                        self.frames[fi].pc = pc;
+                        self.stack.frames[fi].pc = pc;
                         let c = r!(capability);
                         let completion = crate::using_declarations::FinallyCompletion {
                             kind: r!(kind),
@@ -1685,7 +1704,7 @@ impl Vm {
                         }
                     }
                     I::JoinDisposeError { kind, value, error } => {
-                        self.frames[fi].pc = pc;
+                        self.stack.frames[fi].pc = pc;
                         let completion = crate::using_declarations::FinallyCompletion {
                             kind: r!(kind),
                             value: r!(value),
@@ -1696,7 +1715,7 @@ impl Vm {
                         r!(value) = now.value;
                     }
                     I::IteratorCloseThrow { iterator } => {
-                        self.frames[fi].pc = pc;
+                        self.stack.frames[fi].pc = pc;
                         let it = r!(iterator);
                         if let Err(JsError::Terminate(t)) =
                             crate::abstract_ops::iterators::iterator_close(self, it)
@@ -1724,13 +1743,13 @@ impl Vm {
                         value,
                         result,
                     } => {
-                        self.frames[fi].pc = pc;
+                        self.stack.frames[fi].pc = pc;
                         let res = r!(result);
                         let o = tri!(self.require_object(res));
-                        let d = tri!(self.get(o, PropertyKey::String(self.names.done), res));
+                        let d = tri!(self.get(o, PropertyKey::String(self.agent.names.done), res));
                         let d = self.to_boolean(d);
                         r!(done) = Value::boolean(d);
-                        let v = tri!(self.get(o, PropertyKey::String(self.names.value), res));
+                        let v = tri!(self.get(o, PropertyKey::String(self.agent.names.value), res));
                         r!(value) = v;
                     }
                     I::RequireObject { src } => {
@@ -1738,7 +1757,7 @@ impl Vm {
                         tri!(self.require_object(v));
                     }
                     I::GetMethod { dst, object, name } => {
-                        self.frames[fi].pc = pc;
+                        self.stack.frames[fi].pc = pc;
                         let o = r!(object);
                         let n = self.script_atom(script, name.0);
                         let key = self.atom_to_key(n);
@@ -1746,14 +1765,14 @@ impl Vm {
                     }
                     I::Yield { dst, mode, value } | I::YieldDelegate { dst, mode, value } => {
                         let v = r!(value);
-                        self.frames[fi].pc = pc;
+                        self.stack.frames[fi].pc = pc;
                         let raw = matches!(instruction, I::YieldDelegate { .. });
                         let completion = tri!(self.yield_frame(dst.0, mode.0, v, raw));
                         deliver!(completion);
                     }
                     I::Await { dst, value } => {
                         let v = r!(value);
-                        self.frames[fi].pc = pc;
+                        self.stack.frames[fi].pc = pc;
                         let completion = tri!(self.await_frame(dst.0, v));
                         deliver!(completion);
                     }
@@ -1776,6 +1795,7 @@ impl Vm {
                             && let ObjectKind::ImportBinding { env, slot } = self.obj(o).kind
                         {
                             v = self
+                                .agent
                                 .heap
                                 .envs
                                 .get(env.0)
@@ -1798,14 +1818,14 @@ impl Vm {
                         specifier,
                         options,
                     } => {
-                        self.frames[fi].pc = pc;
+                        self.stack.frames[fi].pc = pc;
                         let s = r!(specifier);
                         let o = r!(options);
                         r!(dst) = crate::module::dynamic_import(self, script, s, o);
                     }
                 }
             };
-            self.frames[fi].pc = pc;
+            self.stack.frames[fi].pc = pc;
             self.note_origin(&error);
             pending = Some(error);
         }
@@ -1814,13 +1834,13 @@ impl Vm {
     /// Records where an exception started, for uncaught-error reports.
     fn note_origin(&mut self, e: &JsError) {
         if let JsError::Throw(v) = e
-            && self.origin_value != Some(*v)
-            && let Some(frame) = self.frames.last()
+            && self.stack.origin_value != Some(*v)
+            && let Some(frame) = self.stack.frames.last()
         {
             let f = frame.script().function(frame.function);
             let offset = crate::vm::position_of(f, frame.pc.saturating_sub(1));
-            self.exception_origin = Some((frame.script.to_rc(), offset));
-            self.origin_value = Some(*v);
+            self.stack.exception_origin = Some((frame.script.to_rc(), offset));
+            self.stack.origin_value = Some(*v);
         }
     }
 
@@ -1829,7 +1849,7 @@ impl Vm {
     /// native code; `Err`: no handler before native code.
     fn unwind(&mut self, mut error: JsError) -> JsResult<Option<Value>> {
         loop {
-            let Some(frame) = self.frames.last() else {
+            let Some(frame) = self.stack.frames.last() else {
                 return Err(error);
             };
             if let JsError::Throw(value) = error {
@@ -1841,15 +1861,15 @@ impl Vm {
                     .find(|h| h.start.to_native() <= pc && pc < h.end.to_native())
                     .map(|h| (h.handler.to_native(), h.env_depth.to_native()));
                 if let Some((target, depth)) = handler {
-                    let fi = self.frames.len() - 1;
-                    while self.frames[fi].env_depth > depth {
-                        if let Some(e) = self.frames[fi].env {
-                            self.frames[fi].env = self.heap.envs.get(e.0).parent;
+                    let fi = self.stack.frames.len() - 1;
+                    while self.stack.frames[fi].env_depth > depth {
+                        if let Some(e) = self.stack.frames[fi].env {
+                            self.stack.frames[fi].env = self.agent.heap.envs.get(e.0).parent;
                         }
-                        self.frames[fi].env_depth -= 1;
+                        self.stack.frames[fi].env_depth -= 1;
                     }
-                    self.frames[fi].pc = target as usize;
-                    self.thrown = value;
+                    self.stack.frames[fi].pc = target as usize;
+                    self.stack.thrown = value;
                     // Entering a handler counts like a backward jump: a loop made of throws
                     // (which a forged cache can build) still meets the budget and the collector.
                     if let Err(stop) = self.check_interrupt() {
@@ -1862,21 +1882,21 @@ impl Vm {
                 // An async function rejects its promise instead of throwing.
                 if let Some(p) = frame.promise() {
                     let frame = self.pop_frame().expect("a frame");
-                    self.registers.truncate(frame.base);
+                    self.stack.registers.truncate(frame.base);
                     crate::builtins::promise::reject_promise(self, p, value);
                     match frame.return_to {
                         ReturnTo::Native => return Ok(Some(p)),
                         ReturnTo::Register(r) => {
-                            let caller = self.frames.last().expect("a caller");
+                            let caller = self.stack.frames.last().expect("a caller");
                             let at = caller.base + r as usize;
-                            self.registers[at] = p;
+                            self.stack.registers[at] = p;
                             return Ok(None);
                         }
                     }
                 }
             }
             let frame = self.pop_frame().expect("a frame");
-            self.registers.truncate(frame.base);
+            self.stack.registers.truncate(frame.base);
             if let Some(g) = frame.generator()
                 && let ObjectKind::Generator(state) = &mut self.obj_mut(g).kind
             {

@@ -17,6 +17,40 @@ use crate::value::Value;
 use crate::vm::{JsError, JsResult, Vm};
 use std::mem::MaybeUninit;
 use std::rc::Rc;
+use std::sync::Arc;
+use std::sync::atomic::AtomicBool;
+
+/// When the running code must stop: the host's interrupt flag and deadline, the instruction
+/// budget, and a heap found over its limit. Checked at safepoints ([`Vm::check_interrupt`]).
+pub struct Termination {
+    /// Set to stop the running code at the next check (timeouts, Ctrl-C).
+    pub interrupt: Arc<AtomicBool>,
+    pub deadline: Option<std::time::Instant>,
+    /// Safepoints (calls and backward jumps) passed so far.
+    pub ticks: u64,
+    /// Terminate once `ticks` reaches this: an instruction budget that, unlike a deadline, gives
+    /// the same cut-off point on every run. Set it with [`Vm::set_tick_budget`].
+    pub tick_budget: Option<u64>,
+    /// The tick at which `check_interrupt` looks at anything: the next multiple of 1024 (when
+    /// the interrupt flag and the clock are read) or the budget, whichever comes first; 0 when
+    /// a check is due now (the heap passed its limit, the budget changed).
+    pub(crate) check_at: u64,
+    /// A collection found more live bytes than the heap's limit: terminate at the next check.
+    pub(crate) heap_limit_hit: bool,
+}
+
+impl Default for Termination {
+    fn default() -> Termination {
+        Termination {
+            interrupt: Arc::new(AtomicBool::new(false)),
+            deadline: None,
+            ticks: 0,
+            tick_budget: None,
+            check_at: 0,
+            heap_limit_hit: false,
+        }
+    }
+}
 
 /// The longest string, in UTF-16 code units: V8's limit on 64-bit targets (2^29 − 24), so
 /// scripts that probe it see the same `RangeError` as in Node.
@@ -56,12 +90,18 @@ impl Vm {
     pub fn check_interrupt_now(&mut self) -> JsResult<()> {
         self.check_interrupt()?;
         let expired = self
+            .termination
             .deadline
             .is_some_and(|d| std::time::Instant::now() >= d);
-        if expired || self.interrupt.load(std::sync::atomic::Ordering::Relaxed) {
+        if expired
+            || self
+                .termination
+                .interrupt
+                .load(std::sync::atomic::Ordering::Relaxed)
+        {
             // `check_interrupt` reads them, and says which fired, when the incremented count
             // is a multiple of 1024. (Only then: the count also paces heap-limit measurements.)
-            self.ticks |= 0x3FF;
+            self.termination.ticks |= 0x3FF;
             return self.check_interrupt();
         }
         Ok(())

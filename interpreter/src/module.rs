@@ -304,7 +304,14 @@ impl Vm {
         ) else {
             return false;
         };
-        match self.heap.envs.get_mut(env.0).slots.get_mut(slot as usize) {
+        match self
+            .agent
+            .heap
+            .envs
+            .get_mut(env.0)
+            .slots
+            .get_mut(slot as usize)
+        {
             Some(cell) => {
                 *cell = value;
                 true
@@ -611,7 +618,14 @@ impl Vm {
                         }
                     },
                 };
-                if let Some(s) = self.heap.envs.get_mut(env.0).slots.get_mut(slot as usize) {
+                if let Some(s) = self
+                    .agent
+                    .heap
+                    .envs
+                    .get_mut(env.0)
+                    .slots
+                    .get_mut(slot as usize)
+                {
                     *s = value;
                 }
             }
@@ -636,15 +650,22 @@ impl Vm {
     /// InitializeEnvironment step 24: the module's function declarations, created in its
     /// environment and realm before any module of the graph runs.
     fn instantiate_functions(&mut self, m: usize, script: &Rc<LoadedScript>, env: EnvRef) {
-        let saved = self.realm;
-        self.realm = script.realm;
+        let saved = self.stack.realm;
+        self.stack.realm = script.realm;
         for (slot, index) in self.modules.records[m].functions.clone() {
             let f = self.make_closure(script, index, Some(env), Value::UNDEFINED, Value::UNDEFINED);
-            if let Some(s) = self.heap.envs.get_mut(env.0).slots.get_mut(slot as usize) {
+            if let Some(s) = self
+                .agent
+                .heap
+                .envs
+                .get_mut(env.0)
+                .slots
+                .get_mut(slot as usize)
+            {
                 *s = f.value();
             }
         }
-        self.realm = saved;
+        self.stack.realm = saved;
     }
 
     /// 16.2.1.10 GetModuleNamespace
@@ -659,7 +680,7 @@ impl Vm {
         };
         let ns = self.alloc(Object::new(None, ObjectKind::Namespace(Box::default())));
         self.modules.records[m].namespace = Some(ns);
-        let tag = PropertyKey::Symbol(self.symbols.to_string_tag);
+        let tag = PropertyKey::Symbol(self.agent.symbols.to_string_tag);
         let module_text = self.string("Module");
         self.define_data(ns, tag, module_text, 0);
         self.obj_mut(ns).extensible = false;
@@ -903,10 +924,10 @@ impl Vm {
                 is_async: true,
             })),
         ));
-        let saved = self.realm;
-        self.realm = script.realm;
+        let saved = self.stack.realm;
+        self.stack.realm = script.realm;
         let result = self.run_code_with(script, Value::UNDEFINED, Some(holder), Some(promise), env);
-        self.realm = saved;
+        self.stack.realm = saved;
         result.map(|_| ())
     }
 

@@ -51,7 +51,7 @@ impl Vm {
     }
 
     pub fn new_env(&mut self, env: Env) -> EnvRef {
-        self.heap.alloc_env(env)
+        self.agent.heap.alloc_env(env)
     }
 
     /// Slot `slot` of environment `depth` of the frame.
@@ -63,7 +63,7 @@ impl Vm {
         slot: u32,
     ) -> JsResult<(EnvRef, Value)> {
         match self.env_holding(fi, depth, slot) {
-            Some(env) => Ok((env, self.heap.envs.get(env.0).slots[slot as usize])),
+            Some(env) => Ok((env, self.agent.heap.envs.get(env.0).slots[slot as usize])),
             None => Err(self.environment_out_of_range()),
         }
     }
@@ -74,11 +74,11 @@ impl Vm {
     /// built at run time).
     #[inline(always)]
     pub(crate) fn env_holding(&self, fi: usize, depth: u32, slot: u32) -> Option<EnvRef> {
-        let mut e = self.frames[fi].env?;
+        let mut e = self.stack.frames[fi].env?;
         for _ in 0..depth {
-            e = self.heap.envs.get(e.0).parent?;
+            e = self.agent.heap.envs.get(e.0).parent?;
         }
-        ((slot as usize) < self.heap.envs.get(e.0).slots.len()).then_some(e)
+        ((slot as usize) < self.agent.heap.envs.get(e.0).slots.len()).then_some(e)
     }
 
     #[cold]
@@ -87,7 +87,7 @@ impl Vm {
     }
 
     pub(crate) fn tdz_error(&mut self, name: Atom) -> JsError {
-        let n = self.atoms.to_rust(name);
+        let n = self.agent.atoms.to_rust(name);
         if n == "this" {
             return self.reference_error(
                 "Must call super constructor in derived class before accessing 'this' or returning from derived constructor",
@@ -99,7 +99,7 @@ impl Vm {
     pub(crate) fn resolve_name(&mut self, env: Option<EnvRef>, name: Atom) -> JsResult<NameRef> {
         let mut e = env;
         while let Some(env_ref) = e {
-            let env = self.heap.envs.get(env_ref.0);
+            let env = self.agent.heap.envs.get(env_ref.0);
             let parent = env.parent;
             match &env.kind {
                 EnvKind::Declarative { names, extra } => {
@@ -114,7 +114,7 @@ impl Vm {
                     let o = *o;
                     let key = self.atom_to_key(name);
                     if self.has_property(o, key)? {
-                        let unscopables = PropertyKey::Symbol(self.symbols.unscopables);
+                        let unscopables = PropertyKey::Symbol(self.agent.symbols.unscopables);
                         let u = self.get(o, unscopables, o.value())?;
                         let blocked = match u.as_object() {
                             Some(uo) => {
@@ -131,7 +131,7 @@ impl Vm {
             }
             e = parent;
         }
-        let realm = self.realm as usize;
+        let realm = self.stack.realm as usize;
         if self.realms[realm].global_lexicals.contains_key(&name) {
             return Ok(NameRef::GlobalLexical);
         }
@@ -146,13 +146,13 @@ impl Vm {
     pub(crate) fn read_name(&mut self, found: NameRef, name: Atom) -> JsResult<(Value, Value)> {
         match found {
             NameRef::Slot(e, i) => {
-                let v = self.heap.envs.get(e.0).slots[i];
+                let v = self.agent.heap.envs.get(e.0).slots[i];
                 if v.is_hole() {
                     return Err(self.tdz_error(name));
                 }
                 Ok((v, Value::UNDEFINED))
             }
-            NameRef::Extra(e, i) => match &self.heap.envs.get(e.0).kind {
+            NameRef::Extra(e, i) => match &self.agent.heap.envs.get(e.0).kind {
                 EnvKind::Declarative { extra, .. } => Ok((extra[i].1, Value::UNDEFINED)),
                 _ => Ok((Value::UNDEFINED, Value::UNDEFINED)),
             },
@@ -166,7 +166,7 @@ impl Vm {
                 Ok((self.get_global(name)?, Value::UNDEFINED))
             }
             NameRef::Unresolvable => {
-                let n = self.atoms.to_rust(name);
+                let n = self.agent.atoms.to_rust(name);
                 Err(self.reference_error(&format!("{n} is not defined")))
             }
         }
@@ -175,7 +175,7 @@ impl Vm {
     pub(crate) fn get_name(&mut self, env: Option<EnvRef>, name: Atom) -> JsResult<(Value, Value)> {
         let found = self.resolve_name(env, name)?;
         if matches!(found, NameRef::Unresolvable) {
-            match self.atoms.to_rust(name).as_str() {
+            match self.agent.atoms.to_rust(name).as_str() {
                 "this" => {
                     let g = self.intrinsics().global_this;
                     return Ok((g.value(), Value::UNDEFINED));
@@ -198,7 +198,7 @@ impl Vm {
         match self.resolve_name(env, name)? {
             NameRef::Slot(e, i) => {
                 let (old, kind) = {
-                    let env = self.heap.envs.get(e.0);
+                    let env = self.agent.heap.envs.get(e.0);
                     let kind = match &env.kind {
                         EnvKind::Declarative { names, .. } => names.kinds[i],
                         _ => 0,
@@ -211,7 +211,7 @@ impl Vm {
                     }
                     if kind & kiln_compiler::code::binding::SELF_NAME != 0 {
                         if strict {
-                            let n = self.atoms.to_rust(name);
+                            let n = self.agent.atoms.to_rust(name);
                             return Err(
                                 self.type_error(&format!("Assignment to constant variable '{n}'."))
                             );
@@ -219,17 +219,19 @@ impl Vm {
                         return Ok(());
                     }
                     if kind & kiln_compiler::code::binding::CONST != 0 {
-                        let n = self.atoms.to_rust(name);
+                        let n = self.agent.atoms.to_rust(name);
                         return Err(
                             self.type_error(&format!("Assignment to constant variable '{n}'."))
                         );
                     }
                 }
-                self.heap.envs.get_mut(e.0).slots[i] = v;
+                self.agent.heap.envs.get_mut(e.0).slots[i] = v;
                 Ok(())
             }
             NameRef::Extra(e, i) => {
-                if let EnvKind::Declarative { extra, .. } = &mut self.heap.envs.get_mut(e.0).kind {
+                if let EnvKind::Declarative { extra, .. } =
+                    &mut self.agent.heap.envs.get_mut(e.0).kind
+                {
                     extra[i].1 = v;
                 }
                 Ok(())
@@ -238,12 +240,12 @@ impl Vm {
                 let key = self.atom_to_key(name);
                 let still_there = self.has_property(o, key)?;
                 if !still_there && strict {
-                    let n = self.atoms.to_rust(name);
+                    let n = self.agent.atoms.to_rust(name);
                     return Err(self.reference_error(&format!("{n} is not defined")));
                 }
                 let ok = self.set(o, key, v, o.value())?;
                 if !ok && strict {
-                    let n = self.atoms.to_rust(name);
+                    let n = self.agent.atoms.to_rust(name);
                     return Err(
                         self.type_error(&format!("Cannot assign to read only property '{n}'"))
                     );
@@ -252,7 +254,7 @@ impl Vm {
             }
             NameRef::GlobalLexical | NameRef::GlobalObject | NameRef::Unresolvable => {
                 if init {
-                    let realm = self.realm as usize;
+                    let realm = self.stack.realm as usize;
                     if let Some(entry) = self.realms[realm].global_lexicals.get_mut(&name) {
                         entry.0 = v;
                         return Ok(());
@@ -267,7 +269,9 @@ impl Vm {
         match self.resolve_name(env, name)? {
             NameRef::Slot(..) | NameRef::GlobalLexical => Ok(false),
             NameRef::Extra(e, i) => {
-                if let EnvKind::Declarative { extra, .. } = &mut self.heap.envs.get_mut(e.0).kind {
+                if let EnvKind::Declarative { extra, .. } =
+                    &mut self.agent.heap.envs.get_mut(e.0).kind
+                {
                     extra.remove(i);
                 }
                 Ok(true)
@@ -297,7 +301,7 @@ impl Vm {
     ) -> JsResult<bool> {
         let mut e = env;
         while let Some(env_ref) = e {
-            let env = self.heap.envs.get(env_ref.0);
+            let env = self.agent.heap.envs.get(env_ref.0);
             if let EnvKind::Declarative { names, .. } = &env.kind {
                 if names.names.contains(&name) {
                     if names.is_function {
@@ -313,7 +317,7 @@ impl Vm {
             e = env.parent;
         }
         if e.is_none() {
-            let realm = self.realm as usize;
+            let realm = self.stack.realm as usize;
             if self.realms[realm].global_lexicals.contains_key(&name) {
                 return Ok(false);
             }
@@ -336,19 +340,19 @@ impl Vm {
     ) -> JsResult<()> {
         let mut e = env;
         while let Some(env_ref) = e {
-            let env = self.heap.envs.get(env_ref.0);
+            let env = self.agent.heap.envs.get(env_ref.0);
             let parent = env.parent;
             if let EnvKind::Declarative { names, extra } = &env.kind {
                 if let Some(i) = names.names.iter().position(|n| *n == name) {
                     let kind = names.kinds[i];
                     if kind & kiln_compiler::code::binding::LEXICAL != 0 {
-                        let n = self.atoms.to_rust(name);
+                        let n = self.agent.atoms.to_rust(name);
                         return Err(self
                             .syntax_error(&format!("Identifier '{n}' has already been declared")));
                     }
                     if names.is_function {
                         if let Some(v) = value {
-                            self.heap.envs.get_mut(env_ref.0).slots[i] = v;
+                            self.agent.heap.envs.get_mut(env_ref.0).slots[i] = v;
                         }
                         return Ok(());
                     }
@@ -356,7 +360,7 @@ impl Vm {
                 if names.is_function {
                     let existing = extra.iter().position(|(n, _)| *n == name);
                     if let EnvKind::Declarative { extra, .. } =
-                        &mut self.heap.envs.get_mut(env_ref.0).kind
+                        &mut self.agent.heap.envs.get_mut(env_ref.0).kind
                     {
                         match existing {
                             Some(i) => {

@@ -19,11 +19,11 @@ pub enum Hint {
 
 impl Vm {
     pub fn bigint(&self, b: BigRef) -> &BigInt {
-        self.heap.bigints.get(b.0)
+        self.agent.heap.bigints.get(b.0)
     }
 
     pub fn new_bigint(&mut self, b: BigInt) -> Value {
-        self.heap.alloc_bigint(b).value()
+        self.agent.heap.alloc_bigint(b).value()
     }
 
     /// 7.1.2 ToBoolean
@@ -33,9 +33,11 @@ impl Vm {
             Unboxed::Boolean(b) => b,
             Unboxed::Int32(i) => i != 0,
             Unboxed::Number(n) => !(n == 0.0 || n.is_nan()),
-            Unboxed::Heap(HeapKind::String, i) => self.heap.strings.get(i as u32).len > 0,
-            Unboxed::Heap(HeapKind::BigInt, i) => !self.heap.bigints.get(i as u32).is_zero(),
-            Unboxed::Heap(HeapKind::Object, i) => !self.heap.objects.get(i as u32).is_html_dda,
+            Unboxed::Heap(HeapKind::String, i) => self.agent.heap.strings.get(i as u32).len > 0,
+            Unboxed::Heap(HeapKind::BigInt, i) => !self.agent.heap.bigints.get(i as u32).is_zero(),
+            Unboxed::Heap(HeapKind::Object, i) => {
+                !self.agent.heap.objects.get(i as u32).is_html_dda
+            }
             Unboxed::Heap(HeapKind::Symbol, _) => true,
         }
     }
@@ -45,7 +47,7 @@ impl Vm {
         let Some(o) = v.as_object() else {
             return Ok(v);
         };
-        let key = PropertyKey::Symbol(self.symbols.to_primitive);
+        let key = PropertyKey::Symbol(self.agent.symbols.to_primitive);
         let exotic = self.get(o, key, v)?;
         if !exotic.is_nullish() {
             if !self.is_callable(exotic) {
@@ -72,9 +74,9 @@ impl Vm {
             return Ok(v);
         };
         let order = if hint == Hint::String {
-            [self.names.to_string, self.names.value_of]
+            [self.agent.names.to_string, self.agent.names.value_of]
         } else {
-            [self.names.value_of, self.names.to_string]
+            [self.agent.names.value_of, self.agent.names.to_string]
         };
         for name in order {
             let method = self.get(o, PropertyKey::String(name), v)?;
@@ -180,7 +182,7 @@ impl Vm {
             Unboxed::Heap(HeapKind::Symbol, _) => {
                 return Err(self.type_error("Cannot convert a Symbol value to a string"));
             }
-            Unboxed::Heap(HeapKind::BigInt, i) => self.heap.bigints.get(i as u32).to_string(),
+            Unboxed::Heap(HeapKind::BigInt, i) => self.agent.heap.bigints.get(i as u32).to_string(),
             Unboxed::Heap(HeapKind::Object, _) => {
                 let p = self.to_primitive(v, Hint::String)?;
                 return self.to_string(p);
@@ -220,7 +222,7 @@ impl Vm {
     /// The property key of string `s`; a named key's atom is remembered by the string (and
     /// kept alive by it). Fails only when interning a long name is terminated.
     pub fn string_key(&mut self, s: StrRef) -> JsResult<PropertyKey> {
-        let cached = self.heap.strings.get(s.0).atom;
+        let cached = self.agent.heap.strings.get(s.0).atom;
         if cached != crate::string::NO_ATOM {
             return Ok(PropertyKey::String(Atom(cached)));
         }
@@ -230,7 +232,7 @@ impl Vm {
         let units = self.units(s);
         let key = self.key_from_units(&units);
         if let PropertyKey::String(atom) = key {
-            self.heap.strings.get_mut(s.0).atom = atom.0;
+            self.agent.heap.strings.get_mut(s.0).atom = atom.0;
         }
         Ok(key)
     }
@@ -245,10 +247,10 @@ impl Vm {
         self.in_chunks(units.len(), STRING_CHUNK, |_, r| digest.add(&units[r]))?;
         let digest = digest.finish();
         let mut found = None;
-        for candidate in self.atoms.long_candidates(digest, units.len()) {
+        for candidate in self.agent.atoms.long_candidates(digest, units.len()) {
             let mut same = true;
             self.in_chunks(units.len(), STRING_CHUNK, |vm, r| {
-                same = same && vm.atoms.units(candidate)[r.clone()] == units[r];
+                same = same && vm.agent.atoms.units(candidate)[r.clone()] == units[r];
             })?;
             if same {
                 found = Some(candidate);
@@ -260,14 +262,14 @@ impl Vm {
             None => {
                 // The table keeps the units (shared with `s` when it has two-byte storage).
                 self.reserve(2 * units.len())?;
-                let before = self.atoms.heap_bytes();
-                let atom = self.atoms.add_long(units, digest);
-                let grown = self.atoms.heap_bytes().saturating_sub(before);
-                self.heap.note_growth(grown);
+                let before = self.agent.atoms.heap_bytes();
+                let atom = self.agent.atoms.add_long(units, digest);
+                let grown = self.agent.atoms.heap_bytes().saturating_sub(before);
+                self.agent.heap.note_growth(grown);
                 atom
             }
         };
-        self.heap.strings.get_mut(s.0).atom = atom.0;
+        self.agent.heap.strings.get_mut(s.0).atom = atom.0;
         Ok(PropertyKey::String(atom))
     }
 
@@ -332,7 +334,7 @@ impl Vm {
             Unboxed::Heap(HeapKind::Symbol, _) => "symbol",
             Unboxed::Heap(HeapKind::BigInt, _) => "bigint",
             Unboxed::Heap(HeapKind::Object, i) => {
-                if self.heap.objects.get(i as u32).is_html_dda {
+                if self.agent.heap.objects.get(i as u32).is_html_dda {
                     "undefined"
                 } else if self.is_callable(v) {
                     "function"
@@ -357,7 +359,7 @@ impl Vm {
                 return self.string_equals(StrRef(x as u32), StrRef(y as u32));
             }
             (Unboxed::Heap(HeapKind::BigInt, x), Unboxed::Heap(HeapKind::BigInt, y)) => {
-                self.heap.bigints.get(x as u32) == self.heap.bigints.get(y as u32)
+                self.agent.heap.bigints.get(x as u32) == self.agent.heap.bigints.get(y as u32)
             }
             _ => false,
         })
@@ -376,8 +378,8 @@ impl Vm {
         }
         if len as usize <= STRING_CHUNK
             && let Some(order) = compare_flat(
-                &self.heap.strings.get(a.0).data,
-                &self.heap.strings.get(b.0).data,
+                &self.agent.heap.strings.get(a.0).data,
+                &self.agent.heap.strings.get(b.0).data,
                 0..len as usize,
             )
         {
@@ -397,8 +399,8 @@ impl Vm {
         loop {
             let end = common.min(start + STRING_CHUNK);
             let order = compare_flat(
-                &self.heap.strings.get(a.0).data,
-                &self.heap.strings.get(b.0).data,
+                &self.agent.heap.strings.get(a.0).data,
+                &self.agent.heap.strings.get(b.0).data,
                 start..end,
             )
             .expect("flattened strings");
@@ -698,7 +700,7 @@ impl Vm {
         let Some(t) = target.as_object() else {
             return Err(self.type_error("Right-hand side of 'instanceof' is not an object"));
         };
-        let key = PropertyKey::Symbol(self.symbols.has_instance);
+        let key = PropertyKey::Symbol(self.agent.symbols.has_instance);
         let handler = self.get(t, key, target)?;
         if !handler.is_nullish() {
             let r = self.call(handler, target, &[v])?;
@@ -725,7 +727,7 @@ impl Vm {
         let Some(mut o) = v.as_object() else {
             return Ok(false);
         };
-        let key = PropertyKey::String(self.names.prototype);
+        let key = PropertyKey::String(self.agent.names.prototype);
         let proto = self.get(co, key, c)?;
         let Some(proto) = proto.as_object() else {
             return Err(self.type_error("Function has non-object prototype in instanceof check"));

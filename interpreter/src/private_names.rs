@@ -22,7 +22,7 @@ impl Vm {
         match self.obj(obj).private.iter().position(|(s, _)| *s == sym) {
             Some(i) => Ok((obj, i)),
             None => {
-                let d = self.heap.symbols.get(sym.0).description;
+                let d = self.agent.heap.symbols.get(sym.0).description;
                 let n = d
                     .as_string()
                     .map(|s| self.rust_string(s))
@@ -75,7 +75,7 @@ impl Vm {
                 self.type_error("Cannot initialize private members twice on the same object")
             );
         }
-        let element = match self.heap.symbols.get(sym.0).private.as_deref() {
+        let element = match self.agent.heap.symbols.get(sym.0).private.as_deref() {
             Some(p) if p.method.is_some() => PrivateElement::Method(p.method.unwrap_or_default()),
             Some(p) if p.getter.is_some() || p.setter.is_some() => PrivateElement::Accessor {
                 get: p.getter.unwrap_or(Value::UNDEFINED),

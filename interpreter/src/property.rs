@@ -129,7 +129,7 @@ impl Vm {
             let before = elements.capacity();
             elements.push(v);
             let grown = (elements.capacity() - before) * size_of::<Value>();
-            self.heap.note_growth(grown);
+            self.agent.heap.note_growth(grown);
         } else {
             elements[idx] = v;
         }
@@ -149,12 +149,13 @@ impl Vm {
                     mapped: Some((env, count)),
                 } = &object.kind
                     && i < *count
-                    && !self.unmapped_arguments.contains(&(o.0, i))
+                    && !self.agent.unmapped_arguments.contains(&(o.0, i))
                     && let Elements::Dense(v) = &object.elements
                     && let Some(&x) = v.get(i as usize)
                     && !x.is_hole()
                 {
                     let value = self
+                        .agent
                         .heap
                         .envs
                         .get(env.0)
@@ -172,7 +173,7 @@ impl Vm {
                     Elements::Sparse(m) => m.get(&i).copied(),
                 }
             }
-            PropertyKey::String(a) if object.is_array() && a == self.names.length => {
+            PropertyKey::String(a) if object.is_array() && a == self.agent.names.length => {
                 let mut at = 0;
                 if object.length_writable {
                     at |= attrs::WRITABLE;
@@ -181,7 +182,7 @@ impl Vm {
             }
             _ => {
                 if let Some(shape) = object.shape {
-                    let shape = self.shapes.get(shape);
+                    let shape = self.agent.shapes.get(shape);
                     let &i = shape.index.get(&key)?;
                     Some(Property {
                         slot: self.load_slot(object.slots[i as usize]),
@@ -233,7 +234,7 @@ impl Vm {
         self.layout_changing(o);
         let object = self.obj(o);
         let Some(shape) = object.shape else { return };
-        let shape = self.shapes.get(shape);
+        let shape = self.agent.shapes.get(shape);
         let d = Dictionary {
             keys: (*shape.keys).clone(),
             index: (*shape.index).clone(),
@@ -266,12 +267,12 @@ impl Vm {
                     && i < count
                     // 10.4.4: once deleted or redefined, the index is no longer mapped, even if
                     // a property of that name comes back.
-                    && !self.unmapped_arguments.contains(&(o.0, i))
+                    && !self.agent.unmapped_arguments.contains(&(o.0, i))
                 {
                     if let Slot::Data(v) = p.slot
                         && p.attrs == attrs::DEFAULT
                     {
-                        self.heap.envs.get_mut(env.0).slots[i as usize] = v;
+                        self.agent.heap.envs.get_mut(env.0).slots[i as usize] = v;
                     } else {
                         self.unmap_argument(o, i);
                     }
@@ -296,13 +297,13 @@ impl Vm {
                             v.resize(idx, Value::HOLE);
                             v.push(value);
                             let grown = (v.capacity() - before) * size_of::<Value>();
-                            self.heap.note_growth(grown);
+                            self.agent.heap.note_growth(grown);
                             return true;
                         }
                     }
                     Elements::Sparse(m) => {
                         m.insert(i, p);
-                        self.heap.note_growth(SPARSE_ENTRY_BYTES);
+                        self.agent.heap.note_growth(SPARSE_ENTRY_BYTES);
                         return true;
                     }
                     Elements::Dense(_) => {}
@@ -311,13 +312,13 @@ impl Vm {
                 if let Elements::Sparse(m) = &mut self.obj_mut(o).elements {
                     m.insert(i, p);
                 }
-                self.heap.note_growth(SPARSE_ENTRY_BYTES);
+                self.agent.heap.note_growth(SPARSE_ENTRY_BYTES);
                 true
             }
             _ => {
                 let object = self.obj(o);
                 if let Some(shape) = object.shape {
-                    let s = self.shapes.get(shape);
+                    let s = self.agent.shapes.get(shape);
                     if let Some(&i) = s.index.get(&key) {
                         if s.keys[i as usize].1 == p.attrs {
                             let stored = self.store_slot(p.slot);
@@ -326,10 +327,10 @@ impl Vm {
                         }
                         self.make_dictionary(o);
                     } else {
-                        let shapes_before = self.shapes.heap_bytes();
-                        let added = self.shapes.add(shape, key, p.attrs);
-                        let grown = self.shapes.heap_bytes().saturating_sub(shapes_before);
-                        self.heap.note_growth(grown);
+                        let shapes_before = self.agent.shapes.heap_bytes();
+                        let added = self.agent.shapes.add(shape, key, p.attrs);
+                        let grown = self.agent.shapes.heap_bytes().saturating_sub(shapes_before);
+                        self.agent.heap.note_growth(grown);
                         match added {
                             Some(next) => {
                                 self.layout_changing(o);
@@ -337,7 +338,7 @@ impl Vm {
                                 let object = self.obj_mut(o);
                                 object.shape = Some(next);
                                 let grown = object.slots.push(stored);
-                                self.heap.note_growth(grown);
+                                self.agent.heap.note_growth(grown);
                                 return true;
                             }
                             None => self.make_dictionary(o),
@@ -357,7 +358,7 @@ impl Vm {
                         d.index.insert(key, d.keys.len() as u32);
                         d.keys.push((key, p.attrs));
                         object.slots.push(stored);
-                        self.heap.note_growth(DICTIONARY_ENTRY_BYTES);
+                        self.agent.heap.note_growth(DICTIONARY_ENTRY_BYTES);
                     }
                 }
                 true
@@ -370,10 +371,10 @@ impl Vm {
         let value = match self.obj(o).kind {
             ObjectKind::Arguments {
                 mapped: Some((env, _)),
-            } => self.heap.envs.get(env.0).slots[i as usize],
+            } => self.agent.heap.envs.get(env.0).slots[i as usize],
             _ => return,
         };
-        self.unmapped_arguments.insert((o.0, i));
+        self.agent.unmapped_arguments.insert((o.0, i));
         let object = self.obj_mut(o);
         if let Elements::Dense(v) = &mut object.elements
             && (i as usize) < v.len()
@@ -386,7 +387,7 @@ impl Vm {
         match key {
             PropertyKey::Index(i) => {
                 if matches!(self.obj(o).kind, ObjectKind::Arguments { mapped: Some(_) }) {
-                    self.unmapped_arguments.insert((o.0, i));
+                    self.agent.unmapped_arguments.insert((o.0, i));
                 }
                 match &mut self.obj_mut(o).elements {
                     Elements::Dense(v) => {
@@ -444,7 +445,7 @@ impl Vm {
                 return Some(
                     entries
                         .iter()
-                        .find(|(a, _)| self.atoms.units(*a) == &units[..])
+                        .find(|(a, _)| self.agent.atoms.units(*a) == &units[..])
                         .map(|(_, t)| *t),
                 );
             }
@@ -458,7 +459,7 @@ impl Vm {
         match target {
             NamespaceTarget::Namespace(n) => Ok(n.value()),
             NamespaceTarget::Binding(env, slot) => {
-                let v = self.heap.envs.get(env.0).slots[slot as usize];
+                let v = self.agent.heap.envs.get(env.0).slots[slot as usize];
                 if v.is_hole() {
                     let k = self.key_text(key);
                     return Err(
@@ -498,7 +499,7 @@ impl Vm {
         if let Some(p) = self.own_property_raw(o, key) {
             if let ObjectKind::Arguments { mapped: Some(_) } = self.obj(o).kind
                 && let PropertyKey::Index(i) = key
-                && self.unmapped_arguments.contains(&(o.0, i))
+                && self.agent.unmapped_arguments.contains(&(o.0, i))
             {
                 return Ok(match &self.obj(o).elements {
                     Elements::Dense(v) => v
@@ -517,7 +518,7 @@ impl Vm {
                     let c = self.single_unit_string(u);
                     return Ok(Some(Property::data(c, attrs::ENUMERABLE)));
                 }
-                PropertyKey::String(a) if a == self.names.length => {
+                PropertyKey::String(a) if a == self.agent.names.length => {
                     let len = self.string_len(s);
                     return Ok(Some(Property::data(Value::int32(len as i32), 0)));
                 }
@@ -564,7 +565,7 @@ impl Vm {
         }
         let object = self.obj(o);
         if object.is_array() {
-            if key == PropertyKey::String(self.names.length) {
+            if key == PropertyKey::String(self.agent.names.length) {
                 return self.array_set_length(o, desc);
             }
             if let PropertyKey::Index(i) = key
@@ -588,7 +589,7 @@ impl Vm {
         if let ObjectKind::Arguments { mapped: Some(_) } = self.obj(o).kind
             && let PropertyKey::Index(i) = key
             && current.is_some()
-            && !self.unmapped_arguments.contains(&(o.0, i))
+            && !self.agent.unmapped_arguments.contains(&(o.0, i))
         {
             let mut d = desc;
             if d.is_data() && d.value.is_none() && d.writable == Some(false) {
@@ -607,7 +608,7 @@ impl Vm {
                             mapped: Some((env, _)),
                         } = self.obj(o).kind
                     {
-                        self.heap.envs.get_mut(env.0).slots[i as usize] = v;
+                        self.agent.heap.envs.get_mut(env.0).slots[i as usize] = v;
                     }
                     if desc.writable == Some(false) {
                         self.unmap_argument(o, i);
@@ -742,7 +743,7 @@ impl Vm {
     fn array_set_length(&mut self, o: ObjRef, desc: Descriptor) -> JsResult<bool> {
         let Some(value) = desc.value else {
             // Only attributes: validate against the length property as it stands.
-            let length_key = PropertyKey::String(self.names.length);
+            let length_key = PropertyKey::String(self.agent.names.length);
             let current = self.own_property_raw(o, length_key);
             if desc.configurable == Some(true)
                 || desc.enumerable == Some(true)
@@ -898,7 +899,7 @@ impl Vm {
         }
         if let Some(s) = v.as_string() {
             match key {
-                PropertyKey::String(a) if a == self.names.length => {
+                PropertyKey::String(a) if a == self.agent.names.length => {
                     return Ok(Value::int32(self.string_len(s) as i32));
                 }
                 PropertyKey::Index(i) if i < self.string_len(s) => {
@@ -996,7 +997,8 @@ impl Vm {
                         self.obj(r).kind,
                         ObjectKind::Arguments { .. } | ObjectKind::String(_)
                     )
-                    && !(self.obj(r).is_array() && key == PropertyKey::String(self.names.length))
+                    && !(self.obj(r).is_array()
+                        && key == PropertyKey::String(self.agent.names.length))
                 {
                     return Ok(self.define_own_property_raw(
                         r,
@@ -1047,7 +1049,7 @@ impl Vm {
             // Indices and `length` of an array move its length.
             ObjectKind::Array => {
                 !matches!(key, PropertyKey::Index(_))
-                    && key != PropertyKey::String(self.names.length)
+                    && key != PropertyKey::String(self.agent.names.length)
             }
             _ => false,
         }
@@ -1169,13 +1171,14 @@ impl Vm {
             Elements::Sparse(m) => keys.extend(m.keys().map(|&i| PropertyKey::Index(i))),
         }
         if object.is_array() {
-            keys.push(PropertyKey::String(self.names.length));
+            keys.push(PropertyKey::String(self.agent.names.length));
         }
         if let ObjectKind::String(_) = object.kind {
-            keys.push(PropertyKey::String(self.names.length));
+            keys.push(PropertyKey::String(self.agent.names.length));
         }
         let named: Vec<PropertyKey> = match object.shape {
             Some(shape) => self
+                .agent
                 .shapes
                 .get(shape)
                 .keys
@@ -1242,7 +1245,7 @@ impl Vm {
         let object = self.obj_mut(o);
         if object.watched {
             object.watched = false;
-            self.heap.proto_epoch += 1;
+            self.agent.heap.proto_epoch += 1;
         }
     }
 
@@ -1256,18 +1259,18 @@ impl Vm {
         // The list keeps objects no longer watched until a collection; a program that keeps
         // changing and re-caching the same prototype without allocating would grow it without
         // bound, so it is pruned to the watched objects, once each, whenever it is full.
-        let list = &mut self.heap.watched;
+        let list = &mut self.agent.heap.watched;
         if list.len() == list.capacity() && list.len() >= 1024 {
-            let objects = &self.heap.objects;
+            let objects = &self.agent.heap.objects;
             list.retain(|&w| objects.is_allocated(w.0) && objects.get(w.0).watched);
             list.sort_unstable_by_key(|w| w.0);
             list.dedup();
         }
-        self.heap.watched.push(o);
+        self.agent.heap.watched.push(o);
     }
 
     fn realm_of_object_prototype(&self, o: ObjRef) -> bool {
-        self.realms.iter().any(|r| r.object_prototype == o)
+        self.realms.list.iter().any(|r| r.object_prototype == o)
     }
 
     /// [[IsExtensible]]

@@ -181,6 +181,33 @@ impl Realm {
     }
 }
 
+/// Every realm of an agent. Index it with a realm's number (`vm.realms[r as usize]`).
+#[derive(Default)]
+pub struct Realms {
+    pub list: Vec<Realm>,
+    /// Context objects (sandboxes and `DONT_CONTEXTIFY` globals) by object index, to realms.
+    pub contexts: FxHashMap<u32, u32>,
+    /// The pristine realm new realms are copied from (made on the first `create_realm`).
+    pub template: Option<Template>,
+    /// While set, every object allocated is listed here (building the realm template).
+    pub recording: Option<Vec<ObjRef>>,
+    /// Indices of collected realms, for reuse.
+    pub free: Vec<u32>,
+}
+
+impl std::ops::Index<usize> for Realms {
+    type Output = Realm;
+    fn index(&self, index: usize) -> &Realm {
+        &self.list[index]
+    }
+}
+
+impl std::ops::IndexMut<usize> for Realms {
+    fn index_mut(&mut self, index: usize) -> &mut Realm {
+        &mut self.list[index]
+    }
+}
+
 /// A pristine realm no code runs in, and the objects its creation allocated: new realms are
 /// copies of it (see [`clone_realm`]).
 pub struct Template {
@@ -192,12 +219,12 @@ pub struct Template {
 /// cheaper than installing every built-in afresh. Falls back to [`create`] if the template
 /// holds an object kind the copy does not know.
 pub fn create_from_template(vm: &mut Vm) -> u32 {
-    if vm.realm_template.is_none() {
-        vm.recording = Some(Vec::new());
+    if vm.realms.template.is_none() {
+        vm.realms.recording = Some(Vec::new());
         let realm = create(vm);
         vm.realms[realm as usize].pinned = true;
-        let objects = vm.recording.take().unwrap_or_default();
-        vm.realm_template = Some(Template { realm, objects });
+        let objects = vm.realms.recording.take().unwrap_or_default();
+        vm.realms.template = Some(Template { realm, objects });
     }
     match clone_realm(vm) {
         Some(index) => index,
@@ -253,19 +280,20 @@ fn copy_object(o: &Object) -> Option<Object> {
 /// Copies the template realm: every object it allocated, with references among them
 /// redirected to the copies and built-ins belonging to the new realm.
 fn clone_realm(vm: &mut Vm) -> Option<u32> {
-    let template = vm.realm_template.take()?;
+    let template = vm.realms.template.take()?;
     let result = clone_from(vm, &template);
-    vm.realm_template = Some(template);
+    vm.realms.template = Some(template);
     result
 }
 
 fn clone_from(vm: &mut Vm, template: &Template) -> Option<u32> {
     let objects = &template.objects;
     let index = vm
-        .free_realms
+        .realms
+        .free
         .last()
         .copied()
-        .unwrap_or(vm.realms.len() as u32);
+        .unwrap_or(vm.realms.list.len() as u32);
     // The template's objects were allocated together: a dense table maps them to copies.
     let low = objects.iter().map(|o| o.0).min()?;
     let high = objects.iter().map(|o| o.0).max()?;
@@ -325,10 +353,10 @@ fn clone_from(vm: &mut Vm, template: &Template) -> Option<u32> {
             *r = n;
         }
     }
-    if index as usize == vm.realms.len() {
-        vm.realms.push(realm);
+    if index as usize == vm.realms.list.len() {
+        vm.realms.list.push(realm);
     } else {
-        vm.free_realms.pop();
+        vm.realms.free.pop();
         vm.realms[index as usize] = realm;
     }
     Some(index)
@@ -336,9 +364,9 @@ fn clone_from(vm: &mut Vm, template: &Template) -> Option<u32> {
 
 /// Creates a realm with every intrinsic and a global object; returns its index.
 pub fn create(vm: &mut Vm) -> u32 {
-    let index = vm.realms.len() as u32;
-    vm.realms.push(Realm::empty());
-    vm.realm = index;
+    let index = vm.realms.list.len() as u32;
+    vm.realms.list.push(Realm::empty());
+    vm.stack.realm = index;
     let object_prototype = vm.alloc(Object::new(None, ObjectKind::Ordinary));
     vm.realms[index as usize].object_prototype = object_prototype;
     let function_prototype = vm.alloc(Object::new(
@@ -376,12 +404,12 @@ impl Vm {
         prototype: ObjRef,
     ) -> ObjRef {
         let ctor = self.native_function(name, length, call, construct);
-        let pk = PropertyKey::String(self.names.prototype);
+        let pk = PropertyKey::String(self.agent.names.prototype);
         self.define_data(ctor, pk, prototype.value(), 0);
-        let ck = PropertyKey::String(self.names.constructor);
+        let ck = PropertyKey::String(self.agent.names.constructor);
         self.define_data(prototype, ck, ctor.value(), attrs::HIDDEN);
         self.define_global(name, ctor.value());
-        let realm = self.realm as usize;
+        let realm = self.stack.realm as usize;
         self.realms[realm].constructors.insert(name, ctor);
         ctor
     }
@@ -405,7 +433,7 @@ impl Vm {
 
     /// `get [Symbol.species]() { return this; }` on a constructor.
     pub fn define_species_getter(&mut self, ctor: ObjRef) {
-        let species = self.symbols.species;
+        let species = self.agent.symbols.species;
         let getter = self.native_function("get [Symbol.species]", 0, |_, this, _| Ok(this), None);
         self.define_own_property_raw(
             ctor,

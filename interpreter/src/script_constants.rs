@@ -35,7 +35,7 @@ impl Vm {
     }
 
     pub fn atom_to_key(&self, atom: Atom) -> PropertyKey {
-        match crate::string::array_index(self.atoms.units(atom)) {
+        match crate::string::array_index(self.agent.atoms.units(atom)) {
             Some(i) => PropertyKey::Index(i),
             None => PropertyKey::String(atom),
         }

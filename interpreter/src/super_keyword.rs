@@ -9,7 +9,7 @@ use crate::vm::{JsResult, Vm};
 impl Vm {
     /// The object `super.x` starts its lookup at: the home object's prototype.
     pub(crate) fn super_base(&mut self, fi: usize) -> JsResult<ObjRef> {
-        let callee = self.frames[fi].callee;
+        let callee = self.stack.frames[fi].callee;
         let home = callee.as_object().and_then(|c| match &self.obj(c).kind {
             ObjectKind::Function(cl) => cl.home,
             _ => None,

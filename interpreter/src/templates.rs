@@ -39,7 +39,7 @@ impl Vm {
         let raw_array = self.new_array(raw_values);
         let template = self.new_array(cooked_values);
         crate::abstract_ops::objects::set_integrity_level(self, raw_array, true).ok();
-        let raw_key = PropertyKey::String(self.names.raw);
+        let raw_key = PropertyKey::String(self.agent.names.raw);
         self.define_data(template, raw_key, raw_array.value(), 0);
         crate::abstract_ops::objects::set_integrity_level(self, template, true).ok();
         script

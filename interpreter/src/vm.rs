@@ -14,8 +14,7 @@ use rustc_hash::FxHashMap;
 use std::cell::{Cell, RefCell};
 use std::collections::VecDeque;
 use std::rc::Rc;
-use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::Ordering;
 
 /// An abrupt completion: a thrown value, or a termination nothing can catch.
 #[derive(Clone, Debug)]
@@ -569,89 +568,24 @@ pub struct WellKnownSymbols {
 }
 
 pub struct Vm {
-    pub heap: Heap,
-    pub shapes: Shapes,
-    pub atoms: Atoms,
-    pub realms: Vec<crate::realm::Realm>,
-    /// Context objects (sandboxes and `DONT_CONTEXTIFY` globals) by object index, to realms.
-    pub contexts: FxHashMap<u32, u32>,
-    /// The pristine realm new realms are copied from (made on the first `create_realm`).
-    pub realm_template: Option<crate::realm::Template>,
-    /// While set, every object allocated is listed here (building the realm template).
-    pub recording: Option<Vec<ObjRef>>,
-    /// Indices of collected realms, for reuse.
-    pub free_realms: Vec<u32>,
+    /// What the agent owns (ECMA-262 9.7): the heap and everything in it, the job queue.
+    pub agent: Agent,
+    /// The running code: registers, frames, the current realm, the exception in flight.
+    pub(crate) stack: ExecutionStack,
+    /// Every realm of the agent, and the template new ones are copied from.
+    pub realms: crate::realm::Realms,
+    /// When to stop the running code: interrupt, deadline, instruction budget, heap limit.
+    pub termination: crate::limits::Termination,
+    pub host: Box<dyn Host>,
     /// Modules the host provides by name (`node:vm`), built on first import.
     pub host_modules: FxHashMap<String, crate::module::HostModule>,
-    pub realm: u32,
-    pub registers: Vec<Value>,
-    pub frames: Vec<Frame>,
-    /// The running frame's pc, stored by the dispatch loop before every instruction (the sync
-    /// point); `push_frame` saves it into the caller's frame, `pop_frame` restores it from the
-    /// caller's. Read a frame's pc through `frame_pc`.
-    pub published_pc: usize,
-    /// Whether any object was made [[IsHTMLDDA]] (`Vm::make_html_dda`): until one is, `==`
-    /// against `null`/`undefined` needs no look at an object operand.
-    pub html_dda_made: bool,
-    /// Values native code keeps alive across calls into JavaScript: only through
-    /// [`Vm::handle_scope`] and [`Vm::root`] (`handles.rs`).
-    pub(crate) handles: crate::handles::Handles,
-    pub jobs: VecDeque<Job>,
-    pub scripts: Vec<Rc<LoadedScript>>,
-    pub symbols: WellKnownSymbols,
-    pub symbol_registry: FxHashMap<Vec<u16>, SymRef>,
-    /// Targets of WeakRefs created or dereferenced in the current job (AddToKeptObjects): kept
-    /// alive until the job ends.
-    pub kept_alive: Vec<Value>,
-    /// Pending `Atomics.waitAsync` promises, settled when the job queue runs dry.
-    pub async_waits: crate::builtins::atomics::AsyncWaits,
-    /// The agent's [[CanBlock]]: whether `Atomics.wait` may suspend this thread (true unless
-    /// the host says otherwise, as a browser's main thread would).
-    pub can_block: bool,
-    pub host: Box<dyn Host>,
-    /// Set to stop the running code at the next check (timeouts, Ctrl-C).
-    pub interrupt: Arc<AtomicBool>,
-    pub deadline: Option<std::time::Instant>,
-    /// Safepoints (calls and backward jumps) passed so far.
-    pub ticks: u64,
-    /// Terminate once `ticks` reaches this: an instruction budget that, unlike a deadline, gives
-    /// the same cut-off point on every run. Set it with [`Vm::set_tick_budget`].
-    pub tick_budget: Option<u64>,
-    /// The tick at which `check_interrupt` looks at anything: the next multiple of 1024 (when
-    /// the interrupt flag and the clock are read) or the budget, whichever comes first; 0 when
-    /// a check is due now (the heap passed its limit, the budget changed).
-    check_at: u64,
     /// The host's `import()` for code it marked with [`LoadedScript::host_defined`]: called
     /// with that value, the specifier and the attributes; returns a promise or a namespace.
     pub dynamic_import_hook: Option<DynamicImportHook>,
     /// The host's `import.meta` initialiser for such code: called with the value and the new
     /// `import.meta` object.
     pub import_meta_hook: Option<ImportMetaHook>,
-    /// A collection found more live bytes than the heap's limit: terminate at the next check.
-    heap_limit_hit: bool,
-    /// Where the exception being thrown started: (script, source offset).
-    pub exception_origin: Option<(Rc<LoadedScript>, u32)>,
-    /// The `stack` text of the last exception's origin frame list.
-    pub max_frames: usize,
     pub modules: crate::module::ModuleMap,
-    /// Whether `kiln-test262` style `$262` hooks are installed.
-    pub html_dda: Option<ObjRef>,
-    /// Atoms the engine looks up often.
-    pub names: Names,
-    /// The native function being called (for [`Vm::native_data`]).
-    pub current_native: Option<ObjRef>,
-    /// Indices of mapped arguments objects that no longer alias their parameter.
-    pub unmapped_arguments: rustc_hash::FxHashSet<(u32, u32)>,
-    /// The exception a handler is about to catch (`Catch` reads it).
-    pub thrown: Value,
-    /// The exception value `exception_origin` describes.
-    pub origin_value: Option<Value>,
-    /// Arrays being joined (cycle detection in `Array.prototype.join`).
-    pub join_stack: Vec<ObjRef>,
-    /// `Math.random` state.
-    pub random_state: u64,
-    /// The one-byte one-unit strings, made on first use (a GC root).
-    pub single_chars: Vec<Value>,
     /// HostPromiseRejectionTracker (27.2.1.9), when the host tracks rejections: called for a
     /// promise rejected with no handler (`Reject`) and for a rejected promise given its first
     /// handler (`Handle`). It runs inside promise operations: it may allocate but must not call
@@ -661,11 +595,72 @@ pub struct Vm {
     pub console: crate::builtins::console::ConsoleState,
 }
 
+/// What one agent owns: the heap and the tables describing what is in it (shapes, atoms,
+/// symbols), the job queue, and the roots native code holds. Every realm shares it.
+pub struct Agent {
+    pub heap: Heap,
+    pub shapes: Shapes,
+    pub atoms: Atoms,
+    /// Atoms the engine looks up often.
+    pub names: Names,
+    pub symbols: WellKnownSymbols,
+    pub symbol_registry: FxHashMap<Vec<u16>, SymRef>,
+    pub jobs: VecDeque<Job>,
+    pub scripts: Vec<Rc<LoadedScript>>,
+    /// Values native code keeps alive across calls into JavaScript: only through
+    /// [`Vm::handle_scope`] and [`Vm::root`] (`handles.rs`).
+    pub(crate) handles: crate::handles::Handles,
+    /// Targets of WeakRefs created or dereferenced in the current job (AddToKeptObjects): kept
+    /// alive until the job ends.
+    pub kept_alive: Vec<Value>,
+    /// Pending `Atomics.waitAsync` promises, settled when the job queue runs dry.
+    pub async_waits: crate::builtins::atomics::AsyncWaits,
+    /// The agent's [[CanBlock]]: whether `Atomics.wait` may suspend this thread (true unless
+    /// the host says otherwise, as a browser's main thread would).
+    pub can_block: bool,
+    /// Whether any object was made [[IsHTMLDDA]] (`Vm::make_html_dda`): until one is, `==`
+    /// against `null`/`undefined` needs no look at an object operand.
+    pub html_dda_made: bool,
+    /// `$262.IsHTMLDDA`, when the test262 hooks made it.
+    pub html_dda: Option<ObjRef>,
+    /// Indices of mapped arguments objects that no longer alias their parameter.
+    pub unmapped_arguments: rustc_hash::FxHashSet<(u32, u32)>,
+    /// `Math.random` state.
+    pub random_state: u64,
+    /// The one-byte one-unit strings, made on first use (a GC root).
+    pub single_chars: Vec<Value>,
+}
+
 /// The operation of HostPromiseRejectionTracker.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum RejectionOperation {
     Reject,
     Handle,
+}
+
+/// The running code (one per interpreter): the register stack, the call frames, and what the
+/// running execution context holds besides (its realm, the exception being thrown).
+pub struct ExecutionStack {
+    pub registers: Vec<Value>,
+    pub frames: Vec<Frame>,
+    /// The running frame's pc, stored by the dispatch loop before every instruction (the sync
+    /// point); `push_frame` saves it into the caller's frame, `pop_frame` restores it from the
+    /// caller's. Read a frame's pc through `frame_pc`.
+    pub published_pc: usize,
+    /// The current realm (the running execution context's Realm).
+    pub realm: u32,
+    /// The exception a handler is about to catch (`Catch` reads it).
+    pub thrown: Value,
+    /// Where the exception being thrown started: (script, source offset).
+    pub exception_origin: Option<(Rc<LoadedScript>, u32)>,
+    /// The exception value `exception_origin` describes.
+    pub origin_value: Option<Value>,
+    /// The most frames a stack trace shows.
+    pub max_frames: usize,
+    /// The native function being called (for [`Vm::native_data`]).
+    pub current_native: Option<ObjRef>,
+    /// Arrays being joined (cycle detection in `Array.prototype.join`).
+    pub join_stack: Vec<ObjRef>,
 }
 
 /// Atoms for property names the engine itself uses.
@@ -765,98 +760,112 @@ impl Vm {
         let mut atoms = Atoms::default();
         let names = Names::new(&mut atoms);
         let mut vm = Vm {
-            heap,
-            shapes: Shapes::default(),
-            atoms,
-            names,
-            current_native: None,
-            unmapped_arguments: Default::default(),
-            thrown: Value::UNDEFINED,
-            origin_value: None,
-            join_stack: Vec::new(),
-            random_state: 0x9E37_79B9_7F4A_7C15,
-            single_chars: Vec::new(),
-            promise_rejection_tracker: None,
-            console: Default::default(),
-            realms: Vec::new(),
-            contexts: FxHashMap::default(),
-            realm_template: None,
-            recording: None,
-            free_realms: Vec::new(),
-            host_modules: FxHashMap::default(),
-            realm: 0,
-            // Allocated once at its full size (address space only until used): the buffer
-            // never moves, which the dispatch loop's register windows rely on.
-            registers: Vec::with_capacity(MAX_REGISTER_STACK),
-            frames: Vec::new(),
-            published_pc: 0,
-            html_dda_made: false,
-            handles: Default::default(),
-            jobs: VecDeque::new(),
-            scripts: Vec::new(),
-            symbols,
-            symbol_registry: FxHashMap::default(),
-            kept_alive: Vec::new(),
-            async_waits: Default::default(),
-            can_block: true,
+            agent: Agent {
+                heap,
+                shapes: Shapes::default(),
+                atoms,
+                names,
+                symbols,
+                symbol_registry: FxHashMap::default(),
+                jobs: VecDeque::new(),
+                scripts: Vec::new(),
+                handles: Default::default(),
+                kept_alive: Vec::new(),
+                async_waits: Default::default(),
+                can_block: true,
+                html_dda_made: false,
+                html_dda: None,
+                unmapped_arguments: Default::default(),
+                random_state: 0x9E37_79B9_7F4A_7C15,
+                single_chars: Vec::new(),
+            },
+            stack: ExecutionStack {
+                // Allocated once at its full size (address space only until used): the buffer
+                // never moves, which the dispatch loop's register windows rely on.
+                registers: Vec::with_capacity(MAX_REGISTER_STACK),
+                frames: Vec::new(),
+                published_pc: 0,
+                realm: 0,
+                thrown: Value::UNDEFINED,
+                exception_origin: None,
+                origin_value: None,
+                max_frames: 10_000,
+                current_native: None,
+                join_stack: Vec::new(),
+            },
+            realms: Default::default(),
+            termination: Default::default(),
             host,
-            interrupt: Arc::new(AtomicBool::new(false)),
-            deadline: None,
-            ticks: 0,
-            tick_budget: None,
-            check_at: 0,
+            host_modules: FxHashMap::default(),
             dynamic_import_hook: None,
             import_meta_hook: None,
-            heap_limit_hit: false,
-            exception_origin: None,
-            max_frames: 10_000,
             modules: crate::module::ModuleMap::default(),
-            html_dda: None,
+            promise_rejection_tracker: None,
+            console: Default::default(),
         };
         let main = crate::realm::create(&mut vm);
         vm.realms[main as usize].pinned = true;
         // The names the engine itself uses (its built-ins' and the well-known ones) stay.
-        vm.atoms.make_permanent();
+        vm.agent.atoms.make_permanent();
         vm
     }
 
     /// Turns gc-stress on or off: collect at every safepoint after an allocation; never reuse
     /// a freed cell, atom or shape, so a reference to one fails loudly.
     pub fn set_gc_stress(&mut self, on: bool) {
-        self.heap.set_gc_stress(on);
-        self.atoms.gc_stress = on;
-        self.shapes.gc_stress = on;
+        self.agent.heap.set_gc_stress(on);
+        self.agent.atoms.gc_stress = on;
+        self.agent.shapes.gc_stress = on;
     }
 
     /// Creates another realm (`$262.createRealm`, `vm.createContext`); returns its index.
     pub fn create_realm(&mut self) -> u32 {
-        let saved = self.realm;
+        let saved = self.stack.realm;
         let index = crate::realm::create_from_template(self);
-        self.realm = saved;
+        self.stack.realm = saved;
         index
     }
 
+    /// The current realm: the running code's, or the one host calls run in.
+    pub fn current_realm(&self) -> u32 {
+        self.stack.realm
+    }
+
+    /// Runs `f` with `realm` as the current realm, then restores the previous one.
+    pub fn in_realm<R>(&mut self, realm: u32, f: impl FnOnce(&mut Vm) -> R) -> R {
+        let saved = self.stack.realm;
+        self.stack.realm = realm;
+        let result = f(self);
+        self.stack.realm = saved;
+        result
+    }
+
+    /// Where the last uncaught exception was thrown: its script and source offset.
+    pub fn exception_origin(&self) -> Option<(Rc<LoadedScript>, u32)> {
+        self.stack.exception_origin.clone()
+    }
+
     pub fn intrinsics(&self) -> &crate::realm::Realm {
-        &self.realms[self.realm as usize]
+        &self.realms[self.stack.realm as usize]
     }
 
     // -----------------------------------------------------------------------------------------
     // Allocation
 
     pub fn alloc(&mut self, object: Object) -> ObjRef {
-        let o = self.heap.alloc_object(object);
-        if let Some(list) = &mut self.recording {
+        let o = self.agent.heap.alloc_object(object);
+        if let Some(list) = &mut self.realms.recording {
             list.push(o);
         }
         o
     }
 
     pub fn obj(&self, o: ObjRef) -> &Object {
-        self.heap.objects.get(o.0)
+        self.agent.heap.objects.get(o.0)
     }
 
     pub fn obj_mut(&mut self, o: ObjRef) -> &mut Object {
-        self.heap.objects.get_mut(o.0)
+        self.agent.heap.objects.get_mut(o.0)
     }
 
     pub fn new_object(&mut self) -> ObjRef {
@@ -882,26 +891,29 @@ impl Vm {
     }
 
     pub fn string_from_units(&mut self, units: &[u16]) -> Value {
-        self.heap.alloc_string(JsString::from_units(units)).value()
+        self.agent
+            .heap
+            .alloc_string(JsString::from_units(units))
+            .value()
     }
 
     /// A one-unit string; the 256 one-byte ones are shared.
     pub fn single_unit_string(&mut self, u: u16) -> Value {
         if u < 256 {
-            if let Some(&v) = self.single_chars.get(u as usize) {
+            if let Some(&v) = self.agent.single_chars.get(u as usize) {
                 return v;
             }
-            if self.single_chars.is_empty() {
+            if self.agent.single_chars.is_empty() {
                 let all: Vec<Value> = (0..256u16).map(|c| self.string_from_units(&[c])).collect();
-                self.single_chars = all;
-                return self.single_chars[u as usize];
+                self.agent.single_chars = all;
+                return self.agent.single_chars[u as usize];
             }
         }
         self.string_from_units(&[u])
     }
 
     pub fn atom_value(&mut self, atom: Atom) -> Value {
-        let units = self.atoms.units(atom).to_vec();
+        let units = self.agent.atoms.units(atom).to_vec();
         self.string_from_units(&units)
     }
 
@@ -912,10 +924,10 @@ impl Vm {
 
     /// The atom of `units`, counting a new one's bytes as allocated.
     pub fn intern_units(&mut self, units: &[u16]) -> Atom {
-        let before = self.atoms.heap_bytes();
-        let atom = self.atoms.intern(units);
-        let grown = self.atoms.heap_bytes().saturating_sub(before);
-        self.heap.note_growth(grown);
+        let before = self.agent.atoms.heap_bytes();
+        let atom = self.agent.atoms.intern(units);
+        let grown = self.agent.atoms.heap_bytes().saturating_sub(before);
+        self.agent.heap.note_growth(grown);
         atom
     }
 
@@ -932,7 +944,7 @@ impl Vm {
     }
 
     pub fn new_symbol(&mut self, description: Value) -> SymRef {
-        self.heap.alloc_symbol(Symbol {
+        self.agent.heap.alloc_symbol(Symbol {
             description,
             private: None,
         })
@@ -951,9 +963,9 @@ impl Vm {
     pub fn key_text(&self, key: PropertyKey) -> String {
         match key {
             PropertyKey::Index(i) => i.to_string(),
-            PropertyKey::String(a) => self.atoms.to_rust(a),
+            PropertyKey::String(a) => self.agent.atoms.to_rust(a),
             PropertyKey::Symbol(s) => {
-                let d = self.heap.symbols.get(s.0).description;
+                let d = self.agent.heap.symbols.get(s.0).description;
                 match d.as_string() {
                     Some(st) => format!("Symbol({})", self.rust_string(st)),
                     None => "Symbol()".to_string(),
@@ -969,10 +981,11 @@ impl Vm {
     /// flattening a rope with no termination check; [`Vm::units_checked`] for any other.
     pub fn units(&mut self, s: StrRef) -> Rc<[u16]> {
         debug_assert!(self.string_len(s) as usize <= STRING_CHUNK);
-        if let StrData::Rope(..) = self.heap.strings.get(s.0).data {
+        if let StrData::Rope(..) = self.agent.heap.strings.get(s.0).data {
             self.flatten(s);
         }
-        self.heap
+        self.agent
+            .heap
             .strings
             .get(s.0)
             .flat_units()
@@ -987,12 +1000,12 @@ impl Vm {
             return Ok(self.units(s));
         }
         self.flatten_checked(s)?;
-        if let StrData::Utf16(units) = &self.heap.strings.get(s.0).data {
+        if let StrData::Utf16(units) = &self.agent.heap.strings.get(s.0).data {
             return Ok(units.clone());
         }
         let mut wide = UnitsWriter::new(len);
         self.in_chunks(len, STRING_CHUNK, |vm, r| {
-            if let StrData::Latin1(bytes) = &vm.heap.strings.get(s.0).data {
+            if let StrData::Latin1(bytes) = &vm.agent.heap.strings.get(s.0).data {
                 wide.push_latin1(&bytes[r]);
             }
         })?;
@@ -1002,31 +1015,31 @@ impl Vm {
     /// The code unit at `i`, or `None` past the end. A rope is flattened first, with
     /// termination checks.
     pub fn unit_at_checked(&mut self, s: StrRef, i: usize) -> JsResult<Option<u16>> {
-        let string = self.heap.strings.get(s.0);
+        let string = self.agent.heap.strings.get(s.0);
         if !matches!(string.data, StrData::Rope(..)) {
             return Ok(string.unit_at(i));
         }
         self.flatten_checked(s)?;
-        Ok(self.heap.strings.get(s.0).unit_at(i))
+        Ok(self.agent.heap.strings.get(s.0).unit_at(i))
     }
 
     /// Makes rope `s` flat with no termination checks: for [`Vm::units`] of a short string.
     fn flatten(&mut self, s: StrRef) {
         let mut copy = RopeCopy::new(s, self.string_len(s) as usize);
-        while !copy.step(&self.heap.strings, usize::MAX) {}
+        while !copy.step(&self.agent.heap.strings, usize::MAX) {}
         copy.store(self, s);
     }
 
     /// Makes `s` flat if it is a rope, a chunk at a time with termination checks between (when
     /// one fires, `s` stays a rope).
     pub fn flatten_checked(&mut self, s: StrRef) -> JsResult<()> {
-        if !matches!(self.heap.strings.get(s.0).data, StrData::Rope(..)) {
+        if !matches!(self.agent.heap.strings.get(s.0).data, StrData::Rope(..)) {
             return Ok(());
         }
         let len = self.string_len(s) as usize;
         self.reserve(len)?;
         let mut copy = RopeCopy::new(s, len);
-        while !copy.step(&self.heap.strings, STRING_CHUNK) {
+        while !copy.step(&self.agent.heap.strings, STRING_CHUNK) {
             self.check_interrupt_now()?;
         }
         copy.store(self, s);
@@ -1063,7 +1076,7 @@ impl Vm {
                 atom: crate::string::NO_ATOM,
             }
         };
-        Ok(self.heap.alloc_string(string).value())
+        Ok(self.agent.heap.alloc_string(string).value())
     }
 
     /// The text of `s` for the parser (lone surrogates replaced, as in [`Vm::rust_string`]): a
@@ -1081,7 +1094,7 @@ impl Vm {
         let mut start = 0;
         while start < len {
             let mut end = len.min(start + STRING_CHUNK);
-            match &self.heap.strings.get(s.0).data {
+            match &self.agent.heap.strings.get(s.0).data {
                 StrData::Latin1(bytes) => {
                     text.extend(bytes[start..end].iter().map(|&b| char::from(b)))
                 }
@@ -1104,17 +1117,17 @@ impl Vm {
     }
 
     pub fn string_len(&self, s: StrRef) -> u32 {
-        self.heap.strings.get(s.0).len
+        self.agent.heap.strings.get(s.0).len
     }
 
     pub fn rust_string(&self, s: StrRef) -> String {
-        match self.heap.strings.get(s.0).flat_units() {
+        match self.agent.heap.strings.get(s.0).flat_units() {
             Some(u) => String::from_utf16_lossy(&u[..]),
             None => {
                 let mut out = Vec::new();
                 let mut stack = vec![s];
                 while let Some(t) = stack.pop() {
-                    match &self.heap.strings.get(t.0).data {
+                    match &self.agent.heap.strings.get(t.0).data {
                         StrData::Latin1(b) => out.extend(b.iter().map(|&b| u16::from(b))),
                         StrData::Utf16(u) => out.extend_from_slice(u),
                         StrData::Rope(a, b) => {
@@ -1146,6 +1159,7 @@ impl Vm {
             return Ok(self.string_from_units(&units));
         }
         Ok(self
+            .agent
             .heap
             .alloc_string(JsString {
                 data: StrData::Rope(a, b),
@@ -1225,7 +1239,7 @@ impl Vm {
     /// The frames as `name (file:line:col)`, innermost first.
     pub fn stack_lines(&self) -> Vec<String> {
         let mut lines = Vec::new();
-        for (i, frame) in self.frames.iter().enumerate().rev().take(10) {
+        for (i, frame) in self.stack.frames.iter().enumerate().rev().take(10) {
             let f = frame.script().function(frame.function);
             let name = f
                 .name
@@ -1277,45 +1291,45 @@ impl Vm {
     /// `undefined` under `==`.
     pub fn make_html_dda(&mut self, o: ObjRef) {
         self.obj_mut(o).is_html_dda = true;
-        self.html_dda_made = true;
+        self.agent.html_dda_made = true;
     }
 
     pub fn safepoint(&mut self) {
-        if self.heap.should_collect() {
+        if self.agent.heap.should_collect() {
             self.collect_garbage();
         }
     }
 
     pub fn collect_garbage(&mut self) {
         let mut roots: Vec<Traced> = Vec::new();
-        roots.extend(self.registers.iter().map(|&v| Traced::Value(v)));
-        self.handles.trace(&mut roots);
-        if let Some(t) = &self.realm_template {
+        roots.extend(self.stack.registers.iter().map(|&v| Traced::Value(v)));
+        self.agent.handles.trace(&mut roots);
+        if let Some(t) = &self.realms.template {
             // Every object the template allocated stays: copies are made from the list.
             roots.extend(t.objects.iter().map(|o| Traced::Value(o.value())));
         }
-        roots.extend(self.kept_alive.iter().map(|&v| Traced::Value(v)));
-        roots.extend(self.async_waits.promises().map(Traced::Value));
-        roots.push(Traced::Value(self.thrown));
-        roots.extend(self.single_chars.iter().map(|&v| Traced::Value(v)));
-        if let Some(v) = self.origin_value {
+        roots.extend(self.agent.kept_alive.iter().map(|&v| Traced::Value(v)));
+        roots.extend(self.agent.async_waits.promises().map(Traced::Value));
+        roots.push(Traced::Value(self.stack.thrown));
+        roots.extend(self.agent.single_chars.iter().map(|&v| Traced::Value(v)));
+        if let Some(v) = self.stack.origin_value {
             roots.push(Traced::Value(v));
         }
-        for f in &self.frames {
+        for f in &self.stack.frames {
             trace_frame(f, &mut roots);
         }
         // Realms are reached like cells: from their functions, frames, modules and sandboxes;
         // the pinned ones and the current one are roots.
-        roots.push(Traced::Realm(self.realm));
-        for (i, realm) in self.realms.iter().enumerate() {
+        roots.push(Traced::Realm(self.stack.realm));
+        for (i, realm) in self.realms.list.iter().enumerate() {
             if realm.pinned {
                 roots.push(Traced::Realm(i as u32));
             }
         }
-        for job in &self.jobs {
+        for job in &self.agent.jobs {
             job.trace(&mut roots);
         }
-        for s in &self.scripts {
+        for s in &self.agent.scripts {
             roots.extend(
                 s.templates
                     .borrow()
@@ -1336,7 +1350,7 @@ impl Vm {
             }
             s.trace_names_and_shapes(&mut roots);
         }
-        let w = &self.symbols;
+        let w = &self.agent.symbols;
         for s in [
             w.async_dispose,
             w.async_iterator,
@@ -1357,31 +1371,32 @@ impl Vm {
             roots.push(Traced::Value(s.value()));
         }
         roots.extend(
-            self.symbol_registry
+            self.agent
+                .symbol_registry
                 .values()
                 .map(|s| Traced::Value(s.value())),
         );
         self.modules.trace(&mut roots);
-        if let Some(o) = self.html_dda {
+        if let Some(o) = self.agent.html_dda {
             roots.push(Traced::Value(o.value()));
         }
-        let reached = self.heap.collect(
+        let reached = self.agent.heap.collect(
             roots,
-            &self.realms,
-            &self.contexts,
-            &self.shapes,
-            self.atoms.len(),
+            &self.realms.list,
+            &self.realms.contexts,
+            &self.agent.shapes,
+            self.agent.atoms.len(),
         );
         self.free_unreached_realms(&reached.realms);
-        self.shapes.sweep(&reached.shapes);
-        self.atoms.sweep(&reached.atoms);
+        self.agent.shapes.sweep(&reached.shapes);
+        self.agent.atoms.sweep(&reached.atoms);
         // Code that only the swept closures ran is dropped with them.
-        self.scripts.retain(|s| Rc::strong_count(s) > 1);
-        self.heap.external = self.external_bytes();
-        self.heap.finish_collection();
-        self.heap_limit_hit = self.heap.over_limit();
-        if self.heap_limit_hit {
-            self.check_at = 0;
+        self.agent.scripts.retain(|s| Rc::strong_count(s) > 1);
+        self.agent.heap.external = self.external_bytes();
+        self.agent.heap.finish_collection();
+        self.termination.heap_limit_hit = self.agent.heap.over_limit();
+        if self.termination.heap_limit_hit {
+            self.termination.check_at = 0;
         }
         self.queue_finalization_cleanups();
     }
@@ -1389,24 +1404,24 @@ impl Vm {
     /// The sizes of the side tables outside the cells: atoms, shapes, loaded code, realms.
     fn external_bytes(&self) -> crate::heap::ExternalBytes {
         crate::heap::ExternalBytes {
-            atoms: self.atoms.heap_bytes(),
-            shapes: self.shapes.heap_bytes(),
-            code: self.scripts.iter().map(|s| s.heap_bytes()).sum(),
-            realms: self.realms.len() * size_of::<crate::realm::Realm>(),
+            atoms: self.agent.atoms.heap_bytes(),
+            shapes: self.agent.shapes.heap_bytes(),
+            code: self.agent.scripts.iter().map(|s| s.heap_bytes()).sum(),
+            realms: self.realms.list.len() * size_of::<crate::realm::Realm>(),
         }
     }
 
     /// Each kind's cells and bytes now (see [`crate::heap::HeapStats`]).
     pub fn heap_stats(&mut self) -> crate::heap::HeapStats {
-        self.heap.external = self.external_bytes();
-        self.heap.stats()
+        self.agent.heap.external = self.external_bytes();
+        self.agent.heap.stats()
     }
 
     /// Checks that `bytes` more can be allocated before a large allocation (a long string, a
     /// buffer, many elements): past the heap's limit this terminates the run (in `node:vm`, a
     /// catchable `ERR_KILN_HEAP_LIMIT`) instead of allocating.
     pub fn reserve(&mut self, bytes: usize) -> JsResult<()> {
-        if self.heap.exceeds_limit(bytes) {
+        if self.agent.heap.exceeds_limit(bytes) {
             return Err(JsError::Terminate(HEAP_LIMIT_EXCEEDED.into()));
         }
         Ok(())
@@ -1421,19 +1436,20 @@ impl Vm {
             }
             *realm = crate::realm::Realm::empty();
             realm.dead = true;
-            self.free_realms.push(i as u32);
+            self.realms.free.push(i as u32);
         }
-        let objects = &self.heap.objects;
-        let realms = &self.realms;
-        self.contexts
+        let objects = &self.agent.heap.objects;
+        let realms = &self.realms.list;
+        self.realms
+            .contexts
             .retain(|&o, &mut r| objects.is_allocated(o) && !realms[r as usize].dead);
     }
 
     /// Termination checks at backward jumps and calls.
     #[inline(always)]
     pub fn check_interrupt(&mut self) -> JsResult<()> {
-        self.ticks += 1;
-        if self.ticks < self.check_at {
+        self.termination.ticks += 1;
+        if self.termination.ticks < self.termination.check_at {
             return Ok(());
         }
         self.check_interrupt_due()
@@ -1441,39 +1457,39 @@ impl Vm {
 
     /// Sets (or clears) the tick budget; the next check sees it.
     pub fn set_tick_budget(&mut self, budget: Option<u64>) {
-        self.tick_budget = budget;
-        self.check_at = 0;
+        self.termination.tick_budget = budget;
+        self.termination.check_at = 0;
     }
 
     /// The checks `check_interrupt` makes when `check_at` is reached.
     #[cold]
     #[inline(never)]
     fn check_interrupt_due(&mut self) -> JsResult<()> {
-        let next_boundary = (self.ticks | 0x3FF) + 1;
-        self.check_at = match self.tick_budget {
-            Some(budget) if budget > self.ticks => next_boundary.min(budget),
+        let next_boundary = (self.termination.ticks | 0x3FF) + 1;
+        self.termination.check_at = match self.termination.tick_budget {
+            Some(budget) if budget > self.termination.ticks => next_boundary.min(budget),
             // Spent: every check from now on fails.
-            Some(_) => self.ticks + 1,
+            Some(_) => self.termination.ticks + 1,
             None => next_boundary,
         };
-        if let Some(budget) = self.tick_budget
-            && self.ticks >= budget
+        if let Some(budget) = self.termination.tick_budget
+            && self.termination.ticks >= budget
         {
             return Err(JsError::Terminate(
                 "Script execution exceeded its budget".into(),
             ));
         }
-        if self.heap_limit_hit {
-            self.heap_limit_hit = false;
+        if self.termination.heap_limit_hit {
+            self.termination.heap_limit_hit = false;
             return Err(JsError::Terminate(HEAP_LIMIT_EXCEEDED.into()));
         }
-        if self.ticks & 0x3FF == 0 {
-            if self.interrupt.load(Ordering::Relaxed) {
+        if self.termination.ticks & 0x3FF == 0 {
+            if self.termination.interrupt.load(Ordering::Relaxed) {
                 return Err(JsError::Terminate(
                     "Script execution was interrupted".into(),
                 ));
             }
-            if let Some(deadline) = self.deadline
+            if let Some(deadline) = self.termination.deadline
                 && std::time::Instant::now() >= deadline
             {
                 return Err(JsError::Terminate("Script execution timed out".into()));
@@ -1491,7 +1507,7 @@ impl Vm {
             while self.run_one_job()? {
                 settle_async_waits(self, false)?;
             }
-            if self.async_waits.is_empty() {
+            if self.agent.async_waits.is_empty() {
                 return Ok(());
             }
             settle_async_waits(self, true)?;
@@ -1500,7 +1516,7 @@ impl Vm {
 
     /// Runs the oldest queued job; false when there was none.
     pub fn run_one_job(&mut self) -> JsResult<bool> {
-        match self.jobs.pop_front() {
+        match self.agent.jobs.pop_front() {
             Some(job) => self.run_job(job).map(|_| true),
             None => Ok(false),
         }
@@ -1509,9 +1525,9 @@ impl Vm {
     /// HostEnqueuePromiseJob: into the current realm's own queue when it has one (a context
     /// with `microtaskMode: 'afterEvaluate'`), else the runtime's.
     pub fn enqueue_job(&mut self, job: Job) {
-        match &mut self.realms[self.realm as usize].jobs {
+        match &mut self.realms[self.stack.realm as usize].jobs {
             Some(queue) => queue.push_back(job),
-            None => self.jobs.push_back(job),
+            None => self.agent.jobs.push_back(job),
         }
     }
 
@@ -1529,7 +1545,7 @@ impl Vm {
 
     fn run_job(&mut self, job: Job) -> JsResult<()> {
         // ClearKeptObjects: the synchronous run before this job has ended.
-        self.kept_alive.clear();
+        self.agent.kept_alive.clear();
         // The job's values are only in Rust locals while it runs: root them.
         let mut roots = Vec::new();
         job.trace(&mut roots);
@@ -1589,7 +1605,7 @@ impl Vm {
             ObjectKind::Native(Box::new(crate::object::NativeFunction {
                 call,
                 construct,
-                realm: self.realm,
+                realm: self.stack.realm,
                 data: Vec::new(),
             })),
         ));
@@ -1623,7 +1639,8 @@ impl Vm {
 
     /// The data of the native closure being called.
     pub fn native_data(&self) -> Vec<Value> {
-        self.current_native
+        self.stack
+            .current_native
             .and_then(|f| match &self.obj(f).kind {
                 ObjectKind::Native(n) => Some(n.data.clone()),
                 _ => None,
@@ -1744,9 +1761,10 @@ impl RopeCopy {
             },
         };
         // The flattened rope is the same string: it keeps the atom it may have as a key.
-        flat.atom = vm.heap.strings.get(s.0).atom;
-        vm.heap
+        flat.atom = vm.agent.heap.strings.get(s.0).atom;
+        vm.agent
+            .heap
             .note_growth(crate::heap::HeapSize::payload_bytes(&flat));
-        *vm.heap.strings.get_mut(s.0) = flat;
+        *vm.agent.heap.strings.get_mut(s.0) = flat;
     }
 }

@@ -14,7 +14,12 @@ impl Vm {
         value: Value,
         raw: bool,
     ) -> JsResult<Completion> {
-        if self.frames.last().is_none_or(|f| f.generator().is_none()) {
+        if self
+            .stack
+            .frames
+            .last()
+            .is_none_or(|f| f.generator().is_none())
+        {
             return Err(self.invalid_bytecode("a yield outside a generator"));
         }
         let resume_mode = if raw {
@@ -51,7 +56,12 @@ impl Vm {
 
     pub(crate) fn await_frame(&mut self, dst: u32, value: Value) -> JsResult<Completion> {
         let promise = crate::builtins::promise::promise_resolve_intrinsic(self, value)?;
-        if self.frames.last().is_none_or(|f| f.generator().is_none()) {
+        if self
+            .stack
+            .frames
+            .last()
+            .is_none_or(|f| f.generator().is_none())
+        {
             return Err(self.invalid_bytecode("an await outside an async function"));
         }
         let (holder, return_to, async_promise) = self.suspend_frame(dst, u32::MAX);

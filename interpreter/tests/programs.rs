@@ -103,18 +103,19 @@ fn deep_recursion_does_not_overflow_the_rust_stack() {
 #[test]
 fn budgets_and_interrupts_terminate_runaway_loops() {
     let mut vm = Vm::new(Box::new(Capture(Rc::default())));
-    vm.tick_budget = Some(100_000);
+    vm.termination.tick_budget = Some(100_000);
     let r = vm.run_script(
         "try { while (true) {} } finally { print('never'); }",
         "loop.js",
     );
     assert!(matches!(r, Err(JsError::Terminate(_))), "{r:?}");
     let mut vm = Vm::new(Box::new(Capture(Rc::default())));
-    vm.deadline = Some(std::time::Instant::now() + std::time::Duration::from_millis(50));
+    vm.termination.deadline =
+        Some(std::time::Instant::now() + std::time::Duration::from_millis(50));
     let r = vm.run_script("for (;;) {}", "loop.js");
     assert!(matches!(r, Err(JsError::Terminate(_))), "{r:?}");
     // The VM is usable afterwards.
-    vm.deadline = None;
+    vm.termination.deadline = None;
     assert!(vm.run_script("1 + 1", "after.js").is_ok());
 }
 
@@ -277,7 +278,7 @@ fn a_cache_never_takes_a_new_object_for_the_collected_prototype_whose_id_it_reus
     vm.run_script("p = null;", "drop.js").unwrap();
     vm.collect_garbage();
     assert!(
-        !vm.heap.objects.is_allocated(id),
+        !vm.agent.heap.objects.is_allocated(id),
         "the prototype was collected"
     );
     // New objects take the freed ids: one of them takes the prototype's, with another layout
@@ -287,7 +288,7 @@ fn a_cache_never_takes_a_new_object_for_the_collected_prototype_whose_id_it_reus
         "reuse.js",
     )
     .unwrap();
-    assert!(vm.heap.objects.is_allocated(id), "the id was reused");
+    assert!(vm.agent.heap.objects.is_allocated(id), "the id was reused");
     vm.define_global("successor", kiln_interpreter::heap::ObjRef(id).value());
     vm.run_script("print(String(get(Object.create(successor))));", "hit.js")
         .unwrap();
@@ -440,7 +441,8 @@ fn iterator_proposals_stop_at_a_deadline_on_endless_iterators() {
         "function* g() { for (;;) yield 1; } Iterator.zip([g(), g()]).includes(2);",
     ] {
         let mut vm = Vm::new(Box::new(Capture(Rc::default())));
-        vm.deadline = Some(std::time::Instant::now() + std::time::Duration::from_millis(50));
+        vm.termination.deadline =
+            Some(std::time::Instant::now() + std::time::Duration::from_millis(50));
         let r = vm.run_script(source, "endless.js");
         assert!(matches!(r, Err(JsError::Terminate(_))), "{source}: {r:?}");
     }
@@ -494,9 +496,10 @@ fn agent_thread(
     std::thread::spawn(move || {
         let out = Rc::new(RefCell::new(Vec::new()));
         let mut vm = Vm::new(Box::new(Capture(out.clone())));
-        vm.deadline = Some(std::time::Instant::now() + std::time::Duration::from_secs(20));
+        vm.termination.deadline =
+            Some(std::time::Instant::now() + std::time::Duration::from_secs(20));
         if let Some(flag) = interrupt {
-            vm.interrupt = flag;
+            vm.termination.interrupt = flag;
         }
         let sab = kiln_interpreter::builtins::array_buffer::new_shared(&mut vm, block);
         vm.define_global("sab", sab.value());
@@ -601,7 +604,8 @@ fn wait_async_settles_from_another_thread_and_by_timeout() {
 #[test]
 fn a_waiting_thread_stops_at_its_deadline_or_interrupt() {
     let mut vm = Vm::new(Box::new(Capture(Rc::default())));
-    vm.deadline = Some(std::time::Instant::now() + std::time::Duration::from_millis(50));
+    vm.termination.deadline =
+        Some(std::time::Instant::now() + std::time::Duration::from_millis(50));
     let r = vm.run_script(
         "Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0)",
         "w.js",

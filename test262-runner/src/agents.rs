@@ -257,8 +257,8 @@ fn run_agent(
 ) {
     let mut vm = Vm::new(Box::new(AgentHost));
     vm.set_gc_stress(gc_stress);
-    vm.deadline = deadline;
-    vm.interrupt = interrupt;
+    vm.termination.deadline = deadline;
+    vm.termination.interrupt = interrupt;
     let dollar = vm.new_object();
     let agent = install(
         &mut vm,

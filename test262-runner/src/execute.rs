@@ -79,13 +79,13 @@ impl Executor for Execute {
         } else {
             TIME_BUDGET
         };
-        vm.deadline = Some(Instant::now() + budget);
+        vm.termination.deadline = Some(Instant::now() + budget);
         // The test's agents end with it, however it ends.
-        let _agents = crate::agents::Session::begin(vm.deadline, self.gc_stress);
+        let _agents = crate::agents::Session::begin(vm.termination.deadline, self.gc_stress);
         install_262(&mut vm);
         let fm = &test.frontmatter;
         // The main agent can block, except in the tests written for one that cannot.
-        vm.can_block = !fm.has_flag("CanBlockIsFalse");
+        vm.agent.can_block = !fm.has_flag("CanBlockIsFalse");
         let is_async = fm.has_flag("async");
         let mut includes: Vec<&str> = Vec::new();
         if !fm.has_flag("raw") {
@@ -290,7 +290,7 @@ fn describe(vm: &mut Vm, e: JsError) -> String {
 
 /// Defines `$262` in the current realm.
 fn install_262(vm: &mut Vm) {
-    let realm = vm.realm;
+    let realm = vm.current_realm();
     let o = vm.new_object();
     let g = vm.intrinsics().global_object;
     let gk = vm.key("global");
@@ -326,31 +326,27 @@ fn data_realm(vm: &Vm) -> u32 {
 }
 
 fn create_realm(vm: &mut Vm, _: Value, _: &[Value]) -> JsResult<Value> {
-    let saved = vm.realm;
     let index = vm.create_realm();
-    vm.realm = index;
-    install_262(vm);
-    let g = vm.intrinsics().global_object;
-    let key = vm.key("$262");
-    let v = vm.get(g, key, g.value());
-    vm.realm = saved;
-    v
+    vm.in_realm(index, |vm| {
+        install_262(vm);
+        let g = vm.intrinsics().global_object;
+        let key = vm.key("$262");
+        vm.get(g, key, g.value())
+    })
 }
 
 fn eval_script(vm: &mut Vm, _: Value, args: &[Value]) -> JsResult<Value> {
     let realm = data_realm(vm);
     let source = args.first().copied().unwrap_or(Value::UNDEFINED);
     let text = vm.to_rust_string(source)?;
-    let saved = vm.realm;
-    vm.realm = realm;
-    let r = run_global(vm, &text, "evalScript", CodeKind::Script);
-    vm.realm = saved;
-    r
+    vm.in_realm(realm, |vm| {
+        run_global(vm, &text, "evalScript", CodeKind::Script)
+    })
 }
 
 fn gc(vm: &mut Vm, _: Value, _: &[Value]) -> JsResult<Value> {
     // Collection happens at the next safepoint, where every live value is rooted.
-    vm.heap.request_collection();
+    vm.agent.heap.request_collection();
     Ok(Value::UNDEFINED)
 }
 

@@ -74,12 +74,12 @@ pub fn capability_data(vm: &mut Vm, o: ObjRef) -> Option<&mut DisposableStackDat
 /// `sec-getdisposemethod` GetDisposeMethod ( V, hint )
 pub fn get_dispose_method(vm: &mut Vm, v: Value, hint: Hint) -> JsResult<Value> {
     // 2. Sync: GetMethod(V, @@dispose).
-    let dispose = PropertyKey::Symbol(vm.symbols.dispose);
+    let dispose = PropertyKey::Symbol(vm.agent.symbols.dispose);
     if hint == Hint::SyncDispose {
         return vm.get_method(v, dispose);
     }
     // 1.a. Async: GetMethod(V, @@asyncDispose) ...
-    let key = PropertyKey::Symbol(vm.symbols.async_dispose);
+    let key = PropertyKey::Symbol(vm.agent.symbols.async_dispose);
     let method = vm.get_method(v, key)?;
     if !method.is_undefined() {
         return Ok(method);

@@ -14,13 +14,13 @@ pub fn create_iter_result_object(vm: &mut Vm, value: Value, done: bool) -> Value
     let o = vm.new_object();
     vm.define_data(
         o,
-        PropertyKey::String(vm.names.value),
+        PropertyKey::String(vm.agent.names.value),
         value,
         attrs::DEFAULT,
     );
     vm.define_data(
         o,
-        PropertyKey::String(vm.names.done),
+        PropertyKey::String(vm.agent.names.done),
         Value::boolean(done),
         attrs::DEFAULT,
     );
@@ -29,7 +29,7 @@ pub fn create_iter_result_object(vm: &mut Vm, value: Value, done: bool) -> Value
 
 /// 7.4.3 GetIterator(obj, sync): the iterator and its `next` method.
 pub fn get_iterator(vm: &mut Vm, v: Value) -> JsResult<(Value, Value)> {
-    let key = PropertyKey::Symbol(vm.symbols.iterator);
+    let key = PropertyKey::Symbol(vm.agent.symbols.iterator);
     let method = vm.get_method(v, key)?;
     if method.is_undefined() {
         let d = vm.describe(v);
@@ -43,13 +43,13 @@ pub fn get_iterator_from_method(vm: &mut Vm, v: Value, method: Value) -> JsResul
     let Some(o) = it.as_object() else {
         return Err(vm.type_error("Result of the Symbol.iterator method is not an object"));
     };
-    let next = vm.get(o, PropertyKey::String(vm.names.next), it)?;
+    let next = vm.get(o, PropertyKey::String(vm.agent.names.next), it)?;
     Ok((it, next))
 }
 
 /// GetIterator(obj, async), with CreateAsyncFromSyncIterator as the fallback.
 pub fn get_async_iterator(vm: &mut Vm, v: Value) -> JsResult<(Value, Value)> {
-    let key = PropertyKey::Symbol(vm.symbols.async_iterator);
+    let key = PropertyKey::Symbol(vm.agent.symbols.async_iterator);
     let method = vm.get_method(v, key)?;
     if method.is_undefined() {
         let (sync, next) = get_iterator(vm, v)?;
@@ -76,20 +76,20 @@ pub fn iterator_step_value(vm: &mut Vm, it: Value, next: Value) -> JsResult<Opti
         let d = vm.describe(result);
         return Err(vm.type_error(&format!("Iterator result {d} is not an object")));
     };
-    let done = vm.get(r, PropertyKey::String(vm.names.done), result)?;
+    let done = vm.get(r, PropertyKey::String(vm.agent.names.done), result)?;
     if vm.to_boolean(done) {
         return Ok(None);
     }
     Ok(Some(vm.get(
         r,
-        PropertyKey::String(vm.names.value),
+        PropertyKey::String(vm.agent.names.value),
         result,
     )?))
 }
 
 /// 7.4.11 IteratorClose for a normal completion.
 pub fn iterator_close(vm: &mut Vm, it: Value) -> JsResult<()> {
-    let key = PropertyKey::String(vm.names.return_);
+    let key = PropertyKey::String(vm.agent.names.return_);
     let ret = vm.get_method(it, key)?;
     if ret.is_undefined() {
         return Ok(());

@@ -80,7 +80,7 @@ pub fn length_of_array_like(vm: &mut Vm, o: ObjRef) -> JsResult<f64> {
     if vm.obj(o).is_array() {
         return Ok(f64::from(vm.obj(o).length));
     }
-    let key = PropertyKey::String(vm.names.length);
+    let key = PropertyKey::String(vm.agent.names.length);
     let l = vm.get(o, key, o.value())?;
     vm.to_length(l)
 }
@@ -90,7 +90,7 @@ pub fn create_list_from_array_like(vm: &mut Vm, v: Value) -> JsResult<Vec<Value>
     let Some(o) = v.as_object() else {
         return Err(vm.type_error("CreateListFromArrayLike called on non-object"));
     };
-    let length_key = PropertyKey::String(vm.names.length);
+    let length_key = PropertyKey::String(vm.agent.names.length);
     let len = vm.get(o, length_key, v)?;
     let len = vm.to_length(len)? as u64;
     if len > 10_000_000 {
@@ -110,7 +110,7 @@ pub fn create_list_from_array_like(vm: &mut Vm, v: Value) -> JsResult<Vec<Value>
 
 /// 7.3.22 SpeciesConstructor
 pub fn species_constructor(vm: &mut Vm, o: ObjRef, default: Value) -> JsResult<Value> {
-    let ck = PropertyKey::String(vm.names.constructor);
+    let ck = PropertyKey::String(vm.agent.names.constructor);
     let c = vm.get(o, ck, o.value())?;
     if c.is_undefined() {
         return Ok(default);
@@ -118,7 +118,7 @@ pub fn species_constructor(vm: &mut Vm, o: ObjRef, default: Value) -> JsResult<V
     let Some(co) = c.as_object() else {
         return Err(vm.type_error("object.constructor is not an object"));
     };
-    let sk = PropertyKey::Symbol(vm.symbols.species);
+    let sk = PropertyKey::Symbol(vm.agent.symbols.species);
     let s = vm.get(co, sk, c)?;
     if s.is_nullish() {
         return Ok(default);

@@ -14,12 +14,12 @@ pub fn to_property_descriptor(vm: &mut Vm, v: Value) -> JsResult<Descriptor> {
     };
     let mut d = Descriptor::default();
     let fields = [
-        vm.names.enumerable,
-        vm.names.configurable,
-        vm.names.value,
-        vm.names.writable,
-        vm.names.get,
-        vm.names.set,
+        vm.agent.names.enumerable,
+        vm.agent.names.configurable,
+        vm.agent.names.value,
+        vm.agent.names.writable,
+        vm.agent.names.get,
+        vm.agent.names.set,
     ];
     for (i, name) in fields.into_iter().enumerate() {
         let key = PropertyKey::String(name);
@@ -60,12 +60,15 @@ pub fn from_property_descriptor(vm: &mut Vm, d: Option<Descriptor>) -> Value {
     };
     let o = vm.new_object();
     let n = [
-        (vm.names.value, d.value),
-        (vm.names.writable, d.writable.map(Value::boolean)),
-        (vm.names.get, d.get),
-        (vm.names.set, d.set),
-        (vm.names.enumerable, d.enumerable.map(Value::boolean)),
-        (vm.names.configurable, d.configurable.map(Value::boolean)),
+        (vm.agent.names.value, d.value),
+        (vm.agent.names.writable, d.writable.map(Value::boolean)),
+        (vm.agent.names.get, d.get),
+        (vm.agent.names.set, d.set),
+        (vm.agent.names.enumerable, d.enumerable.map(Value::boolean)),
+        (
+            vm.agent.names.configurable,
+            d.configurable.map(Value::boolean),
+        ),
     ];
     for (name, v) in n {
         if let Some(v) = v {

@@ -32,7 +32,7 @@ pub fn is_regexp(vm: &mut Vm, v: Value) -> JsResult<bool> {
     let Some(o) = v.as_object() else {
         return Ok(false);
     };
-    let key = PropertyKey::Symbol(vm.symbols.match_);
+    let key = PropertyKey::Symbol(vm.agent.symbols.match_);
     let matcher = vm.get(o, key, v)?;
     if !matcher.is_undefined() {
         return Ok(vm.to_boolean(matcher));

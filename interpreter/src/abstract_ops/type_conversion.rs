@@ -41,7 +41,7 @@ pub fn canonical_numeric_index_string(vm: &Vm, key: PropertyKey) -> Option<f64> 
         PropertyKey::Index(i) => Some(f64::from(i)),
         PropertyKey::Symbol(_) => None,
         PropertyKey::String(atom) => {
-            let units = vm.atoms.units(atom);
+            let units = vm.agent.atoms.units(atom);
             let first = *units.first()?;
             if !(first == u16::from(b'-')
                 || (u16::from(b'0')..=u16::from(b'9')).contains(&first)

@@ -17,7 +17,7 @@ pub fn init(vm: &mut Vm) {
     let mut proto_object = Object::new(Some(op), ObjectKind::Array);
     proto_object.length = 0;
     let proto = vm.alloc(proto_object);
-    let realm = vm.realm as usize;
+    let realm = vm.stack.realm as usize;
     vm.realms[realm].array_prototype = proto;
     let ctor = vm.make_constructor("Array", 1, array_call, Some(array_construct), proto);
     vm.realms[realm].array_constructor = ctor;
@@ -70,7 +70,7 @@ pub fn init(vm: &mut Vm) {
     }
     let values_fn = vm.define_method(proto, "values", 0, values);
     vm.realms[realm].array_values = values_fn;
-    let it = vm.symbols.iterator;
+    let it = vm.agent.symbols.iterator;
     vm.define_data(
         proto,
         PropertyKey::Symbol(it),
@@ -100,7 +100,7 @@ pub fn init(vm: &mut Vm) {
         let k = vm.key(name);
         vm.define_data(unscopables, k, Value::TRUE, attrs::DEFAULT);
     }
-    let u = vm.symbols.unscopables;
+    let u = vm.agent.symbols.unscopables;
     vm.define_data(
         proto,
         PropertyKey::Symbol(u),
@@ -178,7 +178,7 @@ fn from(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
     if mapping && !vm.is_callable(mapfn) {
         return Err(vm.type_error("Array.from: mapper is not a function"));
     }
-    let key = PropertyKey::Symbol(vm.symbols.iterator);
+    let key = PropertyKey::Symbol(vm.agent.symbols.iterator);
     let using = vm.get_method(items, key)?;
     if !using.is_undefined() {
         let a = if vm.is_constructor(this) {
@@ -274,7 +274,7 @@ fn move_element(vm: &mut Vm, o: ObjRef, from: f64, to: f64) -> JsResult<()> {
 }
 
 fn set_length(vm: &mut Vm, o: ObjRef, len: f64) -> JsResult<()> {
-    let key = PropertyKey::String(vm.names.length);
+    let key = PropertyKey::String(vm.agent.names.length);
     vm.set_or_throw(o, key, Value::number(len), true)
 }
 
@@ -291,19 +291,19 @@ fn species_create(vm: &mut Vm, original: ObjRef, length: f64) -> JsResult<ObjRef
     if !is_array(vm, original.value())? {
         return array_create(vm, length, None);
     }
-    let ck = PropertyKey::String(vm.names.constructor);
+    let ck = PropertyKey::String(vm.agent.names.constructor);
     let mut c = vm.get(original, ck, original.value())?;
     if vm.is_constructor(c) {
         let co = c.as_object().expect("a constructor");
         let realm = vm.function_realm(co)?;
-        if realm != vm.realm
+        if realm != vm.stack.realm
             && Some(co) == vm.realms[realm as usize].constructors.get("Array").copied()
         {
             c = Value::UNDEFINED;
         }
     }
     if let Some(co) = c.as_object() {
-        let sk = PropertyKey::Symbol(vm.symbols.species);
+        let sk = PropertyKey::Symbol(vm.agent.symbols.species);
         c = vm.get(co, sk, c)?;
         if c.is_null() {
             c = Value::UNDEFINED;
@@ -350,7 +350,7 @@ fn is_concat_spreadable(vm: &mut Vm, v: Value) -> JsResult<bool> {
     let Some(o) = v.as_object() else {
         return Ok(false);
     };
-    let key = PropertyKey::Symbol(vm.symbols.is_concat_spreadable);
+    let key = PropertyKey::Symbol(vm.agent.symbols.is_concat_spreadable);
     let s = vm.get(o, key, v)?;
     if !s.is_undefined() {
         return Ok(vm.to_boolean(s));
@@ -704,7 +704,7 @@ fn last_index_of(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
 /// 23.1.3.18 Array.prototype.join
 fn join(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
     let o = vm.to_object(this)?;
-    if vm.join_stack.contains(&o) {
+    if vm.stack.join_stack.contains(&o) {
         return Ok(vm.string(""));
     }
     let len = length_of_array_like(vm, o)?;
@@ -716,7 +716,7 @@ fn join(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
     };
     // The separators alone may be too long, as in V8: no element is read then.
     vm.check_string_length((len - 1.0).max(0.0) * sep.len() as f64)?;
-    vm.join_stack.push(o);
+    vm.stack.join_stack.push(o);
     let result = (|| {
         let mut out = StringBuilder::new();
         let mut k = 0.0;
@@ -736,7 +736,7 @@ fn join(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
         }
         out.finish(vm)
     })();
-    vm.join_stack.pop();
+    vm.stack.join_stack.pop();
     result
 }
 
@@ -807,7 +807,7 @@ fn push(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
         let grown = (v.capacity() - before) * size_of::<Value>();
         object.length = v.len() as u32;
         let length = object.length;
-        vm.heap.note_growth(grown);
+        vm.agent.heap.note_growth(grown);
         return Ok(Value::number(f64::from(length)));
     }
     let len = length_of_array_like(vm, o)?;
@@ -1257,7 +1257,7 @@ fn with(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
 pub fn define_length(vm: &mut Vm, o: ObjRef, len: u32) {
     let _ = vm.define_own_property(
         o,
-        PropertyKey::String(vm.names.length),
+        PropertyKey::String(vm.agent.names.length),
         Descriptor {
             value: Some(Value::number(f64::from(len))),
             ..Default::default()

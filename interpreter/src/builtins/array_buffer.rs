@@ -142,7 +142,7 @@ impl BufferData {
 
 pub fn init(vm: &mut Vm) {
     let op = vm.intrinsics().object_prototype;
-    let tag = vm.symbols.to_string_tag;
+    let tag = vm.agent.symbols.to_string_tag;
 
     let proto = vm.new_plain_object(op);
     let ctor = vm.make_constructor(
@@ -187,7 +187,7 @@ pub fn init(vm: &mut Vm) {
         attrs::CONFIGURABLE,
     );
 
-    let realm = vm.realm as usize;
+    let realm = vm.stack.realm as usize;
     vm.realms[realm].array_buffer_prototype = proto;
     vm.realms[realm].array_buffer_constructor = ctor;
     vm.realms[realm].shared_array_buffer_prototype = shared_proto;
@@ -286,7 +286,9 @@ fn resize_bytes(vm: &mut Vm, bytes: &mut Vec<u8>, new_length: usize) -> JsResult
             "Array buffer allocation of {new_length} bytes failed"
         )));
     }
-    vm.heap.note_growth(bytes.capacity().saturating_sub(before));
+    vm.agent
+        .heap
+        .note_growth(bytes.capacity().saturating_sub(before));
     let zeroed = vm.in_chunks(new_length - current, BULK_BYTES, |_, r| {
         bytes.resize(current + r.end, 0);
     });
@@ -610,7 +612,8 @@ fn grow(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
     if !block.grow(new_length as usize) {
         return Err(vm.range_error("SharedArrayBuffer.prototype.grow cannot shrink a buffer"));
     }
-    vm.heap
+    vm.agent
+        .heap
         .note_growth((new_length as usize).saturating_sub(before));
     Ok(Value::UNDEFINED)
 }

@@ -135,10 +135,10 @@ fn start(vm: &mut Vm, st: &FromAsync, state: Value, c: Value, args: &[Value]) ->
     }
     st.mapper.set(mapper);
     st.this_arg.set(this_arg);
-    let key = PropertyKey::Symbol(vm.symbols.async_iterator);
+    let key = PropertyKey::Symbol(vm.agent.symbols.async_iterator);
     let using_async = vm.get_method(items, key)?;
     let using_sync = if using_async.is_undefined() {
-        let key = PropertyKey::Symbol(vm.symbols.iterator);
+        let key = PropertyKey::Symbol(vm.agent.symbols.iterator);
         vm.get_method(items, key)?
     } else {
         Value::UNDEFINED
@@ -250,15 +250,15 @@ fn next_result(vm: &mut Vm, st: &FromAsync, state: Value, result: Value) -> JsRe
     let Some(r) = result.as_object() else {
         return Err(vm.type_error("Array.fromAsync: the iterator result is not an object"));
     };
-    let done = vm.get(r, PropertyKey::String(vm.names.done), result)?;
+    let done = vm.get(r, PropertyKey::String(vm.agent.names.done), result)?;
     if vm.to_boolean(done) {
         let a = st.target.get();
-        let key = PropertyKey::String(vm.names.length);
+        let key = PropertyKey::String(vm.agent.names.length);
         let o = vm.to_object(a)?;
         vm.set_or_throw(o, key, Value::number(st.k.get()), true)?;
         return Ok(Step::Done(a));
     }
-    let value = vm.get(r, PropertyKey::String(vm.names.value), result)?;
+    let value = vm.get(r, PropertyKey::String(vm.agent.names.value), result)?;
     let mapper = st.mapper.get();
     if mapper.is_undefined() {
         return define_from_iterator(vm, st, state, value);
@@ -290,7 +290,7 @@ fn define_from_iterator(vm: &mut Vm, st: &FromAsync, state: Value, v: Value) -> 
 fn close_then_reject(vm: &mut Vm, st: &FromAsync, state: Value, error: Value) -> JsResult<Step> {
     st.error.set(error);
     let iterator = st.iterator.get();
-    let key = PropertyKey::String(vm.names.return_);
+    let key = PropertyKey::String(vm.agent.names.return_);
     let inner = match vm.get_method(iterator, key) {
         Ok(ret) if ret.is_undefined() => return Err(JsError::Throw(error)),
         Ok(ret) => vm.call(ret, iterator, &[]),
@@ -313,7 +313,7 @@ fn element_step(vm: &mut Vm, st: &FromAsync, state: Value) -> JsResult<Step> {
     if k >= st.len.get() {
         let a = st.target.get();
         let o = vm.to_object(a)?;
-        let key = PropertyKey::String(vm.names.length);
+        let key = PropertyKey::String(vm.agent.names.length);
         vm.set_or_throw(o, key, Value::number(st.len.get()), true)?;
         return Ok(Step::Done(a));
     }

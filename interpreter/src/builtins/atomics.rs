@@ -35,7 +35,7 @@ pub fn init(vm: &mut Vm) {
     ] {
         vm.define_method(atomics, name, len, f);
     }
-    let tag = vm.symbols.to_string_tag;
+    let tag = vm.agent.symbols.to_string_tag;
     let t = vm.string("Atomics");
     vm.define_data(atomics, PropertyKey::Symbol(tag), t, attrs::CONFIGURABLE);
     vm.define_global("Atomics", atomics.value());
@@ -268,7 +268,7 @@ fn do_wait(vm: &mut Vm, args: &[Value], is_async: bool) -> JsResult<Value> {
         q.max(0.0)
     };
     // 8. AgentCanSuspend()
-    if !is_async && !vm.can_block {
+    if !is_async && !vm.agent.can_block {
         return Err(vm.type_error(
             "Atomics.wait cannot suspend this agent: its host does not allow blocking",
         ));
@@ -308,10 +308,10 @@ fn do_wait(vm: &mut Vm, args: &[Value], is_async: bool) -> JsResult<Value> {
         None => {
             // 19-22. The promise settles when the agent's job queue next runs dry after a
             // notification or the timeout (`settle_async_waits`).
-            let inbox = vm.async_waits.inbox.clone();
+            let inbox = vm.agent.async_waits.inbox.clone();
             let id = section.add(at, Some(inbox));
             drop(section);
-            vm.async_waits.pending.push(AsyncWait {
+            vm.agent.async_waits.pending.push(AsyncWait {
                 id,
                 block,
                 end: deadline_after(timeout),
@@ -399,21 +399,27 @@ impl AsyncWaits {
 /// on another agent. With `block`, first waits (a short while, within the host's interrupt and
 /// deadline) for a notification or the nearest timeout. Returns whether any settled.
 pub fn settle_async_waits(vm: &mut Vm, block: bool) -> JsResult<bool> {
-    if vm.async_waits.pending.is_empty() {
+    if vm.agent.async_waits.pending.is_empty() {
         return Ok(false);
     }
     let until = if block {
         vm.check_interrupt_now()?;
         let poll = Instant::now() + POLL;
-        let nearest = vm.async_waits.pending.iter().filter_map(|w| w.end).min();
+        let nearest = vm
+            .agent
+            .async_waits
+            .pending
+            .iter()
+            .filter_map(|w| w.end)
+            .min();
         Some(nearest.map_or(poll, |end| end.min(poll)))
     } else {
         None
     };
-    let notified = vm.async_waits.inbox.take(until);
+    let notified = vm.agent.async_waits.inbox.take(until);
     let now = Instant::now();
     let mut settled = Vec::new();
-    vm.async_waits.pending.retain(|w| {
+    vm.agent.async_waits.pending.retain(|w| {
         let outcome = if notified.contains(&w.id) {
             "ok"
         } else if w.end.is_some_and(|end| now >= end) {

@@ -178,7 +178,7 @@ fn hash_key(vm: &mut Vm, key: Value) -> JsResult<u64> {
     let mut h = FxHasher::default();
     if let Some(s) = key.as_string() {
         vm.flatten_checked(s)?;
-        match &vm.heap.strings.get(s.0).data {
+        match &vm.agent.heap.strings.get(s.0).data {
             crate::string::StrData::Latin1(bytes) => {
                 for &b in bytes.iter() {
                     h.write_u16(u16::from(b));
@@ -193,7 +193,7 @@ fn hash_key(vm: &mut Vm, key: Value) -> JsResult<u64> {
         }
         h.write_u8(1);
     } else if let Some(b) = key.as_bigint() {
-        vm.heap.bigints.get(b.0).hash(&mut h);
+        vm.agent.heap.bigints.get(b.0).hash(&mut h);
         h.write_u8(2);
     } else {
         h.write_u64(key.to_bits());
@@ -286,7 +286,7 @@ fn append(vm: &mut Vm, o: ObjRef, hash: u64, key: Value, value: Value) {
         d.next_position += 1;
         d.live += 1;
         let grown = d.heap_bytes().saturating_sub(before);
-        vm.heap.note_growth(grown);
+        vm.agent.heap.note_growth(grown);
     }
 }
 

@@ -165,7 +165,7 @@ fn has_user_to_string(vm: &mut Vm, v: Value) -> bool {
     if matches!(vm.obj(o).kind, ObjectKind::Error | ObjectKind::Date(_)) {
         return false;
     }
-    let key = PropertyKey::String(vm.names.to_string);
+    let key = PropertyKey::String(vm.agent.names.to_string);
     match vm.get_data_along_chain(o, key).and_then(|f| f.as_object()) {
         Some(f) => !matches!(vm.obj(f).kind, ObjectKind::Native(_)),
         None => false,
@@ -383,7 +383,7 @@ fn trace(vm: &mut Vm, _: Value, args: &[Value]) -> JsResult<Value> {
     let error = vm.make_error("Error", &message);
     let stack = error
         .as_object()
-        .and_then(|o| data(vm, o, PropertyKey::String(vm.names.stack)))
+        .and_then(|o| data(vm, o, PropertyKey::String(vm.agent.names.stack)))
         .and_then(|s| s.as_string())
         .map(|s| vm.rust_string(s))
         .unwrap_or_default();
@@ -400,14 +400,14 @@ fn trace(vm: &mut Vm, _: Value, args: &[Value]) -> JsResult<Value> {
 fn key_text(vm: &mut Vm, key: PropertyKey) -> String {
     match key {
         PropertyKey::Index(i) => i.to_string(),
-        PropertyKey::String(a) => vm.atoms.to_rust(a),
+        PropertyKey::String(a) => vm.agent.atoms.to_rust(a),
         PropertyKey::Symbol(s) => super::symbol::descriptive_string(vm, s),
     }
 }
 
 /// The enumerable own keys of `o` (an array's `length` left out).
 fn enumerable_keys(vm: &mut Vm, o: ObjRef) -> JsResult<Vec<PropertyKey>> {
-    let length = PropertyKey::String(vm.names.length);
+    let length = PropertyKey::String(vm.agent.names.length);
     let is_array = vm.obj(o).is_array();
     Ok(vm
         .own_property_keys(o)?
@@ -535,7 +535,7 @@ fn data(vm: &Vm, o: ObjRef, key: PropertyKey) -> Option<Value> {
 }
 
 fn function_name(vm: &Vm, o: ObjRef) -> String {
-    data(vm, o, PropertyKey::String(vm.names.name))
+    data(vm, o, PropertyKey::String(vm.agent.names.name))
         .and_then(|v| v.as_string())
         .map(|s| vm.rust_string(s))
         .unwrap_or_default()
@@ -543,7 +543,7 @@ fn function_name(vm: &Vm, o: ObjRef) -> String {
 
 fn constructor_name(vm: &Vm, o: ObjRef) -> Option<String> {
     let proto = vm.obj(o).proto?;
-    let ctor = data(vm, proto, PropertyKey::String(vm.names.constructor))?.as_object()?;
+    let ctor = data(vm, proto, PropertyKey::String(vm.agent.names.constructor))?.as_object()?;
     let name = function_name(vm, ctor);
     (!name.is_empty()).then_some(name)
 }
@@ -567,7 +567,7 @@ fn custom_inspect(
         return None;
     }
     let units: Vec<u16> = "nodejs.util.inspect.custom".encode_utf16().collect();
-    let symbol = *vm.symbol_registry.get(&units)?;
+    let symbol = *vm.agent.symbol_registry.get(&units)?;
     let f = vm.get_data_along_chain(o, PropertyKey::Symbol(symbol))?;
     if !vm.is_callable(f) {
         return None;
@@ -650,7 +650,7 @@ fn inspect_at(vm: &mut Vm, v: Value, depth: usize, seen: &mut Vec<ObjRef>) -> St
     }
     if let ObjectKind::Error = vm.obj(o).kind
         && let Some(stack) =
-            data(vm, o, PropertyKey::String(vm.names.stack)).and_then(|s| s.as_string())
+            data(vm, o, PropertyKey::String(vm.agent.names.stack)).and_then(|s| s.as_string())
     {
         return vm.rust_string(stack);
     }
@@ -837,7 +837,8 @@ fn inspect_at(vm: &mut Vm, v: Value, depth: usize, seen: &mut Vec<ObjRef>) -> St
     let keys = vm.own_property_keys(o).unwrap_or_default();
     for key in keys {
         if is_array
-            && (matches!(key, PropertyKey::Index(_)) || key == PropertyKey::String(vm.names.length))
+            && (matches!(key, PropertyKey::Index(_))
+                || key == PropertyKey::String(vm.agent.names.length))
         {
             continue;
         }
@@ -849,7 +850,7 @@ fn inspect_at(vm: &mut Vm, v: Value, depth: usize, seen: &mut Vec<ObjRef>) -> St
         }
         let name = match key {
             PropertyKey::String(a) => {
-                let text = vm.atoms.to_rust(a);
+                let text = vm.agent.atoms.to_rust(a);
                 let plain = text
                     .chars()
                     .next()

@@ -41,7 +41,7 @@ const ACCESSORS: [(&str, &str, ElementType); 11] = [
 
 pub fn init(vm: &mut Vm) {
     let op = vm.intrinsics().object_prototype;
-    let tag = vm.symbols.to_string_tag;
+    let tag = vm.agent.symbols.to_string_tag;
     let proto = vm.new_plain_object(op);
     vm.make_constructor("DataView", 1, super::requires_new, Some(construct), proto);
     vm.define_getter(proto, "buffer", buffer);
@@ -66,7 +66,7 @@ pub fn init(vm: &mut Vm) {
     }
     let t = vm.string("DataView");
     vm.define_data(proto, PropertyKey::Symbol(tag), t, attrs::CONFIGURABLE);
-    let realm = vm.realm as usize;
+    let realm = vm.stack.realm as usize;
     vm.realms[realm].data_view_prototype = proto;
 }
 

@@ -220,7 +220,7 @@ fn zone_name(t: f64) -> String {
 pub fn init(vm: &mut Vm) {
     let op = vm.intrinsics().object_prototype;
     let proto = vm.new_plain_object(op);
-    let realm = vm.realm as usize;
+    let realm = vm.stack.realm as usize;
     vm.realms[realm].date_prototype = proto;
     let ctor = vm.make_constructor("Date", 7, date_call, Some(construct), proto);
     vm.define_method(ctor, "now", 0, now);
@@ -280,7 +280,7 @@ pub fn init(vm: &mut Vm) {
     let utc_string = vm.define_method(proto, "toUTCString", 0, to_utc_string);
     let gk = vm.key("toGMTString");
     vm.define_data(proto, gk, utc_string.value(), attrs::HIDDEN);
-    let tp = vm.symbols.to_primitive;
+    let tp = vm.agent.symbols.to_primitive;
     let f = vm.native_function("[Symbol.toPrimitive]", 1, to_primitive, None);
     vm.define_data(
         proto,

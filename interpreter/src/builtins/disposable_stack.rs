@@ -62,7 +62,7 @@ fn class(is_async: bool) -> &'static str {
 }
 
 pub fn init(vm: &mut Vm) {
-    let dispose_key = PropertyKey::Symbol(vm.symbols.dispose);
+    let dispose_key = PropertyKey::Symbol(vm.agent.symbols.dispose);
     let proto = install(
         vm,
         "DisposableStack",
@@ -77,7 +77,7 @@ pub fn init(vm: &mut Vm) {
         disposed_sync,
         dispose_key,
     );
-    let async_dispose = PropertyKey::Symbol(vm.symbols.async_dispose);
+    let async_dispose = PropertyKey::Symbol(vm.agent.symbols.async_dispose);
     let async_proto = install(
         vm,
         "AsyncDisposableStack",
@@ -92,7 +92,7 @@ pub fn init(vm: &mut Vm) {
         disposed_async,
         async_dispose,
     );
-    let realm = vm.realm as usize;
+    let realm = vm.stack.realm as usize;
     vm.realms[realm].disposable_stack_prototype = proto;
     vm.realms[realm].async_disposable_stack_prototype = async_proto;
 }
@@ -119,7 +119,7 @@ fn install(
     if let Some(f) = dispose_fn {
         vm.define_data(proto, dispose_key, f.value(), attrs::HIDDEN);
     }
-    let tag = PropertyKey::Symbol(vm.symbols.to_string_tag);
+    let tag = PropertyKey::Symbol(vm.agent.symbols.to_string_tag);
     let t = vm.string(name);
     vm.define_data(proto, tag, t, attrs::CONFIGURABLE);
     proto

@@ -19,7 +19,7 @@ const NATIVE_ERRORS: [&str; 6] = [
 pub fn init(vm: &mut Vm) {
     let op = vm.intrinsics().object_prototype;
     let error_proto = vm.new_plain_object(op);
-    let realm = vm.realm as usize;
+    let realm = vm.stack.realm as usize;
     vm.realms[realm]
         .error_prototypes
         .insert("Error", error_proto);
@@ -27,10 +27,10 @@ pub fn init(vm: &mut Vm) {
     vm.define_method(error, "captureStackTrace", 1, capture_stack_trace);
     vm.define_method(error, "isError", 1, is_error);
     let name = vm.string("Error");
-    let nk = PropertyKey::String(vm.names.name);
+    let nk = PropertyKey::String(vm.agent.names.name);
     vm.define_data(error_proto, nk, name, attrs::HIDDEN);
     let empty = vm.string("");
-    let mk = PropertyKey::String(vm.names.message);
+    let mk = PropertyKey::String(vm.agent.names.message);
     vm.define_data(error_proto, mk, empty, attrs::HIDDEN);
     vm.define_method(error_proto, "toString", 0, to_string);
     for kind in NATIVE_ERRORS {
@@ -73,24 +73,24 @@ fn error_kind(
     construct: crate::object::NativeCtor,
 ) {
     let proto = vm.new_plain_object(error_proto);
-    let realm = vm.realm as usize;
+    let realm = vm.stack.realm as usize;
     vm.realms[realm].error_prototypes.insert(kind, proto);
     let ctor = vm.make_constructor(kind, length, call, Some(construct), proto);
     vm.obj_mut(ctor).proto = Some(error);
     let name = vm.string(kind);
-    let nk = PropertyKey::String(vm.names.name);
+    let nk = PropertyKey::String(vm.agent.names.name);
     vm.define_data(proto, nk, name, attrs::HIDDEN);
     let empty = vm.string("");
-    let mk = PropertyKey::String(vm.names.message);
+    let mk = PropertyKey::String(vm.agent.names.message);
     vm.define_data(proto, mk, empty, attrs::HIDDEN);
 }
 
 /// The name of the constructor being called (its `name` property).
 fn callee_kind(vm: &mut Vm) -> &'static str {
-    let Some(f) = vm.current_native else {
+    let Some(f) = vm.stack.current_native else {
         return "Error";
     };
-    let realm = vm.realm as usize;
+    let realm = vm.stack.realm as usize;
     for (name, ctor) in &vm.realms[realm].constructors {
         if *ctor == f {
             return name;
@@ -111,7 +111,7 @@ fn create(
     let proto = match new_target.as_object() {
         Some(_) => {
             let fallback = vm.intrinsics().error_prototype(kind);
-            let pk = PropertyKey::String(vm.names.prototype);
+            let pk = PropertyKey::String(vm.agent.names.prototype);
             let nt = new_target.as_object().expect("object");
             let p = vm.get(nt, pk, new_target)?;
             match p.as_object() {
@@ -154,12 +154,12 @@ fn install_message_and_cause(
 ) -> JsResult<()> {
     if !message.is_undefined() {
         let m = vm.to_string(message)?;
-        let mk = PropertyKey::String(vm.names.message);
+        let mk = PropertyKey::String(vm.agent.names.message);
         vm.define_data(o, mk, m.value(), attrs::HIDDEN);
     }
     // 20.5.8.1 InstallErrorCause
     if let Some(opts) = options.as_object() {
-        let ck = PropertyKey::String(vm.names.cause);
+        let ck = PropertyKey::String(vm.agent.names.cause);
         if vm.has_property(opts, ck)? {
             let cause = vm.get(opts, ck, options)?;
             vm.define_data(o, ck, cause, attrs::HIDDEN);
@@ -255,14 +255,14 @@ fn to_string(vm: &mut Vm, this: Value, _: &[Value]) -> JsResult<Value> {
     let Some(o) = this.as_object() else {
         return Err(vm.type_error("Error.prototype.toString called on non-object"));
     };
-    let nk = PropertyKey::String(vm.names.name);
+    let nk = PropertyKey::String(vm.agent.names.name);
     let name = vm.get(o, nk, this)?;
     let name = if name.is_undefined() {
         "Error".to_string()
     } else {
         vm.to_rust_string(name)?
     };
-    let mk = PropertyKey::String(vm.names.message);
+    let mk = PropertyKey::String(vm.agent.names.message);
     let msg = vm.get(o, mk, this)?;
     let msg = if msg.is_undefined() {
         String::new()

@@ -14,25 +14,25 @@ use std::rc::Rc;
 
 pub fn init(vm: &mut Vm) {
     let fp = vm.intrinsics().function_prototype;
-    let length = PropertyKey::String(vm.names.length);
+    let length = PropertyKey::String(vm.agent.names.length);
     vm.define_data(fp, length, Value::int32(0), attrs::CONFIGURABLE);
-    let name = PropertyKey::String(vm.names.name);
+    let name = PropertyKey::String(vm.agent.names.name);
     let empty = vm.string("");
     vm.define_data(fp, name, empty, attrs::CONFIGURABLE);
     let ctor = vm.make_constructor("Function", 1, function_call, Some(function_construct), fp);
-    let realm = vm.realm as usize;
+    let realm = vm.stack.realm as usize;
     vm.realms[realm].function_constructor = ctor;
     vm.define_method(fp, "apply", 2, apply);
     vm.define_method(fp, "bind", 1, bind);
     vm.define_method(fp, "call", 1, call);
     vm.define_method(fp, "toString", 0, to_string);
-    let has_instance = vm.symbols.has_instance;
+    let has_instance = vm.agent.symbols.has_instance;
     let f = vm.native_function("[Symbol.hasInstance]", 1, has_instance_fn, None);
     vm.define_data(fp, PropertyKey::Symbol(has_instance), f.value(), 0);
     // %ThrowTypeError% (10.2.4.1): frozen, nameless, used for poisoned accessors.
     let thrower = vm.native_function("", 0, throw_type_error, None);
-    let name_key = PropertyKey::String(vm.names.name);
-    let length_key = PropertyKey::String(vm.names.length);
+    let name_key = PropertyKey::String(vm.agent.names.name);
+    let length_key = PropertyKey::String(vm.agent.names.length);
     vm.define_data(thrower, name_key, empty, 0);
     vm.define_data(thrower, length_key, Value::int32(0), 0);
     vm.obj_mut(thrower).extensible = false;
@@ -169,7 +169,7 @@ fn bind(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
             args: args.get(1..).unwrap_or(&[]).to_vec(),
         })),
     ));
-    let length_key = PropertyKey::String(vm.names.length);
+    let length_key = PropertyKey::String(vm.agent.names.length);
     let mut length = 0.0;
     if vm.get_own_property(target, length_key)?.is_some() {
         let l = vm.get(target, length_key, this)?;
@@ -188,7 +188,7 @@ fn bind(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
         Value::number(length),
         attrs::CONFIGURABLE,
     );
-    let name_key = PropertyKey::String(vm.names.name);
+    let name_key = PropertyKey::String(vm.agent.names.name);
     let name = vm.get(target, name_key, this)?;
     // "bound " + name, as a rope: a chain of binds shares its names instead of copying them.
     let prefix = vm.string("bound ");
@@ -219,7 +219,7 @@ fn to_string(vm: &mut Vm, this: Value, _: &[Value]) -> JsResult<Value> {
                 .unwrap_or_else(|| "function () { [native code] }".to_string())
         }
         ObjectKind::Native(_) | ObjectKind::Bound(_) => {
-            let key = PropertyKey::String(vm.names.name);
+            let key = PropertyKey::String(vm.agent.names.name);
             let name = match vm.own_property_raw(o, key).map(|p| p.slot) {
                 Some(Slot::Data(n)) if n.is_string() => vm.to_rust_string(n)?,
                 _ => String::new(),
@@ -288,7 +288,7 @@ impl Vm {
             fields: None,
             constructor_kind,
             is_class_constructor: false,
-            realm: self.realm,
+            realm: self.stack.realm,
         };
         let f = self.alloc(Object::new(
             Some(proto),
@@ -297,9 +297,9 @@ impl Vm {
         self.function_properties(f, script, index);
         if constructor_kind == ConstructorKind::Base {
             let p = self.new_object();
-            let ck = PropertyKey::String(self.names.constructor);
+            let ck = PropertyKey::String(self.agent.names.constructor);
             self.define_data(p, ck, f.value(), attrs::HIDDEN);
-            let pk = PropertyKey::String(self.names.prototype);
+            let pk = PropertyKey::String(self.agent.names.prototype);
             self.define_data(f, pk, p.value(), attrs::WRITABLE);
         } else if is_generator {
             let gp = if is_async {
@@ -308,7 +308,7 @@ impl Vm {
                 self.intrinsics().generator_prototype
             };
             let p = self.new_object_with_proto(Some(gp));
-            let pk = PropertyKey::String(self.names.prototype);
+            let pk = PropertyKey::String(self.agent.names.prototype);
             self.define_data(f, pk, p.value(), attrs::WRITABLE);
         }
         f
@@ -321,13 +321,13 @@ impl Vm {
         let name = code.name.as_ref().map(|n| n.to_native());
         let is_accessor = code.flags.to_native() & flags::ACCESSOR != 0;
         let _ = is_accessor;
-        let lk = PropertyKey::String(self.names.length);
+        let lk = PropertyKey::String(self.agent.names.length);
         self.define_data(f, lk, Value::int32(length as i32), attrs::CONFIGURABLE);
         let name_value = match name {
             Some(n) => self.script_string(script, n),
             None => self.string(""),
         };
-        let nk = PropertyKey::String(self.names.name);
+        let nk = PropertyKey::String(self.agent.names.name);
         self.define_data(f, nk, name_value, attrs::CONFIGURABLE);
     }
 
@@ -353,7 +353,7 @@ impl Vm {
                 )));
             }
             let h = heritage.as_object().expect("a constructor");
-            let pk = PropertyKey::String(self.names.prototype);
+            let pk = PropertyKey::String(self.agent.names.prototype);
             let pp = self.get(h, pk, heritage)?;
             if !(pp.is_object() || pp.is_null()) {
                 return Err(
@@ -377,16 +377,16 @@ impl Vm {
                 ConstructorKind::Base
             },
             is_class_constructor: true,
-            realm: self.realm,
+            realm: self.stack.realm,
         };
         let f = self.alloc(Object::new(
             Some(ctor_parent),
             ObjectKind::Function(Box::new(closure)),
         ));
         self.function_properties(f, script, index);
-        let pk = PropertyKey::String(self.names.prototype);
+        let pk = PropertyKey::String(self.agent.names.prototype);
         self.define_data(f, pk, proto.value(), 0);
-        let ck = PropertyKey::String(self.names.constructor);
+        let ck = PropertyKey::String(self.agent.names.constructor);
         self.define_data(proto, ck, f.value(), attrs::HIDDEN);
         Ok((f, proto))
     }
@@ -395,11 +395,11 @@ impl Vm {
     pub fn set_function_name(&mut self, f: ObjRef, key: PropertyKey, prefix: Option<&str>) {
         let mut name = match key {
             PropertyKey::Symbol(s) => {
-                let d = self.heap.symbols.get(s.0).description;
+                let d = self.agent.heap.symbols.get(s.0).description;
                 match d.as_string() {
                     Some(ds) => {
                         let text = self.rust_string(ds);
-                        if self.heap.symbols.get(s.0).private.is_some() {
+                        if self.agent.heap.symbols.get(s.0).private.is_some() {
                             text
                         } else {
                             format!("[{text}]")
@@ -414,7 +414,7 @@ impl Vm {
             name = format!("{p} {name}");
         }
         let v = self.string(&name);
-        let nk = PropertyKey::String(self.names.name);
+        let nk = PropertyKey::String(self.agent.names.name);
         self.define_data(f, nk, v, attrs::CONFIGURABLE);
     }
 }

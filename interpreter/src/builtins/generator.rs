@@ -12,7 +12,7 @@ pub fn init(vm: &mut Vm) {
     let fp = vm.intrinsics().function_prototype;
     let ip = vm.intrinsics().iterator_prototype;
     let aip = vm.intrinsics().async_iterator_prototype;
-    let tag = vm.symbols.to_string_tag;
+    let tag = vm.agent.symbols.to_string_tag;
     let function_ctor = vm.intrinsics().function_constructor;
 
     // Generators.
@@ -66,7 +66,7 @@ pub fn init(vm: &mut Vm) {
     );
     finish_ctor(vm, async_ctor, async_fn_proto, function_ctor);
 
-    let realm = vm.realm as usize;
+    let realm = vm.stack.realm as usize;
     let r = &mut vm.realms[realm];
     r.generator_function_prototype = gen_fn_proto;
     r.generator_prototype = gen_proto;
@@ -77,20 +77,20 @@ pub fn init(vm: &mut Vm) {
 
 /// `F.prototype.prototype = P`, `P.constructor = F.prototype`, and the tag.
 fn link(vm: &mut Vm, fn_proto: ObjRef, proto: ObjRef, tag_text: &str) {
-    let pk = PropertyKey::String(vm.names.prototype);
+    let pk = PropertyKey::String(vm.agent.names.prototype);
     vm.define_data(fn_proto, pk, proto.value(), attrs::CONFIGURABLE);
-    let ck = PropertyKey::String(vm.names.constructor);
+    let ck = PropertyKey::String(vm.agent.names.constructor);
     vm.define_data(proto, ck, fn_proto.value(), attrs::CONFIGURABLE);
-    let tag = vm.symbols.to_string_tag;
+    let tag = vm.agent.symbols.to_string_tag;
     let t = vm.string(tag_text);
     vm.define_data(fn_proto, PropertyKey::Symbol(tag), t, attrs::CONFIGURABLE);
 }
 
 fn finish_ctor(vm: &mut Vm, ctor: ObjRef, fn_proto: ObjRef, function_ctor: ObjRef) {
     vm.obj_mut(ctor).proto = Some(function_ctor);
-    let pk = PropertyKey::String(vm.names.prototype);
+    let pk = PropertyKey::String(vm.agent.names.prototype);
     vm.define_data(ctor, pk, fn_proto.value(), 0);
-    let ck = PropertyKey::String(vm.names.constructor);
+    let ck = PropertyKey::String(vm.agent.names.constructor);
     vm.define_data(fn_proto, ck, ctor.value(), attrs::CONFIGURABLE);
 }
 

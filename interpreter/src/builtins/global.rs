@@ -19,7 +19,7 @@ pub fn init(vm: &mut Vm) {
     vm.define_global("globalThis", g.value());
     let eval = vm.native_function("eval", 1, indirect_eval, None);
     vm.define_global("eval", eval.value());
-    let realm = vm.realm as usize;
+    let realm = vm.stack.realm as usize;
     vm.realms[realm].eval = eval;
     for (name, len, f) in [
         ("isFinite", 1, is_finite as crate::object::NativeFn),

@@ -12,9 +12,9 @@ use crate::vm::{JsError, JsResult, Vm};
 pub fn init(vm: &mut Vm) {
     let op = vm.intrinsics().object_prototype;
     let iterator_proto = vm.new_plain_object(op);
-    let it = vm.symbols.iterator;
+    let it = vm.agent.symbols.iterator;
     vm.define_symbol_method(iterator_proto, it, "[Symbol.iterator]", 0, return_this);
-    let dispose = vm.symbols.dispose;
+    let dispose = vm.agent.symbols.dispose;
     vm.define_symbol_method(
         iterator_proto,
         dispose,
@@ -23,9 +23,9 @@ pub fn init(vm: &mut Vm) {
         iterator_dispose,
     );
     let async_proto = vm.new_plain_object(op);
-    let ait = vm.symbols.async_iterator;
+    let ait = vm.agent.symbols.async_iterator;
     vm.define_symbol_method(async_proto, ait, "[Symbol.asyncIterator]", 0, return_this);
-    let async_dispose = vm.symbols.async_dispose;
+    let async_dispose = vm.agent.symbols.async_dispose;
     vm.define_symbol_method(
         async_proto,
         async_dispose,
@@ -35,7 +35,7 @@ pub fn init(vm: &mut Vm) {
     );
     let array_it = vm.new_plain_object(iterator_proto);
     let array_next = vm.define_method(array_it, "next", 0, array_iterator_next);
-    let tag = vm.symbols.to_string_tag;
+    let tag = vm.agent.symbols.to_string_tag;
     let t = vm.string("Array Iterator");
     vm.define_data(array_it, PropertyKey::Symbol(tag), t, attrs::CONFIGURABLE);
     let string_it = vm.new_plain_object(iterator_proto);
@@ -46,7 +46,7 @@ pub fn init(vm: &mut Vm) {
     vm.define_method(from_sync, "next", 1, async_from_sync_next);
     vm.define_method(from_sync, "return", 1, async_from_sync_return);
     vm.define_method(from_sync, "throw", 1, async_from_sync_throw);
-    let realm = vm.realm as usize;
+    let realm = vm.stack.realm as usize;
     let r = &mut vm.realms[realm];
     r.iterator_prototype = iterator_proto;
     r.async_iterator_prototype = async_proto;
@@ -63,7 +63,7 @@ fn return_this(_: &mut Vm, this: Value, _: &[Value]) -> JsResult<Value> {
 /// 27.1.4.15 %Iterator.prototype% [ %Symbol.dispose% ] ( ) (explicit resource management)
 fn iterator_dispose(vm: &mut Vm, this: Value, _: &[Value]) -> JsResult<Value> {
     // 1-2. Let return be ? GetMethod(O, "return").
-    let ret = vm.get_method(this, PropertyKey::String(vm.names.return_))?;
+    let ret = vm.get_method(this, PropertyKey::String(vm.agent.names.return_))?;
     // 3. If return is not undefined, perform ? Call(return, O, « »).
     if !ret.is_undefined() {
         vm.call(ret, this, &[])?;
@@ -81,7 +81,7 @@ fn async_iterator_async_dispose(vm: &mut Vm, this: Value, _: &[Value]) -> JsResu
     vm.root(capability);
     let settled = (|| {
         // 3-4. Let return be Completion(GetMethod(O, "return")); IfAbruptRejectPromise.
-        let ret = vm.get_method(this, PropertyKey::String(vm.names.return_))?;
+        let ret = vm.get_method(this, PropertyKey::String(vm.agent.names.return_))?;
         // 5. If return is undefined, resolve with undefined.
         if ret.is_undefined() {
             return promise::resolve_promise(vm, capability, Value::UNDEFINED);
@@ -126,7 +126,11 @@ pub fn create_async_from_sync(vm: &mut Vm, sync: Value, next: Value) -> JsResult
     let k2 = vm.key("%next");
     vm.define_data(wrapper, k1, sync, 0);
     vm.define_data(wrapper, k2, next, 0);
-    let n = vm.get(wrapper, PropertyKey::String(vm.names.next), wrapper.value())?;
+    let n = vm.get(
+        wrapper,
+        PropertyKey::String(vm.agent.names.next),
+        wrapper.value(),
+    )?;
     Ok((wrapper.value(), n))
 }
 
@@ -170,7 +174,7 @@ pub(crate) fn array_iterator_step(vm: &mut Vm, o: ObjRef) -> JsResult<Option<Val
             }
         }
     } else {
-        let l = vm.get(target, PropertyKey::String(vm.names.length), object)?;
+        let l = vm.get(target, PropertyKey::String(vm.agent.names.length), object)?;
         vm.to_length(l)? as u64
     };
     if u64::from(index) >= len {
@@ -267,9 +271,9 @@ fn continuation(
     let Some(r) = result.as_object() else {
         return Err(vm.type_error("Iterator result is not an object"));
     };
-    let done = vm.get(r, PropertyKey::String(vm.names.done), result)?;
+    let done = vm.get(r, PropertyKey::String(vm.agent.names.done), result)?;
     let done = vm.to_boolean(done);
-    let value = vm.get(r, PropertyKey::String(vm.names.value), result)?;
+    let value = vm.get(r, PropertyKey::String(vm.agent.names.value), result)?;
     let promise = crate::builtins::promise::new_promise(vm);
     vm.root(promise.value());
     let value_wrapper = match crate::builtins::promise::promise_resolve_intrinsic(vm, value) {
@@ -327,7 +331,7 @@ fn async_from_sync_next(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Va
 
 fn async_from_sync_return(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
     let (sync, _) = sync_parts(vm, this)?;
-    let key = PropertyKey::String(vm.names.return_);
+    let key = PropertyKey::String(vm.agent.names.return_);
     let method = match vm.get_method(sync, key) {
         Ok(m) => m,
         Err(JsError::Throw(e)) => return Ok(crate::builtins::promise::rejected(vm, e)),
@@ -351,7 +355,7 @@ fn async_from_sync_return(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<
 
 fn async_from_sync_throw(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
     let (sync, _) = sync_parts(vm, this)?;
-    let key = PropertyKey::String(vm.names.throw);
+    let key = PropertyKey::String(vm.agent.names.throw);
     let method = match vm.get_method(sync, key) {
         Ok(m) => m,
         Err(JsError::Throw(e)) => return Ok(crate::builtins::promise::rejected(vm, e)),

@@ -135,7 +135,7 @@ impl Helper {
 
 pub fn init(vm: &mut Vm) {
     let proto = vm.intrinsics().iterator_prototype;
-    let tag = vm.symbols.to_string_tag;
+    let tag = vm.agent.symbols.to_string_tag;
     let iterator = vm.make_constructor("Iterator", 0, requires_new, Some(construct), proto);
     vm.define_method(iterator, "from", 1, from);
     vm.define_method(iterator, "concat", 0, concat);
@@ -161,7 +161,7 @@ pub fn init(vm: &mut Vm) {
         vm.define_method(proto, name, len, f);
     }
     // 27.1.4.1 and 27.1.4.14: accessors whose setters ignore the prototype itself.
-    let ck = PropertyKey::String(vm.names.constructor);
+    let ck = PropertyKey::String(vm.agent.names.constructor);
     define_weird_accessor(
         vm,
         proto,
@@ -193,7 +193,7 @@ pub fn init(vm: &mut Vm) {
     vm.define_method(wrap_proto, "next", 0, wrapped_next);
     vm.define_method(wrap_proto, "return", 0, wrapped_return);
 
-    let realm = vm.realm as usize;
+    let realm = vm.stack.realm as usize;
     vm.realms[realm].iterator_helper_prototype = helper_proto;
     vm.realms[realm].wrap_for_valid_iterator_prototype = wrap_proto;
 }
@@ -243,7 +243,7 @@ fn get_constructor(vm: &mut Vm, _: Value, _: &[Value]) -> JsResult<Value> {
 }
 
 fn set_constructor(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
-    let key = PropertyKey::String(vm.names.constructor);
+    let key = PropertyKey::String(vm.agent.names.constructor);
     setter_that_ignores_prototype_properties(vm, this, key, arg(args, 0))?;
     Ok(Value::UNDEFINED)
 }
@@ -253,7 +253,7 @@ fn get_to_string_tag(vm: &mut Vm, _: Value, _: &[Value]) -> JsResult<Value> {
 }
 
 fn set_to_string_tag(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
-    let key = PropertyKey::Symbol(vm.symbols.to_string_tag);
+    let key = PropertyKey::Symbol(vm.agent.symbols.to_string_tag);
     setter_that_ignores_prototype_properties(vm, this, key, arg(args, 0))?;
     Ok(Value::UNDEFINED)
 }
@@ -280,7 +280,7 @@ fn setter_that_ignores_prototype_properties(
 
 /// 7.4.2 GetIteratorDirect ( obj )
 fn get_iterator_direct(vm: &mut Vm, o: ObjRef) -> JsResult<(Value, Value)> {
-    let next_key = PropertyKey::String(vm.names.next);
+    let next_key = PropertyKey::String(vm.agent.names.next);
     let next = vm.get(o, next_key, o.value())?;
     Ok((o.value(), next))
 }
@@ -298,7 +298,7 @@ pub(super) fn get_iterator_flattenable(
     }
     // `obj` is often fresh (a mapper's result, a value just read): kept across the getter.
     let iterator = vm.with_roots(&[obj], |vm| {
-        let method = vm.get_method(obj, PropertyKey::Symbol(vm.symbols.iterator))?;
+        let method = vm.get_method(obj, PropertyKey::Symbol(vm.agent.symbols.iterator))?;
         if method.is_undefined() {
             Ok(obj)
         } else {
@@ -439,7 +439,7 @@ fn concat(vm: &mut Vm, _: Value, args: &[Value]) -> JsResult<Value> {
             )));
         }
         // b. Let method be ? GetMethod(item, %Symbol.iterator%).
-        let method = vm.get_method(item, PropertyKey::Symbol(vm.symbols.iterator))?;
+        let method = vm.get_method(item, PropertyKey::Symbol(vm.agent.symbols.iterator))?;
         // c. If method is undefined, throw a TypeError exception.
         if method.is_undefined() {
             let d = vm.describe(item);
@@ -553,7 +553,7 @@ pub(super) fn step_done(vm: &mut Vm, it: Value, next: Value) -> JsResult<bool> {
         let d = vm.describe(result);
         return Err(vm.type_error(&format!("Iterator result {d} is not an object")));
     };
-    let done = vm.get(r, PropertyKey::String(vm.names.done), result)?;
+    let done = vm.get(r, PropertyKey::String(vm.agent.names.done), result)?;
     Ok(vm.to_boolean(done))
 }
 
@@ -708,7 +708,7 @@ fn buffer_push(vm: &mut Vm, h: ObjRef, value: Value) -> JsResult<()> {
     }
     buffer.push(value);
     let grown = (buffer.capacity() - before) * size_of::<Value>();
-    vm.heap.note_growth(grown);
+    vm.agent.heap.note_growth(grown);
     Ok(())
 }
 
@@ -899,7 +899,7 @@ fn wrapped_next(vm: &mut Vm, this: Value, _: &[Value]) -> JsResult<Value> {
 /// 27.1.3.2.1.1.2 %WrapForValidIteratorPrototype%.return ( )
 fn wrapped_return(vm: &mut Vm, this: Value, _: &[Value]) -> JsResult<Value> {
     let (iterator, _) = wrapped(vm, this)?;
-    let method = vm.get_method(iterator, PropertyKey::String(vm.names.return_))?;
+    let method = vm.get_method(iterator, PropertyKey::String(vm.agent.names.return_))?;
     if method.is_undefined() {
         return Ok(create_iter_result_object(vm, Value::UNDEFINED, true));
     }

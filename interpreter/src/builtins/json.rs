@@ -16,7 +16,7 @@ pub fn init(vm: &mut Vm) {
     vm.define_method(json, "stringify", 3, stringify);
     vm.define_method(json, "rawJSON", 1, raw_json);
     vm.define_method(json, "isRawJSON", 1, is_raw_json);
-    let tag = vm.symbols.to_string_tag;
+    let tag = vm.agent.symbols.to_string_tag;
     let t = vm.string("JSON");
     vm.define_data(json, PropertyKey::Symbol(tag), t, attrs::CONFIGURABLE);
 }

@@ -11,8 +11,8 @@ use crate::vm::{JsResult, Vm};
 pub fn init(vm: &mut Vm) {
     let op = vm.intrinsics().object_prototype;
     let ip = vm.intrinsics().iterator_prototype;
-    let tag = vm.symbols.to_string_tag;
-    let it = vm.symbols.iterator;
+    let tag = vm.agent.symbols.to_string_tag;
+    let it = vm.agent.symbols.iterator;
 
     let proto = vm.new_plain_object(op);
     let map = vm.make_constructor("Map", 0, requires_new, Some(construct), proto);
@@ -52,7 +52,7 @@ pub fn init(vm: &mut Vm) {
         attrs::CONFIGURABLE,
     );
 
-    let realm = vm.realm as usize;
+    let realm = vm.stack.realm as usize;
     vm.realms[realm].map_prototype = proto;
     vm.realms[realm].map_iterator_prototype = iterator_proto;
 }

@@ -23,7 +23,7 @@ pub fn init(vm: &mut Vm) {
         let k = vm.key(name);
         vm.define_data(math, k, Value::number(value), 0);
     }
-    let tag = vm.symbols.to_string_tag;
+    let tag = vm.agent.symbols.to_string_tag;
     let t = vm.string("Math");
     vm.define_data(math, PropertyKey::Symbol(tag), t, attrs::CONFIGURABLE);
     macro_rules! unary {
@@ -144,11 +144,11 @@ pub fn init(vm: &mut Vm) {
     });
     vm.define_method(math, "random", 0, |vm, _, _| {
         // xorshift64*, seeded per VM.
-        let mut x = vm.random_state;
+        let mut x = vm.agent.random_state;
         x ^= x >> 12;
         x ^= x << 25;
         x ^= x >> 27;
-        vm.random_state = x;
+        vm.agent.random_state = x;
         let r = x.wrapping_mul(0x2545_F491_4F6C_DD1D) >> 11;
         Ok(Value::number(r as f64 / (1u64 << 53) as f64))
     });

@@ -11,7 +11,7 @@ use crate::vm::{JsResult, Vm};
 pub fn init(vm: &mut Vm) {
     let op = vm.intrinsics().object_prototype;
     let proto = vm.alloc(Object::new(Some(op), ObjectKind::Number(0.0)));
-    let realm = vm.realm as usize;
+    let realm = vm.stack.realm as usize;
     vm.realms[realm].number_prototype = proto;
     let ctor = vm.make_constructor("Number", 1, number_call, Some(number_construct), proto);
     for (name, value) in [
@@ -52,7 +52,7 @@ pub fn init(vm: &mut Vm) {
     vm.define_method(giproto, "toString", 0, bigint_to_string);
     vm.define_method(giproto, "toLocaleString", 0, bigint_to_locale_string);
     vm.define_method(giproto, "valueOf", 0, bigint_value_of);
-    let tag = vm.symbols.to_string_tag;
+    let tag = vm.agent.symbols.to_string_tag;
     let t = vm.string("BigInt");
     vm.define_data(giproto, PropertyKey::Symbol(tag), t, attrs::CONFIGURABLE);
 }

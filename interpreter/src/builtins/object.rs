@@ -15,7 +15,7 @@ use crate::vm::{JsResult, Vm};
 pub fn init(vm: &mut Vm) {
     let op = vm.intrinsics().object_prototype;
     let ctor = vm.make_constructor("Object", 1, object_call, Some(object_construct), op);
-    let realm = vm.realm as usize;
+    let realm = vm.stack.realm as usize;
     vm.realms[realm].object_constructor = ctor;
     let statics: &[(&str, u32, crate::object::NativeFn)] = &[
         ("assign", 2, assign),
@@ -86,7 +86,7 @@ fn object_call(vm: &mut Vm, _: Value, args: &[Value]) -> JsResult<Value> {
 
 /// 20.1.1.1 Object ( [ value ] )
 fn object_construct(vm: &mut Vm, args: &[Value], new_target: ObjRef) -> JsResult<Value> {
-    let own = vm.current_native.map(|f| f.value());
+    let own = vm.stack.current_native.map(|f| f.value());
     if Some(new_target.value()) != own {
         let proto = vm.prototype_from_constructor(new_target.value(), |r| r.object_prototype)?;
         return Ok(vm.new_object_with_proto(Some(proto)).value());
@@ -413,7 +413,7 @@ fn property_is_enumerable(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<
 }
 
 fn to_locale_string(vm: &mut Vm, this: Value, _: &[Value]) -> JsResult<Value> {
-    let key = PropertyKey::String(vm.names.to_string);
+    let key = PropertyKey::String(vm.agent.names.to_string);
     let f = vm.get_v(this, key)?;
     vm.call(f, this, &[])
 }
@@ -443,7 +443,7 @@ pub fn to_string(vm: &mut Vm, this: Value, _: &[Value]) -> JsResult<Value> {
             _ => "Object",
         }
     };
-    let tag_key = PropertyKey::Symbol(vm.symbols.to_string_tag);
+    let tag_key = PropertyKey::Symbol(vm.agent.symbols.to_string_tag);
     let tag = vm.get(o, tag_key, o.value())?;
     let tag = match tag.as_string() {
         Some(s) => vm.rust_string(s),

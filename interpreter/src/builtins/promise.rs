@@ -23,13 +23,13 @@ pub fn init(vm: &mut Vm) {
     let op = vm.intrinsics().object_prototype;
     let proto = vm.new_plain_object(op);
     let ctor = vm.make_constructor("Promise", 1, promise_call, Some(promise_construct), proto);
-    let realm = vm.realm as usize;
+    let realm = vm.stack.realm as usize;
     vm.realms[realm].promise_prototype = proto;
     vm.realms[realm].promise_constructor = ctor;
     vm.define_method(proto, "then", 2, then);
     vm.define_method(proto, "catch", 1, catch);
     vm.define_method(proto, "finally", 1, finally);
-    let tag = vm.symbols.to_string_tag;
+    let tag = vm.agent.symbols.to_string_tag;
     let t = vm.string("Promise");
     vm.define_data(proto, PropertyKey::Symbol(tag), t, attrs::CONFIGURABLE);
     vm.define_method(ctor, "resolve", 1, promise_resolve_static);
@@ -117,7 +117,7 @@ pub fn resolve_promise(vm: &mut Vm, p: Value, resolution: Value) -> JsResult<()>
         settle(vm, p, resolution, false);
         return Ok(());
     };
-    let then = match vm.get(r, PropertyKey::String(vm.names.then), resolution) {
+    let then = match vm.get(r, PropertyKey::String(vm.agent.names.then), resolution) {
         Ok(t) => t,
         Err(JsError::Throw(e)) => {
             reject_promise(vm, p, e);
@@ -339,7 +339,7 @@ pub fn promise_resolve_intrinsic(vm: &mut Vm, x: Value) -> JsResult<Value> {
 pub fn promise_resolve(vm: &mut Vm, c: Value, x: Value) -> JsResult<Value> {
     if is_promise(vm, x) {
         let xo = x.as_object().expect("a promise");
-        let ck = PropertyKey::String(vm.names.constructor);
+        let ck = PropertyKey::String(vm.agent.names.constructor);
         let ctor = vm.get(xo, ck, x)?;
         if vm.same_value(ctor, c)? {
             return Ok(x);
@@ -471,7 +471,7 @@ fn then(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
 }
 
 fn invoke_then(vm: &mut Vm, p: Value, f: Value, r: Value) -> JsResult<Value> {
-    let key = PropertyKey::String(vm.names.then);
+    let key = PropertyKey::String(vm.agent.names.then);
     let t = vm.get_v(p, key)?;
     vm.call(t, p, &[f, r])
 }
@@ -695,7 +695,7 @@ fn combinator_inner(
             if kind != 3 {
                 bump(vm, remaining, 1.0);
             }
-            let key = PropertyKey::String(vm.names.then);
+            let key = PropertyKey::String(vm.agent.names.then);
             let then = vm.get_v(p, key)?;
             vm.call(then, p, &[on_fulfilled, on_rejected])?;
             Ok(())

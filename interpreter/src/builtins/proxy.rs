@@ -61,7 +61,7 @@ fn revoke_fn(vm: &mut Vm, _: Value, _: &[Value]) -> JsResult<Value> {
         *target = None;
         *handler = None;
     }
-    if let Some(f) = vm.current_native
+    if let Some(f) = vm.stack.current_native
         && let ObjectKind::Native(n) = &mut vm.obj_mut(f).kind
     {
         n.data.clear();

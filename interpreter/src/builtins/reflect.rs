@@ -11,7 +11,7 @@ pub fn init(vm: &mut Vm) {
     let op = vm.intrinsics().object_prototype;
     let reflect = vm.new_plain_object(op);
     vm.define_global("Reflect", reflect.value());
-    let tag = vm.symbols.to_string_tag;
+    let tag = vm.agent.symbols.to_string_tag;
     let t = vm.string("Reflect");
     vm.define_data(reflect, PropertyKey::Symbol(tag), t, attrs::CONFIGURABLE);
     let methods: &[(&str, u32, crate::object::NativeFn)] = &[

@@ -44,7 +44,7 @@ pub struct LegacyStatics {
 pub fn init(vm: &mut Vm) {
     let op = vm.intrinsics().object_prototype;
     let proto = vm.new_plain_object(op);
-    let realm = vm.realm as usize;
+    let realm = vm.stack.realm as usize;
     vm.realms[realm].regexp_prototype = proto;
     let ctor = vm.make_constructor("RegExp", 2, regexp_call, Some(regexp_construct), proto);
     vm.define_species_getter(ctor);
@@ -69,22 +69,22 @@ pub fn init(vm: &mut Vm) {
         vm.define_getter(proto, name, f);
     }
     let w = (
-        vm.symbols.match_,
-        vm.symbols.replace,
-        vm.symbols.search,
-        vm.symbols.split,
+        vm.agent.symbols.match_,
+        vm.agent.symbols.replace,
+        vm.agent.symbols.search,
+        vm.agent.symbols.split,
     );
     vm.define_symbol_method(proto, w.0, "[Symbol.match]", 1, symbol_match);
     vm.define_symbol_method(proto, w.1, "[Symbol.replace]", 2, symbol_replace);
     vm.define_symbol_method(proto, w.2, "[Symbol.search]", 1, symbol_search);
     vm.define_symbol_method(proto, w.3, "[Symbol.split]", 2, symbol_split);
-    let match_all = vm.symbols.match_all;
+    let match_all = vm.agent.symbols.match_all;
     vm.define_symbol_method(proto, match_all, "[Symbol.matchAll]", 1, symbol_match_all);
 
     let ip = vm.intrinsics().iterator_prototype;
     let iterator_proto = vm.new_plain_object(ip);
     vm.define_method(iterator_proto, "next", 0, string_iterator_next);
-    let tag = vm.symbols.to_string_tag;
+    let tag = vm.agent.symbols.to_string_tag;
     let t = vm.string("RegExp String Iterator");
     vm.define_data(
         iterator_proto,
@@ -173,7 +173,7 @@ fn symbol_match_all(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value>
         vm.root(flags.value());
         let matcher = vm.construct(c, &[r.value(), flags.value()], c)?;
         vm.root(matcher);
-        let lk = PropertyKey::String(vm.names.last_index);
+        let lk = PropertyKey::String(vm.agent.names.last_index);
         let li = vm.get(r, lk, r.value())?;
         let last_index = vm.to_length(li)?;
         let Some(m) = matcher.as_object() else {
@@ -303,7 +303,7 @@ fn initialize(
         vm.string(&escaped)
     };
     let original_source = vm.with_roots(&[source], |vm| vm.string(&p));
-    let realm = vm.realm;
+    let realm = vm.stack.realm;
     let o = vm.alloc(Object::new(
         Some(proto),
         ObjectKind::RegExp(Box::new(RegExpData {
@@ -316,7 +316,7 @@ fn initialize(
             legacy_features,
         })),
     ));
-    let lk = PropertyKey::String(vm.names.last_index);
+    let lk = PropertyKey::String(vm.agent.names.last_index);
     vm.define_data(o, lk, Value::int32(0), attrs::WRITABLE);
     Ok(o.value())
 }
@@ -329,7 +329,7 @@ fn compile(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
     }) else {
         return Err(vm.type_error("RegExp.prototype.compile called on incompatible receiver"));
     };
-    if realm != vm.realm || !legacy {
+    if realm != vm.stack.realm || !legacy {
         return Err(vm.type_error(
             "RegExp.prototype.compile: only RegExps made by this realm's own RegExp recompile",
         ));
@@ -354,7 +354,7 @@ fn compile(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
     };
     let data = std::mem::replace(&mut vm.obj_mut(fresh).kind, ObjectKind::Ordinary);
     vm.obj_mut(o).kind = data;
-    let lk = PropertyKey::String(vm.names.last_index);
+    let lk = PropertyKey::String(vm.agent.names.last_index);
     vm.set_or_throw(o, lk, Value::int32(0), true)?;
     Ok(this)
 }
@@ -392,7 +392,10 @@ fn escape_source(p: &str) -> String {
 }
 
 fn regexp_call(vm: &mut Vm, _: Value, args: &[Value]) -> JsResult<Value> {
-    let active = vm.current_native.map_or(Value::UNDEFINED, |f| f.value());
+    let active = vm
+        .stack
+        .current_native
+        .map_or(Value::UNDEFINED, |f| f.value());
     construct_regexp(vm, arg(args, 0), arg(args, 1), None, active)
 }
 
@@ -414,7 +417,7 @@ fn construct_regexp(
         let o = pattern
             .as_object()
             .expect("IsRegExp is only true of objects");
-        let ck = PropertyKey::String(vm.names.constructor);
+        let ck = PropertyKey::String(vm.agent.names.constructor);
         let c = vm.get(o, ck, pattern)?;
         if vm.same_value(c, this_constructor)? {
             return Ok(pattern);
@@ -477,7 +480,7 @@ fn data(vm: &mut Vm, this: Value, method: &str) -> JsResult<Data> {
 /// 22.2.7.2 RegExpBuiltinExec
 fn builtin_exec(vm: &mut Vm, r: ObjRef, s: Value) -> JsResult<Value> {
     let (_, regex, risky, flags) = data(vm, r.value(), "exec")?;
-    let lk = PropertyKey::String(vm.names.last_index);
+    let lk = PropertyKey::String(vm.agent.names.last_index);
     let li = vm.get(r, lk, r.value())?;
     let last_index = vm.to_length(li)?;
     let global = flags.contains('g');
@@ -712,7 +715,7 @@ fn flags_of(vm: &mut Vm, r: ObjRef) -> JsResult<String> {
 }
 
 fn advance(vm: &mut Vm, r: ObjRef, s: &[u16], unicode: bool) -> JsResult<()> {
-    let lk = PropertyKey::String(vm.names.last_index);
+    let lk = PropertyKey::String(vm.agent.names.last_index);
     let li = vm.get(r, lk, r.value())?;
     let i = vm.to_length(li)?;
     let next = if unicode && (i as usize) < s.len() {
@@ -732,7 +735,7 @@ fn symbol_match(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
         return regexp_exec(vm, r, s.value());
     }
     let unicode = f.contains('u') || f.contains('v');
-    let lk = PropertyKey::String(vm.names.last_index);
+    let lk = PropertyKey::String(vm.agent.names.last_index);
     vm.set_or_throw(r, lk, Value::int32(0), true)?;
     let units = vm.units_checked(s)?;
     let mut found = Vec::new();
@@ -769,7 +772,7 @@ fn symbol_replace(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
     let f = flags_of(vm, r)?;
     let global = f.contains('g');
     let unicode = f.contains('u') || f.contains('v');
-    let lk = PropertyKey::String(vm.names.last_index);
+    let lk = PropertyKey::String(vm.agent.names.last_index);
     if global {
         vm.set_or_throw(r, lk, Value::int32(0), true)?;
     }
@@ -895,7 +898,7 @@ fn symbol_replace(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
 fn symbol_search(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
     let r = require_object(vm, this, "[Symbol.search]")?;
     let s = vm.to_string(arg(args, 0))?;
-    let lk = PropertyKey::String(vm.names.last_index);
+    let lk = PropertyKey::String(vm.agent.names.last_index);
     let previous = vm.get(r, lk, this)?;
     if !vm.same_value(previous, Value::int32(0))? {
         vm.set_or_throw(r, lk, Value::int32(0), true)?;
@@ -953,7 +956,7 @@ fn symbol_split(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
         }
         return Ok(vm.new_array(parts).value());
     }
-    let lk = PropertyKey::String(vm.names.last_index);
+    let lk = PropertyKey::String(vm.agent.names.last_index);
     let mut p = 0usize;
     let mut q = 0usize;
     while q < units.len() {
@@ -1008,8 +1011,8 @@ fn update_legacy_statics(vm: &mut Vm, r: ObjRef, input: &Rc<[u16]>, m: &regress:
         ObjectKind::RegExp(d) => (d.realm, d.legacy_features),
         _ => return,
     };
-    let current = vm.realm as usize;
-    vm.realms[current].regexp_statics = if realm == vm.realm && legacy {
+    let current = vm.stack.realm as usize;
+    vm.realms[current].regexp_statics = if realm == vm.stack.realm && legacy {
         Some(Box::new(LegacyStatics {
             input: input.clone(),
             matched: m.range(),
@@ -1031,7 +1034,7 @@ enum LegacyProperty {
 }
 
 fn define_legacy_accessors(vm: &mut Vm, ctor: ObjRef) {
-    let realm = vm.realm as usize;
+    let realm = vm.stack.realm as usize;
     vm.realms[realm].regexp_statics = Some(Box::default());
     let getters: [(&str, crate::object::NativeFn); 14] = [
         ("$1", |vm, this, _| {
@@ -1155,7 +1158,7 @@ fn legacy_set_input(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value>
     check_legacy_receiver(vm, this)?;
     let s = vm.to_string(arg(args, 0))?;
     let units = vm.units_checked(s)?;
-    let realm = vm.realm as usize;
+    let realm = vm.stack.realm as usize;
     let statics = vm.realms[realm]
         .regexp_statics
         .get_or_insert_with(Box::default);

@@ -159,7 +159,8 @@ pub fn find(
 ) -> JsResult<Option<regress::Match>> {
     // Only a deadline, or an interrupt flag another thread (a watchdog, a signal handler) can
     // set, can stop a search; with neither, handing it over gains nothing.
-    let stoppable = vm.deadline.is_some() || Arc::strong_count(&vm.interrupt) > 1;
+    let stoppable =
+        vm.termination.deadline.is_some() || Arc::strong_count(&vm.termination.interrupt) > 1;
     let long = units.len().saturating_sub(start) > LONG_SUBJECT;
     if !(risky || long) || !stoppable {
         return Ok(search(regex, units, start, full_unicode));

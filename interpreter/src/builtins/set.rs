@@ -13,8 +13,8 @@ use crate::vm::{JsResult, Vm};
 pub fn init(vm: &mut Vm) {
     let op = vm.intrinsics().object_prototype;
     let ip = vm.intrinsics().iterator_prototype;
-    let tag = vm.symbols.to_string_tag;
-    let it = vm.symbols.iterator;
+    let tag = vm.agent.symbols.to_string_tag;
+    let it = vm.agent.symbols.iterator;
 
     let proto = vm.new_plain_object(op);
     let set = vm.make_constructor("Set", 0, requires_new, Some(construct), proto);
@@ -58,7 +58,7 @@ pub fn init(vm: &mut Vm) {
         attrs::CONFIGURABLE,
     );
 
-    let realm = vm.realm as usize;
+    let realm = vm.stack.realm as usize;
     vm.realms[realm].set_prototype = proto;
     vm.realms[realm].set_iterator_prototype = iterator_proto;
 }

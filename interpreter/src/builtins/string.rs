@@ -14,7 +14,7 @@ pub fn init(vm: &mut Vm) {
     let op = vm.intrinsics().object_prototype;
     let empty = vm.string("").as_string().expect("a string");
     let proto = vm.alloc(Object::new(Some(op), ObjectKind::String(empty)));
-    let realm = vm.realm as usize;
+    let realm = vm.stack.realm as usize;
     vm.realms[realm].string_prototype = proto;
     let ctor = vm.make_constructor("String", 1, string_call, Some(string_construct), proto);
     vm.define_method(ctor, "fromCharCode", 1, from_char_code);
@@ -60,7 +60,7 @@ pub fn init(vm: &mut Vm) {
     for (name, length, f) in methods {
         vm.define_method(proto, name, *length, *f);
     }
-    let it = vm.symbols.iterator;
+    let it = vm.agent.symbols.iterator;
     vm.define_symbol_method(proto, it, "[Symbol.iterator]", 0, iterator);
     // B.2.2.15-16: trimLeft and trimRight are the same functions as trimStart and trimEnd.
     for (alias, name) in [("trimLeft", "trimStart"), ("trimRight", "trimEnd")] {
@@ -101,9 +101,9 @@ fn match_or_search(vm: &mut Vm, this: Value, args: &[Value], search: bool) -> Js
     }
     let regexp = arg(args, 0);
     let symbol = if search {
-        vm.symbols.search
+        vm.agent.symbols.search
     } else {
-        vm.symbols.match_
+        vm.agent.symbols.match_
     };
     if !regexp.is_nullish() {
         let matcher = vm.get_method(regexp, PropertyKey::Symbol(symbol))?;
@@ -148,7 +148,7 @@ fn match_all(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
                 ));
             }
         }
-        let key = PropertyKey::Symbol(vm.symbols.match_all);
+        let key = PropertyKey::Symbol(vm.agent.symbols.match_all);
         let matcher = vm.get_method(regexp, key)?;
         if !matcher.is_undefined() {
             return vm.call(matcher, regexp, &[this]);
@@ -159,7 +159,7 @@ fn match_all(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
         let g = vm.string("g");
         let rx = super::regexp::regexp_create(vm, regexp, g)?;
         vm.root(rx);
-        let key = PropertyKey::Symbol(vm.symbols.match_all);
+        let key = PropertyKey::Symbol(vm.agent.symbols.match_all);
         let f = vm.get_method(rx, key)?;
         vm.call(f, rx, &[s.value()])
     })
@@ -404,7 +404,7 @@ pub fn push_code_point(units: &mut Vec<u16>, cp: u32) {
 /// 22.1.2.4 String.raw
 fn raw(vm: &mut Vm, _: Value, args: &[Value]) -> JsResult<Value> {
     let cooked = vm.to_object(arg(args, 0))?;
-    let rk = PropertyKey::String(vm.names.raw);
+    let rk = PropertyKey::String(vm.agent.names.raw);
     let raw = vm.get(cooked, rk, cooked.value())?;
     let literals = vm.to_object(raw)?;
     let len = objects::length_of_array_like(vm, literals)?;
@@ -790,7 +790,7 @@ fn replace_impl(vm: &mut Vm, this: Value, args: &[Value], all: bool) -> JsResult
                 return Err(vm.type_error("replaceAll must be called with a global RegExp"));
             }
         }
-        let key = PropertyKey::Symbol(vm.symbols.replace);
+        let key = PropertyKey::Symbol(vm.agent.symbols.replace);
         let replacer = vm.get_method(search_value, key)?;
         if !replacer.is_undefined() {
             return vm.call(replacer, search_value, &[this, replace_value]);
@@ -879,7 +879,7 @@ fn split(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
     let separator = arg(args, 0);
     let limit = arg(args, 1);
     if !separator.is_nullish() {
-        let key = PropertyKey::Symbol(vm.symbols.split);
+        let key = PropertyKey::Symbol(vm.agent.symbols.split);
         let splitter = vm.get_method(separator, key)?;
         if !splitter.is_undefined() {
             return vm.call(splitter, separator, &[this, limit]);
@@ -1067,6 +1067,6 @@ fn iterator(vm: &mut Vm, this: Value, _: &[Value]) -> JsResult<Value> {
 }
 
 pub fn define_string_length(vm: &mut Vm, o: ObjRef, len: u32) {
-    let key = PropertyKey::String(vm.names.length);
+    let key = PropertyKey::String(vm.agent.names.length);
     vm.define_data(o, key, Value::int32(len as i32), attrs::CONFIGURABLE);
 }

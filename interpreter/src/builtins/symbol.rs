@@ -9,12 +9,12 @@ use crate::vm::{JsResult, Vm};
 pub fn init(vm: &mut Vm) {
     let op = vm.intrinsics().object_prototype;
     let proto = vm.new_plain_object(op);
-    let realm = vm.realm as usize;
+    let realm = vm.stack.realm as usize;
     vm.realms[realm].symbol_prototype = proto;
     let ctor = vm.make_constructor("Symbol", 0, symbol_call, Some(symbol_construct), proto);
     vm.define_method(ctor, "for", 1, symbol_for);
     vm.define_method(ctor, "keyFor", 1, key_for);
-    let w = &vm.symbols;
+    let w = &vm.agent.symbols;
     let well_known = [
         ("asyncDispose", w.async_dispose),
         ("asyncIterator", w.async_iterator),
@@ -39,7 +39,7 @@ pub fn init(vm: &mut Vm) {
     vm.define_method(proto, "toString", 0, to_string);
     vm.define_method(proto, "valueOf", 0, value_of);
     vm.define_getter(proto, "description", description);
-    let tp = vm.symbols.to_primitive;
+    let tp = vm.agent.symbols.to_primitive;
     let f = vm.native_function("[Symbol.toPrimitive]", 1, value_of, None);
     vm.define_data(
         proto,
@@ -47,7 +47,7 @@ pub fn init(vm: &mut Vm) {
         f.value(),
         attrs::CONFIGURABLE,
     );
-    let tag = vm.symbols.to_string_tag;
+    let tag = vm.agent.symbols.to_string_tag;
     let s = vm.string("Symbol");
     vm.define_data(proto, PropertyKey::Symbol(tag), s, attrs::CONFIGURABLE);
 }
@@ -69,11 +69,11 @@ fn symbol_construct(vm: &mut Vm, _: &[Value], _: ObjRef) -> JsResult<Value> {
 fn symbol_for(vm: &mut Vm, _: Value, args: &[Value]) -> JsResult<Value> {
     let s = vm.to_string(arg(args, 0))?;
     let units = vm.units_checked(s)?.to_vec();
-    if let Some(&sym) = vm.symbol_registry.get(&units) {
+    if let Some(&sym) = vm.agent.symbol_registry.get(&units) {
         return Ok(sym.value());
     }
     let sym = vm.new_symbol(s.value());
-    vm.symbol_registry.insert(units, sym);
+    vm.agent.symbol_registry.insert(units, sym);
     Ok(sym.value())
 }
 
@@ -81,8 +81,8 @@ fn key_for(vm: &mut Vm, _: Value, args: &[Value]) -> JsResult<Value> {
     let Some(s) = arg(args, 0).as_symbol() else {
         return Err(vm.type_error("Symbol.keyFor: argument is not a symbol"));
     };
-    if vm.symbol_registry.values().any(|&r| r == s) {
-        return Ok(vm.heap.symbols.get(s.0).description);
+    if vm.agent.symbol_registry.values().any(|&r| r == s) {
+        return Ok(vm.agent.heap.symbols.get(s.0).description);
     }
     Ok(Value::UNDEFINED)
 }
@@ -101,7 +101,7 @@ fn this_symbol(vm: &mut Vm, this: Value) -> JsResult<crate::heap::SymRef> {
 }
 
 pub fn descriptive_string(vm: &mut Vm, s: crate::heap::SymRef) -> String {
-    let d = vm.heap.symbols.get(s.0).description;
+    let d = vm.agent.heap.symbols.get(s.0).description;
     match d.as_string() {
         Some(t) => format!("Symbol({})", vm.rust_string(t)),
         None => "Symbol()".to_string(),
@@ -120,5 +120,5 @@ fn value_of(vm: &mut Vm, this: Value, _: &[Value]) -> JsResult<Value> {
 
 fn description(vm: &mut Vm, this: Value, _: &[Value]) -> JsResult<Value> {
     let s = this_symbol(vm, this)?;
-    Ok(vm.heap.symbols.get(s.0).description)
+    Ok(vm.agent.heap.symbols.get(s.0).description)
 }

@@ -380,15 +380,15 @@ pub fn exotic_index_keys(vm: &Vm, o: ObjRef) -> Vec<PropertyKey> {
 
 pub fn init(vm: &mut Vm) {
     let op = vm.intrinsics().object_prototype;
-    let it = vm.symbols.iterator;
-    let tag = vm.symbols.to_string_tag;
+    let it = vm.agent.symbols.iterator;
+    let tag = vm.agent.symbols.to_string_tag;
 
     // 23.2.1 %TypedArray% and 23.2.3 %TypedArray.prototype%
     let proto = vm.new_plain_object(op);
     let ctor = vm.native_function("TypedArray", 0, abstract_call, Some(abstract_construct));
-    let pk = PropertyKey::String(vm.names.prototype);
+    let pk = PropertyKey::String(vm.agent.names.prototype);
     vm.define_data(ctor, pk, proto.value(), 0);
-    let ck = PropertyKey::String(vm.names.constructor);
+    let ck = PropertyKey::String(vm.agent.names.constructor);
     vm.define_data(proto, ck, ctor.value(), attrs::HIDDEN);
     vm.define_method(ctor, "from", 1, from);
     vm.define_method(ctor, "of", 0, of);
@@ -490,7 +490,7 @@ pub fn init(vm: &mut Vm) {
     super::uint8_base64::init(vm, prototypes[ElementType::Uint8.index()]);
     super::uint8_base64::init_constructor(vm, constructors[ElementType::Uint8.index()]);
 
-    let realm = vm.realm as usize;
+    let realm = vm.stack.realm as usize;
     let r = &mut vm.realms[realm];
     r.typed_array_prototype = proto;
     r.typed_array_constructor = ctor;
@@ -523,7 +523,7 @@ fn construct_typed<const T: usize>(vm: &mut Vm, args: &[Value], nt: ObjRef) -> J
     if buffer_data(vm, source).is_some() {
         return Ok(from_array_buffer(vm, proto, ty, source, arg(args, 1), arg(args, 2))?.value());
     }
-    let key = PropertyKey::Symbol(vm.symbols.iterator);
+    let key = PropertyKey::Symbol(vm.agent.symbols.iterator);
     let using_iterator = vm.get_method(first, key)?;
     let values = if !using_iterator.is_undefined() {
         iterable_to_list(vm, first, using_iterator)?
@@ -815,7 +815,7 @@ fn from(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
     if !mapper.is_undefined() && !vm.is_callable(mapper) {
         return Err(vm.type_error("%TypedArray%.from: the mapper is not a function"));
     }
-    let key = PropertyKey::Symbol(vm.symbols.iterator);
+    let key = PropertyKey::Symbol(vm.agent.symbols.iterator);
     let using_iterator = vm.get_method(source, key)?;
     let map = |vm: &mut Vm, v: Value, k: usize| -> JsResult<Value> {
         if mapper.is_undefined() {

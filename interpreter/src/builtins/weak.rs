@@ -60,7 +60,7 @@ impl Registry {
 
 pub fn init(vm: &mut Vm) {
     let op = vm.intrinsics().object_prototype;
-    let tag = vm.symbols.to_string_tag;
+    let tag = vm.agent.symbols.to_string_tag;
     let requires_new = super::requires_new;
 
     let weak_map_proto = vm.new_plain_object(op);
@@ -147,7 +147,7 @@ pub fn init(vm: &mut Vm) {
         attrs::CONFIGURABLE,
     );
 
-    let realm = vm.realm as usize;
+    let realm = vm.stack.realm as usize;
     let r = &mut vm.realms[realm];
     r.weak_map_prototype = weak_map_proto;
     r.weak_set_prototype = weak_set_proto;
@@ -161,7 +161,7 @@ pub fn can_be_held_weakly(vm: &Vm, v: Value) -> bool {
         return true;
     }
     match v.as_symbol() {
-        Some(s) => !vm.symbol_registry.values().any(|&r| r == s),
+        Some(s) => !vm.agent.symbol_registry.values().any(|&r| r == s),
         None => false,
     }
 }
@@ -345,7 +345,7 @@ fn weak_ref_construct(vm: &mut Vm, args: &[Value], nt: ObjRef) -> JsResult<Value
         return Err(invalid_key(vm, "as WeakRef target", target));
     }
     let proto = vm.prototype_from_constructor(nt.value(), |r| r.weak_ref_prototype)?;
-    vm.kept_alive.push(target);
+    vm.agent.kept_alive.push(target);
     Ok(vm
         .alloc(Object::new(Some(proto), ObjectKind::WeakRef(target)))
         .value())
@@ -357,7 +357,7 @@ fn weak_ref_deref(vm: &mut Vm, this: Value, _: &[Value]) -> JsResult<Value> {
         && let ObjectKind::WeakRef(target) = vm.obj(o).kind
     {
         if !target.is_undefined() {
-            vm.kept_alive.push(target);
+            vm.agent.kept_alive.push(target);
         }
         return Ok(target);
     }
@@ -443,7 +443,7 @@ impl Vm {
     /// Queues a cleanup job per dead cell of the registries the last collection found
     /// (HostEnqueueFinalizationRegistryCleanupJob).
     pub(crate) fn queue_finalization_cleanups(&mut self) {
-        for r in std::mem::take(&mut self.heap.finalization_pending) {
+        for r in std::mem::take(&mut self.agent.heap.finalization_pending) {
             let (cleanup, held) = match &mut self.obj_mut(r).kind {
                 ObjectKind::FinalizationRegistry(registry) => {
                     (registry.cleanup, std::mem::take(&mut registry.pending))
@@ -451,7 +451,8 @@ impl Vm {
                 _ => continue,
             };
             for value in held {
-                self.jobs
+                self.agent
+                    .jobs
                     .push_back(crate::vm::Job::Callback(cleanup, vec![value]));
             }
         }

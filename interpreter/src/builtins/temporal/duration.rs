@@ -17,7 +17,7 @@ use temporal_rs::partial::PartialDuration;
 pub fn init(vm: &mut Vm, namespace: ObjRef) {
     let op = vm.intrinsics().object_prototype;
     let proto = vm.new_plain_object(op);
-    let realm = vm.realm as usize;
+    let realm = vm.stack.realm as usize;
     vm.realms[realm].temporal_duration_prototype = proto;
     let ctor = make_constructor(vm, namespace, "Duration", 0, construct, proto);
     vm.define_method(ctor, "from", 1, from);

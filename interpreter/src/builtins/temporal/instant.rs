@@ -16,7 +16,7 @@ use temporal_rs::options::ToStringRoundingOptions;
 pub fn init(vm: &mut Vm, namespace: ObjRef) {
     let op = vm.intrinsics().object_prototype;
     let proto = vm.new_plain_object(op);
-    let realm = vm.realm as usize;
+    let realm = vm.stack.realm as usize;
     vm.realms[realm].temporal_instant_prototype = proto;
     let ctor = super::make_constructor(vm, namespace, "Instant", 1, construct, proto);
     vm.define_method(ctor, "from", 1, from);

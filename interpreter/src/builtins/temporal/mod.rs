@@ -50,7 +50,7 @@ pub enum TemporalValue {
 pub fn init(vm: &mut Vm) {
     let op = vm.intrinsics().object_prototype;
     let namespace = vm.new_plain_object(op);
-    let tag = vm.symbols.to_string_tag;
+    let tag = vm.agent.symbols.to_string_tag;
     let name = vm.string("Temporal");
     vm.define_data(
         namespace,
@@ -87,13 +87,13 @@ fn make_constructor(
     prototype: ObjRef,
 ) -> ObjRef {
     let ctor = vm.native_function(name, length, call_without_new, Some(construct));
-    let pk = PropertyKey::String(vm.names.prototype);
+    let pk = PropertyKey::String(vm.agent.names.prototype);
     vm.define_data(ctor, pk, prototype.value(), 0);
-    let ck = PropertyKey::String(vm.names.constructor);
+    let ck = PropertyKey::String(vm.agent.names.constructor);
     vm.define_data(prototype, ck, ctor.value(), attrs::HIDDEN);
     let key = vm.key(name);
     vm.define_data(namespace, key, ctor.value(), attrs::HIDDEN);
-    let tag = vm.symbols.to_string_tag;
+    let tag = vm.agent.symbols.to_string_tag;
     let tag_value = vm.string(&format!("Temporal.{name}"));
     vm.define_data(
         prototype,

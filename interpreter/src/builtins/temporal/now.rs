@@ -12,7 +12,7 @@ use temporal_rs::{Instant, TimeZone, ZonedDateTime};
 pub fn init(vm: &mut Vm, namespace: ObjRef) {
     let op = vm.intrinsics().object_prototype;
     let now = vm.new_plain_object(op);
-    let tag = vm.symbols.to_string_tag;
+    let tag = vm.agent.symbols.to_string_tag;
     let name = vm.string("Temporal.Now");
     vm.define_data(now, PropertyKey::Symbol(tag), name, attrs::CONFIGURABLE);
     for (name, len, f) in [
