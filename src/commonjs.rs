@@ -2,8 +2,8 @@
 //! module): `require` for host modules (`require('node:vm')`, `require('vm')`) and for files
 //! (`require('./lib.js')`, `.json`, a folder's `index.js`; relative to the requiring file or
 //! absolute, each loaded once, cycles seeing the partial `exports` as in Node), `module` and
-//! `exports`, `__filename` and `__dirname`, and `process` with `env`, `argv`, `platform` and
-//! `cwd()`. For the main script they are globals of the main realm; a required file gets
+//! `exports`, `__filename` and `__dirname` (`process` is in `process.rs`). For the main script
+//! they are globals of the main realm; a required file gets
 //! them as the parameters of a function wrapping its code, as in Node. Packages
 //! (`node_modules`) are not searched: a bare name that is not a host module throws
 //! `MODULE_NOT_FOUND`.
@@ -12,7 +12,7 @@ use kiln_interpreter::object::attrs;
 use kiln_interpreter::{JsError, JsResult, Value, Vm};
 
 /// Defines the globals for running `filename` as a script.
-pub fn install(vm: &mut Vm, filename: &str, argv: &[String]) {
+pub fn install(vm: &mut Vm, filename: &str) {
     let dir = std::path::Path::new(filename)
         .parent()
         .map(|p| p.display().to_string())
@@ -32,88 +32,6 @@ pub fn install(vm: &mut Vm, filename: &str, argv: &[String]) {
     vm.define_global("__filename", f);
     let d = vm.string(&dir);
     vm.define_global("__dirname", d);
-
-    let process = vm.new_object();
-    let env = vm.new_object();
-    for (k, v) in std::env::vars() {
-        let key = vm.key(&k);
-        let value = vm.string(&v);
-        vm.define_data(env, key, value, attrs::DEFAULT);
-    }
-    let args: Vec<Value> = argv.iter().map(|a| vm.string(a)).collect();
-    let argv = vm.new_array(args);
-    let platform = vm.string(std::env::consts::OS);
-    for (name, value) in [
-        ("env", env.value()),
-        ("argv", argv.value()),
-        ("platform", platform),
-    ] {
-        let key = vm.key(name);
-        vm.define_data(process, key, value, attrs::DEFAULT);
-    }
-    vm.define_method(process, "cwd", 0, cwd);
-    vm.define_method(process, "memoryUsage", 0, memory_usage);
-    vm.define_global("process", process.value());
-}
-
-/// `process.memoryUsage()` as Node reports it: `rss` (the process's resident memory), and the
-/// heap's own accounting — `heapUsed` and `heapTotal` (every cell and side table now, garbage
-/// not yet collected included: Kiln's heap has no reserved space apart), `external` and `arrayBuffers` (ArrayBuffer backing stores) — plus Kiln's
-/// `heapLive` (what survived the last collection) and `collections`.
-fn memory_usage(vm: &mut Vm, _: Value, _: &[Value]) -> JsResult<Value> {
-    let stats = vm.heap_stats();
-    let buffers: usize = vm
-        .agent
-        .heap
-        .objects
-        .iter_live()
-        .map(|o| match &o.kind {
-            kiln_interpreter::object::ObjectKind::ArrayBuffer(b) => b.bytes.heap_size(),
-            _ => 0,
-        })
-        .sum();
-    let result = vm.new_object();
-    for (name, value) in [
-        ("rss", resident_bytes()),
-        ("heapTotal", stats.total_bytes),
-        ("heapUsed", stats.total_bytes),
-        ("external", buffers),
-        ("arrayBuffers", buffers),
-        ("heapLive", stats.live_bytes),
-        ("collections", stats.collections),
-    ] {
-        let key = vm.key(name);
-        vm.define_data(result, key, Value::number(value as f64), attrs::DEFAULT);
-    }
-    Ok(result.value())
-}
-
-/// The process's resident set in bytes (Linux: `/proc/self/statm`; 0 where unknown).
-fn resident_bytes() -> usize {
-    std::fs::read_to_string("/proc/self/statm")
-        .ok()
-        .and_then(|s| s.split_whitespace().nth(1)?.parse::<usize>().ok())
-        .map_or(0, |pages| pages * 4096)
-}
-
-/// The process's peak resident set in bytes since it started this program (Linux: `VmHWM` in
-/// `/proc/self/status`, which, unlike `getrusage`, does not count the image of the process that
-/// spawned it before `exec`; 0 where unknown).
-pub fn peak_resident_bytes() -> usize {
-    std::fs::read_to_string("/proc/self/status")
-        .ok()
-        .and_then(|s| {
-            let line = s.lines().find(|l| l.starts_with("VmHWM:"))?;
-            line.split_whitespace().nth(1)?.parse::<usize>().ok()
-        })
-        .map_or(0, |kb| kb * 1024)
-}
-
-fn cwd(vm: &mut Vm, _: Value, _: &[Value]) -> JsResult<Value> {
-    let dir = std::env::current_dir()
-        .map(|p| p.display().to_string())
-        .unwrap_or_default();
-    Ok(vm.string(&dir))
 }
 
 /// A `require` for code in `dir`, sharing `cache` (resolved path -> module object).

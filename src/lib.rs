@@ -6,9 +6,12 @@
 //! compiling. The `kiln` command line is built on the same API.
 
 pub mod commonjs;
+pub mod event_loop;
 mod modules;
 pub mod node_vm;
+pub mod process;
 mod script;
+pub mod web;
 
 pub use kiln_cache::{CacheError, CacheKind};
 pub use kiln_interpreter::Value;
@@ -209,7 +212,8 @@ impl Runtime {
         kiln_interpreter::builtins::console::inspect(&mut self.vm, value)
     }
 
-    pub(crate) fn error(&mut self, error: JsError) -> Error {
+    /// A [`JsError`] of this runtime as an [`Error`].
+    pub fn error(&mut self, error: JsError) -> Error {
         match error {
             JsError::Throw(value) => Error::Thrown {
                 message: self.display(value),

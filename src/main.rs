@@ -39,11 +39,38 @@ extern "C" fn configure_allocator() {
     name = "kiln",
     version,
     about = "Kiln, a JavaScript engine",
-    propagate_version = true
+    propagate_version = true,
+    args_conflicts_with_subcommands = true
 )]
 struct Cli {
     #[command(subcommand)]
-    command: Command,
+    command: Option<Command>,
+    /// Run CODE as a script.
+    #[arg(
+        short = 'e',
+        long = "eval",
+        value_name = "CODE",
+        conflicts_with = "print"
+    )]
+    eval: Option<String>,
+    /// Run CODE as a script and print its completion value as `console.log` would.
+    #[arg(short = 'p', long = "print", value_name = "CODE")]
+    print: Option<String>,
+    /// Run the program as a module (the default for `.mjs` files).
+    #[arg(long)]
+    module: bool,
+    /// Stop code whose live heap passes this many megabytes.
+    #[arg(long, value_name = "MB", value_parser = parse_heap_limit)]
+    heap_limit: Option<usize>,
+    /// A script to run (`-` for stdin) and the arguments it gets in `process.argv`; with `-e`
+    /// or `-p`, only arguments. With none and stdin not a terminal, the program is read from
+    /// stdin.
+    #[arg(
+        trailing_var_arg = true,
+        allow_hyphen_values = true,
+        value_name = "FILE ARGS"
+    )]
+    args: Vec<String>,
 }
 
 #[derive(Subcommand)]
@@ -57,13 +84,17 @@ enum Command {
         #[arg(long)]
         module: bool,
     },
-    /// Run a script. Uncaught errors print their message, location and stack, and exit 1.
+    /// Run a script (`-`: read it from stdin), then its timers. Uncaught errors print their
+    /// message, location and stack, and exit 1.
     Run {
-        /// The script to run.
+        /// The script to run, or `-` for stdin.
         file: PathBuf,
         /// A cache made by `kiln compile`: run from it when it fits the script; otherwise say
         /// why on stderr and compile from source.
         cache: Option<PathBuf>,
+        /// Arguments for the script's `process.argv` (after `--`).
+        #[arg(last = true)]
+        args: Vec<String>,
         /// Run as a module (the default for `.mjs` files).
         #[arg(long)]
         module: bool,
@@ -104,23 +135,39 @@ enum Command {
 }
 
 fn main() -> ExitCode {
-    match Cli::parse().command {
+    let cli = Cli::parse();
+    let Some(command) = cli.command else {
+        let flags = RunFlags {
+            module: cli.module,
+            heap_limit: cli.heap_limit,
+            ..RunFlags::default()
+        };
+        return run_without_command(cli.eval, cli.print, cli.args, flags);
+    };
+    match command {
         Command::Check { file, module } => check(&file, module),
         Command::Run {
             file,
             cache,
+            args,
             module,
             gc_stress,
             stats,
             heap_limit,
-        } => run(
-            &file,
-            cache.as_deref(),
-            module,
-            gc_stress,
-            stats,
-            heap_limit,
-        ),
+        } => {
+            let input = if file.as_os_str() == "-" {
+                Input::Stdin
+            } else {
+                Input::File(file)
+            };
+            let options = RunFlags {
+                module,
+                gc_stress,
+                stats,
+                heap_limit,
+            };
+            run(input, cache.as_deref(), &args, options)
+        }
         Command::Compile {
             file,
             cache,
@@ -306,17 +353,132 @@ fn phase(name: &str, time: Duration) {
     eprintln!("  {name:<9}{:>10.3} ms", time.as_secs_f64() * 1e3);
 }
 
-fn run(
-    path: &Path,
-    cache: Option<&Path>,
+/// Where a run's program comes from.
+enum Input {
+    File(PathBuf),
+    Stdin,
+    /// `-e CODE`, or `-p CODE` (`print`: show the completion value).
+    Eval {
+        code: String,
+        print: bool,
+    },
+}
+
+/// The switches of `kiln run`.
+#[derive(Default)]
+struct RunFlags {
     module: bool,
     gc_stress: bool,
     stats: bool,
     heap_limit: Option<usize>,
+}
+
+/// `kiln -e CODE`, `kiln -p CODE`, `kiln FILE ARGS...`, and `kiln` reading stdin.
+fn run_without_command(
+    eval: Option<String>,
+    print: Option<String>,
+    args: Vec<String>,
+    flags: RunFlags,
 ) -> ExitCode {
-    let (_, source) = match read(path) {
-        Ok(read) => read,
-        Err(code) => return code,
+    use std::io::IsTerminal;
+    if let Some(code) = eval {
+        return run(Input::Eval { code, print: false }, None, &args, flags);
+    }
+    if let Some(code) = print {
+        return run(Input::Eval { code, print: true }, None, &args, flags);
+    }
+    match args.split_first() {
+        Some((file, rest)) if file == "-" => run(Input::Stdin, None, rest, flags),
+        Some((file, rest)) => run(Input::File(PathBuf::from(file)), None, rest, flags),
+        None if !std::io::stdin().is_terminal() => run(Input::Stdin, None, &[], flags),
+        None => {
+            eprintln!(
+                "kiln: no program to run (the interactive REPL is not built yet); try `kiln run FILE`, `kiln -e CODE` or `kiln --help`"
+            );
+            ExitCode::from(9)
+        }
+    }
+}
+
+/// Reads all of stdin as UTF-8.
+fn read_stdin() -> Result<String, String> {
+    use std::io::Read;
+    let limit = kiln_cache::MAX_FILE_BYTES;
+    let mut bytes = Vec::new();
+    std::io::stdin()
+        .lock()
+        .take(limit + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| format!("cannot read stdin: {e}"))?;
+    if bytes.len() as u64 > limit {
+        return Err(format!(
+            "stdin is larger than the {} MiB a script may be",
+            limit >> 20
+        ));
+    }
+    String::from_utf8(bytes).map_err(|e| {
+        format!(
+            "stdin is not valid UTF-8 (byte offset {})",
+            e.utf8_error().valid_up_to()
+        )
+    })
+}
+
+/// An exit code for the process (Node's codes are taken modulo 256, as the OS does).
+fn exit_with(code: i32) -> ExitCode {
+    ExitCode::from(code.rem_euclid(256) as u8)
+}
+
+fn run(input: Input, cache: Option<&Path>, args: &[String], flags: RunFlags) -> ExitCode {
+    // The program's text, the name it runs under, and the entry `process.argv[1]` shows.
+    let (source, name, source_type, argv1, print) = match &input {
+        Input::File(path) => {
+            let (_, source) = match read(path) {
+                Ok(read) => read,
+                Err(code) => return code,
+            };
+            let source_type = source_type(path, flags.module);
+            let absolute = std::path::absolute(path)
+                .map_or_else(|_| path.display().to_string(), |p| p.display().to_string());
+            (
+                source,
+                script_name(path, source_type),
+                source_type,
+                Some(absolute),
+                false,
+            )
+        }
+        Input::Stdin => match read_stdin() {
+            Ok(source) => {
+                let source_type = if flags.module {
+                    SourceType::Module
+                } else {
+                    SourceType::Script
+                };
+                (
+                    source,
+                    "[stdin]".to_string(),
+                    source_type,
+                    Some("-".to_string()),
+                    false,
+                )
+            }
+            Err(message) => {
+                eprintln!("error: {message}");
+                return ExitCode::FAILURE;
+            }
+        },
+        Input::Eval { code, print } => (
+            code.clone(),
+            "[eval]".to_string(),
+            if flags.module {
+                SourceType::Module
+            } else {
+                SourceType::Script
+            },
+            None,
+            *print,
+        ),
     };
     let started = Instant::now();
     let cached = match cache.map(read_bounded).transpose() {
@@ -333,9 +495,8 @@ fn run(
         }
     };
     let read_cache = started.elapsed();
-    let source_type = source_type(path, module);
     let options = ScriptOptions {
-        filename: script_name(path, source_type),
+        filename: name.clone(),
         source_type,
         cached_data: cached.as_deref(),
         ..ScriptOptions::default()
@@ -355,16 +516,37 @@ fn run(
         );
     }
     let mut runtime = Runtime::new();
-    runtime.vm.set_gc_stress(gc_stress);
-    runtime.set_heap_limit(heap_limit);
+    runtime.vm.set_gc_stress(flags.gc_stress);
+    runtime.set_heap_limit(flags.heap_limit);
+    let executable =
+        std::env::current_exe().map_or_else(|_| "kiln".to_string(), |p| p.display().to_string());
+    let argv: Vec<String> = std::iter::once(executable)
+        .chain(argv1)
+        .chain(args.iter().cloned())
+        .collect();
+    kiln::process::install(&mut runtime.vm, &argv);
+    kiln::event_loop::install(&mut runtime.vm);
+    kiln::web::install(&mut runtime.vm);
     if source_type == SourceType::Script {
-        let argv: Vec<String> = std::env::args().collect();
-        kiln::commonjs::install(&mut runtime.vm, &script_name(path, source_type), &argv);
+        kiln::commonjs::install(&mut runtime.vm, &name);
     }
     let started = Instant::now();
     let result = script.run_in_this_context(&mut runtime);
+    let result = match result {
+        Ok(value) => {
+            let printed = if print {
+                kiln_interpreter::builtins::console::format_log(&mut runtime.vm, &[value])
+                    .map(|shown| println!("{shown}"))
+                    .map_err(|e| runtime.error(e))
+            } else {
+                Ok(())
+            };
+            printed.and_then(|()| finish_run(&mut runtime))
+        }
+        Err(error) => Err(error),
+    };
     let execute = started.elapsed();
-    if stats {
+    if flags.stats {
         let s = script.stats();
         let from = match script.cached_data_rejected() {
             Some(false) => "cache",
@@ -386,17 +568,38 @@ fn run(
             phase("archive", s.compile.archive);
         }
         phase("execute", execute);
-        let peak = kiln::commonjs::peak_resident_bytes() as f64 / (1 << 20) as f64;
+        let peak = kiln::process::peak_resident_bytes() as f64 / (1 << 20) as f64;
         eprintln!("  peak RSS {peak:8.1} MB");
     }
     match result {
-        Ok(_) => ExitCode::SUCCESS,
+        Ok(()) => exit_with(kiln::process::exit_code_property(&mut runtime.vm)),
+        Err(kiln::Error::Terminated(reason)) if reason == kiln::process::EXIT_REASON => {
+            exit_with(kiln::process::exit_code())
+        }
         Err(error) => {
             report_uncaught(&mut runtime, error);
             ExitCode::FAILURE
         }
     }
 }
+
+/// After the main program: unhandled rejections left by its microtasks, then the event loop.
+fn finish_run(runtime: &mut Runtime) -> Result<(), kiln::Error> {
+    use kiln::event_loop::{Stop, after_task, run};
+    match after_task(&mut runtime.vm).and_then(|()| run(&mut runtime.vm)) {
+        Ok(()) => Ok(()),
+        Err(Stop::Error(e)) => Err(runtime.error(e)),
+        Err(Stop::UnhandledRejection(reason)) => {
+            let shown = describe_error(&mut runtime.vm, reason);
+            eprintln!("Uncaught (in promise) {shown}");
+            eprintln!("kiln: a promise was rejected and no handler was attached");
+            Err(kiln::Error::Terminated(UNHANDLED_REJECTION.into()))
+        }
+    }
+}
+
+/// The reason [`finish_run`] gives once it has reported an unhandled rejection.
+const UNHANDLED_REJECTION: &str = "unhandled rejection";
 
 /// Prints an uncaught exception: `file:line:col`, the source line with a caret, then the
 /// error's stack (or its value).
@@ -410,6 +613,7 @@ fn report_uncaught(runtime: &mut Runtime, error: kiln::Error) {
             eprintln!("kiln: {}", stats.summary());
             return;
         }
+        kiln::Error::Terminated(reason) if reason == UNHANDLED_REJECTION => return,
         other => {
             eprintln!("{other}");
             return;
@@ -452,7 +656,13 @@ fn read_bounded(path: &Path) -> std::io::Result<Vec<u8>> {
 
 /// Reads a source file; invalid UTF-8 is an error naming the first bad byte.
 fn read_source(path: &Path) -> Result<String, String> {
-    let bytes = read_bounded(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    if path.is_dir() {
+        return Err(format!("{} is a directory, not a script", path.display()));
+    }
+    let bytes = read_bounded(path).map_err(|e| match e.kind() {
+        std::io::ErrorKind::NotFound => format!("cannot find the file {}", path.display()),
+        _ => format!("cannot read {}: {e}", path.display()),
+    })?;
     String::from_utf8(bytes).map_err(|e| {
         format!(
             "{} is not valid UTF-8 (byte offset {})",

@@ -526,3 +526,191 @@ fn heap_limit_too_large_is_a_usage_error() {
     );
     assert_eq!(String::from_utf8_lossy(&out.stdout), "1\n");
 }
+
+fn stdout(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+fn stderr(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+/// `kiln ARGS` with `input` on stdin.
+fn kiln_with_stdin(args: &[&str], input: &str) -> Output {
+    use std::io::Write;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_kiln"))
+        .args(args)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("kiln starts");
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(input.as_bytes())
+        .expect("write stdin");
+    child.wait_with_output().expect("kiln runs")
+}
+
+#[test]
+fn eval_and_print_run_code_from_the_command_line() {
+    let out = kiln(&["-e", "console.log(1 + 1, process.argv.slice(1))", "a", "b"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(stdout(&out), "2 [ 'a', 'b' ]\n");
+    let out = kiln(&["-p", "({ a: [1, 'x'] })"]);
+    assert_eq!(stdout(&out), "{ a: [ 1, 'x' ] }\n");
+    let out = kiln(&["-p", "'plain'"]);
+    assert_eq!(stdout(&out), "plain\n");
+    let out = kiln(&["-e", "throw new TypeError('bad')"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("TypeError: bad"), "{}", stderr(&out));
+}
+
+#[test]
+fn programs_are_read_from_stdin() {
+    let out = kiln_with_stdin(&["run", "-"], "console.log(process.argv[1], __filename)");
+    assert_eq!(stdout(&out), "- [stdin]\n");
+    let out = kiln_with_stdin(&[], "console.log('piped')");
+    assert_eq!(stdout(&out), "piped\n");
+    let out = kiln_with_stdin(&["-", "x"], "console.log(process.argv.slice(2))");
+    assert_eq!(stdout(&out), "[ 'x' ]\n");
+}
+
+#[test]
+fn arguments_after_the_file_reach_process_argv() {
+    let path = temp_file(
+        "argv.js",
+        b"console.log(JSON.stringify(process.argv.slice(1)))",
+    );
+    let file = path.to_str().unwrap();
+    let absolute = std::path::absolute(&path).unwrap();
+    let expected = format!("[\"{}\",\"a\",\"--b\"]\n", absolute.display());
+    assert_eq!(stdout(&kiln(&[file, "a", "--b"])), expected);
+    assert_eq!(stdout(&kiln(&["run", file, "--", "a", "--b"])), expected);
+    let out = kiln(&["-e", "console.log(process.argv[0])"]);
+    assert!(
+        stdout(&out).trim_end().ends_with("kiln"),
+        "{}",
+        stdout(&out)
+    );
+}
+
+#[test]
+fn exit_codes_follow_node() {
+    let code = |source: &str| kiln(&["-e", source]).status.code();
+    assert_eq!(code("1"), Some(0));
+    assert_eq!(code("throw 1"), Some(1));
+    assert_eq!(code("process.exitCode = 3"), Some(3));
+    assert_eq!(code("process.exit(4); console.log('not reached')"), Some(4));
+    assert_eq!(
+        code("try { process.exit(5) } finally { process.exitCode = 6 }"),
+        Some(5)
+    );
+    assert_eq!(code("process.exitCode = 7; process.exit()"), Some(7));
+    assert_eq!(code("setTimeout(() => process.exit(8), 1)"), Some(8));
+    assert_eq!(
+        code("setTimeout(() => { throw new Error('late') }, 1)"),
+        Some(1)
+    );
+    let out = kiln(&["-e", "process.exit(2); console.log('no')"]);
+    assert_eq!(stdout(&out), "");
+}
+
+#[test]
+fn unhandled_rejections_are_reported_and_exit_1() {
+    let out = kiln(&["-e", "Promise.reject(new RangeError('nobody'))"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("RangeError: nobody"),
+        "{}",
+        stderr(&out)
+    );
+    // A handler attached within the same microtask drain handles it.
+    let out = kiln(&[
+        "-e",
+        "const p = Promise.reject(1); queueMicrotask(() => p.catch(e => console.log('caught', e)))",
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(stdout(&out), "caught 1\n");
+    // A rejection inside a timer ends the run before later timers.
+    let out = kiln(&[
+        "-e",
+        "setTimeout(() => Promise.reject('late'), 1); setTimeout(() => console.log('never'), 50)",
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(stdout(&out), "");
+    assert!(stderr(&out).contains("late"), "{}", stderr(&out));
+}
+
+#[test]
+fn missing_files_directories_and_bad_utf8_have_clear_messages() {
+    let out = kiln(&["run", "/no/such/file.js"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        stderr(&out),
+        "error: cannot find the file /no/such/file.js\n"
+    );
+    let dir = std::env::temp_dir();
+    let out = kiln(&[dir.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("is a directory, not a script"),
+        "{}",
+        stderr(&out)
+    );
+    let path = temp_file("latin1.js", b"// caf\xe9\n");
+    let out = kiln(&[path.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("is not valid UTF-8 (byte offset 6)"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn process_stdout_write_writes_without_a_newline() {
+    let out = kiln(&[
+        "-e",
+        "process.stdout.write('no newline|'); process.stdout.write('done\\n'); console.log('sync')",
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(stdout(&out), "no newline|done\nsync\n");
+}
+
+#[test]
+fn vm_timeouts_work_inside_timer_callbacks() {
+    let out = kiln(&[
+        "-e",
+        "const vm = require('vm'); setTimeout(() => { \
+           try { vm.runInNewContext('while (true) {}', {}, { timeout: 20 }) } \
+           catch (e) { console.log(e.code) } \
+           setTimeout(() => console.log('loop goes on'), 1) }, 1)",
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(stdout(&out), "ERR_SCRIPT_EXECUTION_TIMEOUT\nloop goes on\n");
+}
+
+#[test]
+fn a_vm_context_gets_no_host_globals() {
+    let out = kiln(&[
+        "-p",
+        "require('vm').runInNewContext('[typeof setTimeout, typeof URL, typeof TextEncoder, \
+         typeof structuredClone, typeof performance, typeof queueMicrotask].join()')",
+    ]);
+    assert_eq!(
+        stdout(&out),
+        "undefined,undefined,undefined,undefined,undefined,undefined\n"
+    );
+}
+
+#[test]
+fn eval_and_stdin_run_as_modules_with_module() {
+    let out = kiln(&["--module", "-e", "await null; console.log(typeof require)"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(stdout(&out), "undefined\n");
+    let out = kiln_with_stdin(&["--module"], "export const x = 1; console.log(x)");
+    assert_eq!(stdout(&out), "1\n");
+}

@@ -522,11 +522,14 @@ pub trait Host {
 pub struct StdHost;
 
 impl Host for StdHost {
+    // A closed pipe (`kiln run x.js | head -1`) loses the output, not the process: no panic.
     fn print(&mut self, line: &str) {
-        println!("{line}");
+        use std::io::Write;
+        let _ = writeln!(std::io::stdout(), "{line}");
     }
     fn print_error(&mut self, line: &str) {
-        eprintln!("{line}");
+        use std::io::Write;
+        let _ = writeln!(std::io::stderr(), "{line}");
     }
     fn load_module(&mut self, specifier: &str, referrer: &str) -> Result<(String, String), String> {
         load_module_file(specifier, referrer)
@@ -586,6 +589,13 @@ pub struct Vm {
     /// `import.meta` object.
     pub import_meta_hook: Option<ImportMetaHook>,
     pub modules: crate::module::ModuleMap,
+    /// HostPromiseRejectionTracker (27.2.1.9), when the host tracks rejections: called for a
+    /// promise rejected with no handler (`Reject`) and for a rejected promise given its first
+    /// handler (`Handle`). It runs inside promise operations: it may allocate but must not call
+    /// into JavaScript.
+    pub promise_rejection_tracker: Option<fn(&mut Vm, ObjRef, RejectionOperation)>,
+    /// `console`'s groups, counters and timers.
+    pub console: crate::builtins::console::ConsoleState,
 }
 
 /// What one agent owns: the heap and the tables describing what is in it (shapes, atoms,
@@ -622,6 +632,13 @@ pub struct Agent {
     pub random_state: u64,
     /// The one-byte one-unit strings, made on first use (a GC root).
     pub single_chars: Vec<Value>,
+}
+
+/// The operation of HostPromiseRejectionTracker.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RejectionOperation {
+    Reject,
+    Handle,
 }
 
 /// The running code (one per interpreter): the register stack, the call frames, and what the
@@ -790,6 +807,8 @@ impl Vm {
             dynamic_import_hook: None,
             import_meta_hook: None,
             modules: crate::module::ModuleMap::default(),
+            promise_rejection_tracker: None,
+            console: Default::default(),
         };
         let main = crate::realm::create(&mut vm);
         vm.realms[main as usize].pinned = true;

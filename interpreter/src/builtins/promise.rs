@@ -78,7 +78,7 @@ fn state(vm: &Vm, p: Value) -> Option<PromiseState> {
 /// 27.2.1.4 FulfillPromise / 27.2.1.7 RejectPromise
 fn settle(vm: &mut Vm, p: Value, value: Value, rejected: bool) {
     let Some(o) = p.as_object() else { return };
-    let reactions = match &mut vm.obj_mut(o).kind {
+    let (reactions, unhandled) = match &mut vm.obj_mut(o).kind {
         ObjectKind::Promise(s) if s.state == PromiseState::Pending => {
             s.state = if rejected {
                 PromiseState::Rejected
@@ -88,10 +88,15 @@ fn settle(vm: &mut Vm, p: Value, value: Value, rejected: bool) {
             s.result = value;
             let f = std::mem::take(&mut s.fulfill_reactions);
             let r = std::mem::take(&mut s.reject_reactions);
-            if rejected { r } else { f }
+            let unhandled = rejected && !s.handled;
+            (if rejected { r } else { f }, unhandled)
         }
         _ => return,
     };
+    // 27.2.1.7 RejectPromise step 7: HostPromiseRejectionTracker(promise, "reject").
+    if unhandled && let Some(track) = vm.promise_rejection_tracker {
+        track(vm, o, crate::vm::RejectionOperation::Reject);
+    }
     for r in reactions {
         vm.enqueue_job(Job::Reaction(r, value));
     }
@@ -280,8 +285,9 @@ fn perform_then_capability(
 
 fn add_reactions(vm: &mut Vm, p: Value, fulfill: Reaction, reject: Reaction) {
     let Some(o) = p.as_object() else { return };
-    let (st, result) = match &mut vm.obj_mut(o).kind {
+    let (st, result, first_handler) = match &mut vm.obj_mut(o).kind {
         ObjectKind::Promise(s) => {
+            let first_handler = !s.handled;
             s.handled = true;
             match s.state {
                 PromiseState::Pending => {
@@ -289,7 +295,7 @@ fn add_reactions(vm: &mut Vm, p: Value, fulfill: Reaction, reject: Reaction) {
                     s.reject_reactions.push(reject);
                     return;
                 }
-                st => (st, s.result),
+                st => (st, s.result, first_handler),
             }
         }
         _ => return,
@@ -297,6 +303,10 @@ fn add_reactions(vm: &mut Vm, p: Value, fulfill: Reaction, reject: Reaction) {
     let reaction = if st == PromiseState::Fulfilled {
         fulfill
     } else {
+        // 27.2.5.4.1 PerformPromiseThen step 12.b: HostPromiseRejectionTracker(promise, "handle").
+        if first_handler && let Some(track) = vm.promise_rejection_tracker {
+            track(vm, o, crate::vm::RejectionOperation::Handle);
+        }
         reject
     };
     vm.enqueue_job(Job::Reaction(reaction, result));

@@ -1,0 +1,179 @@
+//! Node's `process` object on the `kiln` command line's global (scripts and modules): `argv`,
+//! `env`, `platform`, `cwd()`, `memoryUsage()`, `exit(code)`, `exitCode` and
+//! `stdout.write()`/`stderr.write()`.
+//!
+//! Deliberately absent: `process.nextTick`. Libraries (TypeScript's compiler among them) take
+//! `process.nextTick` with `require` as the sign of Node and then `require('fs')`, which the
+//! CLI does not have.
+//!
+//! `process.exit` ends the run at once with a termination no `catch` or `finally` can stop;
+//! the host sees [`EXIT_REASON`] and takes the code from [`exit_code`].
+
+use kiln_interpreter::object::attrs;
+use kiln_interpreter::{JsError, JsResult, Value, Vm};
+use std::cell::Cell;
+
+/// The termination reason `process.exit` ends the run with.
+pub const EXIT_REASON: &str = "process.exit";
+
+thread_local! {
+    /// The code `process.exit(code)` asked for.
+    static EXIT_CODE: Cell<i32> = const { Cell::new(0) };
+}
+
+/// Defines `process` with `argv` (Node's form: the executable's path, the script's, then the
+/// script's arguments).
+pub fn install(vm: &mut Vm, argv: &[String]) {
+    let process = vm.new_object();
+    let env = vm.new_object();
+    for (k, v) in std::env::vars() {
+        let key = vm.key(&k);
+        let value = vm.string(&v);
+        vm.define_data(env, key, value, attrs::DEFAULT);
+    }
+    let args: Vec<Value> = argv.iter().map(|a| vm.string(a)).collect();
+    let argv = vm.new_array(args);
+    let platform = vm.string(std::env::consts::OS);
+    for (name, value) in [
+        ("env", env.value()),
+        ("argv", argv.value()),
+        ("platform", platform),
+        ("exitCode", Value::UNDEFINED),
+    ] {
+        let key = vm.key(name);
+        vm.define_data(process, key, value, attrs::DEFAULT);
+    }
+    vm.define_method(process, "cwd", 0, cwd);
+    vm.define_method(process, "memoryUsage", 0, memory_usage);
+    vm.define_method(process, "exit", 1, exit);
+    for (name, write) in [
+        ("stdout", write_stdout as kiln_interpreter::object::NativeFn),
+        ("stderr", write_stderr),
+    ] {
+        let stream = vm.new_object();
+        vm.define_method(stream, "write", 1, write);
+        let key = vm.key(name);
+        vm.define_data(process, key, stream.value(), attrs::DEFAULT);
+    }
+    vm.define_global("process", process.value());
+}
+
+/// The exit code the process should end with after a normal end of the run:
+/// `process.exitCode` when it is an integer, else 0.
+pub fn exit_code_property(vm: &mut Vm) -> i32 {
+    let global = vm.intrinsics().global_object;
+    let pk = vm.key("process");
+    let Ok(process) = vm.get(global, pk, global.value()) else {
+        return 0;
+    };
+    let Some(p) = process.as_object() else {
+        return 0;
+    };
+    let ek = vm.key("exitCode");
+    match vm.get(p, ek, process) {
+        Ok(code) => code_of(vm, code).unwrap_or(0),
+        Err(_) => 0,
+    }
+}
+
+/// An exit code from a JavaScript value: an integer (or integer string), as Node takes it.
+fn code_of(vm: &mut Vm, value: Value) -> Option<i32> {
+    if value.is_undefined() || value.is_null() {
+        return None;
+    }
+    let n = vm.to_number(value).ok()?;
+    (n.fract() == 0.0 && n.is_finite()).then_some(n as i32)
+}
+
+/// `process.stdout.write(text)` / `process.stderr.write(text)`: the text as it is, no newline.
+fn write_to(vm: &mut Vm, args: &[Value], out: &mut dyn std::io::Write) -> JsResult<Value> {
+    let chunk = args.first().copied().unwrap_or(Value::UNDEFINED);
+    let s = vm.to_string(chunk)?;
+    let text = vm.rust_string(s);
+    // A closed pipe loses the output, not the process (as `console.log`).
+    let _ = out.write_all(text.as_bytes()).and_then(|()| out.flush());
+    Ok(Value::TRUE)
+}
+
+fn write_stdout(vm: &mut Vm, _: Value, args: &[Value]) -> JsResult<Value> {
+    write_to(vm, args, &mut std::io::stdout())
+}
+
+fn write_stderr(vm: &mut Vm, _: Value, args: &[Value]) -> JsResult<Value> {
+    write_to(vm, args, &mut std::io::stderr())
+}
+
+/// The code of the last `process.exit`.
+pub fn exit_code() -> i32 {
+    EXIT_CODE.with(Cell::get)
+}
+
+/// `process.exit([code])`: stops the run; the code is `code`, else `process.exitCode`, else 0.
+fn exit(vm: &mut Vm, _: Value, args: &[Value]) -> JsResult<Value> {
+    let code = match args.first().and_then(|&v| code_of(vm, v)) {
+        Some(code) => code,
+        None => exit_code_property(vm),
+    };
+    EXIT_CODE.with(|c| c.set(code));
+    Err(JsError::Terminate(EXIT_REASON.into()))
+}
+
+/// `process.memoryUsage()` as Node reports it: `rss` (the process's resident memory), and the
+/// heap's own accounting — `heapUsed` and `heapTotal` (every cell and side table now, garbage
+/// not yet collected included: Kiln's heap has no reserved space apart), `external` and `arrayBuffers` (ArrayBuffer backing stores) — plus Kiln's
+/// `heapLive` (what survived the last collection) and `collections`.
+fn memory_usage(vm: &mut Vm, _: Value, _: &[Value]) -> JsResult<Value> {
+    let stats = vm.heap_stats();
+    let buffers: usize = vm
+        .agent
+        .heap
+        .objects
+        .iter_live()
+        .map(|o| match &o.kind {
+            kiln_interpreter::object::ObjectKind::ArrayBuffer(b) => b.bytes.heap_size(),
+            _ => 0,
+        })
+        .sum();
+    let result = vm.new_object();
+    for (name, value) in [
+        ("rss", resident_bytes()),
+        ("heapTotal", stats.total_bytes),
+        ("heapUsed", stats.total_bytes),
+        ("external", buffers),
+        ("arrayBuffers", buffers),
+        ("heapLive", stats.live_bytes),
+        ("collections", stats.collections),
+    ] {
+        let key = vm.key(name);
+        vm.define_data(result, key, Value::number(value as f64), attrs::DEFAULT);
+    }
+    Ok(result.value())
+}
+
+/// The process's resident set in bytes (Linux: `/proc/self/statm`; 0 where unknown).
+fn resident_bytes() -> usize {
+    std::fs::read_to_string("/proc/self/statm")
+        .ok()
+        .and_then(|s| s.split_whitespace().nth(1)?.parse::<usize>().ok())
+        .map_or(0, |pages| pages * 4096)
+}
+
+/// The process's peak resident set in bytes since it started this program (Linux: `VmHWM` in
+/// `/proc/self/status`, which, unlike `getrusage`, does not count the image of the process that
+/// spawned it before `exec`; 0 where unknown).
+pub fn peak_resident_bytes() -> usize {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            let line = s.lines().find(|l| l.starts_with("VmHWM:"))?;
+            line.split_whitespace().nth(1)?.parse::<usize>().ok()
+        })
+        .map_or(0, |kb| kb * 1024)
+}
+
+fn cwd(vm: &mut Vm, _: Value, _: &[Value]) -> JsResult<Value> {
+    let dir = std::env::current_dir()
+        .map(|p| p.display().to_string())
+        .unwrap_or_default();
+    Ok(vm.string(&dir))
+}

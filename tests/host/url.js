@@ -1,0 +1,37 @@
+const u = new URL('https://user:pw@example.com:8080/a/b/../c?x=1&y=two%20words#frag');
+for (const k of ['href', 'origin', 'protocol', 'username', 'password', 'host', 'hostname', 'port', 'pathname', 'search', 'hash']) console.log(k, u[k]);
+console.log(String(u), JSON.stringify({ u }));
+console.log(u.searchParams.get('y'), u.searchParams.get('nope'), u.searchParams.has('x'));
+u.searchParams.append('z', 'a b&c');
+console.log(u.href);
+u.search = '?q=1';
+console.log(u.searchParams.get('q'), u.searchParams.size);
+u.pathname = '/new path';
+u.hash = 'h2';
+u.port = '443';
+console.log(u.href, u.port);
+u.protocol = 'http';
+console.log(u.href);
+console.log(new URL('../x?y#z', 'http://h.com/a/b/c').href);
+console.log(URL.canParse('nope'), URL.canParse('/p', 'http://a'), URL.canParse('http://a'));
+try { new URL('nope'); } catch (e) { console.log(e.name, e.code, e.message, e.input); }
+console.log(new URL('HTTP://EXAMPLE.com:80/').href, new URL('file:///tmp/x').origin, new URL('http://[::1]:3000').host);
+console.log(new URL('http://münchen.de/').hostname);
+const p = new URLSearchParams('?b=2&a=1&b=3&c=%20x+y');
+console.log(p.toString(), p.getAll('b'), p.get('c'));
+p.sort(); console.log(p.toString());
+p.set('b', 'only'); console.log(p.toString());
+p.delete('a'); console.log(p.toString(), p.has('a'));
+console.log([...p], [...p.keys()], [...p.values()]);
+p.forEach((v, k) => console.log('each', k, v));
+console.log(new URLSearchParams({ x: 1, y: 'é ~*' }).toString());
+console.log(new URLSearchParams([['a', '1'], ['a', '2']]).toString());
+for (const [k, v] of new URLSearchParams('k=v&k2=v2')) console.log(k, v);
+console.log(new URLSearchParams('a=1&a=2&b=3').has('a', '2'), new URLSearchParams('a=1').size);
+// console.log of URL and URLSearchParams (util.inspect.custom), and of custom inspect methods.
+const shown = new URL("https://a.com/p?x=1&y=2#h"); console.log(shown); console.log(shown.searchParams); console.log(new URLSearchParams()); console.log({ u: new URLSearchParams("a=1") });
+console.log({ nested: { url: new URL('http://x.org') } });
+const custom = { [Symbol.for('nodejs.util.inspect.custom')]() { return 'CUSTOM!'; } };
+console.log(custom, [custom], { c: custom });
+console.log({ [Symbol.for('nodejs.util.inspect.custom')]: () => ({ replaced: true }) });
+console.log(new URLSearchParams(Array.from({ length: 12 }, (_, i) => ['key' + i, 'value' + i])));
