@@ -6,11 +6,10 @@
 
 use crate::abstract_ops::disposable_objects::DisposeStep;
 use crate::call::Completion;
-use crate::heap::ObjRef;
-use crate::inline_cache::{GLOBAL_IC, exotic_for_ic, global_slot};
+use crate::inline_cache::{GLOBAL_IC, global_slot};
 use crate::names::NameRef;
-use crate::object::{Env, EnvKind, GeneratorState, ObjectKind, PropertyKey, StoredSlot, attrs};
-use crate::ops::{Op, number_op};
+use crate::object::{Env, EnvKind, ObjectKind, PropertyKey, StoredSlot, attrs};
+use crate::ops::{Op, number_op, quick_loose_equals, trivially_loose_equal};
 use crate::property::Descriptor;
 use crate::value::Value;
 use crate::vm::IcState;
@@ -18,112 +17,7 @@ use crate::vm::{JsError, JsResult, LoadedScript, ReturnTo, Vm};
 use kiln_compiler::instruction::{Instruction as I, Reg};
 use std::rc::Rc;
 
-/// `a == b` when it needs no conversion: numbers, identical non-NaN bits, and `null`/`undefined`
-/// against anything that is not an object (objects may be IsHTMLDDA).
-/// `a == b` where no conversion can run; `None` otherwise. `is_html_dda` says whether an
-/// object equals `null` and `undefined` (`$262.IsHTMLDDA`, Annex B's [[IsHTMLDDA]]).
-fn quick_loose_equals(a: Value, b: Value, is_html_dda: impl Fn(ObjRef) -> bool) -> Option<bool> {
-    if let (Some(x), Some(y)) = (a.as_number(), b.as_number()) {
-        return Some(x == y);
-    }
-    if a == b {
-        return Some(true);
-    }
-    if a.is_nullish() && !b.is_object() {
-        return Some(b.is_nullish());
-    }
-    if b.is_nullish() && !a.is_object() {
-        return Some(a.is_nullish());
-    }
-    if a.is_object() && b.is_object() {
-        return Some(false);
-    }
-    // One side nullish, the other an object: equal only for an [[IsHTMLDDA]] object.
-    if let Some(o) = a.as_object().filter(|_| b.is_nullish()) {
-        return Some(is_html_dda(o));
-    }
-    if let Some(o) = b.as_object().filter(|_| a.is_nullish()) {
-        return Some(is_html_dda(o));
-    }
-    None
-}
-
-/// `==` when neither value's cell need be looked at: two int32s, the same value that is not a
-/// Number (the same object, string, symbol...), or `undefined`/`null` against a primitive —
-/// or against anything while no [[IsHTMLDDA]] object exists (`dda_possible` false: then
-/// `x == null` for an object `x` is false without a look at the object).
-/// Small enough to inline where `quick_loose_equals` is not.
-#[inline(always)]
-fn trivially_loose_equal(a: Value, b: Value, dda_possible: bool) -> Option<bool> {
-    if let (Some(x), Some(y)) = (a.as_int32(), b.as_int32()) {
-        return Some(x == y);
-    }
-    if a == b && !a.is_number() {
-        return Some(true);
-    }
-    if (a.is_nullish() || b.is_nullish()) && (!dda_possible || (!a.is_object() && !b.is_object())) {
-        return Some(a.is_nullish() && b.is_nullish());
-    }
-    None
-}
-
-/// How many prototypes [`Vm::element_absent_on_chain`] looks through before it leaves the
-/// question to the generic [[Get]].
-const ELEMENT_MISS_DEPTH: usize = 16;
-
 impl Vm {
-    /// Whether index `i` is absent from `o` and all its prototypes, each an object whose
-    /// elements are all its indexed properties (not exotic for the IC, so no proxy, typed
-    /// array, string wrapper, arguments object, namespace or sandboxed global): then [[Get]]
-    /// of `i` is `undefined` with no code run. `false` when unsure.
-    fn element_absent_on_chain(&self, o: ObjRef, i: u32) -> bool {
-        let mut current = Some(o);
-        for _ in 0..ELEMENT_MISS_DEPTH {
-            let Some(c) = current else {
-                return true;
-            };
-            let object = self.obj(c);
-            if exotic_for_ic(&object.kind) {
-                return false;
-            }
-            let present = match &object.elements {
-                crate::object::Elements::Dense(v) => {
-                    v.get(i as usize).is_some_and(|x| !x.is_hole())
-                }
-                crate::object::Elements::Sparse(m) => m.contains_key(&i),
-            };
-            if present {
-                return false;
-            }
-            current = object.proto;
-        }
-        false
-    }
-
-    /// `GetKeyed` past its dense-element fast path: out of the loop, which keeps the loop's
-    /// code small.
-    #[inline(never)]
-    fn get_keyed_slow(&mut self, o: Value, k: Value) -> JsResult<Value> {
-        // A read past the end or of a hole, with no element there on the prototypes either:
-        // `undefined` without the generic [[Get]] walk.
-        if let (Some(obj), Some(i)) = (o.as_object(), k.as_int32())
-            && i >= 0
-            && self.element_absent_on_chain(obj, i as u32)
-        {
-            return Ok(Value::UNDEFINED);
-        }
-        if o.is_nullish() {
-            let what = if o.is_null() { "null" } else { "undefined" };
-            let k = self.to_property_key(k)?;
-            let k = self.key_text(k);
-            return Err(
-                self.type_error(&format!("Cannot read properties of {what} (reading '{k}')"))
-            );
-        }
-        let key = self.to_property_key(k)?;
-        self.get_v(o, key)
-    }
-
     /// Runs the dispatch loop until the frame that returns to native code finishes.
     pub fn run(&mut self, initial: Option<JsError>) -> JsResult<Value> {
         let mut pending = initial;
@@ -1828,93 +1722,6 @@ impl Vm {
             self.stack.frames[fi].pc = pc;
             self.note_origin(&error);
             pending = Some(error);
-        }
-    }
-
-    /// Records where an exception started, for uncaught-error reports.
-    fn note_origin(&mut self, e: &JsError) {
-        if let JsError::Throw(v) = e
-            && self.stack.origin_value != Some(*v)
-            && let Some(frame) = self.stack.frames.last()
-        {
-            let f = frame.script().function(frame.function);
-            let offset = crate::vm::position_of(f, frame.pc.saturating_sub(1));
-            self.stack.exception_origin = Some((frame.script.to_rc(), offset));
-            self.stack.origin_value = Some(*v);
-        }
-    }
-
-    /// Unwinds to the nearest handler. `Ok(None)`: continue in the frame that catches;
-    /// `Ok(Some(v))`: an async function turned the exception into a rejection and returned to
-    /// native code; `Err`: no handler before native code.
-    fn unwind(&mut self, mut error: JsError) -> JsResult<Option<Value>> {
-        loop {
-            let Some(frame) = self.stack.frames.last() else {
-                return Err(error);
-            };
-            if let JsError::Throw(value) = error {
-                let f = frame.script().function(frame.function);
-                let pc = frame.pc.saturating_sub(1) as u32;
-                let handler = f
-                    .handlers
-                    .iter()
-                    .find(|h| h.start.to_native() <= pc && pc < h.end.to_native())
-                    .map(|h| (h.handler.to_native(), h.env_depth.to_native()));
-                if let Some((target, depth)) = handler {
-                    let fi = self.stack.frames.len() - 1;
-                    while self.stack.frames[fi].env_depth > depth {
-                        if let Some(e) = self.stack.frames[fi].env {
-                            self.stack.frames[fi].env = self.agent.heap.envs.get(e.0).parent;
-                        }
-                        self.stack.frames[fi].env_depth -= 1;
-                    }
-                    self.stack.frames[fi].pc = target as usize;
-                    self.stack.thrown = value;
-                    // Entering a handler counts like a backward jump: a loop made of throws
-                    // (which a forged cache can build) still meets the budget and the collector.
-                    if let Err(stop) = self.check_interrupt() {
-                        error = stop;
-                        continue;
-                    }
-                    self.safepoint();
-                    return Ok(None);
-                }
-                // An async function rejects its promise instead of throwing.
-                if let Some(p) = frame.promise() {
-                    let frame = self.pop_frame().expect("a frame");
-                    self.stack.registers.truncate(frame.base);
-                    crate::builtins::promise::reject_promise(self, p, value);
-                    match frame.return_to {
-                        ReturnTo::Native => return Ok(Some(p)),
-                        ReturnTo::Register(r) => {
-                            let caller = self.stack.frames.last().expect("a caller");
-                            let at = caller.base + r as usize;
-                            self.stack.registers[at] = p;
-                            return Ok(None);
-                        }
-                    }
-                }
-            }
-            let frame = self.pop_frame().expect("a frame");
-            self.stack.registers.truncate(frame.base);
-            if let Some(g) = frame.generator()
-                && let ObjectKind::Generator(state) = &mut self.obj_mut(g).kind
-            {
-                state.state = GeneratorState::Completed;
-                state.saved = None;
-                if state.is_async
-                    && let JsError::Throw(v) = error
-                {
-                    crate::builtins::generator::async_generator_complete(self, g, v, true)?;
-                    if frame.return_to == ReturnTo::Native {
-                        return Ok(Some(Value::UNDEFINED));
-                    }
-                    continue;
-                }
-            }
-            if frame.return_to == ReturnTo::Native {
-                return Err(error);
-            }
         }
     }
 }

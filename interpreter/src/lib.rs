@@ -48,6 +48,7 @@ pub mod shared_memory;
 pub mod string;
 mod super_keyword;
 mod templates;
+mod unwinding;
 mod using_declarations;
 pub mod value;
 pub mod verified;

@@ -956,3 +956,56 @@ fn compare_latin1_utf16(x: &[u8], y: &[u16]) -> std::cmp::Ordering {
         .find(|o| o.is_ne())
         .unwrap_or(std::cmp::Ordering::Equal)
 }
+
+/// `a == b` when it needs no conversion: numbers, identical non-NaN bits, and `null`/`undefined`
+/// against anything that is not an object (objects may be IsHTMLDDA).
+/// `a == b` where no conversion can run; `None` otherwise. `is_html_dda` says whether an
+/// object equals `null` and `undefined` (`$262.IsHTMLDDA`, Annex B's [[IsHTMLDDA]]).
+pub(crate) fn quick_loose_equals(
+    a: Value,
+    b: Value,
+    is_html_dda: impl Fn(ObjRef) -> bool,
+) -> Option<bool> {
+    if let (Some(x), Some(y)) = (a.as_number(), b.as_number()) {
+        return Some(x == y);
+    }
+    if a == b {
+        return Some(true);
+    }
+    if a.is_nullish() && !b.is_object() {
+        return Some(b.is_nullish());
+    }
+    if b.is_nullish() && !a.is_object() {
+        return Some(a.is_nullish());
+    }
+    if a.is_object() && b.is_object() {
+        return Some(false);
+    }
+    // One side nullish, the other an object: equal only for an [[IsHTMLDDA]] object.
+    if let Some(o) = a.as_object().filter(|_| b.is_nullish()) {
+        return Some(is_html_dda(o));
+    }
+    if let Some(o) = b.as_object().filter(|_| a.is_nullish()) {
+        return Some(is_html_dda(o));
+    }
+    None
+}
+
+/// `==` when neither value's cell need be looked at: two int32s, the same value that is not a
+/// Number (the same object, string, symbol...), or `undefined`/`null` against a primitive —
+/// or against anything while no [[IsHTMLDDA]] object exists (`dda_possible` false: then
+/// `x == null` for an object `x` is false without a look at the object).
+/// Small enough to inline where `quick_loose_equals` is not.
+#[inline(always)]
+pub(crate) fn trivially_loose_equal(a: Value, b: Value, dda_possible: bool) -> Option<bool> {
+    if let (Some(x), Some(y)) = (a.as_int32(), b.as_int32()) {
+        return Some(x == y);
+    }
+    if a == b && !a.is_number() {
+        return Some(true);
+    }
+    if (a.is_nullish() || b.is_nullish()) && (!dda_possible || (!a.is_object() && !b.is_object())) {
+        return Some(a.is_nullish() && b.is_nullish());
+    }
+    None
+}
