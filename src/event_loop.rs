@@ -354,7 +354,7 @@ fn queue_microtask(vm: &mut Vm, _: Value, args: &[Value]) -> JsResult<Value> {
         );
         return Err(JsError::Throw(e));
     }
-    vm.enqueue_job(kiln_interpreter::vm::Job::Callback(callback, Vec::new()));
+    vm.enqueue_job(kiln_interpreter::agent::Job::Callback(callback, Vec::new()));
     Ok(Value::UNDEFINED)
 }
 

@@ -9,8 +9,9 @@ use crate::heap::ObjRef;
 use crate::object::{
     ConstructorKind, Generator, GeneratorState, Object, ObjectKind, PropertyKey, SavedFrame, Slot,
 };
+use crate::stack::{Frame, FrameExtra, ReturnTo};
 use crate::value::Value;
-use crate::vm::{Frame, FrameExtra, JsError, JsResult, ReturnTo, Vm};
+use crate::vm::{JsError, JsResult, Vm};
 use kiln_compiler::code::flags;
 
 /// Whether the current thread's native stack is within [`NATIVE_STACK_RED_ZONE`] of its end,
@@ -133,10 +134,10 @@ impl Vm {
     }
 
     /// Checks that `count` more registers fit on the register stack: it never grows past
-    /// [`crate::vm::MAX_REGISTER_STACK`], the size it was allocated at, so it never moves.
+    /// [`crate::stack::MAX_REGISTER_STACK`], the size it was allocated at, so it never moves.
     #[inline]
     pub(crate) fn reserve_registers(&mut self, count: usize) -> JsResult<()> {
-        if self.stack.registers.len() + count > crate::vm::MAX_REGISTER_STACK {
+        if self.stack.registers.len() + count > crate::stack::MAX_REGISTER_STACK {
             return Err(self.range_error("Maximum call stack size exceeded"));
         }
         Ok(())

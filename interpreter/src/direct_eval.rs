@@ -2,8 +2,9 @@
 //! environment, `this` and `new.target`.
 
 use crate::object::ObjectKind;
+use crate::stack::ReturnTo;
 use crate::value::Value;
-use crate::vm::{JsResult, ReturnTo, Vm};
+use crate::vm::{JsResult, Vm};
 use kiln_compiler::code::flags;
 
 impl Vm {
@@ -51,7 +52,7 @@ impl Vm {
         self.stack
             .registers
             .resize(base + register_count, Value::UNDEFINED);
-        self.push_frame(crate::vm::Frame {
+        self.push_frame(crate::stack::Frame {
             // SAFETY: the frame's extras own the script (`FrameExtra::top_level`).
             script: unsafe { crate::verified::ScriptRef::new(&script) },
             function: top,
@@ -67,7 +68,7 @@ impl Vm {
             is_construct: false,
             realm,
             strict: eval_strict,
-            extra: crate::vm::FrameExtra::top_level(&script, None, None),
+            extra: crate::stack::FrameExtra::top_level(&script, None, None),
         });
         self.run(None)
     }

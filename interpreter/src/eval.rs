@@ -1,8 +1,10 @@
 //! From source text to a running script: parse, compile, archive, load — the one path every
 //! script, `eval` and `Function` body takes, so the archived form is what always runs.
 
+use crate::loaded_script::LoadedScript;
+use crate::stack::{Frame, ReturnTo};
 use crate::value::Value;
-use crate::vm::{Frame, JsResult, LoadedScript, ReturnTo, Vm};
+use crate::vm::{JsResult, Vm};
 use kiln_compiler::CodeKind;
 use kiln_parser::ast::SourceKind;
 use std::rc::Rc;
@@ -215,7 +217,7 @@ impl Vm {
             is_construct: false,
             realm,
             strict,
-            extra: crate::vm::FrameExtra::top_level(&script, generator, promise),
+            extra: crate::stack::FrameExtra::top_level(&script, generator, promise),
         });
         self.run(None)
     }

@@ -492,7 +492,7 @@ pub struct Heap {
     /// their cleanup jobs.
     pub finalization_pending: Vec<ObjRef>,
     /// Bumped whenever an object some inline cache relies on changes layout or dies: entries
-    /// filled at an older epoch no longer hold (see `crate::vm::InlineCache`).
+    /// filled at an older epoch no longer hold (see `crate::inline_cache::InlineCache`).
     pub proto_epoch: u64,
     /// The objects marked `watched` (and some that no longer are): a collection that frees
     /// one bumps the epoch, since its id may come back as another object.

@@ -3,10 +3,77 @@
 //! entry may cache and whether it still holds (`docs/ARCHITECTURE.md` describes the scheme).
 
 use crate::heap::ObjRef;
+use crate::loaded_script::LoadedScript;
 use crate::object::{ObjectKind, PropertyKey, ShapeId, StoredSlot, attrs};
 use crate::string::Atom;
 use crate::value::Value;
-use crate::vm::{IcState, LoadedScript, Vm};
+use crate::vm::Vm;
+use std::cell::Cell;
+
+/// Shapes an inline cache remembers per site (polymorphic up to this many).
+pub const IC_WAYS: usize = 4;
+
+/// What an inline-cache entry knows.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum IcState {
+    #[default]
+    Empty,
+    /// A load of the own data property at `slot` of objects with `shape`.
+    Own,
+    /// A store to the own writable data property at `slot` of objects with `shape`.
+    Store,
+    /// A load of the data property at `slot` of the prototype `holder`, for objects with
+    /// `shape` whose prototype is `proto`, while the prototype epoch is `epoch` (see
+    /// [`InlineCache`]).
+    Proto,
+    /// A store that adds the property: objects with `shape` (extensible, ordinary) go to
+    /// shape `holder`, the value to the new `slot`. For an assignment, only while the
+    /// prototype is `proto` and the epoch `epoch` (no prototype has the key); a definition
+    /// (`DefineNamed`) does not look at prototypes.
+    Add,
+    /// A global variable: the global object's property at `slot`, whose key is the atom
+    /// `holder` (checked on use: the global object may be a dictionary).
+    Global,
+}
+
+/// One way of an inline-cache site.
+///
+/// Entries that depend on prototypes (`Proto`, `Add`) do not re-check the chain: filling one
+/// *watches* every prototype on it (`Object::watched`), a watched object that changes layout
+/// (a property added, deleted or reconfigured, its prototype set) or is collected bumps
+/// `Heap::proto_epoch`, and an entry holds only while the epoch is the one it was filled at.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct InlineCache {
+    pub shape: u32,
+    pub slot: u32,
+    pub state: IcState,
+    /// `Proto`: the object holding the property; `Add`: the shape after the add; `Global`:
+    /// the key's atom.
+    pub holder: u32,
+    /// `Proto`/`Add`: the receiver's prototype when filled (`NO_PROTO` for none).
+    pub proto: u32,
+    /// `Proto`/`Add`: `Heap::proto_epoch` when filled.
+    pub epoch: u64,
+}
+
+/// [`InlineCache::shape`] of an entry for primitive string receivers (whose properties are
+/// their realm's `String.prototype`'s, indices and `length` aside); no shape has this id.
+pub const STRING_RECEIVER: u32 = u32::MAX - 1;
+
+/// [`InlineCache::proto`] of a receiver with no prototype.
+pub const NO_PROTO: u32 = u32::MAX;
+
+/// The ways of one inline-cache site.
+pub type IcWays = [Cell<InlineCache>; IC_WAYS];
+
+/// The entry among a site's `ways` for objects of `shape`. (A fixed-size array: the search
+/// unrolls, and most sites hit their first way.)
+#[inline(always)]
+pub fn ic_find(ways: &IcWays, shape: u32) -> Option<InlineCache> {
+    ways.iter()
+        .map(Cell::get)
+        .find(|c| c.shape == shape && c.state != IcState::Empty)
+}
 
 /// The inline-cache "shape" of global variable reads (the global object may be a dictionary).
 pub(crate) const GLOBAL_IC: u32 = u32::MAX;
@@ -42,7 +109,7 @@ pub(crate) fn global_slot(
     Some((g.slots.get(slot as usize)?.as_data()?, attributes))
 }
 
-/// [`crate::vm::InlineCache::holder`] of a `Proto` entry that caches a miss.
+/// [`crate::inline_cache::InlineCache::holder`] of a `Proto` entry that caches a miss.
 const NO_HOLDER: u32 = u32::MAX;
 
 /// Whether objects of this kind have property behaviour their shape does not show, so no
@@ -85,7 +152,7 @@ impl Vm {
             return;
         }
         if let Some(&slot) = self.agent.shapes.get(shape).index.get(&key) {
-            let entry = crate::vm::InlineCache {
+            let entry = InlineCache {
                 shape: shape.0,
                 slot,
                 state: IcState::Own,
@@ -104,19 +171,19 @@ impl Vm {
         let Some((holder, slot)) = self.watch_chain(proto, key) else {
             return;
         };
-        let entry = crate::vm::InlineCache {
+        let entry = InlineCache {
             shape: shape.0,
             slot,
             state: IcState::Proto,
             holder: holder.0,
-            proto: proto.map_or(crate::vm::NO_PROTO, |p| p.0),
+            proto: proto.map_or(NO_PROTO, |p| p.0),
             epoch: self.agent.heap.proto_epoch,
         };
         script.ic_insert(function, ic, entry);
     }
 
     /// Walks the prototypes from `proto` to the first that has `key`, watching each (see
-    /// `crate::vm::InlineCache`): that holder and the key's slot, or `(ObjRef(NO_HOLDER), 0)`
+    /// `crate::inline_cache::InlineCache`): that holder and the key's slot, or `(ObjRef(NO_HOLDER), 0)`
     /// when no prototype has it. `None` when a shape cannot say (a dictionary or an exotic
     /// object on the way).
     fn watch_chain(&mut self, proto: Option<ObjRef>, key: PropertyKey) -> Option<(ObjRef, u32)> {
@@ -151,9 +218,9 @@ impl Vm {
     pub(crate) fn proto_ic_hit(
         &self,
         object: &crate::object::Object,
-        cache: &crate::vm::InlineCache,
+        cache: &InlineCache,
     ) -> Option<Value> {
-        if object.proto.map_or(crate::vm::NO_PROTO, |p| p.0) != cache.proto
+        if object.proto.map_or(NO_PROTO, |p| p.0) != cache.proto
             || self.agent.heap.proto_epoch != cache.epoch
             || exotic_for_ic(&object.kind)
         {
@@ -164,7 +231,7 @@ impl Vm {
 
     /// The data property a holding `Proto` entry names: `undefined` for a cached miss.
     #[inline]
-    fn cached_holder_value(&self, cache: &crate::vm::InlineCache) -> Option<Value> {
+    fn cached_holder_value(&self, cache: &InlineCache) -> Option<Value> {
         if cache.holder == NO_HOLDER {
             return Some(Value::UNDEFINED);
         }
@@ -179,7 +246,7 @@ impl Vm {
     /// realm had as many global lexical bindings as now (they are never removed, so a new one,
     /// which may shadow the cached name, ends every entry).
     #[inline(always)]
-    pub(crate) fn global_ic_holds(&self, cache: &crate::vm::InlineCache) -> Option<ObjRef> {
+    pub(crate) fn global_ic_holds(&self, cache: &InlineCache) -> Option<ObjRef> {
         let realm = &self.realms[self.stack.realm as usize];
         (cache.proto == self.stack.realm
             && cache.epoch == realm.global_lexicals.len() as u64
@@ -217,7 +284,7 @@ impl Vm {
         script.ic_insert(
             function,
             ic,
-            crate::vm::InlineCache {
+            InlineCache {
                 shape: GLOBAL_IC,
                 slot,
                 state: IcState::Global,
@@ -247,8 +314,8 @@ impl Vm {
         let Some((holder, slot)) = self.watch_chain(Some(proto), key) else {
             return;
         };
-        let entry = crate::vm::InlineCache {
-            shape: crate::vm::STRING_RECEIVER,
+        let entry = InlineCache {
+            shape: STRING_RECEIVER,
             slot,
             state: IcState::Proto,
             holder: holder.0,
@@ -261,7 +328,7 @@ impl Vm {
     /// The value a primitive-string entry names, if it holds: the current realm's
     /// `String.prototype` is the one it was filled for, and the epoch is the same.
     #[inline]
-    pub(crate) fn string_ic_hit(&self, cache: &crate::vm::InlineCache) -> Option<Value> {
+    pub(crate) fn string_ic_hit(&self, cache: &InlineCache) -> Option<Value> {
         if cache.state != IcState::Proto
             || self.intrinsics().string_prototype.0 != cache.proto
             || self.agent.heap.proto_epoch != cache.epoch
@@ -313,7 +380,7 @@ impl Vm {
             return;
         }
         if before == Some(shape) {
-            let entry = crate::vm::InlineCache {
+            let entry = InlineCache {
                 shape: shape.0,
                 slot,
                 state: IcState::Store,
@@ -333,12 +400,12 @@ impl Vm {
         if !defining && self.watch_chain(proto, key) != Some((ObjRef(NO_HOLDER), 0)) {
             return;
         }
-        let entry = crate::vm::InlineCache {
+        let entry = InlineCache {
             shape: from.0,
             slot,
             state: IcState::Add,
             holder: shape.0,
-            proto: proto.map_or(crate::vm::NO_PROTO, |p| p.0),
+            proto: proto.map_or(NO_PROTO, |p| p.0),
             epoch: self.agent.heap.proto_epoch,
         };
         script.ic_insert(function, ic, entry);
@@ -352,7 +419,7 @@ impl Vm {
     pub(crate) fn add_by_ic(
         &mut self,
         o: ObjRef,
-        cache: &crate::vm::InlineCache,
+        cache: &InlineCache,
         v: Value,
         check_prototypes: bool,
     ) -> bool {
@@ -360,7 +427,7 @@ impl Vm {
         if !object.extensible
             || !adds_by_shape(&object.kind)
             || check_prototypes
-                && (object.proto.map_or(crate::vm::NO_PROTO, |p| p.0) != cache.proto
+                && (object.proto.map_or(NO_PROTO, |p| p.0) != cache.proto
                     || self.agent.heap.proto_epoch != cache.epoch)
         {
             return false;

@@ -6,14 +6,16 @@
 
 use crate::abstract_ops::disposable_objects::DisposeStep;
 use crate::call::Completion;
+use crate::inline_cache::IcState;
 use crate::inline_cache::{GLOBAL_IC, global_slot};
+use crate::loaded_script::LoadedScript;
 use crate::names::NameRef;
 use crate::object::{Env, EnvKind, ObjectKind, PropertyKey, StoredSlot, attrs};
 use crate::ops::{Op, number_op, quick_loose_equals, trivially_loose_equal};
 use crate::property::Descriptor;
+use crate::stack::ReturnTo;
 use crate::value::Value;
-use crate::vm::IcState;
-use crate::vm::{JsError, JsResult, LoadedScript, ReturnTo, Vm};
+use crate::vm::{JsError, JsResult, Vm};
 use kiln_compiler::instruction::{Instruction as I, Reg};
 use std::rc::Rc;
 
@@ -47,7 +49,7 @@ impl Vm {
             // Every frame of `function` was pushed with this many registers.
             let register_count = loaded.header.register_count as usize;
             let bytecode = loaded.bytecode.get();
-            let feedback: &[std::cell::Cell<crate::vm::InlineCache>] = &loaded.feedback;
+            let feedback: &[std::cell::Cell<crate::inline_cache::InlineCache>] = &loaded.feedback;
             // SAFETY: this frame runs verified code and was pushed with its registers; the
             // register stack never moves (it is allocated at its full size).
             let mut window = unsafe {
@@ -715,7 +717,7 @@ impl Vm {
                     I::GetGlobal { dst, name, ic } => {
                         // Cached: a data property of the global object at a known slot (checked
                         // against the key there), while no global lexical binding shadows it.
-                        if let Some(cache) = crate::vm::ic_find(
+                        if let Some(cache) = crate::inline_cache::ic_find(
                             // SAFETY: `ic` is an `Ic` operand of this verified function.
                             unsafe { crate::verified::ic_ways(feedback, ic.0) },
                             GLOBAL_IC,
@@ -761,7 +763,7 @@ impl Vm {
                     }
                     I::SetGlobal { name, src, ic } => {
                         let v = r!(src);
-                        if let Some(cache) = crate::vm::ic_find(
+                        if let Some(cache) = crate::inline_cache::ic_find(
                             // SAFETY: `ic` is an `Ic` operand of this verified function.
                             unsafe { crate::verified::ic_ways(feedback, ic.0) },
                             GLOBAL_IC,
@@ -880,7 +882,7 @@ impl Vm {
                         if let Some(obj) = o.as_object() {
                             let object_ref = self.obj(obj);
                             if let Some(shape) = object_ref.shape
-                                && let Some(cache) = crate::vm::ic_find(
+                                && let Some(cache) = crate::inline_cache::ic_find(
                                     // SAFETY: `ic` is an `Ic` operand of this verified function.
                                     unsafe { crate::verified::ic_ways(feedback, ic.0) },
                                     shape.0,
@@ -900,10 +902,10 @@ impl Vm {
                                 }
                             }
                         } else if o.is_string()
-                            && let Some(cache) = crate::vm::ic_find(
+                            && let Some(cache) = crate::inline_cache::ic_find(
                                 // SAFETY: `ic` is an `Ic` operand of this verified function.
                                 unsafe { crate::verified::ic_ways(feedback, ic.0) },
-                                crate::vm::STRING_RECEIVER,
+                                crate::inline_cache::STRING_RECEIVER,
                             )
                             && let Some(v) = self.string_ic_hit(&cache)
                         {
@@ -955,7 +957,7 @@ impl Vm {
                             let object_ref = self.obj(obj);
                             before = object_ref.shape;
                             if let Some(shape) = object_ref.shape
-                                && let Some(cache) = crate::vm::ic_find(
+                                && let Some(cache) = crate::inline_cache::ic_find(
                                     // SAFETY: `ic` is an `Ic` operand of this verified function.
                                     unsafe { crate::verified::ic_ways(feedback, ic.0) },
                                     shape.0,
@@ -1040,7 +1042,7 @@ impl Vm {
                         let v = r!(value);
                         let before = self.obj(o).shape;
                         if let Some(shape) = before
-                            && let Some(cache) = crate::vm::ic_find(
+                            && let Some(cache) = crate::inline_cache::ic_find(
                                 // SAFETY: `ic` is an `Ic` operand of this verified function.
                                 unsafe { crate::verified::ic_ways(feedback, ic.0) },
                                 shape.0,

@@ -19,6 +19,7 @@
 //!   other threads' runtimes may share.
 
 pub mod abstract_ops;
+pub mod agent;
 mod arguments;
 mod array_literals;
 pub mod builtins;
@@ -30,10 +31,11 @@ mod for_in;
 mod globals;
 pub mod handles;
 pub mod heap;
-mod inline_cache;
+pub mod inline_cache;
 pub mod interp;
 mod invalid_bytecode;
 pub mod limits;
+pub mod loaded_script;
 pub mod module;
 mod names;
 pub mod number_conversion;
@@ -45,6 +47,7 @@ pub mod property;
 pub mod realm;
 mod script_constants;
 pub mod shared_memory;
+pub mod stack;
 pub mod string;
 mod super_keyword;
 mod templates;

@@ -10,11 +10,12 @@
 
 use crate::builtins::promise::{self, promise_state_for_host};
 use crate::heap::{EnvRef, ObjRef, Traced};
+use crate::loaded_script::LoadedScript;
 use crate::object::{
     Env, EnvKind, NamespaceTarget, Object, ObjectKind, PromiseState, PropertyKey, attrs,
 };
 use crate::value::Value;
-use crate::vm::{JsError, JsResult, LoadedScript, Vm};
+use crate::vm::{JsError, JsResult, Vm};
 use rustc_hash::FxHashMap;
 use std::rc::Rc;
 

@@ -3,11 +3,12 @@
 //! direct `eval`, globals) — read, assigned, deleted, and the `var`s that eval code declares.
 
 use crate::heap::{EnvRef, ObjRef};
+use crate::loaded_script::LoadedScript;
 use crate::object::{Env, EnvKind, PropertyKey, ScopeNames, attrs};
 use crate::property::Descriptor;
 use crate::string::Atom;
 use crate::value::Value;
-use crate::vm::{JsError, JsResult, LoadedScript, Vm};
+use crate::vm::{JsError, JsResult, Vm};
 use std::rc::Rc;
 
 /// Where a name was found on the environment chain.

@@ -414,10 +414,10 @@ pub enum ConstructorKind {
 }
 
 pub struct Closure {
-    pub script: Rc<crate::vm::LoadedScript>,
+    pub script: Rc<crate::loaded_script::LoadedScript>,
     pub function: u32,
     /// `script`'s header of `function`.
-    pub header: crate::vm::FunctionHeader,
+    pub header: crate::loaded_script::FunctionHeader,
     pub env: Option<EnvRef>,
     /// An arrow's `this` where its creator's `this` was not captured (the top level).
     pub this_value: Value,
@@ -449,7 +449,7 @@ pub struct BoundFunction {
 
 /// A suspended generator or async function: the saved frame.
 pub struct SavedFrame {
-    pub frame: crate::vm::Frame,
+    pub frame: crate::stack::Frame,
     pub registers: Vec<Value>,
 }
 
@@ -701,7 +701,7 @@ pub struct Object {
     /// The realm a function or built-in object belongs to.
     pub is_html_dda: bool,
     /// Some inline cache relies on this object's layout (it is a prototype on a cached
-    /// chain): a change to it bumps `Heap::proto_epoch` (see `crate::vm::InlineCache`).
+    /// chain): a change to it bumps `Heap::proto_epoch` (see `crate::inline_cache::InlineCache`).
     pub watched: bool,
 }
 
@@ -831,7 +831,7 @@ fn trace_slot(slot: &Slot, out: &mut Vec<Traced>) {
     }
 }
 
-pub fn trace_frame(frame: &crate::vm::Frame, out: &mut Vec<Traced>) {
+pub fn trace_frame(frame: &crate::stack::Frame, out: &mut Vec<Traced>) {
     out.push(Traced::Realm(frame.realm));
     out.push(Traced::Value(frame.callee));
     out.push(Traced::Value(frame.this));
@@ -897,7 +897,7 @@ impl crate::heap::HeapSize for Object {
                     + g.saved.as_ref().map_or(0, |s| {
                         vec_bytes(&s.registers)
                             + s.frame.extra.as_ref().map_or(0, |e| {
-                                size_of::<crate::vm::FrameExtra>() + vec_bytes(&e.extra_args)
+                                size_of::<crate::stack::FrameExtra>() + vec_bytes(&e.extra_args)
                             })
                     })
                     + g.queue.capacity() * size_of::<AsyncGeneratorRequest>()

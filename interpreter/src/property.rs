@@ -1250,7 +1250,7 @@ impl Vm {
     }
 
     /// Before `o`'s keys, their attributes or its prototype change: inline caches that rely
-    /// on its layout stop holding (see `crate::vm::InlineCache`).
+    /// on its layout stop holding (see `crate::inline_cache::InlineCache`).
     #[inline]
     pub(crate) fn layout_changing(&mut self, o: ObjRef) {
         let object = self.obj_mut(o);

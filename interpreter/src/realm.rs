@@ -34,7 +34,7 @@ macro_rules! realm {
             pub dead: bool,
             /// Its own job queue (`microtaskMode: 'afterEvaluate'`), run by the host after
             /// each evaluation in the realm.
-            pub jobs: Option<std::collections::VecDeque<crate::vm::Job>>,
+            pub jobs: Option<std::collections::VecDeque<crate::agent::Job>>,
             /// The legacy static properties of `RegExp` (None: invalidated).
             pub regexp_statics: Option<Box<crate::builtins::regexp::LegacyStatics>>,
         }

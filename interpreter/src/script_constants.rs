@@ -2,10 +2,11 @@
 //! use and kept on the script, constants (numbers, strings, BigInts) made once per function and
 //! index; and atoms as property keys.
 
+use crate::loaded_script::LoadedScript;
 use crate::object::PropertyKey;
 use crate::string::Atom;
 use crate::value::Value;
-use crate::vm::{JsResult, LoadedScript, Vm};
+use crate::vm::{JsResult, Vm};
 use kiln_compiler::code::ArchivedConstant;
 use std::rc::Rc;
 

@@ -1,9 +1,10 @@
 //! Tagged templates: the frozen template object of each template literal (GetTemplateObject),
 //! made once and kept on the loaded script.
 
+use crate::loaded_script::LoadedScript;
 use crate::object::PropertyKey;
 use crate::value::Value;
-use crate::vm::{LoadedScript, Vm};
+use crate::vm::Vm;
 use kiln_compiler::code::ArchivedConstant;
 use std::rc::Rc;
 

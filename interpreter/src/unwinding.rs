@@ -2,8 +2,9 @@
 //! nearest handler in the handler tables, which async functions and generators end on.
 
 use crate::object::{GeneratorState, ObjectKind};
+use crate::stack::ReturnTo;
 use crate::value::Value;
-use crate::vm::{JsError, JsResult, ReturnTo, Vm};
+use crate::vm::{JsError, JsResult, Vm};
 
 impl Vm {
     /// Records where an exception started, for uncaught-error reports.
@@ -13,7 +14,7 @@ impl Vm {
             && let Some(frame) = self.stack.frames.last()
         {
             let f = frame.script().function(frame.function);
-            let offset = crate::vm::position_of(f, frame.pc.saturating_sub(1));
+            let offset = crate::loaded_script::position_of(f, frame.pc.saturating_sub(1));
             self.stack.exception_origin = Some((frame.script.to_rc(), offset));
             self.stack.origin_value = Some(*v);
         }

@@ -62,7 +62,7 @@ impl Window {
     /// # Safety
     /// `base..base + count` are the registers of a running frame of verified code, and the
     /// stack's buffer never moves while the window is used (`Vm::registers` is allocated once
-    /// at its full size: see `crate::vm::MAX_REGISTER_STACK`).
+    /// at its full size: see `crate::stack::MAX_REGISTER_STACK`).
     #[inline(always)]
     pub unsafe fn new(registers: &mut Vec<Value>, base: usize, count: usize) -> Window {
         debug_assert!(base + count <= registers.len());
@@ -114,14 +114,19 @@ impl IndexMut<Reg> for Window {
 /// verifier proved below its `ic_slot_count`.
 #[inline(always)]
 pub unsafe fn ic_ways(
-    feedback: &[std::cell::Cell<crate::vm::InlineCache>],
+    feedback: &[std::cell::Cell<crate::inline_cache::InlineCache>],
     ic: u32,
-) -> &crate::vm::IcWays {
-    let start = ic as usize * crate::vm::IC_WAYS;
-    debug_assert!(start + crate::vm::IC_WAYS <= feedback.len());
+) -> &crate::inline_cache::IcWays {
+    let start = ic as usize * crate::inline_cache::IC_WAYS;
+    debug_assert!(start + crate::inline_cache::IC_WAYS <= feedback.len());
     // SAFETY: the caller's promise: the site's `IC_WAYS` ways are inside the list, so the
     // array reference covers initialised entries of it.
-    unsafe { &*feedback.as_ptr().add(start).cast::<crate::vm::IcWays>() }
+    unsafe {
+        &*feedback
+            .as_ptr()
+            .add(start)
+            .cast::<crate::inline_cache::IcWays>()
+    }
 }
 
 /// Pushes a new frame's `count` registers onto the register stack: the first `n` copied from
@@ -198,31 +203,31 @@ fn grow<T>(stack: &mut Vec<T>) {
 /// script in the frame's extras (`FrameExtra::script`). A suspended generator's frame is rooted
 /// through the generator, its callee with it.
 #[derive(Clone, Copy)]
-pub struct ScriptRef(std::ptr::NonNull<crate::vm::LoadedScript>);
+pub struct ScriptRef(std::ptr::NonNull<crate::loaded_script::LoadedScript>);
 
 impl ScriptRef {
     /// # Safety
     /// The frame that holds the result holds an owner of `script` as the type's comment says.
     #[inline(always)]
-    pub unsafe fn new(script: &std::rc::Rc<crate::vm::LoadedScript>) -> ScriptRef {
+    pub unsafe fn new(script: &std::rc::Rc<crate::loaded_script::LoadedScript>) -> ScriptRef {
         ScriptRef(std::ptr::NonNull::from(&**script))
     }
 
     #[inline(always)]
-    pub fn get(&self) -> &crate::vm::LoadedScript {
+    pub fn get(&self) -> &crate::loaded_script::LoadedScript {
         // SAFETY: `new`'s promise: the frame holding `self` keeps the script alive.
         unsafe { self.0.as_ref() }
     }
 
     /// Whether `self` is `script`.
     #[inline(always)]
-    pub fn is(&self, script: &std::rc::Rc<crate::vm::LoadedScript>) -> bool {
+    pub fn is(&self, script: &std::rc::Rc<crate::loaded_script::LoadedScript>) -> bool {
         std::ptr::eq(self.0.as_ptr(), std::rc::Rc::as_ptr(script))
     }
 
     /// A counted reference, for whatever outlives the frame (a closure made in it, an error's
     /// origin).
-    pub fn to_rc(&self) -> std::rc::Rc<crate::vm::LoadedScript> {
+    pub fn to_rc(&self) -> std::rc::Rc<crate::loaded_script::LoadedScript> {
         let p = self.0.as_ptr().cast_const();
         // SAFETY: the pointer came from an `Rc` (`new` takes one) that is alive (`new`'s
         // promise), so one more strong count may be taken and handed to `from_raw`.

@@ -208,11 +208,11 @@ impl Execute {
 /// Writes `script` to a cache file, reads it back and loads it as a cache hit would.
 fn through_cache_file(
     vm: &mut Vm,
-    script: &kiln_interpreter::vm::LoadedScript,
+    script: &kiln_interpreter::loaded_script::LoadedScript,
     source: &str,
     path: &str,
     mode: Mode,
-) -> Result<Rc<kiln_interpreter::vm::LoadedScript>, String> {
+) -> Result<Rc<kiln_interpreter::loaded_script::LoadedScript>, String> {
     let kind = if mode == Mode::Module {
         kiln_cache::CacheKind::Module
     } else {

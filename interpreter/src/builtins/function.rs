@@ -4,11 +4,12 @@
 use super::arg;
 use crate::abstract_ops::objects::create_list_from_array_like;
 use crate::heap::{EnvRef, ObjRef};
+use crate::loaded_script::LoadedScript;
 use crate::object::{
     BoundFunction, Closure, ConstructorKind, Object, ObjectKind, Property, PropertyKey, Slot, attrs,
 };
 use crate::value::Value;
-use crate::vm::{JsResult, LoadedScript, Vm};
+use crate::vm::{JsResult, Vm};
 use kiln_compiler::code::flags;
 use std::rc::Rc;
 

@@ -3,12 +3,13 @@
 use super::arg;
 use crate::abstract_ops::iterators;
 use crate::abstract_ops::objects::species_constructor;
+use crate::agent::Job;
 use crate::heap::ObjRef;
 use crate::object::{
     Object, ObjectKind, Promise, PromiseState, PropertyKey, Reaction, ReactionHandler, attrs,
 };
 use crate::value::Value;
-use crate::vm::{Job, JsError, JsResult, Vm};
+use crate::vm::{JsError, JsResult, Vm};
 
 /// A promise capability: the promise and its resolve and reject functions. For promises of the
 /// intrinsic %Promise% the functions are undefined and the promise is settled directly.

@@ -453,7 +453,7 @@ impl Vm {
             for value in held {
                 self.agent
                     .jobs
-                    .push_back(crate::vm::Job::Callback(cleanup, vec![value]));
+                    .push_back(crate::agent::Job::Callback(cleanup, vec![value]));
             }
         }
     }

@@ -1,0 +1,290 @@
+//! A script loaded for running: its verified archive, and the per-run state kept beside the
+//! read-only bytes (atoms, inline caches, template objects, string constants, positions).
+
+use crate::heap::{ObjRef, Traced};
+use crate::inline_cache::{IC_WAYS, IcState, InlineCache, STRING_RECEIVER, ic_find};
+use crate::object::{ScopeNames, ShapeId};
+use crate::string::Atom;
+use crate::value::Value;
+use kiln_compiler::code::{ArchivedFunctionCode, ArchivedScriptCode, flags};
+use rustc_hash::FxHashMap;
+use std::cell::{Cell, RefCell};
+use std::rc::Rc;
+
+/// An archived script loaded for running, with its per-run state beside the read-only bytes.
+pub struct LoadedScript {
+    code: kiln_cache::VerifiedCode,
+    pub source: Rc<str>,
+    pub name: Rc<str>,
+    pub realm: u32,
+    /// Per string index: its atom, interned on first use.
+    pub atoms: RefCell<Vec<Option<Atom>>>,
+    /// Per function: what a call reads of its header, and its inline caches. Allocated at
+    /// load and never resized (the dispatch loop keeps a function's cache list).
+    pub functions: Box<[LoadedFunction]>,
+    /// Per (function, scope): the atoms of an environment's slot names.
+    pub scope_names: RefCell<FxHashMap<(u32, u32), Rc<ScopeNames>>>,
+    /// Per (function, constant): the template object of a tagged template site.
+    pub templates: RefCell<FxHashMap<(u32, u32), ObjRef>>,
+    /// Per (function, constant): materialised string constants.
+    pub constant_strings: RefCell<FxHashMap<(u32, u32), Value>>,
+    /// The module record, for module code.
+    pub module: RefCell<Option<ObjRef>>,
+    /// Line starts of `source`, built on the first error location asked for.
+    lines: std::cell::OnceCell<kiln_parser::LineIndex>,
+    /// Added to the positions stack traces show (`vm.Script`'s `lineOffset`; `columnOffset`
+    /// counts on the first line only).
+    pub line_offset: Cell<i64>,
+    pub column_offset: Cell<i64>,
+    /// The line `column_offset` counts on: 1, or 2 for a `vm.compileFunction` body, which
+    /// starts on the line after its wrapper's head.
+    pub column_offset_line: Cell<usize>,
+    /// What the host attached to the code (`node:vm`: its `importModuleDynamically` and
+    /// `initializeImportMeta` callbacks). Kept alive with the script.
+    pub host_defined: Cell<Option<Value>>,
+}
+
+/// One function of a loaded script: the header fields a call reads, copied out of the archive
+/// (one load each instead of a walk through the archive's relative pointers), and the inline
+/// caches of its property accesses (shape → slot), `IC_WAYS` per site.
+pub struct LoadedFunction {
+    pub header: FunctionHeader,
+    pub feedback: Box<[Cell<InlineCache>]>,
+    /// The function's verified bytecode, inside `LoadedScript::code`.
+    pub bytecode: crate::verified::ArchiveSlice,
+}
+
+/// What a call reads of a function's header (copied into each closure too, so a call reaches
+/// it in one load from the callee).
+#[derive(Clone, Copy, Debug)]
+pub struct FunctionHeader {
+    pub register_count: u32,
+    pub parameter_count: u32,
+    /// `kiln_compiler::code::flags`.
+    pub flags: u32,
+    /// The register a call writes `this` into (`flags::THIS_REGISTER`): below
+    /// `register_count`, or `u32::MAX` for none.
+    pub this_register: u32,
+}
+
+impl LoadedScript {
+    /// What the code keeps alive beside cells: the atoms of its names and the shapes its
+    /// inline caches name (an entry must never outlive its shape: the id would be reused).
+    pub fn trace_names_and_shapes(&self, out: &mut Vec<Traced>) {
+        out.extend(
+            self.atoms
+                .borrow()
+                .iter()
+                .flatten()
+                .map(|&a| Traced::Atom(a)),
+        );
+        for names in self.scope_names.borrow().values() {
+            out.extend(names.names.iter().map(|&a| Traced::Atom(a)));
+        }
+        for cache in self
+            .functions
+            .iter()
+            .flat_map(|f| f.feedback.iter())
+            .map(Cell::get)
+        {
+            match cache.state {
+                IcState::Empty | IcState::Global => {}
+                // Primitive strings' entries name no shape.
+                IcState::Proto if cache.shape == STRING_RECEIVER => {}
+                IcState::Own | IcState::Store | IcState::Proto => {
+                    out.push(Traced::Shape(ShapeId(cache.shape)))
+                }
+                IcState::Add => {
+                    out.push(Traced::Shape(ShapeId(cache.shape)));
+                    out.push(Traced::Shape(ShapeId(cache.holder)));
+                }
+            }
+        }
+    }
+
+    /// The cached entry of site `ic` in `function` for objects of `shape`.
+    pub fn ic_lookup(&self, function: u32, ic: u32, shape: u32) -> Option<InlineCache> {
+        let start = ic as usize * IC_WAYS;
+        let ways = self
+            .functions
+            .get(function as usize)?
+            .feedback
+            .get(start..start + IC_WAYS)?;
+        ic_find(ways.try_into().ok()?, shape)
+    }
+
+    /// Records `entry` for site `ic`, replacing the entry for the same shape, else an empty
+    /// way, else the oldest (the others move down).
+    pub fn ic_insert(&self, function: u32, ic: u32, entry: InlineCache) {
+        let start = ic as usize * IC_WAYS;
+        let Some(ways) = self
+            .functions
+            .get(function as usize)
+            .and_then(|f| f.feedback.get(start..start + IC_WAYS))
+        else {
+            return;
+        };
+        if let Some(w) = ways
+            .iter()
+            .find(|c| c.get().state == IcState::Empty || c.get().shape == entry.shape)
+        {
+            w.set(entry);
+            return;
+        }
+        for i in (1..IC_WAYS).rev() {
+            ways[i].set(ways[i - 1].get());
+        }
+        ways[0].set(entry);
+    }
+
+    /// Prepares verified code to run in `realm`: empty inline caches, atoms interned lazily.
+    pub fn new(
+        verified: kiln_cache::VerifiedCode,
+        source: Rc<str>,
+        name: Rc<str>,
+        realm: u32,
+    ) -> LoadedScript {
+        let code = verified.code();
+        let strings = code.strings.len();
+        let functions = code
+            .functions
+            .iter()
+            .map(|f| LoadedFunction {
+                header: FunctionHeader {
+                    register_count: f.register_count.to_native(),
+                    parameter_count: f.parameter_count.to_native(),
+                    flags: f.flags.to_native(),
+                    this_register: if f.flags.to_native() & flags::THIS_REGISTER != 0
+                        && f.parameter_count < f.register_count
+                    {
+                        f.parameter_count.to_native()
+                    } else {
+                        u32::MAX
+                    },
+                },
+                feedback: (0..f.ic_slot_count.to_native() as usize * IC_WAYS)
+                    .map(|_| Cell::new(InlineCache::default()))
+                    .collect(),
+                // SAFETY: the bytes are in `verified`'s archive, which the script made here
+                // owns (moved in below, never mutated) for as long as it holds this function.
+                bytecode: unsafe { crate::verified::ArchiveSlice::new(f.bytecode.as_slice()) },
+            })
+            .collect();
+        LoadedScript {
+            code: verified,
+            source,
+            name,
+            realm,
+            atoms: RefCell::new(vec![None; strings]),
+            functions,
+            scope_names: RefCell::new(FxHashMap::default()),
+            templates: RefCell::new(FxHashMap::default()),
+            constant_strings: RefCell::new(FxHashMap::default()),
+            module: RefCell::new(None),
+            lines: std::cell::OnceCell::new(),
+            line_offset: Cell::new(0),
+            column_offset: Cell::new(0),
+            column_offset_line: Cell::new(1),
+            host_defined: Cell::new(None),
+        }
+    }
+
+    pub fn code(&self) -> &ArchivedScriptCode {
+        self.code.code()
+    }
+
+    /// Bytes the loaded script holds: its archive, its source and its per-run tables. (An
+    /// archive shared with another script is counted in each: an upper bound.)
+    pub fn heap_bytes(&self) -> usize {
+        use crate::heap::{buffer_bytes, hash_table_bytes};
+        let functions: usize = self
+            .functions
+            .iter()
+            .map(|f| buffer_bytes(f.feedback.len() * size_of::<InlineCache>()))
+            .sum::<usize>()
+            + buffer_bytes(self.functions.len() * size_of::<LoadedFunction>());
+        let scope_names: usize = self
+            .scope_names
+            .borrow()
+            .values()
+            .map(|names| buffer_bytes(2 * size_of::<usize>() + names.heap_bytes()))
+            .sum();
+        let tables = hash_table_bytes(
+            self.scope_names.borrow().capacity(),
+            size_of::<((u32, u32), Rc<ScopeNames>)>(),
+        ) + hash_table_bytes(
+            self.templates.borrow().capacity(),
+            size_of::<((u32, u32), ObjRef)>(),
+        ) + hash_table_bytes(
+            self.constant_strings.borrow().capacity(),
+            size_of::<((u32, u32), Value)>(),
+        );
+        let lines = self.lines.get().map_or(0, |l| l.heap_bytes());
+        buffer_bytes(2 * size_of::<usize>() + size_of::<LoadedScript>())
+            + self.code.heap_bytes()
+            + buffer_bytes(self.source.len())
+            + buffer_bytes(self.name.len())
+            + buffer_bytes(self.atoms.borrow().capacity() * size_of::<Option<Atom>>())
+            + functions
+            + scope_names
+            + tables
+            + lines
+    }
+
+    /// The verified archive, shareable with another realm or written to a cache.
+    pub fn verified(&self) -> &kiln_cache::VerifiedCode {
+        &self.code
+    }
+
+    pub fn function(&self, index: u32) -> &ArchivedFunctionCode {
+        &self.code().functions[index as usize]
+    }
+
+    /// The header and caches of function `index`.
+    #[inline(always)]
+    pub fn loaded_function(&self, index: u32) -> &LoadedFunction {
+        &self.functions[index as usize]
+    }
+
+    /// The text of 1-based `line` of the source.
+    pub fn line_text(&self, line: usize) -> &str {
+        let lines = self
+            .lines
+            .get_or_init(|| kiln_parser::LineIndex::new(&self.source));
+        lines.line_text(&self.source, line)
+    }
+
+    /// The 1-based line and column of a source offset.
+    pub fn line_column(&self, offset: u32) -> (usize, usize) {
+        let lines = self
+            .lines
+            .get_or_init(|| kiln_parser::LineIndex::new(&self.source));
+        let at = lines.locate(&self.source, offset as usize);
+        (at.line as usize, at.column as usize)
+    }
+
+    /// [`LoadedScript::line_column`] shifted by the host's offsets, for stack traces.
+    pub fn reported_line_column(&self, offset: u32) -> (i64, i64) {
+        let (line, column) = self.line_column(offset);
+        let column_offset = if line == self.column_offset_line.get() {
+            self.column_offset.get()
+        } else {
+            0
+        };
+        (
+            line as i64 + self.line_offset.get(),
+            column as i64 + column_offset,
+        )
+    }
+}
+
+/// The source offset of the instruction at `pc` (the last position at or before it).
+pub fn position_of(f: &ArchivedFunctionCode, pc: usize) -> u32 {
+    let positions = f.positions.as_slice();
+    let i = positions.partition_point(|p| p.0.to_native() as usize <= pc);
+    if i == 0 {
+        f.source_start.to_native()
+    } else {
+        positions[i - 1].1.to_native()
+    }
+}
