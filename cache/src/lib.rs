@@ -2,7 +2,7 @@
 //!
 //! A cache file is `[header | padding | rkyv archive]` ([`container`]). Loading it checks the
 //! header (magic, versions, the hash of the exact source text, lengths, checksum), validates the
-//! archive with rkyv's bytecheck, and runs the bytecode [`verify`]er. Only then does it become a
+//! archive with rkyv's bytecheck, and runs the bytecode [`verify`](mod@verify)er. Only then does it become a
 //! [`VerifiedCode`], the one type the interpreter runs — fresh compiles reach it through
 //! [`VerifiedCode::from_compiled`], so the cached path and the fresh path meet at the same bytes.
 //!

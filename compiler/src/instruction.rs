@@ -821,7 +821,7 @@ instructions! {
     GetKeyed { dst: Reg, object: Reg, key: Reg }
     /// `object[key] = value`
     SetKeyed { object: Reg, key: Reg, value: Reg }
-    /// CreateDataPropertyOrThrow(object, names[name], value) (object literals)
+    /// CreateDataPropertyOrThrow(object, `names[name]`, value) (object literals)
     DefineNamed { object: Reg, name: NameIdx, value: Reg, ic: IcSlot }
     /// CreateDataPropertyOrThrow(object, key, value) (object literals, class fields)
     DefineKeyed { object: Reg, key: Reg, value: Reg }

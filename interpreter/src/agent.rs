@@ -30,10 +30,10 @@ pub struct Agent {
     pub kept_alive: Vec<Value>,
     /// Pending `Atomics.waitAsync` promises, settled when the job queue runs dry.
     pub async_waits: crate::builtins::atomics::AsyncWaits,
-    /// The agent's [[CanBlock]]: whether `Atomics.wait` may suspend this thread (true unless
+    /// The agent's \[\[CanBlock\]\]: whether `Atomics.wait` may suspend this thread (true unless
     /// the host says otherwise, as a browser's main thread would).
     pub can_block: bool,
-    /// Whether any object was made [[IsHTMLDDA]] (`Vm::make_html_dda`): until one is, `==`
+    /// Whether any object was made \[\[IsHTMLDDA\]\] (`Vm::make_html_dda`): until one is, `==`
     /// against `null`/`undefined` needs no look at an object operand.
     pub html_dda_made: bool,
     /// `$262.IsHTMLDDA`, when the test262 hooks made it.
@@ -63,7 +63,7 @@ pub struct WellKnownSymbols {
     pub to_string_tag: SymRef,
     pub unscopables: SymRef,
     /// Not a well-known symbol: the private name under which an error object keeps its stack
-    /// text (an [[ErrorData]] of Kiln's), which `get Error.prototype.stack` returns.
+    /// text (an \[\[ErrorData\]\] of Kiln's), which `get Error.prototype.stack` returns.
     pub error_stack: SymRef,
 }
 

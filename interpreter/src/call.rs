@@ -1,4 +1,4 @@
-//! Calls and construction: [[Call]] and [[Construct]] for closures, built-ins, bound functions and
+//! Calls and construction: \[\[Call\]\] and \[\[Construct\]\] for closures, built-ins, bound functions and
 //! proxies; frame set-up; generators and async functions suspending and resuming their frames.
 //!
 //! A call from JavaScript to a closure pushes a frame and stays in the dispatch loop. A call from
@@ -14,7 +14,7 @@ use crate::value::Value;
 use crate::vm::{JsError, JsResult, Vm};
 use kiln_compiler::code::flags;
 
-/// Whether the current thread's native stack is within [`NATIVE_STACK_RED_ZONE`] of its end,
+/// Whether the current thread's native stack is within `NATIVE_STACK_RED_ZONE` of its end,
 /// for the few places that cannot throw and must stop descending instead (`Vm::check_native_stack`
 /// is the same test for everything else).
 #[inline]
@@ -151,7 +151,7 @@ impl Vm {
         self.check_native_stack()
     }
 
-    /// [[Call]] from native code.
+    /// \[\[Call\]\] from native code.
     pub fn call(&mut self, f: Value, this: Value, args: &[Value]) -> JsResult<Value> {
         let Some(o) = f.as_object() else {
             let text = self.describe(f);
@@ -241,7 +241,7 @@ impl Vm {
         result
     }
 
-    /// [[Construct]]
+    /// \[\[Construct\]\]
     pub fn construct(&mut self, f: Value, args: &[Value], new_target: Value) -> JsResult<Value> {
         let Some(o) = f.as_object() else {
             return Err(self.type_error("not a constructor"));

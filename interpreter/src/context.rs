@@ -130,7 +130,7 @@ pub fn sandbox_has(vm: &mut Vm, sandbox: ObjRef, key: PropertyKey) -> JsResult<b
     Ok(false)
 }
 
-/// [[Set]] on a sandboxed global: refused when the global's own property is read-only,
+/// \[\[Set\]\] on a sandboxed global: refused when the global's own property is read-only,
 /// otherwise an assignment to the sandbox.
 pub fn set(
     vm: &mut Vm,
@@ -153,7 +153,7 @@ pub fn set(
     vm.set(sandbox, key, value, sandbox.value())
 }
 
-/// [[DefineOwnProperty]] on a sandboxed global: declarations and `defineProperty` land on the
+/// \[\[DefineOwnProperty\]\] on a sandboxed global: declarations and `defineProperty` land on the
 /// sandbox, except where the global already has a non-configurable property of its own (the
 /// built-in `undefined`, `NaN`, `Infinity`).
 pub fn define(
@@ -173,7 +173,7 @@ pub fn define(
     vm.define_own_property(sandbox, key, desc).map(Some)
 }
 
-/// [[OwnPropertyKeys]] of a sandboxed global: the sandbox's keys, then the global's others.
+/// \[\[OwnPropertyKeys\]\] of a sandboxed global: the sandbox's keys, then the global's others.
 pub fn own_keys(vm: &mut Vm, sandbox: ObjRef, own: Vec<PropertyKey>) -> JsResult<Vec<PropertyKey>> {
     // A sandbox can itself be a sandboxed global: each forwarding is a level of recursion.
     vm.check_native_stack()?;

@@ -2,7 +2,7 @@
 //! (each module's environment is created, then every import is bound to the exporting
 //! module's binding — live, through an `ImportBinding` cell), evaluated as the spec's Cyclic
 //! Module Records (16.2.1.5.3: strongly connected components found depth-first, top-level await
-//! and the modules waiting on it continued by promise jobs, in [[AsyncEvaluationOrder]]),
+//! and the modules waiting on it continued by promise jobs, in \[\[AsyncEvaluationOrder\]\]),
 //! module namespace objects, `import.meta` and dynamic `import()`.
 //!
 //! Not yet as the spec has it: loading is synchronous (the host answers at once) and import

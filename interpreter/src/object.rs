@@ -593,7 +593,7 @@ pub enum ObjectKind {
         kind: u8,
     },
     Date(f64),
-    /// The result of `JSON.rawJSON` ([[IsRawJSON]]).
+    /// The result of `JSON.rawJSON` (\[\[IsRawJSON\]\]).
     RawJson,
     /// A Temporal object (Duration, Instant, PlainDate, ...).
     Temporal(Box<crate::builtins::temporal::TemporalValue>),
@@ -615,7 +615,7 @@ pub enum ObjectKind {
     /// The target, or undefined once collected.
     WeakRef(Value),
     FinalizationRegistry(Box<crate::builtins::weak::Registry>),
-    /// A DisposableStack or AsyncDisposableStack: its state and [[DisposeCapability]].
+    /// A DisposableStack or AsyncDisposableStack: its state and \[\[DisposeCapability\]\].
     DisposableStack(Box<crate::builtins::disposable_stack::DisposableStackData>),
     /// An iterator helper (`map`, `filter`, ...): a generator written as a state machine.
     IteratorHelper(Box<crate::builtins::iterator_helpers::Helper>),

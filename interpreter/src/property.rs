@@ -1,7 +1,7 @@
 //! The object internal methods (ECMA-262 10.1 ordinary objects, 10.4 exotic objects, 10.5
-//! proxies): [[GetOwnProperty]], [[DefineOwnProperty]], [[HasProperty]], [[Get]], [[Set]],
-//! [[Delete]], [[OwnPropertyKeys]], [[GetPrototypeOf]], [[SetPrototypeOf]], [[IsExtensible]],
-//! [[PreventExtensions]], over shapes, dictionaries and elements.
+//! proxies): \[\[GetOwnProperty\]\], \[\[DefineOwnProperty\]\], \[\[HasProperty\]\], \[\[Get\]\], \[\[Set\]\],
+//! \[\[Delete\]\], \[\[OwnPropertyKeys\]\], \[\[GetPrototypeOf\]\], \[\[SetPrototypeOf\]\], \[\[IsExtensible\]\],
+//! \[\[PreventExtensions\]\], over shapes, dictionaries and elements.
 
 use crate::builtins::typed_array;
 use crate::context;
@@ -90,7 +90,7 @@ impl Vm {
     /// nothing can observe the difference from OrdinarySet: `o` and its prototypes have ordinary
     /// elements, all plain data (dense), and `o` is extensible (and, for an array, its length
     /// writable or already past `i`). Then the write defines a new writable, enumerable,
-    /// configurable data element, exactly as [[Set]] would. Returns whether it wrote.
+    /// configurable data element, exactly as \[\[Set\]\] would. Returns whether it wrote.
     #[inline]
     pub fn write_element_fast(&mut self, o: ObjRef, i: u32, v: Value) -> bool {
         let object = self.obj(o);
@@ -471,7 +471,7 @@ impl Vm {
         }
     }
 
-    /// [[GetOwnProperty]]
+    /// \[\[GetOwnProperty\]\]
     pub fn get_own_property(&mut self, o: ObjRef, key: PropertyKey) -> JsResult<Option<Property>> {
         if self.proxy_parts(o).is_some() {
             return crate::builtins::proxy::get_own_property(self, o, key);
@@ -534,7 +534,7 @@ impl Vm {
         Ok(None)
     }
 
-    /// [[DefineOwnProperty]] (ECMA-262 10.1.6.1 with 10.4.2.1 for arrays).
+    /// \[\[DefineOwnProperty\]\] (ECMA-262 10.1.6.1 with 10.4.2.1 for arrays).
     pub fn define_own_property(
         &mut self,
         o: ObjRef,
@@ -825,7 +825,7 @@ impl Vm {
         Ok(ok)
     }
 
-    /// [[HasProperty]]
+    /// \[\[HasProperty\]\]
     pub fn has_property(&mut self, o: ObjRef, key: PropertyKey) -> JsResult<bool> {
         let mut cur = o;
         if let Some(found) = self.namespace_lookup(o, key) {
@@ -853,7 +853,7 @@ impl Vm {
         }
     }
 
-    /// [[Get]]
+    /// \[\[Get\]\]
     pub fn get(&mut self, o: ObjRef, key: PropertyKey, receiver: Value) -> JsResult<Value> {
         let mut cur = o;
         loop {
@@ -898,7 +898,7 @@ impl Vm {
         }
     }
 
-    /// `GetV`: [[Get]] on any value (primitives use their prototype).
+    /// `GetV`: \[\[Get\]\] on any value (primitives use their prototype).
     pub fn get_v(&mut self, v: Value, key: PropertyKey) -> JsResult<Value> {
         if let Some(o) = v.as_object() {
             return self.get(o, key, v);
@@ -937,7 +937,7 @@ impl Vm {
         })
     }
 
-    /// [[Set]] (10.1.9.2 OrdinarySetWithOwnDescriptor)
+    /// \[\[Set\]\] (10.1.9.2 OrdinarySetWithOwnDescriptor)
     pub fn set(
         &mut self,
         o: ObjRef,
@@ -1118,7 +1118,7 @@ impl Vm {
         Ok(())
     }
 
-    /// [[Delete]]
+    /// \[\[Delete\]\]
     pub fn delete(&mut self, o: ObjRef, key: PropertyKey) -> JsResult<bool> {
         if self.proxy_parts(o).is_some() {
             return crate::builtins::proxy::delete(self, o, key);
@@ -1153,7 +1153,7 @@ impl Vm {
         Ok(())
     }
 
-    /// [[OwnPropertyKeys]]: indices ascending, then strings and symbols in creation order.
+    /// \[\[OwnPropertyKeys\]\]: indices ascending, then strings and symbols in creation order.
     pub fn own_property_keys(&mut self, o: ObjRef) -> JsResult<Vec<PropertyKey>> {
         if self.proxy_parts(o).is_some() {
             return crate::builtins::proxy::own_keys(self, o);
@@ -1210,7 +1210,7 @@ impl Vm {
         Ok(keys)
     }
 
-    /// [[GetPrototypeOf]]
+    /// \[\[GetPrototypeOf\]\]
     pub fn get_prototype_of(&mut self, o: ObjRef) -> JsResult<Option<ObjRef>> {
         if self.proxy_parts(o).is_some() {
             return crate::builtins::proxy::get_prototype_of(self, o);
@@ -1218,7 +1218,7 @@ impl Vm {
         Ok(self.obj(o).proto)
     }
 
-    /// [[SetPrototypeOf]] (10.1.2.1 OrdinarySetPrototypeOf)
+    /// \[\[SetPrototypeOf\]\] (10.1.2.1 OrdinarySetPrototypeOf)
     pub fn set_prototype_of(&mut self, o: ObjRef, proto: Option<ObjRef>) -> JsResult<bool> {
         if self.proxy_parts(o).is_some() {
             return crate::builtins::proxy::set_prototype_of(self, o, proto);
@@ -1284,7 +1284,7 @@ impl Vm {
         self.realms.list.iter().any(|r| r.object_prototype == o)
     }
 
-    /// [[IsExtensible]]
+    /// \[\[IsExtensible\]\]
     pub fn is_extensible(&mut self, o: ObjRef) -> JsResult<bool> {
         if self.proxy_parts(o).is_some() {
             return crate::builtins::proxy::is_extensible(self, o);
@@ -1292,7 +1292,7 @@ impl Vm {
         Ok(self.obj(o).extensible)
     }
 
-    /// [[PreventExtensions]]
+    /// \[\[PreventExtensions\]\]
     pub fn prevent_extensions(&mut self, o: ObjRef) -> JsResult<bool> {
         if self.proxy_parts(o).is_some() {
             return crate::builtins::proxy::prevent_extensions(self, o);

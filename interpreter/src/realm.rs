@@ -210,7 +210,7 @@ impl std::ops::IndexMut<usize> for Realms {
 }
 
 /// A pristine realm no code runs in, and the objects its creation allocated: new realms are
-/// copies of it (see [`clone_realm`]).
+/// copies of it (see `clone_realm`).
 pub struct Template {
     pub realm: u32,
     pub objects: Vec<ObjRef>,

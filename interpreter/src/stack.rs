@@ -25,7 +25,7 @@ pub struct ExecutionStack {
     pub origin_value: Option<Value>,
     /// The most frames a stack trace shows.
     pub max_frames: usize,
-    /// The native function being called (for [`Vm::native_data`]).
+    /// The native function being called (for [`Vm::native_data`](crate::vm::Vm::native_data)).
     pub current_native: Option<ObjRef>,
     /// Arrays being joined (cycle detection in `Array.prototype.join`).
     pub join_stack: Vec<ObjRef>,

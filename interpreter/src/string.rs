@@ -258,7 +258,7 @@ impl Atoms {
     }
 }
 
-/// Names longer than this many units are [`Atoms::long`] ones.
+/// Names longer than this many units are `Atoms::long` ones.
 pub const LONG_NAME: usize = STRING_CHUNK;
 
 /// The hash of a long name, made from its [`STRING_CHUNK`]-unit chunks in order, so that a

@@ -712,7 +712,7 @@ impl Vm {
     // Garbage collection
 
     /// Called at safepoints: collects when the heap asks for it.
-    /// Makes `o` an [[IsHTMLDDA]] object (Annex B's `document.all`; test262's
+    /// Makes `o` an \[\[IsHTMLDDA\]\] object (Annex B's `document.all`; test262's
     /// `$262.IsHTMLDDA`): it is falsy, `typeof` says "undefined", and it equals `null` and
     /// `undefined` under `==`.
     pub fn make_html_dda(&mut self, o: ObjRef) {

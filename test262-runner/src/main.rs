@@ -66,7 +66,7 @@ struct Args {
     /// Rewrite the expectations file from this run.
     #[arg(long)]
     update_expectations: bool,
-    /// The expectations file (default: test262-runner/expectations/<mode>.txt). Given more than
+    /// The expectations file (default: test262-runner/expectations/MODE.txt). Given more than
     /// once, the listed failures are the union of the files (for checking, not for rewriting).
     #[arg(long)]
     expectations_file: Vec<PathBuf>,

@@ -38,11 +38,11 @@ pub enum Hint {
 /// A DisposableResource Record.
 #[derive(Clone, Copy)]
 pub struct DisposableResource {
-    /// [[ResourceValue]]
+    /// \[\[ResourceValue\]\]
     pub value: Value,
     /// [[Hint]]
     pub hint: Hint,
-    /// [[DisposeMethod]]: undefined only for a null or undefined async-dispose resource.
+    /// \[\[DisposeMethod\]\]: undefined only for a null or undefined async-dispose resource.
     pub method: Value,
 }
 

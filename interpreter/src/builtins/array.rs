@@ -1,4 +1,4 @@
-//! 23.1 Array objects. Methods work on any array-like through [[Get]]/[[Set]], as the spec says.
+//! 23.1 Array objects. Methods work on any array-like through \[\[Get\]\]/\[\[Set\]\], as the spec says.
 
 use super::arg;
 use crate::abstract_ops::iterators;

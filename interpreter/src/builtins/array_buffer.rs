@@ -124,15 +124,15 @@ fn self_copy(b: &SharedBlock, src: std::ops::Range<usize>) -> Vec<u8> {
 /// The slots of an ArrayBuffer or SharedArrayBuffer.
 #[derive(Default)]
 pub struct BufferData {
-    /// [[ArrayBufferData]]: empty once detached.
+    /// \[\[ArrayBufferData\]\]: empty once detached.
     pub bytes: Bytes,
     pub detached: bool,
-    /// [[ArrayBufferMaxByteLength]]: present for resizable (and growable shared) buffers.
+    /// \[\[ArrayBufferMaxByteLength\]\]: present for resizable (and growable shared) buffers.
     pub max_byte_length: Option<usize>,
     pub shared: bool,
-    /// [[ArrayBufferDetachKey]]
+    /// \[\[ArrayBufferDetachKey\]\]
     pub detach_key: Value,
-    /// [[ArrayBufferIsImmutable]] (the immutable ArrayBuffer proposal): no view may write the
+    /// \[\[ArrayBufferIsImmutable\]\] (the immutable ArrayBuffer proposal): no view may write the
     /// bytes, and the buffer is never resized or detached.
     pub immutable: bool,
 }

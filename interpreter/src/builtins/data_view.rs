@@ -11,10 +11,10 @@ use crate::vm::{JsResult, Vm};
 /// The slots of a DataView.
 #[derive(Clone, Copy, Debug)]
 pub struct ViewData {
-    /// [[ViewedArrayBuffer]]
+    /// \[\[ViewedArrayBuffer\]\]
     pub buffer: ObjRef,
     pub byte_offset: usize,
-    /// [[ByteLength]]: `None` for a length-tracking view of a resizable buffer.
+    /// \[\[ByteLength\]\]: `None` for a length-tracking view of a resizable buffer.
     pub byte_length: Option<usize>,
 }
 

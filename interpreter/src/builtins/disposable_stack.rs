@@ -3,7 +3,7 @@
 //! declarations (AddDisposableResource, DisposeResources...) are in
 //! `abstract_ops/disposable_objects.rs`.
 //!
-//! A stack's [[DisposableState]] (or [[AsyncDisposableState]]) and [[DisposeCapability]] live in
+//! A stack's \[\[DisposableState\]\] (or \[\[AsyncDisposableState\]\]) and \[\[DisposeCapability\]\] live in
 //! `ObjectKind::DisposableStack`. `disposeAsync()` drives DisposeResources through its Awaits
 //! with promise reactions, as `Array.fromAsync` does.
 //!
@@ -28,11 +28,11 @@ use std::rc::Rc;
 /// scope's `using` declarations.
 #[derive(Default)]
 pub struct DisposableStackData {
-    /// An AsyncDisposableStack (its state is [[AsyncDisposableState]]).
+    /// An AsyncDisposableStack (its state is \[\[AsyncDisposableState\]\]).
     pub is_async: bool,
     /// The state is `disposed` (else `pending`).
     pub disposed: bool,
-    /// [[DisposeCapability]].[[DisposableResourceStack]], oldest first.
+    /// \[\[DisposeCapability\]\].\[\[DisposableResourceStack\]\], oldest first.
     pub resources: Vec<DisposableResource>,
     /// The stack `move()` gave this one's capability to.
     pub moved_to: Option<ObjRef>,

@@ -175,7 +175,7 @@ fn prevent_extensions_trapped(vm: &mut Vm, p: ObjRef) -> JsResult<bool> {
     Ok(r)
 }
 
-/// 10.5.5 [[GetOwnProperty]]
+/// 10.5.5 \[\[GetOwnProperty\]\]
 pub fn get_own_property(vm: &mut Vm, p: ObjRef, key: PropertyKey) -> JsResult<Option<Property>> {
     vm.handle_scope(|vm| {
         vm.root_key(key);
@@ -269,7 +269,7 @@ fn descriptor_to_property(d: &Descriptor) -> Property {
     }
 }
 
-/// 10.5.6 [[DefineOwnProperty]]
+/// 10.5.6 \[\[DefineOwnProperty\]\]
 pub fn define_own_property(
     vm: &mut Vm,
     p: ObjRef,
@@ -472,7 +472,7 @@ fn delete_trapped(vm: &mut Vm, p: ObjRef, key: PropertyKey) -> JsResult<bool> {
     Ok(true)
 }
 
-/// 10.5.11 [[OwnPropertyKeys]]
+/// 10.5.11 \[\[OwnPropertyKeys\]\]
 pub fn own_keys(vm: &mut Vm, p: ObjRef) -> JsResult<Vec<PropertyKey>> {
     vm.handle_scope(|vm| own_keys_trapped(vm, p))
 }

@@ -16,10 +16,10 @@ pub struct RegExpData {
     pub risky: bool,
     /// The escaped source (`source`).
     pub source: Value,
-    /// [[OriginalSource]]: the pattern as given.
+    /// \[\[OriginalSource\]\]: the pattern as given.
     pub original_source: Value,
     pub flags: String,
-    /// [[Realm]] and [[LegacyFeaturesEnabled]] (Annex B legacy RegExp features): matches of a
+    /// \[\[Realm\]\] and \[\[LegacyFeaturesEnabled\]\] (Annex B legacy RegExp features): matches of a
     /// RegExp made by its own realm's `RegExp` update that realm's `RegExp.$1` and friends.
     pub realm: u32,
     pub legacy_features: bool,

@@ -217,10 +217,10 @@ pub fn decode(ty: ElementType, bytes: &[u8], little_endian: bool) -> Element {
 #[derive(Clone, Copy, Debug)]
 pub struct TypedArrayData {
     pub element: ElementType,
-    /// [[ViewedArrayBuffer]]
+    /// \[\[ViewedArrayBuffer\]\]
     pub buffer: ObjRef,
     pub byte_offset: usize,
-    /// [[ArrayLength]]: `None` for a length-tracking view of a resizable buffer.
+    /// \[\[ArrayLength\]\]: `None` for a length-tracking view of a resizable buffer.
     pub array_length: Option<usize>,
 }
 
@@ -267,7 +267,7 @@ pub fn read(vm: &Vm, ta: &TypedArrayData, index: usize) -> Option<Element> {
 }
 
 /// Whether the typed array `o` views an immutable buffer (IsImmutableBuffer of its
-/// [[ViewedArrayBuffer]]).
+/// \[\[ViewedArrayBuffer\]\]).
 pub fn is_immutable_view(vm: &Vm, o: ObjRef) -> bool {
     typed_array(vm, o).is_some_and(|ta| array_buffer::is_immutable(vm, ta.buffer))
 }
@@ -325,7 +325,7 @@ pub fn set_element(vm: &mut Vm, o: ObjRef, index: f64, v: Value) -> JsResult<()>
 // 10.4.5 Integer-indexed exotic objects: the parts of the essential methods for numeric keys.
 // Each returns `None` when the key is not numeric (the ordinary method applies).
 
-/// [[GetOwnProperty]] for a numeric key.
+/// \[\[GetOwnProperty\]\] for a numeric key.
 pub fn exotic_get_own(vm: &mut Vm, o: ObjRef, key: PropertyKey) -> Option<Option<Value>> {
     let ta = typed_array(vm, o)?;
     let index = canonical_numeric_index_string(vm, key)?;
@@ -333,14 +333,14 @@ pub fn exotic_get_own(vm: &mut Vm, o: ObjRef, key: PropertyKey) -> Option<Option
     Some((!v.is_undefined()).then_some(v))
 }
 
-/// [[HasProperty]] for a numeric key.
+/// \[\[HasProperty\]\] for a numeric key.
 pub fn exotic_has(vm: &Vm, o: ObjRef, key: PropertyKey) -> Option<bool> {
     let ta = typed_array(vm, o)?;
     let index = canonical_numeric_index_string(vm, key)?;
     Some(valid_index(vm, &ta, index).is_some())
 }
 
-/// [[DefineOwnProperty]] for a numeric key (10.4.5.3 step 1.b).
+/// \[\[DefineOwnProperty\]\] for a numeric key (10.4.5.3 step 1.b).
 pub fn exotic_define(
     vm: &mut Vm,
     o: ObjRef,
@@ -372,14 +372,14 @@ pub fn exotic_define(
     Some(Ok(true))
 }
 
-/// [[Delete]] for a numeric key.
+/// \[\[Delete\]\] for a numeric key.
 pub fn exotic_delete(vm: &Vm, o: ObjRef, key: PropertyKey) -> Option<bool> {
     let ta = typed_array(vm, o)?;
     let index = canonical_numeric_index_string(vm, key)?;
     Some(valid_index(vm, &ta, index).is_none())
 }
 
-/// The index keys of [[OwnPropertyKeys]].
+/// The index keys of \[\[OwnPropertyKeys\]\].
 pub fn exotic_index_keys(vm: &Vm, o: ObjRef) -> Vec<PropertyKey> {
     let Some(ta) = typed_array(vm, o) else {
         return Vec::new();
