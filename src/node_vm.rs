@@ -281,7 +281,7 @@ fn view_bytes(vm: &mut Vm, v: Value, name: &str) -> JsResult<Vec<u8>> {
 
 fn uint8_array(vm: &mut Vm, bytes: Vec<u8>) -> Value {
     let buffer = array_buffer::new_array_buffer(vm, bytes);
-    typed_array::create(vm, typed_array::ElementType::Uint8, buffer).value()
+    typed_array::create(vm, kiln_interpreter::slots::ElementType::Uint8, buffer).value()
 }
 
 // ---------------------------------------------------------------------------------------------

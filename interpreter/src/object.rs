@@ -571,7 +571,7 @@ pub enum ObjectKind {
         string: Value,
         position: u32,
     },
-    RegExp(Box<crate::builtins::regexp::RegExpData>),
+    RegExp(Box<crate::slots::RegExpData>),
     /// %RegExpStringIterator% (`matchAll`).
     RegExpStringIterator {
         regexp: Value,
@@ -580,8 +580,8 @@ pub enum ObjectKind {
         unicode: bool,
         done: bool,
     },
-    Map(Box<crate::builtins::collections::MapData>),
-    Set(Box<crate::builtins::collections::MapData>),
+    Map(Box<crate::collections::MapData>),
+    Set(Box<crate::collections::MapData>),
     MapIterator {
         map: Value,
         index: usize,
@@ -596,12 +596,12 @@ pub enum ObjectKind {
     /// The result of `JSON.rawJSON` (\[\[IsRawJSON\]\]).
     RawJson,
     /// A Temporal object (Duration, Instant, PlainDate, ...).
-    Temporal(Box<crate::builtins::temporal::TemporalValue>),
+    Temporal(Box<crate::slots::TemporalValue>),
     /// An ArrayBuffer or SharedArrayBuffer.
-    ArrayBuffer(Box<crate::builtins::array_buffer::BufferData>),
+    ArrayBuffer(Box<crate::slots::BufferData>),
     /// An integer-indexed exotic object (10.4.5).
-    TypedArray(Box<crate::builtins::typed_array::TypedArrayData>),
-    DataView(Box<crate::builtins::data_view::ViewData>),
+    TypedArray(Box<crate::slots::TypedArrayData>),
+    DataView(Box<crate::slots::ViewData>),
     /// The global object of a context whose properties live on a sandbox object (`node:vm`'s
     /// contextified objects): lookups, assignments, declarations and deletes go to the sandbox
     /// first (see `crate::context`).
@@ -610,15 +610,15 @@ pub enum ObjectKind {
     HostData(Rc<dyn HostObject>),
     /// Entries held weakly: the collector drops an entry whose key is otherwise unreachable and
     /// marks a value only through its live key (an ephemeron).
-    WeakMap(Box<crate::builtins::weak::WeakData>),
-    WeakSet(Box<crate::builtins::weak::WeakData>),
+    WeakMap(Box<crate::slots::WeakData>),
+    WeakSet(Box<crate::slots::WeakData>),
     /// The target, or undefined once collected.
     WeakRef(Value),
-    FinalizationRegistry(Box<crate::builtins::weak::Registry>),
+    FinalizationRegistry(Box<crate::slots::Registry>),
     /// A DisposableStack or AsyncDisposableStack: its state and \[\[DisposeCapability\]\].
-    DisposableStack(Box<crate::builtins::disposable_stack::DisposableStackData>),
+    DisposableStack(Box<crate::slots::DisposableStackData>),
     /// An iterator helper (`map`, `filter`, ...): a generator written as a state machine.
-    IteratorHelper(Box<crate::builtins::iterator_helpers::Helper>),
+    IteratorHelper(Box<crate::slots::Helper>),
     /// What `Iterator.from` wraps a non-Iterator iterator in.
     WrappedIterator {
         iterator: Value,
@@ -914,35 +914,30 @@ impl crate::heap::HeapSize for Object {
             }
             // The compiled pattern's size is not exposed by the matcher: an estimate.
             ObjectKind::RegExp(r) => {
-                size_of::<crate::builtins::regexp::RegExpData>() + r.flags.capacity() + 256
+                size_of::<crate::slots::RegExpData>() + r.flags.capacity() + 256
             }
             ObjectKind::Map(m) | ObjectKind::Set(m) => {
-                size_of::<crate::builtins::collections::MapData>() + m.heap_bytes()
+                size_of::<crate::collections::MapData>() + m.heap_bytes()
             }
-            ObjectKind::Temporal(_) => size_of::<crate::builtins::temporal::TemporalValue>(),
+            ObjectKind::Temporal(_) => size_of::<crate::slots::TemporalValue>(),
             ObjectKind::ArrayBuffer(b) => {
-                size_of::<crate::builtins::array_buffer::BufferData>() + b.bytes.heap_size()
+                size_of::<crate::slots::BufferData>() + b.bytes.heap_size()
             }
-            ObjectKind::TypedArray(_) => size_of::<crate::builtins::typed_array::TypedArrayData>(),
-            ObjectKind::DataView(_) => size_of::<crate::builtins::data_view::ViewData>(),
+            ObjectKind::TypedArray(_) => size_of::<crate::slots::TypedArrayData>(),
+            ObjectKind::DataView(_) => size_of::<crate::slots::ViewData>(),
             // The host's data is the host's to account for.
             ObjectKind::HostData(_) => 0,
             ObjectKind::WeakMap(w) | ObjectKind::WeakSet(w) => {
-                size_of::<crate::builtins::weak::WeakData>()
+                size_of::<crate::slots::WeakData>()
                     + hash_table_bytes(w.entries.capacity(), size_of::<(u64, (Value, Value))>())
             }
             ObjectKind::FinalizationRegistry(r) => {
-                size_of::<crate::builtins::weak::Registry>()
-                    + vec_bytes(&r.cells)
-                    + vec_bytes(&r.pending)
+                size_of::<crate::slots::Registry>() + vec_bytes(&r.cells) + vec_bytes(&r.pending)
             }
             ObjectKind::DisposableStack(d) => {
-                size_of::<crate::builtins::disposable_stack::DisposableStackData>()
-                    + vec_bytes(&d.resources)
+                size_of::<crate::slots::DisposableStackData>() + vec_bytes(&d.resources)
             }
-            ObjectKind::IteratorHelper(h) => {
-                size_of::<crate::builtins::iterator_helpers::Helper>() + h.payload_bytes()
-            }
+            ObjectKind::IteratorHelper(h) => size_of::<crate::slots::Helper>() + h.payload_bytes(),
             ObjectKind::Namespace(entries) => vec_bytes(entries),
         };
         // A boxed kind is one more block.

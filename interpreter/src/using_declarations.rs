@@ -8,10 +8,11 @@
 //! it, exactly as after a `finally` block.
 
 use crate::abstract_ops::disposable_objects::{
-    DisposeStep, Hint, add_disposable_resource, capability_data, dispose_resources_step,
+    DisposeStep, add_disposable_resource, capability_data, dispose_resources_step,
     join_dispose_error,
 };
 use crate::heap::ObjRef;
+use crate::slots::Hint;
 use crate::value::Value;
 use crate::vm::{JsResult, Vm};
 use kiln_compiler::code::completion;

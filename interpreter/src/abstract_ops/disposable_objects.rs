@@ -19,41 +19,14 @@
 //!
 //! The draft's section numbers still move, so the headers name sections by their anchors.
 
-use crate::builtins::disposable_stack::DisposableStackData;
 use crate::builtins::error::new_suppressed_error;
 use crate::builtins::promise::{new_promise, reject_promise, resolve_promise};
 use crate::heap::ObjRef;
 use crate::object::{Object, ObjectKind, PropertyKey};
+use crate::slots::DisposableStackData;
+use crate::slots::{AwaitFlags, DisposableResource, Hint};
 use crate::value::Value;
 use crate::vm::{JsError, JsResult, Vm};
-
-/// How a resource is disposed of: `using` and DisposableStack, or `await using` and
-/// AsyncDisposableStack.
-#[derive(Clone, Copy, PartialEq, Eq, Debug)]
-pub enum Hint {
-    SyncDispose,
-    AsyncDispose,
-}
-
-/// A DisposableResource Record.
-#[derive(Clone, Copy)]
-pub struct DisposableResource {
-    /// \[\[ResourceValue\]\]
-    pub value: Value,
-    /// [[Hint]]
-    pub hint: Hint,
-    /// \[\[DisposeMethod\]\]: undefined only for a null or undefined async-dispose resource.
-    pub method: Value,
-}
-
-/// DisposeResources' locals that must outlive its Awaits.
-#[derive(Clone, Copy, Default)]
-pub struct AwaitFlags {
-    /// `needsAwait`: a null or undefined `await using` resource was passed with no Await since.
-    pub needs_await: bool,
-    /// `hasAwaited`
-    pub has_awaited: bool,
-}
 
 /// `sec-newdisposecapability` NewDisposeCapability ( ), for a scope's `using` declarations.
 pub fn new_dispose_capability(vm: &mut Vm) -> ObjRef {

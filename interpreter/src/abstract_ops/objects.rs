@@ -5,7 +5,7 @@
 //! operations over them (Get, Set, DefinePropertyOrThrow...) are `Vm` methods in `property.rs`.
 
 use super::iterators;
-use crate::builtins::collections::normalize;
+use crate::collections::normalize;
 use crate::heap::ObjRef;
 use crate::object::{PropertyKey, attrs};
 use crate::property::Descriptor;

@@ -9,6 +9,7 @@ use crate::heap::ObjRef;
 use crate::limits::BULK_BYTES;
 use crate::object::{Object, ObjectKind, PropertyKey, attrs};
 use crate::shared_memory::SharedBlock;
+use crate::slots::{BufferData, Bytes};
 use crate::value::Value;
 use crate::vm::{JsResult, Vm};
 use std::sync::Arc;
@@ -16,13 +17,6 @@ use std::sync::Arc;
 /// The largest buffer Kiln allocates (2 GiB); larger requests are a RangeError, as
 /// CreateByteDataBlock allows.
 pub const MAX_BYTE_LENGTH: u64 = 1 << 31;
-
-/// A buffer's Data Block: its own bytes, or a Shared Data Block other agents may use at the
-/// same time.
-pub enum Bytes {
-    Owned(Vec<u8>),
-    Shared(Arc<SharedBlock>),
-}
 
 impl Default for Bytes {
     fn default() -> Bytes {
@@ -119,22 +113,6 @@ fn self_copy(b: &SharedBlock, src: std::ops::Range<usize>) -> Vec<u8> {
     let mut copy = vec![0; src.len()];
     b.read(src.start, &mut copy);
     copy
-}
-
-/// The slots of an ArrayBuffer or SharedArrayBuffer.
-#[derive(Default)]
-pub struct BufferData {
-    /// \[\[ArrayBufferData\]\]: empty once detached.
-    pub bytes: Bytes,
-    pub detached: bool,
-    /// \[\[ArrayBufferMaxByteLength\]\]: present for resizable (and growable shared) buffers.
-    pub max_byte_length: Option<usize>,
-    pub shared: bool,
-    /// \[\[ArrayBufferDetachKey\]\]
-    pub detach_key: Value,
-    /// \[\[ArrayBufferIsImmutable\]\] (the immutable ArrayBuffer proposal): no view may write the
-    /// bytes, and the buffer is never resized or detached.
-    pub immutable: bool,
 }
 
 impl BufferData {

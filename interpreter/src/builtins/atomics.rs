@@ -4,11 +4,12 @@
 //! from the job loop (`settle_async_waits`). See `shared_memory.rs` for why this is sound.
 
 use super::array_buffer::{buffer_data, buffer_data_mut, shared_block};
-use super::typed_array::{self, Element, ElementType, TypedArrayData};
+use super::typed_array::{self, Element};
 use super::{arg, promise};
 use crate::abstract_ops::type_conversion;
 use crate::object::{PropertyKey, attrs};
 use crate::shared_memory::{SharedBlock, WaitInbox, WaiterList};
+use crate::slots::{ElementType, TypedArrayData};
 use crate::value::Value;
 use crate::vm::{JsResult, Vm};
 use std::sync::{Arc, MutexGuard};

@@ -2,27 +2,13 @@
 
 use super::arg;
 use super::array_buffer::{self, buffer_data, buffer_data_mut};
-use super::typed_array::{self, ElementType};
-use crate::heap::{ObjRef, Traced};
+use super::typed_array;
+use crate::heap::ObjRef;
 use crate::object::{Object, ObjectKind, PropertyKey, attrs};
+use crate::slots::ElementType;
+use crate::slots::ViewData;
 use crate::value::Value;
 use crate::vm::{JsResult, Vm};
-
-/// The slots of a DataView.
-#[derive(Clone, Copy, Debug)]
-pub struct ViewData {
-    /// \[\[ViewedArrayBuffer\]\]
-    pub buffer: ObjRef,
-    pub byte_offset: usize,
-    /// \[\[ByteLength\]\]: `None` for a length-tracking view of a resizable buffer.
-    pub byte_length: Option<usize>,
-}
-
-impl ViewData {
-    pub fn trace(&self, out: &mut Vec<Traced>) {
-        out.push(Traced::Value(self.buffer.value()));
-    }
-}
 
 /// The getter and setter names with their element types.
 const ACCESSORS: [(&str, &str, ElementType); 11] = [

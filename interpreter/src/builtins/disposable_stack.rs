@@ -14,43 +14,17 @@ use super::promise::{
     new_promise, perform_then, promise_resolve_intrinsic, reject_promise, resolve_promise,
 };
 use crate::abstract_ops::disposable_objects::{
-    AwaitFlags, DisposableResource, DisposeStep, Hint, add_disposable_resource,
-    capability_data as data, dispose_resources, dispose_resources_step, join_dispose_error,
+    DisposeStep, add_disposable_resource, capability_data as data, dispose_resources,
+    dispose_resources_step, join_dispose_error,
 };
 use crate::heap::{ObjRef, Traced};
 use crate::object::{HostObject, NativeFn, Object, ObjectKind, PropertyKey, attrs};
+use crate::slots::DisposableStackData;
+use crate::slots::Hint;
 use crate::value::Value;
 use crate::vm::{JsError, JsResult, Vm};
 use std::cell::Cell;
 use std::rc::Rc;
-
-/// A DisposableStack's or AsyncDisposableStack's internal slots, or the DisposeCapability of a
-/// scope's `using` declarations.
-#[derive(Default)]
-pub struct DisposableStackData {
-    /// An AsyncDisposableStack (its state is \[\[AsyncDisposableState\]\]).
-    pub is_async: bool,
-    /// The state is `disposed` (else `pending`).
-    pub disposed: bool,
-    /// \[\[DisposeCapability\]\].\[\[DisposableResourceStack\]\], oldest first.
-    pub resources: Vec<DisposableResource>,
-    /// The stack `move()` gave this one's capability to.
-    pub moved_to: Option<ObjRef>,
-    /// DisposeResources' flags while it is suspended at an Await.
-    pub awaits: AwaitFlags,
-}
-
-impl DisposableStackData {
-    pub fn trace(&self, out: &mut Vec<Traced>) {
-        for r in &self.resources {
-            out.push(Traced::Value(r.value));
-            out.push(Traced::Value(r.method));
-        }
-        if let Some(o) = self.moved_to {
-            out.push(Traced::Value(o.value()));
-        }
-    }
-}
 
 /// The class name, for messages.
 fn class(is_async: bool) -> &'static str {

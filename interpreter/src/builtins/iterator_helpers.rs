@@ -8,57 +8,17 @@
 //! runs the closure from one yield to the next.
 
 use super::arg;
-use super::iterator_zip::{self, Zip};
+use super::iterator_zip;
 use crate::abstract_ops::iterators::{
     create_iter_result_object, iterator_close, iterator_close_all, iterator_step_value,
 };
 use crate::heap::{ObjRef, Traced};
 use crate::limits::StringBuilder;
 use crate::object::{Object, ObjectKind, Property, PropertyKey, Slot, attrs};
+use crate::slots::Zip;
+use crate::slots::{Buffered, Helper, HelperKind, HelperState};
 use crate::value::Value;
 use crate::vm::{JsError, JsResult, Vm};
-
-/// The closure of one helper and where it stands.
-pub struct Helper {
-    pub kind: HelperKind,
-    /// The underlying iterator record.
-    pub iterator: Value,
-    pub next: Value,
-    pub counter: f64,
-    pub state: HelperState,
-}
-
-pub enum HelperKind {
-    Map(Value),
-    Filter(Value),
-    Take(f64),
-    /// Items still to skip (`None` once skipped).
-    Drop(Option<f64>),
-    /// The mapper and the inner iterator being flattened.
-    FlatMap(Value, Option<(Value, Value)>),
-    /// `Iterator.concat`: the iterables with their `Symbol.iterator` methods, how many of them
-    /// are done, and the iterator record of the one being iterated.
-    Concat {
-        iterables: Vec<(Value, Value)>,
-        done: usize,
-        inner: Option<(Value, Value)>,
-    },
-    Chunks(Buffered),
-    /// The buffer, and whether an undersized window is yielded ("allow-partial").
-    Windows(Buffered, bool),
-    /// `Iterator.zip` and `Iterator.zipKeyed`: the closure of IteratorZip.
-    Zip(Box<Zip>),
-}
-
-/// The values of chunks and windows gathered so far.
-pub struct Buffered {
-    /// chunkSize or windowSize: 1 to 2^32 - 1.
-    size: u32,
-    buffer: Vec<Value>,
-    /// The underlying iterator is done and the last, undersized array was yielded: the closure
-    /// has nothing left to close.
-    exhausted: bool,
-}
 
 impl Buffered {
     fn new(size: u32) -> Buffered {
@@ -72,14 +32,6 @@ impl Buffered {
     fn is_full(&self) -> bool {
         self.buffer.len() as u64 == u64::from(self.size)
     }
-}
-
-#[derive(Clone, Copy, PartialEq, Eq)]
-pub enum HelperState {
-    SuspendedStart,
-    SuspendedYield,
-    Executing,
-    Completed,
 }
 
 impl Helper {

@@ -4,34 +4,15 @@
 
 use super::arg;
 use super::iterator_helpers::{
-    HelperKind, alloc_helper, get_iterator_flattenable, helper, step_done, string_is,
+    alloc_helper, get_iterator_flattenable, helper, step_done, string_is,
 };
 use crate::abstract_ops::iterators::{get_iterator, iterator_close_all, iterator_step_value};
 use crate::heap::{ObjRef, Traced};
 use crate::object::{PropertyKey, attrs, trace_key};
+use crate::slots::HelperKind;
+use crate::slots::{Zip, ZipMode};
 use crate::value::Value;
 use crate::vm::{JsError, JsResult, Vm};
-
-#[derive(Clone, Copy, PartialEq, Eq)]
-pub enum ZipMode {
-    Shortest,
-    Longest,
-    Strict,
-}
-
-/// The state IteratorZip's closure captures.
-pub struct Zip {
-    mode: ZipMode,
-    /// iters: the iterator records, in order.
-    iters: Vec<(Value, Value)>,
-    /// Which of `iters` are still in openIters. In "longest" mode a closed one is also the
-    /// spec's null entry of iters, whose place the padding takes.
-    open: Vec<bool>,
-    /// padding: one value per iterator ("longest" only).
-    padding: Vec<Value>,
-    /// zipKeyed's keys, one per iterator: the results are objects with these keys.
-    keys: Option<Vec<PropertyKey>>,
-}
 
 impl Zip {
     pub fn trace(&self, out: &mut Vec<Traced>) {

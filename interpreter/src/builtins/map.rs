@@ -1,8 +1,8 @@
 //! 24.1 Map objects.
 
-use super::collections::{self, MapData};
 use super::{arg, requires_new};
 use crate::abstract_ops::{iterators, objects};
+use crate::collections::{self, MapData};
 use crate::heap::ObjRef;
 use crate::object::{Object, ObjectKind, PropertyKey, attrs};
 use crate::value::Value;

@@ -5,7 +5,6 @@ pub mod array;
 pub mod array_buffer;
 pub mod array_from_async;
 pub mod atomics;
-pub mod collections;
 pub mod console;
 pub mod data_view;
 pub mod date;

@@ -3,34 +3,13 @@
 use super::arg;
 use crate::abstract_ops::testing_comparison::is_regexp;
 use crate::abstract_ops::{iterators, objects};
-use crate::heap::{ObjRef, Traced};
+use crate::heap::ObjRef;
 use crate::object::{Object, ObjectKind, PropertyKey, attrs};
+use crate::slots::RegExpData;
 use crate::value::Value;
 use crate::vm::{JsResult, Vm};
 use std::rc::Rc;
 use std::sync::Arc;
-
-pub struct RegExpData {
-    pub regex: Arc<regress::Regex>,
-    /// Whether the pattern can backtrack badly (searches then honour the deadline).
-    pub risky: bool,
-    /// The escaped source (`source`).
-    pub source: Value,
-    /// \[\[OriginalSource\]\]: the pattern as given.
-    pub original_source: Value,
-    pub flags: String,
-    /// \[\[Realm\]\] and \[\[LegacyFeaturesEnabled\]\] (Annex B legacy RegExp features): matches of a
-    /// RegExp made by its own realm's `RegExp` update that realm's `RegExp.$1` and friends.
-    pub realm: u32,
-    pub legacy_features: bool,
-}
-
-impl RegExpData {
-    pub fn trace(&self, out: &mut Vec<Traced>) {
-        out.push(Traced::Value(self.source));
-        out.push(Traced::Value(self.original_source));
-    }
-}
 
 /// The legacy static properties of a realm's `RegExp` (`RegExp.input`, `lastMatch`, `$1`...):
 /// the last successful match of a legacy-enabled RegExp of the realm.

@@ -1,10 +1,10 @@
 //! 24.2 Set objects, with the ES2025 set methods (union, intersection, ...).
 
 use super::arg;
-use super::collections;
 use super::map::collection_iterator_next;
 use super::requires_new;
 use crate::abstract_ops::iterators;
+use crate::collections;
 use crate::heap::ObjRef;
 use crate::object::{Object, ObjectKind, PropertyKey, attrs};
 use crate::value::Value;

@@ -8,28 +8,12 @@ use super::arg;
 use super::array_buffer::{self, buffer_data, buffer_data_mut};
 use crate::abstract_ops::type_conversion::canonical_numeric_index_string;
 use crate::abstract_ops::{iterators, objects, type_conversion};
-use crate::heap::{ObjRef, Traced};
+use crate::heap::ObjRef;
 use crate::object::{Object, ObjectKind, PropertyKey, attrs};
+use crate::slots::{ElementType, TypedArrayData};
 use crate::value::Value;
 use crate::vm::{JsResult, Vm};
 use std::cmp::Ordering;
-
-/// 23.2 Table 71: the element types.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum ElementType {
-    Int8,
-    Uint8,
-    Uint8Clamped,
-    Int16,
-    Uint16,
-    Int32,
-    Uint32,
-    Float16,
-    Float32,
-    Float64,
-    BigInt64,
-    BigUint64,
-}
 
 impl ElementType {
     pub const ALL: [ElementType; 12] = [
@@ -211,23 +195,6 @@ pub fn decode(ty: ElementType, bytes: &[u8], little_endian: bool) -> Element {
         ElementType::BigInt64 | ElementType::BigUint64 => return Element::BigInt(bits),
     };
     Element::Number(n)
-}
-
-/// The slots of a typed array.
-#[derive(Clone, Copy, Debug)]
-pub struct TypedArrayData {
-    pub element: ElementType,
-    /// \[\[ViewedArrayBuffer\]\]
-    pub buffer: ObjRef,
-    pub byte_offset: usize,
-    /// \[\[ArrayLength\]\]: `None` for a length-tracking view of a resizable buffer.
-    pub array_length: Option<usize>,
-}
-
-impl TypedArrayData {
-    pub fn trace(&self, out: &mut Vec<Traced>) {
-        out.push(Traced::Value(self.buffer.value()));
-    }
 }
 
 /// The typed array slots of `o`.

@@ -3,8 +3,9 @@
 //! `toHex`, `setFromBase64`, `setFromHex`.
 
 use super::arg;
-use super::typed_array::{self, ElementType, TypedArrayData};
+use super::typed_array;
 use crate::heap::ObjRef;
+use crate::slots::{ElementType, TypedArrayData};
 use crate::value::Value;
 use crate::vm::{JsResult, Vm};
 

@@ -5,58 +5,11 @@
 //! list, for which the VM queues cleanup jobs.
 
 use super::arg;
-use crate::heap::{ObjRef, Traced};
+use crate::heap::ObjRef;
 use crate::object::{Object, ObjectKind, PropertyKey, attrs};
+use crate::slots::{Registry, RegistryCell, WeakData};
 use crate::value::Value;
 use crate::vm::{JsResult, Vm};
-use rustc_hash::FxHashMap;
-
-/// A weak collection's entries by the key's bits: `(key, value)`, `(value, value)` for sets.
-#[derive(Default)]
-pub struct WeakData {
-    pub entries: FxHashMap<u64, (Value, Value)>,
-}
-
-/// 26.2 A FinalizationRegistry's cells and cleanup callback.
-pub struct Registry {
-    pub cleanup: Value,
-    /// Targets are weak; held values strong; unregister tokens weak.
-    pub cells: Vec<RegistryCell>,
-    /// Held values of cells whose targets died, waiting for their cleanup job.
-    pub pending: Vec<Value>,
-}
-
-pub struct RegistryCell {
-    pub target: Value,
-    pub held: Value,
-    pub token: Option<Value>,
-}
-
-impl Registry {
-    pub fn trace(&self, out: &mut Vec<Traced>) {
-        out.push(Traced::Value(self.cleanup));
-        out.extend(self.cells.iter().map(|c| Traced::Value(c.held)));
-        out.extend(self.pending.iter().map(|&v| Traced::Value(v)));
-    }
-
-    /// Moves cells whose target is dead to `pending` and forgets dead tokens; whether any died.
-    pub fn collect_dead(&mut self, is_live: impl Fn(Value) -> bool) -> bool {
-        let before = self.pending.len();
-        let mut kept = Vec::with_capacity(self.cells.len());
-        for mut cell in std::mem::take(&mut self.cells) {
-            if is_live(cell.target) {
-                if cell.token.is_some_and(|t| !is_live(t)) {
-                    cell.token = None;
-                }
-                kept.push(cell);
-            } else {
-                self.pending.push(cell.held);
-            }
-        }
-        self.cells = kept;
-        self.pending.len() > before
-    }
-}
 
 pub fn init(vm: &mut Vm) {
     let op = vm.intrinsics().object_prototype;

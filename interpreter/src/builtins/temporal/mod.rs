@@ -14,6 +14,7 @@ mod plain_time;
 mod plain_year_month;
 mod zoned_date_time;
 
+use crate::slots::TemporalValue;
 use std::str::FromStr;
 
 use crate::heap::ObjRef;
@@ -29,22 +30,9 @@ use temporal_rs::options::{
 use temporal_rs::parsers::Precision;
 use temporal_rs::partial::PartialTime;
 use temporal_rs::{
-    Calendar, Duration, Instant, MonthCode, PlainDate, PlainDateTime, PlainMonthDay, PlainTime,
-    PlainYearMonth, TemporalError, TimeZone, TinyAsciiStr, UtcOffset, ZonedDateTime,
+    Calendar, Duration, Instant, MonthCode, PlainDate, PlainTime, TemporalError, TimeZone,
+    TinyAsciiStr, UtcOffset, ZonedDateTime,
 };
-
-/// The internal slots of a Temporal object: one `temporal_rs` value.
-#[derive(Clone, Debug)]
-pub enum TemporalValue {
-    Duration(Duration),
-    Instant(Instant),
-    PlainDate(PlainDate),
-    PlainTime(PlainTime),
-    PlainDateTime(PlainDateTime),
-    PlainYearMonth(PlainYearMonth),
-    PlainMonthDay(PlainMonthDay),
-    ZonedDateTime(ZonedDateTime),
-}
 
 /// Installs the `Temporal` namespace object.
 pub fn init(vm: &mut Vm) {
