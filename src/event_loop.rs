@@ -455,7 +455,17 @@ fn list_values(vm: &Vm, list: ObjRef) -> Vec<Value> {
 
 /// Runs timers and immediates until none is left that keeps the loop alive.
 pub fn run(vm: &mut Vm) -> Result<(), Stop> {
+    run_until(vm, |_| false)
+}
+
+/// [`run`], returning early once `done` holds (it is asked before each turn and after each
+/// callback: the REPL waits so for an awaited promise). A wait for the next timer ends with
+/// [`kiln_interpreter::vm::INTERRUPTED`] when the VM's interrupt flag is set, as running code would.
+pub fn run_until(vm: &mut Vm, mut done: impl FnMut(&Vm) -> bool) -> Result<(), Stop> {
     loop {
+        if done(vm) {
+            return Ok(());
+        }
         // The timers phase: every timer due by the phase's start, in order.
         let now = Instant::now();
         with_state(|s| s.now = Some(now));
@@ -484,6 +494,9 @@ pub fn run(vm: &mut Vm) -> Result<(), Stop> {
             });
             let Some((id, repeats)) = next else { break };
             run_callback(vm, id, repeats)?;
+            if done(vm) {
+                return Ok(());
+            }
         }
         // The check phase: the immediates queued before it began.
         let count = with_state(|s| s.immediates.len());
@@ -492,6 +505,9 @@ pub fn run(vm: &mut Vm) -> Result<(), Stop> {
                 break;
             };
             run_callback(vm, id, false)?;
+            if done(vm) {
+                return Ok(());
+            }
         }
         let (immediates, next_due) = with_state(|s| {
             let next = s
@@ -507,9 +523,28 @@ pub fn run(vm: &mut Vm) -> Result<(), Stop> {
         let Some(due) = next_due else {
             return Ok(());
         };
-        let wait = due.saturating_duration_since(Instant::now());
-        if !wait.is_zero() {
-            std::thread::sleep(wait);
+        sleep_until(vm, due)?;
+    }
+}
+
+/// Sleeps until `due`, in slices short enough that an interrupt (Ctrl-C in the REPL) ends the
+/// wait promptly.
+fn sleep_until(vm: &Vm, due: Instant) -> Result<(), Stop> {
+    const SLICE: Duration = Duration::from_millis(50);
+    loop {
+        if vm
+            .termination
+            .interrupt
+            .load(std::sync::atomic::Ordering::Relaxed)
+        {
+            return Err(Stop::Error(JsError::Terminate(
+                kiln_interpreter::vm::INTERRUPTED.into(),
+            )));
         }
+        let wait = due.saturating_duration_since(Instant::now());
+        if wait.is_zero() {
+            return Ok(());
+        }
+        std::thread::sleep(wait.min(SLICE));
     }
 }

@@ -29,6 +29,9 @@ pub type JsResult<T> = Result<T, JsError>;
 /// The reason of the termination a heap over its limit causes.
 pub const HEAP_LIMIT_EXCEEDED: &str = "Heap limit exceeded";
 
+/// The reason of the termination the interrupt flag causes ([`crate::limits::Termination`]).
+pub const INTERRUPTED: &str = "Script execution was interrupted";
+
 /// An archived script loaded for running, with its per-run state beside the read-only bytes.
 pub struct LoadedScript {
     code: kiln_cache::VerifiedCode,
@@ -1528,9 +1531,7 @@ impl Vm {
         }
         if self.termination.ticks & 0x3FF == 0 {
             if self.termination.interrupt.load(Ordering::Relaxed) {
-                return Err(JsError::Terminate(
-                    "Script execution was interrupted".into(),
-                ));
+                return Err(JsError::Terminate(INTERRUPTED.into()));
             }
             if let Some(deadline) = self.termination.deadline
                 && std::time::Instant::now() >= deadline
