@@ -8,6 +8,8 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
+mod repl;
+
 /// Kiln allocates many small cells (objects' property vectors, native functions); mimalloc
 /// serves them markedly faster than the system allocator.
 #[global_allocator]
@@ -123,6 +125,12 @@ enum Command {
         #[arg(long)]
         stats: bool,
     },
+    /// Start the interactive REPL (what `kiln` alone does on a terminal).
+    Repl {
+        /// Stop code whose live heap passes this many megabytes.
+        #[arg(long, value_name = "MB", value_parser = parse_heap_limit)]
+        heap_limit: Option<usize>,
+    },
     /// Print the bytecode of every function in a script or a cache file: registers, constants,
     /// jump targets and source positions.
     Disasm {
@@ -175,6 +183,10 @@ fn main() -> ExitCode {
             stats,
         } => compile(&file, cache.as_deref(), module, stats),
         Command::Disasm { file, module } => disasm(&file, module),
+        Command::Repl { heap_limit } => repl::run(RunFlags {
+            heap_limit,
+            ..RunFlags::default()
+        }),
     }
 }
 
@@ -391,12 +403,7 @@ fn run_without_command(
         Some((file, rest)) if file == "-" => run(Input::Stdin, None, rest, flags),
         Some((file, rest)) => run(Input::File(PathBuf::from(file)), None, rest, flags),
         None if !std::io::stdin().is_terminal() => run(Input::Stdin, None, &[], flags),
-        None => {
-            eprintln!(
-                "kiln: no program to run (the interactive REPL is not built yet); try `kiln run FILE`, `kiln -e CODE` or `kiln --help`"
-            );
-            ExitCode::from(9)
-        }
+        None => repl::run(flags),
     }
 }
 
