@@ -205,14 +205,19 @@ impl Repl {
         self.interrupt.store(false, Ordering::Relaxed);
         match parsed {
             Parsed::Await(rewritten) => self.evaluate_await(&rewritten),
-            Parsed::Script | Parsed::Incomplete => match self.run_script(code) {
-                Ok(value) => {
-                    let shown = self.runtime.borrow_mut().display(value);
-                    println!("{shown}");
-                    self.settle(false)
-                }
-                Err(flow) => flow,
-            },
+            Parsed::Object(object) => self.evaluate_script(&object),
+            Parsed::Script | Parsed::Incomplete => self.evaluate_script(code),
+        }
+    }
+
+    fn evaluate_script(&mut self, code: &str) -> Flow {
+        match self.run_script(code) {
+            Ok(value) => {
+                let shown = self.runtime.borrow_mut().display(value);
+                println!("{shown}");
+                self.settle(false)
+            }
+            Err(flow) => flow,
         }
     }
 
@@ -433,6 +438,9 @@ enum Parsed {
     Incomplete,
     /// As a script (which may report a SyntaxError).
     Script,
+    /// As this script instead: `{ a: 1 }` in parentheses, an object rather than a block, as
+    /// in Node's REPL.
+    Object(String),
     /// As an async function: it has top-level `await`.
     Await(Rewritten),
 }
@@ -448,6 +456,14 @@ struct Rewritten {
 
 fn classify(code: &str) -> Parsed {
     let arena = bumpalo::Bump::new();
+    let trimmed = code.trim();
+    if trimmed.starts_with('{') && !trimmed.ends_with(';') {
+        let object = format!("({trimmed})");
+        let options = kiln_parser::ParseOptions::default();
+        if kiln_parser::parse(&arena, &object, options).is_ok() {
+            return Parsed::Object(object);
+        }
+    }
     let parse =
         |kind| kiln_parser::parse(&arena, code, kiln_parser::ParseOptions { kind, eval: None });
     let script = parse(SourceKind::Script);
@@ -481,14 +497,18 @@ fn is_incomplete(code: &str, error: &kiln_parser::Diagnostic) -> bool {
 /// assignments to globals declared first (`const` as `let`, so the assignment can happen),
 /// functions and classes are copied to the global too, and the last expression is returned.
 fn rewrite_await(code: &str, body: &[Statement<'_>]) -> Rewritten {
-    let text = |span: kiln_parser::Span| &code[span.start as usize..span.end as usize];
+    // Spans come from parsing `code`; `get` keeps a surprise from becoming a panic.
+    let text = |span: kiln_parser::Span| {
+        code.get(span.start as usize..span.end as usize)
+            .unwrap_or_default()
+    };
     let mut lexical = Vec::new();
     let mut vars = Vec::new();
     let mut out = String::new();
     let mut at = 0;
     for (i, statement) in body.iter().enumerate() {
         let span = statement.span();
-        out.push_str(&code[at..span.start as usize]);
+        out.push_str(code.get(at..span.start as usize).unwrap_or_default());
         at = span.end as usize;
         match statement {
             Statement::Variable(d)
@@ -542,7 +562,7 @@ fn rewrite_await(code: &str, body: &[Statement<'_>]) -> Rewritten {
             _ => out.push_str(text(span)),
         }
     }
-    out.push_str(&code[at..]);
+    out.push_str(code.get(at..).unwrap_or_default());
     let mut prelude = String::new();
     if !lexical.is_empty() {
         prelude.push_str(&format!("let {};", lexical.join(", ")));

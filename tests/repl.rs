@@ -62,6 +62,8 @@ fn multi_line_function_and_let_across_lines() {
     enter(&mut s, "base + 23", "123");
     // Results print as `console.log` formats them, strings quoted.
     enter(&mut s, "'al' + 'ive'", "'alive'");
+    // A line that starts with `{` is an object literal when it can be one, as in Node.
+    enter(&mut s, "{ answer: 6 * 7 }", "{ answer: 42 }");
     // A second `let` of the same name is an error, and the first binding stays.
     enter(
         &mut s,
