@@ -455,61 +455,125 @@ fn list_values(vm: &Vm, list: ObjRef) -> Vec<Value> {
 
 /// Runs timers and immediates until none is left that keeps the loop alive.
 pub fn run(vm: &mut Vm) -> Result<(), Stop> {
+    run_until(vm, |_| false)
+}
+
+/// [`run`], returning early once `done` holds (it is asked before each turn and after each
+/// callback: the REPL waits so for an awaited promise). A wait for the next timer ends with
+/// [`kiln_interpreter::vm::INTERRUPTED`] when the VM's interrupt flag is set, as running code
+/// would.
+pub fn run_until(vm: &mut Vm, mut done: impl FnMut(&Vm) -> bool) -> Result<(), Stop> {
     loop {
-        // The timers phase: every timer due by the phase's start, in order.
-        let now = Instant::now();
-        with_state(|s| s.now = Some(now));
-        loop {
-            let next = with_state(|s| {
-                let (&(due, seq), &id) = s.due.first_key_value()?;
-                if due > now {
-                    return None;
-                }
-                s.due.remove(&(due, seq));
-                let timer = s.timers.get_mut(&id)?;
-                match timer.repeat {
-                    true => {
-                        // An interval's next run counts from the turn's time.
-                        timer.due = now + timer.delay;
-                        timer.seq = s.next_seq;
-                        s.next_seq += 1;
-                        s.due.insert((timer.due, timer.seq), id);
-                        Some((id, true))
-                    }
-                    false => {
-                        s.timers.remove(&id);
-                        Some((id, false))
-                    }
-                }
-            });
-            let Some((id, repeats)) = next else { break };
-            run_callback(vm, id, repeats)?;
-        }
-        // The check phase: the immediates queued before it began.
-        let count = with_state(|s| s.immediates.len());
-        for _ in 0..count {
-            let Some(id) = with_state(|s| s.immediates.pop_front()) else {
-                break;
-            };
-            run_callback(vm, id, false)?;
-        }
-        let (immediates, next_due) = with_state(|s| {
-            let next = s
-                .due
-                .iter()
-                .find(|(_, id)| s.timers.get(id).is_some_and(|t| t.referenced))
-                .map(|(&(due, _), _)| due);
-            (!s.immediates.is_empty(), next)
-        });
-        if immediates {
-            continue;
-        }
-        let Some(due) = next_due else {
+        if done(vm) {
             return Ok(());
-        };
-        let wait = due.saturating_duration_since(Instant::now());
-        if !wait.is_zero() {
-            std::thread::sleep(wait);
         }
+        match turn(vm, &mut done)? {
+            Next::Done | Next::Idle => return Ok(()),
+            Next::Now => {}
+            Next::At(due) => sleep_until(vm, due)?,
+        }
+    }
+}
+
+/// One turn of the loop, without waiting: the timers that are due, then the immediates. The
+/// time of the next turn is returned (`None`: nothing keeps the loop alive), for a host that
+/// waits for other things too (the REPL waits for a key).
+pub fn run_ready(vm: &mut Vm) -> Result<Option<Instant>, Stop> {
+    Ok(match turn(vm, &mut |_| false)? {
+        Next::Done | Next::Idle => None,
+        Next::Now => Some(Instant::now()),
+        Next::At(due) => Some(due),
+    })
+}
+
+/// What follows a turn.
+enum Next {
+    /// `done` held.
+    Done,
+    /// Nothing keeps the loop alive.
+    Idle,
+    /// Immediates are queued: the next turn starts at once.
+    Now,
+    /// The next referenced timer is due then.
+    At(Instant),
+}
+
+fn turn(vm: &mut Vm, done: &mut impl FnMut(&Vm) -> bool) -> Result<Next, Stop> {
+    // The timers phase: every timer due by the phase's start, in order.
+    let now = Instant::now();
+    with_state(|s| s.now = Some(now));
+    loop {
+        let next = with_state(|s| {
+            let (&(due, seq), &id) = s.due.first_key_value()?;
+            if due > now {
+                return None;
+            }
+            s.due.remove(&(due, seq));
+            let timer = s.timers.get_mut(&id)?;
+            match timer.repeat {
+                true => {
+                    // An interval's next run counts from the turn's time.
+                    timer.due = now + timer.delay;
+                    timer.seq = s.next_seq;
+                    s.next_seq += 1;
+                    s.due.insert((timer.due, timer.seq), id);
+                    Some((id, true))
+                }
+                false => {
+                    s.timers.remove(&id);
+                    Some((id, false))
+                }
+            }
+        });
+        let Some((id, repeats)) = next else { break };
+        run_callback(vm, id, repeats)?;
+        if done(vm) {
+            return Ok(Next::Done);
+        }
+    }
+    // The check phase: the immediates queued before it began.
+    let count = with_state(|s| s.immediates.len());
+    for _ in 0..count {
+        let Some(id) = with_state(|s| s.immediates.pop_front()) else {
+            break;
+        };
+        run_callback(vm, id, false)?;
+        if done(vm) {
+            return Ok(Next::Done);
+        }
+    }
+    Ok(with_state(|s| {
+        let next = s
+            .due
+            .iter()
+            .find(|(_, id)| s.timers.get(id).is_some_and(|t| t.referenced))
+            .map(|(&(due, _), _)| due);
+        match (s.immediates.is_empty(), next) {
+            (false, _) => Next::Now,
+            (true, Some(due)) => Next::At(due),
+            (true, None) => Next::Idle,
+        }
+    }))
+}
+
+/// Sleeps until `due`, in slices short enough that an interrupt (Ctrl-C in the REPL) ends the
+/// wait promptly.
+fn sleep_until(vm: &Vm, due: Instant) -> Result<(), Stop> {
+    const SLICE: Duration = Duration::from_millis(50);
+    loop {
+        if vm
+            .termination
+            .interrupt
+            .load(std::sync::atomic::Ordering::Relaxed)
+        {
+            return Err(Stop::Error(JsError::Terminate(
+                kiln_interpreter::vm::INTERRUPTED.into(),
+            )));
+        }
+        let wait = due.saturating_duration_since(Instant::now());
+        if wait.is_zero() {
+            return Ok(());
+        }
+        std::thread::sleep(wait.min(SLICE));
     }
 }

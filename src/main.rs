@@ -8,6 +8,8 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
+mod repl;
+
 /// Kiln allocates many small cells (objects' property vectors, native functions); mimalloc
 /// serves them markedly faster than the system allocator.
 #[global_allocator]
@@ -123,6 +125,12 @@ enum Command {
         #[arg(long)]
         stats: bool,
     },
+    /// Start the interactive REPL (what `kiln` alone does on a terminal).
+    Repl {
+        /// Stop code whose live heap passes this many megabytes.
+        #[arg(long, value_name = "MB", value_parser = parse_heap_limit)]
+        heap_limit: Option<usize>,
+    },
     /// Print the bytecode of every function in a script or a cache file: registers, constants,
     /// jump targets and source positions.
     Disasm {
@@ -175,6 +183,10 @@ fn main() -> ExitCode {
             stats,
         } => compile(&file, cache.as_deref(), module, stats),
         Command::Disasm { file, module } => disasm(&file, module),
+        Command::Repl { heap_limit } => repl::run(RunFlags {
+            heap_limit,
+            ..RunFlags::default()
+        }),
     }
 }
 
@@ -391,12 +403,7 @@ fn run_without_command(
         Some((file, rest)) if file == "-" => run(Input::Stdin, None, rest, flags),
         Some((file, rest)) => run(Input::File(PathBuf::from(file)), None, rest, flags),
         None if !std::io::stdin().is_terminal() => run(Input::Stdin, None, &[], flags),
-        None => {
-            eprintln!(
-                "kiln: no program to run (the interactive REPL is not built yet); try `kiln run FILE`, `kiln -e CODE` or `kiln --help`"
-            );
-            ExitCode::from(9)
-        }
+        None => repl::run(flags),
     }
 }
 
@@ -515,21 +522,7 @@ fn run(input: Input, cache: Option<&Path>, args: &[String], flags: RunFlags) -> 
             cache.display()
         );
     }
-    let mut runtime = Runtime::new();
-    runtime.vm.set_gc_stress(flags.gc_stress);
-    runtime.set_heap_limit(flags.heap_limit);
-    let executable =
-        std::env::current_exe().map_or_else(|_| "kiln".to_string(), |p| p.display().to_string());
-    let argv: Vec<String> = std::iter::once(executable)
-        .chain(argv1)
-        .chain(args.iter().cloned())
-        .collect();
-    kiln::process::install(&mut runtime.vm, &argv);
-    kiln::event_loop::install(&mut runtime.vm);
-    kiln::web::install(&mut runtime.vm);
-    if source_type == SourceType::Script {
-        kiln::commonjs::install(&mut runtime.vm, &name);
-    }
+    let mut runtime = host_runtime(&flags, argv1, args, &name, source_type);
     let started = Instant::now();
     let result = script.run_in_this_context(&mut runtime);
     let result = match result {
@@ -583,17 +576,53 @@ fn run(input: Input, cache: Option<&Path>, args: &[String], flags: RunFlags) -> 
     }
 }
 
+/// A runtime with the command line's host on its global: `process` (`argv`: this executable,
+/// then `argv1` and `args`), the event loop, the web basics and, for a script, CommonJS
+/// `require` relative to `name`.
+fn host_runtime(
+    flags: &RunFlags,
+    argv1: Option<String>,
+    args: &[String],
+    name: &str,
+    source_type: SourceType,
+) -> Runtime {
+    let mut runtime = Runtime::new();
+    runtime.vm.set_gc_stress(flags.gc_stress);
+    runtime.set_heap_limit(flags.heap_limit);
+    let executable =
+        std::env::current_exe().map_or_else(|_| "kiln".to_string(), |p| p.display().to_string());
+    let argv: Vec<String> = std::iter::once(executable)
+        .chain(argv1)
+        .chain(args.iter().cloned())
+        .collect();
+    kiln::process::install(&mut runtime.vm, &argv);
+    kiln::event_loop::install(&mut runtime.vm);
+    kiln::web::install(&mut runtime.vm);
+    if source_type == SourceType::Script {
+        kiln::commonjs::install(&mut runtime.vm, name);
+    }
+    runtime
+}
+
 /// After the main program: unhandled rejections left by its microtasks, then the event loop.
 fn finish_run(runtime: &mut Runtime) -> Result<(), kiln::Error> {
-    use kiln::event_loop::{Stop, after_task, run};
-    match after_task(&mut runtime.vm).and_then(|()| run(&mut runtime.vm)) {
-        Ok(()) => Ok(()),
-        Err(Stop::Error(e)) => Err(runtime.error(e)),
-        Err(Stop::UnhandledRejection(reason)) => {
+    use kiln::event_loop::{after_task, run};
+    after_task(&mut runtime.vm)
+        .and_then(|()| run(&mut runtime.vm))
+        .map_err(|stop| stop_error(runtime, stop))
+}
+
+/// Why the event loop stopped, as an error of the run. An unhandled rejection is reported
+/// here; its error is [`UNHANDLED_REJECTION`], which [`report_uncaught`] does not repeat.
+fn stop_error(runtime: &mut Runtime, stop: kiln::event_loop::Stop) -> kiln::Error {
+    use kiln::event_loop::Stop;
+    match stop {
+        Stop::Error(e) => runtime.error(e),
+        Stop::UnhandledRejection(reason) => {
             let shown = describe_error(&mut runtime.vm, reason);
             eprintln!("Uncaught (in promise) {shown}");
             eprintln!("kiln: a promise was rejected and no handler was attached");
-            Err(kiln::Error::Terminated(UNHANDLED_REJECTION.into()))
+            kiln::Error::Terminated(UNHANDLED_REJECTION.into())
         }
     }
 }

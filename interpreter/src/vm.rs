@@ -30,6 +30,9 @@ pub type JsResult<T> = Result<T, JsError>;
 /// The reason of the termination a heap over its limit causes.
 pub const HEAP_LIMIT_EXCEEDED: &str = "Heap limit exceeded";
 
+/// The reason of the termination the interrupt flag causes ([`crate::limits::Termination`]).
+pub const INTERRUPTED: &str = "Script execution was interrupted";
+
 /// The host's `import()` for code it marked: `(vm, host-defined value, specifier, attributes)`,
 /// the specifier a string and the attributes a null-prototype object of strings.
 pub type DynamicImportHook = fn(&mut Vm, Value, Value, Value) -> JsResult<Value>;
@@ -912,9 +915,7 @@ impl Vm {
         }
         if self.termination.ticks & 0x3FF == 0 {
             if self.termination.interrupt.load(Ordering::Relaxed) {
-                return Err(JsError::Terminate(
-                    "Script execution was interrupted".into(),
-                ));
+                return Err(JsError::Terminate(INTERRUPTED.into()));
             }
             if let Some(deadline) = self.termination.deadline
                 && std::time::Instant::now() >= deadline
