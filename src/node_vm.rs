@@ -15,6 +15,7 @@ use kiln_interpreter::builtins::{array_buffer, typed_array};
 use kiln_interpreter::heap::ObjRef;
 use kiln_interpreter::heap::Traced;
 use kiln_interpreter::object::{HostObject, NativeFn, Object, ObjectKind, PropertyKey, attrs};
+use kiln_interpreter::typed_array_object;
 use kiln_interpreter::{JsError, JsResult, Value, Vm};
 use std::rc::Rc;
 
@@ -253,14 +254,14 @@ fn view_bytes(vm: &mut Vm, v: Value, name: &str) -> JsResult<Vec<u8>> {
         match &vm.obj(o).kind {
             ObjectKind::TypedArray(ta) => {
                 let ta = **ta;
-                let len = typed_array::length_of(vm, &ta).unwrap_or(0) * ta.element.size();
-                if let Some(b) = array_buffer::buffer_data(vm, ta.buffer) {
+                let len = typed_array_object::length_of(vm, &ta).unwrap_or(0) * ta.element.size();
+                if let Some(b) = typed_array_object::buffer_data(vm, ta.buffer) {
                     return Ok(b.bytes.to_vec(ta.byte_offset..ta.byte_offset + len));
                 }
             }
             ObjectKind::DataView(view) => {
                 let view = **view;
-                if let Some(b) = array_buffer::buffer_data(vm, view.buffer) {
+                if let Some(b) = typed_array_object::buffer_data(vm, view.buffer) {
                     let end = view
                         .byte_length
                         .map_or(b.bytes.len(), |n| view.byte_offset + n)

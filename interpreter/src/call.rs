@@ -189,7 +189,7 @@ impl Vm {
             }
             ObjectKind::Proxy { callable: true, .. } => {
                 self.check_stack()?;
-                crate::builtins::proxy::call(self, o, this, args)
+                crate::proxy_object::call(self, o, this, args)
             }
             _ => {
                 let text = self.describe(f);
@@ -291,9 +291,7 @@ impl Vm {
                 }
                 self.construct(target.value(), &all, new_target)
             }
-            ObjectKind::Proxy { .. } => {
-                crate::builtins::proxy::construct(self, o, args, new_target)
-            }
+            ObjectKind::Proxy { .. } => crate::proxy_object::construct(self, o, args, new_target),
             _ => Err(self.type_error("not a constructor")),
         }
     }

@@ -3,7 +3,6 @@
 //! \[\[Delete\]\], \[\[OwnPropertyKeys\]\], \[\[GetPrototypeOf\]\], \[\[SetPrototypeOf\]\], \[\[IsExtensible\]\],
 //! \[\[PreventExtensions\]\], over shapes, dictionaries and elements.
 
-use crate::builtins::typed_array;
 use crate::context;
 use crate::heap::ObjRef;
 use crate::object::{
@@ -474,11 +473,11 @@ impl Vm {
     /// \[\[GetOwnProperty\]\]
     pub fn get_own_property(&mut self, o: ObjRef, key: PropertyKey) -> JsResult<Option<Property>> {
         if self.proxy_parts(o).is_some() {
-            return crate::builtins::proxy::get_own_property(self, o, key);
+            return crate::proxy_object::get_own_property(self, o, key);
         }
-        if let Some(found) = typed_array::exotic_get_own(self, o, key) {
+        if let Some(found) = crate::typed_array_object::exotic_get_own(self, o, key) {
             // The elements of a view of an immutable buffer are read-only and fixed.
-            let flags = if typed_array::is_immutable_view(self, o) {
+            let flags = if crate::typed_array_object::is_immutable_view(self, o) {
                 attrs::ENUMERABLE
             } else {
                 attrs::DEFAULT
@@ -542,9 +541,9 @@ impl Vm {
         desc: Descriptor,
     ) -> JsResult<bool> {
         if self.proxy_parts(o).is_some() {
-            return crate::builtins::proxy::define_own_property(self, o, key, desc);
+            return crate::proxy_object::define_own_property(self, o, key, desc);
         }
-        if let Some(result) = typed_array::exotic_define(self, o, key, &desc) {
+        if let Some(result) = crate::typed_array_object::exotic_define(self, o, key, &desc) {
             return result;
         }
         if let Some(sandbox) = context::sandbox_of(self, o)
@@ -833,9 +832,9 @@ impl Vm {
         }
         loop {
             if self.proxy_parts(cur).is_some() {
-                return crate::builtins::proxy::has(self, cur, key);
+                return crate::proxy_object::has(self, cur, key);
             }
-            if let Some(found) = typed_array::exotic_has(self, cur, key) {
+            if let Some(found) = crate::typed_array_object::exotic_has(self, cur, key) {
                 return Ok(found);
             }
             if let Some(sandbox) = context::sandbox_of(self, cur)
@@ -858,7 +857,7 @@ impl Vm {
         let mut cur = o;
         loop {
             if self.proxy_parts(cur).is_some() {
-                return crate::builtins::proxy::get(self, cur, key, receiver);
+                return crate::proxy_object::get(self, cur, key, receiver);
             }
             if let Some(sandbox) = context::sandbox_of(self, cur)
                 && context::sandbox_has(self, sandbox, key)?
@@ -870,7 +869,7 @@ impl Vm {
             let found = match self.own_property_raw(cur, key) {
                 Some(p) if !matches!(self.obj(cur).kind, ObjectKind::Arguments { .. }) => Some(p),
                 _ => {
-                    if let Some(found) = typed_array::exotic_get_own(self, cur, key) {
+                    if let Some(found) = crate::typed_array_object::exotic_get_own(self, cur, key) {
                         // 10.4.5.4: a numeric key never reaches the prototype.
                         return Ok(found.unwrap_or(Value::UNDEFINED));
                     }
@@ -956,23 +955,23 @@ impl Vm {
         let mut cur = o;
         let own_desc = loop {
             if self.proxy_parts(cur).is_some() {
-                return crate::builtins::proxy::set(self, cur, key, value, receiver);
+                return crate::proxy_object::set(self, cur, key, value, receiver);
             }
             // 10.4.5.5 [[Set]] of a typed array for a numeric key.
-            if typed_array::typed_array(self, cur).is_some()
+            if crate::typed_array_object::typed_array(self, cur).is_some()
                 && let Some(index) =
                     crate::abstract_ops::type_conversion::canonical_numeric_index_string(self, key)
             {
                 if receiver == cur.value() {
-                    if typed_array::is_immutable_view(self, cur)
-                        && typed_array::exotic_has(self, cur, key) == Some(true)
+                    if crate::typed_array_object::is_immutable_view(self, cur)
+                        && crate::typed_array_object::exotic_has(self, cur, key) == Some(true)
                     {
                         return Ok(false);
                     }
-                    typed_array::set_element(self, cur, index, value)?;
+                    crate::typed_array_object::set_element(self, cur, index, value)?;
                     return Ok(true);
                 }
-                if !typed_array::exotic_has(self, cur, key).unwrap_or(false) {
+                if !crate::typed_array_object::exotic_has(self, cur, key).unwrap_or(false) {
                     return Ok(true);
                 }
             }
@@ -1121,12 +1120,12 @@ impl Vm {
     /// \[\[Delete\]\]
     pub fn delete(&mut self, o: ObjRef, key: PropertyKey) -> JsResult<bool> {
         if self.proxy_parts(o).is_some() {
-            return crate::builtins::proxy::delete(self, o, key);
+            return crate::proxy_object::delete(self, o, key);
         }
         if let Some(found) = self.namespace_lookup(o, key) {
             return Ok(found.is_none());
         }
-        if let Some(deletable) = typed_array::exotic_delete(self, o, key) {
+        if let Some(deletable) = crate::typed_array_object::exotic_delete(self, o, key) {
             return Ok(deletable);
         }
         if let Some(sandbox) = context::sandbox_of(self, o)
@@ -1156,7 +1155,7 @@ impl Vm {
     /// \[\[OwnPropertyKeys\]\]: indices ascending, then strings and symbols in creation order.
     pub fn own_property_keys(&mut self, o: ObjRef) -> JsResult<Vec<PropertyKey>> {
         if self.proxy_parts(o).is_some() {
-            return crate::builtins::proxy::own_keys(self, o);
+            return crate::proxy_object::own_keys(self, o);
         }
         let mut keys = Vec::new();
         let object = self.obj(o);
@@ -1168,7 +1167,7 @@ impl Vm {
             keys.extend((0..len).map(PropertyKey::Index));
         }
         if let ObjectKind::TypedArray(_) = object.kind {
-            keys.extend(typed_array::exotic_index_keys(self, o));
+            keys.extend(crate::typed_array_object::exotic_index_keys(self, o));
         }
         let object = self.obj(o);
         match &object.elements {
@@ -1213,7 +1212,7 @@ impl Vm {
     /// \[\[GetPrototypeOf\]\]
     pub fn get_prototype_of(&mut self, o: ObjRef) -> JsResult<Option<ObjRef>> {
         if self.proxy_parts(o).is_some() {
-            return crate::builtins::proxy::get_prototype_of(self, o);
+            return crate::proxy_object::get_prototype_of(self, o);
         }
         Ok(self.obj(o).proto)
     }
@@ -1221,7 +1220,7 @@ impl Vm {
     /// \[\[SetPrototypeOf\]\] (10.1.2.1 OrdinarySetPrototypeOf)
     pub fn set_prototype_of(&mut self, o: ObjRef, proto: Option<ObjRef>) -> JsResult<bool> {
         if self.proxy_parts(o).is_some() {
-            return crate::builtins::proxy::set_prototype_of(self, o, proto);
+            return crate::proxy_object::set_prototype_of(self, o, proto);
         }
         let current = self.obj(o).proto;
         if current == proto {
@@ -1287,7 +1286,7 @@ impl Vm {
     /// \[\[IsExtensible\]\]
     pub fn is_extensible(&mut self, o: ObjRef) -> JsResult<bool> {
         if self.proxy_parts(o).is_some() {
-            return crate::builtins::proxy::is_extensible(self, o);
+            return crate::proxy_object::is_extensible(self, o);
         }
         Ok(self.obj(o).extensible)
     }
@@ -1295,7 +1294,7 @@ impl Vm {
     /// \[\[PreventExtensions\]\]
     pub fn prevent_extensions(&mut self, o: ObjRef) -> JsResult<bool> {
         if self.proxy_parts(o).is_some() {
-            return crate::builtins::proxy::prevent_extensions(self, o);
+            return crate::proxy_object::prevent_extensions(self, o);
         }
         self.obj_mut(o).extensible = false;
         Ok(true)

@@ -10,6 +10,7 @@ use crate::limits::BULK_BYTES;
 use crate::object::{Object, ObjectKind, PropertyKey, attrs};
 use crate::shared_memory::SharedBlock;
 use crate::slots::{BufferData, Bytes};
+use crate::typed_array_object::{buffer_data, buffer_data_mut, is_immutable};
 use crate::value::Value;
 use crate::vm::{JsResult, Vm};
 use std::sync::Arc;
@@ -178,20 +179,6 @@ pub fn init(vm: &mut Vm) {
 }
 
 /// The buffer slots of `o`, if it is an ArrayBuffer or SharedArrayBuffer.
-pub fn buffer_data(vm: &Vm, o: ObjRef) -> Option<&BufferData> {
-    match &vm.obj(o).kind {
-        ObjectKind::ArrayBuffer(b) => Some(b),
-        _ => None,
-    }
-}
-
-pub fn buffer_data_mut(vm: &mut Vm, o: ObjRef) -> Option<&mut BufferData> {
-    match &mut vm.obj_mut(o).kind {
-        ObjectKind::ArrayBuffer(b) => Some(b),
-        _ => None,
-    }
-}
-
 /// The Shared Data Block of a SharedArrayBuffer, to hand to another agent.
 pub fn shared_block(vm: &Vm, o: ObjRef) -> Option<Arc<SharedBlock>> {
     match &buffer_data(vm, o)?.bytes {
@@ -218,11 +205,6 @@ pub fn new_shared(vm: &mut Vm, block: Arc<SharedBlock>) -> ObjRef {
 /// IsDetachedBuffer (a non-buffer counts as detached, which the verifier-free callers rely on).
 pub fn is_detached(vm: &Vm, buffer: ObjRef) -> bool {
     buffer_data(vm, buffer).is_none_or(|b| b.detached)
-}
-
-/// IsImmutableBuffer (false for a non-buffer).
-pub fn is_immutable(vm: &Vm, buffer: ObjRef) -> bool {
-    buffer_data(vm, buffer).is_some_and(|b| b.immutable)
 }
 
 /// The TypeError of a write through a view of an immutable buffer.

@@ -3,13 +3,13 @@
 //! may be using at the same moment; `wait` blocks the thread, `waitAsync` settles its promise
 //! from the job loop (`settle_async_waits`). See `shared_memory.rs` for why this is sound.
 
-use super::array_buffer::{buffer_data, buffer_data_mut, shared_block};
-use super::typed_array::{self, Element};
+use super::array_buffer::shared_block;
 use super::{arg, promise};
 use crate::abstract_ops::type_conversion;
 use crate::object::{PropertyKey, attrs};
 use crate::shared_memory::{SharedBlock, WaitInbox, WaiterList};
 use crate::slots::{ElementType, TypedArrayData};
+use crate::typed_array_object::{Element, buffer_data, buffer_data_mut};
 use crate::value::Value;
 use crate::vm::{JsResult, Vm};
 use std::sync::{Arc, MutexGuard};
@@ -44,10 +44,13 @@ pub fn init(vm: &mut Vm) {
 
 /// 25.4.3.1 ValidateIntegerTypedArray
 fn validate_integer_array(vm: &mut Vm, v: Value, waitable: bool) -> JsResult<TypedArrayData> {
-    let Some(ta) = v.as_object().and_then(|o| typed_array::typed_array(vm, o)) else {
+    let Some(ta) = v
+        .as_object()
+        .and_then(|o| crate::typed_array_object::typed_array(vm, o))
+    else {
         return Err(vm.type_error("Atomics operations need an integer typed array"));
     };
-    if typed_array::length_of(vm, &ta).is_none() {
+    if crate::typed_array_object::length_of(vm, &ta).is_none() {
         return Err(vm.type_error("The typed array is detached or out of bounds"));
     }
     let ok = if waitable {
@@ -70,7 +73,7 @@ fn validate_integer_array(vm: &mut Vm, v: Value, waitable: bool) -> JsResult<Typ
 /// view of an immutable buffer is a TypeError before any argument is read.
 fn validate_integer_array_for_write(vm: &mut Vm, v: Value) -> JsResult<TypedArrayData> {
     if let Some(o) = v.as_object()
-        && typed_array::is_immutable_view(vm, o)
+        && crate::typed_array_object::is_immutable_view(vm, o)
     {
         return Err(super::array_buffer::immutable_write_error(
             vm,
@@ -82,7 +85,7 @@ fn validate_integer_array_for_write(vm: &mut Vm, v: Value) -> JsResult<TypedArra
 
 /// 25.4.3.2 ValidateAtomicAccess: the byte index of element `index`.
 fn validate_access(vm: &mut Vm, ta: &TypedArrayData, index: Value) -> JsResult<usize> {
-    let len = typed_array::length_of(vm, ta).unwrap_or(0);
+    let len = crate::typed_array_object::length_of(vm, ta).unwrap_or(0);
     let i = vm.to_index(index)?;
     if i >= len as u64 {
         return Err(vm.range_error("Atomics: the index is out of range"));
@@ -92,7 +95,7 @@ fn validate_access(vm: &mut Vm, ta: &TypedArrayData, index: Value) -> JsResult<u
 
 /// 25.4.3.5 RevalidateAtomicAccess (user code may have shrunk or detached the buffer).
 fn revalidate(vm: &mut Vm, ta: &TypedArrayData, byte_index: usize) -> JsResult<()> {
-    let Some(len) = typed_array::length_of(vm, ta) else {
+    let Some(len) = crate::typed_array_object::length_of(vm, ta) else {
         return Err(vm.type_error("The typed array is detached or out of bounds"));
     };
     if byte_index >= ta.byte_offset + len * ta.element.size() {
@@ -105,7 +108,7 @@ fn revalidate(vm: &mut Vm, ta: &TypedArrayData, byte_index: usize) -> JsResult<(
 fn operand(vm: &mut Vm, ty: ElementType, v: Value) -> JsResult<(Element, Value)> {
     if ty.is_bigint() {
         let b = type_conversion::to_bigint(vm, v)?;
-        let bits = typed_array::low_64_bits(&b);
+        let bits = crate::typed_array_object::low_64_bits(&b);
         let value = vm.new_bigint(b);
         Ok((Element::BigInt(bits), value))
     } else {
@@ -146,13 +149,13 @@ fn atomically<R>(vm: &mut Vm, ta: &TypedArrayData, f: impl FnOnce(&mut Vm) -> R)
 
 fn element_bits(ty: ElementType, e: Element) -> u64 {
     let mut raw = [0u8; 8];
-    typed_array::encode(ty, e, true, &mut raw);
+    crate::typed_array_object::encode(ty, e, true, &mut raw);
     u64::from_le_bytes(raw)
 }
 
 fn bits_value(vm: &mut Vm, ty: ElementType, bits: u64) -> Value {
-    let e = typed_array::decode(ty, &bits.to_le_bytes(), true);
-    typed_array::element_value(vm, ty, e)
+    let e = crate::typed_array_object::decode(ty, &bits.to_le_bytes(), true);
+    crate::typed_array_object::element_value(vm, ty, e)
 }
 
 /// 25.4.3.17 AtomicReadModifyWrite: stores `op(old, operand)` and returns the old value.
@@ -272,7 +275,7 @@ fn do_wait(vm: &mut Vm, args: &[Value], is_async: bool) -> JsResult<Value> {
     // 5-7. The expected value and the timeout in milliseconds (NaN waits forever).
     let expected = if ta.element.is_bigint() {
         let b = type_conversion::to_bigint(vm, arg(args, 2))?;
-        typed_array::low_64_bits(&b)
+        crate::typed_array_object::low_64_bits(&b)
     } else {
         u64::from(vm.to_int32(arg(args, 2))? as u32)
     };

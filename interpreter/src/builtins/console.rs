@@ -733,10 +733,10 @@ fn inspect_at(vm: &mut Vm, v: Value, depth: usize, seen: &mut Vec<ObjRef>) -> St
         }
         ObjectKind::TypedArray(ta) => {
             let ta = **ta;
-            let len = super::typed_array::length_of(vm, &ta).unwrap_or(0);
+            let len = crate::typed_array_object::length_of(vm, &ta).unwrap_or(0);
             let mut parts: Vec<String> = (0..len.min(100))
                 .map(|i| {
-                    let v = super::typed_array::get_element(vm, &ta, i as f64);
+                    let v = crate::typed_array_object::get_element(vm, &ta, i as f64);
                     inspect_at(vm, v, depth + 1, seen)
                 })
                 .collect();

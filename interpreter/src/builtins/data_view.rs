@@ -1,12 +1,12 @@
 //! 25.3 DataView objects: typed reads and writes at any byte offset, in either byte order.
 
 use super::arg;
-use super::array_buffer::{self, buffer_data, buffer_data_mut};
-use super::typed_array;
+use super::array_buffer;
 use crate::heap::ObjRef;
 use crate::object::{Object, ObjectKind, PropertyKey, attrs};
 use crate::slots::ElementType;
 use crate::slots::ViewData;
+use crate::typed_array_object::{buffer_data, buffer_data_mut};
 use crate::value::Value;
 use crate::vm::{JsResult, Vm};
 
@@ -175,28 +175,28 @@ fn get_value<const T: usize>(vm: &mut Vm, this: Value, args: &[Value]) -> JsResu
     let little = vm.to_boolean(arg(args, 1));
     let at = view_index(vm, &view, index, ty.size())?;
     let e = buffer_data(vm, view.buffer)
-        .map(|d| typed_array::decode(ty, &d.bytes.to_vec(at..at + ty.size()), little))
-        .unwrap_or(typed_array::Element::Number(0.0));
-    Ok(typed_array::element_value(vm, ty, e))
+        .map(|d| crate::typed_array_object::decode(ty, &d.bytes.to_vec(at..at + ty.size()), little))
+        .unwrap_or(crate::typed_array_object::Element::Number(0.0));
+    Ok(crate::typed_array_object::element_value(vm, ty, e))
 }
 
 /// 25.3.1.6 SetViewValue, for the accessor numbered `T`.
 fn set_value<const T: usize>(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
     let (_, name, ty) = ACCESSORS[T];
     let view = this_view(vm, this, name)?;
-    if array_buffer::is_immutable(vm, view.buffer) {
+    if crate::typed_array_object::is_immutable(vm, view.buffer) {
         return Err(array_buffer::immutable_write_error(
             vm,
             &format!("perform DataView.prototype.{name}"),
         ));
     }
     let index = vm.to_index(arg(args, 0))?;
-    let e = typed_array::to_element(vm, ty, arg(args, 1))?;
+    let e = crate::typed_array_object::to_element(vm, ty, arg(args, 1))?;
     let little = vm.to_boolean(arg(args, 2));
     let at = view_index(vm, &view, index, ty.size())?;
     if let Some(d) = buffer_data_mut(vm, view.buffer) {
         d.bytes.with_mut(at..at + ty.size(), |out| {
-            typed_array::encode(ty, e, little, out)
+            crate::typed_array_object::encode(ty, e, little, out)
         });
     }
     Ok(Value::UNDEFINED)

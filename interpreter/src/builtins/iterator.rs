@@ -164,8 +164,8 @@ pub(crate) fn array_iterator_step(vm: &mut Vm, o: ObjRef) -> JsResult<Option<Val
     let target = object.as_object().expect("an object");
     let len = if let ObjectKind::Array = vm.obj(target).kind {
         u64::from(vm.obj(target).length)
-    } else if let Some(ta) = super::typed_array::typed_array(vm, target) {
-        match super::typed_array::length_of(vm, &ta) {
+    } else if let Some(ta) = crate::typed_array_object::typed_array(vm, target) {
+        match crate::typed_array_object::length_of(vm, &ta) {
             Some(len) => len as u64,
             None => {
                 return Err(

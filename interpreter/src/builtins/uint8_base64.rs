@@ -41,7 +41,7 @@ struct Decoded {
 /// ValidateUint8Array: the array and its current bytes' location.
 fn this_uint8(vm: &mut Vm, this: Value, method: &str) -> JsResult<(ObjRef, TypedArrayData)> {
     if let Some(o) = this.as_object()
-        && let Some(ta) = typed_array::typed_array(vm, o)
+        && let Some(ta) = crate::typed_array_object::typed_array(vm, o)
         && ta.element == ElementType::Uint8
     {
         return Ok((o, ta));
@@ -53,10 +53,10 @@ fn this_uint8(vm: &mut Vm, this: Value, method: &str) -> JsResult<(ObjRef, Typed
 
 /// GetUint8ArrayBytes
 fn bytes_of(vm: &mut Vm, ta: &TypedArrayData) -> JsResult<Vec<u8>> {
-    let Some(len) = typed_array::length_of(vm, ta) else {
+    let Some(len) = crate::typed_array_object::length_of(vm, ta) else {
         return Err(vm.type_error("The Uint8Array is detached or out of bounds"));
     };
-    Ok(super::array_buffer::buffer_data(vm, ta.buffer)
+    Ok(crate::typed_array_object::buffer_data(vm, ta.buffer)
         .map(|d| d.bytes.to_vec(ta.byte_offset..ta.byte_offset + len))
         .unwrap_or_default())
 }
@@ -303,7 +303,7 @@ fn to_base64(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
         }
         None => false,
     };
-    if let Some(len) = typed_array::length_of(vm, &ta) {
+    if let Some(len) = crate::typed_array_object::length_of(vm, &ta) {
         vm.check_string_length((len.div_ceil(3) * 4) as f64)?;
     }
     let bytes = bytes_of(vm, &ta)?;
@@ -342,7 +342,7 @@ const HEX_DIGITS: &[u8; 16] = b"0123456789abcdef";
 /// Uint8Array.prototype.toHex ( )
 fn to_hex(vm: &mut Vm, this: Value, _: &[Value]) -> JsResult<Value> {
     let (_, ta) = this_uint8(vm, this, "toHex")?;
-    if let Some(len) = typed_array::length_of(vm, &ta) {
+    if let Some(len) = crate::typed_array_object::length_of(vm, &ta) {
         vm.check_string_length(len as f64 * 2.0)?;
     }
     let bytes = bytes_of(vm, &ta)?;
@@ -360,7 +360,12 @@ fn to_hex(vm: &mut Vm, this: Value, _: &[Value]) -> JsResult<Value> {
 /// Writes the decoded bytes into the array and returns `{ read, written }`, or throws.
 fn finish_set(vm: &mut Vm, ta: &TypedArrayData, decoded: Decoded, what: &str) -> JsResult<Value> {
     for (i, &b) in decoded.bytes.iter().enumerate() {
-        typed_array::write(vm, ta, i, typed_array::Element::Number(f64::from(b)));
+        crate::typed_array_object::write(
+            vm,
+            ta,
+            i,
+            crate::typed_array_object::Element::Number(f64::from(b)),
+        );
     }
     if decoded.error {
         return Err(vm.syntax_error(&format!("The string is not valid {what}")));
@@ -375,7 +380,7 @@ fn finish_set(vm: &mut Vm, ta: &TypedArrayData, decoded: Decoded, what: &str) ->
 }
 
 fn current_length(vm: &mut Vm, ta: &TypedArrayData) -> JsResult<usize> {
-    match typed_array::length_of(vm, ta) {
+    match crate::typed_array_object::length_of(vm, ta) {
         Some(len) => Ok(len),
         None => Err(vm.type_error("The Uint8Array is detached or out of bounds")),
     }
@@ -384,7 +389,7 @@ fn current_length(vm: &mut Vm, ta: &TypedArrayData) -> JsResult<usize> {
 /// Uint8Array.prototype.setFromBase64 ( string [ , options ] )
 fn set_from_base64(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
     let (_, ta) = this_uint8(vm, this, "setFromBase64")?;
-    if super::array_buffer::is_immutable(vm, ta.buffer) {
+    if crate::typed_array_object::is_immutable(vm, ta.buffer) {
         return Err(super::array_buffer::immutable_write_error(
             vm,
             "perform Uint8Array.prototype.setFromBase64",
@@ -402,7 +407,7 @@ fn set_from_base64(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> 
 /// Uint8Array.prototype.setFromHex ( string )
 fn set_from_hex(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
     let (_, ta) = this_uint8(vm, this, "setFromHex")?;
-    if super::array_buffer::is_immutable(vm, ta.buffer) {
+    if crate::typed_array_object::is_immutable(vm, ta.buffer) {
         return Err(super::array_buffer::immutable_write_error(
             vm,
             "perform Uint8Array.prototype.setFromHex",
