@@ -11,6 +11,27 @@ use kiln_parser::ast::*;
 impl<'a> Compiler<'a> {
     /// Evaluates a class into `dst`. `name` names an anonymous class.
     pub fn class(&mut self, c: &'a Class<'a>, dst: Reg, name: Option<u32>) -> CompileResult<()> {
+        // The parser accepts the decorators proposal's syntax; running it is not implemented, and
+        // a class without its decorators would be a different program.
+        if let Some(d) = c.decorators.first().or_else(|| {
+            c.body.iter().find_map(|e| match e {
+                ClassElement::Method(m) => m.decorators.first(),
+                ClassElement::Field(f) => f.decorators.first(),
+                ClassElement::StaticBlock(_) => None,
+            })
+        }) {
+            return super::error("decorators are not supported yet", d.span);
+        }
+        if let Some(ClassElement::Field(f)) = c
+            .body
+            .iter()
+            .find(|e| matches!(e, ClassElement::Field(f) if f.is_accessor))
+        {
+            return super::error(
+                "auto-accessors (`accessor` fields) are not supported yet",
+                f.span,
+            );
+        }
         let mark = self.f.mark();
         self.at(c.span);
         let outer = self.enter_scope(node(c, 0), &[])?;
