@@ -714,3 +714,56 @@ fn eval_and_stdin_run_as_modules_with_module() {
     let out = kiln_with_stdin(&["--module"], "export const x = 1; console.log(x)");
     assert_eq!(stdout(&out), "1\n");
 }
+
+/// Auto-accessors (decorators proposal) run: a getter/setter pair on the prototype or the class
+/// over private storage that each instance (or the class) gets where the field would be.
+#[test]
+fn auto_accessors_run() {
+    let path = temp_file(
+        "accessors.js",
+        br#"class C {
+  accessor x = 1;
+  static accessor #s = 's';
+  accessor #p = 'p';
+  accessor ['k' + 1] = function () {};
+  static s() { return C.#s; }
+  p(v) { this.#p = v; return this.#p; }
+}
+const c = new C();
+c.x = 2;
+const d = Object.getOwnPropertyDescriptor(C.prototype, 'x');
+console.log(c.x, new C().x, Object.hasOwn(c, 'x'), d.get.name, d.set.name, d.set.length);
+console.log(C.s(), c.p('q'), new C().p('r'), c.k1.name);
+try { d.get.call({}); } catch (e) { console.log(e.constructor.name); }
+class E { a = this.x; accessor x = 1; }
+try { new E(); } catch (e) { console.log(e.constructor.name); }
+"#,
+    );
+    let out = kiln(&["run", path.to_str().unwrap()]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        "2 1 false get x set x 1\ns q r k1\nTypeError\nTypeError\n"
+    );
+}
+
+/// Decorators parse but do not run yet: a decorated class is a SyntaxError, not a class
+/// quietly missing its decorators.
+#[test]
+fn decorated_classes_are_rejected_at_compile_time() {
+    let path = temp_file(
+        "decorated.js",
+        b"function dec() {}\nclass C { @dec m() {} }\n",
+    );
+    let out = kiln(&["run", path.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("decorated.js:2:11: SyntaxError: decorators are not supported yet"),
+        "{stderr}"
+    );
+}

@@ -159,9 +159,20 @@ pub const TAG_BODY: usize = 2;
 pub const TAG_INSTANCE_FIELDS: usize = 1;
 pub const TAG_STATIC_FIELDS: usize = 2;
 pub const TAG_LOOP_BODY: usize = 1;
+/// On a `FieldDefinition` with `accessor`: its synthetic getter and setter.
+pub const TAG_ACCESSOR_GET: usize = 1;
+pub const TAG_ACCESSOR_SET: usize = 2;
+
+/// The private name under which the auto-accessor at `index` in its class body keeps its value.
+/// It starts with a digit, so no `#name` in the source can refer to it.
+pub fn accessor_storage(index: usize) -> String {
+    format!("{index} accessor storage")
+}
 
 pub struct Analyzer<'a> {
     tree: ScopeTree<'a>,
+    /// Names the analysis makes up (see [`accessor_storage`]).
+    names: &'a bumpalo::Bump,
     current: ScopeId,
     /// While hoisting: the lexically declared names of each enclosing block, (functions, the
     /// others), innermost last.
@@ -179,7 +190,12 @@ pub enum CodeKind {
     },
 }
 
-pub fn analyze<'a>(program: &Program<'a>, kind: CodeKind) -> ScopeTree<'a> {
+/// Analyses `program`; names it makes up are allocated in `names`.
+pub fn analyze<'a>(
+    program: &Program<'a>,
+    kind: CodeKind,
+    names: &'a bumpalo::Bump,
+) -> ScopeTree<'a> {
     let (scope_kind, strict) = match kind {
         CodeKind::Script => (ScopeKind::Script, program.strict),
         CodeKind::Module => (ScopeKind::Module, true),
@@ -187,6 +203,7 @@ pub fn analyze<'a>(program: &Program<'a>, kind: CodeKind) -> ScopeTree<'a> {
     };
     let mut a = Analyzer {
         tree: ScopeTree::default(),
+        names,
         current: ScopeId(0),
         block_lexicals: Vec::new(),
     };
@@ -1122,6 +1139,14 @@ impl<'a> Analyzer<'a> {
                 self.declare(id, p.name, BindingKind::PrivateName);
             }
         }
+        for (i, element) in c.body.iter().enumerate() {
+            if let ClassElement::Field(f) = element
+                && f.is_accessor
+            {
+                let name = self.names.alloc_str(&accessor_storage(i));
+                self.declare(id, name, BindingKind::PrivateName);
+            }
+        }
         let computed_fields = c
             .body
             .iter()
@@ -1158,6 +1183,24 @@ impl<'a> Analyzer<'a> {
         for element in c.body {
             if let ClassElement::Method(m) = element {
                 self.method(m.value);
+            }
+        }
+        // An auto-accessor's getter and setter read and write its storage on `this`.
+        for (i, element) in c.body.iter().enumerate() {
+            if let ClassElement::Field(f) = element
+                && f.is_accessor
+            {
+                let storage = accessor_storage(i);
+                let Some(b) = self.tree.get(id).find_private(&storage) else {
+                    continue;
+                };
+                let name = self.tree.get(id).bindings[b].name;
+                for tag in [TAG_ACCESSOR_GET, TAG_ACCESSOR_SET] {
+                    self.push(ScopeKind::Function { arrow: false }, node(*f, tag), true);
+                    self.implicit("this");
+                    self.private_reference(name);
+                    self.pop(id);
+                }
             }
         }
         // Field initialisers and static blocks run as methods of two synthetic functions.

@@ -46,6 +46,8 @@ const FRAGMENTS: &[&str] = &[
     "export ",
     "using ",
     "@",
+    "@(",
+    "accessor ",
     "\\u0061",
     "=",
     ",",

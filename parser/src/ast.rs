@@ -857,10 +857,22 @@ pub enum ArrowBody<'a> {
 
 #[derive(Clone, Copy, Debug)]
 pub struct Class<'a> {
+    /// From the first decorator, if any, to the closing `}`.
     pub span: Span,
+    /// `@dec class C {}`, in source order (including those written before `export`).
+    pub decorators: &'a [Decorator<'a>],
     pub id: Option<Identifier<'a>>,
     pub super_class: Option<Expression<'a>>,
     pub body: &'a [ClassElement<'a>],
+}
+
+/// `@expression` before a class or a class element (the decorators proposal). The expression is
+/// an identifier, a member chain of `.name` and `.#name` on one, such a chain called once, or a
+/// parenthesized expression.
+#[derive(Clone, Copy, Debug)]
+pub struct Decorator<'a> {
+    pub span: Span,
+    pub expression: Expression<'a>,
 }
 
 #[derive(Clone, Copy, Debug)]
@@ -881,7 +893,9 @@ pub enum MethodKind {
 
 #[derive(Clone, Copy, Debug)]
 pub struct MethodDefinition<'a> {
+    /// From the element's first token, after its decorators.
     pub span: Span,
+    pub decorators: &'a [Decorator<'a>],
     pub key: PropertyKey<'a>,
     pub value: &'a Function<'a>,
     pub kind: MethodKind,
@@ -890,10 +904,14 @@ pub struct MethodDefinition<'a> {
 
 #[derive(Clone, Copy, Debug)]
 pub struct FieldDefinition<'a> {
+    /// From the element's first token, after its decorators.
     pub span: Span,
+    pub decorators: &'a [Decorator<'a>],
     pub key: PropertyKey<'a>,
     pub value: Option<Expression<'a>>,
     pub is_static: bool,
+    /// `accessor x = 1;`: an auto-accessor, a getter/setter pair over private storage.
+    pub is_accessor: bool,
 }
 
 #[derive(Clone, Copy, Debug)]

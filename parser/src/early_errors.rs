@@ -467,6 +467,8 @@ impl<'a> Checker<'a> {
     }
 
     fn class(&mut self, c: &Class<'a>) {
+        // The class's own decorators come before it, in the enclosing code's strictness.
+        self.decorators(c.decorators);
         let saved = self.strict;
         self.strict = true;
         if let Some(super_class) = &c.super_class {
@@ -475,10 +477,12 @@ impl<'a> Checker<'a> {
         for element in c.body {
             match element {
                 ClassElement::Method(m) => {
+                    self.decorators(m.decorators);
                     self.property_key(&m.key);
                     self.function(m.value);
                 }
                 ClassElement::Field(f) => {
+                    self.decorators(f.decorators);
                     self.property_key(&f.key);
                     if let Some(value) = &f.value {
                         self.expression(value);
@@ -494,6 +498,12 @@ impl<'a> Checker<'a> {
             }
         }
         self.strict = saved;
+    }
+
+    fn decorators(&mut self, decorators: &[Decorator<'a>]) {
+        for d in decorators {
+            self.expression(&d.expression);
+        }
     }
 
     fn property_key(&mut self, key: &PropertyKey<'a>) {

@@ -224,6 +224,59 @@ mod tests {
     }
 
     #[test]
+    fn decorators_and_auto_accessors() {
+        valid("@a @b.c @d.e.f() @(g, h) class C { @a m() {} @b static f = 1; @c.d() accessor x; }");
+        valid("x = @a class {}; y = @a.b() class D {}");
+        valid("@a\nclass C {}");
+        valid("var yield; @yield class C {}");
+        valid("function* g() { @(yield) class C {} }");
+        valid("class C { static #m() {} static { @C.#m class D {} } }");
+        invalid("class C { static { @C.#m class D {} } }");
+        invalid("function* g() { @yield class C {} }");
+        invalid("@a let x;");
+        invalid("if (1) @a class C {}");
+        invalid("@a() () class C {}");
+        invalid("@a?.b class C {}");
+        invalid("@a[0] class C {}");
+        invalid("@this.x class C {}");
+        invalid("class C { @a static {} }");
+        invalid("class C { @a constructor() {} }");
+        invalid("class C { @a ; }");
+        invalid("@a");
+        // `accessor` is an auto-accessor only before a name on the same line.
+        valid("class C { accessor x = 1; static accessor #y; accessor [k]; accessor 'z' }");
+        valid("class C { accessor; accessor = 1; static accessor() {} }");
+        valid("class C { accessor\n x; static accessor\n y }");
+        invalid("class C { accessor x() {} }");
+        invalid("class C { accessor *x() {} }");
+        invalid("class C { accessor get x() {} }");
+        invalid("class C { \\u0061ccessor x }");
+        invalid("class C { accessor constructor }");
+        invalid("class C { static accessor prototype }");
+        invalid("class C { accessor #constructor }");
+        invalid("class C { accessor #x; get #x() {} }");
+        let module = |source| errors(source, SourceKind::Module);
+        for ok in [
+            "export @a class C {}",
+            "@a export class C {}",
+            "export default @a class {}",
+            "@a export default class {}",
+        ] {
+            assert_eq!(module(ok), None, "{ok}");
+        }
+        for bad in [
+            "@a export @b class C {}",
+            "export @a default class {}",
+            "@a export default @b class {}",
+            "@a export const x = 1;",
+            "@a export default 1;",
+            "export @a class {}",
+        ] {
+            assert!(module(bad).is_some(), "should fail: {bad}");
+        }
+    }
+
+    #[test]
     fn spans_cover_the_statement() {
         let arena = Bump::new();
         let source = "let x = 1;\nfoo(x);";
@@ -255,6 +308,8 @@ mod tests {
             "[x = () => { BODY }] = [];",
             "x ? y : z ? w : async () => { BODY };",
             "(() => 1)(); x = [1, [2, [3, () => { BODY }]]];",
+            "@(() => { BODY }) class C {}",
+            "c = class { @(function () { BODY }) m() {} };",
         ] {
             valid(&wrap.replace("BODY", "let a; var b;"));
             invalid(&wrap.replace("BODY", "let a; var a;"));

@@ -65,6 +65,8 @@ fn js_soup() -> impl Strategy<Value = String> {
         "finally",
         "#x",
         "static",
+        "@",
+        "accessor",
         "get",
         "set",
         "this",

@@ -5,12 +5,26 @@
 use super::{Body, CompileResult, Compiler, FunctionSpec, Location};
 use crate::code::flags;
 use crate::instruction::{Count, FuncIdx, Instruction as I, Reg};
-use crate::scope::{BindingKind, TAG_BODY, TAG_INSTANCE_FIELDS, TAG_STATIC_FIELDS, node};
+use crate::scope::{
+    BindingKind, TAG_ACCESSOR_GET, TAG_ACCESSOR_SET, TAG_BODY, TAG_INSTANCE_FIELDS,
+    TAG_STATIC_FIELDS, accessor_storage, node,
+};
 use kiln_parser::ast::*;
 
 impl<'a> Compiler<'a> {
     /// Evaluates a class into `dst`. `name` names an anonymous class.
     pub fn class(&mut self, c: &'a Class<'a>, dst: Reg, name: Option<u32>) -> CompileResult<()> {
+        // The parser accepts the decorators proposal's syntax; running it is not implemented, and
+        // a class without its decorators would be a different program.
+        if let Some(d) = c.decorators.first().or_else(|| {
+            c.body.iter().find_map(|e| match e {
+                ClassElement::Method(m) => m.decorators.first(),
+                ClassElement::Field(f) => f.decorators.first(),
+                ClassElement::StaticBlock(_) => None,
+            })
+        }) {
+            return super::error("decorators are not supported yet", d.span);
+        }
         let mark = self.f.mark();
         self.at(c.span);
         let outer = self.enter_scope(node(c, 0), &[])?;
@@ -91,7 +105,7 @@ impl<'a> Compiler<'a> {
         let value = self.f.alloc();
         let mut static_private_methods = Vec::new();
         let mut has_instance_private_methods = false;
-        for element in c.body {
+        for (i, element) in c.body.iter().enumerate() {
             match element {
                 ClassElement::Method(m) if m.kind != MethodKind::Constructor => {
                     let target = if m.is_static { f } else { proto };
@@ -156,6 +170,17 @@ impl<'a> Compiler<'a> {
                             value: key,
                         });
                     }
+                    if field.is_accessor {
+                        let target = if field.is_static { f } else { proto };
+                        self.auto_accessor(i, field, target, key, value)?;
+                        if let PropertyKey::Private(p) = &field.key {
+                            if field.is_static {
+                                static_private_methods.push(p.name);
+                            } else {
+                                has_instance_private_methods = true;
+                            }
+                        }
+                    }
                 }
                 _ => {}
             }
@@ -219,6 +244,67 @@ impl<'a> Compiler<'a> {
         Ok(())
     }
 
+    /// The getter and setter of the auto-accessor `field` (at `index` in the class body), on
+    /// `target` or, for `accessor #x`, on its private name as a private getter/setter pair.
+    /// A computed key is already in `key`.
+    fn auto_accessor(
+        &mut self,
+        index: usize,
+        field: &'a FieldDefinition<'a>,
+        target: Reg,
+        key: Reg,
+        function: Reg,
+    ) -> CompileResult<()> {
+        if !matches!(field.key, PropertyKey::Computed(_)) {
+            self.property_key(&field.key, key)?;
+        }
+        let static_name = self.static_key(&field.key);
+        for (kind, tag, prefix) in [(1, TAG_ACCESSOR_GET, "get "), (2, TAG_ACCESSOR_SET, "set ")] {
+            let fn_name = static_name.map(|n| self.prefixed(n, prefix));
+            let f = self.compile_function(
+                FunctionSpec {
+                    key: node(field, tag),
+                    name: fn_name,
+                    params: None,
+                    body: Body::AutoAccessor {
+                        index,
+                        setter: kind == 2,
+                    },
+                    span: field.span,
+                    flags: flags::METHOD,
+                },
+                true,
+                fn_name,
+            )?;
+            self.emit(I::NewClosure {
+                dst: function,
+                function: FuncIdx(f),
+            });
+            if let PropertyKey::Private(_) = field.key {
+                self.emit(I::SetPrivateMethod {
+                    name: key,
+                    function,
+                    kind: Count(kind),
+                });
+            } else {
+                if static_name.is_none() {
+                    self.emit(I::SetFunctionName {
+                        function,
+                        key,
+                        prefix: Count(kind),
+                    });
+                }
+                self.emit(I::DefineMethod {
+                    object: target,
+                    key,
+                    function,
+                    kind: Count(kind),
+                });
+            }
+        }
+        Ok(())
+    }
+
     /// The string index of `prefix` + the string `name`.
     pub(crate) fn prefixed(&mut self, name: u32, prefix: &str) -> u32 {
         let mut units: Vec<u16> = prefix.encode_utf16().collect();
@@ -270,9 +356,14 @@ impl<'a> Compiler<'a> {
         if !is_static {
             let mut done = Vec::new();
             for element in c.body {
-                if let ClassElement::Method(m) = element
-                    && !m.is_static
-                    && let PropertyKey::Private(p) = &m.key
+                let (is_static, element_key) = match element {
+                    ClassElement::Method(m) => (m.is_static, &m.key),
+                    // `accessor #x` is a private getter/setter pair.
+                    ClassElement::Field(f) if f.is_accessor => (f.is_static, &f.key),
+                    _ => continue,
+                };
+                if !is_static
+                    && let PropertyKey::Private(p) = element_key
                     && !done.contains(&p.name)
                 {
                     done.push(p.name);
@@ -286,7 +377,7 @@ impl<'a> Compiler<'a> {
             }
         }
         let mut computed = 0;
-        for element in c.body {
+        for (i, element) in c.body.iter().enumerate() {
             match element {
                 ClassElement::Field(field) => {
                     let this_computed = matches!(field.key, PropertyKey::Computed(_));
@@ -331,7 +422,15 @@ impl<'a> Compiler<'a> {
                         },
                         None => self.emit(I::LoadUndefined { dst: value }),
                     }
-                    if let PropertyKey::Private(_) = field.key {
+                    if field.is_accessor {
+                        // The value goes to the accessor's storage, not to the key.
+                        self.load_private_name(&accessor_storage(i), key);
+                        self.emit(I::DefinePrivate {
+                            object: this,
+                            name: key,
+                            value,
+                        });
+                    } else if let PropertyKey::Private(_) = field.key {
                         self.emit(I::DefinePrivate {
                             object: this,
                             name: key,

@@ -32,7 +32,8 @@ pub type CompileResult<T> = Result<T, CompileError>;
 
 /// Compiles a parsed program into every function it contains.
 pub fn compile(program: &Program<'_>, kind: CodeKind) -> CompileResult<ScriptCode> {
-    let tree = scope::analyze(program, kind);
+    let names = bumpalo::Bump::new();
+    let tree = scope::analyze(program, kind, &names);
     let mut compiler = Compiler {
         tree,
         strings: Vec::new(),
@@ -203,6 +204,12 @@ pub enum Body<'a> {
     },
     /// A class without a constructor.
     DefaultConstructor,
+    /// The getter (or the setter) of the auto-accessor at `index` in its class's body: it reads
+    /// (writes) the accessor's private storage on `this`.
+    AutoAccessor {
+        index: usize,
+        setter: bool,
+    },
 }
 
 pub struct FunctionSpec<'a> {
@@ -909,7 +916,10 @@ impl<'a> Compiler<'a> {
     ) -> CompileResult<u32> {
         let index = self.functions.len() as u32;
         self.functions.push(None);
-        let parameter_count = spec.params.map_or(0, |p| p.items.len() as u32);
+        let parameter_count = match spec.body {
+            Body::AutoAccessor { setter: true, .. } => 1,
+            _ => spec.params.map_or(0, |p| p.items.len() as u32),
+        };
         self.park(parameter_count);
         let result = self.function_body(&spec, strict, parameter_count);
         let (mut fl, length) = match result {
@@ -1097,6 +1107,29 @@ impl<'a> Compiler<'a> {
                 self.class_fields(class, is_static)?;
                 let r = self.f.alloc();
                 self.emit(I::LoadUndefined { dst: r });
+                self.emit(I::Return { value: r });
+            }
+            Body::AutoAccessor { index, setter } => {
+                let this = self.f.alloc();
+                self.load_binding("this", this)?;
+                let r = self.f.alloc();
+                self.load_private_name(&scope::accessor_storage(index), r);
+                if setter {
+                    // The one parameter is register 0.
+                    self.emit(I::SetPrivate {
+                        object: this,
+                        name: r,
+                        value: Reg(0),
+                    });
+                    self.emit(I::LoadUndefined { dst: r });
+                    length = 1;
+                } else {
+                    self.emit(I::GetPrivate {
+                        dst: r,
+                        object: this,
+                        name: r,
+                    });
+                }
                 self.emit(I::Return { value: r });
             }
             Body::DefaultConstructor => {

@@ -671,7 +671,7 @@ impl<'a> Parser<'a> {
     }
 
     /// The name after `.` or `?.`: an IdentifierName or a private name.
-    fn parse_member_name(&mut self) -> PResult<MemberProperty<'a>> {
+    pub(crate) fn parse_member_name(&mut self) -> PResult<MemberProperty<'a>> {
         if self.at(Kind::PrivateName) {
             let t = self.token;
             self.advance()?;
@@ -907,7 +907,7 @@ impl<'a> Parser<'a> {
                 self.advance()?;
                 Expression::Function(self.parse_function_expression(start, true)?)
             }
-            Kind::Class => Expression::Class(self.parse_class(false)?),
+            Kind::Class | Kind::At => Expression::Class(self.parse_class(false)?),
             Kind::New => self.parse_new()?,
             Kind::PrivateName => return self.error("Unexpected private name", t.span),
             _ => {

@@ -373,19 +373,95 @@ impl<'a> Parser<'a> {
         self.parse_class_with(!declaration)
     }
 
-    /// A class; `name_optional` for expressions and `export default class`.
+    /// A class with its decorators, if any; `name_optional` for expressions and
+    /// `export default class`.
     pub(crate) fn parse_class_with(&mut self, name_optional: bool) -> PResult<&'a Class<'a>> {
         let start = self.start();
+        let decorators = self.parse_decorators()?;
+        self.parse_decorated_class(start, decorators, name_optional)
+    }
+
+    /// The class after its decorators (already parsed, from `start`): `@dec export class` reaches
+    /// here past the `export`.
+    pub(crate) fn parse_decorated_class(
+        &mut self,
+        start: u32,
+        decorators: &'a [Decorator<'a>],
+        name_optional: bool,
+    ) -> PResult<&'a Class<'a>> {
         self.expect(Kind::Class)?;
         let saved = self.ctx;
-        // All parts of a class are strict mode code.
+        // All parts of a class are strict mode code; its decorators are written before it and
+        // follow the enclosing code (`@yield class C {}` is sloppy code's `yield`).
         self.ctx.strict = true;
-        let result = self.parse_class_inner(start, name_optional);
+        let result = self.parse_class_inner(start, decorators, name_optional);
         self.ctx = saved;
         result
     }
 
-    fn parse_class_inner(&mut self, start: u32, name_optional: bool) -> PResult<&'a Class<'a>> {
+    /// DecoratorList (decorators proposal): any number of `@`-prefixed
+    /// DecoratorMemberExpression (`a`, `a.b`, `a.#b`, ...), DecoratorCallExpression (such a chain
+    /// and one Arguments) or DecoratorParenthesizedExpression (`@(expression)`).
+    pub(crate) fn parse_decorators(&mut self) -> PResult<&'a [Decorator<'a>]> {
+        if !self.at(Kind::At) {
+            return Ok(&[]);
+        }
+        let mut decorators = self.vec();
+        while self.at(Kind::At) {
+            let start = self.start();
+            self.advance()?;
+            let inner = self.start();
+            let expression = if self.at(Kind::LParen) {
+                self.advance()?;
+                let expression = self.with_in(|p| p.parse_expression())?;
+                self.expect(Kind::RParen)?;
+                Expression::Parenthesized(self.alloc(ParenthesizedExpression {
+                    span: self.span_from(inner),
+                    expression,
+                }))
+            } else {
+                let id = self.parse_identifier()?;
+                if self.ctx.in_class_field && id.name == "arguments" {
+                    return self.error(
+                        "'arguments' is not allowed in class field initializer or static initialization block",
+                        id.span,
+                    );
+                }
+                let mut expression = Expression::Identifier(self.alloc(id));
+                while self.eat(Kind::Dot)? {
+                    let property = self.parse_member_name()?;
+                    expression = Expression::Member(self.alloc(MemberExpression {
+                        span: self.span_from(inner),
+                        object: expression,
+                        property,
+                        optional: false,
+                    }));
+                }
+                if self.at(Kind::LParen) {
+                    let arguments = self.parse_arguments()?;
+                    expression = Expression::Call(self.alloc(CallExpression {
+                        span: self.span_from(inner),
+                        callee: expression,
+                        arguments,
+                        optional: false,
+                    }));
+                }
+                expression
+            };
+            decorators.push(Decorator {
+                span: self.span_from(start),
+                expression,
+            });
+        }
+        Ok(decorators.into_bump_slice())
+    }
+
+    fn parse_class_inner(
+        &mut self,
+        start: u32,
+        decorators: &'a [Decorator<'a>],
+        name_optional: bool,
+    ) -> PResult<&'a Class<'a>> {
         let id = if self.at(Kind::LBrace) || self.at(Kind::Extends) {
             if !name_optional {
                 return Err(self.unexpected());
@@ -423,6 +499,7 @@ impl<'a> Parser<'a> {
         self.scope_starts.push(start);
         Ok(self.alloc(Class {
             span: self.span_from(start),
+            decorators,
             id,
             super_class,
             body,
@@ -450,12 +527,13 @@ impl<'a> Parser<'a> {
         derived: bool,
         has_constructor: &mut bool,
     ) -> PResult<ClassElement<'a>> {
+        let decorators = self.parse_decorators()?;
         let start = self.start();
         let mut is_static = false;
         if self.at(Kind::Static) {
             let next = self.peek()?;
             if next.kind == Kind::LBrace {
-                if self.token.escaped() {
+                if self.token.escaped() || !decorators.is_empty() {
                     return Err(self.unexpected());
                 }
                 self.advance()?;
@@ -472,7 +550,29 @@ impl<'a> Parser<'a> {
                 self.advance()?;
             }
         }
-        let (is_async, is_generator, accessor) = self.parse_method_modifiers()?;
+        // `accessor [no LineTerminator here] ClassElementName`; otherwise `accessor` is a name.
+        let is_accessor = self.at(Kind::Identifier)
+            && !self.token.escaped()
+            && self.text(self.token) == "accessor"
+            && {
+                let next = self.peek()?;
+                !next.newline_before()
+                    && (next.kind.is_identifier_name()
+                        || matches!(
+                            next.kind,
+                            Kind::String
+                                | Kind::Number
+                                | Kind::BigInt
+                                | Kind::LBracket
+                                | Kind::PrivateName
+                        ))
+            };
+        let (is_async, is_generator, accessor) = if is_accessor {
+            self.advance()?;
+            (false, false, None)
+        } else {
+            self.parse_method_modifiers()?
+        };
         let key_token = self.token;
         let key = self.parse_property_key(true)?;
         let key_name = static_key_name(&key);
@@ -484,12 +584,16 @@ impl<'a> Parser<'a> {
                 key_token.span,
             );
         }
-        if is_async || is_generator || accessor.is_some() || self.at(Kind::LParen) {
+        if !is_accessor && (is_async || is_generator || accessor.is_some() || self.at(Kind::LParen))
+        {
             let is_constructor = !is_static
                 && key_name == Some("constructor")
                 && !matches!(key, PropertyKey::Private(_));
             let mut kind = accessor.unwrap_or(MethodKind::Method);
             if is_constructor {
+                if !decorators.is_empty() {
+                    return self.error("Decorators are not valid on a constructor", key_token.span);
+                }
                 if accessor.is_some() {
                     return self.error("Class constructor may not be an accessor", key_token.span);
                 }
@@ -524,6 +628,7 @@ impl<'a> Parser<'a> {
             )?;
             return Ok(ClassElement::Method(self.alloc(MethodDefinition {
                 span: self.span_from(start),
+                decorators,
                 key,
                 value,
                 kind,
@@ -566,9 +671,11 @@ impl<'a> Parser<'a> {
         self.consume_semicolon()?;
         Ok(ClassElement::Field(self.alloc(FieldDefinition {
             span: self.span_from(start),
+            decorators,
             key,
             value,
             is_static,
+            is_accessor,
         })))
     }
 

@@ -192,8 +192,43 @@ impl<'a> Parser<'a> {
     }
 
     pub(crate) fn parse_export_declaration(&mut self) -> PResult<Statement<'a>> {
-        let start = self.start();
+        self.parse_export_declaration_with(self.start(), &[])
+    }
+
+    /// `export ...`; `decorators` were written before `export` (from `start`) and must decorate
+    /// the exported class: `@dec export class C {}`, `@dec export default class {}`.
+    pub(crate) fn parse_export_declaration_with(
+        &mut self,
+        start: u32,
+        decorators: &'a [Decorator<'a>],
+    ) -> PResult<Statement<'a>> {
         self.advance()?; // export
+        if !decorators.is_empty() {
+            let default = self.at(Kind::Default);
+            if default {
+                self.advance()?;
+            }
+            // Decorators go before `export` or after it, not both.
+            if !self.at(Kind::Class) {
+                return Err(self.unexpected());
+            }
+            let class = self.parse_decorated_class(start, decorators, default)?;
+            let span = self.span_from(start);
+            return Ok(if default {
+                Statement::ExportDefault(self.alloc(ExportDefaultDeclaration {
+                    span,
+                    kind: ExportDefaultKind::Class(class),
+                }))
+            } else {
+                Statement::ExportNamed(self.alloc(ExportNamedDeclaration {
+                    span,
+                    declaration: Some(Statement::Class(class)),
+                    specifiers: &[],
+                    source: None,
+                    attributes: &[],
+                }))
+            });
+        }
         match self.kind() {
             Kind::Star => {
                 self.advance()?;
@@ -222,7 +257,7 @@ impl<'a> Parser<'a> {
                 } else if self.at_async_function()? {
                     self.advance()?;
                     ExportDefaultKind::Function(self.parse_default_function(d_start, true)?)
-                } else if self.at(Kind::Class) {
+                } else if self.at(Kind::Class) || self.at(Kind::At) {
                     ExportDefaultKind::Class(self.parse_class_with(true)?)
                 } else {
                     let e = self.parse_assignment_expression()?;
@@ -297,6 +332,7 @@ impl<'a> Parser<'a> {
             | Kind::Const
             | Kind::Function
             | Kind::Class
+            | Kind::At
             | Kind::Async
             | Kind::Using
             | Kind::Await => {
@@ -334,7 +370,7 @@ impl<'a> Parser<'a> {
                     self.parse_function_declaration(start, true)?,
                 ))
             }
-            Kind::Class => Ok(Statement::Class(self.parse_class(true)?)),
+            Kind::Class | Kind::At => Ok(Statement::Class(self.parse_class(true)?)),
             Kind::Var => {
                 let decl = self.parse_variable_declaration(VariableKind::Var, true)?;
                 self.consume_semicolon()?;

@@ -71,6 +71,16 @@ impl<'a> Parser<'a> {
                 ))
             }
             Kind::Class => Ok(Statement::Class(self.parse_class(true)?)),
+            Kind::At => {
+                let start = self.start();
+                let decorators = self.parse_decorators()?;
+                if self.at(Kind::Export) && self.ctx.module && self.depth == 1 {
+                    return self.parse_export_declaration_with(start, decorators);
+                }
+                Ok(Statement::Class(
+                    self.parse_decorated_class(start, decorators, false)?,
+                ))
+            }
             Kind::Const => self.parse_lexical_declaration_statement(VariableKind::Const),
             Kind::Let if self.at_let_declaration()? => {
                 self.parse_lexical_declaration_statement(VariableKind::Let)
@@ -315,7 +325,7 @@ impl<'a> Parser<'a> {
                 "In strict mode code and in statement positions, functions can only be declared at top level or inside a block",
                 self.token.span,
             ),
-            Kind::Class | Kind::Const => Err(self.lexical_in_statement_position()),
+            Kind::Class | Kind::At | Kind::Const => Err(self.lexical_in_statement_position()),
             Kind::Let if self.at_let_bracket()? => Err(self.lexical_in_statement_position()),
             Kind::Async if self.at_async_function()? => Err(self.lexical_in_statement_position()),
             Kind::Import if !self.at_import_call_or_meta()? => {
