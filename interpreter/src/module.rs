@@ -430,7 +430,11 @@ impl Vm {
         let promise = self.evaluate_module(m)?;
         self.with_roots(&[promise], Vm::run_jobs)?;
         match promise_state_for_host(self, promise) {
-            Some((PromiseState::Rejected, reason)) => Err(JsError::Throw(reason)),
+            Some((PromiseState::Rejected, reason)) => {
+                // The rejection becomes the evaluation's error: not an unhandled rejection.
+                promise::mark_handled(self, promise);
+                Err(JsError::Throw(reason))
+            }
             _ => Ok(()),
         }
     }
@@ -882,7 +886,11 @@ impl Vm {
         let promise = promise::new_promise(self).value();
         self.with_roots(&[promise], |vm| vm.run_module_body(m, promise))?;
         match promise_state_for_host(self, promise) {
-            Some((PromiseState::Rejected, reason)) => Err(JsError::Throw(reason)),
+            Some((PromiseState::Rejected, reason)) => {
+                // The rejection becomes the evaluation's error: not an unhandled rejection.
+                promise::mark_handled(self, promise);
+                Err(JsError::Throw(reason))
+            }
             _ => Ok(()),
         }
     }
