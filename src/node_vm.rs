@@ -1937,6 +1937,7 @@ fn module_evaluate(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> 
         let (_, data) = this_module(vm, this)?;
         let options = options_object(vm, arg(args, 0), "options")?;
         let timeout = timeout_option(vm, options)?;
+        let break_on_sigint = bool_option(vm, options, "breakOnSigint", "options")?;
         let (index, realm, status) = {
             let d = module_data(&data).borrow();
             (d.index, d.realm, status_text(vm, &d))
@@ -1949,9 +1950,16 @@ fn module_evaluate(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> 
                 "Module status must be one of linked, evaluated, or errored",
             ));
         }
-        with_timeout(vm, timeout, |vm| {
-            vm.in_realm(realm, |vm| vm.evaluate_module(index))
-        })
+        let run = |vm: &mut Vm| {
+            with_timeout(vm, timeout, |vm| {
+                vm.in_realm(realm, |vm| vm.evaluate_module(index))
+            })
+        };
+        if break_on_sigint {
+            with_sigint(vm, run)
+        } else {
+            run(vm)
+        }
     })();
     let evaluated = match evaluated {
         Ok(p) => p,
