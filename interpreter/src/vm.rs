@@ -692,6 +692,7 @@ pub struct Names {
     pub cause: Atom,
     pub raw: Atom,
     pub stack: Atom,
+    pub stack_trace_limit: Atom,
     pub last_index: Atom,
 }
 
@@ -723,6 +724,7 @@ impl Names {
             cause: a("cause"),
             raw: a("raw"),
             stack: a("stack"),
+            stack_trace_limit: a("stackTraceLimit"),
             last_index: a("lastIndex"),
         }
     }
@@ -1234,11 +1236,11 @@ impl Vm {
     /// V8's `Error.stackTraceLimit`: how many frames a new error records, read as a data
     /// property (no getter runs) of the current realm's `Error`; None when it is not a number,
     /// and then errors record no stack at all (`stack` reads undefined).
-    fn stack_trace_limit(&mut self) -> Option<usize> {
+    fn stack_trace_limit(&self) -> Option<usize> {
         let Some(&error) = self.intrinsics().constructors.get("Error") else {
             return Some(10);
         };
-        let key = self.key("stackTraceLimit");
+        let key = PropertyKey::String(self.agent.names.stack_trace_limit);
         let n = self.get_data_along_chain(error, key)?.as_number()?;
         // A saturating conversion: NaN and negatives record no frames, Infinity all of them.
         Some(n as usize)
