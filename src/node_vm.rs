@@ -1413,6 +1413,9 @@ struct ModuleData {
     linked: bool,
     /// `link()` is waiting for the linker's answers.
     linking: bool,
+    /// What made `link()` fail: the module reads as errored with it (as Node's does), though
+    /// its record stays unlinked.
+    link_error: Option<Value>,
     source: Option<(String, kiln_cache::VerifiedCode)>,
     /// The module's `ImportHooks` object (undefined for synthetic modules).
     hooks: Value,
@@ -1434,6 +1437,7 @@ impl HostObject for ModuleCell {
         out.extend(d.linked_modules.iter().map(|&v| Traced::Value(v)));
         out.push(Traced::Value(d.dependency_specifiers));
         out.push(Traced::Value(d.module_requests));
+        out.extend(d.link_error.map(Traced::Value));
     }
 }
 
@@ -1551,6 +1555,7 @@ fn source_text_module_construct(vm: &mut Vm, args: &[Value], nt: ObjRef) -> JsRe
         hooks,
         linked_modules: Vec::new(),
         linking: false,
+        link_error: None,
         dependency_specifiers: Value::UNDEFINED,
         module_requests: Value::UNDEFINED,
     };
@@ -1563,12 +1568,13 @@ fn source_text_module_construct(vm: &mut Vm, args: &[Value], nt: ObjRef) -> JsRe
     // Frozen as Node 24 makes it (Node 20 left it writable).
     kiln_interpreter::abstract_ops::objects::set_integrity_level(vm, specifiers, true)?;
     // moduleRequests: frozen { specifier, attributes } records.
+    let all_attributes = vm.module_request_attributes(index);
     let mut records = Vec::new();
-    for r in &requests {
+    for (i, r) in requests.iter().enumerate() {
         let record = vm.new_object();
         vm.root(record.value());
         let specifier = vm.string(r);
-        let attributes = vm.new_object();
+        let attributes = attributes_object(vm, all_attributes.get(i).map_or(&[], |a| a));
         kiln_interpreter::abstract_ops::objects::set_integrity_level(vm, attributes, true)?;
         for (k, v) in [("specifier", specifier), ("attributes", attributes.value())] {
             let key = vm.key(k);
@@ -1584,6 +1590,17 @@ fn source_text_module_construct(vm: &mut Vm, args: &[Value], nt: ObjRef) -> JsRe
     d.dependency_specifiers = specifiers.value();
     d.module_requests = list.value();
     Ok(o.value())
+}
+
+/// A null-prototype object of a request's import attributes, as Node gives them.
+fn attributes_object(vm: &mut Vm, attributes: &[(String, String)]) -> ObjRef {
+    let o = vm.new_object_with_proto(None);
+    for (key, value) in attributes {
+        let k = vm.key(key);
+        let v = vm.string(value);
+        vm.define_data(o, k, v, attrs::DEFAULT);
+    }
+    o
 }
 
 /// `get sourceTextModule.dependencySpecifiers`: the specifiers of the module's requests.
@@ -1663,6 +1680,7 @@ fn synthetic_module_construct(vm: &mut Vm, args: &[Value], nt: ObjRef) -> JsResu
         hooks: Value::UNDEFINED,
         linked_modules: Vec::new(),
         linking: false,
+        link_error: None,
         dependency_specifiers: Value::UNDEFINED,
         module_requests: Value::UNDEFINED,
     };
@@ -1694,6 +1712,7 @@ fn status_text(vm: &Vm, data: &ModuleData) -> &'static str {
     use kiln_interpreter::module::Status;
     let record = &vm.modules.records[data.index];
     match record.status {
+        Status::New if data.link_error.is_some() => "errored",
         Status::New if data.linking => "linking",
         Status::New if data.linked => "linked",
         Status::New => "unlinked",
@@ -1724,8 +1743,8 @@ fn module_error(vm: &mut Vm, this: Value, _: &[Value]) -> JsResult<Value> {
             "Module status must be errored",
         ));
     }
-    Ok(vm.modules.records[d.index]
-        .error
+    Ok(d.link_error
+        .or(vm.modules.records[d.index].error)
         .unwrap_or(Value::UNDEFINED))
 }
 
@@ -1757,13 +1776,24 @@ fn module_link(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
         if !vm.is_callable(linker) {
             return Err(invalid_arg_type(vm, "linker", "of type function", linker));
         }
-        if status_text(vm, &module_data(&data).borrow()) != "unlinked" {
-            return Err(node_error(
-                vm,
-                "Error",
-                "ERR_VM_MODULE_ALREADY_LINKED",
-                "Module has already been linked",
-            ));
+        match status_text(vm, &module_data(&data).borrow()) {
+            "unlinked" => {}
+            "linked" => {
+                return Err(node_error(
+                    vm,
+                    "Error",
+                    "ERR_VM_MODULE_ALREADY_LINKED",
+                    "Module has already been linked",
+                ));
+            }
+            _ => {
+                return Err(node_error(
+                    vm,
+                    "Error",
+                    "ERR_VM_MODULE_STATUS",
+                    "Module status must be unlinked",
+                ));
+            }
         }
         let linked = link_requests_async(vm, o, linker)?;
         // Then Node instantiates the graph: environments exist, functions are initialised and
@@ -1795,6 +1825,7 @@ fn link_requests_async(vm: &mut Vm, module: ObjRef, linker: Value) -> JsResult<V
     let index = module_data(&data).borrow().index;
     module_data(&data).borrow_mut().linking = true;
     let specifiers = vm.module_requests(index);
+    let all_attributes = vm.module_request_attributes(index);
     let targets = vm.new_array(Vec::new());
     vm.root(targets.value());
     let mut answers = Vec::new();
@@ -1803,7 +1834,7 @@ fn link_requests_async(vm: &mut Vm, module: ObjRef, linker: Value) -> JsResult<V
         vm.root(s);
         let options = vm.new_object();
         vm.root(options.value());
-        let attributes = vm.new_object();
+        let attributes = attributes_object(vm, all_attributes.get(i).map_or(&[], |a| a));
         for key in ["attributes", "assert"] {
             let k = vm.key(key);
             vm.define_data(options, k, attributes.value(), attrs::DEFAULT);
@@ -1877,13 +1908,25 @@ fn link_answer(vm: &mut Vm, _: Value, args: &[Value]) -> JsResult<Value> {
     }
     let status = status_text(vm, &module_data(&tdata).borrow());
     if status == "errored" {
-        let name = vm.rust_string(specifier.as_string().expect("a specifier"));
-        return Err(node_error(
+        let name = specifier
+            .as_string()
+            .map(|s| vm.rust_string(s))
+            .unwrap_or_default();
+        let e = node_error(
             vm,
             "Error",
             "ERR_VM_MODULE_LINK_FAILURE",
             &format!("request for '{name}' resolved to an errored module"),
-        ));
+        );
+        // Node gives the dependency's error as the cause.
+        let cause = module_error(vm, answer, &[])?;
+        if let JsError::Throw(v) = &e
+            && let Some(o) = v.as_object()
+        {
+            let k = vm.key("cause");
+            vm.define_data(o, k, cause, attrs::HIDDEN);
+        }
+        return Err(e);
     }
     if status == "unlinked" && !module_data(&tdata).borrow().linking {
         return link_requests_async(vm, target, linker);
@@ -1911,12 +1954,15 @@ fn bind_requests(vm: &mut Vm, _: Value, _: &[Value]) -> JsResult<Value> {
     Ok(Value::UNDEFINED)
 }
 
-/// Linking failed: the module is no longer linking; the error goes on.
+/// Linking failed: the module is no longer linking but errored with the error, which goes on.
 fn link_failed(vm: &mut Vm, _: Value, args: &[Value]) -> JsResult<Value> {
     let module = vm.native_data()[0];
     let (_, data) = this_module(vm, module)?;
-    module_data(&data).borrow_mut().linking = false;
-    Err(JsError::Throw(arg(args, 0)))
+    let error = arg(args, 0);
+    let mut d = module_data(&data).borrow_mut();
+    d.linking = false;
+    d.link_error = Some(error);
+    Err(JsError::Throw(error))
 }
 
 /// The root of a `link()` is linked: instantiate its graph.
@@ -1924,7 +1970,11 @@ fn instantiate_linked(vm: &mut Vm, _: Value, _: &[Value]) -> JsResult<Value> {
     let module = vm.native_data()[0];
     let (_, data) = this_module(vm, module)?;
     let index = module_data(&data).borrow().index;
-    vm.link_module(index)?;
+    if let Err(e) = vm.link_module(index) {
+        // The graph could not be instantiated: the module reads as unlinked again, as in Node.
+        module_data(&data).borrow_mut().linked = false;
+        return Err(e);
+    }
     Ok(Value::UNDEFINED)
 }
 
@@ -1938,11 +1988,17 @@ fn module_evaluate(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> 
         let options = options_object(vm, arg(args, 0), "options")?;
         let timeout = timeout_option(vm, options)?;
         let break_on_sigint = bool_option(vm, options, "breakOnSigint", "options")?;
-        let (index, realm, status) = {
+        let (index, realm, status, link_failed) = {
             let d = module_data(&data).borrow();
-            (d.index, d.realm, status_text(vm, &d))
+            (
+                d.index,
+                d.realm,
+                status_text(vm, &d),
+                d.link_error.is_some(),
+            )
         };
-        if !matches!(status, "linked" | "evaluated" | "errored" | "evaluating") {
+        // A module whose link failed reads as errored but was never instantiated.
+        if link_failed || !matches!(status, "linked" | "evaluated" | "errored" | "evaluating") {
             return Err(node_error(
                 vm,
                 "Error",

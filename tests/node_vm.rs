@@ -1376,3 +1376,53 @@ try { await m.evaluate(); } catch (e) { console.log('caught', e.message, m.statu
         &["7,undefined,9,2,1", "caught once errored"],
     );
 }
+
+/// Point 5 of issue 16, in part: a failed link leaves the module errored with its error (and
+/// a second link() is ERR_VM_MODULE_STATUS), ERR_VM_MODULE_LINK_FAILURE carries the errored
+/// dependency's error as its cause, a graph that fails to instantiate reads as unlinked again
+/// (the SyntaxError naming the specifier as written), and the linker's third argument has the
+/// import attributes in null-prototype objects. Expected values from Node v20.20.2: the source
+/// below, saved as `x.mjs`, run with `node --experimental-vm-modules x.mjs`.
+#[test]
+fn link_failures_and_import_attributes_match_node() {
+    check(
+        r#"
+import vm from 'node:vm';
+const bad = new vm.SourceTextModule('throw new Error("boom")');
+await bad.link(() => {});
+try { await bad.evaluate(); } catch {}
+const m = new vm.SourceTextModule('import "bad";');
+try { await m.link(() => bad); } catch (e) { console.log(e.code, e.cause === bad.error); }
+console.log(m.status, m.error.code);
+const t = new vm.SourceTextModule('import "x";');
+const p = t.link(async () => { throw new TypeError('rejected'); });
+console.log(t.status);
+try { await p; } catch {}
+console.log(t.status, t.error.message);
+try { await t.link(() => {}); } catch (e) { console.log(e.code, e.message); }
+const mod = new vm.SourceTextModule('import { nope } from "./d.mjs";');
+const dep = new vm.SourceTextModule('export const yes = 1;');
+try { await mod.link(() => dep); } catch (e) { console.log(e.name, e.message); }
+console.log(mod.status, dep.status);
+const j = new vm.SourceTextModule('import a from "x" with { type: "json" }; import b from "x"; export * from "y" with { k: "v" };');
+await j.link((s, r, extra) => {
+  console.log(s, JSON.stringify(extra.attributes), extra.attributes === extra.assert, Object.getPrototypeOf(extra.attributes));
+  return new vm.SyntheticModule(['default'], () => {});
+});
+console.log(j.dependencySpecifiers.join());
+"#,
+        &[
+            "ERR_VM_MODULE_LINK_FAILURE true",
+            "errored ERR_VM_MODULE_LINK_FAILURE",
+            "linking",
+            "errored rejected",
+            "ERR_VM_MODULE_STATUS Module status must be unlinked",
+            "SyntaxError The requested module './d.mjs' does not provide an export named 'nope'",
+            "unlinked linked",
+            "x {\"type\":\"json\"} true null",
+            "x {} true null",
+            "y {\"k\":\"v\"} true null",
+            "x,x,y",
+        ],
+    );
+}
