@@ -8,7 +8,11 @@
 //! `cachedData`/`produceCachedData`), `constants`, `measureMemory`, `SourceTextModule` and
 //! `SyntheticModule` (link, evaluate, namespace, status, setExport), offsets in stack traces,
 //! `displayErrors`, `breakOnSigint`, `microtaskMode`, `importModuleDynamically`,
-//! `initializeImportMeta`.
+//! `initializeImportMeta`, import attributes for the linker.
+//!
+//! Where Node 20 (the `node` the tests were checked against) and Node 24's documentation differ,
+//! Node 24 wins where a program cannot tell the difference in a way Node 20's tests rely on
+//! (frozen `dependencySpecifiers`, `moduleRequests`, `ERR_VM_MODULE_CACHED_DATA_REJECTED`).
 
 use crate::{Script, ScriptOptions, SourceType};
 use kiln_interpreter::builtins::{array_buffer, typed_array};
