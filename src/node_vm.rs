@@ -963,7 +963,8 @@ fn this_script(vm: &mut Vm, this: Value) -> JsResult<Rc<dyn HostObject>> {
     {
         return Ok(data.clone());
     }
-    Err(invalid_arg_type(vm, "this", "an instance of Script", this))
+    // V8's check of a native method's receiver (Node's Script methods are native).
+    Err(vm.type_error("Illegal invocation"))
 }
 
 /// Runs `script` in `realm` under the run options (`timeout`); a timeout becomes Node's
@@ -1455,6 +1456,22 @@ fn this_module(vm: &mut Vm, this: Value) -> JsResult<(ObjRef, Rc<dyn HostObject>
     Err(invalid_arg_type(vm, "this", "an instance of Module", this))
 }
 
+/// [`this_module`] for the methods of one subclass (`source`: of SourceTextModule, else of
+/// SyntheticModule), whose errors name it; as in Node, any module passes.
+fn this_module_of(vm: &mut Vm, this: Value, source: bool) -> JsResult<Rc<dyn HostObject>> {
+    match this_module(vm, this).ok() {
+        Some((_, data)) => Ok(data),
+        None => {
+            let class = if source {
+                "an instance of SourceTextModule"
+            } else {
+                "an instance of SyntheticModule"
+            };
+            Err(invalid_arg_type(vm, "this", class, this))
+        }
+    }
+}
+
 fn module_data(data: &Rc<dyn HostObject>) -> &std::cell::RefCell<ModuleData> {
     &data
         .downcast::<ModuleCell>()
@@ -1609,13 +1626,13 @@ fn attributes_object(vm: &mut Vm, attributes: &[(String, String)]) -> ObjRef {
 
 /// `get sourceTextModule.dependencySpecifiers`: the specifiers of the module's requests.
 fn module_dependency_specifiers(vm: &mut Vm, this: Value, _: &[Value]) -> JsResult<Value> {
-    let (_, data) = this_module(vm, this)?;
+    let data = this_module_of(vm, this, true)?;
     Ok(module_data(&data).borrow().dependency_specifiers)
 }
 
 /// `get sourceTextModule.moduleRequests` (Node 24): frozen `{ specifier, attributes }` records.
 fn module_module_requests(vm: &mut Vm, this: Value, _: &[Value]) -> JsResult<Value> {
-    let (_, data) = this_module(vm, this)?;
+    let data = this_module_of(vm, this, true)?;
     Ok(module_data(&data).borrow().module_requests)
 }
 
@@ -2062,7 +2079,7 @@ fn module_create_cached_data(vm: &mut Vm, this: Value, _: &[Value]) -> JsResult<
 
 /// `syntheticModule.setExport(name, value)`
 fn synthetic_set_export(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
-    let (_, data) = this_module(vm, this)?;
+    let data = this_module_of(vm, this, false)?;
     let name = expect_string(vm, arg(args, 0), "name")?;
     let index = module_data(&data).borrow().index;
     if vm.modules.records[index].env.is_none() {
