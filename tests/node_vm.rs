@@ -1367,13 +1367,14 @@ fn try_finally_completions_and_caught_module_errors() {
 import vm from 'node:vm';
 const cases = ['6; try { 7; } finally { 8; }', '4; try { } finally { 5; }',
   '1; try { throw 0 } catch (e) { 9 } finally { 10 }', 'do { try { 1 } finally { 2; break; } } while (0)',
-  'do { try { 1; break; } finally { 2 } } while (0)'];
+  'do { try { 1; break; } finally { 2 } } while (0)',
+  '99; do { -99; try { 39 } catch (e) { -1 } finally { break; -2 } } while (false);'];
 console.log(cases.map((c) => String(vm.runInNewContext(c))).join());
 const m = new vm.SourceTextModule('throw new Error("once")');
 await m.link(() => {});
 try { await m.evaluate(); } catch (e) { console.log('caught', e.message, m.status); }
 "#,
-        &["7,undefined,9,2,1", "caught once errored"],
+        &["7,undefined,9,2,1,undefined", "caught once errored"],
     );
 }
 
