@@ -8,13 +8,19 @@
 //! `cachedData`/`produceCachedData`), `constants`, `measureMemory`, `SourceTextModule` and
 //! `SyntheticModule` (link, evaluate, namespace, status, setExport), offsets in stack traces,
 //! `displayErrors`, `breakOnSigint`, `microtaskMode`, `importModuleDynamically`,
-//! `initializeImportMeta`.
+//! `initializeImportMeta`, import attributes for the linker.
+//!
+//! Where Node 20 (the `node` the tests were checked against) and Node 24's documentation differ,
+//! Node 24 wins where a program cannot tell the difference in a way Node 20's tests rely on
+//! (frozen `dependencySpecifiers`, `moduleRequests`, `ERR_VM_MODULE_CACHED_DATA_REJECTED`).
 
 use crate::{Script, ScriptOptions, SourceType};
 use kiln_interpreter::builtins::{array_buffer, typed_array};
 use kiln_interpreter::heap::ObjRef;
 use kiln_interpreter::heap::Traced;
-use kiln_interpreter::object::{HostObject, NativeFn, Object, ObjectKind, PropertyKey, attrs};
+use kiln_interpreter::object::{
+    HostObject, NativeCtor, NativeFn, Object, ObjectKind, PropertyKey, attrs,
+};
 use kiln_interpreter::typed_array_object;
 use kiln_interpreter::{JsError, JsResult, Value, Vm};
 use std::rc::Rc;
@@ -291,34 +297,64 @@ fn uint8_array(vm: &mut Vm, bytes: Vec<u8>) -> Value {
 fn exports(vm: &mut Vm) -> JsResult<Vec<(String, Value)>> {
     let o = vm.new_object();
     let mut named = Vec::new();
-    let functions: [(&str, u32, NativeFn); 8] = [
-        ("createContext", 0, create_context),
-        ("isContext", 1, is_context),
-        ("runInContext", 2, run_in_context),
-        ("runInNewContext", 1, run_in_new_context),
-        ("runInThisContext", 1, run_in_this_context),
-        ("compileFunction", 1, compile_function),
-        ("createScript", 1, create_script),
-        ("measureMemory", 0, measure_memory),
+    // Node's lengths (its JavaScript parameters before the first default), in its order.
+    let functions: [(&str, u32, NativeFn, NativeCtor); 8] = [
+        (
+            "createContext",
+            0,
+            create_context,
+            ordinary!(create_context),
+        ),
+        ("createScript", 2, create_script, ordinary!(create_script)),
+        ("runInContext", 3, run_in_context, ordinary!(run_in_context)),
+        (
+            "runInNewContext",
+            3,
+            run_in_new_context,
+            ordinary!(run_in_new_context),
+        ),
+        (
+            "runInThisContext",
+            2,
+            run_in_this_context,
+            ordinary!(run_in_this_context),
+        ),
+        ("isContext", 1, is_context, ordinary!(is_context)),
+        (
+            "compileFunction",
+            2,
+            compile_function,
+            ordinary!(compile_function),
+        ),
+        (
+            "measureMemory",
+            0,
+            measure_memory,
+            ordinary!(measure_memory),
+        ),
     ];
-    for (name, len, f) in functions {
-        let func = vm.define_method(o, name, len, f);
+    for (name, len, f, construct) in functions {
+        let func = ordinary_function(vm, name, len, f, construct);
         named.push((name.to_string(), func.value()));
     }
     let script = class(
         vm,
         "Script",
+        1,
+        requires_new!("Script"),
         script_construct,
         &[
-            ("runInThisContext", 0, script_run_in_this_context),
-            ("runInContext", 1, script_run_in_context),
-            ("runInNewContext", 0, script_run_in_new_context),
+            ("runInThisContext", 1, script_run_in_this_context),
+            ("runInContext", 2, script_run_in_context),
+            ("runInNewContext", 2, script_run_in_new_context),
             ("createCachedData", 0, script_create_cached_data),
         ],
     );
     let module = class(
         vm,
         "Module",
+        1,
+        requires_new!("Module"),
         module_construct,
         &[("link", 1, module_link), ("evaluate", 0, module_evaluate)],
     );
@@ -335,6 +371,8 @@ fn exports(vm: &mut Vm) -> JsResult<Vec<(String, Value)>> {
     let source_text = class(
         vm,
         "SourceTextModule",
+        1,
+        requires_new!("SourceTextModule"),
         source_text_module_construct,
         &[
             ("createCachedData", 0, module_create_cached_data),
@@ -344,9 +382,21 @@ fn exports(vm: &mut Vm) -> JsResult<Vec<(String, Value)>> {
             ("hasAsyncGraph", 0, module_has_async_graph),
         ],
     );
+    for (name, f) in [
+        (
+            "dependencySpecifiers",
+            module_dependency_specifiers as NativeFn,
+        ),
+        ("moduleRequests", module_module_requests),
+    ] {
+        let proto = prototype_of(vm, source_text);
+        vm.define_getter(proto, name, f);
+    }
     let synthetic = class(
         vm,
         "SyntheticModule",
+        2,
+        requires_new!("SyntheticModule"),
         synthetic_module_construct,
         &[("setExport", 2, synthetic_set_export)],
     );
@@ -362,8 +412,6 @@ fn exports(vm: &mut Vm) -> JsResult<Vec<(String, Value)>> {
         ("SourceTextModule", source_text),
         ("SyntheticModule", synthetic),
     ] {
-        let key = vm.key(name);
-        vm.define_data(o, key, c.value(), attrs::HIDDEN | attrs::ENUMERABLE);
         named.push((name.to_string(), c.value()));
     }
     let constants = vm.new_object();
@@ -374,11 +422,71 @@ fn exports(vm: &mut Vm) -> JsResult<Vec<(String, Value)>> {
         vm.define_data(constants, key, symbol.value(), attrs::ENUMERABLE);
     }
     kiln_interpreter::abstract_ops::objects::set_integrity_level(vm, constants, true)?;
-    let ck = vm.key("constants");
-    vm.define_data(o, ck, constants.value(), attrs::HIDDEN | attrs::ENUMERABLE);
     named.push(("constants".to_string(), constants.value()));
+    // The default export's keys in Node's order (the module classes come last: Node adds them
+    // when --experimental-vm-modules is on).
+    for name in [
+        "Script",
+        "createContext",
+        "createScript",
+        "runInContext",
+        "runInNewContext",
+        "runInThisContext",
+        "isContext",
+        "compileFunction",
+        "measureMemory",
+        "constants",
+        "Module",
+        "SourceTextModule",
+        "SyntheticModule",
+    ] {
+        if let Some(&(_, v)) = named.iter().find(|(n, _)| n == name) {
+            let key = vm.key(name);
+            vm.define_data(o, key, v, attrs::DEFAULT);
+        }
+    }
     named.push(("default".to_string(), o.value()));
     Ok(named)
+}
+
+/// The [[Construct]] of one of vm's functions: in Node they are ordinary JavaScript functions,
+/// so `new vm.isContext({})` calls it with a fresh `this` and gives back that object unless the
+/// function returned one.
+macro_rules! ordinary {
+    ($f:ident) => {{
+        fn construct(vm: &mut Vm, args: &[Value], nt: ObjRef) -> JsResult<Value> {
+            let proto = vm.prototype_from_constructor(nt.value(), |r| r.object_prototype)?;
+            let this = vm.new_plain_object(proto);
+            vm.root(this.value());
+            let result = $f(vm, this.value(), args)?;
+            Ok(if result.is_object() {
+                result
+            } else {
+                this.value()
+            })
+        }
+        construct as NativeCtor
+    }};
+}
+use ordinary;
+
+/// A function as a JavaScript `function` declaration makes it: constructible, with a
+/// `prototype` object whose `constructor` is the function.
+fn ordinary_function(
+    vm: &mut Vm,
+    name: &str,
+    length: u32,
+    call: NativeFn,
+    construct: NativeCtor,
+) -> ObjRef {
+    let f = vm.native_function(name, length, call, Some(construct));
+    let op = vm.intrinsics().object_prototype;
+    let proto = vm.new_plain_object(op);
+    let ck = PropertyKey::String(vm.agent.names.constructor);
+    vm.define_data(proto, ck, f.value(), attrs::HIDDEN);
+    let pk = PropertyKey::String(vm.agent.names.prototype);
+    vm.define_data(f, pk, proto.value(), attrs::WRITABLE);
+    f
 }
 
 fn prototype_of(vm: &mut Vm, ctor: ObjRef) -> ObjRef {
@@ -391,12 +499,14 @@ fn prototype_of(vm: &mut Vm, ctor: ObjRef) -> ObjRef {
 fn class(
     vm: &mut Vm,
     name: &'static str,
-    construct: kiln_interpreter::object::NativeCtor,
+    length: u32,
+    call: NativeFn,
+    construct: NativeCtor,
     methods: &[(&str, u32, NativeFn)],
 ) -> ObjRef {
     let op = vm.intrinsics().object_prototype;
     let proto = vm.new_plain_object(op);
-    let ctor = vm.native_function(name, 1, requires_new, Some(construct));
+    let ctor = vm.native_function(name, length, call, Some(construct));
     let pk = PropertyKey::String(vm.agent.names.prototype);
     vm.define_data(ctor, pk, proto.value(), 0);
     let ck = PropertyKey::String(vm.agent.names.constructor);
@@ -407,14 +517,20 @@ fn class(
     ctor
 }
 
-fn requires_new(vm: &mut Vm, _: Value, _: &[Value]) -> JsResult<Value> {
-    Err(node_error(
-        vm,
-        "TypeError",
-        "ERR_CONSTRUCT_CALL_REQUIRED",
-        "Class constructor cannot be invoked without 'new'",
-    ))
+/// The [[Call]] of a class constructor: a TypeError, as for any JavaScript class.
+macro_rules! requires_new {
+    ($name:literal) => {{
+        fn call(vm: &mut Vm, _: Value, _: &[Value]) -> JsResult<Value> {
+            Err(vm.type_error(concat!(
+                "Class constructor ",
+                $name,
+                " cannot be invoked without 'new'"
+            )))
+        }
+        call as NativeFn
+    }};
 }
+use requires_new;
 
 /// The module's export `name` (the module is loaded by whoever calls into it).
 fn export(vm: &mut Vm, name: &str) -> Value {
@@ -848,7 +964,8 @@ fn this_script(vm: &mut Vm, this: Value) -> JsResult<Rc<dyn HostObject>> {
     {
         return Ok(data.clone());
     }
-    Err(invalid_arg_type(vm, "this", "an instance of Script", this))
+    // V8's check of a native method's receiver (Node's Script methods are native).
+    Err(vm.type_error("Illegal invocation"))
 }
 
 /// Runs `script` in `realm` under the run options (`timeout`); a timeout becomes Node's
@@ -1222,36 +1339,69 @@ fn check_function_body(vm: &mut Vm, body: &str, filename: &str, line_offset: i64
 // ---------------------------------------------------------------------------------------------
 // measureMemory
 
-/// `vm.measureMemory([options])`: a promise of the heap's figures.
+/// `vm.measureMemory([options])`: a promise of the heap's figures. Kiln's contexts share one
+/// heap, so the whole heap is the current context's; `other` (in detailed mode) lists no
+/// contexts, as Node's does for the contexts `vm` creates.
 fn measure_memory(vm: &mut Vm, _: Value, args: &[Value]) -> JsResult<Value> {
     let options = options_object(vm, arg(args, 0), "options")?;
-    let mode = string_option(vm, options, "mode", "options")?;
-    if let Some(m) = &mode
-        && m != "summary"
-        && m != "detailed"
-    {
-        return Err(node_error(
-            vm,
-            "TypeError",
-            "ERR_INVALID_ARG_VALUE",
-            &format!(
-                "The property 'options.mode' must be one of: 'summary', 'detailed'. Received '{m}'"
-            ),
-        ));
-    }
+    let mode = one_of(vm, options, "mode", &["summary", "detailed"])?;
+    one_of(vm, options, "execution", &["default", "eager"])?;
     let bytes = vm.agent.heap.stats().total_bytes as f64;
-    let total = vm.new_object();
-    let k = vm.key("jsMemoryEstimate");
-    vm.define_data(total, k, Value::number(bytes), attrs::DEFAULT);
-    let range = vm.new_array(vec![Value::number(bytes), Value::number(bytes)]);
-    let k = vm.key("jsMemoryRange");
-    vm.define_data(total, k, range.value(), attrs::DEFAULT);
     let result = vm.new_object();
-    let k = vm.key("total");
-    vm.define_data(result, k, total.value(), attrs::DEFAULT);
+    vm.root(result.value());
+    let mut figures = vec!["total"];
+    if mode.as_deref() == Some("detailed") {
+        figures.push("current");
+    }
+    for name in figures {
+        let estimate = vm.new_object();
+        let k = vm.key(name);
+        vm.define_data(result, k, estimate.value(), attrs::DEFAULT);
+        let k = vm.key("jsMemoryEstimate");
+        vm.define_data(estimate, k, Value::number(bytes), attrs::DEFAULT);
+        let range = vm.new_array(vec![Value::number(bytes), Value::number(bytes)]);
+        let k = vm.key("jsMemoryRange");
+        vm.define_data(estimate, k, range.value(), attrs::DEFAULT);
+    }
+    if mode.as_deref() == Some("detailed") {
+        let other = vm.new_array(Vec::new());
+        let k = vm.key("other");
+        vm.define_data(result, k, other.value(), attrs::DEFAULT);
+    }
     Ok(kiln_interpreter::builtins::promise::resolved(
         vm,
         result.value(),
+    ))
+}
+
+/// Node's `validateOneOf` for `options.name`: undefined or one of `allowed`
+/// (ERR_INVALID_ARG_VALUE otherwise, whatever the type).
+fn one_of(
+    vm: &mut Vm,
+    options: Option<ObjRef>,
+    name: &str,
+    allowed: &[&str],
+) -> JsResult<Option<String>> {
+    let v = option(vm, options, name)?;
+    if v.is_undefined() {
+        return Ok(None);
+    }
+    if let Some(s) = v.as_string() {
+        let s = vm.rust_string(s);
+        if allowed.contains(&s.as_str()) {
+            return Ok(Some(s));
+        }
+    }
+    let shown = kiln_interpreter::builtins::console::inspect(vm, v);
+    let list: Vec<String> = allowed.iter().map(|a| format!("'{a}'")).collect();
+    Err(node_error(
+        vm,
+        "TypeError",
+        "ERR_INVALID_ARG_VALUE",
+        &format!(
+            "The property 'options.{name}' must be one of: {}. Received {shown}",
+            list.join(", ")
+        ),
     ))
 }
 
@@ -1263,15 +1413,24 @@ struct ModuleData {
     index: usize,
     identifier: String,
     realm: u32,
+    /// The `context` option was given.
+    has_context: bool,
     /// `link()` has bound every request.
     linked: bool,
     /// `link()` is waiting for the linker's answers.
     linking: bool,
+    /// What made `link()` fail: the module reads as errored with it (as Node's does), though
+    /// its record stays unlinked.
+    link_error: Option<Value>,
     source: Option<(String, kiln_cache::VerifiedCode)>,
     /// The module's `ImportHooks` object (undefined for synthetic modules).
     hooks: Value,
     /// `linkRequests` was given these module objects (kept alive with the module).
     linked_modules: Vec<Value>,
+    /// What the `dependencySpecifiers` and `moduleRequests` getters return (the same arrays
+    /// each time, as in Node; undefined for synthetic modules).
+    dependency_specifiers: Value,
+    module_requests: Value,
 }
 
 /// A module object's data.
@@ -1282,6 +1441,9 @@ impl HostObject for ModuleCell {
         let d = self.0.borrow();
         out.push(Traced::Value(d.hooks));
         out.extend(d.linked_modules.iter().map(|&v| Traced::Value(v)));
+        out.push(Traced::Value(d.dependency_specifiers));
+        out.push(Traced::Value(d.module_requests));
+        out.extend(d.link_error.map(Traced::Value));
     }
 }
 
@@ -1295,6 +1457,22 @@ fn this_module(vm: &mut Vm, this: Value) -> JsResult<(ObjRef, Rc<dyn HostObject>
     Err(invalid_arg_type(vm, "this", "an instance of Module", this))
 }
 
+/// [`this_module`] for the methods of one subclass (`source`: of SourceTextModule, else of
+/// SyntheticModule), whose errors name it; as in Node, any module passes.
+fn this_module_of(vm: &mut Vm, this: Value, source: bool) -> JsResult<Rc<dyn HostObject>> {
+    match this_module(vm, this).ok() {
+        Some((_, data)) => Ok(data),
+        None => {
+            let class = if source {
+                "an instance of SourceTextModule"
+            } else {
+                "an instance of SyntheticModule"
+            };
+            Err(invalid_arg_type(vm, "this", class, this))
+        }
+    }
+}
+
 fn module_data(data: &Rc<dyn HostObject>) -> &std::cell::RefCell<ModuleData> {
     &data
         .downcast::<ModuleCell>()
@@ -1302,27 +1480,25 @@ fn module_data(data: &Rc<dyn HostObject>) -> &std::cell::RefCell<ModuleData> {
         .0
 }
 
+/// `new vm.Module()`: an abstract class (Node's constructor throws this plain TypeError).
 fn module_construct(vm: &mut Vm, _: &[Value], _: ObjRef) -> JsResult<Value> {
-    Err(node_error(
-        vm,
-        "TypeError",
-        "ERR_ILLEGAL_CONSTRUCTOR",
-        "Illegal constructor",
-    ))
+    Err(vm.type_error("Module is not a constructor"))
 }
 
 /// The options every module takes: `identifier` and `context`.
-fn module_options(vm: &mut Vm, options: Option<ObjRef>) -> JsResult<(Option<String>, u32)> {
+/// Also whether a context was given (`module.context` is undefined otherwise, as in Node).
+fn module_options(vm: &mut Vm, options: Option<ObjRef>) -> JsResult<(Option<String>, u32, bool)> {
     let identifier = string_option(vm, options, "identifier", "options")?;
     let context = option(vm, options, "context")?;
     let realm = if context.is_undefined() {
         vm.current_realm()
     } else {
         context_argument(vm, context).map_err(|_| {
-            invalid_arg_type(vm, "options.context", "an instance of Context", context)
+            // Node's fixed text (its validateContext).
+            invalid_arg_type(vm, "options.context", "an vm.Context", context)
         })?
     };
-    Ok((identifier, realm))
+    Ok((identifier, realm, !context.is_undefined()))
 }
 
 fn module_object(vm: &mut Vm, nt: ObjRef, data: ModuleData) -> JsResult<ObjRef> {
@@ -1335,11 +1511,16 @@ fn module_object(vm: &mut Vm, nt: ObjRef, data: ModuleData) -> JsResult<ObjRef> 
 
 static MODULE_COUNT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
 
-fn unique_name(identifier: &Option<String>) -> (String, String) {
+/// A module's name in the interpreter's registry (unique in the process) and the identifier it
+/// shows: the option, or `vm:module(n)` with `n` counted per context, as Node counts.
+fn unique_name(vm: &mut Vm, identifier: &Option<String>, realm: u32) -> (String, String) {
     let n = MODULE_COUNT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-    let shown = identifier
-        .clone()
-        .unwrap_or_else(|| format!("vm:module({n})"));
+    let shown = identifier.clone().unwrap_or_else(|| {
+        let count = &mut vm.realms[realm as usize].host_module_count;
+        let id = *count;
+        *count = count.saturating_add(1);
+        format!("vm:module({id})")
+    });
     (format!("{shown}#vm{n}"), shown)
 }
 
@@ -1349,14 +1530,14 @@ fn source_text_module_construct(vm: &mut Vm, args: &[Value], nt: ObjRef) -> JsRe
     let options = options_object(vm, arg(args, 1), "options")?;
     let line_offset = int32_option(vm, options, "lineOffset")?;
     let column_offset = int32_option(vm, options, "columnOffset")?;
-    let (identifier, realm) = module_options(vm, options)?;
+    let (identifier, realm, has_context) = module_options(vm, options)?;
     let cached = option(vm, options, "cachedData")?;
     let cached = if cached.is_undefined() {
         None
     } else {
         Some(view_bytes(vm, cached, "options.cachedData")?)
     };
-    let (name, shown) = unique_name(&identifier);
+    let (name, shown) = unique_name(vm, &identifier, realm);
     let script = Script::new(
         &source,
         ScriptOptions {
@@ -1390,25 +1571,32 @@ fn source_text_module_construct(vm: &mut Vm, args: &[Value], nt: ObjRef) -> JsRe
         index,
         identifier: shown,
         realm,
+        has_context,
         linked: false,
         source: Some((source, script.code().clone())),
         hooks,
         linked_modules: Vec::new(),
         linking: false,
+        link_error: None,
+        dependency_specifiers: Value::UNDEFINED,
+        module_requests: Value::UNDEFINED,
     };
     let o = module_object(vm, nt, data)?;
     set_referrer(vm, hooks, o.value());
     let requests = vm.module_requests(index);
     let list: Vec<Value> = requests.iter().map(|r| vm.string(r)).collect();
-    let arr = vm.new_array(list);
-    let k = vm.key("dependencySpecifiers");
-    vm.define_data(o, k, arr.value(), attrs::DEFAULT);
+    let specifiers = vm.new_array(list);
+    vm.root(specifiers.value());
+    // Frozen as Node 24 makes it (Node 20 left it writable).
+    kiln_interpreter::abstract_ops::objects::set_integrity_level(vm, specifiers, true)?;
     // moduleRequests: frozen { specifier, attributes } records.
+    let all_attributes = vm.module_request_attributes(index);
     let mut records = Vec::new();
-    for r in &requests {
+    for (i, r) in requests.iter().enumerate() {
         let record = vm.new_object();
+        vm.root(record.value());
         let specifier = vm.string(r);
-        let attributes = vm.new_object();
+        let attributes = attributes_object(vm, all_attributes.get(i).map_or(&[], |a| a));
         kiln_interpreter::abstract_ops::objects::set_integrity_level(vm, attributes, true)?;
         for (k, v) in [("specifier", specifier), ("attributes", attributes.value())] {
             let key = vm.key(k);
@@ -1419,36 +1607,63 @@ fn source_text_module_construct(vm: &mut Vm, args: &[Value], nt: ObjRef) -> JsRe
     }
     let list = vm.new_array(records);
     kiln_interpreter::abstract_ops::objects::set_integrity_level(vm, list, true)?;
-    let k = vm.key("moduleRequests");
-    vm.define_data(o, k, list.value(), attrs::DEFAULT);
+    let (_, data) = this_module(vm, o.value())?;
+    let mut d = module_data(&data).borrow_mut();
+    d.dependency_specifiers = specifiers.value();
+    d.module_requests = list.value();
     Ok(o.value())
+}
+
+/// A null-prototype object of a request's import attributes, as Node gives them.
+fn attributes_object(vm: &mut Vm, attributes: &[(String, String)]) -> ObjRef {
+    let o = vm.new_object_with_proto(None);
+    for (key, value) in attributes {
+        let k = vm.key(key);
+        let v = vm.string(value);
+        vm.define_data(o, k, v, attrs::DEFAULT);
+    }
+    o
+}
+
+/// `get sourceTextModule.dependencySpecifiers`: the specifiers of the module's requests.
+fn module_dependency_specifiers(vm: &mut Vm, this: Value, _: &[Value]) -> JsResult<Value> {
+    let data = this_module_of(vm, this, true)?;
+    Ok(module_data(&data).borrow().dependency_specifiers)
+}
+
+/// `get sourceTextModule.moduleRequests` (Node 24): frozen `{ specifier, attributes }` records.
+fn module_module_requests(vm: &mut Vm, this: Value, _: &[Value]) -> JsResult<Value> {
+    let data = this_module_of(vm, this, true)?;
+    Ok(module_data(&data).borrow().module_requests)
 }
 
 /// `new vm.SyntheticModule(exportNames, evaluateCallback[, options])`
 fn synthetic_module_construct(vm: &mut Vm, args: &[Value], nt: ObjRef) -> JsResult<Value> {
+    // Node 20's validateArrayOfUniqueStrings-like checks (its texts).
     let names_value = arg(args, 0);
+    let not_names = |vm: &mut Vm| {
+        invalid_arg_type(vm, "exportNames", "an Array of unique strings", names_value)
+    };
     if !names_value
         .as_object()
         .is_some_and(|o| vm.obj(o).is_array())
     {
-        return Err(invalid_arg_type(
-            vm,
-            "exportNames",
-            "an instance of Array",
-            names_value,
-        ));
+        return Err(not_names(vm));
     }
     let list =
         kiln_interpreter::abstract_ops::objects::create_list_from_array_like(vm, names_value)?;
     let mut names: Vec<String> = Vec::new();
-    for (i, v) in list.into_iter().enumerate() {
-        let n = expect_string(vm, v, &format!("exportNames[{i}]"))?;
+    for v in list {
+        let Some(n) = v.as_string() else {
+            return Err(not_names(vm));
+        };
+        let n = vm.rust_string(n);
         if names.contains(&n) {
             return Err(node_error(
                 vm,
                 "TypeError",
                 "ERR_INVALID_ARG_VALUE",
-                &format!("The argument 'exportNames.{n}' is duplicated. Received '{n}'"),
+                &format!("The property 'exportNames.{n}' is duplicated. Received '{n}'"),
             ));
         }
         names.push(n);
@@ -1463,8 +1678,8 @@ fn synthetic_module_construct(vm: &mut Vm, args: &[Value], nt: ObjRef) -> JsResu
         ));
     }
     let options = options_object(vm, arg(args, 2), "options")?;
-    let (identifier, realm) = module_options(vm, options)?;
-    let (name, shown) = unique_name(&identifier);
+    let (identifier, realm, has_context) = module_options(vm, options)?;
+    let (name, shown) = unique_name(vm, &identifier, realm);
     // The evaluation steps get `this` once the object exists; start with a placeholder.
     let index = vm.in_realm(realm, |vm| {
         vm.add_synthetic_module(
@@ -1481,11 +1696,15 @@ fn synthetic_module_construct(vm: &mut Vm, args: &[Value], nt: ObjRef) -> JsResu
         index,
         identifier: shown,
         realm,
+        has_context,
         linked: false,
         source: None,
         hooks: Value::UNDEFINED,
         linked_modules: Vec::new(),
         linking: false,
+        link_error: None,
+        dependency_specifiers: Value::UNDEFINED,
+        module_requests: Value::UNDEFINED,
     };
     let o = module_object(vm, nt, data)?;
     vm.set_synthetic_this(index, o.value());
@@ -1500,7 +1719,13 @@ fn module_identifier(vm: &mut Vm, this: Value, _: &[Value]) -> JsResult<Value> {
 
 fn module_context(vm: &mut Vm, this: Value, _: &[Value]) -> JsResult<Value> {
     let (_, data) = this_module(vm, this)?;
-    let realm = module_data(&data).borrow().realm;
+    let (realm, has_context) = {
+        let d = module_data(&data).borrow();
+        (d.realm, d.has_context)
+    };
+    if !has_context {
+        return Ok(Value::UNDEFINED);
+    }
     let r = &vm.realms[realm as usize];
     Ok(r.sandbox.unwrap_or(r.global_object).value())
 }
@@ -1509,6 +1734,7 @@ fn status_text(vm: &Vm, data: &ModuleData) -> &'static str {
     use kiln_interpreter::module::Status;
     let record = &vm.modules.records[data.index];
     match record.status {
+        Status::New if data.link_error.is_some() => "errored",
         Status::New if data.linking => "linking",
         Status::New if data.linked => "linked",
         Status::New => "unlinked",
@@ -1539,8 +1765,8 @@ fn module_error(vm: &mut Vm, this: Value, _: &[Value]) -> JsResult<Value> {
             "Module status must be errored",
         ));
     }
-    Ok(vm.modules.records[d.index]
-        .error
+    Ok(d.link_error
+        .or(vm.modules.records[d.index].error)
         .unwrap_or(Value::UNDEFINED))
 }
 
@@ -1572,13 +1798,24 @@ fn module_link(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
         if !vm.is_callable(linker) {
             return Err(invalid_arg_type(vm, "linker", "of type function", linker));
         }
-        if status_text(vm, &module_data(&data).borrow()) != "unlinked" {
-            return Err(node_error(
-                vm,
-                "Error",
-                "ERR_VM_MODULE_ALREADY_LINKED",
-                "Module has already been linked",
-            ));
+        match status_text(vm, &module_data(&data).borrow()) {
+            "unlinked" => {}
+            "linked" => {
+                return Err(node_error(
+                    vm,
+                    "Error",
+                    "ERR_VM_MODULE_ALREADY_LINKED",
+                    "Module has already been linked",
+                ));
+            }
+            _ => {
+                return Err(node_error(
+                    vm,
+                    "Error",
+                    "ERR_VM_MODULE_STATUS",
+                    "Module status must be unlinked",
+                ));
+            }
         }
         let linked = link_requests_async(vm, o, linker)?;
         // Then Node instantiates the graph: environments exist, functions are initialised and
@@ -1610,6 +1847,7 @@ fn link_requests_async(vm: &mut Vm, module: ObjRef, linker: Value) -> JsResult<V
     let index = module_data(&data).borrow().index;
     module_data(&data).borrow_mut().linking = true;
     let specifiers = vm.module_requests(index);
+    let all_attributes = vm.module_request_attributes(index);
     let targets = vm.new_array(Vec::new());
     vm.root(targets.value());
     let mut answers = Vec::new();
@@ -1618,7 +1856,7 @@ fn link_requests_async(vm: &mut Vm, module: ObjRef, linker: Value) -> JsResult<V
         vm.root(s);
         let options = vm.new_object();
         vm.root(options.value());
-        let attributes = vm.new_object();
+        let attributes = attributes_object(vm, all_attributes.get(i).map_or(&[], |a| a));
         for key in ["attributes", "assert"] {
             let k = vm.key(key);
             vm.define_data(options, k, attributes.value(), attrs::DEFAULT);
@@ -1692,13 +1930,25 @@ fn link_answer(vm: &mut Vm, _: Value, args: &[Value]) -> JsResult<Value> {
     }
     let status = status_text(vm, &module_data(&tdata).borrow());
     if status == "errored" {
-        let name = vm.rust_string(specifier.as_string().expect("a specifier"));
-        return Err(node_error(
+        let name = specifier
+            .as_string()
+            .map(|s| vm.rust_string(s))
+            .unwrap_or_default();
+        let e = node_error(
             vm,
             "Error",
             "ERR_VM_MODULE_LINK_FAILURE",
             &format!("request for '{name}' resolved to an errored module"),
-        ));
+        );
+        // Node gives the dependency's error as the cause.
+        let cause = module_error(vm, answer, &[])?;
+        if let JsError::Throw(v) = &e
+            && let Some(o) = v.as_object()
+        {
+            let k = vm.key("cause");
+            vm.define_data(o, k, cause, attrs::HIDDEN);
+        }
+        return Err(e);
     }
     if status == "unlinked" && !module_data(&tdata).borrow().linking {
         return link_requests_async(vm, target, linker);
@@ -1726,12 +1976,15 @@ fn bind_requests(vm: &mut Vm, _: Value, _: &[Value]) -> JsResult<Value> {
     Ok(Value::UNDEFINED)
 }
 
-/// Linking failed: the module is no longer linking; the error goes on.
+/// Linking failed: the module is no longer linking but errored with the error, which goes on.
 fn link_failed(vm: &mut Vm, _: Value, args: &[Value]) -> JsResult<Value> {
     let module = vm.native_data()[0];
     let (_, data) = this_module(vm, module)?;
-    module_data(&data).borrow_mut().linking = false;
-    Err(JsError::Throw(arg(args, 0)))
+    let error = arg(args, 0);
+    let mut d = module_data(&data).borrow_mut();
+    d.linking = false;
+    d.link_error = Some(error);
+    Err(JsError::Throw(error))
 }
 
 /// The root of a `link()` is linked: instantiate its graph.
@@ -1739,7 +1992,11 @@ fn instantiate_linked(vm: &mut Vm, _: Value, _: &[Value]) -> JsResult<Value> {
     let module = vm.native_data()[0];
     let (_, data) = this_module(vm, module)?;
     let index = module_data(&data).borrow().index;
-    vm.link_module(index)?;
+    if let Err(e) = vm.link_module(index) {
+        // The graph could not be instantiated: the module reads as unlinked again, as in Node.
+        module_data(&data).borrow_mut().linked = false;
+        return Err(e);
+    }
     Ok(Value::UNDEFINED)
 }
 
@@ -1752,11 +2009,18 @@ fn module_evaluate(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> 
         let (_, data) = this_module(vm, this)?;
         let options = options_object(vm, arg(args, 0), "options")?;
         let timeout = timeout_option(vm, options)?;
-        let (index, realm, status) = {
+        let break_on_sigint = bool_option(vm, options, "breakOnSigint", "options")?;
+        let (index, realm, status, link_failed) = {
             let d = module_data(&data).borrow();
-            (d.index, d.realm, status_text(vm, &d))
+            (
+                d.index,
+                d.realm,
+                status_text(vm, &d),
+                d.link_error.is_some(),
+            )
         };
-        if !matches!(status, "linked" | "evaluated" | "errored" | "evaluating") {
+        // A module whose link failed reads as errored but was never instantiated.
+        if link_failed || !matches!(status, "linked" | "evaluated" | "errored" | "evaluating") {
             return Err(node_error(
                 vm,
                 "Error",
@@ -1764,9 +2028,16 @@ fn module_evaluate(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> 
                 "Module status must be one of linked, evaluated, or errored",
             ));
         }
-        with_timeout(vm, timeout, |vm| {
-            vm.in_realm(realm, |vm| vm.evaluate_module(index))
-        })
+        let run = |vm: &mut Vm| {
+            with_timeout(vm, timeout, |vm| {
+                vm.in_realm(realm, |vm| vm.evaluate_module(index))
+            })
+        };
+        if break_on_sigint {
+            with_sigint(vm, run)
+        } else {
+            run(vm)
+        }
     })();
     let evaluated = match evaluated {
         Ok(p) => p,
@@ -1809,7 +2080,7 @@ fn module_create_cached_data(vm: &mut Vm, this: Value, _: &[Value]) -> JsResult<
 
 /// `syntheticModule.setExport(name, value)`
 fn synthetic_set_export(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
-    let (_, data) = this_module(vm, this)?;
+    let data = this_module_of(vm, this, false)?;
     let name = expect_string(vm, arg(args, 0), "name")?;
     let index = module_data(&data).borrow().index;
     if vm.modules.records[index].env.is_none() {
@@ -1817,7 +2088,7 @@ fn synthetic_set_export(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Va
             vm,
             "Error",
             "ERR_VM_MODULE_STATUS",
-            "Module status must be linked, evaluating or evaluated",
+            "Module status must be linked",
         ));
     }
     if !vm.set_module_export(index, &name, arg(args, 1)) {

@@ -376,7 +376,7 @@ const b = new vm.SourceTextModule('import { a } from "a"; export const b = "b";'
 await a.link(s => (s === 'a' ? a : b));
 await a.evaluate();
 console.log(a.namespace.both(), b.status);
-try { new vm.Module(); } catch (e) { console.log(e.code); }
+try { new vm.Module(); } catch (e) { console.log(e.name, e.message, e.code); }
 "#,
         &[
             "unlinked dep dep",
@@ -392,7 +392,8 @@ try { new vm.Module(); } catch (e) { console.log(e.code); }
             "SyntaxError",
             "ERR_VM_MODULE_NOT_MODULE",
             "ab evaluated",
-            "ERR_ILLEGAL_CONSTRUCTOR",
+            // Node's own constructor throws this plain TypeError (v20 and later).
+            "TypeError Module is not a constructor undefined",
         ],
     );
 }
@@ -1242,6 +1243,187 @@ try { await thrower.link(() => { throw new Error('no'); }); } catch (e) { consol
             "cycle a linking linking",
             "linked linked",
             "no linking",
+        ],
+    );
+}
+
+/// Point 9 of issue 16, surface details: identifiers numbered per context, the specifier
+/// getters on the prototype, vm's functions as ordinary constructible functions with Node's
+/// lengths and export order, the class constructors' call errors, `module.context` undefined
+/// without the option, `setExport`'s errors and SyntheticModule's argument errors. Expected
+/// values from Node v20.20.2: the source below, saved as `x.mjs`, run with
+/// `node --experimental-vm-modules x.mjs`.
+#[test]
+fn surface_details_match_node() {
+    check(
+        r#"
+import vm from 'node:vm';
+const ctx = vm.createContext({});
+const ids = [new vm.SourceTextModule('', { context: ctx }), new vm.SourceTextModule('', { context: ctx }),
+  new vm.SourceTextModule(''), new vm.SyntheticModule([], () => {}), new vm.SyntheticModule([], () => {}, { context: ctx })];
+console.log(ids.map((m) => m.identifier).join());
+console.log(new vm.SourceTextModule('', { context: vm.createContext() }).identifier);
+const m = new vm.SourceTextModule('import "a"; export * from "b";');
+const d = Object.getOwnPropertyDescriptor(vm.SourceTextModule.prototype, 'dependencySpecifiers');
+console.log(Object.getOwnPropertyNames(m).length, typeof d.get, m.dependencySpecifiers.join(), m.dependencySpecifiers === m.dependencySpecifiers);
+console.log(Object.keys(vm).join());
+console.log(['runInContext', 'runInNewContext', 'runInThisContext', 'compileFunction', 'createScript', 'isContext'].map((n) => vm[n].length).join());
+console.log(vm.isContext(new vm.createContext({})), typeof new vm.isContext({}), 'prototype' in vm.measureMemory);
+for (const f of [() => vm.Script('1'), () => vm.SyntheticModule([], () => {}), () => new vm.Module()]) {
+  try { f(); } catch (e) { console.log(e.name, e.code, e.message); }
+}
+console.log(m.context, ids[0].context === ctx);
+const s = new vm.SyntheticModule(['a'], () => {});
+try { s.setExport('a', 1); } catch (e) { console.log(e.code, e.message); }
+await s.link(() => {});
+try { s.setExport('b', 1); } catch (e) { console.log(e.name, e.message); }
+for (const names of ['x', [1], ['a', 'a']]) {
+  try { new vm.SyntheticModule(names, () => {}); } catch (e) { console.log(e.code, e.message); }
+}
+"#,
+        &[
+            "vm:module(0),vm:module(1),vm:module(0),vm:module(1),vm:module(2)",
+            "vm:module(0)",
+            "0 function a,b true",
+            "Script,createContext,createScript,runInContext,runInNewContext,runInThisContext,isContext,compileFunction,measureMemory,constants,Module,SourceTextModule,SyntheticModule",
+            "3,3,2,2,2,1",
+            "true object true",
+            "TypeError undefined Class constructor Script cannot be invoked without 'new'",
+            "TypeError undefined Class constructor SyntheticModule cannot be invoked without 'new'",
+            "TypeError undefined Module is not a constructor",
+            "undefined true",
+            "ERR_VM_MODULE_STATUS Module status must be linked",
+            "ReferenceError Export 'b' is not defined in module",
+            "ERR_INVALID_ARG_TYPE The \"exportNames\" argument must be an Array of unique strings. Received type string ('x')",
+            "ERR_INVALID_ARG_TYPE The \"exportNames\" argument must be an Array of unique strings. Received an instance of Array",
+            "ERR_INVALID_ARG_VALUE The property 'exportNames.a' is duplicated. Received 'a'",
+        ],
+    );
+}
+
+/// Point 9 of issue 16: `measureMemory` validates `mode` and `execution` (ERR_INVALID_ARG_VALUE
+/// with the value inspected) and its detailed result has `current` and `other`; and
+/// `Error.stackTraceLimit` is honoured, a limit that is not a number recording no stack.
+/// Expected values from Node v20.20.2 (`node --experimental-vm-modules x.mjs`).
+#[test]
+fn measure_memory_options_and_stack_trace_limit_match_node() {
+    check(
+        r#"
+import vm from 'node:vm';
+for (const o of [{ execution: 'bad' }, { mode: null }, { execution: {} }, { mode: 2 }]) {
+  try { vm.measureMemory(o); } catch (e) { console.log(e.name, e.code, e.message); }
+}
+const r = await vm.measureMemory({ mode: 'detailed', execution: 'eager' });
+console.log(Object.keys(r).join(), Object.keys(r.current).join(), Array.isArray(r.other));
+console.log(Object.keys(await vm.measureMemory({ execution: 'eager' })).join());
+const limit = Object.getOwnPropertyDescriptor(Error, 'stackTraceLimit');
+console.log(limit.value, limit.writable, limit.enumerable, limit.configurable);
+function deep(n) { if (n === 0) throw new Error('deep'); deep(n - 1); }
+for (const l of [0, 2, -1, 1.5]) {
+  Error.stackTraceLimit = l;
+  try { deep(5); } catch (e) { console.log(l, e.stack.split('\n').length - 1); }
+}
+Error.stackTraceLimit = 1;
+try { vm.runInThisContext('function a() { throw new Error("v") } a()', { filename: 'f.js' }); } catch (e) {
+  console.log(e.stack.split('\n').slice(4).join('|'));
+}
+Error.stackTraceLimit = undefined;
+const e = new RangeError('r');
+console.log(e.stack, 'stack' in e);
+console.log(e);
+const o = {};
+Error.captureStackTrace(o);
+console.log(o.stack);
+Error.stackTraceLimit = 10;
+"#,
+        &[
+            "TypeError ERR_INVALID_ARG_VALUE The property 'options.execution' must be one of: 'default', 'eager'. Received 'bad'",
+            "TypeError ERR_INVALID_ARG_VALUE The property 'options.mode' must be one of: 'summary', 'detailed'. Received null",
+            "TypeError ERR_INVALID_ARG_VALUE The property 'options.execution' must be one of: 'default', 'eager'. Received {}",
+            "TypeError ERR_INVALID_ARG_VALUE The property 'options.mode' must be one of: 'summary', 'detailed'. Received 2",
+            "total,current,other jsMemoryEstimate,jsMemoryRange true",
+            "total",
+            "10 true true true",
+            "0 0",
+            "2 2",
+            "-1 0",
+            "1.5 1",
+            "Error: v|    at a (f.js:1:22)",
+            "undefined true",
+            "[RangeError: r]",
+            "undefined",
+        ],
+    );
+}
+
+/// Completion values of try/finally (a finally that completes normally keeps the try block's
+/// value), and a module that throws rejects `evaluate()` (that the CLI then reports no unhandled
+/// rejection is checked by `tests/vm-programs/module_errored.mjs`). Expected values from Node
+/// v20.20.2 (`node --experimental-vm-modules x.mjs`).
+#[test]
+fn try_finally_completions_and_caught_module_errors() {
+    check(
+        r#"
+import vm from 'node:vm';
+const cases = ['6; try { 7; } finally { 8; }', '4; try { } finally { 5; }',
+  '1; try { throw 0 } catch (e) { 9 } finally { 10 }', 'do { try { 1 } finally { 2; break; } } while (0)',
+  'do { try { 1; break; } finally { 2 } } while (0)',
+  '99; do { -99; try { 39 } catch (e) { -1 } finally { break; -2 } } while (false);'];
+console.log(cases.map((c) => String(vm.runInNewContext(c))).join());
+const m = new vm.SourceTextModule('throw new Error("once")');
+await m.link(() => {});
+try { await m.evaluate(); } catch (e) { console.log('caught', e.message, m.status); }
+"#,
+        &["7,undefined,9,2,1,undefined", "caught once errored"],
+    );
+}
+
+/// Point 5 of issue 16, in part: a failed link leaves the module errored with its error (and
+/// a second link() is ERR_VM_MODULE_STATUS), ERR_VM_MODULE_LINK_FAILURE carries the errored
+/// dependency's error as its cause, a graph that fails to instantiate reads as unlinked again
+/// (the SyntaxError naming the specifier as written), and the linker's third argument has the
+/// import attributes in null-prototype objects. Expected values from Node v20.20.2: the source
+/// below, saved as `x.mjs`, run with `node --experimental-vm-modules x.mjs`.
+#[test]
+fn link_failures_and_import_attributes_match_node() {
+    check(
+        r#"
+import vm from 'node:vm';
+const bad = new vm.SourceTextModule('throw new Error("boom")');
+await bad.link(() => {});
+try { await bad.evaluate(); } catch {}
+const m = new vm.SourceTextModule('import "bad";');
+try { await m.link(() => bad); } catch (e) { console.log(e.code, e.cause === bad.error); }
+console.log(m.status, m.error.code);
+const t = new vm.SourceTextModule('import "x";');
+const p = t.link(async () => { throw new TypeError('rejected'); });
+console.log(t.status);
+try { await p; } catch {}
+console.log(t.status, t.error.message);
+try { await t.link(() => {}); } catch (e) { console.log(e.code, e.message); }
+const mod = new vm.SourceTextModule('import { nope } from "./d.mjs";');
+const dep = new vm.SourceTextModule('export const yes = 1;');
+try { await mod.link(() => dep); } catch (e) { console.log(e.name, e.message); }
+console.log(mod.status, dep.status);
+const j = new vm.SourceTextModule('import a from "x" with { type: "json" }; import b from "x"; export * from "y" with { k: "v" };');
+await j.link((s, r, extra) => {
+  console.log(s, JSON.stringify(extra.attributes), extra.attributes === extra.assert, Object.getPrototypeOf(extra.attributes));
+  return new vm.SyntheticModule(['default'], () => {});
+});
+console.log(j.dependencySpecifiers.join());
+"#,
+        &[
+            "ERR_VM_MODULE_LINK_FAILURE true",
+            "errored ERR_VM_MODULE_LINK_FAILURE",
+            "linking",
+            "errored rejected",
+            "ERR_VM_MODULE_STATUS Module status must be unlinked",
+            "SyntaxError The requested module './d.mjs' does not provide an export named 'nope'",
+            "unlinked linked",
+            "x {\"type\":\"json\"} true null",
+            "x {} true null",
+            "y {\"k\":\"v\"} true null",
+            "x,x,y",
         ],
     );
 }

@@ -370,6 +370,16 @@ impl Script<'_> {
         for r in module.requests.iter() {
             self.string(r.to_native(), "a module request")?;
         }
+        if module.request_attributes.len() != requests {
+            return Err(format!(
+                "{} attribute lists for {requests} module requests",
+                module.request_attributes.len()
+            ));
+        }
+        for attribute in module.request_attributes.iter().flat_map(|a| a.iter()) {
+            self.string(attribute.0.to_native(), "an import attribute key")?;
+            self.string(attribute.1.to_native(), "an import attribute value")?;
+        }
         for import in module.imports.iter() {
             request(import.request.to_native())?;
             if let Some(name) = import.name.as_ref() {

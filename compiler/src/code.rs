@@ -177,6 +177,9 @@ pub struct ScriptCode {
 #[rkyv(derive(Debug))]
 pub struct ModuleInfo {
     pub requests: Vec<u32>,
+    /// Each request's import attributes, `(key, value)` in source order: a request is its
+    /// specifier and its attributes (16.2.1.3 ModuleRequest Records).
+    pub request_attributes: Vec<Vec<(u32, u32)>>,
     pub env_scope: u32,
     pub imports: Vec<ImportEntry>,
     /// `(export name, slot)`.

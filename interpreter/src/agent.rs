@@ -93,6 +93,7 @@ pub struct Names {
     pub cause: Atom,
     pub raw: Atom,
     pub stack: Atom,
+    pub stack_trace_limit: Atom,
     pub last_index: Atom,
 }
 
@@ -124,6 +125,7 @@ impl Names {
             cause: a("cause"),
             raw: a("raw"),
             stack: a("stack"),
+            stack_trace_limit: a("stackTraceLimit"),
             last_index: a("lastIndex"),
         }
     }

@@ -41,6 +41,8 @@ pub struct ModuleRecord {
     /// A module whose exports the host or a JavaScript function provides (no body runs).
     pub synthetic: Option<Synthetic>,
     requests: Vec<String>,
+    /// Each request's import attributes, `(key, value)` in source order.
+    request_attributes: Vec<Vec<(String, String)>>,
     imports: Vec<(usize, Option<String>, u32)>,
     local_exports: Vec<(String, u32)>,
     indirect_exports: Vec<(String, usize, Option<String>)>,
@@ -159,6 +161,20 @@ impl Vm {
                 .iter()
                 .map(|r| text(&script, r.to_native()))
                 .collect();
+            let request_attributes: Vec<Vec<(String, String)>> = m
+                .request_attributes
+                .iter()
+                .map(|list| {
+                    list.iter()
+                        .map(|a| {
+                            (
+                                text(&script, a.0.to_native()),
+                                text(&script, a.1.to_native()),
+                            )
+                        })
+                        .collect()
+                })
+                .collect();
             let imports = m
                 .imports
                 .iter()
@@ -197,7 +213,7 @@ impl Vm {
                 .map(|e| (e.0.to_native(), e.1.to_native()))
                 .collect();
             (
-                requests,
+                (requests, request_attributes),
                 imports,
                 local_exports,
                 indirect_exports,
@@ -205,8 +221,14 @@ impl Vm {
                 functions,
             )
         });
-        let (requests, imports, local_exports, indirect_exports, star_exports, functions) =
-            info.unwrap_or_default();
+        let (
+            (requests, request_attributes),
+            imports,
+            local_exports,
+            indirect_exports,
+            star_exports,
+            functions,
+        ) = info.unwrap_or_default();
         let index = self.modules.records.len();
         self.modules.records.push(ModuleRecord {
             name: name.to_string(),
@@ -218,6 +240,7 @@ impl Vm {
             namespace: None,
             synthetic: None,
             requests,
+            request_attributes,
             imports,
             local_exports,
             indirect_exports,
@@ -362,6 +385,15 @@ impl Vm {
             .unwrap_or_default()
     }
 
+    /// The import attributes of module `m`'s requests, in order (`(key, value)` pairs).
+    pub fn module_request_attributes(&self, m: usize) -> Vec<Vec<(String, String)>> {
+        self.modules
+            .records
+            .get(m)
+            .map(|r| r.request_attributes.clone())
+            .unwrap_or_default()
+    }
+
     /// Binds module `m`'s requests to modules (what a `node:vm` linker chose).
     pub fn set_module_requested(&mut self, m: usize, requested: Vec<usize>) {
         if let Some(r) = self.modules.records.get_mut(m) {
@@ -431,7 +463,11 @@ impl Vm {
         let promise = self.evaluate_module(m)?;
         self.with_roots(&[promise], Vm::run_jobs)?;
         match promise_state_for_host(self, promise) {
-            Some((PromiseState::Rejected, reason)) => Err(JsError::Throw(reason)),
+            Some((PromiseState::Rejected, reason)) => {
+                // The rejection becomes the evaluation's error: not an unhandled rejection.
+                promise::mark_handled(self, promise);
+                Err(JsError::Throw(reason))
+            }
             _ => Ok(()),
         }
     }
@@ -580,7 +616,23 @@ impl Vm {
             self.modules.records[m].status = Status::Linked;
             self.instantiate_functions(m, &script, env);
         }
-        for &m in &order {
+        let bound = self.bind_imports(&order);
+        if bound.is_err() {
+            // 16.2.1.5.1 Link step 4.a: the modules of a failed linking are unlinked again (a
+            // later import or link tries again and fails the same way).
+            for &m in &order {
+                let r = &mut self.modules.records[m];
+                r.status = Status::New;
+                r.env = None;
+            }
+        }
+        bound
+    }
+
+    /// Binds the imports of the modules `link` just gave environments, and checks that their
+    /// indirect exports resolve.
+    fn bind_imports(&mut self, order: &[usize]) -> JsResult<()> {
+        for &m in order {
             let imports = self.modules.records[m].imports.clone();
             let env = self.modules.records[m].env.expect("an environment");
             for (req, name, slot) in imports {
@@ -603,7 +655,12 @@ impl Vm {
                         }
                         Ok(Some(Resolution::Namespace(tm))) => self.module_namespace(tm)?.value(),
                         Ok(None) => {
-                            let from = self.modules.records[target].name.clone();
+                            // The specifier as written, as V8 names it.
+                            let from = self.modules.records[m]
+                                .requests
+                                .get(req)
+                                .cloned()
+                                .unwrap_or_default();
                             return Err(self.syntax_error(&format!(
                                 "The requested module '{from}' does not provide an export named '{name}'"
                             )));
@@ -612,7 +669,11 @@ impl Vm {
                             return Err(self.range_error("Maximum call stack size exceeded"));
                         }
                         Err(ResolveError::Ambiguous) => {
-                            let from = self.modules.records[target].name.clone();
+                            let from = self.modules.records[m]
+                                .requests
+                                .get(req)
+                                .cloned()
+                                .unwrap_or_default();
                             return Err(self.syntax_error(&format!(
                                 "The requested module '{from}' contains conflicting star exports for name '{name}'"
                             )));
@@ -883,7 +944,11 @@ impl Vm {
         let promise = promise::new_promise(self).value();
         self.with_roots(&[promise], |vm| vm.run_module_body(m, promise))?;
         match promise_state_for_host(self, promise) {
-            Some((PromiseState::Rejected, reason)) => Err(JsError::Throw(reason)),
+            Some((PromiseState::Rejected, reason)) => {
+                // The rejection becomes the evaluation's error: not an unhandled rejection.
+                promise::mark_handled(self, promise);
+                Err(JsError::Throw(reason))
+            }
             _ => Ok(()),
         }
     }

@@ -27,6 +27,9 @@ macro_rules! realm {
             pub sandbox: Option<ObjRef>,
             /// HostEnsureCanCompileStrings: `eval` and the Function constructors may compile.
             pub code_generation_strings: bool,
+            /// Modules the host has numbered in this realm (node:vm names them `vm:module(n)`,
+            /// counting per context).
+            pub host_module_count: u32,
             /// Kept even when unreachable (the main realm, the template, an embedder's
             /// `Context`): the collector frees only realms made by scripts.
             pub pinned: bool,
@@ -50,6 +53,7 @@ macro_rules! realm {
                     typed_array_constructors: [UNSET; 12],
                     sandbox: None,
                     code_generation_strings: true,
+                    host_module_count: 0,
                     pinned: false,
                     dead: false,
                     jobs: None,
@@ -78,6 +82,7 @@ macro_rules! realm {
                     typed_array_constructors: self.typed_array_constructors,
                     sandbox: self.sandbox,
                     code_generation_strings: self.code_generation_strings,
+                    host_module_count: 0,
                     pinned: false,
                     dead: false,
                     jobs: None,

@@ -607,26 +607,48 @@ impl Vm {
         }
     }
 
-    /// Defines an own `stack` data property on `o` (`Error.captureStackTrace`).
+    /// Defines an own `stack` data property on `o` (`Error.captureStackTrace`); nothing while
+    /// `Error.stackTraceLimit` is not a number, as in V8.
     pub fn define_stack_property(&mut self, o: ObjRef) {
+        if self.stack_trace_limit().is_none() {
+            return;
+        }
         let v = self.stack_text(o);
         let key = self.key("stack");
         self.define_data(o, key, v, attrs::HIDDEN);
     }
 
-    /// The message line of `o` and the frames of the running code.
+    /// V8's `Error.stackTraceLimit`: how many frames a new error records, read as a data
+    /// property (no getter runs) of the current realm's `Error`; None when it is not a number,
+    /// and then errors record no stack at all (`stack` reads undefined).
+    fn stack_trace_limit(&self) -> Option<usize> {
+        let Some(&error) = self.intrinsics().constructors.get("Error") else {
+            return Some(10);
+        };
+        let key = PropertyKey::String(self.agent.names.stack_trace_limit);
+        let n = self.get_data_along_chain(error, key)?.as_number()?;
+        // A saturating conversion: NaN and negatives record no frames, Infinity all of them.
+        Some(n as usize)
+    }
+
+    /// The message line of `o` and the frames of the running code (`undefined` while
+    /// `Error.stackTraceLimit` is not a number).
     fn stack_text(&mut self, o: ObjRef) -> Value {
+        let Some(limit) = self.stack_trace_limit() else {
+            return Value::UNDEFINED;
+        };
         let mut text = String::new();
         let header = self.error_header(o);
         text.push_str(&header);
-        for line in self.stack_lines() {
+        for line in self.stack_lines(limit) {
             text.push_str("\n    at ");
             text.push_str(&line);
         }
         self.string(&text)
     }
 
-    fn error_header(&mut self, o: ObjRef) -> String {
+    /// `name: message` (or the name alone), as a stack's first line gives an error.
+    pub(crate) fn error_header(&mut self, o: ObjRef) -> String {
         let name_key = self.key("name");
         let message_key = self.key("message");
         let name = self
@@ -665,10 +687,10 @@ impl Vm {
         None
     }
 
-    /// The frames as `name (file:line:col)`, innermost first.
-    pub fn stack_lines(&self) -> Vec<String> {
+    /// The innermost `limit` frames as `name (file:line:col)`, innermost first.
+    pub fn stack_lines(&self, limit: usize) -> Vec<String> {
         let mut lines = Vec::new();
-        for (i, frame) in self.stack.frames.iter().enumerate().rev().take(10) {
+        for (i, frame) in self.stack.frames.iter().enumerate().rev().take(limit) {
             let f = frame.script().function(frame.function);
             let name = f
                 .name

@@ -43,12 +43,28 @@ impl<'a> Compiler<'a> {
             .into_iter()
             .map(|(name, index)| (slot(self, name), index))
             .collect();
-        let request = |c: &mut Compiler<'a>, info: &mut ModuleInfo, s: &StringLiteral<'a>| {
+        // ModuleRequestsEqual: the same specifier and the same attributes, in any order.
+        let request = |c: &mut Compiler<'a>,
+                       info: &mut ModuleInfo,
+                       s: &StringLiteral<'a>,
+                       attributes: &'a [ImportAttribute<'a>]| {
             let id = c.string(s.value);
-            match info.requests.iter().position(|&r| r == id) {
+            let attributes: Vec<(u32, u32)> = attributes
+                .iter()
+                .map(|a| (c.export_name(&a.key), c.string(a.value.value)))
+                .collect();
+            let mut sorted = attributes.clone();
+            sorted.sort_unstable();
+            let same = |i: usize| {
+                let mut other = info.request_attributes[i].clone();
+                other.sort_unstable();
+                info.requests[i] == id && other == sorted
+            };
+            match (0..info.requests.len()).find(|&i| same(i)) {
                 Some(i) => i as u32,
                 None => {
                     info.requests.push(id);
+                    info.request_attributes.push(attributes);
                     (info.requests.len() - 1) as u32
                 }
             }
@@ -58,7 +74,7 @@ impl<'a> Compiler<'a> {
         for statement in program.body {
             match statement {
                 Statement::Import(d) => {
-                    let req = request(self, &mut info, d.source);
+                    let req = request(self, &mut info, d.source, d.attributes);
                     for spec in d.specifiers {
                         let (local, name) = match spec {
                             ImportSpecifier::Default(id) => (id.name, Some(self.name("default").0)),
@@ -76,11 +92,11 @@ impl<'a> Compiler<'a> {
                     }
                 }
                 Statement::ExportNamed(e) if e.source.is_some() => {
-                    let req = request(self, &mut info, e.source.expect("a source"));
+                    let req = request(self, &mut info, e.source.expect("a source"), e.attributes);
                     let _ = req;
                 }
                 Statement::ExportAll(e) => {
-                    request(self, &mut info, e.source);
+                    request(self, &mut info, e.source, e.attributes);
                 }
                 _ => {}
             }
@@ -108,7 +124,7 @@ impl<'a> Compiler<'a> {
                     }
                     match e.source {
                         Some(source) => {
-                            let req = request(self, &mut info, source);
+                            let req = request(self, &mut info, source, e.attributes);
                             for spec in e.specifiers {
                                 let export_name = self.export_name(&spec.exported);
                                 let import_name = self.export_name(&spec.local);
@@ -154,7 +170,7 @@ impl<'a> Compiler<'a> {
                     info.local_exports.push((export, s));
                 }
                 Statement::ExportAll(e) => {
-                    let req = request(self, &mut info, e.source);
+                    let req = request(self, &mut info, e.source, e.attributes);
                     match &e.exported {
                         Some(name) => {
                             let export_name = self.export_name(name);

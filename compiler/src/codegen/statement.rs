@@ -817,9 +817,22 @@ impl<'a> Compiler<'a> {
         self.with_finally(
             |c| c.try_catch(t),
             |c, _, _| {
+                // A finally block that completes normally leaves the completion value of the
+                // try and catch blocks (ECMA-262 14.15.3: "If F is a normal completion, set F
+                // to B"); one that exits abruptly keeps its own, undefined if it has none
+                // (UpdateEmpty(F, undefined)).
+                let saved = c.state.completion.map(|r| {
+                    let t = c.f.alloc();
+                    c.emit(I::Move { dst: t, src: r });
+                    c.emit(I::LoadUndefined { dst: r });
+                    (r, t)
+                });
                 let outer = c.enter_scope(node(finalizer, 0), finalizer.body)?;
                 c.statements(finalizer.body)?;
                 c.leave_scope(outer);
+                if let Some((r, t)) = saved {
+                    c.emit(I::Move { dst: r, src: t });
+                }
                 Ok(())
             },
         )

@@ -655,6 +655,11 @@ fn inspect_at(vm: &mut Vm, v: Value, depth: usize, seen: &mut Vec<ObjRef>) -> St
     {
         return vm.rust_string(stack);
     }
+    if let ObjectKind::Error = vm.obj(o).kind {
+        // No stack was recorded (`Error.stackTraceLimit` was not a number): Node shows the
+        // message line in brackets.
+        return format!("[{}]", vm.error_header(o));
+    }
     let prefix = match &vm.obj(o).kind {
         ObjectKind::Boolean(b) => return format!("[Boolean: {b}]"),
         ObjectKind::Number(n) => {

@@ -25,6 +25,9 @@ pub fn init(vm: &mut Vm) {
         .insert("Error", error_proto);
     let error = vm.make_constructor("Error", 1, error_call, Some(error_construct), error_proto);
     vm.define_method(error, "captureStackTrace", 1, capture_stack_trace);
+    // V8's limit on the frames a new error records (see Vm::stack_trace_limit).
+    let limit = PropertyKey::String(vm.agent.names.stack_trace_limit);
+    vm.define_data(error, limit, Value::int32(10), attrs::DEFAULT);
     vm.define_method(error, "isError", 1, is_error);
     let name = vm.string("Error");
     let nk = PropertyKey::String(vm.agent.names.name);

@@ -931,6 +931,23 @@ fn all_settled_keyed(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value
     combinator(vm, this, arg(args, 0), KEYED + 1)
 }
 
+/// Marks `p` handled, as a first `then` would (HostPromiseRejectionTracker(p, "handle") if it
+/// is rejected), for a promise whose rejection the engine itself takes in.
+pub fn mark_handled(vm: &mut Vm, p: Value) {
+    let Some(o) = p.as_object() else { return };
+    let rejected_first = match &mut vm.obj_mut(o).kind {
+        ObjectKind::Promise(s) => {
+            let first = !s.handled;
+            s.handled = true;
+            first && s.state == PromiseState::Rejected
+        }
+        _ => false,
+    };
+    if rejected_first && let Some(track) = vm.promise_rejection_tracker {
+        track(vm, o, crate::vm::RejectionOperation::Handle);
+    }
+}
+
 pub fn promise_state_for_host(vm: &Vm, p: Value) -> Option<(PromiseState, Value)> {
     let s = state(vm, p)?;
     match &vm.obj(p.as_object()?).kind {
