@@ -1,11 +1,11 @@
 //! kiln-interpreter: the runtime that executes archived bytecode.
 //!
-//! - [`value`]: the NaN-boxed `Value`; [`heap`]: typed arenas and the mark-sweep collector.
-//! - [`string`]: strings (one-byte/UTF-16, ropes) and atoms; [`object`]: objects, shapes,
-//!   elements, environments; [`property`]: the internal methods.
-//! - [`vm`]: the VM, frames, realms' host; [`handles`]: the scopes native code roots values in;
-//!   [`interp`]: the dispatch loop; [`call`]: calls, construction, generators and async
-//!   functions; [`ops`]: conversions and operators.
+//! - `value`: the NaN-boxed `Value`; [`heap`]: typed arenas and the mark-sweep collector.
+//! - `string`: strings (one-byte/UTF-16, ropes) and atoms; [`object`]: objects, shapes,
+//!   elements, environments; `property`: the internal methods.
+//! - [`vm`]: the VM, frames, realms' host; `handles`: the scopes native code roots values in;
+//!   `interp`: the dispatch loop; `call`: calls, construction, generators and async
+//!   functions; `ops`: conversions and operators.
 //! - Beside the loop, what its instructions call: `names` (environments, names looked up at run
 //!   time) and `globals`; `inline_cache`; `script_constants` and `templates`; `arguments`,
 //!   `super_keyword`, `private_names`, `for_in`, `yield_await`, `direct_eval`, `array_literals`;
@@ -13,8 +13,8 @@
 //! - [`abstract_ops`]: the spec's shared abstract operations (ECMA-262 section 7, and 6.2.6),
 //!   one file per subsection, which the built-ins and the loop import instead of each other's
 //!   files.
-//! - [`realm`] and [`builtins`]: the intrinsics; [`eval`]: source to running code.
-//! - [`limits`]: termination checks inside built-ins, the maximum string and BigInt sizes.
+//! - `realm` and [`builtins`]: the intrinsics; [`eval`]: source to running code.
+//! - `limits`: termination checks inside built-ins, the maximum string and BigInt sizes.
 //! - [`shared_memory`]: SharedArrayBuffers' blocks and waiter lists, the one part of a runtime
 //!   other threads' runtimes may share.
 
@@ -23,42 +23,42 @@ pub mod agent;
 mod arguments;
 mod array_literals;
 pub mod builtins;
-pub mod call;
-pub mod collections;
-pub mod context;
+pub(crate) mod call;
+pub(crate) mod collections;
+pub(crate) mod context;
 mod direct_eval;
 pub mod eval;
 mod for_in;
 mod globals;
-pub mod handles;
+pub(crate) mod handles;
 pub mod heap;
-pub mod inline_cache;
-pub mod interp;
+pub(crate) mod inline_cache;
+pub(crate) mod interp;
 mod invalid_bytecode;
-pub mod limits;
+pub(crate) mod limits;
 pub mod loaded_script;
 pub mod module;
 mod names;
-pub mod number_conversion;
+pub(crate) mod number_conversion;
 pub mod object;
 mod object_operations;
-pub mod ops;
+pub(crate) mod ops;
 mod private_names;
-pub mod property;
-pub mod proxy_object;
-pub mod realm;
+pub(crate) mod property;
+pub(crate) mod proxy_object;
+pub(crate) mod realm;
 mod script_constants;
 pub mod shared_memory;
 pub mod slots;
-pub mod stack;
-pub mod string;
+pub(crate) mod stack;
+pub(crate) mod string;
 mod super_keyword;
 mod templates;
 pub mod typed_array_object;
 mod unwinding;
 mod using_declarations;
-pub mod value;
-pub mod verified;
+pub(crate) mod value;
+pub(crate) mod verified;
 pub mod vm;
 mod yield_await;
 

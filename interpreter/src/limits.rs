@@ -129,7 +129,7 @@ impl Vm {
         Ok(())
     }
 
-    /// `RangeError: Invalid string length`, for a string that would pass [`MAX_STRING_LENGTH`].
+    /// `RangeError: Invalid string length`, for a string that would pass `MAX_STRING_LENGTH`.
     pub fn invalid_string_length(&mut self) -> JsError {
         self.range_error("Invalid string length")
     }
@@ -171,18 +171,6 @@ pub struct StringBuilder {
 impl StringBuilder {
     pub fn new() -> StringBuilder {
         StringBuilder::default()
-    }
-
-    pub fn len(&self) -> usize {
-        self.units.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.units.is_empty()
-    }
-
-    pub fn units(&self) -> &[u16] {
-        &self.units
     }
 
     /// Makes room for `additional` more units (a hint; growth checks again).
@@ -249,10 +237,6 @@ impl StringBuilder {
     /// The string built, as a value.
     pub fn finish(self, vm: &mut Vm) -> JsResult<Value> {
         vm.string_from_long_units(&self.units)
-    }
-
-    pub fn into_units(self) -> Vec<u16> {
-        self.units
     }
 }
 

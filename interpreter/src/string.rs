@@ -299,7 +299,3 @@ pub fn array_index(units: &[u16]) -> Option<u32> {
     // 2^32 - 1 is not an array index.
     (n < u64::from(u32::MAX)).then_some(n as u32)
 }
-
-pub fn utf16(s: &str) -> Vec<u16> {
-    s.encode_utf16().collect()
-}

@@ -1,5 +1,5 @@
 //! 10.4.5 TypedArray exotic objects: the integer-indexed internal methods (for numeric keys) that
-//! [`crate::property`] calls into; the element encoding they share with DataView and Atomics;
+//! `crate::property` calls into; the element encoding they share with DataView and Atomics;
 //! and the ArrayBuffer slots they read through.
 //!
 //! Element bytes are stored little-endian (the spec leaves typed arrays' byte order to the

@@ -227,7 +227,7 @@ impl ScriptRef {
 
     /// A counted reference, for whatever outlives the frame (a closure made in it, an error's
     /// origin).
-    pub fn to_rc(&self) -> std::rc::Rc<crate::loaded_script::LoadedScript> {
+    pub fn to_rc(self) -> std::rc::Rc<crate::loaded_script::LoadedScript> {
         let p = self.0.as_ptr().cast_const();
         // SAFETY: the pointer came from an `Rc` (`new` takes one) that is alive (`new`'s
         // promise), so one more strong count may be taken and handed to `from_raw`.

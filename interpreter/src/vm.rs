@@ -30,7 +30,7 @@ pub type JsResult<T> = Result<T, JsError>;
 /// The reason of the termination a heap over its limit causes.
 pub const HEAP_LIMIT_EXCEEDED: &str = "Heap limit exceeded";
 
-/// The reason of the termination the interrupt flag causes ([`crate::limits::Termination`]).
+/// The reason of the termination the interrupt flag causes (`crate::limits::Termination`).
 pub const INTERRUPTED: &str = "Script execution was interrupted";
 
 /// The host's `import()` for code it marked: `(vm, host-defined value, specifier, attributes)`,
@@ -371,7 +371,7 @@ impl Vm {
     // -----------------------------------------------------------------------------------------
     // Strings
 
-    /// The code units of a string known to be short (at most [`STRING_CHUNK`] units),
+    /// The code units of a string known to be short (at most `STRING_CHUNK` units),
     /// flattening a rope with no termination check; [`Vm::units_checked`] for any other.
     pub fn units(&mut self, s: StrRef) -> Rc<[u16]> {
         debug_assert!(self.string_len(s) as usize <= STRING_CHUNK);
