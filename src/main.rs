@@ -564,16 +564,17 @@ fn run(input: Input, cache: Option<&Path>, args: &[String], flags: RunFlags) -> 
         let peak = kiln::process::peak_resident_bytes() as f64 / (1 << 20) as f64;
         eprintln!("  peak RSS {peak:8.1} MB");
     }
-    match result {
-        Ok(()) => exit_with(kiln::process::exit_code_property(&mut runtime.vm)),
+    let code = match result {
+        Ok(()) => kiln::process::exit_code_property(&mut runtime.vm),
         Err(kiln::Error::Terminated(reason)) if reason == kiln::process::EXIT_REASON => {
-            exit_with(kiln::process::exit_code())
+            kiln::process::exit_code()
         }
         Err(error) => {
             report_uncaught(&mut runtime, error);
-            ExitCode::FAILURE
+            1
         }
-    }
+    };
+    exit_with(kiln::process::emit_exit(&mut runtime.vm, code))
 }
 
 /// A runtime with the command line's host on its global: `process` (`argv`: this executable,

@@ -286,9 +286,34 @@ fn view_bytes(vm: &mut Vm, v: Value, name: &str) -> JsResult<Vec<u8>> {
     ))
 }
 
+/// The bytes as a Uint8Array; a `Buffer`, as in Node, where the host has `node:buffer` (the
+/// `kiln` command line does) and the running realm has its `Buffer`.
 fn uint8_array(vm: &mut Vm, bytes: Vec<u8>) -> Value {
-    let buffer = array_buffer::new_array_buffer(vm, bytes);
-    typed_array::create(vm, kiln_interpreter::slots::ElementType::Uint8, buffer).value()
+    let prototype = buffer_prototype(vm);
+    let root = prototype.map_or(Value::UNDEFINED, |p| p.value());
+    vm.with_roots(&[root], |vm| {
+        let buffer = array_buffer::new_array_buffer(vm, bytes);
+        let array = typed_array::create(vm, kiln_interpreter::slots::ElementType::Uint8, buffer);
+        if let Some(p) = prototype {
+            // An ordinary Uint8Array: changing its prototype cannot fail or run code.
+            let _ = vm.set_prototype_of(array, Some(p));
+        }
+        array.value()
+    })
+}
+
+/// `Buffer.prototype` from the host's `node:buffer`, if it has one here.
+fn buffer_prototype(vm: &mut Vm) -> Option<ObjRef> {
+    let build = *vm.host_modules.get("node:buffer")?;
+    let module = vm.load_host_module("node:buffer", build).ok()?;
+    let namespace = vm.evaluate_module_namespace(module).ok()?;
+    let key = vm.key("Buffer");
+    let buffer = vm
+        .get(namespace, key, namespace.value())
+        .ok()?
+        .as_object()?;
+    let key = vm.key("prototype");
+    vm.get(buffer, key, buffer.value()).ok()?.as_object()
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -1,6 +1,7 @@
 //! Node's `process` object on the `kiln` command line's global (scripts and modules): `argv`,
-//! `env`, `platform`, `cwd()`, `memoryUsage()`, `exit(code)`, `exitCode` and
-//! `stdout.write()`/`stderr.write()`.
+//! `execArgv`, `env`, `platform`, `cwd()`, `hrtime()` and `hrtime.bigint()`, `memoryUsage()`,
+//! `exit(code)`, `exitCode`, `stdout.write()`/`stderr.write()`, and the `exit` event
+//! (`on`/`once`/`off`/`emit`, in `process.js`; [`emit_exit`]).
 //!
 //! Deliberately absent: `process.nextTick`. Libraries (TypeScript's compiler among them) take
 //! `process.nextTick` with `require` as the sign of Node and then `require('fs')`, which the
@@ -43,6 +44,11 @@ pub fn install(vm: &mut Vm, argv: &[String]) {
         let key = vm.key(name);
         vm.define_data(process, key, value, attrs::DEFAULT);
     }
+    let exec_argv = vm.new_array(Vec::new());
+    let key = vm.key("execArgv");
+    vm.define_data(process, key, exec_argv.value(), attrs::DEFAULT);
+    let hrtime = vm.define_method(process, "hrtime", 1, hrtime);
+    vm.define_method(hrtime, "bigint", 0, hrtime_bigint);
     vm.define_method(process, "cwd", 0, cwd);
     vm.define_method(process, "memoryUsage", 0, memory_usage);
     vm.define_method(process, "exit", 1, exit);
@@ -56,6 +62,88 @@ pub fn install(vm: &mut Vm, argv: &[String]) {
         vm.define_data(process, key, stream.value(), attrs::DEFAULT);
     }
     vm.define_global("process", process.value());
+    // The event methods (`process.js`); a script this small cannot fail to run.
+    let _ = vm.with_roots(&[process.value()], |vm| {
+        let f = kiln_interpreter::eval::run_source(
+            vm,
+            include_str!("process.js"),
+            "kiln:process.js",
+            false,
+        )?;
+        vm.call(f, Value::UNDEFINED, &[process.value()])
+    });
+}
+
+/// Emits `process`'s `exit` event with `code` (Node runs the listeners when the run ends and
+/// on `process.exit`); the code to exit with afterwards: `process.exitCode` if a listener set
+/// it, else `code`. A listener that throws ends the listeners, as in Node, with code 7.
+pub fn emit_exit(vm: &mut Vm, code: i32) -> i32 {
+    let global = vm.intrinsics().global_object;
+    let key = vm.key("process");
+    let Some(process) = vm
+        .get(global, key, global.value())
+        .ok()
+        .and_then(|v| v.as_object())
+    else {
+        return code;
+    };
+    if code != exit_code_property(vm) {
+        let exit_code = vm.key("exitCode");
+        let _ = vm.set(
+            process,
+            exit_code,
+            Value::number(f64::from(code)),
+            process.value(),
+        );
+    }
+    let key = vm.key("emit");
+    let Ok(emit) = vm.get(process, key, process.value()) else {
+        return code;
+    };
+    let event = vm.string("exit");
+    match vm.call(
+        emit,
+        process.value(),
+        &[event, Value::number(f64::from(code))],
+    ) {
+        Ok(_) => exit_code_property(vm),
+        Err(JsError::Terminate(reason)) if reason == EXIT_REASON => exit_code(),
+        Err(_) => 7,
+    }
+}
+
+thread_local! {
+    /// The zero of `process.hrtime()`.
+    static HRTIME_ORIGIN: std::time::Instant = std::time::Instant::now();
+}
+
+/// Nanoseconds since an arbitrary start, from a monotonic clock.
+fn hrtime_nanos() -> u128 {
+    HRTIME_ORIGIN.with(|start| start.elapsed().as_nanos())
+}
+
+/// `process.hrtime([previous])`: `[seconds, nanoseconds]`, or the time since `previous`.
+fn hrtime(vm: &mut Vm, _: Value, args: &[Value]) -> JsResult<Value> {
+    let mut now = hrtime_nanos() as i128;
+    if let Some(previous) = args.first().copied().filter(|v| !v.is_undefined())
+        && let Some(p) = previous.as_object()
+    {
+        let mut parts = [0.0; 2];
+        for (i, part) in parts.iter_mut().enumerate() {
+            let key = vm.to_property_key(Value::number(i as f64))?;
+            let v = vm.get(p, key, previous)?;
+            *part = vm.to_number(v)?;
+        }
+        now -= (parts[0] * 1e9 + parts[1]) as i128;
+    }
+    let seconds = Value::number(now.div_euclid(1_000_000_000) as f64);
+    let nanos = Value::number(now.rem_euclid(1_000_000_000) as f64);
+    Ok(vm.new_array(vec![seconds, nanos]).value())
+}
+
+/// `process.hrtime.bigint()`: nanoseconds as a BigInt.
+fn hrtime_bigint(vm: &mut Vm, _: Value, _: &[Value]) -> JsResult<Value> {
+    Ok(vm.new_bigint(num_bigint::BigInt::from(hrtime_nanos())))
 }
 
 /// The exit code the process should end with after a normal end of the run:

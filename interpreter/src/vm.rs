@@ -71,13 +71,48 @@ impl Host for StdHost {
     }
 }
 
+/// The path a `file:` URL names (`file:///dir/a%20b.mjs` is `/dir/a b.mjs`), as Node
+/// imports `new URL('./x.mjs', import.meta.url).href`; None for anything else.
+fn file_url_path(specifier: &str) -> Option<String> {
+    let rest = specifier.strip_prefix("file://")?;
+    // Only the local host: `file:///path` or `file://localhost/path`.
+    let path = rest.strip_prefix("localhost").unwrap_or(rest);
+    if !path.starts_with('/') {
+        return None;
+    }
+    let bytes = path.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = |b: u8| (b as char).to_digit(16);
+        match (
+            bytes[i],
+            bytes.get(i + 1).copied(),
+            bytes.get(i + 2).copied(),
+        ) {
+            (b'%', Some(h), Some(l)) if hex(h).is_some() && hex(l).is_some() => {
+                out.push((hex(h)? * 16 + hex(l)?) as u8);
+                i += 3;
+            }
+            (b, _, _) => {
+                out.push(b);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8(out).ok()
+}
+
 /// Resolves `specifier` relative to the file `referrer` and reads it: the file-system loader of
 /// the CLI and the test262 runner. The resolved name is the canonical path.
 pub fn load_module_file(specifier: &str, referrer: &str) -> Result<(String, String), String> {
     let base = std::path::Path::new(referrer)
         .parent()
         .unwrap_or(std::path::Path::new("."));
-    let path = base.join(specifier);
+    let path = match file_url_path(specifier) {
+        Some(path) => std::path::PathBuf::from(path),
+        None => base.join(specifier),
+    };
     let resolved = std::fs::canonicalize(&path).map_err(|e| format!("{}: {e}", path.display()))?;
     let source =
         std::fs::read_to_string(&resolved).map_err(|e| format!("{}: {e}", resolved.display()))?;
@@ -580,7 +615,7 @@ impl Vm {
     /// Records a new error's stack text (its message line and the frames, as V8 writes them),
     /// which `get Error.prototype.stack` returns: no own property.
     pub fn attach_stack(&mut self, o: ObjRef) {
-        let text = self.stack_text(o);
+        let text = self.stack_text(o, None);
         self.set_error_stack(o, text);
     }
 
@@ -609,11 +644,13 @@ impl Vm {
 
     /// Defines an own `stack` data property on `o` (`Error.captureStackTrace`); nothing while
     /// `Error.stackTraceLimit` is not a number, as in V8.
-    pub fn define_stack_property(&mut self, o: ObjRef) {
+    /// With `above`, V8's `constructorOpt`: the frames above that function's most recent
+    /// call, and the call itself, are left out (all of them when it is not running).
+    pub fn define_stack_property(&mut self, o: ObjRef, above: Option<Value>) {
         if self.stack_trace_limit().is_none() {
             return;
         }
-        let v = self.stack_text(o);
+        let v = self.stack_text(o, above);
         let key = self.key("stack");
         self.define_data(o, key, v, attrs::HIDDEN);
     }
@@ -633,14 +670,14 @@ impl Vm {
 
     /// The message line of `o` and the frames of the running code (`undefined` while
     /// `Error.stackTraceLimit` is not a number).
-    fn stack_text(&mut self, o: ObjRef) -> Value {
+    fn stack_text(&mut self, o: ObjRef, above: Option<Value>) -> Value {
         let Some(limit) = self.stack_trace_limit() else {
             return Value::UNDEFINED;
         };
         let mut text = String::new();
         let header = self.error_header(o);
         text.push_str(&header);
-        for line in self.stack_lines(limit) {
+        for line in self.stack_lines(limit, above) {
             text.push_str("\n    at ");
             text.push_str(&line);
         }
@@ -687,10 +724,19 @@ impl Vm {
         None
     }
 
-    /// The innermost `limit` frames as `name (file:line:col)`, innermost first.
-    pub fn stack_lines(&self, limit: usize) -> Vec<String> {
+    /// The innermost `limit` frames as `name (file:line:col)`, innermost first; with `above`,
+    /// only the frames below the most recent call of that function.
+    pub fn stack_lines(&self, limit: usize, above: Option<Value>) -> Vec<String> {
+        let frames = &self.stack.frames;
+        let shown = match above {
+            Some(f) => frames
+                .iter()
+                .rposition(|frame| frame.callee == f)
+                .unwrap_or(0),
+            None => frames.len(),
+        };
         let mut lines = Vec::new();
-        for (i, frame) in self.stack.frames.iter().enumerate().rev().take(limit) {
+        for (i, frame) in frames[..shown].iter().enumerate().rev().take(limit) {
             let f = frame.script().function(frame.function);
             let name = f
                 .name

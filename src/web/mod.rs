@@ -1,6 +1,8 @@
 //! Web and Node basics on the `kiln` command line's global: `performance`, `TextEncoder`,
-//! `TextDecoder`, `atob`, `btoa`, `structuredClone`, `URL`, `URLSearchParams` and
-//! `DOMException`. Host objects, as in Node: a `vm` context gets none of them.
+//! `TextDecoder`, `atob`, `btoa`, `structuredClone`, `URL`, `URLSearchParams`,
+//! `DOMException`, Node's `Buffer` and `global`; and the host modules `node:util`,
+//! `node:assert` and `node:buffer` (`node.rs`). Host objects, as in Node: a `vm` context gets
+//! none of them.
 //!
 //! Each is a small JavaScript file (`*.js` beside this one) that shapes the API, over native
 //! functions here that do the work: encoding and decoding text, parsing URLs with the `url`
@@ -8,6 +10,7 @@
 //! put on the global.
 
 mod encoding;
+pub mod node;
 mod url;
 
 use kiln_interpreter::heap::ObjRef;
@@ -16,7 +19,7 @@ use kiln_interpreter::{JsError, JsResult, Value, Vm};
 
 /// The JavaScript halves and the globals each defines. Each runs on first use of one of its
 /// globals (running all of them at start-up would cost every run a few milliseconds).
-const SCRIPTS: [(&str, &str, &[&str]); 6] = [
+const SCRIPTS: [(&str, &str, &[&str]); 7] = [
     (
         "kiln:web/dom_exception.js",
         include_str!("dom_exception.js"),
@@ -47,6 +50,7 @@ const SCRIPTS: [(&str, &str, &[&str]); 6] = [
         include_str!("url.js"),
         &["URL", "URLSearchParams"],
     ),
+    ("kiln:web/buffer.js", include_str!("buffer.js"), &["Buffer"]),
 ];
 
 /// Defines the web globals on the current realm: each an accessor that, on first use, runs
@@ -74,6 +78,10 @@ pub fn install(vm: &mut Vm) {
     // Start the clock of `performance.now()` now, not on first use.
     ORIGIN.with(|_| ());
     let global = vm.intrinsics().global_object;
+    // Node's `global`: the global object itself.
+    let key = vm.key("global");
+    vm.define_data(global, key, global.value(), attrs::DEFAULT);
+    node::register(vm);
     for (index, (_, _, names)) in SCRIPTS.iter().enumerate() {
         for &name in names.iter() {
             let name_value = vm.string(name);
@@ -145,7 +153,7 @@ fn time_origin(_: &mut Vm, _: Value, _: &[Value]) -> JsResult<Value> {
 
 /// The kind of object `value` is by its internal slots (`'Date'`, `'Map'`, `'Uint8Array'`,
 /// ...), which `Symbol.toStringTag` cannot fake: what `structuredClone` dispatches on.
-fn kind(vm: &mut Vm, _: Value, args: &[Value]) -> JsResult<Value> {
+pub(crate) fn kind(vm: &mut Vm, _: Value, args: &[Value]) -> JsResult<Value> {
     let v = args.first().copied().unwrap_or(Value::UNDEFINED);
     let Some(o) = v.as_object() else {
         return Ok(vm.string("primitive"));

@@ -262,13 +262,15 @@ pub fn new_suppressed_error(vm: &mut Vm, error: Value, suppressed: Value) -> Val
     o.value()
 }
 
-/// Error.captureStackTrace ( targetObject ) (V8's): an own `stack` data property on the
-/// object, with its message line and the frames of the code that called.
+/// Error.captureStackTrace ( targetObject [ , constructorOpt ] ) (V8's): an own `stack` data
+/// property on the object, with its message line and the frames of the code that called,
+/// below the most recent call of `constructorOpt` when it is a function.
 fn capture_stack_trace(vm: &mut Vm, _: Value, args: &[Value]) -> JsResult<Value> {
     let Some(o) = arg(args, 0).as_object() else {
         return Err(vm.type_error("Error.captureStackTrace: the target is not an object"));
     };
-    vm.define_stack_property(o);
+    let above = Some(arg(args, 1)).filter(|&f| vm.is_callable(f));
+    vm.define_stack_property(o, above);
     Ok(Value::UNDEFINED)
 }
 

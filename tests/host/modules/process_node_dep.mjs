@@ -1,0 +1,1 @@
+export const value = 'imported through a file: URL';
