@@ -304,6 +304,12 @@ impl<'a> Compiler<'a> {
             if b.kind.is_lexical() || (b.kind == BindingKind::Parameter && scope.parameter_tdz) {
                 k |= binding::LEXICAL;
             }
+            // A `var arguments` of a direct eval in parameter expressions meets the parameters'
+            // `arguments` binding: a SyntaxError (EvalDeclarationInstantiation step 3.d), as
+            // for a parameter's name.
+            if b.kind == BindingKind::Implicit && scope.parameter_tdz && &*b.name == "arguments" {
+                k |= binding::LEXICAL;
+            }
             if matches!(b.kind, BindingKind::Const | BindingKind::Import) {
                 k |= binding::CONST;
             }
