@@ -39,11 +39,28 @@ pub trait IntoJs {
 
 impl Runtime {
     /// `value` as a `T` (see [`FromJs`]).
+    ///
+    /// ```
+    /// use kiln::{Runtime, Script, ScriptOptions};
+    ///
+    /// let mut runtime = Runtime::new();
+    /// let list = Script::new("[1, '2', 3.5]", ScriptOptions::default()).unwrap();
+    /// let list = list.run_in_this_context(&mut runtime).unwrap();
+    /// assert_eq!(runtime.from_js::<Vec<f64>>(list).unwrap(), [1.0, 2.0, 3.5]);
+    /// ```
     pub fn from_js<T: FromJs>(&mut self, value: Value) -> Result<T, Error> {
         T::from_js(self, value)
     }
 
     /// `value` as a JavaScript value (see [`IntoJs`]). The result is not rooted.
+    ///
+    /// ```
+    /// use kiln::Runtime;
+    ///
+    /// let mut runtime = Runtime::new();
+    /// let v = runtime.to_js(Some("text")).unwrap();
+    /// assert_eq!(runtime.display(v), "'text'");
+    /// ```
     pub fn to_js<T: IntoJs>(&mut self, value: T) -> Result<Value, Error> {
         value.into_js(self)
     }

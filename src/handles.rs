@@ -46,6 +46,14 @@ impl Persistent {
     }
 
     /// The value (valid in the runtime that made the handle).
+    ///
+    /// ```
+    /// use kiln::{Persistent, Runtime, Value};
+    ///
+    /// let runtime = Runtime::new();
+    /// let held = Persistent::new(&runtime, Value::number(2.0));
+    /// assert_eq!(held.get().as_number(), Some(2.0));
+    /// ```
     pub fn get(&self) -> Value {
         self.value
     }
@@ -105,6 +113,20 @@ impl Runtime {
 
     /// Keeps `value` alive until the innermost [`Runtime::handle_scope`] ends. Outside every
     /// scope it is kept for the runtime's life, as [`Runtime::keep`].
+    ///
+    /// ```
+    /// use kiln::{Runtime, Value};
+    ///
+    /// let mut runtime = Runtime::new();
+    /// let joined = runtime.handle_scope(|runtime| {
+    ///     let parts = runtime.to_js(vec!["a", "b"]).unwrap();
+    ///     runtime.root(parts); // the call below may collect
+    ///     let join = runtime.get(parts, "join").unwrap();
+    ///     let joined = runtime.call(join, parts, &[]).unwrap();
+    ///     runtime.from_js::<String>(joined).unwrap()
+    /// });
+    /// assert_eq!(joined, "a,b");
+    /// ```
     pub fn root(&mut self, value: Value) {
         if self.vm.in_handle_scope() {
             self.vm.root(value);

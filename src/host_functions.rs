@@ -47,6 +47,23 @@ pub trait HostFunction<Args>: 'static {
 /// The argument list of a [`HostFunction`] that takes `(&mut Runtime, this, &[Value])` and
 /// returns `Result<Value, Error>`: for functions that call back into JavaScript or take any
 /// number of arguments.
+///
+/// ```
+/// use kiln::{Runtime, Script, ScriptOptions, Value};
+///
+/// let mut runtime = Runtime::new();
+/// let context = runtime.create_context();
+/// // Calls its first argument with the rest.
+/// runtime
+///     .define_function(&context, "apply", |runtime: &mut Runtime, _: Value, args: &[Value]| {
+///         let (f, rest) = args.split_first().ok_or(kiln::Error::Host("no function".into()))?;
+///         runtime.call(*f, Value::UNDEFINED, rest)
+///     })
+///     .unwrap();
+/// let script = Script::new("apply(Math.max, 3, 9, 4)", ScriptOptions::default()).unwrap();
+/// let nine = script.run_in_context(&mut runtime, &context).unwrap();
+/// assert_eq!(runtime.display(nine), "9");
+/// ```
 pub struct Raw;
 
 impl<F> HostFunction<Raw> for F
@@ -61,7 +78,29 @@ where
 }
 
 /// A host class's constructor: a closure of up to six [`FromJs`] arguments returning
-/// `Result<T, Error>`, the Rust value the new instance carries.
+/// `Result<T, Error>`, the Rust value the new instance carries. An `Err` is thrown by `new`.
+///
+/// ```
+/// use kiln::{Error, Runtime, Script, ScriptOptions};
+///
+/// struct Port(u16);
+///
+/// let mut runtime = Runtime::new();
+/// let context = runtime.create_context();
+/// runtime
+///     .define_class(&context, "Port", |n: f64| -> Result<Port, Error> {
+///         if (1.0..=65535.0).contains(&n) && n.fract() == 0.0 {
+///             Ok(Port(n as u16))
+///         } else {
+///             Err(Error::Host(format!("{n} is not a port")))
+///         }
+///     })
+///     .build()
+///     .unwrap();
+/// let script = Script::new("try { new Port(70000) } catch (e) { e.message }", ScriptOptions::default());
+/// let message = script.unwrap().run_in_context(&mut runtime, &context).unwrap();
+/// assert_eq!(runtime.display(message), "'70000 is not a port'");
+/// ```
 pub trait HostConstructor<T, Args>: 'static {
     /// The constructor's `length`.
     const LENGTH: u32;
@@ -71,7 +110,27 @@ pub trait HostConstructor<T, Args>: 'static {
 }
 
 /// A host class's method: a closure taking `&mut T` (the instance's Rust value) and up to six
-/// [`FromJs`] arguments, returning anything that implements [`IntoJs`].
+/// [`FromJs`] arguments, returning anything that implements [`IntoJs`]. Called on an object
+/// that is not an instance, it throws a `TypeError`.
+///
+/// ```
+/// use kiln::{Error, Runtime, Script, ScriptOptions};
+///
+/// let mut runtime = Runtime::new();
+/// let context = runtime.create_context();
+/// runtime
+///     .define_class(&context, "Stack", || -> Result<Vec<String>, Error> { Ok(Vec::new()) })
+///     .method("push", |s: &mut Vec<String>, item: String| s.push(item))
+///     .method("pop", |s: &mut Vec<String>| s.pop())
+///     .build()
+///     .unwrap();
+/// let script = Script::new(
+///     "const s = new Stack(); s.push('a'); s.push('b'); [s.pop(), s.pop(), s.pop()]",
+///     ScriptOptions::default(),
+/// );
+/// let popped = script.unwrap().run_in_context(&mut runtime, &context).unwrap();
+/// assert_eq!(runtime.display(popped), "[ 'b', 'a', undefined ]");
+/// ```
 pub trait HostMethod<T, Args>: 'static {
     /// The method's `length`.
     const LENGTH: u32;
@@ -373,7 +432,26 @@ impl Runtime {
         }
     }
 
-    /// Runs `f` on the Rust value of `value`, an instance of the host class of `T`.
+    /// Runs `f` on the Rust value of `value`, an instance of the host class of `T` (an error
+    /// when it is not one).
+    ///
+    /// ```
+    /// use kiln::{Error, Runtime, Script, ScriptOptions};
+    ///
+    /// struct Flag(bool);
+    ///
+    /// let mut runtime = Runtime::new();
+    /// let context = runtime.create_context();
+    /// runtime
+    ///     .define_class(&context, "Flag", || -> Result<Flag, Error> { Ok(Flag(false)) })
+    ///     .method("set", |f: &mut Flag| f.0 = true)
+    ///     .build()
+    ///     .unwrap();
+    /// let script = Script::new("const f = new Flag(); f.set(); f", ScriptOptions::default());
+    /// let flag = script.unwrap().run_in_context(&mut runtime, &context).unwrap();
+    /// assert!(runtime.with_instance(flag, |f: &mut Flag| f.0).unwrap());
+    /// assert!(runtime.with_instance(flag, |_: &mut String| ()).is_err());
+    /// ```
     pub fn with_instance<T: 'static, R>(
         &mut self,
         value: Value,
@@ -412,7 +490,25 @@ fn method_length<T, Args, F: HostMethod<T, Args>>(_: &F) -> u32 {
     F::LENGTH
 }
 
-/// A host class being defined ([`Runtime::define_class`]).
+/// A host class being defined ([`Runtime::define_class`]): add methods, then build.
+///
+/// ```
+/// use kiln::{Error, Runtime, Script, ScriptOptions};
+///
+/// struct Point(f64, f64);
+///
+/// let mut runtime = Runtime::new();
+/// let context = runtime.create_context();
+/// let class = runtime
+///     .define_class(&context, "Point", |x: f64, y: f64| -> Result<Point, Error> { Ok(Point(x, y)) })
+///     .method("length", |p: &mut Point| p.0.hypot(p.1))
+///     .build()
+///     .unwrap();
+/// assert_eq!(runtime.display(class), "[Function: Point]");
+/// let script = Script::new("[new Point(3, 4).length(), Point.length]", ScriptOptions::default());
+/// let result = script.unwrap().run_in_context(&mut runtime, &context).unwrap();
+/// assert_eq!(runtime.display(result), "[ 5, 2 ]");
+/// ```
 pub struct ClassBuilder<'r, T> {
     runtime: &'r mut Runtime,
     realm: Result<u32, Error>,

@@ -44,13 +44,13 @@ pub use convert::{FromJs, IntoJs};
 pub use handles::Persistent;
 pub use host_functions::{ClassBuilder, HostConstructor, HostFunction, HostMethod, Raw};
 pub use kiln_cache::{CacheError, CacheKind};
-pub use kiln_interpreter::Value;
 pub use kiln_interpreter::heap::HeapStats;
+pub use kiln_interpreter::{JsError, Value};
 pub use modules::{Module, ModuleStatus, SourceTextModule, SyntheticModule};
 pub use script::{RunOptions, Script, ScriptOptions, ScriptStats, SourceType};
 
+use kiln_interpreter::Vm;
 use kiln_interpreter::handles::{HostHandle, HostRoot};
-use kiln_interpreter::{JsError, Vm};
 
 /// The realm a runtime starts with.
 const MAIN_REALM: u32 = 0;
@@ -340,6 +340,17 @@ impl Runtime {
     }
 
     /// Collects garbage now (collections otherwise happen as code allocates).
+    ///
+    /// ```
+    /// use kiln::{Runtime, Script, ScriptOptions};
+    ///
+    /// let mut runtime = Runtime::new();
+    /// let garbage = Script::new("new Array(1 << 16).fill(0); 1", ScriptOptions::default()).unwrap();
+    /// garbage.run_in_this_context(&mut runtime).unwrap();
+    /// runtime.collect_garbage();
+    /// let stats = runtime.heap_stats();
+    /// assert!(stats.total_bytes < 4 << 20, "{}", stats.summary());
+    /// ```
     pub fn collect_garbage(&mut self) {
         self.vm.collect_garbage();
     }
@@ -370,7 +381,17 @@ impl Runtime {
     }
 
     /// An [`Error`] as what JavaScript sees: a thrown value is thrown again, a termination
-    /// stays one, the other kinds become `Error` (or `SyntaxError`) objects.
+    /// stays one, the other kinds become `Error` (or `SyntaxError`) objects. Host functions'
+    /// errors go through it.
+    ///
+    /// ```
+    /// use kiln::{Error, JsError, Runtime};
+    ///
+    /// let mut runtime = Runtime::new();
+    /// let JsError::Throw(e) = runtime.throw(Error::Host("no".into())) else { unreachable!() };
+    /// let message = runtime.get(e, "message").unwrap();
+    /// assert_eq!(runtime.display(message), "'no'");
+    /// ```
     pub fn throw(&mut self, error: Error) -> JsError {
         match error {
             Error::Thrown { value, .. } if value != Value::UNDEFINED => JsError::Throw(value),
