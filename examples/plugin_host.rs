@@ -4,6 +4,10 @@
 //! timeout, with the runtime's heap limited, and survives a plugin that spins forever or
 //! hoards memory: the call ends with an error, the plugin is unloaded, the others go on.
 //!
+//! Unloading drops the plugin's handles (its `Context` and its `run`). What it hoarded was
+//! garbage once the call ended; its realm itself stays, because module records live as long as
+//! the runtime and each keeps its realm (a plugin loaded as a script would be freed whole).
+//!
 //! `cargo run --example plugin_host`
 
 use kiln::{
