@@ -4,26 +4,61 @@
 //! a [`Script`] is compiled code that runs in a runtime's main realm or in a [`Context`] and can
 //! be saved as a cache ([`Script::create_cached_data`]) that later loads without parsing or
 //! compiling. The `kiln` command line is built on the same API.
+//!
+//! Values held from Rust are rooted by handles: a [`Persistent`] keeps a value alive until it is
+//! dropped, [`Runtime::handle_scope`] roots values for the duration of a closure, and a
+//! [`Context`] keeps its realm alive until its last clone is dropped. Rust closures become
+//! JavaScript functions and classes ([`Runtime::define_function`], [`Runtime::define_class`])
+//! with arguments and results converted by [`FromJs`] and [`IntoJs`].
+//!
+//! ```
+//! use kiln::{Error, Runtime, Script, ScriptOptions};
+//!
+//! let mut runtime = Runtime::new();
+//! let context = runtime.create_context();
+//! runtime
+//!     .define_function(&context, "greet", |name: String| -> Result<String, Error> {
+//!         if name.is_empty() {
+//!             return Err(Error::Host("no name".into()));
+//!         }
+//!         Ok(format!("hello, {name}"))
+//!     })
+//!     .unwrap();
+//! let script = Script::new("greet('kiln')", ScriptOptions::default()).unwrap();
+//! let greeting = script.run_in_context(&mut runtime, &context).unwrap();
+//! assert_eq!(runtime.from_js::<String>(greeting).unwrap(), "hello, kiln");
+//! ```
 
 pub mod commonjs;
+mod convert;
 pub mod event_loop;
+mod handles;
+mod host_functions;
 mod modules;
 pub mod node_vm;
 pub mod process;
 mod script;
 pub mod web;
 
+pub use convert::{FromJs, IntoJs};
+pub use handles::Persistent;
+pub use host_functions::{ClassBuilder, HostConstructor, HostFunction, HostMethod, Raw};
 pub use kiln_cache::{CacheError, CacheKind};
-pub use kiln_interpreter::Value;
+pub use kiln_interpreter::heap::HeapStats;
+pub use kiln_interpreter::{JsError, Value};
 pub use modules::{Module, ModuleStatus, SourceTextModule, SyntheticModule};
 pub use script::{RunOptions, Script, ScriptOptions, ScriptStats, SourceType};
 
-use kiln_interpreter::{JsError, Vm};
+use kiln_interpreter::Vm;
+use kiln_interpreter::handles::{HostHandle, HostRoot};
 
 /// The realm a runtime starts with.
 const MAIN_REALM: u32 = 0;
 
 /// One JavaScript heap with its realms, job queue and host.
+// `repr(transparent)`: host functions get the `&mut Runtime` back from the `&mut Vm` a native
+// receives (`Runtime::from_vm`). The VM must stay the only field.
+#[repr(transparent)]
 pub struct Runtime {
     /// The virtual machine, for what this API does not cover yet.
     pub vm: Vm,
@@ -49,7 +84,35 @@ impl Runtime {
         Runtime { vm }
     }
 
-    /// A new realm with its own global object and intrinsics. It lives as long as the runtime.
+    /// The runtime around `vm`: a native function receives the `&mut Vm`, a host function
+    /// wants the `&mut Runtime`.
+    pub(crate) fn from_vm(vm: &mut Vm) -> &mut Runtime {
+        // SAFETY: `Runtime` is `repr(transparent)` over its only field, a `Vm`, so the two have
+        // the same layout; the new reference reborrows `vm` for its lifetime, uniquely.
+        unsafe { &mut *std::ptr::from_mut(vm).cast::<Runtime>() }
+    }
+
+    /// The realm of `context`, if it belongs to this runtime.
+    pub(crate) fn realm_of(&self, context: &Context) -> Result<u32, Error> {
+        if context.handle.belongs_to(&self.vm) {
+            Ok(context.realm)
+        } else {
+            Err(Error::Internal(
+                "the context belongs to another runtime".into(),
+            ))
+        }
+    }
+
+    fn context(&self, realm: u32) -> Context {
+        Context {
+            realm,
+            handle: self.vm.host_handle(HostRoot::Realm(realm)),
+        }
+    }
+
+    /// A new realm with its own global object and intrinsics. It lives while the returned
+    /// [`Context`] (or a clone of it) does, or while something of it is reachable from
+    /// JavaScript; then the collector frees it.
     ///
     /// ```
     /// use kiln::{Runtime, Script, ScriptOptions};
@@ -65,9 +128,7 @@ impl Runtime {
     /// ```
     pub fn create_context(&mut self) -> Context {
         let realm = self.vm.create_realm();
-        // The host holds the index: the collector must keep the realm.
-        self.vm.realms[realm as usize].pinned = true;
-        Context { realm }
+        self.context(realm)
     }
 
     /// A context with options: a sandbox object whose properties back its global (as
@@ -100,20 +161,27 @@ impl Runtime {
             }
             None => self.vm.create_realm(),
         };
-        let r = &mut self.vm.realms[realm as usize];
-        r.pinned = true;
-        r.code_generation_strings = options.code_generation_strings;
-        Ok(Context { realm })
+        self.vm.realms[realm as usize].code_generation_strings = options.code_generation_strings;
+        Ok(self.context(realm))
     }
 
-    /// The runtime's first realm, where [`Script::run_in_this_context`] runs.
+    /// The runtime's first realm, where [`Script::run_in_this_context`] runs. It lives as long
+    /// as the runtime.
     pub fn main_context(&self) -> Context {
-        Context { realm: MAIN_REALM }
+        self.context(MAIN_REALM)
     }
 
     /// A context's object: its sandbox, or its global object.
+    ///
+    /// # Panics
+    ///
+    /// If `context` belongs to another runtime.
     pub fn global(&self, context: &Context) -> Value {
-        let r = &self.vm.realms[context.realm as usize];
+        let realm = match self.realm_of(context) {
+            Ok(realm) => realm,
+            Err(e) => panic!("Runtime::global: {e}"),
+        };
+        let r = &self.vm.realms[realm as usize];
         r.sandbox.unwrap_or(r.global_object).value()
     }
 
@@ -156,8 +224,9 @@ impl Runtime {
         body: &str,
     ) -> Result<Value, Error> {
         let params = params.join(", ");
+        let realm = self.realm_of(context)?;
         let vm = &mut self.vm;
-        let result = vm.in_realm(context.realm, |vm| {
+        let result = vm.in_realm(realm, |vm| {
             kiln_interpreter::builtins::function::check_dynamic_function(
                 vm, "function", &params, body,
             )
@@ -178,6 +247,29 @@ impl Runtime {
         result.map_err(|e| self.error(e))
     }
 
+    /// [`Runtime::call`] with a timeout or an instruction budget (see [`RunOptions`]).
+    ///
+    /// ```
+    /// use kiln::{Error, RunOptions, Runtime, Value};
+    /// use std::time::Duration;
+    ///
+    /// let mut runtime = Runtime::new();
+    /// let context = runtime.create_context();
+    /// let spin = runtime.compile_function(&context, &[], "for (;;) {}").unwrap();
+    /// let limits = RunOptions { timeout: Some(Duration::from_millis(20)), budget: None };
+    /// let result = runtime.call_with(spin, Value::UNDEFINED, &[], limits);
+    /// assert!(matches!(result, Err(Error::Terminated(_))));
+    /// ```
+    pub fn call_with(
+        &mut self,
+        f: Value,
+        this: Value,
+        args: &[Value],
+        options: RunOptions,
+    ) -> Result<Value, Error> {
+        script::with_limits(self, options, |runtime| runtime.call(f, this, args))
+    }
+
     /// `object[key]`.
     pub fn get(&mut self, object: Value, key: &str) -> Result<Value, Error> {
         let Some(o) = object.as_object() else {
@@ -187,14 +279,38 @@ impl Runtime {
         self.vm.get(o, k, object).map_err(|e| self.error(e))
     }
 
-    /// A new ordinary object of the main realm.
+    /// `object[key] = value` (a failed assignment in strict mode is an error).
+    ///
+    /// ```
+    /// use kiln::{Runtime, Value};
+    ///
+    /// let mut runtime = Runtime::new();
+    /// let o = runtime.new_object();
+    /// runtime.set(o, "x", Value::number(1.0)).unwrap();
+    /// let x = runtime.get(o, "x").unwrap();
+    /// assert_eq!(runtime.display(x), "1");
+    /// ```
+    pub fn set(&mut self, object: Value, key: &str, value: Value) -> Result<(), Error> {
+        let Some(o) = object.as_object() else {
+            return Err(Error::Internal("not an object".into()));
+        };
+        let k = self.vm.key(key);
+        match self.vm.set(o, k, value, object) {
+            Ok(true) => Ok(()),
+            Ok(false) => Err(Error::Host(format!("cannot assign to property '{key}'"))),
+            Err(e) => Err(self.error(e)),
+        }
+    }
+
+    /// A new ordinary object of the main realm. It is kept for the runtime's life (as
+    /// [`Runtime::keep`]); hold a [`Persistent`] of a `vm.new_object()` to let it go.
     pub fn new_object(&mut self) -> Value {
         let o = self.vm.new_object().value();
         self.keep(o);
         o
     }
 
-    /// A JavaScript string.
+    /// A JavaScript string, kept for the runtime's life (as [`Runtime::keep`]).
     pub fn string(&mut self, s: &str) -> Value {
         let v = self.vm.string(s);
         self.keep(v);
@@ -202,7 +318,18 @@ impl Runtime {
     }
 
     /// Keeps `value` alive for the life of the runtime (values the host holds are not roots
-    /// otherwise; the collector runs while code runs).
+    /// otherwise; the collector runs while code runs). [`Persistent`] is the same with an end.
+    ///
+    /// ```
+    /// use kiln::{Runtime, Script, ScriptOptions};
+    ///
+    /// let mut runtime = Runtime::new();
+    /// let list = Script::new("[1, 2, 3]", ScriptOptions::default()).unwrap();
+    /// let list = list.run_in_this_context(&mut runtime).unwrap();
+    /// runtime.keep(list);
+    /// runtime.collect_garbage();
+    /// assert_eq!(runtime.display(list), "[ 1, 2, 3 ]");
+    /// ```
     pub fn keep(&mut self, value: Value) {
         self.vm.root_for_life(value);
     }
@@ -210,6 +337,36 @@ impl Runtime {
     /// `value` as `console.log` shows it.
     pub fn display(&mut self, value: Value) -> String {
         kiln_interpreter::builtins::console::inspect(&mut self.vm, value)
+    }
+
+    /// Collects garbage now (collections otherwise happen as code allocates).
+    ///
+    /// ```
+    /// use kiln::{Runtime, Script, ScriptOptions};
+    ///
+    /// let mut runtime = Runtime::new();
+    /// let garbage = Script::new("new Array(1 << 16).fill(0); 1", ScriptOptions::default()).unwrap();
+    /// garbage.run_in_this_context(&mut runtime).unwrap();
+    /// runtime.collect_garbage();
+    /// let stats = runtime.heap_stats();
+    /// assert!(stats.total_bytes < 4 << 20, "{}", stats.summary());
+    /// ```
+    pub fn collect_garbage(&mut self) {
+        self.vm.collect_garbage();
+    }
+
+    /// The heap's cells and bytes, by kind.
+    ///
+    /// ```
+    /// use kiln::Runtime;
+    ///
+    /// let mut runtime = Runtime::new();
+    /// runtime.collect_garbage();
+    /// let stats = runtime.heap_stats();
+    /// assert!(stats.objects.cells > 0 && stats.collections >= 1);
+    /// ```
+    pub fn heap_stats(&mut self) -> HeapStats {
+        self.vm.heap_stats()
     }
 
     /// A [`JsError`] of this runtime as an [`Error`].
@@ -222,12 +379,70 @@ impl Runtime {
             JsError::Terminate(reason) => Error::Terminated(reason),
         }
     }
+
+    /// An [`Error`] as what JavaScript sees: a thrown value is thrown again, a termination
+    /// stays one, the other kinds become `Error` (or `SyntaxError`) objects. Host functions'
+    /// errors go through it.
+    ///
+    /// ```
+    /// use kiln::{Error, JsError, Runtime};
+    ///
+    /// let mut runtime = Runtime::new();
+    /// let JsError::Throw(e) = runtime.throw(Error::Host("no".into())) else { unreachable!() };
+    /// let message = runtime.get(e, "message").unwrap();
+    /// assert_eq!(runtime.display(message), "'no'");
+    /// ```
+    pub fn throw(&mut self, error: Error) -> JsError {
+        match error {
+            Error::Thrown { value, .. } if value != Value::UNDEFINED => JsError::Throw(value),
+            Error::Thrown { message, .. } => self.vm.throw_error("Error", &message),
+            Error::Terminated(reason) => JsError::Terminate(reason),
+            Error::Syntax { message, .. } => self.vm.throw_error("SyntaxError", &message),
+            Error::Host(message) | Error::Internal(message) => {
+                self.vm.throw_error("Error", &message)
+            }
+        }
+    }
 }
 
-/// A realm of a [`Runtime`]: its own global object and built-ins.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+/// A realm of a [`Runtime`]: its own global object and built-ins. It is a handle: the realm
+/// stays alive while a clone of it does, and once the last one is dropped (and JavaScript holds
+/// nothing of the realm) the collector frees it. Dropping it after its runtime is harmless.
+///
+/// ```
+/// use kiln::{Runtime, Script, ScriptOptions};
+///
+/// let mut runtime = Runtime::new();
+/// let context = runtime.create_context();
+/// let same = context.clone();
+/// Script::new("var x = 1", ScriptOptions::default())
+///     .unwrap()
+///     .run_in_context(&mut runtime, &context)
+///     .unwrap();
+/// drop(context);
+/// runtime.collect_garbage();
+/// let x = Script::new("x", ScriptOptions::default()).unwrap();
+/// let x = x.run_in_context(&mut runtime, &same).unwrap(); // `same` kept the realm
+/// assert_eq!(runtime.display(x), "1");
+/// ```
+#[derive(Clone)]
 pub struct Context {
     realm: u32,
+    handle: HostHandle,
+}
+
+impl PartialEq for Context {
+    fn eq(&self, other: &Context) -> bool {
+        self.realm == other.realm && self.handle.same_vm(&other.handle)
+    }
+}
+
+impl Eq for Context {}
+
+impl std::fmt::Debug for Context {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Context(realm {})", self.realm)
+    }
 }
 
 /// Options for [`Runtime::create_context_with`].
@@ -248,15 +463,42 @@ impl Default for ContextOptions {
     }
 }
 
-/// Why compiling or running failed.
+/// Why compiling or running failed. It implements [`std::error::Error`], so `?` carries it into
+/// `Box<dyn std::error::Error>` and error-handling crates.
+///
+/// ```
+/// use kiln::{Error, Runtime, Script, ScriptOptions};
+///
+/// fn run(source: &str) -> Result<String, Box<dyn std::error::Error>> {
+///     let mut runtime = Runtime::new();
+///     let value = Script::new(source, ScriptOptions::default())?.run_in_this_context(&mut runtime)?;
+///     Ok(runtime.display(value))
+/// }
+/// assert_eq!(run("1 + 1").unwrap(), "2");
+/// let message = run("throw new TypeError('no')").unwrap_err().to_string();
+/// assert!(message.starts_with("Uncaught TypeError: no"));
+/// assert!(matches!(Script::new("let let", ScriptOptions::default()), Err(Error::Syntax { .. })));
+/// ```
 #[derive(Clone, Debug)]
 pub enum Error {
     /// The source is not valid JavaScript; `rendered` has `file:line:col`, the line and a caret.
-    Syntax { message: String, rendered: String },
+    Syntax {
+        /// The message alone.
+        message: String,
+        /// `file:line:col`, the message, the source line and a caret.
+        rendered: String,
+    },
     /// The script threw `value` (shown as `message`).
-    Thrown { message: String, value: Value },
+    Thrown {
+        /// The value as `console.log` shows it.
+        message: String,
+        /// What was thrown (undefined for an error the host made, such as a failed link).
+        value: Value,
+    },
     /// Stopped by a timeout, an interrupt or a limit.
     Terminated(String),
+    /// A host function's failure: JavaScript sees an `Error` with this message.
+    Host(String),
     /// A bug in the engine, reported instead of a panic.
     Internal(String),
 }
@@ -267,6 +509,7 @@ impl std::fmt::Display for Error {
             Error::Syntax { rendered, .. } => f.write_str(rendered.trim_end()),
             Error::Thrown { message, .. } => write!(f, "Uncaught {message}"),
             Error::Terminated(reason) => write!(f, "terminated: {reason}"),
+            Error::Host(message) => f.write_str(message),
             Error::Internal(e) => write!(f, "internal error: {e}"),
         }
     }

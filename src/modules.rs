@@ -2,7 +2,7 @@
 //! once, linked by a closure that answers each import, evaluated in its context; a
 //! [`SyntheticModule`] exports values the host sets, as live bindings.
 
-use crate::{Context, Error, Runtime, Script, ScriptOptions, SourceType};
+use crate::{Context, Error, RunOptions, Runtime, Script, ScriptOptions, SourceType};
 use kiln_interpreter::Value;
 use kiln_interpreter::module::{Status, Synthetic};
 
@@ -21,7 +21,8 @@ pub enum ModuleStatus {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Module {
     index: usize,
-    context: Context,
+    /// The realm of its context (the module record keeps it alive).
+    realm: u32,
 }
 
 /// Module code compiled from source text.
@@ -105,6 +106,7 @@ impl SourceTextModule {
         identifier: &str,
         source: &str,
     ) -> Result<SourceTextModule, Error> {
+        let realm = runtime.realm_of(context)?;
         let script = Script::new(
             source,
             ScriptOptions {
@@ -114,7 +116,7 @@ impl SourceTextModule {
             },
         )?;
         let vm = &mut runtime.vm;
-        let index = vm.in_realm(context.realm, |vm| {
+        let index = vm.in_realm(realm, |vm| {
             let loaded = kiln_interpreter::eval::load_verified(
                 vm,
                 script.code().clone(),
@@ -124,10 +126,7 @@ impl SourceTextModule {
             vm.add_vm_module(loaded, &record_name(identifier))
         });
         Ok(SourceTextModule {
-            module: Module {
-                index,
-                context: *context,
-            },
+            module: Module { index, realm },
         })
     }
 
@@ -145,8 +144,9 @@ impl SyntheticModule {
         names: &[&str],
     ) -> Result<SyntheticModule, Error> {
         let names: Vec<String> = names.iter().map(|n| n.to_string()).collect();
+        let realm = runtime.realm_of(context)?;
         let vm = &mut runtime.vm;
-        let index = vm.in_realm(context.realm, |vm| {
+        let index = vm.in_realm(realm, |vm| {
             vm.add_synthetic_module(
                 &record_name("synthetic"),
                 &names,
@@ -155,10 +155,7 @@ impl SyntheticModule {
         });
         let index = index.map_err(|e| runtime.error(e))?;
         Ok(SyntheticModule {
-            module: Module {
-                index,
-                context: *context,
-            },
+            module: Module { index, realm },
         })
     }
 
@@ -233,10 +230,25 @@ impl Module {
     /// (which finish a module that awaits). The error is the module's.
     pub fn evaluate(&self, runtime: &mut Runtime) -> Result<(), Error> {
         let vm = &mut runtime.vm;
-        let result = vm.in_realm(self.context.realm, |vm| {
-            vm.run_module_to_completion(self.index)
-        });
+        let result = vm.in_realm(self.realm, |vm| vm.run_module_to_completion(self.index));
         result.map_err(|e| runtime.error(e))
+    }
+
+    /// [`Module::evaluate`] with a timeout or an instruction budget (see [`RunOptions`]).
+    ///
+    /// ```
+    /// use kiln::{Error, RunOptions, Runtime, SourceTextModule};
+    ///
+    /// let mut runtime = Runtime::new();
+    /// let context = runtime.create_context();
+    /// let spin = SourceTextModule::new(&mut runtime, &context, "spin.mjs", "for (;;) {}").unwrap();
+    /// spin.module().link(&mut runtime, &mut |s, _| Err(format!("no {s}"))).unwrap();
+    /// let budget = RunOptions { timeout: None, budget: Some(10_000) };
+    /// let result = spin.module().evaluate_with(&mut runtime, budget);
+    /// assert!(matches!(result, Err(Error::Terminated(_))));
+    /// ```
+    pub fn evaluate_with(&self, runtime: &mut Runtime, options: RunOptions) -> Result<(), Error> {
+        crate::script::with_limits(runtime, options, |runtime| self.evaluate(runtime))
     }
 
     /// The module namespace object (the module must be linked).

@@ -218,7 +218,8 @@ impl Script {
         runtime: &mut Runtime,
         context: &crate::Context,
     ) -> Result<Value, Error> {
-        self.run_in_realm(runtime, context.realm)
+        let realm = runtime.realm_of(context)?;
+        self.run_in_realm(runtime, realm)
     }
 
     /// [`Script::run_in_context`] with a timeout or an instruction budget.
@@ -228,19 +229,10 @@ impl Script {
         context: &crate::Context,
         options: RunOptions,
     ) -> Result<Value, Error> {
-        let vm = &mut runtime.vm;
-        let (deadline, budget) = (vm.termination.deadline, vm.termination.tick_budget);
-        if let Some(t) = options.timeout {
-            vm.termination.deadline = Some(Instant::now() + t);
-        }
-        if let Some(b) = options.budget {
-            let budget = Some(vm.termination.ticks.saturating_add(b));
-            vm.set_tick_budget(budget);
-        }
-        let result = self.run_in_realm(runtime, context.realm);
-        runtime.vm.termination.deadline = deadline;
-        runtime.vm.set_tick_budget(budget);
-        result
+        let realm = runtime.realm_of(context)?;
+        with_limits(runtime, options, |runtime| {
+            self.run_in_realm(runtime, realm)
+        })
     }
 
     fn run_in_realm(&self, runtime: &mut Runtime, realm: u32) -> Result<Value, Error> {
@@ -265,6 +257,27 @@ impl Script {
         });
         result.map_err(|e| runtime.error(e))
     }
+}
+
+/// Runs `f` with `options`' timeout and budget in force, then restores the ones before.
+pub(crate) fn with_limits<R>(
+    runtime: &mut Runtime,
+    options: RunOptions,
+    f: impl FnOnce(&mut Runtime) -> R,
+) -> R {
+    let vm = &mut runtime.vm;
+    let (deadline, budget) = (vm.termination.deadline, vm.termination.tick_budget);
+    if let Some(t) = options.timeout {
+        vm.termination.deadline = Some(Instant::now() + t);
+    }
+    if let Some(b) = options.budget {
+        let budget = Some(vm.termination.ticks.saturating_add(b));
+        vm.set_tick_budget(budget);
+    }
+    let result = f(runtime);
+    runtime.vm.termination.deadline = deadline;
+    runtime.vm.set_tick_budget(budget);
+    result
 }
 
 fn cache_kind(source_type: SourceType) -> CacheKind {

@@ -10,11 +10,19 @@
 //!
 //! The stack is private to this module: there is no push or truncate to forget. (A guard that
 //! truncates on drop cannot do this: it would hold the `&mut Vm` the body needs.)
+//!
+//! What a host holds between calls lives in [`HostSlots`], a slot table the collector walks:
+//! a [`HostHandle`] owns one slot (a value, or a realm it keeps alive) and frees it when
+//! dropped. A drop cannot reach the `&mut Vm`, so the table is shared (`Rc<RefCell<_>>`)
+//! between the VM and its handles; a handle dropped after its VM frees a slot of a table
+//! nobody reads any more.
 
 use crate::heap::Traced;
 use crate::object::{PropertyKey, trace_key};
 use crate::value::Value;
 use crate::vm::Vm;
+use std::cell::RefCell;
+use std::rc::Rc;
 
 /// The values native code roots, scope by scope, and the few the host keeps for good.
 #[derive(Default)]
@@ -27,6 +35,8 @@ pub struct Handles {
     depth: usize,
     /// Values kept for the life of the VM ([`Vm::root_for_life`]).
     permanent: Vec<Value>,
+    /// Values and realms the host holds through [`HostHandle`]s.
+    host: Rc<RefCell<HostSlots>>,
 }
 
 impl Handles {
@@ -41,6 +51,110 @@ impl Handles {
         for &key in &self.keys {
             trace_key(key, out);
         }
+        // Borrowed only here and inside `HostHandle`'s methods, none of which collects.
+        if let Ok(host) = self.host.try_borrow() {
+            for slot in &host.slots {
+                match *slot {
+                    HostRoot::Free => {}
+                    HostRoot::Value(v) => out.push(Traced::Value(v)),
+                    HostRoot::Realm(r) => out.push(Traced::Realm(r)),
+                }
+            }
+        }
+    }
+}
+
+/// What one host slot keeps alive.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum HostRoot {
+    Free,
+    Value(Value),
+    /// A realm, by index: its global object, intrinsics and everything they reach.
+    Realm(u32),
+}
+
+/// The slots behind [`HostHandle`]s: the collector's roots for what the host holds.
+#[derive(Default)]
+pub struct HostSlots {
+    slots: Vec<HostRoot>,
+    free: Vec<u32>,
+}
+
+impl HostSlots {
+    fn take(&mut self, root: HostRoot) -> u32 {
+        match self.free.pop() {
+            Some(i) => {
+                self.slots[i as usize] = root;
+                i
+            }
+            None => {
+                self.slots.push(root);
+                (self.slots.len() - 1) as u32
+            }
+        }
+    }
+
+    /// Slots in use.
+    pub fn len(&self) -> usize {
+        self.slots.len() - self.free.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+/// One slot of a VM's [`HostSlots`]: what it holds stays alive until the handle is dropped.
+/// Cloning takes another slot for the same root.
+pub struct HostHandle {
+    table: Rc<RefCell<HostSlots>>,
+    index: u32,
+}
+
+impl HostHandle {
+    /// What the slot keeps alive.
+    pub fn root(&self) -> HostRoot {
+        self.table
+            .try_borrow()
+            .map_or(HostRoot::Free, |t| t.slots[self.index as usize])
+    }
+
+    /// Whether two handles belong to the same VM.
+    pub fn same_vm(&self, other: &HostHandle) -> bool {
+        Rc::ptr_eq(&self.table, &other.table)
+    }
+
+    /// Whether the handle was made by `vm`.
+    pub fn belongs_to(&self, vm: &Vm) -> bool {
+        Rc::ptr_eq(&self.table, &vm.agent.handles.host)
+    }
+}
+
+impl Clone for HostHandle {
+    fn clone(&self) -> HostHandle {
+        let root = self.root();
+        let index = self.table.borrow_mut().take(root);
+        HostHandle {
+            table: self.table.clone(),
+            index,
+        }
+    }
+}
+
+impl Drop for HostHandle {
+    fn drop(&mut self) {
+        // The table is never borrowed while host code runs; if it were, keeping the slot
+        // (a leak) is the safe way out.
+        if let Ok(mut t) = self.table.try_borrow_mut() {
+            t.slots[self.index as usize] = HostRoot::Free;
+            t.free.push(self.index);
+        }
+    }
+}
+
+impl std::fmt::Debug for HostHandle {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "HostHandle({}: {:?})", self.index, self.root())
     }
 }
 
@@ -115,5 +229,23 @@ impl Vm {
     /// (`Runtime::keep`). Nothing releases it.
     pub fn root_for_life(&mut self, v: Value) {
         self.agent.handles.permanent.push(v);
+    }
+
+    /// A handle keeping `root` alive until it is dropped (`kiln::Persistent`,
+    /// `kiln::Context`).
+    pub fn host_handle(&self, root: HostRoot) -> HostHandle {
+        let table = self.agent.handles.host.clone();
+        let index = table.borrow_mut().take(root);
+        HostHandle { table, index }
+    }
+
+    /// How many host handles are alive.
+    pub fn host_handle_count(&self) -> usize {
+        self.agent.handles.host.try_borrow().map_or(0, |t| t.len())
+    }
+
+    /// Whether a handle scope is open (where [`Vm::root`] may be called).
+    pub fn in_handle_scope(&self) -> bool {
+        self.agent.handles.depth > 0
     }
 }
