@@ -3,7 +3,7 @@
 //! - `value`: the NaN-boxed `Value`; [`heap`]: typed arenas and the mark-sweep collector.
 //! - `string`: strings (one-byte/UTF-16, ropes) and atoms; [`object`]: objects, shapes,
 //!   elements, environments; `property`: the internal methods.
-//! - [`vm`]: the VM, frames, realms' host; `handles`: the scopes native code roots values in;
+//! - [`vm`]: the VM, frames, realms' host; [`handles`]: the scopes native code roots values in;
 //!   `interp`: the dispatch loop; `call`: calls, construction, generators and async
 //!   functions; `ops`: conversions and operators.
 //! - Beside the loop, what its instructions call: `names` (environments, names looked up at run
@@ -30,7 +30,7 @@ mod direct_eval;
 pub mod eval;
 mod for_in;
 mod globals;
-pub(crate) mod handles;
+pub mod handles;
 pub mod heap;
 pub(crate) mod inline_cache;
 pub(crate) mod interp;

@@ -307,7 +307,7 @@ impl<'a> Compiler<'a> {
             // A `var arguments` of a direct eval in parameter expressions meets the parameters'
             // `arguments` binding: a SyntaxError (EvalDeclarationInstantiation step 3.d), as
             // for a parameter's name.
-            if b.kind == BindingKind::Implicit && scope.parameter_tdz && &*b.name == "arguments" {
+            if b.kind == BindingKind::Implicit && scope.parameter_tdz && b.name == "arguments" {
                 k |= binding::LEXICAL;
             }
             if matches!(b.kind, BindingKind::Const | BindingKind::Import) {
