@@ -291,6 +291,38 @@ fn a_module_runs_from_its_cache() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("from cache"));
 }
 
+/// `import ... with { type: 'json' }` and `import(..., { with: { type: 'json' } })`: one module
+/// per file and type, the parsed value as its default export; an unknown type and bad JSON are
+/// the errors Node gives (the expected output is Node 20's).
+#[test]
+fn json_modules_import_the_parsed_value_once() {
+    let data = temp_file(
+        "data.json",
+        br#"{ "name": "kiln", "list": [1, 2.5, null, true], "nested": { "x": "y" } }"#,
+    );
+    std::fs::write(data.with_file_name("bad.json"), "{ \"broken\": \n").unwrap();
+    let main = data.with_file_name("json-main.mjs");
+    std::fs::write(
+        &main,
+        "import data from './data.json' with { type: 'json' };\n\
+         import * as ns from './data.json' with { type: 'json' };\n\
+         console.log(data.name, data.list.length, data.nested.x, ns.default === data);\n\
+         const again = await import('./data.json', { with: { type: 'json' } });\n\
+         console.log(again.default === data, Object.keys(again));\n\
+         try { await import('./data.json', { with: { type: 'yaml' } }); } catch (e) { console.log(e.name); }\n\
+         try { await import('./bad.json', { with: { type: 'json' } }); } catch (e) { console.log(e.name); }\n",
+    )
+    .unwrap();
+    let out = kiln(&["run", main.to_str().unwrap()]);
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        "kiln 4 y true\ntrue [ 'default' ]\nTypeError\nSyntaxError\n",
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(out.status.success());
+}
+
 /// `../shared/vm-examples`: each program prints exactly its `.out` file, from source and from a
 /// cache made by `kiln compile`.
 #[test]
