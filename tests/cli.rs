@@ -323,6 +323,43 @@ fn json_modules_import_the_parsed_value_once() {
     assert!(out.status.success());
 }
 
+/// Source phase imports: only WebAssembly modules have a source object, so for JavaScript (and
+/// JSON) modules `import.source()` rejects and `import source x` fails to link with a
+/// SyntaxError (GetModuleSource), after loading (a missing file is the loader's TypeError), and
+/// nothing is evaluated.
+#[test]
+fn source_phase_imports_of_javascript_modules_are_syntax_errors() {
+    let dep = temp_file(
+        "source-dep.mjs",
+        b"globalThis.depRan = true;\nexport default 1;\n",
+    );
+    std::fs::write(
+        dep.with_file_name("source-importer.mjs"),
+        "import source s from './source-dep.mjs';\nglobalThis.importerRan = true;\n",
+    )
+    .unwrap();
+    let main = dep.with_file_name("source-main.mjs");
+    std::fs::write(
+        &main,
+        "for (const load of [\n\
+           () => import.source('./source-dep.mjs'),\n\
+           () => import.source('./source-missing.mjs'),\n\
+           () => import('./source-importer.mjs'),\n\
+         ]) {\n\
+           try { await load(); console.log('loaded'); } catch (e) { console.log(e.name); }\n\
+         }\n\
+         console.log(globalThis.depRan, globalThis.importerRan);\n",
+    )
+    .unwrap();
+    let out = kiln(&["run", main.to_str().unwrap()]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        "SyntaxError\nTypeError\nSyntaxError\nundefined undefined\n",
+        "{stderr}"
+    );
+}
+
 /// `../shared/vm-examples`: each program prints exactly its `.out` file, from source and from a
 /// cache made by `kiln compile`.
 #[test]

@@ -18,6 +18,7 @@ use crate::object::{
 };
 use crate::value::Value;
 use crate::vm::{JsError, JsResult, Vm};
+use kiln_compiler::code::import_phase;
 use rustc_hash::FxHashMap;
 use std::rc::Rc;
 
@@ -45,7 +46,9 @@ pub struct ModuleRecord {
     requests: Vec<String>,
     /// Each request's import attributes, `(key, value)` in source order.
     request_attributes: Vec<Vec<(String, String)>>,
-    imports: Vec<(usize, Option<String>, u32)>,
+    /// `(request, import name, slot, phase)`: the name is `None` for a namespace (and for a
+    /// source-phase import); the phase is one of `kiln_compiler::code::import_phase`.
+    imports: Vec<(usize, Option<String>, u32, u8)>,
     local_exports: Vec<(String, u32)>,
     indirect_exports: Vec<(String, usize, Option<String>)>,
     star_exports: Vec<usize>,
@@ -209,6 +212,7 @@ impl Vm {
                         i.request.to_native() as usize,
                         i.name.as_ref().map(|n| text(&script, n.to_native())),
                         i.slot.to_native(),
+                        i.phase,
                     )
                 })
                 .collect();
@@ -730,11 +734,16 @@ impl Vm {
         for &m in order {
             let imports = self.modules.records[m].imports.clone();
             let env = self.modules.records[m].env.expect("an environment");
-            for (req, name, slot) in imports {
+            for (req, name, slot, phase) in imports {
                 let Some(&target) = self.modules.records[m].requested.get(req) else {
                     continue;
                 };
                 let value = match name {
+                    // InitializeEnvironment step 7.c (source phase imports): the binding is
+                    // importedModule.GetModuleSource(), which throws for every module kiln has.
+                    None if phase == import_phase::SOURCE => {
+                        return Err(self.get_module_source(target));
+                    }
                     None => self.module_namespace(target)?.value(),
                     Some(name) => match self.resolve_export(target, &name, &mut Vec::new()) {
                         Ok(Some(Resolution::Binding(tm, tslot))) => {
@@ -823,6 +832,17 @@ impl Vm {
             }
         }
         self.stack.realm = saved;
+    }
+
+    /// GetModuleSource() (source phase imports, 16.2.1.7.2 for Source Text Module Records): the
+    /// error it throws. Only a module with a \[\[ModuleSource\]\] (a WebAssembly module's)
+    /// has a source object, and no module kiln loads is one: JavaScript, JSON, text and host
+    /// modules all throw a SyntaxError.
+    fn get_module_source(&mut self, m: usize) -> JsError {
+        let name = self.modules.records[m].name.replace('\0', " as ");
+        self.syntax_error(&format!(
+            "Source phase import is not available for the module '{name}'"
+        ))
     }
 
     /// 16.2.1.10 GetModuleNamespace
@@ -1324,6 +1344,7 @@ pub fn dynamic_import(
     script: &LoadedScript,
     specifier: Value,
     options: Value,
+    phase: u8,
 ) -> Value {
     let result = vm.handle_scope(|vm| {
         // 8. Let specifierString be Completion(ToString(specifier)).
@@ -1332,10 +1353,24 @@ pub fn dynamic_import(
         // 9-10. The attributes.
         let (attributes, list) = import_attributes(vm, options)?;
         vm.root(attributes.value());
+        let text = vm.to_rust_string(specifier)?;
+        if phase == import_phase::SOURCE {
+            // ContinueDynamicImport for the source phase: the module is loaded (not its
+            // dependencies), then GetModuleSource() answers, which no module kiln has can.
+            // A host hook (`node:vm`'s) loads only whole modules: nothing has a source there.
+            let m = match (script.host_defined.get(), vm.dynamic_import_hook) {
+                (Some(_), Some(_)) => {
+                    return Err(vm.syntax_error(&format!(
+                        "Source phase import is not available for the module '{text}'"
+                    )));
+                }
+                _ => vm.load_requested(&text, &script.name, &list)?,
+            };
+            return Err(vm.get_module_source(m));
+        }
         if let (Some(data), Some(hook)) = (script.host_defined.get(), vm.dynamic_import_hook) {
             return hook(vm, data, specifier, attributes.value());
         }
-        let text = vm.to_rust_string(specifier)?;
         vm.import_with(&text, &script.name, &list)
     });
     match result {

@@ -310,6 +310,14 @@ fn install_262(vm: &mut Vm) {
         let k = vm.key(name);
         vm.define_data(o, k, func.value(), kiln_interpreter::object::attrs::HIDDEN);
     }
+    // %AbstractModuleSource%, which is no global.
+    if let Some(&ams) = vm.realms[realm as usize]
+        .constructors
+        .get("AbstractModuleSource")
+    {
+        let k = vm.key("AbstractModuleSource");
+        vm.define_data(o, k, ams.value(), kiln_interpreter::object::attrs::HIDDEN);
+    }
     let dda = vm.native_function("IsHTMLDDA", 0, |_, _, _| Ok(Value::NULL), None);
     vm.make_html_dda(dda);
     let dk = vm.key("IsHTMLDDA");
