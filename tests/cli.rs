@@ -323,6 +323,30 @@ fn json_modules_import_the_parsed_value_once() {
     assert!(out.status.success());
 }
 
+/// `type: 'bytes'` (the import bytes proposal): a Uint8Array of the file's bytes, which need not
+/// be UTF-8, over an immutable ArrayBuffer.
+#[test]
+fn bytes_modules_import_a_uint8array_of_the_file() {
+    let data = temp_file("data.bin", &[0xff, 0x00, 0x80, 0x41]);
+    let main = data.with_file_name("bytes-main.mjs");
+    std::fs::write(
+        &main,
+        "import bytes from './data.bin' with { type: 'bytes' };\n\
+         const again = await import('./data.bin', { with: { type: 'bytes' } });\n\
+         console.log(bytes instanceof Uint8Array, [...bytes].join(), bytes.buffer.immutable, again.default === bytes);\n\
+         try { bytes[0] = 1; } catch (e) { console.log(e.name, bytes[0]); }\n",
+    )
+    .unwrap();
+    let out = kiln(&["run", main.to_str().unwrap()]);
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        "true 255,0,128,65 true true\nTypeError 255\n",
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(out.status.success());
+}
+
 /// Source phase imports: only WebAssembly modules have a source object, so for JavaScript (and
 /// JSON) modules `import.source()` rejects and `import source x` fails to link with a
 /// SyntaxError (GetModuleSource), after loading (a missing file is the loader's TypeError), and

@@ -128,6 +128,9 @@ enum ModuleType {
     Json,
     /// `type: "text"` (the import-text proposal): the text as the default export.
     Text,
+    /// `type: "bytes"` (the import-bytes proposal): a Uint8Array over an immutable ArrayBuffer
+    /// of the file's bytes as the default export.
+    Bytes,
 }
 
 impl ModuleType {
@@ -139,6 +142,7 @@ impl ModuleType {
             ModuleType::JavaScript => resolved.to_string(),
             ModuleType::Json => format!("{resolved}\0json"),
             ModuleType::Text => format!("{resolved}\0text"),
+            ModuleType::Bytes => format!("{resolved}\0bytes"),
         }
     }
 }
@@ -299,6 +303,9 @@ impl Vm {
         attributes: &[(String, String)],
     ) -> JsResult<usize> {
         let module_type = self.module_type(attributes)?;
+        if module_type == ModuleType::Bytes {
+            return self.load_bytes_module(specifier, referrer);
+        }
         if module_type == ModuleType::JavaScript {
             // Host modules answer to their name with or without the `node:` scheme.
             let host_name = format!("node:{specifier}");
@@ -332,7 +339,33 @@ impl Vm {
                 let value = self.string(&source);
                 self.add_default_export_module(&key, value)
             }
+            ModuleType::Bytes => unreachable!("bytes modules load through load_bytes_module"),
         }
+    }
+
+    /// A `type: "bytes"` import (the import bytes proposal, CreateBytesModule): the default
+    /// export is a Uint8Array over an immutable ArrayBuffer holding the file's bytes.
+    fn load_bytes_module(&mut self, specifier: &str, referrer: &str) -> JsResult<usize> {
+        let (resolved, bytes) = match self.host.load_module_bytes(specifier, referrer) {
+            Ok(loaded) => loaded,
+            Err(message) => {
+                return Err(
+                    self.type_error(&format!("Cannot load module '{specifier}': {message}"))
+                );
+            }
+        };
+        let key = ModuleType::Bytes.key(&resolved);
+        if let Some(&i) = self.modules.by_name.get(&key) {
+            return Ok(i);
+        }
+        let buffer = crate::builtins::array_buffer::new_array_buffer(self, bytes);
+        if let ObjectKind::ArrayBuffer(data) = &mut self.obj_mut(buffer).kind {
+            data.immutable = true;
+        }
+        let view = self.with_roots(&[buffer.value()], |vm| {
+            crate::builtins::typed_array::create(vm, crate::slots::ElementType::Uint8, buffer)
+        });
+        self.add_default_export_module(&key, view.value())
     }
 
     /// The module type a request's attributes ask for: AllImportAttributesSupported (only
@@ -347,6 +380,7 @@ impl Vm {
             None => Ok(ModuleType::JavaScript),
             Some((_, t)) if t == "json" => Ok(ModuleType::Json),
             Some((_, t)) if t == "text" => Ok(ModuleType::Text),
+            Some((_, t)) if t == "bytes" => Ok(ModuleType::Bytes),
             Some((_, t)) => {
                 Err(self.type_error(&format!("Import attribute type \"{t}\" is unsupported")))
             }

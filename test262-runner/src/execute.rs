@@ -55,6 +55,13 @@ impl Host for CaptureHost {
     fn load_module(&mut self, specifier: &str, referrer: &str) -> Result<(String, String), String> {
         kiln_interpreter::vm::load_module_file(specifier, referrer)
     }
+    fn load_module_bytes(
+        &mut self,
+        specifier: &str,
+        referrer: &str,
+    ) -> Result<(String, Vec<u8>), String> {
+        kiln_interpreter::vm::load_module_file_bytes(specifier, referrer)
+    }
 }
 
 impl Executor for Execute {
