@@ -291,6 +291,99 @@ fn a_module_runs_from_its_cache() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("from cache"));
 }
 
+/// `import ... with { type: 'json' }` and `import(..., { with: { type: 'json' } })`: one module
+/// per file and type, the parsed value as its default export; an unknown type and bad JSON are
+/// the errors Node gives (the expected output is Node 20's).
+#[test]
+fn json_modules_import_the_parsed_value_once() {
+    let data = temp_file(
+        "data.json",
+        br#"{ "name": "kiln", "list": [1, 2.5, null, true], "nested": { "x": "y" } }"#,
+    );
+    std::fs::write(data.with_file_name("bad.json"), "{ \"broken\": \n").unwrap();
+    let main = data.with_file_name("json-main.mjs");
+    std::fs::write(
+        &main,
+        "import data from './data.json' with { type: 'json' };\n\
+         import * as ns from './data.json' with { type: 'json' };\n\
+         console.log(data.name, data.list.length, data.nested.x, ns.default === data);\n\
+         const again = await import('./data.json', { with: { type: 'json' } });\n\
+         console.log(again.default === data, Object.keys(again));\n\
+         try { await import('./data.json', { with: { type: 'yaml' } }); } catch (e) { console.log(e.name); }\n\
+         try { await import('./bad.json', { with: { type: 'json' } }); } catch (e) { console.log(e.name); }\n",
+    )
+    .unwrap();
+    let out = kiln(&["run", main.to_str().unwrap()]);
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        "kiln 4 y true\ntrue [ 'default' ]\nTypeError\nSyntaxError\n",
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(out.status.success());
+}
+
+/// `type: 'bytes'` (the import bytes proposal): a Uint8Array of the file's bytes, which need not
+/// be UTF-8, over an immutable ArrayBuffer.
+#[test]
+fn bytes_modules_import_a_uint8array_of_the_file() {
+    let data = temp_file("data.bin", &[0xff, 0x00, 0x80, 0x41]);
+    let main = data.with_file_name("bytes-main.mjs");
+    std::fs::write(
+        &main,
+        "import bytes from './data.bin' with { type: 'bytes' };\n\
+         const again = await import('./data.bin', { with: { type: 'bytes' } });\n\
+         console.log(bytes instanceof Uint8Array, [...bytes].join(), bytes.buffer.immutable, again.default === bytes);\n\
+         try { bytes[0] = 1; } catch (e) { console.log(e.name, bytes[0]); }\n",
+    )
+    .unwrap();
+    let out = kiln(&["run", main.to_str().unwrap()]);
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        "true 255,0,128,65 true true\nTypeError 255\n",
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(out.status.success());
+}
+
+/// Source phase imports: only WebAssembly modules have a source object, so for JavaScript (and
+/// JSON) modules `import.source()` rejects and `import source x` fails to link with a
+/// SyntaxError (GetModuleSource), after loading (a missing file is the loader's TypeError), and
+/// nothing is evaluated.
+#[test]
+fn source_phase_imports_of_javascript_modules_are_syntax_errors() {
+    let dep = temp_file(
+        "source-dep.mjs",
+        b"globalThis.depRan = true;\nexport default 1;\n",
+    );
+    std::fs::write(
+        dep.with_file_name("source-importer.mjs"),
+        "import source s from './source-dep.mjs';\nglobalThis.importerRan = true;\n",
+    )
+    .unwrap();
+    let main = dep.with_file_name("source-main.mjs");
+    std::fs::write(
+        &main,
+        "for (const load of [\n\
+           () => import.source('./source-dep.mjs'),\n\
+           () => import.source('./source-missing.mjs'),\n\
+           () => import('./source-importer.mjs'),\n\
+         ]) {\n\
+           try { await load(); console.log('loaded'); } catch (e) { console.log(e.name); }\n\
+         }\n\
+         console.log(globalThis.depRan, globalThis.importerRan);\n",
+    )
+    .unwrap();
+    let out = kiln(&["run", main.to_str().unwrap()]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        "SyntaxError\nTypeError\nSyntaxError\nundefined undefined\n",
+        "{stderr}"
+    );
+}
+
 /// `../shared/vm-examples`: each program prints exactly its `.out` file, from source and from a
 /// cache made by `kiln compile`.
 #[test]

@@ -198,9 +198,22 @@ pub struct ModuleInfo {
 #[rkyv(derive(Debug))]
 pub struct ImportEntry {
     pub request: u32,
-    /// `None` for `import * as x`.
+    /// `None` for `import * as x` (and for `import source x`, whose phase says so).
     pub name: Option<u32>,
     pub slot: u32,
+    /// One of [`import_phase`].
+    pub phase: u8,
+}
+
+/// The phase of an import (the source phase imports and import defer proposals): the
+/// `phase` of an [`ImportEntry`] and the operand of the `ImportCall` instruction.
+pub mod import_phase {
+    /// `import x from`, `import(x)`: the module is evaluated.
+    pub const EVALUATION: u8 = 0;
+    /// `import source x from`, `import.source(x)`: the module's source object (GetModuleSource).
+    pub const SOURCE: u8 = 1;
+    /// `import defer * as ns from`, `import.defer(x)`: evaluated when the namespace is used.
+    pub const DEFER: u8 = 2;
 }
 
 #[derive(Archive, Serialize, Deserialize, Clone, Debug, PartialEq)]

@@ -951,8 +951,8 @@ instructions! {
     GetImport { dst: Reg, depth: Count, slot: Count, name: NameIdx }
     /// `dst = import.meta`
     ImportMeta { dst: Reg }
-    /// `dst = import(specifier, options)`
-    ImportCall { dst: Reg, specifier: Reg, options: Reg }
+    /// `dst = import(specifier, options)`, `import.source(specifier)` or `import.defer(specifier)` (`phase`: `code::import_phase`)
+    ImportCall { dst: Reg, specifier: Reg, options: Reg, phase: Count }
 }
 
 #[cfg(test)]

@@ -1713,11 +1713,13 @@ impl Vm {
                         dst,
                         specifier,
                         options,
+                        phase,
                     } => {
                         self.stack.frames[fi].pc = pc;
                         let s = r!(specifier);
                         let o = r!(options);
-                        r!(dst) = crate::module::dynamic_import(self, script, s, o);
+                        let phase = u8::try_from(phase.0).unwrap_or(u8::MAX);
+                        r!(dst) = crate::module::dynamic_import(self, script, s, o, phase);
                     }
                 }
             };

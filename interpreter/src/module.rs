@@ -5,8 +5,10 @@
 //! and the modules waiting on it continued by promise jobs, in \[\[AsyncEvaluationOrder\]\]),
 //! module namespace objects, `import.meta` and dynamic `import()`.
 //!
-//! Not yet as the spec has it: loading is synchronous (the host answers at once) and import
-//! attributes are ignored.
+//! Import attributes choose the module type (`type: "json"` and `"text"` make synthetic modules
+//! whose default export is the parsed JSON or the text).
+//!
+//! Not yet as the spec has it: loading is synchronous (the host answers at once).
 
 use crate::builtins::promise::{self, promise_state_for_host};
 use crate::heap::{EnvRef, ObjRef, Traced};
@@ -16,6 +18,7 @@ use crate::object::{
 };
 use crate::value::Value;
 use crate::vm::{JsError, JsResult, Vm};
+use kiln_compiler::code::import_phase;
 use rustc_hash::FxHashMap;
 use std::rc::Rc;
 
@@ -43,7 +46,9 @@ pub struct ModuleRecord {
     requests: Vec<String>,
     /// Each request's import attributes, `(key, value)` in source order.
     request_attributes: Vec<Vec<(String, String)>>,
-    imports: Vec<(usize, Option<String>, u32)>,
+    /// `(request, import name, slot, phase)`: the name is `None` for a namespace (and for a
+    /// source-phase import); the phase is one of `kiln_compiler::code::import_phase`.
+    imports: Vec<(usize, Option<String>, u32, u8)>,
     local_exports: Vec<(String, u32)>,
     indirect_exports: Vec<(String, usize, Option<String>)>,
     star_exports: Vec<usize>,
@@ -110,6 +115,34 @@ impl ModuleMap {
                 }
                 None => {}
             }
+        }
+    }
+}
+
+/// What a module request's `type` import attribute makes of the loaded text.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum ModuleType {
+    /// No `type`: a Source Text Module Record.
+    JavaScript,
+    /// `type: "json"`: the parsed value as the default export (ParseJSONModule).
+    Json,
+    /// `type: "text"` (the import-text proposal): the text as the default export.
+    Text,
+    /// `type: "bytes"` (the import-bytes proposal): a Uint8Array over an immutable ArrayBuffer
+    /// of the file's bytes as the default export.
+    Bytes,
+}
+
+impl ModuleType {
+    /// The module map's key for the module of this type made from the file `resolved`: the
+    /// name itself for JavaScript; for the others a name no file can have (NUL is in no path),
+    /// so a file imported as JSON and as JavaScript makes two modules.
+    fn key(self, resolved: &str) -> String {
+        match self {
+            ModuleType::JavaScript => resolved.to_string(),
+            ModuleType::Json => format!("{resolved}\0json"),
+            ModuleType::Text => format!("{resolved}\0text"),
+            ModuleType::Bytes => format!("{resolved}\0bytes"),
         }
     }
 }
@@ -183,6 +216,7 @@ impl Vm {
                         i.request.to_native() as usize,
                         i.name.as_ref().map(|n| text(&script, n.to_native())),
                         i.slot.to_native(),
+                        i.phase,
                     )
                 })
                 .collect();
@@ -258,24 +292,111 @@ impl Vm {
         index
     }
 
-    /// Loads `specifier` imported from the module or script `referrer` through the host.
-    fn load_requested(&mut self, specifier: &str, referrer: &str) -> JsResult<usize> {
-        // Host modules answer to their name with or without the `node:` scheme.
-        let host_name = format!("node:{specifier}");
-        for name in [specifier, host_name.as_str()] {
-            if let Some(&build) = self.host_modules.get(name) {
-                return self.load_host_module(name, build);
+    /// HostLoadImportedModule: loads `specifier` imported from the module or script `referrer`
+    /// with the request's import attributes, through the host. The host gives the file's text;
+    /// the `type` attribute decides what module it makes, and a module is made once per
+    /// (resolved name, type).
+    fn load_requested(
+        &mut self,
+        specifier: &str,
+        referrer: &str,
+        attributes: &[(String, String)],
+    ) -> JsResult<usize> {
+        let module_type = self.module_type(attributes)?;
+        if module_type == ModuleType::Bytes {
+            return self.load_bytes_module(specifier, referrer);
+        }
+        if module_type == ModuleType::JavaScript {
+            // Host modules answer to their name with or without the `node:` scheme.
+            let host_name = format!("node:{specifier}");
+            for name in [specifier, host_name.as_str()] {
+                if let Some(&build) = self.host_modules.get(name) {
+                    return self.load_host_module(name, build);
+                }
             }
         }
-        match self.host.load_module(specifier, referrer) {
-            Ok((resolved, source)) => match self.modules.by_name.get(&resolved) {
-                Some(&i) => Ok(i),
-                None => self.add_module(&source, &resolved),
-            },
+        let (resolved, source) = match self.host.load_module(specifier, referrer) {
+            Ok(loaded) => loaded,
             Err(message) => {
-                Err(self.type_error(&format!("Cannot load module '{specifier}': {message}")))
+                return Err(
+                    self.type_error(&format!("Cannot load module '{specifier}': {message}"))
+                );
+            }
+        };
+        let key = module_type.key(&resolved);
+        if let Some(&i) = self.modules.by_name.get(&key) {
+            return Ok(i);
+        }
+        match module_type {
+            ModuleType::JavaScript => self.add_module(&source, &resolved),
+            ModuleType::Json => {
+                // ParseJSONModule: a JSON syntax error fails the load.
+                let text = self.string(&source);
+                let value = crate::builtins::json::parse_json_module_source(self, text)?;
+                self.add_default_export_module(&key, value)
+            }
+            ModuleType::Text => {
+                let value = self.string(&source);
+                self.add_default_export_module(&key, value)
+            }
+            ModuleType::Bytes => unreachable!("bytes modules load through load_bytes_module"),
+        }
+    }
+
+    /// A `type: "bytes"` import (the import bytes proposal, CreateBytesModule): the default
+    /// export is a Uint8Array over an immutable ArrayBuffer holding the file's bytes.
+    fn load_bytes_module(&mut self, specifier: &str, referrer: &str) -> JsResult<usize> {
+        let (resolved, bytes) = match self.host.load_module_bytes(specifier, referrer) {
+            Ok(loaded) => loaded,
+            Err(message) => {
+                return Err(
+                    self.type_error(&format!("Cannot load module '{specifier}': {message}"))
+                );
+            }
+        };
+        let key = ModuleType::Bytes.key(&resolved);
+        if let Some(&i) = self.modules.by_name.get(&key) {
+            return Ok(i);
+        }
+        let buffer = crate::builtins::array_buffer::new_array_buffer(self, bytes);
+        if let ObjectKind::ArrayBuffer(data) = &mut self.obj_mut(buffer).kind {
+            data.immutable = true;
+        }
+        let view = self.with_roots(&[buffer.value()], |vm| {
+            crate::builtins::typed_array::create(vm, crate::slots::ElementType::Uint8, buffer)
+        });
+        self.add_default_export_module(&key, view.value())
+    }
+
+    /// The module type a request's attributes ask for: AllImportAttributesSupported (only
+    /// `type` is, a SyntaxError otherwise, as ECMA-262 says), then the `type` value, which the
+    /// host judges (an unknown one is a TypeError, as in HTML; `"javascript"` is no type a
+    /// request may name there either).
+    fn module_type(&mut self, attributes: &[(String, String)]) -> JsResult<ModuleType> {
+        if let Some((key, _)) = attributes.iter().find(|(k, _)| k != "type") {
+            return Err(self.syntax_error(&format!("Import attribute \"{key}\" is not supported")));
+        }
+        match attributes.iter().find(|(k, _)| k == "type") {
+            None => Ok(ModuleType::JavaScript),
+            Some((_, t)) if t == "json" => Ok(ModuleType::Json),
+            Some((_, t)) if t == "text" => Ok(ModuleType::Text),
+            Some((_, t)) if t == "bytes" => Ok(ModuleType::Bytes),
+            Some((_, t)) => {
+                Err(self.type_error(&format!("Import attribute type \"{t}\" is unsupported")))
             }
         }
+    }
+
+    /// CreateDefaultExportSyntheticModule(defaultExport): a synthetic module whose one export,
+    /// `default`, is `value` (JSON and text modules).
+    fn add_default_export_module(&mut self, key: &str, value: Value) -> JsResult<usize> {
+        self.with_roots(&[value], |vm| {
+            vm.add_synthetic_module(
+                key,
+                &["default".to_string()],
+                Synthetic::Values(vec![("default".to_string(), value)]),
+            )
+        })
     }
 
     /// The host module `name` (built once per runtime).
@@ -434,7 +555,17 @@ impl Vm {
     /// `import(specifier)` through the host's loader, relative to `referrer`: a promise of the
     /// namespace, settled by jobs (the module is linked and evaluated in one).
     pub fn import_from(&mut self, specifier: &str, referrer: &str) -> JsResult<Value> {
-        let m = self.load_requested(specifier, referrer)?;
+        self.import_with(specifier, referrer, &[])
+    }
+
+    /// [`Vm::import_from`] with the import attributes of `import(specifier, { with })`.
+    pub fn import_with(
+        &mut self,
+        specifier: &str,
+        referrer: &str,
+        attributes: &[(String, String)],
+    ) -> JsResult<Value> {
+        let m = self.load_requested(specifier, referrer, attributes)?;
         Ok(self.continue_dynamic_import(m))
     }
 
@@ -482,10 +613,12 @@ impl Vm {
                 continue;
             }
             let requests = self.modules.records[m].requests.clone();
+            let attributes = self.modules.records[m].request_attributes.clone();
             let referrer = self.modules.records[m].name.clone();
             let mut requested = Vec::new();
-            for r in requests {
-                let i = self.load_requested(&r, &referrer)?;
+            for (n, r) in requests.iter().enumerate() {
+                let attributes = attributes.get(n).map_or(&[][..], |a| a.as_slice());
+                let i = self.load_requested(r, &referrer, attributes)?;
                 requested.push(i);
                 work.push(i);
             }
@@ -635,11 +768,16 @@ impl Vm {
         for &m in order {
             let imports = self.modules.records[m].imports.clone();
             let env = self.modules.records[m].env.expect("an environment");
-            for (req, name, slot) in imports {
+            for (req, name, slot, phase) in imports {
                 let Some(&target) = self.modules.records[m].requested.get(req) else {
                     continue;
                 };
                 let value = match name {
+                    // InitializeEnvironment step 7.c (source phase imports): the binding is
+                    // importedModule.GetModuleSource(), which throws for every module kiln has.
+                    None if phase == import_phase::SOURCE => {
+                        return Err(self.get_module_source(target));
+                    }
                     None => self.module_namespace(target)?.value(),
                     Some(name) => match self.resolve_export(target, &name, &mut Vec::new()) {
                         Ok(Some(Resolution::Binding(tm, tslot))) => {
@@ -728,6 +866,17 @@ impl Vm {
             }
         }
         self.stack.realm = saved;
+    }
+
+    /// GetModuleSource() (source phase imports, 16.2.1.7.2 for Source Text Module Records): the
+    /// error it throws. Only a module with a \[\[ModuleSource\]\] (a WebAssembly module's)
+    /// has a source object, and no module kiln loads is one: JavaScript, JSON, text and host
+    /// modules all throw a SyntaxError.
+    fn get_module_source(&mut self, m: usize) -> JsError {
+        let name = self.modules.records[m].name.replace('\0', " as ");
+        self.syntax_error(&format!(
+            "Source phase import is not available for the module '{name}'"
+        ))
     }
 
     /// 16.2.1.10 GetModuleNamespace
@@ -1229,19 +1378,34 @@ pub fn dynamic_import(
     script: &LoadedScript,
     specifier: Value,
     options: Value,
+    phase: u8,
 ) -> Value {
     let result = vm.handle_scope(|vm| {
         // 8. Let specifierString be Completion(ToString(specifier)).
         let specifier = vm.to_string(specifier)?.value();
         vm.root(specifier);
         // 9-10. The attributes.
-        let attributes = import_attributes(vm, options)?;
+        let (attributes, list) = import_attributes(vm, options)?;
         vm.root(attributes.value());
+        let text = vm.to_rust_string(specifier)?;
+        if phase == import_phase::SOURCE {
+            // ContinueDynamicImport for the source phase: the module is loaded (not its
+            // dependencies), then GetModuleSource() answers, which no module kiln has can.
+            // A host hook (`node:vm`'s) loads only whole modules: nothing has a source there.
+            let m = match (script.host_defined.get(), vm.dynamic_import_hook) {
+                (Some(_), Some(_)) => {
+                    return Err(vm.syntax_error(&format!(
+                        "Source phase import is not available for the module '{text}'"
+                    )));
+                }
+                _ => vm.load_requested(&text, &script.name, &list)?,
+            };
+            return Err(vm.get_module_source(m));
+        }
         if let (Some(data), Some(hook)) = (script.host_defined.get(), vm.dynamic_import_hook) {
             return hook(vm, data, specifier, attributes.value());
         }
-        let text = vm.to_rust_string(specifier)?;
-        vm.import_from(&text, &script.name)
+        vm.import_with(&text, &script.name, &list)
     });
     match result {
         // The import's promise (the loader's or a hook's) as it is; a hook's namespace, wrapped.
@@ -1256,12 +1420,13 @@ pub fn dynamic_import(
 }
 
 /// EvaluateImportCall step 10: the attributes of `import(specifier, options)`, the enumerable
-/// own string-keyed properties of `options.with`, as a null-prototype object. The messages are
-/// V8's (Node 24's).
-fn import_attributes(vm: &mut Vm, options: Value) -> JsResult<ObjRef> {
+/// own string-keyed properties of `options.with`, as a null-prototype object and as a list of
+/// `(key, value)` pairs. The messages are V8's (Node 24's).
+fn import_attributes(vm: &mut Vm, options: Value) -> JsResult<(ObjRef, Vec<(String, String)>)> {
     let attributes = vm.new_object_with_proto(None);
+    let mut list = Vec::new();
     if options.is_undefined() {
-        return Ok(attributes);
+        return Ok((attributes, list));
     }
     // a. If options is not an Object, reject with a TypeError.
     let Some(o) = options.as_object() else {
@@ -1272,7 +1437,7 @@ fn import_attributes(vm: &mut Vm, options: Value) -> JsResult<ObjRef> {
         let key = vm.key("with");
         let with = vm.get(o, key, options)?;
         if with.is_undefined() {
-            return Ok(attributes);
+            return Ok((attributes, list));
         }
         // c.i. If attributesObj is not an Object, reject with a TypeError.
         let Some(w) = with.as_object() else {
@@ -1290,10 +1455,11 @@ fn import_attributes(vm: &mut Vm, options: Value) -> JsResult<ObjRef> {
             if !v.is_string() {
                 return Err(vm.type_error("Import attribute value must be a string"));
             }
+            list.push((vm.to_rust_string(k)?, vm.to_rust_string(v)?));
             let key = vm.to_property_key(k)?;
             vm.define_data(attributes, key, v, attrs::DEFAULT);
         }
-        Ok(attributes)
+        Ok((attributes, list))
     })
 }
 

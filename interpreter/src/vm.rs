@@ -51,6 +51,16 @@ pub trait Host {
         let _ = (specifier, referrer);
         Err("modules are not supported by this host".to_string())
     }
+    /// Loads a module's bytes (a `type: "bytes"` import): by default the text
+    /// [`Host::load_module`] gives, as UTF-8.
+    fn load_module_bytes(
+        &mut self,
+        specifier: &str,
+        referrer: &str,
+    ) -> Result<(String, Vec<u8>), String> {
+        self.load_module(specifier, referrer)
+            .map(|(resolved, source)| (resolved, source.into_bytes()))
+    }
 }
 
 /// The default host: stdout and stderr.
@@ -68,6 +78,13 @@ impl Host for StdHost {
     }
     fn load_module(&mut self, specifier: &str, referrer: &str) -> Result<(String, String), String> {
         load_module_file(specifier, referrer)
+    }
+    fn load_module_bytes(
+        &mut self,
+        specifier: &str,
+        referrer: &str,
+    ) -> Result<(String, Vec<u8>), String> {
+        load_module_file_bytes(specifier, referrer)
     }
 }
 
@@ -106,6 +123,24 @@ fn file_url_path(specifier: &str) -> Option<String> {
 /// Resolves `specifier` relative to the file `referrer` and reads it: the file-system loader of
 /// the CLI and the test262 runner. The resolved name is the canonical path.
 pub fn load_module_file(specifier: &str, referrer: &str) -> Result<(String, String), String> {
+    let resolved = resolve_module_file(specifier, referrer)?;
+    let source =
+        std::fs::read_to_string(&resolved).map_err(|e| format!("{}: {e}", resolved.display()))?;
+    Ok((resolved.display().to_string(), source))
+}
+
+/// [`load_module_file`] for any bytes (a `type: "bytes"` import), UTF-8 or not.
+pub fn load_module_file_bytes(
+    specifier: &str,
+    referrer: &str,
+) -> Result<(String, Vec<u8>), String> {
+    let resolved = resolve_module_file(specifier, referrer)?;
+    let bytes = std::fs::read(&resolved).map_err(|e| format!("{}: {e}", resolved.display()))?;
+    Ok((resolved.display().to_string(), bytes))
+}
+
+/// The canonical path of `specifier` relative to the file `referrer`.
+fn resolve_module_file(specifier: &str, referrer: &str) -> Result<std::path::PathBuf, String> {
     let base = std::path::Path::new(referrer)
         .parent()
         .unwrap_or(std::path::Path::new("."));
@@ -113,10 +148,7 @@ pub fn load_module_file(specifier: &str, referrer: &str) -> Result<(String, Stri
         Some(path) => std::path::PathBuf::from(path),
         None => base.join(specifier),
     };
-    let resolved = std::fs::canonicalize(&path).map_err(|e| format!("{}: {e}", path.display()))?;
-    let source =
-        std::fs::read_to_string(&resolved).map_err(|e| format!("{}: {e}", resolved.display()))?;
-    Ok((resolved.display().to_string(), source))
+    std::fs::canonicalize(&path).map_err(|e| format!("{}: {e}", path.display()))
 }
 
 pub struct Vm {

@@ -55,6 +55,13 @@ impl Host for CaptureHost {
     fn load_module(&mut self, specifier: &str, referrer: &str) -> Result<(String, String), String> {
         kiln_interpreter::vm::load_module_file(specifier, referrer)
     }
+    fn load_module_bytes(
+        &mut self,
+        specifier: &str,
+        referrer: &str,
+    ) -> Result<(String, Vec<u8>), String> {
+        kiln_interpreter::vm::load_module_file_bytes(specifier, referrer)
+    }
 }
 
 impl Executor for Execute {
@@ -309,6 +316,14 @@ fn install_262(vm: &mut Vm) {
         let func = vm.native_closure(name, len, f, data.clone());
         let k = vm.key(name);
         vm.define_data(o, k, func.value(), kiln_interpreter::object::attrs::HIDDEN);
+    }
+    // %AbstractModuleSource%, which is no global.
+    if let Some(&ams) = vm.realms[realm as usize]
+        .constructors
+        .get("AbstractModuleSource")
+    {
+        let k = vm.key("AbstractModuleSource");
+        vm.define_data(o, k, ams.value(), kiln_interpreter::object::attrs::HIDDEN);
     }
     let dda = vm.native_function("IsHTMLDDA", 0, |_, _, _| Ok(Value::NULL), None);
     vm.make_html_dda(dda);

@@ -2,7 +2,7 @@
 
 use super::builder::Patch;
 use super::{CompileResult, Compiler, Location, error};
-use crate::code::Constant;
+use crate::code::{Constant, import_phase};
 use crate::instruction::{
     ConstIdx, Count, FuncIdx, IcSlot, Imm, Instruction as I, Int32, JumpOffset, Reg,
 };
@@ -380,10 +380,16 @@ impl<'a> Compiler<'a> {
                     None => self.emit(I::LoadUndefined { dst: options }),
                 }
                 self.at(i.span);
+                let phase = match i.phase {
+                    ImportPhase::Evaluation => import_phase::EVALUATION,
+                    ImportPhase::Source => import_phase::SOURCE,
+                    ImportPhase::Defer => import_phase::DEFER,
+                };
                 self.emit(I::ImportCall {
                     dst,
                     specifier,
                     options,
+                    phase: Count(u32::from(phase)),
                 });
             }
         }

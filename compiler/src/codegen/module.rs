@@ -1,7 +1,7 @@
 //! A module's import and export entries (ECMA-262 16.2.1.6.1 ParseModule), for the linker.
 
 use super::Compiler;
-use crate::code::{ImportEntry, IndirectExport, ModuleInfo};
+use crate::code::{ImportEntry, IndirectExport, ModuleInfo, import_phase};
 use crate::scope::{BindingKind, node};
 use kiln_parser::ast::*;
 
@@ -75,8 +75,16 @@ impl<'a> Compiler<'a> {
             match statement {
                 Statement::Import(d) => {
                     let req = request(self, &mut info, d.source, d.attributes);
+                    let phase = match d.phase {
+                        ImportPhase::Evaluation => import_phase::EVALUATION,
+                        ImportPhase::Source => import_phase::SOURCE,
+                        ImportPhase::Defer => import_phase::DEFER,
+                    };
                     for spec in d.specifiers {
                         let (local, name) = match spec {
+                            ImportSpecifier::Default(id) if phase == import_phase::SOURCE => {
+                                (id.name, None)
+                            }
                             ImportSpecifier::Default(id) => (id.name, Some(self.name("default").0)),
                             ImportSpecifier::Namespace(id) => (id.name, None),
                             ImportSpecifier::Named {
@@ -87,6 +95,7 @@ impl<'a> Compiler<'a> {
                             request: req,
                             name,
                             slot: slot(self, local),
+                            phase,
                         });
                         import_of.push((local, req, name));
                     }

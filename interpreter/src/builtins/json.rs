@@ -328,6 +328,12 @@ fn parse(vm: &mut Vm, _: Value, args: &[Value]) -> JsResult<Value> {
     Ok(v)
 }
 
+/// ParseJSONModule step 1: `Call(%JSON.parse%, undefined, « source »)` — the intrinsic, never
+/// a `JSON.parse` the program replaced.
+pub fn parse_json_module_source(vm: &mut Vm, source: Value) -> JsResult<Value> {
+    parse(vm, Value::UNDEFINED, &[source])
+}
+
 /// InternalizeJSONProperty ( holder, name, reviver, valRecord ), `text` the parsed source
 fn internalize(
     vm: &mut Vm,

@@ -1,6 +1,7 @@
 //! The built-in objects, one module per spec object. Each algorithm follows its spec steps,
 //! with the section in a comment.
 
+pub mod abstract_module_source;
 pub mod array;
 pub mod array_buffer;
 pub mod array_from_async;
@@ -79,6 +80,7 @@ pub fn install(vm: &mut Vm, realm: u32) {
     data_view::init(vm);
     atomics::init(vm);
     shadow_realm::init(vm);
+    abstract_module_source::init(vm);
     global::init(vm);
     console::init(vm);
 }
