@@ -783,7 +783,8 @@ fn profile_prints_opcodes_functions_and_inline_caches() {
     let path = temp_file(
         "profiled.js",
         b"function spin(n) {\n  let s = 0;\n  for (let i = 0; i < n; i++) s = s + i;\n  return s;\n}\n\
-          const o = { x: 1 };\nlet t = 0;\nfor (let k = 0; k < 50; k++) t += o.x;\n\
+          const o = { x: 1 };\no.get = function () {\n  return this.x;\n};\n\
+          let t = 0;\nfor (let k = 0; k < 50; k++) t += o.get();\n\
           console.log(spin(1000), t);\n",
     );
     let out = kiln(&["run", "--profile", path.to_str().unwrap()]);
@@ -818,7 +819,9 @@ fn profile_prints_opcodes_functions_and_inline_caches() {
     let spin_count: u64 = spin.split_whitespace().next().unwrap().parse().unwrap();
     assert!((3000..total).contains(&spin_count), "{stderr}");
     assert!(functions.contains("<top level>"), "{stderr}");
-    // `o.x` 50 times: one miss fills the cache, the rest hit.
+    // A function without a name shows what it was assigned to.
+    assert!(functions.contains(" (o.get) "), "{stderr}");
+    // `this.x` 50 times: one miss fills the cache, the rest hit.
     let caches = stderr
         .split("Inline caches")
         .nth(1)

@@ -142,6 +142,7 @@ impl Profile {
                 .and_then(|n| code.strings.get(n.to_native() as usize))
                 .map(|s| s.to_string_lossy())
                 .filter(|n| !n.is_empty())
+                .or_else(|| assigned_to(script, f.source_start.to_native()))
                 .unwrap_or_else(|| "<anonymous>".to_string())
         };
         let (line, column) = script.reported_line_column(f.source_start.to_native());
@@ -222,15 +223,22 @@ impl Profile {
             top.min(functions.len()),
             functions.len()
         );
+        let width = functions
+            .iter()
+            .take(top)
+            .map(|f| f.name.chars().count())
+            .max()
+            .unwrap_or(0)
+            .max("function".len());
         let _ = writeln!(
             out,
-            "  {:>15} {:>7}  {:<28} location",
+            "  {:>15} {:>7}  {:<width$}  location",
             "instructions", "%", "function"
         );
         for f in functions.iter().take(top) {
             let _ = writeln!(
                 out,
-                "  {:>15} {:>6.2}%  {:<28} {}",
+                "  {:>15} {:>6.2}%  {:<width$}  {}",
                 f.instructions,
                 percent(f.instructions, total),
                 f.name,
@@ -270,6 +278,31 @@ impl Profile {
         );
         out
     }
+}
+
+/// For a function without a name, what the source assigns it to, in parentheses:
+/// `(Scheduler.prototype.schedule)` for `Scheduler.prototype.schedule = function () {`, as
+/// older benchmarks write methods. Read from the text before the function on its line.
+fn assigned_to(script: &LoadedScript, offset: u32) -> Option<String> {
+    let (line, column) = script.line_column(offset);
+    let before: String = script
+        .line_text(line)
+        .chars()
+        .take(column.saturating_sub(1))
+        .collect();
+    let before = before.trim_end();
+    let before = before
+        .strip_suffix('=')
+        .filter(|b| !b.ends_with(['=', '!', '<', '>']))
+        .or_else(|| before.strip_suffix(':'))?
+        .trim_end();
+    let start = before
+        .char_indices()
+        .rev()
+        .take_while(|&(_, c)| c.is_alphanumeric() || matches!(c, '_' | '$' | '.'))
+        .last()?
+        .0;
+    Some(format!("({})", &before[start..]))
 }
 
 impl Vm {
