@@ -373,3 +373,93 @@ impl Vm {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::{IcKind, ProfileOptions};
+    use crate::vm::{StdHost, Vm};
+    use kiln_compiler::instruction::Opcode;
+    use std::cell::RefCell;
+    use std::rc::Rc;
+
+    const PROGRAM: &str = "var n = 0;\n\
+        function add(x) { n = n + x; }\n\
+        for (var i = 0; i < 100; i++) add(i);\n\
+        [1, 2, 3].forEach(function each(x) { n = n + x; });\n";
+
+    /// A trace target the test reads back.
+    struct Shared(Rc<RefCell<Vec<u8>>>);
+
+    impl std::io::Write for Shared {
+        fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+            self.0.borrow_mut().extend_from_slice(bytes);
+            Ok(bytes.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+
+    /// Every entry of the loop counts: the script's, and a native's (`forEach`) calling back.
+    #[test]
+    fn counts_the_script_and_callbacks_from_natives() {
+        let mut vm = Vm::new(Box::new(StdHost));
+        vm.start_profile(ProfileOptions {
+            counts: true,
+            trace: None,
+        });
+        vm.run_script(PROGRAM, "p.js").expect("runs");
+        let profile = vm.take_profile().expect("a profile");
+        let count = |op: Opcode| {
+            profile
+                .opcode_counts()
+                .iter()
+                .find(|&&(o, _)| o == op)
+                .map_or(0, |&(_, n)| n)
+        };
+        assert!(count(Opcode::Add) >= 103, "{}", profile.report(5));
+        assert!(count(Opcode::Call) >= 101, "{}", profile.report(5));
+        let functions = profile.function_counts();
+        let of = |name: &str| {
+            functions
+                .iter()
+                .find(|f| f.name == name)
+                .unwrap_or_else(|| panic!("no {name}: {}", profile.report(10)))
+        };
+        assert!(of("add").instructions >= 400, "{}", profile.report(5));
+        assert!((12..100).contains(&of("each").instructions));
+        assert!(of("add").location.starts_with("p.js:2:"));
+        assert_eq!(
+            functions.iter().map(|f| f.instructions).sum::<u64>(),
+            profile.total_instructions()
+        );
+        // `n` is a global object property: one miss fills each site, the rest hit.
+        let ic = profile.ic_counts();
+        let get = ic.iter().find(|(k, _)| *k == IcKind::GetGlobal).unwrap().1;
+        assert!(get.hits >= 90 && get.misses >= 1, "{get:?}");
+        // Taken, the profile stops: the loop runs plain again.
+        vm.run_script("n = 0;", "q.js").expect("runs");
+        assert!(vm.take_profile().is_none());
+    }
+
+    /// The trace has one line per executed instruction: as many as the counts. (`each` runs at
+    /// depth 2: `forEach`, a native, has no frame.)
+    #[test]
+    fn trace_lines_match_the_counts() {
+        let buffer = Rc::new(RefCell::new(Vec::new()));
+        let mut vm = Vm::new(Box::new(StdHost));
+        vm.start_profile(ProfileOptions {
+            counts: true,
+            trace: Some(Box::new(Shared(buffer.clone()))),
+        });
+        vm.run_script(PROGRAM, "p.js").expect("runs");
+        let total = vm.take_profile().expect("a profile").total_instructions();
+        let text = String::from_utf8(buffer.borrow().clone()).expect("UTF-8");
+        assert_eq!(text.lines().count() as u64, total);
+        assert!(
+            text.lines()
+                .any(|l| l.starts_with("[  2] each ") && l.contains(" Add ")),
+            "{text}"
+        );
+    }
+}
