@@ -110,6 +110,14 @@ enum Command {
         /// friends it is a catchable `ERR_KILN_HEAP_LIMIT` RangeError).
         #[arg(long, value_name = "MB", value_parser = parse_heap_limit)]
         heap_limit: Option<usize>,
+        /// After the run, print on stderr the dynamic count of each opcode, the hottest
+        /// functions by instructions executed and the inline caches' hit rates per site kind.
+        #[arg(long)]
+        profile: bool,
+        /// Print each executed instruction with its frame depth, function and pc, on stderr or
+        /// into FILE (`--trace=FILE`). For small programs: one line per instruction.
+        #[arg(long, value_name = "FILE", num_args = 0..=1, require_equals = true, default_missing_value = "-")]
+        trace: Option<PathBuf>,
     },
     /// Compile a script to a cache file that `kiln run FILE CACHE` starts from without parsing
     /// or compiling.
@@ -162,6 +170,8 @@ fn main() -> ExitCode {
             gc_stress,
             stats,
             heap_limit,
+            profile,
+            trace,
         } => {
             let input = if file.as_os_str() == "-" {
                 Input::Stdin
@@ -173,6 +183,8 @@ fn main() -> ExitCode {
                 gc_stress,
                 stats,
                 heap_limit,
+                profile,
+                trace,
             };
             run(input, cache.as_deref(), &args, options)
         }
@@ -383,6 +395,10 @@ struct RunFlags {
     gc_stress: bool,
     stats: bool,
     heap_limit: Option<usize>,
+    /// `--profile`: print the tables after the run.
+    profile: bool,
+    /// `--trace`: where to write the executed instructions (`-` for stderr).
+    trace: Option<PathBuf>,
 }
 
 /// `kiln -e CODE`, `kiln -p CODE`, `kiln FILE ARGS...`, and `kiln` reading stdin.
@@ -523,6 +539,27 @@ fn run(input: Input, cache: Option<&Path>, args: &[String], flags: RunFlags) -> 
         );
     }
     let mut runtime = host_runtime(&flags, argv1, args, &name, source_type);
+    if flags.profile || flags.trace.is_some() {
+        let trace: Option<Box<dyn std::io::Write>> = match &flags.trace {
+            None => None,
+            Some(path) if path.as_os_str() == "-" => {
+                Some(Box::new(std::io::BufWriter::new(std::io::stderr())))
+            }
+            Some(path) => match std::fs::File::create(path) {
+                Ok(file) => Some(Box::new(std::io::BufWriter::new(file))),
+                Err(e) => {
+                    eprintln!("error: cannot write the trace to {}: {e}", path.display());
+                    return ExitCode::FAILURE;
+                }
+            },
+        };
+        runtime
+            .vm
+            .start_profile(kiln_interpreter::profile::ProfileOptions {
+                counts: flags.profile,
+                trace,
+            });
+    }
     let started = Instant::now();
     let result = script.run_in_this_context(&mut runtime);
     let result = match result {
@@ -539,6 +576,11 @@ fn run(input: Input, cache: Option<&Path>, args: &[String], flags: RunFlags) -> 
         Err(error) => Err(error),
     };
     let execute = started.elapsed();
+    if let Some(profile) = runtime.vm.take_profile()
+        && flags.profile
+    {
+        eprint!("{}", profile.report(20));
+    }
     if flags.stats {
         let s = script.stats();
         let from = match script.cached_data_rejected() {

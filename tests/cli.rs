@@ -860,3 +860,113 @@ fn decorated_classes_are_rejected_at_compile_time() {
         "{stderr}"
     );
 }
+
+/// The count in the row of `--profile`'s table whose first column is `name`.
+fn profile_row(stderr: &str, name: &str) -> Option<u64> {
+    stderr.lines().find_map(|line| {
+        let mut columns = line.split_whitespace();
+        (columns.next() == Some(name))
+            .then(|| columns.next()?.parse().ok())
+            .flatten()
+    })
+}
+
+#[test]
+fn profile_prints_opcodes_functions_and_inline_caches() {
+    let path = temp_file(
+        "profiled.js",
+        b"function spin(n) {\n  let s = 0;\n  for (let i = 0; i < n; i++) s = s + i;\n  return s;\n}\n\
+          const o = { x: 1 };\no.get = function () {\n  return this.x;\n};\n\
+          let t = 0;\nfor (let k = 0; k < 50; k++) t += o.get();\n\
+          console.log(spin(1000), t);\n",
+    );
+    let out = kiln(&["run", "--profile", path.to_str().unwrap()]);
+    assert!(out.status.success());
+    // The program's output stays alone on stdout.
+    assert_eq!(String::from_utf8_lossy(&out.stdout), "499500 50\n");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let total: u64 = stderr
+        .lines()
+        .next()
+        .and_then(|l| l.strip_prefix("Opcodes ("))
+        .and_then(|l| l.split_whitespace().next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("no opcode table: {stderr}"));
+    // `s = s + i` runs 1000 times.
+    let adds = profile_row(&stderr, "Add").unwrap_or_else(|| panic!("no Add row: {stderr}"));
+    assert!((1000..total).contains(&adds), "{stderr}");
+    // The function table: `spin` with its location, at least its loop's three instructions
+    // (the add, the increment, the test) per iteration, and first.
+    let functions = stderr
+        .split("Hottest functions")
+        .nth(1)
+        .unwrap_or_else(|| panic!("no function table: {stderr}"));
+    let spin = functions
+        .lines()
+        .nth(2)
+        .unwrap_or_else(|| panic!("no rows: {stderr}"));
+    assert!(
+        spin.contains(" spin ") && spin.contains("profiled.js:1:"),
+        "{spin}"
+    );
+    let spin_count: u64 = spin.split_whitespace().next().unwrap().parse().unwrap();
+    assert!((3000..total).contains(&spin_count), "{stderr}");
+    assert!(functions.contains("<top level>"), "{stderr}");
+    // A function without a name shows what it was assigned to.
+    assert!(functions.contains(" (o.get) "), "{stderr}");
+    // `this.x` 50 times: one miss fills the cache, the rest hit.
+    let caches = stderr
+        .split("Inline caches")
+        .nth(1)
+        .unwrap_or_else(|| panic!("no inline-cache table: {stderr}"));
+    let row = caches
+        .lines()
+        .find(|l| l.trim_start().starts_with("get property (object)"))
+        .unwrap_or_else(|| panic!("no property row: {stderr}"));
+    let numbers: Vec<u64> = row
+        .split_whitespace()
+        .filter_map(|w| w.parse().ok())
+        .collect();
+    assert!(
+        numbers.len() == 2 && numbers[0] >= 49 && numbers[1] >= 1,
+        "{row}"
+    );
+}
+
+#[test]
+fn trace_prints_each_instruction_with_its_frame() {
+    let path = temp_file(
+        "traced.js",
+        b"function inc(a) {\n  return a + 1;\n}\nconsole.log(inc(41));\n",
+    );
+    let out = kiln(&["run", "--trace", path.to_str().unwrap()]);
+    assert!(out.status.success());
+    assert_eq!(String::from_utf8_lossy(&out.stdout), "42\n");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let depth = |l: &str| -> usize {
+        l.trim_start_matches('[')
+            .split(']')
+            .next()
+            .and_then(|d| d.trim().parse().ok())
+            .unwrap_or_else(|| panic!("no depth in {l:?}"))
+    };
+    let top: Vec<&str> = stderr
+        .lines()
+        .filter(|l| l.contains("<top level>"))
+        .collect();
+    // `a + 1` is an add of an immediate, shown as the disassembler shows it.
+    let add = stderr
+        .lines()
+        .find(|l| l.contains(" inc ") && l.contains(" AddInt r1, r0, 1"))
+        .unwrap_or_else(|| panic!("no AddInt in inc: {stderr}"));
+    assert!(!top.is_empty(), "{stderr}");
+    // `inc` runs one frame deeper than the code that calls it.
+    assert_eq!(depth(add), depth(top[0]) + 1, "{stderr}");
+    assert!(
+        stderr
+            .lines()
+            .any(|l| l.contains(" inc ") && l.contains(" Return ")),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("Opcodes ("), "{stderr}");
+}

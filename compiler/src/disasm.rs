@@ -31,6 +31,15 @@ pub fn disassemble_with_source(code: &ArchivedScriptCode, source: &str) -> Strin
     out
 }
 
+/// One instruction as the disassembler shows it: its name and operands, and a jump's target
+/// (`pc` is where the instruction starts). `kiln run --trace` prints the same text.
+pub fn instruction_text(instruction: &Instruction, pc: usize) -> String {
+    match instruction.jump_offset() {
+        Some(o) => format!("{instruction} (to {})", pc as i64 + i64::from(o.0)),
+        None => instruction.to_string(),
+    }
+}
+
 fn disassemble_function(
     code: &ArchivedScriptCode,
     index: usize,
@@ -125,11 +134,8 @@ fn disassemble_function(
         }
         match Instruction::decode(bytecode, pc) {
             Ok((instruction, len)) => {
-                let target = instruction
-                    .jump_offset()
-                    .map(|o| format!(" (to {})", pc as i64 + i64::from(o.0)))
-                    .unwrap_or_default();
-                let _ = writeln!(out, "  {pc:>5}  {instruction}{target}{source}");
+                let shown = instruction_text(&instruction, pc);
+                let _ = writeln!(out, "  {pc:>5}  {shown}{source}");
                 pc += len;
             }
             Err(e) => {

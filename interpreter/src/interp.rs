@@ -12,6 +12,7 @@ use crate::loaded_script::LoadedScript;
 use crate::names::NameRef;
 use crate::object::{Env, EnvKind, ObjectKind, PropertyKey, StoredSlot, attrs};
 use crate::ops::{Op, number_op, quick_loose_equals, trivially_loose_equal};
+use crate::profile::{Observed, Observer, Plain};
 use crate::property::Descriptor;
 use crate::stack::ReturnTo;
 use crate::value::Value;
@@ -22,6 +23,17 @@ use std::rc::Rc;
 impl Vm {
     /// Runs the dispatch loop until the frame that returns to native code finishes.
     pub fn run(&mut self, initial: Option<JsError>) -> JsResult<Value> {
+        // One test per entry of the loop, none per instruction: the plain instantiation has
+        // no hooks at all.
+        if self.profiler.is_some() {
+            self.run_loop::<Observed>(initial)
+        } else {
+            self.run_loop::<Plain>(initial)
+        }
+    }
+
+    /// [`Vm::run`]'s loop; `O` says whether it reports to [`Vm::profiler`] (`profile.rs`).
+    fn run_loop<O: Observer>(&mut self, initial: Option<JsError>) -> JsResult<Value> {
         let mut pending = initial;
         // The running frame's script, kept across frame switches: a call or a return within one
         // script (nearly all of them) takes no reference count.
@@ -44,6 +56,11 @@ impl Vm {
             let base = self.stack.frames[fi].base;
             let mut pc = self.stack.frames[fi].pc;
             self.stack.published_pc = pc;
+            let profile_slot = if O::ENABLED {
+                self.profile_enter(script, function)
+            } else {
+                0
+            };
             self.stack.realm = self.stack.frames[fi].realm;
             let loaded = script.loaded_function(function);
             // Every frame of `function` was pushed with this many registers.
@@ -119,6 +136,14 @@ impl Vm {
             }
 
             let error = 'dispatch: loop {
+                // An inline-cache lookup's outcome, for `--profile`.
+                macro_rules! ic_seen {
+                    ($kind:ident, $hit:expr) => {
+                        if O::ENABLED {
+                            self.profile_ic(crate::profile::IcKind::$kind, $hit);
+                        }
+                    };
+                }
                 macro_rules! tri {
                     ($e:expr) => {
                         match $e {
@@ -133,6 +158,9 @@ impl Vm {
                 // SAFETY: `bytecode` is verified and `pc` is on one of its instructions: the
                 // function's start, a decoded length on, a verified jump, handler or saved pc.
                 let (instruction, len) = unsafe { crate::verified::decode(bytecode, pc) };
+                if O::ENABLED {
+                    self.profile_instruction(profile_slot, start, &instruction);
+                }
                 pc += len;
                 // The sync point, one store per instruction: the running frame's pc (one past
                 // this instruction) is published before anything can allocate, throw or call.
@@ -729,9 +757,11 @@ impl Vm {
                                 cache.holder,
                             )
                         {
+                            ic_seen!(GetGlobal, true);
                             r!(dst) = v;
                             continue;
                         }
+                        ic_seen!(GetGlobal, false);
                         let n = self.script_atom(script, name.0);
                         r!(dst) = tri!(self.get_global(n));
                         self.fill_global_ic(script, function, ic.0, n, false);
@@ -777,8 +807,10 @@ impl Vm {
                             .is_some_and(|(_, a)| a & attrs::WRITABLE != 0)
                         {
                             self.obj_mut(g).slots[cache.slot as usize] = StoredSlot::data(v);
+                            ic_seen!(SetGlobal, true);
                             continue;
                         }
+                        ic_seen!(SetGlobal, false);
                         let n = self.script_atom(script, name.0);
                         let strict = self.stack.frames[fi].strict;
                         tri!(self.set_global(n, v, strict));
@@ -891,12 +923,14 @@ impl Vm {
                                 if cache.state == IcState::Own {
                                     if let Some(v) = object_ref.slots[cache.slot as usize].as_data()
                                     {
+                                        ic_seen!(GetNamed, true);
                                         r!(dst) = v;
                                         continue;
                                     }
                                 } else if cache.state == IcState::Proto
                                     && let Some(v) = self.proto_ic_hit(object_ref, &cache)
                                 {
+                                    ic_seen!(GetNamed, true);
                                     r!(dst) = v;
                                     continue;
                                 }
@@ -909,6 +943,7 @@ impl Vm {
                             )
                             && let Some(v) = self.string_ic_hit(&cache)
                         {
+                            ic_seen!(GetNamedString, true);
                             r!(dst) = v;
                             continue;
                         }
@@ -928,6 +963,7 @@ impl Vm {
                         }
                         let key = self.atom_to_key(n);
                         if let Some(obj) = o.as_object() {
+                            ic_seen!(GetNamed, false);
                             self.fill_ic(script, function, ic.0, obj, key);
                             r!(dst) = tri!(self.get(obj, key, o));
                         } else {
@@ -939,6 +975,7 @@ impl Vm {
                                 ))));
                             }
                             if o.is_string() {
+                                ic_seen!(GetNamedString, false);
                                 self.fill_string_ic(script, function, ic.0, key);
                             }
                             r!(dst) = tri!(self.get_v(o, key));
@@ -966,11 +1003,13 @@ impl Vm {
                                 if cache.state == IcState::Store {
                                     self.obj_mut(obj).slots[cache.slot as usize] =
                                         StoredSlot::data(v);
+                                    ic_seen!(SetNamed, true);
                                     continue;
                                 }
                                 if cache.state == IcState::Add
                                     && self.add_by_ic(obj, &cache, v, true)
                                 {
+                                    ic_seen!(SetNamed, true);
                                     continue;
                                 }
                             }
@@ -980,6 +1019,7 @@ impl Vm {
                         let strict = self.stack.frames[fi].strict;
                         tri!(self.put_value(o, key, v, strict));
                         if let Some(obj) = o.as_object() {
+                            ic_seen!(SetNamed, false);
                             self.fill_set_ic(script, function, ic.0, obj, key, before, false);
                         }
                     }
@@ -1050,8 +1090,10 @@ impl Vm {
                             && cache.state == IcState::Add
                             && self.add_by_ic(o, &cache, v, false)
                         {
+                            ic_seen!(DefineNamed, true);
                             continue;
                         }
+                        ic_seen!(DefineNamed, false);
                         let n = self.script_atom(script, name.0);
                         let key = self.atom_to_key(n);
                         tri!(self.create_data_property_or_throw(o, key, v));

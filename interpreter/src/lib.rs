@@ -14,6 +14,7 @@
 //!   one file per subsection, which the built-ins and the loop import instead of each other's
 //!   files.
 //! - `realm` and [`builtins`]: the intrinsics; [`eval`]: source to running code.
+//! - [`profile`]: `--profile`'s counts and `--trace`, the loop's observed instantiation.
 //! - `limits`: termination checks inside built-ins, the maximum string and BigInt sizes.
 //! - [`shared_memory`]: SharedArrayBuffers' blocks and waiter lists, the one part of a runtime
 //!   other threads' runtimes may share.
@@ -44,6 +45,7 @@ pub mod object;
 mod object_operations;
 pub(crate) mod ops;
 mod private_names;
+pub mod profile;
 pub(crate) mod property;
 pub(crate) mod proxy_object;
 pub(crate) mod realm;

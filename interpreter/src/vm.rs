@@ -177,6 +177,9 @@ pub struct Vm {
     pub promise_rejection_tracker: Option<fn(&mut Vm, ObjRef, RejectionOperation)>,
     /// `console`'s groups, counters and timers.
     pub console: crate::builtins::console::ConsoleState,
+    /// The running profile or trace (`kiln run --profile`, `--trace`): while set, the loop runs
+    /// its observed instantiation (`profile.rs`).
+    pub(crate) profiler: Option<Box<crate::profile::Profile>>,
 }
 
 /// The operation of HostPromiseRejectionTracker.
@@ -263,6 +266,7 @@ impl Vm {
             modules: crate::module::ModuleMap::default(),
             promise_rejection_tracker: None,
             console: Default::default(),
+            profiler: None,
         };
         let main = crate::realm::create(&mut vm);
         vm.realms[main as usize].pinned = true;
