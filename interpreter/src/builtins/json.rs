@@ -330,8 +330,13 @@ fn parse(vm: &mut Vm, _: Value, args: &[Value]) -> JsResult<Value> {
 
 /// ParseJSONModule step 1: `Call(%JSON.parse%, undefined, « source »)` — the intrinsic, never
 /// a `JSON.parse` the program replaced.
+/// Called from module loading, outside any native call: it opens the handle scope a native's
+/// call would have given `parse`.
 pub fn parse_json_module_source(vm: &mut Vm, source: Value) -> JsResult<Value> {
-    parse(vm, Value::UNDEFINED, &[source])
+    vm.handle_scope(|vm| {
+        vm.root(source);
+        parse(vm, Value::UNDEFINED, &[source])
+    })
 }
 
 /// InternalizeJSONProperty ( holder, name, reviver, valRecord ), `text` the parsed source
