@@ -89,7 +89,7 @@ fn received(vm: &mut Vm, v: Value) -> String {
     format!("Received type {} ({shown})", vm.type_of(v))
 }
 
-fn invalid_arg_type(vm: &mut Vm, name: &str, expected: &str, v: Value) -> JsError {
+pub(crate) fn invalid_arg_type(vm: &mut Vm, name: &str, expected: &str, v: Value) -> JsError {
     let what = if name.contains('.') {
         "property"
     } else {

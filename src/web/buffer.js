@@ -10,19 +10,8 @@
     Object.defineProperty(error, 'code', { value: code, writable: true, configurable: true });
     return error;
   }
-  function describe(value) {
-    if (value === null || value === undefined) return `Received ${value}`;
-    if (typeof value === 'function') return `Received function ${value.name}`;
-    if (typeof value === 'object') {
-      const name = value.constructor && value.constructor.name;
-      return name ? `Received an instance of ${name}` : 'Received an object';
-    }
-    return `Received type ${typeof value} (${String(value)})`;
-  }
-  function invalidType(name, expected, value) {
-    return coded(new TypeError(`The "${name}" argument must be ${expected}. ${describe(value)}`),
-      'ERR_INVALID_ARG_TYPE');
-  }
+  // Node's ERR_INVALID_ARG_TYPE TypeError, made as node:vm makes its own.
+  const invalidType = natives.invalidArgType;
 
   // Node's encoding names, normalised; undefined for an unknown one.
   function encodingOf(encoding) {

@@ -58,12 +58,13 @@ const SCRIPTS: [(&str, &str, &[&str]); 7] = [
 pub fn install(vm: &mut Vm) {
     let natives = vm.new_object_with_proto(None);
     vm.root_for_life(natives.value());
-    let functions: [(&str, u32, NativeFn); 12] = [
+    let functions: [(&str, u32, NativeFn); 13] = [
         ("now", 0, now),
         ("timeOrigin", 0, time_origin),
         ("kind", 1, kind),
         ("bufferSlice", 3, buffer_slice),
         ("detach", 1, detach),
+        ("invalidArgType", 3, invalid_arg_type),
         ("utf8Encode", 1, encoding::utf8_encode),
         ("encodeInto", 4, encoding::encode_into),
         ("decode", 6, encoding::decode),
@@ -237,6 +238,20 @@ pub(crate) fn new_uint8_array(vm: &mut Vm, bytes: Vec<u8>) -> JsResult<Value> {
         let ctor = vm.get(global, key, global.value())?;
         vm.construct(ctor, &[buffer.value()], ctor)
     })
+}
+
+/// `invalidArgType(name, expected, value)`: Node's ERR_INVALID_ARG_TYPE TypeError (not thrown:
+/// the script throws it), worded as `node:vm`'s.
+fn invalid_arg_type(vm: &mut Vm, _: Value, args: &[Value]) -> JsResult<Value> {
+    let arg = |i: usize| args.get(i).copied().unwrap_or(Value::UNDEFINED);
+    let name = vm.to_string(arg(0))?;
+    let name = vm.rust_string(name);
+    let expected = vm.to_string(arg(1))?;
+    let expected = vm.rust_string(expected);
+    match crate::node_vm::invalid_arg_type(vm, &name, &expected, arg(2)) {
+        JsError::Throw(error) => Ok(error),
+        other => Err(other),
+    }
 }
 
 /// A TypeError with a Node error code.
