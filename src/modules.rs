@@ -17,12 +17,12 @@ pub enum ModuleStatus {
     Errored,
 }
 
-/// A module of either kind, as a linker returns it.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+/// A module of either kind, as a linker returns it. It holds its context: the module record
+/// lives as long as the context's realm, which this keeps alive.
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Module {
     index: usize,
-    /// The realm of its context (the module record keeps it alive).
-    realm: u32,
+    context: Context,
 }
 
 /// Module code compiled from source text.
@@ -52,7 +52,7 @@ pub struct Module {
 /// let area = main.module().export(&mut runtime, "area").unwrap();
 /// assert_eq!(runtime.display(area), "NaN"); // `area` was computed while `size` was undefined
 /// ```
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Debug)]
 pub struct SourceTextModule {
     module: Module,
 }
@@ -85,7 +85,7 @@ pub struct SourceTextModule {
 /// let second = runtime.call(read, Value::UNDEFINED, &[]).unwrap();
 /// assert_eq!((runtime.display(first), runtime.display(second)), ("1".into(), "2".into()));
 /// ```
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Debug)]
 pub struct SyntheticModule {
     module: Module,
 }
@@ -126,13 +126,16 @@ impl SourceTextModule {
             vm.add_vm_module(loaded, &record_name(identifier))
         });
         Ok(SourceTextModule {
-            module: Module { index, realm },
+            module: Module {
+                index,
+                context: context.clone(),
+            },
         })
     }
 
     /// The module, for linking, evaluating and reading its exports.
     pub fn module(&self) -> Module {
-        self.module
+        self.module.clone()
     }
 }
 
@@ -155,13 +158,16 @@ impl SyntheticModule {
         });
         let index = index.map_err(|e| runtime.error(e))?;
         Ok(SyntheticModule {
-            module: Module { index, realm },
+            module: Module {
+                index,
+                context: context.clone(),
+            },
         })
     }
 
     /// The module, for linking, evaluating and reading its exports.
     pub fn module(&self) -> Module {
-        self.module
+        self.module.clone()
     }
 
     /// Sets export `name` (a live binding: importers see the new value). The module must be
@@ -215,10 +221,11 @@ impl Module {
         seen.push(self.index);
         let mut requested = Vec::new();
         for specifier in self.requests(runtime) {
-            let target = linker(&specifier, *self).map_err(|message| Error::Thrown {
+            let target = linker(&specifier, self.clone()).map_err(|message| Error::Thrown {
                 message: format!("Error: cannot link '{specifier}': {message}"),
                 value: Value::UNDEFINED,
             })?;
+            runtime.realm_of(&target.context)?;
             requested.push(target.index);
             target.link_from(runtime, linker, seen)?;
         }
@@ -229,8 +236,9 @@ impl Module {
     /// Evaluates the module and what it imports, in its context; then runs the promise jobs
     /// (which finish a module that awaits). The error is the module's.
     pub fn evaluate(&self, runtime: &mut Runtime) -> Result<(), Error> {
+        let realm = runtime.realm_of(&self.context)?;
         let vm = &mut runtime.vm;
-        let result = vm.in_realm(self.realm, |vm| vm.run_module_to_completion(self.index));
+        let result = vm.in_realm(realm, |vm| vm.run_module_to_completion(self.index));
         result.map_err(|e| runtime.error(e))
     }
 

@@ -1464,6 +1464,8 @@ struct ModuleCell(std::cell::RefCell<ModuleData>);
 impl HostObject for ModuleCell {
     fn trace(&self, out: &mut Vec<Traced>) {
         let d = self.0.borrow();
+        // The module record lives with its context's realm.
+        out.push(Traced::Realm(d.realm));
         out.push(Traced::Value(d.hooks));
         out.extend(d.linked_modules.iter().map(|&v| Traced::Value(v)));
         out.push(Traced::Value(d.dependency_specifiers));

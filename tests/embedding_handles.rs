@@ -2,7 +2,10 @@
 //! collected once the handle is dropped; a dropped `Context` lets its realm be collected; host
 //! functions and classes convert their arguments and throw their errors.
 
-use kiln::{Context, Error, Persistent, Runtime, Script, ScriptOptions, Value};
+use kiln::{
+    Context, Error, Persistent, Runtime, Script, ScriptOptions, SourceTextModule, SyntheticModule,
+    Value,
+};
 
 fn run(runtime: &mut Runtime, context: &Context, source: &str) -> Value {
     Script::new(source, ScriptOptions::default())
@@ -147,6 +150,108 @@ fn a_dropped_context_is_collected() {
     // A new context reuses a freed realm's index and works.
     let again = runtime.create_context();
     assert_eq!(show(&mut runtime, &again, "typeof data"), "'undefined'");
+}
+
+/// A plugin host's pattern: each round loads a module graph into a fresh context, reads an
+/// export, and drops everything. The contexts, their module records and their code are freed
+/// (record slots reused), so a thousand rounds cost what one does.
+#[test]
+fn a_context_that_loaded_modules_is_collected() {
+    let mut runtime = Runtime::new();
+    drop(runtime.create_context());
+    let live_realms = |runtime: &Runtime| runtime.vm.realms.list.iter().filter(|r| !r.dead).count();
+    let round = |runtime: &mut Runtime| -> String {
+        let context = runtime.create_context();
+        let config = SyntheticModule::new(runtime, &context, &["size"]).unwrap();
+        let main = SourceTextModule::new(
+            runtime,
+            &context,
+            "plugin.mjs",
+            "import { size } from 'config';
+             export const data = new Array(1 << 14).fill(1.5);
+             export const answer = await Promise.resolve(6 * 7);
+             export function read() { return size }",
+        )
+        .unwrap();
+        main.module()
+            .link(runtime, &mut |_, _| Ok(config.module()))
+            .unwrap();
+        main.module().evaluate(runtime).unwrap();
+        config
+            .set_export(runtime, "size", Value::number(7.0))
+            .unwrap();
+        let read = main.module().export(runtime, "read").unwrap();
+        let size = runtime.call(read, Value::UNDEFINED, &[]).unwrap();
+        let answer = main.module().export(runtime, "answer").unwrap();
+        format!("{} {}", runtime.display(answer), runtime.display(size))
+    };
+    assert_eq!(round(&mut runtime), "42 7");
+    let bytes_after_one = live_bytes(&mut runtime);
+    // Only the main realm and the template stay.
+    let realms_before = live_realms(&runtime);
+    assert_eq!(realms_before, 2);
+    let records_after_one = runtime.vm.modules.records.len();
+    // Collections come as the heap grows: the records of the rounds between two are freed
+    // together.
+    for _ in 0..200 {
+        assert_eq!(round(&mut runtime), "42 7");
+    }
+    assert!(runtime.vm.modules.records.len() < 200);
+    for _ in 0..50 {
+        assert_eq!(round(&mut runtime), "42 7");
+        runtime.collect_garbage();
+    }
+    let bytes_after_many = live_bytes(&mut runtime);
+    assert_eq!(live_realms(&runtime), realms_before);
+    assert!(
+        runtime
+            .vm
+            .modules
+            .records
+            .iter()
+            .filter(|r| r.script.is_some())
+            .count()
+            <= records_after_one,
+        "module records: {} after one round, {} after 251",
+        records_after_one,
+        runtime.vm.modules.records.len()
+    );
+    assert!(
+        bytes_after_many < bytes_after_one + (1 << 20),
+        "live bytes after one round {bytes_after_one}, after 251 {bytes_after_many}"
+    );
+}
+
+/// A module kept by its `Module` handle keeps its context, and a module imported from another
+/// context's module keeps that context alive too.
+#[test]
+fn a_module_handle_keeps_its_context() {
+    let mut runtime = Runtime::new();
+    let (main, lib) = {
+        let a = runtime.create_context();
+        let b = runtime.create_context();
+        let lib = SourceTextModule::new(&mut runtime, &b, "lib.mjs", "export let n = 5;").unwrap();
+        let main = SourceTextModule::new(
+            &mut runtime,
+            &a,
+            "main.mjs",
+            "import { n } from 'lib'; export function get() { return n * 2 }",
+        )
+        .unwrap();
+        main.module()
+            .link(&mut runtime, &mut |_, _| Ok(lib.module()))
+            .unwrap();
+        main.module().evaluate(&mut runtime).unwrap();
+        (main.module(), lib.module().clone())
+    };
+    drop(lib);
+    for _ in 0..3 {
+        runtime.collect_garbage();
+        drop(runtime.create_context());
+    }
+    let get = main.export(&mut runtime, "get").unwrap();
+    let ten = runtime.call(get, Value::UNDEFINED, &[]).unwrap();
+    assert_eq!(runtime.display(ten), "10");
 }
 
 #[test]

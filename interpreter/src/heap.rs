@@ -730,7 +730,8 @@ impl Heap {
     }
 
     /// Marks everything reachable from `roots`, settles weak references, then sweeps the
-    /// cells. A realm met while marking is traced through `realms` (its intrinsics and global);
+    /// cells. A realm met while marking is traced through `realms` (its intrinsics and global)
+    /// and `owned_by_realm` (its module records, say);
     /// a context's realm lives while its sandbox does (`contexts`: sandbox object index to
     /// realm). Returns what was reached beside the cells: realms, shapes (found through
     /// `shapes`) and atoms, for their owners to sweep.
@@ -739,6 +740,7 @@ impl Heap {
         roots: Vec<Traced>,
         realms: &[crate::realm::Realm],
         contexts: &FxHashMap<u32, u32>,
+        owned_by_realm: &dyn Fn(u32, &mut Vec<Traced>),
         shapes: &crate::object::Shapes,
         atoms: usize,
     ) -> Reached {
@@ -771,6 +773,7 @@ impl Heap {
             for r in std::mem::take(&mut side.realms.pending) {
                 if let Some(realm) = realms.get(r as usize) {
                     realm.trace(&mut work);
+                    owned_by_realm(r, &mut work);
                 }
             }
             for &holder in &weak {

@@ -34,7 +34,10 @@ pub enum Status {
 
 pub struct ModuleRecord {
     pub name: String,
-    pub script: Rc<LoadedScript>,
+    /// The module's code; `None` once the record is freed (see [`ModuleMap::free_realm`]).
+    pub script: Option<Rc<LoadedScript>>,
+    /// The realm the module was compiled in: the record lives while the realm does.
+    pub realm: u32,
     pub env: Option<EnvRef>,
     /// Module indices of the requests, in order.
     pub requested: Vec<usize>,
@@ -81,18 +84,44 @@ pub enum Synthetic {
     Steps { function: Value, this: Value },
 }
 
+/// The agent's module records. A record belongs to the realm its code was compiled in and is
+/// traced with it (the collector asks [`ModuleMap::trace_realm`] for each realm it reaches), so
+/// the modules of a context nobody reaches are freed with its realm, and their slots reused.
+/// Whatever holds a module's index keeps its realm reachable: importers trace the realms of the
+/// modules they requested, a `vm.Module` object its context, an embedder's `Module` its
+/// `Context`, and a module being evaluated is a root (the jobs that finish it carry its index).
 #[derive(Default)]
 pub struct ModuleMap {
     pub records: Vec<ModuleRecord>,
     pub by_name: FxHashMap<String, usize>,
+    /// Each realm's modules.
+    by_realm: FxHashMap<u32, Vec<usize>>,
+    /// Slots of freed records, for the next modules.
+    free: Vec<usize>,
     /// The agent's [[ModuleAsyncEvaluationCount]] (IncrementModuleAsyncEvaluationCount).
     async_evaluation_count: u64,
 }
 
 impl ModuleMap {
-    pub fn trace(&self, out: &mut Vec<Traced>) {
+    /// The realms of the modules being evaluated: roots, whatever else reaches them.
+    pub fn trace_busy(&self, out: &mut Vec<Traced>) {
         for r in &self.records {
-            out.push(Traced::Realm(r.script.realm));
+            if matches!(r.status, Status::Evaluating | Status::EvaluatingAsync)
+                && r.script.is_some()
+            {
+                out.push(Traced::Realm(r.realm));
+            }
+        }
+    }
+
+    /// What the modules of `realm` reach: their environments, namespaces, errors and promises,
+    /// and the realms of the modules they import or wait for.
+    pub fn trace_realm(&self, realm: u32, out: &mut Vec<Traced>) {
+        let Some(list) = self.by_realm.get(&realm) else {
+            return;
+        };
+        for &m in list {
+            let r = &self.records[m];
             if let Some(e) = r.env {
                 out.push(Traced::Env(e));
             }
@@ -115,7 +144,85 @@ impl ModuleMap {
                 }
                 None => {}
             }
+            let linked = r.requested.iter().chain(&r.async_parent_modules);
+            for &other in linked.chain(&r.cycle_root) {
+                let other = self.records[other].realm;
+                if other != realm {
+                    out.push(Traced::Realm(other));
+                }
+            }
         }
+    }
+
+    /// Frees the records of a realm the collector did not reach: nothing can name them any
+    /// more (see the type's comment), so their slots go to the next modules.
+    pub fn free_realm(&mut self, realm: u32) {
+        let Some(list) = self.by_realm.remove(&realm) else {
+            return;
+        };
+        for m in list {
+            let record = &mut self.records[m];
+            if self.by_name.get(&record.name) == Some(&m) {
+                self.by_name.remove(&record.name);
+            }
+            *record = ModuleRecord::freed();
+            self.free.push(m);
+        }
+    }
+
+    /// Stores a new record; returns its index.
+    fn insert(&mut self, record: ModuleRecord) -> usize {
+        let realm = record.realm;
+        let index = match self.free.pop() {
+            Some(i) => {
+                self.records[i] = record;
+                i
+            }
+            None => {
+                self.records.push(record);
+                self.records.len() - 1
+            }
+        };
+        self.by_realm.entry(realm).or_default().push(index);
+        index
+    }
+}
+
+impl ModuleRecord {
+    /// What a freed slot holds until a module reuses it.
+    fn freed() -> ModuleRecord {
+        ModuleRecord {
+            name: String::new(),
+            script: None,
+            realm: u32::MAX,
+            env: None,
+            requested: Vec::new(),
+            status: Status::New,
+            error: None,
+            namespace: None,
+            synthetic: None,
+            requests: Vec::new(),
+            request_attributes: Vec::new(),
+            imports: Vec::new(),
+            local_exports: Vec::new(),
+            indirect_exports: Vec::new(),
+            star_exports: Vec::new(),
+            functions: Vec::new(),
+            dfs_index: 0,
+            dfs_ancestor_index: 0,
+            cycle_root: None,
+            async_evaluation_order: None,
+            pending_async_dependencies: 0,
+            async_parent_modules: Vec::new(),
+            top_level_capability: None,
+        }
+    }
+
+    /// The module's code (a record reachable by index is never a freed one).
+    fn code(&self) -> &Rc<LoadedScript> {
+        self.script
+            .as_ref()
+            .expect("a module record in use has its code")
     }
 }
 
@@ -263,10 +370,10 @@ impl Vm {
             star_exports,
             functions,
         ) = info.unwrap_or_default();
-        let index = self.modules.records.len();
-        self.modules.records.push(ModuleRecord {
+        let index = self.modules.insert(ModuleRecord {
             name: name.to_string(),
-            script,
+            realm: script.realm,
+            script: Some(script),
             env: None,
             requested: Vec::new(),
             status: Status::New,
@@ -544,7 +651,7 @@ impl Vm {
     /// Whether module `m`'s code awaits at its top level.
     pub fn module_has_top_level_await(&self, m: usize) -> bool {
         self.modules.records.get(m).is_some_and(|r| {
-            r.script
+            r.code()
                 .code()
                 .module
                 .as_ref()
@@ -718,7 +825,7 @@ impl Vm {
             stack.extend(self.modules.records[m].requested.iter().copied());
         }
         for &m in &order {
-            let script = self.modules.records[m].script.clone();
+            let script = self.modules.records[m].code().clone();
             let top = script.code().top_level.to_native();
             let scope = script
                 .code()
@@ -1127,7 +1234,7 @@ impl Vm {
             }
             return Ok(());
         }
-        let script = self.modules.records[m].script.clone();
+        let script = self.modules.records[m].code().clone();
         let env = self.modules.records[m].env;
         let holder = self.alloc(Object::new(
             None,

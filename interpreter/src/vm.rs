@@ -878,9 +878,6 @@ impl Vm {
             if let Some(m) = *s.module.borrow() {
                 roots.push(Traced::Value(m.value()));
             }
-            if let Some(v) = s.host_defined.get() {
-                roots.push(Traced::Value(v));
-            }
             s.trace_names_and_shapes(&mut roots);
         }
         let w = &self.agent.symbols;
@@ -910,14 +907,32 @@ impl Vm {
                 .values()
                 .map(|s| Traced::Value(s.value())),
         );
-        self.modules.trace(&mut roots);
+        self.modules.trace_busy(&mut roots);
         if let Some(o) = self.agent.html_dda {
             roots.push(Traced::Value(o.value()));
         }
+        // What a realm owns beside its intrinsics: its module records and what the host attached
+        // to its scripts (`node:vm`'s import hooks, which name the `vm.Module` or `vm.Script`
+        // and so, through a module, the realm itself). Traced when the realm is reached, they
+        // do not keep an otherwise unreached context alive.
+        let mut host_defined: FxHashMap<u32, Vec<Value>> = FxHashMap::default();
+        for s in &self.agent.scripts {
+            if let Some(v) = s.host_defined.get() {
+                host_defined.entry(s.realm).or_default().push(v);
+            }
+        }
+        let modules = &self.modules;
+        let owned_by_realm = |realm: u32, out: &mut Vec<Traced>| {
+            modules.trace_realm(realm, out);
+            if let Some(values) = host_defined.get(&realm) {
+                out.extend(values.iter().map(|&v| Traced::Value(v)));
+            }
+        };
         let reached = self.agent.heap.collect(
             roots,
             &self.realms.list,
             &self.realms.contexts,
+            &owned_by_realm,
             &self.agent.shapes,
             self.agent.atoms.len(),
         );
@@ -971,6 +986,7 @@ impl Vm {
             *realm = crate::realm::Realm::empty();
             realm.dead = true;
             self.realms.free.push(i as u32);
+            self.modules.free_realm(i as u32);
         }
         let objects = &self.agent.heap.objects;
         let realms = &self.realms.list;
