@@ -64,6 +64,14 @@ struct Cli {
     /// Stop code whose live heap passes this many megabytes.
     #[arg(long, value_name = "MB", value_parser = parse_heap_limit)]
     heap_limit: Option<usize>,
+    /// After the run, print on stderr the dynamic count of each opcode, the hottest functions
+    /// by instructions executed and the inline caches' hit rates per site kind.
+    #[arg(long)]
+    profile: bool,
+    /// Print each executed instruction with its frame depth, function and pc, on stderr or into
+    /// FILE (`--trace=FILE`). For small programs: one line per instruction.
+    #[arg(long, value_name = "FILE", num_args = 0..=1, require_equals = true, default_missing_value = "-")]
+    trace: Option<PathBuf>,
     /// A script to run (`-` for stdin) and the arguments it gets in `process.argv`; with `-e`
     /// or `-p`, only arguments. With none and stdin not a terminal, the program is read from
     /// stdin.
@@ -138,6 +146,10 @@ enum Command {
         /// Stop code whose live heap passes this many megabytes.
         #[arg(long, value_name = "MB", value_parser = parse_heap_limit)]
         heap_limit: Option<usize>,
+        /// At exit, print on stderr the opcode counts, hottest functions and inline-cache hit
+        /// rates of everything the session ran.
+        #[arg(long)]
+        profile: bool,
     },
     /// Print the bytecode of every function in a script or a cache file: registers, constants,
     /// jump targets and source positions.
@@ -156,6 +168,8 @@ fn main() -> ExitCode {
         let flags = RunFlags {
             module: cli.module,
             heap_limit: cli.heap_limit,
+            profile: cli.profile,
+            trace: cli.trace,
             ..RunFlags::default()
         };
         return run_without_command(cli.eval, cli.print, cli.args, flags);
@@ -195,8 +209,12 @@ fn main() -> ExitCode {
             stats,
         } => compile(&file, cache.as_deref(), module, stats),
         Command::Disasm { file, module } => disasm(&file, module),
-        Command::Repl { heap_limit } => repl::run(RunFlags {
+        Command::Repl {
             heap_limit,
+            profile,
+        } => repl::run(RunFlags {
+            heap_limit,
+            profile,
             ..RunFlags::default()
         }),
     }
@@ -423,6 +441,40 @@ fn run_without_command(
     }
 }
 
+/// `--profile` and `--trace`: observes the runtime's instructions from now on. The error says
+/// why the trace file cannot be written.
+fn start_profile(runtime: &mut Runtime, flags: &RunFlags) -> Result<(), String> {
+    if !flags.profile && flags.trace.is_none() {
+        return Ok(());
+    }
+    let trace: Option<Box<dyn std::io::Write>> = match &flags.trace {
+        None => None,
+        Some(path) if path.as_os_str() == "-" => {
+            Some(Box::new(std::io::BufWriter::new(std::io::stderr())))
+        }
+        Some(path) => match std::fs::File::create(path) {
+            Ok(file) => Some(Box::new(std::io::BufWriter::new(file))),
+            Err(e) => return Err(format!("cannot write the trace to {}: {e}", path.display())),
+        },
+    };
+    runtime
+        .vm
+        .start_profile(kiln_interpreter::profile::ProfileOptions {
+            counts: flags.profile,
+            trace,
+        });
+    Ok(())
+}
+
+/// `--profile`'s tables, on stderr (and the end of `--trace`'s output).
+fn print_profile(runtime: &mut Runtime, flags: &RunFlags) {
+    if let Some(profile) = runtime.vm.take_profile()
+        && flags.profile
+    {
+        eprint!("{}", profile.report(20));
+    }
+}
+
 /// Reads all of stdin as UTF-8.
 fn read_stdin() -> Result<String, String> {
     use std::io::Read;
@@ -539,26 +591,9 @@ fn run(input: Input, cache: Option<&Path>, args: &[String], flags: RunFlags) -> 
         );
     }
     let mut runtime = host_runtime(&flags, argv1, args, &name, source_type);
-    if flags.profile || flags.trace.is_some() {
-        let trace: Option<Box<dyn std::io::Write>> = match &flags.trace {
-            None => None,
-            Some(path) if path.as_os_str() == "-" => {
-                Some(Box::new(std::io::BufWriter::new(std::io::stderr())))
-            }
-            Some(path) => match std::fs::File::create(path) {
-                Ok(file) => Some(Box::new(std::io::BufWriter::new(file))),
-                Err(e) => {
-                    eprintln!("error: cannot write the trace to {}: {e}", path.display());
-                    return ExitCode::FAILURE;
-                }
-            },
-        };
-        runtime
-            .vm
-            .start_profile(kiln_interpreter::profile::ProfileOptions {
-                counts: flags.profile,
-                trace,
-            });
+    if let Err(e) = start_profile(&mut runtime, &flags) {
+        eprintln!("error: {e}");
+        return ExitCode::FAILURE;
     }
     let started = Instant::now();
     let result = script.run_in_this_context(&mut runtime);
@@ -576,11 +611,7 @@ fn run(input: Input, cache: Option<&Path>, args: &[String], flags: RunFlags) -> 
         Err(error) => Err(error),
     };
     let execute = started.elapsed();
-    if let Some(profile) = runtime.vm.take_profile()
-        && flags.profile
-    {
-        eprint!("{}", profile.report(20));
-    }
+    print_profile(&mut runtime, &flags);
     if flags.stats {
         let s = script.stats();
         let from = match script.cached_data_rejected() {

@@ -14,7 +14,9 @@
 //! goes on. While a line is being edited the terminal is in raw mode and Ctrl-C reaches the
 //! line editor as a key instead: it abandons the line, or on an empty one says how to exit.
 
-use crate::{RunFlags, exit_with, host_runtime, report_uncaught, stop_error};
+use crate::{
+    RunFlags, exit_with, host_runtime, print_profile, report_uncaught, start_profile, stop_error,
+};
 use kiln::{Runtime, Script, ScriptOptions, SourceType};
 use kiln_interpreter::heap::ObjRef;
 use kiln_interpreter::object::{ObjectKind, PromiseState, PropertyKey, Slot, attrs};
@@ -52,7 +54,11 @@ pub fn run(flags: RunFlags) -> ExitCode {
     let name = std::env::current_dir()
         .map(|d| d.join("[repl]").display().to_string())
         .unwrap_or_else(|_| "[repl]".to_string());
-    let runtime = host_runtime(&flags, None, &[], &name, SourceType::Script);
+    let mut runtime = host_runtime(&flags, None, &[], &name, SourceType::Script);
+    if let Err(e) = start_profile(&mut runtime, &flags) {
+        eprintln!("kiln: {e}");
+        return ExitCode::FAILURE;
+    }
     let mut repl = Repl::new(runtime);
     let config = Config::builder().auto_add_history(false).build();
     let mut editor = match Editor::<ReplHelper, FileHistory>::with_config(config) {
@@ -87,6 +93,8 @@ pub fn run(flags: RunFlags) -> ExitCode {
             path.display()
         );
     }
+    // `--profile`: the tables cover every input.
+    print_profile(&mut repl.runtime.borrow_mut(), &flags);
     code
 }
 

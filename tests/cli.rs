@@ -933,6 +933,36 @@ fn profile_prints_opcodes_functions_and_inline_caches() {
     );
 }
 
+/// `--profile` works in every form that runs a program: `kiln FILE`, `-e`, `-p`.
+#[test]
+fn profile_in_the_bare_and_eval_forms() {
+    let path = temp_file(
+        "profiled_bare.js",
+        b"let s = 0;\nfor (let i = 0; i < 500; i++) s = s + i;\nconsole.log(s);\n",
+    );
+    let forms: [&[&str]; 3] = [
+        &["--profile", path.to_str().unwrap()],
+        &[
+            "--profile",
+            "-e",
+            "let s = 0; for (let i = 0; i < 500; i++) s = s + i; console.log(s)",
+        ],
+        &[
+            "--profile",
+            "-p",
+            "let s = 0; for (let i = 0; i < 500; i++) s = s + i; s",
+        ],
+    ];
+    for args in forms {
+        let out = kiln(args);
+        assert!(out.status.success(), "{args:?}");
+        assert_eq!(String::from_utf8_lossy(&out.stdout), "124750\n", "{args:?}");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        let adds = profile_row(&stderr, "Add").unwrap_or_else(|| panic!("{args:?}: {stderr}"));
+        assert!(adds >= 500, "{args:?}: {stderr}");
+    }
+}
+
 #[test]
 fn trace_prints_each_instruction_with_its_frame() {
     let path = temp_file(
