@@ -4,9 +4,9 @@
 //! timeout, with the runtime's heap limited, and survives a plugin that spins forever or
 //! hoards memory: the call ends with an error, the plugin is unloaded, the others go on.
 //!
-//! Unloading drops the plugin's handles (its `Context` and its `run`). What it hoarded was
-//! garbage once the call ended; its realm itself stays, because module records live as long as
-//! the runtime and each keeps its realm (a plugin loaded as a script would be freed whole).
+//! Unloading drops the plugin's handles (its `Context` and its `run`): the next collection frees
+//! its realm, its module records and its code (the live realm count shown after each round
+//! falls by one per unloaded plugin).
 //!
 //! `cargo run --example plugin_host`
 
@@ -88,8 +88,9 @@ fn call(runtime: &mut Runtime, plugin: &Plugin, input: &str) -> Result<String, E
 fn heap(runtime: &mut Runtime) -> String {
     runtime.collect_garbage();
     let stats = runtime.heap_stats();
+    let realms = runtime.vm.realms.list.iter().filter(|r| !r.dead).count();
     format!(
-        "{:.1} MB live, {} objects",
+        "{:.1} MB live, {} objects, {realms} realms",
         stats.total_bytes as f64 / (1 << 20) as f64,
         stats.objects.cells
     )
