@@ -811,6 +811,15 @@ instructions! {
     /// assign the binding `names[name]` found by walking the environment chain from `depth`
     /// environments out (Annex B copies into an `eval`'s variable environment)
     SetNameAt { name: NameIdx, src: Reg, depth: Count }
+    /// `dst = ` where the binding `names[name]` is, found by walking the environment chain now:
+    /// the number of environments out, -2 for the global environment, -1 when unresolvable
+    /// (an assignment's target is resolved before its value runs: the value may add or delete
+    /// bindings of `with` objects and `eval` scopes)
+    ResolveName { dst: Reg, name: NameIdx }
+    /// `dst = ` the binding `names[name]` in the environment `reference` (from `ResolveName`)
+    GetResolvedName { dst: Reg, reference: Reg, name: NameIdx }
+    /// assign the binding `names[name]` in the environment `reference` (from `ResolveName`)
+    SetResolvedName { reference: Reg, name: NameIdx, src: Reg }
 
     // ----- properties
     /// `dst = object.names[name]`, cached in `ic`

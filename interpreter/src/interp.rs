@@ -840,7 +840,8 @@ impl Vm {
                     I::GetName { dst, name } => {
                         let n = self.script_atom(script, name.0);
                         let env = self.stack.frames[fi].env;
-                        r!(dst) = tri!(self.get_name(env, n)).0;
+                        let strict = self.stack.frames[fi].strict;
+                        r!(dst) = tri!(self.get_name(env, n, strict)).0;
                     }
                     I::GetNameAndThis {
                         dst,
@@ -849,7 +850,8 @@ impl Vm {
                     } => {
                         let n = self.script_atom(script, name.0);
                         let env = self.stack.frames[fi].env;
-                        let (v, this) = tri!(self.get_name(env, n));
+                        let strict = self.stack.frames[fi].strict;
+                        let (v, this) = tri!(self.get_name(env, n, strict));
                         r!(dst) = v;
                         r!(this_dst) = this;
                     }
@@ -860,7 +862,7 @@ impl Vm {
                         let v = if matches!(found, NameRef::Unresolvable) {
                             Value::UNDEFINED
                         } else {
-                            tri!(self.read_name(found, n)).0
+                            tri!(self.read_name(found, n, false)).0
                         };
                         let t = self.type_of(v);
                         r!(dst) = self.string(t);
@@ -887,6 +889,34 @@ impl Vm {
                         let n = self.script_atom(script, name.0);
                         let env = self.stack.frames[fi].env;
                         r!(dst) = Value::boolean(tri!(self.declare_eval_annex_b_var(env, n)));
+                    }
+                    I::ResolveName { dst, name } => {
+                        let n = self.script_atom(script, name.0);
+                        let env = self.stack.frames[fi].env;
+                        r!(dst) = tri!(self.locate_name(env, n));
+                    }
+                    I::GetResolvedName {
+                        dst,
+                        reference,
+                        name,
+                    } => {
+                        let n = self.script_atom(script, name.0);
+                        let env = self.stack.frames[fi].env;
+                        let strict = self.stack.frames[fi].strict;
+                        let found = tri!(self.located_name(env, r!(reference), n));
+                        r!(dst) = tri!(self.read_name(found, n, strict)).0;
+                    }
+                    I::SetResolvedName {
+                        reference,
+                        name,
+                        src,
+                    } => {
+                        let n = self.script_atom(script, name.0);
+                        let env = self.stack.frames[fi].env;
+                        let strict = self.stack.frames[fi].strict;
+                        let found = tri!(self.located_name(env, r!(reference), n));
+                        let v = r!(src);
+                        tri!(self.write_name(found, n, v, strict, false));
                     }
                     I::SetNameAt { name, src, depth } => {
                         let n = self.script_atom(script, name.0);

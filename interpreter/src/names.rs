@@ -11,6 +11,11 @@ use crate::value::Value;
 use crate::vm::{JsError, JsResult, Vm};
 use std::rc::Rc;
 
+/// `ResolveName`'s answer for a name bound in the global environment.
+const GLOBAL_ENVIRONMENT: f64 = -2.0;
+/// `ResolveName`'s answer for a name bound nowhere.
+const UNRESOLVABLE: f64 = -1.0;
+
 /// Where a name was found on the environment chain.
 pub(crate) enum NameRef {
     Slot(EnvRef, usize),
@@ -98,17 +103,81 @@ impl Vm {
     }
 
     pub(crate) fn resolve_name(&mut self, env: Option<EnvRef>, name: Atom) -> JsResult<NameRef> {
+        Ok(self.resolve_name_counting(env, name)?.0)
+    }
+
+    /// `ResolveName`: where `name` is bound now, as a number a later `GetResolvedName` or
+    /// `SetResolvedName` finds the same environment with: how many environments out from
+    /// `env`, [`GLOBAL_ENVIRONMENT`], or [`UNRESOLVABLE`].
+    pub(crate) fn locate_name(&mut self, env: Option<EnvRef>, name: Atom) -> JsResult<Value> {
+        let (found, hops) = self.resolve_name_counting(env, name)?;
+        let at = match found {
+            NameRef::Slot(..) | NameRef::Extra(..) | NameRef::Object(_) => hops as f64,
+            NameRef::GlobalLexical | NameRef::GlobalObject => GLOBAL_ENVIRONMENT,
+            NameRef::Unresolvable => UNRESOLVABLE,
+        };
+        Ok(Value::number(at))
+    }
+
+    /// The binding `name` in the environment `located` names (see [`Vm::locate_name`]): the
+    /// reference an assignment resolved before its right-hand side ran.
+    pub(crate) fn located_name(
+        &mut self,
+        env: Option<EnvRef>,
+        located: Value,
+        name: Atom,
+    ) -> JsResult<NameRef> {
+        let at = located.as_number().unwrap_or(UNRESOLVABLE);
+        if at == UNRESOLVABLE {
+            return Ok(NameRef::Unresolvable);
+        }
+        if at == GLOBAL_ENVIRONMENT || at < 0.0 {
+            let realm = self.stack.realm as usize;
+            return Ok(if self.realms[realm].global_lexicals.contains_key(&name) {
+                NameRef::GlobalLexical
+            } else {
+                NameRef::GlobalObject
+            });
+        }
         let mut e = env;
+        for _ in 0..at as u32 {
+            e = e.and_then(|e| self.agent.heap.envs.get(e.0).parent);
+        }
+        let Some(env_ref) = e else {
+            return self.resolve_name(None, name);
+        };
+        match &self.agent.heap.envs.get(env_ref.0).kind {
+            EnvKind::Declarative { names, extra } => {
+                if let Some(i) = names.names.iter().position(|n| *n == name) {
+                    return Ok(NameRef::Slot(env_ref, i));
+                }
+                if let Some(i) = extra.iter().position(|(n, _)| *n == name) {
+                    return Ok(NameRef::Extra(env_ref, i));
+                }
+                // An `eval` var deleted since: look again from there.
+                self.resolve_name(Some(env_ref), name)
+            }
+            EnvKind::Object(o) => Ok(NameRef::Object(*o)),
+        }
+    }
+
+    fn resolve_name_counting(
+        &mut self,
+        env: Option<EnvRef>,
+        name: Atom,
+    ) -> JsResult<(NameRef, u32)> {
+        let mut e = env;
+        let mut hops = 0;
         while let Some(env_ref) = e {
             let env = self.agent.heap.envs.get(env_ref.0);
             let parent = env.parent;
             match &env.kind {
                 EnvKind::Declarative { names, extra } => {
                     if let Some(i) = names.names.iter().position(|n| *n == name) {
-                        return Ok(NameRef::Slot(env_ref, i));
+                        return Ok((NameRef::Slot(env_ref, i), hops));
                     }
                     if let Some(i) = extra.iter().position(|(n, _)| *n == name) {
-                        return Ok(NameRef::Extra(env_ref, i));
+                        return Ok((NameRef::Extra(env_ref, i), hops));
                     }
                 }
                 EnvKind::Object(o) => {
@@ -125,26 +194,32 @@ impl Vm {
                             None => false,
                         };
                         if !blocked {
-                            return Ok(NameRef::Object(o));
+                            return Ok((NameRef::Object(o), hops));
                         }
                     }
                 }
             }
             e = parent;
+            hops += 1;
         }
         let realm = self.stack.realm as usize;
         if self.realms[realm].global_lexicals.contains_key(&name) {
-            return Ok(NameRef::GlobalLexical);
+            return Ok((NameRef::GlobalLexical, hops));
         }
         let g = self.realms[realm].global_object;
         let key = self.atom_to_key(name);
         if self.has_property(g, key)? {
-            return Ok(NameRef::GlobalObject);
+            return Ok((NameRef::GlobalObject, hops));
         }
-        Ok(NameRef::Unresolvable)
+        Ok((NameRef::Unresolvable, hops))
     }
 
-    pub(crate) fn read_name(&mut self, found: NameRef, name: Atom) -> JsResult<(Value, Value)> {
+    pub(crate) fn read_name(
+        &mut self,
+        found: NameRef,
+        name: Atom,
+        strict: bool,
+    ) -> JsResult<(Value, Value)> {
         match found {
             NameRef::Slot(e, i) => {
                 let v = self.agent.heap.envs.get(e.0).slots[i];
@@ -158,8 +233,16 @@ impl Vm {
                 _ => Ok((Value::UNDEFINED, Value::UNDEFINED)),
             },
             NameRef::Object(o) => {
+                // 9.1.1.2.6 GetBindingValue: the binding may have been deleted since HasBinding
+                // (strict code inside a sloppy `with` throws then).
                 let key = self.atom_to_key(name);
-                // The binding may have been deleted since HasBinding: strict mode would throw.
+                if !self.has_property(o, key)? {
+                    if strict {
+                        let n = self.agent.atoms.to_rust(name);
+                        return Err(self.reference_error(&format!("{n} is not defined")));
+                    }
+                    return Ok((Value::UNDEFINED, o.value()));
+                }
                 let v = self.get(o, key, o.value())?;
                 Ok((v, o.value()))
             }
@@ -173,7 +256,12 @@ impl Vm {
         }
     }
 
-    pub(crate) fn get_name(&mut self, env: Option<EnvRef>, name: Atom) -> JsResult<(Value, Value)> {
+    pub(crate) fn get_name(
+        &mut self,
+        env: Option<EnvRef>,
+        name: Atom,
+        strict: bool,
+    ) -> JsResult<(Value, Value)> {
         let found = self.resolve_name(env, name)?;
         if matches!(found, NameRef::Unresolvable) {
             match self.agent.atoms.to_rust(name).as_str() {
@@ -185,7 +273,7 @@ impl Vm {
                 _ => {}
             }
         }
-        self.read_name(found, name)
+        self.read_name(found, name, strict)
     }
 
     pub(crate) fn set_name(
@@ -196,7 +284,25 @@ impl Vm {
         strict: bool,
         init: bool,
     ) -> JsResult<()> {
-        match self.resolve_name(env, name)? {
+        let found = self.resolve_name(env, name)?;
+        self.write_name(found, name, v, strict, init)
+    }
+
+    /// PutValue on a binding found on the environment chain (SetMutableBinding, or
+    /// InitializeBinding when `init`).
+    pub(crate) fn write_name(
+        &mut self,
+        found: NameRef,
+        name: Atom,
+        v: Value,
+        strict: bool,
+        init: bool,
+    ) -> JsResult<()> {
+        match found {
+            NameRef::Unresolvable if strict && !init => {
+                let n = self.agent.atoms.to_rust(name);
+                Err(self.reference_error(&format!("{n} is not defined")))
+            }
             NameRef::Slot(e, i) => {
                 let (old, kind) = {
                     let env = self.agent.heap.envs.get(e.0);

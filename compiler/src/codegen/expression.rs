@@ -13,6 +13,12 @@ use kiln_parser::ast::*;
 /// A reference: where a read or a write goes.
 pub enum Reference<'a> {
     Binding(&'a str),
+    /// A binding found by walking the environment chain (`with`, sloppy `eval`), resolved when
+    /// the reference was made: `reference` holds where (see `I::ResolveName`).
+    ResolvedName {
+        name: crate::instruction::NameIdx,
+        reference: Reg,
+    },
     Named {
         object: Reg,
         name: crate::instruction::NameIdx,

@@ -4,7 +4,7 @@
 use super::expression::{
     Reference, cannot_assign_locals, compound_operator, is_anonymous_function,
 };
-use super::{CompileResult, Compiler};
+use super::{CompileResult, Compiler, Location};
 use crate::code::Handler;
 use crate::instruction::{Count, IcSlot, Instruction as I, Reg};
 use kiln_parser::ast::*;
@@ -248,7 +248,7 @@ impl<'a> Compiler<'a> {
         key_in_place: bool,
     ) -> CompileResult<Reference<'a>> {
         Ok(match target {
-            Pattern::Identifier(id) => Reference::Binding(id.name),
+            Pattern::Identifier(id) => self.binding_reference(id.name),
             Pattern::Member(m) => {
                 if let Expression::Super(_) = m.object {
                     let this = self.f.alloc();
@@ -317,9 +317,30 @@ impl<'a> Compiler<'a> {
         })
     }
 
+    /// The reference an assignment to `name` puts to: a binding the compiler resolved, or, for
+    /// one only the environment chain knows, the environment it is in now (6.2.5.1 PutValue
+    /// writes where ResolveBinding found the name, before the right-hand side ran).
+    fn binding_reference(&mut self, name: &'a str) -> Reference<'a> {
+        if !matches!(self.resolve(name, false), Location::Dynamic) {
+            return Reference::Binding(name);
+        }
+        let reference = self.f.alloc();
+        let name = self.name(name);
+        self.emit(I::ResolveName {
+            dst: reference,
+            name,
+        });
+        Reference::ResolvedName { name, reference }
+    }
+
     pub fn get_reference(&mut self, reference: &Reference<'a>, dst: Reg) -> CompileResult<()> {
         match *reference {
             Reference::Binding(name) => self.load_binding(name, dst)?,
+            Reference::ResolvedName { name, reference } => self.emit(I::GetResolvedName {
+                dst,
+                reference,
+                name,
+            }),
             Reference::Named { object, name } => {
                 let ic = self.f.ic();
                 self.emit(I::GetNamed {
@@ -350,6 +371,11 @@ impl<'a> Compiler<'a> {
         match *reference {
             Reference::Binding("") => {}
             Reference::Binding(name) => self.store_binding(name, value, false)?,
+            Reference::ResolvedName { name, reference } => self.emit(I::SetResolvedName {
+                reference,
+                name,
+                src: value,
+            }),
             Reference::Named { object, name } => {
                 let ic = self.f.ic();
                 self.emit(I::SetNamed {
@@ -379,10 +405,11 @@ impl<'a> Compiler<'a> {
             AssignmentOperator::Assign => match &a.target {
                 Pattern::Identifier(id) => {
                     // The binding is resolved before the value runs (a `with` object may change).
+                    let reference = self.binding_reference(id.name);
                     let n = self.name(id.name).0;
                     self.named_expression(&a.value, dst, n)?;
                     self.at(a.span);
-                    self.store_binding(id.name, dst, false)?;
+                    self.put_reference(&reference, dst)?;
                 }
                 Pattern::Member(_) | Pattern::Call(_) => {
                     let stable = cannot_assign_locals(&a.value, 16);
