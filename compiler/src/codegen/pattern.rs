@@ -153,12 +153,27 @@ impl<'a> Compiler<'a> {
             done: Some(done),
         });
         for element in a.elements {
+            let target = match (element, init) {
+                (Some(p), None) => self.element_reference(p)?,
+                _ => None,
+            };
             self.step(iterator, done, v);
-            if let Some(p) = element {
-                self.bind_or_assign(p, v, init)?;
+            match (element, target) {
+                (Some(p), Some(reference)) => {
+                    if let Pattern::Assign(a) = p {
+                        self.default_value(&a.target, &a.default, v)?;
+                    }
+                    self.put_reference(&reference, v)?;
+                }
+                (Some(p), None) => self.bind_or_assign(p, v, init)?,
+                (None, _) => {}
             }
         }
         if let Some(rest) = &a.rest {
+            let target = match init {
+                None => self.element_reference(rest)?,
+                Some(_) => None,
+            };
             let array = self.f.alloc();
             self.emit(I::NewArray { dst: array });
             let skip = self.f.emit_jump(|o| I::JumpIfTrue {
@@ -178,7 +193,10 @@ impl<'a> Compiler<'a> {
             self.f.patch_here(finished);
             self.f.patch_here(skip);
             self.emit(I::LoadTrue { dst: done });
-            self.bind_or_assign(rest, array, init)?;
+            match target {
+                Some(reference) => self.put_reference(&reference, array)?,
+                None => self.bind_or_assign(rest, array, init)?,
+            }
         }
         self.state.controls.pop();
         let region_end = self.f.label().0 as u32;
@@ -210,6 +228,24 @@ impl<'a> Compiler<'a> {
         self.f.patch_here(after);
         self.f.release(mark);
         Ok(())
+    }
+
+    /// The reference an array assignment element puts to, when its target is not a pattern:
+    /// evaluated before the iterator steps (13.15.5.5 IteratorDestructuringAssignmentEvaluation),
+    /// inside the region whose throw closes the iterator.
+    fn element_reference(
+        &mut self,
+        element: &'a Pattern<'a>,
+    ) -> CompileResult<Option<Reference<'a>>> {
+        let target = match element {
+            Pattern::Assign(a) => &a.target,
+            other => other,
+        };
+        Ok(match target {
+            Pattern::Identifier(id) => Some(self.binding_reference(id.name)),
+            Pattern::Member(_) | Pattern::Call(_) => Some(self.reference(target)?),
+            _ => None,
+        })
     }
 
     /// `v = ` the iterator's next value, or undefined once it is done.

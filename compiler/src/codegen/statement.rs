@@ -456,6 +456,9 @@ impl<'a> Compiler<'a> {
                                     cond: done,
                                     offset: o,
                                 });
+                                // Done from here: a throw from `return()` is not caught by
+                                // the region's handler to close the iterator again.
+                                self.emit(I::LoadTrue { dst: done });
                                 self.emit(I::IteratorClose { iterator });
                                 self.f.patch_here(skip);
                             }
