@@ -886,6 +886,11 @@ instructions! {
     SetHomeObject { function: Reg, home: Reg }
     /// `dst = callee.call(this, args[0..count])`, the arguments in consecutive registers from `args`
     Call { dst: Reg, callee: Reg, this: Reg, args: Reg, count: Count }
+    /// `Call` in tail position of strict code (`return f(...)`): a call of a bytecode function
+    /// replaces the running frame (the callee returns where this frame would have, so tail
+    /// recursion runs in constant stack); any other call, or one from a frame that must finish
+    /// on its own (a constructor's, say), is a `Call`
+    TailCall { dst: Reg, callee: Reg, this: Reg, args: Reg, count: Count }
     /// `dst = callee.call(this, ...array)`
     CallSpread { dst: Reg, callee: Reg, this: Reg, array: Reg }
     /// a call of the name `eval`: direct eval when `callee` is the realm's %eval%, otherwise a plain call

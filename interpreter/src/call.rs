@@ -418,6 +418,34 @@ impl Vm {
         self.push_frame_with(callee, this, args, new_target, return_to, is_construct)
     }
 
+    /// Whether the running frame can give way to a tail call: one that returns its value as
+    /// it is (not a constructor's, a generator's or an async function's).
+    pub fn frame_replaceable(&self) -> bool {
+        self.stack
+            .frames
+            .last()
+            .is_some_and(|f| !f.is_construct && f.extra.is_none())
+    }
+
+    /// A tail call: the running frame is dropped and `callee`'s pushed in its place, returning
+    /// where the dropped one would have.
+    pub fn replace_frame(&mut self, callee: ObjRef, this: Value, args: &[Value]) -> JsResult<()> {
+        let (return_to, base) = {
+            let f = self.stack.frames.last().expect("a frame");
+            (f.return_to, f.base)
+        };
+        self.discard_frame();
+        self.stack.registers.truncate(base);
+        self.push_frame_with(
+            callee,
+            this,
+            Args::Slice(args),
+            Value::UNDEFINED,
+            return_to,
+            false,
+        )
+    }
+
     fn push_frame_with(
         &mut self,
         callee: ObjRef,

@@ -1394,6 +1394,13 @@ impl Vm {
                         this,
                         args,
                         count,
+                    }
+                    | I::TailCall {
+                        dst,
+                        callee,
+                        this,
+                        args,
+                        count,
                     } => {
                         tri!(self.check_interrupt());
                         self.safepoint();
@@ -1405,6 +1412,14 @@ impl Vm {
                             && let ObjectKind::Function(c) = &self.obj(fo).kind
                             && !c.is_class_constructor
                         {
+                            if matches!(instruction, I::TailCall { .. }) && self.frame_replaceable()
+                            {
+                                let argv = smallvec::SmallVec::<[Value; 8]>::from_slice(
+                                    &self.stack.registers[a..a + count.0 as usize],
+                                );
+                                tri!(self.replace_frame(fo, t, &argv));
+                                continue 'outer;
+                            }
                             tri!(self.push_closure_frame_from_registers(
                                 fo,
                                 t,

@@ -487,6 +487,7 @@ impl<'a> Compiler<'a> {
     }
 
     fn tagged_template(&mut self, t: &'a TaggedTemplate<'a>, dst: Reg) -> CompileResult<()> {
+        let tail = std::mem::take(&mut self.state.tail_call);
         let callee = self.f.alloc();
         let this = self.callee_and_this(&t.tag, callee, false)?;
         let count = t.quasi.expressions.len() as u32 + 1;
@@ -508,13 +509,14 @@ impl<'a> Compiler<'a> {
             self.expression(e, Reg(args.0 + 1 + i as u32))?;
         }
         self.at(t.span);
-        self.emit(I::Call {
+        self.emit(call_instruction(
+            tail,
             dst,
             callee,
             this,
             args,
-            count: Count(count),
-        });
+            Count(count),
+        ));
         Ok(())
     }
 
@@ -1330,6 +1332,8 @@ impl<'a> Compiler<'a> {
     }
 
     pub fn call(&mut self, c: &'a CallExpression<'a>, dst: Reg) -> CompileResult<()> {
+        // Only this call is in tail position, not those in its callee or arguments.
+        let tail = std::mem::take(&mut self.state.tail_call);
         let spread = c.arguments.iter().any(|a| matches!(a, Argument::Spread(_)));
         if let Expression::Super(_) = c.callee {
             return self.super_call(c, dst, spread);
@@ -1370,13 +1374,14 @@ impl<'a> Compiler<'a> {
         } else {
             let (args, count) = self.arguments(c.arguments)?;
             self.at(call_position(c));
-            self.emit(I::Call {
+            self.emit(call_instruction(
+                tail,
                 dst,
                 callee,
                 this,
                 args,
-                count: Count(count),
-            });
+                Count(count),
+            ));
         }
         Ok(())
     }
@@ -1707,4 +1712,25 @@ pub fn unparenthesize<'x, 'a>(mut e: &'x Expression<'a>) -> &'x Expression<'a> {
         e = &p.expression;
     }
     e
+}
+
+/// `Call`, or `TailCall` for a call in tail position.
+fn call_instruction(tail: bool, dst: Reg, callee: Reg, this: Reg, args: Reg, count: Count) -> I {
+    if tail {
+        I::TailCall {
+            dst,
+            callee,
+            this,
+            args,
+            count,
+        }
+    } else {
+        I::Call {
+            dst,
+            callee,
+            this,
+            args,
+            count,
+        }
+    }
 }

@@ -170,6 +170,10 @@ pub struct FunctionState<'a> {
     /// The register holding the DisposeCapability of the innermost scope of `using`
     /// declarations.
     dispose_capability: Option<Reg>,
+    /// `try` blocks around the current position (a call there is not in tail position).
+    try_depth: u32,
+    /// The next call compiled is in tail position (`CallExpression` takes it).
+    tail_call: bool,
 }
 
 pub struct Compiler<'a> {

@@ -154,6 +154,7 @@ impl<'a> Compiler<'a> {
                 }
                 let v = self.f.alloc();
                 match &r.argument {
+                    Some(e) if self.in_tail_position() => self.tail_expression(e, v)?,
                     Some(e) => self.expression(e, v)?,
                     None => self.emit(I::LoadUndefined { dst: v }),
                 }
@@ -809,6 +810,84 @@ impl<'a> Compiler<'a> {
         Ok(())
     }
 
+    /// Whether a `return` here is in tail position (15.10.2 IsInTailPosition): strict code of a
+    /// plain function (not a generator, an async function or a derived constructor), outside
+    /// `try` blocks, `finally` blocks' protected code, `for-of` loops and `using` scopes —
+    /// nothing left to run after the call but the return.
+    fn in_tail_position(&self) -> bool {
+        let s = &self.state;
+        s.strict
+            && !s.is_generator
+            && !s.is_async
+            && !s.derived
+            && s.completion.is_none()
+            && s.try_depth == 0
+            && s.dispose_capability.is_none()
+            && s.function_scope.is_some()
+            && !s
+                .controls
+                .iter()
+                .any(|c| matches!(c, Control::Finally { .. } | Control::Iterator { .. }))
+    }
+
+    /// Evaluates a returned expression whose calls in tail position are tail calls:
+    /// `f()`, either arm of `?:`, the right of `&&`, `||`, `??` and of a comma.
+    fn tail_expression(&mut self, e: &'a Expression<'a>, dst: Reg) -> CompileResult<()> {
+        match e {
+            Expression::Parenthesized(p) => self.tail_expression(&p.expression, dst),
+            Expression::Conditional(c) => {
+                let to_else = self.jump_unless(&c.test)?;
+                self.tail_expression(&c.consequent, dst)?;
+                // The tail call returns when it is not one (see `I::TailCall`).
+                self.emit_return(dst)?;
+                self.f.patch_here(to_else);
+                self.tail_expression(&c.alternate, dst)
+            }
+            Expression::Logical(l) => {
+                self.expression(&l.left, dst)?;
+                let skip = match l.operator {
+                    LogicalOperator::And => self.f.emit_jump(|o| I::JumpIfFalse {
+                        cond: dst,
+                        offset: o,
+                    }),
+                    LogicalOperator::Or => self.f.emit_jump(|o| I::JumpIfTrue {
+                        cond: dst,
+                        offset: o,
+                    }),
+                    LogicalOperator::Coalesce => self.f.emit_jump(|o| I::JumpIfNotNullish {
+                        cond: dst,
+                        offset: o,
+                    }),
+                };
+                self.tail_expression(&l.right, dst)?;
+                self.f.patch_here(skip);
+                Ok(())
+            }
+            Expression::Sequence(s) => match s.expressions.split_last() {
+                Some((last, first)) => {
+                    for x in first {
+                        self.effect(x)?;
+                    }
+                    self.tail_expression(last, dst)
+                }
+                None => Ok(()),
+            },
+            Expression::Call(c) if !c.optional && !matches!(c.callee, Expression::Super(_)) => {
+                self.state.tail_call = true;
+                let result = self.call(c, dst);
+                self.state.tail_call = false;
+                result
+            }
+            Expression::TaggedTemplate(_) => {
+                self.state.tail_call = true;
+                let result = self.expression(e, dst);
+                self.state.tail_call = false;
+                result
+            }
+            _ => self.expression(e, dst),
+        }
+    }
+
     fn try_statement(&mut self, t: &'a TryStatement<'a>) -> CompileResult<()> {
         let Some(finalizer) = t.finalizer else {
             let to_end = self.try_catch(t)?;
@@ -847,7 +926,10 @@ impl<'a> Compiler<'a> {
         let env_depth = self.f.env_depth;
         let try_start = self.f.label().0 as u32;
         let outer = self.enter_scope(node(t.block, 0), t.block.body)?;
-        self.statements(t.block.body)?;
+        self.state.try_depth += 1;
+        let body = self.statements(t.block.body);
+        self.state.try_depth -= 1;
+        body?;
         self.leave_scope(outer);
         let try_end = self.f.label().0 as u32;
         let Some(h) = t.handler else {
