@@ -284,6 +284,11 @@ fn disasm(path: &Path, module: bool) -> ExitCode {
     };
     match Script::new(&source, options) {
         Ok(script) => {
+            // The disassembler reads every function: verify those a run would verify on use.
+            if let Err(e) = script.code().verify_all(&source) {
+                eprintln!("error: {}: {e}", path.display());
+                return ExitCode::FAILURE;
+            }
             print!(
                 "{}",
                 kiln_compiler::disasm::disassemble_with_source(script.code().code(), &source)
@@ -603,6 +608,14 @@ fn run(input: Input, cache: Option<&Path>, args: &[String], flags: RunFlags) -> 
             phase("archive", s.compile.archive);
         }
         phase("execute", execute);
+        // Functions are verified as they are first made into closures, inside `execute`.
+        let (verified, time) = script.code().lazy_verification();
+        eprintln!(
+            "  {:<9}{:>10.3} ms  ({verified} of {} functions verified on first use, within execute)",
+            "verify+",
+            time.as_secs_f64() * 1e3,
+            script.code().code().functions.len(),
+        );
         let peak = kiln::process::peak_resident_bytes() as f64 / (1 << 20) as f64;
         eprintln!("  peak RSS {peak:8.1} MB");
     }
