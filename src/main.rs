@@ -726,10 +726,12 @@ fn describe_error(vm: &mut Vm, value: Value) -> String {
 fn read_bounded(path: &Path) -> std::io::Result<Vec<u8>> {
     use std::io::Read;
     let limit = kiln_cache::MAX_FILE_BYTES;
-    let mut bytes = Vec::new();
-    std::fs::File::open(path)?
-        .take(limit + 1)
-        .read_to_end(&mut bytes)?;
+    let file = std::fs::File::open(path)?;
+    // `take` hides the file's size from `read_to_end`: without a capacity it grows the buffer
+    // by doubling, copying a 10 MB cache several times over.
+    let size = file.metadata().map_or(0, |m| m.len().min(limit + 1));
+    let mut bytes = Vec::with_capacity(usize::try_from(size).unwrap_or(0));
+    file.take(limit + 1).read_to_end(&mut bytes)?;
     if bytes.len() as u64 > limit {
         return Err(std::io::Error::other(format!(
             "larger than the {} MiB a script or cache may be",
