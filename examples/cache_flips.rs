@@ -6,7 +6,10 @@
 //! By default each corrupted cache is loaded as `kiln run` would (checksum on): it must be
 //! rejected, or load and behave as the original. `--past-checksum` loads without the checksum,
 //! as a forger's file with a matching checksum would arrive, and runs what loads under an
-//! instruction budget: nothing may panic. `--step N` flips every Nth byte only.
+//! instruction budget: nothing may panic. Since a load verifies only the tables and the top-level
+//! function (the others when first made into closures), every function is verified after the
+//! run too (`verify_all`), and the count of loads with a function the verifier rejects is shown.
+//! `--step N` flips every Nth byte only.
 
 use kiln_cache::{CacheKind, LoadOptions, LoadStats};
 use kiln_interpreter::{Host, JsError, Vm};
@@ -35,8 +38,9 @@ fn load(bytes: &[u8], source: &str, checksum: bool) -> Option<kiln_cache::Verifi
     .ok()
 }
 
-/// What a run printed and how it ended.
-fn run(code: kiln_cache::VerifiedCode, source: &str) -> String {
+/// What a run printed and how it ended, and whether every function passes the verifier.
+fn run(code: kiln_cache::VerifiedCode, source: &str) -> (String, bool) {
+    let all = code.clone();
     let out = Rc::new(RefCell::new(Vec::new()));
     let mut vm = Vm::new(Box::new(Capture(out.clone())));
     vm.termination.tick_budget = Some(5_000_000);
@@ -46,7 +50,8 @@ fn run(code: kiln_cache::VerifiedCode, source: &str) -> String {
         Err(JsError::Throw(v)) => kiln_interpreter::builtins::console::inspect(&mut vm, v),
         Err(JsError::Terminate(t)) => t,
     };
-    format!("{:?} {end}", out.borrow())
+    let printed = format!("{:?} {end}", out.borrow());
+    (printed, all.verify_all(source).is_ok())
 }
 
 fn main() {
@@ -66,7 +71,7 @@ fn main() {
     let script = kiln::Script::new(&source, kiln::ScriptOptions::default()).expect("compiles");
     let bytes = script.create_cached_data();
     std::panic::set_hook(Box::new(|_| {}));
-    let expected = run(script.code().clone(), &source);
+    let (expected, _) = run(script.code().clone(), &source);
     let started = std::time::Instant::now();
 
     let mut truncations_loaded = 0;
@@ -81,6 +86,8 @@ fn main() {
         }
     }
     let (mut rejected, mut identical, mut different) = (0usize, 0usize, 0usize);
+    // Loaded, with a function the verifier rejects (when it is about to run, or after the run).
+    let mut rejected_on_use = 0usize;
     let mut copy = bytes.clone();
     for at in (0..bytes.len()).step_by(step) {
         copy[at] ^= 0xFF;
@@ -88,15 +95,18 @@ fn main() {
             load(&copy, &source, !past_checksum).map(|code| run(code, &source))
         }));
         copy[at] ^= 0xFF;
+        if let Ok(Some((_, false))) = &outcome {
+            rejected_on_use += 1;
+        }
         match outcome {
             Ok(None) => rejected += 1,
-            Ok(Some(out)) if out == expected => identical += 1,
+            Ok(Some((out, _))) if out == expected => identical += 1,
             Ok(Some(_)) => different += 1,
             Err(_) => panics.push(format!("flip at {at}")),
         }
     }
     println!(
-        "{path}: cache {} bytes; truncations: {} tried, {truncations_loaded} loaded; flips (xor 0xFF{}): {rejected} rejected, {identical} ran identically, {different} ran differently; {} panics; {:.1} s",
+        "{path}: cache {} bytes; truncations: {} tried, {truncations_loaded} loaded; flips (xor 0xFF{}): {rejected} rejected at load, {identical} ran identically, {different} ran differently ({rejected_on_use} of the loaded had a function the verifier rejects on use); {} panics; {:.1} s",
         bytes.len(),
         if past_checksum { 0 } else { bytes.len() },
         if past_checksum {

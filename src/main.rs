@@ -302,6 +302,11 @@ fn disasm(path: &Path, module: bool) -> ExitCode {
     };
     match Script::new(&source, options) {
         Ok(script) => {
+            // The disassembler reads every function: verify those a run would verify on use.
+            if let Err(e) = script.code().verify_all(&source) {
+                eprintln!("error: {}: {e}", path.display());
+                return ExitCode::FAILURE;
+            }
             print!(
                 "{}",
                 kiln_compiler::disasm::disassemble_with_source(script.code().code(), &source)
@@ -634,6 +639,14 @@ fn run(input: Input, cache: Option<&Path>, args: &[String], flags: RunFlags) -> 
             phase("archive", s.compile.archive);
         }
         phase("execute", execute);
+        // Functions are verified as they are first made into closures, inside `execute`.
+        let (verified, time) = script.code().lazy_verification();
+        eprintln!(
+            "  {:<9}{:>10.3} ms  ({verified} of {} functions verified on first use, within execute)",
+            "verify+",
+            time.as_secs_f64() * 1e3,
+            script.code().code().functions.len(),
+        );
         let peak = kiln::process::peak_resident_bytes() as f64 / (1 << 20) as f64;
         eprintln!("  peak RSS {peak:8.1} MB");
     }
@@ -744,10 +757,12 @@ fn describe_error(vm: &mut Vm, value: Value) -> String {
 fn read_bounded(path: &Path) -> std::io::Result<Vec<u8>> {
     use std::io::Read;
     let limit = kiln_cache::MAX_FILE_BYTES;
-    let mut bytes = Vec::new();
-    std::fs::File::open(path)?
-        .take(limit + 1)
-        .read_to_end(&mut bytes)?;
+    let file = std::fs::File::open(path)?;
+    // `take` hides the file's size from `read_to_end`: without a capacity it grows the buffer
+    // by doubling, copying a 10 MB cache several times over.
+    let size = file.metadata().map_or(0, |m| m.len().min(limit + 1));
+    let mut bytes = Vec::with_capacity(usize::try_from(size).unwrap_or(0));
+    file.take(limit + 1).read_to_end(&mut bytes)?;
     if bytes.len() as u64 > limit {
         return Err(std::io::Error::other(format!(
             "larger than the {} MiB a script or cache may be",

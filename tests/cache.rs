@@ -248,7 +248,9 @@ fn byte_flips_past_the_checksum_never_panic() {
                 copy[at] ^= mask;
                 let result = catch_unwind(AssertUnwindSafe(|| match load(&copy, source, false) {
                     Ok(code) => {
-                        run_code(code, source);
+                        run_code(code.clone(), source);
+                        // And the functions the run did not reach.
+                        let _ = code.verify_all(source);
                         1
                     }
                     Err(_) => 0,
@@ -273,6 +275,204 @@ fn byte_flips_past_the_checksum_never_panic() {
         panics.len(),
         &panics[..panics.len().min(20)]
     );
+}
+
+/// `bytes` (a script's cache) with the first instruction of the function whose source starts
+/// with `prefix` (`None`: the last function) replaced by a byte that is no opcode: a forger's
+/// file, checksum aside.
+fn with_corrupt_function(bytes: &[u8], source: &str, prefix: Option<&str>) -> (Vec<u8>, u32) {
+    let code = load(bytes, source, true).expect("the original loads");
+    let archive = code.archive_bytes();
+    let top = code.code().top_level.to_native() as usize;
+    let functions = code.code().functions.len();
+    // The top-level function starts where the source does: the others first.
+    let (index, function) = code
+        .code()
+        .functions
+        .iter()
+        .enumerate()
+        .filter(|(i, f)| match prefix {
+            Some(prefix) => source[f.source_start.to_native() as usize..].starts_with(prefix),
+            None => *i == functions - 1,
+        })
+        .min_by_key(|&(i, _)| i == top)
+        .unwrap_or_else(|| panic!("a function starting with {prefix:?}"));
+    let at = function.bytecode.as_slice().as_ptr() as usize - archive.as_ptr() as usize;
+    let invalid = (0..=255u8)
+        .rev()
+        .find(|&b| kiln_compiler::Opcode::from_byte(b).is_none())
+        .expect("a byte that is no opcode");
+    let mut copy = bytes.to_vec();
+    copy[kiln_cache::HEADER_LEN + at] = invalid;
+    (copy, index as u32)
+}
+
+/// A function's bytecode is verified when it is first made into a closure, not at load: a
+/// corrupt function that never runs costs nothing, one that is about to run is a thrown
+/// TypeError at its closure's creation, and `verify_all` finds it at once.
+#[test]
+fn a_corrupt_function_is_rejected_when_first_made_into_a_closure() {
+    let source = r#"
+print('before');
+function never() { return 1; }
+let calls = 0;
+function make() { return function corrupt() { return 2; }; }
+try { make(); print('made'); } catch (e) { print(e.name, e.message.includes('invalid bytecode')); }
+try { make(); print('made'); } catch (e) { print('again', e.name); }
+print('after', calls);
+"#;
+    let bytes = cache_of(source);
+    let (copy, index) = with_corrupt_function(&bytes, source, Some("function corrupt"));
+    assert_eq!(
+        load(&copy, source, true).err(),
+        Some(CacheError::Checksum),
+        "the checksum sees the change"
+    );
+    let code = load(&copy, source, false).expect("the load checks tables, not bodies");
+    assert!(!code.is_function_verified(index));
+    assert_eq!(
+        run_code(code.clone(), source),
+        Outcome::Printed(vec![
+            "before".into(),
+            "TypeError true".into(),
+            "again TypeError".into(),
+            "after 0".into()
+        ])
+    );
+    assert!(
+        !code.is_function_verified(index),
+        "a rejected function stays unverified"
+    );
+    let never = code
+        .code()
+        .functions
+        .iter()
+        .position(|f| source[f.source_start.to_native() as usize..].starts_with("function never"))
+        .unwrap() as u32;
+    assert!(
+        code.is_function_verified(never),
+        "a declaration is made into a closure at once"
+    );
+    match code.verify_all(source) {
+        Err(CacheError::Bytecode { function, .. }) => assert_eq!(function, index),
+        other => panic!("verify_all: {other:?}"),
+    }
+
+    // Never made into a closure: the corrupt function does not matter.
+    let source = "print(1); function f() { return () => 5; } print(2);";
+    let (copy, index) = with_corrupt_function(&cache_of(source), source, Some("() => 5"));
+    let code = load(&copy, source, false).expect("loads");
+    assert_eq!(
+        run_code(code.clone(), source),
+        Outcome::Printed(vec!["1".into(), "2".into()])
+    );
+    assert!(!code.is_function_verified(index));
+    assert!(code.verify_all(source).is_err());
+}
+
+/// A corrupt top-level function is still a rejection at load; corrupt class constructors,
+/// methods, generators and a module's hoisted functions throw where they would be made.
+#[test]
+fn every_way_to_a_corrupt_function_throws_before_it_runs() {
+    let top = "print(1);";
+    let (copy, _) = with_corrupt_function(&cache_of(top), top, Some("print(1)"));
+    assert!(matches!(
+        load(&copy, top, false),
+        Err(CacheError::Bytecode { .. })
+    ));
+    for (source, prefix) in [
+        ("class A { constructor() { this.x = 1; } }", Some("class A")),
+        ("class A { m() { return 1; } }", Some("m() {")),
+        ("class A { static s() { return 1; } }", Some("static s()")),
+        ("class A { x = 1; }", None),
+        ("function* g() { yield 1; }", Some("function* g")),
+        ("async function f() { await 1; }", Some("async function f")),
+        ("let o = { get x() { return 1; } };", Some("get x()")),
+    ] {
+        let (copy, index) = with_corrupt_function(&cache_of(source), source, prefix);
+        let code = load(&copy, source, false).expect("loads");
+        match run_code(code.clone(), source) {
+            Outcome::Threw(e) => assert!(e.contains("invalid bytecode"), "{source}: {e}"),
+            other => panic!("{source}: {other:?}"),
+        }
+        assert!(!code.is_function_verified(index), "{source}");
+    }
+
+    // A module's function declarations are made when it links.
+    let source = "export function f() { return 1; }\nprint(f());\n";
+    let script = Script::new(
+        source,
+        ScriptOptions {
+            source_type: SourceType::Module,
+            ..ScriptOptions::default()
+        },
+    )
+    .expect("compiles");
+    let bytes = script.create_cached_data();
+    let mut aligned = rkyv::util::AlignedVec::<16>::new();
+    aligned.extend_from_slice(&bytes);
+    let code = kiln_cache::load(aligned, source, CacheKind::Module).expect("loads");
+    let (index, function) = code
+        .code()
+        .functions
+        .iter()
+        .enumerate()
+        .find(|(_, f)| source[f.source_start.to_native() as usize..].starts_with("function f"))
+        .expect("f");
+    let at =
+        function.bytecode.as_slice().as_ptr() as usize - code.archive_bytes().as_ptr() as usize;
+    let mut copy = bytes.clone();
+    copy[kiln_cache::HEADER_LEN + at] = 0xFF;
+    assert!(kiln_compiler::Opcode::from_byte(0xFF).is_none());
+    let mut aligned = rkyv::util::AlignedVec::<16>::new();
+    aligned.extend_from_slice(&copy);
+    let corrupt = kiln_cache::load_with(
+        aligned,
+        source,
+        CacheKind::Module,
+        LoadOptions { checksum: false },
+        &mut LoadStats::default(),
+    )
+    .expect("loads");
+    let mut vm = Vm::new(Box::new(Capture(Rc::new(RefCell::new(Vec::new())))));
+    let loaded = kiln_interpreter::eval::load_verified(&mut vm, corrupt.clone(), source, "m.mjs");
+    match vm.run_loaded_module(loaded, "m.mjs") {
+        Err(JsError::Throw(v)) => {
+            let shown = kiln_interpreter::builtins::console::inspect(&mut vm, v);
+            assert!(shown.contains("invalid bytecode"), "{shown}");
+        }
+        Err(JsError::Terminate(t)) => panic!("terminated: {t}"),
+        Ok(()) => panic!("a module with a corrupt function ran"),
+    }
+    assert!(!corrupt.is_function_verified(index as u32));
+}
+
+/// Verification is shared by every clone of the code, so a script run many times (in many
+/// realms, runtimes or threads) verifies each function once.
+#[test]
+fn verification_is_shared_between_runs_and_threads() {
+    let source = "function f(x) { return x + 1; } print(f(1));";
+    let script = Script::new(source, ScriptOptions::default()).unwrap();
+    let code = load(&script.create_cached_data(), source, true).unwrap();
+    let (before, _) = code.lazy_verification();
+    assert_eq!(before, 0, "only the top level is verified at load");
+    run_code(code.clone(), source);
+    let (after, _) = code.lazy_verification();
+    assert_eq!(after, 1);
+    run_code(code.clone(), source);
+    assert_eq!(
+        code.lazy_verification().0,
+        1,
+        "a second run verifies nothing"
+    );
+    let elsewhere = code.clone();
+    let on_thread = std::thread::spawn(move || {
+        elsewhere.verify_all("function f(x) { return x + 1; } print(f(1));")
+    })
+    .join()
+    .unwrap();
+    assert_eq!(on_thread, Ok(()));
+    assert!((0..code.code().functions.len() as u32).all(|i| code.is_function_verified(i)));
 }
 
 mod generated {

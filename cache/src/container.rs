@@ -294,12 +294,15 @@ pub struct LoadStats {
     pub checksum: Duration,
     /// rkyv's bytecheck over the archive.
     pub validate: Duration,
-    /// The bytecode verifier.
+    /// The bytecode verifier at load: the tables, every function's directory entry and the
+    /// top-level function (the others are verified when first used).
     pub verify: Duration,
 }
 
 /// Loads a cache file made from `source` as `kind`: checks the header, the checksum, validates
-/// the archive and verifies its bytecode. Takes the buffer so the archive is run in place.
+/// the archive, verifies its tables and its top-level function's bytecode (the other functions'
+/// when they are first about to run: [`VerifiedCode::ensure_function`]). Takes the buffer so the
+/// archive is run in place.
 pub fn load(
     bytes: AlignedVec<16>,
     source: &str,
@@ -352,14 +355,13 @@ pub fn load_with(
     }
 
     let started = Instant::now();
-    let code = kiln_compiler::code::access(&bytes[archive.clone()])
-        .map_err(|e| CacheError::Archive(e.0))?;
+    kiln_compiler::code::access(&bytes[archive.clone()]).map_err(|e| CacheError::Archive(e.0))?;
     stats.validate = started.elapsed();
 
     let started = Instant::now();
-    crate::verify(code, source)?;
+    let verified = VerifiedCode::new_checked(bytes, archive, source)?;
     stats.verify = started.elapsed();
-    Ok(VerifiedCode::new_checked(bytes, archive))
+    Ok(verified)
 }
 
 /// Checks a cache file without its source, to show what it holds (`kiln disasm x.cache`): every
@@ -376,7 +378,12 @@ pub fn inspect(bytes: AlignedVec<16>) -> Result<(Header, Inspected), CacheError>
     let code = kiln_compiler::code::access(&bytes[archive.clone()])
         .map_err(|e| CacheError::Archive(e.0))?;
     crate::verify::verify_against(code, crate::verify::Source::Length(header.source_len))?;
-    Ok((header, Inspected(VerifiedCode::new_checked(bytes, archive))))
+    // Not marked verified: the source's text was not there to check against.
+    let source_len = usize::try_from(header.source_len).unwrap_or(usize::MAX);
+    Ok((
+        header,
+        Inspected(VerifiedCode::wrap(bytes, archive, source_len)),
+    ))
 }
 
 /// A cache file's code checked without its source: readable, not runnable.

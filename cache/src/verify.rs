@@ -6,6 +6,13 @@
 //! the frame; every jump target and handler bound is an instruction boundary; source ranges are in
 //! the source text; a module's tables point at real strings, requests and slots. Environment depths
 //! and slots depend on the run-time chain and are checked by the interpreter when it uses them.
+//!
+//! It works in two parts, so that a load costs in proportion to the tables, not to the code:
+//! [`verify_tables`] — the top-level function's index, every function's *directory entry* (the
+//! fixed-size fields: register and IC-slot counts, name, source range) and a module's tables — runs
+//! at load; [`verify_function`] — one function's constants, scopes, positions, instructions and
+//! handlers — runs before that function's first instruction (`VerifiedCode::ensure_function`).
+//! [`verify`] is both, for every function.
 
 use crate::CacheError;
 use kiln_compiler::code::{ArchivedConstant, ArchivedFunctionCode, ArchivedScriptCode, flags};
@@ -14,7 +21,7 @@ use kiln_compiler::{Instruction, Opcode, OperandKind};
 /// The most registers one frame may ask for; the compiler stays far below.
 pub const MAX_REGISTERS: u32 = 1 << 18;
 
-/// Checks every function of `code`, compiled from `source`.
+/// Checks the tables and every function of `code`, compiled from `source`.
 pub fn verify(code: &ArchivedScriptCode, source: &str) -> Result<(), CacheError> {
     verify_against(code, Source::Text(source))
 }
@@ -30,11 +37,43 @@ pub enum Source<'a> {
 
 /// [`verify`] against what is known of the source.
 pub fn verify_against(code: &ArchivedScriptCode, source: Source<'_>) -> Result<(), CacheError> {
-    let script = Script {
-        strings: code.strings.len(),
-        functions: code.functions.len(),
-        source,
+    tables(code, source)?;
+    let script = Script::of(code, source);
+    for (index, function) in code.functions.iter().enumerate() {
+        script.body(function).map_err(|e| e.at(index as u32))?;
+    }
+    Ok(())
+}
+
+/// The part of [`verify`] a load runs: the top-level function's index, every function's
+/// directory entry, and a module's tables. Function bodies are left to [`verify_function`].
+pub fn verify_tables(code: &ArchivedScriptCode, source: &str) -> Result<(), CacheError> {
+    tables(code, Source::Text(source))
+}
+
+/// The rest of [`verify`] for function `index`: its directory entry again, its tables and its
+/// bytecode. `code` must have passed [`verify_tables`] against the same `source`.
+pub fn verify_function(
+    code: &ArchivedScriptCode,
+    index: u32,
+    source: &str,
+) -> Result<(), CacheError> {
+    let script = Script::of(code, Source::Text(source));
+    let Some(function) = code.functions.get(index as usize) else {
+        return Err(CacheError::Bytecode {
+            function: index,
+            offset: None,
+            reason: format!("no function {index} of {}", script.functions),
+        });
     };
+    script
+        .directory(function)
+        .and_then(|()| script.body(function))
+        .map_err(|e| e.at(index))
+}
+
+fn tables(code: &ArchivedScriptCode, source: Source<'_>) -> Result<(), CacheError> {
+    let script = Script::of(code, source);
     let top = code.top_level.to_native();
     if top as usize >= script.functions {
         return Err(CacheError::Bytecode {
@@ -44,13 +83,7 @@ pub fn verify_against(code: &ArchivedScriptCode, source: Source<'_>) -> Result<(
         });
     }
     for (index, function) in code.functions.iter().enumerate() {
-        script
-            .function(function)
-            .map_err(|(offset, reason)| CacheError::Bytecode {
-                function: index as u32,
-                offset,
-                reason,
-            })?;
+        script.directory(function).map_err(|e| e.at(index as u32))?;
     }
     script.module(code).map_err(|reason| CacheError::Bytecode {
         function: top,
@@ -71,7 +104,29 @@ fn fail<T>(offset: Option<u32>, reason: String) -> Result<T, Failure> {
     Err((offset, reason))
 }
 
-impl Script<'_> {
+trait At {
+    fn at(self, function: u32) -> CacheError;
+}
+
+impl At for Failure {
+    fn at(self, function: u32) -> CacheError {
+        CacheError::Bytecode {
+            function,
+            offset: self.0,
+            reason: self.1,
+        }
+    }
+}
+
+impl<'a> Script<'a> {
+    fn of(code: &ArchivedScriptCode, source: Source<'a>) -> Script<'a> {
+        Script {
+            strings: code.strings.len(),
+            functions: code.functions.len(),
+            source,
+        }
+    }
+
     fn string(&self, index: u32, what: &str) -> Result<(), String> {
         if (index as usize) < self.strings {
             Ok(())
@@ -94,7 +149,9 @@ impl Script<'_> {
         }
     }
 
-    fn function(&self, f: &ArchivedFunctionCode) -> Result<(), Failure> {
+    /// A function's fixed-size fields: what loading reads of every function (the counts that
+    /// size its per-run tables) and what is checked in constant time.
+    fn directory(&self, f: &ArchivedFunctionCode) -> Result<(), Failure> {
         let at = |r: Result<(), String>| r.map_err(|e| (None, e));
         let registers = f.register_count.to_native();
         if registers > MAX_REGISTERS {
@@ -103,12 +160,11 @@ impl Script<'_> {
                 format!("{registers} registers (at most {MAX_REGISTERS})"),
             );
         }
-        let bytecode = f.bytecode.as_slice();
         let ic_slots = f.ic_slot_count.to_native();
-        if ic_slots as usize > bytecode.len() {
+        if ic_slots as usize > f.bytecode.len() {
             return fail(
                 None,
-                format!("{ic_slots} IC slots for {} bytes", bytecode.len()),
+                format!("{ic_slots} IC slots for {} bytes", f.bytecode.len()),
             );
         }
         if let Some(name) = f.name.as_ref() {
@@ -120,6 +176,20 @@ impl Script<'_> {
         }
         at(self.source_offset(start, "source start"))?;
         at(self.source_offset(end, "source end"))?;
+        if f.flags.to_native() & flags::HAS_FUNCTION_ENV != 0 && f.scopes.is_empty() {
+            return fail(None, "a function environment without a scope".into());
+        }
+        Ok(())
+    }
+
+    /// Everything of a function that takes time in proportion to its size: its constants,
+    /// nested functions, scopes, positions, instructions and handlers. The directory entry
+    /// must have passed [`Script::directory`].
+    fn body(&self, f: &ArchivedFunctionCode) -> Result<(), Failure> {
+        let at = |r: Result<(), String>| r.map_err(|e| (None, e));
+        let registers = f.register_count.to_native();
+        let bytecode = f.bytecode.as_slice();
+        let ic_slots = f.ic_slot_count.to_native();
         for constant in f.constants.iter() {
             match constant {
                 ArchivedConstant::Number(_) => {}
@@ -160,9 +230,6 @@ impl Script<'_> {
             for name in scope.names.iter() {
                 at(self.string(name.to_native(), "a scope slot"))?;
             }
-        }
-        if f.flags.to_native() & flags::HAS_FUNCTION_ENV != 0 && f.scopes.is_empty() {
-            return fail(None, "a function environment without a scope".into());
         }
         for p in f.positions.iter() {
             if p.0.to_native() as usize > bytecode.len() {

@@ -6,6 +6,11 @@
 //! without it, as a forger with a matching checksum would present it, to reach the validator, the
 //! verifier and the interpreter, which runs it under an instruction budget.
 //!
+//! A load verifies the tables and the top-level function, the rest as closures are made; so the
+//! run covers the functions the program reaches, and `verify_all` afterwards the others (with a
+//! first byte of 128 or more, every function is verified before the run instead). Either way
+//! the lazy verdict must be the eager verifier's.
+//!
 //! `cargo fuzz run cache_load -s none -- -max_total_time=600`
 
 #![no_main]
@@ -53,11 +58,20 @@ fn load(bytes: &[u8], source: &str, checksum: bool) -> Option<kiln_cache::Verifi
     .ok()
 }
 
-fn run(code: kiln_cache::VerifiedCode, source: &str) {
+fn run(code: kiln_cache::VerifiedCode, source: &str, eager: bool) {
+    if eager {
+        let _ = code.verify_all(source);
+    }
+    let all = code.clone();
     let mut vm = Vm::new(Box::new(Quiet));
     vm.termination.tick_budget = Some(50_000);
     let loaded = kiln_interpreter::eval::load_verified(&mut vm, code, source, "fuzz.js");
     let _ = vm.run_top_level(loaded).and_then(|_| vm.run_jobs());
+    assert_eq!(
+        all.verify_all(source).is_ok(),
+        kiln_cache::verify(all.code(), source).is_ok(),
+        "lazy and eager verification disagree"
+    );
 }
 
 fuzz_target!(|data: &[u8]| {
@@ -65,6 +79,7 @@ fuzz_target!(|data: &[u8]| {
         return;
     };
     let index = pick as usize % PROGRAMS.len();
+    let eager = pick >= 128;
     let (source, original) = (PROGRAMS[index], &caches()[index]);
     let mut bytes = original.clone();
     for edit in edits.chunks_exact(5) {
@@ -87,6 +102,6 @@ fuzz_target!(|data: &[u8]| {
         );
     }
     if let Some(code) = load(&bytes, source, false) {
-        run(code, source);
+        run(code, source, eager);
     }
 });

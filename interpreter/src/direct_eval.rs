@@ -43,6 +43,7 @@ impl Vm {
         let context = self.eval_context(fi, strict);
         let script = crate::eval::compile_eval(self, &text, context)?;
         let top = script.code().top_level.to_native();
+        self.ensure_verified(&script, top)?;
         let realm = self.stack.realm;
         let code = script.function(top);
         let register_count = code.register_count.to_native() as usize;

@@ -192,6 +192,8 @@ impl Vm {
         // The code runs in a nested dispatch loop, a level of native recursion.
         self.check_stack()?;
         let top = script.code().top_level.to_native();
+        // Verified at load; checked again because this is a way into a frame (a cheap bit test).
+        self.ensure_verified(&script, top)?;
         let code = script.function(top);
         let register_count = code.register_count.to_native() as usize;
         let strict = code.flags.to_native() & kiln_compiler::code::flags::STRICT != 0;

@@ -62,6 +62,12 @@ impl Vm {
                 0
             };
             self.stack.realm = self.stack.frames[fi].realm;
+            // Every way into a frame checked this (closure creation, `run_code_with`, direct
+            // eval); resumed frames were entered before.
+            debug_assert!(
+                script.verified().is_function_verified(function),
+                "function {function} runs unverified"
+            );
             let loaded = script.loaded_function(function);
             // Every frame of `function` was pushed with this many registers.
             let register_count = loaded.header.register_count as usize;
@@ -1339,7 +1345,7 @@ impl Vm {
                         let env = self.stack.frames[fi].env;
                         let this = self.stack.frames[fi].this;
                         let callee = self.stack.frames[fi].callee;
-                        r!(dst) = self.make_closure(script, f.0, env, this, callee).value();
+                        r!(dst) = tri!(self.make_closure(script, f.0, env, this, callee)).value();
                     }
                     I::NewClass {
                         dst,

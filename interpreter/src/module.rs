@@ -824,6 +824,7 @@ impl Vm {
             order.push(m);
             stack.extend(self.modules.records[m].requested.iter().copied());
         }
+        let mut instantiated = Ok(());
         for &m in &order {
             let script = self.modules.records[m].code().clone();
             let top = script.code().top_level.to_native();
@@ -854,9 +855,14 @@ impl Vm {
             });
             self.modules.records[m].env = Some(env);
             self.modules.records[m].status = Status::Linked;
-            self.instantiate_functions(m, &script, env);
+            instantiated = self.instantiate_functions(m, &script, env);
+            if instantiated.is_err() {
+                break;
+            }
         }
-        let bound = self.bind_imports(&order);
+        // A function whose bytecode the verifier rejects fails the linking like an import that
+        // does not resolve.
+        let bound = instantiated.and_then(|()| self.bind_imports(&order));
         if bound.is_err() {
             // 16.2.1.5.1 Link step 4.a: the modules of a failed linking are unlinked again (a
             // later import or link tries again and fails the same way).
@@ -956,11 +962,24 @@ impl Vm {
 
     /// InitializeEnvironment step 24: the module's function declarations, created in its
     /// environment and realm before any module of the graph runs.
-    fn instantiate_functions(&mut self, m: usize, script: &Rc<LoadedScript>, env: EnvRef) {
+    fn instantiate_functions(
+        &mut self,
+        m: usize,
+        script: &Rc<LoadedScript>,
+        env: EnvRef,
+    ) -> JsResult<()> {
         let saved = self.stack.realm;
         self.stack.realm = script.realm;
         for (slot, index) in self.modules.records[m].functions.clone() {
-            let f = self.make_closure(script, index, Some(env), Value::UNDEFINED, Value::UNDEFINED);
+            let made =
+                self.make_closure(script, index, Some(env), Value::UNDEFINED, Value::UNDEFINED);
+            let f = match made {
+                Ok(f) => f,
+                Err(e) => {
+                    self.stack.realm = saved;
+                    return Err(e);
+                }
+            };
             if let Some(s) = self
                 .agent
                 .heap
@@ -973,6 +992,7 @@ impl Vm {
             }
         }
         self.stack.realm = saved;
+        Ok(())
     }
 
     /// GetModuleSource() (source phase imports, 16.2.1.7.2 for Source Text Module Records): the

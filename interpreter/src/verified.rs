@@ -1,13 +1,23 @@
 //! The dispatch loop's unchecked accessors: everything `unsafe` that running verified bytecode
 //! relies on lives here.
 //!
-//! Every piece of code the interpreter runs passed `kiln_cache::verify` — a cache file when it is
-//! loaded, fresh compiler output in `VerifiedCode::from_compiled` — which proves, per function:
-//! every instruction decodes and lies wholly inside the bytecode; the last one does not fall
-//! through; every jump and handler lands on an instruction start; every register operand is below
-//! the function's `register_count` (argument windows and register pairs included). The loop only
-//! moves `pc` by an instruction's length, a verified jump or handler, or a saved pc, so it always
-//! sits on an instruction start. And every frame is pushed with `base + register_count` registers
+//! Every function the interpreter runs passed `kiln_cache::verify` before its first instruction —
+//! which proves, per function: every instruction decodes and lies wholly inside the bytecode; the
+//! last one does not fall through; every jump and handler lands on an instruction start; every
+//! register operand is below the function's `register_count` (argument windows and register
+//! pairs included). Verification is per function and lazy (`VerifiedCode::ensure_function`, one
+//! bit per function beside the archive): a load (`kiln_cache::load`, `VerifiedCode::from_compiled`)
+//! verifies the tables, every function's directory entry and the top-level function; every other
+//! function is verified where a function index becomes runnable — `Vm::make_closure` and
+//! `Vm::make_class` (the `NewClosure`/`NewClass` instructions, a module's hoisted functions) —
+//! and top-level frames (`Vm::run_code_with`, direct eval) check their function again. A frame
+//! only ever runs a closure's function or a top-level function, a generator's or async
+//! function's resumption continues a frame that was entered, and a call reads the function from
+//! its closure, so no call needs a check; debug builds assert it at every frame entry of the
+//! loop. Bytecode rejected then is a thrown `TypeError`, and nothing of the function runs.
+//!
+//! The loop only moves `pc` by an instruction's length, a verified jump or handler, or a saved
+//! pc, so it always sits on an instruction start. And every frame is pushed with `base + register_count` registers
 //! (`push_frame_with`, `Vm::eval_code`, direct eval, generator resumption), which stay while the
 //! frame runs (only frames above it truncate the stack, down to their own base), in a buffer
 //! allocated once at the stack's maximum size (`Vm::reserve_registers` refuses growth past it),

@@ -246,6 +246,8 @@ fn has_instance_fn(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> 
 
 impl Vm {
     /// A new closure of `script.functions[index]` over `env` (the `NewClosure` instruction).
+    /// The function's bytecode is verified here if it has not been yet: a closure is the only
+    /// way to call a function, so a call needs no check.
     pub fn make_closure(
         &mut self,
         script: &Rc<LoadedScript>,
@@ -253,7 +255,8 @@ impl Vm {
         env: Option<EnvRef>,
         this: Value,
         creator: Value,
-    ) -> ObjRef {
+    ) -> JsResult<ObjRef> {
+        self.ensure_verified(script, index)?;
         let code = script.function(index);
         let fl = code.flags.to_native();
         let is_arrow = fl & flags::ARROW != 0;
@@ -312,7 +315,7 @@ impl Vm {
             let pk = PropertyKey::String(self.agent.names.prototype);
             self.define_data(f, pk, p.value(), attrs::WRITABLE);
         }
-        f
+        Ok(f)
     }
 
     /// `length` and `name` of a new closure.
@@ -333,6 +336,8 @@ impl Vm {
     }
 
     /// ClassDefinitionEvaluation's constructor and prototype (the `NewClass` instruction).
+    /// The constructor's bytecode is verified here if it has not been yet, as in
+    /// [`Vm::make_closure`].
     pub fn make_class(
         &mut self,
         script: &Rc<LoadedScript>,
@@ -341,6 +346,7 @@ impl Vm {
         derived: bool,
         heritage: Value,
     ) -> JsResult<(ObjRef, ObjRef)> {
+        self.ensure_verified(script, index)?;
         let (proto_parent, ctor_parent) = if !derived {
             let r = self.intrinsics();
             (Some(r.object_prototype), r.function_prototype)
