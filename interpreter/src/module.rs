@@ -8,6 +8,10 @@
 //! Import attributes choose the module type (`type: "json"` and `"text"` make synthetic modules
 //! whose default export is the parsed JSON or the text).
 //!
+//! `import defer` (the Stage 3 import defer proposal): a deferred request's module is linked with
+//! the graph but only its asynchronous dependencies evaluate with the importer; its deferred
+//! namespace evaluates it synchronously when used (`Vm::ensure_deferred_namespace_evaluation`).
+//!
 //! Not yet as the spec has it: loading is synchronous (the host answers at once).
 
 use crate::builtins::promise::{self, promise_state_for_host};
