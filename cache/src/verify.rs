@@ -443,6 +443,12 @@ impl<'a> Script<'a> {
                 module.request_attributes.len()
             ));
         }
+        if module.request_phases.len() != requests {
+            return Err(format!(
+                "{} phases for {requests} module requests",
+                module.request_phases.len()
+            ));
+        }
         for attribute in module.request_attributes.iter().flat_map(|a| a.iter()) {
             self.string(attribute.0.to_native(), "an import attribute key")?;
             self.string(attribute.1.to_native(), "an import attribute value")?;

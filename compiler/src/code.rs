@@ -180,6 +180,10 @@ pub struct ModuleInfo {
     /// Each request's import attributes, `(key, value)` in source order: a request is its
     /// specifier and its attributes (16.2.1.3 ModuleRequest Records).
     pub request_attributes: Vec<Vec<(u32, u32)>>,
+    /// Each request's phase ([`import_phase`]): `DEFER` for the request of an
+    /// `import defer * as ns from`, which is a request of its own (the import defer proposal's
+    /// ModuleRequest Records have a \[\[Phase\]\]), `EVALUATION` for every other.
+    pub request_phases: Vec<u8>,
     pub env_scope: u32,
     pub imports: Vec<ImportEntry>,
     /// `(export name, slot)`.

@@ -8,13 +8,18 @@
 //! Import attributes choose the module type (`type: "json"` and `"text"` make synthetic modules
 //! whose default export is the parsed JSON or the text).
 //!
+//! `import defer` (the Stage 3 import defer proposal): a deferred request's module is linked with
+//! the graph but only its asynchronous dependencies evaluate with the importer; its deferred
+//! namespace evaluates it synchronously when used (`Vm::ensure_deferred_namespace_evaluation`).
+//!
 //! Not yet as the spec has it: loading is synchronous (the host answers at once).
 
 use crate::builtins::promise::{self, promise_state_for_host};
 use crate::heap::{EnvRef, ObjRef, Traced};
 use crate::loaded_script::LoadedScript;
 use crate::object::{
-    Env, EnvKind, NamespaceTarget, Object, ObjectKind, PromiseState, PropertyKey, attrs,
+    Env, EnvKind, NamespaceData, NamespaceTarget, Object, ObjectKind, PromiseState, PropertyKey,
+    attrs,
 };
 use crate::value::Value;
 use crate::vm::{JsError, JsResult, Vm};
@@ -44,11 +49,18 @@ pub struct ModuleRecord {
     pub status: Status,
     pub error: Option<Value>,
     pub namespace: Option<ObjRef>,
+    /// \[\[DeferredNamespace\]\] (the import defer proposal): the namespace `import defer`
+    /// and `import.defer()` give, whose use evaluates the module.
+    pub deferred_namespace: Option<ObjRef>,
     /// A module whose exports the host or a JavaScript function provides (no body runs).
     pub synthetic: Option<Synthetic>,
     requests: Vec<String>,
     /// Each request's import attributes, `(key, value)` in source order.
     request_attributes: Vec<Vec<(String, String)>>,
+    /// Each request's phase: `import_phase::DEFER` for an `import defer`'s (its module is
+    /// loaded and linked with the graph, but only its asynchronous dependencies evaluate with
+    /// the importer), `EVALUATION` otherwise.
+    request_phases: Vec<u8>,
     /// `(request, import name, slot, phase)`: the name is `None` for a namespace (and for a
     /// source-phase import); the phase is one of `kiln_compiler::code::import_phase`.
     imports: Vec<(usize, Option<String>, u32, u8)>,
@@ -126,6 +138,9 @@ impl ModuleMap {
                 out.push(Traced::Env(e));
             }
             if let Some(n) = r.namespace {
+                out.push(Traced::Value(n.value()));
+            }
+            if let Some(n) = r.deferred_namespace {
                 out.push(Traced::Value(n.value()));
             }
             if let Some(e) = r.error {
@@ -353,8 +368,9 @@ impl Vm {
                 .iter()
                 .map(|e| (e.0.to_native(), e.1.to_native()))
                 .collect();
+            let request_phases = m.request_phases.iter().copied().collect();
             (
-                (requests, request_attributes),
+                (requests, request_attributes, request_phases),
                 imports,
                 local_exports,
                 indirect_exports,
@@ -363,7 +379,7 @@ impl Vm {
             )
         });
         let (
-            (requests, request_attributes),
+            (requests, request_attributes, request_phases),
             imports,
             local_exports,
             indirect_exports,
@@ -379,9 +395,11 @@ impl Vm {
             status: Status::New,
             error: None,
             namespace: None,
+            deferred_namespace: None,
             synthetic: None,
             requests,
             request_attributes,
+            request_phases,
             imports,
             local_exports,
             indirect_exports,
@@ -672,8 +690,21 @@ impl Vm {
         referrer: &str,
         attributes: &[(String, String)],
     ) -> JsResult<Value> {
+        self.import_in_phase(specifier, referrer, attributes, false)
+    }
+
+    /// [`Vm::import_with`], or with `deferred` `import.defer(specifier, options)`: a promise of
+    /// the deferred namespace once the graph is linked and its asynchronous dependencies have
+    /// evaluated (the module itself evaluates when the namespace is used).
+    pub fn import_in_phase(
+        &mut self,
+        specifier: &str,
+        referrer: &str,
+        attributes: &[(String, String)],
+        deferred: bool,
+    ) -> JsResult<Value> {
         let m = self.load_requested(specifier, referrer, attributes)?;
-        Ok(self.continue_dynamic_import(m))
+        Ok(self.continue_dynamic_import(m, deferred))
     }
 
     /// The module registered under `name`.
@@ -891,6 +922,11 @@ impl Vm {
                     None if phase == import_phase::SOURCE => {
                         return Err(self.get_module_source(target));
                     }
+                    // `import defer * as ns`: the deferred namespace (GetModuleNamespace with
+                    // phase ~defer~).
+                    None if phase == import_phase::DEFER => {
+                        self.module_namespace_in_phase(target, true)?.value()
+                    }
                     None => self.module_namespace(target)?.value(),
                     Some(name) => match self.resolve_export(target, &name, &mut Vec::new()) {
                         Ok(Some(Resolution::Binding(tm, tslot))) => {
@@ -1008,7 +1044,20 @@ impl Vm {
 
     /// 16.2.1.10 GetModuleNamespace
     pub fn module_namespace(&mut self, m: usize) -> JsResult<ObjRef> {
-        if let Some(n) = self.modules.records[m].namespace {
+        self.module_namespace_in_phase(m, false)
+    }
+
+    /// GetModuleNamespace(module, phase) of the import defer proposal: the module's namespace,
+    /// or with `deferred` its deferred namespace (another object, made once per module, whose
+    /// \[\[Deferred\]\] is true and whose `Symbol.toStringTag` is "Deferred Module").
+    pub fn module_namespace_in_phase(&mut self, m: usize, deferred: bool) -> JsResult<ObjRef> {
+        let record = &self.modules.records[m];
+        let existing = if deferred {
+            record.deferred_namespace
+        } else {
+            record.namespace
+        };
+        if let Some(n) = existing {
             return Ok(n);
         }
         // `export * as ns` chains make namespaces of namespaces.
@@ -1016,10 +1065,22 @@ impl Vm {
         let Some(mut names) = self.exported_names(m, &mut Vec::new()) else {
             return Err(self.range_error("Maximum call stack size exceeded"));
         };
-        let ns = self.alloc(Object::new(None, ObjectKind::Namespace(Box::default())));
-        self.modules.records[m].namespace = Some(ns);
+        let data = NamespaceData {
+            exports: Vec::new(),
+            deferred: deferred.then_some(m as u32),
+        };
+        let ns = self.alloc(Object::new(None, ObjectKind::Namespace(Box::new(data))));
+        if deferred {
+            self.modules.records[m].deferred_namespace = Some(ns);
+        } else {
+            self.modules.records[m].namespace = Some(ns);
+        }
         let tag = PropertyKey::Symbol(self.agent.symbols.to_string_tag);
-        let module_text = self.string("Module");
+        let module_text = self.string(if deferred {
+            "Deferred Module"
+        } else {
+            "Module"
+        });
         self.define_data(ns, tag, module_text, 0);
         self.obj_mut(ns).extensible = false;
         names.sort_by(|a, b| a.encode_utf16().cmp(b.encode_utf16()));
@@ -1041,8 +1102,8 @@ impl Vm {
             let atom = self.intern(&name);
             entries.push((atom, target));
         }
-        if let ObjectKind::Namespace(e) = &mut self.obj_mut(ns).kind {
-            **e = entries;
+        if let ObjectKind::Namespace(data) = &mut self.obj_mut(ns).kind {
+            data.exports = entries;
         }
         Ok(ns)
     }
@@ -1109,6 +1170,121 @@ impl Vm {
         }
     }
 
+    /// InnerModuleEvaluation's evaluationList (the import defer proposal): the modules module
+    /// `m`'s requests make it evaluate before its body, in order, each once.
+    fn evaluation_list(&self, m: usize) -> Vec<usize> {
+        let record = &self.modules.records[m];
+        let mut list: Vec<usize> = Vec::with_capacity(record.requested.len());
+        let mut listed = rustc_hash::FxHashSet::default();
+        for (i, &required) in record.requested.iter().enumerate() {
+            if record.request_phases.get(i) == Some(&import_phase::DEFER) {
+                for dependency in self.gather_asynchronous_transitive_dependencies(required) {
+                    if listed.insert(dependency) {
+                        list.push(dependency);
+                    }
+                }
+            } else if listed.insert(required) {
+                list.push(required);
+            }
+        }
+        list
+    }
+
+    /// GatherAsynchronousTransitiveDependencies(module) of the import defer proposal: the
+    /// modules with top-level await that `module`'s graph still waits on, in depth-first order,
+    /// not looking past them; none through a module evaluating or one whose strongly connected
+    /// component has evaluated. A work list stands for the recursion (the order is the same).
+    pub(crate) fn gather_asynchronous_transitive_dependencies(&self, module: usize) -> Vec<usize> {
+        let mut result = Vec::new();
+        let mut seen = rustc_hash::FxHashSet::default();
+        let mut work = vec![module];
+        while let Some(m) = work.pop() {
+            if !seen.insert(m) {
+                continue;
+            }
+            let r = &self.modules.records[m];
+            // Not a Cyclic Module Record: nothing to wait on.
+            if r.synthetic.is_some() {
+                continue;
+            }
+            if r.status == Status::Evaluating || self.is_module_scc_evaluated(m) {
+                continue;
+            }
+            if self.module_has_top_level_await(m) {
+                result.push(m);
+                continue;
+            }
+            work.extend(r.requested.iter().rev());
+        }
+        result
+    }
+
+    /// IsModuleSCCEvaluated(module) of the import defer proposal: a module of a cycle counts as
+    /// evaluated only once its cycle's root has (a member that ran can still belong to a
+    /// cycle whose asynchronous root is suspended).
+    fn is_module_scc_evaluated(&self, m: usize) -> bool {
+        let r = &self.modules.records[m];
+        match r.cycle_root {
+            Some(root) => self.modules.records[root].status == Status::Evaluated,
+            None => r.status == Status::Evaluated,
+        }
+    }
+
+    /// ReadyForSyncExecution(module) of the import defer proposal: whether the module and all
+    /// it depends on can evaluate now without waiting, none of them evaluating or awaiting.
+    fn ready_for_sync_execution(&self, module: usize) -> bool {
+        let mut seen = rustc_hash::FxHashSet::default();
+        let mut work = vec![module];
+        while let Some(m) = work.pop() {
+            if !seen.insert(m) {
+                continue;
+            }
+            let r = &self.modules.records[m];
+            if r.synthetic.is_some() || self.is_module_scc_evaluated(m) {
+                continue;
+            }
+            // Evaluating, evaluating-async, or evaluated in a cycle still in flight.
+            if r.status != Status::Linked || self.module_has_top_level_await(m) {
+                return false;
+            }
+            work.extend(r.requested.iter().copied());
+        }
+        true
+    }
+
+    /// EnsureDeferredNamespaceEvaluation (GetModuleExportsList of a deferred namespace, the
+    /// import defer proposal): module `m` evaluates synchronously if it has not (EvaluateSync),
+    /// its evaluation error is thrown, and a TypeError if it cannot evaluate now (it or a
+    /// dependency is evaluating or waits on top-level await).
+    pub(crate) fn ensure_deferred_namespace_evaluation(&mut self, m: usize) -> JsResult<()> {
+        let r = &self.modules.records[m];
+        // Evaluated without error, with the whole cycle: nothing to do.
+        if r.status == Status::Evaluated && r.error.is_none() && self.is_module_scc_evaluated(m) {
+            let root = r.cycle_root.unwrap_or(m);
+            if self.modules.records[root].error.is_none() {
+                return Ok(());
+            }
+        }
+        if r.synthetic.is_none()
+            && r.status != Status::Evaluated
+            && !self.ready_for_sync_execution(m)
+        {
+            let name = r.name.replace('\0', " as ");
+            return Err(self.type_error(&format!(
+                "Cannot evaluate the deferred module '{name}' now: it or a module it imports is evaluating or awaits"
+            )));
+        }
+        // EvaluateSync: the evaluation settles at once (nothing it needs awaits).
+        let promise = self.evaluate_module(m)?;
+        match promise_state_for_host(self, promise) {
+            Some((PromiseState::Rejected, reason)) => {
+                promise::mark_handled(self, promise);
+                Err(JsError::Throw(reason))
+            }
+            _ => Ok(()),
+        }
+    }
+
     /// 16.2.1.5.3.2 InnerModuleEvaluation(module, stack, index)
     fn inner_module_evaluation(
         &mut self,
@@ -1151,9 +1327,13 @@ impl Vm {
         r.dfs_ancestor_index = index;
         r.pending_async_dependencies = 0;
         index += 1;
+        // The import defer proposal: what to evaluate first, in request order without repeats:
+        // each request's module, but of a deferred request only the asynchronous modules its
+        // module's graph waits on (GatherAsynchronousTransitiveDependencies).
+        let evaluation_list = self.evaluation_list(module);
         stack.push(module);
         // 11.
-        for required in self.modules.records[module].requested.clone() {
+        for required in evaluation_list {
             index = self.inner_module_evaluation(required, stack, index)?;
             let r = &self.modules.records[required];
             if r.synthetic.is_some() {
@@ -1370,8 +1550,10 @@ impl Vm {
     }
 
     /// Links and evaluates module `m` for `import()` (16.2.1.? ContinueDynamicImport, from
-    /// step 3): in a job, as the spec's load promise settles; a promise of its namespace.
-    fn continue_dynamic_import(&mut self, m: usize) -> Value {
+    /// step 3): in a job, as the spec's load promise settles; a promise of its namespace. With
+    /// `deferred` (`import.defer()`), only the asynchronous dependencies evaluate and the
+    /// promise is of the deferred namespace.
+    fn continue_dynamic_import(&mut self, m: usize, deferred: bool) -> Value {
         let promise = promise::new_promise(self).value();
         self.with_roots(&[promise], |vm| {
             // 3. LoadRequestedModules (the host loads at once).
@@ -1385,8 +1567,12 @@ impl Vm {
             };
             vm.root(loaded);
             let index = Value::number(m as f64);
-            let link_and_evaluate =
-                vm.native_closure("", 0, link_and_evaluate, vec![promise, index]);
+            let link_and_evaluate = vm.native_closure(
+                "",
+                0,
+                link_and_evaluate,
+                vec![promise, index, Value::boolean(deferred)],
+            );
             vm.root(link_and_evaluate.value());
             let on_rejected = vm.native_closure("", 1, reject_import, vec![promise]);
             let _ = promise::perform_then(
@@ -1433,13 +1619,40 @@ fn async_module_rejected(vm: &mut Vm, _: Value, args: &[Value]) -> JsResult<Valu
     Ok(Value::UNDEFINED)
 }
 
+/// Whether a native closure of this file carries `true` at `data[i]` (an `import.defer()`).
+fn deferred_in(data: &[Value], i: usize) -> bool {
+    data.get(i).and_then(|v| v.as_bool()) == Some(true)
+}
+
 /// ContinueDynamicImport's linkAndEvaluateClosure: links the module, evaluates it, and
-/// resolves the import's promise with its namespace once that settles.
+/// resolves the import's promise with its namespace once that settles. For `import.defer()`
+/// the evaluation is of the module's asynchronous dependencies only, each its own Evaluate(),
+/// awaited together (SafePerformPromiseAll); with none, the promise is resolved at once.
 fn link_and_evaluate(vm: &mut Vm, _: Value, _: &[Value]) -> JsResult<Value> {
     let data = vm.native_data();
     let (promise, m) = (data[0], module_in(&data, 1));
-    let evaluated = match vm.link(m).and_then(|()| vm.evaluate_module(m)) {
-        Ok(p) => p,
+    let deferred = deferred_in(&data, 2);
+    let evaluate = |vm: &mut Vm| -> JsResult<Option<Value>> {
+        vm.link(m)?;
+        if !deferred {
+            return vm.evaluate_module(m).map(Some);
+        }
+        let list = vm.gather_asynchronous_transitive_dependencies(m);
+        if list.is_empty() {
+            return Ok(None);
+        }
+        let mut promises = Vec::with_capacity(list.len());
+        for dependency in list {
+            let p = vm.evaluate_module(dependency)?;
+            vm.root(p);
+            promises.push(p);
+        }
+        Ok(Some(safe_perform_promise_all(vm, &promises)))
+    };
+    let evaluated = match evaluate(vm) {
+        Ok(Some(p)) => p,
+        // Nothing to wait for: fulfilledClosure now.
+        Ok(None) => return resolve_import(vm, Value::UNDEFINED, &[]),
         Err(JsError::Throw(e)) => {
             promise::reject_promise(vm, promise, e);
             return Ok(Value::UNDEFINED);
@@ -1460,11 +1673,56 @@ fn link_and_evaluate(vm: &mut Vm, _: Value, _: &[Value]) -> JsResult<Value> {
     Ok(Value::UNDEFINED)
 }
 
-/// ContinueDynamicImport's fulfilledClosure: the import's promise gets the namespace.
+/// SafePerformPromiseAll(promises) of the import defer proposal: a promise fulfilled once all
+/// of `promises` are, rejected with the first rejection; the reactions are added directly
+/// (PerformPromiseThen), never through a `then` property.
+fn safe_perform_promise_all(vm: &mut Vm, promises: &[Value]) -> Value {
+    let result = promise::new_promise(vm).value();
+    vm.root(result);
+    let remaining = vm.alloc(Object::new(None, ObjectKind::Number(promises.len() as f64)));
+    vm.root(remaining.value());
+    for &p in promises {
+        let on_fulfilled = vm.native_closure(
+            "",
+            1,
+            all_element_fulfilled,
+            vec![result, remaining.value()],
+        );
+        vm.root(on_fulfilled.value());
+        let on_rejected = vm.native_closure("", 1, reject_import, vec![result]);
+        vm.root(on_rejected.value());
+        // Reactions on a promise of this file's own: they cannot fail.
+        let _ = promise::perform_then(vm, p, on_fulfilled.value(), on_rejected.value(), None);
+    }
+    result
+}
+
+/// SafePerformPromiseAll's element function: the last fulfilment fulfils the whole.
+fn all_element_fulfilled(vm: &mut Vm, _: Value, _: &[Value]) -> JsResult<Value> {
+    let data = vm.native_data();
+    let (result, remaining) = (data[0], data[1]);
+    let Some(counter) = remaining.as_object() else {
+        return Ok(Value::UNDEFINED);
+    };
+    let left = match &mut vm.obj_mut(counter).kind {
+        ObjectKind::Number(n) => {
+            *n -= 1.0;
+            *n
+        }
+        _ => return Ok(Value::UNDEFINED),
+    };
+    if left == 0.0 {
+        promise::resolve_promise(vm, result, Value::UNDEFINED)?;
+    }
+    Ok(Value::UNDEFINED)
+}
+
+/// ContinueDynamicImport's fulfilledClosure: the import's promise gets the namespace (the
+/// deferred namespace for `import.defer()`).
 fn resolve_import(vm: &mut Vm, _: Value, _: &[Value]) -> JsResult<Value> {
     let data = vm.native_data();
     let (promise, m) = (data[0], module_in(&data, 1));
-    match vm.module_namespace(m) {
+    match vm.module_namespace_in_phase(m, deferred_in(&data, 2)) {
         Ok(ns) => promise::resolve_promise(vm, promise, ns.value())?,
         Err(JsError::Throw(e)) => promise::reject_promise(vm, promise, e),
         Err(e) => return Err(e),
@@ -1532,7 +1790,7 @@ pub fn dynamic_import(
         if let (Some(data), Some(hook)) = (script.host_defined.get(), vm.dynamic_import_hook) {
             return hook(vm, data, specifier, attributes.value());
         }
-        vm.import_with(&text, &script.name, &list)
+        vm.import_in_phase(&text, &script.name, &list, phase == import_phase::DEFER)
     });
     match result {
         // The import's promise (the loader's or a hook's) as it is; a hook's namespace, wrapped.

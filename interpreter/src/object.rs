@@ -520,6 +520,16 @@ pub enum NamespaceTarget {
     Namespace(ObjRef),
 }
 
+/// A module namespace exotic object's slots.
+#[derive(Default)]
+pub struct NamespaceData {
+    /// \[\[Exports\]\], each with where its value lives, sorted by name.
+    pub exports: Vec<(Atom, NamespaceTarget)>,
+    /// \[\[Deferred\]\] (the import defer proposal): for a deferred namespace, the index of
+    /// its module, which evaluates when a string-keyed property other than `then` is looked at.
+    pub deferred: Option<u32>,
+}
+
 pub enum PrivateElement {
     Field(Value),
     Method(Value),
@@ -624,8 +634,9 @@ pub enum ObjectKind {
         iterator: Value,
         next: Value,
     },
-    /// A module namespace exotic object: its exports, sorted by name.
-    Namespace(Box<Vec<(Atom, NamespaceTarget)>>),
+    /// A module namespace exotic object: its exports, sorted by name (and for a deferred
+    /// namespace, its module).
+    Namespace(Box<NamespaceData>),
     /// An import's link to the exporting module's binding (lives in the importer's environment).
     ImportBinding {
         env: EnvRef,
@@ -938,7 +949,7 @@ impl crate::heap::HeapSize for Object {
                 size_of::<crate::slots::DisposableStackData>() + vec_bytes(&d.resources)
             }
             ObjectKind::IteratorHelper(h) => size_of::<crate::slots::Helper>() + h.payload_bytes(),
-            ObjectKind::Namespace(entries) => vec_bytes(entries),
+            ObjectKind::Namespace(data) => size_of::<NamespaceData>() + vec_bytes(&data.exports),
         };
         // A boxed kind is one more block.
         let kind = buffer_bytes(kind);
@@ -1066,8 +1077,8 @@ impl Trace for Object {
             }
             ObjectKind::Map(m) | ObjectKind::Set(m) => m.trace(out),
             ObjectKind::MapIterator { map, .. } => out.push(Traced::Value(*map)),
-            ObjectKind::Namespace(entries) => {
-                for (name, t) in entries.iter() {
+            ObjectKind::Namespace(data) => {
+                for (name, t) in data.exports.iter() {
                     out.push(Traced::Atom(*name));
                     match t {
                         NamespaceTarget::Binding(e, _) => out.push(Traced::Env(*e)),

@@ -75,6 +75,13 @@ impl Vm {
                 self.type_error("Cannot initialize private members twice on the same object")
             );
         }
+        // PrivateFieldAdd and PrivateMethodOrAccessorAdd step 1 (the nonextensible-applies-to-
+        // private proposal): a non-extensible object gets no private element.
+        if !self.obj(obj).extensible {
+            return Err(
+                self.type_error("Cannot define a private member on a non-extensible object")
+            );
+        }
         let element = match self.agent.heap.symbols.get(sym.0).private.as_deref() {
             Some(p) if p.method.is_some() => PrivateElement::Method(p.method.unwrap_or_default()),
             Some(p) if p.getter.is_some() || p.setter.is_some() => PrivateElement::Accessor {

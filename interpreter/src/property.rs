@@ -432,11 +432,20 @@ impl Vm {
     }
 
     /// For a module namespace and a string key: `Some(export)` (`None` inside when the name is
-    /// not exported). `None` for other objects and symbol keys.
+    /// not exported). `None` for other objects and for the keys a namespace leaves to the
+    /// ordinary internal methods: symbols, and `then` on a deferred namespace (the import defer
+    /// proposal's IsSymbolLikeNamespaceKey, so that a deferred namespace is no thenable and
+    /// `import.defer()` resolving with it does not evaluate its module).
+    ///
+    /// It never evaluates a deferred namespace's module: [`Vm::namespace_export`] does.
     fn namespace_lookup(&self, o: ObjRef, key: PropertyKey) -> Option<Option<NamespaceTarget>> {
-        let ObjectKind::Namespace(entries) = &self.obj(o).kind else {
+        let ObjectKind::Namespace(data) = &self.obj(o).kind else {
             return None;
         };
+        if data.deferred.is_some() && key == PropertyKey::String(self.agent.names.then) {
+            return None;
+        }
+        let entries = &data.exports;
         let atom = match key {
             PropertyKey::String(a) => a,
             PropertyKey::Index(i) => {
@@ -451,6 +460,32 @@ impl Vm {
             PropertyKey::Symbol(_) => return None,
         };
         Some(entries.iter().find(|(a, _)| *a == atom).map(|(_, t)| *t))
+    }
+
+    /// [`Vm::namespace_lookup`] for the internal methods that read a namespace's exports
+    /// (\[\[GetOwnProperty\]\], \[\[HasProperty\]\], \[\[Delete\]\]): for a deferred
+    /// namespace, GetModuleExportsList evaluates its module first (or throws).
+    fn namespace_export(
+        &mut self,
+        o: ObjRef,
+        key: PropertyKey,
+    ) -> JsResult<Option<Option<NamespaceTarget>>> {
+        let found = self.namespace_lookup(o, key);
+        if found.is_some() {
+            self.ensure_namespace_evaluated(o)?;
+        }
+        Ok(found)
+    }
+
+    /// GetModuleExportsList's evaluation: a deferred namespace's module evaluates (synchronously)
+    /// unless it has; nothing for other objects.
+    fn ensure_namespace_evaluated(&mut self, o: ObjRef) -> JsResult<()> {
+        if let ObjectKind::Namespace(data) = &self.obj(o).kind
+            && let Some(m) = data.deferred
+        {
+            return self.ensure_deferred_namespace_evaluation(m as usize);
+        }
+        Ok(())
     }
 
     /// The value of a namespace export (ReferenceError while its binding is uninitialised).
@@ -491,7 +526,7 @@ impl Vm {
                 return Ok(Some(p));
             }
         }
-        if let Some(found) = self.namespace_lookup(o, key) {
+        if let Some(found) = self.namespace_export(o, key)? {
             // 10.4.6.5: exports are writable, enumerable, non-configurable data properties.
             return match found {
                 Some(t) => {
@@ -827,7 +862,7 @@ impl Vm {
     /// \[\[HasProperty\]\]
     pub fn has_property(&mut self, o: ObjRef, key: PropertyKey) -> JsResult<bool> {
         let mut cur = o;
-        if let Some(found) = self.namespace_lookup(o, key) {
+        if let Some(found) = self.namespace_export(o, key)? {
             return Ok(found.is_some());
         }
         loop {
@@ -1122,7 +1157,7 @@ impl Vm {
         if self.proxy_parts(o).is_some() {
             return crate::proxy_object::delete(self, o, key);
         }
-        if let Some(found) = self.namespace_lookup(o, key) {
+        if let Some(found) = self.namespace_export(o, key)? {
             return Ok(found.is_none());
         }
         if let Some(deletable) = crate::typed_array_object::exotic_delete(self, o, key) {
@@ -1157,10 +1192,12 @@ impl Vm {
         if self.proxy_parts(o).is_some() {
             return crate::proxy_object::own_keys(self, o);
         }
+        // A deferred namespace's GetModuleExportsList evaluates its module.
+        self.ensure_namespace_evaluated(o)?;
         let mut keys = Vec::new();
         let object = self.obj(o);
-        if let ObjectKind::Namespace(entries) = &object.kind {
-            keys.extend(entries.iter().map(|(a, _)| PropertyKey::String(*a)));
+        if let ObjectKind::Namespace(data) = &object.kind {
+            keys.extend(data.exports.iter().map(|(a, _)| PropertyKey::String(*a)));
         }
         if let ObjectKind::String(s) = object.kind {
             let len = self.string_len(s);

@@ -43,11 +43,14 @@ impl<'a> Compiler<'a> {
             .into_iter()
             .map(|(name, index)| (slot(self, name), index))
             .collect();
-        // ModuleRequestsEqual: the same specifier and the same attributes, in any order.
+        // ModuleRequestsEqual: the same specifier, the same attributes in any order, and the same
+        // phase (an `import defer` is a request of its own; the source phase shares the
+        // evaluation phase's request).
         let request = |c: &mut Compiler<'a>,
                        info: &mut ModuleInfo,
                        s: &StringLiteral<'a>,
-                       attributes: &'a [ImportAttribute<'a>]| {
+                       attributes: &'a [ImportAttribute<'a>],
+                       phase: u8| {
             let id = c.string(s.value);
             let attributes: Vec<(u32, u32)> = attributes
                 .iter()
@@ -58,13 +61,14 @@ impl<'a> Compiler<'a> {
             let same = |i: usize| {
                 let mut other = info.request_attributes[i].clone();
                 other.sort_unstable();
-                info.requests[i] == id && other == sorted
+                info.requests[i] == id && other == sorted && info.request_phases[i] == phase
             };
             match (0..info.requests.len()).find(|&i| same(i)) {
                 Some(i) => i as u32,
                 None => {
                     info.requests.push(id);
                     info.request_attributes.push(attributes);
+                    info.request_phases.push(phase);
                     (info.requests.len() - 1) as u32
                 }
             }
@@ -74,12 +78,17 @@ impl<'a> Compiler<'a> {
         for statement in program.body {
             match statement {
                 Statement::Import(d) => {
-                    let req = request(self, &mut info, d.source, d.attributes);
                     let phase = match d.phase {
                         ImportPhase::Evaluation => import_phase::EVALUATION,
                         ImportPhase::Source => import_phase::SOURCE,
                         ImportPhase::Defer => import_phase::DEFER,
                     };
+                    let request_phase = if phase == import_phase::DEFER {
+                        import_phase::DEFER
+                    } else {
+                        import_phase::EVALUATION
+                    };
+                    let req = request(self, &mut info, d.source, d.attributes, request_phase);
                     for spec in d.specifiers {
                         let (local, name) = match spec {
                             ImportSpecifier::Default(id) if phase == import_phase::SOURCE => {
@@ -101,11 +110,23 @@ impl<'a> Compiler<'a> {
                     }
                 }
                 Statement::ExportNamed(e) if e.source.is_some() => {
-                    let req = request(self, &mut info, e.source.expect("a source"), e.attributes);
+                    let req = request(
+                        self,
+                        &mut info,
+                        e.source.expect("a source"),
+                        e.attributes,
+                        import_phase::EVALUATION,
+                    );
                     let _ = req;
                 }
                 Statement::ExportAll(e) => {
-                    request(self, &mut info, e.source, e.attributes);
+                    request(
+                        self,
+                        &mut info,
+                        e.source,
+                        e.attributes,
+                        import_phase::EVALUATION,
+                    );
                 }
                 _ => {}
             }
@@ -133,7 +154,13 @@ impl<'a> Compiler<'a> {
                     }
                     match e.source {
                         Some(source) => {
-                            let req = request(self, &mut info, source, e.attributes);
+                            let req = request(
+                                self,
+                                &mut info,
+                                source,
+                                e.attributes,
+                                import_phase::EVALUATION,
+                            );
                             for spec in e.specifiers {
                                 let export_name = self.export_name(&spec.exported);
                                 let import_name = self.export_name(&spec.local);
@@ -179,7 +206,13 @@ impl<'a> Compiler<'a> {
                     info.local_exports.push((export, s));
                 }
                 Statement::ExportAll(e) => {
-                    let req = request(self, &mut info, e.source, e.attributes);
+                    let req = request(
+                        self,
+                        &mut info,
+                        e.source,
+                        e.attributes,
+                        import_phase::EVALUATION,
+                    );
                     match &e.exported {
                         Some(name) => {
                             let export_name = self.export_name(name);
