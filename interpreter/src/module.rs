@@ -215,9 +215,11 @@ impl ModuleRecord {
             status: Status::New,
             error: None,
             namespace: None,
+            deferred_namespace: None,
             synthetic: None,
             requests: Vec::new(),
             request_attributes: Vec::new(),
+            request_phases: Vec::new(),
             imports: Vec::new(),
             local_exports: Vec::new(),
             indirect_exports: Vec::new(),
@@ -1068,6 +1070,7 @@ impl Vm {
         let data = NamespaceData {
             exports: Vec::new(),
             deferred: deferred.then_some(m as u32),
+            module_realm: self.modules.records[m].realm,
         };
         let ns = self.alloc(Object::new(None, ObjectKind::Namespace(Box::new(data))));
         if deferred {

@@ -528,6 +528,9 @@ pub struct NamespaceData {
     /// \[\[Deferred\]\] (the import defer proposal): for a deferred namespace, the index of
     /// its module, which evaluates when a string-keyed property other than `then` is looked at.
     pub deferred: Option<u32>,
+    /// The realm of the module: a deferred namespace keeps it alive, as the module's record
+    /// lives with its realm (`ModuleMap`).
+    pub module_realm: u32,
 }
 
 pub enum PrivateElement {
@@ -1084,6 +1087,9 @@ impl Trace for Object {
                         NamespaceTarget::Binding(e, _) => out.push(Traced::Env(*e)),
                         NamespaceTarget::Namespace(o) => out.push(Traced::Value(o.value())),
                     }
+                }
+                if data.deferred.is_some() {
+                    out.push(Traced::Realm(data.module_realm));
                 }
             }
             ObjectKind::ImportBinding { env, .. } => out.push(Traced::Env(*env)),
