@@ -568,7 +568,9 @@ impl<'a> Compiler<'a> {
                             key,
                             value: r.value,
                             setter,
-                            kind: Count(dk::ACCESSOR | static_bit | dk::FIELD_INDEX * index as u32),
+                            kind: Count(
+                                dk::ACCESSOR | static_bit | (dk::FIELD_INDEX * index as u32),
+                            ),
                         });
                     }
                     _ => {}
@@ -607,7 +609,7 @@ impl<'a> Compiler<'a> {
                     key,
                     value: undefined,
                     setter: undefined,
-                    kind: Count(dk::FIELD | static_bit | dk::FIELD_INDEX * index as u32),
+                    kind: Count(dk::FIELD | static_bit | (dk::FIELD_INDEX * index as u32)),
                 });
             }
         }
