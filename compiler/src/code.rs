@@ -220,6 +220,41 @@ pub mod import_phase {
     pub const DEFER: u8 = 2;
 }
 
+/// The operands of the decorator instructions (`DecorateElement`, `RunInitializers`,
+/// `InitializeField`): element kinds and the numbering of a decoration state's lists.
+pub mod decorators {
+    /// `DecorateElement`'s `kind & 7`.
+    pub const FIELD: u32 = 0;
+    pub const ACCESSOR: u32 = 1;
+    pub const METHOD: u32 = 2;
+    pub const GETTER: u32 = 3;
+    pub const SETTER: u32 = 4;
+    /// `DecorateElement`'s `kind` bit of a static element.
+    pub const STATIC: u32 = 8;
+    /// `DecorateElement`'s `kind` is `FIELD_INDEX` × the field index of a field or accessor
+    /// (its place among the class's decorated fields and accessors) plus the rest.
+    pub const FIELD_INDEX: u32 = 16;
+    /// The extra initializers that decorators of instance methods, getters and setters add:
+    /// run on each new instance before its fields.
+    pub const INSTANCE_EXTRA: u32 = 0;
+    /// The same for static ones: run on the class before its static fields.
+    pub const STATIC_EXTRA: u32 = 1;
+    /// The class decorators' extra initializers: run once the class is defined.
+    pub const CLASS_EXTRA: u32 = 2;
+
+    /// The list of the initializers that the decorators of field or accessor `index` return,
+    /// which its value passes through.
+    pub fn field_initializers(index: u64) -> u64 {
+        3 + 2 * index
+    }
+
+    /// The list of the extra initializers that the decorators of field or accessor `index`
+    /// add, run just after it is defined.
+    pub fn field_extra(index: u64) -> u64 {
+        4 + 2 * index
+    }
+}
+
 #[derive(Archive, Serialize, Deserialize, Clone, Debug, PartialEq)]
 #[rkyv(derive(Debug))]
 pub struct IndirectExport {

@@ -950,6 +950,19 @@ instructions! {
     /// `error` (an awaited disposal rejected) joins the completion `kind`/`value`: a SuppressedError when that was a throw already
     JoinDisposeError { kind: Reg, value: Reg, error: Reg }
 
+    // ----- decorators (the decorators proposal: a decorated class's decoration state `state`
+    // holds its metadata object and its lists of initializers, `code::decorators`)
+    /// `dst = ` a new decoration state; its metadata object inherits from `heritage[Symbol.metadata]` when `heritage` (the `extends` value, undefined without one) is an object and that is one
+    NewDecorations { dst: Reg, heritage: Reg }
+    /// apply the decorators of the array `decorators` (decorator, `this` pairs in source order) to a class element named `key` and define the result on `home` (or its private name); `kind`: `code::decorators` element kind, +8 static, +16 × the element's field index
+    DecorateElement { decorators: Reg, state: Reg, home: Reg, key: Reg, value: Reg, setter: Reg, kind: Count }
+    /// apply the class decorators `decorators` (an array as for DecorateElement, or undefined) to `class`, replaced by the result, with the class name `name`; then define its `Symbol.metadata`
+    DecorateClass { class: Reg, decorators: Reg, state: Reg, name: Reg }
+    /// call each function of the initializer list `list` of `state` with `this`
+    RunInitializers { state: Reg, this: Reg, list: Count }
+    /// `value = ` `value` passed through each function of the initializer list `list` of `state`, called with `this`
+    InitializeField { value: Reg, state: Reg, this: Reg, list: Count }
+
     // ----- generators and async functions
     /// suspend the generator, handing `value` out; on resume `dst = ` the sent value and `mode = ` 0 next, 1 throw, 2 return
     Yield { dst: Reg, mode: Reg, value: Reg }

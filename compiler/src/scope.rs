@@ -163,6 +163,16 @@ pub const TAG_LOOP_BODY: usize = 1;
 pub const TAG_ACCESSOR_GET: usize = 1;
 pub const TAG_ACCESSOR_SET: usize = 2;
 
+/// Whether the class or any of its elements has decorators.
+pub fn is_decorated(c: &Class<'_>) -> bool {
+    !c.decorators.is_empty()
+        || c.body.iter().any(|e| match e {
+            ClassElement::Method(m) => !m.decorators.is_empty(),
+            ClassElement::Field(f) => !f.decorators.is_empty(),
+            ClassElement::StaticBlock(_) => false,
+        })
+}
+
 /// The private name under which the auto-accessor at `index` in its class body keeps its value.
 /// It starts with a digit, so no `#name` in the source can refer to it.
 pub fn accessor_storage(index: usize) -> String {
@@ -1125,6 +1135,10 @@ impl<'a> Analyzer<'a> {
 
     fn class(&mut self, c: &Class<'a>) {
         let outer = self.current;
+        // Class decorators are evaluated before the class scope exists.
+        for d in c.decorators {
+            self.expression(&d.expression);
+        }
         let id = self.push(ScopeKind::Class, node(c, 0), true);
         if let Some(name) = &c.id {
             self.declare(id, name.name, BindingKind::Const);
@@ -1152,11 +1166,18 @@ impl<'a> Analyzer<'a> {
             .iter()
             .filter(|e| matches!(e, ClassElement::Field(f) if matches!(f.key, PropertyKey::Computed(_))))
             .count();
-        if computed_fields > 0 {
-            // The computed field keys, evaluated once with the class and read by the initialisers.
-            self.declare(id, "%keys", BindingKind::Var);
+        // The computed field keys, evaluated once with the class and read by the initialisers;
+        // a decorated class's decoration state (`code::decorators`), read by them too.
+        for (name, wanted) in [
+            ("%keys", computed_fields > 0),
+            ("%decorators", is_decorated(c)),
+        ] {
+            if !wanted {
+                continue;
+            }
+            self.declare(id, name, BindingKind::Var);
             for b in &mut self.scope(id).bindings {
-                if b.name == "%keys" {
+                if b.name == name {
                     b.captured = true;
                 }
             }
@@ -1164,20 +1185,19 @@ impl<'a> Analyzer<'a> {
         if let Some(h) = &c.super_class {
             self.expression(h);
         }
-        // Computed keys are evaluated in the class scope, in order.
+        // Each element's decorators, then its computed key, are evaluated in the class scope,
+        // in order.
         for element in c.body {
-            match element {
-                ClassElement::Method(m) => {
-                    if let PropertyKey::Computed(e) = &m.key {
-                        self.expression(e);
-                    }
-                }
-                ClassElement::Field(f) => {
-                    if let PropertyKey::Computed(e) = &f.key {
-                        self.expression(e);
-                    }
-                }
-                ClassElement::StaticBlock(_) => {}
+            let (decorators, key) = match element {
+                ClassElement::Method(m) => (m.decorators, &m.key),
+                ClassElement::Field(f) => (f.decorators, &f.key),
+                ClassElement::StaticBlock(_) => continue,
+            };
+            for d in decorators {
+                self.expression(&d.expression);
+            }
+            if let PropertyKey::Computed(e) = key {
+                self.expression(e);
             }
         }
         for element in c.body {
@@ -1207,8 +1227,31 @@ impl<'a> Analyzer<'a> {
         for (tag, want_static) in [(TAG_INSTANCE_FIELDS, false), (TAG_STATIC_FIELDS, true)] {
             let init = self.push(ScopeKind::Function { arrow: false }, node(c, tag), true);
             let _ = init;
-            // The initialiser defines fields on its `this`.
+            // The initialiser defines fields on its `this`, private ones (and the instance
+            // initialiser the private methods) by their private names.
             self.implicit("this");
+            for (i, element) in c.body.iter().enumerate() {
+                let (is_static, key) = match element {
+                    ClassElement::Method(m) if !m.is_static => (false, &m.key),
+                    ClassElement::Field(f) => (f.is_static, &f.key),
+                    _ => continue,
+                };
+                if is_static != want_static {
+                    continue;
+                }
+                if let ClassElement::Field(f) = element
+                    && f.is_accessor
+                {
+                    let storage = accessor_storage(i);
+                    if let Some(b) = self.tree.get(id).find_private(&storage) {
+                        let name = self.tree.get(id).bindings[b].name;
+                        self.private_reference(name);
+                    }
+                }
+                if let PropertyKey::Private(p) = key {
+                    self.private_reference(p.name);
+                }
+            }
             for element in c.body {
                 match element {
                     ClassElement::Field(f) if f.is_static == want_static => {

@@ -55,6 +55,8 @@ pub struct WellKnownSymbols {
     pub iterator: SymRef,
     pub match_: SymRef,
     pub match_all: SymRef,
+    /// `Symbol.metadata` (the decorator metadata proposal).
+    pub metadata: SymRef,
     pub replace: SymRef,
     pub search: SymRef,
     pub species: SymRef,

@@ -1655,6 +1655,50 @@ impl Vm {
                         let it = r!(iterator);
                         tri!(crate::abstract_ops::iterators::iterator_close(self, it));
                     }
+                    I::NewDecorations { dst, heritage } => {
+                        self.stack.frames[fi].pc = pc;
+                        let h = r!(heritage);
+                        r!(dst) = tri!(self.new_decorations(h));
+                    }
+                    I::DecorateElement {
+                        decorators,
+                        state,
+                        home,
+                        key,
+                        value,
+                        setter,
+                        kind,
+                    } => {
+                        self.stack.frames[fi].pc = pc;
+                        let (d, s, h, k) = (r!(decorators), r!(state), r!(home), r!(key));
+                        let (v, set) = (r!(value), r!(setter));
+                        tri!(self.decorate_element(d, s, h, k, v, set, kind.0));
+                    }
+                    I::DecorateClass {
+                        class,
+                        decorators,
+                        state,
+                        name,
+                    } => {
+                        self.stack.frames[fi].pc = pc;
+                        let (c, d, s, n) = (r!(class), r!(decorators), r!(state), r!(name));
+                        r!(class) = tri!(self.decorate_class(c, d, s, n));
+                    }
+                    I::RunInitializers { state, this, list } => {
+                        self.stack.frames[fi].pc = pc;
+                        let (s, t) = (r!(state), r!(this));
+                        tri!(self.run_initializers(s, t, list.0));
+                    }
+                    I::InitializeField {
+                        value,
+                        state,
+                        this,
+                        list,
+                    } => {
+                        self.stack.frames[fi].pc = pc;
+                        let (v, s, t) = (r!(value), r!(state), r!(this));
+                        r!(value) = tri!(self.initialize_field(v, s, t, list.0));
+                    }
                     I::NewDisposeCapability { dst } => {
                         r!(dst) =
                             crate::abstract_ops::disposable_objects::new_dispose_capability(self)

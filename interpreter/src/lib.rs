@@ -8,7 +8,7 @@
 //!   functions; `ops`: conversions and operators.
 //! - Beside the loop, what its instructions call: `names` (environments, names looked up at run
 //!   time) and `globals`; `inline_cache`; `script_constants` and `templates`; `arguments`,
-//!   `super_keyword`, `private_names`, `for_in`, `yield_await`, `direct_eval`, `array_literals`;
+//!   `super_keyword`, `private_names`, `decorators`, `for_in`, `yield_await`, `direct_eval`, `array_literals`;
 //!   `object_operations` (PutValue, GetMethod, CopyDataProperties); `invalid_bytecode`.
 //! - [`abstract_ops`]: the spec's shared abstract operations (ECMA-262 section 7, and 6.2.6),
 //!   one file per subsection, which the built-ins and the loop import instead of each other's
@@ -27,6 +27,7 @@ pub mod builtins;
 pub(crate) mod call;
 pub(crate) mod collections;
 pub(crate) mod context;
+mod decorators;
 mod direct_eval;
 pub mod eval;
 mod for_in;

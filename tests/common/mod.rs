@@ -1,4 +1,4 @@
-//! What the test binaries comparing Kiln with Node share.
+//! What the test binaries comparing Kiln's output with `.out` files share.
 
 use std::path::Path;
 use std::process::Command;
@@ -6,7 +6,16 @@ use std::process::Command;
 /// Runs every `.js`/`.mjs` file of `tests/{folder}` under `kiln run` and checks that each exits
 /// successfully with exactly the stdout of the `.out` file beside it (node's), and that the
 /// folder holds at least `at_least` scripts.
+// Each test binary includes this module; `tests/decorators.rs` compares with no node output.
+#[allow(dead_code)]
 pub fn scripts_print_what_node_prints(folder: &str, at_least: usize) {
+    scripts_print_their_out_files(folder, at_least, &[]);
+}
+
+/// Runs every `.js`/`.mjs` file of `tests/{folder}` under `kiln run` with `flags` and checks
+/// that each exits successfully with exactly the stdout of the `.out` file beside it, and that
+/// the folder holds at least `at_least` scripts.
+pub fn scripts_print_their_out_files(folder: &str, at_least: usize, flags: &[&str]) {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("tests")
         .join(folder);
@@ -27,13 +36,14 @@ pub fn scripts_print_what_node_prints(folder: &str, at_least: usize) {
             .unwrap_or_else(|e| panic!("{}: no expected output: {e}", script.display()));
         let out = Command::new(env!("CARGO_BIN_EXE_kiln"))
             .arg("run")
+            .args(flags)
             .arg(script)
             .output()
             .expect("kiln runs");
         let actual = String::from_utf8_lossy(&out.stdout);
         if actual != expected || !out.status.success() {
             failures.push(format!(
-                "{} (exit {:?}):\n--- kiln\n{actual}--- node\n{expected}--- stderr\n{}",
+                "{} (exit {:?}):\n--- kiln\n{actual}--- expected\n{expected}--- stderr\n{}",
                 script.display(),
                 out.status.code(),
                 String::from_utf8_lossy(&out.stderr)
@@ -42,7 +52,7 @@ pub fn scripts_print_what_node_prints(folder: &str, at_least: usize) {
     }
     assert!(
         failures.is_empty(),
-        "{} of {} scripts differ from node:\n{}",
+        "{} of {} scripts differ from their .out files:\n{}",
         failures.len(),
         scripts.len(),
         failures.join("\n")

@@ -220,6 +220,29 @@ impl<'a> Compiler<'a> {
         }
     }
 
+    /// An expression that names an anonymous function after the property key in `key` (a
+    /// computed key): a class gets the name as it is created, a function once it is.
+    pub fn expression_named_by_key(
+        &mut self,
+        e: &'a Expression<'a>,
+        dst: Reg,
+        key: Reg,
+    ) -> CompileResult<()> {
+        if !is_anonymous_function(e) {
+            return self.expression(e, dst);
+        }
+        if let Expression::Class(c) = unparenthesize(e) {
+            return self.class_named_by_key(c, dst, key);
+        }
+        self.expression(e, dst)?;
+        self.emit(I::SetFunctionName {
+            function: dst,
+            key,
+            prefix: Count(0),
+        });
+        Ok(())
+    }
+
     /// Loads a number literal.
     pub fn number(&mut self, value: f64, dst: Reg) {
         let i = value as i32;
@@ -658,15 +681,7 @@ impl<'a> Compiler<'a> {
                         self.property_key(&p.key, key)?;
                         match static_name {
                             Some(n) => self.named_expression(&p.value, value, n)?,
-                            None if is_anonymous_function(&p.value) => {
-                                self.expression(&p.value, value)?;
-                                self.emit(I::SetFunctionName {
-                                    function: value,
-                                    key,
-                                    prefix: Count(0),
-                                });
-                            }
-                            None => self.expression(&p.value, value)?,
+                            None => self.expression_named_by_key(&p.value, value, key)?,
                         }
                         self.emit(I::DefineKeyed { object, key, value });
                         continue;
@@ -1242,7 +1257,7 @@ impl<'a> Compiler<'a> {
     /// call, the function's `undefined` register. Returns the register that holds it. With
     /// `stable_locals` (nothing evaluated after the callee, the arguments, can assign a local),
     /// a method's object that is a local (or `this`) is read in place: `o.m(x)` copies no `o`.
-    fn callee_and_this(
+    pub(super) fn callee_and_this(
         &mut self,
         callee: &'a Expression<'a>,
         dst: Reg,

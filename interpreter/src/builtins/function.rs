@@ -30,6 +30,10 @@ pub fn init(vm: &mut Vm) {
     let has_instance = vm.agent.symbols.has_instance;
     let f = vm.native_function("[Symbol.hasInstance]", 1, has_instance_fn, None);
     vm.define_data(fp, PropertyKey::Symbol(has_instance), f.value(), 0);
+    // Function.prototype [ @@metadata ] (the decorator metadata proposal): null, so a class's
+    // metadata inherits from nothing unless its parent class was decorated.
+    let metadata = vm.agent.symbols.metadata;
+    vm.define_data(fp, PropertyKey::Symbol(metadata), Value::NULL, 0);
     // %ThrowTypeError% (10.2.4.1): frozen, nameless, used for poisoned accessors.
     let thrower = vm.native_function("", 0, throw_type_error, None);
     let name_key = PropertyKey::String(vm.agent.names.name);

@@ -24,6 +24,7 @@ pub fn init(vm: &mut Vm) {
         ("iterator", w.iterator),
         ("match", w.match_),
         ("matchAll", w.match_all),
+        ("metadata", w.metadata),
         ("replace", w.replace),
         ("search", w.search),
         ("species", w.species),
