@@ -51,6 +51,15 @@ print(args(1, 2, 3), typeof eval, eval("1 + 1"), new Function("a", "return a * 2
 label: { print(`x${1}y${2}z`); break label; }
 print(String.raw`a\n${1}`, 2n ** 64n, (function () { return this; }).call(7) instanceof Number);
 "#,
+    // Tail calls, names resolved before the right-hand side, decorators.
+    r#"
+function count(n, acc) { "use strict"; return n === 0 ? acc : count(n - 1, acc + 1); }
+var s = { x: 1 };
+with (s) { x += (delete s.x, 2); }
+function tag(value, context) { return context.kind === "method" ? function () { return value.call(this) * 2; } : value; }
+class C { @tag m() { return 21; } }
+print(count(50, 0), s.x, new C().m());
+"#,
 ];
 
 #[derive(Debug, PartialEq)]

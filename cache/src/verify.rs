@@ -318,6 +318,7 @@ impl<'a> Script<'a> {
             if matches!(
                 opcode,
                 Opcode::Call
+                    | Opcode::TailCall
                     | Opcode::CallEval
                     | Opcode::New
                     | Opcode::SuperCall
