@@ -315,16 +315,7 @@ impl<'a> Script<'a> {
                 }
             }
             // Argument windows: `first..first + count`, the last two operands of these.
-            if matches!(
-                opcode,
-                Opcode::Call
-                    | Opcode::TailCall
-                    | Opcode::CallEval
-                    | Opcode::New
-                    | Opcode::SuperCall
-                    | Opcode::CopyDataProperties
-            ) && kinds.len() >= 2
-            {
+            if opcode.has_argument_window() && kinds.len() >= 2 {
                 let (first, count) = (values[kinds.len() - 2], values[kinds.len() - 1]);
                 if u64::from(first) + u64::from(count) > u64::from(registers) {
                     return Err(explain(&format!(

@@ -982,6 +982,22 @@ instructions! {
     ImportCall { dst: Reg, specifier: Reg, options: Reg, phase: Count }
 }
 
+impl Opcode {
+    /// Whether the last two operands are an argument window: the registers `first..first +
+    /// count`, which the verifier checks fit the frame and the interpreter then reads unchecked.
+    pub fn has_argument_window(self) -> bool {
+        matches!(
+            self,
+            Opcode::Call
+                | Opcode::TailCall
+                | Opcode::CallEval
+                | Opcode::New
+                | Opcode::SuperCall
+                | Opcode::CopyDataProperties
+        )
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
