@@ -180,7 +180,7 @@ impl ModuleMap {
             if self.by_name.get(&record.name) == Some(&m) {
                 self.by_name.remove(&record.name);
             }
-            *record = ModuleRecord::freed();
+            *record = ModuleRecord::empty();
             self.free.push(m);
         }
     }
@@ -204,8 +204,8 @@ impl ModuleMap {
 }
 
 impl ModuleRecord {
-    /// What a freed slot holds until a module reuses it.
-    fn freed() -> ModuleRecord {
+    /// A record with nothing in it: what a freed slot holds, and the rest of a new module's.
+    fn empty() -> ModuleRecord {
         ModuleRecord {
             name: String::new(),
             script: None,
@@ -392,13 +392,6 @@ impl Vm {
             name: name.to_string(),
             realm: script.realm,
             script: Some(script),
-            env: None,
-            requested: Vec::new(),
-            status: Status::New,
-            error: None,
-            namespace: None,
-            deferred_namespace: None,
-            synthetic: None,
             requests,
             request_attributes,
             request_phases,
@@ -407,13 +400,7 @@ impl Vm {
             indirect_exports,
             star_exports,
             functions,
-            dfs_index: 0,
-            dfs_ancestor_index: 0,
-            cycle_root: None,
-            async_evaluation_order: None,
-            pending_async_dependencies: 0,
-            async_parent_modules: Vec::new(),
-            top_level_capability: None,
+            ..ModuleRecord::empty()
         });
         self.modules.by_name.insert(name.to_string(), index);
         index

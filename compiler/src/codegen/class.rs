@@ -311,6 +311,26 @@ impl<'a> Compiler<'a> {
         Ok(())
     }
 
+    /// `value = ` a closure of the class's static or instance field initialiser, homed on `home`.
+    fn field_initializer_closure(
+        &mut self,
+        c: &'a Class<'a>,
+        is_static: bool,
+        home: Reg,
+        value: Reg,
+    ) -> CompileResult<()> {
+        let index = self.field_initializer(c, is_static)?;
+        self.emit(I::NewClosure {
+            dst: value,
+            function: FuncIdx(index),
+        });
+        self.emit(I::SetHomeObject {
+            function: value,
+            home,
+        });
+        Ok(())
+    }
+
     /// Gives the class constructor `f` its instance initialiser (homed on `proto`).
     fn instance_initializer(
         &mut self,
@@ -319,15 +339,7 @@ impl<'a> Compiler<'a> {
         proto: Reg,
         value: Reg,
     ) -> CompileResult<()> {
-        let index = self.field_initializer(c, false)?;
-        self.emit(I::NewClosure {
-            dst: value,
-            function: FuncIdx(index),
-        });
-        self.emit(I::SetHomeObject {
-            function: value,
-            home: proto,
-        });
+        self.field_initializer_closure(c, false, proto, value)?;
         self.emit(I::SetClassFields {
             constructor: f,
             initializer: value,
@@ -363,15 +375,7 @@ impl<'a> Compiler<'a> {
         if !has_static {
             return Ok(());
         }
-        let index = self.field_initializer(c, true)?;
-        self.emit(I::NewClosure {
-            dst: value,
-            function: FuncIdx(index),
-        });
-        self.emit(I::SetHomeObject {
-            function: value,
-            home: f,
-        });
+        self.field_initializer_closure(c, true, f, value)?;
         self.emit(I::Call {
             dst: value,
             callee: value,

@@ -311,20 +311,7 @@ impl<'a> Compiler<'a> {
             Expression::Binary(b) => self.binary(b, dst)?,
             Expression::Logical(l) => {
                 self.expression(&l.left, dst)?;
-                let skip = match l.operator {
-                    LogicalOperator::And => self.f.emit_jump(|o| I::JumpIfFalse {
-                        cond: dst,
-                        offset: o,
-                    }),
-                    LogicalOperator::Or => self.f.emit_jump(|o| I::JumpIfTrue {
-                        cond: dst,
-                        offset: o,
-                    }),
-                    LogicalOperator::Coalesce => self.f.emit_jump(|o| I::JumpIfNotNullish {
-                        cond: dst,
-                        offset: o,
-                    }),
-                };
+                let skip = self.logical_skip(l.operator, dst);
                 self.expression(&l.right, dst)?;
                 self.f.patch_here(skip);
             }
@@ -1344,6 +1331,24 @@ impl<'a> Compiler<'a> {
             }
         }
         Ok(())
+    }
+
+    /// The jump past a logical expression's right side when its left side (in `dst`) decides.
+    pub fn logical_skip(&mut self, operator: LogicalOperator, dst: Reg) -> Patch {
+        match operator {
+            LogicalOperator::And => self.f.emit_jump(|o| I::JumpIfFalse {
+                cond: dst,
+                offset: o,
+            }),
+            LogicalOperator::Or => self.f.emit_jump(|o| I::JumpIfTrue {
+                cond: dst,
+                offset: o,
+            }),
+            LogicalOperator::Coalesce => self.f.emit_jump(|o| I::JumpIfNotNullish {
+                cond: dst,
+                offset: o,
+            }),
+        }
     }
 
     pub fn call(&mut self, c: &'a CallExpression<'a>, dst: Reg) -> CompileResult<()> {

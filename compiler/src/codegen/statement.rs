@@ -845,20 +845,7 @@ impl<'a> Compiler<'a> {
             }
             Expression::Logical(l) => {
                 self.expression(&l.left, dst)?;
-                let skip = match l.operator {
-                    LogicalOperator::And => self.f.emit_jump(|o| I::JumpIfFalse {
-                        cond: dst,
-                        offset: o,
-                    }),
-                    LogicalOperator::Or => self.f.emit_jump(|o| I::JumpIfTrue {
-                        cond: dst,
-                        offset: o,
-                    }),
-                    LogicalOperator::Coalesce => self.f.emit_jump(|o| I::JumpIfNotNullish {
-                        cond: dst,
-                        offset: o,
-                    }),
-                };
+                let skip = self.logical_skip(l.operator, dst);
                 self.tail_expression(&l.right, dst)?;
                 self.f.patch_here(skip);
                 Ok(())
