@@ -68,6 +68,9 @@ pub struct Binding<'a> {
     pub name: &'a str,
     pub kind: BindingKind,
     pub captured: bool,
+    /// Its slot in the scope's environment when captured: its rank among the captured bindings.
+    /// Set once the analysis is complete ([`ScopeTree::number_slots`]).
+    pub slot: u32,
 }
 
 #[derive(Clone, Debug)]
@@ -75,6 +78,9 @@ pub struct Scope<'a> {
     pub kind: ScopeKind,
     pub parent: Option<ScopeId>,
     pub bindings: Vec<Binding<'a>>,
+    /// The bindings by name and privateness, kept once a scope has more than
+    /// [`INDEXED_SCOPE`] of them (a linear search is cheaper below).
+    index: FxHashMap<(&'a str, bool), u32>,
     pub strict: bool,
     /// A variable scope that sloppy direct `eval` may add bindings to: it needs an environment and
     /// references that leave it are resolved by name at run time.
@@ -88,27 +94,63 @@ pub struct Scope<'a> {
     pub annex_b_only: Vec<&'a str>,
 }
 
+/// Scopes with more bindings than this find them through a hash map.
+const INDEXED_SCOPE: usize = 8;
+
 impl<'a> Scope<'a> {
+    fn new(kind: ScopeKind, parent: Option<ScopeId>, strict: bool) -> Self {
+        Scope {
+            kind,
+            parent,
+            bindings: Vec::new(),
+            index: FxHashMap::default(),
+            strict,
+            sloppy_eval: false,
+            contains_eval: false,
+            parameter_tdz: false,
+            annex_b_only: Vec::new(),
+        }
+    }
+
     /// The binding of an identifier `name` (private names excluded).
     pub fn find(&self, name: &str) -> Option<usize> {
-        self.bindings
-            .iter()
-            .position(|b| b.name == name && b.kind != BindingKind::PrivateName)
+        self.lookup(name, false)
     }
 
     /// The binding of the private name `#name`.
     pub fn find_private(&self, name: &str) -> Option<usize> {
-        self.bindings
-            .iter()
-            .position(|b| b.name == name && b.kind == BindingKind::PrivateName)
+        self.lookup(name, true)
     }
 
     /// `find` or `find_private`.
     pub fn lookup(&self, name: &str, private: bool) -> Option<usize> {
-        if private {
-            self.find_private(name)
-        } else {
-            self.find(name)
+        if self.bindings.len() > INDEXED_SCOPE {
+            return self.index.get(&(name, private)).map(|&i| i as usize);
+        }
+        self.bindings
+            .iter()
+            .position(|b| b.name == name && (b.kind == BindingKind::PrivateName) == private)
+    }
+
+    /// Adds a binding `name` does not have yet.
+    fn add(&mut self, name: &'a str, kind: BindingKind) {
+        self.bindings.push(Binding {
+            name,
+            kind,
+            captured: false,
+            slot: 0,
+        });
+        let count = self.bindings.len();
+        if count > INDEXED_SCOPE + 1 {
+            self.index
+                .insert((name, kind == BindingKind::PrivateName), count as u32 - 1);
+        } else if count == INDEXED_SCOPE + 1 {
+            self.index = self
+                .bindings
+                .iter()
+                .enumerate()
+                .map(|(i, b)| ((b.name, b.kind == BindingKind::PrivateName), i as u32))
+                .collect();
         }
     }
 
@@ -139,6 +181,17 @@ pub struct ScopeTree<'a> {
 }
 
 impl<'a> ScopeTree<'a> {
+    /// Gives every captured binding its environment slot, once captures are final.
+    fn number_slots(&mut self) {
+        for scope in &mut self.scopes {
+            let mut slot = 0;
+            for b in &mut scope.bindings {
+                b.slot = slot;
+                slot += u32::from(b.captured);
+            }
+        }
+    }
+
     pub fn get(&self, id: ScopeId) -> &Scope<'a> {
         &self.scopes[id.0 as usize]
     }
@@ -228,6 +281,7 @@ pub fn analyze<'a>(
             }
         }
     }
+    a.tree.number_slots();
     a.tree
 }
 
@@ -239,16 +293,7 @@ impl<'a> Analyzer<'a> {
         } else {
             Some(self.current)
         };
-        self.tree.scopes.push(Scope {
-            kind,
-            parent,
-            bindings: Vec::new(),
-            strict,
-            sloppy_eval: false,
-            contains_eval: false,
-            parameter_tdz: false,
-            annex_b_only: Vec::new(),
-        });
+        self.tree.scopes.push(Scope::new(kind, parent, strict));
         self.tree.by_node.insert(key, id);
         self.current = id;
         id
@@ -275,11 +320,7 @@ impl<'a> Analyzer<'a> {
             }
             return;
         }
-        s.bindings.push(Binding {
-            name,
-            kind,
-            captured: false,
-        });
+        s.add(name, kind);
     }
 
     /// Declares a function body's hoisted names: `var`s anywhere in it into `var_scope`, and its

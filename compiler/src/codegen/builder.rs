@@ -3,6 +3,8 @@
 
 use crate::code::{Constant, FunctionCode, Handler, ScopeInfo};
 use crate::instruction::{Instruction, JumpOffset, Reg};
+use rustc_hash::FxHashMap;
+use std::collections::hash_map::Entry;
 
 /// A forward jump waiting for its target: the start of the instruction and its end (the offset is
 /// the last four bytes).
@@ -32,6 +34,15 @@ pub struct FunctionBuilder {
     last_position: u32,
     /// The register [`FunctionBuilder::undefined_register`] reserved, once asked for.
     undefined: Option<Reg>,
+    /// Where each number and string constant already is in `constants`, so each is pooled once.
+    pooled: FxHashMap<PooledConstant, u32>,
+}
+
+/// A constant that the pool shares between its uses: a number by its bits, or a string.
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+enum PooledConstant {
+    Number(u64),
+    String(u32),
 }
 
 impl FunctionBuilder {
@@ -153,15 +164,23 @@ impl FunctionBuilder {
     }
 
     pub fn constant(&mut self, constant: Constant) -> u32 {
-        if let Some(i) = self.constants.iter().position(|c| match (c, &constant) {
-            (Constant::Number(a), Constant::Number(b)) => a.to_bits() == b.to_bits(),
-            (Constant::String(a), Constant::String(b)) => a == b,
-            _ => false,
-        }) {
-            return i as u32;
+        let index = self.constants.len() as u32;
+        let key = match constant {
+            Constant::Number(n) => PooledConstant::Number(n.to_bits()),
+            Constant::String(s) => PooledConstant::String(s),
+            _ => {
+                self.constants.push(constant);
+                return index;
+            }
+        };
+        match self.pooled.entry(key) {
+            Entry::Occupied(at) => *at.get(),
+            Entry::Vacant(slot) => {
+                slot.insert(index);
+                self.constants.push(constant);
+                index
+            }
         }
-        self.constants.push(constant);
-        (self.constants.len() - 1) as u32
     }
 
     pub fn ic(&mut self) -> u32 {

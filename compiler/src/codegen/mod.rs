@@ -38,6 +38,7 @@ pub fn compile(program: &Program<'_>, kind: CodeKind) -> CompileResult<ScriptCod
         tree,
         strings: Vec::new(),
         string_ids: FxHashMap::default(),
+        name_ids: FxHashMap::default(),
         functions: Vec::new(),
         f: FunctionBuilder::new(0),
         state: FunctionState::default(),
@@ -180,6 +181,9 @@ pub struct Compiler<'a> {
     pub tree: ScopeTree<'a>,
     strings: Vec<CodeString>,
     string_ids: FxHashMap<Vec<u16>, u32>,
+    /// [`Compiler::name`]'s shortcut: the string index of each name text seen, without its
+    /// UTF-16 form.
+    name_ids: FxHashMap<Box<str>, u32>,
     functions: Vec<Option<FunctionCode>>,
     pub f: FunctionBuilder,
     pub state: FunctionState<'a>,
@@ -255,8 +259,13 @@ impl<'a> Compiler<'a> {
     }
 
     pub fn name(&mut self, text: &str) -> NameIdx {
+        if let Some(&i) = self.name_ids.get(text) {
+            return NameIdx(i);
+        }
         let units: Vec<u16> = text.encode_utf16().collect();
-        NameIdx(self.string(&units))
+        let i = self.string(&units);
+        self.name_ids.insert(text.into(), i);
+        NameIdx(i)
     }
 
     pub fn string_constant(&mut self, units: &[u16]) -> crate::instruction::ConstIdx {
@@ -286,10 +295,7 @@ impl<'a> Compiler<'a> {
 
     /// The slot of binding `index` in `scope`'s environment: its rank among captured bindings.
     fn slot_of(&self, scope: ScopeId, index: usize) -> u32 {
-        self.tree.get(scope).bindings[..index]
-            .iter()
-            .filter(|b| b.captured)
-            .count() as u32
+        self.tree.get(scope).bindings[index].slot
     }
 
     /// The environment layout of `scope`, registered in the current function.
