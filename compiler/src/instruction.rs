@@ -97,7 +97,7 @@ pub enum Width {
 trait Operand: Sized + Copy {
     /// The smallest width that holds this operand.
     fn width(self) -> Width;
-    fn encode(self, width: Width, out: &mut Vec<u8>);
+    fn encode(self, width: Width, out: &mut Encoded);
     fn decode(bytes: &[u8], width: Width) -> Option<(Self, usize)>;
     /// A value of this operand built from `v`, for tests that cover every instruction.
     fn example(v: u32) -> Self;
@@ -129,8 +129,49 @@ fn unsigned_width(v: u32) -> Width {
     }
 }
 
-fn encode_unsigned(v: u32, width: Width, out: &mut Vec<u8>) {
-    out.extend_from_slice(&v.to_le_bytes()[..width as usize]);
+/// One instruction's bytes while it is encoded, appended to the bytecode in one copy.
+pub struct Encoded {
+    bytes: [u8; Encoded::CAPACITY],
+    len: usize,
+}
+
+impl Encoded {
+    /// Room for the longest instruction (prefix, opcode, every operand four bytes wide) and
+    /// the four bytes [`Encoded::put`] writes past the last operand.
+    const CAPACITY: usize = 64;
+
+    fn new() -> Self {
+        Encoded {
+            bytes: [0; Encoded::CAPACITY],
+            len: 0,
+        }
+    }
+
+    /// Appends the first `width` of `bytes` (writing all four: a fixed-size copy).
+    #[inline(always)]
+    fn put(&mut self, bytes: [u8; 4], width: usize) {
+        self.bytes[self.len..self.len + 4].copy_from_slice(&bytes);
+        self.len += width;
+    }
+
+    #[inline(always)]
+    fn put_byte(&mut self, byte: u8) {
+        self.put([byte, 0, 0, 0], 1);
+    }
+
+    /// Appends the instruction to `out`: most instructions take at most 16 bytes, copied as a
+    /// fixed-size block and cut back to their length.
+    #[inline(always)]
+    fn append_to(&self, out: &mut Vec<u8>) {
+        const BLOCK: usize = 16;
+        if self.len <= BLOCK {
+            let end = out.len() + self.len;
+            out.extend_from_slice(&self.bytes[..BLOCK]);
+            out.truncate(end);
+        } else {
+            out.extend_from_slice(&self.bytes[..self.len]);
+        }
+    }
 }
 
 fn decode_unsigned(bytes: &[u8], width: Width) -> Option<(u32, usize)> {
@@ -163,8 +204,9 @@ macro_rules! unsigned_operand {
             fn width(self) -> Width {
                 unsigned_width(self.0)
             }
-            fn encode(self, width: Width, out: &mut Vec<u8>) {
-                encode_unsigned(self.0, width, out)
+            #[inline(always)]
+            fn encode(self, width: Width, out: &mut Encoded) {
+                out.put(self.0.to_le_bytes(), width as usize)
             }
             fn decode(bytes: &[u8], width: Width) -> Option<(Self, usize)> {
                 decode_unsigned(bytes, width).map(|(v, n)| ($t(v), n))
@@ -209,8 +251,9 @@ impl Operand for Imm {
             Width::ExtraWide
         }
     }
-    fn encode(self, width: Width, out: &mut Vec<u8>) {
-        out.extend_from_slice(&self.0.to_le_bytes()[..width as usize]);
+    #[inline(always)]
+    fn encode(self, width: Width, out: &mut Encoded) {
+        out.put(self.0.to_le_bytes(), width as usize)
     }
     fn decode(bytes: &[u8], width: Width) -> Option<(Self, usize)> {
         let n = width as usize;
@@ -256,8 +299,9 @@ macro_rules! four_byte_operand {
             fn width(self) -> Width {
                 Width::Narrow
             }
-            fn encode(self, _width: Width, out: &mut Vec<u8>) {
-                out.extend_from_slice(&self.0.to_le_bytes());
+            #[inline(always)]
+            fn encode(self, _width: Width, out: &mut Encoded) {
+                out.put(self.0.to_le_bytes(), 4)
             }
             fn decode(bytes: &[u8], _width: Width) -> Option<(Self, usize)> {
                 let raw = bytes.get(..4)?;
@@ -441,17 +485,19 @@ macro_rules! instructions {
             /// Appends the instruction, with a width prefix when an operand needs one.
             pub fn encode(&self, out: &mut Vec<u8>) {
                 let width = self.width();
+                let mut encoded = Encoded::new();
                 match width {
                     Width::Narrow => {}
-                    Width::Wide => out.push(Opcode::Wide as u8),
-                    Width::ExtraWide => out.push(Opcode::ExtraWide as u8),
+                    Width::Wide => encoded.put_byte(Opcode::Wide as u8),
+                    Width::ExtraWide => encoded.put_byte(Opcode::ExtraWide as u8),
                 }
-                out.push(self.opcode() as u8);
+                encoded.put_byte(self.opcode() as u8);
                 match *self {
                     $(Instruction::$name { $($field),* } => {
-                        $(Operand::encode($field, width, out);)*
+                        $(Operand::encode($field, width, &mut encoded);)*
                     })*
                 }
+                encoded.append_to(out);
             }
 
             /// Decodes the instruction at `pc`; returns it and its length in bytes, prefix

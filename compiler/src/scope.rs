@@ -81,6 +81,8 @@ pub struct Scope<'a> {
     /// The bindings by name and privateness, kept once a scope has more than
     /// [`INDEXED_SCOPE`] of them (a linear search is cheaper below).
     index: FxHashMap<(&'a str, bool), u32>,
+    /// [`Scope::has_env`], set with the slots.
+    env: bool,
     pub strict: bool,
     /// A variable scope that sloppy direct `eval` may add bindings to: it needs an environment and
     /// references that leave it are resolved by name at run time.
@@ -104,6 +106,7 @@ impl<'a> Scope<'a> {
             parent,
             bindings: Vec::new(),
             index: FxHashMap::default(),
+            env: false,
             strict,
             sloppy_eval: false,
             contains_eval: false,
@@ -161,8 +164,13 @@ impl<'a> Scope<'a> {
         )
     }
 
-    /// Whether the scope gets a heap environment when entered.
+    /// Whether the scope gets a heap environment when entered (known once the analysis is
+    /// complete).
     pub fn has_env(&self) -> bool {
+        self.env
+    }
+
+    fn needs_env(&self) -> bool {
         matches!(self.kind, ScopeKind::With)
             || self.sloppy_eval
             || (!matches!(self.kind, ScopeKind::Script | ScopeKind::Eval)
@@ -181,7 +189,8 @@ pub struct ScopeTree<'a> {
 }
 
 impl<'a> ScopeTree<'a> {
-    /// Gives every captured binding its environment slot, once captures are final.
+    /// Gives every captured binding its environment slot and every scope its [`Scope::has_env`],
+    /// once captures are final.
     fn number_slots(&mut self) {
         for scope in &mut self.scopes {
             let mut slot = 0;
@@ -189,6 +198,7 @@ impl<'a> ScopeTree<'a> {
                 b.slot = slot;
                 slot += u32::from(b.captured);
             }
+            scope.env = scope.needs_env();
         }
     }
 

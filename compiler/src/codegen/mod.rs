@@ -36,6 +36,7 @@ pub fn compile(program: &Program<'_>, kind: CodeKind) -> CompileResult<ScriptCod
     let tree = scope::analyze(program, kind, &names);
     let mut compiler = Compiler {
         tree,
+        names: &names,
         strings: Vec::new(),
         string_ids: FxHashMap::default(),
         name_ids: FxHashMap::default(),
@@ -179,6 +180,8 @@ pub struct FunctionState<'a> {
 
 pub struct Compiler<'a> {
     pub tree: ScopeTree<'a>,
+    /// Where names the compiler makes up live as long as the source's.
+    names: &'a bumpalo::Bump,
     strings: Vec<CodeString>,
     string_ids: FxHashMap<Vec<u16>, u32>,
     /// [`Compiler::name`]'s shortcut: the string index of each name text seen, without its
@@ -198,6 +201,21 @@ pub struct Compiler<'a> {
     /// A module's top-level function declarations, compiled but left to the linker: (binding
     /// name, function index).
     module_functions: Vec<(&'a str, u32)>,
+}
+
+/// Where a walk up the scope chain for a name ends.
+#[derive(Clone, Copy)]
+enum Walk {
+    /// At binding `index` of `scope`, after `depth` environments; `dynamic` when a `with` or a
+    /// sloppy `eval` scope was crossed on the way.
+    Bound {
+        scope: ScopeId,
+        index: usize,
+        depth: u32,
+        dynamic: bool,
+    },
+    /// Past the outermost scope: a global or a name looked up at run time.
+    Unbound(Location),
 }
 
 /// What a function's body is.
@@ -466,7 +484,7 @@ impl<'a> Compiler<'a> {
     }
 
     /// Resolves `name` from the current scope.
-    pub fn resolve(&self, name: &str, private: bool) -> Location {
+    pub fn resolve(&self, name: &'a str, private: bool) -> Location {
         self.resolve_from(self.scope(), name, private, None)
     }
 
@@ -475,10 +493,81 @@ impl<'a> Compiler<'a> {
     fn resolve_from(
         &self,
         start: ScopeId,
-        name: &str,
+        name: &'a str,
         private: bool,
         skip_to: Option<ScopeId>,
     ) -> Location {
+        let (id, i, depth, dynamic) = match self.walk(start, name, private, skip_to) {
+            Walk::Bound {
+                scope,
+                index,
+                depth,
+                dynamic,
+            } => (scope, index, depth, dynamic),
+            Walk::Unbound(location) => return location,
+        };
+        let s = self.tree.get(id);
+        let b = &s.bindings[i];
+        if dynamic && !private {
+            return Location::Dynamic;
+        }
+        let lexical = b.kind.is_lexical() || (b.kind == BindingKind::Parameter && s.parameter_tdz);
+        let constant = matches!(b.kind, BindingKind::Const | BindingKind::Import);
+        match s.kind {
+            ScopeKind::Script => {
+                return if b.kind == BindingKind::Implicit {
+                    Location::FrameThis
+                } else {
+                    Location::Global
+                };
+            }
+            ScopeKind::Eval | ScopeKind::Module if b.kind == BindingKind::Implicit => {
+                return Location::FrameThis;
+            }
+            ScopeKind::Eval
+                if !s.strict && matches!(b.kind, BindingKind::Var | BindingKind::Function) =>
+            {
+                return Location::Dynamic;
+            }
+            _ => {}
+        }
+        if b.kind == BindingKind::SelfName {
+            return Location::SelfName {
+                inner: if b.captured {
+                    SelfNameAt::Env {
+                        depth,
+                        slot: b.slot,
+                    }
+                } else {
+                    SelfNameAt::Callee
+                },
+            };
+        }
+        if b.captured {
+            return Location::Env {
+                depth,
+                slot: b.slot,
+                lexical,
+                constant,
+                import: b.kind == BindingKind::Import,
+            };
+        }
+        match self.state.locals.get(&(id.0, i as u32)) {
+            Some(&reg) => Location::Register {
+                reg,
+                lexical,
+                constant,
+            },
+            // A binding not yet given a register (a parameter being initialised, or an
+            // implicit binding never materialised): look it up by name.
+            None if b.kind == BindingKind::Implicit => Location::FrameThis,
+            None => Location::Dynamic,
+        }
+    }
+
+    /// Walks the scope chain from `start` to the scope that binds `name`, counting the
+    /// environments on the way.
+    fn walk(&self, start: ScopeId, name: &str, private: bool, skip_to: Option<ScopeId>) -> Walk {
         let mut id = start;
         let mut depth = 0;
         let mut dynamic = false;
@@ -488,64 +577,12 @@ impl<'a> Compiler<'a> {
             if skipping && Some(id) == skip_to {
                 skipping = false;
             }
-            if !skipping && let Some(i) = s.lookup(name, private) {
-                let b = &s.bindings[i];
-                if dynamic && !private {
-                    return Location::Dynamic;
-                }
-                let lexical =
-                    b.kind.is_lexical() || (b.kind == BindingKind::Parameter && s.parameter_tdz);
-                let constant = matches!(b.kind, BindingKind::Const | BindingKind::Import);
-                match s.kind {
-                    ScopeKind::Script => {
-                        return if b.kind == BindingKind::Implicit {
-                            Location::FrameThis
-                        } else {
-                            Location::Global
-                        };
-                    }
-                    ScopeKind::Eval | ScopeKind::Module if b.kind == BindingKind::Implicit => {
-                        return Location::FrameThis;
-                    }
-                    ScopeKind::Eval
-                        if !s.strict
-                            && matches!(b.kind, BindingKind::Var | BindingKind::Function) =>
-                    {
-                        return Location::Dynamic;
-                    }
-                    _ => {}
-                }
-                if b.kind == BindingKind::SelfName {
-                    return Location::SelfName {
-                        inner: if b.captured {
-                            SelfNameAt::Env {
-                                depth,
-                                slot: self.slot_of(id, i),
-                            }
-                        } else {
-                            SelfNameAt::Callee
-                        },
-                    };
-                }
-                if b.captured {
-                    return Location::Env {
-                        depth,
-                        slot: self.slot_of(id, i),
-                        lexical,
-                        constant,
-                        import: b.kind == BindingKind::Import,
-                    };
-                }
-                return match self.state.locals.get(&(id.0, i as u32)) {
-                    Some(&reg) => Location::Register {
-                        reg,
-                        lexical,
-                        constant,
-                    },
-                    // A binding not yet given a register (a parameter being initialised, or an
-                    // implicit binding never materialised): look it up by name.
-                    None if b.kind == BindingKind::Implicit => Location::FrameThis,
-                    None => Location::Dynamic,
+            if !skipping && let Some(index) = s.lookup(name, private) {
+                return Walk::Bound {
+                    scope: id,
+                    index,
+                    depth,
+                    dynamic,
                 };
             }
             if s.kind == ScopeKind::With || s.sloppy_eval {
@@ -557,18 +594,18 @@ impl<'a> Compiler<'a> {
             match s.parent {
                 Some(p) => id = p,
                 None => {
-                    return if dynamic || s.kind == ScopeKind::Eval {
+                    return Walk::Unbound(if dynamic || s.kind == ScopeKind::Eval {
                         Location::Dynamic
                     } else {
                         Location::Global
-                    };
+                    });
                 }
             }
         }
     }
 
     /// `dst = ` the value of `name` (with TDZ and ReferenceError checks).
-    pub fn load_binding(&mut self, name: &str, dst: Reg) -> CompileResult<()> {
+    pub fn load_binding(&mut self, name: &'a str, dst: Reg) -> CompileResult<()> {
         let loc = self.resolve(name, false);
         self.load_location(name, loc, dst);
         Ok(())
@@ -677,7 +714,7 @@ impl<'a> Compiler<'a> {
 
     /// Stores `src` into `name`: an initialisation (`init`, no TDZ or const check) or an
     /// assignment.
-    pub fn store_binding(&mut self, name: &str, src: Reg, init: bool) -> CompileResult<()> {
+    pub fn store_binding(&mut self, name: &'a str, src: Reg, init: bool) -> CompileResult<()> {
         let loc = self.resolve(name, false);
         self.store_location(name, loc, src, init);
         if init && let Some(key) = self.binding_key(name) {
@@ -1129,7 +1166,8 @@ impl<'a> Compiler<'a> {
                 let this = self.f.alloc();
                 self.load_binding("this", this)?;
                 let r = self.f.alloc();
-                self.load_private_name(&scope::accessor_storage(index), r);
+                let storage = self.names.alloc_str(&scope::accessor_storage(index));
+                self.load_private_name(storage, r);
                 if setter {
                     // The one parameter is register 0.
                     self.emit(I::SetPrivate {
