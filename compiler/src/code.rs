@@ -271,7 +271,37 @@ pub struct ArchiveError(pub String);
 impl ScriptCode {
     /// Archives the code into aligned bytes, ready to run or to write to a cache file.
     pub fn archive(&self) -> Result<rkyv::util::AlignedVec, ArchiveError> {
-        rkyv::to_bytes::<rkyv::rancor::Error>(self).map_err(|e| ArchiveError(e.to_string()))
+        let buffer = rkyv::util::AlignedVec::with_capacity(self.archived_size_estimate());
+        rkyv::api::high::to_bytes_in::<_, rkyv::rancor::Error>(self, buffer)
+            .map_err(|e| ArchiveError(e.to_string()))
+    }
+
+    /// A generous guess at the archive's size, so that it is written without being copied
+    /// as it grows (pages reserved but never written cost no memory).
+    fn archived_size_estimate(&self) -> usize {
+        let functions: usize = self
+            .functions
+            .iter()
+            .map(|f| {
+                128 + f.bytecode.len()
+                    + 16 * f.constants.len()
+                    + 4 * f.functions.len()
+                    + 16 * f.handlers.len()
+                    + 32 * f.scopes.len()
+                    + 8 * f.positions.len()
+            })
+            .sum();
+        let strings: usize = self
+            .strings
+            .iter()
+            .map(|s| {
+                16 + match s {
+                    CodeString::Latin1(bytes) => bytes.len(),
+                    CodeString::Utf16(units) => 2 * units.len(),
+                }
+            })
+            .sum();
+        (functions + strings) * 5 / 4 + 4096
     }
 }
 
