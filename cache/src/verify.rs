@@ -150,7 +150,8 @@ impl<'a> Script<'a> {
     }
 
     /// A function's fixed-size fields: what loading reads of every function (the counts that
-    /// size its per-run tables) and what is checked in constant time.
+    /// size its per-run tables) and what is checked in constant time without reading
+    /// anything else.
     fn directory(&self, f: &ArchivedFunctionCode) -> Result<(), Failure> {
         let at = |r: Result<(), String>| r.map_err(|e| (None, e));
         let registers = f.register_count.to_native();
@@ -170,23 +171,27 @@ impl<'a> Script<'a> {
         if let Some(name) = f.name.as_ref() {
             at(self.string(name.to_native(), "the function name"))?;
         }
-        let (start, end) = (f.source_start.to_native(), f.source_end.to_native());
-        if start > end {
-            return fail(None, format!("source range {start}..{end}"));
-        }
-        at(self.source_offset(start, "source start"))?;
-        at(self.source_offset(end, "source end"))?;
         if f.flags.to_native() & flags::HAS_FUNCTION_ENV != 0 && f.scopes.is_empty() {
             return fail(None, "a function environment without a scope".into());
         }
         Ok(())
     }
 
-    /// Everything of a function that takes time in proportion to its size: its constants,
-    /// nested functions, scopes, positions, instructions and handlers. The directory entry
+    /// Everything of a function that takes time in proportion to its size, or reaches outside
+    /// its entry: its source range, constants, nested functions, scopes, positions,
+    /// instructions and handlers. The directory entry
     /// must have passed [`Script::directory`].
     fn body(&self, f: &ArchivedFunctionCode) -> Result<(), Failure> {
         let at = |r: Result<(), String>| r.map_err(|e| (None, e));
+        // The source range is read only for functions that run (their text, their positions),
+        // so it is checked with the body: a look into the source per function, which at load
+        // would be two cache misses for each of a script's functions.
+        let (start, end) = (f.source_start.to_native(), f.source_end.to_native());
+        if start > end {
+            return fail(None, format!("source range {start}..{end}"));
+        }
+        at(self.source_offset(start, "source start"))?;
+        at(self.source_offset(end, "source end"))?;
         let registers = f.register_count.to_native();
         let bytecode = f.bytecode.as_slice();
         let ic_slots = f.ic_slot_count.to_native();
