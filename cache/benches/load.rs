@@ -10,6 +10,11 @@ use kiln_compiler::CodeKind;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
+/// The allocator of the `kiln` binary, so that these figures are the ones `kiln compile` and
+/// `kiln run CACHE` see.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn compile(source: &str, module: bool) -> VerifiedCode {
     let arena = bumpalo::Bump::new();
     let kind = if module {

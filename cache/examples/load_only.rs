@@ -1,6 +1,10 @@
 //! Loads one cache file many times, for profiling the load path:
 //! `cargo run --release -p kiln-cache --example load_only -- SOURCE CACHE [TIMES]`.
 
+/// The allocator of the `kiln` binary, so that these figures are the ones `kiln run CACHE` sees.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() {
     let args: Vec<String> = std::env::args().collect();
     let (Some(source), Some(cache)) = (args.get(1), args.get(2)) else {
