@@ -35,7 +35,7 @@ pub fn compile(program: &Program<'_>, kind: CodeKind) -> CompileResult<ScriptCod
     let names = bumpalo::Bump::new();
     let tree = scope::analyze(program, kind, &names);
     let mut compiler = Compiler {
-        tree,
+        tree: &tree,
         names: &names,
         strings: Vec::new(),
         string_ids: FxHashMap::default(),
@@ -179,7 +179,8 @@ pub struct FunctionState<'a> {
 }
 
 pub struct Compiler<'a> {
-    pub tree: ScopeTree<'a>,
+    /// The analysis's scopes, read-only while code is generated.
+    pub tree: &'a ScopeTree<'a>,
     /// Where names the compiler makes up live as long as the source's.
     names: &'a bumpalo::Bump,
     strings: Vec<CodeString>,
@@ -318,16 +319,16 @@ impl<'a> Compiler<'a> {
 
     /// The environment layout of `scope`, registered in the current function.
     fn scope_info(&mut self, id: ScopeId) -> ScopeIdx {
-        let scope = self.tree.get(id).clone();
+        let scope = self.tree.get(id);
         let mut names = Vec::new();
         let mut kinds = Vec::new();
         for b in scope.bindings.iter().filter(|b| b.captured) {
             let name = if b.kind == BindingKind::PrivateName {
-                format!("#{}", b.name)
+                self.name(&format!("#{}", b.name))
             } else {
-                b.name.to_string()
+                self.name(b.name)
             };
-            names.push(self.name(&name).0);
+            names.push(name.0);
             let mut k = 0;
             if b.kind.is_lexical() || (b.kind == BindingKind::Parameter && scope.parameter_tdz) {
                 k |= binding::LEXICAL;
@@ -372,7 +373,7 @@ impl<'a> Compiler<'a> {
             return Ok(outer);
         };
         self.state.scope = Some(id);
-        let scope = self.tree.get(id).clone();
+        let scope = self.tree.get(id);
         if scope.kind == ScopeKind::Module {
             // The linker creates the module environment (importers link to it before the
             // body runs); the frame starts inside it.
@@ -859,7 +860,7 @@ impl<'a> Compiler<'a> {
             self.state.completion = Some(completion);
         }
         self.enter_scope(node(program, 0), program.body)?;
-        let scope = self.tree.get(root).clone();
+        let scope = self.tree.get(root);
         match scope.kind {
             ScopeKind::Script => {
                 // GlobalDeclarationInstantiation (ECMA-262 16.1.7): lexical names first.
@@ -1015,7 +1016,7 @@ impl<'a> Compiler<'a> {
             }
             return error("internal error: a function without a scope", spec.span);
         };
-        let scope = self.tree.get(id).clone();
+        let scope = self.tree.get(id);
         self.state.strict = strict;
         self.state.function_scope = Some(id);
         self.state.is_arrow = matches!(scope.kind, ScopeKind::Function { arrow: true });
@@ -1244,7 +1245,7 @@ impl<'a> Compiler<'a> {
 
     /// Registers for the function scope's `var`s and lexical bindings.
     fn declare_function_locals(&mut self, id: ScopeId) -> CompileResult<()> {
-        let scope = self.tree.get(id).clone();
+        let scope = self.tree.get(id);
         for (i, b) in scope.bindings.iter().enumerate() {
             if b.captured
                 || matches!(
