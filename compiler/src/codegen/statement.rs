@@ -240,7 +240,7 @@ impl<'a> Compiler<'a> {
             return Ok(());
         }
         let current = self.scope();
-        let var_scope = crate::scope::Analyzer::var_scope_of(&self.tree, current);
+        let var_scope = crate::scope::Analyzer::var_scope_of(self.tree, current);
         if var_scope == current {
             return Ok(());
         }
