@@ -83,6 +83,9 @@ pub struct Scope<'a> {
     index: FxHashMap<(&'a str, bool), u32>,
     /// [`Scope::has_env`], set with the slots.
     env: bool,
+    /// One bit per binding's [`NameBit`]: a walk up the scope chain passes a scope whose filter
+    /// lacks its name's bit without looking at its bindings.
+    filter: u64,
     pub strict: bool,
     /// A variable scope that sloppy direct `eval` may add bindings to: it needs an environment and
     /// references that leave it are resolved by name at run time.
@@ -96,6 +99,18 @@ pub struct Scope<'a> {
     pub annex_b_only: Vec<&'a str>,
 }
 
+/// A name's bit in scopes' filters: one of 64, from a hash of the name.
+#[derive(Clone, Copy)]
+pub struct NameBit(u64);
+
+impl NameBit {
+    pub fn of(name: &str) -> Self {
+        let mut hasher = rustc_hash::FxHasher::default();
+        std::hash::Hasher::write(&mut hasher, name.as_bytes());
+        NameBit(1 << (std::hash::Hasher::finish(&hasher) >> 58))
+    }
+}
+
 /// Scopes with more bindings than this find them through a hash map.
 const INDEXED_SCOPE: usize = 8;
 
@@ -107,6 +122,7 @@ impl<'a> Scope<'a> {
             bindings: Vec::new(),
             index: FxHashMap::default(),
             env: false,
+            filter: 0,
             strict,
             sloppy_eval: false,
             contains_eval: false,
@@ -123,6 +139,11 @@ impl<'a> Scope<'a> {
     /// The binding of the private name `#name`.
     pub fn find_private(&self, name: &str) -> Option<usize> {
         self.lookup(name, true)
+    }
+
+    /// Whether the scope may bind a name with this bit (if not, it certainly does not).
+    pub fn may_bind(&self, bit: NameBit) -> bool {
+        self.filter & bit.0 != 0
     }
 
     /// `find` or `find_private`.
@@ -143,6 +164,7 @@ impl<'a> Scope<'a> {
             captured: false,
             slot: 0,
         });
+        self.filter |= NameBit::of(name).0;
         let count = self.bindings.len();
         if count > INDEXED_SCOPE + 1 {
             self.index
@@ -645,12 +667,15 @@ impl<'a> Analyzer<'a> {
     }
 
     fn resolve(&mut self, name: &'a str, private: bool) {
+        let bit = NameBit::of(name);
         let mut id = self.current;
         let mut crossed_function = false;
         let mut dynamic = false;
         loop {
             let scope = &mut self.tree.scopes[id.0 as usize];
-            if let Some(i) = scope.lookup(name, private) {
+            if scope.may_bind(bit)
+                && let Some(i) = scope.lookup(name, private)
+            {
                 // A script's bindings are global, and so are a sloppy eval's `var`s and
                 // functions (they go to the variable environment, by name): nothing to capture.
                 // Eval code's other bindings are its own, and closures capture them.

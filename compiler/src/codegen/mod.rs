@@ -573,12 +573,16 @@ impl<'a> Compiler<'a> {
         let mut depth = 0;
         let mut dynamic = false;
         let mut skipping = skip_to.is_some();
+        let bit = scope::NameBit::of(name);
         loop {
             let s = self.tree.get(id);
             if skipping && Some(id) == skip_to {
                 skipping = false;
             }
-            if !skipping && let Some(index) = s.lookup(name, private) {
+            if !skipping
+                && s.may_bind(bit)
+                && let Some(index) = s.lookup(name, private)
+            {
                 return Walk::Bound {
                     scope: id,
                     index,
