@@ -14,10 +14,13 @@ use std::cell::Cell;
 pub const IC_WAYS: usize = 4;
 
 /// What an inline-cache entry knows.
+/// `repr(u8)` with `Empty` = 0, so that zeroed memory holds empty caches (see
+/// `loaded_script::empty_caches`).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[repr(u8)]
 pub enum IcState {
     #[default]
-    Empty,
+    Empty = 0,
     /// A load of the own data property at `slot` of objects with `shape`.
     Own,
     /// A store to the own writable data property at `slot` of objects with `shape`.

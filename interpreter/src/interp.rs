@@ -72,7 +72,8 @@ impl Vm {
             // Every frame of `function` was pushed with this many registers.
             let register_count = loaded.header.register_count as usize;
             let bytecode = loaded.bytecode.get();
-            let feedback: &[std::cell::Cell<crate::inline_cache::InlineCache>] = &loaded.feedback;
+            let feedback: &[std::cell::Cell<crate::inline_cache::InlineCache>] =
+                loaded.feedback.get();
             // SAFETY: this frame runs verified code and was pushed with its registers; the
             // register stack never moves (it is allocated at its full size).
             let mut window = unsafe {

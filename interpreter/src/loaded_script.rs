@@ -22,6 +22,10 @@ pub struct LoadedScript {
     /// Per function: what a call reads of its header, and its inline caches. Allocated at
     /// load and never resized (the dispatch loop keeps a function's cache list).
     pub functions: Box<[LoadedFunction]>,
+    /// Every function's inline caches, `IC_WAYS` per site, in one block allocated zeroed:
+    /// pages of it that no running function touches are never made resident (most functions
+    /// of a large script never run). Each [`LoadedFunction::feedback`] is a part of it.
+    caches: Box<[Cell<InlineCache>]>,
     /// Per (function, scope): the atoms of an environment's slot names.
     pub scope_names: RefCell<FxHashMap<(u32, u32), Rc<ScopeNames>>>,
     /// Per (function, constant): the template object of a tagged template site.
@@ -49,7 +53,8 @@ pub struct LoadedScript {
 /// caches of its property accesses (shape → slot), `IC_WAYS` per site.
 pub struct LoadedFunction {
     pub header: FunctionHeader,
-    pub feedback: Box<[Cell<InlineCache>]>,
+    /// Its inline caches: its part of [`LoadedScript`]'s block.
+    pub feedback: FeedbackSlice,
     /// The function's verified bytecode, inside `LoadedScript::code`.
     pub bytecode: crate::verified::ArchiveSlice,
 }
@@ -67,6 +72,35 @@ pub struct FunctionHeader {
     pub this_register: u32,
 }
 
+/// A function's inline caches inside its script's block: one load reaches them at every call
+/// and return.
+pub struct FeedbackSlice(*const [Cell<InlineCache>]);
+
+impl FeedbackSlice {
+    /// # Safety
+    /// `caches` lives in a buffer that is neither freed nor moved while this value lives (the
+    /// loaded script's block, which it owns and never resizes).
+    unsafe fn new(caches: &[Cell<InlineCache>]) -> FeedbackSlice {
+        FeedbackSlice(caches)
+    }
+
+    #[inline(always)]
+    pub fn get(&self) -> &[Cell<InlineCache>] {
+        // SAFETY: `new`'s promise: the caches outlive `self`, in place.
+        unsafe { &*self.0 }
+    }
+}
+
+/// `count` empty inline caches, allocated zeroed (an empty cache is all zeros), so that the
+/// allocator can hand out fresh pages without writing them.
+fn empty_caches(count: usize) -> Box<[Cell<InlineCache>]> {
+    let zeroed = Box::<[Cell<InlineCache>]>::new_zeroed_slice(count);
+    // SAFETY: all-zero bytes are a valid `InlineCache`: its fields are integers and an
+    // `IcState`, whose `Empty` is discriminant 0 of a `repr(u8)` enum; and the same value as
+    // `InlineCache::default()`.
+    unsafe { zeroed.assume_init() }
+}
+
 impl LoadedScript {
     /// What the code keeps alive beside cells: the atoms of its names and the shapes its
     /// inline caches name (an entry must never outlive its shape: the id would be reused).
@@ -81,12 +115,7 @@ impl LoadedScript {
         for names in self.scope_names.borrow().values() {
             out.extend(names.names.iter().map(|&a| Traced::Atom(a)));
         }
-        for cache in self
-            .functions
-            .iter()
-            .flat_map(|f| f.feedback.iter())
-            .map(Cell::get)
-        {
+        for cache in self.caches.iter().map(Cell::get) {
             match cache.state {
                 IcState::Empty | IcState::Global => {}
                 // Primitive strings' entries name no shape.
@@ -109,6 +138,7 @@ impl LoadedScript {
             .functions
             .get(function as usize)?
             .feedback
+            .get()
             .get(start..start + IC_WAYS)?;
         ic_find(ways.try_into().ok()?, shape)
     }
@@ -120,7 +150,7 @@ impl LoadedScript {
         let Some(ways) = self
             .functions
             .get(function as usize)
-            .and_then(|f| f.feedback.get(start..start + IC_WAYS))
+            .and_then(|f| f.feedback.get().get(start..start + IC_WAYS))
         else {
             return;
         };
@@ -146,6 +176,13 @@ impl LoadedScript {
     ) -> LoadedScript {
         let code = verified.code();
         let strings = code.strings.len();
+        let sites: usize = code
+            .functions
+            .iter()
+            .map(|f| f.ic_slot_count.to_native() as usize)
+            .sum();
+        let caches = empty_caches(sites * IC_WAYS);
+        let mut next = 0;
         let functions = code
             .functions
             .iter()
@@ -162,9 +199,13 @@ impl LoadedScript {
                         u32::MAX
                     },
                 },
-                feedback: (0..f.ic_slot_count.to_native() as usize * IC_WAYS)
-                    .map(|_| Cell::new(InlineCache::default()))
-                    .collect(),
+                feedback: {
+                    let start = next;
+                    next += f.ic_slot_count.to_native() as usize * IC_WAYS;
+                    // SAFETY: the part is inside `caches`, which the script made here owns
+                    // (moved in below, never resized) for as long as it holds this function.
+                    unsafe { FeedbackSlice::new(&caches[start..next]) }
+                },
                 // SAFETY: the bytes are in `verified`'s archive, which the script made here
                 // owns (moved in below, never mutated) for as long as it holds this function.
                 bytecode: unsafe { crate::verified::ArchiveSlice::new(f.bytecode.as_slice()) },
@@ -177,6 +218,7 @@ impl LoadedScript {
             realm,
             atoms: RefCell::new(vec![None; strings]),
             functions,
+            caches,
             scope_names: RefCell::new(FxHashMap::default()),
             templates: RefCell::new(FxHashMap::default()),
             constant_strings: RefCell::new(FxHashMap::default()),
@@ -197,11 +239,7 @@ impl LoadedScript {
     /// archive shared with another script is counted in each: an upper bound.)
     pub fn heap_bytes(&self) -> usize {
         use crate::heap::{buffer_bytes, hash_table_bytes};
-        let functions: usize = self
-            .functions
-            .iter()
-            .map(|f| buffer_bytes(f.feedback.len() * size_of::<InlineCache>()))
-            .sum::<usize>()
+        let functions = buffer_bytes(self.caches.len() * size_of::<InlineCache>())
             + buffer_bytes(self.functions.len() * size_of::<LoadedFunction>());
         let scope_names: usize = self
             .scope_names

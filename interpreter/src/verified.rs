@@ -119,7 +119,7 @@ impl IndexMut<Reg> for Window {
 /// The inline-cache ways of site `ic` in a function's feedback list, without a bounds check.
 ///
 /// # Safety
-/// `feedback` is the list `LoadedScript::new` made for a function of verified code
+/// `feedback` is the part `LoadedScript::new` gave a function of verified code
 /// (`ic_slot_count * IC_WAYS` entries) and `ic` an `Ic` operand of that function, which the
 /// verifier proved below its `ic_slot_count`.
 #[inline(always)]
