@@ -120,7 +120,7 @@ impl SourceTextModule {
             let loaded = kiln_interpreter::eval::load_verified(
                 vm,
                 script.code().clone(),
-                source,
+                script.shared_source(),
                 identifier,
             );
             vm.add_vm_module(loaded, &record_name(identifier))

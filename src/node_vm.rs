@@ -1016,7 +1016,7 @@ fn run_script(vm: &mut Vm, vm_script: &VmScript, realm: u32, options: Value) -> 
                 let loaded = kiln_interpreter::eval::load_verified(
                     vm,
                     script.code().clone(),
-                    script.source(),
+                    script.shared_source(),
                     &vm_script.name,
                 );
                 loaded.line_offset.set(vm_script.line_offset);
@@ -1587,8 +1587,12 @@ fn source_text_module_construct(vm: &mut Vm, args: &[Value], nt: ObjRef) -> JsRe
     let hooks = import_hooks(vm, options)?;
     vm.root(hooks);
     let index = vm.in_realm(realm, |vm| {
-        let loaded =
-            kiln_interpreter::eval::load_verified(vm, script.code().clone(), &source, &shown);
+        let loaded = kiln_interpreter::eval::load_verified(
+            vm,
+            script.code().clone(),
+            script.shared_source(),
+            &shown,
+        );
         loaded.host_defined.set(Some(hooks));
         loaded.line_offset.set(line_offset);
         loaded.column_offset.set(column_offset);

@@ -6,6 +6,7 @@ use kiln_cache::{CacheError, CacheKind, LoadOptions, LoadStats, VerifiedCode};
 use kiln_compiler::CodeKind;
 use kiln_interpreter::Value;
 use kiln_interpreter::eval::{CompileFailure, CompileStats};
+use std::rc::Rc;
 use std::time::{Duration, Instant};
 
 /// What the source is compiled as.
@@ -98,7 +99,8 @@ pub struct ScriptStats {
 /// ```
 #[derive(Debug)]
 pub struct Script {
-    source: String,
+    /// Shared with every run's loaded script (a run does not copy it).
+    source: Rc<str>,
     filename: String,
     source_type: SourceType,
     code: VerifiedCode,
@@ -148,7 +150,7 @@ impl Script {
             None => compile(source, options.source_type, &filename, &mut stats.compile)?,
         };
         let mut script = Script {
-            source: source.to_string(),
+            source: source.into(),
             filename,
             source_type: options.source_type,
             code,
@@ -200,6 +202,11 @@ impl Script {
         &self.source
     }
 
+    /// The source text, shared.
+    pub(crate) fn shared_source(&self) -> Rc<str> {
+        self.source.clone()
+    }
+
     /// The verified archive this script runs.
     pub fn code(&self) -> &VerifiedCode {
         &self.code
@@ -241,7 +248,7 @@ impl Script {
             let loaded = kiln_interpreter::eval::load_verified(
                 vm,
                 self.code.clone(),
-                &self.source,
+                self.source.clone(),
                 &self.filename,
             );
             let result = match self.source_type {

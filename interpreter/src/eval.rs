@@ -131,7 +131,7 @@ pub fn load(
 pub fn load_verified(
     vm: &mut Vm,
     verified: kiln_cache::VerifiedCode,
-    source: &str,
+    source: impl Into<Rc<str>>,
     name: &str,
 ) -> Rc<LoadedScript> {
     let script = Rc::new(LoadedScript::new(
