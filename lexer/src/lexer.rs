@@ -140,16 +140,8 @@ impl<'s> Lexer<'s> {
                     return self.scan_identifier(start, flags);
                 }
                 b'0'..=b'9' => return self.number_token(start, flags),
-                b'"' | b'\'' => {
-                    let (end, extra) = self.scan_string(start)?;
-                    self.reset(end);
-                    return self.finish(Kind::String, start, end, flags | extra);
-                }
-                b'`' => {
-                    let (end, kind, extra) = self.scan_template(start + 1, true)?;
-                    self.reset(end);
-                    return self.finish(kind, start, end, flags | extra);
-                }
+                b'"' | b'\'' => return self.string_token(start, flags),
+                b'`' => return self.template_token(start, flags),
                 b'#' => return self.scan_private_name(start, flags),
                 b'\\' => return self.finish_identifier(start, start, flags, Kind::Identifier),
                 b'{' => (K::LBrace, 1),
@@ -174,19 +166,7 @@ impl<'s> Lexer<'s> {
                         continue;
                     }
                     b'*' => {
-                        let body = start + 2;
-                        let Some(close) = self.source[body..].find("*/") else {
-                            return Err(LexError::new(
-                                "Unterminated comment",
-                                start,
-                                self.source.len(),
-                            ));
-                        };
-                        if first_line_terminator(&bytes[body..body + close]).is_some() {
-                            flags |= Token::NEWLINE_BEFORE;
-                            self.at_line_start = true;
-                        }
-                        self.reset(body + close + 2);
+                        flags |= self.skip_block_comment(start)?;
                         continue;
                     }
                     b'=' => (K::SlashEq, 2),
@@ -271,23 +251,13 @@ impl<'s> Lexer<'s> {
                     (b'.', _) => (K::QuestionDot, 2),
                     _ => (K::Question, 1),
                 },
-                0x80.. => {
-                    let c = self.source[start..].chars().next().unwrap_or('\0');
-                    if chars::is_line_terminator(c) {
-                        flags |= Token::NEWLINE_BEFORE;
-                        self.at_line_start = true;
-                        self.reset(start + c.len_utf8());
+                0x80.. => match self.skip_non_ascii_space(start) {
+                    Some(newline) => {
+                        flags |= newline;
                         continue;
                     }
-                    if is_blank(c) {
-                        self.reset(start + c.len_utf8());
-                        continue;
-                    }
-                    if chars::is_id_start(c) {
-                        return self.finish_identifier(start, start, flags, Kind::Identifier);
-                    }
-                    return Err(invalid_character(c, start));
-                }
+                    None => return self.non_ascii_name(start, flags),
+                },
                 _ => return Err(invalid_character(first as char, start)),
             };
             self.pos = start + len;
@@ -308,7 +278,71 @@ impl<'s> Lexer<'s> {
         self.finish(kind, start, end, flags)
     }
 
+    /// A string literal at `start`.
+    #[inline(never)]
+    fn string_token(&mut self, start: usize, flags: u8) -> Result<Token, LexError> {
+        let (end, extra) = self.scan_string(start)?;
+        self.reset(end);
+        self.finish(Kind::String, start, end, flags | extra)
+    }
+
+    /// A template literal, or its head, at `start`.
+    #[inline(never)]
+    fn template_token(&mut self, start: usize, flags: u8) -> Result<Token, LexError> {
+        let (end, kind, extra) = self.scan_template(start + 1, true)?;
+        self.reset(end);
+        self.finish(kind, start, end, flags | extra)
+    }
+
+    /// Skips the block comment at `start`; returns `Token::NEWLINE_BEFORE` if it holds a line
+    /// terminator.
+    #[inline(never)]
+    fn skip_block_comment(&mut self, start: usize) -> Result<u8, LexError> {
+        let body = start + 2;
+        let Some(close) = self.source[body..].find("*/") else {
+            return Err(LexError::new(
+                "Unterminated comment",
+                start,
+                self.source.len(),
+            ));
+        };
+        self.reset(body + close + 2);
+        if first_line_terminator(&self.bytes()[body..body + close]).is_some() {
+            self.at_line_start = true;
+            return Ok(Token::NEWLINE_BEFORE);
+        }
+        Ok(0)
+    }
+
+    /// Skips the non-ASCII blank or line terminator at `start`, if that is what it is; returns
+    /// `Token::NEWLINE_BEFORE` for a line terminator.
+    #[inline(never)]
+    fn skip_non_ascii_space(&mut self, start: usize) -> Option<u8> {
+        let c = self.source[start..].chars().next()?;
+        if chars::is_line_terminator(c) {
+            self.at_line_start = true;
+            self.reset(start + c.len_utf8());
+            return Some(Token::NEWLINE_BEFORE);
+        }
+        if is_blank(c) {
+            self.reset(start + c.len_utf8());
+            return Some(0);
+        }
+        None
+    }
+
+    /// A name starting with a non-ASCII character at `start`, or an error.
+    #[inline(never)]
+    fn non_ascii_name(&mut self, start: usize, flags: u8) -> Result<Token, LexError> {
+        let c = self.source[start..].chars().next().unwrap_or('\0');
+        if chars::is_id_start(c) {
+            return self.finish_identifier(start, start, flags, Kind::Identifier);
+        }
+        Err(invalid_character(c, start))
+    }
+
     /// `#name` at `start`.
+    #[inline(never)]
     fn scan_private_name(&mut self, start: usize, flags: u8) -> Result<Token, LexError> {
         let bytes = self.bytes();
         let mut end = start + 1;
@@ -330,6 +364,7 @@ impl<'s> Lexer<'s> {
     }
 
     /// A numeric literal at `start` (a digit, or `.` and a digit).
+    #[inline(never)]
     fn number_token(&mut self, start: usize, flags: u8) -> Result<Token, LexError> {
         let (end, kind, extra) = self.scan_number(start)?;
         self.reset(end);
@@ -352,6 +387,7 @@ impl<'s> Lexer<'s> {
         })
     }
 
+    #[cold]
     fn continues_identifier(&self, pos: usize) -> bool {
         match self.byte(pos) {
             Some(b'\\') => true,

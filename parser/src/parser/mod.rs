@@ -374,44 +374,42 @@ impl<'a> Parser<'a> {
         }
     }
 
-    /// Whether the current token can be an IdentifierReference / BindingIdentifier here
-    /// (ECMA-262 13.1.1 static semantics).
-    pub fn identifier_error(&self, token: Token) -> Option<String> {
-        let name = || self.name_of(token);
-        match token.kind {
+    /// Why a token of `kind` cannot be an IdentifierReference / BindingIdentifier here, if it
+    /// cannot (ECMA-262 13.1.1 static semantics). Cheap: the message is made only for an error.
+    fn identifier_problem(&self, kind: Kind) -> Option<NotAnIdentifier> {
+        match kind {
             Kind::Identifier => None,
-            Kind::Yield => {
-                if self.ctx.generator || self.ctx.strict {
-                    Some("'yield' is not a valid identifier here".into())
-                } else if self.ctx.in_parameters && self.ctx.generator {
-                    Some("'yield' is not a valid identifier in generator parameters".into())
-                } else {
-                    None
-                }
-            }
-            Kind::Await => {
-                if self.ctx.is_async || self.ctx.module || self.ctx.in_class_static_block {
-                    Some("'await' is not a valid identifier here".into())
-                } else {
-                    None
-                }
-            }
+            Kind::Yield => (self.ctx.generator || self.ctx.strict).then_some(NotAnIdentifier::Yield),
+            Kind::Await => (self.ctx.is_async || self.ctx.module || self.ctx.in_class_static_block)
+                .then_some(NotAnIdentifier::Await),
             k if k.is_strict_reserved_word() => {
-                if self.ctx.strict {
-                    Some(format!("Unexpected strict mode reserved word '{}'", name()))
-                } else {
-                    None
-                }
+                self.ctx.strict.then_some(NotAnIdentifier::StrictReserved)
             }
-            Kind::EscapedKeyword => Some("Keyword must not contain escaped characters".into()),
-            k if k.is_reserved_word() => Some(format!("Unexpected reserved word '{}'", name())),
+            Kind::EscapedKeyword => Some(NotAnIdentifier::EscapedKeyword),
+            k if k.is_reserved_word() => Some(NotAnIdentifier::Reserved),
             k if k.is_keyword() => None,
-            _ => Some(String::new()),
+            _ => Some(NotAnIdentifier::NotAWord),
         }
     }
 
+    /// Whether the current token can be an IdentifierReference / BindingIdentifier here: `None`
+    /// if it can, else the error message (empty when the token is not a word at all).
+    pub fn identifier_error(&self, token: Token) -> Option<String> {
+        let name = || self.name_of(token);
+        Some(match self.identifier_problem(token.kind)? {
+            NotAnIdentifier::Yield => "'yield' is not a valid identifier here".into(),
+            NotAnIdentifier::Await => "'await' is not a valid identifier here".into(),
+            NotAnIdentifier::StrictReserved => {
+                format!("Unexpected strict mode reserved word '{}'", name())
+            }
+            NotAnIdentifier::EscapedKeyword => "Keyword must not contain escaped characters".into(),
+            NotAnIdentifier::Reserved => format!("Unexpected reserved word '{}'", name()),
+            NotAnIdentifier::NotAWord => String::new(),
+        })
+    }
+
     pub fn at_identifier(&self) -> bool {
-        self.token.kind == Kind::Identifier || self.identifier_error(self.token).is_none()
+        self.identifier_problem(self.token.kind).is_none()
     }
 
     /// An IdentifierReference (or BindingIdentifier, with [`Self::check_binding_name`]).
@@ -576,6 +574,21 @@ impl<'a> Parser<'a> {
         self.labels = saved;
         result
     }
+}
+
+/// Why a word cannot be an identifier where it stands ([`Parser::identifier_error`]).
+#[derive(Clone, Copy)]
+enum NotAnIdentifier {
+    /// `yield` in a generator or in strict code.
+    Yield,
+    /// `await` in an async function, a module or a class static block.
+    Await,
+    /// `let`, `static`, `implements`, ... in strict code.
+    StrictReserved,
+    EscapedKeyword,
+    Reserved,
+    /// Not a word at all (a punctuator, a literal).
+    NotAWord,
 }
 
 /// A list being parsed: gathered off the arena and copied into it once, at its final length.
