@@ -181,8 +181,39 @@ impl<'a> Parser<'a> {
             }
             _ => {}
         }
+        if self.at_lone_primary() {
+            return self.parse_primary();
+        }
         let left = self.parse_conditional()?;
         self.finish_assignment(left, start)
+    }
+
+    /// Whether the current token is an identifier, literal or `this` that makes up the whole
+    /// AssignmentExpression: `,` `)` `]` `}` `;` or `:` follows it on the same line, so no
+    /// member access, call, operator or assignment can. Such an expression skips the dozen
+    /// levels of the descent, none of which would add anything to it.
+    fn at_lone_primary(&self) -> bool {
+        if !matches!(
+            self.kind(),
+            Kind::Identifier
+                | Kind::Number
+                | Kind::String
+                | Kind::This
+                | Kind::Null
+                | Kind::True
+                | Kind::False
+        ) {
+            return false;
+        }
+        let bytes = self.source.as_bytes();
+        let mut pos = self.token.span.end as usize;
+        while matches!(bytes.get(pos), Some(b' ' | b'\t')) {
+            pos += 1;
+        }
+        matches!(
+            bytes.get(pos),
+            Some(b',' | b')' | b']' | b'}' | b';' | b':')
+        )
     }
 
     /// The `= value` part of an assignment, if any, after its left side.

@@ -379,7 +379,9 @@ impl<'a> Parser<'a> {
     fn identifier_problem(&self, kind: Kind) -> Option<NotAnIdentifier> {
         match kind {
             Kind::Identifier => None,
-            Kind::Yield => (self.ctx.generator || self.ctx.strict).then_some(NotAnIdentifier::Yield),
+            Kind::Yield => {
+                (self.ctx.generator || self.ctx.strict).then_some(NotAnIdentifier::Yield)
+            }
             Kind::Await => (self.ctx.is_async || self.ctx.module || self.ctx.in_class_static_block)
                 .then_some(NotAnIdentifier::Await),
             k if k.is_strict_reserved_word() => {
