@@ -181,19 +181,24 @@ impl<'a> Parser<'a> {
             }
             _ => {}
         }
-        if self.at_lone_primary() {
-            return self.parse_primary();
-        }
-        let left = self.parse_conditional()?;
+        let left = if self.at_plain_primary() {
+            if self.at_lone_primary() {
+                // The levels of `parse_binary` and `parse_unary`, as the descent would count them.
+                self.check_nesting(2)?;
+                return self.parse_primary();
+            }
+            self.parse_conditional_from_primary(start)?
+        } else {
+            self.parse_conditional()?
+        };
         self.finish_assignment(left, start)
     }
 
-    /// Whether the current token is an identifier, literal or `this` that makes up the whole
-    /// AssignmentExpression: `,` `)` `]` `}` `;` or `:` follows it on the same line, so no
-    /// member access, call, operator or assignment can. Such an expression skips the dozen
-    /// levels of the descent, none of which would add anything to it.
-    fn at_lone_primary(&self) -> bool {
-        if !matches!(
+    /// An identifier, a literal other than a template or regular expression, or `this`: a
+    /// token that `parse_primary` alone turns into an expression, and that no unary, `new`,
+    /// `super` or `import` form starts with.
+    fn at_plain_primary(&self) -> bool {
+        matches!(
             self.kind(),
             Kind::Identifier
                 | Kind::Number
@@ -202,9 +207,35 @@ impl<'a> Parser<'a> {
                 | Kind::Null
                 | Kind::True
                 | Kind::False
-        ) {
-            return false;
-        }
+        )
+    }
+
+    /// `parse_conditional` for an expression that starts with a plain primary: the same
+    /// nesting levels entered and left (those of `parse_binary` and `parse_unary`), without the
+    /// calls between them that would only pass the primary down.
+    fn parse_conditional_from_primary(&mut self, start: u32) -> PResult<Expression<'a>> {
+        self.enter()?;
+        let result = self.parse_binary_from_primary(start);
+        self.leave();
+        let test = result?;
+        self.parse_conditional_rest(test, start)
+    }
+
+    fn parse_binary_from_primary(&mut self, start: u32) -> PResult<Expression<'a>> {
+        self.enter()?;
+        let result = self.parse_primary().and_then(|primary| {
+            let lhs = self.parse_call_tail(primary, start, true)?;
+            self.parse_postfix_tail(lhs, start)
+        });
+        self.leave();
+        self.parse_binary_rest(result?, start, 0)
+    }
+
+    /// Whether the current plain primary makes up the whole AssignmentExpression: `,` `)` `]`
+    /// `}` `;` or `:` follows it on the same line, so no member access, call, operator or
+    /// assignment can. Such an expression skips the dozen levels of the descent, none of which
+    /// would add anything to it.
+    fn at_lone_primary(&self) -> bool {
         let bytes = self.source.as_bytes();
         let mut pos = self.token.span.end as usize;
         while matches!(bytes.get(pos), Some(b' ' | b'\t')) {

@@ -356,6 +356,15 @@ impl<'a> Parser<'a> {
         Ok(())
     }
 
+    /// Fails as `levels` nested `enter` calls would, without entering: for a shortcut past
+    /// levels of the grammar that would each have entered and left again.
+    pub fn check_nesting(&self, levels: u32) -> PResult<()> {
+        if self.depth + levels > MAX_DEPTH || stack_address() < self.stack_limit {
+            return self.error("Nesting too deep", self.token.span);
+        }
+        Ok(())
+    }
+
     pub fn leave(&mut self) {
         self.depth -= 1;
     }
