@@ -87,7 +87,7 @@ impl<'a> Parser<'a> {
         let saved = self.cover_error.take();
         let expr = self.parse_expression_cover()?;
         if let Some(e) = self.cover_error.take() {
-            return Err(e);
+            return Err(*e);
         }
         self.cover_error = saved;
         Ok(expr)
@@ -116,7 +116,7 @@ impl<'a> Parser<'a> {
     /// Reports a pending cover error: the literal is used as an expression after all.
     pub(crate) fn check_cover(&mut self) -> PResult<()> {
         match self.cover_error.take() {
-            Some(e) => Err(e),
+            Some(e) => Err(*e),
             None => Ok(()),
         }
     }
@@ -1113,10 +1113,10 @@ impl<'a> Parser<'a> {
             if is_proto {
                 *proto_count += 1;
                 if *proto_count == 2 && self.cover_error.is_none() {
-                    self.cover_error = Some(Diagnostic::new(
+                    self.cover_error = Some(Box::new(Diagnostic::new(
                         "Duplicate __proto__ fields are not allowed in object literals",
                         key_token.span,
-                    ));
+                    )));
                 }
             }
             let value = self.parse_assignment_cover()?;
@@ -1155,10 +1155,10 @@ impl<'a> Parser<'a> {
             self.advance()?;
             let default = self.parse_assignment_expression()?;
             if self.cover_error.is_none() {
-                self.cover_error = Some(Diagnostic::new(
+                self.cover_error = Some(Box::new(Diagnostic::new(
                     "Invalid shorthand property initializer",
                     eq,
-                ));
+                )));
             }
             let target = Pattern::Identifier(id);
             Expression::Assignment(self.alloc(AssignmentExpression {
@@ -1277,7 +1277,7 @@ impl<'a> Parser<'a> {
             return self.parse_arrow_body(start, params, false);
         }
         if let Some(e) = self.cover_error.take() {
-            return Err(e);
+            return Err(*e);
         }
         self.cover_error = saved_cover;
         if items.is_empty() || rest.is_some() || trailing_comma {
@@ -1334,7 +1334,7 @@ impl<'a> Parser<'a> {
                     Expression::Object(_) | Expression::Array(_) | Expression::Assignment(_)
                 )
             {
-                return Err(e.clone());
+                return Err((**e).clone());
             }
             items.push(item);
             trailing_comma = false;
@@ -1395,7 +1395,7 @@ impl<'a> Parser<'a> {
                     return Ok(Some(self.parse_arrow_body(start, params, true)?));
                 }
                 if let Some(e) = self.cover_error.take() {
-                    return Err(e);
+                    return Err(*e);
                 }
                 self.cover_error = saved_cover;
                 if rest.is_some() {

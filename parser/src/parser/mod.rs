@@ -78,7 +78,7 @@ pub(crate) struct Parser<'a> {
     labels: Vec<Label<'a>>,
     /// The first error found in an object or array literal that is an error only if the literal
     /// stays an expression (`{a = 1}`, duplicate `__proto__`); cleared when it becomes a pattern.
-    pub cover_error: Option<Diagnostic>,
+    pub cover_error: Option<Box<Diagnostic>>,
     /// Starts of spread elements followed by a comma: not allowed as a rest element.
     pub spread_with_trailing_comma: FxHashSet<u32>,
     /// Positions of the latest `yield`/`await` expression and `await` identifier, for the checks
@@ -373,14 +373,18 @@ impl<'a> Parser<'a> {
     // Identifiers
 
     /// The name of an identifier-like token, decoded and in the arena when it had escapes.
+    #[inline]
     pub fn name_of(&self, token: Token) -> &'a str {
-        let text = self.text(token);
         if token.escaped() {
-            let decoded = kiln_lexer::identifier_name(text);
-            self.alloc_str(&decoded)
-        } else {
-            text
+            return self.decoded_name(token);
         }
+        self.text(token)
+    }
+
+    #[cold]
+    fn decoded_name(&self, token: Token) -> &'a str {
+        let decoded = kiln_lexer::identifier_name(self.text(token));
+        self.alloc_str(&decoded)
     }
 
     /// Why a token of `kind` cannot be an IdentifierReference / BindingIdentifier here, if it

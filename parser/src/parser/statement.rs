@@ -631,7 +631,7 @@ impl<'a> Parser<'a> {
                 return self.parse_for_in_of(start, is_await, is_of, ForHead::Pattern(target));
             }
             if let Some(e) = self.cover_error.take() {
-                return Err(e);
+                return Err(*e);
             }
             self.cover_error = saved_cover;
             if is_await {
