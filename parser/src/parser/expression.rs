@@ -87,7 +87,7 @@ impl<'a> Parser<'a> {
         let saved = self.cover_error.take();
         let expr = self.parse_expression_cover()?;
         if let Some(e) = self.cover_error.take() {
-            return Err(*e);
+            return Err(e);
         }
         self.cover_error = saved;
         Ok(expr)
@@ -116,7 +116,7 @@ impl<'a> Parser<'a> {
     /// Reports a pending cover error: the literal is used as an expression after all.
     pub(crate) fn check_cover(&mut self) -> PResult<()> {
         match self.cover_error.take() {
-            Some(e) => Err(*e),
+            Some(e) => Err(e),
             None => Ok(()),
         }
     }
@@ -1137,10 +1137,7 @@ impl<'a> Parser<'a> {
             None => {}
             Some(message) if !message.is_empty() => return self.error(message, key_token.span),
             Some(_) => {
-                return Err(Diagnostic::new(
-                    format!("Unexpected token '{}'", id.name),
-                    key_token.span,
-                ));
+                return self.error(format!("Unexpected token '{}'", id.name), key_token.span);
             }
         }
         if key_token.kind == Kind::Await {
@@ -1277,7 +1274,7 @@ impl<'a> Parser<'a> {
             return self.parse_arrow_body(start, params, false);
         }
         if let Some(e) = self.cover_error.take() {
-            return Err(*e);
+            return Err(e);
         }
         self.cover_error = saved_cover;
         if items.is_empty() || rest.is_some() || trailing_comma {
@@ -1334,7 +1331,7 @@ impl<'a> Parser<'a> {
                     Expression::Object(_) | Expression::Array(_) | Expression::Assignment(_)
                 )
             {
-                return Err((**e).clone());
+                return Err(e.clone());
             }
             items.push(item);
             trailing_comma = false;
@@ -1395,7 +1392,7 @@ impl<'a> Parser<'a> {
                     return Ok(Some(self.parse_arrow_body(start, params, true)?));
                 }
                 if let Some(e) = self.cover_error.take() {
-                    return Err(*e);
+                    return Err(e);
                 }
                 self.cover_error = saved_cover;
                 if rest.is_some() {
@@ -1485,7 +1482,8 @@ impl<'a> Parser<'a> {
         e
     }
 
-    pub(crate) fn lex_error_pub(e: kiln_lexer::LexError) -> Diagnostic {
-        Diagnostic::new(e.message, e.span)
+    #[cold]
+    pub(crate) fn lex_error_pub(e: kiln_lexer::LexError) -> Box<Diagnostic> {
+        Box::new(Diagnostic::new(e.message, e.span))
     }
 }

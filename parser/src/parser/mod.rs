@@ -16,7 +16,9 @@ use rustc_hash::FxHashSet;
 use smallvec::SmallVec;
 use std::cell::Cell;
 
-pub(crate) type PResult<T> = Result<T, Diagnostic>;
+/// Errors are boxed: a result then fits in two registers, and the descent passes it up
+/// through a dozen levels per expression.
+pub(crate) type PResult<T> = Result<T, Box<Diagnostic>>;
 
 /// Deeper nesting than this is a SyntaxError rather than a risk to the native stack.
 const MAX_DEPTH: u32 = 800;
@@ -159,7 +161,7 @@ impl<'a> Parser<'a> {
             body.push(self.parse_statement_list_item()?);
         }
         if let Some(e) = self.private_error.take() {
-            return Err(e);
+            return Err(Box::new(e));
         }
         Ok(Program {
             span: Span::new(0, self.source.len() as u32),
@@ -214,8 +216,9 @@ impl<'a> Parser<'a> {
         token.span.text(self.source)
     }
 
-    fn lex_error(e: LexError) -> Diagnostic {
-        Diagnostic::new(e.message, e.span)
+    #[cold]
+    fn lex_error(e: LexError) -> Box<Diagnostic> {
+        Box::new(Diagnostic::new(e.message, e.span))
     }
 
     /// Moves to the next token (in the division goal).
@@ -309,7 +312,8 @@ impl<'a> Parser<'a> {
     }
 
     /// The error for the current token being out of place.
-    pub fn unexpected(&self) -> Diagnostic {
+    #[cold]
+    pub fn unexpected(&self) -> Box<Diagnostic> {
         let t = self.token;
         let message = match t.kind {
             Kind::Eof => "Unexpected end of input".to_string(),
@@ -326,11 +330,12 @@ impl<'a> Parser<'a> {
             k if k.is_keyword() => format!("Unexpected identifier '{}'", self.text(t)),
             _ => format!("Unexpected token '{}'", self.text(t)),
         };
-        Diagnostic::new(message, t.span)
+        Box::new(Diagnostic::new(message, t.span))
     }
 
+    #[cold]
     pub fn error<T>(&self, message: impl Into<String>, span: Span) -> PResult<T> {
-        Err(Diagnostic::new(message, span))
+        Err(Box::new(Diagnostic::new(message, span)))
     }
 
     /// Automatic semicolon insertion (ECMA-262 12.10): a `;`, or a `}`, the end of input, or a
