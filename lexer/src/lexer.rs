@@ -274,7 +274,11 @@ impl<'s> Lexer<'s> {
             return self.finish_identifier(start, end, flags, Kind::Identifier);
         }
         self.pos = end;
-        let kind = Kind::from_name(&self.source[start..end]);
+        // SAFETY: `start..end` lies inside the source (its bytes were just read) and holds ASCII
+        // bytes only (a letter, `$` or `_`, then bytes of `ASCII_ID_CONTINUE`), so both ends are
+        // character boundaries. Slicing with a check tested both ends again for every name.
+        let name = unsafe { self.source.get_unchecked(start..end) };
+        let kind = Kind::from_name(name);
         self.finish(kind, start, end, flags)
     }
 
