@@ -359,6 +359,9 @@ impl<'a> Parser<'a> {
         self.parse_conditional_rest(test, start)
     }
 
+    /// The `? :` part of a conditional expression, if any, after its test. The check for a `?`
+    /// is inlined: most expressions have none, and then no call is made.
+    #[inline]
     fn parse_conditional_rest(
         &mut self,
         test: Expression<'a>,
@@ -367,6 +370,14 @@ impl<'a> Parser<'a> {
         if !self.at(Kind::Question) {
             return Ok(test);
         }
+        self.parse_conditional_branches(test, start)
+    }
+
+    fn parse_conditional_branches(
+        &mut self,
+        test: Expression<'a>,
+        start: u32,
+    ) -> PResult<Expression<'a>> {
         if matches!(test, Expression::Arrow(_)) {
             return Err(self.unexpected());
         }
@@ -418,7 +429,24 @@ impl<'a> Parser<'a> {
         self.parse_binary_rest(left, start, min)
     }
 
+    /// Binary operators of at least `min` precedence after `left`. The check for one is inlined:
+    /// most operands are followed by none, and then no call is made.
+    #[inline]
     fn parse_binary_rest(
+        &mut self,
+        left: Expression<'a>,
+        start: u32,
+        min: u8,
+    ) -> PResult<Expression<'a>> {
+        match binary_operator(self.kind(), self.ctx.allow_in) {
+            Some((precedence, _)) if precedence >= min => {
+                self.parse_binary_operators(left, start, min)
+            }
+            _ => Ok(left),
+        }
+    }
+
+    fn parse_binary_operators(
         &mut self,
         mut left: Expression<'a>,
         start: u32,
@@ -582,6 +610,7 @@ impl<'a> Parser<'a> {
         (self.ctx.is_async || self.ctx.in_class_static_block) && !self.token.escaped()
     }
 
+    #[inline]
     fn parse_postfix_tail(&mut self, lhs: Expression<'a>, start: u32) -> PResult<Expression<'a>> {
         if matches!(self.kind(), Kind::PlusPlus | Kind::MinusMinus) && !self.token.newline_before()
         {
@@ -621,7 +650,27 @@ impl<'a> Parser<'a> {
     }
 
     /// Member accesses, calls (when `allow_call`), optional chains and tagged templates after `expr`.
+    /// The check for a first member access, call or template is inlined: most primaries have
+    /// none, and then no call is made.
+    #[inline]
     pub(crate) fn parse_call_tail(
+        &mut self,
+        expr: Expression<'a>,
+        start: u32,
+        allow_call: bool,
+    ) -> PResult<Expression<'a>> {
+        match self.kind() {
+            Kind::Dot
+            | Kind::QuestionDot
+            | Kind::LBracket
+            | Kind::Template
+            | Kind::TemplateHead
+            | Kind::LParen => self.parse_call_chain(expr, start, allow_call),
+            _ => Ok(expr),
+        }
+    }
+
+    fn parse_call_chain(
         &mut self,
         mut expr: Expression<'a>,
         start: u32,
