@@ -181,6 +181,7 @@ impl<'a> Parser<'a> {
         self.arena.alloc(value)
     }
 
+    #[inline]
     pub fn vec<T: Copy>(&self) -> ArenaList<'a, T> {
         ArenaList {
             arena: self.arena,
@@ -620,10 +621,12 @@ pub(crate) struct ArenaList<'a, T> {
 }
 
 impl<'a, T: Copy> ArenaList<'a, T> {
+    #[inline]
     pub fn push(&mut self, item: T) {
         self.items.push(item);
     }
 
+    #[inline]
     pub fn into_bump_slice(self) -> &'a [T] {
         const { assert!(!std::mem::needs_drop::<T>()) };
         self.arena.alloc_slice_copy(&self.items)
