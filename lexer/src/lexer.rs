@@ -1,9 +1,10 @@
-//! The scanner: logos matches the common tokens; strings, templates, regular expressions,
-//! numbers, comments and non-ASCII identifiers are finished by hand.
+//! The scanner, written by hand: a `match` on a token's first byte (compiled to a jump table,
+//! like oxc's byte-indexed table of handlers) picks the token's handler. Punctuators, blanks, line
+//! breaks and ASCII names are finished in a few byte comparisons; strings, templates, regular
+//! expressions, numbers, comments and non-ASCII names by the scanners below.
 
 use crate::token::{Kind, Token};
 use crate::{Span, chars};
-use logos::Logos;
 
 /// A lexical error: what is wrong and where.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -21,222 +22,16 @@ impl LexError {
     }
 }
 
-/// What logos recognises. Anything that needs more than a regular language is only started here.
-#[derive(Logos, Clone, Copy, Debug, PartialEq, Eq)]
-#[logos(skip r"[ \t\u{000B}\u{000C}\u{00A0}\u{FEFF}\u{1680}\u{2000}-\u{200A}\u{202F}\u{205F}\u{3000}]+")]
-enum Raw {
-    /// A line break and the blanks and line breaks after it, in one token: a line's
-    /// indentation then costs no second pass through the dispatch.
-    #[regex(r"[\n\r\u{2028}\u{2029}][\n\r\u{2028}\u{2029} \t\u{000B}\u{000C}\u{00A0}\u{FEFF}\u{1680}\u{2000}-\u{200A}\u{202F}\u{205F}\u{3000}]*")]
-    LineTerminator,
-    #[token("//")]
-    LineComment,
-    #[token("/*")]
-    BlockComment,
-    #[token("<!--")]
-    HtmlOpenComment,
-    #[token("-->")]
-    HtmlCloseComment,
-    #[regex(r"[A-Za-z_$][A-Za-z0-9_$]*")]
-    Identifier,
-    #[regex(r"#[A-Za-z_$][A-Za-z0-9_$]*")]
-    PrivateName,
-    #[token("#")]
-    Hash,
-    #[token("\\")]
-    Backslash,
-    #[regex(r"[0-9]")]
-    #[regex(r"\.[0-9]")]
-    NumberStart,
-    #[token("\"")]
-    #[token("'")]
-    Quote,
-    #[token("`")]
-    Backtick,
-    #[token("{")]
-    LBrace,
-    #[token("}")]
-    RBrace,
-    #[token("(")]
-    LParen,
-    #[token(")")]
-    RParen,
-    #[token("[")]
-    LBracket,
-    #[token("]")]
-    RBracket,
-    #[token(".")]
-    Dot,
-    #[token("...")]
-    Ellipsis,
-    #[token(";")]
-    Semicolon,
-    #[token(",")]
-    Comma,
-    #[token("<")]
-    Less,
-    #[token(">")]
-    Greater,
-    #[token("<=")]
-    LessEq,
-    #[token(">=")]
-    GreaterEq,
-    #[token("==")]
-    EqEq,
-    #[token("!=")]
-    NotEq,
-    #[token("===")]
-    EqEqEq,
-    #[token("!==")]
-    NotEqEq,
-    #[token("+")]
-    Plus,
-    #[token("-")]
-    Minus,
-    #[token("*")]
-    Star,
-    #[token("/")]
-    Slash,
-    #[token("%")]
-    Percent,
-    #[token("**")]
-    StarStar,
-    #[token("++")]
-    PlusPlus,
-    #[token("--")]
-    MinusMinus,
-    #[token("<<")]
-    ShiftLeft,
-    #[token(">>")]
-    ShiftRight,
-    #[token(">>>")]
-    ShiftRightUnsigned,
-    #[token("&")]
-    Amp,
-    #[token("|")]
-    Pipe,
-    #[token("^")]
-    Caret,
-    #[token("!")]
-    Bang,
-    #[token("~")]
-    Tilde,
-    #[token("&&")]
-    AmpAmp,
-    #[token("||")]
-    PipePipe,
-    #[token("??")]
-    QuestionQuestion,
-    #[token("?")]
-    Question,
-    #[token("?.")]
-    QuestionDot,
-    #[token(":")]
-    Colon,
-    #[token("=")]
-    Eq,
-    #[token("+=")]
-    PlusEq,
-    #[token("-=")]
-    MinusEq,
-    #[token("*=")]
-    StarEq,
-    #[token("/=")]
-    SlashEq,
-    #[token("%=")]
-    PercentEq,
-    #[token("**=")]
-    StarStarEq,
-    #[token("<<=")]
-    ShiftLeftEq,
-    #[token(">>=")]
-    ShiftRightEq,
-    #[token(">>>=")]
-    ShiftRightUnsignedEq,
-    #[token("&=")]
-    AmpEq,
-    #[token("|=")]
-    PipeEq,
-    #[token("^=")]
-    CaretEq,
-    #[token("&&=")]
-    AmpAmpEq,
-    #[token("||=")]
-    PipePipeEq,
-    #[token("??=")]
-    QuestionQuestionEq,
-    #[token("=>")]
-    Arrow,
-    #[token("@")]
-    At,
-}
-
-impl Raw {
-    fn punctuator(self) -> Option<Kind> {
-        use Kind as K;
-        Some(match self {
-            Raw::LBrace => K::LBrace,
-            Raw::RBrace => K::RBrace,
-            Raw::LParen => K::LParen,
-            Raw::RParen => K::RParen,
-            Raw::LBracket => K::LBracket,
-            Raw::RBracket => K::RBracket,
-            Raw::Dot => K::Dot,
-            Raw::Ellipsis => K::Ellipsis,
-            Raw::Semicolon => K::Semicolon,
-            Raw::Comma => K::Comma,
-            Raw::Less => K::Less,
-            Raw::Greater => K::Greater,
-            Raw::LessEq => K::LessEq,
-            Raw::GreaterEq => K::GreaterEq,
-            Raw::EqEq => K::EqEq,
-            Raw::NotEq => K::NotEq,
-            Raw::EqEqEq => K::EqEqEq,
-            Raw::NotEqEq => K::NotEqEq,
-            Raw::Plus => K::Plus,
-            Raw::Minus => K::Minus,
-            Raw::Star => K::Star,
-            Raw::Slash => K::Slash,
-            Raw::Percent => K::Percent,
-            Raw::StarStar => K::StarStar,
-            Raw::PlusPlus => K::PlusPlus,
-            Raw::MinusMinus => K::MinusMinus,
-            Raw::ShiftLeft => K::ShiftLeft,
-            Raw::ShiftRight => K::ShiftRight,
-            Raw::ShiftRightUnsigned => K::ShiftRightUnsigned,
-            Raw::Amp => K::Amp,
-            Raw::Pipe => K::Pipe,
-            Raw::Caret => K::Caret,
-            Raw::Bang => K::Bang,
-            Raw::Tilde => K::Tilde,
-            Raw::AmpAmp => K::AmpAmp,
-            Raw::PipePipe => K::PipePipe,
-            Raw::QuestionQuestion => K::QuestionQuestion,
-            Raw::Question => K::Question,
-            Raw::QuestionDot => K::QuestionDot,
-            Raw::Colon => K::Colon,
-            Raw::Eq => K::Eq,
-            Raw::PlusEq => K::PlusEq,
-            Raw::MinusEq => K::MinusEq,
-            Raw::StarEq => K::StarEq,
-            Raw::SlashEq => K::SlashEq,
-            Raw::PercentEq => K::PercentEq,
-            Raw::StarStarEq => K::StarStarEq,
-            Raw::ShiftLeftEq => K::ShiftLeftEq,
-            Raw::ShiftRightEq => K::ShiftRightEq,
-            Raw::ShiftRightUnsignedEq => K::ShiftRightUnsignedEq,
-            Raw::AmpEq => K::AmpEq,
-            Raw::PipeEq => K::PipeEq,
-            Raw::CaretEq => K::CaretEq,
-            Raw::AmpAmpEq => K::AmpAmpEq,
-            Raw::PipePipeEq => K::PipePipeEq,
-            Raw::QuestionQuestionEq => K::QuestionQuestionEq,
-            Raw::Arrow => K::Arrow,
-            Raw::At => K::At,
-            _ => return None,
-        })
+/// The ASCII bytes that continue an IdentifierName: letters, digits, `$` and `_`.
+static ASCII_ID_CONTINUE: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut b = 0;
+    while b < 128 {
+        table[b] = (b as u8).is_ascii_alphanumeric() || b == b'$' as usize || b == b'_' as usize;
+        b += 1;
     }
-}
+    table
+};
 
 /// The lexer. It produces tokens in the "division" goal; the parser asks it to rescan a `/` or
 /// `/=` as a regular expression ([`Lexer::rescan_regexp`]) and a `}` as the continuation of a
@@ -246,9 +41,8 @@ impl Raw {
 #[derive(Clone)]
 pub struct Lexer<'s> {
     source: &'s str,
-    inner: logos::Lexer<'s, Raw>,
-    /// Where `inner`'s input starts within `source`.
-    base: usize,
+    /// Where the next token's scan starts: always on a character boundary.
+    pos: usize,
     /// HTML-like comments are not recognised in modules.
     module: bool,
     /// Only whitespace and comments since the last line terminator (or the start): `-->` opens
@@ -261,8 +55,7 @@ impl<'s> Lexer<'s> {
     pub fn new(source: &'s str, module: bool) -> Self {
         let mut lexer = Lexer {
             source,
-            inner: Raw::lexer(source),
-            base: 0,
+            pos: 0,
             module,
             at_line_start: true,
             hashbang: None,
@@ -285,9 +78,7 @@ impl<'s> Lexer<'s> {
     }
 
     fn reset(&mut self, pos: usize) {
-        let pos = pos.min(self.source.len());
-        self.base = pos;
-        self.inner = Raw::lexer(&self.source[pos..]);
+        self.pos = pos.min(self.source.len());
     }
 
     fn bytes(&self) -> &'s [u8] {
@@ -319,132 +110,285 @@ impl<'s> Lexer<'s> {
     }
 
     fn scan_token(&mut self) -> Result<Token, LexError> {
+        use Kind as K;
+        let bytes = self.bytes();
         let mut flags = 0u8;
         loop {
-            let raw = self.inner.next();
-            let range = self.inner.span();
-            let (start, end) = (self.base + range.start, self.base + range.end);
-            let raw = match raw {
-                None => {
-                    let len = self.source.len() as u32;
-                    return Ok(Token {
-                        kind: Kind::Eof,
-                        span: Span::new(len, len),
-                        flags,
-                    });
-                }
-                Some(Ok(raw)) => raw,
-                Some(Err(())) => {
-                    // Not ASCII, or a stray character. Zs whitespace is skipped by logos.
-                    let c = self.source[start..].chars().next().unwrap_or('\0');
-                    if chars::is_id_start(c) {
-                        return self.finish_identifier(start, start, flags, Kind::Identifier);
-                    }
-                    return Err(LexError::new(
-                        format!("Invalid or unexpected token '{}'", c.escape_debug()),
-                        start,
-                        start + c.len_utf8().max(1),
-                    ));
-                }
+            let start = self.pos;
+            let Some(&first) = bytes.get(start) else {
+                let len = self.source.len() as u32;
+                return Ok(Token {
+                    kind: Kind::Eof,
+                    span: Span::new(len, len),
+                    flags,
+                });
             };
-            match raw {
-                Raw::LineTerminator => {
+            // The bytes after the first, `0` past the end (no token continues with a NUL).
+            let at = |i: usize| bytes.get(start + i).copied().unwrap_or(0);
+            let (kind, len) = match first {
+                b' ' | b'\t' | 0x0B | 0x0C => {
+                    self.pos = skip_blanks(bytes, start + 1);
+                    continue;
+                }
+                b'\n' | b'\r' => {
                     flags |= Token::NEWLINE_BEFORE;
                     self.at_line_start = true;
+                    self.pos = skip_blanks(bytes, start + 1);
                     continue;
                 }
-                Raw::LineComment => {
-                    let stop = line_end(self.source, end);
-                    self.reset(stop);
-                    continue;
+                b'a'..=b'z' | b'A'..=b'Z' | b'_' | b'$' => {
+                    return self.scan_identifier(start, flags);
                 }
-                Raw::BlockComment => {
-                    let Some(close) = self.source[end..].find("*/") else {
-                        return Err(LexError::new(
-                            "Unterminated comment",
-                            start,
-                            self.source.len(),
-                        ));
-                    };
-                    let body = &self.source[end..end + close];
-                    if first_line_terminator(body.as_bytes()).is_some() {
-                        flags |= Token::NEWLINE_BEFORE;
-                        self.at_line_start = true;
+                b'0'..=b'9' => return self.number_token(start, flags),
+                b'"' | b'\'' => return self.string_token(start, flags),
+                b'`' => return self.template_token(start, flags),
+                b'#' => return self.scan_private_name(start, flags),
+                b'\\' => return self.finish_identifier(start, start, flags, Kind::Identifier),
+                b'{' => (K::LBrace, 1),
+                b'}' => (K::RBrace, 1),
+                b'(' => (K::LParen, 1),
+                b')' => (K::RParen, 1),
+                b'[' => (K::LBracket, 1),
+                b']' => (K::RBracket, 1),
+                b';' => (K::Semicolon, 1),
+                b',' => (K::Comma, 1),
+                b':' => (K::Colon, 1),
+                b'~' => (K::Tilde, 1),
+                b'@' => (K::At, 1),
+                b'.' => match (at(1), at(2)) {
+                    (b'0'..=b'9', _) => return self.number_token(start, flags),
+                    (b'.', b'.') => (K::Ellipsis, 3),
+                    _ => (K::Dot, 1),
+                },
+                b'/' => match at(1) {
+                    b'/' => {
+                        self.reset(line_end(self.source, start + 2));
+                        continue;
                     }
-                    self.reset(end + close + 2);
-                    continue;
-                }
-                Raw::HtmlOpenComment if !self.module => {
-                    let stop = line_end(self.source, end);
-                    self.reset(stop);
-                    continue;
-                }
-                Raw::HtmlOpenComment => {
-                    self.reset(start + 1);
-                    return self.finish(Kind::Less, start, start + 1, flags);
-                }
-                Raw::HtmlCloseComment if !self.module && self.at_line_start => {
-                    let stop = line_end(self.source, end);
-                    self.reset(stop);
-                    continue;
-                }
-                Raw::HtmlCloseComment => {
-                    self.reset(start + 2);
-                    return self.finish(Kind::MinusMinus, start, start + 2, flags);
-                }
-                Raw::Identifier => {
-                    if self.continues_identifier(end) {
-                        return self.finish_identifier(start, end, flags, Kind::Identifier);
+                    b'*' => {
+                        flags |= self.skip_block_comment(start)?;
+                        continue;
                     }
-                    let kind = Kind::from_name(&self.source[start..end]);
-                    return self.finish(kind, start, end, flags);
-                }
-                Raw::Backslash => {
-                    return self.finish_identifier(start, start, flags, Kind::Identifier);
-                }
-                Raw::PrivateName => {
-                    if self.continues_identifier(end) {
-                        return self.finish_identifier(start, end, flags, Kind::PrivateName);
+                    b'=' => (K::SlashEq, 2),
+                    _ => (K::Slash, 1),
+                },
+                b'<' => match (at(1), at(2), at(3)) {
+                    (b'!', b'-', b'-') if !self.module => {
+                        // `<!--` starts a comment to the end of the line (Annex B.1.1).
+                        self.reset(line_end(self.source, start + 4));
+                        continue;
                     }
-                    return self.finish(Kind::PrivateName, start, end, flags);
-                }
-                Raw::Hash => {
-                    let next = self.source[end..].chars().next();
-                    if next.is_some_and(|c| c == '\\' || chars::is_id_start(c)) {
-                        return self.finish_identifier(start, end, flags, Kind::PrivateName);
+                    (b'<', b'=', _) => (K::ShiftLeftEq, 3),
+                    (b'<', _, _) => (K::ShiftLeft, 2),
+                    (b'=', _, _) => (K::LessEq, 2),
+                    _ => (K::Less, 1),
+                },
+                b'>' => match (at(1), at(2), at(3)) {
+                    (b'>', b'>', b'=') => (K::ShiftRightUnsignedEq, 4),
+                    (b'>', b'>', _) => (K::ShiftRightUnsigned, 3),
+                    (b'>', b'=', _) => (K::ShiftRightEq, 3),
+                    (b'>', _, _) => (K::ShiftRight, 2),
+                    (b'=', _, _) => (K::GreaterEq, 2),
+                    _ => (K::Greater, 1),
+                },
+                b'=' => match (at(1), at(2)) {
+                    (b'=', b'=') => (K::EqEqEq, 3),
+                    (b'=', _) => (K::EqEq, 2),
+                    (b'>', _) => (K::Arrow, 2),
+                    _ => (K::Eq, 1),
+                },
+                b'!' => match (at(1), at(2)) {
+                    (b'=', b'=') => (K::NotEqEq, 3),
+                    (b'=', _) => (K::NotEq, 2),
+                    _ => (K::Bang, 1),
+                },
+                b'+' => match at(1) {
+                    b'+' => (K::PlusPlus, 2),
+                    b'=' => (K::PlusEq, 2),
+                    _ => (K::Plus, 1),
+                },
+                b'-' => match (at(1), at(2)) {
+                    (b'-', b'>') if !self.module && self.at_line_start => {
+                        // `-->` at the start of a line starts a comment (Annex B.1.1).
+                        self.reset(line_end(self.source, start + 3));
+                        continue;
                     }
-                    return Err(LexError::new("Invalid or unexpected token '#'", start, end));
-                }
-                Raw::NumberStart => {
-                    let (end, kind, extra) = self.scan_number(start)?;
-                    self.reset(end);
-                    return self.finish(kind, start, end, flags | extra);
-                }
-                Raw::Quote => {
-                    let (end, extra) = self.scan_string(start)?;
-                    self.reset(end);
-                    return self.finish(Kind::String, start, end, flags | extra);
-                }
-                Raw::Backtick => {
-                    let (end, kind, extra) = self.scan_template(end, true)?;
-                    self.reset(end);
-                    return self.finish(kind, start, end, flags | extra);
-                }
-                Raw::QuestionDot if self.byte(end).is_some_and(|b| b.is_ascii_digit()) => {
+                    (b'-', _) => (K::MinusMinus, 2),
+                    (b'=', _) => (K::MinusEq, 2),
+                    _ => (K::Minus, 1),
+                },
+                b'*' => match (at(1), at(2)) {
+                    (b'*', b'=') => (K::StarStarEq, 3),
+                    (b'*', _) => (K::StarStar, 2),
+                    (b'=', _) => (K::StarEq, 2),
+                    _ => (K::Star, 1),
+                },
+                b'%' => match at(1) {
+                    b'=' => (K::PercentEq, 2),
+                    _ => (K::Percent, 1),
+                },
+                b'&' => match (at(1), at(2)) {
+                    (b'&', b'=') => (K::AmpAmpEq, 3),
+                    (b'&', _) => (K::AmpAmp, 2),
+                    (b'=', _) => (K::AmpEq, 2),
+                    _ => (K::Amp, 1),
+                },
+                b'|' => match (at(1), at(2)) {
+                    (b'|', b'=') => (K::PipePipeEq, 3),
+                    (b'|', _) => (K::PipePipe, 2),
+                    (b'=', _) => (K::PipeEq, 2),
+                    _ => (K::Pipe, 1),
+                },
+                b'^' => match at(1) {
+                    b'=' => (K::CaretEq, 2),
+                    _ => (K::Caret, 1),
+                },
+                b'?' => match (at(1), at(2)) {
+                    (b'?', b'=') => (K::QuestionQuestionEq, 3),
+                    (b'?', _) => (K::QuestionQuestion, 2),
                     // `a?.5:b` is a conditional, not optional chaining.
-                    self.reset(start + 1);
-                    return self.finish(Kind::Question, start, start + 1, flags);
-                }
-                punct => {
-                    let Some(kind) = punct.punctuator() else {
-                        return Err(LexError::new("Invalid or unexpected token", start, end));
-                    };
-                    return self.finish(kind, start, end, flags);
-                }
-            }
+                    (b'.', b'0'..=b'9') => (K::Question, 1),
+                    (b'.', _) => (K::QuestionDot, 2),
+                    _ => (K::Question, 1),
+                },
+                0x80.. => match self.skip_non_ascii_space(start) {
+                    Some(newline) => {
+                        flags |= newline;
+                        continue;
+                    }
+                    None => return self.non_ascii_name(start, flags),
+                },
+                _ => return Err(invalid_character(first as char, start)),
+            };
+            self.pos = start + len;
+            return self.finish(kind, start, start + len, flags);
         }
     }
 
+    /// A name starting with an ASCII letter, `$` or `_` at `start`.
+    #[inline]
+    fn scan_identifier(&mut self, start: usize, flags: u8) -> Result<Token, LexError> {
+        let bytes = self.bytes();
+        let end = skip_ascii_id_continue(bytes, start + 1);
+        if matches!(bytes.get(end), Some(b'\\' | 0x80..)) && self.continues_identifier(end) {
+            return self.finish_identifier(start, end, flags, Kind::Identifier);
+        }
+        self.pos = end;
+        // SAFETY: `start..end` lies inside the source (its bytes were just read) and holds ASCII
+        // bytes only (a letter, `$` or `_`, then bytes of `ASCII_ID_CONTINUE`), so both ends are
+        // character boundaries. Slicing with a check tested both ends again for every name.
+        let name = unsafe { self.source.get_unchecked(start..end) };
+        let kind = Kind::from_name(name);
+        self.finish(kind, start, end, flags)
+    }
+
+    /// A string literal at `start`.
+    #[inline(never)]
+    fn string_token(&mut self, start: usize, flags: u8) -> Result<Token, LexError> {
+        let (end, extra) = self.scan_string(start)?;
+        self.reset(end);
+        self.finish(Kind::String, start, end, flags | extra)
+    }
+
+    /// A template literal, or its head, at `start`.
+    #[inline(never)]
+    fn template_token(&mut self, start: usize, flags: u8) -> Result<Token, LexError> {
+        let (end, kind, extra) = self.scan_template(start + 1, true)?;
+        self.reset(end);
+        self.finish(kind, start, end, flags | extra)
+    }
+
+    /// Skips the block comment at `start`; returns `Token::NEWLINE_BEFORE` if it holds a line
+    /// terminator.
+    #[inline(never)]
+    fn skip_block_comment(&mut self, start: usize) -> Result<u8, LexError> {
+        let body = start + 2;
+        let bytes = self.bytes();
+        // The first `*/`: each `*` found, then the byte after it (cheaper than `str::find`,
+        // which builds a searcher for every comment).
+        let mut at = body;
+        let close = loop {
+            match bytes
+                .get(at..)
+                .and_then(|rest| rest.iter().position(|&b| b == b'*'))
+            {
+                Some(i) if bytes.get(at + i + 1) == Some(&b'/') => break at + i - body,
+                Some(i) => at += i + 1,
+                None => {
+                    return Err(LexError::new(
+                        "Unterminated comment",
+                        start,
+                        self.source.len(),
+                    ));
+                }
+            }
+        };
+        self.reset(body + close + 2);
+        if first_line_terminator(&self.bytes()[body..body + close]).is_some() {
+            self.at_line_start = true;
+            return Ok(Token::NEWLINE_BEFORE);
+        }
+        Ok(0)
+    }
+
+    /// Skips the non-ASCII blank or line terminator at `start`, if that is what it is; returns
+    /// `Token::NEWLINE_BEFORE` for a line terminator.
+    #[inline(never)]
+    fn skip_non_ascii_space(&mut self, start: usize) -> Option<u8> {
+        let c = self.source[start..].chars().next()?;
+        if chars::is_line_terminator(c) {
+            self.at_line_start = true;
+            self.reset(start + c.len_utf8());
+            return Some(Token::NEWLINE_BEFORE);
+        }
+        if is_blank(c) {
+            self.reset(start + c.len_utf8());
+            return Some(0);
+        }
+        None
+    }
+
+    /// A name starting with a non-ASCII character at `start`, or an error.
+    #[inline(never)]
+    fn non_ascii_name(&mut self, start: usize, flags: u8) -> Result<Token, LexError> {
+        let c = self.source[start..].chars().next().unwrap_or('\0');
+        if chars::is_id_start(c) {
+            return self.finish_identifier(start, start, flags, Kind::Identifier);
+        }
+        Err(invalid_character(c, start))
+    }
+
+    /// `#name` at `start`.
+    #[inline(never)]
+    fn scan_private_name(&mut self, start: usize, flags: u8) -> Result<Token, LexError> {
+        let bytes = self.bytes();
+        let mut end = start + 1;
+        if let Some(&b) = bytes.get(end)
+            && (b.is_ascii_alphabetic() || b == b'$' || b == b'_')
+        {
+            end = skip_ascii_id_continue(bytes, end + 1);
+            if self.continues_identifier(end) {
+                return self.finish_identifier(start, end, flags, Kind::PrivateName);
+            }
+            self.pos = end;
+            return self.finish(Kind::PrivateName, start, end, flags);
+        }
+        let next = self.source[end..].chars().next();
+        if next.is_some_and(|c| c == '\\' || chars::is_id_start(c)) {
+            return self.finish_identifier(start, end, flags, Kind::PrivateName);
+        }
+        Err(LexError::new("Invalid or unexpected token '#'", start, end))
+    }
+
+    /// A numeric literal at `start` (a digit, or `.` and a digit).
+    #[inline(never)]
+    fn number_token(&mut self, start: usize, flags: u8) -> Result<Token, LexError> {
+        let (end, kind, extra) = self.scan_number(start)?;
+        self.reset(end);
+        self.finish(kind, start, end, flags | extra)
+    }
+
+    #[inline]
     fn finish(
         &mut self,
         kind: Kind,
@@ -460,6 +404,7 @@ impl<'s> Lexer<'s> {
         })
     }
 
+    #[cold]
     fn continues_identifier(&self, pos: usize) -> bool {
         match self.byte(pos) {
             Some(b'\\') => true,
@@ -908,4 +853,53 @@ pub(crate) fn read_unicode_escape(source: &str, pos: usize) -> Option<(u32, usiz
         }
         Some((value, pos + 5))
     }
+}
+
+/// The offset of the first byte at or after `pos` that is not an ASCII blank (space, tab,
+/// vertical tab, form feed).
+#[inline]
+fn skip_blanks(bytes: &[u8], mut pos: usize) -> usize {
+    while matches!(bytes.get(pos), Some(b' ' | b'\t' | 0x0B | 0x0C)) {
+        pos += 1;
+    }
+    pos
+}
+
+/// The offset of the first byte at or after `pos` that does not continue an ASCII name.
+#[inline]
+fn skip_ascii_id_continue(bytes: &[u8], mut pos: usize) -> usize {
+    // Eight bytes at a time while eight are left: one bounds check per chunk, and the
+    // chunk's loop is unrolled.
+    while let Some(chunk) = bytes.get(pos..pos + 8) {
+        for (i, &b) in chunk.iter().enumerate() {
+            if !ASCII_ID_CONTINUE[b as usize] {
+                return pos + i;
+            }
+        }
+        pos += 8;
+    }
+    while let Some(&b) = bytes.get(pos)
+        && ASCII_ID_CONTINUE[b as usize]
+    {
+        pos += 1;
+    }
+    pos
+}
+
+/// A non-ASCII WhiteSpace character (ECMA-262 12.2): NBSP, ZWNBSP (BOM) and the Zs category.
+fn is_blank(c: char) -> bool {
+    matches!(
+        c,
+        '\u{00A0}' | '\u{FEFF}' | '\u{1680}' | '\u{2000}'
+            ..='\u{200A}' | '\u{202F}' | '\u{205F}' | '\u{3000}'
+    )
+}
+
+#[cold]
+fn invalid_character(c: char, start: usize) -> LexError {
+    LexError::new(
+        format!("Invalid or unexpected token '{}'", c.escape_debug()),
+        start,
+        start + c.len_utf8(),
+    )
 }

@@ -125,6 +125,22 @@ mod tests {
     }
 
     #[test]
+    fn keywords_by_name() {
+        for &kind in Kind::KEYWORDS {
+            let name = kind.describe();
+            assert_eq!(Kind::from_name(name), kind, "{name}");
+            for other in [&name[1..], &name[..name.len() - 1]] {
+                assert_ne!(Kind::from_name(other), kind, "{other}");
+            }
+            assert_eq!(Kind::from_name(&format!("{name}s")), Kind::Identifier);
+            assert_eq!(Kind::from_name(&name.to_uppercase()), Kind::Identifier);
+        }
+        for name in ["", "a", "x", "zz", "ifs", "Await", "constructors", "awaits"] {
+            assert_eq!(Kind::from_name(name), Kind::Identifier, "{name}");
+        }
+    }
+
+    #[test]
     fn escaped_words() {
         // A reserved word with escapes is only an IdentifierName; a contextual one keeps its kind.
         let mut lexer = Lexer::new(r"\u0076ar l\u0065t caf\u{E9}", false);

@@ -109,7 +109,7 @@ fn from_name_finds_every_keyword_and_nothing_else() {
     }
 }
 
-/// A line break swallows the blanks and line breaks after it in one logos token: the next token
+/// A line break and the blanks and line breaks after it are skipped in one step: the next token
 /// still has its line break noted, and `-->` after an indented line start is still a comment.
 #[test]
 fn line_breaks_with_indentation() {

@@ -90,7 +90,7 @@ pub fn parse<'a>(arena: &'a Bump, source: &'a str, options: ParseOptions) -> Par
         }
         Err(error) => ParseResult {
             program: empty,
-            errors: vec![error],
+            errors: vec![*error],
         },
     }
 }

@@ -181,8 +181,70 @@ impl<'a> Parser<'a> {
             }
             _ => {}
         }
-        let left = self.parse_conditional()?;
+        let left = if self.at_plain_primary() {
+            if self.at_lone_primary() {
+                // The levels of `parse_binary` and `parse_unary`, as the descent would count them.
+                self.check_nesting(2)?;
+                return self.parse_primary();
+            }
+            self.parse_conditional_from_primary(start)?
+        } else {
+            self.parse_conditional()?
+        };
         self.finish_assignment(left, start)
+    }
+
+    /// An identifier, a literal other than a template or regular expression, or `this`: a
+    /// token that `parse_primary` alone turns into an expression, and that no unary, `new`,
+    /// `super` or `import` form starts with.
+    fn at_plain_primary(&self) -> bool {
+        matches!(
+            self.kind(),
+            Kind::Identifier
+                | Kind::Number
+                | Kind::String
+                | Kind::This
+                | Kind::Null
+                | Kind::True
+                | Kind::False
+        )
+    }
+
+    /// `parse_conditional` for an expression that starts with a plain primary: the same
+    /// nesting levels entered and left (those of `parse_binary` and `parse_unary`), without the
+    /// calls between them that would only pass the primary down.
+    fn parse_conditional_from_primary(&mut self, start: u32) -> PResult<Expression<'a>> {
+        self.enter()?;
+        let result = self.parse_binary_from_primary(start);
+        self.leave();
+        let test = result?;
+        self.parse_conditional_rest(test, start)
+    }
+
+    fn parse_binary_from_primary(&mut self, start: u32) -> PResult<Expression<'a>> {
+        self.enter()?;
+        let result = self.parse_primary().and_then(|primary| {
+            let lhs = self.parse_call_tail(primary, start, true)?;
+            self.parse_postfix_tail(lhs, start)
+        });
+        self.leave();
+        self.parse_binary_rest(result?, start, 0)
+    }
+
+    /// Whether the current plain primary makes up the whole AssignmentExpression: `,` `)` `]`
+    /// `}` `;` or `:` follows it on the same line, so no member access, call, operator or
+    /// assignment can. Such an expression skips the dozen levels of the descent, none of which
+    /// would add anything to it.
+    fn at_lone_primary(&self) -> bool {
+        let bytes = self.source.as_bytes();
+        let mut pos = self.token.span.end as usize;
+        while matches!(bytes.get(pos), Some(b' ' | b'\t')) {
+            pos += 1;
+        }
+        matches!(
+            bytes.get(pos),
+            Some(b',' | b')' | b']' | b'}' | b';' | b':')
+        )
     }
 
     /// The `= value` part of an assignment, if any, after its left side.
@@ -297,6 +359,9 @@ impl<'a> Parser<'a> {
         self.parse_conditional_rest(test, start)
     }
 
+    /// The `? :` part of a conditional expression, if any, after its test. The check for a `?`
+    /// is inlined: most expressions have none, and then no call is made.
+    #[inline]
     fn parse_conditional_rest(
         &mut self,
         test: Expression<'a>,
@@ -305,6 +370,14 @@ impl<'a> Parser<'a> {
         if !self.at(Kind::Question) {
             return Ok(test);
         }
+        self.parse_conditional_branches(test, start)
+    }
+
+    fn parse_conditional_branches(
+        &mut self,
+        test: Expression<'a>,
+        start: u32,
+    ) -> PResult<Expression<'a>> {
         if matches!(test, Expression::Arrow(_)) {
             return Err(self.unexpected());
         }
@@ -356,7 +429,24 @@ impl<'a> Parser<'a> {
         self.parse_binary_rest(left, start, min)
     }
 
+    /// Binary operators of at least `min` precedence after `left`. The check for one is inlined:
+    /// most operands are followed by none, and then no call is made.
+    #[inline]
     fn parse_binary_rest(
+        &mut self,
+        left: Expression<'a>,
+        start: u32,
+        min: u8,
+    ) -> PResult<Expression<'a>> {
+        match binary_operator(self.kind(), self.ctx.allow_in) {
+            Some((precedence, _)) if precedence >= min => {
+                self.parse_binary_operators(left, start, min)
+            }
+            _ => Ok(left),
+        }
+    }
+
+    fn parse_binary_operators(
         &mut self,
         mut left: Expression<'a>,
         start: u32,
@@ -520,6 +610,7 @@ impl<'a> Parser<'a> {
         (self.ctx.is_async || self.ctx.in_class_static_block) && !self.token.escaped()
     }
 
+    #[inline]
     fn parse_postfix_tail(&mut self, lhs: Expression<'a>, start: u32) -> PResult<Expression<'a>> {
         if matches!(self.kind(), Kind::PlusPlus | Kind::MinusMinus) && !self.token.newline_before()
         {
@@ -559,7 +650,27 @@ impl<'a> Parser<'a> {
     }
 
     /// Member accesses, calls (when `allow_call`), optional chains and tagged templates after `expr`.
+    /// The check for a first member access, call or template is inlined: most primaries have
+    /// none, and then no call is made.
+    #[inline]
     pub(crate) fn parse_call_tail(
+        &mut self,
+        expr: Expression<'a>,
+        start: u32,
+        allow_call: bool,
+    ) -> PResult<Expression<'a>> {
+        match self.kind() {
+            Kind::Dot
+            | Kind::QuestionDot
+            | Kind::LBracket
+            | Kind::Template
+            | Kind::TemplateHead
+            | Kind::LParen => self.parse_call_chain(expr, start, allow_call),
+            _ => Ok(expr),
+        }
+    }
+
+    fn parse_call_chain(
         &mut self,
         mut expr: Expression<'a>,
         start: u32,
@@ -1051,10 +1162,10 @@ impl<'a> Parser<'a> {
             if is_proto {
                 *proto_count += 1;
                 if *proto_count == 2 && self.cover_error.is_none() {
-                    self.cover_error = Some(Diagnostic::new(
+                    self.cover_error = Some(Box::new(Diagnostic::new(
                         "Duplicate __proto__ fields are not allowed in object literals",
                         key_token.span,
-                    ));
+                    )));
                 }
             }
             let value = self.parse_assignment_cover()?;
@@ -1075,10 +1186,7 @@ impl<'a> Parser<'a> {
             None => {}
             Some(message) if !message.is_empty() => return self.error(message, key_token.span),
             Some(_) => {
-                return Err(Diagnostic::new(
-                    format!("Unexpected token '{}'", id.name),
-                    key_token.span,
-                ));
+                return self.error(format!("Unexpected token '{}'", id.name), key_token.span);
             }
         }
         if key_token.kind == Kind::Await {
@@ -1093,10 +1201,10 @@ impl<'a> Parser<'a> {
             self.advance()?;
             let default = self.parse_assignment_expression()?;
             if self.cover_error.is_none() {
-                self.cover_error = Some(Diagnostic::new(
+                self.cover_error = Some(Box::new(Diagnostic::new(
                     "Invalid shorthand property initializer",
                     eq,
-                ));
+                )));
             }
             let target = Pattern::Identifier(id);
             Expression::Assignment(self.alloc(AssignmentExpression {
@@ -1423,7 +1531,8 @@ impl<'a> Parser<'a> {
         e
     }
 
-    pub(crate) fn lex_error_pub(e: kiln_lexer::LexError) -> Diagnostic {
-        Diagnostic::new(e.message, e.span)
+    #[cold]
+    pub(crate) fn lex_error_pub(e: kiln_lexer::LexError) -> Box<Diagnostic> {
+        Box::new(Diagnostic::new(e.message, e.span))
     }
 }

@@ -16,7 +16,9 @@ use rustc_hash::FxHashSet;
 use smallvec::SmallVec;
 use std::cell::Cell;
 
-pub(crate) type PResult<T> = Result<T, Diagnostic>;
+/// Errors are boxed: a result then fits in two registers, and the descent passes it up
+/// through a dozen levels per expression.
+pub(crate) type PResult<T> = Result<T, Box<Diagnostic>>;
 
 /// Deeper nesting than this is a SyntaxError rather than a risk to the native stack.
 const MAX_DEPTH: u32 = 800;
@@ -78,7 +80,7 @@ pub(crate) struct Parser<'a> {
     labels: Vec<Label<'a>>,
     /// The first error found in an object or array literal that is an error only if the literal
     /// stays an expression (`{a = 1}`, duplicate `__proto__`); cleared when it becomes a pattern.
-    pub cover_error: Option<Diagnostic>,
+    pub cover_error: Option<Box<Diagnostic>>,
     /// Starts of spread elements followed by a comma: not allowed as a rest element.
     pub spread_with_trailing_comma: FxHashSet<u32>,
     /// Positions of the latest `yield`/`await` expression and `await` identifier, for the checks
@@ -159,7 +161,7 @@ impl<'a> Parser<'a> {
             body.push(self.parse_statement_list_item()?);
         }
         if let Some(e) = self.private_error.take() {
-            return Err(e);
+            return Err(Box::new(e));
         }
         Ok(Program {
             span: Span::new(0, self.source.len() as u32),
@@ -179,6 +181,7 @@ impl<'a> Parser<'a> {
         self.arena.alloc(value)
     }
 
+    #[inline]
     pub fn vec<T: Copy>(&self) -> ArenaList<'a, T> {
         ArenaList {
             arena: self.arena,
@@ -214,8 +217,9 @@ impl<'a> Parser<'a> {
         token.span.text(self.source)
     }
 
-    fn lex_error(e: LexError) -> Diagnostic {
-        Diagnostic::new(e.message, e.span)
+    #[cold]
+    fn lex_error(e: LexError) -> Box<Diagnostic> {
+        Box::new(Diagnostic::new(e.message, e.span))
     }
 
     /// Moves to the next token (in the division goal).
@@ -309,7 +313,8 @@ impl<'a> Parser<'a> {
     }
 
     /// The error for the current token being out of place.
-    pub fn unexpected(&self) -> Diagnostic {
+    #[cold]
+    pub fn unexpected(&self) -> Box<Diagnostic> {
         let t = self.token;
         let message = match t.kind {
             Kind::Eof => "Unexpected end of input".to_string(),
@@ -326,11 +331,12 @@ impl<'a> Parser<'a> {
             k if k.is_keyword() => format!("Unexpected identifier '{}'", self.text(t)),
             _ => format!("Unexpected token '{}'", self.text(t)),
         };
-        Diagnostic::new(message, t.span)
+        Box::new(Diagnostic::new(message, t.span))
     }
 
+    #[cold]
     pub fn error<T>(&self, message: impl Into<String>, span: Span) -> PResult<T> {
-        Err(Diagnostic::new(message, span))
+        Err(Box::new(Diagnostic::new(message, span)))
     }
 
     /// Automatic semicolon insertion (ECMA-262 12.10): a `;`, or a `}`, the end of input, or a
@@ -356,6 +362,15 @@ impl<'a> Parser<'a> {
         Ok(())
     }
 
+    /// Fails as `levels` nested `enter` calls would, without entering: for a shortcut past
+    /// levels of the grammar that would each have entered and left again.
+    pub fn check_nesting(&self, levels: u32) -> PResult<()> {
+        if self.depth + levels > MAX_DEPTH || stack_address() < self.stack_limit {
+            return self.error("Nesting too deep", self.token.span);
+        }
+        Ok(())
+    }
+
     pub fn leave(&mut self) {
         self.depth -= 1;
     }
@@ -364,54 +379,58 @@ impl<'a> Parser<'a> {
     // Identifiers
 
     /// The name of an identifier-like token, decoded and in the arena when it had escapes.
+    #[inline]
     pub fn name_of(&self, token: Token) -> &'a str {
-        let text = self.text(token);
         if token.escaped() {
-            let decoded = kiln_lexer::identifier_name(text);
-            self.alloc_str(&decoded)
-        } else {
-            text
+            return self.decoded_name(token);
+        }
+        self.text(token)
+    }
+
+    #[cold]
+    fn decoded_name(&self, token: Token) -> &'a str {
+        let decoded = kiln_lexer::identifier_name(self.text(token));
+        self.alloc_str(&decoded)
+    }
+
+    /// Why a token of `kind` cannot be an IdentifierReference / BindingIdentifier here, if it
+    /// cannot (ECMA-262 13.1.1 static semantics). Cheap: the message is made only for an error.
+    fn identifier_problem(&self, kind: Kind) -> Option<NotAnIdentifier> {
+        match kind {
+            Kind::Identifier => None,
+            Kind::Yield => {
+                (self.ctx.generator || self.ctx.strict).then_some(NotAnIdentifier::Yield)
+            }
+            Kind::Await => (self.ctx.is_async || self.ctx.module || self.ctx.in_class_static_block)
+                .then_some(NotAnIdentifier::Await),
+            k if k.is_strict_reserved_word() => {
+                self.ctx.strict.then_some(NotAnIdentifier::StrictReserved)
+            }
+            Kind::EscapedKeyword => Some(NotAnIdentifier::EscapedKeyword),
+            k if k.is_reserved_word() => Some(NotAnIdentifier::Reserved),
+            k if k.is_keyword() => None,
+            _ => Some(NotAnIdentifier::NotAWord),
         }
     }
 
-    /// Whether the current token can be an IdentifierReference / BindingIdentifier here
-    /// (ECMA-262 13.1.1 static semantics).
+    /// Whether the current token can be an IdentifierReference / BindingIdentifier here: `None`
+    /// if it can, else the error message (empty when the token is not a word at all).
     pub fn identifier_error(&self, token: Token) -> Option<String> {
         let name = || self.name_of(token);
-        match token.kind {
-            Kind::Identifier => None,
-            Kind::Yield => {
-                if self.ctx.generator || self.ctx.strict {
-                    Some("'yield' is not a valid identifier here".into())
-                } else if self.ctx.in_parameters && self.ctx.generator {
-                    Some("'yield' is not a valid identifier in generator parameters".into())
-                } else {
-                    None
-                }
+        Some(match self.identifier_problem(token.kind)? {
+            NotAnIdentifier::Yield => "'yield' is not a valid identifier here".into(),
+            NotAnIdentifier::Await => "'await' is not a valid identifier here".into(),
+            NotAnIdentifier::StrictReserved => {
+                format!("Unexpected strict mode reserved word '{}'", name())
             }
-            Kind::Await => {
-                if self.ctx.is_async || self.ctx.module || self.ctx.in_class_static_block {
-                    Some("'await' is not a valid identifier here".into())
-                } else {
-                    None
-                }
-            }
-            k if k.is_strict_reserved_word() => {
-                if self.ctx.strict {
-                    Some(format!("Unexpected strict mode reserved word '{}'", name()))
-                } else {
-                    None
-                }
-            }
-            Kind::EscapedKeyword => Some("Keyword must not contain escaped characters".into()),
-            k if k.is_reserved_word() => Some(format!("Unexpected reserved word '{}'", name())),
-            k if k.is_keyword() => None,
-            _ => Some(String::new()),
-        }
+            NotAnIdentifier::EscapedKeyword => "Keyword must not contain escaped characters".into(),
+            NotAnIdentifier::Reserved => format!("Unexpected reserved word '{}'", name()),
+            NotAnIdentifier::NotAWord => String::new(),
+        })
     }
 
     pub fn at_identifier(&self) -> bool {
-        self.token.kind == Kind::Identifier || self.identifier_error(self.token).is_none()
+        self.identifier_problem(self.token.kind).is_none()
     }
 
     /// An IdentifierReference (or BindingIdentifier, with [`Self::check_binding_name`]).
@@ -578,6 +597,21 @@ impl<'a> Parser<'a> {
     }
 }
 
+/// Why a word cannot be an identifier where it stands ([`Parser::identifier_error`]).
+#[derive(Clone, Copy)]
+enum NotAnIdentifier {
+    /// `yield` in a generator or in strict code.
+    Yield,
+    /// `await` in an async function, a module or a class static block.
+    Await,
+    /// `let`, `static`, `implements`, ... in strict code.
+    StrictReserved,
+    EscapedKeyword,
+    Reserved,
+    /// Not a word at all (a punctuator, a literal).
+    NotAWord,
+}
+
 /// A list being parsed: gathered off the arena and copied into it once, at its final length.
 /// Growing a `bumpalo` vector in place copies it at every doubling (the nodes parsed between
 /// two pushes sit after it in the arena) and leaves the old copies behind as dead arena memory.
@@ -587,10 +621,12 @@ pub(crate) struct ArenaList<'a, T> {
 }
 
 impl<'a, T: Copy> ArenaList<'a, T> {
+    #[inline]
     pub fn push(&mut self, item: T) {
         self.items.push(item);
     }
 
+    #[inline]
     pub fn into_bump_slice(self) -> &'a [T] {
         const { assert!(!std::mem::needs_drop::<T>()) };
         self.arena.alloc_slice_copy(&self.items)

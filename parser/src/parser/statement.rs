@@ -346,11 +346,11 @@ impl<'a> Parser<'a> {
         }
     }
 
-    fn lexical_in_statement_position(&self) -> crate::Diagnostic {
-        crate::Diagnostic::new(
+    fn lexical_in_statement_position(&self) -> Box<crate::Diagnostic> {
+        Box::new(crate::Diagnostic::new(
             "Lexical declaration cannot appear in a single-statement context",
             self.token.span,
-        )
+        ))
     }
 
     /// `let [` at the start of an expression statement is not allowed (ECMA-262 14.5 lookahead).
