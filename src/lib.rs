@@ -47,7 +47,7 @@ pub use kiln_cache::{CacheError, CacheKind};
 pub use kiln_interpreter::heap::HeapStats;
 pub use kiln_interpreter::{JsError, Value};
 pub use modules::{Module, ModuleStatus, SourceTextModule, SyntheticModule};
-pub use script::{RunOptions, Script, ScriptOptions, ScriptStats, SourceType};
+pub use script::{CacheFile, RunOptions, Script, ScriptOptions, ScriptStats, SourceType};
 
 use kiln_interpreter::Vm;
 use kiln_interpreter::handles::{HostHandle, HostRoot};

@@ -561,11 +561,12 @@ fn run(input: Input, cache: Option<&Path>, args: &[String], flags: RunFlags) -> 
         ),
     };
     let started = Instant::now();
-    let cached = match cache.map(read_bounded).transpose() {
-        Ok(bytes) => bytes,
+    let cached = match cache.map(kiln::CacheFile::read).transpose() {
+        Ok(file) => file,
         Err(e) => {
+            // `e` says "cannot read the cache: <why>".
             eprintln!(
-                "kiln: cannot read the cache {}: {e}; running from source",
+                "kiln: {}: {e}; running from source",
                 cache
                     .map(Path::display)
                     .map(|d| d.to_string())
@@ -578,7 +579,7 @@ fn run(input: Input, cache: Option<&Path>, args: &[String], flags: RunFlags) -> 
     let options = ScriptOptions {
         filename: name.clone(),
         source_type,
-        cached_data: cached.as_deref(),
+        cache_file: cached,
         ..ScriptOptions::default()
     };
     let script = match Script::new(&source, options) {

@@ -841,6 +841,7 @@ fn make_script(vm: &mut Vm, code: Value, options: Value) -> JsResult<VmScript> {
         ScriptOptions {
             filename: filename.unwrap_or_default(),
             cached_data: cached.as_deref(),
+            cache_file: None,
             produce_cached_data: produce,
             source_type: SourceType::Script,
         },
@@ -1570,6 +1571,7 @@ fn source_text_module_construct(vm: &mut Vm, args: &[Value], nt: ObjRef) -> JsRe
         ScriptOptions {
             filename: shown.clone(),
             cached_data: cached.as_deref(),
+            cache_file: None,
             produce_cached_data: false,
             source_type: SourceType::Module,
         },

@@ -17,6 +17,30 @@ pub enum SourceType {
     Module,
 }
 
+/// A cache file in memory as the loader needs it (16-byte aligned), for
+/// [`ScriptOptions::cache_file`]: a script made with it loads these bytes where they are, where
+/// `cached_data` bytes are first copied into an aligned buffer.
+#[derive(Clone)]
+pub struct CacheFile(rkyv::util::AlignedVec<16>);
+
+impl CacheFile {
+    /// Reads the file at `path` (at most [`kiln_cache::MAX_FILE_BYTES`]).
+    pub fn read(path: &std::path::Path) -> Result<CacheFile, CacheError> {
+        kiln_cache::read_file(path).map(CacheFile)
+    }
+
+    /// The bytes read.
+    pub fn bytes(&self) -> &[u8] {
+        self.0.as_slice()
+    }
+}
+
+impl std::fmt::Debug for CacheFile {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "CacheFile({} bytes)", self.0.len())
+    }
+}
+
 /// Options for [`Script::new`], named after `new vm.Script(code, options)`.
 #[derive(Clone, Debug, Default)]
 pub struct ScriptOptions<'a> {
@@ -26,6 +50,9 @@ pub struct ScriptOptions<'a> {
     /// When it does not fit, the script compiles from source and
     /// [`Script::cached_data_rejected`] says so.
     pub cached_data: Option<&'a [u8]>,
+    /// A cache file read by [`CacheFile::read`], loaded in place (no copy); taken instead of
+    /// `cached_data` when both are given.
+    pub cache_file: Option<CacheFile>,
     /// Make the cache at construction ([`Script::cached_data`]).
     pub produce_cached_data: bool,
     /// Script or module code.
@@ -120,12 +147,19 @@ impl Script {
         };
         let mut rejection = None;
         let mut code = None;
-        if let Some(bytes) = options.cached_data {
-            stats.cache_bytes = bytes.len();
-            let started = Instant::now();
-            let mut aligned = rkyv::util::AlignedVec::<16>::with_capacity(bytes.len());
-            aligned.extend_from_slice(bytes);
-            stats.read = started.elapsed();
+        let aligned = match (options.cache_file, options.cached_data) {
+            (Some(CacheFile(bytes)), _) => Some(bytes),
+            (None, Some(bytes)) => {
+                let started = Instant::now();
+                let mut aligned = rkyv::util::AlignedVec::<16>::with_capacity(bytes.len());
+                aligned.extend_from_slice(bytes);
+                stats.read = started.elapsed();
+                Some(aligned)
+            }
+            (None, None) => None,
+        };
+        if let Some(aligned) = aligned {
+            stats.cache_bytes = aligned.len();
             match kiln_cache::load_with(
                 aligned,
                 source,

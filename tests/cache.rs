@@ -169,6 +169,43 @@ fn script_api_reports_rejections_and_compiles_anyway() {
 }
 
 #[test]
+fn a_cache_file_loads_in_place_and_is_checked_like_cached_data() {
+    let source = "globalThis.seen = [1, 2, 3].map((n) => n * 2).join();";
+    let dir = std::env::temp_dir().join(format!("kiln-cache-file-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("s.cache");
+    std::fs::write(&path, cache_of(source)).unwrap();
+    let file = kiln::CacheFile::read(&path).unwrap();
+    assert_eq!(file.bytes(), cache_of(source).as_slice());
+    let script = Script::new(
+        source,
+        ScriptOptions {
+            cache_file: Some(file.clone()),
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    assert_eq!(script.cached_data_rejected(), Some(false));
+    let mut runtime = Runtime::new();
+    script.run_in_this_context(&mut runtime).unwrap();
+    let seen = Script::new("seen", ScriptOptions::default()).unwrap();
+    let v = seen.run_in_this_context(&mut runtime).unwrap();
+    assert_eq!(runtime.display(v), "'2,4,6'");
+    // The same checks as for `cached_data`: another source is rejected and compiled instead.
+    let other = Script::new(
+        "globalThis.seen = 'other';",
+        ScriptOptions {
+            cache_file: Some(file),
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    assert_eq!(other.cache_rejection(), Some(&CacheError::OtherSource));
+    assert!(kiln::CacheFile::read(&dir.join("missing.cache")).is_err());
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
 fn a_module_cache_round_trips() {
     let source = "export const x = 40 + 2; globalThis.seen = x;";
     let script = Script::new(
