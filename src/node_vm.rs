@@ -14,7 +14,7 @@
 //! Node 24 wins where a program cannot tell the difference in a way Node 20's tests rely on
 //! (frozen `dependencySpecifiers`, `moduleRequests`, `ERR_VM_MODULE_CACHED_DATA_REJECTED`).
 
-use crate::{Script, ScriptOptions, SourceType};
+use crate::{CacheFile, Script, ScriptOptions, SourceType};
 use kiln_interpreter::builtins::{array_buffer, typed_array};
 use kiln_interpreter::heap::ObjRef;
 use kiln_interpreter::heap::Traced;
@@ -254,15 +254,18 @@ fn timeout_option(vm: &mut Vm, options: Option<ObjRef>) -> JsResult<Option<u64>>
     Ok(Some(n as u64))
 }
 
-/// The bytes of an ArrayBufferView (`cachedData`).
-fn view_bytes(vm: &mut Vm, v: Value, name: &str) -> JsResult<Vec<u8>> {
+/// The bytes of an ArrayBufferView (`cachedData`), copied once into the aligned buffer a cache
+/// is loaded from.
+fn view_bytes(vm: &mut Vm, v: Value, name: &str) -> JsResult<CacheFile> {
     if let Some(o) = v.as_object() {
         match &vm.obj(o).kind {
             ObjectKind::TypedArray(ta) => {
                 let ta = **ta;
                 let len = typed_array_object::length_of(vm, &ta).unwrap_or(0) * ta.element.size();
                 if let Some(b) = typed_array_object::buffer_data(vm, ta.buffer) {
-                    return Ok(b.bytes.to_vec(ta.byte_offset..ta.byte_offset + len));
+                    return Ok(CacheFile::filled(len, |out| {
+                        b.bytes.read(ta.byte_offset, out)
+                    }));
                 }
             }
             ObjectKind::DataView(view) => {
@@ -272,7 +275,10 @@ fn view_bytes(vm: &mut Vm, v: Value, name: &str) -> JsResult<Vec<u8>> {
                         .byte_length
                         .map_or(b.bytes.len(), |n| view.byte_offset + n)
                         .min(b.bytes.len());
-                    return Ok(b.bytes.to_vec(view.byte_offset.min(end)..end));
+                    let start = view.byte_offset.min(end);
+                    return Ok(CacheFile::filled(end - start, |out| {
+                        b.bytes.read(start, out)
+                    }));
                 }
             }
             _ => {}
@@ -840,8 +846,8 @@ fn make_script(vm: &mut Vm, code: Value, options: Value) -> JsResult<VmScript> {
         &source,
         ScriptOptions {
             filename: filename.unwrap_or_default(),
-            cached_data: cached.as_deref(),
-            cache_file: None,
+            cached_data: None,
+            cache_file: cached,
             produce_cached_data: produce,
             source_type: SourceType::Script,
         },
@@ -1570,8 +1576,8 @@ fn source_text_module_construct(vm: &mut Vm, args: &[Value], nt: ObjRef) -> JsRe
         &source,
         ScriptOptions {
             filename: shown.clone(),
-            cached_data: cached.as_deref(),
-            cache_file: None,
+            cached_data: None,
+            cache_file: cached,
             produce_cached_data: false,
             source_type: SourceType::Module,
         },

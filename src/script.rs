@@ -29,6 +29,14 @@ impl CacheFile {
         kiln_cache::read_file(path).map(CacheFile)
     }
 
+    /// `len` bytes that `fill` writes, in an aligned buffer.
+    pub(crate) fn filled(len: usize, fill: impl FnOnce(&mut [u8])) -> CacheFile {
+        let mut bytes = rkyv::util::AlignedVec::<16>::with_capacity(len);
+        bytes.resize(len, 0);
+        fill(bytes.as_mut_slice());
+        CacheFile(bytes)
+    }
+
     /// The bytes read.
     pub fn bytes(&self) -> &[u8] {
         self.0.as_slice()
