@@ -6,8 +6,7 @@
 use crate::context;
 use crate::heap::ObjRef;
 use crate::object::{
-    Dictionary, Elements, NamespaceTarget, ObjectKind, Property, PropertyKey, Slot, StoredSlot,
-    attrs,
+    Elements, NamespaceTarget, ObjectKind, Property, PropertyKey, Slot, StoredSlot, attrs,
 };
 use crate::value::Value;
 use crate::vm::{JsResult, Vm};
@@ -181,11 +180,10 @@ impl Vm {
             }
             _ => {
                 if let Some(shape) = object.shape {
-                    let shape = self.agent.shapes.get(shape);
-                    let &i = shape.index.get(&key)?;
+                    let (i, (_, attrs)) = self.agent.shapes.get(shape).find(key)?;
                     Some(Property {
                         slot: self.load_slot(object.slots[i as usize]),
-                        attrs: shape.keys[i as usize].1,
+                        attrs,
                     })
                 } else {
                     let d = object.dictionary.as_ref()?;
@@ -233,11 +231,7 @@ impl Vm {
         self.layout_changing(o);
         let object = self.obj(o);
         let Some(shape) = object.shape else { return };
-        let shape = self.agent.shapes.get(shape);
-        let d = Dictionary {
-            keys: (*shape.keys).clone(),
-            index: (*shape.index).clone(),
-        };
+        let d = self.agent.shapes.get(shape).to_dictionary();
         let object = self.obj_mut(o);
         object.shape = None;
         object.dictionary = Some(Rc::new(d));
@@ -317,9 +311,8 @@ impl Vm {
             _ => {
                 let object = self.obj(o);
                 if let Some(shape) = object.shape {
-                    let s = self.agent.shapes.get(shape);
-                    if let Some(&i) = s.index.get(&key) {
-                        if s.keys[i as usize].1 == p.attrs {
+                    if let Some((i, (_, attrs))) = self.agent.shapes.get(shape).find(key) {
+                        if attrs == p.attrs {
                             let stored = self.store_slot(p.slot);
                             self.obj_mut(o).slots[i as usize] = stored;
                             return true;
@@ -1224,14 +1217,7 @@ impl Vm {
             keys.push(PropertyKey::String(self.agent.names.length));
         }
         let named: Vec<PropertyKey> = match object.shape {
-            Some(shape) => self
-                .agent
-                .shapes
-                .get(shape)
-                .keys
-                .iter()
-                .map(|(k, _)| *k)
-                .collect(),
+            Some(shape) => self.agent.shapes.get(shape).keys(),
             None => object
                 .dictionary
                 .as_ref()
