@@ -97,6 +97,16 @@ macro_rules! realm {
             }
 
             pub fn trace(&self, out: &mut Vec<Traced>) {
+                if let Some(s) = self.sandbox {
+                    out.push(Traced::Value(s.value()));
+                }
+                for job in self.jobs.iter().flatten() {
+                    job.trace(out);
+                }
+                if self.pending {
+                    // Nothing else is set yet (and thousands of unused contexts may be kept).
+                    return;
+                }
                 $(if self.$field != UNSET { out.push(Traced::Value(self.$field.value())); })*
                 for (&name, &(v, _)) in &self.global_lexicals {
                     out.push(Traced::Atom(name));
@@ -104,12 +114,6 @@ macro_rules! realm {
                 }
                 out.extend(self.error_prototypes.values().map(|o| Traced::Value(o.value())));
                 out.extend(self.constructors.values().map(|o| Traced::Value(o.value())));
-                if let Some(s) = self.sandbox {
-                    out.push(Traced::Value(s.value()));
-                }
-                for job in self.jobs.iter().flatten() {
-                    job.trace(out);
-                }
                 for o in self.typed_array_prototypes.iter().chain(&self.typed_array_constructors) {
                     if *o != UNSET {
                         out.push(Traced::Value(o.value()));
