@@ -203,7 +203,7 @@ pub struct Realms {
     pub list: Vec<Realm>,
     /// Context objects (sandboxes and `DONT_CONTEXTIFY` globals) by object index, to realms.
     pub contexts: FxHashMap<u32, u32>,
-    /// The pristine realm new realms are copied from (made on the first `create_realm`).
+    /// The pristine realm new realms are copied from (made when the first is materialised).
     pub template: Option<Template>,
     /// While set, every object allocated is listed here (building the realm template).
     pub recording: Option<Vec<ObjRef>>,
@@ -231,9 +231,7 @@ pub struct Template {
     pub objects: Vec<ObjRef>,
 }
 
-/// A new realm: a copy of the template realm's objects (built on first use), about ten times
-/// cheaper than installing every built-in afresh. Falls back to [`create`] if the template
-/// holds an object kind the copy does not know.
+/// A new realm, built at once: a copy of the template realm's objects (see [`materialise`]).
 pub fn create_from_template(vm: &mut Vm) -> u32 {
     let index = create_pending(vm);
     materialise(vm, index);
@@ -259,8 +257,10 @@ pub fn create_pending(vm: &mut Vm) -> u32 {
 }
 
 /// Builds a pending realm: its intrinsics and global object copied from the template (built on
-/// first use), keeping what the host already set (sandbox, code generation, job queue). A
-/// sandboxed realm's global then forwards to its sandbox. Does nothing to a built realm.
+/// first use), about ten times cheaper than installing every built-in afresh, or installed
+/// afresh if the template holds an object kind the copy does not know. What the host already
+/// set (sandbox, code generation, job queue) is kept, and a sandboxed realm's global then
+/// forwards to its sandbox. Does nothing to a built realm.
 pub fn materialise(vm: &mut Vm, index: u32) {
     if !vm
         .realms
