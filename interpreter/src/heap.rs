@@ -143,11 +143,8 @@ pub fn trim_freed_tail<T>(
     }
 }
 
-/// Cells per chunk of an arena (a power of two). A new chunk's slots are all written (empty),
-/// so its pages are resident at once: small chunks keep a small heap small (an empty script
-/// touches a few hundred cells of most kinds), and the extra chunks of a large heap cost one
-/// pointer each.
-const CHUNK: usize = 1 << 8;
+/// Cells per chunk of an arena (a power of two).
+const CHUNK: usize = 1 << 12;
 
 /// A fixed-size block of cell slots: an arena grows a chunk at a time, so growing never copies
 /// the cells already there nor holds two copies of them at once.
