@@ -206,10 +206,8 @@ impl KeyList {
         }
     }
 
-    /// The blocks its key vector and index hold (their capacity, as allocated).
-    fn bytes(&self) -> usize {
-        buffer_bytes(self.keys.capacity() * size_of::<(PropertyKey, u8)>())
-            + hash_table_bytes(self.index.capacity(), size_of::<(PropertyKey, u32)>())
+    fn entry_bytes() -> usize {
+        size_of::<(PropertyKey, u8)>() + size_of::<(PropertyKey, u32)>() + 1
     }
 }
 
@@ -221,8 +219,7 @@ pub struct Shape {
     /// `Shape`, which return copies: no borrow of a list outlives the method that took it.
     list: Rc<RefCell<KeyList>>,
     len: u32,
-    /// The bytes this shape added to its list's blocks (what growing it by a key took, or the
-    /// whole of a copied list).
+    /// The bytes this shape added to its list (one entry, or a whole copied list).
     list_bytes: u32,
     /// The shapes made from this one by adding a key (boxed: most shapes have none, and every
     /// shape, freed ones too, keeps a word for it in the table).
@@ -406,27 +403,23 @@ impl Shapes {
         }
         // The first shape made from `parent` extends its list; the others copy their part.
         let extends = parent.list().keys.len() == len as usize;
-        // What this shape adds: the growth of a shared list's tables, or all of a copied one
-        // with its own block (the `Rc` and `RefCell` around the two tables).
-        let (list, grown_from, block) = if extends {
-            let before = parent.list().bytes();
-            (parent.list.clone(), before, 0)
+        let (list, list_bytes) = if extends {
+            (parent.list.clone(), KeyList::entry_bytes())
         } else {
             let copy = parent.to_dictionary();
             let copy = KeyList {
                 keys: copy.keys,
                 index: copy.index,
             };
-            let rc_header = 2 * size_of::<usize>();
-            let block = buffer_bytes(rc_header + size_of::<RefCell<KeyList>>());
-            (Rc::new(RefCell::new(copy)), 0, block)
+            let bytes = buffer_bytes(size_of::<RefCell<KeyList>>() + 16)
+                + (len as usize + 1) * KeyList::entry_bytes();
+            (Rc::new(RefCell::new(copy)), bytes)
         };
-        let list_bytes = {
+        {
             let mut l = list.borrow_mut();
             l.index.insert(key, len);
             l.keys.push((key, attrs));
-            l.bytes().saturating_sub(grown_from) + block
-        };
+        }
         let shape = Shape {
             list,
             len: len + 1,
