@@ -85,7 +85,7 @@ fn own_slot(
     key: PropertyKey,
 ) -> Option<u32> {
     match o.shape {
-        Some(s) => shapes.get(s).slot_of(key),
+        Some(s) => shapes.get(s).index.get(&key).copied(),
         None => o.dictionary.as_ref()?.index.get(&key).copied(),
     }
 }
@@ -100,7 +100,7 @@ pub(crate) fn global_slot(
     atom: u32,
 ) -> Option<(Value, u8)> {
     let (key, attributes) = match g.shape {
-        Some(s) => shapes.get(s).entry(slot)?,
+        Some(s) => *shapes.get(s).keys.get(slot as usize)?,
         None => *g.dictionary.as_ref()?.keys.get(slot as usize)?,
     };
     if key != PropertyKey::String(Atom(atom)) || attributes & attrs::ACCESSOR != 0 {
@@ -151,7 +151,7 @@ impl Vm {
         if !self.shape_says_all(object, key) {
             return;
         }
-        if let Some(slot) = self.agent.shapes.get(shape).slot_of(key) {
+        if let Some(&slot) = self.agent.shapes.get(shape).index.get(&key) {
             let entry = InlineCache {
                 shape: shape.0,
                 slot,
@@ -199,7 +199,7 @@ impl Vm {
                 return None;
             }
             chain.push(p);
-            if let Some(slot) = self.agent.shapes.get(shape).slot_of(key) {
+            if let Some(&slot) = self.agent.shapes.get(shape).index.get(&key) {
                 break (p, slot);
             }
             next = object.proto;
@@ -372,10 +372,11 @@ impl Vm {
         if !self.shape_says_all(object, key) || matches!(key, PropertyKey::Index(_)) {
             return;
         }
-        let Some((slot, (_, attributes))) = self.agent.shapes.get(shape).find(key) else {
+        let s = self.agent.shapes.get(shape);
+        let Some(&slot) = s.index.get(&key) else {
             return;
         };
-        if attributes != attrs::DEFAULT {
+        if s.keys[slot as usize].1 != attrs::DEFAULT {
             return;
         }
         if before == Some(shape) {

@@ -6,7 +6,6 @@ use crate::heap::{EnvRef, ObjRef, StrRef, SymRef, Trace, Traced, buffer_bytes, h
 use crate::string::Atom;
 use crate::value::Value;
 use rustc_hash::FxHashMap;
-use std::cell::RefCell;
 use std::collections::BTreeMap;
 use std::rc::Rc;
 
@@ -187,40 +186,10 @@ impl Property {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct ShapeId(pub u32);
 
-/// The keys of a line of shapes, each made from the one before by adding a key: every shape
-/// of the line has the first `len` entries (built-in prototypes gain their methods one by one,
-/// and a full list for each step made the tree's size quadratic in the keys).
-#[derive(Default)]
-struct KeyList {
-    keys: Vec<(PropertyKey, u8)>,
-    /// Key to position in `keys` (a key appears once in a line).
-    index: FxHashMap<PropertyKey, u32>,
-}
-
-impl KeyList {
-    /// Drops the keys from position `len` on.
-    fn truncate(&mut self, len: u32) {
-        let len = (len as usize).min(self.keys.len());
-        for (k, _) in self.keys.drain(len..) {
-            self.index.remove(&k);
-        }
-    }
-
-    fn entry_bytes() -> usize {
-        size_of::<(PropertyKey, u8)>() + size_of::<(PropertyKey, u32)>() + 1
-    }
-}
-
 /// A hidden class: the ordered keys and attributes of an object's named properties.
 pub struct Shape {
-    /// This shape's keys: the first `len` of the list, shared with its ancestors and with the
-    /// first shape made from it. A list is changed only by [`Shapes::add`] and
-    /// [`Shapes::sweep`], which hold `&mut Shapes`; it is read only inside the methods of a
-    /// `Shape`, which return copies: no borrow of a list outlives the method that took it.
-    list: Rc<RefCell<KeyList>>,
-    len: u32,
-    /// The bytes this shape added to its list (one entry, or a whole copied list).
-    list_bytes: u32,
+    pub keys: Rc<Vec<(PropertyKey, u8)>>,
+    pub index: Rc<FxHashMap<PropertyKey, u32>>,
     /// The shapes made from this one by adding a key (boxed: most shapes have none, and every
     /// shape, freed ones too, keeps a word for it in the table).
     #[allow(clippy::box_collection)]
@@ -234,71 +203,11 @@ impl Shape {
     /// A shape with no keys; `empty` shares its lists (freed shapes keep no allocation).
     fn vacant(empty: &Shape) -> Shape {
         Shape {
-            list: empty.list.clone(),
-            len: 0,
-            list_bytes: 0,
+            keys: empty.keys.clone(),
+            index: empty.index.clone(),
             transitions: None,
             parent: None,
         }
-    }
-
-    fn list(&self) -> std::cell::Ref<'_, KeyList> {
-        self.list.borrow()
-    }
-
-    /// How many keys the shape has.
-    pub fn len(&self) -> usize {
-        self.len as usize
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.len == 0
-    }
-
-    /// The slot of `key`, if the shape has it.
-    #[inline]
-    pub fn slot_of(&self, key: PropertyKey) -> Option<u32> {
-        self.list()
-            .index
-            .get(&key)
-            .copied()
-            .filter(|&i| i < self.len)
-    }
-
-    /// The slot of `key` with the key and its attributes, if the shape has it.
-    #[inline]
-    pub fn find(&self, key: PropertyKey) -> Option<(u32, (PropertyKey, u8))> {
-        let list = self.list();
-        let i = list.index.get(&key).copied().filter(|&i| i < self.len)?;
-        Some((i, *list.keys.get(i as usize)?))
-    }
-
-    /// The key and attributes at `slot`.
-    #[inline]
-    pub fn entry(&self, slot: u32) -> Option<(PropertyKey, u8)> {
-        if slot >= self.len {
-            return None;
-        }
-        self.list().keys.get(slot as usize).copied()
-    }
-
-    /// The keys in slot order.
-    pub fn keys(&self) -> Vec<PropertyKey> {
-        self.list().keys[..self.len()]
-            .iter()
-            .map(|&(k, _)| k)
-            .collect()
-    }
-
-    /// The keys and their slots as a dictionary's table (an object leaving the shape tree).
-    pub fn to_dictionary(&self) -> Dictionary {
-        let keys = self.list().keys[..self.len()].to_vec();
-        let index = keys
-            .iter()
-            .enumerate()
-            .map(|(i, &(k, _))| (k, i as u32))
-            .collect();
-        Dictionary { keys, index }
     }
 
     fn transition(&self, key: PropertyKey, attrs: u8) -> Option<ShapeId> {
@@ -312,10 +221,18 @@ impl Shape {
         })
     }
 
-    /// What the shape holds outside its slot in the table: its part of the key list and its
-    /// transition table.
+    /// What the shape holds outside its slot in the table: its key list and index (each in
+    /// an `Rc`) and its transition table.
     fn bytes(&self) -> usize {
-        self.list_bytes as usize + self.transitions_bytes()
+        if self.keys.is_empty() {
+            return 0;
+        }
+        let rc_header = 2 * size_of::<usize>();
+        buffer_bytes(self.keys.capacity() * size_of::<(PropertyKey, u8)>())
+            + buffer_bytes(rc_header + size_of::<Vec<(PropertyKey, u8)>>())
+            + hash_table_bytes(self.index.capacity(), size_of::<(PropertyKey, u32)>())
+            + buffer_bytes(rc_header + size_of::<FxHashMap<PropertyKey, u32>>())
+            + self.transitions_bytes()
     }
 }
 
@@ -344,9 +261,8 @@ impl Default for Shapes {
     fn default() -> Self {
         Shapes {
             shapes: vec![Shape {
-                list: Rc::default(),
-                len: 0,
-                list_bytes: 0,
+                keys: Rc::new(Vec::new()),
+                index: Rc::new(FxHashMap::default()),
                 transitions: None,
                 parent: None,
             }],
@@ -387,7 +303,7 @@ impl Shapes {
     /// The shape `id` was made from and the key it added (what marking `id` must also mark).
     pub fn link(&self, id: ShapeId) -> Option<(ShapeId, PropertyKey)> {
         let shape = self.shapes.get(id.0 as usize)?;
-        Some((shape.parent?, shape.entry(shape.len.checked_sub(1)?)?.0))
+        Some((shape.parent?, shape.keys.last()?.0))
     }
 
     /// The shape after adding `key` with `attrs` to `from`, or `None` when the object should
@@ -397,33 +313,16 @@ impl Shapes {
             return Some(to);
         }
         let parent = &self.shapes[from.0 as usize];
-        let len = parent.len;
-        if len as usize >= MAX_SHAPED_PROPERTIES {
+        if parent.keys.len() >= MAX_SHAPED_PROPERTIES {
             return None;
         }
-        // The first shape made from `parent` extends its list; the others copy their part.
-        let extends = parent.list().keys.len() == len as usize;
-        let (list, list_bytes) = if extends {
-            (parent.list.clone(), KeyList::entry_bytes())
-        } else {
-            let copy = parent.to_dictionary();
-            let copy = KeyList {
-                keys: copy.keys,
-                index: copy.index,
-            };
-            let bytes = buffer_bytes(size_of::<RefCell<KeyList>>() + 16)
-                + (len as usize + 1) * KeyList::entry_bytes();
-            (Rc::new(RefCell::new(copy)), bytes)
-        };
-        {
-            let mut l = list.borrow_mut();
-            l.index.insert(key, len);
-            l.keys.push((key, attrs));
-        }
+        let mut keys = (*parent.keys).clone();
+        let mut index = (*parent.index).clone();
+        index.insert(key, keys.len() as u32);
+        keys.push((key, attrs));
         let shape = Shape {
-            list,
-            len: len + 1,
-            list_bytes: list_bytes as u32,
+            keys: Rc::new(keys),
+            index: Rc::new(index),
             transitions: None,
             parent: Some(from),
         };
@@ -461,14 +360,7 @@ impl Shapes {
             let vacant = Shape::vacant(&self.shapes[0]);
             let shape = std::mem::replace(&mut self.shapes[id], vacant);
             self.table_bytes -= shape.bytes();
-            let last = shape.entry(shape.len.saturating_sub(1));
-            // The shapes longer than this one in its line are its descendants, unmarked too:
-            // the list keeps only the shorter shapes' keys.
-            shape
-                .list
-                .borrow_mut()
-                .truncate(shape.len.saturating_sub(1));
-            if let (Some(parent), Some((key, attrs))) = (shape.parent, last) {
+            if let (Some(parent), Some(&(key, attrs))) = (shape.parent, shape.keys.last()) {
                 let parent = &mut self.shapes[parent.0 as usize];
                 if parent.transition(key, attrs) == Some(ShapeId(id as u32)) {
                     let before = parent.transitions_bytes();

@@ -6,7 +6,8 @@
 use crate::context;
 use crate::heap::ObjRef;
 use crate::object::{
-    Elements, NamespaceTarget, ObjectKind, Property, PropertyKey, Slot, StoredSlot, attrs,
+    Dictionary, Elements, NamespaceTarget, ObjectKind, Property, PropertyKey, Slot, StoredSlot,
+    attrs,
 };
 use crate::value::Value;
 use crate::vm::{JsResult, Vm};
@@ -180,10 +181,11 @@ impl Vm {
             }
             _ => {
                 if let Some(shape) = object.shape {
-                    let (i, (_, attrs)) = self.agent.shapes.get(shape).find(key)?;
+                    let shape = self.agent.shapes.get(shape);
+                    let &i = shape.index.get(&key)?;
                     Some(Property {
                         slot: self.load_slot(object.slots[i as usize]),
-                        attrs,
+                        attrs: shape.keys[i as usize].1,
                     })
                 } else {
                     let d = object.dictionary.as_ref()?;
@@ -231,7 +233,11 @@ impl Vm {
         self.layout_changing(o);
         let object = self.obj(o);
         let Some(shape) = object.shape else { return };
-        let d = self.agent.shapes.get(shape).to_dictionary();
+        let shape = self.agent.shapes.get(shape);
+        let d = Dictionary {
+            keys: (*shape.keys).clone(),
+            index: (*shape.index).clone(),
+        };
         let object = self.obj_mut(o);
         object.shape = None;
         object.dictionary = Some(Rc::new(d));
@@ -311,8 +317,9 @@ impl Vm {
             _ => {
                 let object = self.obj(o);
                 if let Some(shape) = object.shape {
-                    if let Some((i, (_, attrs))) = self.agent.shapes.get(shape).find(key) {
-                        if attrs == p.attrs {
+                    let s = self.agent.shapes.get(shape);
+                    if let Some(&i) = s.index.get(&key) {
+                        if s.keys[i as usize].1 == p.attrs {
                             let stored = self.store_slot(p.slot);
                             self.obj_mut(o).slots[i as usize] = stored;
                             return true;
@@ -1217,7 +1224,14 @@ impl Vm {
             keys.push(PropertyKey::String(self.agent.names.length));
         }
         let named: Vec<PropertyKey> = match object.shape {
-            Some(shape) => self.agent.shapes.get(shape).keys(),
+            Some(shape) => self
+                .agent
+                .shapes
+                .get(shape)
+                .keys
+                .iter()
+                .map(|(k, _)| *k)
+                .collect(),
             None => object
                 .dictionary
                 .as_ref()
