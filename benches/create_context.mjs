@@ -2,7 +2,9 @@
 // - dropped: 15 rounds of 1,000 contexts each, every context garbage at once; the median and the
 //   fastest round as microseconds per context;
 // - kept alive: 5,000 contexts held in an array; microseconds per context, and the growth of the
-//   process's resident memory (`process.memoryUsage().rss`) per context.
+//   process's resident memory (`process.memoryUsage().rss`) per context;
+// - entered: 5 rounds of 200 contexts that each run `1` once and are dropped (a context's
+//   built-ins are made when code first runs in it); the median round.
 // Runs unchanged in Kiln and Node:
 //   kiln run benches/create_context.mjs
 //   node benches/create_context.mjs
@@ -33,3 +35,12 @@ const elapsed = now() - started;
 const rssAfter = rss();
 const usable = kept.every((c, i) => i % 500 !== 0 || vm.runInContext('typeof Array', c) === 'function');
 console.log(`createContext, kept alive: ${((elapsed * 1000) / KEPT).toFixed(1)} us per context, RSS +${((rssAfter - rssBefore) / KEPT / 1024).toFixed(1)} KB per context (${KEPT} contexts, RSS ${(rssAfter / 1048576).toFixed(0)} MB); all usable: ${usable}`);
+
+const entered = [];
+for (let round = 0; round < 5; round++) {
+  const started = now();
+  for (let i = 0; i < 200; i++) vm.runInContext('1', vm.createContext());
+  entered.push(((now() - started) * 1000) / 200);
+}
+entered.sort((a, b) => a - b);
+console.log(`createContext and runInContext('1'), dropped: median ${entered[2].toFixed(1)} us per context (5 rounds of 200)`);

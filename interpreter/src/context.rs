@@ -24,13 +24,10 @@ use crate::value::Value;
 use crate::vm::{JsResult, Vm};
 
 impl Vm {
-    /// A new realm whose global object forwards to `sandbox`; returns the realm.
+    /// A new realm whose global object forwards to `sandbox`; returns the realm. It is built
+    /// when code first runs in it (`realm::materialise`): until then it holds no object.
     pub fn create_sandboxed_realm(&mut self, sandbox: ObjRef) -> u32 {
-        let realm = self.create_realm();
-        let global = self.realms[realm as usize].global_object;
-        // Dictionary mode: no shape-keyed inline cache may ever skip the forwarding.
-        self.make_dictionary(global);
-        self.obj_mut(global).kind = ObjectKind::SandboxGlobal(sandbox);
+        let realm = crate::realm::create_pending(self);
         self.realms[realm as usize].sandbox = Some(sandbox);
         self.realms.contexts.insert(sandbox.0, realm);
         realm

@@ -35,6 +35,10 @@ macro_rules! realm {
             pub pinned: bool,
             /// Collected: its objects are gone and its index may be reused.
             pub dead: bool,
+            /// Made but not built: no intrinsics and no global object yet (every object field
+            /// is unset), only what the host gave it (sandbox, options). Built from the
+            /// template when code first runs in it ([`materialise`], called by `Vm::in_realm`).
+            pub pending: bool,
             /// Its own job queue (`microtaskMode: 'afterEvaluate'`), run by the host after
             /// each evaluation in the realm.
             pub jobs: Option<std::collections::VecDeque<crate::agent::Job>>,
@@ -56,6 +60,7 @@ macro_rules! realm {
                     host_module_count: 0,
                     pinned: false,
                     dead: false,
+                    pending: false,
                     jobs: None,
                     regexp_statics: None,
                 }
@@ -85,12 +90,23 @@ macro_rules! realm {
                     host_module_count: 0,
                     pinned: false,
                     dead: false,
+                    pending: false,
                     jobs: None,
                     regexp_statics: Some(Box::default()),
                 }
             }
 
             pub fn trace(&self, out: &mut Vec<Traced>) {
+                if let Some(s) = self.sandbox {
+                    out.push(Traced::Value(s.value()));
+                }
+                for job in self.jobs.iter().flatten() {
+                    job.trace(out);
+                }
+                if self.pending {
+                    // Nothing else is set yet (and thousands of unused contexts may be kept).
+                    return;
+                }
                 $(if self.$field != UNSET { out.push(Traced::Value(self.$field.value())); })*
                 for (&name, &(v, _)) in &self.global_lexicals {
                     out.push(Traced::Atom(name));
@@ -98,12 +114,6 @@ macro_rules! realm {
                 }
                 out.extend(self.error_prototypes.values().map(|o| Traced::Value(o.value())));
                 out.extend(self.constructors.values().map(|o| Traced::Value(o.value())));
-                if let Some(s) = self.sandbox {
-                    out.push(Traced::Value(s.value()));
-                }
-                for job in self.jobs.iter().flatten() {
-                    job.trace(out);
-                }
                 for o in self.typed_array_prototypes.iter().chain(&self.typed_array_constructors) {
                     if *o != UNSET {
                         out.push(Traced::Value(o.value()));
@@ -193,7 +203,7 @@ pub struct Realms {
     pub list: Vec<Realm>,
     /// Context objects (sandboxes and `DONT_CONTEXTIFY` globals) by object index, to realms.
     pub contexts: FxHashMap<u32, u32>,
-    /// The pristine realm new realms are copied from (made on the first `create_realm`).
+    /// The pristine realm new realms are copied from (made when the first is materialised).
     pub template: Option<Template>,
     /// While set, every object allocated is listed here (building the realm template).
     pub recording: Option<Vec<ObjRef>>,
@@ -221,10 +231,46 @@ pub struct Template {
     pub objects: Vec<ObjRef>,
 }
 
-/// A new realm: a copy of the template realm's objects (built on first use), about ten times
-/// cheaper than installing every built-in afresh. Falls back to [`create`] if the template
-/// holds an object kind the copy does not know.
+/// A new realm, built at once: a copy of the template realm's objects (see [`materialise`]).
 pub fn create_from_template(vm: &mut Vm) -> u32 {
+    let index = create_pending(vm);
+    materialise(vm, index);
+    index
+}
+
+/// A new realm with nothing in it yet: a numbered slot that [`materialise`] fills when code
+/// first runs in it. Making one allocates no cell, so a context that is made and dropped (or
+/// kept but never entered) costs only its slot in the realm list.
+pub fn create_pending(vm: &mut Vm) -> u32 {
+    let mut realm = Realm::empty();
+    realm.pending = true;
+    match vm.realms.free.pop() {
+        Some(index) => {
+            vm.realms[index as usize] = realm;
+            index
+        }
+        None => {
+            vm.realms.list.push(realm);
+            (vm.realms.list.len() - 1) as u32
+        }
+    }
+}
+
+/// Builds a pending realm: its intrinsics and global object copied from the template (built on
+/// first use), about ten times cheaper than installing every built-in afresh, or installed
+/// afresh if the template holds an object kind the copy does not know. What the host already
+/// set (sandbox, code generation, job queue) is kept, and a sandboxed realm's global then
+/// forwards to its sandbox. Does nothing to a built realm.
+pub fn materialise(vm: &mut Vm, index: u32) {
+    if !vm
+        .realms
+        .list
+        .get(index as usize)
+        .is_some_and(|r| r.pending)
+    {
+        return;
+    }
+    let saved = vm.stack.realm;
     if vm.realms.template.is_none() {
         vm.realms.recording = Some(Vec::new());
         let realm = create(vm);
@@ -232,9 +278,23 @@ pub fn create_from_template(vm: &mut Vm) -> u32 {
         let objects = vm.realms.recording.take().unwrap_or_default();
         vm.realms.template = Some(Template { realm, objects });
     }
-    match clone_realm(vm) {
-        Some(index) => index,
-        None => create(vm),
+    let host = std::mem::replace(&mut vm.realms[index as usize], Realm::empty());
+    match clone_realm(vm, index) {
+        Some(realm) => vm.realms[index as usize] = realm,
+        None => build(vm, index),
+    }
+    vm.stack.realm = saved;
+    let realm = &mut vm.realms[index as usize];
+    realm.sandbox = host.sandbox;
+    realm.code_generation_strings = host.code_generation_strings;
+    realm.host_module_count = host.host_module_count;
+    realm.pinned = host.pinned;
+    realm.jobs = host.jobs;
+    if let Some(sandbox) = host.sandbox {
+        let global = realm.global_object;
+        // Dictionary mode: no shape-keyed inline cache may ever skip the forwarding.
+        vm.make_dictionary(global);
+        vm.obj_mut(global).kind = ObjectKind::SandboxGlobal(sandbox);
     }
 }
 
@@ -283,23 +343,17 @@ fn copy_object(o: &Object) -> Option<Object> {
     })
 }
 
-/// Copies the template realm: every object it allocated, with references among them
-/// redirected to the copies and built-ins belonging to the new realm.
-fn clone_realm(vm: &mut Vm) -> Option<u32> {
+/// Copies the template realm for the realm numbered `index`: every object it allocated, with
+/// references among them redirected to the copies and built-ins belonging to the new realm.
+fn clone_realm(vm: &mut Vm, index: u32) -> Option<Realm> {
     let template = vm.realms.template.take()?;
-    let result = clone_from(vm, &template);
+    let result = clone_from(vm, &template, index);
     vm.realms.template = Some(template);
     result
 }
 
-fn clone_from(vm: &mut Vm, template: &Template) -> Option<u32> {
+fn clone_from(vm: &mut Vm, template: &Template, index: u32) -> Option<Realm> {
     let objects = &template.objects;
-    let index = vm
-        .realms
-        .free
-        .last()
-        .copied()
-        .unwrap_or(vm.realms.list.len() as u32);
     // The template's objects were allocated together: a dense table maps them to copies.
     let low = objects.iter().map(|o| o.0).min()?;
     let high = objects.iter().map(|o| o.0).max()?;
@@ -359,19 +413,20 @@ fn clone_from(vm: &mut Vm, template: &Template) -> Option<u32> {
             *r = n;
         }
     }
-    if index as usize == vm.realms.list.len() {
-        vm.realms.list.push(realm);
-    } else {
-        vm.realms.free.pop();
-        vm.realms[index as usize] = realm;
-    }
-    Some(index)
+    Some(realm)
 }
 
 /// Creates a realm with every intrinsic and a global object; returns its index.
 pub fn create(vm: &mut Vm) -> u32 {
     let index = vm.realms.list.len() as u32;
     vm.realms.list.push(Realm::empty());
+    build(vm, index);
+    index
+}
+
+/// Installs every intrinsic and a global object in the empty realm numbered `index`, which
+/// becomes the current realm.
+fn build(vm: &mut Vm, index: u32) {
     vm.stack.realm = index;
     let object_prototype = vm.alloc(Object::new(None, ObjectKind::Ordinary));
     vm.realms[index as usize].object_prototype = object_prototype;
@@ -389,7 +444,6 @@ pub fn create(vm: &mut Vm) -> u32 {
     vm.realms[index as usize].global_object = global;
     vm.realms[index as usize].global_this = global;
     crate::builtins::install(vm, index);
-    index
 }
 
 impl Vm {

@@ -298,7 +298,9 @@ impl Vm {
     }
 
     /// Runs `f` with `realm` as the current realm, then restores the previous one.
+    /// A pending realm (a context no code has run in yet) is built first.
     pub fn in_realm<R>(&mut self, realm: u32, f: impl FnOnce(&mut Vm) -> R) -> R {
+        crate::realm::materialise(self, realm);
         let saved = self.stack.realm;
         self.stack.realm = realm;
         let result = f(self);
@@ -312,6 +314,10 @@ impl Vm {
     }
 
     pub fn intrinsics(&self) -> &crate::realm::Realm {
+        debug_assert!(
+            !self.realms[self.stack.realm as usize].pending,
+            "code runs only in a built realm (Vm::in_realm builds a pending one)"
+        );
         &self.realms[self.stack.realm as usize]
     }
 
