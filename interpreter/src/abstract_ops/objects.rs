@@ -179,6 +179,8 @@ pub fn group_by(
     }
     let (it, next) = iterators::get_iterator(vm, items)?;
     vm.root(it);
+    // The `next` method may be held by nothing else (a getter can make a fresh one).
+    vm.root(next);
     let mut groups: Vec<(Value, Vec<Value>)> = Vec::new();
     let mut k = 0.0;
     while let Some(v) = iterators::iterator_step_value(vm, it, next)? {

@@ -618,6 +618,8 @@ fn combinator_inner(
     } else {
         let (it, next) = iterators::get_iterator(vm, iterable)?;
         vm.root(it);
+        // The `next` method may be held by nothing else (a getter can make a fresh one).
+        vm.root(next);
         Entries::Iterator(it, next)
     };
     // The shared state: values array, remaining counter (in a Number box), the capability, and

@@ -107,6 +107,8 @@ pub(super) fn add_values_from_iterable(
 ) -> JsResult<()> {
     let (it, next) = iterators::get_iterator(vm, iterable)?;
     vm.root(it);
+    // The `next` method may be held by nothing else (a getter can make a fresh one).
+    vm.root(next);
     while let Some(v) = iterators::iterator_step_value(vm, it, next)? {
         if let Err(e) = vm.call(adder, target, &[v]) {
             let _ = iterators::iterator_close(vm, it);

@@ -193,6 +193,8 @@ fn construct_typed<const T: usize>(vm: &mut Vm, args: &[Value], nt: ObjRef) -> J
 fn iterable_to_list(vm: &mut Vm, v: Value, method: Value) -> JsResult<Vec<Value>> {
     let (it, next) = iterators::get_iterator_from_method(vm, v, method)?;
     vm.root(it);
+    // The `next` method may be held by nothing else (a getter can make a fresh one).
+    vm.root(next);
     let mut values = Vec::new();
     while let Some(x) = iterators::iterator_step_value(vm, it, next)? {
         vm.root(x);
