@@ -174,9 +174,10 @@ fn a_cache_file_loads_in_place_and_is_checked_like_cached_data() {
     let dir = std::env::temp_dir().join(format!("kiln-cache-file-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let path = dir.join("s.cache");
-    std::fs::write(&path, cache_of(source)).unwrap();
+    let cache = cache_of(source);
+    std::fs::write(&path, &cache).unwrap();
     let file = kiln::CacheFile::read(&path).unwrap();
-    assert_eq!(file.bytes(), cache_of(source).as_slice());
+    assert_eq!(file.bytes(), cache.as_slice());
     let script = Script::new(
         source,
         ScriptOptions {
@@ -186,11 +187,7 @@ fn a_cache_file_loads_in_place_and_is_checked_like_cached_data() {
     )
     .unwrap();
     assert_eq!(script.cached_data_rejected(), Some(false));
-    let mut runtime = Runtime::new();
-    script.run_in_this_context(&mut runtime).unwrap();
-    let seen = Script::new("seen", ScriptOptions::default()).unwrap();
-    let v = seen.run_in_this_context(&mut runtime).unwrap();
-    assert_eq!(runtime.display(v), "'2,4,6'");
+    assert_eq!(run_and_show_seen(&script), "'2,4,6'");
     // The same checks as for `cached_data`: another source is rejected and compiled instead.
     let other = Script::new(
         "globalThis.seen = 'other';",
@@ -229,11 +226,16 @@ fn a_module_cache_round_trips() {
     )
     .unwrap();
     assert_eq!(cached.cached_data_rejected(), Some(false));
+    assert_eq!(run_and_show_seen(&cached), "42");
+}
+
+/// Runs `script` in a new runtime and shows the global `seen` it sets.
+fn run_and_show_seen(script: &Script) -> String {
     let mut runtime = Runtime::new();
-    cached.run_in_this_context(&mut runtime).unwrap();
+    script.run_in_this_context(&mut runtime).unwrap();
     let seen = Script::new("seen", ScriptOptions::default()).unwrap();
     let v = seen.run_in_this_context(&mut runtime).unwrap();
-    assert_eq!(runtime.display(v), "42");
+    runtime.display(v)
 }
 
 #[test]

@@ -27,6 +27,14 @@ pub fn create_iter_result_object(vm: &mut Vm, value: Value, done: bool) -> Value
     o.value()
 }
 
+/// An iterator record kept alive for the rest of the running native call: the iterator and
+/// its `next` method both (a getter can return a fresh `next` that nothing else holds).
+pub fn rooted(vm: &mut Vm, record: (Value, Value)) -> (Value, Value) {
+    vm.root(record.0);
+    vm.root(record.1);
+    record
+}
+
 /// 7.4.3 GetIterator(obj, sync): the iterator and its `next` method.
 pub fn get_iterator(vm: &mut Vm, v: Value) -> JsResult<(Value, Value)> {
     let key = PropertyKey::Symbol(vm.agent.symbols.iterator);

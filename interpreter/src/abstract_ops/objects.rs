@@ -177,10 +177,8 @@ pub fn group_by(
     if !vm.is_callable(callback) {
         return Err(vm.type_error("groupBy: callback is not a function"));
     }
-    let (it, next) = iterators::get_iterator(vm, items)?;
-    vm.root(it);
-    // The `next` method may be held by nothing else (a getter can make a fresh one).
-    vm.root(next);
+    let record = iterators::get_iterator(vm, items)?;
+    let (it, next) = iterators::rooted(vm, record);
     let mut groups: Vec<(Value, Vec<Value>)> = Vec::new();
     let mut k = 0.0;
     while let Some(v) = iterators::iterator_step_value(vm, it, next)? {

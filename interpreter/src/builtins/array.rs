@@ -188,10 +188,8 @@ fn from(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
         };
         let o = a.as_object().expect("an object");
         vm.root(a);
-        let (it, next) = iterators::get_iterator_from_method(vm, items, using)?;
-        vm.root(it);
-        // The `next` method may be held by nothing else (a getter can make a fresh one).
-        vm.root(next);
+        let record = iterators::get_iterator_from_method(vm, items, using)?;
+        let (it, next) = iterators::rooted(vm, record);
         let mut k = 0u32;
         loop {
             let Some(v) = iterators::iterator_step_value(vm, it, next)? else {

@@ -93,10 +93,8 @@ pub(super) fn add_entries_from_iterable(
     iterable: Value,
     adder: Value,
 ) -> JsResult<()> {
-    let (it, next) = iterators::get_iterator(vm, iterable)?;
-    vm.root(it);
-    // The `next` method may be held by nothing else (a getter can make a fresh one).
-    vm.root(next);
+    let record = iterators::get_iterator(vm, iterable)?;
+    let (it, next) = iterators::rooted(vm, record);
     while let Some(entry) = iterators::iterator_step_value(vm, it, next)? {
         // The entry and its key may be held by nothing else while the getters run.
         let r = vm.with_roots(&[entry], |vm| {

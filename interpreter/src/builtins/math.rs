@@ -168,10 +168,8 @@ fn sum_precise(vm: &mut Vm, _: Value, args: &[Value]) -> crate::vm::JsResult<Val
     if items.is_nullish() {
         return Err(vm.type_error("Math.sumPrecise takes an iterable of numbers"));
     }
-    let (iterator, next) = iterators::get_iterator(vm, items)?;
-    vm.root(iterator);
-    // The `next` method may be held by nothing else (a getter can make a fresh one).
-    vm.root(next);
+    let record = iterators::get_iterator(vm, items)?;
+    let (iterator, next) = iterators::rooted(vm, record);
     let mut state = State::MinusZero;
     // The exact sum, in units of 2^-1074 (the smallest subnormal), so every double is an
     // integer multiple of the unit.

@@ -267,10 +267,8 @@ fn from_entries(vm: &mut Vm, _: Value, args: &[Value]) -> JsResult<Value> {
     }
     let o = vm.new_object();
     vm.root(o.value());
-    let (it, next) = iterators::get_iterator(vm, iterable)?;
-    vm.root(it);
-    // The `next` method may be held by nothing else (a getter can make a fresh one).
-    vm.root(next);
+    let record = iterators::get_iterator(vm, iterable)?;
+    let (it, next) = iterators::rooted(vm, record);
     while let Some(entry) = iterators::iterator_step_value(vm, it, next)? {
         let result = vm.with_roots(&[entry], |vm| {
             let Some(e) = entry.as_object() else {

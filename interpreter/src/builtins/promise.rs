@@ -616,10 +616,8 @@ fn combinator_inner(
         vm.root_keys(&keys);
         Entries::Keys(o, keys.into_iter())
     } else {
-        let (it, next) = iterators::get_iterator(vm, iterable)?;
-        vm.root(it);
-        // The `next` method may be held by nothing else (a getter can make a fresh one).
-        vm.root(next);
+        let record = iterators::get_iterator(vm, iterable)?;
+        let (it, next) = iterators::rooted(vm, record);
         Entries::Iterator(it, next)
     };
     // The shared state: values array, remaining counter (in a Number box), the capability, and

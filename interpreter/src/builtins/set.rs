@@ -105,10 +105,8 @@ pub(super) fn add_values_from_iterable(
     iterable: Value,
     adder: Value,
 ) -> JsResult<()> {
-    let (it, next) = iterators::get_iterator(vm, iterable)?;
-    vm.root(it);
-    // The `next` method may be held by nothing else (a getter can make a fresh one).
-    vm.root(next);
+    let record = iterators::get_iterator(vm, iterable)?;
+    let (it, next) = iterators::rooted(vm, record);
     while let Some(v) = iterators::iterator_step_value(vm, it, next)? {
         if let Err(e) = vm.call(adder, target, &[v]) {
             let _ = iterators::iterator_close(vm, it);

@@ -191,10 +191,8 @@ fn construct_typed<const T: usize>(vm: &mut Vm, args: &[Value], nt: ObjRef) -> J
 
 /// The values an iterable produces, each rooted in the caller's handle scope (IteratorToList).
 fn iterable_to_list(vm: &mut Vm, v: Value, method: Value) -> JsResult<Vec<Value>> {
-    let (it, next) = iterators::get_iterator_from_method(vm, v, method)?;
-    vm.root(it);
-    // The `next` method may be held by nothing else (a getter can make a fresh one).
-    vm.root(next);
+    let record = iterators::get_iterator_from_method(vm, v, method)?;
+    let (it, next) = iterators::rooted(vm, record);
     let mut values = Vec::new();
     while let Some(x) = iterators::iterator_step_value(vm, it, next)? {
         vm.root(x);
