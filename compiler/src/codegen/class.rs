@@ -758,7 +758,7 @@ impl<'a> Compiler<'a> {
         self.string(&units)
     }
 
-    fn store_private(&mut self, name: &'a str, src: Reg) {
+    fn store_private(&mut self, name: &str, src: Reg) {
         match self.resolve(name, true) {
             Location::Env { depth, slot, .. } => self.emit(I::SetEnv {
                 depth: Count(depth),
@@ -888,8 +888,7 @@ impl<'a> Compiler<'a> {
                     }
                     if field.is_accessor {
                         // The value goes to the accessor's storage, not to the key.
-                        let storage = self.names.alloc_str(&accessor_storage(i));
-                        self.load_private_name(storage, key);
+                        self.load_private_name(&accessor_storage(i), key);
                         self.emit(I::DefinePrivate {
                             object: this,
                             name: key,

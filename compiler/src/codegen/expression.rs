@@ -595,7 +595,7 @@ impl<'a> Compiler<'a> {
         }
     }
 
-    pub fn load_private_name(&mut self, name: &'a str, dst: Reg) {
+    pub fn load_private_name(&mut self, name: &str, dst: Reg) {
         let loc = self.resolve(name, true);
         match loc {
             Location::Env { depth, slot, .. } => self.emit(I::GetEnv {
@@ -941,7 +941,7 @@ impl<'a> Compiler<'a> {
     /// temporal dead zone): an operand can then name it directly instead of a copy.
     /// The register of local variable `name` when an assignment may write it in place:
     /// initialized, not a constant.
-    pub fn mutable_local(&self, name: &'a str) -> Option<Reg> {
+    pub fn mutable_local(&self, name: &str) -> Option<Reg> {
         match self.resolve(name, false) {
             Location::Register {
                 reg,
@@ -1001,7 +1001,7 @@ impl<'a> Compiler<'a> {
     /// seen half-assigned. Returns whether it compiled the assignment.
     pub fn value_into_local(
         &mut self,
-        name: &'a str,
+        name: &str,
         value: &'a Expression<'a>,
         init: bool,
     ) -> CompileResult<bool> {

@@ -36,7 +36,6 @@ pub fn compile(program: &Program<'_>, kind: CodeKind) -> CompileResult<ScriptCod
     let tree = scope::analyze(program, kind, &names);
     let mut compiler = Compiler {
         tree: &tree,
-        names: &names,
         strings: Vec::new(),
         string_ids: FxHashMap::default(),
         name_ids: FxHashMap::default(),
@@ -181,8 +180,6 @@ pub struct FunctionState<'a> {
 pub struct Compiler<'a> {
     /// The analysis's scopes, read-only while code is generated.
     pub tree: &'a ScopeTree<'a>,
-    /// Where names the compiler makes up live as long as the source's.
-    names: &'a bumpalo::Bump,
     strings: Vec<CodeString>,
     string_ids: FxHashMap<Vec<u16>, u32>,
     /// [`Compiler::name`]'s shortcut: the string index of each name text seen, without its
@@ -485,7 +482,7 @@ impl<'a> Compiler<'a> {
     }
 
     /// Resolves `name` from the current scope.
-    pub fn resolve(&self, name: &'a str, private: bool) -> Location {
+    pub fn resolve(&self, name: &str, private: bool) -> Location {
         self.resolve_from(self.scope(), name, private, None)
     }
 
@@ -494,7 +491,7 @@ impl<'a> Compiler<'a> {
     fn resolve_from(
         &self,
         start: ScopeId,
-        name: &'a str,
+        name: &str,
         private: bool,
         skip_to: Option<ScopeId>,
     ) -> Location {
@@ -610,7 +607,7 @@ impl<'a> Compiler<'a> {
     }
 
     /// `dst = ` the value of `name` (with TDZ and ReferenceError checks).
-    pub fn load_binding(&mut self, name: &'a str, dst: Reg) -> CompileResult<()> {
+    pub fn load_binding(&mut self, name: &str, dst: Reg) -> CompileResult<()> {
         let loc = self.resolve(name, false);
         self.load_location(name, loc, dst);
         Ok(())
@@ -719,7 +716,7 @@ impl<'a> Compiler<'a> {
 
     /// Stores `src` into `name`: an initialisation (`init`, no TDZ or const check) or an
     /// assignment.
-    pub fn store_binding(&mut self, name: &'a str, src: Reg, init: bool) -> CompileResult<()> {
+    pub fn store_binding(&mut self, name: &str, src: Reg, init: bool) -> CompileResult<()> {
         let loc = self.resolve(name, false);
         self.store_location(name, loc, src, init);
         if init && let Some(key) = self.binding_key(name) {
@@ -1171,8 +1168,7 @@ impl<'a> Compiler<'a> {
                 let this = self.f.alloc();
                 self.load_binding("this", this)?;
                 let r = self.f.alloc();
-                let storage = self.names.alloc_str(&scope::accessor_storage(index));
-                self.load_private_name(storage, r);
+                self.load_private_name(&scope::accessor_storage(index), r);
                 if setter {
                     // The one parameter is register 0.
                     self.emit(I::SetPrivate {
