@@ -88,7 +88,7 @@ fn own_slot(
     key: PropertyKey,
 ) -> Option<u32> {
     match o.shape {
-        Some(s) => shapes.get(s).index.get(&key).copied(),
+        Some(s) => shapes.slot(s, key),
         None => o.dictionary.as_ref()?.index.get(&key).copied(),
     }
 }
@@ -103,7 +103,7 @@ pub(crate) fn global_slot(
     atom: u32,
 ) -> Option<(Value, u8)> {
     let (key, attributes) = match g.shape {
-        Some(s) => *shapes.get(s).keys.get(slot as usize)?,
+        Some(s) => *shapes.keys(s).get(slot as usize)?,
         None => *g.dictionary.as_ref()?.keys.get(slot as usize)?,
     };
     if key != PropertyKey::String(Atom(atom)) || attributes & attrs::ACCESSOR != 0 {
@@ -154,7 +154,7 @@ impl Vm {
         if !self.shape_says_all(object, key) {
             return;
         }
-        if let Some(&slot) = self.agent.shapes.get(shape).index.get(&key) {
+        if let Some(slot) = self.agent.shapes.slot(shape, key) {
             let entry = InlineCache {
                 shape: shape.0,
                 slot,
@@ -202,7 +202,7 @@ impl Vm {
                 return None;
             }
             chain.push(p);
-            if let Some(&slot) = self.agent.shapes.get(shape).index.get(&key) {
+            if let Some(slot) = self.agent.shapes.slot(shape, key) {
                 break (p, slot);
             }
             next = object.proto;
@@ -375,11 +375,10 @@ impl Vm {
         if !self.shape_says_all(object, key) || matches!(key, PropertyKey::Index(_)) {
             return;
         }
-        let s = self.agent.shapes.get(shape);
-        let Some(&slot) = s.index.get(&key) else {
+        let Some((slot, attributes)) = self.agent.shapes.lookup(shape, key) else {
             return;
         };
-        if s.keys[slot as usize].1 != attrs::DEFAULT {
+        if attributes != attrs::DEFAULT {
             return;
         }
         if before == Some(shape) {

@@ -187,9 +187,11 @@ impl Property {
 pub struct ShapeId(pub u32);
 
 /// A hidden class: the ordered keys and attributes of an object's named properties.
+///
+/// Its keys are the first `len` of a [`KeyTable`] it shares with the shapes on its path.
 pub struct Shape {
-    pub keys: Rc<Vec<(PropertyKey, u8)>>,
-    pub index: Rc<FxHashMap<PropertyKey, u32>>,
+    table: u32,
+    len: u32,
     /// The shapes made from this one by adding a key (boxed: most shapes have none, and every
     /// shape, freed ones too, keeps a word for it in the table).
     #[allow(clippy::box_collection)]
@@ -200,15 +202,13 @@ pub struct Shape {
 }
 
 impl Shape {
-    /// A shape with no keys; `empty` shares its lists (freed shapes keep no allocation).
-    fn vacant(empty: &Shape) -> Shape {
-        Shape {
-            keys: empty.keys.clone(),
-            index: empty.index.clone(),
-            transitions: None,
-            parent: None,
-        }
-    }
+    /// A freed shape: no keys, no links.
+    const VACANT: Shape = Shape {
+        table: 0,
+        len: 0,
+        transitions: None,
+        parent: None,
+    };
 
     fn transition(&self, key: PropertyKey, attrs: u8) -> Option<ShapeId> {
         self.transitions.as_ref()?.get(&(key, attrs)).copied()
@@ -220,24 +220,43 @@ impl Shape {
                 + transition_bytes(t.capacity())
         })
     }
-
-    /// What the shape holds outside its slot in the table: its key list and index (each in
-    /// an `Rc`) and its transition table.
-    fn bytes(&self) -> usize {
-        if self.keys.is_empty() {
-            return 0;
-        }
-        let rc_header = 2 * size_of::<usize>();
-        buffer_bytes(self.keys.capacity() * size_of::<(PropertyKey, u8)>())
-            + buffer_bytes(rc_header + size_of::<Vec<(PropertyKey, u8)>>())
-            + hash_table_bytes(self.index.capacity(), size_of::<(PropertyKey, u32)>())
-            + buffer_bytes(rc_header + size_of::<FxHashMap<PropertyKey, u32>>())
-            + self.transitions_bytes()
-    }
 }
 
 fn transition_bytes(capacity: usize) -> usize {
     hash_table_bytes(capacity, size_of::<((PropertyKey, u8), ShapeId)>())
+}
+
+#[cold]
+fn collected_shape(id: ShapeId) -> ! {
+    panic!("use of a collected shape ({})", id.0)
+}
+
+/// The keys of a path of shapes, as V8's descriptor arrays: a shape made by adding a key to the
+/// longest shape of a table appends to that table, so a path of n shapes (a built-in prototype
+/// with its methods, a constructor's objects) holds n keys in one table instead of n copies of
+/// its prefixes. A shape made from any other shape of the table (a branch) copies its prefix
+/// into a table of its own.
+#[derive(Default)]
+struct KeyTable {
+    keys: Vec<(PropertyKey, u8)>,
+    /// Each key's position in `keys` (a shape has the key when the position is below its `len`).
+    index: FxHashMap<PropertyKey, u32>,
+    /// How many live shapes use the table; a table with none is freed.
+    shapes: u32,
+}
+
+impl KeyTable {
+    fn bytes(&self) -> usize {
+        buffer_bytes(self.keys.capacity() * size_of::<(PropertyKey, u8)>())
+            + hash_table_bytes(self.index.capacity(), size_of::<(PropertyKey, u32)>())
+    }
+
+    /// Drops the keys from position `len` on.
+    fn truncate(&mut self, len: usize) {
+        for (key, _) in self.keys.drain(len..) {
+            self.index.remove(&key);
+        }
+    }
 }
 
 /// Objects with more named properties than this leave the shape tree.
@@ -251,22 +270,24 @@ pub struct Shapes {
     shapes: Vec<Shape>,
     /// Freed ids, reused by the next shapes made.
     free: Vec<u32>,
+    /// The key tables, renumbered by each collection to keep them dense; table 0 belongs to
+    /// the empty shape (and the path that starts there).
+    tables: Vec<KeyTable>,
     /// Under gc-stress freed ids are never reused, and using a freed shape fails loudly.
     pub gc_stress: bool,
-    /// The shapes' key lists and tables.
+    /// The key tables' and transition tables' bytes.
     table_bytes: usize,
 }
 
 impl Default for Shapes {
     fn default() -> Self {
         Shapes {
-            shapes: vec![Shape {
-                keys: Rc::new(Vec::new()),
-                index: Rc::new(FxHashMap::default()),
-                transitions: None,
-                parent: None,
-            }],
+            shapes: vec![Shape::VACANT],
             free: Vec::new(),
+            tables: vec![KeyTable {
+                shapes: 1,
+                ..KeyTable::default()
+            }],
             gc_stress: false,
             table_bytes: 0,
         }
@@ -281,14 +302,40 @@ impl Shapes {
         self.table_bytes
             + self.shapes.capacity() * size_of::<Shape>()
             + self.free.capacity() * size_of::<u32>()
+            + self.tables.capacity() * size_of::<KeyTable>()
     }
 
-    pub fn get(&self, id: ShapeId) -> &Shape {
+    #[inline(always)]
+    fn get(&self, id: ShapeId) -> &Shape {
         let shape = &self.shapes[id.0 as usize];
         if self.gc_stress && id != Self::EMPTY && shape.parent.is_none() {
-            panic!("use of a collected shape ({})", id.0);
+            collected_shape(id)
         }
         shape
+    }
+
+    /// The keys and attributes of shape `id`, in the order they were added.
+    #[inline(always)]
+    pub fn keys(&self, id: ShapeId) -> &[(PropertyKey, u8)] {
+        let shape = self.get(id);
+        &self.tables[shape.table as usize].keys[..shape.len as usize]
+    }
+
+    /// The slot of `key` in objects of shape `id`.
+    #[inline(always)]
+    pub fn slot(&self, id: ShapeId, key: PropertyKey) -> Option<u32> {
+        let shape = self.get(id);
+        let &i = self.tables[shape.table as usize].index.get(&key)?;
+        (i < shape.len).then_some(i)
+    }
+
+    /// The slot of `key` in objects of shape `id` and its attributes.
+    #[inline(always)]
+    pub fn lookup(&self, id: ShapeId, key: PropertyKey) -> Option<(u32, u8)> {
+        let shape = self.get(id);
+        let table = &self.tables[shape.table as usize];
+        let &i = table.index.get(&key)?;
+        (i < shape.len).then(|| (i, table.keys[i as usize].1))
     }
 
     /// How many shape ids exist (freed ones included): the size of a collection's mark list.
@@ -303,7 +350,12 @@ impl Shapes {
     /// The shape `id` was made from and the key it added (what marking `id` must also mark).
     pub fn link(&self, id: ShapeId) -> Option<(ShapeId, PropertyKey)> {
         let shape = self.shapes.get(id.0 as usize)?;
-        Some((shape.parent?, shape.keys.last()?.0))
+        let parent = shape.parent?;
+        let last = shape.len.checked_sub(1)?;
+        Some((
+            parent,
+            self.tables[shape.table as usize].keys[last as usize].0,
+        ))
     }
 
     /// The shape after adding `key` with `attrs` to `from`, or `None` when the object should
@@ -313,20 +365,33 @@ impl Shapes {
             return Some(to);
         }
         let parent = &self.shapes[from.0 as usize];
-        if parent.keys.len() >= MAX_SHAPED_PROPERTIES {
+        let (len, shared) = (parent.len, parent.table);
+        if len as usize >= MAX_SHAPED_PROPERTIES {
             return None;
         }
-        let mut keys = (*parent.keys).clone();
-        let mut index = (*parent.index).clone();
-        index.insert(key, keys.len() as u32);
-        keys.push((key, attrs));
+        let table = if self.tables[shared as usize].keys.len() == len as usize {
+            shared
+        } else {
+            let keys = self.tables[shared as usize].keys[..len as usize].to_vec();
+            let index = keys.iter().zip(0..).map(|(&(k, _), i)| (k, i)).collect();
+            self.new_table(KeyTable {
+                keys,
+                index,
+                shapes: 0,
+            })
+        };
+        let t = &mut self.tables[table as usize];
+        self.table_bytes -= t.bytes();
+        t.index.insert(key, len);
+        t.keys.push((key, attrs));
+        t.shapes += 1;
+        self.table_bytes += t.bytes();
         let shape = Shape {
-            keys: Rc::new(keys),
-            index: Rc::new(index),
+            table,
+            len: len + 1,
             transitions: None,
             parent: Some(from),
         };
-        self.table_bytes += shape.bytes();
         let id = match self.free.pop() {
             Some(id) => {
                 self.shapes[id as usize] = shape;
@@ -349,18 +414,27 @@ impl Shapes {
         Some(id)
     }
 
+    fn new_table(&mut self, table: KeyTable) -> u32 {
+        self.table_bytes += table.bytes();
+        self.tables.push(table);
+        self.tables.len() as u32 - 1
+    }
+
     /// Frees every shape not in `marks` (indexed by id; marking a shape marks its ancestors)
-    /// but the empty one, unlinking it from its parent; returns how many were freed.
+    /// but the empty one, unlinking it from its parent; returns how many were freed. Key tables
+    /// no shape uses are freed, and the others lose the keys past their longest live shape.
     pub fn sweep(&mut self, marks: &[bool]) -> usize {
         let mut freed = 0;
         for id in 1..self.shapes.len() {
             if marks.get(id).copied().unwrap_or(false) || self.shapes[id].parent.is_none() {
                 continue;
             }
-            let vacant = Shape::vacant(&self.shapes[0]);
-            let shape = std::mem::replace(&mut self.shapes[id], vacant);
-            self.table_bytes -= shape.bytes();
-            if let (Some(parent), Some(&(key, attrs))) = (shape.parent, shape.keys.last()) {
+            let shape = std::mem::replace(&mut self.shapes[id], Shape::VACANT);
+            self.table_bytes -= shape.transitions_bytes();
+            let table = &mut self.tables[shape.table as usize];
+            let (key, attrs) = table.keys[shape.len as usize - 1];
+            table.shapes -= 1;
+            if let Some(parent) = shape.parent {
                 let parent = &mut self.shapes[parent.0 as usize];
                 if parent.transition(key, attrs) == Some(ShapeId(id as u32)) {
                     let before = parent.transitions_bytes();
@@ -368,6 +442,9 @@ impl Shapes {
                         transitions.remove(&(key, attrs));
                         if transitions.is_empty() {
                             parent.transitions = None;
+                        } else if transitions.capacity() > 4 * transitions.len().max(4) {
+                            // A constructor's many one-off shapes are gone.
+                            transitions.shrink_to(2 * transitions.len());
                         }
                     }
                     self.table_bytes += parent.transitions_bytes();
@@ -379,13 +456,54 @@ impl Shapes {
                 self.free.push(id as u32);
             }
         }
-        if freed > 0 && !self.gc_stress {
-            // The empty shape (id 0) has no parent but is never freed.
-            crate::heap::trim_freed_tail(&mut self.shapes, &mut self.free, 1, |s| {
-                s.parent.is_none()
-            });
+        if freed > 0 {
+            self.compact_tables();
+            if !self.gc_stress {
+                // The empty shape (id 0) has no parent but is never freed.
+                crate::heap::trim_freed_tail(&mut self.shapes, &mut self.free, 1, |s| {
+                    s.parent.is_none()
+                });
+            }
         }
         freed
+    }
+
+    /// Frees the tables no shape uses and renumbers the others densely (only shapes name
+    /// them), and cuts each to its longest live shape's keys, so that the next shape added to
+    /// that one appends again and no table keeps keys (atoms) no shape has.
+    fn compact_tables(&mut self) {
+        let mut renumbered = vec![u32::MAX; self.tables.len()];
+        let mut longest = vec![0u32; self.tables.len()];
+        let mut kept = 0;
+        for (n, table) in self.tables.iter_mut().enumerate() {
+            // Table 0 stays first: the empty shape (and freed shapes) use it.
+            if table.shapes > 0 || n == 0 {
+                renumbered[n] = kept;
+                kept += 1;
+            } else {
+                self.table_bytes -= table.bytes();
+                *table = KeyTable::default();
+            }
+        }
+        for shape in &mut self.shapes {
+            let n = shape.table as usize;
+            longest[n] = longest[n].max(shape.len);
+            shape.table = renumbered[n];
+        }
+        let mut n = 0;
+        self.tables.retain_mut(|table| {
+            let keep = renumbered[n] != u32::MAX;
+            if keep && (longest[n] as usize) < table.keys.len() {
+                self.table_bytes -= table.bytes();
+                table.truncate(longest[n] as usize);
+                self.table_bytes += table.bytes();
+            }
+            n += 1;
+            keep
+        });
+        if self.tables.capacity() > 2 * self.tables.len().max(64) {
+            self.tables.shrink_to_fit();
+        }
     }
 }
 

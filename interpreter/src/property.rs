@@ -181,11 +181,10 @@ impl Vm {
             }
             _ => {
                 if let Some(shape) = object.shape {
-                    let shape = self.agent.shapes.get(shape);
-                    let &i = shape.index.get(&key)?;
+                    let (i, attrs) = self.agent.shapes.lookup(shape, key)?;
                     Some(Property {
                         slot: self.load_slot(object.slots[i as usize]),
-                        attrs: shape.keys[i as usize].1,
+                        attrs,
                     })
                 } else {
                     let d = object.dictionary.as_ref()?;
@@ -233,11 +232,9 @@ impl Vm {
         self.layout_changing(o);
         let object = self.obj(o);
         let Some(shape) = object.shape else { return };
-        let shape = self.agent.shapes.get(shape);
-        let d = Dictionary {
-            keys: (*shape.keys).clone(),
-            index: (*shape.index).clone(),
-        };
+        let keys = self.agent.shapes.keys(shape).to_vec();
+        let index = keys.iter().zip(0..).map(|(&(k, _), i)| (k, i)).collect();
+        let d = Dictionary { keys, index };
         let object = self.obj_mut(o);
         object.shape = None;
         object.dictionary = Some(Rc::new(d));
@@ -317,9 +314,8 @@ impl Vm {
             _ => {
                 let object = self.obj(o);
                 if let Some(shape) = object.shape {
-                    let s = self.agent.shapes.get(shape);
-                    if let Some(&i) = s.index.get(&key) {
-                        if s.keys[i as usize].1 == p.attrs {
+                    if let Some((i, attrs)) = self.agent.shapes.lookup(shape, key) {
+                        if attrs == p.attrs {
                             let stored = self.store_slot(p.slot);
                             self.obj_mut(o).slots[i as usize] = stored;
                             return true;
@@ -1227,8 +1223,7 @@ impl Vm {
             Some(shape) => self
                 .agent
                 .shapes
-                .get(shape)
-                .keys
+                .keys(shape)
                 .iter()
                 .map(|(k, _)| *k)
                 .collect(),
