@@ -188,10 +188,15 @@ pub struct ShapeId(pub u32);
 
 /// A hidden class: the ordered keys and attributes of an object's named properties.
 ///
-/// Its keys are the first `len` of a [`KeyTable`] it shares with the shapes on its path.
+/// A shape of one key holds it; a longer one's keys are the first `len` of a [`KeyTable`] it
+/// shares with the shapes on its path.
 pub struct Shape {
+    /// [`NO_TABLE`] for shapes of no key or one.
     table: u32,
     len: u32,
+    /// The key of a shape of one key (an object literal's first property, a map of one
+    /// unique name): most branches of the tree, kept without a table.
+    only: (PropertyKey, u8),
     /// The shapes made from this one by adding a key (boxed: most shapes have none, and every
     /// shape, freed ones too, keeps a word for it in the table).
     #[allow(clippy::box_collection)]
@@ -204,8 +209,9 @@ pub struct Shape {
 impl Shape {
     /// A freed shape: no keys, no links.
     const VACANT: Shape = Shape {
-        table: 0,
+        table: NO_TABLE,
         len: 0,
+        only: (PropertyKey::Index(0), 0),
         transitions: None,
         parent: None,
     };
@@ -226,6 +232,9 @@ fn transition_bytes(capacity: usize) -> usize {
     hash_table_bytes(capacity, size_of::<((PropertyKey, u8), ShapeId)>())
 }
 
+/// The `table` of shapes with no key table.
+const NO_TABLE: u32 = u32::MAX;
+
 #[cold]
 fn collected_shape(id: ShapeId) -> ! {
     panic!("use of a collected shape ({})", id.0)
@@ -239,22 +248,73 @@ fn collected_shape(id: ShapeId) -> ! {
 #[derive(Default)]
 struct KeyTable {
     keys: Vec<(PropertyKey, u8)>,
-    /// Each key's position in `keys` (a shape has the key when the position is below its `len`).
-    index: FxHashMap<PropertyKey, u32>,
+    /// Each key's position in `keys` (a shape has the key when the position is below its
+    /// `len`); made once the table has more than [`SCANNED_KEYS`], searched by a scan until
+    /// then (most tables are a few keys: one object literal's, one constructor's).
+    index: Option<Box<FxHashMap<PropertyKey, u32>>>,
     /// How many live shapes use the table; a table with none is freed.
     shapes: u32,
 }
 
+/// Key tables up to this long have no index.
+const SCANNED_KEYS: usize = 8;
+
 impl KeyTable {
+    fn new(keys: Vec<(PropertyKey, u8)>) -> KeyTable {
+        let mut table = KeyTable {
+            keys,
+            index: None,
+            shapes: 0,
+        };
+        table.index_if_long();
+        table
+    }
+
     fn bytes(&self) -> usize {
         buffer_bytes(self.keys.capacity() * size_of::<(PropertyKey, u8)>())
-            + hash_table_bytes(self.index.capacity(), size_of::<(PropertyKey, u32)>())
+            + self.index.as_ref().map_or(0, |index| {
+                buffer_bytes(size_of::<FxHashMap<PropertyKey, u32>>())
+                    + hash_table_bytes(index.capacity(), size_of::<(PropertyKey, u32)>())
+            })
+    }
+
+    /// Where `key` is in the table.
+    #[inline(always)]
+    fn position(&self, key: PropertyKey) -> Option<u32> {
+        match &self.index {
+            Some(index) => index.get(&key).copied(),
+            None => self
+                .keys
+                .iter()
+                .position(|&(k, _)| k == key)
+                .map(|i| i as u32),
+        }
+    }
+
+    fn push(&mut self, key: PropertyKey, attrs: u8) {
+        if let Some(index) = &mut self.index {
+            index.insert(key, self.keys.len() as u32);
+        }
+        self.keys.push((key, attrs));
+        self.index_if_long();
+    }
+
+    fn index_if_long(&mut self) {
+        if self.index.is_none() && self.keys.len() > SCANNED_KEYS {
+            let index = self.keys.iter().zip(0..).map(|(&(k, _), i)| (k, i));
+            self.index = Some(Box::new(index.collect()));
+        }
     }
 
     /// Drops the keys from position `len` on.
     fn truncate(&mut self, len: usize) {
         for (key, _) in self.keys.drain(len..) {
-            self.index.remove(&key);
+            if let Some(index) = &mut self.index {
+                index.remove(&key);
+            }
+        }
+        if len <= SCANNED_KEYS {
+            self.index = None;
         }
     }
 }
@@ -270,8 +330,7 @@ pub struct Shapes {
     shapes: Vec<Shape>,
     /// Freed ids, reused by the next shapes made.
     free: Vec<u32>,
-    /// The key tables, renumbered by each collection to keep them dense; table 0 belongs to
-    /// the empty shape (and the path that starts there).
+    /// The key tables, renumbered by each collection to keep them dense.
     tables: Vec<KeyTable>,
     /// Under gc-stress freed ids are never reused, and using a freed shape fails loudly.
     pub gc_stress: bool,
@@ -284,10 +343,7 @@ impl Default for Shapes {
         Shapes {
             shapes: vec![Shape::VACANT],
             free: Vec::new(),
-            tables: vec![KeyTable {
-                shapes: 1,
-                ..KeyTable::default()
-            }],
+            tables: Vec::new(),
             gc_stress: false,
             table_bytes: 0,
         }
@@ -318,24 +374,29 @@ impl Shapes {
     #[inline(always)]
     pub fn keys(&self, id: ShapeId) -> &[(PropertyKey, u8)] {
         let shape = self.get(id);
-        &self.tables[shape.table as usize].keys[..shape.len as usize]
+        match self.tables.get(shape.table as usize) {
+            Some(table) => &table.keys[..shape.len as usize],
+            None => &std::slice::from_ref(&shape.only)[..shape.len as usize],
+        }
     }
 
     /// The slot of `key` in objects of shape `id`.
     #[inline(always)]
     pub fn slot(&self, id: ShapeId, key: PropertyKey) -> Option<u32> {
-        let shape = self.get(id);
-        let &i = self.tables[shape.table as usize].index.get(&key)?;
-        (i < shape.len).then_some(i)
+        self.lookup(id, key).map(|(slot, _)| slot)
     }
 
     /// The slot of `key` in objects of shape `id` and its attributes.
     #[inline(always)]
     pub fn lookup(&self, id: ShapeId, key: PropertyKey) -> Option<(u32, u8)> {
         let shape = self.get(id);
-        let table = &self.tables[shape.table as usize];
-        let &i = table.index.get(&key)?;
-        (i < shape.len).then(|| (i, table.keys[i as usize].1))
+        match self.tables.get(shape.table as usize) {
+            Some(table) => {
+                let i = table.position(key)?;
+                (i < shape.len).then(|| (i, table.keys[i as usize].1))
+            }
+            None => (shape.len == 1 && shape.only.0 == key).then_some((0, shape.only.1)),
+        }
     }
 
     /// How many shape ids exist (freed ones included): the size of a collection's mark list.
@@ -350,12 +411,16 @@ impl Shapes {
     /// The shape `id` was made from and the key it added (what marking `id` must also mark).
     pub fn link(&self, id: ShapeId) -> Option<(ShapeId, PropertyKey)> {
         let shape = self.shapes.get(id.0 as usize)?;
-        let parent = shape.parent?;
-        let last = shape.len.checked_sub(1)?;
-        Some((
-            parent,
-            self.tables[shape.table as usize].keys[last as usize].0,
-        ))
+        Some((shape.parent?, self.last_key(shape)?.0))
+    }
+
+    /// The key `shape` added to its parent.
+    fn last_key(&self, shape: &Shape) -> Option<(PropertyKey, u8)> {
+        let last = shape.len.checked_sub(1)? as usize;
+        match self.tables.get(shape.table as usize) {
+            Some(table) => table.keys.get(last).copied(),
+            None => Some(shape.only),
+        }
     }
 
     /// The shape after adding `key` with `attrs` to `from`, or `None` when the object should
@@ -369,26 +434,28 @@ impl Shapes {
         if len as usize >= MAX_SHAPED_PROPERTIES {
             return None;
         }
-        let table = if self.tables[shared as usize].keys.len() == len as usize {
+        let table = if len == 0 {
+            NO_TABLE
+        } else if self
+            .tables
+            .get(shared as usize)
+            .is_some_and(|t| t.keys.len() == len as usize)
+        {
             shared
         } else {
-            let keys = self.tables[shared as usize].keys[..len as usize].to_vec();
-            let index = keys.iter().zip(0..).map(|(&(k, _), i)| (k, i)).collect();
-            self.new_table(KeyTable {
-                keys,
-                index,
-                shapes: 0,
-            })
+            let keys = self.keys(from).to_vec();
+            self.new_table(KeyTable::new(keys))
         };
-        let t = &mut self.tables[table as usize];
-        self.table_bytes -= t.bytes();
-        t.index.insert(key, len);
-        t.keys.push((key, attrs));
-        t.shapes += 1;
-        self.table_bytes += t.bytes();
+        if let Some(t) = self.tables.get_mut(table as usize) {
+            self.table_bytes -= t.bytes();
+            t.push(key, attrs);
+            t.shapes += 1;
+            self.table_bytes += t.bytes();
+        }
         let shape = Shape {
             table,
             len: len + 1,
+            only: (key, attrs),
             transitions: None,
             parent: Some(from),
         };
@@ -431,9 +498,12 @@ impl Shapes {
             }
             let shape = std::mem::replace(&mut self.shapes[id], Shape::VACANT);
             self.table_bytes -= shape.transitions_bytes();
-            let table = &mut self.tables[shape.table as usize];
-            let (key, attrs) = table.keys[shape.len as usize - 1];
-            table.shapes -= 1;
+            let Some((key, attrs)) = self.last_key(&shape) else {
+                continue;
+            };
+            if let Some(table) = self.tables.get_mut(shape.table as usize) {
+                table.shapes -= 1;
+            }
             if let Some(parent) = shape.parent {
                 let parent = &mut self.shapes[parent.0 as usize];
                 if parent.transition(key, attrs) == Some(ShapeId(id as u32)) {
@@ -476,8 +546,7 @@ impl Shapes {
         let mut longest = vec![0u32; self.tables.len()];
         let mut kept = 0;
         for (n, table) in self.tables.iter_mut().enumerate() {
-            // Table 0 stays first: the empty shape (and freed shapes) use it.
-            if table.shapes > 0 || n == 0 {
+            if table.shapes > 0 {
                 renumbered[n] = kept;
                 kept += 1;
             } else {
@@ -486,9 +555,11 @@ impl Shapes {
             }
         }
         for shape in &mut self.shapes {
-            let n = shape.table as usize;
-            longest[n] = longest[n].max(shape.len);
-            shape.table = renumbered[n];
+            if let Some(&n) = renumbered.get(shape.table as usize) {
+                let longest = &mut longest[shape.table as usize];
+                *longest = (*longest).max(shape.len);
+                shape.table = n;
+            }
         }
         let mut n = 0;
         self.tables.retain_mut(|table| {
