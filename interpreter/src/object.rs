@@ -1169,6 +1169,17 @@ impl crate::heap::HeapSize for Symbol {
 
 impl Trace for Object {
     fn trace(&self, out: &mut Vec<Traced>) {
+        self.trace_all_but_dense_elements(out);
+        if let Elements::Dense(v) = &self.elements {
+            out.extend(v.iter().map(|&v| Traced::Value(v)));
+        }
+    }
+}
+
+impl Object {
+    /// What [`Trace::trace`] reports but the dense elements, which the collector takes a chunk
+    /// at a time (`Traced::Elements`).
+    pub fn trace_all_but_dense_elements(&self, out: &mut Vec<Traced>) {
         if let Some(p) = self.proto {
             out.push(Traced::Value(p.value()));
         }
@@ -1183,12 +1194,9 @@ impl Trace for Object {
                 trace_key(k, out);
             }
         }
-        match &self.elements {
-            Elements::Dense(v) => out.extend(v.iter().map(|&v| Traced::Value(v))),
-            Elements::Sparse(m) => {
-                for p in m.values() {
-                    trace_slot(&p.slot, out);
-                }
+        if let Elements::Sparse(m) = &self.elements {
+            for p in m.values() {
+                trace_slot(&p.slot, out);
             }
         }
         for (name, element) in self.private.iter() {
