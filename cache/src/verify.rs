@@ -236,11 +236,12 @@ impl<'a> Script<'a> {
                 at(self.string(name.to_native(), "a scope slot"))?;
             }
         }
-        for p in f.positions.iter() {
-            if p.0.to_native() as usize > bytecode.len() {
-                return fail(None, format!("a source position for pc {}", p.0));
+        for p in f.positions() {
+            let (pc, offset) = p.map_err(|_| (None, "a malformed source position table".into()))?;
+            if pc as usize > bytecode.len() {
+                return fail(None, format!("a source position for pc {pc}"));
             }
-            at(self.source_offset(p.1.to_native(), "source position"))?;
+            at(self.source_offset(offset, "source position"))?;
         }
 
         // Instructions: decode each, check its operands, remember where each one starts.

@@ -205,7 +205,7 @@ impl FunctionBuilder {
             functions: self.functions,
             handlers: self.handlers,
             scopes: self.scopes,
-            positions: self.positions,
+            positions: crate::code::positions::encode(&self.positions),
             register_count: self.max_register.max(1),
             parameter_count,
             length,
