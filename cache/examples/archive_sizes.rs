@@ -40,8 +40,6 @@ fn main() {
         rows.push(("constants", constants, constants * size_of_val(c)));
     }
     rows.push(("constant payloads", 0, constant_extra));
-    let nested = sum(&|f| f.functions.len());
-    rows.push(("nested function indices", nested, nested * 4));
     let handlers = sum(&|f| f.handlers.len());
     rows.push(("handlers", handlers, handlers * 16));
     let scopes = sum(&|f| f.scopes.len());

@@ -178,9 +178,8 @@ impl<'a> Script<'a> {
     }
 
     /// Everything of a function that takes time in proportion to its size, or reaches outside
-    /// its entry: its source range, constants, nested functions, scopes, positions,
-    /// instructions and handlers. The directory entry
-    /// must have passed [`Script::directory`].
+    /// its entry: its source range, constants, scopes, positions, instructions and handlers.
+    /// The directory entry must have passed [`Script::directory`].
     fn body(&self, f: &ArchivedFunctionCode) -> Result<(), Failure> {
         let at = |r: Result<(), String>| r.map_err(|e| (None, e));
         // The source range is read only for functions that run (their text, their positions),
@@ -218,14 +217,6 @@ impl<'a> Script<'a> {
                         at(self.string(s.to_native(), "a template"))?;
                     }
                 }
-            }
-        }
-        for inner in f.functions.iter() {
-            if inner.to_native() as usize >= self.functions {
-                return fail(
-                    None,
-                    format!("creates function {inner} of {}", self.functions),
-                );
             }
         }
         for scope in f.scopes.iter() {

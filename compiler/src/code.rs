@@ -105,8 +105,6 @@ pub struct FunctionCode {
     pub name: Option<u32>,
     pub bytecode: Vec<u8>,
     pub constants: Vec<Constant>,
-    /// Indices into [`ScriptCode::functions`] of the functions this one creates (`NewClosure`).
-    pub functions: Vec<u32>,
     pub handlers: Vec<Handler>,
     /// Environment shapes for `PushEnv`.
     pub scopes: Vec<ScopeInfo>,
@@ -383,7 +381,6 @@ impl ScriptCode {
             .map(|f| {
                 128 + f.bytecode.len()
                     + 16 * f.constants.len()
-                    + 4 * f.functions.len()
                     + 16 * f.handlers.len()
                     + 32 * f.scopes.len()
                     + f.positions.len()
@@ -447,7 +444,6 @@ pub(crate) mod tests {
                 name: None,
                 bytecode,
                 constants: vec![Constant::Number(2.0), Constant::String(0)],
-                functions: vec![],
                 handlers: vec![],
                 scopes: vec![],
                 positions: positions::encode(&[(0, 0), (3, 9)]),

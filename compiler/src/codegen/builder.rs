@@ -22,7 +22,6 @@ pub struct Label(pub usize);
 pub struct FunctionBuilder {
     pub bytecode: Vec<u8>,
     pub constants: Vec<Constant>,
-    pub functions: Vec<u32>,
     pub handlers: Vec<Handler>,
     pub scopes: Vec<ScopeInfo>,
     pub positions: Vec<(u32, u32)>,
@@ -202,7 +201,6 @@ impl FunctionBuilder {
             name,
             bytecode: self.bytecode,
             constants: self.constants,
-            functions: self.functions,
             handlers: self.handlers,
             scopes: self.scopes,
             positions: crate::code::positions::encode(&self.positions),

@@ -1000,7 +1000,6 @@ impl<'a> Compiler<'a> {
         );
         self.unpark();
         self.functions[index as usize] = Some(code);
-        self.f.functions.push(index);
         // NewClosure operands index the script's function table directly.
         Ok(index)
     }
