@@ -21,7 +21,7 @@ fn main() {
     let sum = |get: &dyn Fn(&kiln_compiler::code::ArchivedFunctionCode) -> usize| -> usize {
         code.functions.iter().map(get).sum()
     };
-    let bytecode = sum(&|f| f.bytecode.len());
+    let bytecode = code.bytecode.len();
     rows.push(("bytecode", bytecode, bytecode));
     let constants = sum(&|f| f.constants.len());
     let constant_extra = sum(&|f| {
@@ -90,7 +90,7 @@ fn opcodes(code: &kiln_compiler::ArchivedScriptCode) {
     use kiln_compiler::Instruction;
     let mut by_name: std::collections::HashMap<String, (usize, usize)> = Default::default();
     for f in code.functions.iter() {
-        let bytes = f.bytecode.as_slice();
+        let bytes = code.bytecode_of(f);
         let mut pc = 0;
         while let Ok((instruction, len)) = Instruction::decode(bytes, pc) {
             let name = format!("{instruction:?}");

@@ -9,9 +9,10 @@
 //!
 //! It works in two parts, so that a load costs in proportion to the tables, not to the code:
 //! [`verify_tables`] — the top-level function's index, every function's *directory entry* (the
-//! fixed-size fields: register and IC-slot counts, name, source range) and a module's tables — runs
-//! at load; [`verify_function`] — one function's constants, scopes, positions, instructions and
-//! handlers — runs before that function's first instruction (`VerifiedCode::ensure_function`).
+//! fixed-size fields: register and IC-slot counts, name, its range of the script's bytecode) and
+//! a module's tables — runs at load; [`verify_function`] — one function's source range,
+//! constants, scopes, positions, instructions and handlers — runs before that function's first
+//! instruction (`VerifiedCode::ensure_function`).
 //! [`verify`] is both, for every function.
 
 use crate::CacheError;
@@ -93,6 +94,8 @@ fn tables(code: &ArchivedScriptCode, source: Source<'_>) -> Result<(), CacheErro
 }
 
 struct Script<'a> {
+    /// Every function's bytecode.
+    bytecode: &'a [u8],
     strings: usize,
     functions: usize,
     source: Source<'a>,
@@ -119,8 +122,9 @@ impl At for Failure {
 }
 
 impl<'a> Script<'a> {
-    fn of(code: &ArchivedScriptCode, source: Source<'a>) -> Script<'a> {
+    fn of(code: &'a ArchivedScriptCode, source: Source<'a>) -> Script<'a> {
         Script {
+            bytecode: code.bytecode.as_slice(),
             strings: code.strings.len(),
             functions: code.functions.len(),
             source,
@@ -161,11 +165,18 @@ impl<'a> Script<'a> {
                 format!("{registers} registers (at most {MAX_REGISTERS})"),
             );
         }
-        let ic_slots = f.ic_slot_count.to_native();
-        if ic_slots as usize > f.bytecode.len() {
+        let (start, end) = (f.bytecode.start.to_native(), f.bytecode.end.to_native());
+        if start > end || end as usize > self.bytecode.len() {
             return fail(
                 None,
-                format!("{ic_slots} IC slots for {} bytes", f.bytecode.len()),
+                format!("bytecode {start}..{end} of {} bytes", self.bytecode.len()),
+            );
+        }
+        let ic_slots = f.ic_slot_count.to_native();
+        if ic_slots > end - start {
+            return fail(
+                None,
+                format!("{ic_slots} IC slots for {} bytes", end - start),
             );
         }
         if let Some(name) = f.name.as_ref() {
@@ -192,7 +203,7 @@ impl<'a> Script<'a> {
         at(self.source_offset(start, "source start"))?;
         at(self.source_offset(end, "source end"))?;
         let registers = f.register_count.to_native();
-        let bytecode = f.bytecode.as_slice();
+        let bytecode = f.bytecode.of(self.bytecode);
         let ic_slots = f.ic_slot_count.to_native();
         for constant in f.constants.iter() {
             match constant {

@@ -97,13 +97,31 @@ pub struct Handler {
     pub env_depth: u32,
 }
 
+/// A byte range of an array the functions of a script share ([`ScriptCode::bytecode`]).
+#[derive(Archive, Serialize, Deserialize, Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[rkyv(derive(Debug))]
+pub struct ByteRange {
+    pub start: u32,
+    pub end: u32,
+}
+
+impl ArchivedByteRange {
+    /// The range of `all`; empty where it is not inside `all` (the verifier rejects a function
+    /// whose range is not).
+    pub fn of<'a>(&self, all: &'a [u8]) -> &'a [u8] {
+        all.get(self.start.to_native() as usize..self.end.to_native() as usize)
+            .unwrap_or(&[])
+    }
+}
+
 /// One function (or the top level of a script or module).
 #[derive(Archive, Serialize, Deserialize, Clone, Debug, PartialEq)]
 #[rkyv(derive(Debug))]
 pub struct FunctionCode {
     /// An index into [`ScriptCode::strings`], or `None` for an anonymous function.
     pub name: Option<u32>,
-    pub bytecode: Vec<u8>,
+    /// The function's instructions: its range of [`ScriptCode::bytecode`].
+    pub bytecode: ByteRange,
     pub constants: Vec<Constant>,
     pub handlers: Vec<Handler>,
     /// Environment shapes for `PushEnv`.
@@ -120,6 +138,13 @@ pub struct FunctionCode {
     pub source_start: u32,
     pub source_end: u32,
     pub flags: u32,
+}
+
+impl ArchivedScriptCode {
+    /// Function `f`'s bytecode (empty if its range is not in the array).
+    pub fn bytecode_of(&self, f: &ArchivedFunctionCode) -> &[u8] {
+        f.bytecode.of(&self.bytecode)
+    }
 }
 
 impl ArchivedFunctionCode {
@@ -258,6 +283,9 @@ pub mod flags {
 #[rkyv(derive(Debug))]
 pub struct ScriptCode {
     pub functions: Vec<FunctionCode>,
+    /// Every function's bytecode, one after another, each function naming its [`ByteRange`]: one
+    /// array for bytecheck to check at a load instead of one per function.
+    pub bytecode: Vec<u8>,
     pub strings: Vec<CodeString>,
     /// The index of the top-level code in `functions`.
     pub top_level: u32,
@@ -379,8 +407,7 @@ impl ScriptCode {
             .functions
             .iter()
             .map(|f| {
-                128 + f.bytecode.len()
-                    + 16 * f.constants.len()
+                128 + 16 * f.constants.len()
                     + 16 * f.handlers.len()
                     + 32 * f.scopes.len()
                     + f.positions.len()
@@ -396,7 +423,7 @@ impl ScriptCode {
                 }
             })
             .sum();
-        (functions + strings) * 5 / 4 + 4096
+        (functions + self.bytecode.len() + strings) * 5 / 4 + 4096
     }
 }
 
@@ -442,7 +469,10 @@ pub(crate) mod tests {
         ScriptCode {
             functions: vec![FunctionCode {
                 name: None,
-                bytecode,
+                bytecode: ByteRange {
+                    start: 0,
+                    end: bytecode.len() as u32,
+                },
                 constants: vec![Constant::Number(2.0), Constant::String(0)],
                 handlers: vec![],
                 scopes: vec![],
@@ -455,6 +485,7 @@ pub(crate) mod tests {
                 source_end: 12,
                 flags: flags::STRICT,
             }],
+            bytecode,
             strings: vec![
                 CodeString::from_text("answer"),
                 CodeString::from_utf16(&[0xD800, 0x61]),
@@ -503,8 +534,8 @@ pub(crate) mod tests {
         let archived = access(&bytes).expect("valid archive");
         assert_eq!(archived.functions.len(), 1);
         assert_eq!(
-            archived.functions[0].bytecode.as_slice(),
-            code.functions[0].bytecode.as_slice()
+            archived.bytecode_of(&archived.functions[0]),
+            code.bytecode.as_slice()
         );
         assert_eq!(archived.strings[0].to_string_lossy(), "answer");
         assert!(matches!(archived.strings[1], ArchivedCodeString::Utf16(_)));

@@ -105,7 +105,7 @@ fn disassemble_function(
         let _ = writeln!(out, "  try {}..{} -> {}", h.start, h.end, h.handler);
     }
     let source_text = source;
-    let bytecode = f.bytecode.as_slice();
+    let bytecode = code.bytecode_of(f);
     let mut pc = 0;
     let mut positions = f.positions().map_while(Result::ok).peekable();
     while pc < bytecode.len() {

@@ -208,7 +208,7 @@ impl LoadedScript {
                 },
                 // SAFETY: the bytes are in `verified`'s archive, which the script made here
                 // owns (moved in below, never mutated) for as long as it holds this function.
-                bytecode: unsafe { crate::verified::ArchiveSlice::new(f.bytecode.as_slice()) },
+                bytecode: unsafe { crate::verified::ArchiveSlice::new(code.bytecode_of(f)) },
             })
             .collect();
         LoadedScript {

@@ -1,7 +1,7 @@
 //! `FunctionBuilder`: the bytecode, constants, registers and jump patching of one function under
 //! construction.
 
-use crate::code::{Constant, FunctionCode, Handler, ScopeInfo};
+use crate::code::{ByteRange, Constant, FunctionCode, Handler, ScopeInfo};
 use crate::instruction::{Instruction, JumpOffset, Reg};
 use rustc_hash::FxHashMap;
 use std::collections::hash_map::Entry;
@@ -12,6 +12,12 @@ use std::collections::hash_map::Entry;
 pub struct Patch {
     start: usize,
     end: usize,
+}
+
+/// A function compiled, and its bytecode, which goes into the script's shared array.
+pub struct Finished {
+    pub code: FunctionCode,
+    pub bytecode: Vec<u8>,
 }
 
 /// A position jumps can go back to.
@@ -196,10 +202,11 @@ impl FunctionBuilder {
         source_start: u32,
         source_end: u32,
         flags: u32,
-    ) -> FunctionCode {
-        FunctionCode {
+    ) -> Finished {
+        let code = FunctionCode {
             name,
-            bytecode: self.bytecode,
+            // Set when the script's bytecode is put together (`codegen::compile`).
+            bytecode: ByteRange::default(),
             constants: self.constants,
             handlers: self.handlers,
             scopes: self.scopes,
@@ -211,6 +218,10 @@ impl FunctionBuilder {
             source_start,
             source_end,
             flags,
+        };
+        Finished {
+            code,
+            bytecode: self.bytecode,
         }
     }
 }
