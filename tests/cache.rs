@@ -345,7 +345,7 @@ fn with_corrupt_function(bytes: &[u8], source: &str, prefix: Option<&str>) -> (V
         })
         .min_by_key(|&(i, _)| i == top)
         .unwrap_or_else(|| panic!("a function starting with {prefix:?}"));
-    let at = function.bytecode.as_slice().as_ptr() as usize - archive.as_ptr() as usize;
+    let at = code.code().bytecode_of(function).as_ptr() as usize - archive.as_ptr() as usize;
     let invalid = (0..=255u8)
         .rev()
         .find(|&b| kiln_compiler::Opcode::from_byte(b).is_none())
@@ -467,8 +467,8 @@ fn every_way_to_a_corrupt_function_throws_before_it_runs() {
         .enumerate()
         .find(|(_, f)| source[f.source_start.to_native() as usize..].starts_with("function f"))
         .expect("f");
-    let at =
-        function.bytecode.as_slice().as_ptr() as usize - code.archive_bytes().as_ptr() as usize;
+    let at = code.code().bytecode_of(function).as_ptr() as usize
+        - code.archive_bytes().as_ptr() as usize;
     let mut copy = bytes.clone();
     copy[kiln_cache::HEADER_LEN + at] = 0xFF;
     assert!(kiln_compiler::Opcode::from_byte(0xFF).is_none());

@@ -16,7 +16,7 @@ use kiln_compiler::BYTECODE_VERSION;
 use rkyv::util::AlignedVec;
 use std::fmt;
 use std::time::{Duration, Instant};
-use xxhash_rust::xxh3::{xxh3_64, xxh3_64_with_seed};
+use twox_hash::XxHash3_64;
 
 pub const MAGIC: [u8; 8] = *b"KILNCODE";
 pub const HEADER_LEN: usize = 64;
@@ -166,12 +166,15 @@ impl fmt::Display for CacheError {
 
 impl std::error::Error for CacheError {}
 
+// XXH3-64 through a crate that picks AVX2 at run time where the CPU has it (a build for any
+// x86-64 otherwise gets SSE2 only): the source hash and the checksum cost about 40% less on
+// typescript.js. The values are XXH3's whatever the instructions (`hashes_are_xxh3` below).
 fn source_hash(source: &str) -> u64 {
-    xxh3_64(source.as_bytes())
+    XxHash3_64::oneshot(source.as_bytes())
 }
 
 fn checksum(header_start: &[u8], archive: &[u8]) -> u64 {
-    xxh3_64_with_seed(archive, xxh3_64(header_start))
+    XxHash3_64::oneshot_with_seed(XxHash3_64::oneshot(header_start), archive)
 }
 
 /// The cache file of `code`, made from `source`: the header, then the archive.
@@ -398,14 +401,28 @@ impl Inspected {
 /// Reads a file into a 16-aligned buffer, ready for [`load`].
 pub fn read_file(path: &std::path::Path) -> Result<AlignedVec<16>, CacheError> {
     use std::io::Read;
-    let file = std::fs::File::open(path).map_err(|e| CacheError::Io(e.to_string()))?;
+    let io = |e: std::io::Error| CacheError::Io(e.to_string());
+    let mut file = std::fs::File::open(path).map_err(io)?;
     let len = file.metadata().map(|m| m.len()).unwrap_or(0);
     let mut buffer = AlignedVec::<16>::with_capacity(len.min(MAX_FILE_BYTES) as usize);
-    // Endless or enormous inputs (`/dev/zero`, a pipe) stop at the bound instead of exhausting
-    // memory.
-    buffer
-        .extend_from_reader(&mut file.take(MAX_FILE_BYTES + 1))
-        .map_err(|e| CacheError::Io(e.to_string()))?;
+    fill(&mut file, &mut buffer).map_err(io)?;
+    // The file may hold more than its metadata said (it grew, or it is a pipe or a device):
+    // read on, up to the bound, so that endless or enormous inputs (`/dev/zero`) stop there
+    // instead of exhausting memory.
+    let mut probe = [0u8; 1];
+    let more = loop {
+        match file.read(&mut probe) {
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            read => break read.map_err(io)? > 0,
+        }
+    };
+    if more {
+        buffer.extend_from_slice(&probe);
+        let rest = (MAX_FILE_BYTES + 1).saturating_sub(buffer.len() as u64);
+        buffer
+            .extend_from_reader(&mut file.take(rest))
+            .map_err(io)?;
+    }
     if buffer.len() as u64 > MAX_FILE_BYTES {
         return Err(CacheError::Io(format!(
             "larger than the {} MiB a cache or script file may be",
@@ -415,6 +432,99 @@ pub fn read_file(path: &std::path::Path) -> Result<AlignedVec<16>, CacheError> {
     Ok(buffer)
 }
 
+/// Reads `file` into `buffer`'s spare capacity until that is full or the file ends, without
+/// first zeroing the capacity as `AlignedVec::extend_from_reader` does: for typescript.js's
+/// 8.5 MB cache that zeroing was 8.5M instructions, a third of a load's.
+#[cfg(unix)]
+fn fill(file: &mut std::fs::File, buffer: &mut AlignedVec<16>) -> std::io::Result<()> {
+    use std::os::fd::AsRawFd;
+    while buffer.len() < buffer.capacity() {
+        let (len, spare) = (buffer.len(), buffer.capacity() - buffer.len());
+        // SAFETY: `len < capacity`, so the pointer is inside the buffer's allocation, and
+        // `read(2)` writes at most `spare` bytes from it: only into the allocation's spare
+        // capacity, which nothing else refers to while `buffer` is borrowed mutably. No
+        // reference to unwritten bytes is made.
+        let read =
+            unsafe { libc::read(file.as_raw_fd(), buffer.as_mut_ptr().add(len).cast(), spare) };
+        match read {
+            0 => break,
+            n if n > 0 => {
+                // SAFETY: the kernel wrote `n <= spare` bytes after the first `len`, so the
+                // first `len + n` bytes are initialised and within the capacity.
+                unsafe { buffer.set_len(len + n as usize) }
+            }
+            _ => {
+                let e = std::io::Error::last_os_error();
+                if e.kind() != std::io::ErrorKind::Interrupted {
+                    return Err(e);
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+/// [`fill`] where `read(2)` is not at hand: through the zeroed buffer.
+#[cfg(not(unix))]
+fn fill(file: &mut std::fs::File, buffer: &mut AlignedVec<16>) -> std::io::Result<()> {
+    use std::io::Read;
+    let capacity = buffer.capacity() as u64;
+    buffer.extend_from_reader(&mut file.by_ref().take(capacity))?;
+    Ok(())
+}
+
 /// The largest file `read_file` reads: a script cannot be longer than the longest string
 /// (2^29 code units, as in V8), and its cache is smaller than that.
 pub const MAX_FILE_BYTES: u64 = 1 << 29;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The hashes are part of the file format: XXH3-64 values (as the reference
+    /// implementation gives them), short and long inputs, seeded and not.
+    const XXH3_EMPTY: u64 = 0x2d06800538d394c2;
+    const PINNED: [u64; 4] = [
+        0x78af5f94892f3950,
+        0x1d43ec753d462301,
+        0xb56d6df0d3e389cb,
+        0x6b1670ad66e5275b,
+    ];
+
+    #[test]
+    fn read_file_reads_every_byte() {
+        let dir = std::env::temp_dir().join(format!("kiln-read-file-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        for len in [0usize, 1, 17, 70_001] {
+            let bytes: Vec<u8> = (0..len).map(|i| (i * 7 % 251) as u8).collect();
+            let path = dir.join(format!("{len}.bin"));
+            std::fs::write(&path, &bytes).unwrap();
+            let read = read_file(&path).unwrap();
+            assert_eq!(&read[..], &bytes[..], "{len} bytes");
+            assert!(len == 0 || (read.as_ptr() as usize).is_multiple_of(16));
+        }
+        assert!(read_file(&dir.join("missing.bin")).is_err());
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    /// A file whose metadata says 0 bytes but that has more: read to its end all the same.
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn read_file_reads_past_the_metadata_length() {
+        let read = read_file(std::path::Path::new("/proc/self/status")).unwrap();
+        assert!(read.starts_with(b"Name:"));
+        assert!(read.ends_with(b"\n"));
+    }
+
+    #[test]
+    fn hashes_are_xxh3() {
+        let long: Vec<u8> = (0..100_000u32)
+            .map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8)
+            .collect();
+        assert_eq!(source_hash(""), XXH3_EMPTY);
+        assert_eq!(source_hash("abc"), PINNED[0]);
+        assert_eq!(XxHash3_64::oneshot(&long), PINNED[1]);
+        assert_eq!(checksum(b"header", b"abc"), PINNED[2]);
+        assert_eq!(checksum(b"header", &long), PINNED[3]);
+    }
+}

@@ -9,9 +9,10 @@
 //!
 //! It works in two parts, so that a load costs in proportion to the tables, not to the code:
 //! [`verify_tables`] — the top-level function's index, every function's *directory entry* (the
-//! fixed-size fields: register and IC-slot counts, name, source range) and a module's tables — runs
-//! at load; [`verify_function`] — one function's constants, scopes, positions, instructions and
-//! handlers — runs before that function's first instruction (`VerifiedCode::ensure_function`).
+//! fixed-size fields: register and IC-slot counts, name, its range of the script's bytecode) and
+//! a module's tables — runs at load; [`verify_function`] — one function's source range,
+//! constants, scopes, positions, instructions and handlers — runs before that function's first
+//! instruction (`VerifiedCode::ensure_function`).
 //! [`verify`] is both, for every function.
 
 use crate::CacheError;
@@ -93,6 +94,8 @@ fn tables(code: &ArchivedScriptCode, source: Source<'_>) -> Result<(), CacheErro
 }
 
 struct Script<'a> {
+    /// Every function's bytecode.
+    bytecode: &'a [u8],
     strings: usize,
     functions: usize,
     source: Source<'a>,
@@ -119,8 +122,9 @@ impl At for Failure {
 }
 
 impl<'a> Script<'a> {
-    fn of(code: &ArchivedScriptCode, source: Source<'a>) -> Script<'a> {
+    fn of(code: &'a ArchivedScriptCode, source: Source<'a>) -> Script<'a> {
         Script {
+            bytecode: code.bytecode.as_slice(),
             strings: code.strings.len(),
             functions: code.functions.len(),
             source,
@@ -161,11 +165,18 @@ impl<'a> Script<'a> {
                 format!("{registers} registers (at most {MAX_REGISTERS})"),
             );
         }
-        let ic_slots = f.ic_slot_count.to_native();
-        if ic_slots as usize > f.bytecode.len() {
+        let (start, end) = (f.bytecode.start.to_native(), f.bytecode.end.to_native());
+        if start > end || end as usize > self.bytecode.len() {
             return fail(
                 None,
-                format!("{ic_slots} IC slots for {} bytes", f.bytecode.len()),
+                format!("bytecode {start}..{end} of {} bytes", self.bytecode.len()),
+            );
+        }
+        let ic_slots = f.ic_slot_count.to_native();
+        if ic_slots > end - start {
+            return fail(
+                None,
+                format!("{ic_slots} IC slots for {} bytes", end - start),
             );
         }
         if let Some(name) = f.name.as_ref() {
@@ -178,9 +189,8 @@ impl<'a> Script<'a> {
     }
 
     /// Everything of a function that takes time in proportion to its size, or reaches outside
-    /// its entry: its source range, constants, nested functions, scopes, positions,
-    /// instructions and handlers. The directory entry
-    /// must have passed [`Script::directory`].
+    /// its entry: its source range, constants, scopes, positions, instructions and handlers.
+    /// The directory entry must have passed [`Script::directory`].
     fn body(&self, f: &ArchivedFunctionCode) -> Result<(), Failure> {
         let at = |r: Result<(), String>| r.map_err(|e| (None, e));
         // The source range is read only for functions that run (their text, their positions),
@@ -193,7 +203,7 @@ impl<'a> Script<'a> {
         at(self.source_offset(start, "source start"))?;
         at(self.source_offset(end, "source end"))?;
         let registers = f.register_count.to_native();
-        let bytecode = f.bytecode.as_slice();
+        let bytecode = f.bytecode.of(self.bytecode);
         let ic_slots = f.ic_slot_count.to_native();
         for constant in f.constants.iter() {
             match constant {
@@ -220,14 +230,6 @@ impl<'a> Script<'a> {
                 }
             }
         }
-        for inner in f.functions.iter() {
-            if inner.to_native() as usize >= self.functions {
-                return fail(
-                    None,
-                    format!("creates function {inner} of {}", self.functions),
-                );
-            }
-        }
         for scope in f.scopes.iter() {
             if scope.names.len() != scope.kinds.len() {
                 return fail(None, "a scope's names and kinds differ in number".into());
@@ -236,11 +238,12 @@ impl<'a> Script<'a> {
                 at(self.string(name.to_native(), "a scope slot"))?;
             }
         }
-        for p in f.positions.iter() {
-            if p.0.to_native() as usize > bytecode.len() {
-                return fail(None, format!("a source position for pc {}", p.0));
+        for p in f.positions() {
+            let (pc, offset) = p.map_err(|_| (None, "a malformed source position table".into()))?;
+            if pc as usize > bytecode.len() {
+                return fail(None, format!("a source position for pc {pc}"));
             }
-            at(self.source_offset(p.1.to_native(), "source position"))?;
+            at(self.source_offset(offset, "source position"))?;
         }
 
         // Instructions: decode each, check its operands, remember where each one starts.

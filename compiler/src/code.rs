@@ -97,21 +97,38 @@ pub struct Handler {
     pub env_depth: u32,
 }
 
+/// A byte range of an array the functions of a script share ([`ScriptCode::bytecode`]).
+#[derive(Archive, Serialize, Deserialize, Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[rkyv(derive(Debug))]
+pub struct ByteRange {
+    pub start: u32,
+    pub end: u32,
+}
+
+impl ArchivedByteRange {
+    /// The range of `all`; empty where it is not inside `all` (the verifier rejects a function
+    /// whose range is not).
+    pub fn of<'a>(&self, all: &'a [u8]) -> &'a [u8] {
+        all.get(self.start.to_native() as usize..self.end.to_native() as usize)
+            .unwrap_or(&[])
+    }
+}
+
 /// One function (or the top level of a script or module).
 #[derive(Archive, Serialize, Deserialize, Clone, Debug, PartialEq)]
 #[rkyv(derive(Debug))]
 pub struct FunctionCode {
     /// An index into [`ScriptCode::strings`], or `None` for an anonymous function.
     pub name: Option<u32>,
-    pub bytecode: Vec<u8>,
+    /// The function's instructions: its range of [`ScriptCode::bytecode`].
+    pub bytecode: ByteRange,
     pub constants: Vec<Constant>,
-    /// Indices into [`ScriptCode::functions`] of the functions this one creates (`NewClosure`).
-    pub functions: Vec<u32>,
     pub handlers: Vec<Handler>,
     /// Environment shapes for `PushEnv`.
     pub scopes: Vec<ScopeInfo>,
-    /// `(pc, source offset)` pairs in pc order: where each instruction came from.
-    pub positions: Vec<(u32, u32)>,
+    /// `(pc, source offset)` pairs in pc order: where each instruction came from, packed by
+    /// [`positions::encode`]; read them with [`ArchivedFunctionCode::positions`].
+    pub positions: Vec<u8>,
     pub register_count: u32,
     pub parameter_count: u32,
     /// The function's `length`: parameters before the first default or rest.
@@ -121,6 +138,110 @@ pub struct FunctionCode {
     pub source_start: u32,
     pub source_end: u32,
     pub flags: u32,
+}
+
+impl ArchivedScriptCode {
+    /// Function `f`'s bytecode (empty if its range is not in the array).
+    pub fn bytecode_of(&self, f: &ArchivedFunctionCode) -> &[u8] {
+        f.bytecode.of(&self.bytecode)
+    }
+}
+
+impl ArchivedFunctionCode {
+    /// The `(pc, source offset)` pairs of [`FunctionCode::positions`], in pc order.
+    pub fn positions(&self) -> positions::Iter<'_> {
+        positions::Iter::new(self.positions.as_slice())
+    }
+}
+
+/// A function's `(pc, source offset)` table, packed: each pair as its difference from the pair
+/// before (the first from `(0, 0)`), the pc's as an unsigned LEB128 varint and the offset's
+/// zigzag-encoded into one. Most pairs take two or three bytes instead of the eight of two
+/// `u32`s: the table was 30% of a cache file, read, hashed and copied at every load, while it
+/// is read only to tell where an error happened (walking it from the start).
+pub mod positions {
+    /// Packs `(pc, offset)` pairs whose pcs do not decrease.
+    pub fn encode(pairs: &[(u32, u32)]) -> Vec<u8> {
+        let mut out = Vec::with_capacity(pairs.len() * 3);
+        let (mut pc, mut offset) = (0u32, 0u32);
+        for &(next_pc, next_offset) in pairs {
+            debug_assert!(next_pc >= pc, "positions in pc order");
+            varint(&mut out, u64::from(next_pc.wrapping_sub(pc)));
+            let delta = i64::from(next_offset) - i64::from(offset);
+            varint(&mut out, ((delta << 1) ^ (delta >> 63)) as u64);
+            (pc, offset) = (next_pc, next_offset);
+        }
+        out
+    }
+
+    fn varint(out: &mut Vec<u8>, mut value: u64) {
+        while value >= 0x80 {
+            out.push(value as u8 | 0x80);
+            value >>= 7;
+        }
+        out.push(value as u8);
+    }
+
+    /// Bytes [`encode`] does not write: a varint cut short or too long, a pc or an offset
+    /// outside `u32`.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+    pub struct Malformed;
+
+    /// The pairs of a packed table, in order; an `Err` ends it.
+    #[derive(Clone)]
+    pub struct Iter<'a> {
+        bytes: &'a [u8],
+        pc: u32,
+        offset: u32,
+    }
+
+    impl<'a> Iter<'a> {
+        pub fn new(bytes: &'a [u8]) -> Iter<'a> {
+            Iter {
+                bytes,
+                pc: 0,
+                offset: 0,
+            }
+        }
+
+        /// At most five bytes: 35 bits hold any pc step and any zigzagged offset step.
+        fn varint(&mut self) -> Option<u64> {
+            let mut value = 0u64;
+            for (i, &byte) in self.bytes.iter().take(5).enumerate() {
+                value |= u64::from(byte & 0x7F) << (7 * i);
+                if byte & 0x80 == 0 {
+                    self.bytes = &self.bytes[i + 1..];
+                    return Some(value);
+                }
+            }
+            None
+        }
+
+        fn step(&mut self) -> Option<(u32, u32)> {
+            let pc_step = u32::try_from(self.varint()?).ok()?;
+            let zigzag = self.varint()?;
+            let offset_step = (zigzag >> 1) as i64 ^ -((zigzag & 1) as i64);
+            let pc = self.pc.checked_add(pc_step)?;
+            let offset = u32::try_from(i64::from(self.offset) + offset_step).ok()?;
+            (self.pc, self.offset) = (pc, offset);
+            Some((pc, offset))
+        }
+    }
+
+    impl Iterator for Iter<'_> {
+        type Item = Result<(u32, u32), Malformed>;
+
+        fn next(&mut self) -> Option<Self::Item> {
+            if self.bytes.is_empty() {
+                return None;
+            }
+            let pair = self.step();
+            if pair.is_none() {
+                self.bytes = &[];
+            }
+            Some(pair.ok_or(Malformed))
+        }
+    }
 }
 
 /// What a `finally` block's completion-kind register holds (`try` and the scopes of `using`
@@ -162,6 +283,9 @@ pub mod flags {
 #[rkyv(derive(Debug))]
 pub struct ScriptCode {
     pub functions: Vec<FunctionCode>,
+    /// Every function's bytecode, one after another, each function naming its [`ByteRange`]: one
+    /// array for bytecheck to check at a load instead of one per function.
+    pub bytecode: Vec<u8>,
     pub strings: Vec<CodeString>,
     /// The index of the top-level code in `functions`.
     pub top_level: u32,
@@ -283,12 +407,10 @@ impl ScriptCode {
             .functions
             .iter()
             .map(|f| {
-                128 + f.bytecode.len()
-                    + 16 * f.constants.len()
-                    + 4 * f.functions.len()
+                128 + 16 * f.constants.len()
                     + 16 * f.handlers.len()
                     + 32 * f.scopes.len()
-                    + 8 * f.positions.len()
+                    + f.positions.len()
             })
             .sum();
         let strings: usize = self
@@ -301,7 +423,7 @@ impl ScriptCode {
                 }
             })
             .sum();
-        (functions + strings) * 5 / 4 + 4096
+        (functions + self.bytecode.len() + strings) * 5 / 4 + 4096
     }
 }
 
@@ -347,12 +469,14 @@ pub(crate) mod tests {
         ScriptCode {
             functions: vec![FunctionCode {
                 name: None,
-                bytecode,
+                bytecode: ByteRange {
+                    start: 0,
+                    end: bytecode.len() as u32,
+                },
                 constants: vec![Constant::Number(2.0), Constant::String(0)],
-                functions: vec![],
                 handlers: vec![],
                 scopes: vec![],
-                positions: vec![(0, 0), (3, 9)],
+                positions: positions::encode(&[(0, 0), (3, 9)]),
                 register_count: 2,
                 parameter_count: 0,
                 length: 0,
@@ -361,6 +485,7 @@ pub(crate) mod tests {
                 source_end: 12,
                 flags: flags::STRICT,
             }],
+            bytecode,
             strings: vec![
                 CodeString::from_text("answer"),
                 CodeString::from_utf16(&[0xD800, 0x61]),
@@ -372,14 +497,45 @@ pub(crate) mod tests {
     }
 
     #[test]
+    fn positions_round_trip() {
+        let pairs = [
+            (0, 0),
+            (0, 7),
+            (3, 2),
+            (130, 70_000),
+            (131, 0),
+            (u32::MAX - 1, u32::MAX),
+            (u32::MAX, 0),
+        ];
+        let packed = positions::encode(&pairs);
+        let back: Vec<_> = positions::Iter::new(&packed).collect();
+        assert_eq!(back, pairs.map(Ok));
+        assert_eq!(positions::encode(&[(1, 1), (2, 3)]), [1, 2, 1, 4]);
+    }
+
+    #[test]
+    fn malformed_positions_are_errors_not_panics() {
+        for bad in [
+            &[0x80][..],
+            &[1],
+            &[0x80, 0x80, 0x80, 0x80, 0x80, 0],
+            &[0xFF, 0xFF, 0xFF, 0xFF, 0x7F, 0],
+            &[0, 1],
+        ] {
+            let pairs: Vec<_> = positions::Iter::new(bad).collect();
+            assert_eq!(pairs.last(), Some(&Err(positions::Malformed)), "{bad:?}");
+        }
+    }
+
+    #[test]
     fn archive_and_access_round_trip() {
         let code = sample();
         let bytes = code.archive().expect("archives");
         let archived = access(&bytes).expect("valid archive");
         assert_eq!(archived.functions.len(), 1);
         assert_eq!(
-            archived.functions[0].bytecode.as_slice(),
-            code.functions[0].bytecode.as_slice()
+            archived.bytecode_of(&archived.functions[0]),
+            code.bytecode.as_slice()
         );
         assert_eq!(archived.strings[0].to_string_lossy(), "answer");
         assert!(matches!(archived.strings[1], ArchivedCodeString::Utf16(_)));

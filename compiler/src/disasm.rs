@@ -105,19 +105,19 @@ fn disassemble_function(
         let _ = writeln!(out, "  try {}..{} -> {}", h.start, h.end, h.handler);
     }
     let source_text = source;
-    let bytecode = f.bytecode.as_slice();
+    let bytecode = code.bytecode_of(f);
     let mut pc = 0;
-    let mut positions = f.positions.iter().peekable();
+    let mut positions = f.positions().map_while(Result::ok).peekable();
     while pc < bytecode.len() {
         let mut source = String::new();
         while let Some(p) = positions.peek() {
-            if p.0.to_native() as usize > pc {
+            if p.0 as usize > pc {
                 break;
             }
-            if p.0.to_native() as usize == pc {
+            if p.0 as usize == pc {
                 match source_text {
                     Some((text, lines)) => {
-                        let at = lines.locate(text, p.1.to_native() as usize);
+                        let at = lines.locate(text, p.1 as usize);
                         let (line, column) = (at.line as usize, at.column);
                         if line != last_line {
                             last_line = line;

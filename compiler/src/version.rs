@@ -2,4 +2,4 @@
 
 /// Changes whenever the archived layout of `ScriptCode` or the meaning of an instruction changes;
 /// a cache file with another version is rejected and the script compiles from source.
-pub const BYTECODE_VERSION: u32 = 14;
+pub const BYTECODE_VERSION: u32 = 17;

@@ -208,7 +208,7 @@ impl LoadedScript {
                 },
                 // SAFETY: the bytes are in `verified`'s archive, which the script made here
                 // owns (moved in below, never mutated) for as long as it holds this function.
-                bytecode: unsafe { crate::verified::ArchiveSlice::new(f.bytecode.as_slice()) },
+                bytecode: unsafe { crate::verified::ArchiveSlice::new(code.bytecode_of(f)) },
             })
             .collect();
         LoadedScript {
@@ -316,13 +316,15 @@ impl LoadedScript {
     }
 }
 
-/// The source offset of the instruction at `pc` (the last position at or before it).
+/// The source offset of the instruction at `pc` (the last position at or before it). The table
+/// is packed, so this walks it from the start: it runs only where an error is reported.
 pub fn position_of(f: &ArchivedFunctionCode, pc: usize) -> u32 {
-    let positions = f.positions.as_slice();
-    let i = positions.partition_point(|p| p.0.to_native() as usize <= pc);
-    if i == 0 {
-        f.source_start.to_native()
-    } else {
-        positions[i - 1].1.to_native()
+    let mut offset = f.source_start.to_native();
+    for (at, at_offset) in f.positions().map_while(Result::ok) {
+        if at as usize > pc {
+            break;
+        }
+        offset = at_offset;
     }
+    offset
 }

@@ -1,7 +1,7 @@
 //! `FunctionBuilder`: the bytecode, constants, registers and jump patching of one function under
 //! construction.
 
-use crate::code::{Constant, FunctionCode, Handler, ScopeInfo};
+use crate::code::{ByteRange, Constant, FunctionCode, Handler, ScopeInfo};
 use crate::instruction::{Instruction, JumpOffset, Reg};
 use rustc_hash::FxHashMap;
 use std::collections::hash_map::Entry;
@@ -14,6 +14,12 @@ pub struct Patch {
     end: usize,
 }
 
+/// A function compiled, and its bytecode, which goes into the script's shared array.
+pub struct Finished {
+    pub code: FunctionCode,
+    pub bytecode: Vec<u8>,
+}
+
 /// A position jumps can go back to.
 #[derive(Clone, Copy, Debug)]
 pub struct Label(pub usize);
@@ -22,7 +28,6 @@ pub struct Label(pub usize);
 pub struct FunctionBuilder {
     pub bytecode: Vec<u8>,
     pub constants: Vec<Constant>,
-    pub functions: Vec<u32>,
     pub handlers: Vec<Handler>,
     pub scopes: Vec<ScopeInfo>,
     pub positions: Vec<(u32, u32)>,
@@ -197,15 +202,15 @@ impl FunctionBuilder {
         source_start: u32,
         source_end: u32,
         flags: u32,
-    ) -> FunctionCode {
-        FunctionCode {
+    ) -> Finished {
+        let code = FunctionCode {
             name,
-            bytecode: self.bytecode,
+            // Set when the script's bytecode is put together (`codegen::compile`).
+            bytecode: ByteRange::default(),
             constants: self.constants,
-            functions: self.functions,
             handlers: self.handlers,
             scopes: self.scopes,
-            positions: self.positions,
+            positions: crate::code::positions::encode(&self.positions),
             register_count: self.max_register.max(1),
             parameter_count,
             length,
@@ -213,6 +218,10 @@ impl FunctionBuilder {
             source_start,
             source_end,
             flags,
+        };
+        Finished {
+            code,
+            bytecode: self.bytecode,
         }
     }
 }

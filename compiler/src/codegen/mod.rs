@@ -13,10 +13,10 @@ mod module;
 mod pattern;
 mod statement;
 
-use crate::code::{CodeString, Constant, FunctionCode, ScopeInfo, ScriptCode, binding, flags};
+use crate::code::{ByteRange, CodeString, Constant, ScopeInfo, ScriptCode, binding, flags};
 use crate::instruction::{Count, FuncIdx, Instruction as I, NameIdx, Reg, ScopeIdx};
 use crate::scope::{self, BindingKind, CodeKind, ScopeId, ScopeKind, ScopeTree, node};
-pub use builder::{FunctionBuilder, Label, Patch};
+pub use builder::{Finished, FunctionBuilder, Label, Patch};
 use kiln_lexer::Span;
 use kiln_parser::ast::*;
 use rustc_hash::{FxHashMap, FxHashSet};
@@ -55,20 +55,44 @@ pub fn compile(program: &Program<'_>, kind: CodeKind) -> CompileResult<ScriptCod
     } else {
         None
     };
+    // Every function's bytecode in one array, in function order; each names its range.
+    let total = compiler
+        .functions
+        .iter()
+        .flatten()
+        .map(|f| f.bytecode.len())
+        .sum();
+    let mut bytecode = Vec::with_capacity(total);
+    let functions = compiler
+        .functions
+        .into_iter()
+        .map(|f| {
+            let Finished {
+                mut code,
+                bytecode: own,
+            } = f.unwrap_or_else(empty_function);
+            // A range past 4 GiB cannot be written: it is left out of range, so the verifier
+            // rejects the function instead of running other bytes.
+            let at = |len: usize| u32::try_from(len).unwrap_or(u32::MAX);
+            code.bytecode = ByteRange {
+                start: at(bytecode.len()),
+                end: at(bytecode.len() + own.len()),
+            };
+            bytecode.extend_from_slice(&own);
+            code
+        })
+        .collect();
     Ok(ScriptCode {
         module,
-        functions: compiler
-            .functions
-            .into_iter()
-            .map(|f| f.unwrap_or_else(empty_function))
-            .collect(),
+        functions,
+        bytecode,
         strings: compiler.strings,
         top_level: top,
         is_module: kind == CodeKind::Module,
     })
 }
 
-fn empty_function() -> FunctionCode {
+fn empty_function() -> Finished {
     FunctionBuilder::new(0).finish(None, 0, 0, 0, 0, 0)
 }
 
@@ -185,7 +209,7 @@ pub struct Compiler<'a> {
     /// [`Compiler::name`]'s shortcut: the string index of each name text seen, without its
     /// UTF-16 form.
     name_ids: FxHashMap<Box<str>, u32>,
-    functions: Vec<Option<FunctionCode>>,
+    functions: Vec<Option<Finished>>,
     pub f: FunctionBuilder,
     pub state: FunctionState<'a>,
     parked: Vec<(FunctionBuilder, FunctionState<'a>)>,
@@ -1000,7 +1024,6 @@ impl<'a> Compiler<'a> {
         );
         self.unpark();
         self.functions[index as usize] = Some(code);
-        self.f.functions.push(index);
         // NewClosure operands index the script's function table directly.
         Ok(index)
     }
