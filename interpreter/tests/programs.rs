@@ -534,21 +534,23 @@ fn runtimes_on_two_threads_share_memory_wait_and_notify() {
             "var sab = new SharedArrayBuffer(16); var i32 = new Int32Array(sab); sab",
         );
         // The other thread counts to 10,000 with Atomics.add beside this one, then waits on
-        // index 1 until this thread notifies it.
+        // index 1 until this thread notifies it, and reads what this thread left at index 3.
+        // Index 1 stays 0, so the wait cannot find it changed ("not-equal") however late it
+        // starts.
         let agent = agent_thread(
             block,
             "const i32 = new Int32Array(sab);
              for (let k = 0; k < 10000; k++) Atomics.add(i32, 0, 1);
              Atomics.store(i32, 2, 1);
              print(Atomics.wait(i32, 1, 0));
-             print(Atomics.load(i32, 1));",
+             print(Atomics.load(i32, 3));",
             None,
         );
         vm.run_script(
             "for (let k = 0; k < 10000; k++) Atomics.add(i32, 0, 1);
              while (Atomics.load(i32, 2) !== 1) {}
              // Notify only once the agent waits: spin until notify finds it.
-             Atomics.store(i32, 1, 7);
+             Atomics.store(i32, 3, 7);
              while (Atomics.notify(i32, 1) === 0) {}",
             "main.js",
         )
