@@ -123,7 +123,7 @@ impl<'a> Parser<'a> {
             self.check_name_in_strict(id)?;
         }
         self.scope_starts.push(start);
-        Ok(self.alloc(Function {
+        let function = self.alloc(Function {
             span: self.span_from(start),
             id,
             is_async,
@@ -131,7 +131,9 @@ impl<'a> Parser<'a> {
             params,
             body,
             strict,
-        }))
+        });
+        self.early_errors.function(function);
+        Ok(function)
     }
 
     /// `( FormalParameterList )`.
@@ -330,13 +332,15 @@ impl<'a> Parser<'a> {
             }
         }
         self.scope_starts.push(start);
-        Ok(Expression::Arrow(self.alloc(ArrowFunction {
+        let arrow = self.alloc(ArrowFunction {
             span: self.span_from(start),
             is_async,
             params,
             body,
             strict,
-        })))
+        });
+        self.early_errors.arrow(arrow);
+        Ok(Expression::Arrow(arrow))
     }
 
     /// A method's parameters and body after its key; `start` is where the element began.
@@ -497,13 +501,15 @@ impl<'a> Parser<'a> {
             }
         }
         self.scope_starts.push(start);
-        Ok(self.alloc(Class {
+        let class = self.alloc(Class {
             span: self.span_from(start),
             decorators,
             id,
             super_class,
             body,
-        }))
+        });
+        self.early_errors.class(class);
+        Ok(class)
     }
 
     fn parse_class_body(&mut self, derived: bool) -> PResult<&'a [ClassElement<'a>]> {
