@@ -209,8 +209,14 @@ impl<'a> Checker<'a> {
     /// Closes the innermost scope and keeps its storage for the next one.
     fn close(&mut self) {
         let mut scope = self.pop();
-        scope.lexical.clear();
-        scope.vars.clear();
+        // Clearing a map writes all of its control bytes, and a spare scope keeps the capacity
+        // of the largest scope it served: most scopes declare nothing, so look first.
+        if !scope.lexical.is_empty() {
+            scope.lexical.clear();
+        }
+        if !scope.vars.is_empty() {
+            scope.vars.clear();
+        }
         scope.params.clear();
         self.spare.push(scope);
     }
@@ -218,6 +224,10 @@ impl<'a> Checker<'a> {
     /// Closes the innermost scope, checking its lexical names against the vars that reached it.
     fn pop(&mut self) -> Scope<'a> {
         let scope = self.scopes.pop().expect("scope stack is balanced");
+        if scope.lexical.is_empty() {
+            // Nothing to clash with (and iterating a map visits its whole capacity).
+            return scope;
+        }
         for (name, var) in &scope.vars {
             if scope.lexical.contains_key(name) {
                 self.report(
@@ -631,10 +641,14 @@ impl<'a> Checker<'a> {
     }
 
     /// The expressions inside a pattern: defaults, computed keys, member targets.
+    #[inline]
     fn pattern_expressions(&mut self, pattern: &Pattern<'a>) {
-        if self.nested_checked {
-            return;
+        if !self.nested_checked {
+            self.walk_pattern_expressions(pattern);
         }
+    }
+
+    fn walk_pattern_expressions(&mut self, pattern: &Pattern<'a>) {
         match pattern {
             Pattern::Identifier(_) => {}
             Pattern::Member(m) => self.expression(&Expression::Member(m)),
@@ -682,10 +696,16 @@ impl<'a> Checker<'a> {
         starts.get(i).is_some_and(|&s| s < span.end)
     }
 
+    /// Inlined, so that when pieces are checked as they are parsed, where expressions are skipped,
+    /// skipping one costs a test and not a call.
+    #[inline]
     fn expression(&mut self, expression: &Expression<'a>) {
-        if self.error.is_some() || self.nested_checked {
-            return;
+        if self.error.is_none() && !self.nested_checked {
+            self.walk_expression(expression);
         }
+    }
+
+    fn walk_expression(&mut self, expression: &Expression<'a>) {
         match expression {
             // Nothing to check, and nothing inside where a scope could start.
             Expression::Identifier(_)
