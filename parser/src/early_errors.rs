@@ -15,8 +15,8 @@ use smallvec::SmallVec;
 /// `scope_starts` holds, sorted, where each function, arrow function and class of the program
 /// starts.
 ///
-/// This is the whole-tree pass, run only when [`Incremental`] found an error: it finds the same
-/// errors, and reports the first in source order.
+/// This is the whole-tree pass, run only when [`Incremental`] found an error (it finds the same
+/// errors, and reports the first in source order) or stopped short of the stack's red zone.
 pub(crate) fn check_program(
     program: &Program<'_>,
     scope_starts: Vec<u32>,

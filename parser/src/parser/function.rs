@@ -162,7 +162,7 @@ impl<'a> Parser<'a> {
         let is_simple = rest.is_none() && items.iter().all(|p| matches!(p, Pattern::Identifier(_)));
         Ok(self.alloc(FormalParameters {
             span: self.span_from(start),
-            items: items.into_bump_slice(),
+            items: items.to_bump_slice(),
             rest,
             is_simple,
         }))
@@ -201,7 +201,7 @@ impl<'a> Parser<'a> {
         Ok(self.alloc(FunctionBody {
             span: self.span_from(start),
             directives,
-            statements: statements.into_bump_slice(),
+            statements: statements.to_bump_slice(),
         }))
     }
 
@@ -457,7 +457,7 @@ impl<'a> Parser<'a> {
                 expression,
             });
         }
-        Ok(decorators.into_bump_slice())
+        Ok(decorators.to_bump_slice())
     }
 
     fn parse_class_inner(
@@ -525,7 +525,7 @@ impl<'a> Parser<'a> {
             let element = self.parse_class_element(derived, &mut has_constructor)?;
             elements.push(element);
         }
-        Ok(elements.into_bump_slice())
+        Ok(elements.to_bump_slice())
     }
 
     fn parse_class_element(
@@ -710,7 +710,7 @@ impl<'a> Parser<'a> {
                 body.push(p.parse_statement_list_item()?);
             }
             p.advance()?;
-            Ok(body.into_bump_slice())
+            Ok(body.to_bump_slice())
         });
         self.ctx = saved;
         let body = body?;

@@ -173,7 +173,7 @@ impl<'a> Parser<'a> {
             strict: self.ctx.strict,
             hashbang,
             directives,
-            body: body.into_bump_slice(),
+            body: body.to_bump_slice(),
         })
     }
 
@@ -630,8 +630,10 @@ impl<'a, T: Copy> ArenaList<'a, T> {
         self.items.push(item);
     }
 
+    /// Takes `&self`, not `self`: moving the list in would copy its inline storage (up to
+    /// hundreds of bytes) from one stack slot to another first, as a `memcpy` call.
     #[inline]
-    pub fn into_bump_slice(self) -> &'a [T] {
+    pub fn to_bump_slice(&self) -> &'a [T] {
         const { assert!(!std::mem::needs_drop::<T>()) };
         self.arena.alloc_slice_copy(&self.items)
     }
