@@ -168,6 +168,16 @@ fn push_code_point(out: &mut Vec<u16>, value: u32) {
 
 /// The Number value of a numeric literal's text (ECMA-262 12.9.3.3 MV, rounded to nearest).
 pub fn parse_number(text: &str) -> f64 {
+    // Most literals are small decimal integers: up to 15 digits fit a u64 and convert to a
+    // double exactly, without the general decimal-to-binary algorithm. `0` followed by digits is
+    // left to the paths below (legacy octal, `08`).
+    let b = text.as_bytes();
+    if b.len() <= 15 && b.iter().all(u8::is_ascii_digit) && (b.len() == 1 || b[0] != b'0') {
+        let value = b
+            .iter()
+            .fold(0u64, |value, &digit| value * 10 + u64::from(digit - b'0'));
+        return value as f64;
+    }
     let cleaned: Cow<'_, str> = if text.contains('_') {
         Cow::Owned(text.replace('_', ""))
     } else {
@@ -241,6 +251,12 @@ mod tests {
         assert_eq!(parse_number(".5e1"), 5.0);
         assert_eq!(parse_number("5."), 5.0);
         assert_eq!(parse_number("0b11"), 3.0);
+        // The integer fast path, at and past its 15 digits.
+        assert_eq!(parse_number("0"), 0.0);
+        assert_eq!(parse_number("7"), 7.0);
+        assert_eq!(parse_number("999999999999999"), 999999999999999.0);
+        assert_eq!(parse_number("9007199254740993"), 9007199254740992.0);
+        assert_eq!(parse_number("08"), 8.0);
         assert_eq!(parse_number("0x20000000000001"), 9007199254740992.0);
         assert_eq!(parse_number("0x20000000000003"), 9007199254740996.0);
         assert_eq!(parse_number("0xFFFFFFFFFFFFFFFFF"), 295147905179352830000.0);

@@ -14,34 +14,116 @@ use smallvec::SmallVec;
 /// Appends to `errors` every early error of `program` that the parser does not find while parsing.
 /// `scope_starts` holds, sorted, where each function, arrow function and class of the program
 /// starts.
+///
+/// This is the whole-tree pass, run only when [`Incremental`] found an error (it finds the same
+/// errors, and reports the first in source order) or stopped short of the stack's red zone.
 pub(crate) fn check_program(
     program: &Program<'_>,
     scope_starts: Vec<u32>,
     errors: &mut Vec<Diagnostic>,
 ) {
-    let mut checker = Checker {
-        scopes: Vec::new(),
-        spare: Vec::new(),
-        error: None,
-        strict: program.strict,
-        scope_starts,
-        scope_cursor: 0,
-    };
-    let module = program.kind == SourceKind::Module;
-    checker.push(if module {
-        ScopeKind::Module
-    } else {
-        ScopeKind::Function
-    });
-    for statement in program.body {
-        checker.top_level_statement(statement, module);
-    }
-    let scope = checker.pop();
-    if module && checker.error.is_none() {
-        checker.check_exports(program, &scope);
-    }
+    let mut checker = Checker::new(scope_starts, false);
+    checker.program(program);
     if let Some(e) = checker.error {
         errors.push(e);
+    }
+}
+
+/// The same checks as [`check_program`], run piece by piece while the parser builds the tree:
+/// each function, arrow function and class as soon as it is finished, then the top level. Each
+/// piece is walked while its nodes are still in the processor's caches, and its walk skips the
+/// pieces inside it, checked before. (A walk of the whole tree after parsing went through 38 MB
+/// of typescript.js's nodes again, mostly cache misses: a quarter of the parse's time for 8% of
+/// its instructions.)
+///
+/// A piece's checks depend only on the piece and its strictness, both fixed when the parser
+/// finishes it, so the pieces together find an error exactly when the whole-tree pass does. Which
+/// error comes first differs (inner functions are finished first), so when there is one the
+/// parser runs [`check_program`] to report it.
+///
+/// A piece is checked on top of the parser's stack, as deep as the piece is nested. Should its
+/// walk come within the parser's red zone, checking stops and the whole-tree pass, which starts
+/// at the bottom of the stack, does the work instead.
+pub(crate) struct Incremental<'a> {
+    checker: Checker<'a>,
+}
+
+impl<'a> Incremental<'a> {
+    /// `stack_limit`: the parser's red-zone address ([`crate::parser::stack_address`] below it
+    /// means too little stack is left).
+    pub(crate) fn new(stack_limit: usize) -> Self {
+        let mut checker = Checker::new(Vec::new(), true);
+        checker.stack_limit = stack_limit;
+        Incremental { checker }
+    }
+
+    /// No more pieces need checking: an error was found, or checking stopped short of the red
+    /// zone.
+    fn stopped(&self) -> bool {
+        self.checker.error.is_some() || self.checker.out_of_stack
+    }
+
+    /// A function, method, getter, setter or constructor just parsed.
+    pub(crate) fn function(&mut self, f: &Function<'a>) {
+        if !self.stopped() {
+            self.checker.function(f);
+        }
+    }
+
+    pub(crate) fn arrow(&mut self, a: &ArrowFunction<'a>) {
+        if !self.stopped() {
+            self.checker.arrow(a);
+        }
+    }
+
+    /// A class just parsed: its static blocks (its methods were checked as functions).
+    pub(crate) fn class(&mut self, c: &Class<'a>) {
+        if !self.stopped() {
+            self.checker.class(c);
+        }
+    }
+
+    /// Checks the top level of the parsed program. Whether the whole-tree pass must run: a piece
+    /// had an early error, or checking stopped.
+    pub(crate) fn finish(&mut self, program: &Program<'a>) -> bool {
+        if !self.stopped() {
+            self.checker.program(program);
+        }
+        self.stopped()
+    }
+}
+
+impl<'a> Checker<'a> {
+    fn new(scope_starts: Vec<u32>, nested_checked: bool) -> Self {
+        Checker {
+            scopes: Vec::new(),
+            spare: Vec::new(),
+            error: None,
+            strict: false,
+            scope_starts,
+            scope_cursor: 0,
+            nested_checked,
+            stack_limit: 0,
+            out_of_stack: false,
+        }
+    }
+
+    /// The top level: its declarations, and a module's imports and exports.
+    fn program(&mut self, program: &Program<'a>) {
+        self.strict = program.strict;
+        let module = program.kind == SourceKind::Module;
+        self.push(if module {
+            ScopeKind::Module
+        } else {
+            ScopeKind::Function
+        });
+        for statement in program.body {
+            self.top_level_statement(statement, module);
+        }
+        let scope = self.pop();
+        if module && self.error.is_none() {
+            self.check_exports(program, &scope);
+        }
     }
 }
 
@@ -92,6 +174,13 @@ struct Checker<'a> {
     /// The index in `scope_starts` found by the last [`Checker::holds_scope`]: the walk goes
     /// mostly in source order, so the next answer is usually at or just after it.
     scope_cursor: usize,
+    /// Every function, arrow function and class was checked when it was parsed ([`Incremental`]):
+    /// walks declare their names but do not enter them, and skip expressions, whose only
+    /// declarations are inside such pieces.
+    nested_checked: bool,
+    /// With `nested_checked`: below this stack address the walk stops and sets `out_of_stack`.
+    stack_limit: usize,
+    out_of_stack: bool,
 }
 
 impl<'a> Checker<'a> {
@@ -120,8 +209,14 @@ impl<'a> Checker<'a> {
     /// Closes the innermost scope and keeps its storage for the next one.
     fn close(&mut self) {
         let mut scope = self.pop();
-        scope.lexical.clear();
-        scope.vars.clear();
+        // Clearing a map writes all of its control bytes, and a spare scope keeps the capacity
+        // of the largest scope it served: most scopes declare nothing, so look first.
+        if !scope.lexical.is_empty() {
+            scope.lexical.clear();
+        }
+        if !scope.vars.is_empty() {
+            scope.vars.clear();
+        }
         scope.params.clear();
         self.spare.push(scope);
     }
@@ -129,6 +224,10 @@ impl<'a> Checker<'a> {
     /// Closes the innermost scope, checking its lexical names against the vars that reached it.
     fn pop(&mut self) -> Scope<'a> {
         let scope = self.scopes.pop().expect("scope stack is balanced");
+        if scope.lexical.is_empty() {
+            // Nothing to clash with (and iterating a map visits its whole capacity).
+            return scope;
+        }
         for (name, var) in &scope.vars {
             if scope.lexical.contains_key(name) {
                 self.report(
@@ -212,7 +311,9 @@ impl<'a> Checker<'a> {
                 if let Some(id) = &f.id {
                     self.declare_lexical(id, false);
                 }
-                self.function(f);
+                if !self.nested_checked {
+                    self.function(f);
+                }
             }
             Statement::Import(import) => {
                 for specifier in import.specifiers {
@@ -233,13 +334,17 @@ impl<'a> Checker<'a> {
                     if let Some(id) = &f.id {
                         self.declare_lexical(id, false);
                     }
-                    self.function(f);
+                    if !self.nested_checked {
+                        self.function(f);
+                    }
                 }
                 ExportDefaultKind::Class(c) => {
                     if let Some(id) = &c.id {
                         self.declare_lexical(id, false);
                     }
-                    self.class(c);
+                    if !self.nested_checked {
+                        self.class(c);
+                    }
                 }
                 ExportDefaultKind::Expression(e) => self.expression(&e),
             },
@@ -251,7 +356,11 @@ impl<'a> Checker<'a> {
     /// Statements; `function_top_level` when directly in a function body or script, where function
     /// declarations are var-scoped.
     fn statement(&mut self, statement: &Statement<'a>, function_top_level: bool) {
-        if self.error.is_some() {
+        if self.error.is_some() || self.out_of_stack {
+            return;
+        }
+        if self.nested_checked && crate::parser::stack_address() < self.stack_limit {
+            self.out_of_stack = true;
             return;
         }
         match statement {
@@ -265,13 +374,17 @@ impl<'a> Checker<'a> {
                         self.declare_lexical(id, !f.is_async && !f.is_generator);
                     }
                 }
-                self.function(f);
+                if !self.nested_checked {
+                    self.function(f);
+                }
             }
             Statement::Class(c) => {
                 if let Some(id) = &c.id {
                     self.declare_lexical(id, false);
                 }
-                self.class(c);
+                if !self.nested_checked {
+                    self.class(c);
+                }
             }
             Statement::Empty(_) | Statement::Debugger(_) => {}
             Statement::Expression(e) => self.expression(&e.expression),
@@ -448,6 +561,19 @@ impl<'a> Checker<'a> {
         self.strict = saved;
     }
 
+    fn arrow(&mut self, a: &ArrowFunction<'a>) {
+        let saved = self.strict;
+        self.strict = a.strict;
+        match a.body {
+            ArrowBody::Block(body) => self.function_scope(a.params, body.statements),
+            ArrowBody::Expression(e) => {
+                self.function_scope(a.params, &[]);
+                self.expression(&e);
+            }
+        }
+        self.strict = saved;
+    }
+
     fn function_scope(&mut self, params: &FormalParameters<'a>, body: &[Statement<'a>]) {
         self.push(ScopeKind::Function);
         for p in params.items.iter().chain(params.rest.iter()) {
@@ -479,7 +605,9 @@ impl<'a> Checker<'a> {
                 ClassElement::Method(m) => {
                     self.decorators(m.decorators);
                     self.property_key(&m.key);
-                    self.function(m.value);
+                    if !self.nested_checked {
+                        self.function(m.value);
+                    }
                 }
                 ClassElement::Field(f) => {
                     self.decorators(f.decorators);
@@ -513,7 +641,14 @@ impl<'a> Checker<'a> {
     }
 
     /// The expressions inside a pattern: defaults, computed keys, member targets.
+    #[inline]
     fn pattern_expressions(&mut self, pattern: &Pattern<'a>) {
+        if !self.nested_checked {
+            self.walk_pattern_expressions(pattern);
+        }
+    }
+
+    fn walk_pattern_expressions(&mut self, pattern: &Pattern<'a>) {
         match pattern {
             Pattern::Identifier(_) => {}
             Pattern::Member(m) => self.expression(&Expression::Member(m)),
@@ -561,10 +696,16 @@ impl<'a> Checker<'a> {
         starts.get(i).is_some_and(|&s| s < span.end)
     }
 
+    /// Inlined, so that when pieces are checked as they are parsed, where expressions are skipped,
+    /// skipping one costs a test and not a call.
+    #[inline]
     fn expression(&mut self, expression: &Expression<'a>) {
-        if self.error.is_some() {
-            return;
+        if self.error.is_none() && !self.nested_checked {
+            self.walk_expression(expression);
         }
+    }
+
+    fn walk_expression(&mut self, expression: &Expression<'a>) {
         match expression {
             // Nothing to check, and nothing inside where a scope could start.
             Expression::Identifier(_)
@@ -615,18 +756,7 @@ impl<'a> Checker<'a> {
                 }
             }
             Expression::Function(f) => self.function(f),
-            Expression::Arrow(a) => {
-                let saved = self.strict;
-                self.strict = a.strict;
-                match a.body {
-                    ArrowBody::Block(body) => self.function_scope(a.params, body.statements),
-                    ArrowBody::Expression(e) => {
-                        self.function_scope(a.params, &[]);
-                        self.expression(&e);
-                    }
-                }
-                self.strict = saved;
-            }
+            Expression::Arrow(a) => self.arrow(a),
             Expression::Class(c) => self.class(c),
             Expression::Unary(u) => self.expression(&u.argument),
             Expression::Update(u) => self.pattern_expressions(&u.argument),

@@ -83,9 +83,13 @@ pub fn parse<'a>(arena: &'a Bump, source: &'a str, options: ParseOptions) -> Par
     match parser.parse_program(options.kind) {
         Ok(program) => {
             let mut errors = Vec::new();
-            let mut scope_starts = std::mem::take(&mut parser.scope_starts);
-            scope_starts.sort_unstable();
-            early_errors::check_program(&program, scope_starts, &mut errors);
+            if parser.early_errors.finish(&program) {
+                // Pieces are checked in the order they were finished, inner functions first:
+                // the whole-tree pass finds the error that comes first in the source.
+                let mut scope_starts = std::mem::take(&mut parser.scope_starts);
+                scope_starts.sort_unstable();
+                early_errors::check_program(&program, scope_starts, &mut errors);
+            }
             ParseResult { program, errors }
         }
         Err(error) => ParseResult {
@@ -318,5 +322,40 @@ mod tests {
                 wrap.replace("BODY", "let a;")
             ));
         }
+    }
+
+    /// Functions, arrow functions and classes are checked as they are finished, inner ones
+    /// first; the error reported is still the first in the source.
+    #[test]
+    fn first_early_error_in_source_order() {
+        let first = |source| errors(source, SourceKind::Script).unwrap_or_default();
+        assert_eq!(
+            first("let b; let b; function f() { let a; let a; }"),
+            "Identifier 'b' has already been declared"
+        );
+        assert_eq!(
+            first("function f() { let a; let a; (() => { let c; let c; }) }"),
+            "Identifier 'a' has already been declared"
+        );
+        assert_eq!(
+            first("x = class { static { var d; let d; } m() { let e; let e; } }"),
+            "Identifier 'd' has already been declared"
+        );
+    }
+
+    /// Pieces checked on top of the parser's stack stop short of its red zone, and leave the
+    /// work to the whole-tree pass.
+    #[test]
+    fn pieces_out_of_stack_leave_the_work_to_the_whole_tree_pass() {
+        let source = "function f() { { let a; } } x => { var b; }";
+        let arena = Bump::new();
+        let mut parser = parser::Parser::new(&arena, source, SourceKind::Script);
+        // No stack to spare anywhere: the first statement of the first piece stops the checks.
+        parser.early_errors = early_errors::Incremental::new(usize::MAX);
+        let program = parser.parse_program(SourceKind::Script).expect("parses");
+        assert!(parser.early_errors.finish(&program));
+        let mut errors = Vec::new();
+        early_errors::check_program(&program, Vec::new(), &mut errors);
+        assert!(errors.is_empty());
     }
 }

@@ -109,7 +109,7 @@ impl<'a> Parser<'a> {
         }
         Ok(Expression::Sequence(self.alloc(SequenceExpression {
             span: self.span_from(start),
-            expressions: expressions.into_bump_slice(),
+            expressions: expressions.to_bump_slice(),
         })))
     }
 
@@ -814,7 +814,7 @@ impl<'a> Parser<'a> {
                 }
             }
             p.advance()?;
-            Ok(arguments.into_bump_slice())
+            Ok(arguments.to_bump_slice())
         })
     }
 
@@ -1055,8 +1055,8 @@ impl<'a> Parser<'a> {
         }
         Ok(self.alloc(TemplateLiteral {
             span: self.span_from(start),
-            quasis: quasis.into_bump_slice(),
-            expressions: expressions.into_bump_slice(),
+            quasis: quasis.to_bump_slice(),
+            expressions: expressions.to_bump_slice(),
         }))
     }
 
@@ -1088,7 +1088,7 @@ impl<'a> Parser<'a> {
                 }
             }
             p.advance()?;
-            Ok(elements.into_bump_slice())
+            Ok(elements.to_bump_slice())
         })?;
         Ok(Expression::Array(self.alloc(ArrayExpression {
             span: self.span_from(start),
@@ -1114,7 +1114,7 @@ impl<'a> Parser<'a> {
                 }
             }
             p.advance()?;
-            Ok(members.into_bump_slice())
+            Ok(members.to_bump_slice())
         })?;
         Ok(Expression::Object(self.alloc(ObjectExpression {
             span: self.span_from(start),

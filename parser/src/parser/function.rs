@@ -123,7 +123,7 @@ impl<'a> Parser<'a> {
             self.check_name_in_strict(id)?;
         }
         self.scope_starts.push(start);
-        Ok(self.alloc(Function {
+        let function = self.alloc(Function {
             span: self.span_from(start),
             id,
             is_async,
@@ -131,7 +131,9 @@ impl<'a> Parser<'a> {
             params,
             body,
             strict,
-        }))
+        });
+        self.early_errors.function(function);
+        Ok(function)
     }
 
     /// `( FormalParameterList )`.
@@ -160,7 +162,7 @@ impl<'a> Parser<'a> {
         let is_simple = rest.is_none() && items.iter().all(|p| matches!(p, Pattern::Identifier(_)));
         Ok(self.alloc(FormalParameters {
             span: self.span_from(start),
-            items: items.into_bump_slice(),
+            items: items.to_bump_slice(),
             rest,
             is_simple,
         }))
@@ -199,7 +201,7 @@ impl<'a> Parser<'a> {
         Ok(self.alloc(FunctionBody {
             span: self.span_from(start),
             directives,
-            statements: statements.into_bump_slice(),
+            statements: statements.to_bump_slice(),
         }))
     }
 
@@ -330,13 +332,15 @@ impl<'a> Parser<'a> {
             }
         }
         self.scope_starts.push(start);
-        Ok(Expression::Arrow(self.alloc(ArrowFunction {
+        let arrow = self.alloc(ArrowFunction {
             span: self.span_from(start),
             is_async,
             params,
             body,
             strict,
-        })))
+        });
+        self.early_errors.arrow(arrow);
+        Ok(Expression::Arrow(arrow))
     }
 
     /// A method's parameters and body after its key; `start` is where the element began.
@@ -453,7 +457,7 @@ impl<'a> Parser<'a> {
                 expression,
             });
         }
-        Ok(decorators.into_bump_slice())
+        Ok(decorators.to_bump_slice())
     }
 
     fn parse_class_inner(
@@ -497,13 +501,15 @@ impl<'a> Parser<'a> {
             }
         }
         self.scope_starts.push(start);
-        Ok(self.alloc(Class {
+        let class = self.alloc(Class {
             span: self.span_from(start),
             decorators,
             id,
             super_class,
             body,
-        }))
+        });
+        self.early_errors.class(class);
+        Ok(class)
     }
 
     fn parse_class_body(&mut self, derived: bool) -> PResult<&'a [ClassElement<'a>]> {
@@ -519,7 +525,7 @@ impl<'a> Parser<'a> {
             let element = self.parse_class_element(derived, &mut has_constructor)?;
             elements.push(element);
         }
-        Ok(elements.into_bump_slice())
+        Ok(elements.to_bump_slice())
     }
 
     fn parse_class_element(
@@ -704,7 +710,7 @@ impl<'a> Parser<'a> {
                 body.push(p.parse_statement_list_item()?);
             }
             p.advance()?;
-            Ok(body.into_bump_slice())
+            Ok(body.to_bump_slice())
         });
         self.ctx = saved;
         let body = body?;

@@ -93,9 +93,11 @@ pub(crate) struct Parser<'a> {
     pub private_error: Option<Diagnostic>,
     scratch: Vec<u16>,
     scratch_raw: Vec<u16>,
-    /// Where each function, arrow function and class starts, for the early-error pass to skip
-    /// expressions that hold none (in the order they were finished, so not sorted).
+    /// Where each function, arrow function and class starts, for the whole-tree early-error pass
+    /// to skip expressions that hold none (in the order they were finished, so not sorted).
     pub scope_starts: Vec<u32>,
+    /// The early-error checks of each function, arrow function and class, run as each is finished.
+    pub early_errors: crate::early_errors::Incremental<'a>,
     /// Below this stack address less than `STACK_RED_ZONE` is left: computed once, as asking
     /// `stacker` at every level (a thread-local lookup) cost about 3% of a parse.
     stack_limit: usize,
@@ -104,7 +106,7 @@ pub(crate) struct Parser<'a> {
 /// An address in the caller's stack frame, close enough to the stack pointer for the red-zone
 /// check (the stack grows down on every platform Kiln builds for).
 #[inline(always)]
-fn stack_address() -> usize {
+pub(crate) fn stack_address() -> usize {
     let marker = 0u8;
     std::hint::black_box(&marker) as *const u8 as usize
 }
@@ -112,6 +114,10 @@ fn stack_address() -> usize {
 impl<'a> Parser<'a> {
     pub fn new(arena: &'a Bump, source: &'a str, kind: SourceKind) -> Self {
         let module = kind == SourceKind::Module;
+        let stack_limit = match stacker::remaining_stack() {
+            Some(remaining) => (stack_address() + STACK_RED_ZONE).saturating_sub(remaining),
+            None => 0,
+        };
         Parser {
             arena,
             source,
@@ -142,10 +148,8 @@ impl<'a> Parser<'a> {
             scratch: Vec::new(),
             scratch_raw: Vec::new(),
             scope_starts: Vec::new(),
-            stack_limit: match stacker::remaining_stack() {
-                Some(remaining) => (stack_address() + STACK_RED_ZONE).saturating_sub(remaining),
-                None => 0,
-            },
+            early_errors: crate::early_errors::Incremental::new(stack_limit),
+            stack_limit,
         }
     }
 
@@ -169,7 +173,7 @@ impl<'a> Parser<'a> {
             strict: self.ctx.strict,
             hashbang,
             directives,
-            body: body.into_bump_slice(),
+            body: body.to_bump_slice(),
         })
     }
 
@@ -626,8 +630,10 @@ impl<'a, T: Copy> ArenaList<'a, T> {
         self.items.push(item);
     }
 
+    /// Takes `&self`, not `self`: moving the list in would copy its inline storage (up to
+    /// hundreds of bytes) from one stack slot to another first, as a `memcpy` call.
     #[inline]
-    pub fn into_bump_slice(self) -> &'a [T] {
+    pub fn to_bump_slice(&self) -> &'a [T] {
         const { assert!(!std::mem::needs_drop::<T>()) };
         self.arena.alloc_slice_copy(&self.items)
     }

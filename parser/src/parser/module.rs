@@ -119,7 +119,7 @@ impl<'a> Parser<'a> {
         Ok(self.alloc(ImportDeclaration {
             span: self.span_from(start),
             phase,
-            specifiers: specifiers.into_bump_slice(),
+            specifiers: specifiers.to_bump_slice(),
             source,
             attributes,
         }))
@@ -188,7 +188,7 @@ impl<'a> Parser<'a> {
                 self.expect(Kind::Comma)?;
             }
         }
-        Ok(attributes.into_bump_slice())
+        Ok(attributes.to_bump_slice())
     }
 
     pub(crate) fn parse_export_declaration(&mut self) -> PResult<Statement<'a>> {
@@ -322,7 +322,7 @@ impl<'a> Parser<'a> {
                 Ok(Statement::ExportNamed(self.alloc(ExportNamedDeclaration {
                     span: self.span_from(start),
                     declaration: None,
-                    specifiers: specifiers.into_bump_slice(),
+                    specifiers: specifiers.to_bump_slice(),
                     source,
                     attributes,
                 })))

@@ -61,7 +61,7 @@ impl<'a> Parser<'a> {
         self.advance()?;
         Ok(Pattern::Array(self.alloc(ArrayPattern {
             span: self.span_from(start),
-            elements: elements.into_bump_slice(),
+            elements: elements.to_bump_slice(),
             rest,
         })))
     }
@@ -129,7 +129,7 @@ impl<'a> Parser<'a> {
         self.advance()?;
         Ok(Pattern::Object(self.alloc(ObjectPattern {
             span: self.span_from(start),
-            properties: properties.into_bump_slice(),
+            properties: properties.to_bump_slice(),
             rest,
         })))
     }
@@ -224,7 +224,7 @@ impl<'a> Parser<'a> {
                 }
                 Ok(Pattern::Array(self.alloc(ArrayPattern {
                     span: array.span,
-                    elements: elements.into_bump_slice(),
+                    elements: elements.to_bump_slice(),
                     rest,
                 })))
             }
@@ -293,7 +293,7 @@ impl<'a> Parser<'a> {
                 }
                 Ok(Pattern::Object(self.alloc(ObjectPattern {
                     span: object.span,
-                    properties: properties.into_bump_slice(),
+                    properties: properties.to_bump_slice(),
                     rest,
                 })))
             }
@@ -366,7 +366,7 @@ impl<'a> Parser<'a> {
             rest_pattern.is_none() && params.iter().all(|p| matches!(p, Pattern::Identifier(_)));
         let params = self.alloc(FormalParameters {
             span: self.span_from(start),
-            items: params.into_bump_slice(),
+            items: params.to_bump_slice(),
             rest: rest_pattern,
             is_simple,
         });

@@ -47,7 +47,7 @@ impl<'a> Parser<'a> {
                 span,
             );
         }
-        Ok((directives.into_bump_slice(), strict))
+        Ok((directives.to_bump_slice(), strict))
     }
 
     /// StatementListItem: a statement or a declaration.
@@ -237,7 +237,7 @@ impl<'a> Parser<'a> {
         Ok(self.alloc(VariableDeclaration {
             span: self.span_from(start),
             kind,
-            declarations: declarations.into_bump_slice(),
+            declarations: declarations.to_bump_slice(),
         }))
     }
 
@@ -413,7 +413,7 @@ impl<'a> Parser<'a> {
         self.advance()?;
         Ok(self.alloc(Block {
             span: self.span_from(start),
-            body: body.into_bump_slice(),
+            body: body.to_bump_slice(),
         }))
     }
 
@@ -793,14 +793,14 @@ impl<'a> Parser<'a> {
             cases.push(SwitchCase {
                 span: self.span_from(case_start),
                 test,
-                body: body.into_bump_slice(),
+                body: body.to_bump_slice(),
             });
         }
         self.ctx.in_switch = saved;
         Ok(Statement::Switch(self.alloc(SwitchStatement {
             span: self.span_from(start),
             discriminant,
-            cases: cases.into_bump_slice(),
+            cases: cases.to_bump_slice(),
         })))
     }
 
