@@ -1,7 +1,7 @@
-//! Every truncation and every single-byte flip of one script's cache: counts of rejections,
+//! Every truncation and every single-byte flip of each script's cache: counts of rejections,
 //! identical runs and panics.
 //!
-//! `cargo run --release --example cache_flips -- FILE [--past-checksum] [--step N]`
+//! `cargo run --release --example cache_flips -- FILE... [--past-checksum] [--step N]`
 //!
 //! By default each corrupted cache is loaded as `kiln run` would (checksum on): it must be
 //! rejected, or load and behave as the original. `--past-checksum` loads without the checksum,
@@ -56,21 +56,36 @@ fn run(code: kiln_cache::VerifiedCode, source: &str) -> (String, bool) {
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    let Some(path) = args.first() else {
-        eprintln!("usage: cache_flips FILE [--past-checksum] [--step N]");
-        std::process::exit(2);
-    };
     let past_checksum = args.iter().any(|a| a == "--past-checksum");
-    let step: usize = args
-        .iter()
-        .position(|a| a == "--step")
+    let step_at = args.iter().position(|a| a == "--step");
+    let step: usize = step_at
         .and_then(|i| args.get(i + 1))
         .and_then(|n| n.parse().ok())
         .unwrap_or(1);
+    let files: Vec<&String> = (0..args.len())
+        .filter(|&i| !args[i].starts_with("--") && step_at.is_none_or(|s| i != s + 1))
+        .map(|i| &args[i])
+        .collect();
+    if files.is_empty() {
+        eprintln!("usage: cache_flips FILE... [--past-checksum] [--step N]");
+        std::process::exit(2);
+    }
+    std::panic::set_hook(Box::new(|_| {}));
+    let mut failed = false;
+    for path in files {
+        failed |= !flips(path, past_checksum, step);
+    }
+    if failed {
+        std::process::exit(1);
+    }
+}
+
+/// Checks one file's cache; false when something panicked or, with the checksum on, a
+/// corrupted cache loaded and behaved differently.
+fn flips(path: &str, past_checksum: bool, step: usize) -> bool {
     let source = std::fs::read_to_string(path).expect("a UTF-8 source file");
     let script = kiln::Script::new(&source, kiln::ScriptOptions::default()).expect("compiles");
     let bytes = script.create_cached_data();
-    std::panic::set_hook(Box::new(|_| {}));
     let (expected, _) = run(script.code().clone(), &source);
     let started = std::time::Instant::now();
 
@@ -119,9 +134,7 @@ fn main() {
     );
     if !panics.is_empty() {
         println!("first panics: {:?}", &panics[..panics.len().min(10)]);
-        std::process::exit(1);
+        return false;
     }
-    if !past_checksum && (truncations_loaded > 0 || different > 0) {
-        std::process::exit(1);
-    }
+    past_checksum || (truncations_loaded == 0 && different == 0)
 }
