@@ -1336,3 +1336,86 @@ pub fn trace_reaction(r: &Reaction, out: &mut Vec<Traced>) {
         ReactionHandler::Resume(o) => out.push(Traced::Value(o.value())),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn key(n: u32) -> PropertyKey {
+        PropertyKey::String(Atom(n))
+    }
+
+    fn names(shapes: &Shapes, id: ShapeId) -> Vec<u32> {
+        let keys = shapes.keys(id).iter().map(|&(k, _)| k);
+        keys.map(|k| match k {
+            PropertyKey::String(Atom(n)) => n,
+            _ => u32::MAX,
+        })
+        .collect()
+    }
+
+    /// A path of additions shares one key table; a branch copies its prefix; a collection
+    /// keeps every live shape's keys and slots while it frees, renumbers and cuts tables.
+    #[test]
+    fn shapes_share_key_tables_and_survive_collections() {
+        let mut shapes = Shapes::default();
+        let mut path = vec![Shapes::EMPTY];
+        for n in 1..=12 {
+            let next = shapes
+                .add(*path.last().unwrap(), key(n), attrs::DEFAULT)
+                .unwrap();
+            path.push(next);
+        }
+        // Twelve shapes of two keys or more, one table; the one-key shape holds its key.
+        assert_eq!(shapes.tables.len(), 1);
+        assert_eq!(names(&shapes, path[1]), [1]);
+        assert_eq!(names(&shapes, path[12]), (1..=12).collect::<Vec<_>>());
+        assert_eq!(shapes.slot(path[5], key(5)), Some(4));
+        assert_eq!(shapes.slot(path[5], key(6)), None);
+        // The same addition finds the same shape; another key after {1, 2} branches.
+        assert_eq!(shapes.add(path[2], key(3), attrs::DEFAULT), Some(path[3]));
+        let branch = shapes.add(path[2], key(99), attrs::DEFAULT).unwrap();
+        assert_eq!(shapes.tables.len(), 2);
+        assert_eq!(names(&shapes, branch), [1, 2, 99]);
+        assert_eq!(shapes.lookup(branch, key(99)), Some((2, attrs::DEFAULT)));
+        assert_eq!(shapes.slot(branch, key(3)), None);
+
+        // Keep the branch and the path up to {1..4} (marking a shape marks its ancestors).
+        let mut marks = vec![false; shapes.len()];
+        for live in [branch, path[1], path[2], path[3], path[4]] {
+            marks[live.0 as usize] = true;
+        }
+        assert_eq!(shapes.sweep(&marks), 8);
+        assert_eq!(names(&shapes, path[4]), [1, 2, 3, 4]);
+        assert_eq!(names(&shapes, branch), [1, 2, 99]);
+        assert_eq!(shapes.slot(path[4], key(4)), Some(3));
+        assert_eq!(shapes.slot(path[4], key(12)), None);
+        // The shared table was cut to {1..4}: adding to its longest shape appends again.
+        let again = shapes.add(path[4], key(50), attrs::DEFAULT).unwrap();
+        assert_eq!(names(&shapes, again), [1, 2, 3, 4, 50]);
+        assert_eq!(shapes.tables.len(), 2);
+        assert_eq!(shapes.link(again), Some((path[4], key(50))));
+
+        // The branch and {1, 2} left: the path's table is cut to two keys, so {1, 2} is its
+        // longest shape again and appends.
+        let mut marks = vec![false; shapes.len()];
+        marks[branch.0 as usize] = true;
+        marks[path[2].0 as usize] = true;
+        marks[path[1].0 as usize] = true;
+        shapes.sweep(&marks);
+        assert_eq!(shapes.tables.len(), 2);
+        assert_eq!(names(&shapes, branch), [1, 2, 99]);
+        assert_eq!(names(&shapes, path[2]), [1, 2]);
+        let seven = shapes.add(path[2], key(7), attrs::DEFAULT).unwrap();
+        assert_eq!(names(&shapes, seven), [1, 2, 7]);
+        assert_eq!(shapes.tables.len(), 2);
+
+        // Only the one-key shape left: no table is used, and all are freed.
+        let mut marks = vec![false; shapes.len()];
+        marks[path[1].0 as usize] = true;
+        shapes.sweep(&marks);
+        assert!(shapes.tables.is_empty());
+        assert_eq!(names(&shapes, path[1]), [1]);
+        assert_eq!(shapes.lookup(path[1], key(1)), Some((0, attrs::DEFAULT)));
+    }
+}
