@@ -245,7 +245,6 @@ fn collected_shape(id: ShapeId) -> ! {
 /// with its methods, a constructor's objects) holds n keys in one table instead of n copies of
 /// its prefixes. A shape made from any other shape of the table (a branch) copies its prefix
 /// into a table of its own.
-#[derive(Default)]
 struct KeyTable {
     keys: Vec<(PropertyKey, u8)>,
     /// Each key's position in `keys` (a shape has the key when the position is below its
@@ -550,8 +549,8 @@ impl Shapes {
                 renumbered[n] = kept;
                 kept += 1;
             } else {
+                // Dropped by the `retain_mut` below.
                 self.table_bytes -= table.bytes();
-                *table = KeyTable::default();
             }
         }
         for shape in &mut self.shapes {
