@@ -308,20 +308,18 @@ impl<'s> Lexer<'s> {
         // which builds a searcher for every comment).
         let mut at = body;
         let close = loop {
-            match bytes
-                .get(at..)
-                .and_then(|rest| rest.iter().position(|&b| b == b'*'))
-            {
-                Some(i) if bytes.get(at + i + 1) == Some(&b'/') => break at + i - body,
-                Some(i) => at += i + 1,
-                None => {
-                    return Err(LexError::new(
-                        "Unterminated comment",
-                        start,
-                        self.source.len(),
-                    ));
-                }
+            let star = find_any(bytes, at, [b'*']);
+            if star >= bytes.len() {
+                return Err(LexError::new(
+                    "Unterminated comment",
+                    start,
+                    self.source.len(),
+                ));
             }
+            if bytes.get(star + 1) == Some(&b'/') {
+                break star - body;
+            }
+            at = star + 1;
         };
         self.reset(body + close + 2);
         if first_line_terminator(&self.bytes()[body..body + close]).is_some() {
@@ -611,6 +609,8 @@ impl<'s> Lexer<'s> {
         let mut pos = start + 1;
         let mut flags = 0;
         loop {
+            // Only the closing quote, a backslash and a line break need a look.
+            pos = find_any(b, pos, [quote, b'\\', b'\n', b'\r']);
             let Some(&c) = b.get(pos) else {
                 return Err(LexError::new("Unterminated string literal", start, pos));
             };
@@ -639,6 +639,7 @@ impl<'s> Lexer<'s> {
         let start = pos.saturating_sub(1);
         let mut flags = 0;
         loop {
+            pos = find_any(b, pos, [b'`', b'$', b'\\']);
             let Some(&c) = b.get(pos) else {
                 return Err(LexError::new("Unterminated template literal", start, pos));
             };
@@ -762,17 +763,42 @@ fn line_end(source: &str, pos: usize) -> usize {
 /// `E2 80 A8` and `E2 80 A9`, so only an `E2` needs a closer look.
 fn first_line_terminator(bytes: &[u8]) -> Option<usize> {
     let mut i = 0;
-    while let Some(offset) = bytes[i..]
-        .iter()
-        .position(|&b| matches!(b, b'\n' | b'\r' | 0xE2))
-    {
-        let at = i + offset;
-        if bytes[at] != 0xE2 || matches!(bytes.get(at + 1..at + 3), Some([0x80, 0xA8 | 0xA9])) {
+    loop {
+        let at = find_any(bytes, i, [b'\n', b'\r', 0xE2]);
+        let &b = bytes.get(at)?;
+        if b != 0xE2 || matches!(bytes.get(at + 1..at + 3), Some([0x80, 0xA8 | 0xA9])) {
             return Some(at);
         }
         i = at + 1;
     }
-    None
+}
+
+/// The offset of the first byte at or after `pos` that is one of `needles`, or `bytes.len()`
+/// if there is none. Eight bytes are tested at a time as a `u64`: where a byte equals a needle,
+/// the word XOR the needle repeated has a zero byte, and `(x - 0x01..01) & !x & 0x80..80` flags
+/// zero bytes. Only bytes above a zero byte can be flagged wrongly (by the borrow out of it), so
+/// the lowest flag of each needle's test, and of their union, is exact. Strings, templates and
+/// comments are mostly long runs of bytes that need no look of their own.
+#[inline(always)]
+pub(crate) fn find_any<const N: usize>(bytes: &[u8], mut pos: usize, needles: [u8; N]) -> usize {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGHS: u64 = 0x8080_8080_8080_8080;
+    while let Some(chunk) = bytes.get(pos..).and_then(<[u8]>::first_chunk::<8>) {
+        let word = u64::from_le_bytes(*chunk);
+        let mut flags = 0;
+        for needle in needles {
+            let x = word ^ (ONES * u64::from(needle));
+            flags |= x.wrapping_sub(ONES) & !x & HIGHS;
+        }
+        if flags != 0 {
+            return pos + (flags.trailing_zeros() / 8) as usize;
+        }
+        pos += 8;
+    }
+    bytes
+        .get(pos..)
+        .and_then(|rest| rest.iter().position(|b| needles.contains(b)))
+        .map_or(bytes.len(), |i| pos + i)
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -902,4 +928,45 @@ fn invalid_character(c: char, start: usize) -> LexError {
         start,
         start + c.len_utf8(),
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::find_any;
+
+    /// `find_any` against a byte-at-a-time search, over buffers built from the bytes that trip
+    /// word-at-a-time tests: the needles themselves, the bytes next to them (a borrow out of a
+    /// zero byte flags the byte above it), 0x00, 0x80 and 0xFF, at every length and start up to
+    /// a few words.
+    #[test]
+    fn find_any_agrees_with_a_byte_search() {
+        const NEEDLES: [u8; 4] = [b'"', b'\\', b'\n', b'\r'];
+        let alphabet = [
+            b'"', b'#', b'!', b'\\', b']', b'[', b'\n', b'\r', 0x0B, 0x0C, 0, 0x80, 0xFF, b'a',
+        ];
+        let mut state = 0x2545_f491_4f6c_dd1du64;
+        for len in 0..40 {
+            for _ in 0..200 {
+                let bytes: Vec<u8> = (0..len)
+                    .map(|_| {
+                        state ^= state << 13;
+                        state ^= state >> 7;
+                        state ^= state << 17;
+                        alphabet[(state % alphabet.len() as u64) as usize]
+                    })
+                    .collect();
+                for start in 0..=len + 1 {
+                    let expected = bytes
+                        .get(start..)
+                        .and_then(|rest| rest.iter().position(|b| NEEDLES.contains(b)))
+                        .map_or(bytes.len(), |i| start + i);
+                    assert_eq!(
+                        find_any(&bytes, start, NEEDLES),
+                        expected,
+                        "{bytes:?} from {start}"
+                    );
+                }
+            }
+        }
+    }
 }

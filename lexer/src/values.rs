@@ -3,7 +3,7 @@
 //! The lexer has already checked each token, so these functions only decode; given text the
 //! lexer would reject they still return something rather than panic.
 
-use crate::lexer::read_unicode_escape;
+use crate::lexer::{find_any, read_unicode_escape};
 use std::borrow::Cow;
 
 /// The name of an identifier token, with `\u` escapes decoded.
@@ -36,48 +36,60 @@ pub fn cook_string(text: &str, out: &mut Vec<u16>) {
 /// `cooked`, and its raw value to `raw`. Returns false when an escape is invalid: the cooked value
 /// is then undefined.
 pub fn cook_template(text: &str, cooked: &mut Vec<u16>, raw: &mut Vec<u16>) -> bool {
-    // TRV: CR LF and CR become LF.
-    let mut chars = text.chars().peekable();
-    while let Some(c) = chars.next() {
-        if c == '\r' {
-            if chars.peek() == Some(&'\n') {
-                chars.next();
-            }
-            raw.push(u16::from(b'\n'));
-        } else {
-            let mut buf = [0u16; 2];
-            raw.extend_from_slice(c.encode_utf16(&mut buf));
+    // TRV: CR LF and CR become LF. The text between carriage returns is widened a run at a time.
+    let b = text.as_bytes();
+    let mut pos = 0;
+    loop {
+        let end = find_any(b, pos, [b'\r']);
+        push_utf16(raw, &text[pos..end]);
+        if end == b.len() {
+            break;
         }
+        raw.push(u16::from(b'\n'));
+        pos = if b.get(end + 1) == Some(&b'\n') {
+            end + 2
+        } else {
+            end + 1
+        };
     }
     cook(text, cooked, true)
+}
+
+/// Appends the UTF-16 code units of `text`.
+#[inline]
+fn push_utf16(out: &mut Vec<u16>, text: &str) {
+    if text.is_ascii() {
+        out.extend(text.bytes().map(u16::from));
+    } else {
+        out.extend(text.encode_utf16());
+    }
 }
 
 /// Decodes escapes. In templates, CR LF and CR in the text become LF, and a legacy octal escape
 /// is invalid (returns false).
 fn cook(text: &str, out: &mut Vec<u16>, template: bool) -> bool {
     let b = text.as_bytes();
-    if !text.contains(['\\', '\r']) {
-        if text.is_ascii() {
-            out.extend(b.iter().map(|&c| u16::from(c)));
-        } else {
-            out.extend(text.encode_utf16());
-        }
-        return true;
-    }
     let mut valid = true;
     let mut pos = 0;
-    while let Some(c) = text[pos..].chars().next() {
-        pos += c.len_utf8();
-        if c == '\r' && template {
-            if b.get(pos) == Some(&b'\n') {
-                pos += 1;
+    loop {
+        // The text up to the next backslash or carriage return (the only characters that do not
+        // stand for themselves), widened as a run rather than a character at a time: long
+        // strings with a few `\n`s in them are common (shader sources, messages).
+        let end = find_any(b, pos, [b'\\', b'\r']);
+        push_utf16(out, &text[pos..end]);
+        let Some(&c) = b.get(end) else {
+            return valid;
+        };
+        pos = end + 1;
+        if c == b'\r' {
+            if template {
+                if b.get(pos) == Some(&b'\n') {
+                    pos += 1;
+                }
+                out.push(u16::from(b'\n'));
+            } else {
+                out.push(u16::from(b'\r'));
             }
-            out.push(u16::from(b'\n'));
-            continue;
-        }
-        if c != '\\' {
-            let mut buf = [0u16; 2];
-            out.extend_from_slice(c.encode_utf16(&mut buf));
             continue;
         }
         let Some(e) = text[pos..].chars().next() else {

@@ -994,7 +994,16 @@ impl Expression<'_> {
 impl<'a> Pattern<'a> {
     /// Calls `f` for every identifier the pattern binds, in source order (ECMA-262 BoundNames).
     /// Member and call targets bind nothing.
+    /// Most patterns are a lone name: that case is inlined, the walk of the others is not.
+    #[inline]
     pub fn bound_names(&self, f: &mut impl FnMut(&Identifier<'a>)) {
+        match self {
+            Pattern::Identifier(id) => f(id),
+            _ => self.nested_bound_names(f),
+        }
+    }
+
+    fn nested_bound_names(&self, f: &mut impl FnMut(&Identifier<'a>)) {
         match self {
             Pattern::Identifier(id) => f(id),
             Pattern::Member(_) | Pattern::Call(_) => {}

@@ -97,7 +97,7 @@ impl<'a> Checker<'a> {
     fn new(scope_starts: Vec<u32>, nested_checked: bool) -> Self {
         Checker {
             scopes: Vec::new(),
-            spare: Vec::new(),
+            depth: 0,
             error: None,
             strict: false,
             scope_starts,
@@ -120,8 +120,11 @@ impl<'a> Checker<'a> {
         for statement in program.body {
             self.top_level_statement(statement, module);
         }
-        let scope = self.pop();
+        self.check_clashes();
+        self.depth -= 1;
         if module && self.error.is_none() {
+            let scope =
+                std::mem::replace(&mut self.scopes[self.depth], Scope::new(ScopeKind::Module));
             self.check_exports(program, &scope);
         }
     }
@@ -162,10 +165,23 @@ struct Scope<'a> {
     params: Vec<&'a str>,
 }
 
+impl Scope<'_> {
+    fn new(kind: ScopeKind) -> Self {
+        Scope {
+            kind,
+            lexical: FxHashMap::default(),
+            vars: FxHashMap::default(),
+            params: Vec::new(),
+        }
+    }
+}
+
 struct Checker<'a> {
+    /// The open scopes, innermost last, are `scopes[..depth]`; the rest are closed scopes,
+    /// emptied, kept in place for their allocations. A scope is not moved as it opens and closes
+    /// (it was moved four times, between this list and a list of spare scopes).
     scopes: Vec<Scope<'a>>,
-    /// Closed scopes, emptied, kept for their allocations.
-    spare: Vec<Scope<'a>>,
+    depth: usize,
     error: Option<Diagnostic>,
     strict: bool,
     /// Sorted starts of every function, arrow function and class: an expression whose span
@@ -183,6 +199,22 @@ struct Checker<'a> {
     out_of_stack: bool,
 }
 
+/// Above this capacity a closed scope's map is dropped rather than kept for the next scope.
+const SPARE_MAP_CAPACITY: usize = 64;
+
+/// Empties a closed scope's map for the next scope that reuses it. Clearing writes all of a map's
+/// control bytes, and iterating it (in [`Checker::pop`]) visits its whole capacity, so a map grown
+/// by one large scope (a namespace's function body with thousands of names) is dropped: kept, it
+/// made every later scope that reused it pay for its size. Most scopes declare nothing, so an
+/// empty map is left as it is.
+fn empty_for_reuse<K, V>(map: &mut FxHashMap<K, V>) {
+    if map.capacity() > SPARE_MAP_CAPACITY {
+        *map = FxHashMap::default();
+    } else if !map.is_empty() {
+        map.clear();
+    }
+}
+
 impl<'a> Checker<'a> {
     fn report(&mut self, message: String, span: Span) {
         if self.error.is_none() {
@@ -191,69 +223,68 @@ impl<'a> Checker<'a> {
     }
 
     fn push(&mut self, kind: ScopeKind) {
-        let scope = match self.spare.pop() {
-            Some(mut scope) => {
-                scope.kind = kind;
-                scope
-            }
-            None => Scope {
-                kind,
-                lexical: FxHashMap::default(),
-                vars: FxHashMap::default(),
-                params: Vec::new(),
-            },
-        };
-        self.scopes.push(scope);
+        match self.scopes.get_mut(self.depth) {
+            Some(scope) => scope.kind = kind,
+            None => self.scopes.push(Scope::new(kind)),
+        }
+        self.depth += 1;
     }
 
-    /// Closes the innermost scope and keeps its storage for the next one.
+    /// The innermost open scope.
+    fn top(&mut self) -> &mut Scope<'a> {
+        &mut self.scopes[self.depth - 1]
+    }
+
+    /// Closes the innermost scope, checking its lexical names against the vars that reached it,
+    /// and keeps its storage for the next one.
     fn close(&mut self) {
-        let mut scope = self.pop();
-        // Clearing a map writes all of its control bytes, and a spare scope keeps the capacity
-        // of the largest scope it served: most scopes declare nothing, so look first.
-        if !scope.lexical.is_empty() {
-            scope.lexical.clear();
-        }
-        if !scope.vars.is_empty() {
-            scope.vars.clear();
-        }
-        scope.params.clear();
-        self.spare.push(scope);
+        self.check_clashes();
+        self.close_unchecked();
     }
 
-    /// Closes the innermost scope, checking its lexical names against the vars that reached it.
-    fn pop(&mut self) -> Scope<'a> {
-        let scope = self.scopes.pop().expect("scope stack is balanced");
+    fn close_unchecked(&mut self) {
+        let scope = self.top();
+        empty_for_reuse(&mut scope.lexical);
+        empty_for_reuse(&mut scope.vars);
+        scope.params.clear();
+        self.depth -= 1;
+    }
+
+    /// Reports a lexical name of the innermost scope that is also var-declared in it, or (in a
+    /// function scope) a parameter.
+    fn check_clashes(&mut self) {
+        let scope = &self.scopes[self.depth - 1];
         if scope.lexical.is_empty() {
             // Nothing to clash with (and iterating a map visits its whole capacity).
-            return scope;
+            return;
         }
+        let mut clashes: SmallVec<[(&'a str, Span); 1]> = SmallVec::new();
         for (name, var) in &scope.vars {
             if scope.lexical.contains_key(name) {
-                self.report(
-                    format!("Identifier '{name}' has already been declared"),
-                    var.span,
-                );
+                clashes.push((name, var.span));
             }
         }
         if scope.kind == ScopeKind::Function {
             for name in &scope.params {
                 if let Some(lex) = scope.lexical.get(name) {
-                    self.report(
-                        format!("Identifier '{name}' has already been declared"),
-                        lex.span,
-                    );
+                    clashes.push((name, lex.span));
                 }
             }
         }
-        scope
+        for (name, span) in clashes {
+            self.report(
+                format!("Identifier '{name}' has already been declared"),
+                span,
+            );
+        }
     }
 
     fn declare_lexical(&mut self, id: &Identifier<'a>, plain_function: bool) {
         let strict = self.strict;
-        let Some(scope) = self.scopes.last_mut() else {
+        if self.depth == 0 {
             return;
-        };
+        }
+        let scope = &mut self.scopes[self.depth - 1];
         if let Some(previous) = scope.lexical.get(id.name) {
             let annex_b = !strict
                 && scope.kind == ScopeKind::Block
@@ -281,7 +312,7 @@ impl<'a> Checker<'a> {
     /// redeclare a simple catch parameter (`for (var e of ...)` included, as test262 has it).
     fn declare_var(&mut self, id: &Identifier<'a>) {
         let mut conflict = None;
-        for scope in self.scopes.iter_mut().rev() {
+        for scope in self.scopes[..self.depth].iter_mut().rev() {
             scope
                 .vars
                 .entry(id.name)
@@ -491,15 +522,14 @@ impl<'a> Checker<'a> {
             let mut names: SmallVec<[_; 4]> = SmallVec::new();
             param.bound_names(&mut |id| names.push(*id));
             for id in &names {
-                let scope = self.scopes.last_mut().expect("catch scope");
+                let scope = self.top();
                 if scope.params.contains(&id.name) {
                     self.report(
                         format!("Identifier '{}' has already been declared", id.name),
                         id.span,
                     );
                 }
-                let scope = self.scopes.last_mut().expect("catch scope");
-                scope.params.push(id.name);
+                self.top().params.push(id.name);
             }
             self.pattern_expressions(param);
         }
@@ -508,8 +538,9 @@ impl<'a> Checker<'a> {
         for statement in clause.body.body {
             self.statement(statement, false);
         }
-        let block = self.pop();
-        let params = &self.scopes.last().expect("catch scope").params;
+        self.check_clashes();
+        let block = &self.scopes[self.depth - 1];
+        let params = &self.scopes[self.depth - 2].params;
         let clash = block
             .lexical
             .iter()
@@ -521,6 +552,7 @@ impl<'a> Checker<'a> {
                 span,
             );
         }
+        self.close_unchecked();
         self.close();
     }
 
@@ -579,11 +611,7 @@ impl<'a> Checker<'a> {
         for p in params.items.iter().chain(params.rest.iter()) {
             let mut names: SmallVec<[_; 4]> = SmallVec::new();
             p.bound_names(&mut |id| names.push(id.name));
-            self.scopes
-                .last_mut()
-                .expect("function scope")
-                .params
-                .extend(names);
+            self.top().params.extend(names);
             self.pattern_expressions(p);
         }
         for statement in body {

@@ -13,8 +13,17 @@ impl<'a> Parser<'a> {
             Kind::LBracket => self.parse_array_binding_pattern(),
             Kind::LBrace => self.parse_object_binding_pattern(),
             _ => {
-                let id = self.parse_binding_identifier()?;
-                Ok(Pattern::Identifier(self.alloc(id)))
+                let t = self.token;
+                // A plain name, the commonest binding, without the call to `parse_identifier`.
+                // Nor does it need `check_binding_name`: `eval`, `arguments` and the words
+                // reserved in strict code each lex as a kind of their own unless escaped.
+                if t.kind == Kind::Identifier && !t.escaped() {
+                    let id = self.take_name(t)?;
+                    Ok(Pattern::Identifier(self.alloc(id)))
+                } else {
+                    let id = self.parse_binding_identifier()?;
+                    Ok(Pattern::Identifier(self.alloc(id)))
+                }
             }
         };
         self.leave();
