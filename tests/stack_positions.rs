@@ -258,3 +258,41 @@ fn for_of_iteration() {
         ["main (forof2.js:4:8)", "forof2.js:6:7"]
     );
 }
+
+/// A function long enough that its position table is looked up from checkpoints
+/// (`LoadedScript::position_of`): every throw, in the order the statements run and then again
+/// from a loop at the end, names its own line — before the first checkpoint, on one, between
+/// two and past the last.
+#[test]
+fn throws_all_over_a_huge_function_name_their_lines() {
+    let mut source = String::from("function main() {\n  let s = 0;\n");
+    let mut expected = Vec::new();
+    let mut line = 3;
+    for i in 0..3000 {
+        if i % 97 == 0 {
+            source.push_str(
+                "  try { null.x; } catch (e) { console.log(e.stack.split('\\n')[1].trim()); }\n",
+            );
+            expected.push(format!("at main (huge.js:{line}:14)"));
+        } else {
+            source.push_str(&format!("  s += {};\n", i % 7));
+        }
+        line += 1;
+    }
+    source.push_str("  for (let i = 0; i < 3; i++) {\n");
+    source.push_str(
+        "    try { s.x.y; } catch (e) { console.log(e.stack.split('\\n')[1].trim()); }\n",
+    );
+    source.push_str("  }\n}\nmain();\n");
+    for _ in 0..3 {
+        expected.push(format!("at main (huge.js:{}:15)", line + 1));
+    }
+    let path = temp_file("huge.js", &source);
+    let out = Command::new(env!("CARGO_BIN_EXE_kiln"))
+        .args(["run", "huge.js"])
+        .current_dir(path.parent().expect("a directory"))
+        .output()
+        .expect("kiln runs");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(stdout.lines().collect::<Vec<_>>(), expected);
+}

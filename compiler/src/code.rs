@@ -204,6 +204,21 @@ pub mod positions {
             }
         }
 
+        /// Goes on after the pair `(pc, offset)`, whose bytes end where `rest` starts (what
+        /// [`Iter::rest`] answered then).
+        pub fn resume(rest: &'a [u8], pc: u32, offset: u32) -> Iter<'a> {
+            Iter {
+                bytes: rest,
+                pc,
+                offset,
+            }
+        }
+
+        /// The bytes not read yet.
+        pub fn rest(&self) -> &'a [u8] {
+            self.bytes
+        }
+
         /// At most five bytes: 35 bits hold any pc step and any zigzagged offset step.
         fn varint(&mut self) -> Option<u64> {
             let mut value = 0u64;

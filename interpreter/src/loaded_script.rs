@@ -6,7 +6,7 @@ use crate::inline_cache::{IC_WAYS, IcState, InlineCache, STRING_RECEIVER, ic_fin
 use crate::object::{ScopeNames, ShapeId};
 use crate::string::Atom;
 use crate::value::Value;
-use kiln_compiler::code::{ArchivedFunctionCode, ArchivedScriptCode, flags};
+use kiln_compiler::code::{ArchivedFunctionCode, ArchivedScriptCode, flags, positions};
 use rustc_hash::FxHashMap;
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
@@ -36,6 +36,9 @@ pub struct LoadedScript {
     pub module: RefCell<Option<ObjRef>>,
     /// Line starts of `source`, built on the first error location asked for.
     lines: std::cell::OnceCell<kiln_parser::LineIndex>,
+    /// Per function with a long position table: every [`CHECKPOINT_EVERY`]th pair, built on
+    /// the first position asked for (see [`LoadedScript::position_of`]).
+    position_checkpoints: RefCell<FxHashMap<u32, Rc<[Checkpoint]>>>,
     /// Added to the positions stack traces show (`vm.Script`'s `lineOffset`; `columnOffset`
     /// counts on the first line only).
     pub line_offset: Cell<i64>,
@@ -224,6 +227,7 @@ impl LoadedScript {
             constant_strings: RefCell::new(FxHashMap::default()),
             module: RefCell::new(None),
             lines: std::cell::OnceCell::new(),
+            position_checkpoints: RefCell::new(FxHashMap::default()),
             line_offset: Cell::new(0),
             column_offset: Cell::new(0),
             column_offset_line: Cell::new(1),
@@ -258,6 +262,13 @@ impl LoadedScript {
             size_of::<((u32, u32), Value)>(),
         );
         let lines = self.lines.get().map_or(0, |l| l.heap_bytes());
+        let checkpoints = self.position_checkpoints.borrow();
+        let checkpoints =
+            hash_table_bytes(checkpoints.capacity(), size_of::<(u32, Rc<[Checkpoint]>)>())
+                + checkpoints
+                    .values()
+                    .map(|c| buffer_bytes(2 * size_of::<usize>() + size_of_val(&**c)))
+                    .sum::<usize>();
         buffer_bytes(2 * size_of::<usize>() + size_of::<LoadedScript>())
             + self.code.heap_bytes()
             + buffer_bytes(self.source.len())
@@ -267,6 +278,36 @@ impl LoadedScript {
             + scope_names
             + tables
             + lines
+            + checkpoints
+    }
+
+    /// The source offset of function `function`'s instruction at `pc` (the last position at
+    /// or before it). A table of up to [`WALKED_WHOLE`] bytes is walked from its start; a
+    /// longer one from the nearest checkpoint at or before `pc`, so a program
+    /// that throws again and again inside a huge function does not walk the whole table each
+    /// time (a 100,000-statement function: 26M instructions a throw before the checkpoints).
+    pub fn position_of(&self, function: u32, pc: usize) -> u32 {
+        let f = self.function(function);
+        let table = f.positions.as_slice();
+        if table.len() <= WALKED_WHOLE {
+            return position_of(f, pc);
+        }
+        let checkpoints = self
+            .position_checkpoints
+            .borrow_mut()
+            .entry(function)
+            .or_insert_with(|| checkpoints(table))
+            .clone();
+        // The last checkpoint at or before `pc`; before the first, the walk starts at the top.
+        let at = checkpoints.partition_point(|c| c.pc as usize <= pc);
+        match at.checked_sub(1).map(|i| checkpoints[i]) {
+            Some(c) => walk(
+                positions::Iter::resume(&table[c.rest as usize..], c.pc, c.offset),
+                c.offset,
+                pc,
+            ),
+            None => position_of(f, pc),
+        }
     }
 
     /// The verified archive, shareable with another realm or written to a cache.
@@ -316,11 +357,45 @@ impl LoadedScript {
     }
 }
 
-/// The source offset of the instruction at `pc` (the last position at or before it). The table
-/// is packed, so this walks it from the start: it runs only where an error is reported.
-pub fn position_of(f: &ArchivedFunctionCode, pc: usize) -> u32 {
-    let mut offset = f.source_start.to_native();
-    for (at, at_offset) in f.positions().map_while(Result::ok) {
+/// How many pairs of a position table lie between two checkpoints.
+const CHECKPOINT_EVERY: usize = 64;
+
+/// The longest position table (in bytes, about 400 pairs) looked up without checkpoints.
+const WALKED_WHOLE: usize = 1024;
+
+/// A pair of a position table and where the bytes after it start.
+#[derive(Clone, Copy, Debug)]
+struct Checkpoint {
+    pc: u32,
+    offset: u32,
+    rest: u32,
+}
+
+/// Every [`CHECKPOINT_EVERY`]th pair of a packed position table (up to its first malformed
+/// pair, where every walk stops).
+fn checkpoints(table: &[u8]) -> Rc<[Checkpoint]> {
+    let mut pairs = positions::Iter::new(table);
+    let mut out = Vec::new();
+    let mut n = 0usize;
+    while let Some(Ok((pc, offset))) = pairs.next() {
+        if n.is_multiple_of(CHECKPOINT_EVERY) {
+            let rest = (table.len() - pairs.rest().len()) as u32;
+            out.push(Checkpoint { pc, offset, rest });
+        }
+        n += 1;
+    }
+    out.into()
+}
+
+/// The source offset of the instruction at `pc` (the last position at or before it), walking
+/// the packed table from its start; [`LoadedScript::position_of`] starts near `pc`.
+fn position_of(f: &ArchivedFunctionCode, pc: usize) -> u32 {
+    walk(f.positions(), f.source_start.to_native(), pc)
+}
+
+/// The offset of the last of `pairs` at or before `pc`, or `offset` if none is.
+fn walk(pairs: positions::Iter<'_>, mut offset: u32, pc: usize) -> u32 {
+    for (at, at_offset) in pairs.map_while(Result::ok) {
         if at as usize > pc {
             break;
         }

@@ -13,8 +13,9 @@ impl Vm {
             && self.stack.origin_value != Some(*v)
             && let Some(frame) = self.stack.frames.last()
         {
-            let f = frame.script().function(frame.function);
-            let offset = crate::loaded_script::position_of(f, frame.pc.saturating_sub(1));
+            let offset = frame
+                .script()
+                .position_of(frame.function, frame.pc.saturating_sub(1));
             self.stack.exception_origin = Some((frame.script.to_rc(), offset));
             self.stack.origin_value = Some(*v);
         }
