@@ -436,14 +436,14 @@ fn run_callback(vm: &mut Vm, id: u32, keep: bool) -> Result<(), Stop> {
 }
 
 /// An own data property, read without running JavaScript.
-fn own_data(vm: &Vm, o: ObjRef, key: PropertyKey) -> Option<Value> {
+fn own_data(vm: &mut Vm, o: ObjRef, key: PropertyKey) -> Option<Value> {
     match vm.own_property_raw(o, key)?.slot {
         kiln_interpreter::object::Slot::Data(v) => Some(v),
         _ => None,
     }
 }
 
-fn list_values(vm: &Vm, list: ObjRef) -> Vec<Value> {
+fn list_values(vm: &mut Vm, list: ObjRef) -> Vec<Value> {
     let mut values = Vec::new();
     let mut i = 0;
     while let Some(v) = own_data(vm, list, PropertyKey::Index(i)) {
@@ -462,7 +462,7 @@ pub fn run(vm: &mut Vm) -> Result<(), Stop> {
 /// callback: the REPL waits so for an awaited promise). A wait for the next timer ends with
 /// [`kiln_interpreter::vm::INTERRUPTED`] when the VM's interrupt flag is set, as running code
 /// would.
-pub fn run_until(vm: &mut Vm, mut done: impl FnMut(&Vm) -> bool) -> Result<(), Stop> {
+pub fn run_until(vm: &mut Vm, mut done: impl FnMut(&mut Vm) -> bool) -> Result<(), Stop> {
     loop {
         if done(vm) {
             return Ok(());
@@ -498,7 +498,7 @@ enum Next {
     At(Instant),
 }
 
-fn turn(vm: &mut Vm, done: &mut impl FnMut(&Vm) -> bool) -> Result<Next, Stop> {
+fn turn(vm: &mut Vm, done: &mut impl FnMut(&mut Vm) -> bool) -> Result<Next, Stop> {
     // The timers phase: every timer due by the phase's start, in order.
     let now = Instant::now();
     with_state(|s| s.now = Some(now));

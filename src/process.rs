@@ -47,7 +47,7 @@ pub fn install(vm: &mut Vm, argv: &[String]) {
     let exec_argv = vm.new_array(Vec::new());
     let key = vm.key("execArgv");
     vm.define_data(process, key, exec_argv.value(), attrs::DEFAULT);
-    let hrtime = vm.define_method(process, "hrtime", 1, hrtime);
+    let hrtime = vm.define_method_now(process, "hrtime", 1, hrtime);
     vm.define_method(hrtime, "bigint", 0, hrtime_bigint);
     vm.define_method(process, "cwd", 0, cwd);
     vm.define_method(process, "memoryUsage", 0, memory_usage);

@@ -299,7 +299,7 @@ impl Repl {
     fn settle(&mut self, awaiting: bool) -> Flow {
         use kiln::event_loop::{after_task, run_ready, run_until};
         let awaited = self.awaited;
-        let settled = |vm: &Vm| {
+        let settled = |vm: &mut Vm| {
             awaiting
                 && !matches!(
                     vm.own_property_raw(awaited, PropertyKey::Index(0)).map(|p| p.slot),
@@ -701,7 +701,7 @@ fn object_or_prototype(vm: &mut Vm, value: Value) -> Option<ObjRef> {
 }
 
 /// A data property found along the prototype chain; `None` at a getter or a proxy.
-fn data_property(vm: &Vm, mut object: ObjRef, key: PropertyKey) -> Option<Value> {
+fn data_property(vm: &mut Vm, mut object: ObjRef, key: PropertyKey) -> Option<Value> {
     for _ in 0..MAX_CHAIN {
         if vm.proxy_parts(object).is_some() {
             return None;

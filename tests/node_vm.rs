@@ -63,6 +63,41 @@ console.log(Object.isFrozen(constants));
     );
 }
 
+/// A realm's built-in methods are made when first read (`LazyMethod`): each is made once, in
+/// its own realm, with its name, length and attributes, and a method of a context made from
+/// the template belongs to the context, not to the template or the main realm.
+#[test]
+fn built_in_methods_made_on_first_read_belong_to_their_realm() {
+    check(
+        r#"
+import vm from 'node:vm';
+const c = vm.createContext();
+const map = vm.runInContext('Array.prototype.map', c);
+console.log(map === vm.runInContext('Array.prototype.map', c), map !== Array.prototype.map);
+console.log(map.name, map.length, Object.getPrototypeOf(map) === vm.runInContext('Function.prototype', c));
+const d = vm.runInContext('Object.getOwnPropertyDescriptor(Math, "max")', c);
+console.log(d.writable, d.enumerable, d.configurable, d.value.name, d.value.length);
+try { map.call(null, x => x); } catch (e) {
+  console.log(e instanceof TypeError, e instanceof vm.runInContext('TypeError', c));
+}
+console.log(vm.runInContext('Object.getOwnPropertyNames(String.prototype).includes("at")', c));
+vm.runInContext('Array.prototype.push = function mine() { return "replaced"; }', c);
+console.log(vm.runInContext('[].push(1)', c), [].push(1));
+const e = vm.createContext();
+console.log(vm.runInContext('delete Math.max; "max" in Math', e), 'max' in Math);
+"#,
+        &[
+            "true true",
+            "map 1 true",
+            "true false true max 2",
+            "false true",
+            "true",
+            "replaced 1",
+            "false true",
+        ],
+    );
+}
+
 #[test]
 fn a_sandbox_backs_the_context_global_both_ways() {
     check(

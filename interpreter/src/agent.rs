@@ -44,6 +44,8 @@ pub struct Agent {
     pub random_state: u64,
     /// The one-byte one-unit strings, made on first use (a GC root).
     pub single_chars: Vec<Value>,
+    /// The built-in methods every realm makes on first use (their names are GC roots).
+    pub lazy_methods: crate::object::LazyMethods,
 }
 
 pub struct WellKnownSymbols {

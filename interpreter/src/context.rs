@@ -85,7 +85,7 @@ fn is_object_prototype(vm: &Vm, o: ObjRef) -> bool {
 
 /// Whether a sandbox lookup stops at the prototype `o`: a realm's %Object.prototype%, or another
 /// built-in prototype, known by its own `constructor` being a built-in function.
-fn is_builtin_prototype(vm: &Vm, o: ObjRef) -> bool {
+fn is_builtin_prototype(vm: &mut Vm, o: ObjRef) -> bool {
     if is_object_prototype(vm, o) {
         return true;
     }

@@ -52,13 +52,17 @@ impl StoredSlot {
         StoredSlot(Value::accessor_pair(pair.0))
     }
 
-    /// The value of a data property.
+    /// A built-in method of realm `realm` not made yet: the agent's [`LazyMethod`] `index`
+    /// (`None` if the realm's number does not fit). See [`Vm::define_method`].
+    pub(crate) fn lazy_method(realm: u32, index: u16) -> Option<StoredSlot> {
+        Value::lazy_method(realm, index).map(StoredSlot)
+    }
+
+    /// The value of a data property (`None` for an accessor, and for a method not made yet:
+    /// readers that expect data take their slow path, which makes it).
     #[inline(always)]
     pub fn as_data(self) -> Option<Value> {
-        match self.0.as_accessor_pair() {
-            None => Some(self.0),
-            Some(_) => None,
-        }
+        (!self.0.is_slot_reference()).then_some(self.0)
     }
 
     /// The cell with an accessor property's getter and setter.
@@ -66,10 +70,19 @@ impl StoredSlot {
         self.0.as_accessor_pair().map(ObjRef)
     }
 
+    /// The realm and number of a built-in method not made yet.
+    pub fn as_lazy_method(self) -> Option<(u32, u16)> {
+        self.0.as_lazy_method()
+    }
+
     fn trace(self, out: &mut Vec<Traced>) {
-        match self.as_accessor() {
-            Some(pair) => out.push(Traced::Value(pair.value())),
-            None => out.push(Traced::Value(self.0)),
+        if let Some(pair) = self.as_accessor() {
+            out.push(Traced::Value(pair.value()));
+        } else if let Some((realm, _)) = self.as_lazy_method() {
+            // The method will be made in its realm, which must not be freed and reused first.
+            out.push(Traced::Realm(realm));
+        } else {
+            out.push(Traced::Value(self.0));
         }
     }
 }
@@ -620,6 +633,56 @@ pub struct Closure {
 pub type NativeFn = fn(&mut crate::vm::Vm, Value, &[Value]) -> crate::vm::JsResult<Value>;
 /// A native constructor: `(vm, args, new_target)`.
 pub type NativeCtor = fn(&mut crate::vm::Vm, &[Value], ObjRef) -> crate::vm::JsResult<Value>;
+
+/// A built-in method as [`Vm::define_method`] records it: its slot holds a stand-in
+/// ([`StoredSlot::lazy_method`]) until the property is first read, when the function object is
+/// made in the slot's realm (QuickJS's autoinit properties work the same way). A realm's
+/// methods thus cost a word each until used, and a context that runs a little code makes few.
+#[derive(Clone, Copy)]
+pub struct LazyMethod {
+    pub call: NativeFn,
+    /// The property's key.
+    pub key: PropertyKey,
+    /// The function's `name` (`get` and a space before it for a getter).
+    pub name: Atom,
+    pub length: u32,
+    /// An accessor property with this function as its getter and no setter.
+    pub getter: bool,
+}
+
+/// Every [`LazyMethod`] of an agent, numbered (every realm's stand-ins share the numbers).
+#[derive(Default)]
+pub struct LazyMethods {
+    pub list: Vec<LazyMethod>,
+    numbers: FxHashMap<(usize, PropertyKey, Atom, u32, bool), u16>,
+}
+
+impl LazyMethods {
+    /// The number of `method`, given it if new; `None` once 65,536 are numbered.
+    pub fn number(&mut self, method: LazyMethod) -> Option<u16> {
+        let key = (
+            method.call as usize,
+            method.key,
+            method.name,
+            method.length,
+            method.getter,
+        );
+        if let Some(&n) = self.numbers.get(&key) {
+            return Some(n);
+        }
+        let n = u16::try_from(self.list.len()).ok()?;
+        self.list.push(method);
+        self.numbers.insert(key, n);
+        Some(n)
+    }
+
+    pub fn trace(&self, out: &mut Vec<Traced>) {
+        for method in &self.list {
+            trace_key(method.key, out);
+            out.push(Traced::Atom(method.name));
+        }
+    }
+}
 
 pub struct NativeFunction {
     pub call: NativeFn,

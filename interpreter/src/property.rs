@@ -140,7 +140,8 @@ impl Vm {
 
     /// The own property as stored (elements, array length, shapes, dictionary). String exotic
     /// indices and proxies are handled by [`Vm::get_own_property`].
-    pub fn own_property_raw(&self, o: ObjRef, key: PropertyKey) -> Option<Property> {
+    /// A built-in method not made yet is made here (see [`crate::object::LazyMethod`]).
+    pub fn own_property_raw(&mut self, o: ObjRef, key: PropertyKey) -> Option<Property> {
         let object = self.obj(o);
         match key {
             PropertyKey::Index(i) => {
@@ -180,20 +181,28 @@ impl Vm {
                 Some(Property::data(Value::number(f64::from(object.length)), at))
             }
             _ => {
-                if let Some(shape) = object.shape {
-                    let (i, attrs) = self.agent.shapes.lookup(shape, key)?;
-                    Some(Property {
-                        slot: self.load_slot(object.slots[i as usize]),
-                        attrs,
-                    })
-                } else {
-                    let d = object.dictionary.as_ref()?;
-                    let &i = d.index.get(&key)?;
-                    Some(Property {
-                        slot: self.load_slot(object.slots[i as usize]),
-                        attrs: d.keys[i as usize].1,
-                    })
+                let (i, attrs) = self.named_slot(o, key)?;
+                let mut stored = self.obj(o).slots[i as usize];
+                if stored.as_lazy_method().is_some() {
+                    stored = self.make_lazy_method(o, i as usize);
                 }
+                Some(Property {
+                    slot: self.load_slot(stored),
+                    attrs,
+                })
+            }
+        }
+    }
+
+    /// The slot and attributes of `o`'s named property `key` (from its shape, or its dictionary).
+    pub(crate) fn named_slot(&self, o: ObjRef, key: PropertyKey) -> Option<(u32, u8)> {
+        let object = self.obj(o);
+        match object.shape {
+            Some(shape) => self.agent.shapes.lookup(shape, key),
+            None => {
+                let d = object.dictionary.as_ref()?;
+                let &i = d.index.get(&key)?;
+                Some((i, d.keys[i as usize].1))
             }
         }
     }

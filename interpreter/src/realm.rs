@@ -386,9 +386,13 @@ fn clone_from(vm: &mut Vm, template: &Template, index: u32) -> Option<Realm> {
             object.proto = Some(np);
         }
         for slot in object.slots.iter_mut() {
-            *slot = match slot.as_accessor() {
-                Some(pair) => StoredSlot::accessor(find(pair).unwrap_or(pair)),
-                None => StoredSlot::data(redirect(slot.as_data().unwrap_or_default())),
+            *slot = if let Some(pair) = slot.as_accessor() {
+                StoredSlot::accessor(find(pair).unwrap_or(pair))
+            } else if let Some((_, method)) = slot.as_lazy_method() {
+                // Made, when first read, as a function of the new realm.
+                StoredSlot::lazy_method(index, method)?
+            } else {
+                StoredSlot::data(redirect(slot.as_data().unwrap_or_default()))
             };
         }
         match &mut object.elements {
@@ -474,8 +478,14 @@ impl Vm {
         ctor
     }
 
-    /// A getter `name` on `o`.
+    /// A getter `name` on `o`, made when the property is first read (see
+    /// [`crate::object::LazyMethod`]).
     pub fn define_getter(&mut self, o: ObjRef, name: &str, f: crate::object::NativeFn) {
+        let key = self.key(name);
+        let getter_name = self.intern(&format!("get {name}"));
+        if self.define_lazy(o, key, getter_name, 0, f, true) {
+            return;
+        }
         let getter = self.native_function(&format!("get {name}"), 0, f, None);
         let key = self.key(name);
         self.define_own_property_raw(
@@ -494,6 +504,11 @@ impl Vm {
     /// `get [Symbol.species]() { return this; }` on a constructor.
     pub fn define_species_getter(&mut self, ctor: ObjRef) {
         let species = self.agent.symbols.species;
+        let key = PropertyKey::Symbol(species);
+        let name = self.intern("get [Symbol.species]");
+        if self.define_lazy(ctor, key, name, 0, |_, this, _| Ok(this), true) {
+            return;
+        }
         let getter = self.native_function("get [Symbol.species]", 0, |_, this, _| Ok(this), None);
         self.define_own_property_raw(
             ctor,
@@ -508,7 +523,8 @@ impl Vm {
         );
     }
 
-    /// A symbol-keyed method such as `[Symbol.iterator]`.
+    /// A symbol-keyed method such as `[Symbol.iterator]`, made when first read (see
+    /// [`crate::object::LazyMethod`]).
     pub fn define_symbol_method(
         &mut self,
         o: ObjRef,
@@ -516,10 +532,13 @@ impl Vm {
         name: &str,
         length: u32,
         f: crate::object::NativeFn,
-    ) -> ObjRef {
-        let func = self.native_function(name, length, f, None);
-        self.define_data(o, PropertyKey::Symbol(symbol), func.value(), attrs::HIDDEN);
-        func
+    ) {
+        let key = PropertyKey::Symbol(symbol);
+        let atom = self.intern(name);
+        if !self.define_lazy(o, key, atom, length, f, false) {
+            let func = self.native_function(name, length, f, None);
+            self.define_data(o, key, func.value(), attrs::HIDDEN);
+        }
     }
 
     pub fn new_plain_object(&mut self, proto: ObjRef) -> ObjRef {

@@ -63,6 +63,9 @@ const TAG_OBJECT: u64 = 6;
 /// Never a JavaScript value: what an object's slot holds for an accessor property, a reference
 /// to the cell with its getter and setter (see `crate::object::StoredSlot`).
 const TAG_ACCESSOR_PAIR: u64 = 7;
+/// Set in a `TAG_ACCESSOR_PAIR` payload: the slot holds a built-in method made on first use, its
+/// realm in bits 16..47 and its number in the agent's table in bits 0..16.
+const LAZY_METHOD: u64 = 1 << 47;
 
 const fn boxed(tag: u64, payload: u64) -> u64 {
     BOX_PREFIX | (tag << TAG_SHIFT) | (payload & PAYLOAD_MASK)
@@ -124,8 +127,34 @@ impl Value {
     /// The object cell of an accessor pair reference made by [`Value::accessor_pair`].
     #[inline(always)]
     pub fn as_accessor_pair(self) -> Option<u32> {
-        (self.0 & (BOX_PREFIX | TAG_MASK) == boxed(TAG_ACCESSOR_PAIR, 0))
+        (self.0 & (BOX_PREFIX | TAG_MASK | LAZY_METHOD) == boxed(TAG_ACCESSOR_PAIR, 0))
             .then_some((self.0 & PAYLOAD_MASK) as u32)
+    }
+
+    /// A slot's stand-in for the built-in method numbered `index` of realm `realm`, not made
+    /// yet (see `crate::object::StoredSlot::lazy_method`; never handed to JavaScript). `None`
+    /// when the numbers do not fit (a realm past 2^31): the method is then made at once.
+    pub fn lazy_method(realm: u32, index: u16) -> Option<Value> {
+        (realm < 1 << 31).then(|| {
+            let payload = LAZY_METHOD | u64::from(realm) << 16 | u64::from(index);
+            Value(boxed(TAG_ACCESSOR_PAIR, payload))
+        })
+    }
+
+    /// The realm and method number of a stand-in made by [`Value::lazy_method`].
+    pub fn as_lazy_method(self) -> Option<(u32, u16)> {
+        let lazy = boxed(TAG_ACCESSOR_PAIR, LAZY_METHOD);
+        (self.0 & (BOX_PREFIX | TAG_MASK | LAZY_METHOD) == lazy).then(|| {
+            let payload = self.0 & PAYLOAD_MASK & !LAZY_METHOD;
+            ((payload >> 16) as u32, payload as u16)
+        })
+    }
+
+    /// Whether this is a slot's reference to something else than a value: an accessor pair or
+    /// a built-in method not made yet (one test: the tag).
+    #[inline(always)]
+    pub fn is_slot_reference(self) -> bool {
+        self.0 & (BOX_PREFIX | TAG_MASK) == boxed(TAG_ACCESSOR_PAIR, 0)
     }
 
     /// The tag of a boxed value. Boxed values are exactly the bit patterns from

@@ -5,9 +5,10 @@
 use crate::agent::{Agent, Job, Names, WellKnownSymbols};
 use crate::heap::{Heap, ObjRef, StrRef, SymRef, Traced};
 use crate::limits::{STRING_CHUNK, UnitsWriter};
-use crate::loaded_script::{LoadedScript, position_of};
+use crate::loaded_script::LoadedScript;
 use crate::object::{
-    Elements, Object, ObjectKind, Property, PropertyKey, Shapes, Slot, Symbol, attrs, trace_frame,
+    Elements, Object, ObjectKind, Property, PropertyKey, Shapes, Slot, StoredSlot, Symbol, attrs,
+    trace_frame,
 };
 use crate::stack::{ExecutionStack, MAX_REGISTER_STACK};
 use crate::string::{Atom, Atoms, JsString, StrData};
@@ -243,6 +244,7 @@ impl Vm {
                 unmapped_arguments: Default::default(),
                 random_state: 0x9E37_79B9_7F4A_7C15,
                 single_chars: Vec::new(),
+                lazy_methods: Default::default(),
             },
             stack: ExecutionStack {
                 // Allocated once at its full size (address space only until used): the buffer
@@ -701,7 +703,7 @@ impl Vm {
     /// V8's `Error.stackTraceLimit`: how many frames a new error records, read as a data
     /// property (no getter runs) of the current realm's `Error`; None when it is not a number,
     /// and then errors record no stack at all (`stack` reads undefined).
-    fn stack_trace_limit(&self) -> Option<usize> {
+    fn stack_trace_limit(&mut self) -> Option<usize> {
         let Some(&error) = self.intrinsics().constructors.get("Error") else {
             return Some(10);
         };
@@ -748,7 +750,7 @@ impl Vm {
     }
 
     /// A data property's value found without running getters.
-    pub fn get_data_along_chain(&self, o: ObjRef, key: PropertyKey) -> Option<Value> {
+    pub fn get_data_along_chain(&mut self, o: ObjRef, key: PropertyKey) -> Option<Value> {
         let mut cur = Some(o);
         let mut guard = 0;
         while let Some(c) = cur {
@@ -786,7 +788,9 @@ impl Vm {
                 .as_ref()
                 .and_then(|n| frame.script().code().strings.get(n.to_native() as usize))
                 .map(|s| s.to_string_lossy());
-            let offset = position_of(f, self.frame_pc(i).saturating_sub(1));
+            let offset = frame
+                .script()
+                .position_of(frame.function, self.frame_pc(i).saturating_sub(1));
             let (line, col) = frame.script().reported_line_column(offset);
             // An unnamed script shows as V8 shows it (`vm.compileFunction`'s default).
             let file = match &*frame.script().name {
@@ -852,6 +856,7 @@ impl Vm {
         roots.extend(self.agent.async_waits.promises().map(Traced::Value));
         roots.push(Traced::Value(self.stack.thrown));
         roots.extend(self.agent.single_chars.iter().map(|&v| Traced::Value(v)));
+        self.agent.lazy_methods.trace(&mut roots);
         if let Some(v) = self.stack.origin_value {
             roots.push(Traced::Value(v));
         }
@@ -1122,8 +1127,73 @@ impl Vm {
         let _ = self.define_own_property_raw(o, key, Property::data(value, attributes));
     }
 
-    /// Defines a built-in method `name` with `length`.
+    /// Defines a built-in method `name` with `length`, made when its property is first read
+    /// (see [`crate::object::LazyMethod`]).
     pub fn define_method(
+        &mut self,
+        o: ObjRef,
+        name: &str,
+        length: u32,
+        f: crate::object::NativeFn,
+    ) {
+        let key = self.key(name);
+        let lazy = match key {
+            PropertyKey::String(atom) => self.define_lazy(o, key, atom, length, f, false),
+            _ => false,
+        };
+        if !lazy {
+            self.define_method_now(o, name, length, f);
+        }
+    }
+
+    /// Defines `name` on `o` as a stand-in for a [`crate::object::LazyMethod`] (a method, or
+    /// the getter of an accessor with no setter); false, defining nothing, when the agent's
+    /// table is full or the realm's number does not fit.
+    pub(crate) fn define_lazy(
+        &mut self,
+        o: ObjRef,
+        key: PropertyKey,
+        name: Atom,
+        length: u32,
+        call: crate::object::NativeFn,
+        getter: bool,
+    ) -> bool {
+        if matches!(key, PropertyKey::Index(_)) {
+            return false;
+        }
+        let realm = self.stack.realm;
+        let method = crate::object::LazyMethod {
+            call,
+            key,
+            name,
+            length,
+            getter,
+        };
+        let Some(stand_in) = self
+            .agent
+            .lazy_methods
+            .number(method)
+            .and_then(|n| StoredSlot::lazy_method(realm, n))
+        else {
+            return false;
+        };
+        // The attributes the made property will have; the slot holds the stand-in meanwhile.
+        let attributes = match getter {
+            true => attrs::CONFIGURABLE | attrs::ACCESSOR,
+            false => attrs::HIDDEN,
+        };
+        self.define_own_property_raw(o, key, Property::data(Value::UNDEFINED, attributes));
+        match self.named_slot(o, key) {
+            Some((i, _)) => {
+                self.obj_mut(o).slots[i as usize] = stand_in;
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// Defines a built-in method `name` with `length` at once; returns the function.
+    pub fn define_method_now(
         &mut self,
         o: ObjRef,
         name: &str,
@@ -1136,6 +1206,28 @@ impl Vm {
         func
     }
 
+    /// Makes the built-in method whose stand-in is slot `i` of `o`, in the stand-in's realm,
+    /// and stores it there; returns the slot as it now is.
+    #[cold]
+    pub(crate) fn make_lazy_method(&mut self, o: ObjRef, i: usize) -> StoredSlot {
+        let stored = self.obj(o).slots[i];
+        let Some((realm, n)) = stored.as_lazy_method() else {
+            return stored;
+        };
+        let method = self.agent.lazy_methods.list[n as usize];
+        let name = self.atom_value(method.name);
+        let func = self.native_function_named(realm, name, method.length, method.call, None);
+        let made = match method.getter {
+            true => self.store_slot(Slot::Accessor {
+                get: func.value(),
+                set: Value::UNDEFINED,
+            }),
+            false => StoredSlot::data(func.value()),
+        };
+        self.obj_mut(o).slots[i] = made;
+        made
+    }
+
     /// A built-in function object.
     pub fn native_function(
         &mut self,
@@ -1144,26 +1236,38 @@ impl Vm {
         call: crate::object::NativeFn,
         construct: Option<crate::object::NativeCtor>,
     ) -> ObjRef {
-        let proto = self.intrinsics().function_prototype;
+        let name = self.string(name);
+        self.native_function_named(self.stack.realm, name, length, call, construct)
+    }
+
+    /// A built-in function object of realm `realm` whose `name` is the string `name`.
+    fn native_function_named(
+        &mut self,
+        realm: u32,
+        name: Value,
+        length: u32,
+        call: crate::object::NativeFn,
+        construct: Option<crate::object::NativeCtor>,
+    ) -> ObjRef {
+        let proto = self.realms[realm as usize].function_prototype;
         let f = self.alloc(Object::new(
             Some(proto),
             ObjectKind::Native(Box::new(crate::object::NativeFunction {
                 call,
                 construct,
-                realm: self.stack.realm,
+                realm,
                 data: Vec::new(),
             })),
         ));
-        let length_key = self.key("length");
+        let length_key = PropertyKey::String(self.agent.names.length);
         self.define_data(
             f,
             length_key,
             Value::int32(length as i32),
             attrs::CONFIGURABLE,
         );
-        let name_value = self.string(name);
-        let name_key = self.key("name");
-        self.define_data(f, name_key, name_value, attrs::CONFIGURABLE);
+        let name_key = PropertyKey::String(self.agent.names.name);
+        self.define_data(f, name_key, name, attrs::CONFIGURABLE);
         f
     }
 

@@ -68,7 +68,7 @@ pub fn init(vm: &mut Vm) {
     for (name, length, f) in methods {
         vm.define_method(proto, name, *length, *f);
     }
-    let values_fn = vm.define_method(proto, "values", 0, values);
+    let values_fn = vm.define_method_now(proto, "values", 0, values);
     vm.realms[realm].array_values = values_fn;
     let it = vm.agent.symbols.iterator;
     vm.define_data(

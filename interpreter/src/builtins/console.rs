@@ -527,21 +527,21 @@ fn quote(s: &str) -> String {
     }
 }
 
-fn data(vm: &Vm, o: ObjRef, key: PropertyKey) -> Option<Value> {
+fn data(vm: &mut Vm, o: ObjRef, key: PropertyKey) -> Option<Value> {
     match vm.own_property_raw(o, key)?.slot {
         Slot::Data(v) => Some(v),
         _ => None,
     }
 }
 
-fn function_name(vm: &Vm, o: ObjRef) -> String {
+fn function_name(vm: &mut Vm, o: ObjRef) -> String {
     data(vm, o, PropertyKey::String(vm.agent.names.name))
         .and_then(|v| v.as_string())
         .map(|s| vm.rust_string(s))
         .unwrap_or_default()
 }
 
-fn constructor_name(vm: &Vm, o: ObjRef) -> Option<String> {
+fn constructor_name(vm: &mut Vm, o: ObjRef) -> Option<String> {
     let proto = vm.obj(o).proto?;
     let ctor = data(vm, proto, PropertyKey::String(vm.agent.names.constructor))?.as_object()?;
     let name = function_name(vm, ctor);

@@ -277,7 +277,7 @@ pub fn init(vm: &mut Vm) {
         vm.define_method(proto, name, len, f);
     }
     // B.2.3.2: toGMTString is the same function object as toUTCString.
-    let utc_string = vm.define_method(proto, "toUTCString", 0, to_utc_string);
+    let utc_string = vm.define_method_now(proto, "toUTCString", 0, to_utc_string);
     let gk = vm.key("toGMTString");
     vm.define_data(proto, gk, utc_string.value(), attrs::HIDDEN);
     let tp = vm.agent.symbols.to_primitive;

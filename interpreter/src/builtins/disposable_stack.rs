@@ -87,7 +87,7 @@ fn install(
     vm.make_constructor(name, 0, super::requires_new, Some(construct), proto);
     let mut dispose_fn = None;
     for (method, len, f) in methods {
-        dispose_fn = Some(vm.define_method(proto, method, len, f));
+        dispose_fn = Some(vm.define_method_now(proto, method, len, f));
     }
     vm.define_getter(proto, "disposed", disposed);
     if let Some(f) = dispose_fn {

@@ -34,7 +34,7 @@ pub fn init(vm: &mut Vm) {
         async_iterator_async_dispose,
     );
     let array_it = vm.new_plain_object(iterator_proto);
-    let array_next = vm.define_method(array_it, "next", 0, array_iterator_next);
+    let array_next = vm.define_method_now(array_it, "next", 0, array_iterator_next);
     let tag = vm.agent.symbols.to_string_tag;
     let t = vm.string("Array Iterator");
     vm.define_data(array_it, PropertyKey::Symbol(tag), t, attrs::CONFIGURABLE);

@@ -31,7 +31,7 @@ pub fn init(vm: &mut Vm) {
     ] {
         vm.define_method(proto, name, len, f);
     }
-    let entries = vm.define_method(proto, "entries", 0, entries);
+    let entries = vm.define_method_now(proto, "entries", 0, entries);
     vm.define_data(
         proto,
         PropertyKey::Symbol(it),

@@ -36,7 +36,7 @@ pub fn init(vm: &mut Vm) {
         vm.define_method(proto, name, len, f);
     }
     vm.define_getter(proto, "size", size);
-    let values = vm.define_method(proto, "values", 0, values);
+    let values = vm.define_method_now(proto, "values", 0, values);
     let keys = vm.key("keys");
     vm.define_data(proto, keys, values.value(), attrs::HIDDEN);
     vm.define_data(

@@ -84,7 +84,7 @@ pub fn init(vm: &mut Vm) {
     ] {
         vm.define_method(proto, name, len, f);
     }
-    let values = vm.define_method(proto, "values", 0, values);
+    let values = vm.define_method_now(proto, "values", 0, values);
     vm.define_data(
         proto,
         PropertyKey::Symbol(it),
