@@ -650,6 +650,7 @@ fn run(input: Input, cache: Option<&Path>, args: &[String], flags: RunFlags) -> 
         );
         let peak = kiln::process::peak_resident_bytes() as f64 / (1 << 20) as f64;
         eprintln!("  peak RSS {peak:8.1} MB");
+        eprintln!("  heap     {}", runtime.vm.heap_stats().summary());
     }
     let code = match result {
         Ok(()) => kiln::process::exit_code_property(&mut runtime.vm),
