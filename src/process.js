@@ -1,6 +1,7 @@
 // The parts of Node's `process` written in JavaScript: the events `exit` is emitted on
-// (`on`, `once`, `off`, `emit`, ...), over the object `process.rs` made.
-(function (process) {
+// (`on`, `once`, `off`, `emit`, ...). `process.rs` runs this on the first call of one of the
+// methods and calls the function of the same name that it returns.
+(function () {
   'use strict';
   const events = new Map();
   function listenersOf(event) {
@@ -52,10 +53,5 @@
       return listenersOf(event).length;
     },
   };
-  methods.addListener = methods.on;
-  methods.removeListener = methods.off;
-  for (const [name, f] of Object.entries(methods)) {
-    Object.defineProperty(process, name, { value: f, writable: true, enumerable: true,
-      configurable: true });
-  }
+  return methods;
 })

@@ -10,7 +10,8 @@
 //! `process.exit` ends the run at once with a termination no `catch` or `finally` can stop;
 //! the host sees [`EXIT_REASON`] and takes the code from [`exit_code`].
 
-use kiln_interpreter::object::attrs;
+use kiln_interpreter::heap::ObjRef;
+use kiln_interpreter::object::{PropertyKey, Slot, attrs};
 use kiln_interpreter::{JsError, JsResult, Value, Vm};
 use std::cell::Cell;
 
@@ -62,16 +63,77 @@ pub fn install(vm: &mut Vm, argv: &[String]) {
         vm.define_data(process, key, stream.value(), attrs::DEFAULT);
     }
     vm.define_global("process", process.value());
-    // The event methods (`process.js`); a script this small cannot fail to run.
-    let _ = vm.with_roots(&[process.value()], |vm| {
-        let f = kiln_interpreter::eval::run_source(
-            vm,
-            include_str!("process.js"),
-            "kiln:process.js",
-            false,
-        )?;
-        vm.call(f, Value::UNDEFINED, &[process.value()])
-    });
+    // The event methods: each runs `process.js` on its first call (an empty script, which calls
+    // none, never parses it) and calls that script's function of its name. Node's aliases are
+    // the same functions.
+    let events = vm.new_object_with_proto(None);
+    vm.root_for_life(events.value());
+    for (index, &(name, length)) in EVENT_METHODS.iter().enumerate() {
+        let data = vec![events.value(), Value::number(index as f64)];
+        let method = vm.native_closure(name, length, event_method, data);
+        if name == "emit" {
+            vm.root_for_life(method.value());
+            EVENTS.with(|e| e.set(Some((events, method))));
+        }
+        let aliases = match name {
+            "on" => &["on", "addListener"][..],
+            "off" => &["off", "removeListener"][..],
+            _ => &[name][..],
+        };
+        for alias in aliases {
+            let key = vm.key(alias);
+            vm.define_data(process, key, method.value(), attrs::DEFAULT);
+        }
+    }
+}
+
+/// The event methods `process.js` defines, with their lengths.
+const EVENT_METHODS: [(&str, u32); 7] = [
+    ("on", 2),
+    ("once", 2),
+    ("off", 2),
+    ("removeAllListeners", 1),
+    ("emit", 1),
+    ("listeners", 1),
+    ("listenerCount", 1),
+];
+
+thread_local! {
+    /// The object that holds, once `process.js` ran, its methods at index 0; and the first
+    /// `process.emit`.
+    static EVENTS: Cell<Option<(ObjRef, ObjRef)>> = const { Cell::new(None) };
+}
+
+/// `process.js`'s methods, `None` while it has not run.
+fn event_methods(vm: &mut Vm, events: ObjRef) -> Option<ObjRef> {
+    match vm.own_property_raw(events, PropertyKey::Index(0))?.slot {
+        Slot::Data(methods) => methods.as_object(),
+        Slot::Accessor { .. } => None,
+    }
+}
+
+/// `process.on`, `process.emit`, ...: runs `process.js` the first time, then its method.
+fn event_method(vm: &mut Vm, this: Value, args: &[Value]) -> JsResult<Value> {
+    let data = vm.native_data();
+    let events = data[0].as_object().expect("the events holder");
+    let (name, _) = EVENT_METHODS[data[1].as_number().unwrap_or(0.0) as usize];
+    let methods = match event_methods(vm, events) {
+        Some(methods) => methods,
+        None => {
+            let f = kiln_interpreter::eval::run_source(
+                vm,
+                include_str!("process.js"),
+                "kiln:process.js",
+                false,
+            )?;
+            let methods = vm.call(f, Value::UNDEFINED, &[])?;
+            vm.define_data(events, PropertyKey::Index(0), methods, attrs::DEFAULT);
+            methods.as_object().expect("process.js returns its methods")
+        }
+    };
+    let key = vm.key(name);
+    let method = vm.get(methods, key, methods.value())?;
+    vm.call(method, this, args)
 }
 
 /// Emits `process`'s `exit` event with `code` (Node runs the listeners when the run ends and
@@ -100,6 +162,13 @@ pub fn emit_exit(vm: &mut Vm, code: i32) -> i32 {
     let Ok(emit) = vm.get(process, key, process.value()) else {
         return code;
     };
+    // No listener can wait while `process.js` has not run, unless a script put its own `emit`.
+    if let Some((events, first_emit)) = EVENTS.with(Cell::get)
+        && emit == first_emit.value()
+        && event_methods(vm, events).is_none()
+    {
+        return code;
+    }
     let event = vm.string("exit");
     match vm.call(
         emit,
