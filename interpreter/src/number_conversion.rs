@@ -314,7 +314,7 @@ fn round_scaled(x: f64, scale: i32) -> num_bigint::BigUint {
 /// The `precision` significant digits of finite, non-zero `x` (rounded half up) and the decimal
 /// exponent of the first: `x ≈ d.ddd × 10^e`.
 fn significant_digits(x: f64, precision: u32) -> (String, i32) {
-    let mut e = x.abs().log10().floor() as i32;
+    let mut e = libm::log10(x.abs()).floor() as i32;
     loop {
         let digits = round_scaled(x, e - precision as i32 + 1).to_string();
         match digits.len().cmp(&(precision as usize)) {

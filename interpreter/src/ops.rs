@@ -798,7 +798,7 @@ pub fn number_exp(x: f64, y: f64) -> f64 {
     if (x == 1.0 || x == -1.0) && y.is_infinite() {
         return f64::NAN;
     }
-    x.powf(y)
+    libm::pow(x, y)
 }
 
 pub fn f64_to_int32(n: f64) -> i32 {
@@ -877,7 +877,7 @@ pub fn string_to_bigint(s: &str) -> Result<BigInt, StringToBigIntError> {
     }
     let significant = digits.trim_start_matches('0').as_bytes();
     // A value of d digits has more than (d − 1) · log2(radix) bits.
-    let least_bits = significant.len().saturating_sub(1) as f64 * f64::from(radix).log2();
+    let least_bits = significant.len().saturating_sub(1) as f64 * libm::log2(f64::from(radix));
     if least_bits > crate::limits::MAX_BIGINT_BITS as f64 {
         return Err(StringToBigIntError::TooLarge);
     }

@@ -37,29 +37,29 @@ pub fn init(vm: &mut Vm) {
     }
     unary! {
         "abs" => f64::abs,
-        "acos" => f64::acos,
-        "acosh" => f64::acosh,
-        "asin" => f64::asin,
-        "asinh" => |x| if x == 0.0 { x } else { x.asinh() },
-        "atan" => f64::atan,
-        "atanh" => f64::atanh,
-        "cbrt" => f64::cbrt,
+        "acos" => libm::acos,
+        "acosh" => libm::acosh,
+        "asin" => libm::asin,
+        "asinh" => libm::asinh,
+        "atan" => libm::atan,
+        "atanh" => libm::atanh,
+        "cbrt" => libm::cbrt,
         "ceil" => f64::ceil,
         "clz32" => |x| f64::from((crate::ops::f64_to_int32(x) as u32).leading_zeros()),
-        "cos" => f64::cos,
-        "cosh" => f64::cosh,
-        "exp" => f64::exp,
-        "expm1" => f64::exp_m1,
+        "cos" => libm::cos,
+        "cosh" => libm::cosh,
+        "exp" => libm::exp,
+        "expm1" => libm::expm1,
         "floor" => f64::floor,
         "fround" => |x| f64::from(x as f32),
         "f16round" => |x| {
             use crate::number_conversion::{f16_bits_to_f64, f64_to_f16_bits};
             f16_bits_to_f64(f64_to_f16_bits(x))
         },
-        "log" => f64::ln,
-        "log1p" => f64::ln_1p,
-        "log10" => f64::log10,
-        "log2" => f64::log2,
+        "log" => libm::log,
+        "log1p" => libm::log1p,
+        "log10" => libm::log10,
+        "log2" => libm::log2,
         "round" => |x| {
             if !x.is_finite() || x == 0.0 { return x; }
             if x > 0.0 && x < 0.5 { return 0.0; }
@@ -69,18 +69,18 @@ pub fn init(vm: &mut Vm) {
             if x - r >= 0.5 { r + 1.0 } else { r }
         },
         "sign" => |x| if x.is_nan() || x == 0.0 { x } else { x.signum() },
-        "sin" => f64::sin,
-        "sinh" => f64::sinh,
+        "sin" => libm::sin,
+        "sinh" => libm::sinh,
         "sqrt" => f64::sqrt,
-        "tan" => f64::tan,
-        "tanh" => f64::tanh,
+        "tan" => libm::tan,
+        "tanh" => libm::tanh,
         "trunc" => f64::trunc,
     }
     vm.define_method(math, "sumPrecise", 1, sum_precise);
     vm.define_method(math, "atan2", 2, |vm, _, args| {
         let y = vm.to_number(arg(args, 0))?;
         let x = vm.to_number(arg(args, 1))?;
-        Ok(Value::number(y.atan2(x)))
+        Ok(Value::number(libm::atan2(y, x)))
     });
     vm.define_method(math, "pow", 2, |vm, _, args| {
         let x = vm.to_number(arg(args, 0))?;

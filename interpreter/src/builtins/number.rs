@@ -397,7 +397,7 @@ fn radix_digits(
     }
     vm.check_interrupt_now()?;
     // n has at least this many digits, so the high half is not zero.
-    let digits = (n.bits() - 1) as f64 / f64::from(radix).log2();
+    let digits = (n.bits() - 1) as f64 / libm::log2(f64::from(radix));
     let low = (digits / 2.0) as u32;
     let (high, rest) = num_integer::Integer::div_rem(n, &num_bigint::BigUint::from(radix).pow(low));
     radix_digits(vm, &high, radix, width.saturating_sub(low as usize), out)?;
