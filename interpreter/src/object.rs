@@ -352,8 +352,12 @@ pub struct Shapes {
 
 impl Default for Shapes {
     fn default() -> Self {
+        // The template realm makes about 930 shapes: room for them from the start, so that
+        // building it does not copy the list at every doubling (and leave the copies resident).
+        let mut shapes = Vec::with_capacity(1024);
+        shapes.push(Shape::VACANT);
         Shapes {
-            shapes: vec![Shape::VACANT],
+            shapes,
             free: Vec::new(),
             tables: Vec::new(),
             gc_stress: false,
@@ -651,10 +655,19 @@ pub struct LazyMethod {
 }
 
 /// Every [`LazyMethod`] of an agent, numbered (every realm's stand-ins share the numbers).
-#[derive(Default)]
 pub struct LazyMethods {
     pub list: Vec<LazyMethod>,
     numbers: FxHashMap<(usize, PropertyKey, Atom, u32, bool), u16>,
+}
+
+impl Default for LazyMethods {
+    /// Room for the template realm's methods (about 710) from the start.
+    fn default() -> Self {
+        LazyMethods {
+            list: Vec::with_capacity(1024),
+            numbers: FxHashMap::with_capacity_and_hasher(896, Default::default()),
+        }
+    }
 }
 
 impl LazyMethods {

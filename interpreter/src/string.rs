@@ -101,7 +101,6 @@ pub struct Atom(pub u32);
 /// (from shapes, dictionaries, environments' names, loaded code, realms and the keys native
 /// code rooted) and frees the rest, whose ids are reused. The atoms made while the VM was
 /// built (the names the engine itself uses) are never freed.
-#[derive(Default)]
 pub struct Atoms {
     /// The names of at most [`LONG_NAME`] units.
     ids: FxHashMap<Rc<[u16]>, Atom>,
@@ -120,6 +119,22 @@ pub struct Atoms {
     pub gc_stress: bool,
     /// The names' text and reference counts.
     text_bytes: usize,
+}
+
+impl Default for Atoms {
+    /// Room for the names the template realm interns (about 700) from the start, so that
+    /// building it does not rehash the table at every doubling.
+    fn default() -> Self {
+        Atoms {
+            ids: FxHashMap::with_capacity_and_hasher(896, Default::default()),
+            long: Vec::new(),
+            names: Vec::with_capacity(1024),
+            free: Vec::new(),
+            permanent: 0,
+            gc_stress: false,
+            text_bytes: 0,
+        }
+    }
 }
 
 /// What a freed atom reads as outside gc-stress (it is never looked up by a live key).
