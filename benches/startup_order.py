@@ -14,8 +14,9 @@ smaller. See docs/PERFORMANCE.md, "Startup code in one place".
 and fails under 90% (CI runs it, so a change that moves the startup path comes with a fresh
 file).
 
-It runs `kiln` under callgrind on the programs below (an empty script, `-e`, a module, a short
-script that uses the common built-ins and the same script from a cache file) and lists every
+It runs `kiln` under callgrind on the programs below (an empty script, also with `--stats` and
+with `--heap-limit`, `-e`, a module, a short script that uses the common built-ins and the same
+script from a cache file) and lists every
 function the runs executed, by their symbol names (mangled, as the linker knows them): first
 those an empty script runs, then those the other runs add, each group sorted by name for
 readable diffs. The empty script's code so comes first and whole, and a run that does little
@@ -91,6 +92,9 @@ def main():
         # The empty script first: its functions open the list.
         runs = [
             ["run", empty],
+            # What `--stats` (which reports the peak) and a heap limit add before the run ends.
+            ["run", "--stats", empty],
+            ["run", "--heap-limit", "64", empty],
             ["-e", "1 + 1"],
             ["run", module],
             ["run", short],
