@@ -137,6 +137,19 @@ impl Default for Atoms {
     }
 }
 
+/// `s` in UTF-16, on the stack when short: the built-ins' names, which the VM interns by the
+/// thousand as it starts, cost no allocation (a `Vec` collected from `encode_utf16` grew by
+/// reallocation: a quarter of an empty script's instructions).
+pub fn utf16_units(s: &str) -> smallvec::SmallVec<[u16; 64]> {
+    let mut units = smallvec::SmallVec::with_capacity(s.len());
+    if s.is_ascii() {
+        units.extend(s.bytes().map(u16::from));
+    } else {
+        units.extend(s.encode_utf16());
+    }
+    units
+}
+
 /// What a freed atom reads as outside gc-stress (it is never looked up by a live key).
 const FREED_NAME: &[u16] = &[];
 
@@ -209,8 +222,7 @@ impl Atoms {
     }
 
     pub fn intern_str(&mut self, s: &str) -> Atom {
-        let units: Vec<u16> = s.encode_utf16().collect();
-        self.intern(&units)
+        self.intern(&utf16_units(s))
     }
 
     pub fn units(&self, atom: Atom) -> &[u16] {

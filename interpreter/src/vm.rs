@@ -406,8 +406,7 @@ impl Vm {
     }
 
     pub fn key(&mut self, s: &str) -> PropertyKey {
-        let units: Vec<u16> = s.encode_utf16().collect();
-        self.key_from_units(&units)
+        self.key_from_units(&crate::string::utf16_units(s))
     }
 
     pub fn key_from_units(&mut self, units: &[u16]) -> PropertyKey {
