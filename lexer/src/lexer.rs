@@ -14,11 +14,14 @@ pub struct LexError {
 }
 
 impl LexError {
-    fn new(message: impl Into<String>, start: usize, end: usize) -> Self {
-        LexError {
+    /// Boxed, so that a scanner's `Result<Token, Box<LexError>>` is two words and comes back in
+    /// registers rather than through memory, once for every token.
+    #[cold]
+    fn new(message: impl Into<String>, start: usize, end: usize) -> Box<Self> {
+        Box::new(LexError {
             message: message.into(),
             span: Span::new(start as u32, end as u32),
-        }
+        })
     }
 }
 
@@ -90,12 +93,12 @@ impl<'s> Lexer<'s> {
     }
 
     /// Scans the next token in the division goal.
-    pub fn next_token(&mut self) -> Result<Token, LexError> {
+    pub fn next_token(&mut self) -> Result<Token, Box<LexError>> {
         self.scan_token().map_err(|e| self.on_char_boundaries(e))
     }
 
     /// Widens an error's span to whole characters, inside the source.
-    fn on_char_boundaries(&self, mut e: LexError) -> LexError {
+    fn on_char_boundaries(&self, mut e: Box<LexError>) -> Box<LexError> {
         let len = self.source.len();
         let mut start = (e.span.start as usize).min(len);
         while !self.source.is_char_boundary(start) {
@@ -109,7 +112,7 @@ impl<'s> Lexer<'s> {
         e
     }
 
-    fn scan_token(&mut self) -> Result<Token, LexError> {
+    fn scan_token(&mut self) -> Result<Token, Box<LexError>> {
         use Kind as K;
         let bytes = self.bytes();
         let mut flags = 0u8;
@@ -267,7 +270,7 @@ impl<'s> Lexer<'s> {
 
     /// A name starting with an ASCII letter, `$` or `_` at `start`.
     #[inline]
-    fn scan_identifier(&mut self, start: usize, flags: u8) -> Result<Token, LexError> {
+    fn scan_identifier(&mut self, start: usize, flags: u8) -> Result<Token, Box<LexError>> {
         let bytes = self.bytes();
         let end = skip_ascii_id_continue(bytes, start + 1);
         if matches!(bytes.get(end), Some(b'\\' | 0x80..)) && self.continues_identifier(end) {
@@ -284,7 +287,7 @@ impl<'s> Lexer<'s> {
 
     /// A string literal at `start`.
     #[inline(never)]
-    fn string_token(&mut self, start: usize, flags: u8) -> Result<Token, LexError> {
+    fn string_token(&mut self, start: usize, flags: u8) -> Result<Token, Box<LexError>> {
         let (end, extra) = self.scan_string(start)?;
         self.reset(end);
         self.finish(Kind::String, start, end, flags | extra)
@@ -292,7 +295,7 @@ impl<'s> Lexer<'s> {
 
     /// A template literal, or its head, at `start`.
     #[inline(never)]
-    fn template_token(&mut self, start: usize, flags: u8) -> Result<Token, LexError> {
+    fn template_token(&mut self, start: usize, flags: u8) -> Result<Token, Box<LexError>> {
         let (end, kind, extra) = self.scan_template(start + 1, true)?;
         self.reset(end);
         self.finish(kind, start, end, flags | extra)
@@ -301,7 +304,7 @@ impl<'s> Lexer<'s> {
     /// Skips the block comment at `start`; returns `Token::NEWLINE_BEFORE` if it holds a line
     /// terminator.
     #[inline(never)]
-    fn skip_block_comment(&mut self, start: usize) -> Result<u8, LexError> {
+    fn skip_block_comment(&mut self, start: usize) -> Result<u8, Box<LexError>> {
         let body = start + 2;
         let bytes = self.bytes();
         // The first `*/`: each `*` found, then the byte after it (cheaper than `str::find`,
@@ -348,7 +351,7 @@ impl<'s> Lexer<'s> {
 
     /// A name starting with a non-ASCII character at `start`, or an error.
     #[inline(never)]
-    fn non_ascii_name(&mut self, start: usize, flags: u8) -> Result<Token, LexError> {
+    fn non_ascii_name(&mut self, start: usize, flags: u8) -> Result<Token, Box<LexError>> {
         let c = self.source[start..].chars().next().unwrap_or('\0');
         if chars::is_id_start(c) {
             return self.finish_identifier(start, start, flags, Kind::Identifier);
@@ -358,7 +361,7 @@ impl<'s> Lexer<'s> {
 
     /// `#name` at `start`.
     #[inline(never)]
-    fn scan_private_name(&mut self, start: usize, flags: u8) -> Result<Token, LexError> {
+    fn scan_private_name(&mut self, start: usize, flags: u8) -> Result<Token, Box<LexError>> {
         let bytes = self.bytes();
         let mut end = start + 1;
         if let Some(&b) = bytes.get(end)
@@ -380,7 +383,7 @@ impl<'s> Lexer<'s> {
 
     /// A numeric literal at `start` (a digit, or `.` and a digit).
     #[inline(never)]
-    fn number_token(&mut self, start: usize, flags: u8) -> Result<Token, LexError> {
+    fn number_token(&mut self, start: usize, flags: u8) -> Result<Token, Box<LexError>> {
         let (end, kind, extra) = self.scan_number(start)?;
         self.reset(end);
         self.finish(kind, start, end, flags | extra)
@@ -393,7 +396,7 @@ impl<'s> Lexer<'s> {
         start: usize,
         end: usize,
         flags: u8,
-    ) -> Result<Token, LexError> {
+    ) -> Result<Token, Box<LexError>> {
         self.at_line_start = false;
         Ok(Token {
             kind,
@@ -422,7 +425,7 @@ impl<'s> Lexer<'s> {
         pos: usize,
         mut flags: u8,
         kind: Kind,
-    ) -> Result<Token, LexError> {
+    ) -> Result<Token, Box<LexError>> {
         let body_start = if kind == Kind::PrivateName {
             start + 1
         } else {
@@ -471,7 +474,7 @@ impl<'s> Lexer<'s> {
     }
 
     /// Numeric literals (ECMA-262 12.9.3 and Annex B.1.1). Returns the end, the kind and flags.
-    fn scan_number(&self, start: usize) -> Result<(usize, Kind, u8), LexError> {
+    fn scan_number(&self, start: usize) -> Result<(usize, Kind, u8), Box<LexError>> {
         let b = self.bytes();
         let err = |msg: &str, at: usize| Err(LexError::new(msg, start, at.max(start + 1)));
         let mut pos = start;
@@ -540,7 +543,11 @@ impl<'s> Lexer<'s> {
     }
 
     /// `.digits` and `e[+-]digits` after the integer part, if present.
-    fn scan_fraction_and_exponent(&self, start: usize, mut pos: usize) -> Result<usize, LexError> {
+    fn scan_fraction_and_exponent(
+        &self,
+        start: usize,
+        mut pos: usize,
+    ) -> Result<usize, Box<LexError>> {
         let b = self.bytes();
         if b.get(pos) == Some(&b'.') {
             pos += 1;
@@ -578,7 +585,7 @@ impl<'s> Lexer<'s> {
         mut pos: usize,
         radix: u32,
         separators: bool,
-    ) -> Result<usize, LexError> {
+    ) -> Result<usize, Box<LexError>> {
         let b = self.bytes();
         let first = pos;
         while let Some(&c) = b.get(pos) {
@@ -603,7 +610,7 @@ impl<'s> Lexer<'s> {
     }
 
     /// A string literal starting at the quote at `start`. Returns its end and flags.
-    fn scan_string(&self, start: usize) -> Result<(usize, u8), LexError> {
+    fn scan_string(&self, start: usize) -> Result<(usize, u8), Box<LexError>> {
         let b = self.bytes();
         let quote = b[start];
         let mut pos = start + 1;
@@ -634,7 +641,11 @@ impl<'s> Lexer<'s> {
     }
 
     /// A template piece after its opening `` ` `` or `}`: up to `` ` `` (the last piece) or `${`.
-    fn scan_template(&self, mut pos: usize, first: bool) -> Result<(usize, Kind, u8), LexError> {
+    fn scan_template(
+        &self,
+        mut pos: usize,
+        first: bool,
+    ) -> Result<(usize, Kind, u8), Box<LexError>> {
         let b = self.bytes();
         let start = pos.saturating_sub(1);
         let mut flags = 0;
@@ -673,12 +684,12 @@ impl<'s> Lexer<'s> {
     }
 
     /// Rescans `token` (a `/` or `/=`) as the start of a regular expression literal.
-    pub fn rescan_regexp(&mut self, token: Token) -> Result<Token, LexError> {
+    pub fn rescan_regexp(&mut self, token: Token) -> Result<Token, Box<LexError>> {
         self.scan_regexp(token)
             .map_err(|e| self.on_char_boundaries(e))
     }
 
-    fn scan_regexp(&mut self, token: Token) -> Result<Token, LexError> {
+    fn scan_regexp(&mut self, token: Token) -> Result<Token, Box<LexError>> {
         let start = token.span.start as usize;
         let mut pos = start + 1;
         let mut in_class = false;
@@ -736,12 +747,12 @@ impl<'s> Lexer<'s> {
     }
 
     /// Rescans `token` (a `}` closing a substitution) as a template middle or tail.
-    pub fn rescan_template(&mut self, token: Token) -> Result<Token, LexError> {
+    pub fn rescan_template(&mut self, token: Token) -> Result<Token, Box<LexError>> {
         self.scan_template_continuation(token)
             .map_err(|e| self.on_char_boundaries(e))
     }
 
-    fn scan_template_continuation(&mut self, token: Token) -> Result<Token, LexError> {
+    fn scan_template_continuation(&mut self, token: Token) -> Result<Token, Box<LexError>> {
         let start = token.span.start as usize;
         let (end, kind, flags) = self.scan_template(start + 1, false)?;
         self.reset(end);
@@ -811,7 +822,7 @@ enum Escape {
 }
 
 /// Checks the escape sequence at `pos` (a backslash); returns where it ends.
-fn scan_escape(source: &str, pos: usize) -> Result<(usize, Escape), LexError> {
+fn scan_escape(source: &str, pos: usize) -> Result<(usize, Escape), Box<LexError>> {
     let b = source.as_bytes();
     let Some(c) = source[pos + 1..].chars().next() else {
         return Err(LexError::new("Unterminated string literal", pos, pos + 1));
@@ -922,7 +933,7 @@ fn is_blank(c: char) -> bool {
 }
 
 #[cold]
-fn invalid_character(c: char, start: usize) -> LexError {
+fn invalid_character(c: char, start: usize) -> Box<LexError> {
     LexError::new(
         format!("Invalid or unexpected token '{}'", c.escape_debug()),
         start,

@@ -1550,7 +1550,8 @@ impl<'a> Parser<'a> {
     }
 
     #[cold]
-    pub(crate) fn lex_error_pub(e: kiln_lexer::LexError) -> Box<Diagnostic> {
-        Box::new(Diagnostic::new(e.message, e.span))
+    pub(crate) fn lex_error_pub(e: Box<kiln_lexer::LexError>) -> Box<Diagnostic> {
+        let kiln_lexer::LexError { message, span } = *e;
+        Box::new(Diagnostic::new(message, span))
     }
 }

@@ -222,8 +222,9 @@ impl<'a> Parser<'a> {
     }
 
     #[cold]
-    fn lex_error(e: LexError) -> Box<Diagnostic> {
-        Box::new(Diagnostic::new(e.message, e.span))
+    fn lex_error(e: Box<LexError>) -> Box<Diagnostic> {
+        let LexError { message, span } = *e;
+        Box::new(Diagnostic::new(message, span))
     }
 
     /// Moves to the next token (in the division goal).
