@@ -8,7 +8,7 @@ use kiln_lexer::{Kind, Span};
 use smallvec::SmallVec;
 
 /// Binary operator precedence; higher binds tighter.
-fn binary_operator(kind: Kind, allow_in: bool) -> Option<(u8, BinaryOp)> {
+const fn binary_operator(kind: Kind, allow_in: bool) -> Option<(u8, BinaryOp)> {
     use BinaryOperator as B;
     use Kind as K;
     Some(match kind {
@@ -39,6 +39,61 @@ fn binary_operator(kind: Kind, allow_in: bool) -> Option<(u8, BinaryOp)> {
         K::StarStar => (12, BinaryOp::Binary(B::Exponent)),
         _ => return None,
     })
+}
+
+/// The precedence of the binary operator each token kind is (`binary_operator`'s), or 0, indexed
+/// by the kind: most operands are followed by no operator, and one load tells.
+static BINARY_PRECEDENCE: [u8; 256] = {
+    let mut table = [0u8; 256];
+    let mut i = 0;
+    let kinds = [
+        Kind::QuestionQuestion,
+        Kind::PipePipe,
+        Kind::AmpAmp,
+        Kind::Pipe,
+        Kind::Caret,
+        Kind::Amp,
+        Kind::EqEq,
+        Kind::NotEq,
+        Kind::EqEqEq,
+        Kind::NotEqEq,
+        Kind::Less,
+        Kind::Greater,
+        Kind::LessEq,
+        Kind::GreaterEq,
+        Kind::Instanceof,
+        Kind::In,
+        Kind::ShiftLeft,
+        Kind::ShiftRight,
+        Kind::ShiftRightUnsigned,
+        Kind::Plus,
+        Kind::Minus,
+        Kind::Star,
+        Kind::Slash,
+        Kind::Percent,
+        Kind::StarStar,
+    ];
+    while i < kinds.len() {
+        let kind = kinds[i];
+        table[kind as usize] = match binary_operator(kind, true) {
+            Some((precedence, _)) => precedence,
+            None => 0,
+        };
+        i += 1;
+    }
+    table
+};
+
+/// The precedence of the binary operator `kind` is, 0 if it is none (`in` is none without
+/// `allow_in`). The same as `binary_operator`'s.
+#[inline(always)]
+fn binary_precedence(kind: Kind, allow_in: bool) -> u8 {
+    let precedence = BINARY_PRECEDENCE[kind as usize];
+    if kind == Kind::In && !allow_in {
+        0
+    } else {
+        precedence
+    }
 }
 
 #[derive(Clone, Copy)]
@@ -438,11 +493,11 @@ impl<'a> Parser<'a> {
         start: u32,
         min: u8,
     ) -> PResult<Expression<'a>> {
-        match binary_operator(self.kind(), self.ctx.allow_in) {
-            Some((precedence, _)) if precedence >= min => {
-                self.parse_binary_operators(left, start, min)
-            }
-            _ => Ok(left),
+        let precedence = binary_precedence(self.kind(), self.ctx.allow_in);
+        if precedence != 0 && precedence >= min {
+            self.parse_binary_operators(left, start, min)
+        } else {
+            Ok(left)
         }
     }
 
@@ -452,10 +507,14 @@ impl<'a> Parser<'a> {
         start: u32,
         min: u8,
     ) -> PResult<Expression<'a>> {
-        while let Some((precedence, op)) = binary_operator(self.kind(), self.ctx.allow_in) {
-            if precedence < min {
+        loop {
+            let precedence = binary_precedence(self.kind(), self.ctx.allow_in);
+            if precedence == 0 || precedence < min {
                 break;
             }
+            let Some((_, op)) = binary_operator(self.kind(), self.ctx.allow_in) else {
+                break;
+            };
             if matches!(left, Expression::Arrow(_)) {
                 return Err(self.unexpected());
             }
