@@ -93,8 +93,15 @@ impl<'s> Lexer<'s> {
     }
 
     /// Scans the next token in the division goal.
+    #[inline]
     pub fn next_token(&mut self) -> Result<Token, Box<LexError>> {
-        self.scan_token().map_err(|e| self.on_char_boundaries(e))
+        self.scan_token(0)
+    }
+
+    /// `result` with its error's span widened to whole characters.
+    #[inline(always)]
+    fn widened<T>(&self, result: Result<T, Box<LexError>>) -> Result<T, Box<LexError>> {
+        result.map_err(|e| self.on_char_boundaries(e))
     }
 
     /// Widens an error's span to whole characters, inside the source.
@@ -112,10 +119,13 @@ impl<'s> Lexer<'s> {
         e
     }
 
-    fn scan_token(&mut self) -> Result<Token, Box<LexError>> {
+    /// The token at or after `self.pos`, `flags` holding what the blanks and comments skipped
+    /// before it held. The hot path (blanks, ASCII names, punctuators) calls nothing, so it needs
+    /// no callee-saved registers: everything else (comments, literals, non-ASCII, errors) is left
+    /// to out-of-line functions in tail position, each returning an error already widened.
+    fn scan_token(&mut self, mut flags: u8) -> Result<Token, Box<LexError>> {
         use Kind as K;
         let bytes = self.bytes();
-        let mut flags = 0u8;
         loop {
             let start = self.pos;
             let Some(&first) = bytes.get(start) else {
@@ -140,13 +150,26 @@ impl<'s> Lexer<'s> {
                     continue;
                 }
                 b'a'..=b'z' | b'A'..=b'Z' | b'_' | b'$' => {
-                    return self.scan_identifier(start, flags);
+                    let end = skip_ascii_id_continue(bytes, start + 1);
+                    if matches!(bytes.get(end), Some(b'\\' | 0x80..)) {
+                        return self.name_continued(start, end, flags);
+                    }
+                    self.pos = end;
+                    // SAFETY: `start..end` lies inside the source (its bytes were just read) and
+                    // holds ASCII bytes only (a letter, `$` or `_`, then bytes of
+                    // `ASCII_ID_CONTINUE`), so both ends are character boundaries. Slicing with a
+                    // check tested both ends again for every name.
+                    let name = unsafe { self.source.get_unchecked(start..end) };
+                    if Kind::may_be_keyword(name) {
+                        return self.keyword_token(start, end, flags);
+                    }
+                    return self.finish(Kind::Identifier, start, end, flags);
                 }
                 b'0'..=b'9' => return self.number_token(start, flags),
                 b'"' | b'\'' => return self.string_token(start, flags),
                 b'`' => return self.template_token(start, flags),
-                b'#' => return self.scan_private_name(start, flags),
-                b'\\' => return self.finish_identifier(start, start, flags, Kind::Identifier),
+                b'#' => return self.private_name_token(start, flags),
+                b'\\' => return self.escaped_name_token(start, flags),
                 b'{' => (K::LBrace, 1),
                 b'}' => (K::RBrace, 1),
                 b'(' => (K::LParen, 1),
@@ -164,23 +187,12 @@ impl<'s> Lexer<'s> {
                     _ => (K::Dot, 1),
                 },
                 b'/' => match at(1) {
-                    b'/' => {
-                        self.reset(line_end(self.source, start + 2));
-                        continue;
-                    }
-                    b'*' => {
-                        flags |= self.skip_block_comment(start)?;
-                        continue;
-                    }
+                    b'/' | b'*' => return self.token_after_trivia(flags),
                     b'=' => (K::SlashEq, 2),
                     _ => (K::Slash, 1),
                 },
                 b'<' => match (at(1), at(2), at(3)) {
-                    (b'!', b'-', b'-') if !self.module => {
-                        // `<!--` starts a comment to the end of the line (Annex B.1.1).
-                        self.reset(line_end(self.source, start + 4));
-                        continue;
-                    }
+                    (b'!', b'-', b'-') if !self.module => return self.token_after_trivia(flags),
                     (b'<', b'=', _) => (K::ShiftLeftEq, 3),
                     (b'<', _, _) => (K::ShiftLeft, 2),
                     (b'=', _, _) => (K::LessEq, 2),
@@ -212,9 +224,7 @@ impl<'s> Lexer<'s> {
                 },
                 b'-' => match (at(1), at(2)) {
                     (b'-', b'>') if !self.module && self.at_line_start => {
-                        // `-->` at the start of a line starts a comment (Annex B.1.1).
-                        self.reset(line_end(self.source, start + 3));
-                        continue;
+                        return self.token_after_trivia(flags);
                     }
                     (b'-', _) => (K::MinusMinus, 2),
                     (b'=', _) => (K::MinusEq, 2),
@@ -254,41 +264,114 @@ impl<'s> Lexer<'s> {
                     (b'.', _) => (K::QuestionDot, 2),
                     _ => (K::Question, 1),
                 },
-                0x80.. => match self.skip_non_ascii_space(start) {
-                    Some(newline) => {
-                        flags |= newline;
-                        continue;
-                    }
-                    None => return self.non_ascii_name(start, flags),
-                },
-                _ => return Err(invalid_character(first as char, start)),
+                0x80.. => return self.token_after_trivia(flags),
+                _ => return invalid_ascii_character(first, start),
             };
             self.pos = start + len;
             return self.finish(kind, start, start + len, flags);
         }
     }
 
-    /// A name starting with an ASCII letter, `$` or `_` at `start`.
-    #[inline]
-    fn scan_identifier(&mut self, start: usize, flags: u8) -> Result<Token, Box<LexError>> {
+    /// Comments, blanks, line breaks and non-ASCII spaces from `self.pos` on (at least one comment
+    /// or non-ASCII character is there), then the token after them.
+    #[inline(never)]
+    fn token_after_trivia(&mut self, flags: u8) -> Result<Token, Box<LexError>> {
+        let flags = match self.skip_trivia(flags) {
+            Ok(flags) => flags,
+            Err(e) => return Err(self.on_char_boundaries(e)),
+        };
+        let pos = self.pos;
+        if self.byte(pos).is_some_and(|b| b >= 0x80) {
+            // Not a space: a name or an error. `scan_token` would come back here for it.
+            let result = self.non_ascii_name(pos, flags);
+            return self.widened(result);
+        }
+        self.scan_token(flags)
+    }
+
+    /// Skips what lies between tokens from `self.pos`: blanks, line breaks and comments, ASCII or
+    /// not. Returns `flags` with `Token::NEWLINE_BEFORE` added if a line terminator was among them.
+    fn skip_trivia(&mut self, mut flags: u8) -> Result<u8, Box<LexError>> {
         let bytes = self.bytes();
-        let end = skip_ascii_id_continue(bytes, start + 1);
-        if matches!(bytes.get(end), Some(b'\\' | 0x80..)) && self.continues_identifier(end) {
-            return self.finish_identifier(start, end, flags, Kind::Identifier);
+        loop {
+            let start = self.pos;
+            let at = |i: usize| bytes.get(start + i).copied().unwrap_or(0);
+            match at(0) {
+                b' ' | b'\t' | 0x0B | 0x0C => self.pos = skip_blanks(bytes, start + 1),
+                b'\n' | b'\r' => {
+                    flags |= Token::NEWLINE_BEFORE;
+                    self.at_line_start = true;
+                    self.pos = skip_blanks(bytes, start + 1);
+                }
+                b'/' if at(1) == b'/' => self.reset(line_end(self.source, start + 2)),
+                b'/' if at(1) == b'*' => flags |= self.skip_block_comment(start)?,
+                // `<!--` starts a comment to the end of the line (Annex B.1.1).
+                b'<' if (at(1), at(2), at(3)) == (b'!', b'-', b'-') && !self.module => {
+                    self.reset(line_end(self.source, start + 4));
+                }
+                // `-->` at the start of a line starts a comment (Annex B.1.1).
+                b'-' if (at(1), at(2)) == (b'-', b'>') && !self.module && self.at_line_start => {
+                    self.reset(line_end(self.source, start + 3));
+                }
+                0x80.. => match self.skip_non_ascii_space(start) {
+                    Some(newline) => flags |= newline,
+                    None => return Ok(flags),
+                },
+                _ => return Ok(flags),
+            }
+        }
+    }
+
+    /// An ASCII name at `start` that goes on at `end` with a backslash or a non-ASCII byte.
+    #[inline(never)]
+    fn name_continued(
+        &mut self,
+        start: usize,
+        end: usize,
+        flags: u8,
+    ) -> Result<Token, Box<LexError>> {
+        if self.continues_identifier(end) {
+            let result = self.finish_identifier(start, end, flags, Kind::Identifier);
+            return self.widened(result);
         }
         self.pos = end;
-        // SAFETY: `start..end` lies inside the source (its bytes were just read) and holds ASCII
-        // bytes only (a letter, `$` or `_`, then bytes of `ASCII_ID_CONTINUE`), so both ends are
-        // character boundaries. Slicing with a check tested both ends again for every name.
+        let kind = Kind::from_name(&self.source[start..end]);
+        self.finish(kind, start, end, flags)
+    }
+
+    /// The ASCII name `start..end` that may be a keyword (`Kind::may_be_keyword`).
+    #[inline(never)]
+    fn keyword_token(
+        &mut self,
+        start: usize,
+        end: usize,
+        flags: u8,
+    ) -> Result<Token, Box<LexError>> {
+        // SAFETY: as in `scan_token`, which checked that `start..end` holds ASCII name bytes of
+        // the source.
         let name = unsafe { self.source.get_unchecked(start..end) };
         let kind = Kind::from_name(name);
         self.finish(kind, start, end, flags)
     }
 
+    /// A name starting with `\\` at `start`.
+    #[inline(never)]
+    fn escaped_name_token(&mut self, start: usize, flags: u8) -> Result<Token, Box<LexError>> {
+        let result = self.finish_identifier(start, start, flags, Kind::Identifier);
+        self.widened(result)
+    }
+
+    /// `#name` at `start`.
+    #[inline(never)]
+    fn private_name_token(&mut self, start: usize, flags: u8) -> Result<Token, Box<LexError>> {
+        let result = self.scan_private_name(start, flags);
+        self.widened(result)
+    }
+
     /// A string literal at `start`.
     #[inline(never)]
     fn string_token(&mut self, start: usize, flags: u8) -> Result<Token, Box<LexError>> {
-        let (end, extra) = self.scan_string(start)?;
+        let (end, extra) = self.widened(self.scan_string(start))?;
         self.reset(end);
         self.finish(Kind::String, start, end, flags | extra)
     }
@@ -296,7 +379,7 @@ impl<'s> Lexer<'s> {
     /// A template literal, or its head, at `start`.
     #[inline(never)]
     fn template_token(&mut self, start: usize, flags: u8) -> Result<Token, Box<LexError>> {
-        let (end, kind, extra) = self.scan_template(start + 1, true)?;
+        let (end, kind, extra) = self.widened(self.scan_template(start + 1, true))?;
         self.reset(end);
         self.finish(kind, start, end, flags | extra)
     }
@@ -350,7 +433,6 @@ impl<'s> Lexer<'s> {
     }
 
     /// A name starting with a non-ASCII character at `start`, or an error.
-    #[inline(never)]
     fn non_ascii_name(&mut self, start: usize, flags: u8) -> Result<Token, Box<LexError>> {
         let c = self.source[start..].chars().next().unwrap_or('\0');
         if chars::is_id_start(c) {
@@ -360,7 +442,6 @@ impl<'s> Lexer<'s> {
     }
 
     /// `#name` at `start`.
-    #[inline(never)]
     fn scan_private_name(&mut self, start: usize, flags: u8) -> Result<Token, Box<LexError>> {
         let bytes = self.bytes();
         let mut end = start + 1;
@@ -384,7 +465,7 @@ impl<'s> Lexer<'s> {
     /// A numeric literal at `start` (a digit, or `.` and a digit).
     #[inline(never)]
     fn number_token(&mut self, start: usize, flags: u8) -> Result<Token, Box<LexError>> {
-        let (end, kind, extra) = self.scan_number(start)?;
+        let (end, kind, extra) = self.widened(self.scan_number(start))?;
         self.reset(end);
         self.finish(kind, start, end, flags | extra)
     }
@@ -930,6 +1011,14 @@ fn is_blank(c: char) -> bool {
         '\u{00A0}' | '\u{FEFF}' | '\u{1680}' | '\u{2000}'
             ..='\u{200A}' | '\u{202F}' | '\u{205F}' | '\u{3000}'
     )
+}
+
+/// The error for the ASCII byte `first` at `start`, which starts no token: a function of its
+/// own, so that `scan_token` reaches it by a jump.
+#[cold]
+#[inline(never)]
+fn invalid_ascii_character(first: u8, start: usize) -> Result<Token, Box<LexError>> {
+    Err(invalid_character(first as char, start))
 }
 
 #[cold]
