@@ -13,14 +13,37 @@ pub struct LexError {
     pub span: Span,
 }
 
-impl LexError {
-    /// Boxed, so that a scanner's `Result<Token, Box<LexError>>` is two words and comes back in
-    /// registers rather than through memory, once for every token.
+/// A lexical error as the scanner keeps it: a static message (or the character that starts no
+/// token, put into the message only when asked for) and where. It is `Copy`, so the lexer holds
+/// the error of a failed scan without drop glue (and stays cheap to clone and move); `next_token`
+/// turns it into a boxed [`LexError`] (boxed, the result it returns stays small where the parser
+/// inlines it).
+#[derive(Clone, Copy, Debug)]
+struct ScanError {
+    message: &'static str,
+    character: Option<char>,
+    span: Span,
+}
+
+impl ScanError {
     #[cold]
-    fn new(message: impl Into<String>, start: usize, end: usize) -> Box<Self> {
-        Box::new(LexError {
-            message: message.into(),
+    fn new(message: &'static str, start: usize, end: usize) -> ScanError {
+        ScanError {
+            message,
+            character: None,
             span: Span::new(start as u32, end as u32),
+        }
+    }
+
+    #[cold]
+    fn into_lex_error(self) -> Box<LexError> {
+        let message = match self.character {
+            Some(c) => format!("Invalid or unexpected token '{}'", c.escape_debug()),
+            None => self.message.to_string(),
+        };
+        Box::new(LexError {
+            message,
+            span: self.span,
         })
     }
 }
@@ -52,6 +75,12 @@ pub struct Lexer<'s> {
     /// a comment here.
     at_line_start: bool,
     hashbang: Option<Span>,
+    /// The start and flags of the token last scanned (it ends at `pos`): the scanner returns
+    /// only its kind, in a register, and `next_token` builds the token from these.
+    token_start: u32,
+    token_flags: u8,
+    /// The error of the scan that returned `Kind::Error`.
+    error: Option<ScanError>,
 }
 
 impl<'s> Lexer<'s> {
@@ -62,6 +91,9 @@ impl<'s> Lexer<'s> {
             module,
             at_line_start: true,
             hashbang: None,
+            token_start: 0,
+            token_flags: 0,
+            error: None,
         };
         if source.starts_with("#!") {
             let end = line_end(source, 2);
@@ -95,17 +127,52 @@ impl<'s> Lexer<'s> {
     /// Scans the next token in the division goal.
     #[inline]
     pub fn next_token(&mut self) -> Result<Token, Box<LexError>> {
-        self.scan_token(0)
+        let kind = self.scan_token(0);
+        if kind == Kind::Error {
+            return Err(self.take_error());
+        }
+        Ok(self.current(kind))
     }
 
-    /// `result` with its error's span widened to whole characters.
+    /// The token just scanned, of kind `kind`.
     #[inline(always)]
-    fn widened<T>(&self, result: Result<T, Box<LexError>>) -> Result<T, Box<LexError>> {
-        result.map_err(|e| self.on_char_boundaries(e))
+    fn current(&self, kind: Kind) -> Token {
+        Token {
+            kind,
+            span: Span::new(self.token_start, self.pos as u32),
+            flags: self.token_flags,
+        }
+    }
+
+    /// The error a scan returned `Kind::Error` for.
+    #[cold]
+    fn take_error(&mut self) -> Box<LexError> {
+        let pos = self.pos;
+        self.error
+            .take()
+            .unwrap_or_else(|| ScanError::new("Invalid or unexpected token", pos, pos))
+            .into_lex_error()
+    }
+
+    /// Keeps `e` (widened to whole characters) for `next_token` to return.
+    #[cold]
+    #[inline(never)]
+    fn fail(&mut self, e: ScanError) -> Kind {
+        self.error = Some(self.on_char_boundaries(e));
+        Kind::Error
+    }
+
+    /// The kind in `result`, or `Kind::Error` with its error kept.
+    #[inline(always)]
+    fn settle(&mut self, result: Result<Kind, ScanError>) -> Kind {
+        match result {
+            Ok(kind) => kind,
+            Err(e) => self.fail(e),
+        }
     }
 
     /// Widens an error's span to whole characters, inside the source.
-    fn on_char_boundaries(&self, mut e: Box<LexError>) -> Box<LexError> {
+    fn on_char_boundaries(&self, mut e: ScanError) -> ScanError {
         let len = self.source.len();
         let mut start = (e.span.start as usize).min(len);
         while !self.source.is_char_boundary(start) {
@@ -122,19 +189,18 @@ impl<'s> Lexer<'s> {
     /// The token at or after `self.pos`, `flags` holding what the blanks and comments skipped
     /// before it held. The hot path (blanks, ASCII names, punctuators) calls nothing, so it needs
     /// no callee-saved registers: everything else (comments, literals, non-ASCII, errors) is left
-    /// to out-of-line functions in tail position, each returning an error already widened.
-    fn scan_token(&mut self, mut flags: u8) -> Result<Token, Box<LexError>> {
+    /// to out-of-line functions in tail position. Returns the token's kind (`Kind::Error` when
+    /// there is an error, kept in `error`); the token's start and flags are left in the lexer.
+    fn scan_token(&mut self, mut flags: u8) -> Kind {
         use Kind as K;
         let bytes = self.bytes();
         loop {
             let start = self.pos;
             let Some(&first) = bytes.get(start) else {
-                let len = self.source.len() as u32;
-                return Ok(Token {
-                    kind: Kind::Eof,
-                    span: Span::new(len, len),
-                    flags,
-                });
+                // `pos` is at the end.
+                self.token_start = self.source.len() as u32;
+                self.token_flags = flags;
+                return Kind::Eof;
             };
             // The bytes after the first, `0` past the end (no token continues with a NUL).
             let at = |i: usize| bytes.get(start + i).copied().unwrap_or(0);
@@ -265,7 +331,7 @@ impl<'s> Lexer<'s> {
                     _ => (K::Question, 1),
                 },
                 0x80.. => return self.token_after_trivia(flags),
-                _ => return invalid_ascii_character(first, start),
+                _ => return self.invalid_ascii_character(first, start),
             };
             self.pos = start + len;
             return self.finish(kind, start, start + len, flags);
@@ -275,23 +341,23 @@ impl<'s> Lexer<'s> {
     /// Comments, blanks, line breaks and non-ASCII spaces from `self.pos` on (at least one comment
     /// or non-ASCII character is there), then the token after them.
     #[inline(never)]
-    fn token_after_trivia(&mut self, flags: u8) -> Result<Token, Box<LexError>> {
+    fn token_after_trivia(&mut self, flags: u8) -> Kind {
         let flags = match self.skip_trivia(flags) {
             Ok(flags) => flags,
-            Err(e) => return Err(self.on_char_boundaries(e)),
+            Err(e) => return self.fail(e),
         };
         let pos = self.pos;
         if self.byte(pos).is_some_and(|b| b >= 0x80) {
             // Not a space: a name or an error. `scan_token` would come back here for it.
             let result = self.non_ascii_name(pos, flags);
-            return self.widened(result);
+            return self.settle(result);
         }
         self.scan_token(flags)
     }
 
     /// Skips what lies between tokens from `self.pos`: blanks, line breaks and comments, ASCII or
     /// not. Returns `flags` with `Token::NEWLINE_BEFORE` added if a line terminator was among them.
-    fn skip_trivia(&mut self, mut flags: u8) -> Result<u8, Box<LexError>> {
+    fn skip_trivia(&mut self, mut flags: u8) -> Result<u8, ScanError> {
         let bytes = self.bytes();
         loop {
             let start = self.pos;
@@ -324,15 +390,10 @@ impl<'s> Lexer<'s> {
 
     /// An ASCII name at `start` that goes on at `end` with a backslash or a non-ASCII byte.
     #[inline(never)]
-    fn name_continued(
-        &mut self,
-        start: usize,
-        end: usize,
-        flags: u8,
-    ) -> Result<Token, Box<LexError>> {
+    fn name_continued(&mut self, start: usize, end: usize, flags: u8) -> Kind {
         if self.continues_identifier(end) {
             let result = self.finish_identifier(start, end, flags, Kind::Identifier);
-            return self.widened(result);
+            return self.settle(result);
         }
         self.pos = end;
         let kind = Kind::from_name(&self.source[start..end]);
@@ -341,45 +402,54 @@ impl<'s> Lexer<'s> {
 
     /// The ASCII name `start..end` that may be a keyword (`Kind::may_be_keyword`).
     #[inline(never)]
-    fn keyword_token(
-        &mut self,
-        start: usize,
-        end: usize,
-        flags: u8,
-    ) -> Result<Token, Box<LexError>> {
+    fn keyword_token(&mut self, start: usize, end: usize, flags: u8) -> Kind {
         // SAFETY: as in `scan_token`, which checked that `start..end` holds ASCII name bytes of
         // the source.
         let name = unsafe { self.source.get_unchecked(start..end) };
-        let kind = Kind::from_name(name);
+        let kind = Kind::keyword_of_length(name);
         self.finish(kind, start, end, flags)
     }
 
     /// A name starting with `\\` at `start`.
     #[inline(never)]
-    fn escaped_name_token(&mut self, start: usize, flags: u8) -> Result<Token, Box<LexError>> {
+    fn escaped_name_token(&mut self, start: usize, flags: u8) -> Kind {
         let result = self.finish_identifier(start, start, flags, Kind::Identifier);
-        self.widened(result)
+        self.settle(result)
+    }
+
+    /// The error for the ASCII byte `first` at `start`, which starts no token: a function of its
+    /// own, so that `scan_token` reaches it by a jump.
+    #[cold]
+    #[inline(never)]
+    fn invalid_ascii_character(&mut self, first: u8, start: usize) -> Kind {
+        self.fail(invalid_character(first as char, start))
     }
 
     /// `#name` at `start`.
     #[inline(never)]
-    fn private_name_token(&mut self, start: usize, flags: u8) -> Result<Token, Box<LexError>> {
+    fn private_name_token(&mut self, start: usize, flags: u8) -> Kind {
         let result = self.scan_private_name(start, flags);
-        self.widened(result)
+        self.settle(result)
     }
 
     /// A string literal at `start`.
     #[inline(never)]
-    fn string_token(&mut self, start: usize, flags: u8) -> Result<Token, Box<LexError>> {
-        let (end, extra) = self.widened(self.scan_string(start))?;
+    fn string_token(&mut self, start: usize, flags: u8) -> Kind {
+        let (end, extra) = match self.scan_string(start) {
+            Ok(scanned) => scanned,
+            Err(e) => return self.fail(e),
+        };
         self.reset(end);
         self.finish(Kind::String, start, end, flags | extra)
     }
 
     /// A template literal, or its head, at `start`.
     #[inline(never)]
-    fn template_token(&mut self, start: usize, flags: u8) -> Result<Token, Box<LexError>> {
-        let (end, kind, extra) = self.widened(self.scan_template(start + 1, true))?;
+    fn template_token(&mut self, start: usize, flags: u8) -> Kind {
+        let (end, kind, extra) = match self.scan_template(start + 1, true) {
+            Ok(scanned) => scanned,
+            Err(e) => return self.fail(e),
+        };
         self.reset(end);
         self.finish(kind, start, end, flags | extra)
     }
@@ -387,7 +457,7 @@ impl<'s> Lexer<'s> {
     /// Skips the block comment at `start`; returns `Token::NEWLINE_BEFORE` if it holds a line
     /// terminator.
     #[inline(never)]
-    fn skip_block_comment(&mut self, start: usize) -> Result<u8, Box<LexError>> {
+    fn skip_block_comment(&mut self, start: usize) -> Result<u8, ScanError> {
         let body = start + 2;
         let bytes = self.bytes();
         // The first `*/`: each `*` found, then the byte after it (cheaper than `str::find`,
@@ -396,7 +466,7 @@ impl<'s> Lexer<'s> {
         let close = loop {
             let star = find_any(bytes, at, [b'*']);
             if star >= bytes.len() {
-                return Err(LexError::new(
+                return Err(ScanError::new(
                     "Unterminated comment",
                     start,
                     self.source.len(),
@@ -433,7 +503,7 @@ impl<'s> Lexer<'s> {
     }
 
     /// A name starting with a non-ASCII character at `start`, or an error.
-    fn non_ascii_name(&mut self, start: usize, flags: u8) -> Result<Token, Box<LexError>> {
+    fn non_ascii_name(&mut self, start: usize, flags: u8) -> Result<Kind, ScanError> {
         let c = self.source[start..].chars().next().unwrap_or('\0');
         if chars::is_id_start(c) {
             return self.finish_identifier(start, start, flags, Kind::Identifier);
@@ -442,7 +512,7 @@ impl<'s> Lexer<'s> {
     }
 
     /// `#name` at `start`.
-    fn scan_private_name(&mut self, start: usize, flags: u8) -> Result<Token, Box<LexError>> {
+    fn scan_private_name(&mut self, start: usize, flags: u8) -> Result<Kind, ScanError> {
         let bytes = self.bytes();
         let mut end = start + 1;
         if let Some(&b) = bytes.get(end)
@@ -453,37 +523,37 @@ impl<'s> Lexer<'s> {
                 return self.finish_identifier(start, end, flags, Kind::PrivateName);
             }
             self.pos = end;
-            return self.finish(Kind::PrivateName, start, end, flags);
+            return Ok(self.finish(Kind::PrivateName, start, end, flags));
         }
         let next = self.source[end..].chars().next();
         if next.is_some_and(|c| c == '\\' || chars::is_id_start(c)) {
             return self.finish_identifier(start, end, flags, Kind::PrivateName);
         }
-        Err(LexError::new("Invalid or unexpected token '#'", start, end))
+        Err(ScanError::new(
+            "Invalid or unexpected token '#'",
+            start,
+            end,
+        ))
     }
 
     /// A numeric literal at `start` (a digit, or `.` and a digit).
     #[inline(never)]
-    fn number_token(&mut self, start: usize, flags: u8) -> Result<Token, Box<LexError>> {
-        let (end, kind, extra) = self.widened(self.scan_number(start))?;
+    fn number_token(&mut self, start: usize, flags: u8) -> Kind {
+        let (end, kind, extra) = match self.scan_number(start) {
+            Ok(scanned) => scanned,
+            Err(e) => return self.fail(e),
+        };
         self.reset(end);
         self.finish(kind, start, end, flags | extra)
     }
 
     #[inline]
-    fn finish(
-        &mut self,
-        kind: Kind,
-        start: usize,
-        end: usize,
-        flags: u8,
-    ) -> Result<Token, Box<LexError>> {
+    fn finish(&mut self, kind: Kind, start: usize, end: usize, flags: u8) -> Kind {
+        debug_assert_eq!(end, self.pos, "a token ends where the scan goes on");
         self.at_line_start = false;
-        Ok(Token {
-            kind,
-            span: Span::new(start as u32, end as u32),
-            flags,
-        })
+        self.token_start = start as u32;
+        self.token_flags = flags;
+        kind
     }
 
     #[cold]
@@ -506,7 +576,7 @@ impl<'s> Lexer<'s> {
         pos: usize,
         mut flags: u8,
         kind: Kind,
-    ) -> Result<Token, Box<LexError>> {
+    ) -> Result<Kind, ScanError> {
         let body_start = if kind == Kind::PrivateName {
             start + 1
         } else {
@@ -524,10 +594,10 @@ impl<'s> Lexer<'s> {
             };
             if c == '\\' {
                 let (value, next) = read_unicode_escape(self.source, pos + 1).ok_or_else(|| {
-                    LexError::new("Invalid Unicode escape sequence", pos, pos + 2)
+                    ScanError::new("Invalid Unicode escape sequence", pos, pos + 2)
                 })?;
                 if !char::from_u32(value).is_some_and(valid) {
-                    return Err(LexError::new("Invalid Unicode escape sequence", pos, next));
+                    return Err(ScanError::new("Invalid Unicode escape sequence", pos, next));
                 }
                 flags |= Token::ESCAPED;
                 pos = next;
@@ -551,13 +621,13 @@ impl<'s> Lexer<'s> {
         } else {
             Kind::from_name(&self.source[start..pos])
         };
-        self.finish(kind, start, pos, flags)
+        Ok(self.finish(kind, start, pos, flags))
     }
 
     /// Numeric literals (ECMA-262 12.9.3 and Annex B.1.1). Returns the end, the kind and flags.
-    fn scan_number(&self, start: usize) -> Result<(usize, Kind, u8), Box<LexError>> {
+    fn scan_number(&self, start: usize) -> Result<(usize, Kind, u8), ScanError> {
         let b = self.bytes();
-        let err = |msg: &str, at: usize| Err(LexError::new(msg, start, at.max(start + 1)));
+        let err = |msg: &'static str, at: usize| Err(ScanError::new(msg, start, at.max(start + 1)));
         let mut pos = start;
         let mut flags = 0;
         let mut kind = Kind::Number;
@@ -624,16 +694,12 @@ impl<'s> Lexer<'s> {
     }
 
     /// `.digits` and `e[+-]digits` after the integer part, if present.
-    fn scan_fraction_and_exponent(
-        &self,
-        start: usize,
-        mut pos: usize,
-    ) -> Result<usize, Box<LexError>> {
+    fn scan_fraction_and_exponent(&self, start: usize, mut pos: usize) -> Result<usize, ScanError> {
         let b = self.bytes();
         if b.get(pos) == Some(&b'.') {
             pos += 1;
             if b.get(pos) == Some(&b'_') {
-                return Err(LexError::new(
+                return Err(ScanError::new(
                     "Numeric separators must be between digits",
                     start,
                     pos + 1,
@@ -649,7 +715,7 @@ impl<'s> Lexer<'s> {
             let digits = pos;
             pos = self.scan_digits(start, pos, 10, true)?;
             if pos == digits {
-                return Err(LexError::new(
+                return Err(ScanError::new(
                     "Invalid number: missing exponent",
                     start,
                     pos,
@@ -666,7 +732,7 @@ impl<'s> Lexer<'s> {
         mut pos: usize,
         radix: u32,
         separators: bool,
-    ) -> Result<usize, Box<LexError>> {
+    ) -> Result<usize, ScanError> {
         let b = self.bytes();
         let first = pos;
         while let Some(&c) = b.get(pos) {
@@ -676,7 +742,7 @@ impl<'s> Lexer<'s> {
                 let prev_ok = pos > first && (b[pos - 1] as char).is_digit(radix);
                 let next_ok = b.get(pos + 1).is_some_and(|n| (*n as char).is_digit(radix));
                 if !prev_ok || !next_ok {
-                    return Err(LexError::new(
+                    return Err(ScanError::new(
                         "Numeric separators must be between digits",
                         start,
                         pos + 1,
@@ -691,7 +757,7 @@ impl<'s> Lexer<'s> {
     }
 
     /// A string literal starting at the quote at `start`. Returns its end and flags.
-    fn scan_string(&self, start: usize) -> Result<(usize, u8), Box<LexError>> {
+    fn scan_string(&self, start: usize) -> Result<(usize, u8), ScanError> {
         let b = self.bytes();
         let quote = b[start];
         let mut pos = start + 1;
@@ -700,19 +766,19 @@ impl<'s> Lexer<'s> {
             // Only the closing quote, a backslash and a line break need a look.
             pos = find_any(b, pos, [quote, b'\\', b'\n', b'\r']);
             let Some(&c) = b.get(pos) else {
-                return Err(LexError::new("Unterminated string literal", start, pos));
+                return Err(ScanError::new("Unterminated string literal", start, pos));
             };
             match c {
                 _ if c == quote => return Ok((pos + 1, flags)),
                 b'\n' | b'\r' => {
-                    return Err(LexError::new("Unterminated string literal", start, pos));
+                    return Err(ScanError::new("Unterminated string literal", start, pos));
                 }
                 b'\\' => {
                     let (next, escape) = scan_escape(self.source, pos)?;
                     match escape {
                         Escape::Ok => {}
                         Escape::LegacyOctal => flags |= Token::LEGACY_OCTAL,
-                        Escape::Invalid(message) => return Err(LexError::new(message, pos, next)),
+                        Escape::Invalid(message) => return Err(ScanError::new(message, pos, next)),
                     }
                     pos = next;
                 }
@@ -722,18 +788,14 @@ impl<'s> Lexer<'s> {
     }
 
     /// A template piece after its opening `` ` `` or `}`: up to `` ` `` (the last piece) or `${`.
-    fn scan_template(
-        &self,
-        mut pos: usize,
-        first: bool,
-    ) -> Result<(usize, Kind, u8), Box<LexError>> {
+    fn scan_template(&self, mut pos: usize, first: bool) -> Result<(usize, Kind, u8), ScanError> {
         let b = self.bytes();
         let start = pos.saturating_sub(1);
         let mut flags = 0;
         loop {
             pos = find_any(b, pos, [b'`', b'$', b'\\']);
             let Some(&c) = b.get(pos) else {
-                return Err(LexError::new("Unterminated template literal", start, pos));
+                return Err(ScanError::new("Unterminated template literal", start, pos));
             };
             match c {
                 b'`' => {
@@ -766,27 +828,37 @@ impl<'s> Lexer<'s> {
 
     /// Rescans `token` (a `/` or `/=`) as the start of a regular expression literal.
     pub fn rescan_regexp(&mut self, token: Token) -> Result<Token, Box<LexError>> {
-        self.scan_regexp(token)
-            .map_err(|e| self.on_char_boundaries(e))
+        match self.scan_regexp(token) {
+            Ok(kind) => Ok(self.current(kind)),
+            Err(e) => Err(self.on_char_boundaries(e).into_lex_error()),
+        }
     }
 
-    fn scan_regexp(&mut self, token: Token) -> Result<Token, Box<LexError>> {
+    fn scan_regexp(&mut self, token: Token) -> Result<Kind, ScanError> {
         let start = token.span.start as usize;
         let mut pos = start + 1;
         let mut in_class = false;
         loop {
             let Some(c) = self.source[pos..].chars().next() else {
-                return Err(LexError::new("Unterminated regular expression", start, pos));
+                return Err(ScanError::new(
+                    "Unterminated regular expression",
+                    start,
+                    pos,
+                ));
             };
             match c {
                 '\n' | '\r' | '\u{2028}' | '\u{2029}' => {
-                    return Err(LexError::new("Unterminated regular expression", start, pos));
+                    return Err(ScanError::new(
+                        "Unterminated regular expression",
+                        start,
+                        pos,
+                    ));
                 }
                 '\\' => {
                     pos += 1;
                     match self.source[pos..].chars().next() {
                         None | Some('\n' | '\r' | '\u{2028}' | '\u{2029}') => {
-                            return Err(LexError::new(
+                            return Err(ScanError::new(
                                 "Unterminated regular expression",
                                 start,
                                 pos,
@@ -807,7 +879,7 @@ impl<'s> Lexer<'s> {
         // Flags are IdentifierPartChars; an escape among them is an error.
         while let Some(c) = self.source[pos..].chars().next() {
             if c == '\\' {
-                return Err(LexError::new(
+                return Err(ScanError::new(
                     "Invalid regular expression flags",
                     start,
                     pos + 1,
@@ -819,30 +891,32 @@ impl<'s> Lexer<'s> {
             pos += c.len_utf8();
         }
         self.reset(pos);
-        self.finish(
+        Ok(self.finish(
             Kind::RegExp,
             start,
             pos,
             token.flags & Token::NEWLINE_BEFORE,
-        )
+        ))
     }
 
     /// Rescans `token` (a `}` closing a substitution) as a template middle or tail.
     pub fn rescan_template(&mut self, token: Token) -> Result<Token, Box<LexError>> {
-        self.scan_template_continuation(token)
-            .map_err(|e| self.on_char_boundaries(e))
+        match self.scan_template_continuation(token) {
+            Ok(kind) => Ok(self.current(kind)),
+            Err(e) => Err(self.on_char_boundaries(e).into_lex_error()),
+        }
     }
 
-    fn scan_template_continuation(&mut self, token: Token) -> Result<Token, Box<LexError>> {
+    fn scan_template_continuation(&mut self, token: Token) -> Result<Kind, ScanError> {
         let start = token.span.start as usize;
         let (end, kind, flags) = self.scan_template(start + 1, false)?;
         self.reset(end);
-        self.finish(
+        Ok(self.finish(
             kind,
             start,
             end,
             flags | (token.flags & Token::NEWLINE_BEFORE),
-        )
+        ))
     }
 }
 
@@ -903,10 +977,10 @@ enum Escape {
 }
 
 /// Checks the escape sequence at `pos` (a backslash); returns where it ends.
-fn scan_escape(source: &str, pos: usize) -> Result<(usize, Escape), Box<LexError>> {
+fn scan_escape(source: &str, pos: usize) -> Result<(usize, Escape), ScanError> {
     let b = source.as_bytes();
     let Some(c) = source[pos + 1..].chars().next() else {
-        return Err(LexError::new("Unterminated string literal", pos, pos + 1));
+        return Err(ScanError::new("Unterminated string literal", pos, pos + 1));
     };
     let next = pos + 1 + c.len_utf8();
     Ok(match c {
@@ -1013,21 +1087,13 @@ fn is_blank(c: char) -> bool {
     )
 }
 
-/// The error for the ASCII byte `first` at `start`, which starts no token: a function of its
-/// own, so that `scan_token` reaches it by a jump.
 #[cold]
-#[inline(never)]
-fn invalid_ascii_character(first: u8, start: usize) -> Result<Token, Box<LexError>> {
-    Err(invalid_character(first as char, start))
-}
-
-#[cold]
-fn invalid_character(c: char, start: usize) -> Box<LexError> {
-    LexError::new(
-        format!("Invalid or unexpected token '{}'", c.escape_debug()),
-        start,
-        start + c.len_utf8(),
-    )
+fn invalid_character(c: char, start: usize) -> ScanError {
+    ScanError {
+        message: "Invalid or unexpected token",
+        character: Some(c),
+        span: Span::new(start as u32, (start + c.len_utf8()) as u32),
+    }
 }
 
 #[cfg(test)]

@@ -101,15 +101,22 @@ macro_rules! kinds {
                 // Most identifiers are turned away by `may_be_keyword`. The rest go through a
                 // match specialised for their length, where only keywords of that length are
                 // compared.
+                if !Self::may_be_keyword(name) {
+                    return Kind::Identifier;
+                }
+                Self::keyword_of_length(name)
+            }
+
+            /// The keyword kind of an identifier name, or `Identifier`, without `from_name`'s
+            /// filter in front (for a name that passed `may_be_keyword`): a match specialised
+            /// for the name's length.
+            pub fn keyword_of_length(name: &str) -> Kind {
                 #[inline(always)]
                 fn keyword(name: &str) -> Kind {
                     match name {
                         $($ktext => Kind::$k,)*
                         _ => Kind::Identifier,
                     }
-                }
-                if !Self::may_be_keyword(name) {
-                    return Kind::Identifier;
                 }
                 match name.len() {
                     2 => keyword(name),
@@ -187,6 +194,9 @@ kinds! {
         TemplateTail = "template",
         RegExp = "regular expression",
         Eof = "end of input",
+        /// Never a token: what the scanner returns for a lexical error, which it keeps for
+        /// `Lexer::next_token` to return.
+        Error = "invalid token",
     }
 }
 

@@ -1608,7 +1608,9 @@ impl<'a> Parser<'a> {
         e
     }
 
+    // The lexer boxes its errors (its result is then two words where it is inlined).
     #[cold]
+    #[allow(clippy::boxed_local)]
     pub(crate) fn lex_error_pub(e: Box<kiln_lexer::LexError>) -> Box<Diagnostic> {
         let kiln_lexer::LexError { message, span } = *e;
         Box::new(Diagnostic::new(message, span))

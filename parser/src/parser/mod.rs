@@ -221,7 +221,9 @@ impl<'a> Parser<'a> {
         token.span.text(self.source)
     }
 
+    // The lexer boxes its errors (its result is then two words where it is inlined).
     #[cold]
+    #[allow(clippy::boxed_local)]
     fn lex_error(e: Box<LexError>) -> Box<Diagnostic> {
         let LexError { message, span } = *e;
         Box::new(Diagnostic::new(message, span))
