@@ -458,31 +458,44 @@ impl<'s> Lexer<'s> {
     /// terminator.
     #[inline(never)]
     fn skip_block_comment(&mut self, start: usize) -> Result<u8, ScanError> {
-        let body = start + 2;
         let bytes = self.bytes();
         // The first `*/`: each `*` found, then the byte after it (cheaper than `str::find`,
-        // which builds a searcher for every comment).
-        let mut at = body;
-        let close = loop {
-            let star = find_any(bytes, at, [b'*']);
-            if star >= bytes.len() {
-                return Err(ScanError::new(
-                    "Unterminated comment",
-                    start,
-                    self.source.len(),
-                ));
+        // which builds a searcher for every comment). Until a line terminator turns up, the
+        // same search looks for one (LS and PS start with `E2`): one pass over the comment,
+        // where most are short and on one line (`/*isTypeOnly*/ false`).
+        let mut newline = 0;
+        let mut at = start + 2;
+        loop {
+            let found = if newline == 0 {
+                find_any(bytes, at, [b'*', b'\n', b'\r', 0xE2])
+            } else {
+                find_any(bytes, at, [b'*'])
+            };
+            match bytes.get(found) {
+                None => {
+                    return Err(ScanError::new(
+                        "Unterminated comment",
+                        start,
+                        self.source.len(),
+                    ));
+                }
+                Some(b'*') if bytes.get(found + 1) == Some(&b'/') => {
+                    self.reset(found + 2);
+                    if newline != 0 {
+                        self.at_line_start = true;
+                    }
+                    return Ok(newline);
+                }
+                Some(b'\n' | b'\r') => newline = Token::NEWLINE_BEFORE,
+                Some(0xE2)
+                    if matches!(bytes.get(found + 1..found + 3), Some([0x80, 0xA8 | 0xA9])) =>
+                {
+                    newline = Token::NEWLINE_BEFORE;
+                }
+                Some(_) => {}
             }
-            if bytes.get(star + 1) == Some(&b'/') {
-                break star - body;
-            }
-            at = star + 1;
-        };
-        self.reset(body + close + 2);
-        if first_line_terminator(&self.bytes()[body..body + close]).is_some() {
-            self.at_line_start = true;
-            return Ok(Token::NEWLINE_BEFORE);
+            at = found + 1;
         }
-        Ok(0)
     }
 
     /// Skips the non-ASCII blank or line terminator at `start`, if that is what it is; returns
