@@ -48,6 +48,9 @@ impl ScanError {
     }
 }
 
+/// `Lexer::token_start` before the first token.
+const NO_TOKEN: u32 = u32::MAX;
+
 /// The ASCII bytes that continue an IdentifierName: letters, digits, `$` and `_`.
 static ASCII_ID_CONTINUE: [bool; 256] = {
     let mut table = [false; 256];
@@ -71,12 +74,10 @@ pub struct Lexer<'s> {
     pos: usize,
     /// HTML-like comments are not recognised in modules.
     module: bool,
-    /// Only whitespace and comments since the last line terminator (or the start): `-->` opens
-    /// a comment here.
-    at_line_start: bool,
     hashbang: Option<Span>,
     /// The start and flags of the token last scanned (it ends at `pos`): the scanner returns
-    /// only its kind, in a register, and `next_token` builds the token from these.
+    /// only its kind, in a register, and `next_token` builds the token from these. `NO_TOKEN`
+    /// before the first.
     token_start: u32,
     token_flags: u8,
     /// The error of the scan that returned `Kind::Error`.
@@ -89,9 +90,8 @@ impl<'s> Lexer<'s> {
             source,
             pos: 0,
             module,
-            at_line_start: true,
             hashbang: None,
-            token_start: 0,
+            token_start: NO_TOKEN,
             token_flags: 0,
             error: None,
         };
@@ -122,6 +122,13 @@ impl<'s> Lexer<'s> {
 
     fn byte(&self, pos: usize) -> Option<u8> {
         self.bytes().get(pos).copied()
+    }
+
+    /// Only whitespace and comments since the last line terminator or the start, where `-->`
+    /// opens a comment: `flags`, those of the blanks and comments skipped so far for the next
+    /// token, hold a line terminator, or no token came before.
+    fn at_line_start(&self, flags: u8) -> bool {
+        flags & Token::NEWLINE_BEFORE != 0 || self.token_start == NO_TOKEN
     }
 
     /// Scans the next token in the division goal.
@@ -211,7 +218,6 @@ impl<'s> Lexer<'s> {
                 }
                 b'\n' | b'\r' => {
                     flags |= Token::NEWLINE_BEFORE;
-                    self.at_line_start = true;
                     self.pos = skip_blanks(bytes, start + 1);
                     continue;
                 }
@@ -289,7 +295,7 @@ impl<'s> Lexer<'s> {
                     _ => (K::Plus, 1),
                 },
                 b'-' => match (at(1), at(2)) {
-                    (b'-', b'>') if !self.module && self.at_line_start => {
+                    (b'-', b'>') if !self.module && self.at_line_start(flags) => {
                         return self.token_after_trivia(flags);
                     }
                     (b'-', _) => (K::MinusMinus, 2),
@@ -366,7 +372,6 @@ impl<'s> Lexer<'s> {
                 b' ' | b'\t' | 0x0B | 0x0C => self.pos = skip_blanks(bytes, start + 1),
                 b'\n' | b'\r' => {
                     flags |= Token::NEWLINE_BEFORE;
-                    self.at_line_start = true;
                     self.pos = skip_blanks(bytes, start + 1);
                 }
                 b'/' if at(1) == b'/' => self.reset(line_end(self.source, start + 2)),
@@ -376,7 +381,10 @@ impl<'s> Lexer<'s> {
                     self.reset(line_end(self.source, start + 4));
                 }
                 // `-->` at the start of a line starts a comment (Annex B.1.1).
-                b'-' if (at(1), at(2)) == (b'-', b'>') && !self.module && self.at_line_start => {
+                b'-' if (at(1), at(2)) == (b'-', b'>')
+                    && !self.module
+                    && self.at_line_start(flags) =>
+                {
                     self.reset(line_end(self.source, start + 3));
                 }
                 0x80.. => match self.skip_non_ascii_space(start) {
@@ -481,9 +489,6 @@ impl<'s> Lexer<'s> {
                 }
                 Some(b'*') if bytes.get(found + 1) == Some(&b'/') => {
                     self.reset(found + 2);
-                    if newline != 0 {
-                        self.at_line_start = true;
-                    }
                     return Ok(newline);
                 }
                 Some(b'\n' | b'\r') => newline = Token::NEWLINE_BEFORE,
@@ -504,7 +509,6 @@ impl<'s> Lexer<'s> {
     fn skip_non_ascii_space(&mut self, start: usize) -> Option<u8> {
         let c = self.source[start..].chars().next()?;
         if chars::is_line_terminator(c) {
-            self.at_line_start = true;
             self.reset(start + c.len_utf8());
             return Some(Token::NEWLINE_BEFORE);
         }
@@ -563,7 +567,6 @@ impl<'s> Lexer<'s> {
     #[inline]
     fn finish(&mut self, kind: Kind, start: usize, end: usize, flags: u8) -> Kind {
         debug_assert_eq!(end, self.pos, "a token ends where the scan goes on");
-        self.at_line_start = false;
         self.token_start = start as u32;
         self.token_flags = flags;
         kind

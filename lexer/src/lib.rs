@@ -122,6 +122,15 @@ mod tests {
             kinds("x-->y"),
             [Identifier, MinusMinus, Greater, Identifier]
         );
+        // `-->` opens a comment at the start of the input, and after a line terminator with only
+        // blanks and comments between.
+        assert_eq!(kinds("-->c\nx"), [Identifier]);
+        assert_eq!(kinds("a /*\n*/ --> c\nb"), [Identifier, Identifier]);
+        assert_eq!(kinds("a\u{2028} /* */ --> c\nb"), [Identifier, Identifier]);
+        assert_eq!(
+            kinds("a /* */ --> c"),
+            [Identifier, MinusMinus, Greater, Identifier]
+        );
     }
 
     #[test]
