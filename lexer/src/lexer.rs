@@ -48,9 +48,6 @@ impl ScanError {
     }
 }
 
-/// `Lexer::token_start` before the first token.
-const NO_TOKEN: u32 = u32::MAX;
-
 /// The ASCII bytes that continue an IdentifierName: letters, digits, `$` and `_`.
 static ASCII_ID_CONTINUE: [bool; 256] = {
     let mut table = [false; 256];
@@ -75,11 +72,9 @@ pub struct Lexer<'s> {
     /// HTML-like comments are not recognised in modules.
     module: bool,
     hashbang: Option<Span>,
-    /// The start and flags of the token last scanned (it ends at `pos`): the scanner returns
-    /// only its kind, in a register, and `next_token` builds the token from these. `NO_TOKEN`
-    /// before the first.
-    token_start: u32,
-    token_flags: u8,
+    /// The token last scanned, where the parser reads it (the scanner returns only its kind,
+    /// in a register, to tell an error). Before the first: `Eof` at 0.
+    token: Token,
     /// The error of the scan that returned `Kind::Error`.
     error: Option<ScanError>,
 }
@@ -91,8 +86,11 @@ impl<'s> Lexer<'s> {
             pos: 0,
             module,
             hashbang: None,
-            token_start: NO_TOKEN,
-            token_flags: 0,
+            token: Token {
+                kind: Kind::Eof,
+                span: Span::new(0, 0),
+                flags: 0,
+            },
             error: None,
         };
         if source.starts_with("#!") {
@@ -126,29 +124,33 @@ impl<'s> Lexer<'s> {
 
     /// Only whitespace and comments since the last line terminator or the start, where `-->`
     /// opens a comment: `flags`, those of the blanks and comments skipped so far for the next
-    /// token, hold a line terminator, or no token came before.
+    /// token, hold a line terminator, or no token came before (`Eof` at 0: a real `Eof` there
+    /// ends an empty source, with nothing left to scan).
     fn at_line_start(&self, flags: u8) -> bool {
-        flags & Token::NEWLINE_BEFORE != 0 || self.token_start == NO_TOKEN
+        flags & Token::NEWLINE_BEFORE != 0
+            || (self.token.kind == Kind::Eof && self.token.span.end == 0)
     }
 
     /// Scans the next token in the division goal.
     #[inline]
     pub fn next_token(&mut self) -> Result<Token, Box<LexError>> {
-        let kind = self.scan_token(0);
-        if kind == Kind::Error {
-            return Err(self.take_error());
-        }
-        Ok(self.current(kind))
+        self.advance()?;
+        Ok(self.token)
     }
 
-    /// The token just scanned, of kind `kind`.
-    #[inline(always)]
-    fn current(&self, kind: Kind) -> Token {
-        Token {
-            kind,
-            span: Span::new(self.token_start, self.pos as u32),
-            flags: self.token_flags,
+    /// Scans the next token in the division goal, to be read with [`Lexer::token`].
+    #[inline]
+    pub fn advance(&mut self) -> Result<(), Box<LexError>> {
+        if self.scan_token(0) == Kind::Error {
+            return Err(self.take_error());
         }
+        Ok(())
+    }
+
+    /// The token last scanned.
+    #[inline(always)]
+    pub fn token(&self) -> Token {
+        self.token
     }
 
     /// The error a scan returned `Kind::Error` for.
@@ -197,16 +199,19 @@ impl<'s> Lexer<'s> {
     /// before it held. The hot path (blanks, ASCII names, punctuators) calls nothing, so it needs
     /// no callee-saved registers: everything else (comments, literals, non-ASCII, errors) is left
     /// to out-of-line functions in tail position. Returns the token's kind (`Kind::Error` when
-    /// there is an error, kept in `error`); the token's start and flags are left in the lexer.
+    /// there is an error, kept in `error`); the token itself is left in `token`.
     fn scan_token(&mut self, mut flags: u8) -> Kind {
         use Kind as K;
         let bytes = self.bytes();
         loop {
             let start = self.pos;
             let Some(&first) = bytes.get(start) else {
-                // `pos` is at the end.
-                self.token_start = self.source.len() as u32;
-                self.token_flags = flags;
+                let len = self.source.len() as u32;
+                self.token = Token {
+                    kind: Kind::Eof,
+                    span: Span::new(len, len),
+                    flags,
+                };
                 return Kind::Eof;
             };
             // The bytes after the first, `0` past the end (no token continues with a NUL).
@@ -567,8 +572,11 @@ impl<'s> Lexer<'s> {
     #[inline]
     fn finish(&mut self, kind: Kind, start: usize, end: usize, flags: u8) -> Kind {
         debug_assert_eq!(end, self.pos, "a token ends where the scan goes on");
-        self.token_start = start as u32;
-        self.token_flags = flags;
+        self.token = Token {
+            kind,
+            span: Span::new(start as u32, end as u32),
+            flags,
+        };
         kind
     }
 
@@ -845,7 +853,7 @@ impl<'s> Lexer<'s> {
     /// Rescans `token` (a `/` or `/=`) as the start of a regular expression literal.
     pub fn rescan_regexp(&mut self, token: Token) -> Result<Token, Box<LexError>> {
         match self.scan_regexp(token) {
-            Ok(kind) => Ok(self.current(kind)),
+            Ok(_) => Ok(self.token),
             Err(e) => Err(self.on_char_boundaries(e).into_lex_error()),
         }
     }
@@ -918,7 +926,7 @@ impl<'s> Lexer<'s> {
     /// Rescans `token` (a `}` closing a substitution) as a template middle or tail.
     pub fn rescan_template(&mut self, token: Token) -> Result<Token, Box<LexError>> {
         match self.scan_template_continuation(token) {
-            Ok(kind) => Ok(self.current(kind)),
+            Ok(_) => Ok(self.token),
             Err(e) => Err(self.on_char_boundaries(e).into_lex_error()),
         }
     }
