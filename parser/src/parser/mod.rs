@@ -27,9 +27,6 @@ const MAX_DEPTH: u32 = 800;
 /// more than there is. Compiling from source (`kiln_interpreter::eval::compile_code`) makes sure
 /// there is enough for `MAX_DEPTH`, so this rarely decides.
 const STACK_RED_ZONE: usize = 128 * 1024;
-/// `enter` compares the stack address with the limit at every this many levels only: a few
-/// levels of the descent use a few KiB of stack at most, far less than `STACK_RED_ZONE`.
-const STACK_CHECK_EVERY: u32 = 4;
 
 /// Grammar parameters and the facts about the enclosing code that decide what is legal.
 #[derive(Clone, Copy, Debug, Default)]
@@ -364,11 +361,7 @@ impl<'a> Parser<'a> {
 
     pub fn enter(&mut self) -> PResult<()> {
         self.depth += 1;
-        // The stack is looked at every `STACK_CHECK_EVERY` levels: the levels between two looks
-        // use far less than `STACK_RED_ZONE`.
-        if self.depth > MAX_DEPTH
-            || (self.depth.is_multiple_of(STACK_CHECK_EVERY) && stack_address() < self.stack_limit)
-        {
+        if self.depth > MAX_DEPTH || stack_address() < self.stack_limit {
             return self.error("Nesting too deep", self.token().span);
         }
         Ok(())
