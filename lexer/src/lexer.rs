@@ -13,12 +13,38 @@ pub struct LexError {
     pub span: Span,
 }
 
-impl LexError {
-    fn new(message: impl Into<String>, start: usize, end: usize) -> Self {
-        LexError {
-            message: message.into(),
+/// A lexical error as the scanner keeps it: a static message (or the character that starts no
+/// token, put into the message only when asked for) and where. It is `Copy`, so the lexer holds
+/// the error of a failed scan without drop glue (and stays cheap to clone and move); `next_token`
+/// turns it into a boxed [`LexError`] (boxed, the result it returns stays small where the parser
+/// inlines it).
+#[derive(Clone, Copy, Debug)]
+struct ScanError {
+    message: &'static str,
+    character: Option<char>,
+    span: Span,
+}
+
+impl ScanError {
+    #[cold]
+    fn new(message: &'static str, start: usize, end: usize) -> ScanError {
+        ScanError {
+            message,
+            character: None,
             span: Span::new(start as u32, end as u32),
         }
+    }
+
+    #[cold]
+    fn into_lex_error(self) -> Box<LexError> {
+        let message = match self.character {
+            Some(c) => format!("Invalid or unexpected token '{}'", c.escape_debug()),
+            None => self.message.to_string(),
+        };
+        Box::new(LexError {
+            message,
+            span: self.span,
+        })
     }
 }
 
@@ -45,10 +71,12 @@ pub struct Lexer<'s> {
     pos: usize,
     /// HTML-like comments are not recognised in modules.
     module: bool,
-    /// Only whitespace and comments since the last line terminator (or the start): `-->` opens
-    /// a comment here.
-    at_line_start: bool,
     hashbang: Option<Span>,
+    /// The token last scanned, where the parser reads it (the scanner returns only its kind,
+    /// in a register, to tell an error). Before the first: `Eof` at 0.
+    token: Token,
+    /// The error of the scan that returned `Kind::Error`.
+    error: Option<ScanError>,
 }
 
 impl<'s> Lexer<'s> {
@@ -57,8 +85,13 @@ impl<'s> Lexer<'s> {
             source,
             pos: 0,
             module,
-            at_line_start: true,
             hashbang: None,
+            token: Token {
+                kind: Kind::Eof,
+                span: Span::new(0, 0),
+                flags: 0,
+            },
+            error: None,
         };
         if source.starts_with("#!") {
             let end = line_end(source, 2);
@@ -89,13 +122,66 @@ impl<'s> Lexer<'s> {
         self.bytes().get(pos).copied()
     }
 
+    /// Only whitespace and comments since the last line terminator or the start, where `-->`
+    /// opens a comment: `flags`, those of the blanks and comments skipped so far for the next
+    /// token, hold a line terminator, or no token came before (`Eof` at 0: a real `Eof` there
+    /// ends an empty source, with nothing left to scan).
+    fn at_line_start(&self, flags: u8) -> bool {
+        flags & Token::NEWLINE_BEFORE != 0
+            || (self.token.kind == Kind::Eof && self.token.span.end == 0)
+    }
+
     /// Scans the next token in the division goal.
-    pub fn next_token(&mut self) -> Result<Token, LexError> {
-        self.scan_token().map_err(|e| self.on_char_boundaries(e))
+    #[inline]
+    pub fn next_token(&mut self) -> Result<Token, Box<LexError>> {
+        self.advance()?;
+        Ok(self.token)
+    }
+
+    /// Scans the next token in the division goal, to be read with [`Lexer::token`].
+    #[inline]
+    pub fn advance(&mut self) -> Result<(), Box<LexError>> {
+        if self.scan_token(0) == Kind::Error {
+            return Err(self.take_error());
+        }
+        Ok(())
+    }
+
+    /// The token last scanned.
+    #[inline(always)]
+    pub fn token(&self) -> Token {
+        self.token
+    }
+
+    /// The error a scan returned `Kind::Error` for.
+    #[cold]
+    fn take_error(&mut self) -> Box<LexError> {
+        let pos = self.pos;
+        self.error
+            .take()
+            .unwrap_or_else(|| ScanError::new("Invalid or unexpected token", pos, pos))
+            .into_lex_error()
+    }
+
+    /// Keeps `e` (widened to whole characters) for `next_token` to return.
+    #[cold]
+    #[inline(never)]
+    fn fail(&mut self, e: ScanError) -> Kind {
+        self.error = Some(self.on_char_boundaries(e));
+        Kind::Error
+    }
+
+    /// The kind in `result`, or `Kind::Error` with its error kept.
+    #[inline(always)]
+    fn settle(&mut self, result: Result<Kind, ScanError>) -> Kind {
+        match result {
+            Ok(kind) => kind,
+            Err(e) => self.fail(e),
+        }
     }
 
     /// Widens an error's span to whole characters, inside the source.
-    fn on_char_boundaries(&self, mut e: LexError) -> LexError {
+    fn on_char_boundaries(&self, mut e: ScanError) -> ScanError {
         let len = self.source.len();
         let mut start = (e.span.start as usize).min(len);
         while !self.source.is_char_boundary(start) {
@@ -109,19 +195,24 @@ impl<'s> Lexer<'s> {
         e
     }
 
-    fn scan_token(&mut self) -> Result<Token, LexError> {
+    /// The token at or after `self.pos`, `flags` holding what the blanks and comments skipped
+    /// before it held. The hot path (blanks, ASCII names, punctuators) calls nothing, so it needs
+    /// no callee-saved registers: everything else (comments, literals, non-ASCII, errors) is left
+    /// to out-of-line functions in tail position. Returns the token's kind (`Kind::Error` when
+    /// there is an error, kept in `error`); the token itself is left in `token`.
+    fn scan_token(&mut self, mut flags: u8) -> Kind {
         use Kind as K;
         let bytes = self.bytes();
-        let mut flags = 0u8;
         loop {
             let start = self.pos;
             let Some(&first) = bytes.get(start) else {
                 let len = self.source.len() as u32;
-                return Ok(Token {
+                self.token = Token {
                     kind: Kind::Eof,
                     span: Span::new(len, len),
                     flags,
-                });
+                };
+                return Kind::Eof;
             };
             // The bytes after the first, `0` past the end (no token continues with a NUL).
             let at = |i: usize| bytes.get(start + i).copied().unwrap_or(0);
@@ -132,18 +223,30 @@ impl<'s> Lexer<'s> {
                 }
                 b'\n' | b'\r' => {
                     flags |= Token::NEWLINE_BEFORE;
-                    self.at_line_start = true;
                     self.pos = skip_blanks(bytes, start + 1);
                     continue;
                 }
                 b'a'..=b'z' | b'A'..=b'Z' | b'_' | b'$' => {
-                    return self.scan_identifier(start, flags);
+                    let end = skip_ascii_id_continue(bytes, start + 1);
+                    if matches!(bytes.get(end), Some(b'\\' | 0x80..)) {
+                        return self.name_continued(start, end, flags);
+                    }
+                    self.pos = end;
+                    // SAFETY: `start..end` lies inside the source (its bytes were just read) and
+                    // holds ASCII bytes only (a letter, `$` or `_`, then bytes of
+                    // `ASCII_ID_CONTINUE`), so both ends are character boundaries. Slicing with a
+                    // check tested both ends again for every name.
+                    let name = unsafe { self.source.get_unchecked(start..end) };
+                    if Kind::may_be_keyword(name) {
+                        return self.keyword_token(start, end, flags);
+                    }
+                    return self.finish(Kind::Identifier, start, end, flags);
                 }
                 b'0'..=b'9' => return self.number_token(start, flags),
                 b'"' | b'\'' => return self.string_token(start, flags),
                 b'`' => return self.template_token(start, flags),
-                b'#' => return self.scan_private_name(start, flags),
-                b'\\' => return self.finish_identifier(start, start, flags, Kind::Identifier),
+                b'#' => return self.private_name_token(start, flags),
+                b'\\' => return self.escaped_name_token(start, flags),
                 b'{' => (K::LBrace, 1),
                 b'}' => (K::RBrace, 1),
                 b'(' => (K::LParen, 1),
@@ -161,23 +264,12 @@ impl<'s> Lexer<'s> {
                     _ => (K::Dot, 1),
                 },
                 b'/' => match at(1) {
-                    b'/' => {
-                        self.reset(line_end(self.source, start + 2));
-                        continue;
-                    }
-                    b'*' => {
-                        flags |= self.skip_block_comment(start)?;
-                        continue;
-                    }
+                    b'/' | b'*' => return self.token_after_trivia(flags),
                     b'=' => (K::SlashEq, 2),
                     _ => (K::Slash, 1),
                 },
                 b'<' => match (at(1), at(2), at(3)) {
-                    (b'!', b'-', b'-') if !self.module => {
-                        // `<!--` starts a comment to the end of the line (Annex B.1.1).
-                        self.reset(line_end(self.source, start + 4));
-                        continue;
-                    }
+                    (b'!', b'-', b'-') if !self.module => return self.token_after_trivia(flags),
                     (b'<', b'=', _) => (K::ShiftLeftEq, 3),
                     (b'<', _, _) => (K::ShiftLeft, 2),
                     (b'=', _, _) => (K::LessEq, 2),
@@ -208,10 +300,8 @@ impl<'s> Lexer<'s> {
                     _ => (K::Plus, 1),
                 },
                 b'-' => match (at(1), at(2)) {
-                    (b'-', b'>') if !self.module && self.at_line_start => {
-                        // `-->` at the start of a line starts a comment (Annex B.1.1).
-                        self.reset(line_end(self.source, start + 3));
-                        continue;
+                    (b'-', b'>') if !self.module && self.at_line_start(flags) => {
+                        return self.token_after_trivia(flags);
                     }
                     (b'-', _) => (K::MinusMinus, 2),
                     (b'=', _) => (K::MinusEq, 2),
@@ -251,49 +341,128 @@ impl<'s> Lexer<'s> {
                     (b'.', _) => (K::QuestionDot, 2),
                     _ => (K::Question, 1),
                 },
-                0x80.. => match self.skip_non_ascii_space(start) {
-                    Some(newline) => {
-                        flags |= newline;
-                        continue;
-                    }
-                    None => return self.non_ascii_name(start, flags),
-                },
-                _ => return Err(invalid_character(first as char, start)),
+                0x80.. => return self.token_after_trivia(flags),
+                _ => return self.invalid_ascii_character(first, start),
             };
             self.pos = start + len;
             return self.finish(kind, start, start + len, flags);
         }
     }
 
-    /// A name starting with an ASCII letter, `$` or `_` at `start`.
-    #[inline]
-    fn scan_identifier(&mut self, start: usize, flags: u8) -> Result<Token, LexError> {
+    /// Comments, blanks, line breaks and non-ASCII spaces from `self.pos` on (at least one comment
+    /// or non-ASCII character is there), then the token after them.
+    #[inline(never)]
+    fn token_after_trivia(&mut self, flags: u8) -> Kind {
+        let flags = match self.skip_trivia(flags) {
+            Ok(flags) => flags,
+            Err(e) => return self.fail(e),
+        };
+        let pos = self.pos;
+        if self.byte(pos).is_some_and(|b| b >= 0x80) {
+            // Not a space: a name or an error. `scan_token` would come back here for it.
+            let result = self.non_ascii_name(pos, flags);
+            return self.settle(result);
+        }
+        self.scan_token(flags)
+    }
+
+    /// Skips what lies between tokens from `self.pos`: blanks, line breaks and comments, ASCII or
+    /// not. Returns `flags` with `Token::NEWLINE_BEFORE` added if a line terminator was among them.
+    fn skip_trivia(&mut self, mut flags: u8) -> Result<u8, ScanError> {
         let bytes = self.bytes();
-        let end = skip_ascii_id_continue(bytes, start + 1);
-        if matches!(bytes.get(end), Some(b'\\' | 0x80..)) && self.continues_identifier(end) {
-            return self.finish_identifier(start, end, flags, Kind::Identifier);
+        loop {
+            let start = self.pos;
+            let at = |i: usize| bytes.get(start + i).copied().unwrap_or(0);
+            match at(0) {
+                b' ' | b'\t' | 0x0B | 0x0C => self.pos = skip_blanks(bytes, start + 1),
+                b'\n' | b'\r' => {
+                    flags |= Token::NEWLINE_BEFORE;
+                    self.pos = skip_blanks(bytes, start + 1);
+                }
+                b'/' if at(1) == b'/' => self.reset(line_end(self.source, start + 2)),
+                b'/' if at(1) == b'*' => flags |= self.skip_block_comment(start)?,
+                // `<!--` starts a comment to the end of the line (Annex B.1.1).
+                b'<' if (at(1), at(2), at(3)) == (b'!', b'-', b'-') && !self.module => {
+                    self.reset(line_end(self.source, start + 4));
+                }
+                // `-->` at the start of a line starts a comment (Annex B.1.1).
+                b'-' if (at(1), at(2)) == (b'-', b'>')
+                    && !self.module
+                    && self.at_line_start(flags) =>
+                {
+                    self.reset(line_end(self.source, start + 3));
+                }
+                0x80.. => match self.skip_non_ascii_space(start) {
+                    Some(newline) => flags |= newline,
+                    None => return Ok(flags),
+                },
+                _ => return Ok(flags),
+            }
+        }
+    }
+
+    /// An ASCII name at `start` that goes on at `end` with a backslash or a non-ASCII byte.
+    #[inline(never)]
+    fn name_continued(&mut self, start: usize, end: usize, flags: u8) -> Kind {
+        if self.continues_identifier(end) {
+            let result = self.finish_identifier(start, end, flags, Kind::Identifier);
+            return self.settle(result);
         }
         self.pos = end;
-        // SAFETY: `start..end` lies inside the source (its bytes were just read) and holds ASCII
-        // bytes only (a letter, `$` or `_`, then bytes of `ASCII_ID_CONTINUE`), so both ends are
-        // character boundaries. Slicing with a check tested both ends again for every name.
-        let name = unsafe { self.source.get_unchecked(start..end) };
-        let kind = Kind::from_name(name);
+        let kind = Kind::from_name(&self.source[start..end]);
         self.finish(kind, start, end, flags)
+    }
+
+    /// The ASCII name `start..end` that may be a keyword (`Kind::may_be_keyword`).
+    #[inline(never)]
+    fn keyword_token(&mut self, start: usize, end: usize, flags: u8) -> Kind {
+        // SAFETY: as in `scan_token`, which checked that `start..end` holds ASCII name bytes of
+        // the source.
+        let name = unsafe { self.source.get_unchecked(start..end) };
+        let kind = Kind::keyword_of_length(name);
+        self.finish(kind, start, end, flags)
+    }
+
+    /// A name starting with `\\` at `start`.
+    #[inline(never)]
+    fn escaped_name_token(&mut self, start: usize, flags: u8) -> Kind {
+        let result = self.finish_identifier(start, start, flags, Kind::Identifier);
+        self.settle(result)
+    }
+
+    /// The error for the ASCII byte `first` at `start`, which starts no token: a function of its
+    /// own, so that `scan_token` reaches it by a jump.
+    #[cold]
+    #[inline(never)]
+    fn invalid_ascii_character(&mut self, first: u8, start: usize) -> Kind {
+        self.fail(invalid_character(first as char, start))
+    }
+
+    /// `#name` at `start`.
+    #[inline(never)]
+    fn private_name_token(&mut self, start: usize, flags: u8) -> Kind {
+        let result = self.scan_private_name(start, flags);
+        self.settle(result)
     }
 
     /// A string literal at `start`.
     #[inline(never)]
-    fn string_token(&mut self, start: usize, flags: u8) -> Result<Token, LexError> {
-        let (end, extra) = self.scan_string(start)?;
+    fn string_token(&mut self, start: usize, flags: u8) -> Kind {
+        let (end, extra) = match self.scan_string(start) {
+            Ok(scanned) => scanned,
+            Err(e) => return self.fail(e),
+        };
         self.reset(end);
         self.finish(Kind::String, start, end, flags | extra)
     }
 
     /// A template literal, or its head, at `start`.
     #[inline(never)]
-    fn template_token(&mut self, start: usize, flags: u8) -> Result<Token, LexError> {
-        let (end, kind, extra) = self.scan_template(start + 1, true)?;
+    fn template_token(&mut self, start: usize, flags: u8) -> Kind {
+        let (end, kind, extra) = match self.scan_template(start + 1, true) {
+            Ok(scanned) => scanned,
+            Err(e) => return self.fail(e),
+        };
         self.reset(end);
         self.finish(kind, start, end, flags | extra)
     }
@@ -301,32 +470,42 @@ impl<'s> Lexer<'s> {
     /// Skips the block comment at `start`; returns `Token::NEWLINE_BEFORE` if it holds a line
     /// terminator.
     #[inline(never)]
-    fn skip_block_comment(&mut self, start: usize) -> Result<u8, LexError> {
-        let body = start + 2;
+    fn skip_block_comment(&mut self, start: usize) -> Result<u8, ScanError> {
         let bytes = self.bytes();
         // The first `*/`: each `*` found, then the byte after it (cheaper than `str::find`,
-        // which builds a searcher for every comment).
-        let mut at = body;
-        let close = loop {
-            let star = find_any(bytes, at, [b'*']);
-            if star >= bytes.len() {
-                return Err(LexError::new(
-                    "Unterminated comment",
-                    start,
-                    self.source.len(),
-                ));
+        // which builds a searcher for every comment). Until a line terminator turns up, the
+        // same search looks for one (LS and PS start with `E2`): one pass over the comment,
+        // where most are short and on one line (`/*isTypeOnly*/ false`).
+        let mut newline = 0;
+        let mut at = start + 2;
+        loop {
+            let found = if newline == 0 {
+                find_any(bytes, at, [b'*', b'\n', b'\r', 0xE2])
+            } else {
+                find_any(bytes, at, [b'*'])
+            };
+            match bytes.get(found) {
+                None => {
+                    return Err(ScanError::new(
+                        "Unterminated comment",
+                        start,
+                        self.source.len(),
+                    ));
+                }
+                Some(b'*') if bytes.get(found + 1) == Some(&b'/') => {
+                    self.reset(found + 2);
+                    return Ok(newline);
+                }
+                Some(b'\n' | b'\r') => newline = Token::NEWLINE_BEFORE,
+                Some(0xE2)
+                    if matches!(bytes.get(found + 1..found + 3), Some([0x80, 0xA8 | 0xA9])) =>
+                {
+                    newline = Token::NEWLINE_BEFORE;
+                }
+                Some(_) => {}
             }
-            if bytes.get(star + 1) == Some(&b'/') {
-                break star - body;
-            }
-            at = star + 1;
-        };
-        self.reset(body + close + 2);
-        if first_line_terminator(&self.bytes()[body..body + close]).is_some() {
-            self.at_line_start = true;
-            return Ok(Token::NEWLINE_BEFORE);
+            at = found + 1;
         }
-        Ok(0)
     }
 
     /// Skips the non-ASCII blank or line terminator at `start`, if that is what it is; returns
@@ -335,7 +514,6 @@ impl<'s> Lexer<'s> {
     fn skip_non_ascii_space(&mut self, start: usize) -> Option<u8> {
         let c = self.source[start..].chars().next()?;
         if chars::is_line_terminator(c) {
-            self.at_line_start = true;
             self.reset(start + c.len_utf8());
             return Some(Token::NEWLINE_BEFORE);
         }
@@ -347,8 +525,7 @@ impl<'s> Lexer<'s> {
     }
 
     /// A name starting with a non-ASCII character at `start`, or an error.
-    #[inline(never)]
-    fn non_ascii_name(&mut self, start: usize, flags: u8) -> Result<Token, LexError> {
+    fn non_ascii_name(&mut self, start: usize, flags: u8) -> Result<Kind, ScanError> {
         let c = self.source[start..].chars().next().unwrap_or('\0');
         if chars::is_id_start(c) {
             return self.finish_identifier(start, start, flags, Kind::Identifier);
@@ -357,8 +534,7 @@ impl<'s> Lexer<'s> {
     }
 
     /// `#name` at `start`.
-    #[inline(never)]
-    fn scan_private_name(&mut self, start: usize, flags: u8) -> Result<Token, LexError> {
+    fn scan_private_name(&mut self, start: usize, flags: u8) -> Result<Kind, ScanError> {
         let bytes = self.bytes();
         let mut end = start + 1;
         if let Some(&b) = bytes.get(end)
@@ -369,37 +545,39 @@ impl<'s> Lexer<'s> {
                 return self.finish_identifier(start, end, flags, Kind::PrivateName);
             }
             self.pos = end;
-            return self.finish(Kind::PrivateName, start, end, flags);
+            return Ok(self.finish(Kind::PrivateName, start, end, flags));
         }
         let next = self.source[end..].chars().next();
         if next.is_some_and(|c| c == '\\' || chars::is_id_start(c)) {
             return self.finish_identifier(start, end, flags, Kind::PrivateName);
         }
-        Err(LexError::new("Invalid or unexpected token '#'", start, end))
+        Err(ScanError::new(
+            "Invalid or unexpected token '#'",
+            start,
+            end,
+        ))
     }
 
     /// A numeric literal at `start` (a digit, or `.` and a digit).
     #[inline(never)]
-    fn number_token(&mut self, start: usize, flags: u8) -> Result<Token, LexError> {
-        let (end, kind, extra) = self.scan_number(start)?;
+    fn number_token(&mut self, start: usize, flags: u8) -> Kind {
+        let (end, kind, extra) = match self.scan_number(start) {
+            Ok(scanned) => scanned,
+            Err(e) => return self.fail(e),
+        };
         self.reset(end);
         self.finish(kind, start, end, flags | extra)
     }
 
     #[inline]
-    fn finish(
-        &mut self,
-        kind: Kind,
-        start: usize,
-        end: usize,
-        flags: u8,
-    ) -> Result<Token, LexError> {
-        self.at_line_start = false;
-        Ok(Token {
+    fn finish(&mut self, kind: Kind, start: usize, end: usize, flags: u8) -> Kind {
+        debug_assert_eq!(end, self.pos, "a token ends where the scan goes on");
+        self.token = Token {
             kind,
             span: Span::new(start as u32, end as u32),
             flags,
-        })
+        };
+        kind
     }
 
     #[cold]
@@ -422,7 +600,7 @@ impl<'s> Lexer<'s> {
         pos: usize,
         mut flags: u8,
         kind: Kind,
-    ) -> Result<Token, LexError> {
+    ) -> Result<Kind, ScanError> {
         let body_start = if kind == Kind::PrivateName {
             start + 1
         } else {
@@ -440,10 +618,10 @@ impl<'s> Lexer<'s> {
             };
             if c == '\\' {
                 let (value, next) = read_unicode_escape(self.source, pos + 1).ok_or_else(|| {
-                    LexError::new("Invalid Unicode escape sequence", pos, pos + 2)
+                    ScanError::new("Invalid Unicode escape sequence", pos, pos + 2)
                 })?;
                 if !char::from_u32(value).is_some_and(valid) {
-                    return Err(LexError::new("Invalid Unicode escape sequence", pos, next));
+                    return Err(ScanError::new("Invalid Unicode escape sequence", pos, next));
                 }
                 flags |= Token::ESCAPED;
                 pos = next;
@@ -467,13 +645,13 @@ impl<'s> Lexer<'s> {
         } else {
             Kind::from_name(&self.source[start..pos])
         };
-        self.finish(kind, start, pos, flags)
+        Ok(self.finish(kind, start, pos, flags))
     }
 
     /// Numeric literals (ECMA-262 12.9.3 and Annex B.1.1). Returns the end, the kind and flags.
-    fn scan_number(&self, start: usize) -> Result<(usize, Kind, u8), LexError> {
+    fn scan_number(&self, start: usize) -> Result<(usize, Kind, u8), ScanError> {
         let b = self.bytes();
-        let err = |msg: &str, at: usize| Err(LexError::new(msg, start, at.max(start + 1)));
+        let err = |msg: &'static str, at: usize| Err(ScanError::new(msg, start, at.max(start + 1)));
         let mut pos = start;
         let mut flags = 0;
         let mut kind = Kind::Number;
@@ -540,12 +718,12 @@ impl<'s> Lexer<'s> {
     }
 
     /// `.digits` and `e[+-]digits` after the integer part, if present.
-    fn scan_fraction_and_exponent(&self, start: usize, mut pos: usize) -> Result<usize, LexError> {
+    fn scan_fraction_and_exponent(&self, start: usize, mut pos: usize) -> Result<usize, ScanError> {
         let b = self.bytes();
         if b.get(pos) == Some(&b'.') {
             pos += 1;
             if b.get(pos) == Some(&b'_') {
-                return Err(LexError::new(
+                return Err(ScanError::new(
                     "Numeric separators must be between digits",
                     start,
                     pos + 1,
@@ -561,7 +739,7 @@ impl<'s> Lexer<'s> {
             let digits = pos;
             pos = self.scan_digits(start, pos, 10, true)?;
             if pos == digits {
-                return Err(LexError::new(
+                return Err(ScanError::new(
                     "Invalid number: missing exponent",
                     start,
                     pos,
@@ -578,7 +756,7 @@ impl<'s> Lexer<'s> {
         mut pos: usize,
         radix: u32,
         separators: bool,
-    ) -> Result<usize, LexError> {
+    ) -> Result<usize, ScanError> {
         let b = self.bytes();
         let first = pos;
         while let Some(&c) = b.get(pos) {
@@ -588,7 +766,7 @@ impl<'s> Lexer<'s> {
                 let prev_ok = pos > first && (b[pos - 1] as char).is_digit(radix);
                 let next_ok = b.get(pos + 1).is_some_and(|n| (*n as char).is_digit(radix));
                 if !prev_ok || !next_ok {
-                    return Err(LexError::new(
+                    return Err(ScanError::new(
                         "Numeric separators must be between digits",
                         start,
                         pos + 1,
@@ -603,7 +781,7 @@ impl<'s> Lexer<'s> {
     }
 
     /// A string literal starting at the quote at `start`. Returns its end and flags.
-    fn scan_string(&self, start: usize) -> Result<(usize, u8), LexError> {
+    fn scan_string(&self, start: usize) -> Result<(usize, u8), ScanError> {
         let b = self.bytes();
         let quote = b[start];
         let mut pos = start + 1;
@@ -612,19 +790,19 @@ impl<'s> Lexer<'s> {
             // Only the closing quote, a backslash and a line break need a look.
             pos = find_any(b, pos, [quote, b'\\', b'\n', b'\r']);
             let Some(&c) = b.get(pos) else {
-                return Err(LexError::new("Unterminated string literal", start, pos));
+                return Err(ScanError::new("Unterminated string literal", start, pos));
             };
             match c {
                 _ if c == quote => return Ok((pos + 1, flags)),
                 b'\n' | b'\r' => {
-                    return Err(LexError::new("Unterminated string literal", start, pos));
+                    return Err(ScanError::new("Unterminated string literal", start, pos));
                 }
                 b'\\' => {
                     let (next, escape) = scan_escape(self.source, pos)?;
                     match escape {
                         Escape::Ok => {}
                         Escape::LegacyOctal => flags |= Token::LEGACY_OCTAL,
-                        Escape::Invalid(message) => return Err(LexError::new(message, pos, next)),
+                        Escape::Invalid(message) => return Err(ScanError::new(message, pos, next)),
                     }
                     pos = next;
                 }
@@ -634,14 +812,14 @@ impl<'s> Lexer<'s> {
     }
 
     /// A template piece after its opening `` ` `` or `}`: up to `` ` `` (the last piece) or `${`.
-    fn scan_template(&self, mut pos: usize, first: bool) -> Result<(usize, Kind, u8), LexError> {
+    fn scan_template(&self, mut pos: usize, first: bool) -> Result<(usize, Kind, u8), ScanError> {
         let b = self.bytes();
         let start = pos.saturating_sub(1);
         let mut flags = 0;
         loop {
             pos = find_any(b, pos, [b'`', b'$', b'\\']);
             let Some(&c) = b.get(pos) else {
-                return Err(LexError::new("Unterminated template literal", start, pos));
+                return Err(ScanError::new("Unterminated template literal", start, pos));
             };
             match c {
                 b'`' => {
@@ -673,28 +851,38 @@ impl<'s> Lexer<'s> {
     }
 
     /// Rescans `token` (a `/` or `/=`) as the start of a regular expression literal.
-    pub fn rescan_regexp(&mut self, token: Token) -> Result<Token, LexError> {
-        self.scan_regexp(token)
-            .map_err(|e| self.on_char_boundaries(e))
+    pub fn rescan_regexp(&mut self, token: Token) -> Result<Token, Box<LexError>> {
+        match self.scan_regexp(token) {
+            Ok(_) => Ok(self.token),
+            Err(e) => Err(self.on_char_boundaries(e).into_lex_error()),
+        }
     }
 
-    fn scan_regexp(&mut self, token: Token) -> Result<Token, LexError> {
+    fn scan_regexp(&mut self, token: Token) -> Result<Kind, ScanError> {
         let start = token.span.start as usize;
         let mut pos = start + 1;
         let mut in_class = false;
         loop {
             let Some(c) = self.source[pos..].chars().next() else {
-                return Err(LexError::new("Unterminated regular expression", start, pos));
+                return Err(ScanError::new(
+                    "Unterminated regular expression",
+                    start,
+                    pos,
+                ));
             };
             match c {
                 '\n' | '\r' | '\u{2028}' | '\u{2029}' => {
-                    return Err(LexError::new("Unterminated regular expression", start, pos));
+                    return Err(ScanError::new(
+                        "Unterminated regular expression",
+                        start,
+                        pos,
+                    ));
                 }
                 '\\' => {
                     pos += 1;
                     match self.source[pos..].chars().next() {
                         None | Some('\n' | '\r' | '\u{2028}' | '\u{2029}') => {
-                            return Err(LexError::new(
+                            return Err(ScanError::new(
                                 "Unterminated regular expression",
                                 start,
                                 pos,
@@ -715,7 +903,7 @@ impl<'s> Lexer<'s> {
         // Flags are IdentifierPartChars; an escape among them is an error.
         while let Some(c) = self.source[pos..].chars().next() {
             if c == '\\' {
-                return Err(LexError::new(
+                return Err(ScanError::new(
                     "Invalid regular expression flags",
                     start,
                     pos + 1,
@@ -727,30 +915,32 @@ impl<'s> Lexer<'s> {
             pos += c.len_utf8();
         }
         self.reset(pos);
-        self.finish(
+        Ok(self.finish(
             Kind::RegExp,
             start,
             pos,
             token.flags & Token::NEWLINE_BEFORE,
-        )
+        ))
     }
 
     /// Rescans `token` (a `}` closing a substitution) as a template middle or tail.
-    pub fn rescan_template(&mut self, token: Token) -> Result<Token, LexError> {
-        self.scan_template_continuation(token)
-            .map_err(|e| self.on_char_boundaries(e))
+    pub fn rescan_template(&mut self, token: Token) -> Result<Token, Box<LexError>> {
+        match self.scan_template_continuation(token) {
+            Ok(_) => Ok(self.token),
+            Err(e) => Err(self.on_char_boundaries(e).into_lex_error()),
+        }
     }
 
-    fn scan_template_continuation(&mut self, token: Token) -> Result<Token, LexError> {
+    fn scan_template_continuation(&mut self, token: Token) -> Result<Kind, ScanError> {
         let start = token.span.start as usize;
         let (end, kind, flags) = self.scan_template(start + 1, false)?;
         self.reset(end);
-        self.finish(
+        Ok(self.finish(
             kind,
             start,
             end,
             flags | (token.flags & Token::NEWLINE_BEFORE),
-        )
+        ))
     }
 }
 
@@ -811,10 +1001,10 @@ enum Escape {
 }
 
 /// Checks the escape sequence at `pos` (a backslash); returns where it ends.
-fn scan_escape(source: &str, pos: usize) -> Result<(usize, Escape), LexError> {
+fn scan_escape(source: &str, pos: usize) -> Result<(usize, Escape), ScanError> {
     let b = source.as_bytes();
     let Some(c) = source[pos + 1..].chars().next() else {
-        return Err(LexError::new("Unterminated string literal", pos, pos + 1));
+        return Err(ScanError::new("Unterminated string literal", pos, pos + 1));
     };
     let next = pos + 1 + c.len_utf8();
     Ok(match c {
@@ -922,12 +1112,12 @@ fn is_blank(c: char) -> bool {
 }
 
 #[cold]
-fn invalid_character(c: char, start: usize) -> LexError {
-    LexError::new(
-        format!("Invalid or unexpected token '{}'", c.escape_debug()),
-        start,
-        start + c.len_utf8(),
-    )
+fn invalid_character(c: char, start: usize) -> ScanError {
+    ScanError {
+        message: "Invalid or unexpected token",
+        character: Some(c),
+        span: Span::new(start as u32, (start + c.len_utf8()) as u32),
+    }
 }
 
 #[cfg(test)]

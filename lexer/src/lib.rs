@@ -19,7 +19,7 @@ pub use values::{cook_string, cook_template, identifier_name, parse_number};
 /// Lexes a whole script, choosing between division and a regular expression by the previous
 /// token as most tokenizers do, and following template substitutions by brace depth. For
 /// benchmarks and property tests; the parser decides goals from the grammar instead.
-pub fn count_tokens(source: &str) -> Result<usize, LexError> {
+pub fn count_tokens(source: &str) -> Result<usize, Box<LexError>> {
     let mut lexer = Lexer::new(source, false);
     let mut count = 0;
     let mut previous = Kind::Semicolon;
@@ -120,6 +120,15 @@ mod tests {
         assert_eq!(kinds("x\n-->comment\ny"), [Identifier, Identifier]);
         assert_eq!(
             kinds("x-->y"),
+            [Identifier, MinusMinus, Greater, Identifier]
+        );
+        // `-->` opens a comment at the start of the input, and after a line terminator with only
+        // blanks and comments between.
+        assert_eq!(kinds("-->c\nx"), [Identifier]);
+        assert_eq!(kinds("a /*\n*/ --> c\nb"), [Identifier, Identifier]);
+        assert_eq!(kinds("a\u{2028} /* */ --> c\nb"), [Identifier, Identifier]);
+        assert_eq!(
+            kinds("a /* */ --> c"),
             [Identifier, MinusMinus, Greater, Identifier]
         );
     }

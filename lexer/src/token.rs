@@ -65,41 +65,58 @@ macro_rules! kinds {
                 }
             }
 
+            /// Whether `name` may be a keyword: `false` for most identifiers, told by their
+            /// length and three of their bytes (see `from_name`), `true` for every keyword.
+            #[inline(always)]
+            pub fn may_be_keyword(name: &str) -> bool {
+                let b = name.as_bytes();
+                let (Some(masks), Some(&first), Some(&second), Some(&last)) =
+                    (Self::KEYWORD_MASKS.get(b.len()), b.first(), b.get(1), b.last())
+                else {
+                    return false;
+                };
+                let has = |mask: u64, byte: u8| mask & (1 << (byte & 63)) != 0;
+                has(masks[0], first) && has(masks[1], second) && has(masks[2], last)
+            }
+
+            /// Every keyword is 2 to 11 lowercase ASCII letters. Most identifiers are turned
+            /// away by their length and three of their bytes: for each length, a bit (of the
+            /// byte's low six bits) for every first, second and last byte of a keyword that
+            /// long (`node` and `type` pass the length and first letter of `null` and
+            /// `this`, not their second letters).
+            const KEYWORD_MASKS: [[u64; 3]; 12] = {
+                let mut masks = [[0u64; 3]; 12];
+                $({
+                    let k = $ktext.as_bytes();
+                    let n = k.len();
+                    masks[n][0] |= 1 << (k[0] & 63);
+                    masks[n][1] |= 1 << (k[1] & 63);
+                    masks[n][2] |= 1 << (k[n - 1] & 63);
+                })*
+                masks
+            };
+
             /// The keyword kind of an identifier name, or `Identifier`.
             pub fn from_name(name: &str) -> Kind {
-                // Every keyword is 2 to 11 lowercase ASCII letters. Most identifiers are turned
-                // away by their length and three of their bytes: for each length, a bit (of the
-                // byte's low six bits) for every first, second and last byte of a keyword that
-                // long (`node` and `type` pass the length and first letter of `null` and
-                // `this`, not their second letters). The rest go through a match specialised
-                // for their length, where only keywords of that length are compared.
-                const MASKS: [[u64; 3]; 12] = {
-                    let mut masks = [[0u64; 3]; 12];
-                    $({
-                        let k = $ktext.as_bytes();
-                        let n = k.len();
-                        masks[n][0] |= 1 << (k[0] & 63);
-                        masks[n][1] |= 1 << (k[1] & 63);
-                        masks[n][2] |= 1 << (k[n - 1] & 63);
-                    })*
-                    masks
-                };
+                // Most identifiers are turned away by `may_be_keyword`. The rest go through a
+                // match specialised for their length, where only keywords of that length are
+                // compared.
+                if !Self::may_be_keyword(name) {
+                    return Kind::Identifier;
+                }
+                Self::keyword_of_length(name)
+            }
+
+            /// The keyword kind of an identifier name, or `Identifier`, without `from_name`'s
+            /// filter in front (for a name that passed `may_be_keyword`): a match specialised
+            /// for the name's length.
+            pub fn keyword_of_length(name: &str) -> Kind {
                 #[inline(always)]
                 fn keyword(name: &str) -> Kind {
                     match name {
                         $($ktext => Kind::$k,)*
                         _ => Kind::Identifier,
                     }
-                }
-                let b = name.as_bytes();
-                let (Some(masks), Some(&first), Some(&second), Some(&last)) =
-                    (MASKS.get(b.len()), b.first(), b.get(1), b.last())
-                else {
-                    return Kind::Identifier;
-                };
-                let has = |mask: u64, byte: u8| mask & (1 << (byte & 63)) != 0;
-                if !(has(masks[0], first) && has(masks[1], second) && has(masks[2], last)) {
-                    return Kind::Identifier;
                 }
                 match name.len() {
                     2 => keyword(name),
@@ -177,6 +194,9 @@ kinds! {
         TemplateTail = "template",
         RegExp = "regular expression",
         Eof = "end of input",
+        /// Never a token: what the scanner returns for a lexical error, which it keeps for
+        /// `Lexer::next_token` to return.
+        Error = "invalid token",
     }
 }
 

@@ -8,7 +8,7 @@ use kiln_lexer::{Kind, Span};
 use smallvec::SmallVec;
 
 /// Binary operator precedence; higher binds tighter.
-fn binary_operator(kind: Kind, allow_in: bool) -> Option<(u8, BinaryOp)> {
+const fn binary_operator(kind: Kind, allow_in: bool) -> Option<(u8, BinaryOp)> {
     use BinaryOperator as B;
     use Kind as K;
     Some(match kind {
@@ -39,6 +39,61 @@ fn binary_operator(kind: Kind, allow_in: bool) -> Option<(u8, BinaryOp)> {
         K::StarStar => (12, BinaryOp::Binary(B::Exponent)),
         _ => return None,
     })
+}
+
+/// The precedence of the binary operator each token kind is (`binary_operator`'s), or 0, indexed
+/// by the kind: most operands are followed by no operator, and one load tells.
+static BINARY_PRECEDENCE: [u8; 256] = {
+    let mut table = [0u8; 256];
+    let mut i = 0;
+    let kinds = [
+        Kind::QuestionQuestion,
+        Kind::PipePipe,
+        Kind::AmpAmp,
+        Kind::Pipe,
+        Kind::Caret,
+        Kind::Amp,
+        Kind::EqEq,
+        Kind::NotEq,
+        Kind::EqEqEq,
+        Kind::NotEqEq,
+        Kind::Less,
+        Kind::Greater,
+        Kind::LessEq,
+        Kind::GreaterEq,
+        Kind::Instanceof,
+        Kind::In,
+        Kind::ShiftLeft,
+        Kind::ShiftRight,
+        Kind::ShiftRightUnsigned,
+        Kind::Plus,
+        Kind::Minus,
+        Kind::Star,
+        Kind::Slash,
+        Kind::Percent,
+        Kind::StarStar,
+    ];
+    while i < kinds.len() {
+        let kind = kinds[i];
+        table[kind as usize] = match binary_operator(kind, true) {
+            Some((precedence, _)) => precedence,
+            None => 0,
+        };
+        i += 1;
+    }
+    table
+};
+
+/// The precedence of the binary operator `kind` is, 0 if it is none (`in` is none without
+/// `allow_in`). The same as `binary_operator`'s.
+#[inline(always)]
+fn binary_precedence(kind: Kind, allow_in: bool) -> u8 {
+    let precedence = BINARY_PRECEDENCE[kind as usize];
+    if kind == Kind::In && !allow_in {
+        0
+    } else {
+        precedence
+    }
 }
 
 #[derive(Clone, Copy)]
@@ -152,7 +207,7 @@ impl<'a> Parser<'a> {
         // Arrow functions and `yield` start here.
         match self.kind() {
             Kind::Yield if self.ctx.generator => return self.parse_yield(),
-            Kind::Async if !self.token.escaped() => {
+            Kind::Async if !self.token().escaped() => {
                 if let Some(expr) = self.try_parse_async_arrow_or_call()? {
                     if matches!(expr, Expression::Arrow(_)) {
                         return Ok(expr);
@@ -174,7 +229,7 @@ impl<'a> Parser<'a> {
             }
             _ if self.at_identifier() && self.peek_is_arrow()? => {
                 let param = self.parse_binding_identifier()?;
-                if self.token.newline_before() {
+                if self.token().newline_before() {
                     return Err(self.unexpected());
                 }
                 return self.parse_arrow_from_identifier(start, param, false);
@@ -237,7 +292,7 @@ impl<'a> Parser<'a> {
     /// would add anything to it.
     fn at_lone_primary(&self) -> bool {
         let bytes = self.source.as_bytes();
-        let mut pos = self.token.span.end as usize;
+        let mut pos = self.token().span.end as usize;
         while matches!(bytes.get(pos), Some(b' ' | b'\t')) {
             pos += 1;
         }
@@ -270,7 +325,7 @@ impl<'a> Parser<'a> {
         } else {
             self.simple_target_from(left)?
         };
-        let operator_span = self.token.span;
+        let operator_span = self.token().span;
         self.advance()?;
         let value = self.parse_assignment_expression()?;
         Ok(Expression::Assignment(self.alloc(AssignmentExpression {
@@ -299,19 +354,19 @@ impl<'a> Parser<'a> {
         if self.ctx.in_parameters {
             return self.error(
                 "Yield expression not allowed in formal parameter",
-                self.token.span,
+                self.token().span,
             );
         }
-        if self.token.escaped() {
+        if self.token().escaped() {
             return self.error(
                 "Keyword must not contain escaped characters",
-                self.token.span,
+                self.token().span,
             );
         }
         self.advance()?;
         self.last_yield_or_await = Some(self.span_from(start));
         let mut delegate = false;
-        let argument = if self.token.newline_before() {
+        let argument = if self.token().newline_before() {
             None
         } else if self.eat(Kind::Star)? {
             delegate = true;
@@ -406,7 +461,7 @@ impl<'a> Parser<'a> {
         let start = self.start();
         let left = if self.at(Kind::PrivateName) {
             // `#x in obj` (ECMA-262 13.10 RelationalExpression : PrivateIdentifier in ShiftExpression).
-            let t = self.token;
+            let t = self.token();
             self.advance()?;
             if !self.at(Kind::In) || !self.ctx.allow_in || min > IN_PRECEDENCE {
                 return self.error("Unexpected private name", t.span);
@@ -438,11 +493,11 @@ impl<'a> Parser<'a> {
         start: u32,
         min: u8,
     ) -> PResult<Expression<'a>> {
-        match binary_operator(self.kind(), self.ctx.allow_in) {
-            Some((precedence, _)) if precedence >= min => {
-                self.parse_binary_operators(left, start, min)
-            }
-            _ => Ok(left),
+        let precedence = binary_precedence(self.kind(), self.ctx.allow_in);
+        if precedence != 0 && precedence >= min {
+            self.parse_binary_operators(left, start, min)
+        } else {
+            Ok(left)
         }
     }
 
@@ -452,15 +507,19 @@ impl<'a> Parser<'a> {
         start: u32,
         min: u8,
     ) -> PResult<Expression<'a>> {
-        while let Some((precedence, op)) = binary_operator(self.kind(), self.ctx.allow_in) {
-            if precedence < min {
+        loop {
+            let precedence = binary_precedence(self.kind(), self.ctx.allow_in);
+            if precedence == 0 || precedence < min {
                 break;
             }
+            let Some((_, op)) = binary_operator(self.kind(), self.ctx.allow_in) else {
+                break;
+            };
             if matches!(left, Expression::Arrow(_)) {
                 return Err(self.unexpected());
             }
             self.check_cover()?;
-            let operator_span = self.token.span;
+            let operator_span = self.token().span;
             if precedence == EXPONENT_PRECEDENCE
                 && matches!(left, Expression::Unary(_) | Expression::Await(_))
             {
@@ -549,13 +608,13 @@ impl<'a> Parser<'a> {
                 if self.ctx.in_class_static_block {
                     return self.error(
                         "'await' is not allowed in a class static block",
-                        self.token.span,
+                        self.token().span,
                     );
                 }
                 if self.ctx.in_parameters {
                     return self.error(
                         "Illegal await-expression in formal parameters",
-                        self.token.span,
+                        self.token().span,
                     );
                 }
                 self.advance()?;
@@ -607,7 +666,7 @@ impl<'a> Parser<'a> {
 
     /// `await` is the AwaitExpression operator in async functions and at a module's top level.
     fn await_is_operator(&self) -> bool {
-        (self.ctx.is_async || self.ctx.in_class_static_block) && !self.token.escaped()
+        (self.ctx.is_async || self.ctx.in_class_static_block) && !self.token().escaped()
     }
 
     /// A postfix `++` or `--` after `lhs`, if there is one. The check is inlined: most operands
@@ -615,7 +674,8 @@ impl<'a> Parser<'a> {
     /// them on typescript.js).
     #[inline(always)]
     fn parse_postfix_tail(&mut self, lhs: Expression<'a>, start: u32) -> PResult<Expression<'a>> {
-        if matches!(self.kind(), Kind::PlusPlus | Kind::MinusMinus) && !self.token.newline_before()
+        if matches!(self.kind(), Kind::PlusPlus | Kind::MinusMinus)
+            && !self.token().newline_before()
         {
             return self.parse_postfix_update(lhs, start);
         }
@@ -695,7 +755,7 @@ impl<'a> Parser<'a> {
                     if !allow_call {
                         return self.error(
                             "Invalid optional chain from new expression",
-                            self.token.span,
+                            self.token().span,
                         );
                     }
                     self.advance()?;
@@ -719,7 +779,7 @@ impl<'a> Parser<'a> {
                         Kind::Template | Kind::TemplateHead => {
                             return self.error(
                                 "Invalid tagged template on optional chain",
-                                self.token.span,
+                                self.token().span,
                             );
                         }
                         _ => {
@@ -735,8 +795,10 @@ impl<'a> Parser<'a> {
                 }
                 Kind::Template | Kind::TemplateHead => {
                     if in_chain {
-                        return self
-                            .error("Invalid tagged template on optional chain", self.token.span);
+                        return self.error(
+                            "Invalid tagged template on optional chain",
+                            self.token().span,
+                        );
                     }
                     let quasi = self.parse_template(true)?;
                     expr = Expression::TaggedTemplate(self.alloc(TaggedTemplate {
@@ -791,7 +853,7 @@ impl<'a> Parser<'a> {
     /// The name after `.` or `?.`: an IdentifierName or a private name.
     pub(crate) fn parse_member_name(&mut self) -> PResult<MemberProperty<'a>> {
         if self.at(Kind::PrivateName) {
-            let t = self.token;
+            let t = self.token();
             self.advance()?;
             let name = self.alloc(PrivateName {
                 span: t.span,
@@ -800,7 +862,7 @@ impl<'a> Parser<'a> {
             self.use_private_name(name);
             return Ok(MemberProperty::Private(name));
         }
-        let t = self.token;
+        let t = self.token();
         if t.kind == Kind::Identifier {
             // The commonest member name, without the call.
             return Ok(MemberProperty::Static(self.take_name(t)?));
@@ -836,7 +898,7 @@ impl<'a> Parser<'a> {
         self.advance()?; // new
         if self.at(Kind::Dot) {
             self.advance()?;
-            if !self.at(Kind::Target) || self.token.escaped() {
+            if !self.at(Kind::Target) || self.token().escaped() {
                 self.leave();
                 return Err(self.unexpected());
             }
@@ -844,7 +906,7 @@ impl<'a> Parser<'a> {
                 self.leave();
                 return self.error(
                     "new.target expression is not allowed here",
-                    self.span_from(start).to(self.token.span),
+                    self.span_from(start).to(self.token().span),
                 );
             }
             self.advance()?;
@@ -856,7 +918,7 @@ impl<'a> Parser<'a> {
             Kind::New => self.parse_new(),
             Kind::Super => self.parse_super(),
             Kind::Import => {
-                let t = self.token;
+                let t = self.token();
                 let e = self.parse_import_expression();
                 if matches!(e, Ok(Expression::ImportCall(_))) {
                     self.leave();
@@ -893,7 +955,7 @@ impl<'a> Parser<'a> {
     }
 
     fn parse_super(&mut self) -> PResult<Expression<'a>> {
-        let t = self.token;
+        let t = self.token();
         self.advance()?;
         match self.kind() {
             Kind::LParen => {
@@ -917,23 +979,23 @@ impl<'a> Parser<'a> {
     /// `import(...)`, `import.meta`, `import.source(...)`, `import.defer(...)`.
     fn parse_import_expression(&mut self) -> PResult<Expression<'a>> {
         let start = self.start();
-        let t = self.token;
+        let t = self.token();
         self.advance()?;
         let mut phase = ImportPhase::Evaluation;
         if self.eat(Kind::Dot)? {
             match self.kind() {
-                Kind::Meta if !self.token.escaped() => {
+                Kind::Meta if !self.token().escaped() => {
                     if !self.ctx.module {
                         return self.error(
                             "Cannot use 'import.meta' outside a module",
-                            self.span_from(start).to(self.token.span),
+                            self.span_from(start).to(self.token().span),
                         );
                     }
                     self.advance()?;
                     return Ok(Expression::ImportMeta(self.span_from(start)));
                 }
-                Kind::Source if !self.token.escaped() => phase = ImportPhase::Source,
-                Kind::Defer if !self.token.escaped() => phase = ImportPhase::Defer,
+                Kind::Source if !self.token().escaped() => phase = ImportPhase::Source,
+                Kind::Defer if !self.token().escaped() => phase = ImportPhase::Defer,
                 _ => return Err(self.unexpected()),
             }
             self.advance()?;
@@ -979,7 +1041,7 @@ impl<'a> Parser<'a> {
 
     fn parse_primary(&mut self) -> PResult<Expression<'a>> {
         let start = self.start();
-        let t = self.token;
+        let t = self.token();
         Ok(match t.kind {
             Kind::This => {
                 self.advance()?;
@@ -1007,7 +1069,7 @@ impl<'a> Parser<'a> {
             }
             Kind::Slash | Kind::SlashEq => {
                 self.rescan_regexp()?;
-                let t = self.token;
+                let t = self.token();
                 self.advance()?;
                 let text = self.text(t);
                 let close = text.rfind('/').unwrap_or(0);
@@ -1055,7 +1117,7 @@ impl<'a> Parser<'a> {
         let mut quasis = self.vec();
         let mut expressions = self.vec();
         loop {
-            let t = self.token;
+            let t = self.token();
             if !tagged && t.invalid_escape() {
                 return self.error("Invalid escape sequence in template", t.span);
             }
@@ -1150,7 +1212,7 @@ impl<'a> Parser<'a> {
             })));
         }
         let (is_async, is_generator, accessor) = self.parse_method_modifiers()?;
-        let key_token = self.token;
+        let key_token = self.token();
         let key = self.parse_property_key(false)?;
         if is_async || is_generator || accessor.is_some() || self.at(Kind::LParen) {
             let kind = match accessor {
@@ -1215,7 +1277,7 @@ impl<'a> Parser<'a> {
         }
         let reference = Expression::Identifier(id);
         let value = if self.at(Kind::Eq) {
-            let eq = self.token.span;
+            let eq = self.token().span;
             self.advance()?;
             let default = self.parse_assignment_expression()?;
             if self.cover_error.is_none() {
@@ -1264,7 +1326,7 @@ impl<'a> Parser<'a> {
             ) || (next.kind == Kind::Star && !at_async);
             let is_modifier = !(ends_name || (at_async && next.newline_before()));
             if is_modifier {
-                if self.token.escaped() {
+                if self.token().escaped() {
                     return Err(self.unexpected());
                 }
                 match self.kind() {
@@ -1281,7 +1343,7 @@ impl<'a> Parser<'a> {
 
     /// A property name: identifier name, string, number, `[computed]`, or (in classes) `#private`.
     pub(crate) fn parse_property_key(&mut self, allow_private: bool) -> PResult<PropertyKey<'a>> {
-        let t = self.token;
+        let t = self.token();
         Ok(match t.kind {
             Kind::String => PropertyKey::String(self.string_literal()?),
             Kind::Number => PropertyKey::Number(self.number_literal()?),
@@ -1321,7 +1383,7 @@ impl<'a> Parser<'a> {
         let await_id_in_params = self.last_await_identifier;
         self.last_yield_or_await = saved_yield.or(yield_in_params);
         self.last_await_identifier = saved_await_id.or(await_id_in_params);
-        if self.at(Kind::Arrow) && !self.token.newline_before() {
+        if self.at(Kind::Arrow) && !self.token().newline_before() {
             if !allow_arrow {
                 return Err(self.unexpected());
             }
@@ -1386,7 +1448,7 @@ impl<'a> Parser<'a> {
                 if !self.at(Kind::RParen) {
                     return self.error(
                         "Rest parameter must be last formal parameter",
-                        self.token.span,
+                        self.token().span,
                     );
                 }
                 break;
@@ -1416,7 +1478,7 @@ impl<'a> Parser<'a> {
     /// to be parsed the ordinary way.
     fn try_parse_async_arrow_or_call(&mut self) -> PResult<Option<Expression<'a>>> {
         let start = self.start();
-        let async_token = self.token;
+        let async_token = self.token();
         let next = self.peek()?;
         if next.newline_before() {
             return Ok(None);
@@ -1434,7 +1496,7 @@ impl<'a> Parser<'a> {
                 let await_id = self.last_await_identifier;
                 self.last_yield_or_await = saved_yield.or(yield_in);
                 self.last_await_identifier = saved_await_id.or(await_id);
-                if self.at(Kind::Arrow) && !self.token.newline_before() {
+                if self.at(Kind::Arrow) && !self.token().newline_before() {
                     if let Some(span) = yield_in {
                         return self.error(
                             "Yield or await expression not allowed in arrow parameters",
@@ -1549,8 +1611,11 @@ impl<'a> Parser<'a> {
         e
     }
 
+    // The lexer boxes its errors (its result is then two words where it is inlined).
     #[cold]
-    pub(crate) fn lex_error_pub(e: kiln_lexer::LexError) -> Box<Diagnostic> {
-        Box::new(Diagnostic::new(e.message, e.span))
+    #[allow(clippy::boxed_local)]
+    pub(crate) fn lex_error_pub(e: Box<kiln_lexer::LexError>) -> Box<Diagnostic> {
+        let kiln_lexer::LexError { message, span } = *e;
+        Box::new(Diagnostic::new(message, span))
     }
 }

@@ -57,7 +57,7 @@ impl<'a> Parser<'a> {
         declaration: bool,
         name_optional: bool,
     ) -> PResult<&'a Function<'a>> {
-        if self.token.escaped() {
+        if self.token().escaped() {
             return Err(self.unexpected());
         }
         self.expect(Kind::Function)?;
@@ -148,7 +148,7 @@ impl<'a> Parser<'a> {
                 if !self.at(Kind::RParen) {
                     return self.error(
                         "Rest parameter must be last formal parameter",
-                        self.token.span,
+                        self.token().span,
                     );
                 }
                 break;
@@ -286,7 +286,7 @@ impl<'a> Parser<'a> {
         params: &'a FormalParameters<'a>,
         is_async: bool,
     ) -> PResult<Expression<'a>> {
-        if !self.at(Kind::Arrow) || self.token.newline_before() {
+        if !self.at(Kind::Arrow) || self.token().newline_before() {
             return Err(self.unexpected());
         }
         self.advance()?;
@@ -357,7 +357,7 @@ impl<'a> Parser<'a> {
             MethodKind::Constructor => FunctionKind::ClassConstructor,
             _ => FunctionKind::Method,
         };
-        let params_start = self.token.span;
+        let params_start = self.token().span;
         let f = self.parse_function_rest(start, None, is_async, is_generator, function_kind)?;
         match kind {
             MethodKind::Get if !f.params.items.is_empty() || f.params.rest.is_some() => {
@@ -539,7 +539,7 @@ impl<'a> Parser<'a> {
         if self.at(Kind::Static) {
             let next = self.peek()?;
             if next.kind == Kind::LBrace {
-                if self.token.escaped() || !decorators.is_empty() {
+                if self.token().escaped() || !decorators.is_empty() {
                     return Err(self.unexpected());
                 }
                 self.advance()?;
@@ -549,7 +549,7 @@ impl<'a> Parser<'a> {
                 next.kind,
                 Kind::LParen | Kind::Eq | Kind::Semicolon | Kind::RBrace
             ) {
-                if self.token.escaped() {
+                if self.token().escaped() {
                     return Err(self.unexpected());
                 }
                 is_static = true;
@@ -558,8 +558,8 @@ impl<'a> Parser<'a> {
         }
         // `accessor [no LineTerminator here] ClassElementName`; otherwise `accessor` is a name.
         let is_accessor = self.at(Kind::Identifier)
-            && !self.token.escaped()
-            && self.text(self.token) == "accessor"
+            && !self.token().escaped()
+            && self.text(self.token()) == "accessor"
             && {
                 let next = self.peek()?;
                 !next.newline_before()
@@ -579,7 +579,7 @@ impl<'a> Parser<'a> {
         } else {
             self.parse_method_modifiers()?
         };
-        let key_token = self.token;
+        let key_token = self.token();
         let key = self.parse_property_key(true)?;
         let key_name = static_key_name(&key);
         if let PropertyKey::Private(p) = key

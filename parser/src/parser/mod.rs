@@ -69,10 +69,9 @@ pub(crate) struct Parser<'a> {
     pub arena: &'a Bump,
     pub source: &'a str,
     lexer: Lexer<'a>,
-    /// The token after `token` and the lexer just past it, once someone has peeked.
-    peeked: Cell<Option<(Token, Lexer<'a>)>>,
-    /// The current token.
-    pub token: Token,
+    /// The lexer just past the token after the current one (which it holds), once someone has
+    /// peeked.
+    peeked: Cell<Option<Lexer<'a>>>,
     /// The end of the previous token, for node spans.
     prev_end: u32,
     pub ctx: Context,
@@ -123,11 +122,6 @@ impl<'a> Parser<'a> {
             source,
             lexer: Lexer::new(source, module),
             peeked: Cell::new(None),
-            token: Token {
-                kind: Kind::Eof,
-                span: Span::default(),
-                flags: 0,
-            },
             prev_end: 0,
             ctx: Context {
                 strict: module,
@@ -161,7 +155,7 @@ impl<'a> Parser<'a> {
             self.ctx.strict = true;
         }
         let mut body = self.vec();
-        while self.token.kind != Kind::Eof {
+        while self.token().kind != Kind::Eof {
             body.push(self.parse_statement_list_item()?);
         }
         if let Some(e) = self.private_error.take() {
@@ -201,15 +195,15 @@ impl<'a> Parser<'a> {
     // Tokens
 
     pub fn kind(&self) -> Kind {
-        self.token.kind
+        self.token().kind
     }
 
     pub fn at(&self, kind: Kind) -> bool {
-        self.token.kind == kind
+        self.token().kind == kind
     }
 
     pub fn start(&self) -> u32 {
-        self.token.span.start
+        self.token().span.start
     }
 
     /// The span from `start` to the end of the previous token.
@@ -221,19 +215,28 @@ impl<'a> Parser<'a> {
         token.span.text(self.source)
     }
 
+    // The lexer boxes its errors (its result is then two words where it is inlined).
     #[cold]
-    fn lex_error(e: LexError) -> Box<Diagnostic> {
-        Box::new(Diagnostic::new(e.message, e.span))
+    #[allow(clippy::boxed_local)]
+    fn lex_error(e: Box<LexError>) -> Box<Diagnostic> {
+        let LexError { message, span } = *e;
+        Box::new(Diagnostic::new(message, span))
+    }
+
+    /// The current token. The lexer holds it, where it scanned it: moving to the next token
+    /// copies no token from the lexer to the parser.
+    #[inline(always)]
+    pub fn token(&self) -> Token {
+        self.lexer.token()
     }
 
     /// Moves to the next token (in the division goal).
     pub fn advance(&mut self) -> PResult<()> {
-        self.prev_end = self.token.span.end;
-        if let Some((token, lexer)) = self.peeked.take() {
-            self.token = token;
+        self.prev_end = self.token().span.end;
+        if let Some(lexer) = self.peeked.take() {
             self.lexer = lexer;
         } else {
-            self.token = self.lexer.next_token().map_err(Self::lex_error)?;
+            self.lexer.advance().map_err(Self::lex_error)?;
         }
         Ok(())
     }
@@ -241,13 +244,15 @@ impl<'a> Parser<'a> {
     /// The token after the current one, without moving. The lookahead is kept, so the token is
     /// lexed once however often it is peeked at and then consumed.
     pub fn peek(&self) -> PResult<Token> {
-        if let Some((token, lexer)) = self.peeked.take() {
-            self.peeked.set(Some((token, lexer)));
+        if let Some(lexer) = self.peeked.take() {
+            let token = lexer.token();
+            self.peeked.set(Some(lexer));
             return Ok(token);
         }
         let mut lexer = self.lexer.clone();
-        let token = lexer.next_token().map_err(Self::lex_error)?;
-        self.peeked.set(Some((token, lexer)));
+        lexer.advance().map_err(Self::lex_error)?;
+        let token = lexer.token();
+        self.peeked.set(Some(lexer));
         Ok(token)
     }
 
@@ -255,7 +260,7 @@ impl<'a> Parser<'a> {
     /// token's blanks rules it out, sparing the lookahead (a lexer copy) that `peek` keeps.
     pub fn peek_is_arrow(&self) -> PResult<bool> {
         let bytes = self.source.as_bytes();
-        let mut pos = self.token.span.end as usize;
+        let mut pos = self.token().span.end as usize;
         while matches!(bytes.get(pos), Some(b' ' | b'\t')) {
             pos += 1;
         }
@@ -277,20 +282,16 @@ impl<'a> Parser<'a> {
     /// Rescans the current `/` or `/=` as a regular expression literal.
     pub fn rescan_regexp(&mut self) -> PResult<()> {
         self.peeked.take();
-        self.token = self
-            .lexer
-            .rescan_regexp(self.token)
-            .map_err(Self::lex_error)?;
+        let token = self.token();
+        self.lexer.rescan_regexp(token).map_err(Self::lex_error)?;
         Ok(())
     }
 
     /// Rescans the current `}` as a template middle or tail.
     pub fn rescan_template(&mut self) -> PResult<()> {
         self.peeked.take();
-        self.token = self
-            .lexer
-            .rescan_template(self.token)
-            .map_err(Self::lex_error)?;
+        let token = self.token();
+        self.lexer.rescan_template(token).map_err(Self::lex_error)?;
         Ok(())
     }
 
@@ -313,13 +314,13 @@ impl<'a> Parser<'a> {
 
     /// A plain (unescaped) contextual keyword.
     pub fn at_contextual(&self, kind: Kind) -> bool {
-        self.at(kind) && !self.token.escaped()
+        self.at(kind) && !self.token().escaped()
     }
 
     /// The error for the current token being out of place.
     #[cold]
     pub fn unexpected(&self) -> Box<Diagnostic> {
-        let t = self.token;
+        let t = self.token();
         let message = match t.kind {
             Kind::Eof => "Unexpected end of input".to_string(),
             Kind::String => "Unexpected string".to_string(),
@@ -349,7 +350,7 @@ impl<'a> Parser<'a> {
         if self.eat(Kind::Semicolon)? {
             return Ok(());
         }
-        if self.at(Kind::RBrace) || self.at(Kind::Eof) || self.token.newline_before() {
+        if self.at(Kind::RBrace) || self.at(Kind::Eof) || self.token().newline_before() {
             return Ok(());
         }
         Err(self.unexpected())
@@ -361,7 +362,7 @@ impl<'a> Parser<'a> {
     pub fn enter(&mut self) -> PResult<()> {
         self.depth += 1;
         if self.depth > MAX_DEPTH || stack_address() < self.stack_limit {
-            return self.error("Nesting too deep", self.token.span);
+            return self.error("Nesting too deep", self.token().span);
         }
         Ok(())
     }
@@ -370,7 +371,7 @@ impl<'a> Parser<'a> {
     /// levels of the grammar that would each have entered and left again.
     pub fn check_nesting(&self, levels: u32) -> PResult<()> {
         if self.depth + levels > MAX_DEPTH || stack_address() < self.stack_limit {
-            return self.error("Nesting too deep", self.token.span);
+            return self.error("Nesting too deep", self.token().span);
         }
         Ok(())
     }
@@ -436,12 +437,13 @@ impl<'a> Parser<'a> {
     /// A plain identifier (the common case) is decided inline, without a call.
     #[inline]
     pub fn at_identifier(&self) -> bool {
-        self.token.kind == Kind::Identifier || self.identifier_problem(self.token.kind).is_none()
+        self.token().kind == Kind::Identifier
+            || self.identifier_problem(self.token().kind).is_none()
     }
 
     /// An IdentifierReference (or BindingIdentifier, with [`Self::check_binding_name`]).
     pub fn parse_identifier(&mut self) -> PResult<Identifier<'a>> {
-        let t = self.token;
+        let t = self.token();
         if t.kind != Kind::Identifier {
             match self.identifier_error(t) {
                 None => {}
@@ -493,7 +495,7 @@ impl<'a> Parser<'a> {
 
     /// An IdentifierName (any word, reserved or not), as after `.` or as a property key.
     pub fn parse_identifier_name(&mut self) -> PResult<Identifier<'a>> {
-        let t = self.token;
+        let t = self.token();
         if !t.kind.is_identifier_name() {
             return Err(self.unexpected());
         }
@@ -508,7 +510,7 @@ impl<'a> Parser<'a> {
     // Literal values
 
     pub fn string_literal(&mut self) -> PResult<&'a StringLiteral<'a>> {
-        let t = self.token;
+        let t = self.token();
         if t.legacy_octal() && self.ctx.strict {
             return self.error(
                 "Octal escape sequences are not allowed in strict mode",
@@ -548,7 +550,7 @@ impl<'a> Parser<'a> {
     }
 
     pub fn number_literal(&mut self) -> PResult<&'a NumberLiteral<'a>> {
-        let t = self.token;
+        let t = self.token();
         if t.legacy_octal() && self.ctx.strict {
             return self.error(
                 "Octal literals and decimals with leading zeros are not allowed in strict mode",
@@ -565,7 +567,7 @@ impl<'a> Parser<'a> {
     }
 
     pub fn bigint_literal(&mut self) -> PResult<&'a BigIntLiteral<'a>> {
-        let t = self.token;
+        let t = self.token();
         self.advance()?;
         let text = self.text(t);
         let text = text.strip_suffix('n').unwrap_or(text);

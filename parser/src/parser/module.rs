@@ -66,7 +66,7 @@ impl<'a> Parser<'a> {
                     } else if self.eat(Kind::LBrace)? {
                         while !self.eat(Kind::RBrace)? {
                             let s_start = self.start();
-                            let imported_token = self.token;
+                            let imported_token = self.token();
                             let imported = self.parse_module_export_name()?;
                             let local = if self.at_contextual(Kind::As) {
                                 self.advance()?;
@@ -278,7 +278,7 @@ impl<'a> Parser<'a> {
                 let mut first_bad_local: Option<kiln_lexer::Span> = None;
                 while !self.eat(Kind::RBrace)? {
                     let s_start = self.start();
-                    let local_token = self.token;
+                    let local_token = self.token();
                     let local = self.parse_module_export_name()?;
                     let bad = match local {
                         ModuleExportName::String(_) => true,
@@ -339,7 +339,7 @@ impl<'a> Parser<'a> {
                 let valid = match self.kind() {
                     Kind::Async => self.at_async_function()?,
                     Kind::Using | Kind::Await => false,
-                    Kind::Let => !self.token.escaped(),
+                    Kind::Let => !self.token().escaped(),
                     _ => true,
                 };
                 if !valid {

@@ -13,7 +13,7 @@ impl<'a> Parser<'a> {
             Kind::LBracket => self.parse_array_binding_pattern(),
             Kind::LBrace => self.parse_object_binding_pattern(),
             _ => {
-                let t = self.token;
+                let t = self.token();
                 // A plain name, the commonest binding, without the call to `parse_identifier`.
                 // Nor does it need `check_binding_name`: `eval`, `arguments` and the words
                 // reserved in strict code each lex as a kind of their own unless escaped.
@@ -58,7 +58,7 @@ impl<'a> Parser<'a> {
             if self.eat(Kind::Ellipsis)? {
                 rest = Some(self.parse_binding_target()?);
                 if !self.at(Kind::RBracket) {
-                    return self.error("Rest element must be last element", self.token.span);
+                    return self.error("Rest element must be last element", self.token().span);
                 }
                 break;
             }
@@ -86,11 +86,11 @@ impl<'a> Parser<'a> {
                 let id = self.parse_binding_identifier()?;
                 rest = Some(Pattern::Identifier(self.alloc(id)));
                 if !self.at(Kind::RBrace) {
-                    return self.error("Rest element must be last element", self.token.span);
+                    return self.error("Rest element must be last element", self.token().span);
                 }
                 break;
             }
-            let key_token = self.token;
+            let key_token = self.token();
             let key = self.parse_property_key(false)?;
             let (value, shorthand) = if self.eat(Kind::Colon)? {
                 (self.parse_binding_element()?, false)

@@ -12,7 +12,7 @@ impl<'a> Parser<'a> {
         let mut strict = false;
         let mut first_octal: Option<Span> = None;
         while self.at(Kind::String) {
-            let t = self.token;
+            let t = self.token();
             let next = self.peek()?;
             // Only a string that is a whole ExpressionStatement is a directive.
             let ends = matches!(next.kind, Kind::Semicolon | Kind::RBrace | Kind::Eof)
@@ -109,7 +109,7 @@ impl<'a> Parser<'a> {
         if self.ctx.using_disallowed {
             return self.error(
                 "'using' declarations are not allowed here; wrap them in a block",
-                self.token.span,
+                self.token().span,
             );
         }
         Ok(())
@@ -127,7 +127,7 @@ impl<'a> Parser<'a> {
     /// `let` starts a declaration when followed by an identifier, `[` or `{`
     /// (in a statement position, `let [` is always a declaration).
     fn at_let_declaration(&self) -> PResult<bool> {
-        if self.token.escaped() && self.ctx.strict {
+        if self.token().escaped() && self.ctx.strict {
             return Ok(true);
         }
         let next = self.peek()?;
@@ -138,13 +138,13 @@ impl<'a> Parser<'a> {
             k if k.is_keyword() && !k.is_reserved_word() => true,
             Kind::Yield | Kind::Await => true,
             _ => false,
-        } && !self.token.escaped())
+        } && !self.token().escaped())
     }
 
     /// `using x` with no line break between: a using declaration (where one may stand is
     /// checked by `check_using_allowed`).
     fn at_using_declaration(&self) -> PResult<bool> {
-        if self.token.escaped() {
+        if self.token().escaped() {
             return Ok(false);
         }
         let next = self.peek()?;
@@ -156,7 +156,7 @@ impl<'a> Parser<'a> {
 
     /// `await using x` (each with no line break before it), where `await` is an operator.
     fn at_await_using_declaration(&self) -> PResult<bool> {
-        if !self.ctx.is_async || self.token.escaped() {
+        if !self.ctx.is_async || self.token().escaped() {
             return Ok(false);
         }
         let mut lexer = self.lexer_snapshot();
@@ -283,10 +283,10 @@ impl<'a> Parser<'a> {
             Kind::Continue | Kind::Break => self.parse_jump(),
             Kind::Return => {
                 if !self.ctx.in_function {
-                    return self.error("Illegal return statement", self.token.span);
+                    return self.error("Illegal return statement", self.token().span);
                 }
                 self.advance()?;
-                let argument = if self.at(Kind::Semicolon) || self.at(Kind::RBrace) || self.at(Kind::Eof) || self.token.newline_before() {
+                let argument = if self.at(Kind::Semicolon) || self.at(Kind::RBrace) || self.at(Kind::Eof) || self.token().newline_before() {
                     None
                 } else {
                     Some(self.parse_expression()?)
@@ -296,7 +296,7 @@ impl<'a> Parser<'a> {
             }
             Kind::With => {
                 if self.ctx.strict {
-                    return self.error("Strict mode code may not include a with statement", self.token.span);
+                    return self.error("Strict mode code may not include a with statement", self.token().span);
                 }
                 self.advance()?;
                 self.expect(Kind::LParen)?;
@@ -308,8 +308,8 @@ impl<'a> Parser<'a> {
             Kind::Switch => self.parse_switch(),
             Kind::Throw => {
                 self.advance()?;
-                if self.token.newline_before() {
-                    return self.error("Illegal newline after throw", self.token.span);
+                if self.token().newline_before() {
+                    return self.error("Illegal newline after throw", self.token().span);
                 }
                 let argument = self.parse_expression()?;
                 self.consume_semicolon()?;
@@ -323,23 +323,23 @@ impl<'a> Parser<'a> {
             }
             Kind::Function => self.error(
                 "In strict mode code and in statement positions, functions can only be declared at top level or inside a block",
-                self.token.span,
+                self.token().span,
             ),
             Kind::Class | Kind::At | Kind::Const => Err(self.lexical_in_statement_position()),
             Kind::Let if self.at_let_bracket()? => Err(self.lexical_in_statement_position()),
             Kind::Async if self.at_async_function()? => Err(self.lexical_in_statement_position()),
             Kind::Import if !self.at_import_call_or_meta()? => {
                 if self.ctx.module {
-                    self.error("Import declarations may only appear at the top level of a module", self.token.span)
+                    self.error("Import declarations may only appear at the top level of a module", self.token().span)
                 } else {
-                    self.error("Cannot use import statement outside a module", self.token.span)
+                    self.error("Cannot use import statement outside a module", self.token().span)
                 }
             }
             Kind::Export => {
                 if self.ctx.module {
-                    self.error("Export declarations may only appear at the top level of a module", self.token.span)
+                    self.error("Export declarations may only appear at the top level of a module", self.token().span)
                 } else {
-                    self.error("Unexpected token 'export'", self.token.span)
+                    self.error("Unexpected token 'export'", self.token().span)
                 }
             }
             _ => self.parse_expression_or_labeled_statement(),
@@ -349,7 +349,7 @@ impl<'a> Parser<'a> {
     fn lexical_in_statement_position(&self) -> Box<crate::Diagnostic> {
         Box::new(crate::Diagnostic::new(
             "Lexical declaration cannot appear in a single-statement context",
-            self.token.span,
+            self.token().span,
         ))
     }
 
@@ -370,7 +370,7 @@ impl<'a> Parser<'a> {
         &mut self,
         forbid_labelled_function: bool,
     ) -> PResult<Statement<'a>> {
-        if self.at(Kind::Let) && !self.token.escaped() {
+        if self.at(Kind::Let) && !self.token().escaped() {
             let next = self.peek()?;
             if next.kind == Kind::LBracket {
                 return Err(self.lexical_in_statement_position());
@@ -512,7 +512,7 @@ impl<'a> Parser<'a> {
         let decl_kind = match self.kind() {
             Kind::Var => Some(VariableKind::Var),
             Kind::Const => Some(VariableKind::Const),
-            Kind::Let if !self.token.escaped() || self.ctx.strict => {
+            Kind::Let if !self.token().escaped() || self.ctx.strict => {
                 let next = self.peek()?;
                 let is_decl = matches!(next.kind, Kind::LBracket | Kind::LBrace | Kind::Identifier)
                     || (next.kind.is_keyword()
@@ -520,12 +520,12 @@ impl<'a> Parser<'a> {
                         && (next.kind != Kind::Of || next.escaped()))
                     || matches!(next.kind, Kind::Yield | Kind::Await)
                     || (next.kind == Kind::Of && self.ctx.strict);
-                if is_decl && self.token.escaped() {
+                if is_decl && self.token().escaped() {
                     return Err(self.unexpected());
                 }
                 is_decl.then_some(VariableKind::Let)
             }
-            Kind::Using if !self.token.escaped() => {
+            Kind::Using if !self.token().escaped() => {
                 let next = self.peek()?;
                 let is_decl = !next.newline_before()
                     && (next.kind == Kind::Identifier
@@ -548,7 +548,7 @@ impl<'a> Parser<'a> {
             let decl = self.parse_variable_declaration(kind, false)?;
             self.ctx.allow_in = saved_in;
             let single = decl.declarations.len() == 1;
-            if (self.at(Kind::Of) && !self.token.escaped()) || self.at(Kind::In) {
+            if (self.at(Kind::Of) && !self.token().escaped()) || self.at(Kind::In) {
                 let is_of = self.at(Kind::Of);
                 if !single {
                     return self.error(
@@ -597,12 +597,12 @@ impl<'a> Parser<'a> {
             }
             head = Some(ForInit::Variable(decl));
         } else if !self.at(Kind::Semicolon) {
-            let starts_with_let = self.at(Kind::Let) && !self.token.escaped();
+            let starts_with_let = self.at(Kind::Let) && !self.token().escaped();
             let starts_with_async = self.at_contextual(Kind::Async);
             let saved_cover = self.cover_error.take();
             let expr = self.parse_expression_cover()?;
             self.ctx.allow_in = saved_in;
-            if (self.at(Kind::Of) && !self.token.escaped()) || self.at(Kind::In) {
+            if (self.at(Kind::Of) && !self.token().escaped()) || self.at(Kind::In) {
                 let is_of = self.at(Kind::Of);
                 if is_of && starts_with_let {
                     return self.error(
@@ -713,9 +713,10 @@ impl<'a> Parser<'a> {
     fn parse_jump(&mut self) -> PResult<Statement<'a>> {
         let start = self.start();
         let is_break = self.at(Kind::Break);
-        let keyword = self.token.span;
+        let keyword = self.token().span;
         self.advance()?;
-        let label = if !self.token.newline_before() && self.at_identifier() && !self.at(Kind::Eof) {
+        let label = if !self.token().newline_before() && self.at_identifier() && !self.at(Kind::Eof)
+        {
             let id = self.parse_identifier()?;
             match self.labels.iter().rev().find(|l| l.name == id.name) {
                 None => return self.error(format!("Undefined label '{}'", id.name), id.span),
@@ -770,7 +771,7 @@ impl<'a> Parser<'a> {
                 if seen_default {
                     return self.error(
                         "More than one default clause in switch statement",
-                        self.token.span,
+                        self.token().span,
                     );
                 }
                 seen_default = true;
@@ -832,7 +833,7 @@ impl<'a> Parser<'a> {
             None
         };
         if handler.is_none() && finalizer.is_none() {
-            return self.error("Missing catch or finally after try", self.token.span);
+            return self.error("Missing catch or finally after try", self.token().span);
         }
         Ok(Statement::Try(self.alloc(TryStatement {
             span: self.span_from(start),
@@ -863,7 +864,7 @@ impl<'a> Parser<'a> {
                 // Annex B.3.1: labelled function declarations, in sloppy code only.
                 if self.ctx.strict {
                     self.labels.pop();
-                    return self.error("In strict mode code, functions can only be declared at top level or inside a block", self.token.span);
+                    return self.error("In strict mode code, functions can only be declared at top level or inside a block", self.token().span);
                 }
                 let f_start = self.start();
                 let f = self.parse_function_declaration(f_start, false);
@@ -902,7 +903,7 @@ impl<'a> Parser<'a> {
         }
         // `a: b: while (1)`: skip further labels.
         let mut lexer = self.lexer_snapshot();
-        let mut token = self.token;
+        let mut token = self.token();
         loop {
             if !(token.kind == Kind::Identifier
                 || (token.kind.is_keyword() && !token.kind.is_reserved_word())
