@@ -360,8 +360,7 @@ impl Vm {
     }
 
     pub fn string(&mut self, s: &str) -> Value {
-        let units: Vec<u16> = s.encode_utf16().collect();
-        self.string_from_units(&units)
+        self.string_from_units(&crate::string::utf16_units(s))
     }
 
     pub fn string_from_units(&mut self, units: &[u16]) -> Value {
@@ -392,8 +391,7 @@ impl Vm {
     }
 
     pub fn intern(&mut self, s: &str) -> Atom {
-        let units: Vec<u16> = s.encode_utf16().collect();
-        self.intern_units(&units)
+        self.intern_units(&crate::string::utf16_units(s))
     }
 
     /// The atom of `units`, counting a new one's bytes as allocated.
