@@ -640,9 +640,17 @@ fn run(input: Input, cache: Option<&Path>, args: &[String], flags: RunFlags) -> 
         if from == "cache" {
             phase("read", read_cache + s.read);
             phase("header", s.load.header);
+            phase("src hash", s.load.source_hash);
             phase("checksum", s.load.checksum);
             phase("validate", s.load.validate);
             phase("verify", s.load.verify);
+            if s.load.two_threads {
+                eprintln!(
+                    "  {:<9}{:>10.3} ms  (header to verified code; the hashes beside the checks, on two threads)",
+                    "load",
+                    s.load.total.as_secs_f64() * 1e3
+                );
+            }
         } else {
             phase("parse", s.compile.parse);
             phase("compile", s.compile.compile);

@@ -13,6 +13,7 @@
 //! Every failure is a [`CacheError`] value, never a panic, whatever the bytes.
 
 pub mod container;
+mod parallel;
 pub mod verify;
 
 pub use container::{
@@ -86,19 +87,35 @@ impl VerifiedCode {
         VerifiedCode::new_checked(buffer, 0..len, source)
     }
 
-    /// Wraps a buffer whose `archive` range passed validation and [`verify::verify_tables`]
-    /// against `source`, and verifies the top-level function.
+    /// Wraps a buffer whose `archive` range passed validation, checking it as a load does.
     fn new_checked(
         buffer: AlignedVec<16>,
         archive: Range<usize>,
         source: &str,
     ) -> Result<VerifiedCode, CacheError> {
         let code = VerifiedCode::wrap(buffer, archive, source.len());
-        verify::verify_tables(code.code(), source)?;
-        let top = code.code().top_level.to_native();
-        verify::verify_function(code.code(), top, source)?;
-        code.mark_verified(top);
+        VerifiedCode::check_at_load(code.code(), source)?;
+        code.mark_verified(code.code().top_level.to_native());
         Ok(code)
+    }
+
+    /// What a load verifies of validated code before its first instruction can run: the tables
+    /// (with every function's directory entry) and the top-level function.
+    fn check_at_load(code: &ArchivedScriptCode, source: &str) -> Result<(), CacheError> {
+        verify::verify_tables(code, source)?;
+        verify::verify_function(code, code.top_level.to_native(), source)
+    }
+
+    /// Wraps a buffer whose `archive` range passed validation and [`VerifiedCode::check_at_load`]
+    /// against a source of `source_len` bytes.
+    fn checked_at_load(
+        buffer: AlignedVec<16>,
+        archive: Range<usize>,
+        source_len: usize,
+    ) -> VerifiedCode {
+        let code = VerifiedCode::wrap(buffer, archive, source_len);
+        code.mark_verified(code.code().top_level.to_native());
+        code
     }
 
     /// Wraps a buffer whose `archive` range passed bytecheck; nothing is verified yet.
