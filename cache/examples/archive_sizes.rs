@@ -18,38 +18,38 @@ fn main() {
     let f0 = &code.functions[0];
     let functions = code.functions.len();
     rows.push(("function entries", functions, functions * size_of_val(f0)));
-    let sum = |get: &dyn Fn(&kiln_compiler::code::ArchivedFunctionCode) -> usize| -> usize {
-        code.functions.iter().map(get).sum()
-    };
     let bytecode = code.bytecode.len();
     rows.push(("bytecode", bytecode, bytecode));
-    let constants = sum(&|f| f.constants.len());
-    let constant_extra = sum(&|f| {
-        f.constants
-            .iter()
-            .map(|c| match c {
-                ArchivedConstant::BigInt(s) => s.len(),
-                ArchivedConstant::Template { raw, cooked } => {
-                    raw.len() * 4 + cooked.len() * size_of_val(&cooked[0])
-                }
-                _ => 0,
-            })
-            .sum()
-    });
-    if let Some(c) = code.functions.iter().find_map(|f| f.constants.first()) {
+    let constants = code.constants.len();
+    let constant_extra: usize = code
+        .constants
+        .iter()
+        .map(|c| match c {
+            ArchivedConstant::BigInt(s) => s.len(),
+            ArchivedConstant::Template { raw, cooked } => {
+                raw.len() * 4 + cooked.len() * size_of_val(&cooked[0])
+            }
+            _ => 0,
+        })
+        .sum();
+    if let Some(c) = code.constants.first() {
         rows.push(("constants", constants, constants * size_of_val(c)));
     }
     rows.push(("constant payloads", 0, constant_extra));
-    let handlers = sum(&|f| f.handlers.len());
+    let handlers = code.handlers.len();
     rows.push(("handlers", handlers, handlers * 16));
-    let scopes = sum(&|f| f.scopes.len());
-    let scope_slots = sum(&|f| f.scopes.iter().map(|s| s.names.len()).sum());
-    if let Some(s) = code.functions.iter().find_map(|f| f.scopes.first()) {
+    let scopes = code.scopes.len();
+    let scope_slots: usize = code.scopes.iter().map(|s| s.names.len()).sum();
+    if let Some(s) = code.scopes.first() {
         rows.push(("scopes", scopes, scopes * size_of_val(s)));
     }
     rows.push(("scope slots (name + kind)", scope_slots, scope_slots * 5));
-    let pairs = sum(&|f| f.positions().count());
-    rows.push(("positions (packed)", pairs, sum(&|f| f.positions.len())));
+    let pairs: usize = code
+        .functions
+        .iter()
+        .map(|f| code.positions_of(f).count())
+        .sum();
+    rows.push(("positions (packed)", pairs, code.positions.len()));
     let strings = code.strings.len();
     rows.push((
         "string entries",

@@ -9,8 +9,8 @@
 //!
 //! It works in two parts, so that a load costs in proportion to the tables, not to the code:
 //! [`verify_tables`] — the top-level function's index, every function's *directory entry* (the
-//! fixed-size fields: register and IC-slot counts, name, its range of the script's bytecode) and
-//! a module's tables — runs at load; [`verify_function`] — one function's source range,
+//! fixed-size fields: register and IC-slot counts, name, its ranges of the script's bytecode,
+//! constants, handlers, scopes and positions) and a module's tables — runs at load; [`verify_function`] — one function's source range,
 //! constants, scopes, positions, instructions and handlers — runs before that function's first
 //! instruction (`VerifiedCode::ensure_function`).
 //! [`verify`] is both, for every function.
@@ -94,6 +94,7 @@ fn tables(code: &ArchivedScriptCode, source: Source<'_>) -> Result<(), CacheErro
 }
 
 struct Script<'a> {
+    code: &'a ArchivedScriptCode,
     /// Every function's bytecode.
     bytecode: &'a [u8],
     strings: usize,
@@ -124,6 +125,7 @@ impl At for Failure {
 impl<'a> Script<'a> {
     fn of(code: &'a ArchivedScriptCode, source: Source<'a>) -> Script<'a> {
         Script {
+            code,
             bytecode: code.bytecode.as_slice(),
             strings: code.strings.len(),
             functions: code.functions.len(),
@@ -182,7 +184,22 @@ impl<'a> Script<'a> {
         if let Some(name) = f.name.as_ref() {
             at(self.string(name.to_native(), "the function name"))?;
         }
-        if f.flags.to_native() & flags::HAS_FUNCTION_ENV != 0 && f.scopes.is_empty() {
+        let tables = [
+            (
+                "constants",
+                f.constants.is_within(self.code.constants.len()),
+            ),
+            ("handlers", f.handlers.is_within(self.code.handlers.len())),
+            ("scopes", f.scopes.is_within(self.code.scopes.len())),
+            (
+                "positions",
+                f.positions.is_within(self.code.positions.len()),
+            ),
+        ];
+        if let Some((table, _)) = tables.iter().find(|(_, within)| !within) {
+            return fail(None, format!("its {table} are not a range of the script's"));
+        }
+        if f.flags.to_native() & flags::HAS_FUNCTION_ENV != 0 && f.scopes.start == f.scopes.end {
             return fail(None, "a function environment without a scope".into());
         }
         Ok(())
@@ -205,7 +222,9 @@ impl<'a> Script<'a> {
         let registers = f.register_count.to_native();
         let bytecode = f.bytecode.of(self.bytecode);
         let ic_slots = f.ic_slot_count.to_native();
-        for constant in f.constants.iter() {
+        let constants = self.code.constants_of(f);
+        let scopes = self.code.scopes_of(f);
+        for constant in constants {
             match constant {
                 ArchivedConstant::Number(_) => {}
                 ArchivedConstant::String(s) => at(self.string(s.to_native(), "a constant"))?,
@@ -230,7 +249,7 @@ impl<'a> Script<'a> {
                 }
             }
         }
-        for scope in f.scopes.iter() {
+        for scope in scopes {
             if scope.names.len() != scope.kinds.len() {
                 return fail(None, "a scope's names and kinds differ in number".into());
             }
@@ -238,7 +257,7 @@ impl<'a> Script<'a> {
                 at(self.string(name.to_native(), "a scope slot"))?;
             }
         }
-        for p in f.positions() {
+        for p in self.code.positions_of(f) {
             let (pc, offset) = p.map_err(|_| (None, "a malformed source position table".into()))?;
             if pc as usize > bytecode.len() {
                 return fail(None, format!("a source position for pc {pc}"));
@@ -252,11 +271,11 @@ impl<'a> Script<'a> {
         // Limits per operand kind; `u32::MAX` for kinds that any value suits.
         let mut limits = [u32::MAX; 10];
         limits[OperandKind::Reg as usize] = registers;
-        limits[OperandKind::Const as usize] = f.constants.len() as u32;
+        limits[OperandKind::Const as usize] = constants.len() as u32;
         limits[OperandKind::Name as usize] = self.strings as u32;
         limits[OperandKind::Func as usize] = self.functions as u32;
         limits[OperandKind::Ic as usize] = ic_slots;
-        limits[OperandKind::Scope as usize] = f.scopes.len() as u32;
+        limits[OperandKind::Scope as usize] = scopes.len() as u32;
         let mut pc = 0;
         let mut last = None;
         while pc < bytecode.len() {
@@ -380,7 +399,7 @@ impl<'a> Script<'a> {
                 );
             }
         }
-        for h in f.handlers.iter() {
+        for h in self.code.handlers_of(f) {
             let (start, end, handler) = (
                 h.start.to_native() as usize,
                 h.end.to_native() as usize,
@@ -414,8 +433,8 @@ impl<'a> Script<'a> {
         }
         let top = &code.functions[code.top_level.to_native() as usize];
         let env = module.env_scope.to_native() as usize;
-        let slots = top
-            .scopes
+        let slots = code
+            .scopes_of(top)
             .get(env)
             .map(|s| s.names.len())
             .ok_or_else(|| format!("module environment scope {env}"))?;

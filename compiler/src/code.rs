@@ -97,38 +97,63 @@ pub struct Handler {
     pub env_depth: u32,
 }
 
-/// A byte range of an array the functions of a script share ([`ScriptCode::bytecode`]).
+/// A function's range of one of the arrays the functions of a script share
+/// ([`ScriptCode::bytecode`], `constants`, `handlers`, `scopes`, `positions`): one array each
+/// for bytecheck to check at a load, and a function entry of fixed-size fields only, instead of
+/// five arrays per function.
 #[derive(Archive, Serialize, Deserialize, Clone, Copy, Debug, Default, PartialEq, Eq)]
 #[rkyv(derive(Debug))]
-pub struct ByteRange {
+pub struct SharedRange {
     pub start: u32,
     pub end: u32,
 }
 
-impl ArchivedByteRange {
-    /// The range of `all`; empty where it is not inside `all` (the verifier rejects a function
-    /// whose range is not).
-    pub fn of<'a>(&self, all: &'a [u8]) -> &'a [u8] {
-        all.get(self.start.to_native() as usize..self.end.to_native() as usize)
-            .unwrap_or(&[])
+impl SharedRange {
+    /// The range of `len` items from `start`. A range past 4 Gi items cannot be written: it is left
+    /// out of range, so the verifier rejects the function instead of reading other items.
+    pub fn at(start: usize, len: usize) -> SharedRange {
+        let at = |i: usize| u32::try_from(i).unwrap_or(u32::MAX);
+        SharedRange {
+            start: at(start),
+            end: at(start.saturating_add(len)),
+        }
     }
 }
 
-/// One function (or the top level of a script or module).
+impl ArchivedSharedRange {
+    /// The range of `all`; empty where it is not inside `all` (the verifier rejects a function
+    /// whose range is not).
+    pub fn of<'a, T>(&self, all: &'a [T]) -> &'a [T] {
+        all.get(self.start.to_native() as usize..self.end.to_native() as usize)
+            .unwrap_or(&[])
+    }
+
+    /// Whether the range is inside an array of `len` items.
+    pub fn is_within(&self, len: usize) -> bool {
+        let (start, end) = (self.start.to_native(), self.end.to_native());
+        start <= end && end as usize <= len
+    }
+}
+
+/// One function (or the top level of a script or module): fixed-size fields, and its ranges of
+/// the script's shared arrays.
 #[derive(Archive, Serialize, Deserialize, Clone, Debug, PartialEq)]
 #[rkyv(derive(Debug))]
 pub struct FunctionCode {
     /// An index into [`ScriptCode::strings`], or `None` for an anonymous function.
     pub name: Option<u32>,
     /// The function's instructions: its range of [`ScriptCode::bytecode`].
-    pub bytecode: ByteRange,
-    pub constants: Vec<Constant>,
-    pub handlers: Vec<Handler>,
-    /// Environment shapes for `PushEnv`.
-    pub scopes: Vec<ScopeInfo>,
+    pub bytecode: SharedRange,
+    /// Its constant pool: its range of [`ScriptCode::constants`].
+    pub constants: SharedRange,
+    /// Its range of [`ScriptCode::handlers`].
+    pub handlers: SharedRange,
+    /// Environment shapes for `PushEnv`: its range of [`ScriptCode::scopes`].
+    pub scopes: SharedRange,
     /// `(pc, source offset)` pairs in pc order: where each instruction came from, packed by
-    /// [`positions::encode`]; read them with [`ArchivedFunctionCode::positions`].
-    pub positions: Vec<u8>,
+    /// [`positions::encode`], its range of [`ScriptCode::positions`]; read them with
+    /// [`ArchivedScriptCode::positions_of`].
+    pub positions: SharedRange,
     pub register_count: u32,
     pub parameter_count: u32,
     /// The function's `length`: parameters before the first default or rest.
@@ -145,12 +170,30 @@ impl ArchivedScriptCode {
     pub fn bytecode_of(&self, f: &ArchivedFunctionCode) -> &[u8] {
         f.bytecode.of(&self.bytecode)
     }
-}
 
-impl ArchivedFunctionCode {
-    /// The `(pc, source offset)` pairs of [`FunctionCode::positions`], in pc order.
-    pub fn positions(&self) -> positions::Iter<'_> {
-        positions::Iter::new(self.positions.as_slice())
+    /// Function `f`'s constant pool.
+    pub fn constants_of(&self, f: &ArchivedFunctionCode) -> &[ArchivedConstant] {
+        f.constants.of(&self.constants)
+    }
+
+    /// Function `f`'s `try` regions.
+    pub fn handlers_of(&self, f: &ArchivedFunctionCode) -> &[ArchivedHandler] {
+        f.handlers.of(&self.handlers)
+    }
+
+    /// Function `f`'s environment shapes.
+    pub fn scopes_of(&self, f: &ArchivedFunctionCode) -> &[ArchivedScopeInfo] {
+        f.scopes.of(&self.scopes)
+    }
+
+    /// Function `f`'s packed `(pc, source offset)` table.
+    pub fn packed_positions_of(&self, f: &ArchivedFunctionCode) -> &[u8] {
+        f.positions.of(&self.positions)
+    }
+
+    /// The `(pc, source offset)` pairs of function `f`, in pc order.
+    pub fn positions_of(&self, f: &ArchivedFunctionCode) -> positions::Iter<'_> {
+        positions::Iter::new(self.packed_positions_of(f))
     }
 }
 
@@ -298,9 +341,16 @@ pub mod flags {
 #[rkyv(derive(Debug))]
 pub struct ScriptCode {
     pub functions: Vec<FunctionCode>,
-    /// Every function's bytecode, one after another, each function naming its [`ByteRange`]: one
-    /// array for bytecheck to check at a load instead of one per function.
+    /// Every function's bytecode, one after another, each function naming its [`SharedRange`].
     pub bytecode: Vec<u8>,
+    /// Every function's constant pool, one after another.
+    pub constants: Vec<Constant>,
+    /// Every function's `try` regions, one after another.
+    pub handlers: Vec<Handler>,
+    /// Every function's environment shapes, one after another.
+    pub scopes: Vec<ScopeInfo>,
+    /// Every function's packed position table, one after another.
+    pub positions: Vec<u8>,
     pub strings: Vec<CodeString>,
     /// The index of the top-level code in `functions`.
     pub top_level: u32,
@@ -418,16 +468,11 @@ impl ScriptCode {
     /// A generous guess at the archive's size, so that it is written without being copied
     /// as it grows (pages reserved but never written cost no memory).
     fn archived_size_estimate(&self) -> usize {
-        let functions: usize = self
-            .functions
-            .iter()
-            .map(|f| {
-                128 + 16 * f.constants.len()
-                    + 16 * f.handlers.len()
-                    + 32 * f.scopes.len()
-                    + f.positions.len()
-            })
-            .sum();
+        let functions = 96 * self.functions.len()
+            + 16 * self.constants.len()
+            + 16 * self.handlers.len()
+            + 32 * self.scopes.len()
+            + self.positions.len();
         let strings: usize = self
             .strings
             .iter()
@@ -481,17 +526,15 @@ pub(crate) mod tests {
         ] {
             i.encode(&mut bytecode);
         }
+        let positions = positions::encode(&[(0, 0), (3, 9)]);
         ScriptCode {
             functions: vec![FunctionCode {
                 name: None,
-                bytecode: ByteRange {
-                    start: 0,
-                    end: bytecode.len() as u32,
-                },
-                constants: vec![Constant::Number(2.0), Constant::String(0)],
-                handlers: vec![],
-                scopes: vec![],
-                positions: positions::encode(&[(0, 0), (3, 9)]),
+                bytecode: SharedRange::at(0, bytecode.len()),
+                constants: SharedRange::at(0, 2),
+                handlers: SharedRange::default(),
+                scopes: SharedRange::default(),
+                positions: SharedRange::at(0, positions.len()),
                 register_count: 2,
                 parameter_count: 0,
                 length: 0,
@@ -501,6 +544,10 @@ pub(crate) mod tests {
                 flags: flags::STRICT,
             }],
             bytecode,
+            constants: vec![Constant::Number(2.0), Constant::String(0)],
+            handlers: vec![],
+            scopes: vec![],
+            positions,
             strings: vec![
                 CodeString::from_text("answer"),
                 CodeString::from_utf16(&[0xD800, 0x61]),

@@ -69,7 +69,7 @@ fn disassemble_function(
         "function {index} {name}{top}: {} registers, {} parameters{this}, {} IC slots",
         f.register_count, f.parameter_count, f.ic_slot_count
     );
-    for (i, constant) in f.constants.iter().enumerate() {
+    for (i, constant) in code.constants_of(f).iter().enumerate() {
         let text = match constant {
             ArchivedConstant::Number(n) => format!("{}", n.to_native()),
             ArchivedConstant::String(s) => match code.strings.get(s.to_native() as usize) {
@@ -90,7 +90,7 @@ fn disassemble_function(
         };
         let _ = writeln!(out, "  c{i} = {text}");
     }
-    for (i, scope) in f.scopes.iter().enumerate() {
+    for (i, scope) in code.scopes_of(f).iter().enumerate() {
         let names: Vec<String> = scope
             .names
             .iter()
@@ -101,13 +101,13 @@ fn disassemble_function(
             .collect();
         let _ = writeln!(out, "  s{i} = [{}]", names.join(", "));
     }
-    for h in f.handlers.iter() {
+    for h in code.handlers_of(f) {
         let _ = writeln!(out, "  try {}..{} -> {}", h.start, h.end, h.handler);
     }
     let source_text = source;
     let bytecode = code.bytecode_of(f);
     let mut pc = 0;
-    let mut positions = f.positions().map_while(Result::ok).peekable();
+    let mut positions = code.positions_of(f).map_while(Result::ok).peekable();
     while pc < bytecode.len() {
         let mut source = String::new();
         while let Some(p) = positions.peek() {

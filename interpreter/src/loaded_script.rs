@@ -288,9 +288,10 @@ impl LoadedScript {
     /// time (a 100,000-statement function: 26M instructions a throw before the checkpoints).
     pub fn position_of(&self, function: u32, pc: usize) -> u32 {
         let f = self.function(function);
-        let table = f.positions.as_slice();
+        let table = self.code().packed_positions_of(f);
+        let start = f.source_start.to_native();
         if table.len() <= WALKED_WHOLE {
-            return position_of(f, pc);
+            return walk(positions::Iter::new(table), start, pc);
         }
         let checkpoints = self
             .position_checkpoints
@@ -306,7 +307,7 @@ impl LoadedScript {
                 c.offset,
                 pc,
             ),
-            None => position_of(f, pc),
+            None => walk(positions::Iter::new(table), start, pc),
         }
     }
 
@@ -385,12 +386,6 @@ fn checkpoints(table: &[u8]) -> Rc<[Checkpoint]> {
         n += 1;
     }
     out.into()
-}
-
-/// The source offset of the instruction at `pc` (the last position at or before it), walking
-/// the packed table from its start; [`LoadedScript::position_of`] starts near `pc`.
-fn position_of(f: &ArchivedFunctionCode, pc: usize) -> u32 {
-    walk(f.positions(), f.source_start.to_native(), pc)
 }
 
 /// The offset of the last of `pairs` at or before `pc`, or `offset` if none is.

@@ -36,7 +36,7 @@ impl Vm {
         if let Some(n) = script.scope_names.borrow().get(&(function, scope)) {
             return n.clone();
         }
-        let info = &script.function(function).scopes[scope as usize];
+        let info = &script.code().scopes_of(script.function(function))[scope as usize];
         let indices: Vec<u32> = info.names.iter().map(|n| n.to_native()).collect();
         let kinds: Vec<u8> = info.kinds.iter().copied().collect();
         let is_function = info.is_function;

@@ -52,7 +52,7 @@ impl Vm {
             return Ok(v);
         }
         let f = script.function(function);
-        let Some(c) = f.constants.get(index as usize) else {
+        let Some(c) = script.code().constants_of(f).get(index as usize) else {
             return Err(self.type_error("invalid constant index"));
         };
         let v = match c {

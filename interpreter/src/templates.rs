@@ -19,7 +19,7 @@ impl Vm {
             return o.value();
         }
         let (raw, cooked): (Vec<u32>, Vec<Option<u32>>) =
-            match &script.function(function).constants[index as usize] {
+            match &script.code().constants_of(script.function(function))[index as usize] {
                 ArchivedConstant::Template { raw, cooked } => (
                     raw.iter().map(|r| r.to_native()).collect(),
                     cooked

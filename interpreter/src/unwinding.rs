@@ -30,10 +30,12 @@ impl Vm {
                 return Err(error);
             };
             if let JsError::Throw(value) = error {
-                let f = frame.script().function(frame.function);
+                let script = frame.script();
+                let f = script.function(frame.function);
                 let pc = frame.pc.saturating_sub(1) as u32;
-                let handler = f
-                    .handlers
+                let handler = script
+                    .code()
+                    .handlers_of(f)
                     .iter()
                     .find(|h| h.start.to_native() <= pc && pc < h.end.to_native())
                     .map(|h| (h.handler.to_native(), h.env_depth.to_native()));

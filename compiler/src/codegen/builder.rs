@@ -1,7 +1,7 @@
 //! `FunctionBuilder`: the bytecode, constants, registers and jump patching of one function under
 //! construction.
 
-use crate::code::{ByteRange, Constant, FunctionCode, Handler, ScopeInfo};
+use crate::code::{Constant, FunctionCode, Handler, ScopeInfo, SharedRange};
 use crate::instruction::{Instruction, JumpOffset, Reg};
 use rustc_hash::FxHashMap;
 use std::collections::hash_map::Entry;
@@ -18,6 +18,11 @@ pub struct Patch {
 pub struct Finished {
     pub code: FunctionCode,
     pub bytecode: Vec<u8>,
+    pub constants: Vec<Constant>,
+    pub handlers: Vec<Handler>,
+    pub scopes: Vec<ScopeInfo>,
+    /// Packed by [`crate::code::positions::encode`].
+    pub positions: Vec<u8>,
 }
 
 /// A position jumps can go back to.
@@ -205,12 +210,12 @@ impl FunctionBuilder {
     ) -> Finished {
         let code = FunctionCode {
             name,
-            // Set when the script's bytecode is put together (`codegen::compile`).
-            bytecode: ByteRange::default(),
-            constants: self.constants,
-            handlers: self.handlers,
-            scopes: self.scopes,
-            positions: crate::code::positions::encode(&self.positions),
+            // The ranges are set when the script's arrays are put together (`codegen::compile`).
+            bytecode: SharedRange::default(),
+            constants: SharedRange::default(),
+            handlers: SharedRange::default(),
+            scopes: SharedRange::default(),
+            positions: SharedRange::default(),
             register_count: self.max_register.max(1),
             parameter_count,
             length,
@@ -222,6 +227,10 @@ impl FunctionBuilder {
         Finished {
             code,
             bytecode: self.bytecode,
+            constants: self.constants,
+            handlers: self.handlers,
+            scopes: self.scopes,
+            positions: crate::code::positions::encode(&self.positions),
         }
     }
 }

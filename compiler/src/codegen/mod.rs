@@ -13,7 +13,7 @@ mod module;
 mod pattern;
 mod statement;
 
-use crate::code::{ByteRange, CodeString, Constant, ScopeInfo, ScriptCode, binding, flags};
+use crate::code::{CodeString, Constant, ScopeInfo, ScriptCode, SharedRange, binding, flags};
 use crate::instruction::{Count, FuncIdx, Instruction as I, NameIdx, Reg, ScopeIdx};
 use crate::scope::{self, BindingKind, CodeKind, ScopeId, ScopeKind, ScopeTree, node};
 pub use builder::{Finished, FunctionBuilder, Label, Patch};
@@ -55,41 +55,43 @@ pub fn compile(program: &Program<'_>, kind: CodeKind) -> CompileResult<ScriptCod
     } else {
         None
     };
-    // Every function's bytecode in one array, in function order; each names its range.
-    let total = compiler
-        .functions
-        .iter()
-        .flatten()
-        .map(|f| f.bytecode.len())
-        .sum();
-    let mut bytecode = Vec::with_capacity(total);
-    let functions = compiler
+    // Every function's bytecode and tables in one array each, in function order; each function
+    // names its ranges.
+    let finished: Vec<Finished> = compiler
         .functions
         .into_iter()
-        .map(|f| {
-            let Finished {
-                mut code,
-                bytecode: own,
-            } = f.unwrap_or_else(empty_function);
-            // A range past 4 GiB cannot be written: it is left out of range, so the verifier
-            // rejects the function instead of running other bytes.
-            let at = |len: usize| u32::try_from(len).unwrap_or(u32::MAX);
-            code.bytecode = ByteRange {
-                start: at(bytecode.len()),
-                end: at(bytecode.len() + own.len()),
-            };
-            bytecode.extend_from_slice(&own);
-            code
-        })
+        .map(|f| f.unwrap_or_else(empty_function))
         .collect();
-    Ok(ScriptCode {
+    let total = |len: fn(&Finished) -> usize| finished.iter().map(len).sum::<usize>();
+    let mut code = ScriptCode {
         module,
-        functions,
-        bytecode,
+        functions: Vec::with_capacity(finished.len()),
+        bytecode: Vec::with_capacity(total(|f| f.bytecode.len())),
+        constants: Vec::with_capacity(total(|f| f.constants.len())),
+        handlers: Vec::with_capacity(total(|f| f.handlers.len())),
+        scopes: Vec::with_capacity(total(|f| f.scopes.len())),
+        positions: Vec::with_capacity(total(|f| f.positions.len())),
         strings: compiler.strings,
         top_level: top,
         is_module: kind == CodeKind::Module,
-    })
+    };
+    for f in finished {
+        let mut function = f.code;
+        function.bytecode = append(&mut code.bytecode, f.bytecode);
+        function.constants = append(&mut code.constants, f.constants);
+        function.handlers = append(&mut code.handlers, f.handlers);
+        function.scopes = append(&mut code.scopes, f.scopes);
+        function.positions = append(&mut code.positions, f.positions);
+        code.functions.push(function);
+    }
+    Ok(code)
+}
+
+/// Appends `items` to `all`, answering their range.
+fn append<T>(all: &mut Vec<T>, mut items: Vec<T>) -> SharedRange {
+    let range = SharedRange::at(all.len(), items.len());
+    all.append(&mut items);
+    range
 }
 
 fn empty_function() -> Finished {
