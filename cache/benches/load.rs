@@ -2,8 +2,8 @@
 //! medians taken side by side in one run (the two are interleaved, so machine noise hits both).
 //!
 //! `cargo bench -p kiln-cache --bench load [-- RUNS]` prints a Markdown table.
-//! Compile = parse + compile + archive; load = read the file + header and source hash + checksum
-//! + bytecheck validation + bytecode verification.
+//! Compile = parse + compile + archive; load = `kiln_cache::load_file`: read the file + header
+//! and source hash + checksum + bytecheck validation + bytecode verification.
 
 use kiln_cache::{CacheKind, VerifiedCode};
 use kiln_compiler::CodeKind;
@@ -84,8 +84,14 @@ fn main() {
             std::hint::black_box(compile(&source, module));
             compiles.push(started.elapsed());
             let started = Instant::now();
-            let read = kiln_cache::read_file(&cache_path).expect("read");
-            std::hint::black_box(kiln_cache::load(read, &source, kind).expect("loads"));
+            let loaded = kiln_cache::load_file(
+                &cache_path,
+                &source,
+                kind,
+                Default::default(),
+                &mut Default::default(),
+            );
+            std::hint::black_box(loaded.expect("loads"));
             loads.push(started.elapsed());
         }
         let (c, l) = (median(compiles), median(loads));

@@ -326,8 +326,12 @@ pub struct LoadStats {
     /// The bytecode verifier at load: the tables, every function's directory entry and the
     /// top-level function (the others are verified when first used).
     pub verify: Duration,
-    /// The whole load, from the header to the verified code.
+    /// The whole load: from the header to the verified code, or from opening the file in
+    /// [`load_file`].
     pub total: Duration,
+    /// Reading the file, in [`load_file`] (with the source hash and the checksum beside it, for
+    /// a large file).
+    pub read: Duration,
     /// Whether a second thread took part.
     pub two_threads: bool,
 }
@@ -365,7 +369,111 @@ pub fn load_with(
     stats: &mut LoadStats,
 ) -> Result<VerifiedCode, CacheError> {
     let started = Instant::now();
-    let header = Header::parse(&bytes)?;
+    let header = check_header(&bytes, source, kind)?;
+    stats.header = started.elapsed();
+    let archive = &bytes[HEADER_LEN..];
+    let pieces = PieceHashes::new(archive.len(), options.checksum);
+    let ((matches, hash_time), checked) = parallel::side_by_side(
+        source.len() + archive.len(),
+        || source_matches(source, header.source_hash),
+        || validate_and_verify(archive, source, &mut stats.validate, &mut stats.verify),
+        pieces.slots.iter().zip(archive.chunks(CHECKSUM_PIECE)),
+        |(slot, piece)| pieces.hash(slot, piece),
+    );
+    stats.source_hash = hash_time;
+    stats.two_threads = source.len() + archive.len() >= parallel::MIN_BYTES;
+    let verified = finish_load(bytes, &header, source, matches, pieces, checked, stats);
+    stats.total = started.elapsed();
+    verified
+}
+
+/// Reads the cache file at `path` and loads it as [`load_with`] does. A large file is read on
+/// two threads in [`CHECKSUM_PIECE`]s, each hashed as soon as it is read (while it is still in
+/// the processor's cache), and the source is hashed beside the reading; what is left after the
+/// read is the validation and the verification. [`LoadStats::read`] is the reading's time.
+pub fn load_file(
+    path: &std::path::Path,
+    source: &str,
+    kind: CacheKind,
+    options: LoadOptions,
+    stats: &mut LoadStats,
+) -> Result<VerifiedCode, CacheError> {
+    #[cfg(unix)]
+    {
+        let started = Instant::now();
+        if let Some((bytes, matches, pieces)) = read_hashing(path, source, options, stats)? {
+            stats.read = started.elapsed();
+            let header = check_header(&bytes, source, kind)?;
+            let archive = &bytes[HEADER_LEN..];
+            let checked =
+                validate_and_verify(archive, source, &mut stats.validate, &mut stats.verify);
+            let verified = finish_load(bytes, &header, source, matches, pieces, checked, stats);
+            stats.total = started.elapsed();
+            return verified;
+        }
+    }
+    let started = Instant::now();
+    let bytes = read_file(path)?;
+    let read = started.elapsed();
+    let verified = load_with(bytes, source, kind, options, stats);
+    stats.read = read;
+    stats.total += read;
+    verified
+}
+
+/// [`load_file`]'s read of a large regular file: the bytes, whether the source's hash is the
+/// header's, and the archive's pieces hashed. `None` for a file to read as any other (small,
+/// not at hand at an offset, or not as long as its metadata said).
+#[cfg(unix)]
+#[allow(clippy::type_complexity)]
+fn read_hashing(
+    path: &std::path::Path,
+    source: &str,
+    options: LoadOptions,
+    stats: &mut LoadStats,
+) -> Result<Option<(AlignedVec<16>, bool, PieceHashes)>, CacheError> {
+    use std::os::unix::fs::FileExt;
+    let io = |e: std::io::Error| CacheError::Io(e.to_string());
+    let file = std::fs::File::open(path).map_err(io)?;
+    let len = file.metadata().map_err(io)?.len();
+    if len < parallel::MIN_BYTES as u64 || len > MAX_FILE_BYTES {
+        return Ok(None);
+    }
+    let mut buffer = AlignedVec::<16>::with_capacity(len as usize);
+    let mut header = [0u8; HEADER_LEN];
+    if file.read_exact_at(&mut header, 0).is_err() {
+        return Ok(None);
+    }
+    buffer.extend_from_slice(&header);
+    // A header that does not parse fails the load after the read (`check_header`).
+    let expected = Header::parse(&header).map_or(0, |h| h.source_hash);
+    let pieces = PieceHashes::new(buffer.capacity() - HEADER_LEN, options.checksum);
+    let ((matches, hash_time), complete) = read_side_by_side(
+        &file,
+        spare(&mut buffer),
+        HEADER_LEN as u64,
+        CHECKSUM_PIECE,
+        || source_matches(source, expected),
+        |index, piece| {
+            if let Some(slot) = pieces.slots.get(index) {
+                pieces.hash(slot, piece);
+            }
+        },
+    );
+    let mut probe = [0u8; 1];
+    if !complete || file.read_at(&mut probe, len).map_or(true, |n| n > 0) {
+        return Ok(None);
+    }
+    // SAFETY: the header and every piece after it, up to the capacity, were read.
+    unsafe { buffer.set_len(len as usize) };
+    stats.source_hash = hash_time;
+    stats.two_threads = true;
+    Ok(Some((buffer, matches, pieces)))
+}
+
+/// The checks of a load that read the header alone, in their order.
+fn check_header(bytes: &[u8], source: &str, kind: CacheKind) -> Result<Header, CacheError> {
+    let header = Header::parse(bytes)?;
     check_bytecode_version(&header)?;
     if header.engine_version != ENGINE_VERSION {
         return Err(CacheError::OtherEngineVersion {
@@ -378,65 +486,94 @@ pub fn load_with(
             expected: kind,
         });
     }
-    check_length(&bytes, &header)?;
+    check_length(bytes, &header)?;
     if header.source_len != source.len() as u64 {
         return Err(CacheError::OtherSource);
     }
-    stats.header = started.elapsed();
+    Ok(header)
+}
 
-    let range = HEADER_LEN..bytes.len();
-    let archive = &bytes[range.clone()];
-    let pieces: Vec<AtomicU64> = if options.checksum {
-        archive
-            .chunks(CHECKSUM_PIECE)
-            .map(|_| AtomicU64::new(0))
-            .collect()
-    } else {
-        Vec::new()
-    };
-    let checksum_nanos = AtomicU64::new(0);
-    let ((source_matches, source_hash_time), (checked, validate, verify)) = parallel::side_by_side(
-        source.len() + archive.len(),
-        || {
-            let started = Instant::now();
-            let matches = source_hash(source) == header.source_hash;
-            (matches, started.elapsed())
-        },
-        || {
-            let started = Instant::now();
-            let validated =
-                kiln_compiler::code::access(archive).map_err(|e| CacheError::Archive(e.0));
-            let validate = started.elapsed();
-            let started = Instant::now();
-            let checked = validated.and_then(|code| VerifiedCode::check_at_load(code, source));
-            (checked, validate, started.elapsed())
-        },
-        pieces.iter().zip(archive.chunks(CHECKSUM_PIECE)),
-        |(slot, piece)| {
-            let started = Instant::now();
-            slot.store(piece_hash(piece), Ordering::Relaxed);
-            let nanos = u64::try_from(started.elapsed().as_nanos()).unwrap_or(u64::MAX);
-            checksum_nanos.fetch_add(nanos, Ordering::Relaxed);
-        },
-    );
-    stats.source_hash = source_hash_time;
-    stats.checksum = Duration::from_nanos(checksum_nanos.into_inner());
-    stats.validate = validate;
-    stats.verify = verify;
-    stats.two_threads = source.len() + archive.len() >= parallel::MIN_BYTES;
+/// Whether `source` hashes to `expected`, and the hashing's time.
+fn source_matches(source: &str, expected: u64) -> (bool, Duration) {
+    let started = Instant::now();
+    (source_hash(source) == expected, started.elapsed())
+}
+
+/// rkyv's validation, then what the verifier checks at load.
+fn validate_and_verify(
+    archive: &[u8],
+    source: &str,
+    validate: &mut Duration,
+    verify: &mut Duration,
+) -> Result<(), CacheError> {
+    let started = Instant::now();
+    let validated = kiln_compiler::code::access(archive).map_err(|e| CacheError::Archive(e.0));
+    *validate = started.elapsed();
+    let started = Instant::now();
+    let checked = validated.and_then(|code| VerifiedCode::check_at_load(code, source));
+    *verify = started.elapsed();
+    checked
+}
+
+/// The archive's pieces' hashes, as threads take them.
+struct PieceHashes {
+    /// Whether the checksum is taken; no slots when not.
+    taken: bool,
+    slots: Vec<AtomicU64>,
+    nanos: AtomicU64,
+}
+
+impl PieceHashes {
+    fn new(archive_len: usize, checksum: bool) -> PieceHashes {
+        let count = if checksum {
+            archive_len.div_ceil(CHECKSUM_PIECE)
+        } else {
+            0
+        };
+        PieceHashes {
+            taken: checksum,
+            slots: (0..count).map(|_| AtomicU64::new(0)).collect(),
+            nanos: AtomicU64::new(0),
+        }
+    }
+
+    fn hash(&self, slot: &AtomicU64, piece: &[u8]) {
+        let started = Instant::now();
+        slot.store(piece_hash(piece), Ordering::Relaxed);
+        let nanos = u64::try_from(started.elapsed().as_nanos()).unwrap_or(u64::MAX);
+        self.nanos.fetch_add(nanos, Ordering::Relaxed);
+    }
+}
+
+/// The end of a load, once the hashes are taken and the archive checked: the first failure in
+/// the order of a load on one thread (the source, the checksum, the archive, the bytecode), or
+/// the code.
+fn finish_load(
+    bytes: AlignedVec<16>,
+    header: &Header,
+    source: &str,
+    source_matches: bool,
+    pieces: PieceHashes,
+    checked: Result<(), CacheError>,
+    stats: &mut LoadStats,
+) -> Result<VerifiedCode, CacheError> {
+    stats.checksum = Duration::from_nanos(pieces.nanos.into_inner());
     if !source_matches {
         return Err(CacheError::OtherSource);
     }
-    if options.checksum {
-        let pieces: Vec<u64> = pieces.into_iter().map(AtomicU64::into_inner).collect();
+    if pieces.taken {
+        let pieces: Vec<u64> = pieces
+            .slots
+            .into_iter()
+            .map(AtomicU64::into_inner)
+            .collect();
         if combine_pieces(&bytes[..56], &pieces) != header.checksum {
             return Err(CacheError::Checksum);
         }
     }
     checked?;
-    let verified = VerifiedCode::checked_at_load(bytes, range, source.len());
-    stats.total = started.elapsed();
-    Ok(verified)
+    let archive = HEADER_LEN..bytes.len();
+    Ok(VerifiedCode::checked_at_load(bytes, archive, source.len()))
 }
 
 /// Checks a cache file without its source, to show what it holds (`kiln disasm x.cache`): every
@@ -546,39 +683,72 @@ fn fill(file: &mut std::fs::File, buffer: &mut AlignedVec<16>) -> std::io::Resul
 #[cfg(unix)]
 const READ_PIECE: usize = 1 << 20;
 
-/// Fills `buffer`'s spare capacity from the start of `file` with `pread(2)`, [`READ_PIECE`]s at a
-/// time on two threads: most of a large read is the kernel's filling of fresh pages, which two
-/// cores do in about half the time. True when every byte of the capacity was read; otherwise
-/// (a file shorter than its metadata said, a file that cannot be read at an offset, an error)
-/// the buffer is as it was, and [`fill`] reads from the start as for any file.
+/// Fills `buffer`'s spare capacity from the start of `file`, [`READ_PIECE`]s at a time on two
+/// threads ([`read_side_by_side`]): most of a large read is the kernel's filling of fresh pages,
+/// which two cores do faster. True when every byte of the capacity was read; otherwise the
+/// buffer is as it was, and [`fill`] reads from the start as for any file.
 #[cfg(unix)]
 fn fill_side_by_side(file: &std::fs::File, buffer: &mut AlignedVec<16>) -> bool {
-    use std::mem::MaybeUninit;
-    use std::os::fd::AsRawFd;
-    use std::sync::atomic::AtomicBool;
-    let (len, capacity) = (buffer.len(), buffer.capacity());
-    if len != 0 || capacity < parallel::MIN_BYTES {
+    let capacity = buffer.capacity();
+    if !buffer.is_empty() || capacity < parallel::MIN_BYTES {
         return false;
     }
-    // SAFETY: the allocation's `capacity` bytes, seen as possibly uninitialised bytes, which any
-    // bytes are; nothing else refers to them while `buffer` is borrowed mutably.
-    let spare = unsafe {
-        std::slice::from_raw_parts_mut(buffer.as_mut_ptr().cast::<MaybeUninit<u8>>(), capacity)
-    };
+    let ((), complete) = read_side_by_side(file, spare(buffer), 0, READ_PIECE, || (), |_, _| {});
+    if complete {
+        // SAFETY: every byte of the capacity was written by `pread(2)`.
+        unsafe { buffer.set_len(capacity) };
+    }
+    complete
+}
+
+/// `buffer`'s spare capacity, as bytes that may be uninitialised.
+#[cfg(unix)]
+fn spare(buffer: &mut AlignedVec<16>) -> &mut [std::mem::MaybeUninit<u8>] {
+    let (len, capacity) = (buffer.len(), buffer.capacity());
+    // SAFETY: the allocation's bytes past the length, seen as possibly uninitialised bytes,
+    // which any bytes are; nothing else refers to them while `buffer` is borrowed mutably.
+    unsafe {
+        std::slice::from_raw_parts_mut(
+            buffer
+                .as_mut_ptr()
+                .add(len)
+                .cast::<std::mem::MaybeUninit<u8>>(),
+            capacity - len,
+        )
+    }
+}
+
+/// Reads `out.len()` bytes of `file` from offset `from` into `out` with `pread(2)`, in pieces
+/// of `piece` bytes that this thread and a second one take in turn
+/// ([`parallel::side_by_side`], which first runs `first_there` on the second); each piece, once
+/// read, goes to `each` with its index. The second answer says whether every piece was read
+/// whole: not when the file ended early, cannot be read at an offset (a pipe) or failed.
+#[cfg(unix)]
+fn read_side_by_side<A: Send>(
+    file: &std::fs::File,
+    out: &mut [std::mem::MaybeUninit<u8>],
+    from: u64,
+    piece: usize,
+    first_there: impl FnOnce() -> A + Send,
+    each: impl Fn(usize, &[u8]) + Sync,
+) -> (A, bool) {
+    use std::os::fd::AsRawFd;
+    use std::sync::atomic::AtomicBool;
     let fd = file.as_raw_fd();
     let short = AtomicBool::new(false);
-    let read_piece = |(index, piece): (usize, &mut [MaybeUninit<u8>])| {
+    let bytes = out.len();
+    let read_piece = |(index, part): (usize, &mut [std::mem::MaybeUninit<u8>])| {
         let mut done = 0;
-        while done < piece.len() && !short.load(Ordering::Relaxed) {
-            let offset = (index * READ_PIECE + done) as libc::off_t;
-            // SAFETY: `pread(2)` writes at most `piece.len() - done` bytes from the piece's
-            // `done`th: only into this piece, which no other thread touches.
+        while done < part.len() && !short.load(Ordering::Relaxed) {
+            let offset = from + (index * piece + done) as u64;
+            // SAFETY: `pread(2)` writes at most `part.len() - done` bytes from the part's
+            // `done`th: only into this part, which no other thread touches.
             let read = unsafe {
                 libc::pread(
                     fd,
-                    piece.as_mut_ptr().add(done).cast(),
-                    piece.len() - done,
-                    offset,
+                    part.as_mut_ptr().add(done).cast(),
+                    part.len() - done,
+                    offset as libc::off_t,
                 )
             };
             match read {
@@ -589,20 +759,20 @@ fn fill_side_by_side(file: &std::fs::File, buffer: &mut AlignedVec<16>) -> bool 
                 _ => short.store(true, Ordering::Relaxed),
             }
         }
+        if done == part.len() {
+            // SAFETY: `pread(2)` wrote every byte of the part.
+            let read = unsafe { &*(part as *const [std::mem::MaybeUninit<u8>] as *const [u8]) };
+            each(index, read);
+        }
     };
-    parallel::side_by_side(
-        capacity,
+    let (a, ()) = parallel::side_by_side(
+        bytes,
+        first_there,
         || (),
-        || (),
-        spare.chunks_mut(READ_PIECE).enumerate(),
+        out.chunks_mut(piece).enumerate(),
         read_piece,
     );
-    if short.into_inner() {
-        return false;
-    }
-    // SAFETY: every piece, and so every byte of the capacity, was written by `pread(2)`.
-    unsafe { buffer.set_len(capacity) };
-    true
+    (a, !short.into_inner())
 }
 
 /// [`fill`] where `read(2)` is not at hand: through the zeroed buffer.

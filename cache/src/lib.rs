@@ -18,7 +18,7 @@ pub mod verify;
 
 pub use container::{
     CacheError, CacheKind, HEADER_LEN, Header, Inspected, LoadOptions, LoadStats, MAGIC,
-    MAX_FILE_BYTES, encode, inspect, load, load_with, read_file,
+    MAX_FILE_BYTES, encode, inspect, load, load_file, load_with, read_file,
 };
 pub use verify::verify;
 
