@@ -318,7 +318,7 @@ fn disasm(path: &Path, module: bool) -> ExitCode {
             }
             print!(
                 "{}",
-                kiln_compiler::disasm::disassemble_with_source(script.code().code(), &source)
+                kiln_compiler::disasm::disassemble_with_source(script.code().view(), &source)
             );
             ExitCode::SUCCESS
         }

@@ -330,7 +330,7 @@ fn byte_flips_past_the_checksum_never_panic() {
 /// file, checksum aside.
 fn with_corrupt_function(bytes: &[u8], source: &str, prefix: Option<&str>) -> (Vec<u8>, u32) {
     let code = load(bytes, source, true).expect("the original loads");
-    let archive = code.archive_bytes();
+    let (archive, _) = code.code_bytes();
     let top = code.code().top_level.to_native() as usize;
     let functions = code.code().functions.len();
     // The top-level function starts where the source does: the others first.
@@ -345,7 +345,7 @@ fn with_corrupt_function(bytes: &[u8], source: &str, prefix: Option<&str>) -> (V
         })
         .min_by_key(|&(i, _)| i == top)
         .unwrap_or_else(|| panic!("a function starting with {prefix:?}"));
-    let at = code.code().bytecode_of(function).as_ptr() as usize - archive.as_ptr() as usize;
+    let at = code.view().bytecode_of(function).as_ptr() as usize - archive.as_ptr() as usize;
     let invalid = (0..=255u8)
         .rev()
         .find(|&b| kiln_compiler::Opcode::from_byte(b).is_none())
@@ -467,8 +467,8 @@ fn every_way_to_a_corrupt_function_throws_before_it_runs() {
         .enumerate()
         .find(|(_, f)| source[f.source_start.to_native() as usize..].starts_with("function f"))
         .expect("f");
-    let at = code.code().bytecode_of(function).as_ptr() as usize
-        - code.archive_bytes().as_ptr() as usize;
+    let at =
+        code.view().bytecode_of(function).as_ptr() as usize - code.code_bytes().0.as_ptr() as usize;
     let mut copy = bytes.clone();
     copy[kiln_cache::HEADER_LEN + at] = 0xFF;
     assert!(kiln_compiler::Opcode::from_byte(0xFF).is_none());

@@ -86,7 +86,7 @@ fn main() {
 }
 
 /// Bytecode bytes by opcode (with `--opcodes`), the largest first.
-fn opcodes(code: &kiln_compiler::ArchivedScriptCode) {
+fn opcodes(code: kiln_compiler::code::Code<'_>) {
     use kiln_compiler::Instruction;
     let mut by_name: std::collections::HashMap<String, (usize, usize)> = Default::default();
     for f in code.functions.iter() {

@@ -1,4 +1,5 @@
-//! The cache file: a 64-byte header, then the rkyv archive (16-aligned, as it was written).
+//! The cache file: an 80-byte header, then the code as `kiln_compiler::code::Layout` lays it
+//! out: the rkyv archive (16-aligned, as it was written), the bytecode, the packed positions.
 //!
 //! | bytes  | field                                                              |
 //! |--------|--------------------------------------------------------------------|
@@ -9,11 +10,13 @@
 //! | 32..40 | xxh3-64 hash of the exact source text                              |
 //! | 40..48 | source length in bytes                                             |
 //! | 48..56 | archive length in bytes                                            |
-//! | 56..64 | checksum of the archive (below)                                    |
+//! | 56..64 | bytecode length in bytes                                           |
+//! | 64..72 | packed positions length in bytes                                   |
+//! | 72..80 | checksum of the code (below)                                       |
 //!
-//! The checksum is the xxh3-64 of the archive's pieces' xxh3-64s (256 KiB pieces, the last one
-//! shorter; each hash little-endian, one after another), seeded with the xxh3-64 of the header's
-//! first 56 bytes: the pieces can be hashed on two threads at once.
+//! The checksum is the xxh3-64 of the code's pieces' xxh3-64s (256 KiB pieces from the end of
+//! the header, the last one shorter; each hash little-endian, one after another), seeded with the
+//! xxh3-64 of the header's first 72 bytes: the pieces can be hashed on two threads at once.
 
 use crate::{VerifiedCode, parallel};
 use kiln_compiler::BYTECODE_VERSION;
@@ -24,7 +27,9 @@ use std::time::{Duration, Instant};
 use twox_hash::XxHash3_64;
 
 pub const MAGIC: [u8; 8] = *b"KILNCODE";
-pub const HEADER_LEN: usize = 64;
+pub const HEADER_LEN: usize = 80;
+/// The header's bytes before the checksum, which seed it.
+const SEEDING: usize = 72;
 /// The engine that wrote a cache; another engine version rejects it even at the same bytecode
 /// version, since the two may differ in what the compiler emits for the same source.
 pub const ENGINE_VERSION: &str = env!("CARGO_PKG_VERSION");
@@ -79,6 +84,8 @@ pub struct Header {
     pub source_hash: u64,
     pub source_len: u64,
     pub archive_len: u64,
+    pub bytecode_len: u64,
+    pub positions_len: u64,
     pub checksum: u64,
 }
 
@@ -178,12 +185,12 @@ fn source_hash(source: &str) -> u64 {
     XxHash3_64::oneshot(source.as_bytes())
 }
 
-/// The archive is hashed in pieces of this many bytes, each on its own, so that two threads can
+/// The code is hashed in pieces of this many bytes, each on its own, so that two threads can
 /// share the work ([`crate::parallel`]); the checksum is the hash of the pieces' hashes.
 const CHECKSUM_PIECE: usize = 256 << 10;
 
-fn checksum(header_start: &[u8], archive: &[u8]) -> u64 {
-    let pieces: Vec<u64> = archive.chunks(CHECKSUM_PIECE).map(piece_hash).collect();
+fn checksum(header_start: &[u8], code: &[u8]) -> u64 {
+    let pieces: Vec<u64> = code.chunks(CHECKSUM_PIECE).map(piece_hash).collect();
     combine_pieces(header_start, &pieces)
 }
 
@@ -191,22 +198,22 @@ fn piece_hash(piece: &[u8]) -> u64 {
     XxHash3_64::oneshot(piece)
 }
 
-/// The checksum of an archive whose pieces hash to `pieces`, seeded with the header's first 56
-/// bytes.
+/// The checksum of code whose pieces hash to `pieces`, seeded with the header's bytes before
+/// the checksum.
 fn combine_pieces(header_start: &[u8], pieces: &[u64]) -> u64 {
     let bytes: Vec<u8> = pieces.iter().flat_map(|p| p.to_le_bytes()).collect();
     XxHash3_64::oneshot_with_seed(XxHash3_64::oneshot(header_start), &bytes)
 }
 
-/// The cache file of `code`, made from `source`: the header, then the archive.
+/// The cache file of `code`, made from `source`: the header, then the code.
 pub fn encode(code: &VerifiedCode, source: &str, kind: CacheKind) -> AlignedVec<16> {
-    let archive = code.archive_bytes();
+    let (bytes, layout) = code.code_bytes();
     let top = code
         .code()
         .functions
         .get(code.code().top_level.to_native() as usize);
     let strict = top.is_some_and(|f| f.flags.to_native() & kiln_compiler::code::flags::STRICT != 0);
-    let mut out = AlignedVec::<16>::with_capacity(HEADER_LEN + archive.len());
+    let mut out = AlignedVec::<16>::with_capacity(HEADER_LEN + bytes.len());
     out.extend_from_slice(&MAGIC);
     out.extend_from_slice(&BYTECODE_VERSION.to_le_bytes());
     let mut engine = [0u8; 16];
@@ -217,11 +224,13 @@ pub fn encode(code: &VerifiedCode, source: &str, kind: CacheKind) -> AlignedVec<
     out.extend_from_slice(&flags.to_le_bytes());
     out.extend_from_slice(&source_hash(source).to_le_bytes());
     out.extend_from_slice(&(source.len() as u64).to_le_bytes());
-    out.extend_from_slice(&(archive.len() as u64).to_le_bytes());
-    let sum = checksum(&out[..56], archive);
+    for len in [layout.archive, layout.bytecode, layout.positions] {
+        out.extend_from_slice(&(len as u64).to_le_bytes());
+    }
+    let sum = checksum(&out[..SEEDING], bytes);
     out.extend_from_slice(&sum.to_le_bytes());
     debug_assert_eq!(out.len(), HEADER_LEN);
-    out.extend_from_slice(archive);
+    out.extend_from_slice(bytes);
     out
 }
 
@@ -238,7 +247,7 @@ fn u64_at(bytes: &[u8], at: usize) -> u64 {
 }
 
 impl Header {
-    /// Decodes the first 64 bytes; checks only the magic and the kind bits.
+    /// Decodes the first 80 bytes; checks only the magic and the kind bits.
     pub fn parse(bytes: &[u8]) -> Result<Header, CacheError> {
         if bytes.len() < HEADER_LEN {
             if bytes.len() >= MAGIC.len() && bytes[..MAGIC.len()] != MAGIC {
@@ -267,8 +276,27 @@ impl Header {
             source_hash: u64_at(bytes, 32),
             source_len: u64_at(bytes, 40),
             archive_len: u64_at(bytes, 48),
-            checksum: u64_at(bytes, 56),
+            bytecode_len: u64_at(bytes, 56),
+            positions_len: u64_at(bytes, 64),
+            checksum: u64_at(bytes, 72),
         })
+    }
+
+    /// The code's lengths (each at most `usize::MAX`).
+    pub fn layout(&self) -> kiln_compiler::code::Layout {
+        let at_most = |len: u64| usize::try_from(len).unwrap_or(usize::MAX);
+        kiln_compiler::code::Layout {
+            archive: at_most(self.archive_len),
+            bytecode: at_most(self.bytecode_len),
+            positions: at_most(self.positions_len),
+        }
+    }
+
+    /// The length of the code the header announces.
+    fn code_len(&self) -> u64 {
+        self.archive_len
+            .saturating_add(self.bytecode_len)
+            .saturating_add(self.positions_len)
     }
 }
 
@@ -282,9 +310,9 @@ fn check_bytecode_version(header: &Header) -> Result<(), CacheError> {
     }
 }
 
-/// The file holds exactly the header and the archive the header announces.
+/// The file holds exactly the header and the code the header announces.
 fn check_length(bytes: &[u8], header: &Header) -> Result<(), CacheError> {
-    let expected = (HEADER_LEN as u64).saturating_add(header.archive_len);
+    let expected = (HEADER_LEN as u64).saturating_add(header.code_len());
     let actual = bytes.len() as u64;
     if actual < expected {
         Err(CacheError::Truncated { expected, actual })
@@ -371,17 +399,21 @@ pub fn load_with(
     let started = Instant::now();
     let header = check_header(&bytes, source, kind)?;
     stats.header = started.elapsed();
-    let archive = &bytes[HEADER_LEN..];
-    let pieces = PieceHashes::new(archive.len(), options.checksum);
+    let code = &bytes[HEADER_LEN..];
+    let pieces = PieceHashes::new(code.len(), options.checksum);
     let ((matches, hash_time), checked) = parallel::side_by_side(
-        source.len() + archive.len(),
+        source.len() + code.len(),
         || source_matches(source, header.source_hash),
-        || validate_and_verify(archive, source, &mut stats.validate, &mut stats.verify),
-        pieces.slots.iter().zip(archive.chunks(CHECKSUM_PIECE)),
+        || {
+            let tables = check_tables(&code[..header.layout().archive], &header, source, stats);
+            // SAFETY: `code` passed `check_tables` just now.
+            tables.and_then(|()| unsafe { check_top_level(code, &header, source, stats) })
+        },
+        pieces.slots.iter().zip(code.chunks(CHECKSUM_PIECE)),
         |(slot, piece)| pieces.hash(slot, piece),
     );
     stats.source_hash = hash_time;
-    stats.two_threads = source.len() + archive.len() >= parallel::MIN_BYTES;
+    stats.two_threads = source.len() + code.len() >= parallel::MIN_BYTES;
     let verified = finish_load(bytes, &header, source, matches, pieces, checked, stats);
     stats.total = started.elapsed();
     verified
@@ -389,8 +421,9 @@ pub fn load_with(
 
 /// Reads the cache file at `path` and loads it as [`load_with`] does. A large file is read on
 /// two threads in [`CHECKSUM_PIECE`]s, each hashed as soon as it is read (while it is still in
-/// the processor's cache), and the source is hashed beside the reading; what is left after the
-/// read is the validation and the verification. [`LoadStats::read`] is the reading's time.
+/// the processor's cache); the source is hashed beside the reading, and the archive is
+/// validated and its tables verified as soon as its pieces are in, while the bytecode is still
+/// being read. [`LoadStats::read`] is the time until the last piece is in.
 pub fn load_file(
     path: &std::path::Path,
     source: &str,
@@ -401,13 +434,38 @@ pub fn load_file(
     #[cfg(unix)]
     {
         let started = Instant::now();
-        if let Some((bytes, matches, pieces)) = read_hashing(path, source, options, stats)? {
+        if let Some(read) = read_checking(path, source, options, stats)? {
             stats.read = started.elapsed();
+            let ReadAndChecked {
+                bytes,
+                source_matches,
+                pieces,
+                tables,
+            } = read;
             let header = check_header(&bytes, source, kind)?;
-            let archive = &bytes[HEADER_LEN..];
-            let checked =
-                validate_and_verify(archive, source, &mut stats.validate, &mut stats.verify);
-            let verified = finish_load(bytes, &header, source, matches, pieces, checked, stats);
+            let tables = match tables {
+                Some(tables) => tables,
+                None => check_tables(
+                    &bytes[HEADER_LEN..HEADER_LEN + header.layout().archive],
+                    &header,
+                    source,
+                    stats,
+                ),
+            };
+            // SAFETY: the archive passed `check_tables`, during the read or just now, and
+            // nothing has written it since.
+            let checked = tables.and_then(|()| unsafe {
+                check_top_level(&bytes[HEADER_LEN..], &header, source, stats)
+            });
+            let verified = finish_load(
+                bytes,
+                &header,
+                source,
+                source_matches,
+                pieces,
+                checked,
+                stats,
+            );
             stats.total = started.elapsed();
             return verified;
         }
@@ -421,54 +479,102 @@ pub fn load_file(
     verified
 }
 
-/// [`load_file`]'s read of a large regular file: the bytes, whether the source's hash is the
-/// header's, and the archive's pieces hashed. `None` for a file to read as any other (small,
-/// not at hand at an offset, or not as long as its metadata said).
+/// What [`load_file`] learns while it reads a large file.
 #[cfg(unix)]
-#[allow(clippy::type_complexity)]
-fn read_hashing(
+struct ReadAndChecked {
+    bytes: AlignedVec<16>,
+    /// Whether the source's hash is the header's.
+    source_matches: bool,
+    pieces: PieceHashes,
+    /// The archive's validation and tables' verification, when they ran during the read.
+    tables: Option<Result<(), CacheError>>,
+}
+
+/// [`load_file`]'s read of a large regular file, with the hashes taken and the archive checked
+/// as its pieces come in. `None` for a file to read as any other (small, not at hand at an
+/// offset, or not as long as its metadata said).
+#[cfg(unix)]
+fn read_checking(
     path: &std::path::Path,
     source: &str,
     options: LoadOptions,
     stats: &mut LoadStats,
-) -> Result<Option<(AlignedVec<16>, bool, PieceHashes)>, CacheError> {
+) -> Result<Option<ReadAndChecked>, CacheError> {
     use std::os::unix::fs::FileExt;
+    use std::sync::Mutex;
+    use std::sync::atomic::AtomicUsize;
     let io = |e: std::io::Error| CacheError::Io(e.to_string());
     let file = std::fs::File::open(path).map_err(io)?;
     let len = file.metadata().map_err(io)?.len();
     if len < parallel::MIN_BYTES as u64 || len > MAX_FILE_BYTES {
         return Ok(None);
     }
-    let mut buffer = AlignedVec::<16>::with_capacity(len as usize);
+    let len = len as usize;
+    let mut buffer = AlignedVec::<16>::with_capacity(len);
     let mut header = [0u8; HEADER_LEN];
     if file.read_exact_at(&mut header, 0).is_err() {
         return Ok(None);
     }
     buffer.extend_from_slice(&header);
-    // A header that does not parse fails the load after the read (`check_header`).
-    let expected = Header::parse(&header).map_or(0, |h| h.source_hash);
-    let pieces = PieceHashes::new(buffer.capacity() - HEADER_LEN, options.checksum);
-    let ((matches, hash_time), complete) = read_side_by_side(
+    // A header that does not parse, or announces another length, fails the load after the read
+    // (`check_header`); until then, the archive is checked early only if it fits.
+    let header = Header::parse(&header).ok();
+    let expected_hash = header.as_ref().map_or(0, |h| h.source_hash);
+    let archive_len = header
+        .as_ref()
+        .map(|h| h.layout().archive)
+        .filter(|&archive| archive <= len - HEADER_LEN);
+    let archive_pieces = archive_len.map_or(usize::MAX, |a| a.div_ceil(CHECKSUM_PIECE));
+    let pieces = PieceHashes::new(len - HEADER_LEN, options.checksum);
+    let pieces_in = AtomicUsize::new(0);
+    let tables = Mutex::new(None);
+    let early_stats = Mutex::new(LoadStats::default());
+    let code = Pieces::of(&mut buffer, len);
+    let ((source_matches, hash_time), complete) = read_side_by_side(
         &file,
-        spare(&mut buffer),
+        &code,
         HEADER_LEN as u64,
         CHECKSUM_PIECE,
-        || source_matches(source, expected),
+        || source_matches(source, expected_hash),
         |index, piece| {
             if let Some(slot) = pieces.slots.get(index) {
                 pieces.hash(slot, piece);
             }
+            let (Some(header), Some(archive_len)) = (&header, archive_len) else {
+                return;
+            };
+            if index < archive_pieces
+                && pieces_in.fetch_add(1, Ordering::AcqRel) + 1 == archive_pieces
+            {
+                // Every piece of the archive is in (this thread saw each one's count, after
+                // its bytes), and no thread writes them again: check the archive while the
+                // other thread reads on.
+                // SAFETY: the `archive_len` bytes after the header are inside the pieces
+                // read, which nothing writes any more and nothing refers to mutably.
+                let archive = unsafe { code.read_part(0, archive_len) };
+                let mut stats = LoadStats::default();
+                let checked = check_tables(archive, header, source, &mut stats);
+                *early_stats.lock().unwrap_or_else(|e| e.into_inner()) = stats;
+                *tables.lock().unwrap_or_else(|e| e.into_inner()) = Some(checked);
+            }
         },
     );
     let mut probe = [0u8; 1];
-    if !complete || file.read_at(&mut probe, len).map_or(true, |n| n > 0) {
+    if !complete || file.read_at(&mut probe, len as u64).map_or(true, |n| n > 0) {
         return Ok(None);
     }
-    // SAFETY: the header and every piece after it, up to the capacity, were read.
-    unsafe { buffer.set_len(len as usize) };
+    // SAFETY: the header and every piece after it, up to `len`, were read.
+    unsafe { buffer.set_len(len) };
+    let early = early_stats.into_inner().unwrap_or_else(|e| e.into_inner());
+    (stats.validate, stats.verify) = (early.validate, early.verify);
     stats.source_hash = hash_time;
     stats.two_threads = true;
-    Ok(Some((buffer, matches, pieces)))
+    Ok(Some(ReadAndChecked {
+        bytes: buffer,
+        source_matches,
+        pieces,
+        tables: tables.into_inner().unwrap_or_else(|e| e.into_inner()),
+    }))
 }
 
 /// The checks of a load that read the header alone, in their order.
@@ -499,23 +605,44 @@ fn source_matches(source: &str, expected: u64) -> (bool, Duration) {
     (source_hash(source) == expected, started.elapsed())
 }
 
-/// rkyv's validation, then what the verifier checks at load.
-fn validate_and_verify(
+/// rkyv's validation of the `archive` (the header's length of bytes after it), then what the
+/// verifier checks at load of its tables: only the lengths of the bytes beside it are needed.
+fn check_tables(
     archive: &[u8],
+    header: &Header,
     source: &str,
-    validate: &mut Duration,
-    verify: &mut Duration,
+    stats: &mut LoadStats,
 ) -> Result<(), CacheError> {
     let started = Instant::now();
-    let validated = kiln_compiler::code::access(archive).map_err(|e| CacheError::Archive(e.0));
-    *validate = started.elapsed();
+    let validated =
+        kiln_compiler::code::access_archive(archive).map_err(|e| CacheError::Archive(e.0));
+    stats.validate = started.elapsed();
     let started = Instant::now();
-    let checked = validated.and_then(|code| VerifiedCode::check_at_load(code, source));
-    *verify = started.elapsed();
+    let checked =
+        validated.and_then(|script| crate::verify::verify_tables(script, header.layout(), source));
+    stats.verify = started.elapsed();
     checked
 }
 
-/// The archive's pieces' hashes, as threads take them.
+/// The verification of the top-level function, the last check before its first instruction.
+///
+/// # Safety
+/// `code` (the bytes after the header, as long as the header says) passed [`check_tables`].
+unsafe fn check_top_level(
+    code: &[u8],
+    header: &Header,
+    source: &str,
+    stats: &mut LoadStats,
+) -> Result<(), CacheError> {
+    let started = Instant::now();
+    // SAFETY: `check_tables` validated the archive (the caller's word).
+    let code = unsafe { kiln_compiler::code::access_unchecked(code, header.layout()) };
+    let checked = crate::verify::verify_function(code, code.top_level.to_native(), source);
+    stats.verify += started.elapsed();
+    checked
+}
+
+/// The code's pieces' hashes, as threads take them.
 struct PieceHashes {
     /// Whether the checksum is taken; no slots when not.
     taken: bool,
@@ -524,9 +651,9 @@ struct PieceHashes {
 }
 
 impl PieceHashes {
-    fn new(archive_len: usize, checksum: bool) -> PieceHashes {
+    fn new(code_len: usize, checksum: bool) -> PieceHashes {
         let count = if checksum {
-            archive_len.div_ceil(CHECKSUM_PIECE)
+            code_len.div_ceil(CHECKSUM_PIECE)
         } else {
             0
         };
@@ -545,7 +672,7 @@ impl PieceHashes {
     }
 }
 
-/// The end of a load, once the hashes are taken and the archive checked: the first failure in
+/// The end of a load, once the hashes are taken and the code checked: the first failure in
 /// the order of a load on one thread (the source, the checksum, the archive, the bytecode), or
 /// the code.
 fn finish_load(
@@ -567,13 +694,17 @@ fn finish_load(
             .into_iter()
             .map(AtomicU64::into_inner)
             .collect();
-        if combine_pieces(&bytes[..56], &pieces) != header.checksum {
+        if combine_pieces(&bytes[..SEEDING], &pieces) != header.checksum {
             return Err(CacheError::Checksum);
         }
     }
     checked?;
-    let archive = HEADER_LEN..bytes.len();
-    Ok(VerifiedCode::checked_at_load(bytes, archive, source.len()))
+    Ok(VerifiedCode::checked_at_load(
+        bytes,
+        HEADER_LEN,
+        header.layout(),
+        source.len(),
+    ))
 }
 
 /// Checks a cache file without its source, to show what it holds (`kiln disasm x.cache`): every
@@ -583,18 +714,18 @@ pub fn inspect(bytes: AlignedVec<16>) -> Result<(Header, Inspected), CacheError>
     let header = Header::parse(&bytes)?;
     check_bytecode_version(&header)?;
     check_length(&bytes, &header)?;
-    let archive = HEADER_LEN..bytes.len();
-    if checksum(&bytes[..56], &bytes[archive.clone()]) != header.checksum {
+    if checksum(&bytes[..SEEDING], &bytes[HEADER_LEN..]) != header.checksum {
         return Err(CacheError::Checksum);
     }
-    let code = kiln_compiler::code::access(&bytes[archive.clone()])
+    let code = kiln_compiler::code::access(&bytes[HEADER_LEN..], header.layout())
         .map_err(|e| CacheError::Archive(e.0))?;
     crate::verify::verify_against(code, crate::verify::Source::Length(header.source_len))?;
     // Not marked verified: the source's text was not there to check against.
     let source_len = usize::try_from(header.source_len).unwrap_or(usize::MAX);
+    let layout = header.layout();
     Ok((
         header,
-        Inspected(VerifiedCode::wrap(bytes, archive, source_len)),
+        Inspected(VerifiedCode::wrap(bytes, HEADER_LEN, layout, source_len)),
     ))
 }
 
@@ -602,8 +733,8 @@ pub fn inspect(bytes: AlignedVec<16>) -> Result<(Header, Inspected), CacheError>
 pub struct Inspected(VerifiedCode);
 
 impl Inspected {
-    pub fn code(&self) -> &kiln_compiler::ArchivedScriptCode {
-        self.0.code()
+    pub fn code(&self) -> kiln_compiler::code::Code<'_> {
+        self.0.view()
     }
 }
 
@@ -693,7 +824,8 @@ fn fill_side_by_side(file: &std::fs::File, buffer: &mut AlignedVec<16>) -> bool 
     if !buffer.is_empty() || capacity < parallel::MIN_BYTES {
         return false;
     }
-    let ((), complete) = read_side_by_side(file, spare(buffer), 0, READ_PIECE, || (), |_, _| {});
+    let pieces = Pieces::of(buffer, capacity);
+    let ((), complete) = read_side_by_side(file, &pieces, 0, READ_PIECE, || (), |_, _| {});
     if complete {
         // SAFETY: every byte of the capacity was written by `pread(2)`.
         unsafe { buffer.set_len(capacity) };
@@ -701,32 +833,68 @@ fn fill_side_by_side(file: &std::fs::File, buffer: &mut AlignedVec<16>) -> bool 
     complete
 }
 
-/// `buffer`'s spare capacity, as bytes that may be uninitialised.
+/// A buffer's bytes from its length on, handed piece by piece to the threads that read into
+/// them. Through a raw pointer, so that pieces once read can be looked at while others are
+/// still being written; the buffer itself stays borrowed meanwhile.
 #[cfg(unix)]
-fn spare(buffer: &mut AlignedVec<16>) -> &mut [std::mem::MaybeUninit<u8>] {
-    let (len, capacity) = (buffer.len(), buffer.capacity());
-    // SAFETY: the allocation's bytes past the length, seen as possibly uninitialised bytes,
-    // which any bytes are; nothing else refers to them while `buffer` is borrowed mutably.
-    unsafe {
-        std::slice::from_raw_parts_mut(
-            buffer
-                .as_mut_ptr()
-                .add(len)
-                .cast::<std::mem::MaybeUninit<u8>>(),
-            capacity - len,
-        )
+struct Pieces<'a> {
+    start: *mut u8,
+    len: usize,
+    _buffer: std::marker::PhantomData<&'a mut AlignedVec<16>>,
+}
+
+// SAFETY: a `Pieces` only hands out parts of its bytes under the contracts of `part_mut` and
+// `read_part`, which keep any two threads off the same bytes unless both only read.
+#[cfg(unix)]
+unsafe impl Send for Pieces<'_> {}
+// SAFETY: as above.
+#[cfg(unix)]
+unsafe impl Sync for Pieces<'_> {}
+
+#[cfg(unix)]
+impl<'a> Pieces<'a> {
+    /// `buffer`'s bytes from its length up to `end` (at most its capacity).
+    fn of(buffer: &'a mut AlignedVec<16>, end: usize) -> Pieces<'a> {
+        let (len, end) = (buffer.len(), end.min(buffer.capacity()));
+        Pieces {
+            // SAFETY: `len <= capacity`: at most one past the allocation's last byte.
+            start: unsafe { buffer.as_mut_ptr().add(len) },
+            len: end.saturating_sub(len),
+            _buffer: std::marker::PhantomData,
+        }
+    }
+
+    /// Bytes `at..at + len`, to write into.
+    ///
+    /// # Safety
+    /// The range is inside, and nothing else refers to its bytes while the answer lives.
+    #[allow(clippy::mut_from_ref)]
+    unsafe fn part_mut(&self, at: usize, len: usize) -> &mut [std::mem::MaybeUninit<u8>] {
+        // SAFETY: inside the buffer's allocation, and not referred to elsewhere (the caller's
+        // word); any bytes are valid `MaybeUninit<u8>`.
+        unsafe { std::slice::from_raw_parts_mut(self.start.add(at).cast(), len) }
+    }
+
+    /// Bytes `at..at + len`, read.
+    ///
+    /// # Safety
+    /// The range is inside, every byte of it was written, and nothing writes or refers mutably
+    /// to them while the answer lives.
+    unsafe fn read_part(&self, at: usize, len: usize) -> &[u8] {
+        // SAFETY: the caller's word.
+        unsafe { std::slice::from_raw_parts(self.start.add(at), len) }
     }
 }
 
-/// Reads `out.len()` bytes of `file` from offset `from` into `out` with `pread(2)`, in pieces
-/// of `piece` bytes that this thread and a second one take in turn
-/// ([`parallel::side_by_side`], which first runs `first_there` on the second); each piece, once
-/// read, goes to `each` with its index. The second answer says whether every piece was read
-/// whole: not when the file ended early, cannot be read at an offset (a pipe) or failed.
+/// Reads `pieces` from offset `from` of `file` with `pread(2)`, in parts of `piece` bytes that
+/// this thread and a second one take in turn ([`parallel::side_by_side`], which first runs
+/// `first_there` on the second); each part, once read, goes to `each` with its index. The
+/// second answer says whether every part was read whole: not when the file ended early,
+/// cannot be read at an offset (a pipe) or failed.
 #[cfg(unix)]
 fn read_side_by_side<A: Send>(
     file: &std::fs::File,
-    out: &mut [std::mem::MaybeUninit<u8>],
+    pieces: &Pieces<'_>,
     from: u64,
     piece: usize,
     first_there: impl FnOnce() -> A + Send,
@@ -736,18 +904,21 @@ fn read_side_by_side<A: Send>(
     use std::sync::atomic::AtomicBool;
     let fd = file.as_raw_fd();
     let short = AtomicBool::new(false);
-    let bytes = out.len();
-    let read_piece = |(index, part): (usize, &mut [std::mem::MaybeUninit<u8>])| {
+    let read_part = |index: usize| {
+        let at = index * piece;
+        let len = piece.min(pieces.len - at);
+        // SAFETY: `at < pieces.len`, and each index is handed to one thread once.
+        let part = unsafe { pieces.part_mut(at, len) };
         let mut done = 0;
-        while done < part.len() && !short.load(Ordering::Relaxed) {
-            let offset = from + (index * piece + done) as u64;
-            // SAFETY: `pread(2)` writes at most `part.len() - done` bytes from the part's
-            // `done`th: only into this part, which no other thread touches.
+        while done < len && !short.load(Ordering::Relaxed) {
+            let offset = from + (at + done) as u64;
+            // SAFETY: `pread(2)` writes at most `len - done` bytes from the part's `done`th:
+            // only into this part.
             let read = unsafe {
                 libc::pread(
                     fd,
                     part.as_mut_ptr().add(done).cast(),
-                    part.len() - done,
+                    len - done,
                     offset as libc::off_t,
                 )
             };
@@ -759,18 +930,18 @@ fn read_side_by_side<A: Send>(
                 _ => short.store(true, Ordering::Relaxed),
             }
         }
-        if done == part.len() {
+        if done == len {
             // SAFETY: `pread(2)` wrote every byte of the part.
             let read = unsafe { &*(part as *const [std::mem::MaybeUninit<u8>] as *const [u8]) };
             each(index, read);
         }
     };
     let (a, ()) = parallel::side_by_side(
-        bytes,
+        pieces.len,
         first_there,
         || (),
-        out.chunks_mut(piece).enumerate(),
-        read_piece,
+        0..pieces.len.div_ceil(piece),
+        read_part,
     );
     (a, !short.into_inner())
 }

@@ -22,9 +22,8 @@ pub use container::{
 };
 pub use verify::verify;
 
-use kiln_compiler::code::{ArchivedScriptCode, ScriptCode};
+use kiln_compiler::code::{ArchivedScriptCode, Code, Layout, ScriptCode};
 use rkyv::util::AlignedVec;
-use std::ops::Range;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
@@ -50,8 +49,10 @@ pub struct VerifiedCode {
 /// The bytes, and which of their functions passed the verifier.
 struct Archive {
     buffer: AlignedVec<16>,
-    /// Where the archive sits in `buffer` (after the header, for a cache file).
-    range: Range<usize>,
+    /// Where the code starts in `buffer` (after the header, for a cache file), and how it is
+    /// laid out from there.
+    start: usize,
+    layout: Layout,
     /// The length of the source the tables were verified against: a function is verified
     /// against the same text.
     source_len: usize,
@@ -75,60 +76,63 @@ impl VerifiedCode {
     /// once too (without marking them), so a compiler bug in a function no test calls still
     /// fails the tests.
     pub fn from_compiled(code: &ScriptCode, source: &str) -> Result<VerifiedCode, CacheError> {
-        let buffer = code
+        let (buffer, layout) = code
             .archive()
             .map_err(|e| CacheError::Archive(format!("cannot archive code: {}", e.0)))?;
         let archived =
-            kiln_compiler::code::access(&buffer).map_err(|e| CacheError::Archive(e.0))?;
+            kiln_compiler::code::access(&buffer, layout).map_err(|e| CacheError::Archive(e.0))?;
         if cfg!(debug_assertions) {
             verify(archived, source)?;
         }
-        let len = buffer.len();
-        VerifiedCode::new_checked(buffer, 0..len, source)
-    }
-
-    /// Wraps a buffer whose `archive` range passed validation, checking it as a load does.
-    fn new_checked(
-        buffer: AlignedVec<16>,
-        archive: Range<usize>,
-        source: &str,
-    ) -> Result<VerifiedCode, CacheError> {
-        let code = VerifiedCode::wrap(buffer, archive, source.len());
-        VerifiedCode::check_at_load(code.code(), source)?;
+        let code = VerifiedCode::wrap(buffer, 0, layout, source.len());
+        VerifiedCode::check_at_load(code.view(), source)?;
         code.mark_verified(code.code().top_level.to_native());
         Ok(code)
     }
 
     /// What a load verifies of validated code before its first instruction can run: the tables
     /// (with every function's directory entry) and the top-level function.
-    fn check_at_load(code: &ArchivedScriptCode, source: &str) -> Result<(), CacheError> {
-        verify::verify_tables(code, source)?;
+    fn check_at_load(code: Code<'_>, source: &str) -> Result<(), CacheError> {
+        let layout = Layout {
+            archive: 0,
+            bytecode: code.bytecode.len(),
+            positions: code.positions.len(),
+        };
+        verify::verify_tables(code.script, layout, source)?;
         verify::verify_function(code, code.top_level.to_native(), source)
     }
 
-    /// Wraps a buffer whose `archive` range passed validation and [`VerifiedCode::check_at_load`]
-    /// against a source of `source_len` bytes.
+    /// Wraps a buffer whose code, from `start` and laid out as `layout` says, passed validation
+    /// and [`VerifiedCode::check_at_load`] against a source of `source_len` bytes.
     fn checked_at_load(
         buffer: AlignedVec<16>,
-        archive: Range<usize>,
+        start: usize,
+        layout: Layout,
         source_len: usize,
     ) -> VerifiedCode {
-        let code = VerifiedCode::wrap(buffer, archive, source_len);
+        let code = VerifiedCode::wrap(buffer, start, layout, source_len);
         code.mark_verified(code.code().top_level.to_native());
         code
     }
 
-    /// Wraps a buffer whose `archive` range passed bytecheck; nothing is verified yet.
-    fn wrap(buffer: AlignedVec<16>, archive: Range<usize>, source_len: usize) -> VerifiedCode {
+    /// Wraps a buffer whose code, from `start` and laid out as `layout` says, passed bytecheck;
+    /// nothing is verified yet.
+    fn wrap(
+        buffer: AlignedVec<16>,
+        start: usize,
+        layout: Layout,
+        source_len: usize,
+    ) -> VerifiedCode {
+        let archive = start..start + layout.archive;
         // SAFETY: as in `code` below: bytecheck accepted exactly this range.
-        let root =
-            unsafe { rkyv::access_unchecked::<ArchivedScriptCode>(&buffer[archive.clone()]) };
+        let root = unsafe { rkyv::access_unchecked::<ArchivedScriptCode>(&buffer[archive]) };
         let functions = root.functions.len();
         let root = root as *const ArchivedScriptCode as usize - buffer.as_ptr() as usize;
         VerifiedCode {
             archive: Arc::new(Archive {
                 buffer,
-                range: archive,
+                start,
+                layout,
                 source_len,
                 verified: (0..functions.div_ceil(64))
                     .map(|_| AtomicU64::new(0))
@@ -144,7 +148,8 @@ impl VerifiedCode {
     #[inline]
     pub fn code(&self) -> &ArchivedScriptCode {
         // SAFETY: a `VerifiedCode` is only built (`wrap`) from bytes that rkyv's bytecheck
-        // accepted over exactly the `range` of the buffer, and the buffer is never mutated or
+        // accepted over exactly the archive's range of the buffer (from `start`, as long as the
+        // layout says), and the buffer is never mutated or
         // moved afterwards (it is private, its heap block shared read-only through `Arc`;
         // moving the `AlignedVec` into the `Arc` does not move its bytes). `root` is where
         // rkyv's `access_unchecked` found the root object in that range, computed once in
@@ -188,7 +193,7 @@ impl VerifiedCode {
             return Err(CacheError::OtherSource);
         }
         let started = Instant::now();
-        verify::verify_function(self.code(), index, source)?;
+        verify::verify_function(self.view(), index, source)?;
         self.mark_verified(index);
         self.archive.lazily_verified.fetch_add(1, Ordering::Relaxed);
         let nanos = u64::try_from(started.elapsed().as_nanos()).unwrap_or(u64::MAX);
@@ -231,14 +236,32 @@ impl VerifiedCode {
             + self.archive.verified.len() * size_of::<AtomicU64>()
     }
 
-    /// The rkyv archive alone.
-    pub fn archive_bytes(&self) -> &[u8] {
-        &self.archive.buffer[self.archive.range.clone()]
+    /// The code's bytes (the archive, then the bytes beside it) and their layout.
+    pub fn code_bytes(&self) -> (&[u8], Layout) {
+        let len = self.archive.layout.total().unwrap_or(0);
+        let start = self.archive.start;
+        (
+            &self.archive.buffer[start..start + len],
+            self.archive.layout,
+        )
+    }
+
+    /// The code with the bytes beside its archive: every function's bytecode and positions.
+    #[inline]
+    pub fn view(&self) -> Code<'_> {
+        let [_, bytecode, positions] = self.archive.layout.ranges().unwrap_or_default();
+        let code = &self.archive.buffer[self.archive.start..];
+        Code {
+            script: self.code(),
+            bytecode: code.get(bytecode).unwrap_or(&[]),
+            positions: code.get(positions).unwrap_or(&[]),
+        }
     }
 }
 
 impl std::fmt::Debug for VerifiedCode {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "VerifiedCode({} bytes)", self.archive.range.len())
+        let len = self.archive.layout.total().unwrap_or(0);
+        write!(f, "VerifiedCode({len} bytes)")
     }
 }

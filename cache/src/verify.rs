@@ -16,14 +16,16 @@
 //! [`verify`] is both, for every function.
 
 use crate::CacheError;
-use kiln_compiler::code::{ArchivedConstant, ArchivedFunctionCode, ArchivedScriptCode, flags};
+use kiln_compiler::code::{
+    ArchivedConstant, ArchivedFunctionCode, ArchivedScriptCode, Code, Layout, flags,
+};
 use kiln_compiler::{Instruction, Opcode, OperandKind};
 
 /// The most registers one frame may ask for; the compiler stays far below.
 pub const MAX_REGISTERS: u32 = 1 << 18;
 
 /// Checks the tables and every function of `code`, compiled from `source`.
-pub fn verify(code: &ArchivedScriptCode, source: &str) -> Result<(), CacheError> {
+pub fn verify(code: Code<'_>, source: &str) -> Result<(), CacheError> {
     verify_against(code, Source::Text(source))
 }
 
@@ -37,29 +39,43 @@ pub enum Source<'a> {
 }
 
 /// [`verify`] against what is known of the source.
-pub fn verify_against(code: &ArchivedScriptCode, source: Source<'_>) -> Result<(), CacheError> {
-    tables(code, source)?;
-    let script = Script::of(code, source);
+pub fn verify_against(code: Code<'_>, source: Source<'_>) -> Result<(), CacheError> {
+    let layout = layout_of(code);
+    tables(code.script, layout, source)?;
+    let script = Script::of(code.script, layout, source);
     for (index, function) in code.functions.iter().enumerate() {
-        script.body(function).map_err(|e| e.at(index as u32))?;
+        script
+            .body(code, function)
+            .map_err(|e| e.at(index as u32))?;
     }
     Ok(())
 }
 
 /// The part of [`verify`] a load runs: the top-level function's index, every function's
 /// directory entry, and a module's tables. Function bodies are left to [`verify_function`].
-pub fn verify_tables(code: &ArchivedScriptCode, source: &str) -> Result<(), CacheError> {
-    tables(code, Source::Text(source))
+/// The bytes beside the archive are not needed, only their lengths (the `layout`): this can run
+/// while they are still being read.
+pub fn verify_tables(
+    script: &ArchivedScriptCode,
+    layout: Layout,
+    source: &str,
+) -> Result<(), CacheError> {
+    tables(script, layout, Source::Text(source))
+}
+
+/// The lengths of `code`'s parts (the archive's own is not used).
+fn layout_of(code: Code<'_>) -> Layout {
+    Layout {
+        archive: 0,
+        bytecode: code.bytecode.len(),
+        positions: code.positions.len(),
+    }
 }
 
 /// The rest of [`verify`] for function `index`: its directory entry again, its tables and its
 /// bytecode. `code` must have passed [`verify_tables`] against the same `source`.
-pub fn verify_function(
-    code: &ArchivedScriptCode,
-    index: u32,
-    source: &str,
-) -> Result<(), CacheError> {
-    let script = Script::of(code, Source::Text(source));
+pub fn verify_function(code: Code<'_>, index: u32, source: &str) -> Result<(), CacheError> {
+    let script = Script::of(code.script, layout_of(code), Source::Text(source));
     let Some(function) = code.functions.get(index as usize) else {
         return Err(CacheError::Bytecode {
             function: index,
@@ -69,12 +85,12 @@ pub fn verify_function(
     };
     script
         .directory(function)
-        .and_then(|()| script.body(function))
+        .and_then(|()| script.body(code, function))
         .map_err(|e| e.at(index))
 }
 
-fn tables(code: &ArchivedScriptCode, source: Source<'_>) -> Result<(), CacheError> {
-    let script = Script::of(code, source);
+fn tables(code: &ArchivedScriptCode, layout: Layout, source: Source<'_>) -> Result<(), CacheError> {
+    let script = Script::of(code, layout, source);
     let top = code.top_level.to_native();
     if top as usize >= script.functions {
         return Err(CacheError::Bytecode {
@@ -95,8 +111,9 @@ fn tables(code: &ArchivedScriptCode, source: Source<'_>) -> Result<(), CacheErro
 
 struct Script<'a> {
     code: &'a ArchivedScriptCode,
-    /// Every function's bytecode.
-    bytecode: &'a [u8],
+    /// The lengths of every function's bytecode and packed positions together.
+    bytecode: usize,
+    positions: usize,
     strings: usize,
     functions: usize,
     source: Source<'a>,
@@ -123,10 +140,11 @@ impl At for Failure {
 }
 
 impl<'a> Script<'a> {
-    fn of(code: &'a ArchivedScriptCode, source: Source<'a>) -> Script<'a> {
+    fn of(code: &'a ArchivedScriptCode, layout: Layout, source: Source<'a>) -> Script<'a> {
         Script {
             code,
-            bytecode: code.bytecode.as_slice(),
+            bytecode: layout.bytecode,
+            positions: layout.positions,
             strings: code.strings.len(),
             functions: code.functions.len(),
             source,
@@ -168,10 +186,10 @@ impl<'a> Script<'a> {
             );
         }
         let (start, end) = (f.bytecode.start.to_native(), f.bytecode.end.to_native());
-        if start > end || end as usize > self.bytecode.len() {
+        if start > end || end as usize > self.bytecode {
             return fail(
                 None,
-                format!("bytecode {start}..{end} of {} bytes", self.bytecode.len()),
+                format!("bytecode {start}..{end} of {} bytes", self.bytecode),
             );
         }
         let ic_slots = f.ic_slot_count.to_native();
@@ -191,10 +209,7 @@ impl<'a> Script<'a> {
             ),
             ("handlers", f.handlers.is_within(self.code.handlers.len())),
             ("scopes", f.scopes.is_within(self.code.scopes.len())),
-            (
-                "positions",
-                f.positions.is_within(self.code.positions.len()),
-            ),
+            ("positions", f.positions.is_within(self.positions)),
         ];
         if let Some((table, _)) = tables.iter().find(|(_, within)| !within) {
             return fail(None, format!("its {table} are not a range of the script's"));
@@ -208,7 +223,7 @@ impl<'a> Script<'a> {
     /// Everything of a function that takes time in proportion to its size, or reaches outside
     /// its entry: its source range, constants, scopes, positions, instructions and handlers.
     /// The directory entry must have passed [`Script::directory`].
-    fn body(&self, f: &ArchivedFunctionCode) -> Result<(), Failure> {
+    fn body(&self, code: Code<'_>, f: &ArchivedFunctionCode) -> Result<(), Failure> {
         let at = |r: Result<(), String>| r.map_err(|e| (None, e));
         // The source range is read only for functions that run (their text, their positions),
         // so it is checked with the body: a look into the source per function, which at load
@@ -220,7 +235,7 @@ impl<'a> Script<'a> {
         at(self.source_offset(start, "source start"))?;
         at(self.source_offset(end, "source end"))?;
         let registers = f.register_count.to_native();
-        let bytecode = f.bytecode.of(self.bytecode);
+        let bytecode = code.bytecode_of(f);
         let ic_slots = f.ic_slot_count.to_native();
         let constants = self.code.constants_of(f);
         let scopes = self.code.scopes_of(f);
@@ -257,7 +272,7 @@ impl<'a> Script<'a> {
                 at(self.string(name.to_native(), "a scope slot"))?;
             }
         }
-        for p in self.code.positions_of(f) {
+        for p in code.positions_of(f) {
             let (pc, offset) = p.map_err(|_| (None, "a malformed source position table".into()))?;
             if pc as usize > bytecode.len() {
                 return fail(None, format!("a source position for pc {pc}"));

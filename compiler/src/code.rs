@@ -152,7 +152,7 @@ pub struct FunctionCode {
     pub scopes: SharedRange,
     /// `(pc, source offset)` pairs in pc order: where each instruction came from, packed by
     /// [`positions::encode`], its range of [`ScriptCode::positions`]; read them with
-    /// [`ArchivedScriptCode::positions_of`].
+    /// [`Code::positions_of`].
     pub positions: SharedRange,
     pub register_count: u32,
     pub parameter_count: u32,
@@ -166,11 +166,6 @@ pub struct FunctionCode {
 }
 
 impl ArchivedScriptCode {
-    /// Function `f`'s bytecode (empty if its range is not in the array).
-    pub fn bytecode_of(&self, f: &ArchivedFunctionCode) -> &[u8] {
-        f.bytecode.of(&self.bytecode)
-    }
-
     /// Function `f`'s constant pool.
     pub fn constants_of(&self, f: &ArchivedFunctionCode) -> &[ArchivedConstant] {
         f.constants.of(&self.constants)
@@ -185,14 +180,67 @@ impl ArchivedScriptCode {
     pub fn scopes_of(&self, f: &ArchivedFunctionCode) -> &[ArchivedScopeInfo] {
         f.scopes.of(&self.scopes)
     }
+}
+
+/// Where the parts of a script's archived code lie in one buffer, one after another: the rkyv
+/// archive of its structure ([`ArchivedScriptCode`], at the buffer's 16-aligned start), every
+/// function's bytecode ([`ScriptCode::bytecode`]), then every function's packed positions
+/// ([`ScriptCode::positions`]). The two byte arrays are kept beside the archive rather than in
+/// it: bytes need no validation, so a load can check the archive while they are still being
+/// read.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Layout {
+    pub archive: usize,
+    pub bytecode: usize,
+    pub positions: usize,
+}
+
+impl Layout {
+    /// The three parts' ranges of the buffer, or `None` if they would end past `usize::MAX`.
+    pub fn ranges(&self) -> Option<[std::ops::Range<usize>; 3]> {
+        let bytecode = self.archive.checked_add(self.bytecode)?;
+        let positions = bytecode.checked_add(self.positions)?;
+        Some([0..self.archive, self.archive..bytecode, bytecode..positions])
+    }
+
+    /// The buffer's length, or `None` past `usize::MAX`.
+    pub fn total(&self) -> Option<usize> {
+        self.ranges().map(|[.., positions]| positions.end)
+    }
+}
+
+/// A script's code as the interpreter, the verifier and the disassembler read it: the archived
+/// structure, and the bytes kept beside it ([`Layout`]). It reads as the structure too.
+#[derive(Clone, Copy, Debug)]
+pub struct Code<'a> {
+    pub script: &'a ArchivedScriptCode,
+    /// Every function's bytecode.
+    pub bytecode: &'a [u8],
+    /// Every function's packed positions.
+    pub positions: &'a [u8],
+}
+
+impl std::ops::Deref for Code<'_> {
+    type Target = ArchivedScriptCode;
+
+    fn deref(&self) -> &ArchivedScriptCode {
+        self.script
+    }
+}
+
+impl<'a> Code<'a> {
+    /// Function `f`'s bytecode (empty if its range is not in the array).
+    pub fn bytecode_of(&self, f: &ArchivedFunctionCode) -> &'a [u8] {
+        f.bytecode.of(self.bytecode)
+    }
 
     /// Function `f`'s packed `(pc, source offset)` table.
-    pub fn packed_positions_of(&self, f: &ArchivedFunctionCode) -> &[u8] {
-        f.positions.of(&self.positions)
+    pub fn packed_positions_of(&self, f: &ArchivedFunctionCode) -> &'a [u8] {
+        f.positions.of(self.positions)
     }
 
     /// The `(pc, source offset)` pairs of function `f`, in pc order.
-    pub fn positions_of(&self, f: &ArchivedFunctionCode) -> positions::Iter<'_> {
+    pub fn positions_of(&self, f: &ArchivedFunctionCode) -> positions::Iter<'a> {
         positions::Iter::new(self.packed_positions_of(f))
     }
 }
@@ -342,6 +390,8 @@ pub mod flags {
 pub struct ScriptCode {
     pub functions: Vec<FunctionCode>,
     /// Every function's bytecode, one after another, each function naming its [`SharedRange`].
+    /// Kept beside the archive, not in it ([`Layout`]).
+    #[rkyv(with = rkyv::with::Skip)]
     pub bytecode: Vec<u8>,
     /// Every function's constant pool, one after another.
     pub constants: Vec<Constant>,
@@ -349,7 +399,9 @@ pub struct ScriptCode {
     pub handlers: Vec<Handler>,
     /// Every function's environment shapes, one after another.
     pub scopes: Vec<ScopeInfo>,
-    /// Every function's packed position table, one after another.
+    /// Every function's packed position table, one after another. Kept beside the archive, not
+    /// in it ([`Layout`]).
+    #[rkyv(with = rkyv::with::Skip)]
     pub positions: Vec<u8>,
     pub strings: Vec<CodeString>,
     /// The index of the top-level code in `functions`.
@@ -458,21 +510,29 @@ pub struct IndirectExport {
 pub struct ArchiveError(pub String);
 
 impl ScriptCode {
-    /// Archives the code into aligned bytes, ready to run or to write to a cache file.
-    pub fn archive(&self) -> Result<rkyv::util::AlignedVec, ArchiveError> {
+    /// Archives the code into one aligned buffer laid out as the [`Layout`] says, ready to run
+    /// or to write to a cache file.
+    pub fn archive(&self) -> Result<(rkyv::util::AlignedVec, Layout), ArchiveError> {
         let buffer = rkyv::util::AlignedVec::with_capacity(self.archived_size_estimate());
-        rkyv::api::high::to_bytes_in::<_, rkyv::rancor::Error>(self, buffer)
-            .map_err(|e| ArchiveError(e.to_string()))
+        let mut buffer = rkyv::api::high::to_bytes_in::<_, rkyv::rancor::Error>(self, buffer)
+            .map_err(|e| ArchiveError(e.to_string()))?;
+        let layout = Layout {
+            archive: buffer.len(),
+            bytecode: self.bytecode.len(),
+            positions: self.positions.len(),
+        };
+        buffer.extend_from_slice(&self.bytecode);
+        buffer.extend_from_slice(&self.positions);
+        Ok((buffer, layout))
     }
 
-    /// A generous guess at the archive's size, so that it is written without being copied
+    /// A generous guess at the buffer's size, so that it is written without being copied
     /// as it grows (pages reserved but never written cost no memory).
     fn archived_size_estimate(&self) -> usize {
         let functions = 96 * self.functions.len()
             + 16 * self.constants.len()
             + 16 * self.handlers.len()
-            + 32 * self.scopes.len()
-            + self.positions.len();
+            + 32 * self.scopes.len();
         let strings: usize = self
             .strings
             .iter()
@@ -483,14 +543,48 @@ impl ScriptCode {
                 }
             })
             .sum();
-        (functions + self.bytecode.len() + strings) * 5 / 4 + 4096
+        (functions + strings) * 5 / 4 + self.bytecode.len() + self.positions.len() + 4096
     }
 }
 
-/// Checks that `bytes` hold a well-formed archive (rkyv's bytecheck: every offset and length in
-/// bounds, every enum tag valid) and returns a view into it. The bytes must be aligned as
-/// `archive` produced them. Bytecode verification is separate: see the cache's verifier.
-pub fn access(bytes: &[u8]) -> Result<&ArchivedScriptCode, ArchiveError> {
+/// Checks that `bytes` hold well-formed code laid out as `layout` says (rkyv's bytecheck over
+/// the archive: every offset and length in bounds, every enum tag valid; the byte arrays only in
+/// length) and returns a view into it. The bytes must be aligned as `archive` produced them.
+/// Bytecode verification is separate: see the cache's verifier.
+pub fn access(bytes: &[u8], layout: Layout) -> Result<Code<'_>, ArchiveError> {
+    let [archive, bytecode, positions] = layout
+        .ranges()
+        .filter(|[.., positions]| positions.end == bytes.len())
+        .ok_or_else(|| {
+            ArchiveError(format!(
+                "{} bytes where the layout says {layout:?}",
+                bytes.len()
+            ))
+        })?;
+    Ok(Code {
+        script: access_archive(&bytes[archive])?,
+        bytecode: &bytes[bytecode],
+        positions: &bytes[positions],
+    })
+}
+
+/// The view [`access`] answers, for bytes that passed it (or [`access_archive`], for their
+/// archive) before, without checking them again.
+///
+/// # Safety
+/// The layout's archive of `bytes` passed [`access_archive`], and has not changed since.
+pub unsafe fn access_unchecked(bytes: &[u8], layout: Layout) -> Code<'_> {
+    let [archive, bytecode, positions] = layout.ranges().unwrap_or_default();
+    Code {
+        // SAFETY: the caller's word: bytecheck accepted these bytes as an archived script.
+        script: unsafe { rkyv::access_unchecked::<ArchivedScriptCode>(&bytes[archive]) },
+        bytecode: bytes.get(bytecode).unwrap_or(&[]),
+        positions: bytes.get(positions).unwrap_or(&[]),
+    }
+}
+
+/// [`access`]'s check of the archive alone: `bytes` are exactly the layout's archive.
+pub fn access_archive(bytes: &[u8]) -> Result<&ArchivedScriptCode, ArchiveError> {
     rkyv::access::<ArchivedScriptCode, rkyv::rancor::Error>(bytes)
         .map_err(|e| ArchiveError(e.to_string()))
 }
@@ -592,34 +686,43 @@ pub(crate) mod tests {
     #[test]
     fn archive_and_access_round_trip() {
         let code = sample();
-        let bytes = code.archive().expect("archives");
-        let archived = access(&bytes).expect("valid archive");
+        let (bytes, layout) = code.archive().expect("archives");
+        let archived = access(&bytes, layout).expect("valid archive");
         assert_eq!(archived.functions.len(), 1);
         assert_eq!(
             archived.bytecode_of(&archived.functions[0]),
             code.bytecode.as_slice()
         );
+        assert_eq!(archived.positions, code.positions.as_slice());
         assert_eq!(archived.strings[0].to_string_lossy(), "answer");
         assert!(matches!(archived.strings[1], ArchivedCodeString::Utf16(_)));
-        let back: ScriptCode =
-            rkyv::deserialize::<ScriptCode, rkyv::rancor::Error>(archived).expect("deserializes");
+        // The byte arrays are not in the archive: they come back empty.
+        let mut back: ScriptCode =
+            rkyv::deserialize::<ScriptCode, rkyv::rancor::Error>(archived.script)
+                .expect("deserializes");
+        assert!(back.bytecode.is_empty() && back.positions.is_empty());
+        back.bytecode = archived.bytecode.to_vec();
+        back.positions = archived.positions.to_vec();
         assert_eq!(back, code);
+        // A buffer longer or shorter than the layout says is an error.
+        assert!(access(&bytes[..bytes.len() - 1], layout).is_err());
     }
 
     #[test]
     fn truncated_or_flipped_archives_are_errors_not_panics() {
-        let bytes = sample().archive().expect("archives");
+        let (bytes, layout) = sample().archive().expect("archives");
         for len in 0..bytes.len() {
             let mut copy = rkyv::util::AlignedVec::<16>::new();
             copy.extend_from_slice(&bytes[..len]);
-            let _ = access(&copy);
+            let _ = access(&copy, layout);
+            let _ = access_archive(&copy);
         }
         for i in 0..bytes.len() {
             for bit in 0..8 {
                 let mut copy = rkyv::util::AlignedVec::<16>::new();
                 copy.extend_from_slice(&bytes);
                 copy[i] ^= 1 << bit;
-                let _ = access(&copy);
+                let _ = access(&copy, layout);
             }
         }
     }

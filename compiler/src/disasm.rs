@@ -1,12 +1,12 @@
 //! Readable bytecode: each function's instructions with pc, operands, jump targets and source
 //! positions, from the archived form the interpreter runs.
 
-use crate::code::{ArchivedConstant, ArchivedFunctionCode, ArchivedScriptCode};
+use crate::code::{ArchivedConstant, ArchivedFunctionCode, Code};
 use crate::instruction::Instruction;
 use std::fmt::Write as _;
 
 /// The whole script, one function after another.
-pub fn disassemble(code: &ArchivedScriptCode) -> String {
+pub fn disassemble(code: Code<'_>) -> String {
     let mut out = String::new();
     for (index, function) in code.functions.iter().enumerate() {
         if index > 0 {
@@ -19,7 +19,7 @@ pub fn disassemble(code: &ArchivedScriptCode) -> String {
 
 /// As [`disassemble`], with each source line shown above the instructions compiled from it
 /// and positions given as `line:column`.
-pub fn disassemble_with_source(code: &ArchivedScriptCode, source: &str) -> String {
+pub fn disassemble_with_source(code: Code<'_>, source: &str) -> String {
     let mut out = String::new();
     let lines = kiln_parser::LineIndex::new(source);
     for (index, function) in code.functions.iter().enumerate() {
@@ -41,7 +41,7 @@ pub fn instruction_text(instruction: &Instruction, pc: usize) -> String {
 }
 
 fn disassemble_function(
-    code: &ArchivedScriptCode,
+    code: Code<'_>,
     index: usize,
     f: &ArchivedFunctionCode,
     source: Option<(&str, &kiln_parser::LineIndex)>,
@@ -152,8 +152,8 @@ mod tests {
 
     #[test]
     fn snapshot() {
-        let bytes = sample().archive().expect("archives");
-        let text = super::disassemble(access(&bytes).expect("valid"));
+        let (bytes, layout) = sample().archive().expect("archives");
+        let text = super::disassemble(access(&bytes, layout).expect("valid"));
         let expected = "\
 function 0 <anonymous> (top level): 2 registers, 0 parameters, 0 IC slots
   c0 = 2
@@ -183,8 +183,8 @@ for (let i = 0; i < 3; i++) total = add(total, i);
         let parsed = kiln_parser::parse(&arena, source, kiln_parser::ParseOptions::default());
         assert!(parsed.errors.is_empty());
         let code = crate::compile(&parsed.program, crate::CodeKind::Script).expect("compiles");
-        let bytes = code.archive().expect("archives");
-        let text = super::disassemble_with_source(access(&bytes).expect("valid"), source);
+        let (bytes, layout) = code.archive().expect("archives");
+        let text = super::disassemble_with_source(access(&bytes, layout).expect("valid"), source);
         let expected = r#"function 0 <anonymous> (top level): 7 registers, 0 parameters, 3 IC slots
       0  LoadUndefined r0
       2  DeclareGlobalLexical n0, #0

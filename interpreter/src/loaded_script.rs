@@ -177,7 +177,7 @@ impl LoadedScript {
         name: Rc<str>,
         realm: u32,
     ) -> LoadedScript {
-        let code = verified.code();
+        let code = verified.view();
         let strings = code.strings.len();
         let sites: usize = code
             .functions
@@ -288,7 +288,7 @@ impl LoadedScript {
     /// time (a 100,000-statement function: 26M instructions a throw before the checkpoints).
     pub fn position_of(&self, function: u32, pc: usize) -> u32 {
         let f = self.function(function);
-        let table = self.code().packed_positions_of(f);
+        let table = self.code.view().packed_positions_of(f);
         let start = f.source_start.to_native();
         if table.len() <= WALKED_WHOLE {
             return walk(positions::Iter::new(table), start, pc);
