@@ -586,3 +586,97 @@ mod generated {
         }
     }
 }
+
+/// A cache of 4 MiB or more is read from its file on two threads, its archive validated and
+/// verified while the bytes after it are still being read (`kiln_cache::load_file`). Whatever
+/// the file holds, the verdict must be the one a load of the same bytes from memory gives: the
+/// same error, or code that runs the same.
+#[test]
+fn large_cache_files_load_as_the_same_bytes_from_memory() {
+    // Four long strings make most of the archive; the functions make bytecode and positions.
+    let text = "0123456789abcdef".repeat(70_000);
+    let mut source: String = (0..4).map(|i| format!("var s{i} = '{i}{text}';\n")).collect();
+    for i in 0..3_000 {
+        source.push_str(&format!("function f{i}(a) {{ return a + {i}; }}\n"));
+    }
+    source.push_str("print(s0.length + s3.length, f2999(1));\n");
+    let script = Script::new(&source, ScriptOptions::default()).expect("compiles");
+    let bytes = script.create_cached_data();
+    assert!(
+        bytes.len() >= 4 << 20,
+        "{} bytes: read on one thread",
+        bytes.len()
+    );
+    let header = kiln_cache::Header::parse(&bytes).expect("a header");
+    let archive_end = kiln_cache::HEADER_LEN + header.archive_len as usize;
+    let dir = std::env::temp_dir().join(format!("kiln-large-cache-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("large.cache");
+
+    let mut stats = LoadStats::default();
+    std::fs::write(&path, &bytes).unwrap();
+    let loaded = kiln_cache::load_file(
+        &path,
+        &source,
+        CacheKind::Script,
+        LoadOptions::default(),
+        &mut stats,
+    )
+    .expect("the original loads");
+    assert!(stats.two_threads && stats.read > std::time::Duration::ZERO);
+    let fresh = run_code(script.code().clone(), &source);
+    assert_eq!(fresh, Outcome::Printed(vec!["2240002 3000".into()]));
+    assert_eq!(run_code(loaded, &source), fresh);
+
+    // Flips in the header's lengths and checksum, across the archive (its root is at its end),
+    // across the bytes after it; and files a byte short or long.
+    let mut files: Vec<Vec<u8>> = [
+        48,
+        57,
+        64,
+        73,
+        archive_end - 1,
+        archive_end,
+        bytes.len() - 1,
+    ]
+    .into_iter()
+    .chain((1..24).map(|i| kiln_cache::HEADER_LEN + i * (bytes.len() / 24) + i))
+    .map(|at| {
+        let mut copy = bytes.clone();
+        copy[at] ^= 0x5A;
+        copy
+    })
+    .collect();
+    files.push(bytes[..bytes.len() - 1].to_vec());
+    files.push([&bytes[..], &[0]].concat());
+    for (i, file) in files.iter().enumerate() {
+        std::fs::write(&path, file).unwrap();
+        for checksum in [true, false] {
+            let options = LoadOptions { checksum };
+            let from_file = kiln_cache::load_file(
+                &path,
+                &source,
+                CacheKind::Script,
+                options,
+                &mut LoadStats::default(),
+            );
+            match (from_file, load(file, &source, checksum)) {
+                (Err(a), Err(b)) => assert_eq!(a, b, "file {i}, checksum {checksum}"),
+                (Ok(a), Ok(b)) => {
+                    assert!(
+                        !checksum || file == &bytes,
+                        "file {i} loads past the checksum"
+                    );
+                    let (a, b) = (run_code(a, &source), run_code(b, &source));
+                    assert_eq!(a, b, "file {i}, checksum {checksum}");
+                }
+                (a, b) => panic!(
+                    "file {i}, checksum {checksum}: {:?} from the file, {:?} from memory",
+                    a.err(),
+                    b.err()
+                ),
+            }
+        }
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}

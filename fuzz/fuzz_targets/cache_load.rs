@@ -69,7 +69,7 @@ fn run(code: kiln_cache::VerifiedCode, source: &str, eager: bool) {
     let _ = vm.run_top_level(loaded).and_then(|_| vm.run_jobs());
     assert_eq!(
         all.verify_all(source).is_ok(),
-        kiln_cache::verify(all.code(), source).is_ok(),
+        kiln_cache::verify(all.view(), source).is_ok(),
         "lazy and eager verification disagree"
     );
 }
