@@ -595,7 +595,9 @@ mod generated {
 fn large_cache_files_load_as_the_same_bytes_from_memory() {
     // Four long strings make most of the archive; the functions make bytecode and positions.
     let text = "0123456789abcdef".repeat(70_000);
-    let mut source: String = (0..4).map(|i| format!("var s{i} = '{i}{text}';\n")).collect();
+    let mut source: String = (0..4)
+        .map(|i| format!("var s{i} = '{i}{text}';\n"))
+        .collect();
     for i in 0..3_000 {
         source.push_str(&format!("function f{i}(a) {{ return a + {i}; }}\n"));
     }
