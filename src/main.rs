@@ -281,7 +281,7 @@ fn disasm(path: &Path, module: bool) -> ExitCode {
         return match kiln_cache::inspect(bytes) {
             Ok((header, code)) => {
                 println!(
-                    "cache {}: {} (strict: {}), bytecode version {}, Kiln {}, source {} bytes (xxh3 {:016x}), archive {} bytes",
+                    "cache {}: {} (strict: {}), bytecode version {}, Kiln {}, source {} bytes (xxh3 {:016x}); archive {} bytes, bytecode {} bytes, positions {} bytes",
                     path.display(),
                     header.kind,
                     header.strict,
@@ -289,7 +289,9 @@ fn disasm(path: &Path, module: bool) -> ExitCode {
                     header.engine_version,
                     header.source_len,
                     header.source_hash,
-                    header.archive_len
+                    header.archive_len,
+                    header.bytecode_len,
+                    header.positions_len
                 );
                 print!("{}", kiln_compiler::disasm::disassemble(code.code()));
                 ExitCode::SUCCESS
