@@ -48,7 +48,9 @@ where
     std::thread::scope(|scope| {
         let helper = std::thread::Builder::new()
             .name("kiln-cache-load".into())
-            .stack_size(128 << 10)
+            // Room for the archive's validation, which may run there (`load_file`); its depth
+            // is the archived types' nesting, not the input's.
+            .stack_size(512 << 10)
             .spawn_scoped(scope, || {
                 let a = take_there().map(|f| f());
                 drain();
