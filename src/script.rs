@@ -160,29 +160,15 @@ impl Script {
         };
         let mut rejection = None;
         let mut code = None;
-        let aligned = match (options.cache_file, options.cached_data) {
-            (Some(CacheFile(bytes)), _) => Some(bytes),
-            (None, Some(bytes)) if options.cache_path.is_none() => {
-                let started = Instant::now();
-                let mut aligned = rkyv::util::AlignedVec::<16>::with_capacity(bytes.len());
-                aligned.extend_from_slice(bytes);
-                stats.read = started.elapsed();
-                Some(aligned)
-            }
-            _ => None,
-        };
-        let loaded = match (aligned, options.cache_path) {
-            (Some(aligned), _) => {
-                stats.cache_bytes = aligned.len();
-                Some(kiln_cache::load_with(
-                    aligned,
-                    source,
-                    kind,
-                    LoadOptions::default(),
-                    &mut stats.load,
-                ))
-            }
-            (None, Some(path)) => {
+        let loaded = match (options.cache_file, options.cache_path, options.cached_data) {
+            (Some(CacheFile(bytes)), _, _) => Some(kiln_cache::load_with(
+                bytes,
+                source,
+                kind,
+                LoadOptions::default(),
+                &mut stats.load,
+            )),
+            (None, Some(path), _) => {
                 let loaded = kiln_cache::load_file(
                     path,
                     source,
@@ -191,11 +177,24 @@ impl Script {
                     &mut stats.load,
                 );
                 stats.read = stats.load.read;
-                stats.cache_bytes = std::fs::metadata(path).map_or(0, |m| m.len() as usize);
                 Some(loaded)
             }
-            (None, None) => None,
+            (None, None, Some(bytes)) => {
+                let started = Instant::now();
+                let mut aligned = rkyv::util::AlignedVec::<16>::with_capacity(bytes.len());
+                aligned.extend_from_slice(bytes);
+                stats.read = started.elapsed();
+                Some(kiln_cache::load_with(
+                    aligned,
+                    source,
+                    kind,
+                    LoadOptions::default(),
+                    &mut stats.load,
+                ))
+            }
+            (None, None, None) => None,
         };
+        stats.cache_bytes = stats.load.bytes;
         match loaded {
             Some(Ok(verified)) => {
                 code = Some(verified);

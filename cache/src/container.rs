@@ -362,6 +362,8 @@ pub struct LoadStats {
     pub read: Duration,
     /// Whether a second thread took part.
     pub two_threads: bool,
+    /// The cache's size in bytes: the bytes given, or the file read.
+    pub bytes: usize,
 }
 
 /// Loads a cache file made from `source` as `kind`: checks the header, the checksum, validates
@@ -397,6 +399,7 @@ pub fn load_with(
     stats: &mut LoadStats,
 ) -> Result<VerifiedCode, CacheError> {
     let started = Instant::now();
+    stats.bytes = bytes.len();
     let header = check_header(&bytes, source, kind)?;
     stats.header = started.elapsed();
     let code = &bytes[HEADER_LEN..];
@@ -527,8 +530,8 @@ fn read_checking(
     let archive_pieces = archive_len.map_or(usize::MAX, |a| a.div_ceil(CHECKSUM_PIECE));
     let pieces = PieceHashes::new(len - HEADER_LEN, options.checksum);
     let pieces_in = AtomicUsize::new(0);
+    // The archive's checks, with their times, when they ran during the read.
     let tables = Mutex::new(None);
-    let early_stats = Mutex::new(LoadStats::default());
     let code = Pieces::of(&mut buffer, len);
     let ((source_matches, hash_time), complete) = read_side_by_side(
         &file,
@@ -554,8 +557,7 @@ fn read_checking(
                 let archive = unsafe { code.read_part(0, archive_len) };
                 let mut stats = LoadStats::default();
                 let checked = check_tables(archive, header, source, &mut stats);
-                *early_stats.lock().unwrap_or_else(|e| e.into_inner()) = stats;
-                *tables.lock().unwrap_or_else(|e| e.into_inner()) = Some(checked);
+                *tables.lock().unwrap_or_else(|e| e.into_inner()) = Some((checked, stats));
             }
         },
     );
@@ -565,15 +567,19 @@ fn read_checking(
     }
     // SAFETY: the header and every piece after it, up to `len`, were read.
     unsafe { buffer.set_len(len) };
-    let early = early_stats.into_inner().unwrap_or_else(|e| e.into_inner());
-    (stats.validate, stats.verify) = (early.validate, early.verify);
+    let tables = tables.into_inner().unwrap_or_else(|e| e.into_inner());
+    let tables = tables.map(|(checked, early)| {
+        (stats.validate, stats.verify) = (early.validate, early.verify);
+        checked
+    });
     stats.source_hash = hash_time;
     stats.two_threads = true;
+    stats.bytes = len;
     Ok(Some(ReadAndChecked {
         bytes: buffer,
         source_matches,
         pieces,
-        tables: tables.into_inner().unwrap_or_else(|e| e.into_inner()),
+        tables,
     }))
 }
 
@@ -810,11 +816,7 @@ fn fill(file: &mut std::fs::File, buffer: &mut AlignedVec<16>) -> std::io::Resul
     Ok(())
 }
 
-/// The pieces a large file is read in, by two threads in turn.
-#[cfg(unix)]
-const READ_PIECE: usize = 1 << 20;
-
-/// Fills `buffer`'s spare capacity from the start of `file`, [`READ_PIECE`]s at a time on two
+/// Fills `buffer`'s spare capacity from the start of `file`, [`CHECKSUM_PIECE`]s at a time on two
 /// threads ([`read_side_by_side`]): most of a large read is the kernel's filling of fresh pages,
 /// which two cores do faster. True when every byte of the capacity was read; otherwise the
 /// buffer is as it was, and [`fill`] reads from the start as for any file.
@@ -825,7 +827,7 @@ fn fill_side_by_side(file: &std::fs::File, buffer: &mut AlignedVec<16>) -> bool 
         return false;
     }
     let pieces = Pieces::of(buffer, capacity);
-    let ((), complete) = read_side_by_side(file, &pieces, 0, READ_PIECE, || (), |_, _| {});
+    let ((), complete) = read_side_by_side(file, &pieces, 0, CHECKSUM_PIECE, || (), |_, _| {});
     if complete {
         // SAFETY: every byte of the capacity was written by `pread(2)`.
         unsafe { buffer.set_len(capacity) };

@@ -85,25 +85,13 @@ impl VerifiedCode {
             verify(archived, source)?;
         }
         let code = VerifiedCode::wrap(buffer, 0, layout, source.len());
-        VerifiedCode::check_at_load(code.view(), source)?;
+        verify::verify_at_load(code.view(), source)?;
         code.mark_verified(code.code().top_level.to_native());
         Ok(code)
     }
 
-    /// What a load verifies of validated code before its first instruction can run: the tables
-    /// (with every function's directory entry) and the top-level function.
-    fn check_at_load(code: Code<'_>, source: &str) -> Result<(), CacheError> {
-        let layout = Layout {
-            archive: 0,
-            bytecode: code.bytecode.len(),
-            positions: code.positions.len(),
-        };
-        verify::verify_tables(code.script, layout, source)?;
-        verify::verify_function(code, code.top_level.to_native(), source)
-    }
-
     /// Wraps a buffer whose code, from `start` and laid out as `layout` says, passed validation
-    /// and [`VerifiedCode::check_at_load`] against a source of `source_len` bytes.
+    /// and [`verify::verify_at_load`] against a source of `source_len` bytes.
     fn checked_at_load(
         buffer: AlignedVec<16>,
         start: usize,

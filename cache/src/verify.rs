@@ -63,6 +63,13 @@ pub fn verify_tables(
     tables(script, layout, Source::Text(source))
 }
 
+/// What a load verifies of validated code before its first instruction can run: the tables
+/// (with every function's directory entry) and the top-level function.
+pub fn verify_at_load(code: Code<'_>, source: &str) -> Result<(), CacheError> {
+    verify_tables(code.script, layout_of(code), source)?;
+    verify_function(code, code.top_level.to_native(), source)
+}
+
 /// The lengths of `code`'s parts (the archive's own is not used).
 fn layout_of(code: Code<'_>) -> Layout {
     Layout {
